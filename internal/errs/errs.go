@@ -1,0 +1,140 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+// Package errs defines vigil's coded error values.
+//
+// Every layer wraps causes with fmt.Errorf("…: %w", err); the outermost
+// layer (HTTP, CLI) asks Code(err) for the class of failure and shows the
+// user Message(err), never the internal cause.
+package errs
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Code classifies an error for callers: HTTP maps it to a status, the CLI to an
+// exit code.
+type Code string
+
+// The codes an *Error may carry.
+const (
+	Invalid      Code = "invalid"      // bad input: a field failed validation
+	NotFound     Code = "not_found"    // the object does not exist or is not visible to the caller
+	Conflict     Code = "conflict"     // the object exists already or the state forbids the change
+	Forbidden    Code = "forbidden"    // the caller may not do this
+	Unauthorized Code = "unauthorized" // no or bad credentials
+	Internal     Code = "internal"     // anything else; details are logged, not shown
+)
+
+// Error is an error with a code, a user-facing message and an optional field
+// (a JSON path or column name) that the message is about.
+type Error struct {
+	Code    Code
+	Field   string
+	Message string
+	Err     error // optional cause, never shown to end users
+}
+
+// Error implements error.
+func (e *Error) Error() string {
+	var b strings.Builder
+	if e.Field != "" {
+		b.WriteString(e.Field)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Message)
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Is reports whether target is an *Error with the same code and no message,
+// so that errors.Is(err, errs.ErrNotFound) works for any not-found error.
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	return ok && t.Message == "" && t.Field == "" && t.Code == e.Code
+}
+
+// Sentinels usable with errors.Is.
+var (
+	ErrNotFound  = &Error{Code: NotFound}
+	ErrConflict  = &Error{Code: Conflict}
+	ErrInvalid   = &Error{Code: Invalid}
+	ErrForbidden = &Error{Code: Forbidden}
+)
+
+// Errorf returns an *Error with the given code and formatted message.
+func Errorf(code Code, format string, args ...any) error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Field returns an invalid-input error about one field and its value.
+func Field(field string, value any, reason string) error {
+	return &Error{Code: Invalid, Field: field, Message: fmt.Sprintf("%q: %s", fmt.Sprint(value), reason)}
+}
+
+// CodeOf returns the code of the first *Error in err's chain, or Internal.
+// A nil error has the empty code.
+func CodeOf(err error) Code {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return Internal
+}
+
+// Message returns the user-facing message of err: the *Error's field and
+// message when there is one, or a generic text for internal errors.
+func Message(err error) string {
+	var e *Error
+	if errors.As(err, &e) && e.Code != Internal {
+		if e.Field != "" {
+			return e.Field + ": " + e.Message
+		}
+		return e.Message
+	}
+	return "internal error"
+}
+
+// RowError describes one bad record of an input file: where it is and why it
+// was refused. Parsers return these alongside the good records.
+type RowError struct {
+	File   string `json:"file,omitempty"`
+	Line   int    `json:"line"`
+	Field  string `json:"field,omitempty"`
+	Reason string `json:"reason"`
+	Raw    string `json:"raw,omitempty"` // the offending record, truncated, for quarantine
+}
+
+// Error implements error as "file:line: field: reason".
+func (r *RowError) Error() string {
+	var b strings.Builder
+	if r.File != "" {
+		b.WriteString(r.File)
+		b.WriteString(":")
+	}
+	if r.Line > 0 {
+		b.WriteString(strconv.Itoa(r.Line))
+		b.WriteString(":")
+	}
+	if b.Len() > 0 {
+		b.WriteString(" ")
+	}
+	if r.Field != "" {
+		b.WriteString(r.Field)
+		b.WriteString(": ")
+	}
+	b.WriteString(r.Reason)
+	return b.String()
+}

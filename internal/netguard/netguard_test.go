@@ -1,0 +1,134 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package netguard_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"vigil/internal/netguard"
+)
+
+func TestRefusesLoopbackByDefault(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Write([]byte("secret internal data"))
+	}))
+	defer srv.Close()
+	c := netguard.New(netguard.Options{})
+	_, _, err := c.Fetch(context.Background(), srv.URL)
+	if !errors.Is(err, netguard.ErrBlockedAddress) {
+		t.Fatalf("Fetch(%s) error = %v; want ErrBlockedAddress", srv.URL, err)
+	}
+}
+
+func TestRedirectToLoopbackRefused(t *testing.T) {
+	t.Parallel()
+	// The first hop is allowed (AllowPrivate) but we check the scheme guard
+	// on redirects: a redirect to file:// must fail.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "file:///etc/passwd", http.StatusFound)
+	}))
+	defer srv.Close()
+	c := netguard.New(netguard.Options{AllowPrivate: true})
+	if _, _, err := c.Fetch(context.Background(), srv.URL); err == nil {
+		t.Fatal("redirect to file:// was followed")
+	}
+}
+
+func TestSizeLimit(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(strings.Repeat("x", 100)))
+	}))
+	defer srv.Close()
+	tests := []struct {
+		name    string
+		max     int64
+		wantErr bool
+	}{
+		{"under", 200, false},
+		{"exact", 100, false},
+		{"over", 99, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := netguard.New(netguard.Options{AllowPrivate: true, MaxBytes: tt.max})
+			body, _, err := c.Fetch(context.Background(), srv.URL)
+			if tt.wantErr {
+				if !errors.Is(err, netguard.ErrTooLarge) {
+					t.Fatalf("err = %v; want ErrTooLarge", err)
+				}
+				return
+			}
+			if err != nil || len(body) != 100 {
+				t.Fatalf("got %d bytes, %v", len(body), err)
+			}
+		})
+	}
+}
+
+func TestTimeout(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	c := netguard.New(netguard.Options{AllowPrivate: true, Timeout: 200 * time.Millisecond})
+	if _, _, err := c.Fetch(context.Background(), srv.URL); err == nil {
+		t.Fatal("hanging server did not time out")
+	}
+}
+
+func TestNonHTTPSchemeRefused(t *testing.T) {
+	t.Parallel()
+	c := netguard.New(netguard.Options{AllowPrivate: true})
+	for _, u := range []string{"file:///etc/passwd", "gopher://example.com/", "ftp://example.com/x"} {
+		if _, _, err := c.Fetch(context.Background(), u); err == nil {
+			t.Errorf("Fetch(%q) succeeded", u)
+		}
+	}
+}
+
+func TestIsPublic(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		addr string
+		want bool
+	}{
+		{"127.0.0.1", false},
+		{"10.1.2.3", false},
+		{"172.16.0.1", false},
+		{"192.168.1.1", false},
+		{"169.254.169.254", false},
+		{"100.64.0.1", false},
+		{"0.0.0.0", false},
+		{"::1", false},
+		{"fe80::1", false},
+		{"fc00::1", false},
+		{"::ffff:127.0.0.1", false},
+		{"192.0.2.1", false},
+		{"2001:db8::1", false},
+		{"224.0.0.1", false},
+		{"8.8.8.8", true},
+		{"193.0.6.139", true},
+		{"2001:67c:2e8:22::c100:68b", true},
+	}
+	for _, tt := range tests {
+		if got := netguard.IsPublic(netip.MustParseAddr(tt.addr)); got != tt.want {
+			t.Errorf("IsPublic(%s) = %v; want %v", tt.addr, got, tt.want)
+		}
+	}
+}
