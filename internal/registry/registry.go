@@ -1,0 +1,98 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+// Package registry holds vigil's organisations and what they register: contacts,
+// assets (IP ranges, ASNs, domains) and devices. It validates every field before
+// anything reaches storage and verifies that an organisation owns the domains and
+// ranges it claims.
+package registry
+
+import (
+	"time"
+)
+
+// Org is a registered organisation.
+type Org struct {
+	ID        int64     `json:"id"`
+	Name      string    `json:"name"`
+	Sector    string    `json:"sector,omitempty"`
+	Country   string    `json:"country,omitempty"`   // ISO 3166-1 alpha-2
+	Languages []string  `json:"languages,omitempty"` // BCP 47 tags, preferred first
+	Policy    Policy    `json:"policy"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+
+	Contacts []Contact `json:"contacts,omitempty"`
+	Assets   []Asset   `json:"assets,omitempty"`
+	Devices  []Device  `json:"devices,omitempty"`
+}
+
+// Policy says how an organisation wants to be notified. The zero value means
+// "use the operator's default policy".
+type Policy struct {
+	// Mode is "immediate", "daily" or "weekly" (digest); empty means default.
+	Mode string `json:"mode,omitempty"`
+	// MinSeverity is the lowest severity that notifies: info, low, medium,
+	// high or critical; empty means default.
+	MinSeverity string `json:"min_severity,omitempty"`
+	// Types limits notices to these finding types; empty means all.
+	Types []string `json:"types,omitempty"`
+	// Channels are "email" and/or "webhook"; empty means email.
+	Channels []string `json:"channels,omitempty"`
+	// WebhookURL receives JSON notices when Channels has "webhook".
+	WebhookURL string `json:"webhook_url,omitempty"`
+	// RenotifyAfter is the quiet interval before the same finding notifies
+	// again, as a Go duration string ("168h"); empty means default.
+	RenotifyAfter string `json:"renotify_after,omitempty"`
+}
+
+// Contact is a person or mailbox of an organisation.
+type Contact struct {
+	ID       int64      `json:"id"`
+	OrgID    int64      `json:"org_id"`
+	Name     string     `json:"name,omitempty"`
+	Email    string     `json:"email,omitempty"`
+	Phone    string     `json:"phone,omitempty"`
+	Role     string     `json:"role,omitempty"` // security, technical, management, abuse
+	Lang     string     `json:"lang,omitempty"`
+	Verified bool       `json:"verified"`
+	Bounced  *time.Time `json:"bounced_at,omitempty"`
+}
+
+// AssetKind is the kind of a registered asset.
+type AssetKind string
+
+// The asset kinds.
+const (
+	KindCIDR   AssetKind = "cidr"
+	KindASN    AssetKind = "asn"
+	KindDomain AssetKind = "domain"
+)
+
+// Asset is an IP range (a single IP is stored as /32 or /128), an autonomous
+// system number or a domain that an organisation registered.
+type Asset struct {
+	ID           int64      `json:"id"`
+	OrgID        int64      `json:"org_id"`
+	Kind         AssetKind  `json:"kind"`
+	Value        string     `json:"value"` // canonical: "192.0.2.0/24", "64500", "example.nl"
+	VerifiedAt   *time.Time `json:"verified_at,omitempty"`
+	VerifyMethod string     `json:"verify_method,omitempty"`
+}
+
+// Verified reports whether the organisation's ownership has been checked.
+func (a Asset) Verified() bool { return a.VerifiedAt != nil }
+
+// Device is a connected device or product an organisation operates or makes.
+type Device struct {
+	ID       int64  `json:"id"`
+	OrgID    int64  `json:"org_id"`
+	Vendor   string `json:"vendor"`
+	Model    string `json:"model"`
+	Firmware string `json:"firmware,omitempty"`
+	CPE      string `json:"cpe,omitempty"`  // CPE 2.3 formatted string
+	PURL     string `json:"purl,omitempty"` // package URL
+	Serial   string `json:"serial,omitempty"`
+	Location string `json:"location,omitempty"`
+	AssetID  *int64 `json:"asset_id,omitempty"`
+}

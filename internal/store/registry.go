@@ -1,0 +1,582 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"vigil/internal/errs"
+	"vigil/internal/registry"
+)
+
+// Page selects a slice of a list: items with id greater than After, at most
+// Limit of them (default 100, max 1000).
+type Page struct {
+	After int64
+	Limit int
+}
+
+func (p Page) limit() int {
+	switch {
+	case p.Limit <= 0:
+		return 100
+	case p.Limit > 1000:
+		return 1000
+	}
+	return p.Limit
+}
+
+// OrgFilter selects organisations. OrgID, when non-zero, limits the result to
+// that one organisation (a tenant's view).
+type OrgFilter struct {
+	OrgID int64
+	Page
+}
+
+const orgCols = `id, name, sector, country, languages, policy, created_at, updated_at`
+
+func scanOrg(sc interface{ Scan(...any) error }) (registry.Org, error) {
+	var o registry.Org
+	var langs, policy string
+	err := sc.Scan(&o.ID, &o.Name, &o.Sector, &o.Country, &langs, &policy, &o.CreatedAt, &o.UpdatedAt)
+	if err != nil {
+		return o, err
+	}
+	if langs != "" {
+		o.Languages = strings.Split(langs, ",")
+	}
+	if err := json.Unmarshal([]byte(policy), &o.Policy); err != nil {
+		return o, fmt.Errorf("org %d: bad stored policy: %w", o.ID, err)
+	}
+	o.CreatedAt, o.UpdatedAt = o.CreatedAt.UTC(), o.UpdatedAt.UTC()
+	return o, nil
+}
+
+func newVerifyToken() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return hex.EncodeToString(b[:])
+}
+
+// OrgCreate validates o with its contacts, assets and devices and inserts them
+// in one transaction. It sets the ids on o.
+func (s *Store) OrgCreate(ctx context.Context, o *registry.Org) error {
+	if err := o.NormalizeAll(); err != nil {
+		return err
+	}
+	return s.Tx(ctx, func(tx *Store) error {
+		ins, err := tx.newOrgInserter(ctx)
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
+		return ins.insert(ctx, o)
+	})
+}
+
+// orgInserter holds prepared statements for inserting many organisations.
+type orgInserter struct {
+	s                        *Store
+	org, contact, asset, dev *sql.Stmt
+}
+
+func (s *Store) newOrgInserter(ctx context.Context) (*orgInserter, error) {
+	i := &orgInserter{s: s}
+	var err error
+	prep := func(q string) *sql.Stmt {
+		if err != nil {
+			return nil
+		}
+		var st *sql.Stmt
+		st, err = s.Prepare(ctx, q+" RETURNING id")
+		return st
+	}
+	i.org = prep(`INSERT INTO orgs (name, sector, country, languages, policy, verify_token, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+	i.contact = prep(`INSERT INTO contacts (org_id, name, email, phone, role, lang, verified, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+	i.asset = prep(`INSERT INTO assets (org_id, kind, value, created_at) VALUES (?, ?, ?, ?)`)
+	i.dev = prep(`INSERT INTO devices (org_id, vendor, model, firmware, cpe, purl, serial, location, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		i.Close()
+		return nil, fmt.Errorf("prepare: %w", err)
+	}
+	return i, nil
+}
+
+func (i *orgInserter) Close() {
+	for _, st := range []*sql.Stmt{i.org, i.contact, i.asset, i.dev} {
+		if st != nil {
+			st.Close()
+		}
+	}
+}
+
+func (i *orgInserter) insert(ctx context.Context, o *registry.Org) error {
+	now := i.s.Now()
+	policy, _ := json.Marshal(o.Policy)
+	err := i.org.QueryRowContext(ctx, o.Name, o.Sector, o.Country, strings.Join(o.Languages, ","), string(policy), newVerifyToken(), now, now).Scan(&o.ID)
+	if err != nil {
+		return fmt.Errorf("org %q: %w", o.Name, interpret(err))
+	}
+	o.CreatedAt, o.UpdatedAt = now, now
+	for k := range o.Contacts {
+		c := &o.Contacts[k]
+		c.OrgID = o.ID
+		if err := i.contact.QueryRowContext(ctx, o.ID, c.Name, c.Email, c.Phone, c.Role, c.Lang, c.Verified, now).Scan(&c.ID); err != nil {
+			return fmt.Errorf("org %q: contacts[%d]: %w", o.Name, k, interpret(err))
+		}
+	}
+	for k := range o.Assets {
+		a := &o.Assets[k]
+		a.OrgID = o.ID
+		if err := i.asset.QueryRowContext(ctx, o.ID, string(a.Kind), a.Value, now).Scan(&a.ID); err != nil {
+			return fmt.Errorf("org %q: assets[%d] %s: %w", o.Name, k, a.Value, interpret(err))
+		}
+	}
+	for k := range o.Devices {
+		d := &o.Devices[k]
+		d.OrgID = o.ID
+		if err := i.dev.QueryRowContext(ctx, o.ID, d.Vendor, d.Model, d.Firmware, d.CPE, d.PURL, d.Serial, d.Location, now).Scan(&d.ID); err != nil {
+			return fmt.Errorf("org %q: devices[%d]: %w", o.Name, k, interpret(err))
+		}
+	}
+	return nil
+}
+
+// OrgImport validates and inserts organisations (as from registry.ParseCSV or
+// ParseJSON) in one transaction: all or nothing. It returns the number of
+// organisations and assets written.
+func (s *Store) OrgImport(ctx context.Context, orgs []registry.Org) (nOrgs, nAssets int, err error) {
+	err = s.Tx(ctx, func(tx *Store) error {
+		ins, err := tx.newOrgInserter(ctx)
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
+		for k := range orgs {
+			if err := orgs[k].NormalizeAll(); err != nil {
+				return fmt.Errorf("record %d (%s): %w", k+1, orgs[k].Name, err)
+			}
+			if err := ins.insert(ctx, &orgs[k]); err != nil {
+				return fmt.Errorf("record %d: %w", k+1, err)
+			}
+			nAssets += len(orgs[k].Assets)
+		}
+		nOrgs = len(orgs)
+		return nil
+	})
+	if err != nil {
+		return 0, 0, err
+	}
+	return nOrgs, nAssets, nil
+}
+
+// OrgGet returns one organisation with its contacts, assets and devices.
+func (s *Store) OrgGet(ctx context.Context, id int64) (registry.Org, error) {
+	o, err := scanOrg(s.QueryRow(ctx, `SELECT `+orgCols+` FROM orgs WHERE id = ?`, id))
+	if err != nil {
+		return o, Scan(err, fmt.Sprintf("organisation %d", id))
+	}
+	if o.Contacts, err = s.ContactList(ctx, id); err != nil {
+		return o, err
+	}
+	if o.Assets, err = s.AssetList(ctx, AssetFilter{OrgID: id, Page: Page{Limit: 1000}}); err != nil {
+		return o, err
+	}
+	if o.Devices, err = s.DeviceList(ctx, DeviceFilter{OrgID: id, Page: Page{Limit: 1000}}); err != nil {
+		return o, err
+	}
+	return o, nil
+}
+
+// OrgGetByName returns the organisation's id by exact name.
+func (s *Store) OrgGetByName(ctx context.Context, name string) (int64, error) {
+	var id int64
+	err := s.QueryRow(ctx, `SELECT id FROM orgs WHERE name = ?`, name).Scan(&id)
+	return id, Scan(err, fmt.Sprintf("organisation %q", name))
+}
+
+// OrgList lists organisations (without children) ordered by id.
+func (s *Store) OrgList(ctx context.Context, f OrgFilter) ([]registry.Org, error) {
+	q := `SELECT ` + orgCols + ` FROM orgs WHERE id > ?`
+	args := []any{f.After}
+	if f.OrgID != 0 {
+		q += ` AND id = ?`
+		args = append(args, f.OrgID)
+	}
+	q += fmt.Sprintf(` ORDER BY id LIMIT %d`, f.limit())
+	rows, err := s.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []registry.Org{}
+	for rows.Next() {
+		o, err := scanOrg(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// OrgListAll lists every organisation with its children, for export.
+func (s *Store) OrgListAll(ctx context.Context) ([]registry.Org, error) {
+	var all []registry.Org
+	for after := int64(0); ; {
+		page, err := s.OrgList(ctx, OrgFilter{Page: Page{After: after, Limit: 1000}})
+		if err != nil {
+			return nil, err
+		}
+		if len(page) == 0 {
+			break
+		}
+		all = append(all, page...)
+		after = page[len(page)-1].ID
+	}
+	idx := make(map[int64]int, len(all))
+	for i, o := range all {
+		idx[o.ID] = i
+	}
+	cs, err := s.contactQuery(ctx, `SELECT `+contactCols+` FROM contacts ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cs {
+		all[idx[c.OrgID]].Contacts = append(all[idx[c.OrgID]].Contacts, c)
+	}
+	as, err := s.assetQuery(ctx, `SELECT `+assetCols+` FROM assets ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range as {
+		all[idx[a.OrgID]].Assets = append(all[idx[a.OrgID]].Assets, a)
+	}
+	ds, err := s.deviceQuery(ctx, `SELECT `+deviceCols+` FROM devices ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range ds {
+		all[idx[d.OrgID]].Devices = append(all[idx[d.OrgID]].Devices, d)
+	}
+	return all, nil
+}
+
+// OrgUpdate is a partial update: nil fields are left as they are.
+type OrgUpdate struct {
+	Name      *string          `json:"name"`
+	Sector    *string          `json:"sector"`
+	Country   *string          `json:"country"`
+	Languages *[]string        `json:"languages"`
+	Policy    *registry.Policy `json:"policy"`
+}
+
+// OrgPatch applies u to organisation id and returns the result.
+func (s *Store) OrgPatch(ctx context.Context, id int64, u OrgUpdate) (registry.Org, error) {
+	var out registry.Org
+	err := s.Tx(ctx, func(tx *Store) error {
+		o, err := scanOrg(tx.QueryRow(ctx, `SELECT `+orgCols+` FROM orgs WHERE id = ?`, id))
+		if err != nil {
+			return Scan(err, fmt.Sprintf("organisation %d", id))
+		}
+		if u.Name != nil {
+			o.Name = *u.Name
+		}
+		if u.Sector != nil {
+			o.Sector = *u.Sector
+		}
+		if u.Country != nil {
+			o.Country = *u.Country
+		}
+		if u.Languages != nil {
+			o.Languages = *u.Languages
+		}
+		if u.Policy != nil {
+			o.Policy = *u.Policy
+		}
+		if err := o.Normalize(); err != nil {
+			return err
+		}
+		o.UpdatedAt = tx.Now()
+		policy, _ := json.Marshal(o.Policy)
+		_, err = tx.Exec(ctx, `UPDATE orgs SET name = ?, sector = ?, country = ?, languages = ?, policy = ?, updated_at = ? WHERE id = ?`,
+			o.Name, o.Sector, o.Country, strings.Join(o.Languages, ","), string(policy), o.UpdatedAt, id)
+		out = o
+		return err
+	})
+	return out, err
+}
+
+// OrgDelete deletes an organisation and everything it registered.
+func (s *Store) OrgDelete(ctx context.Context, id int64) error {
+	return s.deleteOne(ctx, `DELETE FROM orgs WHERE id = ?`, fmt.Sprintf("organisation %d", id), id)
+}
+
+// OrgVerifyToken returns the organisation's ownership-verification token.
+func (s *Store) OrgVerifyToken(ctx context.Context, id int64) (string, error) {
+	var tok string
+	err := s.QueryRow(ctx, `SELECT verify_token FROM orgs WHERE id = ?`, id).Scan(&tok)
+	return tok, Scan(err, fmt.Sprintf("organisation %d", id))
+}
+
+// OrgCount returns the number of organisations.
+func (s *Store) OrgCount(ctx context.Context) (int, error) {
+	var n int
+	err := s.QueryRow(ctx, `SELECT COUNT(*) FROM orgs`).Scan(&n)
+	return n, err
+}
+
+func (s *Store) deleteOne(ctx context.Context, q, what string, args ...any) error {
+	r, err := s.Exec(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	if n, _ := r.RowsAffected(); n == 0 {
+		return errs.Errorf(errs.NotFound, "%s not found", what)
+	}
+	return nil
+}
+
+const contactCols = `id, org_id, name, email, phone, role, lang, verified, bounced_at`
+
+func (s *Store) contactQuery(ctx context.Context, q string, args ...any) ([]registry.Contact, error) {
+	rows, err := s.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []registry.Contact{}
+	for rows.Next() {
+		var c registry.Contact
+		var bounced sql.NullTime
+		if err := rows.Scan(&c.ID, &c.OrgID, &c.Name, &c.Email, &c.Phone, &c.Role, &c.Lang, &c.Verified, &bounced); err != nil {
+			return nil, err
+		}
+		if bounced.Valid {
+			t := bounced.Time.UTC()
+			c.Bounced = &t
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// ContactCreate validates and adds a contact to organisation c.OrgID.
+func (s *Store) ContactCreate(ctx context.Context, c *registry.Contact) error {
+	if err := c.Normalize(); err != nil {
+		return err
+	}
+	id, err := s.InsertID(ctx, `INSERT INTO contacts (org_id, name, email, phone, role, lang, verified, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.OrgID, c.Name, c.Email, c.Phone, c.Role, c.Lang, c.Verified, s.Now())
+	if err != nil {
+		return fmt.Errorf("contact %s: %w", c.Email+c.Phone, err)
+	}
+	c.ID = id
+	return nil
+}
+
+// ContactList lists an organisation's contacts.
+func (s *Store) ContactList(ctx context.Context, orgID int64) ([]registry.Contact, error) {
+	return s.contactQuery(ctx, `SELECT `+contactCols+` FROM contacts WHERE org_id = ? ORDER BY id`, orgID)
+}
+
+// ContactDelete deletes contact id of organisation orgID.
+func (s *Store) ContactDelete(ctx context.Context, orgID, id int64) error {
+	return s.deleteOne(ctx, `DELETE FROM contacts WHERE id = ? AND org_id = ?`, fmt.Sprintf("contact %d", id), id, orgID)
+}
+
+// ContactMarkBounced records that mail to the address bounced, on every
+// contact with that address; it returns how many contacts it marked.
+func (s *Store) ContactMarkBounced(ctx context.Context, email string) (int64, error) {
+	r, err := s.Exec(ctx, `UPDATE contacts SET bounced_at = ? WHERE email = ? AND bounced_at IS NULL`, s.Now(), email)
+	if err != nil {
+		return 0, err
+	}
+	return r.RowsAffected()
+}
+
+// AssetFilter selects assets. Zero fields do not filter.
+type AssetFilter struct {
+	OrgID int64
+	Kind  registry.AssetKind
+	Page
+}
+
+const assetCols = `id, org_id, kind, value, verified_at, verify_method`
+
+func (s *Store) assetQuery(ctx context.Context, q string, args ...any) ([]registry.Asset, error) {
+	rows, err := s.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []registry.Asset{}
+	for rows.Next() {
+		var a registry.Asset
+		var kind string
+		var ver sql.NullTime
+		if err := rows.Scan(&a.ID, &a.OrgID, &kind, &a.Value, &ver, &a.VerifyMethod); err != nil {
+			return nil, err
+		}
+		a.Kind = registry.AssetKind(kind)
+		if ver.Valid {
+			t := ver.Time.UTC()
+			a.VerifiedAt = &t
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// AssetCreate validates and adds an asset to organisation a.OrgID.
+func (s *Store) AssetCreate(ctx context.Context, a *registry.Asset) error {
+	n, err := registry.ParseAsset(a.Kind, a.Value)
+	if err != nil {
+		return err
+	}
+	a.Kind, a.Value = n.Kind, n.Value
+	id, err := s.InsertID(ctx, `INSERT INTO assets (org_id, kind, value, created_at) VALUES (?, ?, ?, ?)`, a.OrgID, string(a.Kind), a.Value, s.Now())
+	if err != nil {
+		return fmt.Errorf("asset %s: %w", a.Value, err)
+	}
+	a.ID = id
+	return nil
+}
+
+// AssetList lists assets ordered by id.
+func (s *Store) AssetList(ctx context.Context, f AssetFilter) ([]registry.Asset, error) {
+	q := `SELECT ` + assetCols + ` FROM assets WHERE id > ?`
+	args := []any{f.After}
+	if f.OrgID != 0 {
+		q += ` AND org_id = ?`
+		args = append(args, f.OrgID)
+	}
+	if f.Kind != "" {
+		q += ` AND kind = ?`
+		args = append(args, string(f.Kind))
+	}
+	q += fmt.Sprintf(` ORDER BY id LIMIT %d`, f.limit())
+	return s.assetQuery(ctx, q, args...)
+}
+
+// AssetAll lists every asset of a kind (all kinds when empty), for building
+// match indexes and overlap reports.
+func (s *Store) AssetAll(ctx context.Context, kind registry.AssetKind) ([]registry.Asset, error) {
+	if kind == "" {
+		return s.assetQuery(ctx, `SELECT `+assetCols+` FROM assets ORDER BY id`)
+	}
+	return s.assetQuery(ctx, `SELECT `+assetCols+` FROM assets WHERE kind = ? ORDER BY id`, string(kind))
+}
+
+// AssetGet returns asset id of organisation orgID (any organisation when
+// orgID is 0).
+func (s *Store) AssetGet(ctx context.Context, orgID, id int64) (registry.Asset, error) {
+	as, err := s.assetQuery(ctx, `SELECT `+assetCols+` FROM assets WHERE id = ? AND (? = 0 OR org_id = ?)`, id, orgID, orgID)
+	if err != nil {
+		return registry.Asset{}, err
+	}
+	if len(as) == 0 {
+		return registry.Asset{}, errs.Errorf(errs.NotFound, "asset %d not found", id)
+	}
+	return as[0], nil
+}
+
+// AssetDelete deletes asset id of organisation orgID.
+func (s *Store) AssetDelete(ctx context.Context, orgID, id int64) error {
+	return s.deleteOne(ctx, `DELETE FROM assets WHERE id = ? AND org_id = ?`, fmt.Sprintf("asset %d", id), id, orgID)
+}
+
+// AssetMarkVerified records a successful ownership check.
+func (s *Store) AssetMarkVerified(ctx context.Context, id int64, method string, at time.Time) error {
+	return s.deleteOne(ctx, `UPDATE assets SET verified_at = ?, verify_method = ? WHERE id = ?`, fmt.Sprintf("asset %d", id), at.UTC(), method, id)
+}
+
+// DeviceFilter selects devices.
+type DeviceFilter struct {
+	OrgID int64
+	Page
+}
+
+const deviceCols = `id, org_id, vendor, model, firmware, cpe, purl, serial, location, asset_id`
+
+func (s *Store) deviceQuery(ctx context.Context, q string, args ...any) ([]registry.Device, error) {
+	rows, err := s.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []registry.Device{}
+	for rows.Next() {
+		var d registry.Device
+		var asset sql.NullInt64
+		if err := rows.Scan(&d.ID, &d.OrgID, &d.Vendor, &d.Model, &d.Firmware, &d.CPE, &d.PURL, &d.Serial, &d.Location, &asset); err != nil {
+			return nil, err
+		}
+		if asset.Valid {
+			d.AssetID = &asset.Int64
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// DeviceCreate validates and adds a device to organisation d.OrgID. An
+// AssetID must name an asset of the same organisation.
+func (s *Store) DeviceCreate(ctx context.Context, d *registry.Device) error {
+	if err := d.Normalize(); err != nil {
+		return err
+	}
+	return s.Tx(ctx, func(tx *Store) error {
+		if d.AssetID != nil {
+			if _, err := tx.AssetGet(ctx, d.OrgID, *d.AssetID); err != nil {
+				return errs.Field("asset_id", *d.AssetID, "no such asset in this organisation")
+			}
+		}
+		id, err := tx.InsertID(ctx, `INSERT INTO devices (org_id, vendor, model, firmware, cpe, purl, serial, location, asset_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			d.OrgID, d.Vendor, d.Model, d.Firmware, d.CPE, d.PURL, d.Serial, d.Location, d.AssetID, tx.Now())
+		if err != nil {
+			return fmt.Errorf("device %s %s: %w", d.Vendor, d.Model, err)
+		}
+		d.ID = id
+		return nil
+	})
+}
+
+// DeviceList lists devices ordered by id.
+func (s *Store) DeviceList(ctx context.Context, f DeviceFilter) ([]registry.Device, error) {
+	q := `SELECT ` + deviceCols + ` FROM devices WHERE id > ?`
+	args := []any{f.After}
+	if f.OrgID != 0 {
+		q += ` AND org_id = ?`
+		args = append(args, f.OrgID)
+	}
+	q += fmt.Sprintf(` ORDER BY id LIMIT %d`, f.limit())
+	return s.deviceQuery(ctx, q, args...)
+}
+
+// DeviceGet returns device id of organisation orgID (any when orgID is 0).
+func (s *Store) DeviceGet(ctx context.Context, orgID, id int64) (registry.Device, error) {
+	ds, err := s.deviceQuery(ctx, `SELECT `+deviceCols+` FROM devices WHERE id = ? AND (? = 0 OR org_id = ?)`, id, orgID, orgID)
+	if err != nil {
+		return registry.Device{}, err
+	}
+	if len(ds) == 0 {
+		return registry.Device{}, errs.Errorf(errs.NotFound, "device %d not found", id)
+	}
+	return ds[0], nil
+}
+
+// DeviceDelete deletes device id of organisation orgID.
+func (s *Store) DeviceDelete(ctx context.Context, orgID, id int64) error {
+	return s.deleteOne(ctx, `DELETE FROM devices WHERE id = ? AND org_id = ?`, fmt.Sprintf("device %d", id), id, orgID)
+}

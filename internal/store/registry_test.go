@@ -1,0 +1,301 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"vigil/internal/auth"
+	"vigil/internal/errs"
+	"vigil/internal/registry"
+	"vigil/internal/store"
+	"vigil/internal/store/storetest"
+)
+
+func fixedClock() func() time.Time {
+	t0 := time.Date(2026, 11, 23, 9, 30, 0, 123456000, time.UTC)
+	return func() time.Time { return t0 }
+}
+
+func newOrg(name string) *registry.Org {
+	return &registry.Org{
+		Name: name, Sector: "energy", Country: "nl", Languages: []string{"nl", "en"},
+		Policy:   registry.Policy{Mode: "daily", MinSeverity: "medium"},
+		Contacts: []registry.Contact{{Email: "csirt@Example.NL", Role: "security", Lang: "nl"}},
+		Assets: []registry.Asset{
+			{Kind: registry.KindCIDR, Value: "192.0.2.0/24"},
+			{Value: "2001:db8:1::/48"},
+			{Value: "AS64500"},
+			{Value: "Example.NL."},
+		},
+		Devices: []registry.Device{{Vendor: "Hikvision", Model: "DS-2CD2142FWD-I", Firmware: "V5.4.5 build 170124"}},
+	}
+}
+
+func TestOrgRoundTrip(t *testing.T) {
+	storetest.EachOpts(t, storetest.Options{Now: fixedClock()}, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		o := newOrg("Energie BV")
+		if err := s.OrgCreate(ctx, o); err != nil {
+			t.Fatalf("OrgCreate: %v", err)
+		}
+		got, err := s.OrgGet(ctx, o.ID)
+		if err != nil {
+			t.Fatalf("OrgGet: %v", err)
+		}
+		if diff := cmp.Diff(*o, got); diff != "" {
+			t.Errorf("OrgGet mismatch (-created +got):\n%s", diff)
+		}
+		wantValues := []string{"192.0.2.0/24", "2001:db8:1::/48", "64500", "example.nl"}
+		for i, a := range got.Assets {
+			if a.Value != wantValues[i] {
+				t.Errorf("assets[%d] = %q; want %q", i, a.Value, wantValues[i])
+			}
+		}
+		if got.Contacts[0].Email != "csirt@example.nl" {
+			t.Errorf("email = %q; want domain lower-cased", got.Contacts[0].Email)
+		}
+		if !got.CreatedAt.Equal(fixedClock()()) {
+			t.Errorf("created_at = %v; want %v", got.CreatedAt, fixedClock()())
+		}
+	})
+}
+
+func TestOrgCreateRefusesBadInputWholly(t *testing.T) {
+	tests := []struct {
+		name      string
+		mutate    func(o *registry.Org)
+		wantField string
+	}{
+		{"bad_cidr", func(o *registry.Org) { o.Assets[0].Value = "192.0.2.300/24" }, "cidr"},
+		{"host_bits", func(o *registry.Org) { o.Assets[0].Value = "192.0.2.1/24" }, "cidr"},
+		{"bad_asn", func(o *registry.Org) { o.Assets[2].Value = "AS0" }, "asn"},
+		{"public_suffix", func(o *registry.Org) { o.Assets[3].Value = "co.uk" }, "domain"},
+		{"bad_email", func(o *registry.Org) { o.Contacts[0].Email = "csirt@@example.nl" }, "email"},
+		{"bad_cpe", func(o *registry.Org) { o.Devices[0].CPE = "cpe:/h:hikvision" }, "cpe"},
+		{"bad_purl", func(o *registry.Org) { o.Devices[0].PURL = "pkg:/nope" }, "purl"},
+		{"bad_lang", func(o *registry.Org) { o.Languages = []string{"xx-!!"} }, "lang"},
+		{"bad_country", func(o *registry.Org) { o.Country = "Netherlands" }, "country"},
+		{"empty_name", func(o *registry.Org) { o.Name = " " }, "name"},
+		{"bad_policy", func(o *registry.Org) { o.Policy.Mode = "hourly" }, "policy.mode"},
+	}
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				o := newOrg("Org " + tt.name)
+				tt.mutate(o)
+				err := s.OrgCreate(ctx, o)
+				var e *errs.Error
+				if !errors.As(err, &e) || e.Code != errs.Invalid || e.Field != tt.wantField {
+					t.Fatalf("OrgCreate error = %v; want invalid %s", err, tt.wantField)
+				}
+				if _, err := s.OrgGetByName(ctx, o.Name); !errors.Is(err, errs.ErrNotFound) {
+					t.Errorf("half-written org found after refusal: %v", err)
+				}
+			})
+		}
+	})
+}
+
+func TestDuplicateIsConflict(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		if err := s.OrgCreate(ctx, newOrg("Dup")); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.OrgCreate(ctx, newOrg("Dup")); !errors.Is(err, errs.ErrConflict) {
+			t.Fatalf("second OrgCreate = %v; want conflict", err)
+		}
+		n, _ := s.OrgCount(ctx)
+		if n != 1 {
+			t.Errorf("OrgCount = %d; want 1", n)
+		}
+		o, _ := s.OrgGetByName(ctx, "Dup")
+		a := registry.Asset{OrgID: o, Value: "192.0.2.0/24"}
+		if err := s.AssetCreate(ctx, &a); !errors.Is(err, errs.ErrConflict) {
+			t.Errorf("duplicate asset = %v; want conflict", err)
+		}
+	})
+}
+
+func TestListPaginationAndTenantFilter(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		var ids []int64
+		for _, n := range []string{"A", "B", "C", "D", "E"} {
+			o := &registry.Org{Name: n}
+			if err := s.OrgCreate(ctx, o); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, o.ID)
+		}
+		p1, _ := s.OrgList(ctx, store.OrgFilter{Page: store.Page{Limit: 2}})
+		p2, _ := s.OrgList(ctx, store.OrgFilter{Page: store.Page{Limit: 2, After: p1[1].ID}})
+		p3, _ := s.OrgList(ctx, store.OrgFilter{Page: store.Page{Limit: 2, After: p2[1].ID}})
+		var names string
+		for _, p := range [][]registry.Org{p1, p2, p3} {
+			for _, o := range p {
+				names += o.Name
+			}
+		}
+		if names != "ABCDE" {
+			t.Errorf("paged names = %q; want ABCDE", names)
+		}
+		only, _ := s.OrgList(ctx, store.OrgFilter{OrgID: ids[2]})
+		if len(only) != 1 || only[0].Name != "C" {
+			t.Errorf("tenant-filtered list = %+v; want only C", only)
+		}
+	})
+}
+
+func TestChildrenAreScopedToTheirOrg(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		a, b := newOrg("Alpha"), &registry.Org{Name: "Beta"}
+		if err := s.OrgCreate(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.OrgCreate(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DeviceGet(ctx, b.ID, a.Devices[0].ID); !errors.Is(err, errs.ErrNotFound) {
+			t.Errorf("Beta reading Alpha's device: %v; want not found", err)
+		}
+		if err := s.AssetDelete(ctx, b.ID, a.Assets[0].ID); !errors.Is(err, errs.ErrNotFound) {
+			t.Errorf("Beta deleting Alpha's asset: %v; want not found", err)
+		}
+		if err := s.ContactDelete(ctx, b.ID, a.Contacts[0].ID); !errors.Is(err, errs.ErrNotFound) {
+			t.Errorf("Beta deleting Alpha's contact: %v; want not found", err)
+		}
+		d := registry.Device{OrgID: b.ID, Vendor: "AVM", Model: "FRITZ!Box 7590", AssetID: &a.Assets[0].ID}
+		if err := s.DeviceCreate(ctx, &d); errs.CodeOf(err) != errs.Invalid {
+			t.Errorf("Beta linking a device to Alpha's asset: %v; want invalid", err)
+		}
+		if err := s.OrgDelete(ctx, a.ID); err != nil {
+			t.Fatal(err)
+		}
+		all, _ := s.AssetAll(ctx, "")
+		if len(all) != 0 {
+			t.Errorf("assets after deleting their org: %d; want 0 (cascade)", len(all))
+		}
+	})
+}
+
+func TestOrgPatch(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		o := newOrg("Patchable")
+		if err := s.OrgCreate(ctx, o); err != nil {
+			t.Fatal(err)
+		}
+		sector := "water"
+		got, err := s.OrgPatch(ctx, o.ID, store.OrgUpdate{Sector: &sector})
+		if err != nil || got.Sector != "water" || got.Country != "NL" {
+			t.Fatalf("OrgPatch = %+v, %v", got, err)
+		}
+		bad := "XX1"
+		if _, err := s.OrgPatch(ctx, o.ID, store.OrgUpdate{Country: &bad}); errs.CodeOf(err) != errs.Invalid {
+			t.Errorf("bad country patch: %v; want invalid", err)
+		}
+		if _, err := s.OrgPatch(ctx, 9999, store.OrgUpdate{Sector: &sector}); !errors.Is(err, errs.ErrNotFound) {
+			t.Errorf("patch missing org: %v; want not found", err)
+		}
+	})
+}
+
+func TestImportAllOrNothing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		orgs := []registry.Org{*newOrg("One"), *newOrg("Two"), *newOrg("One")}
+		if _, _, err := s.OrgImport(ctx, orgs); !errors.Is(err, errs.ErrConflict) {
+			t.Fatalf("import with duplicate = %v; want conflict", err)
+		}
+		if n, _ := s.OrgCount(ctx); n != 0 {
+			t.Fatalf("%d orgs after failed import; want 0", n)
+		}
+		n, na, err := s.OrgImport(ctx, orgs[:2])
+		if err != nil || n != 2 || na != 8 {
+			t.Fatalf("import = %d orgs %d assets %v; want 2, 8", n, na, err)
+		}
+		all, err := s.OrgListAll(ctx)
+		if err != nil || len(all) != 2 || len(all[1].Assets) != 4 || len(all[1].Devices) != 1 {
+			t.Fatalf("OrgListAll = %+v, %v", all, err)
+		}
+	})
+}
+
+func TestTokens(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		o := &registry.Org{Name: "Tok"}
+		if err := s.OrgCreate(ctx, o); err != nil {
+			t.Fatal(err)
+		}
+		tok := auth.Token{OrgID: o.ID, Name: "ci", Scopes: []auth.Scope{auth.ScopeRead}}
+		secret, err := s.TokenCreate(ctx, &tok)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := s.TokenAuthenticate(ctx, secret)
+		if err != nil || p.OrgID != o.ID || !p.Has(auth.ScopeRead) || p.Has(auth.ScopeWrite) || p.Operator() {
+			t.Fatalf("principal = %+v, %v", p, err)
+		}
+		if _, err := s.TokenAuthenticate(ctx, secret+"x"); errs.CodeOf(err) != errs.Unauthorized {
+			t.Errorf("wrong secret: %v; want unauthorized", err)
+		}
+		if err := s.TokenRevoke(ctx, tok.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.TokenAuthenticate(ctx, secret); errs.CodeOf(err) != errs.Unauthorized {
+			t.Errorf("revoked token: %v; want unauthorized", err)
+		}
+		bad := auth.Token{OrgID: o.ID, Scopes: []auth.Scope{auth.ScopeAdmin}}
+		if _, err := s.TokenCreate(ctx, &bad); errs.CodeOf(err) != errs.Invalid {
+			t.Errorf("org token with admin scope: %v; want invalid", err)
+		}
+		op := auth.Token{Name: "analyst", Scopes: []auth.Scope{auth.ScopeAdmin}}
+		sec, err := s.TokenCreate(ctx, &op)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p, _ := s.TokenAuthenticate(ctx, sec); !p.Operator() || !p.CanSee(o.ID) {
+			t.Errorf("operator principal = %+v", p)
+		}
+	})
+}
+
+func TestVerifyAndBounce(t *testing.T) {
+	storetest.EachOpts(t, storetest.Options{Now: fixedClock()}, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		o := newOrg("Verify")
+		if err := s.OrgCreate(ctx, o); err != nil {
+			t.Fatal(err)
+		}
+		tok, err := s.OrgVerifyToken(ctx, o.ID)
+		if err != nil || len(tok) != 32 {
+			t.Fatalf("token %q, %v", tok, err)
+		}
+		if err := s.AssetMarkVerified(ctx, o.Assets[3].ID, "dns", fixedClock()()); err != nil {
+			t.Fatal(err)
+		}
+		a, _ := s.AssetGet(ctx, o.ID, o.Assets[3].ID)
+		if !a.Verified() || a.VerifyMethod != "dns" {
+			t.Errorf("asset after verify = %+v", a)
+		}
+		n, err := s.ContactMarkBounced(ctx, "csirt@example.nl")
+		if err != nil || n != 1 {
+			t.Fatalf("bounced %d, %v", n, err)
+		}
+		cs, _ := s.ContactList(ctx, o.ID)
+		if cs[0].Bounced == nil {
+			t.Error("contact not marked bounced")
+		}
+	})
+}

@@ -1,0 +1,66 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"vigil/internal/auth"
+	"vigil/internal/errs"
+)
+
+// TokenCreate stores a new token for t.OrgID (0: operator) and returns its
+// secret, which is shown once and never stored.
+func (s *Store) TokenCreate(ctx context.Context, t *auth.Token) (string, error) {
+	if t.OrgID == 0 && !(auth.Principal{Scopes: t.Scopes}).Has(auth.ScopeAdmin) {
+		return "", errs.Field("scopes", auth.FormatScopes(t.Scopes), "an operator token (no organisation) needs the admin scope")
+	}
+	if t.OrgID != 0 {
+		for _, sc := range t.Scopes {
+			if sc == auth.ScopeAdmin {
+				return "", errs.Field("scopes", "admin", "an organisation's token cannot have the admin scope")
+			}
+		}
+	}
+	secret := auth.NewSecret()
+	var org any
+	if t.OrgID != 0 {
+		org = t.OrgID
+	}
+	t.CreatedAt = s.Now()
+	id, err := s.InsertID(ctx, `INSERT INTO api_tokens (org_id, name, hash, scopes, created_at) VALUES (?, ?, ?, ?, ?)`,
+		org, t.Name, auth.HashSecret(secret), auth.FormatScopes(t.Scopes), t.CreatedAt)
+	if err != nil {
+		return "", fmt.Errorf("token: %w", err)
+	}
+	t.ID = id
+	return secret, nil
+}
+
+// TokenAuthenticate returns the principal for a secret, or errs.Unauthorized
+// for an unknown or revoked one.
+func (s *Store) TokenAuthenticate(ctx context.Context, secret string) (auth.Principal, error) {
+	var p auth.Principal
+	var org sql.NullInt64
+	var scopes string
+	err := s.QueryRow(ctx, `SELECT id, org_id, scopes FROM api_tokens WHERE hash = ? AND revoked_at IS NULL`, auth.HashSecret(secret)).Scan(&p.TokenID, &org, &scopes)
+	if err == sql.ErrNoRows {
+		return p, errs.Errorf(errs.Unauthorized, "unknown or revoked token")
+	}
+	if err != nil {
+		return p, err
+	}
+	p.OrgID = org.Int64
+	if p.Scopes, err = auth.ParseScopes(scopes); err != nil {
+		return p, fmt.Errorf("token %d: %w", p.TokenID, err)
+	}
+	return p, nil
+}
+
+// TokenRevoke revokes a token.
+func (s *Store) TokenRevoke(ctx context.Context, id int64) error {
+	return s.deleteOne(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`, fmt.Sprintf("active token %d", id), s.Now(), id)
+}
