@@ -88,7 +88,9 @@ func (p Principal) Has(s Scope) bool {
 }
 
 // CanSee reports whether p may see organisation orgID's data.
-func (p Principal) CanSee(orgID int64) bool { return p.Operator() || (p.OrgID != 0 && p.OrgID == orgID) }
+func (p Principal) CanSee(orgID int64) bool {
+	return p.Operator() || (p.OrgID != 0 && p.OrgID == orgID)
+}
 
 // SecretPrefix starts every token secret, so leaked tokens are easy to find
 // with secret scanners.
