@@ -95,8 +95,8 @@ func NormalizeDomain(s string) (string, error) {
 			}
 		}
 	}
-	if _, err := netip.ParseAddr(ascii); err == nil {
-		return "", errs.Field("domain", s, "an IP address is not a domain")
+	if tld := ascii[strings.LastIndexByte(ascii, '.')+1:]; strings.Trim(tld, "0123456789") == "" {
+		return "", errs.Field("domain", s, "an all-numeric top-level domain (an IP address?) is not a domain")
 	}
 	if _, err := publicsuffix.Domain(ascii); err != nil {
 		return "", errs.Field("domain", s, "a public suffix, not a registrable domain")
@@ -261,7 +261,7 @@ func ParseAsset(kind AssetKind, value string) (Asset, error) {
 	v := strings.TrimSpace(value)
 	if kind == "" {
 		switch {
-		case strings.ContainsAny(v, ":/") || isIPv4(v):
+		case strings.ContainsAny(v, ":/") || strings.Contains(v, ".") && strings.Trim(v, "0123456789.") == "":
 			kind = KindCIDR
 		case strings.HasPrefix(strings.ToLower(v), "as") || isDigits(v):
 			kind = KindASN
@@ -317,11 +317,6 @@ func (d *Device) Normalize() error {
 		}
 	}
 	return nil
-}
-
-func isIPv4(s string) bool {
-	a, err := netip.ParseAddr(s)
-	return err == nil && a.Is4()
 }
 
 func isDigits(s string) bool {

@@ -100,3 +100,20 @@ func OpenPostgres(t testing.TB, opts Options) *store.Store {
 	})
 	return s
 }
+
+// PostgresDSN creates a fresh schema in the VIGIL_TEST_PG database and
+// returns a DSN that uses it (for tests that open the store themselves, such
+// as CLI tests). The schema is dropped when the test ends.
+func PostgresDSN(t testing.TB) string {
+	t.Helper()
+	s := OpenPostgres(t, Options{})
+	var schema string
+	if err := s.DB().QueryRow("SELECT current_schema()").Scan(&schema); err != nil {
+		t.Fatalf("current_schema: %v", err)
+	}
+	u, _ := url.Parse(os.Getenv(EnvPG))
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}

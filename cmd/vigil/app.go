@@ -1,0 +1,142 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strconv"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"vigil/internal/errs"
+	"vigil/internal/store"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+// app carries what every subcommand shares: flags, streams and the lazily
+// opened store.
+type app struct {
+	dbURL  string
+	asJSON bool
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	log    *slog.Logger
+	st     *store.Store
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
+	a.log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	defer a.close()
+	root := a.rootCmd()
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	return root.ExecuteContext(ctx)
+}
+
+func (a *app) rootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "vigil",
+		Short:         "Warn organisations about threats; rate IoT devices against ETSI EN 303 645",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	def := os.Getenv("VIGIL_DB")
+	if def == "" {
+		def = "sqlite:vigil.db"
+	}
+	root.PersistentFlags().StringVar(&a.dbURL, "db", def, "database: sqlite:PATH or postgres://… (env VIGIL_DB)")
+	root.PersistentFlags().BoolVar(&a.asJSON, "json", false, "print JSON")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return &errs.Error{Code: errs.Invalid, Message: err.Error()}
+	})
+	root.AddCommand(
+		a.orgCmd(), a.assetCmd(), a.contactCmd(), a.deviceCmd(), a.tokenCmd(),
+		a.serveCmd(), a.demoCmd(), a.versionCmd(),
+	)
+	return root
+}
+
+// store opens the database on first use.
+func (a *app) store(ctx context.Context) (*store.Store, error) {
+	if a.st != nil {
+		return a.st, nil
+	}
+	s, err := store.Open(ctx, a.dbURL, store.Options{})
+	if err != nil {
+		return nil, err
+	}
+	a.st = s
+	return s, nil
+}
+
+func (a *app) close() {
+	if a.st != nil {
+		a.st.Close()
+		a.st = nil
+	}
+}
+
+// printJSON writes v as indented JSON.
+func (a *app) printJSON(v any) error {
+	enc := json.NewEncoder(a.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// table returns a tab writer for aligned text output; call Flush.
+func (a *app) table() *tabwriter.Writer {
+	return tabwriter.NewWriter(a.stdout, 2, 4, 2, ' ', 0)
+}
+
+func parseID(what, s string) (int64, error) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errs.Field(what, s, "not an id (a positive number)")
+	}
+	return id, nil
+}
+
+// orgID resolves an organisation given by id or exact name.
+func (a *app) orgID(ctx context.Context, s *store.Store, ref string) (int64, error) {
+	if id, err := strconv.ParseInt(ref, 10, 64); err == nil && id > 0 {
+		return id, nil
+	}
+	return s.OrgGetByName(ctx, ref)
+}
+
+func (a *app) versionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if a.asJSON {
+				return a.printJSON(map[string]string{"version": version})
+			}
+			_, err := fmt.Fprintln(a.stdout, "vigil", version)
+			return err
+		},
+	}
+}
+
+func usageArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return errs.Errorf(errs.Invalid, "%s takes %d argument(s), got %d (usage: %s)", cmd.CommandPath(), n, len(args), cmd.UseLine())
+		}
+		return nil
+	}
+}

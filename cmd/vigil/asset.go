@@ -1,0 +1,255 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package main
+
+import (
+	"fmt"
+	"net"
+
+	"github.com/spf13/cobra"
+
+	"vigil/internal/netguard"
+	"vigil/internal/registry"
+	"vigil/internal/store"
+)
+
+func (a *app) assetCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "asset", Short: "Manage organisations' IP ranges, ASNs and domains"}
+	cmd.AddCommand(a.assetAddCmd(), a.assetListCmd(), a.assetDeleteCmd(), a.assetOverlapsCmd(), a.assetVerifyCmd(), a.assetTokenCmd())
+	return cmd
+}
+
+func (a *app) assetAddCmd() *cobra.Command {
+	var kind string
+	cmd := &cobra.Command{
+		Use:   "add ORG VALUE",
+		Short: "Add an IP range/address, ASN or domain to an organisation",
+		Args:  usageArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			s, err := a.store(ctx)
+			if err != nil {
+				return err
+			}
+			org, err := a.orgID(ctx, s, args[0])
+			if err != nil {
+				return err
+			}
+			as := registry.Asset{OrgID: org, Kind: registry.AssetKind(kind), Value: args[1]}
+			if err := s.AssetCreate(ctx, &as); err != nil {
+				return err
+			}
+			if a.asJSON {
+				return a.printJSON(as)
+			}
+			_, err = fmt.Fprintln(a.stdout, as.ID)
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&kind, "kind", "", "cidr, asn or domain (default: guessed from the value)")
+	return cmd
+}
+
+func (a *app) assetListCmd() *cobra.Command {
+	var f store.AssetFilter
+	var org, kind string
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List assets",
+		Args:  usageArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			s, err := a.store(ctx)
+			if err != nil {
+				return err
+			}
+			if org != "" {
+				if f.OrgID, err = a.orgID(ctx, s, org); err != nil {
+					return err
+				}
+			}
+			f.Kind = registry.AssetKind(kind)
+			as, err := s.AssetList(ctx, f)
+			if err != nil {
+				return err
+			}
+			if a.asJSON {
+				return a.printJSON(as)
+			}
+			w := a.table()
+			fmt.Fprintln(w, "ID\tORG\tKIND\tVALUE\tVERIFIED")
+			for _, x := range as {
+				fmt.Fprintf(w, "%d\t%d\t%s\t%s\t%s\n", x.ID, x.OrgID, x.Kind, x.Value, def(x.VerifyMethod, "no"))
+			}
+			return w.Flush()
+		},
+	}
+	cmd.Flags().StringVar(&org, "org", "", "only this organisation (id or name)")
+	cmd.Flags().StringVar(&kind, "kind", "", "only this kind: cidr, asn or domain")
+	cmd.Flags().IntVar(&f.Limit, "limit", 100, "at most this many (max 1000)")
+	cmd.Flags().Int64Var(&f.After, "after", 0, "only ids greater than this (paging)")
+	return cmd
+}
+
+func (a *app) assetDeleteCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "delete ORG ASSET-ID",
+		Short: "Remove an asset from an organisation",
+		Args:  usageArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			s, err := a.store(ctx)
+			if err != nil {
+				return err
+			}
+			org, err := a.orgID(ctx, s, args[0])
+			if err != nil {
+				return err
+			}
+			id, err := parseID("asset", args[1])
+			if err != nil {
+				return err
+			}
+			if err := s.AssetDelete(ctx, org, id); err != nil {
+				return err
+			}
+			if a.asJSON {
+				return a.printJSON(map[string]any{"deleted": id})
+			}
+			_, err = fmt.Fprintf(a.stdout, "deleted asset %d\n", id)
+			return err
+		},
+	}
+}
+
+func (a *app) assetOverlapsCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "overlaps",
+		Short: "Report IP ranges registered by more than one organisation (nested or identical)",
+		Args:  usageArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			s, err := a.store(ctx)
+			if err != nil {
+				return err
+			}
+			as, err := s.AssetAll(ctx, registry.KindCIDR)
+			if err != nil {
+				return err
+			}
+			ov := registry.Overlaps(as)
+			if a.asJSON {
+				if ov == nil {
+					ov = []registry.Overlap{}
+				}
+				return a.printJSON(ov)
+			}
+			w := a.table()
+			fmt.Fprintln(w, "OUTER\tORG\tINNER\tORG\tIDENTICAL")
+			for _, o := range ov {
+				fmt.Fprintf(w, "%s\t%d\t%s\t%d\t%v\n", o.Outer.Value, o.Outer.OrgID, o.Inner.Value, o.Inner.OrgID, o.Identical)
+			}
+			return w.Flush()
+		},
+	}
+}
+
+func (a *app) assetVerifyCmd() *cobra.Command {
+	var manual bool
+	cmd := &cobra.Command{
+		Use:   "verify ORG ASSET-ID",
+		Short: "Check the organisation's ownership token in DNS or on its web site (or, with --manual, record an analyst's check)",
+		Long: `Ownership is proven by publishing the organisation's token (see "vigil asset token ORG"):
+  DNS TXT  _vigil-verify.<domain>            "vigil-verify=TOKEN"
+  DNS TXT  _vigil-verify.<reverse zone>      "vigil-verify=TOKEN"   (IP ranges)
+  HTTPS    https://<domain>/.well-known/vigil-verify.txt containing TOKEN
+ASNs are verified by an analyst (--manual) after contacting the holder in the RIR's records.`,
+		Args: usageArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			s, err := a.store(ctx)
+			if err != nil {
+				return err
+			}
+			org, err := a.orgID(ctx, s, args[0])
+			if err != nil {
+				return err
+			}
+			id, err := parseID("asset", args[1])
+			if err != nil {
+				return err
+			}
+			as, err := s.AssetGet(ctx, org, id)
+			if err != nil {
+				return err
+			}
+			method := "manual"
+			if !manual {
+				tok, err := s.OrgVerifyToken(ctx, org)
+				if err != nil {
+					return err
+				}
+				v := registry.Verifier{Resolver: net.DefaultResolver, HTTP: netguard.New(netguard.Options{})}
+				if method, err = v.Verify(ctx, tok, as); err != nil {
+					return err
+				}
+			}
+			if err := s.AssetMarkVerified(ctx, id, method, s.Now()); err != nil {
+				return err
+			}
+			if a.asJSON {
+				return a.printJSON(map[string]any{"asset": id, "verified": true, "method": method})
+			}
+			_, err = fmt.Fprintf(a.stdout, "asset %d (%s) verified by %s\n", id, as.Value, method)
+			return err
+		},
+	}
+	cmd.Flags().BoolVar(&manual, "manual", false, "record that an analyst verified ownership out of band")
+	return cmd
+}
+
+func (a *app) assetTokenCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "token ORG",
+		Short: "Print the organisation's ownership-verification token and where to publish it",
+		Args:  usageArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			s, err := a.store(ctx)
+			if err != nil {
+				return err
+			}
+			org, err := a.orgID(ctx, s, args[0])
+			if err != nil {
+				return err
+			}
+			tok, err := s.OrgVerifyToken(ctx, org)
+			if err != nil {
+				return err
+			}
+			as, err := s.AssetList(ctx, store.AssetFilter{OrgID: org, Page: store.Page{Limit: 1000}})
+			if err != nil {
+				return err
+			}
+			type where struct {
+				Asset string `json:"asset"`
+				TXT   string `json:"txt,omitempty"`
+			}
+			var ws []where
+			for _, x := range as {
+				if n, err := registry.TXTName(x); err == nil {
+					ws = append(ws, where{x.Value, n})
+				}
+			}
+			if a.asJSON {
+				return a.printJSON(map[string]any{"token": tok, "record": "vigil-verify=" + tok, "publish_at": ws})
+			}
+			fmt.Fprintf(a.stdout, "token: %s\nTXT record value: vigil-verify=%s\n", tok, tok)
+			for _, w := range ws {
+				fmt.Fprintf(a.stdout, "  %s: TXT %s\n", w.Asset, w.TXT)
+			}
+			return nil
+		},
+	}
+}

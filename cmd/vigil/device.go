@@ -1,0 +1,130 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"vigil/internal/registry"
+	"vigil/internal/store"
+)
+
+func (a *app) deviceCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "device", Short: "Manage organisations' devices"}
+	cmd.AddCommand(a.deviceAddCmd(), a.deviceListCmd(), a.deviceDeleteCmd())
+	return cmd
+}
+
+func (a *app) deviceAddCmd() *cobra.Command {
+	var d registry.Device
+	var asset int64
+	cmd := &cobra.Command{
+		Use:   "add ORG",
+		Short: "Register a device (needs --vendor and --model)",
+		Args:  usageArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			s, err := a.store(ctx)
+			if err != nil {
+				return err
+			}
+			if d.OrgID, err = a.orgID(ctx, s, args[0]); err != nil {
+				return err
+			}
+			if asset != 0 {
+				d.AssetID = &asset
+			}
+			if err := s.DeviceCreate(ctx, &d); err != nil {
+				return err
+			}
+			if a.asJSON {
+				return a.printJSON(d)
+			}
+			_, err = fmt.Fprintln(a.stdout, d.ID)
+			return err
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&d.Vendor, "vendor", "", "manufacturer")
+	f.StringVar(&d.Model, "model", "", "model name or number")
+	f.StringVar(&d.Firmware, "firmware", "", "firmware version")
+	f.StringVar(&d.CPE, "cpe", "", "CPE 2.3 name")
+	f.StringVar(&d.PURL, "purl", "", "package URL")
+	f.StringVar(&d.Serial, "serial", "", "serial number")
+	f.StringVar(&d.Location, "location", "", "where the device is")
+	f.Int64Var(&asset, "asset", 0, "id of the organisation's asset (IP/range) the device sits at")
+	return cmd
+}
+
+func (a *app) deviceListCmd() *cobra.Command {
+	var f store.DeviceFilter
+	var org string
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List devices",
+		Args:  usageArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			s, err := a.store(ctx)
+			if err != nil {
+				return err
+			}
+			if org != "" {
+				if f.OrgID, err = a.orgID(ctx, s, org); err != nil {
+					return err
+				}
+			}
+			ds, err := s.DeviceList(ctx, f)
+			if err != nil {
+				return err
+			}
+			if a.asJSON {
+				return a.printJSON(ds)
+			}
+			w := a.table()
+			fmt.Fprintln(w, "ID\tORG\tVENDOR\tMODEL\tFIRMWARE\tCPE")
+			for _, d := range ds {
+				fmt.Fprintf(w, "%d\t%d\t%s\t%s\t%s\t%s\n", d.ID, d.OrgID, d.Vendor, d.Model, d.Firmware, d.CPE)
+			}
+			return w.Flush()
+		},
+	}
+	cmd.Flags().StringVar(&org, "org", "", "only this organisation (id or name)")
+	cmd.Flags().IntVar(&f.Limit, "limit", 100, "at most this many (max 1000)")
+	cmd.Flags().Int64Var(&f.After, "after", 0, "only ids greater than this (paging)")
+	return cmd
+}
+
+func (a *app) deviceDeleteCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "delete ORG DEVICE-ID",
+		Short: "Remove a device",
+		Args:  usageArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			s, err := a.store(ctx)
+			if err != nil {
+				return err
+			}
+			org, err := a.orgID(ctx, s, args[0])
+			if err != nil {
+				return err
+			}
+			id, err := parseID("device", args[1])
+			if err != nil {
+				return err
+			}
+			if err := s.DeviceDelete(ctx, org, id); err != nil {
+				return err
+			}
+			if a.asJSON {
+				return a.printJSON(map[string]any{"deleted": id})
+			}
+			_, err = fmt.Fprintf(a.stdout, "deleted device %d\n", id)
+			return err
+		},
+	}
+}

@@ -1,0 +1,199 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"vigil/internal/store/storetest"
+)
+
+// cli runs vigil with args against db and returns stdout, stderr and the exit
+// status main would use.
+func cli(t *testing.T, db string, stdin string, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err := run(context.Background(), append([]string{"--db", db}, args...), strings.NewReader(stdin), &out, &errb)
+	code := exitCode(err, &errb)
+	return out.String(), errb.String(), code
+}
+
+// dbs returns the databases CLI tests run against: SQLite always, PostgreSQL
+// when VIGIL_TEST_PG is set (a fresh schema per call).
+func dbs(t *testing.T) map[string]string {
+	m := map[string]string{"sqlite": "sqlite:" + filepath.Join(t.TempDir(), "cli.db")}
+	if os.Getenv(storetest.EnvPG) != "" {
+		m["postgres"] = storetest.PostgresDSN(t)
+	}
+	return m
+}
+
+func TestCLIRegistry(t *testing.T) {
+	for name, db := range dbs(t) {
+		t.Run(name, func(t *testing.T) {
+			out, errOut, code := cli(t, db, "", "org", "add", "Energie Noord", "--domain", "energie-noord.example", "--cidr", "192.0.2.0/26", "--asn", "AS64500", "--email", "soc@energie-noord.example", "--lang", "nl")
+			if code != 0 || strings.TrimSpace(out) != "1" {
+				t.Fatalf("org add = %q %q %d", out, errOut, code)
+			}
+			out, _, code = cli(t, db, "", "--json", "org", "add", "Hosting BV", "--cidr", "192.0.2.0/24")
+			var o struct {
+				ID     int64
+				Assets []struct{ Value string }
+			}
+			if code != 0 || json.Unmarshal([]byte(out), &o) != nil || o.ID != 2 || o.Assets[0].Value != "192.0.2.0/24" {
+				t.Fatalf("org add --json = %q, %d", out, code)
+			}
+			steps := []struct {
+				args []string
+				want string
+			}{
+				{[]string{"asset", "add", "Energie Noord", "2001:db8::/48"}, "5"},
+				{[]string{"asset", "list", "--org", "1"}, "2001:db8::/48"},
+				{[]string{"asset", "overlaps"}, "192.0.2.0/24  2    192.0.2.0/26"},
+				{[]string{"asset", "verify", "1", "3", "--manual"}, "verified by manual"},
+				{[]string{"asset", "token", "1"}, "_vigil-verify.energie-noord.example"},
+				{[]string{"contact", "add", "1", "--phone", "+31 50 123 4567", "--role", "technical"}, "2"},
+				{[]string{"contact", "list", "Energie Noord"}, "+31501234567"},
+				{[]string{"device", "add", "1", "--vendor", "Hikvision", "--model", "DS-2CD2142FWD-I", "--firmware", "V5.4.5 build 170124"}, "1"},
+				{[]string{"device", "list"}, "DS-2CD2142FWD-I"},
+				{[]string{"org", "show", "1"}, "verified by manual"},
+				{[]string{"org", "list"}, "Hosting BV"},
+				{[]string{"token", "create", "--org", "1"}, "vigil_"},
+				{[]string{"token", "revoke", "1"}, "revoked token 1"},
+				{[]string{"org", "export", "--format", "csv"}, "Energie Noord,,,nl,energie-noord.example,192.0.2.0/26;2001:db8::/48,64500"},
+				{[]string{"device", "delete", "1", "1"}, "deleted device 1"},
+				{[]string{"contact", "delete", "1", "2"}, "deleted contact 2"},
+				{[]string{"asset", "delete", "1", "5"}, "deleted asset 5"},
+				{[]string{"org", "delete", "Hosting BV"}, "deleted organisation 2"},
+				{[]string{"version"}, "vigil"},
+			}
+			for _, st := range steps {
+				out, errOut, code := cli(t, db, "", st.args...)
+				if code != 0 || !strings.Contains(out, st.want) {
+					t.Errorf("vigil %s = %q (stderr %q, exit %d); want output containing %q", strings.Join(st.args, " "), out, errOut, code, st.want)
+				}
+			}
+		})
+	}
+}
+
+// TestCLIBadInput runs every command with bad input: each must fail with the
+// documented exit status and an error naming what was wrong.
+func TestCLIBadInput(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "bad.db")
+	if _, _, code := cli(t, db, "", "org", "add", "Acme", "--cidr", "198.51.100.0/24"); code != 0 {
+		t.Fatal("setup failed")
+	}
+	tests := []struct {
+		args     []string
+		wantCode int
+		wantErr  string
+	}{
+		{[]string{"org", "add"}, 2, "takes 1 argument"},
+		{[]string{"org", "add", "X", "--cidr", "10.0.0.1/8"}, 2, `"10.0.0.1/8": host bits set`},
+		{[]string{"org", "add", "X", "--domain", "co.uk"}, 2, `"co.uk": a public suffix`},
+		{[]string{"org", "add", "X", "--email", "nope"}, 2, `email: "nope"`},
+		{[]string{"org", "add", "X", "--asn", "ASX"}, 2, `asn: "ASX"`},
+		{[]string{"org", "add", "X", "--lang", "!!"}, 2, "lang"},
+		{[]string{"org", "add", "X", "--notify", "hourly"}, 2, "policy.mode"},
+		{[]string{"org", "add", "Acme"}, 4, "already exists"},
+		{[]string{"org", "add", "X", "--bogus"}, 2, "unknown flag"},
+		{[]string{"org", "show", "999"}, 3, "organisation 999 not found"},
+		{[]string{"org", "show", "Nobody"}, 3, `organisation "Nobody" not found`},
+		{[]string{"org", "delete", "999"}, 3, "not found"},
+		{[]string{"org", "list", "extra"}, 2, "takes 0 argument"},
+		{[]string{"org", "import", "/nonexistent.csv"}, 2, "/nonexistent.csv"},
+		{[]string{"org", "export", "--format", "xml"}, 2, "format"},
+		{[]string{"asset", "add", "1", "300.1.1.1"}, 2, `"300.1.1.1"`},
+		{[]string{"asset", "add", "1", "x", "--kind", "mac"}, 2, "kind"},
+		{[]string{"asset", "add", "999", "192.0.2.0/24"}, 2, "missing"},
+		{[]string{"asset", "delete", "1", "abc"}, 2, `asset: "abc"`},
+		{[]string{"asset", "delete", "1", "999"}, 3, "asset 999 not found"},
+		{[]string{"asset", "verify", "1", "1"}, 5, "ownership of 198.51.100.0/24 not proven"},
+		{[]string{"asset", "token", "999"}, 3, "not found"},
+		{[]string{"contact", "add", "1"}, 2, "e-mail address or a phone"},
+		{[]string{"contact", "add", "1", "--phone", "0501234567"}, 2, "phone"},
+		{[]string{"contact", "list", "999"}, 3, "not found"},
+		{[]string{"contact", "delete", "1", "77"}, 3, "contact 77 not found"},
+		{[]string{"device", "add", "1", "--vendor", "V"}, 2, "model"},
+		{[]string{"device", "add", "1", "--vendor", "V", "--model", "M", "--cpe", "cpe:/o:v:m"}, 2, "cpe"},
+		{[]string{"device", "add", "1", "--vendor", "V", "--model", "M", "--purl", "pkg:"}, 2, "purl"},
+		{[]string{"device", "add", "1", "--vendor", "V", "--model", "M", "--asset", "999"}, 2, "asset_id"},
+		{[]string{"device", "delete", "1", "5"}, 3, "device 5 not found"},
+		{[]string{"token", "create", "--org", "1", "--scopes", "admin"}, 2, "cannot have the admin scope"},
+		{[]string{"token", "create", "--scopes", "read"}, 2, "operator token"},
+		{[]string{"token", "create", "--org", "1", "--scopes", "root"}, 2, `scopes: "root"`},
+		{[]string{"token", "create", "--org", "999"}, 3, "not found"},
+		{[]string{"token", "revoke", "42"}, 3, "not found"},
+		{[]string{"nosuch"}, 1, "unknown command"},
+		{[]string{"--db", "mysql://x", "org", "list"}, 2, "must be sqlite:PATH or postgres"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, "_"), func(t *testing.T) {
+			out, errOut, code := cli(t, db, "", tt.args...)
+			if code != tt.wantCode || !strings.Contains(errOut, tt.wantErr) {
+				t.Errorf("vigil %s: exit %d, stderr %q, stdout %q; want exit %d and %q", strings.Join(tt.args, " "), code, errOut, out, tt.wantCode, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestCLIImport(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.csv")
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(good, []byte("name,cidrs,emails\nA,192.0.2.0/28,a@a.example\nB,192.0.2.16/28,b@b.example\n"), 0o600)
+	os.WriteFile(bad, []byte("name,cidrs,emails\nC,192.0.2.32/28,c@c.example\nD,192.0.2.49/28,d@d.example\nE,192.0.2.64/28,e@e.example\n"), 0o600)
+	for name, db := range dbs(t) {
+		t.Run(name, func(t *testing.T) {
+			out, errOut, code := cli(t, db, "", "org", "import", bad)
+			if code != 2 || !strings.Contains(errOut, "bad.csv:3: assets[0].cidr") || !strings.Contains(errOut, "nothing imported") {
+				t.Errorf("bad import: exit %d, stderr %q", code, errOut)
+			}
+			if out, _, _ := cli(t, db, "", "--json", "org", "list"); strings.TrimSpace(out) != "[]" {
+				t.Errorf("orgs after refused import = %s; want none", out)
+			}
+			out, errOut, code = cli(t, db, "", "--json", "org", "import", "--skip-invalid", bad)
+			var res importResult
+			if code != 0 || json.Unmarshal([]byte(out), &res) != nil || res.Organisations != 2 || len(res.Refused) != 1 || res.Refused[0].Line != 3 {
+				t.Errorf("--skip-invalid: %q %q %d", out, errOut, code)
+			}
+			if out, errOut, code := cli(t, db, "", "org", "import", good); code != 0 || !strings.Contains(out, "imported 2 organisations with 2 assets") {
+				t.Errorf("good import: %q %q %d", out, errOut, code)
+			}
+			exported, _, code := cli(t, db, "", "org", "export", "--format", "json")
+			if code != 0 {
+				t.Fatal("export failed")
+			}
+			// Re-importing the export into a fresh database gives the same registry.
+			db2 := "sqlite:" + filepath.Join(t.TempDir(), "again.db")
+			if out, errOut, code := cli(t, db2, exported, "org", "import", "-"); code != 0 || !strings.Contains(out, "imported 4 organisations") {
+				t.Fatalf("re-import of export: %q %q %d", out, errOut, code)
+			}
+			again, _, _ := cli(t, db2, "", "org", "export", "--format", "csv")
+			first, _, _ := cli(t, db, "", "org", "export", "--format", "csv")
+			if again != first {
+				t.Errorf("export after re-import differs:\n%s\nvs\n%s", again, first)
+			}
+		})
+	}
+}
+
+func TestCLIDemoOnce(t *testing.T) {
+	dir := t.TempDir()
+	out, errOut, code := cli(t, "sqlite:unused.db", "", "--json", "demo", "--once", "--dir", dir)
+	var sum map[string]any
+	if code != 0 || json.Unmarshal([]byte(out), &sum) != nil {
+		t.Fatalf("demo --once --json: %q %q %d", out, errOut, code)
+	}
+	if sum["organisations"].(float64) < 24 {
+		t.Errorf("summary = %v", sum)
+	}
+}
