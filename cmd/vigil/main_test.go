@@ -154,8 +154,8 @@ func TestCLIImport(t *testing.T) {
 	for name, db := range dbs(t) {
 		t.Run(name, func(t *testing.T) {
 			out, errOut, code := cli(t, db, "", "org", "import", bad)
-			if code != 2 || !strings.Contains(errOut, "bad.csv:3: assets[0].cidr") || !strings.Contains(errOut, "nothing imported") {
-				t.Errorf("bad import: exit %d, stderr %q", code, errOut)
+			if code != 2 || out != "" || !strings.Contains(errOut, "bad.csv:3: assets[0].cidr") || !strings.Contains(errOut, "nothing imported") {
+				t.Errorf("bad import: exit %d, stdout %q, stderr %q", code, out, errOut)
 			}
 			if out, _, _ := cli(t, db, "", "--json", "org", "list"); strings.TrimSpace(out) != "[]" {
 				t.Errorf("orgs after refused import = %s; want none", out)
