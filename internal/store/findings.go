@@ -1,0 +1,521 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"vigil/internal/errs"
+	"vigil/internal/finding"
+)
+
+// tsParam returns a placeholder for a timestamp inside a VALUES list, where
+// PostgreSQL cannot infer the type.
+func (s *Store) tsParam() string {
+	if s.dialect == Postgres {
+		return "CAST(? AS TIMESTAMPTZ)"
+	}
+	return "?"
+}
+
+// greatest returns the dialect's two-argument maximum.
+func (s *Store) greatest(a, b string) string {
+	if s.dialect == Postgres {
+		return "GREATEST(" + a + ", " + b + ")"
+	}
+	return "MAX(" + a + ", " + b + ")"
+}
+
+// TriggerEnsure returns the id of the trigger named t.Name, creating it when
+// missing.
+func (s *Store) TriggerEnsure(ctx context.Context, t finding.Trigger) (int64, error) {
+	if err := t.Validate(); err != nil {
+		return 0, err
+	}
+	var id int64
+	err := s.QueryRow(ctx, `SELECT id FROM triggers WHERE name = ?`, t.Name).Scan(&id)
+	if err == nil {
+		return id, nil
+	}
+	if err != sql.ErrNoRows {
+		return 0, err
+	}
+	if t.Kind == "" {
+		t.Kind = "feed"
+	}
+	id, err = s.InsertID(ctx, `INSERT INTO triggers (name, kind, title, description, notify_unregistered, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		t.Name, t.Kind, t.Title, t.Description, t.NotifyUnregistered, s.Now())
+	if err != nil {
+		return 0, fmt.Errorf("trigger %q: %w", t.Name, err)
+	}
+	return id, nil
+}
+
+// TriggerStats lists every trigger with its counts: organisations with
+// findings, findings (and open ones), and observations (sightings folded).
+func (s *Store) TriggerStats(ctx context.Context) ([]finding.TriggerStats, error) {
+	rows, err := s.Query(ctx, `
+SELECT t.id, t.name, t.kind, t.title, t.description, t.notify_unregistered, t.created_at,
+       COUNT(DISTINCT f.org_id), COUNT(f.id),
+       COALESCE(SUM(CASE WHEN f.status = 'open' THEN 1 ELSE 0 END), 0),
+       COALESCE(SUM(f.seen_count), 0)
+FROM triggers t LEFT JOIN findings f ON f.trigger_id = t.id
+GROUP BY t.id, t.name, t.kind, t.title, t.description, t.notify_unregistered, t.created_at
+ORDER BY t.id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []finding.TriggerStats{}
+	for rows.Next() {
+		var ts finding.TriggerStats
+		if err := rows.Scan(&ts.ID, &ts.Name, &ts.Kind, &ts.Title, &ts.Description, &ts.NotifyUnregistered, &ts.CreatedAt,
+			&ts.Organisations, &ts.Findings, &ts.Open, &ts.Observations); err != nil {
+			return nil, err
+		}
+		ts.CreatedAt = ts.CreatedAt.UTC()
+		out = append(out, ts)
+	}
+	return out, rows.Err()
+}
+
+// Run is one ingestion of one source.
+type Run struct {
+	ID               int64     `json:"id"`
+	Source           string    `json:"source"`
+	FeedType         string    `json:"feed_type"`
+	ReportType       string    `json:"report_type"`
+	TriggerID        int64     `json:"trigger_id"`
+	FullReport       bool      `json:"full_report"`
+	StartedAt        time.Time `json:"started_at"`
+	Rows             int64     `json:"rows"`
+	Matched          int64     `json:"matched"`
+	Unmatched        int64     `json:"unmatched"`
+	Quarantined      int64     `json:"quarantined"`
+	FindingsNew      int64     `json:"findings_new"`
+	FindingsUpdated  int64     `json:"findings_updated"`
+	FindingsResolved int64     `json:"findings_resolved"`
+}
+
+// RunStart records the start of an ingest run and sets r.ID.
+func (s *Store) RunStart(ctx context.Context, r *Run) error {
+	r.StartedAt = s.Now()
+	var trig any
+	if r.TriggerID != 0 {
+		trig = r.TriggerID
+	}
+	id, err := s.InsertID(ctx, `INSERT INTO ingest_runs (source, feed_type, report_type, trigger_id, full_report, started_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		r.Source, r.FeedType, r.ReportType, trig, r.FullReport, r.StartedAt)
+	r.ID = id
+	return err
+}
+
+// RunFinish stores r's counters and its end time.
+func (s *Store) RunFinish(ctx context.Context, r *Run) error {
+	var trig any
+	if r.TriggerID != 0 {
+		trig = r.TriggerID
+	}
+	_, err := s.Exec(ctx, `UPDATE ingest_runs SET report_type = ?, trigger_id = ?, finished_at = ?, rows_total = ?, matched = ?, unmatched = ?, quarantined = ?,
+		findings_new = ?, findings_updated = ?, findings_resolved = ? WHERE id = ?`,
+		r.ReportType, trig, s.Now(), r.Rows, r.Matched, r.Unmatched, r.Quarantined, r.FindingsNew, r.FindingsUpdated, r.FindingsResolved, r.ID)
+	return err
+}
+
+// QuarantineAdd stores refused input rows of run runID.
+func (s *Store) QuarantineAdd(ctx context.Context, runID int64, bad []errs.RowError) error {
+	if len(bad) == 0 {
+		return nil
+	}
+	var run any
+	if runID != 0 {
+		run = runID
+	}
+	now := s.Now()
+	const per = 7
+	for start := 0; start < len(bad); start += 500 {
+		chunk := bad[start:min(start+500, len(bad))]
+		var b strings.Builder
+		b.WriteString(`INSERT INTO quarantine (run_id, file, line, field, reason, raw, created_at) VALUES `)
+		args := make([]any, 0, len(chunk)*per)
+		for i, r := range chunk {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(?, ?, ?, ?, ?, ?, ?)")
+			args = append(args, run, r.File, r.Line, r.Field, r.Reason, strings.ToValidUTF8(r.Raw, "\uFFFD"), now)
+		}
+		if _, err := s.Exec(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("quarantine: %w", err)
+		}
+	}
+	return nil
+}
+
+// QuarantinedRow is a stored refused row.
+type QuarantinedRow struct {
+	ID    int64 `json:"id"`
+	RunID int64 `json:"run_id,omitempty"`
+	errs.RowError
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// QuarantineList lists refused rows, newest run first.
+func (s *Store) QuarantineList(ctx context.Context, p Page) ([]QuarantinedRow, error) {
+	rows, err := s.Query(ctx, fmt.Sprintf(`SELECT id, run_id, file, line, field, reason, raw, created_at FROM quarantine WHERE id > ? ORDER BY id LIMIT %d`, p.limit()), p.After)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []QuarantinedRow{}
+	for rows.Next() {
+		var q QuarantinedRow
+		var run sql.NullInt64
+		if err := rows.Scan(&q.ID, &run, &q.File, &q.Line, &q.Field, &q.Reason, &q.Raw, &q.CreatedAt); err != nil {
+			return nil, err
+		}
+		q.RunID = run.Int64
+		q.CreatedAt = q.CreatedAt.UTC()
+		out = append(out, q)
+	}
+	return out, rows.Err()
+}
+
+type findingID struct {
+	org, trigger int64
+	typ, key     string
+}
+
+type folded struct {
+	s           finding.Sighting
+	first, last time.Time
+	n           int64
+}
+
+// FindingUpsert folds a batch of sightings into findings: a new identity
+// makes a finding (event "new"); a known one gets last_seen, count and
+// evidence updated, is reopened when it was resolved (event "reopened") and
+// records a severity rise (event "severity_up"). runID marks the findings as
+// seen in that run. It returns how many findings were created and updated.
+//
+// Call it inside Tx with batches of a few hundred to a few thousand
+// sightings; it issues a constant number of statements per batch.
+func (s *Store) FindingUpsert(ctx context.Context, runID int64, batch []finding.Sighting) (created, updated int, err error) {
+	if len(batch) == 0 {
+		return 0, 0, nil
+	}
+	// Fold duplicates within the batch.
+	idx := make(map[findingID]int, len(batch))
+	fs := make([]folded, 0, len(batch))
+	for _, sg := range batch {
+		id := findingID{sg.OrgID, sg.TriggerID, sg.Type, sg.Key}
+		t := sg.Time.UTC()
+		if t.IsZero() {
+			t = s.Now()
+		}
+		if i, ok := idx[id]; ok {
+			f := &fs[i]
+			f.n++
+			if t.Before(f.first) {
+				f.first = t
+			}
+			if !t.Before(f.last) {
+				f.last = t
+				sev := max(f.s.Severity, sg.Severity)
+				f.s = sg
+				f.s.Severity = sev
+			} else {
+				f.s.Severity = max(f.s.Severity, sg.Severity)
+			}
+			continue
+		}
+		idx[id] = len(fs)
+		fs = append(fs, folded{s: sg, first: t, last: t, n: 1})
+	}
+	const chunk = 400
+	for start := 0; start < len(fs); start += chunk {
+		c, u, err := s.findingUpsertChunk(ctx, runID, fs[start:min(start+chunk, len(fs))])
+		if err != nil {
+			return created, updated, err
+		}
+		created += c
+		updated += u
+	}
+	return created, updated, nil
+}
+
+type existing struct {
+	id       int64
+	status   string
+	severity finding.Severity
+}
+
+func (s *Store) findingUpsertChunk(ctx context.Context, runID int64, fs []folded) (created, updated int, err error) {
+	now := s.Now()
+	// 1. Which identities exist already?
+	var b strings.Builder
+	b.WriteString(`SELECT id, org_id, trigger_id, type, key, status, severity FROM findings WHERE (org_id, trigger_id, type, key) IN (VALUES `)
+	args := make([]any, 0, len(fs)*4)
+	for i, f := range fs {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(CAST(? AS BIGINT), CAST(? AS BIGINT), ?, ?)")
+		args = append(args, f.s.OrgID, f.s.TriggerID, f.s.Type, f.s.Key)
+	}
+	b.WriteString(")")
+	rows, err := s.Query(ctx, b.String(), args...)
+	if err != nil {
+		return 0, 0, fmt.Errorf("findings lookup: %w", err)
+	}
+	have := make(map[findingID]existing, len(fs))
+	for rows.Next() {
+		var id findingID
+		var e existing
+		if err := rows.Scan(&e.id, &id.org, &id.trigger, &id.typ, &id.key, &e.status, &e.severity); err != nil {
+			rows.Close()
+			return 0, 0, err
+		}
+		have[id] = e
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, 0, err
+	}
+
+	var events []finding.Event
+	// 2. Update the known ones in one statement.
+	b.Reset()
+	args = args[:0]
+	for _, f := range fs {
+		e, ok := have[findingID{f.s.OrgID, f.s.TriggerID, f.s.Type, f.s.Key}]
+		if !ok {
+			continue
+		}
+		if updated > 0 {
+			b.WriteString(", ")
+		}
+		updated++
+		b.WriteString("(CAST(? AS BIGINT), " + s.tsParam() + ", CAST(? AS BIGINT), CAST(? AS BIGINT), ?, CAST(? AS BIGINT))")
+		args = append(args, e.id, f.last, f.n, int64(f.s.Severity), string(f.s.Evidence), int64(f.s.ASN))
+		switch {
+		case e.status == string(finding.Resolved):
+			events = append(events, finding.Event{FindingID: e.id, OrgID: f.s.OrgID, Kind: finding.EventReopened, Severity: max(e.severity, f.s.Severity), At: now})
+		case f.s.Severity > e.severity:
+			events = append(events, finding.Event{FindingID: e.id, OrgID: f.s.OrgID, Kind: finding.EventSeverityUp, Severity: f.s.Severity, At: now})
+		}
+	}
+	if updated > 0 {
+		q := `UPDATE findings SET
+  last_seen = ` + s.greatest("findings.last_seen", "v.column2") + `,
+  seen_count = findings.seen_count + v.column3,
+  severity = ` + s.greatest("findings.severity", "v.column4") + `,
+  evidence = CASE WHEN v.column5 = '' THEN findings.evidence ELSE v.column5 END,
+  asn = CASE WHEN v.column6 = 0 THEN findings.asn ELSE v.column6 END,
+  status = 'open', resolved_at = NULL, last_run_id = ?
+FROM (VALUES ` + b.String() + `) AS v
+WHERE findings.id = v.column1`
+		// The run id's placeholder comes before the VALUES list.
+		if _, err := s.Exec(ctx, q, append([]any{nullID(runID)}, args...)...); err != nil {
+			return 0, 0, fmt.Errorf("findings update: %w", err)
+		}
+	}
+
+	// 3. Insert the new ones in one statement.
+	b.Reset()
+	args = args[:0]
+	var newOnes []folded
+	for _, f := range fs {
+		if _, ok := have[findingID{f.s.OrgID, f.s.TriggerID, f.s.Type, f.s.Key}]; ok {
+			continue
+		}
+		if len(newOnes) > 0 {
+			b.WriteString(", ")
+		}
+		newOnes = append(newOnes, f)
+		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		ip := ""
+		if f.s.IP.IsValid() {
+			ip = f.s.IP.String()
+		}
+		args = append(args, f.s.OrgID, f.s.TriggerID, f.s.Type, f.s.ReportType, f.s.Key, ip, int64(f.s.Port), int64(f.s.ASN),
+			f.s.Hostname, nullID(f.s.DeviceID), f.s.CVE, int64(f.s.Severity), f.s.Class, f.first, f.last, f.n, nullID(runID), f.s.Tie, string(f.s.Evidence))
+	}
+	if len(newOnes) > 0 {
+		q := `INSERT INTO findings (org_id, trigger_id, type, report_type, key, ip, port, asn, hostname, device_id, cve, severity, class,
+  first_seen, last_seen, seen_count, last_run_id, tie, evidence) VALUES ` + b.String() + ` RETURNING id, org_id, trigger_id, type, key, severity`
+		rows, err := s.Query(ctx, q, args...)
+		if err != nil {
+			return 0, 0, fmt.Errorf("findings insert: %w", err)
+		}
+		for rows.Next() {
+			var ev finding.Event
+			var id findingID
+			if err := rows.Scan(&ev.FindingID, &id.org, &id.trigger, &id.typ, &id.key, &ev.Severity); err != nil {
+				rows.Close()
+				return 0, 0, err
+			}
+			ev.OrgID, ev.Kind, ev.At = id.org, finding.EventNew, now
+			events = append(events, ev)
+			created++
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return 0, 0, err
+		}
+	}
+	return created, updated, s.eventInsert(ctx, events)
+}
+
+func (s *Store) eventInsert(ctx context.Context, events []finding.Event) error {
+	for start := 0; start < len(events); start += 1000 {
+		chunk := events[start:min(start+1000, len(events))]
+		var b strings.Builder
+		b.WriteString(`INSERT INTO finding_events (finding_id, org_id, kind, severity, at) VALUES `)
+		args := make([]any, 0, len(chunk)*5)
+		for i, e := range chunk {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(?, ?, ?, ?, ?)")
+			args = append(args, e.FindingID, e.OrgID, string(e.Kind), int64(e.Severity), e.At)
+		}
+		if _, err := s.Exec(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("finding events: %w", err)
+		}
+	}
+	return nil
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// FindingResolveUnseen marks open findings of a trigger and report type that
+// the full report of run runID did not contain as resolved, with an event
+// each. It returns how many it resolved.
+func (s *Store) FindingResolveUnseen(ctx context.Context, triggerID int64, reportType string, runID int64) (int64, error) {
+	now := s.Now()
+	var n int64
+	err := s.Tx(ctx, func(tx *Store) error {
+		where := `trigger_id = ? AND report_type = ? AND status = 'open' AND (last_run_id IS NULL OR last_run_id <> ?)`
+		if _, err := tx.Exec(ctx, `INSERT INTO finding_events (finding_id, org_id, kind, severity, at)
+SELECT id, org_id, 'resolved', severity, ? FROM findings WHERE `+where, now, triggerID, reportType, runID); err != nil {
+			return err
+		}
+		r, err := tx.Exec(ctx, `UPDATE findings SET status = 'resolved', resolved_at = ? WHERE `+where, now, triggerID, reportType, runID)
+		if err != nil {
+			return err
+		}
+		n, err = r.RowsAffected()
+		return err
+	})
+	return n, err
+}
+
+// FindingFilter selects findings. Zero fields do not filter.
+type FindingFilter struct {
+	OrgID    int64
+	Trigger  string
+	Status   finding.Status
+	Type     string
+	DeviceID int64
+	OnlyTies bool
+	Page
+}
+
+const findingCols = `f.id, f.org_id, t.name, f.trigger_id, f.type, f.report_type, f.key, f.ip, f.port, f.asn, f.hostname, f.device_id, f.cve,
+ f.severity, f.class, f.status, f.first_seen, f.last_seen, f.seen_count, f.resolved_at, f.tie, f.evidence`
+
+// FindingList lists findings ordered by id.
+func (s *Store) FindingList(ctx context.Context, f FindingFilter) ([]finding.Finding, error) {
+	q := `SELECT ` + findingCols + ` FROM findings f JOIN triggers t ON t.id = f.trigger_id WHERE f.id > ?`
+	args := []any{f.After}
+	add := func(cond string, v any) {
+		q += " AND " + cond
+		args = append(args, v)
+	}
+	if f.OrgID != 0 {
+		add("f.org_id = ?", f.OrgID)
+	}
+	if f.Trigger != "" {
+		add("t.name = ?", f.Trigger)
+	}
+	if f.Status != "" {
+		add("f.status = ?", string(f.Status))
+	}
+	if f.Type != "" {
+		add("f.type = ?", f.Type)
+	}
+	if f.DeviceID != 0 {
+		add("f.device_id = ?", f.DeviceID)
+	}
+	if f.OnlyTies {
+		q += " AND f.tie"
+	}
+	q += fmt.Sprintf(" ORDER BY f.id LIMIT %d", f.limit())
+	rows, err := s.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []finding.Finding{}
+	for rows.Next() {
+		var x finding.Finding
+		var dev sql.NullInt64
+		var resolved sql.NullTime
+		var status, evidence string
+		if err := rows.Scan(&x.ID, &x.OrgID, &x.Trigger, &x.TriggerID, &x.Type, &x.ReportType, &x.Key, &x.IP, &x.Port, &x.ASN, &x.Hostname, &dev, &x.CVE,
+			&x.Severity, &x.Class, &status, &x.FirstSeen, &x.LastSeen, &x.Count, &resolved, &x.Tie, &evidence); err != nil {
+			return nil, err
+		}
+		x.DeviceID = dev.Int64
+		x.Status = finding.Status(status)
+		x.FirstSeen, x.LastSeen = x.FirstSeen.UTC(), x.LastSeen.UTC()
+		if resolved.Valid {
+			t := resolved.Time.UTC()
+			x.ResolvedAt = &t
+		}
+		if evidence != "" && json.Valid([]byte(evidence)) {
+			x.Evidence = json.RawMessage(evidence)
+		}
+		out = append(out, x)
+	}
+	return out, rows.Err()
+}
+
+// EventList lists finding events with id greater than after, oldest first.
+func (s *Store) EventList(ctx context.Context, orgID int64, p Page) ([]finding.Event, error) {
+	q := `SELECT id, finding_id, org_id, kind, severity, at FROM finding_events WHERE id > ?`
+	args := []any{p.After}
+	if orgID != 0 {
+		q += ` AND org_id = ?`
+		args = append(args, orgID)
+	}
+	rows, err := s.Query(ctx, q+fmt.Sprintf(` ORDER BY id LIMIT %d`, p.limit()), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []finding.Event{}
+	for rows.Next() {
+		var e finding.Event
+		var kind string
+		if err := rows.Scan(&e.ID, &e.FindingID, &e.OrgID, &kind, &e.Severity, &e.At); err != nil {
+			return nil, err
+		}
+		e.Kind = finding.EventKind(kind)
+		e.At = e.At.UTC()
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

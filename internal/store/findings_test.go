@@ -1,0 +1,149 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package store_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/netip"
+	"testing"
+	"time"
+
+	"vigil/internal/errs"
+	"vigil/internal/finding"
+	"vigil/internal/registry"
+	"vigil/internal/store"
+	"vigil/internal/store/storetest"
+)
+
+func sighting(org, trig int64, ip string, port uint16, sev finding.Severity, at time.Time) finding.Sighting {
+	a := netip.MustParseAddr(ip)
+	return finding.Sighting{OrgID: org, TriggerID: trig, Type: "vulnerable-system", ReportType: "scan_exchange",
+		Key: finding.KeyFor(a, port), IP: a, Port: port, Severity: sev, Time: at, ASN: 64500,
+		Evidence: json.RawMessage(fmt.Sprintf(`{"ip":%q,"port":%d}`, ip, port))}
+}
+
+func TestFindingLifecycle(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		o := &registry.Org{Name: "F"}
+		if err := s.OrgCreate(ctx, o); err != nil {
+			t.Fatal(err)
+		}
+		trig, err := s.TriggerEnsure(ctx, finding.Trigger{Name: "scan_exchange"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again, _ := s.TriggerEnsure(ctx, finding.Trigger{Name: "scan_exchange"}); again != trig {
+			t.Fatalf("TriggerEnsure not idempotent: %d vs %d", again, trig)
+		}
+		t0 := time.Date(2025, 6, 1, 10, 0, 0, 0, time.UTC)
+		run := func(sightings ...finding.Sighting) (int, int, int64) {
+			r := store.Run{Source: "t.csv", FeedType: "shadowserver", ReportType: "scan_exchange", TriggerID: trig, FullReport: true}
+			if err := s.RunStart(ctx, &r); err != nil {
+				t.Fatal(err)
+			}
+			var c, u int
+			err := s.Tx(ctx, func(tx *store.Store) error {
+				var err error
+				c, u, err = tx.FindingUpsert(ctx, r.ID, sightings)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, err := s.FindingResolveUnseen(ctx, trig, "scan_exchange", r.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c, u, n
+		}
+		// Day 1: two hosts, one seen twice in the same report.
+		c, u, n := run(sighting(o.ID, trig, "192.0.2.1", 443, finding.Medium, t0),
+			sighting(o.ID, trig, "192.0.2.1", 443, finding.Medium, t0.Add(time.Hour)),
+			sighting(o.ID, trig, "2001:db8::1", 443, finding.High, t0))
+		if c != 2 || u != 0 || n != 0 {
+			t.Fatalf("day 1: created %d updated %d resolved %d; want 2 0 0", c, u, n)
+		}
+		// Day 2: the IPv4 host again with higher severity; the IPv6 host is gone.
+		c, u, n = run(sighting(o.ID, trig, "192.0.2.1", 443, finding.Critical, t0.Add(24*time.Hour)))
+		if c != 0 || u != 1 || n != 1 {
+			t.Fatalf("day 2: created %d updated %d resolved %d; want 0 1 1", c, u, n)
+		}
+		// Day 3: the IPv6 host is back.
+		c, u, n = run(sighting(o.ID, trig, "192.0.2.1", 443, finding.Critical, t0.Add(48*time.Hour)),
+			sighting(o.ID, trig, "2001:db8::1", 443, finding.High, t0.Add(48*time.Hour)))
+		if c != 0 || u != 2 || n != 0 {
+			t.Fatalf("day 3: created %d updated %d resolved %d; want 0 2 0", c, u, n)
+		}
+		fs, err := s.FindingList(ctx, store.FindingFilter{OrgID: o.ID})
+		if err != nil || len(fs) != 2 {
+			t.Fatalf("FindingList = %v, %v", fs, err)
+		}
+		v4 := fs[0]
+		if v4.Key != "192.0.2.1:443" || v4.Count != 4 || v4.Severity != finding.Critical || v4.Status != finding.Open ||
+			!v4.FirstSeen.Equal(t0) || !v4.LastSeen.Equal(t0.Add(48*time.Hour)) || v4.Trigger != "scan_exchange" {
+			t.Errorf("v4 finding = %+v", v4)
+		}
+		if fs[1].Key != "[2001:db8::1]:443" || fs[1].Status != finding.Open || fs[1].ResolvedAt != nil {
+			t.Errorf("v6 finding = %+v", fs[1])
+		}
+		evs, _ := s.EventList(ctx, o.ID, store.Page{})
+		var kinds []string
+		for _, e := range evs {
+			kinds = append(kinds, fmt.Sprintf("%d:%s", e.FindingID, e.Kind))
+		}
+		want := fmt.Sprintf("[%d:new %d:new %d:severity_up %d:resolved %d:reopened]", fs[0].ID, fs[1].ID, fs[0].ID, fs[1].ID, fs[1].ID)
+		if got := fmt.Sprint(kinds); got != want {
+			t.Errorf("events = %s; want %s", got, want)
+		}
+		st, err := s.TriggerStats(ctx)
+		if err != nil || len(st) != 1 || st[0].Findings != 2 || st[0].Organisations != 1 || st[0].Observations != 6 || st[0].Open != 2 {
+			t.Errorf("TriggerStats = %+v, %v", st, err)
+		}
+	})
+}
+
+func TestFindingUpsertLargeBatch(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		o := &registry.Org{Name: "Big"}
+		if err := s.OrgCreate(ctx, o); err != nil {
+			t.Fatal(err)
+		}
+		trig, _ := s.TriggerEnsure(ctx, finding.Trigger{Name: "big"})
+		var batch []finding.Sighting
+		for i := 0; i < 2500; i++ {
+			batch = append(batch, sighting(o.ID, trig, fmt.Sprintf("10.0.%d.%d", i/256, i%256), 80, finding.Low, time.Now()))
+		}
+		c, u, err := s.FindingUpsert(ctx, 0, batch)
+		if err != nil || c != 2500 || u != 0 {
+			t.Fatalf("first = %d %d %v", c, u, err)
+		}
+		c, u, err = s.FindingUpsert(ctx, 0, batch)
+		if err != nil || c != 0 || u != 2500 {
+			t.Fatalf("second = %d %d %v", c, u, err)
+		}
+	})
+}
+
+func TestQuarantine(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		r := store.Run{Source: "x.csv", FeedType: "csv"}
+		if err := s.RunStart(ctx, &r); err != nil {
+			t.Fatal(err)
+		}
+		bad := []errs.RowError{{File: "x.csv", Line: 7, Field: "ip", Reason: "not an IP address", Raw: "999.1.1.1,80"},
+			{File: "x.csv", Line: 9, Reason: "invalid UTF-8", Raw: "\xff\xfe"}}
+		if err := s.QuarantineAdd(ctx, r.ID, bad); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.QuarantineList(ctx, store.Page{})
+		if err != nil || len(got) != 2 || got[0].Line != 7 || got[0].Field != "ip" || got[1].Raw != "\uFFFD" || got[0].RunID != r.ID {
+			t.Fatalf("QuarantineList = %+v, %v", got, err)
+		}
+	})
+}
