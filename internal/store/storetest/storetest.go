@@ -106,12 +106,22 @@ func OpenPostgres(t testing.TB, opts Options) *store.Store {
 // as CLI tests). The schema is dropped when the test ends.
 func PostgresDSN(t testing.TB) string {
 	t.Helper()
-	s := OpenPostgres(t, Options{})
+	return DSN(t, OpenPostgres(t, Options{}))
+}
+
+// DSN returns a DSN that reaches the schema of s, a store opened by
+// OpenPostgres (for components such as the job queue that open their own
+// connections).
+func DSN(t testing.TB, s *store.Store) string {
+	t.Helper()
 	var schema string
 	if err := s.DB().QueryRow("SELECT current_schema()").Scan(&schema); err != nil {
 		t.Fatalf("current_schema: %v", err)
 	}
-	u, _ := url.Parse(os.Getenv(EnvPG))
+	u, err := url.Parse(os.Getenv(EnvPG))
+	if err != nil {
+		t.Fatalf("parse %s: %v", EnvPG, err)
+	}
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
