@@ -164,6 +164,7 @@ func (c *Catalogue) LoadAnswers(r io.Reader, name string) (Answers, []errs.RowEr
 	}
 
 	var answersNode *yaml.Node
+	deviceNode := root
 	formatSeen := false
 	forEachPair(root, "", bad, func(k, v *yaml.Node) {
 		switch k.Value {
@@ -195,12 +196,7 @@ func (c *Catalogue) LoadAnswers(r io.Reader, name string) (Answers, []errs.RowEr
 					bad(k, "device."+k.Value, "unknown key")
 				}
 			})
-			if a.Device.Vendor == "" {
-				bad(v, "device.vendor", "required")
-			}
-			if a.Device.Model == "" {
-				bad(v, "device.model", "required")
-			}
+			deviceNode = v
 		case "support":
 			forEachPair(v, "support", bad, func(k, v *yaml.Node) {
 				s, ok := scalar(v, "support."+k.Value, bad)
@@ -248,6 +244,12 @@ func (c *Catalogue) LoadAnswers(r io.Reader, name string) (Answers, []errs.RowEr
 			bad(k, k.Value, "unknown key")
 		}
 	})
+	if a.Device.Vendor == "" {
+		bad(deviceNode, "device.vendor", "required")
+	}
+	if a.Device.Model == "" {
+		bad(deviceNode, "device.model", "required")
+	}
 	if !formatSeen {
 		bad(root, "format", "missing, want %q", AnswersFormat)
 	}

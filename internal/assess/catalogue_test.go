@@ -8,6 +8,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -252,4 +253,12 @@ func TestWriteYAML(t *testing.T) {
 	if err := WriteYAML(&b); err != nil || !bytes.Equal(b.Bytes(), catalogueYAML) {
 		t.Errorf("WriteYAML wrote %d bytes, err %v", b.Len(), err)
 	}
+}
+
+func mustTime(s string) time.Time {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
 }
