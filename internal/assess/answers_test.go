@@ -133,9 +133,9 @@ func TestLoadAnswersProblems(t *testing.T) {
 			want: []errs.RowError{{Line: 6, Field: "answers.5.1-1.justification", Reason: "required for not_applicable (EN 303 645 5.0-1)"}},
 		},
 		{
-			name: "recommended_not_met_without_justification",
-			doc:  head + "answers:\n  \"5.2-2\": {status: not_met}\n  \"5.2-1\": {status: not_met}\n",
-			want: []errs.RowError{{Line: 5, Field: "answers.5.2-2.justification", Reason: "required for a recommended provision that is not met (EN 303 645 5.0-1)"}},
+			name:      "recommended_not_met_without_justification",
+			doc:       head + "answers:\n  \"5.2-2\": {status: not_met}\n  \"5.2-1\": {status: not_met}\n",
+			want:      []errs.RowError{{Line: 5, Field: "answers.5.2-2.justification", Reason: "required for a recommended provision that is not met (EN 303 645 5.0-1)"}},
 			wantItems: []string{"5.2-1"},
 		},
 		{
@@ -308,4 +308,24 @@ func FuzzLoadAnswers(f *testing.F) {
 			}
 		}
 	})
+}
+
+func loadBytes(tb testing.TB, name string) []byte {
+	tb.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
+}
+
+func BenchmarkLoadAnswers(b *testing.B) {
+	c := mustLoad(b)
+	data := loadBytes(b, "answers-good.yaml")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, p := c.LoadAnswers(bytes.NewReader(data), "good"); len(p) > 0 {
+			b.Fatal(p)
+		}
+	}
 }

@@ -195,17 +195,17 @@ type rawCatalogue struct {
 		UKCoP *int   `yaml:"uk_cop"`
 	} `yaml:"sections"`
 	Provisions []struct {
-		ID       string   `yaml:"id"`
-		Section  string   `yaml:"section"`
-		Versions []string `yaml:"versions"`
-		Kind     string   `yaml:"kind"`
-		StatusV2 *string  `yaml:"status_v2"`
-		StatusV3 *string  `yaml:"status_v3"`
-		Summary  string   `yaml:"summary"`
-		Test     string   `yaml:"test"`
+		ID       string      `yaml:"id"`
+		Section  string      `yaml:"section"`
+		Versions []string    `yaml:"versions"`
+		Kind     string      `yaml:"kind"`
+		StatusV2 *string     `yaml:"status_v2"`
+		StatusV3 *string     `yaml:"status_v3"`
+		Summary  string      `yaml:"summary"`
+		Test     string      `yaml:"test"`
 		Checks   []yaml.Node `yaml:"checks"`
-		FILabel  bool     `yaml:"fi_label"`
-		Note     string   `yaml:"note"`
+		FILabel  bool        `yaml:"fi_label"`
+		Note     string      `yaml:"note"`
 		Map      struct {
 			UKCoP     *int     `yaml:"uk_cop"`
 			UKPSTI    *string  `yaml:"uk_psti"`

@@ -27,10 +27,10 @@ type RefResult struct {
 // FrameworkReport shows a device's results per reference of one framework:
 // "what does this mean for the CRA".
 type FrameworkReport struct {
-	Framework Framework `json:"framework"`
-	Title     string    `json:"title"`
-	Edition   Edition   `json:"edition"`
-	Device    Device    `json:"device"`
+	Framework Framework   `json:"framework"`
+	Title     string      `json:"title"`
+	Edition   Edition     `json:"edition"`
+	Device    Device      `json:"device"`
 	Refs      []RefResult `json:"refs"`
 	// Counts of references per status.
 	Counts map[RefStatus]int `json:"counts"`
