@@ -39,7 +39,9 @@ func TestAssessmentLifecycle(t *testing.T) {
 		want State
 	}{
 		{"submit", func(at time.Time) error { return a.Submit(c, "maker@lumenlabs.example", at) }, Submitted},
-		{"reject", func(at time.Time) error { return a.Reject("reviewer@cert.example", at, "evidence for 5.3-13 is a draft") }, Draft},
+		{"reject", func(at time.Time) error {
+			return a.Reject("reviewer@cert.example", at, "evidence for 5.3-13 is a draft")
+		}, Draft},
 		{"resubmit", func(at time.Time) error { return a.Submit(c, "maker@lumenlabs.example", at) }, Submitted},
 		{"approve", func(at time.Time) error { return a.Approve("reviewer@cert.example", at, "checked") }, Reviewed},
 		{"label", func(at time.Time) error { return a.MarkLabelled("VL-1", "issuer@cert.example", at) }, Labelled},
