@@ -171,6 +171,6 @@ func writeValue(b *bytes.Buffer, v any) error {
 func writeString(b *bytes.Buffer, s string) {
 	enc := json.NewEncoder(b)
 	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s) // strings always encode
+	_ = enc.Encode(s)       // strings always encode
 	b.Truncate(b.Len() - 1) // Encode appends a newline
 }
