@@ -68,11 +68,14 @@ type Entity struct {
 // JSON object; members of an unexpected shape are skipped and listed in
 // Object.Problems.
 func Parse(r io.Reader) (*Object, error) {
-	var raw map[string]json.RawMessage
-	if err := json.NewDecoder(r).Decode(&raw); err != nil {
+	dec := json.NewDecoder(r)
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
 		return nil, fmt.Errorf("parse RDAP answer: %w", err)
 	}
-	if raw == nil {
+	raw, ok := v.(map[string]any)
+	if !ok {
 		return nil, fmt.Errorf("parse RDAP answer: not a JSON object")
 	}
 	o := &Object{}
@@ -97,9 +100,9 @@ func Parse(r io.Reader) (*Object, error) {
 	return o, nil
 }
 
-// members decodes the members of one JSON object leniently.
+// members reads the members of one decoded JSON object leniently.
 type members struct {
-	m        map[string]json.RawMessage
+	m        map[string]any
 	path     string
 	problems *[]string
 }
@@ -110,41 +113,59 @@ func (d members) problem(key, want string) {
 
 func (d members) str(key string, dst *string) {
 	v, ok := d.m[key]
-	if !ok || string(v) == "null" {
+	if !ok || v == nil {
 		return
 	}
-	if err := json.Unmarshal(v, dst); err != nil {
-		d.problem(key, "a string")
+	if s, ok := v.(string); ok {
+		*dst = s
+		return
 	}
+	d.problem(key, "a string")
 }
 
 func (d members) strs(key string, dst *[]string) {
 	v, ok := d.m[key]
-	if !ok || string(v) == "null" {
+	if !ok || v == nil {
 		return
 	}
-	if err := json.Unmarshal(v, dst); err != nil {
-		d.problem(key, "a list of strings")
+	list, ok := v.([]any)
+	out := make([]string, 0, len(list))
+	for _, e := range list {
+		s, isStr := e.(string)
+		if !isStr {
+			ok = false
+			break
+		}
+		out = append(out, s)
 	}
+	if !ok {
+		d.problem(key, "a list of strings")
+		return
+	}
+	*dst = out
 }
 
 func (d members) uint32(key string, dst *uint32) {
 	v, ok := d.m[key]
-	if !ok || string(v) == "null" {
+	if !ok || v == nil {
 		return
 	}
-	if err := json.Unmarshal(v, dst); err != nil {
-		d.problem(key, "a 32-bit unsigned number")
+	if n, ok := v.(json.Number); ok {
+		if u, err := strconv.ParseUint(n.String(), 10, 32); err == nil {
+			*dst = uint32(u)
+			return
+		}
 	}
+	d.problem(key, "a 32-bit unsigned number")
 }
 
 func (d members) entities(key string, depth int) []Entity {
 	v, ok := d.m[key]
-	if !ok || string(v) == "null" {
+	if !ok || v == nil {
 		return nil
 	}
-	var list []json.RawMessage
-	if err := json.Unmarshal(v, &list); err != nil {
+	list, ok := v.([]any)
+	if !ok {
 		d.problem(key, "a list of entities")
 		return nil
 	}
@@ -153,19 +174,19 @@ func (d members) entities(key string, depth int) []Entity {
 		return nil
 	}
 	out := make([]Entity, 0, len(list))
-	for i, raw := range list {
-		path := fmt.Sprintf("%s%s[%d].", d.path, key, i)
-		var m map[string]json.RawMessage
-		if err := json.Unmarshal(raw, &m); err != nil || m == nil {
-			*d.problems = append(*d.problems, fmt.Sprintf("%s%s[%d]: want an entity object", d.path, key, i))
+	for i, item := range list {
+		path := d.path + key + "[" + strconv.Itoa(i) + "]"
+		m, ok := item.(map[string]any)
+		if !ok {
+			*d.problems = append(*d.problems, path+": want an entity object")
 			continue
 		}
-		ed := members{m: m, path: path, problems: d.problems}
+		ed := members{m: m, path: path + ".", problems: d.problems}
 		var e Entity
 		ed.str("handle", &e.Handle)
 		ed.strs("roles", &e.Roles)
-		if vc, ok := m["vcardArray"]; ok && string(vc) != "null" {
-			parseVCard(vc, &e, func(what string) { *d.problems = append(*d.problems, path+"vcardArray"+what) })
+		if vc, ok := m["vcardArray"]; ok && vc != nil {
+			parseVCard(vc, &e, func(what string) { *d.problems = append(*d.problems, path+".vcardArray"+what) })
 		}
 		e.Entities = ed.entities("entities", depth+1)
 		out = append(out, e)
@@ -175,15 +196,14 @@ func (d members) entities(key string, depth int) []Entity {
 
 // parseVCard reads a jCard (RFC 7095): ["vcard", [[name, params, type,
 // value], ...]]. Properties of another shape are reported and skipped.
-func parseVCard(raw json.RawMessage, e *Entity, problem func(string)) {
-	var top []json.RawMessage
-	var tag string
-	if err := json.Unmarshal(raw, &top); err != nil || len(top) < 2 || json.Unmarshal(top[0], &tag) != nil || tag != "vcard" {
+func parseVCard(v any, e *Entity, problem func(string)) {
+	top, ok := v.([]any)
+	if !ok || len(top) < 2 || top[0] != "vcard" {
 		problem(`: want ["vcard", [properties]]`)
 		return
 	}
-	var props []json.RawMessage
-	if err := json.Unmarshal(top[1], &props); err != nil {
+	props, ok := top[1].([]any)
+	if !ok {
 		problem(": want a list of properties")
 		return
 	}
@@ -193,14 +213,16 @@ func parseVCard(raw json.RawMessage, e *Entity, problem func(string)) {
 	}
 	var emails, phones []pref
 	for i, p := range props {
-		var parts []json.RawMessage
+		parts, ok := p.([]any)
 		var name string
-		if err := json.Unmarshal(p, &parts); err != nil || len(parts) < 4 || json.Unmarshal(parts[0], &name) != nil {
+		if ok && len(parts) >= 4 {
+			name, ok = parts[0].(string)
+		}
+		if !ok || len(parts) < 4 {
 			problem(fmt.Sprintf("[1][%d]: want [name, parameters, type, value]", i))
 			continue
 		}
-		var params map[string]json.RawMessage
-		_ = json.Unmarshal(parts[1], &params) // absent or odd parameters are harmless
+		params, _ := parts[1].(map[string]any) // absent or odd parameters are harmless
 		value, isText := textValue(parts[3])
 		switch strings.ToLower(name) {
 		case "fn":
@@ -216,8 +238,7 @@ func parseVCard(raw json.RawMessage, e *Entity, problem func(string)) {
 				emails = append(emails, pref{value, prefOf(params)})
 			}
 		case "tel":
-			types := paramList(params["type"])
-			if value != "" && !slices.Contains(types, "fax") {
+			if value != "" && !slices.Contains(paramList(params["type"]), "fax") {
 				phones = append(phones, pref{strings.TrimPrefix(value, "tel:"), prefOf(params)})
 			}
 		}
@@ -240,16 +261,14 @@ func parseVCard(raw json.RawMessage, e *Entity, problem func(string)) {
 // textValue returns a jCard value as text: a string as is, a structured
 // value (a list) joined with ";" (RFC 7095 §3.3.1.3); false when it was not
 // a plain string.
-func textValue(raw json.RawMessage) (string, bool) {
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		return strings.TrimSpace(s), true
-	}
-	var list []any
-	if json.Unmarshal(raw, &list) == nil {
-		parts := make([]string, 0, len(list))
-		for _, v := range list {
-			if s, ok := v.(string); ok && s != "" {
+func textValue(v any) (string, bool) {
+	switch v := v.(type) {
+	case string:
+		return strings.TrimSpace(v), true
+	case []any:
+		parts := make([]string, 0, len(v))
+		for _, e := range v {
+			if s, ok := e.(string); ok && s != "" {
 				parts = append(parts, s)
 			}
 		}
@@ -260,37 +279,38 @@ func textValue(raw json.RawMessage) (string, bool) {
 
 // prefOf returns the vCard pref parameter (1 is most preferred, RFC 6350
 // §5.3); absent or odd values rank last (101).
-func prefOf(params map[string]json.RawMessage) int {
-	v, ok := params["pref"]
-	if !ok {
+func prefOf(params map[string]any) int {
+	var s string
+	switch v := params["pref"].(type) {
+	case json.Number:
+		s = v.String()
+	case string:
+		s = v
+	default:
 		return 101
 	}
-	var n int
-	if json.Unmarshal(v, &n) == nil && n >= 1 && n <= 100 {
+	if n, err := strconv.Atoi(s); err == nil && n >= 1 && n <= 100 {
 		return n
-	}
-	var s string
-	if json.Unmarshal(v, &s) == nil {
-		if n, err := strconv.Atoi(s); err == nil && n >= 1 && n <= 100 {
-			return n
-		}
 	}
 	return 101
 }
 
 // paramList reads a parameter that may be a string or a list of strings,
 // lower-cased.
-func paramList(raw json.RawMessage) []string {
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		return []string{strings.ToLower(s)}
+func paramList(v any) []string {
+	switch v := v.(type) {
+	case string:
+		return []string{strings.ToLower(v)}
+	case []any:
+		out := make([]string, 0, len(v))
+		for _, e := range v {
+			if s, ok := e.(string); ok {
+				out = append(out, strings.ToLower(s))
+			}
+		}
+		return out
 	}
-	var list []string
-	_ = json.Unmarshal(raw, &list)
-	for i := range list {
-		list[i] = strings.ToLower(list[i])
-	}
-	return list
+	return nil
 }
 
 // Contact is one entity of an answer, with what a warning needs.

@@ -6,6 +6,7 @@ package securitytxt
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"net/url"
 	"slices"
 	"strings"
@@ -109,6 +110,19 @@ func Validate(raw []byte, opts Options) Report {
 	v.run(raw)
 	r.finish()
 	return r
+}
+
+// ValidateReader reads a security.txt file (the CLI's FILE target) and
+// validates it. It reads at most opts.MaxSize+1 bytes, so an oversized
+// input gives too_large without being held in memory. The error is non-nil
+// only when reading fails. Canonical is not checked unless opts.URLs is set.
+func ValidateReader(r io.Reader, opts Options) (Report, error) {
+	opts = opts.withDefaults()
+	b, err := io.ReadAll(io.LimitReader(r, int64(opts.MaxSize)+1))
+	if err != nil {
+		return Report{}, fmt.Errorf("read security.txt: %w", err)
+	}
+	return Validate(b, opts), nil
 }
 
 type validator struct {
