@@ -168,7 +168,7 @@ func layoutLabel(l Label) (layout, error) {
 		if i == 1 && len(l.Reasons) > 2 {
 			s = fmt.Sprintf("%s (+%d more)", fit(s, 70), len(l.Reasons)-2)
 		}
-		add(text{X: 30, Y: 781 + float64(i)*18, Size: 13, Fill: rgb(hexGrey), Anchor: start, S: fit(s, 82)})
+		add(text{X: 30, Y: 781 + float64(i)*18, Size: 13, Fill: rgb(hexGrey), Anchor: start, S: fit(s, 76)})
 	}
 	ly.Rects = append(ly.Rects, rect{X: 30, Y: 812, W: 540, H: 2, Fill: rgb(hexLine)})
 

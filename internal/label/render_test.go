@@ -251,6 +251,14 @@ func TestGolden(t *testing.T) {
 			}
 		}
 	}
+	rules := []byte(assess.Rules())
+	if *update {
+		if err := os.WriteFile(filepath.Join(goldenDir, "grading-rules.md"), rules, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	} else if want, err := os.ReadFile(filepath.Join(goldenDir, "grading-rules.md")); err != nil || !bytes.Equal(rules, want) {
+		t.Errorf("docs/label/grading-rules.md is not assess.Rules() (run with -update): %v", err)
+	}
 	if *update {
 		kr := testKeyring(s)
 		doc, err := kr.MarshalJWKS()
