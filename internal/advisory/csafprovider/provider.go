@@ -351,7 +351,9 @@ func (f *fetcher) rolie(ctx context.Context, base *url.URL, feedURL, tlp string)
 			continue
 		}
 		// Prefer SHA-512 over SHA-256 when both are linked.
-		slices.SortStableFunc(hashes, func(a, b string) int { return boolCmp(strings.HasSuffix(b, ".sha512"), strings.HasSuffix(a, ".sha512")) })
+		slices.SortStableFunc(hashes, func(a, b string) int {
+			return boolCmp(strings.HasSuffix(b, ".sha512"), strings.HasSuffix(a, ".sha512"))
+		})
 		en.hashes = hashes
 		out = append(out, en)
 	}

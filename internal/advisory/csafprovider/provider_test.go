@@ -278,15 +278,19 @@ func TestFetchRefusals(t *testing.T) {
 			reason:  "a signature is required",
 		},
 		{
-			name:     "fingerprint_mismatch_unverified",
-			change:   func(p *provider) { p.pmd["public_openpgp_keys"].([]any)[0].(map[string]any)["fingerprint"] = strings.Repeat("AB", 20) },
+			name: "fingerprint_mismatch_unverified",
+			change: func(p *provider) {
+				p.pmd["public_openpgp_keys"].([]any)[0].(map[string]any)["fingerprint"] = strings.Repeat("AB", 20)
+			},
 			want:     allNames(),
 			state:    csafprovider.SignatureUnverified,
 			problems: 1,
 		},
 		{
-			name:     "fingerprint_mismatch_refused_when_required",
-			change:   func(p *provider) { p.pmd["public_openpgp_keys"].([]any)[0].(map[string]any)["fingerprint"] = strings.Repeat("AB", 20) },
+			name: "fingerprint_mismatch_refused_when_required",
+			change: func(p *provider) {
+				p.pmd["public_openpgp_keys"].([]any)[0].(map[string]any)["fingerprint"] = strings.Repeat("AB", 20)
+			},
 			require:  true,
 			refused:  map[string]error{"icsa-24-067-01.json": csafprovider.ErrNoKey, "icsa-24-130-03.json": csafprovider.ErrNoKey, "icsa-24-214-07.json": csafprovider.ErrNoKey, "icsa-25-035-01.json": csafprovider.ErrNoKey},
 			reason:   "no usable OpenPGP key",
