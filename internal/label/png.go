@@ -68,7 +68,7 @@ func RenderPNG(w io.Writer, l Label) error {
 	if err != nil {
 		return fmt.Errorf("render png: %w", err)
 	}
-	enc := png.Encoder{CompressionLevel: png.BestCompression}
+	enc := png.Encoder{CompressionLevel: png.DefaultCompression}
 	return enc.Encode(w, img)
 }
 
@@ -128,18 +128,28 @@ func renderImage(l Label) (*image.RGBA, error) {
 
 func round(f float64) int { return int(math.Round(f)) }
 
-// fillPolygon fills p anti-aliased with x/image/vector.
+// fillPolygon fills p anti-aliased with x/image/vector, rasterizing only
+// its bounding box.
 func fillPolygon(img *image.RGBA, p polygon) {
-	b := img.Bounds()
-	ras := vector.NewRasterizer(b.Dx(), b.Dy())
+	minX, minY, maxX, maxY := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	for _, pt := range p.Points {
+		minX, minY = math.Min(minX, pt.X), math.Min(minY, pt.Y)
+		maxX, maxY = math.Max(maxX, pt.X), math.Max(maxY, pt.Y)
+	}
+	box := image.Rect(int(math.Floor(minX)), int(math.Floor(minY)), int(math.Ceil(maxX)), int(math.Ceil(maxY))).Intersect(img.Bounds())
+	if box.Empty() {
+		return
+	}
+	ras := vector.NewRasterizer(box.Dx(), box.Dy())
 	ras.DrawOp = draw.Over
 	for i, pt := range p.Points {
+		x, y := float32(pt.X-float64(box.Min.X)), float32(pt.Y-float64(box.Min.Y))
 		if i == 0 {
-			ras.MoveTo(float32(pt.X), float32(pt.Y))
+			ras.MoveTo(x, y)
 		} else {
-			ras.LineTo(float32(pt.X), float32(pt.Y))
+			ras.LineTo(x, y)
 		}
 	}
 	ras.ClosePath()
-	ras.Draw(img, b, image.NewUniform(color.RGBA(p.Fill)), image.Point{})
+	ras.Draw(img, box, image.NewUniform(color.RGBA(p.Fill)), image.Point{})
 }
