@@ -93,6 +93,8 @@ type Run struct {
 	ReportType       string    `json:"report_type"`
 	TriggerID        int64     `json:"trigger_id"`
 	FullReport       bool      `json:"full_report"`
+	SourceSHA256     string    `json:"source_sha256,omitempty"`
+	CommittedLine    int64     `json:"committed_line"`
 	StartedAt        time.Time `json:"started_at"`
 	Rows             int64     `json:"rows"`
 	Matched          int64     `json:"matched"`
@@ -110,9 +112,33 @@ func (s *Store) RunStart(ctx context.Context, r *Run) error {
 	if r.TriggerID != 0 {
 		trig = r.TriggerID
 	}
-	id, err := s.InsertID(ctx, `INSERT INTO ingest_runs (source, feed_type, report_type, trigger_id, full_report, started_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		r.Source, r.FeedType, r.ReportType, trig, r.FullReport, r.StartedAt)
+	id, err := s.InsertID(ctx, `INSERT INTO ingest_runs (source, feed_type, report_type, trigger_id, full_report, source_sha256, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		r.Source, r.FeedType, r.ReportType, trig, r.FullReport, r.SourceSHA256, r.StartedAt)
 	r.ID = id
+	return err
+}
+
+// RunUnfinished returns the latest run of the source with this content hash
+// that never finished (the process stopped mid-way), so that a new ingest of
+// the same file resumes after its last committed line.
+func (s *Store) RunUnfinished(ctx context.Context, sha256 string) (Run, error) {
+	var r Run
+	var trig sql.NullInt64
+	err := s.QueryRow(ctx, `SELECT id, source, feed_type, report_type, trigger_id, full_report, source_sha256, committed_line, started_at,
+  rows_total, matched, unmatched, quarantined, findings_new, findings_updated
+FROM ingest_runs WHERE source_sha256 = ? AND finished_at IS NULL ORDER BY id DESC LIMIT 1`, sha256).Scan(
+		&r.ID, &r.Source, &r.FeedType, &r.ReportType, &trig, &r.FullReport, &r.SourceSHA256, &r.CommittedLine, &r.StartedAt,
+		&r.Rows, &r.Matched, &r.Unmatched, &r.Quarantined, &r.FindingsNew, &r.FindingsUpdated)
+	r.TriggerID = trig.Int64
+	return r, Scan(err, "unfinished run")
+}
+
+// RunCheckpoint records progress inside the transaction that committed the
+// rows up to line: a restart resumes after it.
+func (s *Store) RunCheckpoint(ctx context.Context, r *Run) error {
+	_, err := s.Exec(ctx, `UPDATE ingest_runs SET committed_line = ?, rows_total = ?, matched = ?, unmatched = ?, quarantined = ?,
+  findings_new = ?, findings_updated = ? WHERE id = ?`,
+		r.CommittedLine, r.Rows, r.Matched, r.Unmatched, r.Quarantined, r.FindingsNew, r.FindingsUpdated, r.ID)
 	return err
 }
 

@@ -16,6 +16,8 @@ CREATE TABLE ingest_runs (
     report_type       TEXT NOT NULL DEFAULT '',
     trigger_id        BIGINT REFERENCES triggers(id) ON DELETE SET NULL,
     full_report       BOOLEAN NOT NULL DEFAULT TRUE,
+    source_sha256     TEXT NOT NULL DEFAULT '',
+    committed_line    BIGINT NOT NULL DEFAULT 0,
     started_at        TIMESTAMPTZ NOT NULL,
     finished_at       TIMESTAMPTZ,
     rows_total        BIGINT NOT NULL DEFAULT 0,

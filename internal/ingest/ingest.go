@@ -1,0 +1,319 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+// Package ingest runs a threat feed through vigil: it streams the feed's
+// observations, attributes each to the registered organisations (longest
+// matching IP range, then the announcing AS, then the host name's
+// registrable domain), folds them into findings in batched transactions and
+// quarantines the rows it cannot read.
+//
+// Each batch commits its findings, its quarantined rows and a checkpoint
+// together, so a crash loses nothing and a new ingest of the same file
+// resumes after the last committed line.
+package ingest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"time"
+
+	"vigil/internal/errs"
+	"vigil/internal/feed"
+	"vigil/internal/finding"
+	"vigil/internal/match/ipindex"
+	"vigil/internal/registry"
+	"vigil/internal/store"
+)
+
+// ASNLookup maps an address to the AS announcing it (an IP-to-AS table).
+type ASNLookup interface {
+	Lookup(addr netip.Addr) (asn uint32, prefix netip.Prefix, ok bool)
+}
+
+// Index attributes addresses to organisations. Build it with BuildIndex.
+type Index struct {
+	ip *ipindex.Index
+}
+
+// BuildIndex indexes every registered IP range and ASN of the store.
+func BuildIndex(ctx context.Context, s *store.Store) (*Index, error) {
+	as, err := s.AssetAll(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	entries := make([]ipindex.Entry, 0, len(as))
+	for _, a := range as {
+		switch a.Kind {
+		case registry.KindCIDR:
+			p, err := netip.ParsePrefix(a.Value)
+			if err != nil {
+				return nil, fmt.Errorf("asset %d: %w", a.ID, err)
+			}
+			entries = append(entries, ipindex.Entry{Prefix: p, OrgID: a.OrgID})
+		case registry.KindASN:
+			n, err := registry.ParseASN(a.Value)
+			if err != nil {
+				return nil, fmt.Errorf("asset %d: %w", a.ID, err)
+			}
+			entries = append(entries, ipindex.Entry{ASN: n, OrgID: a.OrgID})
+		}
+	}
+	ix, err := ipindex.Build(entries)
+	if err != nil {
+		return nil, err
+	}
+	return &Index{ip: ix}, nil
+}
+
+// Options configure one ingest.
+type Options struct {
+	// Name is the source's name (file name); it names rows in errors and
+	// gives Shadowserver's report type.
+	Name string
+	// Format forces the feed format (default: detected).
+	Format feed.Format
+	// Trigger names the campaign the findings belong to (default: the
+	// report type).
+	Trigger string
+	// ReportType forces the report type.
+	ReportType string
+	// Mapping maps a generic CSV's columns.
+	Mapping *feed.Mapping
+	// CredentialSalt keys the hash of leaked passwords.
+	CredentialSalt []byte
+	// ASN, when set, supplies the announcing AS for rows without one.
+	ASN ASNLookup
+	// FullReport says the feed lists everything currently seen for its
+	// report type, so findings of the trigger not in it are resolved.
+	FullReport bool
+	// SHA256 is the hex SHA-256 of the whole source, for resuming after a
+	// crash; empty disables resuming (standard input).
+	SHA256 string
+	// BatchSize is the number of rows per transaction (default 5000).
+	BatchSize int
+	// Progress is called after each committed batch with the rows read.
+	Progress func(rows int64)
+}
+
+// Summary reports an ingest, in the shape of `vigil ingest feed --json`.
+type Summary struct {
+	Source           string  `json:"source"`
+	Format           string  `json:"format"`
+	ReportType       string  `json:"report_type"`
+	Trigger          string  `json:"trigger"`
+	RunID            int64   `json:"run_id"`
+	Resumed          bool    `json:"resumed,omitempty"`
+	Rows             int64   `json:"rows"`
+	Matched          int64   `json:"matched"`
+	Unmatched        int64   `json:"unmatched"`
+	Quarantined      int64   `json:"quarantined"`
+	Ties             int64   `json:"ties"`
+	FindingsNew      int64   `json:"findings_new"`
+	FindingsUpdated  int64   `json:"findings_updated"`
+	FindingsResolved int64   `json:"findings_resolved"`
+	Seconds          float64 `json:"seconds"`
+}
+
+// Feed ingests one feed from r into s, attributing rows with ix.
+func Feed(ctx context.Context, s *store.Store, ix *Index, r io.Reader, opts Options) (Summary, error) {
+	start := time.Now()
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = 5000
+	}
+	rd, err := feed.NewReader(ctx, r, feed.Options{
+		Name: opts.Name, Format: opts.Format, ReportType: opts.ReportType, Mapping: opts.Mapping,
+		CredentialSalt: opts.CredentialSalt, Now: s.Now,
+	})
+	if err != nil {
+		return Summary{}, err
+	}
+	sum := Summary{Source: opts.Name, Format: string(rd.Format()), ReportType: rd.ReportType(), Trigger: opts.Trigger}
+	if sum.Trigger == "" {
+		sum.Trigger = rd.ReportType()
+	}
+	trigID, err := s.TriggerEnsure(ctx, finding.Trigger{Name: sum.Trigger, Kind: "feed"})
+	if err != nil {
+		return sum, err
+	}
+	run := store.Run{Source: opts.Name, FeedType: sum.Format, ReportType: sum.ReportType, TriggerID: trigID,
+		FullReport: opts.FullReport, SourceSHA256: opts.SHA256}
+	if opts.SHA256 != "" {
+		prev, err := s.RunUnfinished(ctx, opts.SHA256)
+		switch {
+		case err == nil:
+			run = prev
+			sum.Resumed = true
+		case !errors.Is(err, errs.ErrNotFound):
+			return sum, err
+		}
+	}
+	if run.ID == 0 {
+		if err := s.RunStart(ctx, &run); err != nil {
+			return sum, err
+		}
+	}
+	sum.RunID = run.ID
+
+	header := rd.Header()
+	batch := make([]finding.Sighting, 0, opts.BatchSize)
+	var bad []errs.RowError
+	pending := 0
+	var lastLine int64
+	flush := func() error {
+		err := s.Tx(ctx, func(tx *store.Store) error {
+			c, u, err := tx.FindingUpsert(ctx, run.ID, batch)
+			if err != nil {
+				return err
+			}
+			if err := tx.QuarantineAdd(ctx, run.ID, bad); err != nil {
+				return err
+			}
+			run.FindingsNew += int64(c)
+			run.FindingsUpdated += int64(u)
+			run.CommittedLine = lastLine
+			return tx.RunCheckpoint(ctx, &run)
+		})
+		if err != nil {
+			return fmt.Errorf("ingest %s: batch ending at line %d: %w", opts.Name, lastLine, err)
+		}
+		batch, bad, pending = batch[:0], bad[:0], 0
+		if opts.Progress != nil {
+			opts.Progress(run.Rows)
+		}
+		return nil
+	}
+	for o, err := range rd.All() {
+		if err != nil {
+			var re *errs.RowError
+			if !errors.As(err, &re) {
+				return sum, fmt.Errorf("ingest %s: %w", opts.Name, err)
+			}
+			if int64(re.Line) <= run.CommittedLine {
+				continue
+			}
+			lastLine = int64(re.Line)
+			run.Rows++
+			run.Quarantined++
+			bad = append(bad, *re)
+		} else {
+			if int64(o.Line) <= run.CommittedLine {
+				continue
+			}
+			lastLine = int64(o.Line)
+			run.Rows++
+			n := ix.attribute(o, opts.ASN, trigID, header, &batch)
+			if n == 0 {
+				run.Unmatched++
+			} else {
+				run.Matched++
+				if n > 1 {
+					sum.Ties++
+				}
+			}
+		}
+		if pending++; pending >= opts.BatchSize {
+			if err := flush(); err != nil {
+				return sum, err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return sum, err
+	}
+	if opts.FullReport {
+		n, err := s.FindingResolveUnseen(ctx, trigID, sum.ReportType, run.ID)
+		if err != nil {
+			return sum, err
+		}
+		run.FindingsResolved = n
+	}
+	if err := s.RunFinish(ctx, &run); err != nil {
+		return sum, err
+	}
+	sum.Rows, sum.Matched, sum.Unmatched, sum.Quarantined = run.Rows, run.Matched, run.Unmatched, run.Quarantined
+	sum.FindingsNew, sum.FindingsUpdated, sum.FindingsResolved = run.FindingsNew, run.FindingsUpdated, run.FindingsResolved
+	sum.Seconds = time.Since(start).Seconds()
+	return sum, nil
+}
+
+// attribute appends a sighting per organisation o belongs to and returns how
+// many there were.
+func (ix *Index) attribute(o *feed.Observation, asnTable ASNLookup, trigID int64, header []string, out *[]finding.Sighting) int {
+	ip := o.IP
+	if !ip.IsValid() && o.Network.IsValid() {
+		ip = o.Network.Addr()
+	}
+	if !ip.IsValid() {
+		return 0
+	}
+	asn := o.ASN
+	if asn == 0 && asnTable != nil {
+		asn, _, _ = asnTable.Lookup(ip)
+	}
+	m, ok := ix.ip.LookupASN(ip, asn)
+	if !ok {
+		return 0
+	}
+	typ := o.Classification.Type
+	if typ == "" {
+		typ = o.ReportType
+	}
+	key := finding.KeyFor(ip, o.Port)
+	if o.Network.IsValid() && o.Network.Bits() < o.Network.Addr().BitLen() {
+		key = o.Network.String()
+	}
+	ev := evidence(o, header)
+	for _, org := range m.Orgs {
+		*out = append(*out, finding.Sighting{
+			OrgID: org, TriggerID: trigID, Type: typ, ReportType: o.ReportType, Key: key,
+			IP: ip, Port: o.Port, ASN: asn, Hostname: firstNonEmpty(o.Hostname, o.FQDN), Severity: o.Severity,
+			Class: o.Classification.Taxonomy, Time: o.Time, Tie: m.Tie(), Evidence: ev, CVE: firstCVE(o.CVEs),
+		})
+	}
+	return len(m.Orgs)
+}
+
+func evidence(o *feed.Observation, header []string) json.RawMessage {
+	var v any
+	if m := o.Evidence(header); m != nil {
+		v = m
+	} else {
+		v = map[string]any{"line": o.Line, "raw": o.Raw}
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+func firstCVE(cves []string) string {
+	if len(cves) == 0 {
+		return ""
+	}
+	return cves[0]
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// HashFile returns the hex SHA-256 of r's content.
+func HashFile(r io.Reader) (string, error) {
+	h := sha256.New()
+	if _, err := io.Copy(h, r); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}

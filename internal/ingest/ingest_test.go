@@ -1,0 +1,214 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package ingest_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+
+	"vigil/internal/finding"
+	"vigil/internal/ingest"
+	"vigil/internal/registry"
+	"vigil/internal/store"
+	"vigil/internal/store/storetest"
+)
+
+const exchange = "testdata/2025-06-01-scan_exchange-vigil_test-asn.csv"
+
+// registryFixture registers organisations that cover the sample's rows in
+// every way: a wide range, a more specific range inside it, two identical
+// ranges (a tie) and an AS number.
+func registryFixture(t *testing.T, s *store.Store) map[string]int64 {
+	t.Helper()
+	ids := map[string]int64{}
+	for _, o := range []registry.Org{
+		{Name: "Wide", Assets: []registry.Asset{{Value: "198.51.100.0/24"}}},
+		{Name: "Narrow", Assets: []registry.Asset{{Value: "198.51.100.32/28"}}},
+		{Name: "TieA", Assets: []registry.Asset{{Value: "192.0.2.0/25"}}},
+		{Name: "TieB", Assets: []registry.Asset{{Value: "192.0.2.0/25"}}},
+		{Name: "ByASN", Assets: []registry.Asset{{Value: "AS64500"}}},
+	} {
+		if err := s.OrgCreate(context.Background(), &o); err != nil {
+			t.Fatal(err)
+		}
+		ids[o.Name] = o.ID
+	}
+	return ids
+}
+
+func ingestFile(t *testing.T, s *store.Store, path string, opts ingest.Options) ingest.Summary {
+	t.Helper()
+	ctx := context.Background()
+	ix, err := ingest.BuildIndex(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if opts.Name == "" {
+		opts.Name = path[strings.LastIndexByte(path, '/')+1:]
+	}
+	sum, err := ingest.Feed(ctx, s, ix, f, opts)
+	if err != nil {
+		t.Fatalf("Feed(%s): %v", path, err)
+	}
+	return sum
+}
+
+func TestFeedAttribution(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ids := registryFixture(t, s)
+		sum := ingestFile(t, s, exchange, ingest.Options{FullReport: true})
+		want := ingest.Summary{Source: sum.Source, Format: "shadowserver", ReportType: "scan_exchange", Trigger: "scan_exchange", RunID: sum.RunID,
+			Rows: 25, Matched: 21, Unmatched: 4, Ties: 2, FindingsNew: 22, Seconds: sum.Seconds}
+		if sum != want {
+			t.Errorf("summary = %+v\nwant      %+v", sum, want)
+		}
+		count := func(org string) int {
+			fs, err := s.FindingList(context.Background(), store.FindingFilter{OrgID: ids[org]})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(fs)
+		}
+		for org, n := range map[string]int{"Wide": 7, "Narrow": 2, "TieA": 2, "TieB": 2, "ByASN": 9} {
+			if got := count(org); got != n {
+				t.Errorf("%s has %d findings; want %d", org, got, n)
+			}
+		}
+		fs, _ := s.FindingList(context.Background(), store.FindingFilter{OrgID: ids["Narrow"]})
+		f := fs[0]
+		if f.Key != "198.51.100.37:443" || f.Count != 2 || f.Severity != finding.Critical || f.Type == "" || f.ASN != 64498 {
+			t.Errorf("Narrow's first finding = %+v", f)
+		}
+		if !bytes.Contains(f.Evidence, []byte(`"ip":"198.51.100.37"`)) || !bytes.Contains(f.Evidence, []byte(`"tag":"exchange;`)) {
+			t.Errorf("evidence = %s", f.Evidence)
+		}
+		ties, _ := s.FindingList(context.Background(), store.FindingFilter{OnlyTies: true})
+		if len(ties) != 4 {
+			t.Errorf("%d tie findings; want 4", len(ties))
+		}
+	})
+}
+
+func TestFeedResightingAndResolution(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		registryFixture(t, s)
+		ingestFile(t, s, exchange, ingest.Options{FullReport: true})
+		// The next day's report lists only the first 10 data rows.
+		raw, _ := os.ReadFile(exchange)
+		lines := strings.SplitAfter(string(raw), "\n")
+		next := t.TempDir() + "/2025-06-02-scan_exchange-vigil_test-asn.csv"
+		os.WriteFile(next, []byte(strings.Join(lines[:11], "")), 0o600)
+		sum := ingestFile(t, s, next, ingest.Options{FullReport: true})
+		if sum.FindingsNew != 0 || sum.FindingsUpdated == 0 || sum.FindingsResolved == 0 {
+			t.Fatalf("second day = %+v", sum)
+		}
+		open, _ := s.FindingList(context.Background(), store.FindingFilter{Status: finding.Open, Page: store.Page{Limit: 1000}})
+		resolved, _ := s.FindingList(context.Background(), store.FindingFilter{Status: finding.Resolved, Page: store.Page{Limit: 1000}})
+		if int64(len(open)) != sum.FindingsUpdated || int64(len(resolved)) != sum.FindingsResolved || len(open)+len(resolved) != 22 {
+			t.Errorf("open %d resolved %d; summary %+v", len(open), len(resolved), sum)
+		}
+		// A partial (not full) report resolves nothing.
+		sum = ingestFile(t, s, next, ingest.Options{FullReport: false, Name: "partial.csv", Format: "shadowserver", ReportType: "scan_exchange"})
+		if sum.FindingsResolved != 0 {
+			t.Errorf("partial report resolved %d", sum.FindingsResolved)
+		}
+	})
+}
+
+func TestFeedQuarantineAndGzip(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		registryFixture(t, s)
+		sum := ingestFile(t, s, "testdata/2025-06-01-scan_exchange-vigil_test-asn_bad.csv", ingest.Options{})
+		if sum.Quarantined != 3 || sum.Rows != 3 {
+			t.Errorf("bad file summary = %+v", sum)
+		}
+		q, err := s.QuarantineList(context.Background(), store.Page{})
+		if err != nil || len(q) != 3 || q[0].Line != 2 || q[0].File != "2025-06-01-scan_exchange-vigil_test-asn_bad.csv" || q[0].Reason == "" {
+			t.Errorf("quarantine = %+v, %v", q, err)
+		}
+		raw, _ := os.ReadFile(exchange)
+		var gz bytes.Buffer
+		w := gzip.NewWriter(&gz)
+		w.Write(raw)
+		w.Close()
+		gzPath := t.TempDir() + "/2025-06-01-scan_exchange-vigil_test-asn.csv.gz"
+		os.WriteFile(gzPath, gz.Bytes(), 0o600)
+		sum = ingestFile(t, s, gzPath, ingest.Options{})
+		if sum.Rows != 25 || sum.FindingsNew != 22 || sum.ReportType != "scan_exchange" {
+			t.Errorf("gzip summary = %+v", sum)
+		}
+	})
+}
+
+func TestFeedIPv6(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		o := registry.Org{Name: "V6", Assets: []registry.Asset{{Value: "2001:db8::/32"}}}
+		if err := s.OrgCreate(ctx, &o); err != nil {
+			t.Fatal(err)
+		}
+		sum := ingestFile(t, s, "testdata/2025-06-01-scan6_http_vulnerable-vigil_test-asn.csv", ingest.Options{})
+		if sum.Matched == 0 || sum.Matched != sum.Rows-sum.Unmatched {
+			t.Fatalf("summary = %+v", sum)
+		}
+		fs, _ := s.FindingList(ctx, store.FindingFilter{OrgID: o.ID})
+		if len(fs) == 0 || !strings.HasPrefix(fs[0].Key, "[2001:db8:") {
+			t.Errorf("IPv6 findings = %+v", fs)
+		}
+	})
+}
+
+func TestFeedResumesAfterCrash(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		registryFixture(t, s)
+		raw, _ := os.ReadFile(exchange)
+		sha, _ := ingest.HashFile(bytes.NewReader(raw))
+		ix, _ := ingest.BuildIndex(ctx, s)
+		opts := ingest.Options{Name: "2025-06-01-scan_exchange-vigil_test-asn.csv", SHA256: sha, BatchSize: 5}
+		// Stop the process (cancel) right after the second batch commits.
+		killCtx, kill := context.WithCancel(ctx)
+		batches := 0
+		opts.Progress = func(int64) {
+			if batches++; batches == 2 {
+				kill()
+			}
+		}
+		_, err := ingest.Feed(killCtx, s, ix, bytes.NewReader(raw), opts)
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("interrupted ingest: %v", err)
+		}
+		opts.Progress = nil
+		mid, _ := s.FindingList(ctx, store.FindingFilter{Page: store.Page{Limit: 1000}})
+		if len(mid) == 0 || len(mid) >= 22 {
+			t.Fatalf("%d findings after the crash; want some but not all", len(mid))
+		}
+		sum, err := ingest.Feed(ctx, s, ix, bytes.NewReader(raw), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !sum.Resumed || sum.Rows != 25 || sum.FindingsNew != 22 {
+			t.Errorf("resumed summary = %+v", sum)
+		}
+		all, _ := s.FindingList(ctx, store.FindingFilter{Page: store.Page{Limit: 1000}})
+		var seen int64
+		for _, f := range all {
+			seen += f.Count
+		}
+		// 21 matched rows, two of which count for both organisations of a tie.
+		if len(all) != 22 || seen != 23 {
+			t.Errorf("after resume: %d findings with %d sightings; want 22 and 23 (no row counted twice)", len(all), seen)
+		}
+	})
+}
