@@ -299,3 +299,20 @@ func TestVerifyAndBounce(t *testing.T) {
 		}
 	})
 }
+
+func TestSettingSecret(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		a, err := s.SettingSecret(ctx, "credential_salt")
+		if err != nil || len(a) != 32 {
+			t.Fatalf("first = %x, %v", a, err)
+		}
+		b, err := s.SettingSecret(ctx, "credential_salt")
+		if err != nil || string(a) != string(b) {
+			t.Errorf("second call returned a different secret")
+		}
+		if _, err := s.SettingGet(ctx, "nope"); !errors.Is(err, errs.ErrNotFound) {
+			t.Errorf("missing setting: %v", err)
+		}
+	})
+}
