@@ -64,6 +64,7 @@ func (a *app) rootCmd() *cobra.Command {
 	})
 	root.AddCommand(
 		a.orgCmd(), a.assetCmd(), a.contactCmd(), a.deviceCmd(), a.tokenCmd(),
+		a.ingestCmd(), a.findingsCmd(), a.triggersCmd(), a.quarantineCmd(),
 		a.serveCmd(), a.demoCmd(), a.versionCmd(),
 	)
 	return root

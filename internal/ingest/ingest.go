@@ -103,21 +103,24 @@ type Options struct {
 
 // Summary reports an ingest, in the shape of `vigil ingest feed --json`.
 type Summary struct {
-	Source           string  `json:"source"`
-	Format           string  `json:"format"`
-	ReportType       string  `json:"report_type"`
-	Trigger          string  `json:"trigger"`
-	RunID            int64   `json:"run_id"`
-	Resumed          bool    `json:"resumed,omitempty"`
-	Rows             int64   `json:"rows"`
-	Matched          int64   `json:"matched"`
-	Unmatched        int64   `json:"unmatched"`
-	Quarantined      int64   `json:"quarantined"`
-	Ties             int64   `json:"ties"`
-	FindingsNew      int64   `json:"findings_new"`
-	FindingsUpdated  int64   `json:"findings_updated"`
-	FindingsResolved int64   `json:"findings_resolved"`
-	Seconds          float64 `json:"seconds"`
+	Source           string `json:"source"`
+	Format           string `json:"format"`
+	ReportType       string `json:"report_type"`
+	Trigger          string `json:"trigger"`
+	RunID            int64  `json:"run_id"`
+	Resumed          bool   `json:"resumed,omitempty"`
+	Rows             int64  `json:"rows"`
+	Matched          int64  `json:"matched"`
+	Unmatched        int64  `json:"unmatched"`
+	Quarantined      int64  `json:"quarantined"`
+	Ties             int64  `json:"ties"`
+	FindingsNew      int64  `json:"findings_new"`
+	FindingsUpdated  int64  `json:"findings_updated"`
+	FindingsResolved int64  `json:"findings_resolved"`
+	// ResolveSkipped says why a full report did not resolve unseen
+	// findings (a file that is mostly bad rows is not evidence of repair).
+	ResolveSkipped string  `json:"resolve_skipped,omitempty"`
+	Seconds        float64 `json:"seconds"`
 }
 
 // Feed ingests one feed from r into s, attributing rows with ix.
@@ -226,7 +229,13 @@ func Feed(ctx context.Context, s *store.Store, ix *Index, r io.Reader, opts Opti
 	if err := flush(); err != nil {
 		return sum, err
 	}
-	if opts.FullReport {
+	switch good := run.Rows - run.Quarantined; {
+	case !opts.FullReport:
+	case good == 0:
+		sum.ResolveSkipped = "no readable rows"
+	case run.Quarantined*10 > run.Rows:
+		sum.ResolveSkipped = fmt.Sprintf("%d of %d rows quarantined", run.Quarantined, run.Rows)
+	default:
 		n, err := s.FindingResolveUnseen(ctx, trigID, sum.ReportType, run.ID)
 		if err != nil {
 			return sum, err

@@ -212,3 +212,14 @@ func TestFeedResumesAfterCrash(t *testing.T) {
 		}
 	})
 }
+
+func TestFeedBadFileResolvesNothing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		registryFixture(t, s)
+		ingestFile(t, s, exchange, ingest.Options{FullReport: true})
+		sum := ingestFile(t, s, "testdata/2025-06-01-scan_exchange-vigil_test-asn_bad.csv", ingest.Options{FullReport: true})
+		if sum.FindingsResolved != 0 || sum.ResolveSkipped != "no readable rows" {
+			t.Errorf("a file of bad rows resolved findings: %+v", sum)
+		}
+	})
+}

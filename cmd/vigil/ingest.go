@@ -1,0 +1,198 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/vbauerster/mpb/v8"
+	"github.com/vbauerster/mpb/v8/decor"
+
+	"vigil/internal/errs"
+	"vigil/internal/feed"
+	"vigil/internal/ingest"
+	"vigil/internal/store"
+)
+
+func (a *app) ingestCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "ingest", Short: "Load threat feeds and vulnerability data"}
+	cmd.AddCommand(a.ingestFeedCmd())
+	return cmd
+}
+
+func (a *app) ingestFeedCmd() *cobra.Command {
+	var typ, trigger, reportType, mappingFile string
+	var partial bool
+	cmd := &cobra.Command{
+		Use:   "feed FILE|DIR|-",
+		Short: "Ingest a Shadowserver report, CSV, blocklist or leaked-credential list (gzip too)",
+		Long: `Stream a feed, match its rows to registered organisations and fold them into findings.
+Bad rows are quarantined ("vigil quarantine list") and counted; they never stop the good rows.
+A DIR ingests every file in it, in name order. A run stopped half-way resumes when the same file
+is ingested again. Findings of the trigger that a full report no longer lists are resolved
+(--partial for feeds that are not complete daily reports).`,
+		Args: usageArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			format, err := feed.ParseFormat(typ)
+			if err != nil {
+				return err
+			}
+			var mapping *feed.Mapping
+			if mappingFile != "" {
+				f, err := os.Open(mappingFile)
+				if err != nil {
+					return errs.Field("mapping", mappingFile, err.Error())
+				}
+				mapping, err = feed.LoadMapping(f)
+				f.Close()
+				if err != nil {
+					return fmt.Errorf("mapping %s: %w", mappingFile, err)
+				}
+			}
+			s, err := a.store(ctx)
+			if err != nil {
+				return err
+			}
+			salt, err := s.SettingSecret(ctx, "credential_salt")
+			if err != nil {
+				return err
+			}
+			ix, err := ingest.BuildIndex(ctx, s)
+			if err != nil {
+				return err
+			}
+			files, err := feedFiles(args[0])
+			if err != nil {
+				return err
+			}
+			var sums []ingest.Summary
+			for _, name := range files {
+				opts := ingest.Options{Format: format, Trigger: trigger, ReportType: reportType, Mapping: mapping,
+					CredentialSalt: salt, FullReport: !partial}
+				sum, err := a.ingestOne(ctx, s, ix, name, opts)
+				if err != nil {
+					return err
+				}
+				sums = append(sums, sum)
+				if !a.asJSON {
+					fmt.Fprintf(a.stdout, "%s: %s (%s) trigger %q: %d rows, %d matched, %d unmatched, %d quarantined; findings %d new, %d updated, %d resolved (%.2fs)\n",
+						sum.Source, sum.ReportType, sum.Format, sum.Trigger, sum.Rows, sum.Matched, sum.Unmatched, sum.Quarantined,
+						sum.FindingsNew, sum.FindingsUpdated, sum.FindingsResolved, sum.Seconds)
+					if sum.ResolveSkipped != "" {
+						fmt.Fprintf(a.stdout, "  not resolving unseen findings: %s\n", sum.ResolveSkipped)
+					}
+				}
+			}
+			if a.asJSON {
+				if len(sums) == 1 {
+					return a.printJSON(sums[0])
+				}
+				return a.printJSON(sums)
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&typ, "type", "auto", "auto, shadowserver, csv, blocklist or credentials")
+	f.StringVar(&trigger, "trigger", "", "campaign name the findings belong to (default: the report type)")
+	f.StringVar(&reportType, "report-type", "", "force the report type (default: from the file name or header)")
+	f.StringVar(&mappingFile, "mapping", "", "YAML column mapping for generic CSV files")
+	f.BoolVar(&partial, "partial", false, "the feed is not a full report: do not resolve findings it does not list")
+	return cmd
+}
+
+func feedFiles(arg string) ([]string, error) {
+	if arg == "-" {
+		return []string{"-"}, nil
+	}
+	st, err := os.Stat(arg)
+	if err != nil {
+		return nil, errs.Field("file", arg, "cannot read: "+strings.TrimPrefix(err.Error(), "stat "+arg+": "))
+	}
+	if !st.IsDir() {
+		return []string{arg}, nil
+	}
+	entries, err := os.ReadDir(arg)
+	if err != nil {
+		return nil, errs.Field("dir", arg, err.Error())
+	}
+	var files []string
+	for _, e := range entries {
+		if e.Type().IsRegular() && !strings.HasPrefix(e.Name(), ".") {
+			files = append(files, filepath.Join(arg, e.Name()))
+		}
+	}
+	sort.Strings(files)
+	if len(files) == 0 {
+		return nil, errs.Field("dir", arg, "no files in it")
+	}
+	return files, nil
+}
+
+// ingestOne ingests one file (or standard input), with a progress bar on a
+// terminal.
+func (a *app) ingestOne(ctx context.Context, s *store.Store, ix *ingest.Index, name string, opts ingest.Options) (ingest.Summary, error) {
+	var r io.Reader = a.stdin
+	var size int64
+	opts.Name = "stdin"
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return ingest.Summary{}, errs.Field("file", name, err.Error())
+		}
+		defer f.Close()
+		if opts.SHA256, err = ingest.HashFile(f); err != nil {
+			return ingest.Summary{}, fmt.Errorf("%s: %w", name, err)
+		}
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return ingest.Summary{}, err
+		}
+		st, _ := f.Stat()
+		size = st.Size()
+		r = f
+		opts.Name = filepath.Base(name)
+	}
+	if !a.asJSON && isTerminal(a.stderr) && size > 0 {
+		cr := &countingReader{r: r}
+		r = cr
+		p := mpb.NewWithContext(ctx, mpb.WithOutput(a.stderr), mpb.WithWidth(40))
+		bar := p.AddBar(size, mpb.PrependDecorators(decor.Name(opts.Name+" ")),
+			mpb.AppendDecorators(decor.CountersKibiByte("% .1f / % .1f"), decor.Name(" "), decor.AverageSpeed(decor.SizeB1024(0), "% .1f")))
+		opts.Progress = func(int64) { bar.SetCurrent(cr.n) }
+		defer func() {
+			bar.SetCurrent(size)
+			p.Wait()
+		}()
+	}
+	return ingest.Feed(ctx, s, ix, r, opts)
+}
+
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
