@@ -1,0 +1,350 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"vigil/internal/auth"
+	"vigil/internal/registry"
+	"vigil/internal/store"
+	"vigil/internal/store/storetest"
+)
+
+// TestEndpointsHappyPath calls every route successfully, checks the answers
+// and validates every JSON answer against its documented schema. It fails
+// when a route of the table was not exercised.
+func TestEndpointsHappyPath(t *testing.T) {
+	storetest.EachOpts(t, storetest.Options{Now: fixedNow}, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		A, H := e.orgs[0], e.orgs[3]
+		aPath := fmt.Sprintf("/api/v1/orgs/%d", A.ID)
+
+		// ok sends r, wants status, validates the body against schema.
+		ok := func(t *testing.T, r req, status int, schema string) []byte {
+			t.Helper()
+			rec := e.send(r)
+			wantStatus(t, rec, status)
+			if schema != "" {
+				if ct := rec.Header().Get("Content-Type"); ct != "application/json" {
+					t.Errorf("Content-Type = %q", ct)
+				}
+				e.validate(t, schema, rec.Body.Bytes())
+			}
+			return rec.Body.Bytes()
+		}
+
+		t.Run("system", func(t *testing.T) {
+			for _, p := range []string{"/healthz", "/readyz"} {
+				if body := ok(t, req{method: "GET", path: p}, 200, ""); string(body) != "ok\n" {
+					t.Errorf("%s = %q", p, body)
+				}
+			}
+			ok(t, req{method: "GET", path: "/metrics"}, 200, "")
+			if body := ok(t, req{method: "GET", path: "/api/openapi.json"}, 200, ""); !strings.Contains(string(body), `"openapi": "3.1.0"`) {
+				t.Errorf("openapi.json does not declare 3.1.0")
+			}
+		})
+
+		t.Run("me", func(t *testing.T) {
+			rec := e.send(req{method: "GET", path: "/api/v1/me", token: tokOp})
+			wantStatus(t, rec, 200)
+			e.validate(t, "Me", rec.Body.Bytes())
+			if me := decodeAs[Me](t, rec); !me.Operator || me.OrgID != 0 {
+				t.Errorf("operator me = %+v", me)
+			}
+			rec = e.send(req{method: "GET", path: "/api/v1/me", token: tokAR})
+			want := Me{TokenID: 3, OrgID: A.ID, Scopes: []auth.Scope{auth.ScopeRead}}
+			if diff := cmp.Diff(want, decodeAs[Me](t, rec)); diff != "" {
+				t.Errorf("tenant me (-want +got):\n%s", diff)
+			}
+		})
+
+		t.Run("orgs", func(t *testing.T) {
+			page := decodeAs[Page[registry.Org]](t, e.send(req{method: "GET", path: "/api/v1/orgs", token: tokOp}))
+			if len(page.Items) != len(e.orgs) || page.NextAfter != nil {
+				t.Errorf("operator list: %d items, next %v; want %d, null", len(page.Items), page.NextAfter, len(e.orgs))
+			}
+			body := ok(t, req{method: "GET", path: "/api/v1/orgs", token: tokAR}, 200, "OrgPage")
+			if !strings.Contains(string(body), A.Name) || strings.Contains(string(body), e.orgs[1].Name) {
+				t.Errorf("tenant list shows other organisations: %s", body)
+			}
+
+			rec := e.send(req{method: "POST", path: "/api/v1/orgs", token: tokOp, body: e.example("OrgCreate")})
+			wantStatus(t, rec, 201)
+			e.validate(t, "Org", rec.Body.Bytes())
+			created := decodeAs[registry.Org](t, rec)
+			if loc := rec.Header().Get("Location"); loc != fmt.Sprintf("/api/v1/orgs/%d", created.ID) {
+				t.Errorf("Location = %q", loc)
+			}
+			var values []string
+			for _, a := range created.Assets {
+				values = append(values, a.Value)
+			}
+			if diff := cmp.Diff([]string{"198.51.100.128/28", "64505", "drinkwater-oost.example"}, values); diff != "" {
+				t.Errorf("created assets not canonical (-want +got):\n%s", diff)
+			}
+			if len(created.Contacts) != 1 || len(created.Devices) != 1 || created.Devices[0].CPE == "" {
+				t.Errorf("created org children = %+v", created)
+			}
+			got := decodeAs[registry.Org](t, e.send(req{method: "GET", path: fmt.Sprintf("/api/v1/orgs/%d", created.ID), token: tokOp}))
+			if diff := cmp.Diff(created, got); diff != "" {
+				t.Errorf("GET after POST (-post +get):\n%s", diff)
+			}
+
+			body = ok(t, req{method: "GET", path: aPath, token: tokAR}, 200, "Org")
+			for _, want := range []string{A.Name, A.Contacts[0].Email, A.Assets[0].Value, A.Devices[0].Model} {
+				if !strings.Contains(string(body), want) {
+					t.Errorf("GET own org lacks %q", want)
+				}
+			}
+
+			rec = e.send(req{method: "PATCH", path: aPath, token: tokARW, body: `{"sector":"drinking water","languages":["nl","en"],"policy":{"mode":"immediate","min_severity":"high"}}`})
+			wantStatus(t, rec, 200)
+			e.validate(t, "Org", rec.Body.Bytes())
+			patched := decodeAs[registry.Org](t, rec)
+			if patched.Sector != "drinking water" || patched.Name != A.Name || patched.Policy.Mode != "immediate" || len(patched.Languages) != 2 || len(patched.Assets) != len(A.Assets) {
+				t.Errorf("patched = %+v", patched)
+			}
+
+			ok(t, req{method: "DELETE", path: fmt.Sprintf("/api/v1/orgs/%d", created.ID), token: tokOp}, 204, "")
+			wantProblem(t, e.send(req{method: "GET", path: fmt.Sprintf("/api/v1/orgs/%d", created.ID), token: tokOp}), 404, "")
+		})
+
+		t.Run("contacts", func(t *testing.T) {
+			path := aPath + "/contacts"
+			ok(t, req{method: "GET", path: path, token: tokAR}, 200, "ContactPage")
+			rec := e.send(req{method: "POST", path: path, token: tokARW, body: e.example("ContactCreate")})
+			wantStatus(t, rec, 201)
+			e.validate(t, "Contact", rec.Body.Bytes())
+			c := decodeAs[registry.Contact](t, rec)
+			if c.Phone != "+31701234567" || c.OrgID != A.ID || c.Verified {
+				t.Errorf("created contact = %+v", c)
+			}
+			if n := len(decodeAs[Page[registry.Contact]](t, e.send(req{method: "GET", path: path, token: tokAR})).Items); n != 2 {
+				t.Errorf("%d contacts after create; want 2", n)
+			}
+			ok(t, req{method: "DELETE", path: fmt.Sprintf("%s/%d", path, c.ID), token: tokARW}, 204, "")
+			if n := len(decodeAs[Page[registry.Contact]](t, e.send(req{method: "GET", path: path, token: tokAR})).Items); n != 1 {
+				t.Errorf("%d contacts after delete; want 1", n)
+			}
+			// The operator may create verified contacts.
+			rec = e.send(req{method: "POST", path: path, token: tokOp, body: `{"email":"noc@waterschap-lage-landen.example","verified":true}`})
+			wantStatus(t, rec, 201)
+			if !decodeAs[registry.Contact](t, rec).Verified {
+				t.Error("operator's verified contact is not verified")
+			}
+		})
+
+		var newAsset registry.Asset
+		t.Run("assets", func(t *testing.T) {
+			path := aPath + "/assets"
+			ok(t, req{method: "GET", path: path, token: tokAR}, 200, "AssetPage")
+			cidrs := decodeAs[Page[registry.Asset]](t, e.send(req{method: "GET", path: path + "?kind=cidr", token: tokAR}))
+			if len(cidrs.Items) != 2 {
+				t.Errorf("?kind=cidr gave %d assets; want 2", len(cidrs.Items))
+			}
+			for _, in := range []struct{ body, kind, value string }{
+				{`{"value":"198.51.100.7"}`, "cidr", "198.51.100.7/32"},
+				{`{"kind":"cidr","value":"2001:DB8:AAAA::/48"}`, "cidr", "2001:db8:aaaa::/48"},
+				{`{"value":"as64499"}`, "asn", "64499"},
+				{`{"value":"Sub.Waterschap-Lage-Landen.example."}`, "domain", "sub.waterschap-lage-landen.example"},
+			} {
+				rec := e.send(req{method: "POST", path: path, token: tokARW, body: in.body})
+				wantStatus(t, rec, 201)
+				e.validate(t, "Asset", rec.Body.Bytes())
+				newAsset = decodeAs[registry.Asset](t, rec)
+				if string(newAsset.Kind) != in.kind || newAsset.Value != in.value {
+					t.Errorf("%s → %s %s; want %s %s", in.body, newAsset.Kind, newAsset.Value, in.kind, in.value)
+				}
+			}
+			one := fmt.Sprintf("%s/%d", path, newAsset.ID)
+			ok(t, req{method: "GET", path: one, token: tokAR}, 200, "Asset")
+			ok(t, req{method: "DELETE", path: one, token: tokARW}, 204, "")
+			wantProblem(t, e.send(req{method: "GET", path: one, token: tokAR}), 404, "")
+		})
+
+		t.Run("devices", func(t *testing.T) {
+			path := aPath + "/devices"
+			ok(t, req{method: "GET", path: path, token: tokAR}, 200, "DevicePage")
+			body := fmt.Sprintf(`{"vendor":"Axis Communications","model":"AXIS A1001","cpe":"cpe:2.3:h:axis:a1001:-:*:*:*:*:*:*:*","purl":"pkg:generic/axis/a1001@1.65.2","asset_id":%d}`, A.Assets[1].ID)
+			rec := e.send(req{method: "POST", path: path, token: tokARW, body: body})
+			wantStatus(t, rec, 201)
+			e.validate(t, "Device", rec.Body.Bytes())
+			d := decodeAs[registry.Device](t, rec)
+			if d.AssetID == nil || *d.AssetID != A.Assets[1].ID {
+				t.Errorf("device asset link = %v", d.AssetID)
+			}
+			one := fmt.Sprintf("%s/%d", path, d.ID)
+			got := decodeAs[registry.Device](t, e.send(req{method: "GET", path: one, token: tokAR}))
+			if diff := cmp.Diff(d, got); diff != "" {
+				t.Errorf("GET device (-post +get):\n%s", diff)
+			}
+			ok(t, req{method: "GET", path: one, token: tokAR}, 200, "Device")
+			ok(t, req{method: "DELETE", path: one, token: tokARW}, 204, "")
+			wantProblem(t, e.send(req{method: "GET", path: one, token: tokAR}), 404, "")
+		})
+
+		t.Run("overlaps", func(t *testing.T) {
+			rec := e.send(req{method: "GET", path: "/api/v1/assets/overlaps", token: tokOp})
+			wantStatus(t, rec, 200)
+			e.validate(t, "OverlapList", rec.Body.Bytes())
+			list := decodeAs[List[registry.Overlap]](t, rec)
+			var pairs []string
+			for _, o := range list.Items {
+				if o.Outer.OrgID != H.ID {
+					t.Errorf("overlap outer %v is not the hosting provider's", o.Outer)
+				}
+				pairs = append(pairs, o.Outer.Value+">"+o.Inner.Value)
+			}
+			want := []string{"192.0.2.0/24>192.0.2.0/28", "192.0.2.0/24>192.0.2.16/28", "192.0.2.0/24>192.0.2.32/28"}
+			if diff := cmp.Diff(want, pairs); diff != "" {
+				t.Errorf("overlaps (-want +got):\n%s", diff)
+			}
+		})
+
+		t.Run("tokens", func(t *testing.T) {
+			rec := e.send(req{method: "POST", path: "/api/v1/tokens", token: tokOp, body: fmt.Sprintf(`{"org_id":%d,"name":"ticketing","scopes":["read","read"]}`, A.ID)})
+			wantStatus(t, rec, 201)
+			e.validate(t, "TokenCreated", rec.Body.Bytes())
+			tc := decodeAs[TokenCreated](t, rec)
+			if !strings.HasPrefix(tc.Secret, auth.SecretPrefix) || tc.Token.OrgID != A.ID || len(tc.Token.Scopes) != 1 {
+				t.Errorf("created token = %+v", tc)
+			}
+			me := decodeAs[Me](t, e.send(req{method: "GET", path: "/api/v1/me", token: tc.Secret}))
+			if me.OrgID != A.ID || me.TokenID != tc.Token.ID {
+				t.Errorf("new token's me = %+v", me)
+			}
+			op := decodeAs[TokenCreated](t, e.send(req{method: "POST", path: "/api/v1/tokens", token: tokOp, body: `{"name":"analyst","scopes":["admin"]}`}))
+			if op.Token.OrgID != 0 {
+				t.Errorf("operator token org = %d", op.Token.OrgID)
+			}
+			ok(t, req{method: "DELETE", path: fmt.Sprintf("/api/v1/tokens/%d", tc.Token.ID), token: tokOp}, 204, "")
+			wantProblem(t, e.send(req{method: "GET", path: "/api/v1/me", token: tc.Secret}), 401, "")
+			wantProblem(t, e.send(req{method: "DELETE", path: fmt.Sprintf("/api/v1/tokens/%d", tc.Token.ID), token: tokOp}), 404, "")
+		})
+
+		for _, rt := range e.srv.Routes() {
+			if !e.hit[rt.Pattern()] {
+				t.Errorf("route %s (%s) has no successful call in this test", rt.Pattern(), rt.ID)
+			}
+		}
+	})
+}
+
+// TestPagination walks every paginated list page by page and compares the
+// result with the whole list.
+func TestPagination(t *testing.T) {
+	storetest.EachOpts(t, storetest.Options{Now: fixedNow}, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		ctx := context.Background()
+		A := e.orgs[0]
+		for i := range 7 {
+			if err := st.OrgCreate(ctx, &registry.Org{Name: fmt.Sprintf("Paged %d", i)}); err != nil {
+				t.Fatal(err)
+			}
+			c := registry.Contact{OrgID: A.ID, Email: fmt.Sprintf("c%d@waterschap-lage-landen.example", i)}
+			if err := st.ContactCreate(ctx, &c); err != nil {
+				t.Fatal(err)
+			}
+			a := registry.Asset{OrgID: A.ID, Value: fmt.Sprintf("198.51.100.%d", i)}
+			if err := st.AssetCreate(ctx, &a); err != nil {
+				t.Fatal(err)
+			}
+			d := registry.Device{OrgID: A.ID, Vendor: "Teltonika", Model: fmt.Sprintf("RUT24%d", i)}
+			if err := st.DeviceCreate(ctx, &d); err != nil {
+				t.Fatal(err)
+			}
+		}
+		base := fmt.Sprintf("/api/v1/orgs/%d", A.ID)
+		for _, tt := range []struct {
+			name, path string
+			total      int
+		}{
+			{"orgs", "/api/v1/orgs", len(e.orgs) + 7},
+			{"contacts", base + "/contacts", len(A.Contacts) + 7},
+			{"assets", base + "/assets", len(A.Assets) + 7},
+			{"devices", base + "/devices", len(A.Devices) + 7},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				all := pageIDs(t, e, tt.path+"?limit=500", 500)
+				if len(all) != tt.total {
+					t.Fatalf("whole list has %d items; want %d", len(all), tt.total)
+				}
+				for _, limit := range []int{1, 3, tt.total, tt.total + 1} {
+					if got := pageIDs(t, e, tt.path+fmt.Sprintf("?limit=%d", limit), limit); !cmp.Equal(got, all) {
+						t.Errorf("limit %d: paged ids %v; want %v", limit, got, all)
+					}
+				}
+			})
+		}
+	})
+}
+
+// pageIDs follows next_after until it is null and returns the ids in order.
+func pageIDs(t *testing.T, e *env, first string, limit int) []int64 {
+	t.Helper()
+	var out []int64
+	path := first
+	for range 100 {
+		rec := e.send(req{method: "GET", path: path, token: tokOp})
+		wantStatus(t, rec, 200)
+		var page Page[struct {
+			ID int64 `json:"id"`
+		}]
+		if err := json.Unmarshal(rec.Body.Bytes(), &page); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		if len(page.Items) > limit {
+			t.Fatalf("%s: %d items, over the limit %d", path, len(page.Items), limit)
+		}
+		for _, it := range page.Items {
+			out = append(out, it.ID)
+		}
+		if page.NextAfter == nil {
+			return out
+		}
+		if len(page.Items) != limit || *page.NextAfter != out[len(out)-1] {
+			t.Fatalf("%s: next_after %d with %d items; want the last id of a full page", path, *page.NextAfter, len(page.Items))
+		}
+		path = fmt.Sprintf("%s&after=%d", first, *page.NextAfter)
+	}
+	t.Fatalf("%s: no last page after 100 pages", first)
+	return nil
+}
+
+// TestSchemaExamplesValidate checks that every example in the document
+// matches its schema and is accepted by the API.
+func TestSchemaExamplesValidate(t *testing.T) {
+	st := storetest.OpenSQLite(t, storetest.Options{Now: fixedNow})
+	e := newEnv(t, st)
+	if len(e.srv.schemas.examples) < 6 {
+		t.Fatalf("only %d examples", len(e.srv.schemas.examples))
+	}
+	for name := range e.srv.schemas.examples {
+		t.Run(name, func(t *testing.T) {
+			e.validate(t, name, []byte(e.example(name)))
+		})
+	}
+	// The schemas are strict enough to refuse these.
+	for _, bad := range []struct{ schema, body string }{
+		{"OrgCreate", `{"name":5}`},
+		{"OrgCreate", `{"sector":"water"}`},
+		{"AssetCreate", `{"value":"192.0.2.0/24","org_id":2}`},
+		{"AssetCreate", `{"kind":"url","value":"https://example.nl"}`},
+		{"TokenCreate", `{"scopes":["root"]}`},
+		{"Org", `{"id":1,"name":"x"}`},
+		{"OrgPage", `{"items":[]}`},
+	} {
+		if e.schemaErr(t, bad.schema, []byte(bad.body)) == nil {
+			t.Errorf("schema %s accepts %s", bad.schema, bad.body)
+		}
+	}
+}

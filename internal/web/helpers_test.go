@@ -1,0 +1,295 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"vigil/internal/auth"
+	"vigil/internal/registry"
+	"vigil/internal/store"
+)
+
+// env is a server on a store loaded with testdata/registry.json and
+// tokens for the operator and for organisations A and B.
+type env struct {
+	t    testing.TB
+	st   *store.Store
+	srv  *Server
+	reg  *prometheus.Registry
+	orgs []registry.Org // from testdata, with ids: A = orgs[0], B = orgs[1]
+	tok  map[string]string
+
+	mu  sync.Mutex
+	hit map[string]bool // route patterns answered with a success status
+
+	schemaOnce sync.Once
+	schemaComp *jsonschema.Compiler
+}
+
+// Token names of an env.
+const (
+	tokOp      = "op"
+	tokARW     = "A:rw"
+	tokAR      = "A:r"
+	tokAW      = "A:w"
+	tokBRW     = "B:rw"
+	tokRevoked = "revoked"
+)
+
+func fixedNow() time.Time { return time.Date(2026, 11, 23, 9, 30, 0, 0, time.UTC) }
+
+func loadRegistry(t testing.TB) []registry.Org {
+	t.Helper()
+	f, err := os.Open("testdata/registry.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	orgs, bad, err := registry.ParseJSON(f, "registry.json")
+	if err != nil || len(bad) > 0 {
+		t.Fatalf("testdata/registry.json: %v %v", bad, err)
+	}
+	return orgs
+}
+
+func newEnv(t testing.TB, st *store.Store) *env {
+	t.Helper()
+	ctx := context.Background()
+	e := &env{t: t, st: st, reg: prometheus.NewRegistry(), tok: map[string]string{}, hit: map[string]bool{}}
+	var err error
+	e.srv, err = New(Config{Store: st, Metrics: e.reg, Version: "test"})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	e.orgs = loadRegistry(t)
+	if _, _, err := st.OrgImport(ctx, e.orgs); err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	mk := func(name string, org int64, scopes ...auth.Scope) {
+		tk := auth.Token{OrgID: org, Name: name, Scopes: scopes}
+		secret, err := st.TokenCreate(ctx, &tk)
+		if err != nil {
+			t.Fatalf("token %s: %v", name, err)
+		}
+		e.tok[name] = secret
+		if name == tokRevoked {
+			if err := st.TokenRevoke(ctx, tk.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	a, b := e.orgs[0].ID, e.orgs[1].ID
+	mk(tokOp, 0, auth.ScopeAdmin)
+	mk(tokARW, a, auth.ScopeRead, auth.ScopeWrite)
+	mk(tokAR, a, auth.ScopeRead)
+	mk(tokAW, a, auth.ScopeWrite)
+	mk(tokBRW, b, auth.ScopeRead, auth.ScopeWrite)
+	mk(tokRevoked, a, auth.ScopeRead, auth.ScopeWrite)
+	return e
+}
+
+// req is one request of a test. Token is a token name of the env, a raw
+// Authorization header when it contains a space, or empty for none.
+type req struct {
+	method, path, token, body string
+	ctype                     string // default application/json when body is set; "-" for none
+}
+
+// send serves r. It never fails the test (it is used inside fuzz targets).
+func (e *env) send(r req) *httptest.ResponseRecorder {
+	var body *bytes.Reader
+	if r.body != "" {
+		body = bytes.NewReader([]byte(r.body))
+	} else {
+		body = bytes.NewReader(nil)
+	}
+	hr := httptest.NewRequest(r.method, r.path, body)
+	switch {
+	case r.ctype == "-":
+	case r.ctype != "":
+		hr.Header.Set("Content-Type", r.ctype)
+	case r.body != "":
+		hr.Header.Set("Content-Type", "application/json")
+	}
+	switch {
+	case strings.Contains(r.token, " "):
+		hr.Header.Set("Authorization", r.token)
+	case r.token != "":
+		secret, ok := e.tok[r.token]
+		if !ok {
+			secret = r.token // a raw secret
+		}
+		hr.Header.Set("Authorization", "Bearer "+secret)
+	}
+	rec := httptest.NewRecorder()
+	e.srv.ServeHTTP(rec, hr)
+	if rec.Code < 400 {
+		if _, pattern := e.srv.mux.Handler(hr); pattern != "" {
+			e.mu.Lock()
+			e.hit[pattern] = true
+			e.mu.Unlock()
+		}
+	}
+	return rec
+}
+
+// decodeAs decodes a JSON response body.
+func decodeAs[T any](t testing.TB, rec *httptest.ResponseRecorder) T {
+	t.Helper()
+	var v T
+	dec := json.NewDecoder(bytes.NewReader(rec.Body.Bytes()))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&v); err != nil {
+		t.Fatalf("decode %T from %q: %v", v, rec.Body.String(), err)
+	}
+	return v
+}
+
+// wantProblem checks that rec is problem details with the status (and,
+// when field is not empty, the field) and returns it.
+func wantProblem(t testing.TB, rec *httptest.ResponseRecorder, status int, field string) Problem {
+	t.Helper()
+	if rec.Code != status {
+		t.Fatalf("status = %d; want %d (body %s)", rec.Code, status, rec.Body.String())
+	}
+	if ct := rec.Header().Get("Content-Type"); ct != ProblemContentType {
+		t.Errorf("Content-Type = %q; want %q", ct, ProblemContentType)
+	}
+	p := decodeAs[Problem](t, rec)
+	if p.Status != status || !strings.HasPrefix(p.Type, ProblemType) || p.Title == "" || p.Instance == "" || p.Detail == "" {
+		t.Errorf("problem = %+v; want status %d, type %s…, title, detail and instance", p, status, ProblemType)
+	}
+	if field != "" && p.Field != field {
+		t.Errorf("problem field = %q; want %q (detail %q)", p.Field, field, p.Detail)
+	}
+	if status == http.StatusUnauthorized && rec.Header().Get("WWW-Authenticate") == "" {
+		t.Error("401 without WWW-Authenticate")
+	}
+	if status == http.StatusInternalServerError && p.Detail != "internal error; it has been logged" {
+		t.Errorf("500 detail %q shows more than a generic text", p.Detail)
+	}
+	return p
+}
+
+func wantStatus(t testing.TB, rec *httptest.ResponseRecorder, status int) {
+	t.Helper()
+	if rec.Code != status {
+		t.Fatalf("status = %d; want %d (body %s)", rec.Code, status, rec.Body.String())
+	}
+}
+
+// validate checks a JSON body against a component schema of the served
+// OpenAPI document.
+func (e *env) validate(t testing.TB, schema string, body []byte) {
+	t.Helper()
+	if err := e.schemaErr(t, schema, body); err != nil {
+		t.Errorf("response does not match schema %s: %v\n%s", schema, err, body)
+	}
+}
+
+// schemaErr returns why body does not match the component schema.
+func (e *env) schemaErr(t testing.TB, schema string, body []byte) error {
+	t.Helper()
+	e.schemaOnce.Do(func() {
+		var doc map[string]any
+		if err := json.Unmarshal(e.srv.OpenAPI(), &doc); err != nil {
+			t.Fatalf("openapi: %v", err)
+		}
+		comp := map[string]any{"components": doc["components"]}
+		raw, _ := json.Marshal(comp)
+		res, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := jsonschema.NewCompiler()
+		c.DefaultDraft(jsonschema.Draft2020)
+		if err := c.AddResource("vigil-openapi.json", res); err != nil {
+			t.Fatal(err)
+		}
+		e.schemaComp = c
+	})
+	sch, err := e.schemaComp.Compile("vigil-openapi.json#/components/schemas/" + schema)
+	if err != nil {
+		t.Fatalf("compile schema %s: %v", schema, err)
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(body))
+	if err != nil {
+		t.Fatalf("response is not JSON: %v: %s", err, body)
+	}
+	return sch.Validate(inst)
+}
+
+// example returns the example of a request schema as JSON.
+func (e *env) example(schema string) string {
+	ex, ok := e.srv.schemas.examples[schema]
+	if !ok {
+		e.t.Fatalf("schema %s has no example", schema)
+	}
+	b, err := json.Marshal(ex)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return string(b)
+}
+
+// ids names the objects a route's path parameters point at.
+type ids struct {
+	org, contact, asset, device, token int64
+}
+
+func (e *env) idsOf(o registry.Org) ids {
+	x := ids{org: o.ID, token: 1}
+	if len(o.Contacts) > 0 {
+		x.contact = o.Contacts[0].ID
+	}
+	if len(o.Assets) > 0 {
+		x.asset = o.Assets[0].ID
+	}
+	if len(o.Devices) > 0 {
+		x.device = o.Devices[0].ID
+	}
+	return x
+}
+
+// fill substitutes a route's path parameters.
+func fill(path string, x ids) string {
+	return strings.NewReplacer(
+		"{id}", strconv.FormatInt(x.org, 10),
+		"{cid}", strconv.FormatInt(x.contact, 10),
+		"{aid}", strconv.FormatInt(x.asset, 10),
+		"{did}", strconv.FormatInt(x.device, 10),
+		"{tid}", strconv.FormatInt(x.token, 10),
+	).Replace(path)
+}
+
+// bodyFor returns a valid body for a route (its request example, adapted
+// so that it does not collide with the testdata), or "".
+func (e *env) bodyFor(rt Route, unique string) string {
+	switch rt.Request {
+	case "":
+		return ""
+	case "OrgCreate":
+		return fmt.Sprintf(`{"name":"Org %s","country":"NL"}`, unique)
+	case "TokenCreate":
+		return fmt.Sprintf(`{"org_id":%d,"name":"%s","scopes":["read"]}`, e.orgs[0].ID, unique)
+	case "AssetCreate":
+		return `{"value":"203.0.113.0/24"}`
+	}
+	return e.example(rt.Request)
+}

@@ -1,0 +1,334 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"vigil/internal/auth"
+	"vigil/internal/errs"
+	"vigil/internal/registry"
+	"vigil/internal/store"
+)
+
+func (s *Server) orgRoutes() []Route {
+	const tag = "organisations"
+	return []Route{
+		{ID: "orgList", Method: http.MethodGet, Path: "/api/v1/orgs", Tag: tag, Scope: auth.ScopeRead, Query: pageParams(),
+			Response: "OrgPage", Summary: "List organisations (an organisation's token sees only its own)", api: s.orgList},
+		{ID: "orgCreate", Method: http.MethodPost, Path: "/api/v1/orgs", Tag: tag, Scope: auth.ScopeAdmin,
+			Request: "OrgCreate", Response: "Org", Status: http.StatusCreated,
+			Summary: "Create an organisation with its contacts, assets and devices", api: s.orgCreate},
+		{ID: "orgGet", Method: http.MethodGet, Path: OrgPath, Tag: tag, Scope: auth.ScopeRead,
+			Response: "Org", Summary: "Get an organisation with its contacts, assets and devices", api: s.orgGet},
+		{ID: "orgUpdate", Method: http.MethodPatch, Path: OrgPath, Tag: tag, Scope: auth.ScopeWrite,
+			Request: "OrgUpdate", Response: "Org", Summary: "Change an organisation's name, sector, country, languages or policy", api: s.orgUpdate},
+		{ID: "orgDelete", Method: http.MethodDelete, Path: OrgPath, Tag: tag, Scope: auth.ScopeAdmin,
+			Summary: "Delete an organisation and everything it registered", api: s.orgDelete},
+	}
+}
+
+func (s *Server) contactRoutes() []Route {
+	const tag = "contacts"
+	return []Route{
+		{ID: "contactList", Method: http.MethodGet, Path: OrgPath + "/contacts", Tag: tag, Scope: auth.ScopeRead, Query: pageParams(),
+			Response: "ContactPage", Summary: "List an organisation's contacts", api: s.contactList},
+		{ID: "contactCreate", Method: http.MethodPost, Path: OrgPath + "/contacts", Tag: tag, Scope: auth.ScopeWrite,
+			Request: "ContactCreate", Response: "Contact", Status: http.StatusCreated, Summary: "Add a contact", api: s.contactCreate},
+		{ID: "contactDelete", Method: http.MethodDelete, Path: OrgPath + "/contacts/{cid}", Tag: tag, Scope: auth.ScopeWrite,
+			Summary: "Delete a contact", api: s.contactDelete},
+	}
+}
+
+func (s *Server) assetRoutes() []Route {
+	const tag = "assets"
+	kinds := []string{string(registry.KindCIDR), string(registry.KindASN), string(registry.KindDomain)}
+	return []Route{
+		{ID: "assetList", Method: http.MethodGet, Path: OrgPath + "/assets", Tag: tag, Scope: auth.ScopeRead,
+			Query:    append(pageParams(), Param{Name: "kind", Type: "string", Enum: kinds, Description: "only assets of this kind"}),
+			Response: "AssetPage", Summary: "List an organisation's assets (IP ranges, AS numbers, domains)", api: s.assetList},
+		{ID: "assetCreate", Method: http.MethodPost, Path: OrgPath + "/assets", Tag: tag, Scope: auth.ScopeWrite,
+			Request: "AssetCreate", Response: "Asset", Status: http.StatusCreated, Summary: "Register an IP range, AS number or domain", api: s.assetCreate},
+		{ID: "assetGet", Method: http.MethodGet, Path: OrgPath + "/assets/{aid}", Tag: tag, Scope: auth.ScopeRead,
+			Response: "Asset", Summary: "Get an asset", api: s.assetGet},
+		{ID: "assetDelete", Method: http.MethodDelete, Path: OrgPath + "/assets/{aid}", Tag: tag, Scope: auth.ScopeWrite,
+			Summary: "Delete an asset", api: s.assetDelete},
+		{ID: "assetOverlaps", Method: http.MethodGet, Path: "/api/v1/assets/overlaps", Tag: tag, Scope: auth.ScopeAdmin,
+			Response: "OverlapList", Summary: "IP ranges registered by more than one organisation", api: s.assetOverlaps},
+	}
+}
+
+func (s *Server) deviceRoutes() []Route {
+	const tag = "devices"
+	return []Route{
+		{ID: "deviceList", Method: http.MethodGet, Path: OrgPath + "/devices", Tag: tag, Scope: auth.ScopeRead, Query: pageParams(),
+			Response: "DevicePage", Summary: "List an organisation's devices", api: s.deviceList},
+		{ID: "deviceCreate", Method: http.MethodPost, Path: OrgPath + "/devices", Tag: tag, Scope: auth.ScopeWrite,
+			Request: "DeviceCreate", Response: "Device", Status: http.StatusCreated, Summary: "Register a device", api: s.deviceCreate},
+		{ID: "deviceGet", Method: http.MethodGet, Path: OrgPath + "/devices/{did}", Tag: tag, Scope: auth.ScopeRead,
+			Response: "Device", Summary: "Get a device", api: s.deviceGet},
+		{ID: "deviceDelete", Method: http.MethodDelete, Path: OrgPath + "/devices/{did}", Tag: tag, Scope: auth.ScopeWrite,
+			Summary: "Delete a device", api: s.deviceDelete},
+	}
+}
+
+// inField moves an invalid-input error to a JSON path of the request:
+// inField(err, "contacts[2].") turns field "email" into "contacts[2].email".
+// rename maps the domain's field names to request members where they
+// differ. Other errors pass unchanged.
+func inField(err error, prefix string, rename map[string]string) error {
+	var e *errs.Error
+	if !errors.As(err, &e) || e.Code != errs.Invalid {
+		return err
+	}
+	f := e.Field
+	if r, ok := rename[f]; ok {
+		f = r
+	}
+	return &errs.Error{Code: errs.Invalid, Field: prefix + f, Message: e.Message, Err: err}
+}
+
+// assetFields maps ParseAsset's field names to AssetInput's members.
+func assetFields() map[string]string {
+	return map[string]string{"cidr": "value", "asn": "value", "domain": "value"}
+}
+
+// checkLanguages validates languages so that an error names its index.
+func checkLanguages(ls []string) error {
+	for i, l := range ls {
+		if _, err := registry.NormalizeLang(l); err != nil {
+			return inField(err, "", map[string]string{"lang": fmt.Sprintf("languages[%d]", i)})
+		}
+	}
+	return nil
+}
+
+func (c *call) location(format string, args ...any) {
+	c.w.Header().Set("Location", fmt.Sprintf(format, args...))
+}
+
+func (s *Server) orgList(c *call) (any, error) {
+	pg, limit, err := c.page()
+	if err != nil {
+		return nil, err
+	}
+	f := store.OrgFilter{Page: pg}
+	if !c.p.Operator() {
+		f.OrgID = c.p.OrgID // a tenant lists only itself
+	}
+	orgs, err := s.store.OrgList(c.ctx(), f)
+	if err != nil {
+		return nil, err
+	}
+	return pageOf(orgs, limit, func(o registry.Org) int64 { return o.ID }), nil
+}
+
+func (s *Server) orgCreate(c *call) (any, error) {
+	var in OrgInput
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	o := registry.Org{Name: in.Name, Sector: in.Sector, Country: in.Country, Languages: in.Languages, Policy: in.Policy}
+	if err := checkLanguages(o.Languages); err != nil {
+		return nil, err
+	}
+	if err := o.Normalize(); err != nil {
+		return nil, err
+	}
+	for i, ci := range in.Contacts {
+		ct := ci.contact(0)
+		if err := ct.Normalize(); err != nil {
+			return nil, inField(err, fmt.Sprintf("contacts[%d].", i), nil)
+		}
+		o.Contacts = append(o.Contacts, ct)
+	}
+	for i, ai := range in.Assets {
+		a, err := registry.ParseAsset(ai.Kind, ai.Value)
+		if err != nil {
+			return nil, inField(err, fmt.Sprintf("assets[%d].", i), assetFields())
+		}
+		o.Assets = append(o.Assets, a)
+	}
+	for i, di := range in.Devices {
+		d := di.device(0)
+		if d.AssetID != nil {
+			return nil, errs.Field(fmt.Sprintf("devices[%d].asset_id", i), *d.AssetID, "link devices to assets after the organisation exists")
+		}
+		if err := d.Normalize(); err != nil {
+			return nil, inField(err, fmt.Sprintf("devices[%d].", i), nil)
+		}
+		o.Devices = append(o.Devices, d)
+	}
+	if err := s.store.OrgCreate(c.ctx(), &o); err != nil {
+		return nil, err
+	}
+	c.location("/api/v1/orgs/%d", o.ID)
+	return o, nil
+}
+
+func (s *Server) orgGet(c *call) (any, error) {
+	return s.store.OrgGet(c.ctx(), c.org)
+}
+
+func (s *Server) orgUpdate(c *call) (any, error) {
+	var in OrgPatch
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	if in.Languages != nil {
+		if err := checkLanguages(*in.Languages); err != nil {
+			return nil, err
+		}
+	}
+	u := store.OrgUpdate{Name: in.Name, Sector: in.Sector, Country: in.Country, Languages: in.Languages, Policy: in.Policy}
+	if _, err := s.store.OrgPatch(c.ctx(), c.org, u); err != nil {
+		return nil, err
+	}
+	return s.store.OrgGet(c.ctx(), c.org)
+}
+
+func (s *Server) orgDelete(c *call) (any, error) {
+	return nil, s.store.OrgDelete(c.ctx(), c.org)
+}
+
+func (s *Server) contactList(c *call) (any, error) {
+	pg, limit, err := c.page()
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.store.ContactList(c.ctx(), c.org)
+	if err != nil {
+		return nil, err
+	}
+	out := []registry.Contact{}
+	for _, ct := range all { // ordered by id; an organisation has few contacts
+		if ct.ID > pg.After && len(out) < pg.Limit {
+			out = append(out, ct)
+		}
+	}
+	return pageOf(out, limit, func(ct registry.Contact) int64 { return ct.ID }), nil
+}
+
+func (s *Server) contactCreate(c *call) (any, error) {
+	var in ContactInput
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	if in.Verified && !c.p.Operator() {
+		return nil, &errs.Error{Code: errs.Forbidden, Field: "verified", Message: "only the operator may mark a contact verified"}
+	}
+	ct := in.contact(c.org)
+	if err := s.store.ContactCreate(c.ctx(), &ct); err != nil {
+		return nil, err
+	}
+	c.location("/api/v1/orgs/%d/contacts/%d", c.org, ct.ID)
+	return ct, nil
+}
+
+func (s *Server) contactDelete(c *call) (any, error) {
+	id, err := c.pathID("cid")
+	if err != nil {
+		return nil, err
+	}
+	return nil, s.store.ContactDelete(c.ctx(), c.org, id)
+}
+
+func (s *Server) assetList(c *call) (any, error) {
+	pg, limit, err := c.page()
+	if err != nil {
+		return nil, err
+	}
+	as, err := s.store.AssetList(c.ctx(), store.AssetFilter{OrgID: c.org, Kind: registry.AssetKind(c.query("kind")), Page: pg})
+	if err != nil {
+		return nil, err
+	}
+	return pageOf(as, limit, func(a registry.Asset) int64 { return a.ID }), nil
+}
+
+func (s *Server) assetCreate(c *call) (any, error) {
+	var in AssetInput
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	a := in.asset(c.org)
+	if _, err := registry.ParseAsset(a.Kind, a.Value); err != nil {
+		return nil, inField(err, "", assetFields())
+	}
+	if err := s.store.AssetCreate(c.ctx(), &a); err != nil {
+		return nil, err
+	}
+	c.location("/api/v1/orgs/%d/assets/%d", c.org, a.ID)
+	return a, nil
+}
+
+func (s *Server) assetGet(c *call) (any, error) {
+	id, err := c.pathID("aid")
+	if err != nil {
+		return nil, err
+	}
+	return s.store.AssetGet(c.ctx(), c.org, id)
+}
+
+func (s *Server) assetDelete(c *call) (any, error) {
+	id, err := c.pathID("aid")
+	if err != nil {
+		return nil, err
+	}
+	return nil, s.store.AssetDelete(c.ctx(), c.org, id)
+}
+
+func (s *Server) assetOverlaps(c *call) (any, error) {
+	as, err := s.store.AssetAll(c.ctx(), registry.KindCIDR)
+	if err != nil {
+		return nil, err
+	}
+	ov := registry.Overlaps(as)
+	if ov == nil {
+		ov = []registry.Overlap{}
+	}
+	return List[registry.Overlap]{Items: ov}, nil
+}
+
+func (s *Server) deviceList(c *call) (any, error) {
+	pg, limit, err := c.page()
+	if err != nil {
+		return nil, err
+	}
+	ds, err := s.store.DeviceList(c.ctx(), store.DeviceFilter{OrgID: c.org, Page: pg})
+	if err != nil {
+		return nil, err
+	}
+	return pageOf(ds, limit, func(d registry.Device) int64 { return d.ID }), nil
+}
+
+func (s *Server) deviceCreate(c *call) (any, error) {
+	var in DeviceInput
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	d := in.device(c.org)
+	if err := s.store.DeviceCreate(c.ctx(), &d); err != nil {
+		return nil, err
+	}
+	c.location("/api/v1/orgs/%d/devices/%d", c.org, d.ID)
+	return d, nil
+}
+
+func (s *Server) deviceGet(c *call) (any, error) {
+	id, err := c.pathID("did")
+	if err != nil {
+		return nil, err
+	}
+	return s.store.DeviceGet(c.ctx(), c.org, id)
+}
+
+func (s *Server) deviceDelete(c *call) (any, error) {
+	id, err := c.pathID("did")
+	if err != nil {
+		return nil, err
+	}
+	return nil, s.store.DeviceDelete(c.ctx(), c.org, id)
+}

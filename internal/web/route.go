@@ -1,0 +1,479 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"vigil/internal/auth"
+	"vigil/internal/errs"
+	"vigil/internal/store"
+)
+
+// OrgPath is the path prefix of organisation-scoped routes. Every route
+// whose path starts with it is checked before its handler runs: the
+// caller must be allowed to see organisation {id} (else 404, as if it did
+// not exist) and the organisation must exist.
+const OrgPath = "/api/v1/orgs/{id}"
+
+// Route is one row of the route table. The table drives the ServeMux, the
+// authentication and tenant checks and the OpenAPI document.
+//
+// To add an endpoint: write a handler method on *Server with the signature
+// func(c *call) (any, error), register its request and response types in
+// newSchemas, and add a Route to a group returned by Server.table. Paths
+// below OrgPath are tenant-checked automatically; any other route that is
+// not operator-only must filter by the caller itself (and the tenant
+// isolation test demands an explicit check for it).
+type Route struct {
+	// ID is the OpenAPI operationId, unique in the table.
+	ID string
+	// Method is the HTTP method (GET also answers HEAD).
+	Method string
+	// Path is the ServeMux path pattern and the OpenAPI path, with
+	// {name} wildcards; ids are positive integers.
+	Path string
+	// Summary is a one-line description for the OpenAPI document.
+	Summary string
+	// Tag groups routes in the OpenAPI document.
+	Tag string
+	// Public routes need no token.
+	Public bool
+	// Scope is the scope a token needs; empty means any valid token.
+	// auth.ScopeAdmin means operator only: an organisation's token gets 403.
+	Scope auth.Scope
+	// Query lists the accepted query parameters; others get 400.
+	Query []Param
+	// Request names the schema of the JSON request body; empty: no body.
+	Request string
+	// Response names the schema of the JSON response; empty: no body (or a
+	// non-JSON body described by ContentType).
+	Response string
+	// Status is the success status; zero means 200, or 204 when Response
+	// and ContentType are empty.
+	Status int
+	// ContentType is the media type of a non-JSON response (raw routes).
+	ContentType string
+
+	api func(c *call) (any, error) // JSON handler
+	raw http.HandlerFunc           // handler writing its own response (public routes only)
+}
+
+// Param is a query parameter.
+type Param struct {
+	Name        string
+	Description string
+	// Type is "integer" or "string".
+	Type string
+	// Enum lists the allowed values of a string parameter; empty: any.
+	Enum []string
+}
+
+// Pattern returns the ServeMux pattern, "METHOD PATH"; it is also the route
+// label of the metrics.
+func (rt Route) Pattern() string { return rt.Method + " " + rt.Path }
+
+// OperatorOnly reports whether only operator tokens may call the route.
+func (rt Route) OperatorOnly() bool { return !rt.Public && rt.Scope == auth.ScopeAdmin }
+
+// OrgScoped reports whether the route acts on one organisation named by
+// the {id} path parameter.
+func (rt Route) OrgScoped() bool {
+	return rt.Path == OrgPath || strings.HasPrefix(rt.Path, OrgPath+"/")
+}
+
+// PathParams returns the names of the path's wildcards in order.
+func (rt Route) PathParams() []string {
+	var out []string
+	for _, m := range wildcardRE.FindAllStringSubmatch(rt.Path, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
+
+// successStatus returns the status of a successful response.
+func (rt Route) successStatus() int {
+	switch {
+	case rt.Status != 0:
+		return rt.Status
+	case rt.Response == "" && rt.ContentType == "":
+		return http.StatusNoContent
+	}
+	return http.StatusOK
+}
+
+var wildcardRE = regexp.MustCompile(`\{([a-z_]+)\}`)
+
+// checkRoutes refuses a route table that would misbehave: duplicate ids or
+// patterns, unknown schemas, handlers of the wrong kind.
+func (s *Server) checkRoutes() error {
+	ids, pats := map[string]bool{}, map[string]bool{}
+	for _, rt := range s.routes {
+		switch {
+		case rt.ID == "" || ids[rt.ID]:
+			return fmt.Errorf("web: route %s: missing or duplicate id %q", rt.Pattern(), rt.ID)
+		case pats[rt.Pattern()]:
+			return fmt.Errorf("web: duplicate route %s", rt.Pattern())
+		case (rt.api == nil) == (rt.raw == nil):
+			return fmt.Errorf("web: route %s needs exactly one handler", rt.Pattern())
+		case rt.raw != nil && (!rt.Public || rt.Request != "" || rt.Response != ""):
+			return fmt.Errorf("web: raw route %s must be public without JSON schemas", rt.Pattern())
+		case rt.Public && rt.OrgScoped():
+			return fmt.Errorf("web: organisation route %s cannot be public", rt.Pattern())
+		case rt.Request != "" && s.schemas.byName[rt.Request] == nil:
+			return fmt.Errorf("web: route %s: unknown request schema %q", rt.Pattern(), rt.Request)
+		case rt.Response != "" && s.schemas.byName[rt.Response] == nil:
+			return fmt.Errorf("web: route %s: unknown response schema %q", rt.Pattern(), rt.Response)
+		}
+		ids[rt.ID], pats[rt.Pattern()] = true, true
+	}
+	return nil
+}
+
+// call is one request to a JSON route, after authentication and the route's
+// checks.
+type call struct {
+	s     *Server
+	w     http.ResponseWriter
+	r     *http.Request
+	route *Route
+	// p is who the request acts as (zero on public routes).
+	p auth.Principal
+	// org is the {id} of an organisation-scoped route, checked to be
+	// visible to p and to exist.
+	org int64
+}
+
+func (c *call) ctx() context.Context { return c.r.Context() }
+
+// serveRoute runs the route's checks and handler and writes the response.
+func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt *Route) {
+	if rt.raw != nil {
+		rt.raw(w, r)
+		return
+	}
+	c := &call{s: s, w: w, r: r, route: rt}
+	if err := s.prepare(c); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out, err := rt.api(c)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.writeResult(c, out)
+}
+
+// prepare authenticates the caller and applies the route's scope, query,
+// tenant and content-type checks, in that order: an unauthenticated caller
+// learns nothing, and a tenant learns nothing about other organisations.
+func (s *Server) prepare(c *call) error {
+	rt := c.route
+	if !rt.Public {
+		p, err := s.authenticate(c.r)
+		if err != nil {
+			return err
+		}
+		c.p = p
+		switch {
+		case rt.OperatorOnly() && !p.Operator():
+			return errs.Errorf(errs.Forbidden, "only operator tokens may %s %s", rt.Method, rt.Path)
+		case rt.Scope != "" && !p.Has(rt.Scope):
+			return errs.Errorf(errs.Forbidden, "the token lacks the %s scope", rt.Scope)
+		}
+	}
+	if err := checkQuery(c.r, rt.Query); err != nil {
+		return err
+	}
+	if rt.OrgScoped() {
+		id, err := c.pathID("id")
+		if err != nil {
+			return err
+		}
+		if !c.p.CanSee(id) {
+			return errs.Errorf(errs.NotFound, "organisation %d not found", id)
+		}
+		if c.p.OrgID != id { // the operator: the organisation may not exist
+			if err := s.store.OrgExists(c.ctx(), id); err != nil {
+				return err
+			}
+		}
+		c.org = id
+	}
+	if rt.Request != "" {
+		if err := checkContentType(c.r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// authenticate returns the principal of the request's bearer token.
+func (s *Server) authenticate(r *http.Request) (auth.Principal, error) {
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return auth.Principal{}, errs.Errorf(errs.Unauthorized, "missing token: send Authorization: Bearer %s…", auth.SecretPrefix)
+	}
+	scheme, secret, _ := strings.Cut(h, " ")
+	if !strings.EqualFold(scheme, "Bearer") {
+		return auth.Principal{}, errs.Errorf(errs.Unauthorized, "the Authorization scheme must be Bearer")
+	}
+	secret = strings.TrimSpace(secret)
+	if !strings.HasPrefix(secret, auth.SecretPrefix) || len(secret) > 256 {
+		return auth.Principal{}, errs.Errorf(errs.Unauthorized, "unknown or revoked token")
+	}
+	p, err := s.store.TokenAuthenticate(r.Context(), secret)
+	if err != nil {
+		return auth.Principal{}, fmt.Errorf("authenticate: %w", err)
+	}
+	return p, nil
+}
+
+func checkQuery(r *http.Request, allowed []Param) error {
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return badRequest("", "malformed query string")
+	}
+	for name, vs := range q {
+		i := paramIndex(allowed, name)
+		if i < 0 {
+			return badRequest(name, "unknown query parameter %q", name)
+		}
+		if len(vs) > 1 {
+			return badRequest(name, "query parameter %q given %d times", name, len(vs))
+		}
+		p := allowed[i]
+		if p.Type == "integer" {
+			if _, err := strconv.ParseInt(vs[0], 10, 64); err != nil {
+				return badRequest(name, "%q: must be an integer", vs[0])
+			}
+		}
+		if len(p.Enum) > 0 && !contains(p.Enum, vs[0]) {
+			return badRequest(name, "%q: must be one of %s", vs[0], strings.Join(p.Enum, ", "))
+		}
+	}
+	return nil
+}
+
+func paramIndex(ps []Param, name string) int {
+	for i, p := range ps {
+		if p.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func checkContentType(r *http.Request) error {
+	ct := r.Header.Get("Content-Type")
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil || !(mt == "application/json" || strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json")) {
+		if ct == "" {
+			ct = "none"
+		}
+		return errs.Errorf(codeMediaType, "the request body must be application/json (Content-Type: %s)", ct)
+	}
+	return nil
+}
+
+// pathID parses the path parameter name as a positive id.
+func (c *call) pathID(name string) (int64, error) {
+	v := c.r.PathValue(name)
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, badRequest(name, "%q: not an id (a positive integer)", v)
+	}
+	return id, nil
+}
+
+// query returns a query parameter's value ("" when absent); checkQuery has
+// validated it against the route's Param list.
+func (c *call) query(name string) string { return c.r.URL.Query().Get(name) }
+
+// Pagination bounds.
+const (
+	defaultLimit = 100
+	maxLimit     = 500
+)
+
+// pageParams are the query parameters of a paginated list.
+func pageParams() []Param {
+	return []Param{
+		{Name: "limit", Type: "integer", Description: fmt.Sprintf("items per page, 1–%d (default %d)", maxLimit, defaultLimit)},
+		{Name: "after", Type: "integer", Description: "return items with an id greater than this (the next_after of the previous page)"},
+	}
+}
+
+// page parses limit and after. The returned store.Page asks for one item
+// more than the limit, so that pageOf knows whether there is a next page.
+func (c *call) page() (store.Page, int, error) {
+	limit := defaultLimit
+	if v := c.query("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxLimit {
+			return store.Page{}, 0, badRequest("limit", "%q: must be an integer from 1 to %d", v, maxLimit)
+		}
+		limit = n
+	}
+	var after int64
+	if v := c.query("after"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return store.Page{}, 0, badRequest("after", "%q: must be an id (a non-negative integer)", v)
+		}
+		after = n
+	}
+	return store.Page{After: after, Limit: limit + 1}, limit, nil
+}
+
+// Page is one page of a list. NextAfter, when not null, is the value of
+// the after parameter that fetches the next page.
+type Page[T any] struct {
+	Items     []T    `json:"items"`
+	NextAfter *int64 `json:"next_after"`
+}
+
+// List is a complete, unpaginated list.
+type List[T any] struct {
+	Items []T `json:"items"`
+}
+
+// pageOf cuts items (fetched with limit+1) to a page.
+func pageOf[T any](items []T, limit int, id func(T) int64) Page[T] {
+	if items == nil {
+		items = []T{}
+	}
+	p := Page[T]{Items: items}
+	if len(items) > limit {
+		p.Items = items[:limit]
+		next := id(items[limit-1])
+		p.NextAfter = &next
+	}
+	return p
+}
+
+// decode reads the JSON request body into v, which must be a pointer to
+// the type of the route's request schema. Unknown fields, trailing data and
+// bodies over the limit are refused.
+func (c *call) decode(v any) error {
+	want := c.s.schemas.byName[c.route.Request]
+	if got := reflect.TypeOf(v); want == nil || got.Kind() != reflect.Pointer || got.Elem() != want {
+		return fmt.Errorf("route %s decodes %v, but documents request schema %q", c.route.Pattern(), reflect.TypeOf(v), c.route.Request)
+	}
+	body := http.MaxBytesReader(c.w, c.r.Body, c.s.maxBody)
+	dec := json.NewDecoder(body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return c.decodeError(err)
+	}
+	var extra json.RawMessage
+	switch err := dec.Decode(&extra); {
+	case err == io.EOF:
+		return nil
+	case err == nil:
+		return badRequest("", "unexpected data after the JSON value")
+	default:
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return c.decodeError(err)
+		}
+		return badRequest("", "unexpected data after the JSON value")
+	}
+}
+
+func (c *call) decodeError(err error) error {
+	var (
+		mbe *http.MaxBytesError
+		se  *json.SyntaxError
+		te  *json.UnmarshalTypeError
+	)
+	switch {
+	case errors.As(err, &mbe):
+		return errs.Errorf(codeTooLarge, "the request body exceeds %d bytes", mbe.Limit)
+	case errors.Is(err, io.EOF):
+		return badRequest("", "the request body is empty; send a JSON object")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return badRequest("", "the JSON request body ends early")
+	case errors.As(err, &se):
+		return badRequest("", "malformed JSON at byte %d: %s", se.Offset, strings.TrimPrefix(se.Error(), "json: "))
+	case errors.As(err, &te):
+		field := te.Field
+		if field == "" {
+			return badRequest("", "the request body must be a JSON %s, not %s", jsonKind(te.Type), te.Value)
+		}
+		return badRequest(field, "must be a JSON %s, not %s", jsonKind(te.Type), te.Value)
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		if n, uerr := strconv.Unquote(name); uerr == nil {
+			name = n
+		}
+		return badRequest(name, "unknown field %q", name)
+	}
+	return badRequest("", "bad request body: %s", strings.TrimPrefix(err.Error(), "json: "))
+}
+
+// jsonKind names the JSON type a Go type decodes from.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "integer in range"
+	case reflect.Float32, reflect.Float64:
+		return "number"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	case reflect.Pointer:
+		return jsonKind(t.Elem())
+	}
+	return "object"
+}
+
+// writeResult writes a handler's result with the route's success status.
+// The result's type must be the route's response schema type.
+func (s *Server) writeResult(c *call, out any) {
+	rt := c.route
+	if rt.Response == "" {
+		c.w.WriteHeader(rt.successStatus())
+		return
+	}
+	if want := s.schemas.byName[rt.Response]; reflect.TypeOf(out) != want {
+		s.writeError(c.w, c.r, fmt.Errorf("route %s returned %T, but documents response schema %q", rt.Pattern(), out, rt.Response))
+		return
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	if err := enc.Encode(out); err != nil {
+		s.writeError(c.w, c.r, fmt.Errorf("route %s: encode response: %w", rt.Pattern(), err))
+		return
+	}
+	c.w.Header().Set("Content-Type", "application/json")
+	c.w.WriteHeader(rt.successStatus())
+	_, _ = c.w.Write(buf.Bytes())
+}

@@ -1,0 +1,258 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+// Package web serves vigil's REST API under /api/v1, its OpenAPI 3.1
+// document at /api/openapi.json, the health checks /healthz and /readyz and
+// Prometheus metrics at /metrics.
+//
+// Every route is a row of one table (see Route). The table drives the
+// ServeMux registration, authentication, scope and tenant checks, query
+// parameter validation and the generated OpenAPI document, so a new
+// capability adds rows and handlers, nothing else.
+//
+// Requests carry an API token (Authorization: Bearer vigil_…). A token of an
+// organisation sees and changes only that organisation: any other
+// organisation's id, or an object of another organisation, is answered
+// 404 Not Found, exactly as if it did not exist. Errors are RFC 9457 problem
+// details (application/problem+json).
+package web
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"vigil/internal/errs"
+	"vigil/internal/store"
+)
+
+// DefaultMaxBodyBytes is the request body limit when Config.MaxBodyBytes is
+// zero: 1 MiB.
+const DefaultMaxBodyBytes = 1 << 20
+
+// Config configures a Server.
+type Config struct {
+	// Store is the database. Required.
+	Store *store.Store
+	// Logger receives internal errors (with their causes, which clients
+	// never see). Nil discards.
+	Logger *slog.Logger
+	// Metrics is the registry the HTTP metrics are registered in and that
+	// /metrics serves. Nil makes a fresh registry with the Go and process
+	// collectors; the global default registry is never used.
+	Metrics *prometheus.Registry
+	// Version is reported in the OpenAPI document's info.version.
+	Version string
+	// MaxBodyBytes limits request bodies; larger ones get 413. Zero means
+	// DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+}
+
+// Server is the HTTP handler of the API. It is safe for concurrent use.
+type Server struct {
+	store    *store.Store
+	log      *slog.Logger
+	version  string
+	maxBody  int64
+	routes   []Route
+	mux      *http.ServeMux
+	problems map[errs.Code]problemKind
+	schemas  *schemaSet
+	openapi  []byte
+	metrics  *metrics
+	gatherer prometheus.Gatherer
+}
+
+// New builds the server: it checks the route table, registers the routes
+// and metrics and generates the OpenAPI document. An error means a defect
+// in the route table or a metrics registration clash.
+func New(cfg Config) (*Server, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("web: Config.Store is nil")
+	}
+	s := &Server{
+		store:    cfg.Store,
+		log:      cfg.Logger,
+		version:  cfg.Version,
+		maxBody:  cfg.MaxBodyBytes,
+		mux:      http.NewServeMux(),
+		problems: problemTable(),
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.version == "" {
+		s.version = "dev"
+	}
+	if s.maxBody <= 0 {
+		s.maxBody = DefaultMaxBodyBytes
+	}
+	reg := cfg.Metrics
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	}
+	var err error
+	if s.metrics, err = newMetrics(reg); err != nil {
+		return nil, err
+	}
+	s.gatherer = reg
+	if s.schemas, err = newSchemas(); err != nil {
+		return nil, err
+	}
+	s.routes = s.table()
+	if err := s.checkRoutes(); err != nil {
+		return nil, err
+	}
+	for i := range s.routes {
+		s.mux.Handle(s.routes[i].Pattern(), s.wrap(&s.routes[i]))
+	}
+	if s.openapi, err = s.buildOpenAPI(); err != nil {
+		return nil, fmt.Errorf("web: openapi: %w", err)
+	}
+	return s, nil
+}
+
+// table is the route table: every route the server answers. Later
+// capabilities add their group here.
+func (s *Server) table() []Route {
+	var rs []Route
+	for _, group := range [][]Route{
+		s.systemRoutes(),
+		s.orgRoutes(),
+		s.contactRoutes(),
+		s.assetRoutes(),
+		s.deviceRoutes(),
+		s.tokenRoutes(),
+	} {
+		rs = append(rs, group...)
+	}
+	return rs
+}
+
+// Handler returns the server as an http.Handler.
+func (s *Server) Handler() http.Handler { return s }
+
+// Routes returns a copy of the route table.
+func (s *Server) Routes() []Route {
+	out := make([]Route, len(s.routes))
+	copy(out, s.routes)
+	return out
+}
+
+// OpenAPI returns the OpenAPI 3.1 document served at /api/openapi.json.
+func (s *Server) OpenAPI() []byte { return s.openapi }
+
+// ServeHTTP routes the request. Requests no route matches get a 404 or 405
+// problem instead of the ServeMux's plain-text answers.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if _, pattern := s.mux.Handler(r); pattern != "" {
+		s.mux.ServeHTTP(w, r)
+		return
+	}
+	start := time.Now()
+	iw := &unmatchedWriter{w: w, s: s, r: r}
+	s.mux.ServeHTTP(iw, r)
+	if iw.status == 0 {
+		iw.status = http.StatusOK
+	}
+	s.metrics.observe("unmatched", iw.status, time.Since(start))
+}
+
+// unmatchedWriter turns the ServeMux's own 404 and 405 responses into
+// problem details.
+type unmatchedWriter struct {
+	w        http.ResponseWriter
+	s        *Server
+	r        *http.Request
+	status   int
+	replaced bool
+}
+
+func (u *unmatchedWriter) Header() http.Header { return u.w.Header() }
+
+func (u *unmatchedWriter) WriteHeader(code int) {
+	if u.status != 0 {
+		return
+	}
+	u.status = code
+	var err error
+	switch code {
+	case http.StatusNotFound:
+		err = errs.Errorf(errs.NotFound, "no route for %s %s", u.r.Method, u.r.URL.Path)
+	case http.StatusMethodNotAllowed:
+		err = errs.Errorf(codeMethodNotAllowed, "%s is not allowed on %s (allowed: %s)", u.r.Method, u.r.URL.Path, u.w.Header().Get("Allow"))
+	default:
+		u.w.WriteHeader(code)
+		return
+	}
+	u.replaced = true
+	u.s.writeError(u.w, u.r, err)
+}
+
+func (u *unmatchedWriter) Write(b []byte) (int, error) {
+	if u.status == 0 {
+		u.WriteHeader(http.StatusOK)
+	}
+	if u.replaced {
+		return len(b), nil
+	}
+	return u.w.Write(b)
+}
+
+// statusWriter records the status a handler wrote.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// wrap returns the handler of a route: metrics, panic recovery, then the
+// route's checks and handler.
+func (s *Server) wrap(rt *Route) http.Handler {
+	label := rt.Pattern()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				err := fmt.Errorf("panic in %s: %v\n%s", label, v, debug.Stack())
+				if sw.status == 0 {
+					s.writeError(sw, r, err)
+				} else {
+					s.log.Error("panic after response started", "route", label, "err", err)
+				}
+			}
+			if sw.status == 0 {
+				sw.status = http.StatusOK
+			}
+			s.metrics.observe(label, sw.status, time.Since(start))
+		}()
+		s.serveRoute(sw, r, rt)
+	})
+}
