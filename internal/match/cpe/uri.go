@@ -103,6 +103,9 @@ func decodeURIValue(c string) (Value, error) {
 			return Value{}, fmt.Errorf("character %q not allowed", ch)
 		}
 	}
+	if b.String() == "*" { // a lone unquoted "*" is ANY, as in a formatted string
+		return Value{}, nil
+	}
 	return Value{Kind: Str, S: b.String()}, nil
 }
 

@@ -16,7 +16,8 @@ import (
 type scheme struct {
 	cmp   func(a, b string) (int, error)
 	valid func(v string, strict bool) error // nil: every string is valid
-	canon func(v string) error              // optional: canonical spelling
+	canon func(v string) error              // optional: is v spelled canonically
+	spell func(v string) string             // optional: canonical spelling of a valid v
 }
 
 func (s scheme) compare(a, b string) (int, error) { return s.cmp(a, b) }
@@ -79,7 +80,7 @@ func lookupScheme(name string) (scheme, bool) {
 	case "gem":
 		return scheme{cmp: errCmp(parseGem, compareGem), valid: errValid(parseGem)}, true
 	case "datetime":
-		return scheme{cmp: compareDatetime, valid: validDatetime, canon: func(v string) error { return validDatetime(v, true) }}, true
+		return scheme{cmp: compareDatetime, valid: validDatetime, canon: func(v string) error { return validDatetime(v, true) }, spell: strings.ToUpper}, true
 	case "lexicographic":
 		return scheme{cmp: plainCmp(strings.Compare)}, true
 	case "generic", "nginx":

@@ -251,9 +251,7 @@ func parsePEP440(v string) (pep440, error) {
 		if loc == "" {
 			return pep440{}, errors.New("empty local version")
 		}
-		for _, l := range strings.FieldsFunc(loc, func(r rune) bool { return r == '.' || r == '-' || r == '_' }) {
-			p.local = append(p.local, l)
-		}
+		p.local = strings.FieldsFunc(loc, func(r rune) bool { return r == '.' || r == '-' || r == '_' })
 	}
 	if i := strings.IndexByte(s, '!'); i >= 0 {
 		if !allDigits(s[:i]) {

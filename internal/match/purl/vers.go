@@ -253,7 +253,8 @@ func hexVal(c byte) (byte, bool) {
 }
 
 // Normalize validates every version against the scheme (when implemented)
-// and sorts the constraints by version, stably.
+// and sorts the constraints by version, stably; on the same version upper
+// bounds (<, <=) come before =/!= and lower bounds (>=, >).
 func (r *Range) Normalize() error {
 	sch, ok := lookupScheme(r.Scheme)
 	if !ok {
@@ -267,11 +268,30 @@ func (r *Range) Normalize() error {
 			return fmt.Errorf("%w: vers:%s: version %q: %v", ErrVers, r.Scheme, c.Version, err)
 		}
 	}
+	if sch.spell != nil {
+		for i := range r.Constraints {
+			r.Constraints[i].Version = sch.spell(r.Constraints[i].Version)
+		}
+	}
 	slices.SortStableFunc(r.Constraints, func(a, b Constraint) int {
-		c, _ := sch.compare(a.Version, b.Version)
-		return c
+		if c, _ := sch.compare(a.Version, b.Version); c != 0 {
+			return c
+		}
+		return tieRank(a.Comparator) - tieRank(b.Comparator)
 	})
 	return nil
+}
+
+// tieRank orders constraints on the same version: the upper bound of one
+// interval before the lower bound of the next ("<1.5.0|>=1.5.0").
+func tieRank(c Comparator) int {
+	switch c {
+	case Lt, Le:
+		return 0
+	case Ge, Gt:
+		return 2
+	}
+	return 1
 }
 
 // Contains reports whether version lies in the range, by the containment
