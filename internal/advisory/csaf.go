@@ -399,11 +399,13 @@ func csafProducts(doc *csafDoc, name string) ([]Product, map[string][]string, []
 	for _, g := range pt.ProductGroups {
 		groups[g.GroupID] = g.ProductIDs
 	}
+	index := make(map[string]int, len(out))
+	for i := range out {
+		index[out[i].ID] = i
+	}
 	byID := func(id string) *Product {
-		for i := range out {
-			if out[i].ID == id {
-				return &out[i]
-			}
+		if i, ok := index[id]; ok {
+			return &out[i]
 		}
 		return nil
 	}
