@@ -284,35 +284,44 @@ type existing struct {
 
 func (s *Store) findingUpsertChunk(ctx context.Context, runID int64, fs []folded) (created, updated int, err error) {
 	now := s.Now()
-	// 1. Which identities exist already?
-	var b strings.Builder
-	b.WriteString(`SELECT id, org_id, trigger_id, type, key, status, severity FROM findings WHERE (org_id, trigger_id, type, key) IN (VALUES `)
-	args := make([]any, 0, len(fs)*4)
-	for i, f := range fs {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString("(CAST(? AS BIGINT), CAST(? AS BIGINT), ?, ?)")
-		args = append(args, f.s.OrgID, f.s.TriggerID, f.s.Type, f.s.Key)
-	}
-	b.WriteString(")")
-	rows, err := s.Query(ctx, b.String(), args...)
-	if err != nil {
-		return 0, 0, fmt.Errorf("findings lookup: %w", err)
-	}
+	// 1. Which identities exist already? One indexed IN list per trigger
+	// (the unique index leads with trigger_id, key).
 	have := make(map[findingID]existing, len(fs))
-	for rows.Next() {
-		var id findingID
-		var e existing
-		if err := rows.Scan(&e.id, &id.org, &id.trigger, &id.typ, &id.key, &e.status, &e.severity); err != nil {
-			rows.Close()
+	byTrigger := map[int64][]string{}
+	for _, f := range fs {
+		byTrigger[f.s.TriggerID] = append(byTrigger[f.s.TriggerID], f.s.Key)
+	}
+	var b strings.Builder
+	var args []any
+	for trig, keys := range byTrigger {
+		b.Reset()
+		b.WriteString(`SELECT id, org_id, type, key, status, severity FROM findings WHERE trigger_id = ? AND key IN (`)
+		args = append(args[:0], trig)
+		for i, k := range keys {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("?")
+			args = append(args, k)
+		}
+		b.WriteString(")")
+		rows, err := s.Query(ctx, b.String(), args...)
+		if err != nil {
+			return 0, 0, fmt.Errorf("findings lookup: %w", err)
+		}
+		for rows.Next() {
+			id := findingID{trigger: trig}
+			var e existing
+			if err := rows.Scan(&e.id, &id.org, &id.typ, &id.key, &e.status, &e.severity); err != nil {
+				rows.Close()
+				return 0, 0, err
+			}
+			have[id] = e
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
 			return 0, 0, err
 		}
-		have[id] = e
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, 0, err
 	}
 
 	var events []finding.Event

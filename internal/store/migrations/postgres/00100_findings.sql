@@ -52,7 +52,7 @@ CREATE TABLE findings (
     last_run_id  BIGINT,
     tie          BOOLEAN NOT NULL DEFAULT FALSE,
     evidence     TEXT NOT NULL DEFAULT '',
-    UNIQUE (org_id, trigger_id, type, key)
+    UNIQUE (trigger_id, key, type, org_id)
 );
 CREATE INDEX findings_trigger_status ON findings(trigger_id, report_type, status);
 CREATE INDEX findings_org ON findings(org_id, status);
