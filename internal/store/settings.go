@@ -46,4 +46,3 @@ func (s *Store) SettingSecret(ctx context.Context, key string) ([]byte, error) {
 	}
 	return b, nil
 }
-
