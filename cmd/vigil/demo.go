@@ -66,6 +66,8 @@ With --once, print a summary and exit instead of serving. Needs no set-up and no
 				fmt.Fprintf(a.stdout, "vigil demo: database %s\n", sum.Database)
 				fmt.Fprintf(a.stdout, "  registry: %d organisations, %d assets (%d overlapping ranges), %d contacts, %d devices\n",
 					sum.Organisations, sum.Assets, sum.Overlaps, sum.Contacts, sum.Devices)
+				fmt.Fprintf(a.stdout, "  feeds: %d rows, %d matched, %d unmatched, %d quarantined; %d findings under %d triggers\n",
+					sum.FeedRows, sum.Matched, sum.Unmatched, sum.Quarantined, sum.Findings, sum.Triggers)
 				if !once {
 					fmt.Fprintf(a.stdout, "  serving at %s (Ctrl-C to stop)\n", sum.URL)
 					fmt.Fprintf(a.stdout, "  try: curl -H 'Authorization: Bearer %s' %s/api/v1/orgs\n", sum.OperatorToken, sum.URL)

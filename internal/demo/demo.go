@@ -11,6 +11,7 @@ import (
 	"embed"
 	"fmt"
 
+	"vigil/internal/ingest"
 	"vigil/internal/registry"
 	"vigil/internal/store"
 )
@@ -26,6 +27,13 @@ type Summary struct {
 	Contacts      int    `json:"contacts"`
 	Devices       int    `json:"devices"`
 	Overlaps      int    `json:"overlaps"`
+	// Feeds: what ingesting the bundled reports produced.
+	FeedRows    int64 `json:"feed_rows"`
+	Matched     int64 `json:"matched"`
+	Unmatched   int64 `json:"unmatched"`
+	Quarantined int64 `json:"quarantined"`
+	Findings    int64 `json:"findings"`
+	Triggers    int   `json:"triggers"`
 	// URL is where the demo server listens (empty with --once).
 	URL string `json:"url,omitempty"`
 	// OperatorToken is an API token for the demo's analyst (demo only).
@@ -58,5 +66,42 @@ func Load(ctx context.Context, s *store.Store) (Summary, error) {
 		return sum, err
 	}
 	sum.Overlaps = len(registry.Overlaps(cidrs))
+	if err := loadFeeds(ctx, s, &sum); err != nil {
+		return sum, err
+	}
 	return sum, nil
+}
+
+// loadFeeds ingests the bundled Shadowserver reports.
+func loadFeeds(ctx context.Context, s *store.Store, sum *Summary) error {
+	ix, err := ingest.BuildIndex(ctx, s)
+	if err != nil {
+		return err
+	}
+	entries, err := data.ReadDir("data/feeds")
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		f, err := data.Open("data/feeds/" + e.Name())
+		if err != nil {
+			return err
+		}
+		fs, err := ingest.Feed(ctx, s, ix, f, ingest.Options{Name: e.Name(), FullReport: true})
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("demo feed %s: %w", e.Name(), err)
+		}
+		sum.FeedRows += fs.Rows
+		sum.Matched += fs.Matched
+		sum.Unmatched += fs.Unmatched
+		sum.Quarantined += fs.Quarantined
+		sum.Findings += fs.FindingsNew
+	}
+	ts, err := s.TriggerStats(ctx)
+	if err != nil {
+		return err
+	}
+	sum.Triggers = len(ts)
+	return nil
 }

@@ -22,6 +22,9 @@ func TestLoad(t *testing.T) {
 			t.Errorf("demo too small: %+v", sum)
 		}
 		// The hosting company's /24 contains 16 other organisations' /28s.
+		if sum.FeedRows < 150 || sum.Findings < 100 || sum.Quarantined != 3 || sum.Triggers != 8 {
+			t.Errorf("demo feeds: %+v", sum)
+		}
 		if sum.Overlaps != 15 {
 			t.Errorf("overlaps = %d; want 15", sum.Overlaps)
 		}
