@@ -1,0 +1,248 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package product
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Confidence levels of MatchModel, highest first.
+const (
+	ConfExact       = 1.0  // normalised names equal
+	ConfListed      = 0.95 // the model equals one the advisory lists ("(ES450, GX450)", order numbers)
+	ConfGeneric     = 0.9  // equal once generic words (firmware, router, …) are dropped
+	ConfCode        = 0.8  // the model code appears as a whole token in the other name
+	ConfWildcard    = 0.65 // the advisory names a pattern ("6XX", "M87x") the model fits
+	ConfAbbreviated = 0.6  // same model number, series name abbreviated ("InRouter 302" / "IR302")
+	ConfSeries      = 0.5  // the advisory names a series ("DSM Series") the model belongs to
+)
+
+// genericWord reports words that describe a product class rather than
+// identify it.
+func genericWord(t string) bool {
+	switch t {
+	case "firmware", "software", "hardware", "device", "devices", "model", "models", "series", "router", "routers",
+		"app", "application", "system", "systems", "version", "versions", "all", "the", "and", "for", "with",
+		"running", "on", "of", "unit", "units", "camera", "cameras", "controller", "controllers", "module",
+		"modules", "switch", "switches", "gateway", "gateways", "server", "servers", "thermostat", "charger":
+		return true
+	}
+	return false
+}
+
+func hasLetter(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 'a' && s[i] <= 'z' {
+			return true
+		}
+	}
+	return false
+}
+
+func hasDigit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if isDigit(s[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// codes returns the model-code-like words of s: split on whitespace,
+// commas, semicolons, slashes and parentheses (not on hyphens: "M874-2"
+// is one code), compacted to alphanumerics, keeping those with both a
+// letter and a digit and at least three characters.
+func codes(s string) []string {
+	f := strings.FieldsFunc(fold(s), func(r rune) bool {
+		return r == ' ' || r == ',' || r == ';' || r == '/' || r == '(' || r == ')' || r == '\t'
+	})
+	var out []string
+	for _, w := range f {
+		c := compact(tokens(w))
+		if len(c) >= 3 && hasLetter(c) && hasDigit(c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// alternatives splits an advisory product name into the names it lists:
+// the text outside parentheses and each comma- or semicolon-separated
+// item inside them. "running …" tails are dropped.
+func alternatives(name string) []string {
+	var outside, inside strings.Builder
+	depth := 0
+	var items []string
+	for _, r := range name {
+		switch {
+		case r == '(':
+			depth++
+			if depth == 1 {
+				inside.Reset()
+				continue
+			}
+		case r == ')' && depth > 0:
+			depth--
+			if depth == 0 {
+				items = append(items, strings.FieldsFunc(inside.String(), func(r rune) bool { return r == ',' || r == ';' })...)
+				continue
+			}
+		}
+		if depth > 0 {
+			inside.WriteRune(r)
+		} else {
+			outside.WriteRune(r)
+		}
+	}
+	main := outside.String()
+	if i := strings.Index(strings.ToLower(main), " running "); i >= 0 {
+		main = main[:i]
+	}
+	return append([]string{main}, items...)
+}
+
+func withoutGeneric(ts []string) []string {
+	var out []string
+	for _, t := range ts {
+		if !genericWord(t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// lettersDigits splits a compact code into its letter and digit runs.
+func lettersDigits(c string) (letters, digits []string) {
+	for i := 0; i < len(c); {
+		j := i
+		if isDigit(c[i]) {
+			for j < len(c) && isDigit(c[j]) {
+				j++
+			}
+			digits = append(digits, strings.TrimLeft(c[i:j], "0"))
+		} else {
+			for j < len(c) && !isDigit(c[j]) {
+				j++
+			}
+			letters = append(letters, c[i:j])
+		}
+		i = j
+	}
+	return letters, digits
+}
+
+// abbreviates reports whether short is an abbreviation of long: same first
+// letter, and its letters appear in order in long ("ir" of "inrouter").
+func abbreviates(short, long string) bool {
+	if len(short) == 0 || len(short) >= len(long) || short[0] != long[0] {
+		return false
+	}
+	j := 0
+	for i := 0; i < len(long) && j < len(short); i++ {
+		if long[i] == short[j] {
+			j++
+		}
+	}
+	return j == len(short)
+}
+
+// fitsWildcard reports whether code fits a pattern whose "x" stand for
+// digits ("6xx" fits "615", "m87x" fits "m874").
+func fitsWildcard(pattern, code string) bool {
+	if !strings.Contains(pattern, "x") || len(pattern) != len(code) || !hasDigit(pattern) && !strings.HasSuffix(pattern, "x") {
+		return false
+	}
+	wild := false
+	for i := 0; i < len(pattern); i++ {
+		p, c := pattern[i], code[i]
+		switch {
+		case p == 'x' && isDigit(c):
+			wild = true
+		case p != c:
+			return false
+		}
+	}
+	return wild
+}
+
+// MatchModel compares the product name an advisory gives with a device's
+// registered model, for devices known only by strings (the vendor is
+// compared separately with VendorKey). It is deliberately conservative: a
+// shared generic word ("Thermostat") or a different model number never
+// matches. The reason names the rule and its evidence.
+func MatchModel(advisoryProductName, deviceModel string) (ok bool, confidence float64, reason string) {
+	a, d := tokens(advisoryProductName), tokens(deviceModel)
+	if len(a) == 0 || len(d) == 0 {
+		return false, 0, "empty name"
+	}
+	ca, cd := compact(a), compact(d)
+	if ca == cd {
+		return true, ConfExact, fmt.Sprintf("exact: normalised names equal (%q)", ca)
+	}
+	alts := alternatives(advisoryProductName)
+	for _, alt := range alts[1:] {
+		if c := compact(tokens(alt)); c != "" && c == cd {
+			return true, ConfListed, fmt.Sprintf("listed: advisory lists model %q", strings.TrimSpace(alt))
+		}
+	}
+	if c := compact(tokens(alts[0])); c == cd {
+		if len(alts) > 1 && !hasDigit(c) {
+			// "Airlink Router (ES450, GX450)": the device names only the
+			// family, the advisory lists models of it.
+			return true, ConfSeries, fmt.Sprintf("series: device names the family %q; the advisory lists models %q", strings.TrimSpace(alts[0]), alts[1:])
+		}
+		return true, ConfListed, fmt.Sprintf("listed: advisory names %q", strings.TrimSpace(alts[0]))
+	}
+	ga, gd := compact(withoutGeneric(tokens(alts[0]))), compact(withoutGeneric(d))
+	if ga != "" && ga == gd && (hasDigit(ga) || len(ga) >= 4) {
+		return true, ConfGeneric, fmt.Sprintf("generic words ignored: %q", ga)
+	}
+	ac, dc := codes(advisoryProductName), codes(deviceModel)
+	for _, x := range ac {
+		if x == cd {
+			return true, ConfCode, fmt.Sprintf("model code: device model %q appears in advisory product %q", deviceModel, advisoryProductName)
+		}
+	}
+	for _, x := range dc {
+		if x == ga && ga != "" {
+			return true, ConfCode, fmt.Sprintf("model code: advisory product %q appears in device model %q", ga, deviceModel)
+		}
+		for _, y := range ac {
+			if x == y {
+				return true, ConfCode, fmt.Sprintf("model code %q in both names", x)
+			}
+		}
+	}
+	// Patterns with x wildcards.
+	for _, t := range append(tokens(advisoryProductName), ca) {
+		for _, x := range append(append(dc, cd), d...) {
+			if fitsWildcard(t, x) {
+				return true, ConfWildcard, fmt.Sprintf("wildcard: model %q fits advisory pattern %q", x, t)
+			}
+		}
+	}
+	// Abbreviated series name with the same model number: "InRouter 302" / "IR302".
+	if la, da := lettersDigits(ga); len(da) > 0 {
+		if ld, dd := lettersDigits(gd); len(dd) > 0 && strings.Join(da, ".") == strings.Join(dd, ".") &&
+			len(la) == 1 && len(ld) == 1 && (abbreviates(ld[0], la[0]) || abbreviates(la[0], ld[0])) {
+			return true, ConfAbbreviated, fmt.Sprintf("abbreviated: %q and %q share model number %s", ga, gd, strings.Join(da, "."))
+		}
+	}
+	// A named series: "DSM Series", "RUT model routers" and a model "DSM-150", "RUT955".
+	for i, t := range a {
+		if i+1 >= len(a) || (a[i+1] != "series" && a[i+1] != "model" && a[i+1] != "models") {
+			continue
+		}
+		if len(t) < 2 || hasDigit(t) || genericWord(t) {
+			continue
+		}
+		for _, x := range append(dc, cd) {
+			if strings.HasPrefix(x, t) && len(x) > len(t) && isDigit(x[len(t)]) {
+				return true, ConfSeries, fmt.Sprintf("series: model %q belongs to advisory series %q", x, t)
+			}
+		}
+	}
+	return false, 0, "no rule matched"
+}

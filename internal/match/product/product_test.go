@@ -1,0 +1,216 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package product
+
+import (
+	"encoding/csv"
+	"os"
+	"strings"
+	"testing"
+)
+
+func TestVendorKeySameVendor(t *testing.T) {
+	t.Parallel()
+	// Spellings of one vendor across the corpus (CSAF, CVE 5, NVD CPE,
+	// CROSSREF, KEV) and common forms.
+	groups := [][]string{
+		{"AVTECH SECURITY Corporation", "AVTech", "avtech"},
+		{"Axis Communications", "Axis Communications AB", "axis"},
+		{"Becton, Dickinson and Company (BD)", "bd", "Becton Dickinson"},
+		{"Enphase ", "Enphase", "enphase energy"},
+		{"FXC", "FXC Inc.", "fxc"},
+		{"MOBOTIX", "Mobotix"},
+		{"Palo Alto Networks", "paloaltonetworks"},
+		{"Nice", "nortekcontrol", "Nortek Security & Control"},
+		{"Western Telematic Inc", "WTI"},
+		{"Siemens", "Siemens AG", "SIEMENS"},
+		{"Johnson Controls, Inc.", "Johnson Controls Inc.", "Johnson Controls"},
+		{"Hikvision", "Hangzhou Hikvision Digital Technology Co., Ltd.", "Hangzhou Hikvision Digital Technology"},
+		{"Schneider", "Schneider Electric", "schneider-electric", "Schneider Electric SE"},
+		{"Rockwell", "Rockwell Automation", "Allen-Bradley", "rockwellautomation"},
+		{"InHand Networks", "inhandnetworks"},
+		{"Unitronics", "unitronics"},
+		{"Uniview", "Zhejiang Uniview Technologies Co., Ltd."},
+		{"Example B.V.", "Example BV", "example"},
+		{"Beispiel GmbH & Co. KG", "Beispiel"},
+		{"Exemple S.A.", "exemple"},
+		{"Schnéider Électric", "Schneider Electric"},
+		{"Delta Electronics", "Delta Electronics, Inc."},
+	}
+	for _, g := range groups {
+		want := VendorKey(g[0])
+		if want == "" {
+			t.Errorf("VendorKey(%q) is empty", g[0])
+		}
+		for _, v := range g[1:] {
+			if got := VendorKey(v); got != want {
+				t.Errorf("VendorKey(%q) = %q; want %q (as %q)", v, got, want, g[0])
+			}
+		}
+	}
+	distinct := []string{"Siemens", "Schneider Electric", "Cisco", "Fortinet", "Axis", "AVTECH", "Delta Electronics", "Trane", "Teltonika", "Mobotix", "Johnson Controls"}
+	seen := map[string]string{}
+	for _, v := range distinct {
+		k := VendorKey(v)
+		if other, dup := seen[k]; dup {
+			t.Errorf("VendorKey(%q) = VendorKey(%q) = %q", v, other, k)
+		}
+		seen[k] = v
+	}
+}
+
+func TestNormalize(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ vendor, product, wantVendor, wantProduct, wantKey string }{
+		{"Trane", "Trane Technologies XL824 Thermostat", "Trane", "xl824 thermostat", "trane:xl824thermostat"},
+		{"InHand Networks", "InRouter 302", "InHand Networks", "inrouter 302", "inhandnetworks:inrouter302"},
+		{"Siemens AG", "SCALANCE M874-2", "Siemens", "scalance m874 2", "siemens:scalancem8742"},
+		{"Enphase ", "Envoy", "Enphase", "envoy", "enphase:envoy"},
+		{"Axis Communications AB", "AXIS A1001", "Axis", "a1001", "axis:a1001"},
+		{"Acme Widgets Ltd.", "Cam 1.0 Pro", "acme widgets", "cam 1.0 pro", "acmewidgets:cam1.0pro"},
+	}
+	for _, tt := range tests {
+		if got := NormalizeVendor(tt.vendor); got != tt.wantVendor {
+			t.Errorf("NormalizeVendor(%q) = %q; want %q", tt.vendor, got, tt.wantVendor)
+		}
+		if got := NormalizeProduct(tt.vendor, tt.product); got != tt.wantProduct {
+			t.Errorf("NormalizeProduct(%q, %q) = %q; want %q", tt.vendor, tt.product, got, tt.wantProduct)
+		}
+		if got := Key(tt.vendor, tt.product); got != tt.wantKey {
+			t.Errorf("Key(%q, %q) = %q; want %q", tt.vendor, tt.product, got, tt.wantKey)
+		}
+	}
+}
+
+func TestMatchModel(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		product, model string
+		want           bool
+		conf           float64
+	}{
+		{"InRouter 302", "InRouter302", true, ConfExact},
+		{"InRouter 302", "inrouter-302", true, ConfExact},
+		{"InRouter 302", "IR302", true, ConfAbbreviated},
+		{"InRouter 302", "IR305", false, 0},
+		{"InRouter 302", "InRouter 615", false, 0},
+		{"InRouter 6XX", "InRouter 615", true, ConfWildcard},
+		{"InRouter 6XX", "InRouter 302", false, 0},
+		{"AXIS A1001", "A1001", true, ConfCode},
+		{"AXIS A1001", "A1001X", false, 0},
+		{"Airlink Router (ES450, GX450) running ALEOS software", "GX450", true, ConfListed},
+		{"Airlink Router (MP70, RV50, RV50x, RV55, LX 40, LX60) running ALEOS software", "LX40", true, ConfListed},
+		{"Airlink Router (MP70, RV50, RV50x, RV55, LX 40, LX60) running ALEOS software", "RV50X", true, ConfListed},
+		{"Airlink Router (MP70, RV50, RV50x, RV55, LX 40, LX60) running ALEOS software", "RV5", false, 0},
+		{"Airlink Router (ES450, GX450) running ALEOS software", "Airlink Router", true, ConfSeries},
+		{"SCALANCE M874-2 (6GK5874-2AA00-2AA2)", "6GK5874-2AA00-2AA2", true, ConfListed},
+		{"SCALANCE M874-2 (6GK5874-2AA00-2AA2)", "SCALANCE M874-2", true, ConfListed},
+		{"SCALANCE M874-2 (6GK5874-2AA00-2AA2)", "M874-2", true, ConfCode},
+		{"SCALANCE M874-2 (6GK5874-2AA00-2AA2)", "SCALANCE M874-3", false, 0},
+		{"SCALANCE M874-2 (6GK5874-2AA00-2AA2)", "6GK5874-3AA00-2AA2", false, 0},
+		{"Trane Technologies XL824 Thermostat", "XL824", true, ConfCode},
+		{"Trane Technologies XL824 Thermostat", "XL850", false, 0},
+		{"Trane Technologies XL824 Thermostat", "Pivot Thermostat", false, 0},
+		{"E11", "Akuvox E11", true, ConfCode},
+		{"E11", "E12", false, 0},
+		{"AE1021 firmware", "AE1021", true, ConfGeneric},
+		{"AE1021 firmware", "AE1021PE", false, 0},
+		{"Console Server (DSM Series)", "DSM-150", true, ConfSeries},
+		{"Network Power Switch (NPS Series)", "DSM-150", false, 0},
+		{"RUT model routers", "RUT955", true, ConfSeries},
+		{"NVR301-04S2-P4", "NVR301-04S2-P4", true, ConfExact},
+		{"NVR301-04S2-P4", "NVR301", false, 0},
+		{"Vision1210", "Vision 1210", true, ConfExact},
+		{"Vision1210", "Vision120", false, 0},
+		{"Envoy", "Envoy-S Metered", false, 0},
+		{"", "X1", false, 0},
+	}
+	for _, tt := range tests {
+		ok, conf, why := MatchModel(tt.product, tt.model)
+		if ok != tt.want || conf != tt.conf {
+			t.Errorf("MatchModel(%q, %q) = %v, %v (%s); want %v, %v", tt.product, tt.model, ok, conf, why, tt.want, tt.conf)
+		}
+		if why == "" {
+			t.Errorf("MatchModel(%q, %q): empty reason", tt.product, tt.model)
+		}
+	}
+}
+
+// TestCrossref checks every (vendor, product) the CSAF advisories of the
+// corpus name matches itself exactly and keys consistently, and that no
+// product of one advisory matches another vendor's product at high
+// confidence.
+func TestCrossref(t *testing.T) {
+	t.Parallel()
+	f, err := os.Open("testdata/CROSSREF.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	type vp struct{ vendor, product string }
+	set := map[vp]bool{}
+	for _, r := range rows[1:] {
+		if r[5] == "" {
+			continue
+		}
+		for _, p := range strings.Split(r[6], "; ") {
+			set[vp{r[5], p}] = true
+		}
+	}
+	if len(set) < 50 {
+		t.Fatalf("only %d products", len(set))
+	}
+	for x := range set {
+		if ok, conf, _ := MatchModel(x.product, x.product); !ok || conf != ConfExact {
+			t.Errorf("MatchModel(%q, itself) = %v, %v", x.product, ok, conf)
+		}
+		if k := Key(x.vendor, x.product); !strings.HasPrefix(k, VendorKey(x.vendor)+":") || strings.HasSuffix(k, ":") {
+			t.Errorf("Key(%q, %q) = %q", x.vendor, x.product, k)
+		}
+	}
+	for x := range set {
+		for y := range set {
+			if x == y || VendorKey(x.vendor) == VendorKey(y.vendor) {
+				continue
+			}
+			if ok, conf, why := MatchModel(x.product, y.product); ok && conf >= ConfCode {
+				t.Errorf("%s %q matches %s %q at %v: %s", x.vendor, x.product, y.vendor, y.product, conf, why)
+			}
+		}
+	}
+}
+
+func BenchmarkMatchModel(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		MatchModel("Airlink Router (MP70, RV50, RV50x, RV55, LX 40, LX60) running ALEOS software", "LX60")
+	}
+}
+
+func BenchmarkVendorKey(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		VendorKey("Hangzhou Hikvision Digital Technology Co., Ltd.")
+	}
+}
+
+func FuzzMatchModel(f *testing.F) {
+	f.Add("Airlink Router (MP70, RV50, RV50x, RV55, LX 40, LX60) running ALEOS software", "LX60")
+	f.Add("InRouter 6XX", "IR615")
+	f.Add("Hangzhou Hikvision Digital Technology Co., Ltd.", "Console Server (DSM Series)")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		ok, conf, why := MatchModel(a, b)
+		if ok != (conf > 0) || why == "" {
+			t.Fatalf("MatchModel(%q, %q) = %v, %v, %q", a, b, ok, conf, why)
+		}
+		if ok2, _, _ := MatchModel(a, a); strings.TrimSpace(a) != "" && len(tokens(a)) > 0 && !ok2 {
+			t.Fatalf("MatchModel(%q, itself) = false", a)
+		}
+		_ = Key(a, b)
+	})
+}
