@@ -22,6 +22,7 @@ import (
 // and validates every JSON answer against its documented schema. It fails
 // when a route of the table was not exercised.
 func TestEndpointsHappyPath(t *testing.T) {
+	t.Parallel()
 	storetest.EachOpts(t, storetest.Options{Now: fixedNow}, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st)
 		A, H := e.orgs[0], e.orgs[3]
@@ -242,6 +243,7 @@ func TestEndpointsHappyPath(t *testing.T) {
 // TestPagination walks every paginated list page by page and compares the
 // result with the whole list.
 func TestPagination(t *testing.T) {
+	t.Parallel()
 	storetest.EachOpts(t, storetest.Options{Now: fixedNow}, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st)
 		ctx := context.Background()
@@ -323,6 +325,7 @@ func pageIDs(t *testing.T, e *env, first string, limit int) []int64 {
 // TestSchemaExamplesValidate checks that every example in the document
 // matches its schema and is accepted by the API.
 func TestSchemaExamplesValidate(t *testing.T) {
+	t.Parallel()
 	st := storetest.OpenSQLite(t, storetest.Options{Now: fixedNow})
 	e := newEnv(t, st)
 	if len(e.srv.schemas.examples) < 6 {

@@ -20,6 +20,7 @@ import (
 // TestBadInput sends bad bodies to every endpoint that takes one and checks
 // the status and the field the problem names, and that nothing was written.
 func TestBadInput(t *testing.T) {
+	t.Parallel()
 	storetest.EachOpts(t, storetest.Options{Now: fixedNow}, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st)
 		A, B := e.orgs[0], e.orgs[1]
@@ -144,6 +145,7 @@ func snapshot(t *testing.T, st *store.Store) []registry.Org {
 // bad values, unknown query parameters are refused, and an id that does not
 // exist answers 404.
 func TestBadPathAndQuery(t *testing.T) {
+	t.Parallel()
 	storetest.EachOpts(t, storetest.Options{Now: fixedNow}, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st)
 		good := e.idsOf(e.orgs[0])
@@ -218,6 +220,7 @@ func TestBadPathAndQuery(t *testing.T) {
 // the public ones refuses missing, malformed, unknown and revoked tokens
 // with 401, and tokens without the route's scope with 403.
 func TestAuthentication(t *testing.T) {
+	t.Parallel()
 	storetest.EachOpts(t, storetest.Options{Now: fixedNow}, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st)
 		own := e.idsOf(e.orgs[0])
@@ -252,6 +255,7 @@ func TestAuthentication(t *testing.T) {
 
 // TestUnmatchedRoutesAreProblems checks the ServeMux's own 404 and 405.
 func TestUnmatchedRoutesAreProblems(t *testing.T) {
+	t.Parallel()
 	st := storetest.OpenSQLite(t, storetest.Options{Now: fixedNow})
 	e := newEnv(t, st)
 	wantProblem(t, e.send(req{method: "GET", path: "/api/v1/nope", token: tokOp}), 404, "")

@@ -53,6 +53,7 @@ func selfScoped() map[string]func(t *testing.T, e *env, attacker string, own, vi
 // the others. The other organisation's data must be unchanged afterwards.
 // It runs in both directions (A against B, B against A).
 func TestTenantIsolation(t *testing.T) {
+	t.Parallel()
 	storetest.EachOpts(t, storetest.Options{Now: fixedNow}, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st)
 		checks := selfScoped()

@@ -4,7 +4,11 @@
 package web
 
 import (
+	"bytes"
+	"errors"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -17,6 +21,7 @@ import (
 // histogram, labelled by route pattern and status code, from the registry
 // passed in.
 func TestMetrics(t *testing.T) {
+	t.Parallel()
 	st := storetest.OpenSQLite(t, storetest.Options{Now: fixedNow})
 	e := newEnv(t, st)
 	e.send(req{method: "GET", path: "/api/v1/me", token: tokAR})
@@ -64,6 +69,7 @@ func TestMetrics(t *testing.T) {
 // TestTwoServersShareARegistry checks that a second server on the same
 // registry reuses the collectors instead of failing.
 func TestTwoServersShareARegistry(t *testing.T) {
+	t.Parallel()
 	st := storetest.OpenSQLite(t, storetest.Options{Now: fixedNow})
 	reg := prometheus.NewRegistry()
 	for i := range 2 {
@@ -73,5 +79,35 @@ func TestTwoServersShareARegistry(t *testing.T) {
 	}
 	if _, err := New(Config{Store: st}); err != nil {
 		t.Fatalf("own registry: %v", err)
+	}
+}
+
+// TestInternalErrorsAreLoggedNotShown checks that a failing handler's cause
+// reaches the log and not the client, and that a panic is a 500 problem.
+func TestInternalErrorsAreLoggedNotShown(t *testing.T) {
+	t.Parallel()
+	st := storetest.OpenSQLite(t, storetest.Options{Now: fixedNow})
+	var logged bytes.Buffer
+	srv, err := New(Config{Store: st, Logger: slog.New(slog.NewTextHandler(&logged, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, h := range map[string]func(c *call) (any, error){
+		"error": func(*call) (any, error) { return nil, errors.New("disk on fire at /var/lib/secret") },
+		"panic": func(*call) (any, error) { panic("disk on fire at /var/lib/secret") },
+	} {
+		t.Run(name, func(t *testing.T) {
+			logged.Reset()
+			rt := &Route{ID: name, Method: "GET", Path: "/x", Public: true, api: h}
+			rec := httptest.NewRecorder()
+			srv.wrap(rt).ServeHTTP(rec, httptest.NewRequest("GET", "/x", nil))
+			wantProblem(t, rec, http.StatusInternalServerError, "")
+			if strings.Contains(rec.Body.String(), "secret") {
+				t.Errorf("client sees the cause: %s", rec.Body.String())
+			}
+			if !strings.Contains(logged.String(), "disk on fire") {
+				t.Errorf("cause not logged: %q", logged.String())
+			}
+		})
 	}
 }

@@ -44,6 +44,7 @@ type openAPIOp struct {
 // from the mux), every route of the table must be documented, and every
 // reference must resolve.
 func TestOpenAPIMatchesRoutes(t *testing.T) {
+	t.Parallel()
 	st := storetest.OpenSQLite(t, storetest.Options{Now: fixedNow})
 	e := newEnv(t, st)
 	rec := e.send(req{method: "GET", path: "/api/openapi.json"})
@@ -136,6 +137,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 
 // TestRouteTableChecks checks that New refuses a defective table.
 func TestRouteTableChecks(t *testing.T) {
+	t.Parallel()
 	st := storetest.OpenSQLite(t, storetest.Options{Now: fixedNow})
 	e := newEnv(t, st)
 	base := e.srv.routes
@@ -169,6 +171,7 @@ func TestRouteTableChecks(t *testing.T) {
 // returning another type than its route documents fails loudly (500,
 // logged) instead of serving undocumented JSON.
 func TestHandlersMustUseDocumentedTypes(t *testing.T) {
+	t.Parallel()
 	st := storetest.OpenSQLite(t, storetest.Options{Now: fixedNow})
 	e := newEnv(t, st)
 	rt := &Route{ID: "x", Method: "POST", Path: "/api/v1/x", Request: "AssetCreate", Response: "Asset"}
