@@ -7,6 +7,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -196,4 +200,61 @@ func TestCLIDemoOnce(t *testing.T) {
 	if sum["organisations"].(float64) < 24 {
 		t.Errorf("summary = %v", sum)
 	}
+}
+
+// TestServe starts `vigil serve` on a free port and talks to it over HTTP.
+func TestServe(t *testing.T) {
+	dir := t.TempDir()
+	db := "sqlite:" + filepath.Join(dir, "serve.db")
+	if _, _, code := cli(t, db, "", "org", "add", "Served", "--cidr", "192.0.2.0/24"); code != 0 {
+		t.Fatal("setup")
+	}
+	secret, _, code := cli(t, db, "", "token", "create")
+	if code != 0 {
+		t.Fatal("token")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	a := &app{dbURL: db, stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, log: slog.New(slog.DiscardHandler)}
+	s, err := a.store(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- a.serve(ctx, s, ln) }()
+	base := "http://" + ln.Addr().String()
+	for _, tc := range []struct {
+		path, token string
+		want        int
+		body        string
+	}{
+		{"/healthz", "", 200, ""},
+		{"/readyz", "", 200, ""},
+		{"/api/openapi.json", "", 200, `"openapi"`},
+		{"/api/v1/orgs", "", 401, "problem"},
+		{"/api/v1/orgs", strings.TrimSpace(secret), 200, `"Served"`},
+		{"/metrics", "", 200, "vigil_http_requests_total"},
+	} {
+		req, _ := http.NewRequest("GET", base+tc.path, nil)
+		if tc.token != "" {
+			req.Header.Set("Authorization", "Bearer "+tc.token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tc.want || !strings.Contains(string(b), tc.body) {
+			t.Errorf("GET %s = %d %.200s; want %d containing %q", tc.path, resp.StatusCode, b, tc.want, tc.body)
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("serve returned %v after shutdown", err)
+	}
+	a.close()
 }

@@ -11,9 +11,11 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
 
 	"vigil/internal/store"
+	"vigil/internal/web"
 )
 
 func (a *app) serveCmd() *cobra.Command {
@@ -43,8 +45,12 @@ func (a *app) serveCmd() *cobra.Command {
 // serve runs the HTTP server on ln until ctx ends, then shuts down
 // gracefully.
 func (a *app) serve(ctx context.Context, s *store.Store, ln net.Listener) error {
+	api, err := web.New(web.Config{Store: s, Logger: a.log, Metrics: prometheus.NewRegistry(), Version: version})
+	if err != nil {
+		return err
+	}
 	srv := &http.Server{
-		Handler:           a.handler(s),
+		Handler:           api.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -66,17 +72,4 @@ func (a *app) serve(ctx context.Context, s *store.Store, ln net.Listener) error 
 		return err
 	}
 	return nil
-}
-
-func (a *app) handler(s *store.Store) http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		if err := s.Ping(r.Context()); err != nil {
-			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
-			return
-		}
-		fmt.Fprintln(w, "ok")
-	})
-	return mux
 }

@@ -169,8 +169,9 @@ func (s *Store) Dialect() Dialect { return s.dialect }
 // their own statements.
 func (s *Store) DB() *sql.DB { return s.db }
 
-// Now returns the store's clock reading, in UTC.
-func (s *Store) Now() time.Time { return s.now().UTC() }
+// Now returns the store's clock reading in UTC, truncated to microseconds,
+// the precision PostgreSQL keeps, so that what is written reads back equal.
+func (s *Store) Now() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
