@@ -610,3 +610,20 @@ func TestFindingsDriveAssessment(t *testing.T) {
 		t.Errorf("unmapped %v; want the V2-only 5.13-1 kept there", ev.Unmapped)
 	}
 }
+
+// BenchmarkRunWeakDevice measures one whole probe run against the weak
+// fake device on loopback (about 35 connections).
+func BenchmarkRunWeakDevice(b *testing.B) {
+	d, err := fakedevice.StartWeak(testNow)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer d.Close()
+	opts := fastOptions(d, nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := probe.Run(b.Context(), probe.Target{Host: d.Host}, opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -160,11 +160,14 @@ func judgeCertificate(certs []*x509.Certificate, host string, roots *x509.CertPo
 	for _, c := range certs[1:] {
 		inter.AddCert(c)
 	}
-	// Verify at a time inside the validity period so that trust is judged
-	// apart from expiry.
+	// Verify at the nearest time inside the leaf's validity period so that
+	// trust is judged apart from expiry.
 	at := now
-	if at.After(leaf.NotAfter) || at.Before(leaf.NotBefore) {
-		at = leaf.NotBefore.Add(leaf.NotAfter.Sub(leaf.NotBefore) / 2)
+	switch {
+	case at.After(leaf.NotAfter):
+		at = leaf.NotAfter.Add(-time.Second)
+	case at.Before(leaf.NotBefore):
+		at = leaf.NotBefore.Add(time.Second)
 	}
 	_, verr := leaf.Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, CurrentTime: at,
 		KeyUsages: []x509.ExtKeyUsage{x509.ExtKeyUsageAny}})
