@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -65,6 +66,7 @@ func (a *app) rootCmd() *cobra.Command {
 	root.AddCommand(
 		a.orgCmd(), a.assetCmd(), a.contactCmd(), a.deviceCmd(), a.tokenCmd(),
 		a.ingestCmd(), a.findingsCmd(), a.triggersCmd(), a.quarantineCmd(),
+		a.catalogueCmd(), a.assessCmd(), a.probeCmd(), a.labelCmd(),
 		a.serveCmd(), a.demoCmd(), a.versionCmd(),
 	)
 	return root
@@ -139,5 +141,43 @@ func usageArgs(n int) cobra.PositionalArgs {
 			return errs.Errorf(errs.Invalid, "%s takes %d argument(s), got %d (usage: %s)", cmd.CommandPath(), n, len(args), cmd.UseLine())
 		}
 		return nil
+	}
+}
+
+// pageFlags adds --limit and --after to a list command.
+func pageFlags(cmd *cobra.Command, p *store.Page) {
+	cmd.Flags().IntVar(&p.Limit, "limit", 100, "at most this many (max 1000)")
+	cmd.Flags().Int64Var(&p.After, "after", 0, "only ids greater than this (paging)")
+}
+
+// childDeleteCmd is "delete ORG ID" for an object an organisation owns.
+func (a *app) childDeleteCmd(what, short string, del func(*store.Store, context.Context, int64, int64) error) *cobra.Command {
+	return &cobra.Command{
+		Use:   "delete ORG " + strings.ToUpper(what) + "-ID",
+		Short: short,
+		Args:  usageArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			s, err := a.store(ctx)
+			if err != nil {
+				return err
+			}
+			org, err := a.orgID(ctx, s, args[0])
+			if err != nil {
+				return err
+			}
+			id, err := parseID(what, args[1])
+			if err != nil {
+				return err
+			}
+			if err := del(s, ctx, org, id); err != nil {
+				return err
+			}
+			if a.asJSON {
+				return a.printJSON(map[string]any{"deleted": id})
+			}
+			_, err = fmt.Fprintf(a.stdout, "deleted %s %d\n", what, id)
+			return err
+		},
 	}
 }

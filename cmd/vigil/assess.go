@@ -1,0 +1,420 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package main
+
+import (
+	"fmt"
+	"io"
+	"mime"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"vigil/internal/assess"
+	"vigil/internal/errs"
+	"vigil/internal/rating"
+	"vigil/internal/store"
+)
+
+func (a *app) assessCmd() *cobra.Command {
+	rf := &ratingFlags{}
+	cmd := &cobra.Command{
+		Use:   "assess",
+		Short: "Assess devices against ETSI EN 303 645: answers, evidence, review",
+		Long: `An assessment moves draft → submitted → reviewed → labelled (→ expired or revoked).
+A maker fills in the answers file offline (YAML or JSON, format vigil-answers/1),
+loads it with "assess answer", adds the evidence files it names, and submits;
+someone else reviews; "vigil label issue" then grades it and signs its label.`,
+	}
+	rf.register(cmd)
+	cmd.AddCommand(a.assessStartCmd(rf), a.assessListCmd(), a.assessAnswerCmd(rf), a.assessEvidenceCmd(rf),
+		a.assessStatusCmd(rf), a.assessSubmitCmd(rf), a.assessReviewCmd(rf))
+	return cmd
+}
+
+func (a *app) assessStartCmd(rf *ratingFlags) *cobra.Command {
+	var d assess.Device
+	var edition string
+	cmd := &cobra.Command{
+		Use:   "start [DEVICE] [--vendor V --model M --firmware F]",
+		Short: "Start a draft assessment of a registered device or of a product type",
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 1 || (len(args) == 1) == (d.Vendor != "" || d.Model != "") {
+				return errs.Errorf(errs.Invalid, "give a device id, or --vendor and --model (usage: %s)", cmd.UseLine())
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			p := store.AssessmentNew{Device: d, Edition: assess.Edition(edition), Actor: rf.actor}
+			if len(args) == 1 {
+				id, err := parseID("device", args[0])
+				if err != nil {
+					return err
+				}
+				p.DeviceID = id
+			}
+			svc, err := a.rating(ctx, rf)
+			if err != nil {
+				return err
+			}
+			as, err := svc.Start(ctx, p)
+			if err != nil {
+				return err
+			}
+			if a.asJSON {
+				return a.printJSON(as)
+			}
+			_, err = fmt.Fprintln(a.stdout, as.ID)
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&d.Vendor, "vendor", "", "product type: vendor")
+	cmd.Flags().StringVar(&d.Model, "model", "", "product type: model")
+	cmd.Flags().StringVar(&d.Firmware, "firmware", "", "product type: firmware version")
+	cmd.Flags().StringVar(&edition, "edition", string(assess.DefaultEdition), "EN 303 645 edition: v2 (V2.1.1) or v3 (V3.1.3)")
+	return cmd
+}
+
+func (a *app) assessListCmd() *cobra.Command {
+	var f store.AssessmentFilter
+	var org, state string
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List assessments",
+		Args:  usageArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			s, err := a.store(ctx)
+			if err != nil {
+				return err
+			}
+			if org != "" {
+				if f.OrgID, err = a.orgID(ctx, s, org); err != nil {
+					return err
+				}
+			}
+			f.State = assess.State(state)
+			list, err := s.AssessmentList(ctx, f)
+			if err != nil {
+				return err
+			}
+			if a.asJSON {
+				return a.printJSON(list)
+			}
+			w := a.table()
+			fmt.Fprintln(w, "ID\tDEVICE\tPRODUCT\tEDITION\tSTATE\tLABEL")
+			for _, x := range list {
+				fmt.Fprintf(w, "%s\t%d\t%s\t%s\t%s\t%s\n", x.ID, x.DeviceID, x.Device, x.Edition, x.State, def(x.LabelID, "-"))
+			}
+			return w.Flush()
+		},
+	}
+	cmd.Flags().StringVar(&org, "org", "", "only this organisation (id or name)")
+	cmd.Flags().Int64Var(&f.DeviceID, "device", 0, "only this device")
+	cmd.Flags().StringVar(&state, "state", "", "only this state (draft, submitted, reviewed, labelled, expired, revoked)")
+	cmd.Flags().IntVar(&f.Limit, "limit", 100, "at most this many (max 1000)")
+	cmd.Flags().Int64Var(&f.After, "after", 0, "only ids greater than this (paging)")
+	return cmd
+}
+
+func (a *app) assessAnswerCmd(rf *ratingFlags) *cobra.Command {
+	return &cobra.Command{
+		Use:   "answer ASSESSMENT FILE",
+		Short: "Load the maker's answers (YAML or JSON, - for stdin) into a draft assessment",
+		Args:  usageArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			id, err := store.AssessmentID(args[0])
+			if err != nil {
+				return err
+			}
+			var r io.Reader = a.stdin
+			name := "stdin"
+			if args[1] != "-" {
+				f, err := os.Open(args[1])
+				if err != nil {
+					return errs.Errorf(errs.Invalid, "answers: %v", err)
+				}
+				defer f.Close()
+				r, name = f, args[1]
+			}
+			svc, err := a.rating(ctx, rf)
+			if err != nil {
+				return err
+			}
+			as, bad, err := svc.SetAnswers(ctx, id, io.LimitReader(r, 4<<20), name, rf.actor)
+			if err != nil {
+				return err
+			}
+			ev := as.Evaluate(svc.Catalogue())
+			if a.asJSON {
+				if bad == nil {
+					bad = []errs.RowError{}
+				}
+				if err := a.printJSON(map[string]any{"assessment": as.ID, "answers": len(as.Answers.Items), "unanswered": ev.Missing(), "problems": bad}); err != nil {
+					return err
+				}
+			} else {
+				for _, b := range bad {
+					fmt.Fprintln(a.stderr, b.Error())
+				}
+				fmt.Fprintf(a.stdout, "assessment %s: %d answers loaded, %d applicable provisions unanswered", as.ID, len(as.Answers.Items), len(ev.Missing()))
+				if len(bad) > 0 {
+					fmt.Fprintf(a.stdout, ", %d problems (left out)", len(bad))
+				}
+				fmt.Fprintln(a.stdout)
+			}
+			if len(bad) > 0 {
+				return silentError{code: 2}
+			}
+			return nil
+		},
+	}
+}
+
+func (a *app) assessEvidenceCmd(rf *ratingFlags) *cobra.Command {
+	return &cobra.Command{
+		Use:   "evidence ASSESSMENT FILE...",
+		Short: "Add evidence files to an assessment (stored by SHA-256)",
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) < 2 {
+				return errs.Errorf(errs.Invalid, "%s takes an assessment and at least one file (usage: %s)", cmd.CommandPath(), cmd.UseLine())
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			id, err := store.AssessmentID(args[0])
+			if err != nil {
+				return err
+			}
+			svc, err := a.rating(ctx, rf)
+			if err != nil {
+				return err
+			}
+			var added []store.Evidence
+			for _, path := range args[1:] {
+				st, err := os.Stat(path)
+				if err != nil {
+					return errs.Errorf(errs.Invalid, "evidence: %v", err)
+				}
+				if st.Size() > store.MaxEvidenceBytes {
+					return errs.Field("file", path, fmt.Sprintf("larger than %d MiB", store.MaxEvidenceBytes>>20))
+				}
+				b, err := os.ReadFile(path)
+				if err != nil {
+					return errs.Errorf(errs.Invalid, "evidence: %v", err)
+				}
+				e, err := svc.AddEvidence(ctx, id, filepath.Base(path), mime.TypeByExtension(filepath.Ext(path)), b, rf.actor)
+				if err != nil {
+					return err
+				}
+				added = append(added, e)
+			}
+			if a.asJSON {
+				return a.printJSON(added)
+			}
+			for _, e := range added {
+				fmt.Fprintf(a.stdout, "%s  %s (%d bytes)\n", e.SHA256, e.Name, e.Size)
+			}
+			return nil
+		},
+	}
+}
+
+func (a *app) assessStatusCmd(rf *ratingFlags) *cobra.Command {
+	var framework string
+	cmd := &cobra.Command{
+		Use:   "status ASSESSMENT [--framework cra]",
+		Short: "Show an assessment: state, results per section, evidence, provisional grade, labels",
+		Args:  usageArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			id, err := store.AssessmentID(args[0])
+			if err != nil {
+				return err
+			}
+			svc, err := a.rating(ctx, rf)
+			if err != nil {
+				return err
+			}
+			st, err := svc.Status(ctx, id, framework)
+			if err != nil {
+				return err
+			}
+			if a.asJSON {
+				return a.printJSON(st)
+			}
+			a.printStatus(st)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&framework, "framework", "", "also map the results to a framework: cra, uk_psti, uk_cop, enisa, nist_8259a, nist_8259b")
+	return cmd
+}
+
+func (a *app) printStatus(st rating.Status) {
+	as := st.Assessment
+	p := func(format string, args ...any) { fmt.Fprintf(a.stdout, format, args...) }
+	p("assessment %s: %s (EN 303 645 %s), state %s\n", as.ID, as.Device, as.Edition, as.State)
+	if as.DeviceID != 0 {
+		p("  device %d of organisation %d\n", as.DeviceID, as.OrgID)
+	}
+	p("  mandatory met %d/%d, recommended met %d/%d, unanswered %d\n", st.Mandatory.Met, st.Mandatory.Total, st.Recommended.Met, st.Recommended.Total, len(st.Unanswered))
+	if len(st.Unanswered) > 0 {
+		p("  unanswered: %s\n", strings.Join(st.Unanswered, ", "))
+	}
+	if len(st.Contradicted) > 0 {
+		p("  contradicted by probes: %s\n", strings.Join(st.Contradicted, ", "))
+	}
+	w := a.table()
+	fmt.Fprintln(w, "  SECTION\tTITLE\tMANDATORY\tRECOMMENDED\tN/A")
+	for _, s := range st.Sections {
+		fmt.Fprintf(w, "  %s\t%s\t%d/%d\t%d/%d\t%d\n", s.Section, s.Title, s.Mandatory.Met, s.Mandatory.Total, s.Recommended.Met, s.Recommended.Total, s.NotApplicable)
+	}
+	w.Flush()
+	p("  evidence: %d files", len(st.Evidence))
+	if len(st.MissingEvidence) > 0 {
+		names := make([]string, len(st.MissingEvidence))
+		for i, e := range st.MissingEvidence {
+			names[i] = e.File
+		}
+		p("; missing: %s", strings.Join(names, ", "))
+	}
+	p("\n")
+	for _, r := range st.Probes {
+		p("  probe %s by %s at %s: %d weaknesses\n", r.Target, r.Actor, r.At.Format(time.RFC3339), r.Failed)
+	}
+	for _, v := range st.Vulns {
+		kev := ""
+		if v.KEV {
+			kev = ", KEV"
+		}
+		p("  open vulnerability %s (%s%s) in %s\n", v.ID, v.Severity, kev, v.Component)
+	}
+	p("  grade now: %s (%s)\n", st.Score.Grade, st.Score.Rule)
+	for _, r := range st.Score.Reasons {
+		p("    lowered by %s (%s): %s\n", r.Rule, r.Effect, r.Detail)
+	}
+	if st.Report != nil {
+		p("  %s:\n", st.Report.Title)
+		w := a.table()
+		for _, r := range st.Report.Refs {
+			ids := make([]string, len(r.Results))
+			for i, x := range r.Results {
+				ids[i] = x.ID + "=" + string(x.Status)
+			}
+			fmt.Fprintf(w, "    %s\t%s\t%s\t%s\n", r.Ref, r.Status, fitText(r.Title, 50), strings.Join(ids, " "))
+		}
+		w.Flush()
+	}
+	for _, l := range st.Labels {
+		state := "valid until " + l.Expires.Format(time.DateOnly)
+		switch {
+		case l.RevokedAt != nil:
+			state = "revoked: " + l.RevokeReason
+		case l.SupersededBy != "":
+			state = "superseded by " + l.SupersededBy
+		}
+		p("  label %s: grade %s, %s\n", l.ID, l.Grade, state)
+	}
+	for _, e := range st.History {
+		p("  %s %s %s %s %s\n", e.At.Format(time.RFC3339), e.LabelID, e.Kind, gradeChange(e.PrevGrade, e.Grade), e.Reason)
+	}
+	for _, t := range as.History {
+		p("  %s %s → %s by %s %s\n", t.At.Format(time.RFC3339), t.From, t.To, t.Actor, t.Note)
+	}
+}
+
+func gradeChange(prev, cur string) string {
+	if prev == "" {
+		return cur
+	}
+	return prev + "→" + cur
+}
+
+func fitText(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+func (a *app) assessSubmitCmd(rf *ratingFlags) *cobra.Command {
+	return &cobra.Command{
+		Use:   "submit ASSESSMENT",
+		Short: "Hand a draft to review (all applicable provisions answered, all named evidence added)",
+		Args:  usageArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			id, err := store.AssessmentID(args[0])
+			if err != nil {
+				return err
+			}
+			svc, err := a.rating(ctx, rf)
+			if err != nil {
+				return err
+			}
+			as, err := svc.Submit(ctx, id, rf.actor)
+			if err != nil {
+				return err
+			}
+			if a.asJSON {
+				return a.printJSON(as)
+			}
+			_, err = fmt.Fprintf(a.stdout, "assessment %s submitted for review\n", as.ID)
+			return err
+		},
+	}
+}
+
+func (a *app) assessReviewCmd(rf *ratingFlags) *cobra.Command {
+	var approve bool
+	var reject, reviewer, note string
+	cmd := &cobra.Command{
+		Use:   "review ASSESSMENT --approve|--reject REASON --reviewer NAME",
+		Short: "Approve a submitted assessment, or send it back to draft with the reason",
+		Args:  usageArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			if approve == (reject != "") {
+				return errs.Errorf(errs.Invalid, "give exactly one of --approve and --reject REASON")
+			}
+			if reviewer == "" {
+				return errs.Field("reviewer", reviewer, "required")
+			}
+			id, err := store.AssessmentID(args[0])
+			if err != nil {
+				return err
+			}
+			svc, err := a.rating(ctx, rf)
+			if err != nil {
+				return err
+			}
+			as, err := svc.Review(ctx, id, reviewer, note, reject)
+			if err != nil {
+				return err
+			}
+			if a.asJSON {
+				return a.printJSON(as)
+			}
+			verb := "approved"
+			if reject != "" {
+				verb = "rejected (back to draft)"
+			}
+			_, err = fmt.Fprintf(a.stdout, "assessment %s %s by %s\n", as.ID, verb, reviewer)
+			return err
+		},
+	}
+	cmd.Flags().BoolVar(&approve, "approve", false, "approve the submission")
+	cmd.Flags().StringVar(&reject, "reject", "", "reject the submission with this reason for the maker")
+	cmd.Flags().StringVar(&reviewer, "reviewer", "", "who reviews (must not be who submitted)")
+	cmd.Flags().StringVar(&note, "note", "", "a note with the approval")
+	return cmd
+}

@@ -1,0 +1,110 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package rating
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/netip"
+
+	"vigil/internal/registry"
+
+	"vigil/internal/assess"
+	"vigil/internal/probe"
+	"vigil/internal/store"
+)
+
+// AttachProbe records a probe report with a draft or submitted assessment:
+// the report is stored, and its failed results replace the assessment's
+// earlier findings for the same address (findings of other targets stay).
+func (s *Service) AttachProbe(ctx context.Context, id int64, rep probe.Report, actor string) (store.Assessment, store.ProbeRun, error) {
+	raw, err := json.Marshal(rep)
+	if err != nil {
+		return store.Assessment{}, store.ProbeRun{}, err
+	}
+	run := store.ProbeRun{AssessmentID: id, Target: rep.Target, Failed: len(rep.Failed()), Actor: actor, Report: raw}
+	var out store.Assessment
+	err = s.st.Tx(ctx, func(tx *store.Store) error {
+		a, err := tx.AssessmentUpdate(ctx, id, func(a *store.Assessment) error {
+			var keep []assess.Finding
+			for _, f := range a.Findings {
+				if !sameAddress(f.Target, rep.Address) {
+					keep = append(keep, f)
+				}
+			}
+			return a.SetFindings(append(keep, rep.Findings()...), s.clock())
+		})
+		if err != nil {
+			return err
+		}
+		out = a
+		return tx.ProbeRunAdd(ctx, &run)
+	})
+	return out, run, err
+}
+
+// sameAddress reports whether a finding target ("ip:port" or "ip") is on addr.
+func sameAddress(target string, addr netip.Addr) bool {
+	if ap, err := netip.ParseAddrPort(target); err == nil {
+		return ap.Addr().Unmap() == addr.Unmap()
+	}
+	if a, err := netip.ParseAddr(target); err == nil {
+		return a.Unmap() == addr.Unmap()
+	}
+	return false
+}
+
+// VerifiedOwner returns a probe.AllowFunc that admits an address only when
+// it lies in an IP range whose ownership was verified (registry
+// Asset.Verified) — of organisation orgID, or of any organisation when
+// orgID is 0. Domains do not count: controlling a name does not make its
+// addresses yours.
+func VerifiedOwner(st *store.Store, orgID int64) probe.AllowFunc {
+	return func(ctx context.Context, _ string, addr netip.Addr) error {
+		assets, err := st.AssetAll(ctx, registry.KindCIDR)
+		if err != nil {
+			return err
+		}
+		a := addr.Unmap()
+		unverified := ""
+		for _, as := range assets {
+			if orgID != 0 && as.OrgID != orgID {
+				continue
+			}
+			p, err := netip.ParsePrefix(as.Value)
+			if err != nil || !p.Contains(a) {
+				continue
+			}
+			if as.Verified() {
+				return nil
+			}
+			unverified = as.Value
+		}
+		if unverified != "" {
+			return fmt.Errorf("%s is in %s, whose ownership has not been verified", a, unverified)
+		}
+		return fmt.Errorf("%s is in no registered IP range", a)
+	}
+}
+
+// AnyOf returns an AllowFunc that admits what any of fs admits; the
+// refusal names every reason.
+func AnyOf(fs ...probe.AllowFunc) probe.AllowFunc {
+	return func(ctx context.Context, host string, addr netip.Addr) error {
+		var why []error
+		for _, f := range fs {
+			err := f(ctx, host, addr)
+			if err == nil {
+				return nil
+			}
+			why = append(why, err)
+		}
+		if len(why) == 0 {
+			return fmt.Errorf("no ownership or allow-list check")
+		}
+		return errors.Join(why...)
+	}
+}
