@@ -16,7 +16,7 @@ import (
 
 func (a *app) assetCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "asset", Short: "Manage organisations' IP ranges, ASNs and domains"}
-	cmd.AddCommand(a.assetAddCmd(), a.assetListCmd(), a.assetDeleteCmd(), a.assetOverlapsCmd(), a.assetVerifyCmd(), a.assetTokenCmd())
+	cmd.AddCommand(a.assetAddCmd(), a.assetListCmd(), a.childDeleteCmd("asset", "Remove an asset from an organisation", (*store.Store).AssetDelete), a.assetOverlapsCmd(), a.assetVerifyCmd(), a.assetTokenCmd())
 	return cmd
 }
 
@@ -87,40 +87,8 @@ func (a *app) assetListCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&org, "org", "", "only this organisation (id or name)")
 	cmd.Flags().StringVar(&kind, "kind", "", "only this kind: cidr, asn or domain")
-	cmd.Flags().IntVar(&f.Limit, "limit", 100, "at most this many (max 1000)")
-	cmd.Flags().Int64Var(&f.After, "after", 0, "only ids greater than this (paging)")
+	pageFlags(cmd, &f.Page)
 	return cmd
-}
-
-func (a *app) assetDeleteCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "delete ORG ASSET-ID",
-		Short: "Remove an asset from an organisation",
-		Args:  usageArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			s, err := a.store(ctx)
-			if err != nil {
-				return err
-			}
-			org, err := a.orgID(ctx, s, args[0])
-			if err != nil {
-				return err
-			}
-			id, err := parseID("asset", args[1])
-			if err != nil {
-				return err
-			}
-			if err := s.AssetDelete(ctx, org, id); err != nil {
-				return err
-			}
-			if a.asJSON {
-				return a.printJSON(map[string]any{"deleted": id})
-			}
-			_, err = fmt.Fprintf(a.stdout, "deleted asset %d\n", id)
-			return err
-		},
-	}
 }
 
 func (a *app) assetOverlapsCmd() *cobra.Command {

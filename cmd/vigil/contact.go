@@ -9,11 +9,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"vigil/internal/registry"
+	"vigil/internal/store"
 )
 
 func (a *app) contactCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "contact", Short: "Manage organisations' contacts"}
-	cmd.AddCommand(a.contactAddCmd(), a.contactListCmd(), a.contactDeleteCmd())
+	cmd.AddCommand(a.contactAddCmd(), a.contactListCmd(), a.childDeleteCmd("contact", "Remove a contact", (*store.Store).ContactDelete))
 	return cmd
 }
 
@@ -83,37 +84,6 @@ func (a *app) contactListCmd() *cobra.Command {
 				fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%v\n", c.ID, c.Role, c.Name, c.Email, c.Phone, c.Lang, c.Verified)
 			}
 			return w.Flush()
-		},
-	}
-}
-
-func (a *app) contactDeleteCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "delete ORG CONTACT-ID",
-		Short: "Remove a contact",
-		Args:  usageArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			s, err := a.store(ctx)
-			if err != nil {
-				return err
-			}
-			org, err := a.orgID(ctx, s, args[0])
-			if err != nil {
-				return err
-			}
-			id, err := parseID("contact", args[1])
-			if err != nil {
-				return err
-			}
-			if err := s.ContactDelete(ctx, org, id); err != nil {
-				return err
-			}
-			if a.asJSON {
-				return a.printJSON(map[string]any{"deleted": id})
-			}
-			_, err = fmt.Fprintf(a.stdout, "deleted contact %d\n", id)
-			return err
 		},
 	}
 }

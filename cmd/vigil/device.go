@@ -14,7 +14,7 @@ import (
 
 func (a *app) deviceCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "device", Short: "Manage organisations' devices"}
-	cmd.AddCommand(a.deviceAddCmd(), a.deviceListCmd(), a.deviceDeleteCmd())
+	cmd.AddCommand(a.deviceAddCmd(), a.deviceListCmd(), a.childDeleteCmd("device", "Remove a device", (*store.Store).DeviceDelete))
 	return cmd
 }
 
@@ -93,38 +93,6 @@ func (a *app) deviceListCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&org, "org", "", "only this organisation (id or name)")
-	cmd.Flags().IntVar(&f.Limit, "limit", 100, "at most this many (max 1000)")
-	cmd.Flags().Int64Var(&f.After, "after", 0, "only ids greater than this (paging)")
+	pageFlags(cmd, &f.Page)
 	return cmd
-}
-
-func (a *app) deviceDeleteCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "delete ORG DEVICE-ID",
-		Short: "Remove a device",
-		Args:  usageArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			s, err := a.store(ctx)
-			if err != nil {
-				return err
-			}
-			org, err := a.orgID(ctx, s, args[0])
-			if err != nil {
-				return err
-			}
-			id, err := parseID("device", args[1])
-			if err != nil {
-				return err
-			}
-			if err := s.DeviceDelete(ctx, org, id); err != nil {
-				return err
-			}
-			if a.asJSON {
-				return a.printJSON(map[string]any{"deleted": id})
-			}
-			_, err = fmt.Fprintf(a.stdout, "deleted device %d\n", id)
-			return err
-		},
-	}
 }

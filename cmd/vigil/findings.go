@@ -59,8 +59,7 @@ func (a *app) findingsCmd() *cobra.Command {
 	fl.StringVar(&status, "status", "", "open or resolved")
 	fl.StringVar(&f.Type, "type", "", "only this finding type")
 	fl.BoolVar(&f.OnlyTies, "ties", false, "only findings whose IP matched identical ranges of two organisations")
-	fl.IntVar(&f.Limit, "limit", 100, "at most this many (max 1000)")
-	fl.Int64Var(&f.After, "after", 0, "only ids greater than this (paging)")
+	pageFlags(cmd, &f.Page)
 	return cmd
 }
 
@@ -124,8 +123,7 @@ func (a *app) quarantineCmd() *cobra.Command {
 			return w.Flush()
 		},
 	}
-	list.Flags().IntVar(&p.Limit, "limit", 100, "at most this many (max 1000)")
-	list.Flags().Int64Var(&p.After, "after", 0, "only ids greater than this (paging)")
+	pageFlags(list, &p)
 	cmd.AddCommand(list)
 	return cmd
 }

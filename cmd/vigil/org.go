@@ -106,8 +106,7 @@ func (a *app) orgListCmd() *cobra.Command {
 			return w.Flush()
 		},
 	}
-	cmd.Flags().IntVar(&page.Limit, "limit", 100, "at most this many (max 1000)")
-	cmd.Flags().Int64Var(&page.After, "after", 0, "only ids greater than this (paging)")
+	pageFlags(cmd, &page)
 	return cmd
 }
 
