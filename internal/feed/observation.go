@@ -86,8 +86,13 @@ type Observation struct {
 // Clone returns a deep copy of o that stays valid after the reader moves on.
 func (o *Observation) Clone() *Observation {
 	c := *o
-	c.CVEs = slices.Clone(o.CVEs)
-	c.Fields = slices.Clone(o.Fields)
+	c.CVEs, c.Fields = nil, nil
+	if len(o.CVEs) > 0 {
+		c.CVEs = slices.Clone(o.CVEs)
+	}
+	if len(o.Fields) > 0 {
+		c.Fields = slices.Clone(o.Fields)
+	}
 	if o.Credential != nil {
 		cr := *o.Credential
 		c.Credential = &cr

@@ -42,6 +42,10 @@ func (l *lineReader) readLine() ([]byte, error) {
 	b, err := l.br.ReadSlice('\n')
 	if err == nil || (err == io.EOF && len(b) > 0) {
 		l.line++
+		if len(b) > l.max {
+			l.skipped = true
+			b = b[:l.max]
+		}
 		return b, nil
 	}
 	if err != bufio.ErrBufferFull {
