@@ -37,6 +37,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -194,7 +195,7 @@ type State string
 const (
 	Open     State = "open"
 	Closed   State = "closed"   // connection refused
-	Filtered State = "filtered" // no answer within the timeout (UDP: open or filtered)
+	Filtered State = "filtered" // no answer within the timeout, or unreachable (UDP: open or filtered)
 	Unknown  State = "unknown"  // not probed (budget) or UDP without a check
 )
 
@@ -532,11 +533,11 @@ func (r *runner) scan(ctx context.Context, p Port) (State, error) {
 		if stopped(ctx, err) {
 			return Unknown, err
 		}
-		var ne net.Error
-		if errors.As(err, &ne) && ne.Timeout() {
-			return Filtered, nil
+		if errors.Is(err, syscall.ECONNREFUSED) {
+			return Closed, nil
 		}
-		return Closed, nil
+		// Timeouts, host or network unreachable: something filters.
+		return Filtered, nil
 	}
 	c.Close()
 	r.add(portOpenResult(p))

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"net/netip"
 	"slices"
 	"strings"
@@ -608,6 +610,94 @@ func TestFindingsDriveAssessment(t *testing.T) {
 	}
 	if len(ev.Unmapped) == 0 || !slices.ContainsFunc(ev.Unmapped, func(f assess.Finding) bool { return f.Provision == "5.13-1" }) {
 		t.Errorf("unmapped %v; want the V2-only 5.13-1 kept there", ev.Unmapped)
+	}
+}
+
+// Credentials further down the list are found, each service stops at the
+// first success, and the connection counts show no attempt after it.
+func TestRunStopsAtFirstAcceptedCredential(t *testing.T) {
+	t.Parallel()
+	d, err := fakedevice.StartDefaultLogins(testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	dialer := &countingDialer{}
+	rep, err := probe.Run(t.Context(), probe.Target{Host: d.Host}, fastOptions(d, dialer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ssh, ftp := d.Port(probe.TCP, probe.SSH), d.Port(probe.TCP, probe.FTP)
+	mqtts, telnet := d.Port(probe.TCP, probe.MQTTS), d.Port(probe.TCP, probe.Telnet)
+	const F, T = false, true
+	var wants []want
+	wants = append(wants,
+		want{probe.CheckPortOpen, probe.SSH, ssh, probe.Info, T, "open"},
+		want{probe.CheckDefaultCredentials, probe.SSH, ssh, probe.Critical, F, "SSH login accepted default credential root:root"},
+		want{probe.CheckPortOpen, probe.FTP, ftp, probe.Medium, F, "open"},
+		want{probe.CheckCleartext, probe.FTP, ftp, probe.High, F, "unencrypted"},
+		want{probe.CheckBanner, probe.FTP, ftp, probe.Low, T, "no software version"},
+		want{probe.CheckFTPAnonymous, probe.FTP, ftp, probe.High, T, "refused"},
+		want{probe.CheckDefaultCredentials, probe.FTP, ftp, probe.Critical, F, "FTP login accepted default credential admin:1234"},
+		want{probe.CheckPortOpen, probe.Telnet, telnet, probe.High, F, "open"},
+		want{probe.CheckCleartext, probe.Telnet, telnet, probe.High, F, "unencrypted"},
+		want{probe.CheckBanner, probe.Telnet, telnet, probe.Low, T, "no software version"},
+		want{probe.CheckDefaultCredentials, probe.Telnet, telnet, probe.Critical, F, "telnet login accepted default credential root:vizxv"},
+		want{probe.CheckPortOpen, probe.MQTTS, mqtts, probe.Info, T, "open"},
+		want{probe.CheckTLS10, probe.MQTTS, mqtts, probe.High, T, "refused"},
+		want{probe.CheckTLS11, probe.MQTTS, mqtts, probe.Medium, T, "refused"},
+		want{probe.CheckTLSWeakCipher, probe.MQTTS, mqtts, probe.High, T, "no RC4"},
+		want{probe.CheckTLSCertValidity, probe.MQTTS, mqtts, probe.Medium, T, "valid"},
+		want{probe.CheckTLSCertTrust, probe.MQTTS, mqtts, probe.Medium, T, "trusted"},
+		want{probe.CheckTLSCertHostname, probe.MQTTS, mqtts, probe.Low, T, "names"},
+		want{probe.CheckMQTTAnonymous, probe.MQTTS, mqtts, probe.High, T, "CONNACK 5"},
+		want{probe.CheckDefaultCredentials, probe.MQTTS, mqtts, probe.Critical, F, "MQTT CONNECT accepted default credential admin:password"},
+	)
+	assertResults(t, rep.Results, wants)
+	perPort := map[int]int{}
+	for _, a := range dialer.addrs {
+		perPort[int(netip.MustParseAddrPort(a).Port())]++
+	}
+	wantConns := map[int]int{
+		ssh:    1 + 2,         // scan, admin:admin, root:root
+		ftp:    1 + 1 + 4,     // scan, anonymous, 4th credential
+		telnet: 1 + 5,         // scan, 5th credential
+		mqtts:  1 + 4 + 1 + 3, // scan, TLS checks, anonymous, 3rd credential
+	}
+	if diff := cmp.Diff(wantConns, perPort); diff != "" {
+		t.Errorf("connections per port (-want +got):\n%s", diff)
+	}
+}
+
+// Plain HTTP that only redirects to https is not a cleartext finding.
+func TestRunHTTPRedirectToHTTPSPasses(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "https://127.0.0.1/", http.StatusMovedPermanently)
+	}))
+	t.Cleanup(srv.Close)
+	port := int(netip.MustParseAddrPort(srv.Listener.Addr().String()).Port())
+	rep, err := probe.Run(t.Context(), probe.Target{Host: "127.0.0.1"}, probe.Options{
+		Allow: loopbackOnly(), Ports: []probe.Port{{Number: port, Proto: probe.TCP, Service: probe.HTTP}},
+		ConnsPerSecond: 1000, Burst: 10, ConnTimeout: 3 * time.Second,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range rep.Results {
+		if r.Check == probe.CheckCleartext {
+			found = true
+			if !r.Passed || !strings.Contains(r.Evidence, "redirects to https") {
+				t.Errorf("cleartext result %+v; want passed with a redirect", r)
+			}
+		}
+		if r.Check == probe.CheckDefaultCredentials {
+			t.Errorf("credential result %+v on a page without a login", r)
+		}
+	}
+	if !found {
+		t.Errorf("no cleartext result in %v", rep.Results)
 	}
 }
 

@@ -78,7 +78,7 @@ func StartWeak(now time.Time) (d *Device, err error) {
 		return nil, err
 	}
 	d.addPort(port, probe.TCP, probe.FTP)
-	d.serve(ln, ftpServer("220 (vsFTPd 2.3.4)"))
+	d.serve(ln, ftpServer("220 (vsFTPd 2.3.4)", true, "", ""))
 
 	ln, port, err = d.listen()
 	if err != nil {
@@ -166,5 +166,59 @@ func StartHardened(now time.Time) (d *Device, err error) {
 		return nil, err
 	}
 	d.addPort(port, probe.UDP, probe.SSDP)
+	return d, nil
+}
+
+// StartDefaultLogins starts a device whose logins are factory defaults
+// further down the probe's list, so a probe must iterate and stop at the
+// first success: SSH root/root, FTP admin/1234 (no anonymous, greeting
+// without version), MQTT over TLS admin/password (no anonymous), telnet
+// root/vizxv.
+func StartDefaultLogins(now time.Time) (d *Device, err error) {
+	d = newDevice()
+	defer func() {
+		if err != nil {
+			d.Close()
+			d = nil
+		}
+	}()
+	cert, pool, err := testCA(now)
+	if err != nil {
+		return nil, err
+	}
+	d.RootCAs = pool
+
+	ln, port, err := d.listen()
+	if err != nil {
+		return nil, err
+	}
+	d.addPort(port, probe.TCP, probe.SSH)
+	handle, err := sshServer("root", "root")
+	if err != nil {
+		return nil, err
+	}
+	d.serve(ln, handle)
+
+	ln, port, err = d.listen()
+	if err != nil {
+		return nil, err
+	}
+	d.addPort(port, probe.TCP, probe.FTP)
+	d.serve(ln, ftpServer("220 FTP server ready.", false, "admin", "1234"))
+
+	ln, port, err = d.listen()
+	if err != nil {
+		return nil, err
+	}
+	d.addPort(port, probe.TCP, probe.MQTTS)
+	d.serve(tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}),
+		mqttBroker("admin", "password"))
+
+	ln, port, err = d.listen()
+	if err != nil {
+		return nil, err
+	}
+	d.addPort(port, probe.TCP, probe.Telnet)
+	d.serve(ln, telnetServer("", "root", "vizxv"))
 	return d, nil
 }

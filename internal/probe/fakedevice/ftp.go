@@ -10,9 +10,10 @@ import (
 	"strings"
 )
 
-// ftpServer speaks just enough FTP for logins: anonymous is accepted with
-// any password, every other login is refused.
-func ftpServer(greeting string) func(net.Conn) {
+// ftpServer speaks just enough FTP for logins: anonymous (with any
+// password) when allowed, and user/pass when user is set; every other login
+// is refused.
+func ftpServer(greeting string, anonymous bool, user, pass string) func(net.Conn) {
 	return func(c net.Conn) {
 		reply := func(s string) bool {
 			_, err := io.WriteString(c, s+"\r\n")
@@ -22,7 +23,7 @@ func ftpServer(greeting string) func(net.Conn) {
 			return
 		}
 		br := bufio.NewReader(c)
-		user := ""
+		name := ""
 		for {
 			line, err := br.ReadString('\n')
 			if err != nil {
@@ -31,18 +32,19 @@ func ftpServer(greeting string) func(net.Conn) {
 			verb, arg, _ := strings.Cut(strings.TrimRight(line, "\r\n"), " ")
 			switch strings.ToUpper(verb) {
 			case "USER":
-				user = arg
+				name = arg
 				if !reply("331 Please specify the password.") {
 					return
 				}
 			case "PASS":
-				if user == "" {
+				if name == "" {
 					if !reply("503 Login with USER first.") {
 						return
 					}
 					continue
 				}
-				if strings.EqualFold(user, "anonymous") || strings.EqualFold(user, "ftp") {
+				ok := anonymous && (strings.EqualFold(name, "anonymous") || strings.EqualFold(name, "ftp"))
+				if ok || (user != "" && name == user && arg == pass) {
 					if !reply("230 Login successful.") {
 						return
 					}
