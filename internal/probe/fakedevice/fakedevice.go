@@ -27,6 +27,11 @@
 // password, MQTT over TLS requiring a strong password, and has closed telnet
 // and HTTP ports and a silent SSDP port.
 //
+// StartDefaultLogins starts a device whose logins are defaults further down
+// the probe's built-in list (SSH root/root, FTP admin/1234, MQTT over TLS
+// admin/password, telnet root/vizxv); StartTarpit one whose telnet port
+// accepts and never speaks.
+//
 // Every accepted TCP connection and every UDP datagram is counted (Conns).
 package fakedevice
 
