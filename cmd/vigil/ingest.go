@@ -4,7 +4,10 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -16,6 +19,7 @@ import (
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 
+	"vigil/internal/asn"
 	"vigil/internal/errs"
 	"vigil/internal/feed"
 	"vigil/internal/ingest"
@@ -24,7 +28,7 @@ import (
 
 func (a *app) ingestCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "ingest", Short: "Load threat feeds and vulnerability data"}
-	cmd.AddCommand(a.ingestFeedCmd())
+	cmd.AddCommand(a.ingestFeedCmd(), a.ingestASNCmd())
 	return cmd
 }
 
@@ -70,6 +74,10 @@ is ingested again. Findings of the trigger that a full report no longer lists ar
 			if err != nil {
 				return err
 			}
+			asnTable, err := a.currentASNTable(ctx, s)
+			if err != nil {
+				return err
+			}
 			files, err := feedFiles(args[0])
 			if err != nil {
 				return err
@@ -78,6 +86,9 @@ is ingested again. Findings of the trigger that a full report no longer lists ar
 			for _, name := range files {
 				opts := ingest.Options{Format: format, Trigger: trigger, ReportType: reportType, Mapping: mapping,
 					CredentialSalt: salt, FullReport: !partial}
+				if asnTable != nil {
+					opts.ASN = asnTable
+				}
 				sum, err := a.ingestOne(ctx, s, ix, name, opts)
 				if err != nil {
 					return err
@@ -195,4 +206,72 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func (a *app) ingestASNCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "asn FILE",
+		Short: "Load an IP-to-AS table (CAIDA pfx2as or ip2asn TSV, gzip too) used to enrich feed rows",
+		Long: `Load an IP-to-AS table. Feed rows without an AS number get the announcing AS from it, so
+organisations registered by ASN match, and findings show the announcing AS. The newest table
+replaces the previous one. Bad lines are reported with their line numbers.`,
+		Args: usageArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			raw, err := os.ReadFile(args[0])
+			if err != nil {
+				return errs.Field("file", args[0], err.Error())
+			}
+			name := filepath.Base(args[0])
+			t, bad, err := asn.Load(ctx, bytes.NewReader(raw), name)
+			if err != nil {
+				return err
+			}
+			st := t.Stats()
+			if st.Prefixes == 0 {
+				return errs.Field("file", args[0], "no prefixes in it")
+			}
+			sha, _ := ingest.HashFile(bytes.NewReader(raw))
+			gz := raw
+			if len(raw) < 2 || raw[0] != 0x1f || raw[1] != 0x8b {
+				var b bytes.Buffer
+				w := gzip.NewWriter(&b)
+				w.Write(raw)
+				w.Close()
+				gz = b.Bytes()
+			}
+			s, err := a.store(ctx)
+			if err != nil {
+				return err
+			}
+			if err := s.QuarantineAdd(ctx, 0, bad); err != nil {
+				return err
+			}
+			if err := s.ASNTablePut(ctx, name, sha, st.Prefixes, gz); err != nil {
+				return err
+			}
+			if a.asJSON {
+				return a.printJSON(map[string]any{"file": name, "lines": st.Lines, "prefixes": st.Prefixes, "bad": st.Bad, "unrouted": st.Unrouted})
+			}
+			for _, b := range bad {
+				fmt.Fprintln(a.stderr, b.Error())
+			}
+			_, err = fmt.Fprintf(a.stdout, "%s: %d prefixes from %d lines (%d bad lines quarantined, %d unrouted ranges)\n", name, st.Prefixes, st.Lines, st.Bad, st.Unrouted)
+			return err
+		},
+	}
+}
+
+// currentASNTable loads the stored IP-to-AS table, or returns nil when none
+// was loaded.
+func (a *app) currentASNTable(ctx context.Context, s *store.Store) (*asn.Table, error) {
+	name, gz, err := s.ASNTableCurrent(ctx)
+	if errors.Is(err, errs.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	t, _, err := asn.Load(ctx, bytes.NewReader(gz), name)
+	return t, err
 }

@@ -258,3 +258,57 @@ func TestServe(t *testing.T) {
 	}
 	a.close()
 }
+
+// TestCLIIngest runs the feed commands: an IP-to-AS table first, so that a
+// row without an AS number matches an organisation registered by ASN.
+func TestCLIIngest(t *testing.T) {
+	for name, db := range dbs(t) {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			if _, e, code := cli(t, db, "", "org", "add", "By AS", "--asn", "AS64497"); code != 0 {
+				t.Fatal(e)
+			}
+			out, errOut, code := cli(t, db, "", "--json", "ingest", "asn", "testdata/routeviews-sample.pfx2as")
+			if code != 0 || !strings.Contains(out, `"prefixes"`) {
+				t.Fatalf("ingest asn: %q %q %d", out, errOut, code)
+			}
+			feedFile := filepath.Join(dir, "block.txt")
+			os.WriteFile(feedFile, []byte("# blocklist\n192.0.2.130\n192.0.2.131\n10.0.0.1\nnot-an-ip\n"), 0o600)
+			out, errOut, code = cli(t, db, "", "--json", "ingest", "feed", feedFile, "--type", "blocklist", "--trigger", "test-blocklist")
+			var sum map[string]any
+			if code != 0 || json.Unmarshal([]byte(out), &sum) != nil {
+				t.Fatalf("ingest feed: %q %q %d", out, errOut, code)
+			}
+			for k, want := range map[string]float64{"rows": 4, "matched": 2, "unmatched": 1, "quarantined": 1, "findings_new": 2} {
+				if sum[k] != want {
+					t.Errorf("%s = %v; want %v (%s)", k, sum[k], want, out)
+				}
+			}
+			if sum["trigger"] != "test-blocklist" || sum["report_type"] != "blocklist" {
+				t.Errorf("summary = %s", out)
+			}
+			out, _, _ = cli(t, db, "", "findings", "--org", "By AS")
+			if !strings.Contains(out, "192.0.2.130") || !strings.Contains(out, "test-blocklist") {
+				t.Errorf("findings = %s", out)
+			}
+			out, _, _ = cli(t, db, "", "triggers")
+			if !strings.Contains(out, "test-blocklist") {
+				t.Errorf("triggers = %s", out)
+			}
+			out, _, _ = cli(t, db, "", "quarantine", "list")
+			if !strings.Contains(out, "block.txt:5") {
+				t.Errorf("quarantine = %s", out)
+			}
+			for _, bad := range [][]string{
+				{"ingest", "feed", filepath.Join(dir, "missing.csv")},
+				{"ingest", "feed", feedFile, "--type", "xml"},
+				{"ingest", "asn", filepath.Join(dir, "missing.tsv")},
+				{"findings", "--status", "closed"},
+			} {
+				if _, errOut, code := cli(t, db, "", bad...); code != 2 || errOut == "" {
+					t.Errorf("vigil %v: exit %d, %q; want 2 with a reason", bad, code, errOut)
+				}
+			}
+		})
+	}
+}

@@ -26,6 +26,7 @@ import (
 	"vigil/internal/errs"
 	"vigil/internal/feed"
 	"vigil/internal/finding"
+	"vigil/internal/match/domain"
 	"vigil/internal/match/ipindex"
 	"vigil/internal/registry"
 	"vigil/internal/store"
@@ -36,9 +37,11 @@ type ASNLookup interface {
 	Lookup(addr netip.Addr) (asn uint32, prefix netip.Prefix, ok bool)
 }
 
-// Index attributes addresses to organisations. Build it with BuildIndex.
+// Index attributes addresses and host names to organisations. Build it
+// with BuildIndex.
 type Index struct {
-	ip *ipindex.Index
+	ip  *ipindex.Index
+	dom *domain.Index
 }
 
 // BuildIndex indexes every registered IP range and ASN of the store.
@@ -48,8 +51,11 @@ func BuildIndex(ctx context.Context, s *store.Store) (*Index, error) {
 		return nil, err
 	}
 	entries := make([]ipindex.Entry, 0, len(as))
+	var doms []domain.Entry
 	for _, a := range as {
 		switch a.Kind {
+		case registry.KindDomain:
+			doms = append(doms, domain.Entry{Domain: a.Value, OrgID: a.OrgID})
 		case registry.KindCIDR:
 			p, err := netip.ParsePrefix(a.Value)
 			if err != nil {
@@ -68,7 +74,11 @@ func BuildIndex(ctx context.Context, s *store.Store) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Index{ip: ix}, nil
+	dx, err := domain.Build(doms)
+	if err != nil {
+		return nil, err
+	}
+	return &Index{ip: ix, dom: dx}, nil
 }
 
 // Options configure one ingest.
@@ -258,34 +268,55 @@ func (ix *Index) attribute(o *feed.Observation, asnTable ASNLookup, trigID int64
 	if !ip.IsValid() && o.Network.IsValid() {
 		ip = o.Network.Addr()
 	}
-	if !ip.IsValid() {
-		return 0
-	}
 	asn := o.ASN
-	if asn == 0 && asnTable != nil {
-		asn, _, _ = asnTable.Lookup(ip)
+	var orgs []int64
+	var tie bool
+	if ip.IsValid() {
+		if asn == 0 && asnTable != nil {
+			asn, _, _ = asnTable.Lookup(ip)
+		}
+		if m, ok := ix.ip.LookupASN(ip, asn); ok {
+			orgs, tie = m.Orgs, m.Tie()
+		}
 	}
-	m, ok := ix.ip.LookupASN(ip, asn)
-	if !ok {
+	if orgs == nil {
+		// No registered range or AS: the host name, URL or e-mail address
+		// may fall under a registered domain.
+		for _, h := range [...]string{o.FQDN, o.Hostname, o.URL, o.Email} {
+			if h == "" {
+				continue
+			}
+			if m, ok := ix.dom.Lookup(h); ok {
+				orgs, tie = m.Orgs, m.Tie()
+				break
+			}
+		}
+	}
+	if orgs == nil {
 		return 0
 	}
 	typ := o.Classification.Type
 	if typ == "" {
 		typ = o.ReportType
 	}
-	key := finding.KeyFor(ip, o.Port)
-	if o.Network.IsValid() && o.Network.Bits() < o.Network.Addr().BitLen() {
+	var key string
+	switch {
+	case o.Network.IsValid() && o.Network.Bits() < o.Network.Addr().BitLen():
 		key = o.Network.String()
+	case ip.IsValid():
+		key = finding.KeyFor(ip, o.Port)
+	default:
+		key = firstNonEmpty(o.URL, o.FQDN, o.Hostname, o.Email)
 	}
 	ev := evidence(o, header)
-	for _, org := range m.Orgs {
+	for _, org := range orgs {
 		*out = append(*out, finding.Sighting{
 			OrgID: org, TriggerID: trigID, Type: typ, ReportType: o.ReportType, Key: key,
 			IP: ip, Port: o.Port, ASN: asn, Hostname: firstNonEmpty(o.Hostname, o.FQDN), Severity: o.Severity,
-			Class: o.Classification.Taxonomy, Time: o.Time, Tie: m.Tie(), Evidence: ev, CVE: firstCVE(o.CVEs),
+			Class: o.Classification.Taxonomy, Time: o.Time, Tie: tie, Evidence: ev, CVE: firstCVE(o.CVEs),
 		})
 	}
-	return len(m.Orgs)
+	return len(orgs)
 }
 
 func evidence(o *feed.Observation, header []string) json.RawMessage {

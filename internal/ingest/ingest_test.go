@@ -223,3 +223,21 @@ func TestFeedBadFileResolvesNothing(t *testing.T) {
 		}
 	})
 }
+
+func TestFeedHostnameFallsBackToDomain(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		o := registry.Org{Name: "Voorbeeld", Assets: []registry.Asset{{Value: "voorbeeld.example"}}}
+		if err := s.OrgCreate(ctx, &o); err != nil {
+			t.Fatal(err)
+		}
+		sum := ingestFile(t, s, "testdata/hosts.csv", ingest.Options{Format: "csv", Trigger: "hosts"})
+		if sum.Rows != 3 || sum.Matched != 2 || sum.Unmatched != 1 {
+			t.Fatalf("summary = %+v", sum)
+		}
+		fs, _ := s.FindingList(ctx, store.FindingFilter{OrgID: o.ID})
+		if len(fs) != 2 || fs[0].Hostname != "mail.voorbeeld.example" {
+			t.Errorf("findings = %+v", fs)
+		}
+	})
+}
