@@ -38,8 +38,9 @@ type Credential struct {
 // host name, URL or e-mail address) at a time.
 //
 // Observations yielded by Reader.All are reused: the struct, CVEs and Fields
-// are overwritten by the next row. Strings are immutable and may be kept.
-// Call Clone to keep a whole observation.
+// are overwritten by the next row. Strings are immutable and may be kept, but
+// they share 64 KiB blocks with neighbouring rows: strings.Clone what you
+// keep beyond the current batch. Call Clone to keep a whole observation.
 type Observation struct {
 	Time    time.Time    `json:"time"`
 	IP      netip.Addr   `json:"ip,omitzero"`      // the affected address, IPv4 unmapped

@@ -47,7 +47,7 @@ type Match struct {
 func (m Match) Tie() bool { return len(m.Orgs) > 1 }
 
 // ByASN reports whether the match came from the AS-number fallback.
-func (m Match) ByASN() bool { return !m.Prefix.IsValid() }
+func (m Match) ByASN() bool { return !m.Prefix.IsValid() && m.ASN != 0 }
 
 // slot is one distinct range and its organisations.
 type slot struct {
