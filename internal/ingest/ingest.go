@@ -21,7 +21,9 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"vigil/internal/errs"
 	"vigil/internal/feed"
@@ -319,18 +321,72 @@ func (ix *Index) attribute(o *feed.Observation, asnTable ASNLookup, trigID int64
 	return len(orgs)
 }
 
+// evidence returns the row as a JSON object of column → value (empty
+// columns left out, header order), or {"line","raw"} for line formats. It is
+// built by hand: this runs once per matched row.
 func evidence(o *feed.Observation, header []string) json.RawMessage {
-	var v any
-	if m := o.Evidence(header); m != nil {
-		v = m
+	b := make([]byte, 0, 256)
+	b = append(b, '{')
+	if len(o.Fields) > 0 && len(o.Fields) == len(header) {
+		for i, h := range header {
+			v := o.Fields[i]
+			if v == "" {
+				continue
+			}
+			if len(b) > 1 {
+				b = append(b, ',')
+			}
+			b = appendJSONString(b, h)
+			b = append(b, ':')
+			b = appendJSONString(b, v)
+		}
 	} else {
-		v = map[string]any{"line": o.Line, "raw": o.Raw}
+		b = append(b, `"line":`...)
+		b = strconv.AppendInt(b, int64(o.Line), 10)
+		b = append(b, `,"raw":`...)
+		b = appendJSONString(b, o.Raw)
 	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil
+	return append(b, '}')
+}
+
+// appendJSONString appends s as a JSON string; invalid UTF-8 becomes U+FFFD.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+			b = append(b, c)
+			i++
+			continue
+		}
+		if c < utf8.RuneSelf {
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, "\ufffd"...)
+		} else if r == '\u2028' || r == '\u2029' {
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+		} else {
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
 	}
-	return b
+	return append(b, '"')
 }
 
 func firstCVE(cves []string) string {

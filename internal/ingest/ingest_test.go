@@ -7,11 +7,14 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
+	"vigil/internal/feed"
 	"vigil/internal/finding"
 	"vigil/internal/ingest"
 	"vigil/internal/registry"
@@ -238,6 +241,29 @@ func TestFeedHostnameFallsBackToDomain(t *testing.T) {
 		fs, _ := s.FindingList(ctx, store.FindingFilter{OrgID: o.ID})
 		if len(fs) != 2 || fs[0].Hostname != "mail.voorbeeld.example" {
 			t.Errorf("findings = %+v", fs)
+		}
+	})
+}
+
+func FuzzEvidenceJSON(f *testing.F) {
+	f.Add("tag", "exchange;cve-2021-26855", "")
+	f.Add("q\"uote", "back\\slash\n\t\x01", "\xff\xfe")
+	f.Add("url", "https://x.example/\u2028", "é")
+	f.Fuzz(func(t *testing.T, h, v, raw string) {
+		for _, ev := range []json.RawMessage{
+			ingest.Evidence(&feed.Observation{Fields: []string{v, raw}}, []string{h, "other"}),
+			ingest.Evidence(&feed.Observation{Line: 3, Raw: raw}, nil),
+		} {
+			var m map[string]any
+			if err := json.Unmarshal(ev, &m); err != nil {
+				t.Fatalf("evidence %q is not JSON: %v", ev, err)
+			}
+		}
+		ev := ingest.Evidence(&feed.Observation{Fields: []string{v}}, []string{h})
+		var m map[string]string
+		json.Unmarshal(ev, &m)
+		if v != "" && utf8.ValidString(h) && utf8.ValidString(v) && m[h] != v {
+			t.Errorf("evidence %s lost %q=%q", ev, h, v)
 		}
 	})
 }
