@@ -34,8 +34,8 @@ func seed(f *testing.F, globs ...string) {
 }
 
 // fuzzParser checks the invariants every loader keeps on any input: no
-// panic, every record counted once, row errors carry a reason, yielded
-// advisories have an id and a digest.
+// panic, every record counted once, every rejection has a row error with a
+// reason, yielded advisories have an id and a digest.
 func fuzzParser(t *testing.T, p parser, data []byte) {
 	n := 0
 	st, rows, _ := p(context.Background(), bytes.NewReader(data), "fuzz", func(a advisory.Advisory) error {
@@ -47,7 +47,9 @@ func fuzzParser(t *testing.T, p parser, data []byte) {
 		_ = a.IndexKeys()
 		return nil
 	})
-	if st.Yielded != n || st.Rejected != len(rows) || st.Records < st.Yielded+st.Rejected {
+	// Rejected counts whole records; CSAF may also return row errors for
+	// vulnerabilities dropped from a document that was yielded.
+	if st.Yielded != n || st.Rejected > len(rows) || st.Records < st.Yielded+st.Rejected {
 		t.Errorf("stats %+v with %d yielded, %d rows", st, n, len(rows))
 	}
 	for _, r := range rows {

@@ -319,9 +319,12 @@ type CPEMatch struct {
 
 // Stats summarises one load.
 type Stats struct {
-	Records  int `json:"records"`  // records read, good and bad
-	Yielded  int `json:"yielded"`  // records passed to yield
-	Rejected int `json:"rejected"` // records returned as row errors
+	Records int `json:"records"` // records read, good and bad
+	Yielded int `json:"yielded"` // records passed to yield
+	// Rejected counts records refused as a whole, each with a row error.
+	// ParseCSAF also returns row errors for single vulnerabilities it drops
+	// from a document it still yields; those are not counted here.
+	Rejected int `json:"rejected"`
 	// Warnings are problems in records that were still yielded (a CVSS base
 	// score that does not match its vector, an unparsable CPE, ...).
 	Warnings []errs.RowError `json:"warnings,omitempty"`
