@@ -318,7 +318,7 @@ func (a *app) keyring(ctx context.Context, rf *ratingFlags, jwks string, nc *net
 		raw, err = os.ReadFile(jwks)
 	}
 	if err != nil {
-		return nil, errs.Errorf(errs.Invalid, "keys %s: %v", jwks, err)
+		return nil, fetchError("keys "+jwks, err)
 	}
 	return label.ParseJWKS(bytes.NewReader(raw))
 }
@@ -375,7 +375,7 @@ func (a *app) verifyURL(ctx context.Context, rf *ratingFlags, raw, jwks string, 
 	}
 	doc, _, err := nc.Fetch(ctx, docURL.String())
 	if err != nil {
-		return rating.Verification{}, errs.Errorf(errs.Invalid, "fetch label: %v", err)
+		return rating.Verification{}, fetchError("fetch label", err)
 	}
 	kr, err := a.keyring(ctx, rf, jwks, nc)
 	if err != nil {
@@ -401,10 +401,20 @@ func (a *app) verifyURL(ctx context.Context, rf *ratingFlags, raw, jwks string, 
 			reg = &rs
 		case resp != nil && resp.StatusCode == 404:
 		default:
-			return rating.Verification{}, errs.Errorf(errs.Invalid, "registry status: %v", err)
+			return rating.Verification{}, fetchError("registry status", err)
 		}
 	}
 	return rating.Check(doc, kr, at, reg), nil
+}
+
+// fetchError codes a failed fetch: forbidden when the guard refused the
+// address, invalid input otherwise.
+func fetchError(what string, err error) error {
+	code := errs.Invalid
+	if errors.Is(err, netguard.ErrBlockedAddress) {
+		code = errs.Forbidden
+	}
+	return &errs.Error{Code: code, Message: what, Err: err}
 }
 
 func docKID(doc []byte) string {
