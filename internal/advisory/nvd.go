@@ -109,16 +109,30 @@ func ParseNVD(ctx context.Context, r io.Reader, name string, yield func(Advisory
 			rows = append(rows, rowErr(name, line, field, "NVD JSON 1.1 feeds are not supported; use the CVE API 2.0 format", raw))
 			return nil
 		}
+		// Decode the item in one pass; the raw bytes are kept for errors.
 		var item struct {
-			CVE json.RawMessage `json:"cve"`
+			CVE *nvdCVE `json:"cve"`
 		}
-		if err := json.Unmarshal(raw, &item); err != nil || len(item.CVE) == 0 {
+		err := json.Unmarshal(raw, &item)
+		if err == nil && item.CVE == nil {
 			st.Records++
 			st.Rejected++
 			rows = append(rows, rowErr(name, line, field, "not an object with a \"cve\" member", raw))
 			return nil
 		}
-		return one(i, line, item.CVE, field+".cve")
+		st.Records++
+		a, warns, row := nvdMap(item.CVE, err, raw, name, line, field+".cve")
+		st.Warnings = append(st.Warnings, warns...)
+		if row != nil {
+			st.Rejected++
+			rows = append(rows, *row)
+			return nil
+		}
+		if err := yield(a); err != nil {
+			return err
+		}
+		st.Yielded++
+		return nil
 	})
 	if err != nil {
 		return st, rows, fmt.Errorf("parse %s: %w", name, err)
@@ -151,15 +165,22 @@ func ParseNVD(ctx context.Context, r io.Reader, name string, yield func(Advisory
 }
 
 func nvdAdvisory(raw json.RawMessage, name string, line int, field string) (Advisory, []errs.RowError, *errs.RowError) {
+	var c nvdCVE
+	err := json.Unmarshal(raw, &c)
+	return nvdMap(&c, err, raw, name, line, field)
+}
+
+// nvdMap maps a decoded record; decodeErr is the error of decoding raw into
+// c, which rejects the record.
+func nvdMap(c *nvdCVE, decodeErr error, raw json.RawMessage, name string, line int, field string) (Advisory, []errs.RowError, *errs.RowError) {
 	var warns []errs.RowError
 	bad := func(f, reason string) (Advisory, []errs.RowError, *errs.RowError) {
 		re := rowErr(name, line, joinField(field, f), reason, raw)
 		return Advisory{}, warns, &re
 	}
-	var c nvdCVE
-	if err := json.Unmarshal(raw, &c); err != nil {
-		f, reason := jsonReason(err)
-		return bad(f, reason)
+	if decodeErr != nil {
+		f, reason := jsonReason(decodeErr)
+		return bad(strings.TrimPrefix(f, "cve."), reason)
 	}
 	id := strings.TrimSpace(c.ID)
 	if !IsCVE(id) {

@@ -101,10 +101,13 @@ type lineCounter struct {
 
 func (l *lineCounter) Read(p []byte) (int, error) {
 	n, err := l.r.Read(p)
-	for i := 0; i < n; i++ {
-		if p[i] == '\n' {
-			l.nl = append(l.nl, l.off+int64(i))
+	for i := 0; i < n; {
+		j := bytes.IndexByte(p[i:n], '\n')
+		if j < 0 {
+			break
 		}
+		l.nl = append(l.nl, l.off+int64(i+j))
+		i += j + 1
 	}
 	l.off += int64(n)
 	return n, err
