@@ -162,7 +162,7 @@ type Score struct {
 	Version    string   `json:"version"` // "2.0", "3.0", "3.1", "4.0"
 	Vector     string   `json:"vector"`
 	Base       float64  `json:"base"`               // computed from Vector
-	Severity   string   `json:"severity,omitempty"` // NONE, LOW, MEDIUM, HIGH, CRITICAL (v2: from the v3 scale)
+	Severity   string   `json:"severity,omitempty"` // NONE, LOW, MEDIUM, HIGH, CRITICAL (v2: LOW, MEDIUM, HIGH)
 	Source     string   `json:"source,omitempty"`   // NVD source, CVE 5 container ("cna", "adp:CISA-ADP")
 	Type       string   `json:"type,omitempty"`     // NVD Primary / Secondary
 	ProductIDs []string `json:"product_ids,omitempty"`
