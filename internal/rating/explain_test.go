@@ -21,7 +21,9 @@ func TestExplain(t *testing.T) {
 		return assess.Rate(in)
 	}
 	clean := rate(func(*assess.ScoreInput) {})
-	kev := rate(func(in *assess.ScoreInput) { in.KEV, in.Critical = []string{"CVE-2024-3400"}, []string{"CVE-2024-3400"} })
+	kev := rate(func(in *assess.ScoreInput) {
+		in.KEV, in.Critical = []string{"CVE-2024-3400"}, []string{"CVE-2024-3400"}
+	})
 	tests := []struct {
 		name     string
 		old, cur assess.Score
