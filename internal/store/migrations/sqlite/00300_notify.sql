@@ -75,6 +75,7 @@ CREATE TABLE bounces (
     detail      TEXT NOT NULL DEFAULT '',
     created_at  TIMESTAMP NOT NULL
 );
+CREATE INDEX bounces_address ON bounces(address);
 
 -- RDAP lookup results (contact/rdap Cache).
 CREATE TABLE rdap_cache (

@@ -1,0 +1,317 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package notify
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"vigil/internal/errs"
+	"vigil/internal/registry"
+)
+
+// OutboxState is the delivery state of an outbox row.
+type OutboxState string
+
+// The outbox states. pending rows were never tried; sending rows are
+// claimed by a worker (until their lease ends); failed rows wait for their
+// next attempt; sent and dead are final.
+const (
+	OutboxPending OutboxState = "pending"
+	OutboxSending OutboxState = "sending"
+	OutboxSent    OutboxState = "sent"
+	OutboxFailed  OutboxState = "failed"
+	OutboxDead    OutboxState = "dead"
+)
+
+// OutboxRow is a claimed delivery with what sending it needs.
+type OutboxRow struct {
+	ID        int64
+	NoticeID  int64
+	OrgID     int64
+	ContactID int64
+	Channel   Channel
+	Recipient string
+	Lang      string
+	Key       string
+	State     OutboxState
+	// Attempts counts this attempt too.
+	Attempts  int
+	CreatedAt time.Time
+	Content   Content
+	// Suppressed is true when the recipient's address bounced since the
+	// row was made.
+	Suppressed    bool
+	ContactSource string
+}
+
+// OutboxResult is the outcome of one attempt.
+type OutboxResult struct {
+	ID       int64
+	NoticeID int64
+	State    OutboxState // sent, failed or dead
+	Error    string
+	// NextAttempt is when a failed row is due again.
+	NextAttempt time.Time
+	At          time.Time
+}
+
+// Outbox is the storage delivery needs.
+type Outbox interface {
+	// OutboxClaim marks row id "sending" until now+lease and returns it,
+	// if it is due on one of channels: pending, or failed with its next
+	// attempt due, or sending with an expired lease (a worker died). A row
+	// that is not claimable is errs.NotFound.
+	OutboxClaim(ctx context.Context, id int64, channels []Channel, now time.Time, lease time.Duration) (OutboxRow, error)
+	// OutboxClaimDue claims up to limit due rows of channels, oldest first.
+	OutboxClaimDue(ctx context.Context, channels []Channel, now time.Time, lease time.Duration, limit int) ([]OutboxRow, error)
+	// OutboxFinish records the outcomes of attempts; a sent row also sets
+	// its notice's first-sent time.
+	OutboxFinish(ctx context.Context, results []OutboxResult) error
+	// OutboxDue lists the ids of rows due at now (for the sweep).
+	OutboxDue(ctx context.Context, now time.Time, limit int) ([]int64, error)
+	// OutboxSuppress ends (dead, "bounced") the unsent e-mail rows to
+	// address and returns how many.
+	OutboxSuppress(ctx context.Context, address string, now time.Time) (int64, error)
+	// ContactMarkBounced marks every contact with address as bounced.
+	ContactMarkBounced(ctx context.Context, address string) (int64, error)
+}
+
+// DelivererConfig configures a Deliverer.
+type DelivererConfig struct {
+	Outbox  Outbox
+	Senders map[Channel]Sender
+	// MaxAttempts is the number of attempts before a row is dead
+	// (default 8).
+	MaxAttempts int
+	// Backoff is the wait after failed attempt n (1-based); default
+	// DefaultBackoff.
+	Backoff func(attempt int) time.Duration
+	// Lease is how long a claim lasts before another worker may take the
+	// row over (default 5 minutes). It must exceed the senders' timeouts.
+	Lease time.Duration
+	// AckURL returns the acknowledgement link of a notice.
+	AckURL func(noticeID int64) string
+	// Concurrency bounds parallel sends in DeliverDue (default 8).
+	Concurrency int
+	Now         func() time.Time
+	Logger      *slog.Logger
+}
+
+// DefaultBackoff waits one minute after the first failure and doubles
+// each time, up to twelve hours.
+func DefaultBackoff(attempt int) time.Duration {
+	d := time.Minute
+	for i := 1; i < attempt && d < 12*time.Hour; i++ {
+		d *= 2
+	}
+	return min(d, 12*time.Hour)
+}
+
+// Deliverer sends outbox rows. It is safe for concurrent use.
+type Deliverer struct {
+	cfg DelivererConfig
+}
+
+// NewDeliverer returns a Deliverer with defaults for zero fields.
+func NewDeliverer(cfg DelivererConfig) *Deliverer {
+	if cfg.MaxAttempts <= 0 {
+		cfg.MaxAttempts = 8
+	}
+	if cfg.Backoff == nil {
+		cfg.Backoff = DefaultBackoff
+	}
+	if cfg.Lease <= 0 {
+		cfg.Lease = 5 * time.Minute
+	}
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = 8
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.AckURL == nil {
+		cfg.AckURL = func(int64) string { return "" }
+	}
+	return &Deliverer{cfg: cfg}
+}
+
+// Channels returns the channels the deliverer has senders for, sorted.
+func (d *Deliverer) Channels() []Channel {
+	out := make([]Channel, 0, len(d.cfg.Senders))
+	for c := range d.cfg.Senders {
+		out = append(out, c)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// DeliverResult counts the outcomes of attempts.
+type DeliverResult struct {
+	Attempted int `json:"attempted"`
+	Sent      int `json:"sent"`
+	Failed    int `json:"failed"`
+	Dead      int `json:"dead"`
+	Bounced   int `json:"bounced"`
+}
+
+func (r *DeliverResult) count(res OutboxResult, bounced bool) {
+	r.Attempted++
+	switch res.State {
+	case OutboxSent:
+		r.Sent++
+	case OutboxFailed:
+		r.Failed++
+	case OutboxDead:
+		r.Dead++
+	}
+	if bounced {
+		r.Bounced++
+	}
+}
+
+// Deliver claims and sends outbox row id (the River job's work). A row
+// that is not due is left alone and reported as errs.NotFound.
+func (d *Deliverer) Deliver(ctx context.Context, id int64) (OutboxResult, error) {
+	row, err := d.cfg.Outbox.OutboxClaim(ctx, id, d.Channels(), d.cfg.Now().UTC(), d.cfg.Lease)
+	if err != nil {
+		return OutboxResult{}, err
+	}
+	res, _ := d.attempt(ctx, row)
+	if err := d.cfg.Outbox.OutboxFinish(ctx, []OutboxResult{res}); err != nil {
+		return res, fmt.Errorf("record delivery %d: %w", id, err)
+	}
+	return res, nil
+}
+
+// DeliverDue sends every due row of the configured channels, limit at a
+// time (0: 500), Concurrency in parallel, until none is due.
+func (d *Deliverer) DeliverDue(ctx context.Context, limit int) (DeliverResult, error) {
+	var total DeliverResult
+	if limit <= 0 {
+		limit = 500
+	}
+	chans := d.Channels()
+	if len(chans) == 0 {
+		return total, nil
+	}
+	for {
+		rows, err := d.cfg.Outbox.OutboxClaimDue(ctx, chans, d.cfg.Now().UTC(), d.cfg.Lease, limit)
+		if err != nil {
+			return total, err
+		}
+		if len(rows) == 0 {
+			return total, nil
+		}
+		results := make([]OutboxResult, len(rows))
+		bounced := make([]bool, len(rows))
+		next := make(chan int)
+		var wg sync.WaitGroup
+		for range min(d.cfg.Concurrency, len(rows)) {
+			wg.Go(func() {
+				for i := range next {
+					results[i], bounced[i] = d.attempt(ctx, rows[i])
+				}
+			})
+		}
+		for i := range rows {
+			next <- i
+		}
+		close(next)
+		wg.Wait()
+		if err := d.cfg.Outbox.OutboxFinish(ctx, results); err != nil {
+			return total, fmt.Errorf("record deliveries: %w", err)
+		}
+		for i, r := range results {
+			total.count(r, bounced[i])
+		}
+		if err := ctx.Err(); err != nil {
+			return total, err
+		}
+	}
+}
+
+// attempt sends one claimed row and returns its outcome (not yet stored)
+// and whether the recipient bounced.
+func (d *Deliverer) attempt(ctx context.Context, row OutboxRow) (OutboxResult, bool) {
+	now := func() time.Time { return d.cfg.Now().UTC() }
+	res := OutboxResult{ID: row.ID, NoticeID: row.NoticeID}
+	if row.Suppressed {
+		res.State, res.Error, res.At = OutboxDead, "recipient address bounced", now()
+		return res, false
+	}
+	sender, ok := d.cfg.Senders[row.Channel]
+	if !ok {
+		res.State, res.Error, res.At = OutboxFailed, "no sender for channel "+string(row.Channel), now()
+		res.NextAttempt = res.At.Add(d.cfg.Backoff(row.Attempts))
+		return res, false
+	}
+	m := Outgoing{OutboxID: row.ID, Key: row.Key, NoticeID: row.NoticeID, OrgID: row.OrgID, Channel: row.Channel,
+		Recipient: row.Recipient, Lang: row.Lang, Content: row.Content, AckURL: d.cfg.AckURL(row.NoticeID),
+		Date: row.CreatedAt, ContactSource: row.ContactSource}
+	err := sender.Send(ctx, m)
+	res.At = now()
+	if err == nil {
+		res.State = OutboxSent
+		return res, false
+	}
+	res.Error = truncate(err.Error(), 1000)
+	bounced := false
+	switch {
+	case IsPermanent(err):
+		res.State = OutboxDead
+		if IsBounce(err) && row.Channel == Email {
+			bounced = true
+			d.bounce(ctx, row.Recipient, res.At)
+		}
+	case row.Attempts >= d.cfg.MaxAttempts:
+		res.State = OutboxDead
+		res.Error = fmt.Sprintf("gave up after %d attempts: %s", row.Attempts, res.Error)
+	default:
+		res.State = OutboxFailed
+		res.NextAttempt = res.At.Add(d.cfg.Backoff(row.Attempts))
+	}
+	d.cfg.Logger.Warn("delivery failed", "outbox", row.ID, "channel", row.Channel, "attempt", row.Attempts, "state", res.State, "err", res.Error)
+	return res, bounced
+}
+
+func (d *Deliverer) bounce(ctx context.Context, addr string, now time.Time) {
+	if _, err := d.cfg.Outbox.ContactMarkBounced(ctx, addr); err != nil {
+		d.cfg.Logger.Error("mark contact bounced", "err", err)
+	}
+	if _, err := d.cfg.Outbox.OutboxSuppress(ctx, addr, now); err != nil {
+		d.cfg.Logger.Error("suppress mail to bounced address", "err", err)
+	}
+}
+
+// Bounce handles a bounce report for address (from a DSN or the API): the
+// contacts with the address are marked bounced and the unsent mail to it
+// is stopped. It returns the number of contacts and outbox rows affected.
+func Bounce(ctx context.Context, ob Outbox, address string, now time.Time) (contacts, rows int64, err error) {
+	norm, err := registry.NormalizeEmail(address)
+	if err != nil {
+		return 0, 0, errs.Field("address", address, "not an e-mail address")
+	}
+	address = norm
+	if contacts, err = ob.ContactMarkBounced(ctx, address); err != nil {
+		return 0, 0, err
+	}
+	rows, err = ob.OutboxSuppress(ctx, address, now)
+	return contacts, rows, err
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+

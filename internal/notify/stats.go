@@ -1,0 +1,202 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package notify
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"sort"
+	"time"
+)
+
+// StatRow is one notice's part in one trigger's statistics.
+type StatRow struct {
+	NoticeID int64
+	OrgID    int64 // 0 for unregistered contacts
+	Trigger  string
+	Created  time.Time
+	// Sent is true when at least one delivery of the notice succeeded;
+	// Failed when none did and at least one is dead.
+	Sent   bool
+	Failed bool
+	// FirstSent, AckedAt: when the notice first went out, when it was
+	// acknowledged. ResolvedAt: when the last of the notice's findings of
+	// this trigger was resolved (nil while any is open).
+	FirstSent  *time.Time
+	AckedAt    *time.Time
+	ResolvedAt *time.Time
+}
+
+// StatsStore is the storage statistics need.
+type StatsStore interface {
+	// NoticeStatRows returns a row per notice and trigger, for notices
+	// created at or after since (all when since is zero).
+	NoticeStatRows(ctx context.Context, since time.Time) ([]StatRow, error)
+}
+
+// Figures are the statistics of one trigger, one period or all.
+type Figures struct {
+	Trigger      string `json:"trigger,omitempty"`
+	Period       string `json:"period,omitempty"`
+	OrgsWarned   int    `json:"organisations_warned"`
+	Notices      int    `json:"notices"`
+	Sent         int    `json:"sent"`
+	Failed       int    `json:"failed"`
+	Acknowledged int    `json:"acknowledged"`
+	Resolved     int    `json:"resolved"`
+	// Median times from first sending, in seconds; nil without data.
+	MedianAckSeconds     *float64 `json:"median_time_to_acknowledge_s"`
+	MedianResolveSeconds *float64 `json:"median_time_to_resolve_s"`
+}
+
+// Stats are the notification statistics.
+type Stats struct {
+	Since    *time.Time `json:"since,omitempty"`
+	Overall  Figures    `json:"overall"`
+	Triggers []Figures  `json:"triggers"`
+	Periods  []Figures  `json:"periods,omitempty"`
+}
+
+// Period groups statistics by calendar period.
+type Period string
+
+// The periods.
+const (
+	PeriodNone  Period = ""
+	PeriodDay   Period = "day"
+	PeriodWeek  Period = "week"
+	PeriodMonth Period = "month"
+)
+
+func (p Period) label(t time.Time) string {
+	t = t.UTC()
+	switch p {
+	case PeriodDay:
+		return t.Format(time.DateOnly)
+	case PeriodWeek:
+		y, w := t.ISOWeek()
+		return fmt.Sprintf("%d-W%02d", y, w)
+	case PeriodMonth:
+		return t.Format("2006-01")
+	}
+	return ""
+}
+
+// ComputeStats folds stat rows into figures: per trigger, overall (each
+// notice and organisation counted once across triggers) and, when period
+// is set, per period of the notices' creation. Medians count the notices
+// that were sent and then acknowledged (or resolved).
+func ComputeStats(rows []StatRow, since time.Time, period Period) Stats {
+	st := Stats{Triggers: []Figures{}}
+	if !since.IsZero() {
+		s := since.UTC()
+		st.Since = &s
+	}
+	byTrigger := map[string][]StatRow{}
+	byPeriod := map[string][]StatRow{}
+	for _, r := range rows {
+		byTrigger[r.Trigger] = append(byTrigger[r.Trigger], r)
+		if period != PeriodNone {
+			l := period.label(r.Created)
+			byPeriod[l] = append(byPeriod[l], r)
+		}
+	}
+	st.Overall = figures(rows)
+	for _, t := range slices.Sorted(maps.Keys(byTrigger)) {
+		f := figures(byTrigger[t])
+		f.Trigger = t
+		st.Triggers = append(st.Triggers, f)
+	}
+	for _, p := range slices.Sorted(maps.Keys(byPeriod)) {
+		f := figures(byPeriod[p])
+		f.Period = p
+		st.Periods = append(st.Periods, f)
+	}
+	return st
+}
+
+// figures counts rows, each notice once: a notice that spans triggers is
+// resolved for the set when all its rows are resolved (at the latest time).
+func figures(rows []StatRow) Figures {
+	type agg struct {
+		r        StatRow
+		resolved bool
+		resAt    time.Time
+	}
+	notices := map[int64]*agg{}
+	order := []int64{}
+	for _, r := range rows {
+		a, ok := notices[r.NoticeID]
+		if !ok {
+			a = &agg{r: r, resolved: true}
+			notices[r.NoticeID] = a
+			order = append(order, r.NoticeID)
+		}
+		if r.ResolvedAt == nil {
+			a.resolved = false
+		} else if r.ResolvedAt.After(a.resAt) {
+			a.resAt = *r.ResolvedAt
+		}
+	}
+	var f Figures
+	orgs := map[int64]bool{}
+	var acks, resolves []float64
+	for _, id := range order {
+		a := notices[id]
+		f.Notices++
+		if a.r.Sent {
+			f.Sent++
+			key := a.r.OrgID
+			if key == 0 {
+				key = -a.r.NoticeID // each unregistered contact counts on its own
+			}
+			orgs[key] = true
+		}
+		if a.r.Failed {
+			f.Failed++
+		}
+		if a.r.AckedAt != nil {
+			f.Acknowledged++
+			if a.r.FirstSent != nil {
+				acks = append(acks, max(0, a.r.AckedAt.Sub(*a.r.FirstSent).Seconds()))
+			}
+		}
+		if a.resolved {
+			f.Resolved++
+			if a.r.FirstSent != nil {
+				resolves = append(resolves, max(0, a.resAt.Sub(*a.r.FirstSent).Seconds()))
+			}
+		}
+	}
+	f.OrgsWarned = len(orgs)
+	f.MedianAckSeconds = median(acks)
+	f.MedianResolveSeconds = median(resolves)
+	return f
+}
+
+// median returns the median of xs (the mean of the middle two for an even
+// count), nil for none.
+func median(xs []float64) *float64 {
+	if len(xs) == 0 {
+		return nil
+	}
+	s := slices.Clone(xs)
+	sort.Float64s(s)
+	m := s[len(s)/2]
+	if len(s)%2 == 0 {
+		m = (s[len(s)/2-1] + s[len(s)/2]) / 2
+	}
+	return &m
+}
+
+// LoadStats reads the rows since since and computes the statistics.
+func LoadStats(ctx context.Context, st StatsStore, since time.Time, period Period) (Stats, error) {
+	rows, err := st.NoticeStatRows(ctx, since)
+	if err != nil {
+		return Stats{}, err
+	}
+	return ComputeStats(rows, since, period), nil
+}

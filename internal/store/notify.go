@@ -1,0 +1,964 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"vigil/internal/contact/rdap"
+	"vigil/internal/errs"
+	"vigil/internal/finding"
+	"vigil/internal/notify"
+	"vigil/internal/registry"
+)
+
+// The store implements notify's storage interfaces.
+var (
+	_ notify.ComposeStore      = (*Store)(nil)
+	_ notify.Outbox            = (*Store)(nil)
+	_ notify.AckStore          = (*Store)(nil)
+	_ notify.EscalationStore   = (*Store)(nil)
+	_ notify.StatsStore        = (*Store)(nil)
+	_ notify.UnregisteredStore = (*Store)(nil)
+)
+
+// eventCursor is the notify_cursor row of notice composition.
+const eventCursor = "finding_events"
+
+// errDryRun rolls a dry run's transaction back.
+var errDryRun = errors.New("dry run")
+
+// inChunk is the number of values in one IN list.
+const inChunk = 500
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+func int64Args(ids []int64) []any {
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = id
+	}
+	return out
+}
+
+// chunks calls fn with consecutive slices of at most inChunk ids.
+func chunks(ids []int64, fn func([]int64) error) error {
+	for start := 0; start < len(ids); start += inChunk {
+		if err := fn(ids[start:min(start+inChunk, len(ids))]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// NotifyCompose implements notify.ComposeStore: it loads the events after
+// the cursor (at most limit), the held items, the prior items of the
+// events' findings and the organisations involved, calls plan and writes
+// the plan (items, notices, outbox rows, resolved notices, cursor) in the
+// same transaction. On PostgreSQL the cursor row is locked, so concurrent
+// composers run one after the other.
+func (s *Store) NotifyCompose(ctx context.Context, now time.Time, limit int, dryRun bool, plan func(*notify.Batch) *notify.Plan) (notify.ComposeResult, error) {
+	res := notify.ComposeResult{Outbox: map[notify.Channel]int{}, Skipped: map[notify.Reason]int{}}
+	err := s.Tx(ctx, func(tx *Store) error {
+		cursor, err := tx.cursorLock(ctx, now)
+		if err != nil {
+			return err
+		}
+		b := &notify.Batch{Now: now, Orgs: map[int64]notify.OrgInput{}, Prior: map[int64]notify.Prior{}}
+		if b.Events, err = tx.composeEvents(ctx, cursor, limit); err != nil {
+			return err
+		}
+		res.Events, res.Cursor, res.More = len(b.Events), cursor, len(b.Events) == limit
+		if len(b.Events) > 0 {
+			res.Cursor = b.Events[len(b.Events)-1].Event.ID
+		}
+		if b.Pending, err = tx.pendingItems(ctx); err != nil {
+			return err
+		}
+		orgIDs := map[int64]bool{}
+		var findingIDs []int64
+		for _, e := range b.Events {
+			orgIDs[e.Event.OrgID] = true
+			findingIDs = append(findingIDs, e.Event.FindingID)
+		}
+		for _, p := range b.Pending {
+			orgIDs[p.OrgID] = true
+		}
+		if err := tx.priorItems(ctx, findingIDs, b.Prior); err != nil {
+			return err
+		}
+		if err := tx.composeOrgs(ctx, orgIDs, b.Orgs); err != nil {
+			return err
+		}
+		p := plan(b)
+		for k, v := range p.Skipped {
+			res.Skipped[k] = v
+		}
+		res.Problems = p.Problems
+		if err := tx.applyPlan(ctx, now, p, &res); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE notify_cursor SET last_event_id = ?, updated_at = ? WHERE name = ?`, res.Cursor, now, eventCursor); err != nil {
+			return err
+		}
+		if dryRun {
+			return errDryRun
+		}
+		return nil
+	})
+	if errors.Is(err, errDryRun) {
+		err = nil
+		res.NoticeIDs = nil
+	}
+	return res, err
+}
+
+// cursorLock returns the composition cursor, creating it, and locks its
+// row on PostgreSQL (SQLite's write transaction is already exclusive).
+func (s *Store) cursorLock(ctx context.Context, now time.Time) (int64, error) {
+	if _, err := s.Exec(ctx, `INSERT INTO notify_cursor (name, last_event_id, updated_at) VALUES (?, 0, ?) ON CONFLICT (name) DO NOTHING`, eventCursor, now); err != nil {
+		return 0, fmt.Errorf("notify cursor: %w", err)
+	}
+	q := `SELECT last_event_id FROM notify_cursor WHERE name = ?`
+	if s.dialect == Postgres {
+		q += ` FOR UPDATE`
+	}
+	var c int64
+	err := s.QueryRow(ctx, q, eventCursor).Scan(&c)
+	return c, Scan(err, "notify cursor")
+}
+
+// NotifyCursor returns the id of the last finding event composition
+// consumed.
+func (s *Store) NotifyCursor(ctx context.Context) (int64, error) {
+	var c int64
+	err := s.QueryRow(ctx, `SELECT last_event_id FROM notify_cursor WHERE name = ?`, eventCursor).Scan(&c)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return c, err
+}
+
+const triggerCols = `t.kind, t.title, t.description, t.notify_unregistered`
+
+// scanFindingTrigger scans findingCols followed by triggerCols.
+func scanFindingTrigger(dest []any, sc interface{ Scan(...any) error }) (finding.Finding, finding.Trigger, error) {
+	var x finding.Finding
+	var t finding.Trigger
+	var dev sql.NullInt64
+	var resolved sql.NullTime
+	var status, evidence string
+	dest = append(dest, &x.ID, &x.OrgID, &x.Trigger, &x.TriggerID, &x.Type, &x.ReportType, &x.Key, &x.IP, &x.Port, &x.ASN, &x.Hostname, &dev, &x.CVE,
+		&x.Severity, &x.Class, &status, &x.FirstSeen, &x.LastSeen, &x.Count, &resolved, &x.Tie, &evidence,
+		&t.Kind, &t.Title, &t.Description, &t.NotifyUnregistered)
+	if err := sc.Scan(dest...); err != nil {
+		return x, t, err
+	}
+	x.DeviceID = dev.Int64
+	x.Status = finding.Status(status)
+	x.FirstSeen, x.LastSeen = x.FirstSeen.UTC(), x.LastSeen.UTC()
+	if resolved.Valid {
+		r := resolved.Time.UTC()
+		x.ResolvedAt = &r
+	}
+	if evidence != "" && json.Valid([]byte(evidence)) {
+		x.Evidence = json.RawMessage(evidence)
+	}
+	t.ID, t.Name = x.TriggerID, x.Trigger
+	return x, t, nil
+}
+
+func (s *Store) composeEvents(ctx context.Context, after int64, limit int) ([]notify.EventInput, error) {
+	rows, err := s.Query(ctx, `SELECT e.id, e.finding_id, e.org_id, e.kind, e.severity, e.at, `+findingCols+`, `+triggerCols+`
+FROM finding_events e JOIN findings f ON f.id = e.finding_id JOIN triggers t ON t.id = f.trigger_id
+WHERE e.id > ? ORDER BY e.id LIMIT ?`, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("notify events: %w", err)
+	}
+	defer rows.Close()
+	var out []notify.EventInput
+	for rows.Next() {
+		var in notify.EventInput
+		var kind string
+		e := &in.Event
+		in.Finding, in.Trigger, err = scanFindingTrigger([]any{&e.ID, &e.FindingID, &e.OrgID, &kind, &e.Severity, &e.At}, rows)
+		if err != nil {
+			return nil, err
+		}
+		e.Kind, e.At = finding.EventKind(kind), e.At.UTC()
+		out = append(out, in)
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) pendingItems(ctx context.Context) ([]notify.PendingItem, error) {
+	rows, err := s.Query(ctx, `SELECT i.id, i.org_id, i.kind, i.severity, i.created_at, `+findingCols+`, `+triggerCols+`
+FROM notice_items i JOIN findings f ON f.id = i.finding_id JOIN triggers t ON t.id = f.trigger_id
+WHERE i.notice_id IS NULL ORDER BY i.id`)
+	if err != nil {
+		return nil, fmt.Errorf("held notice items: %w", err)
+	}
+	defer rows.Close()
+	var out []notify.PendingItem
+	for rows.Next() {
+		var p notify.PendingItem
+		var kind string
+		var sev finding.Severity
+		f, t, err := scanFindingTrigger([]any{&p.ID, &p.OrgID, &kind, &sev, &p.Created}, rows)
+		if err != nil {
+			return nil, err
+		}
+		p.Created = p.Created.UTC()
+		p.Item = notify.ItemFromFinding(finding.EventKind(kind), f, t)
+		p.Item.Severity = max(p.Item.Severity, sev)
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) priorItems(ctx context.Context, findingIDs []int64, into map[int64]notify.Prior) error {
+	return chunks(findingIDs, func(ids []int64) error {
+		rows, err := s.Query(ctx, `SELECT finding_id, created_at, severity FROM notice_items WHERE finding_id IN (`+placeholders(len(ids))+`) ORDER BY id`, int64Args(ids)...)
+		if err != nil {
+			return fmt.Errorf("prior notice items: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var p notify.Prior
+			if err := rows.Scan(&id, &p.At, &p.Severity); err != nil {
+				return err
+			}
+			p.At = p.At.UTC()
+			into[id] = p
+		}
+		return rows.Err()
+	})
+}
+
+func (s *Store) composeOrgs(ctx context.Context, set map[int64]bool, into map[int64]notify.OrgInput) error {
+	ids := make([]int64, 0, len(set))
+	for id := range set {
+		ids = append(ids, id)
+	}
+	return chunks(ids, func(ids []int64) error {
+		rows, err := s.Query(ctx, `SELECT `+orgCols+` FROM orgs WHERE id IN (`+placeholders(len(ids))+`)`, int64Args(ids)...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			o, err := scanOrg(rows)
+			if err != nil {
+				// A stored policy that does not parse: the default applies.
+				o.Policy = registry.Policy{}
+			}
+			into[o.ID] = notify.OrgInput{ID: o.ID, Name: o.Name, Languages: o.Languages, Policy: o.Policy}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		contacts, err := s.contactQuery(ctx, `SELECT `+contactCols+` FROM contacts WHERE org_id IN (`+placeholders(len(ids))+`) ORDER BY id`, int64Args(ids)...)
+		if err != nil {
+			return err
+		}
+		for _, c := range contacts {
+			o := into[c.OrgID]
+			o.Contacts = append(o.Contacts, c)
+			into[c.OrgID] = o
+		}
+		return nil
+	})
+}
+
+// applyPlan writes a plan: notices first (their ids are needed), then the
+// items, the held items' notice ids, the outbox rows and the resolutions.
+func (s *Store) applyPlan(ctx context.Context, now time.Time, p *notify.Plan, res *notify.ComposeResult) error {
+	ids := make([]int64, len(p.Notices))
+	if len(p.Notices) > 0 {
+		st, err := s.Prepare(ctx, `INSERT INTO notices (org_id, kind, severity, state, payload, created_at) VALUES (?, ?, ?, 'open', ?, ?) RETURNING id`)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		for i, d := range p.Notices {
+			payload, err := json.Marshal(d.Content)
+			if err != nil {
+				return fmt.Errorf("notice payload: %w", err)
+			}
+			if err := st.QueryRowContext(ctx, d.OrgID, string(d.Content.Kind), int64(d.Content.Severity), string(payload), now).Scan(&ids[i]); err != nil {
+				return fmt.Errorf("notice: %w", interpret(err))
+			}
+			res.Notices++
+			if d.Content.Kind == notify.KindDigest {
+				res.Digests++
+			}
+		}
+	}
+	res.NoticeIDs = ids
+	// New items.
+	const per = 8
+	for start := 0; start < len(p.Items); start += 400 {
+		chunk := p.Items[start:min(start+400, len(p.Items))]
+		var b strings.Builder
+		b.WriteString(`INSERT INTO notice_items (org_id, finding_id, event_id, trigger_id, kind, severity, created_at, notice_id) VALUES `)
+		args := make([]any, 0, len(chunk)*per)
+		for i, it := range chunk {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?)")
+			var notice any
+			if it.Notice >= 0 {
+				notice = ids[it.Notice]
+			} else {
+				res.Held++
+			}
+			args = append(args, it.OrgID, it.FindingID, it.EventID, it.TriggerID, string(it.Kind), int64(it.Severity), now, notice)
+		}
+		if _, err := s.Exec(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("notice items: %w", err)
+		}
+	}
+	res.Items += len(p.Items)
+	// Held items now bundled.
+	for i, d := range p.Notices {
+		if err := chunks(d.Pending, func(pids []int64) error {
+			_, err := s.Exec(ctx, `UPDATE notice_items SET notice_id = ? WHERE id IN (`+placeholders(len(pids))+`)`, append([]any{ids[i]}, int64Args(pids)...)...)
+			return err
+		}); err != nil {
+			return fmt.Errorf("bundle held items: %w", err)
+		}
+	}
+	// Outbox rows.
+	type row struct {
+		notice int64
+		d      notify.Delivery
+	}
+	var out []row
+	for i, d := range p.Notices {
+		for _, dl := range d.Deliveries {
+			out = append(out, row{ids[i], dl})
+			res.Outbox[dl.Channel]++
+		}
+	}
+	if err := s.outboxInsert(ctx, now, len(out), func(i int) (int64, notify.Delivery) { return out[i].notice, out[i].d }); err != nil {
+		return err
+	}
+	// Notices whose findings are all resolved now.
+	return chunks(p.Resolved, func(fids []int64) error {
+		r, err := s.Exec(ctx, `UPDATE notices SET state = 'resolved', resolved_at = ?
+WHERE state IN ('open', 'acknowledged', 'escalated')
+  AND id IN (SELECT notice_id FROM notice_items WHERE notice_id IS NOT NULL AND finding_id IN (`+placeholders(len(fids))+`))
+  AND NOT EXISTS (SELECT 1 FROM notice_items i JOIN findings f ON f.id = i.finding_id WHERE i.notice_id = notices.id AND f.status = 'open')`,
+			append([]any{now}, int64Args(fids)...)...)
+		if err != nil {
+			return fmt.Errorf("resolve notices: %w", err)
+		}
+		n, _ := r.RowsAffected()
+		res.Resolved += int(n)
+		return nil
+	})
+}
+
+func (s *Store) outboxInsert(ctx context.Context, now time.Time, n int, get func(int) (int64, notify.Delivery)) error {
+	const per = 9
+	for start := 0; start < n; start += 400 {
+		end := min(start+400, n)
+		var b strings.Builder
+		b.WriteString(`INSERT INTO outbox (notice_id, channel, recipient, contact_id, lang, idem_key, next_attempt_at, created_at, updated_at) VALUES `)
+		args := make([]any, 0, (end-start)*per)
+		for i := start; i < end; i++ {
+			if i > start {
+				b.WriteString(", ")
+			}
+			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			notice, d := get(i)
+			args = append(args, notice, string(d.Channel), d.Recipient, nullID(d.ContactID), d.Lang,
+				notify.IdempotencyKey(notice, d.Channel, d.Recipient), now, now, now)
+		}
+		if _, err := s.Exec(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("outbox: %w", err)
+		}
+	}
+	return nil
+}
+
+// outboxDue is the condition of a row that may be attempted at ? (twice).
+const outboxDue = `((state IN ('pending', 'failed') AND next_attempt_at <= ?) OR (state = 'sending' AND lease_until < ?))`
+
+func channelArgs(chans []notify.Channel) []any {
+	out := make([]any, len(chans))
+	for i, c := range chans {
+		out[i] = string(c)
+	}
+	return out
+}
+
+// OutboxClaim implements notify.Outbox.
+func (s *Store) OutboxClaim(ctx context.Context, id int64, chans []notify.Channel, now time.Time, lease time.Duration) (notify.OutboxRow, error) {
+	if len(chans) == 0 {
+		return notify.OutboxRow{}, errs.Errorf(errs.NotFound, "outbox row %d not claimable: no channels", id)
+	}
+	args := append([]any{now.Add(lease), now, id}, channelArgs(chans)...)
+	args = append(args, now, now)
+	r, err := s.Exec(ctx, `UPDATE outbox SET state = 'sending', attempts = attempts + 1, lease_until = ?, updated_at = ?
+WHERE id = ? AND channel IN (`+placeholders(len(chans))+`) AND `+outboxDue, args...)
+	if err != nil {
+		return notify.OutboxRow{}, fmt.Errorf("claim outbox %d: %w", id, err)
+	}
+	if n, _ := r.RowsAffected(); n == 0 {
+		return notify.OutboxRow{}, errs.Errorf(errs.NotFound, "outbox row %d is not due", id)
+	}
+	rows, err := s.outboxRows(ctx, []int64{id})
+	if err != nil {
+		return notify.OutboxRow{}, err
+	}
+	if len(rows) != 1 {
+		return notify.OutboxRow{}, errs.Errorf(errs.NotFound, "outbox row %d vanished", id)
+	}
+	return rows[0], nil
+}
+
+// OutboxClaimDue implements notify.Outbox. On PostgreSQL, concurrent
+// claimers skip each other's rows (FOR UPDATE SKIP LOCKED).
+func (s *Store) OutboxClaimDue(ctx context.Context, chans []notify.Channel, now time.Time, lease time.Duration, limit int) ([]notify.OutboxRow, error) {
+	if len(chans) == 0 || limit <= 0 {
+		return nil, nil
+	}
+	lock := ""
+	if s.dialect == Postgres {
+		lock = " FOR UPDATE SKIP LOCKED"
+	}
+	args := append([]any{now.Add(lease), now}, channelArgs(chans)...)
+	args = append(args, now, now, limit)
+	rows, err := s.Query(ctx, `UPDATE outbox SET state = 'sending', attempts = attempts + 1, lease_until = ?, updated_at = ?
+WHERE id IN (SELECT id FROM outbox WHERE channel IN (`+placeholders(len(chans))+`) AND `+outboxDue+` ORDER BY id LIMIT ?`+lock+`)
+RETURNING id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("claim due outbox rows: %w", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return s.outboxRows(ctx, ids)
+}
+
+// outboxRows loads rows with their notices' content, in id order.
+func (s *Store) outboxRows(ctx context.Context, ids []int64) ([]notify.OutboxRow, error) {
+	var out []notify.OutboxRow
+	cache := map[int64]notify.Content{}
+	err := chunks(ids, func(ids []int64) error {
+		rows, err := s.Query(ctx, `SELECT o.id, o.notice_id, COALESCE(n.org_id, 0), COALESCE(o.contact_id, 0), o.channel, o.recipient, o.lang, o.idem_key,
+  o.state, o.attempts, o.created_at, n.payload, n.contact_source,
+  CASE WHEN o.channel = 'email' AND (
+    EXISTS (SELECT 1 FROM contacts c WHERE c.id = o.contact_id AND c.bounced_at IS NOT NULL)
+    OR (o.contact_id IS NULL AND EXISTS (SELECT 1 FROM bounces b WHERE b.address = o.recipient))) THEN 1 ELSE 0 END
+FROM outbox o JOIN notices n ON n.id = o.notice_id
+WHERE o.id IN (`+placeholders(len(ids))+`) ORDER BY o.id`, int64Args(ids)...)
+		if err != nil {
+			return fmt.Errorf("outbox rows: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var r notify.OutboxRow
+			var ch, state, payload string
+			var suppressed int
+			if err := rows.Scan(&r.ID, &r.NoticeID, &r.OrgID, &r.ContactID, &ch, &r.Recipient, &r.Lang, &r.Key, &state, &r.Attempts, &r.CreatedAt,
+				&payload, &r.ContactSource, &suppressed); err != nil {
+				return err
+			}
+			r.Channel, r.State, r.Suppressed, r.CreatedAt = notify.Channel(ch), notify.OutboxState(state), suppressed == 1, r.CreatedAt.UTC()
+			c, ok := cache[r.NoticeID]
+			if !ok {
+				if err := json.Unmarshal([]byte(payload), &c); err != nil {
+					return fmt.Errorf("notice %d payload: %w", r.NoticeID, err)
+				}
+				cache[r.NoticeID] = c
+			}
+			r.Content = c
+			out = append(out, r)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// OutboxFinish implements notify.Outbox in one transaction.
+func (s *Store) OutboxFinish(ctx context.Context, results []notify.OutboxResult) error {
+	if len(results) == 0 {
+		return nil
+	}
+	return s.Tx(ctx, func(tx *Store) error {
+		sent, err := tx.Prepare(ctx, `UPDATE outbox SET state = 'sent', sent_at = ?, lease_until = NULL, last_error = '', updated_at = ? WHERE id = ? AND state = 'sending'`)
+		if err != nil {
+			return err
+		}
+		defer sent.Close()
+		first, err := tx.Prepare(ctx, `UPDATE notices SET first_sent_at = ? WHERE id = ? AND first_sent_at IS NULL`)
+		if err != nil {
+			return err
+		}
+		defer first.Close()
+		failed, err := tx.Prepare(ctx, `UPDATE outbox SET state = ?, next_attempt_at = ?, lease_until = NULL, last_error = ?, updated_at = ? WHERE id = ? AND state = 'sending'`)
+		if err != nil {
+			return err
+		}
+		defer failed.Close()
+		for _, r := range results {
+			switch r.State {
+			case notify.OutboxSent:
+				if _, err := sent.ExecContext(ctx, r.At, r.At, r.ID); err != nil {
+					return fmt.Errorf("outbox %d sent: %w", r.ID, interpret(err))
+				}
+				if _, err := first.ExecContext(ctx, r.At, r.NoticeID); err != nil {
+					return fmt.Errorf("notice %d sent: %w", r.NoticeID, interpret(err))
+				}
+			case notify.OutboxFailed, notify.OutboxDead:
+				next := r.NextAttempt
+				if next.IsZero() {
+					next = r.At
+				}
+				if _, err := failed.ExecContext(ctx, string(r.State), next, r.Error, r.At, r.ID); err != nil {
+					return fmt.Errorf("outbox %d %s: %w", r.ID, r.State, interpret(err))
+				}
+			default:
+				return fmt.Errorf("outbox %d: cannot finish in state %q", r.ID, r.State)
+			}
+		}
+		return nil
+	})
+}
+
+// OutboxDue implements notify.Outbox.
+func (s *Store) OutboxDue(ctx context.Context, now time.Time, limit int) ([]int64, error) {
+	rows, err := s.Query(ctx, `SELECT id FROM outbox WHERE `+outboxDue+` ORDER BY id LIMIT ?`, now, now, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// OutboxSuppress implements notify.Outbox: it records the bounce and
+// ends the unsent e-mail to the address.
+func (s *Store) OutboxSuppress(ctx context.Context, address string, now time.Time) (int64, error) {
+	var n int64
+	err := s.Tx(ctx, func(tx *Store) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO bounces (address, source, created_at) VALUES (?, 'notify', ?)`, address, now); err != nil {
+			return err
+		}
+		r, err := tx.Exec(ctx, `UPDATE outbox SET state = 'dead', last_error = 'recipient address bounced', lease_until = NULL, updated_at = ?
+WHERE channel = 'email' AND recipient = ? AND state IN ('pending', 'failed')`, now, address)
+		if err != nil {
+			return err
+		}
+		n, err = r.RowsAffected()
+		return err
+	})
+	return n, err
+}
+
+// AddressBounced implements notify.UnregisteredStore.
+func (s *Store) AddressBounced(ctx context.Context, address string) (bool, error) {
+	var one int
+	err := s.QueryRow(ctx, `SELECT 1 FROM bounces WHERE address = ? LIMIT 1`, address).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// OutboxCount is the number of outbox rows per channel and state.
+type OutboxCount struct {
+	Channel notify.Channel     `json:"channel"`
+	State   notify.OutboxState `json:"state"`
+	Count   int64              `json:"count"`
+}
+
+// OutboxStatus counts the outbox rows by channel and state.
+func (s *Store) OutboxStatus(ctx context.Context) ([]OutboxCount, error) {
+	rows, err := s.Query(ctx, `SELECT channel, state, COUNT(*) FROM outbox GROUP BY channel, state ORDER BY channel, state`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []OutboxCount{}
+	for rows.Next() {
+		var c OutboxCount
+		var ch, st string
+		if err := rows.Scan(&ch, &st, &c.Count); err != nil {
+			return nil, err
+		}
+		c.Channel, c.State = notify.Channel(ch), notify.OutboxState(st)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// OutboxEntry is an outbox row as status lists show it.
+type OutboxEntry struct {
+	ID          int64              `json:"id"`
+	NoticeID    int64              `json:"notice_id"`
+	Channel     notify.Channel     `json:"channel"`
+	Recipient   string             `json:"recipient"`
+	State       notify.OutboxState `json:"state"`
+	Attempts    int                `json:"attempts"`
+	NextAttempt time.Time          `json:"next_attempt_at"`
+	LastError   string             `json:"last_error,omitempty"`
+	SentAt      *time.Time         `json:"sent_at,omitempty"`
+}
+
+// OutboxList lists outbox rows, in one state when state is not empty.
+func (s *Store) OutboxList(ctx context.Context, state notify.OutboxState, p Page) ([]OutboxEntry, error) {
+	q := `SELECT id, notice_id, channel, recipient, state, attempts, next_attempt_at, last_error, sent_at FROM outbox WHERE id > ?`
+	args := []any{p.After}
+	if state != "" {
+		q += ` AND state = ?`
+		args = append(args, string(state))
+	}
+	rows, err := s.Query(ctx, q+fmt.Sprintf(` ORDER BY id LIMIT %d`, p.limit()), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []OutboxEntry{}
+	for rows.Next() {
+		var e OutboxEntry
+		var ch, st string
+		var sent sql.NullTime
+		if err := rows.Scan(&e.ID, &e.NoticeID, &ch, &e.Recipient, &st, &e.Attempts, &e.NextAttempt, &e.LastError, &sent); err != nil {
+			return nil, err
+		}
+		e.Channel, e.State, e.NextAttempt = notify.Channel(ch), notify.OutboxState(st), e.NextAttempt.UTC()
+		if sent.Valid {
+			t := sent.Time.UTC()
+			e.SentAt = &t
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+const noticeCols = `n.id, COALESCE(n.org_id, 0), n.kind, n.severity, n.state, n.payload, n.created_at, n.first_sent_at, n.acked_at, n.acked_by, n.resolved_at, n.escalated_at`
+
+func scanNotice(sc interface{ Scan(...any) error }) (notify.Notice, error) {
+	var n notify.Notice
+	var kind, state, payload string
+	var first, acked, resolved, escalated sql.NullTime
+	if err := sc.Scan(&n.ID, &n.OrgID, &kind, &n.Severity, &state, &payload, &n.Created, &first, &acked, &n.AckedBy, &resolved, &escalated); err != nil {
+		return n, err
+	}
+	n.Kind, n.State, n.Created = notify.Kind(kind), notify.State(state), n.Created.UTC()
+	for _, p := range []struct {
+		src sql.NullTime
+		dst **time.Time
+	}{{first, &n.FirstSent}, {acked, &n.AckedAt}, {resolved, &n.ResolvedAt}, {escalated, &n.EscalatedAt}} {
+		if p.src.Valid {
+			t := p.src.Time.UTC()
+			*p.dst = &t
+		}
+	}
+	var c notify.Content
+	if json.Unmarshal([]byte(payload), &c) == nil {
+		n.OrgName, n.Items, n.Triggers = c.OrgName, len(c.Items), c.Triggers()
+	}
+	return n, nil
+}
+
+// NoticeGet implements notify.AckStore.
+func (s *Store) NoticeGet(ctx context.Context, id int64) (notify.Notice, error) {
+	n, err := scanNotice(s.QueryRow(ctx, `SELECT `+noticeCols+` FROM notices n WHERE n.id = ?`, id))
+	return n, Scan(err, fmt.Sprintf("notice %d", id))
+}
+
+// NoticeContent returns the stored content of notice id.
+func (s *Store) NoticeContent(ctx context.Context, id int64) (notify.Content, error) {
+	var payload string
+	err := s.QueryRow(ctx, `SELECT payload FROM notices WHERE id = ?`, id).Scan(&payload)
+	if err != nil {
+		return notify.Content{}, Scan(err, fmt.Sprintf("notice %d", id))
+	}
+	var c notify.Content
+	return c, json.Unmarshal([]byte(payload), &c)
+}
+
+// NoticeAck implements notify.AckStore: the first acknowledgement is kept;
+// an open or escalated notice becomes acknowledged (a resolved one stays
+// resolved).
+func (s *Store) NoticeAck(ctx context.Context, id int64, by string, at time.Time) (notify.Notice, error) {
+	if _, err := s.Exec(ctx, `UPDATE notices SET acked_at = ?, acked_by = ?,
+  state = CASE WHEN state IN ('open', 'escalated') THEN 'acknowledged' ELSE state END
+WHERE id = ? AND acked_at IS NULL`, at, by, id); err != nil {
+		return notify.Notice{}, fmt.Errorf("acknowledge notice %d: %w", id, err)
+	}
+	return s.NoticeGet(ctx, id)
+}
+
+// NoticeFilter selects notices. Zero fields do not filter.
+type NoticeFilter struct {
+	OrgID int64
+	State notify.State
+	Page
+}
+
+// NoticeList lists notices ordered by id.
+func (s *Store) NoticeList(ctx context.Context, f NoticeFilter) ([]notify.Notice, error) {
+	q := `SELECT ` + noticeCols + ` FROM notices n WHERE n.id > ?`
+	args := []any{f.After}
+	if f.OrgID != 0 {
+		q += ` AND n.org_id = ?`
+		args = append(args, f.OrgID)
+	}
+	if f.State != "" {
+		q += ` AND n.state = ?`
+		args = append(args, string(f.State))
+	}
+	rows, err := s.Query(ctx, q+fmt.Sprintf(` ORDER BY n.id LIMIT %d`, f.limit()), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []notify.Notice{}
+	for rows.Next() {
+		n, err := scanNotice(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// NoticeEscalate implements notify.EscalationStore. A notice that was
+// never sent (no usable contact, or every delivery dead) counts from its
+// creation.
+func (s *Store) NoticeEscalate(ctx context.Context, minSev finding.Severity, sentBefore, now time.Time) (int, error) {
+	r, err := s.Exec(ctx, `UPDATE notices SET state = 'escalated', escalated_at = ?
+WHERE state = 'open' AND severity >= ? AND acked_at IS NULL
+  AND ((first_sent_at IS NOT NULL AND first_sent_at < ?) OR (first_sent_at IS NULL AND created_at < ?))`,
+		now, int64(minSev), sentBefore, sentBefore)
+	if err != nil {
+		return 0, fmt.Errorf("escalate notices: %w", err)
+	}
+	n, err := r.RowsAffected()
+	return int(n), err
+}
+
+// NoticeCallList implements notify.EscalationStore.
+func (s *Store) NoticeCallList(ctx context.Context) ([]notify.Call, error) {
+	rows, err := s.Query(ctx, `SELECT `+noticeCols+` FROM notices n WHERE n.state = 'escalated' ORDER BY n.escalated_at, n.id`)
+	if err != nil {
+		return nil, err
+	}
+	var calls []notify.Call
+	for rows.Next() {
+		n, err := scanNotice(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		calls = append(calls, notify.Call{Notice: n, Phones: []string{}, Emails: []string{}})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range calls {
+		if calls[i].OrgID == 0 {
+			continue
+		}
+		cs, err := s.ContactList(ctx, calls[i].OrgID)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cs {
+			if c.Phone != "" {
+				calls[i].Phones = append(calls[i].Phones, c.Phone)
+			}
+			if c.Email != "" {
+				calls[i].Emails = append(calls[i].Emails, c.Email)
+			}
+		}
+	}
+	if calls == nil {
+		calls = []notify.Call{}
+	}
+	return calls, nil
+}
+
+// NoticeStatRows implements notify.StatsStore: it reads one row per notice
+// item and folds them per notice and trigger.
+func (s *Store) NoticeStatRows(ctx context.Context, since time.Time) ([]notify.StatRow, error) {
+	rows, err := s.Query(ctx, `SELECT n.id, COALESCE(n.org_id, 0), t.name, n.created_at, n.first_sent_at, n.acked_at,
+  (SELECT COUNT(*) FROM outbox o WHERE o.notice_id = n.id AND o.state = 'sent'),
+  (SELECT COUNT(*) FROM outbox o WHERE o.notice_id = n.id AND o.state = 'dead'),
+  COALESCE(f.status, 'resolved'), f.resolved_at, n.resolved_at
+FROM notices n JOIN notice_items i ON i.notice_id = n.id JOIN triggers t ON t.id = i.trigger_id
+LEFT JOIN findings f ON f.id = i.finding_id
+WHERE n.created_at >= ? ORDER BY n.id, t.name`, since)
+	if err != nil {
+		return nil, fmt.Errorf("notice statistics: %w", err)
+	}
+	defer rows.Close()
+	type key struct {
+		id      int64
+		trigger string
+	}
+	idx := map[key]int{}
+	var out []notify.StatRow
+	for rows.Next() {
+		var r notify.StatRow
+		var first, acked, fres, nres sql.NullTime
+		var sent, dead int64
+		var status string
+		if err := rows.Scan(&r.NoticeID, &r.OrgID, &r.Trigger, &r.Created, &first, &acked, &sent, &dead, &status, &fres, &nres); err != nil {
+			return nil, err
+		}
+		r.Created = r.Created.UTC()
+		r.Sent, r.Failed = sent > 0, sent == 0 && dead > 0
+		if first.Valid {
+			t := first.Time.UTC()
+			r.FirstSent = &t
+		}
+		if acked.Valid {
+			t := acked.Time.UTC()
+			r.AckedAt = &t
+		}
+		// This item's resolution time: its finding's, else (unregistered
+		// notices have no finding) the notice's.
+		var res *time.Time
+		switch {
+		case status != string(finding.Open) && fres.Valid:
+			t := fres.Time.UTC()
+			res = &t
+		case status != string(finding.Open) && nres.Valid:
+			t := nres.Time.UTC()
+			res = &t
+		}
+		k := key{r.NoticeID, r.Trigger}
+		i, ok := idx[k]
+		if !ok {
+			r.ResolvedAt = res
+			idx[k] = len(out)
+			out = append(out, r)
+			continue
+		}
+		// Several findings of one trigger: resolved when all are, at the
+		// latest time.
+		prev := &out[i]
+		switch {
+		case prev.ResolvedAt == nil:
+		case res == nil:
+			out[i].ResolvedAt = nil
+		case res.After(*prev.ResolvedAt):
+			out[i].ResolvedAt = res
+		}
+	}
+	return out, rows.Err()
+}
+
+// NoticeRecent implements notify.UnregisteredStore.
+func (s *Store) NoticeRecent(ctx context.Context, dedupKey string, since time.Time) (bool, error) {
+	var one int
+	err := s.QueryRow(ctx, `SELECT 1 FROM notices WHERE dedup_key = ? AND created_at >= ? LIMIT 1`, dedupKey, since).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// NoticeCreateUnregistered implements notify.UnregisteredStore.
+func (s *Store) NoticeCreateUnregistered(ctx context.Context, d notify.UnregisteredDraft, quietSince, now time.Time) (int64, bool, error) {
+	var id int64
+	created := false
+	err := s.Tx(ctx, func(tx *Store) error {
+		if recent, err := tx.NoticeRecent(ctx, d.DedupKey, quietSince); err != nil || recent {
+			return err
+		}
+		payload, err := json.Marshal(d.Content)
+		if err != nil {
+			return err
+		}
+		id, err = tx.InsertID(ctx, `INSERT INTO notices (kind, severity, state, dedup_key, payload, contact_source, created_at) VALUES (?, ?, 'open', ?, ?, ?, ?)`,
+			string(notify.KindUnregistered), int64(d.Content.Severity), d.DedupKey, string(payload), d.ContactSource, now)
+		if err != nil {
+			return fmt.Errorf("unregistered notice: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO notice_items (trigger_id, kind, severity, created_at, notice_id) VALUES (?, ?, ?, ?, ?)`,
+			d.TriggerID, string(finding.EventNew), int64(d.Content.Severity), now, id); err != nil {
+			return fmt.Errorf("unregistered notice item: %w", err)
+		}
+		created = true
+		return tx.outboxInsert(ctx, now, 1, func(int) (int64, notify.Delivery) { return id, d.Delivery })
+	})
+	return id, created, err
+}
+
+// BounceRecord stores a bounce report (source "api", "dsn", "notify").
+func (s *Store) BounceRecord(ctx context.Context, address, source, detail string) error {
+	_, err := s.Exec(ctx, `INSERT INTO bounces (address, source, detail, created_at) VALUES (?, ?, ?, ?)`, address, source, detail, s.Now())
+	return err
+}
+
+// RDAPCache returns a persistent rdap.Cache on the rdap_cache table,
+// shared by every node of a deployment.
+func (s *Store) RDAPCache() rdap.Cache { return rdapCache{s} }
+
+type rdapCache struct{ s *Store }
+
+// Get implements rdap.Cache.
+func (c rdapCache) Get(ctx context.Context, key string) (rdap.Result, bool, error) {
+	var v string
+	err := c.s.QueryRow(ctx, `SELECT value FROM rdap_cache WHERE key = ? AND expires_at > ?`, key, c.s.Now()).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return rdap.Result{}, false, nil
+	}
+	if err != nil {
+		return rdap.Result{}, false, err
+	}
+	var r rdap.Result
+	if err := json.Unmarshal([]byte(v), &r); err != nil {
+		return rdap.Result{}, false, nil // an unreadable entry is a miss
+	}
+	return r, true, nil
+}
+
+// Put implements rdap.Cache.
+func (c rdapCache) Put(ctx context.Context, key string, r rdap.Result, expires time.Time) error {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	_, err = c.s.Exec(ctx, `INSERT INTO rdap_cache (key, value, expires_at, stored_at) VALUES (?, ?, ?, ?)
+ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at, stored_at = excluded.stored_at`,
+		key, string(b), expires.UTC(), c.s.Now())
+	return err
+}

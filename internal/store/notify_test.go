@@ -1,0 +1,462 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package store_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/netip"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"vigil/internal/contact/rdap"
+	"vigil/internal/errs"
+	"vigil/internal/finding"
+	"vigil/internal/notify"
+	"vigil/internal/registry"
+	"vigil/internal/store"
+	"vigil/internal/store/storetest"
+)
+
+// notifyClock is a settable test notifyClock shared by the store and the notifier.
+type notifyClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *notifyClock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *notifyClock) Set(t time.Time)     { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+func (c *notifyClock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+type notifyEnv struct {
+	s     *store.Store
+	clk   *notifyClock
+	trig  int64
+	orgs  map[string]*registry.Org
+	n     *notify.Notifier
+	runID int64
+}
+
+func notifySighting(org, trig int64, ip string, port uint16, sev finding.Severity, at time.Time) finding.Sighting {
+	a := netip.MustParseAddr(ip)
+	return finding.Sighting{OrgID: org, TriggerID: trig, Type: "vulnerable-system", ReportType: "scan_exchange",
+		Key: finding.KeyFor(a, port), IP: a, Port: port, Severity: sev, Time: at, ASN: 64500,
+		Evidence: json.RawMessage(fmt.Sprintf(`{"ip":%q,"port":"%d","tag":"exchange;cve-2021-26855"}`, ip, port))}
+}
+
+// newNotifyEnv makes three organisations: a daily digest one (Dutch),
+// an immediate one with e-mail and webhook, and one without contacts.
+func newNotifyEnv(t *testing.T, s *store.Store, clk *notifyClock) *notifyEnv {
+	t.Helper()
+	ctx := context.Background()
+	e := &notifyEnv{s: s, clk: clk, orgs: map[string]*registry.Org{}}
+	for _, o := range []*registry.Org{
+		{Name: "Waterschap", Languages: []string{"nl"}, Policy: registry.Policy{Mode: "daily"},
+			Contacts: []registry.Contact{{Email: "soc@waterschap.example", Role: "security", Lang: "nl", Phone: "+31 70 123 4567"}}},
+		{Name: "Hosting", Policy: registry.Policy{Mode: "immediate", Channels: []string{"email", "webhook"}, WebhookURL: "https://hooks.hosting.example/vigil"},
+			Contacts: []registry.Contact{{Email: "cert@hosting.example", Role: "security", Lang: "en"}, {Email: "ceo@hosting.example", Role: "management"}}},
+		{Name: "Stil"},
+	} {
+		if err := s.OrgCreate(ctx, o); err != nil {
+			t.Fatal(err)
+		}
+		e.orgs[o.Name] = o
+	}
+	var err error
+	if e.trig, err = s.TriggerEnsure(ctx, finding.Trigger{Name: "scan_exchange", Title: "Vulnerable Exchange servers"}); err != nil {
+		t.Fatal(err)
+	}
+	e.n = notify.NewNotifier(notify.NotifierConfig{Store: s, Now: clk.Now, BatchSize: 3,
+		PlanConfig: notify.PlanConfig{Default: notify.DefaultPolicy(), DigestHour: 6, Languages: []string{"en", "nl"}}})
+	return e
+}
+
+func (e *notifyEnv) ingest(t *testing.T, full bool, sg ...finding.Sighting) {
+	t.Helper()
+	ctx := context.Background()
+	r := store.Run{Source: "t.csv", FeedType: "shadowserver", ReportType: "scan_exchange", TriggerID: e.trig, FullReport: full}
+	if err := e.s.RunStart(ctx, &r); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.s.Tx(ctx, func(tx *store.Store) error {
+		_, _, err := tx.FindingUpsert(ctx, r.ID, sg)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if full {
+		if _, err := e.s.FindingResolveUnseen(ctx, e.trig, "scan_exchange", r.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestNotifyComposeDigestAndOutbox(t *testing.T) {
+	t0 := time.Date(2025, 6, 2, 10, 0, 0, 0, time.UTC) // a Monday
+	clk := &notifyClock{t: t0}
+	storetest.EachOpts(t, storetest.Options{Now: clk.Now}, func(t *testing.T, s *store.Store) {
+		clk.Set(t0)
+		ctx := context.Background()
+		e := newNotifyEnv(t, s, clk)
+		ws, ho, st := e.orgs["Waterschap"].ID, e.orgs["Hosting"].ID, e.orgs["Stil"].ID
+		e.ingest(t, false,
+			notifySighting(ws, e.trig, "192.0.2.1", 443, finding.High, t0),
+			notifySighting(ws, e.trig, "192.0.2.2", 443, finding.Critical, t0),
+			notifySighting(ws, e.trig, "192.0.2.3", 443, finding.Info, t0), // below the default minimum
+			notifySighting(ho, e.trig, "198.51.100.1", 443, finding.Medium, t0),
+			notifySighting(st, e.trig, "203.0.113.9", 443, finding.Critical, t0),
+		)
+
+		// A dry run counts but writes nothing.
+		dry, err := e.n.Compose(ctx, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if dry.Notices != 3 || dry.Events != 5 {
+			t.Errorf("dry run = %+v; want 3 notices of 5 events", dry)
+		}
+		if c, _ := s.NotifyCursor(ctx); c != 0 {
+			t.Fatalf("dry run moved the cursor to %d", c)
+		}
+
+		got, err := e.n.Compose(ctx, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Waterschap: the critical one now, the high one held; Hosting: at
+		// once (immediate) to two addresses? no: the security contact and
+		// the webhook; Stil: a critical notice without deliveries.
+		want := notify.ComposeResult{Events: 5, Cursor: 5, Items: 4, Held: 1, Notices: 3,
+			Outbox:  map[notify.Channel]int{notify.Email: 2, notify.Webhook: 1},
+			Skipped: map[notify.Reason]int{notify.ReasonBelowMin: 1}}
+		if diff := cmp.Diff(want, got, cmpComposeResult()); diff != "" {
+			t.Errorf("compose (-want +got):\n%s", diff)
+		}
+
+		// Nothing new: the cursor holds, the held item waits for 06:00.
+		again, err := e.n.Compose(ctx, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again.Events != 0 || again.Notices != 0 {
+			t.Errorf("second compose = %+v; want nothing", again)
+		}
+
+		// Deliver everything: claim, then finish as sent.
+		rows, err := s.OutboxClaimDue(ctx, []notify.Channel{notify.Email, notify.Webhook}, clk.Now(), time.Minute, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != 3 {
+			t.Fatalf("claimed %d rows; want 3", len(rows))
+		}
+		langs := map[string]string{}
+		for _, r := range rows {
+			langs[r.Recipient] = r.Lang
+			if r.Attempts != 1 || r.State != notify.OutboxSending || r.Content.OrgName == "" || len(r.Content.Items) == 0 {
+				t.Errorf("claimed row %+v", r)
+			}
+			if r.Key != notify.IdempotencyKey(r.NoticeID, r.Channel, r.Recipient) {
+				t.Errorf("row %d key %q", r.ID, r.Key)
+			}
+		}
+		if diff := cmp.Diff(map[string]string{"soc@waterschap.example": "nl", "cert@hosting.example": "en", "https://hooks.hosting.example/vigil": "en"}, langs); diff != "" {
+			t.Errorf("languages (-want +got):\n%s", diff)
+		}
+		// Claimed rows are not claimable again while leased.
+		if again, _ := s.OutboxClaimDue(ctx, []notify.Channel{notify.Email, notify.Webhook}, clk.Now(), time.Minute, 100); len(again) != 0 {
+			t.Errorf("leased rows claimed twice: %d", len(again))
+		}
+		var results []notify.OutboxResult
+		for _, r := range rows {
+			results = append(results, notify.OutboxResult{ID: r.ID, NoticeID: r.NoticeID, State: notify.OutboxSent, At: clk.Now()})
+		}
+		if err := s.OutboxFinish(ctx, results); err != nil {
+			t.Fatal(err)
+		}
+		status, err := s.OutboxStatus(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([]store.OutboxCount{{Channel: notify.Email, State: notify.OutboxSent, Count: 2}, {Channel: notify.Webhook, State: notify.OutboxSent, Count: 1}}, status); diff != "" {
+			t.Errorf("outbox status (-want +got):\n%s", diff)
+		}
+
+		// Next morning after 06:00 the digest goes out with the held item.
+		clk.Set(time.Date(2025, 6, 3, 6, 30, 0, 0, time.UTC))
+		dig, err := e.n.Compose(ctx, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if dig.Digests != 1 || dig.Outbox[notify.Email] != 1 {
+			t.Fatalf("digest compose = %+v; want one digest by e-mail", dig)
+		}
+		c, err := s.NoticeContent(ctx, dig.NoticeIDs[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Kind != notify.KindDigest || c.Mode != notify.Daily || len(c.Items) != 1 || c.Items[0].Key != "192.0.2.1:443" || c.OrgName != "Waterschap" {
+			t.Errorf("digest content = %+v", c)
+		}
+
+		// Acknowledge Waterschap's critical notice; escalate the rest.
+		notices, err := s.NoticeList(ctx, store.NoticeFilter{OrgID: ws})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(notices) != 2 || notices[0].Severity != finding.Critical || notices[0].FirstSent == nil {
+			t.Fatalf("Waterschap notices = %+v", notices)
+		}
+		clk.Add(time.Hour)
+		n, err := s.NoticeAck(ctx, notices[0].ID, "link", clk.Now())
+		if err != nil || n.State != notify.StateAcknowledged || n.AckedAt == nil {
+			t.Fatalf("ack = %+v, %v", n, err)
+		}
+		first := *n.AckedAt
+		clk.Add(time.Hour)
+		if n, _ = s.NoticeAck(ctx, notices[0].ID, "api", clk.Now()); !n.AckedAt.Equal(first) || n.AckedBy != "link" {
+			t.Errorf("second ack changed the first: %+v", n)
+		}
+		calls, escalated, err := notify.CallList(ctx, s, clk.Now(), 4*time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Stil's critical notice was never sent and is older than 4 h.
+		if escalated != 1 || len(calls) != 1 || calls[0].OrgID != st {
+			t.Fatalf("call list = %+v (%d escalated)", calls, escalated)
+		}
+		if _, err := s.NoticeGet(ctx, 9999); errs.CodeOf(err) != errs.NotFound {
+			t.Errorf("NoticeGet(9999) = %v; want not found", err)
+		}
+
+		// A full report without Waterschap's findings resolves them; the
+		// notices of which every finding is resolved become resolved.
+		clk.Add(24 * time.Hour)
+		e.ingest(t, true, notifySighting(ho, e.trig, "198.51.100.1", 443, finding.Medium, clk.Now()), notifySighting(st, e.trig, "203.0.113.9", 443, finding.Critical, clk.Now()))
+		res, err := e.n.Compose(ctx, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Resolved != 2 || res.Notices != 0 {
+			t.Errorf("compose after resolution = %+v; want 2 notices resolved", res)
+		}
+
+		stats, err := notify.LoadStats(ctx, s, time.Time{}, notify.PeriodDay)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o := stats.Overall
+		if o.Notices != 4 || o.Sent != 2 || o.OrgsWarned != 2 || o.Acknowledged != 1 || o.Resolved != 2 || o.MedianAckSeconds == nil || *o.MedianAckSeconds != 77400 /* sent 2 June 10:00, acknowledged 3 June 07:30 */ {
+			t.Errorf("overall stats = %+v", o)
+		}
+		if len(stats.Triggers) != 1 || stats.Triggers[0].Trigger != "scan_exchange" || len(stats.Periods) != 2 {
+			t.Errorf("stats = %+v", stats)
+		}
+	})
+}
+
+func cmpComposeResult() cmp.Option {
+	return cmp.FilterPath(func(p cmp.Path) bool {
+		switch p.Last().String() {
+		case ".NoticeIDs", ".More", ".Problems":
+			return true
+		}
+		return false
+	}, cmp.Ignore())
+}
+
+func TestNotifyComposeResumesAfterRollback(t *testing.T) {
+	t0 := time.Date(2025, 6, 2, 10, 0, 0, 0, time.UTC)
+	clk := &notifyClock{t: t0}
+	storetest.EachOpts(t, storetest.Options{Now: clk.Now}, func(t *testing.T, s *store.Store) {
+		clk.Set(t0)
+		ctx := context.Background()
+		e := newNotifyEnv(t, s, clk)
+		ho := e.orgs["Hosting"].ID
+		e.ingest(t, false, notifySighting(ho, e.trig, "198.51.100.1", 443, finding.High, t0), notifySighting(ho, e.trig, "198.51.100.2", 443, finding.High, t0))
+		// A failure half-way through writing the plan (here an item of a
+		// finding that does not exist, after a valid notice) rolls the whole
+		// step back: no notice, no outbox row, the cursor unmoved.
+		_, err := s.NotifyCompose(ctx, t0, 10, false, func(b *notify.Batch) *notify.Plan {
+			p := notify.PlanBatch(b, notify.PlanConfig{Default: notify.DefaultPolicy(), Languages: []string{"en"}})
+			p.Items = append(p.Items, notify.PlannedItem{FindingID: 424242, OrgID: ho, TriggerID: e.trig, Kind: finding.EventNew, Notice: 0})
+			return p
+		})
+		if err == nil {
+			t.Fatal("a plan with a missing finding was applied")
+		}
+		if n, _ := s.NoticeList(ctx, store.NoticeFilter{}); len(n) != 0 {
+			t.Fatalf("notices after a failed step: %+v", n)
+		}
+		if c, _ := s.NotifyCursor(ctx); c != 0 {
+			t.Fatalf("cursor after crash = %d", c)
+		}
+		res, err := e.n.Compose(ctx, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Events != 2 || res.Notices != 1 || res.Outbox[notify.Email] != 1 {
+			t.Errorf("compose after crash = %+v", res)
+		}
+	})
+}
+
+func TestOutboxRetryDeadAndSuppress(t *testing.T) {
+	t0 := time.Date(2025, 6, 2, 10, 0, 0, 0, time.UTC)
+	clk := &notifyClock{t: t0}
+	storetest.EachOpts(t, storetest.Options{Now: clk.Now}, func(t *testing.T, s *store.Store) {
+		clk.Set(t0)
+		ctx := context.Background()
+		e := newNotifyEnv(t, s, clk)
+		ho := e.orgs["Hosting"].ID
+		e.ingest(t, false, notifySighting(ho, e.trig, "198.51.100.1", 443, finding.High, t0))
+		if _, err := e.n.Compose(ctx, false); err != nil {
+			t.Fatal(err)
+		}
+		email := []notify.Channel{notify.Email}
+		ids, err := s.OutboxDue(ctx, clk.Now(), 10)
+		if err != nil || len(ids) != 2 {
+			t.Fatalf("due = %v, %v", ids, err)
+		}
+		row, err := s.OutboxClaim(ctx, ids[0], email, clk.Now(), time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.OutboxClaim(ctx, ids[0], email, clk.Now(), time.Minute); errs.CodeOf(err) != errs.NotFound {
+			t.Errorf("second claim = %v; want not found", err)
+		}
+		// A worker that dies leaves the row "sending"; after the lease it is
+		// due again and its attempt counter keeps counting.
+		clk.Add(2 * time.Minute)
+		row2, err := s.OutboxClaim(ctx, ids[0], email, clk.Now(), time.Minute)
+		if err != nil || row2.Attempts != 2 || row2.Key != row.Key {
+			t.Fatalf("reclaim = %+v, %v", row2, err)
+		}
+		next := clk.Now().Add(10 * time.Minute)
+		if err := s.OutboxFinish(ctx, []notify.OutboxResult{{ID: row.ID, NoticeID: row.NoticeID, State: notify.OutboxFailed, Error: "451 try later", NextAttempt: next, At: clk.Now()}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.OutboxClaim(ctx, ids[0], email, clk.Now(), time.Minute); errs.CodeOf(err) != errs.NotFound {
+			t.Errorf("claim before the next attempt = %v; want not found", err)
+		}
+		clk.Set(next)
+		if _, err := s.OutboxClaim(ctx, ids[0], email, clk.Now(), time.Minute); err != nil {
+			t.Errorf("claim at the next attempt: %v", err)
+		}
+		if err := s.OutboxFinish(ctx, []notify.OutboxResult{{ID: row.ID, NoticeID: row.NoticeID, State: notify.OutboxDead, Error: "gave up", At: clk.Now()}}); err != nil {
+			t.Fatal(err)
+		}
+		list, err := s.OutboxList(ctx, notify.OutboxDead, store.Page{})
+		if err != nil || len(list) != 1 || list[0].LastError != "gave up" || list[0].Attempts != 3 {
+			t.Errorf("dead rows = %+v, %v", list, err)
+		}
+
+		// A bounce stops unsent mail to the address and marks the contact.
+		e.ingest(t, false, notifySighting(ho, e.trig, "198.51.100.7", 443, finding.High, clk.Now()))
+		if _, err := e.n.Compose(ctx, false); err != nil {
+			t.Fatal(err)
+		}
+		contacts, rows, err := notify.Bounce(ctx, s, "cert@HOSTING.example", clk.Now())
+		if err != nil || contacts != 1 || rows != 1 {
+			t.Fatalf("bounce = %d contacts, %d rows, %v", contacts, rows, err)
+		}
+		if ok, _ := s.AddressBounced(ctx, "cert@hosting.example"); !ok {
+			t.Error("bounce not recorded")
+		}
+		// The next notice skips the bounced security contact and falls
+		// back to the organisation's other contact.
+		e.ingest(t, false, notifySighting(ho, e.trig, "198.51.100.8", 443, finding.High, clk.Now()))
+		res, err := e.n.Compose(ctx, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Outbox[notify.Email] != 1 || res.Outbox[notify.Webhook] != 1 {
+			t.Errorf("after bounce outbox = %v; want one e-mail and the webhook", res.Outbox)
+		}
+		pending, _ := s.OutboxList(ctx, notify.OutboxPending, store.Page{})
+		var to []string
+		for _, p := range pending {
+			to = append(to, p.Recipient)
+		}
+		if diff := cmp.Diff([]string{"https://hooks.hosting.example/vigil", "https://hooks.hosting.example/vigil", "ceo@hosting.example", "https://hooks.hosting.example/vigil"}, to); diff != "" {
+			t.Errorf("pending recipients (-want +got):\n%s", diff)
+		}
+	})
+}
+
+func TestNoticeUnregistered(t *testing.T) {
+	t0 := time.Date(2025, 6, 2, 10, 0, 0, 0, time.UTC)
+	clk := &notifyClock{t: t0}
+	storetest.EachOpts(t, storetest.Options{Now: clk.Now}, func(t *testing.T, s *store.Store) {
+		clk.Set(t0)
+		ctx := context.Background()
+		trig, err := s.TriggerEnsure(ctx, finding.Trigger{Name: "scan_exchange", NotifyUnregistered: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := notify.UnregisteredDraft{TriggerID: trig, DedupKey: "unregistered:1:192.0.2.9:443", ContactSource: "RDAP abuse contact of 192.0.2.9",
+			Content:  notify.Content{Kind: notify.KindUnregistered, Severity: finding.High, Items: []notify.Item{{Trigger: "scan_exchange", Key: "192.0.2.9:443", Severity: finding.High}}},
+			Delivery: notify.Delivery{Channel: notify.Email, Recipient: "abuse@isp.example", Lang: "en"}}
+		id, created, err := s.NoticeCreateUnregistered(ctx, d, t0.Add(-time.Hour), t0)
+		if err != nil || !created || id == 0 {
+			t.Fatalf("create = %d %v %v", id, created, err)
+		}
+		if _, created, _ := s.NoticeCreateUnregistered(ctx, d, t0.Add(-time.Hour), t0); created {
+			t.Error("a second notice inside the quiet interval")
+		}
+		if recent, _ := s.NoticeRecent(ctx, d.DedupKey, t0.Add(time.Minute)); recent {
+			t.Error("NoticeRecent after the notice")
+		}
+		rows, err := s.OutboxClaimDue(ctx, []notify.Channel{notify.Email}, t0, time.Minute, 10)
+		if err != nil || len(rows) != 1 || rows[0].ContactSource != d.ContactSource || rows[0].OrgID != 0 {
+			t.Fatalf("claim = %+v, %v", rows, err)
+		}
+		// The outbox row of a bounced discovered address is suppressed.
+		if _, err := s.OutboxSuppress(ctx, "abuse@isp.example", t0); err != nil {
+			t.Fatal(err)
+		}
+		clk.Add(time.Hour)
+		rows, _ = s.OutboxClaimDue(ctx, []notify.Channel{notify.Email}, clk.Now(), time.Minute, 10)
+		if len(rows) != 1 || !rows[0].Suppressed {
+			t.Errorf("reclaimed row of a bounced address = %+v; want suppressed", rows)
+		}
+	})
+}
+
+func TestRDAPCache(t *testing.T) {
+	t0 := time.Date(2025, 6, 2, 10, 0, 0, 0, time.UTC)
+	clk := &notifyClock{t: t0}
+	storetest.EachOpts(t, storetest.Options{Now: clk.Now}, func(t *testing.T, s *store.Store) {
+		clk.Set(t0)
+		ctx := context.Background()
+		c := s.RDAPCache()
+		r := rdap.Result{Query: "192.0.2.1", Kind: rdap.KindIP, Source: "https://rdap.example/ip/192.0.2.1", AbuseEmail: "abuse@example.net",
+			Contacts: []rdap.Contact{{Handle: "AB1", Emails: []string{"abuse@example.net"}, Roles: []string{"abuse"}, Depth: 1}}, FetchedAt: t0}
+		if _, ok, err := c.Get(ctx, "ip:192.0.2.1"); ok || err != nil {
+			t.Fatalf("empty cache Get = %v, %v", ok, err)
+		}
+		if err := c.Put(ctx, "ip:192.0.2.1", r, t0.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		r.AbuseEmail = "abuse2@example.net"
+		if err := c.Put(ctx, "ip:192.0.2.1", r, t0.Add(time.Hour)); err != nil { // replace
+			t.Fatal(err)
+		}
+		got, ok, err := c.Get(ctx, "ip:192.0.2.1")
+		if err != nil || !ok {
+			t.Fatalf("Get = %v, %v", ok, err)
+		}
+		if diff := cmp.Diff(r, got); diff != "" {
+			t.Errorf("cached result (-want +got):\n%s", diff)
+		}
+		clk.Add(2 * time.Hour)
+		if _, ok, _ := c.Get(ctx, "ip:192.0.2.1"); ok {
+			t.Error("expired entry returned")
+		}
+	})
+}
