@@ -314,4 +314,3 @@ func truncate(s string, n int) string {
 	}
 	return s[:n] + "…"
 }
-

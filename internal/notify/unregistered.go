@@ -246,7 +246,7 @@ func NotifyUnregistered(ctx context.Context, cfg UnregisteredConfig, t finding.T
 	it := ItemFromSighting(sg, t)
 	d := UnregisteredDraft{
 		TriggerID: t.ID, DedupKey: dedup, ContactSource: describeSource(c),
-		Content: Content{Kind: KindUnregistered, Severity: it.Severity, Created: at, Items: []Item{it}, Languages: c.Languages},
+		Content:  Content{Kind: KindUnregistered, Severity: it.Severity, Created: at, Items: []Item{it}, Languages: c.Languages},
 		Delivery: Delivery{Channel: Email, Recipient: c.Email, Lang: ChooseLang(langs, c.Languages)},
 	}
 	id, created, err := cfg.Store.NoticeCreateUnregistered(ctx, d, quietSince, at)
