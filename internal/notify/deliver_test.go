@@ -1,0 +1,343 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package notify_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/mail"
+	"net/netip"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+	"github.com/riverqueue/river"
+
+	"vigil/internal/finding"
+	"vigil/internal/jobs"
+	"vigil/internal/notify"
+	"vigil/internal/notify/smtpsink"
+	"vigil/internal/registry"
+	"vigil/internal/store"
+	"vigil/internal/store/storetest"
+)
+
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *testClock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+// deliveryEnv is a store with one organisation that wants immediate
+// notices by e-mail and webhook, an SMTP sink and a webhook receiver.
+type deliveryEnv struct {
+	s        *store.Store
+	clk      *testClock
+	sink     *smtpsink.Sink
+	hook     *hookReceiver
+	master   []byte
+	renderer *notify.Renderer
+	org      registry.Org
+	trig     int64
+}
+
+func newDeliveryEnv(t *testing.T, s *store.Store, clk *testClock, sinkOpts smtpsink.Options, hookStatus ...int) *deliveryEnv {
+	t.Helper()
+	ctx := context.Background()
+	e := &deliveryEnv{s: s, clk: clk, sink: startSink(t, sinkOpts), master: []byte("webhook master")}
+	e.hook = newHookReceiver(t, notify.WebhookSecret(e.master, 1), hookStatus...)
+	e.hook.verifier = notify.NewVerifier(notify.WebhookSecret(e.master, 1), 0, clk.Now)
+	var err error
+	if e.renderer, err = notify.NewRenderer(nil); err != nil {
+		t.Fatal(err)
+	}
+	e.org = registry.Org{Name: "Ziekenhuis Midden", Languages: []string{"nl"},
+		Policy:   registry.Policy{Mode: "immediate", Channels: []string{"email", "webhook"}, WebhookURL: e.hook.srv.URL + "/vigil"},
+		Contacts: []registry.Contact{{Email: "csirt@ziekenhuis.example", Role: "security", Lang: "nl"}}}
+	if err := s.OrgCreate(ctx, &e.org); err != nil {
+		t.Fatal(err)
+	}
+	if e.trig, err = s.TriggerEnsure(ctx, finding.Trigger{Name: "scan_exchange", Title: "Vulnerable Exchange servers"}); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// finding records a new finding and composes its notice.
+func (e *deliveryEnv) finding(t *testing.T, ip string) {
+	t.Helper()
+	ctx := context.Background()
+	a := netip.MustParseAddr(ip)
+	sg := finding.Sighting{OrgID: e.org.ID, TriggerID: e.trig, Type: "vulnerable-system", ReportType: "scan_exchange", Key: finding.KeyFor(a, 443),
+		IP: a, Port: 443, Severity: finding.Critical, Time: e.clk.Now(), Evidence: json.RawMessage(`{"ip":"` + ip + `","tag":"exchange;cve-2021-26855"}`)}
+	if err := e.s.Tx(ctx, func(tx *store.Store) error { _, _, err := tx.FindingUpsert(ctx, 0, []finding.Sighting{sg}); return err }); err != nil {
+		t.Fatal(err)
+	}
+	n := notify.NewNotifier(notify.NotifierConfig{Store: e.s, Now: e.clk.Now, PlanConfig: notify.PlanConfig{Languages: e.renderer.Languages()}})
+	if _, err := n.Compose(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (e *deliveryEnv) deliverer(t *testing.T, ob notify.Outbox, maxAttempts int) *notify.Deliverer {
+	t.Helper()
+	smtpS, err := notify.NewSMTPSender(notify.SMTPConfig{Host: "127.0.0.1", Port: e.sink.Port(), TLS: notify.TLSNone, From: "cert@vigil.example.nl", Timeout: 5 * time.Second}, e.renderer, "vigil CERT")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { smtpS.Close() })
+	return notify.NewDeliverer(notify.DelivererConfig{Outbox: ob, MaxAttempts: maxAttempts, Lease: time.Minute, Now: e.clk.Now,
+		Senders: map[notify.Channel]notify.Sender{
+			notify.Email:   smtpS,
+			notify.Webhook: &notify.WebhookSender{Client: e.hook.client(true), Now: e.clk.Now, Secret: func(org int64) []byte { return notify.WebhookSecret(e.master, org) }},
+		},
+		AckURL: func(id int64) string { return fmt.Sprintf("https://vigil.example.nl/ack/%d", id) }})
+}
+
+func (e *deliveryEnv) states(t *testing.T) map[string]string {
+	t.Helper()
+	rows, err := e.s.OutboxList(context.Background(), "", store.Page{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, r := range rows {
+		out[string(r.Channel)] += fmt.Sprintf("%s/%d ", r.State, r.Attempts)
+	}
+	return out
+}
+
+func TestDeliverSMTPAndWebhook(t *testing.T) {
+	t0 := time.Date(2025, 6, 2, 10, 0, 0, 0, time.UTC)
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		clk := &testClock{t: t0}
+		e := newDeliveryEnv(t, s, clk, smtpsink.Options{})
+		e.finding(t, "198.51.100.37")
+		res, err := e.deliverer(t, s, 8).DeliverDue(context.Background(), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Sent != 2 || res.Attempted != 2 {
+			t.Errorf("DeliverDue = %+v; want 2 sent", res)
+		}
+		if e.sink.Count() != 1 || len(e.hook.processed()) != 1 {
+			t.Errorf("sink %d, webhook %d; want 1 each", e.sink.Count(), len(e.hook.processed()))
+		}
+		if p := e.hook.processed()[0]; p.Lang != "nl" || p.OrgName != "Ziekenhuis Midden" || p.AckURL == "" {
+			t.Errorf("webhook payload %+v", p)
+		}
+		ns, _ := s.NoticeList(context.Background(), store.NoticeFilter{})
+		if len(ns) != 1 || ns[0].FirstSent == nil || !ns[0].FirstSent.Equal(t0) {
+			t.Errorf("notice first sent = %+v", ns)
+		}
+		// Nothing is due any more.
+		if res, _ := e.deliverer(t, s, 8).DeliverDue(context.Background(), 0); res.Attempted != 0 {
+			t.Errorf("second DeliverDue attempted %d", res.Attempted)
+		}
+	})
+}
+
+func TestDeliverRetriesThenDead(t *testing.T) {
+	t0 := time.Date(2025, 6, 2, 10, 0, 0, 0, time.UTC)
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		clk := &testClock{t: t0}
+		greylist := &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 7, 1}, Message: "greylisted"}
+		// The webhook answers 503 twice, then accepts.
+		e := newDeliveryEnv(t, s, clk, smtpsink.Options{Rcpt: func(string) error { return greylist }}, 503, 503)
+		e.finding(t, "198.51.100.37")
+		d := e.deliverer(t, s, 3)
+		ctx := context.Background()
+		var waits []time.Duration
+		for attempt := 1; attempt <= 3; attempt++ {
+			if _, err := d.DeliverDue(ctx, 0); err != nil {
+				t.Fatal(err)
+			}
+			rows, _ := s.OutboxList(ctx, notify.OutboxFailed, store.Page{})
+			if len(rows) > 0 {
+				waits = append(waits, rows[0].NextAttempt.Sub(clk.Now()))
+			}
+			// Not due before the backoff has passed.
+			if res, _ := d.DeliverDue(ctx, 0); res.Attempted != 0 {
+				t.Fatalf("attempt %d: retried before the backoff", attempt)
+			}
+			clk.Add(notify.DefaultBackoff(attempt))
+		}
+		want := map[string]string{"email": "dead/3 ", "webhook": "sent/3 "}
+		if got := e.states(t); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("states = %v; want %v", got, want)
+		}
+		if fmt.Sprint(waits) != "[1m0s 2m0s]" {
+			t.Errorf("backoff waits = %v; want [1m0s 2m0s]", waits)
+		}
+		dead, _ := s.OutboxList(ctx, notify.OutboxDead, store.Page{})
+		if len(dead) != 1 || !strings.Contains(dead[0].LastError, "gave up after 3 attempts") || !strings.Contains(dead[0].LastError, "451") {
+			t.Errorf("dead row = %+v", dead)
+		}
+		stats, _ := notify.LoadStats(ctx, s, time.Time{}, notify.PeriodNone)
+		if stats.Overall.Sent != 1 || stats.Overall.Failed != 0 {
+			t.Errorf("stats = %+v", stats.Overall)
+		}
+	})
+}
+
+func TestDeliverBounceMarksContact(t *testing.T) {
+	t0 := time.Date(2025, 6, 2, 10, 0, 0, 0, time.UTC)
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		clk := &testClock{t: t0}
+		unknown := &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such user"}
+		e := newDeliveryEnv(t, s, clk, smtpsink.Options{Rcpt: func(string) error { return unknown }})
+		e.finding(t, "198.51.100.37")
+		e.finding(t, "198.51.100.38")
+		// Deliver one at a time: the first bounce stops the second mail.
+		d := e.deliverer(t, s, 8)
+		ctx := context.Background()
+		ids, _ := s.OutboxDue(ctx, clk.Now(), 10)
+		res, err := d.Deliver(ctx, ids[0])
+		if err != nil || res.State != notify.OutboxDead {
+			t.Fatalf("Deliver = %+v, %v", res, err)
+		}
+		cs, _ := s.ContactList(ctx, e.org.ID)
+		if cs[0].Bounced == nil {
+			t.Error("contact not marked bounced")
+		}
+		if _, err := d.DeliverDue(ctx, 0); err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]string{"email": "dead/1 dead/0 ", "webhook": "sent/1 sent/1 "}
+		if got := e.states(t); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("states = %v; want %v", got, want)
+		}
+	})
+}
+
+// crashingOutbox fails the first OutboxFinish after the send: the process
+// "dies" between sending and recording it.
+type crashingOutbox struct {
+	notify.Outbox
+	crashed bool
+}
+
+var errCrash = errors.New("simulated crash before commit")
+
+func (c *crashingOutbox) OutboxFinish(ctx context.Context, r []notify.OutboxResult) error {
+	if !c.crashed {
+		c.crashed = true
+		return errCrash
+	}
+	return c.Outbox.OutboxFinish(ctx, r)
+}
+
+// TestCrashBetweenSendAndCommit: delivery is at-least-once. The message
+// that left before the crash is sent again after the lease, with the same
+// Message-ID and Idempotency-Key, so receivers that deduplicate on them
+// (the webhook receiver here does) process it once.
+func TestCrashBetweenSendAndCommit(t *testing.T) {
+	t0 := time.Date(2025, 6, 2, 10, 0, 0, 0, time.UTC)
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		clk := &testClock{t: t0}
+		e := newDeliveryEnv(t, s, clk, smtpsink.Options{})
+		e.finding(t, "198.51.100.37")
+		ctx := context.Background()
+		_, err := e.deliverer(t, &crashingOutbox{Outbox: s}, 8).DeliverDue(ctx, 0)
+		if !errors.Is(err, errCrash) {
+			t.Fatalf("DeliverDue = %v; want the crash", err)
+		}
+		if got := e.states(t); got["email"] != "sending/1 " || got["webhook"] != "sending/1 " {
+			t.Fatalf("after the crash: %v; want both sending", got)
+		}
+		// A restarted process finds nothing due while the lease runs ...
+		d := e.deliverer(t, s, 8)
+		if res, _ := d.DeliverDue(ctx, 0); res.Attempted != 0 {
+			t.Fatalf("rows taken over inside their lease: %+v", res)
+		}
+		// ... and takes the rows over after it.
+		clk.Add(2 * time.Minute)
+		res, err := d.DeliverDue(ctx, 0)
+		if err != nil || res.Sent != 2 {
+			t.Fatalf("after restart = %+v, %v", res, err)
+		}
+		if got := e.states(t); got["email"] != "sent/2 " || got["webhook"] != "sent/2 " {
+			t.Errorf("final states %v", got)
+		}
+		// SMTP: the receiver saw the message twice, with one Message-ID.
+		msgs := e.sink.Messages()
+		if len(msgs) != 2 {
+			t.Fatalf("sink got %d messages; want the original and the repeat", len(msgs))
+		}
+		ids := map[string]bool{}
+		for _, m := range msgs {
+			pm, err := mail.ReadMessage(bytes.NewReader(m.Data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids[pm.Header.Get("Message-Id")+" "+pm.Header.Get("Date")] = true
+		}
+		if len(ids) != 1 {
+			t.Errorf("the repeat differs in Message-ID or Date: %v", ids)
+		}
+		// Webhook: two requests, one processed.
+		if e.hook.requestCount() != 2 || len(e.hook.processed()) != 1 {
+			t.Errorf("webhook requests %d, processed %d; want 2 and 1", e.hook.requestCount(), len(e.hook.processed()))
+		}
+	})
+}
+
+// TestRiverDelivery runs delivery through the job queue: the sweep
+// enqueues a job per due row (args: the outbox id only), workers send.
+func TestRiverDelivery(t *testing.T) {
+	t0 := time.Now().UTC()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		clk := &testClock{t: t0}
+		e := newDeliveryEnv(t, s, clk, smtpsink.Options{})
+		e.finding(t, "198.51.100.37")
+		e.finding(t, "198.51.100.38")
+		ctx := context.Background()
+		j := &notify.Jobs{Deliverer: e.deliverer(t, s, 8), Outbox: s, Now: clk.Now}
+		workers := river.NewWorkers()
+		j.Register(workers)
+		cfg := jobs.Config{Workers: workers, PollInterval: 20 * time.Millisecond, PeriodicJobs: j.Periodic(time.Hour)}
+		if s.Dialect() == store.Postgres {
+			cfg.DSN = storetest.DSN(t, s)
+		}
+		q, err := jobs.Open(ctx, s, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		j.Queue = q
+		if err := q.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		defer q.Stop(ctx)
+		// The periodic sweep runs at start; a second, explicit sweep
+		// enqueues the same rows again, which collapse into the same jobs.
+		if _, err := j.Sweep(ctx); err != nil {
+			t.Fatal(err)
+		}
+		wctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		defer cancel()
+		if err := e.sink.Wait(wctx, 2); err != nil {
+			t.Fatal(err)
+		}
+		for {
+			if got := e.states(t); got["email"] == "sent/1 sent/1 " && got["webhook"] == "sent/1 sent/1 " {
+				break
+			}
+			select {
+			case <-wctx.Done():
+				t.Fatalf("states = %v", e.states(t))
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+		if e.sink.Count() != 2 {
+			t.Errorf("sink got %d messages; want 2", e.sink.Count())
+		}
+	})
+}
