@@ -19,6 +19,7 @@ import (
 func (a *app) demoCmd() *cobra.Command {
 	var dir, addr string
 	var once bool
+	var rf ratingFlags
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Load bundled sample data into a fresh SQLite database and serve it",
@@ -48,6 +49,7 @@ With --once, print a summary and exit instead of serving. Needs no set-up and no
 			}
 			sum.Database = path
 			var ln net.Listener
+			rf.keys = filepath.Join(dir, "vigil-keys")
 			if !once {
 				tok := auth.Token{Name: "demo analyst", Scopes: []auth.Scope{auth.ScopeAdmin}}
 				if sum.OperatorToken, err = s.TokenCreate(ctx, &tok); err != nil {
@@ -57,9 +59,20 @@ With --once, print a summary and exit instead of serving. Needs no set-up and no
 					return fmt.Errorf("listen %s: %w", addr, err)
 				}
 				sum.URL = "http://" + ln.Addr().String()
+				rf.baseURL = sum.URL
+			}
+			if err := os.RemoveAll(rf.keys); err != nil {
+				return fmt.Errorf("remove old demo keys: %w", err)
+			}
+			ls, err := demo.LoadLabels(ctx, s, demo.LabelOptions{KeyDir: rf.keys, BaseURL: rf.baseURL})
+			if err != nil {
+				return err
 			}
 			if a.asJSON {
-				if err := a.printJSON(sum); err != nil {
+				if err := a.printJSON(struct {
+					demo.Summary
+					Labels demo.LabelSummary `json:"labels"`
+				}{sum, ls}); err != nil {
 					return err
 				}
 			} else {
@@ -68,6 +81,9 @@ With --once, print a summary and exit instead of serving. Needs no set-up and no
 					sum.Organisations, sum.Assets, sum.Overlaps, sum.Contacts, sum.Devices)
 				fmt.Fprintf(a.stdout, "  feeds: %d rows, %d matched, %d unmatched, %d quarantined; %d findings under %d triggers\n",
 					sum.FeedRows, sum.Matched, sum.Unmatched, sum.Quarantined, sum.Findings, sum.Triggers)
+				for _, l := range ls.Labels {
+					fmt.Fprintf(a.stdout, "  label %s: %s (%s) graded %s, %d probe weaknesses\n", l.Label, l.Device, l.Org, l.Grade, l.Weaknesses)
+				}
 				if !once {
 					fmt.Fprintf(a.stdout, "  serving at %s (Ctrl-C to stop)\n", sum.URL)
 					fmt.Fprintf(a.stdout, "  try: curl -H 'Authorization: Bearer %s' %s/api/v1/orgs\n", sum.OperatorToken, sum.URL)
@@ -76,11 +92,14 @@ With --once, print a summary and exit instead of serving. Needs no set-up and no
 			if once {
 				return nil
 			}
-			return a.serve(ctx, s, ln)
+			return a.serve(ctx, s, ln, &rf)
 		},
 	}
 	cmd.Flags().StringVar(&dir, "dir", "demo-data", "directory for the demo database (recreated)")
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "listen address")
 	cmd.Flags().BoolVar(&once, "once", false, "print a summary and exit instead of serving")
+	rf.baseURL = "http://127.0.0.1:8080"
+	rf.issuer = "vigil demo trust center"
+	rf.actor = "demo"
 	return cmd
 }

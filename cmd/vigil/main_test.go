@@ -224,7 +224,7 @@ func TestServe(t *testing.T) {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
-	go func() { done <- a.serve(ctx, s, ln) }()
+	go func() { done <- a.serve(ctx, s, ln, &ratingFlags{keys: filepath.Join(dir, "keys")}) }()
 	base := "http://" + ln.Addr().String()
 	for _, tc := range []struct {
 		path, token string
@@ -237,6 +237,8 @@ func TestServe(t *testing.T) {
 		{"/api/v1/orgs", "", 401, "problem"},
 		{"/api/v1/orgs", strings.TrimSpace(secret), 200, `"Served"`},
 		{"/metrics", "", 200, "vigil_http_requests_total"},
+		{"/.well-known/vigil-keys.json", "", 200, `"keys"`},
+		{"/labels/VL-0000-0000-0000", "", 404, ""},
 	} {
 		req, _ := http.NewRequest("GET", base+tc.path, nil)
 		if tc.token != "" {

@@ -52,6 +52,21 @@ type Config struct {
 	// MaxBodyBytes limits request bodies; larger ones get 413. Zero means
 	// DefaultMaxBodyBytes.
 	MaxBodyBytes int64
+	// Public are extra public routes served by other packages' handlers
+	// (the label registry's pages and keys). They join the route table, so
+	// they are documented, measured and checked like the others.
+	Public []PublicRoute
+}
+
+// PublicRoute is a public route whose handler writes its own response.
+type PublicRoute struct {
+	ID          string // OpenAPI operationId
+	Method      string
+	Path        string // ServeMux pattern path
+	Summary     string
+	Tag         string
+	ContentType string
+	Handler     http.HandlerFunc
 }
 
 // Server is the HTTP handler of the API. It is safe for concurrent use.
@@ -63,6 +78,7 @@ type Server struct {
 	routes   []Route
 	mux      *http.ServeMux
 	problems map[errs.Code]problemKind
+	public   []PublicRoute
 	schemas  *schemaSet
 	openapi  []byte
 	metrics  *metrics
@@ -83,6 +99,7 @@ func New(cfg Config) (*Server, error) {
 		maxBody:  cfg.MaxBodyBytes,
 		mux:      http.NewServeMux(),
 		problems: problemTable(),
+		public:   cfg.Public,
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -132,6 +149,10 @@ func (s *Server) table() []Route {
 		s.tokenRoutes(),
 	} {
 		rs = append(rs, group...)
+	}
+	for _, p := range s.public {
+		rs = append(rs, Route{ID: p.ID, Method: p.Method, Path: p.Path, Summary: p.Summary, Tag: p.Tag,
+			Public: true, ContentType: p.ContentType, raw: p.Handler})
 	}
 	return rs
 }
