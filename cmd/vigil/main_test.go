@@ -314,3 +314,22 @@ func TestCLIIngest(t *testing.T) {
 		})
 	}
 }
+
+// TestReadmeCarriesTheGradingRule keeps the README's copy of the grading rule
+// in step with the rule the code applies.
+func TestReadmeCarriesTheGradingRule(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _, code := cli(t, "sqlite:"+filepath.Join(t.TempDir(), "r.db"), "", "label", "rules")
+	if code != 0 {
+		t.Fatal("label rules failed")
+	}
+	for _, line := range strings.Split(out, "\n") {
+		line = strings.TrimLeft(line, "#")
+		if strings.TrimSpace(line) != "" && !strings.Contains(string(readme), line) {
+			t.Errorf("README.md lacks this line of `vigil label rules`: %q", line)
+		}
+	}
+}
