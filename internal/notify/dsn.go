@@ -186,7 +186,7 @@ func (d *DSN) parseStatus(body io.Reader) error {
 					FinalRecipient:    cleanAddr(typedValue(fr)),
 					OriginalRecipient: cleanAddr(typedValue(hdr.Get("Original-Recipient"))),
 					Action:            strings.ToLower(strings.TrimSpace(hdr.Get("Action"))),
-					Status:            strings.TrimSpace(strings.Fields(hdr.Get("Status") + " ")[0]),
+					Status:            firstField(hdr.Get("Status")),
 					DiagnosticCode:    strings.Join(strings.Fields(typedValue(hdr.Get("Diagnostic-Code"))), " "),
 					RemoteMTA:         typedValue(hdr.Get("Remote-Mta")),
 				})
@@ -205,6 +205,15 @@ func typedValue(v string) string {
 		return strings.TrimSpace(after)
 	}
 	return strings.TrimSpace(v)
+}
+
+// firstField returns the first whitespace-separated word of s ("5.1.1"
+// of "5.1.1 (user unknown)"), or "".
+func firstField(s string) string {
+	if f := strings.Fields(s); len(f) > 0 {
+		return f[0]
+	}
+	return ""
 }
 
 func cleanAddr(a string) string {

@@ -1,0 +1,172 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"vigil/internal/contact/rdap"
+	"vigil/internal/contact/securitytxt"
+	"vigil/internal/netguard"
+)
+
+func (a *app) securitytxtCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "securitytxt", Short: "Check security.txt files (RFC 9116)"}
+	var allowPrivate, ignoreUnknown bool
+	check := &cobra.Command{
+		Use:   "check DOMAIN|URL|FILE",
+		Short: "Fetch and validate a security.txt; exit status 1 when it is not valid",
+		Long: `Validate a security.txt: a FILE on disk, a URL, or a DOMAIN (https://DOMAIN/.well-known/security.txt,
+then the legacy /security.txt, then http://… to report no_https). Results carry the stable codes of the
+Digital Trust Center's sectxt validator. --json prints
+{"valid","errors":[{"code","line","message"}],"recommendations","notifications","fields"}.`,
+		Args: usageArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			opts := securitytxt.Options{IgnoreUnknownFields: ignoreUnknown}
+			var rep securitytxt.Report
+			if st, err := os.Stat(args[0]); err == nil && !st.IsDir() {
+				f, err := os.Open(args[0])
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				if rep, err = securitytxt.ValidateReader(f, opts); err != nil {
+					return fmt.Errorf("read %s: %w", args[0], err)
+				}
+			} else {
+				client := netguard.New(netguard.Options{AllowPrivate: allowPrivate, MaxBytes: 1 << 20})
+				if rep, err = securitytxt.Check(ctx, client, args[0], opts); err != nil {
+					return err
+				}
+			}
+			if a.asJSON {
+				if err := a.printJSON(rep); err != nil {
+					return err
+				}
+			} else {
+				a.printSecurityTxt(rep)
+			}
+			if !rep.Valid {
+				return silentError{code: 1}
+			}
+			return nil
+		},
+	}
+	check.Flags().BoolVar(&allowPrivate, "allow-private", false, "allow loopback and private addresses (labs, tests)")
+	check.Flags().BoolVar(&ignoreUnknown, "ignore-unknown-fields", false, "no unknown_field notifications")
+	cmd.AddCommand(check)
+	return cmd
+}
+
+func (a *app) printSecurityTxt(r securitytxt.Report) {
+	where := r.URL
+	if where == "" {
+		where = "file"
+	}
+	verdict := "valid"
+	if !r.Valid {
+		verdict = "NOT valid"
+	}
+	fmt.Fprintf(a.stdout, "%s: %s\n", where, verdict)
+	for _, red := range r.Redirects {
+		fmt.Fprintf(a.stdout, "  redirected from %s\n", red)
+	}
+	for _, group := range []struct {
+		name   string
+		issues []securitytxt.Issue
+	}{{"error", r.Errors}, {"recommendation", r.Recommendations}, {"notification", r.Notifications}} {
+		for _, is := range group.issues {
+			line := "-"
+			if is.Line != 0 {
+				line = fmt.Sprint(int(is.Line))
+			}
+			fmt.Fprintf(a.stdout, "  %-14s %-26s line %-4s %s\n", group.name, is.Code, line, is.Message)
+		}
+	}
+	if emails := r.Emails(); len(emails) > 0 {
+		fmt.Fprintf(a.stdout, "  contact e-mail: %s\n", strings.Join(emails, ", "))
+	}
+	if langs := r.Languages(); len(langs) > 0 {
+		fmt.Fprintf(a.stdout, "  languages: %s\n", strings.Join(langs, ", "))
+	}
+	if exp, ok := r.Expires(); ok {
+		fmt.Fprintf(a.stdout, "  expires: %s\n", exp.Format(time.RFC3339))
+	}
+	if r.Signed {
+		fmt.Fprintf(a.stdout, "  signed by: %s\n", r.Signer)
+	}
+}
+
+// withContactLookup adds "lookup" to the contact command.
+func (a *app) withContactLookup(contact *cobra.Command) *cobra.Command {
+	var noCache, allowPrivate bool
+	var bootstrapDir string
+	lookup := &cobra.Command{
+		Use:   "lookup IP|ASN|DOMAIN",
+		Short: "Find the abuse contact of an IP address, AS number or domain through RDAP",
+		Long: `Ask the registry responsible (found through the IANA bootstrap files, bundled; --bootstrap DIR
+for refreshed ones) for the object's contacts and choose the abuse contact as the regional registries'
+own abuse finders do. Results are cached in the database for a day.`,
+		Args: usageArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			opts := rdap.Options{Logger: a.log}
+			if bootstrapDir != "" {
+				b, err := rdap.LoadBootstrap(os.DirFS(bootstrapDir), ".")
+				if err != nil {
+					return fmt.Errorf("bootstrap %s: %w", bootstrapDir, err)
+				}
+				opts.Bootstrap = b
+			}
+			if !noCache {
+				s, err := a.store(ctx)
+				if err != nil {
+					return err
+				}
+				opts.Cache, opts.Now = s.RDAPCache(), s.Now
+			}
+			client, err := rdap.New(netguard.New(netguard.Options{AllowPrivate: allowPrivate, MaxBytes: 4 << 20}), opts)
+			if err != nil {
+				return err
+			}
+			res, err := client.Lookup(ctx, args[0])
+			if err != nil {
+				return err
+			}
+			if a.asJSON {
+				return a.printJSON(res)
+			}
+			abuse := res.AbuseEmail
+			if abuse == "" {
+				abuse = "(none found)"
+			}
+			cached := ""
+			if res.Cached {
+				cached = " (cached)"
+			}
+			fmt.Fprintf(a.stdout, "%s %s%s\n  source:  %s\n", res.Kind, res.Query, cached, res.Source)
+			if res.Network != "" {
+				fmt.Fprintf(a.stdout, "  network: %s %s %s\n", res.Network, res.Range, res.Country)
+			}
+			fmt.Fprintf(a.stdout, "  abuse:   %s\n", abuse)
+			w := a.table()
+			fmt.Fprintln(w, "  HANDLE\tROLES\tNAME\tE-MAIL\tPHONE")
+			for _, c := range res.Contacts {
+				fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\n", c.Handle, strings.Join(c.Roles, ","), c.Name, strings.Join(c.Emails, ", "), strings.Join(c.Phones, ", "))
+			}
+			return w.Flush()
+		},
+	}
+	lookup.Flags().BoolVar(&noCache, "no-cache", false, "do not read or write the lookup cache")
+	lookup.Flags().BoolVar(&allowPrivate, "allow-private", false, "allow loopback and private addresses (labs, tests)")
+	lookup.Flags().StringVar(&bootstrapDir, "bootstrap", "", "directory with refreshed IANA bootstrap files (asn.json, dns.json, ipv4.json, ipv6.json)")
+	contact.AddCommand(lookup)
+	return contact
+}

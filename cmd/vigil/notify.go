@@ -1,0 +1,487 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	mail "github.com/wneessen/go-mail"
+
+	"vigil/internal/errs"
+	"vigil/internal/netguard"
+	"vigil/internal/notify"
+	"vigil/internal/notify/smtpsink"
+	"vigil/internal/registry"
+	"vigil/internal/store"
+)
+
+func (a *app) notifyCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "notify", Short: "Compose and deliver warnings; bounces, call list, status"}
+	cmd.AddCommand(a.notifyRunCmd(), a.notifyStatusCmd(), a.notifyBounceCmd(), a.notifyCallsCmd(), a.notifyWebhookSecretCmd())
+	return cmd
+}
+
+// notifyFlags are the settings of composition and delivery.
+type notifyFlags struct {
+	smtpURL, from, fromName, sender   string
+	dkimKey, dkimDomain, dkimSelector string
+	baseURL, templates, defaultMode   string
+	minSeverity, renotify             string
+	digestHour, connections, maxTries int
+	allowPrivate                      bool
+}
+
+func (f *notifyFlags) register(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.smtpURL, "smtp-url", "", "SMTP server: smtp://user:pass@host:port?starttls=required|opportunistic|none, smtps://…, or sink: for an in-process sink (env VIGIL_SMTP_URL; never logged)")
+	fl.StringVar(&f.from, "from", envOr("VIGIL_SMTP_FROM", ""), "sender address, unless the SMTP URL has from=… (env VIGIL_SMTP_FROM)")
+	fl.StringVar(&f.sender, "sender", envOr("VIGIL_SENDER", "vigil CERT"), "the trust center's name in warnings (env VIGIL_SENDER)")
+	fl.StringVar(&f.dkimKey, "dkim-key", envOr("VIGIL_DKIM_KEY", ""), "PEM private key (RSA or Ed25519) to DKIM-sign mail (env VIGIL_DKIM_KEY)")
+	fl.StringVar(&f.dkimDomain, "dkim-domain", envOr("VIGIL_DKIM_DOMAIN", ""), "DKIM signing domain (default: the sender address's domain)")
+	fl.StringVar(&f.dkimSelector, "dkim-selector", envOr("VIGIL_DKIM_SELECTOR", "vigil"), "DKIM selector")
+	fl.StringVar(&f.baseURL, "base-url", envOr("VIGIL_BASE_URL", "http://127.0.0.1:8080"), "public URL of vigil serve, for acknowledgement links (env VIGIL_BASE_URL)")
+	fl.StringVar(&f.templates, "templates", envOr("VIGIL_TEMPLATES", ""), "directory of template overrides (<lang>/body.txt.tmpl, messages.yaml, …)")
+	fl.StringVar(&f.defaultMode, "default-mode", "daily", "operator default mode: immediate, daily or weekly")
+	fl.StringVar(&f.minSeverity, "default-min-severity", "low", "operator default minimum severity")
+	fl.StringVar(&f.renotify, "default-renotify", "168h", "operator default quiet re-notification interval")
+	fl.IntVar(&f.digestHour, "digest-hour", 6, "hour of the day (UTC) at which digests become due")
+	fl.IntVar(&f.maxTries, "max-attempts", 8, "attempts before a delivery is given up (dead)")
+	fl.BoolVar(&f.allowPrivate, "allow-private", false, "allow webhooks to loopback and private addresses (labs, tests)")
+}
+
+func (f *notifyFlags) defaultPolicy() (notify.Policy, error) {
+	return notify.Resolve(registry.Policy{Mode: f.defaultMode, MinSeverity: f.minSeverity, RenotifyAfter: f.renotify}, notify.DefaultPolicy())
+}
+
+// setup is what composition and delivery need, built from the flags.
+type notifySetup struct {
+	renderer  *notify.Renderer
+	notifier  *notify.Notifier
+	deliverer *notify.Deliverer
+	smtp      *notify.SMTPSender
+	sink      *smtpsink.Sink
+	close     func()
+}
+
+func (a *app) notifySetup(ctx context.Context, s *store.Store, f *notifyFlags) (*notifySetup, error) {
+	ns := &notifySetup{close: func() {}}
+	var err error
+	if f.templates != "" {
+		if _, err := os.Stat(f.templates); err != nil {
+			return nil, errs.Field("templates", f.templates, "not a directory")
+		}
+		ns.renderer, err = notify.NewRenderer(os.DirFS(f.templates))
+	} else {
+		ns.renderer, err = notify.NewRenderer(nil)
+	}
+	if err != nil {
+		return nil, err
+	}
+	def, err := f.defaultPolicy()
+	if err != nil {
+		return nil, err
+	}
+	ns.notifier = notify.NewNotifier(notify.NotifierConfig{Store: s, Logger: a.log,
+		PlanConfig: notify.PlanConfig{Default: def, DigestHour: f.digestHour, Languages: ns.renderer.Languages()}})
+	ackKey, err := s.SettingSecret(ctx, notify.AckKeySetting)
+	if err != nil {
+		return nil, err
+	}
+	webhookKey, err := s.SettingSecret(ctx, notify.WebhookKeySetting)
+	if err != nil {
+		return nil, err
+	}
+	senders := map[notify.Channel]notify.Sender{
+		notify.Webhook: &notify.WebhookSender{Client: netguard.New(netguard.Options{AllowPrivate: f.allowPrivate, Timeout: 30 * time.Second}),
+			Secret: func(org int64) []byte { return notify.WebhookSecret(webhookKey, org) }},
+	}
+	smtpURL := f.smtpURL
+	if smtpURL == "" {
+		smtpURL = os.Getenv("VIGIL_SMTP_URL")
+	}
+	if smtpURL != "" {
+		cfg, err := a.smtpConfig(smtpURL, f, ns)
+		if err != nil {
+			ns.close()
+			return nil, err
+		}
+		if ns.smtp, err = notify.NewSMTPSender(cfg, ns.renderer, f.sender); err != nil {
+			ns.close()
+			return nil, err
+		}
+		senders[notify.Email] = ns.smtp
+		prev := ns.close
+		ns.close = func() { ns.smtp.Close(); prev() }
+	}
+	ns.deliverer = notify.NewDeliverer(notify.DelivererConfig{Outbox: s, Senders: senders, MaxAttempts: f.maxTries, Logger: a.log,
+		AckURL: func(id int64) string { return notify.AckURL(f.baseURL, ackKey, id) }})
+	return ns, nil
+}
+
+func (a *app) smtpConfig(raw string, f *notifyFlags, ns *notifySetup) (notify.SMTPConfig, error) {
+	var cfg notify.SMTPConfig
+	if raw == "sink:" {
+		sink, err := smtpsink.Start(smtpsink.Options{})
+		if err != nil {
+			return cfg, err
+		}
+		ns.sink = sink
+		prev := ns.close
+		ns.close = func() { prev(); sink.Close() }
+		cfg = notify.SMTPConfig{Host: "127.0.0.1", Port: sink.Port(), TLS: notify.TLSNone}
+	} else {
+		var err error
+		if cfg, err = notify.ParseSMTPURL(raw); err != nil {
+			return cfg, err
+		}
+	}
+	if cfg.From == "" {
+		cfg.From = f.from
+	}
+	if cfg.From == "" {
+		cfg.From = "vigil@localhost"
+	}
+	if cfg.FromName == "" {
+		cfg.FromName = f.sender
+	}
+	if f.dkimKey != "" {
+		pemBytes, err := os.ReadFile(f.dkimKey)
+		if err != nil {
+			return cfg, errs.Field("dkim-key", f.dkimKey, err.Error())
+		}
+		signer, err := mail.PrivKeyFromPEM(pemBytes)
+		if err != nil {
+			return cfg, errs.Field("dkim-key", f.dkimKey, "not an RSA or Ed25519 private key: "+err.Error())
+		}
+		domain := f.dkimDomain
+		if domain == "" {
+			_, domain, _ = strings.Cut(cfg.From, "@")
+		}
+		cfg.DKIM = &notify.DKIMConfig{Domain: domain, Selector: f.dkimSelector, Signer: signer}
+	}
+	a.log.Debug("smtp", "server", cfg.String())
+	return cfg, nil
+}
+
+// notifyRunResult is what notify run reports.
+type notifyRunResult struct {
+	DryRun     bool                  `json:"dry_run"`
+	Composed   notify.ComposeResult  `json:"composed"`
+	Escalated  int                   `json:"escalated"`
+	Delivery   *notify.DeliverResult `json:"delivery,omitempty"`
+	EmailReady bool                  `json:"email_configured"`
+	Outbox     []store.OutboxCount   `json:"outbox"`
+}
+
+func (a *app) notifyRunCmd() *cobra.Command {
+	var f notifyFlags
+	var dryRun, noDeliver bool
+	var escalate time.Duration
+	cmd := &cobra.Command{
+		Use:   "run",
+		Short: "Compose notices from new finding events, escalate overdue ones and deliver the outbox",
+		Long: `Read the finding events since the last run, turn them into notices per organisation policy
+(immediate, daily or weekly digests; critical findings always at once), write them with their outbox
+rows in one transaction, move critical notices nobody acknowledged in time to the call list, and
+deliver every due outbox row by e-mail (when an SMTP server is configured) and webhook.
+--dry-run shows what would be composed and writes nothing. Delivery is at-least-once: a message
+repeated after a crash carries the same Message-ID / Idempotency-Key.`,
+		Args: usageArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			s, err := a.store(ctx)
+			if err != nil {
+				return err
+			}
+			ns, err := a.notifySetup(ctx, s, &f)
+			if err != nil {
+				return err
+			}
+			defer ns.close()
+			res := notifyRunResult{DryRun: dryRun, EmailReady: ns.smtp != nil}
+			if res.Composed, err = ns.notifier.Compose(ctx, dryRun); err != nil {
+				return err
+			}
+			if !dryRun {
+				if _, res.Escalated, err = notify.CallList(ctx, s, s.Now(), escalate); err != nil {
+					return err
+				}
+				if !noDeliver {
+					d, err := ns.deliverer.DeliverDue(ctx, 0)
+					if err != nil {
+						return err
+					}
+					res.Delivery = &d
+				}
+			}
+			if res.Outbox, err = s.OutboxStatus(ctx); err != nil {
+				return err
+			}
+			if a.asJSON {
+				return a.printJSON(res)
+			}
+			c := res.Composed
+			verb := "composed"
+			if dryRun {
+				verb = "would compose"
+			}
+			fmt.Fprintf(a.stdout, "%s %d notice(s) (%d digest(s)) from %d event(s): %d e-mail, %d webhook; %d item(s) held for digests\n",
+				verb, c.Notices, c.Digests, c.Events, c.Outbox[notify.Email], c.Outbox[notify.Webhook], c.Held)
+			for r, n := range c.Skipped {
+				fmt.Fprintf(a.stdout, "  skipped %d event(s): %s\n", n, r)
+			}
+			if res.Escalated > 0 {
+				fmt.Fprintf(a.stdout, "escalated %d notice(s) to the call list (vigil notify calls)\n", res.Escalated)
+			}
+			if d := res.Delivery; d != nil {
+				fmt.Fprintf(a.stdout, "delivered: %d sent, %d to retry, %d dead, %d bounced\n", d.Sent, d.Failed, d.Dead, d.Bounced)
+			}
+			if !res.EmailReady && !dryRun {
+				fmt.Fprintln(a.stdout, "e-mail not configured (--smtp-url or VIGIL_SMTP_URL): e-mail rows stay pending")
+			}
+			return nil
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "show what would be composed; write and send nothing")
+	cmd.Flags().BoolVar(&noDeliver, "no-deliver", false, "compose only; leave delivery to the job queue")
+	cmd.Flags().DurationVar(&escalate, "escalate-after", notify.DefaultEscalateAfter, "critical notices unacknowledged this long go to the call list")
+	return cmd
+}
+
+func (a *app) notifyStatusCmd() *cobra.Command {
+	var state string
+	var p store.Page
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "Outbox counts per channel and state, the composition cursor, and rows in one state",
+		Args:  usageArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			s, err := a.store(ctx)
+			if err != nil {
+				return err
+			}
+			st := notify.OutboxState(state)
+			switch st {
+			case "", notify.OutboxPending, notify.OutboxSending, notify.OutboxSent, notify.OutboxFailed, notify.OutboxDead:
+			default:
+				return errs.Field("state", state, "must be pending, sending, sent, failed or dead")
+			}
+			counts, err := s.OutboxStatus(ctx)
+			if err != nil {
+				return err
+			}
+			cursor, err := s.NotifyCursor(ctx)
+			if err != nil {
+				return err
+			}
+			var rows []store.OutboxEntry
+			if st != "" {
+				if rows, err = s.OutboxList(ctx, st, p); err != nil {
+					return err
+				}
+			}
+			if a.asJSON {
+				return a.printJSON(struct {
+					Cursor int64               `json:"event_cursor"`
+					Counts []store.OutboxCount `json:"outbox"`
+					Rows   []store.OutboxEntry `json:"rows,omitempty"`
+				}{cursor, counts, rows})
+			}
+			fmt.Fprintf(a.stdout, "events composed up to id %d\n", cursor)
+			w := a.table()
+			fmt.Fprintln(w, "CHANNEL\tSTATE\tCOUNT")
+			for _, c := range counts {
+				fmt.Fprintf(w, "%s\t%s\t%d\n", c.Channel, c.State, c.Count)
+			}
+			if err := w.Flush(); err != nil {
+				return err
+			}
+			if len(rows) > 0 {
+				w = a.table()
+				fmt.Fprintln(w, "ID\tNOTICE\tCHANNEL\tRECIPIENT\tSTATE\tATTEMPTS\tNEXT\tERROR")
+				for _, r := range rows {
+					fmt.Fprintf(w, "%d\t%d\t%s\t%s\t%s\t%d\t%s\t%s\n", r.ID, r.NoticeID, r.Channel, r.Recipient, r.State, r.Attempts, r.NextAttempt.Format(time.DateTime), r.LastError)
+				}
+				return w.Flush()
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&state, "state", "", "also list the rows in this state (pending, sending, sent, failed, dead)")
+	cmd.Flags().IntVar(&p.Limit, "limit", 100, "at most this many rows (max 1000)")
+	cmd.Flags().Int64Var(&p.After, "after", 0, "only rows with ids greater than this")
+	return cmd
+}
+
+// bounceResult reports one bounced address.
+type bounceResult struct {
+	Address  string `json:"address"`
+	Contacts int64  `json:"contacts_marked"`
+	Outbox   int64  `json:"outbox_stopped"`
+}
+
+func (a *app) notifyBounceCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "bounce ADDRESS|DSN-FILE",
+		Short: "Mark an address as bouncing: by address, or from a bounce message (RFC 3464 DSN)",
+		Long: `Mark contacts with the address as bounced and stop unsent mail to it. Given a file, read it
+as a bounce message (an RFC 3464 delivery status notification, or a bounce with X-Failed-Recipients)
+and mark every recipient whose delivery failed for good; "-" reads the message from stdin.`,
+		Args: usageArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			s, err := a.store(ctx)
+			if err != nil {
+				return err
+			}
+			addrs, source := []string{args[0]}, "api"
+			if _, statErr := os.Stat(args[0]); statErr == nil || args[0] == "-" {
+				in := a.stdin
+				if args[0] != "-" {
+					f, err := os.Open(args[0])
+					if err != nil {
+						return err
+					}
+					defer f.Close()
+					in = f
+				}
+				d, err := notify.ParseDSN(in)
+				if errors.Is(err, notify.ErrNotDSN) {
+					return errs.Field("dsn", args[0], "not a bounce message (no delivery-status part, no X-Failed-Recipients)")
+				}
+				if err != nil {
+					return errs.Field("dsn", args[0], err.Error())
+				}
+				addrs, source = d.FailedAddresses(), "dsn"
+				if len(addrs) == 0 {
+					return errs.Field("dsn", args[0], "the report lists no failed recipient (delayed or delivered only)")
+				}
+			} else if !strings.Contains(args[0], "@") {
+				return errs.Field("bounce", args[0], "neither an e-mail address nor a readable file")
+			}
+			out := []bounceResult{}
+			for _, addr := range addrs {
+				c, r, err := notify.Bounce(ctx, s, addr, s.Now())
+				if err != nil {
+					return err
+				}
+				if err := s.BounceRecord(ctx, addr, source, args[0]); err != nil {
+					return err
+				}
+				out = append(out, bounceResult{Address: addr, Contacts: c, Outbox: r})
+			}
+			if a.asJSON {
+				return a.printJSON(out)
+			}
+			for _, b := range out {
+				fmt.Fprintf(a.stdout, "%s: %d contact(s) marked bounced, %d unsent message(s) stopped\n", b.Address, b.Contacts, b.Outbox)
+			}
+			return nil
+		},
+	}
+}
+
+func (a *app) notifyCallsCmd() *cobra.Command {
+	var after time.Duration
+	cmd := &cobra.Command{
+		Use:   "calls",
+		Short: "The analysts' call list: critical notices nobody acknowledged in time, with phone numbers",
+		Args:  usageArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			s, err := a.store(ctx)
+			if err != nil {
+				return err
+			}
+			calls, _, err := notify.CallList(ctx, s, s.Now(), after)
+			if err != nil {
+				return err
+			}
+			if a.asJSON {
+				return a.printJSON(calls)
+			}
+			w := a.table()
+			fmt.Fprintln(w, "NOTICE\tORGANISATION\tSEVERITY\tFINDINGS\tSENT\tESCALATED\tPHONE\tE-MAIL")
+			for _, c := range calls {
+				sent := "never"
+				if c.FirstSent != nil {
+					sent = c.FirstSent.Format(time.DateTime)
+				}
+				name := c.OrgName
+				if name == "" {
+					name = "(unregistered)"
+				}
+				fmt.Fprintf(w, "%d\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", c.ID, name, c.Severity, c.Items, sent,
+					c.EscalatedAt.Format(time.DateTime), strings.Join(c.Phones, ", "), strings.Join(c.Emails, ", "))
+			}
+			return w.Flush()
+		},
+	}
+	cmd.Flags().DurationVar(&after, "after", notify.DefaultEscalateAfter, "escalate critical notices unacknowledged this long after sending")
+	return cmd
+}
+
+func (a *app) notifyWebhookSecretCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "webhook-secret ORG",
+		Short: "Print the secret an organisation verifies vigil's webhook signatures with",
+		Args:  usageArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			s, err := a.store(ctx)
+			if err != nil {
+				return err
+			}
+			id, err := a.orgID(ctx, s, args[0])
+			if err != nil {
+				return err
+			}
+			if err := s.OrgExists(ctx, id); err != nil {
+				return err
+			}
+			key, err := s.SettingSecret(ctx, notify.WebhookKeySetting)
+			if err != nil {
+				return err
+			}
+			secret := fmt.Sprintf("%x", notify.WebhookSecret(key, id))
+			if a.asJSON {
+				return a.printJSON(map[string]any{"org_id": id, "secret": secret, "header": notify.SignatureHeader})
+			}
+			_, err = fmt.Fprintln(a.stdout, secret)
+			return err
+		},
+	}
+}
+
+// parseSince reads --since: a date (2025-06-01), an RFC 3339 time or a
+// duration back from now (30d, 12h).
+func parseSince(s string, now time.Time) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	if d, ok := strings.CutSuffix(s, "d"); ok {
+		var n int
+		if _, err := fmt.Sscanf(d, "%d", &n); err == nil && n >= 0 {
+			return now.AddDate(0, 0, -n), nil
+		}
+	}
+	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
+		return now.Add(-d), nil
+	}
+	return time.Time{}, errs.Field("since", s, "must be a date (2025-06-01), an RFC 3339 time or a duration (30d, 12h)")
+}

@@ -1,0 +1,76 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"vigil/internal/errs"
+	"vigil/internal/notify"
+)
+
+func (a *app) statsCmd() *cobra.Command {
+	var since, period string
+	cmd := &cobra.Command{
+		Use:   "stats",
+		Short: "Warning statistics per trigger: organisations warned, notices sent/failed/acknowledged, reaction times",
+		Long: `Per trigger and overall: organisations warned, notices, sent (at least one delivery succeeded),
+failed (every delivery dead), acknowledged, resolved (every finding resolved), and the median time
+from first sending to acknowledgement and to resolution. --since limits to notices created since a
+date (2025-06-01), a time (RFC 3339) or a duration back (30d, 12h); --period adds a row per day,
+week or month.`,
+		Args: usageArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			s, err := a.store(ctx)
+			if err != nil {
+				return err
+			}
+			from, err := parseSince(since, s.Now())
+			if err != nil {
+				return err
+			}
+			p := notify.Period(period)
+			switch p {
+			case notify.PeriodNone, notify.PeriodDay, notify.PeriodWeek, notify.PeriodMonth:
+			default:
+				return errs.Field("period", period, "must be day, week or month")
+			}
+			st, err := notify.LoadStats(ctx, s, from, p)
+			if err != nil {
+				return err
+			}
+			if a.asJSON {
+				return a.printJSON(st)
+			}
+			w := a.table()
+			fmt.Fprintln(w, "TRIGGER\tORGS WARNED\tNOTICES\tSENT\tFAILED\tACKNOWLEDGED\tRESOLVED\tMEDIAN ACK\tMEDIAN RESOLVE")
+			row := func(name string, f notify.Figures) {
+				fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%s\n", name, f.OrgsWarned, f.Notices, f.Sent, f.Failed, f.Acknowledged, f.Resolved,
+					seconds(f.MedianAckSeconds), seconds(f.MedianResolveSeconds))
+			}
+			for _, f := range st.Triggers {
+				row(f.Trigger, f)
+			}
+			row("(all)", st.Overall)
+			for _, f := range st.Periods {
+				row(f.Period, f)
+			}
+			return w.Flush()
+		},
+	}
+	cmd.Flags().StringVar(&since, "since", "", "only notices created since: 2025-06-01, RFC 3339, or 30d / 12h back")
+	cmd.Flags().StringVar(&period, "period", "", "also per period: day, week or month")
+	return cmd
+}
+
+func seconds(s *float64) string {
+	if s == nil {
+		return "-"
+	}
+	return (time.Duration(*s) * time.Second).Round(time.Minute).String()
+}
