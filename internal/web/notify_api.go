@@ -1,0 +1,160 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"vigil/internal/auth"
+	"vigil/internal/errs"
+	"vigil/internal/notify"
+	"vigil/internal/store"
+)
+
+// AckRoutes returns the public acknowledgement routes, GET and POST
+// /ack/{token}, for Config.Public. GET shows the notice and a button; only
+// POST acknowledges (mail scanners fetch every link). The link-signing key
+// is the store's notify.AckKeySetting secret.
+func AckRoutes(st *store.Store, logger *slog.Logger) []PublicRoute {
+	h := &notify.AckHandler{Store: st, Logger: logger, Now: st.Now,
+		Key: func(ctx context.Context) ([]byte, error) { return st.SettingSecret(ctx, notify.AckKeySetting) }}
+	return []PublicRoute{
+		{ID: "ackShow", Method: http.MethodGet, Path: "/ack/{token}", Tag: "notices", ContentType: "text/html",
+			Summary: "Acknowledgement page of a notice (signed link from the warning)", Handler: h.ServeHTTP},
+		{ID: "ackConfirm", Method: http.MethodPost, Path: "/ack/{token}", Tag: "notices", ContentType: "text/html",
+			Summary: "Acknowledge a notice through its signed link", Handler: h.ServeHTTP},
+	}
+}
+
+// BounceInput reports an address whose mail bounced: the address, or the
+// bounce message (an RFC 3464 delivery status notification).
+type BounceInput struct {
+	Address string `json:"address,omitempty"`
+	DSN     string `json:"dsn,omitempty"`
+}
+
+// BounceResult says what a bounce report changed for one address.
+type BounceResult struct {
+	Address  string `json:"address"`
+	Contacts int64  `json:"contacts_marked"`
+	Outbox   int64  `json:"outbox_stopped"`
+}
+
+// notifyRoutes are the notice, bounce and statistics routes. To enable
+// them, add s.notifyRoutes() to Server.table and call notifySchemas from
+// newSchemas.
+func (s *Server) notifyRoutes() []Route {
+	const tag = "notices"
+	return []Route{
+		{ID: "noticeList", Method: http.MethodGet, Path: OrgPath + "/notices", Tag: tag, Scope: auth.ScopeRead,
+			Query: pageParams(), Response: "NoticePage", Summary: "The organisation's notices (warnings sent to it)", api: s.noticeList},
+		{ID: "noticeAck", Method: http.MethodPost, Path: OrgPath + "/notices/{nid}/ack", Tag: tag, Scope: auth.ScopeWrite,
+			Response: "Notice", Summary: "Acknowledge a notice (the first acknowledgement is kept)", api: s.noticeAck},
+		{ID: "bounceReport", Method: http.MethodPost, Path: "/api/v1/bounces", Tag: tag, Scope: auth.ScopeAdmin,
+			Request: "BounceReport", Response: "BounceResultList",
+			Summary: "Report a bounced address or a bounce message: contacts are marked and unsent mail to them stops", api: s.bounceReport},
+		{ID: "notifyStats", Method: http.MethodGet, Path: "/api/v1/stats", Tag: tag, Scope: auth.ScopeAdmin,
+			Query: []Param{{Name: "since", Type: "string", Description: "only notices created since this date (2025-06-01) or RFC 3339 time"},
+				{Name: "period", Type: "string", Enum: []string{"day", "week", "month"}, Description: "also per period"}},
+			Response: "Stats", Summary: "Per trigger: organisations warned, notices sent/failed/acknowledged, reaction times", api: s.notifyStats},
+	}
+}
+
+// notifySchemas registers the schemas of notifyRoutes.
+func notifySchemas(add func(name string, v, example any)) {
+	add("Notice", notify.Notice{}, nil)
+	add("NoticePage", Page[notify.Notice]{}, nil)
+	add("BounceReport", BounceInput{}, BounceInput{Address: "security@drinkwater-oost.example"})
+	add("BounceResult", BounceResult{}, nil)
+	add("BounceResultList", List[BounceResult]{}, nil)
+	add("Stats", notify.Stats{}, nil)
+}
+
+func (s *Server) noticeList(c *call) (any, error) {
+	p, limit, err := c.page()
+	if err != nil {
+		return nil, err
+	}
+	ns, err := s.store.NoticeList(c.ctx(), store.NoticeFilter{OrgID: c.org, Page: p})
+	if err != nil {
+		return nil, err
+	}
+	return pageOf(ns, limit, func(n notify.Notice) int64 { return n.ID }), nil
+}
+
+func (s *Server) noticeAck(c *call) (any, error) {
+	nid, err := c.pathID("nid")
+	if err != nil {
+		return nil, err
+	}
+	n, err := s.store.NoticeGet(c.ctx(), nid)
+	if err != nil {
+		return nil, err
+	}
+	if n.OrgID != c.org {
+		return nil, errs.Errorf(errs.NotFound, "notice %d not found", nid)
+	}
+	by := "api"
+	if c.p.TokenID != 0 {
+		by = "api token " + strconv.FormatInt(c.p.TokenID, 10)
+	}
+	return s.store.NoticeAck(c.ctx(), nid, by, s.store.Now())
+}
+
+func (s *Server) bounceReport(c *call) (any, error) {
+	var in BounceInput
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	var addrs []string
+	source := "api"
+	switch {
+	case in.Address != "" && in.DSN != "":
+		return nil, errs.Field("dsn", "", "give either address or dsn, not both")
+	case in.Address != "":
+		addrs = []string{in.Address}
+	case in.DSN != "":
+		d, err := notify.ParseDSN(strings.NewReader(in.DSN))
+		if errors.Is(err, notify.ErrNotDSN) || err != nil {
+			return nil, errs.Field("dsn", "", "not a bounce message (no delivery-status part, no X-Failed-Recipients)")
+		}
+		if addrs = d.FailedAddresses(); len(addrs) == 0 {
+			return nil, errs.Field("dsn", "", "the report lists no failed recipient")
+		}
+		source = "dsn"
+	default:
+		return nil, errs.Field("address", "", "give the bounced address or the bounce message (dsn)")
+	}
+	out := List[BounceResult]{Items: []BounceResult{}}
+	for _, a := range addrs {
+		contacts, rows, err := notify.Bounce(c.ctx(), s.store, a, s.store.Now())
+		if err != nil {
+			return nil, err
+		}
+		if err := s.store.BounceRecord(c.ctx(), a, source, ""); err != nil {
+			return nil, err
+		}
+		out.Items = append(out.Items, BounceResult{Address: a, Contacts: contacts, Outbox: rows})
+	}
+	return out, nil
+}
+
+func (s *Server) notifyStats(c *call) (any, error) {
+	var since time.Time
+	if v := c.query("since"); v != "" {
+		var err error
+		if since, err = time.Parse(time.DateOnly, v); err != nil {
+			if since, err = time.Parse(time.RFC3339, v); err != nil {
+				return nil, badRequest("since", "%q: must be a date (2025-06-01) or an RFC 3339 time", v)
+			}
+		}
+	}
+	return notify.LoadStats(c.ctx(), s.store, since, notify.Period(c.query("period")))
+}
