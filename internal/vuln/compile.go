@@ -1,0 +1,139 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package vuln
+
+import (
+	"strings"
+
+	"github.com/package-url/packageurl-go"
+
+	"vigil/internal/advisory"
+	"vigil/internal/match/cpe"
+	"vigil/internal/match/product"
+	"vigil/internal/match/purl"
+)
+
+// Compiled is an advisory prepared for matching: CPEs, purls and vendor
+// names parsed once. It is read-only and safe for concurrent use.
+type Compiled struct {
+	// Ref is the advisory's row id in the store (0 when not stored).
+	Ref      int64
+	Advisory *advisory.Advisory
+	// Name is "source:id", e.g. "csaf:ICSA-24-074-05".
+	Name string
+	// URL is where to read the advisory.
+	URL      string
+	Keys     []string
+	vulns    []cvuln
+	products []cproduct
+}
+
+type cvuln struct {
+	v       *advisory.Vuln
+	key     string
+	configs []cpe.Configuration
+	// crits are all criteria of the configurations, for synthesising a
+	// platform from vendor/model strings.
+	crits []cpe.Criterion
+	// cpeKeys are the "cpe:vendor:product" keys of the criteria.
+	cpeKeys map[string]bool
+}
+
+type cproduct struct {
+	p         *advisory.Product
+	vendorKey string
+	names     []string // names to compare a device model with
+	models    []string // compact model numbers and SKUs
+	nameKey   string   // compact name, for components
+	cpes      []cpe.WFN
+	purls     []packageurl.PackageURL
+	platform  *cproduct
+	scheme    string // versioning scheme of ranges (purl type / OSV ecosystem), "" = vendor-tolerant
+}
+
+// Compile prepares advisory a (stored under row id ref) for matching.
+// KEV entries and withdrawn advisories compile to nothing that matches:
+// KEV names no versions, so it enriches matches of other sources instead.
+func Compile(ref int64, a *advisory.Advisory) *Compiled {
+	c := &Compiled{Ref: ref, Advisory: a, Name: string(a.Source) + ":" + a.ID, URL: advisoryURL(a), Keys: AdvisoryKeys(a)}
+	if a.Source == advisory.SourceKEV || a.Withdrawn {
+		return c
+	}
+	for i := range a.Vulns {
+		v := &a.Vulns[i]
+		cv := cvuln{v: v, key: v.Key(), cpeKeys: map[string]bool{}}
+		for _, conf := range v.Configurations {
+			cc := cpe.Configuration{Operator: cpe.Operator(strings.ToUpper(conf.Operator)), Negate: conf.Negate}
+			for _, n := range conf.Nodes {
+				cn := cpe.Node{Operator: cpe.Operator(strings.ToUpper(n.Operator)), Negate: n.Negate}
+				for _, m := range n.Matches {
+					w, err := cpe.Parse(m.Criteria)
+					if err != nil {
+						continue
+					}
+					cr := cpe.Criterion{CPE: w, Vulnerable: m.Vulnerable, MatchCriteriaID: m.MatchCriteriaID,
+						VersionStartIncluding: m.VersionStartIncluding, VersionStartExcluding: m.VersionStartExcluding,
+						VersionEndIncluding: m.VersionEndIncluding, VersionEndExcluding: m.VersionEndExcluding}
+					// NVD writes "-" (NA) as the version of a criterion that
+					// names no version ("vision1210_firmware:-"): read it as
+					// every version.
+					if cr.CPE.Attrs[cpe.AttrVersion].Kind == cpe.NA && !cr.HasRange() {
+						cr.CPE.Attrs[cpe.AttrVersion] = cpe.Value{Kind: cpe.Any}
+					}
+					cn.Match = append(cn.Match, cr)
+					cv.crits = append(cv.crits, cr)
+					if k, ok := cpeKey(w); ok {
+						cv.cpeKeys[k] = true
+					}
+				}
+				cc.Nodes = append(cc.Nodes, cn)
+			}
+			cv.configs = append(cv.configs, cc)
+		}
+		c.vulns = append(c.vulns, cv)
+	}
+	if a.Source == advisory.SourceNVD { // NVD products only restate the configurations
+		return c
+	}
+	for i := range a.Products {
+		c.products = append(c.products, compileProduct(&a.Products[i]))
+	}
+	return c
+}
+
+func compileProduct(p *advisory.Product) cproduct {
+	cp := cproduct{p: p, vendorKey: product.VendorKey(p.Vendor), nameKey: nameKey(p.Name)}
+	if p.Name != "" {
+		cp.names = append(cp.names, p.Name)
+		if p.Family != "" && !strings.Contains(strings.ToLower(p.Name), strings.ToLower(p.Family)) {
+			cp.names = append(cp.names, p.Family+" "+p.Name)
+		}
+	}
+	for _, m := range append(append([]string(nil), p.ModelNumbers...), p.SKUs...) {
+		if k := nameKey(m); k != "" {
+			cp.models = append(cp.models, k)
+		}
+	}
+	for _, s := range p.CPEs {
+		if w, err := cpe.Parse(s); err == nil {
+			cp.cpes = append(cp.cpes, w)
+		}
+	}
+	for _, s := range p.PURLs {
+		if u, err := purl.Parse(s); err == nil {
+			cp.purls = append(cp.purls, u)
+			if cp.scheme == "" {
+				cp.scheme = scheme(u.Type)
+			}
+		}
+	}
+	if cp.scheme == "" && p.Ecosystem != "" {
+		cp.scheme = scheme(p.Ecosystem)
+	}
+	if p.Platform != nil {
+		pl := compileProduct(p.Platform)
+		cp.platform = &pl
+	}
+	return cp
+}

@@ -1,0 +1,854 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package vuln
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"vigil/internal/advisory"
+	"vigil/internal/errs"
+	"vigil/internal/finding"
+	"vigil/internal/registry"
+	"vigil/internal/store"
+)
+
+// FindingType is the type of the findings the engine files, one per
+// (device or component, vulnerability).
+const FindingType = "vulnerable"
+
+// ReportType is the report type of those findings.
+const ReportType = "vuln"
+
+// Store is what the engine needs from storage. *store.Store implements it;
+// wrap it with FromStore to get a TxStore.
+type Store interface {
+	VulnAdvisoryPut(ctx context.Context, p store.VulnAdvisoryPut) (store.VulnAdvisoryPutResult, error)
+	VulnAdvisoryRefs(ctx context.Context, keys []string) ([]int64, error)
+	VulnAdvisoryGet(ctx context.Context, refs []int64) ([]store.VulnAdvisory, error)
+	VulnAdvisoryScan(ctx context.Context, after int64, limit int) ([]store.VulnAdvisory, error)
+	VulnCVEGet(ctx context.Context, cves []string) (map[string]store.VulnCVE, error)
+	VulnCVEPut(ctx context.Context, cves []store.VulnCVE) error
+	VulnEPSSPut(ctx context.Context, scores []store.VulnEPSS) ([]string, error)
+	VulnComponentReplace(ctx context.Context, deviceID int64, comps []store.VulnComponent) ([]int64, error)
+	VulnComponentInsert(ctx context.Context, comps []store.VulnComponent) error
+	VulnComponentList(ctx context.Context, deviceID int64) ([]store.VulnComponent, error)
+	VulnComponentGet(ctx context.Context, ids []int64) ([]store.VulnComponent, error)
+	VulnComponentScan(ctx context.Context, after int64, limit int) ([]store.VulnComponent, error)
+	VulnTargetKeysPut(ctx context.Context, ts []store.VulnTargetKeys) error
+	VulnTargetsByKeys(ctx context.Context, keys []string) ([]registry.Device, []store.VulnComponent, error)
+	VulnDeviceGet(ctx context.Context, ids []int64) ([]registry.Device, error)
+	VulnDeviceScan(ctx context.Context, after int64, limit int) ([]registry.Device, error)
+	VulnDeviceStale(ctx context.Context, limit int) ([]registry.Device, error)
+	VulnDeviceSynced(ctx context.Context, ds []registry.Device) error
+	VulnMatchList(ctx context.Context, f store.VulnMatchFilter) ([]store.VulnMatch, error)
+	VulnMatchReplace(ctx context.Context, del store.VulnMatchFilter, ms []store.VulnMatch) error
+	TriggerEnsure(ctx context.Context, t finding.Trigger) (int64, error)
+	FindingUpsert(ctx context.Context, runID int64, batch []finding.Sighting) (created, updated int, err error)
+	FindingResolveKeys(ctx context.Context, keys []store.FindingKey) (int, error)
+}
+
+// TxStore is a Store that can run a function in one transaction.
+type TxStore interface {
+	Store
+	InTx(ctx context.Context, fn func(tx Store) error) error
+}
+
+// FromStore adapts *store.Store to TxStore.
+func FromStore(s *store.Store) TxStore { return txStore{s} }
+
+type txStore struct{ *store.Store }
+
+func (t txStore) InTx(ctx context.Context, fn func(tx Store) error) error {
+	return t.Tx(ctx, func(tx *store.Store) error { return fn(tx) })
+}
+
+// Regrader re-grades the security labels of devices whose vulnerabilities
+// changed (rating.Service.Regrade, through RegradeFunc).
+type Regrader interface {
+	Regrade(ctx context.Context, deviceIDs []int64, reason string) error
+}
+
+// RegradeFunc adapts a function to Regrader.
+type RegradeFunc func(ctx context.Context, deviceIDs []int64, reason string) error
+
+// Regrade implements Regrader.
+func (f RegradeFunc) Regrade(ctx context.Context, deviceIDs []int64, reason string) error {
+	return f(ctx, deviceIDs, reason)
+}
+
+// Options configure an Engine.
+type Options struct {
+	Store TxStore // required
+	// Regrader, when set, is called after each change with the devices
+	// whose vulnerability findings changed.
+	Regrader Regrader
+	// MinConfidence is the lowest confidence recorded (default
+	// DefaultMinConfidence).
+	MinConfidence float64
+	// Workers bound MatchAll's parallelism (default GOMAXPROCS).
+	Workers int
+	Logger  *slog.Logger     // default: discard
+	Now     func() time.Time // default time.Now
+}
+
+// Engine keeps matches and findings in step with advisories and inventory.
+// It is safe for concurrent use; each call is one transaction.
+type Engine struct {
+	st      TxStore
+	regrade Regrader
+	minConf float64
+	workers int
+	log     *slog.Logger
+	now     func() time.Time
+}
+
+// New returns an Engine.
+func New(o Options) (*Engine, error) {
+	if o.Store == nil {
+		return nil, errors.New("vuln: Options.Store is required")
+	}
+	e := &Engine{st: o.Store, regrade: o.Regrader, minConf: o.MinConfidence, workers: o.Workers, log: o.Logger, now: o.Now}
+	if e.minConf <= 0 {
+		e.minConf = DefaultMinConfidence
+	}
+	if e.workers <= 0 {
+		e.workers = runtime.GOMAXPROCS(0)
+	}
+	if e.log == nil {
+		e.log = slog.New(slog.DiscardHandler)
+	}
+	if e.now == nil {
+		e.now = time.Now
+	}
+	return e, nil
+}
+
+// Result says what one engine call did.
+type Result struct {
+	Advisories       int     `json:"advisories"` // advisories offered
+	New              int     `json:"new"`
+	Changed          int     `json:"changed"`
+	Unchanged        int     `json:"unchanged"`
+	Targets          int     `json:"targets_checked"` // devices and components (re-)matched
+	Matches          int     `json:"matches"`         // matches written
+	FindingsNew      int     `json:"findings_new"`
+	FindingsUpdated  int     `json:"findings_updated"`
+	FindingsResolved int     `json:"findings_resolved"`
+	Devices          []int64 `json:"devices,omitempty"` // devices whose findings changed
+	// RegradeError is set when re-grading labels failed (the matches and
+	// findings are committed regardless).
+	RegradeError string `json:"regrade_error,omitempty"`
+}
+
+func (r *Result) add(o Result) {
+	r.Advisories += o.Advisories
+	r.New += o.New
+	r.Changed += o.Changed
+	r.Unchanged += o.Unchanged
+	r.Targets += o.Targets
+	r.Matches += o.Matches
+	r.FindingsNew += o.FindingsNew
+	r.FindingsUpdated += o.FindingsUpdated
+	r.FindingsResolved += o.FindingsResolved
+	r.Devices = mergeIDs(r.Devices, o.Devices)
+	if o.RegradeError != "" {
+		r.RegradeError = o.RegradeError
+	}
+}
+
+// Add merges o into r (for callers that load in batches).
+func (r *Result) Add(o Result) { r.add(o) }
+
+func mergeIDs(a, b []int64) []int64 {
+	out := append(slices.Clone(a), b...)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// pair is a (target, vulnerability) — the identity of one finding.
+type pair struct{ target, cve string }
+
+func (e *Engine) afterCommit(ctx context.Context, res *Result, reason string) {
+	if e.regrade == nil || len(res.Devices) == 0 {
+		return
+	}
+	if err := e.regrade.Regrade(ctx, res.Devices, reason); err != nil {
+		res.RegradeError = err.Error()
+		e.log.Warn("label regrade failed", "devices", len(res.Devices), "err", err)
+	}
+}
+
+// Advisories stores a batch of advisories and re-matches incrementally:
+// advisories whose digest is unchanged are skipped; for new and changed
+// ones, only devices and components sharing an index key with the old or
+// the new version are re-checked; KEV, EPSS and CVSS updates refresh the
+// findings of the vulnerabilities they concern. origin names the file or URL.
+func (e *Engine) Advisories(ctx context.Context, advs []advisory.Advisory, origin string) (Result, error) {
+	res := Result{Advisories: len(advs)}
+	var reason []string
+	err := e.st.InTx(ctx, func(tx Store) error {
+		var changed []*Compiled
+		var keys []string
+		for i := range advs {
+			a := &advs[i]
+			ks := AdvisoryKeys(a)
+			r, err := tx.VulnAdvisoryPut(ctx, store.VulnAdvisoryPut{Advisory: a, Digest: a.Digest(), Keys: ks, Origin: origin})
+			if err != nil {
+				return err
+			}
+			switch r.State {
+			case store.AdvisoryUnchanged:
+				res.Unchanged++
+				continue
+			case store.AdvisoryNew:
+				res.New++
+			default:
+				res.Changed++
+			}
+			changed = append(changed, Compile(r.Ref, a))
+			keys = append(append(keys, ks...), r.OldKeys...)
+		}
+		if len(changed) == 0 {
+			return nil
+		}
+		for _, c := range changed {
+			if len(reason) < 3 {
+				reason = append(reason, c.Name)
+			}
+		}
+		// Per-CVE enrichment.
+		var cves []string
+		for _, c := range changed {
+			for _, v := range c.Advisory.Vulns {
+				cves = append(cves, v.Key())
+			}
+		}
+		oldInfo, err := tx.VulnCVEGet(ctx, cves)
+		if err != nil {
+			return err
+		}
+		newInfo := make(map[string]store.VulnCVE, len(oldInfo))
+		for k, v := range oldInfo {
+			newInfo[k] = v
+		}
+		var enriched []string
+		var put []store.VulnCVE
+		for _, c := range changed {
+			for i := range c.Advisory.Vulns {
+				v := &c.Advisory.Vulns[i]
+				if v.Key() == "" {
+					continue
+				}
+				n, diff := mergeCVE(newInfo[v.Key()], c.Advisory, v)
+				newInfo[v.Key()] = n
+				if diff {
+					enriched = append(enriched, v.Key())
+				}
+			}
+		}
+		for _, k := range uniq(enriched) {
+			put = append(put, newInfo[k])
+		}
+		if err := tx.VulnCVEPut(ctx, put); err != nil {
+			return err
+		}
+		// Candidates: inventory sharing a key, plus targets the changed
+		// advisories matched before.
+		refs := make([]int64, len(changed))
+		for i, c := range changed {
+			refs[i] = c.Ref
+		}
+		prevByAdv, err := tx.VulnMatchList(ctx, store.VulnMatchFilter{Advisories: refs})
+		if err != nil {
+			return err
+		}
+		prevByCVE, err := tx.VulnMatchList(ctx, store.VulnMatchFilter{CVEs: enriched})
+		if err != nil {
+			return err
+		}
+		targets, err := e.targetsFor(ctx, tx, keys, append(slices.Clone(prevByAdv), prevByCVE...))
+		if err != nil {
+			return err
+		}
+		res.Targets = len(targets)
+		index := indexCompiled(changed)
+		var found []Match
+		for _, t := range targets {
+			p := prepare(t)
+			for _, c := range index.candidates(p) {
+				found = append(found, matchPrepared(c, p, e.minConf)...)
+			}
+		}
+		// Affected pairs: every (target, CVE) a changed advisory matched
+		// before or matches now, and every pair of an enriched CVE.
+		affected := map[pair]bool{}
+		var affTargets []string
+		for _, m := range prevByAdv {
+			affected[pair{m.Target, m.CVE}] = true
+			affTargets = append(affTargets, m.Target)
+		}
+		for _, m := range prevByCVE {
+			affected[pair{m.Target, m.CVE}] = true
+			affTargets = append(affTargets, m.Target)
+		}
+		for _, m := range found {
+			affected[pair{m.Target, m.CVE}] = true
+			affTargets = append(affTargets, m.Target)
+		}
+		before, err := tx.VulnMatchList(ctx, store.VulnMatchFilter{Targets: uniq(affTargets)})
+		if err != nil {
+			return err
+		}
+		newRows := toRows(found)
+		if err := tx.VulnMatchReplace(ctx, store.VulnMatchFilter{Advisories: refs}, newRows); err != nil {
+			return err
+		}
+		res.Matches = len(newRows)
+		isChanged := map[int64]bool{}
+		for _, r := range refs {
+			isChanged[r] = true
+		}
+		var after []store.VulnMatch
+		for _, m := range before {
+			if !isChanged[m.AdvisoryRef] {
+				after = append(after, m)
+			}
+		}
+		after = append(after, newRows...)
+		return e.reconcile(ctx, tx, affected, before, after, oldInfo, newInfo, &res)
+	})
+	if err != nil {
+		return res, err
+	}
+	e.afterCommit(ctx, &res, "advisories "+strings.Join(reason, ", "))
+	return res, nil
+}
+
+func uniq(ss []string) []string {
+	out := slices.Clone(ss)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// targetsFor loads the devices and components that share any of the keys,
+// plus the targets of the given matches.
+func (e *Engine) targetsFor(ctx context.Context, tx Store, keys []string, prev []store.VulnMatch) ([]Target, error) {
+	devs, comps, err := tx.VulnTargetsByKeys(ctx, uniq(keys))
+	if err != nil {
+		return nil, err
+	}
+	haveDev := map[int64]bool{}
+	haveComp := map[int64]bool{}
+	for _, d := range devs {
+		haveDev[d.ID] = true
+	}
+	for _, c := range comps {
+		haveComp[c.ID] = true
+	}
+	var moreDev, moreComp []int64
+	for _, m := range prev {
+		switch {
+		case m.ComponentID != 0 && !haveComp[m.ComponentID]:
+			moreComp = append(moreComp, m.ComponentID)
+			haveComp[m.ComponentID] = true
+		case m.ComponentID == 0 && !haveDev[m.DeviceID]:
+			moreDev = append(moreDev, m.DeviceID)
+			haveDev[m.DeviceID] = true
+		}
+	}
+	if len(moreDev) > 0 {
+		ds, err := tx.VulnDeviceGet(ctx, moreDev)
+		if err != nil {
+			return nil, err
+		}
+		devs = append(devs, ds...)
+	}
+	if len(moreComp) > 0 {
+		cs, err := tx.VulnComponentGet(ctx, moreComp)
+		if err != nil {
+			return nil, err
+		}
+		comps = append(comps, cs...)
+	}
+	// Components are matched on their device's platform.
+	byID := map[int64]registry.Device{}
+	for _, d := range devs {
+		byID[d.ID] = d
+	}
+	var need []int64
+	for _, c := range comps {
+		if _, ok := byID[c.DeviceID]; !ok {
+			need = append(need, c.DeviceID)
+			byID[c.DeviceID] = registry.Device{}
+		}
+	}
+	if len(need) > 0 {
+		ds, err := tx.VulnDeviceGet(ctx, need)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range ds {
+			byID[d.ID] = d
+		}
+	}
+	out := make([]Target, 0, len(devs)+len(comps))
+	for _, d := range devs {
+		out = append(out, Target{Device: d})
+	}
+	for i := range comps {
+		out = append(out, Target{Device: byID[comps[i].DeviceID], Component: &comps[i]})
+	}
+	return out, nil
+}
+
+// compiledIndex maps index keys to compiled advisories.
+type compiledIndex map[string][]*Compiled
+
+func indexCompiled(cs []*Compiled) compiledIndex {
+	ix := compiledIndex{}
+	for _, c := range cs {
+		for _, k := range c.Keys {
+			ix[k] = append(ix[k], c)
+		}
+	}
+	return ix
+}
+
+// candidates returns the advisories sharing a key with the target, each
+// once.
+func (ix compiledIndex) candidates(p *prepared) []*Compiled {
+	var out []*Compiled
+	for _, k := range p.keys() {
+		for _, c := range ix[k] {
+			if !slices.Contains(out, c) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+func toRows(ms []Match) []store.VulnMatch {
+	out := make([]store.VulnMatch, 0, len(ms))
+	for _, m := range ms {
+		ev, err := json.Marshal(m.Evidence)
+		if err != nil {
+			panic("vuln: marshal evidence: " + err.Error()) // plain struct of strings and numbers
+		}
+		out = append(out, store.VulnMatch{Target: m.Target, DeviceID: m.DeviceID, ComponentID: m.ComponentID, OrgID: m.OrgID,
+			CVE: m.CVE, AdvisoryRef: m.AdvisoryRef, ProductID: m.ProductID, Rule: m.Rule, Confidence: m.Confidence, Evidence: ev})
+	}
+	return out
+}
+
+// EPSS stores EPSS scores and refreshes the findings of the CVEs whose
+// score changed.
+func (e *Engine) EPSS(ctx context.Context, scores []store.VulnEPSS) (Result, error) {
+	var res Result
+	err := e.st.InTx(ctx, func(tx Store) error {
+		cves := make([]string, len(scores))
+		for i, s := range scores {
+			cves[i] = s.CVE
+		}
+		matched, err := tx.VulnMatchList(ctx, store.VulnMatchFilter{CVEs: cves})
+		if err != nil {
+			return err
+		}
+		var mcves []string
+		for _, m := range matched {
+			mcves = append(mcves, m.CVE)
+		}
+		oldInfo, err := tx.VulnCVEGet(ctx, mcves)
+		if err != nil {
+			return err
+		}
+		changed, err := tx.VulnEPSSPut(ctx, scores)
+		if err != nil {
+			return err
+		}
+		res.Advisories = len(scores)
+		res.Changed = len(changed)
+		isChanged := map[string]bool{}
+		for _, c := range changed {
+			isChanged[c] = true
+		}
+		affected := map[pair]bool{}
+		var targets, acves []string
+		for _, m := range matched {
+			if isChanged[m.CVE] {
+				affected[pair{m.Target, m.CVE}] = true
+				targets = append(targets, m.Target)
+				acves = append(acves, m.CVE)
+			}
+		}
+		if len(affected) == 0 {
+			return nil
+		}
+		newInfo, err := tx.VulnCVEGet(ctx, acves)
+		if err != nil {
+			return err
+		}
+		ms, err := tx.VulnMatchList(ctx, store.VulnMatchFilter{Targets: uniq(targets)})
+		if err != nil {
+			return err
+		}
+		return e.reconcile(ctx, tx, affected, ms, ms, oldInfo, newInfo, &res)
+	})
+	return res, err
+}
+
+// Sync matches the devices that are new or changed since they were last
+// matched (vendor, model, firmware, CPE or purl) against all advisories
+// sharing a key with them, in batches.
+func (e *Engine) Sync(ctx context.Context) (Result, error) {
+	var res Result
+	for {
+		var batch []registry.Device
+		err := e.st.InTx(ctx, func(tx Store) error {
+			var err error
+			batch, err = tx.VulnDeviceStale(ctx, 500)
+			if err != nil || len(batch) == 0 {
+				return err
+			}
+			return e.matchDevices(ctx, tx, batch, nil, &res)
+		})
+		if err != nil {
+			return res, err
+		}
+		if len(batch) < 500 {
+			break
+		}
+	}
+	e.afterCommit(ctx, &res, "inventory changed")
+	return res, nil
+}
+
+// MatchDevices re-matches the given devices and their components against
+// all advisories sharing a key with them.
+func (e *Engine) MatchDevices(ctx context.Context, ids []int64) (Result, error) {
+	var res Result
+	err := e.st.InTx(ctx, func(tx Store) error {
+		ds, err := tx.VulnDeviceGet(ctx, ids)
+		if err != nil {
+			return err
+		}
+		return e.matchDevices(ctx, tx, ds, nil, &res)
+	})
+	if err != nil {
+		return res, err
+	}
+	e.afterCommit(ctx, &res, "inventory changed")
+	return res, nil
+}
+
+// ImportSBOM replaces the components of device deviceID with comps (ids
+// are set), indexes them and matches the device and its components against
+// all advisories sharing a key: findings of removed components are
+// resolved, new ones filed.
+func (e *Engine) ImportSBOM(ctx context.Context, deviceID int64, comps []store.VulnComponent) (Result, error) {
+	var res Result
+	err := e.st.InTx(ctx, func(tx Store) error {
+		ds, err := tx.VulnDeviceGet(ctx, []int64{deviceID})
+		if err != nil {
+			return err
+		}
+		if len(ds) == 0 {
+			return errs.Errorf(errs.NotFound, "device %d not found", deviceID)
+		}
+		old, err := tx.VulnComponentList(ctx, deviceID)
+		if err != nil {
+			return err
+		}
+		var oldTargets []string
+		for _, c := range old {
+			oldTargets = append(oldTargets, Target{Device: ds[0], Component: &c}.Ref())
+		}
+		prev, err := tx.VulnMatchList(ctx, store.VulnMatchFilter{Targets: oldTargets})
+		if err != nil {
+			return err
+		}
+		if _, err := tx.VulnComponentReplace(ctx, deviceID, comps); err != nil {
+			return err
+		}
+		return e.matchDevices(ctx, tx, ds, prev, &res)
+	})
+	if err != nil {
+		return res, err
+	}
+	e.afterCommit(ctx, &res, fmt.Sprintf("SBOM of device %d", deviceID))
+	return res, nil
+}
+
+// matchDevices indexes and re-matches devices and all their components.
+// extraBefore are matches of targets that no longer exist (replaced
+// components), whose findings are resolved.
+func (e *Engine) matchDevices(ctx context.Context, tx Store, ds []registry.Device, extraBefore []store.VulnMatch, res *Result) error {
+	var targets []Target
+	for _, d := range ds {
+		targets = append(targets, Target{Device: d})
+		comps, err := tx.VulnComponentList(ctx, d.ID)
+		if err != nil {
+			return err
+		}
+		for i := range comps {
+			targets = append(targets, Target{Device: d, Component: &comps[i]})
+		}
+	}
+	res.Targets += len(targets)
+	preps := make([]*prepared, len(targets))
+	tk := make([]store.VulnTargetKeys, len(targets))
+	var keys, refs []string
+	for i, t := range targets {
+		p := prepare(t)
+		preps[i] = p
+		ks := p.keys()
+		tk[i] = store.VulnTargetKeys{Target: t.Ref(), DeviceID: t.Device.ID, Keys: ks}
+		if t.Component != nil {
+			tk[i].ComponentID = t.Component.ID
+		}
+		keys = append(keys, ks...)
+		refs = append(refs, t.Ref())
+	}
+	if err := tx.VulnTargetKeysPut(ctx, tk); err != nil {
+		return err
+	}
+	advRefs, err := tx.VulnAdvisoryRefs(ctx, keys)
+	if err != nil {
+		return err
+	}
+	var compiled []*Compiled
+	for start := 0; start < len(advRefs); start += 500 {
+		stored, err := tx.VulnAdvisoryGet(ctx, advRefs[start:min(start+500, len(advRefs))])
+		if err != nil {
+			return err
+		}
+		for _, s := range stored {
+			a, err := s.Decode()
+			if err != nil {
+				return err
+			}
+			compiled = append(compiled, Compile(s.Ref, a))
+		}
+	}
+	index := indexCompiled(compiled)
+	var found []Match
+	for _, p := range preps {
+		for _, c := range index.candidates(p) {
+			found = append(found, matchPrepared(c, p, e.minConf)...)
+		}
+	}
+	before, err := tx.VulnMatchList(ctx, store.VulnMatchFilter{Targets: refs})
+	if err != nil {
+		return err
+	}
+	before = append(before, extraBefore...)
+	rows := toRows(found)
+	if err := tx.VulnMatchReplace(ctx, store.VulnMatchFilter{Targets: refs}, rows); err != nil {
+		return err
+	}
+	res.Matches += len(rows)
+	affected := map[pair]bool{}
+	var cves []string
+	for _, m := range before {
+		affected[pair{m.Target, m.CVE}] = true
+		cves = append(cves, m.CVE)
+	}
+	for _, m := range rows {
+		affected[pair{m.Target, m.CVE}] = true
+		cves = append(cves, m.CVE)
+	}
+	info, err := tx.VulnCVEGet(ctx, cves)
+	if err != nil {
+		return err
+	}
+	if err := e.reconcile(ctx, tx, affected, before, rows, info, info, res); err != nil {
+		return err
+	}
+	return tx.VulnDeviceSynced(ctx, ds)
+}
+
+// MatchAll re-matches the whole inventory against all stored advisories:
+// advisories are compiled into an in-memory index once, devices and
+// components are streamed from the store and matched in parallel, and the
+// matches and findings are replaced in one transaction. It also indexes
+// every target's keys when reindex is set (after a bulk import that did
+// not).
+func (e *Engine) MatchAll(ctx context.Context, reindex bool) (Result, error) {
+	var res Result
+	// 1. Compile every advisory.
+	var all []*Compiled
+	for after := int64(0); ; {
+		page, err := e.st.VulnAdvisoryScan(ctx, after, 1000)
+		if err != nil {
+			return res, err
+		}
+		for _, s := range page {
+			a, err := s.Decode()
+			if err != nil {
+				return res, err
+			}
+			all = append(all, Compile(s.Ref, a))
+		}
+		if len(page) < 1000 {
+			break
+		}
+		after = page[len(page)-1].Ref
+	}
+	res.Advisories = len(all)
+	index := indexCompiled(all)
+	// 2. Stream devices, then components, matching each page in parallel.
+	devices := map[int64]registry.Device{}
+	var devList []registry.Device
+	var found []Match
+	var keys []store.VulnTargetKeys
+	for after := int64(0); ; {
+		page, err := e.st.VulnDeviceScan(ctx, after, 1000)
+		if err != nil {
+			return res, err
+		}
+		ts := make([]Target, len(page))
+		for i, d := range page {
+			devices[d.ID] = d
+			ts[i] = Target{Device: d}
+		}
+		devList = append(devList, page...)
+		ms, ks := e.matchParallel(index, ts, reindex)
+		found, keys = append(found, ms...), append(keys, ks...)
+		res.Targets += len(ts)
+		if len(page) < 1000 {
+			break
+		}
+		after = page[len(page)-1].ID
+	}
+	const compPage = 10000
+	for after := int64(0); ; {
+		page, err := e.st.VulnComponentScan(ctx, after, compPage)
+		if err != nil {
+			return res, err
+		}
+		ts := make([]Target, len(page))
+		for i := range page {
+			ts[i] = Target{Device: devices[page[i].DeviceID], Component: &page[i]}
+		}
+		ms, ks := e.matchParallel(index, ts, reindex)
+		found, keys = append(found, ms...), append(keys, ks...)
+		res.Targets += len(ts)
+		if reindex && len(keys) >= 50000 {
+			if err := e.st.VulnTargetKeysPut(ctx, keys); err != nil {
+				return res, err
+			}
+			keys = keys[:0]
+		}
+		if len(page) < compPage {
+			break
+		}
+		after = page[len(page)-1].ID
+	}
+	if reindex && len(keys) > 0 {
+		if err := e.st.VulnTargetKeysPut(ctx, keys); err != nil {
+			return res, err
+		}
+	}
+	// 3. Replace matches and reconcile findings.
+	err := e.st.InTx(ctx, func(tx Store) error {
+		before, err := tx.VulnMatchList(ctx, store.VulnMatchFilter{All: true})
+		if err != nil {
+			return err
+		}
+		rows := toRows(found)
+		if err := tx.VulnMatchReplace(ctx, store.VulnMatchFilter{All: true}, rows); err != nil {
+			return err
+		}
+		res.Matches = len(rows)
+		affected := map[pair]bool{}
+		var cves []string
+		for _, m := range before {
+			affected[pair{m.Target, m.CVE}] = true
+			cves = append(cves, m.CVE)
+		}
+		for _, m := range rows {
+			affected[pair{m.Target, m.CVE}] = true
+			cves = append(cves, m.CVE)
+		}
+		info, err := tx.VulnCVEGet(ctx, cves)
+		if err != nil {
+			return err
+		}
+		if err := e.reconcile(ctx, tx, affected, before, rows, info, info, &res); err != nil {
+			return err
+		}
+		return tx.VulnDeviceSynced(ctx, devList)
+	})
+	if err != nil {
+		return res, err
+	}
+	e.afterCommit(ctx, &res, "full re-match")
+	return res, nil
+}
+
+// matchParallel matches targets against the index with e.workers
+// goroutines; with keys it also returns the targets' index keys.
+func (e *Engine) matchParallel(index compiledIndex, ts []Target, keys bool) ([]Match, []store.VulnTargetKeys) {
+	if len(ts) == 0 {
+		return nil, nil
+	}
+	w := min(e.workers, max(1, len(ts)/64))
+	type out struct {
+		ms []Match
+		ks []store.VulnTargetKeys
+	}
+	outs := make([]out, w)
+	var wg sync.WaitGroup
+	per := (len(ts) + w - 1) / w
+	for i := 0; i < w; i++ {
+		lo, hi := i*per, min((i+1)*per, len(ts))
+		if lo >= hi {
+			continue
+		}
+		wg.Add(1)
+		go func(i int, part []Target) {
+			defer wg.Done()
+			var o out
+			for _, t := range part {
+				p := prepare(t)
+				ks := p.keys()
+				if keys {
+					tk := store.VulnTargetKeys{Target: t.Ref(), DeviceID: t.Device.ID, Keys: ks}
+					if t.Component != nil {
+						tk.ComponentID = t.Component.ID
+					}
+					o.ks = append(o.ks, tk)
+				}
+				var seen []*Compiled
+				for _, k := range ks {
+					for _, c := range index[k] {
+						if slices.Contains(seen, c) {
+							continue
+						}
+						seen = append(seen, c)
+						o.ms = append(o.ms, matchPrepared(c, p, e.minConf)...)
+					}
+				}
+			}
+			outs[i] = o
+		}(i, ts[lo:hi])
+	}
+	wg.Wait()
+	var ms []Match
+	var ks []store.VulnTargetKeys
+	for _, o := range outs {
+		ms = append(ms, o.ms...)
+		ks = append(ks, o.ks...)
+	}
+	return ms, ks
+}

@@ -1,0 +1,149 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package vuln
+
+import (
+	"slices"
+	"strings"
+
+	"vigil/internal/advisory"
+	"vigil/internal/match/cpe"
+	"vigil/internal/match/product"
+	"vigil/internal/match/purl"
+)
+
+// Index keys. An advisory can only match a device or component with which
+// it shares a key; both sides are indexed by them in the store so that a
+// new advisory re-checks only inventory that could match and a new device
+// only advisories that could match it.
+//
+//	v:<vendor>            product.VendorKey of a vendor (devices known by strings)
+//	n:<name>              compact product name (components known by name)
+//	cpe:<vendor>:<product> CPE vendor and product, lower case
+//	purl:<package>        purl.IdentityKey (version-less package URL)
+const (
+	keyVendor = "v:"
+	keyName   = "n:"
+	keyCPE    = "cpe:"
+	keyPURL   = "purl:"
+)
+
+// nameKey is the compact form of a product or component name: lower-case
+// letters and digits only ("Alaris Infusion Central" → "alarisinfusioncentral").
+func nameKey(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r > 0x7f {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// cpeKey returns "cpe:vendor:product" of a WFN whose vendor and product are
+// plain strings.
+func cpeKey(w cpe.WFN) (string, bool) {
+	v, p := w.Vendor(), w.Product()
+	if v.Kind != cpe.Str || p.Kind != cpe.Str || v.HasWildcards() || p.HasWildcards() {
+		return "", false
+	}
+	return keyCPE + strings.ToLower(v.Unquoted()) + ":" + strings.ToLower(p.Unquoted()), true
+}
+
+// trimFirmware drops a "_firmware" suffix of a CPE product: NVD names the
+// operating system of a device "<model>_firmware".
+func trimFirmware(p string) string {
+	return strings.TrimSuffix(strings.TrimSuffix(p, "_firmware"), "-firmware")
+}
+
+// AdvisoryKeys returns the sorted, unique index keys of an advisory: the
+// vendor of every product, the names of products (for components), the
+// vendor:product of every CPE (products and NVD configuration criteria, with
+// the CPE vendor also as a vendor key so devices known only by strings meet
+// NVD criteria) and the package of every purl. KEV entries and withdrawn
+// advisories have no keys: they do not match on their own.
+func AdvisoryKeys(a *advisory.Advisory) []string {
+	if a.Source == advisory.SourceKEV || a.Withdrawn {
+		return nil
+	}
+	var keys []string
+	addCPE := func(s string) {
+		w, err := cpe.Parse(s)
+		if err != nil {
+			return
+		}
+		if k, ok := cpeKey(w); ok {
+			keys = append(keys, k)
+			keys = append(keys, keyVendor+product.VendorKey(w.Vendor().Unquoted()))
+			if n := nameKey(trimFirmware(w.Product().Unquoted())); n != "" {
+				keys = append(keys, keyName+n)
+			}
+		}
+	}
+	var addProduct func(p *advisory.Product)
+	addProduct = func(p *advisory.Product) {
+		if vk := product.VendorKey(p.Vendor); vk != "" {
+			keys = append(keys, keyVendor+vk)
+		}
+		if n := nameKey(p.Name); n != "" {
+			keys = append(keys, keyName+n)
+		}
+		for _, c := range p.CPEs {
+			addCPE(c)
+		}
+		for _, u := range p.PURLs {
+			if pu, err := purl.Parse(u); err == nil {
+				keys = append(keys, keyPURL+purl.IdentityKey(pu))
+			}
+		}
+		if p.Platform != nil {
+			addProduct(p.Platform)
+		}
+	}
+	if a.Source != advisory.SourceNVD {
+		for i := range a.Products {
+			addProduct(&a.Products[i])
+		}
+	}
+	for _, v := range a.Vulns {
+		for _, c := range v.Configurations {
+			for _, n := range c.Nodes {
+				for _, m := range n.Matches {
+					addCPE(m.Criteria)
+				}
+			}
+		}
+	}
+	slices.Sort(keys)
+	return slices.Compact(keys)
+}
+
+// TargetKeys returns the sorted, unique index keys of a device or
+// component: its vendor (devices), its name (components), the
+// vendor:product of its CPE and of the CPEs inferred from it (a "_firmware"
+// operating system and its hardware), and its package URL.
+func TargetKeys(t Target) []string {
+	p := prepare(t)
+	return p.keys()
+}
+
+func (p *prepared) keys() []string {
+	var keys []string
+	if p.vendorKey != "" && p.comp == nil {
+		keys = append(keys, keyVendor+p.vendorKey)
+	}
+	if p.comp != nil && p.nameKey != "" {
+		keys = append(keys, keyName+p.nameKey)
+	}
+	for _, w := range p.own {
+		if k, ok := cpeKey(w.wfn); ok {
+			keys = append(keys, k)
+		}
+	}
+	if p.purlOK {
+		keys = append(keys, keyPURL+purl.IdentityKey(p.purl))
+	}
+	slices.Sort(keys)
+	return slices.Compact(keys)
+}

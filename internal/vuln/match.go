@@ -1,0 +1,631 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package vuln
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"vigil/internal/advisory"
+	"vigil/internal/match/cpe"
+	"vigil/internal/match/product"
+	"vigil/internal/match/purl"
+)
+
+// The rules a match can be made by.
+const (
+	// RuleCPE: an NVD configuration (AND/OR nodes, version ranges) or a CPE
+	// identification helper holds for the target's registered CPE (and
+	// the CPEs inferred from it).
+	RuleCPE = "cpe"
+	// RuleCPEName: an NVD configuration holds for a device or component
+	// known only by vendor, model/name and version strings, compared with
+	// the criteria's vendor and product fields.
+	RuleCPEName = "cpe-name"
+	// RulePURL: an advisory package (OSV, CSAF purl helper) is the
+	// target's package and its version is in the affected ranges.
+	RulePURL = "purl"
+	// RuleProduct: an advisory product (CSAF product tree, CVE 5 affected
+	// entry) names the target's vendor and model (or model number) and its
+	// version statement (product_version, product_version_range, CVE 5
+	// versions) covers the target's firmware or version.
+	RuleProduct = "product"
+)
+
+// Confidence factors applied on top of the identity confidence.
+const (
+	// factorVersionUnknown: the target has no registered version but the
+	// advisory limits the affected versions.
+	factorVersionUnknown = 0.5
+	// factorRangeProse: the advisory's version range is prose that was not
+	// understood.
+	factorRangeProse = 0.5
+	// factorInferred: the CPE that matched was inferred from the
+	// registered one (firmware ↔ hardware).
+	factorInferred = 0.95
+	// factorCPEName: a CPE criterion compared by name rather than by CPE.
+	factorCPEName = 0.9
+	// confComponentVendor / confComponentName: a component matched by
+	// name with the same vendor / with no vendor to compare.
+	confComponentVendor = 0.8
+	confComponentName   = 0.6
+)
+
+// Evidence says why one advisory matched one target for one vulnerability.
+type Evidence struct {
+	Rule       string   `json:"rule"`
+	Confidence float64  `json:"confidence"`
+	Advisory   string   `json:"advisory"`            // "csaf:ICSA-24-074-05"
+	Title      string   `json:"title,omitempty"`     // the advisory's title
+	URL        string   `json:"url,omitempty"`       // where to read the advisory
+	Subject    string   `json:"subject"`             // the device or component, for people
+	Component  string   `json:"component,omitempty"` // a component's purl or name@version
+	Reason     string   `json:"reason"`
+	ProductID  string   `json:"product_id,omitempty"`
+	Product    string   `json:"product,omitempty"`  // the advisory's product name
+	Platform   string   `json:"platform,omitempty"` // the platform product of a relationship ("installed on")
+	Status     string   `json:"status,omitempty"`
+	Criteria   string   `json:"criteria,omitempty"`    // the CPE criterion or helper that matched
+	MatchedCPE string   `json:"matched_cpe,omitempty"` // the target's (or inferred / synthesised) CPE
+	Range      string   `json:"range,omitempty"`
+	Version    string   `json:"version,omitempty"` // the target's version that was compared
+	Fixed      string   `json:"fixed_version,omitempty"`
+	Remedy     string   `json:"remediation,omitempty"`
+	RemedyURL  string   `json:"remediation_url,omitempty"`
+	Notes      []string `json:"notes,omitempty"`
+}
+
+// Match is one reason a target is affected by one vulnerability of one
+// advisory.
+type Match struct {
+	Target      string
+	DeviceID    int64
+	ComponentID int64
+	OrgID       int64
+	CVE         string // the vulnerability key: CVE id, else the source's id
+	AdvisoryRef int64
+	ProductID   string
+	Rule        string
+	Confidence  float64
+	Evidence    Evidence
+}
+
+// MatchOne matches one compiled advisory against one target and returns a
+// match per affected vulnerability whose confidence is at least
+// minConfidence. Versions an advisory states as fixed or not affected never
+// match.
+func MatchOne(c *Compiled, t Target, minConfidence float64) []Match {
+	return matchPrepared(c, prepare(t), minConfidence)
+}
+
+// candidate is one way a vulnerability may apply.
+type candidate struct {
+	ev   Evidence
+	spec int // specificity of the version statement: 3 exact, 2 range, 1 all versions, 0 default status
+}
+
+func matchPrepared(c *Compiled, t *prepared, minConf float64) []Match {
+	var out []Match
+	for i := range c.vulns {
+		v := &c.vulns[i]
+		var best *candidate
+		consider := func(cd candidate) {
+			if best == nil || cd.ev.Confidence > best.ev.Confidence ||
+				cd.ev.Confidence == best.ev.Confidence && cd.spec > best.spec {
+				x := cd
+				best = &x
+			}
+		}
+		if len(v.configs) > 0 {
+			if cd, ok := matchConfigs(c, v, t); ok {
+				consider(cd)
+			}
+		}
+		if len(c.products) > 0 {
+			if cd, ok := matchProducts(c, v, t); ok {
+				consider(cd)
+			}
+		}
+		if best == nil || best.ev.Confidence < minConf {
+			continue
+		}
+		best.ev.Title, best.ev.URL, best.ev.Subject = c.Advisory.Title, c.URL, t.label
+		best.ev.Component = t.component
+		m := Match{Target: t.t.Ref(), DeviceID: t.t.Device.ID, OrgID: t.t.Device.OrgID, CVE: v.key, AdvisoryRef: c.Ref,
+			ProductID: best.ev.ProductID, Rule: best.ev.Rule, Confidence: best.ev.Confidence, Evidence: best.ev}
+		if t.comp != nil {
+			m.ComponentID = t.comp.ID
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// round2 keeps confidences readable (0.95 × 0.9 = 0.855 → 0.86).
+func round2(f float64) float64 { return float64(int(f*100+0.5)) / 100 }
+
+// matchConfigs evaluates NVD configurations: against the target's CPEs
+// (rule cpe) and, when the target's CPEs do not speak the advisory's CPE
+// vocabulary, against CPEs synthesised from its vendor/model/version
+// strings (rule cpe-name).
+func matchConfigs(c *Compiled, v *cvuln, t *prepared) (candidate, bool) {
+	shared := false
+	if len(t.wfns) > 0 {
+		// A component is evaluated on its device's platform, but only a
+		// vulnerable criterion hitting the component's own CPE is its
+		// vulnerability.
+		hits := ownHits(cpe.EvalAll(v.configs, t.wfns), t)
+		if len(hits) > 0 {
+			return configCandidate(c, v, t, hits, RuleCPE, nil), true
+		}
+		for _, w := range t.wfns {
+			if k, ok := cpeKey(w); ok && v.cpeKeys[k] {
+				shared = true
+				break
+			}
+		}
+	}
+	if shared {
+		return candidate{}, false // the registered CPE was compared and did not match
+	}
+	synth, confs := synthesise(v, t)
+	if len(synth) == 0 {
+		return candidate{}, false
+	}
+	hits := cpe.EvalAll(v.configs, synth)
+	if len(hits) == 0 {
+		return candidate{}, false
+	}
+	return configCandidate(c, v, t, hits, RuleCPEName, confs), true
+}
+
+func ownHits(hits []cpe.Hit, t *prepared) []cpe.Hit {
+	if t.comp == nil {
+		return hits
+	}
+	var out []cpe.Hit
+	for _, h := range hits {
+		for _, o := range t.own {
+			if o.wfn == h.Platform {
+				out = append(out, h)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// synthesise builds, for a target known by strings, the CPEs it would have
+// in the advisory's vocabulary: for every criterion whose vendor is the
+// target's vendor and whose product names the target's model (or, for a
+// component, its name), the criterion's part, vendor and product with the
+// target's version (hardware: NA). confs maps each synthesised CPE string
+// to the confidence and reason of the name comparison.
+func synthesise(v *cvuln, t *prepared) ([]cpe.WFN, map[string]nameConf) {
+	if t.vendorKey == "" && t.comp == nil {
+		return nil, nil
+	}
+	var out []cpe.WFN
+	confs := map[string]nameConf{}
+	for _, cr := range v.crits {
+		w := cr.CPE
+		if w.Vendor().Kind != cpe.Str || w.Product().Kind != cpe.Str {
+			continue
+		}
+		cv, cp := w.Vendor().Unquoted(), w.Product().Unquoted()
+		vk := product.VendorKey(cv)
+		var nc nameConf
+		if t.comp != nil {
+			if nameKey(trimFirmware(cp)) != t.nameKey || t.nameKey == "" {
+				continue
+			}
+			switch {
+			case t.vendorKey == "":
+				nc = nameConf{confComponentName, fmt.Sprintf("component name %q equals CPE product %q (no vendor to compare)", t.model, cp)}
+			case t.vendorKey == vk:
+				nc = nameConf{confComponentVendor, fmt.Sprintf("component %q of %q equals CPE %s:%s", t.model, t.vendor, cv, cp)}
+			default:
+				continue
+			}
+		} else {
+			if vk != t.vendorKey {
+				continue
+			}
+			ok, conf, reason := product.MatchModel(strings.ReplaceAll(trimFirmware(cp), "_", " "), t.model)
+			if !ok {
+				continue
+			}
+			nc = nameConf{conf, fmt.Sprintf("vendor %q is CPE vendor %q; %s", t.vendor, cv, reason)}
+		}
+		s := w
+		switch w.Part().Unquoted() {
+		case "h":
+			s.Attrs[cpe.AttrVersion] = cpe.Value{Kind: cpe.NA}
+		default:
+			s.Attrs[cpe.AttrVersion] = cpe.Value{Kind: cpe.Any}
+			if t.version != "" {
+				s.Attrs[cpe.AttrVersion] = cpe.StrValue(AlignVersion(t.version))
+			}
+		}
+		key := s.String()
+		if old, ok := confs[key]; ok && old.conf >= nc.conf {
+			continue
+		} else if !ok {
+			out = append(out, s)
+		}
+		confs[key] = nc
+	}
+	return out, confs
+}
+
+type nameConf struct {
+	conf   float64
+	reason string
+}
+
+func configCandidate(c *Compiled, v *cvuln, t *prepared, hits []cpe.Hit, rule string, confs map[string]nameConf) candidate {
+	h := hits[0]
+	ev := Evidence{Rule: rule, Advisory: c.Name, Criteria: h.Criterion.CPE.String(), MatchedCPE: h.Platform.String(),
+		Status: string(advisory.StatusKnownAffected), Version: t.version}
+	conf := 1.0
+	var reasons []string
+	switch rule {
+	case RuleCPE:
+		reasons = append(reasons, "NVD configuration holds for the registered CPE")
+		for _, p := range t.platform {
+			if p.wfn.String() == h.Platform.String() && p.inferred != "" {
+				conf *= factorInferred
+				ev.Notes = append(ev.Notes, "CPE inferred: "+p.inferred)
+			}
+		}
+	case RuleCPEName:
+		// The weakest name comparison among the synthesised CPEs the
+		// configuration needed.
+		minc := 1.0
+		seen := map[string]bool{}
+		for _, x := range hits {
+			if nc, ok := confs[x.Platform.String()]; ok && !seen[x.Platform.String()] {
+				seen[x.Platform.String()] = true
+				minc = min(minc, nc.conf)
+				reasons = append(reasons, nc.reason)
+			}
+		}
+		for _, w := range allPlatforms(v, confs) {
+			minc = min(minc, w.conf)
+		}
+		conf = minc * factorCPEName
+		reasons = append([]string{"NVD configuration holds for CPEs synthesised from the registered names"}, reasons...)
+	}
+	cr := h.Criterion
+	if cr.HasRange() {
+		ev.Range = rangeText(&advisory.VersionRange{StartIncluding: cr.VersionStartIncluding, StartExcluding: cr.VersionStartExcluding,
+			EndIncluding: cr.VersionEndIncluding, EndExcluding: cr.VersionEndExcluding})
+		ev.Fixed = cr.VersionEndExcluding
+	}
+	if len(v.configs) > 0 && hasAND(v.configs) {
+		ev.Notes = append(ev.Notes, "configuration requires a platform (running on / with)")
+	}
+	ev.Reason = strings.Join(reasons, "; ")
+	ev.Confidence = round2(conf)
+	addRemedy(&ev, v.v, "")
+	return candidate{ev: ev, spec: 2}
+}
+
+// allPlatforms returns the name confidences of synthesised platform CPEs
+// that only non-vulnerable criteria matched (hardware of a running-on
+// configuration): they are part of why the configuration holds.
+func allPlatforms(v *cvuln, confs map[string]nameConf) []nameConf {
+	var out []nameConf
+	for _, cr := range v.crits {
+		if cr.Vulnerable {
+			continue
+		}
+		for k, nc := range confs {
+			if w, err := cpe.Parse(k); err == nil && cr.Matches(w) {
+				out = append(out, nc)
+			}
+		}
+	}
+	return out
+}
+
+func hasAND(cs []cpe.Configuration) bool {
+	for _, c := range cs {
+		if c.Operator == cpe.AND && len(c.Nodes) > 1 {
+			return true
+		}
+	}
+	return false
+}
+
+// identity says how a product names the target.
+type identity struct {
+	ok      bool
+	rule    string
+	conf    float64
+	reason  string
+	version string // the target version the product's statement is about
+	scheme  string
+	cpe     string
+}
+
+// identify compares an advisory product with the target: by CPE helper,
+// by purl, by vendor and model (devices) or name (components).
+func identify(cp *cproduct, t *prepared) identity {
+	for _, w := range cp.cpes {
+		pat := w
+		pat.Attrs[cpe.AttrVersion] = cpe.Value{Kind: cpe.Any}
+		for _, pl := range t.own {
+			if cpe.Match(pat, pl.wfn) {
+				ver := pl.wfn.Attrs[cpe.AttrVersion].Unquoted()
+				if ver == "*" || ver == "-" {
+					ver = t.version
+				}
+				conf := 1.0
+				if pl.inferred != "" {
+					conf = factorInferred
+				}
+				return identity{ok: true, rule: RuleCPE, conf: conf, reason: "CPE " + w.String() + " names the registered CPE " + pl.wfn.String(),
+					version: ver, cpe: pl.wfn.String()}
+			}
+		}
+	}
+	if t.purlOK {
+		for _, u := range cp.purls {
+			if same, why := purl.SamePackage(u, t.purl); same {
+				return identity{ok: true, rule: RulePURL, conf: 1, reason: why, version: t.purlVer, scheme: scheme(t.purl.Type)}
+			}
+		}
+	}
+	if t.comp != nil {
+		if cp.nameKey == "" || cp.nameKey != t.nameKey {
+			return identity{}
+		}
+		switch {
+		case t.vendorKey == "" || cp.vendorKey == "":
+			return identity{ok: true, rule: RuleProduct, conf: confComponentName, version: t.version, scheme: cp.scheme,
+				reason: fmt.Sprintf("component name %q equals advisory product %q", t.model, cp.p.Name)}
+		case t.vendorKey == cp.vendorKey:
+			return identity{ok: true, rule: RuleProduct, conf: confComponentVendor, version: t.version, scheme: cp.scheme,
+				reason: fmt.Sprintf("component %q of %q equals advisory product %q of %q", t.model, t.vendor, cp.p.Name, cp.p.Vendor)}
+		}
+		return identity{}
+	}
+	if cp.vendorKey == "" || cp.vendorKey != t.vendorKey || t.model == "" {
+		return identity{}
+	}
+	if mk := nameKey(t.model); mk != "" && slices.Contains(cp.models, mk) {
+		return identity{ok: true, rule: RuleProduct, conf: product.ConfListed, version: t.version,
+			reason: fmt.Sprintf("model %q is a model number the advisory lists for %q", t.model, cp.p.Name)}
+	}
+	bestConf, bestReason := 0.0, ""
+	for _, n := range cp.names {
+		if ok, conf, reason := product.MatchModel(n, t.model); ok && conf > bestConf {
+			bestConf, bestReason = conf, reason
+		}
+	}
+	if bestConf == 0 {
+		return identity{}
+	}
+	return identity{ok: true, rule: RuleProduct, conf: bestConf, version: t.version,
+		reason: fmt.Sprintf("vendor %q is %q; %s", t.vendor, cp.p.Vendor, bestReason)}
+}
+
+// statement is what a product's version information says about a version.
+type statement struct {
+	applies bool
+	status  advisory.Status
+	spec    int
+	factor  float64
+	rng     string
+	fixed   string
+	note    string
+}
+
+func allVersions(p *advisory.Product) bool {
+	if p.Version != "" || len(p.Versions) > 0 {
+		return false
+	}
+	for i := range p.Ranges {
+		if !p.Ranges[i].All {
+			return false
+		}
+	}
+	return true
+}
+
+// versionStatement evaluates the version information of product p, whose
+// status for the vulnerability is status, for version ver.
+func versionStatement(p *advisory.Product, status advisory.Status, ver, sch string) statement {
+	ver = strings.TrimSpace(ver)
+	st := statement{status: status, factor: 1}
+	if allVersions(p) {
+		st.applies, st.spec, st.rng = true, 1, "all versions"
+		if len(p.Ranges) > 0 {
+			st.rng = rangeText(&p.Ranges[0])
+		}
+		return st
+	}
+	if ver == "" {
+		if status.Affected() {
+			st.applies, st.spec, st.factor = true, 1, factorVersionUnknown
+			st.note = "no version registered; the advisory limits the affected versions"
+			if len(p.Ranges) > 0 {
+				st.rng = rangeText(&p.Ranges[0])
+				st.fixed = fixedVersion(&p.Ranges[0])
+			} else {
+				st.rng = "= " + p.Version
+			}
+		}
+		return st
+	}
+	if p.Version != "" {
+		if eq(ver, p.Version, sch) {
+			st.applies, st.spec, st.rng = true, 3, "= "+p.Version
+		}
+		return st
+	}
+	for _, x := range p.Versions {
+		if eq(ver, x, sch) {
+			st.applies, st.spec, st.rng = true, 3, "= "+x
+			return st
+		}
+	}
+	found := false
+	prose := -1
+	for i := range p.Ranges {
+		r := &p.Ranges[i]
+		in, ok := rangeContains(r, ver, sch)
+		if !ok {
+			if prose < 0 {
+				prose = i
+			}
+			continue
+		}
+		if !in {
+			continue
+		}
+		spec := 2
+		switch {
+		case r.Exact != "":
+			spec = 3
+		case r.All:
+			spec = 1
+		}
+		rs := rangeStatus(r, ver, status)
+		// The most specific range wins; on a tie a not-affected statement
+		// wins (CVE 5 lists unaffected versions inside affected ranges).
+		if !found || spec > st.spec || spec == st.spec && rs.NotAffected() && !st.status.NotAffected() {
+			st = statement{applies: true, status: rs, spec: spec, factor: 1, rng: rangeText(r), fixed: fixedVersion(r)}
+			found = true
+		}
+	}
+	if found {
+		return st
+	}
+	if prose >= 0 && status.Affected() {
+		r := &p.Ranges[prose]
+		return statement{applies: true, status: status, spec: 1, factor: factorRangeProse, rng: rangeText(r),
+			note: fmt.Sprintf("version range %q is not machine-readable", r.Text)}
+	}
+	if p.DefaultStatus != "" && p.DefaultStatus != advisory.StatusUnknown {
+		return statement{applies: true, status: p.DefaultStatus, spec: 0, factor: 1, rng: "default status"}
+	}
+	return st
+}
+
+func eq(a, b, sch string) bool {
+	if sch != "" {
+		if c, err := purl.CompareVersions(sch, a, b); err == nil {
+			return c == 0
+		}
+	}
+	return sameVersion(a, b)
+}
+
+// matchProducts evaluates the advisory's products that have a status for
+// the vulnerability. A not-affected or fixed statement at least as specific
+// as the best affected one suppresses the match.
+func matchProducts(c *Compiled, v *cvuln, t *prepared) (candidate, bool) {
+	var aff *candidate
+	notAff := -1
+	for i := range c.products {
+		cp := &c.products[i]
+		status, ok := cp.p.Status[v.key]
+		if !ok {
+			continue
+		}
+		var id identity
+		var plat string
+		if cp.platform != nil && t.comp == nil {
+			// "component installed on platform": the device is the
+			// platform; the statement is about its firmware.
+			pid := identify(cp.platform, t)
+			if !pid.ok {
+				continue
+			}
+			id = pid
+			plat = cp.platform.p.FullName
+			if plat == "" {
+				plat = strings.TrimSpace(cp.platform.p.Vendor + " " + cp.platform.p.Name)
+			}
+			id.reason += fmt.Sprintf("; %s %s", cp.p.Relationship, plat)
+		} else {
+			id = identify(cp, t)
+		}
+		if !id.ok {
+			continue
+		}
+		sch := id.scheme
+		if sch == "" {
+			sch = cp.scheme
+		}
+		st := versionStatement(cp.p, status, id.version, sch)
+		if !st.applies {
+			continue
+		}
+		if st.status.NotAffected() {
+			notAff = max(notAff, st.spec)
+			continue
+		}
+		if !st.status.Affected() {
+			continue // under investigation, unknown
+		}
+		ev := Evidence{Rule: id.rule, Advisory: c.Name, Reason: id.reason, ProductID: cp.p.ID, Product: productName(cp.p), Platform: plat,
+			Status: string(st.status), Range: st.rng, Version: id.version, Fixed: st.fixed, MatchedCPE: id.cpe}
+		if st.note != "" {
+			ev.Notes = append(ev.Notes, st.note)
+		}
+		ev.Confidence = round2(id.conf * st.factor)
+		addRemedy(&ev, v.v, cp.p.ID)
+		cd := candidate{ev: ev, spec: st.spec}
+		if aff == nil || cd.ev.Confidence > aff.ev.Confidence || cd.ev.Confidence == aff.ev.Confidence && cd.spec > aff.spec {
+			aff = &cd
+		}
+	}
+	if aff == nil || notAff >= aff.spec {
+		return candidate{}, false
+	}
+	return *aff, true
+}
+
+func productName(p *advisory.Product) string {
+	if p.FullName != "" {
+		return p.FullName
+	}
+	return strings.TrimSpace(p.Vendor + " " + p.Name)
+}
+
+// addRemedy copies the first vendor fix (else workaround or mitigation)
+// that applies to product id (any product when id is empty).
+func addRemedy(ev *Evidence, v *advisory.Vuln, id string) {
+	for _, cat := range []string{"vendor_fix", "workaround", "mitigation", "no_fix_planned", "none_available"} {
+		for _, r := range v.Remedies {
+			if r.Category != cat || id != "" && len(r.ProductIDs) > 0 && !slices.Contains(r.ProductIDs, id) {
+				continue
+			}
+			ev.Remedy = strings.TrimSpace(cat + ": " + firstLine(r.Details))
+			ev.RemedyURL = r.URL
+			return
+		}
+	}
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = strings.TrimSpace(s[:i])
+	}
+	if len(s) > 300 {
+		s = s[:300] + "…"
+	}
+	return s
+}
+
+// DefaultMinConfidence is the lowest confidence a match needs to be
+// recorded when Options.MinConfidence is zero: a model of a named series
+// ("RUT model routers") still matches; the same with an unknown firmware
+// does not.
+const DefaultMinConfidence = 0.5

@@ -1,0 +1,162 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package vuln
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/package-url/packageurl-go"
+
+	"vigil/internal/match/cpe"
+	"vigil/internal/match/product"
+	"vigil/internal/match/purl"
+	"vigil/internal/registry"
+	"vigil/internal/store"
+)
+
+// Target is what advisories are matched against: a registered device (its
+// vendor, model, firmware, CPE and purl) or one component of a device's
+// SBOM (Component set; the device is its platform).
+type Target struct {
+	Device    registry.Device
+	Component *store.VulnComponent
+}
+
+// DeviceTarget returns the target of a device itself.
+func DeviceTarget(d registry.Device) Target { return Target{Device: d} }
+
+// Ref names the target: "device:12" or "component:34".
+func (t Target) Ref() string {
+	if t.Component != nil {
+		return fmt.Sprintf("component:%d", t.Component.ID)
+	}
+	return fmt.Sprintf("device:%d", t.Device.ID)
+}
+
+// Label describes the target for people: "Siemens SCALANCE M874-3 7.1" or
+// "openssl 1.1.1k (pkg:…)".
+func (t Target) Label() string {
+	if c := t.Component; c != nil {
+		s := strings.TrimSpace(c.Name + " " + c.Version)
+		if c.PURL != "" {
+			s += " (" + c.PURL + ")"
+		}
+		return s
+	}
+	d := t.Device
+	return strings.TrimSpace(strings.Join(strings.Fields(d.Vendor+" "+d.Model+" "+d.Firmware), " "))
+}
+
+// platformCPE is a CPE present on the target's platform.
+type platformCPE struct {
+	wfn      cpe.WFN
+	inferred string // why it was inferred; empty for a registered CPE
+}
+
+// prepared is a target with everything parsed once per matching run.
+type prepared struct {
+	t         Target
+	comp      *store.VulnComponent
+	vendor    string // device vendor or component supplier
+	vendorKey string
+	model     string // device model or component name
+	version   string // firmware or component version
+	nameKey   string // compact component name
+	own       []platformCPE
+	platform  []platformCPE // own plus, for a component, the device's CPEs
+	wfns      []cpe.WFN     // platform WFNs, for cpe.Configuration.Eval
+	purl      packageurl.PackageURL
+	purlOK    bool
+	purlVer   string
+	label     string // Target.Label
+	component string // a component's purl, else name@version
+}
+
+func prepare(t Target) *prepared {
+	p := &prepared{t: t, comp: t.Component}
+	d := t.Device
+	if c := t.Component; c != nil {
+		p.vendor, p.model, p.version = c.Supplier, c.Name, c.Version
+		p.nameKey = nameKey(c.Name)
+		p.own = platformCPEs(c.CPE, c.Version, false)
+		if u, err := purl.Parse(c.PURL); err == nil && c.PURL != "" {
+			p.purl, p.purlOK, p.purlVer = u, true, u.Version
+			if p.purlVer == "" {
+				p.purlVer = c.Version
+			}
+		}
+		if p.vendor == "" && p.purlOK && p.purl.Namespace != "" {
+			p.vendor = p.purl.Namespace
+		}
+		p.platform = append(append(p.platform, p.own...), platformCPEs(d.CPE, d.Firmware, true)...)
+	} else {
+		p.vendor, p.model, p.version = d.Vendor, d.Model, d.Firmware
+		p.own = platformCPEs(d.CPE, d.Firmware, true)
+		if u, err := purl.Parse(d.PURL); err == nil && d.PURL != "" {
+			p.purl, p.purlOK, p.purlVer = u, true, u.Version
+			if p.purlVer == "" {
+				p.purlVer = d.Firmware
+			}
+		}
+		p.platform = p.own
+	}
+	p.vendorKey = product.VendorKey(p.vendor)
+	p.label = t.Label()
+	if c := t.Component; c != nil {
+		p.component = c.PURL
+		if p.component == "" {
+			p.component = c.Name
+			if c.Version != "" {
+				p.component += "@" + c.Version
+			}
+		}
+	}
+	for _, pc := range p.platform {
+		p.wfns = append(p.wfns, pc.wfn)
+	}
+	return p
+}
+
+// platformCPEs parses a registered CPE. A version the CPE leaves ANY is
+// taken from the registered firmware/version. With infer, the counterpart
+// of a device CPE is added: the hardware "<model>" of an operating system
+// "<model>_firmware" and vice versa, since NVD states most IoT
+// vulnerabilities as "firmware running on hardware".
+func platformCPEs(s, ver string, infer bool) []platformCPE {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil
+	}
+	w, err := cpe.Parse(s)
+	if err != nil {
+		return nil
+	}
+	if v := w.Attrs[cpe.AttrVersion]; v.Kind == cpe.Any && strings.TrimSpace(ver) != "" && w.Part().Unquoted() != "h" {
+		w.Attrs[cpe.AttrVersion] = cpe.StrValue(AlignVersion(ver))
+	}
+	out := []platformCPE{{wfn: w}}
+	if !infer || w.Product().Kind != cpe.Str {
+		return out
+	}
+	prod := w.Product().Unquoted()
+	switch part := w.Part().Unquoted(); {
+	case part == "o" && trimFirmware(prod) != prod:
+		h := w
+		h.Attrs[cpe.AttrPart] = cpe.StrValue("h")
+		h.Attrs[cpe.AttrProduct] = cpe.StrValue(trimFirmware(prod))
+		h.Attrs[cpe.AttrVersion] = cpe.Value{Kind: cpe.NA}
+		out = append(out, platformCPE{wfn: h, inferred: "hardware of " + s})
+	case part == "h":
+		o := w
+		o.Attrs[cpe.AttrPart] = cpe.StrValue("o")
+		o.Attrs[cpe.AttrProduct] = cpe.StrValue(prod + "_firmware")
+		o.Attrs[cpe.AttrVersion] = cpe.Value{Kind: cpe.Any}
+		if strings.TrimSpace(ver) != "" {
+			o.Attrs[cpe.AttrVersion] = cpe.StrValue(AlignVersion(ver))
+		}
+		out = append(out, platformCPE{wfn: o, inferred: "firmware of " + s})
+	}
+	return out
+}
