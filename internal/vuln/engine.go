@@ -276,7 +276,7 @@ func (e *Engine) Advisories(ctx context.Context, advs []advisory.Advisory, origi
 		if err != nil {
 			return err
 		}
-		targets, err := e.targetsFor(ctx, tx, keys, append(slices.Clone(prevByAdv), prevByCVE...))
+		targets, err := e.targetsFor(ctx, tx, keys, prevByAdv)
 		if err != nil {
 			return err
 		}
