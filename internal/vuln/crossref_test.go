@@ -17,10 +17,9 @@ import (
 // is fixed (or outside the affected range). fixed is empty when the
 // advisories name no unaffected version; skipFixed says why.
 type deviceSpec struct {
-	vendor, model      string
-	affected, fixed    string
-	skipFixed          string
-	component, version string // match an SBOM component instead of the device
+	vendor, model   string
+	affected, fixed string
+	skipFixed       string
 }
 
 // stringDevices maps (CSAF file, CROSSREF product column) to the device a
