@@ -30,11 +30,11 @@ func (a *app) notifyCmd() *cobra.Command {
 
 // notifyFlags are the settings of composition and delivery.
 type notifyFlags struct {
-	smtpURL, from, fromName, sender   string
+	smtpURL, from, sender             string
 	dkimKey, dkimDomain, dkimSelector string
 	baseURL, templates, defaultMode   string
 	minSeverity, renotify             string
-	digestHour, connections, maxTries int
+	digestHour, maxTries              int
 	allowPrivate                      bool
 }
 

@@ -52,7 +52,7 @@ type planFixture struct {
 	orgs  map[int64]notify.OrgInput
 }
 
-func newPlanFixture(t *testing.T) *planFixture {
+func newPlanFixture(t testing.TB) *planFixture {
 	items := corpusItems(t, "2025-06-01-scan_exchange-vigil_test-asn.csv", "scan_exchange", "Vulnerable Exchange servers", "vulnerable-system")
 	bounced := time.Date(2025, 5, 1, 0, 0, 0, 0, time.UTC)
 	return &planFixture{items: items, orgs: map[int64]notify.OrgInput{

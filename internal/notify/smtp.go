@@ -90,6 +90,9 @@ func ParseSMTPURL(raw string) (SMTPConfig, error) {
 		return c, errs.Field("smtp_url", redactURL(raw), "scheme must be smtp or smtps")
 	}
 	c.Host = u.Hostname()
+	if c.Host == "" {
+		return c, errs.Field("smtp_url", redactURL(raw), "no host name")
+	}
 	if p := u.Port(); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil || n < 1 || n > 65535 {

@@ -34,12 +34,11 @@ func (c *notifyClock) Set(t time.Time)     { c.mu.Lock(); c.t = t; c.mu.Unlock()
 func (c *notifyClock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 
 type notifyEnv struct {
-	s     *store.Store
-	clk   *notifyClock
-	trig  int64
-	orgs  map[string]*registry.Org
-	n     *notify.Notifier
-	runID int64
+	s    *store.Store
+	clk  *notifyClock
+	trig int64
+	orgs map[string]*registry.Org
+	n    *notify.Notifier
 }
 
 func notifySighting(org, trig int64, ip string, port uint16, sev finding.Severity, at time.Time) finding.Sighting {
