@@ -15,6 +15,7 @@ import (
 func (a *app) deviceCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "device", Short: "Manage organisations' devices"}
 	cmd.AddCommand(a.deviceAddCmd(), a.deviceListCmd(), a.childDeleteCmd("device", "Remove a device", (*store.Store).DeviceDelete))
+	cmd.AddCommand(a.deviceSBOMCmd())
 	return cmd
 }
 

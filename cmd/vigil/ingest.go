@@ -29,6 +29,7 @@ import (
 func (a *app) ingestCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "ingest", Short: "Load threat feeds and vulnerability data"}
 	cmd.AddCommand(a.ingestFeedCmd(), a.ingestASNCmd())
+	cmd.AddCommand(a.ingestVulnCmds()...)
 	return cmd
 }
 

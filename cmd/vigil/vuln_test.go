@@ -1,0 +1,184 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package main
+
+import (
+	"bytes"
+	"crypto/sha512"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/ProtonMail/go-crypto/openpgp"
+	"github.com/ProtonMail/go-crypto/openpgp/armor"
+	"github.com/ProtonMail/go-crypto/openpgp/packet"
+)
+
+func TestCLIVulns(t *testing.T) {
+	t.Parallel()
+	for name, db := range dbs(t) {
+		t.Run(name, func(t *testing.T) {
+			run := func(wantCode int, want string, args ...string) string {
+				t.Helper()
+				out, errOut, code := cli(t, db, "", args...)
+				if code != wantCode || !strings.Contains(out+errOut, want) {
+					t.Fatalf("vigil %s = %d\nstdout: %s\nstderr: %s\nwant %d and %q", strings.Join(args, " "), code, out, errOut, wantCode, want)
+				}
+				return out
+			}
+			run(0, "1", "org", "add", "Energie Noord BV")
+			run(0, "1", "device", "add", "1", "--vendor", "Axis Communications", "--model", "AXIS A1001", "--firmware", "1.65.2")
+			run(0, "2", "device", "add", "1", "--vendor", "Siemens", "--model", "RUGGEDCOM APE1808", "--firmware", "V2.0")
+			run(0, "3", "device", "add", "1", "--vendor", "Delta Electronics", "--model", "InfraSuite Device Master", "--firmware", "1.0.12")
+
+			run(0, "findings 1 new", "ingest", "csaf", "testdata/vuln/icsa-23-206-01.json")
+			run(0, "1 unchanged", "ingest", "csaf", "testdata/vuln/icsa-23-206-01.json")
+			run(0, "findings 1 new, 0 updated, 0 resolved", "ingest", "csaf", "testdata/vuln/icsa-24-116-03.json")
+			// KEV moves CVE-2024-3400 to its KEV trigger.
+			run(0, "16 new, 0 changed, 0 unchanged; 0 targets checked; findings 1 new, 0 updated, 1 resolved", "ingest", "kev", "testdata/vuln/kev-crossref.json")
+			// A KEV file with bad entries: reported with file and line; the good ones load.
+			out, errOut, code := cli(t, db, "", "ingest", "kev", "testdata/vuln/kev-bad.json")
+			if code != 0 || !strings.Contains(out, "6 records, 3 rejected") || !strings.Contains(errOut, "testdata/vuln/kev-bad.json:") || !strings.Contains(errOut, "cveID") {
+				t.Fatalf("bad kev: %d\n%s\n%s", code, out, errOut)
+			}
+			run(0, "findings 0 new, 1 updated", "ingest", "cve5", "testdata/vuln/CVE-2023-21406.json")
+			run(0, "1 new, 0 changed", "ingest", "nvd", "testdata/vuln/CVE-2023-46604.json")
+			run(0, "1 new", "ingest", "osv", "testdata/vuln/GHSA-jfh8-c2jp-5v3q.json")
+			run(0, "8 scores (model v2025.03.14), 0 rejected, 8 changed; 1 findings updated", "ingest", "epss", "testdata/vuln/epss_scores-sample.csv")
+			// SBOM: ActiveMQ by CPE and log4j by purl; the malformed purl/CPE are reported.
+			out = run(0, "device 3: 4 components (cyclonedx-json, 2 problems); 2 matches; findings 2 new", "device", "sbom", "3", "testdata/vuln/infrasuite.cdx.json")
+			_ = out
+			run(3, "device 99 not found", "device", "sbom", "99", "testdata/vuln/infrasuite.cdx.json")
+			run(2, "not a CycloneDX", "device", "sbom", "3", "testdata/vuln/epss_scores-sample.csv")
+			run(2, "give the provider-metadata.json URL", "ingest", "csaf", "testdata/vuln/icsa-23-206-01.json", "--require-signature")
+
+			out = run(0, "CVE-2024-3400", "vulns")
+			for _, want := range []string{"kev:CVE-2024-3400", "2024-04-19 (ransomware)", "CVE-2023-21406", "csaf:ICSA-23-206-01", "0.943", "log4j-core", "5.15.16"} {
+				if !strings.Contains(out, want) {
+					t.Errorf("vulns lacks %q:\n%s", want, out)
+				}
+			}
+			var rows []vulnRow
+			if err := json.Unmarshal([]byte(run(0, "", "--json", "vulns", "--kev")), &rows); err != nil {
+				t.Fatal(err)
+			}
+			kev := map[string]bool{}
+			for _, r := range rows {
+				kev[r.CVE] = r.Evidence.KEV != nil
+			}
+			// (kev-bad.json lists CVE-2021-44228: the log4j component is KEV too.)
+			if len(rows) != 3 || !kev["CVE-2024-3400"] || !kev["CVE-2023-46604"] || !kev["CVE-2021-44228"] {
+				t.Fatalf("--kev rows = %+v", kev)
+			}
+			if err := json.Unmarshal([]byte(run(0, "", "--json", "vulns", "--device", "1")), &rows); err != nil || len(rows) != 1 || rows[0].Evidence.Fixed != "" ||
+				len(rows[0].Evidence.Matches) != 2 || rows[0].Evidence.Matches[0].Reason == "" {
+				t.Fatalf("--device 1 = %+v, %v", rows, err)
+			}
+			run(0, "CVE-2023-21406", "vulns", "--org", "Energie Noord BV")
+			run(3, "not found", "vulns", "--org", "Nobody")
+			// A full re-match finds the same.
+			before := run(0, "", "vulns")
+			if after := run(0, "", "vulns", "--rematch"); after != before {
+				t.Errorf("rematch changed the list:\n%s\nvs\n%s", before, after)
+			}
+			// A patched SBOM resolves the component findings.
+			run(0, "findings 0 new, 0 updated, 2 resolved", "device", "sbom", "3", "testdata/vuln/infrasuite-patched.cdx.json")
+		})
+	}
+}
+
+// TestCLICSAFProvider serves a fake trusted provider: one signed, one
+// unsigned and one tampered document.
+func TestCLICSAFProvider(t *testing.T) {
+	t.Parallel()
+	key, err := openpgp.NewEntity("vigil test provider", "", "psirt@example.org", &packet.Config{Algorithm: packet.PubKeyAlgoEdDSA})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, ok := files[r.URL.Path]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write(b)
+	}))
+	t.Cleanup(srv.Close)
+	var pub bytes.Buffer
+	aw, _ := armor.Encode(&pub, openpgp.PublicKeyType, nil)
+	if err := key.Serialize(aw); err != nil {
+		t.Fatal(err)
+	}
+	aw.Close()
+	files["/key.asc"] = pub.Bytes()
+	const dir = "/.well-known/csaf/white/"
+	var changes strings.Builder
+	for i, name := range []string{"icsa-23-206-01.json", "icsa-24-214-07.json", "icsa-24-116-03.json"} {
+		data, err := os.ReadFile("testdata/vuln/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sig bytes.Buffer
+		if err := openpgp.ArmoredDetachSign(&sig, key, bytes.NewReader(data), nil); err != nil {
+			t.Fatal(err)
+		}
+		switch i {
+		case 0:
+			files[dir+"2024/"+name+".asc"] = sig.Bytes()
+		case 1: // unsigned
+		case 2: // signed, then altered (hash file matches the altered copy)
+			files[dir+"2024/"+name+".asc"] = sig.Bytes()
+			data = bytes.Replace(data, []byte("RUGGEDCOM"), []byte("RUGGEDCAM"), 1)
+		}
+		sum := sha512.Sum512(data)
+		files[dir+"2024/"+name] = data
+		files[dir+"2024/"+name+".sha512"] = []byte(hex.EncodeToString(sum[:]) + "  " + name + "\n")
+		fmt.Fprintf(&changes, "\"2024/%s\",\"2024-0%d-01T00:00:00Z\"\n", name, 3-i)
+	}
+	files[dir+"changes.csv"] = []byte(changes.String())
+	pmd, _ := json.Marshal(map[string]any{
+		"canonical_url": srv.URL + "/.well-known/csaf/provider-metadata.json", "distributions": []any{map[string]any{"directory_url": srv.URL + dir}},
+		"last_updated": "2024-08-01T00:00:00Z", "list_on_CSAF_aggregators": true, "metadata_version": "2.0", "mirror_on_CSAF_aggregators": true,
+		"public_openpgp_keys": []any{map[string]any{"fingerprint": strings.ToUpper(hex.EncodeToString(key.PrimaryKey.Fingerprint)), "url": srv.URL + "/key.asc"}},
+		"publisher":           map[string]any{"category": "coordinator", "name": "test CERT", "namespace": "https://example.org"},
+		"role":                "csaf_trusted_provider",
+	})
+	files["/.well-known/csaf/provider-metadata.json"] = pmd
+	url := srv.URL + "/.well-known/csaf/provider-metadata.json"
+
+	for name, db := range dbs(t) {
+		t.Run(name, func(t *testing.T) {
+			cli(t, db, "", "org", "add", "Logistiek Centrum Oost")
+			cli(t, db, "", "device", "add", "1", "--vendor", "AVTECH SECURITY Corporation", "--model", "AVM1203", "--firmware", "FullImg-1017-1010-1011-1001")
+			// Loopback is refused unless allowed.
+			if _, errOut, code := cli(t, db, "", "ingest", "csaf", url); code == 0 || !strings.Contains(errOut, "vigil:") {
+				t.Fatalf("loopback provider fetched without --allow-private: %d %s", code, errOut)
+			}
+			out, errOut, code := cli(t, db, "", "--json", "ingest", "csaf", url, "--allow-private", "--require-signature")
+			var sum advisorySummary
+			if code != 0 || json.Unmarshal([]byte(out), &sum) != nil {
+				t.Fatalf("require-signature: %d %s %s", code, out, errOut)
+			}
+			if sum.New != 1 || len(sum.Refused) != 2 || !strings.Contains(strings.Join(sum.Refused, "\n"), "icsa-24-214-07.json") || sum.FindingsNew != 0 {
+				t.Fatalf("require-signature summary = %+v", sum)
+			}
+			// Without --require-signature the unsigned one loads (and matches
+			// the AVTECH camera); the tampered one never does.
+			out, errOut, code = cli(t, db, "", "--json", "ingest", "csaf", url, "--allow-private")
+			sum = advisorySummary{}
+			if code != 0 || json.Unmarshal([]byte(out), &sum) != nil {
+				t.Fatalf("fetch: %d %s %s", code, out, errOut)
+			}
+			if sum.New != 1 || sum.Unchanged != 1 || len(sum.Refused) != 1 || !strings.Contains(sum.Refused[0], "icsa-24-116-03.json") || sum.FindingsNew != 1 {
+				t.Fatalf("summary = %+v", sum)
+			}
+		})
+	}
+}
