@@ -819,8 +819,9 @@ func (e *Engine) matchParallel(index compiledIndex, ts []Target, keys bool) ([]M
 		go func(i int, part []Target) {
 			defer wg.Done()
 			var o out
+			cache := deviceCPEs{}
 			for _, t := range part {
-				p := prepare(t)
+				p := prepareCached(t, cache)
 				ks := p.keys()
 				if keys {
 					tk := store.VulnTargetKeys{Target: t.Ref(), DeviceID: t.Device.ID, Keys: ks}

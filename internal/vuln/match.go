@@ -131,8 +131,8 @@ func matchPrepared(c *Compiled, t *prepared, minConf float64) []Match {
 		if best == nil || best.ev.Confidence < minConf {
 			continue
 		}
-		best.ev.Title, best.ev.URL, best.ev.Subject = c.Advisory.Title, c.URL, t.label
-		best.ev.Component = t.component
+		best.ev.Title, best.ev.URL = c.Advisory.Title, c.URL
+		best.ev.Subject, best.ev.Component = t.describe()
 		m := Match{Target: t.t.Ref(), DeviceID: t.t.Device.ID, OrgID: t.t.Device.OrgID, CVE: v.key, AdvisoryRef: c.Ref,
 			ProductID: best.ev.ProductID, Rule: best.ev.Rule, Confidence: best.ev.Confidence, Evidence: best.ev}
 		if t.comp != nil {
@@ -233,7 +233,11 @@ func synthesise(v *cvuln, t *prepared) ([]cpe.WFN, map[string]nameConf) {
 			if vk != t.vendorKey {
 				continue
 			}
-			ok, conf, reason := product.MatchModel(strings.ReplaceAll(trimFirmware(cp), "_", " "), t.model)
+			name := strings.ReplaceAll(trimFirmware(cp), "_", " ")
+			if !mayMatchModel(name, t.model) {
+				continue
+			}
+			ok, conf, reason := product.MatchModel(name, t.model)
 			if !ok {
 				continue
 			}
@@ -274,11 +278,20 @@ func configCandidate(c *Compiled, v *cvuln, t *prepared, hits []cpe.Hit, rule st
 	switch rule {
 	case RuleCPE:
 		reasons = append(reasons, "NVD configuration holds for the registered CPE")
+		// Did the configuration need an inferred CPE (the hardware a
+		// firmware runs on, or the firmware of registered hardware)?
+		var registered []cpe.WFN
+		var inferred []string
 		for _, p := range t.platform {
-			if p.wfn.String() == h.Platform.String() && p.inferred != "" {
-				conf *= factorInferred
-				ev.Notes = append(ev.Notes, "CPE inferred: "+p.inferred)
+			if p.inferred == "" {
+				registered = append(registered, p.wfn)
+			} else {
+				inferred = append(inferred, p.inferred)
 			}
+		}
+		if len(inferred) > 0 && len(ownHits(cpe.EvalAll(v.configs, registered), t)) == 0 {
+			conf *= factorInferred
+			ev.Notes = append(ev.Notes, "CPE inferred: "+strings.Join(inferred, "; "))
 		}
 	case RuleCPEName:
 		// The weakest name comparison among the synthesised CPEs the
@@ -355,8 +368,11 @@ type identity struct {
 // by purl, by vendor and model (devices) or name (components).
 func identify(cp *cproduct, t *prepared) identity {
 	for _, w := range cp.cpes {
+		// The helper names the product; the version statement is the
+		// product's ranges (CVE 5 ADP CPEs carry the range's first version).
 		pat := w
 		pat.Attrs[cpe.AttrVersion] = cpe.Value{Kind: cpe.Any}
+		pat.Attrs[cpe.AttrUpdate] = cpe.Value{Kind: cpe.Any}
 		for _, pl := range t.own {
 			if cpe.Match(pat, pl.wfn) {
 				ver := pl.wfn.Attrs[cpe.AttrVersion].Unquoted()
@@ -402,6 +418,9 @@ func identify(cp *cproduct, t *prepared) identity {
 	}
 	bestConf, bestReason := 0.0, ""
 	for _, n := range cp.names {
+		if !mayMatchModel(n, t.model) {
+			continue
+		}
 		if ok, conf, reason := product.MatchModel(n, t.model); ok && conf > bestConf {
 			bestConf, bestReason = conf, reason
 		}
@@ -626,6 +645,63 @@ func firstLine(s string) string {
 
 // DefaultMinConfidence is the lowest confidence a match needs to be
 // recorded when Options.MinConfidence is zero: a model of a named series
-// ("RUT model routers") still matches; the same with an unknown firmware
-// does not.
+// ("RUT model routers", 0.5) still matches, and so does an exactly named
+// device without registered firmware when the advisory limits the versions
+// (1.0 × 0.5, noted as such); a series model without firmware (0.25) does
+// not.
 const DefaultMinConfidence = 0.5
+
+// mayMatchModel is a cheap necessary condition for product.MatchModel
+// (advisory name a, device model m): when both carry numbers, one number
+// must be common, unless the advisory names a wildcard pattern ("6XX") or a
+// series ("DSM Series", "RUT model routers"). It skips most of the costly
+// comparisons of a vendor's devices with the vendor's other products.
+func mayMatchModel(a, m string) bool {
+	var ra, rm [8]string
+	na, nm := digitRuns(a, &ra), digitRuns(m, &rm)
+	if na == 0 || nm == 0 {
+		return true
+	}
+	for i := 0; i < na; i++ {
+		for j := 0; j < nm; j++ {
+			if ra[i] == rm[j] {
+				return true
+			}
+		}
+	}
+	la := strings.ToLower(a)
+	if strings.Contains(la, "series") || strings.Contains(la, "model") {
+		return true
+	}
+	for i := 0; i+1 < len(la); i++ {
+		if la[i] == 'x' && (i > 0 && isDigit(la[i-1]) || isDigit(la[i+1])) || isDigit(la[i]) && la[i+1] == 'x' {
+			return true
+		}
+	}
+	return false
+}
+
+// digitRuns stores up to len(out) runs of ASCII digits of s, without
+// leading zeros, and returns how many. More runs than fit count as "many"
+// and are not compared (the caller then compares the first ones only).
+func digitRuns(s string, out *[8]string) int {
+	n := 0
+	for i := 0; i < len(s) && n < len(out); {
+		if !isDigit(s[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && isDigit(s[j]) {
+			j++
+		}
+		r := strings.TrimLeft(s[i:j], "0")
+		if r == "" {
+			r = "0"
+		}
+		out[n] = r
+		n++
+		i = j
+	}
+	return n
+}

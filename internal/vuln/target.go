@@ -70,53 +70,83 @@ type prepared struct {
 	purl      packageurl.PackageURL
 	purlOK    bool
 	purlVer   string
-	label     string // Target.Label
-	component string // a component's purl, else name@version
 }
 
-func prepare(t Target) *prepared {
+func prepare(t Target) *prepared { return prepareCached(t, nil) }
+
+// deviceCPEs caches the parsed platform CPEs of devices while the
+// components of one device are prepared.
+type deviceCPEs map[int64][]platformCPE
+
+func prepareCached(t Target, cache deviceCPEs) *prepared {
 	p := &prepared{t: t, comp: t.Component}
 	d := t.Device
+	devCPEs := func() []platformCPE {
+		if cache == nil {
+			return platformCPEs(d.CPE, d.Firmware, true)
+		}
+		pc, ok := cache[d.ID]
+		if !ok {
+			pc = platformCPEs(d.CPE, d.Firmware, true)
+			cache[d.ID] = pc
+		}
+		return pc
+	}
 	if c := t.Component; c != nil {
 		p.vendor, p.model, p.version = c.Supplier, c.Name, c.Version
 		p.nameKey = nameKey(c.Name)
 		p.own = platformCPEs(c.CPE, c.Version, false)
-		if u, err := purl.Parse(c.PURL); err == nil && c.PURL != "" {
-			p.purl, p.purlOK, p.purlVer = u, true, u.Version
-			if p.purlVer == "" {
-				p.purlVer = c.Version
+		if c.PURL != "" {
+			if u, err := purl.Parse(c.PURL); err == nil {
+				p.purl, p.purlOK, p.purlVer = u, true, u.Version
+				if p.purlVer == "" {
+					p.purlVer = c.Version
+				}
 			}
 		}
 		if p.vendor == "" && p.purlOK && p.purl.Namespace != "" {
 			p.vendor = p.purl.Namespace
 		}
-		p.platform = append(append(p.platform, p.own...), platformCPEs(d.CPE, d.Firmware, true)...)
+		dc := devCPEs()
+		p.platform = make([]platformCPE, 0, len(p.own)+len(dc))
+		p.platform = append(append(p.platform, p.own...), dc...)
 	} else {
 		p.vendor, p.model, p.version = d.Vendor, d.Model, d.Firmware
-		p.own = platformCPEs(d.CPE, d.Firmware, true)
-		if u, err := purl.Parse(d.PURL); err == nil && d.PURL != "" {
-			p.purl, p.purlOK, p.purlVer = u, true, u.Version
-			if p.purlVer == "" {
-				p.purlVer = d.Firmware
+		p.own = devCPEs()
+		if d.PURL != "" {
+			if u, err := purl.Parse(d.PURL); err == nil {
+				p.purl, p.purlOK, p.purlVer = u, true, u.Version
+				if p.purlVer == "" {
+					p.purlVer = d.Firmware
+				}
 			}
 		}
 		p.platform = p.own
 	}
-	p.vendorKey = product.VendorKey(p.vendor)
-	p.label = t.Label()
-	if c := t.Component; c != nil {
-		p.component = c.PURL
-		if p.component == "" {
-			p.component = c.Name
+	if p.vendor != "" {
+		p.vendorKey = product.VendorKey(p.vendor)
+	}
+	p.wfns = make([]cpe.WFN, len(p.platform))
+	for i, pc := range p.platform {
+		p.wfns[i] = pc.wfn
+	}
+	return p
+}
+
+// describe returns the target's label and, for a component, its purl or
+// name@version (computed only for targets that matched).
+func (p *prepared) describe() (label, component string) {
+	label = p.t.Label()
+	if c := p.t.Component; c != nil {
+		component = c.PURL
+		if component == "" {
+			component = c.Name
 			if c.Version != "" {
-				p.component += "@" + c.Version
+				component += "@" + c.Version
 			}
 		}
 	}
-	for _, pc := range p.platform {
-		p.wfns = append(p.wfns, pc.wfn)
-	}
-	return p
+	return label, component
 }
 
 // platformCPEs parses a registered CPE. A version the CPE leaves ANY is

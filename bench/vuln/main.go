@@ -1,0 +1,326 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+// Command vuln benchmarks vulnerability matching (issue 5): it loads the
+// bundled advisory corpus (internal/vuln/testdata) into a fresh database,
+// adds a synthetic inventory (devices and SBOM components) and synthetic
+// NVD-style CVE configurations, and times, in the same run:
+//
+//   - read: streaming every advisory (JSON decode), device and component
+//     out of the store, nothing else — the baseline;
+//   - full match: vuln.Engine.MatchAll (compile advisories, match every
+//     target, replace matches, reconcile findings);
+//   - incremental: one new advisory for a product with many installations,
+//     against reading that advisory's candidate targets.
+//
+// Data are deterministic (seed 42).
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"log"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"strings"
+	"time"
+
+	"vigil/internal/advisory"
+	"vigil/internal/errs"
+	"vigil/internal/registry"
+	"vigil/internal/store"
+	"vigil/internal/vuln"
+)
+
+func main() {
+	var (
+		dsn        = flag.String("db", "sqlite:bench/out/vuln/bench.db", "database (recreated when SQLite)")
+		corpus     = flag.String("corpus", "internal/vuln/testdata", "directory with csaf/, nvd/, cve5/, kev/")
+		components = flag.Int("components", 1_000_000, "synthetic SBOM components")
+		devices    = flag.Int("devices", 20_000, "synthetic devices")
+		configs    = flag.Int("configs", 300_000, "synthetic CVE configurations (two per CVE)")
+		orgs       = flag.Int("orgs", 200, "organisations")
+		out        = flag.String("json", "", "write the figures as JSON to this file too")
+		cpuprofile = flag.String("cpuprofile", "", "write a CPU profile of the full match to this file")
+	)
+	flag.Parse()
+	ctx := context.Background()
+	if p, ok := strings.CutPrefix(*dsn, "sqlite:"); ok {
+		for _, suf := range []string{"", "-wal", "-shm"} {
+			_ = os.Remove(p + suf)
+		}
+		_ = os.MkdirAll(filepath.Dir(p), 0o750)
+	}
+	s, err := store.Open(ctx, *dsn, store.Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer s.Close()
+	e, err := vuln.New(vuln.Options{Store: vuln.FromStore(s)})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fig := map[string]any{"components": *components, "devices": *devices, "configs": *configs, "gomaxprocs": runtime.GOMAXPROCS(0)}
+	rng := rand.New(rand.NewPCG(42, 42))
+
+	// 1. The bundled corpus.
+	t0 := time.Now()
+	nCorpus := loadCorpus(ctx, e, *corpus)
+	fig["corpus_advisories"], fig["corpus_load_s"] = nCorpus, time.Since(t0).Seconds()
+	log.Printf("corpus: %d advisories in %.2fs", nCorpus, time.Since(t0).Seconds())
+
+	// 2. Synthetic CVE configurations.
+	t0 = time.Now()
+	const vendors, perVendor = 2000, 25
+	nCVE := *configs / 2
+	var batch []advisory.Advisory
+	for i := 0; i < nCVE; i++ {
+		batch = append(batch, synthCVE(rng, i, vendors, perVendor))
+		if len(batch) == 1000 || i == nCVE-1 {
+			if _, err := e.Advisories(ctx, batch, "synthetic"); err != nil {
+				log.Fatal(err)
+			}
+			batch = batch[:0]
+		}
+	}
+	fig["synthetic_load_s"] = time.Since(t0).Seconds()
+	log.Printf("synthetic: %d CVEs (%d configurations) in %.2fs", nCVE, 2*nCVE, time.Since(t0).Seconds())
+
+	// 3. Inventory: organisations with devices, then components.
+	t0 = time.Now()
+	var os_ []registry.Org
+	for o := 0; o < *orgs; o++ {
+		os_ = append(os_, registry.Org{Name: fmt.Sprintf("Org %d", o)})
+	}
+	for d := 0; d < *devices; d++ {
+		v, p := rng.IntN(vendors), rng.IntN(perVendor)
+		dev := registry.Device{Vendor: fmt.Sprintf("Vendor%04d", v), Model: fmt.Sprintf("HW%04d-%02d", v, p), Firmware: fmt.Sprintf("%d.%d.%d", 1+rng.IntN(20), rng.IntN(10), rng.IntN(10))}
+		if d%2 == 0 {
+			dev.CPE = fmt.Sprintf("cpe:2.3:o:vendor%04d:hw%04d-%02d_firmware:%s:*:*:*:*:*:*:*", v, v, p, dev.Firmware)
+		}
+		os_[d%*orgs].Devices = append(os_[d%*orgs].Devices, dev)
+	}
+	if _, _, err := s.OrgImport(ctx, os_); err != nil {
+		log.Fatal(err)
+	}
+	var devIDs []int64
+	for after := int64(0); ; {
+		page, err := s.VulnDeviceScan(ctx, after, 1000)
+		if err != nil {
+			log.Fatal(err)
+		}
+		for _, d := range page {
+			devIDs = append(devIDs, d.ID)
+		}
+		if len(page) < 1000 {
+			break
+		}
+		after = page[len(page)-1].ID
+	}
+	var comps []store.VulnComponent
+	for c := 0; c < *components; c++ {
+		v, p := rng.IntN(vendors), rng.IntN(perVendor)
+		ver := fmt.Sprintf("%d.%d.%d", 1+rng.IntN(20), rng.IntN(10), rng.IntN(10))
+		comps = append(comps, store.VulnComponent{DeviceID: devIDs[c%len(devIDs)], Name: fmt.Sprintf("lib%04d-%02d", v, p), Version: ver,
+			CPE: fmt.Sprintf("cpe:2.3:a:vendor%04d:lib%04d-%02d:%s:*:*:*:*:*:*:*", v, v, p, ver), Supplier: fmt.Sprintf("Vendor%04d", v)})
+		if len(comps) == 50000 || c == *components-1 {
+			if err := s.VulnComponentInsert(ctx, comps); err != nil {
+				log.Fatal(err)
+			}
+			comps = comps[:0]
+		}
+	}
+	fig["inventory_load_s"] = time.Since(t0).Seconds()
+	log.Printf("inventory: %d devices, %d components in %.2fs", *devices, *components, time.Since(t0).Seconds())
+
+	// 4. Index every target once (what SBOM imports and device syncs do
+	// incrementally), matching as it goes.
+	t0 = time.Now()
+	first, err := e.MatchAll(ctx, true)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fig["index_and_match_s"] = time.Since(t0).Seconds()
+	fig["matches"], fig["findings"] = first.Matches, first.FindingsNew
+	log.Printf("index + first match: %.2fs, %d matches, %d findings", time.Since(t0).Seconds(), first.Matches, first.FindingsNew)
+
+	// 5. Baseline: read everything the full match reads.
+	runtime.GC()
+	t0 = time.Now()
+	nRead := readAll(ctx, s)
+	read := time.Since(t0).Seconds()
+	fig["read_s"], fig["read_records"] = read, nRead
+	log.Printf("read baseline: %d records in %.2fs", nRead, read)
+
+	// 6. Full match (inventory already indexed; findings exist, so this
+	// is the steady-state re-match).
+	runtime.GC()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			log.Fatal(err)
+		}
+	}
+	t0 = time.Now()
+	res, err := e.MatchAll(ctx, false)
+	pprof.StopCPUProfile()
+	if err != nil {
+		log.Fatal(err)
+	}
+	full := time.Since(t0).Seconds()
+	fig["full_match_s"], fig["full_match_ratio"] = full, full/read
+	log.Printf("full match: %.2fs (%.2fx read), %d targets, %d matches", full, full/read, res.Targets, res.Matches)
+
+	// 7. Incremental: a new advisory for the most installed library.
+	popular := fmt.Sprintf("cpe:2.3:a:vendor%04d:lib%04d-%02d", 7, 7, 3)
+	a := advisory.Advisory{ID: "CVE-2031-000001", Source: advisory.SourceNVD, CVEs: []string{"CVE-2031-000001"}, Vulns: []advisory.Vuln{{
+		CVE: "CVE-2031-000001", CVSS: []advisory.Score{{Version: "3.1", Vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", Base: 9.8, Severity: "CRITICAL"}},
+		Configurations: []advisory.Config{{Nodes: []advisory.Node{{Operator: "OR", Matches: []advisory.CPEMatch{{Vulnerable: true,
+			Criteria: popular + ":*:*:*:*:*:*:*:*", VersionStartIncluding: "1.0", VersionEndExcluding: "10.0"}}}}}},
+	}}}
+	keys := vuln.AdvisoryKeys(&a)
+	t0 = time.Now()
+	ds, cs, err := s.VulnTargetsByKeys(ctx, keys)
+	if err != nil {
+		log.Fatal(err)
+	}
+	incRead := time.Since(t0).Seconds()
+	t0 = time.Now()
+	ir, err := e.Advisories(ctx, []advisory.Advisory{a}, "bench")
+	if err != nil {
+		log.Fatal(err)
+	}
+	inc := time.Since(t0).Seconds()
+	fig["incremental_s"], fig["incremental_read_s"], fig["incremental_ratio"] = inc, incRead, inc/incRead
+	fig["incremental_targets"], fig["incremental_findings"] = len(ds)+len(cs), ir.FindingsNew
+	log.Printf("new advisory: %.3fs (%.1fx reading its %d candidate targets in %.3fs), %d findings", inc, inc/incRead, len(ds)+len(cs), incRead, ir.FindingsNew)
+
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	fig["heap_sys_mib"] = ms.HeapSys >> 20
+	b, _ := json.MarshalIndent(fig, "", "  ")
+	fmt.Println(string(b))
+	if *out != "" {
+		if err := os.WriteFile(*out, b, 0o644); err != nil {
+			log.Fatal(err)
+		}
+	}
+}
+
+// synthCVE is a CVE with two configurations on product p of vendor v: a
+// library range (OR) and a firmware range running on hardware (AND).
+func synthCVE(rng *rand.Rand, i, vendors, perVendor int) advisory.Advisory {
+	v, p := rng.IntN(vendors), rng.IntN(perVendor)
+	major := 1 + rng.IntN(20)
+	id := fmt.Sprintf("CVE-2030-%06d", i)
+	lib := fmt.Sprintf("cpe:2.3:a:vendor%04d:lib%04d-%02d:*:*:*:*:*:*:*:*", v, v, p)
+	fw := fmt.Sprintf("cpe:2.3:o:vendor%04d:hw%04d-%02d_firmware:*:*:*:*:*:*:*:*", v, v, p)
+	hw := fmt.Sprintf("cpe:2.3:h:vendor%04d:hw%04d-%02d:-:*:*:*:*:*:*:*", v, v, p)
+	end := fmt.Sprintf("%d.%d", major, 1+rng.IntN(5))
+	return advisory.Advisory{ID: id, Source: advisory.SourceNVD, CVEs: []string{id}, Vulns: []advisory.Vuln{{
+		CVE:  id,
+		CVSS: []advisory.Score{{Version: "3.1", Vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", Base: 9.8, Severity: "CRITICAL"}},
+		Configurations: []advisory.Config{
+			{Nodes: []advisory.Node{{Operator: "OR", Matches: []advisory.CPEMatch{{Vulnerable: true, Criteria: lib,
+				VersionStartIncluding: fmt.Sprintf("%d.0", major), VersionEndExcluding: end}}}}},
+			{Operator: "AND", Nodes: []advisory.Node{
+				{Operator: "OR", Matches: []advisory.CPEMatch{{Vulnerable: true, Criteria: fw, VersionStartIncluding: fmt.Sprintf("%d.0", major), VersionEndExcluding: end}}},
+				{Operator: "OR", Matches: []advisory.CPEMatch{{Vulnerable: false, Criteria: hw}}},
+			}},
+		},
+	}}}
+}
+
+func loadCorpus(ctx context.Context, e *vuln.Engine, dir string) int {
+	n := 0
+	parsers := map[string]func(context.Context, *os.File, string, func(advisory.Advisory) error) ([]errs.RowError, error){
+		"csaf": func(ctx context.Context, f *os.File, name string, y func(advisory.Advisory) error) ([]errs.RowError, error) {
+			_, r, err := advisory.ParseCSAF(ctx, f, name, y)
+			return r, err
+		},
+		"nvd": func(ctx context.Context, f *os.File, name string, y func(advisory.Advisory) error) ([]errs.RowError, error) {
+			_, r, err := advisory.ParseNVD(ctx, f, name, y)
+			return r, err
+		},
+		"cve5": func(ctx context.Context, f *os.File, name string, y func(advisory.Advisory) error) ([]errs.RowError, error) {
+			_, r, err := advisory.ParseCVE5(ctx, f, name, y)
+			return r, err
+		},
+		"kev": func(ctx context.Context, f *os.File, name string, y func(advisory.Advisory) error) ([]errs.RowError, error) {
+			_, r, err := advisory.ParseKEV(ctx, f, name, y)
+			return r, err
+		},
+	}
+	for _, sub := range []string{"kev", "csaf", "nvd", "cve5"} {
+		files, _ := filepath.Glob(filepath.Join(dir, sub, "*.json"))
+		for _, fn := range files {
+			f, err := os.Open(fn)
+			if err != nil {
+				log.Fatal(err)
+			}
+			var advs []advisory.Advisory
+			if _, err := parsers[sub](ctx, f, fn, func(a advisory.Advisory) error { advs = append(advs, a); return nil }); err != nil {
+				log.Fatal(err)
+			}
+			f.Close()
+			if _, err := e.Advisories(ctx, advs, fn); err != nil {
+				log.Fatal(err)
+			}
+			n += len(advs)
+		}
+	}
+	return n
+}
+
+// readAll streams every advisory (decoding its JSON), device and component
+// and returns how many records it read.
+func readAll(ctx context.Context, s *store.Store) int {
+	n := 0
+	for after := int64(0); ; {
+		page, err := s.VulnAdvisoryScan(ctx, after, 1000)
+		if err != nil {
+			log.Fatal(err)
+		}
+		for _, a := range page {
+			if _, err := a.Decode(); err != nil {
+				log.Fatal(err)
+			}
+		}
+		n += len(page)
+		if len(page) < 1000 {
+			break
+		}
+		after = page[len(page)-1].Ref
+	}
+	for after := int64(0); ; {
+		page, err := s.VulnDeviceScan(ctx, after, 1000)
+		if err != nil {
+			log.Fatal(err)
+		}
+		n += len(page)
+		if len(page) < 1000 {
+			break
+		}
+		after = page[len(page)-1].ID
+	}
+	for after := int64(0); ; {
+		page, err := s.VulnComponentScan(ctx, after, 10000)
+		if err != nil {
+			log.Fatal(err)
+		}
+		n += len(page)
+		if len(page) < 10000 {
+			break
+		}
+		after = page[len(page)-1].ID
+	}
+	return n
+}
