@@ -48,6 +48,10 @@ With --once, print a summary and exit instead of serving. Needs no set-up and no
 				return err
 			}
 			sum.Database = path
+			vs, err := demo.LoadVulns(ctx, s)
+			if err != nil {
+				return err
+			}
 			var ln net.Listener
 			rf.keys = filepath.Join(dir, "vigil-keys")
 			if !once {
@@ -68,11 +72,17 @@ With --once, print a summary and exit instead of serving. Needs no set-up and no
 			if err != nil {
 				return err
 			}
+			ns, err := demo.Notify(ctx, s)
+			if err != nil {
+				return err
+			}
 			if a.asJSON {
 				if err := a.printJSON(struct {
 					demo.Summary
-					Labels demo.LabelSummary `json:"labels"`
-				}{sum, ls}); err != nil {
+					Vulns  demo.VulnSummary   `json:"vulns"`
+					Labels demo.LabelSummary  `json:"labels"`
+					Notify demo.NotifySummary `json:"notify"`
+				}{sum, vs, ls, ns}); err != nil {
 					return err
 				}
 			} else {
@@ -81,6 +91,8 @@ With --once, print a summary and exit instead of serving. Needs no set-up and no
 					sum.Organisations, sum.Assets, sum.Overlaps, sum.Contacts, sum.Devices)
 				fmt.Fprintf(a.stdout, "  feeds: %d rows, %d matched, %d unmatched, %d quarantined; %d findings under %d triggers\n",
 					sum.FeedRows, sum.Matched, sum.Unmatched, sum.Quarantined, sum.Findings, sum.Triggers)
+				fmt.Fprintf(a.stdout, "  advisories: %d loaded; %d vulnerable findings (%d in KEV) on %d devices\n",
+					vs.Advisories, vs.Findings, vs.KEVFindings, vs.Devices)
 				for _, l := range ls.Labels {
 					fmt.Fprintf(a.stdout, "  label %s: %s (%s) graded %s, %d probe weaknesses\n", l.Label, l.Device, l.Org, l.Grade, l.Weaknesses)
 				}
@@ -88,6 +100,10 @@ With --once, print a summary and exit instead of serving. Needs no set-up and no
 					fmt.Fprintf(a.stdout, "  serving at %s (Ctrl-C to stop)\n", sum.URL)
 					fmt.Fprintf(a.stdout, "  try: curl -H 'Authorization: Bearer %s' %s/api/v1/orgs\n", sum.OperatorToken, sum.URL)
 				}
+			}
+			if !a.asJSON {
+				fmt.Fprintf(a.stdout, "  warnings: %d notices composed, %d delivered as %d e-mails to the local sink %v\n",
+					ns.Composed, ns.Delivered, ns.Messages, ns.Languages)
 			}
 			if once {
 				return nil

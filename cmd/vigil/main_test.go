@@ -197,8 +197,20 @@ func TestCLIDemoOnce(t *testing.T) {
 	if code != 0 || json.Unmarshal([]byte(out), &sum) != nil {
 		t.Fatalf("demo --once --json: %q %q %d", out, errOut, code)
 	}
-	if sum["organisations"].(float64) < 24 {
+	if sum["organisations"].(float64) < 24 || sum["findings"].(float64) < 100 {
 		t.Errorf("summary = %v", sum)
+	}
+	vulns, _ := sum["vulns"].(map[string]any)
+	notify, _ := sum["notify"].(map[string]any)
+	labels, _ := sum["labels"].(map[string]any)
+	if vulns["vulnerable_findings"].(float64) == 0 || vulns["kev_findings"].(float64) == 0 {
+		t.Errorf("demo vulns = %v", vulns)
+	}
+	if notify["notices_composed"].(float64) == 0 || notify["notices_delivered"] != notify["notices_composed"] {
+		t.Errorf("demo notify = %v", notify)
+	}
+	if ls, _ := labels["labels"].([]any); len(ls) != 2 {
+		t.Errorf("demo labels = %v", labels)
 	}
 }
 
