@@ -81,8 +81,13 @@ func (s *Store) NotifyCompose(ctx context.Context, now time.Time, limit int, dry
 		if len(b.Events) > 0 {
 			res.Cursor = b.Events[len(b.Events)-1].Event.ID
 		}
-		if b.Pending, err = tx.pendingItems(ctx); err != nil {
-			return err
+		// Held items matter only to the last batch of a run: a digest that
+		// is due then takes every held item, including those of this run's
+		// earlier batches, so earlier batches need not read them.
+		if !res.More {
+			if b.Pending, err = tx.pendingItems(ctx); err != nil {
+				return err
+			}
 		}
 		orgIDs := map[int64]bool{}
 		var findingIDs []int64
