@@ -5,9 +5,11 @@ package csafvalidate
 
 import (
 	"bytes"
+	"cmp"
 	"embed"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -149,6 +151,7 @@ func (c *checker) schemaFailures(sch *jsonschema.Schema, instance any, base []st
 		return false
 	}
 	p := message.NewPrinter(language.English)
+	start := len(c.failures)
 	seen := map[Failure]bool{}
 	var walk func(e *jsonschema.ValidationError)
 	walk = func(e *jsonschema.ValidationError) {
@@ -169,5 +172,10 @@ func (c *checker) schemaFailures(sch *jsonschema.Schema, instance any, base []st
 		}
 	}
 	walk(ve)
+	// The validator's error order depends on map iteration: sort this
+	// batch by path and message so that reports are deterministic.
+	slices.SortFunc(c.failures[start:], func(a, b Failure) int {
+		return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Message, b.Message))
+	})
 	return false
 }

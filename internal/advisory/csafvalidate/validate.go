@@ -5,11 +5,9 @@ package csafvalidate
 
 import (
 	"bytes"
-	"cmp"
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -153,9 +151,6 @@ func (v *Validator) Validate(doc []byte) (Report, error) {
 	c := &checker{v: v, doc: tree}
 	c.test = TestSchema
 	c.schemaFailures(v.schema, tree, nil)
-	slices.SortStableFunc(c.failures, func(a, b Failure) int {
-		return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Message, b.Message))
-	})
 	for _, t := range v.tests {
 		c.test = t.id
 		t.run(c)
