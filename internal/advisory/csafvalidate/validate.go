@@ -155,6 +155,9 @@ func (v *Validator) Validate(doc []byte) (Report, error) {
 		c.test = t.id
 		t.run(c)
 	}
+	if c.failures == nil {
+		c.failures = []Failure{} // "failures": [] in JSON
+	}
 	return Report{Valid: len(c.failures) == 0, Failures: c.failures, Warnings: c.warnings}, nil
 }
 
