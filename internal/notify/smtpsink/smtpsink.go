@@ -134,6 +134,9 @@ func (s *Sink) Wait(ctx context.Context, n int) error {
 // Close stops the server and closes its connections.
 func (s *Sink) Close() error {
 	err := s.srv.Close()
+	// Serve may not have registered the listener yet when Close runs right
+	// after Start; closing it here ends Serve in every case.
+	_ = s.ln.Close()
 	<-s.done
 	if errors.Is(err, smtp.ErrServerClosed) {
 		return nil
