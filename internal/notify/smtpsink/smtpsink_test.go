@@ -52,10 +52,15 @@ func TestReceive(t *testing.T) {
 	}
 	defer s.Close()
 	msg := []byte("Subject: test\r\n\r\nhello\r\n")
-	if err := smtp.SendMail(s.Addr(), nil, "a@example.nl", []string{"b@example.nl"}, bytes.NewReader(msg)); err != nil {
+	c, err := smtp.Dial(s.Addr())
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := smtp.SendMail(s.Addr(), nil, "a@example.nl", []string{"nobody@example.nl"}, bytes.NewReader(msg)); err == nil {
+	defer c.Close()
+	if err := c.SendMail("a@example.nl", []string{"b@example.nl"}, bytes.NewReader(msg)); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SendMail("a@example.nl", []string{"nobody@example.nl"}, bytes.NewReader(msg)); err == nil {
 		t.Error("refused recipient accepted")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
