@@ -53,7 +53,7 @@ func (a *app) serve(ctx context.Context, s *store.Store, ln net.Listener, rf *ra
 	if err != nil {
 		return err
 	}
-	var public []web.PublicRoute
+	public := web.AckRoutes(s, a.log)
 	for _, r := range labels.New(svc, a.log).Routes() {
 		public = append(public, web.PublicRoute{ID: operationID(r.Method, r.Path), Method: r.Method, Path: r.Path,
 			Summary: r.Summary, Tag: "labels", ContentType: r.ContentType, Handler: r.Handler})

@@ -232,6 +232,14 @@ func TestEndpointsHappyPath(t *testing.T) {
 			wantProblem(t, e.send(req{method: "DELETE", path: fmt.Sprintf("/api/v1/tokens/%d", tc.Token.ID), token: tokOp}), 404, "")
 		})
 
+		t.Run("notices", func(t *testing.T) {
+			seedNotices(t, e)
+			ok(t, req{method: "GET", path: aPath + "/notices", token: tokARW}, 200, "")
+			ok(t, req{method: "POST", path: fmt.Sprintf("%s/notices/%d/ack", aPath, e.notices[A.ID]), token: tokARW}, 200, "")
+			ok(t, req{method: "POST", path: "/api/v1/bounces", token: tokOp, body: `{"address":"nobody@example.nl"}`}, 200, "")
+			ok(t, req{method: "GET", path: "/api/v1/stats", token: tokOp}, 200, "")
+		})
+
 		for _, rt := range e.srv.Routes() {
 			if !e.hit[rt.Pattern()] {
 				t.Errorf("route %s (%s) has no successful call in this test", rt.Pattern(), rt.ID)

@@ -37,6 +37,8 @@ type env struct {
 
 	mu  sync.Mutex
 	hit map[string]bool // route patterns answered with a success status
+	// notices maps an organisation to one of its notices (seedNotices).
+	notices map[int64]int64
 
 	schemaOnce sync.Once
 	schemaComp *jsonschema.Compiler
@@ -250,11 +252,11 @@ func (e *env) example(schema string) string {
 
 // ids names the objects a route's path parameters point at.
 type ids struct {
-	org, contact, asset, device, token int64
+	org, contact, asset, device, token, notice int64
 }
 
 func (e *env) idsOf(o registry.Org) ids {
-	x := ids{org: o.ID, token: 1}
+	x := ids{org: o.ID, token: 1, notice: e.notices[o.ID]}
 	if len(o.Contacts) > 0 {
 		x.contact = o.Contacts[0].ID
 	}
@@ -275,6 +277,7 @@ func fill(path string, x ids) string {
 		"{aid}", strconv.FormatInt(x.asset, 10),
 		"{did}", strconv.FormatInt(x.device, 10),
 		"{tid}", strconv.FormatInt(x.token, 10),
+		"{nid}", strconv.FormatInt(x.notice, 10),
 	).Replace(path)
 }
 

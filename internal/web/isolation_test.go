@@ -57,6 +57,7 @@ func TestTenantIsolation(t *testing.T) {
 	storetest.EachOpts(t, storetest.Options{Now: fixedNow}, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st)
 		checks := selfScoped()
+		seedNotices(t, e)
 		for _, dir := range []struct {
 			attacker    string
 			own, victim registry.Org

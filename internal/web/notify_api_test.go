@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/netip"
-	"reflect"
 	"strings"
 	"testing"
 
@@ -21,32 +20,45 @@ import (
 	"vigil/internal/store/storetest"
 )
 
-// withNotify rebuilds e's server with the acknowledgement routes and the
-// notice routes enabled, as Server.table and newSchemas will once they
-// list them.
+// withNotify rebuilds e's server with the public acknowledgement routes.
 func withNotify(t *testing.T, e *env) {
 	t.Helper()
 	srv, err := New(Config{Store: e.st, Metrics: prometheus.NewRegistry(), Version: "test", Public: AckRoutes(e.st, nil)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	notifySchemas(func(name string, v, example any) {
-		if err := srv.schemas.add(name, reflect.TypeOf(v), example); err != nil {
-			t.Fatal(err)
-		}
-	})
-	n0 := len(srv.routes)
-	srv.routes = append(srv.routes, srv.notifyRoutes()...)
-	if err := srv.checkRoutes(); err != nil {
+	e.srv = srv
+}
+
+// seedNotices gives each of the first two organisations a critical finding
+// and composes their notices, so routes with a {nid} have real objects.
+func seedNotices(t *testing.T, e *env) {
+	t.Helper()
+	ctx := context.Background()
+	trig, err := e.st.TriggerEnsure(ctx, finding.Trigger{Name: "seeded"})
+	if err != nil {
 		t.Fatal(err)
 	}
-	for i := n0; i < len(srv.routes); i++ {
-		srv.mux.Handle(srv.routes[i].Pattern(), srv.wrap(&srv.routes[i]))
+	var sgs []finding.Sighting
+	for i, o := range e.orgs[:2] {
+		ip := netip.AddrFrom4([4]byte{198, 51, 100, byte(200 + i)})
+		sgs = append(sgs, finding.Sighting{OrgID: o.ID, TriggerID: trig, Type: "vulnerable-system", ReportType: "scan_exchange",
+			Key: finding.KeyFor(ip, 443), IP: ip, Port: 443, Severity: finding.Critical, Time: fixedNow(), Evidence: json.RawMessage(`{"seeded":"1"}`)})
 	}
-	if _, err := srv.buildOpenAPI(); err != nil {
-		t.Fatalf("OpenAPI with the notice routes: %v", err)
+	if err := e.st.Tx(ctx, func(tx *store.Store) error { _, _, err := tx.FindingUpsert(ctx, 0, sgs); return err }); err != nil {
+		t.Fatal(err)
 	}
-	e.srv = srv
+	if _, err := notify.NewNotifier(notify.NotifierConfig{Store: e.st, Now: fixedNow}).Compose(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	e.notices = map[int64]int64{}
+	for _, o := range e.orgs[:2] {
+		ns, err := e.st.NoticeList(ctx, store.NoticeFilter{OrgID: o.ID})
+		if err != nil || len(ns) == 0 {
+			t.Fatalf("notices of %s: %v %v", o.Name, ns, err)
+		}
+		e.notices[o.ID] = ns[0].ID
+	}
 }
 
 // rfc3464Example is the first example of RFC 3464 appendix A ("simple DSN

@@ -78,6 +78,7 @@ func newSchemas() (*schemaSet, error) {
 	add("Device", registry.Device{}, nil)
 	add("DeviceCreate", DeviceInput{}, exampleDevice)
 	add("DevicePage", Page[registry.Device]{}, nil)
+	notifySchemas(add)
 	add("Overlap", registry.Overlap{}, nil)
 	add("OverlapList", List[registry.Overlap]{}, nil)
 	add("Token", auth.Token{}, nil)

@@ -147,6 +147,7 @@ func (s *Server) table() []Route {
 		s.assetRoutes(),
 		s.deviceRoutes(),
 		s.tokenRoutes(),
+		s.notifyRoutes(),
 	} {
 		rs = append(rs, group...)
 	}
