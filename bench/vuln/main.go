@@ -22,6 +22,7 @@ import (
 	"flag"
 	"fmt"
 	"log"
+	"log/slog"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -61,7 +62,8 @@ func main() {
 		log.Fatal(err)
 	}
 	defer s.Close()
-	e, err := vuln.New(vuln.Options{Store: vuln.FromStore(s)})
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	e, err := vuln.New(vuln.Options{Store: vuln.FromStore(s), Logger: logger})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -140,8 +142,18 @@ func main() {
 
 	// 4. Index every target once (what SBOM imports and device syncs do
 	// incrementally), matching as it goes.
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile + ".index")
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			log.Fatal(err)
+		}
+	}
 	t0 = time.Now()
 	first, err := e.MatchAll(ctx, true)
+	pprof.StopCPUProfile()
 	if err != nil {
 		log.Fatal(err)
 	}

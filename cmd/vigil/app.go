@@ -68,7 +68,7 @@ func (a *app) rootCmd() *cobra.Command {
 		a.ingestCmd(), a.findingsCmd(), a.triggersCmd(), a.quarantineCmd(),
 		a.catalogueCmd(), a.assessCmd(), a.probeCmd(), a.labelCmd(),
 		a.notifyCmd(), a.statsCmd(), a.securitytxtCmd(),
-		a.serveCmd(), a.demoCmd(), a.versionCmd(), a.vulnsCmd(),
+		a.serveCmd(), a.demoCmd(), a.versionCmd(), a.vulnsCmd(), a.csafCmd(),
 	)
 	return root
 }

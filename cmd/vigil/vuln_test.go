@@ -93,6 +93,31 @@ func TestCLIVulns(t *testing.T) {
 	}
 }
 
+func TestCLICSAFValidate(t *testing.T) {
+	t.Parallel()
+	db := "sqlite:" + t.TempDir() + "/v.db"
+	bad := "testdata/vuln/oasis_csaf_tc-csaf_2_0-2021-6-1-01-01.json"
+	good := "testdata/vuln/oasis_csaf_tc-csaf_2_0-2021-6-1-01-11.json"
+	out, _, code := cli(t, db, "", "csaf", "validate", good, "testdata/vuln/icsa-23-206-01.json")
+	if code != 0 || !strings.Contains(out, good+": valid") {
+		t.Fatalf("valid docs: %d\n%s", code, out)
+	}
+	out, _, code = cli(t, db, "", "csaf", "validate", good, bad, "testdata/vuln/epss_scores-sample.csv", "testdata/vuln/missing.json")
+	if code != 1 || !strings.Contains(out, bad+": invalid") || !strings.Contains(out, "  6.1.1 $.") ||
+		!strings.Contains(out, "epss_scores-sample.csv: invalid: ") || !strings.Contains(out, "missing.json: invalid: ") {
+		t.Fatalf("invalid docs: %d\n%s", code, out)
+	}
+	out, _, code = cli(t, db, "", "--json", "csaf", "validate", bad)
+	var rs []csafResult
+	if code != 1 || json.Unmarshal([]byte(out), &rs) != nil || len(rs) != 1 || rs[0].Valid || rs[0].Failures[0].Test != "6.1.1" ||
+		!strings.HasPrefix(rs[0].Failures[0].Path, "$.") {
+		t.Fatalf("--json: %d %s", code, out)
+	}
+	if _, _, code := cli(t, db, "", "csaf", "validate"); code != 2 {
+		t.Errorf("no files: exit %d", code)
+	}
+}
+
 // TestCLICSAFProvider serves a fake trusted provider: one signed, one
 // unsigned and one tampered document.
 func TestCLICSAFProvider(t *testing.T) {

@@ -677,16 +677,31 @@ func (s *Store) VulnTargetKeysPut(ctx context.Context, ts []VulnTargetKeys) erro
 		}); err != nil {
 			return err
 		}
-		type row struct {
-			key, target string
-			dev, comp   int64
+		return tx.VulnTargetKeysAdd(ctx, ts)
+	})
+}
+
+// VulnTargetKeysReset deletes the index keys of every target (before a
+// full re-index with VulnTargetKeysAdd).
+func (s *Store) VulnTargetKeysReset(ctx context.Context) error {
+	_, err := s.Exec(ctx, `DELETE FROM vuln_target_keys`)
+	return err
+}
+
+// VulnTargetKeysAdd inserts index keys of targets; keys a target has
+// already are kept.
+func (s *Store) VulnTargetKeysAdd(ctx context.Context, ts []VulnTargetKeys) error {
+	type row struct {
+		key, target string
+		dev, comp   int64
+	}
+	var all []row
+	for _, t := range ts {
+		for _, k := range uniqueSorted(t.Keys) {
+			all = append(all, row{k, t.Target, t.DeviceID, t.ComponentID})
 		}
-		var all []row
-		for _, t := range ts {
-			for _, k := range uniqueSorted(t.Keys) {
-				all = append(all, row{k, t.Target, t.DeviceID, t.ComponentID})
-			}
-		}
+	}
+	return s.Tx(ctx, func(tx *Store) error {
 		return chunked(all, func(c []row) error {
 			var b strings.Builder
 			args := make([]any, 0, 4*len(c))
@@ -697,7 +712,8 @@ func (s *Store) VulnTargetKeysPut(ctx context.Context, ts []VulnTargetKeys) erro
 				b.WriteString("(?, ?, ?, ?)")
 				args = append(args, r.key, r.target, r.dev, nullID(r.comp))
 			}
-			_, err := tx.Exec(ctx, `INSERT INTO vuln_target_keys (key, target, device_id, component_id) VALUES `+b.String(), args...)
+			_, err := tx.Exec(ctx, `INSERT INTO vuln_target_keys (key, target, device_id, component_id) VALUES `+b.String()+
+				` ON CONFLICT (key, target) DO NOTHING`, args...)
 			return err
 		})
 	})

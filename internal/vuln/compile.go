@@ -4,6 +4,7 @@
 package vuln
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/package-url/packageurl-go"
@@ -34,8 +35,12 @@ type cvuln struct {
 	key     string
 	configs []cpe.Configuration
 	// crits are all criteria of the configurations, for synthesising a
-	// platform from vendor/model strings.
-	crits []cpe.Criterion
+	// platform from vendor/model strings, with the product.VendorKey of
+	// their vendor and the name key of their product (without
+	// "_firmware").
+	crits      []cpe.Criterion
+	critVendor []string
+	critName   []string
 	// cpeKeys are the "cpe:vendor:product" keys of the criteria.
 	cpeKeys map[string]bool
 }
@@ -56,10 +61,24 @@ type cproduct struct {
 // KEV entries and withdrawn advisories compile to nothing that matches:
 // KEV names no versions, so it enriches matches of other sources instead.
 func Compile(ref int64, a *advisory.Advisory) *Compiled {
-	c := &Compiled{Ref: ref, Advisory: a, Name: string(a.Source) + ":" + a.ID, URL: advisoryURL(a), Keys: AdvisoryKeys(a)}
+	c := &Compiled{Ref: ref, Advisory: a, Name: string(a.Source) + ":" + a.ID, URL: advisoryURL(a)}
 	if a.Source == advisory.SourceKEV || a.Withdrawn {
 		return c
 	}
+	var keys []string
+	vendorKeys := map[string]string{}
+	vkey := func(v string) string {
+		k, ok := vendorKeys[v]
+		if !ok {
+			k = product.VendorKey(v)
+			vendorKeys[v] = k
+		}
+		return k
+	}
+	defer func() {
+		slices.Sort(keys)
+		c.Keys = slices.Compact(keys)
+	}()
 	for i := range a.Vulns {
 		v := &a.Vulns[i]
 		cv := cvuln{v: v, key: v.Key(), cpeKeys: map[string]bool{}}
@@ -83,9 +102,17 @@ func Compile(ref int64, a *advisory.Advisory) *Compiled {
 					}
 					cn.Match = append(cn.Match, cr)
 					cv.crits = append(cv.crits, cr)
+					vk, nk := "", ""
 					if k, ok := cpeKey(w); ok {
 						cv.cpeKeys[k] = true
+						vk, nk = vkey(w.Vendor().Unquoted()), nameKey(trimFirmware(w.Product().Unquoted()))
+						keys = append(keys, k, keyVendor+vk)
+						if nk != "" {
+							keys = append(keys, keyName+nk)
+						}
 					}
+					cv.critVendor = append(cv.critVendor, vk)
+					cv.critName = append(cv.critName, nk)
 				}
 				cc.Nodes = append(cc.Nodes, cn)
 			}
@@ -97,13 +124,41 @@ func Compile(ref int64, a *advisory.Advisory) *Compiled {
 		return c
 	}
 	for i := range a.Products {
-		c.products = append(c.products, compileProduct(&a.Products[i]))
+		cp := compileProduct(&a.Products[i], vkey)
+		c.products = append(c.products, cp)
+		keys = append(keys, cp.keys()...)
 	}
 	return c
 }
 
-func compileProduct(p *advisory.Product) cproduct {
-	cp := cproduct{p: p, vendorKey: product.VendorKey(p.Vendor), nameKey: nameKey(p.Name)}
+// keys returns the index keys of a product and its platform.
+func (cp *cproduct) keys() []string {
+	var keys []string
+	if cp.vendorKey != "" {
+		keys = append(keys, keyVendor+cp.vendorKey)
+	}
+	if cp.nameKey != "" {
+		keys = append(keys, keyName+cp.nameKey)
+	}
+	for _, w := range cp.cpes {
+		if k, ok := cpeKey(w); ok {
+			keys = append(keys, k, keyVendor+product.VendorKey(w.Vendor().Unquoted()))
+			if n := nameKey(trimFirmware(w.Product().Unquoted())); n != "" {
+				keys = append(keys, keyName+n)
+			}
+		}
+	}
+	for _, u := range cp.purls {
+		keys = append(keys, keyPURL+purl.IdentityKey(u))
+	}
+	if cp.platform != nil {
+		keys = append(keys, cp.platform.keys()...)
+	}
+	return keys
+}
+
+func compileProduct(p *advisory.Product, vkey func(string) string) cproduct {
+	cp := cproduct{p: p, vendorKey: vkey(p.Vendor), nameKey: nameKey(p.Name)}
 	if p.Name != "" {
 		cp.names = append(cp.names, p.Name)
 		if p.Family != "" && !strings.Contains(strings.ToLower(p.Name), strings.ToLower(p.Family)) {
@@ -132,7 +187,7 @@ func compileProduct(p *advisory.Product) cproduct {
 		cp.scheme = scheme(p.Ecosystem)
 	}
 	if p.Platform != nil {
-		pl := compileProduct(p.Platform)
+		pl := compileProduct(p.Platform, vkey)
 		cp.platform = &pl
 	}
 	return cp

@@ -45,6 +45,8 @@ type Store interface {
 	VulnComponentGet(ctx context.Context, ids []int64) ([]store.VulnComponent, error)
 	VulnComponentScan(ctx context.Context, after int64, limit int) ([]store.VulnComponent, error)
 	VulnTargetKeysPut(ctx context.Context, ts []store.VulnTargetKeys) error
+	VulnTargetKeysReset(ctx context.Context) error
+	VulnTargetKeysAdd(ctx context.Context, ts []store.VulnTargetKeys) error
 	VulnTargetsByKeys(ctx context.Context, keys []string) ([]registry.Device, []store.VulnComponent, error)
 	VulnDeviceGet(ctx context.Context, ids []int64) ([]registry.Device, error)
 	VulnDeviceScan(ctx context.Context, after int64, limit int) ([]registry.Device, error)
@@ -706,6 +708,13 @@ func (e *Engine) MatchAll(ctx context.Context, reindex bool) (Result, error) {
 	}
 	res.Advisories = len(all)
 	index := indexCompiled(all)
+	if reindex {
+		if err := e.st.VulnTargetKeysReset(ctx); err != nil {
+			return res, err
+		}
+	}
+	start := time.Now()
+	e.log.Debug("match all: advisories compiled", "advisories", len(all), "keys", len(index))
 	// 2. Stream devices, then components, matching each page in parallel.
 	devices := map[int64]registry.Device{}
 	var devList []registry.Device
@@ -744,7 +753,7 @@ func (e *Engine) MatchAll(ctx context.Context, reindex bool) (Result, error) {
 		found, keys = append(found, ms...), append(keys, ks...)
 		res.Targets += len(ts)
 		if reindex && len(keys) >= 50000 {
-			if err := e.st.VulnTargetKeysPut(ctx, keys); err != nil {
+			if err := e.st.VulnTargetKeysAdd(ctx, keys); err != nil {
 				return res, err
 			}
 			keys = keys[:0]
@@ -755,10 +764,11 @@ func (e *Engine) MatchAll(ctx context.Context, reindex bool) (Result, error) {
 		after = page[len(page)-1].ID
 	}
 	if reindex && len(keys) > 0 {
-		if err := e.st.VulnTargetKeysPut(ctx, keys); err != nil {
+		if err := e.st.VulnTargetKeysAdd(ctx, keys); err != nil {
 			return res, err
 		}
 	}
+	e.log.Debug("match all: targets matched", "targets", res.Targets, "matches", len(found), "seconds", time.Since(start).Seconds())
 	// 3. Replace matches and reconcile findings.
 	err := e.st.InTx(ctx, func(tx Store) error {
 		before, err := tx.VulnMatchList(ctx, store.VulnMatchFilter{All: true})
@@ -769,6 +779,7 @@ func (e *Engine) MatchAll(ctx context.Context, reindex bool) (Result, error) {
 		if err := tx.VulnMatchReplace(ctx, store.VulnMatchFilter{All: true}, rows); err != nil {
 			return err
 		}
+		e.log.Debug("match all: matches replaced", "before", len(before), "after", len(rows), "seconds", time.Since(start).Seconds())
 		res.Matches = len(rows)
 		affected := map[pair]bool{}
 		var cves []string
@@ -787,6 +798,8 @@ func (e *Engine) MatchAll(ctx context.Context, reindex bool) (Result, error) {
 		if err := e.reconcile(ctx, tx, affected, before, rows, info, info, &res); err != nil {
 			return err
 		}
+		e.log.Debug("match all: findings reconciled", "new", res.FindingsNew, "updated", res.FindingsUpdated, "resolved", res.FindingsResolved,
+			"seconds", time.Since(start).Seconds())
 		return tx.VulnDeviceSynced(ctx, devList)
 	})
 	if err != nil {
@@ -819,7 +832,7 @@ func (e *Engine) matchParallel(index compiledIndex, ts []Target, keys bool) ([]M
 		go func(i int, part []Target) {
 			defer wg.Done()
 			var o out
-			cache := deviceCPEs{}
+			cache := newPrepCache()
 			for _, t := range part {
 				p := prepareCached(t, cache)
 				ks := p.keys()

@@ -9,7 +9,6 @@ import (
 
 	"vigil/internal/advisory"
 	"vigil/internal/match/cpe"
-	"vigil/internal/match/product"
 	"vigil/internal/match/purl"
 )
 
@@ -64,59 +63,7 @@ func trimFirmware(p string) string {
 // NVD criteria) and the package of every purl. KEV entries and withdrawn
 // advisories have no keys: they do not match on their own.
 func AdvisoryKeys(a *advisory.Advisory) []string {
-	if a.Source == advisory.SourceKEV || a.Withdrawn {
-		return nil
-	}
-	var keys []string
-	addCPE := func(s string) {
-		w, err := cpe.Parse(s)
-		if err != nil {
-			return
-		}
-		if k, ok := cpeKey(w); ok {
-			keys = append(keys, k)
-			keys = append(keys, keyVendor+product.VendorKey(w.Vendor().Unquoted()))
-			if n := nameKey(trimFirmware(w.Product().Unquoted())); n != "" {
-				keys = append(keys, keyName+n)
-			}
-		}
-	}
-	var addProduct func(p *advisory.Product)
-	addProduct = func(p *advisory.Product) {
-		if vk := product.VendorKey(p.Vendor); vk != "" {
-			keys = append(keys, keyVendor+vk)
-		}
-		if n := nameKey(p.Name); n != "" {
-			keys = append(keys, keyName+n)
-		}
-		for _, c := range p.CPEs {
-			addCPE(c)
-		}
-		for _, u := range p.PURLs {
-			if pu, err := purl.Parse(u); err == nil {
-				keys = append(keys, keyPURL+purl.IdentityKey(pu))
-			}
-		}
-		if p.Platform != nil {
-			addProduct(p.Platform)
-		}
-	}
-	if a.Source != advisory.SourceNVD {
-		for i := range a.Products {
-			addProduct(&a.Products[i])
-		}
-	}
-	for _, v := range a.Vulns {
-		for _, c := range v.Configurations {
-			for _, n := range c.Nodes {
-				for _, m := range n.Matches {
-					addCPE(m.Criteria)
-				}
-			}
-		}
-	}
-	slices.Sort(keys)
-	return slices.Compact(keys)
+	return Compile(0, a).Keys
 }
 
 // TargetKeys returns the sorted, unique index keys of a device or

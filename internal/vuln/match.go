@@ -209,16 +209,16 @@ func synthesise(v *cvuln, t *prepared) ([]cpe.WFN, map[string]nameConf) {
 	}
 	var out []cpe.WFN
 	confs := map[string]nameConf{}
-	for _, cr := range v.crits {
+	for i, cr := range v.crits {
 		w := cr.CPE
-		if w.Vendor().Kind != cpe.Str || w.Product().Kind != cpe.Str {
+		vk, nk := v.critVendor[i], v.critName[i]
+		if vk == "" { // vendor or product not a plain string
 			continue
 		}
 		cv, cp := w.Vendor().Unquoted(), w.Product().Unquoted()
-		vk := product.VendorKey(cv)
 		var nc nameConf
 		if t.comp != nil {
-			if nameKey(trimFirmware(cp)) != t.nameKey || t.nameKey == "" {
+			if nk != t.nameKey || t.nameKey == "" {
 				continue
 			}
 			switch {
@@ -233,11 +233,7 @@ func synthesise(v *cvuln, t *prepared) ([]cpe.WFN, map[string]nameConf) {
 			if vk != t.vendorKey {
 				continue
 			}
-			name := strings.ReplaceAll(trimFirmware(cp), "_", " ")
-			if !mayMatchModel(name, t.model) {
-				continue
-			}
-			ok, conf, reason := product.MatchModel(name, t.model)
+			ok, conf, reason := t.matchModel(strings.ReplaceAll(trimFirmware(cp), "_", " "))
 			if !ok {
 				continue
 			}
@@ -418,10 +414,7 @@ func identify(cp *cproduct, t *prepared) identity {
 	}
 	bestConf, bestReason := 0.0, ""
 	for _, n := range cp.names {
-		if !mayMatchModel(n, t.model) {
-			continue
-		}
-		if ok, conf, reason := product.MatchModel(n, t.model); ok && conf > bestConf {
+		if ok, conf, reason := t.matchModel(n); ok && conf > bestConf {
 			bestConf, bestReason = conf, reason
 		}
 	}

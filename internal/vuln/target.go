@@ -70,25 +70,70 @@ type prepared struct {
 	purl      packageurl.PackageURL
 	purlOK    bool
 	purlVer   string
+	// models caches MatchModel(name, model) per advisory product name: a
+	// device meets the same product in many advisories.
+	models map[string]modelResult
+}
+
+type modelResult struct {
+	ok     bool
+	conf   float64
+	reason string
+}
+
+// matchModel is product.MatchModel(name, p.model), pre-filtered and cached.
+func (p *prepared) matchModel(name string) (bool, float64, string) {
+	if r, ok := p.models[name]; ok {
+		return r.ok, r.conf, r.reason
+	}
+	var r modelResult
+	if mayMatchModel(name, p.model) {
+		r.ok, r.conf, r.reason = product.MatchModel(name, p.model)
+	}
+	if p.models == nil {
+		p.models = map[string]modelResult{}
+	}
+	p.models[name] = r
+	return r.ok, r.conf, r.reason
 }
 
 func prepare(t Target) *prepared { return prepareCached(t, nil) }
 
-// deviceCPEs caches the parsed platform CPEs of devices while the
-// components of one device are prepared.
-type deviceCPEs map[int64][]platformCPE
+// prepCache keeps, while many targets are prepared by one goroutine, the
+// parsed platform CPEs of devices (shared by their components) and the
+// vendor keys of supplier names (few distinct ones, costly to normalise).
+type prepCache struct {
+	devices map[int64][]platformCPE
+	vendors map[string]string
+}
 
-func prepareCached(t Target, cache deviceCPEs) *prepared {
+func newPrepCache() *prepCache {
+	return &prepCache{devices: map[int64][]platformCPE{}, vendors: map[string]string{}}
+}
+
+func (c *prepCache) vendorKey(v string) string {
+	if c == nil {
+		return product.VendorKey(v)
+	}
+	k, ok := c.vendors[v]
+	if !ok {
+		k = product.VendorKey(v)
+		c.vendors[v] = k
+	}
+	return k
+}
+
+func prepareCached(t Target, cache *prepCache) *prepared {
 	p := &prepared{t: t, comp: t.Component}
 	d := t.Device
 	devCPEs := func() []platformCPE {
 		if cache == nil {
 			return platformCPEs(d.CPE, d.Firmware, true)
 		}
-		pc, ok := cache[d.ID]
+		pc, ok := cache.devices[d.ID]
 		if !ok {
 			pc = platformCPEs(d.CPE, d.Firmware, true)
-			cache[d.ID] = pc
+			cache.devices[d.ID] = pc
 		}
 		return pc
 	}
@@ -124,7 +169,7 @@ func prepareCached(t Target, cache deviceCPEs) *prepared {
 		p.platform = p.own
 	}
 	if p.vendor != "" {
-		p.vendorKey = product.VendorKey(p.vendor)
+		p.vendorKey = cache.vendorKey(p.vendor)
 	}
 	p.wfns = make([]cpe.WFN, len(p.platform))
 	for i, pc := range p.platform {
