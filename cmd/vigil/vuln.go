@@ -171,7 +171,19 @@ func (a *app) loadAdvisories(ctx context.Context, e *vuln.Engine, r io.Reader, d
 	if err != nil {
 		return sum, fmt.Errorf("%s: %w", display, err)
 	}
-	return sum, nil
+	return sum, a.quarantine(ctx, rows)
+}
+
+// quarantine keeps refused records for "vigil quarantine list".
+func (a *app) quarantine(ctx context.Context, rows []errs.RowError) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	s, err := a.store(ctx)
+	if err != nil {
+		return err
+	}
+	return s.QuarantineAdd(ctx, 0, rows)
 }
 
 // fetchURL downloads one document through the guarded client.
@@ -323,6 +335,9 @@ badly signed or altered document is always refused. Local files carry no provide
 			if err == nil {
 				err = l.flush()
 			}
+			if err == nil {
+				err = a.quarantine(ctx, sum.Errors)
+			}
 			if err != nil {
 				return err
 			}
@@ -388,6 +403,9 @@ func (a *app) ingestEPSSCmd() *cobra.Command {
 			}
 			for _, re := range rows {
 				fmt.Fprintln(a.stderr, re.Error())
+			}
+			if err := a.quarantine(ctx, rows); err != nil {
+				return err
 			}
 			sum := struct {
 				File     string          `json:"file"`

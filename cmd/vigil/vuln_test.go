@@ -47,6 +47,7 @@ func TestCLIVulns(t *testing.T) {
 			if code != 0 || !strings.Contains(out, "6 records, 3 rejected") || !strings.Contains(errOut, "testdata/vuln/kev-bad.json:") || !strings.Contains(errOut, "cveID") {
 				t.Fatalf("bad kev: %d\n%s\n%s", code, out, errOut)
 			}
+			run(0, "kev-bad.json", "quarantine", "list")
 			run(0, "findings 0 new, 1 updated", "ingest", "cve5", "testdata/vuln/CVE-2023-21406.json")
 			run(0, "1 new, 0 changed", "ingest", "nvd", "testdata/vuln/CVE-2023-46604.json")
 			run(0, "1 new", "ingest", "osv", "testdata/vuln/GHSA-jfh8-c2jp-5v3q.json")
@@ -90,6 +91,24 @@ func TestCLIVulns(t *testing.T) {
 			// A patched SBOM resolves the component findings.
 			run(0, "findings 0 new, 0 updated, 2 resolved", "device", "sbom", "3", "testdata/vuln/infrasuite-patched.cdx.json")
 		})
+	}
+}
+
+// TestCLIKEVURL fetches the KEV catalog from a (loopback) URL.
+func TestCLIKEVURL(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile("testdata/vuln/kev-crossref.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(data) }))
+	t.Cleanup(srv.Close)
+	db := "sqlite:" + t.TempDir() + "/k.db"
+	if out, errOut, code := cli(t, db, "", "ingest", "kev", srv.URL+"/kev.json", "--allow-private"); code != 0 || !strings.Contains(out, srv.URL+"/kev.json: 16 records") {
+		t.Fatalf("kev URL: %d %s %s", code, out, errOut)
+	}
+	if _, _, code := cli(t, db, "", "ingest", "kev", srv.URL+"/kev.json"); code == 0 {
+		t.Fatal("loopback KEV URL fetched without --allow-private")
 	}
 }
 
