@@ -35,7 +35,8 @@ func (a *app) ingestCmd() *cobra.Command {
 
 func (a *app) ingestFeedCmd() *cobra.Command {
 	var typ, trigger, reportType, mappingFile string
-	var partial bool
+	var partial, notifyUnreg, allowPrivate bool
+	var unregMax int
 	cmd := &cobra.Command{
 		Use:   "feed FILE|DIR|-",
 		Short: "Ingest a Shadowserver report, CSV, blocklist or leaked-credential list (gzip too)",
@@ -86,13 +87,22 @@ is ingested again. Findings of the trigger that a full report no longer lists ar
 			var sums []ingest.Summary
 			for _, name := range files {
 				opts := ingest.Options{Format: format, Trigger: trigger, ReportType: reportType, Mapping: mapping,
-					CredentialSalt: salt, FullReport: !partial}
+					CredentialSalt: salt, FullReport: !partial, NotifyUnregistered: notifyUnreg}
+				unreg := newUnregisteredSet(unregMax)
+				if notifyUnreg {
+					opts.Unmatched = unreg.add
+				}
 				if asnTable != nil {
 					opts.ASN = asnTable
 				}
 				sum, err := a.ingestOne(ctx, s, ix, name, opts)
 				if err != nil {
 					return err
+				}
+				if notifyUnreg {
+					if sum.Unregistered, err = a.warnUnregistered(ctx, s, sum.Trigger, unreg, allowPrivate); err != nil {
+						return err
+					}
 				}
 				sums = append(sums, sum)
 				if !a.asJSON {
@@ -119,6 +129,9 @@ is ingested again. Findings of the trigger that a full report no longer lists ar
 	f.StringVar(&reportType, "report-type", "", "force the report type (default: from the file name or header)")
 	f.StringVar(&mappingFile, "mapping", "", "YAML column mapping for generic CSV files")
 	f.BoolVar(&partial, "partial", false, "the feed is not a full report: do not resolve findings it does not list")
+	f.BoolVar(&notifyUnreg, "notify-unregistered", false, "warn owners of unregistered addresses found through security.txt or RDAP (sets it on the trigger)")
+	f.IntVar(&unregMax, "unregistered-max", 200, "at most this many unregistered addresses looked up per file (the most severe first)")
+	f.BoolVar(&allowPrivate, "allow-private", false, "let security.txt and RDAP lookups reach private addresses (labs and tests)")
 	return cmd
 }
 

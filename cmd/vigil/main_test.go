@@ -345,3 +345,31 @@ func TestReadmeCarriesTheGradingRule(t *testing.T) {
 		}
 	}
 }
+
+// TestCLIIngestNotifyUnregistered checks the wiring of warnings to owners
+// of unregistered addresses: the unmatched address is looked up (here a
+// documentation address, which RDAP refuses without any network traffic)
+// and the outcome is counted.
+func TestCLIIngestNotifyUnregistered(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "u.db")
+	if _, e, code := cli(t, db, "", "org", "add", "X", "--cidr", "192.0.2.0/24"); code != 0 {
+		t.Fatal(e)
+	}
+	bl := filepath.Join(t.TempDir(), "bl.txt")
+	os.WriteFile(bl, []byte("198.51.100.77\n198.51.100.77\n192.0.2.5\n"), 0o600)
+	out, errOut, code := cli(t, db, "", "--json", "ingest", "feed", bl, "--type", "blocklist", "--trigger", "bl", "--notify-unregistered")
+	var sum struct {
+		Unmatched    int
+		Unregistered map[string]int
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &sum) != nil {
+		t.Fatalf("ingest: %q %q %d", out, errOut, code)
+	}
+	if sum.Unmatched != 2 || sum.Unregistered["no_contact"] != 1 {
+		t.Errorf("summary = %s; want 2 unmatched rows, one address looked up without a contact", out)
+	}
+	out, _, _ = cli(t, db, "", "--json", "triggers")
+	if !strings.Contains(out, `"notify_unregistered": true`) {
+		t.Errorf("trigger not marked: %s", out)
+	}
+}

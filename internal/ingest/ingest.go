@@ -111,6 +111,13 @@ type Options struct {
 	BatchSize int
 	// Progress is called after each committed batch with the rows read.
 	Progress func(rows int64)
+	// NotifyUnregistered marks the trigger as allowing warnings to owners
+	// of addresses no organisation registered.
+	NotifyUnregistered bool
+	// Unmatched, when set, receives a sighting (organisation 0) for each
+	// row with an address that no organisation registered, so that its
+	// owner can be warned through security.txt or RDAP.
+	Unmatched func(finding.Sighting)
 }
 
 // Summary reports an ingest, in the shape of `vigil ingest feed --json`.
@@ -131,8 +138,11 @@ type Summary struct {
 	FindingsResolved int64  `json:"findings_resolved"`
 	// ResolveSkipped says why a full report did not resolve unseen
 	// findings (a file that is mostly bad rows is not evidence of repair).
-	ResolveSkipped string  `json:"resolve_skipped,omitempty"`
-	Seconds        float64 `json:"seconds"`
+	ResolveSkipped string `json:"resolve_skipped,omitempty"`
+	// Unregistered counts, per outcome ("created", "no_contact", …), the
+	// warnings to owners of unregistered addresses (--notify-unregistered).
+	Unregistered map[string]int `json:"unregistered,omitempty"`
+	Seconds      float64        `json:"seconds"`
 }
 
 // Feed ingests one feed from r into s, attributing rows with ix.
@@ -152,7 +162,7 @@ func Feed(ctx context.Context, s *store.Store, ix *Index, r io.Reader, opts Opti
 	if sum.Trigger == "" {
 		sum.Trigger = rd.ReportType()
 	}
-	trigID, err := s.TriggerEnsure(ctx, finding.Trigger{Name: sum.Trigger, Kind: "feed"})
+	trigID, err := s.TriggerEnsure(ctx, finding.Trigger{Name: sum.Trigger, Kind: "feed", NotifyUnregistered: opts.NotifyUnregistered})
 	if err != nil {
 		return sum, err
 	}
@@ -225,6 +235,12 @@ func Feed(ctx context.Context, s *store.Store, ix *Index, r io.Reader, opts Opti
 			n := ix.attribute(o, opts.ASN, trigID, header, &batch)
 			if n == 0 {
 				run.Unmatched++
+				if opts.Unmatched != nil && o.IP.IsValid() {
+					opts.Unmatched(finding.Sighting{TriggerID: trigID, Type: firstNonEmpty(o.Classification.Type, o.ReportType),
+						ReportType: o.ReportType, Key: finding.KeyFor(o.IP, o.Port), IP: o.IP, Port: o.Port, ASN: o.ASN,
+						Hostname: firstNonEmpty(o.Hostname, o.FQDN), Severity: o.Severity, Class: o.Classification.Taxonomy,
+						Time: o.Time, Evidence: evidence(o, header), CVE: firstCVE(o.CVEs)})
+				}
 			} else {
 				run.Matched++
 				if n > 1 {

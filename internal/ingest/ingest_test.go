@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -73,7 +74,7 @@ func TestFeedAttribution(t *testing.T) {
 		sum := ingestFile(t, s, exchange, ingest.Options{FullReport: true})
 		want := ingest.Summary{Source: sum.Source, Format: "shadowserver", ReportType: "scan_exchange", Trigger: "scan_exchange", RunID: sum.RunID,
 			Rows: 25, Matched: 21, Unmatched: 4, Ties: 2, FindingsNew: 22, Seconds: sum.Seconds}
-		if sum != want {
+		if !reflect.DeepEqual(sum, want) {
 			t.Errorf("summary = %+v\nwant      %+v", sum, want)
 		}
 		count := func(org string) int {

@@ -33,7 +33,8 @@ func (s *Store) greatest(a, b string) string {
 }
 
 // TriggerEnsure returns the id of the trigger named t.Name, creating it when
-// missing.
+// missing. A t that allows notifying unregistered owners turns that on for
+// an existing trigger too.
 func (s *Store) TriggerEnsure(ctx context.Context, t finding.Trigger) (int64, error) {
 	if err := t.Validate(); err != nil {
 		return 0, err
@@ -41,7 +42,10 @@ func (s *Store) TriggerEnsure(ctx context.Context, t finding.Trigger) (int64, er
 	var id int64
 	err := s.QueryRow(ctx, `SELECT id FROM triggers WHERE name = ?`, t.Name).Scan(&id)
 	if err == nil {
-		return id, nil
+		if t.NotifyUnregistered {
+			_, err = s.Exec(ctx, `UPDATE triggers SET notify_unregistered = ? WHERE id = ?`, true, id)
+		}
+		return id, err
 	}
 	if err != sql.ErrNoRows {
 		return 0, err
