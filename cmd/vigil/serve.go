@@ -9,12 +9,16 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/riverqueue/river"
 	"github.com/spf13/cobra"
 
+	"vigil/internal/jobs"
+	"vigil/internal/notify"
 	"vigil/internal/store"
 	"vigil/internal/web"
 	"vigil/internal/web/labels"
@@ -69,6 +73,11 @@ func (a *app) serve(ctx context.Context, s *store.Store, ln net.Listener, rf *ra
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 	}
+	closeJobs, err := a.startJobs(ctx, s, rf)
+	if err != nil {
+		return err
+	}
+	defer closeJobs()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -105,4 +114,40 @@ func operationID(method, path string) string {
 		up = true
 	}
 	return b.String()
+}
+
+// startJobs starts this node's job queue: notice composition at every
+// sweep and outbox delivery (e-mail when VIGIL_SMTP_URL is set, webhooks),
+// shared with the other nodes on PostgreSQL. The returned function stops it.
+func (a *app) startJobs(ctx context.Context, s *store.Store, rf *ratingFlags) (func(), error) {
+	f := notifyFlags{sender: envOr("VIGIL_SENDER", "vigil CERT"), from: os.Getenv("VIGIL_SMTP_FROM"), baseURL: rf.baseURL,
+		dkimKey: os.Getenv("VIGIL_DKIM_KEY"), dkimDomain: os.Getenv("VIGIL_DKIM_DOMAIN"), dkimSelector: envOr("VIGIL_DKIM_SELECTOR", "vigil"),
+		templates: os.Getenv("VIGIL_TEMPLATES"), defaultMode: "daily", minSeverity: "low", renotify: "168h", digestHour: 6, maxTries: 8}
+	ns, err := a.notifySetup(ctx, s, &f)
+	if err != nil {
+		return nil, err
+	}
+	workers := river.NewWorkers()
+	j := &notify.Jobs{Deliverer: ns.deliverer, Notifier: ns.notifier, Outbox: s, Now: s.Now, Logger: a.log}
+	j.Register(workers)
+	cfg := jobs.Config{Workers: workers, PeriodicJobs: j.Periodic(30 * time.Second), Logger: a.log}
+	if s.Dialect() == store.Postgres {
+		cfg.DSN = a.dbURL
+	}
+	q, err := jobs.Open(ctx, s, cfg)
+	if err != nil {
+		ns.close()
+		return nil, err
+	}
+	j.Queue = q
+	if err := q.Start(ctx); err != nil {
+		ns.close()
+		return nil, err
+	}
+	return func() {
+		stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = q.Stop(stopCtx)
+		ns.close()
+	}, nil
 }
