@@ -101,9 +101,9 @@ func main() {
 	}
 	for d := 0; d < *devices; d++ {
 		v, p := rng.IntN(vendors), rng.IntN(perVendor)
-		dev := registry.Device{Vendor: fmt.Sprintf("Vendor%04d", v), Model: fmt.Sprintf("HW%04d-%02d", v, p), Firmware: fmt.Sprintf("%d.%d.%d", 1+rng.IntN(20), rng.IntN(10), rng.IntN(10))}
+		dev := registry.Device{Vendor: fmt.Sprintf("Vendor%04d", v), Model: fmt.Sprintf("HW-%05d", v*perVendor+p), Firmware: fmt.Sprintf("%d.%d.%d", 1+rng.IntN(20), rng.IntN(10), rng.IntN(10))}
 		if d%2 == 0 {
-			dev.CPE = fmt.Sprintf("cpe:2.3:o:vendor%04d:hw%04d-%02d_firmware:%s:*:*:*:*:*:*:*", v, v, p, dev.Firmware)
+			dev.CPE = fmt.Sprintf("cpe:2.3:o:vendor%04d:hw-%05d_firmware:%s:*:*:*:*:*:*:*", v, v*perVendor+p, dev.Firmware)
 		}
 		os_[d%*orgs].Devices = append(os_[d%*orgs].Devices, dev)
 	}
@@ -128,8 +128,8 @@ func main() {
 	for c := 0; c < *components; c++ {
 		v, p := rng.IntN(vendors), rng.IntN(perVendor)
 		ver := fmt.Sprintf("%d.%d.%d", 1+rng.IntN(20), rng.IntN(10), rng.IntN(10))
-		comps = append(comps, store.VulnComponent{DeviceID: devIDs[c%len(devIDs)], Name: fmt.Sprintf("lib%04d-%02d", v, p), Version: ver,
-			CPE: fmt.Sprintf("cpe:2.3:a:vendor%04d:lib%04d-%02d:%s:*:*:*:*:*:*:*", v, v, p, ver), Supplier: fmt.Sprintf("Vendor%04d", v)})
+		comps = append(comps, store.VulnComponent{DeviceID: devIDs[c%len(devIDs)], Name: fmt.Sprintf("lib-%05d", v*perVendor+p), Version: ver,
+			CPE: fmt.Sprintf("cpe:2.3:a:vendor%04d:lib-%05d:%s:*:*:*:*:*:*:*", v, v*perVendor+p, ver), Supplier: fmt.Sprintf("Vendor%04d", v)})
 		if len(comps) == 50000 || c == *components-1 {
 			if err := s.VulnComponentInsert(ctx, comps); err != nil {
 				log.Fatal(err)
@@ -192,7 +192,7 @@ func main() {
 	log.Printf("full match: %.2fs (%.2fx read), %d targets, %d matches", full, full/read, res.Targets, res.Matches)
 
 	// 7. Incremental: a new advisory for the most installed library.
-	popular := fmt.Sprintf("cpe:2.3:a:vendor%04d:lib%04d-%02d", 7, 7, 3)
+	popular := fmt.Sprintf("cpe:2.3:a:vendor%04d:lib-%05d", 7, 7*perVendor+3)
 	a := advisory.Advisory{ID: "CVE-2031-000001", Source: advisory.SourceNVD, CVEs: []string{"CVE-2031-000001"}, Vulns: []advisory.Vuln{{
 		CVE: "CVE-2031-000001", CVSS: []advisory.Score{{Version: "3.1", Vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", Base: 9.8, Severity: "CRITICAL"}},
 		Configurations: []advisory.Config{{Nodes: []advisory.Node{{Operator: "OR", Matches: []advisory.CPEMatch{{Vulnerable: true,
@@ -233,9 +233,10 @@ func synthCVE(rng *rand.Rand, i, vendors, perVendor int) advisory.Advisory {
 	v, p := rng.IntN(vendors), rng.IntN(perVendor)
 	major := 1 + rng.IntN(20)
 	id := fmt.Sprintf("CVE-2030-%06d", i)
-	lib := fmt.Sprintf("cpe:2.3:a:vendor%04d:lib%04d-%02d:*:*:*:*:*:*:*:*", v, v, p)
-	fw := fmt.Sprintf("cpe:2.3:o:vendor%04d:hw%04d-%02d_firmware:*:*:*:*:*:*:*:*", v, v, p)
-	hw := fmt.Sprintf("cpe:2.3:h:vendor%04d:hw%04d-%02d:-:*:*:*:*:*:*:*", v, v, p)
+	id5 := v*perVendor + p
+	lib := fmt.Sprintf("cpe:2.3:a:vendor%04d:lib-%05d:*:*:*:*:*:*:*:*", v, id5)
+	fw := fmt.Sprintf("cpe:2.3:o:vendor%04d:hw-%05d_firmware:*:*:*:*:*:*:*:*", v, id5)
+	hw := fmt.Sprintf("cpe:2.3:h:vendor%04d:hw-%05d:-:*:*:*:*:*:*:*", v, id5)
 	end := fmt.Sprintf("%d.%d", major, 1+rng.IntN(5))
 	return advisory.Advisory{ID: id, Source: advisory.SourceNVD, CVEs: []string{id}, Vulns: []advisory.Vuln{{
 		CVE:  id,

@@ -41,8 +41,16 @@ type cvuln struct {
 	crits      []cpe.Criterion
 	critVendor []string
 	critName   []string
+	critCV     []string // unquoted CPE vendor
+	critCP     []string // unquoted CPE product
+	critModel  []string // the product as a model name: "_firmware" dropped, "_" as space
 	// cpeKeys are the "cpe:vendor:product" keys of the criteria.
-	cpeKeys map[string]bool
+	cpeKeys []string
+	// cfgKeys are, per configuration, the keys of its vulnerable
+	// criteria; cfgWild marks configurations with a vulnerable criterion
+	// whose vendor or product is not a plain string (never skipped).
+	cfgKeys [][]string
+	cfgWild []bool
 }
 
 type cproduct struct {
@@ -81,9 +89,11 @@ func Compile(ref int64, a *advisory.Advisory) *Compiled {
 	}()
 	for i := range a.Vulns {
 		v := &a.Vulns[i]
-		cv := cvuln{v: v, key: v.Key(), cpeKeys: map[string]bool{}}
+		cv := cvuln{v: v, key: v.Key()}
 		for _, conf := range v.Configurations {
 			cc := cpe.Configuration{Operator: cpe.Operator(strings.ToUpper(conf.Operator)), Negate: conf.Negate}
+			var ck []string
+			wild := false
 			for _, n := range conf.Nodes {
 				cn := cpe.Node{Operator: cpe.Operator(strings.ToUpper(n.Operator)), Negate: n.Negate}
 				for _, m := range n.Matches {
@@ -102,21 +112,34 @@ func Compile(ref int64, a *advisory.Advisory) *Compiled {
 					}
 					cn.Match = append(cn.Match, cr)
 					cv.crits = append(cv.crits, cr)
-					vk, nk := "", ""
+					vk, nk, rv, rp := "", "", "", ""
 					if k, ok := cpeKey(w); ok {
-						cv.cpeKeys[k] = true
-						vk, nk = vkey(w.Vendor().Unquoted()), nameKey(trimFirmware(w.Product().Unquoted()))
+						if !slices.Contains(cv.cpeKeys, k) {
+							cv.cpeKeys = append(cv.cpeKeys, k)
+						}
+						if m.Vulnerable && !slices.Contains(ck, k) {
+							ck = append(ck, k)
+						}
+						rv, rp = w.Vendor().Unquoted(), w.Product().Unquoted()
+						vk, nk = vkey(rv), nameKey(trimFirmware(rp))
 						keys = append(keys, k, keyVendor+vk)
 						if nk != "" {
 							keys = append(keys, keyName+nk)
 						}
+					} else if m.Vulnerable {
+						wild = true
 					}
 					cv.critVendor = append(cv.critVendor, vk)
 					cv.critName = append(cv.critName, nk)
+					cv.critCV = append(cv.critCV, rv)
+					cv.critCP = append(cv.critCP, rp)
+					cv.critModel = append(cv.critModel, strings.ReplaceAll(trimFirmware(rp), "_", " "))
 				}
 				cc.Nodes = append(cc.Nodes, cn)
 			}
 			cv.configs = append(cv.configs, cc)
+			cv.cfgKeys = append(cv.cfgKeys, ck)
+			cv.cfgWild = append(cv.cfgWild, wild)
 		}
 		c.vulns = append(c.vulns, cv)
 	}
@@ -129,6 +152,19 @@ func Compile(ref int64, a *advisory.Advisory) *Compiled {
 		keys = append(keys, cp.keys()...)
 	}
 	return c
+}
+
+// slim drops from the compiled advisory what matching and evidence never
+// read again (the configurations' source strings, descriptions, CWEs,
+// references), to keep a full in-memory index small. Only for advisories
+// the engine decoded itself.
+func (c *Compiled) slim() {
+	a := c.Advisory
+	a.URLs, a.Aliases = nil, nil
+	for i := range a.Vulns {
+		v := &a.Vulns[i]
+		v.Configurations, v.Description, v.CWEs, v.URLs = nil, "", nil, nil
+	}
 }
 
 // keys returns the index keys of a product and its platform.

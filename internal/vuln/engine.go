@@ -699,7 +699,9 @@ func (e *Engine) MatchAll(ctx context.Context, reindex bool) (Result, error) {
 			if err != nil {
 				return res, err
 			}
-			all = append(all, Compile(s.Ref, a))
+			c := Compile(s.Ref, a)
+			c.slim()
+			all = append(all, c)
 		}
 		if len(page) < 1000 {
 			break
@@ -717,6 +719,12 @@ func (e *Engine) MatchAll(ctx context.Context, reindex bool) (Result, error) {
 	e.log.Debug("match all: advisories compiled", "advisories", len(all), "keys", len(index))
 	// 2. Stream devices, then components, matching each page in parallel.
 	devices := map[int64]registry.Device{}
+	// Per-worker caches live across pages: components of one device are
+	// spread over all pages.
+	caches := make([]*prepCache, e.workers)
+	for i := range caches {
+		caches[i] = newPrepCache()
+	}
 	var devList []registry.Device
 	var found []Match
 	var keys []store.VulnTargetKeys
@@ -731,7 +739,7 @@ func (e *Engine) MatchAll(ctx context.Context, reindex bool) (Result, error) {
 			ts[i] = Target{Device: d}
 		}
 		devList = append(devList, page...)
-		ms, ks := e.matchParallel(index, ts, reindex)
+		ms, ks := e.matchParallel(index, ts, reindex, caches)
 		found, keys = append(found, ms...), append(keys, ks...)
 		res.Targets += len(ts)
 		if len(page) < 1000 {
@@ -749,7 +757,7 @@ func (e *Engine) MatchAll(ctx context.Context, reindex bool) (Result, error) {
 		for i := range page {
 			ts[i] = Target{Device: devices[page[i].DeviceID], Component: &page[i]}
 		}
-		ms, ks := e.matchParallel(index, ts, reindex)
+		ms, ks := e.matchParallel(index, ts, reindex, caches)
 		found, keys = append(found, ms...), append(keys, ks...)
 		res.Targets += len(ts)
 		if reindex && len(keys) >= 50000 {
@@ -811,11 +819,11 @@ func (e *Engine) MatchAll(ctx context.Context, reindex bool) (Result, error) {
 
 // matchParallel matches targets against the index with e.workers
 // goroutines; with keys it also returns the targets' index keys.
-func (e *Engine) matchParallel(index compiledIndex, ts []Target, keys bool) ([]Match, []store.VulnTargetKeys) {
+func (e *Engine) matchParallel(index compiledIndex, ts []Target, keys bool, caches []*prepCache) ([]Match, []store.VulnTargetKeys) {
 	if len(ts) == 0 {
 		return nil, nil
 	}
-	w := min(e.workers, max(1, len(ts)/64))
+	w := min(e.workers, max(1, len(ts)/64), len(caches))
 	type out struct {
 		ms []Match
 		ks []store.VulnTargetKeys
@@ -832,7 +840,7 @@ func (e *Engine) matchParallel(index compiledIndex, ts []Target, keys bool) ([]M
 		go func(i int, part []Target) {
 			defer wg.Done()
 			var o out
-			cache := newPrepCache()
+			cache := caches[i]
 			for _, t := range part {
 				p := prepareCached(t, cache)
 				ks := p.keys()

@@ -155,17 +155,21 @@ func matchConfigs(c *Compiled, v *cvuln, t *prepared) (candidate, bool) {
 	if len(t.wfns) > 0 {
 		// A component is evaluated on its device's platform, but only a
 		// vulnerable criterion hitting the component's own CPE is its
-		// vulnerability.
-		hits := ownHits(cpe.EvalAll(v.configs, t.wfns), t)
-		if len(hits) > 0 {
-			return configCandidate(c, v, t, hits, RuleCPE, nil), true
-		}
-		for _, w := range t.wfns {
-			if k, ok := cpeKey(w); ok && v.cpeKeys[k] {
-				shared = true
-				break
+		// vulnerability: configurations none of whose vulnerable criteria
+		// name one of the target's own CPEs cannot give it a hit.
+		var cfgs []cpe.Configuration
+		for i := range v.configs {
+			if v.cfgWild[i] || anyIn(v.cfgKeys[i], t.ownKeys) {
+				cfgs = append(cfgs, v.configs[i])
 			}
 		}
+		if len(cfgs) > 0 {
+			hits := ownHits(cpe.EvalAll(cfgs, t.wfns), t)
+			if len(hits) > 0 {
+				return configCandidate(c, v, t, hits, RuleCPE, nil), true
+			}
+		}
+		shared = anyIn(v.cpeKeys, t.platKeys)
 	}
 	if shared {
 		return candidate{}, false // the registered CPE was compared and did not match
@@ -179,6 +183,16 @@ func matchConfigs(c *Compiled, v *cvuln, t *prepared) (candidate, bool) {
 		return candidate{}, false
 	}
 	return configCandidate(c, v, t, hits, RuleCPEName, confs), true
+}
+
+// anyIn reports whether any of a is in b (both short).
+func anyIn(a, b []string) bool {
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			return true
+		}
+	}
+	return false
 }
 
 func ownHits(hits []cpe.Hit, t *prepared) []cpe.Hit {
@@ -215,7 +229,7 @@ func synthesise(v *cvuln, t *prepared) ([]cpe.WFN, map[string]nameConf) {
 		if vk == "" { // vendor or product not a plain string
 			continue
 		}
-		cv, cp := w.Vendor().Unquoted(), w.Product().Unquoted()
+		cv, cp := v.critCV[i], v.critCP[i]
 		var nc nameConf
 		if t.comp != nil {
 			if nk != t.nameKey || t.nameKey == "" {
@@ -233,7 +247,7 @@ func synthesise(v *cvuln, t *prepared) ([]cpe.WFN, map[string]nameConf) {
 			if vk != t.vendorKey {
 				continue
 			}
-			ok, conf, reason := t.matchModel(strings.ReplaceAll(trimFirmware(cp), "_", " "))
+			ok, conf, reason := t.matchModel(v.critModel[i])
 			if !ok {
 				continue
 			}

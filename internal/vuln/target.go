@@ -67,6 +67,8 @@ type prepared struct {
 	own       []platformCPE
 	platform  []platformCPE // own plus, for a component, the device's CPEs
 	wfns      []cpe.WFN     // platform WFNs, for cpe.Configuration.Eval
+	ownKeys   []string      // "cpe:vendor:product" keys of own
+	platKeys  []string      // … of platform
 	purl      packageurl.PackageURL
 	purlOK    bool
 	purlVer   string
@@ -174,6 +176,12 @@ func prepareCached(t Target, cache *prepCache) *prepared {
 	p.wfns = make([]cpe.WFN, len(p.platform))
 	for i, pc := range p.platform {
 		p.wfns[i] = pc.wfn
+		if k, ok := cpeKey(pc.wfn); ok {
+			p.platKeys = append(p.platKeys, k)
+			if i < len(p.own) {
+				p.ownKeys = append(p.ownKeys, k)
+			}
+		}
 	}
 	return p
 }
