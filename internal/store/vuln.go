@@ -999,6 +999,28 @@ SELECT id, org_id, 'resolved', severity, ? FROM findings WHERE `+where, now, k.O
 	return n, err
 }
 
+// VulnFindingResolveOrphans resolves the open findings of type
+// "vulnerable" whose device no longer exists (deleted devices), with an
+// event each, and returns how many.
+func (s *Store) VulnFindingResolveOrphans(ctx context.Context) (int, error) {
+	n := 0
+	now := s.Now()
+	where := `type = 'vulnerable' AND status = 'open' AND device_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM devices d WHERE d.id = findings.device_id)`
+	err := s.Tx(ctx, func(tx *Store) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO finding_events (finding_id, org_id, kind, severity, at) SELECT id, org_id, 'resolved', severity, ? FROM findings WHERE `+where, now); err != nil {
+			return err
+		}
+		r, err := tx.Exec(ctx, `UPDATE findings SET status = 'resolved', resolved_at = ? WHERE `+where, now)
+		if err != nil {
+			return err
+		}
+		c, err := r.RowsAffected()
+		n = int(c)
+		return err
+	})
+	return n, err
+}
+
 // VulnFindingFilter selects vulnerability findings (type "vulnerable").
 type VulnFindingFilter struct {
 	OrgID    int64

@@ -57,6 +57,7 @@ type Store interface {
 	TriggerEnsure(ctx context.Context, t finding.Trigger) (int64, error)
 	FindingUpsert(ctx context.Context, runID int64, batch []finding.Sighting) (created, updated int, err error)
 	FindingResolveKeys(ctx context.Context, keys []store.FindingKey) (int, error)
+	VulnFindingResolveOrphans(ctx context.Context) (int, error)
 }
 
 // TxStore is a Store that can run a function in one transaction.
@@ -195,10 +196,17 @@ func (e *Engine) afterCommit(ctx context.Context, res *Result, reason string) {
 // ones, only devices and components sharing an index key with the old or
 // the new version are re-checked; KEV, EPSS and CVSS updates refresh the
 // findings of the vulnerabilities they concern. origin names the file or URL.
+//
+// Devices registered or changed since the last Sync are synced first, so
+// that the new advisories find them.
 func (e *Engine) Advisories(ctx context.Context, advs []advisory.Advisory, origin string) (Result, error) {
-	res := Result{Advisories: len(advs)}
+	res, err := e.Sync(ctx)
+	if err != nil {
+		return res, err
+	}
+	res.Advisories = len(advs)
 	var reason []string
-	err := e.st.InTx(ctx, func(tx Store) error {
+	err = e.st.InTx(ctx, func(tx Store) error {
 		var changed []*Compiled
 		var keys []string
 		for i := range advs {
@@ -282,7 +290,7 @@ func (e *Engine) Advisories(ctx context.Context, advs []advisory.Advisory, origi
 		if err != nil {
 			return err
 		}
-		res.Targets = len(targets)
+		res.Targets += len(targets)
 		index := indexCompiled(changed)
 		var found []Match
 		for _, t := range targets {
@@ -315,7 +323,7 @@ func (e *Engine) Advisories(ctx context.Context, advs []advisory.Advisory, origi
 		if err := tx.VulnMatchReplace(ctx, store.VulnMatchFilter{Advisories: refs}, newRows); err != nil {
 			return err
 		}
-		res.Matches = len(newRows)
+		res.Matches += len(newRows)
 		isChanged := map[int64]bool{}
 		for _, r := range refs {
 			isChanged[r] = true
@@ -511,9 +519,15 @@ func (e *Engine) EPSS(ctx context.Context, scores []store.VulnEPSS) (Result, err
 
 // Sync matches the devices that are new or changed since they were last
 // matched (vendor, model, firmware, CPE or purl) against all advisories
-// sharing a key with them, in batches.
+// sharing a key with them, in batches, and resolves the findings of devices
+// that were deleted.
 func (e *Engine) Sync(ctx context.Context) (Result, error) {
 	var res Result
+	n, err := e.st.VulnFindingResolveOrphans(ctx)
+	if err != nil {
+		return res, err
+	}
+	res.FindingsResolved += n
 	for {
 		var batch []registry.Device
 		err := e.st.InTx(ctx, func(tx Store) error {

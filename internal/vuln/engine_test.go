@@ -177,14 +177,17 @@ func TestEngineIncremental(t *testing.T) {
 		ctx := context.Background()
 		f := newFixture(t, s)
 		axis := f.device("Axis Communications", "AXIS A1001", "1.65.4", "")
+		// gone is deleted later; its findings are resolved by the next
+		// sync. (Not the last device: SQLite reuses the highest rowid.)
+		gone := f.device("Axis Communications", "AXIS A1001", "1.0", "")
 		f.device("Axis Communications", "AXIS A1001", "1.65.5", "") // fixed
 		ape := f.device("Siemens", "RUGGEDCOM APE1808", "V2.0", "")
 		f.device("InHand Networks", "InRouter302", "V3.5.45", "")
-		check(t, "first sync", f.sync(), counts{Targets: 4})
+		check(t, "first sync", f.sync(), counts{Targets: 5})
 		check(t, "sync again", f.sync(), counts{})
 
 		// A new advisory re-checks only the two Axis devices.
-		check(t, "csaf", f.advisories("csaf/icsa-23-206-01.json"), counts{New: 1, Targets: 2, FNew: 1})
+		check(t, "csaf", f.advisories("csaf/icsa-23-206-01.json"), counts{New: 1, Targets: 3, FNew: 2})
 		key := "device:" + itoa(axis.ID) + ":CVE-2023-21406"
 		x, ok := f.findings("")[key]
 		if !ok || x.Trigger != "csaf:ICSA-23-206-01" || x.Severity != finding.High || x.DeviceID != axis.ID || x.OrgID != f.org {
@@ -194,7 +197,7 @@ func TestEngineIncremental(t *testing.T) {
 		check(t, "reload", f.advisories("csaf/icsa-23-206-01.json"), counts{Unchanged: 1})
 		// More sources about the same CVE update the finding; its trigger
 		// stays with the first advisory.
-		check(t, "cve5+nvd", f.advisories("cve5/CVE-2023-21406.json", "nvd/CVE-2023-21406.json"), counts{New: 2, Targets: 2, FUpd: 1})
+		check(t, "cve5+nvd", f.advisories("cve5/CVE-2023-21406.json", "nvd/CVE-2023-21406.json"), counts{New: 2, Targets: 3, FUpd: 2})
 		x = f.findings("")[key]
 		ev := evidence(t, x)
 		if x.Trigger != "csaf:ICSA-23-206-01" || len(ev.Advisories) != 3 || len(ev.Matches) != 3 || ev.CVSS == nil || ev.Subject != "Axis Communications AXIS A1001 1.65.4" {
@@ -211,6 +214,10 @@ func TestEngineIncremental(t *testing.T) {
 			t.Errorf("rules (-want +got):\n%s", diff)
 		}
 
+		if err := s.DeviceDelete(ctx, f.org, gone.ID); err != nil {
+			t.Fatal(err)
+		}
+		check(t, "deleted device", f.sync(), counts{FRes: 1})
 		// A device registered later is checked against all advisories.
 		late := f.device("Axis Communications", "A1001", "1.62.0", "")
 		check(t, "late device", f.sync(), counts{Targets: 1, FNew: 1})
@@ -347,9 +354,9 @@ func TestEngineMatchAll(t *testing.T) {
 			rels = append(rels, "csaf/"+filepath.Base(fn))
 		}
 		rels = append(rels, "nvd/CVE-2023-49897.json", "kev/kev-crossref.json")
-		f.advisories(rels...)
-		inc := f.sync()
-		if inc.FindingsNew != 14 {
+		// Devices registered before the advisories are synced by the load.
+		inc := f.advisories(rels...)
+		if inc.FindingsNew != 14 || inc.Targets != 3+3 {
 			t.Fatalf("incremental: %+v", inc)
 		}
 		before := f.findings("")
