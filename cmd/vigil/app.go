@@ -113,6 +113,17 @@ func parseID(what, s string) (int64, error) {
 	return id, nil
 }
 
+// storeOrg opens the store and resolves an organisation given by id or
+// exact name, the prologue of every per-organisation command.
+func (a *app) storeOrg(ctx context.Context, ref string) (*store.Store, int64, error) {
+	s, err := a.store(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	id, err := a.orgID(ctx, s, ref)
+	return s, id, err
+}
+
 // orgID resolves an organisation given by id or exact name.
 func (a *app) orgID(ctx context.Context, s *store.Store, ref string) (int64, error) {
 	if id, err := strconv.ParseInt(ref, 10, 64); err == nil && id > 0 {
@@ -159,11 +170,7 @@ func (a *app) childDeleteCmd(what, short string, del func(*store.Store, context.
 		Args:  usageArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			s, err := a.store(ctx)
-			if err != nil {
-				return err
-			}
-			org, err := a.orgID(ctx, s, args[0])
+			s, org, err := a.storeOrg(ctx, args[0])
 			if err != nil {
 				return err
 			}

@@ -28,11 +28,7 @@ func (a *app) assetAddCmd() *cobra.Command {
 		Args:  usageArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			s, err := a.store(ctx)
-			if err != nil {
-				return err
-			}
-			org, err := a.orgID(ctx, s, args[0])
+			s, org, err := a.storeOrg(ctx, args[0])
 			if err != nil {
 				return err
 			}
@@ -136,11 +132,7 @@ ASNs are verified by an analyst (--manual) after contacting the holder in the RI
 		Args: usageArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			s, err := a.store(ctx)
-			if err != nil {
-				return err
-			}
-			org, err := a.orgID(ctx, s, args[0])
+			s, org, err := a.storeOrg(ctx, args[0])
 			if err != nil {
 				return err
 			}
@@ -184,11 +176,7 @@ func (a *app) assetTokenCmd() *cobra.Command {
 		Args:  usageArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			s, err := a.store(ctx)
-			if err != nil {
-				return err
-			}
-			org, err := a.orgID(ctx, s, args[0])
+			s, org, err := a.storeOrg(ctx, args[0])
 			if err != nil {
 				return err
 			}

@@ -60,11 +60,7 @@ func (a *app) contactListCmd() *cobra.Command {
 		Args:  usageArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			s, err := a.store(ctx)
-			if err != nil {
-				return err
-			}
-			org, err := a.orgID(ctx, s, args[0])
+			s, org, err := a.storeOrg(ctx, args[0])
 			if err != nil {
 				return err
 			}

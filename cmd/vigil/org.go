@@ -117,11 +117,7 @@ func (a *app) orgShowCmd() *cobra.Command {
 		Args:  usageArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			s, err := a.store(ctx)
-			if err != nil {
-				return err
-			}
-			id, err := a.orgID(ctx, s, args[0])
+			s, id, err := a.storeOrg(ctx, args[0])
 			if err != nil {
 				return err
 			}
@@ -168,11 +164,7 @@ func (a *app) orgDeleteCmd() *cobra.Command {
 		Args:  usageArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			s, err := a.store(ctx)
-			if err != nil {
-				return err
-			}
-			id, err := a.orgID(ctx, s, args[0])
+			s, id, err := a.storeOrg(ctx, args[0])
 			if err != nil {
 				return err
 			}
