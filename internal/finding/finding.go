@@ -111,6 +111,29 @@ type Sighting struct {
 	Evidence   json.RawMessage // the source record, kept as evidence
 }
 
+// Ident returns the 64-bit identity hash of the finding (org, trigger,
+// type, key): FNV-1a over the four parts, each followed by a NUL byte. The
+// store keeps one unique integer index on it instead of an index over the
+// text columns, and checks the full identity on every match, so a hash
+// collision is detected, never merged.
+func Ident(org, trigger int64, typ, key string) int64 {
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := uint64(offset)
+	for _, n := range [...]int64{org, trigger} {
+		for i := range 8 {
+			h = (h ^ uint64(byte(n>>(8*i)))) * prime
+		}
+		h *= prime // the NUL separator
+	}
+	for _, s := range [...]string{typ, key} {
+		for i := 0; i < len(s); i++ {
+			h = (h ^ uint64(s[i])) * prime
+		}
+		h *= prime
+	}
+	return int64(h)
+}
+
 // KeyFor returns the identity key of an IP sighting: "ip:port", or "ip" for
 // port 0. IPv6 addresses are bracketed.
 func KeyFor(ip netip.Addr, port uint16) string {

@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -22,6 +23,14 @@ func (s *Store) tsParam() string {
 		return "CAST(? AS TIMESTAMPTZ)"
 	}
 	return "?"
+}
+
+// least returns the dialect's two-argument minimum.
+func (s *Store) least(a, b string) string {
+	if s.dialect == Postgres {
+		return "LEAST(" + a + ", " + b + ")"
+	}
+	return "MIN(" + a + ", " + b + ")"
 }
 
 // greatest returns the dialect's two-argument maximum.
@@ -234,8 +243,8 @@ type folded struct {
 // records a severity rise (event "severity_up"). runID marks the findings as
 // seen in that run. It returns how many findings were created and updated.
 //
-// Call it inside Tx with batches of a few hundred to a few thousand
-// sightings; it issues a constant number of statements per batch.
+// Call it inside Tx with batches of a few hundred to tens of thousands of
+// sightings; it issues one upsert statement per 400 distinct identities.
 func (s *Store) FindingUpsert(ctx context.Context, runID int64, batch []finding.Sighting) (created, updated int, err error) {
 	if len(batch) == 0 {
 		return 0, 0, nil
@@ -268,148 +277,140 @@ func (s *Store) FindingUpsert(ctx context.Context, runID int64, batch []finding.
 		idx[id] = len(fs)
 		fs = append(fs, folded{s: sg, first: t, last: t, n: 1})
 	}
+	// 21 parameters a row: 400 rows stay under SQLite's 32,766.
 	const chunk = 400
+	var events []finding.Event
 	for start := 0; start < len(fs); start += chunk {
-		c, u, err := s.findingUpsertChunk(ctx, runID, fs[start:min(start+chunk, len(fs))])
+		c, u, err := s.findingUpsertChunk(ctx, runID, fs[start:min(start+chunk, len(fs))], &events)
 		if err != nil {
 			return created, updated, err
 		}
 		created += c
 		updated += u
 	}
-	return created, updated, nil
+	return created, updated, s.eventInsert(ctx, events)
 }
 
-type existing struct {
-	id       int64
-	status   string
-	severity finding.Severity
+// identProbes bounds the alternative identity hashes tried when two
+// identities share a hash (a 2^-64 event per pair).
+const identProbes = 8
+
+// identProbe returns the n-th identity hash to try for base.
+func identProbe(base int64, n int) int64 {
+	return base + int64(n)*-7046029254386353131 // 0x9E3779B97F4A7C15, odd
 }
 
-func (s *Store) findingUpsertChunk(ctx context.Context, runID int64, fs []folded) (created, updated int, err error) {
+// findingUpsertSQL is the head and tail of the multi-row upsert; the store
+// fills in the VALUES rows. The WHERE clause checks the full identity, so a
+// row whose hash matches another identity's comes back without a result
+// and is tried again at its next probe.
+func (s *Store) findingUpsertSQL() (head, tail string) {
+	head = `INSERT INTO findings (ident, org_id, trigger_id, type, report_type, key, ip, port, asn, hostname, device_id, cve, severity, class,
+  first_seen, last_seen, seen_count, last_run_id, tie, evidence, last_change) VALUES `
+	tail = ` ON CONFLICT (ident) DO UPDATE SET
+  last_change = CASE WHEN findings.status = 'resolved' THEN 2 WHEN excluded.severity > findings.severity THEN 3 ELSE 0 END,
+  first_seen = ` + s.least("findings.first_seen", "excluded.first_seen") + `,
+  last_seen = ` + s.greatest("findings.last_seen", "excluded.last_seen") + `,
+  seen_count = findings.seen_count + excluded.seen_count,
+  severity = ` + s.greatest("findings.severity", "excluded.severity") + `,
+  evidence = CASE WHEN excluded.evidence = '' OR excluded.last_seen < findings.last_seen THEN findings.evidence ELSE excluded.evidence END,
+  asn = CASE WHEN excluded.asn = 0 THEN findings.asn ELSE excluded.asn END,
+  status = 'open', resolved_at = NULL, last_run_id = excluded.last_run_id
+WHERE findings.org_id = excluded.org_id AND findings.trigger_id = excluded.trigger_id AND findings.type = excluded.type AND findings.key = excluded.key
+RETURNING ident, id, last_change, severity`
+	return head, tail
+}
+
+// findingUpsertChunk upserts fs (distinct identities) with one statement per
+// probe round and appends the events of what changed.
+func (s *Store) findingUpsertChunk(ctx context.Context, runID int64, fs []folded, events *[]finding.Event) (created, updated int, err error) {
 	now := s.Now()
-	// 1. Which identities exist already? One indexed IN list per trigger
-	// (the unique index leads with trigger_id, key).
-	have := make(map[findingID]existing, len(fs))
-	byTrigger := map[int64][]string{}
-	for _, f := range fs {
-		byTrigger[f.s.TriggerID] = append(byTrigger[f.s.TriggerID], f.s.Key)
+	head, tail := s.findingUpsertSQL()
+	todo := make([]int, len(fs))
+	base := make([]int64, len(fs))
+	for i, f := range fs {
+		todo[i] = i
+		base[i] = finding.Ident(f.s.OrgID, f.s.TriggerID, f.s.Type, f.s.Key)
 	}
 	var b strings.Builder
-	var args []any
-	for trig, keys := range byTrigger {
+	args := make([]any, 0, len(fs)*21)
+	for probe := 0; len(todo) > 0; probe++ {
+		if probe == identProbes {
+			f := fs[todo[0]].s
+			return created, updated, fmt.Errorf("finding %d/%d/%s/%s: %d identity hash probes taken", f.OrgID, f.TriggerID, f.Type, f.Key, identProbes)
+		}
+		// One statement may not touch a row twice: a second identity with
+		// the same hash waits for the next round.
+		byIdent := make(map[int64]int, len(todo))
+		var later []int
 		b.Reset()
-		b.WriteString(`SELECT id, org_id, type, key, status, severity FROM findings WHERE trigger_id = ? AND key IN (`)
-		args = append(args[:0], trig)
-		for i, k := range keys {
-			if i > 0 {
+		b.WriteString(head)
+		args = args[:0]
+		for _, i := range todo {
+			id := identProbe(base[i], probe)
+			if _, dup := byIdent[id]; dup {
+				later = append(later, i)
+				continue
+			}
+			byIdent[id] = i
+			if len(byIdent) > 1 {
 				b.WriteString(", ")
 			}
-			b.WriteString("?")
-			args = append(args, k)
-		}
-		b.WriteString(")")
-		rows, err := s.Query(ctx, b.String(), args...)
-		if err != nil {
-			return 0, 0, fmt.Errorf("findings lookup: %w", err)
-		}
-		for rows.Next() {
-			id := findingID{trigger: trig}
-			var e existing
-			if err := rows.Scan(&e.id, &id.org, &id.typ, &id.key, &e.status, &e.severity); err != nil {
-				rows.Close()
-				return 0, 0, err
+			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)")
+			f := &fs[i]
+			ip := ""
+			if f.s.IP.IsValid() {
+				ip = f.s.IP.String()
 			}
-			have[id] = e
+			args = append(args, id, f.s.OrgID, f.s.TriggerID, f.s.Type, f.s.ReportType, f.s.Key, ip, int64(f.s.Port), int64(f.s.ASN),
+				f.s.Hostname, nullID(f.s.DeviceID), f.s.CVE, int64(f.s.Severity), f.s.Class, f.first, f.last, f.n, nullID(runID), f.s.Tie, string(f.s.Evidence))
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return 0, 0, err
-		}
-	}
-
-	var events []finding.Event
-	// 2. Update the known ones in one statement.
-	b.Reset()
-	args = args[:0]
-	for _, f := range fs {
-		e, ok := have[findingID{f.s.OrgID, f.s.TriggerID, f.s.Type, f.s.Key}]
-		if !ok {
-			continue
-		}
-		if updated > 0 {
-			b.WriteString(", ")
-		}
-		updated++
-		b.WriteString("(CAST(? AS BIGINT), " + s.tsParam() + ", CAST(? AS BIGINT), CAST(? AS BIGINT), ?, CAST(? AS BIGINT))")
-		args = append(args, e.id, f.last, f.n, int64(f.s.Severity), string(f.s.Evidence), int64(f.s.ASN))
-		switch {
-		case e.status == string(finding.Resolved):
-			events = append(events, finding.Event{FindingID: e.id, OrgID: f.s.OrgID, Kind: finding.EventReopened, Severity: max(e.severity, f.s.Severity), At: now})
-		case f.s.Severity > e.severity:
-			events = append(events, finding.Event{FindingID: e.id, OrgID: f.s.OrgID, Kind: finding.EventSeverityUp, Severity: f.s.Severity, At: now})
-		}
-	}
-	if updated > 0 {
-		q := `UPDATE findings SET
-  last_seen = ` + s.greatest("findings.last_seen", "v.column2") + `,
-  seen_count = findings.seen_count + v.column3,
-  severity = ` + s.greatest("findings.severity", "v.column4") + `,
-  evidence = CASE WHEN v.column5 = '' THEN findings.evidence ELSE v.column5 END,
-  asn = CASE WHEN v.column6 = 0 THEN findings.asn ELSE v.column6 END,
-  status = 'open', resolved_at = NULL, last_run_id = ?
-FROM (VALUES ` + b.String() + `) AS v
-WHERE findings.id = v.column1`
-		// The run id's placeholder comes before the VALUES list.
-		if _, err := s.Exec(ctx, q, append([]any{nullID(runID)}, args...)...); err != nil {
-			return 0, 0, fmt.Errorf("findings update: %w", err)
-		}
-	}
-
-	// 3. Insert the new ones in one statement.
-	b.Reset()
-	args = args[:0]
-	var newOnes []folded
-	for _, f := range fs {
-		if _, ok := have[findingID{f.s.OrgID, f.s.TriggerID, f.s.Type, f.s.Key}]; ok {
-			continue
-		}
-		if len(newOnes) > 0 {
-			b.WriteString(", ")
-		}
-		newOnes = append(newOnes, f)
-		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-		ip := ""
-		if f.s.IP.IsValid() {
-			ip = f.s.IP.String()
-		}
-		args = append(args, f.s.OrgID, f.s.TriggerID, f.s.Type, f.s.ReportType, f.s.Key, ip, int64(f.s.Port), int64(f.s.ASN),
-			f.s.Hostname, nullID(f.s.DeviceID), f.s.CVE, int64(f.s.Severity), f.s.Class, f.first, f.last, f.n, nullID(runID), f.s.Tie, string(f.s.Evidence))
-	}
-	if len(newOnes) > 0 {
-		q := `INSERT INTO findings (org_id, trigger_id, type, report_type, key, ip, port, asn, hostname, device_id, cve, severity, class,
-  first_seen, last_seen, seen_count, last_run_id, tie, evidence) VALUES ` + b.String() + ` RETURNING id, org_id, trigger_id, type, key, severity`
-		rows, err := s.Query(ctx, q, args...)
+		rows, err := s.Query(ctx, b.String()+tail, args...)
 		if err != nil {
-			return 0, 0, fmt.Errorf("findings insert: %w", err)
+			return created, updated, fmt.Errorf("findings upsert: %w", err)
 		}
 		for rows.Next() {
+			var ident, change int64
 			var ev finding.Event
-			var id findingID
-			if err := rows.Scan(&ev.FindingID, &id.org, &id.trigger, &id.typ, &id.key, &ev.Severity); err != nil {
+			if err := rows.Scan(&ident, &ev.FindingID, &change, &ev.Severity); err != nil {
 				rows.Close()
-				return 0, 0, err
+				return created, updated, err
 			}
-			ev.OrgID, ev.Kind, ev.At = id.org, finding.EventNew, now
-			events = append(events, ev)
-			created++
+			i, ok := byIdent[ident]
+			if !ok {
+				rows.Close()
+				return created, updated, fmt.Errorf("findings upsert: unexpected identity %d returned", ident)
+			}
+			delete(byIdent, ident)
+			ev.OrgID, ev.At = fs[i].s.OrgID, now
+			switch change {
+			case 1:
+				created++
+				ev.Kind = finding.EventNew
+			case 2:
+				updated++
+				ev.Kind = finding.EventReopened
+			case 3:
+				updated++
+				ev.Kind = finding.EventSeverityUp
+			default:
+				updated++
+				continue
+			}
+			*events = append(*events, ev)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return 0, 0, err
+			return created, updated, fmt.Errorf("findings upsert: %w", err)
 		}
+		// Those without a result met another identity at this hash.
+		todo = later
+		for _, i := range byIdent {
+			todo = append(todo, i)
+		}
+		slices.Sort(todo)
 	}
-	return created, updated, s.eventInsert(ctx, events)
+	return created, updated, nil
 }
 
 func (s *Store) eventInsert(ctx context.Context, events []finding.Event) error {

@@ -147,3 +147,62 @@ func TestQuarantine(t *testing.T) {
 		}
 	})
 }
+
+// TestFindingIdentCollision plants a finding of another identity at the
+// identity hash of a sighting: the upsert must not merge the two but store
+// the sighting at its next probe, and resolving by identity must touch only
+// its own row.
+func TestFindingIdentCollision(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		o := &registry.Org{Name: "C"}
+		if err := s.OrgCreate(ctx, o); err != nil {
+			t.Fatal(err)
+		}
+		trig, err := s.TriggerEnsure(ctx, finding.Trigger{Name: "scan_collide"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t0 := time.Date(2025, 6, 1, 10, 0, 0, 0, time.UTC)
+		sg := sighting(o.ID, trig, "192.0.2.7", 443, finding.High, t0)
+		// The squatter: key 198.51.100.1:80 stored under sg's hash.
+		if _, err := s.Exec(ctx, `INSERT INTO findings (ident, org_id, trigger_id, type, key, first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			finding.Ident(sg.OrgID, sg.TriggerID, sg.Type, sg.Key), o.ID, trig, sg.Type, "198.51.100.1:80", t0, t0); err != nil {
+			t.Fatal(err)
+		}
+		for day := range 2 {
+			sg.Time = t0.Add(time.Duration(day) * 24 * time.Hour)
+			var c, u int
+			err := s.Tx(ctx, func(tx *store.Store) error {
+				var err error
+				c, u, err = tx.FindingUpsert(ctx, 0, []finding.Sighting{sg})
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := [2]int{1 - day, day}; [2]int{c, u} != want {
+				t.Fatalf("day %d: created %d updated %d; want %v", day, c, u, want)
+			}
+		}
+		fs, err := s.FindingList(ctx, store.FindingFilter{OrgID: o.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]int64{}
+		for _, f := range fs {
+			got[f.Key] = f.Count
+		}
+		if len(fs) != 2 || got["192.0.2.7:443"] != 2 || got["198.51.100.1:80"] != 1 {
+			t.Fatalf("findings %v; want the squatter untouched and the sighting counted twice", got)
+		}
+		n, err := s.FindingResolveKeys(ctx, []store.FindingKey{{OrgID: o.ID, TriggerID: trig, Type: sg.Type, Key: sg.Key}})
+		if err != nil || n != 1 {
+			t.Fatalf("resolve: %d, %v; want 1", n, err)
+		}
+		open, err := s.FindingList(ctx, store.FindingFilter{OrgID: o.ID, Status: finding.Open})
+		if err != nil || len(open) != 1 || open[0].Key != "198.51.100.1:80" {
+			t.Fatalf("open after resolve: %+v, %v; want only the squatter", open, err)
+		}
+	})
+}

@@ -978,13 +978,22 @@ func (s *Store) FindingResolveKeys(ctx context.Context, keys []FindingKey) (int,
 	n := 0
 	now := s.Now()
 	err := s.Tx(ctx, func(tx *Store) error {
+		// The identity's hash and its probes (see findingUpsertChunk) find
+		// the row through the unique index; the full identity confirms it.
+		where := `ident IN (?` + strings.Repeat(", ?", identProbes-1) + `) AND org_id = ? AND trigger_id = ? AND type = ? AND key = ? AND status = 'open'`
 		for _, k := range keys {
-			where := `org_id = ? AND trigger_id = ? AND type = ? AND key = ? AND status = 'open'`
+			args := make([]any, 0, identProbes+5)
+			args = append(args, now)
+			base := finding.Ident(k.OrgID, k.TriggerID, k.Type, k.Key)
+			for p := range identProbes {
+				args = append(args, identProbe(base, p))
+			}
+			args = append(args, k.OrgID, k.TriggerID, k.Type, k.Key)
 			if _, err := tx.Exec(ctx, `INSERT INTO finding_events (finding_id, org_id, kind, severity, at)
-SELECT id, org_id, 'resolved', severity, ? FROM findings WHERE `+where, now, k.OrgID, k.TriggerID, k.Type, k.Key); err != nil {
+SELECT id, org_id, 'resolved', severity, ? FROM findings WHERE `+where, args...); err != nil {
 				return err
 			}
-			r, err := tx.Exec(ctx, `UPDATE findings SET status = 'resolved', resolved_at = ? WHERE `+where, now, k.OrgID, k.TriggerID, k.Type, k.Key)
+			r, err := tx.Exec(ctx, `UPDATE findings SET status = 'resolved', resolved_at = ? WHERE `+where, args...)
 			if err != nil {
 				return err
 			}
