@@ -107,7 +107,7 @@ type Options struct {
 	// SHA256 is the hex SHA-256 of the whole source, for resuming after a
 	// crash; empty disables resuming (standard input).
 	SHA256 string
-	// BatchSize is the number of rows per transaction (default 5000).
+	// BatchSize is the number of rows per transaction (default 20,000).
 	BatchSize int
 	// Progress is called after each committed batch with the rows read.
 	Progress func(rows int64)
@@ -149,7 +149,7 @@ type Summary struct {
 func Feed(ctx context.Context, s *store.Store, ix *Index, r io.Reader, opts Options) (Summary, error) {
 	start := time.Now()
 	if opts.BatchSize <= 0 {
-		opts.BatchSize = 5000
+		opts.BatchSize = 20000
 	}
 	rd, err := feed.NewReader(ctx, r, feed.Options{
 		Name: opts.Name, Format: opts.Format, ReportType: opts.ReportType, Mapping: opts.Mapping,
@@ -185,76 +185,10 @@ func Feed(ctx context.Context, s *store.Store, ix *Index, r io.Reader, opts Opti
 	}
 	sum.RunID = run.ID
 
-	header := rd.Header()
-	batch := make([]finding.Sighting, 0, opts.BatchSize)
-	var bad []errs.RowError
-	pending := 0
-	var lastLine int64
-	flush := func() error {
-		err := s.Tx(ctx, func(tx *store.Store) error {
-			c, u, err := tx.FindingUpsert(ctx, run.ID, batch)
-			if err != nil {
-				return err
-			}
-			if err := tx.QuarantineAdd(ctx, run.ID, bad); err != nil {
-				return err
-			}
-			run.FindingsNew += int64(c)
-			run.FindingsUpdated += int64(u)
-			run.CommittedLine = lastLine
-			return tx.RunCheckpoint(ctx, &run)
-		})
-		if err != nil {
-			return fmt.Errorf("ingest %s: batch ending at line %d: %w", opts.Name, lastLine, err)
-		}
-		batch, bad, pending = batch[:0], bad[:0], 0
-		if opts.Progress != nil {
-			opts.Progress(run.Rows)
-		}
-		return nil
-	}
-	for o, err := range rd.All() {
-		if err != nil {
-			var re *errs.RowError
-			if !errors.As(err, &re) {
-				return sum, fmt.Errorf("ingest %s: %w", opts.Name, err)
-			}
-			if int64(re.Line) <= run.CommittedLine {
-				continue
-			}
-			lastLine = int64(re.Line)
-			run.Rows++
-			run.Quarantined++
-			bad = append(bad, *re)
-		} else {
-			if int64(o.Line) <= run.CommittedLine {
-				continue
-			}
-			lastLine = int64(o.Line)
-			run.Rows++
-			n := ix.attribute(o, opts.ASN, trigID, header, &batch)
-			if n == 0 {
-				run.Unmatched++
-				if opts.Unmatched != nil && o.IP.IsValid() {
-					opts.Unmatched(finding.Sighting{TriggerID: trigID, Type: firstNonEmpty(o.Classification.Type, o.ReportType),
-						ReportType: o.ReportType, Key: finding.KeyFor(o.IP, o.Port), IP: o.IP, Port: o.Port, ASN: o.ASN,
-						Hostname: firstNonEmpty(o.Hostname, o.FQDN), Severity: o.Severity, Class: o.Classification.Taxonomy,
-						Time: o.Time, Evidence: evidence(o, header), CVE: firstCVE(o.CVEs)})
-				}
-			} else {
-				run.Matched++
-				if n > 1 {
-					sum.Ties++
-				}
-			}
-		}
-		if pending++; pending >= opts.BatchSize {
-			if err := flush(); err != nil {
-				return sum, err
-			}
-		}
-	}
-	if err := flush(); err != nil {
+	pctx, stop := context.WithCancel(ctx)
+	err = write(ctx, s, &run, &sum, produce(pctx, rd, ix, trigID, run.CommittedLine, opts), stop, opts)
+	stop()
+	if err != nil {
 		return sum, err
 	}
 	switch good := run.Rows - run.Quarantined; {
@@ -277,6 +211,137 @@ func Feed(ctx context.Context, s *store.Store, ix *Index, r io.Reader, opts Opti
 	sum.FindingsNew, sum.FindingsUpdated, sum.FindingsResolved = run.FindingsNew, run.FindingsUpdated, run.FindingsResolved
 	sum.Seconds = time.Since(start).Seconds()
 	return sum, nil
+}
+
+// batch is what one transaction commits: the sightings and quarantined
+// rows read up to lastLine, with the run's counters at that point.
+type batch struct {
+	sightings []finding.Sighting
+	bad       []errs.RowError
+	lastLine  int64
+	counts    counts
+	err       error // a read error that ends the feed after this batch
+}
+
+// counts are the run's row counters.
+type counts struct {
+	rows, matched, unmatched, quarantined, ties int64
+}
+
+// produce reads and attributes rows on its own goroutine, so that parsing
+// and matching the next batch overlaps with committing the last one. It
+// sends full batches and closes the channel at the end of the feed or when
+// ctx is done. Rows up to line skip were committed by an earlier attempt.
+func produce(ctx context.Context, rd *feed.Reader, ix *Index, trigID, skip int64, opts Options) <-chan *batch {
+	out := make(chan *batch, 1)
+	go func() {
+		defer close(out)
+		header := rd.Header()
+		var c counts
+		b := &batch{sightings: make([]finding.Sighting, 0, opts.BatchSize)}
+		send := func() bool {
+			b.counts = c
+			select {
+			case out <- b:
+			case <-ctx.Done():
+				return false
+			}
+			b = &batch{sightings: make([]finding.Sighting, 0, opts.BatchSize), lastLine: b.lastLine}
+			return true
+		}
+		pending := 0
+		for o, err := range rd.All() {
+			if err != nil {
+				var re *errs.RowError
+				if !errors.As(err, &re) {
+					b.err = fmt.Errorf("ingest %s: %w", opts.Name, err)
+					send()
+					return
+				}
+				if int64(re.Line) <= skip {
+					continue
+				}
+				b.lastLine = int64(re.Line)
+				c.rows++
+				c.quarantined++
+				b.bad = append(b.bad, *re)
+			} else {
+				if int64(o.Line) <= skip {
+					continue
+				}
+				b.lastLine = int64(o.Line)
+				c.rows++
+				switch n := ix.attribute(o, opts.ASN, trigID, header, &b.sightings); {
+				case n == 0:
+					c.unmatched++
+					if opts.Unmatched != nil && o.IP.IsValid() {
+						opts.Unmatched(finding.Sighting{TriggerID: trigID, Type: firstNonEmpty(o.Classification.Type, o.ReportType),
+							ReportType: o.ReportType, Key: finding.KeyFor(o.IP, o.Port), IP: o.IP, Port: o.Port, ASN: o.ASN,
+							Hostname: firstNonEmpty(o.Hostname, o.FQDN), Severity: o.Severity, Class: o.Classification.Taxonomy,
+							Time: o.Time, Evidence: evidence(o, header), CVE: firstCVE(o.CVEs)})
+					}
+				case n > 1:
+					c.matched++
+					c.ties++
+				default:
+					c.matched++
+				}
+			}
+			if pending++; pending >= opts.BatchSize {
+				if !send() {
+					return
+				}
+				pending = 0
+			}
+		}
+		send()
+	}()
+	return out
+}
+
+// write commits the batches from in, each with a checkpoint of the run, and
+// records the counters in run and sum. On an error it stops the producer
+// and waits for it to end.
+func write(ctx context.Context, s *store.Store, run *store.Run, sum *Summary, in <-chan *batch, stop func(), opts Options) error {
+	base := counts{run.Rows, run.Matched, run.Unmatched, run.Quarantined, 0}
+	defer func() {
+		stop()
+		for range in {
+		}
+	}()
+	for b := range in {
+		err := s.Tx(ctx, func(tx *store.Store) error {
+			c, u, err := tx.FindingUpsert(ctx, run.ID, b.sightings)
+			if err != nil {
+				return err
+			}
+			if err := tx.QuarantineAdd(ctx, run.ID, b.bad); err != nil {
+				return err
+			}
+			r := *run
+			r.Rows, r.Matched, r.Unmatched, r.Quarantined = base.rows+b.counts.rows, base.matched+b.counts.matched,
+				base.unmatched+b.counts.unmatched, base.quarantined+b.counts.quarantined
+			r.FindingsNew += int64(c)
+			r.FindingsUpdated += int64(u)
+			r.CommittedLine = max(r.CommittedLine, b.lastLine)
+			if err := tx.RunCheckpoint(ctx, &r); err != nil {
+				return err
+			}
+			*run = r
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("ingest %s: batch ending at line %d: %w", opts.Name, b.lastLine, err)
+		}
+		sum.Ties = b.counts.ties
+		if opts.Progress != nil {
+			opts.Progress(run.Rows)
+		}
+		if b.err != nil {
+			return b.err
+		}
+	}
+	return ctx.Err()
 }
 
 // attribute appends a sighting per organisation o belongs to and returns how

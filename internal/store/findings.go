@@ -280,15 +280,45 @@ func (s *Store) FindingUpsert(ctx context.Context, runID int64, batch []finding.
 	// 21 parameters a row: 400 rows stay under SQLite's 32,766.
 	const chunk = 400
 	var events []finding.Event
+	st := stmtCache{s: s}
+	defer st.close()
 	for start := 0; start < len(fs); start += chunk {
-		c, u, err := s.findingUpsertChunk(ctx, runID, fs[start:min(start+chunk, len(fs))], &events)
+		c, u, err := s.findingUpsertChunk(ctx, &st, runID, fs[start:min(start+chunk, len(fs))], &events)
 		if err != nil {
 			return created, updated, err
 		}
 		created += c
 		updated += u
 	}
-	return created, updated, s.eventInsert(ctx, events)
+	return created, updated, s.eventInsert(ctx, &st, events)
+}
+
+// stmtCache keeps the statements prepared during one call, by text: the
+// multi-row statements of equal-sized chunks are parsed once.
+type stmtCache struct {
+	s *Store
+	m map[string]*sql.Stmt
+}
+
+func (c *stmtCache) get(ctx context.Context, q string) (*sql.Stmt, error) {
+	if st, ok := c.m[q]; ok {
+		return st, nil
+	}
+	st, err := c.s.Prepare(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if c.m == nil {
+		c.m = map[string]*sql.Stmt{}
+	}
+	c.m[q] = st
+	return st, nil
+}
+
+func (c *stmtCache) close() {
+	for _, st := range c.m {
+		st.Close()
+	}
 }
 
 // identProbes bounds the alternative identity hashes tried when two
@@ -323,7 +353,7 @@ RETURNING ident, id, last_change, severity`
 
 // findingUpsertChunk upserts fs (distinct identities) with one statement per
 // probe round and appends the events of what changed.
-func (s *Store) findingUpsertChunk(ctx context.Context, runID int64, fs []folded, events *[]finding.Event) (created, updated int, err error) {
+func (s *Store) findingUpsertChunk(ctx context.Context, st *stmtCache, runID int64, fs []folded, events *[]finding.Event) (created, updated int, err error) {
 	now := s.Now()
 	head, tail := s.findingUpsertSQL()
 	todo := make([]int, len(fs))
@@ -365,9 +395,13 @@ func (s *Store) findingUpsertChunk(ctx context.Context, runID int64, fs []folded
 			args = append(args, id, f.s.OrgID, f.s.TriggerID, f.s.Type, f.s.ReportType, f.s.Key, ip, int64(f.s.Port), int64(f.s.ASN),
 				f.s.Hostname, nullID(f.s.DeviceID), f.s.CVE, int64(f.s.Severity), f.s.Class, f.first, f.last, f.n, nullID(runID), f.s.Tie, string(f.s.Evidence))
 		}
-		rows, err := s.Query(ctx, b.String()+tail, args...)
+		stmt, err := st.get(ctx, b.String()+tail)
 		if err != nil {
 			return created, updated, fmt.Errorf("findings upsert: %w", err)
+		}
+		rows, err := stmt.QueryContext(ctx, args...)
+		if err != nil {
+			return created, updated, fmt.Errorf("findings upsert: %w", interpret(err))
 		}
 		for rows.Next() {
 			var ident, change int64
@@ -413,7 +447,7 @@ func (s *Store) findingUpsertChunk(ctx context.Context, runID int64, fs []folded
 	return created, updated, nil
 }
 
-func (s *Store) eventInsert(ctx context.Context, events []finding.Event) error {
+func (s *Store) eventInsert(ctx context.Context, st *stmtCache, events []finding.Event) error {
 	for start := 0; start < len(events); start += 1000 {
 		chunk := events[start:min(start+1000, len(events))]
 		var b strings.Builder
@@ -426,8 +460,12 @@ func (s *Store) eventInsert(ctx context.Context, events []finding.Event) error {
 			b.WriteString("(?, ?, ?, ?, ?)")
 			args = append(args, e.FindingID, e.OrgID, string(e.Kind), int64(e.Severity), e.At)
 		}
-		if _, err := s.Exec(ctx, b.String(), args...); err != nil {
-			return fmt.Errorf("finding events: %w", err)
+		stmt, err := st.get(ctx, b.String())
+		if err == nil {
+			_, err = stmt.ExecContext(ctx, args...)
+		}
+		if err != nil {
+			return fmt.Errorf("finding events: %w", interpret(err))
 		}
 	}
 	return nil
