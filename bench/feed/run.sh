@@ -9,7 +9,10 @@
 #   bench/feed/run.sh            # 1M and 5M rows
 #   ROWS="1000000" bench/feed/run.sh
 #   SKIP_VIGIL=1 bench/feed/run.sh   # baseline and vigil's parse+match path only
-# Besides (a) and (b) it times bench/feed/parse: vigil's feed.Reader plus an ipindex lookup per row, no storage.
+# Besides (a) and (b) it times bench/feed/parse: vigil's feed.Reader plus an ipindex lookup per row, no storage,
+# and bench/feed/floor: the bare SQLite inserts of as many finding rows as (b) created, with only the unique
+# identity index (no parsing, matching, events or upsert), expressed as report rows/s — the most any design
+# that keeps one row per finding in SQLite can reach on this machine.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=bench/out/feed
@@ -19,6 +22,7 @@ ROWS=${ROWS:-"1000000 5000000"}
 go build -o "$out/gen" ./bench/feed/gen
 go build -o "$out/baseline" ./bench/feed/baseline
 go build -o "$out/parse" ./bench/feed/parse
+go build -o "$out/floor" ./bench/feed/floor
 have_vigil=no
 if [ -n "${SKIP_VIGIL:-}" ]; then
 	echo "note: SKIP_VIGIL set; not timing vigil ingest feed" >&2
@@ -81,6 +85,14 @@ for rows in $ROWS; do
 		vrps=$(echo "$vrows / $vs" | bc -l)
 		printf '%-9s %-24s %10.0f %10.2f %9.1f\n' "$rows" "vigil ingest feed" "$vrps" "$vs" "$(echo "$rss/1024" | bc -l)" >>"$out/summary.txt"
 		printf '%-9s %-24s %9.1f%%  (process wall time %.2fs)\n' "$rows" "ratio vigil/baseline" "$(echo "100 * $vrps / $base_rps" | bc -l)" "$wall" >>"$out/summary.txt"
+		# The engine's floor: bare inserts of as many finding rows as this ingest made, with only the
+		# identity index, scaled to report rows/s at this report's findings-per-row.
+		nf=$(json_field "$dir/ingest.json" findings_new)
+		rss=$(peak_rss_kib "$out/floor" -findings "$nf" -db "$dir/floor.db")
+		ffps=$(json_field "$out/last.out" findings_per_second)
+		printf '%-9s %-24s %10.0f %10.2f %9.1f  (%d findings at %.0f/s)\n' "$rows" "sqlite floor (no parse)" "$(echo "$ffps * $vrows / $nf" | bc -l)" \
+			"$(json_field "$out/last.out" seconds)" "$(echo "$rss/1024" | bc -l)" "$nf" "$ffps" >>"$out/summary.txt"
+		rm -f "$dir/floor.db" "$dir/floor.db-wal" "$dir/floor.db-shm"
 	fi
 done
 cat "$out/summary.txt"

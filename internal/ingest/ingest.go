@@ -107,7 +107,7 @@ type Options struct {
 	// SHA256 is the hex SHA-256 of the whole source, for resuming after a
 	// crash; empty disables resuming (standard input).
 	SHA256 string
-	// BatchSize is the number of rows per transaction (default 20,000).
+	// BatchSize is the number of rows per transaction (default 10,000).
 	BatchSize int
 	// Progress is called after each committed batch with the rows read.
 	Progress func(rows int64)
@@ -149,7 +149,7 @@ type Summary struct {
 func Feed(ctx context.Context, s *store.Store, ix *Index, r io.Reader, opts Options) (Summary, error) {
 	start := time.Now()
 	if opts.BatchSize <= 0 {
-		opts.BatchSize = 20000
+		opts.BatchSize = 10000
 	}
 	rd, err := feed.NewReader(ctx, r, feed.Options{
 		Name: opts.Name, Format: opts.Format, ReportType: opts.ReportType, Mapping: opts.Mapping,

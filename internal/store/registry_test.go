@@ -316,3 +316,36 @@ func TestSettingSecret(t *testing.T) {
 		}
 	})
 }
+
+// TestIDsNotReused: an id once handed out (in a finding, a notice, a link)
+// never names another row after a delete.
+func TestIDsNotReused(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		a := &registry.Org{Name: "first"}
+		if err := s.OrgCreate(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		d := registry.Device{OrgID: a.ID, Vendor: "AVM", Model: "FRITZ!Box 7590"}
+		if err := s.DeviceCreate(ctx, &d); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.DeviceDelete(ctx, a.ID, d.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.OrgDelete(ctx, a.ID); err != nil {
+			t.Fatal(err)
+		}
+		b := &registry.Org{Name: "second"}
+		if err := s.OrgCreate(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+		e := registry.Device{OrgID: b.ID, Vendor: "AVM", Model: "FRITZ!Box 7590"}
+		if err := s.DeviceCreate(ctx, &e); err != nil {
+			t.Fatal(err)
+		}
+		if b.ID == a.ID || e.ID == d.ID {
+			t.Fatalf("ids reused after delete: org %d→%d, device %d→%d", a.ID, b.ID, d.ID, e.ID)
+		}
+	})
+}

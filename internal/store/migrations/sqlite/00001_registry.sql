@@ -1,6 +1,8 @@
 -- +goose Up
+-- Tables whose ids leave the database (in findings, notices, labels, links and API paths) use AUTOINCREMENT:
+-- a plain INTEGER PRIMARY KEY would hand the highest id of a deleted row to the next insert.
 CREATE TABLE orgs (
-    id            INTEGER PRIMARY KEY,
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
     name          TEXT NOT NULL UNIQUE,
     sector        TEXT NOT NULL DEFAULT '',
     country       TEXT NOT NULL DEFAULT '',
@@ -12,7 +14,7 @@ CREATE TABLE orgs (
 );
 
 CREATE TABLE contacts (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     org_id      INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
     name        TEXT NOT NULL DEFAULT '',
     email       TEXT NOT NULL DEFAULT '',
@@ -27,7 +29,7 @@ CREATE TABLE contacts (
 CREATE INDEX contacts_org ON contacts(org_id);
 
 CREATE TABLE assets (
-    id            INTEGER PRIMARY KEY,
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
     org_id        INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
     kind          TEXT NOT NULL CHECK (kind IN ('cidr', 'asn', 'domain')),
     value         TEXT NOT NULL,
@@ -39,7 +41,7 @@ CREATE TABLE assets (
 CREATE INDEX assets_kind_value ON assets(kind, value);
 
 CREATE TABLE devices (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     org_id      INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
     vendor      TEXT NOT NULL,
     model       TEXT NOT NULL,
@@ -54,7 +56,7 @@ CREATE TABLE devices (
 CREATE INDEX devices_org ON devices(org_id);
 
 CREATE TABLE api_tokens (
-    id            INTEGER PRIMARY KEY,
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
     org_id        INTEGER REFERENCES orgs(id) ON DELETE CASCADE,
     name          TEXT NOT NULL DEFAULT '',
     hash          TEXT NOT NULL UNIQUE,

@@ -30,7 +30,7 @@ CREATE TABLE ingest_runs (
 );
 
 CREATE TABLE findings (
-    id           INTEGER PRIMARY KEY,
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
     org_id       INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
     trigger_id   INTEGER NOT NULL REFERENCES triggers(id) ON DELETE CASCADE,
     type         TEXT NOT NULL,

@@ -2,7 +2,7 @@
 -- EN 303 645 assessments, their evidence, probe runs, and the signed labels
 -- issued from them (see internal/store/assess.go).
 CREATE TABLE assessments (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     device_id   INTEGER REFERENCES devices(id) ON DELETE SET NULL,
     org_id      INTEGER REFERENCES orgs(id) ON DELETE SET NULL,
     vendor      TEXT NOT NULL,
