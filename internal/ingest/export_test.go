@@ -3,5 +3,10 @@
 
 package ingest
 
-// Evidence exposes evidence to the tests.
-var Evidence = evidence
+// Evidence, EvidenceObject and HeaderJSON expose the evidence encoders to
+// the tests.
+var (
+	Evidence       = evidence
+	EvidenceObject = evidenceObject
+	HeaderJSON     = headerJSON
+)

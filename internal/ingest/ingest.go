@@ -167,7 +167,7 @@ func Feed(ctx context.Context, s *store.Store, ix *Index, r io.Reader, opts Opti
 		return sum, err
 	}
 	run := store.Run{Source: opts.Name, FeedType: sum.Format, ReportType: sum.ReportType, TriggerID: trigID,
-		FullReport: opts.FullReport, SourceSHA256: opts.SHA256}
+		FullReport: opts.FullReport, SourceSHA256: opts.SHA256, Header: headerJSON(rd.Header())}
 	if opts.SHA256 != "" {
 		prev, err := s.RunUnfinished(ctx, opts.SHA256)
 		switch {
@@ -278,7 +278,7 @@ func produce(ctx context.Context, rd *feed.Reader, ix *Index, trigID, skip int64
 						opts.Unmatched(finding.Sighting{TriggerID: trigID, Type: firstNonEmpty(o.Classification.Type, o.ReportType),
 							ReportType: o.ReportType, Key: finding.KeyFor(o.IP, o.Port), IP: o.IP, Port: o.Port, ASN: o.ASN,
 							Hostname: firstNonEmpty(o.Hostname, o.FQDN), Severity: o.Severity, Class: o.Classification.Taxonomy,
-							Time: o.Time, Evidence: evidence(o, header), CVE: firstCVE(o.CVEs)})
+							Time: o.Time, Evidence: evidenceObject(o, header), CVE: firstCVE(o.CVEs)})
 					}
 				case n > 1:
 					c.matched++
@@ -402,31 +402,70 @@ func (ix *Index) attribute(o *feed.Observation, asnTable ASNLookup, trigID int64
 	return len(orgs)
 }
 
-// evidence returns the row as a JSON object of column → value (empty
-// columns left out, header order), or {"line","raw"} for line formats. It is
-// built by hand: this runs once per matched row.
+// headerJSON returns the column names as a JSON array, or "" when there
+// are none (line formats).
+func headerJSON(header []string) string {
+	if len(header) == 0 {
+		return ""
+	}
+	b := []byte{'['}
+	for i, h := range header {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, h)
+	}
+	return string(append(b, ']'))
+}
+
+// evidence returns the row as kept with a finding: a JSON array of its
+// values, named by the run's header (the store zips the two when it reads
+// the finding), or {"line","raw"} for line formats. It is built by hand:
+// this runs once per matched row.
 func evidence(o *feed.Observation, header []string) json.RawMessage {
+	if len(o.Fields) == 0 || len(o.Fields) != len(header) {
+		return lineEvidence(o)
+	}
+	b := make([]byte, 0, 256)
+	b = append(b, '[')
+	for i, v := range o.Fields {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, v)
+	}
+	return append(b, ']')
+}
+
+// evidenceObject returns the row as a JSON object of column → value (empty
+// columns left out, header order), for sightings kept without a run.
+func evidenceObject(o *feed.Observation, header []string) json.RawMessage {
+	if len(o.Fields) == 0 || len(o.Fields) != len(header) {
+		return lineEvidence(o)
+	}
 	b := make([]byte, 0, 256)
 	b = append(b, '{')
-	if len(o.Fields) > 0 && len(o.Fields) == len(header) {
-		for i, h := range header {
-			v := o.Fields[i]
-			if v == "" {
-				continue
-			}
-			if len(b) > 1 {
-				b = append(b, ',')
-			}
-			b = appendJSONString(b, h)
-			b = append(b, ':')
-			b = appendJSONString(b, v)
+	for i, h := range header {
+		v := o.Fields[i]
+		if v == "" {
+			continue
 		}
-	} else {
-		b = append(b, `"line":`...)
-		b = strconv.AppendInt(b, int64(o.Line), 10)
-		b = append(b, `,"raw":`...)
-		b = appendJSONString(b, o.Raw)
+		if len(b) > 1 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, h)
+		b = append(b, ':')
+		b = appendJSONString(b, v)
 	}
+	return append(b, '}')
+}
+
+func lineEvidence(o *feed.Observation) json.RawMessage {
+	b := make([]byte, 0, 64+len(o.Raw))
+	b = append(b, `{"line":`...)
+	b = strconv.AppendInt(b, int64(o.Line), 10)
+	b = append(b, `,"raw":`...)
+	b = appendJSONString(b, o.Raw)
 	return append(b, '}')
 }
 

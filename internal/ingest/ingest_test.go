@@ -252,19 +252,31 @@ func FuzzEvidenceJSON(f *testing.F) {
 	f.Add("url", "https://x.example/\u2028", "é")
 	f.Fuzz(func(t *testing.T, h, v, raw string) {
 		for _, ev := range []json.RawMessage{
-			ingest.Evidence(&feed.Observation{Fields: []string{v, raw}}, []string{h, "other"}),
+			ingest.EvidenceObject(&feed.Observation{Fields: []string{v, raw}}, []string{h, "other"}),
 			ingest.Evidence(&feed.Observation{Line: 3, Raw: raw}, nil),
 		} {
 			var m map[string]any
 			if err := json.Unmarshal(ev, &m); err != nil {
-				t.Fatalf("evidence %q is not JSON: %v", ev, err)
+				t.Fatalf("evidence %q is not a JSON object: %v", ev, err)
 			}
 		}
-		ev := ingest.Evidence(&feed.Observation{Fields: []string{v}}, []string{h})
+		ev := ingest.EvidenceObject(&feed.Observation{Fields: []string{v}}, []string{h})
 		var m map[string]string
 		json.Unmarshal(ev, &m)
 		if v != "" && utf8.ValidString(h) && utf8.ValidString(v) && m[h] != v {
 			t.Errorf("evidence %s lost %q=%q", ev, h, v)
+		}
+		// The array form and its header keep every value in place.
+		arr := ingest.Evidence(&feed.Observation{Fields: []string{v, raw}}, []string{h, "other"})
+		var vals, names []string
+		if err := json.Unmarshal(arr, &vals); err != nil || len(vals) != 2 {
+			t.Fatalf("evidence %q is not a JSON array of 2: %v", arr, err)
+		}
+		if err := json.Unmarshal([]byte(ingest.HeaderJSON([]string{h, "other"})), &names); err != nil || len(names) != 2 {
+			t.Fatalf("header %q is not a JSON array of 2: %v", ingest.HeaderJSON([]string{h, "other"}), err)
+		}
+		if utf8.ValidString(v) && vals[0] != v || utf8.ValidString(h) && names[0] != h {
+			t.Errorf("array evidence %s / header %v lost %q=%q", arr, names, h, v)
 		}
 	})
 }

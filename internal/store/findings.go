@@ -107,6 +107,9 @@ type Run struct {
 	TriggerID        int64     `json:"trigger_id"`
 	FullReport       bool      `json:"full_report"`
 	SourceSHA256     string    `json:"source_sha256,omitempty"`
+	// Header is the source's column names as a JSON array (CSV feeds);
+	// findings keep their evidence as the row's values under it.
+	Header           string    `json:"-"`
 	CommittedLine    int64     `json:"committed_line"`
 	StartedAt        time.Time `json:"started_at"`
 	Rows             int64     `json:"rows"`
@@ -125,8 +128,8 @@ func (s *Store) RunStart(ctx context.Context, r *Run) error {
 	if r.TriggerID != 0 {
 		trig = r.TriggerID
 	}
-	id, err := s.InsertID(ctx, `INSERT INTO ingest_runs (source, feed_type, report_type, trigger_id, full_report, source_sha256, started_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		r.Source, r.FeedType, r.ReportType, trig, r.FullReport, r.SourceSHA256, r.StartedAt)
+	id, err := s.InsertID(ctx, `INSERT INTO ingest_runs (source, feed_type, report_type, trigger_id, full_report, source_sha256, header, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.Source, r.FeedType, r.ReportType, trig, r.FullReport, r.SourceSHA256, r.Header, r.StartedAt)
 	r.ID = id
 	return err
 }
@@ -137,10 +140,10 @@ func (s *Store) RunStart(ctx context.Context, r *Run) error {
 func (s *Store) RunUnfinished(ctx context.Context, sha256 string) (Run, error) {
 	var r Run
 	var trig sql.NullInt64
-	err := s.QueryRow(ctx, `SELECT id, source, feed_type, report_type, trigger_id, full_report, source_sha256, committed_line, started_at,
+	err := s.QueryRow(ctx, `SELECT id, source, feed_type, report_type, trigger_id, full_report, source_sha256, header, committed_line, started_at,
   rows_total, matched, unmatched, quarantined, findings_new, findings_updated
 FROM ingest_runs WHERE source_sha256 = ? AND finished_at IS NULL ORDER BY id DESC LIMIT 1`, sha256).Scan(
-		&r.ID, &r.Source, &r.FeedType, &r.ReportType, &trig, &r.FullReport, &r.SourceSHA256, &r.CommittedLine, &r.StartedAt,
+		&r.ID, &r.Source, &r.FeedType, &r.ReportType, &trig, &r.FullReport, &r.SourceSHA256, &r.Header, &r.CommittedLine, &r.StartedAt,
 		&r.Rows, &r.Matched, &r.Unmatched, &r.Quarantined, &r.FindingsNew, &r.FindingsUpdated)
 	r.TriggerID = trig.Int64
 	return r, Scan(err, "unfinished run")
@@ -277,7 +280,7 @@ func (s *Store) FindingUpsert(ctx context.Context, runID int64, batch []finding.
 		idx[id] = len(fs)
 		fs = append(fs, folded{s: sg, first: t, last: t, n: 1})
 	}
-	// 21 parameters a row; 100-row statements measured fastest (larger ones
+	// 22 parameters a row; 100-row statements measured fastest (larger ones
 	// spend more in SQLite's statement journal).
 	const chunk = 100
 	var events []finding.Event
@@ -337,7 +340,7 @@ func identProbe(base int64, n int) int64 {
 // and is tried again at its next probe.
 func (s *Store) findingUpsertSQL() (head, tail string) {
 	head = `INSERT INTO findings (ident, org_id, trigger_id, type, report_type, key, ip, port, asn, hostname, device_id, cve, severity, class,
-  first_seen, last_seen, seen_count, last_run_id, tie, evidence, last_change) VALUES `
+  first_seen, last_seen, seen_count, last_run_id, tie, evidence, evidence_run_id, last_change) VALUES `
 	tail = ` ON CONFLICT (ident) DO UPDATE SET
   last_change = CASE WHEN findings.status = 'resolved' THEN 2 WHEN excluded.severity > findings.severity THEN 3 ELSE 0 END,
   first_seen = ` + s.least("findings.first_seen", "excluded.first_seen") + `,
@@ -345,6 +348,7 @@ func (s *Store) findingUpsertSQL() (head, tail string) {
   seen_count = findings.seen_count + excluded.seen_count,
   severity = ` + s.greatest("findings.severity", "excluded.severity") + `,
   evidence = CASE WHEN excluded.evidence = '' OR excluded.last_seen < findings.last_seen THEN findings.evidence ELSE excluded.evidence END,
+  evidence_run_id = CASE WHEN excluded.evidence = '' OR excluded.last_seen < findings.last_seen THEN findings.evidence_run_id ELSE excluded.evidence_run_id END,
   asn = CASE WHEN excluded.asn = 0 THEN findings.asn ELSE excluded.asn END,
   status = 'open', resolved_at = NULL, last_run_id = excluded.last_run_id
 WHERE findings.org_id = excluded.org_id AND findings.trigger_id = excluded.trigger_id AND findings.type = excluded.type AND findings.key = excluded.key
@@ -364,7 +368,7 @@ func (s *Store) findingUpsertChunk(ctx context.Context, st *stmtCache, runID int
 		base[i] = finding.Ident(f.s.OrgID, f.s.TriggerID, f.s.Type, f.s.Key)
 	}
 	var b strings.Builder
-	args := make([]any, 0, len(fs)*21)
+	args := make([]any, 0, len(fs)*22)
 	for probe := 0; len(todo) > 0; probe++ {
 		if probe == identProbes {
 			f := fs[todo[0]].s
@@ -387,14 +391,18 @@ func (s *Store) findingUpsertChunk(ctx context.Context, st *stmtCache, runID int
 			if len(byIdent) > 1 {
 				b.WriteString(", ")
 			}
-			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)")
+			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)")
 			f := &fs[i]
 			ip := ""
 			if f.s.IP.IsValid() {
 				ip = f.s.IP.String()
 			}
+			var evRun any
+			if len(f.s.Evidence) > 0 && f.s.Evidence[0] == '[' {
+				evRun = nullID(runID)
+			}
 			args = append(args, id, f.s.OrgID, f.s.TriggerID, f.s.Type, f.s.ReportType, f.s.Key, ip, int64(f.s.Port), int64(f.s.ASN),
-				f.s.Hostname, nullID(f.s.DeviceID), f.s.CVE, int64(f.s.Severity), f.s.Class, f.first, f.last, f.n, nullID(runID), f.s.Tie, string(f.s.Evidence))
+				f.s.Hostname, nullID(f.s.DeviceID), f.s.CVE, int64(f.s.Severity), f.s.Class, f.first, f.last, f.n, nullID(runID), f.s.Tie, string(f.s.Evidence), evRun)
 		}
 		stmt, err := st.get(ctx, b.String()+tail)
 		if err != nil {
@@ -512,8 +520,66 @@ type FindingFilter struct {
 	Page
 }
 
+// findingCols are the columns scanFinding reads, from findings f and
+// triggers t; the last is the header that names an array evidence's values.
 const findingCols = `f.id, f.org_id, t.name, f.trigger_id, f.type, f.report_type, f.key, f.ip, f.port, f.asn, f.hostname, f.device_id, f.cve,
- f.severity, f.class, f.status, f.first_seen, f.last_seen, f.seen_count, f.resolved_at, f.tie, f.evidence`
+ f.severity, f.class, f.status, f.first_seen, f.last_seen, f.seen_count, f.resolved_at, f.tie, f.evidence,
+ COALESCE((SELECT r.header FROM ingest_runs r WHERE r.id = f.evidence_run_id), '')`
+
+// scanFinding scans before, findingCols and after.
+func scanFinding(sc interface{ Scan(...any) error }, before []any, after ...any) (finding.Finding, error) {
+	var x finding.Finding
+	var dev sql.NullInt64
+	var resolved sql.NullTime
+	var status, evidence, header string
+	dest := append(before, &x.ID, &x.OrgID, &x.Trigger, &x.TriggerID, &x.Type, &x.ReportType, &x.Key, &x.IP, &x.Port, &x.ASN, &x.Hostname, &dev, &x.CVE,
+		&x.Severity, &x.Class, &status, &x.FirstSeen, &x.LastSeen, &x.Count, &resolved, &x.Tie, &evidence, &header)
+	if err := sc.Scan(append(dest, after...)...); err != nil {
+		return x, err
+	}
+	x.DeviceID = dev.Int64
+	x.Status = finding.Status(status)
+	x.FirstSeen, x.LastSeen = x.FirstSeen.UTC(), x.LastSeen.UTC()
+	if resolved.Valid {
+		t := resolved.Time.UTC()
+		x.ResolvedAt = &t
+	}
+	x.Evidence = expandEvidence(evidence, header)
+	return x, nil
+}
+
+// expandEvidence returns stored evidence as a JSON object: an array of
+// values is zipped with the column names of header (empty values left
+// out, header order). Evidence that is not valid JSON is dropped; an array
+// whose length does not match its header is returned as it is.
+func expandEvidence(ev, header string) json.RawMessage {
+	if ev == "" || !json.Valid([]byte(ev)) {
+		return nil
+	}
+	if ev[0] != '[' || header == "" {
+		return json.RawMessage(ev)
+	}
+	var names, values []string
+	if json.Unmarshal([]byte(header), &names) != nil || json.Unmarshal([]byte(ev), &values) != nil || len(names) != len(values) {
+		return json.RawMessage(ev)
+	}
+	b := make([]byte, 0, len(ev)+len(header))
+	b = append(b, '{')
+	for i, v := range values {
+		if v == "" {
+			continue
+		}
+		if len(b) > 1 {
+			b = append(b, ',')
+		}
+		k, _ := json.Marshal(names[i])
+		b = append(b, k...)
+		b = append(b, ':')
+		vb, _ := json.Marshal(v)
+		b = append(b, vb...)
+	}
+	return append(b, '}')
+}
 
 // FindingList lists findings ordered by id.
 func (s *Store) FindingList(ctx context.Context, f FindingFilter) ([]finding.Finding, error) {
@@ -549,23 +615,9 @@ func (s *Store) FindingList(ctx context.Context, f FindingFilter) ([]finding.Fin
 	defer rows.Close()
 	out := []finding.Finding{}
 	for rows.Next() {
-		var x finding.Finding
-		var dev sql.NullInt64
-		var resolved sql.NullTime
-		var status, evidence string
-		if err := rows.Scan(&x.ID, &x.OrgID, &x.Trigger, &x.TriggerID, &x.Type, &x.ReportType, &x.Key, &x.IP, &x.Port, &x.ASN, &x.Hostname, &dev, &x.CVE,
-			&x.Severity, &x.Class, &status, &x.FirstSeen, &x.LastSeen, &x.Count, &resolved, &x.Tie, &evidence); err != nil {
+		x, err := scanFinding(rows, nil)
+		if err != nil {
 			return nil, err
-		}
-		x.DeviceID = dev.Int64
-		x.Status = finding.Status(status)
-		x.FirstSeen, x.LastSeen = x.FirstSeen.UTC(), x.LastSeen.UTC()
-		if resolved.Valid {
-			t := resolved.Time.UTC()
-			x.ResolvedAt = &t
-		}
-		if evidence != "" && json.Valid([]byte(evidence)) {
-			x.Evidence = json.RawMessage(evidence)
 		}
 		out = append(out, x)
 	}

@@ -155,31 +155,12 @@ func (s *Store) NotifyCursor(ctx context.Context) (int64, error) {
 
 const triggerCols = `t.kind, t.title, t.description, t.notify_unregistered`
 
-// scanFindingTrigger scans findingCols followed by triggerCols.
+// scanFindingTrigger scans dest, findingCols and triggerCols.
 func scanFindingTrigger(dest []any, sc interface{ Scan(...any) error }) (finding.Finding, finding.Trigger, error) {
-	var x finding.Finding
 	var t finding.Trigger
-	var dev sql.NullInt64
-	var resolved sql.NullTime
-	var status, evidence string
-	dest = append(dest, &x.ID, &x.OrgID, &x.Trigger, &x.TriggerID, &x.Type, &x.ReportType, &x.Key, &x.IP, &x.Port, &x.ASN, &x.Hostname, &dev, &x.CVE,
-		&x.Severity, &x.Class, &status, &x.FirstSeen, &x.LastSeen, &x.Count, &resolved, &x.Tie, &evidence,
-		&t.Kind, &t.Title, &t.Description, &t.NotifyUnregistered)
-	if err := sc.Scan(dest...); err != nil {
-		return x, t, err
-	}
-	x.DeviceID = dev.Int64
-	x.Status = finding.Status(status)
-	x.FirstSeen, x.LastSeen = x.FirstSeen.UTC(), x.LastSeen.UTC()
-	if resolved.Valid {
-		r := resolved.Time.UTC()
-		x.ResolvedAt = &r
-	}
-	if evidence != "" && json.Valid([]byte(evidence)) {
-		x.Evidence = json.RawMessage(evidence)
-	}
+	x, err := scanFinding(sc, dest, &t.Kind, &t.Title, &t.Description, &t.NotifyUnregistered)
 	t.ID, t.Name = x.TriggerID, x.Trigger
-	return x, t, nil
+	return x, t, err
 }
 
 func (s *Store) composeEvents(ctx context.Context, after int64, limit int) ([]notify.EventInput, error) {

@@ -1069,23 +1069,9 @@ func (s *Store) VulnFindingList(ctx context.Context, f VulnFindingFilter) ([]fin
 	defer rows.Close()
 	out := []finding.Finding{}
 	for rows.Next() {
-		var x finding.Finding
-		var dev sql.NullInt64
-		var resolved sql.NullTime
-		var st, evidence string
-		if err := rows.Scan(&x.ID, &x.OrgID, &x.Trigger, &x.TriggerID, &x.Type, &x.ReportType, &x.Key, &x.IP, &x.Port, &x.ASN, &x.Hostname, &dev, &x.CVE,
-			&x.Severity, &x.Class, &st, &x.FirstSeen, &x.LastSeen, &x.Count, &resolved, &x.Tie, &evidence); err != nil {
+		x, err := scanFinding(rows, nil)
+		if err != nil {
 			return nil, err
-		}
-		x.DeviceID = dev.Int64
-		x.Status = finding.Status(st)
-		x.FirstSeen, x.LastSeen = x.FirstSeen.UTC(), x.LastSeen.UTC()
-		if resolved.Valid {
-			t := resolved.Time.UTC()
-			x.ResolvedAt = &t
-		}
-		if evidence != "" && json.Valid([]byte(evidence)) {
-			x.Evidence = json.RawMessage(evidence)
 		}
 		out = append(out, x)
 	}

@@ -17,6 +17,9 @@ CREATE TABLE ingest_runs (
     trigger_id        INTEGER REFERENCES triggers(id) ON DELETE SET NULL,
     full_report       BOOLEAN NOT NULL DEFAULT TRUE,
     source_sha256     TEXT NOT NULL DEFAULT '',
+    -- header is the source's column names as a JSON array: findings of the
+    -- run keep their evidence as an array of the row's values.
+    header            TEXT NOT NULL DEFAULT '',
     committed_line    INTEGER NOT NULL DEFAULT 0,
     started_at        TIMESTAMP NOT NULL,
     finished_at       TIMESTAMP,
@@ -51,7 +54,10 @@ CREATE TABLE findings (
     resolved_at  TIMESTAMP,
     last_run_id  INTEGER,
     tie          BOOLEAN NOT NULL DEFAULT FALSE,
+    -- evidence is the latest source row: a JSON object, or a JSON array of
+    -- values named by the header of run evidence_run_id.
     evidence     TEXT NOT NULL DEFAULT '',
+    evidence_run_id INTEGER,
     -- ident is finding.Ident(org_id, trigger_id, type, key): the identity
     -- as one integer, so that the hot upsert maintains one small unique
     -- index instead of one over the text columns.
