@@ -100,13 +100,13 @@ ORDER BY t.id`)
 
 // Run is one ingestion of one source.
 type Run struct {
-	ID               int64     `json:"id"`
-	Source           string    `json:"source"`
-	FeedType         string    `json:"feed_type"`
-	ReportType       string    `json:"report_type"`
-	TriggerID        int64     `json:"trigger_id"`
-	FullReport       bool      `json:"full_report"`
-	SourceSHA256     string    `json:"source_sha256,omitempty"`
+	ID           int64  `json:"id"`
+	Source       string `json:"source"`
+	FeedType     string `json:"feed_type"`
+	ReportType   string `json:"report_type"`
+	TriggerID    int64  `json:"trigger_id"`
+	FullReport   bool   `json:"full_report"`
+	SourceSHA256 string `json:"source_sha256,omitempty"`
 	// Header is the source's column names as a JSON array (CSV feeds);
 	// findings keep their evidence as the row's values under it.
 	Header           string    `json:"-"`
