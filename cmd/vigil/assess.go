@@ -189,11 +189,7 @@ func (a *app) assessEvidenceCmd(rf *ratingFlags) *cobra.Command {
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			id, err := store.AssessmentID(args[0])
-			if err != nil {
-				return err
-			}
-			svc, err := a.rating(ctx, rf)
+			svc, id, err := a.ratingFor(ctx, rf, args[0])
 			if err != nil {
 				return err
 			}
@@ -235,11 +231,7 @@ func (a *app) assessStatusCmd(rf *ratingFlags) *cobra.Command {
 		Args:  usageArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			id, err := store.AssessmentID(args[0])
-			if err != nil {
-				return err
-			}
-			svc, err := a.rating(ctx, rf)
+			svc, id, err := a.ratingFor(ctx, rf, args[0])
 			if err != nil {
 				return err
 			}
@@ -353,11 +345,7 @@ func (a *app) assessSubmitCmd(rf *ratingFlags) *cobra.Command {
 		Args:  usageArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			id, err := store.AssessmentID(args[0])
-			if err != nil {
-				return err
-			}
-			svc, err := a.rating(ctx, rf)
+			svc, id, err := a.ratingFor(ctx, rf, args[0])
 			if err != nil {
 				return err
 			}
@@ -389,11 +377,7 @@ func (a *app) assessReviewCmd(rf *ratingFlags) *cobra.Command {
 			if reviewer == "" {
 				return errs.Field("reviewer", reviewer, "required")
 			}
-			id, err := store.AssessmentID(args[0])
-			if err != nil {
-				return err
-			}
-			svc, err := a.rating(ctx, rf)
+			svc, id, err := a.ratingFor(ctx, rf, args[0])
 			if err != nil {
 				return err
 			}

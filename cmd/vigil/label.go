@@ -68,6 +68,17 @@ func (a *app) keyDir(rf *ratingFlags) string {
 
 // rating opens the store and the key store and returns the workflow
 // service.
+// ratingFor parses the assessment id arg and returns it with the rating
+// service: the prologue of the commands that act on one assessment.
+func (a *app) ratingFor(ctx context.Context, rf *ratingFlags, arg string) (*rating.Service, int64, error) {
+	id, err := store.AssessmentID(arg)
+	if err != nil {
+		return nil, 0, err
+	}
+	svc, err := a.rating(ctx, rf)
+	return svc, id, err
+}
+
 func (a *app) rating(ctx context.Context, rf *ratingFlags) (*rating.Service, error) {
 	s, err := a.store(ctx)
 	if err != nil {
@@ -97,11 +108,7 @@ func (a *app) labelIssueCmd(rf *ratingFlags) *cobra.Command {
 		Args:  usageArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			id, err := store.AssessmentID(args[0])
-			if err != nil {
-				return err
-			}
-			svc, err := a.rating(ctx, rf)
+			svc, id, err := a.ratingFor(ctx, rf, args[0])
 			if err != nil {
 				return err
 			}

@@ -120,19 +120,8 @@ func ParseCVE5(ctx context.Context, r io.Reader, name string, yield func(Advisor
 		return st, nil, fmt.Errorf("parse %s: %w", name, err)
 	}
 	one := func(i, line int, raw json.RawMessage, field string) error {
-		st.Records++
 		a, warns, row := cve5Advisory(raw, name, line, field)
-		st.Warnings = append(st.Warnings, warns...)
-		if row != nil {
-			st.Rejected++
-			rows = append(rows, *row)
-			return nil
-		}
-		if err := yield(a); err != nil {
-			return err
-		}
-		st.Yielded++
-		return nil
+		return tally(&st, &rows, yield, a, warns, row)
 	}
 	first, err := in.firstByte()
 	if err != nil {

@@ -43,18 +43,8 @@ func ParseKEV(ctx context.Context, r io.Reader, name string, yield func(Advisory
 	}
 	w := newArrayWalker(in)
 	walked, err := w.walk(ctx, []string{"vulnerabilities"}, func(_ string, i, line int, raw json.RawMessage) error {
-		st.Records++
 		a, row := kevAdvisory(raw, name, i, line)
-		if row != nil {
-			st.Rejected++
-			rows = append(rows, *row)
-			return nil
-		}
-		if err := yield(a); err != nil {
-			return err
-		}
-		st.Yielded++
-		return nil
+		return tally(&st, &rows, yield, a, nil, row)
 	})
 	var version, released string
 	_ = json.Unmarshal(w.header["catalogVersion"], &version)

@@ -86,28 +86,15 @@ func ParseNVD(ctx context.Context, r io.Reader, name string, yield func(Advisory
 		return st, nil, fmt.Errorf("parse %s: %w", name, err)
 	}
 	one := func(i, line int, raw json.RawMessage, field string) error {
-		st.Records++
 		a, warns, row := nvdAdvisory(raw, name, line, field)
-		st.Warnings = append(st.Warnings, warns...)
-		if row != nil {
-			st.Rejected++
-			rows = append(rows, *row)
-			return nil
-		}
-		if err := yield(a); err != nil {
-			return err
-		}
-		st.Yielded++
-		return nil
+		return tally(&st, &rows, yield, a, warns, row)
 	}
 	w := newArrayWalker(in)
 	walked, err := w.walk(ctx, []string{"vulnerabilities", "CVE_Items"}, func(key string, i, line int, raw json.RawMessage) error {
 		field := fmt.Sprintf("%s[%d]", key, i)
 		if key == "CVE_Items" {
-			st.Records++
-			st.Rejected++
-			rows = append(rows, rowErr(name, line, field, "NVD JSON 1.1 feeds are not supported; use the CVE API 2.0 format", raw))
-			return nil
+			r := rowErr(name, line, field, "NVD JSON 1.1 feeds are not supported; use the CVE API 2.0 format", raw)
+			return tally(&st, &rows, yield, Advisory{}, nil, &r)
 		}
 		// Decode the item in one pass; the raw bytes are kept for errors.
 		var item struct {
@@ -115,24 +102,11 @@ func ParseNVD(ctx context.Context, r io.Reader, name string, yield func(Advisory
 		}
 		err := json.Unmarshal(raw, &item)
 		if err == nil && item.CVE == nil {
-			st.Records++
-			st.Rejected++
-			rows = append(rows, rowErr(name, line, field, "not an object with a \"cve\" member", raw))
-			return nil
+			r := rowErr(name, line, field, "not an object with a \"cve\" member", raw)
+			return tally(&st, &rows, yield, Advisory{}, nil, &r)
 		}
-		st.Records++
 		a, warns, row := nvdMap(item.CVE, err, raw, name, line, field+".cve")
-		st.Warnings = append(st.Warnings, warns...)
-		if row != nil {
-			st.Rejected++
-			rows = append(rows, *row)
-			return nil
-		}
-		if err := yield(a); err != nil {
-			return err
-		}
-		st.Yielded++
-		return nil
+		return tally(&st, &rows, yield, a, warns, row)
 	})
 	if err != nil {
 		return st, rows, fmt.Errorf("parse %s: %w", name, err)
@@ -148,10 +122,9 @@ func ParseNVD(ctx context.Context, r io.Reader, name string, yield func(Advisory
 			if _, ok := w.header["cve"]; ok { // {"cve": {...}}: one API item
 				return st, rows, one(0, 1, w.header["cve"], "cve")
 			}
-			st.Records++
-			st.Rejected++
-			rows = append(rows, rowErr(name, 1, "id", "missing: not an NVD CVE record or feed", nil))
-			return st, rows, nil
+			r := rowErr(name, 1, "id", "missing: not an NVD CVE record or feed", nil)
+			err := tally(&st, &rows, yield, Advisory{}, nil, &r)
+			return st, rows, err
 		}
 		raw, err := json.Marshal(w.header)
 		if err != nil {

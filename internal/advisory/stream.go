@@ -326,3 +326,20 @@ func sortedUnique(ss []string) []string {
 	slices.Sort(ss)
 	return slices.Compact(ss)
 }
+
+// tally counts one record in st: a rejected one (row set) keeps its row
+// error in rows, a good one goes to yield; warnings are kept either way.
+func tally(st *Stats, rows *[]errs.RowError, yield func(Advisory) error, a Advisory, warns []errs.RowError, row *errs.RowError) error {
+	st.Records++
+	st.Warnings = append(st.Warnings, warns...)
+	if row != nil {
+		st.Rejected++
+		*rows = append(*rows, *row)
+		return nil
+	}
+	if err := yield(a); err != nil {
+		return err
+	}
+	st.Yielded++
+	return nil
+}
