@@ -25,6 +25,7 @@ import (
 	"github.com/gaissmai/bart"
 
 	"vigil/internal/errs"
+	"vigil/internal/iprange"
 )
 
 // MaxRowErrors is how many row errors Load returns at most; Stats.Bad
@@ -197,7 +198,7 @@ func parseLine(text string) (prefixes []netip.Prefix, origin, field, reason stri
 		if o == "0" {
 			return nil, "", "", ""
 		}
-		return rangePrefixes(first, last), o, "", ""
+		return iprange.Prefixes(first, last), o, "", ""
 	}
 	return nil, "", "", "neither pfx2as (prefix, length, asn) nor ip2asn (start, end, asn, …)"
 }
@@ -225,50 +226,4 @@ func normalize(p netip.Prefix) netip.Prefix {
 		p = netip.PrefixFrom(a.Unmap(), p.Bits()-96)
 	}
 	return p.Masked()
-}
-
-// rangePrefixes splits [first, last] into the CIDR prefixes covering it.
-func rangePrefixes(first, last netip.Addr) []netip.Prefix {
-	var out []netip.Prefix
-	for {
-		bits := first.BitLen()
-		for bits > 0 {
-			p := netip.PrefixFrom(first, bits-1).Masked()
-			if p.Addr() != first || lastAddr(p).Compare(last) > 0 {
-				break
-			}
-			bits--
-		}
-		p := netip.PrefixFrom(first, bits)
-		out = append(out, p)
-		end := lastAddr(p)
-		if end.Compare(last) >= 0 {
-			return out
-		}
-		first = end.Next()
-	}
-}
-
-func lastAddr(p netip.Prefix) netip.Addr {
-	a := p.Addr().As16()
-	bits := p.Bits()
-	if p.Addr().Is4() {
-		bits += 96
-	}
-	for i := range a {
-		switch {
-		case bits >= 8:
-			bits -= 8
-		case bits > 0:
-			a[i] |= 0xff >> bits
-			bits = 0
-		default:
-			a[i] = 0xff
-		}
-	}
-	out := netip.AddrFrom16(a)
-	if p.Addr().Is4() {
-		out = out.Unmap()
-	}
-	return out
 }

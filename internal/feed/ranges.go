@@ -7,6 +7,8 @@ import (
 	"errors"
 	"net/netip"
 	"strings"
+
+	"vigil/internal/iprange"
 )
 
 // parseRange parses "first-last" (spaces around the dash allowed) into the
@@ -28,47 +30,5 @@ func parseRange(s string) ([]netip.Prefix, error) {
 	if last.Less(first) {
 		return nil, errors.New("range ends before it starts")
 	}
-	return rangePrefixes(first, last), nil
-}
-
-// rangePrefixes splits [first, last] into CIDR prefixes: at each step the
-// largest prefix that starts at first and does not pass last.
-func rangePrefixes(first, last netip.Addr) []netip.Prefix {
-	var out []netip.Prefix
-	for {
-		bits := first.BitLen()
-		for bits > 0 {
-			p := netip.PrefixFrom(first, bits-1).Masked()
-			if p.Addr() != first || lastAddr(p).Compare(last) > 0 {
-				break
-			}
-			bits--
-		}
-		p := netip.PrefixFrom(first, bits)
-		out = append(out, p)
-		end := lastAddr(p)
-		if end.Compare(last) >= 0 {
-			return out
-		}
-		first = end.Next()
-	}
-}
-
-// lastAddr returns the last address of p.
-func lastAddr(p netip.Prefix) netip.Addr {
-	a := p.Addr().AsSlice()
-	bits := p.Bits()
-	for i := range a {
-		switch {
-		case bits >= 8:
-			bits -= 8
-		case bits > 0:
-			a[i] |= 0xff >> bits
-			bits = 0
-		default:
-			a[i] = 0xff
-		}
-	}
-	out, _ := netip.AddrFromSlice(a)
-	return out
+	return iprange.Prefixes(first, last), nil
 }

@@ -1,0 +1,52 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+// Package iprange converts address ranges ("first-last", as feeds and
+// IP-to-AS tables give them) into the CIDR prefixes that cover them.
+package iprange
+
+import "net/netip"
+
+// Prefixes splits [first, last] into the fewest CIDR prefixes covering
+// exactly that range: at each step the largest prefix that starts at first
+// and does not pass last. first and last must be of one family, unzoned,
+// with first not after last.
+func Prefixes(first, last netip.Addr) []netip.Prefix {
+	var out []netip.Prefix
+	for {
+		bits := first.BitLen()
+		for bits > 0 {
+			p := netip.PrefixFrom(first, bits-1).Masked()
+			if p.Addr() != first || Last(p).Compare(last) > 0 {
+				break
+			}
+			bits--
+		}
+		p := netip.PrefixFrom(first, bits)
+		out = append(out, p)
+		end := Last(p)
+		if end.Compare(last) >= 0 {
+			return out
+		}
+		first = end.Next()
+	}
+}
+
+// Last returns the last address of p.
+func Last(p netip.Prefix) netip.Addr {
+	a := p.Addr().AsSlice()
+	bits := p.Bits()
+	for i := range a {
+		switch {
+		case bits >= 8:
+			bits -= 8
+		case bits > 0:
+			a[i] |= 0xff >> bits
+			bits = 0
+		default:
+			a[i] = 0xff
+		}
+	}
+	out, _ := netip.AddrFromSlice(a)
+	return out
+}
