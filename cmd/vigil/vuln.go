@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -14,6 +15,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -76,6 +78,11 @@ type advisorySummary struct {
 	Errors   []errs.RowError `json:"errors,omitempty"`
 	Warnings int             `json:"warnings,omitempty"`
 	Refused  []string        `json:"refused,omitempty"` // CSAF documents a provider fetch refused
+	// Listed and Skipped count a provider's documents and those not newer
+	// than Since, the listing time the previous run of this provider ended at.
+	Listed  int        `json:"listed,omitempty"`
+	Skipped int        `json:"skipped,omitempty"`
+	Since   *time.Time `json:"since,omitempty"`
 	vuln.Result
 }
 
@@ -282,7 +289,7 @@ func (a *app) printAdvisorySummaries(sums []advisorySummary) error {
 }
 
 func (a *app) ingestCSAFCmd() *cobra.Command {
-	var requireSig, allowPrivate bool
+	var requireSig, allowPrivate, full bool
 	cmd := &cobra.Command{
 		Use:   "csaf FILE|DIR|URL",
 		Short: "Load CSAF 2.0 advisories from files, a directory or a trusted provider (provider-metadata.json URL)",
@@ -291,7 +298,8 @@ func (a *app) ingestCSAFCmd() *cobra.Command {
 client, each document's .sha512/.sha256 is checked and its OpenPGP signature verified against the
 provider's public keys. With --require-signature unsigned or unverifiable documents are refused; a
 badly signed or altered document is always refused. Local files carry no provider keys, so
---require-signature needs a URL.`,
+--require-signature needs a URL. A provider's next run lists only documents newer than where its
+last complete run ended (a refused document is looked at again); --full lists them all.`,
 		Args: usageArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -321,9 +329,24 @@ badly signed or altered document is always refused. Local files carry no provide
 				return a.printAdvisorySummaries(sums)
 			}
 			sum := advisorySummary{File: args[0], Source: string(advisory.SourceCSAF)}
+			s, err := a.store(ctx)
+			if err != nil {
+				return err
+			}
+			// Each provider resumes after the listing time its last run ended at.
+			sinceKey := "csaf.since " + args[0]
+			var since time.Time
+			if v, err := s.SettingGet(ctx, sinceKey); err == nil && !full {
+				if since, err = time.Parse(time.RFC3339Nano, v); err != nil {
+					return fmt.Errorf("setting %q: %w", sinceKey, err)
+				}
+				sum.Since = &since
+			} else if err != nil && !errors.Is(err, errs.ErrNotFound) {
+				return err
+			}
 			l := &advisoryLoader{ctx: ctx, e: e, origin: args[0]}
 			client := netguard.New(netguard.Options{AllowPrivate: allowPrivate, MaxBytes: 64 << 20})
-			res, err := csafprovider.Fetch(ctx, args[0], csafprovider.Options{Client: client, RequireSignature: requireSig, Logger: a.log},
+			res, err := csafprovider.Fetch(ctx, args[0], csafprovider.Options{Client: client, RequireSignature: requireSig, Logger: a.log, Since: since},
 				func(d csafprovider.Document) error {
 					st, rows, err := advisory.ParseCSAF(ctx, bytes.NewReader(d.Data), d.URL, l.add)
 					sum.Records += st.Records
@@ -342,16 +365,25 @@ badly signed or altered document is always refused. Local files carry no provide
 				return err
 			}
 			sum.Result = l.res
+			sum.Listed, sum.Skipped = res.Listed, res.Skipped
 			for _, r := range res.Refused {
 				sum.Refused = append(sum.Refused, r.URL+": "+r.Reason)
 			}
 			for _, p := range res.Problems {
 				fmt.Fprintln(a.stderr, "provider:", p)
 			}
+			// A listing that could not be read may hide documents: only a
+			// run without problems moves the provider's resume point.
+			if len(res.Problems) == 0 && !res.Resume.IsZero() && (full || res.Resume.After(since)) {
+				if err := s.SettingSet(ctx, sinceKey, res.Resume.UTC().Format(time.RFC3339Nano)); err != nil {
+					return err
+				}
+			}
 			return a.printAdvisorySummaries([]advisorySummary{sum})
 		},
 	}
 	cmd.Flags().BoolVar(&requireSig, "require-signature", false, "refuse documents without a verified OpenPGP signature (provider URL only)")
+	cmd.Flags().BoolVar(&full, "full", false, "list every document of the provider, not only those newer than the last run")
 	cmd.Flags().BoolVar(&allowPrivate, "allow-private", false, "allow fetching from private or loopback addresses (tests)")
 	return cmd
 }

@@ -214,14 +214,47 @@ func TestCLICSAFProvider(t *testing.T) {
 				t.Fatalf("require-signature summary = %+v", sum)
 			}
 			// Without --require-signature the unsigned one loads (and matches
-			// the AVTECH camera); the tampered one never does.
+			// the AVTECH camera); the tampered one never does. The run resumes
+			// just before the earliest refused document (2024-01-01), so all
+			// three are listed again.
 			out, errOut, code = cli(t, db, "", "--json", "ingest", "csaf", url, "--allow-private")
 			sum = advisorySummary{}
 			if code != 0 || json.Unmarshal([]byte(out), &sum) != nil {
 				t.Fatalf("fetch: %d %s %s", code, out, errOut)
 			}
-			if sum.New != 1 || sum.Unchanged != 1 || len(sum.Refused) != 1 || !strings.Contains(sum.Refused[0], "icsa-24-116-03.json") || sum.FindingsNew != 1 {
+			if sum.New != 1 || sum.Unchanged != 1 || len(sum.Refused) != 1 || !strings.Contains(sum.Refused[0], "icsa-24-116-03.json") || sum.FindingsNew != 1 ||
+				sum.Since == nil || sum.Listed != 3 || sum.Skipped != 0 {
 				t.Fatalf("summary = %+v", sum)
+			}
+			// A new document: the next run fetches it. The tampered one holds
+			// the resume point before itself, so nothing is skipped.
+			data, err := os.ReadFile("testdata/vuln/icsa-23-206-01.json")
+			if err != nil {
+				t.Fatal(err)
+			}
+			data = bytes.Replace(data, []byte("ICSA-23-206-01"), []byte("ICSA-24-300-01"), -1)
+			sum512 := sha512.Sum512(data)
+			changes := files[dir+"changes.csv"]
+			t.Cleanup(func() { // the next database's run sees the provider as it was
+				delete(files, dir+"2024/icsa-24-300-01.json")
+				files[dir+"changes.csv"] = changes
+			})
+			files[dir+"2024/icsa-24-300-01.json"] = data
+			files[dir+"2024/icsa-24-300-01.json.sha512"] = []byte(hex.EncodeToString(sum512[:]) + "  icsa-24-300-01.json\n")
+			files[dir+"changes.csv"] = append([]byte("\"2024/icsa-24-300-01.json\",\"2024-10-01T00:00:00Z\"\n"), files[dir+"changes.csv"]...)
+			out, errOut, code = cli(t, db, "", "--json", "ingest", "csaf", url, "--allow-private")
+			sum = advisorySummary{}
+			if code != 0 || json.Unmarshal([]byte(out), &sum) != nil {
+				t.Fatalf("incremental: %d %s %s", code, out, errOut)
+			}
+			if sum.Listed != 4 || sum.Skipped != 0 || sum.New != 1 || sum.Unchanged != 2 || len(sum.Refused) != 1 {
+				t.Fatalf("incremental summary = %+v", sum)
+			}
+			// --full lists everything again; nothing changed.
+			out, _, code = cli(t, db, "", "--json", "ingest", "csaf", url, "--allow-private", "--full")
+			sum = advisorySummary{}
+			if code != 0 || json.Unmarshal([]byte(out), &sum) != nil || sum.Since != nil || sum.Skipped != 0 || sum.New != 0 || sum.Unchanged != 3 || len(sum.Refused) != 1 {
+				t.Fatalf("--full summary = %+v", sum)
 			}
 		})
 	}

@@ -46,3 +46,13 @@ func (s *Store) SettingSecret(ctx context.Context, key string) ([]byte, error) {
 	}
 	return b, nil
 }
+
+// SettingSet stores value under key, replacing an earlier value.
+func (s *Store) SettingSet(ctx context.Context, key, value string) error {
+	_, err := s.Exec(ctx, `INSERT INTO settings (key, value, created_at) VALUES (?, ?, ?)
+ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value, s.Now())
+	if err != nil {
+		return fmt.Errorf("setting %q: %w", key, err)
+	}
+	return nil
+}

@@ -121,8 +121,13 @@ type Result struct {
 	Skipped  int // listed but not newer than Options.Since
 	Fetched  int // yielded
 	Refused  []Refusal
-	// Latest is the newest listing time seen; pass it as Since next time.
+	// Latest is the newest listing time seen.
 	Latest time.Time
+	// Resume is the Since for the next run: Latest, or just before the
+	// earliest listing time of a document refused in this run, so that it
+	// is looked at again (a provider may fix it, or the next run may accept
+	// what --require-signature refused).
+	Resume time.Time
 }
 
 // entry is one listed document.
@@ -184,6 +189,7 @@ func Fetch(ctx context.Context, metadataURL string, opts Options, yield func(Doc
 			res.Latest = e.updated
 		}
 	}
+	var retry time.Time // the earliest listing time of a refused document
 	for _, e := range entries {
 		if err := ctx.Err(); err != nil {
 			return res, err
@@ -199,12 +205,19 @@ func Fetch(ctx context.Context, metadataURL string, opts Options, yield func(Doc
 			}
 			f.log.Warn("csaf document refused", "url", refusal.URL, "reason", refusal.Reason)
 			res.Refused = append(res.Refused, *refusal)
+			if !e.updated.IsZero() && (retry.IsZero() || e.updated.Before(retry)) {
+				retry = e.updated
+			}
 			continue
 		}
 		if err := yield(doc); err != nil {
 			return res, err
 		}
 		res.Fetched++
+	}
+	res.Resume = res.Latest
+	if !retry.IsZero() {
+		res.Resume = retry.Add(-time.Nanosecond)
 	}
 	return res, nil
 }

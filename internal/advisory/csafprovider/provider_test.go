@@ -453,3 +453,30 @@ func TestFetchErrors(t *testing.T) {
 		t.Errorf("cancelled: %v", err)
 	}
 }
+
+// TestFetchResume: a refused document holds Resume back to just before its
+// listing time, so the next incremental run looks at it again and takes it
+// once the provider has fixed it.
+func TestFetchResume(t *testing.T) {
+	t.Parallel()
+	p := newProvider(t)
+	const broken = dirPath + "2024/icsa-24-130-03.json.sha512"
+	good := p.files[broken]
+	p.files[broken] = sum512([]byte("not the document"), "icsa-24-130-03.json")
+	_, first := p.fetch(csafprovider.Options{})
+	if len(first.Refused) != 1 || first.Fetched != 3 {
+		t.Fatalf("first run: %+v", first)
+	}
+	listed := time.Date(2024, 5, 9, 6, 0, 0, 0, time.UTC)
+	if want := listed.Add(-time.Nanosecond); !first.Resume.Equal(want) || !first.Latest.Equal(time.Date(2025, 2, 4, 7, 0, 0, 0, time.UTC)) {
+		t.Fatalf("resume %v latest %v; want resume %v", first.Resume, first.Latest, want)
+	}
+	p.files[broken] = good
+	got, res := p.fetch(csafprovider.Options{Since: first.Resume})
+	if diff := cmp.Diff([]string{"icsa-24-130-03.json", "icsa-24-214-07.json", "icsa-25-035-01.json"}, names(got)); diff != "" {
+		t.Errorf("after the fix (-want +got):\n%s", diff)
+	}
+	if !res.Resume.Equal(res.Latest) || res.Skipped != 1 {
+		t.Errorf("second run: %+v; want resume = latest and one skipped", res)
+	}
+}
