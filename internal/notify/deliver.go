@@ -20,13 +20,17 @@ type OutboxState string
 
 // The outbox states. pending rows were never tried; sending rows are
 // claimed by a worker (until their lease ends); failed rows wait for their
-// next attempt; sent and dead are final.
+// next attempt; sent and dead are final. unknown rows are e-mails whose
+// worker stopped after the message began to leave: it may or may not have
+// arrived, so they wait for an operator (vigil notify resolve) rather than
+// risk a second copy.
 const (
 	OutboxPending OutboxState = "pending"
 	OutboxSending OutboxState = "sending"
 	OutboxSent    OutboxState = "sent"
 	OutboxFailed  OutboxState = "failed"
 	OutboxDead    OutboxState = "dead"
+	OutboxUnknown OutboxState = "unknown"
 )
 
 // OutboxRow is a claimed delivery with what sending it needs.
@@ -65,11 +69,17 @@ type OutboxResult struct {
 type Outbox interface {
 	// OutboxClaim marks row id "sending" until now+lease and returns it,
 	// if it is due on one of channels: pending, or failed with its next
-	// attempt due, or sending with an expired lease (a worker died). A row
-	// that is not claimable is errs.NotFound.
+	// attempt due, or sending with an expired lease (a worker died) and
+	// either no send begun or a channel whose receivers deduplicate
+	// (webhook). An e-mail whose send began under an expired lease goes to
+	// OutboxUnknown instead. A row that is not claimable is errs.NotFound.
 	OutboxClaim(ctx context.Context, id int64, channels []Channel, now time.Time, lease time.Duration) (OutboxRow, error)
 	// OutboxClaimDue claims up to limit due rows of channels, oldest first.
 	OutboxClaimDue(ctx context.Context, channels []Channel, now time.Time, lease time.Duration, limit int) ([]OutboxRow, error)
+	// OutboxStarted records, durably, that the send of claimed row id
+	// begins at at: the pre-send journal that tells a successor whether
+	// the message may have left.
+	OutboxStarted(ctx context.Context, id int64, at time.Time) error
 	// OutboxFinish records the outcomes of attempts; a sent row also sets
 	// its notice's first-sent time.
 	OutboxFinish(ctx context.Context, results []OutboxResult) error
@@ -252,6 +262,14 @@ func (d *Deliverer) attempt(ctx context.Context, row OutboxRow) (OutboxResult, b
 	if !ok {
 		res.State, res.Error, res.At = OutboxFailed, "no sender for channel "+string(row.Channel), now()
 		res.NextAttempt = res.At.Add(d.cfg.Backoff(row.Attempts))
+		return res, false
+	}
+	// The journal entry first: if the process dies from here on, the
+	// successor knows the message may have left.
+	if err := d.cfg.Outbox.OutboxStarted(ctx, row.ID, now()); err != nil {
+		res.State, res.Error, res.At = OutboxFailed, truncate(err.Error(), 1000), now()
+		res.NextAttempt = res.At.Add(d.cfg.Backoff(row.Attempts))
+		d.cfg.Logger.Warn("delivery not started", "outbox", row.ID, "err", err)
 		return res, false
 	}
 	m := Outgoing{OutboxID: row.ID, Key: row.Key, NoticeID: row.NoticeID, OrgID: row.OrgID, Channel: row.Channel,

@@ -4,12 +4,10 @@
 package notify_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/mail"
 	"net/netip"
 	"strings"
 	"sync"
@@ -19,6 +17,7 @@ import (
 	"github.com/emersion/go-smtp"
 	"github.com/riverqueue/river"
 
+	"vigil/internal/errs"
 	"vigil/internal/finding"
 	"vigil/internal/jobs"
 	"vigil/internal/notify"
@@ -235,10 +234,12 @@ func (c *crashingOutbox) OutboxFinish(ctx context.Context, r []notify.OutboxResu
 	return c.Outbox.OutboxFinish(ctx, r)
 }
 
-// TestCrashBetweenSendAndCommit: delivery is at-least-once. The message
-// that left before the crash is sent again after the lease, with the same
-// Message-ID and Idempotency-Key, so receivers that deduplicate on them
-// (the webhook receiver here does) process it once.
+// TestCrashBetweenSendAndCommit: the worker dies after the messages left
+// but before their outcome was committed. The pre-send journal tells its
+// successor that they may have left: the e-mail is not sent again but put
+// in state unknown for an operator (an SMTP receiver does not deduplicate);
+// the webhook is sent again with the same Idempotency-Key, which its
+// receiver deduplicates, so it is processed once.
 func TestCrashBetweenSendAndCommit(t *testing.T) {
 	t0 := time.Date(2025, 6, 2, 10, 0, 0, 0, time.UTC)
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
@@ -258,34 +259,85 @@ func TestCrashBetweenSendAndCommit(t *testing.T) {
 		if res, _ := d.DeliverDue(ctx, 0); res.Attempted != 0 {
 			t.Fatalf("rows taken over inside their lease: %+v", res)
 		}
-		// ... and takes the rows over after it.
+		// ... and after it sends the webhook again, but not the e-mail.
 		clk.Add(2 * time.Minute)
+		res, err := d.DeliverDue(ctx, 0)
+		if err != nil || res.Attempted != 1 || res.Sent != 1 {
+			t.Fatalf("after restart = %+v, %v; want the webhook only", res, err)
+		}
+		if got := e.states(t); got["email"] != "unknown/1 " || got["webhook"] != "sent/2 " {
+			t.Fatalf("states after restart %v; want email unknown/1, webhook sent/2", got)
+		}
+		if n := len(e.sink.Messages()); n != 1 {
+			t.Fatalf("sink got %d messages; want exactly 1", n)
+		}
+		if e.hook.requestCount() != 2 || len(e.hook.processed()) != 1 {
+			t.Errorf("webhook requests %d, processed %d; want 2 and 1", e.hook.requestCount(), len(e.hook.processed()))
+		}
+		// Nothing more goes out by itself; the row waits for an operator.
+		clk.Add(24 * time.Hour)
+		if res, _ := d.DeliverDue(ctx, 0); res.Attempted != 0 {
+			t.Fatalf("unknown row attempted again: %+v", res)
+		}
+		unknown, err := s.OutboxList(ctx, notify.OutboxUnknown, store.Page{})
+		if err != nil || len(unknown) != 1 || unknown[0].Channel != notify.Email || !strings.Contains(unknown[0].LastError, "outcome unknown") {
+			t.Fatalf("unknown rows = %+v, %v", unknown, err)
+		}
+		// The operator checked with the recipient: it arrived.
+		if err := s.OutboxResolve(ctx, unknown[0].ID, true, clk.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if got := e.states(t); got["email"] != "sent/1 " {
+			t.Errorf("after resolve --sent: %v", got)
+		}
+		if err := s.OutboxResolve(ctx, unknown[0].ID, true, clk.Now()); !errors.Is(err, errs.ErrNotFound) {
+			t.Errorf("resolving a sent row: %v; want not found", err)
+		}
+		if res, _ := d.DeliverDue(ctx, 0); res.Attempted != 0 || len(e.sink.Messages()) != 1 {
+			t.Errorf("after resolve --sent: %+v, %d messages; want nothing sent", res, len(e.sink.Messages()))
+		}
+	})
+}
+
+// TestCrashBeforeSendStarted: a worker claimed the rows and died before
+// any send began (no journal entry). After the lease they are sent, once
+// each; an unknown row the operator asks to resend goes out again.
+func TestCrashBeforeSendStarted(t *testing.T) {
+	t0 := time.Date(2025, 6, 2, 10, 0, 0, 0, time.UTC)
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		clk := &testClock{t: t0}
+		e := newDeliveryEnv(t, s, clk, smtpsink.Options{})
+		e.finding(t, "198.51.100.37")
+		ctx := context.Background()
+		claimed, err := s.OutboxClaimDue(ctx, []notify.Channel{notify.Email, notify.Webhook}, clk.Now(), time.Minute, 10)
+		if err != nil || len(claimed) != 2 {
+			t.Fatalf("claim = %d rows, %v", len(claimed), err)
+		}
+		clk.Add(2 * time.Minute)
+		d := e.deliverer(t, s, 8)
 		res, err := d.DeliverDue(ctx, 0)
 		if err != nil || res.Sent != 2 {
 			t.Fatalf("after restart = %+v, %v", res, err)
 		}
-		if got := e.states(t); got["email"] != "sent/2 " || got["webhook"] != "sent/2 " {
-			t.Errorf("final states %v", got)
+		if n := len(e.sink.Messages()); n != 1 || e.hook.requestCount() != 1 {
+			t.Fatalf("sink %d messages, webhook %d requests; want 1 and 1", n, e.hook.requestCount())
 		}
-		// SMTP: the receiver saw the message twice, with one Message-ID.
-		msgs := e.sink.Messages()
-		if len(msgs) != 2 {
-			t.Fatalf("sink got %d messages; want the original and the repeat", len(msgs))
-		}
-		ids := map[string]bool{}
-		for _, m := range msgs {
-			pm, err := mail.ReadMessage(bytes.NewReader(m.Data))
-			if err != nil {
-				t.Fatal(err)
+		// An operator's resend of an unknown row is deliberate: simulate
+		// the unknown state, resolve with resend, and it goes out again.
+		var email notify.OutboxRow
+		for _, r := range claimed {
+			if r.Channel == notify.Email {
+				email = r
 			}
-			ids[pm.Header.Get("Message-Id")+" "+pm.Header.Get("Date")] = true
 		}
-		if len(ids) != 1 {
-			t.Errorf("the repeat differs in Message-ID or Date: %v", ids)
+		if _, err := s.Exec(ctx, `UPDATE outbox SET state = 'unknown' WHERE id = ?`, email.ID); err != nil {
+			t.Fatal(err)
 		}
-		// Webhook: two requests, one processed.
-		if e.hook.requestCount() != 2 || len(e.hook.processed()) != 1 {
-			t.Errorf("webhook requests %d, processed %d; want 2 and 1", e.hook.requestCount(), len(e.hook.processed()))
+		if err := s.OutboxResolve(ctx, email.ID, false, clk.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if res, err := d.DeliverDue(ctx, 0); err != nil || res.Sent != 1 || len(e.sink.Messages()) != 2 {
+			t.Fatalf("resend = %+v, %v, %d messages; want 1 sent, 2 in the sink", res, err, len(e.sink.Messages()))
 		}
 	})
 }

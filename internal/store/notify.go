@@ -379,8 +379,60 @@ func (s *Store) outboxInsert(ctx context.Context, now time.Time, n int, get func
 	return nil
 }
 
-// outboxDue is the condition of a row that may be attempted at ? (twice).
-const outboxDue = `((state IN ('pending', 'failed') AND next_attempt_at <= ?) OR (state = 'sending' AND lease_until < ?))`
+// outboxDue is the condition of a row that may be attempted at ? (twice):
+// never tried or failed and due, or claimed by a worker whose lease ended
+// (it died) — unless the send of an e-mail had begun (see outboxStrand).
+const outboxDue = `((state IN ('pending', 'failed') AND next_attempt_at <= ?) OR (state = 'sending' AND lease_until < ? AND (send_started_at IS NULL OR channel <> '` + string(notify.Email) + `')))`
+
+// outboxStrand moves the e-mail rows whose send began (the journal is set)
+// but whose worker's lease ended without an outcome to state unknown: the
+// message may have left, and an SMTP receiver does not deduplicate, so an
+// operator decides (OutboxResolve). Webhook rows are taken over instead:
+// their receivers deduplicate on the idempotency key.
+func (s *Store) outboxStrand(ctx context.Context, now time.Time) error {
+	_, err := s.Exec(ctx, `UPDATE outbox SET state = 'unknown', lease_until = NULL, updated_at = ?,
+  last_error = 'outcome unknown: the sender stopped after the message began to leave; resolve with vigil notify resolve'
+WHERE state = 'sending' AND lease_until < ? AND send_started_at IS NOT NULL AND channel = '`+string(notify.Email)+`'`, now, now)
+	if err != nil {
+		return fmt.Errorf("outbox: strand unknown sends: %w", err)
+	}
+	return nil
+}
+
+// OutboxStarted implements notify.Outbox: the pre-send journal entry,
+// committed before the message leaves.
+func (s *Store) OutboxStarted(ctx context.Context, id int64, at time.Time) error {
+	r, err := s.Exec(ctx, `UPDATE outbox SET send_started_at = ?, updated_at = ? WHERE id = ? AND state = 'sending'`, at, at, id)
+	if err != nil {
+		return fmt.Errorf("outbox %d: record send start: %w", id, err)
+	}
+	if n, _ := r.RowsAffected(); n == 0 {
+		return errs.Errorf(errs.Conflict, "outbox %d is no longer claimed", id)
+	}
+	return nil
+}
+
+// OutboxResolve settles an outbox row whose outcome is unknown: sent marks
+// it sent (the operator confirmed the recipient has it), otherwise it is
+// queued to be sent again now. Rows in other states are errs.NotFound.
+func (s *Store) OutboxResolve(ctx context.Context, id int64, sent bool, now time.Time) error {
+	return s.Tx(ctx, func(tx *Store) error {
+		var notice int64
+		err := tx.QueryRow(ctx, `SELECT notice_id FROM outbox WHERE id = ? AND state = 'unknown'`, id).Scan(&notice)
+		if err := Scan(err, fmt.Sprintf("outbox row %d with unknown outcome", id)); err != nil {
+			return err
+		}
+		if !sent {
+			_, err = tx.Exec(ctx, `UPDATE outbox SET state = 'pending', next_attempt_at = ?, send_started_at = NULL, last_error = '', updated_at = ? WHERE id = ?`, now, now, id)
+			return err
+		}
+		if _, err = tx.Exec(ctx, `UPDATE outbox SET state = 'sent', sent_at = ?, send_started_at = NULL, last_error = '', updated_at = ? WHERE id = ?`, now, now, id); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE notices SET first_sent_at = ? WHERE id = ? AND first_sent_at IS NULL`, now, notice)
+		return err
+	})
+}
 
 func channelArgs(chans []notify.Channel) []any {
 	out := make([]any, len(chans))
@@ -395,9 +447,12 @@ func (s *Store) OutboxClaim(ctx context.Context, id int64, chans []notify.Channe
 	if len(chans) == 0 {
 		return notify.OutboxRow{}, errs.Errorf(errs.NotFound, "outbox row %d not claimable: no channels", id)
 	}
+	if err := s.outboxStrand(ctx, now); err != nil {
+		return notify.OutboxRow{}, err
+	}
 	args := append([]any{now.Add(lease), now, id}, channelArgs(chans)...)
 	args = append(args, now, now)
-	r, err := s.Exec(ctx, `UPDATE outbox SET state = 'sending', attempts = attempts + 1, lease_until = ?, updated_at = ?
+	r, err := s.Exec(ctx, `UPDATE outbox SET state = 'sending', attempts = attempts + 1, lease_until = ?, send_started_at = NULL, updated_at = ?
 WHERE id = ? AND channel IN (`+placeholders(len(chans))+`) AND `+outboxDue, args...)
 	if err != nil {
 		return notify.OutboxRow{}, fmt.Errorf("claim outbox %d: %w", id, err)
@@ -425,9 +480,12 @@ func (s *Store) OutboxClaimDue(ctx context.Context, chans []notify.Channel, now 
 	if s.dialect == Postgres {
 		lock = " FOR UPDATE SKIP LOCKED"
 	}
+	if err := s.outboxStrand(ctx, now); err != nil {
+		return nil, err
+	}
 	args := append([]any{now.Add(lease), now}, channelArgs(chans)...)
 	args = append(args, now, now, limit)
-	rows, err := s.Query(ctx, `UPDATE outbox SET state = 'sending', attempts = attempts + 1, lease_until = ?, updated_at = ?
+	rows, err := s.Query(ctx, `UPDATE outbox SET state = 'sending', attempts = attempts + 1, lease_until = ?, send_started_at = NULL, updated_at = ?
 WHERE id IN (SELECT id FROM outbox WHERE channel IN (`+placeholders(len(chans))+`) AND `+outboxDue+` ORDER BY id LIMIT ?`+lock+`)
 RETURNING id`, args...)
 	if err != nil {
@@ -495,7 +553,7 @@ func (s *Store) OutboxFinish(ctx context.Context, results []notify.OutboxResult)
 		return nil
 	}
 	return s.Tx(ctx, func(tx *Store) error {
-		sent, err := tx.Prepare(ctx, `UPDATE outbox SET state = 'sent', sent_at = ?, lease_until = NULL, last_error = '', updated_at = ? WHERE id = ? AND state = 'sending'`)
+		sent, err := tx.Prepare(ctx, `UPDATE outbox SET state = 'sent', sent_at = ?, lease_until = NULL, send_started_at = NULL, last_error = '', updated_at = ? WHERE id = ? AND state = 'sending'`)
 		if err != nil {
 			return err
 		}
@@ -505,7 +563,7 @@ func (s *Store) OutboxFinish(ctx context.Context, results []notify.OutboxResult)
 			return err
 		}
 		defer first.Close()
-		failed, err := tx.Prepare(ctx, `UPDATE outbox SET state = ?, next_attempt_at = ?, lease_until = NULL, last_error = ?, updated_at = ? WHERE id = ? AND state = 'sending'`)
+		failed, err := tx.Prepare(ctx, `UPDATE outbox SET state = ?, next_attempt_at = ?, lease_until = NULL, send_started_at = NULL, last_error = ?, updated_at = ? WHERE id = ? AND state = 'sending'`)
 		if err != nil {
 			return err
 		}
@@ -537,6 +595,9 @@ func (s *Store) OutboxFinish(ctx context.Context, results []notify.OutboxResult)
 
 // OutboxDue implements notify.Outbox.
 func (s *Store) OutboxDue(ctx context.Context, now time.Time, limit int) ([]int64, error) {
+	if err := s.outboxStrand(ctx, now); err != nil {
+		return nil, err
+	}
 	rows, err := s.Query(ctx, `SELECT id FROM outbox WHERE `+outboxDue+` ORDER BY id LIMIT ?`, now, now, limit)
 	if err != nil {
 		return nil, err

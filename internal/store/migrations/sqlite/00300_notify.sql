@@ -54,10 +54,15 @@ CREATE TABLE outbox (
     lang             TEXT NOT NULL DEFAULT 'en',
     idem_key         TEXT NOT NULL UNIQUE,
     state            TEXT NOT NULL DEFAULT 'pending'
-                     CHECK (state IN ('pending', 'sending', 'sent', 'failed', 'dead')),
+                     CHECK (state IN ('pending', 'sending', 'sent', 'failed', 'dead', 'unknown')),
     attempts         INTEGER NOT NULL DEFAULT 0,
     next_attempt_at  TIMESTAMP NOT NULL,
     lease_until      TIMESTAMP,
+    -- send_started_at is the pre-send journal: set (and committed) just
+    -- before the message leaves, cleared with the outcome. A claimed row
+    -- whose lease ended with it set may have been sent: e-mail goes to
+    -- state unknown for an operator, never out again by itself.
+    send_started_at  TIMESTAMP,
     last_error       TEXT NOT NULL DEFAULT '',
     created_at       TIMESTAMP NOT NULL,
     sent_at          TIMESTAMP,
