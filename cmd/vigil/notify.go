@@ -24,7 +24,7 @@ import (
 
 func (a *app) notifyCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "notify", Short: "Compose and deliver warnings; bounces, call list, status"}
-	cmd.AddCommand(a.notifyRunCmd(), a.notifyStatusCmd(), a.notifyBounceCmd(), a.notifyCallsCmd(), a.notifyWebhookSecretCmd())
+	cmd.AddCommand(a.notifyRunCmd(), a.notifyStatusCmd(), a.notifyResolveCmd(), a.notifyBounceCmd(), a.notifyCallsCmd(), a.notifyWebhookSecretCmd())
 	return cmd
 }
 
@@ -271,9 +271,9 @@ func (a *app) notifyStatusCmd() *cobra.Command {
 			}
 			st := notify.OutboxState(state)
 			switch st {
-			case "", notify.OutboxPending, notify.OutboxSending, notify.OutboxSent, notify.OutboxFailed, notify.OutboxDead:
+			case "", notify.OutboxPending, notify.OutboxSending, notify.OutboxSent, notify.OutboxFailed, notify.OutboxDead, notify.OutboxUnknown:
 			default:
-				return errs.Field("state", state, "must be pending, sending, sent, failed or dead")
+				return errs.Field("state", state, "must be pending, sending, sent, failed, dead or unknown")
 			}
 			counts, err := s.OutboxStatus(ctx)
 			if err != nil {
@@ -305,6 +305,11 @@ func (a *app) notifyStatusCmd() *cobra.Command {
 			if err := w.Flush(); err != nil {
 				return err
 			}
+			for _, c := range counts {
+				if c.State == notify.OutboxUnknown {
+					fmt.Fprintf(a.stdout, "%d %s deliveries may or may not have arrived (the sender stopped mid-send): list them with --state unknown, settle each with vigil notify resolve ID --sent|--resend\n", c.Count, c.Channel)
+				}
+			}
 			if len(rows) > 0 {
 				w = a.table()
 				fmt.Fprintln(w, "ID\tNOTICE\tCHANNEL\tRECIPIENT\tSTATE\tATTEMPTS\tNEXT\tERROR")
@@ -316,9 +321,55 @@ func (a *app) notifyStatusCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&state, "state", "", "also list the rows in this state (pending, sending, sent, failed, dead)")
+	cmd.Flags().StringVar(&state, "state", "", "also list the rows in this state (pending, sending, sent, failed, dead, unknown)")
 	cmd.Flags().IntVar(&p.Limit, "limit", 100, "at most this many rows (max 1000)")
 	cmd.Flags().Int64Var(&p.After, "after", 0, "only rows with ids greater than this")
+	return cmd
+}
+
+func (a *app) notifyResolveCmd() *cobra.Command {
+	var sent, resend bool
+	cmd := &cobra.Command{
+		Use:   "resolve OUTBOX_ID --sent|--resend",
+		Short: "Settle a delivery whose outcome is unknown: confirmed received (--sent) or send again (--resend)",
+		Long: `An e-mail whose sender stopped after the message began to leave (a crash, a killed process) may or
+may not have reached the recipient. vigil does not send it again by itself: SMTP receivers do not
+deduplicate, and a second warning confuses. The row waits in state unknown (vigil notify status --state
+unknown) until an operator checks with the recipient or the mail logs and settles it: --sent records it
+as delivered, --resend queues it to be sent again now (same Message-ID).`,
+		Args: usageArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			if sent == resend {
+				return errs.Field("sent", "", "give exactly one of --sent and --resend")
+			}
+			id, err := parseID("outbox row", args[0])
+			if err != nil {
+				return err
+			}
+			s, err := a.store(ctx)
+			if err != nil {
+				return err
+			}
+			if err := s.OutboxResolve(ctx, id, sent, s.Now()); err != nil {
+				return err
+			}
+			state := notify.OutboxPending
+			if sent {
+				state = notify.OutboxSent
+			}
+			if a.asJSON {
+				return a.printJSON(struct {
+					ID    int64              `json:"id"`
+					State notify.OutboxState `json:"state"`
+				}{id, state})
+			}
+			fmt.Fprintf(a.stdout, "outbox %d: %s\n", id, state)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&sent, "sent", false, "the recipient has the message: record it as sent")
+	cmd.Flags().BoolVar(&resend, "resend", false, "send the message again (it goes out with the next delivery run)")
 	return cmd
 }
 

@@ -4,10 +4,13 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"regexp"
 	"strings"
 	"testing"
+
+	"vigil/internal/store"
 )
 
 func TestCLINotify(t *testing.T) {
@@ -83,6 +86,26 @@ func TestCLINotify(t *testing.T) {
 			}
 			run(3, "notify", "webhook-secret", "99")
 			run(2, "notify", "status", "--state", "lost")
+
+			// A delivery whose sender stopped mid-send waits for an operator.
+			st2, err := store.Open(context.Background(), db, store.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = st2.Exec(context.Background(), `UPDATE outbox SET state = 'unknown' WHERE id = 1`)
+			st2.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out := run(0, "notify", "status", "--state", "unknown"); !strings.Contains(out, "1 email deliveries may or may not have arrived") || !strings.Contains(out, "unknown") {
+				t.Errorf("status with an unknown row:\n%s", out)
+			}
+			run(2, "notify", "resolve", "1")
+			run(2, "notify", "resolve", "1", "--sent", "--resend")
+			if out := run(0, "notify", "resolve", "1", "--sent"); strings.TrimSpace(out) != "outbox 1: sent" {
+				t.Errorf("resolve --sent = %q", out)
+			}
+			run(3, "notify", "resolve", "1", "--resend")
 		})
 	}
 }
