@@ -71,6 +71,41 @@ type Item struct {
 	Count              int64             `json:"count"`
 	Evidence           json.RawMessage   `json:"evidence,omitempty"`
 	Links              []Link            `json:"links,omitempty"`
+	// Label describes a label downgrade (type LabelDowngrade).
+	Label *LabelChange `json:"label,omitempty"`
+}
+
+// LabelDowngrade is the finding type the rating service files when a
+// device's security label is downgraded (rating.DowngradeFindingType).
+const LabelDowngrade = "label-downgrade"
+
+// LabelChange is what a label-downgrade finding's evidence tells: the
+// device, its old and new label and grade, why, and where to verify.
+type LabelChange struct {
+	Device    string `json:"device"`
+	OldLabel  string `json:"old_label"`
+	NewLabel  string `json:"new_label"`
+	OldGrade  string `json:"old_grade"`
+	NewGrade  string `json:"new_grade"`
+	Why       string `json:"why"`
+	VerifyURL string `json:"verify_url,omitempty"`
+}
+
+// labelChange decodes the evidence of a label-downgrade finding; nil when
+// it does not read as one.
+func labelChange(ev json.RawMessage) *LabelChange {
+	var e struct {
+		Device struct {
+			Vendor, Model, Firmware string
+		} `json:"device"`
+		LabelChange
+	}
+	if json.Unmarshal(ev, &e) != nil || e.NewLabel == "" {
+		return nil
+	}
+	c := e.LabelChange
+	c.Device = strings.TrimSpace(strings.Join([]string{e.Device.Vendor, e.Device.Model, e.Device.Firmware}, " "))
+	return &c
 }
 
 // Link is an advisory or remediation reference.
@@ -92,6 +127,9 @@ func ItemFromFinding(ev finding.EventKind, f finding.Finding, t finding.Trigger)
 		it.Trigger = t.Name
 	}
 	it.Links = Links(it)
+	if it.Type == LabelDowngrade {
+		it.Label = labelChange(it.Evidence)
+	}
 	return it
 }
 

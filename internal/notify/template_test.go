@@ -37,7 +37,19 @@ func goldenContents(t *testing.T) map[string]notify.View {
 	}
 	u := view(unreg, 44)
 	u.ContactSource = "RDAP abuse contact of 198.51.100.0/25 (EXAMPLE-NET) at https://rdap.db.ripe.net/ip/198.51.100.9"
-	return map[string]notify.View{"digest": view(digest, 42), "immediate": view(imm, 43), "unregistered": u}
+	// A label downgrade, with the evidence the rating service files.
+	down := notify.ItemFromFinding(finding.EventNew, finding.Finding{ID: 9, OrgID: 7, Trigger: "label-downgrade", Type: notify.LabelDowngrade,
+		ReportType: "label", Class: notify.LabelDowngrade, Key: "device:3:label:VL-7Q2M", DeviceID: 3, Severity: finding.High,
+		FirstSeen: created, LastSeen: created, Count: 1,
+		Evidence: []byte(`{"device":{"vendor":"Palo Alto Networks","model":"PA-220","firmware":"10.2.9"},"old_label":"VL-3K8D","new_label":"VL-7Q2M",` +
+			`"old_grade":"B","new_grade":"F","why":"CVE-2024-3400 added to KEV affects component pkg:generic/pan-os@10.2.9",` +
+			`"verify_url":"https://vigil.example.nl/labels/VL-7Q2M"}`)},
+		finding.Trigger{Name: "label-downgrade", Kind: "label", Title: "IoT security label downgraded"})
+	if down.Label == nil || down.Label.Device != "Palo Alto Networks PA-220 10.2.9" || down.Label.NewGrade != "F" {
+		t.Fatalf("label item = %+v", down.Label)
+	}
+	dg := notify.Content{Kind: notify.KindImmediate, OrgID: 7, OrgName: "Ziekenhuis Midden", Created: created, Items: []notify.Item{down}, Severity: down.Severity}
+	return map[string]notify.View{"digest": view(digest, 42), "immediate": view(imm, 43), "unregistered": u, "downgrade": view(dg, 45)}
 }
 
 func TestRenderGolden(t *testing.T) {

@@ -13,11 +13,13 @@ import (
 	"vigil/internal/assess"
 	"vigil/internal/finding"
 	"vigil/internal/label"
+	"vigil/internal/notify"
 	"vigil/internal/store"
 )
 
-// DowngradeFindingType is the finding type of a label downgrade notice.
-const DowngradeFindingType = "label-downgrade"
+// DowngradeFindingType is the finding type of a label downgrade notice;
+// the notifier renders it with its own template section.
+const DowngradeFindingType = notify.LabelDowngrade
 
 // Regraded is one label replaced by Regrade.
 type Regraded struct {
