@@ -25,15 +25,24 @@
 //
 // # Delivery guarantee
 //
-// Delivery is at-least-once with a stable idempotency key per outbox row
-// (IdempotencyKey). A crash after a message left but before "sent" was
-// committed leaves the row in "sending"; when its lease expires it is
-// sent again, with the same key: as the SMTP Message-ID (and the same Date
-// header) and as the webhook Idempotency-Key header, so a receiver that
-// deduplicates on it sees one message. Exactly-once is not possible over
-// SMTP (there is no way to ask a server whether it accepted a message),
-// and dropping a row that was "sending" at a crash would lose warnings,
-// which is worse than a duplicate that carries the same Message-ID.
+// Nothing is lost and nothing is sent twice by itself. Every outbox row
+// has a stable idempotency key (IdempotencyKey), sent as the SMTP
+// Message-ID (with the same Date header) and as the webhook
+// Idempotency-Key header. Before a message leaves, the worker commits a
+// journal entry (Outbox.OutboxStarted). If the worker dies, its claim
+// (lease) runs out and the row's journal decides:
+//
+//   - no send begun: the row is taken over and sent normally;
+//   - webhook, send begun: it is sent again with the same Idempotency-Key,
+//     which the receiver's contract is to deduplicate, so its effect
+//     happens once;
+//   - e-mail, send begun: the message may or may not have been accepted,
+//     and SMTP has no way to ask nor receivers that deduplicate. The row
+//     goes to OutboxUnknown and is never sent again by itself; vigil
+//     notify status lists it and an operator settles it with vigil notify
+//     resolve (--sent after checking with the recipient or the mail logs,
+//     --resend to send it again). The window is the time one SMTP
+//     transaction takes.
 //
 // The package holds the domain logic and the senders; storage is behind
 // small interfaces (ComposeStore, Outbox, AckStore, StatsStore) that
