@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -92,20 +93,25 @@ func TestCLINotify(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, err = st2.Exec(context.Background(), `UPDATE outbox SET state = 'unknown' WHERE id = 1`)
+			var oid int64
+			err = st2.QueryRow(context.Background(), `SELECT MIN(id) FROM outbox`).Scan(&oid)
+			if err == nil {
+				_, err = st2.Exec(context.Background(), `UPDATE outbox SET state = 'unknown' WHERE id = ?`, oid)
+			}
 			st2.Close()
 			if err != nil {
 				t.Fatal(err)
 			}
+			id := strconv.FormatInt(oid, 10)
 			if out := run(0, "notify", "status", "--state", "unknown"); !strings.Contains(out, "1 email deliveries may or may not have arrived") || !strings.Contains(out, "unknown") {
 				t.Errorf("status with an unknown row:\n%s", out)
 			}
-			run(2, "notify", "resolve", "1")
-			run(2, "notify", "resolve", "1", "--sent", "--resend")
-			if out := run(0, "notify", "resolve", "1", "--sent"); strings.TrimSpace(out) != "outbox 1: sent" {
+			run(2, "notify", "resolve", id)
+			run(2, "notify", "resolve", id, "--sent", "--resend")
+			if out := run(0, "notify", "resolve", id, "--sent"); strings.TrimSpace(out) != "outbox "+id+": sent" {
 				t.Errorf("resolve --sent = %q", out)
 			}
-			run(3, "notify", "resolve", "1", "--resend")
+			run(3, "notify", "resolve", id, "--resend")
 		})
 	}
 }
