@@ -238,6 +238,12 @@ func TestEndpointsHappyPath(t *testing.T) {
 			ok(t, req{method: "POST", path: fmt.Sprintf("%s/notices/%d/ack", aPath, e.notices[A.ID]), token: tokARW}, 200, "")
 			ok(t, req{method: "POST", path: "/api/v1/bounces", token: tokOp, body: `{"address":"nobody@example.nl"}`}, 200, "")
 			ok(t, req{method: "GET", path: "/api/v1/stats", token: tokOp}, 200, "")
+			ok(t, req{method: "GET", path: "/api/v1/outbox?state=unknown", token: tokOp}, 200, "OutboxPage")
+			wantProblem(t, e.send(req{method: "GET", path: "/api/v1/outbox?state=lost", token: tokOp}), 400, "")
+			resolve := fmt.Sprintf("/api/v1/outbox/%d/resolve", e.outbox)
+			wantProblem(t, e.send(req{method: "POST", path: resolve, token: tokOp, body: `{"outcome":"maybe"}`}), 422, "")
+			ok(t, req{method: "POST", path: resolve, token: tokOp, body: `{"outcome":"resend"}`}, 200, "OutboxResolved")
+			wantProblem(t, e.send(req{method: "POST", path: resolve, token: tokOp, body: `{"outcome":"sent"}`}), 404, "")
 		})
 
 		for _, rt := range e.srv.Routes() {

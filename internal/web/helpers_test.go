@@ -39,6 +39,8 @@ type env struct {
 	hit map[string]bool // route patterns answered with a success status
 	// notices maps an organisation to one of its notices (seedNotices).
 	notices map[int64]int64
+	// outbox is a delivery of unknown outcome (seedNotices).
+	outbox int64
 
 	schemaOnce sync.Once
 	schemaComp *jsonschema.Compiler
@@ -252,11 +254,11 @@ func (e *env) example(schema string) string {
 
 // ids names the objects a route's path parameters point at.
 type ids struct {
-	org, contact, asset, device, token, notice int64
+	org, contact, asset, device, token, notice, outbox int64
 }
 
 func (e *env) idsOf(o registry.Org) ids {
-	x := ids{org: o.ID, token: 1, notice: e.notices[o.ID]}
+	x := ids{org: o.ID, token: 1, notice: e.notices[o.ID], outbox: e.outbox}
 	if len(o.Contacts) > 0 {
 		x.contact = o.Contacts[0].ID
 	}
@@ -278,6 +280,7 @@ func fill(path string, x ids) string {
 		"{did}", strconv.FormatInt(x.device, 10),
 		"{tid}", strconv.FormatInt(x.token, 10),
 		"{nid}", strconv.FormatInt(x.notice, 10),
+		"{oid}", strconv.FormatInt(x.outbox, 10),
 	).Replace(path)
 }
 

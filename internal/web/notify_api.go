@@ -60,6 +60,12 @@ func (s *Server) notifyRoutes() []Route {
 		{ID: "bounceReport", Method: http.MethodPost, Path: "/api/v1/bounces", Tag: tag, Scope: auth.ScopeAdmin,
 			Request: "BounceReport", Response: "BounceResultList",
 			Summary: "Report a bounced address or a bounce message: contacts are marked and unsent mail to them stops", api: s.bounceReport},
+		{ID: "outboxList", Method: http.MethodGet, Path: "/api/v1/outbox", Tag: tag, Scope: auth.ScopeAdmin,
+			Query: append(pageParams(), Param{Name: "state", Type: "string", Enum: outboxStates, Description: "only deliveries in this state"}),
+			Response: "OutboxPage", Summary: "Deliveries (outbox rows); state=unknown lists the e-mails whose outcome an operator must settle", api: s.outboxList},
+		{ID: "outboxResolve", Method: http.MethodPost, Path: "/api/v1/outbox/{oid}/resolve", Tag: tag, Scope: auth.ScopeAdmin,
+			Request: "OutboxResolve", Response: "OutboxResolved",
+			Summary: "Settle a delivery of unknown outcome: the recipient has it (sent) or send it again (resend)", api: s.outboxResolve},
 		{ID: "notifyStats", Method: http.MethodGet, Path: "/api/v1/stats", Tag: tag, Scope: auth.ScopeAdmin,
 			Query: []Param{{Name: "since", Type: "string", Description: "only notices created since this date (2025-06-01) or RFC 3339 time"},
 				{Name: "period", Type: "string", Enum: []string{"day", "week", "month"}, Description: "also per period"}},
@@ -75,6 +81,63 @@ func notifySchemas(add func(name string, v, example any)) {
 	add("BounceResult", BounceResult{}, nil)
 	add("BounceResultList", List[BounceResult]{}, nil)
 	add("Stats", notify.Stats{}, nil)
+	add("OutboxEntry", store.OutboxEntry{}, nil)
+	add("OutboxPage", Page[store.OutboxEntry]{}, nil)
+	add("OutboxResolve", OutboxResolveInput{}, OutboxResolveInput{Outcome: "sent"})
+	add("OutboxResolved", OutboxResolved{}, nil)
+}
+
+// outboxStates are the states a delivery can be listed by.
+var outboxStates = []string{string(notify.OutboxPending), string(notify.OutboxSending), string(notify.OutboxSent),
+	string(notify.OutboxFailed), string(notify.OutboxDead), string(notify.OutboxUnknown)}
+
+// OutboxResolveInput settles a delivery whose outcome is unknown: "sent"
+// (the recipient has it) or "resend" (send it again now).
+type OutboxResolveInput struct {
+	Outcome string `json:"outcome"`
+}
+
+// OutboxResolved is the state a settled delivery is in.
+type OutboxResolved struct {
+	ID    int64              `json:"id"`
+	State notify.OutboxState `json:"state"`
+}
+
+func (s *Server) outboxList(c *call) (any, error) {
+	p, limit, err := c.page()
+	if err != nil {
+		return nil, err
+	}
+	// The route's enum has checked state.
+	rows, err := s.store.OutboxList(c.ctx(), notify.OutboxState(c.query("state")), p)
+	if err != nil {
+		return nil, err
+	}
+	return pageOf(rows, limit, func(r store.OutboxEntry) int64 { return r.ID }), nil
+}
+
+func (s *Server) outboxResolve(c *call) (any, error) {
+	id, err := c.pathID("oid")
+	if err != nil {
+		return nil, err
+	}
+	var in OutboxResolveInput
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	out := OutboxResolved{ID: id}
+	switch in.Outcome {
+	case "sent":
+		out.State = notify.OutboxSent
+	case "resend":
+		out.State = notify.OutboxPending
+	default:
+		return nil, errs.Field("outcome", in.Outcome, "must be sent or resend")
+	}
+	if err := s.store.OutboxResolve(c.ctx(), id, in.Outcome == "sent", s.store.Now()); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 func (s *Server) noticeList(c *call) (any, error) {

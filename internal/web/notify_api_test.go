@@ -59,6 +59,15 @@ func seedNotices(t *testing.T, e *env) {
 		}
 		e.notices[o.ID] = ns[0].ID
 	}
+	// One delivery whose sender stopped mid-send.
+	rows, err := e.st.OutboxList(ctx, notify.OutboxPending, store.Page{Limit: 1})
+	if err != nil || len(rows) == 0 {
+		t.Fatalf("outbox rows: %v %v", rows, err)
+	}
+	if _, err := e.st.Exec(ctx, `UPDATE outbox SET state = 'unknown' WHERE id = ?`, rows[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	e.outbox = rows[0].ID
 }
 
 // rfc3464Example is the first example of RFC 3464 appendix A ("simple DSN
