@@ -61,7 +61,7 @@ func (s *Server) notifyRoutes() []Route {
 			Request: "BounceReport", Response: "BounceResultList",
 			Summary: "Report a bounced address or a bounce message: contacts are marked and unsent mail to them stops", api: s.bounceReport},
 		{ID: "outboxList", Method: http.MethodGet, Path: "/api/v1/outbox", Tag: tag, Scope: auth.ScopeAdmin,
-			Query: append(pageParams(), Param{Name: "state", Type: "string", Enum: outboxStates, Description: "only deliveries in this state"}),
+			Query:    append(pageParams(), Param{Name: "state", Type: "string", Enum: outboxStates, Description: "only deliveries in this state"}),
 			Response: "OutboxPage", Summary: "Deliveries (outbox rows); state=unknown lists the e-mails whose outcome an operator must settle", api: s.outboxList},
 		{ID: "outboxResolve", Method: http.MethodPost, Path: "/api/v1/outbox/{oid}/resolve", Tag: tag, Scope: auth.ScopeAdmin,
 			Request: "OutboxResolve", Response: "OutboxResolved",
