@@ -4,6 +4,9 @@
 package main
 
 import (
+	"cmp"
+	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -13,7 +16,9 @@ import (
 
 	"vigil/internal/contact/rdap"
 	"vigil/internal/contact/securitytxt"
+	"vigil/internal/errs"
 	"vigil/internal/netguard"
+	"vigil/internal/store"
 )
 
 func (a *app) securitytxtCmd() *cobra.Command {
@@ -104,15 +109,86 @@ func (a *app) printSecurityTxt(r securitytxt.Report) {
 	}
 }
 
-// withContactLookup adds "lookup" to the contact command.
+// rdapBootstrap returns the RDAP bootstrap registries to use: the ones
+// refreshed into the database when they are newer than the bundled ones.
+func rdapBootstrap(ctx context.Context, s *store.Store) (*rdap.Bootstrap, error) {
+	files, err := s.RDAPBootstrapFiles(ctx, rdap.BootstrapFiles())
+	if err != nil && !errors.Is(err, errs.ErrNotFound) {
+		return nil, err
+	}
+	return rdap.Newest(files)
+}
+
+// refreshRDAPBootstrap fetches the bootstrap registries from url (IANA's
+// when empty) and saves them in the database.
+func refreshRDAPBootstrap(ctx context.Context, s *store.Store, client *netguard.Client, url string) (*rdap.Bootstrap, error) {
+	b, files, err := rdap.Refresh(ctx, client, url)
+	if err != nil {
+		return nil, err
+	}
+	return b, s.RDAPBootstrapSave(ctx, files)
+}
+
+// bootstrapReport is the answer of vigil contact bootstrap.
+type bootstrapReport struct {
+	Source    string               `json:"source"`
+	Published map[string]time.Time `json:"published"`
+	InUse     bool                 `json:"in_use"` // newer than the bundled files
+}
+
+func (a *app) contactBootstrapCmd() *cobra.Command {
+	var url string
+	var allowPrivate bool
+	cmd := &cobra.Command{
+		Use:   "bootstrap",
+		Short: "Refresh the IANA RDAP bootstrap files into the database (vigil serve does it daily)",
+		Long: `Fetch asn.json, dns.json, ipv4.json and ipv6.json from IANA (or --url) through the guarded HTTP
+client and save them in the database, where every vigil command and node finds them. They are used
+when newer than the files bundled with vigil; nothing is saved unless all four parse.`,
+		Args: usageArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			s, err := a.store(ctx)
+			if err != nil {
+				return err
+			}
+			client := netguard.New(netguard.Options{AllowPrivate: allowPrivate, MaxBytes: 4 << 20})
+			b, err := refreshRDAPBootstrap(ctx, s, client, url)
+			if err != nil {
+				return err
+			}
+			inUse, err := rdapBootstrap(ctx, s)
+			if err != nil {
+				return err
+			}
+			rep := bootstrapReport{Source: cmp.Or(url, rdap.IANABootstrapURL), Published: b.Publication, InUse: inUse.Published().Equal(b.Published())}
+			if a.asJSON {
+				return a.printJSON(rep)
+			}
+			for _, n := range rdap.BootstrapFiles() {
+				fmt.Fprintf(a.stdout, "%-10s published %s\n", n, rep.Published[n].Format(time.RFC3339))
+			}
+			if !rep.InUse {
+				fmt.Fprintln(a.stdout, "saved, but older than the bundled files, which stay in use")
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&url, "url", "", "where the files are (default "+rdap.IANABootstrapURL+")")
+	cmd.Flags().BoolVar(&allowPrivate, "allow-private", false, "allow a loopback or private --url (tests, mirrors)")
+	return cmd
+}
+
+// withContactLookup adds "lookup" and "bootstrap" to the contact command.
 func (a *app) withContactLookup(contact *cobra.Command) *cobra.Command {
 	var noCache, allowPrivate bool
 	var bootstrapDir string
 	lookup := &cobra.Command{
 		Use:   "lookup IP|ASN|DOMAIN",
 		Short: "Find the abuse contact of an IP address, AS number or domain through RDAP",
-		Long: `Ask the registry responsible (found through the IANA bootstrap files, bundled; --bootstrap DIR
-for refreshed ones) for the object's contacts and choose the abuse contact as the regional registries'
+		Long: `Ask the registry responsible (found through the IANA bootstrap files: those refreshed into the
+database by vigil contact bootstrap or vigil serve when newer than the bundled ones; --bootstrap DIR for
+files of your own) for the object's contacts and choose the abuse contact as the regional registries'
 own abuse finders do. Results are cached in the database for a day.`,
 		Args: usageArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -125,11 +201,16 @@ own abuse finders do. Results are cached in the database for a day.`,
 				}
 				opts.Bootstrap = b
 			}
-			if !noCache {
-				s, err := a.store(ctx)
-				if err != nil {
+			s, err := a.store(ctx)
+			if err != nil {
+				return err
+			}
+			if opts.Bootstrap == nil {
+				if opts.Bootstrap, err = rdapBootstrap(ctx, s); err != nil {
 					return err
 				}
+			}
+			if !noCache {
 				opts.Cache, opts.Now = s.RDAPCache(), s.Now
 			}
 			client, err := rdap.New(netguard.New(netguard.Options{AllowPrivate: allowPrivate, MaxBytes: 4 << 20}), opts)
@@ -167,6 +248,6 @@ own abuse finders do. Results are cached in the database for a day.`,
 	lookup.Flags().BoolVar(&noCache, "no-cache", false, "do not read or write the lookup cache")
 	lookup.Flags().BoolVar(&allowPrivate, "allow-private", false, "allow loopback and private addresses (labs, tests)")
 	lookup.Flags().StringVar(&bootstrapDir, "bootstrap", "", "directory with refreshed IANA bootstrap files (asn.json, dns.json, ipv4.json, ipv6.json)")
-	contact.AddCommand(lookup)
+	contact.AddCommand(lookup, a.contactBootstrapCmd())
 	return contact
 }

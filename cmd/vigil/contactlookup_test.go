@@ -23,8 +23,18 @@ func TestCLIContactLookup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	dir := t.TempDir()
 	var hits atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if name, ok := strings.CutPrefix(r.URL.Path, "/bootstrap/"); ok {
+			b, err := os.ReadFile(filepath.Join(dir, name))
+			if err != nil {
+				http.NotFound(w, r)
+				return
+			}
+			_, _ = w.Write(b)
+			return
+		}
 		if r.URL.Path != "/rdap/ip/62.239.237.1" {
 			http.NotFound(w, r)
 			return
@@ -34,7 +44,6 @@ func TestCLIContactLookup(t *testing.T) {
 		_, _ = w.Write(answer)
 	}))
 	defer srv.Close()
-	dir := t.TempDir()
 	file := func(name, desc, entry string) {
 		body := fmt.Sprintf(`{"description":%q,"publication":"2026-01-01T00:00:00Z","version":"1.0","services":[[[%s],[%q]]]}`, desc, entry, srv.URL+"/rdap/")
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
@@ -75,6 +84,22 @@ func TestCLIContactLookup(t *testing.T) {
 			}
 			if _, _, code := cli(t, db, "", "contact", "lookup", "not an address!", "--bootstrap", dir); code != 2 {
 				t.Errorf("bad query: exit %d; want 2", code)
+			}
+
+			// Refreshed into the database (newer than the bundled files), the
+			// same files serve lookups without --bootstrap.
+			out, errOut, code := cli(t, db, "", "--json", "contact", "bootstrap", "--url", srv.URL+"/bootstrap/", "--allow-private")
+			var rep bootstrapReport
+			if code != 0 || json.Unmarshal([]byte(out), &rep) != nil || !rep.InUse || len(rep.Published) != 4 {
+				t.Fatalf("bootstrap: exit %d %s %s", code, out, errOut)
+			}
+			hits.Store(0)
+			out, errOut, code = cli(t, db, "", "--json", "contact", "lookup", "62.239.237.1", "--no-cache", "--allow-private")
+			if code != 0 || !strings.Contains(out, srv.URL) || hits.Load() != 1 {
+				t.Fatalf("lookup with the stored bootstrap: exit %d, %d hits\n%s\n%s", code, hits.Load(), out, errOut)
+			}
+			if _, errOut, code := cli(t, db, "", "contact", "bootstrap", "--url", srv.URL+"/nothing/", "--allow-private"); code == 0 {
+				t.Errorf("bootstrap from a server without the files: exit 0 (%s)", errOut)
 			}
 		})
 	}

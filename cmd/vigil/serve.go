@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -18,6 +19,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"vigil/internal/jobs"
+	"vigil/internal/netguard"
 	"vigil/internal/notify"
 	"vigil/internal/store"
 	"vigil/internal/web"
@@ -118,7 +120,8 @@ func operationID(method, path string) string {
 
 // startJobs starts this node's job queue: notice composition at every
 // sweep and outbox delivery (e-mail when VIGIL_SMTP_URL is set, webhooks),
-// shared with the other nodes on PostgreSQL. The returned function stops it.
+// and the daily RDAP bootstrap refresh, shared with the other nodes on
+// PostgreSQL. The returned function stops it.
 func (a *app) startJobs(ctx context.Context, s *store.Store, rf *ratingFlags) (func(), error) {
 	f := notifyFlags{sender: envOr("VIGIL_SENDER", "vigil CERT"), from: os.Getenv("VIGIL_SMTP_FROM"), baseURL: rf.baseURL,
 		dkimKey: os.Getenv("VIGIL_DKIM_KEY"), dkimDomain: os.Getenv("VIGIL_DKIM_DOMAIN"), dkimSelector: envOr("VIGIL_DKIM_SELECTOR", "vigil"),
@@ -130,7 +133,9 @@ func (a *app) startJobs(ctx context.Context, s *store.Store, rf *ratingFlags) (f
 	workers := river.NewWorkers()
 	j := &notify.Jobs{Deliverer: ns.deliverer, Notifier: ns.notifier, Outbox: s, Now: s.Now, Logger: a.log}
 	j.Register(workers)
-	cfg := jobs.Config{Workers: workers, PeriodicJobs: j.Periodic(30 * time.Second), Logger: a.log}
+	rw := &rdapRefreshWorker{s: s, client: netguard.New(netguard.Options{MaxBytes: 4 << 20}), log: a.log}
+	river.AddWorker(workers, rw)
+	cfg := jobs.Config{Workers: workers, PeriodicJobs: append(j.Periodic(30*time.Second), rw.periodic()), Logger: a.log}
 	if s.Dialect() == store.Postgres {
 		cfg.DSN = a.dbURL
 	}
@@ -150,4 +155,38 @@ func (a *app) startJobs(ctx context.Context, s *store.Store, rf *ratingFlags) (f
 		_ = q.Stop(stopCtx)
 		ns.close()
 	}, nil
+}
+
+// rdapRefreshArgs is the daily job that refreshes the IANA RDAP bootstrap
+// files into the database.
+type rdapRefreshArgs struct{}
+
+// Kind implements river.JobArgs.
+func (rdapRefreshArgs) Kind() string { return "rdap_bootstrap_refresh" }
+
+// rdapRefreshWorker fetches the bootstrap files from IANA through the
+// guarded client and saves them (refreshRDAPBootstrap).
+type rdapRefreshWorker struct {
+	river.WorkerDefaults[rdapRefreshArgs]
+	s      *store.Store
+	client *netguard.Client
+	log    *slog.Logger
+}
+
+// Work implements river.Worker. A failed refresh is logged and left to the
+// next day's run: the files in use stay valid meanwhile.
+func (w *rdapRefreshWorker) Work(ctx context.Context, _ *river.Job[rdapRefreshArgs]) error {
+	b, err := refreshRDAPBootstrap(ctx, w.s, w.client, "")
+	if err != nil {
+		w.log.Warn("RDAP bootstrap refresh failed; the files in use stay", "err", err)
+		return nil
+	}
+	w.log.Info("RDAP bootstrap refreshed", "published", b.Published())
+	return nil
+}
+
+func (w *rdapRefreshWorker) periodic() *river.PeriodicJob {
+	return river.NewPeriodicJob(river.PeriodicInterval(24*time.Hour),
+		func() (river.JobArgs, *river.InsertOpts) { return rdapRefreshArgs{}, nil },
+		&river.PeriodicJobOpts{RunOnStart: true})
 }

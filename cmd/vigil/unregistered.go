@@ -63,7 +63,11 @@ func (a *app) warnUnregistered(ctx context.Context, s *store.Store, trigger stri
 		return out, nil
 	}
 	client := netguard.New(netguard.Options{AllowPrivate: allowPrivate, MaxBytes: 4 << 20})
-	rd, err := rdap.New(client, rdap.Options{Cache: s.RDAPCache(), Now: s.Now, Logger: a.log})
+	boot, err := rdapBootstrap(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	rd, err := rdap.New(client, rdap.Options{Bootstrap: boot, Cache: s.RDAPCache(), Now: s.Now, Logger: a.log})
 	if err != nil {
 		return nil, err
 	}

@@ -1009,3 +1009,35 @@ ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.ex
 		key, string(b), expires.UTC(), c.s.Now())
 	return err
 }
+
+// rdapBootstrapKey prefixes the settings that hold refreshed RDAP
+// bootstrap files, one per file name.
+const rdapBootstrapKey = "rdap.bootstrap/"
+
+// RDAPBootstrapSave stores refreshed RDAP bootstrap files (by file name),
+// replacing the ones saved before, in one transaction; every node of a
+// deployment then reads them.
+func (s *Store) RDAPBootstrapSave(ctx context.Context, files map[string][]byte) error {
+	return s.Tx(ctx, func(tx *Store) error {
+		for name, body := range files {
+			if err := tx.SettingSet(ctx, rdapBootstrapKey+name, string(body)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// RDAPBootstrapFiles returns the saved RDAP bootstrap files of names, or
+// errs.NotFound when one is missing (nothing was ever refreshed).
+func (s *Store) RDAPBootstrapFiles(ctx context.Context, names []string) (map[string][]byte, error) {
+	files := map[string][]byte{}
+	for _, name := range names {
+		v, err := s.SettingGet(ctx, rdapBootstrapKey+name)
+		if err != nil {
+			return nil, err
+		}
+		files[name] = []byte(v)
+	}
+	return files, nil
+}

@@ -203,6 +203,35 @@ func pickURL(urls []string) string {
 	return urls[0]
 }
 
+// Published returns the newest publication time of b's files.
+func (b *Bootstrap) Published() time.Time {
+	var t time.Time
+	for _, p := range b.Publication {
+		if p.After(t) {
+			t = p
+		}
+	}
+	return t
+}
+
+// Newest returns the bootstrap registries to use: the refreshed files
+// (by name, as Refresh returns them) when they parse and were published
+// after the embedded ones, otherwise the embedded ones.
+func Newest(refreshed map[string][]byte) (*Bootstrap, error) {
+	def, err := DefaultBootstrap()
+	if err != nil {
+		return nil, err
+	}
+	if refreshed == nil {
+		return def, nil
+	}
+	b, err := ParseBootstrap(refreshed)
+	if err != nil || !b.Published().After(def.Published()) {
+		return def, nil
+	}
+	return b, nil
+}
+
 // Refresh fetches the bootstrap registries from baseURL (IANABootstrapURL
 // when empty) through client. It returns the parsed Bootstrap and the raw
 // files, so that the caller can save them for LoadBootstrap. Nothing is

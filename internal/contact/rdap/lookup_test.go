@@ -9,6 +9,7 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -334,5 +335,44 @@ func TestMemoryCache(t *testing.T) {
 	r2, _, _ := m.Get(ctx, "c")
 	if r2.Contacts[0].Emails[0] != "c@example.net" {
 		t.Error("changing a cached result changed the cache")
+	}
+}
+
+// TestNewest: refreshed files win only when they parse and are newer than
+// the embedded ones.
+func TestNewest(t *testing.T) {
+	t.Parallel()
+	def, err := rdap.DefaultBootstrap()
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{}
+	for _, n := range rdap.BootstrapFiles() {
+		files[n] = readBootstrap(t, n)
+	}
+	stamp := func(pub time.Time) map[string][]byte {
+		out := map[string][]byte{}
+		for n, b := range files {
+			out[n] = regexp.MustCompile(`"publication"\s*:\s*"[^"]*"`).ReplaceAll(b, []byte(`"publication":"`+pub.Format(time.RFC3339)+`"`))
+		}
+		return out
+	}
+	later := def.Published().Add(24 * time.Hour)
+	broken := stamp(later)
+	broken["asn.json"] = []byte("{")
+	for _, c := range []struct {
+		name  string
+		files map[string][]byte
+		want  time.Time
+	}{
+		{"none saved", nil, def.Published()},
+		{"newer", stamp(later), later},
+		{"older", stamp(def.Published().Add(-24 * time.Hour)), def.Published()},
+		{"unreadable", broken, def.Published()},
+	} {
+		b, err := rdap.Newest(c.files)
+		if err != nil || !b.Published().Equal(c.want) {
+			t.Errorf("%s: published %v, %v; want %v", c.name, b.Published(), err, c.want)
+		}
 	}
 }
