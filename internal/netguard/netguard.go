@@ -12,6 +12,7 @@ package netguard
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -39,6 +40,11 @@ type Options struct {
 	AllowPrivate bool
 	// UserAgent is sent with every request (default "vigil").
 	UserAgent string
+	// SkipCertCheck accepts any TLS certificate. Only readers that report
+	// the certificate as invalid and never trust what they read (the
+	// security.txt validator after invalid_cert) set it, through
+	// Client.WithoutCertCheck.
+	SkipCertCheck bool
 	// Transport overrides the base transport (tests use httptest's TLS
 	// client transport). Its dialer is still wrapped by the guard when it is
 	// an *http.Transport.
@@ -79,6 +85,14 @@ func New(opts Options) *Client {
 		tr = http.DefaultTransport.(*http.Transport).Clone()
 	}
 	tr.Proxy = nil // a proxy would hide the real target from the guard
+	if opts.SkipCertCheck {
+		cfg := &tls.Config{}
+		if tr.TLSClientConfig != nil {
+			cfg = tr.TLSClientConfig.Clone()
+		}
+		cfg.InsecureSkipVerify = true
+		tr.TLSClientConfig = cfg
+	}
 	dialer := &net.Dialer{
 		Timeout: 10 * time.Second,
 		Control: func(_, address string, _ syscall.RawConn) error {
@@ -99,6 +113,14 @@ func New(opts Options) *Client {
 		},
 	}
 	return &Client{opts: opts, http: c}
+}
+
+// WithoutCertCheck returns a client with c's guard and limits that accepts
+// any TLS certificate (see Options.SkipCertCheck).
+func (c *Client) WithoutCertCheck() *Client {
+	o := c.opts
+	o.SkipCertCheck = true
+	return New(o)
 }
 
 // AllowsPrivate reports whether the client may reach non-public addresses.

@@ -132,3 +132,23 @@ func TestIsPublic(t *testing.T) {
 		}
 	}
 }
+
+// TestWithoutCertCheck: the sibling client accepts an untrusted
+// certificate but keeps the address guard.
+func TestWithoutCertCheck(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("ok")) }))
+	defer srv.Close()
+	ctx := context.Background()
+	c := netguard.New(netguard.Options{AllowPrivate: true})
+	if _, _, err := c.Fetch(ctx, srv.URL); err == nil {
+		t.Fatal("untrusted certificate accepted by the default client")
+	}
+	body, _, err := c.WithoutCertCheck().Fetch(ctx, srv.URL)
+	if err != nil || string(body) != "ok" {
+		t.Fatalf("WithoutCertCheck: %q, %v", body, err)
+	}
+	if _, _, err := netguard.New(netguard.Options{}).WithoutCertCheck().Fetch(ctx, srv.URL); !errors.Is(err, netguard.ErrBlockedAddress) {
+		t.Errorf("loopback through WithoutCertCheck: %v; want ErrBlockedAddress", err)
+	}
+}

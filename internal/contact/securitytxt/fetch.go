@@ -120,11 +120,23 @@ func Check(ctx context.Context, client *netguard.Client, target string, opts Opt
 		if errors.Is(err, netguard.ErrBlockedAddress) {
 			return Report{}, fmt.Errorf("security.txt of %s: %w", target, err)
 		}
-		if err != nil {
-			if isCertError(err) && !certFailed {
+		if err != nil && isCertError(err) {
+			// As the DTC validator does: report the certificate, then read
+			// the file without verifying it so that its content is checked
+			// too. The report stays invalid, and discovery uses only valid
+			// reports, so nothing read this way is ever trusted.
+			if !certFailed {
 				certFailed = true
-				pre.add(CodeInvalidCert, 0, fmt.Sprintf("The TLS certificate of %s does not verify: %v.", c.url, rootCause(err)))
+				pre.add(CodeInvalidCert, 0, fmt.Sprintf("The TLS certificate of %s does not verify: %v; the file was read without verifying it.", c.url, rootCause(err)))
 			}
+			var err2 error
+			if f, err2 = fetchOne(ctx, client.WithoutCertCheck(), c, opts.MaxSize); err2 != nil {
+				err = fmt.Errorf("%w (without certificate verification: %v)", err, err2)
+			} else {
+				err = nil
+			}
+		}
+		if err != nil {
 			reasons = append(reasons, err.Error())
 			continue
 		}

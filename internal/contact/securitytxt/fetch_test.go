@@ -95,7 +95,8 @@ func fetchCases(t testing.TB) []fetchCase {
 		{name: "legacy_location_only", routes: map[string]route{"/security.txt": {body: text(strings.Replace(wellKnownBody, ".well-known/", "", 1))}},
 			want: []string{"location@0", "not_signed@0"}},
 		{name: "http_only", plain: true, routes: ok(wellKnownBody), want: []string{"invalid_uri_scheme@0", "no_https@2", "no_https@3", "not_signed@0"}},
-		{name: "invalid_cert", noTrust: true, routes: ok(wellKnownBody), want: []string{"invalid_cert@0", "no_security_txt@0"}},
+		{name: "invalid_cert", noTrust: true, routes: ok(wellKnownBody), want: []string{"invalid_cert@0", "not_signed@0"}},
+		{name: "invalid_cert_no_file", noTrust: true, routes: map[string]route{}, want: []string{"invalid_cert@0", "no_security_txt@0"}},
 		{name: "not_found", routes: map[string]route{}, want: []string{"no_security_txt@0"}},
 		{name: "server_error", routes: map[string]route{"/.well-known/security.txt": {status: 500, body: text(wellKnownBody)}}, want: []string{"no_security_txt@0"}},
 		{name: "no_content_type", routes: map[string]route{"/.well-known/security.txt": {contentType: "-", body: text(wellKnownBody)}},
@@ -325,5 +326,25 @@ func TestEveryCodeCovered(t *testing.T) {
 		if !seen[string(c)] {
 			t.Errorf("no test case expects %s", c)
 		}
+	}
+}
+
+// TestCheckInvalidCertReadsFile: behind a certificate that does not
+// verify, the file is still read and validated, but the report is never
+// valid, so discovery does not use its contacts.
+func TestCheckInvalidCertReadsFile(t *testing.T) {
+	t.Parallel()
+	var tc fetchCase
+	for _, c := range fetchCases(t) {
+		if c.name == "invalid_cert" {
+			tc = c
+		}
+	}
+	r, err := runFetchCase(t, tc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Valid || !r.Has(securitytxt.CodeInvalidCert) || len(r.Emails()) != 1 || r.Emails()[0] != "security@example.com" {
+		t.Errorf("report valid=%v emails=%v issues=%v; want invalid, invalid_cert, the file's contact read", r.Valid, r.Emails(), issues(r))
 	}
 }
