@@ -373,3 +373,22 @@ func TestCLIIngestNotifyUnregistered(t *testing.T) {
 		t.Errorf("trigger not marked: %s", out)
 	}
 }
+
+// TestCLIWebhookURLRefused: a webhook URL that points at a non-public
+// address is refused when it is set (exit 2, naming the field), not found at
+// delivery.
+func TestCLIWebhookURLRefused(t *testing.T) {
+	for name, db := range dbs(t) {
+		t.Run(name, func(t *testing.T) {
+			for _, u := range []string{"https://127.0.0.1:8443/hook", "https://[64:ff9b::7f00:1]/hook", "https://[::ffff:169.254.169.254]/", "https://localhost/hook"} {
+				body := `[{"name":"Hooks BV","policy":{"webhook_url":"` + u + `"}}]`
+				if out, errOut, code := cli(t, db, body, "org", "import", "-"); code != 2 || !strings.Contains(errOut, "policy.webhook_url") {
+					t.Errorf("import with webhook %s: exit %d, stdout %q, stderr %q; want exit 2 naming policy.webhook_url", u, code, out, errOut)
+				}
+			}
+			if out, errOut, code := cli(t, db, `[{"name":"Hooks BV","policy":{"webhook_url":"https://hooks.example.nl/in"}}]`, "org", "import", "-"); code != 0 {
+				t.Errorf("import with a public webhook: exit %d, %q %q", code, out, errOut)
+			}
+		})
+	}
+}

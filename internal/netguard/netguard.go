@@ -20,6 +20,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strings"
 	"syscall"
 	"time"
 
@@ -186,6 +187,62 @@ func checkURL(u *url.URL) error {
 	return nil
 }
 
+// CheckTarget reports, without DNS, why rawURL cannot be a fetch target: it
+// must be an http or https URL with a host; a literal address must be public
+// (IsPublic), and a name must not be one that only resolves locally
+// (localhost, .local, .internal, .home.arpa, a single label) or a numeric
+// form a resolver may read as an IPv4 address (127.1, 0x7f000001).
+// Callers check URLs when they are stored (a webhook URL), so a bad one is
+// refused at once instead of failing at delivery; the dial-time guard still
+// judges the address a name resolves to. The error is errs.Invalid about
+// field.
+func CheckTarget(field, rawURL string) error {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return errs.Field(field, rawURL, "not a valid URL")
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return errs.Field(field, redact(u), "only http and https URLs may be fetched")
+	}
+	host := u.Hostname()
+	if host == "" {
+		return errs.Field(field, redact(u), "URL has no host")
+	}
+	if a, err := netip.ParseAddr(host); err == nil {
+		if !IsPublic(a) {
+			return errs.Field(field, redact(u), "the address is not public ("+lookupSpecial(a.WithZone("")).name+")")
+		}
+		return nil
+	}
+	name := strings.ToLower(strings.TrimSuffix(host, "."))
+	labels := strings.Split(name, ".")
+	last := labels[len(labels)-1]
+	switch {
+	case len(labels) < 2:
+		return errs.Field(field, redact(u), "a single-label host name resolves only locally")
+	case last == "localhost" || last == "local" || last == "internal" || strings.HasSuffix(name, ".home.arpa"):
+		return errs.Field(field, redact(u), "the host name resolves only locally")
+	case numericLabel(last):
+		return errs.Field(field, redact(u), "a numeric host name may be read as an IPv4 address")
+	}
+	return nil
+}
+
+// numericLabel reports whether a top-level label is a number (decimal, or
+// hexadecimal with 0x), which no TLD is and inet_aton reads as an address.
+func numericLabel(l string) bool {
+	digits := "0123456789"
+	if h, ok := strings.CutPrefix(l, "0x"); ok {
+		l, digits = h, "0123456789abcdef"
+	}
+	for _, c := range l {
+		if !strings.ContainsRune(digits, c) {
+			return false
+		}
+	}
+	return true
+}
+
 func checkAddress(address string, allowPrivate bool) error {
 	ap, err := netip.ParseAddrPort(address)
 	if err != nil {
@@ -200,40 +257,29 @@ func checkAddress(address string, allowPrivate bool) error {
 	return nil
 }
 
-// IsPublic reports whether a is a globally routable unicast address: not
-// loopback, private (RFC 1918, ULA), link-local, multicast, unspecified,
-// shared (CGNAT 100.64/10), documentation, benchmarking or reserved space.
+// IsPublic reports whether a is a globally reachable unicast address by
+// the IANA special-purpose address registries (see specialRanges): not
+// loopback, private-use, unique-local, link-local, shared, documentation,
+// benchmarking, multicast, reserved or unallocated space. An IPv6 address
+// that carries an IPv4 address (IPv4-mapped, NAT64 64:ff9b::/96 and
+// 64:ff9b:1::/48, 6to4, Teredo) is judged by the IPv4 address it carries, so
+// [64:ff9b::7f00:1] is loopback while an IPv6-only host still reaches public
+// IPv4 hosts through NAT64.
 func IsPublic(a netip.Addr) bool {
-	a = a.Unmap()
-	if !a.IsValid() || a.IsLoopback() || a.IsPrivate() || a.IsLinkLocalUnicast() ||
-		a.IsLinkLocalMulticast() || a.IsInterfaceLocalMulticast() || a.IsMulticast() ||
-		a.IsUnspecified() {
+	if !a.IsValid() {
 		return false
 	}
-	for _, p := range nonPublic() {
-		if p.Contains(a) {
+	a = a.WithZone("")
+	r := lookupSpecial(a)
+	if r.embeds == embedsNone {
+		return r.global
+	}
+	for _, v4 := range embeddedIPv4(a, r.embeds) {
+		if !lookupSpecial(v4).global {
 			return false
 		}
 	}
 	return true
-}
-
-func nonPublic() []netip.Prefix {
-	return []netip.Prefix{
-		netip.MustParsePrefix("0.0.0.0/8"),
-		netip.MustParsePrefix("100.64.0.0/10"),
-		netip.MustParsePrefix("192.0.0.0/24"),
-		netip.MustParsePrefix("192.0.2.0/24"),
-		netip.MustParsePrefix("198.18.0.0/15"),
-		netip.MustParsePrefix("198.51.100.0/24"),
-		netip.MustParsePrefix("203.0.113.0/24"),
-		netip.MustParsePrefix("240.0.0.0/4"),
-		netip.MustParsePrefix("64:ff9b:1::/48"),
-		netip.MustParsePrefix("100::/64"),
-		netip.MustParsePrefix("2001::/23"),
-		netip.MustParsePrefix("2001:db8::/32"),
-		netip.MustParsePrefix("2002::/16"),
-	}
 }
 
 // redact drops user info and query from a URL for error messages and logs,

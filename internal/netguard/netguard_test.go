@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"vigil/internal/errs"
 	"vigil/internal/netguard"
 )
 
@@ -150,5 +151,64 @@ func TestWithoutCertCheck(t *testing.T) {
 	}
 	if _, _, err := netguard.New(netguard.Options{}).WithoutCertCheck().Fetch(ctx, srv.URL); !errors.Is(err, netguard.ErrBlockedAddress) {
 		t.Errorf("loopback through WithoutCertCheck: %v; want ErrBlockedAddress", err)
+	}
+}
+
+// TestEmbeddedLoopbackRefusedAtDial: an address that carries 127.0.0.1
+// (NAT64, IPv4-mapped, 6to4) is refused before a connection is tried.
+func TestEmbeddedLoopbackRefusedAtDial(t *testing.T) {
+	t.Parallel()
+	c := netguard.New(netguard.Options{Timeout: 2 * time.Second})
+	for _, u := range []string{"http://[64:ff9b::7f00:1]:8080/", "http://[::ffff:127.0.0.1]:8080/", "http://[2002:7f00:1::1]/", "http://[64:ff9b:1::a9fe:a9fe]/latest/meta-data/"} {
+		if _, _, err := c.Fetch(context.Background(), u); !errors.Is(err, netguard.ErrBlockedAddress) {
+			t.Errorf("Fetch(%s) error = %v; want ErrBlockedAddress", u, err)
+		}
+	}
+}
+
+func TestCheckTarget(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		url  string
+		want string // part of the reason; "" for accepted
+	}{
+		{"https://hooks.example.nl/vigil", ""},
+		{"https://hooks.example.nl:8443/vigil?x=1", ""},
+		{"https://[2001:67c:2e8:22::c100:68b]/in", ""},
+		{"https://193.0.6.139/in", ""},
+		{"https://[64:ff9b::808:808]/in", ""},
+		{"https://user:secret@hooks.example.nl/", ""},
+		{"https://127.0.0.1/", "not public (Loopback)"},
+		{"https://[::1]:9000/", "not public (Loopback Address)"},
+		{"https://[64:ff9b::7f00:1]/", "not public (IPv4-IPv6 Translat.)"},
+		{"https://[::ffff:169.254.169.254]/", "not public (IPv4-mapped Address)"},
+		{"https://169.254.169.254/latest/", "not public (Link Local)"},
+		{"https://10.0.0.8/", "not public (Private-Use)"},
+		{"https://[fe80::1%25eth0]/", "not public (Link-Local Unicast)"},
+		{"https://localhost/", "single-label"},
+		{"https://hooks/", "single-label"},
+		{"https://app.localhost/", "resolves only locally"},
+		{"https://LOCALHOST./", "single-label"},
+		{"https://printer.local/", "resolves only locally"},
+		{"https://hooks.corp.internal/", "resolves only locally"},
+		{"https://nas.home.arpa/", "resolves only locally"},
+		{"https://127.1/", "numeric host name"},
+		{"https://0x7f.0x1/", "numeric host name"},
+		{"https://2130706433/", "single-label"},
+		{"https://bar.cafe/", ""},
+		{"ftp://hooks.example.nl/", "only http and https"},
+		{"https:///path", "no host"},
+		{"://x", "not a valid URL"},
+	}
+	for _, tt := range tests {
+		err := netguard.CheckTarget("policy.webhook_url", tt.url)
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("CheckTarget(%q) = %v; want nil", tt.url, err)
+		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "policy.webhook_url: ")):
+			t.Errorf("CheckTarget(%q) = %v; want an error about policy.webhook_url with %q", tt.url, err, tt.want)
+		case err != nil && !errors.Is(err, errs.ErrInvalid):
+			t.Errorf("CheckTarget(%q) = %v; want errs.Invalid", tt.url, err)
+		}
 	}
 }

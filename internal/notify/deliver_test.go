@@ -59,9 +59,17 @@ func newDeliveryEnv(t *testing.T, s *store.Store, clk *testClock, sinkOpts smtps
 		t.Fatal(err)
 	}
 	e.org = registry.Org{Name: "Ziekenhuis Midden", Languages: []string{"nl"},
-		Policy:   registry.Policy{Mode: "immediate", Channels: []string{"email", "webhook"}, WebhookURL: e.hook.srv.URL + "/vigil"},
+		Policy:   registry.Policy{Mode: "immediate", Channels: []string{"email", "webhook"}, WebhookURL: "https://hooks.ziekenhuis.example/vigil"},
 		Contacts: []registry.Contact{{Email: "csirt@ziekenhuis.example", Role: "security", Lang: "nl"}}}
 	if err := s.OrgCreate(ctx, &e.org); err != nil {
+		t.Fatal(err)
+	}
+	// The receiver listens on loopback, which validation refuses as a
+	// webhook URL; write it as a lab's database (with deliveries allowed to
+	// private addresses) would hold it.
+	e.org.Policy.WebhookURL = e.hook.srv.URL + "/vigil"
+	policy, _ := json.Marshal(e.org.Policy)
+	if _, err := s.Exec(ctx, `UPDATE orgs SET policy = ? WHERE id = ?`, string(policy), e.org.ID); err != nil {
 		t.Fatal(err)
 	}
 	if e.trig, err = s.TriggerEnsure(ctx, finding.Trigger{Name: "scan_exchange", Title: "Vulnerable Exchange servers"}); err != nil {

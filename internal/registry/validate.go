@@ -18,6 +18,7 @@ import (
 	"golang.org/x/text/language"
 
 	"vigil/internal/errs"
+	"vigil/internal/netguard"
 )
 
 // NormalizeCIDR returns the canonical form of an IP range or single IP: a
@@ -190,8 +191,13 @@ func (p Policy) Validate() error {
 			return errs.Field("policy.channels", c, "must be email or webhook")
 		}
 	}
-	if p.WebhookURL != "" && !strings.HasPrefix(p.WebhookURL, "https://") {
-		return errs.Field("policy.webhook_url", p.WebhookURL, "must be an https:// URL")
+	if p.WebhookURL != "" {
+		if !strings.HasPrefix(p.WebhookURL, "https://") {
+			return errs.Field("policy.webhook_url", p.WebhookURL, "must be an https:// URL")
+		}
+		if err := netguard.CheckTarget("policy.webhook_url", p.WebhookURL); err != nil {
+			return err
+		}
 	}
 	if p.RenotifyAfter != "" {
 		if d, err := time.ParseDuration(p.RenotifyAfter); err != nil || d < 0 {

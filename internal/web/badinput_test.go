@@ -68,6 +68,10 @@ func TestBadInput(t *testing.T) {
 			{"patch_bad_severity", "PATCH", org, tokARW, `{"policy":{"min_severity":"urgent"}}`, "", 422, "policy.min_severity"},
 			{"patch_empty_name", "PATCH", org, tokARW, `{"name":""}`, "", 422, "name"},
 			{"patch_name_taken", "PATCH", org, tokARW, fmt.Sprintf(`{"name":%q}`, B.Name), "", 409, ""},
+			{"patch_webhook_loopback", "PATCH", org, tokARW, `{"policy":{"webhook_url":"https://127.0.0.1:8443/hook"}}`, "", 422, "policy.webhook_url"},
+			{"patch_webhook_nat64_loopback", "PATCH", org, tokARW, `{"policy":{"webhook_url":"https://[64:ff9b::7f00:1]/hook"}}`, "", 422, "policy.webhook_url"},
+			{"patch_webhook_link_local", "PATCH", org, tokARW, `{"policy":{"webhook_url":"https://169.254.169.254/latest/meta-data/"}}`, "", 422, "policy.webhook_url"},
+			{"patch_webhook_localhost", "PATCH", org, tokARW, `{"policy":{"webhook_url":"https://localhost/hook"}}`, "", 422, "policy.webhook_url"},
 			{"patch_form", "PATCH", org, tokARW, `sector=water`, "application/x-www-form-urlencoded", 415, ""},
 
 			// POST /orgs/{id}/contacts
