@@ -64,7 +64,7 @@ func (a *app) rootCmd() *cobra.Command {
 		return &errs.Error{Code: errs.Invalid, Message: err.Error()}
 	})
 	root.AddCommand(
-		a.orgCmd(), a.assetCmd(), a.withContactLookup(a.contactCmd()), a.deviceCmd(), a.tokenCmd(),
+		a.orgCmd(), a.assetCmd(), a.withContactLookup(a.contactCmd()), a.deviceCmd(), a.tokenCmd(), a.userCmd(),
 		a.ingestCmd(), a.findingsCmd(), a.triggersCmd(), a.quarantineCmd(),
 		a.catalogueCmd(), a.assessCmd(), a.probeCmd(), a.labelCmd(),
 		a.notifyCmd(), a.statsCmd(), a.securitytxtCmd(),

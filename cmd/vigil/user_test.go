@@ -1,0 +1,46 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestCLIUser(t *testing.T) {
+	for name, db := range dbs(t) {
+		t.Run(name, func(t *testing.T) {
+			if out, errOut, code := cli(t, db, "", "org", "add", "Energie Noord", "--domain", "energie-noord.example"); code != 0 {
+				t.Fatalf("org add = %q %q %d", out, errOut, code)
+			}
+			steps := []struct {
+				stdin string
+				args  []string
+				code  int
+				want  string
+			}{
+				{"", []string{"user", "add", "analyst@cert.example", "--role", "analyst"}, 0, "password: "},
+				{"member password\n", []string{"user", "add", "m@energie-noord.example", "--org", "Energie Noord:maker", "--password-stdin"}, 0, "created user 2 m@energie-noord.example"},
+				{"", []string{"user", "add", "M@energie-noord.example"}, 2, "an account with this address exists"},
+				{"", []string{"user", "add", "x@example.org", "--role", "root"}, 2, "must be admin or analyst"},
+				{"", []string{"user", "add", "x@example.org", "--org", "Nobody"}, 3, "not found"},
+				{"short\n", []string{"user", "add", "y@example.org", "--password-stdin"}, 2, "at least 12 characters"},
+				{"", []string{"user", "list"}, 0, "Energie Noord (maker)"},
+				{"another password\n", []string{"user", "passwd", "m@energie-noord.example", "--password-stdin"}, 0, "password of m@energie-noord.example changed"},
+				{"", []string{"user", "passwd", "nobody@example.org"}, 3, "not found"},
+			}
+			for _, st := range steps {
+				out, errOut, code := cli(t, db, st.stdin, st.args...)
+				if code != st.code || !strings.Contains(out+errOut, st.want) {
+					t.Errorf("%v = %q %q %d; want %d and %q", st.args, out, errOut, code, st.code, st.want)
+				}
+			}
+			// The member's user list in JSON shows no password hash.
+			out, _, _ := cli(t, db, "", "--json", "user", "list")
+			if strings.Contains(out, "argon2") || !strings.Contains(out, `"role": "analyst"`) {
+				t.Errorf("user list --json = %s", out)
+			}
+		})
+	}
+}

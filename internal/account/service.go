@@ -1,0 +1,463 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package account
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"vigil/internal/errs"
+)
+
+// Credentials are what a login checks, besides the user.
+type Credentials struct {
+	User         User
+	PasswordHash string
+	TOTPSecret   string
+	FailedLogins int
+}
+
+// Token is a one-time token sent by e-mail.
+type Token struct {
+	ID      int64
+	Purpose Purpose
+	UserID  int64  // reset: the user
+	OrgID   int64  // invite: the organisation
+	Email   string // invite: the invited address
+	Role    Role   // invite: the role offered
+	By      int64  // who created it (0: nobody, e.g. a reset asked for)
+	Expires time.Time
+}
+
+// Purpose says what a one-time token is for.
+type Purpose string
+
+// The purposes of one-time tokens.
+const (
+	PurposeReset  Purpose = "reset"
+	PurposeInvite Purpose = "invite"
+)
+
+// Lifetimes of one-time tokens.
+const (
+	ResetValid  = time.Hour
+	InviteValid = 7 * 24 * time.Hour
+)
+
+// AuditEntry is one line of the audit log of staff actions.
+type AuditEntry struct {
+	ID     int64     `json:"id"`
+	At     time.Time `json:"at"`
+	UserID int64     `json:"user_id,omitempty"`
+	Actor  string    `json:"actor"`
+	Action string    `json:"action"`
+	OrgID  int64     `json:"org_id,omitempty"`
+	Object string    `json:"object,omitempty"`
+	Detail string    `json:"detail,omitempty"`
+}
+
+// Store is the storage accounts need; internal/store implements it. Every
+// method returns errs.NotFound for a missing row and errs.Conflict for a
+// duplicate e-mail address.
+type Store interface {
+	UserCreate(ctx context.Context, u *User, passwordHash string) error
+	UserGet(ctx context.Context, id int64) (User, error)
+	UserCredentials(ctx context.Context, email string) (Credentials, error)
+	UserList(ctx context.Context) ([]User, error)
+	UserUpdate(ctx context.Context, id int64, fn func(u *User) error) (User, error)
+	UserSetPassword(ctx context.Context, id int64, hash string) error
+	UserSetTOTP(ctx context.Context, id int64, secret string) error
+	// UserTOTPUse records that the code of step was used; a step not
+	// greater than the last one used is errs.Conflict (a replay).
+	UserTOTPUse(ctx context.Context, id int64, step int64) error
+	// UserLoginFailed counts a failed login and locks the account until
+	// lockUntil when the count reaches MaxFailures.
+	UserLoginFailed(ctx context.Context, id int64, lockUntil time.Time) error
+	UserLoginOK(ctx context.Context, id int64, at time.Time) error
+	MembershipSet(ctx context.Context, userID, orgID int64, role Role) error
+	MembershipDelete(ctx context.Context, userID, orgID int64) error
+
+	// SessionCreate stores a session under the hash of its secret.
+	SessionCreate(ctx context.Context, s *Session, hash string) error
+	// SessionGet returns the live session of hash and marks it seen at now.
+	SessionGet(ctx context.Context, hash string, now time.Time) (Session, error)
+	SessionVerify(ctx context.Context, id int64) error
+	SessionDelete(ctx context.Context, hash string) error
+	// SessionDeleteUser ends every session of a user but keep (0: all).
+	SessionDeleteUser(ctx context.Context, userID, keep int64) error
+
+	AccountTokenCreate(ctx context.Context, t *Token, hash string) error
+	// AccountTokenGet returns the unused, unexpired token of hash and purpose at
+	// now; any other is errs.NotFound.
+	AccountTokenGet(ctx context.Context, purpose Purpose, hash string, now time.Time) (Token, error)
+	// AccountTokenUse marks the unused, unexpired token of hash and purpose used
+	// at now and returns it; any other is errs.NotFound.
+	AccountTokenUse(ctx context.Context, purpose Purpose, hash string, now time.Time) (Token, error)
+
+	AuditAdd(ctx context.Context, e AuditEntry) error
+}
+
+// Service is account management and sign-in over a Store.
+type Service struct {
+	Store Store
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+	// Issuer names the service in authenticator apps.
+	Issuer string
+	// Hash hashes passwords; default HashPassword (tests use a cheap one).
+	Hash func(string) string
+	// Verify checks a password against a hash; default VerifyPassword.
+	Verify func(hash, pw string) bool
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+func (s *Service) hash(pw string) string {
+	if s.Hash != nil {
+		return s.Hash(pw)
+	}
+	return HashPassword(pw)
+}
+
+func (s *Service) verify(hash, pw string) bool {
+	if s.Verify != nil {
+		return s.Verify(hash, pw)
+	}
+	return VerifyPassword(hash, pw)
+}
+
+// NewUser is what creating a user needs.
+type NewUser struct {
+	Email    string
+	Name     string
+	Lang     string
+	Role     Role
+	Password string
+	// Orgs are the memberships to grant.
+	Orgs []Membership
+}
+
+// Create validates and stores a new user. A duplicate e-mail address is
+// errs.Conflict.
+func (s *Service) Create(ctx context.Context, n NewUser) (User, error) {
+	email, err := NormalizeEmail(n.Email)
+	if err != nil {
+		return User{}, err
+	}
+	if _, err := ParseStaffRole(string(n.Role)); err != nil {
+		return User{}, err
+	}
+	if err := CheckPassword(n.Password); err != nil {
+		return User{}, err
+	}
+	if n.Lang != "" && n.Lang != "nl" && n.Lang != "en" {
+		return User{}, errs.Field("lang", n.Lang, "must be nl or en")
+	}
+	if len(n.Name) > 200 {
+		return User{}, errs.Field("name", "", "longer than 200 characters")
+	}
+	u := User{Email: email, Name: n.Name, Lang: n.Lang, Role: n.Role, CreatedAt: s.now()}
+	if err := s.Store.UserCreate(ctx, &u, s.hash(n.Password)); err != nil {
+		if errs.CodeOf(err) == errs.Conflict {
+			return User{}, errs.Field("email", email, "an account with this address exists")
+		}
+		return User{}, err
+	}
+	for _, m := range n.Orgs {
+		if _, err := ParseOrgRole(string(m.Role)); err != nil {
+			return User{}, err
+		}
+		if err := s.Store.MembershipSet(ctx, u.ID, m.OrgID, m.Role); err != nil {
+			return User{}, fmt.Errorf("membership of organisation %d: %w", m.OrgID, err)
+		}
+	}
+	return s.Store.UserGet(ctx, u.ID)
+}
+
+// SetPassword validates and sets a user's password, ends the user's other
+// sessions (all but keep) and lifts a lockout.
+func (s *Service) SetPassword(ctx context.Context, id int64, pw string, keep int64) error {
+	if err := CheckPassword(pw); err != nil {
+		return err
+	}
+	if err := s.Store.UserSetPassword(ctx, id, s.hash(pw)); err != nil {
+		return err
+	}
+	return s.Store.SessionDeleteUser(ctx, id, keep)
+}
+
+// ErrLogin is the one answer to a failed login, whatever failed (unknown
+// address, wrong password, disabled account), so that the answer does not
+// tell which addresses have accounts.
+var ErrLogin = errs.Errorf(errs.Unauthorized, "the e-mail address or password is wrong")
+
+// Login is a successful first step of signing in.
+type Login struct {
+	User    User
+	Session Session
+	// Secret is the session cookie's value.
+	Secret string
+	// NeedTOTP is true when a second factor is still to be given;
+	// NeedEnrol when a staff user has none yet and must enrol one.
+	NeedTOTP, NeedEnrol bool
+}
+
+// Login checks an e-mail address and password and opens a session. A
+// locked account is errs.Forbidden (with the time it unlocks); anything
+// else that fails is ErrLogin. The session is verified unless a second
+// factor is still needed.
+func (s *Service) Login(ctx context.Context, email, pw string) (Login, error) {
+	now := s.now()
+	addr, err := NormalizeEmail(email)
+	if err != nil {
+		DummyVerify(pw)
+		return Login{}, ErrLogin
+	}
+	c, err := s.Store.UserCredentials(ctx, addr)
+	if errs.CodeOf(err) == errs.NotFound {
+		DummyVerify(pw)
+		return Login{}, ErrLogin
+	}
+	if err != nil {
+		return Login{}, err
+	}
+	u := c.User
+	if u.LockedUntil != nil && now.Before(*u.LockedUntil) {
+		return Login{}, &errs.Error{Code: errs.Forbidden, Field: "email",
+			Message: fmt.Sprintf("too many failed logins: the account is locked until %s UTC", u.LockedUntil.UTC().Format("15:04"))}
+	}
+	if !s.verify(c.PasswordHash, pw) || u.Disabled {
+		lock := time.Time{}
+		if c.FailedLogins+1 >= MaxFailures {
+			lock = now.Add(LockFor)
+		}
+		if err := s.Store.UserLoginFailed(ctx, u.ID, lock); err != nil {
+			return Login{}, err
+		}
+		return Login{}, ErrLogin
+	}
+	l := Login{User: u, NeedTOTP: c.TOTPSecret != "", NeedEnrol: c.TOTPSecret == "" && u.NeedsTOTP()}
+	if !l.NeedTOTP && !l.NeedEnrol {
+		if err := s.Store.UserLoginOK(ctx, u.ID, now); err != nil {
+			return Login{}, err
+		}
+	}
+	l.Session, l.Secret, err = s.open(ctx, u.ID, !l.NeedTOTP && !l.NeedEnrol)
+	return l, err
+}
+
+func (s *Service) open(ctx context.Context, userID int64, verified bool) (Session, string, error) {
+	now := s.now()
+	secret := NewToken(32)
+	ses := Session{UserID: userID, CSRF: NewToken(24), Verified: verified, CreatedAt: now, SeenAt: now, ExpiresAt: now.Add(MaxAge)}
+	if err := s.Store.SessionCreate(ctx, &ses, HashToken(secret)); err != nil {
+		return Session{}, "", err
+	}
+	return ses, secret, nil
+}
+
+// SecondFactor checks the TOTP code of a session's user and marks the
+// session verified. A wrong code counts as a failed login.
+func (s *Service) SecondFactor(ctx context.Context, ses Session, code string) error {
+	u, err := s.Store.UserGet(ctx, ses.UserID)
+	if err != nil {
+		return err
+	}
+	c, err := s.Store.UserCredentials(ctx, u.Email)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	if u.LockedUntil != nil && now.Before(*u.LockedUntil) {
+		return errs.Errorf(errs.Forbidden, "too many failed logins: the account is locked until %s UTC", u.LockedUntil.UTC().Format("15:04"))
+	}
+	if c.TOTPSecret == "" {
+		return errs.Field("code", "", "no second factor is enrolled")
+	}
+	step, err := TOTPStep(c.TOTPSecret, code, now)
+	if err == nil {
+		if err = s.Store.UserTOTPUse(ctx, u.ID, step); errs.CodeOf(err) == errs.Conflict {
+			err = errs.Field("code", "", "this code was used already; wait for the next one")
+		}
+	}
+	if err != nil {
+		lock := time.Time{}
+		if c.FailedLogins+1 >= MaxFailures {
+			lock = now.Add(LockFor)
+		}
+		if ferr := s.Store.UserLoginFailed(ctx, u.ID, lock); ferr != nil {
+			return ferr
+		}
+		return err
+	}
+	if err := s.Store.UserLoginOK(ctx, u.ID, now); err != nil {
+		return err
+	}
+	return s.Store.SessionVerify(ctx, ses.ID)
+}
+
+// Enrol stores secret as the user's second factor if code is valid for it,
+// and marks the session verified.
+func (s *Service) Enrol(ctx context.Context, ses Session, secret, code string) error {
+	step, err := TOTPStep(secret, code, s.now())
+	if err != nil {
+		return err
+	}
+	if err := s.Store.UserSetTOTP(ctx, ses.UserID, secret); err != nil {
+		return err
+	}
+	if err := s.Store.UserTOTPUse(ctx, ses.UserID, step); err != nil {
+		return err
+	}
+	if err := s.Store.UserLoginOK(ctx, ses.UserID, s.now()); err != nil {
+		return err
+	}
+	return s.Store.SessionVerify(ctx, ses.ID)
+}
+
+// Session returns the live session of a cookie secret and its user, or
+// errs.Unauthorized.
+func (s *Service) Session(ctx context.Context, secret string) (Session, User, error) {
+	if secret == "" || len(secret) > 100 {
+		return Session{}, User{}, errs.Errorf(errs.Unauthorized, "not signed in")
+	}
+	ses, err := s.Store.SessionGet(ctx, HashToken(secret), s.now())
+	if errs.CodeOf(err) == errs.NotFound {
+		return Session{}, User{}, errs.Errorf(errs.Unauthorized, "not signed in")
+	}
+	if err != nil {
+		return Session{}, User{}, err
+	}
+	u, err := s.Store.UserGet(ctx, ses.UserID)
+	if errs.CodeOf(err) == errs.NotFound || err == nil && u.Disabled {
+		return Session{}, User{}, errs.Errorf(errs.Unauthorized, "not signed in")
+	}
+	return ses, u, err
+}
+
+// Logout ends the session of a cookie secret.
+func (s *Service) Logout(ctx context.Context, secret string) error {
+	err := s.Store.SessionDelete(ctx, HashToken(secret))
+	if errs.CodeOf(err) == errs.NotFound {
+		return nil
+	}
+	return err
+}
+
+// RequestReset makes a password-reset token for the account of email and
+// returns it with the user, or errs.NotFound when there is no such account
+// (the caller answers the same either way).
+func (s *Service) RequestReset(ctx context.Context, email string) (User, string, error) {
+	addr, err := NormalizeEmail(email)
+	if err != nil {
+		return User{}, "", err
+	}
+	c, err := s.Store.UserCredentials(ctx, addr)
+	if err != nil {
+		return User{}, "", err
+	}
+	if c.User.Disabled {
+		return User{}, "", errs.Errorf(errs.NotFound, "no account")
+	}
+	secret := NewToken(32)
+	t := Token{Purpose: PurposeReset, UserID: c.User.ID, Expires: s.now().Add(ResetValid)}
+	if err := s.Store.AccountTokenCreate(ctx, &t, HashToken(secret)); err != nil {
+		return User{}, "", err
+	}
+	return c.User, secret, nil
+}
+
+// Reset sets a new password with a reset token.
+func (s *Service) Reset(ctx context.Context, secret, pw string) (User, error) {
+	if err := CheckPassword(pw); err != nil {
+		return User{}, err
+	}
+	t, err := s.Store.AccountTokenUse(ctx, PurposeReset, HashToken(secret), s.now())
+	if err != nil {
+		if errs.CodeOf(err) == errs.NotFound {
+			return User{}, errs.Field("token", "", "the reset link is unknown, used or expired; ask for a new one")
+		}
+		return User{}, err
+	}
+	if err := s.SetPassword(ctx, t.UserID, pw, 0); err != nil {
+		return User{}, err
+	}
+	return s.Store.UserGet(ctx, t.UserID)
+}
+
+// Invite makes an invitation of email to organisation org with role, from
+// user by, and returns its secret.
+func (s *Service) Invite(ctx context.Context, by, org int64, email string, role Role) (string, error) {
+	addr, err := NormalizeEmail(email)
+	if err != nil {
+		return "", err
+	}
+	if role, err = ParseOrgRole(string(role)); err != nil {
+		return "", err
+	}
+	secret := NewToken(32)
+	t := Token{Purpose: PurposeInvite, OrgID: org, Email: addr, Role: role, By: by, Expires: s.now().Add(InviteValid)}
+	if err := s.Store.AccountTokenCreate(ctx, &t, HashToken(secret)); err != nil {
+		return "", err
+	}
+	return secret, nil
+}
+
+// Accept uses an invitation: the invited address gets an account (with
+// name and pw) if it has none, and the membership. It returns the user.
+// Input is checked before the invitation is used, so a refused form leaves
+// it valid.
+func (s *Service) Accept(ctx context.Context, secret, name, pw string) (User, error) {
+	bad := errs.Field("token", "", "the invitation is unknown, used or expired; ask for a new one")
+	t, err := s.Store.AccountTokenGet(ctx, PurposeInvite, HashToken(secret), s.now())
+	if errs.CodeOf(err) == errs.NotFound {
+		return User{}, bad
+	}
+	if err != nil {
+		return User{}, err
+	}
+	c, err := s.Store.UserCredentials(ctx, t.Email)
+	exists := err == nil
+	if err != nil && errs.CodeOf(err) != errs.NotFound {
+		return User{}, err
+	}
+	if !exists {
+		if err := CheckPassword(pw); err != nil {
+			return User{}, err
+		}
+	}
+	if t, err = s.Store.AccountTokenUse(ctx, PurposeInvite, HashToken(secret), s.now()); errs.CodeOf(err) == errs.NotFound {
+		return User{}, bad
+	} else if err != nil {
+		return User{}, err
+	}
+	if !exists {
+		return s.Create(ctx, NewUser{Email: t.Email, Name: name, Password: pw, Orgs: []Membership{{OrgID: t.OrgID, Role: t.Role}}})
+	}
+	if err := s.Store.MembershipSet(ctx, c.User.ID, t.OrgID, t.Role); err != nil {
+		return User{}, err
+	}
+	return s.Store.UserGet(ctx, c.User.ID)
+}
+
+// HashToken returns the stored form of a session secret or one-time token.
+func HashToken(secret string) string {
+	h := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(h[:])
+}
+
+// IsLocked reports whether err is a lockout.
+func IsLocked(err error) bool {
+	var e *errs.Error
+	return errors.As(err, &e) && e.Code == errs.Forbidden
+}

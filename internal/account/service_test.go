@@ -1,0 +1,259 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package account_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"vigil/internal/account"
+	"vigil/internal/errs"
+	"vigil/internal/registry"
+	"vigil/internal/store"
+	"vigil/internal/store/storetest"
+)
+
+// clock is a settable clock.
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time { return c.t }
+
+// cheap hashing keeps the tests fast; TestPasswordHash covers argon2id.
+func cheapHash(pw string) string       { return "plain:" + pw }
+func cheapVerify(hash, pw string) bool { return hash == "plain:"+pw }
+
+func newService(t *testing.T, st *store.Store) (*account.Service, *clock, int64) {
+	t.Helper()
+	c := &clock{t: time.Date(2026, 11, 23, 9, 30, 0, 0, time.UTC)}
+	org := registry.Org{Name: "Waterschap Test"}
+	if err := st.OrgCreate(context.Background(), &org); err != nil {
+		t.Fatal(err)
+	}
+	return &account.Service{Store: st, Now: c.now, Issuer: "vigil test", Hash: cheapHash, Verify: cheapVerify}, c, org.ID
+}
+
+func TestPasswordHash(t *testing.T) {
+	t.Parallel()
+	h := account.HashPassword("correct horse battery")
+	if !strings.HasPrefix(h, "$argon2id$v=19$m=65536,t=3,p=2$") {
+		t.Errorf("hash %q is not an argon2id PHC string", h)
+	}
+	if h == account.HashPassword("correct horse battery") {
+		t.Error("two hashes of one password are equal: no salt")
+	}
+	for _, tc := range []struct {
+		name, hash, pw string
+		want           bool
+	}{
+		{"right", h, "correct horse battery", true},
+		{"wrong", h, "correct horse batterY", false},
+		{"empty", h, "", false},
+		{"malformed", "$argon2id$v=19$m=x$a$b", "correct horse battery", false},
+		{"other_scheme", "$2a$10$abcdefghijklmnopqrstuv", "correct horse battery", false},
+		{"huge_memory", "$argon2id$v=19$m=99999999,t=3,p=2$AAAA$AAAA", "x", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := account.VerifyPassword(tc.hash, tc.pw); got != tc.want {
+				t.Errorf("VerifyPassword = %v; want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestCreateRefusesBadInput(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc, _, org := newService(t, st)
+		ctx := context.Background()
+		ok := account.NewUser{Email: "a@example.org", Password: "long enough password"}
+		if _, err := svc.Create(ctx, ok); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			name  string
+			in    account.NewUser
+			field string
+			code  errs.Code
+		}{
+			{"bad_email", account.NewUser{Email: "not an address", Password: "long enough password"}, "email", errs.Invalid},
+			{"short_password", account.NewUser{Email: "b@example.org", Password: "short"}, "password", errs.Invalid},
+			{"bad_role", account.NewUser{Email: "b@example.org", Password: "long enough password", Role: "root"}, "role", errs.Invalid},
+			{"bad_lang", account.NewUser{Email: "b@example.org", Password: "long enough password", Lang: "de"}, "lang", errs.Invalid},
+			{"duplicate", account.NewUser{Email: "A@example.org", Password: "long enough password"}, "email", errs.Invalid},
+			{"bad_org_role", account.NewUser{Email: "c@example.org", Password: "long enough password",
+				Orgs: []account.Membership{{OrgID: org, Role: "owner"}}}, "org_role", errs.Invalid},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				_, err := svc.Create(ctx, tc.in)
+				var e *errs.Error
+				if !errorsAs(err, &e) || e.Code != tc.code || e.Field != tc.field {
+					t.Errorf("Create = %v; want %s on field %s", err, tc.code, tc.field)
+				}
+			})
+		}
+	})
+}
+
+func errorsAs(err error, target **errs.Error) bool {
+	e, ok := err.(*errs.Error)
+	if ok {
+		*target = e
+	}
+	return ok
+}
+
+func TestLoginLockoutAndSessions(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc, c, org := newService(t, st)
+		ctx := context.Background()
+		u, err := svc.Create(ctx, account.NewUser{Email: "member@example.org", Password: "member password 1",
+			Orgs: []account.Membership{{OrgID: org, Role: account.RoleMember}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u.MemberOf(org) != account.RoleMember || u.Staff() {
+			t.Fatalf("user = %+v", u)
+		}
+		// Unknown address and wrong password answer alike.
+		if _, err := svc.Login(ctx, "nobody@example.org", "member password 1"); err != account.ErrLogin {
+			t.Errorf("unknown address: %v", err)
+		}
+		l, err := svc.Login(ctx, "MEMBER@example.org", "member password 1")
+		if err != nil || l.NeedTOTP || l.NeedEnrol || !l.Session.Verified {
+			t.Fatalf("login = %+v, %v", l, err)
+		}
+		ses, got, err := svc.Session(ctx, l.Secret)
+		if err != nil || got.ID != u.ID || ses.CSRF == "" {
+			t.Fatalf("session = %+v %+v %v", ses, got, err)
+		}
+		// Idle sessions end.
+		c.t = c.t.Add(account.IdleTimeout + time.Second)
+		if _, _, err := svc.Session(ctx, l.Secret); errs.CodeOf(err) != errs.Unauthorized {
+			t.Errorf("idle session: %v", err)
+		}
+		for i := 1; i < account.MaxFailures; i++ {
+			if _, err := svc.Login(ctx, u.Email, "wrong password!"); err != account.ErrLogin {
+				t.Fatalf("failure %d: %v", i, err)
+			}
+		}
+		_, err = svc.Login(ctx, u.Email, "wrong password!")
+		if err != account.ErrLogin {
+			t.Fatalf("failure %d: %v", account.MaxFailures, err)
+		}
+		// Locked: even the right password is refused, with a reason.
+		if _, err := svc.Login(ctx, u.Email, "member password 1"); !account.IsLocked(err) {
+			t.Fatalf("locked account: %v", err)
+		}
+		c.t = c.t.Add(account.LockFor)
+		l, err = svc.Login(ctx, u.Email, "member password 1")
+		if err != nil {
+			t.Fatalf("after the lock: %v", err)
+		}
+		if err := svc.Logout(ctx, l.Secret); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := svc.Session(ctx, l.Secret); errs.CodeOf(err) != errs.Unauthorized {
+			t.Errorf("session after logout: %v", err)
+		}
+	})
+}
+
+func TestStaffSecondFactor(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc, c, _ := newService(t, st)
+		ctx := context.Background()
+		if _, err := svc.Create(ctx, account.NewUser{Email: "analyst@example.org", Password: "analyst password", Role: account.RoleAnalyst}); err != nil {
+			t.Fatal(err)
+		}
+		l, err := svc.Login(ctx, "analyst@example.org", "analyst password")
+		if err != nil || !l.NeedEnrol || l.Session.Verified {
+			t.Fatalf("staff without a second factor: %+v %v", l, err)
+		}
+		key, err := account.NewTOTP("vigil test", "analyst@example.org")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.Enrol(ctx, l.Session, key.Secret, "000000"); errs.CodeOf(err) != errs.Invalid {
+			t.Errorf("enrol with a wrong code: %v", err)
+		}
+		code, _ := account.TOTPCode(key.Secret, c.t)
+		if err := svc.Enrol(ctx, l.Session, key.Secret, code); err != nil {
+			t.Fatalf("enrol: %v", err)
+		}
+		ses, u, err := svc.Session(ctx, l.Secret)
+		if err != nil || !ses.Verified || !u.TOTP {
+			t.Fatalf("after enrolment: %+v %+v %v", ses, u, err)
+		}
+		// Next login asks for the code; the same code is not accepted twice.
+		l, err = svc.Login(ctx, "analyst@example.org", "analyst password")
+		if err != nil || !l.NeedTOTP {
+			t.Fatalf("second login: %+v %v", l, err)
+		}
+		if err := svc.SecondFactor(ctx, l.Session, code); errs.CodeOf(err) != errs.Invalid {
+			t.Errorf("replayed code: %v", err)
+		}
+		c.t = c.t.Add(30 * time.Second)
+		code, _ = account.TOTPCode(key.Secret, c.t)
+		if err := svc.SecondFactor(ctx, l.Session, code); err != nil {
+			t.Fatalf("fresh code: %v", err)
+		}
+		if ses, _, _ := svc.Session(ctx, l.Secret); !ses.Verified {
+			t.Error("session not verified after the second factor")
+		}
+	})
+}
+
+func TestResetAndInvite(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc, c, org := newService(t, st)
+		ctx := context.Background()
+		u, err := svc.Create(ctx, account.NewUser{Email: "m@example.org", Password: "first password"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		old, _ := svc.Login(ctx, u.Email, "first password")
+		_, secret, err := svc.RequestReset(ctx, u.Email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Reset(ctx, secret, "short"); errs.CodeOf(err) != errs.Invalid {
+			t.Errorf("reset with a short password: %v", err)
+		}
+		if _, err := svc.Reset(ctx, secret, "second password"); err != nil {
+			t.Fatalf("reset: %v (a refused form must leave the link valid)", err)
+		}
+		if _, err := svc.Reset(ctx, secret, "third password!"); errs.CodeOf(err) != errs.Invalid {
+			t.Errorf("second use of a reset link: %v", err)
+		}
+		if _, _, err := svc.Session(ctx, old.Secret); errs.CodeOf(err) != errs.Unauthorized {
+			t.Errorf("old session survived the reset: %v", err)
+		}
+		if _, err := svc.Login(ctx, u.Email, "second password"); err != nil {
+			t.Errorf("login with the new password: %v", err)
+		}
+
+		inv, err := svc.Invite(ctx, u.ID, org, "colleague@example.org", account.RoleMaker)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Accept(ctx, inv, "Colleague", "short"); errs.CodeOf(err) != errs.Invalid {
+			t.Errorf("accept with a short password: %v", err)
+		}
+		got, err := svc.Accept(ctx, inv, "Colleague", "colleague password")
+		if err != nil || got.MemberOf(org) != account.RoleMaker {
+			t.Fatalf("accept = %+v, %v", got, err)
+		}
+		c.t = c.t.Add(account.InviteValid + time.Hour)
+		inv2, _ := svc.Invite(ctx, u.ID, org, "late@example.org", "")
+		c.t = c.t.Add(account.InviteValid + time.Hour)
+		if _, err := svc.Accept(ctx, inv2, "", "late password 12"); errs.CodeOf(err) != errs.Invalid {
+			t.Errorf("expired invitation: %v", err)
+		}
+	})
+}

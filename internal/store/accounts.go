@@ -1,0 +1,350 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"vigil/internal/account"
+	"vigil/internal/errs"
+)
+
+var _ account.Store = (*Store)(nil)
+
+const userCols = `u.id, u.email, u.name, u.lang, u.role, u.totp_secret <> '', u.disabled, u.created_at, u.last_login, u.locked_until`
+
+func scanUser(sc interface{ Scan(...any) error }, extra ...any) (account.User, error) {
+	var u account.User
+	var role string
+	var last, locked sql.NullTime
+	err := sc.Scan(append([]any{&u.ID, &u.Email, &u.Name, &u.Lang, &role, &u.TOTP, &u.Disabled, &u.CreatedAt, &last, &locked}, extra...)...)
+	u.Role = account.Role(role)
+	u.CreatedAt = u.CreatedAt.UTC()
+	if last.Valid {
+		t := last.Time.UTC()
+		u.LastLogin = &t
+	}
+	if locked.Valid {
+		t := locked.Time.UTC()
+		u.LockedUntil = &t
+	}
+	u.Memberships = []account.Membership{}
+	return u, err
+}
+
+// UserCreate implements account.Store.
+func (s *Store) UserCreate(ctx context.Context, u *account.User, passwordHash string) error {
+	id, err := s.InsertID(ctx, `INSERT INTO users (email, name, lang, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		u.Email, u.Name, u.Lang, string(u.Role), passwordHash, u.CreatedAt)
+	if err != nil {
+		return fmt.Errorf("user %s: %w", u.Email, err)
+	}
+	u.ID = id
+	return nil
+}
+
+// UserGet implements account.Store: the user with its memberships.
+func (s *Store) UserGet(ctx context.Context, id int64) (account.User, error) {
+	u, err := scanUser(s.QueryRow(ctx, `SELECT `+userCols+` FROM users u WHERE u.id = ?`, id))
+	if err != nil {
+		return u, Scan(err, fmt.Sprintf("user %d", id))
+	}
+	return u, s.memberships(ctx, []*account.User{&u})
+}
+
+// memberships fills the users' memberships.
+func (s *Store) memberships(ctx context.Context, us []*account.User) error {
+	if len(us) == 0 {
+		return nil
+	}
+	byID := map[int64]*account.User{}
+	for _, u := range us {
+		byID[u.ID] = u
+	}
+	q := `SELECT m.user_id, m.org_id, o.name, m.role FROM memberships m JOIN orgs o ON o.id = m.org_id`
+	var args []any
+	if len(us) == 1 {
+		q += ` WHERE m.user_id = ?`
+		args = append(args, us[0].ID)
+	}
+	rows, err := s.Query(ctx, q+` ORDER BY o.name, m.org_id`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var uid int64
+		var m account.Membership
+		var role string
+		if err := rows.Scan(&uid, &m.OrgID, &m.OrgName, &role); err != nil {
+			return err
+		}
+		m.Role = account.Role(role)
+		if u := byID[uid]; u != nil {
+			u.Memberships = append(u.Memberships, m)
+		}
+	}
+	return rows.Err()
+}
+
+// UserCredentials implements account.Store.
+func (s *Store) UserCredentials(ctx context.Context, email string) (account.Credentials, error) {
+	var c account.Credentials
+	u, err := scanUser(s.QueryRow(ctx, `SELECT `+userCols+`, u.password_hash, u.totp_secret, u.failed_logins FROM users u WHERE u.email = ?`, email),
+		&c.PasswordHash, &c.TOTPSecret, &c.FailedLogins)
+	if err != nil {
+		return c, Scan(err, "user "+email)
+	}
+	c.User = u
+	return c, s.memberships(ctx, []*account.User{&c.User})
+}
+
+// UserList implements account.Store: every user, by e-mail address.
+func (s *Store) UserList(ctx context.Context) ([]account.User, error) {
+	rows, err := s.Query(ctx, `SELECT `+userCols+` FROM users u ORDER BY u.email`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []account.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	ptrs := make([]*account.User, len(out))
+	for i := range out {
+		ptrs[i] = &out[i]
+	}
+	return out, s.memberships(ctx, ptrs)
+}
+
+// UserUpdate implements account.Store: fn changes the name, language, role
+// or disabled flag of the user, in one transaction.
+func (s *Store) UserUpdate(ctx context.Context, id int64, fn func(u *account.User) error) (account.User, error) {
+	var out account.User
+	err := s.Tx(ctx, func(tx *Store) error {
+		u, err := tx.UserGet(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := fn(&u); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE users SET name = ?, lang = ?, role = ?, disabled = ? WHERE id = ?`,
+			u.Name, u.Lang, string(u.Role), u.Disabled, id); err != nil {
+			return err
+		}
+		out = u
+		return nil
+	})
+	return out, err
+}
+
+// UserSetPassword implements account.Store; it also lifts a lockout.
+func (s *Store) UserSetPassword(ctx context.Context, id int64, hash string) error {
+	return s.updateOne(ctx, fmt.Sprintf("user %d", id),
+		`UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?`, hash, id)
+}
+
+// UserSetTOTP implements account.Store ("" removes the second factor).
+func (s *Store) UserSetTOTP(ctx context.Context, id int64, secret string) error {
+	return s.updateOne(ctx, fmt.Sprintf("user %d", id), `UPDATE users SET totp_secret = ?, totp_last_step = 0 WHERE id = ?`, secret, id)
+}
+
+// UserTOTPUse implements account.Store.
+func (s *Store) UserTOTPUse(ctx context.Context, id int64, step int64) error {
+	r, err := s.Exec(ctx, `UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?`, step, id, step)
+	if err != nil {
+		return err
+	}
+	if n, _ := r.RowsAffected(); n == 0 {
+		return errs.Errorf(errs.Conflict, "the code was used already")
+	}
+	return nil
+}
+
+// UserLoginFailed implements account.Store.
+func (s *Store) UserLoginFailed(ctx context.Context, id int64, lockUntil time.Time) error {
+	if lockUntil.IsZero() {
+		_, err := s.Exec(ctx, `UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?`, id)
+		return err
+	}
+	_, err := s.Exec(ctx, `UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?`, lockUntil, id)
+	return err
+}
+
+// UserLoginOK implements account.Store.
+func (s *Store) UserLoginOK(ctx context.Context, id int64, at time.Time) error {
+	_, err := s.Exec(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL, last_login = ? WHERE id = ?`, at, id)
+	return err
+}
+
+// MembershipSet implements account.Store: grants or changes a membership.
+func (s *Store) MembershipSet(ctx context.Context, userID, orgID int64, role account.Role) error {
+	if err := s.OrgExists(ctx, orgID); err != nil {
+		return err
+	}
+	_, err := s.Exec(ctx, `INSERT INTO memberships (user_id, org_id, role) VALUES (?, ?, ?)
+		ON CONFLICT (user_id, org_id) DO UPDATE SET role = excluded.role`, userID, orgID, string(role))
+	return interpret(err)
+}
+
+// MembershipDelete implements account.Store.
+func (s *Store) MembershipDelete(ctx context.Context, userID, orgID int64) error {
+	return s.deleteOne(ctx, `DELETE FROM memberships WHERE user_id = ? AND org_id = ?`,
+		fmt.Sprintf("membership of user %d in organisation %d", userID, orgID), userID, orgID)
+}
+
+// SessionCreate implements account.Store.
+func (s *Store) SessionCreate(ctx context.Context, ses *account.Session, hash string) error {
+	id, err := s.InsertID(ctx, `INSERT INTO sessions (hash, user_id, csrf, verified, created_at, seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		hash, ses.UserID, ses.CSRF, ses.Verified, ses.CreatedAt, ses.SeenAt, ses.ExpiresAt)
+	ses.ID = id
+	return err
+}
+
+// SessionGet implements account.Store. It writes the seen time at most once
+// a minute, so that browsing does not make every page a write; an expired
+// session is deleted.
+func (s *Store) SessionGet(ctx context.Context, hash string, now time.Time) (account.Session, error) {
+	var ses account.Session
+	err := s.QueryRow(ctx, `SELECT id, user_id, csrf, verified, created_at, seen_at, expires_at FROM sessions WHERE hash = ?`, hash).
+		Scan(&ses.ID, &ses.UserID, &ses.CSRF, &ses.Verified, &ses.CreatedAt, &ses.SeenAt, &ses.ExpiresAt)
+	if err != nil {
+		return ses, Scan(err, "session")
+	}
+	if ses.Expired(now) {
+		_, _ = s.Exec(ctx, `DELETE FROM sessions WHERE id = ?`, ses.ID)
+		return account.Session{}, errs.Errorf(errs.NotFound, "session not found")
+	}
+	if now.Sub(ses.SeenAt) > time.Minute {
+		if _, err := s.Exec(ctx, `UPDATE sessions SET seen_at = ? WHERE id = ?`, now, ses.ID); err != nil {
+			return ses, err
+		}
+		ses.SeenAt = now
+	}
+	return ses, nil
+}
+
+// SessionVerify implements account.Store.
+func (s *Store) SessionVerify(ctx context.Context, id int64) error {
+	return s.updateOne(ctx, fmt.Sprintf("session %d", id), `UPDATE sessions SET verified = ? WHERE id = ?`, true, id)
+}
+
+// SessionDelete implements account.Store.
+func (s *Store) SessionDelete(ctx context.Context, hash string) error {
+	return s.deleteOne(ctx, `DELETE FROM sessions WHERE hash = ?`, "session", hash)
+}
+
+// SessionDeleteUser implements account.Store.
+func (s *Store) SessionDeleteUser(ctx context.Context, userID, keep int64) error {
+	_, err := s.Exec(ctx, `DELETE FROM sessions WHERE user_id = ? AND id <> ?`, userID, keep)
+	return err
+}
+
+// SessionPurge deletes sessions that expired before now.
+func (s *Store) SessionPurge(ctx context.Context, now time.Time) (int64, error) {
+	r, err := s.Exec(ctx, `DELETE FROM sessions WHERE expires_at < ? OR seen_at < ?`, now, now.Add(-account.IdleTimeout))
+	if err != nil {
+		return 0, err
+	}
+	return r.RowsAffected()
+}
+
+// AccountTokenCreate implements account.Store (one-time tokens, not API tokens).
+func (s *Store) AccountTokenCreate(ctx context.Context, t *account.Token, hash string) error {
+	id, err := s.InsertID(ctx, `INSERT INTO account_tokens (hash, purpose, user_id, org_id, email, role, created_by, created_at, expires_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, hash, string(t.Purpose), nullID(t.UserID), nullID(t.OrgID), t.Email, string(t.Role),
+		nullID(t.By), s.Now(), t.Expires)
+	t.ID = id
+	return err
+}
+
+const accountTokenCols = `id, purpose, COALESCE(user_id, 0), COALESCE(org_id, 0), email, role, COALESCE(created_by, 0), expires_at`
+
+func scanAccountToken(sc interface{ Scan(...any) error }) (account.Token, error) {
+	var t account.Token
+	var purpose, role string
+	err := sc.Scan(&t.ID, &purpose, &t.UserID, &t.OrgID, &t.Email, &role, &t.By, &t.Expires)
+	t.Purpose, t.Role = account.Purpose(purpose), account.Role(role)
+	return t, err
+}
+
+// AccountTokenGet implements account.Store.
+func (s *Store) AccountTokenGet(ctx context.Context, purpose account.Purpose, hash string, now time.Time) (account.Token, error) {
+	t, err := scanAccountToken(s.QueryRow(ctx, `SELECT `+accountTokenCols+` FROM account_tokens
+		WHERE hash = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?`, hash, string(purpose), now))
+	return t, Scan(err, string(purpose)+" token")
+}
+
+// AccountTokenUse implements account.Store.
+func (s *Store) AccountTokenUse(ctx context.Context, purpose account.Purpose, hash string, now time.Time) (account.Token, error) {
+	var t account.Token
+	err := s.Tx(ctx, func(tx *Store) error {
+		var err error
+		if t, err = tx.AccountTokenGet(ctx, purpose, hash, now); err != nil {
+			return err
+		}
+		return tx.updateOne(ctx, string(purpose)+" token", `UPDATE account_tokens SET used_at = ? WHERE id = ? AND used_at IS NULL`, now, t.ID)
+	})
+	return t, err
+}
+
+// AuditAdd implements account.Store.
+func (s *Store) AuditAdd(ctx context.Context, e account.AuditEntry) error {
+	if e.At.IsZero() {
+		e.At = s.Now()
+	}
+	_, err := s.Exec(ctx, `INSERT INTO audit_log (at, user_id, actor, action, org_id, object, detail) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		e.At, nullID(e.UserID), e.Actor, e.Action, nullID(e.OrgID), e.Object, e.Detail)
+	return err
+}
+
+// AuditList returns audit entries, newest first, before id p.After (0: the
+// newest).
+func (s *Store) AuditList(ctx context.Context, p Page) ([]account.AuditEntry, error) {
+	q := `SELECT id, at, COALESCE(user_id, 0), actor, action, COALESCE(org_id, 0), object, detail FROM audit_log`
+	var args []any
+	if p.After > 0 {
+		q += ` WHERE id < ?`
+		args = append(args, p.After)
+	}
+	q += ` ORDER BY id DESC LIMIT ?`
+	args = append(args, p.limit())
+	rows, err := s.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []account.AuditEntry
+	for rows.Next() {
+		var e account.AuditEntry
+		if err := rows.Scan(&e.ID, &e.At, &e.UserID, &e.Actor, &e.Action, &e.OrgID, &e.Object, &e.Detail); err != nil {
+			return nil, err
+		}
+		e.At = e.At.UTC()
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+func (s *Store) updateOne(ctx context.Context, what, q string, args ...any) error {
+	r, err := s.Exec(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	if n, _ := r.RowsAffected(); n == 0 {
+		return errs.Errorf(errs.NotFound, "%s not found", what)
+	}
+	return nil
+}
