@@ -35,6 +35,7 @@ import (
 	"vigil/internal/errs"
 	"vigil/internal/registry"
 	"vigil/internal/store"
+	"vigil/internal/tenant"
 	"vigil/internal/vuln"
 )
 
@@ -107,7 +108,7 @@ func main() {
 		}
 		os_[d%*orgs].Devices = append(os_[d%*orgs].Devices, dev)
 	}
-	if _, _, err := s.OrgImport(ctx, os_); err != nil {
+	if _, _, err := s.OrgImport(ctx, tenant.Operator(), os_); err != nil {
 		log.Fatal(err)
 	}
 	var devIDs []int64

@@ -18,6 +18,7 @@ import (
 
 	"vigil/internal/errs"
 	"vigil/internal/store"
+	"vigil/internal/tenant"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -129,7 +130,7 @@ func (a *app) orgID(ctx context.Context, s *store.Store, ref string) (int64, err
 	if id, err := strconv.ParseInt(ref, 10, 64); err == nil && id > 0 {
 		return id, nil
 	}
-	return s.OrgGetByName(ctx, ref)
+	return s.OrgGetByName(ctx, tenant.Operator(), ref)
 }
 
 func (a *app) versionCmd() *cobra.Command {
@@ -163,7 +164,7 @@ func pageFlags(cmd *cobra.Command, p *store.Page) {
 }
 
 // childDeleteCmd is "delete ORG ID" for an object an organisation owns.
-func (a *app) childDeleteCmd(what, short string, del func(*store.Store, context.Context, int64, int64) error) *cobra.Command {
+func (a *app) childDeleteCmd(what, short string, del func(*store.Store, context.Context, tenant.Scope, int64) error) *cobra.Command {
 	return &cobra.Command{
 		Use:   "delete ORG " + strings.ToUpper(what) + "-ID",
 		Short: short,
@@ -178,7 +179,7 @@ func (a *app) childDeleteCmd(what, short string, del func(*store.Store, context.
 			if err != nil {
 				return err
 			}
-			if err := del(s, ctx, org, id); err != nil {
+			if err := del(s, ctx, tenant.Org(org), id); err != nil {
 				return err
 			}
 			if a.asJSON {

@@ -12,6 +12,7 @@ import (
 	"vigil/internal/netguard"
 	"vigil/internal/registry"
 	"vigil/internal/store"
+	"vigil/internal/tenant"
 )
 
 func (a *app) assetCmd() *cobra.Command {
@@ -33,7 +34,7 @@ func (a *app) assetAddCmd() *cobra.Command {
 				return err
 			}
 			as := registry.Asset{OrgID: org, Kind: registry.AssetKind(kind), Value: args[1]}
-			if err := s.AssetCreate(ctx, &as); err != nil {
+			if err := s.AssetCreate(ctx, tenant.Operator(), &as); err != nil {
 				return err
 			}
 			if a.asJSON {
@@ -60,13 +61,16 @@ func (a *app) assetListCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			sc := tenant.Operator()
 			if org != "" {
-				if f.OrgID, err = a.orgID(ctx, s, org); err != nil {
+				id, err := a.orgID(ctx, s, org)
+				if err != nil {
 					return err
 				}
+				sc = tenant.Org(id)
 			}
 			f.Kind = registry.AssetKind(kind)
-			as, err := s.AssetList(ctx, f)
+			as, err := s.AssetList(ctx, sc, f)
 			if err != nil {
 				return err
 			}
@@ -98,7 +102,7 @@ func (a *app) assetOverlapsCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			as, err := s.AssetAll(ctx, registry.KindCIDR)
+			as, err := s.AssetAll(ctx, tenant.Operator(), registry.KindCIDR)
 			if err != nil {
 				return err
 			}
@@ -140,13 +144,13 @@ ASNs are verified by an analyst (--manual) after contacting the holder in the RI
 			if err != nil {
 				return err
 			}
-			as, err := s.AssetGet(ctx, org, id)
+			as, err := s.AssetGet(ctx, tenant.Org(org), id)
 			if err != nil {
 				return err
 			}
 			method := "manual"
 			if !manual {
-				tok, err := s.OrgVerifyToken(ctx, org)
+				tok, err := s.OrgVerifyToken(ctx, tenant.Operator(), org)
 				if err != nil {
 					return err
 				}
@@ -155,7 +159,7 @@ ASNs are verified by an analyst (--manual) after contacting the holder in the RI
 					return err
 				}
 			}
-			if err := s.AssetMarkVerified(ctx, id, method, s.Now()); err != nil {
+			if err := s.AssetMarkVerified(ctx, tenant.Operator(), id, method, s.Now()); err != nil {
 				return err
 			}
 			if a.asJSON {
@@ -180,11 +184,11 @@ func (a *app) assetTokenCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			tok, err := s.OrgVerifyToken(ctx, org)
+			tok, err := s.OrgVerifyToken(ctx, tenant.Operator(), org)
 			if err != nil {
 				return err
 			}
-			as, err := s.AssetList(ctx, store.AssetFilter{OrgID: org, Page: store.Page{Limit: 1000}})
+			as, err := s.AssetList(ctx, tenant.Org(org), store.AssetFilter{Page: store.Page{Limit: 1000}})
 			if err != nil {
 				return err
 			}

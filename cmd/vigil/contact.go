@@ -10,6 +10,7 @@ import (
 
 	"vigil/internal/registry"
 	"vigil/internal/store"
+	"vigil/internal/tenant"
 )
 
 func (a *app) contactCmd() *cobra.Command {
@@ -33,7 +34,7 @@ func (a *app) contactAddCmd() *cobra.Command {
 			if c.OrgID, err = a.orgID(ctx, s, args[0]); err != nil {
 				return err
 			}
-			if err := s.ContactCreate(ctx, &c); err != nil {
+			if err := s.ContactCreate(ctx, tenant.Operator(), &c); err != nil {
 				return err
 			}
 			if a.asJSON {
@@ -64,10 +65,10 @@ func (a *app) contactListCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if _, err := s.OrgVerifyToken(ctx, org); err != nil { // existence check
+			if _, err := s.OrgVerifyToken(ctx, tenant.Operator(), org); err != nil { // existence check
 				return err
 			}
-			cs, err := s.ContactList(ctx, org)
+			cs, err := s.ContactList(ctx, tenant.Org(org))
 			if err != nil {
 				return err
 			}

@@ -14,6 +14,7 @@ import (
 	"vigil/internal/auth"
 	"vigil/internal/demo"
 	"vigil/internal/store"
+	"vigil/internal/tenant"
 )
 
 func (a *app) demoCmd() *cobra.Command {
@@ -56,7 +57,7 @@ With --once, print a summary and exit instead of serving. Needs no set-up and no
 			rf.keys = filepath.Join(dir, "vigil-keys")
 			if !once {
 				tok := auth.Token{Name: "demo analyst", Scopes: []auth.Scope{auth.ScopeAdmin}}
-				if sum.OperatorToken, err = s.TokenCreate(ctx, &tok); err != nil {
+				if sum.OperatorToken, err = s.TokenCreate(ctx, tenant.Operator(), &tok); err != nil {
 					return err
 				}
 				if ln, err = net.Listen("tcp", addr); err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"vigil/internal/registry"
 	"vigil/internal/store"
+	"vigil/internal/tenant"
 )
 
 func (a *app) deviceCmd() *cobra.Command {
@@ -38,7 +39,7 @@ func (a *app) deviceAddCmd() *cobra.Command {
 			if asset != 0 {
 				d.AssetID = &asset
 			}
-			if err := s.DeviceCreate(ctx, &d); err != nil {
+			if err := s.DeviceCreate(ctx, tenant.Operator(), &d); err != nil {
 				return err
 			}
 			if a.asJSON {
@@ -61,7 +62,7 @@ func (a *app) deviceAddCmd() *cobra.Command {
 }
 
 func (a *app) deviceListCmd() *cobra.Command {
-	var f store.DeviceFilter
+	var page store.Page
 	var org string
 	cmd := &cobra.Command{
 		Use:   "list",
@@ -73,12 +74,15 @@ func (a *app) deviceListCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			sc := tenant.Operator()
 			if org != "" {
-				if f.OrgID, err = a.orgID(ctx, s, org); err != nil {
+				id, err := a.orgID(ctx, s, org)
+				if err != nil {
 					return err
 				}
+				sc = tenant.Org(id)
 			}
-			ds, err := s.DeviceList(ctx, f)
+			ds, err := s.DeviceList(ctx, sc, page)
 			if err != nil {
 				return err
 			}
@@ -94,6 +98,6 @@ func (a *app) deviceListCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&org, "org", "", "only this organisation (id or name)")
-	pageFlags(cmd, &f.Page)
+	pageFlags(cmd, &page)
 	return cmd
 }

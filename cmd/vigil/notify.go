@@ -20,6 +20,7 @@ import (
 	"vigil/internal/notify/smtpsink"
 	"vigil/internal/registry"
 	"vigil/internal/store"
+	"vigil/internal/tenant"
 )
 
 func (a *app) notifyCmd() *cobra.Command {
@@ -492,7 +493,7 @@ func (a *app) notifyWebhookSecretCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := s.OrgExists(ctx, id); err != nil {
+			if err := s.OrgExists(ctx, tenant.Operator(), id); err != nil {
 				return err
 			}
 			key, err := s.SettingSecret(ctx, notify.WebhookKeySetting)

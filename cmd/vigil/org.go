@@ -17,6 +17,7 @@ import (
 	"vigil/internal/errs"
 	"vigil/internal/registry"
 	"vigil/internal/store"
+	"vigil/internal/tenant"
 )
 
 func (a *app) orgCmd() *cobra.Command {
@@ -56,7 +57,7 @@ func (a *app) orgAddCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := s.OrgCreate(ctx, &o); err != nil {
+			if err := s.OrgCreate(ctx, tenant.Operator(), &o); err != nil {
 				return err
 			}
 			if a.asJSON {
@@ -91,7 +92,7 @@ func (a *app) orgListCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			orgs, err := s.OrgList(ctx, store.OrgFilter{Page: page})
+			orgs, err := s.OrgList(ctx, tenant.Operator(), page)
 			if err != nil {
 				return err
 			}
@@ -121,7 +122,7 @@ func (a *app) orgShowCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			o, err := s.OrgGet(ctx, id)
+			o, err := s.OrgGet(ctx, tenant.Operator(), id)
 			if err != nil {
 				return err
 			}
@@ -168,7 +169,7 @@ func (a *app) orgDeleteCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := s.OrgDelete(ctx, id); err != nil {
+			if err := s.OrgDelete(ctx, tenant.Operator(), id); err != nil {
 				return err
 			}
 			if a.asJSON {
@@ -243,7 +244,7 @@ With --skip-invalid the good rows are imported and the bad ones reported.`,
 				if err != nil {
 					return err
 				}
-				res.Organisations, res.Assets, err = s.OrgImport(ctx, orgs)
+				res.Organisations, res.Assets, err = s.OrgImport(ctx, tenant.Operator(), orgs)
 				if err != nil {
 					return fmt.Errorf("import %s: nothing imported: %w", name, err)
 				}
@@ -313,7 +314,7 @@ func (a *app) orgExportCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			orgs, err := s.OrgListAll(ctx)
+			orgs, err := s.OrgListAll(ctx, tenant.Operator())
 			if err != nil {
 				return err
 			}

@@ -17,6 +17,7 @@ import (
 	"vigil/internal/rating"
 	"vigil/internal/registry"
 	"vigil/internal/store"
+	"vigil/internal/tenant"
 )
 
 func (a *app) probeCmd() *cobra.Command {
@@ -61,7 +62,8 @@ the assessment's findings for that address.`,
 				}
 				prefixes = append(prefixes, p)
 			}
-			var aid, org int64
+			var aid int64
+			owner := tenant.Operator() // any organisation's verified ranges
 			if assessment != "" {
 				if aid, err = store.AssessmentID(assessment); err != nil {
 					return err
@@ -70,9 +72,11 @@ the assessment's findings for that address.`,
 				if err != nil {
 					return err
 				}
-				org = as.OrgID
+				if as.OrgID != 0 {
+					owner = tenant.Org(as.OrgID)
+				}
 			}
-			checks := []probe.AllowFunc{rating.VerifiedOwner(s, org)}
+			checks := []probe.AllowFunc{rating.VerifiedOwner(s, owner)}
 			if len(prefixes) > 0 {
 				checks = append(checks, probe.AllowPrefixes(prefixes...))
 			}

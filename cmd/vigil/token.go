@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"vigil/internal/auth"
+	"vigil/internal/tenant"
 )
 
 func (a *app) tokenCmd() *cobra.Command {
@@ -36,7 +37,7 @@ its data (scopes read, write). Without --org it is an operator token (scope admi
 				if t.OrgID, err = a.orgID(ctx, s, org); err != nil {
 					return err
 				}
-				if _, err := s.OrgVerifyToken(ctx, t.OrgID); err != nil {
+				if _, err := s.OrgVerifyToken(ctx, tenant.Operator(), t.OrgID); err != nil {
 					return err
 				}
 			}
@@ -49,7 +50,7 @@ its data (scopes read, write). Without --org it is an operator token (scope admi
 			if t.Scopes, err = auth.ParseScopes(scopes); err != nil {
 				return err
 			}
-			secret, err := s.TokenCreate(ctx, &t)
+			secret, err := s.TokenCreate(ctx, tenant.Operator(), &t)
 			if err != nil {
 				return err
 			}
@@ -81,7 +82,7 @@ func (a *app) tokenRevokeCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := s.TokenRevoke(ctx, id); err != nil {
+			if err := s.TokenRevoke(ctx, tenant.Operator(), id); err != nil {
 				return err
 			}
 			if a.asJSON {

@@ -26,6 +26,7 @@ import (
 	"vigil/internal/rating"
 	"vigil/internal/sbom"
 	"vigil/internal/store"
+	"vigil/internal/tenant"
 	"vigil/internal/vuln"
 )
 
@@ -477,7 +478,7 @@ Components with a malformed purl or CPE are kept without it and reported with fi
 			if err != nil {
 				return err
 			}
-			if _, err := s.DeviceGet(ctx, 0, id); err != nil {
+			if _, err := s.DeviceGet(ctx, tenant.Operator(), id); err != nil {
 				return err
 			}
 			f, err := os.Open(args[1])

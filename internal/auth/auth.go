@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"vigil/internal/errs"
+	"vigil/internal/tenant"
 )
 
 // Scope is a permission a token carries.
@@ -87,9 +88,16 @@ func (p Principal) Has(s Scope) bool {
 	return slices.Contains(p.Scopes, s) || slices.Contains(p.Scopes, ScopeAdmin)
 }
 
-// CanSee reports whether p may see organisation orgID's data.
-func (p Principal) CanSee(orgID int64) bool {
-	return p.Operator() || (p.OrgID != 0 && p.OrgID == orgID)
+// Tenant returns the scope p acts in: the operator's, its organisation's,
+// or the zero scope (nothing) for a principal that is neither.
+func (p Principal) Tenant() tenant.Scope {
+	switch {
+	case p.Operator():
+		return tenant.Operator()
+	case p.OrgID > 0:
+		return tenant.Org(p.OrgID)
+	}
+	return tenant.Scope{}
 }
 
 // SecretPrefix starts every token secret, so leaked tokens are easy to find

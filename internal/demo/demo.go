@@ -14,6 +14,7 @@ import (
 	"vigil/internal/ingest"
 	"vigil/internal/registry"
 	"vigil/internal/store"
+	"vigil/internal/tenant"
 )
 
 //go:embed data
@@ -54,14 +55,14 @@ func Load(ctx context.Context, s *store.Store) (Summary, error) {
 	if len(bad) > 0 {
 		return sum, fmt.Errorf("bundled demo data is invalid: %s", bad[0].Error())
 	}
-	if sum.Organisations, sum.Assets, err = s.OrgImport(ctx, orgs); err != nil {
+	if sum.Organisations, sum.Assets, err = s.OrgImport(ctx, tenant.Operator(), orgs); err != nil {
 		return sum, fmt.Errorf("load demo registry: %w", err)
 	}
 	for _, o := range orgs {
 		sum.Contacts += len(o.Contacts)
 		sum.Devices += len(o.Devices)
 	}
-	cidrs, err := s.AssetAll(ctx, registry.KindCIDR)
+	cidrs, err := s.AssetAll(ctx, tenant.Operator(), registry.KindCIDR)
 	if err != nil {
 		return sum, err
 	}

@@ -19,6 +19,7 @@ import (
 	"vigil/internal/rating"
 	"vigil/internal/registry"
 	"vigil/internal/store"
+	"vigil/internal/tenant"
 )
 
 // LabelOptions configure LoadLabels.
@@ -94,13 +95,13 @@ func LoadLabels(ctx context.Context, s *store.Store, opt LabelOptions) (LabelSum
 	}
 	const maker, reviewer = "maker (demo)", "reviewer (demo)"
 	for _, dd := range demoDevices() {
-		orgID, err := s.OrgGetByName(ctx, dd.org)
+		orgID, err := s.OrgGetByName(ctx, tenant.Operator(), dd.org)
 		if err != nil {
 			return sum, fmt.Errorf("demo labels: %w", err)
 		}
 		d := dd.device
 		d.OrgID = orgID
-		if err := s.DeviceCreate(ctx, &d); err != nil {
+		if err := s.DeviceCreate(ctx, tenant.Operator(), &d); err != nil {
 			return sum, err
 		}
 		a, err := svc.Start(ctx, store.AssessmentNew{DeviceID: d.ID, Actor: maker})

@@ -13,6 +13,7 @@ import (
 	"vigil/internal/demo"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
+	"vigil/internal/tenant"
 )
 
 // TestLoadVulns: the bundled advisories match the demo devices they name,
@@ -33,7 +34,7 @@ func TestLoadVulns(t *testing.T) {
 		if sum.Advisories < 30 || sum.Findings < 90 || sum.KEVFindings < 5 {
 			t.Errorf("summary = %+v", sum)
 		}
-		devs, err := s.DeviceList(ctx, store.DeviceFilter{Page: store.Page{Limit: 1000}})
+		devs, err := s.DeviceList(ctx, tenant.Operator(), store.Page{Limit: 1000})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -32,6 +32,7 @@ import (
 	"vigil/internal/match/ipindex"
 	"vigil/internal/registry"
 	"vigil/internal/store"
+	"vigil/internal/tenant"
 )
 
 // ASNLookup maps an address to the AS announcing it (an IP-to-AS table).
@@ -48,7 +49,7 @@ type Index struct {
 
 // BuildIndex indexes every registered IP range and ASN of the store.
 func BuildIndex(ctx context.Context, s *store.Store) (*Index, error) {
-	as, err := s.AssetAll(ctx, "")
+	as, err := s.AssetAll(ctx, tenant.Operator(), "")
 	if err != nil {
 		return nil, err
 	}

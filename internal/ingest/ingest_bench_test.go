@@ -14,6 +14,7 @@ import (
 	"vigil/internal/ingest"
 	"vigil/internal/registry"
 	"vigil/internal/store"
+	"vigil/internal/tenant"
 )
 
 // benchFeed returns a scan_http_vulnerable report of n rows whose addresses
@@ -47,7 +48,7 @@ func BenchmarkFeed(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if _, _, err := s.OrgImport(ctx, orgs); err != nil {
+			if _, _, err := s.OrgImport(ctx, tenant.Operator(), orgs); err != nil {
 				b.Fatal(err)
 			}
 			ix, err := ingest.BuildIndex(ctx, s)

@@ -21,6 +21,7 @@ import (
 	"vigil/internal/registry"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
+	"vigil/internal/tenant"
 )
 
 const exchange = "testdata/2025-06-01-scan_exchange-vigil_test-asn.csv"
@@ -38,7 +39,7 @@ func registryFixture(t *testing.T, s *store.Store) map[string]int64 {
 		{Name: "TieB", Assets: []registry.Asset{{Value: "192.0.2.0/25"}}},
 		{Name: "ByASN", Assets: []registry.Asset{{Value: "AS64500"}}},
 	} {
-		if err := s.OrgCreate(context.Background(), &o); err != nil {
+		if err := s.OrgCreate(context.Background(), tenant.Operator(), &o); err != nil {
 			t.Fatal(err)
 		}
 		ids[o.Name] = o.ID
@@ -159,7 +160,7 @@ func TestFeedIPv6(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		o := registry.Org{Name: "V6", Assets: []registry.Asset{{Value: "2001:db8::/32"}}}
-		if err := s.OrgCreate(ctx, &o); err != nil {
+		if err := s.OrgCreate(ctx, tenant.Operator(), &o); err != nil {
 			t.Fatal(err)
 		}
 		sum := ingestFile(t, s, "testdata/2025-06-01-scan6_http_vulnerable-vigil_test-asn.csv", ingest.Options{})
@@ -232,7 +233,7 @@ func TestFeedHostnameFallsBackToDomain(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		o := registry.Org{Name: "Voorbeeld", Assets: []registry.Asset{{Value: "voorbeeld.example"}}}
-		if err := s.OrgCreate(ctx, &o); err != nil {
+		if err := s.OrgCreate(ctx, tenant.Operator(), &o); err != nil {
 			t.Fatal(err)
 		}
 		sum := ingestFile(t, s, "testdata/hosts.csv", ingest.Options{Format: "csv", Trigger: "hosts"})

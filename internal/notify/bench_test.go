@@ -21,6 +21,7 @@ import (
 	"vigil/internal/registry"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
+	"vigil/internal/tenant"
 )
 
 // loadOrgsWithFindings makes n organisations (daily digests, one Dutch or
@@ -38,7 +39,7 @@ func loadOrgsWithFindings(b *testing.B, s *store.Store, n, perOrg int, t0 time.T
 		orgs[i] = registry.Org{Name: fmt.Sprintf("Organisatie %05d", i), Languages: []string{lang}, Policy: registry.Policy{Mode: "daily"},
 			Contacts: []registry.Contact{{Email: fmt.Sprintf("security@org%05d.example", i), Role: "security", Lang: lang}}}
 	}
-	if _, _, err := s.OrgImport(ctx, orgs); err != nil {
+	if _, _, err := s.OrgImport(ctx, tenant.Operator(), orgs); err != nil {
 		b.Fatal(err)
 	}
 	trig, err := s.TriggerEnsure(ctx, finding.Trigger{Name: "scan_exchange", Title: "Vulnerable Exchange servers"})

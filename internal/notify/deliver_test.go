@@ -25,6 +25,7 @@ import (
 	"vigil/internal/registry"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
+	"vigil/internal/tenant"
 )
 
 type testClock struct {
@@ -61,7 +62,7 @@ func newDeliveryEnv(t *testing.T, s *store.Store, clk *testClock, sinkOpts smtps
 	e.org = registry.Org{Name: "Ziekenhuis Midden", Languages: []string{"nl"},
 		Policy:   registry.Policy{Mode: "immediate", Channels: []string{"email", "webhook"}, WebhookURL: "https://hooks.ziekenhuis.example/vigil"},
 		Contacts: []registry.Contact{{Email: "csirt@ziekenhuis.example", Role: "security", Lang: "nl"}}}
-	if err := s.OrgCreate(ctx, &e.org); err != nil {
+	if err := s.OrgCreate(ctx, tenant.Operator(), &e.org); err != nil {
 		t.Fatal(err)
 	}
 	// The receiver listens on loopback, which validation refuses as a
@@ -211,7 +212,7 @@ func TestDeliverBounceMarksContact(t *testing.T) {
 		if err != nil || res.State != notify.OutboxDead {
 			t.Fatalf("Deliver = %+v, %v", res, err)
 		}
-		cs, _ := s.ContactList(ctx, e.org.ID)
+		cs, _ := s.ContactList(ctx, tenant.Org(e.org.ID))
 		if cs[0].Bounced == nil {
 			t.Error("contact not marked bounced")
 		}

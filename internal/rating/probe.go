@@ -11,6 +11,7 @@ import (
 	"net/netip"
 
 	"vigil/internal/registry"
+	"vigil/internal/tenant"
 
 	"vigil/internal/assess"
 	"vigil/internal/probe"
@@ -59,21 +60,18 @@ func sameAddress(target string, addr netip.Addr) bool {
 
 // VerifiedOwner returns a probe.AllowFunc that admits an address only when
 // it lies in an IP range whose ownership was verified (registry
-// Asset.Verified) — of organisation orgID, or of any organisation when
-// orgID is 0. Domains do not count: controlling a name does not make its
-// addresses yours.
-func VerifiedOwner(st *store.Store, orgID int64) probe.AllowFunc {
+// Asset.Verified) of scope sc: one organisation's, or any organisation's
+// for the operator. Domains do not count: controlling a name does not make
+// its addresses yours.
+func VerifiedOwner(st *store.Store, sc tenant.Scope) probe.AllowFunc {
 	return func(ctx context.Context, _ string, addr netip.Addr) error {
-		assets, err := st.AssetAll(ctx, registry.KindCIDR)
+		assets, err := st.AssetAll(ctx, sc, registry.KindCIDR)
 		if err != nil {
 			return err
 		}
 		a := addr.Unmap()
 		unverified := ""
 		for _, as := range assets {
-			if orgID != 0 && as.OrgID != orgID {
-				continue
-			}
 			p, err := netip.ParsePrefix(as.Value)
 			if err != nil || !p.Contains(a) {
 				continue

@@ -24,6 +24,7 @@ import (
 	"vigil/internal/registry"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
+	"vigil/internal/tenant"
 )
 
 type clock struct{ t time.Time }
@@ -44,7 +45,7 @@ func setup(t *testing.T, s *store.Store, c *clock) fixture {
 	o := registry.Org{Name: "Hotel Grachtenzicht",
 		Assets:  []registry.Asset{{Kind: registry.KindCIDR, Value: "192.0.2.0/28"}, {Kind: registry.KindCIDR, Value: "198.51.100.0/24"}},
 		Devices: []registry.Device{{Vendor: "Lumen Labs", Model: "LumiCam Indoor 2", Firmware: "3.4.1"}}}
-	if err := s.OrgCreate(context.Background(), &o); err != nil {
+	if err := s.OrgCreate(context.Background(), tenant.Operator(), &o); err != nil {
 		t.Fatal(err)
 	}
 	keys, err := label.OpenKeyStore(filepath.Join(t.TempDir(), "keys"), c.now, nil)
@@ -342,32 +343,33 @@ func TestVerifiedOwner(t *testing.T) {
 	c := &clock{time.Now()}
 	f := setup(t, s, c)
 	other := registry.Org{Name: "Other", Assets: []registry.Asset{{Kind: registry.KindCIDR, Value: "203.0.113.0/24"}}}
-	if err := s.OrgCreate(ctx, &other); err != nil {
+	if err := s.OrgCreate(ctx, tenant.Operator(), &other); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.AssetMarkVerified(ctx, f.org.Assets[0].ID, "manual", time.Now()); err != nil {
+	if err := s.AssetMarkVerified(ctx, tenant.Operator(), f.org.Assets[0].ID, "manual", time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.AssetMarkVerified(ctx, other.Assets[0].ID, "manual", time.Now()); err != nil {
+	if err := s.AssetMarkVerified(ctx, tenant.Operator(), other.Assets[0].ID, "manual", time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
-		org  int64
+		sc   tenant.Scope
 		addr string
 		ok   bool
 		why  string
 	}{
-		{0, "192.0.2.7", true, ""},
-		{f.org.ID, "192.0.2.7", true, ""},
-		{0, "198.51.100.9", false, "has not been verified"},
-		{0, "10.0.0.1", false, "no registered IP range"},
-		{f.org.ID, "203.0.113.5", false, "no registered IP range"}, // verified, but another organisation's
-		{0, "203.0.113.5", true, ""},
+		{tenant.Operator(), "192.0.2.7", true, ""},
+		{tenant.Org(f.org.ID), "192.0.2.7", true, ""},
+		{tenant.Operator(), "198.51.100.9", false, "has not been verified"},
+		{tenant.Operator(), "10.0.0.1", false, "no registered IP range"},
+		{tenant.Org(f.org.ID), "203.0.113.5", false, "no registered IP range"}, // verified, but another organisation's
+		{tenant.Operator(), "203.0.113.5", true, ""},
+		{tenant.Scope{}, "192.0.2.7", false, "no registered IP range"}, // the zero scope grants nothing
 	}
 	for _, tt := range tests {
-		err := rating.VerifiedOwner(s, tt.org)(ctx, tt.addr, netip.MustParseAddr(tt.addr))
+		err := rating.VerifiedOwner(s, tt.sc)(ctx, tt.addr, netip.MustParseAddr(tt.addr))
 		if (err == nil) != tt.ok || (err != nil && !strings.Contains(err.Error(), tt.why)) {
-			t.Errorf("org %d %s: %v, want ok=%v %q", tt.org, tt.addr, err, tt.ok, tt.why)
+			t.Errorf("%s %s: %v, want ok=%v %q", tt.sc, tt.addr, err, tt.ok, tt.why)
 		}
 	}
 }

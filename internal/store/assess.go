@@ -16,6 +16,7 @@ import (
 
 	"vigil/internal/assess"
 	"vigil/internal/errs"
+	"vigil/internal/tenant"
 )
 
 // Assessments, evidence, probe runs and labels.
@@ -106,7 +107,7 @@ func (s *Store) AssessmentCreate(ctx context.Context, p AssessmentNew) (Assessme
 		d := p.Device
 		var dev, org any
 		if p.DeviceID != 0 {
-			rd, err := tx.DeviceGet(ctx, 0, p.DeviceID)
+			rd, err := tx.DeviceGet(ctx, tenant.Operator(), p.DeviceID)
 			if err != nil {
 				return err
 			}

@@ -20,6 +20,7 @@ import (
 	"vigil/internal/registry"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
+	"vigil/internal/tenant"
 )
 
 // clock is a settable test clock.
@@ -30,7 +31,7 @@ func (c *clock) now() time.Time { return c.t }
 func assessFixture(t *testing.T, s *store.Store) registry.Org {
 	t.Helper()
 	o := registry.Org{Name: "Voltaro BV", Devices: []registry.Device{{Vendor: "Voltaro", Model: "SmartPlug Mini WP-10", Firmware: "1.0.7"}}}
-	if err := s.OrgCreate(context.Background(), &o); err != nil {
+	if err := s.OrgCreate(context.Background(), tenant.Operator(), &o); err != nil {
 		t.Fatal(err)
 	}
 	return o

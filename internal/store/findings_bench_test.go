@@ -14,6 +14,7 @@ import (
 	"vigil/internal/finding"
 	"vigil/internal/registry"
 	"vigil/internal/store"
+	"vigil/internal/tenant"
 )
 
 // BenchmarkFindingUpsert folds 50,000 new sightings, then the same 50,000
@@ -35,7 +36,7 @@ func BenchmarkFindingUpsert(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				s.OrgCreate(ctx, &registry.Org{Name: "o"})
+				s.OrgCreate(ctx, tenant.Operator(), &registry.Org{Name: "o"})
 				s.TriggerEnsure(ctx, finding.Trigger{Name: "t"})
 				if phase == "resighted" {
 					if _, _, err := s.FindingUpsert(ctx, 0, all); err != nil {

@@ -16,6 +16,7 @@ import (
 	"vigil/internal/registry"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
+	"vigil/internal/tenant"
 )
 
 func sighting(org, trig int64, ip string, port uint16, sev finding.Severity, at time.Time) finding.Sighting {
@@ -29,7 +30,7 @@ func TestFindingLifecycle(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		o := &registry.Org{Name: "F"}
-		if err := s.OrgCreate(ctx, o); err != nil {
+		if err := s.OrgCreate(ctx, tenant.Operator(), o); err != nil {
 			t.Fatal(err)
 		}
 		trig, err := s.TriggerEnsure(ctx, finding.Trigger{Name: "scan_exchange"})
@@ -110,7 +111,7 @@ func TestFindingUpsertLargeBatch(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		o := &registry.Org{Name: "Big"}
-		if err := s.OrgCreate(ctx, o); err != nil {
+		if err := s.OrgCreate(ctx, tenant.Operator(), o); err != nil {
 			t.Fatal(err)
 		}
 		trig, _ := s.TriggerEnsure(ctx, finding.Trigger{Name: "big"})
@@ -156,7 +157,7 @@ func TestFindingIdentCollision(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		o := &registry.Org{Name: "C"}
-		if err := s.OrgCreate(ctx, o); err != nil {
+		if err := s.OrgCreate(ctx, tenant.Operator(), o); err != nil {
 			t.Fatal(err)
 		}
 		trig, err := s.TriggerEnsure(ctx, finding.Trigger{Name: "scan_collide"})

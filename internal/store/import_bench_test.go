@@ -12,6 +12,7 @@ import (
 
 	"vigil/internal/registry"
 	"vigil/internal/store"
+	"vigil/internal/tenant"
 )
 
 // registryCSV generates n organisations with 5 assets each (3 IPv4 ranges, an
@@ -52,7 +53,7 @@ func BenchmarkImport(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			n, na, err := s.OrgImport(context.Background(), orgs)
+			n, na, err := s.OrgImport(context.Background(), tenant.Operator(), orgs)
 			if err != nil || n != 10000 || na != 50000 {
 				b.Fatalf("imported %d/%d: %v", n, na, err)
 			}

@@ -17,6 +17,7 @@ import (
 	"vigil/internal/finding"
 	"vigil/internal/notify"
 	"vigil/internal/registry"
+	"vigil/internal/tenant"
 )
 
 // The store implements notify's storage interfaces.
@@ -842,7 +843,7 @@ func (s *Store) NoticeCallList(ctx context.Context) ([]notify.Call, error) {
 		if calls[i].OrgID == 0 {
 			continue
 		}
-		cs, err := s.ContactList(ctx, calls[i].OrgID)
+		cs, err := s.ContactList(ctx, tenant.Org(calls[i].OrgID))
 		if err != nil {
 			return nil, err
 		}

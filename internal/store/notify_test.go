@@ -21,6 +21,7 @@ import (
 	"vigil/internal/registry"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
+	"vigil/internal/tenant"
 )
 
 // notifyClock is a settable test notifyClock shared by the store and the notifier.
@@ -61,7 +62,7 @@ func newNotifyEnv(t *testing.T, s *store.Store, clk *notifyClock) *notifyEnv {
 			Contacts: []registry.Contact{{Email: "cert@hosting.example", Role: "security", Lang: "en"}, {Email: "ceo@hosting.example", Role: "management"}}},
 		{Name: "Stil"},
 	} {
-		if err := s.OrgCreate(ctx, o); err != nil {
+		if err := s.OrgCreate(ctx, tenant.Operator(), o); err != nil {
 			t.Fatal(err)
 		}
 		e.orgs[o.Name] = o

@@ -15,6 +15,7 @@ import (
 
 	"vigil/internal/errs"
 	"vigil/internal/registry"
+	"vigil/internal/tenant"
 )
 
 // Page selects a slice of a list: items with id greater than After, at most
@@ -32,13 +33,6 @@ func (p Page) limit() int {
 		return 1000
 	}
 	return p.Limit
-}
-
-// OrgFilter selects organisations. OrgID, when non-zero, limits the result to
-// that one organisation (a tenant's view).
-type OrgFilter struct {
-	OrgID int64
-	Page
 }
 
 const orgCols = `id, name, sector, country, languages, policy, created_at, updated_at`
@@ -69,8 +63,12 @@ func newVerifyToken() string {
 }
 
 // OrgCreate validates o with its contacts, assets and devices and inserts them
-// in one transaction. It sets the ids on o.
-func (s *Store) OrgCreate(ctx context.Context, o *registry.Org) error {
+// in one transaction. It sets the ids on o. Only the operator creates
+// organisations (errs.Forbidden for any other scope).
+func (s *Store) OrgCreate(ctx context.Context, sc tenant.Scope, o *registry.Org) error {
+	if err := operatorOnly(sc, "create organisations"); err != nil {
+		return err
+	}
 	if err := o.NormalizeAll(); err != nil {
 		return err
 	}
@@ -154,8 +152,11 @@ func (i *orgInserter) insert(ctx context.Context, o *registry.Org) error {
 
 // OrgImport validates and inserts organisations (as from registry.ParseCSV or
 // ParseJSON) in one transaction: all or nothing. It returns the number of
-// organisations and assets written.
-func (s *Store) OrgImport(ctx context.Context, orgs []registry.Org) (nOrgs, nAssets int, err error) {
+// organisations and assets written. Only the operator imports.
+func (s *Store) OrgImport(ctx context.Context, sc tenant.Scope, orgs []registry.Org) (nOrgs, nAssets int, err error) {
+	if err := operatorOnly(sc, "import organisations"); err != nil {
+		return 0, 0, err
+	}
 	err = s.Tx(ctx, func(tx *Store) error {
 		ins, err := tx.newOrgInserter(ctx)
 		if err != nil {
@@ -180,41 +181,48 @@ func (s *Store) OrgImport(ctx context.Context, orgs []registry.Org) (nOrgs, nAss
 	return nOrgs, nAssets, nil
 }
 
-// OrgGet returns one organisation with its contacts, assets and devices.
-func (s *Store) OrgGet(ctx context.Context, id int64) (registry.Org, error) {
-	o, err := scanOrg(s.QueryRow(ctx, `SELECT `+orgCols+` FROM orgs WHERE id = ?`, id))
+// orgRow reads organisation id's row inside sc.
+func (s *Store) orgRow(ctx context.Context, sc tenant.Scope, id int64, lock string) (registry.Org, error) {
+	cond, args := orgCond(sc, "id")
+	o, err := scanOrg(s.QueryRow(ctx, `SELECT `+orgCols+` FROM orgs WHERE id = ? AND `+cond+lock, append([]any{id}, args...)...))
+	return o, Scan(err, fmt.Sprintf("organisation %d", id))
+}
+
+// OrgGet returns one organisation of sc with its contacts, assets and
+// devices.
+func (s *Store) OrgGet(ctx context.Context, sc tenant.Scope, id int64) (registry.Org, error) {
+	o, err := s.orgRow(ctx, sc, id, "")
 	if err != nil {
-		return o, Scan(err, fmt.Sprintf("organisation %d", id))
-	}
-	if o.Contacts, err = s.ContactList(ctx, id); err != nil {
 		return o, err
 	}
-	if o.Assets, err = s.AssetList(ctx, AssetFilter{OrgID: id, Page: Page{Limit: 1000}}); err != nil {
+	in := tenant.Org(id)
+	if o.Contacts, err = s.ContactList(ctx, in); err != nil {
 		return o, err
 	}
-	if o.Devices, err = s.DeviceList(ctx, DeviceFilter{OrgID: id, Page: Page{Limit: 1000}}); err != nil {
+	if o.Assets, err = s.AssetList(ctx, in, AssetFilter{Page: Page{Limit: 1000}}); err != nil {
+		return o, err
+	}
+	if o.Devices, err = s.DeviceList(ctx, in, Page{Limit: 1000}); err != nil {
 		return o, err
 	}
 	return o, nil
 }
 
-// OrgGetByName returns the organisation's id by exact name.
-func (s *Store) OrgGetByName(ctx context.Context, name string) (int64, error) {
+// OrgGetByName returns the id of the organisation of sc with exactly this
+// name.
+func (s *Store) OrgGetByName(ctx context.Context, sc tenant.Scope, name string) (int64, error) {
 	var id int64
-	err := s.QueryRow(ctx, `SELECT id FROM orgs WHERE name = ?`, name).Scan(&id)
+	cond, args := orgCond(sc, "id")
+	err := s.QueryRow(ctx, `SELECT id FROM orgs WHERE name = ? AND `+cond, append([]any{name}, args...)...).Scan(&id)
 	return id, Scan(err, fmt.Sprintf("organisation %q", name))
 }
 
-// OrgList lists organisations (without children) ordered by id.
-func (s *Store) OrgList(ctx context.Context, f OrgFilter) ([]registry.Org, error) {
-	q := `SELECT ` + orgCols + ` FROM orgs WHERE id > ?`
-	args := []any{f.After}
-	if f.OrgID != 0 {
-		q += ` AND id = ?`
-		args = append(args, f.OrgID)
-	}
-	q += fmt.Sprintf(` ORDER BY id LIMIT %d`, f.limit())
-	rows, err := s.Query(ctx, q, args...)
+// OrgList lists the organisations of sc (without children) ordered by id:
+// a tenant sees only its own.
+func (s *Store) OrgList(ctx context.Context, sc tenant.Scope, p Page) ([]registry.Org, error) {
+	cond, args := orgCond(sc, "id")
+	q := `SELECT ` + orgCols + ` FROM orgs WHERE id > ? AND ` + cond + fmt.Sprintf(` ORDER BY id LIMIT %d`, p.limit())
+	rows, err := s.Query(ctx, q, append([]any{p.After}, args...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -230,11 +238,11 @@ func (s *Store) OrgList(ctx context.Context, f OrgFilter) ([]registry.Org, error
 	return out, rows.Err()
 }
 
-// OrgListAll lists every organisation with its children, for export.
-func (s *Store) OrgListAll(ctx context.Context) ([]registry.Org, error) {
+// OrgListAll lists every organisation of sc with its children, for export.
+func (s *Store) OrgListAll(ctx context.Context, sc tenant.Scope) ([]registry.Org, error) {
 	var all []registry.Org
 	for after := int64(0); ; {
-		page, err := s.OrgList(ctx, OrgFilter{Page: Page{After: after, Limit: 1000}})
+		page, err := s.OrgList(ctx, sc, Page{After: after, Limit: 1000})
 		if err != nil {
 			return nil, err
 		}
@@ -248,21 +256,22 @@ func (s *Store) OrgListAll(ctx context.Context) ([]registry.Org, error) {
 	for i, o := range all {
 		idx[o.ID] = i
 	}
-	cs, err := s.contactQuery(ctx, `SELECT `+contactCols+` FROM contacts ORDER BY id`)
+	cond, args := orgCond(sc, "org_id")
+	cs, err := s.contactQuery(ctx, `SELECT `+contactCols+` FROM contacts WHERE `+cond+` ORDER BY id`, args...)
 	if err != nil {
 		return nil, err
 	}
 	for _, c := range cs {
 		all[idx[c.OrgID]].Contacts = append(all[idx[c.OrgID]].Contacts, c)
 	}
-	as, err := s.assetQuery(ctx, `SELECT `+assetCols+` FROM assets ORDER BY id`)
+	as, err := s.assetQuery(ctx, `SELECT `+assetCols+` FROM assets WHERE `+cond+` ORDER BY id`, args...)
 	if err != nil {
 		return nil, err
 	}
 	for _, a := range as {
 		all[idx[a.OrgID]].Assets = append(all[idx[a.OrgID]].Assets, a)
 	}
-	ds, err := s.deviceQuery(ctx, `SELECT `+deviceCols+` FROM devices ORDER BY id`)
+	ds, err := s.deviceQuery(ctx, `SELECT `+deviceCols+` FROM devices WHERE `+cond+` ORDER BY id`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -281,13 +290,13 @@ type OrgUpdate struct {
 	Policy    *registry.Policy `json:"policy"`
 }
 
-// OrgPatch applies u to organisation id and returns the result.
-func (s *Store) OrgPatch(ctx context.Context, id int64, u OrgUpdate) (registry.Org, error) {
+// OrgPatch applies u to organisation id of sc and returns the result.
+func (s *Store) OrgPatch(ctx context.Context, sc tenant.Scope, id int64, u OrgUpdate) (registry.Org, error) {
 	var out registry.Org
 	err := s.Tx(ctx, func(tx *Store) error {
-		o, err := scanOrg(tx.QueryRow(ctx, `SELECT `+orgCols+` FROM orgs WHERE id = ?`, id))
+		o, err := tx.orgRow(ctx, sc, id, tx.forUpdate())
 		if err != nil {
-			return Scan(err, fmt.Sprintf("organisation %d", id))
+			return err
 		}
 		if u.Name != nil {
 			o.Name = *u.Name
@@ -317,23 +326,38 @@ func (s *Store) OrgPatch(ctx context.Context, id int64, u OrgUpdate) (registry.O
 	return out, err
 }
 
-// OrgDelete deletes an organisation and everything it registered.
-func (s *Store) OrgDelete(ctx context.Context, id int64) error {
-	return s.deleteOne(ctx, `DELETE FROM orgs WHERE id = ?`, fmt.Sprintf("organisation %d", id), id)
+// OrgDelete deletes organisation id of sc and everything it registered.
+func (s *Store) OrgDelete(ctx context.Context, sc tenant.Scope, id int64) error {
+	cond, args := orgCond(sc, "id")
+	return s.deleteOne(ctx, `DELETE FROM orgs WHERE id = ? AND `+cond, fmt.Sprintf("organisation %d", id), append([]any{id}, args...)...)
 }
 
-// OrgVerifyToken returns the organisation's ownership-verification token.
-func (s *Store) OrgVerifyToken(ctx context.Context, id int64) (string, error) {
+// OrgVerifyToken returns the ownership-verification token of organisation
+// id of sc.
+func (s *Store) OrgVerifyToken(ctx context.Context, sc tenant.Scope, id int64) (string, error) {
 	var tok string
-	err := s.QueryRow(ctx, `SELECT verify_token FROM orgs WHERE id = ?`, id).Scan(&tok)
+	cond, args := orgCond(sc, "id")
+	err := s.QueryRow(ctx, `SELECT verify_token FROM orgs WHERE id = ? AND `+cond, append([]any{id}, args...)...).Scan(&tok)
 	return tok, Scan(err, fmt.Sprintf("organisation %d", id))
 }
 
-// OrgCount returns the number of organisations.
-func (s *Store) OrgCount(ctx context.Context) (int, error) {
+// OrgCount returns the number of organisations of sc.
+func (s *Store) OrgCount(ctx context.Context, sc tenant.Scope) (int, error) {
 	var n int
-	err := s.QueryRow(ctx, `SELECT COUNT(*) FROM orgs`).Scan(&n)
+	cond, args := orgCond(sc, "id")
+	err := s.QueryRow(ctx, `SELECT COUNT(*) FROM orgs WHERE `+cond, args...).Scan(&n)
 	return n, err
+}
+
+// OrgExists returns nil when organisation id exists inside sc and
+// errs.NotFound otherwise. It reads one row, without the organisation's
+// children, so the REST API can check a path's organisation before acting
+// on it.
+func (s *Store) OrgExists(ctx context.Context, sc tenant.Scope, id int64) error {
+	var got int64
+	cond, args := orgCond(sc, "id")
+	err := s.QueryRow(ctx, `SELECT id FROM orgs WHERE id = ? AND `+cond, append([]any{id}, args...)...).Scan(&got)
+	return Scan(err, fmt.Sprintf("organisation %d", id))
 }
 
 func (s *Store) deleteOne(ctx context.Context, q, what string, args ...any) error {
@@ -371,8 +395,12 @@ func (s *Store) contactQuery(ctx context.Context, q string, args ...any) ([]regi
 	return out, rows.Err()
 }
 
-// ContactCreate validates and adds a contact to organisation c.OrgID.
-func (s *Store) ContactCreate(ctx context.Context, c *registry.Contact) error {
+// ContactCreate validates and adds a contact to organisation c.OrgID,
+// which sc must allow.
+func (s *Store) ContactCreate(ctx context.Context, sc tenant.Scope, c *registry.Contact) error {
+	if err := allows(sc, c.OrgID); err != nil {
+		return err
+	}
 	if err := c.Normalize(); err != nil {
 		return err
 	}
@@ -385,14 +413,17 @@ func (s *Store) ContactCreate(ctx context.Context, c *registry.Contact) error {
 	return nil
 }
 
-// ContactList lists an organisation's contacts.
-func (s *Store) ContactList(ctx context.Context, orgID int64) ([]registry.Contact, error) {
-	return s.contactQuery(ctx, `SELECT `+contactCols+` FROM contacts WHERE org_id = ? ORDER BY id`, orgID)
+// ContactList lists the contacts of sc ordered by id: one organisation's,
+// or every organisation's for the operator.
+func (s *Store) ContactList(ctx context.Context, sc tenant.Scope) ([]registry.Contact, error) {
+	cond, args := orgCond(sc, "org_id")
+	return s.contactQuery(ctx, `SELECT `+contactCols+` FROM contacts WHERE `+cond+` ORDER BY id`, args...)
 }
 
-// ContactDelete deletes contact id of organisation orgID.
-func (s *Store) ContactDelete(ctx context.Context, orgID, id int64) error {
-	return s.deleteOne(ctx, `DELETE FROM contacts WHERE id = ? AND org_id = ?`, fmt.Sprintf("contact %d", id), id, orgID)
+// ContactDelete deletes contact id of sc.
+func (s *Store) ContactDelete(ctx context.Context, sc tenant.Scope, id int64) error {
+	cond, args := orgCond(sc, "org_id")
+	return s.deleteOne(ctx, `DELETE FROM contacts WHERE id = ? AND `+cond, fmt.Sprintf("contact %d", id), append([]any{id}, args...)...)
 }
 
 // ContactMarkBounced records that mail to the address bounced, on every
@@ -407,8 +438,7 @@ func (s *Store) ContactMarkBounced(ctx context.Context, email string) (int64, er
 
 // AssetFilter selects assets. Zero fields do not filter.
 type AssetFilter struct {
-	OrgID int64
-	Kind  registry.AssetKind
+	Kind registry.AssetKind
 	Page
 }
 
@@ -438,8 +468,12 @@ func (s *Store) assetQuery(ctx context.Context, q string, args ...any) ([]regist
 	return out, rows.Err()
 }
 
-// AssetCreate validates and adds an asset to organisation a.OrgID.
-func (s *Store) AssetCreate(ctx context.Context, a *registry.Asset) error {
+// AssetCreate validates and adds an asset to organisation a.OrgID, which sc
+// must allow.
+func (s *Store) AssetCreate(ctx context.Context, sc tenant.Scope, a *registry.Asset) error {
+	if err := allows(sc, a.OrgID); err != nil {
+		return err
+	}
 	n, err := registry.ParseAsset(a.Kind, a.Value)
 	if err != nil {
 		return err
@@ -453,14 +487,11 @@ func (s *Store) AssetCreate(ctx context.Context, a *registry.Asset) error {
 	return nil
 }
 
-// AssetList lists assets ordered by id.
-func (s *Store) AssetList(ctx context.Context, f AssetFilter) ([]registry.Asset, error) {
-	q := `SELECT ` + assetCols + ` FROM assets WHERE id > ?`
-	args := []any{f.After}
-	if f.OrgID != 0 {
-		q += ` AND org_id = ?`
-		args = append(args, f.OrgID)
-	}
+// AssetList lists the assets of sc ordered by id.
+func (s *Store) AssetList(ctx context.Context, sc tenant.Scope, f AssetFilter) ([]registry.Asset, error) {
+	cond, cargs := orgCond(sc, "org_id")
+	q := `SELECT ` + assetCols + ` FROM assets WHERE id > ? AND ` + cond
+	args := append([]any{f.After}, cargs...)
 	if f.Kind != "" {
 		q += ` AND kind = ?`
 		args = append(args, string(f.Kind))
@@ -469,42 +500,40 @@ func (s *Store) AssetList(ctx context.Context, f AssetFilter) ([]registry.Asset,
 	return s.assetQuery(ctx, q, args...)
 }
 
-// AssetAll lists every asset of a kind (all kinds when empty), for building
-// match indexes and overlap reports.
-func (s *Store) AssetAll(ctx context.Context, kind registry.AssetKind) ([]registry.Asset, error) {
+// AssetAll lists every asset of sc of a kind (all kinds when empty), for
+// building match indexes and overlap reports.
+func (s *Store) AssetAll(ctx context.Context, sc tenant.Scope, kind registry.AssetKind) ([]registry.Asset, error) {
+	cond, args := orgCond(sc, "org_id")
 	if kind == "" {
-		return s.assetQuery(ctx, `SELECT `+assetCols+` FROM assets ORDER BY id`)
+		return s.assetQuery(ctx, `SELECT `+assetCols+` FROM assets WHERE `+cond+` ORDER BY id`, args...)
 	}
-	return s.assetQuery(ctx, `SELECT `+assetCols+` FROM assets WHERE kind = ? ORDER BY id`, string(kind))
+	return s.assetQuery(ctx, `SELECT `+assetCols+` FROM assets WHERE kind = ? AND `+cond+` ORDER BY id`, append([]any{string(kind)}, args...)...)
 }
 
-// AssetGet returns asset id of organisation orgID (any organisation when
-// orgID is 0).
-func (s *Store) AssetGet(ctx context.Context, orgID, id int64) (registry.Asset, error) {
-	as, err := s.assetQuery(ctx, `SELECT `+assetCols+` FROM assets WHERE id = ? AND (? = 0 OR org_id = ?)`, id, orgID, orgID)
+// AssetGet returns asset id of sc.
+func (s *Store) AssetGet(ctx context.Context, sc tenant.Scope, id int64) (registry.Asset, error) {
+	cond, args := orgCond(sc, "org_id")
+	as, err := s.assetQuery(ctx, `SELECT `+assetCols+` FROM assets WHERE id = ? AND `+cond, append([]any{id}, args...)...)
 	if err != nil {
 		return registry.Asset{}, err
 	}
 	if len(as) == 0 {
-		return registry.Asset{}, errs.Errorf(errs.NotFound, "asset %d not found", id)
+		return registry.Asset{}, notFound("asset %d", id)
 	}
 	return as[0], nil
 }
 
-// AssetDelete deletes asset id of organisation orgID.
-func (s *Store) AssetDelete(ctx context.Context, orgID, id int64) error {
-	return s.deleteOne(ctx, `DELETE FROM assets WHERE id = ? AND org_id = ?`, fmt.Sprintf("asset %d", id), id, orgID)
+// AssetDelete deletes asset id of sc.
+func (s *Store) AssetDelete(ctx context.Context, sc tenant.Scope, id int64) error {
+	cond, args := orgCond(sc, "org_id")
+	return s.deleteOne(ctx, `DELETE FROM assets WHERE id = ? AND `+cond, fmt.Sprintf("asset %d", id), append([]any{id}, args...)...)
 }
 
-// AssetMarkVerified records a successful ownership check.
-func (s *Store) AssetMarkVerified(ctx context.Context, id int64, method string, at time.Time) error {
-	return s.deleteOne(ctx, `UPDATE assets SET verified_at = ?, verify_method = ? WHERE id = ?`, fmt.Sprintf("asset %d", id), at.UTC(), method, id)
-}
-
-// DeviceFilter selects devices.
-type DeviceFilter struct {
-	OrgID int64
-	Page
+// AssetMarkVerified records a successful ownership check of asset id of sc.
+func (s *Store) AssetMarkVerified(ctx context.Context, sc tenant.Scope, id int64, method string, at time.Time) error {
+	cond, args := orgCond(sc, "org_id")
+	return s.deleteOne(ctx, `UPDATE assets SET verified_at = ?, verify_method = ? WHERE id = ? AND `+cond, fmt.Sprintf("asset %d", id),
+		append([]any{at.UTC(), method, id}, args...)...)
 }
 
 const deviceCols = `id, org_id, vendor, model, firmware, cpe, purl, serial, location, asset_id`
@@ -530,15 +559,18 @@ func (s *Store) deviceQuery(ctx context.Context, q string, args ...any) ([]regis
 	return out, rows.Err()
 }
 
-// DeviceCreate validates and adds a device to organisation d.OrgID. An
-// AssetID must name an asset of the same organisation.
-func (s *Store) DeviceCreate(ctx context.Context, d *registry.Device) error {
+// DeviceCreate validates and adds a device to organisation d.OrgID, which
+// sc must allow. An AssetID must name an asset of the same organisation.
+func (s *Store) DeviceCreate(ctx context.Context, sc tenant.Scope, d *registry.Device) error {
+	if err := allows(sc, d.OrgID); err != nil {
+		return err
+	}
 	if err := d.Normalize(); err != nil {
 		return err
 	}
 	return s.Tx(ctx, func(tx *Store) error {
 		if d.AssetID != nil {
-			if _, err := tx.AssetGet(ctx, d.OrgID, *d.AssetID); err != nil {
+			if _, err := tx.AssetGet(ctx, tenant.Org(d.OrgID), *d.AssetID); err != nil {
 				return errs.Field("asset_id", *d.AssetID, "no such asset in this organisation")
 			}
 		}
@@ -552,31 +584,28 @@ func (s *Store) DeviceCreate(ctx context.Context, d *registry.Device) error {
 	})
 }
 
-// DeviceList lists devices ordered by id.
-func (s *Store) DeviceList(ctx context.Context, f DeviceFilter) ([]registry.Device, error) {
-	q := `SELECT ` + deviceCols + ` FROM devices WHERE id > ?`
-	args := []any{f.After}
-	if f.OrgID != 0 {
-		q += ` AND org_id = ?`
-		args = append(args, f.OrgID)
-	}
-	q += fmt.Sprintf(` ORDER BY id LIMIT %d`, f.limit())
-	return s.deviceQuery(ctx, q, args...)
+// DeviceList lists the devices of sc ordered by id.
+func (s *Store) DeviceList(ctx context.Context, sc tenant.Scope, p Page) ([]registry.Device, error) {
+	cond, args := orgCond(sc, "org_id")
+	q := `SELECT ` + deviceCols + ` FROM devices WHERE id > ? AND ` + cond + fmt.Sprintf(` ORDER BY id LIMIT %d`, p.limit())
+	return s.deviceQuery(ctx, q, append([]any{p.After}, args...)...)
 }
 
-// DeviceGet returns device id of organisation orgID (any when orgID is 0).
-func (s *Store) DeviceGet(ctx context.Context, orgID, id int64) (registry.Device, error) {
-	ds, err := s.deviceQuery(ctx, `SELECT `+deviceCols+` FROM devices WHERE id = ? AND (? = 0 OR org_id = ?)`, id, orgID, orgID)
+// DeviceGet returns device id of sc.
+func (s *Store) DeviceGet(ctx context.Context, sc tenant.Scope, id int64) (registry.Device, error) {
+	cond, args := orgCond(sc, "org_id")
+	ds, err := s.deviceQuery(ctx, `SELECT `+deviceCols+` FROM devices WHERE id = ? AND `+cond, append([]any{id}, args...)...)
 	if err != nil {
 		return registry.Device{}, err
 	}
 	if len(ds) == 0 {
-		return registry.Device{}, errs.Errorf(errs.NotFound, "device %d not found", id)
+		return registry.Device{}, notFound("device %d", id)
 	}
 	return ds[0], nil
 }
 
-// DeviceDelete deletes device id of organisation orgID.
-func (s *Store) DeviceDelete(ctx context.Context, orgID, id int64) error {
-	return s.deleteOne(ctx, `DELETE FROM devices WHERE id = ? AND org_id = ?`, fmt.Sprintf("device %d", id), id, orgID)
+// DeviceDelete deletes device id of sc.
+func (s *Store) DeviceDelete(ctx context.Context, sc tenant.Scope, id int64) error {
+	cond, args := orgCond(sc, "org_id")
+	return s.deleteOne(ctx, `DELETE FROM devices WHERE id = ? AND `+cond, fmt.Sprintf("device %d", id), append([]any{id}, args...)...)
 }

@@ -16,6 +16,7 @@ import (
 	"vigil/internal/registry"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
+	"vigil/internal/tenant"
 )
 
 func fixedClock() func() time.Time {
@@ -42,10 +43,10 @@ func TestOrgRoundTrip(t *testing.T) {
 	storetest.EachOpts(t, storetest.Options{Now: fixedClock()}, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		o := newOrg("Energie BV")
-		if err := s.OrgCreate(ctx, o); err != nil {
+		if err := s.OrgCreate(ctx, tenant.Operator(), o); err != nil {
 			t.Fatalf("OrgCreate: %v", err)
 		}
-		got, err := s.OrgGet(ctx, o.ID)
+		got, err := s.OrgGet(ctx, tenant.Operator(), o.ID)
 		if err != nil {
 			t.Fatalf("OrgGet: %v", err)
 		}
@@ -91,12 +92,12 @@ func TestOrgCreateRefusesBadInputWholly(t *testing.T) {
 			t.Run(tt.name, func(t *testing.T) {
 				o := newOrg("Org " + tt.name)
 				tt.mutate(o)
-				err := s.OrgCreate(ctx, o)
+				err := s.OrgCreate(ctx, tenant.Operator(), o)
 				var e *errs.Error
 				if !errors.As(err, &e) || e.Code != errs.Invalid || e.Field != tt.wantField {
 					t.Fatalf("OrgCreate error = %v; want invalid %s", err, tt.wantField)
 				}
-				if _, err := s.OrgGetByName(ctx, o.Name); !errors.Is(err, errs.ErrNotFound) {
+				if _, err := s.OrgGetByName(ctx, tenant.Operator(), o.Name); !errors.Is(err, errs.ErrNotFound) {
 					t.Errorf("half-written org found after refusal: %v", err)
 				}
 			})
@@ -107,19 +108,19 @@ func TestOrgCreateRefusesBadInputWholly(t *testing.T) {
 func TestDuplicateIsConflict(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		if err := s.OrgCreate(ctx, newOrg("Dup")); err != nil {
+		if err := s.OrgCreate(ctx, tenant.Operator(), newOrg("Dup")); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.OrgCreate(ctx, newOrg("Dup")); !errors.Is(err, errs.ErrConflict) {
+		if err := s.OrgCreate(ctx, tenant.Operator(), newOrg("Dup")); !errors.Is(err, errs.ErrConflict) {
 			t.Fatalf("second OrgCreate = %v; want conflict", err)
 		}
-		n, _ := s.OrgCount(ctx)
+		n, _ := s.OrgCount(ctx, tenant.Operator())
 		if n != 1 {
 			t.Errorf("OrgCount = %d; want 1", n)
 		}
-		o, _ := s.OrgGetByName(ctx, "Dup")
+		o, _ := s.OrgGetByName(ctx, tenant.Operator(), "Dup")
 		a := registry.Asset{OrgID: o, Value: "192.0.2.0/24"}
-		if err := s.AssetCreate(ctx, &a); !errors.Is(err, errs.ErrConflict) {
+		if err := s.AssetCreate(ctx, tenant.Operator(), &a); !errors.Is(err, errs.ErrConflict) {
 			t.Errorf("duplicate asset = %v; want conflict", err)
 		}
 	})
@@ -131,14 +132,14 @@ func TestListPaginationAndTenantFilter(t *testing.T) {
 		var ids []int64
 		for _, n := range []string{"A", "B", "C", "D", "E"} {
 			o := &registry.Org{Name: n}
-			if err := s.OrgCreate(ctx, o); err != nil {
+			if err := s.OrgCreate(ctx, tenant.Operator(), o); err != nil {
 				t.Fatal(err)
 			}
 			ids = append(ids, o.ID)
 		}
-		p1, _ := s.OrgList(ctx, store.OrgFilter{Page: store.Page{Limit: 2}})
-		p2, _ := s.OrgList(ctx, store.OrgFilter{Page: store.Page{Limit: 2, After: p1[1].ID}})
-		p3, _ := s.OrgList(ctx, store.OrgFilter{Page: store.Page{Limit: 2, After: p2[1].ID}})
+		p1, _ := s.OrgList(ctx, tenant.Operator(), store.Page{Limit: 2})
+		p2, _ := s.OrgList(ctx, tenant.Operator(), store.Page{Limit: 2, After: p1[1].ID})
+		p3, _ := s.OrgList(ctx, tenant.Operator(), store.Page{Limit: 2, After: p2[1].ID})
 		var names string
 		for _, p := range [][]registry.Org{p1, p2, p3} {
 			for _, o := range p {
@@ -148,7 +149,7 @@ func TestListPaginationAndTenantFilter(t *testing.T) {
 		if names != "ABCDE" {
 			t.Errorf("paged names = %q; want ABCDE", names)
 		}
-		only, _ := s.OrgList(ctx, store.OrgFilter{OrgID: ids[2]})
+		only, _ := s.OrgList(ctx, tenant.Org(ids[2]), store.Page{})
 		if len(only) != 1 || only[0].Name != "C" {
 			t.Errorf("tenant-filtered list = %+v; want only C", only)
 		}
@@ -159,29 +160,29 @@ func TestChildrenAreScopedToTheirOrg(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		a, b := newOrg("Alpha"), &registry.Org{Name: "Beta"}
-		if err := s.OrgCreate(ctx, a); err != nil {
+		if err := s.OrgCreate(ctx, tenant.Operator(), a); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.OrgCreate(ctx, b); err != nil {
+		if err := s.OrgCreate(ctx, tenant.Operator(), b); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.DeviceGet(ctx, b.ID, a.Devices[0].ID); !errors.Is(err, errs.ErrNotFound) {
+		if _, err := s.DeviceGet(ctx, tenant.Org(b.ID), a.Devices[0].ID); !errors.Is(err, errs.ErrNotFound) {
 			t.Errorf("Beta reading Alpha's device: %v; want not found", err)
 		}
-		if err := s.AssetDelete(ctx, b.ID, a.Assets[0].ID); !errors.Is(err, errs.ErrNotFound) {
+		if err := s.AssetDelete(ctx, tenant.Org(b.ID), a.Assets[0].ID); !errors.Is(err, errs.ErrNotFound) {
 			t.Errorf("Beta deleting Alpha's asset: %v; want not found", err)
 		}
-		if err := s.ContactDelete(ctx, b.ID, a.Contacts[0].ID); !errors.Is(err, errs.ErrNotFound) {
+		if err := s.ContactDelete(ctx, tenant.Org(b.ID), a.Contacts[0].ID); !errors.Is(err, errs.ErrNotFound) {
 			t.Errorf("Beta deleting Alpha's contact: %v; want not found", err)
 		}
 		d := registry.Device{OrgID: b.ID, Vendor: "AVM", Model: "FRITZ!Box 7590", AssetID: &a.Assets[0].ID}
-		if err := s.DeviceCreate(ctx, &d); errs.CodeOf(err) != errs.Invalid {
+		if err := s.DeviceCreate(ctx, tenant.Operator(), &d); errs.CodeOf(err) != errs.Invalid {
 			t.Errorf("Beta linking a device to Alpha's asset: %v; want invalid", err)
 		}
-		if err := s.OrgDelete(ctx, a.ID); err != nil {
+		if err := s.OrgDelete(ctx, tenant.Operator(), a.ID); err != nil {
 			t.Fatal(err)
 		}
-		all, _ := s.AssetAll(ctx, "")
+		all, _ := s.AssetAll(ctx, tenant.Operator(), "")
 		if len(all) != 0 {
 			t.Errorf("assets after deleting their org: %d; want 0 (cascade)", len(all))
 		}
@@ -192,19 +193,19 @@ func TestOrgPatch(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		o := newOrg("Patchable")
-		if err := s.OrgCreate(ctx, o); err != nil {
+		if err := s.OrgCreate(ctx, tenant.Operator(), o); err != nil {
 			t.Fatal(err)
 		}
 		sector := "water"
-		got, err := s.OrgPatch(ctx, o.ID, store.OrgUpdate{Sector: &sector})
+		got, err := s.OrgPatch(ctx, tenant.Operator(), o.ID, store.OrgUpdate{Sector: &sector})
 		if err != nil || got.Sector != "water" || got.Country != "NL" {
 			t.Fatalf("OrgPatch = %+v, %v", got, err)
 		}
 		bad := "XX1"
-		if _, err := s.OrgPatch(ctx, o.ID, store.OrgUpdate{Country: &bad}); errs.CodeOf(err) != errs.Invalid {
+		if _, err := s.OrgPatch(ctx, tenant.Operator(), o.ID, store.OrgUpdate{Country: &bad}); errs.CodeOf(err) != errs.Invalid {
 			t.Errorf("bad country patch: %v; want invalid", err)
 		}
-		if _, err := s.OrgPatch(ctx, 9999, store.OrgUpdate{Sector: &sector}); !errors.Is(err, errs.ErrNotFound) {
+		if _, err := s.OrgPatch(ctx, tenant.Operator(), 9999, store.OrgUpdate{Sector: &sector}); !errors.Is(err, errs.ErrNotFound) {
 			t.Errorf("patch missing org: %v; want not found", err)
 		}
 	})
@@ -214,17 +215,17 @@ func TestImportAllOrNothing(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		orgs := []registry.Org{*newOrg("One"), *newOrg("Two"), *newOrg("One")}
-		if _, _, err := s.OrgImport(ctx, orgs); !errors.Is(err, errs.ErrConflict) {
+		if _, _, err := s.OrgImport(ctx, tenant.Operator(), orgs); !errors.Is(err, errs.ErrConflict) {
 			t.Fatalf("import with duplicate = %v; want conflict", err)
 		}
-		if n, _ := s.OrgCount(ctx); n != 0 {
+		if n, _ := s.OrgCount(ctx, tenant.Operator()); n != 0 {
 			t.Fatalf("%d orgs after failed import; want 0", n)
 		}
-		n, na, err := s.OrgImport(ctx, orgs[:2])
+		n, na, err := s.OrgImport(ctx, tenant.Operator(), orgs[:2])
 		if err != nil || n != 2 || na != 8 {
 			t.Fatalf("import = %d orgs %d assets %v; want 2, 8", n, na, err)
 		}
-		all, err := s.OrgListAll(ctx)
+		all, err := s.OrgListAll(ctx, tenant.Operator())
 		if err != nil || len(all) != 2 || len(all[1].Assets) != 4 || len(all[1].Devices) != 1 {
 			t.Fatalf("OrgListAll = %+v, %v", all, err)
 		}
@@ -235,11 +236,11 @@ func TestTokens(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		o := &registry.Org{Name: "Tok"}
-		if err := s.OrgCreate(ctx, o); err != nil {
+		if err := s.OrgCreate(ctx, tenant.Operator(), o); err != nil {
 			t.Fatal(err)
 		}
 		tok := auth.Token{OrgID: o.ID, Name: "ci", Scopes: []auth.Scope{auth.ScopeRead}}
-		secret, err := s.TokenCreate(ctx, &tok)
+		secret, err := s.TokenCreate(ctx, tenant.Operator(), &tok)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -250,22 +251,22 @@ func TestTokens(t *testing.T) {
 		if _, err := s.TokenAuthenticate(ctx, secret+"x"); errs.CodeOf(err) != errs.Unauthorized {
 			t.Errorf("wrong secret: %v; want unauthorized", err)
 		}
-		if err := s.TokenRevoke(ctx, tok.ID); err != nil {
+		if err := s.TokenRevoke(ctx, tenant.Operator(), tok.ID); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.TokenAuthenticate(ctx, secret); errs.CodeOf(err) != errs.Unauthorized {
 			t.Errorf("revoked token: %v; want unauthorized", err)
 		}
 		bad := auth.Token{OrgID: o.ID, Scopes: []auth.Scope{auth.ScopeAdmin}}
-		if _, err := s.TokenCreate(ctx, &bad); errs.CodeOf(err) != errs.Invalid {
+		if _, err := s.TokenCreate(ctx, tenant.Operator(), &bad); errs.CodeOf(err) != errs.Invalid {
 			t.Errorf("org token with admin scope: %v; want invalid", err)
 		}
 		op := auth.Token{Name: "analyst", Scopes: []auth.Scope{auth.ScopeAdmin}}
-		sec, err := s.TokenCreate(ctx, &op)
+		sec, err := s.TokenCreate(ctx, tenant.Operator(), &op)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if p, _ := s.TokenAuthenticate(ctx, sec); !p.Operator() || !p.CanSee(o.ID) {
+		if p, _ := s.TokenAuthenticate(ctx, sec); !p.Operator() || !p.Tenant().Allows(o.ID) {
 			t.Errorf("operator principal = %+v", p)
 		}
 	})
@@ -275,17 +276,17 @@ func TestVerifyAndBounce(t *testing.T) {
 	storetest.EachOpts(t, storetest.Options{Now: fixedClock()}, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		o := newOrg("Verify")
-		if err := s.OrgCreate(ctx, o); err != nil {
+		if err := s.OrgCreate(ctx, tenant.Operator(), o); err != nil {
 			t.Fatal(err)
 		}
-		tok, err := s.OrgVerifyToken(ctx, o.ID)
+		tok, err := s.OrgVerifyToken(ctx, tenant.Operator(), o.ID)
 		if err != nil || len(tok) != 32 {
 			t.Fatalf("token %q, %v", tok, err)
 		}
-		if err := s.AssetMarkVerified(ctx, o.Assets[3].ID, "dns", fixedClock()()); err != nil {
+		if err := s.AssetMarkVerified(ctx, tenant.Operator(), o.Assets[3].ID, "dns", fixedClock()()); err != nil {
 			t.Fatal(err)
 		}
-		a, _ := s.AssetGet(ctx, o.ID, o.Assets[3].ID)
+		a, _ := s.AssetGet(ctx, tenant.Org(o.ID), o.Assets[3].ID)
 		if !a.Verified() || a.VerifyMethod != "dns" {
 			t.Errorf("asset after verify = %+v", a)
 		}
@@ -293,7 +294,7 @@ func TestVerifyAndBounce(t *testing.T) {
 		if err != nil || n != 1 {
 			t.Fatalf("bounced %d, %v", n, err)
 		}
-		cs, _ := s.ContactList(ctx, o.ID)
+		cs, _ := s.ContactList(ctx, tenant.Org(o.ID))
 		if cs[0].Bounced == nil {
 			t.Error("contact not marked bounced")
 		}
@@ -323,25 +324,25 @@ func TestIDsNotReused(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		a := &registry.Org{Name: "first"}
-		if err := s.OrgCreate(ctx, a); err != nil {
+		if err := s.OrgCreate(ctx, tenant.Operator(), a); err != nil {
 			t.Fatal(err)
 		}
 		d := registry.Device{OrgID: a.ID, Vendor: "AVM", Model: "FRITZ!Box 7590"}
-		if err := s.DeviceCreate(ctx, &d); err != nil {
+		if err := s.DeviceCreate(ctx, tenant.Operator(), &d); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.DeviceDelete(ctx, a.ID, d.ID); err != nil {
+		if err := s.DeviceDelete(ctx, tenant.Org(a.ID), d.ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.OrgDelete(ctx, a.ID); err != nil {
+		if err := s.OrgDelete(ctx, tenant.Operator(), a.ID); err != nil {
 			t.Fatal(err)
 		}
 		b := &registry.Org{Name: "second"}
-		if err := s.OrgCreate(ctx, b); err != nil {
+		if err := s.OrgCreate(ctx, tenant.Operator(), b); err != nil {
 			t.Fatal(err)
 		}
 		e := registry.Device{OrgID: b.ID, Vendor: "AVM", Model: "FRITZ!Box 7590"}
-		if err := s.DeviceCreate(ctx, &e); err != nil {
+		if err := s.DeviceCreate(ctx, tenant.Operator(), &e); err != nil {
 			t.Fatal(err)
 		}
 		if b.ID == a.ID || e.ID == d.ID {

@@ -10,11 +10,16 @@ import (
 
 	"vigil/internal/auth"
 	"vigil/internal/errs"
+	"vigil/internal/tenant"
 )
 
 // TokenCreate stores a new token for t.OrgID (0: operator) and returns its
-// secret, which is shown once and never stored.
-func (s *Store) TokenCreate(ctx context.Context, t *auth.Token) (string, error) {
+// secret, which is shown once and never stored. sc must allow t.OrgID: only
+// the operator makes operator tokens.
+func (s *Store) TokenCreate(ctx context.Context, sc tenant.Scope, t *auth.Token) (string, error) {
+	if err := allows(sc, t.OrgID); err != nil {
+		return "", err
+	}
 	if t.OrgID == 0 && !(auth.Principal{Scopes: t.Scopes}).Has(auth.ScopeAdmin) {
 		return "", errs.Field("scopes", auth.FormatScopes(t.Scopes), "an operator token (no organisation) needs the admin scope")
 	}
@@ -60,7 +65,10 @@ func (s *Store) TokenAuthenticate(ctx context.Context, secret string) (auth.Prin
 	return p, nil
 }
 
-// TokenRevoke revokes a token.
-func (s *Store) TokenRevoke(ctx context.Context, id int64) error {
-	return s.deleteOne(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`, fmt.Sprintf("active token %d", id), s.Now(), id)
+// TokenRevoke revokes token id of sc (an operator token: the operator's
+// scope only).
+func (s *Store) TokenRevoke(ctx context.Context, sc tenant.Scope, id int64) error {
+	cond, args := orgCond(sc, "org_id")
+	return s.deleteOne(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL AND `+cond, fmt.Sprintf("active token %d", id),
+		append([]any{s.Now(), id}, args...)...)
 }

@@ -16,17 +16,18 @@ import (
 	"vigil/internal/registry"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
+	"vigil/internal/tenant"
 )
 
 func vulnFixture(t *testing.T, s *store.Store) (org int64, dev registry.Device) {
 	t.Helper()
 	ctx := context.Background()
 	o := registry.Org{Name: "Waterschap"}
-	if err := s.OrgCreate(ctx, &o); err != nil {
+	if err := s.OrgCreate(ctx, tenant.Operator(), &o); err != nil {
 		t.Fatal(err)
 	}
 	dev = registry.Device{OrgID: o.ID, Vendor: "Axis Communications", Model: "AXIS A1001", Firmware: "1.65.4"}
-	if err := s.DeviceCreate(ctx, &dev); err != nil {
+	if err := s.DeviceCreate(ctx, tenant.Operator(), &dev); err != nil {
 		t.Fatal(err)
 	}
 	return o.ID, dev

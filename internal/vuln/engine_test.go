@@ -22,6 +22,7 @@ import (
 	"vigil/internal/registry"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
+	"vigil/internal/tenant"
 	"vigil/internal/vuln"
 )
 
@@ -89,7 +90,7 @@ type fixture struct {
 func newFixture(t *testing.T, s *store.Store) *fixture {
 	t.Helper()
 	o := registry.Org{Name: "Energie Noord BV"}
-	if err := s.OrgCreate(context.Background(), &o); err != nil {
+	if err := s.OrgCreate(context.Background(), tenant.Operator(), &o); err != nil {
 		t.Fatal(err)
 	}
 	rg := &regrades{}
@@ -104,7 +105,7 @@ func newFixture(t *testing.T, s *store.Store) *fixture {
 func (f *fixture) device(vendor, model, firmware, cpe string) registry.Device {
 	f.t.Helper()
 	d := registry.Device{OrgID: f.org, Vendor: vendor, Model: model, Firmware: firmware, CPE: cpe}
-	if err := f.s.DeviceCreate(context.Background(), &d); err != nil {
+	if err := f.s.DeviceCreate(context.Background(), tenant.Operator(), &d); err != nil {
 		f.t.Fatal(err)
 	}
 	return d
@@ -214,7 +215,7 @@ func TestEngineIncremental(t *testing.T) {
 			t.Errorf("rules (-want +got):\n%s", diff)
 		}
 
-		if err := s.DeviceDelete(ctx, f.org, gone.ID); err != nil {
+		if err := s.DeviceDelete(ctx, tenant.Org(f.org), gone.ID); err != nil {
 			t.Fatal(err)
 		}
 		check(t, "deleted device", f.sync(), counts{FRes: 1})
@@ -413,7 +414,7 @@ func BenchmarkEngineMatchAll(b *testing.B) {
 	for d := 0; d < 400; d++ {
 		org.Devices = append(org.Devices, registry.Device{Vendor: "Vendor" + itoa(int64(d%200)), Model: "M" + itoa(int64(d))})
 	}
-	if _, _, err := s.OrgImport(ctx, []registry.Org{org}); err != nil {
+	if _, _, err := s.OrgImport(ctx, tenant.Operator(), []registry.Org{org}); err != nil {
 		b.Fatal(err)
 	}
 	var comps []store.VulnComponent

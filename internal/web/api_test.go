@@ -16,6 +16,7 @@ import (
 	"vigil/internal/registry"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
+	"vigil/internal/tenant"
 )
 
 // TestEndpointsHappyPath calls every route successfully, checks the answers
@@ -263,19 +264,19 @@ func TestPagination(t *testing.T) {
 		ctx := context.Background()
 		A := e.orgs[0]
 		for i := range 7 {
-			if err := st.OrgCreate(ctx, &registry.Org{Name: fmt.Sprintf("Paged %d", i)}); err != nil {
+			if err := st.OrgCreate(ctx, tenant.Operator(), &registry.Org{Name: fmt.Sprintf("Paged %d", i)}); err != nil {
 				t.Fatal(err)
 			}
 			c := registry.Contact{OrgID: A.ID, Email: fmt.Sprintf("c%d@waterschap-lage-landen.example", i)}
-			if err := st.ContactCreate(ctx, &c); err != nil {
+			if err := st.ContactCreate(ctx, tenant.Operator(), &c); err != nil {
 				t.Fatal(err)
 			}
 			a := registry.Asset{OrgID: A.ID, Value: fmt.Sprintf("198.51.100.%d", i)}
-			if err := st.AssetCreate(ctx, &a); err != nil {
+			if err := st.AssetCreate(ctx, tenant.Operator(), &a); err != nil {
 				t.Fatal(err)
 			}
 			d := registry.Device{OrgID: A.ID, Vendor: "Teltonika", Model: fmt.Sprintf("RUT24%d", i)}
-			if err := st.DeviceCreate(ctx, &d); err != nil {
+			if err := st.DeviceCreate(ctx, tenant.Operator(), &d); err != nil {
 				t.Fatal(err)
 			}
 		}

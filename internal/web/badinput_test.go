@@ -15,6 +15,7 @@ import (
 	"vigil/internal/registry"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
+	"vigil/internal/tenant"
 )
 
 // TestBadInput sends bad bodies to every endpoint that takes one and checks
@@ -137,7 +138,7 @@ func TestBadInput(t *testing.T) {
 // wrote nothing.
 func snapshot(t *testing.T, st *store.Store) []registry.Org {
 	t.Helper()
-	all, err := st.OrgListAll(context.Background())
+	all, err := st.OrgListAll(context.Background(), tenant.Operator())
 	if err != nil {
 		t.Fatal(err)
 	}

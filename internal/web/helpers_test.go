@@ -23,6 +23,7 @@ import (
 	"vigil/internal/auth"
 	"vigil/internal/registry"
 	"vigil/internal/store"
+	"vigil/internal/tenant"
 )
 
 // env is a server on a store loaded with testdata/registry.json and
@@ -82,18 +83,18 @@ func newEnv(t testing.TB, st *store.Store) *env {
 		t.Fatalf("New: %v", err)
 	}
 	e.orgs = loadRegistry(t)
-	if _, _, err := st.OrgImport(ctx, e.orgs); err != nil {
+	if _, _, err := st.OrgImport(ctx, tenant.Operator(), e.orgs); err != nil {
 		t.Fatalf("import: %v", err)
 	}
 	mk := func(name string, org int64, scopes ...auth.Scope) {
 		tk := auth.Token{OrgID: org, Name: name, Scopes: scopes}
-		secret, err := st.TokenCreate(ctx, &tk)
+		secret, err := st.TokenCreate(ctx, tenant.Operator(), &tk)
 		if err != nil {
 			t.Fatalf("token %s: %v", name, err)
 		}
 		e.tok[name] = secret
 		if name == tokRevoked {
-			if err := st.TokenRevoke(ctx, tk.ID); err != nil {
+			if err := st.TokenRevoke(ctx, tenant.Operator(), tk.ID); err != nil {
 				t.Fatal(err)
 			}
 		}

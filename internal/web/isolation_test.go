@@ -15,6 +15,7 @@ import (
 	"vigil/internal/registry"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
+	"vigil/internal/tenant"
 )
 
 // selfScoped are the isolation checks of routes that are neither
@@ -128,7 +129,7 @@ func TestTenantIsolation(t *testing.T) {
 
 func orgState(t *testing.T, st *store.Store, id int64) registry.Org {
 	t.Helper()
-	o, err := st.OrgGet(context.Background(), id)
+	o, err := st.OrgGet(context.Background(), tenant.Operator(), id)
 	if err != nil {
 		t.Fatalf("victim organisation %d: %v", id, err)
 	}

@@ -115,11 +115,7 @@ func (s *Server) orgList(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := store.OrgFilter{Page: pg}
-	if !c.p.Operator() {
-		f.OrgID = c.p.OrgID // a tenant lists only itself
-	}
-	orgs, err := s.store.OrgList(c.ctx(), f)
+	orgs, err := s.store.OrgList(c.ctx(), c.scope(), pg) // a tenant lists only itself
 	if err != nil {
 		return nil, err
 	}
@@ -162,7 +158,7 @@ func (s *Server) orgCreate(c *call) (any, error) {
 		}
 		o.Devices = append(o.Devices, d)
 	}
-	if err := s.store.OrgCreate(c.ctx(), &o); err != nil {
+	if err := s.store.OrgCreate(c.ctx(), c.scope(), &o); err != nil {
 		return nil, err
 	}
 	c.location("/api/v1/orgs/%d", o.ID)
@@ -170,7 +166,7 @@ func (s *Server) orgCreate(c *call) (any, error) {
 }
 
 func (s *Server) orgGet(c *call) (any, error) {
-	return s.store.OrgGet(c.ctx(), c.org)
+	return s.store.OrgGet(c.ctx(), c.scope(), c.org)
 }
 
 func (s *Server) orgUpdate(c *call) (any, error) {
@@ -184,14 +180,14 @@ func (s *Server) orgUpdate(c *call) (any, error) {
 		}
 	}
 	u := store.OrgUpdate{Name: in.Name, Sector: in.Sector, Country: in.Country, Languages: in.Languages, Policy: in.Policy}
-	if _, err := s.store.OrgPatch(c.ctx(), c.org, u); err != nil {
+	if _, err := s.store.OrgPatch(c.ctx(), c.scope(), c.org, u); err != nil {
 		return nil, err
 	}
-	return s.store.OrgGet(c.ctx(), c.org)
+	return s.store.OrgGet(c.ctx(), c.scope(), c.org)
 }
 
 func (s *Server) orgDelete(c *call) (any, error) {
-	return nil, s.store.OrgDelete(c.ctx(), c.org)
+	return nil, s.store.OrgDelete(c.ctx(), c.scope(), c.org)
 }
 
 func (s *Server) contactList(c *call) (any, error) {
@@ -199,7 +195,7 @@ func (s *Server) contactList(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	all, err := s.store.ContactList(c.ctx(), c.org)
+	all, err := s.store.ContactList(c.ctx(), c.scope())
 	if err != nil {
 		return nil, err
 	}
@@ -221,7 +217,7 @@ func (s *Server) contactCreate(c *call) (any, error) {
 		return nil, &errs.Error{Code: errs.Forbidden, Field: "verified", Message: "only the operator may mark a contact verified"}
 	}
 	ct := in.contact(c.org)
-	if err := s.store.ContactCreate(c.ctx(), &ct); err != nil {
+	if err := s.store.ContactCreate(c.ctx(), c.scope(), &ct); err != nil {
 		return nil, err
 	}
 	c.location("/api/v1/orgs/%d/contacts/%d", c.org, ct.ID)
@@ -233,7 +229,7 @@ func (s *Server) contactDelete(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return nil, s.store.ContactDelete(c.ctx(), c.org, id)
+	return nil, s.store.ContactDelete(c.ctx(), c.scope(), id)
 }
 
 func (s *Server) assetList(c *call) (any, error) {
@@ -241,7 +237,7 @@ func (s *Server) assetList(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	as, err := s.store.AssetList(c.ctx(), store.AssetFilter{OrgID: c.org, Kind: registry.AssetKind(c.query("kind")), Page: pg})
+	as, err := s.store.AssetList(c.ctx(), c.scope(), store.AssetFilter{Kind: registry.AssetKind(c.query("kind")), Page: pg})
 	if err != nil {
 		return nil, err
 	}
@@ -257,7 +253,7 @@ func (s *Server) assetCreate(c *call) (any, error) {
 	if _, err := registry.ParseAsset(a.Kind, a.Value); err != nil {
 		return nil, inField(err, "", assetFields())
 	}
-	if err := s.store.AssetCreate(c.ctx(), &a); err != nil {
+	if err := s.store.AssetCreate(c.ctx(), c.scope(), &a); err != nil {
 		return nil, err
 	}
 	c.location("/api/v1/orgs/%d/assets/%d", c.org, a.ID)
@@ -269,7 +265,7 @@ func (s *Server) assetGet(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.store.AssetGet(c.ctx(), c.org, id)
+	return s.store.AssetGet(c.ctx(), c.scope(), id)
 }
 
 func (s *Server) assetDelete(c *call) (any, error) {
@@ -277,11 +273,11 @@ func (s *Server) assetDelete(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return nil, s.store.AssetDelete(c.ctx(), c.org, id)
+	return nil, s.store.AssetDelete(c.ctx(), c.scope(), id)
 }
 
 func (s *Server) assetOverlaps(c *call) (any, error) {
-	as, err := s.store.AssetAll(c.ctx(), registry.KindCIDR)
+	as, err := s.store.AssetAll(c.ctx(), c.scope(), registry.KindCIDR)
 	if err != nil {
 		return nil, err
 	}
@@ -297,7 +293,7 @@ func (s *Server) deviceList(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	ds, err := s.store.DeviceList(c.ctx(), store.DeviceFilter{OrgID: c.org, Page: pg})
+	ds, err := s.store.DeviceList(c.ctx(), c.scope(), pg)
 	if err != nil {
 		return nil, err
 	}
@@ -310,7 +306,7 @@ func (s *Server) deviceCreate(c *call) (any, error) {
 		return nil, err
 	}
 	d := in.device(c.org)
-	if err := s.store.DeviceCreate(c.ctx(), &d); err != nil {
+	if err := s.store.DeviceCreate(c.ctx(), c.scope(), &d); err != nil {
 		return nil, err
 	}
 	c.location("/api/v1/orgs/%d/devices/%d", c.org, d.ID)
@@ -322,7 +318,7 @@ func (s *Server) deviceGet(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.store.DeviceGet(c.ctx(), c.org, id)
+	return s.store.DeviceGet(c.ctx(), c.scope(), id)
 }
 
 func (s *Server) deviceDelete(c *call) (any, error) {
@@ -330,5 +326,5 @@ func (s *Server) deviceDelete(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return nil, s.store.DeviceDelete(c.ctx(), c.org, id)
+	return nil, s.store.DeviceDelete(c.ctx(), c.scope(), id)
 }

@@ -21,6 +21,7 @@ import (
 	"vigil/internal/auth"
 	"vigil/internal/errs"
 	"vigil/internal/store"
+	"vigil/internal/tenant"
 )
 
 // OrgPath is the path prefix of organisation-scoped routes. Every route
@@ -159,6 +160,16 @@ type call struct {
 
 func (c *call) ctx() context.Context { return c.r.Context() }
 
+// scope is the tenant scope the handler's store calls run in: organisation
+// {id} on an organisation-scoped route (the operator acting on one
+// organisation, or a tenant on its own), else the principal's.
+func (c *call) scope() tenant.Scope {
+	if c.org != 0 {
+		return tenant.Org(c.org)
+	}
+	return c.p.Tenant()
+}
+
 // serveRoute runs the route's checks and handler and writes the response.
 func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt *Route) {
 	if rt.raw != nil {
@@ -204,11 +215,11 @@ func (s *Server) prepare(c *call) error {
 		if err != nil {
 			return err
 		}
-		if !c.p.CanSee(id) {
+		if !c.p.Tenant().Allows(id) {
 			return errs.Errorf(errs.NotFound, "organisation %d not found", id)
 		}
 		if c.p.OrgID != id { // the operator: the organisation may not exist
-			if err := s.store.OrgExists(c.ctx(), id); err != nil {
+			if err := s.store.OrgExists(c.ctx(), c.p.Tenant(), id); err != nil {
 				return err
 			}
 		}

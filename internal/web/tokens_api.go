@@ -47,7 +47,7 @@ func (s *Server) tokenCreate(c *call) (any, error) {
 		return nil, err
 	}
 	if in.OrgID != 0 {
-		if err := s.store.OrgExists(c.ctx(), in.OrgID); err != nil {
+		if err := s.store.OrgExists(c.ctx(), c.scope(), in.OrgID); err != nil {
 			if errs.CodeOf(err) == errs.NotFound {
 				return nil, errs.Field("org_id", in.OrgID, "no such organisation")
 			}
@@ -55,7 +55,7 @@ func (s *Server) tokenCreate(c *call) (any, error) {
 		}
 	}
 	t := auth.Token{OrgID: in.OrgID, Name: in.Name, Scopes: scopes}
-	secret, err := s.store.TokenCreate(c.ctx(), &t)
+	secret, err := s.store.TokenCreate(c.ctx(), c.scope(), &t)
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +67,7 @@ func (s *Server) tokenRevoke(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return nil, s.store.TokenRevoke(c.ctx(), id)
+	return nil, s.store.TokenRevoke(c.ctx(), c.scope(), id)
 }
 
 func (s *Server) me(c *call) (any, error) {

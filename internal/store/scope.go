@@ -1,0 +1,65 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package store
+
+import (
+	"fmt"
+
+	"vigil/internal/errs"
+	"vigil/internal/tenant"
+)
+
+// orgCond returns the condition that keeps the rows whose organisation
+// column col lies in sc, with its arguments: "col = ?" for an
+// organisation, true for the operator and false for any other scope (the
+// zero and the public scope grant no organisation's rows). Rows without an
+// organisation (col NULL) are the operator's only.
+func orgCond(sc tenant.Scope, col string) (string, []any) {
+	switch {
+	case sc.IsOperator():
+		return "1 = 1", nil
+	case sc.OrgID() != 0:
+		return col + " = ?", []any{sc.OrgID()}
+	}
+	return "1 = 0", nil
+}
+
+// publicCond is orgCond for objects published to everyone (labels): the
+// public scope sees them all.
+func publicCond(sc tenant.Scope, col string) (string, []any) {
+	if sc.IsPublic() {
+		return "1 = 1", nil
+	}
+	return orgCond(sc, col)
+}
+
+// allows checks that sc may write rows of organisation orgID (0: rows of
+// no organisation, the operator's). Another organisation is answered as
+// if it did not exist.
+func allows(sc tenant.Scope, orgID int64) error {
+	switch {
+	case orgID == 0 && sc.IsOperator():
+		return nil
+	case orgID == 0:
+		return errs.Errorf(errs.Forbidden, "only the operator may act outside an organisation (scope %s)", sc)
+	case !sc.Allows(orgID):
+		return errs.Errorf(errs.NotFound, "organisation %d not found", orgID)
+	}
+	return nil
+}
+
+// operatorOnly refuses any scope but the operator's, for what no tenant
+// may do (create organisations, operator tokens).
+func operatorOnly(sc tenant.Scope, what string) error {
+	if !sc.IsOperator() {
+		return errs.Errorf(errs.Forbidden, "only the operator may %s (scope %s)", what, sc)
+	}
+	return nil
+}
+
+// notFound is the error of an object that does not exist or lies outside
+// the caller's scope: the two are not told apart.
+func notFound(format string, args ...any) error {
+	return errs.Errorf(errs.NotFound, "%s not found", fmt.Sprintf(format, args...))
+}
