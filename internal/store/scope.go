@@ -25,15 +25,6 @@ func orgCond(sc tenant.Scope, col string) (string, []any) {
 	return "1 = 0", nil
 }
 
-// publicCond is orgCond for objects published to everyone (labels): the
-// public scope sees them all.
-func publicCond(sc tenant.Scope, col string) (string, []any) {
-	if sc.IsPublic() {
-		return "1 = 1", nil
-	}
-	return orgCond(sc, col)
-}
-
 // allows checks that sc may write rows of organisation orgID (0: rows of
 // no organisation, the operator's). Another organisation is answered as
 // if it did not exist.
