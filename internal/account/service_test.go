@@ -14,6 +14,7 @@ import (
 	"vigil/internal/registry"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
+	"vigil/internal/tenant"
 )
 
 // clock is a settable clock.
@@ -29,7 +30,7 @@ func newService(t *testing.T, st *store.Store) (*account.Service, *clock, int64)
 	t.Helper()
 	c := &clock{t: time.Date(2026, 11, 23, 9, 30, 0, 0, time.UTC)}
 	org := registry.Org{Name: "Waterschap Test"}
-	if err := st.OrgCreate(context.Background(), &org); err != nil {
+	if err := st.OrgCreate(context.Background(), tenant.Operator(), &org); err != nil {
 		t.Fatal(err)
 	}
 	return &account.Service{Store: st, Now: c.now, Issuer: "vigil test", Hash: cheapHash, Verify: cheapVerify}, c, org.ID

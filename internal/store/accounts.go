@@ -11,6 +11,7 @@ import (
 
 	"vigil/internal/account"
 	"vigil/internal/errs"
+	"vigil/internal/tenant"
 )
 
 var _ account.Store = (*Store)(nil)
@@ -191,7 +192,7 @@ func (s *Store) UserLoginOK(ctx context.Context, id int64, at time.Time) error {
 
 // MembershipSet implements account.Store: grants or changes a membership.
 func (s *Store) MembershipSet(ctx context.Context, userID, orgID int64, role account.Role) error {
-	if err := s.OrgExists(ctx, orgID); err != nil {
+	if err := s.OrgExists(ctx, tenant.Operator(), orgID); err != nil {
 		return err
 	}
 	_, err := s.Exec(ctx, `INSERT INTO memberships (user_id, org_id, role) VALUES (?, ?, ?)
