@@ -1,0 +1,115 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// TestCommandTree keeps every command and flag: it lists the cobra tree
+// (use line, and each flag's name, shorthand, type and default) and compares
+// it with testdata/commands.golden. Run with -update after adding a command
+// or flag on purpose.
+func TestCommandTree(t *testing.T) {
+	got := commandTree(t)
+	const golden = "testdata/commands.golden"
+	if *update {
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Errorf("command tree differs from %s (a command or flag was lost or changed):\n%s", golden, lineDiff(string(want), got))
+	}
+}
+
+// commandTree lists the command tree as text, one line per command and per
+// flag, in a stable order.
+func commandTree(t *testing.T) string {
+	t.Helper()
+	root := treeRoot(t)
+	var b strings.Builder
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		fmt.Fprintf(&b, "%s | %s\n", c.CommandPath(), c.UseLine())
+		var flags []string
+		add := func(kind string) func(f *pflag.Flag) {
+			return func(f *pflag.Flag) {
+				if f.Name == "help" {
+					return
+				}
+				short := ""
+				if f.Shorthand != "" {
+					short = " -" + f.Shorthand
+				}
+				flags = append(flags, fmt.Sprintf("  %s --%s%s %s default %q", kind, f.Name, short, f.Value.Type(), f.DefValue))
+			}
+		}
+		c.LocalNonPersistentFlags().VisitAll(add("flag"))
+		c.PersistentFlags().VisitAll(add("persistent"))
+		sort.Strings(flags)
+		for _, f := range flags {
+			b.WriteString(f + "\n")
+		}
+		subs := c.Commands()
+		sort.Slice(subs, func(i, j int) bool { return subs[i].Name() < subs[j].Name() })
+		for _, s := range subs {
+			if s.Name() == "help" || s.Name() == "completion" {
+				continue
+			}
+			walk(s)
+		}
+	}
+	walk(root)
+	return b.String()
+}
+
+// lineDiff lists the lines only in want (-) and only in got (+).
+func lineDiff(want, got string) string {
+	in := func(s string) map[string]bool {
+		m := map[string]bool{}
+		for _, l := range strings.Split(s, "\n") {
+			m[l] = true
+		}
+		return m
+	}
+	w, g := in(want), in(got)
+	var b strings.Builder
+	for _, l := range strings.Split(want, "\n") {
+		if !g[l] {
+			b.WriteString("- " + l + "\n")
+		}
+	}
+	for _, l := range strings.Split(got, "\n") {
+		if !w[l] {
+			b.WriteString("+ " + l + "\n")
+		}
+	}
+	return b.String()
+}
+
+// treeRoot builds the command tree with an empty environment, so that
+// defaults read from it are the built-in ones.
+func treeRoot(t *testing.T) *cobra.Command {
+	for _, k := range []string{"VIGIL_DB", "VIGIL_SMTP_FROM", "VIGIL_SENDER", "VIGIL_DKIM_KEY", "VIGIL_DKIM_DOMAIN", "VIGIL_DKIM_SELECTOR",
+		"VIGIL_BASE_URL", "VIGIL_TEMPLATES", "VIGIL_KEYS", "VIGIL_ISSUER", "VIGIL_ACTOR"} {
+		t.Setenv(k, "")
+	}
+	t.Setenv("USER", "tester")
+	return (&app{}).rootCmd()
+}
