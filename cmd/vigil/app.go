@@ -9,13 +9,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
+	"vigil/internal/config"
 	"vigil/internal/errs"
 	"vigil/internal/store"
 	"vigil/internal/tenant"
@@ -27,7 +27,9 @@ var version = "dev"
 // app carries what every subcommand shares: flags, streams and the lazily
 // opened store.
 type app struct {
-	dbURL  string
+	// cfg is the configuration main loaded; the commands' flags are bound
+	// to its fields, so after parsing it holds the command's settings.
+	cfg    config.Config
 	asJSON bool
 	stdin  io.Reader
 	stdout io.Writer
@@ -36,8 +38,8 @@ type app struct {
 	st     *store.Store
 }
 
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
+func run(ctx context.Context, cfg config.Config, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	a := &app{cfg: cfg, stdin: stdin, stdout: stdout, stderr: stderr}
 	a.log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	defer a.close()
 	root := a.rootCmd()
@@ -55,11 +57,10 @@ func (a *app) rootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	def := os.Getenv("VIGIL_DB")
-	if def == "" {
-		def = "sqlite:vigil.db"
-	}
-	root.PersistentFlags().StringVar(&a.dbURL, "db", def, "database: sqlite:PATH or postgres://… (env VIGIL_DB)")
+	root.PersistentFlags().StringVar(&a.cfg.DB, "db", a.cfg.DB, "database: sqlite:PATH or postgres://… (env VIGIL_DB)")
+	// Read by main before the tree is built (config.FileArg); declared so
+	// that it parses and shows in the help.
+	root.PersistentFlags().String("config", "", "configuration file (YAML; env "+config.EnvFile+"; settings in docs/CONFIGURATION.md)")
 	root.PersistentFlags().BoolVar(&a.asJSON, "json", false, "print JSON")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return &errs.Error{Code: errs.Invalid, Message: err.Error()}
@@ -79,7 +80,7 @@ func (a *app) store(ctx context.Context) (*store.Store, error) {
 	if a.st != nil {
 		return a.st, nil
 	}
-	s, err := store.Open(ctx, a.dbURL, store.Options{})
+	s, err := store.Open(ctx, a.cfg.DB, store.Options{})
 	if err != nil {
 		return nil, err
 	}

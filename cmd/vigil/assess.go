@@ -21,7 +21,6 @@ import (
 )
 
 func (a *app) assessCmd() *cobra.Command {
-	rf := &ratingFlags{}
 	cmd := &cobra.Command{
 		Use:   "assess",
 		Short: "Assess devices against ETSI EN 303 645: answers, evidence, review",
@@ -30,13 +29,13 @@ A maker fills in the answers file offline (YAML or JSON, format vigil-answers/1)
 loads it with "assess answer", adds the evidence files it names, and submits;
 someone else reviews; "vigil label issue" then grades it and signs its label.`,
 	}
-	rf.register(cmd)
-	cmd.AddCommand(a.assessStartCmd(rf), a.assessListCmd(), a.assessAnswerCmd(rf), a.assessEvidenceCmd(rf),
-		a.assessStatusCmd(rf), a.assessSubmitCmd(rf), a.assessReviewCmd(rf))
+	a.ratingFlags(cmd)
+	cmd.AddCommand(a.assessStartCmd(), a.assessListCmd(), a.assessAnswerCmd(), a.assessEvidenceCmd(),
+		a.assessStatusCmd(), a.assessSubmitCmd(), a.assessReviewCmd())
 	return cmd
 }
 
-func (a *app) assessStartCmd(rf *ratingFlags) *cobra.Command {
+func (a *app) assessStartCmd() *cobra.Command {
 	var d assess.Device
 	var edition string
 	cmd := &cobra.Command{
@@ -50,7 +49,7 @@ func (a *app) assessStartCmd(rf *ratingFlags) *cobra.Command {
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			p := store.AssessmentNew{Device: d, Edition: assess.Edition(edition), Actor: rf.actor}
+			p := store.AssessmentNew{Device: d, Edition: assess.Edition(edition), Actor: a.cfg.Actor}
 			if len(args) == 1 {
 				id, err := parseID("device", args[0])
 				if err != nil {
@@ -58,7 +57,7 @@ func (a *app) assessStartCmd(rf *ratingFlags) *cobra.Command {
 				}
 				p.DeviceID = id
 			}
-			svc, err := a.rating(ctx, rf)
+			svc, err := a.rating(ctx)
 			if err != nil {
 				return err
 			}
@@ -122,7 +121,7 @@ func (a *app) assessListCmd() *cobra.Command {
 	return cmd
 }
 
-func (a *app) assessAnswerCmd(rf *ratingFlags) *cobra.Command {
+func (a *app) assessAnswerCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "answer ASSESSMENT FILE",
 		Short: "Load the maker's answers (YAML or JSON, - for stdin) into a draft assessment",
@@ -143,11 +142,11 @@ func (a *app) assessAnswerCmd(rf *ratingFlags) *cobra.Command {
 				defer f.Close()
 				r, name = f, args[1]
 			}
-			svc, err := a.rating(ctx, rf)
+			svc, err := a.rating(ctx)
 			if err != nil {
 				return err
 			}
-			as, bad, err := svc.SetAnswers(ctx, id, io.LimitReader(r, 4<<20), name, rf.actor)
+			as, bad, err := svc.SetAnswers(ctx, id, io.LimitReader(r, 4<<20), name, a.cfg.Actor)
 			if err != nil {
 				return err
 			}
@@ -177,7 +176,7 @@ func (a *app) assessAnswerCmd(rf *ratingFlags) *cobra.Command {
 	}
 }
 
-func (a *app) assessEvidenceCmd(rf *ratingFlags) *cobra.Command {
+func (a *app) assessEvidenceCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "evidence ASSESSMENT FILE...",
 		Short: "Add evidence files to an assessment (stored by SHA-256)",
@@ -189,7 +188,7 @@ func (a *app) assessEvidenceCmd(rf *ratingFlags) *cobra.Command {
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			svc, id, err := a.ratingFor(ctx, rf, args[0])
+			svc, id, err := a.ratingFor(ctx, args[0])
 			if err != nil {
 				return err
 			}
@@ -206,7 +205,7 @@ func (a *app) assessEvidenceCmd(rf *ratingFlags) *cobra.Command {
 				if err != nil {
 					return errs.Errorf(errs.Invalid, "evidence: %v", err)
 				}
-				e, err := svc.AddEvidence(ctx, id, filepath.Base(path), mime.TypeByExtension(filepath.Ext(path)), b, rf.actor)
+				e, err := svc.AddEvidence(ctx, id, filepath.Base(path), mime.TypeByExtension(filepath.Ext(path)), b, a.cfg.Actor)
 				if err != nil {
 					return err
 				}
@@ -223,7 +222,7 @@ func (a *app) assessEvidenceCmd(rf *ratingFlags) *cobra.Command {
 	}
 }
 
-func (a *app) assessStatusCmd(rf *ratingFlags) *cobra.Command {
+func (a *app) assessStatusCmd() *cobra.Command {
 	var framework string
 	cmd := &cobra.Command{
 		Use:   "status ASSESSMENT [--framework cra]",
@@ -231,7 +230,7 @@ func (a *app) assessStatusCmd(rf *ratingFlags) *cobra.Command {
 		Args:  usageArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			svc, id, err := a.ratingFor(ctx, rf, args[0])
+			svc, id, err := a.ratingFor(ctx, args[0])
 			if err != nil {
 				return err
 			}
@@ -338,18 +337,18 @@ func fitText(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-func (a *app) assessSubmitCmd(rf *ratingFlags) *cobra.Command {
+func (a *app) assessSubmitCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "submit ASSESSMENT",
 		Short: "Hand a draft to review (all applicable provisions answered, all named evidence added)",
 		Args:  usageArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			svc, id, err := a.ratingFor(ctx, rf, args[0])
+			svc, id, err := a.ratingFor(ctx, args[0])
 			if err != nil {
 				return err
 			}
-			as, err := svc.Submit(ctx, id, rf.actor)
+			as, err := svc.Submit(ctx, id, a.cfg.Actor)
 			if err != nil {
 				return err
 			}
@@ -362,7 +361,7 @@ func (a *app) assessSubmitCmd(rf *ratingFlags) *cobra.Command {
 	}
 }
 
-func (a *app) assessReviewCmd(rf *ratingFlags) *cobra.Command {
+func (a *app) assessReviewCmd() *cobra.Command {
 	var approve bool
 	var reject, reviewer, note string
 	cmd := &cobra.Command{
@@ -377,7 +376,7 @@ func (a *app) assessReviewCmd(rf *ratingFlags) *cobra.Command {
 			if reviewer == "" {
 				return errs.Field("reviewer", reviewer, "required")
 			}
-			svc, id, err := a.ratingFor(ctx, rf, args[0])
+			svc, id, err := a.ratingFor(ctx, args[0])
 			if err != nil {
 				return err
 			}

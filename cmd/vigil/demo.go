@@ -20,7 +20,6 @@ import (
 func (a *app) demoCmd() *cobra.Command {
 	var dir, addr string
 	var once bool
-	var rf ratingFlags
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Load bundled sample data into a fresh SQLite database and serve it",
@@ -30,6 +29,9 @@ With --once, print a summary and exit instead of serving. Needs no set-up and no
 		Args: usageArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
+			// The demo is self-contained: whatever is configured, its labels
+			// and links are the demo's.
+			a.cfg.BaseURL, a.cfg.Labels.Issuer, a.cfg.Actor = "http://127.0.0.1:8080", "vigil demo trust center", "demo"
 			if err := os.MkdirAll(dir, 0o750); err != nil {
 				return fmt.Errorf("demo dir: %w", err)
 			}
@@ -54,7 +56,7 @@ With --once, print a summary and exit instead of serving. Needs no set-up and no
 				return err
 			}
 			var ln net.Listener
-			rf.keys = filepath.Join(dir, "vigil-keys")
+			a.cfg.Labels.Keys = filepath.Join(dir, "vigil-keys")
 			if !once {
 				tok := auth.Token{Name: "demo analyst", Scopes: []auth.Scope{auth.ScopeAdmin}}
 				if sum.OperatorToken, err = s.TokenCreate(ctx, tenant.Operator(), &tok); err != nil {
@@ -64,12 +66,12 @@ With --once, print a summary and exit instead of serving. Needs no set-up and no
 					return fmt.Errorf("listen %s: %w", addr, err)
 				}
 				sum.URL = "http://" + ln.Addr().String()
-				rf.baseURL = sum.URL
+				a.cfg.BaseURL = sum.URL
 			}
-			if err := os.RemoveAll(rf.keys); err != nil {
+			if err := os.RemoveAll(a.cfg.Labels.Keys); err != nil {
 				return fmt.Errorf("remove old demo keys: %w", err)
 			}
-			ls, err := demo.LoadLabels(ctx, s, demo.LabelOptions{KeyDir: rf.keys, BaseURL: rf.baseURL})
+			ls, err := demo.LoadLabels(ctx, s, demo.LabelOptions{KeyDir: a.cfg.Labels.Keys, BaseURL: a.cfg.BaseURL})
 			if err != nil {
 				return err
 			}
@@ -109,14 +111,11 @@ With --once, print a summary and exit instead of serving. Needs no set-up and no
 			if once {
 				return nil
 			}
-			return a.serve(ctx, s, ln, &rf)
+			return a.serve(ctx, s, ln)
 		},
 	}
 	cmd.Flags().StringVar(&dir, "dir", "demo-data", "directory for the demo database (recreated)")
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "listen address")
 	cmd.Flags().BoolVar(&once, "once", false, "print a summary and exit instead of serving")
-	rf.baseURL = "http://127.0.0.1:8080"
-	rf.issuer = "vigil demo trust center"
-	rf.actor = "demo"
 	return cmd
 }

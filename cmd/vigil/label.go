@@ -26,38 +26,24 @@ import (
 	"vigil/internal/store"
 )
 
-// ratingFlags are the flags of the assess, label and probe commands.
-type ratingFlags struct {
-	keys    string
-	baseURL string
-	issuer  string
-	actor   string
-}
-
-func (rf *ratingFlags) register(cmd *cobra.Command) {
-	cmd.PersistentFlags().StringVar(&rf.keys, "keys", os.Getenv("VIGIL_KEYS"),
+// ratingFlags adds the flags of the assess, label, probe and serve
+// commands, bound to the configuration.
+func (a *app) ratingFlags(cmd *cobra.Command) {
+	fl := cmd.PersistentFlags()
+	fl.StringVar(&a.cfg.Labels.Keys, "keys", a.cfg.Labels.Keys,
 		"label signing key directory (env VIGIL_KEYS; default: vigil-keys next to the SQLite file, or ./vigil-keys)")
-	cmd.PersistentFlags().StringVar(&rf.baseURL, "base-url", envOr("VIGIL_BASE_URL", rating.DefaultBaseURL),
-		"public URL of the label registry, printed in labels' QR codes (env VIGIL_BASE_URL)")
-	cmd.PersistentFlags().StringVar(&rf.issuer, "issuer", envOr("VIGIL_ISSUER", rating.DefaultIssuer), "label issuer name (env VIGIL_ISSUER)")
-	cmd.PersistentFlags().StringVar(&rf.actor, "actor", envOr("VIGIL_ACTOR", envOr("USER", "operator")),
-		"who acts, recorded in the history (env VIGIL_ACTOR, default $USER)")
-}
-
-func envOr(k, d string) string {
-	if v := os.Getenv(k); v != "" {
-		return v
-	}
-	return d
+	fl.StringVar(&a.cfg.BaseURL, "base-url", a.cfg.BaseURL, "public URL of the label registry, printed in labels' QR codes (env VIGIL_BASE_URL)")
+	fl.StringVar(&a.cfg.Labels.Issuer, "issuer", a.cfg.Labels.Issuer, "label issuer name (env VIGIL_ISSUER)")
+	fl.StringVar(&a.cfg.Actor, "actor", a.cfg.Actor, "who acts, recorded in the history (env VIGIL_ACTOR, default $USER)")
 }
 
 // keyDir returns the key directory: --keys, else vigil-keys next to the
 // SQLite database, else ./vigil-keys.
-func (a *app) keyDir(rf *ratingFlags) string {
-	if rf.keys != "" {
-		return rf.keys
+func (a *app) keyDir() string {
+	if a.cfg.Labels.Keys != "" {
+		return a.cfg.Labels.Keys
 	}
-	dsn := a.dbURL
+	dsn := a.cfg.DB
 	if strings.HasPrefix(dsn, "sqlite:") || strings.HasSuffix(dsn, ".db") {
 		if p := strings.TrimPrefix(dsn, "sqlite:"); p != ":memory:" && p != "" {
 			return filepath.Join(filepath.Dir(p), "vigil-keys")
@@ -70,37 +56,36 @@ func (a *app) keyDir(rf *ratingFlags) string {
 // service.
 // ratingFor parses the assessment id arg and returns it with the rating
 // service: the prologue of the commands that act on one assessment.
-func (a *app) ratingFor(ctx context.Context, rf *ratingFlags, arg string) (*rating.Service, int64, error) {
+func (a *app) ratingFor(ctx context.Context, arg string) (*rating.Service, int64, error) {
 	id, err := store.AssessmentID(arg)
 	if err != nil {
 		return nil, 0, err
 	}
-	svc, err := a.rating(ctx, rf)
+	svc, err := a.rating(ctx)
 	return svc, id, err
 }
 
-func (a *app) rating(ctx context.Context, rf *ratingFlags) (*rating.Service, error) {
+func (a *app) rating(ctx context.Context) (*rating.Service, error) {
 	s, err := a.store(ctx)
 	if err != nil {
 		return nil, err
 	}
-	keys, err := label.OpenKeyStore(a.keyDir(rf), time.Now, nil)
+	keys, err := label.OpenKeyStore(a.keyDir(), time.Now, nil)
 	if err != nil {
 		return nil, err
 	}
-	return rating.New(rating.Config{Store: s, Keys: keys, Issuer: rf.issuer, BaseURL: rf.baseURL, Logger: a.log})
+	return rating.New(rating.Config{Store: s, Keys: keys, Issuer: a.cfg.Labels.Issuer, BaseURL: a.cfg.BaseURL, Logger: a.log})
 }
 
 func (a *app) labelCmd() *cobra.Command {
-	rf := &ratingFlags{}
 	cmd := &cobra.Command{Use: "label", Short: "Issue, verify, render and revoke signed A–G security labels"}
-	rf.register(cmd)
-	cmd.AddCommand(a.labelIssueCmd(rf), a.labelListCmd(rf), a.labelShowCmd(rf), a.labelVerifyCmd(rf), a.labelRenderCmd(rf),
-		a.labelRevokeCmd(rf), a.labelRulesCmd(), a.labelKeysCmd(rf), a.labelRecheckCmd(rf))
+	a.ratingFlags(cmd)
+	cmd.AddCommand(a.labelIssueCmd(), a.labelListCmd(), a.labelShowCmd(), a.labelVerifyCmd(), a.labelRenderCmd(),
+		a.labelRevokeCmd(), a.labelRulesCmd(), a.labelKeysCmd(), a.labelRecheckCmd())
 	return cmd
 }
 
-func (a *app) labelIssueCmd(rf *ratingFlags) *cobra.Command {
+func (a *app) labelIssueCmd() *cobra.Command {
 	var out string
 	cmd := &cobra.Command{
 		Use:   "issue ASSESSMENT",
@@ -108,11 +93,11 @@ func (a *app) labelIssueCmd(rf *ratingFlags) *cobra.Command {
 		Args:  usageArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			svc, id, err := a.ratingFor(ctx, rf, args[0])
+			svc, id, err := a.ratingFor(ctx, args[0])
 			if err != nil {
 				return err
 			}
-			is, err := svc.Issue(ctx, id, rf.actor)
+			is, err := svc.Issue(ctx, id, a.cfg.Actor)
 			if err != nil {
 				return err
 			}
@@ -136,7 +121,7 @@ func (a *app) labelIssueCmd(rf *ratingFlags) *cobra.Command {
 	return cmd
 }
 
-func (a *app) labelListCmd(rf *ratingFlags) *cobra.Command {
+func (a *app) labelListCmd() *cobra.Command {
 	var org string
 	var device int64
 	var live bool
@@ -190,14 +175,14 @@ func (a *app) labelListCmd(rf *ratingFlags) *cobra.Command {
 	return cmd
 }
 
-func (a *app) labelShowCmd(rf *ratingFlags) *cobra.Command {
+func (a *app) labelShowCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "show LABEL",
 		Short: "Print a label's signed JSON document (--json: with its registry status and history)",
 		Args:  usageArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			svc, err := a.rating(ctx, rf)
+			svc, err := a.rating(ctx)
 			if err != nil {
 				return err
 			}
@@ -240,7 +225,7 @@ func verifyExit(st label.Status) int {
 	return exitTampered
 }
 
-func (a *app) labelVerifyCmd(rf *ratingFlags) *cobra.Command {
+func (a *app) labelVerifyCmd() *cobra.Command {
 	var jwks, at string
 	var allowPrivate bool
 	cmd := &cobra.Command{
@@ -271,9 +256,9 @@ key retired before issue); 11 expired or not yet valid; 12 revoked;
 			var v rating.Verification
 			var err error
 			if isURL(args[0]) {
-				v, err = a.verifyURL(ctx, rf, args[0], jwks, when, allowPrivate)
+				v, err = a.verifyURL(ctx, args[0], jwks, when, allowPrivate)
 			} else {
-				v, err = a.verifyFile(ctx, rf, args[0], jwks, when, allowPrivate)
+				v, err = a.verifyFile(ctx, args[0], jwks, when, allowPrivate)
 			}
 			if err != nil {
 				return err
@@ -309,9 +294,9 @@ key retired before issue); 11 expired or not yet valid; 12 revoked;
 func isURL(s string) bool { return strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://") }
 
 // keyring loads --jwks (file or URL), or the local key directory.
-func (a *app) keyring(ctx context.Context, rf *ratingFlags, jwks string, nc *netguard.Client) (*label.Keyring, error) {
+func (a *app) keyring(ctx context.Context, jwks string, nc *netguard.Client) (*label.Keyring, error) {
 	if jwks == "" {
-		ks, err := label.OpenKeyStore(a.keyDir(rf), time.Now, nil)
+		ks, err := label.OpenKeyStore(a.keyDir(), time.Now, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -330,7 +315,7 @@ func (a *app) keyring(ctx context.Context, rf *ratingFlags, jwks string, nc *net
 	return label.ParseJWKS(bytes.NewReader(raw))
 }
 
-func (a *app) verifyFile(ctx context.Context, rf *ratingFlags, path, jwks string, at time.Time, allowPrivate bool) (rating.Verification, error) {
+func (a *app) verifyFile(ctx context.Context, path, jwks string, at time.Time, allowPrivate bool) (rating.Verification, error) {
 	var doc []byte
 	var err error
 	if path == "-" {
@@ -341,14 +326,14 @@ func (a *app) verifyFile(ctx context.Context, rf *ratingFlags, path, jwks string
 	if err != nil {
 		return rating.Verification{}, errs.Errorf(errs.Invalid, "read label: %v", err)
 	}
-	svc, err := a.rating(ctx, rf)
+	svc, err := a.rating(ctx)
 	if err != nil {
 		return rating.Verification{}, err
 	}
 	if jwks == "" {
 		return svc.Verify(ctx, doc, at)
 	}
-	kr, err := a.keyring(ctx, rf, jwks, netguard.New(netguard.Options{AllowPrivate: allowPrivate}))
+	kr, err := a.keyring(ctx, jwks, netguard.New(netguard.Options{AllowPrivate: allowPrivate}))
 	if err != nil {
 		return rating.Verification{}, err
 	}
@@ -362,7 +347,7 @@ func (a *app) verifyFile(ctx context.Context, rf *ratingFlags, path, jwks string
 }
 
 // verifyURL fetches a label (and its registry status) from a registry URL.
-func (a *app) verifyURL(ctx context.Context, rf *ratingFlags, raw, jwks string, at time.Time, allowPrivate bool) (rating.Verification, error) {
+func (a *app) verifyURL(ctx context.Context, raw, jwks string, at time.Time, allowPrivate bool) (rating.Verification, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return rating.Verification{}, errs.Field("url", raw, "not a URL")
@@ -384,7 +369,7 @@ func (a *app) verifyURL(ctx context.Context, rf *ratingFlags, raw, jwks string, 
 	if err != nil {
 		return rating.Verification{}, fetchError("fetch label", err)
 	}
-	kr, err := a.keyring(ctx, rf, jwks, nc)
+	kr, err := a.keyring(ctx, jwks, nc)
 	if err != nil {
 		return rating.Verification{}, err
 	}
@@ -392,7 +377,7 @@ func (a *app) verifyURL(ctx context.Context, rf *ratingFlags, raw, jwks string, 
 		// Not one of ours: use the issuing server's published keys.
 		ku := *u
 		ku.Path, ku.RawQuery = "/.well-known/vigil-keys.json", ""
-		if kr, err = a.keyring(ctx, rf, ku.String(), nc); err != nil {
+		if kr, err = a.keyring(ctx, ku.String(), nc); err != nil {
 			return rating.Verification{}, err
 		}
 	}
@@ -432,7 +417,7 @@ func docKID(doc []byte) string {
 	return l.KID
 }
 
-func (a *app) labelRenderCmd(rf *ratingFlags) *cobra.Command {
+func (a *app) labelRenderCmd() *cobra.Command {
 	var format, out string
 	cmd := &cobra.Command{
 		Use:   "render LABEL|FILE --format svg|png|pdf -o FILE",
@@ -459,7 +444,7 @@ func (a *app) labelRenderCmd(rf *ratingFlags) *cobra.Command {
 					return errs.Field("label", args[0], "not a label document")
 				}
 			} else {
-				svc, err := a.rating(ctx, rf)
+				svc, err := a.rating(ctx)
 				if err != nil {
 					return err
 				}
@@ -486,7 +471,7 @@ func (a *app) labelRenderCmd(rf *ratingFlags) *cobra.Command {
 	return cmd
 }
 
-func (a *app) labelRevokeCmd(rf *ratingFlags) *cobra.Command {
+func (a *app) labelRevokeCmd() *cobra.Command {
 	var reason string
 	cmd := &cobra.Command{
 		Use:   "revoke LABEL --reason TEXT",
@@ -494,11 +479,11 @@ func (a *app) labelRevokeCmd(rf *ratingFlags) *cobra.Command {
 		Args:  usageArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			svc, err := a.rating(ctx, rf)
+			svc, err := a.rating(ctx)
 			if err != nil {
 				return err
 			}
-			l, err := svc.Revoke(ctx, args[0], reason, rf.actor)
+			l, err := svc.Revoke(ctx, args[0], reason, a.cfg.Actor)
 			if err != nil {
 				return err
 			}
@@ -528,14 +513,14 @@ func (a *app) labelRulesCmd() *cobra.Command {
 	}
 }
 
-func (a *app) labelKeysCmd(rf *ratingFlags) *cobra.Command {
+func (a *app) labelKeysCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "keys", Short: "List or rotate the label signing keys"}
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "List the signing keys (the public keys document with --json)",
 		Args:  usageArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ks, err := label.OpenKeyStore(a.keyDir(rf), time.Now, nil)
+			ks, err := label.OpenKeyStore(a.keyDir(), time.Now, nil)
 			if err != nil {
 				return err
 			}
@@ -551,7 +536,7 @@ func (a *app) labelKeysCmd(rf *ratingFlags) *cobra.Command {
 		Short: "Make a new signing key and retire the current one (its public key keeps verifying older labels)",
 		Args:  usageArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ks, err := label.OpenKeyStore(a.keyDir(rf), time.Now, nil)
+			ks, err := label.OpenKeyStore(a.keyDir(), time.Now, nil)
 			if err != nil {
 				return err
 			}
@@ -590,7 +575,7 @@ func (a *app) printKeys(kr *label.Keyring) error {
 	return w.Flush()
 }
 
-func (a *app) labelRecheckCmd(rf *ratingFlags) *cobra.Command {
+func (a *app) labelRecheckCmd() *cobra.Command {
 	var reason string
 	cmd := &cobra.Command{
 		Use:   "recheck",
@@ -598,7 +583,7 @@ func (a *app) labelRecheckCmd(rf *ratingFlags) *cobra.Command {
 		Args:  usageArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			svc, err := a.rating(ctx, rf)
+			svc, err := a.rating(ctx)
 			if err != nil {
 				return err
 			}

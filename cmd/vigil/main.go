@@ -14,13 +14,18 @@ import (
 	"runtime/pprof"
 	"syscall"
 
+	"vigil/internal/config"
 	"vigil/internal/errs"
 )
 
 func main() {
+	cfg, err := config.Load(os.Args[1:])
+	if err != nil {
+		os.Exit(exitCode(err, os.Stderr))
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	endProfile := profile(os.Getenv("VIGIL_CPUPROFILE"), os.Getenv("VIGIL_MEMPROFILE"))
-	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	endProfile := profile(cfg.Profile.CPU, cfg.Profile.Memory)
+	err = run(ctx, cfg, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	endProfile()
 	stop()
 	os.Exit(exitCode(err, os.Stderr))

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"testing"
 
+	"vigil/internal/config"
 	"vigil/internal/store/storetest"
 )
 
@@ -24,7 +25,11 @@ import (
 func cli(t *testing.T, db string, stdin string, args ...string) (string, string, int) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	err := run(context.Background(), append([]string{"--db", db}, args...), strings.NewReader(stdin), &out, &errb)
+	args = append([]string{"--db", db}, args...)
+	cfg, err := config.Load(args)
+	if err == nil {
+		err = run(context.Background(), cfg, args, strings.NewReader(stdin), &out, &errb)
+	}
 	code := exitCode(err, &errb)
 	return out.String(), errb.String(), code
 }
@@ -230,13 +235,15 @@ func TestServe(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	a := &app{dbURL: db, stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, log: slog.New(slog.DiscardHandler)}
+	cfg := config.Defaults()
+	cfg.DB, cfg.Labels.Keys = db, filepath.Join(dir, "keys")
+	a := &app{cfg: cfg, stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, log: slog.New(slog.DiscardHandler)}
 	s, err := a.store(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
-	go func() { done <- a.serve(ctx, s, ln, &ratingFlags{keys: filepath.Join(dir, "keys")}) }()
+	go func() { done <- a.serve(ctx, s, ln) }()
 	base := "http://" + ln.Addr().String()
 	for _, tc := range []struct {
 		path, token string
@@ -390,5 +397,37 @@ func TestCLIWebhookURLRefused(t *testing.T) {
 				t.Errorf("import with a public webhook: exit %d, %q %q", code, out, errOut)
 			}
 		})
+	}
+}
+
+// TestConfigFile: a setting from the configuration file reaches the
+// command, and a flag overrides it.
+func TestConfigFile(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "vigil.yaml")
+	if err := os.WriteFile(file, []byte("db: sqlite:"+filepath.Join(dir, "from-file.db")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	vigil := func(args ...string) string {
+		t.Helper()
+		var out, errb bytes.Buffer
+		cfg, err := config.Load(args)
+		if err == nil {
+			err = run(context.Background(), cfg, args, strings.NewReader(""), &out, &errb)
+		}
+		if err != nil {
+			t.Fatalf("vigil %s: %v (%s)", strings.Join(args, " "), err, errb.String())
+		}
+		return out.String()
+	}
+	vigil("--config", file, "org", "add", "From File")
+	if _, err := os.Stat(filepath.Join(dir, "from-file.db")); err != nil {
+		t.Errorf("the file's database was not used: %v", err)
+	}
+	if out := vigil("org", "list", "--config", file, "--db", "sqlite:"+filepath.Join(dir, "flag.db")); strings.Contains(out, "From File") {
+		t.Errorf("--db did not override the file: %s", out)
+	}
+	if _, _, code := cli(t, "sqlite:"+filepath.Join(dir, "x.db"), "", "--config", filepath.Join(dir, "missing.yaml"), "version"); code != 2 {
+		t.Errorf("missing config file: exit %d; want 2", code)
 	}
 }

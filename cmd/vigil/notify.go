@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 	mail "github.com/wneessen/go-mail"
 
+	"vigil/internal/config"
 	"vigil/internal/errs"
 	"vigil/internal/netguard"
 	"vigil/internal/notify"
@@ -29,36 +30,36 @@ func (a *app) notifyCmd() *cobra.Command {
 	return cmd
 }
 
-// notifyFlags are the settings of composition and delivery.
-type notifyFlags struct {
-	smtpURL, from, sender             string
-	dkimKey, dkimDomain, dkimSelector string
-	baseURL, templates, defaultMode   string
-	minSeverity, renotify             string
-	digestHour, maxTries              int
-	allowPrivate                      bool
+// notifyFlags adds the flags of composition and delivery, bound to the
+// configuration.
+func (a *app) notifyFlags(cmd *cobra.Command) {
+	f, fl := &a.cfg.Notify, cmd.Flags()
+	fl.Var(secretFlag{&f.SMTPURL}, "smtp-url", "SMTP server: smtp://user:pass@host:port?starttls=required|opportunistic|none, smtps://…, or sink: for an in-process sink (env VIGIL_SMTP_URL; never logged)")
+	fl.StringVar(&f.From, "from", f.From, "sender address, unless the SMTP URL has from=… (env VIGIL_SMTP_FROM)")
+	fl.StringVar(&f.Sender, "sender", f.Sender, "the trust center's name in warnings (env VIGIL_SENDER)")
+	fl.StringVar(&f.DKIMKey, "dkim-key", f.DKIMKey, "PEM private key (RSA or Ed25519) to DKIM-sign mail (env VIGIL_DKIM_KEY)")
+	fl.StringVar(&f.DKIMDomain, "dkim-domain", f.DKIMDomain, "DKIM signing domain (default: the sender address's domain)")
+	fl.StringVar(&f.DKIMSelector, "dkim-selector", f.DKIMSelector, "DKIM selector")
+	fl.StringVar(&a.cfg.BaseURL, "base-url", a.cfg.BaseURL, "public URL of vigil serve, for acknowledgement links (env VIGIL_BASE_URL)")
+	fl.StringVar(&f.Templates, "templates", f.Templates, "directory of template overrides (<lang>/body.txt.tmpl, messages.yaml, …)")
+	fl.StringVar(&f.DefaultMode, "default-mode", f.DefaultMode, "operator default mode: immediate, daily or weekly")
+	fl.StringVar(&f.DefaultMinSeverity, "default-min-severity", f.DefaultMinSeverity, "operator default minimum severity")
+	fl.StringVar(&f.DefaultRenotify, "default-renotify", f.DefaultRenotify, "operator default quiet re-notification interval")
+	fl.IntVar(&f.DigestHour, "digest-hour", f.DigestHour, "hour of the day (UTC) at which digests become due")
+	fl.IntVar(&f.MaxAttempts, "max-attempts", f.MaxAttempts, "attempts before a delivery is given up (dead)")
+	fl.BoolVar(&f.AllowPrivate, "allow-private", f.AllowPrivate, "allow webhooks to loopback and private addresses (labs, tests)")
 }
 
-func (f *notifyFlags) register(cmd *cobra.Command) {
-	fl := cmd.Flags()
-	fl.StringVar(&f.smtpURL, "smtp-url", "", "SMTP server: smtp://user:pass@host:port?starttls=required|opportunistic|none, smtps://…, or sink: for an in-process sink (env VIGIL_SMTP_URL; never logged)")
-	fl.StringVar(&f.from, "from", envOr("VIGIL_SMTP_FROM", ""), "sender address, unless the SMTP URL has from=… (env VIGIL_SMTP_FROM)")
-	fl.StringVar(&f.sender, "sender", envOr("VIGIL_SENDER", "vigil CERT"), "the trust center's name in warnings (env VIGIL_SENDER)")
-	fl.StringVar(&f.dkimKey, "dkim-key", envOr("VIGIL_DKIM_KEY", ""), "PEM private key (RSA or Ed25519) to DKIM-sign mail (env VIGIL_DKIM_KEY)")
-	fl.StringVar(&f.dkimDomain, "dkim-domain", envOr("VIGIL_DKIM_DOMAIN", ""), "DKIM signing domain (default: the sender address's domain)")
-	fl.StringVar(&f.dkimSelector, "dkim-selector", envOr("VIGIL_DKIM_SELECTOR", "vigil"), "DKIM selector")
-	fl.StringVar(&f.baseURL, "base-url", envOr("VIGIL_BASE_URL", "http://127.0.0.1:8080"), "public URL of vigil serve, for acknowledgement links (env VIGIL_BASE_URL)")
-	fl.StringVar(&f.templates, "templates", envOr("VIGIL_TEMPLATES", ""), "directory of template overrides (<lang>/body.txt.tmpl, messages.yaml, …)")
-	fl.StringVar(&f.defaultMode, "default-mode", "daily", "operator default mode: immediate, daily or weekly")
-	fl.StringVar(&f.minSeverity, "default-min-severity", "low", "operator default minimum severity")
-	fl.StringVar(&f.renotify, "default-renotify", "168h", "operator default quiet re-notification interval")
-	fl.IntVar(&f.digestHour, "digest-hour", 6, "hour of the day (UTC) at which digests become due")
-	fl.IntVar(&f.maxTries, "max-attempts", 8, "attempts before a delivery is given up (dead)")
-	fl.BoolVar(&f.allowPrivate, "allow-private", false, "allow webhooks to loopback and private addresses (labs, tests)")
-}
+// secretFlag is a string flag whose value (from the configuration) is
+// never shown as its default in the help.
+type secretFlag struct{ p *string }
 
-func (f *notifyFlags) defaultPolicy() (notify.Policy, error) {
-	return notify.Resolve(registry.Policy{Mode: f.defaultMode, MinSeverity: f.minSeverity, RenotifyAfter: f.renotify}, notify.DefaultPolicy())
+func (f secretFlag) String() string     { return "" }
+func (f secretFlag) Set(v string) error { *f.p = v; return nil }
+func (f secretFlag) Type() string       { return "string" }
+
+func defaultPolicy(f config.Notify) (notify.Policy, error) {
+	return notify.Resolve(registry.Policy{Mode: f.DefaultMode, MinSeverity: f.DefaultMinSeverity, RenotifyAfter: f.DefaultRenotify}, notify.DefaultPolicy())
 }
 
 // setup is what composition and delivery need, built from the flags.
@@ -71,26 +72,27 @@ type notifySetup struct {
 	close     func()
 }
 
-func (a *app) notifySetup(ctx context.Context, s *store.Store, f *notifyFlags) (*notifySetup, error) {
+func (a *app) notifySetup(ctx context.Context, s *store.Store) (*notifySetup, error) {
+	f := &a.cfg.Notify
 	ns := &notifySetup{close: func() {}}
 	var err error
-	if f.templates != "" {
-		if _, err := os.Stat(f.templates); err != nil {
-			return nil, errs.Field("templates", f.templates, "not a directory")
+	if f.Templates != "" {
+		if _, err := os.Stat(f.Templates); err != nil {
+			return nil, errs.Field("templates", f.Templates, "not a directory")
 		}
-		ns.renderer, err = notify.NewRenderer(os.DirFS(f.templates))
+		ns.renderer, err = notify.NewRenderer(os.DirFS(f.Templates))
 	} else {
 		ns.renderer, err = notify.NewRenderer(nil)
 	}
 	if err != nil {
 		return nil, err
 	}
-	def, err := f.defaultPolicy()
+	def, err := defaultPolicy(*f)
 	if err != nil {
 		return nil, err
 	}
 	ns.notifier = notify.NewNotifier(notify.NotifierConfig{Store: s, Logger: a.log,
-		PlanConfig: notify.PlanConfig{Default: def, DigestHour: f.digestHour, Languages: ns.renderer.Languages()}})
+		PlanConfig: notify.PlanConfig{Default: def, DigestHour: f.DigestHour, Languages: ns.renderer.Languages()}})
 	ackKey, err := s.SettingSecret(ctx, notify.AckKeySetting)
 	if err != nil {
 		return nil, err
@@ -100,20 +102,16 @@ func (a *app) notifySetup(ctx context.Context, s *store.Store, f *notifyFlags) (
 		return nil, err
 	}
 	senders := map[notify.Channel]notify.Sender{
-		notify.Webhook: &notify.WebhookSender{Client: netguard.New(netguard.Options{AllowPrivate: f.allowPrivate, Timeout: 30 * time.Second}),
+		notify.Webhook: &notify.WebhookSender{Client: netguard.New(netguard.Options{AllowPrivate: f.AllowPrivate, Timeout: 30 * time.Second}),
 			Secret: func(org int64) []byte { return notify.WebhookSecret(webhookKey, org) }},
 	}
-	smtpURL := f.smtpURL
-	if smtpURL == "" {
-		smtpURL = os.Getenv("VIGIL_SMTP_URL")
-	}
-	if smtpURL != "" {
-		cfg, err := a.smtpConfig(smtpURL, f, ns)
+	if f.SMTPURL != "" {
+		cfg, err := a.smtpConfig(f.SMTPURL, f, ns)
 		if err != nil {
 			ns.close()
 			return nil, err
 		}
-		if ns.smtp, err = notify.NewSMTPSender(cfg, ns.renderer, f.sender); err != nil {
+		if ns.smtp, err = notify.NewSMTPSender(cfg, ns.renderer, f.Sender); err != nil {
 			ns.close()
 			return nil, err
 		}
@@ -121,12 +119,12 @@ func (a *app) notifySetup(ctx context.Context, s *store.Store, f *notifyFlags) (
 		prev := ns.close
 		ns.close = func() { ns.smtp.Close(); prev() }
 	}
-	ns.deliverer = notify.NewDeliverer(notify.DelivererConfig{Outbox: s, Senders: senders, MaxAttempts: f.maxTries, Logger: a.log,
-		AckURL: func(id int64) string { return notify.AckURL(f.baseURL, ackKey, id) }})
+	ns.deliverer = notify.NewDeliverer(notify.DelivererConfig{Outbox: s, Senders: senders, MaxAttempts: f.MaxAttempts, Logger: a.log,
+		AckURL: func(id int64) string { return notify.AckURL(a.cfg.BaseURL, ackKey, id) }})
 	return ns, nil
 }
 
-func (a *app) smtpConfig(raw string, f *notifyFlags, ns *notifySetup) (notify.SMTPConfig, error) {
+func (a *app) smtpConfig(raw string, f *config.Notify, ns *notifySetup) (notify.SMTPConfig, error) {
 	var cfg notify.SMTPConfig
 	if raw == "sink:" {
 		sink, err := smtpsink.Start(smtpsink.Options{})
@@ -144,28 +142,28 @@ func (a *app) smtpConfig(raw string, f *notifyFlags, ns *notifySetup) (notify.SM
 		}
 	}
 	if cfg.From == "" {
-		cfg.From = f.from
+		cfg.From = f.From
 	}
 	if cfg.From == "" {
 		cfg.From = "vigil@localhost"
 	}
 	if cfg.FromName == "" {
-		cfg.FromName = f.sender
+		cfg.FromName = f.Sender
 	}
-	if f.dkimKey != "" {
-		pemBytes, err := os.ReadFile(f.dkimKey)
+	if f.DKIMKey != "" {
+		pemBytes, err := os.ReadFile(f.DKIMKey)
 		if err != nil {
-			return cfg, errs.Field("dkim-key", f.dkimKey, err.Error())
+			return cfg, errs.Field("dkim-key", f.DKIMKey, err.Error())
 		}
 		signer, err := mail.PrivKeyFromPEM(pemBytes)
 		if err != nil {
-			return cfg, errs.Field("dkim-key", f.dkimKey, "not an RSA or Ed25519 private key: "+err.Error())
+			return cfg, errs.Field("dkim-key", f.DKIMKey, "not an RSA or Ed25519 private key: "+err.Error())
 		}
-		domain := f.dkimDomain
+		domain := f.DKIMDomain
 		if domain == "" {
 			_, domain, _ = strings.Cut(cfg.From, "@")
 		}
-		cfg.DKIM = &notify.DKIMConfig{Domain: domain, Selector: f.dkimSelector, Signer: signer}
+		cfg.DKIM = &notify.DKIMConfig{Domain: domain, Selector: f.DKIMSelector, Signer: signer}
 	}
 	a.log.Debug("smtp", "server", cfg.String())
 	return cfg, nil
@@ -182,7 +180,6 @@ type notifyRunResult struct {
 }
 
 func (a *app) notifyRunCmd() *cobra.Command {
-	var f notifyFlags
 	var dryRun, noDeliver bool
 	var escalate time.Duration
 	cmd := &cobra.Command{
@@ -201,7 +198,7 @@ repeated after a crash carries the same Message-ID / Idempotency-Key.`,
 			if err != nil {
 				return err
 			}
-			ns, err := a.notifySetup(ctx, s, &f)
+			ns, err := a.notifySetup(ctx, s)
 			if err != nil {
 				return err
 			}
@@ -250,7 +247,7 @@ repeated after a crash carries the same Message-ID / Idempotency-Key.`,
 			return nil
 		},
 	}
-	f.register(cmd)
+	a.notifyFlags(cmd)
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "show what would be composed; write and send nothing")
 	cmd.Flags().BoolVar(&noDeliver, "no-deliver", false, "compose only; leave delivery to the job queue")
 	cmd.Flags().DurationVar(&escalate, "escalate-after", notify.DefaultEscalateAfter, "critical notices unacknowledged this long go to the call list")

@@ -21,7 +21,6 @@ import (
 )
 
 func (a *app) probeCmd() *cobra.Command {
-	rf := &ratingFlags{}
 	var labs, ports []string
 	var assessment string
 	var budget, timeout time.Duration
@@ -87,11 +86,11 @@ the assessment's findings for that address.`,
 			}
 			var run store.ProbeRun
 			if aid != 0 {
-				svc, err := a.rating(ctx, rf)
+				svc, err := a.rating(ctx)
 				if err != nil {
 					return err
 				}
-				if _, run, err = svc.AttachProbe(ctx, aid, rep, rf.actor); err != nil {
+				if _, run, err = svc.AttachProbe(ctx, aid, rep, a.cfg.Actor); err != nil {
 					return err
 				}
 			}
@@ -115,7 +114,7 @@ the assessment's findings for that address.`,
 			return nil
 		},
 	}
-	rf.register(cmd)
+	a.ratingFlags(cmd)
 	cmd.Flags().StringArrayVar(&labs, "lab", nil, "allow targets in this lab range (CIDR; repeatable)")
 	cmd.Flags().StringArrayVar(&ports, "port", nil, "probe this port instead of the defaults: N/service or N/proto/service, e.g. 2323/telnet, 1900/udp/ssdp (repeatable)")
 	cmd.Flags().StringVar(&assessment, "assessment", "", "store the results with this assessment")

@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"strings"
 	"time"
 
@@ -27,8 +26,6 @@ import (
 )
 
 func (a *app) serveCmd() *cobra.Command {
-	var addr string
-	var rf ratingFlags
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the REST API, health checks and metrics",
@@ -39,23 +36,23 @@ func (a *app) serveCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ln, err := net.Listen("tcp", addr)
+			ln, err := net.Listen("tcp", a.cfg.Addr)
 			if err != nil {
-				return fmt.Errorf("listen %s: %w", addr, err)
+				return fmt.Errorf("listen %s: %w", a.cfg.Addr, err)
 			}
 			a.log.Info("serving", "url", "http://"+ln.Addr().String())
-			return a.serve(ctx, s, ln, &rf)
+			return a.serve(ctx, s, ln)
 		},
 	}
-	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "listen address")
-	rf.register(cmd)
+	cmd.Flags().StringVar(&a.cfg.Addr, "addr", a.cfg.Addr, "listen address (env VIGIL_ADDR)")
+	a.ratingFlags(cmd)
 	return cmd
 }
 
 // serve runs the HTTP server on ln until ctx ends, then shuts down
 // gracefully. It serves the REST API and the public label registry.
-func (a *app) serve(ctx context.Context, s *store.Store, ln net.Listener, rf *ratingFlags) error {
-	svc, err := a.rating(ctx, rf)
+func (a *app) serve(ctx context.Context, s *store.Store, ln net.Listener) error {
+	svc, err := a.rating(ctx)
 	if err != nil {
 		return err
 	}
@@ -75,7 +72,7 @@ func (a *app) serve(ctx context.Context, s *store.Store, ln net.Listener, rf *ra
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 	}
-	closeJobs, err := a.startJobs(ctx, s, rf)
+	closeJobs, err := a.startJobs(ctx, s)
 	if err != nil {
 		return err
 	}
@@ -122,11 +119,8 @@ func operationID(method, path string) string {
 // sweep and outbox delivery (e-mail when VIGIL_SMTP_URL is set, webhooks),
 // and the daily RDAP bootstrap refresh, shared with the other nodes on
 // PostgreSQL. The returned function stops it.
-func (a *app) startJobs(ctx context.Context, s *store.Store, rf *ratingFlags) (func(), error) {
-	f := notifyFlags{sender: envOr("VIGIL_SENDER", "vigil CERT"), from: os.Getenv("VIGIL_SMTP_FROM"), baseURL: rf.baseURL,
-		dkimKey: os.Getenv("VIGIL_DKIM_KEY"), dkimDomain: os.Getenv("VIGIL_DKIM_DOMAIN"), dkimSelector: envOr("VIGIL_DKIM_SELECTOR", "vigil"),
-		templates: os.Getenv("VIGIL_TEMPLATES"), defaultMode: "daily", minSeverity: "low", renotify: "168h", digestHour: 6, maxTries: 8}
-	ns, err := a.notifySetup(ctx, s, &f)
+func (a *app) startJobs(ctx context.Context, s *store.Store) (func(), error) {
+	ns, err := a.notifySetup(ctx, s)
 	if err != nil {
 		return nil, err
 	}
@@ -137,7 +131,7 @@ func (a *app) startJobs(ctx context.Context, s *store.Store, rf *ratingFlags) (f
 	river.AddWorker(workers, rw)
 	cfg := jobs.Config{Workers: workers, PeriodicJobs: append(j.Periodic(30*time.Second), rw.periodic()), Logger: a.log}
 	if s.Dialect() == store.Postgres {
-		cfg.DSN = a.dbURL
+		cfg.DSN = a.cfg.DB
 	}
 	q, err := jobs.Open(ctx, s, cfg)
 	if err != nil {

@@ -13,6 +13,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"vigil/internal/config"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -104,12 +106,16 @@ func lineDiff(want, got string) string {
 }
 
 // treeRoot builds the command tree with an empty environment, so that
-// defaults read from it are the built-in ones.
+// the defaults are the built-in ones.
 func treeRoot(t *testing.T) *cobra.Command {
-	for _, k := range []string{"VIGIL_DB", "VIGIL_SMTP_FROM", "VIGIL_SENDER", "VIGIL_DKIM_KEY", "VIGIL_DKIM_DOMAIN", "VIGIL_DKIM_SELECTOR",
-		"VIGIL_BASE_URL", "VIGIL_TEMPLATES", "VIGIL_KEYS", "VIGIL_ISSUER", "VIGIL_ACTOR"} {
-		t.Setenv(k, "")
+	cfg, err := config.LoadFrom(nil, func(k string) (string, bool) {
+		if k == "USER" {
+			return "tester", true
+		}
+		return "", false
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Setenv("USER", "tester")
-	return (&app{}).rootCmd()
+	return (&app{cfg: cfg}).rootCmd()
 }

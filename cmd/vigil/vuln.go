@@ -23,7 +23,6 @@ import (
 	"vigil/internal/advisory/csafprovider"
 	"vigil/internal/errs"
 	"vigil/internal/netguard"
-	"vigil/internal/rating"
 	"vigil/internal/sbom"
 	"vigil/internal/store"
 	"vigil/internal/tenant"
@@ -40,11 +39,10 @@ func (a *app) vulnEngine(ctx context.Context) (*vuln.Engine, *store.Store, error
 	if err != nil {
 		return nil, nil, err
 	}
-	rf := &ratingFlags{keys: os.Getenv("VIGIL_KEYS"), baseURL: envOr("VIGIL_BASE_URL", rating.DefaultBaseURL), issuer: envOr("VIGIL_ISSUER", rating.DefaultIssuer)}
 	var rg vuln.Regrader
-	if st, err := os.Stat(a.keyDir(rf)); err == nil && st.IsDir() {
+	if st, err := os.Stat(a.keyDir()); err == nil && st.IsDir() {
 		rg = vuln.RegradeFunc(func(ctx context.Context, ids []int64, reason string) error {
-			svc, err := a.rating(ctx, rf)
+			svc, err := a.rating(ctx)
 			if err != nil {
 				return err
 			}

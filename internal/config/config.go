@@ -1,0 +1,301 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+// Package config is vigil's one configuration: every setting with its
+// default, its environment variable and its key in the optional YAML
+// configuration file, in one table (Settings). It is the only package that
+// reads the environment.
+//
+// Precedence, lowest first: the default, the configuration file (--config
+// FILE or VIGIL_CONFIG), the environment, then the command-line flags, which
+// cmd/vigil binds to the fields of the Config that Load returned. main loads
+// the Config once and hands it down; no other package looks anything up by
+// itself.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"vigil/internal/errs"
+)
+
+// Config is every setting of vigil. The zero value is not useful: take it
+// from Load or Defaults.
+type Config struct {
+	// DB is the database: sqlite:PATH or postgres://….
+	DB string `yaml:"db"`
+	// BaseURL is the public URL of vigil serve: acknowledgement links in
+	// warnings and the label registry in labels' QR codes point there.
+	BaseURL string `yaml:"base_url"`
+	// Actor is who acts, recorded in assessment and label history.
+	Actor string `yaml:"actor"`
+	// Addr is the listen address of vigil serve.
+	Addr    string  `yaml:"addr"`
+	Notify  Notify  `yaml:"notify"`
+	Labels  Labels  `yaml:"labels"`
+	Profile Profile `yaml:"profile"`
+}
+
+// Notify are the settings of notice composition and delivery.
+type Notify struct {
+	// SMTPURL is the mail server (smtp://user:pass@host:port?starttls=…,
+	// smtps://…, or sink: for an in-process sink); empty: no e-mail. It
+	// carries a password: never log it.
+	SMTPURL string `yaml:"smtp_url"`
+	// From is the sender address unless the SMTP URL has from=….
+	From string `yaml:"from"`
+	// Sender is the trust center's name in warnings.
+	Sender string `yaml:"sender"`
+	// DKIMKey is a PEM private key file (RSA or Ed25519) to DKIM-sign mail.
+	DKIMKey string `yaml:"dkim_key"`
+	// DKIMDomain is the signing domain (default: the sender's domain).
+	DKIMDomain   string `yaml:"dkim_domain"`
+	DKIMSelector string `yaml:"dkim_selector"`
+	// Templates is a directory of template overrides.
+	Templates string `yaml:"templates"`
+	// DefaultMode, DefaultMinSeverity and DefaultRenotify are the
+	// operator's default policy for organisations without their own.
+	DefaultMode        string `yaml:"default_mode"`
+	DefaultMinSeverity string `yaml:"default_min_severity"`
+	DefaultRenotify    string `yaml:"default_renotify"`
+	// DigestHour is the hour of the day (UTC) at which digests become due.
+	DigestHour int `yaml:"digest_hour"`
+	// MaxAttempts is how often a delivery is tried before it is dead.
+	MaxAttempts int `yaml:"max_attempts"`
+	// AllowPrivate lets webhooks reach loopback and private addresses.
+	AllowPrivate bool `yaml:"allow_private"`
+}
+
+// Labels are the settings of the label workflow.
+type Labels struct {
+	// Keys is the signing key directory (empty: vigil-keys next to the
+	// SQLite database, or ./vigil-keys).
+	Keys string `yaml:"keys"`
+	// Issuer names the label issuer.
+	Issuer string `yaml:"issuer"`
+}
+
+// Profile names the files CPU and heap profiles are written to (empty:
+// none), for benchmarks.
+type Profile struct {
+	CPU    string `yaml:"cpu"`
+	Memory string `yaml:"memory"`
+}
+
+// Setting is one row of the configuration table.
+type Setting struct {
+	// Key is the setting's path in the configuration file (notify.from).
+	Key string
+	// Env is its environment variable; Fallback is read when Env is unset.
+	Env, Fallback string
+	// Default is its value when nothing sets it, as text.
+	Default string
+	// Doc says what it is.
+	Doc string
+	// Secret settings are never printed (help, logs, errors).
+	Secret bool
+	// field points at the setting in a Config.
+	field func(*Config) any
+}
+
+// Settings returns the configuration table, in documentation order.
+func Settings() []Setting {
+	return []Setting{
+		{Key: "db", Env: "VIGIL_DB", Default: "sqlite:vigil.db", Doc: "database: `sqlite:PATH` or `postgres://…`",
+			field: func(c *Config) any { return &c.DB }},
+		{Key: "base_url", Env: "VIGIL_BASE_URL", Default: "http://127.0.0.1:8080",
+			Doc:   "public URL of `vigil serve`: acknowledgement links in warnings, the label registry in labels' QR codes",
+			field: func(c *Config) any { return &c.BaseURL }},
+		{Key: "actor", Env: "VIGIL_ACTOR", Fallback: "USER", Default: "operator", Doc: "who acts, recorded in assessment and label history",
+			field: func(c *Config) any { return &c.Actor }},
+		{Key: "addr", Env: "VIGIL_ADDR", Default: "127.0.0.1:8080", Doc: "listen address of `vigil serve`",
+			field: func(c *Config) any { return &c.Addr }},
+		{Key: "notify.smtp_url", Env: "VIGIL_SMTP_URL", Secret: true,
+			Doc:   "SMTP server: `smtp://user:pass@host:port?starttls=…` (required, opportunistic or none), `smtps://…`, or `sink:` (an in-process sink); empty: e-mail rows stay pending",
+			field: func(c *Config) any { return &c.Notify.SMTPURL }},
+		{Key: "notify.from", Env: "VIGIL_SMTP_FROM", Doc: "sender address, unless the SMTP URL has `from=…` (default `vigil@localhost`)",
+			field: func(c *Config) any { return &c.Notify.From }},
+		{Key: "notify.sender", Env: "VIGIL_SENDER", Default: "vigil CERT", Doc: "the trust center's name in warnings",
+			field: func(c *Config) any { return &c.Notify.Sender }},
+		{Key: "notify.dkim_key", Env: "VIGIL_DKIM_KEY", Doc: "PEM private key file (RSA or Ed25519) to DKIM-sign mail",
+			field: func(c *Config) any { return &c.Notify.DKIMKey }},
+		{Key: "notify.dkim_domain", Env: "VIGIL_DKIM_DOMAIN", Doc: "DKIM signing domain (default: the sender address's domain)",
+			field: func(c *Config) any { return &c.Notify.DKIMDomain }},
+		{Key: "notify.dkim_selector", Env: "VIGIL_DKIM_SELECTOR", Default: "vigil", Doc: "DKIM selector",
+			field: func(c *Config) any { return &c.Notify.DKIMSelector }},
+		{Key: "notify.templates", Env: "VIGIL_TEMPLATES", Doc: "directory of template overrides (`<lang>/body.txt.tmpl`, `messages.yaml`, …)",
+			field: func(c *Config) any { return &c.Notify.Templates }},
+		{Key: "notify.default_mode", Env: "VIGIL_NOTIFY_DEFAULT_MODE", Default: "daily", Doc: "operator default mode: `immediate`, `daily` or `weekly`",
+			field: func(c *Config) any { return &c.Notify.DefaultMode }},
+		{Key: "notify.default_min_severity", Env: "VIGIL_NOTIFY_DEFAULT_MIN_SEVERITY", Default: "low", Doc: "operator default minimum severity",
+			field: func(c *Config) any { return &c.Notify.DefaultMinSeverity }},
+		{Key: "notify.default_renotify", Env: "VIGIL_NOTIFY_DEFAULT_RENOTIFY", Default: "168h", Doc: "operator default quiet re-notification interval",
+			field: func(c *Config) any { return &c.Notify.DefaultRenotify }},
+		{Key: "notify.digest_hour", Env: "VIGIL_NOTIFY_DIGEST_HOUR", Default: "6", Doc: "hour of the day (UTC) at which digests become due",
+			field: func(c *Config) any { return &c.Notify.DigestHour }},
+		{Key: "notify.max_attempts", Env: "VIGIL_NOTIFY_MAX_ATTEMPTS", Default: "8", Doc: "attempts before a delivery is given up (dead)",
+			field: func(c *Config) any { return &c.Notify.MaxAttempts }},
+		{Key: "notify.allow_private", Env: "VIGIL_NOTIFY_ALLOW_PRIVATE", Default: "false", Doc: "let webhooks reach loopback and private addresses (labs, tests)",
+			field: func(c *Config) any { return &c.Notify.AllowPrivate }},
+		{Key: "labels.keys", Env: "VIGIL_KEYS", Doc: "label signing key directory (default: `vigil-keys` next to the SQLite database, else `./vigil-keys`)",
+			field: func(c *Config) any { return &c.Labels.Keys }},
+		{Key: "labels.issuer", Env: "VIGIL_ISSUER", Default: "vigil trust center", Doc: "label issuer name",
+			field: func(c *Config) any { return &c.Labels.Issuer }},
+		{Key: "profile.cpu", Env: "VIGIL_CPUPROFILE", Doc: "write a CPU profile of the command to this file (benchmarks)",
+			field: func(c *Config) any { return &c.Profile.CPU }},
+		{Key: "profile.memory", Env: "VIGIL_MEMPROFILE", Doc: "write a heap profile at the end of the command to this file (benchmarks)",
+			field: func(c *Config) any { return &c.Profile.Memory }},
+	}
+}
+
+// EnvFile names the environment variable of the configuration file, which
+// --config overrides.
+const EnvFile = "VIGIL_CONFIG"
+
+// Defaults returns the Config with every setting at its default.
+func Defaults() Config {
+	var c Config
+	for _, s := range Settings() {
+		if err := set(s.field(&c), s.Default); err != nil {
+			panic(fmt.Sprintf("config: default of %s: %v", s.Key, err)) // a defect in the table
+		}
+	}
+	return c
+}
+
+// Load returns the Config of a command line: the defaults, overlaid by the
+// configuration file (the value of --config in args, else $VIGIL_CONFIG),
+// overlaid by the environment. Flags are applied by the caller, which
+// binds them to the fields of the result.
+func Load(args []string) (Config, error) {
+	return LoadFrom(args, os.LookupEnv)
+}
+
+// LoadFrom is Load with the environment given as a lookup function (tests
+// pass a map's).
+func LoadFrom(args []string, lookup func(string) (string, bool)) (Config, error) {
+	c := Defaults()
+	file := FileArg(args)
+	if v, ok := lookup(EnvFile); ok && file == "" {
+		file = v
+	}
+	if file != "" {
+		f, err := os.Open(file)
+		if err != nil {
+			return c, errs.Field("config", file, "cannot read: "+strings.TrimPrefix(err.Error(), "open "+file+": "))
+		}
+		err = Decode(f, file, &c)
+		f.Close()
+		if err != nil {
+			return c, err
+		}
+	}
+	for _, s := range Settings() {
+		v, ok := lookup(s.Env)
+		if (!ok || v == "") && s.Fallback != "" {
+			v, ok = lookup(s.Fallback)
+		}
+		if !ok || v == "" {
+			continue
+		}
+		if err := set(s.field(&c), v); err != nil {
+			shown := v
+			if s.Secret {
+				shown = "(secret)"
+			}
+			return c, errs.Field(s.Env, shown, err.Error())
+		}
+	}
+	return c, nil
+}
+
+// Decode overlays the YAML configuration in r (named name in errors) on c.
+// Unknown keys are an error naming the line, so a misspelt setting is never
+// silently ignored.
+func Decode(r io.Reader, name string, c *Config) error {
+	raw, err := io.ReadAll(io.LimitReader(r, 1<<20))
+	if err != nil {
+		return fmt.Errorf("config %s: %w", name, err)
+	}
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return nil
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(raw))
+	dec.KnownFields(true)
+	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
+		return &errs.Error{Code: errs.Invalid, Message: fmt.Sprintf("config %s: %s", name, strings.TrimPrefix(err.Error(), "yaml: "))}
+	}
+	return nil
+}
+
+// FileArg returns the value of --config FILE or --config=FILE in args, or
+// "" (the flag is read before the command tree is built, because the file
+// supplies the flags' defaults).
+func FileArg(args []string) string {
+	for i, a := range args {
+		if a == "--" {
+			break
+		}
+		if v, ok := strings.CutPrefix(a, "--config="); ok {
+			return v
+		}
+		if a == "--config" && i+1 < len(args) {
+			return args[i+1]
+		}
+	}
+	return ""
+}
+
+// set parses v into the field p points at.
+func set(p any, v string) error {
+	switch p := p.(type) {
+	case *string:
+		*p = v
+	case *int:
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return errors.New("not an integer")
+		}
+		*p = n
+	case *bool:
+		if v == "" {
+			*p = false
+			return nil
+		}
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return errors.New("not true or false")
+		}
+		*p = b
+	default:
+		return fmt.Errorf("unsupported setting type %T", p)
+	}
+	return nil
+}
+
+// Markdown returns the configuration table as a Markdown table: setting,
+// environment variable, default, meaning (docs/CONFIGURATION.md carries it).
+func Markdown() string {
+	var b strings.Builder
+	b.WriteString("| file key | environment | default | meaning |\n|---|---|---|---|\n")
+	for _, s := range Settings() {
+		env := "`" + s.Env + "`"
+		if s.Fallback != "" {
+			env += ", else `" + s.Fallback + "`"
+		}
+		def := ""
+		if s.Default != "" {
+			def = "`" + s.Default + "`"
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", s.Key, env, def, s.Doc)
+	}
+	return b.String()
+}
