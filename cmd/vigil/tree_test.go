@@ -36,7 +36,7 @@ func TestCommandTree(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got != string(want) {
-		t.Errorf("command tree differs from %s (a command or flag was lost or changed):\n%s", golden, lineDiff(string(want), got))
+		t.Errorf("command tree differs from %s: a command or flag was lost or changed (after adding one on purpose: go test ./cmd/vigil -run TestCommandTree -update):\n%s", golden, lineDiff(string(want), got))
 	}
 }
 
