@@ -134,6 +134,16 @@ func (a *app) orgID(ctx context.Context, s *store.Store, ref string) (int64, err
 	return s.OrgGetByName(ctx, tenant.Operator(), ref)
 }
 
+// orgScope is the scope of an --org filter: the organisation given by id
+// or name, or every organisation (the operator's scope) when ref is empty.
+func (a *app) orgScope(ctx context.Context, s *store.Store, ref string) (tenant.Scope, error) {
+	if ref == "" {
+		return tenant.Operator(), nil
+	}
+	id, err := a.orgID(ctx, s, ref)
+	return tenant.Org(id), err
+}
+
 func (a *app) versionCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",

@@ -61,13 +61,9 @@ func (a *app) assetListCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			sc := tenant.Operator()
-			if org != "" {
-				id, err := a.orgID(ctx, s, org)
-				if err != nil {
-					return err
-				}
-				sc = tenant.Org(id)
+			sc, err := a.orgScope(ctx, s, org)
+			if err != nil {
+				return err
 			}
 			f.Kind = registry.AssetKind(kind)
 			as, err := s.AssetList(ctx, sc, f)

@@ -74,13 +74,9 @@ func (a *app) deviceListCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			sc := tenant.Operator()
-			if org != "" {
-				id, err := a.orgID(ctx, s, org)
-				if err != nil {
-					return err
-				}
-				sc = tenant.Org(id)
+			sc, err := a.orgScope(ctx, s, org)
+			if err != nil {
+				return err
 			}
 			ds, err := s.DeviceList(ctx, sc, page)
 			if err != nil {

@@ -12,6 +12,7 @@ import (
 	"vigil/internal/errs"
 	"vigil/internal/finding"
 	"vigil/internal/store"
+	"vigil/internal/tenant"
 )
 
 func (a *app) findingsCmd() *cobra.Command {
@@ -27,10 +28,9 @@ func (a *app) findingsCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if org != "" {
-				if f.OrgID, err = a.orgID(ctx, s, org); err != nil {
-					return err
-				}
+			sc, err := a.orgScope(ctx, s, org)
+			if err != nil {
+				return err
 			}
 			switch finding.Status(status) {
 			case "", finding.Open, finding.Resolved:
@@ -38,7 +38,7 @@ func (a *app) findingsCmd() *cobra.Command {
 			default:
 				return errs.Field("status", status, "must be open or resolved")
 			}
-			fs, err := s.FindingList(ctx, f)
+			fs, err := s.FindingList(ctx, sc, f)
 			if err != nil {
 				return err
 			}
@@ -74,7 +74,7 @@ func (a *app) triggersCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ts, err := s.TriggerStats(ctx)
+			ts, err := s.TriggerStats(ctx, tenant.Operator())
 			if err != nil {
 				return err
 			}

@@ -208,7 +208,7 @@ repeated after a crash carries the same Message-ID / Idempotency-Key.`,
 				return err
 			}
 			if !dryRun {
-				if _, res.Escalated, err = notify.CallList(ctx, s, s.Now(), escalate); err != nil {
+				if _, res.Escalated, err = notify.CallList(ctx, s, tenant.Operator(), s.Now(), escalate); err != nil {
 					return err
 				}
 				if !noDeliver {
@@ -219,7 +219,7 @@ repeated after a crash carries the same Message-ID / Idempotency-Key.`,
 					res.Delivery = &d
 				}
 			}
-			if res.Outbox, err = s.OutboxStatus(ctx); err != nil {
+			if res.Outbox, err = s.OutboxStatus(ctx, tenant.Operator()); err != nil {
 				return err
 			}
 			if a.asJSON {
@@ -273,7 +273,7 @@ func (a *app) notifyStatusCmd() *cobra.Command {
 			default:
 				return errs.Field("state", state, "must be pending, sending, sent, failed, dead or unknown")
 			}
-			counts, err := s.OutboxStatus(ctx)
+			counts, err := s.OutboxStatus(ctx, tenant.Operator())
 			if err != nil {
 				return err
 			}
@@ -283,7 +283,7 @@ func (a *app) notifyStatusCmd() *cobra.Command {
 			}
 			var rows []store.OutboxEntry
 			if st != "" {
-				if rows, err = s.OutboxList(ctx, st, p); err != nil {
+				if rows, err = s.OutboxList(ctx, tenant.Operator(), st, p); err != nil {
 					return err
 				}
 			}
@@ -451,7 +451,7 @@ func (a *app) notifyCallsCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			calls, _, err := notify.CallList(ctx, s, s.Now(), after)
+			calls, _, err := notify.CallList(ctx, s, tenant.Operator(), s.Now(), after)
 			if err != nil {
 				return err
 			}

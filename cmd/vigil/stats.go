@@ -11,6 +11,7 @@ import (
 
 	"vigil/internal/errs"
 	"vigil/internal/notify"
+	"vigil/internal/tenant"
 )
 
 func (a *app) statsCmd() *cobra.Command {
@@ -40,7 +41,7 @@ week or month.`,
 			default:
 				return errs.Field("period", period, "must be day, week or month")
 			}
-			st, err := notify.LoadStats(ctx, s, from, p)
+			st, err := notify.LoadStats(ctx, s, tenant.Operator(), from, p)
 			if err != nil {
 				return err
 			}

@@ -562,12 +562,11 @@ inventory against every stored advisory.`,
 			if resolved {
 				f.Status = "resolved"
 			}
-			if org != "" {
-				if f.OrgID, err = a.orgID(ctx, s, org); err != nil {
-					return err
-				}
+			sc, err := a.orgScope(ctx, s, org)
+			if err != nil {
+				return err
 			}
-			fs, err := s.VulnFindingList(ctx, f)
+			fs, err := s.VulnFindingList(ctx, sc, f)
 			if err != nil {
 				return err
 			}

@@ -99,7 +99,7 @@ func loadFeeds(ctx context.Context, s *store.Store, sum *Summary) error {
 		sum.Quarantined += fs.Quarantined
 		sum.Findings += fs.FindingsNew
 	}
-	ts, err := s.TriggerStats(ctx)
+	ts, err := s.TriggerStats(ctx, tenant.Operator())
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"vigil/internal/notify"
 	"vigil/internal/notify/smtpsink"
 	"vigil/internal/store"
+	"vigil/internal/tenant"
 )
 
 // NotifySummary is what Notify composed and delivered.
@@ -74,7 +75,7 @@ func Notify(ctx context.Context, s *store.Store) (NotifySummary, error) {
 	sum.Messages = sink.Count()
 	sum.Languages = map[string]int{}
 	for after := int64(0); ; {
-		ns, err := s.NoticeList(ctx, store.NoticeFilter{Page: store.Page{After: after, Limit: 1000}})
+		ns, err := s.NoticeList(ctx, tenant.Operator(), store.NoticeFilter{Page: store.Page{After: after, Limit: 1000}})
 		if err != nil {
 			return sum, err
 		}

@@ -40,7 +40,7 @@ func TestLoadVulns(t *testing.T) {
 		}
 		var matched, unmatched []string
 		for _, d := range devs {
-			fs, err := s.VulnFindingList(ctx, store.VulnFindingFilter{DeviceID: d.ID})
+			fs, err := s.VulnFindingList(ctx, tenant.Operator(), store.VulnFindingFilter{DeviceID: d.ID})
 			if err != nil {
 				t.Fatal(err)
 			}

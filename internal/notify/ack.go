@@ -16,6 +16,7 @@ import (
 
 	"vigil/internal/errs"
 	"vigil/internal/finding"
+	"vigil/internal/tenant"
 )
 
 // Settings names of the installation secrets notify keeps in the store's
@@ -61,11 +62,11 @@ type Notice struct {
 
 // AckStore is the storage acknowledgement needs.
 type AckStore interface {
-	// NoticeGet returns a notice, or errs.NotFound.
-	NoticeGet(ctx context.Context, id int64) (Notice, error)
-	// NoticeAck records the acknowledgement of notice id by who at at and
-	// returns the notice. Acknowledging twice keeps the first time.
-	NoticeAck(ctx context.Context, id int64, by string, at time.Time) (Notice, error)
+	// NoticeGet returns notice id of sc, or errs.NotFound.
+	NoticeGet(ctx context.Context, sc tenant.Scope, id int64) (Notice, error)
+	// NoticeAck records the acknowledgement of notice id of sc by who at at
+	// and returns the notice. Acknowledging twice keeps the first time.
+	NoticeAck(ctx context.Context, sc tenant.Scope, id int64, by string, at time.Time) (Notice, error)
 }
 
 const ackContext = "vigil-ack/1"
@@ -131,8 +132,8 @@ type EscalationStore interface {
 	// first sent before sentBefore and not acknowledged to the escalated
 	// state (at now) and returns how many it moved.
 	NoticeEscalate(ctx context.Context, min finding.Severity, sentBefore, now time.Time) (int, error)
-	// NoticeCallList lists the escalated notices, oldest first.
-	NoticeCallList(ctx context.Context) ([]Call, error)
+	// NoticeCallList lists the escalated notices of sc, oldest first.
+	NoticeCallList(ctx context.Context, sc tenant.Scope) ([]Call, error)
 }
 
 // DefaultEscalateAfter is how long a critical notice may stay
@@ -140,8 +141,9 @@ type EscalationStore interface {
 const DefaultEscalateAfter = 4 * time.Hour
 
 // CallList escalates overdue critical notices (unacknowledged for longer
-// than after since they were first sent) and returns the call list.
-func CallList(ctx context.Context, st EscalationStore, now time.Time, after time.Duration) ([]Call, int, error) {
+// than after since they were first sent), across every organisation, and
+// returns the call list of the escalated notices of sc.
+func CallList(ctx context.Context, st EscalationStore, sc tenant.Scope, now time.Time, after time.Duration) ([]Call, int, error) {
 	if after <= 0 {
 		after = DefaultEscalateAfter
 	}
@@ -149,6 +151,6 @@ func CallList(ctx context.Context, st EscalationStore, now time.Time, after time
 	if err != nil {
 		return nil, 0, fmt.Errorf("escalate: %w", err)
 	}
-	calls, err := st.NoticeCallList(ctx)
+	calls, err := st.NoticeCallList(ctx, sc)
 	return calls, n, err
 }

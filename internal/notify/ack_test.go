@@ -18,6 +18,7 @@ import (
 	"vigil/internal/notify/smtpsink"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
+	"vigil/internal/tenant"
 )
 
 func TestAckToken(t *testing.T) {
@@ -71,12 +72,12 @@ func TestAckFlow(t *testing.T) {
 		mux.Handle("/ack/{token}", h)
 		srv := httptest.NewServer(mux)
 		defer srv.Close()
-		ns, _ := s.NoticeList(ctx, store.NoticeFilter{})
+		ns, _ := s.NoticeList(ctx, tenant.Operator(), store.NoticeFilter{})
 		id := ns[0].ID
 
 		// Unacknowledged critical notice: on the call list after 4 hours.
 		clk.Add(5 * time.Hour)
-		calls, n, err := notify.CallList(ctx, s, clk.Now(), 4*time.Hour)
+		calls, n, err := notify.CallList(ctx, s, tenant.Operator(), clk.Now(), 4*time.Hour)
 		if err != nil || n != 1 || len(calls) != 1 || calls[0].ID != id || calls[0].Emails[0] != "csirt@ziekenhuis.example" {
 			t.Fatalf("call list = %+v, %d, %v", calls, n, err)
 		}
@@ -95,7 +96,7 @@ func TestAckFlow(t *testing.T) {
 		if code != 200 || !strings.Contains(body, "<form method=\"post\">") || !strings.Contains(body, "Ziekenhuis Midden") {
 			t.Fatalf("GET = %d %s", code, body)
 		}
-		if n, _ := s.NoticeGet(ctx, id); n.AckedAt != nil {
+		if n, _ := s.NoticeGet(ctx, tenant.Operator(), id); n.AckedAt != nil {
 			t.Fatal("GET acknowledged the notice")
 		}
 		clk.Add(time.Hour)
@@ -108,11 +109,11 @@ func TestAckFlow(t *testing.T) {
 		if resp.StatusCode != 200 || !strings.Contains(string(b), "Ontvangst bevestigd") {
 			t.Fatalf("POST = %d %s", resp.StatusCode, b)
 		}
-		n2, _ := s.NoticeGet(ctx, id)
+		n2, _ := s.NoticeGet(ctx, tenant.Operator(), id)
 		if n2.State != notify.StateAcknowledged || n2.AckedAt == nil || !n2.AckedAt.Equal(clk.Now()) || n2.AckedBy != "link" {
 			t.Errorf("after POST: %+v", n2)
 		}
-		if calls, _, _ := notify.CallList(ctx, s, clk.Now(), 4*time.Hour); len(calls) != 0 {
+		if calls, _, _ := notify.CallList(ctx, s, tenant.Operator(), clk.Now(), 4*time.Hour); len(calls) != 0 {
 			t.Errorf("acknowledged notice still on the call list: %+v", calls)
 		}
 		// Forged and unknown links get 404; other methods 405.
@@ -127,7 +128,7 @@ func TestAckFlow(t *testing.T) {
 			t.Errorf("DELETE: %v %v", resp, err)
 		}
 		// Statistics: sent at t0, acknowledged 6 h later.
-		st, _ := notify.LoadStats(ctx, s, time.Time{}, notify.PeriodNone)
+		st, _ := notify.LoadStats(ctx, s, tenant.Operator(), time.Time{}, notify.PeriodNone)
 		if st.Overall.Acknowledged != 1 || st.Overall.MedianAckSeconds == nil || *st.Overall.MedianAckSeconds != 6*3600 {
 			t.Errorf("stats after ack = %+v", st.Overall)
 		}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"vigil/internal/errs"
+	"vigil/internal/tenant"
 )
 
 // AckHandler serves the acknowledgement links, /ack/{token}. GET shows
@@ -75,6 +76,10 @@ func (h *AckHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, err)
 		return
 	}
+	// The signed link is the capability for its one notice, whichever
+	// organisation it belongs to (or none, for an unregistered owner): the
+	// handler reads and acknowledges that notice in the operator's scope.
+	linkScope := tenant.Operator()
 	id, err := ParseAckToken(key, token)
 	if err != nil {
 		h.render(w, http.StatusNotFound, ackView{Title: "Unknown link"})
@@ -87,10 +92,10 @@ func (h *AckHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if h.Now != nil {
 			now = h.Now
 		}
-		n, err = h.Store.NoticeAck(ctx, id, "link", now().UTC())
+		n, err = h.Store.NoticeAck(ctx, linkScope, id, "link", now().UTC())
 		done = true
 	} else {
-		n, err = h.Store.NoticeGet(ctx, id)
+		n, err = h.Store.NoticeGet(ctx, linkScope, id)
 	}
 	switch {
 	case errs.CodeOf(err) == errs.NotFound:

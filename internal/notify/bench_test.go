@@ -100,7 +100,7 @@ func BenchmarkDigests10k(b *testing.B) {
 		base := time.Now()
 		var nf int
 		for after := int64(0); ; {
-			fs, err := s.FindingList(ctx, store.FindingFilter{Page: store.Page{After: after, Limit: 1000}})
+			fs, err := s.FindingList(ctx, tenant.Operator(), store.FindingFilter{Page: store.Page{After: after, Limit: 1000}})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -191,8 +191,8 @@ func BenchmarkDeliverSMTP(b *testing.B) {
 		// One message of the same kind for the baseline.
 		row := notify.Outgoing{Key: "vigil-n1-email-0", NoticeID: 1, Recipient: "security@org00001.example", Lang: "nl", Date: now,
 			Content: notify.Content{Kind: notify.KindDigest, Mode: notify.Daily, OrgName: "Organisatie 00001"}}
-		ns, _ := s.NoticeList(ctx, store.NoticeFilter{Page: store.Page{Limit: 1}})
-		c, _ := s.NoticeContent(ctx, ns[0].ID)
+		ns, _ := s.NoticeList(ctx, tenant.Operator(), store.NoticeFilter{Page: store.Page{Limit: 1}})
+		c, _ := s.NoticeContent(ctx, tenant.Operator(), ns[0].ID)
 		row.Content = c
 		raw, err := sender.Render(row)
 		if err != nil {

@@ -112,7 +112,7 @@ func (e *deliveryEnv) deliverer(t *testing.T, ob notify.Outbox, maxAttempts int)
 
 func (e *deliveryEnv) states(t *testing.T) map[string]string {
 	t.Helper()
-	rows, err := e.s.OutboxList(context.Background(), "", store.Page{})
+	rows, err := e.s.OutboxList(context.Background(), tenant.Operator(), "", store.Page{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +142,7 @@ func TestDeliverSMTPAndWebhook(t *testing.T) {
 		if p := e.hook.processed()[0]; p.Lang != "nl" || p.OrgName != "Ziekenhuis Midden" || p.AckURL == "" {
 			t.Errorf("webhook payload %+v", p)
 		}
-		ns, _ := s.NoticeList(context.Background(), store.NoticeFilter{})
+		ns, _ := s.NoticeList(context.Background(), tenant.Operator(), store.NoticeFilter{})
 		if len(ns) != 1 || ns[0].FirstSent == nil || !ns[0].FirstSent.Equal(t0) {
 			t.Errorf("notice first sent = %+v", ns)
 		}
@@ -168,7 +168,7 @@ func TestDeliverRetriesThenDead(t *testing.T) {
 			if _, err := d.DeliverDue(ctx, 0); err != nil {
 				t.Fatal(err)
 			}
-			rows, _ := s.OutboxList(ctx, notify.OutboxFailed, store.Page{})
+			rows, _ := s.OutboxList(ctx, tenant.Operator(), notify.OutboxFailed, store.Page{})
 			if len(rows) > 0 {
 				waits = append(waits, rows[0].NextAttempt.Sub(clk.Now()))
 			}
@@ -185,11 +185,11 @@ func TestDeliverRetriesThenDead(t *testing.T) {
 		if fmt.Sprint(waits) != "[1m0s 2m0s]" {
 			t.Errorf("backoff waits = %v; want [1m0s 2m0s]", waits)
 		}
-		dead, _ := s.OutboxList(ctx, notify.OutboxDead, store.Page{})
+		dead, _ := s.OutboxList(ctx, tenant.Operator(), notify.OutboxDead, store.Page{})
 		if len(dead) != 1 || !strings.Contains(dead[0].LastError, "gave up after 3 attempts") || !strings.Contains(dead[0].LastError, "451") {
 			t.Errorf("dead row = %+v", dead)
 		}
-		stats, _ := notify.LoadStats(ctx, s, time.Time{}, notify.PeriodNone)
+		stats, _ := notify.LoadStats(ctx, s, tenant.Operator(), time.Time{}, notify.PeriodNone)
 		if stats.Overall.Sent != 1 || stats.Overall.Failed != 0 {
 			t.Errorf("stats = %+v", stats.Overall)
 		}
@@ -288,7 +288,7 @@ func TestCrashBetweenSendAndCommit(t *testing.T) {
 		if res, _ := d.DeliverDue(ctx, 0); res.Attempted != 0 {
 			t.Fatalf("unknown row attempted again: %+v", res)
 		}
-		unknown, err := s.OutboxList(ctx, notify.OutboxUnknown, store.Page{})
+		unknown, err := s.OutboxList(ctx, tenant.Operator(), notify.OutboxUnknown, store.Page{})
 		if err != nil || len(unknown) != 1 || unknown[0].Channel != notify.Email || !strings.Contains(unknown[0].LastError, "outcome unknown") {
 			t.Fatalf("unknown rows = %+v, %v", unknown, err)
 		}

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"time"
+	"vigil/internal/tenant"
 )
 
 // StatRow is one notice's part in one trigger's statistics.
@@ -32,9 +33,10 @@ type StatRow struct {
 
 // StatsStore is the storage statistics need.
 type StatsStore interface {
-	// NoticeStatRows returns a row per notice and trigger, for notices
-	// created at or after since (all when since is zero).
-	NoticeStatRows(ctx context.Context, since time.Time) ([]StatRow, error)
+	// NoticeStatRows returns a row per notice item (its trigger, and in
+	// ResolvedAt its own resolution time) for the notices of sc created at
+	// or after since (all when since is zero), ordered by notice.
+	NoticeStatRows(ctx context.Context, sc tenant.Scope, since time.Time) ([]StatRow, error)
 }
 
 // Figures are the statistics of one trigger, one period or all.
@@ -192,11 +194,42 @@ func median(xs []float64) *float64 {
 	return &m
 }
 
-// LoadStats reads the rows since since and computes the statistics.
-func LoadStats(ctx context.Context, st StatsStore, since time.Time, period Period) (Stats, error) {
-	rows, err := st.NoticeStatRows(ctx, since)
+// LoadStats reads the rows of the notices of sc since since and computes
+// the statistics.
+func LoadStats(ctx context.Context, st StatsStore, sc tenant.Scope, since time.Time, period Period) (Stats, error) {
+	rows, err := st.NoticeStatRows(ctx, sc, since)
 	if err != nil {
 		return Stats{}, err
 	}
-	return ComputeStats(rows, since, period), nil
+	return ComputeStats(foldItems(rows), since, period), nil
+}
+
+// foldItems folds item rows (ordered by notice) into one row per notice
+// and trigger: a trigger of several findings is resolved when all of them
+// are, at the latest time.
+func foldItems(items []StatRow) []StatRow {
+	type key struct {
+		id      int64
+		trigger string
+	}
+	idx := map[key]int{}
+	var out []StatRow
+	for _, r := range items {
+		k := key{r.NoticeID, r.Trigger}
+		i, ok := idx[k]
+		if !ok {
+			idx[k] = len(out)
+			out = append(out, r)
+			continue
+		}
+		prev := &out[i]
+		switch {
+		case prev.ResolvedAt == nil:
+		case r.ResolvedAt == nil:
+			prev.ResolvedAt = nil
+		case r.ResolvedAt.After(*prev.ResolvedAt):
+			prev.ResolvedAt = r.ResolvedAt
+		}
+	}
+	return out
 }

@@ -21,6 +21,7 @@ import (
 	"vigil/internal/notify"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
+	"vigil/internal/tenant"
 )
 
 // fakeRDAP answers every lookup with a real RIPE answer from testdata.
@@ -98,7 +99,7 @@ func TestNotifyUnregistered(t *testing.T) {
 		if !r.Created || r.Contact.Email != "cert@example.nl" || r.Contact.Source != "security.txt" || len(hosts) != 2 || hosts[1] != "example.nl" {
 			t.Fatalf("security.txt result = %+v (hosts %v)", r, hosts)
 		}
-		rows, _ := s.OutboxList(ctx, "", store.Page{})
+		rows, _ := s.OutboxList(ctx, tenant.Operator(), "", store.Page{})
 		if len(rows) != 1 || rows[0].Recipient != "cert@example.nl" {
 			t.Fatalf("outbox = %+v", rows)
 		}

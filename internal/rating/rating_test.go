@@ -204,7 +204,7 @@ func TestRegradeEndToEnd(t *testing.T) {
 
 		// The organisation has a label-downgrade finding with a "new"
 		// event under a trigger named after the reason.
-		fs, err := s.FindingList(ctx, store.FindingFilter{OrgID: f.org.ID, Type: rating.DowngradeFindingType})
+		fs, err := s.FindingList(ctx, tenant.Org(f.org.ID), store.FindingFilter{Type: rating.DowngradeFindingType})
 		if err != nil || len(fs) != 1 {
 			t.Fatalf("downgrade findings = %+v, %v", fs, err)
 		}
@@ -212,7 +212,7 @@ func TestRegradeEndToEnd(t *testing.T) {
 			!strings.Contains(string(fs[0].Evidence), ch.NewLabel) {
 			t.Errorf("finding = %+v", fs[0])
 		}
-		evs, _ := s.EventList(ctx, f.org.ID, store.Page{})
+		evs, _ := s.EventList(ctx, tenant.Org(f.org.ID), store.Page{})
 		found := false
 		for _, e := range evs {
 			found = found || (e.FindingID == fs[0].ID && e.Kind == finding.EventNew)

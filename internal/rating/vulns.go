@@ -13,6 +13,7 @@ import (
 	"vigil/internal/assess"
 	"vigil/internal/finding"
 	"vigil/internal/store"
+	"vigil/internal/tenant"
 )
 
 // VulnSource gives the open (unfixed) vulnerabilities of a registered
@@ -45,7 +46,7 @@ func (f FindingVulns) DeviceVulns(ctx context.Context, deviceID int64) ([]assess
 	var out []assess.Vuln
 	after := int64(0)
 	for {
-		page, err := f.Store.FindingList(ctx, store.FindingFilter{DeviceID: deviceID, Type: VulnFindingType, Status: finding.Open,
+		page, err := f.Store.FindingList(ctx, tenant.Operator(), store.FindingFilter{DeviceID: deviceID, Type: VulnFindingType, Status: finding.Open,
 			Page: store.Page{After: after, Limit: 1000}})
 		if err != nil {
 			return nil, err

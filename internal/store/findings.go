@@ -14,6 +14,7 @@ import (
 
 	"vigil/internal/errs"
 	"vigil/internal/finding"
+	"vigil/internal/tenant"
 )
 
 // tsParam returns a placeholder for a timestamp inside a VALUES list, where
@@ -70,17 +71,19 @@ func (s *Store) TriggerEnsure(ctx context.Context, t finding.Trigger) (int64, er
 	return id, nil
 }
 
-// TriggerStats lists every trigger with its counts: organisations with
-// findings, findings (and open ones), and observations (sightings folded).
-func (s *Store) TriggerStats(ctx context.Context) ([]finding.TriggerStats, error) {
+// TriggerStats lists every trigger with the counts of the findings of sc:
+// organisations with findings, findings (and open ones), and observations
+// (sightings folded).
+func (s *Store) TriggerStats(ctx context.Context, sc tenant.Scope) ([]finding.TriggerStats, error) {
+	cond, args := orgCond(sc, "f.org_id")
 	rows, err := s.Query(ctx, `
 SELECT t.id, t.name, t.kind, t.title, t.description, t.notify_unregistered, t.created_at,
        COUNT(DISTINCT f.org_id), COUNT(f.id),
        COALESCE(SUM(CASE WHEN f.status = 'open' THEN 1 ELSE 0 END), 0),
        COALESCE(SUM(f.seen_count), 0)
-FROM triggers t LEFT JOIN findings f ON f.trigger_id = t.id
+FROM triggers t LEFT JOIN findings f ON f.trigger_id = t.id AND `+cond+`
 GROUP BY t.id, t.name, t.kind, t.title, t.description, t.notify_unregistered, t.created_at
-ORDER BY t.id`)
+ORDER BY t.id`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -511,7 +514,6 @@ SELECT id, org_id, 'resolved', severity, ? FROM findings WHERE `+where, now, tri
 
 // FindingFilter selects findings. Zero fields do not filter.
 type FindingFilter struct {
-	OrgID    int64
 	Trigger  string
 	Status   finding.Status
 	Type     string
@@ -581,16 +583,14 @@ func expandEvidence(ev, header string) json.RawMessage {
 	return append(b, '}')
 }
 
-// FindingList lists findings ordered by id.
-func (s *Store) FindingList(ctx context.Context, f FindingFilter) ([]finding.Finding, error) {
-	q := `SELECT ` + findingCols + ` FROM findings f JOIN triggers t ON t.id = f.trigger_id WHERE f.id > ?`
-	args := []any{f.After}
+// FindingList lists the findings of sc ordered by id.
+func (s *Store) FindingList(ctx context.Context, sc tenant.Scope, f FindingFilter) ([]finding.Finding, error) {
+	cond, cargs := orgCond(sc, "f.org_id")
+	q := `SELECT ` + findingCols + ` FROM findings f JOIN triggers t ON t.id = f.trigger_id WHERE f.id > ? AND ` + cond
+	args := append([]any{f.After}, cargs...)
 	add := func(cond string, v any) {
 		q += " AND " + cond
 		args = append(args, v)
-	}
-	if f.OrgID != 0 {
-		add("f.org_id = ?", f.OrgID)
 	}
 	if f.Trigger != "" {
 		add("t.name = ?", f.Trigger)
@@ -624,15 +624,12 @@ func (s *Store) FindingList(ctx context.Context, f FindingFilter) ([]finding.Fin
 	return out, rows.Err()
 }
 
-// EventList lists finding events with id greater than after, oldest first.
-func (s *Store) EventList(ctx context.Context, orgID int64, p Page) ([]finding.Event, error) {
-	q := `SELECT id, finding_id, org_id, kind, severity, at FROM finding_events WHERE id > ?`
-	args := []any{p.After}
-	if orgID != 0 {
-		q += ` AND org_id = ?`
-		args = append(args, orgID)
-	}
-	rows, err := s.Query(ctx, q+fmt.Sprintf(` ORDER BY id LIMIT %d`, p.limit()), args...)
+// EventList lists the finding events of sc with id greater than p.After,
+// oldest first.
+func (s *Store) EventList(ctx context.Context, sc tenant.Scope, p Page) ([]finding.Event, error) {
+	cond, args := orgCond(sc, "org_id")
+	q := `SELECT id, finding_id, org_id, kind, severity, at FROM finding_events WHERE id > ? AND ` + cond
+	rows, err := s.Query(ctx, q+fmt.Sprintf(` ORDER BY id LIMIT %d`, p.limit()), append([]any{p.After}, args...)...)
 	if err != nil {
 		return nil, err
 	}

@@ -79,7 +79,7 @@ func TestFindingLifecycle(t *testing.T) {
 		if c != 0 || u != 2 || n != 0 {
 			t.Fatalf("day 3: created %d updated %d resolved %d; want 0 2 0", c, u, n)
 		}
-		fs, err := s.FindingList(ctx, store.FindingFilter{OrgID: o.ID})
+		fs, err := s.FindingList(ctx, tenant.Org(o.ID), store.FindingFilter{})
 		if err != nil || len(fs) != 2 {
 			t.Fatalf("FindingList = %v, %v", fs, err)
 		}
@@ -91,7 +91,7 @@ func TestFindingLifecycle(t *testing.T) {
 		if fs[1].Key != "[2001:db8::1]:443" || fs[1].Status != finding.Open || fs[1].ResolvedAt != nil {
 			t.Errorf("v6 finding = %+v", fs[1])
 		}
-		evs, _ := s.EventList(ctx, o.ID, store.Page{})
+		evs, _ := s.EventList(ctx, tenant.Org(o.ID), store.Page{})
 		var kinds []string
 		for _, e := range evs {
 			kinds = append(kinds, fmt.Sprintf("%d:%s", e.FindingID, e.Kind))
@@ -100,7 +100,7 @@ func TestFindingLifecycle(t *testing.T) {
 		if got := fmt.Sprint(kinds); got != want {
 			t.Errorf("events = %s; want %s", got, want)
 		}
-		st, err := s.TriggerStats(ctx)
+		st, err := s.TriggerStats(ctx, tenant.Operator())
 		if err != nil || len(st) != 1 || st[0].Findings != 2 || st[0].Organisations != 1 || st[0].Observations != 6 || st[0].Open != 2 {
 			t.Errorf("TriggerStats = %+v, %v", st, err)
 		}
@@ -186,7 +186,7 @@ func TestFindingIdentCollision(t *testing.T) {
 				t.Fatalf("day %d: created %d updated %d; want %v", day, c, u, want)
 			}
 		}
-		fs, err := s.FindingList(ctx, store.FindingFilter{OrgID: o.ID})
+		fs, err := s.FindingList(ctx, tenant.Org(o.ID), store.FindingFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -201,7 +201,7 @@ func TestFindingIdentCollision(t *testing.T) {
 		if err != nil || n != 1 {
 			t.Fatalf("resolve: %d, %v; want 1", n, err)
 		}
-		open, err := s.FindingList(ctx, store.FindingFilter{OrgID: o.ID, Status: finding.Open})
+		open, err := s.FindingList(ctx, tenant.Org(o.ID), store.FindingFilter{Status: finding.Open})
 		if err != nil || len(open) != 1 || open[0].Key != "198.51.100.1:80" {
 			t.Fatalf("open after resolve: %+v, %v; want only the squatter", open, err)
 		}

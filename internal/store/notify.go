@@ -651,9 +651,12 @@ type OutboxCount struct {
 	Count   int64              `json:"count"`
 }
 
-// OutboxStatus counts the outbox rows by channel and state.
-func (s *Store) OutboxStatus(ctx context.Context) ([]OutboxCount, error) {
-	rows, err := s.Query(ctx, `SELECT channel, state, COUNT(*) FROM outbox GROUP BY channel, state ORDER BY channel, state`)
+// OutboxStatus counts the outbox rows of the notices of sc by channel and
+// state.
+func (s *Store) OutboxStatus(ctx context.Context, sc tenant.Scope) ([]OutboxCount, error) {
+	cond, args := orgCond(sc, "n.org_id")
+	rows, err := s.Query(ctx, `SELECT o.channel, o.state, COUNT(*) FROM outbox o JOIN notices n ON n.id = o.notice_id WHERE `+cond+`
+GROUP BY o.channel, o.state ORDER BY o.channel, o.state`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -684,15 +687,18 @@ type OutboxEntry struct {
 	SentAt      *time.Time         `json:"sent_at,omitempty"`
 }
 
-// OutboxList lists outbox rows, in one state when state is not empty.
-func (s *Store) OutboxList(ctx context.Context, state notify.OutboxState, p Page) ([]OutboxEntry, error) {
-	q := `SELECT id, notice_id, channel, recipient, state, attempts, next_attempt_at, last_error, sent_at FROM outbox WHERE id > ?`
-	args := []any{p.After}
+// OutboxList lists the outbox rows of the notices of sc, in one state when
+// state is not empty.
+func (s *Store) OutboxList(ctx context.Context, sc tenant.Scope, state notify.OutboxState, p Page) ([]OutboxEntry, error) {
+	cond, cargs := orgCond(sc, "n.org_id")
+	q := `SELECT o.id, o.notice_id, o.channel, o.recipient, o.state, o.attempts, o.next_attempt_at, o.last_error, o.sent_at
+FROM outbox o JOIN notices n ON n.id = o.notice_id WHERE o.id > ? AND ` + cond
+	args := append([]any{p.After}, cargs...)
 	if state != "" {
-		q += ` AND state = ?`
+		q += ` AND o.state = ?`
 		args = append(args, string(state))
 	}
-	rows, err := s.Query(ctx, q+fmt.Sprintf(` ORDER BY id LIMIT %d`, p.limit()), args...)
+	rows, err := s.Query(ctx, q+fmt.Sprintf(` ORDER BY o.id LIMIT %d`, p.limit()), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -741,16 +747,19 @@ func scanNotice(sc interface{ Scan(...any) error }) (notify.Notice, error) {
 	return n, nil
 }
 
-// NoticeGet implements notify.AckStore.
-func (s *Store) NoticeGet(ctx context.Context, id int64) (notify.Notice, error) {
-	n, err := scanNotice(s.QueryRow(ctx, `SELECT `+noticeCols+` FROM notices n WHERE n.id = ?`, id))
+// NoticeGet implements notify.AckStore: notice id of sc (notices to
+// unregistered owners belong to no organisation: the operator's only).
+func (s *Store) NoticeGet(ctx context.Context, sc tenant.Scope, id int64) (notify.Notice, error) {
+	cond, args := orgCond(sc, "n.org_id")
+	n, err := scanNotice(s.QueryRow(ctx, `SELECT `+noticeCols+` FROM notices n WHERE n.id = ? AND `+cond, append([]any{id}, args...)...))
 	return n, Scan(err, fmt.Sprintf("notice %d", id))
 }
 
-// NoticeContent returns the stored content of notice id.
-func (s *Store) NoticeContent(ctx context.Context, id int64) (notify.Content, error) {
+// NoticeContent returns the stored content of notice id of sc.
+func (s *Store) NoticeContent(ctx context.Context, sc tenant.Scope, id int64) (notify.Content, error) {
 	var payload string
-	err := s.QueryRow(ctx, `SELECT payload FROM notices WHERE id = ?`, id).Scan(&payload)
+	cond, args := orgCond(sc, "org_id")
+	err := s.QueryRow(ctx, `SELECT payload FROM notices WHERE id = ? AND `+cond, append([]any{id}, args...)...).Scan(&payload)
 	if err != nil {
 		return notify.Content{}, Scan(err, fmt.Sprintf("notice %d", id))
 	}
@@ -760,31 +769,28 @@ func (s *Store) NoticeContent(ctx context.Context, id int64) (notify.Content, er
 
 // NoticeAck implements notify.AckStore: the first acknowledgement is kept;
 // an open or escalated notice becomes acknowledged (a resolved one stays
-// resolved).
-func (s *Store) NoticeAck(ctx context.Context, id int64, by string, at time.Time) (notify.Notice, error) {
+// resolved). A notice outside sc is errs.NotFound and stays unchanged.
+func (s *Store) NoticeAck(ctx context.Context, sc tenant.Scope, id int64, by string, at time.Time) (notify.Notice, error) {
+	cond, args := orgCond(sc, "org_id")
 	if _, err := s.Exec(ctx, `UPDATE notices SET acked_at = ?, acked_by = ?,
   state = CASE WHEN state IN ('open', 'escalated') THEN 'acknowledged' ELSE state END
-WHERE id = ? AND acked_at IS NULL`, at, by, id); err != nil {
+WHERE id = ? AND acked_at IS NULL AND `+cond, append([]any{at, by, id}, args...)...); err != nil {
 		return notify.Notice{}, fmt.Errorf("acknowledge notice %d: %w", id, err)
 	}
-	return s.NoticeGet(ctx, id)
+	return s.NoticeGet(ctx, sc, id)
 }
 
 // NoticeFilter selects notices. Zero fields do not filter.
 type NoticeFilter struct {
-	OrgID int64
 	State notify.State
 	Page
 }
 
-// NoticeList lists notices ordered by id.
-func (s *Store) NoticeList(ctx context.Context, f NoticeFilter) ([]notify.Notice, error) {
-	q := `SELECT ` + noticeCols + ` FROM notices n WHERE n.id > ?`
-	args := []any{f.After}
-	if f.OrgID != 0 {
-		q += ` AND n.org_id = ?`
-		args = append(args, f.OrgID)
-	}
+// NoticeList lists the notices of sc ordered by id.
+func (s *Store) NoticeList(ctx context.Context, sc tenant.Scope, f NoticeFilter) ([]notify.Notice, error) {
+	cond, cargs := orgCond(sc, "n.org_id")
+	q := `SELECT ` + noticeCols + ` FROM notices n WHERE n.id > ? AND ` + cond
+	args := append([]any{f.After}, cargs...)
 	if f.State != "" {
 		q += ` AND n.state = ?`
 		args = append(args, string(f.State))
@@ -820,9 +826,11 @@ WHERE state = 'open' AND severity >= ? AND acked_at IS NULL
 	return int(n), err
 }
 
-// NoticeCallList implements notify.EscalationStore.
-func (s *Store) NoticeCallList(ctx context.Context) ([]notify.Call, error) {
-	rows, err := s.Query(ctx, `SELECT `+noticeCols+` FROM notices n WHERE n.state = 'escalated' ORDER BY n.escalated_at, n.id`)
+// NoticeCallList implements notify.EscalationStore: the escalated notices
+// of sc.
+func (s *Store) NoticeCallList(ctx context.Context, sc tenant.Scope) ([]notify.Call, error) {
+	cond, args := orgCond(sc, "n.org_id")
+	rows, err := s.Query(ctx, `SELECT `+noticeCols+` FROM notices n WHERE n.state = 'escalated' AND `+cond+` ORDER BY n.escalated_at, n.id`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -862,25 +870,21 @@ func (s *Store) NoticeCallList(ctx context.Context) ([]notify.Call, error) {
 	return calls, nil
 }
 
-// NoticeStatRows implements notify.StatsStore: it reads one row per notice
-// item and folds them per notice and trigger.
-func (s *Store) NoticeStatRows(ctx context.Context, since time.Time) ([]notify.StatRow, error) {
+// NoticeStatRows implements notify.StatsStore: one row per notice item of
+// the notices of sc created at or after since.
+func (s *Store) NoticeStatRows(ctx context.Context, sc tenant.Scope, since time.Time) ([]notify.StatRow, error) {
+	cond, args := orgCond(sc, "n.org_id")
 	rows, err := s.Query(ctx, `SELECT n.id, COALESCE(n.org_id, 0), t.name, n.created_at, n.first_sent_at, n.acked_at,
   (SELECT COUNT(*) FROM outbox o WHERE o.notice_id = n.id AND o.state = 'sent'),
   (SELECT COUNT(*) FROM outbox o WHERE o.notice_id = n.id AND o.state = 'dead'),
   COALESCE(f.status, 'resolved'), f.resolved_at, n.resolved_at
 FROM notices n JOIN notice_items i ON i.notice_id = n.id JOIN triggers t ON t.id = i.trigger_id
 LEFT JOIN findings f ON f.id = i.finding_id
-WHERE n.created_at >= ? ORDER BY n.id, t.name`, since)
+WHERE n.created_at >= ? AND `+cond+` ORDER BY n.id, t.name`, append([]any{since}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("notice statistics: %w", err)
 	}
 	defer rows.Close()
-	type key struct {
-		id      int64
-		trigger string
-	}
-	idx := map[key]int{}
 	var out []notify.StatRow
 	for rows.Next() {
 		var r notify.StatRow
@@ -892,45 +896,26 @@ WHERE n.created_at >= ? ORDER BY n.id, t.name`, since)
 		}
 		r.Created = r.Created.UTC()
 		r.Sent, r.Failed = sent > 0, sent == 0 && dead > 0
-		if first.Valid {
-			t := first.Time.UTC()
-			r.FirstSent = &t
-		}
-		if acked.Valid {
-			t := acked.Time.UTC()
-			r.AckedAt = &t
-		}
+		r.FirstSent, r.AckedAt = nullTimePtr(first), nullTimePtr(acked)
 		// This item's resolution time: its finding's, else (unregistered
 		// notices have no finding) the notice's.
-		var res *time.Time
-		switch {
-		case status != string(finding.Open) && fres.Valid:
-			t := fres.Time.UTC()
-			res = &t
-		case status != string(finding.Open) && nres.Valid:
-			t := nres.Time.UTC()
-			res = &t
+		if status != string(finding.Open) {
+			if r.ResolvedAt = nullTimePtr(fres); r.ResolvedAt == nil {
+				r.ResolvedAt = nullTimePtr(nres)
+			}
 		}
-		k := key{r.NoticeID, r.Trigger}
-		i, ok := idx[k]
-		if !ok {
-			r.ResolvedAt = res
-			idx[k] = len(out)
-			out = append(out, r)
-			continue
-		}
-		// Several findings of one trigger: resolved when all are, at the
-		// latest time.
-		prev := &out[i]
-		switch {
-		case prev.ResolvedAt == nil:
-		case res == nil:
-			out[i].ResolvedAt = nil
-		case res.After(*prev.ResolvedAt):
-			out[i].ResolvedAt = res
-		}
+		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// nullTimePtr returns a valid time in UTC, nil for NULL.
+func nullTimePtr(t sql.NullTime) *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	u := t.Time.UTC()
+	return &u
 }
 
 // NoticeRecent implements notify.UnregisteredStore.

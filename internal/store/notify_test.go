@@ -179,7 +179,7 @@ func TestNotifyComposeDigestAndOutbox(t *testing.T) {
 		if err := s.OutboxFinish(ctx, results); err != nil {
 			t.Fatal(err)
 		}
-		status, err := s.OutboxStatus(ctx)
+		status, err := s.OutboxStatus(ctx, tenant.Operator())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -196,7 +196,7 @@ func TestNotifyComposeDigestAndOutbox(t *testing.T) {
 		if dig.Digests != 1 || dig.Outbox[notify.Email] != 1 {
 			t.Fatalf("digest compose = %+v; want one digest by e-mail", dig)
 		}
-		c, err := s.NoticeContent(ctx, dig.NoticeIDs[0])
+		c, err := s.NoticeContent(ctx, tenant.Operator(), dig.NoticeIDs[0])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -205,7 +205,7 @@ func TestNotifyComposeDigestAndOutbox(t *testing.T) {
 		}
 
 		// Acknowledge Waterschap's critical notice; escalate the rest.
-		notices, err := s.NoticeList(ctx, store.NoticeFilter{OrgID: ws})
+		notices, err := s.NoticeList(ctx, tenant.Org(ws), store.NoticeFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -213,16 +213,16 @@ func TestNotifyComposeDigestAndOutbox(t *testing.T) {
 			t.Fatalf("Waterschap notices = %+v", notices)
 		}
 		clk.Add(time.Hour)
-		n, err := s.NoticeAck(ctx, notices[0].ID, "link", clk.Now())
+		n, err := s.NoticeAck(ctx, tenant.Operator(), notices[0].ID, "link", clk.Now())
 		if err != nil || n.State != notify.StateAcknowledged || n.AckedAt == nil {
 			t.Fatalf("ack = %+v, %v", n, err)
 		}
 		first := *n.AckedAt
 		clk.Add(time.Hour)
-		if n, _ = s.NoticeAck(ctx, notices[0].ID, "api", clk.Now()); !n.AckedAt.Equal(first) || n.AckedBy != "link" {
+		if n, _ = s.NoticeAck(ctx, tenant.Operator(), notices[0].ID, "api", clk.Now()); !n.AckedAt.Equal(first) || n.AckedBy != "link" {
 			t.Errorf("second ack changed the first: %+v", n)
 		}
-		calls, escalated, err := notify.CallList(ctx, s, clk.Now(), 4*time.Hour)
+		calls, escalated, err := notify.CallList(ctx, s, tenant.Operator(), clk.Now(), 4*time.Hour)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -230,7 +230,7 @@ func TestNotifyComposeDigestAndOutbox(t *testing.T) {
 		if escalated != 1 || len(calls) != 1 || calls[0].OrgID != st {
 			t.Fatalf("call list = %+v (%d escalated)", calls, escalated)
 		}
-		if _, err := s.NoticeGet(ctx, 9999); errs.CodeOf(err) != errs.NotFound {
+		if _, err := s.NoticeGet(ctx, tenant.Operator(), 9999); errs.CodeOf(err) != errs.NotFound {
 			t.Errorf("NoticeGet(9999) = %v; want not found", err)
 		}
 
@@ -246,7 +246,7 @@ func TestNotifyComposeDigestAndOutbox(t *testing.T) {
 			t.Errorf("compose after resolution = %+v; want 2 notices resolved", res)
 		}
 
-		stats, err := notify.LoadStats(ctx, s, time.Time{}, notify.PeriodDay)
+		stats, err := notify.LoadStats(ctx, s, tenant.Operator(), time.Time{}, notify.PeriodDay)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -290,7 +290,7 @@ func TestNotifyComposeResumesAfterRollback(t *testing.T) {
 		if err == nil {
 			t.Fatal("a plan with a missing finding was applied")
 		}
-		if n, _ := s.NoticeList(ctx, store.NoticeFilter{}); len(n) != 0 {
+		if n, _ := s.NoticeList(ctx, tenant.Operator(), store.NoticeFilter{}); len(n) != 0 {
 			t.Fatalf("notices after a failed step: %+v", n)
 		}
 		if c, _ := s.NotifyCursor(ctx); c != 0 {
@@ -351,7 +351,7 @@ func TestOutboxRetryDeadAndSuppress(t *testing.T) {
 		if err := s.OutboxFinish(ctx, []notify.OutboxResult{{ID: row.ID, NoticeID: row.NoticeID, State: notify.OutboxDead, Error: "gave up", At: clk.Now()}}); err != nil {
 			t.Fatal(err)
 		}
-		list, err := s.OutboxList(ctx, notify.OutboxDead, store.Page{})
+		list, err := s.OutboxList(ctx, tenant.Operator(), notify.OutboxDead, store.Page{})
 		if err != nil || len(list) != 1 || list[0].LastError != "gave up" || list[0].Attempts != 3 {
 			t.Errorf("dead rows = %+v, %v", list, err)
 		}
@@ -378,7 +378,7 @@ func TestOutboxRetryDeadAndSuppress(t *testing.T) {
 		if res.Outbox[notify.Email] != 1 || res.Outbox[notify.Webhook] != 1 {
 			t.Errorf("after bounce outbox = %v; want one e-mail and the webhook", res.Outbox)
 		}
-		pending, _ := s.OutboxList(ctx, notify.OutboxPending, store.Page{})
+		pending, _ := s.OutboxList(ctx, tenant.Operator(), notify.OutboxPending, store.Page{})
 		var to []string
 		for _, p := range pending {
 			to = append(to, p.Recipient)

@@ -16,6 +16,7 @@ import (
 	"vigil/internal/errs"
 	"vigil/internal/finding"
 	"vigil/internal/registry"
+	"vigil/internal/tenant"
 )
 
 // This file persists vulnerability intelligence for internal/vuln:
@@ -1032,7 +1033,6 @@ func (s *Store) VulnFindingResolveOrphans(ctx context.Context) (int, error) {
 
 // VulnFindingFilter selects vulnerability findings (type "vulnerable").
 type VulnFindingFilter struct {
-	OrgID    int64
 	DeviceID int64
 	// KEV keeps only findings whose CVE is in CISA's KEV catalog.
 	KEV bool
@@ -1041,8 +1041,9 @@ type VulnFindingFilter struct {
 	Page
 }
 
-// VulnFindingList lists findings of type "vulnerable", ordered by id.
-func (s *Store) VulnFindingList(ctx context.Context, f VulnFindingFilter) ([]finding.Finding, error) {
+// VulnFindingList lists the findings of sc of type "vulnerable", ordered by
+// id.
+func (s *Store) VulnFindingList(ctx context.Context, sc tenant.Scope, f VulnFindingFilter) ([]finding.Finding, error) {
 	q := `SELECT ` + findingCols + ` FROM findings f JOIN triggers t ON t.id = f.trigger_id`
 	if f.KEV {
 		q += ` JOIN vuln_cves c ON c.cve = f.cve AND c.kev`
@@ -1052,11 +1053,9 @@ func (s *Store) VulnFindingList(ctx context.Context, f VulnFindingFilter) ([]fin
 	if status == "" {
 		status = finding.Open
 	}
-	args := []any{f.After, string(status)}
-	if f.OrgID != 0 {
-		q += ` AND f.org_id = ?`
-		args = append(args, f.OrgID)
-	}
+	cond, cargs := orgCond(sc, "f.org_id")
+	q += ` AND ` + cond
+	args := append([]any{f.After, string(status)}, cargs...)
 	if f.DeviceID != 0 {
 		q += ` AND f.device_id = ?`
 		args = append(args, f.DeviceID)

@@ -222,11 +222,11 @@ func TestVulnFindings(t *testing.T) {
 		if err := s.VulnCVEPut(ctx, []store.VulnCVE{{CVE: "CVE-2024-3400", KEV: true}}); err != nil {
 			t.Fatal(err)
 		}
-		all, err := s.VulnFindingList(ctx, store.VulnFindingFilter{OrgID: org})
+		all, err := s.VulnFindingList(ctx, tenant.Org(org), store.VulnFindingFilter{})
 		if err != nil || len(all) != 2 {
 			t.Fatalf("list = %v, %v", all, err)
 		}
-		kev, err := s.VulnFindingList(ctx, store.VulnFindingFilter{DeviceID: dev.ID, KEV: true})
+		kev, err := s.VulnFindingList(ctx, tenant.Operator(), store.VulnFindingFilter{DeviceID: dev.ID, KEV: true})
 		if err != nil || len(kev) != 1 || kev[0].CVE != "CVE-2024-3400" {
 			t.Fatalf("kev = %v, %v", kev, err)
 		}
@@ -235,13 +235,13 @@ func TestVulnFindings(t *testing.T) {
 		if err != nil || n != 1 {
 			t.Fatalf("resolve = %d, %v", n, err)
 		}
-		if open, _ := s.VulnFindingList(ctx, store.VulnFindingFilter{OrgID: org}); len(open) != 1 {
+		if open, _ := s.VulnFindingList(ctx, tenant.Org(org), store.VulnFindingFilter{}); len(open) != 1 {
 			t.Errorf("open after resolve = %v", open)
 		}
-		if res, _ := s.VulnFindingList(ctx, store.VulnFindingFilter{OrgID: org, Status: finding.Resolved}); len(res) != 1 || res[0].ResolvedAt == nil {
+		if res, _ := s.VulnFindingList(ctx, tenant.Org(org), store.VulnFindingFilter{Status: finding.Resolved}); len(res) != 1 || res[0].ResolvedAt == nil {
 			t.Errorf("resolved = %v", res)
 		}
-		evs, _ := s.EventList(ctx, org, store.Page{})
+		evs, _ := s.EventList(ctx, tenant.Org(org), store.Page{})
 		kinds := map[finding.EventKind]int{}
 		for _, e := range evs {
 			kinds[e.Kind]++

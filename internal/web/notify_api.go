@@ -109,7 +109,7 @@ func (s *Server) outboxList(c *call) (any, error) {
 		return nil, err
 	}
 	// The route's enum has checked state.
-	rows, err := s.store.OutboxList(c.ctx(), notify.OutboxState(c.query("state")), p)
+	rows, err := s.store.OutboxList(c.ctx(), c.scope(), notify.OutboxState(c.query("state")), p)
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +145,7 @@ func (s *Server) noticeList(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	ns, err := s.store.NoticeList(c.ctx(), store.NoticeFilter{OrgID: c.org, Page: p})
+	ns, err := s.store.NoticeList(c.ctx(), c.scope(), store.NoticeFilter{Page: p})
 	if err != nil {
 		return nil, err
 	}
@@ -157,18 +157,11 @@ func (s *Server) noticeAck(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	n, err := s.store.NoticeGet(c.ctx(), nid)
-	if err != nil {
-		return nil, err
-	}
-	if n.OrgID != c.org {
-		return nil, errs.Errorf(errs.NotFound, "notice %d not found", nid)
-	}
 	by := "api"
 	if c.p.TokenID != 0 {
 		by = "api token " + strconv.FormatInt(c.p.TokenID, 10)
 	}
-	return s.store.NoticeAck(c.ctx(), nid, by, s.store.Now())
+	return s.store.NoticeAck(c.ctx(), c.scope(), nid, by, s.store.Now())
 }
 
 func (s *Server) bounceReport(c *call) (any, error) {
@@ -219,5 +212,5 @@ func (s *Server) notifyStats(c *call) (any, error) {
 			}
 		}
 	}
-	return notify.LoadStats(c.ctx(), s.store, since, notify.Period(c.query("period")))
+	return notify.LoadStats(c.ctx(), s.store, c.scope(), since, notify.Period(c.query("period")))
 }

@@ -18,6 +18,7 @@ import (
 	"vigil/internal/notify"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
+	"vigil/internal/tenant"
 )
 
 // withNotify rebuilds e's server with the public acknowledgement routes.
@@ -53,14 +54,14 @@ func seedNotices(t *testing.T, e *env) {
 	}
 	e.notices = map[int64]int64{}
 	for _, o := range e.orgs[:2] {
-		ns, err := e.st.NoticeList(ctx, store.NoticeFilter{OrgID: o.ID})
+		ns, err := e.st.NoticeList(ctx, tenant.Org(o.ID), store.NoticeFilter{})
 		if err != nil || len(ns) == 0 {
 			t.Fatalf("notices of %s: %v %v", o.Name, ns, err)
 		}
 		e.notices[o.ID] = ns[0].ID
 	}
 	// One delivery whose sender stopped mid-send.
-	rows, err := e.st.OutboxList(ctx, notify.OutboxPending, store.Page{Limit: 1})
+	rows, err := e.st.OutboxList(ctx, tenant.Operator(), notify.OutboxPending, store.Page{Limit: 1})
 	if err != nil || len(rows) == 0 {
 		t.Fatalf("outbox rows: %v %v", rows, err)
 	}
