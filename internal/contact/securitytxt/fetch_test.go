@@ -103,7 +103,7 @@ func fetchCases(t testing.TB) []fetchCase {
 			want: []string{"no_content_type@0", "not_signed@0"}},
 		{name: "html_soft_404", routes: map[string]route{"/.well-known/security.txt": {contentType: "text/html; charset=utf-8", body: func(string) []byte { return readTestdata(t, "soft-404.html") }}},
 			want: []string{"invalid_media@0", "invalid_line@1", "invalid_line@2", "invalid_line@3", "invalid_line@4", "invalid_line@5", "invalid_line@6",
-				"invalid_line@7", "invalid_field_name@8", "no_space@8", "invalid_line@9", "invalid_line@10", "no_expire@0", "no_contact@0",
+				"invalid_line@7", "no_space@8", "invalid_field_name@8", "invalid_line@9", "invalid_line@10", "no_expire@0", "no_contact@0",
 				"not_signed@0", "unknown_field@8"}},
 		{name: "wrong_charset", routes: map[string]route{"/.well-known/security.txt": {contentType: "text/plain; charset=ISO-8859-1", body: text(wellKnownBody)}},
 			want: []string{"invalid_charset@0", "not_signed@0"}},

@@ -102,6 +102,7 @@ const (
 	CodeNonTextContent      Code = "non_text_content"      // error: control characters / binary data
 	CodeInvalidFieldName    Code = "invalid_field_name"    // error: field name is not RFC 5322 ftext
 	CodeInvalidURI          Code = "invalid_uri"           // error: value is not a usable URI of its scheme
+	CodeFieldsOnOneLine     Code = "fields_on_one_line"    // error: a value holds the next field (missing line ending)
 	CodeInvalidSignature    Code = "invalid_signature"     // error: OpenPGP signature does not verify
 	CodeMissingCharset      Code = "missing_charset"       // recommendation: Content-Type lacks charset=utf-8
 	CodeRedirectOtherDomain Code = "redirect_other_domain" // recommendation: redirected to another host
@@ -361,7 +362,7 @@ func AllCodes() []Code {
 		CodeNoCSAFFile, CodePGPDataError, CodePGPError, CodePGPSignatureError,
 		CodeLongExpiry, CodeNoEncryption, CodeNotSigned, CodeNoCanonical, CodeMultipleCSAFFields,
 		CodeUnknownField,
-		CodeTooLarge, CodeEmptyFile, CodeNonTextContent, CodeInvalidFieldName, CodeInvalidURI,
+		CodeTooLarge, CodeEmptyFile, CodeNonTextContent, CodeInvalidFieldName, CodeInvalidURI, CodeFieldsOnOneLine,
 		CodeInvalidSignature, CodeMissingCharset, CodeRedirectOtherDomain, CodeRedirect,
 		CodeSignatureVerified, CodeSignatureUnverified,
 	}

@@ -238,28 +238,37 @@ func (v *validator) parseLine(n int, line string) {
 		v.r.add(CodeInvalidLine, n, "The line is not a field (name: value), a comment (#) or blank.")
 		return
 	}
-	trimmed := strings.TrimRightFunc(key, unicode.IsSpace)
-	if trimmed == "" {
-		v.r.add(CodeEmptyKey, n, "The field name is empty.")
-		return
-	}
-	if trimmed != key {
+	// The separator is checked before the name and the value, as sectxt
+	// does: " : x" is both white space before the colon and an empty name.
+	if trimmed := strings.TrimRightFunc(key, unicode.IsSpace); trimmed != key {
 		v.r.add(CodePrecWS, n, "There is white space between the field name and the colon.")
 		key = trimmed
+	}
+	if value != "" && value[0] != ' ' {
+		v.r.add(CodeNoSpace, n, "The colon after the field name must be followed by one space.")
+	}
+	value = strings.TrimLeftFunc(value, unicode.IsSpace)
+	if key == "" {
+		v.r.add(CodeEmptyKey, n, "The field name is empty.")
+		return
 	}
 	if !validFieldName(key) {
 		v.r.add(CodeInvalidFieldName, n, fmt.Sprintf("The field name %q has characters outside printable US-ASCII (RFC 5322 §3.6.8).", key))
 	}
 	name := strings.ToLower(key)
-	if strings.TrimSpace(value) == "" {
+	if value == "" {
 		v.r.add(CodeEmptyValue, n, fmt.Sprintf("The %s field has no value.", key))
 		return
 	}
-	if value[0] != ' ' {
-		v.r.add(CodeNoSpace, n, "The colon after the field name must be followed by one space.")
-	}
-	value = strings.TrimLeftFunc(value, unicode.IsSpace)
 	v.r.Fields[name] = append(v.r.Fields[name], value)
+	uri := value
+	if i, next := fieldInValue(value); i >= 0 {
+		v.r.add(CodeFieldsOnOneLine, n, fmt.Sprintf("The line holds more than one field (%s, then %s): each field must be on a line of its own, ended by CRLF or LF (RFC 9116 §2.2).", key, next))
+		// Only the first field's URI is judged; the rest is the next
+		// field, not a broken URI. The other checks see the whole value,
+		// as sectxt's do.
+		uri = value[:i]
+	}
 
 	if !isKnownField(name) {
 		if !v.opts.IgnoreUnknownFields {
@@ -268,7 +277,7 @@ func (v *validator) parseLine(n int, line string) {
 		return
 	}
 	if isURIField(name) {
-		v.checkURI(n, key, name, value)
+		v.checkURI(n, key, name, uri)
 	}
 	switch name {
 	case fieldExpires:
@@ -294,6 +303,37 @@ func (v *validator) parseLine(n int, line string) {
 			v.hasMailto = true
 		}
 	}
+}
+
+// fieldInValue finds a registered field name inside value, after white
+// space and followed by a colon or the end of the value, as when several
+// fields were written on one line ("mailto:a@example.com  Expires: …"). It
+// returns the index of the white space before it and the name as written,
+// or -1.
+func fieldInValue(value string) (int, string) {
+	for i := 0; i < len(value); i++ {
+		if value[i] != ' ' && value[i] != '\t' {
+			continue
+		}
+		j := i
+		for j < len(value) && (value[j] == ' ' || value[j] == '\t') {
+			j++
+		}
+		word := value[j:]
+		end := strings.IndexAny(word, ": \t")
+		if end >= 0 && word[end] != ':' {
+			i = j - 1
+			continue
+		}
+		if end >= 0 {
+			word = word[:end]
+		}
+		if isKnownField(strings.ToLower(word)) {
+			return i, word
+		}
+		i = j - 1
+	}
+	return -1, ""
 }
 
 // uriScheme returns the scheme of an RFC 3986 URI (ALPHA *( ALPHA / DIGIT /
@@ -331,6 +371,8 @@ func (v *validator) checkURI(n int, key, name, value string) {
 	switch {
 	case err != nil:
 		v.r.add(CodeInvalidURI, n, fmt.Sprintf("The %s value is not a valid URI (RFC 3986).", key))
+	case strings.ContainsAny(value, " \t"):
+		v.r.add(CodeInvalidURI, n, fmt.Sprintf("The %s value holds white space, which a URI cannot (RFC 3986 §2).", key))
 	case scheme == "https" && u.Host == "":
 		v.r.add(CodeInvalidURI, n, fmt.Sprintf("The %s value is an https URI without a host.", key))
 	case scheme == "mailto" && len(mailtoAddresses(value)) == 0:

@@ -146,7 +146,7 @@ func validateCases(t testing.TB) []validateCase {
 		}},
 		{name: "soft_404_html", body: readTestdata(t, "soft-404.html"), want: []string{
 			"invalid_line@1", "invalid_line@2", "invalid_line@3", "invalid_line@4", "invalid_line@5", "invalid_line@6",
-			"invalid_line@7", "invalid_field_name@8", "no_space@8", "invalid_line@9", "invalid_line@10", "no_expire@0", "no_contact@0",
+			"invalid_line@7", "no_space@8", "invalid_field_name@8", "invalid_line@9", "invalid_line@10", "no_expire@0", "no_contact@0",
 			"not_signed@0", "unknown_field@8",
 		}},
 
@@ -205,6 +205,10 @@ func validateCases(t testing.TB) []validateCase {
 		// Field syntax (§4).
 		{name: "syntax", body: []byte("Contact : mailto:a@example.com\nContact:mailto:b@example.com\n: orphan value\nHiring:\nthis line is just text\nCont act: x\nEncryption: https://example.com/k\nExpires: 2026-12-31T23:00:00Z\n"),
 			want: []string{"prec_ws@1", "no_space@2", "empty_key@3", "empty_value@4", "invalid_line@5", "invalid_field_name@6", "not_signed@0", "unknown_field@6"}},
+		{name: "separator_before_name", body: []byte(minimal + " :orphan value\n"), want: []string{"prec_ws@4", "no_space@4", "empty_key@4", "not_signed@0"}},
+		{name: "fields_on_one_line", body: []byte("Contact: mailto:security@example.com  Expires: 2026-12-31T23:00:00Z\nEncryption: https://example.com/k Policy: https://example.com/p\n"),
+			want: []string{"fields_on_one_line@1", "fields_on_one_line@2", "no_expire@0", "not_signed@0"}},
+		{name: "field_name_inside_value", body: []byte(minimal + "Policy: https://example.com/policy Contact us\n"), want: []string{"invalid_uri@4", "not_signed@0"}},
 		{name: "unknown_field", body: []byte(minimal + "X-Bug-Bounty: https://example.com/bounty\n"), want: []string{"not_signed@0", "unknown_field@4"}, valid: true},
 		{name: "unknown_field_ignored", body: []byte(minimal + "X-Bug-Bounty: https://example.com/bounty\n"),
 			opts: func(o *securitytxt.Options) { o.IgnoreUnknownFields = true }, want: []string{"not_signed@0"}, valid: true},
@@ -350,9 +354,9 @@ func TestCodeLevels(t *testing.T) {
 		}
 	}
 	// CODES.md lists 32 error codes (its heading says 31), 5 recommendations
-	// and 1 notification; vigil adds 6 errors, 2 recommendations and 3
+	// and 1 notification; vigil adds 7 errors, 2 recommendations and 3
 	// notifications.
-	want := map[securitytxt.Level]int{securitytxt.LevelError: 38, securitytxt.LevelRecommendation: 7, securitytxt.LevelNotification: 4}
+	want := map[securitytxt.Level]int{securitytxt.LevelError: 39, securitytxt.LevelRecommendation: 7, securitytxt.LevelNotification: 4}
 	if diff := cmp.Diff(want, counts); diff != "" {
 		t.Errorf("codes per level (-want +got):\n%s", diff)
 	}
