@@ -17,6 +17,7 @@ import (
 
 	"vigil/internal/config"
 	"vigil/internal/errs"
+	"vigil/internal/keyset"
 	"vigil/internal/store"
 	"vigil/internal/tenant"
 )
@@ -169,7 +170,7 @@ func usageArgs(n int) cobra.PositionalArgs {
 }
 
 // pageFlags adds --limit and --after to a list command.
-func pageFlags(cmd *cobra.Command, p *store.Page) {
+func pageFlags(cmd *cobra.Command, p *keyset.Page) {
 	cmd.Flags().IntVar(&p.Limit, "limit", 100, "at most this many (max 1000)")
 	cmd.Flags().Int64Var(&p.After, "after", 0, "only ids greater than this (paging)")
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"vigil/internal/keyset"
 	"vigil/internal/netguard"
 	"vigil/internal/registry"
 	"vigil/internal/store"
@@ -184,7 +185,7 @@ func (a *app) assetTokenCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			as, err := s.AssetList(ctx, tenant.Org(org), store.AssetFilter{Page: store.Page{Limit: 1000}})
+			as, err := s.AssetList(ctx, tenant.Org(org), store.AssetFilter{Page: keyset.Page{Limit: 1000}})
 			if err != nil {
 				return err
 			}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"vigil/internal/keyset"
 	"vigil/internal/registry"
 	"vigil/internal/store"
 	"vigil/internal/tenant"
@@ -62,7 +63,7 @@ func (a *app) deviceAddCmd() *cobra.Command {
 }
 
 func (a *app) deviceListCmd() *cobra.Command {
-	var page store.Page
+	var page keyset.Page
 	var org string
 	cmd := &cobra.Command{
 		Use:   "list",

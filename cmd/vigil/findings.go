@@ -11,6 +11,7 @@ import (
 
 	"vigil/internal/errs"
 	"vigil/internal/finding"
+	"vigil/internal/keyset"
 	"vigil/internal/store"
 	"vigil/internal/tenant"
 )
@@ -93,7 +94,7 @@ func (a *app) triggersCmd() *cobra.Command {
 
 func (a *app) quarantineCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "quarantine", Short: "Inspect input rows that were refused"}
-	var p store.Page
+	var p keyset.Page
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "List quarantined rows with file, line and reason",

@@ -16,6 +16,7 @@ import (
 
 	"vigil/internal/config"
 	"vigil/internal/errs"
+	"vigil/internal/keyset"
 	"vigil/internal/netguard"
 	"vigil/internal/notify"
 	"vigil/internal/notify/smtpsink"
@@ -256,7 +257,7 @@ repeated after a crash carries the same Message-ID / Idempotency-Key.`,
 
 func (a *app) notifyStatusCmd() *cobra.Command {
 	var state string
-	var p store.Page
+	var p keyset.Page
 	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "Outbox counts per channel and state, the composition cursor, and rows in one state",

@@ -15,8 +15,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"vigil/internal/errs"
+	"vigil/internal/keyset"
 	"vigil/internal/registry"
-	"vigil/internal/store"
 	"vigil/internal/tenant"
 )
 
@@ -81,7 +81,7 @@ func (a *app) orgAddCmd() *cobra.Command {
 }
 
 func (a *app) orgListCmd() *cobra.Command {
-	var page store.Page
+	var page keyset.Page
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List organisations",

@@ -22,6 +22,7 @@ import (
 	"vigil/internal/advisory"
 	"vigil/internal/advisory/csafprovider"
 	"vigil/internal/errs"
+	"vigil/internal/keyset"
 	"vigil/internal/netguard"
 	"vigil/internal/sbom"
 	"vigil/internal/store"
@@ -536,7 +537,7 @@ func (a *app) vulnsCmd() *cobra.Command {
 	var org string
 	var device int64
 	var kev, rematch, resolved bool
-	var page store.Page
+	var page keyset.Page
 	cmd := &cobra.Command{
 		Use:   "vulns",
 		Short: "List vulnerable devices and components (findings of type \"vulnerable\")",

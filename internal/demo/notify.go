@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"vigil/internal/finding"
+	"vigil/internal/keyset"
 	"vigil/internal/notify"
 	"vigil/internal/notify/smtpsink"
 	"vigil/internal/store"
@@ -75,7 +76,7 @@ func Notify(ctx context.Context, s *store.Store) (NotifySummary, error) {
 	sum.Messages = sink.Count()
 	sum.Languages = map[string]int{}
 	for after := int64(0); ; {
-		ns, err := s.NoticeList(ctx, tenant.Operator(), store.NoticeFilter{Page: store.Page{After: after, Limit: 1000}})
+		ns, err := s.NoticeList(ctx, tenant.Operator(), store.NoticeFilter{Page: keyset.Page{After: after, Limit: 1000}})
 		if err != nil {
 			return sum, err
 		}

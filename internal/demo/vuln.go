@@ -14,6 +14,7 @@ import (
 
 	"vigil/internal/advisory"
 	"vigil/internal/errs"
+	"vigil/internal/keyset"
 	"vigil/internal/store"
 	"vigil/internal/tenant"
 	"vigil/internal/vuln"
@@ -97,7 +98,7 @@ func LoadVulns(ctx context.Context, s *store.Store) (VulnSummary, error) {
 	devices := map[int64]bool{}
 	for _, kev := range []bool{false, true} {
 		for after := int64(0); ; {
-			page, err := s.VulnFindingList(ctx, tenant.Operator(), store.VulnFindingFilter{KEV: kev, Page: store.Page{After: after, Limit: 1000}})
+			page, err := s.VulnFindingList(ctx, tenant.Operator(), store.VulnFindingFilter{KEV: kev, Page: keyset.Page{After: after, Limit: 1000}})
 			if err != nil {
 				return sum, err
 			}

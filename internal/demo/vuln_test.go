@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"vigil/internal/demo"
+	"vigil/internal/keyset"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
 	"vigil/internal/tenant"
@@ -34,7 +35,7 @@ func TestLoadVulns(t *testing.T) {
 		if sum.Advisories < 30 || sum.Findings < 90 || sum.KEVFindings < 5 {
 			t.Errorf("summary = %+v", sum)
 		}
-		devs, err := s.DeviceList(ctx, tenant.Operator(), store.Page{Limit: 1000})
+		devs, err := s.DeviceList(ctx, tenant.Operator(), keyset.Page{Limit: 1000})
 		if err != nil {
 			t.Fatal(err)
 		}

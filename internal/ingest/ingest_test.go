@@ -18,6 +18,7 @@ import (
 	"vigil/internal/feed"
 	"vigil/internal/finding"
 	"vigil/internal/ingest"
+	"vigil/internal/keyset"
 	"vigil/internal/registry"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
@@ -118,8 +119,8 @@ func TestFeedResightingAndResolution(t *testing.T) {
 		if sum.FindingsNew != 0 || sum.FindingsUpdated == 0 || sum.FindingsResolved == 0 {
 			t.Fatalf("second day = %+v", sum)
 		}
-		open, _ := s.FindingList(context.Background(), tenant.Operator(), store.FindingFilter{Status: finding.Open, Page: store.Page{Limit: 1000}})
-		resolved, _ := s.FindingList(context.Background(), tenant.Operator(), store.FindingFilter{Status: finding.Resolved, Page: store.Page{Limit: 1000}})
+		open, _ := s.FindingList(context.Background(), tenant.Operator(), store.FindingFilter{Status: finding.Open, Page: keyset.Page{Limit: 1000}})
+		resolved, _ := s.FindingList(context.Background(), tenant.Operator(), store.FindingFilter{Status: finding.Resolved, Page: keyset.Page{Limit: 1000}})
 		if int64(len(open)) != sum.FindingsUpdated || int64(len(resolved)) != sum.FindingsResolved || len(open)+len(resolved) != 22 {
 			t.Errorf("open %d resolved %d; summary %+v", len(open), len(resolved), sum)
 		}
@@ -138,7 +139,7 @@ func TestFeedQuarantineAndGzip(t *testing.T) {
 		if sum.Quarantined != 3 || sum.Rows != 3 {
 			t.Errorf("bad file summary = %+v", sum)
 		}
-		q, err := s.QuarantineList(context.Background(), store.Page{})
+		q, err := s.QuarantineList(context.Background(), keyset.Page{})
 		if err != nil || len(q) != 3 || q[0].Line != 2 || q[0].File != "2025-06-01-scan_exchange-vigil_test-asn_bad.csv" || q[0].Reason == "" {
 			t.Errorf("quarantine = %+v, %v", q, err)
 		}
@@ -195,7 +196,7 @@ func TestFeedResumesAfterCrash(t *testing.T) {
 			t.Fatalf("interrupted ingest: %v", err)
 		}
 		opts.Progress = nil
-		mid, _ := s.FindingList(ctx, tenant.Operator(), store.FindingFilter{Page: store.Page{Limit: 1000}})
+		mid, _ := s.FindingList(ctx, tenant.Operator(), store.FindingFilter{Page: keyset.Page{Limit: 1000}})
 		if len(mid) == 0 || len(mid) >= 22 {
 			t.Fatalf("%d findings after the crash; want some but not all", len(mid))
 		}
@@ -206,7 +207,7 @@ func TestFeedResumesAfterCrash(t *testing.T) {
 		if !sum.Resumed || sum.Rows != 25 || sum.FindingsNew != 22 {
 			t.Errorf("resumed summary = %+v", sum)
 		}
-		all, _ := s.FindingList(ctx, tenant.Operator(), store.FindingFilter{Page: store.Page{Limit: 1000}})
+		all, _ := s.FindingList(ctx, tenant.Operator(), store.FindingFilter{Page: keyset.Page{Limit: 1000}})
 		var seen int64
 		for _, f := range all {
 			seen += f.Count

@@ -16,6 +16,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"vigil/internal/finding"
+	"vigil/internal/keyset"
 	"vigil/internal/notify"
 	"vigil/internal/notify/smtpsink"
 	"vigil/internal/registry"
@@ -100,7 +101,7 @@ func BenchmarkDigests10k(b *testing.B) {
 		base := time.Now()
 		var nf int
 		for after := int64(0); ; {
-			fs, err := s.FindingList(ctx, tenant.Operator(), store.FindingFilter{Page: store.Page{After: after, Limit: 1000}})
+			fs, err := s.FindingList(ctx, tenant.Operator(), store.FindingFilter{Page: keyset.Page{After: after, Limit: 1000}})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -191,7 +192,7 @@ func BenchmarkDeliverSMTP(b *testing.B) {
 		// One message of the same kind for the baseline.
 		row := notify.Outgoing{Key: "vigil-n1-email-0", NoticeID: 1, Recipient: "security@org00001.example", Lang: "nl", Date: now,
 			Content: notify.Content{Kind: notify.KindDigest, Mode: notify.Daily, OrgName: "Organisatie 00001"}}
-		ns, _ := s.NoticeList(ctx, tenant.Operator(), store.NoticeFilter{Page: store.Page{Limit: 1}})
+		ns, _ := s.NoticeList(ctx, tenant.Operator(), store.NoticeFilter{Page: keyset.Page{Limit: 1}})
 		c, _ := s.NoticeContent(ctx, tenant.Operator(), ns[0].ID)
 		row.Content = c
 		raw, err := sender.Render(row)

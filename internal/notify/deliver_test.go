@@ -20,6 +20,7 @@ import (
 	"vigil/internal/errs"
 	"vigil/internal/finding"
 	"vigil/internal/jobs"
+	"vigil/internal/keyset"
 	"vigil/internal/notify"
 	"vigil/internal/notify/smtpsink"
 	"vigil/internal/registry"
@@ -112,7 +113,7 @@ func (e *deliveryEnv) deliverer(t *testing.T, ob notify.Outbox, maxAttempts int)
 
 func (e *deliveryEnv) states(t *testing.T) map[string]string {
 	t.Helper()
-	rows, err := e.s.OutboxList(context.Background(), tenant.Operator(), "", store.Page{})
+	rows, err := e.s.OutboxList(context.Background(), tenant.Operator(), "", keyset.Page{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +169,7 @@ func TestDeliverRetriesThenDead(t *testing.T) {
 			if _, err := d.DeliverDue(ctx, 0); err != nil {
 				t.Fatal(err)
 			}
-			rows, _ := s.OutboxList(ctx, tenant.Operator(), notify.OutboxFailed, store.Page{})
+			rows, _ := s.OutboxList(ctx, tenant.Operator(), notify.OutboxFailed, keyset.Page{})
 			if len(rows) > 0 {
 				waits = append(waits, rows[0].NextAttempt.Sub(clk.Now()))
 			}
@@ -185,7 +186,7 @@ func TestDeliverRetriesThenDead(t *testing.T) {
 		if fmt.Sprint(waits) != "[1m0s 2m0s]" {
 			t.Errorf("backoff waits = %v; want [1m0s 2m0s]", waits)
 		}
-		dead, _ := s.OutboxList(ctx, tenant.Operator(), notify.OutboxDead, store.Page{})
+		dead, _ := s.OutboxList(ctx, tenant.Operator(), notify.OutboxDead, keyset.Page{})
 		if len(dead) != 1 || !strings.Contains(dead[0].LastError, "gave up after 3 attempts") || !strings.Contains(dead[0].LastError, "451") {
 			t.Errorf("dead row = %+v", dead)
 		}
@@ -288,7 +289,7 @@ func TestCrashBetweenSendAndCommit(t *testing.T) {
 		if res, _ := d.DeliverDue(ctx, 0); res.Attempted != 0 {
 			t.Fatalf("unknown row attempted again: %+v", res)
 		}
-		unknown, err := s.OutboxList(ctx, tenant.Operator(), notify.OutboxUnknown, store.Page{})
+		unknown, err := s.OutboxList(ctx, tenant.Operator(), notify.OutboxUnknown, keyset.Page{})
 		if err != nil || len(unknown) != 1 || unknown[0].Channel != notify.Email || !strings.Contains(unknown[0].LastError, "outcome unknown") {
 			t.Fatalf("unknown rows = %+v, %v", unknown, err)
 		}

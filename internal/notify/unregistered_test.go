@@ -17,6 +17,7 @@ import (
 	"vigil/internal/contact/rdap"
 	"vigil/internal/contact/securitytxt"
 	"vigil/internal/finding"
+	"vigil/internal/keyset"
 	"vigil/internal/netguard"
 	"vigil/internal/notify"
 	"vigil/internal/store"
@@ -99,7 +100,7 @@ func TestNotifyUnregistered(t *testing.T) {
 		if !r.Created || r.Contact.Email != "cert@example.nl" || r.Contact.Source != "security.txt" || len(hosts) != 2 || hosts[1] != "example.nl" {
 			t.Fatalf("security.txt result = %+v (hosts %v)", r, hosts)
 		}
-		rows, _ := s.OutboxList(ctx, tenant.Operator(), "", store.Page{})
+		rows, _ := s.OutboxList(ctx, tenant.Operator(), "", keyset.Page{})
 		if len(rows) != 1 || rows[0].Recipient != "cert@example.nl" {
 			t.Fatalf("outbox = %+v", rows)
 		}

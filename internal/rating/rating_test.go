@@ -19,6 +19,7 @@ import (
 	"vigil/internal/assess"
 	"vigil/internal/errs"
 	"vigil/internal/finding"
+	"vigil/internal/keyset"
 	"vigil/internal/label"
 	"vigil/internal/rating"
 	"vigil/internal/registry"
@@ -212,7 +213,7 @@ func TestRegradeEndToEnd(t *testing.T) {
 			!strings.Contains(string(fs[0].Evidence), ch.NewLabel) {
 			t.Errorf("finding = %+v", fs[0])
 		}
-		evs, _ := s.EventList(ctx, tenant.Org(f.org.ID), store.Page{})
+		evs, _ := s.EventList(ctx, tenant.Org(f.org.ID), keyset.Page{})
 		found := false
 		for _, e := range evs {
 			found = found || (e.FindingID == fs[0].ID && e.Kind == finding.EventNew)

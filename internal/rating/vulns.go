@@ -12,6 +12,7 @@ import (
 
 	"vigil/internal/assess"
 	"vigil/internal/finding"
+	"vigil/internal/keyset"
 	"vigil/internal/store"
 	"vigil/internal/tenant"
 )
@@ -47,7 +48,7 @@ func (f FindingVulns) DeviceVulns(ctx context.Context, deviceID int64) ([]assess
 	after := int64(0)
 	for {
 		page, err := f.Store.FindingList(ctx, tenant.Operator(), store.FindingFilter{DeviceID: deviceID, Type: VulnFindingType, Status: finding.Open,
-			Page: store.Page{After: after, Limit: 1000}})
+			Page: keyset.Page{After: after, Limit: 1000}})
 		if err != nil {
 			return nil, err
 		}

@@ -11,6 +11,7 @@ import (
 
 	"vigil/internal/account"
 	"vigil/internal/errs"
+	"vigil/internal/keyset"
 	"vigil/internal/tenant"
 )
 
@@ -313,7 +314,7 @@ func (s *Store) AuditAdd(ctx context.Context, e account.AuditEntry) error {
 
 // AuditList returns audit entries, newest first, before id p.After (0: the
 // newest).
-func (s *Store) AuditList(ctx context.Context, p Page) ([]account.AuditEntry, error) {
+func (s *Store) AuditList(ctx context.Context, p keyset.Page) ([]account.AuditEntry, error) {
 	q := `SELECT id, at, COALESCE(user_id, 0), actor, action, COALESCE(org_id, 0), object, detail FROM audit_log`
 	var args []any
 	if p.After > 0 {
@@ -321,7 +322,7 @@ func (s *Store) AuditList(ctx context.Context, p Page) ([]account.AuditEntry, er
 		args = append(args, p.After)
 	}
 	q += ` ORDER BY id DESC LIMIT ?`
-	args = append(args, p.limit())
+	args = append(args, p.Size())
 	rows, err := s.Query(ctx, q, args...)
 	if err != nil {
 		return nil, err

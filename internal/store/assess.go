@@ -16,6 +16,7 @@ import (
 
 	"vigil/internal/assess"
 	"vigil/internal/errs"
+	"vigil/internal/keyset"
 	"vigil/internal/tenant"
 )
 
@@ -173,7 +174,7 @@ type AssessmentFilter struct {
 	OrgID    int64
 	DeviceID int64
 	State    assess.State
-	Page
+	keyset.Page
 }
 
 // AssessmentList lists assessments ordered by id, without their history.
@@ -192,7 +193,7 @@ func (s *Store) AssessmentList(ctx context.Context, f AssessmentFilter) ([]Asses
 		q += ` AND state = ?`
 		args = append(args, string(f.State))
 	}
-	rows, err := s.Query(ctx, q+fmt.Sprintf(` ORDER BY id LIMIT %d`, f.limit()), args...)
+	rows, err := s.Query(ctx, q+fmt.Sprintf(` ORDER BY id LIMIT %d`, f.Size()), args...)
 	if err != nil {
 		return nil, err
 	}

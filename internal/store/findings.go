@@ -14,6 +14,7 @@ import (
 
 	"vigil/internal/errs"
 	"vigil/internal/finding"
+	"vigil/internal/keyset"
 	"vigil/internal/tenant"
 )
 
@@ -212,8 +213,8 @@ type QuarantinedRow struct {
 }
 
 // QuarantineList lists refused rows, newest run first.
-func (s *Store) QuarantineList(ctx context.Context, p Page) ([]QuarantinedRow, error) {
-	rows, err := s.Query(ctx, fmt.Sprintf(`SELECT id, run_id, file, line, field, reason, raw, created_at FROM quarantine WHERE id > ? ORDER BY id LIMIT %d`, p.limit()), p.After)
+func (s *Store) QuarantineList(ctx context.Context, p keyset.Page) ([]QuarantinedRow, error) {
+	rows, err := s.Query(ctx, fmt.Sprintf(`SELECT id, run_id, file, line, field, reason, raw, created_at FROM quarantine WHERE id > ? ORDER BY id LIMIT %d`, p.Size()), p.After)
 	if err != nil {
 		return nil, err
 	}
@@ -519,7 +520,7 @@ type FindingFilter struct {
 	Type     string
 	DeviceID int64
 	OnlyTies bool
-	Page
+	keyset.Page
 }
 
 // findingCols are the columns scanFinding reads, from findings f and
@@ -607,7 +608,7 @@ func (s *Store) FindingList(ctx context.Context, sc tenant.Scope, f FindingFilte
 	if f.OnlyTies {
 		q += " AND f.tie"
 	}
-	q += fmt.Sprintf(" ORDER BY f.id LIMIT %d", f.limit())
+	q += fmt.Sprintf(" ORDER BY f.id LIMIT %d", f.Size())
 	rows, err := s.Query(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -626,10 +627,10 @@ func (s *Store) FindingList(ctx context.Context, sc tenant.Scope, f FindingFilte
 
 // EventList lists the finding events of sc with id greater than p.After,
 // oldest first.
-func (s *Store) EventList(ctx context.Context, sc tenant.Scope, p Page) ([]finding.Event, error) {
+func (s *Store) EventList(ctx context.Context, sc tenant.Scope, p keyset.Page) ([]finding.Event, error) {
 	cond, args := orgCond(sc, "org_id")
 	q := `SELECT id, finding_id, org_id, kind, severity, at FROM finding_events WHERE id > ? AND ` + cond
-	rows, err := s.Query(ctx, q+fmt.Sprintf(` ORDER BY id LIMIT %d`, p.limit()), append([]any{p.After}, args...)...)
+	rows, err := s.Query(ctx, q+fmt.Sprintf(` ORDER BY id LIMIT %d`, p.Size()), append([]any{p.After}, args...)...)
 	if err != nil {
 		return nil, err
 	}

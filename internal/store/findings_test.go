@@ -13,6 +13,7 @@ import (
 
 	"vigil/internal/errs"
 	"vigil/internal/finding"
+	"vigil/internal/keyset"
 	"vigil/internal/registry"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
@@ -91,7 +92,7 @@ func TestFindingLifecycle(t *testing.T) {
 		if fs[1].Key != "[2001:db8::1]:443" || fs[1].Status != finding.Open || fs[1].ResolvedAt != nil {
 			t.Errorf("v6 finding = %+v", fs[1])
 		}
-		evs, _ := s.EventList(ctx, tenant.Org(o.ID), store.Page{})
+		evs, _ := s.EventList(ctx, tenant.Org(o.ID), keyset.Page{})
 		var kinds []string
 		for _, e := range evs {
 			kinds = append(kinds, fmt.Sprintf("%d:%s", e.FindingID, e.Kind))
@@ -142,7 +143,7 @@ func TestQuarantine(t *testing.T) {
 		if err := s.QuarantineAdd(ctx, r.ID, bad); err != nil {
 			t.Fatal(err)
 		}
-		got, err := s.QuarantineList(ctx, store.Page{})
+		got, err := s.QuarantineList(ctx, keyset.Page{})
 		if err != nil || len(got) != 2 || got[0].Line != 7 || got[0].Field != "ip" || got[1].Raw != "\uFFFD" || got[0].RunID != r.ID {
 			t.Fatalf("QuarantineList = %+v, %v", got, err)
 		}

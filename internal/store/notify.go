@@ -15,6 +15,7 @@ import (
 	"vigil/internal/contact/rdap"
 	"vigil/internal/errs"
 	"vigil/internal/finding"
+	"vigil/internal/keyset"
 	"vigil/internal/notify"
 	"vigil/internal/registry"
 	"vigil/internal/tenant"
@@ -689,7 +690,7 @@ type OutboxEntry struct {
 
 // OutboxList lists the outbox rows of the notices of sc, in one state when
 // state is not empty.
-func (s *Store) OutboxList(ctx context.Context, sc tenant.Scope, state notify.OutboxState, p Page) ([]OutboxEntry, error) {
+func (s *Store) OutboxList(ctx context.Context, sc tenant.Scope, state notify.OutboxState, p keyset.Page) ([]OutboxEntry, error) {
 	cond, cargs := orgCond(sc, "n.org_id")
 	q := `SELECT o.id, o.notice_id, o.channel, o.recipient, o.state, o.attempts, o.next_attempt_at, o.last_error, o.sent_at
 FROM outbox o JOIN notices n ON n.id = o.notice_id WHERE o.id > ? AND ` + cond
@@ -698,7 +699,7 @@ FROM outbox o JOIN notices n ON n.id = o.notice_id WHERE o.id > ? AND ` + cond
 		q += ` AND o.state = ?`
 		args = append(args, string(state))
 	}
-	rows, err := s.Query(ctx, q+fmt.Sprintf(` ORDER BY o.id LIMIT %d`, p.limit()), args...)
+	rows, err := s.Query(ctx, q+fmt.Sprintf(` ORDER BY o.id LIMIT %d`, p.Size()), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -783,7 +784,7 @@ WHERE id = ? AND acked_at IS NULL AND `+cond, append([]any{at, by, id}, args...)
 // NoticeFilter selects notices. Zero fields do not filter.
 type NoticeFilter struct {
 	State notify.State
-	Page
+	keyset.Page
 }
 
 // NoticeList lists the notices of sc ordered by id.
@@ -795,7 +796,7 @@ func (s *Store) NoticeList(ctx context.Context, sc tenant.Scope, f NoticeFilter)
 		q += ` AND n.state = ?`
 		args = append(args, string(f.State))
 	}
-	rows, err := s.Query(ctx, q+fmt.Sprintf(` ORDER BY n.id LIMIT %d`, f.limit()), args...)
+	rows, err := s.Query(ctx, q+fmt.Sprintf(` ORDER BY n.id LIMIT %d`, f.Size()), args...)
 	if err != nil {
 		return nil, err
 	}

@@ -17,6 +17,7 @@ import (
 	"vigil/internal/contact/rdap"
 	"vigil/internal/errs"
 	"vigil/internal/finding"
+	"vigil/internal/keyset"
 	"vigil/internal/notify"
 	"vigil/internal/registry"
 	"vigil/internal/store"
@@ -351,7 +352,7 @@ func TestOutboxRetryDeadAndSuppress(t *testing.T) {
 		if err := s.OutboxFinish(ctx, []notify.OutboxResult{{ID: row.ID, NoticeID: row.NoticeID, State: notify.OutboxDead, Error: "gave up", At: clk.Now()}}); err != nil {
 			t.Fatal(err)
 		}
-		list, err := s.OutboxList(ctx, tenant.Operator(), notify.OutboxDead, store.Page{})
+		list, err := s.OutboxList(ctx, tenant.Operator(), notify.OutboxDead, keyset.Page{})
 		if err != nil || len(list) != 1 || list[0].LastError != "gave up" || list[0].Attempts != 3 {
 			t.Errorf("dead rows = %+v, %v", list, err)
 		}
@@ -378,7 +379,7 @@ func TestOutboxRetryDeadAndSuppress(t *testing.T) {
 		if res.Outbox[notify.Email] != 1 || res.Outbox[notify.Webhook] != 1 {
 			t.Errorf("after bounce outbox = %v; want one e-mail and the webhook", res.Outbox)
 		}
-		pending, _ := s.OutboxList(ctx, tenant.Operator(), notify.OutboxPending, store.Page{})
+		pending, _ := s.OutboxList(ctx, tenant.Operator(), notify.OutboxPending, keyset.Page{})
 		var to []string
 		for _, p := range pending {
 			to = append(to, p.Recipient)

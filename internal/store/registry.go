@@ -14,26 +14,10 @@ import (
 	"time"
 
 	"vigil/internal/errs"
+	"vigil/internal/keyset"
 	"vigil/internal/registry"
 	"vigil/internal/tenant"
 )
-
-// Page selects a slice of a list: items with id greater than After, at most
-// Limit of them (default 100, max 1000).
-type Page struct {
-	After int64
-	Limit int
-}
-
-func (p Page) limit() int {
-	switch {
-	case p.Limit <= 0:
-		return 100
-	case p.Limit > 1000:
-		return 1000
-	}
-	return p.Limit
-}
 
 const orgCols = `id, name, sector, country, languages, policy, created_at, updated_at`
 
@@ -199,10 +183,10 @@ func (s *Store) OrgGet(ctx context.Context, sc tenant.Scope, id int64) (registry
 	if o.Contacts, err = s.ContactList(ctx, in); err != nil {
 		return o, err
 	}
-	if o.Assets, err = s.AssetList(ctx, in, AssetFilter{Page: Page{Limit: 1000}}); err != nil {
+	if o.Assets, err = s.AssetList(ctx, in, AssetFilter{Page: keyset.Page{Limit: 1000}}); err != nil {
 		return o, err
 	}
-	if o.Devices, err = s.DeviceList(ctx, in, Page{Limit: 1000}); err != nil {
+	if o.Devices, err = s.DeviceList(ctx, in, keyset.Page{Limit: 1000}); err != nil {
 		return o, err
 	}
 	return o, nil
@@ -219,9 +203,9 @@ func (s *Store) OrgGetByName(ctx context.Context, sc tenant.Scope, name string) 
 
 // OrgList lists the organisations of sc (without children) ordered by id:
 // a tenant sees only its own.
-func (s *Store) OrgList(ctx context.Context, sc tenant.Scope, p Page) ([]registry.Org, error) {
+func (s *Store) OrgList(ctx context.Context, sc tenant.Scope, p keyset.Page) ([]registry.Org, error) {
 	cond, args := orgCond(sc, "id")
-	q := `SELECT ` + orgCols + ` FROM orgs WHERE id > ? AND ` + cond + fmt.Sprintf(` ORDER BY id LIMIT %d`, p.limit())
+	q := `SELECT ` + orgCols + ` FROM orgs WHERE id > ? AND ` + cond + fmt.Sprintf(` ORDER BY id LIMIT %d`, p.Size())
 	rows, err := s.Query(ctx, q, append([]any{p.After}, args...)...)
 	if err != nil {
 		return nil, err
@@ -242,7 +226,7 @@ func (s *Store) OrgList(ctx context.Context, sc tenant.Scope, p Page) ([]registr
 func (s *Store) OrgListAll(ctx context.Context, sc tenant.Scope) ([]registry.Org, error) {
 	var all []registry.Org
 	for after := int64(0); ; {
-		page, err := s.OrgList(ctx, sc, Page{After: after, Limit: 1000})
+		page, err := s.OrgList(ctx, sc, keyset.Page{After: after, Limit: 1000})
 		if err != nil {
 			return nil, err
 		}
@@ -439,7 +423,7 @@ func (s *Store) ContactMarkBounced(ctx context.Context, email string) (int64, er
 // AssetFilter selects assets. Zero fields do not filter.
 type AssetFilter struct {
 	Kind registry.AssetKind
-	Page
+	keyset.Page
 }
 
 const assetCols = `id, org_id, kind, value, verified_at, verify_method`
@@ -496,7 +480,7 @@ func (s *Store) AssetList(ctx context.Context, sc tenant.Scope, f AssetFilter) (
 		q += ` AND kind = ?`
 		args = append(args, string(f.Kind))
 	}
-	q += fmt.Sprintf(` ORDER BY id LIMIT %d`, f.limit())
+	q += fmt.Sprintf(` ORDER BY id LIMIT %d`, f.Size())
 	return s.assetQuery(ctx, q, args...)
 }
 
@@ -585,9 +569,9 @@ func (s *Store) DeviceCreate(ctx context.Context, sc tenant.Scope, d *registry.D
 }
 
 // DeviceList lists the devices of sc ordered by id.
-func (s *Store) DeviceList(ctx context.Context, sc tenant.Scope, p Page) ([]registry.Device, error) {
+func (s *Store) DeviceList(ctx context.Context, sc tenant.Scope, p keyset.Page) ([]registry.Device, error) {
 	cond, args := orgCond(sc, "org_id")
-	q := `SELECT ` + deviceCols + ` FROM devices WHERE id > ? AND ` + cond + fmt.Sprintf(` ORDER BY id LIMIT %d`, p.limit())
+	q := `SELECT ` + deviceCols + ` FROM devices WHERE id > ? AND ` + cond + fmt.Sprintf(` ORDER BY id LIMIT %d`, p.Size())
 	return s.deviceQuery(ctx, q, append([]any{p.After}, args...)...)
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"vigil/internal/auth"
 	"vigil/internal/errs"
+	"vigil/internal/keyset"
 	"vigil/internal/registry"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
@@ -137,9 +138,9 @@ func TestListPaginationAndTenantFilter(t *testing.T) {
 			}
 			ids = append(ids, o.ID)
 		}
-		p1, _ := s.OrgList(ctx, tenant.Operator(), store.Page{Limit: 2})
-		p2, _ := s.OrgList(ctx, tenant.Operator(), store.Page{Limit: 2, After: p1[1].ID})
-		p3, _ := s.OrgList(ctx, tenant.Operator(), store.Page{Limit: 2, After: p2[1].ID})
+		p1, _ := s.OrgList(ctx, tenant.Operator(), keyset.Page{Limit: 2})
+		p2, _ := s.OrgList(ctx, tenant.Operator(), keyset.Page{Limit: 2, After: p1[1].ID})
+		p3, _ := s.OrgList(ctx, tenant.Operator(), keyset.Page{Limit: 2, After: p2[1].ID})
 		var names string
 		for _, p := range [][]registry.Org{p1, p2, p3} {
 			for _, o := range p {
@@ -149,7 +150,7 @@ func TestListPaginationAndTenantFilter(t *testing.T) {
 		if names != "ABCDE" {
 			t.Errorf("paged names = %q; want ABCDE", names)
 		}
-		only, _ := s.OrgList(ctx, tenant.Org(ids[2]), store.Page{})
+		only, _ := s.OrgList(ctx, tenant.Org(ids[2]), keyset.Page{})
 		if len(only) != 1 || only[0].Name != "C" {
 			t.Errorf("tenant-filtered list = %+v; want only C", only)
 		}

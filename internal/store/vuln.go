@@ -15,6 +15,7 @@ import (
 	"vigil/internal/advisory"
 	"vigil/internal/errs"
 	"vigil/internal/finding"
+	"vigil/internal/keyset"
 	"vigil/internal/registry"
 	"vigil/internal/tenant"
 )
@@ -1038,7 +1039,7 @@ type VulnFindingFilter struct {
 	KEV bool
 	// Status filters by status; empty means open.
 	Status finding.Status
-	Page
+	keyset.Page
 }
 
 // VulnFindingList lists the findings of sc of type "vulnerable", ordered by
@@ -1060,7 +1061,7 @@ func (s *Store) VulnFindingList(ctx context.Context, sc tenant.Scope, f VulnFind
 		q += ` AND f.device_id = ?`
 		args = append(args, f.DeviceID)
 	}
-	q += fmt.Sprintf(` ORDER BY f.id LIMIT %d`, f.limit())
+	q += fmt.Sprintf(` ORDER BY f.id LIMIT %d`, f.Size())
 	rows, err := s.Query(ctx, q, args...)
 	if err != nil {
 		return nil, err

@@ -13,6 +13,7 @@ import (
 
 	"vigil/internal/advisory"
 	"vigil/internal/finding"
+	"vigil/internal/keyset"
 	"vigil/internal/registry"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
@@ -241,7 +242,7 @@ func TestVulnFindings(t *testing.T) {
 		if res, _ := s.VulnFindingList(ctx, tenant.Org(org), store.VulnFindingFilter{Status: finding.Resolved}); len(res) != 1 || res[0].ResolvedAt == nil {
 			t.Errorf("resolved = %v", res)
 		}
-		evs, _ := s.EventList(ctx, tenant.Org(org), store.Page{})
+		evs, _ := s.EventList(ctx, tenant.Org(org), keyset.Page{})
 		kinds := map[finding.EventKind]int{}
 		for _, e := range evs {
 			kinds[e.Kind]++

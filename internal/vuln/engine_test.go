@@ -18,6 +18,7 @@ import (
 
 	"vigil/internal/advisory"
 	"vigil/internal/finding"
+	"vigil/internal/keyset"
 	"vigil/internal/rating"
 	"vigil/internal/registry"
 	"vigil/internal/store"
@@ -136,7 +137,7 @@ func (f *fixture) sync() vuln.Result {
 // findings returns the vulnerability findings by key ("device:1:CVE-…").
 func (f *fixture) findings(status finding.Status) map[string]finding.Finding {
 	f.t.Helper()
-	fs, err := f.s.VulnFindingList(context.Background(), tenant.Operator(), store.VulnFindingFilter{Status: status, Page: store.Page{Limit: 1000}})
+	fs, err := f.s.VulnFindingList(context.Background(), tenant.Operator(), store.VulnFindingFilter{Status: status, Page: keyset.Page{Limit: 1000}})
 	if err != nil {
 		f.t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"vigil/internal/finding"
+	"vigil/internal/keyset"
 	"vigil/internal/notify"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
@@ -61,7 +62,7 @@ func seedNotices(t *testing.T, e *env) {
 		e.notices[o.ID] = ns[0].ID
 	}
 	// One delivery whose sender stopped mid-send.
-	rows, err := e.st.OutboxList(ctx, tenant.Operator(), notify.OutboxPending, store.Page{Limit: 1})
+	rows, err := e.st.OutboxList(ctx, tenant.Operator(), notify.OutboxPending, keyset.Page{Limit: 1})
 	if err != nil || len(rows) == 0 {
 		t.Fatalf("outbox rows: %v %v", rows, err)
 	}

@@ -20,7 +20,7 @@ import (
 
 	"vigil/internal/auth"
 	"vigil/internal/errs"
-	"vigil/internal/store"
+	"vigil/internal/keyset"
 	"vigil/internal/tenant"
 )
 
@@ -338,14 +338,14 @@ func pageParams() []Param {
 	}
 }
 
-// page parses limit and after. The returned store.Page asks for one item
+// page parses limit and after. The returned keyset.Page asks for one item
 // more than the limit, so that pageOf knows whether there is a next page.
-func (c *call) page() (store.Page, int, error) {
+func (c *call) page() (keyset.Page, int, error) {
 	limit := defaultLimit
 	if v := c.query("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > maxLimit {
-			return store.Page{}, 0, badRequest("limit", "%q: must be an integer from 1 to %d", v, maxLimit)
+			return keyset.Page{}, 0, badRequest("limit", "%q: must be an integer from 1 to %d", v, maxLimit)
 		}
 		limit = n
 	}
@@ -353,11 +353,11 @@ func (c *call) page() (store.Page, int, error) {
 	if v := c.query("after"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 0 {
-			return store.Page{}, 0, badRequest("after", "%q: must be an id (a non-negative integer)", v)
+			return keyset.Page{}, 0, badRequest("after", "%q: must be an id (a non-negative integer)", v)
 		}
 		after = n
 	}
-	return store.Page{After: after, Limit: limit + 1}, limit, nil
+	return keyset.Page{After: after, Limit: limit + 1}, limit, nil
 }
 
 // Page is one page of a list. NextAfter, when not null, is the value of
