@@ -17,7 +17,7 @@ import (
 	"vigil/internal/assess"
 	"vigil/internal/errs"
 	"vigil/internal/rating"
-	"vigil/internal/store"
+	"vigil/internal/tenant"
 )
 
 func (a *app) assessCmd() *cobra.Command {
@@ -49,7 +49,7 @@ func (a *app) assessStartCmd() *cobra.Command {
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			p := store.AssessmentNew{Device: d, Edition: assess.Edition(edition), Actor: a.cfg.Actor}
+			p := assess.Request{Device: d, Edition: assess.Edition(edition), Actor: a.cfg.Actor}
 			if len(args) == 1 {
 				id, err := parseID("device", args[0])
 				if err != nil {
@@ -61,7 +61,7 @@ func (a *app) assessStartCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			as, err := svc.Start(ctx, p)
+			as, err := svc.Start(ctx, tenant.Operator(), p)
 			if err != nil {
 				return err
 			}
@@ -80,7 +80,7 @@ func (a *app) assessStartCmd() *cobra.Command {
 }
 
 func (a *app) assessListCmd() *cobra.Command {
-	var f store.AssessmentFilter
+	var f assess.Filter
 	var org, state string
 	cmd := &cobra.Command{
 		Use:   "list",
@@ -92,13 +92,12 @@ func (a *app) assessListCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if org != "" {
-				if f.OrgID, err = a.orgID(ctx, s, org); err != nil {
-					return err
-				}
+			sc, err := a.orgScope(ctx, s, org)
+			if err != nil {
+				return err
 			}
 			f.State = assess.State(state)
-			list, err := s.AssessmentList(ctx, f)
+			list, err := s.AssessmentList(ctx, sc, f)
 			if err != nil {
 				return err
 			}
@@ -128,7 +127,7 @@ func (a *app) assessAnswerCmd() *cobra.Command {
 		Args:  usageArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			id, err := store.AssessmentID(args[0])
+			id, err := assess.ParseID(args[0])
 			if err != nil {
 				return err
 			}
@@ -146,7 +145,7 @@ func (a *app) assessAnswerCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			as, bad, err := svc.SetAnswers(ctx, id, io.LimitReader(r, 4<<20), name, a.cfg.Actor)
+			as, bad, err := svc.SetAnswers(ctx, tenant.Operator(), id, io.LimitReader(r, 4<<20), name, a.cfg.Actor)
 			if err != nil {
 				return err
 			}
@@ -192,20 +191,20 @@ func (a *app) assessEvidenceCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var added []store.Evidence
+			var added []assess.Attachment
 			for _, path := range args[1:] {
 				st, err := os.Stat(path)
 				if err != nil {
 					return errs.Errorf(errs.Invalid, "evidence: %v", err)
 				}
-				if st.Size() > store.MaxEvidenceBytes {
-					return errs.Field("file", path, fmt.Sprintf("larger than %d MiB", store.MaxEvidenceBytes>>20))
+				if st.Size() > assess.MaxEvidenceBytes {
+					return errs.Field("file", path, fmt.Sprintf("larger than %d MiB", assess.MaxEvidenceBytes>>20))
 				}
 				b, err := os.ReadFile(path)
 				if err != nil {
 					return errs.Errorf(errs.Invalid, "evidence: %v", err)
 				}
-				e, err := svc.AddEvidence(ctx, id, filepath.Base(path), mime.TypeByExtension(filepath.Ext(path)), b, a.cfg.Actor)
+				e, err := svc.AddEvidence(ctx, tenant.Operator(), id, filepath.Base(path), mime.TypeByExtension(filepath.Ext(path)), b, a.cfg.Actor)
 				if err != nil {
 					return err
 				}
@@ -234,7 +233,7 @@ func (a *app) assessStatusCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			st, err := svc.Status(ctx, id, framework)
+			st, err := svc.Status(ctx, tenant.Operator(), id, framework)
 			if err != nil {
 				return err
 			}
@@ -348,7 +347,7 @@ func (a *app) assessSubmitCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			as, err := svc.Submit(ctx, id, a.cfg.Actor)
+			as, err := svc.Submit(ctx, tenant.Operator(), id, a.cfg.Actor)
 			if err != nil {
 				return err
 			}
@@ -380,7 +379,7 @@ func (a *app) assessReviewCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			as, err := svc.Review(ctx, id, reviewer, note, reject)
+			as, err := svc.Review(ctx, tenant.Operator(), id, reviewer, note, reject)
 			if err != nil {
 				return err
 			}

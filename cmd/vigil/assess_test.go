@@ -20,6 +20,7 @@ import (
 	"vigil/internal/probe/fakedevice"
 	"vigil/internal/rating"
 	"vigil/internal/store"
+	"vigil/internal/tenant"
 	"vigil/internal/web/labels"
 )
 
@@ -254,7 +255,7 @@ func TestCLIVerifyURL(t *testing.T) {
 		{append([]string{"label", "verify", srv.URL + "/labels/" + id + ".json", "--allow-private", "--jwks", srv.URL + "/.well-known/vigil-keys.json"}, nokeys...), 0, "valid"},
 		{append([]string{"label", "verify", srv.URL + "/labels/VL-0000-0000-0000", "--allow-private"}, nokeys...), 2, "404"},
 	})
-	if _, err := svc.Revoke(context.Background(), id, "universal telnet password", "lead"); err != nil {
+	if _, err := svc.Revoke(context.Background(), tenant.Operator(), id, "universal telnet password", "lead"); err != nil {
 		t.Fatal(err)
 	}
 	runSteps(t, other, []step{

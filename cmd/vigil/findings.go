@@ -12,12 +12,11 @@ import (
 	"vigil/internal/errs"
 	"vigil/internal/finding"
 	"vigil/internal/keyset"
-	"vigil/internal/store"
 	"vigil/internal/tenant"
 )
 
 func (a *app) findingsCmd() *cobra.Command {
-	var f store.FindingFilter
+	var f finding.Filter
 	var org, status string
 	cmd := &cobra.Command{
 		Use:   "findings",

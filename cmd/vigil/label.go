@@ -23,7 +23,7 @@ import (
 	"vigil/internal/label"
 	"vigil/internal/netguard"
 	"vigil/internal/rating"
-	"vigil/internal/store"
+	"vigil/internal/tenant"
 )
 
 // ratingFlags adds the flags of the assess, label, probe and serve
@@ -57,7 +57,7 @@ func (a *app) keyDir() string {
 // ratingFor parses the assessment id arg and returns it with the rating
 // service: the prologue of the commands that act on one assessment.
 func (a *app) ratingFor(ctx context.Context, arg string) (*rating.Service, int64, error) {
-	id, err := store.AssessmentID(arg)
+	id, err := assess.ParseID(arg)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -97,7 +97,7 @@ func (a *app) labelIssueCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			is, err := svc.Issue(ctx, id, a.cfg.Actor)
+			is, err := svc.Issue(ctx, tenant.Operator(), id, a.cfg.Actor)
 			if err != nil {
 				return err
 			}
@@ -135,16 +135,15 @@ func (a *app) labelListCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			f := store.LabelFilter{Live: live}
-			if org != "" {
-				if f.OrgID, err = a.orgID(ctx, s, org); err != nil {
-					return err
-				}
+			f := label.Filter{Live: live}
+			sc, err := a.orgScope(ctx, s, org)
+			if err != nil {
+				return err
 			}
 			if device != 0 {
 				f.DeviceIDs = []int64{device}
 			}
-			ls, err := s.LabelList(ctx, f)
+			ls, err := s.LabelList(ctx, sc, f)
 			if err != nil {
 				return err
 			}
@@ -483,7 +482,7 @@ func (a *app) labelRevokeCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			l, err := svc.Revoke(ctx, args[0], reason, a.cfg.Actor)
+			l, err := svc.Revoke(ctx, tenant.Operator(), args[0], reason, a.cfg.Actor)
 			if err != nil {
 				return err
 			}

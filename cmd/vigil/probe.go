@@ -12,11 +12,11 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"vigil/internal/assess"
 	"vigil/internal/errs"
 	"vigil/internal/probe"
 	"vigil/internal/rating"
 	"vigil/internal/registry"
-	"vigil/internal/store"
 	"vigil/internal/tenant"
 )
 
@@ -64,10 +64,10 @@ the assessment's findings for that address.`,
 			var aid int64
 			owner := tenant.Operator() // any organisation's verified ranges
 			if assessment != "" {
-				if aid, err = store.AssessmentID(assessment); err != nil {
+				if aid, err = assess.ParseID(assessment); err != nil {
 					return err
 				}
-				as, err := s.AssessmentGet(ctx, aid)
+				as, err := s.AssessmentGet(ctx, tenant.Operator(), aid)
 				if err != nil {
 					return err
 				}
@@ -84,13 +84,13 @@ the assessment's findings for that address.`,
 			if err != nil {
 				return err
 			}
-			var run store.ProbeRun
+			var run assess.ProbeRun
 			if aid != 0 {
 				svc, err := a.rating(ctx)
 				if err != nil {
 					return err
 				}
-				if _, run, err = svc.AttachProbe(ctx, aid, rep, a.cfg.Actor); err != nil {
+				if _, run, err = svc.AttachProbe(ctx, tenant.Operator(), aid, rep, a.cfg.Actor); err != nil {
 					return err
 				}
 			}

@@ -82,6 +82,11 @@ type Assessment struct {
 	CreatedAt time.Time    `json:"created_at"`
 	UpdatedAt time.Time    `json:"updated_at"`
 	History   []Transition `json:"history"`
+	// DeviceID and OrgID are the registered device assessed and the
+	// organisation that owns it, zero for a product-type assessment (one
+	// of no registered device, the operator's).
+	DeviceID int64 `json:"device_id,omitempty"`
+	OrgID    int64 `json:"org_id,omitempty"`
 }
 
 // NewAssessment starts a draft assessment.

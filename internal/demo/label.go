@@ -13,6 +13,7 @@ import (
 	"path"
 	"time"
 
+	"vigil/internal/assess"
 	"vigil/internal/label"
 	"vigil/internal/probe"
 	"vigil/internal/probe/fakedevice"
@@ -104,16 +105,16 @@ func LoadLabels(ctx context.Context, s *store.Store, opt LabelOptions) (LabelSum
 		if err := s.DeviceCreate(ctx, tenant.Operator(), &d); err != nil {
 			return sum, err
 		}
-		a, err := svc.Start(ctx, store.AssessmentNew{DeviceID: d.ID, Actor: maker})
+		a, err := svc.Start(ctx, tenant.Operator(), assess.Request{DeviceID: d.ID, Actor: maker})
 		if err != nil {
 			return sum, err
 		}
-		id, _ := store.AssessmentID(a.ID)
+		id, _ := assess.ParseID(a.ID)
 		raw, err := data.ReadFile("data/assess/" + dd.answers)
 		if err != nil {
 			return sum, err
 		}
-		if _, bad, err := svc.SetAnswers(ctx, id, bytes.NewReader(raw), dd.answers, maker); err != nil {
+		if _, bad, err := svc.SetAnswers(ctx, tenant.Operator(), id, bytes.NewReader(raw), dd.answers, maker); err != nil {
 			return sum, err
 		} else if len(bad) > 0 {
 			return sum, fmt.Errorf("bundled demo answers are invalid: %s", bad[0].Error())
@@ -128,7 +129,7 @@ func LoadLabels(ctx context.Context, s *store.Store, opt LabelOptions) (LabelSum
 				if err != nil {
 					return sum, err
 				}
-				if _, err := svc.AddEvidence(ctx, id, e.Name(), "text/plain", b, maker); err != nil {
+				if _, err := svc.AddEvidence(ctx, tenant.Operator(), id, e.Name(), "text/plain", b, maker); err != nil {
 					return sum, err
 				}
 			}
@@ -139,13 +140,13 @@ func LoadLabels(ctx context.Context, s *store.Store, opt LabelOptions) (LabelSum
 				return sum, err
 			}
 		}
-		if _, err := svc.Submit(ctx, id, maker); err != nil {
+		if _, err := svc.Submit(ctx, tenant.Operator(), id, maker); err != nil {
 			return sum, err
 		}
-		if _, err := svc.Review(ctx, id, reviewer, "demo review", ""); err != nil {
+		if _, err := svc.Review(ctx, tenant.Operator(), id, reviewer, "demo review", ""); err != nil {
 			return sum, err
 		}
-		is, err := svc.Issue(ctx, id, reviewer)
+		is, err := svc.Issue(ctx, tenant.Operator(), id, reviewer)
 		if err != nil {
 			return sum, err
 		}
@@ -181,7 +182,7 @@ func probeFake(ctx context.Context, svc *rating.Service, id int64, weak bool, no
 	if err != nil {
 		return 0, fmt.Errorf("demo probe: %w", err)
 	}
-	if _, _, err := svc.AttachProbe(ctx, id, rep, "demo lab"); err != nil {
+	if _, _, err := svc.AttachProbe(ctx, tenant.Operator(), id, rep, "demo lab"); err != nil {
 		return 0, err
 	}
 	return len(rep.Failed()), nil

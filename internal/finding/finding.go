@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"vigil/internal/errs"
+	"vigil/internal/keyset"
 )
 
 // Severity orders how bad a finding is. The zero value is Unknown.
@@ -225,4 +226,22 @@ func (t Trigger) Validate() error {
 // String describes a sighting for logs (without evidence).
 func (s Sighting) String() string {
 	return fmt.Sprintf("org %d %s %s %s", s.OrgID, s.Type, s.Key, s.Severity)
+}
+
+// Filter selects findings. Zero fields do not filter.
+type Filter struct {
+	Trigger  string
+	Status   Status
+	Type     string
+	DeviceID int64
+	OnlyTies bool
+	keyset.Page
+}
+
+// Key is the identity of one finding: organisation, trigger, type and key.
+type Key struct {
+	OrgID     int64
+	TriggerID int64
+	Type      string
+	Key       string
 }

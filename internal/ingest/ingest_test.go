@@ -80,7 +80,7 @@ func TestFeedAttribution(t *testing.T) {
 			t.Errorf("summary = %+v\nwant      %+v", sum, want)
 		}
 		count := func(org string) int {
-			fs, err := s.FindingList(context.Background(), tenant.Org(ids[org]), store.FindingFilter{})
+			fs, err := s.FindingList(context.Background(), tenant.Org(ids[org]), finding.Filter{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -91,7 +91,7 @@ func TestFeedAttribution(t *testing.T) {
 				t.Errorf("%s has %d findings; want %d", org, got, n)
 			}
 		}
-		fs, _ := s.FindingList(context.Background(), tenant.Org(ids["Narrow"]), store.FindingFilter{})
+		fs, _ := s.FindingList(context.Background(), tenant.Org(ids["Narrow"]), finding.Filter{})
 		f := fs[0]
 		if f.Key != "198.51.100.37:443" || f.Count != 2 || f.Severity != finding.Critical || f.Type == "" || f.ASN != 64498 {
 			t.Errorf("Narrow's first finding = %+v", f)
@@ -99,7 +99,7 @@ func TestFeedAttribution(t *testing.T) {
 		if !bytes.Contains(f.Evidence, []byte(`"ip":"198.51.100.37"`)) || !bytes.Contains(f.Evidence, []byte(`"tag":"exchange;`)) {
 			t.Errorf("evidence = %s", f.Evidence)
 		}
-		ties, _ := s.FindingList(context.Background(), tenant.Operator(), store.FindingFilter{OnlyTies: true})
+		ties, _ := s.FindingList(context.Background(), tenant.Operator(), finding.Filter{OnlyTies: true})
 		if len(ties) != 4 {
 			t.Errorf("%d tie findings; want 4", len(ties))
 		}
@@ -119,8 +119,8 @@ func TestFeedResightingAndResolution(t *testing.T) {
 		if sum.FindingsNew != 0 || sum.FindingsUpdated == 0 || sum.FindingsResolved == 0 {
 			t.Fatalf("second day = %+v", sum)
 		}
-		open, _ := s.FindingList(context.Background(), tenant.Operator(), store.FindingFilter{Status: finding.Open, Page: keyset.Page{Limit: 1000}})
-		resolved, _ := s.FindingList(context.Background(), tenant.Operator(), store.FindingFilter{Status: finding.Resolved, Page: keyset.Page{Limit: 1000}})
+		open, _ := s.FindingList(context.Background(), tenant.Operator(), finding.Filter{Status: finding.Open, Page: keyset.Page{Limit: 1000}})
+		resolved, _ := s.FindingList(context.Background(), tenant.Operator(), finding.Filter{Status: finding.Resolved, Page: keyset.Page{Limit: 1000}})
 		if int64(len(open)) != sum.FindingsUpdated || int64(len(resolved)) != sum.FindingsResolved || len(open)+len(resolved) != 22 {
 			t.Errorf("open %d resolved %d; summary %+v", len(open), len(resolved), sum)
 		}
@@ -168,7 +168,7 @@ func TestFeedIPv6(t *testing.T) {
 		if sum.Matched == 0 || sum.Matched != sum.Rows-sum.Unmatched {
 			t.Fatalf("summary = %+v", sum)
 		}
-		fs, _ := s.FindingList(ctx, tenant.Org(o.ID), store.FindingFilter{})
+		fs, _ := s.FindingList(ctx, tenant.Org(o.ID), finding.Filter{})
 		if len(fs) == 0 || !strings.HasPrefix(fs[0].Key, "[2001:db8:") {
 			t.Errorf("IPv6 findings = %+v", fs)
 		}
@@ -196,7 +196,7 @@ func TestFeedResumesAfterCrash(t *testing.T) {
 			t.Fatalf("interrupted ingest: %v", err)
 		}
 		opts.Progress = nil
-		mid, _ := s.FindingList(ctx, tenant.Operator(), store.FindingFilter{Page: keyset.Page{Limit: 1000}})
+		mid, _ := s.FindingList(ctx, tenant.Operator(), finding.Filter{Page: keyset.Page{Limit: 1000}})
 		if len(mid) == 0 || len(mid) >= 22 {
 			t.Fatalf("%d findings after the crash; want some but not all", len(mid))
 		}
@@ -207,7 +207,7 @@ func TestFeedResumesAfterCrash(t *testing.T) {
 		if !sum.Resumed || sum.Rows != 25 || sum.FindingsNew != 22 {
 			t.Errorf("resumed summary = %+v", sum)
 		}
-		all, _ := s.FindingList(ctx, tenant.Operator(), store.FindingFilter{Page: keyset.Page{Limit: 1000}})
+		all, _ := s.FindingList(ctx, tenant.Operator(), finding.Filter{Page: keyset.Page{Limit: 1000}})
 		var seen int64
 		for _, f := range all {
 			seen += f.Count
@@ -241,7 +241,7 @@ func TestFeedHostnameFallsBackToDomain(t *testing.T) {
 		if sum.Rows != 3 || sum.Matched != 2 || sum.Unmatched != 1 {
 			t.Fatalf("summary = %+v", sum)
 		}
-		fs, _ := s.FindingList(ctx, tenant.Org(o.ID), store.FindingFilter{})
+		fs, _ := s.FindingList(ctx, tenant.Org(o.ID), finding.Filter{})
 		if len(fs) != 2 || fs[0].Hostname != "mail.voorbeeld.example" {
 			t.Errorf("findings = %+v", fs)
 		}

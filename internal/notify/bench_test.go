@@ -101,7 +101,7 @@ func BenchmarkDigests10k(b *testing.B) {
 		base := time.Now()
 		var nf int
 		for after := int64(0); ; {
-			fs, err := s.FindingList(ctx, tenant.Operator(), store.FindingFilter{Page: keyset.Page{After: after, Limit: 1000}})
+			fs, err := s.FindingList(ctx, tenant.Operator(), finding.Filter{Page: keyset.Page{After: after, Limit: 1000}})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -15,21 +15,21 @@ import (
 
 	"vigil/internal/assess"
 	"vigil/internal/probe"
-	"vigil/internal/store"
 )
 
-// AttachProbe records a probe report with a draft or submitted assessment:
-// the report is stored, and its failed results replace the assessment's
-// earlier findings for the same address (findings of other targets stay).
-func (s *Service) AttachProbe(ctx context.Context, id int64, rep probe.Report, actor string) (store.Assessment, store.ProbeRun, error) {
+// AttachProbe records a probe report with draft or submitted assessment id
+// of sc: the report is stored, and its failed results replace the
+// assessment's earlier findings for the same address (findings of other
+// targets stay).
+func (s *Service) AttachProbe(ctx context.Context, sc tenant.Scope, id int64, rep probe.Report, actor string) (assess.Assessment, assess.ProbeRun, error) {
 	raw, err := json.Marshal(rep)
 	if err != nil {
-		return store.Assessment{}, store.ProbeRun{}, err
+		return assess.Assessment{}, assess.ProbeRun{}, err
 	}
-	run := store.ProbeRun{AssessmentID: id, Target: rep.Target, Failed: len(rep.Failed()), Actor: actor, Report: raw}
-	var out store.Assessment
-	err = s.st.Tx(ctx, func(tx *store.Store) error {
-		a, err := tx.AssessmentUpdate(ctx, id, func(a *store.Assessment) error {
+	run := assess.ProbeRun{AssessmentID: id, Target: rep.Target, Failed: len(rep.Failed()), Actor: actor, Report: raw}
+	var out assess.Assessment
+	err = s.st.RatingTx(ctx, func(tx Store) error {
+		a, err := tx.AssessmentUpdate(ctx, sc, id, func(a *assess.Assessment) error {
 			var keep []assess.Finding
 			for _, f := range a.Findings {
 				if !sameAddress(f.Target, rep.Address) {
@@ -42,7 +42,7 @@ func (s *Service) AttachProbe(ctx context.Context, id int64, rep probe.Report, a
 			return err
 		}
 		out = a
-		return tx.ProbeRunAdd(ctx, &run)
+		return tx.ProbeRunAdd(ctx, sc, &run)
 	})
 	return out, run, err
 }
@@ -63,7 +63,7 @@ func sameAddress(target string, addr netip.Addr) bool {
 // Asset.Verified) of scope sc: one organisation's, or any organisation's
 // for the operator. Domains do not count: controlling a name does not make
 // its addresses yours.
-func VerifiedOwner(st *store.Store, sc tenant.Scope) probe.AllowFunc {
+func VerifiedOwner(st AssetLister, sc tenant.Scope) probe.AllowFunc {
 	return func(ctx context.Context, _ string, addr netip.Addr) error {
 		assets, err := st.AssetAll(ctx, sc, registry.KindCIDR)
 		if err != nil {
@@ -86,6 +86,11 @@ func VerifiedOwner(st *store.Store, sc tenant.Scope) probe.AllowFunc {
 		}
 		return fmt.Errorf("%s is in no registered IP range", a)
 	}
+}
+
+// AssetLister is the storage VerifiedOwner needs.
+type AssetLister interface {
+	AssetAll(ctx context.Context, sc tenant.Scope, kind registry.AssetKind) ([]registry.Asset, error)
 }
 
 // AnyOf returns an AllowFunc that admits what any of fs admits; the

@@ -29,13 +29,46 @@ import (
 
 	"vigil/internal/assess"
 	"vigil/internal/errs"
+	"vigil/internal/finding"
 	"vigil/internal/label"
-	"vigil/internal/store"
+	"vigil/internal/registry"
+	"vigil/internal/tenant"
 )
+
+// Store is the storage the rating service needs. Every method that reads
+// or changes an assessment or label takes the caller's tenant scope; the
+// public scope reads labels (they are published).
+type Store interface {
+	AssessmentCreate(ctx context.Context, sc tenant.Scope, p assess.Request) (assess.Assessment, error)
+	AssessmentGet(ctx context.Context, sc tenant.Scope, id int64) (assess.Assessment, error)
+	// AssessmentUpdate loads the assessment in a transaction, serialised
+	// with other updates of it, applies fn and stores the result.
+	AssessmentUpdate(ctx context.Context, sc tenant.Scope, id int64, fn func(a *assess.Assessment) error) (assess.Assessment, error)
+	EvidenceAdd(ctx context.Context, sc tenant.Scope, id int64, name, mediaType string, content []byte, actor string) (assess.Attachment, error)
+	EvidenceList(ctx context.Context, sc tenant.Scope, id int64) ([]assess.Attachment, error)
+	ProbeRunAdd(ctx context.Context, sc tenant.Scope, r *assess.ProbeRun) error
+	ProbeRunList(ctx context.Context, sc tenant.Scope, id int64) ([]assess.ProbeRun, error)
+	LabelCreate(ctx context.Context, sc tenant.Scope, l *label.Record) error
+	LabelGet(ctx context.Context, sc tenant.Scope, id string) (label.Record, error)
+	LabelList(ctx context.Context, sc tenant.Scope, f label.Filter) ([]label.Record, error)
+	LabelSupersede(ctx context.Context, sc tenant.Scope, old, next string) error
+	LabelRevoke(ctx context.Context, sc tenant.Scope, assessmentID int64, reason string) (int64, error)
+	LabelEventAdd(ctx context.Context, sc tenant.Scope, e *label.Event) error
+	LabelEventList(ctx context.Context, sc tenant.Scope, assessmentID int64) ([]label.Event, error)
+	// TriggerEnsure and FindingUpsert file the finding of a downgrade.
+	TriggerEnsure(ctx context.Context, t finding.Trigger) (int64, error)
+	FindingUpsert(ctx context.Context, runID int64, batch []finding.Sighting) (created, updated int, err error)
+	// FindingList serves FindingVulns, the default VulnSource.
+	FindingList(ctx context.Context, sc tenant.Scope, f finding.Filter) ([]finding.Finding, error)
+	// AssetAll serves VerifiedOwner.
+	AssetAll(ctx context.Context, sc tenant.Scope, kind registry.AssetKind) ([]registry.Asset, error)
+	// RatingTx runs fn in one transaction, with a Store bound to it.
+	RatingTx(ctx context.Context, fn func(tx Store) error) error
+}
 
 // Config configures a Service. Store and Keys are required.
 type Config struct {
-	Store *store.Store
+	Store Store
 	// Keys holds the label signing keys.
 	Keys *label.KeyStore
 	// Catalogue is the provision catalogue (default: the embedded one).
@@ -62,7 +95,7 @@ type Config struct {
 // Service is the assessment and label workflow. It is safe for concurrent
 // use; the store serialises updates of one assessment.
 type Service struct {
-	st       *store.Store
+	st       Store
 	keys     *label.KeyStore
 	cat      *assess.Catalogue
 	vulns    VulnSource
@@ -124,9 +157,6 @@ func New(cfg Config) (*Service, error) {
 // Catalogue returns the service's catalogue.
 func (s *Service) Catalogue() *assess.Catalogue { return s.cat }
 
-// Store returns the service's store.
-func (s *Service) Store() *store.Store { return s.st }
-
 // Keyring returns the public keys labels are verified against.
 func (s *Service) Keyring() (*label.Keyring, error) { return s.keys.Keyring() }
 
@@ -135,37 +165,39 @@ func (s *Service) BaseURL() string { return s.baseURL }
 
 func (s *Service) clock() time.Time { return s.now().UTC() }
 
-// Start starts a draft assessment of a registered device or a product type.
-func (s *Service) Start(ctx context.Context, p store.AssessmentNew) (store.Assessment, error) {
-	return s.st.AssessmentCreate(ctx, p)
+// Start starts a draft assessment of a registered device of sc or, for the
+// operator, of a product type.
+func (s *Service) Start(ctx context.Context, sc tenant.Scope, p assess.Request) (assess.Assessment, error) {
+	return s.st.AssessmentCreate(ctx, sc, p)
 }
 
-// SetAnswers loads an answers file (YAML or JSON) into a draft assessment,
-// replacing earlier answers. Good answers are stored even when some are
-// bad; the bad ones come back as row errors (and are not stored).
-func (s *Service) SetAnswers(ctx context.Context, id int64, r io.Reader, name, actor string) (store.Assessment, []errs.RowError, error) {
+// SetAnswers loads an answers file (YAML or JSON) into draft assessment id
+// of sc, replacing earlier answers. Good answers are stored even when some
+// are bad; the bad ones come back as row errors (and are not stored).
+func (s *Service) SetAnswers(ctx context.Context, sc tenant.Scope, id int64, r io.Reader, name, actor string) (assess.Assessment, []errs.RowError, error) {
 	ans, bad := s.cat.LoadAnswers(r, name)
-	a, err := s.st.AssessmentUpdate(ctx, id, func(a *store.Assessment) error {
+	a, err := s.st.AssessmentUpdate(ctx, sc, id, func(a *assess.Assessment) error {
 		return a.SetAnswers(ans, actor, s.clock())
 	})
 	return a, bad, err
 }
 
-// AddEvidence stores an evidence file for a draft or submitted assessment.
-func (s *Service) AddEvidence(ctx context.Context, id int64, name, mediaType string, content []byte, actor string) (store.Evidence, error) {
-	a, err := s.st.AssessmentGet(ctx, id)
+// AddEvidence stores an evidence file for draft or submitted assessment id
+// of sc.
+func (s *Service) AddEvidence(ctx context.Context, sc tenant.Scope, id int64, name, mediaType string, content []byte, actor string) (assess.Attachment, error) {
+	a, err := s.st.AssessmentGet(ctx, sc, id)
 	if err != nil {
-		return store.Evidence{}, err
+		return assess.Attachment{}, err
 	}
 	if a.State != assess.Draft && a.State != assess.Submitted {
-		return store.Evidence{}, errs.Errorf(errs.Conflict, "assessment %d: cannot add evidence: state is %s, must be draft or submitted", id, a.State)
+		return assess.Attachment{}, errs.Errorf(errs.Conflict, "assessment %d: cannot add evidence: state is %s, must be draft or submitted", id, a.State)
 	}
-	return s.st.EvidenceAdd(ctx, id, name, mediaType, content, actor)
+	return s.st.EvidenceAdd(ctx, sc, id, name, mediaType, content, actor)
 }
 
 // MissingEvidence returns the evidence the answers reference whose content
 // (by SHA-256) is not stored with the assessment, sorted by file name.
-func MissingEvidence(a store.Assessment, stored []store.Evidence) []assess.Evidence {
+func MissingEvidence(a assess.Assessment, stored []assess.Attachment) []assess.Evidence {
 	have := map[string]bool{}
 	for _, e := range stored {
 		have[e.SHA256] = true
@@ -185,15 +217,15 @@ func MissingEvidence(a store.Assessment, stored []store.Evidence) []assess.Evide
 	return out
 }
 
-// Submit hands a draft to review. Every applicable provision must be
+// Submit hands draft id of sc to review. Every applicable provision must be
 // answered and every evidence file the answers name must have been added
 // (errs.Conflict lists what is missing).
-func (s *Service) Submit(ctx context.Context, id int64, actor string) (store.Assessment, error) {
-	ev, err := s.st.EvidenceList(ctx, id)
+func (s *Service) Submit(ctx context.Context, sc tenant.Scope, id int64, actor string) (assess.Assessment, error) {
+	ev, err := s.st.EvidenceList(ctx, sc, id)
 	if err != nil {
-		return store.Assessment{}, err
+		return assess.Assessment{}, err
 	}
-	return s.st.AssessmentUpdate(ctx, id, func(a *store.Assessment) error {
+	return s.st.AssessmentUpdate(ctx, sc, id, func(a *assess.Assessment) error {
 		if a.State == assess.Draft {
 			if missing := MissingEvidence(*a, ev); len(missing) > 0 {
 				names := make([]string, len(missing))
@@ -208,12 +240,12 @@ func (s *Service) Submit(ctx context.Context, id int64, actor string) (store.Ass
 	})
 }
 
-// Review approves (reject == "") or rejects a submitted assessment.
-func (s *Service) Review(ctx context.Context, id int64, reviewer, note, reject string) (store.Assessment, error) {
+// Review approves (reject == "") or rejects submitted assessment id of sc.
+func (s *Service) Review(ctx context.Context, sc tenant.Scope, id int64, reviewer, note, reject string) (assess.Assessment, error) {
 	if strings.TrimSpace(reviewer) == "" {
-		return store.Assessment{}, errs.Field("reviewer", reviewer, "required")
+		return assess.Assessment{}, errs.Field("reviewer", reviewer, "required")
 	}
-	return s.st.AssessmentUpdate(ctx, id, func(a *store.Assessment) error {
+	return s.st.AssessmentUpdate(ctx, sc, id, func(a *assess.Assessment) error {
 		if reject != "" {
 			return a.Reject(reviewer, s.clock(), reject)
 		}
@@ -223,12 +255,12 @@ func (s *Service) Review(ctx context.Context, id int64, reviewer, note, reject s
 
 // Score rates an assessment as of now with its device's current open
 // vulnerabilities (none for a product type).
-func (s *Service) Score(ctx context.Context, a store.Assessment) (assess.Evaluation, assess.Score, []assess.Vuln, error) {
+func (s *Service) Score(ctx context.Context, a assess.Assessment) (assess.Evaluation, assess.Score, []assess.Vuln, error) {
 	ev := a.Evaluate(s.cat)
 	var vulns []assess.Vuln
 	if a.DeviceID != 0 {
 		var err error
-		if vulns, err = s.vulns.DeviceVulns(ctx, a.DeviceID); err != nil {
+		if vulns, err = s.vulns.DeviceVulns(ctx, ownerScope(a.OrgID), a.DeviceID); err != nil {
 			return ev, assess.Score{}, nil, fmt.Errorf("vulnerabilities of device %d: %w", a.DeviceID, err)
 		}
 	}
@@ -237,25 +269,25 @@ func (s *Service) Score(ctx context.Context, a store.Assessment) (assess.Evaluat
 
 // Status is what `vigil assess status` shows.
 type Status struct {
-	Assessment store.Assessment `json:"assessment"`
-	Mandatory  assess.Tally     `json:"mandatory"`
+	Assessment assess.Assessment `json:"assessment"`
+	Mandatory  assess.Tally      `json:"mandatory"`
 	// Recommended counts applicable recommended provisions.
 	Recommended assess.Tally            `json:"recommended"`
 	Sections    []assess.SectionSummary `json:"sections"`
 	// Unanswered lists applicable provisions without an answer.
 	Unanswered []string `json:"unanswered,omitempty"`
 	// Contradicted lists provisions a probe contradicted.
-	Contradicted    []string          `json:"contradicted,omitempty"`
-	Evidence        []store.Evidence  `json:"evidence"`
-	MissingEvidence []assess.Evidence `json:"missing_evidence,omitempty"`
-	Probes          []ProbeSummary    `json:"probes,omitempty"`
-	Vulns           []assess.Vuln     `json:"vulnerabilities,omitempty"`
+	Contradicted    []string            `json:"contradicted,omitempty"`
+	Evidence        []assess.Attachment `json:"evidence"`
+	MissingEvidence []assess.Evidence   `json:"missing_evidence,omitempty"`
+	Probes          []ProbeSummary      `json:"probes,omitempty"`
+	Vulns           []assess.Vuln       `json:"vulnerabilities,omitempty"`
 	// Score is the grade the assessment would get now.
 	Score  assess.Score            `json:"score"`
 	Report *assess.FrameworkReport `json:"report,omitempty"`
-	Labels []store.LabelRecord     `json:"labels,omitempty"`
+	Labels []label.Record          `json:"labels,omitempty"`
 	// History is the label history (issue, regrades, revocation).
-	History []store.LabelEvent `json:"label_history,omitempty"`
+	History []label.Event `json:"label_history,omitempty"`
 }
 
 // ProbeSummary is one stored probe run without its report.
@@ -267,23 +299,23 @@ type ProbeSummary struct {
 	At     time.Time `json:"at"`
 }
 
-// Status gathers an assessment's state, results, evidence, provisional
-// grade and labels; with a framework name, also the mapped report.
-func (s *Service) Status(ctx context.Context, id int64, framework string) (Status, error) {
-	a, err := s.st.AssessmentGet(ctx, id)
+// Status gathers the state, results, evidence, provisional grade and labels
+// of assessment id of sc; with a framework name, also the mapped report.
+func (s *Service) Status(ctx context.Context, sc tenant.Scope, id int64, framework string) (Status, error) {
+	a, err := s.st.AssessmentGet(ctx, sc, id)
 	if err != nil {
 		return Status{}, err
 	}
 	st := Status{Assessment: a}
-	ev, sc, vulns, err := s.Score(ctx, a)
+	ev, score, vulns, err := s.Score(ctx, a)
 	if err != nil {
 		return st, err
 	}
-	st.Score, st.Vulns = sc, vulns
+	st.Score, st.Vulns = score, vulns
 	st.Mandatory, st.Recommended = ev.Totals()
 	st.Sections = s.cat.SectionSummaries(ev)
 	st.Unanswered = ev.Missing()
-	st.Contradicted = sc.Input.Contradicted
+	st.Contradicted = score.Input.Contradicted
 	if framework != "" {
 		rep, err := s.cat.Report(ev, framework)
 		if err != nil {
@@ -291,21 +323,21 @@ func (s *Service) Status(ctx context.Context, id int64, framework string) (Statu
 		}
 		st.Report = &rep
 	}
-	if st.Evidence, err = s.st.EvidenceList(ctx, id); err != nil {
+	if st.Evidence, err = s.st.EvidenceList(ctx, sc, id); err != nil {
 		return st, err
 	}
 	st.MissingEvidence = MissingEvidence(a, st.Evidence)
-	runs, err := s.st.ProbeRunList(ctx, id)
+	runs, err := s.st.ProbeRunList(ctx, sc, id)
 	if err != nil {
 		return st, err
 	}
 	for _, r := range runs {
 		st.Probes = append(st.Probes, ProbeSummary{ID: r.ID, Target: r.Target, Failed: r.Failed, Actor: r.Actor, At: r.At})
 	}
-	if st.Labels, err = s.st.LabelList(ctx, store.LabelFilter{AssessmentID: id}); err != nil {
+	if st.Labels, err = s.st.LabelList(ctx, sc, label.Filter{AssessmentID: id}); err != nil {
 		return st, err
 	}
-	if st.History, err = s.st.LabelEventList(ctx, id); err != nil {
+	if st.History, err = s.st.LabelEventList(ctx, sc, id); err != nil {
 		return st, err
 	}
 	return st, nil
@@ -313,26 +345,26 @@ func (s *Service) Status(ctx context.Context, id int64, framework string) (Statu
 
 // Issued is a newly issued label.
 type Issued struct {
-	Record store.LabelRecord `json:"record"`
-	Label  label.Label       `json:"label"`
+	Record label.Record `json:"record"`
+	Label  label.Label  `json:"label"`
 	// Doc is the signed label document.
 	Doc   json.RawMessage `json:"-"`
 	Score assess.Score    `json:"score"`
 }
 
-// Issue grades a reviewed assessment, signs its label, stores it and marks
-// the assessment labelled.
-func (s *Service) Issue(ctx context.Context, id int64, actor string) (Issued, error) {
+// Issue grades reviewed assessment id of sc, signs its label, stores it
+// and marks the assessment labelled.
+func (s *Service) Issue(ctx context.Context, sc tenant.Scope, id int64, actor string) (Issued, error) {
 	// Everything that reads outside the transaction happens first: on
 	// SQLite the transaction holds the only connection.
-	a, err := s.st.AssessmentGet(ctx, id)
+	a, err := s.st.AssessmentGet(ctx, sc, id)
 	if err != nil {
 		return Issued{}, err
 	}
 	if a.State != assess.Reviewed {
 		return Issued{}, errs.Errorf(errs.Conflict, "assessment %d: cannot issue a label: state is %s, must be reviewed", id, a.State)
 	}
-	ev, sc, _, err := s.Score(ctx, a)
+	ev, score, _, err := s.Score(ctx, a)
 	if err != nil {
 		return Issued{}, err
 	}
@@ -341,26 +373,27 @@ func (s *Service) Issue(ctx context.Context, id int64, actor string) (Issued, er
 		return Issued{}, err
 	}
 	var out Issued
-	err = s.st.Tx(ctx, func(tx *store.Store) error {
+	err = s.st.RatingTx(ctx, func(tx Store) error {
 		now := s.clock()
 		// The state check under the row lock makes a concurrent second
 		// issue fail here.
-		if _, err := tx.AssessmentUpdate(ctx, id, func(a *store.Assessment) error {
+		if _, err := tx.AssessmentUpdate(ctx, sc, id, func(a *assess.Assessment) error {
 			return a.MarkLabelled(lid, actor, now)
 		}); err != nil {
 			return err
 		}
-		if out, err = s.sign(ctx, tx, lid, a, ev, sc, now, s.validity); err != nil {
+		if out, err = s.sign(ctx, tx, lid, a, ev, score, now, s.validity); err != nil {
 			return err
 		}
-		return tx.LabelEventAdd(ctx, &store.LabelEvent{AssessmentID: id, LabelID: lid, Kind: store.LabelIssued,
-			Grade: sc.Grade.String(), Reason: reasonsText(sc.Reasons), Actor: actor})
+		return tx.LabelEventAdd(ctx, sc, &label.Event{AssessmentID: id, LabelID: lid, Kind: label.EventIssued,
+			Grade: score.Grade.String(), Reason: reasonsText(score.Reasons), Actor: actor})
 	})
 	return out, err
 }
 
-// sign builds, signs and stores label lid for assessment a.
-func (s *Service) sign(ctx context.Context, tx *store.Store, lid string, a store.Assessment, ev assess.Evaluation, sc assess.Score, now time.Time, validity time.Duration) (Issued, error) {
+// sign builds, signs and stores label lid for assessment a, in the scope
+// of a's owner.
+func (s *Service) sign(ctx context.Context, tx Store, lid string, a assess.Assessment, ev assess.Evaluation, sc assess.Score, now time.Time, validity time.Duration) (Issued, error) {
 	l, err := label.New(label.Params{ID: lid, Catalogue: s.cat, Eval: ev, Score: sc, Issuer: s.issuer, Issued: now, Validity: validity, BaseURL: s.baseURL})
 	if err != nil {
 		return Issued{}, err
@@ -380,25 +413,25 @@ func (s *Service) sign(ctx context.Context, tx *store.Store, lid string, a store
 	if err != nil {
 		return Issued{}, err
 	}
-	aid, _ := store.AssessmentID(a.ID)
-	rec := store.LabelRecord{ID: l.ID, AssessmentID: aid, DeviceID: a.DeviceID, OrgID: a.OrgID, Grade: l.Grade, Rule: l.Rule, KeyID: l.KeyID,
+	aid, _ := assess.ParseID(a.ID)
+	rec := label.Record{ID: l.ID, AssessmentID: aid, DeviceID: a.DeviceID, OrgID: a.OrgID, Grade: l.Grade, Rule: l.Rule, KeyID: l.KeyID,
 		Signed: doc, Score: score, Issued: l.Issued, Expires: l.Expires}
-	if err := tx.LabelCreate(ctx, &rec); err != nil {
+	if err := tx.LabelCreate(ctx, ownerScope(a.OrgID), &rec); err != nil {
 		return Issued{}, err
 	}
 	return Issued{Record: rec, Label: l, Doc: doc, Score: sc}, nil
 }
 
-// Revoke withdraws a label and its assessment (and so every label issued
-// from it). A superseded label cannot be revoked alone: revoke the label
-// that superseded it.
-func (s *Service) Revoke(ctx context.Context, labelID, reason, actor string) (store.LabelRecord, error) {
+// Revoke withdraws label labelID of sc and its assessment (and so every
+// label issued from it). A superseded label cannot be revoked alone: revoke
+// the label that superseded it.
+func (s *Service) Revoke(ctx context.Context, sc tenant.Scope, labelID, reason, actor string) (label.Record, error) {
 	if strings.TrimSpace(reason) == "" {
-		return store.LabelRecord{}, errs.Field("reason", reason, "a revocation needs a reason")
+		return label.Record{}, errs.Field("reason", reason, "a revocation needs a reason")
 	}
-	var out store.LabelRecord
-	err := s.st.Tx(ctx, func(tx *store.Store) error {
-		l, err := tx.LabelGet(ctx, labelID)
+	var out label.Record
+	err := s.st.RatingTx(ctx, func(tx Store) error {
+		l, err := tx.LabelGet(ctx, sc, labelID)
 		if err != nil {
 			return err
 		}
@@ -409,7 +442,7 @@ func (s *Service) Revoke(ctx context.Context, labelID, reason, actor string) (st
 			return errs.Errorf(errs.Conflict, "label %s was superseded by %s: revoke that one", l.ID, l.SupersededBy)
 		}
 		now := s.clock()
-		if _, err := tx.AssessmentUpdate(ctx, l.AssessmentID, func(a *store.Assessment) error {
+		if _, err := tx.AssessmentUpdate(ctx, sc, l.AssessmentID, func(a *assess.Assessment) error {
 			if a.State == assess.Expired {
 				return errs.Errorf(errs.Conflict, "label %s has expired; there is nothing to revoke", l.ID)
 			}
@@ -417,17 +450,27 @@ func (s *Service) Revoke(ctx context.Context, labelID, reason, actor string) (st
 		}); err != nil {
 			return err
 		}
-		if _, err := tx.LabelRevoke(ctx, l.AssessmentID, reason); err != nil {
+		if _, err := tx.LabelRevoke(ctx, sc, l.AssessmentID, reason); err != nil {
 			return err
 		}
-		if err := tx.LabelEventAdd(ctx, &store.LabelEvent{AssessmentID: l.AssessmentID, LabelID: l.ID, Kind: store.LabelRevoked,
+		if err := tx.LabelEventAdd(ctx, sc, &label.Event{AssessmentID: l.AssessmentID, LabelID: l.ID, Kind: label.EventRevoked,
 			Grade: l.Grade.String(), Reason: reason, Actor: actor}); err != nil {
 			return err
 		}
-		out, err = tx.LabelGet(ctx, labelID)
+		out, err = tx.LabelGet(ctx, sc, labelID)
 		return err
 	})
 	return out, err
+}
+
+// ownerScope is the scope of the organisation that owns an assessment or
+// label: that organisation's, or the operator's for a product type (no
+// organisation).
+func ownerScope(orgID int64) tenant.Scope {
+	if orgID == 0 {
+		return tenant.Operator()
+	}
+	return tenant.Org(orgID)
 }
 
 func reasonsText(rs []assess.Reason) string {

@@ -74,16 +74,16 @@ func readFile(t *testing.T, name string) []byte {
 func (f fixture) labelled(t *testing.T) (int64, rating.Issued) {
 	t.Helper()
 	ctx := context.Background()
-	a, err := f.svc.Start(ctx, store.AssessmentNew{DeviceID: f.dev, Actor: "maker"})
+	a, err := f.svc.Start(ctx, tenant.Operator(), assess.Request{DeviceID: f.dev, Actor: "maker"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	id, _ := store.AssessmentID(a.ID)
-	if _, bad, err := f.svc.SetAnswers(ctx, id, bytes.NewReader(readFile(t, "answers-good.yaml")), "answers-good.yaml", "maker"); err != nil || len(bad) > 0 {
+	id, _ := assess.ParseID(a.ID)
+	if _, bad, err := f.svc.SetAnswers(ctx, tenant.Operator(), id, bytes.NewReader(readFile(t, "answers-good.yaml")), "answers-good.yaml", "maker"); err != nil || len(bad) > 0 {
 		t.Fatalf("answers: %v %v", bad, err)
 	}
 	// Submitting before the evidence the answers name is refused.
-	if _, err := f.svc.Submit(ctx, id, "maker"); !errors.Is(err, errs.ErrConflict) || !strings.Contains(err.Error(), "pentest-summary.md") {
+	if _, err := f.svc.Submit(ctx, tenant.Operator(), id, "maker"); !errors.Is(err, errs.ErrConflict) || !strings.Contains(err.Error(), "pentest-summary.md") {
 		t.Fatalf("submit without evidence: %v", err)
 	}
 	ents, err := os.ReadDir("testdata/evidence")
@@ -91,30 +91,30 @@ func (f fixture) labelled(t *testing.T) (int64, rating.Issued) {
 		t.Fatal(err)
 	}
 	for _, e := range ents {
-		if _, err := f.svc.AddEvidence(ctx, id, e.Name(), "", readFile(t, "evidence/"+e.Name()), "maker"); err != nil {
+		if _, err := f.svc.AddEvidence(ctx, tenant.Operator(), id, e.Name(), "", readFile(t, "evidence/"+e.Name()), "maker"); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := f.svc.Submit(ctx, id, "maker"); err != nil {
+	if _, err := f.svc.Submit(ctx, tenant.Operator(), id, "maker"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.Review(ctx, id, "maker", "", ""); !errors.Is(err, errs.ErrForbidden) {
+	if _, err := f.svc.Review(ctx, tenant.Operator(), id, "maker", "", ""); !errors.Is(err, errs.ErrForbidden) {
 		t.Fatalf("self-review: %v, want forbidden", err)
 	}
-	if _, err := f.svc.Issue(ctx, id, "lead"); !errors.Is(err, errs.ErrConflict) {
+	if _, err := f.svc.Issue(ctx, tenant.Operator(), id, "lead"); !errors.Is(err, errs.ErrConflict) {
 		t.Fatalf("issue before review: %v, want conflict", err)
 	}
-	if _, err := f.svc.Review(ctx, id, "reviewer", "ok", ""); err != nil {
+	if _, err := f.svc.Review(ctx, tenant.Operator(), id, "reviewer", "ok", ""); err != nil {
 		t.Fatal(err)
 	}
-	is, err := f.svc.Issue(ctx, id, "lead")
+	is, err := f.svc.Issue(ctx, tenant.Operator(), id, "lead")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.Issue(ctx, id, "lead"); !errors.Is(err, errs.ErrConflict) {
+	if _, err := f.svc.Issue(ctx, tenant.Operator(), id, "lead"); !errors.Is(err, errs.ErrConflict) {
 		t.Fatalf("second issue: %v, want conflict", err)
 	}
-	if _, err := f.svc.AddEvidence(ctx, id, "late.md", "", []byte("late"), "maker"); !errors.Is(err, errs.ErrConflict) {
+	if _, err := f.svc.AddEvidence(ctx, tenant.Operator(), id, "late.md", "", []byte("late"), "maker"); !errors.Is(err, errs.ErrConflict) {
 		t.Fatalf("evidence after labelling: %v, want conflict", err)
 	}
 	return id, is
@@ -174,17 +174,17 @@ func TestRegradeEndToEnd(t *testing.T) {
 		}
 
 		// The history records the new grade and why.
-		hist, err := s.LabelEventList(ctx, aid)
+		hist, err := s.LabelEventList(ctx, tenant.Operator(), aid)
 		if err != nil {
 			t.Fatal(err)
 		}
 		last := hist[len(hist)-1]
-		if len(hist) != 2 || last.Kind != store.LabelRegraded || last.PrevGrade != "A" || last.Grade != "E" || last.Reason != why || last.LabelID != ch.NewLabel {
+		if len(hist) != 2 || last.Kind != label.EventRegraded || last.PrevGrade != "A" || last.Grade != "E" || last.Reason != why || last.LabelID != ch.NewLabel {
 			t.Errorf("history = %+v", hist)
 		}
 		// The assessment points at the new label; the old one is superseded.
-		a, _ := s.AssessmentGet(ctx, aid)
-		old, _ := s.LabelGet(ctx, is.Label.ID)
+		a, _ := s.AssessmentGet(ctx, tenant.Operator(), aid)
+		old, _ := s.LabelGet(ctx, tenant.Operator(), is.Label.ID)
 		if a.LabelID != ch.NewLabel || a.State != assess.Labelled || old.SupersededBy != ch.NewLabel {
 			t.Errorf("assessment label %s state %s, old superseded by %q", a.LabelID, a.State, old.SupersededBy)
 		}
@@ -205,7 +205,7 @@ func TestRegradeEndToEnd(t *testing.T) {
 
 		// The organisation has a label-downgrade finding with a "new"
 		// event under a trigger named after the reason.
-		fs, err := s.FindingList(ctx, tenant.Org(f.org.ID), store.FindingFilter{Type: rating.DowngradeFindingType})
+		fs, err := s.FindingList(ctx, tenant.Org(f.org.ID), finding.Filter{Type: rating.DowngradeFindingType})
 		if err != nil || len(fs) != 1 {
 			t.Fatalf("downgrade findings = %+v, %v", fs, err)
 		}
@@ -229,13 +229,13 @@ func TestRegradeEndToEnd(t *testing.T) {
 
 		// Revocation: not through the superseded label; through the
 		// current one it withdraws both.
-		if _, err := f.svc.Revoke(ctx, is.Label.ID, "x", "lead"); !errors.Is(err, errs.ErrConflict) {
+		if _, err := f.svc.Revoke(ctx, tenant.Operator(), is.Label.ID, "x", "lead"); !errors.Is(err, errs.ErrConflict) {
 			t.Errorf("revoke superseded: %v, want conflict", err)
 		}
-		if _, err := f.svc.Revoke(ctx, ch.NewLabel, "", "lead"); !errors.Is(err, errs.ErrInvalid) {
+		if _, err := f.svc.Revoke(ctx, tenant.Operator(), ch.NewLabel, "", "lead"); !errors.Is(err, errs.ErrInvalid) {
 			t.Errorf("revoke without reason: %v", err)
 		}
-		if _, err := f.svc.Revoke(ctx, ch.NewLabel, "maker stopped shipping updates", "lead"); err != nil {
+		if _, err := f.svc.Revoke(ctx, tenant.Operator(), ch.NewLabel, "maker stopped shipping updates", "lead"); err != nil {
 			t.Fatal(err)
 		}
 		for _, d := range [][]byte{doc, is.Doc} {
@@ -244,7 +244,7 @@ func TestRegradeEndToEnd(t *testing.T) {
 				t.Errorf("after revocation: %s %q", v.Status, v.Reason)
 			}
 		}
-		if a, _ := s.AssessmentGet(ctx, aid); a.State != assess.Revoked {
+		if a, _ := s.AssessmentGet(ctx, tenant.Operator(), aid); a.State != assess.Revoked {
 			t.Errorf("assessment state %s, want revoked", a.State)
 		}
 		if res, _ := f.svc.Regrade(ctx, nil, ""); res.Checked != 0 {
@@ -287,14 +287,14 @@ func TestVerifyOutcomes(t *testing.T) {
 		if err != nil || len(res.Expired) != 1 || res.Expired[0] != is.Label.ID {
 			t.Fatalf("recheck = %+v, %v", res, err)
 		}
-		if a, _ := s.AssessmentGet(ctx, aid); a.State != assess.Expired {
+		if a, _ := s.AssessmentGet(ctx, tenant.Operator(), aid); a.State != assess.Expired {
 			t.Errorf("state after expiry %s", a.State)
 		}
-		if _, err := f.svc.Revoke(ctx, is.Label.ID, "late", "lead"); !errors.Is(err, errs.ErrConflict) {
+		if _, err := f.svc.Revoke(ctx, tenant.Operator(), is.Label.ID, "late", "lead"); !errors.Is(err, errs.ErrConflict) {
 			t.Errorf("revoke expired: %v, want conflict", err)
 		}
 		rs, err := f.svc.Registry(ctx, is.Label.ID)
-		if err != nil || rs.State != label.Expired || len(rs.History) != 2 || rs.History[1].Kind != store.LabelExpired {
+		if err != nil || rs.State != label.Expired || len(rs.History) != 2 || rs.History[1].Kind != label.EventExpired {
 			t.Errorf("registry = %+v, %v", rs, err)
 		}
 	})

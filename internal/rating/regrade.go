@@ -14,7 +14,7 @@ import (
 	"vigil/internal/finding"
 	"vigil/internal/label"
 	"vigil/internal/notify"
-	"vigil/internal/store"
+	"vigil/internal/tenant"
 )
 
 // DowngradeFindingType is the finding type of a label downgrade notice;
@@ -60,9 +60,12 @@ type RegradeResult struct {
 //
 // The vulnerability matcher calls Regrade with the devices whose
 // components it (re-)matched; `vigil label recheck` calls it for all.
+//
+// Regrade and Recheck are the monitor's: they look at every organisation's
+// labels for the operator and change each in its owner's scope.
 func (s *Service) Regrade(ctx context.Context, deviceIDs []int64, reason string) (RegradeResult, error) {
 	res := RegradeResult{Changes: []Regraded{}}
-	labels, err := s.st.LabelList(ctx, store.LabelFilter{DeviceIDs: deviceIDs, Live: true, Limit: 10000})
+	labels, err := s.st.LabelList(ctx, tenant.Operator(), label.Filter{DeviceIDs: deviceIDs, Live: true, Limit: 10000})
 	if err != nil {
 		return res, err
 	}
@@ -84,8 +87,9 @@ func (s *Service) Regrade(ctx context.Context, deviceIDs []int64, reason string)
 	return res, nil
 }
 
-func (s *Service) regradeOne(ctx context.Context, l store.LabelRecord, reason string) (Regraded, bool, error) {
-	a, err := s.st.AssessmentGet(ctx, l.AssessmentID)
+func (s *Service) regradeOne(ctx context.Context, l label.Record, reason string) (Regraded, bool, error) {
+	in := ownerScope(l.OrgID)
+	a, err := s.st.AssessmentGet(ctx, in, l.AssessmentID)
 	if err != nil {
 		return Regraded{}, false, err
 	}
@@ -115,8 +119,8 @@ func (s *Service) regradeOne(ctx context.Context, l store.LabelRecord, reason st
 	}
 	ch.NewLabel = lid
 	now := s.clock()
-	err = s.st.Tx(ctx, func(tx *store.Store) error {
-		if _, err := tx.AssessmentUpdate(ctx, l.AssessmentID, func(a *store.Assessment) error {
+	err = s.st.RatingTx(ctx, func(tx Store) error {
+		if _, err := tx.AssessmentUpdate(ctx, in, l.AssessmentID, func(a *assess.Assessment) error {
 			if a.State != assess.Labelled || a.LabelID != l.ID {
 				return fmt.Errorf("assessment %s changed meanwhile (state %s, label %s)", a.ID, a.State, a.LabelID)
 			}
@@ -128,10 +132,10 @@ func (s *Service) regradeOne(ctx context.Context, l store.LabelRecord, reason st
 		if _, err := s.sign(ctx, tx, lid, a, ev, sc, now, l.Expires.Sub(now)); err != nil {
 			return err
 		}
-		if err := tx.LabelSupersede(ctx, l.ID, lid); err != nil {
+		if err := tx.LabelSupersede(ctx, in, l.ID, lid); err != nil {
 			return err
 		}
-		if err := tx.LabelEventAdd(ctx, &store.LabelEvent{AssessmentID: l.AssessmentID, LabelID: lid, Kind: store.LabelRegraded,
+		if err := tx.LabelEventAdd(ctx, in, &label.Event{AssessmentID: l.AssessmentID, LabelID: lid, Kind: label.EventRegraded,
 			Grade: sc.Grade.String(), PrevGrade: l.Grade.String(), Reason: why, Actor: MonitorActor}); err != nil {
 			return err
 		}
@@ -159,7 +163,7 @@ func triggerName(reason string) string {
 }
 
 // notice files the downgrade as a finding of the device's organisation.
-func (s *Service) notice(ctx context.Context, tx *store.Store, ch Regraded, d assess.Device) error {
+func (s *Service) notice(ctx context.Context, tx Store, ch Regraded, d assess.Device) error {
 	trig, err := tx.TriggerEnsure(ctx, finding.Trigger{Name: ch.Trigger, Kind: "label", Title: "IoT security label downgraded",
 		Description: "A labelled device's grade fell because of new facts about its components; a new label was issued."})
 	if err != nil {
@@ -267,7 +271,7 @@ type RecheckResult struct {
 // device (`vigil label recheck`, and a periodic job).
 func (s *Service) Recheck(ctx context.Context, reason string) (RecheckResult, error) {
 	res := RecheckResult{Expired: []string{}}
-	labels, err := s.st.LabelList(ctx, store.LabelFilter{Live: true, Limit: 10000})
+	labels, err := s.st.LabelList(ctx, tenant.Operator(), label.Filter{Live: true, Limit: 10000})
 	if err != nil {
 		return res, err
 	}
@@ -276,8 +280,9 @@ func (s *Service) Recheck(ctx context.Context, reason string) (RecheckResult, er
 		if now.Before(l.Expires) {
 			continue
 		}
-		err := s.st.Tx(ctx, func(tx *store.Store) error {
-			a, err := tx.AssessmentUpdate(ctx, l.AssessmentID, func(a *store.Assessment) error {
+		in := ownerScope(l.OrgID)
+		err := s.st.RatingTx(ctx, func(tx Store) error {
+			a, err := tx.AssessmentUpdate(ctx, in, l.AssessmentID, func(a *assess.Assessment) error {
 				if a.State != assess.Labelled || a.LabelID != l.ID {
 					return nil
 				}
@@ -287,7 +292,7 @@ func (s *Service) Recheck(ctx context.Context, reason string) (RecheckResult, er
 				return err
 			}
 			res.Expired = append(res.Expired, l.ID)
-			return tx.LabelEventAdd(ctx, &store.LabelEvent{AssessmentID: l.AssessmentID, LabelID: l.ID, Kind: store.LabelExpired,
+			return tx.LabelEventAdd(ctx, in, &label.Event{AssessmentID: l.AssessmentID, LabelID: l.ID, Kind: label.EventExpired,
 				Grade: l.Grade.String(), Reason: "expired on " + l.Expires.Format("2006-01-02"), Actor: MonitorActor})
 		})
 		if err != nil {

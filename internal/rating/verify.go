@@ -14,7 +14,7 @@ import (
 	"vigil/internal/assess"
 	"vigil/internal/errs"
 	"vigil/internal/label"
-	"vigil/internal/store"
+	"vigil/internal/tenant"
 )
 
 // Superseded is the verification status of a label whose signature and
@@ -24,12 +24,12 @@ const Superseded label.Status = "superseded"
 
 // Event is one public entry of a label's history (without the actor).
 type Event struct {
-	Kind      store.LabelEventKind `json:"kind"`
-	LabelID   string               `json:"label_id"`
-	Grade     string               `json:"grade,omitempty"`
-	PrevGrade string               `json:"prev_grade,omitempty"`
-	Reason    string               `json:"reason,omitempty"`
-	At        time.Time            `json:"at"`
+	Kind      label.EventKind `json:"kind"`
+	LabelID   string          `json:"label_id"`
+	Grade     string          `json:"grade,omitempty"`
+	PrevGrade string          `json:"prev_grade,omitempty"`
+	Reason    string          `json:"reason,omitempty"`
+	At        time.Time       `json:"at"`
 }
 
 // RegistryStatus is what the public registry says about one label: served
@@ -60,8 +60,10 @@ type RegistryStatus struct {
 
 // Registry returns the registry's view of label id (errs.NotFound when the
 // registry does not know it).
+//
+// The registry is public: it reads in the public scope.
 func (s *Service) Registry(ctx context.Context, id string) (RegistryStatus, error) {
-	l, err := s.st.LabelGet(ctx, id)
+	l, err := s.st.LabelGet(ctx, tenant.Public(), id)
 	if err != nil {
 		return RegistryStatus{}, err
 	}
@@ -72,7 +74,7 @@ func (s *Service) Registry(ctx context.Context, id string) (RegistryStatus, erro
 	rs := RegistryStatus{ID: l.ID, Device: doc.Device, Grade: l.Grade, Issued: l.Issued, Expires: l.Expires,
 		RevokedAt: l.RevokedAt, RevokeReason: l.RevokeReason, SupersededBy: l.SupersededBy, SupersededAt: l.SupersededAt,
 		Latest: l.ID, LatestGrade: l.Grade, History: []Event{}, assessmentID: l.AssessmentID}
-	all, err := s.st.LabelList(ctx, store.LabelFilter{AssessmentID: l.AssessmentID})
+	all, err := s.st.LabelList(ctx, tenant.Public(), label.Filter{AssessmentID: l.AssessmentID})
 	if err != nil {
 		return rs, err
 	}
@@ -81,7 +83,7 @@ func (s *Service) Registry(ctx context.Context, id string) (RegistryStatus, erro
 			rs.Latest, rs.LatestGrade = x.ID, x.Grade
 		}
 	}
-	evs, err := s.st.LabelEventList(ctx, l.AssessmentID)
+	evs, err := s.st.LabelEventList(ctx, tenant.Public(), l.AssessmentID)
 	if err != nil {
 		return rs, err
 	}
@@ -102,9 +104,9 @@ func (s *Service) Registry(ctx context.Context, id string) (RegistryStatus, erro
 	return rs, nil
 }
 
-// Signed returns the signed document of label id as issued.
+// Signed returns the signed document of label id as issued (public).
 func (s *Service) Signed(ctx context.Context, id string) ([]byte, label.Label, error) {
-	l, err := s.st.LabelGet(ctx, id)
+	l, err := s.st.LabelGet(ctx, tenant.Public(), id)
 	if err != nil {
 		return nil, label.Label{}, err
 	}

@@ -13,15 +13,15 @@ import (
 	"vigil/internal/assess"
 	"vigil/internal/finding"
 	"vigil/internal/keyset"
-	"vigil/internal/store"
 	"vigil/internal/tenant"
 )
 
 // VulnSource gives the open (unfixed) vulnerabilities of a registered
 // device's components, each with its CVE id, the component, the
-// qualitative CVSS severity and whether it is in CISA's KEV catalog.
+// qualitative CVSS severity and whether it is in CISA's KEV catalog. The
+// device is one of scope sc.
 type VulnSource interface {
-	DeviceVulns(ctx context.Context, deviceID int64) ([]assess.Vuln, error)
+	DeviceVulns(ctx context.Context, sc tenant.Scope, deviceID int64) ([]assess.Vuln, error)
 }
 
 // VulnFindingType is the finding type vulnerability matching records for a
@@ -39,15 +39,20 @@ const VulnFindingType = "vulnerable"
 // finding key is the last resort). A finding whose class is "kev" or
 // "known-exploited" also counts as KEV.
 type FindingVulns struct {
-	Store *store.Store
+	Store FindingLister
+}
+
+// FindingLister is the storage FindingVulns needs.
+type FindingLister interface {
+	FindingList(ctx context.Context, sc tenant.Scope, f finding.Filter) ([]finding.Finding, error)
 }
 
 // DeviceVulns implements VulnSource.
-func (f FindingVulns) DeviceVulns(ctx context.Context, deviceID int64) ([]assess.Vuln, error) {
+func (f FindingVulns) DeviceVulns(ctx context.Context, sc tenant.Scope, deviceID int64) ([]assess.Vuln, error) {
 	var out []assess.Vuln
 	after := int64(0)
 	for {
-		page, err := f.Store.FindingList(ctx, tenant.Operator(), store.FindingFilter{DeviceID: deviceID, Type: VulnFindingType, Status: finding.Open,
+		page, err := f.Store.FindingList(ctx, sc, finding.Filter{DeviceID: deviceID, Type: VulnFindingType, Status: finding.Open,
 			Page: keyset.Page{After: after, Limit: 1000}})
 		if err != nil {
 			return nil, err

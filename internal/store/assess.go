@@ -12,11 +12,11 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"vigil/internal/assess"
 	"vigil/internal/errs"
-	"vigil/internal/keyset"
+	"vigil/internal/label"
+	"vigil/internal/rating"
 	"vigil/internal/tenant"
 )
 
@@ -37,31 +37,18 @@ import (
 // their grade, validity, revocation and supersession; label_events is the
 // grade history of an assessment's labels.
 
-// MaxEvidenceBytes bounds one evidence file (20 MiB).
-const MaxEvidenceBytes = 20 << 20
+// The store implements the rating service's storage.
+var _ rating.Store = (*Store)(nil)
 
-// Assessment is a stored assessment: the domain object with the device
-// and organisation it belongs to (zero for a product-type assessment).
-type Assessment struct {
-	assess.Assessment
-	DeviceID int64 `json:"device_id,omitempty"`
-	OrgID    int64 `json:"org_id,omitempty"`
-}
-
-// AssessmentNew starts an assessment: of registered device DeviceID (its
-// vendor, model and firmware are taken from the registry), or of the
-// product type Device when DeviceID is zero.
-type AssessmentNew struct {
-	DeviceID int64
-	Device   assess.Device
-	Edition  assess.Edition
-	Actor    string
+// RatingTx implements rating.Store: fn runs in one transaction.
+func (s *Store) RatingTx(ctx context.Context, fn func(tx rating.Store) error) error {
+	return s.Tx(ctx, func(tx *Store) error { return fn(tx) })
 }
 
 const assessmentCols = `id, device_id, org_id, vendor, model, firmware, edition, state, answers, findings, label_id, created_by, created_at, updated_at`
 
-func scanAssessment(sc interface{ Scan(...any) error }) (Assessment, error) {
-	var a Assessment
+func scanAssessment(sc interface{ Scan(...any) error }) (assess.Assessment, error) {
+	var a assess.Assessment
 	var id int64
 	var dev, org sql.NullInt64
 	var edition, state, answers, findings string
@@ -89,32 +76,31 @@ func scanAssessment(sc interface{ Scan(...any) error }) (Assessment, error) {
 	return a, nil
 }
 
-// AssessmentID parses an assessment id as shown to users ("12").
-func AssessmentID(s string) (int64, error) {
-	id, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, errs.Field("assessment", s, "not an assessment id (a positive number)")
-	}
-	return id, nil
-}
-
-// AssessmentCreate stores a new draft assessment and returns it.
-func (s *Store) AssessmentCreate(ctx context.Context, p AssessmentNew) (Assessment, error) {
+// AssessmentCreate stores a new draft assessment and returns it. The
+// device must be one of sc; an assessment of a product type (no device)
+// belongs to no organisation and only the operator starts one.
+func (s *Store) AssessmentCreate(ctx context.Context, sc tenant.Scope, p assess.Request) (assess.Assessment, error) {
 	if p.Edition == "" {
 		p.Edition = assess.DefaultEdition
 	}
-	var out Assessment
+	if p.DeviceID == 0 {
+		if err := operatorOnly(sc, "assess a product type"); err != nil {
+			return assess.Assessment{}, err
+		}
+	}
+	var out assess.Assessment
 	err := s.Tx(ctx, func(tx *Store) error {
 		d := p.Device
 		var dev, org any
+		var devID, orgID int64
 		if p.DeviceID != 0 {
-			rd, err := tx.DeviceGet(ctx, tenant.Operator(), p.DeviceID)
+			rd, err := tx.DeviceGet(ctx, sc, p.DeviceID)
 			if err != nil {
 				return err
 			}
 			d = assess.Device{Vendor: rd.Vendor, Model: rd.Model, Firmware: rd.Firmware}
 			dev, org = rd.ID, rd.OrgID
-			out.DeviceID, out.OrgID = rd.ID, rd.OrgID
+			devID, orgID = rd.ID, rd.OrgID
 		}
 		d.Vendor, d.Model, d.Firmware = strings.TrimSpace(d.Vendor), strings.TrimSpace(d.Model), strings.TrimSpace(d.Firmware)
 		now := tx.Now()
@@ -134,17 +120,39 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?)`, dev, org, d.Vendor, d.Model, d.
 		}
 		a.ID = strconv.FormatInt(id, 10)
 		a.History = []assess.Transition{}
-		out.Assessment = *a
+		a.DeviceID, a.OrgID = devID, orgID
+		out = *a
 		return nil
 	})
 	return out, err
 }
 
-// AssessmentGet returns an assessment with its history.
-func (s *Store) AssessmentGet(ctx context.Context, id int64) (Assessment, error) {
-	a, err := scanAssessment(s.QueryRow(ctx, `SELECT `+assessmentCols+` FROM assessments WHERE id = ?`, id))
+// assessmentRow reads assessment id of sc; lock is forUpdate() or "".
+func (s *Store) assessmentRow(ctx context.Context, sc tenant.Scope, id int64, lock string) (assess.Assessment, error) {
+	cond, args := orgCond(sc, "org_id")
+	a, err := scanAssessment(s.QueryRow(ctx, `SELECT `+assessmentCols+` FROM assessments WHERE id = ? AND `+cond+lock, append([]any{id}, args...)...))
+	return a, Scan(err, fmt.Sprintf("assessment %d", id))
+}
+
+// assessmentIn returns nil when assessment id is one of sc, else
+// errs.NotFound. The operator's scope holds every assessment: the foreign
+// key of the row written next refuses a missing one (errs.Invalid).
+func (s *Store) assessmentIn(ctx context.Context, sc tenant.Scope, id int64) error {
+	if sc.IsOperator() {
+		return nil
+	}
+	var one int
+	cond, args := orgCond(sc, "org_id")
+	err := s.QueryRow(ctx, `SELECT 1 FROM assessments WHERE id = ? AND `+cond, append([]any{id}, args...)...).Scan(&one)
+	return Scan(err, fmt.Sprintf("assessment %d", id))
+}
+
+// AssessmentGet returns assessment id of sc with its history (assessments
+// of a product type belong to no organisation: the operator's only).
+func (s *Store) AssessmentGet(ctx context.Context, sc tenant.Scope, id int64) (assess.Assessment, error) {
+	a, err := s.assessmentRow(ctx, sc, id, "")
 	if err != nil {
-		return a, Scan(err, fmt.Sprintf("assessment %d", id))
+		return a, err
 	}
 	a.History, err = s.transitions(ctx, id)
 	return a, err
@@ -169,22 +177,12 @@ func (s *Store) transitions(ctx context.Context, id int64) ([]assess.Transition,
 	return out, rows.Err()
 }
 
-// AssessmentFilter selects assessments. Zero fields do not filter.
-type AssessmentFilter struct {
-	OrgID    int64
-	DeviceID int64
-	State    assess.State
-	keyset.Page
-}
-
-// AssessmentList lists assessments ordered by id, without their history.
-func (s *Store) AssessmentList(ctx context.Context, f AssessmentFilter) ([]Assessment, error) {
-	q := `SELECT ` + assessmentCols + ` FROM assessments WHERE id > ?`
-	args := []any{f.After}
-	if f.OrgID != 0 {
-		q += ` AND org_id = ?`
-		args = append(args, f.OrgID)
-	}
+// AssessmentList lists the assessments of sc ordered by id, without their
+// history.
+func (s *Store) AssessmentList(ctx context.Context, sc tenant.Scope, f assess.Filter) ([]assess.Assessment, error) {
+	cond, cargs := orgCond(sc, "org_id")
+	q := `SELECT ` + assessmentCols + ` FROM assessments WHERE id > ? AND ` + cond
+	args := append([]any{f.After}, cargs...)
 	if f.DeviceID != 0 {
 		q += ` AND device_id = ?`
 		args = append(args, f.DeviceID)
@@ -198,7 +196,7 @@ func (s *Store) AssessmentList(ctx context.Context, f AssessmentFilter) ([]Asses
 		return nil, err
 	}
 	defer rows.Close()
-	out := []Assessment{}
+	out := []assess.Assessment{}
 	for rows.Next() {
 		a, err := scanAssessment(rows)
 		if err != nil {
@@ -218,16 +216,16 @@ func (s *Store) forUpdate() string {
 	return ""
 }
 
-// AssessmentUpdate loads assessment id in a transaction, applies fn and
-// stores the result: state, answers, findings, label id, updated time and
-// any transitions fn appended to the history. Concurrent updates of one
+// AssessmentUpdate loads assessment id of sc in a transaction, applies fn
+// and stores the result: state, answers, findings, label id, updated time
+// and any transitions fn appended to the history. Concurrent updates of one
 // assessment are serialised. An error from fn rolls back and is returned.
-func (s *Store) AssessmentUpdate(ctx context.Context, id int64, fn func(a *Assessment) error) (Assessment, error) {
-	var out Assessment
+func (s *Store) AssessmentUpdate(ctx context.Context, sc tenant.Scope, id int64, fn func(a *assess.Assessment) error) (assess.Assessment, error) {
+	var out assess.Assessment
 	err := s.Tx(ctx, func(tx *Store) error {
-		a, err := scanAssessment(tx.QueryRow(ctx, `SELECT `+assessmentCols+` FROM assessments WHERE id = ?`+tx.forUpdate(), id))
+		a, err := tx.assessmentRow(ctx, sc, id, tx.forUpdate())
 		if err != nil {
-			return Scan(err, fmt.Sprintf("assessment %d", id))
+			return err
 		}
 		if a.History, err = tx.transitions(ctx, id); err != nil {
 			return err
@@ -265,35 +263,26 @@ func (s *Store) AssessmentUpdate(ctx context.Context, id int64, fn func(a *Asses
 	return out, err
 }
 
-// Evidence is an evidence file attached to an assessment.
-type Evidence struct {
-	ID           int64     `json:"id"`
-	AssessmentID int64     `json:"assessment_id"`
-	Name         string    `json:"name"`
-	SHA256       string    `json:"sha256"`
-	Size         int64     `json:"size"`
-	MediaType    string    `json:"media_type,omitempty"`
-	AddedBy      string    `json:"added_by"`
-	AddedAt      time.Time `json:"added_at"`
-}
-
 // EvidenceAdd stores content (once per SHA-256) and attaches it to
-// assessment id under name. Attaching the same name and content again
+// assessment id of sc under name. Attaching the same name and content again
 // returns the existing attachment.
-func (s *Store) EvidenceAdd(ctx context.Context, id int64, name, mediaType string, content []byte, actor string) (Evidence, error) {
+func (s *Store) EvidenceAdd(ctx context.Context, sc tenant.Scope, id int64, name, mediaType string, content []byte, actor string) (assess.Attachment, error) {
 	name = strings.TrimSpace(name)
 	switch {
 	case name == "" || len(name) > 255 || strings.ContainsAny(name, "/\\\x00"):
-		return Evidence{}, errs.Field("name", name, "an evidence file needs a base name of at most 255 characters")
-	case len(content) > MaxEvidenceBytes:
-		return Evidence{}, errs.Field("file", name, fmt.Sprintf("larger than %d MiB", MaxEvidenceBytes>>20))
+		return assess.Attachment{}, errs.Field("name", name, "an evidence file needs a base name of at most 255 characters")
+	case len(content) > assess.MaxEvidenceBytes:
+		return assess.Attachment{}, errs.Field("file", name, fmt.Sprintf("larger than %d MiB", assess.MaxEvidenceBytes>>20))
 	case actor == "":
-		return Evidence{}, errs.Field("actor", actor, "required")
+		return assess.Attachment{}, errs.Field("actor", actor, "required")
 	}
 	sum := sha256.Sum256(content)
 	h := hex.EncodeToString(sum[:])
-	var out Evidence
+	var out assess.Attachment
 	err := s.Tx(ctx, func(tx *Store) error {
+		if err := tx.assessmentIn(ctx, sc, id); err != nil {
+			return err
+		}
 		now := tx.Now()
 		if _, err := tx.Exec(ctx, `INSERT INTO evidence_blobs (sha256, size, content, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`,
 			h, int64(len(content)), content, now); err != nil {
@@ -313,16 +302,16 @@ ON CONFLICT (assessment_id, name, sha256) DO NOTHING`, id, h, name, mediaType, a
 	return out, err
 }
 
-func (s *Store) evidenceQuery(ctx context.Context, where string, args ...any) ([]Evidence, error) {
+func (s *Store) evidenceQuery(ctx context.Context, where string, args ...any) ([]assess.Attachment, error) {
 	rows, err := s.Query(ctx, `SELECT e.id, e.assessment_id, e.name, e.sha256, b.size, e.media_type, e.added_by, e.added_at
 FROM assessment_evidence e JOIN evidence_blobs b ON b.sha256 = e.sha256 `+where+` ORDER BY e.id`, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := []Evidence{}
+	out := []assess.Attachment{}
 	for rows.Next() {
-		var e Evidence
+		var e assess.Attachment
 		if err := rows.Scan(&e.ID, &e.AssessmentID, &e.Name, &e.SHA256, &e.Size, &e.MediaType, &e.AddedBy, &e.AddedAt); err != nil {
 			return nil, err
 		}
@@ -332,16 +321,24 @@ FROM assessment_evidence e JOIN evidence_blobs b ON b.sha256 = e.sha256 `+where+
 	return out, rows.Err()
 }
 
-// EvidenceList lists the evidence files of an assessment.
-func (s *Store) EvidenceList(ctx context.Context, id int64) ([]Evidence, error) {
-	return s.evidenceQuery(ctx, `WHERE e.assessment_id = ?`, id)
+// EvidenceList lists the evidence files of assessment id of sc.
+func (s *Store) EvidenceList(ctx context.Context, sc tenant.Scope, id int64) ([]assess.Attachment, error) {
+	cond, args := orgCond(sc, "a.org_id")
+	return s.evidenceQuery(ctx, `JOIN assessments a ON a.id = e.assessment_id WHERE e.assessment_id = ? AND `+cond, append([]any{id}, args...)...)
 }
 
 // EvidenceContent returns a stored file by its SHA-256 (lowercase hex),
-// checking that the content still has that hash.
-func (s *Store) EvidenceContent(ctx context.Context, sha string) ([]byte, error) {
+// checking that the content still has that hash. A file is found when it
+// is attached to an assessment of sc (the operator: any stored file).
+func (s *Store) EvidenceContent(ctx context.Context, sc tenant.Scope, sha string) ([]byte, error) {
 	var b []byte
-	err := s.QueryRow(ctx, `SELECT content FROM evidence_blobs WHERE sha256 = ?`, strings.ToLower(sha)).Scan(&b)
+	q, args := `SELECT content FROM evidence_blobs b WHERE b.sha256 = ?`, []any{strings.ToLower(sha)}
+	if !sc.IsOperator() {
+		cond, cargs := orgCond(sc, "a.org_id")
+		q += ` AND EXISTS (SELECT 1 FROM assessment_evidence e JOIN assessments a ON a.id = e.assessment_id WHERE e.sha256 = b.sha256 AND ` + cond + `)`
+		args = append(args, cargs...)
+	}
+	err := s.QueryRow(ctx, q, args...).Scan(&b)
 	if err != nil {
 		return nil, Scan(err, "evidence "+sha)
 	}
@@ -351,40 +348,36 @@ func (s *Store) EvidenceContent(ctx context.Context, sha string) ([]byte, error)
 	return b, nil
 }
 
-// ProbeRun is one stored probe report of an assessment.
-type ProbeRun struct {
-	ID           int64           `json:"id"`
-	AssessmentID int64           `json:"assessment_id"`
-	Target       string          `json:"target"`
-	Failed       int             `json:"failed"`
-	Actor        string          `json:"actor"`
-	At           time.Time       `json:"at"`
-	Report       json.RawMessage `json:"report"`
-}
-
-// ProbeRunAdd stores a probe report (JSON) for assessment r.AssessmentID
-// and sets r.ID and r.At.
-func (s *Store) ProbeRunAdd(ctx context.Context, r *ProbeRun) error {
+// ProbeRunAdd stores a probe report (JSON) for assessment r.AssessmentID of
+// sc and sets r.ID and r.At.
+func (s *Store) ProbeRunAdd(ctx context.Context, sc tenant.Scope, r *assess.ProbeRun) error {
 	if !json.Valid(r.Report) {
 		return errs.Field("report", "", "not JSON")
 	}
-	r.At = s.Now()
-	id, err := s.InsertID(ctx, `INSERT INTO assessment_probes (assessment_id, target, report, failed, actor, at) VALUES (?, ?, ?, ?, ?, ?)`,
-		r.AssessmentID, r.Target, string(r.Report), r.Failed, r.Actor, r.At)
-	r.ID = id
-	return err
+	return s.Tx(ctx, func(tx *Store) error {
+		if err := tx.assessmentIn(ctx, sc, r.AssessmentID); err != nil {
+			return err
+		}
+		r.At = tx.Now()
+		id, err := tx.InsertID(ctx, `INSERT INTO assessment_probes (assessment_id, target, report, failed, actor, at) VALUES (?, ?, ?, ?, ?, ?)`,
+			r.AssessmentID, r.Target, string(r.Report), r.Failed, r.Actor, r.At)
+		r.ID = id
+		return err
+	})
 }
 
-// ProbeRunList lists an assessment's probe runs, oldest first.
-func (s *Store) ProbeRunList(ctx context.Context, id int64) ([]ProbeRun, error) {
-	rows, err := s.Query(ctx, `SELECT id, assessment_id, target, report, failed, actor, at FROM assessment_probes WHERE assessment_id = ? ORDER BY id`, id)
+// ProbeRunList lists the probe runs of assessment id of sc, oldest first.
+func (s *Store) ProbeRunList(ctx context.Context, sc tenant.Scope, id int64) ([]assess.ProbeRun, error) {
+	cond, args := orgCond(sc, "a.org_id")
+	rows, err := s.Query(ctx, `SELECT p.id, p.assessment_id, p.target, p.report, p.failed, p.actor, p.at
+FROM assessment_probes p JOIN assessments a ON a.id = p.assessment_id WHERE p.assessment_id = ? AND `+cond+` ORDER BY p.id`, append([]any{id}, args...)...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := []ProbeRun{}
+	out := []assess.ProbeRun{}
 	for rows.Next() {
-		var r ProbeRun
+		var r assess.ProbeRun
 		var rep string
 		if err := rows.Scan(&r.ID, &r.AssessmentID, &r.Target, &rep, &r.Failed, &r.Actor, &r.At); err != nil {
 			return nil, err
@@ -395,44 +388,17 @@ func (s *Store) ProbeRunList(ctx context.Context, id int64) ([]ProbeRun, error) 
 	return out, rows.Err()
 }
 
-// LabelRecord is an issued label as the registry keeps it.
-type LabelRecord struct {
-	ID           string       `json:"id"`
-	AssessmentID int64        `json:"assessment_id"`
-	DeviceID     int64        `json:"device_id,omitempty"`
-	OrgID        int64        `json:"org_id,omitempty"`
-	Grade        assess.Grade `json:"grade"`
-	Rule         string       `json:"rule"`
-	KeyID        string       `json:"kid"`
-	// Signed is the signed label document exactly as issued.
-	Signed json.RawMessage `json:"signed"`
-	// Score is the rating (inputs and reasons) the grade came from.
-	Score        json.RawMessage `json:"score,omitempty"`
-	Issued       time.Time       `json:"issued"`
-	Expires      time.Time       `json:"expires"`
-	RevokedAt    *time.Time      `json:"revoked_at,omitempty"`
-	RevokeReason string          `json:"revoke_reason,omitempty"`
-	SupersededBy string          `json:"superseded_by,omitempty"`
-	SupersededAt *time.Time      `json:"superseded_at,omitempty"`
-}
-
-// Current reports whether the label is neither revoked, superseded nor
-// expired at now.
-func (l LabelRecord) Current(now time.Time) bool {
-	return l.RevokedAt == nil && l.SupersededBy == "" && now.Before(l.Expires)
-}
-
 const labelCols = `id, assessment_id, device_id, org_id, grade, rule, kid, signed, score, issued_at, expires_at, revoked_at, revoke_reason, superseded_by, superseded_at`
 
-func (s *Store) labelQuery(ctx context.Context, q string, args ...any) ([]LabelRecord, error) {
+func (s *Store) labelQuery(ctx context.Context, q string, args ...any) ([]label.Record, error) {
 	rows, err := s.Query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := []LabelRecord{}
+	out := []label.Record{}
 	for rows.Next() {
-		var l LabelRecord
+		var l label.Record
 		var dev, org sql.NullInt64
 		var grade, signed, score string
 		var revoked, superAt sql.NullTime
@@ -460,8 +426,12 @@ func (s *Store) labelQuery(ctx context.Context, q string, args ...any) ([]LabelR
 	return out, rows.Err()
 }
 
-// LabelCreate stores an issued label.
-func (s *Store) LabelCreate(ctx context.Context, l *LabelRecord) error {
+// LabelCreate stores an issued label of organisation l.OrgID (0: a
+// product type's, the operator's), which sc must allow.
+func (s *Store) LabelCreate(ctx context.Context, sc tenant.Scope, l *label.Record) error {
+	if err := allows(sc, l.OrgID); err != nil {
+		return err
+	}
 	switch {
 	case l.ID == "":
 		return errs.Field("id", l.ID, "required")
@@ -483,41 +453,37 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, l.ID, l.AssessmentID, nullID(l.Device
 	return nil
 }
 
-// LabelGet returns one label by id.
-func (s *Store) LabelGet(ctx context.Context, id string) (LabelRecord, error) {
-	ls, err := s.labelQuery(ctx, `SELECT `+labelCols+` FROM labels WHERE id = ?`, id)
+// labelCond is orgCond for labels: they are published, so the public
+// scope reads them all (a label is verified by its id, and its registry
+// page shows the assessment's other labels and history).
+func labelCond(sc tenant.Scope, col string) (string, []any) {
+	if sc.IsPublic() {
+		return "1 = 1", nil
+	}
+	return orgCond(sc, col)
+}
+
+// LabelGet returns label id of sc; the public scope reads any label.
+func (s *Store) LabelGet(ctx context.Context, sc tenant.Scope, id string) (label.Record, error) {
+	cond, args := labelCond(sc, "org_id")
+	ls, err := s.labelQuery(ctx, `SELECT `+labelCols+` FROM labels WHERE id = ? AND `+cond, append([]any{id}, args...)...)
 	if err != nil {
-		return LabelRecord{}, err
+		return label.Record{}, err
 	}
 	if len(ls) == 0 {
-		return LabelRecord{}, errs.Errorf(errs.NotFound, "label %s not found", id)
+		return label.Record{}, notFound("label %s", id)
 	}
 	return ls[0], nil
 }
 
-// LabelFilter selects labels. Zero fields do not filter.
-type LabelFilter struct {
-	AssessmentID int64
-	DeviceIDs    []int64
-	OrgID        int64
-	// Live keeps only labels neither revoked nor superseded (expired ones
-	// are kept: the caller compares with its clock).
-	Live bool
-	// Limit bounds the result (default 1000, max 10000).
-	Limit int
-}
-
-// LabelList lists labels in order of issue.
-func (s *Store) LabelList(ctx context.Context, f LabelFilter) ([]LabelRecord, error) {
-	q := `SELECT ` + labelCols + ` FROM labels WHERE 1 = 1`
-	var args []any
+// LabelList lists the labels of sc in order of issue; the public scope
+// reads any label.
+func (s *Store) LabelList(ctx context.Context, sc tenant.Scope, f label.Filter) ([]label.Record, error) {
+	cond, args := labelCond(sc, "org_id")
+	q := `SELECT ` + labelCols + ` FROM labels WHERE ` + cond
 	if f.AssessmentID != 0 {
 		q += ` AND assessment_id = ?`
 		args = append(args, f.AssessmentID)
-	}
-	if f.OrgID != 0 {
-		q += ` AND org_id = ?`
-		args = append(args, f.OrgID)
 	}
 	if len(f.DeviceIDs) > 0 {
 		q += ` AND device_id IN (` + strings.TrimSuffix(strings.Repeat("?, ", len(f.DeviceIDs)), ", ") + `)`
@@ -538,15 +504,17 @@ func (s *Store) LabelList(ctx context.Context, f LabelFilter) ([]LabelRecord, er
 	return s.labelQuery(ctx, q+fmt.Sprintf(` ORDER BY issued_at, id LIMIT %d`, limit), args...)
 }
 
-// LabelSupersede marks label old as superseded by label next. Only a live
-// label can be superseded (errs.Conflict otherwise).
-func (s *Store) LabelSupersede(ctx context.Context, old, next string) error {
-	r, err := s.Exec(ctx, `UPDATE labels SET superseded_by = ?, superseded_at = ? WHERE id = ? AND superseded_by IS NULL AND revoked_at IS NULL`, next, s.Now(), old)
+// LabelSupersede marks label old of sc as superseded by label next. Only a
+// live label can be superseded (errs.Conflict otherwise).
+func (s *Store) LabelSupersede(ctx context.Context, sc tenant.Scope, old, next string) error {
+	cond, args := orgCond(sc, "org_id")
+	r, err := s.Exec(ctx, `UPDATE labels SET superseded_by = ?, superseded_at = ? WHERE id = ? AND superseded_by IS NULL AND revoked_at IS NULL AND `+cond,
+		append([]any{next, s.Now(), old}, args...)...)
 	if err != nil {
 		return fmt.Errorf("supersede label %s: %w", old, err)
 	}
 	if n, _ := r.RowsAffected(); n == 0 {
-		if _, err := s.LabelGet(ctx, old); err != nil {
+		if _, err := s.LabelGet(ctx, sc, old); err != nil {
 			return err
 		}
 		return errs.Errorf(errs.Conflict, "label %s is already superseded or revoked", old)
@@ -557,69 +525,57 @@ func (s *Store) LabelSupersede(ctx context.Context, old, next string) error {
 // LabelRevoke revokes every label of the assessment that is not revoked
 // yet (a revocation withdraws the whole assessment, so superseded labels
 // stop verifying as well), with the reason shown to verifiers. It returns
-// how many labels it revoked.
-func (s *Store) LabelRevoke(ctx context.Context, assessmentID int64, reason string) (int64, error) {
+// how many labels it revoked. Labels outside sc are left alone.
+func (s *Store) LabelRevoke(ctx context.Context, sc tenant.Scope, assessmentID int64, reason string) (int64, error) {
 	if strings.TrimSpace(reason) == "" {
 		return 0, errs.Field("reason", reason, "a revocation needs a reason")
 	}
-	r, err := s.Exec(ctx, `UPDATE labels SET revoked_at = ?, revoke_reason = ? WHERE assessment_id = ? AND revoked_at IS NULL`, s.Now(), reason, assessmentID)
+	cond, args := orgCond(sc, "org_id")
+	r, err := s.Exec(ctx, `UPDATE labels SET revoked_at = ?, revoke_reason = ? WHERE assessment_id = ? AND revoked_at IS NULL AND `+cond,
+		append([]any{s.Now(), reason, assessmentID}, args...)...)
 	if err != nil {
 		return 0, err
 	}
 	return r.RowsAffected()
 }
 
-// LabelEventKind says what happened to an assessment's label.
-type LabelEventKind string
-
-// Label event kinds.
-const (
-	LabelIssued   LabelEventKind = "issued"
-	LabelRegraded LabelEventKind = "regraded"
-	LabelRevoked  LabelEventKind = "revoked"
-	LabelExpired  LabelEventKind = "expired"
-)
-
-// LabelEvent is one entry of a label's grade history.
-type LabelEvent struct {
-	ID           int64          `json:"id"`
-	AssessmentID int64          `json:"assessment_id"`
-	LabelID      string         `json:"label_id"`
-	Kind         LabelEventKind `json:"kind"`
-	Grade        string         `json:"grade,omitempty"`
-	PrevGrade    string         `json:"prev_grade,omitempty"`
-	Reason       string         `json:"reason,omitempty"`
-	Actor        string         `json:"actor"`
-	At           time.Time      `json:"at"`
-}
-
-// LabelEventAdd appends to the history and sets e.ID and e.At.
-func (s *Store) LabelEventAdd(ctx context.Context, e *LabelEvent) error {
+// LabelEventAdd appends to the history of assessment e.AssessmentID of sc
+// and sets e.ID and e.At.
+func (s *Store) LabelEventAdd(ctx context.Context, sc tenant.Scope, e *label.Event) error {
 	if e.Actor == "" {
 		return errs.Field("actor", e.Actor, "required")
 	}
-	e.At = s.Now()
-	id, err := s.InsertID(ctx, `INSERT INTO label_events (assessment_id, label_id, kind, grade, prev_grade, reason, actor, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.AssessmentID, e.LabelID, string(e.Kind), e.Grade, e.PrevGrade, e.Reason, e.Actor, e.At)
-	e.ID = id
-	return err
+	return s.Tx(ctx, func(tx *Store) error {
+		if err := tx.assessmentIn(ctx, sc, e.AssessmentID); err != nil {
+			return err
+		}
+		e.At = tx.Now()
+		id, err := tx.InsertID(ctx, `INSERT INTO label_events (assessment_id, label_id, kind, grade, prev_grade, reason, actor, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			e.AssessmentID, e.LabelID, string(e.Kind), e.Grade, e.PrevGrade, e.Reason, e.Actor, e.At)
+		e.ID = id
+		return err
+	})
 }
 
-// LabelEventList returns the label history of an assessment, oldest first.
-func (s *Store) LabelEventList(ctx context.Context, assessmentID int64) ([]LabelEvent, error) {
-	rows, err := s.Query(ctx, `SELECT id, assessment_id, label_id, kind, grade, prev_grade, reason, actor, at FROM label_events WHERE assessment_id = ? ORDER BY id`, assessmentID)
+// LabelEventList returns the label history of assessment assessmentID of
+// sc, oldest first; the public scope reads any (it is shown with the
+// labels).
+func (s *Store) LabelEventList(ctx context.Context, sc tenant.Scope, assessmentID int64) ([]label.Event, error) {
+	cond, args := labelCond(sc, "a.org_id")
+	rows, err := s.Query(ctx, `SELECT e.id, e.assessment_id, e.label_id, e.kind, e.grade, e.prev_grade, e.reason, e.actor, e.at
+FROM label_events e JOIN assessments a ON a.id = e.assessment_id WHERE e.assessment_id = ? AND `+cond+` ORDER BY e.id`, append([]any{assessmentID}, args...)...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := []LabelEvent{}
+	out := []label.Event{}
 	for rows.Next() {
-		var e LabelEvent
+		var e label.Event
 		var kind string
 		if err := rows.Scan(&e.ID, &e.AssessmentID, &e.LabelID, &kind, &e.Grade, &e.PrevGrade, &e.Reason, &e.Actor, &e.At); err != nil {
 			return nil, err
 		}
-		e.Kind, e.At = LabelEventKind(kind), e.At.UTC()
+		e.Kind, e.At = label.EventKind(kind), e.At.UTC()
 		out = append(out, e)
 	}
 	return out, rows.Err()

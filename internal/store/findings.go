@@ -513,16 +513,6 @@ SELECT id, org_id, 'resolved', severity, ? FROM findings WHERE `+where, now, tri
 	return n, err
 }
 
-// FindingFilter selects findings. Zero fields do not filter.
-type FindingFilter struct {
-	Trigger  string
-	Status   finding.Status
-	Type     string
-	DeviceID int64
-	OnlyTies bool
-	keyset.Page
-}
-
 // findingCols are the columns scanFinding reads, from findings f and
 // triggers t; the last is the header that names an array evidence's values.
 const findingCols = `f.id, f.org_id, t.name, f.trigger_id, f.type, f.report_type, f.key, f.ip, f.port, f.asn, f.hostname, f.device_id, f.cve,
@@ -585,7 +575,7 @@ func expandEvidence(ev, header string) json.RawMessage {
 }
 
 // FindingList lists the findings of sc ordered by id.
-func (s *Store) FindingList(ctx context.Context, sc tenant.Scope, f FindingFilter) ([]finding.Finding, error) {
+func (s *Store) FindingList(ctx context.Context, sc tenant.Scope, f finding.Filter) ([]finding.Finding, error) {
 	cond, cargs := orgCond(sc, "f.org_id")
 	q := `SELECT ` + findingCols + ` FROM findings f JOIN triggers t ON t.id = f.trigger_id WHERE f.id > ? AND ` + cond
 	args := append([]any{f.After}, cargs...)

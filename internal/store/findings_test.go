@@ -80,7 +80,7 @@ func TestFindingLifecycle(t *testing.T) {
 		if c != 0 || u != 2 || n != 0 {
 			t.Fatalf("day 3: created %d updated %d resolved %d; want 0 2 0", c, u, n)
 		}
-		fs, err := s.FindingList(ctx, tenant.Org(o.ID), store.FindingFilter{})
+		fs, err := s.FindingList(ctx, tenant.Org(o.ID), finding.Filter{})
 		if err != nil || len(fs) != 2 {
 			t.Fatalf("FindingList = %v, %v", fs, err)
 		}
@@ -187,7 +187,7 @@ func TestFindingIdentCollision(t *testing.T) {
 				t.Fatalf("day %d: created %d updated %d; want %v", day, c, u, want)
 			}
 		}
-		fs, err := s.FindingList(ctx, tenant.Org(o.ID), store.FindingFilter{})
+		fs, err := s.FindingList(ctx, tenant.Org(o.ID), finding.Filter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -198,11 +198,11 @@ func TestFindingIdentCollision(t *testing.T) {
 		if len(fs) != 2 || got["192.0.2.7:443"] != 2 || got["198.51.100.1:80"] != 1 {
 			t.Fatalf("findings %v; want the squatter untouched and the sighting counted twice", got)
 		}
-		n, err := s.FindingResolveKeys(ctx, []store.FindingKey{{OrgID: o.ID, TriggerID: trig, Type: sg.Type, Key: sg.Key}})
+		n, err := s.FindingResolveKeys(ctx, []finding.Key{{OrgID: o.ID, TriggerID: trig, Type: sg.Type, Key: sg.Key}})
 		if err != nil || n != 1 {
 			t.Fatalf("resolve: %d, %v; want 1", n, err)
 		}
-		open, err := s.FindingList(ctx, tenant.Org(o.ID), store.FindingFilter{Status: finding.Open})
+		open, err := s.FindingList(ctx, tenant.Org(o.ID), finding.Filter{Status: finding.Open})
 		if err != nil || len(open) != 1 || open[0].Key != "198.51.100.1:80" {
 			t.Fatalf("open after resolve: %+v, %v; want only the squatter", open, err)
 		}

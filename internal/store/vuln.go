@@ -966,17 +966,9 @@ func (s *Store) VulnMatchReplace(ctx context.Context, del VulnMatchFilter, ms []
 	})
 }
 
-// FindingKey identifies one finding.
-type FindingKey struct {
-	OrgID     int64
-	TriggerID int64
-	Type      string
-	Key       string
-}
-
 // FindingResolveKeys marks the given findings resolved (those open), with a
 // "resolved" event each, and returns how many it resolved.
-func (s *Store) FindingResolveKeys(ctx context.Context, keys []FindingKey) (int, error) {
+func (s *Store) FindingResolveKeys(ctx context.Context, keys []finding.Key) (int, error) {
 	n := 0
 	now := s.Now()
 	err := s.Tx(ctx, func(tx *Store) error {

@@ -231,7 +231,7 @@ func TestVulnFindings(t *testing.T) {
 		if err != nil || len(kev) != 1 || kev[0].CVE != "CVE-2024-3400" {
 			t.Fatalf("kev = %v, %v", kev, err)
 		}
-		n, err := s.FindingResolveKeys(ctx, []store.FindingKey{{OrgID: org, TriggerID: trig, Type: "vulnerable", Key: "device:1:CVE-2024-3400"},
+		n, err := s.FindingResolveKeys(ctx, []finding.Key{{OrgID: org, TriggerID: trig, Type: "vulnerable", Key: "device:1:CVE-2024-3400"},
 			{OrgID: org, TriggerID: trig, Type: "vulnerable", Key: "device:1:nothing"}})
 		if err != nil || n != 1 {
 			t.Fatalf("resolve = %d, %v", n, err)

@@ -56,7 +56,7 @@ type Store interface {
 	VulnMatchReplace(ctx context.Context, del store.VulnMatchFilter, ms []store.VulnMatch) error
 	TriggerEnsure(ctx context.Context, t finding.Trigger) (int64, error)
 	FindingUpsert(ctx context.Context, runID int64, batch []finding.Sighting) (created, updated int, err error)
-	FindingResolveKeys(ctx context.Context, keys []store.FindingKey) (int, error)
+	FindingResolveKeys(ctx context.Context, keys []finding.Key) (int, error)
 	VulnFindingResolveOrphans(ctx context.Context) (int, error)
 }
 

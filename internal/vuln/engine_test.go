@@ -249,7 +249,7 @@ func TestEngineIncremental(t *testing.T) {
 			t.Fatalf("kev finding = %s %s %v, evidence kev %+v", x.Key, x.Trigger, x.Severity, ev.KEV)
 		}
 		// The label code reads the KEV flag and component from the evidence.
-		vs, err := rating.FindingVulns{Store: s}.DeviceVulns(ctx, ape.ID)
+		vs, err := rating.FindingVulns{Store: s}.DeviceVulns(ctx, tenant.Operator(), ape.ID)
 		if err != nil || len(vs) != 1 || !vs[0].KEV || vs[0].ID != "CVE-2024-3400" {
 			t.Fatalf("rating view = %+v, %v", vs, err)
 		}

@@ -159,7 +159,7 @@ func (e *Engine) reconcile(ctx context.Context, tx Store, affected map[pair]bool
 	}
 	now := e.now().UTC()
 	var sightings []finding.Sighting
-	var resolve []store.FindingKey
+	var resolve []finding.Key
 	devices := map[int64]bool{}
 	for _, p := range pairs {
 		bm, am := b[p], a[p]
@@ -171,7 +171,7 @@ func (e *Engine) reconcile(ctx context.Context, tx Store, affected map[pair]bool
 			if err != nil {
 				return err
 			}
-			resolve = append(resolve, store.FindingKey{OrgID: bm[0].OrgID, TriggerID: id, Type: FindingType, Key: key})
+			resolve = append(resolve, finding.Key{OrgID: bm[0].OrgID, TriggerID: id, Type: FindingType, Key: key})
 			devices[bm[0].DeviceID] = true
 		}
 		if len(am) == 0 {

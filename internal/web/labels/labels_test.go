@@ -21,6 +21,7 @@ import (
 	"vigil/internal/label"
 	"vigil/internal/rating"
 	"vigil/internal/store/storetest"
+	"vigil/internal/tenant"
 	"vigil/internal/web/labels"
 )
 
@@ -47,7 +48,7 @@ func TestRegistry(t *testing.T) {
 	srv := httptest.NewServer(labels.New(svc, nil))
 	defer srv.Close()
 	good, poor := sum.Labels[0], sum.Labels[1]
-	if _, err := svc.Revoke(ctx, poor.Label, "sold with a universal telnet password", "lead"); err != nil {
+	if _, err := svc.Revoke(ctx, tenant.Operator(), poor.Label, "sold with a universal telnet password", "lead"); err != nil {
 		t.Fatal(err)
 	}
 
