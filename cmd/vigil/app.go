@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"vigil/internal/app"
 	"vigil/internal/config"
 	"vigil/internal/errs"
 	"vigil/internal/keyset"
@@ -25,22 +26,21 @@ import (
 // version is set at build time with -ldflags "-X main.version=…".
 var version = "dev"
 
-// app carries what every subcommand shares: flags, streams and the lazily
-// opened store.
-type app struct {
-	// cfg is the configuration main loaded; the commands' flags are bound
-	// to its fields, so after parsing it holds the command's settings.
+// cmdline carries what every subcommand shares: the configuration (the
+// flags are bound to its fields), streams and the lazily opened
+// application layer.
+type cmdline struct {
 	cfg    config.Config
 	asJSON bool
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
 	log    *slog.Logger
-	st     *store.Store
+	svc    *app.App
 }
 
 func run(ctx context.Context, cfg config.Config, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	a := &app{cfg: cfg, stdin: stdin, stdout: stdout, stderr: stderr}
+	a := &cmdline{cfg: cfg, stdin: stdin, stdout: stdout, stderr: stderr}
 	a.log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	defer a.close()
 	root := a.rootCmd()
@@ -51,7 +51,7 @@ func run(ctx context.Context, cfg config.Config, args []string, stdin io.Reader,
 	return root.ExecuteContext(ctx)
 }
 
-func (a *app) rootCmd() *cobra.Command {
+func (a *cmdline) rootCmd() *cobra.Command {
 	root := &cobra.Command{
 		Use:           "vigil",
 		Short:         "Warn organisations about threats; rate IoT devices against ETSI EN 303 645",
@@ -76,35 +76,65 @@ func (a *app) rootCmd() *cobra.Command {
 	return root
 }
 
-// store opens the database on first use.
-func (a *app) store(ctx context.Context) (*store.Store, error) {
-	if a.st != nil {
-		return a.st, nil
+// service opens the application layer (and the database) on first use,
+// with the configuration as the command's flags left it.
+func (a *cmdline) service(ctx context.Context) (*app.App, error) {
+	if a.svc == nil {
+		x, err := app.Open(ctx, a.cfg, a.log)
+		if err != nil {
+			return nil, err
+		}
+		a.svc = x
 	}
-	s, err := store.Open(ctx, a.cfg.DB, store.Options{})
+	return a.svc, nil
+}
+
+// store opens the application layer and returns its store, for commands
+// that are one plain store call.
+func (a *cmdline) store(ctx context.Context) (*store.Store, error) {
+	x, err := a.service(ctx)
 	if err != nil {
 		return nil, err
 	}
-	a.st = s
-	return s, nil
+	return x.Store(), nil
 }
 
-func (a *app) close() {
-	if a.st != nil {
-		a.st.Close()
-		a.st = nil
+// withApp makes a command's RunE that opens the application layer and
+// calls f with it.
+func (a *cmdline) withApp(f func(ctx context.Context, x *app.App, args []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		x, err := a.service(cmd.Context())
+		if err != nil {
+			return err
+		}
+		return f(cmd.Context(), x, args)
 	}
 }
 
+func (a *cmdline) close() {
+	if a.svc != nil {
+		a.svc.Close()
+		a.svc = nil
+	}
+}
+
+// print writes v as JSON with --json, else runs text.
+func (a *cmdline) print(v any, text func() error) error {
+	if a.asJSON {
+		return a.printJSON(v)
+	}
+	return text()
+}
+
 // printJSON writes v as indented JSON.
-func (a *app) printJSON(v any) error {
+func (a *cmdline) printJSON(v any) error {
 	enc := json.NewEncoder(a.stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
 }
 
 // table returns a tab writer for aligned text output; call Flush.
-func (a *app) table() *tabwriter.Writer {
+func (a *cmdline) table() *tabwriter.Writer {
 	return tabwriter.NewWriter(a.stdout, 2, 4, 2, ' ', 0)
 }
 
@@ -118,26 +148,27 @@ func parseID(what, s string) (int64, error) {
 
 // storeOrg opens the store and resolves an organisation given by id or
 // exact name, the prologue of every per-organisation command.
-func (a *app) storeOrg(ctx context.Context, ref string) (*store.Store, int64, error) {
-	s, err := a.store(ctx)
+func (a *cmdline) storeOrg(ctx context.Context, ref string) (*store.Store, int64, error) {
+	x, err := a.service(ctx)
 	if err != nil {
 		return nil, 0, err
 	}
-	id, err := a.orgID(ctx, s, ref)
-	return s, id, err
+	id, err := x.OrgID(ctx, ref)
+	return x.Store(), id, err
 }
 
 // orgID resolves an organisation given by id or exact name.
-func (a *app) orgID(ctx context.Context, s *store.Store, ref string) (int64, error) {
-	if id, err := strconv.ParseInt(ref, 10, 64); err == nil && id > 0 {
-		return id, nil
+func (a *cmdline) orgID(ctx context.Context, _ *store.Store, ref string) (int64, error) {
+	x, err := a.service(ctx)
+	if err != nil {
+		return 0, err
 	}
-	return s.OrgGetByName(ctx, tenant.Operator(), ref)
+	return x.OrgID(ctx, ref)
 }
 
 // orgScope is the scope of an --org filter: the organisation given by id
 // or name, or every organisation (the operator's scope) when ref is empty.
-func (a *app) orgScope(ctx context.Context, s *store.Store, ref string) (tenant.Scope, error) {
+func (a *cmdline) orgScope(ctx context.Context, s *store.Store, ref string) (tenant.Scope, error) {
 	if ref == "" {
 		return tenant.Operator(), nil
 	}
@@ -145,7 +176,7 @@ func (a *app) orgScope(ctx context.Context, s *store.Store, ref string) (tenant.
 	return tenant.Org(id), err
 }
 
-func (a *app) versionCmd() *cobra.Command {
+func (a *cmdline) versionCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print the version",
@@ -176,7 +207,7 @@ func pageFlags(cmd *cobra.Command, p *keyset.Page) {
 }
 
 // childDeleteCmd is "delete ORG ID" for an object an organisation owns.
-func (a *app) childDeleteCmd(what, short string, del func(*store.Store, context.Context, tenant.Scope, int64) error) *cobra.Command {
+func (a *cmdline) childDeleteCmd(what, short string, del func(*store.Store, context.Context, tenant.Scope, int64) error) *cobra.Command {
 	return &cobra.Command{
 		Use:   "delete ORG " + strings.ToUpper(what) + "-ID",
 		Short: short,

@@ -20,7 +20,7 @@ import (
 	"vigil/internal/tenant"
 )
 
-func (a *app) assessCmd() *cobra.Command {
+func (a *cmdline) assessCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "assess",
 		Short: "Assess devices against ETSI EN 303 645: answers, evidence, review",
@@ -35,7 +35,7 @@ someone else reviews; "vigil label issue" then grades it and signs its label.`,
 	return cmd
 }
 
-func (a *app) assessStartCmd() *cobra.Command {
+func (a *cmdline) assessStartCmd() *cobra.Command {
 	var d assess.Device
 	var edition string
 	cmd := &cobra.Command{
@@ -79,7 +79,7 @@ func (a *app) assessStartCmd() *cobra.Command {
 	return cmd
 }
 
-func (a *app) assessListCmd() *cobra.Command {
+func (a *cmdline) assessListCmd() *cobra.Command {
 	var f assess.Filter
 	var org, state string
 	cmd := &cobra.Command{
@@ -120,7 +120,7 @@ func (a *app) assessListCmd() *cobra.Command {
 	return cmd
 }
 
-func (a *app) assessAnswerCmd() *cobra.Command {
+func (a *cmdline) assessAnswerCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "answer ASSESSMENT FILE",
 		Short: "Load the maker's answers (YAML or JSON, - for stdin) into a draft assessment",
@@ -175,7 +175,7 @@ func (a *app) assessAnswerCmd() *cobra.Command {
 	}
 }
 
-func (a *app) assessEvidenceCmd() *cobra.Command {
+func (a *cmdline) assessEvidenceCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "evidence ASSESSMENT FILE...",
 		Short: "Add evidence files to an assessment (stored by SHA-256)",
@@ -221,7 +221,7 @@ func (a *app) assessEvidenceCmd() *cobra.Command {
 	}
 }
 
-func (a *app) assessStatusCmd() *cobra.Command {
+func (a *cmdline) assessStatusCmd() *cobra.Command {
 	var framework string
 	cmd := &cobra.Command{
 		Use:   "status ASSESSMENT [--framework cra]",
@@ -248,7 +248,7 @@ func (a *app) assessStatusCmd() *cobra.Command {
 	return cmd
 }
 
-func (a *app) printStatus(st rating.Status) {
+func (a *cmdline) printStatus(st rating.Status) {
 	as := st.Assessment
 	p := func(format string, args ...any) { fmt.Fprintf(a.stdout, format, args...) }
 	p("assessment %s: %s (EN 303 645 %s), state %s\n", as.ID, as.Device, as.Edition, as.State)
@@ -336,7 +336,7 @@ func fitText(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-func (a *app) assessSubmitCmd() *cobra.Command {
+func (a *cmdline) assessSubmitCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "submit ASSESSMENT",
 		Short: "Hand a draft to review (all applicable provisions answered, all named evidence added)",
@@ -360,7 +360,7 @@ func (a *app) assessSubmitCmd() *cobra.Command {
 	}
 }
 
-func (a *app) assessReviewCmd() *cobra.Command {
+func (a *cmdline) assessReviewCmd() *cobra.Command {
 	var approve bool
 	var reject, reviewer, note string
 	cmd := &cobra.Command{

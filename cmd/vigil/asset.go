@@ -16,13 +16,13 @@ import (
 	"vigil/internal/tenant"
 )
 
-func (a *app) assetCmd() *cobra.Command {
+func (a *cmdline) assetCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "asset", Short: "Manage organisations' IP ranges, ASNs and domains"}
 	cmd.AddCommand(a.assetAddCmd(), a.assetListCmd(), a.childDeleteCmd("asset", "Remove an asset from an organisation", (*store.Store).AssetDelete), a.assetOverlapsCmd(), a.assetVerifyCmd(), a.assetTokenCmd())
 	return cmd
 }
 
-func (a *app) assetAddCmd() *cobra.Command {
+func (a *cmdline) assetAddCmd() *cobra.Command {
 	var kind string
 	cmd := &cobra.Command{
 		Use:   "add ORG VALUE",
@@ -49,7 +49,7 @@ func (a *app) assetAddCmd() *cobra.Command {
 	return cmd
 }
 
-func (a *app) assetListCmd() *cobra.Command {
+func (a *cmdline) assetListCmd() *cobra.Command {
 	var f store.AssetFilter
 	var org, kind string
 	cmd := &cobra.Command{
@@ -88,7 +88,7 @@ func (a *app) assetListCmd() *cobra.Command {
 	return cmd
 }
 
-func (a *app) assetOverlapsCmd() *cobra.Command {
+func (a *cmdline) assetOverlapsCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "overlaps",
 		Short: "Report IP ranges registered by more than one organisation (nested or identical)",
@@ -120,7 +120,7 @@ func (a *app) assetOverlapsCmd() *cobra.Command {
 	}
 }
 
-func (a *app) assetVerifyCmd() *cobra.Command {
+func (a *cmdline) assetVerifyCmd() *cobra.Command {
 	var manual bool
 	cmd := &cobra.Command{
 		Use:   "verify ORG ASSET-ID",
@@ -170,7 +170,7 @@ ASNs are verified by an analyst (--manual) after contacting the holder in the RI
 	return cmd
 }
 
-func (a *app) assetTokenCmd() *cobra.Command {
+func (a *cmdline) assetTokenCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "token ORG",
 		Short: "Print the organisation's ownership-verification token and where to publish it",

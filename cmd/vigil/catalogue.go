@@ -13,7 +13,7 @@ import (
 	"vigil/internal/errs"
 )
 
-func (a *app) catalogueCmd() *cobra.Command {
+func (a *cmdline) catalogueCmd() *cobra.Command {
 	var framework, edition string
 	var raw bool
 	cmd := &cobra.Command{

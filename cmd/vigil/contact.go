@@ -13,13 +13,13 @@ import (
 	"vigil/internal/tenant"
 )
 
-func (a *app) contactCmd() *cobra.Command {
+func (a *cmdline) contactCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "contact", Short: "Manage organisations' contacts"}
 	cmd.AddCommand(a.contactAddCmd(), a.contactListCmd(), a.childDeleteCmd("contact", "Remove a contact", (*store.Store).ContactDelete))
 	return cmd
 }
 
-func (a *app) contactAddCmd() *cobra.Command {
+func (a *cmdline) contactAddCmd() *cobra.Command {
 	var c registry.Contact
 	cmd := &cobra.Command{
 		Use:   "add ORG",
@@ -54,7 +54,7 @@ func (a *app) contactAddCmd() *cobra.Command {
 	return cmd
 }
 
-func (a *app) contactListCmd() *cobra.Command {
+func (a *cmdline) contactListCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "list ORG",
 		Short: "List an organisation's contacts",

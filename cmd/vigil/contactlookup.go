@@ -21,7 +21,7 @@ import (
 	"vigil/internal/store"
 )
 
-func (a *app) securitytxtCmd() *cobra.Command {
+func (a *cmdline) securitytxtCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "securitytxt", Short: "Check security.txt files (RFC 9116)"}
 	var allowPrivate, ignoreUnknown bool
 	check := &cobra.Command{
@@ -70,7 +70,7 @@ Digital Trust Center's sectxt validator. --json prints
 	return cmd
 }
 
-func (a *app) printSecurityTxt(r securitytxt.Report) {
+func (a *cmdline) printSecurityTxt(r securitytxt.Report) {
 	where := r.URL
 	if where == "" {
 		where = "file"
@@ -136,7 +136,7 @@ type bootstrapReport struct {
 	InUse     bool                 `json:"in_use"` // newer than the bundled files
 }
 
-func (a *app) contactBootstrapCmd() *cobra.Command {
+func (a *cmdline) contactBootstrapCmd() *cobra.Command {
 	var url string
 	var allowPrivate bool
 	cmd := &cobra.Command{
@@ -180,7 +180,7 @@ when newer than the files bundled with vigil; nothing is saved unless all four p
 }
 
 // withContactLookup adds "lookup" and "bootstrap" to the contact command.
-func (a *app) withContactLookup(contact *cobra.Command) *cobra.Command {
+func (a *cmdline) withContactLookup(contact *cobra.Command) *cobra.Command {
 	var noCache, allowPrivate bool
 	var bootstrapDir string
 	lookup := &cobra.Command{

@@ -13,7 +13,7 @@ import (
 	"vigil/internal/errs"
 )
 
-func (a *app) csafCmd() *cobra.Command {
+func (a *cmdline) csafCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "csaf", Short: "Work with CSAF 2.0 documents"}
 	cmd.AddCommand(a.csafValidateCmd())
 	return cmd
@@ -28,7 +28,7 @@ type csafResult struct {
 	Warnings []csafvalidate.Failure `json:"warnings,omitempty"`
 }
 
-func (a *app) csafValidateCmd() *cobra.Command {
+func (a *cmdline) csafValidateCmd() *cobra.Command {
 	var strict bool
 	cmd := &cobra.Command{
 		Use:   "validate FILE...",

@@ -13,11 +13,10 @@ import (
 
 	"vigil/internal/auth"
 	"vigil/internal/demo"
-	"vigil/internal/store"
 	"vigil/internal/tenant"
 )
 
-func (a *app) demoCmd() *cobra.Command {
+func (a *cmdline) demoCmd() *cobra.Command {
 	var dir, addr string
 	var once bool
 	cmd := &cobra.Command{
@@ -41,11 +40,12 @@ With --once, print a summary and exit instead of serving. Needs no set-up and no
 					return fmt.Errorf("remove old demo database: %w", err)
 				}
 			}
-			s, err := store.Open(ctx, "sqlite:"+path, store.Options{})
+			a.cfg.DB = "sqlite:" + path
+			x, err := a.service(ctx)
 			if err != nil {
 				return err
 			}
-			a.st = s
+			s := x.Store()
 			sum, err := demo.Load(ctx, s)
 			if err != nil {
 				return err
@@ -111,7 +111,7 @@ With --once, print a summary and exit instead of serving. Needs no set-up and no
 			if once {
 				return nil
 			}
-			return a.serve(ctx, s, ln)
+			return a.serve(ctx, x, ln)
 		},
 	}
 	cmd.Flags().StringVar(&dir, "dir", "demo-data", "directory for the demo database (recreated)")

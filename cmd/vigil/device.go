@@ -14,14 +14,14 @@ import (
 	"vigil/internal/tenant"
 )
 
-func (a *app) deviceCmd() *cobra.Command {
+func (a *cmdline) deviceCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "device", Short: "Manage organisations' devices"}
 	cmd.AddCommand(a.deviceAddCmd(), a.deviceListCmd(), a.childDeleteCmd("device", "Remove a device", (*store.Store).DeviceDelete))
 	cmd.AddCommand(a.deviceSBOMCmd())
 	return cmd
 }
 
-func (a *app) deviceAddCmd() *cobra.Command {
+func (a *cmdline) deviceAddCmd() *cobra.Command {
 	var d registry.Device
 	var asset int64
 	cmd := &cobra.Command{
@@ -62,7 +62,7 @@ func (a *app) deviceAddCmd() *cobra.Command {
 	return cmd
 }
 
-func (a *app) deviceListCmd() *cobra.Command {
+func (a *cmdline) deviceListCmd() *cobra.Command {
 	var page keyset.Page
 	var org string
 	cmd := &cobra.Command{

@@ -15,7 +15,7 @@ import (
 	"vigil/internal/tenant"
 )
 
-func (a *app) findingsCmd() *cobra.Command {
+func (a *cmdline) findingsCmd() *cobra.Command {
 	var f finding.Filter
 	var org, status string
 	cmd := &cobra.Command{
@@ -63,7 +63,7 @@ func (a *app) findingsCmd() *cobra.Command {
 	return cmd
 }
 
-func (a *app) triggersCmd() *cobra.Command {
+func (a *cmdline) triggersCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "triggers",
 		Short: "List triggers (campaigns) with organisations, findings and observations",
@@ -91,7 +91,7 @@ func (a *app) triggersCmd() *cobra.Command {
 	}
 }
 
-func (a *app) quarantineCmd() *cobra.Command {
+func (a *cmdline) quarantineCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "quarantine", Short: "Inspect input rows that were refused"}
 	var p keyset.Page
 	list := &cobra.Command{

@@ -26,14 +26,14 @@ import (
 	"vigil/internal/store"
 )
 
-func (a *app) ingestCmd() *cobra.Command {
+func (a *cmdline) ingestCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "ingest", Short: "Load threat feeds and vulnerability data"}
 	cmd.AddCommand(a.ingestFeedCmd(), a.ingestASNCmd())
 	cmd.AddCommand(a.ingestVulnCmds()...)
 	return cmd
 }
 
-func (a *app) ingestFeedCmd() *cobra.Command {
+func (a *cmdline) ingestFeedCmd() *cobra.Command {
 	var typ, trigger, reportType, mappingFile string
 	var partial, notifyUnreg, allowPrivate bool
 	var unregMax int
@@ -165,7 +165,7 @@ func feedFiles(arg string) ([]string, error) {
 
 // ingestOne ingests one file (or standard input), with a progress bar on a
 // terminal.
-func (a *app) ingestOne(ctx context.Context, s *store.Store, ix *ingest.Index, name string, opts ingest.Options) (ingest.Summary, error) {
+func (a *cmdline) ingestOne(ctx context.Context, s *store.Store, ix *ingest.Index, name string, opts ingest.Options) (ingest.Summary, error) {
 	var r io.Reader = a.stdin
 	var size int64
 	opts.Name = "stdin"
@@ -222,7 +222,7 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-func (a *app) ingestASNCmd() *cobra.Command {
+func (a *cmdline) ingestASNCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "asn FILE",
 		Short: "Load an IP-to-AS table (CAIDA pfx2as or ip2asn TSV, gzip too) used to enrich feed rows",
@@ -278,7 +278,7 @@ replaces the previous one. Bad lines are reported with their line numbers.`,
 
 // currentASNTable loads the stored IP-to-AS table, or returns nil when none
 // was loaded.
-func (a *app) currentASNTable(ctx context.Context, s *store.Store) (*asn.Table, error) {
+func (a *cmdline) currentASNTable(ctx context.Context, s *store.Store) (*asn.Table, error) {
 	name, gz, err := s.ASNTableCurrent(ctx)
 	if errors.Is(err, errs.ErrNotFound) {
 		return nil, nil

@@ -28,7 +28,7 @@ import (
 
 // ratingFlags adds the flags of the assess, label, probe and serve
 // commands, bound to the configuration.
-func (a *app) ratingFlags(cmd *cobra.Command) {
+func (a *cmdline) ratingFlags(cmd *cobra.Command) {
 	fl := cmd.PersistentFlags()
 	fl.StringVar(&a.cfg.Labels.Keys, "keys", a.cfg.Labels.Keys,
 		"label signing key directory (env VIGIL_KEYS; default: vigil-keys next to the SQLite file, or ./vigil-keys)")
@@ -39,7 +39,7 @@ func (a *app) ratingFlags(cmd *cobra.Command) {
 
 // keyDir returns the key directory: --keys, else vigil-keys next to the
 // SQLite database, else ./vigil-keys.
-func (a *app) keyDir() string {
+func (a *cmdline) keyDir() string {
 	if a.cfg.Labels.Keys != "" {
 		return a.cfg.Labels.Keys
 	}
@@ -56,7 +56,7 @@ func (a *app) keyDir() string {
 // service.
 // ratingFor parses the assessment id arg and returns it with the rating
 // service: the prologue of the commands that act on one assessment.
-func (a *app) ratingFor(ctx context.Context, arg string) (*rating.Service, int64, error) {
+func (a *cmdline) ratingFor(ctx context.Context, arg string) (*rating.Service, int64, error) {
 	id, err := assess.ParseID(arg)
 	if err != nil {
 		return nil, 0, err
@@ -65,7 +65,7 @@ func (a *app) ratingFor(ctx context.Context, arg string) (*rating.Service, int64
 	return svc, id, err
 }
 
-func (a *app) rating(ctx context.Context) (*rating.Service, error) {
+func (a *cmdline) rating(ctx context.Context) (*rating.Service, error) {
 	s, err := a.store(ctx)
 	if err != nil {
 		return nil, err
@@ -77,7 +77,7 @@ func (a *app) rating(ctx context.Context) (*rating.Service, error) {
 	return rating.New(rating.Config{Store: s, Keys: keys, Issuer: a.cfg.Labels.Issuer, BaseURL: a.cfg.BaseURL, Logger: a.log})
 }
 
-func (a *app) labelCmd() *cobra.Command {
+func (a *cmdline) labelCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "label", Short: "Issue, verify, render and revoke signed A–G security labels"}
 	a.ratingFlags(cmd)
 	cmd.AddCommand(a.labelIssueCmd(), a.labelListCmd(), a.labelShowCmd(), a.labelVerifyCmd(), a.labelRenderCmd(),
@@ -85,7 +85,7 @@ func (a *app) labelCmd() *cobra.Command {
 	return cmd
 }
 
-func (a *app) labelIssueCmd() *cobra.Command {
+func (a *cmdline) labelIssueCmd() *cobra.Command {
 	var out string
 	cmd := &cobra.Command{
 		Use:   "issue ASSESSMENT",
@@ -121,7 +121,7 @@ func (a *app) labelIssueCmd() *cobra.Command {
 	return cmd
 }
 
-func (a *app) labelListCmd() *cobra.Command {
+func (a *cmdline) labelListCmd() *cobra.Command {
 	var org string
 	var device int64
 	var live bool
@@ -174,7 +174,7 @@ func (a *app) labelListCmd() *cobra.Command {
 	return cmd
 }
 
-func (a *app) labelShowCmd() *cobra.Command {
+func (a *cmdline) labelShowCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "show LABEL",
 		Short: "Print a label's signed JSON document (--json: with its registry status and history)",
@@ -224,7 +224,7 @@ func verifyExit(st label.Status) int {
 	return exitTampered
 }
 
-func (a *app) labelVerifyCmd() *cobra.Command {
+func (a *cmdline) labelVerifyCmd() *cobra.Command {
 	var jwks, at string
 	var allowPrivate bool
 	cmd := &cobra.Command{
@@ -293,7 +293,7 @@ key retired before issue); 11 expired or not yet valid; 12 revoked;
 func isURL(s string) bool { return strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://") }
 
 // keyring loads --jwks (file or URL), or the local key directory.
-func (a *app) keyring(ctx context.Context, jwks string, nc *netguard.Client) (*label.Keyring, error) {
+func (a *cmdline) keyring(ctx context.Context, jwks string, nc *netguard.Client) (*label.Keyring, error) {
 	if jwks == "" {
 		ks, err := label.OpenKeyStore(a.keyDir(), time.Now, nil)
 		if err != nil {
@@ -314,7 +314,7 @@ func (a *app) keyring(ctx context.Context, jwks string, nc *netguard.Client) (*l
 	return label.ParseJWKS(bytes.NewReader(raw))
 }
 
-func (a *app) verifyFile(ctx context.Context, path, jwks string, at time.Time, allowPrivate bool) (rating.Verification, error) {
+func (a *cmdline) verifyFile(ctx context.Context, path, jwks string, at time.Time, allowPrivate bool) (rating.Verification, error) {
 	var doc []byte
 	var err error
 	if path == "-" {
@@ -346,7 +346,7 @@ func (a *app) verifyFile(ctx context.Context, path, jwks string, at time.Time, a
 }
 
 // verifyURL fetches a label (and its registry status) from a registry URL.
-func (a *app) verifyURL(ctx context.Context, raw, jwks string, at time.Time, allowPrivate bool) (rating.Verification, error) {
+func (a *cmdline) verifyURL(ctx context.Context, raw, jwks string, at time.Time, allowPrivate bool) (rating.Verification, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return rating.Verification{}, errs.Field("url", raw, "not a URL")
@@ -416,7 +416,7 @@ func docKID(doc []byte) string {
 	return l.KID
 }
 
-func (a *app) labelRenderCmd() *cobra.Command {
+func (a *cmdline) labelRenderCmd() *cobra.Command {
 	var format, out string
 	cmd := &cobra.Command{
 		Use:   "render LABEL|FILE --format svg|png|pdf -o FILE",
@@ -470,7 +470,7 @@ func (a *app) labelRenderCmd() *cobra.Command {
 	return cmd
 }
 
-func (a *app) labelRevokeCmd() *cobra.Command {
+func (a *cmdline) labelRevokeCmd() *cobra.Command {
 	var reason string
 	cmd := &cobra.Command{
 		Use:   "revoke LABEL --reason TEXT",
@@ -497,7 +497,7 @@ func (a *app) labelRevokeCmd() *cobra.Command {
 	return cmd
 }
 
-func (a *app) labelRulesCmd() *cobra.Command {
+func (a *cmdline) labelRulesCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "rules",
 		Short: "Print the grading rule (" + assess.RuleVersion + ")",
@@ -512,7 +512,7 @@ func (a *app) labelRulesCmd() *cobra.Command {
 	}
 }
 
-func (a *app) labelKeysCmd() *cobra.Command {
+func (a *cmdline) labelKeysCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "keys", Short: "List or rotate the label signing keys"}
 	list := &cobra.Command{
 		Use:   "list",
@@ -553,7 +553,7 @@ func (a *app) labelKeysCmd() *cobra.Command {
 	return cmd
 }
 
-func (a *app) printKeys(kr *label.Keyring) error {
+func (a *cmdline) printKeys(kr *label.Keyring) error {
 	if a.asJSON {
 		doc, err := kr.MarshalJWKS()
 		if err != nil {
@@ -574,7 +574,7 @@ func (a *app) printKeys(kr *label.Keyring) error {
 	return w.Flush()
 }
 
-func (a *app) labelRecheckCmd() *cobra.Command {
+func (a *cmdline) labelRecheckCmd() *cobra.Command {
 	var reason string
 	cmd := &cobra.Command{
 		Use:   "recheck",

@@ -237,13 +237,13 @@ func TestServe(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cfg := config.Defaults()
 	cfg.DB, cfg.Labels.Keys = db, filepath.Join(dir, "keys")
-	a := &app{cfg: cfg, stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, log: slog.New(slog.DiscardHandler)}
-	s, err := a.store(ctx)
+	a := &cmdline{cfg: cfg, stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, log: slog.New(slog.DiscardHandler)}
+	x, err := a.service(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
-	go func() { done <- a.serve(ctx, s, ln) }()
+	go func() { done <- a.serve(ctx, x, ln) }()
 	base := "http://" + ln.Addr().String()
 	for _, tc := range []struct {
 		path, token string

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"vigil/internal/app"
 	"vigil/internal/store"
 )
 
@@ -35,12 +36,12 @@ func TestCLINotify(t *testing.T) {
 			run(0, "org", "add", "Gemeente Voorbeeld", "--cidr", "192.0.2.128/25", "--email", "cert@gemeente.example")
 			run(0, "ingest", "feed", "testdata/notify/2025-06-01-scan_exchange-vigil_test-asn.csv")
 
-			var dry notifyRunResult
+			var dry app.NotifyRunResult
 			decode(run(0, "--json", "notify", "run", "--dry-run"), &dry)
 			if !dry.DryRun || dry.Composed.Notices != 2 || dry.Composed.Events != 9 || len(dry.Outbox) != 0 {
 				t.Fatalf("dry run = %+v", dry)
 			}
-			var res notifyRunResult
+			var res app.NotifyRunResult
 			decode(run(0, "--json", "notify", "run", "--smtp-url", "sink:"), &res)
 			if res.Composed.Notices != 2 || res.Delivery == nil || res.Delivery.Sent != 2 || !res.EmailReady {
 				t.Fatalf("run = %+v", res)
@@ -68,7 +69,7 @@ func TestCLINotify(t *testing.T) {
 			}
 			run(2, "stats", "--since", "last tuesday")
 
-			var b []bounceResult
+			var b []app.BounceResult
 			decode(run(0, "--json", "notify", "bounce", "soc@ziekenhuis.example"), &b)
 			if len(b) != 1 || b[0].Contacts != 1 {
 				t.Errorf("bounce by address = %+v", b)

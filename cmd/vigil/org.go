@@ -20,13 +20,13 @@ import (
 	"vigil/internal/tenant"
 )
 
-func (a *app) orgCmd() *cobra.Command {
+func (a *cmdline) orgCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "org", Short: "Manage registered organisations"}
 	cmd.AddCommand(a.orgAddCmd(), a.orgListCmd(), a.orgShowCmd(), a.orgDeleteCmd(), a.orgImportCmd(), a.orgExportCmd())
 	return cmd
 }
 
-func (a *app) orgAddCmd() *cobra.Command {
+func (a *cmdline) orgAddCmd() *cobra.Command {
 	var o registry.Org
 	var domains, cidrs, asns, emails, langs []string
 	cmd := &cobra.Command{
@@ -80,7 +80,7 @@ func (a *app) orgAddCmd() *cobra.Command {
 	return cmd
 }
 
-func (a *app) orgListCmd() *cobra.Command {
+func (a *cmdline) orgListCmd() *cobra.Command {
 	var page keyset.Page
 	cmd := &cobra.Command{
 		Use:   "list",
@@ -111,7 +111,7 @@ func (a *app) orgListCmd() *cobra.Command {
 	return cmd
 }
 
-func (a *app) orgShowCmd() *cobra.Command {
+func (a *cmdline) orgShowCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "show ORG",
 		Short: "Show an organisation (by id or name) with its contacts, assets and devices",
@@ -158,7 +158,7 @@ func def(s, d string) string {
 	return s
 }
 
-func (a *app) orgDeleteCmd() *cobra.Command {
+func (a *cmdline) orgDeleteCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "delete ORG",
 		Short: "Delete an organisation and everything it registered",
@@ -191,7 +191,7 @@ type importResult struct {
 	Imported      bool            `json:"imported"`
 }
 
-func (a *app) orgImportCmd() *cobra.Command {
+func (a *cmdline) orgImportCmd() *cobra.Command {
 	var skipInvalid bool
 	var format string
 	cmd := &cobra.Command{
@@ -302,7 +302,7 @@ func sniffFormat(name string, br *bufio.Reader) string {
 	return "csv"
 }
 
-func (a *app) orgExportCmd() *cobra.Command {
+func (a *cmdline) orgExportCmd() *cobra.Command {
 	var format, out string
 	cmd := &cobra.Command{
 		Use:   "export",

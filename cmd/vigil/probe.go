@@ -20,7 +20,7 @@ import (
 	"vigil/internal/tenant"
 )
 
-func (a *app) probeCmd() *cobra.Command {
+func (a *cmdline) probeCmd() *cobra.Command {
 	var labs, ports []string
 	var assessment string
 	var budget, timeout time.Duration

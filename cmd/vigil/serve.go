@@ -14,85 +14,137 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/riverqueue/river"
 	"github.com/spf13/cobra"
 
-	"vigil/internal/jobs"
-	"vigil/internal/netguard"
-	"vigil/internal/notify"
-	"vigil/internal/store"
+	"vigil/internal/app"
 	"vigil/internal/web"
 	"vigil/internal/web/labels"
 )
 
-func (a *app) serveCmd() *cobra.Command {
+func (a *cmdline) serveCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the REST API, health checks and metrics",
 		Args:  usageArgs(0),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			s, err := a.store(ctx)
-			if err != nil {
-				return err
-			}
+		RunE: a.withApp(func(ctx context.Context, x *app.App, _ []string) error {
 			ln, err := net.Listen("tcp", a.cfg.Addr)
 			if err != nil {
 				return fmt.Errorf("listen %s: %w", a.cfg.Addr, err)
 			}
 			a.log.Info("serving", "url", "http://"+ln.Addr().String())
-			return a.serve(ctx, s, ln)
-		},
+			return a.serve(ctx, x, ln)
+		}),
 	}
 	cmd.Flags().StringVar(&a.cfg.Addr, "addr", a.cfg.Addr, "listen address (env VIGIL_ADDR)")
 	a.ratingFlags(cmd)
 	return cmd
 }
 
-// serve runs the HTTP server on ln until ctx ends, then shuts down
-// gracefully. It serves the REST API and the public label registry.
-func (a *app) serve(ctx context.Context, s *store.Store, ln net.Listener) error {
-	svc, err := a.rating(ctx)
+// serve runs a server on ln until ctx ends, then stops it in order.
+func (a *cmdline) serve(ctx context.Context, x *app.App, ln net.Listener) error {
+	srv, err := openServer(ctx, x, ln, a.log)
 	if err != nil {
+		ln.Close()
 		return err
 	}
-	public := web.AckRoutes(s, a.log)
-	for _, r := range labels.New(svc, a.log).Routes() {
+	return srv.Run(ctx)
+}
+
+// Shutdown deadlines of a server: in-flight requests get httpGrace to
+// finish, running jobs jobsGrace (then they are cancelled and get
+// jobs.HardStopWait to return).
+const (
+	httpGrace = 10 * time.Second
+	jobsGrace = 10 * time.Second
+)
+
+// server is vigil serve: the REST API, the public label registry and the
+// acknowledgement pages on a listener, and this node's job queue. Its life
+// is openServer (build everything; nothing runs), Start, then Close, which
+// stops in order: the HTTP server (no new requests; in-flight ones finish),
+// then the job queue (no new jobs; running ones finish or are cancelled
+// after the grace). The store is its owner's to close after that.
+type server struct {
+	http *http.Server
+	ln   net.Listener
+	jobs *app.Jobs
+	log  *slog.Logger
+	// errc gets Serve's error once it has been started.
+	errc    chan error
+	serving bool
+}
+
+// openServer builds the HTTP handler and opens the job queue.
+func openServer(ctx context.Context, x *app.App, ln net.Listener, log *slog.Logger) (*server, error) {
+	svc, err := x.Rating()
+	if err != nil {
+		return nil, err
+	}
+	public := web.AckRoutes(x.Store(), log)
+	for _, r := range labels.New(svc, log).Routes() {
 		public = append(public, web.PublicRoute{ID: operationID(r.Method, r.Path), Method: r.Method, Path: r.Path,
 			Summary: r.Summary, Tag: "labels", ContentType: r.ContentType, Handler: r.Handler})
 	}
-	api, err := web.New(web.Config{Store: s, Logger: a.log, Metrics: prometheus.NewRegistry(), Version: version, Public: public})
+	api, err := web.New(web.Config{Store: x.Store(), App: x, Logger: log, Metrics: prometheus.NewRegistry(), Version: version, Public: public})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	srv := &http.Server{
+	j, err := x.OpenJobs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &server{ln: ln, jobs: j, log: log, errc: make(chan error, 1), http: &http.Server{
 		Handler:           api.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
-	}
-	closeJobs, err := a.startJobs(ctx, s)
-	if err != nil {
+	}}, nil
+}
+
+// Start starts working jobs and serving HTTP.
+func (s *server) Start(ctx context.Context) error {
+	if err := s.jobs.Start(ctx); err != nil {
 		return err
 	}
-	defer closeJobs()
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	s.serving = true
+	go func() { s.errc <- s.http.Serve(s.ln) }()
+	return nil
+}
+
+// Run starts the server and blocks until ctx ends (a signal) or serving
+// fails; either way it closes the server before it returns.
+func (s *server) Run(ctx context.Context) error {
+	if err := s.Start(ctx); err != nil {
+		return errors.Join(err, s.Close())
+	}
 	select {
-	case err := <-errc:
-		return err
+	case err := <-s.errc:
+		s.errc <- err // Close reads it again
 	case <-ctx.Done():
 	}
-	shutCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	return s.Close()
+}
+
+// Close stops the HTTP server, then the job queue, each within its grace.
+func (s *server) Close() error {
+	httpCtx, cancel := context.WithTimeout(context.Background(), httpGrace)
 	defer cancel()
-	if err := srv.Shutdown(shutCtx); err != nil {
-		return err
+	err := s.http.Shutdown(httpCtx)
+	if s.serving && err == nil {
+		if serr := <-s.errc; !errors.Is(serr, http.ErrServerClosed) {
+			err = serr
+		}
 	}
-	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
-		return err
+	if !s.serving {
+		s.ln.Close()
 	}
-	return nil
+	jobsCtx, cancel := context.WithTimeout(context.Background(), jobsGrace)
+	defer cancel()
+	if jerr := s.jobs.Stop(jobsCtx); jerr != nil {
+		s.log.Warn("jobs still running at shutdown were cancelled; their work is retried", "err", jerr)
+	}
+	return err
 }
 
 // operationID makes an OpenAPI operationId from a method and path:
@@ -113,74 +165,4 @@ func operationID(method, path string) string {
 		up = true
 	}
 	return b.String()
-}
-
-// startJobs starts this node's job queue: notice composition at every
-// sweep and outbox delivery (e-mail when VIGIL_SMTP_URL is set, webhooks),
-// and the daily RDAP bootstrap refresh, shared with the other nodes on
-// PostgreSQL. The returned function stops it.
-func (a *app) startJobs(ctx context.Context, s *store.Store) (func(), error) {
-	ns, err := a.notifySetup(ctx, s)
-	if err != nil {
-		return nil, err
-	}
-	workers := river.NewWorkers()
-	j := &notify.Jobs{Deliverer: ns.deliverer, Notifier: ns.notifier, Outbox: s, Now: s.Now, Logger: a.log}
-	j.Register(workers)
-	rw := &rdapRefreshWorker{s: s, client: netguard.New(netguard.Options{MaxBytes: 4 << 20}), log: a.log}
-	river.AddWorker(workers, rw)
-	cfg := jobs.Config{Workers: workers, PeriodicJobs: append(j.Periodic(30*time.Second), rw.periodic()), Logger: a.log}
-	if s.Dialect() == store.Postgres {
-		cfg.DSN = a.cfg.DB
-	}
-	q, err := jobs.Open(ctx, s, cfg)
-	if err != nil {
-		ns.close()
-		return nil, err
-	}
-	j.Queue = q
-	if err := q.Start(ctx); err != nil {
-		ns.close()
-		return nil, err
-	}
-	return func() {
-		stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = q.Stop(stopCtx)
-		ns.close()
-	}, nil
-}
-
-// rdapRefreshArgs is the daily job that refreshes the IANA RDAP bootstrap
-// files into the database.
-type rdapRefreshArgs struct{}
-
-// Kind implements river.JobArgs.
-func (rdapRefreshArgs) Kind() string { return "rdap_bootstrap_refresh" }
-
-// rdapRefreshWorker fetches the bootstrap files from IANA through the
-// guarded client and saves them (refreshRDAPBootstrap).
-type rdapRefreshWorker struct {
-	river.WorkerDefaults[rdapRefreshArgs]
-	s      *store.Store
-	client *netguard.Client
-	log    *slog.Logger
-}
-
-// Work implements river.Worker. A failed refresh is logged and left to the
-// next day's run: the files in use stay valid meanwhile.
-func (w *rdapRefreshWorker) Work(ctx context.Context, _ *river.Job[rdapRefreshArgs]) error {
-	b, err := refreshRDAPBootstrap(ctx, w.s, w.client, "")
-	if err != nil {
-		w.log.Warn("RDAP bootstrap refresh failed; the files in use stay", "err", err)
-		return nil
-	}
-	w.log.Info("RDAP bootstrap refreshed", "published", b.Published())
-	return nil
-}
-
-func (w *rdapRefreshWorker) periodic() *river.PeriodicJob {
-	return river.NewPeriodicJob(river.PeriodicInterval(24*time.Hour),
-		func() (river.JobArgs, *river.InsertOpts) { return rdapRefreshArgs{}, nil },
-		&river.PeriodicJobOpts{RunOnStart: true})
 }

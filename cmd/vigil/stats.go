@@ -14,7 +14,7 @@ import (
 	"vigil/internal/tenant"
 )
 
-func (a *app) statsCmd() *cobra.Command {
+func (a *cmdline) statsCmd() *cobra.Command {
 	var since, period string
 	cmd := &cobra.Command{
 		Use:   "stats",

@@ -12,13 +12,13 @@ import (
 	"vigil/internal/tenant"
 )
 
-func (a *app) tokenCmd() *cobra.Command {
+func (a *cmdline) tokenCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "token", Short: "Manage API tokens"}
 	cmd.AddCommand(a.tokenCreateCmd(), a.tokenRevokeCmd())
 	return cmd
 }
 
-func (a *app) tokenCreateCmd() *cobra.Command {
+func (a *cmdline) tokenCreateCmd() *cobra.Command {
 	var org, name, scopes string
 	cmd := &cobra.Command{
 		Use:   "create",
@@ -67,7 +67,7 @@ its data (scopes read, write). Without --org it is an operator token (scope admi
 	return cmd
 }
 
-func (a *app) tokenRevokeCmd() *cobra.Command {
+func (a *cmdline) tokenRevokeCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "revoke TOKEN-ID",
 		Short: "Revoke an API token",

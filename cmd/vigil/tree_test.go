@@ -117,5 +117,5 @@ func treeRoot(t *testing.T) *cobra.Command {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return (&app{cfg: cfg}).rootCmd()
+	return (&cmdline{cfg: cfg}).rootCmd()
 }

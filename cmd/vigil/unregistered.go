@@ -57,7 +57,7 @@ func (u *unregisteredSet) top() []finding.Sighting {
 // warnUnregistered composes notices to the security.txt or RDAP abuse
 // contacts of the addresses in u, and returns how many notices it made and
 // why the others were not made.
-func (a *app) warnUnregistered(ctx context.Context, s *store.Store, trigger string, u *unregisteredSet, allowPrivate bool) (map[string]int, error) {
+func (a *cmdline) warnUnregistered(ctx context.Context, s *store.Store, trigger string, u *unregisteredSet, allowPrivate bool) (map[string]int, error) {
 	out := map[string]int{}
 	if len(u.by) == 0 {
 		return out, nil

@@ -15,14 +15,14 @@ import (
 	"vigil/internal/errs"
 )
 
-func (a *app) userCmd() *cobra.Command {
+func (a *cmdline) userCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "user", Short: "Manage portal accounts"}
 	cmd.AddCommand(a.userAddCmd(), a.userListCmd(), a.userPasswdCmd())
 	return cmd
 }
 
 // accounts opens the store and returns the account service on it.
-func (a *app) accounts(ctx context.Context) (*account.Service, error) {
+func (a *cmdline) accounts(ctx context.Context) (*account.Service, error) {
 	s, err := a.store(ctx)
 	if err != nil {
 		return nil, err
@@ -32,7 +32,7 @@ func (a *app) accounts(ctx context.Context) (*account.Service, error) {
 
 // password reads a password from the first line of standard input, or
 // makes one when generate is set; the second result says it was made.
-func (a *app) password(fromStdin bool) (string, bool, error) {
+func (a *cmdline) password(fromStdin bool) (string, bool, error) {
 	if !fromStdin {
 		return account.NewToken(15), true, nil
 	}
@@ -43,7 +43,7 @@ func (a *app) password(fromStdin bool) (string, bool, error) {
 	return strings.TrimRight(line, "\r\n"), false, nil
 }
 
-func (a *app) userAddCmd() *cobra.Command {
+func (a *cmdline) userAddCmd() *cobra.Command {
 	var name, role, lang string
 	var orgs []string
 	var stdinPW bool
@@ -72,7 +72,7 @@ maker/lab, of organisations given by id or name. The password is read from stand
 				if m.Role, err = account.ParseOrgRole(or); err != nil {
 					return err
 				}
-				if m.OrgID, err = a.orgID(ctx, a.st, ref); err != nil {
+				if m.OrgID, err = a.orgID(ctx, nil, ref); err != nil {
 					return err
 				}
 				n.Orgs = append(n.Orgs, m)
@@ -108,7 +108,7 @@ maker/lab, of organisations given by id or name. The password is read from stand
 	return cmd
 }
 
-func (a *app) userListCmd() *cobra.Command {
+func (a *cmdline) userListCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "list",
 		Short: "List portal accounts",
@@ -151,7 +151,7 @@ func (a *app) userListCmd() *cobra.Command {
 	}
 }
 
-func (a *app) userPasswdCmd() *cobra.Command {
+func (a *cmdline) userPasswdCmd() *cobra.Command {
 	var stdinPW bool
 	cmd := &cobra.Command{
 		Use:   "passwd EMAIL",
@@ -167,7 +167,7 @@ func (a *app) userPasswdCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			c, err := a.st.UserCredentials(ctx, email)
+			c, err := svc.Store.UserCredentials(ctx, email)
 			if err != nil {
 				return err
 			}

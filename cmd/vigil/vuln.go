@@ -35,7 +35,7 @@ const advisoryBatch = 200
 
 // vulnEngine opens the store and returns the matching engine. Labels are
 // re-graded after changes when a label key directory exists.
-func (a *app) vulnEngine(ctx context.Context) (*vuln.Engine, *store.Store, error) {
+func (a *cmdline) vulnEngine(ctx context.Context) (*vuln.Engine, *store.Store, error) {
 	s, err := a.store(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -56,7 +56,7 @@ func (a *app) vulnEngine(ctx context.Context) (*vuln.Engine, *store.Store, error
 }
 
 // ingestVulnCmds are the advisory subcommands of "vigil ingest".
-func (a *app) ingestVulnCmds() []*cobra.Command {
+func (a *cmdline) ingestVulnCmds() []*cobra.Command {
 	return []*cobra.Command{
 		a.ingestCSAFCmd(),
 		a.ingestAdvisoryCmd("kev FILE|URL", "Load the CISA Known Exploited Vulnerabilities catalog (JSON)", advisory.SourceKEV, advisory.ParseKEV, true),
@@ -154,7 +154,7 @@ func advisoryFiles(arg string) ([]string, error) {
 }
 
 // loadAdvisoryFile parses one file (or stdin) into the engine.
-func (a *app) loadAdvisoryFile(ctx context.Context, e *vuln.Engine, name string, src advisory.Source, parse parseFunc) (advisorySummary, error) {
+func (a *cmdline) loadAdvisoryFile(ctx context.Context, e *vuln.Engine, name string, src advisory.Source, parse parseFunc) (advisorySummary, error) {
 	if name == "-" {
 		return a.loadAdvisories(ctx, e, a.stdin, "stdin", src, parse)
 	}
@@ -167,7 +167,7 @@ func (a *app) loadAdvisoryFile(ctx context.Context, e *vuln.Engine, name string,
 }
 
 // loadAdvisories parses r (named display) into the engine.
-func (a *app) loadAdvisories(ctx context.Context, e *vuln.Engine, r io.Reader, display string, src advisory.Source, parse parseFunc) (advisorySummary, error) {
+func (a *cmdline) loadAdvisories(ctx context.Context, e *vuln.Engine, r io.Reader, display string, src advisory.Source, parse parseFunc) (advisorySummary, error) {
 	sum := advisorySummary{File: display, Source: string(src)}
 	l := &advisoryLoader{ctx: ctx, e: e, origin: display}
 	st, rows, err := parse(ctx, r, display, l.add)
@@ -182,7 +182,7 @@ func (a *app) loadAdvisories(ctx context.Context, e *vuln.Engine, r io.Reader, d
 }
 
 // quarantine keeps refused records for "vigil quarantine list".
-func (a *app) quarantine(ctx context.Context, rows []errs.RowError) error {
+func (a *cmdline) quarantine(ctx context.Context, rows []errs.RowError) error {
 	if len(rows) == 0 {
 		return nil
 	}
@@ -203,7 +203,7 @@ func fetchURL(ctx context.Context, url string, allowPrivate bool) ([]byte, error
 	return body, nil
 }
 
-func (a *app) ingestAdvisoryCmd(use, short string, src advisory.Source, parse parseFunc, urlOK bool) *cobra.Command {
+func (a *cmdline) ingestAdvisoryCmd(use, short string, src advisory.Source, parse parseFunc, urlOK bool) *cobra.Command {
 	var allowPrivate bool
 	cmd := &cobra.Command{
 		Use:   use,
@@ -257,7 +257,7 @@ reported with file and line and never stop the good ones.`,
 	return cmd
 }
 
-func (a *app) printAdvisorySummaries(sums []advisorySummary) error {
+func (a *cmdline) printAdvisorySummaries(sums []advisorySummary) error {
 	for _, s := range sums {
 		for _, re := range s.Errors {
 			fmt.Fprintf(a.stderr, "%s\n", re.Error())
@@ -288,7 +288,7 @@ func (a *app) printAdvisorySummaries(sums []advisorySummary) error {
 	return nil
 }
 
-func (a *app) ingestCSAFCmd() *cobra.Command {
+func (a *cmdline) ingestCSAFCmd() *cobra.Command {
 	var requireSig, allowPrivate, full bool
 	cmd := &cobra.Command{
 		Use:   "csaf FILE|DIR|URL",
@@ -388,7 +388,7 @@ last complete run ended (a refused document is looked at again); --full lists th
 	return cmd
 }
 
-func (a *app) ingestEPSSCmd() *cobra.Command {
+func (a *cmdline) ingestEPSSCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "epss FILE",
 		Short: "Load FIRST EPSS scores (CSV or CSV.gz); the findings of changed CVEs show the new score",
@@ -459,7 +459,7 @@ func (a *app) ingestEPSSCmd() *cobra.Command {
 }
 
 // deviceSBOMCmd is "vigil device sbom DEVICE FILE".
-func (a *app) deviceSBOMCmd() *cobra.Command {
+func (a *cmdline) deviceSBOMCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "sbom DEVICE FILE",
 		Short: "Attach an SBOM (CycloneDX JSON/XML, SPDX 2.3 JSON/tag-value) to a device and match its components",
@@ -533,7 +533,7 @@ type vulnRow struct {
 	Evidence  vuln.FindingEvidence `json:"evidence"`
 }
 
-func (a *app) vulnsCmd() *cobra.Command {
+func (a *cmdline) vulnsCmd() *cobra.Command {
 	var org string
 	var device int64
 	var kev, rematch, resolved bool

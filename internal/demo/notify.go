@@ -8,12 +8,12 @@ import (
 	"context"
 	"fmt"
 	"net/mail"
-	"time"
 
+	"vigil/internal/app"
+	"vigil/internal/config"
 	"vigil/internal/finding"
 	"vigil/internal/keyset"
 	"vigil/internal/notify"
-	"vigil/internal/notify/smtpsink"
 	"vigil/internal/store"
 	"vigil/internal/tenant"
 )
@@ -39,40 +39,23 @@ type NotifySummary struct {
 // it after the feeds are loaded.
 func Notify(ctx context.Context, s *store.Store) (NotifySummary, error) {
 	var sum NotifySummary
-	r, err := notify.NewRenderer(nil)
+	cfg := config.Defaults()
+	cfg.Notify.DefaultMode, cfg.Notify.DefaultMinSeverity = string(notify.Immediate), finding.Low.String()
+	cfg.Notify.SMTPURL, cfg.Notify.From, cfg.Notify.Sender = "sink:", "cert@vigil-demo.example", "vigil demo CERT"
+	d, err := app.New(s, cfg, nil).Delivery(ctx)
 	if err != nil {
 		return sum, err
 	}
-	def := notify.DefaultPolicy()
-	def.Mode, def.MinSeverity = notify.Immediate, finding.Low
-	n := notify.NewNotifier(notify.NotifierConfig{Store: s, Now: s.Now,
-		PlanConfig: notify.PlanConfig{Default: def, Languages: r.Languages()}})
-	composed, err := n.Compose(ctx, false)
+	defer d.Close()
+	composed, err := d.Notifier.Compose(ctx, false)
 	if err != nil {
 		return sum, err
 	}
 	sum.Composed = composed.Notices
-	sink, err := smtpsink.Start(smtpsink.Options{})
-	if err != nil {
-		return sum, err
-	}
-	defer sink.Close()
-	sender, err := notify.NewSMTPSender(notify.SMTPConfig{Host: "127.0.0.1", Port: sink.Port(), TLS: notify.TLSNone,
-		From: "cert@vigil-demo.example", FromName: "vigil demo CERT", Timeout: 10 * time.Second}, r, "vigil demo CERT")
-	if err != nil {
-		return sum, err
-	}
-	defer sender.Close()
-	ackKey, err := s.SettingSecret(ctx, notify.AckKeySetting)
-	if err != nil {
-		return sum, err
-	}
-	d := notify.NewDeliverer(notify.DelivererConfig{Outbox: s, Now: s.Now,
-		Senders: map[notify.Channel]notify.Sender{notify.Email: sender},
-		AckURL:  func(id int64) string { return notify.AckURL("http://127.0.0.1:8080", ackKey, id) }})
-	if _, err := d.DeliverDue(ctx, 0); err != nil {
+	if _, err := d.Deliverer.DeliverDue(ctx, 0); err != nil {
 		return sum, fmt.Errorf("demo delivery: %w", err)
 	}
+	sink := d.Sink
 	sum.Messages = sink.Count()
 	sum.Languages = map[string]int{}
 	for after := int64(0); ; {

@@ -50,6 +50,7 @@ type client interface {
 	Insert(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
 	Start(ctx context.Context) error
 	Stop(ctx context.Context) error
+	StopAndCancel(ctx context.Context) error
 	Subscribe(kinds ...river.EventKind) (<-chan *river.Event, func())
 }
 
@@ -136,12 +137,25 @@ func (q *Queue) Insert(ctx context.Context, args river.JobArgs, opts *river.Inse
 	return r.Job.ID, nil
 }
 
-// Start starts working jobs until Stop.
-func (q *Queue) Start(ctx context.Context) error { return q.c.Start(ctx) }
+// Start starts working jobs until Stop. Cancelling ctx (a signal) does not
+// stop the queue or cancel running jobs: Stop does, gracefully.
+func (q *Queue) Start(ctx context.Context) error { return q.c.Start(context.WithoutCancel(ctx)) }
 
-// Stop waits for running jobs to finish (until ctx ends) and stops.
+// HardStopWait bounds how long Stop waits for jobs to return after it has
+// cancelled them.
+const HardStopWait = 10 * time.Second
+
+// Stop stops fetching jobs and lets the running ones finish until ctx ends
+// (a graceful stop). Jobs still running then have their contexts cancelled,
+// and Stop waits up to HardStopWait for them to return; it then returns
+// ctx's error. The queue's own connections are closed either way.
 func (q *Queue) Stop(ctx context.Context) error {
 	err := q.c.Stop(ctx)
+	if err != nil {
+		hard, cancel := context.WithTimeout(context.WithoutCancel(ctx), HardStopWait)
+		_ = q.c.StopAndCancel(hard)
+		cancel()
+	}
 	q.close()
 	return err
 }

@@ -196,7 +196,9 @@ func (d *Deliverer) Deliver(ctx context.Context, id int64) (OutboxResult, error)
 		return OutboxResult{}, err
 	}
 	res, _ := d.attempt(ctx, row)
-	if err := d.cfg.Outbox.OutboxFinish(ctx, []OutboxResult{res}); err != nil {
+	fin, cancel := finishContext(ctx)
+	defer cancel()
+	if err := d.cfg.Outbox.OutboxFinish(fin, []OutboxResult{res}); err != nil {
 		return res, fmt.Errorf("record delivery %d: %w", id, err)
 	}
 	return res, nil
@@ -237,7 +239,10 @@ func (d *Deliverer) DeliverDue(ctx context.Context, limit int) (DeliverResult, e
 		}
 		close(next)
 		wg.Wait()
-		if err := d.cfg.Outbox.OutboxFinish(ctx, results); err != nil {
+		fin, cancel := finishContext(ctx)
+		err = d.cfg.Outbox.OutboxFinish(fin, results)
+		cancel()
+		if err != nil {
 			return total, fmt.Errorf("record deliveries: %w", err)
 		}
 		for i, r := range results {
@@ -247,6 +252,18 @@ func (d *Deliverer) DeliverDue(ctx context.Context, limit int) (DeliverResult, e
 			return total, err
 		}
 	}
+}
+
+// FinishTimeout bounds the recording of outcomes after ctx has ended.
+const FinishTimeout = 10 * time.Second
+
+// finishContext is the context outcomes are recorded under. It outlives
+// ctx: when a stopping worker's context ends while messages are out, what
+// happened to them is still recorded (within FinishTimeout), instead of
+// the rows waiting for their lease to expire, an e-mail then going to
+// state unknown.
+func finishContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), FinishTimeout)
 }
 
 // attempt sends one claimed row and returns its outcome (not yet stored)

@@ -403,3 +403,36 @@ func TestRiverDelivery(t *testing.T) {
 		}
 	})
 }
+
+// stoppingOutbox ends the delivery's context right after the send began:
+// the worker is being stopped (SIGTERM) while messages are out.
+type stoppingOutbox struct {
+	notify.Outbox
+	stop context.CancelFunc
+}
+
+func (o *stoppingOutbox) OutboxStarted(ctx context.Context, id int64, at time.Time) error {
+	err := o.Outbox.OutboxStarted(ctx, id, at)
+	o.stop()
+	return err
+}
+
+// TestStopMidSendRecordsOutcome: the outcome of a send cut short by a
+// stopping worker is still recorded (a retry), not left to expire into
+// state unknown.
+func TestStopMidSendRecordsOutcome(t *testing.T) {
+	t0 := time.Date(2025, 6, 2, 10, 0, 0, 0, time.UTC)
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		clk := &testClock{t: t0}
+		e := newDeliveryEnv(t, s, clk, smtpsink.Options{})
+		e.finding(t, "198.51.100.37")
+		ctx, stop := context.WithCancel(context.Background())
+		defer stop()
+		if _, err := e.deliverer(t, &stoppingOutbox{Outbox: s, stop: stop}, 8).DeliverDue(ctx, 0); !errors.Is(err, context.Canceled) {
+			t.Fatalf("DeliverDue = %v; want the stop", err)
+		}
+		if got := e.states(t); got["email"] != "failed/1 " || got["webhook"] != "failed/1 " {
+			t.Fatalf("after the stop: %v; want both recorded as failed (to retry)", got)
+		}
+	})
+}

@@ -5,13 +5,13 @@ package web
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
+	"vigil/internal/app"
 	"vigil/internal/auth"
 	"vigil/internal/errs"
 	"vigil/internal/notify"
@@ -38,13 +38,6 @@ func AckRoutes(st *store.Store, logger *slog.Logger) []PublicRoute {
 type BounceInput struct {
 	Address string `json:"address,omitempty"`
 	DSN     string `json:"dsn,omitempty"`
-}
-
-// BounceResult says what a bounce report changed for one address.
-type BounceResult struct {
-	Address  string `json:"address"`
-	Contacts int64  `json:"contacts_marked"`
-	Outbox   int64  `json:"outbox_stopped"`
 }
 
 // notifyRoutes are the notice, bounce and statistics routes. To enable
@@ -78,8 +71,8 @@ func notifySchemas(add func(name string, v, example any)) {
 	add("Notice", notify.Notice{}, nil)
 	add("NoticePage", Page[notify.Notice]{}, nil)
 	add("BounceReport", BounceInput{}, BounceInput{Address: "security@drinkwater-oost.example"})
-	add("BounceResult", BounceResult{}, nil)
-	add("BounceResultList", List[BounceResult]{}, nil)
+	add("BounceResult", app.BounceResult{}, nil)
+	add("BounceResultList", List[app.BounceResult]{}, nil)
 	add("Stats", notify.Stats{}, nil)
 	add("OutboxEntry", store.OutboxEntry{}, nil)
 	add("OutboxPage", Page[store.OutboxEntry]{}, nil)
@@ -164,42 +157,21 @@ func (s *Server) noticeAck(c *call) (any, error) {
 	return s.store.NoticeAck(c.ctx(), c.scope(), nid, by, s.store.Now())
 }
 
+// bounceReport is the application layer's bounce flow, as the CLI's.
 func (s *Server) bounceReport(c *call) (any, error) {
 	var in BounceInput
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	var addrs []string
-	source := "api"
-	switch {
-	case in.Address != "" && in.DSN != "":
-		return nil, errs.Field("dsn", "", "give either address or dsn, not both")
-	case in.Address != "":
-		addrs = []string{in.Address}
-	case in.DSN != "":
-		d, err := notify.ParseDSN(strings.NewReader(in.DSN))
-		if errors.Is(err, notify.ErrNotDSN) || err != nil {
-			return nil, errs.Field("dsn", "", "not a bounce message (no delivery-status part, no X-Failed-Recipients)")
-		}
-		if addrs = d.FailedAddresses(); len(addrs) == 0 {
-			return nil, errs.Field("dsn", "", "the report lists no failed recipient")
-		}
-		source = "dsn"
-	default:
-		return nil, errs.Field("address", "", "give the bounced address or the bounce message (dsn)")
+	r := app.BounceReport{Address: in.Address}
+	if in.DSN != "" {
+		r.DSN = strings.NewReader(in.DSN)
 	}
-	out := List[BounceResult]{Items: []BounceResult{}}
-	for _, a := range addrs {
-		contacts, rows, err := notify.Bounce(c.ctx(), s.store, a, s.store.Now())
-		if err != nil {
-			return nil, err
-		}
-		if err := s.store.BounceRecord(c.ctx(), a, source, ""); err != nil {
-			return nil, err
-		}
-		out.Items = append(out.Items, BounceResult{Address: a, Contacts: contacts, Outbox: rows})
+	out, err := s.app.Bounce(c.ctx(), r)
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return List[app.BounceResult]{Items: out}, nil
 }
 
 func (s *Server) notifyStats(c *call) (any, error) {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"vigil/internal/app"
 	"vigil/internal/finding"
 	"vigil/internal/keyset"
 	"vigil/internal/notify"
@@ -164,13 +165,13 @@ func TestNoticeRoutes(t *testing.T) {
 		wantStatus(t, e.send(req{method: "POST", path: "/api/v1/bounces", token: tokARW, body: `{"address":"x@example.nl"}`}), http.StatusForbidden)
 		rec = e.send(req{method: "POST", path: "/api/v1/bounces", token: tokOp, body: fmt.Sprintf(`{"address":%q}`, contact)})
 		wantStatus(t, rec, http.StatusOK)
-		if got := decodeAs[List[BounceResult]](t, rec); len(got.Items) != 1 || got.Items[0].Contacts != 1 {
+		if got := decodeAs[List[app.BounceResult]](t, rec); len(got.Items) != 1 || got.Items[0].Contacts != 1 {
 			t.Errorf("bounce by address = %+v", got)
 		}
 		dsn, _ := json.Marshal(BounceInput{DSN: fmt.Sprintf(rfc3464Example, b.Contacts[0].Email)})
 		rec = e.send(req{method: "POST", path: "/api/v1/bounces", token: tokOp, body: string(dsn)})
 		wantStatus(t, rec, http.StatusOK)
-		if got := decodeAs[List[BounceResult]](t, rec); len(got.Items) != 1 || got.Items[0].Address != b.Contacts[0].Email || got.Items[0].Contacts != 1 {
+		if got := decodeAs[List[app.BounceResult]](t, rec); len(got.Items) != 1 || got.Items[0].Address != b.Contacts[0].Email || got.Items[0].Contacts != 1 {
 			t.Errorf("bounce by DSN = %+v", got)
 		}
 		wantStatus(t, e.send(req{method: "POST", path: "/api/v1/bounces", token: tokOp, body: `{"dsn":"Subject: hello\r\n\r\nhi"}`}), http.StatusUnprocessableEntity)

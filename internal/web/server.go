@@ -28,6 +28,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"vigil/internal/app"
+	"vigil/internal/config"
 	"vigil/internal/errs"
 	"vigil/internal/store"
 )
@@ -40,6 +42,10 @@ const DefaultMaxBodyBytes = 1 << 20
 type Config struct {
 	// Store is the database. Required.
 	Store *store.Store
+	// App is the application layer, which the handlers call for flows
+	// that are more than one store call (bounces). Nil means one on Store
+	// with the default configuration.
+	App *app.App
 	// Logger receives internal errors (with their causes, which clients
 	// never see). Nil discards.
 	Logger *slog.Logger
@@ -72,6 +78,7 @@ type PublicRoute struct {
 // Server is the HTTP handler of the API. It is safe for concurrent use.
 type Server struct {
 	store    *store.Store
+	app      *app.App
 	log      *slog.Logger
 	version  string
 	maxBody  int64
@@ -94,6 +101,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		store:    cfg.Store,
+		app:      cfg.App,
 		log:      cfg.Logger,
 		version:  cfg.Version,
 		maxBody:  cfg.MaxBodyBytes,
@@ -103,6 +111,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.app == nil {
+		s.app = app.New(cfg.Store, config.Defaults(), s.log)
 	}
 	if s.version == "" {
 		s.version = "dev"

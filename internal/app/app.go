@@ -1,0 +1,92 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+// Package app is vigil's application layer: the services that the CLI, the
+// server, the demo and the portal call, so that each flow exists once.
+// It wires the domain packages (notify, advisory, vuln, ingest, rating,
+// label, contact, probe, registry) to the store and to the configuration:
+// notify runs and delivery with their secrets, SMTP and DKIM; advisory,
+// EPSS and CSAF provider loading with the provider's resume point; SBOM
+// import; feed ingest with warnings to owners of unregistered addresses;
+// bounces; label verification from a file or a registry URL; the RDAP
+// bootstrap refresh; and the registry operations that do more than one
+// store call.
+//
+// Besides the store itself, its test helpers, the job queue, cmd/vigil,
+// the demo and the bench programs, this is the only package that imports
+// internal/store (internal/deps_test.go enforces it). Callers get results
+// as values and print or render them themselves.
+package app
+
+import (
+	"context"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"vigil/internal/config"
+	"vigil/internal/store"
+	"vigil/internal/tenant"
+)
+
+// App is the application layer on one store. It is safe for concurrent use
+// as far as the store and the services it builds are (all of them are).
+type App struct {
+	cfg config.Config
+	st  *store.Store
+	log *slog.Logger
+	// own says Close closes the store (Open opened it).
+	own    bool
+	rating ratingOnce
+}
+
+// Open opens the store cfg.DB names and returns the application layer on
+// it. Close closes the store.
+func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, error) {
+	st, err := store.Open(ctx, cfg.DB, store.Options{})
+	if err != nil {
+		return nil, err
+	}
+	a := New(st, cfg, logger)
+	a.own = true
+	return a, nil
+}
+
+// New returns the application layer on an open store, which stays the
+// caller's to close. A nil logger discards.
+func New(st *store.Store, cfg config.Config, logger *slog.Logger) *App {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &App{cfg: cfg, st: st, log: logger}
+}
+
+// Close closes the store when Open opened it.
+func (a *App) Close() error {
+	if a.own {
+		return a.st.Close()
+	}
+	return nil
+}
+
+// Store returns the store, for the plain reads and writes that need no
+// service (listing organisations, deleting a contact).
+func (a *App) Store() *store.Store { return a.st }
+
+// Config returns the configuration the layer was made with.
+func (a *App) Config() config.Config { return a.cfg }
+
+// Logger returns the layer's logger.
+func (a *App) Logger() *slog.Logger { return a.log }
+
+// now is the store's clock.
+func (a *App) now() time.Time { return a.st.Now() }
+
+// OrgID resolves an organisation given by id or exact name, as the
+// operator sees it: a positive number is taken as the id without a look-up.
+func (a *App) OrgID(ctx context.Context, ref string) (int64, error) {
+	if id, err := strconv.ParseInt(ref, 10, 64); err == nil && id > 0 {
+		return id, nil
+	}
+	return a.st.OrgGetByName(ctx, tenant.Operator(), ref)
+}

@@ -1,0 +1,257 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"vigil/internal/config"
+	"vigil/internal/errs"
+	"vigil/internal/label"
+	"vigil/internal/netguard"
+	"vigil/internal/rating"
+)
+
+// KeyDir returns the label signing key directory of cfg: labels.keys, else
+// vigil-keys next to the SQLite database, else ./vigil-keys.
+func KeyDir(cfg config.Config) string {
+	if cfg.Labels.Keys != "" {
+		return cfg.Labels.Keys
+	}
+	if dsn := cfg.DB; strings.HasPrefix(dsn, "sqlite:") || strings.HasSuffix(dsn, ".db") {
+		if p := strings.TrimPrefix(dsn, "sqlite:"); p != ":memory:" && p != "" {
+			return filepath.Join(filepath.Dir(p), "vigil-keys")
+		}
+	}
+	return "vigil-keys"
+}
+
+// OpenKeys opens (creating on first use) cfg's label key store.
+func OpenKeys(cfg config.Config) (*label.KeyStore, error) {
+	return label.OpenKeyStore(KeyDir(cfg), time.Now, nil)
+}
+
+// Keyring returns the public keys of cfg's key store, after rotating the
+// signing key when rotate is set (the retired key keeps verifying older
+// labels).
+func Keyring(cfg config.Config, rotate bool) (*label.Keyring, error) {
+	ks, err := OpenKeys(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if rotate {
+		if _, err := ks.Rotate(); err != nil {
+			return nil, err
+		}
+	}
+	return ks.Keyring()
+}
+
+// ratingOnce is the lazily built assessment and label workflow.
+type ratingOnce struct {
+	once sync.Once
+	svc  *rating.Service
+	err  error
+}
+
+// Rating returns the assessment and label workflow on the store with the
+// configured key store, issuer and registry URL.
+func (a *App) Rating() (*rating.Service, error) {
+	a.rating.once.Do(func() {
+		keys, err := OpenKeys(a.cfg)
+		if err != nil {
+			a.rating.err = err
+			return
+		}
+		a.rating.svc, a.rating.err = rating.New(rating.Config{Store: a.st, Keys: keys, Issuer: a.cfg.Labels.Issuer, BaseURL: a.cfg.BaseURL, Logger: a.log})
+	})
+	return a.rating.svc, a.rating.err
+}
+
+// VerifyRequest names a label to verify.
+type VerifyRequest struct {
+	// Doc is a label document (read from a file), or
+	Doc []byte
+	// URL is a registry URL (https://…/labels/ID or …/labels/ID.json),
+	// fetched through the guarded client with the label's registry status.
+	URL string
+	// JWKS is a keys document (file or URL) to verify against instead of
+	// the local key store. Without it, a URL's label whose key is not
+	// local is checked against its own server's /.well-known/vigil-keys.json.
+	JWKS string
+	// At is the time to verify as of (zero: now).
+	At time.Time
+	// AllowPrivate lets fetches reach loopback and private addresses.
+	AllowPrivate bool
+}
+
+// VerifyLabel checks a label's signature, key, validity, revocation and
+// supersession. Revocation and supersession come from the local registry
+// for a document, and from the URL's registry for a URL. The outcome is in
+// the Verification's status; the error is for labels that could not be
+// read or fetched (invalid input; forbidden when the guard refused the
+// address).
+func (a *App) VerifyLabel(ctx context.Context, r VerifyRequest) (rating.Verification, error) {
+	if r.At.IsZero() {
+		r.At = time.Now()
+	}
+	if r.URL != "" {
+		return a.verifyURL(ctx, r)
+	}
+	svc, err := a.Rating()
+	if err != nil {
+		return rating.Verification{}, err
+	}
+	if r.JWKS == "" {
+		return svc.Verify(ctx, r.Doc, r.At)
+	}
+	kr, err := a.keyring(ctx, r.JWKS, netguard.New(netguard.Options{AllowPrivate: r.AllowPrivate}))
+	if err != nil {
+		return rating.Verification{}, err
+	}
+	var reg *rating.RegistryStatus
+	if rs, err := svc.Registry(ctx, rating.DocID(r.Doc)); err == nil {
+		reg = &rs
+	} else if !errors.Is(err, errs.ErrNotFound) {
+		return rating.Verification{}, err
+	}
+	return rating.Check(r.Doc, kr, r.At, reg), nil
+}
+
+// verifyURL fetches a label (and its registry status) from a registry URL.
+func (a *App) verifyURL(ctx context.Context, r VerifyRequest) (rating.Verification, error) {
+	u, err := url.Parse(r.URL)
+	if err != nil {
+		return rating.Verification{}, errs.Field("url", r.URL, "not a URL")
+	}
+	nc := netguard.New(netguard.Options{AllowPrivate: r.AllowPrivate, MaxBytes: 1 << 20})
+	docURL, statusURL := *u, ""
+	dir, file := "", u.Path
+	if i := strings.LastIndex(u.Path, "/"); i >= 0 {
+		dir, file = u.Path[:i], u.Path[i+1:]
+	}
+	if strings.HasSuffix(dir, "/labels") && file != "" {
+		id := strings.TrimSuffix(file, ".json")
+		docURL.Path = dir + "/" + id + ".json"
+		su := *u
+		su.Path, su.RawQuery = dir+"/"+id+"/status.json", ""
+		statusURL = su.String()
+	}
+	doc, _, err := nc.Fetch(ctx, docURL.String())
+	if err != nil {
+		return rating.Verification{}, fetchError("fetch label", err)
+	}
+	kr, err := a.keyring(ctx, r.JWKS, nc)
+	if err != nil {
+		return rating.Verification{}, err
+	}
+	if _, ok := kr.Lookup(docKID(doc)); !ok && r.JWKS == "" {
+		// Not one of ours: use the issuing server's published keys.
+		ku := *u
+		ku.Path, ku.RawQuery = "/.well-known/vigil-keys.json", ""
+		if kr, err = a.keyring(ctx, ku.String(), nc); err != nil {
+			return rating.Verification{}, err
+		}
+	}
+	var reg *rating.RegistryStatus
+	if statusURL != "" {
+		body, resp, err := nc.Fetch(ctx, statusURL)
+		switch {
+		case err == nil:
+			var rs rating.RegistryStatus
+			if err := json.Unmarshal(body, &rs); err != nil {
+				return rating.Verification{}, errs.Errorf(errs.Invalid, "registry status %s: %v", statusURL, err)
+			}
+			reg = &rs
+		case resp != nil && resp.StatusCode == 404:
+		default:
+			return rating.Verification{}, fetchError("registry status", err)
+		}
+	}
+	return rating.Check(doc, kr, r.At, reg), nil
+}
+
+// keyring loads jwks (a file or URL), or the local key store's keys.
+func (a *App) keyring(ctx context.Context, jwks string, nc *netguard.Client) (*label.Keyring, error) {
+	if jwks == "" {
+		return Keyring(a.cfg, false)
+	}
+	var raw []byte
+	var err error
+	if IsURL(jwks) {
+		raw, _, err = nc.Fetch(ctx, jwks)
+	} else {
+		raw, err = os.ReadFile(jwks)
+	}
+	if err != nil {
+		return nil, fetchError("keys "+jwks, err)
+	}
+	return label.ParseJWKS(bytes.NewReader(raw))
+}
+
+// fetchError codes a failed fetch: forbidden when the guard refused the
+// address, invalid input otherwise.
+func fetchError(what string, err error) error {
+	code := errs.Invalid
+	if errors.Is(err, netguard.ErrBlockedAddress) {
+		code = errs.Forbidden
+	}
+	return &errs.Error{Code: code, Message: what, Err: err}
+}
+
+func docKID(doc []byte) string {
+	var l struct {
+		KID string `json:"kid"`
+	}
+	_ = json.Unmarshal(doc, &l)
+	return l.KID
+}
+
+// IsURL reports whether s is an http or https URL (rather than a file).
+func IsURL(s string) bool { return strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://") }
+
+// LabelFile reads a label document from a file; ok is false when path is
+// not a file (it may be a label id).
+func LabelFile(path string) (l label.Label, ok bool, err error) {
+	if st, err := os.Stat(path); err != nil || st.IsDir() {
+		return l, false, nil
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return l, true, err
+	}
+	if err := json.Unmarshal(raw, &l); err != nil || l.Format != label.Format {
+		return l, true, errs.Field("label", path, "not a label document")
+	}
+	return l, true, nil
+}
+
+// CheckRenderFormat checks a rendering format: svg, png or pdf.
+func CheckRenderFormat(format string) error {
+	if format != rating.FormatSVG && format != rating.FormatPNG && format != rating.FormatPDF {
+		return errs.Field("format", format, "want svg, png or pdf")
+	}
+	return nil
+}
+
+// RenderLabel renders a label like an energy label: svg, png or pdf.
+func RenderLabel(l label.Label, format string) ([]byte, error) {
+	if err := CheckRenderFormat(format); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := rating.RenderDoc(&buf, l, format); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}

@@ -1,0 +1,342 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	mail "github.com/wneessen/go-mail"
+
+	"vigil/internal/config"
+	"vigil/internal/errs"
+	"vigil/internal/keyset"
+	"vigil/internal/netguard"
+	"vigil/internal/notify"
+	"vigil/internal/notify/smtpsink"
+	"vigil/internal/registry"
+	"vigil/internal/store"
+	"vigil/internal/tenant"
+)
+
+// Delivery is notify wired to the store and the configuration: the
+// Notifier composes notices under the operator's default policy, the
+// Deliverer sends outbox rows by e-mail (when an SMTP server is configured,
+// DKIM-signed when a key is) and webhook (signed with the organisation's
+// secret). It is the one place this wiring is built; Close releases the
+// SMTP connection and the sink.
+type Delivery struct {
+	Notifier  *notify.Notifier
+	Deliverer *notify.Deliverer
+	// Sink is the in-process SMTP sink when the SMTP URL is "sink:".
+	Sink   *smtpsink.Sink
+	email  bool
+	closes []func()
+}
+
+// EmailConfigured reports whether an SMTP server is configured; without
+// one e-mail rows stay pending.
+func (d *Delivery) EmailConfigured() bool { return d.email }
+
+// Close closes the SMTP sender and the sink.
+func (d *Delivery) Close() {
+	for i := len(d.closes) - 1; i >= 0; i-- {
+		d.closes[i]()
+	}
+	d.closes = nil
+}
+
+// Delivery builds composition and delivery from the configuration's notify
+// settings and BaseURL (acknowledgement links). The caller closes it.
+func (a *App) Delivery(ctx context.Context) (*Delivery, error) {
+	f := a.cfg.Notify
+	renderer, err := renderer(f.Templates)
+	if err != nil {
+		return nil, err
+	}
+	def, err := notify.Resolve(registry.Policy{Mode: f.DefaultMode, MinSeverity: f.DefaultMinSeverity, RenotifyAfter: f.DefaultRenotify}, notify.DefaultPolicy())
+	if err != nil {
+		return nil, err
+	}
+	d := &Delivery{Notifier: notify.NewNotifier(notify.NotifierConfig{Store: a.st, Now: a.st.Now, Logger: a.log,
+		PlanConfig: notify.PlanConfig{Default: def, DigestHour: f.DigestHour, Languages: renderer.Languages()}})}
+	ackKey, err := a.st.SettingSecret(ctx, notify.AckKeySetting)
+	if err != nil {
+		return nil, err
+	}
+	webhookKey, err := a.st.SettingSecret(ctx, notify.WebhookKeySetting)
+	if err != nil {
+		return nil, err
+	}
+	senders := map[notify.Channel]notify.Sender{
+		notify.Webhook: &notify.WebhookSender{Client: netguard.New(netguard.Options{AllowPrivate: f.AllowPrivate, Timeout: 30 * time.Second}),
+			Secret: func(org int64) []byte { return notify.WebhookSecret(webhookKey, org) }},
+	}
+	if f.SMTPURL != "" {
+		cfg, err := a.smtpConfig(f, d)
+		if err == nil {
+			var smtp *notify.SMTPSender
+			if smtp, err = notify.NewSMTPSender(cfg, renderer, f.Sender); err == nil {
+				senders[notify.Email], d.email = smtp, true
+				d.closes = append(d.closes, func() { smtp.Close() })
+			}
+		}
+		if err != nil {
+			d.Close()
+			return nil, err
+		}
+	}
+	base := a.cfg.BaseURL
+	d.Deliverer = notify.NewDeliverer(notify.DelivererConfig{Outbox: a.st, Senders: senders, MaxAttempts: f.MaxAttempts, Now: a.st.Now, Logger: a.log,
+		AckURL: func(id int64) string { return notify.AckURL(base, ackKey, id) }})
+	return d, nil
+}
+
+// renderer loads the templates, with the overrides in dir when it is set.
+func renderer(dir string) (*notify.Renderer, error) {
+	if dir == "" {
+		return notify.NewRenderer(nil)
+	}
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return nil, errs.Field("templates", dir, "not a directory")
+	}
+	return notify.NewRenderer(os.DirFS(dir))
+}
+
+// smtpConfig turns the SMTP settings into the sender's configuration,
+// starting the in-process sink for "sink:".
+func (a *App) smtpConfig(f config.Notify, d *Delivery) (notify.SMTPConfig, error) {
+	var cfg notify.SMTPConfig
+	if f.SMTPURL == "sink:" {
+		sink, err := smtpsink.Start(smtpsink.Options{})
+		if err != nil {
+			return cfg, err
+		}
+		d.Sink = sink
+		d.closes = append(d.closes, func() { sink.Close() })
+		cfg = notify.SMTPConfig{Host: "127.0.0.1", Port: sink.Port(), TLS: notify.TLSNone}
+	} else {
+		var err error
+		if cfg, err = notify.ParseSMTPURL(f.SMTPURL); err != nil {
+			return cfg, err
+		}
+	}
+	if cfg.From == "" {
+		cfg.From = f.From
+	}
+	if cfg.From == "" {
+		cfg.From = "vigil@localhost"
+	}
+	if cfg.FromName == "" {
+		cfg.FromName = f.Sender
+	}
+	if f.DKIMKey != "" {
+		pemBytes, err := os.ReadFile(f.DKIMKey)
+		if err != nil {
+			return cfg, errs.Field("dkim-key", f.DKIMKey, err.Error())
+		}
+		signer, err := mail.PrivKeyFromPEM(pemBytes)
+		if err != nil {
+			return cfg, errs.Field("dkim-key", f.DKIMKey, "not an RSA or Ed25519 private key: "+err.Error())
+		}
+		domain := f.DKIMDomain
+		if domain == "" {
+			_, domain, _ = strings.Cut(cfg.From, "@")
+		}
+		cfg.DKIM = &notify.DKIMConfig{Domain: domain, Selector: f.DKIMSelector, Signer: signer}
+	}
+	a.log.Debug("smtp", "server", cfg.String())
+	return cfg, nil
+}
+
+// NotifyRunOptions say what a notify run does.
+type NotifyRunOptions struct {
+	// DryRun plans the composition and writes and sends nothing.
+	DryRun bool
+	// NoDeliver composes and escalates but leaves delivery to the queue.
+	NoDeliver bool
+	// EscalateAfter moves critical notices unacknowledged this long after
+	// sending to the call list.
+	EscalateAfter time.Duration
+}
+
+// NotifyRunResult is what a notify run did.
+type NotifyRunResult struct {
+	DryRun     bool                  `json:"dry_run"`
+	Composed   notify.ComposeResult  `json:"composed"`
+	Escalated  int                   `json:"escalated"`
+	Delivery   *notify.DeliverResult `json:"delivery,omitempty"`
+	EmailReady bool                  `json:"email_configured"`
+	Outbox     []store.OutboxCount   `json:"outbox"`
+}
+
+// NotifyRun composes notices from the finding events since the last run,
+// escalates overdue critical notices to the call list and delivers every
+// due outbox row, then counts the outbox.
+func (a *App) NotifyRun(ctx context.Context, opt NotifyRunOptions) (NotifyRunResult, error) {
+	res := NotifyRunResult{DryRun: opt.DryRun}
+	d, err := a.Delivery(ctx)
+	if err != nil {
+		return res, err
+	}
+	defer d.Close()
+	res.EmailReady = d.EmailConfigured()
+	if res.Composed, err = d.Notifier.Compose(ctx, opt.DryRun); err != nil {
+		return res, err
+	}
+	if !opt.DryRun {
+		if _, res.Escalated, err = notify.CallList(ctx, a.st, tenant.Operator(), a.now(), opt.EscalateAfter); err != nil {
+			return res, err
+		}
+		if !opt.NoDeliver {
+			dr, err := d.Deliverer.DeliverDue(ctx, 0)
+			if err != nil {
+				return res, err
+			}
+			res.Delivery = &dr
+		}
+	}
+	res.Outbox, err = a.st.OutboxStatus(ctx, tenant.Operator())
+	return res, err
+}
+
+// OutboxStatus is the state of delivery: the outbox counted per channel
+// and state, the composition cursor, and the rows in one state.
+type OutboxStatus struct {
+	Cursor int64               `json:"event_cursor"`
+	Counts []store.OutboxCount `json:"outbox"`
+	Rows   []store.OutboxEntry `json:"rows,omitempty"`
+}
+
+// ParseOutboxState checks an outbox state name ("" for none).
+func ParseOutboxState(s string) (notify.OutboxState, error) {
+	switch st := notify.OutboxState(s); st {
+	case "", notify.OutboxPending, notify.OutboxSending, notify.OutboxSent, notify.OutboxFailed, notify.OutboxDead, notify.OutboxUnknown:
+		return st, nil
+	}
+	return "", errs.Field("state", s, "must be pending, sending, sent, failed, dead or unknown")
+}
+
+// OutboxStatus counts the outbox rows sc sees and lists those in state
+// (none when state is empty), a page at a time.
+func (a *App) OutboxStatus(ctx context.Context, sc tenant.Scope, state notify.OutboxState, p keyset.Page) (OutboxStatus, error) {
+	var out OutboxStatus
+	var err error
+	if out.Counts, err = a.st.OutboxStatus(ctx, sc); err != nil {
+		return out, err
+	}
+	if out.Cursor, err = a.st.NotifyCursor(ctx); err != nil {
+		return out, err
+	}
+	if state != "" {
+		out.Rows, err = a.st.OutboxList(ctx, sc, state, p)
+	}
+	return out, err
+}
+
+// OutboxResolve settles a delivery whose outcome is unknown: sent (the
+// recipient has it) or not (send it again), and returns the row's new
+// state.
+func (a *App) OutboxResolve(ctx context.Context, id int64, sent bool) (notify.OutboxState, error) {
+	if err := a.st.OutboxResolve(ctx, id, sent, a.now()); err != nil {
+		return "", err
+	}
+	if sent {
+		return notify.OutboxSent, nil
+	}
+	return notify.OutboxPending, nil
+}
+
+// BounceReport reports mail that bounced: an address, or a bounce message.
+type BounceReport struct {
+	Address string
+	// DSN is a bounce message: an RFC 3464 delivery status notification,
+	// or a bounce with X-Failed-Recipients.
+	DSN io.Reader
+	// Name names the report in errors and in the bounce record (the file
+	// a command read; empty for the API).
+	Name string
+}
+
+// BounceResult says what a bounce report changed for one address.
+type BounceResult struct {
+	Address  string `json:"address"`
+	Contacts int64  `json:"contacts_marked"`
+	Outbox   int64  `json:"outbox_stopped"`
+}
+
+// Bounce marks the contacts with a bounced address as bounced and stops the
+// unsent mail to it; for a bounce message, every recipient whose delivery
+// failed for good. It is the operator's action (every organisation's
+// contacts with the address). Errors are invalid input naming the field.
+func (a *App) Bounce(ctx context.Context, r BounceReport) ([]BounceResult, error) {
+	addrs, source := []string{r.Address}, "api"
+	switch {
+	case r.Address != "" && r.DSN != nil:
+		return nil, errs.Field("dsn", r.Name, "give either address or dsn, not both")
+	case r.DSN != nil:
+		d, err := notify.ParseDSN(r.DSN)
+		if errors.Is(err, notify.ErrNotDSN) {
+			return nil, errs.Field("dsn", r.Name, "not a bounce message (no delivery-status part, no X-Failed-Recipients)")
+		}
+		if err != nil {
+			return nil, errs.Field("dsn", r.Name, err.Error())
+		}
+		if addrs, source = d.FailedAddresses(), "dsn"; len(addrs) == 0 {
+			return nil, errs.Field("dsn", r.Name, "the report lists no failed recipient (delayed or delivered only)")
+		}
+	case r.Address == "":
+		return nil, errs.Field("address", "", "give the bounced address or the bounce message (dsn)")
+	}
+	out := []BounceResult{}
+	for _, addr := range addrs {
+		contacts, rows, err := notify.Bounce(ctx, a.st, addr, a.now())
+		if err != nil {
+			return nil, err
+		}
+		if err := a.st.BounceRecord(ctx, addr, source, r.Name); err != nil {
+			return nil, err
+		}
+		out = append(out, BounceResult{Address: addr, Contacts: contacts, Outbox: rows})
+	}
+	return out, nil
+}
+
+// Calls returns the analysts' call list of the notices sc sees: critical
+// notices nobody acknowledged within after of sending (escalating them
+// now).
+func (a *App) Calls(ctx context.Context, sc tenant.Scope, after time.Duration) ([]notify.Call, error) {
+	calls, _, err := notify.CallList(ctx, a.st, sc, a.now(), after)
+	return calls, err
+}
+
+// WebhookSecret returns the secret organisation org verifies vigil's
+// webhook signatures with (hex).
+func (a *App) WebhookSecret(ctx context.Context, sc tenant.Scope, org int64) (string, error) {
+	if err := a.st.OrgExists(ctx, sc, org); err != nil {
+		return "", err
+	}
+	key, err := a.st.SettingSecret(ctx, notify.WebhookKeySetting)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%x", notify.WebhookSecret(key, org)), nil
+}
+
+// Stats are the warning statistics of the notices sc sees since a time,
+// per period when one is given (day, week or month).
+func (a *App) Stats(ctx context.Context, sc tenant.Scope, since time.Time, period string) (notify.Stats, error) {
+	p := notify.Period(period)
+	switch p {
+	case notify.PeriodNone, notify.PeriodDay, notify.PeriodWeek, notify.PeriodMonth:
+	default:
+		return notify.Stats{}, errs.Field("period", period, "must be day, week or month")
+	}
+	return notify.LoadStats(ctx, a.st, sc, since, p)
+}
