@@ -4,21 +4,15 @@
 package main
 
 import (
-	"cmp"
-	"context"
-	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"vigil/internal/app"
 	"vigil/internal/contact/rdap"
 	"vigil/internal/contact/securitytxt"
-	"vigil/internal/errs"
-	"vigil/internal/netguard"
-	"vigil/internal/store"
 )
 
 func (a *cmdline) securitytxtCmd() *cobra.Command {
@@ -33,23 +27,9 @@ Digital Trust Center's sectxt validator. --json prints
 {"valid","errors":[{"code","line","message"}],"recommendations","notifications","fields"}.`,
 		Args: usageArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			opts := securitytxt.Options{IgnoreUnknownFields: ignoreUnknown}
-			var rep securitytxt.Report
-			if st, err := os.Stat(args[0]); err == nil && !st.IsDir() {
-				f, err := os.Open(args[0])
-				if err != nil {
-					return err
-				}
-				defer f.Close()
-				if rep, err = securitytxt.ValidateReader(f, opts); err != nil {
-					return fmt.Errorf("read %s: %w", args[0], err)
-				}
-			} else {
-				client := netguard.New(netguard.Options{AllowPrivate: allowPrivate, MaxBytes: 1 << 20})
-				if rep, err = securitytxt.Check(ctx, client, args[0], opts); err != nil {
-					return err
-				}
+			rep, err := app.CheckSecurityTxt(cmd.Context(), args[0], allowPrivate, securitytxt.Options{IgnoreUnknownFields: ignoreUnknown})
+			if err != nil {
+				return err
 			}
 			if a.asJSON {
 				if err := a.printJSON(rep); err != nil {
@@ -109,33 +89,6 @@ func (a *cmdline) printSecurityTxt(r securitytxt.Report) {
 	}
 }
 
-// rdapBootstrap returns the RDAP bootstrap registries to use: the ones
-// refreshed into the database when they are newer than the bundled ones.
-func rdapBootstrap(ctx context.Context, s *store.Store) (*rdap.Bootstrap, error) {
-	files, err := s.RDAPBootstrapFiles(ctx, rdap.BootstrapFiles())
-	if err != nil && !errors.Is(err, errs.ErrNotFound) {
-		return nil, err
-	}
-	return rdap.Newest(files)
-}
-
-// refreshRDAPBootstrap fetches the bootstrap registries from url (IANA's
-// when empty) and saves them in the database.
-func refreshRDAPBootstrap(ctx context.Context, s *store.Store, client *netguard.Client, url string) (*rdap.Bootstrap, error) {
-	b, files, err := rdap.Refresh(ctx, client, url)
-	if err != nil {
-		return nil, err
-	}
-	return b, s.RDAPBootstrapSave(ctx, files)
-}
-
-// bootstrapReport is the answer of vigil contact bootstrap.
-type bootstrapReport struct {
-	Source    string               `json:"source"`
-	Published map[string]time.Time `json:"published"`
-	InUse     bool                 `json:"in_use"` // newer than the bundled files
-}
-
 func (a *cmdline) contactBootstrapCmd() *cobra.Command {
 	var url string
 	var allowPrivate bool
@@ -148,20 +101,14 @@ when newer than the files bundled with vigil; nothing is saved unless all four p
 		Args: usageArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			s, err := a.store(ctx)
+			x, err := a.service(ctx)
 			if err != nil {
 				return err
 			}
-			client := netguard.New(netguard.Options{AllowPrivate: allowPrivate, MaxBytes: 4 << 20})
-			b, err := refreshRDAPBootstrap(ctx, s, client, url)
+			rep, err := x.RefreshRDAPBootstrap(ctx, url, allowPrivate)
 			if err != nil {
 				return err
 			}
-			inUse, err := rdapBootstrap(ctx, s)
-			if err != nil {
-				return err
-			}
-			rep := bootstrapReport{Source: cmp.Or(url, rdap.IANABootstrapURL), Published: b.Publication, InUse: inUse.Published().Equal(b.Published())}
 			if a.asJSON {
 				return a.printJSON(rep)
 			}
@@ -193,31 +140,11 @@ own abuse finders do. Results are cached in the database for a day.`,
 		Args: usageArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			opts := rdap.Options{Logger: a.log}
-			if bootstrapDir != "" {
-				b, err := rdap.LoadBootstrap(os.DirFS(bootstrapDir), ".")
-				if err != nil {
-					return fmt.Errorf("bootstrap %s: %w", bootstrapDir, err)
-				}
-				opts.Bootstrap = b
-			}
-			s, err := a.store(ctx)
+			x, err := a.service(ctx)
 			if err != nil {
 				return err
 			}
-			if opts.Bootstrap == nil {
-				if opts.Bootstrap, err = rdapBootstrap(ctx, s); err != nil {
-					return err
-				}
-			}
-			if !noCache {
-				opts.Cache, opts.Now = s.RDAPCache(), s.Now
-			}
-			client, err := rdap.New(netguard.New(netguard.Options{AllowPrivate: allowPrivate, MaxBytes: 4 << 20}), opts)
-			if err != nil {
-				return err
-			}
-			res, err := client.Lookup(ctx, args[0])
+			res, err := x.ContactLookup(ctx, args[0], app.LookupOptions{NoCache: noCache, AllowPrivate: allowPrivate, BootstrapDir: bootstrapDir})
 			if err != nil {
 				return err
 			}

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"vigil/internal/app"
 )
 
 // TestCLIContactLookup serves a real RIPE answer from a loopback RDAP
@@ -89,7 +91,7 @@ func TestCLIContactLookup(t *testing.T) {
 			// Refreshed into the database (newer than the bundled files), the
 			// same files serve lookups without --bootstrap.
 			out, errOut, code := cli(t, db, "", "--json", "contact", "bootstrap", "--url", srv.URL+"/bootstrap/", "--allow-private")
-			var rep bootstrapReport
+			var rep app.BootstrapReport
 			if code != 0 || json.Unmarshal([]byte(out), &rep) != nil || !rep.InUse || len(rep.Published) != 4 {
 				t.Fatalf("bootstrap: exit %d %s %s", code, out, errOut)
 			}

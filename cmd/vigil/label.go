@@ -4,13 +4,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,10 +15,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"vigil/internal/app"
 	"vigil/internal/assess"
 	"vigil/internal/errs"
 	"vigil/internal/label"
-	"vigil/internal/netguard"
 	"vigil/internal/rating"
 	"vigil/internal/tenant"
 )
@@ -37,23 +34,6 @@ func (a *cmdline) ratingFlags(cmd *cobra.Command) {
 	fl.StringVar(&a.cfg.Actor, "actor", a.cfg.Actor, "who acts, recorded in the history (env VIGIL_ACTOR, default $USER)")
 }
 
-// keyDir returns the key directory: --keys, else vigil-keys next to the
-// SQLite database, else ./vigil-keys.
-func (a *cmdline) keyDir() string {
-	if a.cfg.Labels.Keys != "" {
-		return a.cfg.Labels.Keys
-	}
-	dsn := a.cfg.DB
-	if strings.HasPrefix(dsn, "sqlite:") || strings.HasSuffix(dsn, ".db") {
-		if p := strings.TrimPrefix(dsn, "sqlite:"); p != ":memory:" && p != "" {
-			return filepath.Join(filepath.Dir(p), "vigil-keys")
-		}
-	}
-	return "vigil-keys"
-}
-
-// rating opens the store and the key store and returns the workflow
-// service.
 // ratingFor parses the assessment id arg and returns it with the rating
 // service: the prologue of the commands that act on one assessment.
 func (a *cmdline) ratingFor(ctx context.Context, arg string) (*rating.Service, int64, error) {
@@ -65,16 +45,14 @@ func (a *cmdline) ratingFor(ctx context.Context, arg string) (*rating.Service, i
 	return svc, id, err
 }
 
+// rating opens the application layer and returns its assessment and label
+// workflow.
 func (a *cmdline) rating(ctx context.Context) (*rating.Service, error) {
-	s, err := a.store(ctx)
+	x, err := a.service(ctx)
 	if err != nil {
 		return nil, err
 	}
-	keys, err := label.OpenKeyStore(a.keyDir(), time.Now, nil)
-	if err != nil {
-		return nil, err
-	}
-	return rating.New(rating.Config{Store: s, Keys: keys, Issuer: a.cfg.Labels.Issuer, BaseURL: a.cfg.BaseURL, Logger: a.log})
+	return x.Rating()
 }
 
 func (a *cmdline) labelCmd() *cobra.Command {
@@ -244,7 +222,7 @@ key retired before issue); 11 expired or not yet valid; 12 revoked;
 		Args: usageArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			when := time.Now()
+			var when time.Time
 			if at != "" {
 				t, err := time.Parse(time.RFC3339, at)
 				if err != nil {
@@ -252,13 +230,25 @@ key retired before issue); 11 expired or not yet valid; 12 revoked;
 				}
 				when = t
 			}
-			var v rating.Verification
-			var err error
-			if isURL(args[0]) {
-				v, err = a.verifyURL(ctx, args[0], jwks, when, allowPrivate)
+			r := app.VerifyRequest{JWKS: jwks, At: when, AllowPrivate: allowPrivate}
+			if app.IsURL(args[0]) {
+				r.URL = args[0]
 			} else {
-				v, err = a.verifyFile(ctx, args[0], jwks, when, allowPrivate)
+				var err error
+				if args[0] == "-" {
+					r.Doc, err = io.ReadAll(io.LimitReader(a.stdin, 1<<20))
+				} else {
+					r.Doc, err = os.ReadFile(args[0])
+				}
+				if err != nil {
+					return errs.Errorf(errs.Invalid, "read label: %v", err)
+				}
 			}
+			x, err := a.service(ctx)
+			if err != nil {
+				return err
+			}
+			v, err := x.VerifyLabel(ctx, r)
 			if err != nil {
 				return err
 			}
@@ -290,132 +280,6 @@ key retired before issue); 11 expired or not yet valid; 12 revoked;
 	return cmd
 }
 
-func isURL(s string) bool { return strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://") }
-
-// keyring loads --jwks (file or URL), or the local key directory.
-func (a *cmdline) keyring(ctx context.Context, jwks string, nc *netguard.Client) (*label.Keyring, error) {
-	if jwks == "" {
-		ks, err := label.OpenKeyStore(a.keyDir(), time.Now, nil)
-		if err != nil {
-			return nil, err
-		}
-		return ks.Keyring()
-	}
-	var raw []byte
-	var err error
-	if isURL(jwks) {
-		raw, _, err = nc.Fetch(ctx, jwks)
-	} else {
-		raw, err = os.ReadFile(jwks)
-	}
-	if err != nil {
-		return nil, fetchError("keys "+jwks, err)
-	}
-	return label.ParseJWKS(bytes.NewReader(raw))
-}
-
-func (a *cmdline) verifyFile(ctx context.Context, path, jwks string, at time.Time, allowPrivate bool) (rating.Verification, error) {
-	var doc []byte
-	var err error
-	if path == "-" {
-		doc, err = io.ReadAll(io.LimitReader(a.stdin, 1<<20))
-	} else {
-		doc, err = os.ReadFile(path)
-	}
-	if err != nil {
-		return rating.Verification{}, errs.Errorf(errs.Invalid, "read label: %v", err)
-	}
-	svc, err := a.rating(ctx)
-	if err != nil {
-		return rating.Verification{}, err
-	}
-	if jwks == "" {
-		return svc.Verify(ctx, doc, at)
-	}
-	kr, err := a.keyring(ctx, jwks, netguard.New(netguard.Options{AllowPrivate: allowPrivate}))
-	if err != nil {
-		return rating.Verification{}, err
-	}
-	var reg *rating.RegistryStatus
-	if rs, err := svc.Registry(ctx, rating.DocID(doc)); err == nil {
-		reg = &rs
-	} else if !errors.Is(err, errs.ErrNotFound) {
-		return rating.Verification{}, err
-	}
-	return rating.Check(doc, kr, at, reg), nil
-}
-
-// verifyURL fetches a label (and its registry status) from a registry URL.
-func (a *cmdline) verifyURL(ctx context.Context, raw, jwks string, at time.Time, allowPrivate bool) (rating.Verification, error) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return rating.Verification{}, errs.Field("url", raw, "not a URL")
-	}
-	nc := netguard.New(netguard.Options{AllowPrivate: allowPrivate, MaxBytes: 1 << 20})
-	docURL, statusURL := *u, ""
-	dir, file := "", u.Path
-	if i := strings.LastIndex(u.Path, "/"); i >= 0 {
-		dir, file = u.Path[:i], u.Path[i+1:]
-	}
-	if strings.HasSuffix(dir, "/labels") && file != "" {
-		id := strings.TrimSuffix(file, ".json")
-		docURL.Path = dir + "/" + id + ".json"
-		su := *u
-		su.Path, su.RawQuery = dir+"/"+id+"/status.json", ""
-		statusURL = su.String()
-	}
-	doc, _, err := nc.Fetch(ctx, docURL.String())
-	if err != nil {
-		return rating.Verification{}, fetchError("fetch label", err)
-	}
-	kr, err := a.keyring(ctx, jwks, nc)
-	if err != nil {
-		return rating.Verification{}, err
-	}
-	if _, ok := kr.Lookup(docKID(doc)); !ok && jwks == "" {
-		// Not one of ours: use the issuing server's published keys.
-		ku := *u
-		ku.Path, ku.RawQuery = "/.well-known/vigil-keys.json", ""
-		if kr, err = a.keyring(ctx, ku.String(), nc); err != nil {
-			return rating.Verification{}, err
-		}
-	}
-	var reg *rating.RegistryStatus
-	if statusURL != "" {
-		body, resp, err := nc.Fetch(ctx, statusURL)
-		switch {
-		case err == nil:
-			var rs rating.RegistryStatus
-			if err := json.Unmarshal(body, &rs); err != nil {
-				return rating.Verification{}, errs.Errorf(errs.Invalid, "registry status %s: %v", statusURL, err)
-			}
-			reg = &rs
-		case resp != nil && resp.StatusCode == 404:
-		default:
-			return rating.Verification{}, fetchError("registry status", err)
-		}
-	}
-	return rating.Check(doc, kr, at, reg), nil
-}
-
-// fetchError codes a failed fetch: forbidden when the guard refused the
-// address, invalid input otherwise.
-func fetchError(what string, err error) error {
-	code := errs.Invalid
-	if errors.Is(err, netguard.ErrBlockedAddress) {
-		code = errs.Forbidden
-	}
-	return &errs.Error{Code: code, Message: what, Err: err}
-}
-
-func docKID(doc []byte) string {
-	var l struct {
-		KID string `json:"kid"`
-	}
-	_ = json.Unmarshal(doc, &l)
-	return l.KID
-}
-
 func (a *cmdline) labelRenderCmd() *cobra.Command {
 	var format, out string
 	cmd := &cobra.Command{
@@ -430,39 +294,31 @@ func (a *cmdline) labelRenderCmd() *cobra.Command {
 			if format == "" {
 				format = strings.TrimPrefix(filepath.Ext(out), ".")
 			}
-			if format != rating.FormatSVG && format != rating.FormatPNG && format != rating.FormatPDF {
-				return errs.Field("format", format, "want svg, png or pdf")
-			}
-			var l label.Label
-			if st, err := os.Stat(args[0]); err == nil && !st.IsDir() {
-				raw, err := os.ReadFile(args[0])
-				if err != nil {
-					return err
-				}
-				if err := json.Unmarshal(raw, &l); err != nil || l.Format != label.Format {
-					return errs.Field("label", args[0], "not a label document")
-				}
-			} else {
-				svc, err := a.rating(ctx)
-				if err != nil {
-					return err
-				}
-				if _, l, err = svc.Signed(ctx, args[0]); err != nil {
-					return err
-				}
-			}
-			var buf bytes.Buffer
-			if err := rating.RenderDoc(&buf, l, format); err != nil {
+			if err := app.CheckRenderFormat(format); err != nil {
 				return err
 			}
-			if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
+			l, ok, err := app.LabelFile(args[0])
+			if !ok {
+				var svc *rating.Service
+				if svc, err = a.rating(ctx); err == nil {
+					_, l, err = svc.Signed(ctx, args[0])
+				}
+			}
+			if err != nil {
+				return err
+			}
+			doc, err := app.RenderLabel(l, format)
+			if err != nil {
+				return err
+			}
+			if err := os.WriteFile(out, doc, 0o644); err != nil {
 				return fmt.Errorf("write %s: %w", out, err)
 			}
-			if a.asJSON {
-				return a.printJSON(map[string]any{"label": l.ID, "format": format, "file": out, "bytes": buf.Len()})
-			}
-			_, err := fmt.Fprintf(a.stdout, "wrote %s (%s, %d bytes)\n", out, format, buf.Len())
-			return err
+			return a.print(map[string]any{"label": l.ID, "format": format, "file": out, "bytes": len(doc)},
+				func() error {
+					_, err := fmt.Fprintf(a.stdout, "wrote %s (%s, %d bytes)\n", out, format, len(doc))
+					return err
+				})
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "", "svg, png or pdf (default: from the output file's extension)")
@@ -519,11 +375,7 @@ func (a *cmdline) labelKeysCmd() *cobra.Command {
 		Short: "List the signing keys (the public keys document with --json)",
 		Args:  usageArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ks, err := label.OpenKeyStore(a.keyDir(), time.Now, nil)
-			if err != nil {
-				return err
-			}
-			kr, err := ks.Keyring()
+			kr, err := app.Keyring(a.cfg, false)
 			if err != nil {
 				return err
 			}
@@ -535,14 +387,7 @@ func (a *cmdline) labelKeysCmd() *cobra.Command {
 		Short: "Make a new signing key and retire the current one (its public key keeps verifying older labels)",
 		Args:  usageArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ks, err := label.OpenKeyStore(a.keyDir(), time.Now, nil)
-			if err != nil {
-				return err
-			}
-			if _, err := ks.Rotate(); err != nil {
-				return err
-			}
-			kr, err := ks.Keyring()
+			kr, err := app.Keyring(a.cfg, true)
 			if err != nil {
 				return err
 			}

@@ -4,12 +4,13 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"vigil/internal/errs"
+	"vigil/internal/app"
 	"vigil/internal/notify"
 	"vigil/internal/tenant"
 )
@@ -25,23 +26,12 @@ from first sending to acknowledgement and to resolution. --since limits to notic
 date (2025-06-01), a time (RFC 3339) or a duration back (30d, 12h); --period adds a row per day,
 week or month.`,
 		Args: usageArgs(0),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			s, err := a.store(ctx)
+		RunE: a.withApp(func(ctx context.Context, x *app.App, _ []string) error {
+			from, err := parseSince(since, x.Store().Now())
 			if err != nil {
 				return err
 			}
-			from, err := parseSince(since, s.Now())
-			if err != nil {
-				return err
-			}
-			p := notify.Period(period)
-			switch p {
-			case notify.PeriodNone, notify.PeriodDay, notify.PeriodWeek, notify.PeriodMonth:
-			default:
-				return errs.Field("period", period, "must be day, week or month")
-			}
-			st, err := notify.LoadStats(ctx, s, tenant.Operator(), from, p)
+			st, err := x.Stats(ctx, tenant.Operator(), from, period)
 			if err != nil {
 				return err
 			}
@@ -62,7 +52,7 @@ week or month.`,
 				row(f.Period, f)
 			}
 			return w.Flush()
-		},
+		}),
 	}
 	cmd.Flags().StringVar(&since, "since", "", "only notices created since: 2025-06-01, RFC 3339, or 30d / 12h back")
 	cmd.Flags().StringVar(&period, "period", "", "also per period: day, week or month")

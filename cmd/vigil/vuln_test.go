@@ -18,6 +18,8 @@ import (
 	"github.com/ProtonMail/go-crypto/openpgp"
 	"github.com/ProtonMail/go-crypto/openpgp/armor"
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
+
+	"vigil/internal/app"
 )
 
 func TestCLIVulns(t *testing.T) {
@@ -65,7 +67,7 @@ func TestCLIVulns(t *testing.T) {
 					t.Errorf("vulns lacks %q:\n%s", want, out)
 				}
 			}
-			var rows []vulnRow
+			var rows []app.VulnRow
 			if err := json.Unmarshal([]byte(run(0, "", "--json", "vulns", "--kev")), &rows); err != nil {
 				t.Fatal(err)
 			}
@@ -206,7 +208,7 @@ func TestCLICSAFProvider(t *testing.T) {
 				t.Fatalf("loopback provider fetched without --allow-private: %d %s", code, errOut)
 			}
 			out, errOut, code := cli(t, db, "", "--json", "ingest", "csaf", url, "--allow-private", "--require-signature")
-			var sum advisorySummary
+			var sum app.AdvisorySummary
 			if code != 0 || json.Unmarshal([]byte(out), &sum) != nil {
 				t.Fatalf("require-signature: %d %s %s", code, out, errOut)
 			}
@@ -218,7 +220,7 @@ func TestCLICSAFProvider(t *testing.T) {
 			// just before the earliest refused document (2024-01-01), so all
 			// three are listed again.
 			out, errOut, code = cli(t, db, "", "--json", "ingest", "csaf", url, "--allow-private")
-			sum = advisorySummary{}
+			sum = app.AdvisorySummary{}
 			if code != 0 || json.Unmarshal([]byte(out), &sum) != nil {
 				t.Fatalf("fetch: %d %s %s", code, out, errOut)
 			}
@@ -243,7 +245,7 @@ func TestCLICSAFProvider(t *testing.T) {
 			files[dir+"2024/icsa-24-300-01.json.sha512"] = []byte(hex.EncodeToString(sum512[:]) + "  icsa-24-300-01.json\n")
 			files[dir+"changes.csv"] = append([]byte("\"2024/icsa-24-300-01.json\",\"2024-10-01T00:00:00Z\"\n"), files[dir+"changes.csv"]...)
 			out, errOut, code = cli(t, db, "", "--json", "ingest", "csaf", url, "--allow-private")
-			sum = advisorySummary{}
+			sum = app.AdvisorySummary{}
 			if code != 0 || json.Unmarshal([]byte(out), &sum) != nil {
 				t.Fatalf("incremental: %d %s %s", code, out, errOut)
 			}
@@ -252,7 +254,7 @@ func TestCLICSAFProvider(t *testing.T) {
 			}
 			// --full lists everything again; nothing changed.
 			out, _, code = cli(t, db, "", "--json", "ingest", "csaf", url, "--allow-private", "--full")
-			sum = advisorySummary{}
+			sum = app.AdvisorySummary{}
 			if code != 0 || json.Unmarshal([]byte(out), &sum) != nil || sum.Since != nil || sum.Skipped != 0 || sum.New != 0 || sum.Unchanged != 3 || len(sum.Refused) != 1 {
 				t.Fatalf("--full summary = %+v", sum)
 			}

@@ -58,7 +58,7 @@ func TestNotifyRun(t *testing.T) {
 		if _, err := sink.WebhookSecret(ctx, tenant.Operator(), 99); !errors.Is(err, errs.ErrNotFound) {
 			t.Errorf("webhook secret of a missing organisation = %v", err)
 		}
-		if _, err := sink.Stats(ctx, time.Time{}, "fortnight"); errs.CodeOf(err) != errs.Invalid {
+		if _, err := sink.Stats(ctx, tenant.Operator(), time.Time{}, "fortnight"); errs.CodeOf(err) != errs.Invalid {
 			t.Errorf("stats per fortnight = %v", err)
 		}
 	})

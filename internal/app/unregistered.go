@@ -1,7 +1,7 @@
 // Copyright (c) 2026 The vigil authors.
 // SPDX-License-Identifier: Apache-2.0
 
-package main
+package app
 
 import (
 	"cmp"
@@ -13,7 +13,6 @@ import (
 	"vigil/internal/finding"
 	"vigil/internal/netguard"
 	"vigil/internal/notify"
-	"vigil/internal/store"
 )
 
 // unregisteredSet collects the unmatched sightings of one feed, one per
@@ -57,13 +56,14 @@ func (u *unregisteredSet) top() []finding.Sighting {
 // warnUnregistered composes notices to the security.txt or RDAP abuse
 // contacts of the addresses in u, and returns how many notices it made and
 // why the others were not made.
-func (a *cmdline) warnUnregistered(ctx context.Context, s *store.Store, trigger string, u *unregisteredSet, allowPrivate bool) (map[string]int, error) {
+func (a *App) warnUnregistered(ctx context.Context, trigger string, u *unregisteredSet, allowPrivate bool) (map[string]int, error) {
+	s := a.st
 	out := map[string]int{}
 	if len(u.by) == 0 {
 		return out, nil
 	}
 	client := netguard.New(netguard.Options{AllowPrivate: allowPrivate, MaxBytes: 4 << 20})
-	boot, err := rdapBootstrap(ctx, s)
+	boot, err := a.rdapBootstrap(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,485 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package app
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"vigil/internal/advisory"
+	"vigil/internal/advisory/csafprovider"
+	"vigil/internal/errs"
+	"vigil/internal/keyset"
+	"vigil/internal/netguard"
+	"vigil/internal/sbom"
+	"vigil/internal/store"
+	"vigil/internal/tenant"
+	"vigil/internal/vuln"
+)
+
+// Batches of the advisory engine: advisories per transaction, EPSS scores
+// per call.
+const (
+	advisoryBatch = 200
+	epssBatch     = 5000
+)
+
+// vulnEngine returns the matching engine on the store. Labels are
+// re-graded after changes when the label key directory exists.
+func (a *App) vulnEngine() (*vuln.Engine, error) {
+	var rg vuln.Regrader
+	if st, err := os.Stat(KeyDir(a.cfg)); err == nil && st.IsDir() {
+		rg = vuln.RegradeFunc(func(ctx context.Context, ids []int64, reason string) error {
+			svc, err := a.Rating()
+			if err != nil {
+				return err
+			}
+			_, err = svc.Regrade(ctx, ids, reason)
+			return err
+		})
+	}
+	return vuln.New(vuln.Options{Store: vuln.FromStore(a.st), Regrader: rg, Logger: a.log})
+}
+
+// syncedEngine returns the engine after matching new or changed devices.
+func (a *App) syncedEngine(ctx context.Context) (*vuln.Engine, error) {
+	e, err := a.vulnEngine()
+	if err != nil {
+		return nil, err
+	}
+	_, err = e.Sync(ctx)
+	return e, err
+}
+
+// parser reads one advisory source.
+type parser func(ctx context.Context, r io.Reader, name string, yield func(advisory.Advisory) error) (advisory.Stats, []errs.RowError, error)
+
+// parsers are the advisory sources LoadAdvisories reads.
+var parsers = map[advisory.Source]parser{
+	advisory.SourceCSAF: advisory.ParseCSAF,
+	advisory.SourceKEV:  advisory.ParseKEV,
+	advisory.SourceNVD:  advisory.ParseNVD,
+	advisory.SourceCVE5: advisory.ParseCVE5,
+	advisory.SourceOSV:  advisory.ParseOSV,
+}
+
+// AdvisorySummary reports one loaded file (or URL, or provider).
+type AdvisorySummary struct {
+	File     string          `json:"file"`
+	Source   string          `json:"source"`
+	Records  int             `json:"records"`
+	Rejected int             `json:"rejected"`
+	Errors   []errs.RowError `json:"errors,omitempty"`
+	Warnings int             `json:"warnings,omitempty"`
+	Refused  []string        `json:"refused,omitempty"` // CSAF documents a provider fetch refused
+	// Listed and Skipped count a provider's documents and those not newer
+	// than Since, the listing time the previous run of this provider ended at.
+	Listed  int        `json:"listed,omitempty"`
+	Skipped int        `json:"skipped,omitempty"`
+	Since   *time.Time `json:"since,omitempty"`
+	// Problems are a provider's listings that could not be read (they
+	// keep its resume point where it was).
+	Problems []string `json:"-"`
+	vuln.Result
+}
+
+// advisoryLoader feeds parsed advisories to the engine in batches.
+type advisoryLoader struct {
+	ctx    context.Context
+	e      *vuln.Engine
+	origin string
+	batch  []advisory.Advisory
+	res    vuln.Result
+}
+
+func (l *advisoryLoader) add(adv advisory.Advisory) error {
+	l.batch = append(l.batch, adv)
+	if len(l.batch) >= advisoryBatch {
+		return l.flush()
+	}
+	return nil
+}
+
+func (l *advisoryLoader) flush() error {
+	if len(l.batch) == 0 {
+		return nil
+	}
+	r, err := l.e.Advisories(l.ctx, l.batch, l.origin)
+	l.batch = l.batch[:0]
+	if err != nil {
+		return err
+	}
+	l.res.Add(r)
+	return nil
+}
+
+// AdvisoryFiles expands FILE|DIR: a directory is walked for *.json and
+// *.json.gz files, in name order; "-" is standard input.
+func AdvisoryFiles(arg string) ([]string, error) {
+	return listFiles(arg, func(name string) bool { return strings.HasSuffix(name, ".json") || strings.HasSuffix(name, ".json.gz") }, true)
+}
+
+// FeedFiles expands FILE|DIR: the files of a directory (not its
+// subdirectories), in name order; "-" is standard input.
+func FeedFiles(arg string) ([]string, error) {
+	return listFiles(arg, func(string) bool { return true }, false)
+}
+
+// listFiles lists arg, or the regular files in it whose names match (in
+// its subdirectories too when deep), skipping hidden ones, sorted.
+func listFiles(arg string, match func(string) bool, deep bool) ([]string, error) {
+	if arg == "-" {
+		return []string{"-"}, nil
+	}
+	st, err := os.Stat(arg)
+	if err != nil {
+		return nil, errs.Field("file", arg, "cannot read: "+strings.TrimPrefix(err.Error(), "stat "+arg+": "))
+	}
+	if !st.IsDir() {
+		return []string{arg}, nil
+	}
+	var files []string
+	err = filepath.WalkDir(arg, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		n := d.Name()
+		if d.IsDir() && p != arg && (!deep || strings.HasPrefix(n, ".")) {
+			return filepath.SkipDir
+		}
+		if d.Type().IsRegular() && !strings.HasPrefix(n, ".") && match(n) {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, errs.Field("dir", arg, err.Error())
+	}
+	sort.Strings(files)
+	if len(files) == 0 {
+		what := "no files in it"
+		if deep {
+			what = "no .json files in it"
+		}
+		return nil, errs.Field("dir", arg, what)
+	}
+	return files, nil
+}
+
+// AdvisoryLoad names what LoadAdvisories reads.
+type AdvisoryLoad struct {
+	Source advisory.Source
+	// Arg is a file, a directory of .json/.json.gz files, "-" for Stdin,
+	// or (for KEV) a URL fetched through the guarded client.
+	Arg   string
+	Stdin io.Reader
+	// AllowPrivate lets a URL reach loopback and private addresses.
+	AllowPrivate bool
+}
+
+// LoadAdvisories loads advisories of one source into the engine, after
+// matching new or changed devices: each advisory is stored with a digest
+// (loading the same data again changes nothing), new and changed ones are
+// matched against the devices and components that share a vendor,
+// product, CPE or package, and bad records are quarantined with file and
+// line, never stopping the good ones. It returns a summary per file.
+func (a *App) LoadAdvisories(ctx context.Context, l AdvisoryLoad) ([]AdvisorySummary, error) {
+	parse, ok := parsers[l.Source]
+	if !ok {
+		return nil, fmt.Errorf("no parser for advisory source %q", l.Source)
+	}
+	e, err := a.syncedEngine(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if IsURL(l.Arg) && l.Source == advisory.SourceKEV {
+		c := netguard.New(netguard.Options{AllowPrivate: l.AllowPrivate, MaxBytes: 64 << 20})
+		body, _, err := c.Fetch(ctx, l.Arg)
+		if err != nil {
+			return nil, fmt.Errorf("fetch %s: %w", l.Arg, err)
+		}
+		sum, err := a.loadAdvisories(ctx, e, bytes.NewReader(body), l.Arg, l.Source, parse)
+		return []AdvisorySummary{sum}, err
+	}
+	files, err := AdvisoryFiles(l.Arg)
+	if err != nil {
+		return nil, err
+	}
+	var sums []AdvisorySummary
+	for _, name := range files {
+		r, display, closeFile, err := open(name, l.Stdin)
+		if err != nil {
+			return sums, err
+		}
+		sum, err := a.loadAdvisories(ctx, e, r, display, l.Source, parse)
+		closeFile()
+		if err != nil {
+			return sums, err
+		}
+		sums = append(sums, sum)
+	}
+	return sums, nil
+}
+
+// open opens name, or stdin for "-", with the name to show.
+func open(name string, stdin io.Reader) (io.Reader, string, func(), error) {
+	if name == "-" {
+		return stdin, "stdin", func() {}, nil
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, name, nil, errs.Field("file", name, err.Error())
+	}
+	return f, name, func() { f.Close() }, nil
+}
+
+// loadAdvisories parses r (named display) into the engine.
+func (a *App) loadAdvisories(ctx context.Context, e *vuln.Engine, r io.Reader, display string, src advisory.Source, parse parser) (AdvisorySummary, error) {
+	sum := AdvisorySummary{File: display, Source: string(src)}
+	l := &advisoryLoader{ctx: ctx, e: e, origin: display}
+	st, rows, err := parse(ctx, r, display, l.add)
+	if err == nil {
+		err = l.flush()
+	}
+	sum.Records, sum.Rejected, sum.Errors, sum.Warnings, sum.Result = st.Records, st.Rejected, rows, len(st.Warnings), l.res
+	if err != nil {
+		return sum, fmt.Errorf("%s: %w", display, err)
+	}
+	return sum, a.st.QuarantineAdd(ctx, 0, rows)
+}
+
+// ProviderOptions tune a CSAF provider fetch.
+type ProviderOptions struct {
+	// RequireSignature refuses documents without a verified OpenPGP
+	// signature (a badly signed or altered one is always refused).
+	RequireSignature bool
+	// Full lists every document, not only those newer than the last run.
+	Full bool
+	// AllowPrivate lets the fetches reach loopback and private addresses.
+	AllowPrivate bool
+}
+
+// providerSinceKey is the setting that keeps a provider's resume point.
+func providerSinceKey(url string) string { return "csaf.since " + url }
+
+// LoadCSAFProvider loads a trusted CSAF provider's advisories, given its
+// provider-metadata.json URL: its distributions are followed through the
+// guarded client, each document's hash and OpenPGP signature checked. A
+// provider's run lists only documents newer than where its last complete
+// run ended (a refused document is looked at again); a run whose listings
+// could not all be read (Problems) keeps the resume point where it was.
+func (a *App) LoadCSAFProvider(ctx context.Context, url string, opt ProviderOptions) (AdvisorySummary, error) {
+	sum := AdvisorySummary{File: url, Source: string(advisory.SourceCSAF)}
+	e, err := a.syncedEngine(ctx)
+	if err != nil {
+		return sum, err
+	}
+	sinceKey := providerSinceKey(url)
+	var since time.Time
+	if v, err := a.st.SettingGet(ctx, sinceKey); err == nil && !opt.Full {
+		if since, err = time.Parse(time.RFC3339Nano, v); err != nil {
+			return sum, fmt.Errorf("setting %q: %w", sinceKey, err)
+		}
+		sum.Since = &since
+	} else if err != nil && !errors.Is(err, errs.ErrNotFound) {
+		return sum, err
+	}
+	l := &advisoryLoader{ctx: ctx, e: e, origin: url}
+	client := netguard.New(netguard.Options{AllowPrivate: opt.AllowPrivate, MaxBytes: 64 << 20})
+	res, err := csafprovider.Fetch(ctx, url, csafprovider.Options{Client: client, RequireSignature: opt.RequireSignature, Logger: a.log, Since: since},
+		func(d csafprovider.Document) error {
+			st, rows, err := advisory.ParseCSAF(ctx, bytes.NewReader(d.Data), d.URL, l.add)
+			sum.Records += st.Records
+			sum.Rejected += st.Rejected
+			sum.Errors = append(sum.Errors, rows...)
+			sum.Warnings += len(st.Warnings)
+			return err
+		})
+	if err == nil {
+		err = l.flush()
+	}
+	if err == nil {
+		err = a.st.QuarantineAdd(ctx, 0, sum.Errors)
+	}
+	if err != nil {
+		return sum, err
+	}
+	sum.Result = l.res
+	sum.Listed, sum.Skipped = res.Listed, res.Skipped
+	for _, r := range res.Refused {
+		sum.Refused = append(sum.Refused, r.URL+": "+r.Reason)
+	}
+	for _, p := range res.Problems {
+		sum.Problems = append(sum.Problems, fmt.Sprint(p))
+	}
+	// A listing that could not be read may hide documents: only a run
+	// without problems moves the provider's resume point.
+	if len(res.Problems) == 0 && !res.Resume.IsZero() && (opt.Full || res.Resume.After(since)) {
+		if err := a.st.SettingSet(ctx, sinceKey, res.Resume.UTC().Format(time.RFC3339Nano)); err != nil {
+			return sum, err
+		}
+	}
+	return sum, nil
+}
+
+// EPSSSummary reports a loaded EPSS file.
+type EPSSSummary struct {
+	File     string          `json:"file"`
+	Model    string          `json:"model,omitempty"`
+	Records  int             `json:"records"`
+	Rejected int             `json:"rejected"`
+	Changed  int             `json:"changed"`
+	Errors   []errs.RowError `json:"errors,omitempty"`
+	Findings int             `json:"findings_updated"`
+}
+
+// LoadEPSS loads FIRST EPSS scores (CSV or CSV.gz) from r (named name), in
+// batches; the findings of CVEs whose score changed show the new one. Bad
+// rows are quarantined.
+func (a *App) LoadEPSS(ctx context.Context, r io.Reader, name string) (EPSSSummary, error) {
+	sum := EPSSSummary{File: name}
+	e, err := a.vulnEngine()
+	if err != nil {
+		return sum, err
+	}
+	var batch []store.VulnEPSS
+	var res vuln.Result
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		x, err := e.EPSS(ctx, batch)
+		batch = batch[:0]
+		res.Add(x)
+		return err
+	}
+	st, rows, err := advisory.ParseEPSS(ctx, r, name, func(cve string, s advisory.EPSS) error {
+		batch = append(batch, store.VulnEPSS{CVE: cve, Score: s.Score, Percentile: s.Percentile, Date: s.Date})
+		if len(batch) >= epssBatch {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	if err == nil {
+		err = a.st.QuarantineAdd(ctx, 0, rows)
+	}
+	sum.Model, sum.Records, sum.Rejected, sum.Changed, sum.Errors, sum.Findings = st.Version, st.Records, st.Rejected, res.Changed, rows, res.FindingsUpdated
+	return sum, err
+}
+
+// SBOMResult reports an SBOM attached to a device.
+type SBOMResult struct {
+	Device     int64           `json:"device"`
+	Format     sbom.Format     `json:"format"`
+	Components int             `json:"components"`
+	Errors     []errs.RowError `json:"errors,omitempty"`
+	vuln.Result
+}
+
+// ImportSBOM replaces device id's components with those of the SBOM in r
+// (CycloneDX JSON/XML, SPDX 2.3 JSON/tag-value; named name in errors) and
+// matches them against the stored advisories; findings of components no
+// longer listed are resolved. Components with a malformed purl or CPE are
+// kept without it and reported in Errors.
+func (a *App) ImportSBOM(ctx context.Context, sc tenant.Scope, id int64, r io.Reader, name string) (SBOMResult, error) {
+	out := SBOMResult{Device: id}
+	e, err := a.vulnEngine()
+	if err != nil {
+		return out, err
+	}
+	if _, err := a.st.DeviceGet(ctx, sc, id); err != nil {
+		return out, err
+	}
+	bom, rows, err := sbom.Parse(ctx, r, name)
+	if err != nil {
+		return out, &errs.Error{Code: errs.Invalid, Message: err.Error()}
+	}
+	comps := make([]store.VulnComponent, 0, len(bom.Components))
+	for _, c := range bom.Components {
+		comps = append(comps, store.VulnComponent{Name: c.Name, Group: c.Group, Version: c.Version, PURL: c.PURL, CPE: c.CPE,
+			Supplier: c.Supplier, Type: c.Type, BOMRef: c.BOMRef})
+	}
+	out.Format, out.Components, out.Errors = bom.Format, len(comps), rows
+	out.Result, err = e.ImportSBOM(ctx, id, comps)
+	return out, err
+}
+
+// VulnQuery selects vulnerability findings.
+type VulnQuery struct {
+	// Scope is whose findings (tenant.Operator() for all).
+	Scope    tenant.Scope
+	DeviceID int64
+	// KEV keeps only CVEs in CISA's Known Exploited Vulnerabilities.
+	KEV bool
+	// Resolved lists resolved findings instead of open ones.
+	Resolved bool
+	// Rematch re-matches the whole inventory against every stored
+	// advisory first (else only new or changed devices are matched).
+	Rematch bool
+	Page    keyset.Page
+}
+
+// VulnRow is one vulnerable device or component.
+type VulnRow struct {
+	FindingID int64                `json:"finding_id"`
+	OrgID     int64                `json:"org_id"`
+	DeviceID  int64                `json:"device_id"`
+	Target    string               `json:"target"`
+	Subject   string               `json:"subject"`
+	Component string               `json:"component,omitempty"`
+	CVE       string               `json:"cve"`
+	Severity  string               `json:"severity"`
+	Trigger   string               `json:"trigger"`
+	Status    string               `json:"status"`
+	FirstSeen string               `json:"first_seen"`
+	Evidence  vuln.FindingEvidence `json:"evidence"`
+}
+
+// Vulns lists vulnerability findings (type "vulnerable") with their
+// evidence: CVE, severity, KEV due date, EPSS, fixed version, the best
+// match's confidence and the advisories.
+func (a *App) Vulns(ctx context.Context, q VulnQuery) ([]VulnRow, error) {
+	e, err := a.vulnEngine()
+	if err != nil {
+		return nil, err
+	}
+	if q.Rematch {
+		_, err = e.MatchAll(ctx, true)
+	} else {
+		_, err = e.Sync(ctx)
+	}
+	if err != nil {
+		return nil, err
+	}
+	f := store.VulnFindingFilter{DeviceID: q.DeviceID, KEV: q.KEV, Page: q.Page}
+	if q.Resolved {
+		f.Status = "resolved"
+	}
+	fs, err := a.st.VulnFindingList(ctx, q.Scope, f)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]VulnRow, 0, len(fs))
+	for _, x := range fs {
+		r := VulnRow{FindingID: x.ID, OrgID: x.OrgID, DeviceID: x.DeviceID, CVE: x.CVE, Severity: x.Severity.String(), Trigger: x.Trigger,
+			Status: string(x.Status), FirstSeen: x.FirstSeen.Format("2006-01-02")}
+		_ = json.Unmarshal(x.Evidence, &r.Evidence)
+		r.Target, r.Subject, r.Component = r.Evidence.Target, r.Evidence.Subject, r.Evidence.Component
+		rows = append(rows, r)
+	}
+	return rows, nil
+}

@@ -1,0 +1,219 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package app
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"vigil/internal/asn"
+	"vigil/internal/errs"
+	"vigil/internal/feed"
+	"vigil/internal/ingest"
+)
+
+// FeedOptions configure a feed ingest.
+type FeedOptions struct {
+	// Type is auto, shadowserver, csv, blocklist or credentials.
+	Type string
+	// Trigger names the campaign (default: the report type); ReportType
+	// forces the report type (default: from the file name or header).
+	Trigger, ReportType string
+	// Mapping is a YAML column mapping file for generic CSV files.
+	Mapping string
+	// Partial says the feed is not a full report: findings it does not
+	// list are not resolved.
+	Partial bool
+	// NotifyUnregistered warns owners of unregistered addresses found
+	// through security.txt or RDAP, at most UnregisteredMax addresses per
+	// file (the most severe first); AllowPrivate lets those look-ups reach
+	// private addresses.
+	NotifyUnregistered bool
+	UnregisteredMax    int
+	AllowPrivate       bool
+	// Stdin is read for the file "-".
+	Stdin io.Reader
+	// Progress, when set, is told that a file of size bytes starts; it
+	// returns the function called with the bytes read so far after each
+	// committed batch, and the one called when the file is done.
+	Progress func(name string, size int64) (update func(read int64), done func())
+	// Done, when set, receives each file's summary as soon as it is done.
+	Done func(ingest.Summary)
+}
+
+// IngestFeeds streams a feed (a file, "-", or every file of a directory in
+// name order), matches its rows to registered organisations and folds
+// them into findings. Bad rows are quarantined and counted; a run stopped
+// half-way resumes when the same file is ingested again.
+func (a *App) IngestFeeds(ctx context.Context, arg string, opt FeedOptions) ([]ingest.Summary, error) {
+	format, err := feed.ParseFormat(opt.Type)
+	if err != nil {
+		return nil, err
+	}
+	var mapping *feed.Mapping
+	if opt.Mapping != "" {
+		f, err := os.Open(opt.Mapping)
+		if err != nil {
+			return nil, errs.Field("mapping", opt.Mapping, err.Error())
+		}
+		mapping, err = feed.LoadMapping(f)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("mapping %s: %w", opt.Mapping, err)
+		}
+	}
+	salt, err := a.st.SettingSecret(ctx, "credential_salt")
+	if err != nil {
+		return nil, err
+	}
+	ix, err := ingest.BuildIndex(ctx, a.st)
+	if err != nil {
+		return nil, err
+	}
+	asnTable, err := a.currentASNTable(ctx)
+	if err != nil {
+		return nil, err
+	}
+	files, err := FeedFiles(arg)
+	if err != nil {
+		return nil, err
+	}
+	var sums []ingest.Summary
+	for _, name := range files {
+		opts := ingest.Options{Format: format, Trigger: opt.Trigger, ReportType: opt.ReportType, Mapping: mapping,
+			CredentialSalt: salt, FullReport: !opt.Partial, NotifyUnregistered: opt.NotifyUnregistered}
+		unreg := newUnregisteredSet(opt.UnregisteredMax)
+		if opt.NotifyUnregistered {
+			opts.Unmatched = unreg.add
+		}
+		if asnTable != nil {
+			opts.ASN = asnTable
+		}
+		sum, err := a.ingestOne(ctx, ix, name, opts, opt)
+		if err != nil {
+			return sums, err
+		}
+		if opt.NotifyUnregistered {
+			if sum.Unregistered, err = a.warnUnregistered(ctx, sum.Trigger, unreg, opt.AllowPrivate); err != nil {
+				return sums, err
+			}
+		}
+		sums = append(sums, sum)
+		if opt.Done != nil {
+			opt.Done(sum)
+		}
+	}
+	return sums, nil
+}
+
+// ingestOne ingests one file (or standard input).
+func (a *App) ingestOne(ctx context.Context, ix *ingest.Index, name string, opts ingest.Options, opt FeedOptions) (ingest.Summary, error) {
+	var r io.Reader = opt.Stdin
+	var size int64
+	opts.Name = "stdin"
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return ingest.Summary{}, errs.Field("file", name, err.Error())
+		}
+		defer f.Close()
+		if opts.SHA256, err = ingest.HashFile(f); err != nil {
+			return ingest.Summary{}, fmt.Errorf("%s: %w", name, err)
+		}
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return ingest.Summary{}, err
+		}
+		if st, err := f.Stat(); err == nil {
+			size = st.Size()
+		}
+		r = f
+		opts.Name = filepath.Base(name)
+	}
+	if opt.Progress != nil && size > 0 {
+		cr := &countingReader{r: r}
+		r = cr
+		update, done := opt.Progress(opts.Name, size)
+		opts.Progress = func(int64) { update(cr.n) }
+		defer done()
+	}
+	return ingest.Feed(ctx, a.st, ix, r, opts)
+}
+
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// ASNSummary reports a loaded IP-to-AS table.
+type ASNSummary struct {
+	File     string `json:"file"`
+	Lines    int    `json:"lines"`
+	Prefixes int    `json:"prefixes"`
+	Bad      int    `json:"bad"`
+	Unrouted int    `json:"unrouted"`
+	// Errors are the bad lines (quarantined).
+	Errors []errs.RowError `json:"-"`
+}
+
+// IngestASN loads an IP-to-AS table (CAIDA pfx2as or ip2asn TSV, gzip too)
+// from the file at path, which replaces the previous one: feed rows
+// without an AS number get the announcing AS from it. Bad lines are
+// quarantined.
+func (a *App) IngestASN(ctx context.Context, path string) (ASNSummary, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return ASNSummary{}, errs.Field("file", path, err.Error())
+	}
+	name := filepath.Base(path)
+	t, bad, err := asn.Load(ctx, bytes.NewReader(raw), name)
+	if err != nil {
+		return ASNSummary{}, err
+	}
+	st := t.Stats()
+	if st.Prefixes == 0 {
+		return ASNSummary{}, errs.Field("file", path, "no prefixes in it")
+	}
+	sha, _ := ingest.HashFile(bytes.NewReader(raw))
+	gz := raw
+	if len(raw) < 2 || raw[0] != 0x1f || raw[1] != 0x8b {
+		var b bytes.Buffer
+		w := gzip.NewWriter(&b)
+		w.Write(raw)
+		w.Close()
+		gz = b.Bytes()
+	}
+	if err := a.st.QuarantineAdd(ctx, 0, bad); err != nil {
+		return ASNSummary{}, err
+	}
+	if err := a.st.ASNTablePut(ctx, name, sha, st.Prefixes, gz); err != nil {
+		return ASNSummary{}, err
+	}
+	return ASNSummary{File: name, Lines: st.Lines, Prefixes: st.Prefixes, Bad: st.Bad, Unrouted: st.Unrouted, Errors: bad}, nil
+}
+
+// currentASNTable loads the stored IP-to-AS table, or returns nil when none
+// was loaded.
+func (a *App) currentASNTable(ctx context.Context) (*asn.Table, error) {
+	name, gz, err := a.st.ASNTableCurrent(ctx)
+	if errors.Is(err, errs.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	t, _, err := asn.Load(ctx, bytes.NewReader(gz), name)
+	return t, err
+}
