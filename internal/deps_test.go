@@ -34,7 +34,6 @@ func storeImporter(pkg string) bool {
 var transitional = map[string]string{
 	module + "/internal/ingest": "takes *store.Store (domain types move out of store)",
 	module + "/internal/vuln":   "mirrors store types (vuln.Match ↔ store.VulnMatch)",
-	module + "/internal/rating": "takes *store.Store and store's assessment and label types",
 	module + "/internal/web":    "handlers call *store.Store; they move to the application layer",
 }
 
