@@ -23,6 +23,8 @@ import (
 	"vigil/internal/registry"
 	"vigil/internal/store"
 	"vigil/internal/tenant"
+	"vigil/internal/ticket"
+	"vigil/internal/verify"
 )
 
 // Delivery is notify wired to the store and the configuration: the
@@ -92,9 +94,16 @@ func (a *App) Delivery(ctx context.Context) (*Delivery, error) {
 			return nil, err
 		}
 	}
+	codeKey, err := a.st.SettingSecret(ctx, ticket.KeySetting)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
 	base := a.cfg.BaseURL
 	d.Deliverer = notify.NewDeliverer(notify.DelivererConfig{Outbox: a.st, Senders: senders, MaxAttempts: f.MaxAttempts, Now: a.st.Now, Logger: a.log,
-		AckURL: func(id int64) string { return notify.AckURL(base, ackKey, id) }})
+		AckURL:     func(id int64) string { return notify.AckURL(base, ackKey, id) },
+		VerifyURL:  strings.TrimRight(base, "/") + verify.Path,
+		AccessCode: func(t ticket.Ticket) ticket.Code { return ticket.AccessCode(codeKey, t) }})
 	return d, nil
 }
 

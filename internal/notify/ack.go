@@ -17,6 +17,7 @@ import (
 	"vigil/internal/errs"
 	"vigil/internal/finding"
 	"vigil/internal/tenant"
+	"vigil/internal/ticket"
 )
 
 // Settings names of the installation secrets notify keeps in the store's
@@ -45,6 +46,7 @@ const (
 // Notice is a stored notice as lists and the acknowledgement page show it.
 type Notice struct {
 	ID          int64            `json:"id"`
+	Ticket      ticket.Ticket    `json:"ticket,omitempty"`
 	OrgID       int64            `json:"org_id,omitempty"`
 	OrgName     string           `json:"org_name,omitempty"`
 	Kind        Kind             `json:"kind"`

@@ -36,7 +36,7 @@ var ackPage = template.Must(template.New("ack").Parse(`<!DOCTYPE html>
 <body style="font-family: sans-serif; max-width: 40em; margin: 2em auto; line-height: 1.4">
 {{if .Notice}}
 <h1 style="font-size: 1.3em">{{if .Done}}Ontvangst bevestigd · Receipt confirmed{{else}}Ontvangst bevestigen · Confirm receipt{{end}}</h1>
-<p>Melding / notice {{.Notice.ID}}{{if .Notice.OrgName}} · {{.Notice.OrgName}}{{end}} · {{.Notice.Severity}} · {{.Notice.Items}} bevinding(en) / finding(s){{if .Notice.Triggers}} · {{range $i, $t := .Notice.Triggers}}{{if $i}}, {{end}}{{$t}}{{end}}{{end}}</p>
+<p>Ticket {{.Notice.Ticket}}{{if .Notice.OrgName}} · {{.Notice.OrgName}}{{end}} · {{.Notice.Severity}} · {{.Notice.Items}} bevinding(en) / finding(s){{if .Notice.Triggers}} · {{range $i, $t := .Notice.Triggers}}{{if $i}}, {{end}}{{$t}}{{end}}{{end}}</p>
 {{if .Notice.AckedAt}}
 <p>Bevestigd op / confirmed at {{.Notice.AckedAt.UTC.Format "2006-01-02 15:04 UTC"}}. Dank u wel · Thank you.</p>
 {{else}}

@@ -13,6 +13,7 @@ import (
 
 	"vigil/internal/errs"
 	"vigil/internal/registry"
+	"vigil/internal/ticket"
 )
 
 // OutboxState is the delivery state of an outbox row.
@@ -43,6 +44,7 @@ type OutboxRow struct {
 	Recipient string
 	Lang      string
 	Key       string
+	Ticket    ticket.Ticket
 	State     OutboxState
 	// Attempts counts this attempt too.
 	Attempts  int
@@ -107,6 +109,11 @@ type DelivererConfig struct {
 	Lease time.Duration
 	// AckURL returns the acknowledgement link of a notice.
 	AckURL func(noticeID int64) string
+	// VerifyURL is the verification page, and AccessCode returns the
+	// access code of a ticket (ticket.AccessCode under the installation's
+	// key); a nil AccessCode prints no code.
+	VerifyURL  string
+	AccessCode func(ticket.Ticket) ticket.Code
 	// Concurrency bounds parallel sends in DeliverDue (default 8).
 	Concurrency int
 	Now         func() time.Time
@@ -150,6 +157,9 @@ func NewDeliverer(cfg DelivererConfig) *Deliverer {
 	}
 	if cfg.AckURL == nil {
 		cfg.AckURL = func(int64) string { return "" }
+	}
+	if cfg.AccessCode == nil {
+		cfg.AccessCode = func(ticket.Ticket) ticket.Code { return "" }
 	}
 	return &Deliverer{cfg: cfg}
 }
@@ -291,6 +301,7 @@ func (d *Deliverer) attempt(ctx context.Context, row OutboxRow) (OutboxResult, b
 	}
 	m := Outgoing{OutboxID: row.ID, Key: row.Key, NoticeID: row.NoticeID, OrgID: row.OrgID, Channel: row.Channel,
 		Recipient: row.Recipient, Lang: row.Lang, Content: row.Content, AckURL: d.cfg.AckURL(row.NoticeID),
+		Ticket: row.Ticket, AccessCode: d.cfg.AccessCode(row.Ticket), VerifyURL: d.cfg.VerifyURL,
 		Date: row.CreatedAt, ContactSource: row.ContactSource}
 	err := sender.Send(ctx, m)
 	res.At = now()

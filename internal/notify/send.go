@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"vigil/internal/ticket"
 )
 
 // Outgoing is one delivery to make: a notice's content for one recipient
@@ -22,6 +24,11 @@ type Outgoing struct {
 	Lang      string
 	Content   Content
 	AckURL    string
+	// Ticket is the notice's public reference and AccessCode the code
+	// that unlocks it on the verification page at VerifyURL.
+	Ticket     ticket.Ticket
+	AccessCode ticket.Code
+	VerifyURL  string
 	// Date is when the outbox row was made; it is the message's Date, so a
 	// repeated attempt is byte-for-byte the same message.
 	Date time.Time

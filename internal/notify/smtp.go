@@ -160,6 +160,11 @@ func MessageID(key, from string) string {
 	return key + "@" + domain
 }
 
+// TicketHeader carries the notice's ticket in every warning e-mail, so
+// that replies and returned messages (bounces quote the headers) can be
+// matched to their notice.
+const TicketHeader = "X-Vigil-Ticket"
+
 // BuildMessage writes the MIME message of delivery m rendered as r: a
 // multipart/mixed message whose first part is multipart/alternative (text,
 // then HTML) and whose second is the evidence CSV. The Message-ID is
@@ -185,7 +190,9 @@ func BuildMessage(m Outgoing, r Rendered, from, fromName string) ([]byte, error)
 	msg.SetGenHeader(mail.HeaderContentLang, r.Lang)
 	msg.SetGenHeader("Auto-Submitted", "auto-generated") // RFC 3834: no auto-replies
 	msg.SetGenHeader(mail.HeaderXAutoResponseSuppress, "All")
-	msg.SetGenHeader("X-Vigil-Notice", strconv.FormatInt(m.NoticeID, 10))
+	if m.Ticket != "" {
+		msg.SetGenHeader(TicketHeader, string(m.Ticket))
+	}
 	msg.SetBodyString(mail.TypeTextPlain, r.Text)
 	msg.AddAlternativeString(mail.TypeTextHTML, r.HTML)
 	if err := msg.AttachReader(r.CSVName, bytes.NewReader(r.CSV), mail.WithFileContentType("text/csv")); err != nil {
@@ -277,7 +284,8 @@ func NewSMTPSender(cfg SMTPConfig, renderer *Renderer, sender string) (*SMTPSend
 // and tests).
 func (s *SMTPSender) Render(m Outgoing) ([]byte, error) {
 	r, err := s.renderer.Render(m.Lang, View{Content: m.Content, NoticeID: m.NoticeID, Sender: s.sender,
-		Recipient: m.Recipient, AckURL: m.AckURL, ContactSource: m.ContactSource})
+		Recipient: m.Recipient, AckURL: m.AckURL, Ticket: m.Ticket, AccessCode: m.AccessCode, VerifyURL: m.VerifyURL,
+		ContactSource: m.ContactSource})
 	if err != nil {
 		return nil, &SendError{Permanent: true, Err: err}
 	}

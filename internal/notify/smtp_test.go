@@ -32,6 +32,7 @@ import (
 	"vigil/internal/errs"
 	"vigil/internal/notify"
 	"vigil/internal/notify/smtpsink"
+	"vigil/internal/ticket"
 )
 
 // testTLS returns a server certificate for 127.0.0.1 and a client
@@ -71,6 +72,7 @@ func testOutgoing(t testing.TB, lang string) notify.Outgoing {
 	c := notify.Content{Kind: notify.KindDigest, Mode: notify.Daily, OrgID: 7, OrgName: "Ziekenhuis Midden", Items: items[:3], Severity: items[0].Severity}
 	return notify.Outgoing{OutboxID: 1, Key: notify.IdempotencyKey(42, notify.Email, "csirt@ziekenhuis.example"), NoticeID: 42, OrgID: 7,
 		Channel: notify.Email, Recipient: "csirt@ziekenhuis.example", Lang: lang, Content: c, AckURL: "https://vigil.example.nl/ack/TOKEN",
+		Ticket: "VGL-7K3P-Q9XD", AccessCode: ticket.AccessCode([]byte("test key"), "VGL-7K3P-Q9XD"), VerifyURL: "https://vigil.example.nl/verify",
 		Date: time.Date(2025, 6, 2, 6, 0, 0, 0, time.UTC)}
 }
 
@@ -142,9 +144,9 @@ func TestSMTPSendSTARTTLSAuthDKIM(t *testing.T) {
 		"Message-Id":       "<" + m.Key + "@vigil.example.nl>",
 		"Content-Language": "nl",
 		"Auto-Submitted":   "auto-generated",
-		"X-Vigil-Notice":   "42",
+		"X-Vigil-Ticket":   "VGL-7K3P-Q9XD",
 		"To":               "<csirt@ziekenhuis.example>",
-		"Subject":          "[vigil CERT] Dagelijks overzicht voor Ziekenhuis Midden: 3 bevinding(en), hoogste ernst kritiek",
+		"Subject":          "[vigil CERT] Dagelijks overzicht voor Ziekenhuis Midden: 3 bevinding(en), hoogste ernst kritiek [VGL-7K3P-Q9XD]",
 	}
 	gotHeaders := map[string]string{"Subject": subject}
 	for k := range wantHeaders {
@@ -162,7 +164,7 @@ func TestSMTPSendSTARTTLSAuthDKIM(t *testing.T) {
 		t.Errorf("Date = %v; want the outbox row's %v", d, m.Date)
 	}
 	parts := mimeParts(t, h.Get("Content-Type"), msg.Body)
-	want := []string{"multipart/alternative", "text/plain", "text/html", "text/csv; vigil-evidence-42.csv"}
+	want := []string{"multipart/alternative", "text/plain", "text/html", "text/csv; vigil-evidence-VGL-7K3P-Q9XD.csv"}
 	var types []string
 	for _, p := range parts {
 		types = append(types, p.kind)

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	texttemplate "text/template"
 	"time"
@@ -21,6 +22,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"vigil/internal/finding"
+	"vigil/internal/ticket"
 )
 
 //go:embed templates
@@ -46,6 +48,13 @@ type View struct {
 	Sender    string // the trust center's name, e.g. "vigil CERT"
 	Recipient string
 	AckURL    string
+	// Ticket is the notice's public reference, printed instead of its id;
+	// AccessCode unlocks the whole warning on the verification page at
+	// VerifyURL. The texts tell a doubtful recipient to type that address
+	// rather than follow a link.
+	Ticket     ticket.Ticket
+	AccessCode ticket.Code
+	VerifyURL  string
 	// ContactSource says where an unregistered notice's contact came from
 	// ("security.txt of example.nl", "RDAP abuse contact of 192.0.2.1").
 	ContactSource string
@@ -232,6 +241,14 @@ func (ls *langSet) funcs() map[string]any {
 			return fmt.Sprintf("%d %s %d %02d:%02d UTC", t.Day(), ls.msg.Months[t.Month()-1], t.Year(), t.Hour(), t.Minute())
 		},
 		"inc": func(i int) int { return i + 1 },
+		// bare is an address as a person types it: without the scheme.
+		"bare": func(u string) string {
+			_, rest, ok := strings.Cut(u, "://")
+			if !ok {
+				return u
+			}
+			return rest
+		},
 		"sub": func(a, b int) int { return a - b },
 		"capital": func(s string) string {
 			r, n := utf8.DecodeRuneInString(s)
@@ -262,7 +279,7 @@ func (r *Renderer) Render(lang string, v View) (Rendered, error) {
 		return Rendered{}, errors.New("render: a notice without items")
 	}
 	v.Lang = lang
-	v.CSVName = fmt.Sprintf("vigil-evidence-%d.csv", v.NoticeID)
+	v.CSVName = "vigil-evidence-" + attachmentName(v.Ticket, v.NoticeID) + ".csv"
 	var b bytes.Buffer
 	if err := ls.subject.Execute(&b, v); err != nil {
 		return Rendered{}, fmt.Errorf("render %s subject: %w", lang, err)
@@ -281,6 +298,15 @@ func (r *Renderer) Render(lang string, v View) (Rendered, error) {
 	out.HTML = b.String()
 	out.CSV = EvidenceCSV(v.Items)
 	return out, nil
+}
+
+// attachmentName names a notice's attachments: by its ticket, else (a
+// notice from before tickets) by its id.
+func attachmentName(t ticket.Ticket, id int64) string {
+	if t != "" {
+		return string(t)
+	}
+	return strconv.FormatInt(id, 10)
 }
 
 // ChooseLang picks the language of a message: the first tag of the first

@@ -4,6 +4,7 @@
 package notify_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +16,7 @@ import (
 
 	"vigil/internal/finding"
 	"vigil/internal/notify"
+	"vigil/internal/ticket"
 )
 
 // goldenContents are the notices whose renderings are kept as golden
@@ -33,7 +35,9 @@ func goldenContents(t *testing.T) map[string]notify.View {
 	imm.Items[0].TriggerDescription = "Exchange servers vulnerable to ProxyLogon (CVE-2021-26855) and related flaws."
 	unreg := notify.Content{Kind: notify.KindUnregistered, Created: created, Items: []notify.Item{sink[1]}, Severity: sink[1].Severity}
 	view := func(c notify.Content, id int64) notify.View {
-		return notify.View{Content: c, NoticeID: id, Sender: "vigil CERT", AckURL: "https://vigil.example.nl/ack/TOKEN", Recipient: "csirt@ziekenhuis.example"}
+		tk := ticket.Ticket(fmt.Sprintf("VGL-7K3P-Q9%02d", id))
+		return notify.View{Content: c, NoticeID: id, Sender: "vigil CERT", AckURL: "https://vigil.example.nl/ack/TOKEN", Recipient: "csirt@ziekenhuis.example",
+			Ticket: tk, AccessCode: ticket.AccessCode([]byte("golden key"), tk), VerifyURL: "https://vigil.example.nl/verify"}
 	}
 	u := view(unreg, 44)
 	u.ContactSource = "RDAP abuse contact of 198.51.100.0/25 (EXAMPLE-NET) at https://rdap.db.ripe.net/ip/198.51.100.9"

@@ -19,7 +19,6 @@ import (
 	"sync"
 	"time"
 
-	"vigil/internal/finding"
 	"vigil/internal/netguard"
 )
 
@@ -176,27 +175,6 @@ func (v *Verifier) Verify(header string, body []byte) error {
 	return nil
 }
 
-// WebhookPayload is the JSON body of a webhook delivery.
-type WebhookPayload struct {
-	// ID is the delivery's idempotency key (also in IdempotencyHeader).
-	ID        string           `json:"id"`
-	NoticeID  int64            `json:"notice_id"`
-	Kind      Kind             `json:"kind"`
-	OrgID     int64            `json:"org_id,omitempty"`
-	OrgName   string           `json:"org_name,omitempty"`
-	Severity  finding.Severity `json:"severity"`
-	CreatedAt time.Time        `json:"created_at"`
-	Lang      string           `json:"lang"`
-	AckURL    string           `json:"ack_url,omitempty"`
-	Items     []Item           `json:"items"`
-}
-
-// NewWebhookPayload makes the payload of m.
-func NewWebhookPayload(m Outgoing) WebhookPayload {
-	return WebhookPayload{ID: m.Key, NoticeID: m.NoticeID, Kind: m.Content.Kind, OrgID: m.OrgID, OrgName: m.Content.OrgName,
-		Severity: m.Content.Severity, CreatedAt: m.Date.UTC(), Lang: m.Lang, AckURL: m.AckURL, Items: m.Content.Items}
-}
-
 // WebhookSender posts notices as signed JSON through the guarded client.
 type WebhookSender struct {
 	Client *netguard.Client
@@ -209,7 +187,7 @@ type WebhookSender struct {
 // Send implements Sender. 2xx is success; 400, 401, 403, 404, 405, 410,
 // 413 and 422 are permanent failures; everything else is retried.
 func (w *WebhookSender) Send(ctx context.Context, m Outgoing) error {
-	body, err := json.Marshal(NewWebhookPayload(m))
+	body, err := json.Marshal(DeliveryDocument(m))
 	if err != nil {
 		return &SendError{Permanent: true, Err: err}
 	}

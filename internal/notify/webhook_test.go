@@ -82,7 +82,7 @@ type hookReceiver struct {
 	verifier *notify.Verifier
 	mu       sync.Mutex
 	status   []int // answers to give, in order; then 204
-	got      []notify.WebhookPayload
+	got      []notify.Document
 	keys     map[string]int
 	requests int
 }
@@ -110,7 +110,7 @@ func newHookReceiver(t *testing.T, secret []byte, status ...int) *hookReceiver {
 			w.WriteHeader(http.StatusOK) // a duplicate: acknowledged, not processed again
 			return
 		}
-		var p notify.WebhookPayload
+		var p notify.Document
 		if err := json.Unmarshal(body, &p); err != nil || r.Header.Get("Content-Type") != "application/json" {
 			http.Error(w, "bad body", http.StatusBadRequest)
 			return
@@ -133,10 +133,10 @@ func (h *hookReceiver) requestCount() int {
 	return h.requests
 }
 
-func (h *hookReceiver) processed() []notify.WebhookPayload {
+func (h *hookReceiver) processed() []notify.Document {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return append([]notify.WebhookPayload(nil), h.got...)
+	return append([]notify.Document(nil), h.got...)
 }
 
 func TestWebhookSender(t *testing.T) {

@@ -293,6 +293,9 @@ func (s *Store) applyPlan(ctx context.Context, now time.Time, p *notify.Plan, re
 		}
 	}
 	res.NoticeIDs = ids
+	if err := s.noticeTickets(ctx, ids); err != nil {
+		return err
+	}
 	// New items.
 	const per = 8
 	for start := 0; start < len(p.Items); start += 400 {
@@ -515,7 +518,7 @@ func (s *Store) outboxRows(ctx context.Context, ids []int64) ([]notify.OutboxRow
 	cache := map[int64]notify.Content{}
 	err := chunks(ids, func(ids []int64) error {
 		rows, err := s.Query(ctx, `SELECT o.id, o.notice_id, COALESCE(n.org_id, 0), COALESCE(o.contact_id, 0), o.channel, o.recipient, o.lang, o.idem_key,
-  o.state, o.attempts, o.created_at, n.payload, n.contact_source,
+  o.state, o.attempts, o.created_at, n.payload, n.contact_source, COALESCE(n.ticket, ''),
   CASE WHEN o.channel = 'email' AND (
     EXISTS (SELECT 1 FROM contacts c WHERE c.id = o.contact_id AND c.bounced_at IS NOT NULL)
     OR (o.contact_id IS NULL AND EXISTS (SELECT 1 FROM bounces b WHERE b.address = o.recipient))) THEN 1 ELSE 0 END
@@ -530,7 +533,7 @@ WHERE o.id IN (`+placeholders(len(ids))+`) ORDER BY o.id`, int64Args(ids)...)
 			var ch, state, payload string
 			var suppressed int
 			if err := rows.Scan(&r.ID, &r.NoticeID, &r.OrgID, &r.ContactID, &ch, &r.Recipient, &r.Lang, &r.Key, &state, &r.Attempts, &r.CreatedAt,
-				&payload, &r.ContactSource, &suppressed); err != nil {
+				&payload, &r.ContactSource, &r.Ticket, &suppressed); err != nil {
 				return err
 			}
 			r.Channel, r.State, r.Suppressed, r.CreatedAt = notify.Channel(ch), notify.OutboxState(state), suppressed == 1, r.CreatedAt.UTC()
@@ -722,13 +725,13 @@ FROM outbox o JOIN notices n ON n.id = o.notice_id WHERE o.id > ? AND ` + cond
 	return out, rows.Err()
 }
 
-const noticeCols = `n.id, COALESCE(n.org_id, 0), n.kind, n.severity, n.state, n.payload, n.created_at, n.first_sent_at, n.acked_at, n.acked_by, n.resolved_at, n.escalated_at`
+const noticeCols = `n.id, COALESCE(n.ticket, ''), COALESCE(n.org_id, 0), n.kind, n.severity, n.state, n.payload, n.created_at, n.first_sent_at, n.acked_at, n.acked_by, n.resolved_at, n.escalated_at`
 
 func scanNotice(sc interface{ Scan(...any) error }) (notify.Notice, error) {
 	var n notify.Notice
 	var kind, state, payload string
 	var first, acked, resolved, escalated sql.NullTime
-	if err := sc.Scan(&n.ID, &n.OrgID, &kind, &n.Severity, &state, &payload, &n.Created, &first, &acked, &n.AckedBy, &resolved, &escalated); err != nil {
+	if err := sc.Scan(&n.ID, &n.Ticket, &n.OrgID, &kind, &n.Severity, &state, &payload, &n.Created, &first, &acked, &n.AckedBy, &resolved, &escalated); err != nil {
 		return n, err
 	}
 	n.Kind, n.State, n.Created = notify.Kind(kind), notify.State(state), n.Created.UTC()
@@ -951,6 +954,9 @@ func (s *Store) NoticeCreateUnregistered(ctx context.Context, d notify.Unregiste
 			return fmt.Errorf("unregistered notice item: %w", err)
 		}
 		created = true
+		if err := tx.noticeTickets(ctx, []int64{id}); err != nil {
+			return err
+		}
 		return tx.outboxInsert(ctx, now, 1, func(int) (int64, notify.Delivery) { return id, d.Delivery })
 	})
 	return id, created, err

@@ -17,6 +17,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/url"
 	"os"
@@ -61,6 +62,7 @@ type Store struct {
 	q       queryer
 	dialect Dialect
 	now     func() time.Time
+	rand    io.Reader
 	inTx    bool
 }
 
@@ -68,6 +70,8 @@ type Store struct {
 type Options struct {
 	// Now is the clock; default time.Now.
 	Now func() time.Time
+	// Rand is the randomness of notice tickets; default crypto/rand.
+	Rand io.Reader
 }
 
 // Open connects to dsn and applies pending migrations. A dsn is
@@ -133,8 +137,12 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to %s: %w", redactDSN(dsn), err)
 	}
-	s := &Store{db: db, q: db, dialect: dialect, now: opts.Now}
+	s := &Store{db: db, q: db, dialect: dialect, now: opts.Now, rand: opts.Rand}
 	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := s.ticketBackfill(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}

@@ -247,6 +247,25 @@ func TestEndpointsHappyPath(t *testing.T) {
 			wantProblem(t, e.send(req{method: "POST", path: resolve, token: tokOp, body: `{"outcome":"sent"}`}), 404, "")
 		})
 
+		t.Run("verification", func(t *testing.T) {
+			seedNotices(t, e)
+			n, err := st.NoticeGet(context.Background(), tenant.Operator(), e.notices[A.ID])
+			if err != nil || n.Ticket == "" {
+				t.Fatalf("seeded notice = %+v, %v", n, err)
+			}
+			body := ok(t, req{method: "POST", path: "/api/v1/verify", body: fmt.Sprintf(`{"ticket":%q}`, n.Ticket)}, 200, "Verification")
+			if !strings.Contains(string(body), `"genuine":true`) {
+				t.Errorf("verify = %s", body)
+			}
+			ok(t, req{method: "GET", path: "/verify"}, 200, "")
+			if page := ok(t, req{method: "POST", path: "/verify", body: "ticket=" + string(n.Ticket), ctype: "application/x-www-form-urlencoded"}, 200, ""); !strings.Contains(string(page), string(n.Ticket)) {
+				t.Errorf("verify page does not show the ticket")
+			}
+			if schema := ok(t, req{method: "GET", path: "/schemas/notice.json"}, 200, ""); !strings.Contains(string(schema), `"$schema": "https://json-schema.org/draft/2020-12/schema"`) {
+				t.Errorf("/schemas/notice.json = %.80s", schema)
+			}
+		})
+
 		for _, rt := range e.srv.Routes() {
 			if !e.hit[rt.Pattern()] {
 				t.Errorf("route %s (%s) has no successful call in this test", rt.Pattern(), rt.ID)

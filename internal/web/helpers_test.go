@@ -114,6 +114,7 @@ func newEnv(t testing.TB, st *store.Store) *env {
 type req struct {
 	method, path, token, body string
 	ctype                     string // default application/json when body is set; "-" for none
+	from                      string // the client's address (RemoteAddr); default httptest's
 }
 
 // send serves r. It never fails the test (it is used inside fuzz targets).
@@ -125,6 +126,9 @@ func (e *env) send(r req) *httptest.ResponseRecorder {
 		body = bytes.NewReader(nil)
 	}
 	hr := httptest.NewRequest(r.method, r.path, body)
+	if r.from != "" {
+		hr.RemoteAddr = r.from
+	}
 	switch {
 	case r.ctype == "-":
 	case r.ctype != "":

@@ -70,6 +70,7 @@ func problemTable() map[errs.Code]problemKind {
 		codeMediaType:        {http.StatusUnsupportedMediaType, "Unsupported media type"},
 		errs.Internal:        {http.StatusInternalServerError, "Internal server error"},
 		codeUnavailable:      {http.StatusServiceUnavailable, "Service unavailable"},
+		codeTooMany:          {http.StatusTooManyRequests, "Too many requests"},
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"vigil/internal/auth"
 	"vigil/internal/registry"
+	"vigil/internal/verify"
 )
 
 // schemaSet names the Go types that travel as JSON and generates their JSON
@@ -79,6 +80,8 @@ func newSchemas() (*schemaSet, error) {
 	add("DeviceCreate", DeviceInput{}, exampleDevice)
 	add("DevicePage", Page[registry.Device]{}, nil)
 	notifySchemas(add)
+	add("VerifyRequest", VerifyInput{}, VerifyInput{Ticket: "VGL-7K3P-Q9XD", Code: "H6TF3-GHSZW"})
+	add("Verification", verify.Result{}, nil)
 	add("Overlap", registry.Overlap{}, nil)
 	add("OverlapList", List[registry.Overlap]{}, nil)
 	add("Token", auth.Token{}, nil)

@@ -159,6 +159,7 @@ func (s *Server) table() []Route {
 		s.deviceRoutes(),
 		s.tokenRoutes(),
 		s.notifyRoutes(),
+		s.trustRoutes(),
 	} {
 		rs = append(rs, group...)
 	}

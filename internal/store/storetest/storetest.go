@@ -12,6 +12,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -27,6 +28,8 @@ const EnvPG = "VIGIL_TEST_PG"
 // Options tune the opened stores.
 type Options struct {
 	Now func() time.Time
+	// Rand is the randomness of notice tickets (store.Options.Rand).
+	Rand io.Reader
 }
 
 // Each runs fn as a subtest once per available dialect ("sqlite", and
@@ -52,7 +55,7 @@ func EachOpts(t *testing.T, opts Options, fn func(t *testing.T, s *store.Store))
 // OpenSQLite returns a migrated store on a new SQLite file in t.TempDir().
 func OpenSQLite(t testing.TB, opts Options) *store.Store {
 	t.Helper()
-	s, err := store.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "test.db"), store.Options{Now: opts.Now})
+	s, err := store.Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "test.db"), store.Options{Now: opts.Now, Rand: opts.Rand})
 	if err != nil {
 		t.Fatalf("open sqlite: %v", err)
 	}
@@ -88,7 +91,7 @@ func OpenPostgres(t testing.TB, opts Options) *store.Store {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	s, err := store.Open(ctx, u.String(), store.Options{Now: opts.Now})
+	s, err := store.Open(ctx, u.String(), store.Options{Now: opts.Now, Rand: opts.Rand})
 	if err != nil {
 		t.Fatalf("open postgres: %v", err)
 	}
