@@ -64,7 +64,7 @@ func main() {
 	}
 	defer s.Close()
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	e, err := vuln.New(vuln.Options{Store: vuln.FromStore(s), Logger: logger})
+	e, err := vuln.New(vuln.Options{Store: s, Logger: logger})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -113,7 +113,7 @@ func main() {
 	}
 	var devIDs []int64
 	for after := int64(0); ; {
-		page, err := s.VulnDeviceScan(ctx, after, 1000)
+		page, err := s.VulnDeviceScan(ctx, tenant.Operator(), after, 1000)
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -125,14 +125,14 @@ func main() {
 		}
 		after = page[len(page)-1].ID
 	}
-	var comps []store.VulnComponent
+	var comps []vuln.Component
 	for c := 0; c < *components; c++ {
 		v, p := rng.IntN(vendors), rng.IntN(perVendor)
 		ver := fmt.Sprintf("%d.%d.%d", 1+rng.IntN(20), rng.IntN(10), rng.IntN(10))
-		comps = append(comps, store.VulnComponent{DeviceID: devIDs[c%len(devIDs)], Name: fmt.Sprintf("lib-%05d", v*perVendor+p), Version: ver,
+		comps = append(comps, vuln.Component{DeviceID: devIDs[c%len(devIDs)], Name: fmt.Sprintf("lib-%05d", v*perVendor+p), Version: ver,
 			CPE: fmt.Sprintf("cpe:2.3:a:vendor%04d:lib-%05d:%s:*:*:*:*:*:*:*", v, v*perVendor+p, ver), Supplier: fmt.Sprintf("Vendor%04d", v)})
 		if len(comps) == 50000 || c == *components-1 {
-			if err := s.VulnComponentInsert(ctx, comps); err != nil {
+			if err := s.VulnComponentInsert(ctx, tenant.Operator(), comps); err != nil {
 				log.Fatal(err)
 			}
 			comps = comps[:0]
@@ -201,7 +201,7 @@ func main() {
 	}}}
 	keys := vuln.AdvisoryKeys(&a)
 	t0 = time.Now()
-	ds, cs, err := s.VulnTargetsByKeys(ctx, keys)
+	ds, cs, err := s.VulnTargetsByKeys(ctx, tenant.Operator(), keys)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -315,7 +315,7 @@ func readAll(ctx context.Context, s *store.Store) int {
 		after = page[len(page)-1].Ref
 	}
 	for after := int64(0); ; {
-		page, err := s.VulnDeviceScan(ctx, after, 1000)
+		page, err := s.VulnDeviceScan(ctx, tenant.Operator(), after, 1000)
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -326,7 +326,7 @@ func readAll(ctx context.Context, s *store.Store) int {
 		after = page[len(page)-1].ID
 	}
 	for after := int64(0); ; {
-		page, err := s.VulnComponentScan(ctx, after, 10000)
+		page, err := s.VulnComponentScan(ctx, tenant.Operator(), after, 10000)
 		if err != nil {
 			log.Fatal(err)
 		}

@@ -23,7 +23,6 @@ import (
 	"vigil/internal/keyset"
 	"vigil/internal/netguard"
 	"vigil/internal/sbom"
-	"vigil/internal/store"
 	"vigil/internal/tenant"
 	"vigil/internal/vuln"
 )
@@ -49,7 +48,7 @@ func (a *App) vulnEngine() (*vuln.Engine, error) {
 			return err
 		})
 	}
-	return vuln.New(vuln.Options{Store: vuln.FromStore(a.st), Regrader: rg, Logger: a.log})
+	return vuln.New(vuln.Options{Store: a.st, Regrader: rg, Logger: a.log})
 }
 
 // syncedEngine returns the engine after matching new or changed devices.
@@ -353,7 +352,7 @@ func (a *App) LoadEPSS(ctx context.Context, r io.Reader, name string) (EPSSSumma
 	if err != nil {
 		return sum, err
 	}
-	var batch []store.VulnEPSS
+	var batch []vuln.EPSSScore
 	var res vuln.Result
 	flush := func() error {
 		if len(batch) == 0 {
@@ -365,7 +364,7 @@ func (a *App) LoadEPSS(ctx context.Context, r io.Reader, name string) (EPSSSumma
 		return err
 	}
 	st, rows, err := advisory.ParseEPSS(ctx, r, name, func(cve string, s advisory.EPSS) error {
-		batch = append(batch, store.VulnEPSS{CVE: cve, Score: s.Score, Percentile: s.Percentile, Date: s.Date})
+		batch = append(batch, vuln.EPSSScore{CVE: cve, Score: s.Score, Percentile: s.Percentile, Date: s.Date})
 		if len(batch) >= epssBatch {
 			return flush()
 		}
@@ -408,13 +407,13 @@ func (a *App) ImportSBOM(ctx context.Context, sc tenant.Scope, id int64, r io.Re
 	if err != nil {
 		return out, &errs.Error{Code: errs.Invalid, Message: err.Error()}
 	}
-	comps := make([]store.VulnComponent, 0, len(bom.Components))
+	comps := make([]vuln.Component, 0, len(bom.Components))
 	for _, c := range bom.Components {
-		comps = append(comps, store.VulnComponent{Name: c.Name, Group: c.Group, Version: c.Version, PURL: c.PURL, CPE: c.CPE,
+		comps = append(comps, vuln.Component{Name: c.Name, Group: c.Group, Version: c.Version, PURL: c.PURL, CPE: c.CPE,
 			Supplier: c.Supplier, Type: c.Type, BOMRef: c.BOMRef})
 	}
 	out.Format, out.Components, out.Errors = bom.Format, len(comps), rows
-	out.Result, err = e.ImportSBOM(ctx, id, comps)
+	out.Result, err = e.ImportSBOM(ctx, sc, id, comps)
 	return out, err
 }
 
@@ -465,7 +464,7 @@ func (a *App) Vulns(ctx context.Context, q VulnQuery) ([]VulnRow, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := store.VulnFindingFilter{DeviceID: q.DeviceID, KEV: q.KEV, Page: q.Page}
+	f := vuln.FindingFilter{DeviceID: q.DeviceID, KEV: q.KEV, Page: q.Page}
 	if q.Resolved {
 		f.Status = "resolved"
 	}

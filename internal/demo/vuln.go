@@ -38,7 +38,7 @@ type VulnSummary struct {
 // Load created. Call it after Load.
 func LoadVulns(ctx context.Context, s *store.Store) (VulnSummary, error) {
 	var sum VulnSummary
-	e, err := vuln.New(vuln.Options{Store: vuln.FromStore(s)})
+	e, err := vuln.New(vuln.Options{Store: s})
 	if err != nil {
 		return sum, err
 	}
@@ -85,9 +85,9 @@ func LoadVulns(ctx context.Context, s *store.Store) (VulnSummary, error) {
 	if err != nil {
 		return sum, err
 	}
-	var scores []store.VulnEPSS
+	var scores []vuln.EPSSScore
 	if _, bad, err := advisory.ParseEPSS(ctx, bytes.NewReader(raw), "demo/epss.csv", func(cve string, x advisory.EPSS) error {
-		scores = append(scores, store.VulnEPSS{CVE: cve, Score: x.Score, Percentile: x.Percentile, Date: x.Date})
+		scores = append(scores, vuln.EPSSScore{CVE: cve, Score: x.Score, Percentile: x.Percentile, Date: x.Date})
 		return nil
 	}); err != nil || len(bad) > 0 {
 		return sum, fmt.Errorf("bundled EPSS scores: %v %v", err, bad)
@@ -98,7 +98,7 @@ func LoadVulns(ctx context.Context, s *store.Store) (VulnSummary, error) {
 	devices := map[int64]bool{}
 	for _, kev := range []bool{false, true} {
 		for after := int64(0); ; {
-			page, err := s.VulnFindingList(ctx, tenant.Operator(), store.VulnFindingFilter{KEV: kev, Page: keyset.Page{After: after, Limit: 1000}})
+			page, err := s.VulnFindingList(ctx, tenant.Operator(), vuln.FindingFilter{KEV: kev, Page: keyset.Page{After: after, Limit: 1000}})
 			if err != nil {
 				return sum, err
 			}

@@ -15,6 +15,7 @@ import (
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
 	"vigil/internal/tenant"
+	"vigil/internal/vuln"
 )
 
 // TestLoadVulns: the bundled advisories match the demo devices they name,
@@ -41,7 +42,7 @@ func TestLoadVulns(t *testing.T) {
 		}
 		var matched, unmatched []string
 		for _, d := range devs {
-			fs, err := s.VulnFindingList(ctx, tenant.Operator(), store.VulnFindingFilter{DeviceID: d.ID})
+			fs, err := s.VulnFindingList(ctx, tenant.Operator(), vuln.FindingFilter{DeviceID: d.ID})
 			if err != nil {
 				t.Fatal(err)
 			}

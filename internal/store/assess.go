@@ -486,10 +486,8 @@ func (s *Store) LabelList(ctx context.Context, sc tenant.Scope, f label.Filter) 
 		args = append(args, f.AssessmentID)
 	}
 	if len(f.DeviceIDs) > 0 {
-		q += ` AND device_id IN (` + strings.TrimSuffix(strings.Repeat("?, ", len(f.DeviceIDs)), ", ") + `)`
-		for _, id := range f.DeviceIDs {
-			args = append(args, id)
-		}
+		q += ` AND device_id IN (` + inList(len(f.DeviceIDs)) + `)`
+		args = append(args, anys(f.DeviceIDs)...)
 	}
 	if f.Live {
 		q += ` AND revoked_at IS NULL AND superseded_by IS NULL`

@@ -184,22 +184,11 @@ func (s *Store) QuarantineAdd(ctx context.Context, runID int64, bad []errs.RowEr
 		run = runID
 	}
 	now := s.Now()
-	const per = 7
-	for start := 0; start < len(bad); start += 500 {
-		chunk := bad[start:min(start+500, len(bad))]
-		var b strings.Builder
-		b.WriteString(`INSERT INTO quarantine (run_id, file, line, field, reason, raw, created_at) VALUES `)
-		args := make([]any, 0, len(chunk)*per)
-		for i, r := range chunk {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString("(?, ?, ?, ?, ?, ?, ?)")
-			args = append(args, run, r.File, r.Line, r.Field, r.Reason, strings.ToValidUTF8(r.Raw, "\uFFFD"), now)
-		}
-		if _, err := s.Exec(ctx, b.String(), args...); err != nil {
-			return fmt.Errorf("quarantine: %w", err)
-		}
+	m := multiRow{head: `INSERT INTO quarantine (run_id, file, line, field, reason, raw, created_at) VALUES `, tuple: "(?, ?, ?, ?, ?, ?, ?)"}
+	if err := insertRows(ctx, s, m, chunkRows, bad, func(a []any, r errs.RowError) []any {
+		return append(a, run, r.File, r.Line, r.Field, r.Reason, strings.ToValidUTF8(r.Raw, "\uFFFD"), now)
+	}); err != nil {
+		return fmt.Errorf("quarantine: %w", err)
 	}
 	return nil
 }
@@ -251,7 +240,8 @@ type folded struct {
 // seen in that run. It returns how many findings were created and updated.
 //
 // Call it inside Tx with batches of a few hundred to tens of thousands of
-// sightings; it issues one upsert statement per 400 distinct identities.
+// sightings; it issues one upsert statement per 100 distinct identities
+// (per probe round, see findingUpsertChunk).
 func (s *Store) FindingUpsert(ctx context.Context, runID int64, batch []finding.Sighting) (created, updated int, err error) {
 	if len(batch) == 0 {
 		return 0, 0, nil
@@ -284,19 +274,18 @@ func (s *Store) FindingUpsert(ctx context.Context, runID int64, batch []finding.
 		idx[id] = len(fs)
 		fs = append(fs, folded{s: sg, first: t, last: t, n: 1})
 	}
-	// 22 parameters a row; 100-row statements measured fastest (larger ones
+	// 21 parameters a row; 100-row statements measured fastest (larger ones
 	// spend more in SQLite's statement journal).
-	const chunk = 100
 	var events []finding.Event
 	st := stmtCache{s: s}
 	defer st.close()
-	for start := 0; start < len(fs); start += chunk {
-		c, u, err := s.findingUpsertChunk(ctx, &st, runID, fs[start:min(start+chunk, len(fs))], &events)
-		if err != nil {
-			return created, updated, err
-		}
-		created += c
+	if err := chunked(fs, 100, func(c []folded) error {
+		cr, u, err := s.findingUpsertChunk(ctx, &st, runID, c, &events)
+		created += cr
 		updated += u
+		return err
+	}); err != nil {
+		return created, updated, err
 	}
 	return created, updated, s.eventInsert(ctx, &st, events)
 }
@@ -338,14 +327,14 @@ func identProbe(base int64, n int) int64 {
 	return base + int64(n)*-7046029254386353131 // 0x9E3779B97F4A7C15, odd
 }
 
-// findingUpsertSQL is the head and tail of the multi-row upsert; the store
-// fills in the VALUES rows. The WHERE clause checks the full identity, so a
-// row whose hash matches another identity's comes back without a result
-// and is tried again at its next probe.
-func (s *Store) findingUpsertSQL() (head, tail string) {
-	head = `INSERT INTO findings (ident, org_id, trigger_id, type, report_type, key, ip, port, asn, hostname, device_id, cve, severity, class,
+// findingUpsertSQL is the multi-row upsert of findings; each row carries
+// last_change 1 (created) for a row that is inserted. The WHERE clause
+// checks the full identity, so a row whose hash matches another identity's
+// comes back without a result and is tried again at its next probe.
+func (s *Store) findingUpsertSQL() multiRow {
+	head := `INSERT INTO findings (ident, org_id, trigger_id, type, report_type, key, ip, port, asn, hostname, device_id, cve, severity, class,
   first_seen, last_seen, seen_count, last_run_id, tie, evidence, evidence_run_id, last_change) VALUES `
-	tail = ` ON CONFLICT (ident) DO UPDATE SET
+	tail := ` ON CONFLICT (ident) DO UPDATE SET
   last_change = CASE WHEN findings.status = 'resolved' THEN 2 WHEN excluded.severity > findings.severity THEN 3 ELSE 0 END,
   first_seen = ` + s.least("findings.first_seen", "excluded.first_seen") + `,
   last_seen = ` + s.greatest("findings.last_seen", "excluded.last_seen") + `,
@@ -357,22 +346,21 @@ func (s *Store) findingUpsertSQL() (head, tail string) {
   status = 'open', resolved_at = NULL, last_run_id = excluded.last_run_id
 WHERE findings.org_id = excluded.org_id AND findings.trigger_id = excluded.trigger_id AND findings.type = excluded.type AND findings.key = excluded.key
 RETURNING ident, id, last_change, severity`
-	return head, tail
+	return multiRow{head: head, tuple: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)", tail: tail}
 }
 
 // findingUpsertChunk upserts fs (distinct identities) with one statement per
 // probe round and appends the events of what changed.
 func (s *Store) findingUpsertChunk(ctx context.Context, st *stmtCache, runID int64, fs []folded, events *[]finding.Event) (created, updated int, err error) {
 	now := s.Now()
-	head, tail := s.findingUpsertSQL()
+	m := s.findingUpsertSQL()
 	todo := make([]int, len(fs))
 	base := make([]int64, len(fs))
 	for i, f := range fs {
 		todo[i] = i
 		base[i] = finding.Ident(f.s.OrgID, f.s.TriggerID, f.s.Type, f.s.Key)
 	}
-	var b strings.Builder
-	args := make([]any, 0, len(fs)*22)
+	args := make([]any, 0, len(fs)*m.width())
 	for probe := 0; len(todo) > 0; probe++ {
 		if probe == identProbes {
 			f := fs[todo[0]].s
@@ -382,8 +370,6 @@ func (s *Store) findingUpsertChunk(ctx context.Context, st *stmtCache, runID int
 		// the same hash waits for the next round.
 		byIdent := make(map[int64]int, len(todo))
 		var later []int
-		b.Reset()
-		b.WriteString(head)
 		args = args[:0]
 		for _, i := range todo {
 			id := identProbe(base[i], probe)
@@ -392,10 +378,6 @@ func (s *Store) findingUpsertChunk(ctx context.Context, st *stmtCache, runID int
 				continue
 			}
 			byIdent[id] = i
-			if len(byIdent) > 1 {
-				b.WriteString(", ")
-			}
-			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)")
 			f := &fs[i]
 			ip := ""
 			if f.s.IP.IsValid() {
@@ -408,7 +390,7 @@ func (s *Store) findingUpsertChunk(ctx context.Context, st *stmtCache, runID int
 			args = append(args, id, f.s.OrgID, f.s.TriggerID, f.s.Type, f.s.ReportType, f.s.Key, ip, int64(f.s.Port), int64(f.s.ASN),
 				f.s.Hostname, nullID(f.s.DeviceID), f.s.CVE, int64(f.s.Severity), f.s.Class, f.first, f.last, f.n, nullID(runID), f.s.Tie, string(f.s.Evidence), evRun)
 		}
-		stmt, err := st.get(ctx, b.String()+tail)
+		stmt, err := st.get(ctx, m.sql(len(byIdent)))
 		if err != nil {
 			return created, updated, fmt.Errorf("findings upsert: %w", err)
 		}
@@ -461,27 +443,21 @@ func (s *Store) findingUpsertChunk(ctx context.Context, st *stmtCache, runID int
 }
 
 func (s *Store) eventInsert(ctx context.Context, st *stmtCache, events []finding.Event) error {
-	for start := 0; start < len(events); start += 1000 {
-		chunk := events[start:min(start+1000, len(events))]
-		var b strings.Builder
-		b.WriteString(`INSERT INTO finding_events (finding_id, org_id, kind, severity, at) VALUES `)
-		args := make([]any, 0, len(chunk)*5)
-		for i, e := range chunk {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString("(?, ?, ?, ?, ?)")
+	m := multiRow{head: `INSERT INTO finding_events (finding_id, org_id, kind, severity, at) VALUES `, tuple: "(?, ?, ?, ?, ?)"}
+	return chunked(events, 1000, func(c []finding.Event) error {
+		args := make([]any, 0, len(c)*m.width())
+		for _, e := range c {
 			args = append(args, e.FindingID, e.OrgID, string(e.Kind), int64(e.Severity), e.At)
 		}
-		stmt, err := st.get(ctx, b.String())
+		stmt, err := st.get(ctx, m.sql(len(c)))
 		if err == nil {
 			_, err = stmt.ExecContext(ctx, args...)
 		}
 		if err != nil {
 			return fmt.Errorf("finding events: %w", interpret(err))
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 func nullID(id int64) any {

@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"vigil/internal/contact/rdap"
@@ -36,31 +35,6 @@ const eventCursor = "finding_events"
 
 // errDryRun rolls a dry run's transaction back.
 var errDryRun = errors.New("dry run")
-
-// inChunk is the number of values in one IN list.
-const inChunk = 500
-
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
-}
-
-func int64Args(ids []int64) []any {
-	out := make([]any, len(ids))
-	for i, id := range ids {
-		out[i] = id
-	}
-	return out
-}
-
-// chunks calls fn with consecutive slices of at most inChunk ids.
-func chunks(ids []int64, fn func([]int64) error) error {
-	for start := 0; start < len(ids); start += inChunk {
-		if err := fn(ids[start:min(start+inChunk, len(ids))]); err != nil {
-			return err
-		}
-	}
-	return nil
-}
 
 // NotifyCompose implements notify.ComposeStore: it loads the events after
 // the cursor (at most limit), the held items, the prior items of the
@@ -214,8 +188,8 @@ WHERE i.notice_id IS NULL ORDER BY i.id`)
 }
 
 func (s *Store) priorItems(ctx context.Context, findingIDs []int64, into map[int64]notify.Prior) error {
-	return chunks(findingIDs, func(ids []int64) error {
-		rows, err := s.Query(ctx, `SELECT finding_id, created_at, severity FROM notice_items WHERE finding_id IN (`+placeholders(len(ids))+`) ORDER BY id`, int64Args(ids)...)
+	return chunked(findingIDs, chunkRows, func(ids []int64) error {
+		rows, err := s.Query(ctx, `SELECT finding_id, created_at, severity FROM notice_items WHERE finding_id IN (`+inList(len(ids))+`) ORDER BY id`, anys(ids)...)
 		if err != nil {
 			return fmt.Errorf("prior notice items: %w", err)
 		}
@@ -238,8 +212,8 @@ func (s *Store) composeOrgs(ctx context.Context, set map[int64]bool, into map[in
 	for id := range set {
 		ids = append(ids, id)
 	}
-	return chunks(ids, func(ids []int64) error {
-		rows, err := s.Query(ctx, `SELECT `+orgCols+` FROM orgs WHERE id IN (`+placeholders(len(ids))+`)`, int64Args(ids)...)
+	return chunked(ids, chunkRows, func(ids []int64) error {
+		rows, err := s.Query(ctx, `SELECT `+orgCols+` FROM orgs WHERE id IN (`+inList(len(ids))+`)`, anys(ids)...)
 		if err != nil {
 			return err
 		}
@@ -255,7 +229,7 @@ func (s *Store) composeOrgs(ctx context.Context, set map[int64]bool, into map[in
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		contacts, err := s.contactQuery(ctx, `SELECT `+contactCols+` FROM contacts WHERE org_id IN (`+placeholders(len(ids))+`) ORDER BY id`, int64Args(ids)...)
+		contacts, err := s.contactQuery(ctx, `SELECT `+contactCols+` FROM contacts WHERE org_id IN (`+inList(len(ids))+`) ORDER BY id`, anys(ids)...)
 		if err != nil {
 			return err
 		}
@@ -297,61 +271,47 @@ func (s *Store) applyPlan(ctx context.Context, now time.Time, p *notify.Plan, re
 		return err
 	}
 	// New items.
-	const per = 8
-	for start := 0; start < len(p.Items); start += 400 {
-		chunk := p.Items[start:min(start+400, len(p.Items))]
-		var b strings.Builder
-		b.WriteString(`INSERT INTO notice_items (org_id, finding_id, event_id, trigger_id, kind, severity, created_at, notice_id) VALUES `)
-		args := make([]any, 0, len(chunk)*per)
-		for i, it := range chunk {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?)")
-			var notice any
-			if it.Notice >= 0 {
-				notice = ids[it.Notice]
-			} else {
-				res.Held++
-			}
-			args = append(args, it.OrgID, it.FindingID, it.EventID, it.TriggerID, string(it.Kind), int64(it.Severity), now, notice)
+	items := multiRow{head: `INSERT INTO notice_items (org_id, finding_id, event_id, trigger_id, kind, severity, created_at, notice_id) VALUES `,
+		tuple: "(?, ?, ?, ?, ?, ?, ?, ?)"}
+	if err := insertRows(ctx, s, items, 400, p.Items, func(a []any, it notify.PlannedItem) []any {
+		var notice any
+		if it.Notice >= 0 {
+			notice = ids[it.Notice]
+		} else {
+			res.Held++
 		}
-		if _, err := s.Exec(ctx, b.String(), args...); err != nil {
-			return fmt.Errorf("notice items: %w", err)
-		}
+		return append(a, it.OrgID, it.FindingID, it.EventID, it.TriggerID, string(it.Kind), int64(it.Severity), now, notice)
+	}); err != nil {
+		return fmt.Errorf("notice items: %w", err)
 	}
 	res.Items += len(p.Items)
 	// Held items now bundled.
 	for i, d := range p.Notices {
-		if err := chunks(d.Pending, func(pids []int64) error {
-			_, err := s.Exec(ctx, `UPDATE notice_items SET notice_id = ? WHERE id IN (`+placeholders(len(pids))+`)`, append([]any{ids[i]}, int64Args(pids)...)...)
+		if err := chunked(d.Pending, chunkRows, func(pids []int64) error {
+			_, err := s.Exec(ctx, `UPDATE notice_items SET notice_id = ? WHERE id IN (`+inList(len(pids))+`)`, append([]any{ids[i]}, anys(pids)...)...)
 			return err
 		}); err != nil {
 			return fmt.Errorf("bundle held items: %w", err)
 		}
 	}
 	// Outbox rows.
-	type row struct {
-		notice int64
-		d      notify.Delivery
-	}
-	var out []row
+	var out []outboxRow
 	for i, d := range p.Notices {
 		for _, dl := range d.Deliveries {
-			out = append(out, row{ids[i], dl})
+			out = append(out, outboxRow{ids[i], dl})
 			res.Outbox[dl.Channel]++
 		}
 	}
-	if err := s.outboxInsert(ctx, now, len(out), func(i int) (int64, notify.Delivery) { return out[i].notice, out[i].d }); err != nil {
+	if err := s.outboxInsert(ctx, now, out); err != nil {
 		return err
 	}
 	// Notices whose findings are all resolved now.
-	return chunks(p.Resolved, func(fids []int64) error {
+	return chunked(p.Resolved, chunkRows, func(fids []int64) error {
 		r, err := s.Exec(ctx, `UPDATE notices SET state = 'resolved', resolved_at = ?
 WHERE state IN ('open', 'acknowledged', 'escalated')
-  AND id IN (SELECT notice_id FROM notice_items WHERE notice_id IS NOT NULL AND finding_id IN (`+placeholders(len(fids))+`))
+  AND id IN (SELECT notice_id FROM notice_items WHERE notice_id IS NOT NULL AND finding_id IN (`+inList(len(fids))+`))
   AND NOT EXISTS (SELECT 1 FROM notice_items i JOIN findings f ON f.id = i.finding_id WHERE i.notice_id = notices.id AND f.status = 'open')`,
-			append([]any{now}, int64Args(fids)...)...)
+			append([]any{now}, anys(fids)...)...)
 		if err != nil {
 			return fmt.Errorf("resolve notices: %w", err)
 		}
@@ -361,25 +321,20 @@ WHERE state IN ('open', 'acknowledged', 'escalated')
 	})
 }
 
-func (s *Store) outboxInsert(ctx context.Context, now time.Time, n int, get func(int) (int64, notify.Delivery)) error {
-	const per = 9
-	for start := 0; start < n; start += 400 {
-		end := min(start+400, n)
-		var b strings.Builder
-		b.WriteString(`INSERT INTO outbox (notice_id, channel, recipient, contact_id, lang, idem_key, next_attempt_at, created_at, updated_at) VALUES `)
-		args := make([]any, 0, (end-start)*per)
-		for i := start; i < end; i++ {
-			if i > start {
-				b.WriteString(", ")
-			}
-			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
-			notice, d := get(i)
-			args = append(args, notice, string(d.Channel), d.Recipient, nullID(d.ContactID), d.Lang,
-				notify.IdempotencyKey(notice, d.Channel, d.Recipient), now, now, now)
-		}
-		if _, err := s.Exec(ctx, b.String(), args...); err != nil {
-			return fmt.Errorf("outbox: %w", err)
-		}
+// outboxRow is a delivery of a notice to write.
+type outboxRow struct {
+	notice int64
+	d      notify.Delivery
+}
+
+func (s *Store) outboxInsert(ctx context.Context, now time.Time, rows []outboxRow) error {
+	m := multiRow{head: `INSERT INTO outbox (notice_id, channel, recipient, contact_id, lang, idem_key, next_attempt_at, created_at, updated_at) VALUES `,
+		tuple: "(?, ?, ?, ?, ?, ?, ?, ?, ?)"}
+	if err := insertRows(ctx, s, m, 400, rows, func(a []any, r outboxRow) []any {
+		return append(a, r.notice, string(r.d.Channel), r.d.Recipient, nullID(r.d.ContactID), r.d.Lang,
+			notify.IdempotencyKey(r.notice, r.d.Channel, r.d.Recipient), now, now, now)
+	}); err != nil {
+		return fmt.Errorf("outbox: %w", err)
 	}
 	return nil
 }
@@ -458,7 +413,7 @@ func (s *Store) OutboxClaim(ctx context.Context, id int64, chans []notify.Channe
 	args := append([]any{now.Add(lease), now, id}, channelArgs(chans)...)
 	args = append(args, now, now)
 	r, err := s.Exec(ctx, `UPDATE outbox SET state = 'sending', attempts = attempts + 1, lease_until = ?, send_started_at = NULL, updated_at = ?
-WHERE id = ? AND channel IN (`+placeholders(len(chans))+`) AND `+outboxDue, args...)
+WHERE id = ? AND channel IN (`+inList(len(chans))+`) AND `+outboxDue, args...)
 	if err != nil {
 		return notify.OutboxRow{}, fmt.Errorf("claim outbox %d: %w", id, err)
 	}
@@ -491,7 +446,7 @@ func (s *Store) OutboxClaimDue(ctx context.Context, chans []notify.Channel, now 
 	args := append([]any{now.Add(lease), now}, channelArgs(chans)...)
 	args = append(args, now, now, limit)
 	rows, err := s.Query(ctx, `UPDATE outbox SET state = 'sending', attempts = attempts + 1, lease_until = ?, send_started_at = NULL, updated_at = ?
-WHERE id IN (SELECT id FROM outbox WHERE channel IN (`+placeholders(len(chans))+`) AND `+outboxDue+` ORDER BY id LIMIT ?`+lock+`)
+WHERE id IN (SELECT id FROM outbox WHERE channel IN (`+inList(len(chans))+`) AND `+outboxDue+` ORDER BY id LIMIT ?`+lock+`)
 RETURNING id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("claim due outbox rows: %w", err)
@@ -516,14 +471,14 @@ RETURNING id`, args...)
 func (s *Store) outboxRows(ctx context.Context, ids []int64) ([]notify.OutboxRow, error) {
 	var out []notify.OutboxRow
 	cache := map[int64]notify.Content{}
-	err := chunks(ids, func(ids []int64) error {
+	err := chunked(ids, chunkRows, func(ids []int64) error {
 		rows, err := s.Query(ctx, `SELECT o.id, o.notice_id, COALESCE(n.org_id, 0), COALESCE(o.contact_id, 0), o.channel, o.recipient, o.lang, o.idem_key,
   o.state, o.attempts, o.created_at, n.payload, n.contact_source, COALESCE(n.ticket, ''),
   CASE WHEN o.channel = 'email' AND (
     EXISTS (SELECT 1 FROM contacts c WHERE c.id = o.contact_id AND c.bounced_at IS NOT NULL)
     OR (o.contact_id IS NULL AND EXISTS (SELECT 1 FROM bounces b WHERE b.address = o.recipient))) THEN 1 ELSE 0 END
 FROM outbox o JOIN notices n ON n.id = o.notice_id
-WHERE o.id IN (`+placeholders(len(ids))+`) ORDER BY o.id`, int64Args(ids)...)
+WHERE o.id IN (`+inList(len(ids))+`) ORDER BY o.id`, anys(ids)...)
 		if err != nil {
 			return fmt.Errorf("outbox rows: %w", err)
 		}
@@ -957,7 +912,7 @@ func (s *Store) NoticeCreateUnregistered(ctx context.Context, d notify.Unregiste
 		if err := tx.noticeTickets(ctx, []int64{id}); err != nil {
 			return err
 		}
-		return tx.outboxInsert(ctx, now, 1, func(int) (int64, notify.Delivery) { return id, d.Delivery })
+		return tx.outboxInsert(ctx, now, []outboxRow{{id, d.Delivery}})
 	})
 	return id, created, err
 }

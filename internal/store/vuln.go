@@ -12,74 +12,16 @@ import (
 	"strings"
 	"time"
 
-	"vigil/internal/advisory"
 	"vigil/internal/errs"
 	"vigil/internal/finding"
-	"vigil/internal/keyset"
 	"vigil/internal/registry"
 	"vigil/internal/tenant"
+	"vigil/internal/vuln"
 )
 
 // This file persists vulnerability intelligence for internal/vuln:
 // advisories, per-CVE enrichment, SBOM components, the index keys that
 // advisories and inventory are matched by, and the matches.
-
-// chunkRows bounds the rows of one multi-row statement (SQLite allows 32766
-// parameters, PostgreSQL 65535).
-const chunkRows = 500
-
-// Advisory load states reported by VulnAdvisoryPut.
-const (
-	AdvisoryNew       = "new"
-	AdvisoryChanged   = "changed"
-	AdvisoryUnchanged = "unchanged"
-)
-
-// VulnAdvisoryPut is one advisory to store.
-type VulnAdvisoryPut struct {
-	Advisory *advisory.Advisory
-	// Digest identifies the content (advisory.Advisory.Digest); an equal
-	// digest means unchanged.
-	Digest string
-	// Keys are the index keys the matcher finds the advisory by.
-	Keys []string
-	// Origin is the file or URL it was loaded from.
-	Origin string
-}
-
-// VulnAdvisoryPutResult says what VulnAdvisoryPut did.
-type VulnAdvisoryPutResult struct {
-	Ref   int64  `json:"ref"`   // row id
-	State string `json:"state"` // AdvisoryNew, AdvisoryChanged or AdvisoryUnchanged
-	// OldKeys are the index keys of the replaced version (changed only).
-	OldKeys []string `json:"old_keys,omitempty"`
-}
-
-// VulnAdvisory is a stored advisory.
-type VulnAdvisory struct {
-	Ref       int64           `json:"ref"`
-	Source    string          `json:"source"`
-	ID        string          `json:"id"`
-	Digest    string          `json:"digest"`
-	Title     string          `json:"title,omitempty"`
-	Publisher string          `json:"publisher,omitempty"`
-	Published time.Time       `json:"published,omitzero"`
-	Modified  time.Time       `json:"modified,omitzero"`
-	Withdrawn bool            `json:"withdrawn,omitempty"`
-	Origin    string          `json:"origin,omitempty"`
-	LoadedAt  time.Time       `json:"loaded_at"`
-	ChangedAt time.Time       `json:"changed_at"`
-	Body      json.RawMessage `json:"-"` // advisory.Advisory as JSON
-}
-
-// Decode returns the advisory of the stored body.
-func (v VulnAdvisory) Decode() (*advisory.Advisory, error) {
-	var a advisory.Advisory
-	if err := json.Unmarshal(v.Body, &a); err != nil {
-		return nil, fmt.Errorf("advisory %s %s: stored body: %w", v.Source, v.ID, err)
-	}
-	return &a, nil
-}
 
 func nullTime(t time.Time) any {
 	if t.IsZero() {
@@ -90,9 +32,9 @@ func nullTime(t time.Time) any {
 
 // VulnAdvisoryPut stores an advisory, keyed by (source, id). When one with
 // the same digest is stored already nothing is written and the state is
-// AdvisoryUnchanged; otherwise body, index keys and CVE list are replaced.
-func (s *Store) VulnAdvisoryPut(ctx context.Context, p VulnAdvisoryPut) (VulnAdvisoryPutResult, error) {
-	var res VulnAdvisoryPutResult
+// vuln.AdvisoryUnchanged; otherwise body, index keys and CVE list are replaced.
+func (s *Store) VulnAdvisoryPut(ctx context.Context, p vuln.AdvisoryPut) (vuln.AdvisoryPutResult, error) {
+	var res vuln.AdvisoryPutResult
 	a := p.Advisory
 	if a == nil || a.ID == "" || a.Source == "" {
 		return res, errs.Field("advisory", "", "needs an id and a source")
@@ -107,7 +49,7 @@ func (s *Store) VulnAdvisoryPut(ctx context.Context, p VulnAdvisoryPut) (VulnAdv
 		now := tx.Now()
 		switch {
 		case err == sql.ErrNoRows:
-			res.State = AdvisoryNew
+			res.State = vuln.AdvisoryNew
 			res.Ref, err = tx.InsertID(ctx, `INSERT INTO vuln_advisories (source, ext_id, digest, title, publisher, published, modified, withdrawn, origin, body, loaded_at, changed_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, string(a.Source), a.ID, p.Digest, a.Title, a.Publisher, nullTime(a.Published), nullTime(a.Modified), a.Withdrawn, p.Origin, string(body), now, now)
 			if err != nil {
@@ -116,11 +58,11 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, string(a.Source), a.ID, p.Digest, 
 		case err != nil:
 			return interpret(err)
 		case digest == p.Digest:
-			res.State = AdvisoryUnchanged
+			res.State = vuln.AdvisoryUnchanged
 			_, err := tx.Exec(ctx, `UPDATE vuln_advisories SET loaded_at = ? WHERE id = ?`, now, res.Ref)
 			return err
 		default:
-			res.State = AdvisoryChanged
+			res.State = vuln.AdvisoryChanged
 			if res.OldKeys, err = tx.advisoryKeys(ctx, res.Ref); err != nil {
 				return err
 			}
@@ -154,25 +96,10 @@ func uniqueSorted(ss []string) []string {
 	return slices.Compact(out)
 }
 
-// insertPairs inserts (id, value) rows.
-func (s *Store) insertPairs(ctx context.Context, prefix string, id int64, vals []string) error {
-	for start := 0; start < len(vals); start += chunkRows {
-		chunk := vals[start:min(start+chunkRows, len(vals))]
-		var b strings.Builder
-		b.WriteString(prefix)
-		args := make([]any, 0, 2*len(chunk))
-		for i, v := range chunk {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString("(?, ?)")
-			args = append(args, id, v)
-		}
-		if _, err := s.Exec(ctx, b.String(), args...); err != nil {
-			return err
-		}
-	}
-	return nil
+// insertPairs inserts (id, value) rows; head is "INSERT INTO t (a, b)
+// VALUES ".
+func (s *Store) insertPairs(ctx context.Context, head string, id int64, vals []string) error {
+	return insertRows(ctx, s, multiRow{head: head, tuple: "(?, ?)"}, chunkRows, vals, func(a []any, v string) []any { return append(a, id, v) })
 }
 
 func (s *Store) advisoryKeys(ctx context.Context, ref int64) ([]string, error) {
@@ -209,34 +136,11 @@ func scanIDs(rows *sql.Rows) ([]int64, error) {
 	return out, rows.Err()
 }
 
-// inList returns "?, ?, …" for n values.
-func inList(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
-}
-
-func anys[T any](vs []T) []any {
-	out := make([]any, len(vs))
-	for i, v := range vs {
-		out[i] = v
-	}
-	return out
-}
-
-// chunked runs fn on slices of at most chunkRows values.
-func chunked[T any](vs []T, fn func([]T) error) error {
-	for start := 0; start < len(vs); start += chunkRows {
-		if err := fn(vs[start:min(start+chunkRows, len(vs))]); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // VulnAdvisoryRefs returns the row ids of the advisories that have any of
 // the index keys, ascending.
 func (s *Store) VulnAdvisoryRefs(ctx context.Context, keys []string) ([]int64, error) {
 	var out []int64
-	err := chunked(uniqueSorted(keys), func(c []string) error {
+	err := chunked(uniqueSorted(keys), chunkRows, func(c []string) error {
 		rows, err := s.Query(ctx, `SELECT DISTINCT advisory_id FROM vuln_advisory_keys WHERE key IN (`+inList(len(c))+`)`, anys(c)...)
 		if err != nil {
 			return err
@@ -251,11 +155,11 @@ func (s *Store) VulnAdvisoryRefs(ctx context.Context, keys []string) ([]int64, e
 
 const vulnAdvisoryCols = `id, source, ext_id, digest, title, publisher, published, modified, withdrawn, origin, loaded_at, changed_at, body`
 
-func scanVulnAdvisories(rows *sql.Rows) ([]VulnAdvisory, error) {
+func scanVulnAdvisories(rows *sql.Rows) ([]vuln.StoredAdvisory, error) {
 	defer rows.Close()
-	var out []VulnAdvisory
+	var out []vuln.StoredAdvisory
 	for rows.Next() {
-		var v VulnAdvisory
+		var v vuln.StoredAdvisory
 		var pub, mod sql.NullTime
 		var body string
 		if err := rows.Scan(&v.Ref, &v.Source, &v.ID, &v.Digest, &v.Title, &v.Publisher, &pub, &mod, &v.Withdrawn, &v.Origin, &v.LoadedAt, &v.ChangedAt, &body); err != nil {
@@ -276,9 +180,9 @@ func scanVulnAdvisories(rows *sql.Rows) ([]VulnAdvisory, error) {
 
 // VulnAdvisoryGet returns the stored advisories with the given row ids, in
 // id order; unknown ids are skipped.
-func (s *Store) VulnAdvisoryGet(ctx context.Context, refs []int64) ([]VulnAdvisory, error) {
-	var out []VulnAdvisory
-	err := chunked(refs, func(c []int64) error {
+func (s *Store) VulnAdvisoryGet(ctx context.Context, refs []int64) ([]vuln.StoredAdvisory, error) {
+	var out []vuln.StoredAdvisory
+	err := chunked(refs, chunkRows, func(c []int64) error {
 		rows, err := s.Query(ctx, `SELECT `+vulnAdvisoryCols+` FROM vuln_advisories WHERE id IN (`+inList(len(c))+`) ORDER BY id`, anys(c)...)
 		if err != nil {
 			return err
@@ -287,29 +191,29 @@ func (s *Store) VulnAdvisoryGet(ctx context.Context, refs []int64) ([]VulnAdviso
 		out = append(out, vs...)
 		return err
 	})
-	slices.SortFunc(out, func(a, b VulnAdvisory) int { return int(a.Ref - b.Ref) })
+	slices.SortFunc(out, func(a, b vuln.StoredAdvisory) int { return int(a.Ref - b.Ref) })
 	return out, err
 }
 
 // VulnAdvisoryFind returns the advisory with the given source and id.
-func (s *Store) VulnAdvisoryFind(ctx context.Context, source, id string) (VulnAdvisory, error) {
+func (s *Store) VulnAdvisoryFind(ctx context.Context, source, id string) (vuln.StoredAdvisory, error) {
 	rows, err := s.Query(ctx, `SELECT `+vulnAdvisoryCols+` FROM vuln_advisories WHERE source = ? AND ext_id = ?`, source, id)
 	if err != nil {
-		return VulnAdvisory{}, err
+		return vuln.StoredAdvisory{}, err
 	}
 	vs, err := scanVulnAdvisories(rows)
 	if err != nil {
-		return VulnAdvisory{}, err
+		return vuln.StoredAdvisory{}, err
 	}
 	if len(vs) == 0 {
-		return VulnAdvisory{}, errs.Errorf(errs.NotFound, "advisory %s %s not found", source, id)
+		return vuln.StoredAdvisory{}, errs.Errorf(errs.NotFound, "advisory %s %s not found", source, id)
 	}
 	return vs[0], nil
 }
 
 // VulnAdvisoryScan returns up to limit stored advisories with row id
 // greater than after, in id order: page through all with the last Ref.
-func (s *Store) VulnAdvisoryScan(ctx context.Context, after int64, limit int) ([]VulnAdvisory, error) {
+func (s *Store) VulnAdvisoryScan(ctx context.Context, after int64, limit int) ([]vuln.StoredAdvisory, error) {
 	rows, err := s.Query(ctx, fmt.Sprintf(`SELECT `+vulnAdvisoryCols+` FROM vuln_advisories WHERE id > ? ORDER BY id LIMIT %d`, max(limit, 1)), after)
 	if err != nil {
 		return nil, err
@@ -340,7 +244,7 @@ func (s *Store) VulnAdvisoryCount(ctx context.Context) (map[string]int64, error)
 // any of the CVEs (vulnerability keys).
 func (s *Store) VulnAdvisoryRefsByCVE(ctx context.Context, cves []string) ([]int64, error) {
 	var out []int64
-	err := chunked(uniqueSorted(cves), func(c []string) error {
+	err := chunked(uniqueSorted(cves), chunkRows, func(c []string) error {
 		rows, err := s.Query(ctx, `SELECT DISTINCT advisory_id FROM vuln_advisory_cves WHERE cve IN (`+inList(len(c))+`)`, anys(c)...)
 		if err != nil {
 			return err
@@ -353,43 +257,21 @@ func (s *Store) VulnAdvisoryRefsByCVE(ctx context.Context, cves []string) ([]int
 	return slices.Compact(out), err
 }
 
-// VulnCVE is what vigil knows about one vulnerability across sources: the
-// CVSS score used for severity, EPSS and the CISA KEV entry.
-type VulnCVE struct {
-	CVE          string    `json:"cve"`
-	Title        string    `json:"title,omitempty"`
-	CVSSBase     float64   `json:"cvss_base,omitempty"`
-	CVSSVersion  string    `json:"cvss_version,omitempty"`
-	CVSSVector   string    `json:"cvss_vector,omitempty"`
-	CVSSSeverity string    `json:"cvss_severity,omitempty"`
-	CVSSSource   string    `json:"cvss_source,omitempty"` // advisory the score came from, "nvd:CVE-…"
-	EPSS         *float64  `json:"epss,omitempty"`
-	EPSSPct      *float64  `json:"epss_percentile,omitempty"`
-	EPSSDate     time.Time `json:"epss_date,omitzero"`
-	KEV          bool      `json:"kev"`
-	KEVAdded     time.Time `json:"kev_date_added,omitzero"`
-	KEVDue       time.Time `json:"kev_due_date,omitzero"`
-	KEVRansom    bool      `json:"kev_ransomware,omitempty"`
-	KEVAction    string    `json:"kev_required_action,omitempty"`
-	KEVName      string    `json:"kev_name,omitempty"`
-	UpdatedAt    time.Time `json:"updated_at"`
-}
-
 const vulnCVECols = `cve, title, cvss_base, cvss_version, cvss_vector, cvss_severity, cvss_source, epss, epss_percentile, epss_date,
  kev, kev_added, kev_due, kev_ransomware, kev_action, kev_name, updated_at`
 
 // VulnCVEGet returns the stored records of the given CVEs; unknown ones are
 // absent from the map.
-func (s *Store) VulnCVEGet(ctx context.Context, cves []string) (map[string]VulnCVE, error) {
-	out := map[string]VulnCVE{}
-	err := chunked(uniqueSorted(cves), func(c []string) error {
+func (s *Store) VulnCVEGet(ctx context.Context, cves []string) (map[string]vuln.CVEInfo, error) {
+	out := map[string]vuln.CVEInfo{}
+	err := chunked(uniqueSorted(cves), chunkRows, func(c []string) error {
 		rows, err := s.Query(ctx, `SELECT `+vulnCVECols+` FROM vuln_cves WHERE cve IN (`+inList(len(c))+`)`, anys(c)...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var v VulnCVE
+			var v vuln.CVEInfo
 			var epss, pct sql.NullFloat64
 			var ed, ka, kd sql.NullTime
 			if err := rows.Scan(&v.CVE, &v.Title, &v.CVSSBase, &v.CVSSVersion, &v.CVSSVector, &v.CVSSSeverity, &v.CVSSSource, &epss, &pct, &ed,
@@ -426,44 +308,28 @@ func nullFloat(f *float64) any {
 }
 
 // VulnCVEPut inserts or replaces the given CVE records (every column).
-func (s *Store) VulnCVEPut(ctx context.Context, cves []VulnCVE) error {
+func (s *Store) VulnCVEPut(ctx context.Context, cves []vuln.CVEInfo) error {
 	now := s.Now()
-	return chunked(cves, func(c []VulnCVE) error {
-		var b strings.Builder
-		b.WriteString(`INSERT INTO vuln_cves (` + vulnCVECols + `) VALUES `)
-		args := make([]any, 0, 17*len(c))
-		for i, v := range c {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, " + s.tsParam() + ", ?, " + s.tsParam() + ", " + s.tsParam() + ", ?, ?, ?, " + s.tsParam() + ")")
-			args = append(args, v.CVE, v.Title, v.CVSSBase, v.CVSSVersion, v.CVSSVector, v.CVSSSeverity, v.CVSSSource, nullFloat(v.EPSS), nullFloat(v.EPSSPct),
-				nullTime(v.EPSSDate), v.KEV, nullTime(v.KEVAdded), nullTime(v.KEVDue), v.KEVRansom, v.KEVAction, v.KEVName, now)
-		}
-		b.WriteString(` ON CONFLICT (cve) DO UPDATE SET title = excluded.title, cvss_base = excluded.cvss_base, cvss_version = excluded.cvss_version,
+	ts := s.tsParam()
+	m := multiRow{head: `INSERT INTO vuln_cves (` + vulnCVECols + `) VALUES `,
+		tuple: "(?, ?, ?, ?, ?, ?, ?, ?, ?, " + ts + ", ?, " + ts + ", " + ts + ", ?, ?, ?, " + ts + ")",
+		tail: ` ON CONFLICT (cve) DO UPDATE SET title = excluded.title, cvss_base = excluded.cvss_base, cvss_version = excluded.cvss_version,
  cvss_vector = excluded.cvss_vector, cvss_severity = excluded.cvss_severity, cvss_source = excluded.cvss_source, epss = excluded.epss,
  epss_percentile = excluded.epss_percentile, epss_date = excluded.epss_date, kev = excluded.kev, kev_added = excluded.kev_added,
  kev_due = excluded.kev_due, kev_ransomware = excluded.kev_ransomware, kev_action = excluded.kev_action, kev_name = excluded.kev_name,
- updated_at = excluded.updated_at`)
-		_, err := s.Exec(ctx, b.String(), args...)
-		return err
+ updated_at = excluded.updated_at`}
+	return insertRows(ctx, s, m, chunkRows, cves, func(a []any, v vuln.CVEInfo) []any {
+		return append(a, v.CVE, v.Title, v.CVSSBase, v.CVSSVersion, v.CVSSVector, v.CVSSSeverity, v.CVSSSource, nullFloat(v.EPSS), nullFloat(v.EPSSPct),
+			nullTime(v.EPSSDate), v.KEV, nullTime(v.KEVAdded), nullTime(v.KEVDue), v.KEVRansom, v.KEVAction, v.KEVName, now)
 	})
-}
-
-// VulnEPSS is one EPSS score.
-type VulnEPSS struct {
-	CVE        string
-	Score      float64
-	Percentile float64
-	Date       time.Time
 }
 
 // VulnEPSSPut stores EPSS scores and returns the CVEs whose score or
 // percentile changed (or that had none), in input order.
-func (s *Store) VulnEPSSPut(ctx context.Context, scores []VulnEPSS) ([]string, error) {
+func (s *Store) VulnEPSSPut(ctx context.Context, scores []vuln.EPSSScore) ([]string, error) {
 	var changed []string
 	now := s.Now()
-	err := chunked(scores, func(c []VulnEPSS) error {
+	err := chunked(scores, chunkRows, func(c []vuln.EPSSScore) error {
 		cves := make([]string, len(c))
 		for i, e := range c {
 			cves[i] = e.CVE
@@ -486,56 +352,33 @@ func (s *Store) VulnEPSSPut(ctx context.Context, scores []VulnEPSS) ([]string, e
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		var b strings.Builder
-		var args []any
-		n := 0
+		var put []vuln.EPSSScore
 		seen := map[string]bool{}
 		for _, e := range c {
 			if h, ok := have[e.CVE]; (ok && h == [2]float64{e.Score, e.Percentile}) || seen[e.CVE] {
 				continue
 			}
 			seen[e.CVE] = true
-			if n > 0 {
-				b.WriteString(", ")
-			}
-			n++
-			b.WriteString("(?, ?, ?, " + s.tsParam() + ", " + s.tsParam() + ")")
-			args = append(args, e.CVE, e.Score, e.Percentile, nullTime(e.Date), now)
+			put = append(put, e)
 			changed = append(changed, e.CVE)
 		}
-		if n == 0 {
-			return nil
-		}
-		_, err = s.Exec(ctx, `INSERT INTO vuln_cves (cve, epss, epss_percentile, epss_date, updated_at) VALUES `+b.String()+`
- ON CONFLICT (cve) DO UPDATE SET epss = excluded.epss, epss_percentile = excluded.epss_percentile, epss_date = excluded.epss_date, updated_at = excluded.updated_at`, args...)
-		return err
+		m := multiRow{head: `INSERT INTO vuln_cves (cve, epss, epss_percentile, epss_date, updated_at) VALUES `,
+			tuple: "(?, ?, ?, " + s.tsParam() + ", " + s.tsParam() + ")",
+			tail:  ` ON CONFLICT (cve) DO UPDATE SET epss = excluded.epss, epss_percentile = excluded.epss_percentile, epss_date = excluded.epss_date, updated_at = excluded.updated_at`}
+		return insertRows(ctx, s, m, chunkRows, put, func(a []any, e vuln.EPSSScore) []any {
+			return append(a, e.CVE, e.Score, e.Percentile, nullTime(e.Date), now)
+		})
 	})
 	return changed, err
 }
 
-// VulnComponent is a software or hardware component of a device, from an
-// SBOM.
-type VulnComponent struct {
-	ID       int64  `json:"id"`
-	DeviceID int64  `json:"device_id"`
-	OrgID    int64  `json:"org_id,omitempty"` // the device's organisation (read only)
-	Name     string `json:"name"`
-	Group    string `json:"group,omitempty"`
-	Version  string `json:"version,omitempty"`
-	PURL     string `json:"purl,omitempty"`
-	CPE      string `json:"cpe,omitempty"`
-	Supplier string `json:"supplier,omitempty"`
-	Type     string `json:"type,omitempty"`
-	BOMRef   string `json:"bom_ref,omitempty"`
-}
-
 const vulnComponentCols = `c.id, c.device_id, d.org_id, c.name, c.grp, c.version, c.purl, c.cpe, c.supplier, c.type, c.bom_ref`
 
-func scanComponents(rows *sql.Rows) ([]VulnComponent, error) {
+func scanComponents(rows *sql.Rows) ([]vuln.Component, error) {
 	defer rows.Close()
-	out := []VulnComponent{}
+	out := []vuln.Component{}
 	for rows.Next() {
-		var c VulnComponent
+		var c vuln.Component
 		if err := rows.Scan(&c.ID, &c.DeviceID, &c.OrgID, &c.Name, &c.Group, &c.Version, &c.PURL, &c.CPE, &c.Supplier, &c.Type, &c.BOMRef); err != nil {
 			return nil, err
 		}
@@ -544,12 +387,15 @@ func scanComponents(rows *sql.Rows) ([]VulnComponent, error) {
 	return out, rows.Err()
 }
 
-// VulnComponentReplace replaces the components of a device (an SBOM import
-// supersedes the previous one), sets their ids and returns the ids of the
-// removed ones. Their index keys and matches go with them.
-func (s *Store) VulnComponentReplace(ctx context.Context, deviceID int64, comps []VulnComponent) ([]int64, error) {
+// VulnComponentReplace replaces the components of device deviceID of sc
+// (an SBOM import supersedes the previous one), sets their ids and returns
+// the ids of the removed ones. Their index keys and matches go with them.
+func (s *Store) VulnComponentReplace(ctx context.Context, sc tenant.Scope, deviceID int64, comps []vuln.Component) ([]int64, error) {
 	var removed []int64
 	err := s.Tx(ctx, func(tx *Store) error {
+		if _, err := tx.DeviceGet(ctx, sc, deviceID); err != nil {
+			return err
+		}
 		rows, err := tx.Query(ctx, `SELECT id FROM vuln_components WHERE device_id = ? ORDER BY id`, deviceID)
 		if err != nil {
 			return err
@@ -584,24 +430,34 @@ func (s *Store) VulnComponentReplace(ctx context.Context, deviceID int64, comps 
 	return removed, err
 }
 
-// VulnComponentInsert adds components to their devices (c.DeviceID) in
-// bulk and sets their ids. It is the fast path for large imports; use
-// VulnComponentReplace for an SBOM.
-func (s *Store) VulnComponentInsert(ctx context.Context, comps []VulnComponent) error {
+// VulnComponentInsert adds components to their devices (c.DeviceID), which
+// must be devices of sc, in bulk and sets their ids. It is the fast path
+// for large imports; use VulnComponentReplace for an SBOM.
+func (s *Store) VulnComponentInsert(ctx context.Context, sc tenant.Scope, comps []vuln.Component) error {
 	now := s.Now()
 	return s.Tx(ctx, func(tx *Store) error {
-		for start := 0; start < len(comps); start += chunkRows {
-			c := comps[start:min(start+chunkRows, len(comps))]
-			var b strings.Builder
-			args := make([]any, 0, 10*len(c))
-			for i, x := range c {
-				if i > 0 {
-					b.WriteString(", ")
-				}
-				b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, " + tx.tsParam() + ")")
+		if !sc.IsOperator() {
+			ids := make([]int64, len(comps))
+			for i, c := range comps {
+				ids[i] = c.DeviceID
+			}
+			ids = uniqueIDs(ids)
+			ds, err := tx.VulnDeviceGet(ctx, sc, ids)
+			if err != nil {
+				return err
+			}
+			if len(ds) != len(ids) {
+				return notFound("device of a component")
+			}
+		}
+		m := multiRow{head: `INSERT INTO vuln_components (device_id, name, grp, version, purl, cpe, supplier, type, bom_ref, created_at) VALUES `,
+			tuple: "(?, ?, ?, ?, ?, ?, ?, ?, ?, " + tx.tsParam() + ")", tail: ` RETURNING id`}
+		return chunked(comps, chunkRows, func(c []vuln.Component) error {
+			args := make([]any, 0, m.width()*len(c))
+			for _, x := range c {
 				args = append(args, x.DeviceID, x.Name, x.Group, x.Version, x.PURL, x.CPE, x.Supplier, x.Type, x.BOMRef, now)
 			}
-			rows, err := tx.Query(ctx, `INSERT INTO vuln_components (device_id, name, grp, version, purl, cpe, supplier, type, bom_ref, created_at) VALUES `+b.String()+` RETURNING id`, args...)
+			rows, err := tx.Query(ctx, m.sql(len(c)), args...)
 			if err != nil {
 				return err
 			}
@@ -618,35 +474,43 @@ func (s *Store) VulnComponentInsert(ctx context.Context, comps []VulnComponent) 
 			for i := range c {
 				c[i].ID = ids[i]
 			}
-		}
-		return nil
+			return nil
+		})
 	})
 }
 
-// VulnComponentList returns the components of a device, by id.
-func (s *Store) VulnComponentList(ctx context.Context, deviceID int64) ([]VulnComponent, error) {
-	rows, err := s.Query(ctx, `SELECT `+vulnComponentCols+` FROM vuln_components c JOIN devices d ON d.id = c.device_id WHERE c.device_id = ? ORDER BY c.id`, deviceID)
+// VulnComponentList returns the components of device deviceID of sc, by
+// id.
+func (s *Store) VulnComponentList(ctx context.Context, sc tenant.Scope, deviceID int64) ([]vuln.Component, error) {
+	cond, args := orgCond(sc, "d.org_id")
+	rows, err := s.Query(ctx, `SELECT `+vulnComponentCols+` FROM vuln_components c JOIN devices d ON d.id = c.device_id WHERE c.device_id = ? AND `+cond+` ORDER BY c.id`,
+		append([]any{deviceID}, args...)...)
 	if err != nil {
 		return nil, err
 	}
 	return scanComponents(rows)
 }
 
-// VulnComponentScan returns up to limit components with id greater than
-// after, in id order.
-func (s *Store) VulnComponentScan(ctx context.Context, after int64, limit int) ([]VulnComponent, error) {
-	rows, err := s.Query(ctx, fmt.Sprintf(`SELECT `+vulnComponentCols+` FROM vuln_components c JOIN devices d ON d.id = c.device_id WHERE c.id > ? ORDER BY c.id LIMIT %d`, max(limit, 1)), after)
+// VulnComponentScan returns up to limit components of sc with id greater
+// than after, in id order.
+func (s *Store) VulnComponentScan(ctx context.Context, sc tenant.Scope, after int64, limit int) ([]vuln.Component, error) {
+	cond, args := orgCond(sc, "d.org_id")
+	rows, err := s.Query(ctx, fmt.Sprintf(`SELECT `+vulnComponentCols+` FROM vuln_components c JOIN devices d ON d.id = c.device_id WHERE c.id > ? AND `+cond+` ORDER BY c.id LIMIT %d`, max(limit, 1)),
+		append([]any{after}, args...)...)
 	if err != nil {
 		return nil, err
 	}
 	return scanComponents(rows)
 }
 
-// VulnComponentGet returns the components with the given ids.
-func (s *Store) VulnComponentGet(ctx context.Context, ids []int64) ([]VulnComponent, error) {
-	var out []VulnComponent
-	err := chunked(ids, func(c []int64) error {
-		rows, err := s.Query(ctx, `SELECT `+vulnComponentCols+` FROM vuln_components c JOIN devices d ON d.id = c.device_id WHERE c.id IN (`+inList(len(c))+`) ORDER BY c.id`, anys(c)...)
+// VulnComponentGet returns the components of sc with the given ids;
+// others are skipped.
+func (s *Store) VulnComponentGet(ctx context.Context, sc tenant.Scope, ids []int64) ([]vuln.Component, error) {
+	var out []vuln.Component
+	cond, cargs := orgCond(sc, "d.org_id")
+	err := chunked(ids, chunkRows, func(c []int64) error {
+		rows, err := s.Query(ctx, `SELECT `+vulnComponentCols+` FROM vuln_components c JOIN devices d ON d.id = c.device_id WHERE c.id IN (`+inList(len(c))+`) AND `+cond+` ORDER BY c.id`,
+			append(anys(c), cargs...)...)
 		if err != nil {
 			return err
 		}
@@ -657,23 +521,14 @@ func (s *Store) VulnComponentGet(ctx context.Context, ids []int64) ([]VulnCompon
 	return out, err
 }
 
-// VulnTargetKeys are the index keys of one device (ComponentID 0) or
-// component.
-type VulnTargetKeys struct {
-	Target      string // "device:12", "component:34"
-	DeviceID    int64
-	ComponentID int64
-	Keys        []string
-}
-
 // VulnTargetKeysPut replaces the index keys of the given targets.
-func (s *Store) VulnTargetKeysPut(ctx context.Context, ts []VulnTargetKeys) error {
+func (s *Store) VulnTargetKeysPut(ctx context.Context, ts []vuln.IndexKeys) error {
 	return s.Tx(ctx, func(tx *Store) error {
 		targets := make([]string, len(ts))
 		for i, t := range ts {
 			targets[i] = t.Target
 		}
-		if err := chunked(targets, func(c []string) error {
+		if err := chunked(targets, chunkRows, func(c []string) error {
 			_, err := tx.Exec(ctx, `DELETE FROM vuln_target_keys WHERE target IN (`+inList(len(c))+`)`, anys(c)...)
 			return err
 		}); err != nil {
@@ -692,7 +547,7 @@ func (s *Store) VulnTargetKeysReset(ctx context.Context) error {
 
 // VulnTargetKeysAdd inserts index keys of targets; keys a target has
 // already are kept.
-func (s *Store) VulnTargetKeysAdd(ctx context.Context, ts []VulnTargetKeys) error {
+func (s *Store) VulnTargetKeysAdd(ctx context.Context, ts []vuln.IndexKeys) error {
 	type row struct {
 		key, target string
 		dev, comp   int64
@@ -703,29 +558,18 @@ func (s *Store) VulnTargetKeysAdd(ctx context.Context, ts []VulnTargetKeys) erro
 			all = append(all, row{k, t.Target, t.DeviceID, t.ComponentID})
 		}
 	}
+	m := multiRow{head: `INSERT INTO vuln_target_keys (key, target, device_id, component_id) VALUES `, tuple: "(?, ?, ?, ?)",
+		tail: ` ON CONFLICT (key, target) DO NOTHING`}
 	return s.Tx(ctx, func(tx *Store) error {
-		return chunked(all, func(c []row) error {
-			var b strings.Builder
-			args := make([]any, 0, 4*len(c))
-			for i, r := range c {
-				if i > 0 {
-					b.WriteString(", ")
-				}
-				b.WriteString("(?, ?, ?, ?)")
-				args = append(args, r.key, r.target, r.dev, nullID(r.comp))
-			}
-			_, err := tx.Exec(ctx, `INSERT INTO vuln_target_keys (key, target, device_id, component_id) VALUES `+b.String()+
-				` ON CONFLICT (key, target) DO NOTHING`, args...)
-			return err
-		})
+		return insertRows(ctx, tx, m, chunkRows, all, func(a []any, r row) []any { return append(a, r.key, r.target, r.dev, nullID(r.comp)) })
 	})
 }
 
-// VulnTargetsByKeys returns the devices and components that have any of the
-// index keys.
-func (s *Store) VulnTargetsByKeys(ctx context.Context, keys []string) ([]registry.Device, []VulnComponent, error) {
+// VulnTargetsByKeys returns the devices and components of sc that have any
+// of the index keys.
+func (s *Store) VulnTargetsByKeys(ctx context.Context, sc tenant.Scope, keys []string) ([]registry.Device, []vuln.Component, error) {
 	var devIDs, compIDs []int64
-	err := chunked(uniqueSorted(keys), func(c []string) error {
+	err := chunked(uniqueSorted(keys), chunkRows, func(c []string) error {
 		rows, err := s.Query(ctx, `SELECT DISTINCT device_id, component_id FROM vuln_target_keys WHERE key IN (`+inList(len(c))+`)`, anys(c)...)
 		if err != nil {
 			return err
@@ -748,11 +592,11 @@ func (s *Store) VulnTargetsByKeys(ctx context.Context, keys []string) ([]registr
 	if err != nil {
 		return nil, nil, err
 	}
-	devs, err := s.VulnDeviceGet(ctx, uniqueIDs(devIDs))
+	devs, err := s.VulnDeviceGet(ctx, sc, uniqueIDs(devIDs))
 	if err != nil {
 		return nil, nil, err
 	}
-	comps, err := s.VulnComponentGet(ctx, uniqueIDs(compIDs))
+	comps, err := s.VulnComponentGet(ctx, sc, uniqueIDs(compIDs))
 	return devs, comps, err
 }
 
@@ -762,75 +606,56 @@ func uniqueIDs(ids []int64) []int64 {
 	return slices.Compact(ids)
 }
 
-// VulnDeviceGet returns the devices with the given ids, by id.
-func (s *Store) VulnDeviceGet(ctx context.Context, ids []int64) ([]registry.Device, error) {
+// VulnDeviceGet returns the devices of sc with the given ids, by id;
+// others are skipped.
+func (s *Store) VulnDeviceGet(ctx context.Context, sc tenant.Scope, ids []int64) ([]registry.Device, error) {
 	var out []registry.Device
-	err := chunked(ids, func(c []int64) error {
-		ds, err := s.deviceQuery(ctx, `SELECT `+deviceCols+` FROM devices WHERE id IN (`+inList(len(c))+`) ORDER BY id`, anys(c)...)
+	cond, cargs := orgCond(sc, "org_id")
+	err := chunked(ids, chunkRows, func(c []int64) error {
+		ds, err := s.deviceQuery(ctx, `SELECT `+deviceCols+` FROM devices WHERE id IN (`+inList(len(c))+`) AND `+cond+` ORDER BY id`, append(anys(c), cargs...)...)
 		out = append(out, ds...)
 		return err
 	})
 	return out, err
 }
 
-// VulnDeviceScan returns up to limit devices with id greater than after.
-func (s *Store) VulnDeviceScan(ctx context.Context, after int64, limit int) ([]registry.Device, error) {
-	return s.deviceQuery(ctx, fmt.Sprintf(`SELECT `+deviceCols+` FROM devices WHERE id > ? ORDER BY id LIMIT %d`, max(limit, 1)), after)
+// VulnDeviceScan returns up to limit devices of sc with id greater than
+// after.
+func (s *Store) VulnDeviceScan(ctx context.Context, sc tenant.Scope, after int64, limit int) ([]registry.Device, error) {
+	cond, args := orgCond(sc, "org_id")
+	return s.deviceQuery(ctx, fmt.Sprintf(`SELECT `+deviceCols+` FROM devices WHERE id > ? AND `+cond+` ORDER BY id LIMIT %d`, max(limit, 1)), append([]any{after}, args...)...)
 }
 
-// VulnDeviceStale returns up to limit devices that were never matched or
-// whose vendor, model, firmware, CPE or purl changed since (see
+// VulnDeviceStale returns up to limit devices of sc that were never
+// matched or whose vendor, model, firmware, CPE or purl changed since (see
 // VulnDeviceSynced), by id.
-func (s *Store) VulnDeviceStale(ctx context.Context, limit int) ([]registry.Device, error) {
+func (s *Store) VulnDeviceStale(ctx context.Context, sc tenant.Scope, limit int) ([]registry.Device, error) {
+	cond, args := orgCond(sc, "d.org_id")
 	return s.deviceQuery(ctx, fmt.Sprintf(`SELECT d.id, d.org_id, d.vendor, d.model, d.firmware, d.cpe, d.purl, d.serial, d.location, d.asset_id
 FROM devices d LEFT JOIN vuln_device_state v ON v.device_id = d.id
-WHERE v.device_id IS NULL OR v.vendor <> d.vendor OR v.model <> d.model OR v.firmware <> d.firmware OR v.cpe <> d.cpe OR v.purl <> d.purl
-ORDER BY d.id LIMIT %d`, max(limit, 1)))
+WHERE (v.device_id IS NULL OR v.vendor <> d.vendor OR v.model <> d.model OR v.firmware <> d.firmware OR v.cpe <> d.cpe OR v.purl <> d.purl) AND `+cond+`
+ORDER BY d.id LIMIT %d`, max(limit, 1)), args...)
 }
 
 // VulnDeviceSynced records the devices as matched in their current state.
 func (s *Store) VulnDeviceSynced(ctx context.Context, ds []registry.Device) error {
 	now := s.Now()
-	return chunked(ds, func(c []registry.Device) error {
-		var b strings.Builder
-		args := make([]any, 0, 7*len(c))
-		for i, d := range c {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString("(?, ?, ?, ?, ?, ?, " + s.tsParam() + ")")
-			args = append(args, d.ID, d.Vendor, d.Model, d.Firmware, d.CPE, d.PURL, now)
-		}
-		_, err := s.Exec(ctx, `INSERT INTO vuln_device_state (device_id, vendor, model, firmware, cpe, purl, synced_at) VALUES `+b.String()+`
+	m := multiRow{head: `INSERT INTO vuln_device_state (device_id, vendor, model, firmware, cpe, purl, synced_at) VALUES `,
+		tuple: "(?, ?, ?, ?, ?, ?, " + s.tsParam() + ")",
+		tail: `
  ON CONFLICT (device_id) DO UPDATE SET vendor = excluded.vendor, model = excluded.model, firmware = excluded.firmware, cpe = excluded.cpe,
- purl = excluded.purl, synced_at = excluded.synced_at`, args...)
-		return err
+ purl = excluded.purl, synced_at = excluded.synced_at`}
+	return insertRows(ctx, s, m, chunkRows, ds, func(a []any, d registry.Device) []any {
+		return append(a, d.ID, d.Vendor, d.Model, d.Firmware, d.CPE, d.PURL, now)
 	})
-}
-
-// VulnMatch is one reason a device or component is affected by one
-// vulnerability of one advisory.
-type VulnMatch struct {
-	ID          int64           `json:"id,omitempty"`
-	Target      string          `json:"target"` // "device:12", "component:34"
-	DeviceID    int64           `json:"device_id"`
-	ComponentID int64           `json:"component_id,omitempty"`
-	OrgID       int64           `json:"org_id,omitempty"` // the device's organisation (read only)
-	CVE         string          `json:"cve"`              // the vulnerability key: CVE id, else the source's id
-	AdvisoryRef int64           `json:"advisory_ref"`
-	ProductID   string          `json:"product_id,omitempty"`
-	Rule        string          `json:"rule"`
-	Confidence  float64         `json:"confidence"`
-	Evidence    json.RawMessage `json:"evidence,omitempty"`
-	MatchedAt   time.Time       `json:"matched_at,omitzero"`
 }
 
 const vulnMatchCols = `m.id, m.target, m.device_id, m.component_id, d.org_id, m.cve, m.advisory_id, m.product_id, m.rule, m.confidence, m.evidence, m.matched_at`
 
-func scanMatches(rows *sql.Rows, into []VulnMatch) ([]VulnMatch, error) {
+func scanMatches(rows *sql.Rows, into []vuln.Match) ([]vuln.Match, error) {
 	defer rows.Close()
 	for rows.Next() {
-		var m VulnMatch
+		var m vuln.Match
 		var comp sql.NullInt64
 		var ev string
 		if err := rows.Scan(&m.ID, &m.Target, &m.DeviceID, &comp, &m.OrgID, &m.CVE, &m.AdvisoryRef, &m.ProductID, &m.Rule, &m.Confidence, &ev, &m.MatchedAt); err != nil {
@@ -838,7 +663,9 @@ func scanMatches(rows *sql.Rows, into []VulnMatch) ([]VulnMatch, error) {
 		}
 		m.ComponentID = comp.Int64
 		if ev != "" {
-			m.Evidence = json.RawMessage(ev)
+			if err := json.Unmarshal([]byte(ev), &m.Evidence); err != nil {
+				return nil, fmt.Errorf("match %d: stored evidence: %w", m.ID, err)
+			}
 		}
 		m.MatchedAt = m.MatchedAt.UTC()
 		into = append(into, m)
@@ -846,24 +673,15 @@ func scanMatches(rows *sql.Rows, into []VulnMatch) ([]VulnMatch, error) {
 	return into, rows.Err()
 }
 
-// VulnMatchFilter selects matches: those of any of the Targets, of any of the
-// Advisories, or of any of the CVEs (the lists are alternatives; all empty
-// selects nothing unless All is set).
-type VulnMatchFilter struct {
-	Targets    []string
-	Advisories []int64
-	CVEs       []string
-	All        bool
-}
-
-// VulnMatchList returns the matches the filter selects, ordered by target,
-// CVE and advisory.
-func (s *Store) VulnMatchList(ctx context.Context, f VulnMatchFilter) ([]VulnMatch, error) {
-	base := `SELECT ` + vulnMatchCols + ` FROM vuln_matches m JOIN devices d ON d.id = m.device_id WHERE `
-	var out []VulnMatch
+// VulnMatchList returns the matches of the devices of sc the filter
+// selects, ordered by target, CVE and advisory.
+func (s *Store) VulnMatchList(ctx context.Context, sc tenant.Scope, f vuln.MatchFilter) ([]vuln.Match, error) {
+	cond, cargs := orgCond(sc, "d.org_id")
+	base := `SELECT ` + vulnMatchCols + ` FROM vuln_matches m JOIN devices d ON d.id = m.device_id WHERE ` + cond + ` AND `
+	var out []vuln.Match
 	var err error
 	if f.All {
-		rows, err := s.Query(ctx, base+`1 = 1`)
+		rows, err := s.Query(ctx, base+`1 = 1`, cargs...)
 		if err != nil {
 			return nil, err
 		}
@@ -873,17 +691,14 @@ func (s *Store) VulnMatchList(ctx context.Context, f VulnMatchFilter) ([]VulnMat
 		}
 	}
 	run := func(col string, vals []any) error {
-		for start := 0; start < len(vals); start += chunkRows {
-			c := vals[start:min(start+chunkRows, len(vals))]
-			rows, err := s.Query(ctx, base+col+` IN (`+inList(len(c))+`)`, c...)
+		return chunked(vals, chunkRows, func(c []any) error {
+			rows, err := s.Query(ctx, base+col+` IN (`+inList(len(c))+`)`, append(slices.Clone(cargs), c...)...)
 			if err != nil {
 				return err
 			}
-			if out, err = scanMatches(rows, out); err != nil {
-				return err
-			}
-		}
-		return nil
+			out, err = scanMatches(rows, out)
+			return err
+		})
 	}
 	if !f.All {
 		if err = run("m.target", anys(uniqueSorted(f.Targets))); err == nil {
@@ -895,7 +710,7 @@ func (s *Store) VulnMatchList(ctx context.Context, f VulnMatchFilter) ([]VulnMat
 	if err != nil {
 		return nil, err
 	}
-	slices.SortFunc(out, func(a, b VulnMatch) int {
+	slices.SortFunc(out, func(a, b vuln.Match) int {
 		if c := strings.Compare(a.Target, b.Target); c != 0 {
 			return c
 		}
@@ -904,14 +719,14 @@ func (s *Store) VulnMatchList(ctx context.Context, f VulnMatchFilter) ([]VulnMat
 		}
 		return int(a.AdvisoryRef - b.AdvisoryRef)
 	})
-	return slices.CompactFunc(out, func(a, b VulnMatch) bool { return a.ID == b.ID }), nil
+	return slices.CompactFunc(out, func(a, b vuln.Match) bool { return a.ID == b.ID }), nil
 }
 
 // VulnMatchReplace deletes the matches the filter selects (Targets and
 // Advisories combine with AND when both are given: the matches of those
 // targets from those advisories) and inserts the new ones, in one
 // transaction. CVEs in the filter are ignored.
-func (s *Store) VulnMatchReplace(ctx context.Context, del VulnMatchFilter, ms []VulnMatch) error {
+func (s *Store) VulnMatchReplace(ctx context.Context, del vuln.MatchFilter, ms []vuln.Match) error {
 	return s.Tx(ctx, func(tx *Store) error {
 		switch {
 		case del.All:
@@ -919,26 +734,24 @@ func (s *Store) VulnMatchReplace(ctx context.Context, del VulnMatchFilter, ms []
 				return err
 			}
 		case len(del.Targets) > 0 && len(del.Advisories) > 0:
-			advs := uniqueIDs(del.Advisories)
-			for start := 0; start < len(advs); start += 100 {
-				ac := advs[start:min(start+100, len(advs))]
-				if err := chunked(uniqueSorted(del.Targets), func(c []string) error {
+			if err := chunked(uniqueIDs(del.Advisories), 100, func(ac []int64) error {
+				return chunked(uniqueSorted(del.Targets), chunkRows, func(c []string) error {
 					_, err := tx.Exec(ctx, `DELETE FROM vuln_matches WHERE advisory_id IN (`+inList(len(ac))+`) AND target IN (`+inList(len(c))+`)`,
 						append(anys(ac), anys(c)...)...)
 					return err
-				}); err != nil {
-					return err
-				}
+				})
+			}); err != nil {
+				return err
 			}
 		case len(del.Targets) > 0:
-			if err := chunked(uniqueSorted(del.Targets), func(c []string) error {
+			if err := chunked(uniqueSorted(del.Targets), chunkRows, func(c []string) error {
 				_, err := tx.Exec(ctx, `DELETE FROM vuln_matches WHERE target IN (`+inList(len(c))+`)`, anys(c)...)
 				return err
 			}); err != nil {
 				return err
 			}
 		case len(del.Advisories) > 0:
-			if err := chunked(uniqueIDs(del.Advisories), func(c []int64) error {
+			if err := chunked(uniqueIDs(del.Advisories), chunkRows, func(c []int64) error {
 				_, err := tx.Exec(ctx, `DELETE FROM vuln_matches WHERE advisory_id IN (`+inList(len(c))+`)`, anys(c)...)
 				return err
 			}); err != nil {
@@ -946,24 +759,28 @@ func (s *Store) VulnMatchReplace(ctx context.Context, del VulnMatchFilter, ms []
 			}
 		}
 		now := tx.Now()
-		return chunked(ms, func(c []VulnMatch) error {
-			var b strings.Builder
-			args := make([]any, 0, 10*len(c))
-			for i, m := range c {
-				if i > 0 {
-					b.WriteString(", ")
-				}
-				b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, " + tx.tsParam() + ")")
-				at := m.MatchedAt
-				if at.IsZero() {
-					at = now
-				}
-				args = append(args, m.Target, m.DeviceID, nullID(m.ComponentID), m.CVE, m.AdvisoryRef, m.ProductID, m.Rule, m.Confidence, string(m.Evidence), at.UTC())
+		m := multiRow{head: `INSERT INTO vuln_matches (target, device_id, component_id, cve, advisory_id, product_id, rule, confidence, evidence, matched_at) VALUES `,
+			tuple: "(?, ?, ?, ?, ?, ?, ?, ?, ?, " + tx.tsParam() + ")"}
+		return insertRows(ctx, tx, m, chunkRows, ms, func(a []any, m vuln.Match) []any {
+			at := m.MatchedAt
+			if at.IsZero() {
+				at = now
 			}
-			_, err := tx.Exec(ctx, `INSERT INTO vuln_matches (target, device_id, component_id, cve, advisory_id, product_id, rule, confidence, evidence, matched_at) VALUES `+b.String(), args...)
-			return err
+			ev, err := json.Marshal(m.Evidence)
+			if err != nil {
+				panic("store: marshal match evidence: " + err.Error()) // a plain struct of strings and numbers
+			}
+			return append(a, m.Target, m.DeviceID, nullID(m.ComponentID), m.CVE, m.AdvisoryRef, m.ProductID, m.Rule, m.Confidence, string(ev), at.UTC())
 		})
 	})
+}
+
+// The store implements the vulnerability engine's storage.
+var _ vuln.Store = (*Store)(nil)
+
+// VulnTx implements vuln.Store: fn runs in one transaction.
+func (s *Store) VulnTx(ctx context.Context, fn func(tx vuln.Store) error) error {
+	return s.Tx(ctx, func(tx *Store) error { return fn(tx) })
 }
 
 // FindingResolveKeys marks the given findings resolved (those open), with a
@@ -974,7 +791,7 @@ func (s *Store) FindingResolveKeys(ctx context.Context, keys []finding.Key) (int
 	err := s.Tx(ctx, func(tx *Store) error {
 		// The identity's hash and its probes (see findingUpsertChunk) find
 		// the row through the unique index; the full identity confirms it.
-		where := `ident IN (?` + strings.Repeat(", ?", identProbes-1) + `) AND org_id = ? AND trigger_id = ? AND type = ? AND key = ? AND status = 'open'`
+		where := `ident IN (` + inList(identProbes) + `) AND org_id = ? AND trigger_id = ? AND type = ? AND key = ? AND status = 'open'`
 		for _, k := range keys {
 			args := make([]any, 0, identProbes+5)
 			args = append(args, now)
@@ -1024,19 +841,9 @@ func (s *Store) VulnFindingResolveOrphans(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// VulnFindingFilter selects vulnerability findings (type "vulnerable").
-type VulnFindingFilter struct {
-	DeviceID int64
-	// KEV keeps only findings whose CVE is in CISA's KEV catalog.
-	KEV bool
-	// Status filters by status; empty means open.
-	Status finding.Status
-	keyset.Page
-}
-
 // VulnFindingList lists the findings of sc of type "vulnerable", ordered by
 // id.
-func (s *Store) VulnFindingList(ctx context.Context, sc tenant.Scope, f VulnFindingFilter) ([]finding.Finding, error) {
+func (s *Store) VulnFindingList(ctx context.Context, sc tenant.Scope, f vuln.FindingFilter) ([]finding.Finding, error) {
 	q := `SELECT ` + findingCols + ` FROM findings f JOIN triggers t ON t.id = f.trigger_id`
 	if f.KEV {
 		q += ` JOIN vuln_cves c ON c.cve = f.cve AND c.kev`

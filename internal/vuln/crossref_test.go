@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"vigil/internal/registry"
-	"vigil/internal/store"
 )
 
 // deviceSpec is how a test registers the product a CROSSREF row names: by
@@ -172,7 +171,7 @@ func TestCrossrefCPE(t *testing.T) {
 			target := func(c string) Target {
 				dev := registry.Device{ID: 2, OrgID: 1, Vendor: "x", Model: "y", CPE: c}
 				if spec.component {
-					return Target{Device: registry.Device{ID: 2, OrgID: 1}, Component: &store.VulnComponent{ID: 7, DeviceID: 2, Name: "z", CPE: c}}
+					return Target{Device: registry.Device{ID: 2, OrgID: 1}, Component: &Component{ID: 7, DeviceID: 2, Name: "z", CPE: c}}
 				}
 				return DeviceTarget(dev)
 			}

@@ -8,7 +8,6 @@ import (
 
 	"vigil/internal/advisory"
 	"vigil/internal/finding"
-	"vigil/internal/store"
 )
 
 // cvssRank orders CVSS versions for choosing the score a finding's severity
@@ -32,7 +31,7 @@ func cvssRank(version string) int {
 // highest base), KEV (any source that says so; dates and action filled
 // in), EPSS (the latest) and a title. It reports whether anything a finding
 // shows changed.
-func mergeCVE(old store.VulnCVE, a *advisory.Advisory, v *advisory.Vuln) (store.VulnCVE, bool) {
+func mergeCVE(old CVEInfo, a *advisory.Advisory, v *advisory.Vuln) (CVEInfo, bool) {
 	n := old
 	n.CVE = v.Key()
 	if n.Title == "" {
@@ -93,7 +92,7 @@ type view struct {
 	action, name         string
 }
 
-func findingView(c store.VulnCVE) view {
+func findingView(c CVEInfo) view {
 	v := view{title: c.Title, base: c.CVSSBase, vector: c.CVSSVector, kev: c.KEV, ransom: c.KEVRansom,
 		added: c.KEVAdded.Unix(), due: c.KEVDue.Unix(), epssDate: c.EPSSDate.Unix(), action: c.KEVAction, name: c.KEVName}
 	if c.EPSS != nil {
@@ -108,7 +107,7 @@ func findingView(c store.VulnCVE) view {
 // severity of a finding: from the CVSS base score; Medium when no score is
 // known (a matched vulnerability is never "unknown"); at least High when
 // the vulnerability is known to be exploited.
-func severity(c store.VulnCVE) finding.Severity {
+func severity(c CVEInfo) finding.Severity {
 	s := finding.SeverityFromCVSS(c.CVSSBase)
 	if s == finding.Unknown {
 		s = finding.Medium

@@ -5,7 +5,6 @@ package vuln
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -19,7 +18,7 @@ import (
 	"vigil/internal/errs"
 	"vigil/internal/finding"
 	"vigil/internal/registry"
-	"vigil/internal/store"
+	"vigil/internal/tenant"
 )
 
 // FindingType is the type of the findings the engine files, one per
@@ -29,51 +28,44 @@ const FindingType = "vulnerable"
 // ReportType is the report type of those findings.
 const ReportType = "vuln"
 
-// Store is what the engine needs from storage. *store.Store implements it;
-// wrap it with FromStore to get a TxStore.
+// Store is what the engine needs from storage. Reads of inventory
+// (devices, components, matches) take a tenant scope: the engine's own
+// feed-wide work runs in the operator's scope (inventory), a caller's
+// request (MatchDevices, ImportSBOM) in the caller's. Advisories, CVE
+// enrichment, index keys and the engine's writes belong to no organisation.
 type Store interface {
-	VulnAdvisoryPut(ctx context.Context, p store.VulnAdvisoryPut) (store.VulnAdvisoryPutResult, error)
+	VulnAdvisoryPut(ctx context.Context, p AdvisoryPut) (AdvisoryPutResult, error)
 	VulnAdvisoryRefs(ctx context.Context, keys []string) ([]int64, error)
-	VulnAdvisoryGet(ctx context.Context, refs []int64) ([]store.VulnAdvisory, error)
-	VulnAdvisoryScan(ctx context.Context, after int64, limit int) ([]store.VulnAdvisory, error)
-	VulnCVEGet(ctx context.Context, cves []string) (map[string]store.VulnCVE, error)
-	VulnCVEPut(ctx context.Context, cves []store.VulnCVE) error
-	VulnEPSSPut(ctx context.Context, scores []store.VulnEPSS) ([]string, error)
-	VulnComponentReplace(ctx context.Context, deviceID int64, comps []store.VulnComponent) ([]int64, error)
-	VulnComponentInsert(ctx context.Context, comps []store.VulnComponent) error
-	VulnComponentList(ctx context.Context, deviceID int64) ([]store.VulnComponent, error)
-	VulnComponentGet(ctx context.Context, ids []int64) ([]store.VulnComponent, error)
-	VulnComponentScan(ctx context.Context, after int64, limit int) ([]store.VulnComponent, error)
-	VulnTargetKeysPut(ctx context.Context, ts []store.VulnTargetKeys) error
+	VulnAdvisoryGet(ctx context.Context, refs []int64) ([]StoredAdvisory, error)
+	VulnAdvisoryScan(ctx context.Context, after int64, limit int) ([]StoredAdvisory, error)
+	VulnCVEGet(ctx context.Context, cves []string) (map[string]CVEInfo, error)
+	VulnCVEPut(ctx context.Context, cves []CVEInfo) error
+	VulnEPSSPut(ctx context.Context, scores []EPSSScore) ([]string, error)
+	VulnComponentReplace(ctx context.Context, sc tenant.Scope, deviceID int64, comps []Component) ([]int64, error)
+	VulnComponentList(ctx context.Context, sc tenant.Scope, deviceID int64) ([]Component, error)
+	VulnComponentGet(ctx context.Context, sc tenant.Scope, ids []int64) ([]Component, error)
+	VulnComponentScan(ctx context.Context, sc tenant.Scope, after int64, limit int) ([]Component, error)
+	VulnTargetKeysPut(ctx context.Context, ts []IndexKeys) error
 	VulnTargetKeysReset(ctx context.Context) error
-	VulnTargetKeysAdd(ctx context.Context, ts []store.VulnTargetKeys) error
-	VulnTargetsByKeys(ctx context.Context, keys []string) ([]registry.Device, []store.VulnComponent, error)
-	VulnDeviceGet(ctx context.Context, ids []int64) ([]registry.Device, error)
-	VulnDeviceScan(ctx context.Context, after int64, limit int) ([]registry.Device, error)
-	VulnDeviceStale(ctx context.Context, limit int) ([]registry.Device, error)
+	VulnTargetKeysAdd(ctx context.Context, ts []IndexKeys) error
+	VulnTargetsByKeys(ctx context.Context, sc tenant.Scope, keys []string) ([]registry.Device, []Component, error)
+	VulnDeviceGet(ctx context.Context, sc tenant.Scope, ids []int64) ([]registry.Device, error)
+	VulnDeviceScan(ctx context.Context, sc tenant.Scope, after int64, limit int) ([]registry.Device, error)
+	VulnDeviceStale(ctx context.Context, sc tenant.Scope, limit int) ([]registry.Device, error)
 	VulnDeviceSynced(ctx context.Context, ds []registry.Device) error
-	VulnMatchList(ctx context.Context, f store.VulnMatchFilter) ([]store.VulnMatch, error)
-	VulnMatchReplace(ctx context.Context, del store.VulnMatchFilter, ms []store.VulnMatch) error
+	VulnMatchList(ctx context.Context, sc tenant.Scope, f MatchFilter) ([]Match, error)
+	VulnMatchReplace(ctx context.Context, del MatchFilter, ms []Match) error
 	TriggerEnsure(ctx context.Context, t finding.Trigger) (int64, error)
 	FindingUpsert(ctx context.Context, runID int64, batch []finding.Sighting) (created, updated int, err error)
 	FindingResolveKeys(ctx context.Context, keys []finding.Key) (int, error)
 	VulnFindingResolveOrphans(ctx context.Context) (int, error)
+	// VulnTx runs fn in one transaction, with a Store bound to it.
+	VulnTx(ctx context.Context, fn func(tx Store) error) error
 }
 
-// TxStore is a Store that can run a function in one transaction.
-type TxStore interface {
-	Store
-	InTx(ctx context.Context, fn func(tx Store) error) error
-}
-
-// FromStore adapts *store.Store to TxStore.
-func FromStore(s *store.Store) TxStore { return txStore{s} }
-
-type txStore struct{ *store.Store }
-
-func (t txStore) InTx(ctx context.Context, fn func(tx Store) error) error {
-	return t.Tx(ctx, func(tx *store.Store) error { return fn(tx) })
-}
+// inventory is the scope of the engine's feed-wide work: advisories are
+// matched against every organisation's devices for the operator.
+func inventory() tenant.Scope { return tenant.Operator() }
 
 // Regrader re-grades the security labels of devices whose vulnerabilities
 // changed (rating.Service.Regrade, through RegradeFunc).
@@ -91,7 +83,7 @@ func (f RegradeFunc) Regrade(ctx context.Context, deviceIDs []int64, reason stri
 
 // Options configure an Engine.
 type Options struct {
-	Store TxStore // required
+	Store Store // required
 	// Regrader, when set, is called after each change with the devices
 	// whose vulnerability findings changed.
 	Regrader Regrader
@@ -107,7 +99,7 @@ type Options struct {
 // Engine keeps matches and findings in step with advisories and inventory.
 // It is safe for concurrent use; each call is one transaction.
 type Engine struct {
-	st      TxStore
+	st      Store
 	regrade Regrader
 	minConf float64
 	workers int
@@ -206,21 +198,21 @@ func (e *Engine) Advisories(ctx context.Context, advs []advisory.Advisory, origi
 	}
 	res.Advisories = len(advs)
 	var reason []string
-	err = e.st.InTx(ctx, func(tx Store) error {
+	err = e.st.VulnTx(ctx, func(tx Store) error {
 		var changed []*Compiled
 		var keys []string
 		for i := range advs {
 			a := &advs[i]
 			ks := AdvisoryKeys(a)
-			r, err := tx.VulnAdvisoryPut(ctx, store.VulnAdvisoryPut{Advisory: a, Digest: a.Digest(), Keys: ks, Origin: origin})
+			r, err := tx.VulnAdvisoryPut(ctx, AdvisoryPut{Advisory: a, Digest: a.Digest(), Keys: ks, Origin: origin})
 			if err != nil {
 				return err
 			}
 			switch r.State {
-			case store.AdvisoryUnchanged:
+			case AdvisoryUnchanged:
 				res.Unchanged++
 				continue
-			case store.AdvisoryNew:
+			case AdvisoryNew:
 				res.New++
 			default:
 				res.Changed++
@@ -247,12 +239,12 @@ func (e *Engine) Advisories(ctx context.Context, advs []advisory.Advisory, origi
 		if err != nil {
 			return err
 		}
-		newInfo := make(map[string]store.VulnCVE, len(oldInfo))
+		newInfo := make(map[string]CVEInfo, len(oldInfo))
 		for k, v := range oldInfo {
 			newInfo[k] = v
 		}
 		var enriched []string
-		var put []store.VulnCVE
+		var put []CVEInfo
 		for _, c := range changed {
 			for i := range c.Advisory.Vulns {
 				v := &c.Advisory.Vulns[i]
@@ -278,11 +270,11 @@ func (e *Engine) Advisories(ctx context.Context, advs []advisory.Advisory, origi
 		for i, c := range changed {
 			refs[i] = c.Ref
 		}
-		prevByAdv, err := tx.VulnMatchList(ctx, store.VulnMatchFilter{Advisories: refs})
+		prevByAdv, err := tx.VulnMatchList(ctx, inventory(), MatchFilter{Advisories: refs})
 		if err != nil {
 			return err
 		}
-		prevByCVE, err := tx.VulnMatchList(ctx, store.VulnMatchFilter{CVEs: enriched})
+		prevByCVE, err := tx.VulnMatchList(ctx, inventory(), MatchFilter{CVEs: enriched})
 		if err != nil {
 			return err
 		}
@@ -301,40 +293,26 @@ func (e *Engine) Advisories(ctx context.Context, advs []advisory.Advisory, origi
 		}
 		// Affected pairs: every (target, CVE) a changed advisory matched
 		// before or matches now, and every pair of an enriched CVE.
-		affected := map[pair]bool{}
-		var affTargets []string
-		for _, m := range prevByAdv {
-			affected[pair{m.Target, m.CVE}] = true
-			affTargets = append(affTargets, m.Target)
-		}
-		for _, m := range prevByCVE {
-			affected[pair{m.Target, m.CVE}] = true
-			affTargets = append(affTargets, m.Target)
-		}
-		for _, m := range found {
-			affected[pair{m.Target, m.CVE}] = true
-			affTargets = append(affTargets, m.Target)
-		}
-		before, err := tx.VulnMatchList(ctx, store.VulnMatchFilter{Targets: uniq(affTargets)})
+		affected, affTargets, _ := affectedPairs(prevByAdv, prevByCVE, found)
+		before, err := tx.VulnMatchList(ctx, inventory(), MatchFilter{Targets: uniq(affTargets)})
 		if err != nil {
 			return err
 		}
-		newRows := toRows(found)
-		if err := tx.VulnMatchReplace(ctx, store.VulnMatchFilter{Advisories: refs}, newRows); err != nil {
+		if err := tx.VulnMatchReplace(ctx, MatchFilter{Advisories: refs}, found); err != nil {
 			return err
 		}
-		res.Matches += len(newRows)
+		res.Matches += len(found)
 		isChanged := map[int64]bool{}
 		for _, r := range refs {
 			isChanged[r] = true
 		}
-		var after []store.VulnMatch
+		var after []Match
 		for _, m := range before {
 			if !isChanged[m.AdvisoryRef] {
 				after = append(after, m)
 			}
 		}
-		after = append(after, newRows...)
+		after = append(after, found...)
 		return e.reconcile(ctx, tx, affected, before, after, oldInfo, newInfo, &res)
 	})
 	if err != nil {
@@ -342,6 +320,20 @@ func (e *Engine) Advisories(ctx context.Context, advs []advisory.Advisory, origi
 	}
 	e.afterCommit(ctx, &res, "advisories "+strings.Join(reason, ", "))
 	return res, nil
+}
+
+// affectedPairs returns the (target, CVE) pairs of the matches of every
+// set, with their targets and CVEs (repeats included).
+func affectedPairs(sets ...[]Match) (affected map[pair]bool, targets, cves []string) {
+	affected = map[pair]bool{}
+	for _, ms := range sets {
+		for _, m := range ms {
+			affected[pair{m.Target, m.CVE}] = true
+			targets = append(targets, m.Target)
+			cves = append(cves, m.CVE)
+		}
+	}
+	return affected, targets, cves
 }
 
 func uniq(ss []string) []string {
@@ -352,8 +344,8 @@ func uniq(ss []string) []string {
 
 // targetsFor loads the devices and components that share any of the keys,
 // plus the targets of the given matches.
-func (e *Engine) targetsFor(ctx context.Context, tx Store, keys []string, prev []store.VulnMatch) ([]Target, error) {
-	devs, comps, err := tx.VulnTargetsByKeys(ctx, uniq(keys))
+func (e *Engine) targetsFor(ctx context.Context, tx Store, keys []string, prev []Match) ([]Target, error) {
+	devs, comps, err := tx.VulnTargetsByKeys(ctx, inventory(), uniq(keys))
 	if err != nil {
 		return nil, err
 	}
@@ -377,14 +369,14 @@ func (e *Engine) targetsFor(ctx context.Context, tx Store, keys []string, prev [
 		}
 	}
 	if len(moreDev) > 0 {
-		ds, err := tx.VulnDeviceGet(ctx, moreDev)
+		ds, err := tx.VulnDeviceGet(ctx, inventory(), moreDev)
 		if err != nil {
 			return nil, err
 		}
 		devs = append(devs, ds...)
 	}
 	if len(moreComp) > 0 {
-		cs, err := tx.VulnComponentGet(ctx, moreComp)
+		cs, err := tx.VulnComponentGet(ctx, inventory(), moreComp)
 		if err != nil {
 			return nil, err
 		}
@@ -403,7 +395,7 @@ func (e *Engine) targetsFor(ctx context.Context, tx Store, keys []string, prev [
 		}
 	}
 	if len(need) > 0 {
-		ds, err := tx.VulnDeviceGet(ctx, need)
+		ds, err := tx.VulnDeviceGet(ctx, inventory(), need)
 		if err != nil {
 			return nil, err
 		}
@@ -448,29 +440,16 @@ func (ix compiledIndex) candidates(p *prepared) []*Compiled {
 	return out
 }
 
-func toRows(ms []Match) []store.VulnMatch {
-	out := make([]store.VulnMatch, 0, len(ms))
-	for _, m := range ms {
-		ev, err := json.Marshal(m.Evidence)
-		if err != nil {
-			panic("vuln: marshal evidence: " + err.Error()) // plain struct of strings and numbers
-		}
-		out = append(out, store.VulnMatch{Target: m.Target, DeviceID: m.DeviceID, ComponentID: m.ComponentID, OrgID: m.OrgID,
-			CVE: m.CVE, AdvisoryRef: m.AdvisoryRef, ProductID: m.ProductID, Rule: m.Rule, Confidence: m.Confidence, Evidence: ev})
-	}
-	return out
-}
-
 // EPSS stores EPSS scores and refreshes the findings of the CVEs whose
 // score changed.
-func (e *Engine) EPSS(ctx context.Context, scores []store.VulnEPSS) (Result, error) {
+func (e *Engine) EPSS(ctx context.Context, scores []EPSSScore) (Result, error) {
 	var res Result
-	err := e.st.InTx(ctx, func(tx Store) error {
+	err := e.st.VulnTx(ctx, func(tx Store) error {
 		cves := make([]string, len(scores))
 		for i, s := range scores {
 			cves[i] = s.CVE
 		}
-		matched, err := tx.VulnMatchList(ctx, store.VulnMatchFilter{CVEs: cves})
+		matched, err := tx.VulnMatchList(ctx, inventory(), MatchFilter{CVEs: cves})
 		if err != nil {
 			return err
 		}
@@ -508,7 +487,7 @@ func (e *Engine) EPSS(ctx context.Context, scores []store.VulnEPSS) (Result, err
 		if err != nil {
 			return err
 		}
-		ms, err := tx.VulnMatchList(ctx, store.VulnMatchFilter{Targets: uniq(targets)})
+		ms, err := tx.VulnMatchList(ctx, inventory(), MatchFilter{Targets: uniq(targets)})
 		if err != nil {
 			return err
 		}
@@ -530,9 +509,9 @@ func (e *Engine) Sync(ctx context.Context) (Result, error) {
 	res.FindingsResolved += n
 	for {
 		var batch []registry.Device
-		err := e.st.InTx(ctx, func(tx Store) error {
+		err := e.st.VulnTx(ctx, func(tx Store) error {
 			var err error
-			batch, err = tx.VulnDeviceStale(ctx, 500)
+			batch, err = tx.VulnDeviceStale(ctx, inventory(), 500)
 			if err != nil || len(batch) == 0 {
 				return err
 			}
@@ -549,12 +528,13 @@ func (e *Engine) Sync(ctx context.Context) (Result, error) {
 	return res, nil
 }
 
-// MatchDevices re-matches the given devices and their components against
-// all advisories sharing a key with them.
-func (e *Engine) MatchDevices(ctx context.Context, ids []int64) (Result, error) {
+// MatchDevices re-matches the given devices of sc and their components
+// against all advisories sharing a key with them; devices outside sc are
+// skipped.
+func (e *Engine) MatchDevices(ctx context.Context, sc tenant.Scope, ids []int64) (Result, error) {
 	var res Result
-	err := e.st.InTx(ctx, func(tx Store) error {
-		ds, err := tx.VulnDeviceGet(ctx, ids)
+	err := e.st.VulnTx(ctx, func(tx Store) error {
+		ds, err := tx.VulnDeviceGet(ctx, sc, ids)
 		if err != nil {
 			return err
 		}
@@ -567,21 +547,21 @@ func (e *Engine) MatchDevices(ctx context.Context, ids []int64) (Result, error) 
 	return res, nil
 }
 
-// ImportSBOM replaces the components of device deviceID with comps (ids
-// are set), indexes them and matches the device and its components against
-// all advisories sharing a key: findings of removed components are
-// resolved, new ones filed.
-func (e *Engine) ImportSBOM(ctx context.Context, deviceID int64, comps []store.VulnComponent) (Result, error) {
+// ImportSBOM replaces the components of device deviceID of sc with comps
+// (ids are set), indexes them and matches the device and its components
+// against all advisories sharing a key: findings of removed components are
+// resolved, new ones filed. A device outside sc is errs.NotFound.
+func (e *Engine) ImportSBOM(ctx context.Context, sc tenant.Scope, deviceID int64, comps []Component) (Result, error) {
 	var res Result
-	err := e.st.InTx(ctx, func(tx Store) error {
-		ds, err := tx.VulnDeviceGet(ctx, []int64{deviceID})
+	err := e.st.VulnTx(ctx, func(tx Store) error {
+		ds, err := tx.VulnDeviceGet(ctx, sc, []int64{deviceID})
 		if err != nil {
 			return err
 		}
 		if len(ds) == 0 {
 			return errs.Errorf(errs.NotFound, "device %d not found", deviceID)
 		}
-		old, err := tx.VulnComponentList(ctx, deviceID)
+		old, err := tx.VulnComponentList(ctx, sc, deviceID)
 		if err != nil {
 			return err
 		}
@@ -589,11 +569,11 @@ func (e *Engine) ImportSBOM(ctx context.Context, deviceID int64, comps []store.V
 		for _, c := range old {
 			oldTargets = append(oldTargets, Target{Device: ds[0], Component: &c}.Ref())
 		}
-		prev, err := tx.VulnMatchList(ctx, store.VulnMatchFilter{Targets: oldTargets})
+		prev, err := tx.VulnMatchList(ctx, sc, MatchFilter{Targets: oldTargets})
 		if err != nil {
 			return err
 		}
-		if _, err := tx.VulnComponentReplace(ctx, deviceID, comps); err != nil {
+		if _, err := tx.VulnComponentReplace(ctx, sc, deviceID, comps); err != nil {
 			return err
 		}
 		return e.matchDevices(ctx, tx, ds, prev, &res)
@@ -608,11 +588,11 @@ func (e *Engine) ImportSBOM(ctx context.Context, deviceID int64, comps []store.V
 // matchDevices indexes and re-matches devices and all their components.
 // extraBefore are matches of targets that no longer exist (replaced
 // components), whose findings are resolved.
-func (e *Engine) matchDevices(ctx context.Context, tx Store, ds []registry.Device, extraBefore []store.VulnMatch, res *Result) error {
+func (e *Engine) matchDevices(ctx context.Context, tx Store, ds []registry.Device, extraBefore []Match, res *Result) error {
 	var targets []Target
 	for _, d := range ds {
 		targets = append(targets, Target{Device: d})
-		comps, err := tx.VulnComponentList(ctx, d.ID)
+		comps, err := tx.VulnComponentList(ctx, inventory(), d.ID)
 		if err != nil {
 			return err
 		}
@@ -622,13 +602,13 @@ func (e *Engine) matchDevices(ctx context.Context, tx Store, ds []registry.Devic
 	}
 	res.Targets += len(targets)
 	preps := make([]*prepared, len(targets))
-	tk := make([]store.VulnTargetKeys, len(targets))
+	tk := make([]IndexKeys, len(targets))
 	var keys, refs []string
 	for i, t := range targets {
 		p := prepare(t)
 		preps[i] = p
 		ks := p.keys()
-		tk[i] = store.VulnTargetKeys{Target: t.Ref(), DeviceID: t.Device.ID, Keys: ks}
+		tk[i] = IndexKeys{Target: t.Ref(), DeviceID: t.Device.ID, Keys: ks}
 		if t.Component != nil {
 			tk[i].ComponentID = t.Component.ID
 		}
@@ -663,34 +643,30 @@ func (e *Engine) matchDevices(ctx context.Context, tx Store, ds []registry.Devic
 			found = append(found, matchPrepared(c, p, e.minConf)...)
 		}
 	}
-	before, err := tx.VulnMatchList(ctx, store.VulnMatchFilter{Targets: refs})
+	before, err := tx.VulnMatchList(ctx, inventory(), MatchFilter{Targets: refs})
 	if err != nil {
 		return err
 	}
 	before = append(before, extraBefore...)
-	rows := toRows(found)
-	if err := tx.VulnMatchReplace(ctx, store.VulnMatchFilter{Targets: refs}, rows); err != nil {
+	if err := tx.VulnMatchReplace(ctx, MatchFilter{Targets: refs}, found); err != nil {
 		return err
 	}
-	res.Matches += len(rows)
-	affected := map[pair]bool{}
-	var cves []string
-	for _, m := range before {
-		affected[pair{m.Target, m.CVE}] = true
-		cves = append(cves, m.CVE)
+	res.Matches += len(found)
+	if err := e.replaced(ctx, tx, before, found, res); err != nil {
+		return err
 	}
-	for _, m := range rows {
-		affected[pair{m.Target, m.CVE}] = true
-		cves = append(cves, m.CVE)
-	}
+	return tx.VulnDeviceSynced(ctx, ds)
+}
+
+// replaced reconciles the findings of every pair that was matched before or
+// is matched now, after the matches of the targets were replaced.
+func (e *Engine) replaced(ctx context.Context, tx Store, before, now []Match, res *Result) error {
+	affected, _, cves := affectedPairs(before, now)
 	info, err := tx.VulnCVEGet(ctx, cves)
 	if err != nil {
 		return err
 	}
-	if err := e.reconcile(ctx, tx, affected, before, rows, info, info, res); err != nil {
-		return err
-	}
-	return tx.VulnDeviceSynced(ctx, ds)
+	return e.reconcile(ctx, tx, affected, before, now, info, info, res)
 }
 
 // MatchAll re-matches the whole inventory against all stored advisories:
@@ -741,9 +717,9 @@ func (e *Engine) MatchAll(ctx context.Context, reindex bool) (Result, error) {
 	}
 	var devList []registry.Device
 	var found []Match
-	var keys []store.VulnTargetKeys
+	var keys []IndexKeys
 	for after := int64(0); ; {
-		page, err := e.st.VulnDeviceScan(ctx, after, 1000)
+		page, err := e.st.VulnDeviceScan(ctx, inventory(), after, 1000)
 		if err != nil {
 			return res, err
 		}
@@ -763,7 +739,7 @@ func (e *Engine) MatchAll(ctx context.Context, reindex bool) (Result, error) {
 	}
 	const compPage = 10000
 	for after := int64(0); ; {
-		page, err := e.st.VulnComponentScan(ctx, after, compPage)
+		page, err := e.st.VulnComponentScan(ctx, inventory(), after, compPage)
 		if err != nil {
 			return res, err
 		}
@@ -792,32 +768,17 @@ func (e *Engine) MatchAll(ctx context.Context, reindex bool) (Result, error) {
 	}
 	e.log.Debug("match all: targets matched", "targets", res.Targets, "matches", len(found), "seconds", time.Since(start).Seconds())
 	// 3. Replace matches and reconcile findings.
-	err := e.st.InTx(ctx, func(tx Store) error {
-		before, err := tx.VulnMatchList(ctx, store.VulnMatchFilter{All: true})
+	err := e.st.VulnTx(ctx, func(tx Store) error {
+		before, err := tx.VulnMatchList(ctx, inventory(), MatchFilter{All: true})
 		if err != nil {
 			return err
 		}
-		rows := toRows(found)
-		if err := tx.VulnMatchReplace(ctx, store.VulnMatchFilter{All: true}, rows); err != nil {
+		if err := tx.VulnMatchReplace(ctx, MatchFilter{All: true}, found); err != nil {
 			return err
 		}
-		e.log.Debug("match all: matches replaced", "before", len(before), "after", len(rows), "seconds", time.Since(start).Seconds())
-		res.Matches = len(rows)
-		affected := map[pair]bool{}
-		var cves []string
-		for _, m := range before {
-			affected[pair{m.Target, m.CVE}] = true
-			cves = append(cves, m.CVE)
-		}
-		for _, m := range rows {
-			affected[pair{m.Target, m.CVE}] = true
-			cves = append(cves, m.CVE)
-		}
-		info, err := tx.VulnCVEGet(ctx, cves)
-		if err != nil {
-			return err
-		}
-		if err := e.reconcile(ctx, tx, affected, before, rows, info, info, &res); err != nil {
+		e.log.Debug("match all: matches replaced", "before", len(before), "after", len(found), "seconds", time.Since(start).Seconds())
+		res.Matches = len(found)
+		if err := e.replaced(ctx, tx, before, found, &res); err != nil {
 			return err
 		}
 		e.log.Debug("match all: findings reconciled", "new", res.FindingsNew, "updated", res.FindingsUpdated, "resolved", res.FindingsResolved,
@@ -833,14 +794,14 @@ func (e *Engine) MatchAll(ctx context.Context, reindex bool) (Result, error) {
 
 // matchParallel matches targets against the index with e.workers
 // goroutines; with keys it also returns the targets' index keys.
-func (e *Engine) matchParallel(index compiledIndex, ts []Target, keys bool, caches []*prepCache) ([]Match, []store.VulnTargetKeys) {
+func (e *Engine) matchParallel(index compiledIndex, ts []Target, keys bool, caches []*prepCache) ([]Match, []IndexKeys) {
 	if len(ts) == 0 {
 		return nil, nil
 	}
 	w := min(e.workers, max(1, len(ts)/64), len(caches))
 	type out struct {
 		ms []Match
-		ks []store.VulnTargetKeys
+		ks []IndexKeys
 	}
 	outs := make([]out, w)
 	var wg sync.WaitGroup
@@ -859,7 +820,7 @@ func (e *Engine) matchParallel(index compiledIndex, ts []Target, keys bool, cach
 				p := prepareCached(t, cache)
 				ks := p.keys()
 				if keys {
-					tk := store.VulnTargetKeys{Target: t.Ref(), DeviceID: t.Device.ID, Keys: ks}
+					tk := IndexKeys{Target: t.Ref(), DeviceID: t.Device.ID, Keys: ks}
 					if t.Component != nil {
 						tk.ComponentID = t.Component.ID
 					}
@@ -881,7 +842,7 @@ func (e *Engine) matchParallel(index compiledIndex, ts []Target, keys bool, cach
 	}
 	wg.Wait()
 	var ms []Match
-	var ks []store.VulnTargetKeys
+	var ks []IndexKeys
 	for _, o := range outs {
 		ms = append(ms, o.ms...)
 		ks = append(ks, o.ks...)

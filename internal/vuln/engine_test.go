@@ -96,7 +96,7 @@ func newFixture(t *testing.T, s *store.Store) *fixture {
 	}
 	rg := &regrades{}
 	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
-	e, err := vuln.New(vuln.Options{Store: vuln.FromStore(s), Regrader: rg, Now: func() time.Time { return now }})
+	e, err := vuln.New(vuln.Options{Store: s, Regrader: rg, Now: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +137,7 @@ func (f *fixture) sync() vuln.Result {
 // findings returns the vulnerability findings by key ("device:1:CVE-…").
 func (f *fixture) findings(status finding.Status) map[string]finding.Finding {
 	f.t.Helper()
-	fs, err := f.s.VulnFindingList(context.Background(), tenant.Operator(), store.VulnFindingFilter{Status: status, Page: keyset.Page{Limit: 1000}})
+	fs, err := f.s.VulnFindingList(context.Background(), tenant.Operator(), vuln.FindingFilter{Status: status, Page: keyset.Page{Limit: 1000}})
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -259,7 +259,7 @@ func TestEngineIncremental(t *testing.T) {
 		// A medium CVE known to be exploited is at least high: the Linear
 		// eMerge device gets CVE-2019-7256 (KEV) from the CSAF advisory.
 		// EPSS updates the evidence, not the identity.
-		res, err := f.e.EPSS(ctx, []store.VulnEPSS{{CVE: "CVE-2024-3400", Score: 0.95688, Percentile: 0.99972}, {CVE: "CVE-2000-0001", Score: 0.1}})
+		res, err := f.e.EPSS(ctx, []vuln.EPSSScore{{CVE: "CVE-2024-3400", Score: 0.95688, Percentile: 0.99972}, {CVE: "CVE-2000-0001", Score: 0.1}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -298,12 +298,12 @@ func TestEngineSBOM(t *testing.T) {
 		f := newFixture(t, s)
 		dev := f.device("Delta Electronics", "InfraSuite Device Master", "1.0.12", "")
 		f.advisories("nvd/CVE-2023-46604.json", "osv/GHSA-jfh8-c2jp-5v3q.json", "csaf/icsa-24-130-03.json")
-		comps := []store.VulnComponent{
+		comps := []vuln.Component{
 			{Name: "activemq", Version: "5.15.10", CPE: "cpe:2.3:a:apache:activemq:5.15.10:*:*:*:*:*:*:*", Supplier: "Apache Software Foundation"},
 			{Name: "log4j-core", Group: "org.apache.logging.log4j", Version: "2.14.1", PURL: "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"},
 			{Name: "log4j-api", Group: "org.apache.logging.log4j", Version: "2.14.1", PURL: "pkg:maven/org.apache.logging.log4j/log4j-api@2.14.1"},
 		}
-		res, err := f.e.ImportSBOM(ctx, dev.ID, comps)
+		res, err := f.e.ImportSBOM(ctx, tenant.Operator(), dev.ID, comps)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -325,16 +325,16 @@ func TestEngineSBOM(t *testing.T) {
 			t.Error("fixed device firmware matched")
 		}
 		// A patched SBOM resolves both.
-		comps = []store.VulnComponent{
+		comps = []vuln.Component{
 			{Name: "activemq", Version: "5.15.16", CPE: "cpe:2.3:a:apache:activemq:5.15.16:*:*:*:*:*:*:*"},
 			{Name: "log4j-core", Version: "2.17.1", PURL: "pkg:maven/org.apache.logging.log4j/log4j-core@2.17.1"},
 		}
-		res, err = f.e.ImportSBOM(ctx, dev.ID, comps)
+		res, err = f.e.ImportSBOM(ctx, tenant.Operator(), dev.ID, comps)
 		if err != nil {
 			t.Fatal(err)
 		}
 		check(t, "patched sbom", res, counts{Targets: 3, FRes: 2})
-		if _, err := f.e.ImportSBOM(ctx, 9999, nil); err == nil {
+		if _, err := f.e.ImportSBOM(ctx, tenant.Operator(), 9999, nil); err == nil {
 			t.Error("SBOM for a missing device accepted")
 		}
 	})
@@ -395,7 +395,7 @@ func itoa(i int64) string {
 func BenchmarkEngineMatchAll(b *testing.B) {
 	ctx := context.Background()
 	s := storetest.OpenSQLite(b, storetest.Options{})
-	e, err := vuln.New(vuln.Options{Store: vuln.FromStore(s)})
+	e, err := vuln.New(vuln.Options{Store: s})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -418,14 +418,14 @@ func BenchmarkEngineMatchAll(b *testing.B) {
 	if _, _, err := s.OrgImport(ctx, tenant.Operator(), []registry.Org{org}); err != nil {
 		b.Fatal(err)
 	}
-	var comps []store.VulnComponent
+	var comps []vuln.Component
 	for c := 0; c < 20000; c++ {
 		v, l := c%200, c%1000
 		ver := itoa(int64(1+c%3)) + "." + itoa(int64(c%10))
-		comps = append(comps, store.VulnComponent{DeviceID: int64(1 + c%400), Name: "lib" + itoa(int64(l)), Version: ver,
+		comps = append(comps, vuln.Component{DeviceID: int64(1 + c%400), Name: "lib" + itoa(int64(l)), Version: ver,
 			CPE: "cpe:2.3:a:vendor" + itoa(int64(v)) + ":lib" + itoa(int64(l)) + ":" + ver + ":*:*:*:*:*:*:*"})
 	}
-	if err := s.VulnComponentInsert(ctx, comps); err != nil {
+	if err := s.VulnComponentInsert(ctx, tenant.Operator(), comps); err != nil {
 		b.Fatal(err)
 	}
 	if _, err := e.MatchAll(ctx, true); err != nil {

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"vigil/internal/finding"
-	"vigil/internal/store"
 )
 
 // FindingEvidence is the evidence JSON of a "vulnerable" finding: what is
@@ -74,7 +73,7 @@ type Link struct {
 // given matches belongs to: its CISA KEV entry when the vulnerability is
 // known to be exploited, else the earliest-loaded advisory that matched
 // (so the trigger stays put while more advisories about it arrive).
-func TriggerFor(cve string, ms []store.VulnMatch, info store.VulnCVE) finding.Trigger {
+func TriggerFor(cve string, ms []Match, info CVEInfo) finding.Trigger {
 	if len(ms) == 0 {
 		return finding.Trigger{}
 	}
@@ -92,8 +91,7 @@ func TriggerFor(cve string, ms []store.VulnMatch, info store.VulnCVE) finding.Tr
 			first = m
 		}
 	}
-	var ev Evidence
-	_ = json.Unmarshal(first.Evidence, &ev)
+	ev := first.Evidence
 	name := ev.Advisory
 	if name == "" {
 		name = "advisory:" + cve
@@ -101,42 +99,50 @@ func TriggerFor(cve string, ms []store.VulnMatch, info store.VulnCVE) finding.Tr
 	return finding.Trigger{Name: name, Kind: "advisory", Title: ev.Title, Description: ev.URL}
 }
 
-func groupPairs(ms []store.VulnMatch, affected map[pair]bool) map[pair][]store.VulnMatch {
-	out := map[pair][]store.VulnMatch{}
+func groupPairs(ms []Match, affected map[pair]bool) map[pair][]Match {
+	out := map[pair][]Match{}
 	for _, m := range ms {
 		p := pair{m.Target, m.CVE}
 		if !affected[p] {
 			continue
 		}
-		if slices.ContainsFunc(out[p], func(x store.VulnMatch) bool { return x.AdvisoryRef == m.AdvisoryRef }) {
+		if slices.ContainsFunc(out[p], func(x Match) bool { return x.AdvisoryRef == m.AdvisoryRef }) {
 			continue
 		}
 		out[p] = append(out[p], m)
 	}
 	for p := range out {
-		slices.SortFunc(out[p], func(a, b store.VulnMatch) int { return int(a.AdvisoryRef - b.AdvisoryRef) })
+		slices.SortFunc(out[p], func(a, b Match) int { return int(a.AdvisoryRef - b.AdvisoryRef) })
 	}
 	return out
 }
 
-func sameMatches(a, b []store.VulnMatch) bool {
+func sameMatches(a, b []Match) bool {
 	if len(a) != len(b) {
 		return false
 	}
 	for i := range a {
 		if a[i].AdvisoryRef != b[i].AdvisoryRef || a[i].Rule != b[i].Rule || a[i].Confidence != b[i].Confidence ||
-			!bytes.Equal(a[i].Evidence, b[i].Evidence) {
+			!sameEvidence(a[i].Evidence, b[i].Evidence) {
 			return false
 		}
 	}
 	return true
 }
 
+// sameEvidence compares evidence as it is stored (JSON), where an empty
+// list and a missing one are the same.
+func sameEvidence(a, b Evidence) bool {
+	ja, erra := json.Marshal(a)
+	jb, errb := json.Marshal(b)
+	return erra == nil && errb == nil && bytes.Equal(ja, jb)
+}
+
 // reconcile turns the change from before to after (matches) and from
 // oldInfo to newInfo (per-CVE enrichment) on the affected (target, CVE)
 // pairs into finding upserts and resolutions.
-func (e *Engine) reconcile(ctx context.Context, tx Store, affected map[pair]bool, before, after []store.VulnMatch,
-	oldInfo, newInfo map[string]store.VulnCVE, res *Result) error {
+func (e *Engine) reconcile(ctx context.Context, tx Store, affected map[pair]bool, before, after []Match,
+	oldInfo, newInfo map[string]CVEInfo, res *Result) error {
 	b, a := groupPairs(before, affected), groupPairs(after, affected)
 	pairs := make([]pair, 0, len(affected))
 	for p := range affected {
@@ -216,13 +222,10 @@ func (e *Engine) reconcile(ctx context.Context, tx Store, affected map[pair]bool
 	return nil
 }
 
-func buildEvidence(p pair, ms []store.VulnMatch, info store.VulnCVE) FindingEvidence {
+func buildEvidence(p pair, ms []Match, info CVEInfo) FindingEvidence {
 	fe := FindingEvidence{Target: p.target, CVE: p.cve, Title: info.Title}
 	for _, m := range ms {
-		var ev Evidence
-		if err := json.Unmarshal(m.Evidence, &ev); err != nil {
-			continue
-		}
+		ev := m.Evidence
 		if fe.Subject == "" {
 			fe.Subject, fe.Component = ev.Subject, ev.Component
 		}

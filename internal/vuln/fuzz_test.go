@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"vigil/internal/registry"
-	"vigil/internal/store"
 )
 
 func FuzzAlignVersion(f *testing.F) {
@@ -51,7 +50,7 @@ func FuzzMatch(f *testing.F) {
 	f.Fuzz(func(t *testing.T, vendor, model, version, c, purl string, component bool) {
 		tg := DeviceTarget(registry.Device{ID: 1, OrgID: 1, Vendor: vendor, Model: model, Firmware: version, CPE: c, PURL: purl})
 		if component {
-			tg = Target{Device: registry.Device{ID: 1, OrgID: 1}, Component: &store.VulnComponent{ID: 2, DeviceID: 1, Name: model, Version: version, CPE: c, PURL: purl, Supplier: vendor}}
+			tg = Target{Device: registry.Device{ID: 1, OrgID: 1}, Component: &Component{ID: 2, DeviceID: 1, Name: model, Version: version, CPE: c, PURL: purl, Supplier: vendor}}
 		}
 		p := prepare(tg)
 		for _, cd := range ix.candidates(p) {

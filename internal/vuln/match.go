@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"vigil/internal/advisory"
 	"vigil/internal/match/cpe"
@@ -77,19 +78,22 @@ type Evidence struct {
 	Notes      []string `json:"notes,omitempty"`
 }
 
-// Match is one reason a target is affected by one vulnerability of one
-// advisory.
+// Match is one reason a target (a device or a component) is affected by
+// one vulnerability of one advisory. The store keeps matches as they are
+// found; ID, OrgID and MatchedAt are set when they are read back.
 type Match struct {
-	Target      string
-	DeviceID    int64
-	ComponentID int64
-	OrgID       int64
-	CVE         string // the vulnerability key: CVE id, else the source's id
-	AdvisoryRef int64
-	ProductID   string
-	Rule        string
-	Confidence  float64
-	Evidence    Evidence
+	ID          int64     `json:"id,omitempty"`
+	Target      string    `json:"target"` // "device:12", "component:34"
+	DeviceID    int64     `json:"device_id"`
+	ComponentID int64     `json:"component_id,omitempty"`
+	OrgID       int64     `json:"org_id,omitempty"` // the device's organisation (read only)
+	CVE         string    `json:"cve"`              // the vulnerability key: CVE id, else the source's id
+	AdvisoryRef int64     `json:"advisory_ref"`
+	ProductID   string    `json:"product_id,omitempty"`
+	Rule        string    `json:"rule"`
+	Confidence  float64   `json:"confidence"`
+	Evidence    Evidence  `json:"evidence"`
+	MatchedAt   time.Time `json:"matched_at,omitzero"`
 }
 
 // MatchOne matches one compiled advisory against one target and returns a

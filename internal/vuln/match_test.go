@@ -14,7 +14,6 @@ import (
 	"vigil/internal/match/cpe"
 	"vigil/internal/match/product"
 	"vigil/internal/registry"
-	"vigil/internal/store"
 )
 
 func TestAlignVersion(t *testing.T) {
@@ -50,7 +49,7 @@ func TestRules(t *testing.T) {
 		return DeviceTarget(registry.Device{ID: 1, OrgID: 1, Vendor: vendor, Model: model, Firmware: fw, CPE: c})
 	}
 	comp := func(name, version, purl, c string) Target {
-		return Target{Device: registry.Device{ID: 1, OrgID: 1, Vendor: "x", Model: "y"}, Component: &store.VulnComponent{ID: 9, DeviceID: 1, Name: name, Version: version, PURL: purl, CPE: c}}
+		return Target{Device: registry.Device{ID: 1, OrgID: 1, Vendor: "x", Model: "y"}, Component: &Component{ID: 9, DeviceID: 1, Name: name, Version: version, PURL: purl, CPE: c}}
 	}
 	for _, tc := range []struct {
 		name     string
@@ -246,7 +245,7 @@ func BenchmarkMatchOne(b *testing.B) {
 	targets := []Target{
 		DeviceTarget(registry.Device{ID: 1, Vendor: "Siemens", Model: "SCALANCE M874-3", Firmware: "7.1"}),
 		DeviceTarget(registry.Device{ID: 2, Vendor: "Axis", Model: "A1001", Firmware: "1.65.2", CPE: "cpe:2.3:o:axis:a1001_firmware:1.65.2:*:*:*:*:*:*:*"}),
-		{Device: registry.Device{ID: 3}, Component: &store.VulnComponent{ID: 4, Name: "activemq", Version: "5.15.10", CPE: "cpe:2.3:a:apache:activemq:5.15.10:*:*:*:*:*:*:*"}},
+		{Device: registry.Device{ID: 3}, Component: &Component{ID: 4, Name: "activemq", Version: "5.15.10", CPE: "cpe:2.3:a:apache:activemq:5.15.10:*:*:*:*:*:*:*"}},
 	}
 	b.ReportAllocs()
 	b.ResetTimer()

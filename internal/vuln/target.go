@@ -13,7 +13,6 @@ import (
 	"vigil/internal/match/product"
 	"vigil/internal/match/purl"
 	"vigil/internal/registry"
-	"vigil/internal/store"
 )
 
 // Target is what advisories are matched against: a registered device (its
@@ -21,7 +20,7 @@ import (
 // SBOM (Component set; the device is its platform).
 type Target struct {
 	Device    registry.Device
-	Component *store.VulnComponent
+	Component *Component
 }
 
 // DeviceTarget returns the target of a device itself.
@@ -58,7 +57,7 @@ type platformCPE struct {
 // prepared is a target with everything parsed once per matching run.
 type prepared struct {
 	t         Target
-	comp      *store.VulnComponent
+	comp      *Component
 	vendor    string // device vendor or component supplier
 	vendorKey string
 	model     string // device model or component name
