@@ -33,7 +33,6 @@ func storeImporter(pkg string) bool {
 // the list only shrinks.
 var transitional = map[string]string{
 	module + "/internal/ingest": "takes *store.Store (domain types move out of store)",
-	module + "/internal/vuln":   "mirrors store types (vuln.Match ↔ store.VulnMatch)",
 	module + "/internal/web":    "handlers call *store.Store; they move to the application layer",
 }
 
