@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -75,7 +76,7 @@ With --once, print a summary and exit instead of serving. Needs no set-up and no
 			if err != nil {
 				return err
 			}
-			ns, err := demo.Notify(ctx, s)
+			ns, err := demo.Notify(ctx, s, demo.NotifyOptions{KeyDir: a.cfg.Labels.Keys, BaseURL: a.cfg.BaseURL})
 			if err != nil {
 				return err
 			}
@@ -107,6 +108,17 @@ With --once, print a summary and exit instead of serving. Needs no set-up and no
 			if !a.asJSON {
 				fmt.Fprintf(a.stdout, "  warnings: %d notices composed, %d delivered as %d e-mails to the local sink %v\n",
 					ns.Composed, ns.Delivered, ns.Messages, ns.Languages)
+				if ex := ns.Example; ex != nil {
+					fmt.Fprintf(a.stdout, "  verify a warning: open %s, enter ticket %s (access code %s for the whole warning);\n",
+						ex.VerifyURL, ex.Ticket, ex.AccessCode)
+					sent := "not yet sent"
+					if ex.Answer.SentAt != nil {
+						sent = "sent " + ex.Answer.SentAt.Format("2006-01-02 15:04 MST")
+					}
+					fmt.Fprintf(a.stdout, "    the ticket alone answers: genuine, %s, to %s\n", sent, strings.Join(ex.Answer.Domains, ", "))
+				}
+				fmt.Fprintf(a.stdout, "  DKIM: the messages are signed with %s; a real deployment publishes:\n    %s\n",
+					ns.DKIM.Path, ns.DKIM.Zone)
 			}
 			if once {
 				return nil

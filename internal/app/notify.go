@@ -12,8 +12,6 @@ import (
 	"strings"
 	"time"
 
-	mail "github.com/wneessen/go-mail"
-
 	"vigil/internal/config"
 	"vigil/internal/errs"
 	"vigil/internal/keyset"
@@ -137,28 +135,14 @@ func (a *App) smtpConfig(f config.Notify, d *Delivery) (notify.SMTPConfig, error
 		}
 	}
 	if cfg.From == "" {
-		cfg.From = f.From
-	}
-	if cfg.From == "" {
-		cfg.From = "vigil@localhost"
+		cfg.From = senderAddress(f)
 	}
 	if cfg.FromName == "" {
 		cfg.FromName = f.Sender
 	}
-	if f.DKIMKey != "" {
-		pemBytes, err := os.ReadFile(f.DKIMKey)
-		if err != nil {
-			return cfg, errs.Field("dkim-key", f.DKIMKey, err.Error())
-		}
-		signer, err := mail.PrivKeyFromPEM(pemBytes)
-		if err != nil {
-			return cfg, errs.Field("dkim-key", f.DKIMKey, "not an RSA or Ed25519 private key: "+err.Error())
-		}
-		domain := f.DKIMDomain
-		if domain == "" {
-			_, domain, _ = strings.Cut(cfg.From, "@")
-		}
-		cfg.DKIM = &notify.DKIMConfig{Domain: domain, Selector: f.DKIMSelector, Signer: signer}
+	var err error
+	if cfg.DKIM, err = dkimSigner(a.cfg); err != nil {
+		return cfg, err
 	}
 	a.log.Debug("smtp", "server", cfg.String())
 	return cfg, nil

@@ -59,6 +59,9 @@ type Notify struct {
 	// DKIMDomain is the signing domain (default: the sender's domain).
 	DKIMDomain   string `yaml:"dkim_domain"`
 	DKIMSelector string `yaml:"dkim_selector"`
+	// DNSServer is the DNS server (host:port) vigil mail dkim check asks;
+	// empty: the system resolver.
+	DNSServer string `yaml:"dns_server"`
 	// Templates is a directory of template overrides.
 	Templates string `yaml:"templates"`
 	// DefaultMode, DefaultMinSeverity and DefaultRenotify are the
@@ -125,12 +128,14 @@ func Settings() []Setting {
 			field: func(c *Config) any { return &c.Notify.From }},
 		{Key: "notify.sender", Env: "VIGIL_SENDER", Default: "vigil CERT", Doc: "the trust center's name in warnings",
 			field: func(c *Config) any { return &c.Notify.Sender }},
-		{Key: "notify.dkim_key", Env: "VIGIL_DKIM_KEY", Doc: "PEM private key file (RSA or Ed25519) to DKIM-sign mail",
+		{Key: "notify.dkim_key", Env: "VIGIL_DKIM_KEY", Doc: "PEM private key file (RSA or Ed25519) to DKIM-sign mail (default: `dkim-<selector>.key` in the label key directory, where `vigil mail dkim init` puts it)",
 			field: func(c *Config) any { return &c.Notify.DKIMKey }},
 		{Key: "notify.dkim_domain", Env: "VIGIL_DKIM_DOMAIN", Doc: "DKIM signing domain (default: the sender address's domain)",
 			field: func(c *Config) any { return &c.Notify.DKIMDomain }},
 		{Key: "notify.dkim_selector", Env: "VIGIL_DKIM_SELECTOR", Default: "vigil", Doc: "DKIM selector",
 			field: func(c *Config) any { return &c.Notify.DKIMSelector }},
+		{Key: "notify.dns_server", Env: "VIGIL_DNS_SERVER", Doc: "DNS server (`host:port`) that `vigil mail dkim check` asks; empty: the system resolver",
+			field: func(c *Config) any { return &c.Notify.DNSServer }},
 		{Key: "notify.templates", Env: "VIGIL_TEMPLATES", Doc: "directory of template overrides (`<lang>/body.txt.tmpl`, `messages.yaml`, …)",
 			field: func(c *Config) any { return &c.Notify.Templates }},
 		{Key: "notify.default_mode", Env: "VIGIL_NOTIFY_DEFAULT_MODE", Default: "daily", Doc: "operator default mode: `immediate`, `daily` or `weekly`",

@@ -8,14 +8,19 @@ import (
 	"context"
 	"fmt"
 	"net/mail"
+	"strings"
 
 	"vigil/internal/app"
 	"vigil/internal/config"
+	"vigil/internal/dkimkey"
+	"vigil/internal/errs"
 	"vigil/internal/finding"
 	"vigil/internal/keyset"
 	"vigil/internal/notify"
 	"vigil/internal/store"
 	"vigil/internal/tenant"
+	"vigil/internal/ticket"
+	"vigil/internal/verify"
 )
 
 // NotifySummary is what Notify composed and delivered.
@@ -29,19 +34,54 @@ type NotifySummary struct {
 	Messages int `json:"messages_delivered"`
 	// Languages counts the messages per language.
 	Languages map[string]int `json:"message_languages,omitempty"`
+	// DKIM is the demo's DKIM key (it signed every message) and the DNS
+	// record a real deployment would publish for it.
+	DKIM app.DKIMSetup `json:"dkim"`
+	// Example is a delivered notice to check on the verification page.
+	Example *VerifyExample `json:"verify_example,omitempty"`
+}
+
+// VerifyExample is a delivered notice as its recipient would check it:
+// the address to type, the ticket and access code from the message, and
+// what the ticket alone shows there.
+type VerifyExample struct {
+	VerifyURL  string        `json:"verify_url"`
+	Ticket     ticket.Ticket `json:"ticket"`
+	AccessCode ticket.Code   `json:"access_code"`
+	Answer     verify.Result `json:"ticket_alone"`
+}
+
+// NotifyOptions say where the demo keeps its keys and serves.
+type NotifyOptions struct {
+	// KeyDir is the key directory the DKIM key is made in.
+	KeyDir string
+	// BaseURL is the public URL the messages' links point at.
+	BaseURL string
 }
 
 // Notify composes the notices for the demo organisations' findings and
 // delivers them by e-mail to an in-process SMTP sink on loopback (real
-// SMTP, nothing leaves the machine). The demo operator's default policy
+// SMTP, nothing leaves the machine), DKIM-signed with a key it makes in
+// opt.KeyDir (kept when it exists). The demo operator's default policy
 // is immediate from low severity, so every organisation with findings is
 // warned at once; organisations with a policy of their own keep it. Call
 // it after the feeds are loaded.
-func Notify(ctx context.Context, s *store.Store) (NotifySummary, error) {
+func Notify(ctx context.Context, s *store.Store, opt NotifyOptions) (NotifySummary, error) {
 	var sum NotifySummary
 	cfg := config.Defaults()
 	cfg.Notify.DefaultMode, cfg.Notify.DefaultMinSeverity = string(notify.Immediate), finding.Low.String()
 	cfg.Notify.SMTPURL, cfg.Notify.From, cfg.Notify.Sender = "sink:", "cert@vigil-demo.example", "vigil demo CERT"
+	cfg.Labels.Keys = opt.KeyDir
+	if opt.BaseURL != "" {
+		cfg.BaseURL = opt.BaseURL
+	}
+	var err error
+	if sum.DKIM, err = app.DKIMRecord(cfg); errs.CodeOf(err) == errs.NotFound {
+		sum.DKIM, err = app.DKIMInit(cfg, dkimkey.RSA)
+	}
+	if err != nil {
+		return sum, err
+	}
 	d, err := app.New(s, cfg, nil).Delivery(ctx)
 	if err != nil {
 		return sum, err
@@ -67,8 +107,14 @@ func Notify(ctx context.Context, s *store.Store) (NotifySummary, error) {
 			break
 		}
 		for _, x := range ns {
-			if x.FirstSent != nil {
-				sum.Delivered++
+			if x.FirstSent == nil {
+				continue
+			}
+			sum.Delivered++
+			if sum.Example == nil {
+				if sum.Example, err = example(ctx, s, cfg.BaseURL, x.Ticket); err != nil {
+					return sum, err
+				}
 			}
 		}
 		after = ns[len(ns)-1].ID
@@ -86,4 +132,18 @@ func headerValue(raw []byte, name string) string {
 		return ""
 	}
 	return m.Header.Get(name)
+}
+
+// example checks the notice with ticket t as its recipient would.
+func example(ctx context.Context, s *store.Store, baseURL string, t ticket.Ticket) (*VerifyExample, error) {
+	key, err := s.SettingSecret(ctx, ticket.KeySetting)
+	if err != nil {
+		return nil, err
+	}
+	svc := &verify.Service{Store: s, Key: func(context.Context) ([]byte, error) { return key, nil }}
+	res, err := svc.Lookup(ctx, string(t), "")
+	if err != nil {
+		return nil, fmt.Errorf("demo: verify %s: %w", t, err)
+	}
+	return &VerifyExample{VerifyURL: strings.TrimRight(baseURL, "/") + verify.Path, Ticket: t, AccessCode: ticket.AccessCode(key, t), Answer: res}, nil
 }

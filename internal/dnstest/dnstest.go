@@ -1,0 +1,100 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+// Package dnstest runs an authoritative DNS server on loopback for tests:
+// it answers TXT questions from a table, over UDP and TCP, and NXDOMAIN
+// for names it does not hold.
+package dnstest
+
+import (
+	"net"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/miekg/dns"
+)
+
+// Server is a DNS server on 127.0.0.1. It is safe for concurrent use.
+type Server struct {
+	mu      sync.Mutex
+	records map[string][][]string
+	addr    string
+}
+
+// Start starts a server on a free port, stopped when the test ends.
+func Start(t testing.TB) *Server {
+	t.Helper()
+	s := &Server{records: map[string][][]string{}}
+	pc, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.addr = pc.LocalAddr().String()
+	ln, err := net.Listen("tcp", s.addr)
+	if err != nil {
+		pc.Close()
+		t.Fatal(err)
+	}
+	udp := &dns.Server{PacketConn: pc, Handler: s}
+	tcp := &dns.Server{Listener: ln, Handler: s}
+	go func() { _ = udp.ActivateAndServe() }()
+	go func() { _ = tcp.ActivateAndServe() }()
+	t.Cleanup(func() { _ = udp.Shutdown(); _ = tcp.Shutdown() })
+	return s
+}
+
+// Addr is the server's address, host:port (the same port for UDP and TCP).
+func (s *Server) Addr() string { return s.addr }
+
+// SetTXT makes name answer with the TXT records given, each a list of
+// character strings; no records leaves the name existing but empty.
+func (s *Server) SetTXT(name string, records ...[]string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.records[strings.ToLower(dns.Fqdn(name))] = records
+}
+
+// Delete makes name unknown (NXDOMAIN).
+func (s *Server) Delete(name string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.records, strings.ToLower(dns.Fqdn(name)))
+}
+
+// Split cuts a record value into character strings of at most 255 bytes,
+// as a zone file must (RFC 1035 §3.3).
+func Split(v string) []string {
+	var out []string
+	for v != "" {
+		n := min(len(v), 255)
+		out = append(out, v[:n])
+		v = v[n:]
+	}
+	return out
+}
+
+// ServeDNS implements dns.Handler.
+func (s *Server) ServeDNS(w dns.ResponseWriter, r *dns.Msg) {
+	m := new(dns.Msg)
+	m.SetReply(r)
+	m.Authoritative = true
+	if len(r.Question) != 1 {
+		m.Rcode = dns.RcodeFormatError
+		_ = w.WriteMsg(m)
+		return
+	}
+	q := r.Question[0]
+	s.mu.Lock()
+	recs, ok := s.records[strings.ToLower(q.Name)]
+	s.mu.Unlock()
+	switch {
+	case !ok:
+		m.Rcode = dns.RcodeNameError
+	case q.Qtype == dns.TypeTXT:
+		for _, strs := range recs {
+			m.Answer = append(m.Answer, &dns.TXT{Hdr: dns.RR_Header{Name: q.Name, Rrtype: dns.TypeTXT, Class: dns.ClassINET, Ttl: 60}, Txt: strs})
+		}
+	}
+	_ = w.WriteMsg(m)
+}
