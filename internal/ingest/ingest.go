@@ -21,9 +21,7 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
-	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"vigil/internal/errs"
 	"vigil/internal/feed"
@@ -31,9 +29,54 @@ import (
 	"vigil/internal/match/domain"
 	"vigil/internal/match/ipindex"
 	"vigil/internal/registry"
-	"vigil/internal/store"
 	"vigil/internal/tenant"
 )
+
+// Store is the storage ingest needs. AssetAll reads every organisation's
+// assets (the feed is matched against all of them, in the operator's
+// scope); the rest is the run's bookkeeping and the write path.
+type Store interface {
+	AssetAll(ctx context.Context, sc tenant.Scope, kind registry.AssetKind) ([]registry.Asset, error)
+	TriggerEnsure(ctx context.Context, t finding.Trigger) (int64, error)
+	// RunUnfinished returns the latest run of the source with this
+	// content hash that never finished, or errs.NotFound.
+	RunUnfinished(ctx context.Context, sha256 string) (Run, error)
+	RunStart(ctx context.Context, r *Run) error
+	// RunCheckpoint records progress inside the transaction that
+	// committed the rows up to r.CommittedLine.
+	RunCheckpoint(ctx context.Context, r *Run) error
+	RunFinish(ctx context.Context, r *Run) error
+	FindingUpsert(ctx context.Context, runID int64, batch []finding.Sighting) (created, updated int, err error)
+	FindingResolveUnseen(ctx context.Context, triggerID int64, reportType string, runID int64) (int64, error)
+	QuarantineAdd(ctx context.Context, runID int64, bad []errs.RowError) error
+	// Now is the store's clock.
+	Now() time.Time
+	// IngestTx runs fn in one transaction, with a Store bound to it.
+	IngestTx(ctx context.Context, fn func(tx Store) error) error
+}
+
+// Run is one ingestion of one source.
+type Run struct {
+	ID           int64  `json:"id"`
+	Source       string `json:"source"`
+	FeedType     string `json:"feed_type"`
+	ReportType   string `json:"report_type"`
+	TriggerID    int64  `json:"trigger_id"`
+	FullReport   bool   `json:"full_report"`
+	SourceSHA256 string `json:"source_sha256,omitempty"`
+	// Header is the source's column names as a JSON array (CSV feeds);
+	// findings keep their evidence as the row's values under it.
+	Header           string    `json:"-"`
+	CommittedLine    int64     `json:"committed_line"`
+	StartedAt        time.Time `json:"started_at"`
+	Rows             int64     `json:"rows"`
+	Matched          int64     `json:"matched"`
+	Unmatched        int64     `json:"unmatched"`
+	Quarantined      int64     `json:"quarantined"`
+	FindingsNew      int64     `json:"findings_new"`
+	FindingsUpdated  int64     `json:"findings_updated"`
+	FindingsResolved int64     `json:"findings_resolved"`
+}
 
 // ASNLookup maps an address to the AS announcing it (an IP-to-AS table).
 type ASNLookup interface {
@@ -47,8 +90,14 @@ type Index struct {
 	dom *domain.Index
 }
 
-// BuildIndex indexes every registered IP range and ASN of the store.
-func BuildIndex(ctx context.Context, s *store.Store) (*Index, error) {
+// AssetLister is the storage BuildIndex needs.
+type AssetLister interface {
+	AssetAll(ctx context.Context, sc tenant.Scope, kind registry.AssetKind) ([]registry.Asset, error)
+}
+
+// BuildIndex indexes every registered IP range, ASN and domain of every
+// organisation.
+func BuildIndex(ctx context.Context, s AssetLister) (*Index, error) {
 	as, err := s.AssetAll(ctx, tenant.Operator(), "")
 	if err != nil {
 		return nil, err
@@ -147,7 +196,7 @@ type Summary struct {
 }
 
 // Feed ingests one feed from r into s, attributing rows with ix.
-func Feed(ctx context.Context, s *store.Store, ix *Index, r io.Reader, opts Options) (Summary, error) {
+func Feed(ctx context.Context, s Store, ix *Index, r io.Reader, opts Options) (Summary, error) {
 	start := time.Now()
 	if opts.BatchSize <= 0 {
 		opts.BatchSize = 10000
@@ -167,7 +216,7 @@ func Feed(ctx context.Context, s *store.Store, ix *Index, r io.Reader, opts Opti
 	if err != nil {
 		return sum, err
 	}
-	run := store.Run{Source: opts.Name, FeedType: sum.Format, ReportType: sum.ReportType, TriggerID: trigID,
+	run := Run{Source: opts.Name, FeedType: sum.Format, ReportType: sum.ReportType, TriggerID: trigID,
 		FullReport: opts.FullReport, SourceSHA256: opts.SHA256, Header: headerJSON(rd.Header())}
 	if opts.SHA256 != "" {
 		prev, err := s.RunUnfinished(ctx, opts.SHA256)
@@ -303,7 +352,7 @@ func produce(ctx context.Context, rd *feed.Reader, ix *Index, trigID, skip int64
 // write commits the batches from in, each with a checkpoint of the run, and
 // records the counters in run and sum. On an error it stops the producer
 // and waits for it to end.
-func write(ctx context.Context, s *store.Store, run *store.Run, sum *Summary, in <-chan *batch, stop func(), opts Options) error {
+func write(ctx context.Context, s Store, run *Run, sum *Summary, in <-chan *batch, stop func(), opts Options) error {
 	base := counts{run.Rows, run.Matched, run.Unmatched, run.Quarantined, 0}
 	defer func() {
 		stop()
@@ -311,7 +360,7 @@ func write(ctx context.Context, s *store.Store, run *store.Run, sum *Summary, in
 		}
 	}()
 	for b := range in {
-		err := s.Tx(ctx, func(tx *store.Store) error {
+		err := s.IngestTx(ctx, func(tx Store) error {
 			c, u, err := tx.FindingUpsert(ctx, run.ID, b.sightings)
 			if err != nil {
 				return err
@@ -409,105 +458,26 @@ func headerJSON(header []string) string {
 	if len(header) == 0 {
 		return ""
 	}
-	b := []byte{'['}
-	for i, h := range header {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendJSONString(b, h)
-	}
-	return string(append(b, ']'))
+	return string(finding.EvidenceArray(header))
 }
 
 // evidence returns the row as kept with a finding: a JSON array of its
-// values, named by the run's header (the store zips the two when it reads
-// the finding), or {"line","raw"} for line formats. It is built by hand:
-// this runs once per matched row.
+// values, named by the run's header (readers zip the two, see
+// finding.ExpandEvidence), or {"line","raw"} for line formats.
 func evidence(o *feed.Observation, header []string) json.RawMessage {
 	if len(o.Fields) == 0 || len(o.Fields) != len(header) {
-		return lineEvidence(o)
+		return finding.EvidenceLine(o.Line, o.Raw)
 	}
-	b := make([]byte, 0, 256)
-	b = append(b, '[')
-	for i, v := range o.Fields {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendJSONString(b, v)
-	}
-	return append(b, ']')
+	return finding.EvidenceArray(o.Fields)
 }
 
 // evidenceObject returns the row as a JSON object of column → value (empty
 // columns left out, header order), for sightings kept without a run.
 func evidenceObject(o *feed.Observation, header []string) json.RawMessage {
 	if len(o.Fields) == 0 || len(o.Fields) != len(header) {
-		return lineEvidence(o)
+		return finding.EvidenceLine(o.Line, o.Raw)
 	}
-	b := make([]byte, 0, 256)
-	b = append(b, '{')
-	for i, h := range header {
-		v := o.Fields[i]
-		if v == "" {
-			continue
-		}
-		if len(b) > 1 {
-			b = append(b, ',')
-		}
-		b = appendJSONString(b, h)
-		b = append(b, ':')
-		b = appendJSONString(b, v)
-	}
-	return append(b, '}')
-}
-
-func lineEvidence(o *feed.Observation) json.RawMessage {
-	b := make([]byte, 0, 64+len(o.Raw))
-	b = append(b, `{"line":`...)
-	b = strconv.AppendInt(b, int64(o.Line), 10)
-	b = append(b, `,"raw":`...)
-	b = appendJSONString(b, o.Raw)
-	return append(b, '}')
-}
-
-// appendJSONString appends s as a JSON string; invalid UTF-8 becomes U+FFFD.
-func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			b = append(b, c)
-			i++
-			continue
-		}
-		if c < utf8.RuneSelf {
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, "\ufffd"...)
-		} else if r == '\u2028' || r == '\u2029' {
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
-		} else {
-			b = append(b, s[i:i+size]...)
-		}
-		i += size
-	}
-	return append(b, '"')
+	return finding.EvidenceObject(header, o.Fields)
 }
 
 func firstCVE(cves []string) string {

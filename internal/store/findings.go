@@ -6,7 +6,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -14,6 +13,7 @@ import (
 
 	"vigil/internal/errs"
 	"vigil/internal/finding"
+	"vigil/internal/ingest"
 	"vigil/internal/keyset"
 	"vigil/internal/tenant"
 )
@@ -102,31 +102,16 @@ ORDER BY t.id`, args...)
 	return out, rows.Err()
 }
 
-// Run is one ingestion of one source.
-type Run struct {
-	ID           int64  `json:"id"`
-	Source       string `json:"source"`
-	FeedType     string `json:"feed_type"`
-	ReportType   string `json:"report_type"`
-	TriggerID    int64  `json:"trigger_id"`
-	FullReport   bool   `json:"full_report"`
-	SourceSHA256 string `json:"source_sha256,omitempty"`
-	// Header is the source's column names as a JSON array (CSV feeds);
-	// findings keep their evidence as the row's values under it.
-	Header           string    `json:"-"`
-	CommittedLine    int64     `json:"committed_line"`
-	StartedAt        time.Time `json:"started_at"`
-	Rows             int64     `json:"rows"`
-	Matched          int64     `json:"matched"`
-	Unmatched        int64     `json:"unmatched"`
-	Quarantined      int64     `json:"quarantined"`
-	FindingsNew      int64     `json:"findings_new"`
-	FindingsUpdated  int64     `json:"findings_updated"`
-	FindingsResolved int64     `json:"findings_resolved"`
+// The store implements ingest's storage.
+var _ ingest.Store = (*Store)(nil)
+
+// IngestTx implements ingest.Store: fn runs in one transaction.
+func (s *Store) IngestTx(ctx context.Context, fn func(tx ingest.Store) error) error {
+	return s.Tx(ctx, func(tx *Store) error { return fn(tx) })
 }
 
 // RunStart records the start of an ingest run and sets r.ID.
-func (s *Store) RunStart(ctx context.Context, r *Run) error {
+func (s *Store) RunStart(ctx context.Context, r *ingest.Run) error {
 	r.StartedAt = s.Now()
 	var trig any
 	if r.TriggerID != 0 {
@@ -141,8 +126,8 @@ func (s *Store) RunStart(ctx context.Context, r *Run) error {
 // RunUnfinished returns the latest run of the source with this content hash
 // that never finished (the process stopped mid-way), so that a new ingest of
 // the same file resumes after its last committed line.
-func (s *Store) RunUnfinished(ctx context.Context, sha256 string) (Run, error) {
-	var r Run
+func (s *Store) RunUnfinished(ctx context.Context, sha256 string) (ingest.Run, error) {
+	var r ingest.Run
 	var trig sql.NullInt64
 	err := s.QueryRow(ctx, `SELECT id, source, feed_type, report_type, trigger_id, full_report, source_sha256, header, committed_line, started_at,
   rows_total, matched, unmatched, quarantined, findings_new, findings_updated
@@ -155,7 +140,7 @@ FROM ingest_runs WHERE source_sha256 = ? AND finished_at IS NULL ORDER BY id DES
 
 // RunCheckpoint records progress inside the transaction that committed the
 // rows up to line: a restart resumes after it.
-func (s *Store) RunCheckpoint(ctx context.Context, r *Run) error {
+func (s *Store) RunCheckpoint(ctx context.Context, r *ingest.Run) error {
 	_, err := s.Exec(ctx, `UPDATE ingest_runs SET committed_line = ?, rows_total = ?, matched = ?, unmatched = ?, quarantined = ?,
   findings_new = ?, findings_updated = ? WHERE id = ?`,
 		r.CommittedLine, r.Rows, r.Matched, r.Unmatched, r.Quarantined, r.FindingsNew, r.FindingsUpdated, r.ID)
@@ -163,7 +148,7 @@ func (s *Store) RunCheckpoint(ctx context.Context, r *Run) error {
 }
 
 // RunFinish stores r's counters and its end time.
-func (s *Store) RunFinish(ctx context.Context, r *Run) error {
+func (s *Store) RunFinish(ctx context.Context, r *ingest.Run) error {
 	var trig any
 	if r.TriggerID != 0 {
 		trig = r.TriggerID
@@ -513,41 +498,8 @@ func scanFinding(sc interface{ Scan(...any) error }, before []any, after ...any)
 		t := resolved.Time.UTC()
 		x.ResolvedAt = &t
 	}
-	x.Evidence = expandEvidence(evidence, header)
+	x.Evidence = finding.ExpandEvidence(evidence, header)
 	return x, nil
-}
-
-// expandEvidence returns stored evidence as a JSON object: an array of
-// values is zipped with the column names of header (empty values left
-// out, header order). Evidence that is not valid JSON is dropped; an array
-// whose length does not match its header is returned as it is.
-func expandEvidence(ev, header string) json.RawMessage {
-	if ev == "" || !json.Valid([]byte(ev)) {
-		return nil
-	}
-	if ev[0] != '[' || header == "" {
-		return json.RawMessage(ev)
-	}
-	var names, values []string
-	if json.Unmarshal([]byte(header), &names) != nil || json.Unmarshal([]byte(ev), &values) != nil || len(names) != len(values) {
-		return json.RawMessage(ev)
-	}
-	b := make([]byte, 0, len(ev)+len(header))
-	b = append(b, '{')
-	for i, v := range values {
-		if v == "" {
-			continue
-		}
-		if len(b) > 1 {
-			b = append(b, ',')
-		}
-		k, _ := json.Marshal(names[i])
-		b = append(b, k...)
-		b = append(b, ':')
-		vb, _ := json.Marshal(v)
-		b = append(b, vb...)
-	}
-	return append(b, '}')
 }
 
 // FindingList lists the findings of sc ordered by id.

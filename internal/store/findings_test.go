@@ -13,6 +13,7 @@ import (
 
 	"vigil/internal/errs"
 	"vigil/internal/finding"
+	"vigil/internal/ingest"
 	"vigil/internal/keyset"
 	"vigil/internal/registry"
 	"vigil/internal/store"
@@ -43,7 +44,7 @@ func TestFindingLifecycle(t *testing.T) {
 		}
 		t0 := time.Date(2025, 6, 1, 10, 0, 0, 0, time.UTC)
 		run := func(sightings ...finding.Sighting) (int, int, int64) {
-			r := store.Run{Source: "t.csv", FeedType: "shadowserver", ReportType: "scan_exchange", TriggerID: trig, FullReport: true}
+			r := ingest.Run{Source: "t.csv", FeedType: "shadowserver", ReportType: "scan_exchange", TriggerID: trig, FullReport: true}
 			if err := s.RunStart(ctx, &r); err != nil {
 				t.Fatal(err)
 			}
@@ -134,7 +135,7 @@ func TestFindingUpsertLargeBatch(t *testing.T) {
 func TestQuarantine(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		r := store.Run{Source: "x.csv", FeedType: "csv"}
+		r := ingest.Run{Source: "x.csv", FeedType: "csv"}
 		if err := s.RunStart(ctx, &r); err != nil {
 			t.Fatal(err)
 		}

@@ -17,6 +17,7 @@ import (
 	"vigil/internal/contact/rdap"
 	"vigil/internal/errs"
 	"vigil/internal/finding"
+	"vigil/internal/ingest"
 	"vigil/internal/keyset"
 	"vigil/internal/notify"
 	"vigil/internal/registry"
@@ -80,7 +81,7 @@ func newNotifyEnv(t *testing.T, s *store.Store, clk *notifyClock) *notifyEnv {
 func (e *notifyEnv) ingest(t *testing.T, full bool, sg ...finding.Sighting) {
 	t.Helper()
 	ctx := context.Background()
-	r := store.Run{Source: "t.csv", FeedType: "shadowserver", ReportType: "scan_exchange", TriggerID: e.trig, FullReport: full}
+	r := ingest.Run{Source: "t.csv", FeedType: "shadowserver", ReportType: "scan_exchange", TriggerID: e.trig, FullReport: full}
 	if err := e.s.RunStart(ctx, &r); err != nil {
 		t.Fatal(err)
 	}

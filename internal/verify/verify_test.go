@@ -13,6 +13,7 @@ import (
 
 	"vigil/internal/errs"
 	"vigil/internal/finding"
+	"vigil/internal/ingest"
 	"vigil/internal/notify"
 	"vigil/internal/registry"
 	"vigil/internal/store"
@@ -36,7 +37,7 @@ func sentNotice(t *testing.T, s *store.Store) notify.Notice {
 	if err != nil {
 		t.Fatal(err)
 	}
-	run := store.Run{Source: "t.csv", FeedType: "shadowserver", ReportType: "scan_exchange", TriggerID: trig}
+	run := ingest.Run{Source: "t.csv", FeedType: "shadowserver", ReportType: "scan_exchange", TriggerID: trig}
 	if err := s.RunStart(ctx, &run); err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,7 @@
 // Copyright (c) 2026 The vigil authors.
 // SPDX-License-Identifier: Apache-2.0
 
-package store
+package finding
 
 import (
 	"encoding/json"
@@ -18,8 +18,8 @@ func TestExpandEvidence(t *testing.T) {
 		{`not json`, `["a"]`, ``},
 		{``, `["a"]`, ``},
 	} {
-		if got := string(expandEvidence(c.ev, c.header)); got != c.want {
-			t.Errorf("expandEvidence(%s, %s) = %s; want %s", c.ev, c.header, got, c.want)
+		if got := string(ExpandEvidence(c.ev, c.header)); got != c.want {
+			t.Errorf("ExpandEvidence(%s, %s) = %s; want %s", c.ev, c.header, got, c.want)
 		}
 	}
 }
@@ -31,12 +31,12 @@ func FuzzExpandEvidence(f *testing.F) {
 	f.Add(`{"line":3,"raw":"x"}`, ``)
 	f.Add(`["\u2028","\"q\""]`, `["a\\b","c"]`)
 	f.Fuzz(func(t *testing.T, ev, header string) {
-		out := expandEvidence(ev, header)
+		out := ExpandEvidence(ev, header)
 		if out == nil {
 			return
 		}
 		if !json.Valid(out) {
-			t.Fatalf("expandEvidence(%q, %q) = %q: not JSON", ev, header, out)
+			t.Fatalf("ExpandEvidence(%q, %q) = %q: not JSON", ev, header, out)
 		}
 		var names, values []string
 		if json.Unmarshal([]byte(header), &names) != nil || json.Unmarshal([]byte(ev), &values) != nil || len(names) != len(values) {
