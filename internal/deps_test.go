@@ -32,7 +32,7 @@ func storeImporter(pkg string) bool {
 // is reported, and the test fails when one no longer needs its entry, so
 // the list only shrinks.
 var transitional = map[string]string{
-	module + "/internal/web":    "handlers call *store.Store; they move to the application layer",
+	module + "/internal/web": "handlers call *store.Store; they move to the application layer",
 }
 
 // TestImportRules checks the direct imports of every package of the module
