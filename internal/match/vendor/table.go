@@ -1,0 +1,249 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package vendor
+
+import (
+	"bufio"
+	_ "embed"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// Where an alias comes from.
+const (
+	SourceName        = "name"            // a vendor name of the data itself
+	SourceCompound    = "compound"        // a part of a "Brand, Owner" vendor name
+	SourceParenthesis = "parenthesis"     // an abbreviation or former name given in parentheses
+	SourceDescriptor  = "descriptor"      // the name without trailing descriptor words ("Rockwell")
+	SourceInitials    = "initials"        // the initials of a name of three or more words
+	SourceTranslit    = "transliteration" // ü written ue and back
+	SourceKEV         = "kev"             // a KEV vendorProject naming the same products
+	SourceCPE         = "cpe"             // a CPE vendor of a CSAF identification helper
+	SourceNVD         = "nvd"             // a CPE vendor of an NVD record about the same products
+	SourceCVE5        = "cve5"            // a CVE 5 vendor (or its CPEs) about the same products
+	SourceBrand       = "brand"           // a brand the vendor's product names start with
+	// SourceProductLine is a word the vendor's product names start with
+	// that is no vendor alias ("Quantum", "Solid"): product names are
+	// compared with and without it.
+	SourceProductLine  = "product-line"
+	SourceOperator     = "operator" // added by an operator
+	sourceDisplayFirst = SourceName
+)
+
+// Alias is one name of a vendor and where it was learnt.
+type Alias struct {
+	Vendor string `json:"vendor"` // the display name of the vendor
+	Alias  string `json:"alias"`  // the name as written
+	Source string `json:"source"`
+	Note   string `json:"note,omitempty"` // evidence: an advisory, a CVE, a count
+}
+
+// Table maps vendor names to vendor groups. The zero value knows no
+// aliases: every name is its own group.
+type Table struct {
+	group   map[string]string   // key → group id
+	display map[string]string   // group id → display name
+	members map[string][]string // group id → keys
+	brands  map[string][]string // group id → brand keys
+	byKey   map[string]Alias    // alias key → the alias that added it
+	aliases []Alias
+}
+
+//go:embed aliases.tsv
+var aliasesTSV string
+
+// Embedded returns the table generated from advisory data (aliases.tsv).
+func Embedded() *Table { return embedded() }
+
+var embedded = sync.OnceValue(func() *Table {
+	as, err := ParseTSV(aliasesTSV)
+	if err != nil {
+		panic(fmt.Sprintf("vendor: embedded aliases.tsv: %v", err)) // a build defect, caught by tests
+	}
+	return New(as)
+})
+
+// ParseTSV reads alias lines "vendor<TAB>alias<TAB>source<TAB>note"; "#"
+// lines are comments.
+func ParseTSV(s string) ([]Alias, error) {
+	var out []Alias
+	sc := bufio.NewScanner(strings.NewReader(s))
+	for n := 1; sc.Scan(); n++ {
+		l := sc.Text()
+		if l == "" || strings.HasPrefix(l, "#") {
+			continue
+		}
+		f := strings.Split(l, "\t")
+		if len(f) < 3 || f[0] == "" || f[1] == "" {
+			return nil, fmt.Errorf("line %d: want vendor, alias, source[, note]", n)
+		}
+		a := Alias{Vendor: f[0], Alias: f[1], Source: f[2]}
+		if len(f) > 3 {
+			a.Note = f[3]
+		}
+		out = append(out, a)
+	}
+	return out, sc.Err()
+}
+
+// FormatTSV writes aliases in the format ParseTSV reads.
+func FormatTSV(as []Alias) string {
+	var b strings.Builder
+	for _, a := range as {
+		fmt.Fprintf(&b, "%s\t%s\t%s\t%s\n", a.Vendor, a.Alias, a.Source, a.Note)
+	}
+	return b.String()
+}
+
+// New builds a table. Each alias joins the group of its vendor; an alias
+// whose key already belongs to another group joins them (operators' later
+// aliases win over generated ones).
+func New(as []Alias) *Table {
+	t := &Table{group: map[string]string{}, display: map[string]string{}, members: map[string][]string{}, brands: map[string][]string{},
+		byKey: map[string]Alias{}}
+	for _, a := range as {
+		t.add(a)
+	}
+	return t
+}
+
+func (t *Table) add(a Alias) {
+	vk, ak := Key(a.Vendor), Key(a.Alias)
+	if vk == "" || ak == "" {
+		return
+	}
+	g, ok := t.group[vk]
+	if !ok {
+		g = vk
+		t.group[vk] = g
+		t.members[g] = append(t.members[g], vk)
+		t.display[g] = a.Vendor
+	}
+	if a.Source == SourceProductLine {
+		if !slices.Contains(t.brands[g], ak) {
+			t.brands[g] = append(t.brands[g], ak)
+		}
+		t.aliases = append(t.aliases, a)
+		return
+	}
+	if old, ok := t.group[ak]; ok && old != g {
+		// The alias names a known group: merge it into g.
+		for _, k := range t.members[old] {
+			t.group[k] = g
+			t.members[g] = append(t.members[g], k)
+		}
+		t.brands[g] = append(t.brands[g], t.brands[old]...)
+		delete(t.members, old)
+		delete(t.brands, old)
+		delete(t.display, old)
+	} else if !ok {
+		t.group[ak] = g
+		t.members[g] = append(t.members[g], ak)
+	}
+	if a.Source == SourceBrand && !slices.Contains(t.brands[g], ak) {
+		t.brands[g] = append(t.brands[g], ak)
+	}
+	if _, ok := t.byKey[ak]; !ok || a.Source == SourceOperator {
+		t.byKey[ak] = a
+	}
+	t.aliases = append(t.aliases, a)
+}
+
+// With returns a copy of t with more aliases (an operator's).
+func (t *Table) With(extra []Alias) *Table {
+	if len(extra) == 0 {
+		return t
+	}
+	return New(append(slices.Clone(t.aliases), extra...))
+}
+
+// Group returns the group of a vendor name: the key of its group's
+// canonical name when the table knows it, else its key without trailing
+// descriptor words when that is a known group, else its own shortest
+// form. "" for a name without letters or digits.
+func (t *Table) Group(name string) string {
+	k := Key(name)
+	if k == "" {
+		return ""
+	}
+	if g, ok := t.group[k]; ok {
+		return g
+	}
+	forms := shortForms(name)
+	for _, f := range forms {
+		if g, ok := t.group[f]; ok {
+			return g
+		}
+	}
+	if len(forms) > 0 {
+		return forms[len(forms)-1]
+	}
+	return k
+}
+
+// Groups returns the groups of a possibly compound vendor name ("ABB,
+// Phoenix Contact, and WAGO"), sorted, unique.
+func (t *Table) Groups(name string) []string {
+	parts, _ := Parts(name)
+	var out []string
+	for _, p := range parts {
+		if g := t.Group(p); g != "" && !slices.Contains(out, g) {
+			out = append(out, g)
+		}
+	}
+	if g := t.Group(name); g != "" && len(parts) == 1 && !slices.Contains(out, g) {
+		out = append(out, g)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Display returns the display name of a group.
+func (t *Table) Display(group string) string {
+	if d, ok := t.display[group]; ok {
+		return d
+	}
+	return group
+}
+
+// Members returns the keys of a group (its own key first when known).
+func (t *Table) Members(group string) []string {
+	if m, ok := t.members[group]; ok {
+		return m
+	}
+	return []string{group}
+}
+
+// Brands returns the brand keys of a group: words its product names start
+// with that also name it ("allenbradley", "simatic").
+func (t *Table) Brands(group string) []string { return t.brands[group] }
+
+// How returns how a vendor name relates to a group: "" when its key is the
+// group's own (the same name up to case, punctuation, legal form and
+// accents), else the alias and its source ("Allen-Bradley (brand)").
+func (t *Table) How(name, group string) string {
+	k := Key(name)
+	if k == group {
+		return ""
+	}
+	if a, ok := t.byKey[k]; ok && t.group[k] == group {
+		return fmt.Sprintf("%q is an alias of %s (%s", name, t.Display(group), a.Source) + noteSuffix(a.Note) + ")"
+	}
+	if t.group[k] == group {
+		return fmt.Sprintf("%q is %s", name, t.Display(group))
+	}
+	return fmt.Sprintf("%q shortens to %s", name, t.Display(group))
+}
+
+func noteSuffix(n string) string {
+	if n == "" {
+		return ""
+	}
+	return ", " + n
+}
+
+// List returns the aliases in the order they were added.
+func (t *Table) List() []Alias { return slices.Clone(t.aliases) }

@@ -1,0 +1,230 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package vendor
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestSameVendor: spellings of one vendor across the advisory data (CSAF
+// vendor branches, CVE 5 vendors and CPEs, NVD CPE vendors, KEV) and as
+// owners write them end in one group of the embedded table.
+func TestSameVendor(t *testing.T) {
+	t.Parallel()
+	tbl := Embedded()
+	groups := [][]string{
+		{"AVTECH SECURITY Corporation", "AVTech", "avtech"},
+		{"Axis Communications", "Axis Communications AB", "axis"},
+		{"Becton, Dickinson and Company (BD)", "bd", "Becton Dickinson"},
+		{"Enphase ", "Enphase", "enphase energy"},
+		{"FXC", "FXC Inc.", "fxc"},
+		{"MOBOTIX", "Mobotix", "MOBOTIX AG"},
+		{"Palo Alto Networks", "paloaltonetworks"},
+		{"Nice", "nortekcontrol", "Nortek Security & Control"},
+		{"Western Telematic Inc", "WTI"},
+		{"Siemens", "Siemens AG", "SIEMENS"},
+		{"Johnson Controls, Inc.", "Johnson Controls Inc.", "Johnson Controls", "Sensormatic", "Exacq Technologies", "Kantech"},
+		{"Hikvision", "Hangzhou Hikvision Digital Technology Co., Ltd.", "Hangzhou Hikvision Digital Technology"},
+		{"Schneider", "Schneider Electric", "schneider-electric", "Schneider Electric SE", "Schneider Electric Software, LLC", "APC", "Modicon"},
+		{"Rockwell", "Rockwell Automation", "Allen-Bradley", "rockwellautomation"},
+		{"InHand Networks", "inhandnetworks"},
+		{"Unitronics", "unitronics"},
+		{"Uniview", "Zhejiang Uniview Technologies Co., Ltd."},
+		{"Schnéider Électric", "Schneider Electric"},
+		{"Delta Electronics", "Delta Electronics, Inc."},
+		{"Geutebrück", "GeutebrÃ¼ck", "Geutebrueck GmbH", "Geutebruck"},
+		{"Weidmueller", "Weidmüller", "Weidmueller Interface GmbH & Co. KG"},
+		{"Phoenix Contact", "PHOENIX CONTACT", "Innominate", "Phoenix Contact GmbH & Co. KG"},
+		{"LS ELECTRIC", "LSIS", "LS Industrial Systems", "LS Electric Co., Ltd."},
+		{"Mitsubishi Electric", "Mitsubishi Electric Corporation", "MITSUBISHI ELECTRIC", "ICONICS"},
+		{"General Electric (GE)", "GE", "General Electric"},
+		{"WAGO", "WAGO Kontakttechnik GmbH & Co. KG"},
+		{"Moxa", "Moxa Inc.", "MOXA"},
+	}
+	for _, g := range groups {
+		want := tbl.Group(g[0])
+		if want == "" {
+			t.Errorf("Group(%q) is empty", g[0])
+		}
+		for _, v := range g[1:] {
+			if got := tbl.Group(v); got != want {
+				t.Errorf("Group(%q) = %q; want %q (as %q)", v, got, want, g[0])
+			}
+		}
+	}
+}
+
+// TestDistinctVendors: vendors that share words stay apart.
+func TestDistinctVendors(t *testing.T) {
+	t.Parallel()
+	tbl := Embedded()
+	distinct := []string{"Siemens", "Schneider Electric", "Cisco", "Fortinet", "Axis", "AVTECH", "Delta Electronics", "Delta Controls",
+		"Trane", "Teltonika", "Mobotix", "Johnson Controls", "Johnson & Johnson", "Rockwell Automation", "Phoenix Broadband Technologies",
+		"Phoenix Contact", "General Motors", "General Electric", "Real Time Automation", "Real-Time Innovations", "Hitachi Energy", "ABB"}
+	seen := map[string]string{}
+	for _, v := range distinct {
+		k := tbl.Group(v)
+		if other, dup := seen[k]; dup {
+			t.Errorf("Group(%q) = Group(%q) = %q", v, other, k)
+		}
+		seen[k] = v
+	}
+	if g := tbl.Group("Delta"); g == tbl.Group("Delta Electronics") || g == tbl.Group("Delta Controls") {
+		t.Errorf("Group(Delta) = %q: ambiguous short form taken", g)
+	}
+}
+
+func TestKey(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"Siemens AG", "siemens"},
+		{"Becton, Dickinson and Company (BD)", "bectondickinson"},
+		{"Beispiel GmbH & Co. KG", "beispiel"},
+		{"Example B.V.", "example"},
+		{"GeutebrÃ¼ck GmbH", "geutebrueck"},
+		{"Hangzhou Xiongmai Technology Co, Ltd", "xiongmaitechnology"},
+		{"LCDS - LeÃ£o Consultoria e Desenvolvimento de Sistemas LTDA ME", "lcdsleaoconsultoriaedesenvolvimentodesistemas"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := Key(tt.in); got != tt.want {
+			t.Errorf("Key(%q) = %q; want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestParts(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   string
+		want []string
+		rel  Relation
+	}{
+		{"Siemens", []string{"Siemens"}, Single},
+		{"Schneider Electric Software, LLC", []string{"Schneider Electric Software, LLC"}, Single},
+		{"Sensormatic Electronics, LLC, Johnson Controls Inc.", []string{"Sensormatic Electronics, LLC", "Johnson Controls Inc."}, Owned},
+		{"CKS, a subsidiary of Johnson Controls Inc.", []string{"CKS", "Johnson Controls Inc."}, Owned},
+		{"General Electric (GE) and Emerson", []string{"General Electric (GE)", "Emerson"}, List},
+		{"ABB, Phoenix Contact, Schneider Electric, Siemens, and WAGO", []string{"ABB", "Phoenix Contact", "Schneider Electric", "Siemens", "WAGO"}, List},
+		{"AVEVA Software, LLC and Schneider Electric Software, LLC", []string{"AVEVA Software, LLC", "Schneider Electric Software, LLC"}, List},
+		{"Schweitzer Engineering Laboratories, Inc. (SEL)", []string{"Schweitzer Engineering Laboratories, Inc. (SEL)"}, Single},
+		{"Becton, Dickinson and Company (BD)", []string{"Becton, Dickinson and Company (BD)"}, Single},
+		{"Hillrom and ELI, Baxter International Inc.", []string{"Hillrom", "ELI", "Baxter International Inc."}, Owned},
+	}
+	for _, tt := range tests {
+		got, rel := Parts(tt.in)
+		if diff := cmp.Diff(tt.want, got); diff != "" || rel != tt.rel {
+			t.Errorf("Parts(%q) = %q %v; want %q %v", tt.in, got, rel, tt.want, tt.rel)
+		}
+	}
+}
+
+// TestDerive learns from a few real records (CISA CSAF vendor branches and
+// products, KEV and CVE 5 entries of the corpus): compound names join,
+// CPE vendors of the same products join, a third-party vendor (Cisco IOS
+// XE inside a Rockwell switch) does not.
+func TestDerive(t *testing.T) {
+	t.Parallel()
+	in := Input{
+		CSAF: []Product{
+			{Doc: "icsa-20-142-01", Vendor: "Sensormatic Electronics, LLC, Johnson Controls Inc.", Name: "Software House C•CURE 9000", CVEs: []string{"CVE-2020-9044"}},
+			{Doc: "icsa-21-350-01", Vendor: "Johnson Controls Inc", Name: "Metasys ADS", CVEs: []string{"CVE-2021-36200"}},
+			{Doc: "icsa-23-297-01", Vendor: "Rockwell Automation", Name: "Stratix 5800", CVEs: []string{"CVE-2023-20198"}},
+			{Doc: "icsa-24-065-01", Vendor: "Nice", Name: "Linear eMerge E3-Series", CVEs: []string{"CVE-2019-7256"}},
+			{Doc: "icsa-18-226-02", Vendor: "Siemens", Name: "SIMATIC S7-1200"},
+			{Doc: "icsa-20-042-05", Vendor: "Siemens", Name: "SIMATIC S7-300 CPU 315-2 PN/DP"},
+			{Doc: "icsa-22-104-06", Vendor: "Siemens", Name: "SIMATIC CFU DIQ"},
+		},
+		KEV: []Named{
+			{CVE: "CVE-2023-20198", Vendor: "Cisco", Product: "IOS XE Web UI"},
+			{CVE: "CVE-2023-20273", Vendor: "Cisco", Product: "IOS XE Software"},
+			{CVE: "CVE-2019-7256", Vendor: "Nice", Product: "Linear eMerge E3-Series"},
+		},
+		CPEs: []CPEVendor{{CVE: "CVE-2019-7256", Vendor: "nortekcontrol", Product: "linear_emerge_essential_firmware", Source: SourceNVD}},
+	}
+	tbl := New(Derive(in))
+	same := func(a, b string) bool { return tbl.Group(a) == tbl.Group(b) }
+	for _, p := range [][2]string{{"Sensormatic", "Johnson Controls"}, {"nortekcontrol", "Nice"}, {"SIMATIC", "Siemens"}} {
+		if !same(p[0], p[1]) {
+			t.Errorf("%q and %q not one vendor", p[0], p[1])
+		}
+	}
+	if same("Cisco", "Rockwell Automation") {
+		t.Error("Cisco joined Rockwell Automation through a shared CVE")
+	}
+	for _, a := range tbl.List() {
+		if a.Source == "" || a.Vendor == "" {
+			t.Errorf("alias without source or vendor: %+v", a)
+		}
+	}
+}
+
+// TestEmbeddedTable checks the generated file: it parses, every group
+// names itself first, every alias says where it came from.
+func TestEmbeddedTable(t *testing.T) {
+	t.Parallel()
+	if !strings.HasPrefix(aliasesTSV, "# Vendor aliases derived from advisory data") {
+		t.Fatal("aliases.tsv does not carry the generator's header")
+	}
+	as, err := ParseTSV(aliasesTSV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(as) < 500 {
+		t.Fatalf("%d aliases", len(as))
+	}
+	sources := map[string]int{}
+	for _, a := range as {
+		sources[a.Source]++
+	}
+	for _, s := range []string{SourceName, SourceCompound, SourceParenthesis, SourceDescriptor, SourceBrand, SourceKEV, SourceCVE5, SourceNVD, SourceTranslit, SourceInitials} {
+		if sources[s] == 0 {
+			t.Errorf("no alias from %s", s)
+		}
+	}
+	if got := FormatTSV(as); !strings.Contains(aliasesTSV, got[:200]) {
+		t.Error("FormatTSV does not reproduce the file")
+	}
+}
+
+func TestWithOperatorAlias(t *testing.T) {
+	t.Parallel()
+	base := Embedded()
+	if base.Group("Acme Widgets") == base.Group("Siemens") {
+		t.Fatal("unexpected alias in the embedded table")
+	}
+	tbl := base.With([]Alias{{Vendor: "Siemens", Alias: "Acme Widgets", Source: SourceOperator, Note: "reseller"}})
+	if tbl.Group("Acme Widgets Ltd.") != tbl.Group("Siemens AG") {
+		t.Errorf("operator alias not applied: %q vs %q", tbl.Group("Acme Widgets Ltd."), tbl.Group("Siemens AG"))
+	}
+	if !slices.ContainsFunc(tbl.List(), func(a Alias) bool { return a.Source == SourceOperator }) {
+		t.Error("operator alias not listed")
+	}
+	if base.Group("Acme Widgets") == base.Group("Siemens") {
+		t.Error("With changed the embedded table")
+	}
+	if how := tbl.How("Acme Widgets", tbl.Group("Siemens")); !strings.Contains(how, "operator") {
+		t.Errorf("How = %q", how)
+	}
+}
+
+func FuzzKey(f *testing.F) {
+	for _, s := range []string{"Siemens AG", "GeutebrÃ¼ck", "Sensormatic Electronics, LLC, Johnson Controls Inc.", "(", "a, and b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		_ = Key(s)
+		parts, _ := Parts(s)
+		for _, p := range parts {
+			if strings.TrimSpace(p) == "" {
+				t.Fatalf("Parts(%q) has an empty part", s)
+			}
+		}
+		_ = Embedded().Groups(s)
+	})
+}
