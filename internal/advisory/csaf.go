@@ -378,7 +378,7 @@ func csafProducts(doc *csafDoc, name string) ([]Product, map[string][]string, []
 			case csaf.CSAFBranchCategoryProductVersion:
 				p.Version = n
 			case csaf.CSAFBranchCategoryProductVersionRange:
-				p.Ranges = []VersionRange{ParseRangeText(b.Name)}
+				p.Ranges = []VersionRange{rangeText(b.Name)}
 			}
 			if b.Product != nil {
 				leaf := p

@@ -36,7 +36,7 @@ func TestParseCSAFCorpus(t *testing.T) {
 			want: advisory.Product{
 				ID: "CSAFPID-0001", FullName: "SENTRON 7KM PAC3120 AC/DC (7KM3120-0BA01-1DA0)", Vendor: "Siemens",
 				Name: "SENTRON 7KM PAC3120 AC/DC (7KM3120-0BA01-1DA0)",
-				Ranges: []advisory.VersionRange{{Type: "text", StartIncluding: "V3.2.3", EndExcluding: "V3.3.0",
+				Ranges: []advisory.VersionRange{{Type: "text",
 					Text: ">=V3.2.3_<V3.3.0_only_when_manufactured_between_LQN231003..._and_LQN231215..._with_LQNYYMMDD..."}},
 				ModelNumbers: []string{"7KM3120-0BA01-1DA0"},
 			},
@@ -48,7 +48,7 @@ func TestParseCSAFCorpus(t *testing.T) {
 			want: advisory.Product{
 				ID: "CSAFPID-0003", FullName: "Western Telematic Inc Console Server + PDU Combo Unit (CPM Series): <=Firmware_6.62",
 				Vendor: "Western Telematic Inc", Name: "Console Server + PDU Combo Unit (CPM Series)",
-				Ranges: []advisory.VersionRange{{Type: "text", EndIncluding: "Firmware_6.62", Text: "<=Firmware_6.62"}},
+				Ranges: []advisory.VersionRange{{Type: "text", Text: "<=Firmware_6.62"}},
 			},
 			cve: "CVE-2025-0630", status: advisory.StatusKnownAffected, cvss: []string{"3.1:6.5"}, remedy: "mitigation",
 		},
@@ -65,7 +65,7 @@ func TestParseCSAFCorpus(t *testing.T) {
 			productID: "CSAFPID-0001",
 			want: advisory.Product{
 				ID: "CSAFPID-0001", FullName: "RUGGEDCOM APE1808", Vendor: "Siemens", Name: "RUGGEDCOM APE1808",
-				Ranges: []advisory.VersionRange{{Type: "vers", All: true, Vers: "vers:all/*", Text: "vers:all/*"}},
+				Ranges: []advisory.VersionRange{{Type: "vers", Vers: "vers:all/*", Text: "vers:all/*"}},
 			},
 			cve: "CVE-2024-3400", status: advisory.StatusKnownAffected, cvss: []string{"3.1:10"}, remedy: "vendor_fix",
 		},
@@ -74,7 +74,7 @@ func TestParseCSAFCorpus(t *testing.T) {
 			productID: "CSAFPID-0003",
 			want: advisory.Product{
 				ID: "CSAFPID-0003", FullName: "Teltonika RUT model routers: >=00.07.00|<=00.07.03.4", Vendor: "Teltonika", Name: "RUT model routers",
-				Ranges: []advisory.VersionRange{{Type: "text", StartIncluding: "00.07.00", EndIncluding: "00.07.03.4", Text: ">=00.07.00|<=00.07.03.4"}},
+				Ranges: []advisory.VersionRange{{Type: "text", Text: ">=00.07.00|<=00.07.03.4"}},
 			},
 			cve: "CVE-2023-32349", status: advisory.StatusKnownAffected, cvss: []string{"3.0:8"}, remedy: "mitigation",
 		},
@@ -96,7 +96,7 @@ func TestParseCSAFCorpus(t *testing.T) {
 			want: advisory.Product{
 				ID: "CSAFPID-0001", FullName: "AVTECH SECURITY Corporation AVM1203: <=firmware_FullImg-1023-1007-1011-1009",
 				Vendor: "AVTECH SECURITY Corporation", Name: "AVM1203",
-				Ranges: []advisory.VersionRange{{Type: "text", EndIncluding: "firmware_FullImg-1023-1007-1011-1009", Text: "<=firmware_FullImg-1023-1007-1011-1009"}},
+				Ranges: []advisory.VersionRange{{Type: "text", Text: "<=firmware_FullImg-1023-1007-1011-1009"}},
 			},
 			cve: "CVE-2024-7029", status: advisory.StatusKnownAffected, cvss: []string{"3.1:8.8"}, remedy: "mitigation",
 		},

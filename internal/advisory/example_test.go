@@ -32,14 +32,3 @@ func ExampleParseKEV() {
 	// 2025.08.25 1 yielded <nil>
 	// kev.json:5: vulnerabilities[1].cveID: "not-a-cve" is not a CVE id
 }
-
-func ExampleParseRangeText() {
-	for _, s := range []string{"<=Firmware_6.62", ">=V3.2.3_<V3.3.0_only_when_manufactured_between_LQN231003", "2.0.9 and earlier"} {
-		r := advisory.ParseRangeText(s)
-		fmt.Printf("%q start>=%q end<%q end<=%q\n", s, r.StartIncluding, r.EndExcluding, r.EndIncluding)
-	}
-	// Output:
-	// "<=Firmware_6.62" start>="" end<"" end<="Firmware_6.62"
-	// ">=V3.2.3_<V3.3.0_only_when_manufactured_between_LQN231003" start>="V3.2.3" end<"V3.3.0" end<=""
-	// "2.0.9 and earlier" start>="" end<"" end<="2.0.9"
-}

@@ -100,15 +100,3 @@ func FuzzEPSS(f *testing.F) {
 		}
 	})
 }
-
-func FuzzParseRangeText(f *testing.F) {
-	for _, s := range []string{"< 4.16.0", ">=V3.2.3_<V3.3.0_only_when", ">= 1.1 | <= 1.3.2", "vers:all/*", "2.0.9 and earlier", "All versions prior to V2.4"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		r := advisory.ParseRangeText(s)
-		if r.Text != s {
-			t.Errorf("Text %q; want the input %q", r.Text, s)
-		}
-	})
-}

@@ -252,12 +252,14 @@ type Product struct {
 
 // VersionRange is one version constraint. Bounds are as the source writes
 // them (vendor formats such as "V3.2.4" or "MX-V4.7.2.18" included); an empty
-// bound is open. Text keeps the original wording when the range was parsed
-// from prose or a CSAF product_version_range name.
+// bound is open. A range the source states in words or as a vers URI (a CSAF
+// product_version_range name, a CVE 5 version in prose) has Type "text" or
+// "vers" and only Text (and Vers): the loaders keep it as written and the
+// matcher interprets it (package match/vrange).
 type VersionRange struct {
 	Type           string `json:"type,omitempty"`  // semver, custom, ecosystem, git, cpe, vers, text, ...
 	Exact          string `json:"exact,omitempty"` // a single version
-	All            bool   `json:"all,omitempty"`   // every version ("vers:all/*", "All versions")
+	All            bool   `json:"all,omitempty"`   // every version (OSV, NVD and CVE 5 "*" / "all")
 	StartIncluding string `json:"start_including,omitempty"`
 	StartExcluding string `json:"start_excluding,omitempty"`
 	EndIncluding   string `json:"end_including,omitempty"`

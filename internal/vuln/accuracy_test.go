@@ -6,7 +6,6 @@ package vuln
 import (
 	"context"
 	"encoding/csv"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,8 +15,6 @@ import (
 	"vigil/internal/advisory"
 	"vigil/internal/registry"
 )
-
-var updateAccuracy = flag.Bool("update-accuracy", false, "rewrite the before column of testdata/accuracy/cases.csv")
 
 // accuracyCase is one row of testdata/accuracy/cases.csv (see the
 // README.md there): a device as an owner registers it, one CVE of one
@@ -41,7 +38,7 @@ func (c accuracyCase) split() string {
 	return "2021-2022"
 }
 
-func readAccuracyCases(t *testing.T, path string) ([][]string, []accuracyCase) {
+func readAccuracyCases(t *testing.T, path string) []accuracyCase {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -67,7 +64,7 @@ func readAccuracyCases(t *testing.T, path string) ([][]string, []accuracyCase) {
 		}
 		out = append(out, c)
 	}
-	return recs, out
+	return out
 }
 
 // accuracyAdvisory loads one advisory of testdata/accuracy/csaf.
@@ -86,13 +83,27 @@ func accuracyAdvisory(t *testing.T, id string) *Compiled {
 	if _, _, err := advisory.ParseCSAF(context.Background(), f, path, func(x advisory.Advisory) error { a = x; return nil }); err != nil {
 		t.Fatal(err)
 	}
-	c := Compile(0, &a)
+	c := Compile(0, &a, nil)
 	compiledCache.Store("accuracy/"+id, c)
 	return c
 }
 
 // score counts one evaluation set.
 type score struct{ tp, fp, fn, tn int }
+
+// add counts one case: predicted affected or not, expected affected or not.
+func (s *score) add(predicted, expected bool) {
+	switch {
+	case predicted && expected:
+		s.tp++
+	case predicted:
+		s.fp++
+	case expected:
+		s.fn++
+	default:
+		s.tn++
+	}
+}
 
 func (s score) precision() float64 { return ratio(s.tp, s.tp+s.fp) }
 func (s score) recall() float64    { return ratio(s.tp, s.tp+s.fn) }
@@ -104,20 +115,29 @@ func ratio(a, b int) float64 {
 	return float64(a) / float64(b)
 }
 
+// accuracyFloor is the precision and the recall each split must reach.
+var accuracyFloor = map[string]struct{ precision, recall float64 }{
+	"2017-2020": {0.98, 0.98},
+	// Interim floor at the first measurement of the held-out split (see
+	// testdata/accuracy/README.md); the goal is 0.98 as for 2017–2020.
+	"2021-2022": {0.95, 0.91},
+}
+
 // TestMatchAccuracy matches every labelled device of
 // testdata/accuracy/cases.csv against its advisory and prints precision
 // and recall separately for the advisories of 2017–2020 (used to tune the
-// matcher) and of 2021–2022 (held out). A case is predicted affected when
-// the advisory gives the device a match for the CVE at the engine's
-// default minimum confidence.
+// matcher) and of 2021–2022 (held out), next to those of the matcher the
+// table was written for (the before column). A case is predicted affected
+// when the advisory gives the device a match for the CVE at the engine's
+// default minimum confidence. It fails when a split falls below its floor.
 func TestMatchAccuracy(t *testing.T) {
 	const path = "testdata/accuracy/cases.csv"
-	recs, cases := readAccuracyCases(t, path)
+	cases := readAccuracyCases(t, path)
 	if len(cases) < 300 {
 		t.Fatalf("%d cases; the table needs at least 300", len(cases))
 	}
 	scores := map[string]*score{"2017-2020": {}, "2021-2022": {}}
-	changed := 0
+	before := map[string]*score{"2017-2020": {}, "2021-2022": {}}
 	for _, c := range cases {
 		adv := accuracyAdvisory(t, c.advisory)
 		if _, ok := adv.Advisory.Vuln(c.cve); !ok {
@@ -131,46 +151,21 @@ func TestMatchAccuracy(t *testing.T) {
 				break
 			}
 		}
-		s := scores[c.split()]
+		before[c.split()].add(c.before == "yes", c.expect)
+		scores[c.split()].add(got != nil, c.expect)
 		switch {
-		case got != nil && c.expect:
-			s.tp++
-		case got != nil:
-			s.fp++
+		case got != nil && !c.expect:
 			t.Logf("false positive %s:%d %s %q %q %q: %s (%.2f %s)", path, c.line, c.cve, c.vendor, c.model, c.firmware, c.why, got.Confidence, got.Evidence.Reason)
-		case c.expect:
-			s.fn++
+		case got == nil && c.expect:
 			t.Logf("false negative %s:%d %s %q %q %q: %s", path, c.line, c.cve, c.vendor, c.model, c.firmware, c.why)
-		default:
-			s.tn++
-		}
-		predicted := map[bool]string{true: "yes", false: "no"}[got != nil]
-		if *updateAccuracy {
-			recs[c.line-1][7] = predicted
-		} else if predicted != c.before {
-			changed++
 		}
 	}
 	for _, name := range []string{"2017-2020", "2021-2022"} {
-		s := scores[name]
-		fmt.Printf("match accuracy %s: precision %.3f recall %.3f (tp %d fp %d fn %d tn %d)\n",
-			name, s.precision(), s.recall(), s.tp, s.fp, s.fn, s.tn)
-	}
-	if *updateAccuracy {
-		f, err := os.Create(path)
-		if err != nil {
-			t.Fatal(err)
+		s, b, f := scores[name], before[name], accuracyFloor[name]
+		fmt.Printf("match accuracy %s: precision %.3f recall %.3f (tp %d fp %d fn %d tn %d); before: precision %.3f recall %.3f\n",
+			name, s.precision(), s.recall(), s.tp, s.fp, s.fn, s.tn, b.precision(), b.recall())
+		if s.precision() < f.precision || s.recall() < f.recall {
+			t.Errorf("%s: precision %.3f, recall %.3f; want at least %.2f and %.2f", name, s.precision(), s.recall(), f.precision, f.recall)
 		}
-		w := csv.NewWriter(f)
-		if err := w.WriteAll(recs); err != nil {
-			t.Fatal(err)
-		}
-		if err := f.Close(); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	if changed > 0 {
-		t.Errorf("%d cases predicted differently from the before column", changed)
 	}
 }

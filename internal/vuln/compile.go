@@ -4,6 +4,7 @@
 package vuln
 
 import (
+	"maps"
 	"slices"
 	"strings"
 
@@ -13,6 +14,9 @@ import (
 	"vigil/internal/match/cpe"
 	"vigil/internal/match/product"
 	"vigil/internal/match/purl"
+	"vigil/internal/match/vendor"
+	"vigil/internal/match/version"
+	"vigil/internal/match/vrange"
 )
 
 // Compiled is an advisory prepared for matching: CPEs, purls and vendor
@@ -28,6 +32,10 @@ type Compiled struct {
 	Keys     []string
 	vulns    []cvuln
 	products []cproduct
+	vendors  *vendor.Table
+	// software names the software the advisory is about (title, product
+	// names, range conditions: "Fortinet NGFW" → FortiOS).
+	software []string
 }
 
 type cvuln struct {
@@ -35,7 +43,7 @@ type cvuln struct {
 	key     string
 	configs []cpe.Configuration
 	// crits are all criteria of the configurations, for synthesising a
-	// platform from vendor/model strings, with the product.VendorKey of
+	// platform from vendor/model strings, with the vendor group of
 	// their vendor and the name key of their product (without
 	// "_firmware").
 	crits      []cpe.Criterion
@@ -54,22 +62,42 @@ type cvuln struct {
 }
 
 type cproduct struct {
-	p         *advisory.Product
-	vendorKey string
-	names     []string // names to compare a device model with
-	models    []string // compact model numbers and SKUs
-	nameKey   string   // compact name, for components
-	cpes      []cpe.WFN
-	purls     []packageurl.PackageURL
-	platform  *cproduct
-	scheme    string // versioning scheme of ranges (purl type / OSV ecosystem), "" = vendor-tolerant
+	p          *advisory.Product
+	vendorKey  string   // the first vendor group
+	vendorKeys []string // every vendor group of the (possibly compound) vendor name
+	vendorRaw  []string // vendor.Key of each part, for exact comparison
+	names      []string // names to compare a device model with
+	compiled   []*product.Name
+	models     []string // compact model numbers and SKUs
+	nameKey    string   // compact name, for components
+	cpes       []cpe.WFN
+	purls      []packageurl.PackageURL
+	platform   *cproduct
+	scheme     string // versioning scheme of ranges (purl type / OSV ecosystem), "" = vendor-tolerant
+	ranges     []crange
+	// version is the product's one exact version (p.Version) when it is
+	// one: CISA also writes ranges ("vers:all/*", "6.8 | 6.9") and models
+	// ("1783-SAD4T0SBK9") as product_version; those become ranges and
+	// names.
+	version string
+}
+
+// crange is one version range of a product with its interpretation.
+type crange struct {
+	src *advisory.VersionRange
+	r   vrange.Range
 }
 
 // Compile prepares advisory a (stored under row id ref) for matching.
 // KEV entries and withdrawn advisories compile to nothing that matches:
 // KEV names no versions, so it enriches matches of other sources instead.
-func Compile(ref int64, a *advisory.Advisory) *Compiled {
-	c := &Compiled{Ref: ref, Advisory: a, Name: string(a.Source) + ":" + a.ID, URL: advisoryURL(a)}
+//
+// Vendor names are compared through vt (nil: the embedded table).
+func Compile(ref int64, a *advisory.Advisory, vt *vendor.Table) *Compiled {
+	if vt == nil {
+		vt = vendor.Embedded()
+	}
+	c := &Compiled{Ref: ref, Advisory: a, Name: string(a.Source) + ":" + a.ID, URL: advisoryURL(a), vendors: vt}
 	if a.Source == advisory.SourceKEV || a.Withdrawn {
 		return c
 	}
@@ -78,7 +106,7 @@ func Compile(ref int64, a *advisory.Advisory) *Compiled {
 	vkey := func(v string) string {
 		k, ok := vendorKeys[v]
 		if !ok {
-			k = product.VendorKey(v)
+			k = vt.Group(v)
 			vendorKeys[v] = k
 		}
 		return k
@@ -146,12 +174,79 @@ func Compile(ref int64, a *advisory.Advisory) *Compiled {
 	if a.Source == advisory.SourceNVD { // NVD products only restate the configurations
 		return c
 	}
+	codes := productCodes(a)
 	for i := range a.Products {
-		cp := compileProduct(&a.Products[i], vkey)
+		cp := compileProduct(&a.Products[i], vt, codes)
 		c.products = append(c.products, cp)
-		keys = append(keys, cp.keys()...)
+		keys = append(keys, cp.keys(vt)...)
 	}
+	releaseLines(c.products)
+	c.software = advisorySoftware(a, c.products)
 	return c
+}
+
+// productCodes returns the compact model codes of all product names of an
+// advisory (for telling a family code from a model, product.NameOptions).
+func productCodes(a *advisory.Advisory) map[string]bool {
+	out := map[string]bool{}
+	for i := range a.Products {
+		for _, w := range strings.Fields(a.Products[i].Name) {
+			if c := nameKey(w); len(c) >= 3 && strings.ContainsAny(c, "0123456789") {
+				out[c] = true
+			}
+		}
+	}
+	return out
+}
+
+// releaseLines reads products that repeat one name with one upper bound
+// each ("Relion 670 series: <= 1.2.3.18", "<= 2.0.0.11", "<= 2.1.0.1") as
+// one bound per release line, as vrange does inside one range: the lowest
+// covers everything below it, each other one starts at its line.
+func releaseLines(cps []cproduct) {
+	groups := map[string][]int{}
+	for i := range cps {
+		cp := &cps[i]
+		if len(cp.ranges) != 1 || cp.p.Relationship != "" {
+			continue
+		}
+		r := cp.ranges[0].r
+		if !r.Understood() || r.All || len(r.Constraints) != 1 || len(r.Conditions) > 0 ||
+			r.Constraints[0].Op != vrange.Lt && r.Constraints[0].Op != vrange.Le {
+			continue
+		}
+		k := cp.vendorKey + "\x00" + strings.ToLower(cp.p.Family+" "+cp.p.Name) + "\x00" + statusKeys(cp.p)
+		groups[k] = append(groups[k], i)
+	}
+	for _, idx := range groups {
+		if len(idx) < 2 {
+			continue
+		}
+		slices.SortFunc(idx, func(a, b int) int {
+			return version.CompareStrings(cps[a].ranges[0].r.Constraints[0].Version, cps[b].ranges[0].r.Constraints[0].Version)
+		})
+		lines := map[string]bool{}
+		for _, i := range idx {
+			lines[vrange.Line(cps[i].ranges[0].r.Constraints[0].Version)] = true
+		}
+		if len(lines) < len(idx) {
+			continue // two bounds in one line: their union
+		}
+		for _, i := range idx[1:] {
+			r := &cps[i].ranges[0].r
+			if l := vrange.Line(r.Constraints[0].Version); l != "" {
+				r.Constraints = append([]vrange.Constraint{{Op: vrange.Ge, Version: l}}, r.Constraints...)
+			}
+		}
+	}
+}
+
+// statusKeys lists the vulnerabilities a product's statuses name: bounds
+// of one product name are release lines only when they answer the same
+// vulnerabilities (two bounds for two different CVEs are two ranges).
+func statusKeys(p *advisory.Product) string {
+	ks := slices.Sorted(maps.Keys(p.Status))
+	return strings.Join(ks, ",")
 }
 
 // slim drops from the compiled advisory what matching and evidence never
@@ -168,17 +263,17 @@ func (c *Compiled) slim() {
 }
 
 // keys returns the index keys of a product and its platform.
-func (cp *cproduct) keys() []string {
+func (cp *cproduct) keys(vt *vendor.Table) []string {
 	var keys []string
-	if cp.vendorKey != "" {
-		keys = append(keys, keyVendor+cp.vendorKey)
+	for _, k := range cp.vendorKeys {
+		keys = append(keys, keyVendor+k)
 	}
 	if cp.nameKey != "" {
 		keys = append(keys, keyName+cp.nameKey)
 	}
 	for _, w := range cp.cpes {
 		if k, ok := cpeKey(w); ok {
-			keys = append(keys, k, keyVendor+product.VendorKey(w.Vendor().Unquoted()))
+			keys = append(keys, k, keyVendor+vt.Group(w.Vendor().Unquoted()))
 			if n := nameKey(trimFirmware(w.Product().Unquoted())); n != "" {
 				keys = append(keys, keyName+n)
 			}
@@ -188,18 +283,77 @@ func (cp *cproduct) keys() []string {
 		keys = append(keys, keyPURL+purl.IdentityKey(u))
 	}
 	if cp.platform != nil {
-		keys = append(keys, cp.platform.keys()...)
+		keys = append(keys, cp.platform.keys(vt)...)
 	}
 	return keys
 }
 
-func compileProduct(p *advisory.Product, vkey func(string) string) cproduct {
-	cp := cproduct{p: p, vendorKey: vkey(p.Vendor), nameKey: nameKey(p.Name)}
+// vendorWords returns the token sequences of the names of a vendor group
+// that product names may start with ("Mitsubishi Electric MELSEC …").
+func vendorWords(vt *vendor.Table, raw string, groups []string) [][]string {
+	var out [][]string
+	add := func(s string) {
+		if ts := product.Tokens(s); len(ts) > 0 {
+			out = append(out, ts)
+		}
+	}
+	parts, _ := vendor.Parts(raw)
+	for _, p := range parts {
+		add(p)
+		if i := strings.IndexByte(p, '('); i > 0 {
+			add(p[:i])
+		}
+	}
+	for _, g := range groups {
+		add(vt.Display(g))
+	}
+	return out
+}
+
+func compileProduct(p *advisory.Product, vt *vendor.Table, codes map[string]bool) cproduct {
+	cp := cproduct{p: p, vendorKeys: vt.Groups(p.Vendor), nameKey: nameKey(p.Name)}
+	if len(cp.vendorKeys) > 0 {
+		cp.vendorKey = cp.vendorKeys[0]
+		if g := vt.Group(p.Vendor); slices.Contains(cp.vendorKeys, g) {
+			cp.vendorKey = g
+		}
+	}
+	parts, _ := vendor.Parts(p.Vendor)
+	for _, part := range parts {
+		cp.vendorRaw = append(cp.vendorRaw, vendor.Key(part))
+	}
+	var brands []string
+	for _, g := range cp.vendorKeys {
+		brands = append(brands, vt.Brands(g)...)
+	}
+	opts := product.NameOptions{Brands: brands, Vendor: vendorWords(vt, p.Vendor, cp.vendorKeys), Codes: codes}
+	for i := range p.Ranges {
+		r := &p.Ranges[i]
+		cp.ranges = append(cp.ranges, crange{src: r, r: interpret(r, cp.scheme)})
+	}
+	cp.version = p.Version
+	if v := strings.TrimSpace(p.Version); v != "" {
+		if r := vrange.Parse(v); len(r.Models()) > 0 || !(r.Understood() && len(r.Constraints) == 1 && r.Constraints[0].Op == vrange.Eq && len(r.Conditions) == 0) {
+			src := &advisory.VersionRange{Type: "text", Text: v}
+			cp.ranges = append(cp.ranges, crange{src: src, r: r})
+			cp.version = ""
+		}
+	}
+	// A range that names models instead of versions ("DH-IPC-HDW1XXX",
+	// "1783-SAD4T0SBK9") names the product too.
+	var rangeModels []string
+	for _, r := range cp.ranges {
+		rangeModels = append(rangeModels, r.r.Models()...)
+	}
+	cp.names = append(cp.names, rangeModels...)
 	if p.Name != "" {
 		cp.names = append(cp.names, p.Name)
 		if p.Family != "" && !strings.Contains(strings.ToLower(p.Name), strings.ToLower(p.Family)) {
 			cp.names = append(cp.names, p.Family+" "+p.Name)
 		}
+	}
+	for _, n := range cp.names {
+		cp.compiled = append(cp.compiled, product.CompileName(n, opts))
 	}
 	for _, m := range append(append([]string(nil), p.ModelNumbers...), p.SKUs...) {
 		if k := nameKey(m); k != "" {
@@ -222,8 +376,13 @@ func compileProduct(p *advisory.Product, vkey func(string) string) cproduct {
 	if cp.scheme == "" && p.Ecosystem != "" {
 		cp.scheme = scheme(p.Ecosystem)
 	}
+	if cp.scheme != "" {
+		for i := range cp.ranges {
+			cp.ranges[i].r = interpret(cp.ranges[i].src, cp.scheme)
+		}
+	}
 	if p.Platform != nil {
-		pl := compileProduct(p.Platform, vkey)
+		pl := compileProduct(p.Platform, vt, codes)
 		cp.platform = &pl
 	}
 	return cp

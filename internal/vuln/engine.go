@@ -17,6 +17,7 @@ import (
 	"vigil/internal/advisory"
 	"vigil/internal/errs"
 	"vigil/internal/finding"
+	"vigil/internal/match/vendor"
 	"vigil/internal/registry"
 	"vigil/internal/tenant"
 )
@@ -61,6 +62,7 @@ type Store interface {
 	VulnFindingResolveOrphans(ctx context.Context) (int, error)
 	// VulnTx runs fn in one transaction, with a Store bound to it.
 	VulnTx(ctx context.Context, fn func(tx Store) error) error
+	VendorAliasList(ctx context.Context) ([]vendor.Alias, error)
 }
 
 // inventory is the scope of the engine's feed-wide work: advisories are
@@ -197,13 +199,17 @@ func (e *Engine) Advisories(ctx context.Context, advs []advisory.Advisory, origi
 		return res, err
 	}
 	res.Advisories = len(advs)
+	vt, err := vendorTable(ctx, e.st)
+	if err != nil {
+		return res, err
+	}
 	var reason []string
 	err = e.st.VulnTx(ctx, func(tx Store) error {
 		var changed []*Compiled
 		var keys []string
 		for i := range advs {
 			a := &advs[i]
-			ks := AdvisoryKeys(a)
+			ks := Compile(0, a, vt).Keys
 			r, err := tx.VulnAdvisoryPut(ctx, AdvisoryPut{Advisory: a, Digest: a.Digest(), Keys: ks, Origin: origin})
 			if err != nil {
 				return err
@@ -217,7 +223,7 @@ func (e *Engine) Advisories(ctx context.Context, advs []advisory.Advisory, origi
 			default:
 				res.Changed++
 			}
-			changed = append(changed, Compile(r.Ref, a))
+			changed = append(changed, Compile(r.Ref, a, vt))
 			keys = append(append(keys, ks...), r.OldKeys...)
 		}
 		if len(changed) == 0 {
@@ -278,7 +284,7 @@ func (e *Engine) Advisories(ctx context.Context, advs []advisory.Advisory, origi
 		if err != nil {
 			return err
 		}
-		targets, err := e.targetsFor(ctx, tx, keys, prevByAdv)
+		targets, err := e.targetsFor(ctx, tx, expandKeys(vt, keys), prevByAdv)
 		if err != nil {
 			return err
 		}
@@ -286,7 +292,7 @@ func (e *Engine) Advisories(ctx context.Context, advs []advisory.Advisory, origi
 		index := indexCompiled(changed)
 		var found []Match
 		for _, t := range targets {
-			p := prepare(t)
+			p := prepare(t, vt)
 			for _, c := range index.candidates(p) {
 				found = append(found, matchPrepared(c, p, e.minConf)...)
 			}
@@ -589,6 +595,10 @@ func (e *Engine) ImportSBOM(ctx context.Context, sc tenant.Scope, deviceID int64
 // extraBefore are matches of targets that no longer exist (replaced
 // components), whose findings are resolved.
 func (e *Engine) matchDevices(ctx context.Context, tx Store, ds []registry.Device, extraBefore []Match, res *Result) error {
+	vt, err := vendorTable(ctx, tx)
+	if err != nil {
+		return err
+	}
 	var targets []Target
 	for _, d := range ds {
 		targets = append(targets, Target{Device: d})
@@ -605,7 +615,7 @@ func (e *Engine) matchDevices(ctx context.Context, tx Store, ds []registry.Devic
 	tk := make([]IndexKeys, len(targets))
 	var keys, refs []string
 	for i, t := range targets {
-		p := prepare(t)
+		p := prepare(t, vt)
 		preps[i] = p
 		ks := p.keys()
 		tk[i] = IndexKeys{Target: t.Ref(), DeviceID: t.Device.ID, Keys: ks}
@@ -618,7 +628,7 @@ func (e *Engine) matchDevices(ctx context.Context, tx Store, ds []registry.Devic
 	if err := tx.VulnTargetKeysPut(ctx, tk); err != nil {
 		return err
 	}
-	advRefs, err := tx.VulnAdvisoryRefs(ctx, keys)
+	advRefs, err := tx.VulnAdvisoryRefs(ctx, expandKeys(vt, keys))
 	if err != nil {
 		return err
 	}
@@ -633,7 +643,7 @@ func (e *Engine) matchDevices(ctx context.Context, tx Store, ds []registry.Devic
 			if err != nil {
 				return err
 			}
-			compiled = append(compiled, Compile(s.Ref, a))
+			compiled = append(compiled, Compile(s.Ref, a, vt))
 		}
 	}
 	index := indexCompiled(compiled)
@@ -677,6 +687,10 @@ func (e *Engine) replaced(ctx context.Context, tx Store, before, now []Match, re
 // not).
 func (e *Engine) MatchAll(ctx context.Context, reindex bool) (Result, error) {
 	var res Result
+	vt, err := vendorTable(ctx, e.st)
+	if err != nil {
+		return res, err
+	}
 	// 1. Compile every advisory.
 	var all []*Compiled
 	for after := int64(0); ; {
@@ -689,7 +703,7 @@ func (e *Engine) MatchAll(ctx context.Context, reindex bool) (Result, error) {
 			if err != nil {
 				return res, err
 			}
-			c := Compile(s.Ref, a)
+			c := Compile(s.Ref, a, vt)
 			c.slim()
 			all = append(all, c)
 		}
@@ -729,7 +743,7 @@ func (e *Engine) MatchAll(ctx context.Context, reindex bool) (Result, error) {
 			ts[i] = Target{Device: d}
 		}
 		devList = append(devList, page...)
-		ms, ks := e.matchParallel(index, ts, reindex, caches)
+		ms, ks := e.matchParallel(index, ts, reindex, caches, vt)
 		found, keys = append(found, ms...), append(keys, ks...)
 		res.Targets += len(ts)
 		if len(page) < 1000 {
@@ -747,7 +761,7 @@ func (e *Engine) MatchAll(ctx context.Context, reindex bool) (Result, error) {
 		for i := range page {
 			ts[i] = Target{Device: devices[page[i].DeviceID], Component: &page[i]}
 		}
-		ms, ks := e.matchParallel(index, ts, reindex, caches)
+		ms, ks := e.matchParallel(index, ts, reindex, caches, vt)
 		found, keys = append(found, ms...), append(keys, ks...)
 		res.Targets += len(ts)
 		if reindex && len(keys) >= 50000 {
@@ -768,7 +782,7 @@ func (e *Engine) MatchAll(ctx context.Context, reindex bool) (Result, error) {
 	}
 	e.log.Debug("match all: targets matched", "targets", res.Targets, "matches", len(found), "seconds", time.Since(start).Seconds())
 	// 3. Replace matches and reconcile findings.
-	err := e.st.VulnTx(ctx, func(tx Store) error {
+	err = e.st.VulnTx(ctx, func(tx Store) error {
 		before, err := tx.VulnMatchList(ctx, inventory(), MatchFilter{All: true})
 		if err != nil {
 			return err
@@ -794,7 +808,7 @@ func (e *Engine) MatchAll(ctx context.Context, reindex bool) (Result, error) {
 
 // matchParallel matches targets against the index with e.workers
 // goroutines; with keys it also returns the targets' index keys.
-func (e *Engine) matchParallel(index compiledIndex, ts []Target, keys bool, caches []*prepCache) ([]Match, []IndexKeys) {
+func (e *Engine) matchParallel(index compiledIndex, ts []Target, keys bool, caches []*prepCache, vt *vendor.Table) ([]Match, []IndexKeys) {
 	if len(ts) == 0 {
 		return nil, nil
 	}
@@ -817,7 +831,7 @@ func (e *Engine) matchParallel(index compiledIndex, ts []Target, keys bool, cach
 			var o out
 			cache := caches[i]
 			for _, t := range part {
-				p := prepareCached(t, cache)
+				p := prepareCached(t, cache, vt)
 				ks := p.keys()
 				if keys {
 					tk := IndexKeys{Target: t.Ref(), DeviceID: t.Device.ID, Keys: ks}
@@ -848,4 +862,29 @@ func (e *Engine) matchParallel(index compiledIndex, ts []Target, keys bool, cach
 		ks = append(ks, o.ks...)
 	}
 	return ms, ks
+}
+
+// vendorTable returns the embedded vendor alias table with the operators'
+// aliases from st (the transaction, inside one).
+func vendorTable(ctx context.Context, st Store) (*vendor.Table, error) {
+	extra, err := st.VendorAliasList(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("vendor aliases: %w", err)
+	}
+	return vendor.Embedded().With(extra), nil
+}
+
+// expandKeys adds, for every vendor key, the keys of all names of its
+// vendor group: inventory and advisories stored under one name of a vendor
+// are found under any other (an operator's alias added later included).
+func expandKeys(vt *vendor.Table, keys []string) []string {
+	out := slices.Clone(keys)
+	for _, k := range keys {
+		if g, ok := strings.CutPrefix(k, keyVendor); ok {
+			for _, m := range vt.Members(g) {
+				out = append(out, keyVendor+m)
+			}
+		}
+	}
+	return uniq(out)
 }

@@ -52,7 +52,7 @@ func FuzzMatch(f *testing.F) {
 		if component {
 			tg = Target{Device: registry.Device{ID: 1, OrgID: 1}, Component: &Component{ID: 2, DeviceID: 1, Name: model, Version: version, CPE: c, PURL: purl, Supplier: vendor}}
 		}
-		p := prepare(tg)
+		p := prepare(tg, nil)
 		for _, cd := range ix.candidates(p) {
 			for _, m := range matchPrepared(cd, p, 0) {
 				if !slices.Contains([]string{RuleCPE, RuleCPEName, RulePURL, RuleProduct}, m.Rule) || m.Evidence.Reason == "" ||

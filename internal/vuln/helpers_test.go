@@ -66,7 +66,7 @@ func compiledFile(t testing.TB, rel string) []*Compiled {
 	var out []*Compiled
 	for _, a := range loadFile(t, rel) {
 		a := a
-		out = append(out, Compile(0, &a))
+		out = append(out, Compile(0, &a, nil))
 	}
 	compiledCache.Store(rel, out)
 	return out

@@ -17,7 +17,7 @@ import (
 // new advisory re-checks only inventory that could match and a new device
 // only advisories that could match it.
 //
-//	v:<vendor>            product.VendorKey of a vendor (devices known by strings)
+//	v:<vendor>            vendor group of a vendor (devices known by strings; see expandKeys)
 //	n:<name>              compact product name (components known by name)
 //	cpe:<vendor>:<product> CPE vendor and product, lower case
 //	purl:<package>        purl.IdentityKey (version-less package URL)
@@ -63,7 +63,7 @@ func trimFirmware(p string) string {
 // NVD criteria) and the package of every purl. KEV entries and withdrawn
 // advisories have no keys: they do not match on their own.
 func AdvisoryKeys(a *advisory.Advisory) []string {
-	return Compile(0, a).Keys
+	return Compile(0, a, nil).Keys
 }
 
 // TargetKeys returns the sorted, unique index keys of a device or
@@ -71,7 +71,7 @@ func AdvisoryKeys(a *advisory.Advisory) []string {
 // vendor:product of its CPE and of the CPEs inferred from it (a "_firmware"
 // operating system and its hardware), and its package URL.
 func TargetKeys(t Target) []string {
-	p := prepare(t)
+	p := prepare(t, nil)
 	return p.keys()
 }
 

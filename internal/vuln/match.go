@@ -13,6 +13,7 @@ import (
 	"vigil/internal/match/cpe"
 	"vigil/internal/match/product"
 	"vigil/internal/match/purl"
+	"vigil/internal/match/vrange"
 )
 
 // The rules a match can be made by.
@@ -38,11 +39,15 @@ const (
 // Confidence factors applied on top of the identity confidence.
 const (
 	// factorVersionUnknown: the target has no registered version but the
-	// advisory limits the affected versions.
-	factorVersionUnknown = 0.5
-	// factorRangeProse: the advisory's version range is prose that was not
-	// understood.
-	factorRangeProse = 0.5
+	// advisory limits the affected versions: possibly affected. A device
+	// identified at least as well as by a model code or pattern, under an
+	// alias of its vendor (0.95 × 0.8 × 0.7), still reaches
+	// DefaultMinConfidence; a series member (0.5 × 0.7) does not.
+	factorVersionUnknown = 0.7
+	// factorRangeProse: the advisory's version range could not be read (or
+	// not compared with the target's version): possibly affected, as when
+	// the version is unknown.
+	factorRangeProse = factorVersionUnknown
 	// factorInferred: the CPE that matched was inferred from the
 	// registered one (firmware ↔ hardware).
 	factorInferred = 0.95
@@ -76,6 +81,12 @@ type Evidence struct {
 	Remedy     string   `json:"remediation,omitempty"`
 	RemedyURL  string   `json:"remediation_url,omitempty"`
 	Notes      []string `json:"notes,omitempty"`
+	// Checks say how each part was compared (vendor, product, version,
+	// software): the rule, its confidence factor and why.
+	Checks []Check `json:"checks,omitempty"`
+	// Caveat says in words what could not be checked ("The version could
+	// not be compared: …"); notices show it.
+	Caveat string `json:"caveat,omitempty"`
 }
 
 // Match is one reason a target (a device or a component) is affected by
@@ -101,7 +112,7 @@ type Match struct {
 // minConfidence. Versions an advisory states as fixed or not affected never
 // match.
 func MatchOne(c *Compiled, t Target, minConfidence float64) []Match {
-	return matchPrepared(c, prepare(t), minConfidence)
+	return matchPrepared(c, prepare(t, c.vendors), minConfidence)
 }
 
 // candidate is one way a vulnerability may apply.
@@ -376,7 +387,23 @@ type identity struct {
 	version string // the target version the product's statement is about
 	scheme  string
 	cpe     string
+	exact   bool    // vendor and product compared exactly
+	checks  []Check // how vendor and product were compared
+	line    *product.Line
 }
+
+// Confidence factors of the product rule.
+const (
+	// factorVendorAlias: the vendor matched through an alias (a brand, a
+	// short form, a CPE vendor) rather than by its own name.
+	factorVendorAlias = 0.95
+	// factorCondition: the range holds only under a condition vigil
+	// cannot check ("with Ethernet interface", a serial number).
+	factorCondition = 0.8
+	// factorLineUnknown: the product name is about a version line
+	// ("WinCC V7.4") and the device has no version to tell.
+	factorLineUnknown = 0.8
+)
 
 // identify compares an advisory product with the target: by CPE helper,
 // by purl, by vendor and model (devices) or name (components).
@@ -397,15 +424,17 @@ func identify(cp *cproduct, t *prepared) identity {
 				if pl.inferred != "" {
 					conf = factorInferred
 				}
-				return identity{ok: true, rule: RuleCPE, conf: conf, reason: "CPE " + w.String() + " names the registered CPE " + pl.wfn.String(),
-					version: ver, cpe: pl.wfn.String()}
+				why := "CPE " + w.String() + " names the registered CPE " + pl.wfn.String()
+				return identity{ok: true, rule: RuleCPE, conf: conf, reason: why, version: ver, cpe: pl.wfn.String(), exact: pl.inferred == "",
+					checks: []Check{{Part: "product", Rule: "cpe", Factor: conf, Why: why}}}
 			}
 		}
 	}
 	if t.purlOK {
 		for _, u := range cp.purls {
 			if same, why := purl.SamePackage(u, t.purl); same {
-				return identity{ok: true, rule: RulePURL, conf: 1, reason: why, version: t.purlVer, scheme: scheme(t.purl.Type)}
+				return identity{ok: true, rule: RulePURL, conf: 1, reason: why, version: t.purlVer, scheme: scheme(t.purl.Type), exact: true,
+					checks: []Check{{Part: "product", Rule: "purl", Factor: 1, Why: why}}}
 			}
 		}
 	}
@@ -413,34 +442,61 @@ func identify(cp *cproduct, t *prepared) identity {
 		if cp.nameKey == "" || cp.nameKey != t.nameKey {
 			return identity{}
 		}
+		var id identity
 		switch {
 		case t.vendorKey == "" || cp.vendorKey == "":
-			return identity{ok: true, rule: RuleProduct, conf: confComponentName, version: t.version, scheme: cp.scheme,
+			id = identity{ok: true, rule: RuleProduct, conf: confComponentName, version: t.version, scheme: cp.scheme,
 				reason: fmt.Sprintf("component name %q equals advisory product %q", t.model, cp.p.Name)}
-		case t.vendorKey == cp.vendorKey:
-			return identity{ok: true, rule: RuleProduct, conf: confComponentVendor, version: t.version, scheme: cp.scheme,
+		case slices.Contains(cp.vendorKeys, t.vendorKey):
+			id = identity{ok: true, rule: RuleProduct, conf: confComponentVendor, version: t.version, scheme: cp.scheme,
 				reason: fmt.Sprintf("component %q of %q equals advisory product %q of %q", t.model, t.vendor, cp.p.Name, cp.p.Vendor)}
+		default:
+			return identity{}
 		}
+		id.checks = []Check{{Part: "product", Rule: "component-name", Factor: id.conf, Why: id.reason}}
+		return id
+	}
+	if t.vendorKey == "" || !slices.Contains(cp.vendorKeys, t.vendorKey) || t.model == "" {
 		return identity{}
 	}
-	if cp.vendorKey == "" || cp.vendorKey != t.vendorKey || t.model == "" {
-		return identity{}
+	vendorExact := slices.Contains(cp.vendorRaw, t.vendorRaw)
+	vcheck := Check{Part: "vendor", Rule: "name", Factor: 1, Why: fmt.Sprintf("vendor %q is %q", t.vendor, cp.p.Vendor)}
+	if !vendorExact {
+		vcheck = Check{Part: "vendor", Rule: "alias", Factor: factorVendorAlias,
+			Why: fmt.Sprintf("vendor %q is %q: %s", t.vendor, cp.p.Vendor, t.how())}
+	}
+	best := identity{}
+	offer := func(conf float64, rule, why string, line *product.Line) {
+		if conf <= best.conf {
+			return
+		}
+		best = identity{ok: true, rule: RuleProduct, conf: conf * vcheck.Factor, version: t.version, exact: vendorExact && conf == product.ConfExact, line: line,
+			reason: vcheck.Why + "; " + why,
+			checks: []Check{vcheck, {Part: "product", Rule: rule, Factor: conf, Why: why}}}
 	}
 	if mk := nameKey(t.model); mk != "" && slices.Contains(cp.models, mk) {
-		return identity{ok: true, rule: RuleProduct, conf: product.ConfListed, version: t.version,
-			reason: fmt.Sprintf("model %q is a model number the advisory lists for %q", t.model, cp.p.Name)}
+		offer(product.ConfExact, "model-number", fmt.Sprintf("model %q is a model number the advisory gives for %q", t.model, cp.p.Name), nil)
 	}
-	bestConf, bestReason := 0.0, ""
-	for _, n := range cp.names {
-		if ok, conf, reason := t.matchModel(n); ok && conf > bestConf {
-			bestConf, bestReason = conf, reason
+	for _, n := range cp.compiled {
+		if r := t.matchName(n); r.OK {
+			line := n.Line
+			if r.Line != nil {
+				line = r.Line
+			}
+			offer(r.Conf, r.Rule, r.Why, line)
 		}
 	}
-	if bestConf == 0 {
-		return identity{}
-	}
-	return identity{ok: true, rule: RuleProduct, conf: bestConf, version: t.version,
-		reason: fmt.Sprintf("vendor %q is %q; %s", t.vendor, cp.p.Vendor, bestReason)}
+	return best
+}
+
+// Check is one comparison behind a match: of the vendor, the product, the
+// version or the software, by which rule, with what factor (the match's
+// confidence is their product) and why.
+type Check struct {
+	Part   string  `json:"part"` // vendor, product, version, software
+	Rule   string  `json:"rule"`
+	Factor float64 `json:"factor"`
+	Why    string  `json:"why"`
 }
 
 // statement is what a product's version information says about a version.
@@ -451,63 +507,80 @@ type statement struct {
 	factor  float64
 	rng     string
 	fixed   string
-	note    string
+	notes   []string
+	check   Check
+	exact   bool // the version was compared with a range understood in full
+	// caveat says in words that the version could not be compared.
+	caveat string
 }
 
-func allVersions(p *advisory.Product) bool {
-	if p.Version != "" || len(p.Versions) > 0 {
-		return false
-	}
-	for i := range p.Ranges {
-		if !p.Ranges[i].All {
-			return false
-		}
-	}
-	return true
-}
-
-// versionStatement evaluates the version information of product p, whose
-// status for the vulnerability is status, for version ver.
-func versionStatement(p *advisory.Product, status advisory.Status, ver, sch string) statement {
+// versionStatement evaluates the version information of product cp, whose
+// status for vulnerability cve is status, for version ver.
+func versionStatement(cp *cproduct, cve string, status advisory.Status, ver, sch string) statement {
+	p := cp.p
 	ver = strings.TrimSpace(ver)
 	st := statement{status: status, factor: 1}
-	if allVersions(p) {
-		st.applies, st.spec, st.rng = true, 1, "all versions"
-		if len(p.Ranges) > 0 {
-			st.rng = rangeText(&p.Ranges[0])
+	var ranges []crange
+	for _, r := range cp.ranges {
+		if r.r.AppliesTo(cve) {
+			ranges = append(ranges, r)
 		}
+	}
+	if len(cp.ranges) > 0 && len(ranges) == 0 {
+		return st // "only affected by" other CVEs
+	}
+	all := cp.version == "" && len(p.Versions) == 0 && len(ranges) > 0
+	for _, r := range ranges {
+		if !r.r.Understood() || !r.r.All {
+			all = false
+		}
+	}
+	if cp.version == "" && len(p.Versions) == 0 && len(ranges) == 0 {
+		all = true
+	}
+	if all {
+		st.applies, st.spec, st.rng, st.exact = true, 1, "all versions", true
+		if len(ranges) > 0 {
+			st.rng = ranges[0].r.Text
+			conditionsOf(&st, ranges[0].r)
+		}
+		st.check = Check{Part: "version", Rule: "all-versions", Factor: st.factor, Why: "the advisory states every version"}
 		return st
 	}
 	if ver == "" {
 		if status.Affected() {
 			st.applies, st.spec, st.factor = true, 1, factorVersionUnknown
-			st.note = "no version registered; the advisory limits the affected versions"
-			if len(p.Ranges) > 0 {
-				st.rng = rangeText(&p.Ranges[0])
-				st.fixed = fixedVersion(&p.Ranges[0])
+			st.notes = append(st.notes, "no version registered; the advisory limits the affected versions")
+			st.caveat = "No firmware version is registered for the device, so it could not be compared with the affected versions."
+			if len(ranges) > 0 {
+				st.rng = ranges[0].r.Text
+				conditionsOf(&st, ranges[0].r)
 			} else {
-				st.rng = "= " + p.Version
+				st.rng = "= " + cp.version
 			}
+			st.check = Check{Part: "version", Rule: "version-unknown", Factor: st.factor, Why: st.notes[0]}
 		}
 		return st
 	}
-	if p.Version != "" {
-		if eq(ver, p.Version, sch) {
-			st.applies, st.spec, st.rng = true, 3, "= "+p.Version
+	if cp.version != "" {
+		if eq(ver, cp.version, sch) {
+			st.applies, st.spec, st.rng, st.exact = true, 3, "= "+cp.version, true
+			st.check = Check{Part: "version", Rule: "exact", Factor: 1, Why: fmt.Sprintf("version %q is %q", ver, cp.version)}
 		}
 		return st
 	}
 	for _, x := range p.Versions {
 		if eq(ver, x, sch) {
-			st.applies, st.spec, st.rng = true, 3, "= "+x
+			st.applies, st.spec, st.rng, st.exact = true, 3, "= "+x, true
+			st.check = Check{Part: "version", Rule: "exact", Factor: 1, Why: fmt.Sprintf("version %q is %q", ver, x)}
 			return st
 		}
 	}
 	found := false
 	prose := -1
-	for i := range p.Ranges {
-		r := &p.Ranges[i]
-		in, ok := rangeContains(r, ver, sch)
+	for i := range ranges {
+		r := &ranges[i]
+		in, ok := contains(r.r, ver)
 		if !ok {
 			if prose < 0 {
 				prose = i
@@ -519,16 +592,18 @@ func versionStatement(p *advisory.Product, status advisory.Status, ver, sch stri
 		}
 		spec := 2
 		switch {
-		case r.Exact != "":
+		case r.src.Exact != "":
 			spec = 3
-		case r.All:
+		case r.r.All:
 			spec = 1
 		}
-		rs := rangeStatus(r, ver, status)
+		rs := rangeStatus(r.src, ver, status)
 		// The most specific range wins; on a tie a not-affected statement
 		// wins (CVE 5 lists unaffected versions inside affected ranges).
 		if !found || spec > st.spec || spec == st.spec && rs.NotAffected() && !st.status.NotAffected() {
-			st = statement{applies: true, status: rs, spec: spec, factor: 1, rng: rangeText(r), fixed: fixedVersion(r)}
+			st = statement{applies: true, status: rs, spec: spec, factor: 1, rng: r.r.Text, fixed: fixedVersion(r, ver), exact: true,
+				check: Check{Part: "version", Rule: "range", Factor: 1, Why: fmt.Sprintf("version %q lies in %s", ver, r.r.Bounds())}}
+			conditionsOf(&st, r.r)
 			found = true
 		}
 	}
@@ -536,14 +611,42 @@ func versionStatement(p *advisory.Product, status advisory.Status, ver, sch stri
 		return st
 	}
 	if prose >= 0 && status.Affected() {
-		r := &p.Ranges[prose]
-		return statement{applies: true, status: status, spec: 1, factor: factorRangeProse, rng: rangeText(r),
-			note: fmt.Sprintf("version range %q is not machine-readable", r.Text)}
+		r := &ranges[prose]
+		why := fmt.Sprintf("the version range %q could not be read (%s)", r.r.Text, r.r.Unparsed)
+		if r.r.Understood() {
+			why = fmt.Sprintf("version %q cannot be compared with the range %q", ver, r.r.Text)
+		}
+		return statement{applies: true, status: status, spec: 1, factor: factorRangeProse, rng: r.r.Text,
+			notes:  []string{why},
+			caveat: fmt.Sprintf("The version could not be compared: %s. Check whether firmware %s is affected.", why, ver),
+			check:  Check{Part: "version", Rule: "unparsed", Factor: factorRangeProse, Why: why}}
 	}
 	if p.DefaultStatus != "" && p.DefaultStatus != advisory.StatusUnknown {
-		return statement{applies: true, status: p.DefaultStatus, spec: 0, factor: 1, rng: "default status"}
+		return statement{applies: true, status: p.DefaultStatus, spec: 0, factor: 1, rng: "default status",
+			check: Check{Part: "version", Rule: "default-status", Factor: 1, Why: "the advisory's default status"}}
 	}
 	return st
+}
+
+// conditionsOf lowers a statement's confidence to factorCondition for the
+// conditions of a range that cannot be checked and names them.
+func conditionsOf(st *statement, r vrange.Range) {
+	un := r.Unchecked()
+	if len(un) == 0 {
+		return
+	}
+	var texts []string
+	for _, c := range un {
+		texts = append(texts, c.Text)
+	}
+	st.factor = min(st.factor, factorCondition)
+	st.exact = false
+	note := "condition not checked: " + strings.Join(texts, "; ")
+	st.notes = append(st.notes, note)
+	st.check.Factor = min(st.check.Factor, factorCondition)
+	if st.check.Why != "" {
+		st.check.Why += "; " + note
+	}
 }
 
 func eq(a, b, sch string) bool {
@@ -553,6 +656,26 @@ func eq(a, b, sch string) bool {
 		}
 	}
 	return sameVersion(a, b)
+}
+
+// inLine reports whether version v belongs to a version line a product
+// name carries ("V7.4": 7.4.x; "V5.X": 5.x; "V8.0 and earlier": up to the
+// 8.0 line). ok is false when v is empty.
+func inLine(v string, l *product.Line) (in, ok bool) {
+	v = strings.TrimSpace(AlignVersion(v))
+	if v == "" {
+		return false, false
+	}
+	bound := strings.TrimSuffix(strings.TrimSuffix(l.Version, ".x"), ".X")
+	op := vrange.Eq
+	switch l.Op {
+	case "<=":
+		op = vrange.Le
+	case "<":
+		op = vrange.Lt
+	}
+	r := vrange.Range{Scheme: vrange.SchemeVendor, Constraints: []vrange.Constraint{{Op: op, Version: bound + ".x"}}}
+	return r.Contains(v)
 }
 
 // matchProducts evaluates the advisory's products that have a status for
@@ -592,7 +715,24 @@ func matchProducts(c *Compiled, v *cvuln, t *prepared) (candidate, bool) {
 		if sch == "" {
 			sch = cp.scheme
 		}
-		st := versionStatement(cp.p, status, id.version, sch)
+		// A version line in the product name ("WinCC V7.4") must hold for
+		// the device: its model's version, else its firmware.
+		lineFactor, lineNote := 1.0, ""
+		if id.line != nil {
+			lv := id.version
+			if t.compiled != nil && t.compiled.Line != "" {
+				lv = t.compiled.Line
+			}
+			in, ok := inLine(lv, id.line)
+			switch {
+			case ok && !in:
+				continue
+			case !ok:
+				lineFactor = factorLineUnknown
+				lineNote = fmt.Sprintf("the advisory is about version line V%s; the device's version is unknown", id.line.Version)
+			}
+		}
+		st := versionStatement(cp, v.key, status, id.version, sch)
 		if !st.applies {
 			continue
 		}
@@ -604,11 +744,36 @@ func matchProducts(c *Compiled, v *cvuln, t *prepared) (candidate, bool) {
 			continue // under investigation, unknown
 		}
 		ev := Evidence{Rule: id.rule, Advisory: c.Name, Reason: id.reason, ProductID: cp.p.ID, Product: productName(cp.p), Platform: plat,
-			Status: string(st.status), Range: st.rng, Version: id.version, Fixed: st.fixed, MatchedCPE: id.cpe}
-		if st.note != "" {
-			ev.Notes = append(ev.Notes, st.note)
+			Status: string(st.status), Range: st.rng, Version: id.version, Fixed: st.fixed, MatchedCPE: id.cpe, Caveat: st.caveat}
+		ev.Notes = append(ev.Notes, st.notes...)
+		if lineNote != "" {
+			ev.Notes = append(ev.Notes, lineNote)
 		}
-		ev.Confidence = round2(id.conf * st.factor)
+		ev.Checks = append(ev.Checks, id.checks...)
+		if st.check.Part != "" {
+			ev.Checks = append(ev.Checks, st.check)
+		}
+		if lineNote != "" {
+			ev.Checks = append(ev.Checks, Check{Part: "version", Rule: "line-unknown", Factor: lineFactor, Why: lineNote})
+		}
+		// The version part counts once, at its weakest check: an unknown
+		// version, an unchecked condition and an unknown line all say
+		// the same thing (possibly affected), they do not multiply.
+		conf := id.conf * min(st.factor, lineFactor)
+		if sw := softwareCheck(c, t); sw != nil {
+			if sw.Factor == 0 {
+				continue
+			}
+			conf *= sw.Factor
+			ev.Checks = append(ev.Checks, *sw)
+		}
+		// Confidence 1 only when vendor, product and version were all
+		// compared exactly.
+		if conf >= 1 && !(id.exact && st.exact && lineFactor == 1) {
+			conf = 0.99
+		}
+		ev.Confidence = round2(conf)
+		ev.Reason = summarize(ev)
 		addRemedy(&ev, v.v, cp.p.ID)
 		cd := candidate{ev: ev, spec: st.spec}
 		if aff == nil || cd.ev.Confidence > aff.ev.Confidence || cd.ev.Confidence == aff.ev.Confidence && cd.spec > aff.spec {
@@ -619,6 +784,19 @@ func matchProducts(c *Compiled, v *cvuln, t *prepared) (candidate, bool) {
 		return candidate{}, false
 	}
 	return *aff, true
+}
+
+// summarize writes the checks of a match as one sentence: which rule
+// matched each part, at what factor, and why.
+func summarize(ev Evidence) string {
+	if len(ev.Checks) == 0 {
+		return ev.Reason
+	}
+	var parts []string
+	for _, c := range ev.Checks {
+		parts = append(parts, fmt.Sprintf("%s by %s (%.2f): %s", c.Part, c.Rule, c.Factor, c.Why))
+	}
+	return strings.Join(parts, "; ")
 }
 
 func productName(p *advisory.Product) string {
@@ -656,9 +834,9 @@ func firstLine(s string) string {
 
 // DefaultMinConfidence is the lowest confidence a match needs to be
 // recorded when Options.MinConfidence is zero: a model of a named series
-// ("RUT model routers", 0.5) still matches, and so does an exactly named
-// device without registered firmware when the advisory limits the versions
-// (1.0 × 0.5, noted as such); a series model without firmware (0.25) does
+// ("RUT model routers", 0.5) still matches, and so does a named device
+// without registered firmware when the advisory limits the versions
+// (1.0 × 0.7, noted as such); a series model without firmware (0.35) does
 // not.
 const DefaultMinConfidence = 0.5
 

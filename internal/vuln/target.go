@@ -12,6 +12,7 @@ import (
 	"vigil/internal/match/cpe"
 	"vigil/internal/match/product"
 	"vigil/internal/match/purl"
+	"vigil/internal/match/vendor"
 	"vigil/internal/registry"
 )
 
@@ -74,6 +75,41 @@ type prepared struct {
 	// models caches MatchModel(name, model) per advisory product name: a
 	// device meets the same product in many advisories.
 	models map[string]modelResult
+	// vendors is the table the vendor is grouped with; vendorRaw the
+	// vendor's own key (legal form and spelling aside), compared exactly.
+	vendors   *vendor.Table
+	vendorRaw string
+	compiled  *product.Model
+	names     map[*product.Name]product.Result
+	// software is the software the firmware string names ("FortiOS
+	// 7.2.5" → FortiOS); "" when none.
+	software  string
+	vendorHow string
+}
+
+// how says how the target's vendor name relates to its group (cached).
+func (p *prepared) how() string {
+	if p.vendorHow == "" {
+		p.vendorHow = p.vendors.How(p.vendor, p.vendorKey)
+	}
+	return p.vendorHow
+}
+
+// matchName compares an advisory product name with the device model,
+// cached per name.
+func (p *prepared) matchName(n *product.Name) product.Result {
+	if r, ok := p.names[n]; ok {
+		return r
+	}
+	if p.compiled == nil {
+		p.compiled = product.CompileModel(p.model, vendorWords(p.vendors, p.vendor, []string{p.vendorKey}))
+	}
+	r := n.Match(p.compiled)
+	if p.names == nil {
+		p.names = map[*product.Name]product.Result{}
+	}
+	p.names[n] = r
+	return r
 }
 
 type modelResult struct {
@@ -98,11 +134,12 @@ func (p *prepared) matchModel(name string) (bool, float64, string) {
 	return r.ok, r.conf, r.reason
 }
 
-func prepare(t Target) *prepared { return prepareCached(t, nil) }
+// prepare prepares a target with vendor table vt (nil: the embedded one).
+func prepare(t Target, vt *vendor.Table) *prepared { return prepareCached(t, nil, vt) }
 
 // prepCache keeps, while many targets are prepared by one goroutine, the
 // parsed platform CPEs of devices (shared by their components) and the
-// vendor keys of supplier names (few distinct ones, costly to normalise).
+// vendor groups of supplier names (few distinct ones, costly to normalise).
 type prepCache struct {
 	devices map[int64][]platformCPE
 	vendors map[string]string
@@ -112,20 +149,23 @@ func newPrepCache() *prepCache {
 	return &prepCache{devices: map[int64][]platformCPE{}, vendors: map[string]string{}}
 }
 
-func (c *prepCache) vendorKey(v string) string {
+func (c *prepCache) vendorKey(vt *vendor.Table, v string) string {
 	if c == nil {
-		return product.VendorKey(v)
+		return vt.Group(v)
 	}
 	k, ok := c.vendors[v]
 	if !ok {
-		k = product.VendorKey(v)
+		k = vt.Group(v)
 		c.vendors[v] = k
 	}
 	return k
 }
 
-func prepareCached(t Target, cache *prepCache) *prepared {
-	p := &prepared{t: t, comp: t.Component}
+func prepareCached(t Target, cache *prepCache, vt *vendor.Table) *prepared {
+	if vt == nil {
+		vt = vendor.Embedded()
+	}
+	p := &prepared{t: t, comp: t.Component, vendors: vt}
 	d := t.Device
 	devCPEs := func() []platformCPE {
 		if cache == nil {
@@ -170,7 +210,11 @@ func prepareCached(t Target, cache *prepCache) *prepared {
 		p.platform = p.own
 	}
 	if p.vendor != "" {
-		p.vendorKey = cache.vendorKey(p.vendor)
+		p.vendorKey = cache.vendorKey(vt, p.vendor)
+		p.vendorRaw = vendor.Key(p.vendor)
+	}
+	if p.comp == nil {
+		p.software = softwareOf(p.version)
 	}
 	p.wfns = make([]cpe.WFN, len(p.platform))
 	for i, pc := range p.platform {

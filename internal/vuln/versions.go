@@ -9,6 +9,7 @@ import (
 	"vigil/internal/advisory"
 	"vigil/internal/match/purl"
 	"vigil/internal/match/version"
+	"vigil/internal/match/vrange"
 )
 
 // AlignVersion strips a leading product or model word from a vendor
@@ -103,64 +104,51 @@ func scheme(name string) string {
 	return ""
 }
 
-// rangeContains reports whether v lies in r: by the range's vers URI, by
-// the versioning scheme sch when set and the range is an ecosystem or
-// semver range, else by the vendor-tolerant scheme. ok is false when r
-// says nothing machine-readable (prose that was not understood).
-func rangeContains(r *advisory.VersionRange, v, sch string) (in, ok bool) {
+// interpret reads one version range of a product: words and vers URIs
+// through package vrange, the bounds of structured sources (NVD, CVE 5,
+// OSV) in the versioning scheme sch ("" = vendor-tolerant).
+func interpret(r *advisory.VersionRange, sch string) vrange.Range {
+	text := r.Text
+	if text == "" {
+		text = r.Vers
+	}
+	structured := r.Exact != "" || r.StartIncluding != "" || r.StartExcluding != "" || r.EndIncluding != "" || r.EndExcluding != ""
+	var out vrange.Range
 	switch {
 	case r.All:
-		return true, true
-	case r.Vers != "":
-		in, err := purl.ContainsString(r.Vers, v)
-		if err == nil {
-			return in, true
-		}
-		return false, false
+		out = vrange.Range{Text: text, Scheme: vrange.SchemeVendor, All: true}
+	case r.Vers != "" && !structured:
+		out = vrange.Parse(r.Vers)
+	case text != "" && !structured:
+		out = vrange.Parse(text)
 	case r.Exact != "":
-		if sch != "" {
-			if c, err := purl.CompareVersions(sch, v, r.Exact); err == nil {
-				return c == 0, true
-			}
-		}
-		return sameVersion(v, r.Exact), true
-	case !r.Bounded():
-		return false, false
+		out = vrange.Exact(sch, r.Exact)
+	case structured:
+		out = vrange.FromBounds(sch, r.StartIncluding, r.StartExcluding, r.EndIncluding, r.EndExcluding)
+	default:
+		out = vrange.Range{Text: text, Scheme: vrange.SchemeVendor, Unparsed: "the range states no versions"}
 	}
-	if sch != "" && (r.Type == "ecosystem" || r.Type == "semver" || r.Type == "") {
-		if in, err := schemeInRange(sch, v, r); err == nil {
-			return in, true
-		}
+	if out.Text == "" || text != "" {
+		out.Text = rangeText(r)
 	}
-	return inRange(v, r.StartIncluding, r.StartExcluding, r.EndIncluding, r.EndExcluding), true
+	return out
 }
 
-func schemeInRange(sch, v string, r *advisory.VersionRange) (bool, error) {
-	check := func(bound string, ok func(int) bool) (bool, error) {
-		if bound == "" || bound == "0" && ok(1) {
-			return true, nil
-		}
-		c, err := purl.CompareVersions(sch, v, bound)
-		if err != nil {
-			return false, err
-		}
-		return ok(c), nil
+// contains reports whether version v lies in r, comparing vendor versions
+// aligned (a leading product word dropped) and falling back to the
+// vendor-tolerant order when a scheme cannot read them.
+func contains(r vrange.Range, v string) (in, ok bool) {
+	if r.Scheme == vrange.SchemeVendor {
+		return r.Contains(AlignVersion(v))
 	}
-	for _, b := range []struct {
-		bound string
-		ok    func(int) bool
-	}{
-		{r.StartIncluding, func(c int) bool { return c >= 0 }},
-		{r.StartExcluding, func(c int) bool { return c > 0 }},
-		{r.EndIncluding, func(c int) bool { return c <= 0 }},
-		{r.EndExcluding, func(c int) bool { return c < 0 }},
-	} {
-		in, err := check(b.bound, b.ok)
-		if err != nil || !in {
-			return in, err
-		}
+	if in, ok := r.Contains(v); ok {
+		return in, ok
 	}
-	return true, nil
+	if !r.Understood() {
+		return false, false
+	}
+	r.Scheme = vrange.SchemeVendor
+	return r.Contains(AlignVersion(v))
 }
 
 // rangeStatus returns the status of v inside r: r's own status (affected
@@ -178,15 +166,19 @@ func rangeStatus(r *advisory.VersionRange, v string, dflt advisory.Status) advis
 	return st
 }
 
-// fixedVersion names the first version a range says is no longer affected:
-// its exclusive upper bound, or an "unaffected" change point.
-func fixedVersion(r *advisory.VersionRange) string {
-	for _, c := range r.Changes {
+// fixedVersion names the first version a range says is no longer affected
+// after v: an "unaffected" change point, or the exclusive upper bound of
+// the interval v lies in.
+func fixedVersion(r *crange, v string) string {
+	for _, c := range r.src.Changes {
 		if c.Status.NotAffected() {
 			return c.At
 		}
 	}
-	return r.EndExcluding
+	if f := r.r.Fixed(AlignVersion(v)); f != "" {
+		return f
+	}
+	return r.src.EndExcluding
 }
 
 // rangeText describes a range for evidence.

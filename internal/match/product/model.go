@@ -5,6 +5,7 @@ package product
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -26,10 +27,33 @@ func genericWord(t string) bool {
 	case "firmware", "software", "hardware", "device", "devices", "model", "models", "series", "router", "routers",
 		"app", "application", "system", "systems", "version", "versions", "all", "the", "and", "for", "with",
 		"running", "on", "of", "unit", "units", "camera", "cameras", "controller", "controllers", "module",
-		"modules", "switch", "switches", "gateway", "gateways", "server", "servers", "thermostat", "charger":
+		"modules", "switch", "switches", "gateway", "gateways", "server", "servers", "thermostat", "charger", "cpu", "cpus",
+		"family", "families", "products", "product", "variants", "incl", "panel", "operating":
 		return true
 	}
 	return false
+}
+
+// fillerWord reports generic words that say nothing about which product
+// is meant ("firmware", "operating system software"), unlike the class
+// words ("CPU", "controller") a model code may carry ("R08ENCPU").
+func fillerWord(t string) bool {
+	switch t {
+	case "firmware", "software", "hardware", "operating", "system", "systems", "version", "versions", "all", "the",
+		"and", "for", "with", "running", "on", "of", "incl", "variants", "products", "product":
+		return true
+	}
+	return false
+}
+
+func withoutFiller(ts []string) []string {
+	var out []string
+	for _, t := range ts {
+		if !fillerWord(t) {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 func hasLetter(s string) bool {
@@ -53,7 +77,8 @@ func hasDigit(s string) bool {
 // codes returns the model-code-like words of s: split on whitespace,
 // commas, semicolons, slashes and parentheses (not on hyphens: "M874-2"
 // is one code), compacted to alphanumerics, keeping those with both a
-// letter and a digit and at least three characters.
+// letter and a digit and at least three characters, and numbers joined by
+// hyphens ("852-303", "315-2").
 func codes(s string) []string {
 	f := strings.FieldsFunc(fold(s), func(r rune) bool {
 		return r == ' ' || r == ',' || r == ';' || r == '/' || r == '(' || r == ')' || r == '\t'
@@ -61,11 +86,25 @@ func codes(s string) []string {
 	var out []string
 	for _, w := range f {
 		c := compact(tokens(w))
-		if len(c) >= 3 && hasLetter(c) && hasDigit(c) {
+		if len(c) >= 3 && hasLetter(c) && hasDigit(c) || len(c) >= 4 && hyphenNumber(w) {
 			out = append(out, c)
 		}
 	}
 	return out
+}
+
+// hyphenNumber reports whether w is numbers joined by hyphens ("852-303").
+func hyphenNumber(w string) bool {
+	parts := strings.Split(w, "-")
+	if len(parts) < 2 {
+		return false
+	}
+	for _, p := range parts {
+		if p == "" || strings.TrimLeft(p, "0123456789") != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // alternatives splits an advisory product name into the names it lists:
@@ -209,10 +248,20 @@ func MatchModel(advisoryProductName, deviceModel string) (ok bool, confidence fl
 		if x == ga && ga != "" {
 			return true, ConfCode, fmt.Sprintf("model code: advisory product %q appears in device model %q", ga, deviceModel)
 		}
-		for _, y := range ac {
-			if x == y {
-				return true, ConfCode, fmt.Sprintf("model code %q in both names", x)
+	}
+	// Codes in both names: every code of the device must be one of the
+	// advisory's ("S7-300" alone does not make a CPU 315-2 DP a CPU 315-2
+	// PN/DP).
+	if len(dc) > 0 {
+		all := true
+		for _, x := range dc {
+			if !slices.Contains(ac, x) {
+				all = false
+				break
 			}
+		}
+		if all && len(dc) >= 1 && (len(dc) > 1 || len(dc[0]) >= 5) {
+			return true, ConfCode, fmt.Sprintf("model codes %q all in %q", dc, advisoryProductName)
 		}
 	}
 	// Patterns with x wildcards.

@@ -1,66 +1,29 @@
 // Copyright (c) 2026 The vigil authors.
 // SPDX-License-Identifier: Apache-2.0
 
-// Package product normalises vendor and product/model names of devices
-// that are registered only as strings, so advisories (CSAF, CVE 5, NVD CPE
-// vendors) and inventory meet on one key, and compares an advisory's
-// product name with a device model with an explicit confidence.
+// Package product compares the product names advisories give with the
+// models owners register, with an explicit confidence and a reason: exact
+// names, lists ("(ES450, GX450)", "R04/08/16(EN)CPU", "KTP700, KTP900 and
+// KTP900F"), placeholders ("FOX61x", "6ES7655-5PX31-1XX0",
+// "DH-IPC-HDW1XXX"), series and families ("Magelis HMIGTO series",
+// "SCALANCE X-300 switch family"), model ranges ("MX400-MX850"), brand
+// words one side omits ("SIMATIC"), hardware revisions ("Series B") and
+// version lines in names ("SIMATIC WinCC V7.4"). Vendor names are package
+// match/vendor's.
 //
 // Normalisation: Unicode folded to ASCII, lower-cased, "&" read as "and",
 // dots inside abbreviations dropped ("B.V." → "bv"), other punctuation and
-// whitespace collapsed, legal-form suffixes removed (Inc, Ltd, GmbH, Co.,
-// Corp, AG, B.V., S.A., LLC, …), and vendor aliases resolved through an
-// embedded table ("Hangzhou Hikvision Digital Technology Co., Ltd." →
-// "hikvision", "Allen-Bradley" → "rockwellautomation").
+// whitespace collapsed.
 //
 // All functions are pure and safe for concurrent use.
 package product
 
 import (
-	_ "embed"
-	"encoding/csv"
-	"fmt"
 	"strings"
-	"sync"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
 )
-
-//go:embed aliases.csv
-var aliasesCSV string
-
-// aliasTable maps a compact normalised alias to the canonical vendor's
-// display name. Built once from the embedded CSV.
-var aliasTable = sync.OnceValue(func() map[string]string {
-	r := csv.NewReader(strings.NewReader(aliasesCSV))
-	r.Comment = '#'
-	r.FieldsPerRecord = -1
-	rows, err := r.ReadAll()
-	if err != nil {
-		panic(fmt.Sprintf("product: embedded aliases.csv: %v", err)) // a build defect, caught by tests
-	}
-	m := map[string]string{}
-	for _, row := range rows {
-		canon := strings.TrimSpace(row[0])
-		for _, a := range row {
-			m[compact(normalizeVendorTokens(a))] = canon
-		}
-	}
-	return m
-})
-
-// legalSuffix reports whether a (normalised) token is a legal form.
-func legalSuffix(t string) bool {
-	switch t {
-	case "inc", "incorporated", "ltd", "limited", "llc", "llp", "lp", "gmbh", "mbh", "co", "company", "corp",
-		"corporation", "ag", "se", "sa", "sas", "sarl", "srl", "spa", "bv", "nv", "oy", "oyj", "ab", "as", "asa",
-		"aps", "kg", "kgaa", "kk", "plc", "pty", "pte", "pvt", "private", "public", "ohg", "ug", "sro", "zoo", "sp",
-		"cokg", "coltd":
-		return true
-	}
-	return false
-}
 
 // fold lower-cases s and strips accents ("Schnéider" → "schneider").
 func fold(s string) string {
@@ -108,80 +71,14 @@ func tokens(s string) []string {
 	return strings.Fields(b.String())
 }
 
+// Tokens returns the normalised tokens of a name as vendor and product
+// comparisons see them: accents folded, lower case, "&" as "and", dots
+// inside abbreviations dropped ("B.V." → "bv"), other punctuation a
+// separator.
+func Tokens(s string) []string { return tokens(s) }
+
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
-// normalizeVendorTokens returns the tokens of a vendor name without
-// parenthesised abbreviations and trailing legal forms.
-func normalizeVendorTokens(v string) []string {
-	// "Becton, Dickinson and Company (BD)": the parenthesis is an alias.
-	if i := strings.IndexByte(v, '('); i > 0 {
-		v = v[:i]
-	}
-	ts := tokens(v)
-	for len(ts) > 1 && legalSuffix(ts[len(ts)-1]) {
-		ts = ts[:len(ts)-1]
-	}
-	// "… Co Ltd", "… GmbH & Co KG": drop a trailing "and" left over.
-	for len(ts) > 1 && (ts[len(ts)-1] == "and" || legalSuffix(ts[len(ts)-1])) {
-		ts = ts[:len(ts)-1]
-	}
-	return ts
-}
-
-func compact(ts []string) string { return strings.Join(ts, "") }
-
-// NormalizeVendor returns the display name of a vendor: the canonical name
-// of its alias group when it has one ("Siemens AG" → "Siemens"), else the
-// normalised tokens joined by spaces ("Enphase " → "enphase").
-func NormalizeVendor(vendor string) string {
-	ts := normalizeVendorTokens(vendor)
-	if canon, ok := aliasTable()[compact(ts)]; ok {
-		return canon
-	}
-	if i := strings.IndexByte(vendor, '('); i > 0 {
-		if j := strings.IndexByte(vendor[i:], ')'); j > 0 {
-			if canon, ok := aliasTable()[compact(normalizeVendorTokens(vendor[i+1:i+j]))]; ok {
-				return canon
-			}
-		}
-	}
-	return strings.Join(ts, " ")
-}
-
-// VendorKey returns the index key of a vendor: the compact (space-less,
-// lower-case) form of its normalised name. NVD CPE vendor fields
-// ("paloaltonetworks", "schneider-electric", "nortekcontrol") give the same
-// key as the names advisories and inventory use.
-func VendorKey(vendor string) string {
-	return compact(normalizeVendorTokens(NormalizeVendor(vendor)))
-}
-
-// NormalizeProduct returns the normalised tokens of a product or model
-// name joined by spaces, without a leading vendor name ("Trane
-// Technologies XL824 Thermostat" with vendor Trane → "xl824 thermostat").
-func NormalizeProduct(vendor, product string) string {
-	return strings.Join(productTokens(vendor, product), " ")
-}
-
-func productTokens(vendor, product string) []string {
-	ts := tokens(product)
-	for _, v := range []string{vendor, NormalizeVendor(vendor)} {
-		vt := normalizeVendorTokens(v)
-		if len(vt) > 0 && len(ts) > len(vt) && strings.Join(ts[:len(vt)], " ") == strings.Join(vt, " ") {
-			ts = ts[len(vt):]
-			// "Trane Technologies …": drop the rest of the legal name too.
-			for len(ts) > 1 && (legalSuffix(ts[0]) || ts[0] == "technologies") {
-				ts = ts[1:]
-			}
-		}
-	}
-	return ts
-}
-
-// Key returns the key that advisory indexes and inventory both use for a
-// (vendor, product): "vendorkey:productkey", both compact. Equal keys mean
-// the exact-normalised names are equal; looser matches go through
-// MatchModel under the same VendorKey.
-func Key(vendor, product string) string {
-	return VendorKey(vendor) + ":" + compact(productTokens(vendor, product))
-}
+// compact joins tokens into one comparable string; the slash of a
+// designation ("pn/dp") does not count.
+func compact(ts []string) string { return strings.ReplaceAll(strings.Join(ts, ""), "/", "") }

@@ -10,79 +10,6 @@ import (
 	"testing"
 )
 
-func TestVendorKeySameVendor(t *testing.T) {
-	t.Parallel()
-	// Spellings of one vendor across the corpus (CSAF, CVE 5, NVD CPE,
-	// CROSSREF, KEV) and common forms.
-	groups := [][]string{
-		{"AVTECH SECURITY Corporation", "AVTech", "avtech"},
-		{"Axis Communications", "Axis Communications AB", "axis"},
-		{"Becton, Dickinson and Company (BD)", "bd", "Becton Dickinson"},
-		{"Enphase ", "Enphase", "enphase energy"},
-		{"FXC", "FXC Inc.", "fxc"},
-		{"MOBOTIX", "Mobotix"},
-		{"Palo Alto Networks", "paloaltonetworks"},
-		{"Nice", "nortekcontrol", "Nortek Security & Control"},
-		{"Western Telematic Inc", "WTI"},
-		{"Siemens", "Siemens AG", "SIEMENS"},
-		{"Johnson Controls, Inc.", "Johnson Controls Inc.", "Johnson Controls"},
-		{"Hikvision", "Hangzhou Hikvision Digital Technology Co., Ltd.", "Hangzhou Hikvision Digital Technology"},
-		{"Schneider", "Schneider Electric", "schneider-electric", "Schneider Electric SE"},
-		{"Rockwell", "Rockwell Automation", "Allen-Bradley", "rockwellautomation"},
-		{"InHand Networks", "inhandnetworks"},
-		{"Unitronics", "unitronics"},
-		{"Uniview", "Zhejiang Uniview Technologies Co., Ltd."},
-		{"Example B.V.", "Example BV", "example"},
-		{"Beispiel GmbH & Co. KG", "Beispiel"},
-		{"Exemple S.A.", "exemple"},
-		{"Schnéider Électric", "Schneider Electric"},
-		{"Delta Electronics", "Delta Electronics, Inc."},
-	}
-	for _, g := range groups {
-		want := VendorKey(g[0])
-		if want == "" {
-			t.Errorf("VendorKey(%q) is empty", g[0])
-		}
-		for _, v := range g[1:] {
-			if got := VendorKey(v); got != want {
-				t.Errorf("VendorKey(%q) = %q; want %q (as %q)", v, got, want, g[0])
-			}
-		}
-	}
-	distinct := []string{"Siemens", "Schneider Electric", "Cisco", "Fortinet", "Axis", "AVTECH", "Delta Electronics", "Trane", "Teltonika", "Mobotix", "Johnson Controls"}
-	seen := map[string]string{}
-	for _, v := range distinct {
-		k := VendorKey(v)
-		if other, dup := seen[k]; dup {
-			t.Errorf("VendorKey(%q) = VendorKey(%q) = %q", v, other, k)
-		}
-		seen[k] = v
-	}
-}
-
-func TestNormalize(t *testing.T) {
-	t.Parallel()
-	tests := []struct{ vendor, product, wantVendor, wantProduct, wantKey string }{
-		{"Trane", "Trane Technologies XL824 Thermostat", "Trane", "xl824 thermostat", "trane:xl824thermostat"},
-		{"InHand Networks", "InRouter 302", "InHand Networks", "inrouter 302", "inhandnetworks:inrouter302"},
-		{"Siemens AG", "SCALANCE M874-2", "Siemens", "scalance m874 2", "siemens:scalancem8742"},
-		{"Enphase ", "Envoy", "Enphase", "envoy", "enphase:envoy"},
-		{"Axis Communications AB", "AXIS A1001", "Axis", "a1001", "axis:a1001"},
-		{"Acme Widgets Ltd.", "Cam 1.0 Pro", "acme widgets", "cam 1.0 pro", "acmewidgets:cam1.0pro"},
-	}
-	for _, tt := range tests {
-		if got := NormalizeVendor(tt.vendor); got != tt.wantVendor {
-			t.Errorf("NormalizeVendor(%q) = %q; want %q", tt.vendor, got, tt.wantVendor)
-		}
-		if got := NormalizeProduct(tt.vendor, tt.product); got != tt.wantProduct {
-			t.Errorf("NormalizeProduct(%q, %q) = %q; want %q", tt.vendor, tt.product, got, tt.wantProduct)
-		}
-		if got := Key(tt.vendor, tt.product); got != tt.wantKey {
-			t.Errorf("Key(%q, %q) = %q; want %q", tt.vendor, tt.product, got, tt.wantKey)
-		}
-	}
-}
-
 func TestMatchModel(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -138,7 +65,7 @@ func TestMatchModel(t *testing.T) {
 }
 
 // TestCrossref checks every (vendor, product) the CSAF advisories of the
-// corpus name matches itself exactly and keys consistently, and that no
+// corpus name matches itself exactly, and that no
 // product of one advisory matches another vendor's product at high
 // confidence.
 func TestCrossref(t *testing.T) {
@@ -169,13 +96,10 @@ func TestCrossref(t *testing.T) {
 		if ok, conf, _ := MatchModel(x.product, x.product); !ok || conf != ConfExact {
 			t.Errorf("MatchModel(%q, itself) = %v, %v", x.product, ok, conf)
 		}
-		if k := Key(x.vendor, x.product); !strings.HasPrefix(k, VendorKey(x.vendor)+":") || strings.HasSuffix(k, ":") {
-			t.Errorf("Key(%q, %q) = %q", x.vendor, x.product, k)
-		}
 	}
 	for x := range set {
 		for y := range set {
-			if x == y || VendorKey(x.vendor) == VendorKey(y.vendor) {
+			if x == y || strings.EqualFold(x.vendor, y.vendor) {
 				continue
 			}
 			if ok, conf, why := MatchModel(x.product, y.product); ok && conf >= ConfCode {
@@ -192,13 +116,6 @@ func BenchmarkMatchModel(b *testing.B) {
 	}
 }
 
-func BenchmarkVendorKey(b *testing.B) {
-	b.ReportAllocs()
-	for b.Loop() {
-		VendorKey("Hangzhou Hikvision Digital Technology Co., Ltd.")
-	}
-}
-
 func FuzzMatchModel(f *testing.F) {
 	f.Add("Airlink Router (MP70, RV50, RV50x, RV55, LX 40, LX60) running ALEOS software", "LX60")
 	f.Add("InRouter 6XX", "IR615")
@@ -211,6 +128,5 @@ func FuzzMatchModel(f *testing.F) {
 		if ok2, _, _ := MatchModel(a, a); strings.TrimSpace(a) != "" && len(tokens(a)) > 0 && !ok2 {
 			t.Fatalf("MatchModel(%q, itself) = false", a)
 		}
-		_ = Key(a, b)
 	})
 }

@@ -13,7 +13,11 @@
 //   - qualifiers after it: pre-release words (dev, snapshot, alpha/a,
 //     beta/b, milestone/m, pre/preview, rc/cr) sort BEFORE the release,
 //     everything else (p, patch, sp, update, hotfix, openssl-style letters
-//     "k", unknown words) sorts after it; each qualifier may carry numbers;
+//     "k", unknown words) sorts after it; each qualifier may carry numbers.
+//     Service packs contain updates, updates contain hot fixes and patches
+//     ("V7.4 Update 3" < "V7.4 SP1" < "V7.4 SP1 Upd 11" < "V7.4 SP2"), and
+//     the vendors' spellings are one word (Upd, U, QU, CU, RU → update;
+//     "Service Pack" → sp; Hotfix → hf);
 //   - a build: the numbers after "build"/"bld" or after "+".
 //
 // Leading text before the first digit ("V", "R", "FW ", "Version ") is a
@@ -26,6 +30,7 @@
 package version
 
 import (
+	"slices"
 	"strings"
 )
 
@@ -79,10 +84,30 @@ func wordRank(w string) (rank int, canon string, neutral bool) {
 		return 0, "", true
 	case "p", "patch", "pl", "post":
 		return rankPost, "p", false
-	case "sp", "hotfix", "hf", "update", "u", "fix", "rev", "r":
+	case "sp", "servicepack":
+		return rankPost, "sp", false
+	case "hf", "hotfix", "fix":
+		return rankPost, "hf", false
+	case "update", "upd", "u", "cu", "qu", "ru", "uc":
+		return rankPost, "update", false
+	case "fp", "mp", "sr", "rev", "r":
 		return rankPost, w, false
 	}
 	return rankWord, w, false
+}
+
+// postLevel orders post-release words the way vendors nest them: a service
+// (feature, maintenance) pack contains updates, an update contains hot
+// fixes and patches, so "V7.4 SP1" is after "V7.4 Update 3" and "V4.8 SP1"
+// after "V4.8 HF4".
+func postLevel(word string) int {
+	switch word {
+	case "sp", "fp", "mp", "sr":
+		return 3
+	case "update":
+		return 2
+	}
+	return 1
 }
 
 type token struct {
@@ -195,6 +220,10 @@ func Parse(s string) Version {
 			}
 			continue
 		}
+		if t.s == "service" && i+1 < len(toks) && toks[i+1].s == "pack" {
+			i++ // "Service Pack 1": one word
+			t.s = "sp"
+		}
 		rank, word, neutral := wordRank(t.s)
 		if !neutral && len(t.s) == 1 && t.glued && i > 0 && toks[i-1].num &&
 			(i+1 >= len(toks) || !toks[i+1].num || !toks[i+1].glued) {
@@ -257,6 +286,14 @@ func (v Version) IsPrerelease() bool {
 	return false
 }
 
+// Release returns the release numbers of the version, canonical (no
+// leading zeros) and without trailing zeros: "V3.02.10" → [3 2 10].
+func (v Version) Release() []string { return slices.Clone(v.release) }
+
+// CompareNoBuild compares a and b as Compare does, ignoring their builds:
+// how a bound that names no build judges a version that has one.
+func CompareNoBuild(a, b Version) int { return compareNoBuild(a, b) }
+
 // HasBuild reports whether the version names a build number.
 func (v Version) HasBuild() bool { return len(v.build) > 0 }
 
@@ -294,6 +331,14 @@ func cmpQual(a, b qual) int {
 			return -1
 		}
 		return 1
+	}
+	if a.rank == rankPost && a.word != b.word {
+		if la, lb := postLevel(a.word), postLevel(b.word); la != lb {
+			if la < lb {
+				return -1
+			}
+			return 1
+		}
 	}
 	if c := strings.Compare(a.word, b.word); c != 0 {
 		return c

@@ -1,0 +1,1015 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package product
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// More confidence levels of Name.Match (see model.go for the others).
+const (
+	ConfBrandOmitted = 0.95 // equal but for a brand word one side omits ("CP 443-1 RNA" / "SIMATIC CP 443-1 RNA")
+	ConfMember       = 0.85 // the model is a member the name covers ("S7-1200 CPU 1214C" of "S7-1200 CPU family")
+	ConfPattern      = 0.8  // the model fits a placeholder pattern or model range ("FOX61x", "MX400-MX850")
+	ConfFamily       = 0.75 // the model belongs to a series or family code ("HMIGTO series", "X-300 family")
+	ConfVariant      = 0.6  // the model names a family; the advisory names a variant of it
+)
+
+// Line is a version line a product name carries ("SIMATIC WinCC V7.4",
+// "RUGGEDCOM RSG2488 V5.X", "SIMATIC PCS 7 V8.0 and earlier"): the
+// product is about the versions in that line (Op "=") or up to it ("<=",
+// "<").
+type Line struct {
+	Version string `json:"version"`
+	Op      string `json:"op"`
+}
+
+// Name is an advisory's product name prepared for comparison with models.
+// It is read-only once compiled.
+type Name struct {
+	Text string
+	// Line is the version line the name carries, if any.
+	Line *Line
+	// Revisions are the hardware series or revisions the name is about
+	// ("Series A and B" → a, b); empty: any.
+	Revisions []string
+	// Conditions are words of the name a model cannot be compared with
+	// ("Serial number 17X**** or later").
+	Conditions []string
+
+	main     []string   // tokens of the name proper
+	alts     [][]string // listed alternatives (lists, slashes, parentheses, order numbers)
+	pats     []pattern
+	ranges   []modelRange
+	families []pattern
+	series   []string // stems of "… series" / "… family" names (compact)
+	brands   []string
+	siplus   bool // "(incl. SIPLUS variants)"
+}
+
+// Model is a device model prepared for comparison.
+type Model struct {
+	Text      string
+	Line      string   // a version in the model ("SIMATIC WinCC V7.4" → "7.4")
+	Revisions []string // "1756-EN2T Series D" → d
+	toks      []string // tokens without revision and line
+	raw       string   // folded text with separators, for placeholder patterns
+}
+
+// NameOptions tune CompileName.
+type NameOptions struct {
+	// Brands are compact words the vendor's product names start with
+	// ("simatic", "allenbradley"): either side may omit them.
+	Brands []string
+	// Vendor are the token sequences of the vendor's names, dropped from
+	// the start of the name ("Mitsubishi Electric MELSEC …").
+	Vendor [][]string
+	// Codes are the compact codes of all product names of the advisory: a
+	// family code ("XM400") is read as a family only when no sibling
+	// product is a member of it.
+	Codes map[string]bool
+}
+
+var (
+	serialPhraseRE = regexp.MustCompile(`(?i)\bserial\s+(?:number|no\.?)\b.*$`)
+	seriesRevRE    = regexp.MustCompile(`(?i)\bseries\s+([A-Z])((?:\s*(?:,|and|/|&)\s*[A-Z])*)(?:\s|$|\))`)
+	revRE          = regexp.MustCompile(`(?i)\b(?:hw\s*rev(?:ision)?\.?|hardware\s+(?:revision|version)|revision|rev\.?|hw|fs:?)\s*([A-Z0-9]{1,3})\b`)
+	lineRE         = regexp.MustCompile(`(?i)(<\s*)?\bV(\d+(?:\.(?:\d+|x))*)\b(\s+and\s+(?:earlier|prior|below|older)(?:\s+versions)?)?`)
+	letterListRE   = regexp.MustCompile(`[A-Z]`)
+	andRE          = regexp.MustCompile(`(?i)\band\b`)
+)
+
+// CompileName prepares an advisory product name.
+func CompileName(text string, o NameOptions) *Name {
+	n := &Name{Text: text, brands: o.Brands}
+	s := text
+	if m := serialPhraseRE.FindStringIndex(s); m != nil {
+		n.Conditions = append(n.Conditions, strings.TrimSpace(s[m[0]:]))
+		s = s[:m[0]]
+	}
+	s = sizeRE.ReplaceAllString(s, " ")
+	unwrapped := unwrapRE.ReplaceAllStringFunc(s, func(p string) string {
+		in := strings.TrimSpace(p)[1 : len(strings.TrimSpace(p))-1]
+		if strings.ContainsAny(in, ",;") || inclRE.MatchString(in) {
+			return p
+		}
+		return " " + in + " "
+	})
+	s = n.parens(s)
+	n.Revisions, s = revisions(s)
+	s, n.Line = cutLine(s)
+	s = cutRunning(s)
+	main := nameTokens(s, o.Vendor)
+	n.main = main
+	// The name proper comes first (Match reads alts[0] as the name), the
+	// parenthesised alternatives after it.
+	if len(main) > 0 {
+		n.alts = slices.DeleteFunc(n.alts, func(a []string) bool { return slices.Equal(a, main) })
+		n.alts = append([][]string{main}, n.alts...)
+	}
+	if strings.Contains(s, "(") || unwrapped != text {
+		// Parenthesised parts read as part of the name: "R08 (EN) CPU" is
+		// also "R08 EN CPU", "L26 CPU - (P) BT" also "L26 CPU-PBT",
+		// "STEP 7 (TIA Portal) V14" also "STEP 7 TIA Portal".
+		_, x := revisions(n.parens(unwrapped))
+		x, _ = cutLine(x)
+		if ts := nameTokens(cutRunning(x), o.Vendor); !slices.Equal(ts, main) {
+			n.addAlt(ts)
+		}
+	}
+	// Lists outside parentheses: "KTP400F, KTP700 and KTP900F", "C300 and
+	// ACE controllers", "RT430 RT431 and RT434".
+	pieces := listSplitRE.Split(s, -1)
+	if len(pieces) > 1 {
+		for _, p := range pieces {
+			if pt := nameTokens(p, o.Vendor); len(pt) > 0 && hasDigitToken(pt) || len(pieces) == 2 {
+				n.addAlt(pt)
+			}
+		}
+	}
+	// Slash lists inside tokens: "R04/08/16(EN)CPU", "XGK-CPUU/H/A".
+	for _, w := range strings.Fields(s) {
+		if !strings.Contains(w, "/") || strings.ContainsAny(w, "*") {
+			continue
+		}
+		for _, x := range expandSlash(w) {
+			for _, v := range optionalInfix(x) {
+				alt := slices.Clone(main)
+				repl := nameTokens(v, nil)
+				alt = replaceToken(alt, nameTokens(w, nil), repl)
+				n.addAlt(alt)
+				n.addAlt(repl)
+			}
+		}
+	}
+	// Optional parts glued in parentheses ("L02CPU(-P)", "FX5U(C)-…").
+	for _, w := range strings.Fields(s) {
+		if strings.Contains(w, "(") && !strings.Contains(w, "/") {
+			for _, v := range optionalInfix(w) {
+				n.addAlt(nameTokens(v, nil))
+			}
+		}
+	}
+	// Placeholders, model ranges, families and series.
+	fields := strings.Fields(s)
+	for i, w := range fields {
+		w = strings.Trim(w, ",;:")
+		for _, v := range expandSlash(w) {
+			for _, x := range optionalInfix(v) {
+				if p, ok := compilePattern(x); ok {
+					// Words after the pattern name the product too: "CP
+					// 44x-1 RNA" is no "CP 443-1".
+					p.after = withoutGeneric(nameTokens(strings.Join(fields[i+1:], " "), nil))
+					n.pats = append(n.pats, p)
+				}
+			}
+		}
+		if r, ok := parseModelRange(w); ok {
+			n.ranges = append(n.ranges, r)
+		}
+		if f, ok := familyPattern(w, o.Codes); ok {
+			n.families = append(n.families, f)
+		}
+	}
+	lower := strings.ToLower(s)
+	if strings.Contains(lower, "series") || strings.Contains(lower, "family") || strings.Contains(lower, " model") {
+		// The stem and its tails that start with a code: "Magelis HMIGTO
+		// series" → magelishmigto, hmigto.
+		g := withoutGeneric(main)
+		for j := range g {
+			stem := compact(g[j:])
+			if len(stem) >= 3 && hasLetter(g[j]) && (j == 0 || len(g[j]) >= 3) {
+				n.series = append(n.series, stem)
+			}
+		}
+	}
+	return n
+}
+
+// cutLine takes the version line out of a name ("WinCC V7.4").
+func cutLine(s string) (string, *Line) {
+	locs := lineRE.FindAllStringSubmatchIndex(s, -1)
+	if len(locs) == 0 {
+		return s, nil
+	}
+	m := locs[len(locs)-1]
+	op := "="
+	if m[2] >= 0 {
+		op = "<"
+	} else if m[6] >= 0 {
+		op = "<="
+	}
+	return s[:m[0]] + " " + s[m[1]:], &Line{Version: s[m[4]:m[5]], Op: op}
+}
+
+// cutRunning drops a "running …" tail ("Airlink Router running ALEOS").
+func cutRunning(s string) string {
+	if i := strings.Index(strings.ToLower(s), " running "); i > 0 {
+		return s[:i]
+	}
+	return s
+}
+
+var (
+	listSplitRE = regexp.MustCompile(`\s*,\s*|\s+and\s+`)
+	// sizeRE matches display sizes ("7\" & 15\"", "4\" - 22\""): they say
+	// which panels, not which model.
+	sizeRE = regexp.MustCompile(`\b\d+(?:[.,]\d+)?\s*(?:"|''|”|″|-?inch(?:es)?\b)(?:\s*(?:-|&|and|to)\s*\d+(?:[.,]\d+)?\s*(?:"|''|”|″|-?inch(?:es)?\b))?`)
+	// infixRE matches a short optional part written apart in parentheses
+	// ("R08 (EN) CPU", "L26 CPU - (P) BT", "L02 CPU (-P)").
+	infixRE = regexp.MustCompile(`\s*\((-?[A-Za-z0-9]{1,3})\)`)
+	// unwrapRE matches a parenthesised part without nested parentheses.
+	unwrapRE = regexp.MustCompile(`\s*\([^()]*\)`)
+)
+
+func hasDigitToken(ts []string) bool {
+	for _, t := range ts {
+		if hasDigit(t) {
+			return true
+		}
+	}
+	return false
+}
+
+func (n *Name) addAlt(ts []string) {
+	if len(ts) == 0 {
+		return
+	}
+	for _, a := range n.alts {
+		if slices.Equal(a, ts) {
+			return
+		}
+	}
+	n.alts = append(n.alts, ts)
+}
+
+// replaceToken replaces the run old inside ts by repl (or appends repl).
+func replaceToken(ts, old, repl []string) []string {
+	for i := 0; i+len(old) <= len(ts); i++ {
+		if slices.Equal(ts[i:i+len(old)], old) {
+			out := append(slices.Clone(ts[:i]), repl...)
+			return append(out, ts[i+len(old):]...)
+		}
+	}
+	return append(ts, repl...)
+}
+
+var inclRE = regexp.MustCompile(`(?i)^incl(?:uding|\.)?\s*`)
+
+// parens reads the parenthesised parts of a name and returns the name
+// without them: "(incl. X408 and SIPLUS NET variants)" lists X408 and
+// allows SIPLUS, "(6GK5874-2AA00-2AA2)" is an order number, "(ES450,
+// GX450)" a list of models, "(PICiX)" an abbreviation; qualifiers such as
+// "(2x 24V)" or "(with MID Approval)" are dropped. Optional parts glued to
+// a word ("L02CPU(-P)") stay for optionalInfix.
+func (n *Name) parens(s string) string {
+	var b strings.Builder
+	depth, start := 0, -1
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '(':
+			if depth == 0 {
+				if i > 0 && s[i-1] != ' ' && !strings.Contains(s[i:], " ") || i > 0 && s[i-1] != ' ' && closeBefore(s, i) {
+					// glued: keep for optionalInfix
+					b.WriteByte('(')
+					depth = -1
+					continue
+				}
+				start = i
+			}
+			if depth >= 0 {
+				depth++
+			}
+			continue
+		case ')':
+			if depth == -1 {
+				b.WriteByte(')')
+				depth = 0
+				continue
+			}
+			if depth > 0 {
+				depth--
+				if depth == 0 {
+					n.paren(strings.TrimSpace(s[start+1 : i]))
+				}
+				continue
+			}
+		}
+		if depth <= 0 {
+			b.WriteByte(s[i])
+		}
+	}
+	if depth > 0 && start >= 0 {
+		n.paren(strings.TrimSpace(s[start+1:]))
+	}
+	return b.String()
+}
+
+// closeBefore reports whether the parenthesis opened at i closes before
+// the next space: "R04(EN)CPU", "Q24DHCCPU-V(G)".
+func closeBefore(s string, i int) bool {
+	j := strings.IndexByte(s[i:], ')')
+	k := strings.IndexByte(s[i:], ' ')
+	return j > 0 && (k < 0 || j < k)
+}
+
+func (n *Name) paren(in string) {
+	if in == "" {
+		return
+	}
+	if m := inclRE.FindStringIndex(in); m != nil {
+		rest := in[m[1]:]
+		for _, p := range listSplitRE.Split(rest, -1) {
+			ts := tokens(p)
+			if slices.Contains(ts, "siplus") {
+				n.siplus = true
+				continue
+			}
+			if hasDigitToken(ts) {
+				n.addAlt(withoutGeneric(ts))
+			}
+		}
+		return
+	}
+	if strings.ContainsAny(in, ",;") {
+		for _, p := range strings.FieldsFunc(in, func(r rune) bool { return r == ',' || r == ';' }) {
+			n.addAlt(tokens(p))
+		}
+		return
+	}
+	if !strings.Contains(in, " ") && len(in) <= 24 && !infixRE.MatchString("("+in+")") {
+		n.addAlt(tokens(in))
+	}
+}
+
+// revisions takes hardware series and revisions out of a name or model.
+func revisions(s string) ([]string, string) {
+	var revs []string
+	if m := seriesRevRE.FindStringSubmatchIndex(s); m != nil {
+		revs = append(revs, strings.ToLower(s[m[2]:m[3]]))
+		for _, l := range letterListRE.FindAllString(strings.ToUpper(andRE.ReplaceAllString(s[m[4]:m[5]], ",")), -1) {
+			revs = append(revs, strings.ToLower(l))
+		}
+		s = s[:m[0]] + " " + s[m[1]:]
+	}
+	if m := revRE.FindStringSubmatchIndex(s); m != nil {
+		revs = append(revs, strings.ToLower(strings.TrimLeft(s[m[2]:m[3]], "0")))
+		s = s[:m[0]] + " " + s[m[1]:]
+	}
+	return revs, s
+}
+
+// nameTokens returns the tokens of a name without leading vendor words.
+func nameTokens(s string, vendor [][]string) []string {
+	ts := slashTokens(s)
+	for _, v := range vendor {
+		if len(v) > 0 && len(ts) > len(v) && slices.Equal(ts[:len(v)], v) {
+			ts = ts[len(v):]
+		}
+	}
+	for i, t := range ts {
+		ts[i] = singular(t)
+	}
+	return ts
+}
+
+// slashTokens tokenises like tokens but keeps letter-only slash compounds
+// ("PN/DP", "TX/TX") as one token: they are designations, not lists.
+func slashTokens(s string) []string {
+	var out []string
+	for _, w := range strings.Fields(s) {
+		if strings.Contains(w, "/") {
+			parts := strings.Split(w, "/")
+			letters := true
+			for _, p := range parts {
+				if p == "" || hasDigit(p) || strings.ContainsAny(p, "-()") || len(p) > 4 {
+					letters = false
+				}
+			}
+			if letters {
+				var ps []string
+				for _, p := range parts {
+					ps = append(ps, compact(tokens(p)))
+				}
+				out = append(out, strings.Join(ps, "/"))
+				continue
+			}
+		}
+		out = append(out, tokens(w)...)
+	}
+	return out
+}
+
+// singular drops the plural of generic words ("controllers" →
+// "controller") so "ACE controller" is "ACE controllers".
+func singular(t string) string {
+	switch t {
+	case "controllers", "modules", "devices", "panels", "switches", "routers", "gateways", "servers", "cameras", "units", "drives", "cpus":
+		if t == "switches" {
+			return "switch"
+		}
+		return strings.TrimSuffix(t, "s")
+	}
+	return t
+}
+
+// CompileModel prepares a device model. brands and vendor are as in
+// NameOptions.
+func CompileModel(text string, vendor [][]string) *Model {
+	m := &Model{Text: text}
+	s := text
+	m.Revisions, s = revisions(s)
+	if locs := lineRE.FindAllStringSubmatchIndex(s, -1); len(locs) > 0 {
+		l := locs[len(locs)-1]
+		m.Line = s[l[4]:l[5]]
+		s = s[:l[0]] + " " + s[l[1]:]
+	}
+	m.toks = nameTokens(s, vendor)
+	m.raw = fold(s)
+	return m
+}
+
+// Result is the outcome of comparing a name with a model.
+type Result struct {
+	OK   bool
+	Conf float64
+	Rule string // exact, listed, brand, generic, contained, major, member, pattern, range, family, series, variant, code
+	Why  string
+	// Line, when set, is the version line the match holds for (the
+	// major version a name carries that the model omits); it replaces
+	// Name.Line.
+	Line *Line
+}
+
+func (r *Result) offer(conf float64, rule, why string) {
+	if conf > r.Conf {
+		*r = Result{OK: true, Conf: conf, Rule: rule, Why: why}
+	}
+}
+
+// Match compares the name with a model. Revisions both name must agree;
+// the version line is the caller's to check (Name.Line, Model.Line).
+func (n *Name) Match(m *Model) Result {
+	var r Result
+	if len(m.toks) == 0 || len(n.main) == 0 && len(n.alts) == 0 {
+		return Result{Why: "empty name"}
+	}
+	if len(n.Revisions) > 0 && len(m.Revisions) > 0 && !intersects(n.Revisions, m.Revisions) {
+		return Result{Why: fmt.Sprintf("hardware revision %s is not %s", strings.ToUpper(strings.Join(m.Revisions, "/")), strings.ToUpper(strings.Join(n.Revisions, "/")))}
+	}
+	mvars := n.variants(m.toks)
+	cm := compact(m.toks)
+	for ai, alt := range n.alts {
+		for _, av := range n.variants(alt) {
+			for mi, mv := range mvars {
+				ca, cmv := compact(av.toks), compact(mv.toks)
+				if ca == "" || cmv == "" {
+					continue
+				}
+				switch {
+				case ca == cmv && ai == 0 && av.dropped == "" && mv.dropped == "":
+					r.offer(ConfExact, "exact", fmt.Sprintf("model %q is %q", m.Text, n.Text))
+				case ca == cmv && (av.dropped != "" || mv.dropped != ""):
+					r.offer(ConfBrandOmitted, "brand", fmt.Sprintf("model %q is %q but for the brand word %q", m.Text, n.Text, av.dropped+mv.dropped))
+				case ca == cmv:
+					r.offer(ConfListed, "listed", fmt.Sprintf("model %q is one the advisory lists in %q", m.Text, n.Text))
+				}
+				ga, gm := withoutGeneric(av.toks), withoutGeneric(mv.toks)
+				if g1, g2 := compact(ga), compact(gm); g1 != "" && g1 == g2 && (hasDigit(g1) || len(g1) >= 4) {
+					r.offer(ConfGeneric, "generic", fmt.Sprintf("model %q is %q but for generic words", m.Text, n.Text))
+				}
+				if member(ga, gm) && !softwareOnly(av.toks, mv.toks) {
+					r.offer(ConfMember, "member", fmt.Sprintf("model %q is a member of %q", m.Text, n.Text))
+				}
+				if lineMember(ga, gm) && !softwareOnly(av.toks, mv.toks) {
+					r.offer(ConfFamily, "member", fmt.Sprintf("model %q is a model of the product line %q", m.Text, n.Text))
+				}
+				if ai == 0 && mi == 0 && variantOf(gm, ga) {
+					r.offer(ConfVariant, "variant", fmt.Sprintf("model %q names the family; the advisory names the variant %q", m.Text, n.Text))
+				}
+			}
+		}
+	}
+	// A major version in the name the model omits ("FactoryTalk View 13"
+	// / "FactoryTalk View": the device's version must be in that line), or
+	// the other way round.
+	if k := len(n.main); k >= 2 && majorNumber(n.main[k-1]) && !hasDigitToken(n.main[:k-1]) && n.Line == nil {
+		if compact(n.main[:k-1]) == cm && r.Conf < ConfGeneric {
+			r.offer(ConfGeneric, "major", fmt.Sprintf("model %q is %q without its major version %s", m.Text, n.Text, n.main[k-1]))
+			r.Line = &Line{Version: n.main[k-1], Op: "="}
+		}
+	}
+	if k := len(m.toks); k >= 2 && majorNumber(m.toks[k-1]) && !hasDigitToken(m.toks[:k-1]) && compact(m.toks[:k-1]) == compact(n.main) {
+		r.offer(ConfGeneric, "major", fmt.Sprintf("model %q is %q with its major version %s", m.Text, n.Text, m.toks[k-1]))
+	}
+	// A model the name holds at its end, after words of the product line
+	// ("852-303" of "Industrial Managed Switch 852-303", "R08ENCPU" of
+	// "MELSEC iQ-R R08 (EN) CPU firmware").
+	for _, alt := range n.alts {
+		ft := withoutFiller(alt)
+		for i := 1; i < len(ft) && !hasDigit(ft[i-1]); i++ {
+			if compact(ft[i:]) == cm && (hasDigit(cm) || len(cm) >= 3 && i >= 2) {
+				r.offer(ConfGeneric, "contained", fmt.Sprintf("model %q is named in %q after the product line %q", m.Text, n.Text, strings.Join(ft[:i], " ")))
+			}
+		}
+	}
+	for _, p := range n.pats {
+		if ok, conf := p.fits(m, cm); ok {
+			r.offer(conf, "pattern", fmt.Sprintf("model %q fits the pattern %q of %q", m.Text, p.text, n.Text))
+		}
+	}
+	for _, mr := range n.ranges {
+		if mr.covers(m.toks) {
+			r.offer(ConfPattern, "range", fmt.Sprintf("model %q lies in the model range %q", m.Text, mr.text))
+		}
+	}
+	for _, f := range n.families {
+		if ok, _ := f.fits(m, cm); ok {
+			r.offer(ConfFamily, "family", fmt.Sprintf("model %q belongs to the family %q of %q", m.Text, f.text, n.Text))
+		}
+	}
+	for _, st := range n.series {
+		for i := 0; i < len(m.toks) && i < 3; i++ {
+			rest := compact(withoutGeneric(m.toks[i:]))
+			if strings.HasPrefix(rest, st) && len(rest) > len(st) {
+				r.offer(ConfFamily, "series", fmt.Sprintf("model %q belongs to the series %q", m.Text, n.Text))
+			}
+		}
+	}
+	if r.Conf < ConfCode {
+		if w, u := n.conflict(m); w != "" {
+			return Result{Why: fmt.Sprintf("model %q says %q where the advisory says %q", m.Text, w, u)}
+		}
+		// The name's own placeholder patterns, with the words after them,
+		// decide; the older wildcard reading does not overrule them.
+		code := func(ok bool, conf float64, why string) {
+			if ok && !(conf == ConfWildcard && len(n.pats) > 0) {
+				r.offer(conf, "code", why)
+			}
+		}
+		for _, alt := range n.alts {
+			code(MatchModel(strings.Join(alt, " "), strings.Join(m.toks, " ")))
+		}
+		code(MatchModel(n.Text, m.Text))
+	}
+	if !r.OK {
+		r.Why = "no rule matched"
+	}
+	return r
+}
+
+// majorNumber reports whether a token reads as a major version: one or
+// two digits ("13", "2").
+func majorNumber(t string) bool {
+	return len(t) <= 2 && t != "" && strings.TrimLeft(t, "0123456789") == ""
+}
+
+// conflict returns a word of the model and one of the name, neither in
+// the other, that tell two products apart ("KTP700 Basic" is no panel of
+// "KTP Mobile Panels KTP400F, KTP700 …"): words of letters only, not
+// generic, not a brand. Weak rules (model codes) do not match across one.
+func (n *Name) conflict(m *Model) (string, string) {
+	word := func(t string) bool {
+		return len(t) >= 4 && !hasDigit(t) && !genericWord(t) && !slices.Contains(n.brands, t)
+	}
+	// "DP" against "PN/DP": one part of a designation the other writes.
+	for _, t := range m.toks {
+		for _, x := range n.main {
+			if t != x && (slices.Contains(strings.Split(x, "/"), t) || slices.Contains(strings.Split(t, "/"), x)) {
+				return t, x
+			}
+		}
+	}
+	var w, u string
+	for _, t := range m.toks {
+		if word(t) && !slices.Contains(n.main, t) {
+			w = t
+			break
+		}
+	}
+	for _, t := range n.main {
+		if word(t) && !slices.Contains(m.toks, t) {
+			u = t
+			break
+		}
+	}
+	if w == "" || u == "" {
+		return "", ""
+	}
+	return w, u
+}
+
+// softwareOnly reports whether the name is about software and the model
+// does not say so ("S7-1500 Software Controller" has no member "S7-1500
+// CPU 1511-1 PN").
+func softwareOnly(name, model []string) bool {
+	return slices.Contains(name, "software") && !slices.Contains(model, "software")
+}
+
+// lineMember reports whether the model is a model of a product line the
+// name gives without a number: the name's words, in order, then only words
+// with digits ("eWON Flexy 205" of "eWON Flexy", "Modicon Quantum
+// 140CPU65150" of "Modicon Quantum", "SIMATIC HMI TP700 Comfort" of
+// "SIMATIC HMI Comfort Panels").
+func lineMember(name, model []string) bool {
+	if len(name) < 2 || len(model) <= len(name) || hasDigitToken(name) {
+		return false
+	}
+	i, extra := 0, 0
+	for _, t := range model {
+		if i < len(name) && t == name[i] {
+			i++
+			continue
+		}
+		if !hasDigit(t) {
+			return false
+		}
+		extra++
+	}
+	return i == len(name) && extra > 0
+}
+func intersects(a, b []string) bool {
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			return true
+		}
+	}
+	return false
+}
+
+// variant is a token list with a brand word possibly dropped.
+type variant struct {
+	toks    []string
+	dropped string
+}
+
+// variants returns ts and ts without its leading brand words (and without
+// "siplus" when the name includes SIPLUS variants).
+func (n *Name) variants(ts []string) []variant {
+	out := []variant{{toks: ts}}
+	cur := ts
+	dropped := ""
+	for len(cur) > 1 {
+		k := n.brandAt(cur)
+		if k == 0 {
+			break
+		}
+		dropped += compact(cur[:k])
+		cur = cur[k:]
+		out = append(out, variant{toks: cur, dropped: dropped})
+	}
+	return out
+}
+
+// brandAt returns how many leading tokens of ts spell a brand word
+// ("allen bradley" is "allenbradley"), 0 when none.
+func (n *Name) brandAt(ts []string) int {
+	if n.siplus && ts[0] == "siplus" {
+		return 1
+	}
+	for k := 1; k <= 3 && k < len(ts); k++ {
+		if slices.Contains(n.brands, compact(ts[:k])) {
+			return k
+		}
+	}
+	return 0
+}
+
+// member reports whether the model is a member of the name: the model has
+// every token of the name, in order, plus more specific ones carrying
+// digits ("s7 1200 cpu" / "s7 1200 cpu 1214c").
+func member(name, model []string) bool {
+	if len(name) == 0 || len(model) <= len(name) || !hasDigitToken(name) {
+		return false
+	}
+	i := 0
+	extra := 0
+	for _, t := range model {
+		if i < len(name) && t == name[i] {
+			i++
+			continue
+		}
+		if i == len(name) && !hasDigit(t) && len(t) > 2 {
+			return false // a trailing word: another product ("CP 443-1" / "CP 443-1 RNA")
+		}
+		extra++
+	}
+	return i == len(name) && extra > 0
+}
+
+// variantOf reports whether the model names a family whose variant the
+// name is: the model's tokens begin the name's and carry a code
+// ("en100 ethernet" of "en100 ethernet iec 61850 variant").
+func variantOf(model, name []string) bool {
+	if len(model) == 0 || len(name) <= len(model) || !slices.Equal(name[:len(model)], model) {
+		return false
+	}
+	for _, t := range model {
+		if hasDigit(t) && hasLetter(t) {
+			return true
+		}
+	}
+	return false
+}
+
+// pattern is a model code with placeholders: "FOX61x", "CP 44x-1",
+// "6ES7655-5PX31-1XX0", "DH-IPC-HDW1XXX", "FX5U-**M*/**".
+type pattern struct {
+	text  string
+	re    *regexp.Regexp // on the compact model
+	short *regexp.Regexp // without a leading brand segment ("DH-")
+	any   bool           // digits may follow the pattern (families)
+	after []string       // words of the name after the pattern, all of which the model must have
+}
+
+var (
+	placeholderRE = regexp.MustCompile(`[xX]{2,}|\*+|(?:[0-9])[xX](?:[0-9xX-]|$)|^[xX]$`)
+	segmentRE     = regexp.MustCompile(`^([A-Za-z]{2,3})-`)
+)
+
+// compilePattern reads a word with placeholders into a pattern.
+func compilePattern(w string) (pattern, bool) {
+	w = strings.Trim(w, ",;:.")
+	if !placeholderRE.MatchString(w) || len(w) < 3 {
+		return pattern{}, false
+	}
+	c := patternCompact(w)
+	if c == "" || !strings.ContainsAny(c, "0123456789") {
+		return pattern{}, false
+	}
+	p := pattern{text: w, re: regexp.MustCompile("^" + c)}
+	if m := segmentRE.FindStringSubmatch(w); m != nil {
+		p.short = regexp.MustCompile("^" + patternCompact(w[len(m[0]):]))
+	}
+	return p, true
+}
+
+// patternCompact turns a placeholder word into a regular expression on
+// compact models: letters and digits lower-cased, placeholders one
+// character each, separators dropped.
+func patternCompact(w string) string {
+	var b strings.Builder
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		switch {
+		case c == '*':
+			b.WriteString("[a-z0-9]")
+		case (c == 'x' || c == 'X') && isPlaceholderX(w, i):
+			b.WriteString("[a-z0-9]")
+		case c >= 'A' && c <= 'Z':
+			b.WriteByte(c + 32)
+		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// isPlaceholderX reports whether the x at i stands for a character: in a
+// run of x's, or next to a digit.
+func isPlaceholderX(w string, i int) bool {
+	isX := func(j int) bool { return j >= 0 && j < len(w) && (w[j] == 'x' || w[j] == 'X') }
+	isD := func(j int) bool { return j >= 0 && j < len(w) && w[j] >= '0' && w[j] <= '9' }
+	if isX(i-1) || isX(i+1) {
+		return true
+	}
+	return isD(i-1) && (isD(i+1) || i+1 == len(w) || w[i+1] == '-')
+}
+
+// fits reports whether a model fits the pattern: the compact model starts
+// with it and goes on, if at all, with a letter or after a separator
+// ("DS-2CD2xx2FWD" fits "DS-2CD2142FWD-I", "FOX61x" does not fit
+// "FOX6150").
+func (p pattern) fits(m *Model, cm string) (bool, float64) {
+	for _, a := range p.after {
+		if !slices.Contains(m.toks, a) {
+			return false, 0
+		}
+	}
+	try := func(re *regexp.Regexp) bool {
+		for start := 0; start < len(m.toks) && start < 3; start++ {
+			c := compact(m.toks[start:])
+			loc := re.FindStringIndex(c)
+			if loc == nil {
+				continue
+			}
+			rest := c[loc[1]:]
+			if rest == "" || p.any || rest[0] < '0' || rest[0] > '9' || boundaryAt(m.toks[start:], loc[1]) {
+				return true
+			}
+		}
+		return false
+	}
+	if try(p.re) {
+		return true, ConfPattern
+	}
+	if p.short != nil && try(p.short) {
+		return true, ConfPattern - 0.1
+	}
+	return false, 0
+}
+
+// boundaryAt reports whether a token ends at offset n of the compact form.
+func boundaryAt(ts []string, n int) bool {
+	k := 0
+	for _, t := range ts {
+		k += len(t)
+		if k == n {
+			return true
+		}
+		if k > n {
+			return false
+		}
+	}
+	return false
+}
+
+// familyRE reads Siemens-style family codes: letters, an optional hyphen,
+// a digit and two zeros, an optional suffix ("X-300", "XB-200", "SC-600",
+// "XM400", "X-200IRT").
+var familyRE = regexp.MustCompile(`^([A-Za-z]{1,3})(-?)([1-9])00([A-Za-z]*)$`)
+
+// familyPattern reads a family code into a pattern of its members
+// ("X-300" → X3nn). Without a hyphen ("XM400") it is a family only when
+// no other product code of the advisory is a member ("RS400" next to
+// "RS401" is a model).
+func familyPattern(w string, codes map[string]bool) (pattern, bool) {
+	m := familyRE.FindStringSubmatch(w)
+	if m == nil {
+		return pattern{}, false
+	}
+	letters := strings.ToLower(m[1])
+	re := regexp.MustCompile("^" + letters + m[3] + "[0-9]{2}" + strings.ToLower(m[4]))
+	if m[2] == "" {
+		own := letters + m[3] + "00" + strings.ToLower(m[4])
+		for c := range codes {
+			if c != own && re.MatchString(c) {
+				return pattern{}, false
+			}
+		}
+	}
+	return pattern{text: w, re: re}, true
+}
+
+// modelRange is "MX400-MX850": the models with those letters and a number
+// in the range.
+type modelRange struct {
+	text     string
+	letters  string
+	low, top int
+}
+
+var modelRangeRE = regexp.MustCompile(`^([A-Za-z]{1,4})(\d+)-([A-Za-z]{1,4})(\d+)$`)
+
+func parseModelRange(w string) (modelRange, bool) {
+	m := modelRangeRE.FindStringSubmatch(w)
+	if m == nil || !strings.EqualFold(m[1], m[3]) {
+		return modelRange{}, false
+	}
+	lo, err1 := strconv.Atoi(m[2])
+	hi, err2 := strconv.Atoi(m[4])
+	if err1 != nil || err2 != nil || lo >= hi {
+		return modelRange{}, false
+	}
+	return modelRange{text: w, letters: strings.ToLower(m[1]), low: lo, top: hi}, true
+}
+
+var letterNumberRE = regexp.MustCompile(`^([a-z]{1,4})(\d+)$`)
+
+func (r modelRange) covers(toks []string) bool {
+	for _, t := range toks {
+		if m := letterNumberRE.FindStringSubmatch(t); m != nil && m[1] == r.letters {
+			if v, err := strconv.Atoi(m[2]); err == nil && v >= r.low && v <= r.top {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// expandSlash expands a slash list inside a word into the words it lists:
+// "R04/08/16/32/120(EN)CPU" → R04(EN)CPU, R08(EN)CPU, …; "XGK-CPUU/H/A" →
+// XGK-CPUU, XGK-CPUH, XGK-CPUA; "cMT-G01/G02" → cMT-G01, cMT-G02;
+// "RJ71C24(-R2/R4)" → RJ71C24(-R2), RJ71C24(-R4). A word without a slash,
+// or whose parts are letter designations ("PN/DP"), is returned as is.
+func expandSlash(w string) []string {
+	if !strings.Contains(w, "/") {
+		return []string{w}
+	}
+	// "X(-A/B)": options inside parentheses.
+	if i := strings.IndexByte(w, '('); i > 0 {
+		if j := strings.IndexByte(w[i:], ')'); j > 0 && strings.Contains(w[i:i+j], "/") {
+			var out []string
+			for _, o := range strings.Split(w[i+1:i+j], "/") {
+				out = append(out, w[:i]+"("+o+")"+w[i+j+1:])
+			}
+			return out
+		}
+	}
+	parts := strings.Split(w, "/")
+	first := parts[0]
+	if !hasDigit(first) && !strings.Contains(first, "-") {
+		return []string{w}
+	}
+	last := parts[len(parts)-1]
+	// The tail after the varying head of the last part applies to all.
+	head, tail := splitHead(last, classOf(parts[1]))
+	if len(parts) == 2 {
+		head, tail = last, ""
+		if h, t := splitHead(last, classOf(last)); t != "" && strings.HasPrefix(t, "(") {
+			head, tail = h, t
+		}
+	}
+	vary := append([]string{}, parts[1:len(parts)-1]...)
+	vary = append(vary, head)
+	out := []string{first + tail}
+	for _, p := range vary {
+		for _, c := range replacements(first, p) {
+			out = append(out, c+tail)
+		}
+	}
+	return out
+}
+
+// replacements returns the words first becomes when its end is replaced
+// by p: by the same kind of characters ("R04" + "120" → "R120"), by as
+// many characters ("cMT-G01" + "G02" → "cMT-G02"), or as a suffix of its
+// stem ("XGI-CPUU" + "UD" → "XGI-CPUUD").
+func replacements(first, p string) []string {
+	var out []string
+	add := func(s string) {
+		if s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	if cls := classOf(p); cls != 0 && allClass(p, cls) {
+		i := len(first)
+		for i > 0 && classOf(first[i-1:]) == cls {
+			i--
+		}
+		if i < len(first) {
+			add(first[:i] + p)
+		}
+	}
+	if len(p) <= len(first) {
+		add(first[:len(first)-len(p)] + p)
+	}
+	if len(first) > 1 && classOf(p) == 'a' {
+		add(first[:len(first)-1] + p)
+	}
+	return out
+}
+
+func classOf(s string) byte {
+	if s == "" {
+		return 0
+	}
+	c := s[0]
+	switch {
+	case c >= '0' && c <= '9':
+		return 'd'
+	case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+		return 'a'
+	}
+	return 0
+}
+
+func allClass(s string, cls byte) bool {
+	for i := 0; i < len(s); i++ {
+		if classOf(s[i:]) != cls {
+			return false
+		}
+	}
+	return true
+}
+
+// splitHead splits p into its leading run of class cls and the rest.
+func splitHead(p string, cls byte) (string, string) {
+	i := 0
+	for i < len(p) && classOf(p[i:]) == cls {
+		i++
+	}
+	return p[:i], p[i:]
+}
+
+// optionalInfix returns a word with and without what it holds in short
+// parentheses: "R04(EN)CPU" → R04CPU, R04ENCPU; "L02CPU(-P)" → L02CPU,
+// L02CPU-P.
+func optionalInfix(w string) []string {
+	i := strings.IndexByte(w, '(')
+	if i < 0 {
+		return []string{w}
+	}
+	j := strings.IndexByte(w[i:], ')')
+	if j < 0 || j > 8 {
+		return []string{strings.ReplaceAll(strings.ReplaceAll(w, "(", ""), ")", "")}
+	}
+	without := w[:i] + w[i+j+1:]
+	with := w[:i] + w[i+1:i+j] + w[i+j+1:]
+	return []string{without, with}
+}

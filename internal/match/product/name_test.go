@@ -1,0 +1,121 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package product
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestNameMatch: advisory product names from CISA CSAF documents against
+// models as owners register them, with the rule that must match (empty:
+// no match).
+func TestNameMatch(t *testing.T) {
+	t.Parallel()
+	siemens := NameOptions{Brands: []string{"simatic", "scalance", "siplus", "sinamics", "ruggedcom"}}
+	tests := []struct {
+		name, model string
+		rule        string
+		o           NameOptions
+	}{
+		// Exact, brand words, lists.
+		{"SCALANCE X208", "Scalance x-208", "exact", siemens},
+		{"SIMATIC CP 443-1 RNA", "CP 443-1 RNA", "brand", siemens},
+		{"Airlink Router (ES450, GX450) running ALEOS software", "GX450", "listed", NameOptions{}},
+		{"SIMATIC HMI KTP Mobile Panels KTP400F, KTP700, KTP700F, KTP900 and KTP900F", "KTP700F", "listed", siemens},
+		{"R04/08/16/32/120(EN)CPU", "R08ENCPU", "listed", NameOptions{}},
+		{"R04/08/16/32/120(EN)CPU", "R32CPU", "listed", NameOptions{}},
+		{"R04/08/16/32/120(EN)CPU", "R64CPU", "", NameOptions{}},
+		{"SCALANCE M874-2 (6GK5874-2AA00-2AA2)", "6GK5874-2AA00-2AA2", "listed", siemens},
+		// Placeholders and series.
+		{"SIMATIC S7-1500 ET 200pro CPU 6ES7655-5PX31-1XX0", "6ES7655-5PX31-1AA0", "pattern", siemens},
+		{"SIMATIC S7-1500 ET 200pro CPU 6ES7655-5PX31-1XX0", "6ES7655-5PX31-2AA0", "", siemens},
+		{"FOX61x", "FOX615", "pattern", NameOptions{}},
+		{"FOX61x", "FOX6150", "", NameOptions{}},
+		{"SIMATIC CP 44x-1 RNA", "SIMATIC CP 443-1 RNA", "pattern", siemens},
+		{"SIMATIC CP 44x-1 RNA", "SIMATIC CP 443-1", "", siemens}, // the words after the pattern name the product too
+		{"Magelis HMIGTO series", "HMIGTO5310", "series", NameOptions{}},
+		{"IntelliVue patient monitor MP2-MP90", "IntelliVue MP70", "range", NameOptions{}},
+		{"IntelliVue patient monitor MP2-MP90", "IntelliVue MX450", "", NameOptions{}},
+		{"SCALANCE X-300 switch family (incl. X408 and SIPLUS NET variants)", "SCALANCE X307-3", "family", siemens},
+		{"DS-2CD63xx Series", "DS-2CD6332FWD-IV", "pattern", NameOptions{}},
+		// Product lines and models named inside a longer name.
+		{"eWON Flexy", "eWON Flexy 205", "member", NameOptions{}},
+		{"Modicon Quantum", "Modicon Quantum 140CPU65150", "member", NameOptions{}},
+		{"SIMATIC HMI Comfort Panels 4\" - 22\" (incl. SIPLUS variants)", "SIMATIC HMI TP700 Comfort", "member", siemens},
+		{"Industrial Managed Switch 852-303", "852-303", "contained", NameOptions{}},
+		{"MELSEC iQ-R R08 (EN) CPU firmware", "R08ENCPU", "contained", NameOptions{}},
+		{"MELSEC L L26 CPU - (P) BT", "L26CPU-PBT", "contained", NameOptions{}},
+		{"STARDOM Controller FCJ", "FCJ", "contained", NameOptions{}},
+		{"SIMATIC STEP 7 (TIA Portal) V14", "SIMATIC STEP 7 (TIA Portal)", "listed", siemens},
+		// Different products of one family.
+		{"SIMATIC S7-300 CPU 315-2 PN/DP (6ES7315-2EH14-0AB0)", "SIMATIC S7-300 CPU 315-2 DP", "", siemens},
+		{"SIMATIC HMI KTP Mobile Panels KTP400F, KTP700, KTP700F, KTP900 and KTP900F", "SIMATIC HMI KTP700 Basic", "", siemens},
+		{"SIMATIC S7-1500 Software Controller", "SIMATIC S7-1500 CPU 1511-1 PN", "", siemens},
+		{"InRouter 302", "InRouter 615", "", NameOptions{}},
+		// Hardware revisions are revisions, not model codes.
+		{"1756-EN2T Series C", "1756-EN2T Series D", "", NameOptions{}},
+		{"1756-EN2T Series C", "1756-EN2T Series C", "exact", NameOptions{}},
+		{"1756-EN2T Series C", "1756-EN2T", "exact", NameOptions{}},
+		// A major version in the name, either way.
+		{"FactoryTalk View 13", "FactoryTalk View", "major", NameOptions{}},
+		{"ThinManager", "ThinManager 13", "major", NameOptions{}},
+	}
+	for _, tt := range tests {
+		n := CompileName(tt.name, tt.o)
+		r := n.Match(CompileModel(tt.model, nil))
+		if tt.rule == "" {
+			if r.OK {
+				t.Errorf("%q / %q: matched by %s (%.2f): %s", tt.name, tt.model, r.Rule, r.Conf, r.Why)
+			}
+			continue
+		}
+		if !r.OK || r.Rule != tt.rule || r.Why == "" {
+			t.Errorf("%q / %q = %v %s %.2f (%s); want rule %s", tt.name, tt.model, r.OK, r.Rule, r.Conf, r.Why, tt.rule)
+		}
+		if r.Conf >= ConfExact && r.Rule != "exact" {
+			t.Errorf("%q / %q: rule %s at full confidence", tt.name, tt.model, r.Rule)
+		}
+	}
+}
+
+// TestNameParts: what CompileName reads besides the name proper.
+func TestNameParts(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		line      string // op and version, "" for none
+		revisions string
+		cond      string
+	}{
+		{"SIMATIC WinCC V7.4", "= 7.4", "", ""},
+		{"SIMATIC PCS 7 V8.0 and earlier", "<= 8.0", "", ""},
+		{"RUGGEDCOM RSG2488 V5.X", "= 5.X", "", ""},
+		{"1756-EN2T Series A and B", "", "a b", ""},
+		{"Stratix 5400 hardware revision 3", "", "3", ""},
+		{"PowerLogic ION8650 Serial number 17X**** or later", "", "", "Serial number 17X**** or later"},
+	}
+	for _, tt := range tests {
+		n := CompileName(tt.name, NameOptions{})
+		line := ""
+		if n.Line != nil {
+			line = n.Line.Op + " " + n.Line.Version
+		}
+		if line != tt.line || strings.Join(n.Revisions, " ") != tt.revisions || strings.Join(n.Conditions, "; ") != tt.cond {
+			t.Errorf("CompileName(%q): line %q revisions %q conditions %q; want %q %q %q", tt.name, line, n.Revisions, n.Conditions, tt.line, tt.revisions, tt.cond)
+		}
+	}
+}
+
+func FuzzNameMatch(f *testing.F) {
+	f.Add("R04/08/16/32/120(EN)CPU", "R08ENCPU")
+	f.Add("SIMATIC CP 44x-1 RNA", "CP 443-1")
+	f.Add("MELSEC L L26 CPU - (P) BT", "L26CPU-PBT")
+	f.Fuzz(func(t *testing.T, name, model string) {
+		r := CompileName(name, NameOptions{}).Match(CompileModel(model, nil))
+		if r.OK != (r.Conf > 0) || r.Conf > 1 {
+			t.Fatalf("%q / %q = %+v", name, model, r)
+		}
+	})
+}
