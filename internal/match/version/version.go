@@ -308,6 +308,21 @@ func cmpNum(a, b string) int {
 	return strings.Compare(a, b)
 }
 
+// CompareNumbers compares lists of decimal numbers ("4", "012"), leading
+// zeros ignored and missing entries counting as zero: -1, 0 or +1.
+func CompareNumbers(a, b []string) int {
+	trim := func(xs []string) []string {
+		out := make([]string, len(xs))
+		for i, x := range xs {
+			if out[i] = strings.TrimLeft(x, "0"); out[i] == "" {
+				out[i] = "0"
+			}
+		}
+		return out
+	}
+	return cmpNums(trim(a), trim(b))
+}
+
 // cmpNums compares number lists, missing entries counting as zero.
 func cmpNums(a, b []string) int {
 	for i := 0; i < len(a) || i < len(b); i++ {

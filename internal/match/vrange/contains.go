@@ -168,16 +168,7 @@ func letterRelease(v string) string {
 	return ""
 }
 
-func cmpDecimal(a, b string) int {
-	a, b = strings.TrimLeft(a, "0"), strings.TrimLeft(b, "0")
-	if len(a) != len(b) {
-		if len(a) < len(b) {
-			return -1
-		}
-		return 1
-	}
-	return strings.Compare(a, b)
-}
+func cmpDecimal(a, b string) int { return version.CompareNumbers([]string{a}, []string{b}) }
 
 // hasWildcard reports whether a bound has an "x" or "*" standing for a
 // component: "1.5.x", "12.2.x.x", "V3.X.17", "2.3x", "8.1x", "1.2.*".
@@ -272,8 +263,8 @@ func wildcardSat(v string, c Constraint) bool {
 	if len(prefix) > n {
 		prefix = prefix[:n]
 	}
-	lo := cmpRelease(prefix, lowBound)
-	hi := cmpRelease(prefix, highBound)
+	lo := version.CompareNumbers(prefix, lowBound)
+	hi := version.CompareNumbers(prefix, highBound)
 	switch c.Op {
 	case Lt:
 		return lo < 0
@@ -285,21 +276,4 @@ func wildcardSat(v string, c Constraint) bool {
 		return lo >= 0
 	}
 	return lo >= 0 && hi <= 0
-}
-
-// cmpRelease compares release number lists, missing entries as zero.
-func cmpRelease(a, b []string) int {
-	for i := 0; i < len(a) || i < len(b); i++ {
-		x, y := "0", "0"
-		if i < len(a) {
-			x = a[i]
-		}
-		if i < len(b) {
-			y = b[i]
-		}
-		if d := cmpDecimal(x, y); d != 0 {
-			return d
-		}
-	}
-	return 0
 }
