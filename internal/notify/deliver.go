@@ -114,6 +114,8 @@ type DelivererConfig struct {
 	// key); a nil AccessCode prints no code.
 	VerifyURL  string
 	AccessCode func(ticket.Ticket) ticket.Code
+	// SchemaURL is where the notice document's schema is published.
+	SchemaURL string
 	// Concurrency bounds parallel sends in DeliverDue (default 8).
 	Concurrency int
 	Now         func() time.Time
@@ -301,7 +303,7 @@ func (d *Deliverer) attempt(ctx context.Context, row OutboxRow) (OutboxResult, b
 	}
 	m := Outgoing{OutboxID: row.ID, Key: row.Key, NoticeID: row.NoticeID, OrgID: row.OrgID, Channel: row.Channel,
 		Recipient: row.Recipient, Lang: row.Lang, Content: row.Content, AckURL: d.cfg.AckURL(row.NoticeID),
-		Ticket: row.Ticket, AccessCode: d.cfg.AccessCode(row.Ticket), VerifyURL: d.cfg.VerifyURL,
+		Ticket: row.Ticket, AccessCode: d.cfg.AccessCode(row.Ticket), VerifyURL: d.cfg.VerifyURL, SchemaURL: d.cfg.SchemaURL,
 		Date: row.CreatedAt, ContactSource: row.ContactSource}
 	err := sender.Send(ctx, m)
 	res.At = now()

@@ -64,7 +64,7 @@ func NewDocument(id int64, t ticket.Ticket, c Content) Document {
 // outbox row's, so every attempt sends the same document.
 func DeliveryDocument(m Outgoing) Document {
 	d := NewDocument(m.NoticeID, m.Ticket, m.Content)
-	d.ID, d.Lang, d.AckURL, d.VerifyURL, d.CreatedAt = m.Key, m.Lang, m.AckURL, m.VerifyURL, m.Date.UTC()
+	d.Schema, d.ID, d.Lang, d.AckURL, d.VerifyURL, d.CreatedAt = m.SchemaURL, m.Key, m.Lang, m.AckURL, m.VerifyURL, m.Date.UTC()
 	if d.OrgID == 0 {
 		d.OrgID = m.OrgID
 	}

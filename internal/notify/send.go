@@ -29,6 +29,8 @@ type Outgoing struct {
 	Ticket     ticket.Ticket
 	AccessCode ticket.Code
 	VerifyURL  string
+	// SchemaURL is where NoticeSchema is published.
+	SchemaURL string
 	// Date is when the outbox row was made; it is the message's Date, so a
 	// repeated attempt is byte-for-byte the same message.
 	Date time.Time

@@ -167,10 +167,11 @@ const TicketHeader = "X-Vigil-Ticket"
 
 // BuildMessage writes the MIME message of delivery m rendered as r: a
 // multipart/mixed message whose first part is multipart/alternative (text,
-// then HTML) and whose second is the evidence CSV. The Message-ID is
+// then HTML), whose second is the evidence CSV and whose others are the
+// attachments att (the machine-readable documents). The Message-ID is
 // derived from the idempotency key and the Date is the outbox row's, so
 // every attempt produces the same message.
-func BuildMessage(m Outgoing, r Rendered, from, fromName string) ([]byte, error) {
+func BuildMessage(m Outgoing, r Rendered, from, fromName string, att ...Attachment) ([]byte, error) {
 	msg := mail.NewMsg(mail.WithNoDefaultUserAgent())
 	var err error
 	if fromName != "" {
@@ -197,6 +198,11 @@ func BuildMessage(m Outgoing, r Rendered, from, fromName string) ([]byte, error)
 	msg.AddAlternativeString(mail.TypeTextHTML, r.HTML)
 	if err := msg.AttachReader(r.CSVName, bytes.NewReader(r.CSV), mail.WithFileContentType("text/csv")); err != nil {
 		return nil, fmt.Errorf("attach evidence: %w", err)
+	}
+	for _, a := range att {
+		if err := msg.AttachReader(a.Name, bytes.NewReader(a.Data), mail.WithFileContentType(mail.ContentType(a.ContentType))); err != nil {
+			return nil, fmt.Errorf("attach %s: %w", a.Name, err)
+		}
 	}
 	var buf bytes.Buffer
 	if _, err := msg.WriteTo(&buf); err != nil {
@@ -285,11 +291,15 @@ func NewSMTPSender(cfg SMTPConfig, renderer *Renderer, sender string) (*SMTPSend
 func (s *SMTPSender) Render(m Outgoing) ([]byte, error) {
 	r, err := s.renderer.Render(m.Lang, View{Content: m.Content, NoticeID: m.NoticeID, Sender: s.sender,
 		Recipient: m.Recipient, AckURL: m.AckURL, Ticket: m.Ticket, AccessCode: m.AccessCode, VerifyURL: m.VerifyURL,
-		ContactSource: m.ContactSource})
+		SchemaURL: m.SchemaURL, ContactSource: m.ContactSource})
 	if err != nil {
 		return nil, &SendError{Permanent: true, Err: err}
 	}
-	raw, err := BuildMessage(m, r, s.cfg.From, s.cfg.FromName)
+	att, err := MachineAttachments(m, Reporter(s.sender, s.cfg.From))
+	if err != nil {
+		return nil, &SendError{Permanent: true, Err: err}
+	}
+	raw, err := BuildMessage(m, r, s.cfg.From, s.cfg.FromName, att...)
 	if err != nil {
 		return nil, err
 	}

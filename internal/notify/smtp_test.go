@@ -14,6 +14,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"io"
 	"math/big"
@@ -33,6 +34,7 @@ import (
 	"vigil/internal/notify"
 	"vigil/internal/notify/smtpsink"
 	"vigil/internal/ticket"
+	"vigil/internal/xarf"
 )
 
 // testTLS returns a server certificate for 127.0.0.1 and a client
@@ -73,7 +75,8 @@ func testOutgoing(t testing.TB, lang string) notify.Outgoing {
 	return notify.Outgoing{OutboxID: 1, Key: notify.IdempotencyKey(42, notify.Email, "csirt@ziekenhuis.example"), NoticeID: 42, OrgID: 7,
 		Channel: notify.Email, Recipient: "csirt@ziekenhuis.example", Lang: lang, Content: c, AckURL: "https://vigil.example.nl/ack/TOKEN",
 		Ticket: "VGL-7K3P-Q9XD", AccessCode: ticket.AccessCode([]byte("test key"), "VGL-7K3P-Q9XD"), VerifyURL: "https://vigil.example.nl/verify",
-		Date: time.Date(2025, 6, 2, 6, 0, 0, 0, time.UTC)}
+		SchemaURL: "https://vigil.example.nl/schemas/notice.json",
+		Date:      time.Date(2025, 6, 2, 6, 0, 0, 0, time.UTC)}
 }
 
 func TestSMTPSendSTARTTLSAuthDKIM(t *testing.T) {
@@ -164,7 +167,9 @@ func TestSMTPSendSTARTTLSAuthDKIM(t *testing.T) {
 		t.Errorf("Date = %v; want the outbox row's %v", d, m.Date)
 	}
 	parts := mimeParts(t, h.Get("Content-Type"), msg.Body)
-	want := []string{"multipart/alternative", "text/plain", "text/html", "text/csv; vigil-evidence-VGL-7K3P-Q9XD.csv"}
+	want := []string{"multipart/alternative", "text/plain", "text/html", "text/csv; vigil-evidence-VGL-7K3P-Q9XD.csv",
+		"application/json; vigil-notice-VGL-7K3P-Q9XD.json", "application/json; vigil-xarf-VGL-7K3P-Q9XD-1.json",
+		"application/json; vigil-xarf-VGL-7K3P-Q9XD-2.json", "application/json; vigil-xarf-VGL-7K3P-Q9XD-3.json"}
 	var types []string
 	for _, p := range parts {
 		types = append(types, p.kind)
@@ -177,6 +182,25 @@ func TestSMTPSendSTARTTLSAuthDKIM(t *testing.T) {
 	}
 	if !strings.HasPrefix(parts[3].body, "trigger,type,severity,key,") || strings.Count(parts[3].body, "\r\n") != 4 {
 		t.Errorf("CSV attachment = %q", parts[3].body)
+	}
+	// The machine-readable attachments, as received, validate against
+	// their schemas: the notice document (the webhook body) and one X-ARF
+	// report per abuse-type finding (the three vulnerable Exchange servers).
+	if err := notify.ValidateDocument([]byte(parts[4].body)); err != nil {
+		t.Errorf("notice document: %v\n%s", err, parts[4].body)
+	}
+	var doc notify.Document
+	if err := json.Unmarshal([]byte(parts[4].body), &doc); err != nil || doc.Ticket != m.Ticket || doc.ID != m.Key || len(doc.Items) != 3 ||
+		doc.Schema != m.SchemaURL {
+		t.Errorf("notice document = %+v, %v", doc, err)
+	}
+	for _, p := range parts[5:] {
+		if err := xarf.Validate([]byte(p.body)); err != nil {
+			t.Errorf("%s: %v\n%s", p.kind, err, p.body)
+		}
+		if !strings.Contains(p.body, `"category": "vulnerability"`) || !strings.Contains(p.body, `"contact": "cert@vigil.example.nl"`) {
+			t.Errorf("%s = %s", p.kind, p.body)
+		}
 	}
 
 	// A retry of the same delivery repeats Message-ID, Date and Subject

@@ -62,6 +62,12 @@ type View struct {
 	Subject string
 	// CSVName is the file name of the evidence attachment.
 	CSVName string
+	// JSONName is the file name of the notice document, described by the
+	// schema at SchemaURL; XARFCount is the number of X-ARF reports
+	// attached (MachineAttachments).
+	JSONName  string
+	SchemaURL string
+	XARFCount int
 }
 
 // Rendered is a notice rendered in one language.
@@ -269,7 +275,8 @@ func (r *Renderer) Languages() []string {
 }
 
 // Render renders v in language lang (FallbackLang when the renderer has no
-// templates for it). It fills v.Lang, v.Subject and v.CSVName.
+// templates for it). It fills v.Lang, v.Subject, v.CSVName, v.JSONName and
+// v.XARFCount.
 func (r *Renderer) Render(lang string, v View) (Rendered, error) {
 	ls, ok := r.langs[lang]
 	if !ok {
@@ -280,6 +287,8 @@ func (r *Renderer) Render(lang string, v View) (Rendered, error) {
 	}
 	v.Lang = lang
 	v.CSVName = "vigil-evidence-" + attachmentName(v.Ticket, v.NoticeID) + ".csv"
+	v.JSONName = "vigil-notice-" + attachmentName(v.Ticket, v.NoticeID) + ".json"
+	v.XARFCount = xarfCount(v.Items)
 	var b bytes.Buffer
 	if err := ls.subject.Execute(&b, v); err != nil {
 		return Rendered{}, fmt.Errorf("render %s subject: %w", lang, err)

@@ -37,7 +37,8 @@ func goldenContents(t *testing.T) map[string]notify.View {
 	view := func(c notify.Content, id int64) notify.View {
 		tk := ticket.Ticket(fmt.Sprintf("VGL-7K3P-Q9%02d", id))
 		return notify.View{Content: c, NoticeID: id, Sender: "vigil CERT", AckURL: "https://vigil.example.nl/ack/TOKEN", Recipient: "csirt@ziekenhuis.example",
-			Ticket: tk, AccessCode: ticket.AccessCode([]byte("golden key"), tk), VerifyURL: "https://vigil.example.nl/verify"}
+			Ticket: tk, AccessCode: ticket.AccessCode([]byte("golden key"), tk), VerifyURL: "https://vigil.example.nl/verify",
+			SchemaURL: "https://vigil.example.nl/schemas/notice.json"}
 	}
 	u := view(unreg, 44)
 	u.ContactSource = "RDAP abuse contact of 198.51.100.0/25 (EXAMPLE-NET) at https://rdap.db.ripe.net/ip/198.51.100.9"
