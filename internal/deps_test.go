@@ -27,14 +27,6 @@ func storeImporter(pkg string) bool {
 		under(pkg, cmdPkg) || pkg == module+"/internal/demo" || under(pkg, module+"/bench")
 }
 
-// transitional lists the packages that still import internal/store while
-// issue 18 moves their storage needs behind interfaces of their own; each
-// is reported, and the test fails when one no longer needs its entry, so
-// the list only shrinks.
-var transitional = map[string]string{
-	module + "/internal/web": "handlers call *store.Store; they move to the application layer",
-}
-
 // TestImportRules checks the direct imports of every package of the module
 // (go list's Imports, test files aside): only the packages above import
 // internal/store, and no internal package imports internal/web (its own
@@ -44,27 +36,16 @@ func TestImportRules(t *testing.T) {
 	if len(imports) < 20 {
 		t.Fatalf("go list found %d packages; the listing is broken", len(imports))
 	}
-	stillNeeded := map[string]bool{}
 	for _, pkg := range sortedKeys(imports) {
 		for _, imp := range imports[pkg] {
 			switch {
 			case imp == storePkg && !storeImporter(pkg):
-				if why, ok := transitional[pkg]; ok {
-					stillNeeded[pkg] = true
-					t.Logf("transitional: %s imports %s (%s)", pkg, imp, why)
-					continue
-				}
 				t.Errorf("%s imports %s: only the store, its test helpers, internal/jobs, internal/app, cmd/, internal/demo and bench/ may; declare the interface the package needs and let internal/app wire the store to it", pkg, imp)
 			case under(pkg, module+"/internal") && under(imp, webPkg) && !under(pkg, webPkg):
 				t.Errorf("%s imports %s: internal packages never import the web layer", pkg, imp)
 			case under(pkg, module+"/internal") && under(imp, cmdPkg):
 				t.Errorf("%s imports %s: internal packages never import the commands", pkg, imp)
 			}
-		}
-	}
-	for pkg := range transitional {
-		if _, exists := imports[pkg]; exists && !stillNeeded[pkg] {
-			t.Errorf("%s no longer imports %s: remove it from the transitional list", pkg, storePkg)
 		}
 	}
 }

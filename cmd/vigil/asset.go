@@ -50,7 +50,7 @@ func (a *cmdline) assetAddCmd() *cobra.Command {
 }
 
 func (a *cmdline) assetListCmd() *cobra.Command {
-	var f store.AssetFilter
+	var f registry.AssetFilter
 	var org, kind string
 	cmd := &cobra.Command{
 		Use:   "list",
@@ -185,7 +185,7 @@ func (a *cmdline) assetTokenCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			as, err := s.AssetList(ctx, tenant.Org(org), store.AssetFilter{Page: keyset.Page{Limit: 1000}})
+			as, err := s.AssetList(ctx, tenant.Org(org), registry.AssetFilter{Page: keyset.Page{Limit: 1000}})
 			if err != nil {
 				return err
 			}

@@ -19,7 +19,6 @@ import (
 	"vigil/internal/notify"
 	"vigil/internal/notify/smtpsink"
 	"vigil/internal/registry"
-	"vigil/internal/store"
 	"vigil/internal/tenant"
 	"vigil/internal/ticket"
 	"vigil/internal/verify"
@@ -167,7 +166,7 @@ type NotifyRunResult struct {
 	Escalated  int                   `json:"escalated"`
 	Delivery   *notify.DeliverResult `json:"delivery,omitempty"`
 	EmailReady bool                  `json:"email_configured"`
-	Outbox     []store.OutboxCount   `json:"outbox"`
+	Outbox     []notify.OutboxCount  `json:"outbox"`
 }
 
 // NotifyRun composes notices from the finding events since the last run,
@@ -203,9 +202,9 @@ func (a *App) NotifyRun(ctx context.Context, opt NotifyRunOptions) (NotifyRunRes
 // OutboxStatus is the state of delivery: the outbox counted per channel
 // and state, the composition cursor, and the rows in one state.
 type OutboxStatus struct {
-	Cursor int64               `json:"event_cursor"`
-	Counts []store.OutboxCount `json:"outbox"`
-	Rows   []store.OutboxEntry `json:"rows,omitempty"`
+	Cursor int64                `json:"event_cursor"`
+	Counts []notify.OutboxCount `json:"outbox"`
+	Rows   []notify.OutboxEntry `json:"rows,omitempty"`
 }
 
 // ParseOutboxState checks an outbox state name ("" for none).

@@ -99,7 +99,7 @@ func Notify(ctx context.Context, s *store.Store, opt NotifyOptions) (NotifySumma
 	sum.Messages = sink.Count()
 	sum.Languages = map[string]int{}
 	for after := int64(0); ; {
-		ns, err := s.NoticeList(ctx, tenant.Operator(), store.NoticeFilter{Page: keyset.Page{After: after, Limit: 1000}})
+		ns, err := s.NoticeList(ctx, tenant.Operator(), notify.NoticeFilter{Page: keyset.Page{After: after, Limit: 1000}})
 		if err != nil {
 			return sum, err
 		}

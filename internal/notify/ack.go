@@ -16,6 +16,7 @@ import (
 
 	"vigil/internal/errs"
 	"vigil/internal/finding"
+	"vigil/internal/keyset"
 	"vigil/internal/tenant"
 	"vigil/internal/ticket"
 )
@@ -155,4 +156,10 @@ func CallList(ctx context.Context, st EscalationStore, sc tenant.Scope, now time
 	}
 	calls, err := st.NoticeCallList(ctx, sc)
 	return calls, n, err
+}
+
+// NoticeFilter selects notices. Zero fields do not filter.
+type NoticeFilter struct {
+	State State
+	keyset.Page
 }

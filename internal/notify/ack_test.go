@@ -72,7 +72,7 @@ func TestAckFlow(t *testing.T) {
 		mux.Handle("/ack/{token}", h)
 		srv := httptest.NewServer(mux)
 		defer srv.Close()
-		ns, _ := s.NoticeList(ctx, tenant.Operator(), store.NoticeFilter{})
+		ns, _ := s.NoticeList(ctx, tenant.Operator(), notify.NoticeFilter{})
 		id := ns[0].ID
 
 		// Unacknowledged critical notice: on the call list after 4 hours.

@@ -192,7 +192,7 @@ func BenchmarkDeliverSMTP(b *testing.B) {
 		// One message of the same kind for the baseline.
 		row := notify.Outgoing{Key: "vigil-n1-email-0", NoticeID: 1, Recipient: "security@org00001.example", Lang: "nl", Date: now,
 			Content: notify.Content{Kind: notify.KindDigest, Mode: notify.Daily, OrgName: "Organisatie 00001"}}
-		ns, _ := s.NoticeList(ctx, tenant.Operator(), store.NoticeFilter{Page: keyset.Page{Limit: 1}})
+		ns, _ := s.NoticeList(ctx, tenant.Operator(), notify.NoticeFilter{Page: keyset.Page{Limit: 1}})
 		c, _ := s.NoticeContent(ctx, tenant.Operator(), ns[0].ID)
 		row.Content = c
 		raw, err := sender.Render(row)

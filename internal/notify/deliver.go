@@ -362,3 +362,23 @@ func truncate(s string, n int) string {
 	}
 	return s[:n] + "…"
 }
+
+// OutboxCount is the number of outbox rows per channel and state.
+type OutboxCount struct {
+	Channel Channel     `json:"channel"`
+	State   OutboxState `json:"state"`
+	Count   int64       `json:"count"`
+}
+
+// OutboxEntry is an outbox row as status lists show it.
+type OutboxEntry struct {
+	ID          int64       `json:"id"`
+	NoticeID    int64       `json:"notice_id"`
+	Channel     Channel     `json:"channel"`
+	Recipient   string      `json:"recipient"`
+	State       OutboxState `json:"state"`
+	Attempts    int         `json:"attempts"`
+	NextAttempt time.Time   `json:"next_attempt_at"`
+	LastError   string      `json:"last_error,omitempty"`
+	SentAt      *time.Time  `json:"sent_at,omitempty"`
+}

@@ -143,7 +143,7 @@ func TestDeliverSMTPAndWebhook(t *testing.T) {
 		if p := e.hook.processed()[0]; p.Lang != "nl" || p.OrgName != "Ziekenhuis Midden" || p.AckURL == "" {
 			t.Errorf("webhook payload %+v", p)
 		}
-		ns, _ := s.NoticeList(context.Background(), tenant.Operator(), store.NoticeFilter{})
+		ns, _ := s.NoticeList(context.Background(), tenant.Operator(), notify.NoticeFilter{})
 		if len(ns) != 1 || ns[0].FirstSent == nil || !ns[0].FirstSent.Equal(t0) {
 			t.Errorf("notice first sent = %+v", ns)
 		}

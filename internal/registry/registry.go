@@ -9,6 +9,7 @@ package registry
 
 import (
 	"time"
+	"vigil/internal/keyset"
 )
 
 // Org is a registered organisation.
@@ -95,4 +96,19 @@ type Device struct {
 	Serial   string `json:"serial,omitempty"`
 	Location string `json:"location,omitempty"`
 	AssetID  *int64 `json:"asset_id,omitempty"`
+}
+
+// OrgUpdate is a partial update: nil fields are left as they are.
+type OrgUpdate struct {
+	Name      *string   `json:"name"`
+	Sector    *string   `json:"sector"`
+	Country   *string   `json:"country"`
+	Languages *[]string `json:"languages"`
+	Policy    *Policy   `json:"policy"`
+}
+
+// AssetFilter selects assets. Zero fields do not filter.
+type AssetFilter struct {
+	Kind AssetKind
+	keyset.Page
 }

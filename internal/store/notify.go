@@ -603,16 +603,9 @@ func (s *Store) AddressBounced(ctx context.Context, address string) (bool, error
 	return err == nil, err
 }
 
-// OutboxCount is the number of outbox rows per channel and state.
-type OutboxCount struct {
-	Channel notify.Channel     `json:"channel"`
-	State   notify.OutboxState `json:"state"`
-	Count   int64              `json:"count"`
-}
-
 // OutboxStatus counts the outbox rows of the notices of sc by channel and
 // state.
-func (s *Store) OutboxStatus(ctx context.Context, sc tenant.Scope) ([]OutboxCount, error) {
+func (s *Store) OutboxStatus(ctx context.Context, sc tenant.Scope) ([]notify.OutboxCount, error) {
 	cond, args := orgCond(sc, "n.org_id")
 	rows, err := s.Query(ctx, `SELECT o.channel, o.state, COUNT(*) FROM outbox o JOIN notices n ON n.id = o.notice_id WHERE `+cond+`
 GROUP BY o.channel, o.state ORDER BY o.channel, o.state`, args...)
@@ -620,9 +613,9 @@ GROUP BY o.channel, o.state ORDER BY o.channel, o.state`, args...)
 		return nil, err
 	}
 	defer rows.Close()
-	out := []OutboxCount{}
+	out := []notify.OutboxCount{}
 	for rows.Next() {
-		var c OutboxCount
+		var c notify.OutboxCount
 		var ch, st string
 		if err := rows.Scan(&ch, &st, &c.Count); err != nil {
 			return nil, err
@@ -633,22 +626,9 @@ GROUP BY o.channel, o.state ORDER BY o.channel, o.state`, args...)
 	return out, rows.Err()
 }
 
-// OutboxEntry is an outbox row as status lists show it.
-type OutboxEntry struct {
-	ID          int64              `json:"id"`
-	NoticeID    int64              `json:"notice_id"`
-	Channel     notify.Channel     `json:"channel"`
-	Recipient   string             `json:"recipient"`
-	State       notify.OutboxState `json:"state"`
-	Attempts    int                `json:"attempts"`
-	NextAttempt time.Time          `json:"next_attempt_at"`
-	LastError   string             `json:"last_error,omitempty"`
-	SentAt      *time.Time         `json:"sent_at,omitempty"`
-}
-
 // OutboxList lists the outbox rows of the notices of sc, in one state when
 // state is not empty.
-func (s *Store) OutboxList(ctx context.Context, sc tenant.Scope, state notify.OutboxState, p keyset.Page) ([]OutboxEntry, error) {
+func (s *Store) OutboxList(ctx context.Context, sc tenant.Scope, state notify.OutboxState, p keyset.Page) ([]notify.OutboxEntry, error) {
 	cond, cargs := orgCond(sc, "n.org_id")
 	q := `SELECT o.id, o.notice_id, o.channel, o.recipient, o.state, o.attempts, o.next_attempt_at, o.last_error, o.sent_at
 FROM outbox o JOIN notices n ON n.id = o.notice_id WHERE o.id > ? AND ` + cond
@@ -662,9 +642,9 @@ FROM outbox o JOIN notices n ON n.id = o.notice_id WHERE o.id > ? AND ` + cond
 		return nil, err
 	}
 	defer rows.Close()
-	out := []OutboxEntry{}
+	out := []notify.OutboxEntry{}
 	for rows.Next() {
-		var e OutboxEntry
+		var e notify.OutboxEntry
 		var ch, st string
 		var sent sql.NullTime
 		if err := rows.Scan(&e.ID, &e.NoticeID, &ch, &e.Recipient, &st, &e.Attempts, &e.NextAttempt, &e.LastError, &sent); err != nil {
@@ -739,14 +719,8 @@ WHERE id = ? AND acked_at IS NULL AND `+cond, append([]any{at, by, id}, args...)
 	return s.NoticeGet(ctx, sc, id)
 }
 
-// NoticeFilter selects notices. Zero fields do not filter.
-type NoticeFilter struct {
-	State notify.State
-	keyset.Page
-}
-
 // NoticeList lists the notices of sc ordered by id.
-func (s *Store) NoticeList(ctx context.Context, sc tenant.Scope, f NoticeFilter) ([]notify.Notice, error) {
+func (s *Store) NoticeList(ctx context.Context, sc tenant.Scope, f notify.NoticeFilter) ([]notify.Notice, error) {
 	cond, cargs := orgCond(sc, "n.org_id")
 	q := `SELECT ` + noticeCols + ` FROM notices n WHERE n.id > ? AND ` + cond
 	args := append([]any{f.After}, cargs...)

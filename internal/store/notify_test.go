@@ -185,7 +185,7 @@ func TestNotifyComposeDigestAndOutbox(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if diff := cmp.Diff([]store.OutboxCount{{Channel: notify.Email, State: notify.OutboxSent, Count: 2}, {Channel: notify.Webhook, State: notify.OutboxSent, Count: 1}}, status); diff != "" {
+		if diff := cmp.Diff([]notify.OutboxCount{{Channel: notify.Email, State: notify.OutboxSent, Count: 2}, {Channel: notify.Webhook, State: notify.OutboxSent, Count: 1}}, status); diff != "" {
 			t.Errorf("outbox status (-want +got):\n%s", diff)
 		}
 
@@ -207,7 +207,7 @@ func TestNotifyComposeDigestAndOutbox(t *testing.T) {
 		}
 
 		// Acknowledge Waterschap's critical notice; escalate the rest.
-		notices, err := s.NoticeList(ctx, tenant.Org(ws), store.NoticeFilter{})
+		notices, err := s.NoticeList(ctx, tenant.Org(ws), notify.NoticeFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -292,7 +292,7 @@ func TestNotifyComposeResumesAfterRollback(t *testing.T) {
 		if err == nil {
 			t.Fatal("a plan with a missing finding was applied")
 		}
-		if n, _ := s.NoticeList(ctx, tenant.Operator(), store.NoticeFilter{}); len(n) != 0 {
+		if n, _ := s.NoticeList(ctx, tenant.Operator(), notify.NoticeFilter{}); len(n) != 0 {
 			t.Fatalf("notices after a failed step: %+v", n)
 		}
 		if c, _ := s.NotifyCursor(ctx); c != 0 {

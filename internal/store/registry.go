@@ -183,7 +183,7 @@ func (s *Store) OrgGet(ctx context.Context, sc tenant.Scope, id int64) (registry
 	if o.Contacts, err = s.ContactList(ctx, in); err != nil {
 		return o, err
 	}
-	if o.Assets, err = s.AssetList(ctx, in, AssetFilter{Page: keyset.Page{Limit: 1000}}); err != nil {
+	if o.Assets, err = s.AssetList(ctx, in, registry.AssetFilter{Page: keyset.Page{Limit: 1000}}); err != nil {
 		return o, err
 	}
 	if o.Devices, err = s.DeviceList(ctx, in, keyset.Page{Limit: 1000}); err != nil {
@@ -265,17 +265,8 @@ func (s *Store) OrgListAll(ctx context.Context, sc tenant.Scope) ([]registry.Org
 	return all, nil
 }
 
-// OrgUpdate is a partial update: nil fields are left as they are.
-type OrgUpdate struct {
-	Name      *string          `json:"name"`
-	Sector    *string          `json:"sector"`
-	Country   *string          `json:"country"`
-	Languages *[]string        `json:"languages"`
-	Policy    *registry.Policy `json:"policy"`
-}
-
 // OrgPatch applies u to organisation id of sc and returns the result.
-func (s *Store) OrgPatch(ctx context.Context, sc tenant.Scope, id int64, u OrgUpdate) (registry.Org, error) {
+func (s *Store) OrgPatch(ctx context.Context, sc tenant.Scope, id int64, u registry.OrgUpdate) (registry.Org, error) {
 	var out registry.Org
 	err := s.Tx(ctx, func(tx *Store) error {
 		o, err := tx.orgRow(ctx, sc, id, tx.forUpdate())
@@ -420,12 +411,6 @@ func (s *Store) ContactMarkBounced(ctx context.Context, email string) (int64, er
 	return r.RowsAffected()
 }
 
-// AssetFilter selects assets. Zero fields do not filter.
-type AssetFilter struct {
-	Kind registry.AssetKind
-	keyset.Page
-}
-
 const assetCols = `id, org_id, kind, value, verified_at, verify_method`
 
 func (s *Store) assetQuery(ctx context.Context, q string, args ...any) ([]registry.Asset, error) {
@@ -472,7 +457,7 @@ func (s *Store) AssetCreate(ctx context.Context, sc tenant.Scope, a *registry.As
 }
 
 // AssetList lists the assets of sc ordered by id.
-func (s *Store) AssetList(ctx context.Context, sc tenant.Scope, f AssetFilter) ([]registry.Asset, error) {
+func (s *Store) AssetList(ctx context.Context, sc tenant.Scope, f registry.AssetFilter) ([]registry.Asset, error) {
 	cond, cargs := orgCond(sc, "org_id")
 	q := `SELECT ` + assetCols + ` FROM assets WHERE id > ? AND ` + cond
 	args := append([]any{f.After}, cargs...)

@@ -198,15 +198,15 @@ func TestOrgPatch(t *testing.T) {
 			t.Fatal(err)
 		}
 		sector := "water"
-		got, err := s.OrgPatch(ctx, tenant.Operator(), o.ID, store.OrgUpdate{Sector: &sector})
+		got, err := s.OrgPatch(ctx, tenant.Operator(), o.ID, registry.OrgUpdate{Sector: &sector})
 		if err != nil || got.Sector != "water" || got.Country != "NL" {
 			t.Fatalf("OrgPatch = %+v, %v", got, err)
 		}
 		bad := "XX1"
-		if _, err := s.OrgPatch(ctx, tenant.Operator(), o.ID, store.OrgUpdate{Country: &bad}); errs.CodeOf(err) != errs.Invalid {
+		if _, err := s.OrgPatch(ctx, tenant.Operator(), o.ID, registry.OrgUpdate{Country: &bad}); errs.CodeOf(err) != errs.Invalid {
 			t.Errorf("bad country patch: %v; want invalid", err)
 		}
-		if _, err := s.OrgPatch(ctx, tenant.Operator(), 9999, store.OrgUpdate{Sector: &sector}); !errors.Is(err, errs.ErrNotFound) {
+		if _, err := s.OrgPatch(ctx, tenant.Operator(), 9999, registry.OrgUpdate{Sector: &sector}); !errors.Is(err, errs.ErrNotFound) {
 			t.Errorf("patch missing org: %v; want not found", err)
 		}
 	})

@@ -72,7 +72,7 @@ func TestNoticeTickets(t *testing.T) {
 		if _, err := e.n.Compose(ctx, false); err != nil {
 			t.Fatal(err)
 		}
-		ns, err := s.NoticeList(ctx, tenant.Operator(), store.NoticeFilter{})
+		ns, err := s.NoticeList(ctx, tenant.Operator(), notify.NoticeFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}

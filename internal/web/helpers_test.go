@@ -20,7 +20,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"vigil/internal/app"
 	"vigil/internal/auth"
+	"vigil/internal/config"
 	"vigil/internal/registry"
 	"vigil/internal/store"
 	"vigil/internal/tenant"
@@ -78,7 +80,7 @@ func newEnv(t testing.TB, st *store.Store) *env {
 	ctx := context.Background()
 	e := &env{t: t, st: st, reg: prometheus.NewRegistry(), tok: map[string]string{}, hit: map[string]bool{}}
 	var err error
-	e.srv, err = New(Config{Store: st, Metrics: e.reg, Version: "test"})
+	e.srv, err = New(Config{Store: st, App: testApp(st), Metrics: e.reg, Version: "test"})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -304,3 +306,6 @@ func (e *env) bodyFor(rt Route, unique string) string {
 	}
 	return e.example(rt.Request)
 }
+
+// testApp is the application layer on st with the default configuration.
+func testApp(st *store.Store) *app.App { return app.New(st, config.Defaults(), nil) }

@@ -73,11 +73,11 @@ func TestTwoServersShareARegistry(t *testing.T) {
 	st := storetest.OpenSQLite(t, storetest.Options{Now: fixedNow})
 	reg := prometheus.NewRegistry()
 	for i := range 2 {
-		if _, err := New(Config{Store: st, Metrics: reg}); err != nil {
+		if _, err := New(Config{Store: st, App: testApp(st), Metrics: reg}); err != nil {
 			t.Fatalf("server %d: %v", i, err)
 		}
 	}
-	if _, err := New(Config{Store: st}); err != nil {
+	if _, err := New(Config{Store: st, App: testApp(st)}); err != nil {
 		t.Fatalf("own registry: %v", err)
 	}
 }
@@ -88,7 +88,7 @@ func TestInternalErrorsAreLoggedNotShown(t *testing.T) {
 	t.Parallel()
 	st := storetest.OpenSQLite(t, storetest.Options{Now: fixedNow})
 	var logged bytes.Buffer
-	srv, err := New(Config{Store: st, Logger: slog.New(slog.NewTextHandler(&logged, nil))})
+	srv, err := New(Config{Store: st, App: testApp(st), Logger: slog.New(slog.NewTextHandler(&logged, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

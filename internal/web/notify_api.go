@@ -15,14 +15,13 @@ import (
 	"vigil/internal/auth"
 	"vigil/internal/errs"
 	"vigil/internal/notify"
-	"vigil/internal/store"
 )
 
 // AckRoutes returns the public acknowledgement routes, GET and POST
 // /ack/{token}, for Config.Public. GET shows the notice and a button; only
 // POST acknowledges (mail scanners fetch every link). The link-signing key
 // is the store's notify.AckKeySetting secret.
-func AckRoutes(st *store.Store, logger *slog.Logger) []PublicRoute {
+func AckRoutes(st AckStore, logger *slog.Logger) []PublicRoute {
 	h := &notify.AckHandler{Store: st, Logger: logger, Now: st.Now,
 		Key: func(ctx context.Context) ([]byte, error) { return st.SettingSecret(ctx, notify.AckKeySetting) }}
 	return []PublicRoute{
@@ -74,8 +73,8 @@ func notifySchemas(add func(name string, v, example any)) {
 	add("BounceResult", app.BounceResult{}, nil)
 	add("BounceResultList", List[app.BounceResult]{}, nil)
 	add("Stats", notify.Stats{}, nil)
-	add("OutboxEntry", store.OutboxEntry{}, nil)
-	add("OutboxPage", Page[store.OutboxEntry]{}, nil)
+	add("OutboxEntry", notify.OutboxEntry{}, nil)
+	add("OutboxPage", Page[notify.OutboxEntry]{}, nil)
 	add("OutboxResolve", OutboxResolveInput{}, OutboxResolveInput{Outcome: "sent"})
 	add("OutboxResolved", OutboxResolved{}, nil)
 }
@@ -106,7 +105,7 @@ func (s *Server) outboxList(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return pageOf(rows, limit, func(r store.OutboxEntry) int64 { return r.ID }), nil
+	return pageOf(rows, limit, func(r notify.OutboxEntry) int64 { return r.ID }), nil
 }
 
 func (s *Server) outboxResolve(c *call) (any, error) {
@@ -138,7 +137,7 @@ func (s *Server) noticeList(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	ns, err := s.store.NoticeList(c.ctx(), c.scope(), store.NoticeFilter{Page: p})
+	ns, err := s.store.NoticeList(c.ctx(), c.scope(), notify.NoticeFilter{Page: p})
 	if err != nil {
 		return nil, err
 	}

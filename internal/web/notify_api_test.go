@@ -26,7 +26,7 @@ import (
 // withNotify rebuilds e's server with the public acknowledgement routes.
 func withNotify(t *testing.T, e *env) {
 	t.Helper()
-	srv, err := New(Config{Store: e.st, Metrics: prometheus.NewRegistry(), Version: "test", Public: AckRoutes(e.st, nil)})
+	srv, err := New(Config{Store: e.st, App: testApp(e.st), Metrics: prometheus.NewRegistry(), Version: "test", Public: AckRoutes(e.st, nil)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +56,7 @@ func seedNotices(t *testing.T, e *env) {
 	}
 	e.notices = map[int64]int64{}
 	for _, o := range e.orgs[:2] {
-		ns, err := e.st.NoticeList(ctx, tenant.Org(o.ID), store.NoticeFilter{})
+		ns, err := e.st.NoticeList(ctx, tenant.Org(o.ID), notify.NoticeFilter{})
 		if err != nil || len(ns) == 0 {
 			t.Fatalf("notices of %s: %v %v", o.Name, ns, err)
 		}

@@ -11,7 +11,6 @@ import (
 	"vigil/internal/auth"
 	"vigil/internal/errs"
 	"vigil/internal/registry"
-	"vigil/internal/store"
 )
 
 func (s *Server) orgRoutes() []Route {
@@ -179,7 +178,7 @@ func (s *Server) orgUpdate(c *call) (any, error) {
 			return nil, err
 		}
 	}
-	u := store.OrgUpdate{Name: in.Name, Sector: in.Sector, Country: in.Country, Languages: in.Languages, Policy: in.Policy}
+	u := registry.OrgUpdate{Name: in.Name, Sector: in.Sector, Country: in.Country, Languages: in.Languages, Policy: in.Policy}
 	if _, err := s.store.OrgPatch(c.ctx(), c.scope(), c.org, u); err != nil {
 		return nil, err
 	}
@@ -237,7 +236,7 @@ func (s *Server) assetList(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	as, err := s.store.AssetList(c.ctx(), c.scope(), store.AssetFilter{Kind: registry.AssetKind(c.query("kind")), Page: pg})
+	as, err := s.store.AssetList(c.ctx(), c.scope(), registry.AssetFilter{Kind: registry.AssetKind(c.query("kind")), Page: pg})
 	if err != nil {
 		return nil, err
 	}

@@ -29,9 +29,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"vigil/internal/app"
-	"vigil/internal/config"
 	"vigil/internal/errs"
-	"vigil/internal/store"
 )
 
 // DefaultMaxBodyBytes is the request body limit when Config.MaxBodyBytes is
@@ -41,10 +39,9 @@ const DefaultMaxBodyBytes = 1 << 20
 // Config configures a Server.
 type Config struct {
 	// Store is the database. Required.
-	Store *store.Store
+	Store Store
 	// App is the application layer, which the handlers call for flows
-	// that are more than one store call (bounces). Nil means one on Store
-	// with the default configuration.
+	// that are more than one store call (bounces). Required.
 	App *app.App
 	// Logger receives internal errors (with their causes, which clients
 	// never see). Nil discards.
@@ -77,7 +74,7 @@ type PublicRoute struct {
 
 // Server is the HTTP handler of the API. It is safe for concurrent use.
 type Server struct {
-	store    *store.Store
+	store    Store
 	app      *app.App
 	log      *slog.Logger
 	version  string
@@ -96,8 +93,8 @@ type Server struct {
 // and metrics and generates the OpenAPI document. An error means a defect
 // in the route table or a metrics registration clash.
 func New(cfg Config) (*Server, error) {
-	if cfg.Store == nil {
-		return nil, errors.New("web: Config.Store is nil")
+	if cfg.Store == nil || cfg.App == nil {
+		return nil, errors.New("web: Config.Store and Config.App are required")
 	}
 	s := &Server{
 		store:    cfg.Store,
@@ -111,9 +108,6 @@ func New(cfg Config) (*Server, error) {
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
-	}
-	if s.app == nil {
-		s.app = app.New(cfg.Store, config.Defaults(), s.log)
 	}
 	if s.version == "" {
 		s.version = "dev"
