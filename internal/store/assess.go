@@ -512,7 +512,11 @@ func (s *Store) LabelSupersede(ctx context.Context, sc tenant.Scope, old, next s
 		return fmt.Errorf("supersede label %s: %w", old, err)
 	}
 	if n, _ := r.RowsAffected(); n == 0 {
-		if _, err := s.LabelGet(ctx, sc, old); err != nil {
+		// Published labels are readable in the public scope, but only
+		// their organisation's scope changes them.
+		var one int
+		err := s.QueryRow(ctx, `SELECT 1 FROM labels WHERE id = ? AND `+cond, append([]any{old}, args...)...).Scan(&one)
+		if err := Scan(err, fmt.Sprintf("label %s", old)); err != nil {
 			return err
 		}
 		return errs.Errorf(errs.Conflict, "label %s is already superseded or revoked", old)

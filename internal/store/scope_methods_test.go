@@ -1,0 +1,112 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package store_test
+
+import (
+	"reflect"
+	"slices"
+	"testing"
+
+	"vigil/internal/store"
+	"vigil/internal/tenant"
+)
+
+// Reasons a method of the store takes no tenant scope.
+const (
+	plumbing = "plumbing: the handle, its clock, transactions and raw SQL (the job queue, tests and bench programs only); the domain methods run inside apply their scopes"
+	global   = "reads or writes rows of no organisation: installation settings, feed-wide reference data (advisories, CVE enrichment, IP-to-AS tables, vendor aliases, RDAP), triggers or bounced addresses"
+	feed     = "feed-wide ingest internal: a run and its quarantined rows belong to no organisation; findings are written for every organisation a feed row is attributed to"
+	engine   = "vulnerability engine internal: rewrites the matches, index keys and findings of every organisation whose inventory or advisories changed"
+	notifier = "notification pipeline internal: composition, escalation, delivery and suppression run for every organisation; notices to unregistered owners belong to none"
+	operator = "operator-only maintenance, reached through operator-only routes and commands"
+	authn    = "authentication: the secret or the address is the credential, and the result carries the caller's scope"
+	accounts = "account administration (staff only): users belong to no organisation; memberships, sessions, invitations and the audit log are managed by staff"
+)
+
+// unscoped lists every exported method of *store.Store that takes no
+// tenant.Scope, each with the reason it needs none. A method that reads or
+// changes rows of one organisation, or lists rows of organisations, takes
+// the caller's scope and applies it in its query; TestScopeEveryMethod
+// fails on a method that does neither.
+func unscoped() map[string]string {
+	return map[string]string{
+		"Close": plumbing, "DB": plumbing, "Dialect": plumbing, "Now": plumbing, "Ping": plumbing, "Tx": plumbing, "Rebind": plumbing,
+		"Exec": plumbing, "Query": plumbing, "QueryRow": plumbing, "Prepare": plumbing, "InsertID": plumbing,
+		"IngestTx": plumbing, "RatingTx": plumbing, "VulnTx": plumbing,
+
+		"SettingGet": global, "SettingSecret": global, "SettingSet": global,
+		"ASNTableCurrent": global, "ASNTablePut": global,
+		"RDAPCache": global, "RDAPBootstrapFiles": global, "RDAPBootstrapSave": global,
+		"TriggerEnsure": global, "VendorAliasAdd": global, "VendorAliasList": global,
+		"VulnAdvisoryPut": global, "VulnAdvisoryRefs": global, "VulnAdvisoryGet": global, "VulnAdvisoryFind": global,
+		"VulnAdvisoryScan": global, "VulnAdvisoryCount": global, "VulnAdvisoryRefsByCVE": global,
+		"VulnCVEGet": global, "VulnCVEPut": global, "VulnEPSSPut": global,
+		"AddressBounced": global, "BounceRecord": global,
+
+		"RunStart": feed, "RunUnfinished": feed, "RunCheckpoint": feed, "RunFinish": feed,
+		"QuarantineAdd": feed, "QuarantineList": feed, "FindingUpsert": feed, "FindingResolveUnseen": feed,
+
+		"FindingResolveKeys": engine, "VulnFindingResolveOrphans": engine, "VulnMatchReplace": engine,
+		"VulnTargetKeysPut": engine, "VulnTargetKeysAdd": engine, "VulnTargetKeysReset": engine, "VulnDeviceSynced": engine,
+
+		"NotifyCompose": notifier, "NotifyCursor": notifier, "NoticeEscalate": notifier, "NoticeRecent": notifier,
+		"NoticeCreateUnregistered": notifier, "OutboxClaim": notifier, "OutboxClaimDue": notifier, "OutboxDue": notifier,
+		"OutboxFinish": notifier, "OutboxStarted": notifier, "OutboxSuppress": notifier,
+
+		"OutboxResolve": operator, "ContactMarkBounced": operator,
+
+		"TokenAuthenticate": authn, "UserCredentials": authn, "SessionGet": authn, "AccountTokenGet": authn, "AccountTokenUse": authn,
+
+		"UserCreate": accounts, "UserGet": accounts, "UserList": accounts, "UserUpdate": accounts, "UserSetPassword": accounts,
+		"UserSetTOTP": accounts, "UserTOTPUse": accounts, "UserLoginFailed": accounts, "UserLoginOK": accounts,
+		"MembershipSet": accounts, "MembershipDelete": accounts, "SessionCreate": accounts, "SessionVerify": accounts,
+		"SessionDelete": accounts, "SessionDeleteUser": accounts, "SessionPurge": accounts, "AccountTokenCreate": accounts,
+		"AuditAdd": accounts, "AuditList": accounts,
+	}
+}
+
+// scopedMethods returns the names of the exported methods of *store.Store
+// that take a tenant.Scope, and of those that take none.
+func scopedMethods() (scoped, without []string) {
+	typ := reflect.TypeFor[*store.Store]()
+	scope := reflect.TypeFor[tenant.Scope]()
+	for i := range typ.NumMethod() {
+		m := typ.Method(i)
+		has := false
+		for j := range m.Type.NumIn() {
+			has = has || m.Type.In(j) == scope
+		}
+		if has {
+			scoped = append(scoped, m.Name)
+		} else {
+			without = append(without, m.Name)
+		}
+	}
+	return scoped, without
+}
+
+// TestScopeEveryMethod lists the store's exported methods through
+// reflection: each takes a tenant.Scope or is in unscoped with its reason.
+// The allow-list has no stale entries and none for a method that takes a
+// scope.
+func TestScopeEveryMethod(t *testing.T) {
+	scoped, without := scopedMethods()
+	if len(scoped) < 50 {
+		t.Fatalf("only %d methods take a scope; the reflection is broken", len(scoped))
+	}
+	allowed := unscoped()
+	for _, name := range without {
+		if _, ok := allowed[name]; !ok {
+			t.Errorf("(*store.Store).%s takes no tenant.Scope: a method that reads or changes an organisation's rows, or lists rows of organisations, takes the caller's scope and applies it in its query; a method that truly touches no organisation's rows goes in unscoped with its reason", name)
+		}
+	}
+	for name := range allowed {
+		switch {
+		case slices.Contains(scoped, name):
+			t.Errorf("(*store.Store).%s takes a scope: remove it from unscoped", name)
+		case !slices.Contains(without, name):
+			t.Errorf("unscoped lists %s, which is not a method of *store.Store", name)
+		}
+	}
+}
