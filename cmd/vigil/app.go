@@ -146,49 +146,54 @@ func parseID(what, s string) (int64, error) {
 	return id, nil
 }
 
-// storeOrg opens the store and resolves an organisation given by id or
-// exact name, the prologue of every per-organisation command.
-func (a *cmdline) storeOrg(ctx context.Context, ref string) (*store.Store, int64, error) {
-	x, err := a.service(ctx)
-	if err != nil {
-		return nil, 0, err
-	}
-	id, err := x.OrgID(ctx, ref)
-	return x.Store(), id, err
-}
-
-// orgID resolves an organisation given by id or exact name.
-func (a *cmdline) orgID(ctx context.Context, _ *store.Store, ref string) (int64, error) {
-	x, err := a.service(ctx)
-	if err != nil {
-		return 0, err
-	}
-	return x.OrgID(ctx, ref)
-}
-
 // orgScope is the scope of an --org filter: the organisation given by id
 // or name, or every organisation (the operator's scope) when ref is empty.
-func (a *cmdline) orgScope(ctx context.Context, s *store.Store, ref string) (tenant.Scope, error) {
+func orgScope(ctx context.Context, x *app.App, ref string) (tenant.Scope, error) {
 	if ref == "" {
 		return tenant.Operator(), nil
 	}
-	id, err := a.orgID(ctx, s, ref)
+	id, err := x.OrgID(ctx, ref)
 	return tenant.Org(id), err
 }
 
 func (a *cmdline) versionCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "version",
-		Short: "Print the version",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if a.asJSON {
-				return a.printJSON(map[string]string{"version": version})
-			}
-			_, err := fmt.Fprintln(a.stdout, "vigil", version)
-			return err
+	return &cobra.Command{Use: "version", Short: "Print the version", Args: cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			return a.print(map[string]string{"version": version}, func() error { return a.line("vigil", version) })
 		},
 	}
+}
+
+// command makes a command taking n arguments whose run gets the
+// application layer.
+func (a *cmdline) command(use, short string, n int, run func(ctx context.Context, x *app.App, args []string) error) *cobra.Command {
+	return &cobra.Command{Use: use, Short: short, Args: usageArgs(n), RunE: a.withApp(run)}
+}
+
+// line prints its operands like fmt.Println.
+func (a *cmdline) line(v ...any) error {
+	_, err := fmt.Fprintln(a.stdout, v...)
+	return err
+}
+
+// printf prints like fmt.Printf.
+func (a *cmdline) printf(format string, v ...any) error {
+	_, err := fmt.Fprintf(a.stdout, format, v...)
+	return err
+}
+
+// list prints items as JSON with --json, else as an aligned table: the
+// header, then one row per item in format (tab-separated cells).
+func list[T any](a *cmdline, items []T, header, format string, row func(T) []any) error {
+	if a.asJSON {
+		return a.printJSON(items)
+	}
+	w := a.table()
+	fmt.Fprintln(w, header)
+	for _, it := range items {
+		fmt.Fprintf(w, format, row(it)...)
+	}
+	return w.Flush()
 }
 
 func usageArgs(n int) cobra.PositionalArgs {
@@ -208,28 +213,18 @@ func pageFlags(cmd *cobra.Command, p *keyset.Page) {
 
 // childDeleteCmd is "delete ORG ID" for an object an organisation owns.
 func (a *cmdline) childDeleteCmd(what, short string, del func(*store.Store, context.Context, tenant.Scope, int64) error) *cobra.Command {
-	return &cobra.Command{
-		Use:   "delete ORG " + strings.ToUpper(what) + "-ID",
-		Short: short,
-		Args:  usageArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			s, org, err := a.storeOrg(ctx, args[0])
-			if err != nil {
-				return err
-			}
-			id, err := parseID(what, args[1])
-			if err != nil {
-				return err
-			}
-			if err := del(s, ctx, tenant.Org(org), id); err != nil {
-				return err
-			}
-			if a.asJSON {
-				return a.printJSON(map[string]any{"deleted": id})
-			}
-			_, err = fmt.Fprintf(a.stdout, "deleted %s %d\n", what, id)
+	return a.command("delete ORG "+strings.ToUpper(what)+"-ID", short, 2, func(ctx context.Context, x *app.App, args []string) error {
+		org, err := x.OrgID(ctx, args[0])
+		if err != nil {
 			return err
-		},
-	}
+		}
+		id, err := parseID(what, args[1])
+		if err != nil {
+			return err
+		}
+		if err := del(x.Store(), ctx, tenant.Org(org), id); err != nil {
+			return err
+		}
+		return a.print(map[string]any{"deleted": id}, func() error { return a.printf("deleted %s %d\n", what, id) })
+	})
 }

@@ -4,16 +4,16 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
-	"mime"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"vigil/internal/app"
 	"vigil/internal/assess"
 	"vigil/internal/errs"
 	"vigil/internal/rating"
@@ -35,20 +35,27 @@ someone else reviews; "vigil label issue" then grades it and signs its label.`,
 	return cmd
 }
 
+// assessmentCmd makes a command whose first argument is an assessment id;
+// run gets the assessment and label workflow and the id.
+func (a *cmdline) assessmentCmd(use, short string, n int, run func(ctx context.Context, svc *rating.Service, id int64, args []string) error) *cobra.Command {
+	return a.command(use, short, n, func(ctx context.Context, x *app.App, args []string) error {
+		id, err := assess.ParseID(args[0])
+		if err != nil {
+			return err
+		}
+		svc, err := x.Rating()
+		if err != nil {
+			return err
+		}
+		return run(ctx, svc, id, args)
+	})
+}
+
 func (a *cmdline) assessStartCmd() *cobra.Command {
 	var d assess.Device
 	var edition string
-	cmd := &cobra.Command{
-		Use:   "start [DEVICE] [--vendor V --model M --firmware F]",
-		Short: "Start a draft assessment of a registered device or of a product type",
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 1 || (len(args) == 1) == (d.Vendor != "" || d.Model != "") {
-				return errs.Errorf(errs.Invalid, "give a device id, or --vendor and --model (usage: %s)", cmd.UseLine())
-			}
-			return nil
-		},
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
+	cmd := a.command("start [DEVICE] [--vendor V --model M --firmware F]", "Start a draft assessment of a registered device or of a product type", 0,
+		func(ctx context.Context, x *app.App, args []string) error {
 			p := assess.Request{Device: d, Edition: assess.Edition(edition), Actor: a.cfg.Actor}
 			if len(args) == 1 {
 				id, err := parseID("device", args[0])
@@ -57,7 +64,7 @@ func (a *cmdline) assessStartCmd() *cobra.Command {
 				}
 				p.DeviceID = id
 			}
-			svc, err := a.rating(ctx)
+			svc, err := x.Rating()
 			if err != nil {
 				return err
 			}
@@ -65,12 +72,13 @@ func (a *cmdline) assessStartCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if a.asJSON {
-				return a.printJSON(as)
-			}
-			_, err = fmt.Fprintln(a.stdout, as.ID)
-			return err
-		},
+			return a.print(as, func() error { return a.line(as.ID) })
+		})
+	cmd.Args = func(cmd *cobra.Command, args []string) error {
+		if len(args) > 1 || (len(args) == 1) == (d.Vendor != "" || d.Model != "") {
+			return errs.Errorf(errs.Invalid, "give a device id, or --vendor and --model (usage: %s)", cmd.UseLine())
+		}
+		return nil
 	}
 	cmd.Flags().StringVar(&d.Vendor, "vendor", "", "product type: vendor")
 	cmd.Flags().StringVar(&d.Model, "model", "", "product type: model")
@@ -82,55 +90,30 @@ func (a *cmdline) assessStartCmd() *cobra.Command {
 func (a *cmdline) assessListCmd() *cobra.Command {
 	var f assess.Filter
 	var org, state string
-	cmd := &cobra.Command{
-		Use:   "list",
-		Short: "List assessments",
-		Args:  usageArgs(0),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			s, err := a.store(ctx)
-			if err != nil {
-				return err
-			}
-			sc, err := a.orgScope(ctx, s, org)
-			if err != nil {
-				return err
-			}
-			f.State = assess.State(state)
-			list, err := s.AssessmentList(ctx, sc, f)
-			if err != nil {
-				return err
-			}
-			if a.asJSON {
-				return a.printJSON(list)
-			}
-			w := a.table()
-			fmt.Fprintln(w, "ID\tDEVICE\tPRODUCT\tEDITION\tSTATE\tLABEL")
-			for _, x := range list {
-				fmt.Fprintf(w, "%s\t%d\t%s\t%s\t%s\t%s\n", x.ID, x.DeviceID, x.Device, x.Edition, x.State, def(x.LabelID, "-"))
-			}
-			return w.Flush()
-		},
-	}
+	cmd := a.command("list", "List assessments", 0, func(ctx context.Context, x *app.App, _ []string) error {
+		sc, err := orgScope(ctx, x, org)
+		if err != nil {
+			return err
+		}
+		f.State = assess.State(state)
+		as, err := x.Store().AssessmentList(ctx, sc, f)
+		if err != nil {
+			return err
+		}
+		return list(a, as, "ID\tDEVICE\tPRODUCT\tEDITION\tSTATE\tLABEL", "%s\t%d\t%s\t%s\t%s\t%s\n", func(x assess.Assessment) []any {
+			return []any{x.ID, x.DeviceID, x.Device, x.Edition, x.State, def(x.LabelID, "-")}
+		})
+	})
 	cmd.Flags().StringVar(&org, "org", "", "only this organisation (id or name)")
 	cmd.Flags().Int64Var(&f.DeviceID, "device", 0, "only this device")
 	cmd.Flags().StringVar(&state, "state", "", "only this state (draft, submitted, reviewed, labelled, expired, revoked)")
-	cmd.Flags().IntVar(&f.Limit, "limit", 100, "at most this many (max 1000)")
-	cmd.Flags().Int64Var(&f.After, "after", 0, "only ids greater than this (paging)")
+	pageFlags(cmd, &f.Page)
 	return cmd
 }
 
 func (a *cmdline) assessAnswerCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "answer ASSESSMENT FILE",
-		Short: "Load the maker's answers (YAML or JSON, - for stdin) into a draft assessment",
-		Args:  usageArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			id, err := assess.ParseID(args[0])
-			if err != nil {
-				return err
-			}
+	return a.assessmentCmd("answer ASSESSMENT FILE", "Load the maker's answers (YAML or JSON, - for stdin) into a draft assessment", 2,
+		func(ctx context.Context, svc *rating.Service, id int64, args []string) error {
 			var r io.Reader = a.stdin
 			name := "stdin"
 			if args[1] != "-" {
@@ -141,109 +124,67 @@ func (a *cmdline) assessAnswerCmd() *cobra.Command {
 				defer f.Close()
 				r, name = f, args[1]
 			}
-			svc, err := a.rating(ctx)
-			if err != nil {
-				return err
-			}
 			as, bad, err := svc.SetAnswers(ctx, tenant.Operator(), id, io.LimitReader(r, 4<<20), name, a.cfg.Actor)
 			if err != nil {
 				return err
 			}
-			ev := as.Evaluate(svc.Catalogue())
-			if a.asJSON {
-				if bad == nil {
-					bad = []errs.RowError{}
-				}
-				if err := a.printJSON(map[string]any{"assessment": as.ID, "answers": len(as.Answers.Items), "unanswered": ev.Missing(), "problems": bad}); err != nil {
-					return err
-				}
-			} else {
+			missing := as.Evaluate(svc.Catalogue()).Missing()
+			if bad == nil {
+				bad = []errs.RowError{}
+			}
+			err = a.print(map[string]any{"assessment": as.ID, "answers": len(as.Answers.Items), "unanswered": missing, "problems": bad}, func() error {
 				for _, b := range bad {
 					fmt.Fprintln(a.stderr, b.Error())
 				}
-				fmt.Fprintf(a.stdout, "assessment %s: %d answers loaded, %d applicable provisions unanswered", as.ID, len(as.Answers.Items), len(ev.Missing()))
+				fmt.Fprintf(a.stdout, "assessment %s: %d answers loaded, %d applicable provisions unanswered", as.ID, len(as.Answers.Items), len(missing))
 				if len(bad) > 0 {
 					fmt.Fprintf(a.stdout, ", %d problems (left out)", len(bad))
 				}
-				fmt.Fprintln(a.stdout)
-			}
-			if len(bad) > 0 {
+				return a.line()
+			})
+			if err == nil && len(bad) > 0 {
 				return silentError{code: 2}
 			}
-			return nil
-		},
-	}
+			return err
+		})
 }
 
 func (a *cmdline) assessEvidenceCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "evidence ASSESSMENT FILE...",
-		Short: "Add evidence files to an assessment (stored by SHA-256)",
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) < 2 {
-				return errs.Errorf(errs.Invalid, "%s takes an assessment and at least one file (usage: %s)", cmd.CommandPath(), cmd.UseLine())
-			}
-			return nil
-		},
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			svc, id, err := a.ratingFor(ctx, args[0])
-			if err != nil {
-				return err
-			}
-			var added []assess.Attachment
-			for _, path := range args[1:] {
-				st, err := os.Stat(path)
-				if err != nil {
-					return errs.Errorf(errs.Invalid, "evidence: %v", err)
-				}
-				if st.Size() > assess.MaxEvidenceBytes {
-					return errs.Field("file", path, fmt.Sprintf("larger than %d MiB", assess.MaxEvidenceBytes>>20))
-				}
-				b, err := os.ReadFile(path)
-				if err != nil {
-					return errs.Errorf(errs.Invalid, "evidence: %v", err)
-				}
-				e, err := svc.AddEvidence(ctx, tenant.Operator(), id, filepath.Base(path), mime.TypeByExtension(filepath.Ext(path)), b, a.cfg.Actor)
-				if err != nil {
-					return err
-				}
-				added = append(added, e)
-			}
-			if a.asJSON {
-				return a.printJSON(added)
-			}
+	cmd := a.command("evidence ASSESSMENT FILE...", "Add evidence files to an assessment (stored by SHA-256)", 0, func(ctx context.Context, x *app.App, args []string) error {
+		id, err := assess.ParseID(args[0])
+		if err != nil {
+			return err
+		}
+		added, err := x.AddEvidenceFiles(ctx, tenant.Operator(), id, args[1:], a.cfg.Actor)
+		if err != nil {
+			return err
+		}
+		return a.print(added, func() error {
 			for _, e := range added {
 				fmt.Fprintf(a.stdout, "%s  %s (%d bytes)\n", e.SHA256, e.Name, e.Size)
 			}
 			return nil
-		},
+		})
+	})
+	cmd.Args = func(cmd *cobra.Command, args []string) error {
+		if len(args) < 2 {
+			return errs.Errorf(errs.Invalid, "%s takes an assessment and at least one file (usage: %s)", cmd.CommandPath(), cmd.UseLine())
+		}
+		return nil
 	}
+	return cmd
 }
 
 func (a *cmdline) assessStatusCmd() *cobra.Command {
 	var framework string
-	cmd := &cobra.Command{
-		Use:   "status ASSESSMENT [--framework cra]",
-		Short: "Show an assessment: state, results per section, evidence, provisional grade, labels",
-		Args:  usageArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			svc, id, err := a.ratingFor(ctx, args[0])
-			if err != nil {
-				return err
-			}
+	cmd := a.assessmentCmd("status ASSESSMENT [--framework cra]", "Show an assessment: state, results per section, evidence, provisional grade, labels", 1,
+		func(ctx context.Context, svc *rating.Service, id int64, _ []string) error {
 			st, err := svc.Status(ctx, tenant.Operator(), id, framework)
 			if err != nil {
 				return err
 			}
-			if a.asJSON {
-				return a.printJSON(st)
-			}
-			a.printStatus(st)
-			return nil
-		},
-	}
+			return a.print(st, func() error { a.printStatus(st); return nil })
+		})
 	cmd.Flags().StringVar(&framework, "framework", "", "also map the results to a framework: cra, uk_psti, uk_cop, enisa, nist_8259a, nist_8259b")
 	return cmd
 }
@@ -337,63 +278,37 @@ func fitText(s string, n int) string {
 }
 
 func (a *cmdline) assessSubmitCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "submit ASSESSMENT",
-		Short: "Hand a draft to review (all applicable provisions answered, all named evidence added)",
-		Args:  usageArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			svc, id, err := a.ratingFor(ctx, args[0])
-			if err != nil {
-				return err
-			}
+	return a.assessmentCmd("submit ASSESSMENT", "Hand a draft to review (all applicable provisions answered, all named evidence added)", 1,
+		func(ctx context.Context, svc *rating.Service, id int64, _ []string) error {
 			as, err := svc.Submit(ctx, tenant.Operator(), id, a.cfg.Actor)
 			if err != nil {
 				return err
 			}
-			if a.asJSON {
-				return a.printJSON(as)
-			}
-			_, err = fmt.Fprintf(a.stdout, "assessment %s submitted for review\n", as.ID)
-			return err
-		},
-	}
+			return a.print(as, func() error { return a.printf("assessment %s submitted for review\n", as.ID) })
+		})
 }
 
 func (a *cmdline) assessReviewCmd() *cobra.Command {
 	var approve bool
 	var reject, reviewer, note string
-	cmd := &cobra.Command{
-		Use:   "review ASSESSMENT --approve|--reject REASON --reviewer NAME",
-		Short: "Approve a submitted assessment, or send it back to draft with the reason",
-		Args:  usageArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
+	cmd := a.assessmentCmd("review ASSESSMENT --approve|--reject REASON --reviewer NAME", "Approve a submitted assessment, or send it back to draft with the reason", 1,
+		func(ctx context.Context, svc *rating.Service, id int64, _ []string) error {
 			if approve == (reject != "") {
 				return errs.Errorf(errs.Invalid, "give exactly one of --approve and --reject REASON")
 			}
 			if reviewer == "" {
 				return errs.Field("reviewer", reviewer, "required")
 			}
-			svc, id, err := a.ratingFor(ctx, args[0])
-			if err != nil {
-				return err
-			}
 			as, err := svc.Review(ctx, tenant.Operator(), id, reviewer, note, reject)
 			if err != nil {
 				return err
-			}
-			if a.asJSON {
-				return a.printJSON(as)
 			}
 			verb := "approved"
 			if reject != "" {
 				verb = "rejected (back to draft)"
 			}
-			_, err = fmt.Fprintf(a.stdout, "assessment %s %s by %s\n", as.ID, verb, reviewer)
-			return err
-		},
-	}
+			return a.print(as, func() error { return a.printf("assessment %s %s by %s\n", as.ID, verb, reviewer) })
+		})
 	cmd.Flags().BoolVar(&approve, "approve", false, "approve the submission")
 	cmd.Flags().StringVar(&reject, "reject", "", "reject the submission with this reason for the maker")
 	cmd.Flags().StringVar(&reviewer, "reviewer", "", "who reviews (must not be who submitted)")

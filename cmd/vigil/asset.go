@@ -4,13 +4,12 @@
 package main
 
 import (
+	"context"
 	"fmt"
-	"net"
 
 	"github.com/spf13/cobra"
 
-	"vigil/internal/keyset"
-	"vigil/internal/netguard"
+	"vigil/internal/app"
 	"vigil/internal/registry"
 	"vigil/internal/store"
 	"vigil/internal/tenant"
@@ -24,27 +23,17 @@ func (a *cmdline) assetCmd() *cobra.Command {
 
 func (a *cmdline) assetAddCmd() *cobra.Command {
 	var kind string
-	cmd := &cobra.Command{
-		Use:   "add ORG VALUE",
-		Short: "Add an IP range/address, ASN or domain to an organisation",
-		Args:  usageArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			s, org, err := a.storeOrg(ctx, args[0])
-			if err != nil {
-				return err
-			}
-			as := registry.Asset{OrgID: org, Kind: registry.AssetKind(kind), Value: args[1]}
-			if err := s.AssetCreate(ctx, tenant.Operator(), &as); err != nil {
-				return err
-			}
-			if a.asJSON {
-				return a.printJSON(as)
-			}
-			_, err = fmt.Fprintln(a.stdout, as.ID)
+	cmd := a.command("add ORG VALUE", "Add an IP range/address, ASN or domain to an organisation", 2, func(ctx context.Context, x *app.App, args []string) error {
+		org, err := x.OrgID(ctx, args[0])
+		if err != nil {
 			return err
-		},
-	}
+		}
+		as := registry.Asset{OrgID: org, Kind: registry.AssetKind(kind), Value: args[1]}
+		if err := x.Store().AssetCreate(ctx, tenant.Operator(), &as); err != nil {
+			return err
+		}
+		return a.print(as, func() error { return a.line(as.ID) })
+	})
 	cmd.Flags().StringVar(&kind, "kind", "", "cidr, asn or domain (default: guessed from the value)")
 	return cmd
 }
@@ -52,36 +41,20 @@ func (a *cmdline) assetAddCmd() *cobra.Command {
 func (a *cmdline) assetListCmd() *cobra.Command {
 	var f registry.AssetFilter
 	var org, kind string
-	cmd := &cobra.Command{
-		Use:   "list",
-		Short: "List assets",
-		Args:  usageArgs(0),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			s, err := a.store(ctx)
-			if err != nil {
-				return err
-			}
-			sc, err := a.orgScope(ctx, s, org)
-			if err != nil {
-				return err
-			}
-			f.Kind = registry.AssetKind(kind)
-			as, err := s.AssetList(ctx, sc, f)
-			if err != nil {
-				return err
-			}
-			if a.asJSON {
-				return a.printJSON(as)
-			}
-			w := a.table()
-			fmt.Fprintln(w, "ID\tORG\tKIND\tVALUE\tVERIFIED")
-			for _, x := range as {
-				fmt.Fprintf(w, "%d\t%d\t%s\t%s\t%s\n", x.ID, x.OrgID, x.Kind, x.Value, def(x.VerifyMethod, "no"))
-			}
-			return w.Flush()
-		},
-	}
+	cmd := a.command("list", "List assets", 0, func(ctx context.Context, x *app.App, _ []string) error {
+		sc, err := orgScope(ctx, x, org)
+		if err != nil {
+			return err
+		}
+		f.Kind = registry.AssetKind(kind)
+		as, err := x.Store().AssetList(ctx, sc, f)
+		if err != nil {
+			return err
+		}
+		return list(a, as, "ID\tORG\tKIND\tVALUE\tVERIFIED", "%d\t%d\t%s\t%s\t%s\n", func(x registry.Asset) []any {
+			return []any{x.ID, x.OrgID, x.Kind, x.Value, def(x.VerifyMethod, "no")}
+		})
+	})
 	cmd.Flags().StringVar(&org, "org", "", "only this organisation (id or name)")
 	cmd.Flags().StringVar(&kind, "kind", "", "only this kind: cidr, asn or domain")
 	pageFlags(cmd, &f.Page)
@@ -89,51 +62,26 @@ func (a *cmdline) assetListCmd() *cobra.Command {
 }
 
 func (a *cmdline) assetOverlapsCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "overlaps",
-		Short: "Report IP ranges registered by more than one organisation (nested or identical)",
-		Args:  usageArgs(0),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			s, err := a.store(ctx)
-			if err != nil {
-				return err
-			}
-			as, err := s.AssetAll(ctx, tenant.Operator(), registry.KindCIDR)
-			if err != nil {
-				return err
-			}
-			ov := registry.Overlaps(as)
-			if a.asJSON {
-				if ov == nil {
-					ov = []registry.Overlap{}
-				}
-				return a.printJSON(ov)
-			}
-			w := a.table()
-			fmt.Fprintln(w, "OUTER\tORG\tINNER\tORG\tIDENTICAL")
-			for _, o := range ov {
-				fmt.Fprintf(w, "%s\t%d\t%s\t%d\t%v\n", o.Outer.Value, o.Outer.OrgID, o.Inner.Value, o.Inner.OrgID, o.Identical)
-			}
-			return w.Flush()
-		},
-	}
+	return a.command("overlaps", "Report IP ranges registered by more than one organisation (nested or identical)", 0, func(ctx context.Context, x *app.App, _ []string) error {
+		as, err := x.Store().AssetAll(ctx, tenant.Operator(), registry.KindCIDR)
+		if err != nil {
+			return err
+		}
+		ov := registry.Overlaps(as)
+		if ov == nil {
+			ov = []registry.Overlap{}
+		}
+		return list(a, ov, "OUTER\tORG\tINNER\tORG\tIDENTICAL", "%s\t%d\t%s\t%d\t%v\n", func(o registry.Overlap) []any {
+			return []any{o.Outer.Value, o.Outer.OrgID, o.Inner.Value, o.Inner.OrgID, o.Identical}
+		})
+	})
 }
 
 func (a *cmdline) assetVerifyCmd() *cobra.Command {
 	var manual bool
-	cmd := &cobra.Command{
-		Use:   "verify ORG ASSET-ID",
-		Short: "Check the organisation's ownership token in DNS or on its web site (or, with --manual, record an analyst's check)",
-		Long: `Ownership is proven by publishing the organisation's token (see "vigil asset token ORG"):
-  DNS TXT  _vigil-verify.<domain>            "vigil-verify=TOKEN"
-  DNS TXT  _vigil-verify.<reverse zone>      "vigil-verify=TOKEN"   (IP ranges)
-  HTTPS    https://<domain>/.well-known/vigil-verify.txt containing TOKEN
-ASNs are verified by an analyst (--manual) after contacting the holder in the RIR's records.`,
-		Args: usageArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			s, org, err := a.storeOrg(ctx, args[0])
+	cmd := a.command("verify ORG ASSET-ID", "Check the organisation's ownership token in DNS or on its web site (or, with --manual, record an analyst's check)", 2,
+		func(ctx context.Context, x *app.App, args []string) error {
+			org, err := x.OrgID(ctx, args[0])
 			if err != nil {
 				return err
 			}
@@ -141,72 +89,38 @@ ASNs are verified by an analyst (--manual) after contacting the holder in the RI
 			if err != nil {
 				return err
 			}
-			as, err := s.AssetGet(ctx, tenant.Org(org), id)
+			as, method, err := x.VerifyAsset(ctx, org, id, manual)
 			if err != nil {
 				return err
 			}
-			method := "manual"
-			if !manual {
-				tok, err := s.OrgVerifyToken(ctx, tenant.Operator(), org)
-				if err != nil {
-					return err
-				}
-				v := registry.Verifier{Resolver: net.DefaultResolver, HTTP: netguard.New(netguard.Options{})}
-				if method, err = v.Verify(ctx, tok, as); err != nil {
-					return err
-				}
-			}
-			if err := s.AssetMarkVerified(ctx, tenant.Operator(), id, method, s.Now()); err != nil {
-				return err
-			}
-			if a.asJSON {
-				return a.printJSON(map[string]any{"asset": id, "verified": true, "method": method})
-			}
-			_, err = fmt.Fprintf(a.stdout, "asset %d (%s) verified by %s\n", id, as.Value, method)
-			return err
-		},
-	}
+			return a.print(map[string]any{"asset": id, "verified": true, "method": method},
+				func() error { return a.printf("asset %d (%s) verified by %s\n", id, as.Value, method) })
+		})
+	cmd.Long = `Ownership is proven by publishing the organisation's token (see "vigil asset token ORG"):
+  DNS TXT  _vigil-verify.<domain>            "vigil-verify=TOKEN"
+  DNS TXT  _vigil-verify.<reverse zone>      "vigil-verify=TOKEN"   (IP ranges)
+  HTTPS    https://<domain>/.well-known/vigil-verify.txt containing TOKEN
+ASNs are verified by an analyst (--manual) after contacting the holder in the RIR's records.`
 	cmd.Flags().BoolVar(&manual, "manual", false, "record that an analyst verified ownership out of band")
 	return cmd
 }
 
 func (a *cmdline) assetTokenCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "token ORG",
-		Short: "Print the organisation's ownership-verification token and where to publish it",
-		Args:  usageArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			s, org, err := a.storeOrg(ctx, args[0])
-			if err != nil {
-				return err
-			}
-			tok, err := s.OrgVerifyToken(ctx, tenant.Operator(), org)
-			if err != nil {
-				return err
-			}
-			as, err := s.AssetList(ctx, tenant.Org(org), registry.AssetFilter{Page: keyset.Page{Limit: 1000}})
-			if err != nil {
-				return err
-			}
-			type where struct {
-				Asset string `json:"asset"`
-				TXT   string `json:"txt,omitempty"`
-			}
-			var ws []where
-			for _, x := range as {
-				if n, err := registry.TXTName(x); err == nil {
-					ws = append(ws, where{x.Value, n})
-				}
-			}
-			if a.asJSON {
-				return a.printJSON(map[string]any{"token": tok, "record": "vigil-verify=" + tok, "publish_at": ws})
-			}
-			fmt.Fprintf(a.stdout, "token: %s\nTXT record value: vigil-verify=%s\n", tok, tok)
-			for _, w := range ws {
+	return a.command("token ORG", "Print the organisation's ownership-verification token and where to publish it", 1, func(ctx context.Context, x *app.App, args []string) error {
+		org, err := x.OrgID(ctx, args[0])
+		if err != nil {
+			return err
+		}
+		t, err := x.OwnershipToken(ctx, org)
+		if err != nil {
+			return err
+		}
+		return a.print(t, func() error {
+			fmt.Fprintf(a.stdout, "token: %s\nTXT record value: %s\n", t.Token, t.Record)
+			for _, w := range t.PublishAt {
 				fmt.Fprintf(a.stdout, "  %s: TXT %s\n", w.Asset, w.TXT)
 			}
 			return nil
-		},
-	}
+		})
+	})
 }

@@ -4,10 +4,11 @@
 package main
 
 import (
-	"fmt"
+	"context"
 
 	"github.com/spf13/cobra"
 
+	"vigil/internal/app"
 	"vigil/internal/registry"
 	"vigil/internal/store"
 	"vigil/internal/tenant"
@@ -21,29 +22,16 @@ func (a *cmdline) contactCmd() *cobra.Command {
 
 func (a *cmdline) contactAddCmd() *cobra.Command {
 	var c registry.Contact
-	cmd := &cobra.Command{
-		Use:   "add ORG",
-		Short: "Add a contact (needs --email or --phone)",
-		Args:  usageArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			s, err := a.store(ctx)
-			if err != nil {
-				return err
-			}
-			if c.OrgID, err = a.orgID(ctx, s, args[0]); err != nil {
-				return err
-			}
-			if err := s.ContactCreate(ctx, tenant.Operator(), &c); err != nil {
-				return err
-			}
-			if a.asJSON {
-				return a.printJSON(c)
-			}
-			_, err = fmt.Fprintln(a.stdout, c.ID)
+	cmd := a.command("add ORG", "Add a contact (needs --email or --phone)", 1, func(ctx context.Context, x *app.App, args []string) error {
+		var err error
+		if c.OrgID, err = x.OrgID(ctx, args[0]); err != nil {
 			return err
-		},
-	}
+		}
+		if err := x.Store().ContactCreate(ctx, tenant.Operator(), &c); err != nil {
+			return err
+		}
+		return a.print(c, func() error { return a.line(c.ID) })
+	})
 	f := cmd.Flags()
 	f.StringVar(&c.Name, "name", "", "name of the person or team")
 	f.StringVar(&c.Email, "email", "", "e-mail address")
@@ -55,32 +43,17 @@ func (a *cmdline) contactAddCmd() *cobra.Command {
 }
 
 func (a *cmdline) contactListCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "list ORG",
-		Short: "List an organisation's contacts",
-		Args:  usageArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			s, org, err := a.storeOrg(ctx, args[0])
-			if err != nil {
-				return err
-			}
-			if _, err := s.OrgVerifyToken(ctx, tenant.Operator(), org); err != nil { // existence check
-				return err
-			}
-			cs, err := s.ContactList(ctx, tenant.Org(org))
-			if err != nil {
-				return err
-			}
-			if a.asJSON {
-				return a.printJSON(cs)
-			}
-			w := a.table()
-			fmt.Fprintln(w, "ID\tROLE\tNAME\tEMAIL\tPHONE\tLANG\tVERIFIED")
-			for _, c := range cs {
-				fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\t%v\n", c.ID, c.Role, c.Name, c.Email, c.Phone, c.Lang, c.Verified)
-			}
-			return w.Flush()
-		},
-	}
+	return a.command("list ORG", "List an organisation's contacts", 1, func(ctx context.Context, x *app.App, args []string) error {
+		org, err := x.OrgID(ctx, args[0])
+		if err != nil {
+			return err
+		}
+		cs, err := x.Contacts(ctx, org)
+		if err != nil {
+			return err
+		}
+		return list(a, cs, "ID\tROLE\tNAME\tEMAIL\tPHONE\tLANG\tVERIFIED", "%d\t%s\t%s\t%s\t%s\t%s\t%v\n", func(c registry.Contact) []any {
+			return []any{c.ID, c.Role, c.Name, c.Email, c.Phone, c.Lang, c.Verified}
+		})
+	})
 }

@@ -5,11 +5,10 @@ package main
 
 import (
 	"fmt"
-	"os"
 
 	"github.com/spf13/cobra"
 
-	"vigil/internal/advisory/csafvalidate"
+	"vigil/internal/app"
 	"vigil/internal/errs"
 )
 
@@ -17,15 +16,6 @@ func (a *cmdline) csafCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "csaf", Short: "Work with CSAF 2.0 documents"}
 	cmd.AddCommand(a.csafValidateCmd())
 	return cmd
-}
-
-// csafResult is the validation of one file.
-type csafResult struct {
-	File     string                 `json:"file"`
-	Valid    bool                   `json:"valid"`
-	Error    string                 `json:"error,omitempty"` // not readable or not JSON
-	Failures []csafvalidate.Failure `json:"failures"`
-	Warnings []csafvalidate.Failure `json:"warnings,omitempty"`
 }
 
 func (a *cmdline) csafValidateCmd() *cobra.Command {
@@ -43,32 +33,11 @@ Exits 1 when any document is invalid (or not JSON), 0 when all are valid.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			v, err := csafvalidate.New(csafvalidate.Options{Strict: strict})
+			results, err := app.ValidateCSAFFiles(args, strict)
 			if err != nil {
 				return err
 			}
-			var results []csafResult
-			invalid := 0
-			for _, name := range args {
-				r := csafResult{File: name, Failures: []csafvalidate.Failure{}}
-				data, err := os.ReadFile(name)
-				if err != nil {
-					r.Error = err.Error()
-				} else if rep, err := v.Validate(data); err != nil {
-					r.Error = err.Error()
-				} else {
-					r.Valid, r.Failures, r.Warnings = rep.Valid, rep.Failures, rep.Warnings
-				}
-				if !r.Valid {
-					invalid++
-				}
-				results = append(results, r)
-			}
-			if a.asJSON {
-				if err := a.printJSON(results); err != nil {
-					return err
-				}
-			} else {
+			err = a.print(results, func() error {
 				for _, r := range results {
 					switch {
 					case r.Error != "":
@@ -85,11 +54,14 @@ Exits 1 when any document is invalid (or not JSON), 0 when all are valid.`,
 						fmt.Fprintf(a.stdout, "  warning %s %s: %s\n", f.Test, f.Path, f.Message)
 					}
 				}
+				return nil
+			})
+			for _, r := range results {
+				if err == nil && !r.Valid {
+					return silentError{code: 1}
+				}
 			}
-			if invalid > 0 {
-				return silentError{code: 1}
-			}
-			return nil
+			return err
 		},
 	}
 	cmd.Flags().BoolVar(&strict, "strict", false, "use the strict schema variants of the OASIS test suite (no additional properties)")

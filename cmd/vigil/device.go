@@ -4,10 +4,11 @@
 package main
 
 import (
-	"fmt"
+	"context"
 
 	"github.com/spf13/cobra"
 
+	"vigil/internal/app"
 	"vigil/internal/keyset"
 	"vigil/internal/registry"
 	"vigil/internal/store"
@@ -16,40 +17,26 @@ import (
 
 func (a *cmdline) deviceCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "device", Short: "Manage organisations' devices"}
-	cmd.AddCommand(a.deviceAddCmd(), a.deviceListCmd(), a.childDeleteCmd("device", "Remove a device", (*store.Store).DeviceDelete))
-	cmd.AddCommand(a.deviceSBOMCmd())
+	cmd.AddCommand(a.deviceAddCmd(), a.deviceListCmd(), a.childDeleteCmd("device", "Remove a device", (*store.Store).DeviceDelete), a.deviceSBOMCmd())
 	return cmd
 }
 
 func (a *cmdline) deviceAddCmd() *cobra.Command {
 	var d registry.Device
 	var asset int64
-	cmd := &cobra.Command{
-		Use:   "add ORG",
-		Short: "Register a device (needs --vendor and --model)",
-		Args:  usageArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			s, err := a.store(ctx)
-			if err != nil {
-				return err
-			}
-			if d.OrgID, err = a.orgID(ctx, s, args[0]); err != nil {
-				return err
-			}
-			if asset != 0 {
-				d.AssetID = &asset
-			}
-			if err := s.DeviceCreate(ctx, tenant.Operator(), &d); err != nil {
-				return err
-			}
-			if a.asJSON {
-				return a.printJSON(d)
-			}
-			_, err = fmt.Fprintln(a.stdout, d.ID)
+	cmd := a.command("add ORG", "Register a device (needs --vendor and --model)", 1, func(ctx context.Context, x *app.App, args []string) error {
+		var err error
+		if d.OrgID, err = x.OrgID(ctx, args[0]); err != nil {
 			return err
-		},
-	}
+		}
+		if asset != 0 {
+			d.AssetID = &asset
+		}
+		if err := x.Store().DeviceCreate(ctx, tenant.Operator(), &d); err != nil {
+			return err
+		}
+		return a.print(d, func() error { return a.line(d.ID) })
+	})
 	f := cmd.Flags()
 	f.StringVar(&d.Vendor, "vendor", "", "manufacturer")
 	f.StringVar(&d.Model, "model", "", "model name or number")
@@ -65,35 +52,19 @@ func (a *cmdline) deviceAddCmd() *cobra.Command {
 func (a *cmdline) deviceListCmd() *cobra.Command {
 	var page keyset.Page
 	var org string
-	cmd := &cobra.Command{
-		Use:   "list",
-		Short: "List devices",
-		Args:  usageArgs(0),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			s, err := a.store(ctx)
-			if err != nil {
-				return err
-			}
-			sc, err := a.orgScope(ctx, s, org)
-			if err != nil {
-				return err
-			}
-			ds, err := s.DeviceList(ctx, sc, page)
-			if err != nil {
-				return err
-			}
-			if a.asJSON {
-				return a.printJSON(ds)
-			}
-			w := a.table()
-			fmt.Fprintln(w, "ID\tORG\tVENDOR\tMODEL\tFIRMWARE\tCPE")
-			for _, d := range ds {
-				fmt.Fprintf(w, "%d\t%d\t%s\t%s\t%s\t%s\n", d.ID, d.OrgID, d.Vendor, d.Model, d.Firmware, d.CPE)
-			}
-			return w.Flush()
-		},
-	}
+	cmd := a.command("list", "List devices", 0, func(ctx context.Context, x *app.App, _ []string) error {
+		sc, err := orgScope(ctx, x, org)
+		if err != nil {
+			return err
+		}
+		ds, err := x.Store().DeviceList(ctx, sc, page)
+		if err != nil {
+			return err
+		}
+		return list(a, ds, "ID\tORG\tVENDOR\tMODEL\tFIRMWARE\tCPE", "%d\t%d\t%s\t%s\t%s\t%s\n", func(d registry.Device) []any {
+			return []any{d.ID, d.OrgID, d.Vendor, d.Model, d.Firmware, d.CPE}
+		})
+	})
 	cmd.Flags().StringVar(&org, "org", "", "only this organisation (id or name)")
 	pageFlags(cmd, &page)
 	return cmd

@@ -34,25 +34,16 @@ func (a *cmdline) ratingFlags(cmd *cobra.Command) {
 	fl.StringVar(&a.cfg.Actor, "actor", a.cfg.Actor, "who acts, recorded in the history (env VIGIL_ACTOR, default $USER)")
 }
 
-// ratingFor parses the assessment id arg and returns it with the rating
-// service: the prologue of the commands that act on one assessment.
-func (a *cmdline) ratingFor(ctx context.Context, arg string) (*rating.Service, int64, error) {
-	id, err := assess.ParseID(arg)
-	if err != nil {
-		return nil, 0, err
-	}
-	svc, err := a.rating(ctx)
-	return svc, id, err
-}
-
-// rating opens the application layer and returns its assessment and label
+// ratingCmd makes a command whose run gets the assessment and label
 // workflow.
-func (a *cmdline) rating(ctx context.Context) (*rating.Service, error) {
-	x, err := a.service(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return x.Rating()
+func (a *cmdline) ratingCmd(use, short string, n int, run func(ctx context.Context, svc *rating.Service, args []string) error) *cobra.Command {
+	return a.command(use, short, n, func(ctx context.Context, x *app.App, args []string) error {
+		svc, err := x.Rating()
+		if err != nil {
+			return err
+		}
+		return run(ctx, svc, args)
+	})
 }
 
 func (a *cmdline) labelCmd() *cobra.Command {
@@ -65,36 +56,24 @@ func (a *cmdline) labelCmd() *cobra.Command {
 
 func (a *cmdline) labelIssueCmd() *cobra.Command {
 	var out string
-	cmd := &cobra.Command{
-		Use:   "issue ASSESSMENT",
-		Short: "Grade a reviewed assessment and issue its signed label",
-		Args:  usageArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			svc, id, err := a.ratingFor(ctx, args[0])
-			if err != nil {
-				return err
+	cmd := a.assessmentCmd("issue ASSESSMENT", "Grade a reviewed assessment and issue its signed label", 1, func(ctx context.Context, svc *rating.Service, id int64, _ []string) error {
+		is, err := svc.Issue(ctx, tenant.Operator(), id, a.cfg.Actor)
+		if err != nil {
+			return err
+		}
+		if out != "" {
+			if err := os.WriteFile(out, is.Doc, 0o644); err != nil {
+				return fmt.Errorf("write %s: %w", out, err)
 			}
-			is, err := svc.Issue(ctx, tenant.Operator(), id, a.cfg.Actor)
-			if err != nil {
-				return err
-			}
-			if out != "" {
-				if err := os.WriteFile(out, is.Doc, 0o644); err != nil {
-					return fmt.Errorf("write %s: %w", out, err)
-				}
-			}
-			if a.asJSON {
-				return a.printJSON(is)
-			}
+		}
+		return a.print(is, func() error {
 			fmt.Fprintf(a.stdout, "label %s: grade %s for %s, valid until %s\n", is.Label.ID, is.Label.Grade, is.Label.Device, is.Label.Expires.Format(time.DateOnly))
 			for _, r := range is.Label.Reasons {
 				fmt.Fprintf(a.stdout, "  lowered by %s (%s): %s\n", r.Rule, r.Effect, r.Detail)
 			}
-			fmt.Fprintf(a.stdout, "  verify at %s\n", is.Label.VerifyURL)
-			return nil
-		},
-	}
+			return a.printf("  verify at %s\n", is.Label.VerifyURL)
+		})
+	})
 	cmd.Flags().StringVarP(&out, "output", "o", "", "also write the signed label JSON to this file")
 	return cmd
 }
@@ -103,49 +82,33 @@ func (a *cmdline) labelListCmd() *cobra.Command {
 	var org string
 	var device int64
 	var live bool
-	cmd := &cobra.Command{
-		Use:   "list",
-		Short: "List issued labels",
-		Args:  usageArgs(0),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			s, err := a.store(ctx)
-			if err != nil {
-				return err
+	cmd := a.command("list", "List issued labels", 0, func(ctx context.Context, x *app.App, _ []string) error {
+		f := label.Filter{Live: live}
+		sc, err := orgScope(ctx, x, org)
+		if err != nil {
+			return err
+		}
+		if device != 0 {
+			f.DeviceIDs = []int64{device}
+		}
+		ls, err := x.Store().LabelList(ctx, sc, f)
+		if err != nil {
+			return err
+		}
+		now := time.Now()
+		return list(a, ls, "LABEL\tASSESSMENT\tDEVICE\tGRADE\tISSUED\tEXPIRES\tSTATE", "%s\t%d\t%d\t%s\t%s\t%s\t%s\n", func(l label.Record) []any {
+			state := "valid"
+			switch {
+			case l.RevokedAt != nil:
+				state = "revoked"
+			case l.SupersededBy != "":
+				state = "superseded by " + l.SupersededBy
+			case !l.Current(now):
+				state = "expired"
 			}
-			f := label.Filter{Live: live}
-			sc, err := a.orgScope(ctx, s, org)
-			if err != nil {
-				return err
-			}
-			if device != 0 {
-				f.DeviceIDs = []int64{device}
-			}
-			ls, err := s.LabelList(ctx, sc, f)
-			if err != nil {
-				return err
-			}
-			if a.asJSON {
-				return a.printJSON(ls)
-			}
-			w := a.table()
-			fmt.Fprintln(w, "LABEL\tASSESSMENT\tDEVICE\tGRADE\tISSUED\tEXPIRES\tSTATE")
-			now := time.Now()
-			for _, l := range ls {
-				state := "valid"
-				switch {
-				case l.RevokedAt != nil:
-					state = "revoked"
-				case l.SupersededBy != "":
-					state = "superseded by " + l.SupersededBy
-				case !l.Current(now):
-					state = "expired"
-				}
-				fmt.Fprintf(w, "%s\t%d\t%d\t%s\t%s\t%s\t%s\n", l.ID, l.AssessmentID, l.DeviceID, l.Grade, l.Issued.Format(time.DateOnly), l.Expires.Format(time.DateOnly), state)
-			}
-			return w.Flush()
-		},
-	}
+			return []any{l.ID, l.AssessmentID, l.DeviceID, l.Grade, l.Issued.Format(time.DateOnly), l.Expires.Format(time.DateOnly), state}
+		})
+	})
 	cmd.Flags().StringVar(&org, "org", "", "only this organisation's labels (id or name)")
 	cmd.Flags().Int64Var(&device, "device", 0, "only this device's labels")
 	cmd.Flags().BoolVar(&live, "live", false, "only labels neither revoked nor superseded")
@@ -153,31 +116,21 @@ func (a *cmdline) labelListCmd() *cobra.Command {
 }
 
 func (a *cmdline) labelShowCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "show LABEL",
-		Short: "Print a label's signed JSON document (--json: with its registry status and history)",
-		Args:  usageArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			svc, err := a.rating(ctx)
-			if err != nil {
-				return err
-			}
-			doc, _, err := svc.Signed(ctx, args[0])
-			if err != nil {
-				return err
-			}
-			if a.asJSON {
-				reg, err := svc.Registry(ctx, args[0])
-				if err != nil {
-					return err
-				}
-				return a.printJSON(map[string]any{"label": json.RawMessage(doc), "registry": reg})
-			}
+	return a.ratingCmd("show LABEL", "Print a label's signed JSON document (--json: with its registry status and history)", 1, func(ctx context.Context, svc *rating.Service, args []string) error {
+		doc, _, err := svc.Signed(ctx, args[0])
+		if err != nil {
+			return err
+		}
+		if !a.asJSON {
 			_, err = a.stdout.Write(doc)
 			return err
-		},
-	}
+		}
+		reg, err := svc.Registry(ctx, args[0])
+		if err != nil {
+			return err
+		}
+		return a.printJSON(map[string]any{"label": json.RawMessage(doc), "registry": reg})
+	})
 }
 
 // Exit statuses of `vigil label verify` for labels that do not verify.
@@ -205,10 +158,49 @@ func verifyExit(st label.Status) int {
 func (a *cmdline) labelVerifyCmd() *cobra.Command {
 	var jwks, at string
 	var allowPrivate bool
-	cmd := &cobra.Command{
-		Use:   "verify FILE|URL",
-		Short: "Verify a signed label: signature, key, validity, revocation, supersession",
-		Long: `Verify a label document from a file (- for stdin) or from a registry URL
+	cmd := a.command("verify FILE|URL", "Verify a signed label: signature, key, validity, revocation, supersession", 1, func(ctx context.Context, x *app.App, args []string) error {
+		r := app.VerifyRequest{JWKS: jwks, AllowPrivate: allowPrivate}
+		if at != "" {
+			t, err := time.Parse(time.RFC3339, at)
+			if err != nil {
+				return errs.Field("at", at, "want an RFC 3339 time, e.g. 2027-01-01T00:00:00Z")
+			}
+			r.At = t
+		}
+		if app.IsURL(args[0]) {
+			r.URL = args[0]
+		} else {
+			var err error
+			if args[0] == "-" {
+				r.Doc, err = io.ReadAll(io.LimitReader(a.stdin, 1<<20))
+			} else {
+				r.Doc, err = os.ReadFile(args[0])
+			}
+			if err != nil {
+				return errs.Errorf(errs.Invalid, "read label: %v", err)
+			}
+		}
+		v, err := x.VerifyLabel(ctx, r)
+		if err != nil {
+			return err
+		}
+		err = a.print(v, func() error {
+			id := ""
+			if v.Label != nil {
+				id = v.Label.ID + ": "
+			}
+			if !v.OK() {
+				return a.printf("%s%s: %s\n", id, v.Status, v.Reason)
+			}
+			return a.printf("%svalid: grade %s for %s, issued %s, valid until %s, key %s\n", id, v.Label.Grade, v.Label.Device,
+				v.Label.Issued.Format(time.DateOnly), v.Label.Expires.Format(time.DateOnly), v.Label.KeyID)
+		})
+		if code := verifyExit(v.Status); err == nil && code != 0 {
+			return silentError{code: code}
+		}
+		return err
+	})
+	cmd.Long = `Verify a label document from a file (- for stdin) or from a registry URL
 (https://…/labels/ID or …/labels/ID.json; fetched through the guarded client).
 
 Keys: --jwks FILE|URL, else the local key directory (--keys); a URL whose
@@ -218,62 +210,7 @@ local registry for a file, and from the URL's registry for a URL.
 
 Exit status: 0 valid; 10 tampered (malformed, unknown key, bad signature,
 key retired before issue); 11 expired or not yet valid; 12 revoked;
-13 superseded by a newer label (the device was regraded).`,
-		Args: usageArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			var when time.Time
-			if at != "" {
-				t, err := time.Parse(time.RFC3339, at)
-				if err != nil {
-					return errs.Field("at", at, "want an RFC 3339 time, e.g. 2027-01-01T00:00:00Z")
-				}
-				when = t
-			}
-			r := app.VerifyRequest{JWKS: jwks, At: when, AllowPrivate: allowPrivate}
-			if app.IsURL(args[0]) {
-				r.URL = args[0]
-			} else {
-				var err error
-				if args[0] == "-" {
-					r.Doc, err = io.ReadAll(io.LimitReader(a.stdin, 1<<20))
-				} else {
-					r.Doc, err = os.ReadFile(args[0])
-				}
-				if err != nil {
-					return errs.Errorf(errs.Invalid, "read label: %v", err)
-				}
-			}
-			x, err := a.service(ctx)
-			if err != nil {
-				return err
-			}
-			v, err := x.VerifyLabel(ctx, r)
-			if err != nil {
-				return err
-			}
-			if a.asJSON {
-				if err := a.printJSON(v); err != nil {
-					return err
-				}
-			} else {
-				id := ""
-				if v.Label != nil {
-					id = v.Label.ID + ": "
-				}
-				if v.OK() {
-					fmt.Fprintf(a.stdout, "%svalid: grade %s for %s, issued %s, valid until %s, key %s\n", id, v.Label.Grade, v.Label.Device,
-						v.Label.Issued.Format(time.DateOnly), v.Label.Expires.Format(time.DateOnly), v.Label.KeyID)
-				} else {
-					fmt.Fprintf(a.stdout, "%s%s: %s\n", id, v.Status, v.Reason)
-				}
-			}
-			if code := verifyExit(v.Status); code != 0 {
-				return silentError{code: code}
-			}
-			return nil
-		},
-	}
+13 superseded by a newer label (the device was regraded).`
 	cmd.Flags().StringVar(&jwks, "jwks", "", "verify against this keys document (file or URL) instead of the local key directory")
 	cmd.Flags().StringVar(&at, "at", "", "verify as of this time (RFC 3339; default now)")
 	cmd.Flags().BoolVar(&allowPrivate, "allow-private", false, "allow fetching from loopback and private addresses (labs, tests)")
@@ -297,11 +234,11 @@ func (a *cmdline) labelRenderCmd() *cobra.Command {
 			if err := app.CheckRenderFormat(format); err != nil {
 				return err
 			}
-			l, ok, err := app.LabelFile(args[0])
+			l, ok, err := app.LabelFile(args[0]) // else a label id in the registry
 			if !ok {
-				var svc *rating.Service
-				if svc, err = a.rating(ctx); err == nil {
-					_, l, err = svc.Signed(ctx, args[0])
+				var x *app.App
+				if x, err = a.service(ctx); err == nil {
+					l, err = x.Label(ctx, args[0])
 				}
 			}
 			if err != nil {
@@ -315,10 +252,7 @@ func (a *cmdline) labelRenderCmd() *cobra.Command {
 				return fmt.Errorf("write %s: %w", out, err)
 			}
 			return a.print(map[string]any{"label": l.ID, "format": format, "file": out, "bytes": len(doc)},
-				func() error {
-					_, err := fmt.Fprintf(a.stdout, "wrote %s (%s, %d bytes)\n", out, format, len(doc))
-					return err
-				})
+				func() error { return a.printf("wrote %s (%s, %d bytes)\n", out, format, len(doc)) })
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "", "svg, png or pdf (default: from the output file's extension)")
@@ -328,73 +262,40 @@ func (a *cmdline) labelRenderCmd() *cobra.Command {
 
 func (a *cmdline) labelRevokeCmd() *cobra.Command {
 	var reason string
-	cmd := &cobra.Command{
-		Use:   "revoke LABEL --reason TEXT",
-		Short: "Revoke a label (and its assessment); verification then fails with the reason",
-		Args:  usageArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			svc, err := a.rating(ctx)
-			if err != nil {
-				return err
-			}
-			l, err := svc.Revoke(ctx, tenant.Operator(), args[0], reason, a.cfg.Actor)
-			if err != nil {
-				return err
-			}
-			if a.asJSON {
-				return a.printJSON(l)
-			}
-			_, err = fmt.Fprintf(a.stdout, "revoked label %s: %s\n", l.ID, l.RevokeReason)
+	cmd := a.ratingCmd("revoke LABEL --reason TEXT", "Revoke a label (and its assessment); verification then fails with the reason", 1, func(ctx context.Context, svc *rating.Service, args []string) error {
+		l, err := svc.Revoke(ctx, tenant.Operator(), args[0], reason, a.cfg.Actor)
+		if err != nil {
 			return err
-		},
-	}
+		}
+		return a.print(l, func() error { return a.printf("revoked label %s: %s\n", l.ID, l.RevokeReason) })
+	})
 	cmd.Flags().StringVar(&reason, "reason", "", "why (shown to everyone who verifies the label)")
 	return cmd
 }
 
 func (a *cmdline) labelRulesCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "rules",
-		Short: "Print the grading rule (" + assess.RuleVersion + ")",
-		Args:  usageArgs(0),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if a.asJSON {
-				return a.printJSON(map[string]string{"rule": assess.RuleVersion, "text": assess.Rules()})
-			}
-			_, err := fmt.Fprint(a.stdout, assess.Rules())
-			return err
+	return &cobra.Command{Use: "rules", Short: "Print the grading rule (" + assess.RuleVersion + ")", Args: usageArgs(0),
+		RunE: func(*cobra.Command, []string) error {
+			return a.print(map[string]string{"rule": assess.RuleVersion, "text": assess.Rules()}, func() error { return a.printf("%s", assess.Rules()) })
 		},
 	}
 }
 
 func (a *cmdline) labelKeysCmd() *cobra.Command {
+	keys := func(use, short string, rotate bool) *cobra.Command {
+		return &cobra.Command{Use: use, Short: short, Args: usageArgs(0),
+			RunE: func(*cobra.Command, []string) error {
+				kr, err := app.Keyring(a.cfg, rotate)
+				if err != nil {
+					return err
+				}
+				return a.printKeys(kr)
+			},
+		}
+	}
 	cmd := &cobra.Command{Use: "keys", Short: "List or rotate the label signing keys"}
-	list := &cobra.Command{
-		Use:   "list",
-		Short: "List the signing keys (the public keys document with --json)",
-		Args:  usageArgs(0),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			kr, err := app.Keyring(a.cfg, false)
-			if err != nil {
-				return err
-			}
-			return a.printKeys(kr)
-		},
-	}
-	rotate := &cobra.Command{
-		Use:   "rotate",
-		Short: "Make a new signing key and retire the current one (its public key keeps verifying older labels)",
-		Args:  usageArgs(0),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			kr, err := app.Keyring(a.cfg, true)
-			if err != nil {
-				return err
-			}
-			return a.printKeys(kr)
-		},
-	}
-	cmd.AddCommand(list, rotate)
+	cmd.AddCommand(keys("list", "List the signing keys (the public keys document with --json)", false),
+		keys("rotate", "Make a new signing key and retire the current one (its public key keeps verifying older labels)", true))
 	return cmd
 }
 
@@ -421,23 +322,12 @@ func (a *cmdline) printKeys(kr *label.Keyring) error {
 
 func (a *cmdline) labelRecheckCmd() *cobra.Command {
 	var reason string
-	cmd := &cobra.Command{
-		Use:   "recheck",
-		Short: "Expire labels past their expiry and regrade labelled devices with their open vulnerabilities",
-		Args:  usageArgs(0),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			svc, err := a.rating(ctx)
-			if err != nil {
-				return err
-			}
-			res, err := svc.Recheck(ctx, reason)
-			if err != nil {
-				return err
-			}
-			if a.asJSON {
-				return a.printJSON(res)
-			}
+	cmd := a.ratingCmd("recheck", "Expire labels past their expiry and regrade labelled devices with their open vulnerabilities", 0, func(ctx context.Context, svc *rating.Service, _ []string) error {
+		res, err := svc.Recheck(ctx, reason)
+		if err != nil {
+			return err
+		}
+		return a.print(res, func() error {
 			fmt.Fprintf(a.stdout, "checked %d labels: %d expired, %d regraded\n", res.Regrade.Checked, len(res.Expired), len(res.Regrade.Changes))
 			for _, id := range res.Expired {
 				fmt.Fprintf(a.stdout, "  %s expired\n", id)
@@ -446,8 +336,8 @@ func (a *cmdline) labelRecheckCmd() *cobra.Command {
 				fmt.Fprintf(a.stdout, "  device %d: %s %s → %s %s: %s\n", c.DeviceID, c.OldLabel, c.OldGrade, c.NewLabel, c.NewGrade, c.Why)
 			}
 			return nil
-		},
-	}
+		})
+	})
 	cmd.Flags().StringVar(&reason, "reason", "", "cause recorded with each regrade (e.g. \"KEV catalog 2026.11.20\")")
 	return cmd
 }

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"testing"
 
+	"vigil/internal/app"
 	"vigil/internal/config"
 	"vigil/internal/store/storetest"
 )
@@ -170,7 +171,7 @@ func TestCLIImport(t *testing.T) {
 				t.Errorf("orgs after refused import = %s; want none", out)
 			}
 			out, errOut, code = cli(t, db, "", "--json", "org", "import", "--skip-invalid", bad)
-			var res importResult
+			var res app.ImportResult
 			if code != 0 || json.Unmarshal([]byte(out), &res) != nil || res.Organisations != 2 || len(res.Refused) != 1 || res.Refused[0].Line != 3 {
 				t.Errorf("--skip-invalid: %q %q %d", out, errOut, code)
 			}

@@ -129,7 +129,7 @@ func TestCLICSAFValidate(t *testing.T) {
 		t.Fatalf("invalid docs: %d\n%s", code, out)
 	}
 	out, _, code = cli(t, db, "", "--json", "csaf", "validate", bad)
-	var rs []csafResult
+	var rs []app.CSAFResult
 	if code != 1 || json.Unmarshal([]byte(out), &rs) != nil || len(rs) != 1 || rs[0].Valid || rs[0].Failures[0].Test != "6.1.1" ||
 		!strings.HasPrefix(rs[0].Failures[0].Path, "$.") {
 		t.Fatalf("--json: %d %s", code, out)

@@ -255,3 +255,13 @@ func RenderLabel(l label.Label, format string) ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
+
+// Label returns label id's document from the registry.
+func (a *App) Label(ctx context.Context, id string) (label.Label, error) {
+	svc, err := a.Rating()
+	if err != nil {
+		return label.Label{}, err
+	}
+	_, l, err := svc.Signed(ctx, id)
+	return l, err
+}
