@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -89,16 +90,6 @@ func (a *cmdline) service(ctx context.Context) (*app.App, error) {
 	return a.svc, nil
 }
 
-// store opens the application layer and returns its store, for commands
-// that are one plain store call.
-func (a *cmdline) store(ctx context.Context) (*store.Store, error) {
-	x, err := a.service(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return x.Store(), nil
-}
-
 // withApp makes a command's RunE that opens the application layer and
 // calls f with it.
 func (a *cmdline) withApp(f func(ctx context.Context, x *app.App, args []string) error) func(*cobra.Command, []string) error {
@@ -170,6 +161,39 @@ func (a *cmdline) command(use, short string, n int, run func(ctx context.Context
 	return &cobra.Command{Use: use, Short: short, Args: usageArgs(n), RunE: a.withApp(run)}
 }
 
+// orgCommand makes a command whose first argument is an organisation (id
+// or name); run gets its id.
+func (a *cmdline) orgCommand(use, short string, n int, run func(ctx context.Context, x *app.App, org int64, args []string) error) *cobra.Command {
+	return a.command(use, short, n, func(ctx context.Context, x *app.App, args []string) error {
+		org, err := x.OrgID(ctx, args[0])
+		if err != nil {
+			return err
+		}
+		return run(ctx, x, org, args)
+	})
+}
+
+// input opens the file name, or standard input for "-", and returns it with
+// the name to show and a function that closes it. A file that cannot be
+// opened is invalid input.
+func (a *cmdline) input(name string) (io.Reader, string, func(), error) {
+	if name == "-" {
+		return a.stdin, "stdin", func() {}, nil
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, name, nil, errs.Field("file", name, err.Error())
+	}
+	return f, name, func() { f.Close() }, nil
+}
+
+// rowErrors reports refused rows on standard error, one a line.
+func (a *cmdline) rowErrors(rows []errs.RowError) {
+	for _, r := range rows {
+		fmt.Fprintln(a.stderr, r.Error())
+	}
+}
+
 // line prints its operands like fmt.Println.
 func (a *cmdline) line(v ...any) error {
 	_, err := fmt.Fprintln(a.stdout, v...)
@@ -182,9 +206,21 @@ func (a *cmdline) printf(format string, v ...any) error {
 	return err
 }
 
-// list prints items as JSON with --json, else as an aligned table: the
-// header, then one row per item in format (tab-separated cells).
-func list[T any](a *cmdline, items []T, header, format string, row func(T) []any) error {
+// show prints v unless err: as JSON with --json, else by running text.
+func (a *cmdline) show(v any, err error, text func() error) error {
+	if err != nil {
+		return err
+	}
+	return a.print(v, text)
+}
+
+// list prints items unless err: as JSON with --json, else as an aligned
+// table, the header and then one row per item in format (tab-separated
+// cells).
+func list[T any](a *cmdline, items []T, err error, header, format string, row func(T) []any) error {
+	if err != nil {
+		return err
+	}
 	if a.asJSON {
 		return a.printJSON(items)
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -69,10 +70,7 @@ func (a *cmdline) assessStartCmd() *cobra.Command {
 				return err
 			}
 			as, err := svc.Start(ctx, tenant.Operator(), p)
-			if err != nil {
-				return err
-			}
-			return a.print(as, func() error { return a.line(as.ID) })
+			return a.show(as, err, func() error { return a.line(as.ID) })
 		})
 	cmd.Args = func(cmd *cobra.Command, args []string) error {
 		if len(args) > 1 || (len(args) == 1) == (d.Vendor != "" || d.Model != "") {
@@ -97,10 +95,7 @@ func (a *cmdline) assessListCmd() *cobra.Command {
 		}
 		f.State = assess.State(state)
 		as, err := x.Store().AssessmentList(ctx, sc, f)
-		if err != nil {
-			return err
-		}
-		return list(a, as, "ID\tDEVICE\tPRODUCT\tEDITION\tSTATE\tLABEL", "%s\t%d\t%s\t%s\t%s\t%s\n", func(x assess.Assessment) []any {
+		return list(a, as, err, "ID\tDEVICE\tPRODUCT\tEDITION\tSTATE\tLABEL", "%s\t%d\t%s\t%s\t%s\t%s\n", func(x assess.Assessment) []any {
 			return []any{x.ID, x.DeviceID, x.Device, x.Edition, x.State, def(x.LabelID, "-")}
 		})
 	})
@@ -133,9 +128,7 @@ func (a *cmdline) assessAnswerCmd() *cobra.Command {
 				bad = []errs.RowError{}
 			}
 			err = a.print(map[string]any{"assessment": as.ID, "answers": len(as.Answers.Items), "unanswered": missing, "problems": bad}, func() error {
-				for _, b := range bad {
-					fmt.Fprintln(a.stderr, b.Error())
-				}
+				a.rowErrors(bad)
 				fmt.Fprintf(a.stdout, "assessment %s: %d answers loaded, %d applicable provisions unanswered", as.ID, len(as.Answers.Items), len(missing))
 				if len(bad) > 0 {
 					fmt.Fprintf(a.stdout, ", %d problems (left out)", len(bad))
@@ -156,10 +149,7 @@ func (a *cmdline) assessEvidenceCmd() *cobra.Command {
 			return err
 		}
 		added, err := x.AddEvidenceFiles(ctx, tenant.Operator(), id, args[1:], a.cfg.Actor)
-		if err != nil {
-			return err
-		}
-		return a.print(added, func() error {
+		return a.show(added, err, func() error {
 			for _, e := range added {
 				fmt.Fprintf(a.stdout, "%s  %s (%d bytes)\n", e.SHA256, e.Name, e.Size)
 			}
@@ -180,10 +170,7 @@ func (a *cmdline) assessStatusCmd() *cobra.Command {
 	cmd := a.assessmentCmd("status ASSESSMENT [--framework cra]", "Show an assessment: state, results per section, evidence, provisional grade, labels", 1,
 		func(ctx context.Context, svc *rating.Service, id int64, _ []string) error {
 			st, err := svc.Status(ctx, tenant.Operator(), id, framework)
-			if err != nil {
-				return err
-			}
-			return a.print(st, func() error { a.printStatus(st); return nil })
+			return a.show(st, err, func() error { a.printStatus(st); return nil })
 		})
 	cmd.Flags().StringVar(&framework, "framework", "", "also map the results to a framework: cra, uk_psti, uk_cop, enisa, nist_8259a, nist_8259b")
 	return cmd
@@ -281,10 +268,7 @@ func (a *cmdline) assessSubmitCmd() *cobra.Command {
 	return a.assessmentCmd("submit ASSESSMENT", "Hand a draft to review (all applicable provisions answered, all named evidence added)", 1,
 		func(ctx context.Context, svc *rating.Service, id int64, _ []string) error {
 			as, err := svc.Submit(ctx, tenant.Operator(), id, a.cfg.Actor)
-			if err != nil {
-				return err
-			}
-			return a.print(as, func() error { return a.printf("assessment %s submitted for review\n", as.ID) })
+			return a.show(as, err, func() error { return a.printf("assessment %s submitted for review\n", as.ID) })
 		})
 }
 
@@ -313,5 +297,118 @@ func (a *cmdline) assessReviewCmd() *cobra.Command {
 	cmd.Flags().StringVar(&reject, "reject", "", "reject the submission with this reason for the maker")
 	cmd.Flags().StringVar(&reviewer, "reviewer", "", "who reviews (must not be who submitted)")
 	cmd.Flags().StringVar(&note, "note", "", "a note with the approval")
+	return cmd
+}
+
+func (a *cmdline) catalogueCmd() *cobra.Command {
+	var framework, edition string
+	var raw bool
+	cmd := &cobra.Command{
+		Use:   "catalogue [--framework X] [--edition v3]",
+		Short: "Show the ETSI EN 303 645 provision catalogue, or its mapping to a framework",
+		Long: `Without --framework: every provision of the edition (id, kind and condition, section,
+summary, how it can be evidenced). With --framework (cra, uk_psti, uk_cop, enisa,
+nist_8259a, nist_8259b): the framework's references and the provisions mapped to each.
+--raw prints the embedded catalogue file unchanged.`,
+		Args: usageArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if raw {
+				return assess.WriteYAML(a.stdout)
+			}
+			c, err := assess.Load()
+			if err != nil {
+				return err
+			}
+			ed := assess.Edition(edition)
+			if !ed.Valid() {
+				return errs.Field("edition", edition, "want v2 or v3")
+			}
+			if framework != "" {
+				fw, err := c.ByFramework(framework)
+				if err != nil {
+					return err
+				}
+				if a.asJSON {
+					return a.printJSON(map[string]any{"catalogue": c.Version, "framework": fw})
+				}
+				fmt.Fprintf(a.stdout, "%s (catalogue %s)\n", fw.Title, c.Version)
+				w := a.table()
+				fmt.Fprintln(w, "REF\tTITLE\tPROVISIONS")
+				for _, r := range fw.Refs {
+					fmt.Fprintf(w, "%s\t%s\t%s\n", r.Ref, fitText(r.Title, 60), strings.Join(r.Provisions, " "))
+				}
+				return w.Flush()
+			}
+			ps := c.Provisions(ed)
+			if a.asJSON {
+				return a.printJSON(map[string]any{"catalogue": c.Version, "standard": c.Standard, "edition": ed,
+					"sections": c.Sections(), "frameworks": c.Frameworks(), "provisions": ps})
+			}
+			fmt.Fprintf(a.stdout, "%s, edition %s (catalogue %s): %d provisions\n", c.Standard, ed, c.Version, len(ps))
+			w := a.table()
+			fmt.Fprintln(w, "ID\tKIND\tSTATUS\tTEST\tSUMMARY")
+			for _, p := range ps {
+				req, _ := p.In(ed)
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", p.ID, req.Kind, req.Raw, p.Test, fitText(p.Summary, 80))
+			}
+			return w.Flush()
+		},
+	}
+	cmd.Flags().StringVar(&framework, "framework", "", "show the mapping to this framework")
+	cmd.Flags().StringVar(&edition, "edition", string(assess.DefaultEdition), "edition: v2 or v3")
+	cmd.Flags().BoolVar(&raw, "raw", false, "print the embedded catalogue YAML unchanged")
+	return cmd
+}
+
+func (a *cmdline) probeCmd() *cobra.Command {
+	var r app.ProbeRequest
+	cmd := a.command("probe TARGET [--lab CIDR]… [--assessment ID]", "Probe a device for weaknesses EN 303 645 forbids (only owned or lab targets)", 1,
+		func(ctx context.Context, x *app.App, args []string) error {
+			r.Target, r.Actor = args[0], a.cfg.Actor
+			res, err := x.Probe(ctx, r)
+			if err != nil {
+				return err
+			}
+			rep := res.Report
+			if a.asJSON {
+				return a.printJSON(rep)
+			}
+			failed := rep.Failed()
+			fmt.Fprintf(a.stdout, "probed %s (%s) in %s: %d weaknesses\n", rep.Target, rep.Address, rep.Finished.Sub(rep.Started).Round(time.Millisecond), len(failed))
+			w := a.table()
+			fmt.Fprintln(w, "PORT\tSERVICE\tCHECK\tSEVERITY\tPROVISIONS\tEVIDENCE")
+			for _, r := range failed {
+				port := "-"
+				if r.Port != 0 {
+					port = strconv.Itoa(r.Port)
+				}
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", port, r.Service, r.Check, r.Severity, strings.Join(r.Provisions, " "), fitText(r.Evidence, 70))
+			}
+			w.Flush()
+			if rep.Partial {
+				fmt.Fprintf(a.stdout, "partial: the time budget ended before %d checks\n", len(rep.Incomplete))
+			}
+			if res.Run.ID != 0 {
+				fmt.Fprintf(a.stdout, "stored with assessment %d (probe run %d)\n", res.Assessment, res.Run.ID)
+			}
+			return nil
+		})
+	cmd.Long = `Probe one device (IP address or host name): open IoT service ports, default credentials on
+telnet, SSH, HTTP, FTP and MQTT (a small built-in list, never brute force), anonymous MQTT
+and FTP, TLS versions, ciphers and certificates, HTTP security headers, security.txt and
+UPnP/SSDP exposure. Each weakness names the EN 303 645 provisions it shows are not met.
+
+The target must lie in an IP range whose ownership was verified in the registry (of the
+assessment's organisation when --assessment names a device assessment), or in a --lab
+allow-list. Anything else is refused before a packet is sent (exit status 5).
+With --assessment the report is stored with the assessment and its weaknesses become
+the assessment's findings for that address.`
+	a.ratingFlags(cmd)
+	cmd.Flags().StringArrayVar(&r.Labs, "lab", nil, "allow targets in this lab range (CIDR; repeatable)")
+	cmd.Flags().StringArrayVar(&r.Ports, "port", nil, "probe this port instead of the defaults: N/service or N/proto/service, e.g. 2323/telnet, 1900/udp/ssdp (repeatable)")
+	cmd.Flags().StringVar(&r.Assessment, "assessment", "", "store the results with this assessment")
+	cmd.Flags().DurationVar(&r.Budget, "budget", 2*time.Minute, "time budget for the whole probe")
+	cmd.Flags().DurationVar(&r.Timeout, "timeout", 5*time.Second, "timeout per connection")
+	cmd.Flags().Float64Var(&r.Rate, "rate", 10, "new connections per second")
 	return cmd
 }

@@ -23,11 +23,7 @@ func (a *cmdline) assetCmd() *cobra.Command {
 
 func (a *cmdline) assetAddCmd() *cobra.Command {
 	var kind string
-	cmd := a.command("add ORG VALUE", "Add an IP range/address, ASN or domain to an organisation", 2, func(ctx context.Context, x *app.App, args []string) error {
-		org, err := x.OrgID(ctx, args[0])
-		if err != nil {
-			return err
-		}
+	cmd := a.orgCommand("add ORG VALUE", "Add an IP range/address, ASN or domain to an organisation", 2, func(ctx context.Context, x *app.App, org int64, args []string) error {
 		as := registry.Asset{OrgID: org, Kind: registry.AssetKind(kind), Value: args[1]}
 		if err := x.Store().AssetCreate(ctx, tenant.Operator(), &as); err != nil {
 			return err
@@ -48,10 +44,7 @@ func (a *cmdline) assetListCmd() *cobra.Command {
 		}
 		f.Kind = registry.AssetKind(kind)
 		as, err := x.Store().AssetList(ctx, sc, f)
-		if err != nil {
-			return err
-		}
-		return list(a, as, "ID\tORG\tKIND\tVALUE\tVERIFIED", "%d\t%d\t%s\t%s\t%s\n", func(x registry.Asset) []any {
+		return list(a, as, err, "ID\tORG\tKIND\tVALUE\tVERIFIED", "%d\t%d\t%s\t%s\t%s\n", func(x registry.Asset) []any {
 			return []any{x.ID, x.OrgID, x.Kind, x.Value, def(x.VerifyMethod, "no")}
 		})
 	})
@@ -71,7 +64,7 @@ func (a *cmdline) assetOverlapsCmd() *cobra.Command {
 		if ov == nil {
 			ov = []registry.Overlap{}
 		}
-		return list(a, ov, "OUTER\tORG\tINNER\tORG\tIDENTICAL", "%s\t%d\t%s\t%d\t%v\n", func(o registry.Overlap) []any {
+		return list(a, ov, nil, "OUTER\tORG\tINNER\tORG\tIDENTICAL", "%s\t%d\t%s\t%d\t%v\n", func(o registry.Overlap) []any {
 			return []any{o.Outer.Value, o.Outer.OrgID, o.Inner.Value, o.Inner.OrgID, o.Identical}
 		})
 	})
@@ -106,16 +99,9 @@ ASNs are verified by an analyst (--manual) after contacting the holder in the RI
 }
 
 func (a *cmdline) assetTokenCmd() *cobra.Command {
-	return a.command("token ORG", "Print the organisation's ownership-verification token and where to publish it", 1, func(ctx context.Context, x *app.App, args []string) error {
-		org, err := x.OrgID(ctx, args[0])
-		if err != nil {
-			return err
-		}
+	return a.orgCommand("token ORG", "Print the organisation's ownership-verification token and where to publish it", 1, func(ctx context.Context, x *app.App, org int64, args []string) error {
 		t, err := x.OwnershipToken(ctx, org)
-		if err != nil {
-			return err
-		}
-		return a.print(t, func() error {
+		return a.show(t, err, func() error {
 			fmt.Fprintf(a.stdout, "token: %s\nTXT record value: %s\n", t.Token, t.Record)
 			for _, w := range t.PublishAt {
 				fmt.Fprintf(a.stdout, "  %s: TXT %s\n", w.Asset, w.TXT)

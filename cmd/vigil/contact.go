@@ -5,10 +5,15 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"vigil/internal/app"
+	"vigil/internal/contact/rdap"
+	"vigil/internal/contact/securitytxt"
 	"vigil/internal/registry"
 	"vigil/internal/store"
 	"vigil/internal/tenant"
@@ -43,17 +48,134 @@ func (a *cmdline) contactAddCmd() *cobra.Command {
 }
 
 func (a *cmdline) contactListCmd() *cobra.Command {
-	return a.command("list ORG", "List an organisation's contacts", 1, func(ctx context.Context, x *app.App, args []string) error {
-		org, err := x.OrgID(ctx, args[0])
-		if err != nil {
-			return err
-		}
+	return a.orgCommand("list ORG", "List an organisation's contacts", 1, func(ctx context.Context, x *app.App, org int64, args []string) error {
 		cs, err := x.Contacts(ctx, org)
-		if err != nil {
-			return err
-		}
-		return list(a, cs, "ID\tROLE\tNAME\tEMAIL\tPHONE\tLANG\tVERIFIED", "%d\t%s\t%s\t%s\t%s\t%s\t%v\n", func(c registry.Contact) []any {
+		return list(a, cs, err, "ID\tROLE\tNAME\tEMAIL\tPHONE\tLANG\tVERIFIED", "%d\t%s\t%s\t%s\t%s\t%s\t%v\n", func(c registry.Contact) []any {
 			return []any{c.ID, c.Role, c.Name, c.Email, c.Phone, c.Lang, c.Verified}
 		})
 	})
+}
+
+func (a *cmdline) securitytxtCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "securitytxt", Short: "Check security.txt files (RFC 9116)"}
+	var allowPrivate, ignoreUnknown bool
+	check := &cobra.Command{
+		Use:   "check DOMAIN|URL|FILE",
+		Short: "Fetch and validate a security.txt; exit status 1 when it is not valid",
+		Long: `Validate a security.txt: a FILE on disk, a URL, or a DOMAIN (https://DOMAIN/.well-known/security.txt,
+then the legacy /security.txt, then http://… to report no_https). Results carry the stable codes of the
+Digital Trust Center's sectxt validator. --json prints
+{"valid","errors":[{"code","line","message"}],"recommendations","notifications","fields"}.`,
+		Args: usageArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			rep, err := app.CheckSecurityTxt(cmd.Context(), args[0], allowPrivate, securitytxt.Options{IgnoreUnknownFields: ignoreUnknown})
+			if err != nil {
+				return err
+			}
+			if err := a.print(rep, func() error { a.printSecurityTxt(rep); return nil }); err != nil || rep.Valid {
+				return err
+			}
+			return silentError{code: 1}
+		},
+	}
+	check.Flags().BoolVar(&allowPrivate, "allow-private", false, "allow loopback and private addresses (labs, tests)")
+	check.Flags().BoolVar(&ignoreUnknown, "ignore-unknown-fields", false, "no unknown_field notifications")
+	cmd.AddCommand(check)
+	return cmd
+}
+
+func (a *cmdline) printSecurityTxt(r securitytxt.Report) {
+	where := r.URL
+	if where == "" {
+		where = "file"
+	}
+	verdict := "valid"
+	if !r.Valid {
+		verdict = "NOT valid"
+	}
+	fmt.Fprintf(a.stdout, "%s: %s\n", where, verdict)
+	for _, red := range r.Redirects {
+		fmt.Fprintf(a.stdout, "  redirected from %s\n", red)
+	}
+	for _, group := range []struct {
+		name   string
+		issues []securitytxt.Issue
+	}{{"error", r.Errors}, {"recommendation", r.Recommendations}, {"notification", r.Notifications}} {
+		for _, is := range group.issues {
+			line := "-"
+			if is.Line != 0 {
+				line = fmt.Sprint(int(is.Line))
+			}
+			fmt.Fprintf(a.stdout, "  %-14s %-26s line %-4s %s\n", group.name, is.Code, line, is.Message)
+		}
+	}
+	if emails := r.Emails(); len(emails) > 0 {
+		fmt.Fprintf(a.stdout, "  contact e-mail: %s\n", strings.Join(emails, ", "))
+	}
+	if langs := r.Languages(); len(langs) > 0 {
+		fmt.Fprintf(a.stdout, "  languages: %s\n", strings.Join(langs, ", "))
+	}
+	if exp, ok := r.Expires(); ok {
+		fmt.Fprintf(a.stdout, "  expires: %s\n", exp.Format(time.RFC3339))
+	}
+	if r.Signed {
+		fmt.Fprintf(a.stdout, "  signed by: %s\n", r.Signer)
+	}
+}
+
+func (a *cmdline) contactBootstrapCmd() *cobra.Command {
+	var url string
+	var allowPrivate bool
+	cmd := a.command("bootstrap", "Refresh the IANA RDAP bootstrap files into the database (vigil serve does it daily)", 0, func(ctx context.Context, x *app.App, _ []string) error {
+		rep, err := x.RefreshRDAPBootstrap(ctx, url, allowPrivate)
+		return a.show(rep, err, func() error {
+			for _, n := range rdap.BootstrapFiles() {
+				fmt.Fprintf(a.stdout, "%-10s published %s\n", n, rep.Published[n].Format(time.RFC3339))
+			}
+			if !rep.InUse {
+				return a.line("saved, but older than the bundled files, which stay in use")
+			}
+			return nil
+		})
+	})
+	cmd.Long = `Fetch asn.json, dns.json, ipv4.json and ipv6.json from IANA (or --url) through the guarded HTTP
+client and save them in the database, where every vigil command and node finds them. They are used
+when newer than the files bundled with vigil; nothing is saved unless all four parse.`
+	cmd.Flags().StringVar(&url, "url", "", "where the files are (default "+rdap.IANABootstrapURL+")")
+	cmd.Flags().BoolVar(&allowPrivate, "allow-private", false, "allow a loopback or private --url (tests, mirrors)")
+	return cmd
+}
+
+// withContactLookup adds "lookup" and "bootstrap" to the contact command.
+func (a *cmdline) withContactLookup(contact *cobra.Command) *cobra.Command {
+	var opt app.LookupOptions
+	lookup := a.command("lookup IP|ASN|DOMAIN", "Find the abuse contact of an IP address, AS number or domain through RDAP", 1, func(ctx context.Context, x *app.App, args []string) error {
+		res, err := x.ContactLookup(ctx, args[0], opt)
+		return a.show(res, err, func() error {
+			cached := ""
+			if res.Cached {
+				cached = " (cached)"
+			}
+			fmt.Fprintf(a.stdout, "%s %s%s\n  source:  %s\n", res.Kind, res.Query, cached, res.Source)
+			if res.Network != "" {
+				fmt.Fprintf(a.stdout, "  network: %s %s %s\n", res.Network, res.Range, res.Country)
+			}
+			fmt.Fprintf(a.stdout, "  abuse:   %s\n", def(res.AbuseEmail, "(none found)"))
+			w := a.table()
+			fmt.Fprintln(w, "  HANDLE\tROLES\tNAME\tE-MAIL\tPHONE")
+			for _, c := range res.Contacts {
+				fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\n", c.Handle, strings.Join(c.Roles, ","), c.Name, strings.Join(c.Emails, ", "), strings.Join(c.Phones, ", "))
+			}
+			return w.Flush()
+		})
+	})
+	lookup.Long = `Ask the registry responsible (found through the IANA bootstrap files: those refreshed into the
+database by vigil contact bootstrap or vigil serve when newer than the bundled ones; --bootstrap DIR for
+files of your own) for the object's contacts and choose the abuse contact as the regional registries'
+own abuse finders do. Results are cached in the database for a day.`
+	lookup.Flags().BoolVar(&opt.NoCache, "no-cache", false, "do not read or write the lookup cache")
+	lookup.Flags().BoolVar(&opt.AllowPrivate, "allow-private", false, "allow loopback and private addresses (labs, tests)")
+	lookup.Flags().StringVar(&opt.BootstrapDir, "bootstrap", "", "directory with refreshed IANA bootstrap files (asn.json, dns.json, ipv4.json, ipv6.json)")
+	contact.AddCommand(lookup, a.contactBootstrapCmd())
+	return contact
 }

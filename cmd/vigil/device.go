@@ -58,10 +58,7 @@ func (a *cmdline) deviceListCmd() *cobra.Command {
 			return err
 		}
 		ds, err := x.Store().DeviceList(ctx, sc, page)
-		if err != nil {
-			return err
-		}
-		return list(a, ds, "ID\tORG\tVENDOR\tMODEL\tFIRMWARE\tCPE", "%d\t%d\t%s\t%s\t%s\t%s\n", func(d registry.Device) []any {
+		return list(a, ds, err, "ID\tORG\tVENDOR\tMODEL\tFIRMWARE\tCPE", "%d\t%d\t%s\t%s\t%s\t%s\n", func(d registry.Device) []any {
 			return []any{d.ID, d.OrgID, d.Vendor, d.Model, d.Firmware, d.CPE}
 		})
 	})

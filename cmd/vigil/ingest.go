@@ -8,13 +8,19 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 
 	"vigil/internal/app"
+	"vigil/internal/errs"
+	"vigil/internal/finding"
 	"vigil/internal/ingest"
+	"vigil/internal/keyset"
+	"vigil/internal/store"
+	"vigil/internal/tenant"
 )
 
 func (a *cmdline) ingestCmd() *cobra.Command {
@@ -26,40 +32,35 @@ func (a *cmdline) ingestCmd() *cobra.Command {
 
 func (a *cmdline) ingestFeedCmd() *cobra.Command {
 	var opt app.FeedOptions
-	cmd := &cobra.Command{
-		Use:   "feed FILE|DIR|-",
-		Short: "Ingest a Shadowserver report, CSV, blocklist or leaked-credential list (gzip too)",
-		Long: `Stream a feed, match its rows to registered organisations and fold them into findings.
+	cmd := a.command("feed FILE|DIR|-", "Ingest a Shadowserver report, CSV, blocklist or leaked-credential list (gzip too)", 1, func(ctx context.Context, x *app.App, args []string) error {
+		opt.Stdin = a.stdin
+		if !a.asJSON && isTerminal(a.stderr) {
+			opt.Progress = a.progressBar(ctx)
+		}
+		if !a.asJSON {
+			opt.Done = func(sum ingest.Summary) {
+				fmt.Fprintf(a.stdout, "%s: %s (%s) trigger %q: %d rows, %d matched, %d unmatched, %d quarantined; findings %d new, %d updated, %d resolved (%.2fs)\n",
+					sum.Source, sum.ReportType, sum.Format, sum.Trigger, sum.Rows, sum.Matched, sum.Unmatched, sum.Quarantined,
+					sum.FindingsNew, sum.FindingsUpdated, sum.FindingsResolved, sum.Seconds)
+				if sum.ResolveSkipped != "" {
+					fmt.Fprintf(a.stdout, "  not resolving unseen findings: %s\n", sum.ResolveSkipped)
+				}
+			}
+		}
+		sums, err := x.IngestFeeds(ctx, args[0], opt)
+		if err != nil || !a.asJSON {
+			return err
+		}
+		if len(sums) == 1 {
+			return a.printJSON(sums[0])
+		}
+		return a.printJSON(sums)
+	})
+	cmd.Long = `Stream a feed, match its rows to registered organisations and fold them into findings.
 Bad rows are quarantined ("vigil quarantine list") and counted; they never stop the good rows.
 A DIR ingests every file in it, in name order. A run stopped half-way resumes when the same file
 is ingested again. Findings of the trigger that a full report no longer lists are resolved
-(--partial for feeds that are not complete daily reports).`,
-		Args: usageArgs(1),
-		RunE: a.withApp(func(ctx context.Context, x *app.App, args []string) error {
-			opt.Stdin = a.stdin
-			if !a.asJSON && isTerminal(a.stderr) {
-				opt.Progress = a.progressBar(ctx)
-			}
-			if !a.asJSON {
-				opt.Done = func(sum ingest.Summary) {
-					fmt.Fprintf(a.stdout, "%s: %s (%s) trigger %q: %d rows, %d matched, %d unmatched, %d quarantined; findings %d new, %d updated, %d resolved (%.2fs)\n",
-						sum.Source, sum.ReportType, sum.Format, sum.Trigger, sum.Rows, sum.Matched, sum.Unmatched, sum.Quarantined,
-						sum.FindingsNew, sum.FindingsUpdated, sum.FindingsResolved, sum.Seconds)
-					if sum.ResolveSkipped != "" {
-						fmt.Fprintf(a.stdout, "  not resolving unseen findings: %s\n", sum.ResolveSkipped)
-					}
-				}
-			}
-			sums, err := x.IngestFeeds(ctx, args[0], opt)
-			if err != nil || !a.asJSON {
-				return err
-			}
-			if len(sums) == 1 {
-				return a.printJSON(sums[0])
-			}
-			return a.printJSON(sums)
-		}),
-	}
+(--partial for feeds that are not complete daily reports).`
 	f := cmd.Flags()
 	f.StringVar(&opt.Type, "type", "auto", "auto, shadowserver, csv, blocklist or credentials")
 	f.StringVar(&opt.Trigger, "trigger", "", "campaign name the findings belong to (default: the report type)")
@@ -93,25 +94,72 @@ func isTerminal(w io.Writer) bool {
 }
 
 func (a *cmdline) ingestASNCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "asn FILE",
-		Short: "Load an IP-to-AS table (CAIDA pfx2as or ip2asn TSV, gzip too) used to enrich feed rows",
-		Long: `Load an IP-to-AS table. Feed rows without an AS number get the announcing AS from it, so
+	cmd := a.command("asn FILE", "Load an IP-to-AS table (CAIDA pfx2as or ip2asn TSV, gzip too) used to enrich feed rows", 1, func(ctx context.Context, x *app.App, args []string) error {
+		sum, err := x.IngestASN(ctx, args[0])
+		return a.show(sum, err, func() error {
+			a.rowErrors(sum.Errors)
+			_, err := fmt.Fprintf(a.stdout, "%s: %d prefixes from %d lines (%d bad lines quarantined, %d unrouted ranges)\n", sum.File, sum.Prefixes, sum.Lines, sum.Bad, sum.Unrouted)
+			return err
+		})
+	})
+	cmd.Long = `Load an IP-to-AS table. Feed rows without an AS number get the announcing AS from it, so
 organisations registered by ASN match, and findings show the announcing AS. The newest table
-replaces the previous one. Bad lines are reported with their line numbers.`,
-		Args: usageArgs(1),
-		RunE: a.withApp(func(ctx context.Context, x *app.App, args []string) error {
-			sum, err := x.IngestASN(ctx, args[0])
-			if err != nil {
-				return err
+replaces the previous one. Bad lines are reported with their line numbers.`
+	return cmd
+}
+
+func (a *cmdline) findingsCmd() *cobra.Command {
+	var f finding.Filter
+	var org, status string
+	cmd := a.command("findings", "List findings (per organisation, trigger, status)", 0, func(ctx context.Context, x *app.App, _ []string) error {
+		sc, err := orgScope(ctx, x, org)
+		if err != nil {
+			return err
+		}
+		switch finding.Status(status) {
+		case "", finding.Open, finding.Resolved:
+			f.Status = finding.Status(status)
+		default:
+			return errs.Field("status", status, "must be open or resolved")
+		}
+		fs, err := x.Store().FindingList(ctx, sc, f)
+		return list(a, fs, err, "ID\tORG\tTRIGGER\tTYPE\tKEY\tSEVERITY\tSTATUS\tSEEN\tLAST SEEN", "%d\t%d\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", func(x finding.Finding) []any {
+			return []any{x.ID, x.OrgID, x.Trigger, x.Type, x.Key, x.Severity, x.Status, x.Count, x.LastSeen.Format(time.DateTime)}
+		})
+	})
+	fl := cmd.Flags()
+	fl.StringVar(&org, "org", "", "only this organisation (id or name)")
+	fl.StringVar(&f.Trigger, "trigger", "", "only this trigger")
+	fl.StringVar(&status, "status", "", "open or resolved")
+	fl.StringVar(&f.Type, "type", "", "only this finding type")
+	fl.BoolVar(&f.OnlyTies, "ties", false, "only findings whose IP matched identical ranges of two organisations")
+	pageFlags(cmd, &f.Page)
+	return cmd
+}
+
+func (a *cmdline) triggersCmd() *cobra.Command {
+	return a.command("triggers", "List triggers (campaigns) with organisations, findings and observations", 0, func(ctx context.Context, x *app.App, _ []string) error {
+		ts, err := x.Store().TriggerStats(ctx, tenant.Operator())
+		return list(a, ts, err, "TRIGGER\tKIND\tORGANISATIONS\tFINDINGS\tOPEN\tOBSERVATIONS", "%s\t%s\t%d\t%d\t%d\t%d\n", func(t finding.TriggerStats) []any {
+			return []any{t.Name, t.Kind, t.Organisations, t.Findings, t.Open, t.Observations}
+		})
+	})
+}
+
+func (a *cmdline) quarantineCmd() *cobra.Command {
+	var p keyset.Page
+	ls := a.command("list", "List quarantined rows with file, line and reason", 0, func(ctx context.Context, x *app.App, _ []string) error {
+		qs, err := x.Store().QuarantineList(ctx, p)
+		return list(a, qs, err, "ID\tRUN\tWHERE\tREASON", "%d\t%d\t%s:%d\t%s\n", func(q store.QuarantinedRow) []any {
+			reason := q.Reason
+			if q.Field != "" {
+				reason = q.Field + ": " + reason
 			}
-			return a.print(sum, func() error {
-				for _, b := range sum.Errors {
-					fmt.Fprintln(a.stderr, b.Error())
-				}
-				_, err := fmt.Fprintf(a.stdout, "%s: %d prefixes from %d lines (%d bad lines quarantined, %d unrouted ranges)\n", sum.File, sum.Prefixes, sum.Lines, sum.Bad, sum.Unrouted)
-				return err
-			})
-		}),
-	}
+			return []any{q.ID, q.RunID, q.File, q.Line, reason}
+		})
+	})
+	pageFlags(ls, &p)
+	cmd := &cobra.Command{Use: "quarantine", Short: "Inspect input rows that were refused"}
+	cmd.AddCommand(ls)
+	return cmd
 }

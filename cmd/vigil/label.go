@@ -96,7 +96,7 @@ func (a *cmdline) labelListCmd() *cobra.Command {
 			return err
 		}
 		now := time.Now()
-		return list(a, ls, "LABEL\tASSESSMENT\tDEVICE\tGRADE\tISSUED\tEXPIRES\tSTATE", "%s\t%d\t%d\t%s\t%s\t%s\t%s\n", func(l label.Record) []any {
+		return list(a, ls, nil, "LABEL\tASSESSMENT\tDEVICE\tGRADE\tISSUED\tEXPIRES\tSTATE", "%s\t%d\t%d\t%s\t%s\t%s\t%s\n", func(l label.Record) []any {
 			state := "valid"
 			switch {
 			case l.RevokedAt != nil:
@@ -264,10 +264,7 @@ func (a *cmdline) labelRevokeCmd() *cobra.Command {
 	var reason string
 	cmd := a.ratingCmd("revoke LABEL --reason TEXT", "Revoke a label (and its assessment); verification then fails with the reason", 1, func(ctx context.Context, svc *rating.Service, args []string) error {
 		l, err := svc.Revoke(ctx, tenant.Operator(), args[0], reason, a.cfg.Actor)
-		if err != nil {
-			return err
-		}
-		return a.print(l, func() error { return a.printf("revoked label %s: %s\n", l.ID, l.RevokeReason) })
+		return a.show(l, err, func() error { return a.printf("revoked label %s: %s\n", l.ID, l.RevokeReason) })
 	})
 	cmd.Flags().StringVar(&reason, "reason", "", "why (shown to everyone who verifies the label)")
 	return cmd
@@ -324,10 +321,7 @@ func (a *cmdline) labelRecheckCmd() *cobra.Command {
 	var reason string
 	cmd := a.ratingCmd("recheck", "Expire labels past their expiry and regrade labelled devices with their open vulnerabilities", 0, func(ctx context.Context, svc *rating.Service, _ []string) error {
 		res, err := svc.Recheck(ctx, reason)
-		if err != nil {
-			return err
-		}
-		return a.print(res, func() error {
+		return a.show(res, err, func() error {
 			fmt.Fprintf(a.stdout, "checked %d labels: %d expired, %d regraded\n", res.Regrade.Checked, len(res.Expired), len(res.Regrade.Changes))
 			for _, id := range res.Expired {
 				fmt.Fprintf(a.stdout, "  %s expired\n", id)

@@ -55,44 +55,36 @@ func (f secretFlag) Type() string       { return "string" }
 
 func (a *cmdline) notifyRunCmd() *cobra.Command {
 	var opt app.NotifyRunOptions
-	cmd := &cobra.Command{
-		Use:   "run",
-		Short: "Compose notices from new finding events, escalate overdue ones and deliver the outbox",
-		Long: `Read the finding events since the last run, turn them into notices per organisation policy
+	cmd := a.command("run", "Compose notices from new finding events, escalate overdue ones and deliver the outbox", 0, func(ctx context.Context, x *app.App, _ []string) error {
+		res, err := x.NotifyRun(ctx, opt)
+		return a.show(res, err, func() error {
+			c, verb := res.Composed, "composed"
+			if res.DryRun {
+				verb = "would compose"
+			}
+			fmt.Fprintf(a.stdout, "%s %d notice(s) (%d digest(s)) from %d event(s): %d e-mail, %d webhook; %d item(s) held for digests\n",
+				verb, c.Notices, c.Digests, c.Events, c.Outbox[notify.Email], c.Outbox[notify.Webhook], c.Held)
+			for r, n := range c.Skipped {
+				fmt.Fprintf(a.stdout, "  skipped %d event(s): %s\n", n, r)
+			}
+			if res.Escalated > 0 {
+				fmt.Fprintf(a.stdout, "escalated %d notice(s) to the call list (vigil notify calls)\n", res.Escalated)
+			}
+			if d := res.Delivery; d != nil {
+				fmt.Fprintf(a.stdout, "delivered: %d sent, %d to retry, %d dead, %d bounced\n", d.Sent, d.Failed, d.Dead, d.Bounced)
+			}
+			if !res.EmailReady && !res.DryRun {
+				fmt.Fprintln(a.stdout, "e-mail not configured (--smtp-url or VIGIL_SMTP_URL): e-mail rows stay pending")
+			}
+			return nil
+		})
+	})
+	cmd.Long = `Read the finding events since the last run, turn them into notices per organisation policy
 (immediate, daily or weekly digests; critical findings always at once), write them with their outbox
 rows in one transaction, move critical notices nobody acknowledged in time to the call list, and
 deliver every due outbox row by e-mail (when an SMTP server is configured) and webhook.
 --dry-run shows what would be composed and writes nothing. Delivery is at-least-once: a message
-repeated after a crash carries the same Message-ID / Idempotency-Key.`,
-		Args: usageArgs(0),
-		RunE: a.withApp(func(ctx context.Context, x *app.App, _ []string) error {
-			res, err := x.NotifyRun(ctx, opt)
-			if err != nil {
-				return err
-			}
-			return a.print(res, func() error {
-				c, verb := res.Composed, "composed"
-				if res.DryRun {
-					verb = "would compose"
-				}
-				fmt.Fprintf(a.stdout, "%s %d notice(s) (%d digest(s)) from %d event(s): %d e-mail, %d webhook; %d item(s) held for digests\n",
-					verb, c.Notices, c.Digests, c.Events, c.Outbox[notify.Email], c.Outbox[notify.Webhook], c.Held)
-				for r, n := range c.Skipped {
-					fmt.Fprintf(a.stdout, "  skipped %d event(s): %s\n", n, r)
-				}
-				if res.Escalated > 0 {
-					fmt.Fprintf(a.stdout, "escalated %d notice(s) to the call list (vigil notify calls)\n", res.Escalated)
-				}
-				if d := res.Delivery; d != nil {
-					fmt.Fprintf(a.stdout, "delivered: %d sent, %d to retry, %d dead, %d bounced\n", d.Sent, d.Failed, d.Dead, d.Bounced)
-				}
-				if !res.EmailReady && !res.DryRun {
-					fmt.Fprintln(a.stdout, "e-mail not configured (--smtp-url or VIGIL_SMTP_URL): e-mail rows stay pending")
-				}
-				return nil
-			})
-		}),
-	}
+repeated after a crash carries the same Message-ID / Idempotency-Key.`
 	a.notifyFlags(cmd)
 	cmd.Flags().BoolVar(&opt.DryRun, "dry-run", false, "show what would be composed; write and send nothing")
 	cmd.Flags().BoolVar(&opt.NoDeliver, "no-deliver", false, "compose only; leave delivery to the job queue")
@@ -103,46 +95,38 @@ repeated after a crash carries the same Message-ID / Idempotency-Key.`,
 func (a *cmdline) notifyStatusCmd() *cobra.Command {
 	var state string
 	var p keyset.Page
-	cmd := &cobra.Command{
-		Use:   "status",
-		Short: "Outbox counts per channel and state, the composition cursor, and rows in one state",
-		Args:  usageArgs(0),
-		RunE: a.withApp(func(ctx context.Context, x *app.App, _ []string) error {
-			st, err := app.ParseOutboxState(state)
-			if err != nil {
+	cmd := a.command("status", "Outbox counts per channel and state, the composition cursor, and rows in one state", 0, func(ctx context.Context, x *app.App, _ []string) error {
+		st, err := app.ParseOutboxState(state)
+		if err != nil {
+			return err
+		}
+		res, err := x.OutboxStatus(ctx, tenant.Operator(), st, p)
+		return a.show(res, err, func() error {
+			fmt.Fprintf(a.stdout, "events composed up to id %d\n", res.Cursor)
+			w := a.table()
+			fmt.Fprintln(w, "CHANNEL\tSTATE\tCOUNT")
+			for _, c := range res.Counts {
+				fmt.Fprintf(w, "%s\t%s\t%d\n", c.Channel, c.State, c.Count)
+			}
+			if err := w.Flush(); err != nil {
 				return err
 			}
-			res, err := x.OutboxStatus(ctx, tenant.Operator(), st, p)
-			if err != nil {
-				return err
+			for _, c := range res.Counts {
+				if c.State == notify.OutboxUnknown {
+					fmt.Fprintf(a.stdout, "%d %s deliveries may or may not have arrived (the sender stopped mid-send): list them with --state unknown, settle each with vigil notify resolve ID --sent|--resend\n", c.Count, c.Channel)
+				}
 			}
-			return a.print(res, func() error {
-				fmt.Fprintf(a.stdout, "events composed up to id %d\n", res.Cursor)
-				w := a.table()
-				fmt.Fprintln(w, "CHANNEL\tSTATE\tCOUNT")
-				for _, c := range res.Counts {
-					fmt.Fprintf(w, "%s\t%s\t%d\n", c.Channel, c.State, c.Count)
-				}
-				if err := w.Flush(); err != nil {
-					return err
-				}
-				for _, c := range res.Counts {
-					if c.State == notify.OutboxUnknown {
-						fmt.Fprintf(a.stdout, "%d %s deliveries may or may not have arrived (the sender stopped mid-send): list them with --state unknown, settle each with vigil notify resolve ID --sent|--resend\n", c.Count, c.Channel)
-					}
-				}
-				if len(res.Rows) == 0 {
-					return nil
-				}
-				w = a.table()
-				fmt.Fprintln(w, "ID\tNOTICE\tCHANNEL\tRECIPIENT\tSTATE\tATTEMPTS\tNEXT\tERROR")
-				for _, r := range res.Rows {
-					fmt.Fprintf(w, "%d\t%d\t%s\t%s\t%s\t%d\t%s\t%s\n", r.ID, r.NoticeID, r.Channel, r.Recipient, r.State, r.Attempts, r.NextAttempt.Format(time.DateTime), r.LastError)
-				}
-				return w.Flush()
-			})
-		}),
-	}
+			if len(res.Rows) == 0 {
+				return nil
+			}
+			w = a.table()
+			fmt.Fprintln(w, "ID\tNOTICE\tCHANNEL\tRECIPIENT\tSTATE\tATTEMPTS\tNEXT\tERROR")
+			for _, r := range res.Rows {
+				fmt.Fprintf(w, "%d\t%d\t%s\t%s\t%s\t%d\t%s\t%s\n", r.ID, r.NoticeID, r.Channel, r.Recipient, r.State, r.Attempts, r.NextAttempt.Format(time.DateTime), r.LastError)
+			}
+			return w.Flush()
+		})
+	})
 	cmd.Flags().StringVar(&state, "state", "", "also list the rows in this state (pending, sending, sent, failed, dead, unknown)")
 	cmd.Flags().IntVar(&p.Limit, "limit", 100, "at most this many rows (max 1000)")
 	cmd.Flags().Int64Var(&p.After, "after", 0, "only rows with ids greater than this")
@@ -186,90 +170,66 @@ as delivered, --resend queues it to be sent again now (same Message-ID).`,
 }
 
 func (a *cmdline) notifyBounceCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "bounce ADDRESS|DSN-FILE",
-		Short: "Mark an address as bouncing: by address, or from a bounce message (RFC 3464 DSN)",
-		Long: `Mark contacts with the address as bounced and stop unsent mail to it. Given a file, read it
+	cmd := a.command("bounce ADDRESS|DSN-FILE", "Mark an address as bouncing: by address, or from a bounce message (RFC 3464 DSN)", 1, func(ctx context.Context, x *app.App, args []string) error {
+		r := app.BounceReport{Address: args[0], Name: args[0]}
+		if _, statErr := os.Stat(args[0]); statErr == nil || args[0] == "-" {
+			r.Address, r.DSN = "", a.stdin
+			if args[0] != "-" {
+				f, err := os.Open(args[0])
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				r.DSN = f
+			}
+		} else if !strings.Contains(args[0], "@") {
+			return errs.Field("bounce", args[0], "neither an e-mail address nor a readable file")
+		}
+		out, err := x.Bounce(ctx, r)
+		return a.show(out, err, func() error {
+			for _, b := range out {
+				fmt.Fprintf(a.stdout, "%s: %d contact(s) marked bounced, %d unsent message(s) stopped\n", b.Address, b.Contacts, b.Outbox)
+			}
+			return nil
+		})
+	})
+	cmd.Long = `Mark contacts with the address as bounced and stop unsent mail to it. Given a file, read it
 as a bounce message (an RFC 3464 delivery status notification, or a bounce with X-Failed-Recipients)
-and mark every recipient whose delivery failed for good; "-" reads the message from stdin.`,
-		Args: usageArgs(1),
-		RunE: a.withApp(func(ctx context.Context, x *app.App, args []string) error {
-			r := app.BounceReport{Address: args[0], Name: args[0]}
-			if _, statErr := os.Stat(args[0]); statErr == nil || args[0] == "-" {
-				r.Address, r.DSN = "", a.stdin
-				if args[0] != "-" {
-					f, err := os.Open(args[0])
-					if err != nil {
-						return err
-					}
-					defer f.Close()
-					r.DSN = f
-				}
-			} else if !strings.Contains(args[0], "@") {
-				return errs.Field("bounce", args[0], "neither an e-mail address nor a readable file")
-			}
-			out, err := x.Bounce(ctx, r)
-			if err != nil {
-				return err
-			}
-			return a.print(out, func() error {
-				for _, b := range out {
-					fmt.Fprintf(a.stdout, "%s: %d contact(s) marked bounced, %d unsent message(s) stopped\n", b.Address, b.Contacts, b.Outbox)
-				}
-				return nil
-			})
-		}),
-	}
+and mark every recipient whose delivery failed for good; "-" reads the message from stdin.`
+	return cmd
 }
 
 func (a *cmdline) notifyCallsCmd() *cobra.Command {
 	var after time.Duration
-	cmd := &cobra.Command{
-		Use:   "calls",
-		Short: "The analysts' call list: critical notices nobody acknowledged in time, with phone numbers",
-		Args:  usageArgs(0),
-		RunE: a.withApp(func(ctx context.Context, x *app.App, _ []string) error {
-			calls, err := x.Calls(ctx, tenant.Operator(), after)
-			if err != nil {
-				return err
-			}
-			return a.print(calls, func() error {
-				w := a.table()
-				fmt.Fprintln(w, "NOTICE\tORGANISATION\tSEVERITY\tFINDINGS\tSENT\tESCALATED\tPHONE\tE-MAIL")
-				for _, c := range calls {
-					sent := "never"
-					if c.FirstSent != nil {
-						sent = c.FirstSent.Format(time.DateTime)
-					}
-					fmt.Fprintf(w, "%d\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", c.ID, def(c.OrgName, "(unregistered)"), c.Severity, c.Items, sent,
-						c.EscalatedAt.Format(time.DateTime), strings.Join(c.Phones, ", "), strings.Join(c.Emails, ", "))
+	cmd := a.command("calls", "The analysts' call list: critical notices nobody acknowledged in time, with phone numbers", 0, func(ctx context.Context, x *app.App, _ []string) error {
+		calls, err := x.Calls(ctx, tenant.Operator(), after)
+		return a.show(calls, err, func() error {
+			w := a.table()
+			fmt.Fprintln(w, "NOTICE\tORGANISATION\tSEVERITY\tFINDINGS\tSENT\tESCALATED\tPHONE\tE-MAIL")
+			for _, c := range calls {
+				sent := "never"
+				if c.FirstSent != nil {
+					sent = c.FirstSent.Format(time.DateTime)
 				}
-				return w.Flush()
-			})
-		}),
-	}
+				fmt.Fprintf(w, "%d\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", c.ID, def(c.OrgName, "(unregistered)"), c.Severity, c.Items, sent,
+					c.EscalatedAt.Format(time.DateTime), strings.Join(c.Phones, ", "), strings.Join(c.Emails, ", "))
+			}
+			return w.Flush()
+		})
+	})
 	cmd.Flags().DurationVar(&after, "after", notify.DefaultEscalateAfter, "escalate critical notices unacknowledged this long after sending")
 	return cmd
 }
 
 func (a *cmdline) notifyWebhookSecretCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "webhook-secret ORG",
-		Short: "Print the secret an organisation verifies vigil's webhook signatures with",
-		Args:  usageArgs(1),
-		RunE: a.withApp(func(ctx context.Context, x *app.App, args []string) error {
-			id, err := x.OrgID(ctx, args[0])
-			if err != nil {
-				return err
-			}
-			secret, err := x.WebhookSecret(ctx, tenant.Operator(), id)
-			if err != nil {
-				return err
-			}
-			return a.print(map[string]any{"org_id": id, "secret": secret, "header": notify.SignatureHeader},
-				func() error { _, err := fmt.Fprintln(a.stdout, secret); return err })
-		}),
-	}
+	return a.orgCommand("webhook-secret ORG", "Print the secret an organisation verifies vigil's webhook signatures with", 1, func(ctx context.Context, x *app.App, id int64, args []string) error {
+		secret, err := x.WebhookSecret(ctx, tenant.Operator(), id)
+		if err != nil {
+			return err
+		}
+		return a.print(map[string]any{"org_id": id, "secret": secret, "header": notify.SignatureHeader},
+			func() error { _, err := fmt.Fprintln(a.stdout, secret); return err })
+	})
 }
 
 // parseSince reads --since: a date (2025-06-01), an RFC 3339 time or a
@@ -294,4 +254,50 @@ func parseSince(s string, now time.Time) (time.Time, error) {
 		return now.Add(-d), nil
 	}
 	return time.Time{}, errs.Field("since", s, "must be a date (2025-06-01), an RFC 3339 time or a duration (30d, 12h)")
+}
+
+func (a *cmdline) statsCmd() *cobra.Command {
+	var since, period string
+	cmd := a.command("stats", "Warning statistics per trigger: organisations warned, notices sent/failed/acknowledged, reaction times", 0, func(ctx context.Context, x *app.App, _ []string) error {
+		from, err := parseSince(since, x.Store().Now())
+		if err != nil {
+			return err
+		}
+		st, err := x.Stats(ctx, tenant.Operator(), from, period)
+		if err != nil {
+			return err
+		}
+		if a.asJSON {
+			return a.printJSON(st)
+		}
+		w := a.table()
+		fmt.Fprintln(w, "TRIGGER\tORGS WARNED\tNOTICES\tSENT\tFAILED\tACKNOWLEDGED\tRESOLVED\tMEDIAN ACK\tMEDIAN RESOLVE")
+		row := func(name string, f notify.Figures) {
+			fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%s\n", name, f.OrgsWarned, f.Notices, f.Sent, f.Failed, f.Acknowledged, f.Resolved,
+				seconds(f.MedianAckSeconds), seconds(f.MedianResolveSeconds))
+		}
+		for _, f := range st.Triggers {
+			row(f.Trigger, f)
+		}
+		row("(all)", st.Overall)
+		for _, f := range st.Periods {
+			row(f.Period, f)
+		}
+		return w.Flush()
+	})
+	cmd.Long = `Per trigger and overall: organisations warned, notices, sent (at least one delivery succeeded),
+failed (every delivery dead), acknowledged, resolved (every finding resolved), and the median time
+from first sending to acknowledgement and to resolution. --since limits to notices created since a
+date (2025-06-01), a time (RFC 3339) or a duration back (30d, 12h); --period adds a row per day,
+week or month.`
+	cmd.Flags().StringVar(&since, "since", "", "only notices created since: 2025-06-01, RFC 3339, or 30d / 12h back")
+	cmd.Flags().StringVar(&period, "period", "", "also per period: day, week or month")
+	return cmd
+}
+
+func seconds(s *float64) string {
+	if s == nil {
+		return "-"
+	}
+	return (time.Duration(*s) * time.Second).Round(time.Minute).String()
 }

@@ -6,7 +6,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
@@ -67,10 +66,7 @@ func (a *cmdline) orgListCmd() *cobra.Command {
 	var page keyset.Page
 	cmd := a.command("list", "List organisations", 0, func(ctx context.Context, x *app.App, _ []string) error {
 		orgs, err := x.Store().OrgList(ctx, tenant.Operator(), page)
-		if err != nil {
-			return err
-		}
-		return list(a, orgs, "ID\tNAME\tSECTOR\tCOUNTRY\tLANGUAGES", "%d\t%s\t%s\t%s\t%s\n", func(o registry.Org) []any {
+		return list(a, orgs, err, "ID\tNAME\tSECTOR\tCOUNTRY\tLANGUAGES", "%d\t%s\t%s\t%s\t%s\n", func(o registry.Org) []any {
 			return []any{o.ID, o.Name, o.Sector, o.Country, strings.Join(o.Languages, ",")}
 		})
 	})
@@ -79,11 +75,7 @@ func (a *cmdline) orgListCmd() *cobra.Command {
 }
 
 func (a *cmdline) orgShowCmd() *cobra.Command {
-	return a.command("show ORG", "Show an organisation (by id or name) with its contacts, assets and devices", 1, func(ctx context.Context, x *app.App, args []string) error {
-		id, err := x.OrgID(ctx, args[0])
-		if err != nil {
-			return err
-		}
+	return a.orgCommand("show ORG", "Show an organisation (by id or name) with its contacts, assets and devices", 1, func(ctx context.Context, x *app.App, id int64, args []string) error {
 		o, err := x.Store().OrgGet(ctx, tenant.Operator(), id)
 		if err != nil {
 			return err
@@ -120,11 +112,7 @@ func def(s, d string) string {
 }
 
 func (a *cmdline) orgDeleteCmd() *cobra.Command {
-	return a.command("delete ORG", "Delete an organisation and everything it registered", 1, func(ctx context.Context, x *app.App, args []string) error {
-		id, err := x.OrgID(ctx, args[0])
-		if err != nil {
-			return err
-		}
+	return a.orgCommand("delete ORG", "Delete an organisation and everything it registered", 1, func(ctx context.Context, x *app.App, id int64, args []string) error {
 		if err := x.Store().OrgDelete(ctx, tenant.Operator(), id); err != nil {
 			return err
 		}
@@ -136,17 +124,12 @@ func (a *cmdline) orgImportCmd() *cobra.Command {
 	var skipInvalid bool
 	var format string
 	cmd := a.command("import FILE|-", "Import organisations from CSV or JSON in one transaction", 1, func(ctx context.Context, x *app.App, args []string) error {
-		name := args[0]
-		var r io.Reader = a.stdin
-		if name != "-" {
-			f, err := os.Open(name)
-			if err != nil {
-				return errs.Field("file", name, err.Error())
-			}
-			defer f.Close()
-			r = f
+		r, _, done, err := a.input(args[0])
+		if err != nil {
+			return err
 		}
-		res, err := x.ImportOrgs(ctx, r, name, format, skipInvalid)
+		defer done()
+		res, err := x.ImportOrgs(ctx, r, args[0], format, skipInvalid)
 		if err != nil {
 			return err
 		}
@@ -155,9 +138,7 @@ func (a *cmdline) orgImportCmd() *cobra.Command {
 				return err
 			}
 		} else {
-			for _, b := range res.Refused {
-				fmt.Fprintf(a.stderr, "%s\n", b.Error())
-			}
+			a.rowErrors(res.Refused)
 			if res.Imported {
 				fmt.Fprintf(a.stdout, "imported %d organisations with %d assets in %.2fs", res.Organisations, res.Assets, res.Seconds)
 				if len(res.Refused) > 0 {
@@ -212,4 +193,47 @@ func (a *cmdline) orgExportCmd() *cobra.Command {
 	cmd.Flags().StringVar(&format, "format", "json", "csv or json")
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write to this file instead of standard output")
 	return cmd
+}
+
+func (a *cmdline) tokenCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "token", Short: "Manage API tokens"}
+	cmd.AddCommand(a.tokenCreateCmd(), a.tokenRevokeCmd())
+	return cmd
+}
+
+func (a *cmdline) tokenCreateCmd() *cobra.Command {
+	var org, name, scopes string
+	cmd := a.command("create", "Create an API token (prints the secret once)", 0, func(ctx context.Context, x *app.App, _ []string) error {
+		var id int64
+		if org != "" {
+			var err error
+			if id, err = x.OrgID(ctx, org); err != nil {
+				return err
+			}
+		}
+		t, secret, err := x.CreateToken(ctx, id, name, scopes)
+		if err != nil {
+			return err
+		}
+		return a.print(map[string]any{"token": t, "secret": secret}, func() error { return a.line(secret) })
+	})
+	cmd.Long = `Create an API token. With --org the token belongs to that organisation and sees only
+its data (scopes read, write). Without --org it is an operator token (scope admin) that sees all.`
+	cmd.Flags().StringVar(&org, "org", "", "the organisation (id or name); omit for an operator token")
+	cmd.Flags().StringVar(&name, "name", "", "a label for the token")
+	cmd.Flags().StringVar(&scopes, "scopes", "", "comma-separated: read, write, admin (default read; admin without --org)")
+	return cmd
+}
+
+func (a *cmdline) tokenRevokeCmd() *cobra.Command {
+	return a.command("revoke TOKEN-ID", "Revoke an API token", 1, func(ctx context.Context, x *app.App, args []string) error {
+		id, err := parseID("token", args[0])
+		if err != nil {
+			return err
+		}
+		if err := x.Store().TokenRevoke(ctx, tenant.Operator(), id); err != nil {
+			return err
+		}
+		return a.print(map[string]any{"revoked": id}, func() error { return a.printf("revoked token %d\n", id) })
+	})
 }

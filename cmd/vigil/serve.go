@@ -5,36 +5,28 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"log/slog"
 	"net"
-	"net/http"
 	"strings"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
 
 	"vigil/internal/app"
+	"vigil/internal/demo"
 	"vigil/internal/web"
 	"vigil/internal/web/labels"
 )
 
 func (a *cmdline) serveCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "serve",
-		Short: "Serve the REST API, health checks and metrics",
-		Args:  usageArgs(0),
-		RunE: a.withApp(func(ctx context.Context, x *app.App, _ []string) error {
-			ln, err := net.Listen("tcp", a.cfg.Addr)
-			if err != nil {
-				return fmt.Errorf("listen %s: %w", a.cfg.Addr, err)
-			}
-			a.log.Info("serving", "url", "http://"+ln.Addr().String())
-			return a.serve(ctx, x, ln)
-		}),
-	}
+	cmd := a.command("serve", "Serve the REST API, health checks and metrics", 0, func(ctx context.Context, x *app.App, _ []string) error {
+		ln, err := net.Listen("tcp", a.cfg.Addr)
+		if err != nil {
+			return fmt.Errorf("listen %s: %w", a.cfg.Addr, err)
+		}
+		a.log.Info("serving", "url", "http://"+ln.Addr().String())
+		return a.serve(ctx, x, ln)
+	})
 	cmd.Flags().StringVar(&a.cfg.Addr, "addr", a.cfg.Addr, "listen address (env VIGIL_ADDR)")
 	a.ratingFlags(cmd)
 	return cmd
@@ -42,7 +34,7 @@ func (a *cmdline) serveCmd() *cobra.Command {
 
 // serve runs a server on ln until ctx ends, then stops it in order.
 func (a *cmdline) serve(ctx context.Context, x *app.App, ln net.Listener) error {
-	srv, err := openServer(ctx, x, ln, a.log)
+	srv, err := a.openServer(ctx, x, ln)
 	if err != nil {
 		ln.Close()
 		return err
@@ -50,101 +42,23 @@ func (a *cmdline) serve(ctx context.Context, x *app.App, ln net.Listener) error 
 	return srv.Run(ctx)
 }
 
-// Shutdown deadlines of a server: in-flight requests get httpGrace to
-// finish, running jobs jobsGrace (then they are cancelled and get
-// jobs.HardStopWait to return).
-const (
-	httpGrace = 10 * time.Second
-	jobsGrace = 10 * time.Second
-)
-
-// server is vigil serve: the REST API, the public label registry and the
-// acknowledgement pages on a listener, and this node's job queue. Its life
-// is openServer (build everything; nothing runs), Start, then Close, which
-// stops in order: the HTTP server (no new requests; in-flight ones finish),
-// then the job queue (no new jobs; running ones finish or are cancelled
-// after the grace). The store is its owner's to close after that.
-type server struct {
-	http *http.Server
-	ln   net.Listener
-	jobs *app.Jobs
-	log  *slog.Logger
-	// errc gets Serve's error once it has been started.
-	errc    chan error
-	serving bool
-}
-
-// openServer builds the HTTP handler and opens the job queue.
-func openServer(ctx context.Context, x *app.App, ln net.Listener, log *slog.Logger) (*server, error) {
+// openServer builds the handler of the REST API, the public label registry
+// and the acknowledgement pages, and the server around it.
+func (a *cmdline) openServer(ctx context.Context, x *app.App, ln net.Listener) (*app.Server, error) {
 	svc, err := x.Rating()
 	if err != nil {
 		return nil, err
 	}
-	public := web.AckRoutes(x.Store(), log)
-	for _, r := range labels.New(svc, log).Routes() {
+	public := web.AckRoutes(x.Store(), a.log)
+	for _, r := range labels.New(svc, a.log).Routes() {
 		public = append(public, web.PublicRoute{ID: operationID(r.Method, r.Path), Method: r.Method, Path: r.Path,
 			Summary: r.Summary, Tag: "labels", ContentType: r.ContentType, Handler: r.Handler})
 	}
-	api, err := web.New(web.Config{Store: x.Store(), App: x, Logger: log, Metrics: prometheus.NewRegistry(), Version: version, Public: public})
+	api, err := web.New(web.Config{Store: x.Store(), App: x, Logger: a.log, Metrics: prometheus.NewRegistry(), Version: version, Public: public})
 	if err != nil {
 		return nil, err
 	}
-	j, err := x.OpenJobs(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return &server{ln: ln, jobs: j, log: log, errc: make(chan error, 1), http: &http.Server{
-		Handler:           api.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-	}}, nil
-}
-
-// Start starts working jobs and serving HTTP.
-func (s *server) Start(ctx context.Context) error {
-	if err := s.jobs.Start(ctx); err != nil {
-		return err
-	}
-	s.serving = true
-	go func() { s.errc <- s.http.Serve(s.ln) }()
-	return nil
-}
-
-// Run starts the server and blocks until ctx ends (a signal) or serving
-// fails; either way it closes the server before it returns.
-func (s *server) Run(ctx context.Context) error {
-	if err := s.Start(ctx); err != nil {
-		return errors.Join(err, s.Close())
-	}
-	select {
-	case err := <-s.errc:
-		s.errc <- err // Close reads it again
-	case <-ctx.Done():
-	}
-	return s.Close()
-}
-
-// Close stops the HTTP server, then the job queue, each within its grace.
-func (s *server) Close() error {
-	httpCtx, cancel := context.WithTimeout(context.Background(), httpGrace)
-	defer cancel()
-	err := s.http.Shutdown(httpCtx)
-	if s.serving && err == nil {
-		if serr := <-s.errc; !errors.Is(serr, http.ErrServerClosed) {
-			err = serr
-		}
-	}
-	if !s.serving {
-		s.ln.Close()
-	}
-	jobsCtx, cancel := context.WithTimeout(context.Background(), jobsGrace)
-	defer cancel()
-	if jerr := s.jobs.Stop(jobsCtx); jerr != nil {
-		s.log.Warn("jobs still running at shutdown were cancelled; their work is retried", "err", jerr)
-	}
-	return err
+	return x.OpenServer(ctx, api.Handler(), ln)
 }
 
 // operationID makes an OpenAPI operationId from a method and path:
@@ -165,4 +79,77 @@ func operationID(method, path string) string {
 		up = true
 	}
 	return b.String()
+}
+
+func (a *cmdline) demoCmd() *cobra.Command {
+	var dir, addr string
+	var once bool
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "Load bundled sample data into a fresh SQLite database and serve it",
+		Long: `Create a fresh SQLite database in --dir (default ./demo-data), load the bundled sample
+organisations, devices, feeds and advisories, run the pipeline and serve the result.
+With --once, print a summary and exit instead of serving. Needs no set-up and no network.`,
+		Args: usageArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			opt := demo.Options{Dir: dir, Config: a.cfg, Logger: a.log}
+			var ln net.Listener
+			if !once {
+				var err error
+				if ln, err = net.Listen("tcp", addr); err != nil {
+					return fmt.Errorf("listen %s: %w", addr, err)
+				}
+				defer ln.Close()
+				opt.URL = "http://" + ln.Addr().String()
+			}
+			x, res, err := demo.Run(ctx, opt)
+			if err != nil {
+				return err
+			}
+			a.svc = x
+			if a.asJSON {
+				if err := a.printJSON(res); err != nil {
+					return err
+				}
+			} else {
+				vs, ns := res.Vulns, res.Notify
+				fmt.Fprintf(a.stdout, "vigil demo: database %s\n", res.Database)
+				fmt.Fprintf(a.stdout, "  registry: %d organisations, %d assets (%d overlapping ranges), %d contacts, %d devices\n",
+					res.Organisations, res.Assets, res.Overlaps, res.Contacts, res.Devices)
+				fmt.Fprintf(a.stdout, "  feeds: %d rows, %d matched, %d unmatched, %d quarantined; %d findings under %d triggers\n",
+					res.FeedRows, res.Matched, res.Unmatched, res.Quarantined, res.Findings, res.Triggers)
+				fmt.Fprintf(a.stdout, "  advisories: %d loaded; %d vulnerable findings (%d in KEV) on %d devices\n",
+					vs.Advisories, vs.Findings, vs.KEVFindings, vs.Devices)
+				for _, l := range res.Labels.Labels {
+					fmt.Fprintf(a.stdout, "  label %s: %s (%s) graded %s, %d probe weaknesses\n", l.Label, l.Device, l.Org, l.Grade, l.Weaknesses)
+				}
+				if !once {
+					fmt.Fprintf(a.stdout, "  serving at %s (Ctrl-C to stop)\n", res.URL)
+					fmt.Fprintf(a.stdout, "  try: curl -H 'Authorization: Bearer %s' %s/api/v1/orgs\n", res.OperatorToken, res.URL)
+				}
+				fmt.Fprintf(a.stdout, "  warnings: %d notices composed, %d delivered as %d e-mails to the local sink %v\n",
+					ns.Composed, ns.Delivered, ns.Messages, ns.Languages)
+				if ex := ns.Example; ex != nil {
+					fmt.Fprintf(a.stdout, "  verify a warning: open %s, enter ticket %s (access code %s for the whole warning);\n",
+						ex.VerifyURL, ex.Ticket, ex.AccessCode)
+					sent := "not yet sent"
+					if ex.Answer.SentAt != nil {
+						sent = "sent " + ex.Answer.SentAt.Format("2006-01-02 15:04 MST")
+					}
+					fmt.Fprintf(a.stdout, "    the ticket alone answers: genuine, %s, to %s\n", sent, strings.Join(ex.Answer.Domains, ", "))
+				}
+				fmt.Fprintf(a.stdout, "  DKIM: the messages are signed with %s; a real deployment publishes:\n    %s\n",
+					ns.DKIM.Path, ns.DKIM.Zone)
+			}
+			if once {
+				return nil
+			}
+			return a.serve(ctx, x, ln)
+		},
+	}
+	cmd.Flags().StringVar(&dir, "dir", "demo-data", "directory for the demo database (recreated)")
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "listen address")
+	cmd.Flags().BoolVar(&once, "once", false, "print a summary and exit instead of serving")
+	return cmd
 }

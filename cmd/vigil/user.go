@@ -103,7 +103,7 @@ func (a *cmdline) userListCmd() *cobra.Command {
 		if us == nil {
 			us = []account.User{}
 		}
-		return list(a, us, "ID\tEMAIL\tROLE\tORGANISATIONS\tTOTP\tLAST LOGIN", "%d\t%s\t%s\t%s\t%v\t%s\n", func(u account.User) []any {
+		return list(a, us, nil, "ID\tEMAIL\tROLE\tORGANISATIONS\tTOTP\tLAST LOGIN", "%d\t%s\t%s\t%s\t%v\t%s\n", func(u account.User) []any {
 			var ms []string
 			for _, m := range u.Memberships {
 				ms = append(ms, fmt.Sprintf("%s (%s)", m.OrgName, m.Role))

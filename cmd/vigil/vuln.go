@@ -6,7 +6,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -31,24 +30,19 @@ func (a *cmdline) ingestVulnCmds() []*cobra.Command {
 
 func (a *cmdline) ingestAdvisoryCmd(use, short string, src advisory.Source, urlOK bool) *cobra.Command {
 	var allowPrivate bool
-	cmd := &cobra.Command{
-		Use:   use,
-		Short: short,
-		Long: short + `.
+	cmd := a.command(use, short, 1, func(ctx context.Context, x *app.App, args []string) error {
+		sums, err := x.LoadAdvisories(ctx, app.AdvisoryLoad{Source: src, Arg: args[0], Stdin: a.stdin, AllowPrivate: allowPrivate})
+		if err != nil {
+			return err
+		}
+		return a.printAdvisorySummaries(sums)
+	})
+	cmd.Long = short + `.
 Each advisory is stored with a digest: loading the same data again changes nothing. New and changed
 advisories are matched against the devices and SBOM components that share a vendor, product, CPE or
 package with them; findings of type "vulnerable" are filed per (device or component, CVE), grouped
 under a trigger per advisory (or per KEV entry for known exploited vulnerabilities). Bad records are
-reported with file and line and never stop the good ones.`,
-		Args: usageArgs(1),
-		RunE: a.withApp(func(ctx context.Context, x *app.App, args []string) error {
-			sums, err := x.LoadAdvisories(ctx, app.AdvisoryLoad{Source: src, Arg: args[0], Stdin: a.stdin, AllowPrivate: allowPrivate})
-			if err != nil {
-				return err
-			}
-			return a.printAdvisorySummaries(sums)
-		}),
-	}
+reported with file and line and never stop the good ones.`
 	if urlOK {
 		cmd.Flags().BoolVar(&allowPrivate, "allow-private", false, "allow fetching from private or loopback addresses (tests)")
 	}
@@ -57,9 +51,7 @@ reported with file and line and never stop the good ones.`,
 
 func (a *cmdline) printAdvisorySummaries(sums []app.AdvisorySummary) error {
 	for _, s := range sums {
-		for _, re := range s.Errors {
-			fmt.Fprintf(a.stderr, "%s\n", re.Error())
-		}
+		a.rowErrors(s.Errors)
 	}
 	if a.asJSON {
 		if len(sums) == 1 {
@@ -112,11 +104,11 @@ last complete run ended (a refused document is looked at again); --full lists th
 					return a.printAdvisorySummaries(sums)
 				}
 				sum, err := x.LoadCSAFProvider(ctx, args[0], opt)
-				if err != nil {
-					return err
-				}
 				for _, p := range sum.Problems {
 					fmt.Fprintln(a.stderr, "provider:", p)
+				}
+				if err != nil {
+					return err
 				}
 				return a.printAdvisorySummaries([]app.AdvisorySummary{sum})
 			})(cmd, args)
@@ -129,120 +121,88 @@ last complete run ended (a refused document is looked at again); --full lists th
 }
 
 func (a *cmdline) ingestEPSSCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "epss FILE",
-		Short: "Load FIRST EPSS scores (CSV or CSV.gz); the findings of changed CVEs show the new score",
-		Args:  usageArgs(1),
-		RunE: a.withApp(func(ctx context.Context, x *app.App, args []string) error {
-			r, name := a.stdin, "stdin"
-			if args[0] != "-" {
-				f, err := os.Open(args[0])
-				if err != nil {
-					return errs.Field("file", args[0], err.Error())
-				}
-				defer f.Close()
-				r, name = f, args[0]
-			}
-			sum, err := x.LoadEPSS(ctx, r, name)
-			if err != nil {
-				return err
-			}
-			for _, re := range sum.Errors {
-				fmt.Fprintln(a.stderr, re.Error())
-			}
-			return a.print(sum, func() error {
-				_, err := fmt.Fprintf(a.stdout, "%s: %d scores (model %s), %d rejected, %d changed; %d findings updated\n",
-					name, sum.Records, sum.Model, sum.Rejected, sum.Changed, sum.Findings)
-				return err
-			})
-		}),
-	}
+	return a.command("epss FILE", "Load FIRST EPSS scores (CSV or CSV.gz); the findings of changed CVEs show the new score", 1, func(ctx context.Context, x *app.App, args []string) error {
+		r, name, done, err := a.input(args[0])
+		if err != nil {
+			return err
+		}
+		defer done()
+		sum, err := x.LoadEPSS(ctx, r, name)
+		if err == nil {
+			a.rowErrors(sum.Errors)
+		}
+		return a.show(sum, err, func() error {
+			return a.printf("%s: %d scores (model %s), %d rejected, %d changed; %d findings updated\n", name, sum.Records, sum.Model, sum.Rejected, sum.Changed, sum.Findings)
+		})
+	})
 }
 
-// deviceSBOMCmd is "vigil device sbom DEVICE FILE".
 func (a *cmdline) deviceSBOMCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:   "sbom DEVICE FILE",
-		Short: "Attach an SBOM (CycloneDX JSON/XML, SPDX 2.3 JSON/tag-value) to a device and match its components",
-		Long: `Replace the device's components with those of the SBOM (name, version, purl, CPE, supplier) and
-match them against the stored advisories; findings of components no longer listed are resolved.
-Components with a malformed purl or CPE are kept without it and reported with file and line.`,
-		Args: usageArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
+	cmd := a.command("sbom DEVICE FILE", "Attach an SBOM (CycloneDX JSON/XML, SPDX 2.3 JSON/tag-value) to a device and match its components", 2,
+		func(ctx context.Context, x *app.App, args []string) error {
 			id, err := parseID("device", args[0])
 			if err != nil {
 				return err
 			}
-			return a.withApp(func(ctx context.Context, x *app.App, args []string) error {
-				f, err := os.Open(args[1])
-				if err != nil {
-					return errs.Field("file", args[1], err.Error())
-				}
-				defer f.Close()
-				res, err := x.ImportSBOM(ctx, tenant.Operator(), id, f, args[1])
-				if err != nil {
-					return err
-				}
-				for _, re := range res.Errors {
-					fmt.Fprintln(a.stderr, re.Error())
-				}
-				return a.print(res, func() error {
-					_, err := fmt.Fprintf(a.stdout, "device %d: %d components (%s, %d problems); %d matches; findings %d new, %d updated, %d resolved\n",
-						id, res.Components, res.Format, len(res.Errors), res.Matches, res.FindingsNew, res.FindingsUpdated, res.FindingsResolved)
-					return err
-				})
-			})(cmd, args)
-		},
-	}
+			r, _, done, err := a.input(args[1])
+			if err != nil {
+				return err
+			}
+			defer done()
+			res, err := x.ImportSBOM(ctx, tenant.Operator(), id, r, args[1])
+			if err == nil {
+				a.rowErrors(res.Errors)
+			}
+			return a.show(res, err, func() error {
+				return a.printf("device %d: %d components (%s, %d problems); %d matches; findings %d new, %d updated, %d resolved\n",
+					id, res.Components, res.Format, len(res.Errors), res.Matches, res.FindingsNew, res.FindingsUpdated, res.FindingsResolved)
+			})
+		})
+	cmd.Long = `Replace the device's components with those of the SBOM (name, version, purl, CPE, supplier) and
+match them against the stored advisories; findings of components no longer listed are resolved.
+Components with a malformed purl or CPE are kept without it and reported with file and line.`
+	return cmd
 }
 
 func (a *cmdline) vulnsCmd() *cobra.Command {
 	var org string
 	q := app.VulnQuery{Scope: tenant.Operator()}
-	cmd := &cobra.Command{
-		Use:   "vulns",
-		Short: "List vulnerable devices and components (findings of type \"vulnerable\")",
-		Long: `List open vulnerability findings: device or component, CVE, severity (from CVSS; at least high when
-known exploited), KEV due date and ransomware use, EPSS, fixed version, the confidence of the best
-match and the advisories. New or changed devices are matched first. --rematch re-matches the whole
-inventory against every stored advisory.`,
-		Args: usageArgs(0),
-		RunE: a.withApp(func(ctx context.Context, x *app.App, _ []string) error {
-			if org != "" {
-				id, err := x.OrgID(ctx, org)
-				if err != nil {
-					return err
-				}
-				q.Scope = tenant.Org(id)
-			}
-			rows, err := x.Vulns(ctx, q)
+	cmd := a.command("vulns", "List vulnerable devices and components (findings of type \"vulnerable\")", 0, func(ctx context.Context, x *app.App, _ []string) error {
+		if org != "" {
+			id, err := x.OrgID(ctx, org)
 			if err != nil {
 				return err
 			}
-			return a.print(rows, func() error {
-				w := a.table()
-				fmt.Fprintln(w, "ID\tORG\tDEVICE\tSUBJECT\tCVE\tSEVERITY\tKEV DUE\tEPSS\tFIXED\tCONF\tTRIGGER")
-				for _, r := range rows {
-					due, epss := "-", "-"
-					if k := r.Evidence.KEV; k != nil {
-						due = k.DueDate.Format("2006-01-02")
-						if k.DueDate.IsZero() {
-							due = "yes"
-						}
-						if k.RansomwareUse {
-							due += " (ransomware)"
-						}
+			q.Scope = tenant.Org(id)
+		}
+		rows, err := x.Vulns(ctx, q)
+		return a.show(rows, err, func() error {
+			w := a.table()
+			fmt.Fprintln(w, "ID\tORG\tDEVICE\tSUBJECT\tCVE\tSEVERITY\tKEV DUE\tEPSS\tFIXED\tCONF\tTRIGGER")
+			for _, r := range rows {
+				due, epss := "-", "-"
+				if k := r.Evidence.KEV; k != nil {
+					due = k.DueDate.Format("2006-01-02")
+					if k.DueDate.IsZero() {
+						due = "yes"
 					}
-					if p := r.Evidence.EPSS; p != nil {
-						epss = fmt.Sprintf("%.3f", p.Score)
+					if k.RansomwareUse {
+						due += " (ransomware)"
 					}
-					fmt.Fprintf(w, "%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%.2f\t%s\n", r.FindingID, r.OrgID, r.DeviceID, fitText(r.Subject, 48), r.CVE,
-						r.Severity, due, epss, def(r.Evidence.Fixed, "-"), r.Evidence.Confidence, r.Trigger)
 				}
-				return w.Flush()
-			})
-		}),
-	}
+				if p := r.Evidence.EPSS; p != nil {
+					epss = fmt.Sprintf("%.3f", p.Score)
+				}
+				fmt.Fprintf(w, "%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%.2f\t%s\n", r.FindingID, r.OrgID, r.DeviceID, fitText(r.Subject, 48), r.CVE,
+					r.Severity, due, epss, def(r.Evidence.Fixed, "-"), r.Evidence.Confidence, r.Trigger)
+			}
+			return w.Flush()
+		})
+	})
+	cmd.Long = `List open vulnerability findings: device or component, CVE, severity (from CVSS; at least high when
+known exploited), KEV due date and ransomware use, EPSS, fixed version, the confidence of the best
+match and the advisories. New or changed devices are matched first. --rematch re-matches the whole
+inventory against every stored advisory.`
 	fl := cmd.Flags()
 	fl.StringVar(&org, "org", "", "only this organisation (id or name)")
 	fl.Int64Var(&q.DeviceID, "device", 0, "only this device")
@@ -250,5 +210,61 @@ inventory against every stored advisory.`,
 	fl.BoolVar(&q.Resolved, "resolved", false, "list resolved findings instead of open ones")
 	fl.BoolVar(&q.Rematch, "rematch", false, "re-match the whole inventory first")
 	pageFlags(cmd, &q.Page)
+	return cmd
+}
+
+func (a *cmdline) csafCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "csaf", Short: "Work with CSAF 2.0 documents"}
+	cmd.AddCommand(a.csafValidateCmd())
+	return cmd
+}
+
+func (a *cmdline) csafValidateCmd() *cobra.Command {
+	var strict bool
+	cmd := &cobra.Command{
+		Use:   "validate FILE...",
+		Short: "Check CSAF 2.0 documents against the JSON schema and the mandatory tests (section 6.1)",
+		Long: `Validate CSAF 2.0 documents: the OASIS JSON schema and every mandatory test of section 6.1 of
+the standard. Each failure names the test id ("schema", "6.1.1", "6.1.27.9", ...) and the JSON path.
+Exits 1 when any document is invalid (or not JSON), 0 when all are valid.`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return errs.Errorf(errs.Invalid, "%s needs at least one file (usage: %s)", cmd.CommandPath(), cmd.UseLine())
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			results, err := app.ValidateCSAFFiles(args, strict)
+			if err != nil {
+				return err
+			}
+			err = a.print(results, func() error {
+				for _, r := range results {
+					switch {
+					case r.Error != "":
+						fmt.Fprintf(a.stdout, "%s: invalid: %s\n", r.File, r.Error)
+					case r.Valid:
+						fmt.Fprintf(a.stdout, "%s: valid\n", r.File)
+					default:
+						fmt.Fprintf(a.stdout, "%s: invalid (%d failures)\n", r.File, len(r.Failures))
+					}
+					for _, f := range r.Failures {
+						fmt.Fprintf(a.stdout, "  %s %s: %s\n", f.Test, f.Path, f.Message)
+					}
+					for _, f := range r.Warnings {
+						fmt.Fprintf(a.stdout, "  warning %s %s: %s\n", f.Test, f.Path, f.Message)
+					}
+				}
+				return nil
+			})
+			for _, r := range results {
+				if err == nil && !r.Valid {
+					return silentError{code: 1}
+				}
+			}
+			return err
+		},
+	}
+	cmd.Flags().BoolVar(&strict, "strict", false, "use the strict schema variants of the OASIS test suite (no additional properties)")
 	return cmd
 }

@@ -1,0 +1,98 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package app
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"time"
+)
+
+// Shutdown deadlines of a Server: in-flight requests get HTTPGrace to
+// finish, running jobs JobsGrace (then they are cancelled and get
+// jobs.HardStopWait to return).
+const (
+	HTTPGrace = 10 * time.Second
+	JobsGrace = 10 * time.Second
+)
+
+// Server is a vigil node: an HTTP handler (the API, the label registry,
+// the portal) on a listener, and the node's job queue. Its life is
+// OpenServer (everything built, nothing running), Start, then Close,
+// which stops in order: the HTTP server (no new requests; in-flight ones
+// finish within HTTPGrace), then the job queue (no new jobs; running ones
+// finish within JobsGrace, then are cancelled). The store is its owner's
+// to close after that. Run combines them for a process: start, wait for
+// the signal, close.
+type Server struct {
+	http *http.Server
+	ln   net.Listener
+	jobs *Jobs
+	a    *App
+	// errc gets Serve's error once serving started.
+	errc    chan error
+	serving bool
+}
+
+// OpenServer builds a server for handler on ln and opens the job queue.
+func (a *App) OpenServer(ctx context.Context, handler http.Handler, ln net.Listener) (*Server, error) {
+	j, err := a.OpenJobs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &Server{ln: ln, jobs: j, a: a, errc: make(chan error, 1), http: &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}}, nil
+}
+
+// Start starts working jobs and serving HTTP.
+func (s *Server) Start(ctx context.Context) error {
+	if err := s.jobs.Start(ctx); err != nil {
+		return err
+	}
+	s.serving = true
+	go func() { s.errc <- s.http.Serve(s.ln) }()
+	return nil
+}
+
+// Run starts the server and blocks until ctx ends (a signal) or serving
+// fails; either way it closes the server before it returns.
+func (s *Server) Run(ctx context.Context) error {
+	if err := s.Start(ctx); err != nil {
+		return errors.Join(err, s.Close())
+	}
+	select {
+	case err := <-s.errc:
+		s.errc <- err // Close reads it again
+	case <-ctx.Done():
+	}
+	return s.Close()
+}
+
+// Close stops the HTTP server, then the job queue, each within its grace.
+func (s *Server) Close() error {
+	httpCtx, cancel := context.WithTimeout(context.Background(), HTTPGrace)
+	defer cancel()
+	err := s.http.Shutdown(httpCtx)
+	if s.serving && err == nil {
+		if serr := <-s.errc; !errors.Is(serr, http.ErrServerClosed) {
+			err = serr
+		}
+	}
+	if !s.serving {
+		s.ln.Close()
+	}
+	jobsCtx, cancel := context.WithTimeout(context.Background(), JobsGrace)
+	defer cancel()
+	if jerr := s.jobs.Stop(jobsCtx); jerr != nil {
+		s.a.log.Warn("jobs still running at shutdown were cancelled; their work is retried", "err", jerr)
+	}
+	return err
+}
