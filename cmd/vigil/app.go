@@ -10,11 +10,13 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"vigil/internal/app"
 	"vigil/internal/config"
@@ -59,7 +61,7 @@ func (a *cmdline) rootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.PersistentFlags().StringVar(&a.cfg.DB, "db", a.cfg.DB, "database: sqlite:PATH or postgres://… (env VIGIL_DB)")
+	a.bind(root.PersistentFlags(), "db")
 	// Read by main before the tree is built (config.FileArg); declared so
 	// that it parses and shows in the help.
 	root.PersistentFlags().String("config", "", "configuration file (YAML; env "+config.EnvFile+"; settings in docs/CONFIGURATION.md)")
@@ -88,18 +90,6 @@ func (a *cmdline) service(ctx context.Context) (*app.App, error) {
 		a.svc = x
 	}
 	return a.svc, nil
-}
-
-// withApp makes a command's RunE that opens the application layer and
-// calls f with it.
-func (a *cmdline) withApp(f func(ctx context.Context, x *app.App, args []string) error) func(*cobra.Command, []string) error {
-	return func(cmd *cobra.Command, args []string) error {
-		x, err := a.service(cmd.Context())
-		if err != nil {
-			return err
-		}
-		return f(cmd.Context(), x, args)
-	}
 }
 
 func (a *cmdline) close() {
@@ -137,16 +127,6 @@ func parseID(what, s string) (int64, error) {
 	return id, nil
 }
 
-// orgScope is the scope of an --org filter: the organisation given by id
-// or name, or every organisation (the operator's scope) when ref is empty.
-func orgScope(ctx context.Context, x *app.App, ref string) (tenant.Scope, error) {
-	if ref == "" {
-		return tenant.Operator(), nil
-	}
-	id, err := x.OrgID(ctx, ref)
-	return tenant.Org(id), err
-}
-
 func (a *cmdline) versionCmd() *cobra.Command {
 	return &cobra.Command{Use: "version", Short: "Print the version", Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
@@ -158,7 +138,13 @@ func (a *cmdline) versionCmd() *cobra.Command {
 // command makes a command taking n arguments whose run gets the
 // application layer.
 func (a *cmdline) command(use, short string, n int, run func(ctx context.Context, x *app.App, args []string) error) *cobra.Command {
-	return &cobra.Command{Use: use, Short: short, Args: usageArgs(n), RunE: a.withApp(run)}
+	return &cobra.Command{Use: use, Short: short, Args: usageArgs(n), RunE: func(cmd *cobra.Command, args []string) error {
+		x, err := a.service(cmd.Context())
+		if err != nil {
+			return err
+		}
+		return run(cmd.Context(), x, args)
+	}}
 }
 
 // orgCommand makes a command whose first argument is an organisation (id
@@ -194,6 +180,38 @@ func (a *cmdline) rowErrors(rows []errs.RowError) {
 	}
 }
 
+// bind adds the flags of the settings with these file keys, bound to the
+// configuration; name, default and help come from config.Settings, and a
+// secret's value is never shown as a default.
+func (a *cmdline) bind(fs *pflag.FlagSet, keys ...string) {
+	for _, s := range config.Settings() {
+		if !slices.Contains(keys, s.Key) {
+			continue
+		}
+		usage := strings.ReplaceAll(s.Doc, "`", "") + " (env " + s.Env + ")"
+		switch p := s.Field(&a.cfg).(type) {
+		case *string:
+			if s.Secret {
+				fs.Var(secretFlag{p}, s.Flag(), usage+"; never logged")
+			} else {
+				fs.StringVar(p, s.Flag(), *p, usage)
+			}
+		case *int:
+			fs.IntVar(p, s.Flag(), *p, usage)
+		case *bool:
+			fs.BoolVar(p, s.Flag(), *p, usage)
+		}
+	}
+}
+
+// secretFlag is a string flag whose value (from the configuration) is
+// never shown as its default in the help.
+type secretFlag struct{ p *string }
+
+func (f secretFlag) String() string     { return "" }
+func (f secretFlag) Set(v string) error { *f.p = v; return nil }
+func (f secretFlag) Type() string       { return "string" }
+
 // line prints its operands like fmt.Println.
 func (a *cmdline) line(v ...any) error {
 	_, err := fmt.Fprintln(a.stdout, v...)
@@ -214,9 +232,7 @@ func (a *cmdline) show(v any, err error, text func() error) error {
 	return a.print(v, text)
 }
 
-// list prints items unless err: as JSON with --json, else as an aligned
-// table, the header and then one row per item in format (tab-separated
-// cells).
+// list prints items unless err: as JSON with --json, else as rows.
 func list[T any](a *cmdline, items []T, err error, header, format string, row func(T) []any) error {
 	if err != nil {
 		return err
@@ -224,6 +240,12 @@ func list[T any](a *cmdline, items []T, err error, header, format string, row fu
 	if a.asJSON {
 		return a.printJSON(items)
 	}
+	return rows(a, items, header, format, row)
+}
+
+// rows prints an aligned table: the header, then one row per item in
+// format (tab-separated cells).
+func rows[T any](a *cmdline, items []T, header, format string, row func(T) []any) error {
 	w := a.table()
 	fmt.Fprintln(w, header)
 	for _, it := range items {
@@ -241,6 +263,25 @@ func usageArgs(n int) cobra.PositionalArgs {
 	}
 }
 
+// minArgs requires at least n arguments, saying what the command takes.
+func minArgs(n int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < n {
+			return errs.Errorf(errs.Invalid, "%s %s (usage: %s)", cmd.CommandPath(), what, cmd.UseLine())
+		}
+		return nil
+	}
+}
+
+// one is the single element of xs, or xs: what a command that read one
+// file or several prints as JSON.
+func one[T any](xs []T) any {
+	if len(xs) == 1 {
+		return xs[0]
+	}
+	return xs
+}
+
 // pageFlags adds --limit and --after to a list command.
 func pageFlags(cmd *cobra.Command, p *keyset.Page) {
 	cmd.Flags().IntVar(&p.Limit, "limit", 100, "at most this many (max 1000)")
@@ -249,11 +290,7 @@ func pageFlags(cmd *cobra.Command, p *keyset.Page) {
 
 // childDeleteCmd is "delete ORG ID" for an object an organisation owns.
 func (a *cmdline) childDeleteCmd(what, short string, del func(*store.Store, context.Context, tenant.Scope, int64) error) *cobra.Command {
-	return a.command("delete ORG "+strings.ToUpper(what)+"-ID", short, 2, func(ctx context.Context, x *app.App, args []string) error {
-		org, err := x.OrgID(ctx, args[0])
-		if err != nil {
-			return err
-		}
+	return a.orgCommand("delete ORG "+strings.ToUpper(what)+"-ID", short, 2, func(ctx context.Context, x *app.App, org int64, args []string) error {
 		id, err := parseID(what, args[1])
 		if err != nil {
 			return err

@@ -6,8 +6,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -17,6 +15,7 @@ import (
 	"vigil/internal/app"
 	"vigil/internal/assess"
 	"vigil/internal/errs"
+	"vigil/internal/probe"
 	"vigil/internal/rating"
 	"vigil/internal/tenant"
 )
@@ -89,7 +88,7 @@ func (a *cmdline) assessListCmd() *cobra.Command {
 	var f assess.Filter
 	var org, state string
 	cmd := a.command("list", "List assessments", 0, func(ctx context.Context, x *app.App, _ []string) error {
-		sc, err := orgScope(ctx, x, org)
+		sc, err := x.OrgScope(ctx, org)
 		if err != nil {
 			return err
 		}
@@ -107,39 +106,30 @@ func (a *cmdline) assessListCmd() *cobra.Command {
 }
 
 func (a *cmdline) assessAnswerCmd() *cobra.Command {
-	return a.assessmentCmd("answer ASSESSMENT FILE", "Load the maker's answers (YAML or JSON, - for stdin) into a draft assessment", 2,
-		func(ctx context.Context, svc *rating.Service, id int64, args []string) error {
-			var r io.Reader = a.stdin
-			name := "stdin"
-			if args[1] != "-" {
-				f, err := os.Open(args[1])
-				if err != nil {
-					return errs.Errorf(errs.Invalid, "answers: %v", err)
-				}
-				defer f.Close()
-				r, name = f, args[1]
-			}
-			as, bad, err := svc.SetAnswers(ctx, tenant.Operator(), id, io.LimitReader(r, 4<<20), name, a.cfg.Actor)
-			if err != nil {
-				return err
-			}
-			missing := as.Evaluate(svc.Catalogue()).Missing()
-			if bad == nil {
-				bad = []errs.RowError{}
-			}
-			err = a.print(map[string]any{"assessment": as.ID, "answers": len(as.Answers.Items), "unanswered": missing, "problems": bad}, func() error {
-				a.rowErrors(bad)
-				fmt.Fprintf(a.stdout, "assessment %s: %d answers loaded, %d applicable provisions unanswered", as.ID, len(as.Answers.Items), len(missing))
-				if len(bad) > 0 {
-					fmt.Fprintf(a.stdout, ", %d problems (left out)", len(bad))
-				}
-				return a.line()
-			})
-			if err == nil && len(bad) > 0 {
-				return silentError{code: 2}
-			}
+	return a.command("answer ASSESSMENT FILE", "Load the maker's answers (YAML or JSON, - for stdin) into a draft assessment", 2, func(ctx context.Context, x *app.App, args []string) error {
+		id, err := assess.ParseID(args[0])
+		if err != nil {
 			return err
+		}
+		r, name, done, err := a.input(args[1])
+		if err != nil {
+			return err
+		}
+		defer done()
+		res, err := x.LoadAnswers(ctx, tenant.Operator(), id, r, name, a.cfg.Actor)
+		err = a.show(res, err, func() error {
+			a.rowErrors(res.Problems)
+			fmt.Fprintf(a.stdout, "assessment %s: %d answers loaded, %d applicable provisions unanswered", res.Assessment, res.Answers, len(res.Unanswered))
+			if len(res.Problems) > 0 {
+				fmt.Fprintf(a.stdout, ", %d problems (left out)", len(res.Problems))
+			}
+			return a.line()
 		})
+		if err == nil && len(res.Problems) > 0 {
+			return silentError{code: 2}
+		}
+		return err
+	})
 }
 
 func (a *cmdline) assessEvidenceCmd() *cobra.Command {
@@ -156,12 +146,7 @@ func (a *cmdline) assessEvidenceCmd() *cobra.Command {
 			return nil
 		})
 	})
-	cmd.Args = func(cmd *cobra.Command, args []string) error {
-		if len(args) < 2 {
-			return errs.Errorf(errs.Invalid, "%s takes an assessment and at least one file (usage: %s)", cmd.CommandPath(), cmd.UseLine())
-		}
-		return nil
-	}
+	cmd.Args = minArgs(2, "takes an assessment and at least one file")
 	return cmd
 }
 
@@ -190,12 +175,9 @@ func (a *cmdline) printStatus(st rating.Status) {
 	if len(st.Contradicted) > 0 {
 		p("  contradicted by probes: %s\n", strings.Join(st.Contradicted, ", "))
 	}
-	w := a.table()
-	fmt.Fprintln(w, "  SECTION\tTITLE\tMANDATORY\tRECOMMENDED\tN/A")
-	for _, s := range st.Sections {
-		fmt.Fprintf(w, "  %s\t%s\t%d/%d\t%d/%d\t%d\n", s.Section, s.Title, s.Mandatory.Met, s.Mandatory.Total, s.Recommended.Met, s.Recommended.Total, s.NotApplicable)
-	}
-	w.Flush()
+	rows(a, st.Sections, "  SECTION\tTITLE\tMANDATORY\tRECOMMENDED\tN/A", "  %s\t%s\t%d/%d\t%d/%d\t%d\n", func(s assess.SectionSummary) []any {
+		return []any{s.Section, s.Title, s.Mandatory.Met, s.Mandatory.Total, s.Recommended.Met, s.Recommended.Total, s.NotApplicable}
+	})
 	p("  evidence: %d files", len(st.Evidence))
 	if len(st.MissingEvidence) > 0 {
 		names := make([]string, len(st.MissingEvidence))
@@ -332,12 +314,9 @@ nist_8259a, nist_8259b): the framework's references and the provisions mapped to
 					return a.printJSON(map[string]any{"catalogue": c.Version, "framework": fw})
 				}
 				fmt.Fprintf(a.stdout, "%s (catalogue %s)\n", fw.Title, c.Version)
-				w := a.table()
-				fmt.Fprintln(w, "REF\tTITLE\tPROVISIONS")
-				for _, r := range fw.Refs {
-					fmt.Fprintf(w, "%s\t%s\t%s\n", r.Ref, fitText(r.Title, 60), strings.Join(r.Provisions, " "))
-				}
-				return w.Flush()
+				return rows(a, fw.Refs, "REF\tTITLE\tPROVISIONS", "%s\t%s\t%s\n", func(r assess.FrameworkRef) []any {
+					return []any{r.Ref, fitText(r.Title, 60), strings.Join(r.Provisions, " ")}
+				})
 			}
 			ps := c.Provisions(ed)
 			if a.asJSON {
@@ -345,13 +324,10 @@ nist_8259a, nist_8259b): the framework's references and the provisions mapped to
 					"sections": c.Sections(), "frameworks": c.Frameworks(), "provisions": ps})
 			}
 			fmt.Fprintf(a.stdout, "%s, edition %s (catalogue %s): %d provisions\n", c.Standard, ed, c.Version, len(ps))
-			w := a.table()
-			fmt.Fprintln(w, "ID\tKIND\tSTATUS\tTEST\tSUMMARY")
-			for _, p := range ps {
+			return rows(a, ps, "ID\tKIND\tSTATUS\tTEST\tSUMMARY", "%s\t%s\t%s\t%s\t%s\n", func(p assess.Provision) []any {
 				req, _ := p.In(ed)
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", p.ID, req.Kind, req.Raw, p.Test, fitText(p.Summary, 80))
-			}
-			return w.Flush()
+				return []any{p.ID, req.Kind, req.Raw, p.Test, fitText(p.Summary, 80)}
+			})
 		},
 	}
 	cmd.Flags().StringVar(&framework, "framework", "", "show the mapping to this framework")
@@ -375,16 +351,13 @@ func (a *cmdline) probeCmd() *cobra.Command {
 			}
 			failed := rep.Failed()
 			fmt.Fprintf(a.stdout, "probed %s (%s) in %s: %d weaknesses\n", rep.Target, rep.Address, rep.Finished.Sub(rep.Started).Round(time.Millisecond), len(failed))
-			w := a.table()
-			fmt.Fprintln(w, "PORT\tSERVICE\tCHECK\tSEVERITY\tPROVISIONS\tEVIDENCE")
-			for _, r := range failed {
+			rows(a, failed, "PORT\tSERVICE\tCHECK\tSEVERITY\tPROVISIONS\tEVIDENCE", "%s\t%s\t%s\t%s\t%s\t%s\n", func(r probe.Result) []any {
 				port := "-"
 				if r.Port != 0 {
 					port = strconv.Itoa(r.Port)
 				}
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", port, r.Service, r.Check, r.Severity, strings.Join(r.Provisions, " "), fitText(r.Evidence, 70))
-			}
-			w.Flush()
+				return []any{port, r.Service, r.Check, r.Severity, strings.Join(r.Provisions, " "), fitText(r.Evidence, 70)}
+			})
 			if rep.Partial {
 				fmt.Fprintf(a.stdout, "partial: the time budget ended before %d checks\n", len(rep.Incomplete))
 			}

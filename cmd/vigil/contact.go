@@ -161,12 +161,9 @@ func (a *cmdline) withContactLookup(contact *cobra.Command) *cobra.Command {
 				fmt.Fprintf(a.stdout, "  network: %s %s %s\n", res.Network, res.Range, res.Country)
 			}
 			fmt.Fprintf(a.stdout, "  abuse:   %s\n", def(res.AbuseEmail, "(none found)"))
-			w := a.table()
-			fmt.Fprintln(w, "  HANDLE\tROLES\tNAME\tE-MAIL\tPHONE")
-			for _, c := range res.Contacts {
-				fmt.Fprintf(w, "  %s\t%s\t%s\t%s\t%s\n", c.Handle, strings.Join(c.Roles, ","), c.Name, strings.Join(c.Emails, ", "), strings.Join(c.Phones, ", "))
-			}
-			return w.Flush()
+			return rows(a, res.Contacts, "  HANDLE\tROLES\tNAME\tE-MAIL\tPHONE", "  %s\t%s\t%s\t%s\t%s\n", func(c rdap.Contact) []any {
+				return []any{c.Handle, strings.Join(c.Roles, ","), c.Name, strings.Join(c.Emails, ", "), strings.Join(c.Phones, ", ")}
+			})
 		})
 	})
 	lookup.Long = `Ask the registry responsible (found through the IANA bootstrap files: those refreshed into the

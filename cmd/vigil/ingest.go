@@ -51,10 +51,7 @@ func (a *cmdline) ingestFeedCmd() *cobra.Command {
 		if err != nil || !a.asJSON {
 			return err
 		}
-		if len(sums) == 1 {
-			return a.printJSON(sums[0])
-		}
-		return a.printJSON(sums)
+		return a.printJSON(one(sums))
 	})
 	cmd.Long = `Stream a feed, match its rows to registered organisations and fold them into findings.
 Bad rows are quarantined ("vigil quarantine list") and counted; they never stop the good rows.
@@ -98,8 +95,7 @@ func (a *cmdline) ingestASNCmd() *cobra.Command {
 		sum, err := x.IngestASN(ctx, args[0])
 		return a.show(sum, err, func() error {
 			a.rowErrors(sum.Errors)
-			_, err := fmt.Fprintf(a.stdout, "%s: %d prefixes from %d lines (%d bad lines quarantined, %d unrouted ranges)\n", sum.File, sum.Prefixes, sum.Lines, sum.Bad, sum.Unrouted)
-			return err
+			return a.printf("%s: %d prefixes from %d lines (%d bad lines quarantined, %d unrouted ranges)\n", sum.File, sum.Prefixes, sum.Lines, sum.Bad, sum.Unrouted)
 		})
 	})
 	cmd.Long = `Load an IP-to-AS table. Feed rows without an AS number get the announcing AS from it, so
@@ -112,7 +108,7 @@ func (a *cmdline) findingsCmd() *cobra.Command {
 	var f finding.Filter
 	var org, status string
 	cmd := a.command("findings", "List findings (per organisation, trigger, status)", 0, func(ctx context.Context, x *app.App, _ []string) error {
-		sc, err := orgScope(ctx, x, org)
+		sc, err := x.OrgScope(ctx, org)
 		if err != nil {
 			return err
 		}

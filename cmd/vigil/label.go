@@ -26,12 +26,7 @@ import (
 // ratingFlags adds the flags of the assess, label, probe and serve
 // commands, bound to the configuration.
 func (a *cmdline) ratingFlags(cmd *cobra.Command) {
-	fl := cmd.PersistentFlags()
-	fl.StringVar(&a.cfg.Labels.Keys, "keys", a.cfg.Labels.Keys,
-		"label signing key directory (env VIGIL_KEYS; default: vigil-keys next to the SQLite file, or ./vigil-keys)")
-	fl.StringVar(&a.cfg.BaseURL, "base-url", a.cfg.BaseURL, "public URL of the label registry, printed in labels' QR codes (env VIGIL_BASE_URL)")
-	fl.StringVar(&a.cfg.Labels.Issuer, "issuer", a.cfg.Labels.Issuer, "label issuer name (env VIGIL_ISSUER)")
-	fl.StringVar(&a.cfg.Actor, "actor", a.cfg.Actor, "who acts, recorded in the history (env VIGIL_ACTOR, default $USER)")
+	a.bind(cmd.PersistentFlags(), "labels.keys", "base_url", "labels.issuer", "actor")
 }
 
 // ratingCmd makes a command whose run gets the assessment and label
@@ -84,7 +79,7 @@ func (a *cmdline) labelListCmd() *cobra.Command {
 	var live bool
 	cmd := a.command("list", "List issued labels", 0, func(ctx context.Context, x *app.App, _ []string) error {
 		f := label.Filter{Live: live}
-		sc, err := orgScope(ctx, x, org)
+		sc, err := x.OrgScope(ctx, org)
 		if err != nil {
 			return err
 		}
@@ -167,16 +162,14 @@ func (a *cmdline) labelVerifyCmd() *cobra.Command {
 			}
 			r.At = t
 		}
-		if app.IsURL(args[0]) {
-			r.URL = args[0]
-		} else {
-			var err error
-			if args[0] == "-" {
-				r.Doc, err = io.ReadAll(io.LimitReader(a.stdin, 1<<20))
-			} else {
-				r.Doc, err = os.ReadFile(args[0])
-			}
+		if r.URL = args[0]; !app.IsURL(args[0]) {
+			in, _, done, err := a.input(args[0])
 			if err != nil {
+				return err
+			}
+			defer done()
+			r.URL = ""
+			if r.Doc, err = io.ReadAll(io.LimitReader(in, 1<<20)); err != nil {
 				return errs.Errorf(errs.Invalid, "read label: %v", err)
 			}
 		}
@@ -302,19 +295,15 @@ func (a *cmdline) printKeys(kr *label.Keyring) error {
 		if err != nil {
 			return err
 		}
-		_, err = fmt.Fprintf(a.stdout, "%s\n", doc)
-		return err
+		return a.printf("%s\n", doc)
 	}
-	w := a.table()
-	fmt.Fprintln(w, "KID\tSTATUS\tCREATED\tRETIRED")
-	for _, k := range kr.Keys() {
+	return rows(a, kr.Keys(), "KID\tSTATUS\tCREATED\tRETIRED", "%s\t%s\t%s\t%s\n", func(k label.PublicKey) []any {
 		ret := ""
 		if !k.Retired.IsZero() {
 			ret = k.Retired.Format(time.RFC3339)
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", k.ID, k.Status, k.Created.Format(time.RFC3339), ret)
-	}
-	return w.Flush()
+		return []any{k.ID, k.Status, k.Created.Format(time.RFC3339), ret}
+	})
 }
 
 func (a *cmdline) labelRecheckCmd() *cobra.Command {

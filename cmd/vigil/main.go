@@ -11,11 +11,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/pprof"
 	"syscall"
 
 	"vigil/internal/config"
 	"vigil/internal/errs"
+	"vigil/internal/profiling"
 )
 
 func main() {
@@ -24,46 +24,11 @@ func main() {
 		os.Exit(exitCode(err, os.Stderr))
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	endProfile := profile(cfg.Profile.CPU, cfg.Profile.Memory)
+	endProfile := profiling.Start(cfg.Profile.CPU, cfg.Profile.Memory, os.Stderr)
 	err = run(ctx, cfg, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	endProfile()
 	stop()
 	os.Exit(exitCode(err, os.Stderr))
-}
-
-// profile starts a CPU profile into cpuFile and returns a function that
-// ends it and writes a heap profile into memFile (for benchmarks; empty
-// names turn either off). Profiling problems are reported, never fatal.
-func profile(cpuFile, memFile string) func() {
-	var cpu *os.File
-	if cpuFile != "" {
-		f, err := os.Create(cpuFile)
-		if err == nil {
-			err = pprof.StartCPUProfile(f)
-		}
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "vigil: cpu profile:", err)
-		} else {
-			cpu = f
-		}
-	}
-	return func() {
-		if cpu != nil {
-			pprof.StopCPUProfile()
-			cpu.Close()
-		}
-		if memFile == "" {
-			return
-		}
-		f, err := os.Create(memFile)
-		if err == nil {
-			err = pprof.Lookup("allocs").WriteTo(f, 0)
-			f.Close()
-		}
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "vigil: memory profile:", err)
-		}
-	}
 }
 
 // exitCode prints err (if any) and maps its code to a process exit status:

@@ -16,6 +16,7 @@ import (
 	"vigil/internal/errs"
 	"vigil/internal/keyset"
 	"vigil/internal/notify"
+	"vigil/internal/store"
 	"vigil/internal/tenant"
 )
 
@@ -24,34 +25,6 @@ func (a *cmdline) notifyCmd() *cobra.Command {
 	cmd.AddCommand(a.notifyRunCmd(), a.notifyStatusCmd(), a.notifyResolveCmd(), a.notifyBounceCmd(), a.notifyCallsCmd(), a.notifyWebhookSecretCmd())
 	return cmd
 }
-
-// notifyFlags adds the flags of composition and delivery, bound to the
-// configuration.
-func (a *cmdline) notifyFlags(cmd *cobra.Command) {
-	f, fl := &a.cfg.Notify, cmd.Flags()
-	fl.Var(secretFlag{&f.SMTPURL}, "smtp-url", "SMTP server: smtp://user:pass@host:port?starttls=required|opportunistic|none, smtps://…, or sink: for an in-process sink (env VIGIL_SMTP_URL; never logged)")
-	fl.StringVar(&f.From, "from", f.From, "sender address, unless the SMTP URL has from=… (env VIGIL_SMTP_FROM)")
-	fl.StringVar(&f.Sender, "sender", f.Sender, "the trust center's name in warnings (env VIGIL_SENDER)")
-	fl.StringVar(&f.DKIMKey, "dkim-key", f.DKIMKey, "PEM private key (RSA or Ed25519) to DKIM-sign mail (env VIGIL_DKIM_KEY)")
-	fl.StringVar(&f.DKIMDomain, "dkim-domain", f.DKIMDomain, "DKIM signing domain (default: the sender address's domain)")
-	fl.StringVar(&f.DKIMSelector, "dkim-selector", f.DKIMSelector, "DKIM selector")
-	fl.StringVar(&a.cfg.BaseURL, "base-url", a.cfg.BaseURL, "public URL of vigil serve, for acknowledgement links (env VIGIL_BASE_URL)")
-	fl.StringVar(&f.Templates, "templates", f.Templates, "directory of template overrides (<lang>/body.txt.tmpl, messages.yaml, …)")
-	fl.StringVar(&f.DefaultMode, "default-mode", f.DefaultMode, "operator default mode: immediate, daily or weekly")
-	fl.StringVar(&f.DefaultMinSeverity, "default-min-severity", f.DefaultMinSeverity, "operator default minimum severity")
-	fl.StringVar(&f.DefaultRenotify, "default-renotify", f.DefaultRenotify, "operator default quiet re-notification interval")
-	fl.IntVar(&f.DigestHour, "digest-hour", f.DigestHour, "hour of the day (UTC) at which digests become due")
-	fl.IntVar(&f.MaxAttempts, "max-attempts", f.MaxAttempts, "attempts before a delivery is given up (dead)")
-	fl.BoolVar(&f.AllowPrivate, "allow-private", f.AllowPrivate, "allow webhooks to loopback and private addresses (labs, tests)")
-}
-
-// secretFlag is a string flag whose value (from the configuration) is
-// never shown as its default in the help.
-type secretFlag struct{ p *string }
-
-func (f secretFlag) String() string     { return "" }
-func (f secretFlag) Set(v string) error { *f.p = v; return nil }
-func (f secretFlag) Type() string       { return "string" }
 
 func (a *cmdline) notifyRunCmd() *cobra.Command {
 	var opt app.NotifyRunOptions
@@ -85,7 +58,8 @@ rows in one transaction, move critical notices nobody acknowledged in time to th
 deliver every due outbox row by e-mail (when an SMTP server is configured) and webhook.
 --dry-run shows what would be composed and writes nothing. Delivery is at-least-once: a message
 repeated after a crash carries the same Message-ID / Idempotency-Key.`
-	a.notifyFlags(cmd)
+	a.bind(cmd.Flags(), "notify.smtp_url", "notify.from", "notify.sender", "notify.dkim_key", "notify.dkim_domain", "notify.dkim_selector", "base_url",
+		"notify.templates", "notify.default_mode", "notify.default_min_severity", "notify.default_renotify", "notify.digest_hour", "notify.max_attempts", "notify.allow_private")
 	cmd.Flags().BoolVar(&opt.DryRun, "dry-run", false, "show what would be composed; write and send nothing")
 	cmd.Flags().BoolVar(&opt.NoDeliver, "no-deliver", false, "compose only; leave delivery to the job queue")
 	cmd.Flags().DurationVar(&opt.EscalateAfter, "escalate-after", notify.DefaultEscalateAfter, "critical notices unacknowledged this long go to the call list")
@@ -103,14 +77,7 @@ func (a *cmdline) notifyStatusCmd() *cobra.Command {
 		res, err := x.OutboxStatus(ctx, tenant.Operator(), st, p)
 		return a.show(res, err, func() error {
 			fmt.Fprintf(a.stdout, "events composed up to id %d\n", res.Cursor)
-			w := a.table()
-			fmt.Fprintln(w, "CHANNEL\tSTATE\tCOUNT")
-			for _, c := range res.Counts {
-				fmt.Fprintf(w, "%s\t%s\t%d\n", c.Channel, c.State, c.Count)
-			}
-			if err := w.Flush(); err != nil {
-				return err
-			}
+			rows(a, res.Counts, "CHANNEL\tSTATE\tCOUNT", "%s\t%s\t%d\n", func(c store.OutboxCount) []any { return []any{c.Channel, c.State, c.Count} })
 			for _, c := range res.Counts {
 				if c.State == notify.OutboxUnknown {
 					fmt.Fprintf(a.stdout, "%d %s deliveries may or may not have arrived (the sender stopped mid-send): list them with --state unknown, settle each with vigil notify resolve ID --sent|--resend\n", c.Count, c.Channel)
@@ -119,12 +86,9 @@ func (a *cmdline) notifyStatusCmd() *cobra.Command {
 			if len(res.Rows) == 0 {
 				return nil
 			}
-			w = a.table()
-			fmt.Fprintln(w, "ID\tNOTICE\tCHANNEL\tRECIPIENT\tSTATE\tATTEMPTS\tNEXT\tERROR")
-			for _, r := range res.Rows {
-				fmt.Fprintf(w, "%d\t%d\t%s\t%s\t%s\t%d\t%s\t%s\n", r.ID, r.NoticeID, r.Channel, r.Recipient, r.State, r.Attempts, r.NextAttempt.Format(time.DateTime), r.LastError)
-			}
-			return w.Flush()
+			return rows(a, res.Rows, "ID\tNOTICE\tCHANNEL\tRECIPIENT\tSTATE\tATTEMPTS\tNEXT\tERROR", "%d\t%d\t%s\t%s\t%s\t%d\t%s\t%s\n", func(r store.OutboxEntry) []any {
+				return []any{r.ID, r.NoticeID, r.Channel, r.Recipient, r.State, r.Attempts, r.NextAttempt.Format(time.DateTime), r.LastError}
+			})
 		})
 	})
 	cmd.Flags().StringVar(&state, "state", "", "also list the rows in this state (pending, sending, sent, failed, dead, unknown)")
@@ -135,16 +99,8 @@ func (a *cmdline) notifyStatusCmd() *cobra.Command {
 
 func (a *cmdline) notifyResolveCmd() *cobra.Command {
 	var sent, resend bool
-	cmd := &cobra.Command{
-		Use:   "resolve OUTBOX_ID --sent|--resend",
-		Short: "Settle a delivery whose outcome is unknown: confirmed received (--sent) or send again (--resend)",
-		Long: `An e-mail whose sender stopped after the message began to leave (a crash, a killed process) may or
-may not have reached the recipient. vigil does not send it again by itself: SMTP receivers do not
-deduplicate, and a second warning confuses. The row waits in state unknown (vigil notify status --state
-unknown) until an operator checks with the recipient or the mail logs and settles it: --sent records it
-as delivered, --resend queues it to be sent again now (same Message-ID).`,
-		Args: usageArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
+	cmd := a.command("resolve OUTBOX_ID --sent|--resend", "Settle a delivery whose outcome is unknown: confirmed received (--sent) or send again (--resend)", 1,
+		func(ctx context.Context, x *app.App, args []string) error {
 			if sent == resend {
 				return errs.Field("sent", "", "give exactly one of --sent and --resend")
 			}
@@ -152,18 +108,17 @@ as delivered, --resend queues it to be sent again now (same Message-ID).`,
 			if err != nil {
 				return err
 			}
-			return a.withApp(func(ctx context.Context, x *app.App, _ []string) error {
-				state, err := x.OutboxResolve(ctx, id, sent)
-				if err != nil {
-					return err
-				}
-				return a.print(struct {
-					ID    int64              `json:"id"`
-					State notify.OutboxState `json:"state"`
-				}{id, state}, func() error { _, err := fmt.Fprintf(a.stdout, "outbox %d: %s\n", id, state); return err })
-			})(cmd, args)
-		},
-	}
+			state, err := x.OutboxResolve(ctx, id, sent)
+			return a.show(struct {
+				ID    int64              `json:"id"`
+				State notify.OutboxState `json:"state"`
+			}{id, state}, err, func() error { return a.printf("outbox %d: %s\n", id, state) })
+		})
+	cmd.Long = `An e-mail whose sender stopped after the message began to leave (a crash, a killed process) may or
+may not have reached the recipient. vigil does not send it again by itself: SMTP receivers do not
+deduplicate, and a second warning confuses. The row waits in state unknown (vigil notify status --state
+unknown) until an operator checks with the recipient or the mail logs and settles it: --sent records it
+as delivered, --resend queues it to be sent again now (same Message-ID).`
 	cmd.Flags().BoolVar(&sent, "sent", false, "the recipient has the message: record it as sent")
 	cmd.Flags().BoolVar(&resend, "resend", false, "send the message again (it goes out with the next delivery run)")
 	return cmd
@@ -173,15 +128,12 @@ func (a *cmdline) notifyBounceCmd() *cobra.Command {
 	cmd := a.command("bounce ADDRESS|DSN-FILE", "Mark an address as bouncing: by address, or from a bounce message (RFC 3464 DSN)", 1, func(ctx context.Context, x *app.App, args []string) error {
 		r := app.BounceReport{Address: args[0], Name: args[0]}
 		if _, statErr := os.Stat(args[0]); statErr == nil || args[0] == "-" {
-			r.Address, r.DSN = "", a.stdin
-			if args[0] != "-" {
-				f, err := os.Open(args[0])
-				if err != nil {
-					return err
-				}
-				defer f.Close()
-				r.DSN = f
+			in, _, done, err := a.input(args[0])
+			if err != nil {
+				return err
 			}
+			defer done()
+			r.Address, r.DSN = "", in
 		} else if !strings.Contains(args[0], "@") {
 			return errs.Field("bounce", args[0], "neither an e-mail address nor a readable file")
 		}
@@ -203,18 +155,12 @@ func (a *cmdline) notifyCallsCmd() *cobra.Command {
 	var after time.Duration
 	cmd := a.command("calls", "The analysts' call list: critical notices nobody acknowledged in time, with phone numbers", 0, func(ctx context.Context, x *app.App, _ []string) error {
 		calls, err := x.Calls(ctx, tenant.Operator(), after)
-		return a.show(calls, err, func() error {
-			w := a.table()
-			fmt.Fprintln(w, "NOTICE\tORGANISATION\tSEVERITY\tFINDINGS\tSENT\tESCALATED\tPHONE\tE-MAIL")
-			for _, c := range calls {
-				sent := "never"
-				if c.FirstSent != nil {
-					sent = c.FirstSent.Format(time.DateTime)
-				}
-				fmt.Fprintf(w, "%d\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", c.ID, def(c.OrgName, "(unregistered)"), c.Severity, c.Items, sent,
-					c.EscalatedAt.Format(time.DateTime), strings.Join(c.Phones, ", "), strings.Join(c.Emails, ", "))
+		return list(a, calls, err, "NOTICE\tORGANISATION\tSEVERITY\tFINDINGS\tSENT\tESCALATED\tPHONE\tE-MAIL", "%d\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", func(c notify.Call) []any {
+			sent := "never"
+			if c.FirstSent != nil {
+				sent = c.FirstSent.Format(time.DateTime)
 			}
-			return w.Flush()
+			return []any{c.ID, def(c.OrgName, "(unregistered)"), c.Severity, c.Items, sent, c.EscalatedAt.Format(time.DateTime), strings.Join(c.Phones, ", "), strings.Join(c.Emails, ", ")}
 		})
 	})
 	cmd.Flags().DurationVar(&after, "after", notify.DefaultEscalateAfter, "escalate critical notices unacknowledged this long after sending")
@@ -228,38 +174,14 @@ func (a *cmdline) notifyWebhookSecretCmd() *cobra.Command {
 			return err
 		}
 		return a.print(map[string]any{"org_id": id, "secret": secret, "header": notify.SignatureHeader},
-			func() error { _, err := fmt.Fprintln(a.stdout, secret); return err })
+			func() error { return a.line(secret) })
 	})
-}
-
-// parseSince reads --since: a date (2025-06-01), an RFC 3339 time or a
-// duration back from now (30d, 12h).
-func parseSince(s string, now time.Time) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, nil
-	}
-	if t, err := time.Parse(time.DateOnly, s); err == nil {
-		return t, nil
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	if d, ok := strings.CutSuffix(s, "d"); ok {
-		var n int
-		if _, err := fmt.Sscanf(d, "%d", &n); err == nil && n >= 0 {
-			return now.AddDate(0, 0, -n), nil
-		}
-	}
-	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
-		return now.Add(-d), nil
-	}
-	return time.Time{}, errs.Field("since", s, "must be a date (2025-06-01), an RFC 3339 time or a duration (30d, 12h)")
 }
 
 func (a *cmdline) statsCmd() *cobra.Command {
 	var since, period string
 	cmd := a.command("stats", "Warning statistics per trigger: organisations warned, notices sent/failed/acknowledged, reaction times", 0, func(ctx context.Context, x *app.App, _ []string) error {
-		from, err := parseSince(since, x.Store().Now())
+		from, err := app.ParseSince(since, x.Store().Now())
 		if err != nil {
 			return err
 		}

@@ -15,6 +15,7 @@ import (
 	"vigil/internal/errs"
 	"vigil/internal/keyset"
 	"vigil/internal/registry"
+	"vigil/internal/store"
 	"vigil/internal/tenant"
 )
 
@@ -25,40 +26,22 @@ func (a *cmdline) orgCmd() *cobra.Command {
 }
 
 func (a *cmdline) orgAddCmd() *cobra.Command {
-	var o registry.Org
-	var domains, cidrs, asns, emails, langs []string
+	var n app.NewOrg
 	cmd := a.command("add NAME", "Register an organisation (prints its id)", 1, func(ctx context.Context, x *app.App, args []string) error {
-		o.Name, o.Languages = args[0], langs
-		for _, as := range []struct {
-			kind   registry.AssetKind
-			values []string
-		}{{registry.KindDomain, domains}, {registry.KindCIDR, cidrs}, {registry.KindASN, asns}} {
-			for _, v := range as.values {
-				o.Assets = append(o.Assets, registry.Asset{Kind: as.kind, Value: v})
-			}
-		}
-		for _, e := range emails {
-			c := registry.Contact{Email: e, Role: "security"}
-			if len(langs) > 0 {
-				c.Lang = langs[0]
-			}
-			o.Contacts = append(o.Contacts, c)
-		}
-		if err := x.Store().OrgCreate(ctx, tenant.Operator(), &o); err != nil {
-			return err
-		}
-		return a.print(o, func() error { return a.line(o.ID) })
+		n.Name = args[0]
+		o, err := x.CreateOrg(ctx, n)
+		return a.show(o, err, func() error { return a.line(o.ID) })
 	})
 	f := cmd.Flags()
-	f.StringArrayVar(&domains, "domain", nil, "a domain the organisation owns (repeatable)")
-	f.StringArrayVar(&cidrs, "cidr", nil, "an IP range or address (repeatable)")
-	f.StringArrayVar(&asns, "asn", nil, "an AS number (repeatable)")
-	f.StringArrayVar(&emails, "email", nil, "a security contact's e-mail address (repeatable)")
-	f.StringSliceVar(&langs, "lang", nil, "preferred languages, e.g. nl or en (repeatable, preferred first)")
-	f.StringVar(&o.Sector, "sector", "", "sector, e.g. energy, water, health")
-	f.StringVar(&o.Country, "country", "", "ISO 3166-1 alpha-2 country code")
-	f.StringVar(&o.Policy.Mode, "notify", "", "notification mode: immediate, daily or weekly")
-	f.StringVar(&o.Policy.MinSeverity, "min-severity", "", "lowest severity that notifies")
+	f.StringArrayVar(&n.Domains, "domain", nil, "a domain the organisation owns (repeatable)")
+	f.StringArrayVar(&n.CIDRs, "cidr", nil, "an IP range or address (repeatable)")
+	f.StringArrayVar(&n.ASNs, "asn", nil, "an AS number (repeatable)")
+	f.StringArrayVar(&n.Emails, "email", nil, "a security contact's e-mail address (repeatable)")
+	f.StringSliceVar(&n.Languages, "lang", nil, "preferred languages, e.g. nl or en (repeatable, preferred first)")
+	f.StringVar(&n.Sector, "sector", "", "sector, e.g. energy, water, health")
+	f.StringVar(&n.Country, "country", "", "ISO 3166-1 alpha-2 country code")
+	f.StringVar(&n.Policy.Mode, "notify", "", "notification mode: immediate, daily or weekly")
+	f.StringVar(&n.Policy.MinSeverity, "min-severity", "", "lowest severity that notifies")
 	return cmd
 }
 
@@ -236,4 +219,148 @@ func (a *cmdline) tokenRevokeCmd() *cobra.Command {
 		}
 		return a.print(map[string]any{"revoked": id}, func() error { return a.printf("revoked token %d\n", id) })
 	})
+}
+
+func (a *cmdline) assetCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "asset", Short: "Manage organisations' IP ranges, ASNs and domains"}
+	cmd.AddCommand(a.assetAddCmd(), a.assetListCmd(), a.childDeleteCmd("asset", "Remove an asset from an organisation", (*store.Store).AssetDelete), a.assetOverlapsCmd(), a.assetVerifyCmd(), a.assetTokenCmd())
+	return cmd
+}
+
+func (a *cmdline) assetAddCmd() *cobra.Command {
+	var kind string
+	cmd := a.orgCommand("add ORG VALUE", "Add an IP range/address, ASN or domain to an organisation", 2, func(ctx context.Context, x *app.App, org int64, args []string) error {
+		as := registry.Asset{OrgID: org, Kind: registry.AssetKind(kind), Value: args[1]}
+		if err := x.Store().AssetCreate(ctx, tenant.Operator(), &as); err != nil {
+			return err
+		}
+		return a.print(as, func() error { return a.line(as.ID) })
+	})
+	cmd.Flags().StringVar(&kind, "kind", "", "cidr, asn or domain (default: guessed from the value)")
+	return cmd
+}
+
+func (a *cmdline) assetListCmd() *cobra.Command {
+	var f registry.AssetFilter
+	var org, kind string
+	cmd := a.command("list", "List assets", 0, func(ctx context.Context, x *app.App, _ []string) error {
+		sc, err := x.OrgScope(ctx, org)
+		if err != nil {
+			return err
+		}
+		f.Kind = registry.AssetKind(kind)
+		as, err := x.Store().AssetList(ctx, sc, f)
+		return list(a, as, err, "ID\tORG\tKIND\tVALUE\tVERIFIED", "%d\t%d\t%s\t%s\t%s\n", func(x registry.Asset) []any {
+			return []any{x.ID, x.OrgID, x.Kind, x.Value, def(x.VerifyMethod, "no")}
+		})
+	})
+	cmd.Flags().StringVar(&org, "org", "", "only this organisation (id or name)")
+	cmd.Flags().StringVar(&kind, "kind", "", "only this kind: cidr, asn or domain")
+	pageFlags(cmd, &f.Page)
+	return cmd
+}
+
+func (a *cmdline) assetOverlapsCmd() *cobra.Command {
+	return a.command("overlaps", "Report IP ranges registered by more than one organisation (nested or identical)", 0, func(ctx context.Context, x *app.App, _ []string) error {
+		as, err := x.Store().AssetAll(ctx, tenant.Operator(), registry.KindCIDR)
+		if err != nil {
+			return err
+		}
+		ov := registry.Overlaps(as)
+		if ov == nil {
+			ov = []registry.Overlap{}
+		}
+		return list(a, ov, nil, "OUTER\tORG\tINNER\tORG\tIDENTICAL", "%s\t%d\t%s\t%d\t%v\n", func(o registry.Overlap) []any {
+			return []any{o.Outer.Value, o.Outer.OrgID, o.Inner.Value, o.Inner.OrgID, o.Identical}
+		})
+	})
+}
+
+func (a *cmdline) assetVerifyCmd() *cobra.Command {
+	var manual bool
+	cmd := a.orgCommand("verify ORG ASSET-ID", "Check the organisation's ownership token in DNS or on its web site (or, with --manual, record an analyst's check)", 2,
+		func(ctx context.Context, x *app.App, org int64, args []string) error {
+			id, err := parseID("asset", args[1])
+			if err != nil {
+				return err
+			}
+			as, method, err := x.VerifyAsset(ctx, org, id, manual)
+			if err != nil {
+				return err
+			}
+			return a.print(map[string]any{"asset": id, "verified": true, "method": method},
+				func() error { return a.printf("asset %d (%s) verified by %s\n", id, as.Value, method) })
+		})
+	cmd.Long = `Ownership is proven by publishing the organisation's token (see "vigil asset token ORG"):
+  DNS TXT  _vigil-verify.<domain>            "vigil-verify=TOKEN"
+  DNS TXT  _vigil-verify.<reverse zone>      "vigil-verify=TOKEN"   (IP ranges)
+  HTTPS    https://<domain>/.well-known/vigil-verify.txt containing TOKEN
+ASNs are verified by an analyst (--manual) after contacting the holder in the RIR's records.`
+	cmd.Flags().BoolVar(&manual, "manual", false, "record that an analyst verified ownership out of band")
+	return cmd
+}
+
+func (a *cmdline) assetTokenCmd() *cobra.Command {
+	return a.orgCommand("token ORG", "Print the organisation's ownership-verification token and where to publish it", 1, func(ctx context.Context, x *app.App, org int64, args []string) error {
+		t, err := x.OwnershipToken(ctx, org)
+		return a.show(t, err, func() error {
+			fmt.Fprintf(a.stdout, "token: %s\nTXT record value: %s\n", t.Token, t.Record)
+			for _, w := range t.PublishAt {
+				fmt.Fprintf(a.stdout, "  %s: TXT %s\n", w.Asset, w.TXT)
+			}
+			return nil
+		})
+	})
+}
+
+func (a *cmdline) deviceCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "device", Short: "Manage organisations' devices"}
+	cmd.AddCommand(a.deviceAddCmd(), a.deviceListCmd(), a.childDeleteCmd("device", "Remove a device", (*store.Store).DeviceDelete), a.deviceSBOMCmd())
+	return cmd
+}
+
+func (a *cmdline) deviceAddCmd() *cobra.Command {
+	var d registry.Device
+	var asset int64
+	cmd := a.command("add ORG", "Register a device (needs --vendor and --model)", 1, func(ctx context.Context, x *app.App, args []string) error {
+		var err error
+		if d.OrgID, err = x.OrgID(ctx, args[0]); err != nil {
+			return err
+		}
+		if asset != 0 {
+			d.AssetID = &asset
+		}
+		if err := x.Store().DeviceCreate(ctx, tenant.Operator(), &d); err != nil {
+			return err
+		}
+		return a.print(d, func() error { return a.line(d.ID) })
+	})
+	f := cmd.Flags()
+	f.StringVar(&d.Vendor, "vendor", "", "manufacturer")
+	f.StringVar(&d.Model, "model", "", "model name or number")
+	f.StringVar(&d.Firmware, "firmware", "", "firmware version")
+	f.StringVar(&d.CPE, "cpe", "", "CPE 2.3 name")
+	f.StringVar(&d.PURL, "purl", "", "package URL")
+	f.StringVar(&d.Serial, "serial", "", "serial number")
+	f.StringVar(&d.Location, "location", "", "where the device is")
+	f.Int64Var(&asset, "asset", 0, "id of the organisation's asset (IP/range) the device sits at")
+	return cmd
+}
+
+func (a *cmdline) deviceListCmd() *cobra.Command {
+	var page keyset.Page
+	var org string
+	cmd := a.command("list", "List devices", 0, func(ctx context.Context, x *app.App, _ []string) error {
+		sc, err := x.OrgScope(ctx, org)
+		if err != nil {
+			return err
+		}
+		ds, err := x.Store().DeviceList(ctx, sc, page)
+		return list(a, ds, err, "ID\tORG\tVENDOR\tMODEL\tFIRMWARE\tCPE", "%d\t%d\t%s\t%s\t%s\t%s\n", func(d registry.Device) []any {
+			return []any{d.ID, d.OrgID, d.Vendor, d.Model, d.Firmware, d.CPE}
+		})
+	})
+	cmd.Flags().StringVar(&org, "org", "", "only this organisation (id or name)")
+	pageFlags(cmd, &page)
+	return cmd
 }

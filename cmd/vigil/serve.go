@@ -7,7 +7,6 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
@@ -27,7 +26,7 @@ func (a *cmdline) serveCmd() *cobra.Command {
 		a.log.Info("serving", "url", "http://"+ln.Addr().String())
 		return a.serve(ctx, x, ln)
 	})
-	cmd.Flags().StringVar(&a.cfg.Addr, "addr", a.cfg.Addr, "listen address (env VIGIL_ADDR)")
+	a.bind(cmd.Flags(), "addr")
 	a.ratingFlags(cmd)
 	return cmd
 }
@@ -51,7 +50,7 @@ func (a *cmdline) openServer(ctx context.Context, x *app.App, ln net.Listener) (
 	}
 	public := web.AckRoutes(x.Store(), a.log)
 	for _, r := range labels.New(svc, a.log).Routes() {
-		public = append(public, web.PublicRoute{ID: operationID(r.Method, r.Path), Method: r.Method, Path: r.Path,
+		public = append(public, web.PublicRoute{Method: r.Method, Path: r.Path,
 			Summary: r.Summary, Tag: "labels", ContentType: r.ContentType, Handler: r.Handler})
 	}
 	api, err := web.New(web.Config{Store: x.Store(), App: x, Logger: a.log, Metrics: prometheus.NewRegistry(), Version: version, Public: public})
@@ -59,26 +58,6 @@ func (a *cmdline) openServer(ctx context.Context, x *app.App, ln net.Listener) (
 		return nil, err
 	}
 	return x.OpenServer(ctx, api.Handler(), ln)
-}
-
-// operationID makes an OpenAPI operationId from a method and path:
-// GET /labels/{id}/status.json → getLabelsIdStatusJson.
-func operationID(method, path string) string {
-	var b strings.Builder
-	b.WriteString(strings.ToLower(method))
-	up := true
-	for _, r := range path {
-		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
-			if up && r >= 'a' && r <= 'z' {
-				r -= 'a' - 'A'
-			}
-			b.WriteRune(r)
-			up = false
-			continue
-		}
-		up = true
-	}
-	return b.String()
 }
 
 func (a *cmdline) demoCmd() *cobra.Command {

@@ -4,9 +4,11 @@
 package main
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -118,4 +120,30 @@ func treeRoot(t *testing.T) *cobra.Command {
 		t.Fatal(err)
 	}
 	return (&cmdline{cfg: cfg}).rootCmd()
+}
+
+// TestCommandsStayThin keeps cmd/vigil to flag parsing, one service call
+// and printing per command: application logic belongs in internal/app,
+// where the server, the demo and the portal reach it too. The bound is
+// issue 18's.
+func TestCommandsStayThin(t *testing.T) {
+	const maxLines = 2500
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n += bytes.Count(b, []byte("\n"))
+	}
+	if n == 0 || n >= maxLines {
+		t.Errorf("cmd/vigil has %d lines outside tests; keep it under %d by moving application logic into internal/app", n, maxLines)
+	}
 }

@@ -59,24 +59,11 @@ func (a *cmdline) userAddCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		n := account.NewUser{Email: args[0], Name: name, Lang: lang, Role: r}
-		for _, o := range orgs {
-			ref, or, _ := strings.Cut(o, ":")
-			m := account.Membership{}
-			if m.Role, err = account.ParseOrgRole(or); err != nil {
-				return err
-			}
-			if m.OrgID, err = x.OrgID(ctx, ref); err != nil {
-				return err
-			}
-			n.Orgs = append(n.Orgs, m)
-		}
 		pw, made, err := a.password(stdinPW)
 		if err != nil {
 			return err
 		}
-		n.Password = pw
-		u, err := x.Accounts().Create(ctx, n)
+		u, err := x.CreateUser(ctx, account.NewUser{Email: args[0], Name: name, Lang: lang, Role: r, Password: pw}, orgs)
 		if err != nil {
 			return err
 		}

@@ -11,7 +11,6 @@ import (
 
 	"vigil/internal/advisory"
 	"vigil/internal/app"
-	"vigil/internal/errs"
 	"vigil/internal/tenant"
 	"vigil/internal/vuln"
 )
@@ -54,10 +53,7 @@ func (a *cmdline) printAdvisorySummaries(sums []app.AdvisorySummary) error {
 		a.rowErrors(s.Errors)
 	}
 	if a.asJSON {
-		if len(sums) == 1 {
-			return a.printJSON(sums[0])
-		}
-		return a.printJSON(sums)
+		return a.printJSON(one(sums))
 	}
 	var tot vuln.Result
 	for _, s := range sums {
@@ -80,40 +76,23 @@ func (a *cmdline) printAdvisorySummaries(sums []app.AdvisorySummary) error {
 
 func (a *cmdline) ingestCSAFCmd() *cobra.Command {
 	var opt app.ProviderOptions
-	cmd := &cobra.Command{
-		Use:   "csaf FILE|DIR|URL",
-		Short: "Load CSAF 2.0 advisories from files, a directory or a trusted provider (provider-metadata.json URL)",
-		Long: `Load CSAF 2.0 advisories. A URL names a provider's provider-metadata.json: its distributions
+	cmd := a.command("csaf FILE|DIR|URL", "Load CSAF 2.0 advisories from files, a directory or a trusted provider (provider-metadata.json URL)", 1, func(ctx context.Context, x *app.App, args []string) error {
+		sums, err := x.LoadCSAF(ctx, args[0], a.stdin, opt)
+		if err != nil {
+			return err
+		}
+		for _, p := range sums[0].Problems {
+			fmt.Fprintln(a.stderr, "provider:", p)
+		}
+		return a.printAdvisorySummaries(sums)
+	})
+	cmd.Long = `Load CSAF 2.0 advisories. A URL names a provider's provider-metadata.json: its distributions
 (directory listings with changes.csv/index.txt, ROLIE feeds) are followed through the guarded HTTP
 client, each document's .sha512/.sha256 is checked and its OpenPGP signature verified against the
 provider's public keys. With --require-signature unsigned or unverifiable documents are refused; a
 badly signed or altered document is always refused. Local files carry no provider keys, so
 --require-signature needs a URL. A provider's next run lists only documents newer than where its
-last complete run ended (a refused document is looked at again); --full lists them all.`,
-		Args: usageArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if opt.RequireSignature && !app.IsURL(args[0]) {
-				return errs.Field("require-signature", args[0], "signatures are checked against a provider's keys: give the provider-metadata.json URL")
-			}
-			return a.withApp(func(ctx context.Context, x *app.App, args []string) error {
-				if !app.IsURL(args[0]) {
-					sums, err := x.LoadAdvisories(ctx, app.AdvisoryLoad{Source: advisory.SourceCSAF, Arg: args[0], Stdin: a.stdin})
-					if err != nil {
-						return err
-					}
-					return a.printAdvisorySummaries(sums)
-				}
-				sum, err := x.LoadCSAFProvider(ctx, args[0], opt)
-				for _, p := range sum.Problems {
-					fmt.Fprintln(a.stderr, "provider:", p)
-				}
-				if err != nil {
-					return err
-				}
-				return a.printAdvisorySummaries([]app.AdvisorySummary{sum})
-			})(cmd, args)
-		},
-	}
+last complete run ended (a refused document is looked at again); --full lists them all.`
 	cmd.Flags().BoolVar(&opt.RequireSignature, "require-signature", false, "refuse documents without a verified OpenPGP signature (provider URL only)")
 	cmd.Flags().BoolVar(&opt.Full, "full", false, "list every document of the provider, not only those newer than the last run")
 	cmd.Flags().BoolVar(&opt.AllowPrivate, "allow-private", false, "allow fetching from private or loopback addresses (tests)")
@@ -166,37 +145,28 @@ Components with a malformed purl or CPE are kept without it and reported with fi
 
 func (a *cmdline) vulnsCmd() *cobra.Command {
 	var org string
-	q := app.VulnQuery{Scope: tenant.Operator()}
+	var q app.VulnQuery
 	cmd := a.command("vulns", "List vulnerable devices and components (findings of type \"vulnerable\")", 0, func(ctx context.Context, x *app.App, _ []string) error {
-		if org != "" {
-			id, err := x.OrgID(ctx, org)
-			if err != nil {
-				return err
-			}
-			q.Scope = tenant.Org(id)
+		var err error
+		if q.Scope, err = x.OrgScope(ctx, org); err != nil {
+			return err
 		}
-		rows, err := x.Vulns(ctx, q)
-		return a.show(rows, err, func() error {
-			w := a.table()
-			fmt.Fprintln(w, "ID\tORG\tDEVICE\tSUBJECT\tCVE\tSEVERITY\tKEV DUE\tEPSS\tFIXED\tCONF\tTRIGGER")
-			for _, r := range rows {
-				due, epss := "-", "-"
-				if k := r.Evidence.KEV; k != nil {
-					due = k.DueDate.Format("2006-01-02")
-					if k.DueDate.IsZero() {
-						due = "yes"
-					}
-					if k.RansomwareUse {
-						due += " (ransomware)"
-					}
+		vs, err := x.Vulns(ctx, q)
+		return list(a, vs, err, "ID\tORG\tDEVICE\tSUBJECT\tCVE\tSEVERITY\tKEV DUE\tEPSS\tFIXED\tCONF\tTRIGGER", "%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%.2f\t%s\n", func(r app.VulnRow) []any {
+			due, epss := "-", "-"
+			if k := r.Evidence.KEV; k != nil {
+				due = k.DueDate.Format("2006-01-02")
+				if k.DueDate.IsZero() {
+					due = "yes"
 				}
-				if p := r.Evidence.EPSS; p != nil {
-					epss = fmt.Sprintf("%.3f", p.Score)
+				if k.RansomwareUse {
+					due += " (ransomware)"
 				}
-				fmt.Fprintf(w, "%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%.2f\t%s\n", r.FindingID, r.OrgID, r.DeviceID, fitText(r.Subject, 48), r.CVE,
-					r.Severity, due, epss, def(r.Evidence.Fixed, "-"), r.Evidence.Confidence, r.Trigger)
 			}
-			return w.Flush()
+			if p := r.Evidence.EPSS; p != nil {
+				epss = fmt.Sprintf("%.3f", p.Score)
+			}
+			return []any{r.FindingID, r.OrgID, r.DeviceID, fitText(r.Subject, 48), r.CVE, r.Severity, due, epss, def(r.Evidence.Fixed, "-"), r.Evidence.Confidence, r.Trigger}
 		})
 	})
 	cmd.Long = `List open vulnerability findings: device or component, CVE, severity (from CVSS; at least high when
@@ -227,12 +197,7 @@ func (a *cmdline) csafValidateCmd() *cobra.Command {
 		Long: `Validate CSAF 2.0 documents: the OASIS JSON schema and every mandatory test of section 6.1 of
 the standard. Each failure names the test id ("schema", "6.1.1", "6.1.27.9", ...) and the JSON path.
 Exits 1 when any document is invalid (or not JSON), 0 when all are valid.`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				return errs.Errorf(errs.Invalid, "%s needs at least one file (usage: %s)", cmd.CommandPath(), cmd.UseLine())
-			}
-			return nil
-		},
+		Args: minArgs(1, "needs at least one file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			results, err := app.ValidateCSAFFiles(args, strict)
 			if err != nil {

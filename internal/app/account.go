@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"strings"
 
 	"vigil/internal/account"
 )
@@ -12,6 +13,24 @@ import (
 // Accounts returns the portal account service on the store.
 func (a *App) Accounts() *account.Service {
 	return &account.Service{Store: a.st, Now: a.st.Now, Issuer: "vigil"}
+}
+
+// CreateUser creates a portal account; orgs are ORG[:role] references (an
+// organisation by id or name, the role member by default) it acts for.
+func (a *App) CreateUser(ctx context.Context, n account.NewUser, orgs []string) (account.User, error) {
+	for _, o := range orgs {
+		ref, role, _ := strings.Cut(o, ":")
+		var m account.Membership
+		var err error
+		if m.Role, err = account.ParseOrgRole(role); err != nil {
+			return account.User{}, err
+		}
+		if m.OrgID, err = a.OrgID(ctx, ref); err != nil {
+			return account.User{}, err
+		}
+		n.Orgs = append(n.Orgs, m)
+	}
+	return a.Accounts().Create(ctx, n)
 }
 
 // SetPassword sets the password of the account with e-mail address email

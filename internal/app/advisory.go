@@ -332,6 +332,21 @@ func (a *App) LoadCSAFProvider(ctx context.Context, url string, opt ProviderOpti
 	return sum, nil
 }
 
+// LoadCSAF loads CSAF 2.0 advisories from a file, a directory of them or
+// stdin ("-"), or from a trusted provider when arg is its
+// provider-metadata.json URL (LoadCSAFProvider). Local files carry no
+// provider keys, so RequireSignature needs a URL.
+func (a *App) LoadCSAF(ctx context.Context, arg string, stdin io.Reader, opt ProviderOptions) ([]AdvisorySummary, error) {
+	if !IsURL(arg) {
+		if opt.RequireSignature {
+			return nil, errs.Field("require-signature", arg, "signatures are checked against a provider's keys: give the provider-metadata.json URL")
+		}
+		return a.LoadAdvisories(ctx, AdvisoryLoad{Source: advisory.SourceCSAF, Arg: arg, Stdin: stdin})
+	}
+	sum, err := a.LoadCSAFProvider(ctx, arg, opt)
+	return []AdvisorySummary{sum}, err
+}
+
 // EPSSSummary reports a loaded EPSS file.
 type EPSSSummary struct {
 	File     string          `json:"file"`

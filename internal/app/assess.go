@@ -6,6 +6,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"io"
 	"mime"
 	"os"
 	"path/filepath"
@@ -79,4 +80,32 @@ func ValidateCSAFFiles(files []string, strict bool) ([]CSAFResult, error) {
 		results = append(results, r)
 	}
 	return results, nil
+}
+
+// AnswersResult is what loading a maker's answers did.
+type AnswersResult struct {
+	Assessment string `json:"assessment"`
+	Answers    int    `json:"answers"`
+	// Unanswered are the applicable provisions still without an answer.
+	Unanswered []string `json:"unanswered"`
+	// Problems are the answers left out, with file, line and reason.
+	Problems []errs.RowError `json:"problems"`
+}
+
+// LoadAnswers loads the maker's answers (YAML or JSON, format
+// vigil-answers/1, at most 4 MiB) from r, named name, into draft
+// assessment id. Answers with problems are left out and listed.
+func (a *App) LoadAnswers(ctx context.Context, sc tenant.Scope, id int64, r io.Reader, name, actor string) (AnswersResult, error) {
+	svc, err := a.Rating()
+	if err != nil {
+		return AnswersResult{}, err
+	}
+	as, bad, err := svc.SetAnswers(ctx, sc, id, io.LimitReader(r, 4<<20), name, actor)
+	if err != nil {
+		return AnswersResult{}, err
+	}
+	if bad == nil {
+		bad = []errs.RowError{}
+	}
+	return AnswersResult{Assessment: as.ID, Answers: len(as.Answers.Items), Unanswered: as.Evaluate(svc.Catalogue()).Missing(), Problems: bad}, nil
 }

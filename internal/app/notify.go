@@ -333,3 +333,27 @@ func (a *App) Stats(ctx context.Context, sc tenant.Scope, since time.Time, perio
 	}
 	return notify.LoadStats(ctx, a.st, sc, since, p)
 }
+
+// ParseSince reads a --since value: a date (2025-06-01), an RFC 3339 time or a
+// duration back from now (30d, 12h).
+func ParseSince(s string, now time.Time) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	if d, ok := strings.CutSuffix(s, "d"); ok {
+		var n int
+		if _, err := fmt.Sscanf(d, "%d", &n); err == nil && n >= 0 {
+			return now.AddDate(0, 0, -n), nil
+		}
+	}
+	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
+		return now.Add(-d), nil
+	}
+	return time.Time{}, errs.Field("since", s, "must be a date (2025-06-01), an RFC 3339 time or a duration (30d, 12h)")
+}

@@ -131,3 +131,26 @@ func TestBounce(t *testing.T) {
 		}
 	})
 }
+
+func TestParseSince(t *testing.T) {
+	now := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		in   string
+		want time.Time
+	}{
+		{"", time.Time{}},
+		{"2025-06-01", time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)},
+		{"2025-06-01T10:00:00Z", time.Date(2025, 6, 1, 10, 0, 0, 0, time.UTC)},
+		{"30d", now.AddDate(0, 0, -30)},
+		{"12h", now.Add(-12 * time.Hour)},
+	} {
+		if got, err := app.ParseSince(tc.in, now); err != nil || !got.Equal(tc.want) {
+			t.Errorf("ParseSince(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
+		}
+	}
+	for _, bad := range []string{"last tuesday", "-3d", "-1h"} {
+		if _, err := app.ParseSince(bad, now); errs.CodeOf(err) != errs.Invalid {
+			t.Errorf("ParseSince(%q) = %v; want invalid", bad, err)
+		}
+	}
+}

@@ -21,6 +21,47 @@ import (
 	"vigil/internal/tenant"
 )
 
+// NewOrg is an organisation to register, as a command line gives it.
+type NewOrg struct {
+	registry.Org
+	// Domains, CIDRs and ASNs become its assets; Emails its security
+	// contacts, in its first language.
+	Domains, CIDRs, ASNs, Emails []string
+}
+
+// CreateOrg registers an organisation with its assets and contacts.
+func (a *App) CreateOrg(ctx context.Context, n NewOrg) (registry.Org, error) {
+	o := n.Org
+	for _, as := range []struct {
+		kind   registry.AssetKind
+		values []string
+	}{{registry.KindDomain, n.Domains}, {registry.KindCIDR, n.CIDRs}, {registry.KindASN, n.ASNs}} {
+		for _, v := range as.values {
+			o.Assets = append(o.Assets, registry.Asset{Kind: as.kind, Value: v})
+		}
+	}
+	for _, e := range n.Emails {
+		c := registry.Contact{Email: e, Role: "security"}
+		if len(o.Languages) > 0 {
+			c.Lang = o.Languages[0]
+		}
+		o.Contacts = append(o.Contacts, c)
+	}
+	err := a.st.OrgCreate(ctx, tenant.Operator(), &o)
+	return o, err
+}
+
+// OrgScope is the scope of an organisation filter: the organisation given
+// by id or name, or every organisation (the operator's scope) when ref is
+// empty.
+func (a *App) OrgScope(ctx context.Context, ref string) (tenant.Scope, error) {
+	if ref == "" {
+		return tenant.Operator(), nil
+	}
+	id, err := a.OrgID(ctx, ref)
+	return tenant.Org(id), err
+}
+
 // ImportResult is what an organisation import did.
 type ImportResult struct {
 	File          string          `json:"file"`

@@ -161,6 +161,17 @@ func Settings() []Setting {
 	}
 }
 
+// Field returns a pointer to the setting's field in c (*string, *int or
+// *bool), for binding a command-line flag to it.
+func (s Setting) Field(c *Config) any { return s.field(c) }
+
+// Flag is the name of the setting's command-line flag: the last part of
+// its key with dashes (notify.smtp_url: smtp-url).
+func (s Setting) Flag() string {
+	k := s.Key[strings.LastIndex(s.Key, ".")+1:]
+	return strings.ReplaceAll(k, "_", "-")
+}
+
 // EnvFile names the environment variable of the configuration file, which
 // --config overrides.
 const EnvFile = "VIGIL_CONFIG"

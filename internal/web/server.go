@@ -23,6 +23,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -63,7 +64,7 @@ type Config struct {
 
 // PublicRoute is a public route whose handler writes its own response.
 type PublicRoute struct {
-	ID          string // OpenAPI operationId
+	ID          string // OpenAPI operationId (default: from method and path, GET /a/{id} → getAId)
 	Method      string
 	Path        string // ServeMux pattern path
 	Summary     string
@@ -158,6 +159,9 @@ func (s *Server) table() []Route {
 		rs = append(rs, group...)
 	}
 	for _, p := range s.public {
+		if p.ID == "" {
+			p.ID = operationID(p.Method, p.Path)
+		}
 		rs = append(rs, Route{ID: p.ID, Method: p.Method, Path: p.Path, Summary: p.Summary, Tag: p.Tag,
 			Public: true, ContentType: p.ContentType, raw: p.Handler})
 	}
@@ -283,4 +287,24 @@ func (s *Server) wrap(rt *Route) http.Handler {
 		}()
 		s.serveRoute(sw, r, rt)
 	})
+}
+
+// operationID makes an OpenAPI operationId from a method and path:
+// GET /labels/{id}/status.json → getLabelsIdStatusJson.
+func operationID(method, path string) string {
+	var b strings.Builder
+	b.WriteString(strings.ToLower(method))
+	up := true
+	for _, r := range path {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			if up && r >= 'a' && r <= 'z' {
+				r -= 'a' - 'A'
+			}
+			b.WriteRune(r)
+			up = false
+			continue
+		}
+		up = true
+	}
+	return b.String()
 }
