@@ -10,13 +10,11 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
 	"vigil/internal/app"
 	"vigil/internal/config"
@@ -61,7 +59,7 @@ func (a *cmdline) rootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	a.bind(root.PersistentFlags(), "db")
+	config.Bind(root.PersistentFlags(), &a.cfg, "db")
 	// Read by main before the tree is built (config.FileArg); declared so
 	// that it parses and shows in the help.
 	root.PersistentFlags().String("config", "", "configuration file (YAML; env "+config.EnvFile+"; settings in docs/CONFIGURATION.md)")
@@ -147,6 +145,20 @@ func (a *cmdline) command(use, short string, n int, run func(ctx context.Context
 	}}
 }
 
+// group makes a command that holds subcommands.
+func group(use, short string, subs ...*cobra.Command) *cobra.Command {
+	cmd := &cobra.Command{Use: use, Short: short}
+	cmd.AddCommand(subs...)
+	return cmd
+}
+
+// plain makes a command taking n arguments that needs no database.
+func plain(use, short string, n int, run func(ctx context.Context, args []string) error) *cobra.Command {
+	return &cobra.Command{Use: use, Short: short, Args: usageArgs(n), RunE: func(cmd *cobra.Command, args []string) error {
+		return run(cmd.Context(), args)
+	}}
+}
+
 // orgCommand makes a command whose first argument is an organisation (id
 // or name); run gets its id.
 func (a *cmdline) orgCommand(use, short string, n int, run func(ctx context.Context, x *app.App, org int64, args []string) error) *cobra.Command {
@@ -179,38 +191,6 @@ func (a *cmdline) rowErrors(rows []errs.RowError) {
 		fmt.Fprintln(a.stderr, r.Error())
 	}
 }
-
-// bind adds the flags of the settings with these file keys, bound to the
-// configuration; name, default and help come from config.Settings, and a
-// secret's value is never shown as a default.
-func (a *cmdline) bind(fs *pflag.FlagSet, keys ...string) {
-	for _, s := range config.Settings() {
-		if !slices.Contains(keys, s.Key) {
-			continue
-		}
-		usage := strings.ReplaceAll(s.Doc, "`", "") + " (env " + s.Env + ")"
-		switch p := s.Field(&a.cfg).(type) {
-		case *string:
-			if s.Secret {
-				fs.Var(secretFlag{p}, s.Flag(), usage+"; never logged")
-			} else {
-				fs.StringVar(p, s.Flag(), *p, usage)
-			}
-		case *int:
-			fs.IntVar(p, s.Flag(), *p, usage)
-		case *bool:
-			fs.BoolVar(p, s.Flag(), *p, usage)
-		}
-	}
-}
-
-// secretFlag is a string flag whose value (from the configuration) is
-// never shown as its default in the help.
-type secretFlag struct{ p *string }
-
-func (f secretFlag) String() string     { return "" }
-func (f secretFlag) Set(v string) error { *f.p = v; return nil }
-func (f secretFlag) Type() string       { return "string" }
 
 // line prints its operands like fmt.Println.
 func (a *cmdline) line(v ...any) error {

@@ -20,9 +20,7 @@ import (
 )
 
 func (a *cmdline) contactCmd() *cobra.Command {
-	cmd := &cobra.Command{Use: "contact", Short: "Manage organisations' contacts"}
-	cmd.AddCommand(a.contactAddCmd(), a.contactListCmd(), a.childDeleteCmd("contact", "Remove a contact", (*store.Store).ContactDelete))
-	return cmd
+	return group("contact", "Manage organisations' contacts", a.contactAddCmd(), a.contactListCmd(), a.childDeleteCmd("contact", "Remove a contact", (*store.Store).ContactDelete))
 }
 
 func (a *cmdline) contactAddCmd() *cobra.Command {
@@ -57,70 +55,24 @@ func (a *cmdline) contactListCmd() *cobra.Command {
 }
 
 func (a *cmdline) securitytxtCmd() *cobra.Command {
-	cmd := &cobra.Command{Use: "securitytxt", Short: "Check security.txt files (RFC 9116)"}
 	var allowPrivate, ignoreUnknown bool
-	check := &cobra.Command{
-		Use:   "check DOMAIN|URL|FILE",
-		Short: "Fetch and validate a security.txt; exit status 1 when it is not valid",
-		Long: `Validate a security.txt: a FILE on disk, a URL, or a DOMAIN (https://DOMAIN/.well-known/security.txt,
+	check := plain("check DOMAIN|URL|FILE", "Fetch and validate a security.txt; exit status 1 when it is not valid", 1, func(ctx context.Context, args []string) error {
+		rep, err := app.CheckSecurityTxt(ctx, args[0], allowPrivate, securitytxt.Options{IgnoreUnknownFields: ignoreUnknown})
+		if err != nil {
+			return err
+		}
+		if err := a.print(rep, func() error { return rep.WriteText(a.stdout) }); err != nil || rep.Valid {
+			return err
+		}
+		return silentError{code: 1}
+	})
+	check.Long = `Validate a security.txt: a FILE on disk, a URL, or a DOMAIN (https://DOMAIN/.well-known/security.txt,
 then the legacy /security.txt, then http://… to report no_https). Results carry the stable codes of the
 Digital Trust Center's sectxt validator. --json prints
-{"valid","errors":[{"code","line","message"}],"recommendations","notifications","fields"}.`,
-		Args: usageArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			rep, err := app.CheckSecurityTxt(cmd.Context(), args[0], allowPrivate, securitytxt.Options{IgnoreUnknownFields: ignoreUnknown})
-			if err != nil {
-				return err
-			}
-			if err := a.print(rep, func() error { a.printSecurityTxt(rep); return nil }); err != nil || rep.Valid {
-				return err
-			}
-			return silentError{code: 1}
-		},
-	}
+{"valid","errors":[{"code","line","message"}],"recommendations","notifications","fields"}.`
 	check.Flags().BoolVar(&allowPrivate, "allow-private", false, "allow loopback and private addresses (labs, tests)")
 	check.Flags().BoolVar(&ignoreUnknown, "ignore-unknown-fields", false, "no unknown_field notifications")
-	cmd.AddCommand(check)
-	return cmd
-}
-
-func (a *cmdline) printSecurityTxt(r securitytxt.Report) {
-	where := r.URL
-	if where == "" {
-		where = "file"
-	}
-	verdict := "valid"
-	if !r.Valid {
-		verdict = "NOT valid"
-	}
-	fmt.Fprintf(a.stdout, "%s: %s\n", where, verdict)
-	for _, red := range r.Redirects {
-		fmt.Fprintf(a.stdout, "  redirected from %s\n", red)
-	}
-	for _, group := range []struct {
-		name   string
-		issues []securitytxt.Issue
-	}{{"error", r.Errors}, {"recommendation", r.Recommendations}, {"notification", r.Notifications}} {
-		for _, is := range group.issues {
-			line := "-"
-			if is.Line != 0 {
-				line = fmt.Sprint(int(is.Line))
-			}
-			fmt.Fprintf(a.stdout, "  %-14s %-26s line %-4s %s\n", group.name, is.Code, line, is.Message)
-		}
-	}
-	if emails := r.Emails(); len(emails) > 0 {
-		fmt.Fprintf(a.stdout, "  contact e-mail: %s\n", strings.Join(emails, ", "))
-	}
-	if langs := r.Languages(); len(langs) > 0 {
-		fmt.Fprintf(a.stdout, "  languages: %s\n", strings.Join(langs, ", "))
-	}
-	if exp, ok := r.Expires(); ok {
-		fmt.Fprintf(a.stdout, "  expires: %s\n", exp.Format(time.RFC3339))
-	}
-	if r.Signed {
-		fmt.Fprintf(a.stdout, "  signed by: %s\n", r.Signer)
-	}
+	return group("securitytxt", "Check security.txt files (RFC 9116)", check)
 }
 
 func (a *cmdline) contactBootstrapCmd() *cobra.Command {

@@ -24,10 +24,7 @@ import (
 )
 
 func (a *cmdline) ingestCmd() *cobra.Command {
-	cmd := &cobra.Command{Use: "ingest", Short: "Load threat feeds and vulnerability data"}
-	cmd.AddCommand(a.ingestFeedCmd(), a.ingestASNCmd())
-	cmd.AddCommand(a.ingestVulnCmds()...)
-	return cmd
+	return group("ingest", "Load threat feeds and vulnerability data", append([]*cobra.Command{a.ingestFeedCmd(), a.ingestASNCmd()}, a.ingestVulnCmds()...)...)
 }
 
 func (a *cmdline) ingestFeedCmd() *cobra.Command {
@@ -155,7 +152,5 @@ func (a *cmdline) quarantineCmd() *cobra.Command {
 		})
 	})
 	pageFlags(ls, &p)
-	cmd := &cobra.Command{Use: "quarantine", Short: "Inspect input rows that were refused"}
-	cmd.AddCommand(ls)
-	return cmd
+	return group("quarantine", "Inspect input rows that were refused", ls)
 }

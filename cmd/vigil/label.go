@@ -17,6 +17,7 @@ import (
 
 	"vigil/internal/app"
 	"vigil/internal/assess"
+	"vigil/internal/config"
 	"vigil/internal/errs"
 	"vigil/internal/label"
 	"vigil/internal/rating"
@@ -26,7 +27,7 @@ import (
 // ratingFlags adds the flags of the assess, label, probe and serve
 // commands, bound to the configuration.
 func (a *cmdline) ratingFlags(cmd *cobra.Command) {
-	a.bind(cmd.PersistentFlags(), "labels.keys", "base_url", "labels.issuer", "actor")
+	config.Bind(cmd.PersistentFlags(), &a.cfg, "labels.keys", "base_url", "labels.issuer", "actor")
 }
 
 // ratingCmd makes a command whose run gets the assessment and label
@@ -42,10 +43,9 @@ func (a *cmdline) ratingCmd(use, short string, n int, run func(ctx context.Conte
 }
 
 func (a *cmdline) labelCmd() *cobra.Command {
-	cmd := &cobra.Command{Use: "label", Short: "Issue, verify, render and revoke signed A–G security labels"}
+	cmd := group("label", "Issue, verify, render and revoke signed A–G security labels", a.labelIssueCmd(), a.labelListCmd(), a.labelShowCmd(),
+		a.labelVerifyCmd(), a.labelRenderCmd(), a.labelRevokeCmd(), a.labelRulesCmd(), a.labelKeysCmd(), a.labelRecheckCmd())
 	a.ratingFlags(cmd)
-	cmd.AddCommand(a.labelIssueCmd(), a.labelListCmd(), a.labelShowCmd(), a.labelVerifyCmd(), a.labelRenderCmd(),
-		a.labelRevokeCmd(), a.labelRulesCmd(), a.labelKeysCmd(), a.labelRecheckCmd())
 	return cmd
 }
 
@@ -264,29 +264,23 @@ func (a *cmdline) labelRevokeCmd() *cobra.Command {
 }
 
 func (a *cmdline) labelRulesCmd() *cobra.Command {
-	return &cobra.Command{Use: "rules", Short: "Print the grading rule (" + assess.RuleVersion + ")", Args: usageArgs(0),
-		RunE: func(*cobra.Command, []string) error {
-			return a.print(map[string]string{"rule": assess.RuleVersion, "text": assess.Rules()}, func() error { return a.printf("%s", assess.Rules()) })
-		},
-	}
+	return plain("rules", "Print the grading rule ("+assess.RuleVersion+")", 0, func(context.Context, []string) error {
+		return a.print(map[string]string{"rule": assess.RuleVersion, "text": assess.Rules()}, func() error { return a.printf("%s", assess.Rules()) })
+	})
 }
 
 func (a *cmdline) labelKeysCmd() *cobra.Command {
 	keys := func(use, short string, rotate bool) *cobra.Command {
-		return &cobra.Command{Use: use, Short: short, Args: usageArgs(0),
-			RunE: func(*cobra.Command, []string) error {
-				kr, err := app.Keyring(a.cfg, rotate)
-				if err != nil {
-					return err
-				}
-				return a.printKeys(kr)
-			},
-		}
+		return plain(use, short, 0, func(context.Context, []string) error {
+			kr, err := app.Keyring(a.cfg, rotate)
+			if err != nil {
+				return err
+			}
+			return a.printKeys(kr)
+		})
 	}
-	cmd := &cobra.Command{Use: "keys", Short: "List or rotate the label signing keys"}
-	cmd.AddCommand(keys("list", "List the signing keys (the public keys document with --json)", false),
+	return group("keys", "List or rotate the label signing keys", keys("list", "List the signing keys (the public keys document with --json)", false),
 		keys("rotate", "Make a new signing key and retire the current one (its public key keeps verifying older labels)", true))
-	return cmd
 }
 
 func (a *cmdline) printKeys(kr *label.Keyring) error {

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"vigil/internal/app"
+	"vigil/internal/config"
 	"vigil/internal/errs"
 	"vigil/internal/keyset"
 	"vigil/internal/notify"
@@ -21,9 +22,7 @@ import (
 )
 
 func (a *cmdline) notifyCmd() *cobra.Command {
-	cmd := &cobra.Command{Use: "notify", Short: "Compose and deliver warnings; bounces, call list, status"}
-	cmd.AddCommand(a.notifyRunCmd(), a.notifyStatusCmd(), a.notifyResolveCmd(), a.notifyBounceCmd(), a.notifyCallsCmd(), a.notifyWebhookSecretCmd())
-	return cmd
+	return group("notify", "Compose and deliver warnings; bounces, call list, status", a.notifyRunCmd(), a.notifyStatusCmd(), a.notifyResolveCmd(), a.notifyBounceCmd(), a.notifyCallsCmd(), a.notifyWebhookSecretCmd())
 }
 
 func (a *cmdline) notifyRunCmd() *cobra.Command {
@@ -58,7 +57,7 @@ rows in one transaction, move critical notices nobody acknowledged in time to th
 deliver every due outbox row by e-mail (when an SMTP server is configured) and webhook.
 --dry-run shows what would be composed and writes nothing. Delivery is at-least-once: a message
 repeated after a crash carries the same Message-ID / Idempotency-Key.`
-	a.bind(cmd.Flags(), "notify.smtp_url", "notify.from", "notify.sender", "notify.dkim_key", "notify.dkim_domain", "notify.dkim_selector", "base_url",
+	config.Bind(cmd.Flags(), &a.cfg, "notify.smtp_url", "notify.from", "notify.sender", "notify.dkim_key", "notify.dkim_domain", "notify.dkim_selector", "base_url",
 		"notify.templates", "notify.default_mode", "notify.default_min_severity", "notify.default_renotify", "notify.digest_hour", "notify.max_attempts", "notify.allow_private")
 	cmd.Flags().BoolVar(&opt.DryRun, "dry-run", false, "show what would be composed; write and send nothing")
 	cmd.Flags().BoolVar(&opt.NoDeliver, "no-deliver", false, "compose only; leave delivery to the job queue")

@@ -20,9 +20,7 @@ import (
 )
 
 func (a *cmdline) orgCmd() *cobra.Command {
-	cmd := &cobra.Command{Use: "org", Short: "Manage registered organisations"}
-	cmd.AddCommand(a.orgAddCmd(), a.orgListCmd(), a.orgShowCmd(), a.orgDeleteCmd(), a.orgImportCmd(), a.orgExportCmd())
-	return cmd
+	return group("org", "Manage registered organisations", a.orgAddCmd(), a.orgListCmd(), a.orgShowCmd(), a.orgDeleteCmd(), a.orgImportCmd(), a.orgExportCmd())
 }
 
 func (a *cmdline) orgAddCmd() *cobra.Command {
@@ -179,9 +177,7 @@ func (a *cmdline) orgExportCmd() *cobra.Command {
 }
 
 func (a *cmdline) tokenCmd() *cobra.Command {
-	cmd := &cobra.Command{Use: "token", Short: "Manage API tokens"}
-	cmd.AddCommand(a.tokenCreateCmd(), a.tokenRevokeCmd())
-	return cmd
+	return group("token", "Manage API tokens", a.tokenCreateCmd(), a.tokenRevokeCmd())
 }
 
 func (a *cmdline) tokenCreateCmd() *cobra.Command {
@@ -222,9 +218,8 @@ func (a *cmdline) tokenRevokeCmd() *cobra.Command {
 }
 
 func (a *cmdline) assetCmd() *cobra.Command {
-	cmd := &cobra.Command{Use: "asset", Short: "Manage organisations' IP ranges, ASNs and domains"}
-	cmd.AddCommand(a.assetAddCmd(), a.assetListCmd(), a.childDeleteCmd("asset", "Remove an asset from an organisation", (*store.Store).AssetDelete), a.assetOverlapsCmd(), a.assetVerifyCmd(), a.assetTokenCmd())
-	return cmd
+	return group("asset", "Manage organisations' IP ranges, ASNs and domains", a.assetAddCmd(), a.assetListCmd(),
+		a.childDeleteCmd("asset", "Remove an asset from an organisation", (*store.Store).AssetDelete), a.assetOverlapsCmd(), a.assetVerifyCmd(), a.assetTokenCmd())
 }
 
 func (a *cmdline) assetAddCmd() *cobra.Command {
@@ -314,9 +309,7 @@ func (a *cmdline) assetTokenCmd() *cobra.Command {
 }
 
 func (a *cmdline) deviceCmd() *cobra.Command {
-	cmd := &cobra.Command{Use: "device", Short: "Manage organisations' devices"}
-	cmd.AddCommand(a.deviceAddCmd(), a.deviceListCmd(), a.childDeleteCmd("device", "Remove a device", (*store.Store).DeviceDelete), a.deviceSBOMCmd())
-	return cmd
+	return group("device", "Manage organisations' devices", a.deviceAddCmd(), a.deviceListCmd(), a.childDeleteCmd("device", "Remove a device", (*store.Store).DeviceDelete), a.deviceSBOMCmd())
 }
 
 func (a *cmdline) deviceAddCmd() *cobra.Command {

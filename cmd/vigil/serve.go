@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"vigil/internal/app"
+	"vigil/internal/config"
 	"vigil/internal/demo"
 	"vigil/internal/web"
 	"vigil/internal/web/labels"
@@ -26,7 +27,7 @@ func (a *cmdline) serveCmd() *cobra.Command {
 		a.log.Info("serving", "url", "http://"+ln.Addr().String())
 		return a.serve(ctx, x, ln)
 	})
-	a.bind(cmd.Flags(), "addr")
+	config.Bind(cmd.Flags(), &a.cfg, "addr")
 	a.ratingFlags(cmd)
 	return cmd
 }
@@ -91,35 +92,8 @@ With --once, print a summary and exit instead of serving. Needs no set-up and no
 				if err := a.printJSON(res); err != nil {
 					return err
 				}
-			} else {
-				vs, ns := res.Vulns, res.Notify
-				fmt.Fprintf(a.stdout, "vigil demo: database %s\n", res.Database)
-				fmt.Fprintf(a.stdout, "  registry: %d organisations, %d assets (%d overlapping ranges), %d contacts, %d devices\n",
-					res.Organisations, res.Assets, res.Overlaps, res.Contacts, res.Devices)
-				fmt.Fprintf(a.stdout, "  feeds: %d rows, %d matched, %d unmatched, %d quarantined; %d findings under %d triggers\n",
-					res.FeedRows, res.Matched, res.Unmatched, res.Quarantined, res.Findings, res.Triggers)
-				fmt.Fprintf(a.stdout, "  advisories: %d loaded; %d vulnerable findings (%d in KEV) on %d devices\n",
-					vs.Advisories, vs.Findings, vs.KEVFindings, vs.Devices)
-				for _, l := range res.Labels.Labels {
-					fmt.Fprintf(a.stdout, "  label %s: %s (%s) graded %s, %d probe weaknesses\n", l.Label, l.Device, l.Org, l.Grade, l.Weaknesses)
-				}
-				if !once {
-					fmt.Fprintf(a.stdout, "  serving at %s (Ctrl-C to stop)\n", res.URL)
-					fmt.Fprintf(a.stdout, "  try: curl -H 'Authorization: Bearer %s' %s/api/v1/orgs\n", res.OperatorToken, res.URL)
-				}
-				fmt.Fprintf(a.stdout, "  warnings: %d notices composed, %d delivered as %d e-mails to the local sink %v\n",
-					ns.Composed, ns.Delivered, ns.Messages, ns.Languages)
-				if ex := ns.Example; ex != nil {
-					fmt.Fprintf(a.stdout, "  verify a warning: open %s, enter ticket %s (access code %s for the whole warning);\n",
-						ex.VerifyURL, ex.Ticket, ex.AccessCode)
-					sent := "not yet sent"
-					if ex.Answer.SentAt != nil {
-						sent = "sent " + ex.Answer.SentAt.Format("2006-01-02 15:04 MST")
-					}
-					fmt.Fprintf(a.stdout, "    the ticket alone answers: genuine, %s, to %s\n", sent, strings.Join(ex.Answer.Domains, ", "))
-				}
-				fmt.Fprintf(a.stdout, "  DKIM: the messages are signed with %s; a real deployment publishes:\n    %s\n",
-					ns.DKIM.Path, ns.DKIM.Zone)
+			} else if err := res.WriteText(a.stdout); err != nil {
+				return err
 			}
 			if once {
 				return nil

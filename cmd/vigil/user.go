@@ -17,9 +17,7 @@ import (
 )
 
 func (a *cmdline) userCmd() *cobra.Command {
-	cmd := &cobra.Command{Use: "user", Short: "Manage portal accounts"}
-	cmd.AddCommand(a.userAddCmd(), a.userListCmd(), a.userPasswdCmd())
-	return cmd
+	return group("user", "Manage portal accounts", a.userAddCmd(), a.userListCmd(), a.userPasswdCmd())
 }
 
 // password reads a password from the first line of standard input, or

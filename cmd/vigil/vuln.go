@@ -184,9 +184,7 @@ inventory against every stored advisory.`
 }
 
 func (a *cmdline) csafCmd() *cobra.Command {
-	cmd := &cobra.Command{Use: "csaf", Short: "Work with CSAF 2.0 documents"}
-	cmd.AddCommand(a.csafValidateCmd())
-	return cmd
+	return group("csaf", "Work with CSAF 2.0 documents", a.csafValidateCmd())
 }
 
 func (a *cmdline) csafValidateCmd() *cobra.Command {

@@ -19,9 +19,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/spf13/pflag"
 	"gopkg.in/yaml.v3"
 
 	"vigil/internal/errs"
@@ -160,10 +162,6 @@ func Settings() []Setting {
 			field: func(c *Config) any { return &c.Profile.Memory }},
 	}
 }
-
-// Field returns a pointer to the setting's field in c (*string, *int or
-// *bool), for binding a command-line flag to it.
-func (s Setting) Field(c *Config) any { return s.field(c) }
 
 // Flag is the name of the setting's command-line flag: the last part of
 // its key with dashes (notify.smtp_url: smtp-url).
@@ -315,3 +313,36 @@ func Markdown() string {
 	}
 	return b.String()
 }
+
+// Bind adds to fs the flags of the settings with these file keys, bound to
+// the fields of c (so a flag given wins over everything): name, default and
+// help come from the table, and a secret's value is never shown as a
+// default.
+func Bind(fs *pflag.FlagSet, c *Config, keys ...string) {
+	for _, s := range Settings() {
+		if !slices.Contains(keys, s.Key) {
+			continue
+		}
+		usage := strings.ReplaceAll(s.Doc, "`", "") + " (env " + s.Env + ")"
+		switch p := s.field(c).(type) {
+		case *string:
+			if s.Secret {
+				fs.Var(secretFlag{p}, s.Flag(), usage+"; never logged")
+			} else {
+				fs.StringVar(p, s.Flag(), *p, usage)
+			}
+		case *int:
+			fs.IntVar(p, s.Flag(), *p, usage)
+		case *bool:
+			fs.BoolVar(p, s.Flag(), *p, usage)
+		}
+	}
+}
+
+// secretFlag is a string flag whose value (from the configuration) is
+// never shown as its default in the help.
+type secretFlag struct{ p *string }
+
+func (f secretFlag) String() string     { return "" }
+func (f secretFlag) Set(v string) error { *f.p = v; return nil }
+func (f secretFlag) Type() string       { return "string" }

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/spf13/pflag"
 
 	"vigil/internal/errs"
 )
@@ -232,4 +233,31 @@ func TestDocumented(t *testing.T) {
 		return
 	}
 	t.Errorf("%s is out of date (go test ./internal/config -update):\n%s", path, cmp.Diff(Markdown(), got))
+}
+
+// TestBind: a flag bound to a setting shows the configured value as its
+// default (never a secret's), and a given flag wins.
+func TestBind(t *testing.T) {
+	c := Defaults()
+	c.Notify.SMTPURL, c.Notify.Sender = "smtp://user:hunter2@mail.example", "File CERT"
+	fs := pflag.NewFlagSet("notify run", pflag.ContinueOnError)
+	Bind(fs, &c, "notify.smtp_url", "notify.sender", "notify.digest_hour", "notify.allow_private")
+	if got := fs.Lookup("sender").DefValue; got != "File CERT" {
+		t.Errorf("--sender default = %q", got)
+	}
+	if got := fs.Lookup("smtp-url").DefValue; got != "" {
+		t.Errorf("--smtp-url shows the secret as its default: %q", got)
+	}
+	if fs.Lookup("from") != nil {
+		t.Error("a setting not asked for got a flag")
+	}
+	if err := fs.Parse([]string{"--digest-hour", "7", "--allow-private"}); err != nil {
+		t.Fatal(err)
+	}
+	if c.Notify.DigestHour != 7 || !c.Notify.AllowPrivate || c.Notify.SMTPURL != "smtp://user:hunter2@mail.example" {
+		t.Errorf("after parsing: %+v", c.Notify)
+	}
+	if err := fs.Parse([]string{"--smtp-url", "sink:"}); err != nil || c.Notify.SMTPURL != "sink:" {
+		t.Errorf("--smtp-url sink: gave %q, %v", c.Notify.SMTPURL, err)
+	}
 }

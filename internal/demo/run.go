@@ -6,9 +6,11 @@ package demo
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"vigil/internal/app"
 	"vigil/internal/auth"
@@ -95,5 +97,38 @@ func load(ctx context.Context, x *app.App, opt Options, res *Result) error {
 		return err
 	}
 	res.Notify, err = Notify(ctx, s, NotifyOptions{KeyDir: cfg.Labels.Keys, BaseURL: cfg.BaseURL})
+	return err
+}
+
+// WriteText writes the human summary of a demo run: what was loaded, where
+// it is served (when it is), and how to check a warning and its signature.
+func (res Result) WriteText(w io.Writer) error {
+	vs, ns := res.Vulns, res.Notify
+	fmt.Fprintf(w, "vigil demo: database %s\n", res.Database)
+	fmt.Fprintf(w, "  registry: %d organisations, %d assets (%d overlapping ranges), %d contacts, %d devices\n",
+		res.Organisations, res.Assets, res.Overlaps, res.Contacts, res.Devices)
+	fmt.Fprintf(w, "  feeds: %d rows, %d matched, %d unmatched, %d quarantined; %d findings under %d triggers\n",
+		res.FeedRows, res.Matched, res.Unmatched, res.Quarantined, res.Findings, res.Triggers)
+	fmt.Fprintf(w, "  advisories: %d loaded; %d vulnerable findings (%d in KEV) on %d devices\n",
+		vs.Advisories, vs.Findings, vs.KEVFindings, vs.Devices)
+	for _, l := range res.Labels.Labels {
+		fmt.Fprintf(w, "  label %s: %s (%s) graded %s, %d probe weaknesses\n", l.Label, l.Device, l.Org, l.Grade, l.Weaknesses)
+	}
+	if res.URL != "" {
+		fmt.Fprintf(w, "  serving at %s (Ctrl-C to stop)\n", res.URL)
+		fmt.Fprintf(w, "  try: curl -H 'Authorization: Bearer %s' %s/api/v1/orgs\n", res.OperatorToken, res.URL)
+	}
+	fmt.Fprintf(w, "  warnings: %d notices composed, %d delivered as %d e-mails to the local sink %v\n",
+		ns.Composed, ns.Delivered, ns.Messages, ns.Languages)
+	if ex := ns.Example; ex != nil {
+		fmt.Fprintf(w, "  verify a warning: open %s, enter ticket %s (access code %s for the whole warning);\n",
+			ex.VerifyURL, ex.Ticket, ex.AccessCode)
+		sent := "not yet sent"
+		if ex.Answer.SentAt != nil {
+			sent = "sent " + ex.Answer.SentAt.Format("2006-01-02 15:04 MST")
+		}
+		fmt.Fprintf(w, "    the ticket alone answers: genuine, %s, to %s\n", sent, strings.Join(ex.Answer.Domains, ", "))
+	}
+	_, err := fmt.Fprintf(w, "  DKIM: the messages are signed with %s; a real deployment publishes:\n    %s\n", ns.DKIM.Path, ns.DKIM.Zone)
 	return err
 }
