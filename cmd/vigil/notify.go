@@ -17,7 +17,6 @@ import (
 	"vigil/internal/errs"
 	"vigil/internal/keyset"
 	"vigil/internal/notify"
-	"vigil/internal/store"
 	"vigil/internal/tenant"
 )
 
@@ -76,7 +75,7 @@ func (a *cmdline) notifyStatusCmd() *cobra.Command {
 		res, err := x.OutboxStatus(ctx, tenant.Operator(), st, p)
 		return a.show(res, err, func() error {
 			fmt.Fprintf(a.stdout, "events composed up to id %d\n", res.Cursor)
-			rows(a, res.Counts, "CHANNEL\tSTATE\tCOUNT", "%s\t%s\t%d\n", func(c store.OutboxCount) []any { return []any{c.Channel, c.State, c.Count} })
+			rows(a, res.Counts, "CHANNEL\tSTATE\tCOUNT", "%s\t%s\t%d\n", func(c notify.OutboxCount) []any { return []any{c.Channel, c.State, c.Count} })
 			for _, c := range res.Counts {
 				if c.State == notify.OutboxUnknown {
 					fmt.Fprintf(a.stdout, "%d %s deliveries may or may not have arrived (the sender stopped mid-send): list them with --state unknown, settle each with vigil notify resolve ID --sent|--resend\n", c.Count, c.Channel)
@@ -85,7 +84,7 @@ func (a *cmdline) notifyStatusCmd() *cobra.Command {
 			if len(res.Rows) == 0 {
 				return nil
 			}
-			return rows(a, res.Rows, "ID\tNOTICE\tCHANNEL\tRECIPIENT\tSTATE\tATTEMPTS\tNEXT\tERROR", "%d\t%d\t%s\t%s\t%s\t%d\t%s\t%s\n", func(r store.OutboxEntry) []any {
+			return rows(a, res.Rows, "ID\tNOTICE\tCHANNEL\tRECIPIENT\tSTATE\tATTEMPTS\tNEXT\tERROR", "%d\t%d\t%s\t%s\t%s\t%d\t%s\t%s\n", func(r notify.OutboxEntry) []any {
 				return []any{r.ID, r.NoticeID, r.Channel, r.Recipient, r.State, r.Attempts, r.NextAttempt.Format(time.DateTime), r.LastError}
 			})
 		})
