@@ -72,7 +72,7 @@ func (a *cmdline) rootCmd() *cobra.Command {
 		a.ingestCmd(), a.findingsCmd(), a.triggersCmd(), a.quarantineCmd(),
 		a.catalogueCmd(), a.assessCmd(), a.probeCmd(), a.labelCmd(),
 		a.notifyCmd(), a.statsCmd(), a.securitytxtCmd(),
-		a.serveCmd(), a.demoCmd(), a.versionCmd(), a.vulnsCmd(), a.csafCmd(), a.mailCmd(),
+		a.serveCmd(), a.demoCmd(), a.versionCmd(), a.vulnsCmd(), a.csafCmd(), a.vendorCmd(), a.mailCmd(),
 	)
 	return root
 }

@@ -11,6 +11,7 @@ import (
 
 	"vigil/internal/advisory"
 	"vigil/internal/app"
+	"vigil/internal/match/vendor"
 	"vigil/internal/tenant"
 	"vigil/internal/vuln"
 )
@@ -184,7 +185,22 @@ inventory against every stored advisory.`
 }
 
 func (a *cmdline) csafCmd() *cobra.Command {
-	return group("csaf", "Work with CSAF 2.0 documents", a.csafValidateCmd())
+	return group("csaf", "Work with CSAF 2.0 documents", a.csafValidateCmd(), a.csafRangesCmd())
+}
+
+func (a *cmdline) csafRangesCmd() *cobra.Command {
+	return plain("ranges FILE|DIR", "List every distinct product_version_range of CSAF documents with how vigil reads it, or why not", 1, func(ctx context.Context, args []string) error {
+		s, err := app.SurveyRanges(ctx, args[0], a.stdin)
+		for _, p := range s.Problems {
+			fmt.Fprintln(a.stderr, "csaf ranges:", p)
+		}
+		return a.show(s, err, func() error {
+			for _, r := range s.Ranges {
+				_ = a.printf("%d\t%q\t%s\n", r.Count, r.Range, r.Interpretation.String())
+			}
+			return a.printf("%d range branches in %d documents, %d distinct; %d interpreted (%.2f %%)\n", s.Branches, s.Documents, len(s.Ranges), s.Interpreted, 100*s.Share())
+		})
+	})
 }
 
 func (a *cmdline) csafValidateCmd() *cobra.Command {
@@ -230,4 +246,22 @@ Exits 1 when any document is invalid (or not JSON), 0 when all are valid.`,
 	}
 	cmd.Flags().BoolVar(&strict, "strict", false, "use the strict schema variants of the OASIS test suite (no additional properties)")
 	return cmd
+}
+
+func (a *cmdline) vendorCmd() *cobra.Command {
+	var note string
+	add := a.command("add ALIAS VENDOR", "Make ALIAS a name of VENDOR for matching (a brand, a former or local name), then re-match everything", 2,
+		func(ctx context.Context, x *app.App, args []string) error {
+			res, err := x.VendorAliasAdd(ctx, vendor.Alias{Alias: args[0], Vendor: args[1], Note: note})
+			return a.show(res, err, func() error {
+				return a.printf("%q is now a name of %s; re-matched: findings %d new, %d updated, %d resolved\n", args[0], args[1], res.FindingsNew, res.FindingsUpdated, res.FindingsResolved)
+			})
+		})
+	add.Flags().StringVar(&note, "note", "", "why (shown by vigil vendor list)")
+	ls := a.command("list [NAME]", "List vendor aliases with where each came from (only NAME's vendor with NAME)", 0, func(ctx context.Context, x *app.App, args []string) error {
+		as, err := x.VendorAliases(ctx, append(args, "")[0])
+		return list(a, as, err, "VENDOR\tALIAS\tSOURCE\tNOTE", "%s\t%s\t%s\t%s\n", func(al vendor.Alias) []any { return []any{al.Vendor, al.Alias, al.Source, al.Note} })
+	})
+	ls.Args = cobra.MaximumNArgs(1)
+	return group("vendor", "Vendor names and their aliases, as matching reads them", group("alias", "Operators' vendor aliases", add), ls)
 }

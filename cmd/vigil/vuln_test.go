@@ -20,6 +20,7 @@ import (
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 
 	"vigil/internal/app"
+	"vigil/internal/vuln"
 )
 
 func TestCLIVulns(t *testing.T) {
@@ -136,6 +137,40 @@ func TestCLICSAFValidate(t *testing.T) {
 	}
 	if _, _, code := cli(t, db, "", "csaf", "validate"); code != 2 {
 		t.Errorf("no files: exit %d", code)
+	}
+}
+
+// TestCLICSAFRanges lists the ranges of the labelled advisories of package
+// vuln: counts, interpretations with conditions, unparsed ones with the
+// reason.
+func TestCLICSAFRanges(t *testing.T) {
+	t.Parallel()
+	dir := "../../internal/vuln/testdata/accuracy/csaf"
+	out, errOut, code := cli(t, "sqlite:"+t.TempDir()+"/r.db", "", "--json", "csaf", "ranges", dir)
+	var s vuln.RangeSurvey
+	if code != 0 || json.Unmarshal([]byte(out), &s) != nil {
+		t.Fatalf("exit %d: %s %s", code, out, errOut)
+	}
+	if s.Documents != 76 || s.Branches != 1019 || s.Interpreted != 1008 || len(s.Problems) != 0 {
+		t.Errorf("documents %d branches %d interpreted %d problems %v; want 76, 1019, 1008, none", s.Documents, s.Branches, s.Interpreted, s.Problems)
+	}
+	found := map[string]vuln.RangeCount{}
+	for _, r := range s.Ranges {
+		found[r.Range] = r
+	}
+	if r := found["No version"]; r.Count != 11 || r.Bounds != "unparsed" || r.Interpretation.Unparsed == "" {
+		t.Errorf("No version: %+v", r)
+	}
+	if r := found["All versions with Ethernet interface"]; r.Bounds != "*" || len(r.Interpretation.Conditions) != 1 ||
+		r.Interpretation.Conditions[0].Text != "with Ethernet interface" {
+		t.Errorf("All versions with Ethernet interface: %+v", r)
+	}
+	out, _, code = cli(t, "sqlite:"+t.TempDir()+"/r.db", "", "csaf", "ranges", "testdata/vuln/icsa-23-206-01.json")
+	if code != 0 || !strings.Contains(out, "1\t\"<= 1.65.4\"\t<=1.65.4\n") || !strings.Contains(out, "1 interpreted (100.00 %)") {
+		t.Errorf("text output: %d\n%s", code, out)
+	}
+	if _, _, code := cli(t, "sqlite:"+t.TempDir()+"/r.db", "", "csaf", "ranges", "testdata/vuln/missing"); code != 2 {
+		t.Errorf("missing dir: exit %d; want 2", code)
 	}
 }
 

@@ -71,6 +71,10 @@ type Item struct {
 	Count              int64             `json:"count"`
 	Evidence           json.RawMessage   `json:"evidence,omitempty"`
 	Links              []Link            `json:"links,omitempty"`
+	// VersionCheck is set when the version of a vulnerable device could
+	// not be compared with the advisory: "not_compared" (its range could
+	// not be read) or "no_version" (none registered). The notice says so.
+	VersionCheck string `json:"version_check,omitempty"`
 	// Label describes a label downgrade (type LabelDowngrade).
 	Label *LabelChange `json:"label,omitempty"`
 }
@@ -127,6 +131,10 @@ func ItemFromFinding(ev finding.EventKind, f finding.Finding, t finding.Trigger)
 		it.Trigger = t.Name
 	}
 	it.Links = Links(it)
+	switch v := evidenceField(it.Evidence, "version_check"); v {
+	case "not_compared", "no_version":
+		it.VersionCheck = v
+	}
 	if it.Type == LabelDowngrade {
 		it.Label = labelChange(it.Evidence)
 	}

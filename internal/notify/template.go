@@ -88,6 +88,8 @@ type messages struct {
 	Mode     map[string]string `yaml:"mode"`
 	Why      map[string]string `yaml:"why"`
 	Todo     map[string]string `yaml:"todo"`
+	// Caveat says, per Item.VersionCheck, that a version was not compared.
+	Caveat map[string]string `yaml:"caveat"`
 }
 
 type langSet struct {
@@ -223,6 +225,7 @@ func mergeMessages(a, b messages) messages {
 	a.Mode = merge(a.Mode, b.Mode)
 	a.Why = merge(a.Why, b.Why)
 	a.Todo = merge(a.Todo, b.Todo)
+	a.Caveat = merge(a.Caveat, b.Caveat)
 	return a
 }
 
@@ -237,11 +240,12 @@ func (ls *langSet) funcs() map[string]any {
 		return key
 	}
 	return map[string]any{
-		"sev":   func(s finding.Severity) string { return lookup(ls.msg.Severity, s.String()) },
-		"event": func(e finding.EventKind) string { return lookup(ls.msg.Event, string(e)) },
-		"mode":  func(m Mode) string { return lookup(ls.msg.Mode, string(m)) },
-		"why":   func(typ string) string { return lookup(ls.msg.Why, typ) },
-		"todo":  func(typ string) string { return lookup(ls.msg.Todo, typ) },
+		"sev":    func(s finding.Severity) string { return lookup(ls.msg.Severity, s.String()) },
+		"event":  func(e finding.EventKind) string { return lookup(ls.msg.Event, string(e)) },
+		"mode":   func(m Mode) string { return lookup(ls.msg.Mode, string(m)) },
+		"why":    func(typ string) string { return lookup(ls.msg.Why, typ) },
+		"todo":   func(typ string) string { return lookup(ls.msg.Todo, typ) },
+		"caveat": func(check string) string { return lookup(ls.msg.Caveat, check) },
 		"date": func(t time.Time) string {
 			t = t.UTC()
 			return fmt.Sprintf("%d %s %d %02d:%02d UTC", t.Day(), ls.msg.Months[t.Month()-1], t.Year(), t.Hour(), t.Minute())

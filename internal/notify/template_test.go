@@ -139,6 +139,52 @@ func TestRenderContents(t *testing.T) {
 	}
 }
 
+// TestRenderVersionCaveat: a vulnerable device whose version could not be
+// compared with the advisory is told so in words, in both languages; one
+// whose version was compared is not.
+func TestRenderVersionCaveat(t *testing.T) {
+	t.Parallel()
+	r, err := notify.NewRenderer(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	created := time.Date(2025, 6, 2, 6, 0, 0, 0, time.UTC)
+	item := func(evidence string) notify.Item {
+		return notify.ItemFromFinding(finding.EventNew, finding.Finding{ID: 5, OrgID: 7, Trigger: "vuln:CVE-2024-3850", Type: "vulnerable",
+			Key: "device:3:CVE-2024-3850", DeviceID: 3, CVE: "CVE-2024-3850", Severity: finding.High, FirstSeen: created, LastSeen: created, Count: 1,
+			Evidence: []byte(evidence)}, finding.Trigger{Name: "vuln:CVE-2024-3850", Kind: "vuln"})
+	}
+	for _, tt := range []struct {
+		evidence string
+		want     map[string]string // language → sentence; empty: none
+	}{
+		{`{"cve":"CVE-2024-3850","version_check":"not_compared","caveat":"The version could not be compared"}`, map[string]string{
+			"en": "Note:            We could not compare the firmware version", "nl": "Let op:          We konden de firmwareversie niet vergelijken"}},
+		{`{"cve":"CVE-2024-3850","version_check":"no_version"}`, map[string]string{
+			"en": "No firmware version is registered for this device", "nl": "Voor dit apparaat is geen firmwareversie geregistreerd"}},
+		{`{"cve":"CVE-2024-3850"}`, nil},
+		{`{"cve":"CVE-2024-3850","version_check":"<b>made up</b>"}`, nil},
+	} {
+		it := item(tt.evidence)
+		v := notify.View{Content: notify.Content{Kind: notify.KindImmediate, OrgID: 7, Created: created, Items: []notify.Item{it}, Severity: it.Severity},
+			NoticeID: 1, Sender: "vigil CERT", AckURL: "https://vigil.example.nl/ack/T", Ticket: "VGL-7K3P-Q901"}
+		for _, lang := range []string{"en", "nl"} {
+			got, err := r.Render(lang, v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			label := map[string]string{"en": "Note", "nl": "Let op"}[lang]
+			if w := tt.want[lang]; w != "" {
+				if !strings.Contains(got.Text, w) || !strings.Contains(got.HTML, ">"+label+"</th>") {
+					t.Errorf("%s %s: lacks %q:\n%s", tt.evidence, lang, w, got.Text)
+				}
+			} else if strings.Contains(got.Text, label+":") || strings.Contains(got.HTML, ">"+label+"</th>") {
+				t.Errorf("%s %s: has a caveat:\n%s", tt.evidence, lang, got.Text)
+			}
+		}
+	}
+}
+
 func TestRendererOverride(t *testing.T) {
 	t.Parallel()
 	override := fstest.MapFS{

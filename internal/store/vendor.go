@@ -21,6 +21,9 @@ func (s *Store) VendorAliasAdd(ctx context.Context, a vendor.Alias) error {
 	}
 	_, err := s.Exec(ctx, `INSERT INTO vendor_aliases (alias_key, alias, vendor, note, created_at) VALUES (?, ?, ?, ?, ?)`,
 		k, a.Alias, a.Vendor, a.Note, s.Now())
+	if errs.CodeOf(err) == errs.Conflict {
+		return errs.Errorf(errs.Conflict, "vendor alias %q: an alias with that name is stored already (vigil vendor list)", a.Alias)
+	}
 	if err != nil {
 		return fmt.Errorf("vendor alias %q: %w", a.Alias, err)
 	}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -105,15 +106,8 @@ func (s *score) add(predicted, expected bool) {
 	}
 }
 
-func (s score) precision() float64 { return ratio(s.tp, s.tp+s.fp) }
-func (s score) recall() float64    { return ratio(s.tp, s.tp+s.fn) }
-
-func ratio(a, b int) float64 {
-	if b == 0 {
-		return 1
-	}
-	return float64(a) / float64(b)
-}
+func (s score) precision() float64 { return ratioOf(s.tp, s.tp+s.fp) }
+func (s score) recall() float64    { return ratioOf(s.tp, s.tp+s.fn) }
 
 // accuracyFloor is the precision and the recall each split must reach.
 var accuracyFloor = map[string]struct{ precision, recall float64 }{
@@ -167,5 +161,47 @@ func TestMatchAccuracy(t *testing.T) {
 		if s.precision() < f.precision || s.recall() < f.recall {
 			t.Errorf("%s: precision %.3f, recall %.3f; want at least %.2f and %.2f", name, s.precision(), s.recall(), f.precision, f.recall)
 		}
+	}
+}
+
+// TestEvidenceChecks: over every labelled case, each product match says
+// how vendor, product and version were compared, at what factor and why,
+// and reaches confidence 1 only when all three were compared exactly.
+func TestEvidenceChecks(t *testing.T) {
+	t.Parallel()
+	const path = "testdata/accuracy/cases.csv"
+	exact := map[string][]string{"vendor": {"name"}, "product": {"exact", "model-number"}, "version": {"exact", "range", "all-versions"}}
+	n := 0
+	for _, c := range readAccuracyCases(t, path) {
+		d := registry.Device{ID: int64(c.line), Vendor: c.vendor, Model: c.model, Firmware: c.firmware}
+		for _, m := range MatchOne(accuracyAdvisory(t, c.advisory), DeviceTarget(d), DefaultMinConfidence) {
+			if m.Rule != RuleProduct {
+				continue
+			}
+			n++
+			parts := map[string]bool{}
+			allExact := true
+			for _, ch := range m.Evidence.Checks {
+				parts[ch.Part] = true
+				if ch.Why == "" || ch.Rule == "" || ch.Factor <= 0 || ch.Factor > 1 {
+					t.Errorf("%s:%d %s: check %+v", path, c.line, m.CVE, ch)
+				}
+				if ch.Factor < 1 || !slices.Contains(exact[ch.Part], ch.Rule) {
+					allExact = false
+				}
+			}
+			if !parts["vendor"] || !parts["product"] || !parts["version"] {
+				t.Errorf("%s:%d %s: checks %+v lack a part", path, c.line, m.CVE, m.Evidence.Checks)
+			}
+			if m.Confidence >= 1 && !allExact {
+				t.Errorf("%s:%d %s: confidence 1 with checks %+v", path, c.line, m.CVE, m.Evidence.Checks)
+			}
+			if m.Evidence.Reason == "" {
+				t.Errorf("%s:%d %s: no reason", path, c.line, m.CVE)
+			}
+		}
+	}
+	if n < 200 {
+		t.Errorf("only %d product matches checked", n)
 	}
 }

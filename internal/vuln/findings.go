@@ -35,7 +35,21 @@ type FindingEvidence struct {
 	Remedy     string     `json:"remediation,omitempty"`
 	Advisories []Link     `json:"advisories"`
 	Matches    []Evidence `json:"matches"`
+	// VersionCheck says the best match did not compare the version:
+	// VersionNotCompared or VersionUnknown; empty when it did. Caveat
+	// says it in words.
+	VersionCheck string `json:"version_check,omitempty"`
+	Caveat       string `json:"caveat,omitempty"`
 }
+
+// Values of FindingEvidence.VersionCheck.
+const (
+	// VersionNotCompared: the advisory's version range could not be read,
+	// or not compared with the registered version.
+	VersionNotCompared = "not_compared"
+	// VersionUnknown: no version is registered for the device.
+	VersionUnknown = "no_version"
+)
 
 // CVSSInfo is the score a finding's severity comes from.
 type CVSSInfo struct {
@@ -231,6 +245,7 @@ func buildEvidence(p pair, ms []Match, info CVEInfo) FindingEvidence {
 		}
 		if ev.Confidence > fe.Confidence {
 			fe.Confidence = ev.Confidence
+			fe.VersionCheck, fe.Caveat = versionCheck(ev), ev.Caveat
 		}
 		if fe.Fixed == "" && ev.Fixed != "" {
 			fe.Fixed = ev.Fixed
@@ -256,4 +271,21 @@ func buildEvidence(p pair, ms []Match, info CVEInfo) FindingEvidence {
 		fe.KEV = &KEVInfo{DateAdded: info.KEVAdded, DueDate: info.KEVDue, RansomwareUse: info.KEVRansom, RequiredAction: info.KEVAction, Name: info.KEVName}
 	}
 	return fe
+}
+
+// versionCheck tells from a match's checks whether its version was not
+// compared (VersionNotCompared, VersionUnknown) or was ("").
+func versionCheck(ev Evidence) string {
+	for _, c := range ev.Checks {
+		if c.Part != "version" {
+			continue
+		}
+		switch c.Rule {
+		case checkUnparsed:
+			return VersionNotCompared
+		case checkVersionUnknown:
+			return VersionUnknown
+		}
+	}
+	return ""
 }

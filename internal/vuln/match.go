@@ -392,6 +392,12 @@ type identity struct {
 	line    *product.Line
 }
 
+// Version check rules that did not compare a version (see versionCheck).
+const (
+	checkUnparsed       = "unparsed"
+	checkVersionUnknown = "version-unknown"
+)
+
 // Confidence factors of the product rule.
 const (
 	// factorVendorAlias: the vendor matched through an alias (a brand, a
@@ -558,7 +564,7 @@ func versionStatement(cp *cproduct, cve string, status advisory.Status, ver, sch
 			} else {
 				st.rng = "= " + cp.version
 			}
-			st.check = Check{Part: "version", Rule: "version-unknown", Factor: st.factor, Why: st.notes[0]}
+			st.check = Check{Part: "version", Rule: checkVersionUnknown, Factor: st.factor, Why: st.notes[0]}
 		}
 		return st
 	}
@@ -619,7 +625,7 @@ func versionStatement(cp *cproduct, cve string, status advisory.Status, ver, sch
 		return statement{applies: true, status: status, spec: 1, factor: factorRangeProse, rng: r.r.Text,
 			notes:  []string{why},
 			caveat: fmt.Sprintf("The version could not be compared: %s. Check whether firmware %s is affected.", why, ver),
-			check:  Check{Part: "version", Rule: "unparsed", Factor: factorRangeProse, Why: why}}
+			check:  Check{Part: "version", Rule: checkUnparsed, Factor: factorRangeProse, Why: why}}
 	}
 	if p.DefaultStatus != "" && p.DefaultStatus != advisory.StatusUnknown {
 		return statement{applies: true, status: p.DefaultStatus, spec: 0, factor: 1, rng: "default status",

@@ -268,3 +268,59 @@ func BenchmarkCompile(b *testing.B) {
 }
 
 var _ = advisory.SourceCSAF
+
+// TestVersionNotCompared: a range vigil cannot read still yields a
+// finding, below exact confidence, whose evidence says in words that the
+// version could not be compared; so does a device without a version.
+func TestVersionNotCompared(t *testing.T) {
+	t.Parallel()
+	adv := accuracyAdvisory(t, "icsa-20-343-08") // "No version" for every product
+	for _, tt := range []struct {
+		firmware, check, words string
+	}{
+		{"V16", VersionNotCompared, "could not be compared"},
+		{"", VersionUnknown, "No firmware version is registered"},
+	} {
+		d := registry.Device{ID: 1, Vendor: "Siemens", Model: "SIMATIC KTP700F Mobile", Firmware: tt.firmware}
+		var ms []Match
+		for _, m := range MatchOne(adv, DeviceTarget(d), DefaultMinConfidence) {
+			if m.CVE == "CVE-2019-8287" {
+				ms = append(ms, m)
+			}
+		}
+		if len(ms) == 0 {
+			t.Fatalf("firmware %q: no finding", tt.firmware)
+		}
+		fe := buildEvidence(pair{"device:1", "CVE-2019-8287"}, ms, CVEInfo{})
+		if fe.Confidence >= 1 || fe.VersionCheck != tt.check || !strings.Contains(fe.Caveat, tt.words) {
+			t.Errorf("firmware %q: confidence %.2f version_check %q caveat %q; want below 1, %q, %q", tt.firmware, fe.Confidence, fe.VersionCheck, fe.Caveat, tt.check, tt.words)
+		}
+		last := ms[0].Evidence.Checks[len(ms[0].Evidence.Checks)-1]
+		if last.Part != "version" || last.Factor >= 1 || last.Why == "" {
+			t.Errorf("firmware %q: version check %+v", tt.firmware, last)
+		}
+	}
+}
+
+// TestFirmwareNamesSoftware: a firmware string that names its software
+// restricts matches to advisories about that software (the APE1808 runs
+// Fortinet's or Palo Alto Networks' firewall; this advisory is about the
+// latter).
+func TestFirmwareNamesSoftware(t *testing.T) {
+	t.Parallel()
+	adv := compiledFile(t, "csaf/icsa-24-116-03.json")
+	for _, tt := range []struct {
+		firmware string
+		want     bool
+	}{
+		{"FortiOS 7.2.5", false},
+		{"Fortinet NGFW 7.2.5", false},
+		{"PAN-OS 11.1.1", true},
+		{"V2.0", true}, // no software named: the advisory may apply
+	} {
+		got := matchedCVEs(adv, DeviceTarget(registry.Device{ID: 1, Vendor: "Siemens", Model: "RUGGEDCOM APE1808", Firmware: tt.firmware}))
+		if (len(got["CVE-2024-3400"]) > 0) != tt.want {
+			t.Errorf("firmware %q: matched %v; want %v%s", tt.firmware, len(got["CVE-2024-3400"]) > 0, tt.want, describe(got["CVE-2024-3400"]))
+		}
+	}
+}

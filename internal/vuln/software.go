@@ -22,36 +22,42 @@ import (
 //go:embed software.tsv
 var softwareTSV string
 
-// softwareNames maps each name word sequence (tokens joined by spaces) to
-// its software.
-var softwareNames = sync.OnceValue(func() map[string]string {
-	out := map[string]string{}
+// softwareTable maps each name's word sequence (tokens joined by spaces)
+// to its software; longest is the most words a name has.
+type softwareTable struct {
+	names   map[string]string
+	longest int
+}
+
+var softwareNames = sync.OnceValue(func() softwareTable {
+	t := softwareTable{names: map[string]string{}}
 	for _, l := range strings.Split(softwareTSV, "\n") {
 		if l == "" || strings.HasPrefix(l, "#") {
 			continue
 		}
 		f := strings.Split(l, "\t")
 		for _, n := range f {
-			if n = strings.TrimSpace(n); n != "" {
-				out[strings.Join(product.Tokens(n), " ")] = f[0]
+			if ts := product.Tokens(n); len(ts) > 0 {
+				t.names[strings.Join(ts, " ")] = f[0]
+				t.longest = max(t.longest, len(ts))
 			}
 		}
 	}
-	return out
+	return t
 })
 
-// softwareIn returns the software a text names, in order of appearance.
+// softwareIn returns the software a text names, in order of appearance,
+// the longest name first at each word.
 func softwareIn(text string) []string {
 	ts := product.Tokens(text)
 	var out []string
-	names := softwareNames()
+	t := softwareNames()
 	for i := range ts {
-		for n := 3; n >= 1; n-- {
-			if i+n > len(ts) {
-				continue
-			}
-			if s, ok := names[strings.Join(ts[i:i+n], " ")]; ok && !slices.Contains(out, s) {
-				out = append(out, s)
+		for n := min(t.longest, len(ts)-i); n >= 1; n-- {
+			if s, ok := t.names[strings.Join(ts[i:i+n], " ")]; ok {
+				if !slices.Contains(out, s) {
+					out = append(out, s)
+				}
 				break
 			}
 		}
