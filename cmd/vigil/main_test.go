@@ -35,6 +35,20 @@ func cli(t *testing.T, db string, stdin string, args ...string) (string, string,
 	return out.String(), errb.String(), code
 }
 
+// runner returns a function that runs vigil against db and fails the test
+// unless it exits with wantCode and prints want (stdout or stderr); it
+// returns stdout.
+func runner(t *testing.T, db string) func(wantCode int, want string, args ...string) string {
+	return func(wantCode int, want string, args ...string) string {
+		t.Helper()
+		out, errOut, code := cli(t, db, "", args...)
+		if code != wantCode || !strings.Contains(out+errOut, want) {
+			t.Fatalf("vigil %s = %d\nstdout: %s\nstderr: %s\nwant %d and %q", strings.Join(args, " "), code, out, errOut, wantCode, want)
+		}
+		return out
+	}
+}
+
 // dbs returns the databases CLI tests run against: SQLite always, PostgreSQL
 // when VIGIL_TEST_PG is set (a fresh schema per call).
 func dbs(t *testing.T) map[string]string {

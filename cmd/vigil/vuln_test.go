@@ -27,14 +27,7 @@ func TestCLIVulns(t *testing.T) {
 	t.Parallel()
 	for name, db := range dbs(t) {
 		t.Run(name, func(t *testing.T) {
-			run := func(wantCode int, want string, args ...string) string {
-				t.Helper()
-				out, errOut, code := cli(t, db, "", args...)
-				if code != wantCode || !strings.Contains(out+errOut, want) {
-					t.Fatalf("vigil %s = %d\nstdout: %s\nstderr: %s\nwant %d and %q", strings.Join(args, " "), code, out, errOut, wantCode, want)
-				}
-				return out
-			}
+			run := runner(t, db)
 			run(0, "1", "org", "add", "Energie Noord BV")
 			run(0, "1", "device", "add", "1", "--vendor", "Axis Communications", "--model", "AXIS A1001", "--firmware", "1.65.2")
 			run(0, "2", "device", "add", "1", "--vendor", "Siemens", "--model", "RUGGEDCOM APE1808", "--firmware", "V2.0")
