@@ -196,6 +196,20 @@ func (s *Service) SetPassword(ctx context.Context, id int64, pw string, keep int
 	return s.Store.SessionDeleteUser(ctx, id, keep)
 }
 
+// CheckPassword reports whether pw is the password of the account of
+// email (a form that changes the password asks for the current one).
+func (s *Service) CheckPassword(ctx context.Context, email, pw string) (bool, error) {
+	addr, err := NormalizeEmail(email)
+	if err != nil {
+		return false, err
+	}
+	c, err := s.Store.UserCredentials(ctx, addr)
+	if err != nil {
+		return false, err
+	}
+	return s.verify(c.PasswordHash, pw), nil
+}
+
 // ErrLogin is the one answer to a failed login, whatever failed (unknown
 // address, wrong password, disabled account), so that the answer does not
 // tell which addresses have accounts.

@@ -76,6 +76,7 @@ type Token struct {
 // Principal is who a request acts as.
 type Principal struct {
 	TokenID int64
+	UserID  int64 // a portal user's session (0 for tokens)
 	OrgID   int64 // 0 for the operator
 	Scopes  []Scope
 }

@@ -38,6 +38,8 @@ type Result struct {
 	Vulns  VulnSummary   `json:"vulns"`
 	Labels LabelSummary  `json:"labels"`
 	Notify NotifySummary `json:"notify"`
+	// Logins are the portal's demo accounts (when served).
+	Logins []Login `json:"logins,omitempty"`
 }
 
 // Run creates a fresh SQLite database in opt.Dir, loads the bundled
@@ -96,7 +98,12 @@ func load(ctx context.Context, x *app.App, opt Options, res *Result) error {
 	if res.Labels, err = LoadLabels(ctx, s, LabelOptions{KeyDir: cfg.Labels.Keys, BaseURL: cfg.BaseURL}); err != nil {
 		return err
 	}
-	res.Notify, err = Notify(ctx, s, NotifyOptions{KeyDir: cfg.Labels.Keys, BaseURL: cfg.BaseURL})
+	if res.Notify, err = Notify(ctx, s, NotifyOptions{KeyDir: cfg.Labels.Keys, BaseURL: cfg.BaseURL}); err != nil {
+		return err
+	}
+	if opt.URL != "" {
+		res.Logins, err = LoadAccounts(ctx, s)
+	}
 	return err
 }
 
@@ -115,7 +122,17 @@ func (res Result) WriteText(w io.Writer) error {
 		fmt.Fprintf(w, "  label %s: %s (%s) graded %s, %d probe weaknesses\n", l.Label, l.Device, l.Org, l.Grade, l.Weaknesses)
 	}
 	if res.URL != "" {
-		fmt.Fprintf(w, "  serving at %s (Ctrl-C to stop)\n", res.URL)
+		fmt.Fprintf(w, "  serving at %s (Ctrl-C to stop); the portal is at %s/, sign in as\n", res.URL, res.URL)
+		for _, l := range res.Logins {
+			fmt.Fprintf(w, "    %-8s %-20s password %s", l.Role, l.Email, l.Password)
+			if l.TOTPSecret != "" {
+				fmt.Fprintf(w, "  TOTP key %s (add it to an authenticator app)", l.TOTPSecret)
+			}
+			if l.Org != "" {
+				fmt.Fprintf(w, "  (%s)", l.Org)
+			}
+			fmt.Fprintln(w)
+		}
 		fmt.Fprintf(w, "  try: curl -H 'Authorization: Bearer %s' %s/api/v1/orgs\n", res.OperatorToken, res.URL)
 	}
 	fmt.Fprintf(w, "  warnings: %d notices composed, %d delivered as %d e-mails to the local sink %v\n",

@@ -68,6 +68,9 @@ func (s *Server) buildOpenAPI() ([]byte, error) {
 	}
 	paths := map[string]map[string]any{}
 	for _, rt := range s.routes {
+		if rt.IsPage() {
+			continue // HTML pages are not part of the API
+		}
 		if paths[rt.Path] == nil {
 			paths[rt.Path] = map[string]any{}
 		}

@@ -109,7 +109,15 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 			}
 		}
 	}
+	pages := 0
 	for _, rt := range e.srv.Routes() {
+		if rt.IsPage() {
+			if documented[rt.Pattern()] {
+				t.Errorf("page %s is in the OpenAPI document", rt.Pattern())
+			}
+			pages++
+			continue
+		}
 		if !documented[rt.Pattern()] {
 			t.Errorf("route %s is not in the OpenAPI document", rt.Pattern())
 		}
@@ -117,8 +125,8 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 			t.Errorf("route %s: public %v but documented security differs", rt.Pattern(), rt.Public)
 		}
 	}
-	if len(documented) != len(e.srv.Routes()) {
-		t.Errorf("%d documented operations for %d routes", len(documented), len(e.srv.Routes()))
+	if len(documented) != len(e.srv.Routes())-pages {
+		t.Errorf("%d documented operations for %d routes", len(documented), len(e.srv.Routes())-pages)
 	}
 
 	// Every $ref resolves.

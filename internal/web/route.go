@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 
+	"vigil/internal/account"
 	"vigil/internal/auth"
 	"vigil/internal/errs"
 	"vigil/internal/keyset"
@@ -69,9 +70,25 @@ type Route struct {
 	// ContentType is the media type of a non-JSON response (raw routes).
 	ContentType string
 
-	api func(c *call) (any, error) // JSON handler
-	raw http.HandlerFunc           // handler writing its own response (public routes only)
+	// Role is the staff role a page needs (account.RoleAnalyst or
+	// account.RoleAdmin: others get 403); empty: any signed-in user.
+	Role account.Role
+	// API names the JSON route that does what this page action does; every
+	// page that changes organisation data has one, so the REST API covers
+	// the portal. Self pages (the signed-in account's own settings) need
+	// none.
+	API string
+	// Self marks a page that acts only on the signed-in account.
+	Self bool
+
+	api  func(c *call) (any, error) // JSON handler
+	raw  http.HandlerFunc           // handler writing its own response (public routes only)
+	page func(pc *pageCall) error   // HTML page: cookie session, CSRF, layout
+	half bool                       // page open to a session still awaiting its second factor
 }
+
+// IsPage reports whether the route is an HTML page of the portal.
+func (rt Route) IsPage() bool { return rt.page != nil }
 
 // Param is a query parameter.
 type Param struct {
@@ -87,14 +104,21 @@ type Param struct {
 // label of the metrics.
 func (rt Route) Pattern() string { return rt.Method + " " + rt.Path }
 
-// OperatorOnly reports whether only operator tokens may call the route.
-func (rt Route) OperatorOnly() bool { return !rt.Public && rt.Scope == auth.ScopeAdmin }
+func (rt Route) OperatorOnly() bool {
+	return !rt.Public && (rt.Scope == auth.ScopeAdmin || rt.Role != "")
+}
 
 // OrgScoped reports whether the route acts on one organisation named by
 // the {id} path parameter.
 func (rt Route) OrgScoped() bool {
+	if rt.IsPage() {
+		return rt.Path == PagePath || strings.HasPrefix(rt.Path, PagePath+"/")
+	}
 	return rt.Path == OrgPath || strings.HasPrefix(rt.Path, OrgPath+"/")
 }
+
+// OperatorOnly reports whether only operator tokens (API) or staff
+// accounts (pages) may call the route.
 
 // PathParams returns the names of the path's wildcards in order.
 func (rt Route) PathParams() []string {
@@ -123,13 +147,29 @@ var wildcardRE = regexp.MustCompile(`\{([a-z_]+)\}`)
 func (s *Server) checkRoutes() error {
 	ids, pats := map[string]bool{}, map[string]bool{}
 	for _, rt := range s.routes {
+		handlers := 0
+		for _, h := range []bool{rt.api != nil, rt.raw != nil, rt.page != nil} {
+			if h {
+				handlers++
+			}
+		}
 		switch {
 		case rt.ID == "" || ids[rt.ID]:
 			return fmt.Errorf("web: route %s: missing or duplicate id %q", rt.Pattern(), rt.ID)
 		case pats[rt.Pattern()]:
 			return fmt.Errorf("web: duplicate route %s", rt.Pattern())
-		case (rt.api == nil) == (rt.raw == nil):
+		case handlers != 1:
 			return fmt.Errorf("web: route %s needs exactly one handler", rt.Pattern())
+		case rt.IsPage() && (rt.Request != "" || rt.Response != "" || rt.Scope != ""):
+			return fmt.Errorf("web: page %s takes forms and answers HTML: no JSON schemas or token scope", rt.Pattern())
+		case !rt.IsPage() && (rt.Role != "" || rt.API != "" || rt.Self):
+			return fmt.Errorf("web: route %s: Role, API and Self are for pages", rt.Pattern())
+		case rt.IsPage() && rt.Role != "" && rt.Role != account.RoleAnalyst && rt.Role != account.RoleAdmin:
+			return fmt.Errorf("web: page %s: role %q is not a staff role", rt.Pattern(), rt.Role)
+		case rt.IsPage() && rt.Method == http.MethodPost && !rt.Public && !rt.Self && rt.API == "":
+			return fmt.Errorf("web: page action %s names no API route that does the same", rt.Pattern())
+		case rt.API != "" && !s.apiRoute(rt.API):
+			return fmt.Errorf("web: page %s names unknown API route %q", rt.Pattern(), rt.API)
 		case rt.raw != nil && (!rt.Public || rt.Request != "" || rt.Response != ""):
 			return fmt.Errorf("web: raw route %s must be public without JSON schemas", rt.Pattern())
 		case rt.Public && rt.OrgScoped():
@@ -142,6 +182,16 @@ func (s *Server) checkRoutes() error {
 		ids[rt.ID], pats[rt.Pattern()] = true, true
 	}
 	return nil
+}
+
+// apiRoute reports whether id names a JSON route of the table.
+func (s *Server) apiRoute(id string) bool {
+	for _, rt := range s.routes {
+		if rt.ID == id && rt.api != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // call is one request to a JSON route, after authentication and the route's
@@ -174,6 +224,10 @@ func (c *call) scope() tenant.Scope {
 func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt *Route) {
 	if rt.raw != nil {
 		rt.raw(w, r)
+		return
+	}
+	if rt.page != nil {
+		s.servePage(w, r, rt)
 		return
 	}
 	c := &call{s: s, w: w, r: r, route: rt}

@@ -4,12 +4,15 @@
 package web
 
 import (
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"strings"
 	"time"
 
+	"vigil/internal/account"
 	"vigil/internal/auth"
+	"vigil/internal/finding"
 	"vigil/internal/registry"
 	"vigil/internal/verify"
 )
@@ -36,6 +39,8 @@ func newSchemas() (*schemaSet, error) {
 		enums: map[reflect.Type][]string{
 			reflect.TypeFor[auth.Scope]():         {string(auth.ScopeRead), string(auth.ScopeWrite), string(auth.ScopeAdmin)},
 			reflect.TypeFor[registry.AssetKind](): {string(registry.KindCIDR), string(registry.KindASN), string(registry.KindDomain)},
+			reflect.TypeFor[finding.Severity]():   severityNames(),
+			reflect.TypeFor[account.Role]():       {"", string(account.RoleAdmin), string(account.RoleAnalyst), string(account.RoleMember), string(account.RoleMaker)},
 		},
 		extra: map[string]map[string]any{
 			"Policy.mode":           {"enum": []string{"immediate", "daily", "weekly"}},
@@ -82,6 +87,8 @@ func newSchemas() (*schemaSet, error) {
 	notifySchemas(add)
 	add("VerifyRequest", VerifyInput{}, VerifyInput{Ticket: "VGL-7K3P-Q9XD", Code: "H6TF3-GHSZW"})
 	add("Verification", verify.Result{}, nil)
+	findingSchemas(add)
+	userSchemas(add)
 	add("Overlap", registry.Overlap{}, nil)
 	add("OverlapList", List[registry.Overlap]{}, nil)
 	add("Token", auth.Token{}, nil)
@@ -111,7 +118,10 @@ func (ss *schemaSet) add(name string, t reflect.Type, example any) error {
 	return nil
 }
 
-var timeType = reflect.TypeFor[time.Time]()
+var (
+	timeType    = reflect.TypeFor[time.Time]()
+	rawJSONType = reflect.TypeFor[json.RawMessage]()
+)
 
 // components returns the JSON Schema of every registered type, keyed by
 // name, adding nested types as it meets them.
@@ -202,8 +212,11 @@ func nullable(s map[string]any) map[string]any {
 
 // typeSchema returns the schema of a field's type: a $ref for struct types.
 func (ss *schemaSet) typeSchema(t reflect.Type) (map[string]any, error) {
-	if t == timeType {
+	switch t {
+	case timeType:
 		return map[string]any{"type": "string", "format": "date-time"}, nil
+	case rawJSONType:
+		return map[string]any{"description": "any JSON value"}, nil
 	}
 	if enum, ok := ss.enums[t]; ok {
 		return map[string]any{"type": "string", "enum": enum}, nil

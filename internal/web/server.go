@@ -29,6 +29,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"golang.org/x/text/language"
+
+	"vigil/internal/account"
 	"vigil/internal/app"
 	"vigil/internal/errs"
 )
@@ -56,6 +59,10 @@ type Config struct {
 	// MaxBodyBytes limits request bodies; larger ones get 413. Zero means
 	// DefaultMaxBodyBytes.
 	MaxBodyBytes int64
+	// InsecureCookies drops the Secure attribute of the portal's cookies,
+	// for a portal served over plain HTTP on another host than loopback
+	// (browsers keep Secure cookies of http://127.0.0.1 and localhost).
+	InsecureCookies bool
 	// Public are extra public routes served by other packages' handlers
 	// (the label registry's pages and keys). They join the route table, so
 	// they are documented, measured and checked like the others.
@@ -88,6 +95,14 @@ type Server struct {
 	openapi  []byte
 	metrics  *metrics
 	gatherer prometheus.Gatherer
+
+	accounts        *account.Service
+	tmpl            templates
+	msgs            map[string]map[string]string
+	matcher         language.Matcher
+	cop             *http.CrossOriginProtection
+	insecureCookies bool
+	loginLimit      *limiter
 }
 
 // New builds the server: it checks the route table, registers the routes
@@ -106,6 +121,13 @@ func New(cfg Config) (*Server, error) {
 		mux:      http.NewServeMux(),
 		problems: problemTable(),
 		public:   cfg.Public,
+
+		accounts:        &account.Service{Store: cfg.Store, Now: cfg.Store.Now, Issuer: "vigil"},
+		msgs:            messageTables(),
+		matcher:         newMatcher(),
+		cop:             http.NewCrossOriginProtection(),
+		insecureCookies: cfg.InsecureCookies,
+		loginLimit:      newLimiter(6*time.Second, 10),
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -128,6 +150,9 @@ func New(cfg Config) (*Server, error) {
 	s.gatherer = reg
 	if s.schemas, err = newSchemas(); err != nil {
 		return nil, err
+	}
+	if s.tmpl, err = parseTemplates(); err != nil {
+		return nil, fmt.Errorf("web: templates: %w", err)
 	}
 	s.routes = s.table()
 	if err := s.checkRoutes(); err != nil {
@@ -155,6 +180,9 @@ func (s *Server) table() []Route {
 		s.tokenRoutes(),
 		s.notifyRoutes(),
 		s.trustRoutes(),
+		s.findingRoutes(),
+		s.userRoutes(),
+		s.portalRoutes(),
 	} {
 		rs = append(rs, group...)
 	}

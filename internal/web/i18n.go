@@ -1,0 +1,172 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package web
+
+import (
+	"net/http"
+
+	"golang.org/x/text/language"
+
+	"vigil/internal/account"
+)
+
+// Languages are the portal's interface languages; the first is the
+// fallback.
+func Languages() []string { return []string{"en", "nl"} }
+
+// pageLang picks a page's language: the signed-in user's choice, then the
+// language cookie (a visitor's choice), then Accept-Language, then English.
+func (s *Server) pageLang(r *http.Request, u *account.User) string {
+	if u != nil && u.Lang != "" {
+		return u.Lang
+	}
+	if c, err := r.Cookie(langCookie); err == nil && (c.Value == "nl" || c.Value == "en") {
+		return c.Value
+	}
+	tags, _, err := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
+	if err != nil || len(tags) == 0 {
+		return "en"
+	}
+	_, i, conf := s.matcher.Match(tags...)
+	if conf == language.No {
+		return "en"
+	}
+	return Languages()[i]
+}
+
+func newMatcher() language.Matcher {
+	return language.NewMatcher([]language.Tag{language.English, language.Dutch})
+}
+
+// messageTables builds the message table per language from catalogue,
+// whose rows hold the English and the Dutch text, so that no key can lack
+// a translation.
+func messageTables() map[string]map[string]string {
+	out := map[string]map[string]string{"en": {}, "nl": {}}
+	for k, v := range catalogue() {
+		out["en"][k], out["nl"][k] = v[0], v[1]
+	}
+	return out
+}
+
+// messages returns the message table of lang.
+func (s *Server) messages(lang string) map[string]string {
+	if m, ok := s.msgs[lang]; ok {
+		return m
+	}
+	return s.msgs["en"]
+}
+
+// catalogue is every text of the portal: key → {English, Dutch}.
+func catalogue() map[string][2]string {
+	return map[string][2]string{
+		"app.name":          {"vigil", "vigil"},
+		"app.tagline":       {"Warnings for organisations, security labels for devices", "Waarschuwingen voor organisaties, beveiligingslabels voor apparaten"},
+		"nav.main":          {"Main", "Hoofdmenu"},
+		"nav.home":          {"Home", "Start"},
+		"nav.login":         {"Sign in", "Inloggen"},
+		"nav.logout":        {"Sign out", "Uitloggen"},
+		"nav.account":       {"My account", "Mijn account"},
+		"nav.dashboard":     {"Dashboard", "Dashboard"},
+		"nav.users":         {"Accounts", "Accounts"},
+		"nav.labels":        {"Label registry", "Labelregister"},
+		"nav.skip":          {"Skip to content", "Naar de inhoud"},
+		"nav.org":           {"Organisation", "Organisatie"},
+		"nav.findings":      {"Findings", "Bevindingen"},
+		"nav.overview":      {"Overview", "Overzicht"},
+		"lang.label":        {"Language", "Taal"},
+		"lang.en":           {"English", "English"},
+		"lang.nl":           {"Nederlands", "Nederlands"},
+		"lang.switch":       {"Switch", "Wissel"},
+		"form.save":         {"Save", "Opslaan"},
+		"form.errors":       {"The form has a problem:", "Het formulier heeft een probleem:"},
+		"form.required":     {"required", "verplicht"},
+		"error.title":       {"Something went wrong", "Er ging iets mis"},
+		"error.status":      {"Status", "Status"},
+		"error.back":        {"Back to the start page", "Terug naar de startpagina"},
+		"home.title":        {"Welcome", "Welkom"},
+		"home.intro":        {"vigil warns organisations about vulnerable and misconfigured systems in their networks, and rates IoT devices against ETSI EN 303 645.", "vigil waarschuwt organisaties voor kwetsbare en verkeerd ingestelde systemen in hun netwerken, en beoordeelt IoT-apparaten volgens ETSI EN 303 645."},
+		"home.signin":       {"Organisations, makers, test labs and analysts sign in to see their findings and labels.", "Organisaties, fabrikanten, testlabs en analisten loggen in om hun bevindingen en labels te zien."},
+		"home.public":       {"Anyone can look up and verify a security label.", "Iedereen kan een beveiligingslabel opzoeken en controleren."},
+		"home.yourorgs":     {"Your organisations", "Uw organisaties"},
+		"home.noorgs":       {"Your account does not act for an organisation yet.", "Uw account handelt nog niet namens een organisatie."},
+		"home.staff":        {"Trust center", "Trust center"},
+		"home.role":         {"Role", "Rol"},
+		"login.title":       {"Sign in", "Inloggen"},
+		"login.email":       {"E-mail address", "E-mailadres"},
+		"login.password":    {"Password", "Wachtwoord"},
+		"login.submit":      {"Sign in", "Inloggen"},
+		"login.forgot":      {"Forgot your password?", "Wachtwoord vergeten?"},
+		"totp.title":        {"Second factor", "Tweede factor"},
+		"totp.code":         {"Code from your authenticator app", "Code uit uw authenticator-app"},
+		"totp.hint":         {"Six digits; a new code appears every 30 seconds.", "Zes cijfers; elke 30 seconden verschijnt een nieuwe code."},
+		"totp.submit":       {"Verify", "Controleren"},
+		"enrol.title":       {"Set up a second factor", "Tweede factor instellen"},
+		"enrol.intro":       {"Scan the QR code with an authenticator app, or type in the key, then enter the code it shows.", "Scan de QR-code met een authenticator-app, of typ de sleutel over, en vul de getoonde code in."},
+		"enrol.required":    {"Analysts and administrators must use a second factor.", "Analisten en beheerders moeten een tweede factor gebruiken."},
+		"enrol.qr":          {"QR code for your authenticator app", "QR-code voor uw authenticator-app"},
+		"enrol.key":         {"Key", "Sleutel"},
+		"account.title":     {"My account", "Mijn account"},
+		"account.email":     {"E-mail address", "E-mailadres"},
+		"account.name":      {"Name", "Naam"},
+		"account.role":      {"Staff role", "Rol in het trust center"},
+		"account.totp":      {"Second factor", "Tweede factor"},
+		"account.totp.on":   {"enabled", "ingeschakeld"},
+		"account.totp.off":  {"not enabled", "niet ingeschakeld"},
+		"account.totp.set":  {"Set up a second factor", "Tweede factor instellen"},
+		"account.orgs":      {"Organisations", "Organisaties"},
+		"account.pw":        {"Change password", "Wachtwoord wijzigen"},
+		"account.pw.old":    {"Current password", "Huidig wachtwoord"},
+		"account.pw.new":    {"New password (at least 12 characters)", "Nieuw wachtwoord (minstens 12 tekens)"},
+		"account.pw.done":   {"Your password was changed; your other sessions were signed out.", "Uw wachtwoord is gewijzigd; uw andere sessies zijn uitgelogd."},
+		"account.pw.wrong":  {"the current password is wrong", "het huidige wachtwoord klopt niet"},
+		"role.admin":        {"administrator", "beheerder"},
+		"role.analyst":      {"analyst", "analist"},
+		"role.member":       {"member", "lid"},
+		"role.maker":        {"maker / lab", "fabrikant / lab"},
+		"org.title":         {"Overview", "Overzicht"},
+		"org.open":          {"Open findings", "Open bevindingen"},
+		"org.resolved":      {"Resolved findings", "Opgeloste bevindingen"},
+		"org.assets":        {"Registered domains, ranges and AS numbers", "Geregistreerde domeinen, reeksen en AS-nummers"},
+		"org.contacts":      {"Contacts", "Contactpersonen"},
+		"org.devices":       {"Devices", "Apparaten"},
+		"findings.title":    {"Findings", "Bevindingen"},
+		"findings.filter":   {"Filter", "Filteren"},
+		"findings.status":   {"Status", "Status"},
+		"findings.any":      {"any", "alle"},
+		"findings.open":     {"open", "open"},
+		"findings.resolved": {"resolved", "opgelost"},
+		"findings.trigger":  {"Trigger", "Trigger"},
+		"findings.none":     {"No findings match.", "Geen bevindingen gevonden."},
+		"findings.what":     {"What", "Wat"},
+		"findings.where":    {"Where", "Waar"},
+		"findings.severity": {"Severity", "Ernst"},
+		"findings.first":    {"First seen", "Eerst gezien"},
+		"findings.last":     {"Last seen", "Laatst gezien"},
+		"findings.count":    {"Times seen", "Aantal keer gezien"},
+		"findings.evidence": {"Evidence", "Bewijs"},
+		"findings.next":     {"Next page", "Volgende pagina"},
+		"findings.caption":  {"Findings of %s", "Bevindingen van %s"},
+		"dash.title":        {"Dashboard", "Dashboard"},
+		"dash.triggers":     {"Triggers", "Triggers"},
+		"dash.trigger":      {"Trigger", "Trigger"},
+		"dash.orgs":         {"Organisations", "Organisaties"},
+		"dash.open":         {"Open", "Open"},
+		"dash.total":        {"Total", "Totaal"},
+		"users.title":       {"Accounts", "Accounts"},
+		"users.email":       {"E-mail address", "E-mailadres"},
+		"users.role":        {"Staff role", "Rol"},
+		"users.orgs":        {"Organisations", "Organisaties"},
+		"users.totp":        {"Second factor", "Tweede factor"},
+		"users.last":        {"Last sign-in", "Laatst ingelogd"},
+		"users.add":         {"Add an account", "Account toevoegen"},
+		"users.none":        {"none", "geen"},
+		"users.password":    {"Initial password (at least 12 characters)", "Eerste wachtwoord (minstens 12 tekens)"},
+		"users.org":         {"Organisation (optional)", "Organisatie (optioneel)"},
+		"users.orgrole":     {"Role in the organisation", "Rol in de organisatie"},
+		"users.created":     {"The account was created.", "Het account is aangemaakt."},
+		"yes":               {"yes", "ja"},
+		"no":                {"no", "nee"},
+	}
+}

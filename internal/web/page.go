@@ -1,0 +1,405 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package web
+
+import (
+	"bytes"
+	"context"
+	"crypto/subtle"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"vigil/internal/account"
+	"vigil/internal/auth"
+	"vigil/internal/errs"
+)
+
+// PagePath is the path prefix of organisation pages. The organisation a
+// page acts for is always named in its path, so that a user acting for
+// several organisations chooses it explicitly on every page; the page
+// checks run as for OrgPath: a user who is not a member gets 404, as if
+// the organisation did not exist.
+const PagePath = "/orgs/{id}"
+
+// Cookie names.
+const (
+	sessionCookie = "vigil_session"
+	langCookie    = "vigil_lang"
+)
+
+// ContentSecurityPolicy is sent with every page: scripts and styles only
+// from the portal's own files (no inline script or style), no framing.
+const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed assets
+var assetFS embed.FS
+
+// pageCall is one request to a page route, after the session and the
+// route's checks.
+type pageCall struct {
+	s     *Server
+	w     http.ResponseWriter
+	r     *http.Request
+	route *Route
+	lang  string
+	// user is the signed-in user (nil: anonymous), ses and secret its
+	// session and cookie value.
+	user   *account.User
+	ses    account.Session
+	secret string
+	// p is who the page acts as: the operator for staff, the
+	// organisation for a member on an organisation page.
+	p auth.Principal
+	// org is the {id} of an organisation page, checked to be visible.
+	org     int64
+	orgName string
+}
+
+func (pc *pageCall) ctx() context.Context { return pc.r.Context() }
+
+// pathID parses a path parameter as a positive id.
+func (pc *pageCall) pathID(name string) (int64, error) {
+	v := pc.r.PathValue(name)
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, badRequest(name, "%q: not an id (a positive integer)", v)
+	}
+	return id, nil
+}
+
+func (pc *pageCall) query(name string) string { return pc.r.URL.Query().Get(name) }
+
+// form returns a submitted form value, trimmed.
+func (pc *pageCall) form(name string) string { return strings.TrimSpace(pc.r.PostFormValue(name)) }
+
+// redirect answers 303 See Other to a path of the portal.
+func (pc *pageCall) redirect(to string) error {
+	http.Redirect(pc.w, pc.r, to, http.StatusSeeOther)
+	return nil
+}
+
+// view is what every template gets: the page's data and the layout's.
+type view struct {
+	Lang   string
+	Title  string
+	User   *account.User
+	Org    int64
+	OrgNm  string
+	CSRF   string
+	Path   string
+	Query  url.Values
+	Errors map[string]string
+	// Msg is the key of a message to show (a finished action).
+	Msg  string
+	Data any
+
+	msgs map[string]string
+}
+
+// T translates a message key, formatting args into it.
+func (v *view) T(key string, args ...any) string {
+	s, ok := v.msgs[key]
+	if !ok {
+		s = key
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(s, args...)
+	}
+	return s
+}
+
+// Err returns the error message of a form field ("" when it has none).
+func (v *view) Err(field string) string { return v.Errors[field] }
+
+// Staff reports whether the viewer is an analyst or administrator.
+func (v *view) Staff() bool { return v.User != nil && v.User.Staff() }
+
+// Admin reports whether the viewer is an administrator.
+func (v *view) Admin() bool { return v.User != nil && v.User.Role == account.RoleAdmin }
+
+// OrgURL returns a path below the current organisation's pages.
+func (v *view) OrgURL(sub string) string {
+	return "/orgs/" + strconv.FormatInt(v.Org, 10) + sub
+}
+
+// templates are the parsed page templates, each with the layout.
+type templates map[string]*template.Template
+
+func parseTemplates() (templates, error) {
+	funcs := template.FuncMap{
+		"date": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.UTC().Format("2006-01-02 15:04")
+		},
+		"day": func(t time.Time) string { return t.UTC().Format("2006-01-02") },
+		"iso": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"add": func(a, b int) int { return a + b },
+		"str": func(v any) string { return fmt.Sprint(v) },
+	}
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
+	if err != nil {
+		return nil, err
+	}
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	out := templates{}
+	for _, n := range names {
+		name := path.Base(n)
+		if name == "layout.html" {
+			continue
+		}
+		t, err := template.Must(base.Clone()).ParseFS(templateFS, n)
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", name, err)
+		}
+		out[strings.TrimSuffix(name, ".html")] = t
+	}
+	return out, nil
+}
+
+// render writes a page with the layout and status.
+func (pc *pageCall) render(status int, name, title string, data any, formErrs map[string]string) error {
+	t, ok := pc.s.tmpl[name]
+	if !ok {
+		return fmt.Errorf("no template %q", name)
+	}
+	v := &view{Lang: pc.lang, User: pc.user, Org: pc.org, OrgNm: pc.orgName, CSRF: pc.ses.CSRF, Path: pc.r.URL.Path,
+		Query: pc.r.URL.Query(), Errors: formErrs, Data: data, msgs: pc.s.messages(pc.lang)}
+	if pc.route != nil && pc.route.Method == http.MethodGet {
+		v.Msg = pc.query("msg")
+	}
+	v.Title = v.T(title)
+	var b bytes.Buffer
+	if err := t.ExecuteTemplate(&b, "layout.html", v); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	h := pc.w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Language", pc.lang)
+	h.Set("Cache-Control", "no-store")
+	pc.w.WriteHeader(status)
+	_, _ = pc.w.Write(b.Bytes())
+	return nil
+}
+
+// page renders a page with status 200.
+func (pc *pageCall) page(name, title string, data any) error {
+	return pc.render(http.StatusOK, name, title, data, nil)
+}
+
+// formError re-renders a form after err: invalid input gets 422 and the
+// message beside its field (and at the top); other errors go to the error
+// page.
+func (pc *pageCall) formError(err error, name, title string, data any) error {
+	var e *errs.Error
+	if !errors.As(err, &e) || (e.Code != errs.Invalid && e.Code != codeBadRequest && e.Code != errs.Conflict && e.Code != errs.Unauthorized && e.Code != errs.Forbidden) {
+		return err
+	}
+	field := e.Field
+	if field == "" {
+		field = "_"
+	}
+	status := http.StatusUnprocessableEntity
+	switch e.Code {
+	case errs.Conflict:
+		status = http.StatusConflict
+	case errs.Unauthorized:
+		status = http.StatusUnauthorized
+	case errs.Forbidden:
+		status = http.StatusForbidden
+	}
+	return pc.render(status, name, title, data, map[string]string{field: errs.Message(err)})
+}
+
+// servePage runs a page route: security headers, session, the route's
+// checks, CSRF protection of unsafe methods, then the handler. Errors
+// become HTML error pages with the status of their code.
+func (s *Server) servePage(w http.ResponseWriter, r *http.Request, rt *Route) {
+	setPageHeaders(w.Header())
+	pc := &pageCall{s: s, w: w, r: r, route: rt}
+	err := s.preparePage(pc)
+	if err == nil {
+		err = rt.page(pc)
+	}
+	if err != nil {
+		s.pageError(pc, err)
+	}
+}
+
+func setPageHeaders(h http.Header) {
+	h.Set("Content-Security-Policy", ContentSecurityPolicy)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+}
+
+// errRedirect is returned by preparePage when it has answered with a
+// redirect (to the login page).
+var errRedirect = errors.New("redirected")
+
+func (s *Server) preparePage(pc *pageCall) error {
+	r, rt := pc.r, pc.route
+	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+		ses, u, err := s.accounts.Session(r.Context(), c.Value)
+		switch {
+		case err == nil:
+			pc.ses, pc.user, pc.secret = ses, &u, c.Value
+		case errs.CodeOf(err) != errs.Unauthorized:
+			return err
+		default:
+			s.clearCookie(pc.w, r, sessionCookie)
+		}
+	}
+	pc.lang = s.pageLang(r, pc.user)
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		if err := s.cop.Check(r); err != nil {
+			return errs.Errorf(errs.Forbidden, "cross-origin request refused")
+		}
+		r.Body = http.MaxBytesReader(pc.w, r.Body, s.maxBody)
+		var perr error
+		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+			perr = r.ParseMultipartForm(s.maxBody)
+		} else {
+			perr = r.ParseForm()
+		}
+		if perr != nil {
+			var mbe *http.MaxBytesError
+			if errors.As(perr, &mbe) {
+				return errs.Errorf(codeTooLarge, "the form exceeds %d bytes", mbe.Limit)
+			}
+			return badRequest("", "malformed form")
+		}
+		// Forms of a session carry its token (defence in depth beside
+		// the Fetch-metadata check above).
+		if pc.user != nil && subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(pc.ses.CSRF)) != 1 {
+			return errs.Errorf(errs.Forbidden, "the form has expired; reload the page and try again")
+		}
+	}
+	if err := checkQuery(r, append(rt.Query, Param{Name: "msg", Type: "string"})); err != nil {
+		return err
+	}
+	if rt.Public {
+		return nil
+	}
+	if pc.user == nil || (!pc.ses.Verified && !rt.half) {
+		if pc.user != nil && !pc.ses.Verified {
+			_ = pc.redirect("/login/totp")
+			return errRedirect
+		}
+		next := r.URL.Path
+		if r.Method != http.MethodGet {
+			next = "/"
+		}
+		_ = pc.redirect("/login?next=" + url.QueryEscape(next))
+		return errRedirect
+	}
+	u := pc.user
+	pc.p = auth.Principal{UserID: u.ID}
+	if u.Staff() {
+		pc.p.Scopes = []auth.Scope{auth.ScopeAdmin}
+	}
+	if rt.Role != "" && !u.Has(rt.Role) {
+		return errs.Errorf(errs.Forbidden, "this page is for %s accounts", rt.Role)
+	}
+	if rt.OrgScoped() {
+		id, err := pc.pathID("id")
+		if err != nil {
+			return err
+		}
+		if !u.Staff() && u.MemberOf(id) == "" {
+			return errs.Errorf(errs.NotFound, "organisation %d not found", id)
+		}
+		o, err := s.store.OrgGet(r.Context(), id)
+		if err != nil {
+			return err
+		}
+		pc.org, pc.orgName = id, o.Name
+		if !u.Staff() {
+			pc.p = auth.Principal{UserID: u.ID, OrgID: id, Scopes: []auth.Scope{auth.ScopeRead, auth.ScopeWrite}}
+		}
+	}
+	return nil
+}
+
+// pageError answers err as an HTML error page (the status of its code;
+// internal errors are logged and shown without their cause).
+func (s *Server) pageError(pc *pageCall, err error) {
+	if errors.Is(err, errRedirect) {
+		return
+	}
+	p := s.problemFor(err, pc.r.URL.Path)
+	if p.Status >= 500 {
+		s.log.Error("page failed", "method", pc.r.Method, "path", pc.r.URL.Path, "status", p.Status, "err", err.Error())
+	}
+	if pc.lang == "" {
+		pc.lang = s.pageLang(pc.r, pc.user)
+	}
+	if rerr := pc.render(p.Status, "error", "error.title", p, nil); rerr != nil {
+		s.log.Error("error page failed", "err", rerr)
+		http.Error(pc.w, p.Detail, p.Status)
+	}
+}
+
+// setCookie sets an HttpOnly, SameSite=Lax cookie for the whole portal;
+// Secure unless the server runs with Config.InsecureCookies.
+func (s *Server) setCookie(w http.ResponseWriter, name, value string, maxAge time.Duration) {
+	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: int(maxAge.Seconds()),
+		HttpOnly: true, Secure: !s.insecureCookies, SameSite: http.SameSiteLaxMode})
+}
+
+func (s *Server) clearCookie(w http.ResponseWriter, _ *http.Request, name string) {
+	http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: !s.insecureCookies, SameSite: http.SameSiteLaxMode})
+}
+
+// fileRoutes serve the embedded front-end files (htmx, the CSS framework,
+// the portal's own style, and their licences), one route per file.
+func (s *Server) fileRoutes() []Route {
+	ents, _ := fs.ReadDir(assetFS, "assets") // an embedded directory always reads
+	var rs []Route
+	for _, e := range ents {
+		name := e.Name()
+		b, _ := fs.ReadFile(assetFS, "assets/"+name)
+		ct := "text/plain; charset=utf-8"
+		switch path.Ext(name) {
+		case ".js":
+			ct = "text/javascript; charset=utf-8"
+		case ".css":
+			ct = "text/css; charset=utf-8"
+		}
+		id := "asset"
+		for _, part := range strings.FieldsFunc(name, func(r rune) bool { return r == '.' || r == '-' }) {
+			id += strings.ToUpper(part[:1]) + part[1:]
+		}
+		rs = append(rs, Route{ID: id, Method: http.MethodGet, Path: "/assets/" + name, Tag: "portal", Public: true,
+			ContentType: strings.SplitN(ct, ";", 2)[0], Summary: "Portal file " + name,
+			raw: func(w http.ResponseWriter, _ *http.Request) {
+				h := w.Header()
+				h.Set("Content-Type", ct)
+				h.Set("X-Content-Type-Options", "nosniff")
+				h.Set("Cache-Control", "public, max-age=3600")
+				_, _ = w.Write(b)
+			}})
+	}
+	return rs
+}

@@ -1,0 +1,462 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package web
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"vigil/internal/account"
+	"vigil/internal/store"
+	"vigil/internal/store/storetest"
+)
+
+// Personas of the page tests: who is signed in.
+const (
+	asAnon    = ""
+	asAdmin   = "admin"
+	asAnalyst = "analyst"
+	asMemberA = "memberA"
+	asMakerA  = "makerA"
+	asMemberB = "memberB"
+	asHalf    = "half" // an analyst's session still awaiting its second factor
+)
+
+// cheap password hashing for page tests (argon2id is tested in account).
+func cheapHash(pw string) string       { return "plain:" + pw }
+func cheapVerify(hash, pw string) bool { return hash == "plain:"+pw }
+
+// testPassword is every persona's password.
+const testPassword = "persona password"
+
+// pageEnv is an env with a signed-in session per persona.
+type pageEnv struct {
+	*env
+	users    map[string]account.User
+	sessions map[string]account.Session
+	cookies  map[string]string
+}
+
+func newPageEnv(t *testing.T, st *store.Store) *pageEnv {
+	t.Helper()
+	e := &pageEnv{env: newEnv(t, st), users: map[string]account.User{}, sessions: map[string]account.Session{}, cookies: map[string]string{}}
+	e.srv.accounts.Hash, e.srv.accounts.Verify = cheapHash, cheapVerify
+	ctx := context.Background()
+	a, b := e.orgs[0].ID, e.orgs[1].ID
+	for _, p := range []struct {
+		name string
+		role account.Role
+		orgs []account.Membership
+	}{
+		{asAdmin, account.RoleAdmin, nil},
+		{asAnalyst, account.RoleAnalyst, nil},
+		{asMemberA, "", []account.Membership{{OrgID: a, Role: account.RoleMember}}},
+		{asMakerA, "", []account.Membership{{OrgID: a, Role: account.RoleMaker}}},
+		{asMemberB, "", []account.Membership{{OrgID: b, Role: account.RoleMember}}},
+		{asHalf, account.RoleAnalyst, nil},
+	} {
+		u, err := e.srv.accounts.Create(ctx, account.NewUser{Email: p.name + "@portal.example", Password: testPassword, Role: p.role, Orgs: p.orgs})
+		if err != nil {
+			t.Fatalf("persona %s: %v", p.name, err)
+		}
+		e.users[p.name] = u
+		secret := account.NewToken(32)
+		now := st.Now()
+		ses := account.Session{UserID: u.ID, CSRF: account.NewToken(24), Verified: p.name != asHalf, CreatedAt: now, SeenAt: now, ExpiresAt: now.Add(account.MaxAge)}
+		if err := st.SessionCreate(ctx, &ses, account.HashToken(secret)); err != nil {
+			t.Fatal(err)
+		}
+		e.sessions[p.name], e.cookies[p.name] = ses, secret
+	}
+	return e
+}
+
+// preq is one page request of a test.
+type preq struct {
+	method, path, as string
+	form             url.Values // sent as a form; csrf is added unless noCSRF
+	noCSRF           bool
+	header           map[string]string
+}
+
+func (e *pageEnv) page(r preq) *httptest.ResponseRecorder {
+	var body string
+	if r.form != nil || r.method == http.MethodPost {
+		f := url.Values{}
+		for k, v := range r.form {
+			f[k] = v
+		}
+		if !r.noCSRF && r.as != asAnon {
+			f.Set("csrf", e.sessions[r.as].CSRF)
+		}
+		body = f.Encode()
+	}
+	hr := httptest.NewRequest(r.method, r.path, strings.NewReader(body))
+	hr.RemoteAddr = "192.0.2.10:40000"
+	if body != "" {
+		hr.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if r.as != asAnon {
+		hr.AddCookie(&http.Cookie{Name: sessionCookie, Value: e.cookies[r.as]})
+	}
+	for k, v := range r.header {
+		hr.Header.Set(k, v)
+	}
+	rec := httptest.NewRecorder()
+	e.srv.ServeHTTP(rec, hr)
+	return rec
+}
+
+// wantPage checks the status and, for HTML answers, the security headers,
+// and returns the body.
+func wantPage(t *testing.T, rec *httptest.ResponseRecorder, status int) string {
+	t.Helper()
+	if rec.Code != status {
+		t.Fatalf("status = %d; want %d (Location %q, body %.300s)", rec.Code, status, rec.Header().Get("Location"), rec.Body.String())
+	}
+	h := rec.Header()
+	if h.Get("Content-Security-Policy") != ContentSecurityPolicy || h.Get("X-Frame-Options") != "DENY" || h.Get("X-Content-Type-Options") != "nosniff" {
+		t.Errorf("security headers missing: %v", h)
+	}
+	if status < 300 || status >= 400 {
+		if ct := h.Get("Content-Type"); ct != "text/html; charset=utf-8" {
+			t.Errorf("Content-Type = %q", ct)
+		}
+		if cc := h.Get("Cache-Control"); cc != "no-store" {
+			t.Errorf("Cache-Control = %q", cc)
+		}
+	}
+	return rec.Body.String()
+}
+
+// pageForms are valid forms of every POST page, for the generated tests.
+// A POST page without an entry fails TestPageAuthorisation.
+func (e *pageEnv) pageForms() map[string]url.Values {
+	return map[string]url.Values{
+		"pageLang":            {"lang": {"nl"}, "back": {"/"}},
+		"pageLoginPost":       {"email": {"memberA@portal.example"}, "password": {testPassword}},
+		"pageTOTPPost":        {"code": {"000000"}},
+		"pageEnrolPost":       {"secret": {"JBSWY3DPEHPK3PXP"}, "code": {"000000"}},
+		"pageLogout":          {},
+		"pageAccountPassword": {"old": {testPassword}, "password": {"a brand new password"}},
+		"pageUserCreate":      {"email": {fmt.Sprintf("new-%d@portal.example", time.Now().UnixNano())}, "password": {"long enough password"}},
+	}
+}
+
+// pageFill substitutes a page's path parameters.
+func (e *pageEnv) pageFill(path string, x ids) string {
+	return fill(strings.ReplaceAll(path, "{$}", ""), x)
+}
+
+// TestPageAuthorisation is generated from the route table, for every page
+// and every persona: anonymous visitors are sent to the login page; a
+// session awaiting its second factor reaches only the second-factor pages;
+// a member never reaches another organisation's pages (404, exactly as for
+// one that does not exist) nor a staff page (403), an analyst no
+// administrator page (403); forms without the session's CSRF token or sent
+// cross-origin are refused (403); and nothing of the other organisation
+// changes.
+func TestPageAuthorisation(t *testing.T) {
+	t.Parallel()
+	storetest.EachOpts(t, storetest.Options{Now: fixedNow}, func(t *testing.T, st *store.Store) {
+		e := newPageEnv(t, st)
+		forms := e.pageForms()
+		A, B := e.orgs[0], e.orgs[1]
+		own, victim := e.idsOf(A), e.idsOf(B)
+		before := orgState(t, st, B.ID)
+		pages := 0
+		for _, rt := range e.srv.Routes() {
+			if !rt.IsPage() {
+				continue
+			}
+			pages++
+			form, hasForm := forms[rt.ID]
+			if rt.Method == http.MethodPost && !hasForm {
+				t.Errorf("page %s (%s) has no form in pageForms", rt.Pattern(), rt.ID)
+				continue
+			}
+			if rt.Public {
+				continue
+			}
+			path := e.pageFill(rt.Path, own)
+			t.Run(rt.ID+"/anonymous", func(t *testing.T) {
+				rec := e.page(preq{method: rt.Method, path: path, as: asAnon, form: form})
+				wantPage(t, rec, http.StatusSeeOther)
+				if loc := rec.Header().Get("Location"); !strings.HasPrefix(loc, "/login?next=") {
+					t.Errorf("Location = %q; want the login page", loc)
+				}
+			})
+			if !rt.half {
+				t.Run(rt.ID+"/second_factor_pending", func(t *testing.T) {
+					rec := e.page(preq{method: rt.Method, path: path, as: asHalf, form: form})
+					wantPage(t, rec, http.StatusSeeOther)
+					if loc := rec.Header().Get("Location"); loc != "/login/totp" {
+						t.Errorf("Location = %q; want /login/totp", loc)
+					}
+				})
+			}
+			if rt.Method == http.MethodPost {
+				t.Run(rt.ID+"/no_csrf_token", func(t *testing.T) {
+					wantPage(t, e.page(preq{method: rt.Method, path: path, as: asMemberA, form: form, noCSRF: true}), http.StatusForbidden)
+				})
+				t.Run(rt.ID+"/cross_origin", func(t *testing.T) {
+					wantPage(t, e.page(preq{method: rt.Method, path: path, as: asMemberA, form: form,
+						header: map[string]string{"Sec-Fetch-Site": "cross-site"}}), http.StatusForbidden)
+				})
+			}
+			switch rt.Role {
+			case account.RoleAdmin:
+				for _, as := range []string{asAnalyst, asMemberA, asMakerA} {
+					t.Run(rt.ID+"/"+as, func(t *testing.T) {
+						wantPage(t, e.page(preq{method: rt.Method, path: path, as: as, form: form}), http.StatusForbidden)
+					})
+				}
+			case account.RoleAnalyst:
+				for _, as := range []string{asMemberA, asMakerA, asMemberB} {
+					t.Run(rt.ID+"/"+as, func(t *testing.T) {
+						wantPage(t, e.page(preq{method: rt.Method, path: path, as: as, form: form}), http.StatusForbidden)
+					})
+				}
+			}
+			if rt.OrgScoped() {
+				for _, as := range []string{asMemberA, asMakerA} {
+					t.Run(rt.ID+"/"+as+"/other_org", func(t *testing.T) {
+						p := wantPage(t, e.page(preq{method: rt.Method, path: e.pageFill(rt.Path, victim), as: as, form: form}), http.StatusNotFound)
+						gone := victim
+						gone.org = 987654
+						q := wantPage(t, e.page(preq{method: rt.Method, path: e.pageFill(rt.Path, gone), as: as, form: form}), http.StatusNotFound)
+						norm := func(s string, id int64) string {
+							return strings.NewReplacer(fmt.Sprintf("/orgs/%d", id), "/orgs/N", fmt.Sprintf("organisation %d ", id), "organisation N ").Replace(s)
+						}
+						if norm(p, victim.org) != norm(q, 987654) {
+							t.Errorf("another organisation's page differs from a missing one's:\n%s\n%s", p, q)
+						}
+					})
+				}
+				if rt.Method == http.MethodGet {
+					for _, as := range []string{asMemberA, asMakerA, asAnalyst, asAdmin} {
+						t.Run(rt.ID+"/"+as+"/own", func(t *testing.T) {
+							wantPage(t, e.page(preq{method: rt.Method, path: path, as: as}), http.StatusOK)
+						})
+					}
+					t.Run(rt.ID+"/memberB/own", func(t *testing.T) {
+						wantPage(t, e.page(preq{method: rt.Method, path: e.pageFill(rt.Path, victim), as: asMemberB}), http.StatusOK)
+					})
+				}
+			}
+		}
+		if pages < 10 {
+			t.Errorf("only %d pages in the table", pages)
+		}
+		if diff := cmp.Diff(before, orgState(t, st, B.ID)); diff != "" {
+			t.Errorf("organisation B changed (-before +after):\n%s", diff)
+		}
+	})
+}
+
+// TestPagesHappyPath renders every GET page for a persona allowed to see it,
+// in English and in Dutch, and checks the language, the landmarks and that
+// no message key is left untranslated.
+func TestPagesHappyPath(t *testing.T) {
+	t.Parallel()
+	storetest.EachOpts(t, storetest.Options{Now: fixedNow}, func(t *testing.T, st *store.Store) {
+		e := newPageEnv(t, st)
+		seedNotices(t, e.env)
+		own := e.idsOf(e.orgs[0])
+		keyRE := regexp.MustCompile(`\b[a-z]+\.[a-z]+(\.[a-z]+)?\b`)
+		keys := catalogue()
+		for _, rt := range e.srv.Routes() {
+			if !rt.IsPage() || rt.Method != http.MethodGet {
+				continue
+			}
+			as := asMemberA
+			switch {
+			case rt.Role != "":
+				as = asAdmin
+			case rt.half:
+				as = asHalf
+			case rt.Public:
+				as = asAnon
+			}
+			for _, lang := range Languages() {
+				t.Run(rt.ID+"/"+lang, func(t *testing.T) {
+					rec := e.page(preq{method: "GET", path: e.pageFill(rt.Path, own), as: as, header: map[string]string{"Accept-Language": lang}})
+					if as != asAnon && e.users[as].Lang != "" {
+						t.Fatal("persona has a language")
+					}
+					body := wantPage(t, rec, http.StatusOK)
+					if !strings.Contains(body, `<html lang="`+lang+`">`) || !strings.Contains(body, `<main id="main"`) || !strings.Contains(body, "<h1>") {
+						t.Errorf("page lacks lang=%s, main or h1", lang)
+					}
+					text := regexp.MustCompile(`(?s)<[^>]*>`).ReplaceAllString(body, " ")
+					for _, k := range keyRE.FindAllString(text, -1) {
+						if _, ok := keys[k]; ok {
+							t.Errorf("untranslated message key %q on the page", k)
+						}
+					}
+				})
+			}
+		}
+	})
+}
+
+// TestTemplateKeys checks that every message key the templates use exists.
+func TestTemplateKeys(t *testing.T) {
+	t.Parallel()
+	keys := catalogue()
+	re := regexp.MustCompile(`\.T "([^"]+)"`)
+	n := 0
+	err := fs.WalkDir(templateFS, "templates", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(templateFS, p)
+		if err != nil {
+			return err
+		}
+		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+			n++
+			if _, ok := keys[m[1]]; !ok {
+				t.Errorf("%s uses unknown message key %q", p, m[1])
+			}
+		}
+		return nil
+	})
+	if err != nil || n < 50 {
+		t.Fatalf("%d keys found: %v", n, err)
+	}
+	for k, v := range keys {
+		if v[0] == "" || v[1] == "" {
+			t.Errorf("message %q lacks a translation: %q", k, v)
+		}
+	}
+}
+
+// TestLoginFlow signs in through the forms: wrong passwords, the lockout,
+// the second factor for staff, the language choice and signing out.
+func TestLoginFlow(t *testing.T) {
+	t.Parallel()
+	storetest.EachOpts(t, storetest.Options{Now: fixedNow}, func(t *testing.T, st *store.Store) {
+		e := newPageEnv(t, st)
+		login := func(email, pw, next string) *httptest.ResponseRecorder {
+			return e.page(preq{method: "POST", path: "/login?next=" + url.QueryEscape(next), form: url.Values{"email": {email}, "password": {pw}}})
+		}
+		body := wantPage(t, login("memberA@portal.example", "wrong", "/"), http.StatusUnauthorized)
+		if !strings.Contains(body, `id="password"`) || !strings.Contains(body, "aria-invalid") || !strings.Contains(body, "wrong") {
+			t.Errorf("failed login does not name the field: %s", body)
+		}
+		rec := login("memberA@portal.example", testPassword, fmt.Sprintf("/orgs/%d", e.orgs[0].ID))
+		wantPage(t, rec, http.StatusSeeOther)
+		if loc := rec.Header().Get("Location"); loc != fmt.Sprintf("/orgs/%d", e.orgs[0].ID) {
+			t.Errorf("after login Location = %q", loc)
+		}
+		var cookie *http.Cookie
+		for _, c := range rec.Result().Cookies() {
+			if c.Name == sessionCookie {
+				cookie = c
+			}
+		}
+		if cookie == nil || !cookie.HttpOnly || !cookie.Secure || cookie.SameSite != http.SameSiteLaxMode {
+			t.Fatalf("session cookie = %+v", cookie)
+		}
+		// An open redirect is refused.
+		rec = login("memberA@portal.example", testPassword, "//evil.example/")
+		if loc := rec.Header().Get("Location"); loc != "/" {
+			t.Errorf("next=//evil.example/ redirects to %q", loc)
+		}
+		// Staff without a second factor must enrol.
+		rec = login("analyst@portal.example", testPassword, "/analyst")
+		if loc := rec.Header().Get("Location"); loc != "/login/enrol" {
+			t.Errorf("analyst's first login goes to %q; want /login/enrol", loc)
+		}
+		// Lockout after repeated failures, with a message naming the time.
+		for range account.MaxFailures {
+			login("makerA@portal.example", "wrong password", "/")
+		}
+		body = wantPage(t, login("makerA@portal.example", testPassword, "/"), http.StatusForbidden)
+		if !strings.Contains(body, "locked until") {
+			t.Errorf("locked account page: %s", body)
+		}
+		// Language choice by a visitor is kept in a cookie.
+		rec = e.page(preq{method: "POST", path: "/lang", form: url.Values{"lang": {"nl"}, "back": {"/login"}}})
+		wantPage(t, rec, http.StatusSeeOther)
+		if rec.Header().Get("Location") != "/login" || !strings.Contains(rec.Header().Get("Set-Cookie"), langCookie+"=nl") {
+			t.Errorf("language choice: %v", rec.Header())
+		}
+		wantPage(t, e.page(preq{method: "POST", path: "/lang", form: url.Values{"lang": {"de"}}}), http.StatusUnprocessableEntity)
+		// Signing out ends the session.
+		rec = e.page(preq{method: "POST", path: "/logout", as: asMemberA})
+		wantPage(t, rec, http.StatusSeeOther)
+		rec = e.page(preq{method: "GET", path: "/account", as: asMemberA})
+		if loc := rec.Header().Get("Location"); !strings.HasPrefix(loc, "/login") {
+			t.Errorf("after logout /account goes to %q", loc)
+		}
+	})
+}
+
+// TestPageForms checks that forms refuse bad input with a visible message
+// naming the field and write nothing.
+func TestPageForms(t *testing.T) {
+	t.Parallel()
+	storetest.EachOpts(t, storetest.Options{Now: fixedNow}, func(t *testing.T, st *store.Store) {
+		e := newPageEnv(t, st)
+		ctx := context.Background()
+		count := func() int {
+			us, err := st.UserList(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(us)
+		}
+		n := count()
+		for _, tc := range []struct {
+			name, path, as string
+			form           url.Values
+			status         int
+			field          string
+		}{
+			{"user_bad_email", "/admin/users", asAdmin, url.Values{"email": {"nope"}, "password": {"long enough password"}}, 422, "email"},
+			{"user_short_password", "/admin/users", asAdmin, url.Values{"email": {"x@portal.example"}, "password": {"short"}}, 422, "password"},
+			{"user_duplicate", "/admin/users", asAdmin, url.Values{"email": {"memberA@portal.example"}, "password": {"long enough password"}}, 422, "email"},
+			{"user_bad_org", "/admin/users", asAdmin, url.Values{"email": {"y@portal.example"}, "password": {"long enough password"}, "org": {"99999"}}, 422, "org"},
+			{"user_bad_org_role", "/admin/users", asAdmin, url.Values{"email": {"y@portal.example"}, "password": {"long enough password"}, "org": {"1"}, "org_role": {"owner"}}, 422, "org_role"},
+			{"user_bad_role", "/admin/users", asAdmin, url.Values{"email": {"y@portal.example"}, "password": {"long enough password"}, "role": {"root"}}, 422, "role"},
+			{"password_wrong_old", "/account/password", asMemberA, url.Values{"old": {"not it"}, "password": {"a brand new password"}}, 422, "old"},
+			{"password_short", "/account/password", asMemberA, url.Values{"old": {testPassword}, "password": {"short"}}, 422, "password"},
+			{"totp_bad_code", "/login/totp", asHalf, url.Values{"code": {"12"}}, 422, "code"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				body := wantPage(t, e.page(preq{method: "POST", path: tc.path, as: tc.as, form: tc.form}), tc.status)
+				if !strings.Contains(body, `role="alert"`) || !strings.Contains(body, `href="#`+tc.field+`"`) ||
+					!strings.Contains(body, `id="`+tc.field+`-err"`) {
+					t.Errorf("the page does not name field %s visibly:\n%s", tc.field, body)
+				}
+			})
+		}
+		if got := count(); got != n {
+			t.Errorf("%d users after refused forms; want %d", got, n)
+		}
+		if ok, _ := e.srv.accounts.CheckPassword(ctx, "memberA@portal.example", testPassword); !ok {
+			t.Error("a refused password change changed the password")
+		}
+		// A good form creates the account and says so.
+		rec := e.page(preq{method: "POST", path: "/admin/users", as: asAdmin, form: url.Values{"email": {"new@portal.example"},
+			"password": {"long enough password"}, "org": {fmt.Sprint(e.orgs[0].ID)}, "org_role": {"maker"}}})
+		wantPage(t, rec, http.StatusSeeOther)
+		body := wantPage(t, e.page(preq{method: "GET", path: rec.Header().Get("Location"), as: asAdmin}), http.StatusOK)
+		if !strings.Contains(body, "new@portal.example") || !strings.Contains(body, `role="status"`) {
+			t.Errorf("accounts page after create: %s", body)
+		}
+	})
+}

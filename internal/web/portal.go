@@ -1,0 +1,341 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"vigil/internal/account"
+	"vigil/internal/errs"
+	"vigil/internal/finding"
+	"vigil/internal/registry"
+	"vigil/internal/store"
+)
+
+// portalRoutes are the portal's pages and its front-end files.
+func (s *Server) portalRoutes() []Route {
+	const tag = "portal"
+	rs := s.fileRoutes()
+	return append(rs, []Route{
+		{ID: "pageHome", Method: http.MethodGet, Path: "/{$}", Tag: tag, Public: true, Summary: "Start page", page: s.pageHome},
+		{ID: "pageLang", Method: http.MethodPost, Path: "/lang", Tag: tag, Public: true, Summary: "Choose the interface language", page: s.pageLangPost},
+		{ID: "pageLogin", Method: http.MethodGet, Path: "/login", Tag: tag, Public: true, Query: []Param{{Name: "next", Type: "string"}},
+			Summary: "Sign-in form", page: s.pageLogin},
+		{ID: "pageLoginPost", Method: http.MethodPost, Path: "/login", Tag: tag, Public: true, Query: []Param{{Name: "next", Type: "string"}},
+			Summary: "Sign in", page: s.pageLoginPost},
+		{ID: "pageTOTP", Method: http.MethodGet, Path: "/login/totp", Tag: tag, Self: true, half: true,
+			Summary: "Second-factor form", page: s.pageTOTP},
+		{ID: "pageTOTPPost", Method: http.MethodPost, Path: "/login/totp", Tag: tag, Self: true, half: true,
+			Summary: "Give the second factor", page: s.pageTOTPPost},
+		{ID: "pageEnrol", Method: http.MethodGet, Path: "/login/enrol", Tag: tag, Self: true, half: true,
+			Summary: "Set up a second factor", page: s.pageEnrol},
+		{ID: "pageEnrolPost", Method: http.MethodPost, Path: "/login/enrol", Tag: tag, Self: true, half: true,
+			Summary: "Confirm a new second factor", page: s.pageEnrolPost},
+		{ID: "pageLogout", Method: http.MethodPost, Path: "/logout", Tag: tag, Self: true, half: true,
+			Summary: "Sign out", page: s.pageLogout},
+		{ID: "pageAccount", Method: http.MethodGet, Path: "/account", Tag: tag, Self: true,
+			Summary: "The signed-in account", page: s.pageAccount},
+		{ID: "pageAccountPassword", Method: http.MethodPost, Path: "/account/password", Tag: tag, Self: true,
+			Summary: "Change one's password", page: s.pageAccountPassword},
+		{ID: "pageOrg", Method: http.MethodGet, Path: PagePath, Tag: tag,
+			Summary: "An organisation's overview", page: s.pageOrg},
+		{ID: "pageFindings", Method: http.MethodGet, Path: PagePath + "/findings", Tag: tag, Query: findingQuery(), API: "findingList",
+			Summary: "An organisation's findings with their evidence", page: s.pageFindings},
+		{ID: "pageDashboard", Method: http.MethodGet, Path: "/analyst", Tag: tag, Role: account.RoleAnalyst,
+			Summary: "Analyst dashboard", page: s.pageDashboard},
+		{ID: "pageUsers", Method: http.MethodGet, Path: "/admin/users", Tag: tag, Role: account.RoleAdmin, API: "userList",
+			Summary: "Accounts and roles", page: s.pageUsers},
+		{ID: "pageUserCreate", Method: http.MethodPost, Path: "/admin/users", Tag: tag, Role: account.RoleAdmin, API: "userCreate",
+			Summary: "Create an account", page: s.pageUserCreate},
+	}...)
+}
+
+func (s *Server) pageHome(pc *pageCall) error {
+	return pc.page("home", "home.title", nil)
+}
+
+// pageLangPost stores a visitor's language choice in a cookie (and a user's in
+// the account) and goes back to the page it came from.
+func (s *Server) pageLangPost(pc *pageCall) error {
+	lang := pc.form("lang")
+	if lang != "nl" && lang != "en" {
+		return errs.Field("lang", lang, "must be nl or en")
+	}
+	s.setCookie(pc.w, langCookie, lang, 365*24*time.Hour)
+	if pc.user != nil {
+		if _, err := s.store.UserUpdate(pc.ctx(), pc.user.ID, func(u *account.User) error { u.Lang = lang; return nil }); err != nil {
+			return err
+		}
+	}
+	return pc.redirect(localPath(pc.form("back")))
+}
+
+// localPath returns p if it is a path of this site, else "/": redirects
+// never leave the portal.
+func localPath(p string) string {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+		return "/"
+	}
+	return p
+}
+
+type loginForm struct {
+	Email string
+	Next  string
+}
+
+func (s *Server) pageLogin(pc *pageCall) error {
+	if pc.user != nil && pc.ses.Verified {
+		return pc.redirect(localPath(pc.query("next")))
+	}
+	return pc.page("login", "login.title", loginForm{Next: pc.query("next")})
+}
+
+func (s *Server) pageLoginPost(pc *pageCall) error {
+	f := loginForm{Email: pc.form("email"), Next: pc.query("next")}
+	if !s.loginLimit.Allow(clientIP(pc.r)) {
+		return pc.formError(errs.Errorf(errs.Forbidden, "too many sign-in attempts from your address; wait a minute"), "login", "login.title", f)
+	}
+	l, err := s.accounts.Login(pc.ctx(), f.Email, pc.r.PostFormValue("password"))
+	if err != nil {
+		if errs.CodeOf(err) == errs.Unauthorized {
+			err = &errs.Error{Code: errs.Unauthorized, Field: "password", Message: errs.Message(err)}
+		}
+		return pc.formError(err, "login", "login.title", f)
+	}
+	if pc.secret != "" {
+		_ = s.accounts.Logout(pc.ctx(), pc.secret) // a new session for every sign-in
+	}
+	s.setCookie(pc.w, sessionCookie, l.Secret, account.MaxAge)
+	switch {
+	case l.NeedTOTP:
+		return pc.redirect("/login/totp")
+	case l.NeedEnrol:
+		return pc.redirect("/login/enrol")
+	}
+	return pc.redirect(localPath(f.Next))
+}
+
+func (s *Server) pageTOTP(pc *pageCall) error {
+	if pc.ses.Verified {
+		return pc.redirect("/")
+	}
+	return pc.page("totp", "totp.title", nil)
+}
+
+func (s *Server) pageTOTPPost(pc *pageCall) error {
+	if err := s.accounts.SecondFactor(pc.ctx(), pc.ses, pc.form("code")); err != nil {
+		return pc.formError(err, "totp", "totp.title", nil)
+	}
+	return pc.redirect("/")
+}
+
+// enrolView is the enrolment form: the new key travels in a hidden field
+// and is stored only when a code for it is given.
+type enrolView struct {
+	Key      account.TOTPKey
+	Required bool
+}
+
+func (s *Server) pageEnrol(pc *pageCall) error {
+	if pc.user.TOTP && !pc.ses.Verified {
+		return pc.redirect("/login/totp")
+	}
+	k, err := account.NewTOTP("vigil", pc.user.Email)
+	if err != nil {
+		return err
+	}
+	return pc.page("enrol", "enrol.title", enrolView{Key: k, Required: pc.user.NeedsTOTP()})
+}
+
+func (s *Server) pageEnrolPost(pc *pageCall) error {
+	if pc.user.TOTP && !pc.ses.Verified {
+		return errs.Errorf(errs.Forbidden, "give your current second factor first")
+	}
+	secret := pc.form("secret")
+	if err := s.accounts.Enrol(pc.ctx(), pc.ses, secret, pc.form("code")); err != nil {
+		k, kerr := account.NewTOTP("vigil", pc.user.Email)
+		if kerr != nil {
+			return kerr
+		}
+		return pc.formError(err, "enrol", "enrol.title", enrolView{Key: k, Required: pc.user.NeedsTOTP()})
+	}
+	return pc.redirect("/")
+}
+
+func (s *Server) pageLogout(pc *pageCall) error {
+	if err := s.accounts.Logout(pc.ctx(), pc.secret); err != nil {
+		return err
+	}
+	s.clearCookie(pc.w, pc.r, sessionCookie)
+	return pc.redirect("/")
+}
+
+func (s *Server) pageAccount(pc *pageCall) error {
+	return pc.page("account", "account.title", nil)
+}
+
+func (s *Server) pageAccountPassword(pc *pageCall) error {
+	ok, err := s.accounts.CheckPassword(pc.ctx(), pc.user.Email, pc.r.PostFormValue("old"))
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return pc.formError(errs.Field("old", "", pc.s.messages(pc.lang)["account.pw.wrong"]), "account", "account.title", nil)
+	}
+	if err := s.accounts.SetPassword(pc.ctx(), pc.user.ID, pc.r.PostFormValue("password"), pc.ses.ID); err != nil {
+		return pc.formError(err, "account", "account.title", nil)
+	}
+	return pc.redirect("/account?msg=account.pw.done")
+}
+
+// orgView is an organisation's overview.
+type orgView struct {
+	Org           registry.Org
+	Open, Resolve int
+}
+
+func (s *Server) pageOrg(pc *pageCall) error {
+	o, err := s.store.OrgGet(pc.ctx(), pc.org)
+	if err != nil {
+		return err
+	}
+	v := orgView{Org: o}
+	for _, st := range []finding.Status{finding.Open, finding.Resolved} {
+		n, err := s.store.FindingCount(pc.ctx(), store.FindingFilter{OrgID: pc.org, Status: st})
+		if err != nil {
+			return err
+		}
+		if st == finding.Open {
+			v.Open = n
+		} else {
+			v.Resolve = n
+		}
+	}
+	return pc.page("org", "org.title", v)
+}
+
+// findingsView is a page of findings.
+type findingsView struct {
+	Items    []finding.Finding
+	Triggers []string
+	Next     string // the next page's URL, "" on the last page
+}
+
+func (s *Server) pageFindings(pc *pageCall) error {
+	p := store.Page{Limit: 51}
+	if v := pc.query("after"); v != "" {
+		p.After, _ = strconv.ParseInt(v, 10, 64)
+	}
+	if v := pc.query("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxLimit {
+			return badRequest("limit", "%q: must be an integer from 1 to %d", v, maxLimit)
+		}
+		p.Limit = n + 1
+	}
+	items, err := s.store.FindingList(pc.ctx(), findingFilter(pc.query, pc.org, p))
+	if err != nil {
+		return err
+	}
+	v := findingsView{Items: items}
+	if len(items) == p.Limit {
+		v.Items = items[:p.Limit-1]
+		q := pc.r.URL.Query()
+		q.Set("after", strconv.FormatInt(v.Items[len(v.Items)-1].ID, 10))
+		q.Del("msg")
+		v.Next = pc.r.URL.Path + "?" + q.Encode()
+	}
+	ts, err := s.store.TriggerStats(pc.ctx())
+	if err != nil {
+		return err
+	}
+	for _, t := range ts {
+		v.Triggers = append(v.Triggers, t.Name)
+	}
+	return pc.page("findings", "findings.title", v)
+}
+
+func (s *Server) pageDashboard(pc *pageCall) error {
+	ts, err := s.store.TriggerStats(pc.ctx())
+	if err != nil {
+		return err
+	}
+	return pc.page("dashboard", "dash.title", ts)
+}
+
+// usersView is the accounts page.
+type usersView struct {
+	Users []account.User
+	Orgs  []registry.Org
+	Form  url.Values
+}
+
+func (s *Server) usersView(pc *pageCall) (usersView, error) {
+	us, err := s.store.UserList(pc.ctx())
+	if err != nil {
+		return usersView{}, err
+	}
+	orgs, err := s.store.OrgList(pc.ctx(), store.OrgFilter{Page: store.Page{Limit: 1000}})
+	return usersView{Users: us, Orgs: orgs, Form: pc.r.PostForm}, err
+}
+
+func (s *Server) pageUsers(pc *pageCall) error {
+	v, err := s.usersView(pc)
+	if err != nil {
+		return err
+	}
+	return pc.page("users", "users.title", v)
+}
+
+func (s *Server) pageUserCreate(pc *pageCall) error {
+	in := UserInput{Email: pc.form("email"), Name: pc.form("name"), Lang: pc.form("lang"), Role: account.Role(pc.form("role")),
+		Password: pc.r.PostFormValue("password")}
+	if v := pc.form("org"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return badRequest("org", "%q: not an organisation id", v)
+		}
+		in.Orgs = []MembershipInput{{OrgID: id, Role: account.Role(pc.form("org_role"))}}
+	}
+	u, err := s.createUser(pc.ctx(), in)
+	if err != nil {
+		v, verr := s.usersView(pc)
+		if verr != nil {
+			return verr
+		}
+		return pc.formError(formField(err), "users", "users.title", v)
+	}
+	if err := s.audit(pc, "user.create", 0, "user "+strconv.FormatInt(u.ID, 10), u.Email); err != nil {
+		return err
+	}
+	return pc.redirect("/admin/users?msg=users.created")
+}
+
+// formField maps an API field path to the form's field name
+// (orgs[0].org_id → org).
+func formField(err error) error {
+	var e *errs.Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	switch e.Field {
+	case "orgs[0].org_id":
+		return &errs.Error{Code: e.Code, Field: "org", Message: e.Message, Err: err}
+	case "orgs[0].role":
+		return &errs.Error{Code: e.Code, Field: "org_role", Message: e.Message, Err: err}
+	}
+	return err
+}
+
+// audit records a staff action of the signed-in user.
+func (s *Server) audit(pc *pageCall, action string, org int64, object, detail string) error {
+	return s.store.AuditAdd(pc.ctx(), account.AuditEntry{UserID: pc.user.ID, Actor: pc.user.Email, Action: action,
+		OrgID: org, Object: object, Detail: detail})
+}
