@@ -9,6 +9,7 @@ import (
 
 	"vigil/internal/account"
 	"vigil/internal/store"
+	"vigil/internal/tenant"
 )
 
 // Login is a demo account: its address, a generated password and, for
@@ -25,7 +26,7 @@ type Login struct {
 // an analyst (both with a second factor already enrolled) and a member of
 // the first demo organisation. Passwords are generated anew each run.
 func LoadAccounts(ctx context.Context, s *store.Store) ([]Login, error) {
-	orgs, err := s.OrgList(ctx, store.OrgFilter{Page: store.Page{Limit: 1}})
+	orgs, err := s.OrgList(ctx, tenant.Operator(), store.Page{Limit: 1})
 	if err != nil {
 		return nil, err
 	}

@@ -22,6 +22,7 @@ import (
 	"vigil/internal/account"
 	"vigil/internal/auth"
 	"vigil/internal/errs"
+	"vigil/internal/tenant"
 )
 
 // PagePath is the path prefix of organisation pages. The organisation a
@@ -70,6 +71,16 @@ type pageCall struct {
 }
 
 func (pc *pageCall) ctx() context.Context { return pc.r.Context() }
+
+// scope is the tenant scope of the page's store calls: organisation {id}
+// on an organisation page, else the principal's (the operator for staff,
+// nothing for others).
+func (pc *pageCall) scope() tenant.Scope {
+	if pc.org != 0 {
+		return tenant.Org(pc.org)
+	}
+	return pc.p.Tenant()
+}
 
 // pathID parses a path parameter as a positive id.
 func (pc *pageCall) pathID(name string) (int64, error) {
@@ -329,7 +340,7 @@ func (s *Server) preparePage(pc *pageCall) error {
 		if !u.Staff() && u.MemberOf(id) == "" {
 			return errs.Errorf(errs.NotFound, "organisation %d not found", id)
 		}
-		o, err := s.store.OrgGet(r.Context(), id)
+		o, err := s.store.OrgGet(r.Context(), tenant.Org(id), id)
 		if err != nil {
 			return err
 		}

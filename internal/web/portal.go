@@ -202,7 +202,7 @@ type orgView struct {
 }
 
 func (s *Server) pageOrg(pc *pageCall) error {
-	o, err := s.store.OrgGet(pc.ctx(), pc.org)
+	o, err := s.store.OrgGet(pc.ctx(), pc.scope(), pc.org)
 	if err != nil {
 		return err
 	}
@@ -282,7 +282,7 @@ func (s *Server) usersView(pc *pageCall) (usersView, error) {
 	if err != nil {
 		return usersView{}, err
 	}
-	orgs, err := s.store.OrgList(pc.ctx(), store.OrgFilter{Page: store.Page{Limit: 1000}})
+	orgs, err := s.store.OrgListAll(pc.ctx(), pc.scope())
 	return usersView{Users: us, Orgs: orgs, Form: pc.r.PostForm}, err
 }
 
@@ -304,7 +304,7 @@ func (s *Server) pageUserCreate(pc *pageCall) error {
 		}
 		in.Orgs = []MembershipInput{{OrgID: id, Role: account.Role(pc.form("org_role"))}}
 	}
-	u, err := s.createUser(pc.ctx(), in)
+	u, err := s.createUser(pc.ctx(), pc.scope(), in)
 	if err != nil {
 		v, verr := s.usersView(pc)
 		if verr != nil {

@@ -11,6 +11,7 @@ import (
 	"vigil/internal/account"
 	"vigil/internal/auth"
 	"vigil/internal/errs"
+	"vigil/internal/tenant"
 )
 
 // UserInput is the body of POST /api/v1/users: a portal account.
@@ -65,7 +66,7 @@ func (s *Server) userCreate(c *call) (any, error) {
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	u, err := s.createUser(c.ctx(), in)
+	u, err := s.createUser(c.ctx(), c.scope(), in)
 	if err != nil {
 		return nil, err
 	}
@@ -75,14 +76,14 @@ func (s *Server) userCreate(c *call) (any, error) {
 
 // createUser validates memberships (naming their index) and creates the
 // account; the portal's form and the API share it.
-func (s *Server) createUser(ctx context.Context, in UserInput) (account.User, error) {
+func (s *Server) createUser(ctx context.Context, sc tenant.Scope, in UserInput) (account.User, error) {
 	n := account.NewUser{Email: in.Email, Name: in.Name, Lang: in.Lang, Role: in.Role, Password: in.Password}
 	for i, m := range in.Orgs {
 		r, err := account.ParseOrgRole(string(m.Role))
 		if err != nil {
 			return account.User{}, inField(err, fmt.Sprintf("orgs[%d].", i), map[string]string{"org_role": "role"})
 		}
-		if err := s.store.OrgExists(ctx, m.OrgID); err != nil {
+		if err := s.store.OrgExists(ctx, sc, m.OrgID); err != nil {
 			if errs.CodeOf(err) == errs.NotFound {
 				return account.User{}, errs.Field(fmt.Sprintf("orgs[%d].org_id", i), m.OrgID, "no such organisation")
 			}
