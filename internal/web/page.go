@@ -237,7 +237,11 @@ func (pc *pageCall) formError(err error, name, title string, data any) error {
 	case errs.Forbidden:
 		status = http.StatusForbidden
 	}
-	return pc.render(status, name, title, data, map[string]string{field: errs.Message(err)})
+	msg := errs.Message(err)
+	if e.Field != "" && e.Message != "" {
+		msg = e.Message // the field is named beside the message
+	}
+	return pc.render(status, name, title, data, map[string]string{field: msg})
 }
 
 // servePage runs a page route: security headers, session, the route's
@@ -397,6 +401,8 @@ func (s *Server) fileRoutes() []Route {
 			ct = "text/javascript; charset=utf-8"
 		case ".css":
 			ct = "text/css; charset=utf-8"
+		case ".svg":
+			ct = "image/svg+xml"
 		}
 		id := "asset"
 		for _, part := range strings.FieldsFunc(name, func(r rune) bool { return r == '.' || r == '-' }) {

@@ -1,0 +1,209 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+// Package e2e drives the portal in Debian's headless chromium: journeys of
+// a visitor, an organisation member, an analyst and an administrator on
+// SQLite and on PostgreSQL. Every page visited is checked with axe-core
+// (no serious or critical violation) and for browser console errors, in
+// English and in Dutch.
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"vigil/internal/account"
+	"vigil/internal/demo"
+	"vigil/internal/store"
+	"vigil/internal/store/storetest"
+	"vigil/internal/web"
+)
+
+// portal is a served portal on the demo data with three accounts.
+type portal struct {
+	st     *store.Store
+	base   string
+	logins map[string]demo.Login
+	orgID  int64
+}
+
+func startPortal(t *testing.T, st *store.Store) *portal {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := demo.Load(ctx, st); err != nil {
+		t.Fatalf("demo data: %v", err)
+	}
+	logins, err := demo.LoadAccounts(ctx, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &portal{st: st, logins: map[string]demo.Login{}}
+	for _, l := range logins {
+		p.logins[l.Role] = l
+	}
+	c, err := st.UserCredentials(ctx, p.logins["member"].Email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.orgID = c.User.Memberships[0].OrgID
+	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	srv, err := web.New(web.Config{Store: st, Logger: logger, Version: "e2e", Public: web.AckRoutes(st, logger)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = hs.Serve(ln) }()
+	t.Cleanup(func() { _ = hs.Close() })
+	p.base = "http://" + ln.Addr().String()
+	return p
+}
+
+// testWriter sends the server's warnings to the test log.
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(b []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(b)))
+	return len(b), nil
+}
+
+// signIn signs in as the demo account of role, giving the second factor
+// when asked.
+func (p *portal) signIn(b *browser, role, shot string) {
+	b.t.Helper()
+	l := p.logins[role]
+	b.open("/login", shot)
+	b.submit(map[string]string{"#email": l.Email, "#password": l.Password}, `main form button[type="submit"]`, "")
+	if strings.HasPrefix(b.path(), "/login/totp") {
+		code, err := account.TOTPCode(l.TOTPSecret, time.Now())
+		if err != nil {
+			b.t.Fatal(err)
+		}
+		b.submit(map[string]string{"#code": code}, `main form button[type="submit"]`, "")
+	}
+	b.wantPath("/")
+}
+
+// setLang switches the interface language with the form in the header.
+func (b *browser) setLang(lang string) {
+	b.t.Helper()
+	b.run("language "+lang, chromedp.SetValue(chromedp.CSS("#lang-select"), lang),
+		chromedp.Click(chromedp.CSS(`form.lang button`)), chromedp.Sleep(200*time.Millisecond), chromedp.WaitReady(chromedp.CSS("body")))
+}
+
+func TestPortalJourneys(t *testing.T) {
+	chromiumPath(t)
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		p := startPortal(t, st)
+		shots := st.Dialect() == store.SQLite // one set of pictures
+
+		shot := func(name string) string {
+			if shots {
+				return name
+			}
+			return ""
+		}
+
+		t.Run("visitor", func(t *testing.T) {
+			b := newBrowser(t, p.base)
+			b.open("/", shot("home"))
+			if !b.has(`a[href="/login"]`) {
+				t.Error("the start page does not invite a visitor to sign in")
+			}
+			b.setLang("nl")
+			b.check(shot("home-nl"))
+			if got := b.text("h1"); got != "Welkom" {
+				t.Errorf("Dutch start page h1 = %q", got)
+			}
+			b.open("/login", shot("login-nl"))
+			b.submit(map[string]string{"#email": "nobody@vigil.demo", "#password": "not the password"}, `main form button[type="submit"]`, shot("login-failed-nl"))
+			if !b.has(`#password[aria-invalid="true"]`) || !b.has(`[role="alert"] a[href="#password"]`) {
+				t.Error("a failed sign-in does not name the field")
+			}
+			b.setLang("en")
+			b.open(fmt.Sprintf("/orgs/%d/findings", p.orgID), "")
+			b.wantPath(`/login\?next=.*`)
+		})
+
+		t.Run("member", func(t *testing.T) {
+			b := newBrowser(t, p.base)
+			p.signIn(b, "member", "")
+			b.check(shot("member-home"))
+			b.open(fmt.Sprintf("/orgs/%d", p.orgID), shot("member-org"))
+			b.open(fmt.Sprintf("/orgs/%d/findings", p.orgID), shot("member-findings"))
+			if !b.has("table tbody tr") {
+				t.Error("the member's findings page lists no finding")
+			}
+			b.run("open evidence", chromedp.Click(chromedp.CSS("table tbody tr details summary")))
+			b.check(shot("member-finding-evidence"))
+			b.submit(map[string]string{"#status": "open"}, `form.filters button[type="submit"]`, "")
+			if !strings.Contains(b.path(), "status=open") {
+				t.Errorf("filter did not apply: %s", b.path())
+			}
+			b.open("/account", shot("member-account"))
+			b.setLang("nl")
+			b.open(fmt.Sprintf("/orgs/%d/findings", p.orgID), shot("member-findings-nl"))
+			b.open("/account", "")
+			b.open("/analyst", "")
+			if got := b.text("h1"); got != "Er ging iets mis" {
+				t.Errorf("a member on the dashboard sees %q", got)
+			}
+			b.open(fmt.Sprintf("/orgs/%d", p.orgID+1), "")
+			if !strings.Contains(b.text("main"), "not found") {
+				t.Errorf("a member on another organisation's page sees %q", b.text("main"))
+			}
+		})
+
+		t.Run("analyst", func(t *testing.T) {
+			b := newBrowser(t, p.base)
+			p.signIn(b, "analyst", shot("login"))
+			b.open("/analyst", shot("dashboard"))
+			b.open(fmt.Sprintf("/orgs/%d/findings", p.orgID), "")
+			b.setLang("nl")
+			b.open("/analyst", shot("dashboard-nl"))
+		})
+
+		t.Run("administrator", func(t *testing.T) {
+			b := newBrowser(t, p.base)
+			p.signIn(b, "admin", "")
+			b.open("/admin/users", shot("admin-users"))
+			b.submit(map[string]string{"#email": "new.analyst@vigil.demo", "#password": "short", "#role": "analyst"},
+				`main form button[type="submit"]`, shot("admin-users-error"))
+			if !b.has(`#password[aria-invalid="true"]`) {
+				t.Error("a short password is not marked on the form")
+			}
+			b.submit(map[string]string{"#email": "new.analyst@vigil.demo", "#password": "a long enough password", "#role": "analyst"},
+				`main form button[type="submit"]`, "")
+			if !strings.Contains(b.text("main table"), "new.analyst@vigil.demo") {
+				t.Error("the new account is not listed")
+			}
+			b.setLang("nl")
+			b.check("")
+			// A staff account without a second factor enrols one at its
+			// first sign-in.
+			b2 := newBrowser(t, p.base)
+			b2.open("/login", "")
+			b2.submit(map[string]string{"#email": "new.analyst@vigil.demo", "#password": "a long enough password"}, `main form button[type="submit"]`, "")
+			b2.wantPath("/login/enrol")
+			b2.check(shot("enrol"))
+			code, err := account.TOTPCode(b2.text("#totp-key"), time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			b2.submit(map[string]string{"#code": code}, `main form button[type="submit"]`, "")
+			b2.wantPath("/")
+			b2.open("/analyst", "")
+		})
+	})
+}
