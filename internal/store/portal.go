@@ -5,18 +5,17 @@ package store
 
 import (
 	"context"
+
+	"vigil/internal/tenant"
 )
 
 // FindingCount counts the findings FindingList would return without paging.
-func (s *Store) FindingCount(ctx context.Context, f FindingFilter) (int, error) {
-	q := `SELECT COUNT(*) FROM findings f JOIN triggers t ON t.id = f.trigger_id WHERE 1 = 1`
-	var args []any
+func (s *Store) FindingCount(ctx context.Context, sc tenant.Scope, f FindingFilter) (int, error) {
+	cond, args := orgCond(sc, "f.org_id")
+	q := `SELECT COUNT(*) FROM findings f JOIN triggers t ON t.id = f.trigger_id WHERE ` + cond
 	add := func(cond string, v any) {
 		q += " AND " + cond
 		args = append(args, v)
-	}
-	if f.OrgID != 0 {
-		add("f.org_id = ?", f.OrgID)
 	}
 	if f.Trigger != "" {
 		add("t.name = ?", f.Trigger)

@@ -44,8 +44,8 @@ func findingSchemas(add func(name string, v, example any)) {
 }
 
 // findingFilter reads the filters of findingQuery (validated by the route).
-func findingFilter(get func(string) string, org int64, p store.Page) store.FindingFilter {
-	return store.FindingFilter{OrgID: org, Status: finding.Status(get("status")), Trigger: get("trigger"), Type: get("type"), Page: p}
+func findingFilter(get func(string) string, p store.Page) store.FindingFilter {
+	return store.FindingFilter{Status: finding.Status(get("status")), Trigger: get("trigger"), Type: get("type"), Page: p}
 }
 
 func (s *Server) findingList(c *call) (any, error) {
@@ -53,7 +53,7 @@ func (s *Server) findingList(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	fs, err := s.store.FindingList(c.ctx(), findingFilter(c.query, c.org, p))
+	fs, err := s.store.FindingList(c.ctx(), c.scope(), findingFilter(c.query, p))
 	if err != nil {
 		return nil, err
 	}

@@ -208,7 +208,7 @@ func (s *Server) pageOrg(pc *pageCall) error {
 	}
 	v := orgView{Org: o}
 	for _, st := range []finding.Status{finding.Open, finding.Resolved} {
-		n, err := s.store.FindingCount(pc.ctx(), store.FindingFilter{OrgID: pc.org, Status: st})
+		n, err := s.store.FindingCount(pc.ctx(), pc.scope(), store.FindingFilter{Status: st})
 		if err != nil {
 			return err
 		}
@@ -240,7 +240,7 @@ func (s *Server) pageFindings(pc *pageCall) error {
 		}
 		p.Limit = n + 1
 	}
-	items, err := s.store.FindingList(pc.ctx(), findingFilter(pc.query, pc.org, p))
+	items, err := s.store.FindingList(pc.ctx(), pc.scope(), findingFilter(pc.query, p))
 	if err != nil {
 		return err
 	}
@@ -252,7 +252,7 @@ func (s *Server) pageFindings(pc *pageCall) error {
 		q.Del("msg")
 		v.Next = pc.r.URL.Path + "?" + q.Encode()
 	}
-	ts, err := s.store.TriggerStats(pc.ctx())
+	ts, err := s.store.TriggerStats(pc.ctx(), pc.scope())
 	if err != nil {
 		return err
 	}
@@ -263,7 +263,7 @@ func (s *Server) pageFindings(pc *pageCall) error {
 }
 
 func (s *Server) pageDashboard(pc *pageCall) error {
-	ts, err := s.store.TriggerStats(pc.ctx())
+	ts, err := s.store.TriggerStats(pc.ctx(), pc.scope())
 	if err != nil {
 		return err
 	}
