@@ -269,6 +269,8 @@ func TestEndpointsHappyPath(t *testing.T) {
 			resolve := fmt.Sprintf("/api/v1/outbox/%d/resolve", e.outbox)
 			wantProblem(t, e.send(req{method: "POST", path: resolve, token: tokOp, body: `{"outcome":"maybe"}`}), 422, "")
 			ok(t, req{method: "POST", path: resolve, token: tokOp, body: `{"outcome":"resend"}`}, 200, "OutboxResolved")
+			ok(t, req{method: "GET", path: "/api/v1/calls", token: tokOp}, 200, "CallList")
+			ok(t, req{method: "GET", path: "/api/v1/audit?limit=5", token: tokOp}, 200, "AuditPage")
 			body := ok(t, req{method: "GET", path: aPath + "/findings?status=open&limit=5", token: tokAR}, 200, "FindingPage")
 			if page := decodeAs[Page[finding.Finding]](t, e.send(req{method: "GET", path: aPath + "/findings", token: tokAR})); len(page.Items) == 0 || page.Items[0].OrgID != A.ID {
 				t.Errorf("findings of A = %s", body)

@@ -263,11 +263,11 @@ func (s *Server) pageFindings(pc *pageCall) error {
 }
 
 func (s *Server) pageDashboard(pc *pageCall) error {
-	ts, err := s.store.TriggerStats(pc.ctx(), pc.scope())
+	v, err := s.dashboard(pc)
 	if err != nil {
 		return err
 	}
-	return pc.page("dashboard", "dash.title", ts)
+	return pc.page("dashboard", "dash.title", v)
 }
 
 // usersView is the accounts page.

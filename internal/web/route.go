@@ -160,6 +160,8 @@ func (s *Server) checkRoutes() error {
 			return fmt.Errorf("web: duplicate route %s", rt.Pattern())
 		case handlers != 1:
 			return fmt.Errorf("web: route %s needs exactly one handler", rt.Pattern())
+		case rt.IsPage() && rt.Method != http.MethodGet && rt.ContentType != "":
+			return fmt.Errorf("web: page action %s answers HTML (or redirects)", rt.Pattern())
 		case rt.IsPage() && (rt.Request != "" || rt.Response != "" || rt.Scope != ""):
 			return fmt.Errorf("web: page %s takes forms and answers HTML: no JSON schemas or token scope", rt.Pattern())
 		case !rt.IsPage() && (rt.Role != "" || rt.API != "" || rt.Self):

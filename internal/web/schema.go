@@ -89,6 +89,7 @@ func newSchemas() (*schemaSet, error) {
 	add("Verification", verify.Result{}, nil)
 	findingSchemas(add)
 	userSchemas(add)
+	opsSchemas(add)
 	add("Overlap", registry.Overlap{}, nil)
 	add("OverlapList", List[registry.Overlap]{}, nil)
 	add("Token", auth.Token{}, nil)

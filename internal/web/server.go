@@ -183,6 +183,7 @@ func (s *Server) table() []Route {
 		s.findingRoutes(),
 		s.userRoutes(),
 		s.portalRoutes(),
+		s.opsRoutes(),
 	} {
 		rs = append(rs, group...)
 	}

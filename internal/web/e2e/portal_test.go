@@ -41,6 +41,9 @@ func startPortal(t *testing.T, st *store.Store) *portal {
 	if _, err := demo.Load(ctx, st); err != nil {
 		t.Fatalf("demo data: %v", err)
 	}
+	if _, err := demo.Notify(ctx, st); err != nil {
+		t.Fatalf("demo warnings: %v", err)
+	}
 	logins, err := demo.LoadAccounts(ctx, st)
 	if err != nil {
 		t.Fatal(err)
@@ -151,6 +154,21 @@ func TestPortalJourneys(t *testing.T) {
 			if !strings.Contains(b.path(), "status=open") {
 				t.Errorf("filter did not apply: %s", b.path())
 			}
+			// Download the findings as CSV (what the link fetches).
+			csv := get(b, "download CSV", chromedp.Evaluate[string](fmt.Sprintf(
+				`fetch("/orgs/%d/findings.csv?status=open").then(r => r.text())`, p.orgID), chromedp.EvalAwaitPromise))
+			if !strings.HasPrefix(csv, "id,trigger,type,severity,status,ip,port") || strings.Count(csv, "\n") < 2 {
+				t.Errorf("CSV download = %.200q", csv)
+			}
+			// Acknowledge a warning, as the signed link in the e-mail would.
+			b.open(fmt.Sprintf("/orgs/%d/notices", p.orgID), shot("member-notices"))
+			if !b.has("main table form button") {
+				t.Fatal("no warning to acknowledge")
+			}
+			b.submit(nil, "main table form button", shot("member-notice-acked"))
+			if !b.has(`[role="status"]`) {
+				t.Error("no confirmation after acknowledging")
+			}
 			b.open("/account", shot("member-account"))
 			b.setLang("nl")
 			b.open(fmt.Sprintf("/orgs/%d/findings", p.orgID), shot("member-findings-nl"))
@@ -169,6 +187,14 @@ func TestPortalJourneys(t *testing.T) {
 			b := newBrowser(t, p.base)
 			p.signIn(b, "analyst", shot("login"))
 			b.open("/analyst", shot("dashboard"))
+			// The member's acknowledgement (the member journey ran first)
+			// is in the dashboard's table.
+			if total := b.text("#notices-h + .grid table tbody tr:last-child td:nth-child(3)"); total == "0" {
+				t.Errorf("dashboard shows %s acknowledged warnings", total)
+			}
+			b.open("/analyst/outbox", shot("outbox"))
+			b.open("/analyst/calls", shot("calls"))
+			b.open("/analyst/audit", shot("audit"))
 			b.open(fmt.Sprintf("/orgs/%d/findings", p.orgID), "")
 			b.setLang("nl")
 			b.open("/analyst", shot("dashboard-nl"))

@@ -1,0 +1,405 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package web
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"image/color"
+	"net/http"
+	"strconv"
+	"time"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+
+	"vigil/internal/account"
+	"vigil/internal/auth"
+	"vigil/internal/errs"
+	"vigil/internal/finding"
+	"vigil/internal/notify"
+	"vigil/internal/store"
+	"vigil/internal/tenant"
+)
+
+// opsRoutes are the pages of a member's notices and downloads and of the
+// analysts' operations, with the API routes they need.
+func (s *Server) opsRoutes() []Route {
+	const tag = "portal"
+	return []Route{
+		{ID: "pageNotices", Method: http.MethodGet, Path: PagePath + "/notices", Tag: tag, Query: pageParams(), API: "noticeList",
+			Summary: "The warnings sent to an organisation, to acknowledge", page: s.pageNotices},
+		{ID: "pageNoticeAck", Method: http.MethodPost, Path: PagePath + "/notices/{nid}/ack", Tag: tag, API: "noticeAck",
+			Summary: "Acknowledge a warning (as its signed link does)", page: s.pageNoticeAck},
+		{ID: "pageFindingsCSV", Method: http.MethodGet, Path: PagePath + "/findings.csv", Tag: tag, Query: findingQuery(), API: "findingList",
+			ContentType: "text/csv", Summary: "An organisation's findings as CSV", page: s.pageFindingsCSV},
+		{ID: "pageFindingsJSON", Method: http.MethodGet, Path: PagePath + "/findings.json", Tag: tag, Query: findingQuery(), API: "findingList",
+			ContentType: "application/json", Summary: "An organisation's findings as JSON", page: s.pageFindingsJSON},
+		{ID: "pageOutbox", Method: http.MethodGet, Path: "/analyst/outbox", Tag: tag, Role: account.RoleAnalyst, API: "outboxList",
+			Query:   []Param{{Name: "state", Type: "string", Enum: outboxStates}},
+			Summary: "Deliveries; those of unknown outcome to settle", page: s.pageOutbox},
+		{ID: "pageOutboxResolve", Method: http.MethodPost, Path: "/analyst/outbox/{oid}/resolve", Tag: tag, Role: account.RoleAnalyst, API: "outboxResolve",
+			Summary: "Settle a delivery of unknown outcome", page: s.pageOutboxResolve},
+		{ID: "pageCalls", Method: http.MethodGet, Path: "/analyst/calls", Tag: tag, Role: account.RoleAnalyst, API: "callList",
+			Summary: "Escalated warnings to follow up by telephone", page: s.pageCalls},
+		{ID: "pageAudit", Method: http.MethodGet, Path: "/analyst/audit", Tag: tag, Role: account.RoleAnalyst, API: "auditList",
+			Query: pageParams(), Summary: "Audit log of staff actions", page: s.pageAudit},
+		{ID: "pagePlotNotices", Method: http.MethodGet, Path: "/analyst/plots/notices.svg", Tag: tag, Role: account.RoleAnalyst, API: "notifyStats",
+			ContentType: "image/svg+xml", Summary: "Plot: warnings sent and acknowledged per day", page: s.pagePlotNotices},
+		{ID: "pagePlotTriggers", Method: http.MethodGet, Path: "/analyst/plots/triggers.svg", Tag: tag, Role: account.RoleAnalyst,
+			ContentType: "image/svg+xml", Summary: "Plot: open findings and organisations per trigger", page: s.pagePlotTriggers},
+		// API twins of the pages above that the API lacked.
+		{ID: "callList", Method: http.MethodGet, Path: "/api/v1/calls", Tag: "notices", Scope: auth.ScopeAdmin,
+			Response: "CallList", Summary: "Escalated notices to follow up by telephone, with the numbers to call", api: s.callList},
+		{ID: "auditList", Method: http.MethodGet, Path: "/api/v1/audit", Tag: "accounts", Scope: auth.ScopeAdmin, Query: pageParams(),
+			Response: "AuditPage", Summary: "Audit log of staff actions, newest first (after: entries older than this id)", api: s.auditList},
+	}
+}
+
+// opsSchemas registers the schemas of opsRoutes.
+func opsSchemas(add func(name string, v, example any)) {
+	add("Call", notify.Call{}, nil)
+	add("CallList", List[notify.Call]{}, nil)
+	add("AuditEntry", account.AuditEntry{}, nil)
+	add("AuditPage", Page[account.AuditEntry]{}, nil)
+}
+
+func (s *Server) callList(c *call) (any, error) {
+	cs, err := s.store.NoticeCallList(c.ctx(), c.scope())
+	if cs == nil {
+		cs = []notify.Call{}
+	}
+	return List[notify.Call]{Items: cs}, err
+}
+
+func (s *Server) auditList(c *call) (any, error) {
+	p, limit, err := c.page()
+	if err != nil {
+		return nil, err
+	}
+	es, err := s.store.AuditList(c.ctx(), p)
+	if err != nil {
+		return nil, err
+	}
+	return pageOf(es, limit, func(e account.AuditEntry) int64 { return e.ID }), nil
+}
+
+// pageParamsOf parses limit and after of a page (validated by the route's
+// Query) with a default limit.
+func (pc *pageCall) pageParamsOf(def int) (store.Page, error) {
+	p := store.Page{Limit: def + 1}
+	if v := pc.query("after"); v != "" {
+		p.After, _ = strconv.ParseInt(v, 10, 64)
+	}
+	if v := pc.query("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxLimit {
+			return p, badRequest("limit", "%q: must be an integer from 1 to %d", v, maxLimit)
+		}
+		p.Limit = n + 1
+	}
+	return p, nil
+}
+
+// nextURL returns the URL of the next page when items (fetched with one
+// more than the limit) has one, and cuts items to the page.
+func nextURL[T any](pc *pageCall, items *[]T, p store.Page, id func(T) int64) string {
+	if len(*items) < p.Limit {
+		return ""
+	}
+	*items = (*items)[:p.Limit-1]
+	q := pc.r.URL.Query()
+	q.Set("after", strconv.FormatInt(id((*items)[len(*items)-1]), 10))
+	q.Del("msg")
+	return pc.r.URL.Path + "?" + q.Encode()
+}
+
+// listView is a page of a list.
+type listView[T any] struct {
+	Items []T
+	Next  string
+	State string
+}
+
+func (s *Server) pageNotices(pc *pageCall) error {
+	p, err := pc.pageParamsOf(50)
+	if err != nil {
+		return err
+	}
+	ns, err := s.store.NoticeList(pc.ctx(), pc.scope(), store.NoticeFilter{Page: p})
+	if err != nil {
+		return err
+	}
+	v := listView[notify.Notice]{Items: ns}
+	v.Next = nextURL(pc, &v.Items, p, func(n notify.Notice) int64 { return n.ID })
+	return pc.page("notices", "notices.title", v)
+}
+
+func (s *Server) pageNoticeAck(pc *pageCall) error {
+	nid, err := pc.pathID("nid")
+	if err != nil {
+		return err
+	}
+	if _, err := s.store.NoticeAck(pc.ctx(), pc.scope(), nid, "portal user "+pc.user.Email, s.store.Now()); err != nil {
+		return err
+	}
+	if pc.user.Staff() {
+		if err := s.audit(pc, "notice.ack", pc.org, fmt.Sprintf("notice %d", nid), ""); err != nil {
+			return err
+		}
+	}
+	return pc.redirect(fmt.Sprintf("/orgs/%d/notices?msg=notices.acked", pc.org))
+}
+
+// allFindings reads every finding of the page's organisation that matches
+// the filter, in pages of 1,000 (downloads).
+func (s *Server) allFindings(pc *pageCall) ([]finding.Finding, error) {
+	var out []finding.Finding
+	for after := int64(0); ; {
+		fs, err := s.store.FindingList(pc.ctx(), pc.scope(), findingFilter(pc.query, store.Page{After: after, Limit: 1000}))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, fs...)
+		if len(fs) < 1000 {
+			return out, nil
+		}
+		after = fs[len(fs)-1].ID
+	}
+}
+
+func (s *Server) pageFindingsCSV(pc *pageCall) error {
+	fs, err := s.allFindings(pc)
+	if err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	_ = w.Write([]string{"id", "trigger", "type", "severity", "status", "ip", "port", "hostname", "asn", "cve", "first_seen", "last_seen", "count", "evidence"})
+	for _, f := range fs {
+		_ = w.Write([]string{strconv.FormatInt(f.ID, 10), f.Trigger, f.Type, f.Severity.String(), string(f.Status), f.IP,
+			intOrEmpty(int64(f.Port)), f.Hostname, intOrEmpty(f.ASN), f.CVE, f.FirstSeen.UTC().Format(time.RFC3339),
+			f.LastSeen.UTC().Format(time.RFC3339), strconv.FormatInt(f.Count, 10), string(f.Evidence)})
+	}
+	w.Flush()
+	return pc.download("text/csv; charset=utf-8", fmt.Sprintf("vigil-findings-%d.csv", pc.org), b.Bytes())
+}
+
+func (s *Server) pageFindingsJSON(pc *pageCall) error {
+	fs, err := s.allFindings(pc)
+	if err != nil {
+		return err
+	}
+	if fs == nil {
+		fs = []finding.Finding{}
+	}
+	b, err := json.MarshalIndent(List[finding.Finding]{Items: fs}, "", "  ")
+	if err != nil {
+		return err
+	}
+	return pc.download("application/json", fmt.Sprintf("vigil-findings-%d.json", pc.org), b)
+}
+
+func intOrEmpty(n int64) string {
+	if n == 0 {
+		return ""
+	}
+	return strconv.FormatInt(n, 10)
+}
+
+// download answers a file to save.
+func (pc *pageCall) download(ct, name string, b []byte) error {
+	h := pc.w.Header()
+	h.Set("Content-Type", ct)
+	h.Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name))
+	h.Set("Cache-Control", "no-store")
+	_, err := pc.w.Write(b)
+	return err
+}
+
+func (s *Server) pageOutbox(pc *pageCall) error {
+	state := pc.query("state")
+	if state == "" {
+		state = string(notify.OutboxUnknown)
+	}
+	rows, err := s.store.OutboxList(pc.ctx(), tenant.Operator(), notify.OutboxState(state), store.Page{Limit: 200})
+	if err != nil {
+		return err
+	}
+	return pc.page("outbox", "outbox.title", listView[store.OutboxEntry]{Items: rows, State: state})
+}
+
+func (s *Server) pageOutboxResolve(pc *pageCall) error {
+	id, err := pc.pathID("oid")
+	if err != nil {
+		return err
+	}
+	outcome := pc.form("outcome")
+	if outcome != "sent" && outcome != "resend" {
+		return errs.Field("outcome", outcome, "must be sent or resend")
+	}
+	if err := s.store.OutboxResolve(pc.ctx(), id, outcome == "sent", s.store.Now()); err != nil {
+		return err
+	}
+	if err := s.audit(pc, "outbox.resolve", 0, fmt.Sprintf("outbox %d", id), outcome); err != nil {
+		return err
+	}
+	return pc.redirect("/analyst/outbox?msg=outbox.resolved")
+}
+
+func (s *Server) pageCalls(pc *pageCall) error {
+	cs, err := s.store.NoticeCallList(pc.ctx(), pc.scope())
+	if err != nil {
+		return err
+	}
+	return pc.page("calls", "calls.title", cs)
+}
+
+func (s *Server) pageAudit(pc *pageCall) error {
+	p, err := pc.pageParamsOf(100)
+	if err != nil {
+		return err
+	}
+	es, err := s.store.AuditList(pc.ctx(), p)
+	if err != nil {
+		return err
+	}
+	v := listView[account.AuditEntry]{Items: es}
+	v.Next = nextURL(pc, &v.Items, p, func(e account.AuditEntry) int64 { return e.ID })
+	return pc.page("audit", "audit.title", v)
+}
+
+// dashView is the analyst dashboard: each plot with its numbers.
+type dashView struct {
+	Triggers []finding.TriggerStats
+	Days     []notify.Figures
+	Overall  notify.Figures
+}
+
+// dashSince is how far back the dashboard's daily figures go.
+const dashSince = 30 * 24 * time.Hour
+
+func (s *Server) dashboard(pc *pageCall) (dashView, error) {
+	ts, err := s.store.TriggerStats(pc.ctx(), pc.scope())
+	if err != nil {
+		return dashView{}, err
+	}
+	st, err := notify.LoadStats(pc.ctx(), s.store, pc.scope(), s.store.Now().Add(-dashSince).Truncate(24*time.Hour), notify.PeriodDay)
+	if err != nil {
+		return dashView{}, err
+	}
+	return dashView{Triggers: ts, Days: st.Periods, Overall: st.Overall}, nil
+}
+
+// svg answers a plot as an SVG image. Plots carry style attributes, so
+// their own policy allows inline style and nothing else.
+func (pc *pageCall) svg(p *plot.Plot) error {
+	for _, a := range []*plot.Axis{&p.X, &p.Y} {
+		a.Tick.Label.Font.Size = vg.Points(11)
+		a.Label.TextStyle.Font.Size = vg.Points(11)
+	}
+	p.Legend.TextStyle.Font.Size = vg.Points(11)
+	wt, err := p.WriterTo(16*vg.Centimeter, 10*vg.Centimeter, "svg")
+	if err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	if _, err := wt.WriteTo(&b); err != nil {
+		return err
+	}
+	h := pc.w.Header()
+	h.Set("Content-Type", "image/svg+xml")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
+	h.Set("Cache-Control", "no-store")
+	_, err = pc.w.Write(b.Bytes())
+	return err
+}
+
+func (s *Server) pagePlotNotices(pc *pageCall) error {
+	v, err := s.dashboard(pc)
+	if err != nil {
+		return err
+	}
+	p := plot.New()
+	msgs := s.messages(pc.lang)
+	p.Y.Label.Text = msgs["dash.count"]
+	p.Y.Min = 0
+	sent, acked := make(plotter.Values, len(v.Days)), make(plotter.Values, len(v.Days))
+	var names []string
+	for i, d := range v.Days {
+		sent[i], acked[i] = float64(d.Sent), float64(d.Acknowledged)
+		names = append(names, d.Period[5:]) // MM-DD
+	}
+	if len(names) == 0 {
+		names, sent, acked = []string{"–"}, plotter.Values{0}, plotter.Values{0}
+	}
+	w := vg.Points(8)
+	b1, err := plotter.NewBarChart(sent, w)
+	if err != nil {
+		return err
+	}
+	b1.Color = plotColor(0)
+	b1.Offset = -w / 2
+	b2, err := plotter.NewBarChart(acked, w)
+	if err != nil {
+		return err
+	}
+	b2.Color = plotColor(1)
+	b2.Offset = w / 2
+	p.Add(b1, b2)
+	p.Legend.Add(msgs["dash.sent"], b1)
+	p.Legend.Add(msgs["dash.acked"], b2)
+	p.Legend.Top = true
+	p.NominalX(names...)
+	return pc.svg(p)
+}
+
+func (s *Server) pagePlotTriggers(pc *pageCall) error {
+	v, err := s.dashboard(pc)
+	if err != nil {
+		return err
+	}
+	p := plot.New()
+	msgs := s.messages(pc.lang)
+	p.Y.Min = 0
+	open, orgs := plotter.Values{}, plotter.Values{}
+	var names []string
+	for _, t := range v.Triggers {
+		open = append(open, float64(t.Open))
+		orgs = append(orgs, float64(t.Organisations))
+		names = append(names, t.Name)
+	}
+	if len(names) == 0 {
+		names, open, orgs = []string{"–"}, plotter.Values{0}, plotter.Values{0}
+	}
+	w := vg.Points(8)
+	b1, err := plotter.NewBarChart(open, w)
+	if err != nil {
+		return err
+	}
+	b1.Color, b1.Offset = plotColor(0), -w/2
+	b2, err := plotter.NewBarChart(orgs, w)
+	if err != nil {
+		return err
+	}
+	b2.Color, b2.Offset = plotColor(2), w/2
+	p.Add(b1, b2)
+	p.Legend.Add(msgs["dash.open"], b1)
+	p.Legend.Add(msgs["dash.orgs"], b2)
+	p.Legend.Top = true
+	p.NominalX(names...)
+	p.X.Tick.Label.Rotation = 0.6
+	p.X.Tick.Label.XAlign = -1
+	return pc.svg(p)
+}
+
+// plotColor is the i-th colour of the plots (dark enough on white for
+// contrast, told apart without colour vision by their order and legend).
+func plotColor(i int) color.Color {
+	cs := []color.RGBA{{0x0b, 0x53, 0x94, 0xff}, {0x1b, 0x6e, 0x3a, 0xff}, {0x8a, 0x4b, 0x08, 0xff}}
+	return cs[i%len(cs)]
+}
