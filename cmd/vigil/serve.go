@@ -54,7 +54,8 @@ func (a *cmdline) openServer(ctx context.Context, x *app.App, ln net.Listener) (
 		public = append(public, web.PublicRoute{Method: r.Method, Path: r.Path,
 			Summary: r.Summary, Tag: "labels", ContentType: r.ContentType, Handler: r.Handler})
 	}
-	api, err := web.New(web.Config{Store: x.Store(), App: x, Logger: a.log, Metrics: prometheus.NewRegistry(), Version: version, Public: public})
+	api, err := web.New(web.Config{Store: x.Store(), App: x, Logger: a.log, Metrics: prometheus.NewRegistry(), Version: version, Public: public,
+		BaseURL: x.Config().BaseURL})
 	if err != nil {
 		return nil, err
 	}

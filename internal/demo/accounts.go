@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"vigil/internal/account"
+	"vigil/internal/keyset"
 	"vigil/internal/store"
 	"vigil/internal/tenant"
 )
@@ -26,7 +27,7 @@ type Login struct {
 // an analyst (both with a second factor already enrolled) and a member of
 // the first demo organisation. Passwords are generated anew each run.
 func LoadAccounts(ctx context.Context, s *store.Store) ([]Login, error) {
-	orgs, err := s.OrgList(ctx, tenant.Operator(), store.Page{Limit: 1})
+	orgs, err := s.OrgList(ctx, tenant.Operator(), keyset.Page{Limit: 1})
 	if err != nil {
 		return nil, err
 	}

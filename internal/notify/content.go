@@ -28,6 +28,7 @@ const (
 	KindImmediate    Kind = "immediate"    // sent as soon as composed
 	KindDigest       Kind = "digest"       // a daily or weekly bundle
 	KindUnregistered Kind = "unregistered" // to a discovered contact of an unregistered IP
+	KindAccount      Kind = "account"      // a portal message: password reset, invitation
 )
 
 // Content is what a notice says. It is stored with the notice when it is
@@ -45,6 +46,16 @@ type Content struct {
 	// Languages are the organisation's languages (or a discovered
 	// contact's Preferred-Languages), preferred first.
 	Languages []string `json:"languages,omitempty"`
+	// Message is the text of a KindAccount notice, already in the
+	// recipient's language.
+	Message *Message `json:"message,omitempty"`
+}
+
+// Message is a plain-text e-mail of the portal (KindAccount), sent through
+// the outbox like a warning so that it gets the same retries and journal.
+type Message struct {
+	Subject string `json:"subject"`
+	Text    string `json:"text"`
 }
 
 // Item is one finding in a notice: what was seen, where and when.

@@ -195,9 +195,13 @@ func BuildMessage(m Outgoing, r Rendered, from, fromName string, att ...Attachme
 		msg.SetGenHeader(TicketHeader, string(m.Ticket))
 	}
 	msg.SetBodyString(mail.TypeTextPlain, r.Text)
-	msg.AddAlternativeString(mail.TypeTextHTML, r.HTML)
-	if err := msg.AttachReader(r.CSVName, bytes.NewReader(r.CSV), mail.WithFileContentType("text/csv")); err != nil {
-		return nil, fmt.Errorf("attach evidence: %w", err)
+	if r.HTML != "" {
+		msg.AddAlternativeString(mail.TypeTextHTML, r.HTML)
+	}
+	if r.CSVName != "" {
+		if err := msg.AttachReader(r.CSVName, bytes.NewReader(r.CSV), mail.WithFileContentType("text/csv")); err != nil {
+			return nil, fmt.Errorf("attach evidence: %w", err)
+		}
 	}
 	for _, a := range att {
 		if err := msg.AttachReader(a.Name, bytes.NewReader(a.Data), mail.WithFileContentType(mail.ContentType(a.ContentType))); err != nil {

@@ -286,6 +286,12 @@ func (r *Renderer) Render(lang string, v View) (Rendered, error) {
 	if !ok {
 		lang, ls = FallbackLang, r.langs[FallbackLang]
 	}
+	if v.Kind == KindAccount {
+		if v.Message == nil {
+			return Rendered{}, errors.New("render: an account notice without its message")
+		}
+		return Rendered{Lang: lang, Subject: v.Message.Subject, Text: v.Message.Text}, nil
+	}
 	if len(v.Items) == 0 {
 		return Rendered{}, errors.New("render: a notice without items")
 	}

@@ -272,3 +272,31 @@ func TestEvidenceCSV(t *testing.T) {
 		t.Errorf("EvidenceCSV (-want +got):\n%s", diff)
 	}
 }
+
+// TestRenderAccountMessage: a portal message (password reset) renders as
+// its own subject and text, with no HTML part or evidence attachment.
+func TestRenderAccountMessage(t *testing.T) {
+	t.Parallel()
+	r, err := notify.NewRenderer(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &notify.Message{Subject: "vigil: choose a new password", Text: "Choose a new password here:\nhttps://vigil.test/password/reset?token=x\n"}
+	got, err := r.Render("nl", notify.View{Content: notify.Content{Kind: notify.KindAccount, Message: m}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Subject != m.Subject || got.Text != m.Text || got.HTML != "" || got.CSVName != "" || got.Lang != "nl" {
+		t.Errorf("rendered = %+v", got)
+	}
+	raw, err := notify.BuildMessage(notify.Outgoing{Recipient: "m@example.org", Key: "k", Date: time.Date(2026, 11, 23, 9, 30, 0, 0, time.UTC)}, got, "cert@vigil.test", "vigil")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := string(raw); !strings.Contains(s, "password/reset?token") || strings.Contains(s, "text/html") || strings.Contains(s, "text/csv") {
+		t.Errorf("message:\n%s", s)
+	}
+	if _, err := r.Render("en", notify.View{Content: notify.Content{Kind: notify.KindAccount}}); err == nil {
+		t.Error("an account notice without its message rendered")
+	}
+}

@@ -6,12 +6,14 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"time"
 
 	"vigil/internal/account"
 	"vigil/internal/errs"
 	"vigil/internal/keyset"
+	"vigil/internal/notify"
 	"vigil/internal/tenant"
 )
 
@@ -349,4 +351,27 @@ func (s *Store) updateOne(ctx context.Context, what, q string, args ...any) erro
 		return errs.Errorf(errs.NotFound, "%s not found", what)
 	}
 	return nil
+}
+
+// AccountMail queues a portal e-mail (a password reset, an invitation) to
+// address in the outbox: a notice of kind account, of no organisation, and
+// one e-mail delivery, in one transaction. It returns the notice id.
+func (s *Store) AccountMail(ctx context.Context, address, lang string, m notify.Message) (int64, error) {
+	var id int64
+	err := s.Tx(ctx, func(tx *Store) error {
+		now := tx.Now()
+		payload, err := json.Marshal(notify.Content{Kind: notify.KindAccount, Created: now, Message: &m, Languages: []string{lang}})
+		if err != nil {
+			return err
+		}
+		id, err = tx.InsertID(ctx, `INSERT INTO notices (kind, severity, state, payload, created_at, resolved_at) VALUES (?, 0, 'resolved', ?, ?, ?)`,
+			string(notify.KindAccount), string(payload), now, now)
+		if err != nil {
+			return fmt.Errorf("account mail: %w", err)
+		}
+		return tx.outboxInsert(ctx, now, 1, func(int) (int64, notify.Delivery) {
+			return id, notify.Delivery{Channel: notify.Email, Recipient: address, Lang: lang}
+		})
+	})
+	return id, err
 }

@@ -8,6 +8,7 @@ import (
 
 	"vigil/internal/auth"
 	"vigil/internal/finding"
+	"vigil/internal/keyset"
 	"vigil/internal/store"
 )
 
@@ -44,7 +45,7 @@ func findingSchemas(add func(name string, v, example any)) {
 }
 
 // findingFilter reads the filters of findingQuery (validated by the route).
-func findingFilter(get func(string) string, p store.Page) store.FindingFilter {
+func findingFilter(get func(string) string, p keyset.Page) store.FindingFilter {
 	return store.FindingFilter{Status: finding.Status(get("status")), Trigger: get("trigger"), Type: get("type"), Page: p}
 }
 

@@ -80,7 +80,7 @@ func newEnv(t testing.TB, st *store.Store) *env {
 	ctx := context.Background()
 	e := &env{t: t, st: st, reg: prometheus.NewRegistry(), tok: map[string]string{}, hit: map[string]bool{}}
 	var err error
-	e.srv, err = New(Config{Store: st, App: testApp(st), Metrics: e.reg, Version: "test"})
+	e.srv, err = New(Config{Store: st, App: testApp(st), Metrics: e.reg, Version: "test", BaseURL: "https://vigil.test"})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

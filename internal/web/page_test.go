@@ -153,6 +153,8 @@ func (e *pageEnv) pageForms() map[string]url.Values {
 		"pageAccountPassword": {"old": {testPassword}, "password": {"a brand new password"}},
 		"pageUserCreate":      {"email": {fmt.Sprintf("new-%d@portal.example", time.Now().UnixNano())}, "password": {"long enough password"}},
 		"pageNoticeAck":       {},
+		"pageForgotPost":      {"email": {"memberA@portal.example"}},
+		"pageResetPost":       {"token": {"nope"}, "password": {"a brand new password"}},
 		"pageOutboxResolve":   {"outcome": {"resend"}},
 	}
 }
@@ -474,6 +476,54 @@ func TestPageForms(t *testing.T) {
 		body := wantPage(t, e.page(preq{method: "GET", path: rec.Header().Get("Location"), as: asAdmin}), http.StatusOK)
 		if !strings.Contains(body, "new@portal.example") || !strings.Contains(body, `role="status"`) {
 			t.Errorf("accounts page after create: %s", body)
+		}
+	})
+}
+
+// TestPasswordReset asks for a reset link, reads it from the outbox (where
+// the e-mail waits for delivery) and sets a new password with it once.
+func TestPasswordReset(t *testing.T) {
+	t.Parallel()
+	storetest.EachOpts(t, storetest.Options{Now: fixedNow}, func(t *testing.T, st *store.Store) {
+		e := newPageEnv(t, st)
+		ctx := context.Background()
+		for _, addr := range []string{"memberA@portal.example", "nobody@portal.example"} {
+			rec := e.page(preq{method: "POST", path: "/password/forgot", form: url.Values{"email": {addr}}})
+			wantPage(t, rec, http.StatusSeeOther)
+			if loc := rec.Header().Get("Location"); loc != "/login?msg=forgot.sent" {
+				t.Errorf("%s: Location = %q (the answer must not tell whether the address has an account)", addr, loc)
+			}
+		}
+		wantPage(t, e.page(preq{method: "POST", path: "/password/forgot", form: url.Values{"email": {"not an address"}}}), http.StatusUnprocessableEntity)
+		var payload, recipient string
+		var n int
+		if err := st.QueryRow(ctx, `SELECT COUNT(*) FROM outbox o JOIN notices n ON n.id = o.notice_id WHERE n.kind = 'account'`).Scan(&n); err != nil || n != 1 {
+			t.Fatalf("%d account e-mails in the outbox (%v); want 1", n, err)
+		}
+		if err := st.QueryRow(ctx, `SELECT n.payload, o.recipient FROM notices n JOIN outbox o ON o.notice_id = n.id WHERE n.kind = 'account'`).Scan(&payload, &recipient); err != nil {
+			t.Fatal(err)
+		}
+		m := regexp.MustCompile(`https://vigil\.test/password/reset\?token=([A-Za-z0-9_%-]+)`).FindStringSubmatch(payload)
+		if recipient != "membera@portal.example" || m == nil {
+			t.Fatalf("reset e-mail to %s: %s", recipient, payload)
+		}
+		token, _ := url.QueryUnescape(m[1])
+		body := wantPage(t, e.page(preq{method: "GET", path: "/password/reset?token=" + m[1]}), http.StatusOK)
+		if !strings.Contains(body, `name="token" value="`+token+`"`) {
+			t.Errorf("reset form lacks the token")
+		}
+		body = wantPage(t, e.page(preq{method: "POST", path: "/password/reset", form: url.Values{"token": {token}, "password": {"short"}}}), http.StatusUnprocessableEntity)
+		if !strings.Contains(body, `id="password-err"`) {
+			t.Errorf("short password not named: %s", body)
+		}
+		rec := e.page(preq{method: "POST", path: "/password/reset", form: url.Values{"token": {token}, "password": {"the new password"}}})
+		wantPage(t, rec, http.StatusSeeOther)
+		if ok, _ := e.srv.accounts.CheckPassword(ctx, "memberA@portal.example", "the new password"); !ok {
+			t.Error("the password did not change")
+		}
+		body = wantPage(t, e.page(preq{method: "POST", path: "/password/reset", form: url.Values{"token": {token}, "password": {"another new password"}}}), http.StatusUnprocessableEntity)
+		if !strings.Contains(body, `id="token-err"`) {
+			t.Errorf("a used link is not refused visibly: %s", body)
 		}
 	})
 }

@@ -5,6 +5,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -14,6 +15,8 @@ import (
 	"vigil/internal/account"
 	"vigil/internal/errs"
 	"vigil/internal/finding"
+	"vigil/internal/keyset"
+	"vigil/internal/notify"
 	"vigil/internal/registry"
 	"vigil/internal/store"
 )
@@ -29,6 +32,14 @@ func (s *Server) portalRoutes() []Route {
 			Summary: "Sign-in form", page: s.pageLogin},
 		{ID: "pageLoginPost", Method: http.MethodPost, Path: "/login", Tag: tag, Public: true, Query: []Param{{Name: "next", Type: "string"}},
 			Summary: "Sign in", page: s.pageLoginPost},
+		{ID: "pageForgot", Method: http.MethodGet, Path: "/password/forgot", Tag: tag, Public: true,
+			Summary: "Ask for a password reset link", page: s.pageForgot},
+		{ID: "pageForgotPost", Method: http.MethodPost, Path: "/password/forgot", Tag: tag, Public: true,
+			Summary: "Send a password reset link by e-mail (through the outbox)", page: s.pageForgotPost},
+		{ID: "pageReset", Method: http.MethodGet, Path: "/password/reset", Tag: tag, Public: true, Query: []Param{{Name: "token", Type: "string"}},
+			Summary: "Choose a new password with a reset link", page: s.pageReset},
+		{ID: "pageResetPost", Method: http.MethodPost, Path: "/password/reset", Tag: tag, Public: true,
+			Summary: "Set a new password with a reset link", page: s.pageResetPost},
 		{ID: "pageTOTP", Method: http.MethodGet, Path: "/login/totp", Tag: tag, Self: true, half: true,
 			Summary: "Second-factor form", page: s.pageTOTP},
 		{ID: "pageTOTPPost", Method: http.MethodPost, Path: "/login/totp", Tag: tag, Self: true, half: true,
@@ -229,7 +240,7 @@ type findingsView struct {
 }
 
 func (s *Server) pageFindings(pc *pageCall) error {
-	p := store.Page{Limit: 51}
+	p := keyset.Page{Limit: 51}
 	if v := pc.query("after"); v != "" {
 		p.After, _ = strconv.ParseInt(v, 10, 64)
 	}
@@ -338,4 +349,59 @@ func formField(err error) error {
 func (s *Server) audit(pc *pageCall, action string, org int64, object, detail string) error {
 	return s.store.AuditAdd(pc.ctx(), account.AuditEntry{UserID: pc.user.ID, Actor: pc.user.Email, Action: action,
 		OrgID: org, Object: object, Detail: detail})
+}
+
+func (s *Server) pageForgot(pc *pageCall) error {
+	return pc.page("forgot", "forgot.title", loginForm{})
+}
+
+// pageForgotPost sends a reset link through the outbox. The answer is the
+// same whether or not the address has an account.
+func (s *Server) pageForgotPost(pc *pageCall) error {
+	f := loginForm{Email: pc.form("email")}
+	if s.baseURL == "" {
+		return pc.formError(errs.Field("email", "", "password reset by e-mail is not set up here; ask an administrator"), "forgot", "forgot.title", f)
+	}
+	if !s.loginLimit.Allow(clientIP(pc.r)) {
+		return pc.formError(errs.Errorf(errs.Forbidden, "too many attempts from your address; wait a minute"), "forgot", "forgot.title", f)
+	}
+	if _, err := account.NormalizeEmail(f.Email); err != nil {
+		return pc.formError(err, "forgot", "forgot.title", f)
+	}
+	u, secret, err := s.accounts.RequestReset(pc.ctx(), f.Email)
+	switch {
+	case errs.CodeOf(err) == errs.NotFound:
+	case err != nil:
+		return err
+	default:
+		lang := u.Lang
+		if lang == "" {
+			lang = pc.lang
+		}
+		m := s.messages(lang)
+		link := s.baseURL + "/password/reset?token=" + url.QueryEscape(secret)
+		msg := notify.Message{Subject: m["mail.reset.subject"], Text: fmt.Sprintf(m["mail.reset.text"], u.Email, link, int(account.ResetValid.Minutes()))}
+		if _, err := s.store.AccountMail(pc.ctx(), u.Email, lang, msg); err != nil {
+			return err
+		}
+	}
+	return pc.redirect("/login?msg=forgot.sent")
+}
+
+// resetForm is the new-password form; the token travels in a hidden field.
+type resetForm struct{ Token string }
+
+func (s *Server) pageReset(pc *pageCall) error {
+	return pc.page("reset", "reset.title", resetForm{Token: pc.query("token")})
+}
+
+func (s *Server) pageResetPost(pc *pageCall) error {
+	f := resetForm{Token: pc.form("token")}
+	if !s.loginLimit.Allow(clientIP(pc.r)) {
+		return pc.formError(errs.Errorf(errs.Forbidden, "too many attempts from your address; wait a minute"), "reset", "reset.title", f)
+	}
+	if _, err := s.accounts.Reset(pc.ctx(), f.Token, pc.r.PostFormValue("password")); err != nil {
+		return pc.formError(err, "reset", "reset.title", f)
+	}
+	return pc.redirect("/login?msg=reset.done")
 }

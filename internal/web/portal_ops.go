@@ -21,6 +21,7 @@ import (
 	"vigil/internal/auth"
 	"vigil/internal/errs"
 	"vigil/internal/finding"
+	"vigil/internal/keyset"
 	"vigil/internal/notify"
 	"vigil/internal/store"
 	"vigil/internal/tenant"
@@ -90,8 +91,8 @@ func (s *Server) auditList(c *call) (any, error) {
 
 // pageParamsOf parses limit and after of a page (validated by the route's
 // Query) with a default limit.
-func (pc *pageCall) pageParamsOf(def int) (store.Page, error) {
-	p := store.Page{Limit: def + 1}
+func (pc *pageCall) pageParamsOf(def int) (keyset.Page, error) {
+	p := keyset.Page{Limit: def + 1}
 	if v := pc.query("after"); v != "" {
 		p.After, _ = strconv.ParseInt(v, 10, 64)
 	}
@@ -107,7 +108,7 @@ func (pc *pageCall) pageParamsOf(def int) (store.Page, error) {
 
 // nextURL returns the URL of the next page when items (fetched with one
 // more than the limit) has one, and cuts items to the page.
-func nextURL[T any](pc *pageCall, items *[]T, p store.Page, id func(T) int64) string {
+func nextURL[T any](pc *pageCall, items *[]T, p keyset.Page, id func(T) int64) string {
 	if len(*items) < p.Limit {
 		return ""
 	}
@@ -160,7 +161,7 @@ func (s *Server) pageNoticeAck(pc *pageCall) error {
 func (s *Server) allFindings(pc *pageCall) ([]finding.Finding, error) {
 	var out []finding.Finding
 	for after := int64(0); ; {
-		fs, err := s.store.FindingList(pc.ctx(), pc.scope(), findingFilter(pc.query, store.Page{After: after, Limit: 1000}))
+		fs, err := s.store.FindingList(pc.ctx(), pc.scope(), findingFilter(pc.query, keyset.Page{After: after, Limit: 1000}))
 		if err != nil {
 			return nil, err
 		}
@@ -226,7 +227,7 @@ func (s *Server) pageOutbox(pc *pageCall) error {
 	if state == "" {
 		state = string(notify.OutboxUnknown)
 	}
-	rows, err := s.store.OutboxList(pc.ctx(), tenant.Operator(), notify.OutboxState(state), store.Page{Limit: 200})
+	rows, err := s.store.OutboxList(pc.ctx(), tenant.Operator(), notify.OutboxState(state), keyset.Page{Limit: 200})
 	if err != nil {
 		return err
 	}

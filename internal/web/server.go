@@ -59,6 +59,10 @@ type Config struct {
 	// MaxBodyBytes limits request bodies; larger ones get 413. Zero means
 	// DefaultMaxBodyBytes.
 	MaxBodyBytes int64
+	// BaseURL is the portal's public address (https://vigil.example),
+	// used in links sent by e-mail (password reset). Empty: reset by
+	// e-mail is off.
+	BaseURL string
 	// InsecureCookies drops the Secure attribute of the portal's cookies,
 	// for a portal served over plain HTTP on another host than loopback
 	// (browsers keep Secure cookies of http://127.0.0.1 and localhost).
@@ -103,6 +107,7 @@ type Server struct {
 	cop             *http.CrossOriginProtection
 	insecureCookies bool
 	loginLimit      *limiter
+	baseURL         string
 }
 
 // New builds the server: it checks the route table, registers the routes
@@ -128,6 +133,7 @@ func New(cfg Config) (*Server, error) {
 		cop:             http.NewCrossOriginProtection(),
 		insecureCookies: cfg.InsecureCookies,
 		loginLimit:      newLimiter(6*time.Second, 10),
+		baseURL:         strings.TrimRight(cfg.BaseURL, "/"),
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

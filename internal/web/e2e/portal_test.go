@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -58,11 +59,12 @@ func startPortal(t *testing.T, st *store.Store) *portal {
 	}
 	p.orgID = c.User.Memberships[0].OrgID
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	srv, err := web.New(web.Config{Store: st, Logger: logger, Version: "e2e", Public: web.AckRoutes(st, logger)})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	srv, err := web.New(web.Config{Store: st, Logger: logger, Version: "e2e", Public: web.AckRoutes(st, logger),
+		BaseURL: "http://" + ln.Addr().String()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,6 +232,32 @@ func TestPortalJourneys(t *testing.T) {
 			b2.submit(map[string]string{"#code": code}, `main form button[type="submit"]`, "")
 			b2.wantPath("/")
 			b2.open("/analyst", "")
+		})
+
+		t.Run("password_reset", func(t *testing.T) {
+			b := newBrowser(t, p.base)
+			b.open("/login", "")
+			b.run("forgot link", chromedp.Click(chromedp.CSS(`a[href="/password/forgot"]`)), chromedp.WaitReady(chromedp.CSS("#email")))
+			b.check(shot("forgot"))
+			b.submit(map[string]string{"#email": p.logins["member"].Email}, `main form button[type="submit"]`, "")
+			b.wantPath(`/login\?msg=forgot.sent`)
+			if !b.has(`[role="status"]`) {
+				t.Error("no word that the link is on its way")
+			}
+			// The e-mail waits in the outbox; its link is in the notice.
+			var payload string
+			if err := st.QueryRow(context.Background(), `SELECT payload FROM notices WHERE kind = 'account' ORDER BY id DESC LIMIT 1`).Scan(&payload); err != nil {
+				t.Fatal(err)
+			}
+			link := regexp.MustCompile(`/password/reset\?token=[A-Za-z0-9_%-]+`).FindString(payload)
+			if link == "" {
+				t.Fatalf("no reset link in %s", payload)
+			}
+			b.open(link, shot("reset"))
+			b.submit(map[string]string{"#password": "the member's new password"}, `main form button[type="submit"]`, "")
+			b.wantPath(`/login\?msg=reset.done`)
+			b.submit(map[string]string{"#email": p.logins["member"].Email, "#password": "the member's new password"}, `main form button[type="submit"]`, "")
+			b.wantPath("/")
 		})
 	})
 }
