@@ -6,11 +6,12 @@ package store
 import (
 	"context"
 
+	"vigil/internal/finding"
 	"vigil/internal/tenant"
 )
 
 // FindingCount counts the findings FindingList would return without paging.
-func (s *Store) FindingCount(ctx context.Context, sc tenant.Scope, f FindingFilter) (int, error) {
+func (s *Store) FindingCount(ctx context.Context, sc tenant.Scope, f finding.Filter) (int, error) {
 	cond, args := orgCond(sc, "f.org_id")
 	q := `SELECT COUNT(*) FROM findings f JOIN triggers t ON t.id = f.trigger_id WHERE ` + cond
 	add := func(cond string, v any) {

@@ -9,7 +9,6 @@ import (
 	"vigil/internal/auth"
 	"vigil/internal/finding"
 	"vigil/internal/keyset"
-	"vigil/internal/store"
 )
 
 // findingQuery are the filters of a findings list.
@@ -45,8 +44,8 @@ func findingSchemas(add func(name string, v, example any)) {
 }
 
 // findingFilter reads the filters of findingQuery (validated by the route).
-func findingFilter(get func(string) string, p keyset.Page) store.FindingFilter {
-	return store.FindingFilter{Status: finding.Status(get("status")), Trigger: get("trigger"), Type: get("type"), Page: p}
+func findingFilter(get func(string) string, p keyset.Page) finding.Filter {
+	return finding.Filter{Status: finding.Status(get("status")), Trigger: get("trigger"), Type: get("type"), Page: p}
 }
 
 func (s *Server) findingList(c *call) (any, error) {

@@ -18,7 +18,6 @@ import (
 	"vigil/internal/keyset"
 	"vigil/internal/notify"
 	"vigil/internal/registry"
-	"vigil/internal/store"
 )
 
 // portalRoutes are the portal's pages and its front-end files.
@@ -219,7 +218,7 @@ func (s *Server) pageOrg(pc *pageCall) error {
 	}
 	v := orgView{Org: o}
 	for _, st := range []finding.Status{finding.Open, finding.Resolved} {
-		n, err := s.store.FindingCount(pc.ctx(), pc.scope(), store.FindingFilter{Status: st})
+		n, err := s.store.FindingCount(pc.ctx(), pc.scope(), finding.Filter{Status: st})
 		if err != nil {
 			return err
 		}
