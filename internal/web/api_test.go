@@ -270,6 +270,15 @@ func TestEndpointsHappyPath(t *testing.T) {
 			wantProblem(t, e.send(req{method: "POST", path: resolve, token: tokOp, body: `{"outcome":"maybe"}`}), 422, "")
 			ok(t, req{method: "POST", path: resolve, token: tokOp, body: `{"outcome":"resend"}`}, 200, "OutboxResolved")
 			ok(t, req{method: "GET", path: "/api/v1/calls", token: tokOp}, 200, "CallList")
+			// Ownership: A's token is in the env's DNS, B's is not.
+			v := decodeAs[AssetVerified](t, e.send(req{method: "POST", path: fmt.Sprintf("%s/assets/%d/verify", aPath, A.Assets[0].ID), token: tokARW}))
+			if v.Method != "dns" || v.Asset.VerifiedAt == nil {
+				t.Errorf("verified = %+v", v)
+			}
+			B := e.orgs[1]
+			wantProblem(t, e.send(req{method: "POST", path: fmt.Sprintf("/api/v1/orgs/%d/assets/%d/verify", B.ID, B.Assets[0].ID), token: tokBRW}), 403, "")
+			ok(t, req{method: "POST", path: aPath + "/invitations", token: tokARW, body: `{"email":"colleague@example.org","role":"maker"}`}, 202, "")
+			wantProblem(t, e.send(req{method: "POST", path: aPath + "/invitations", token: tokARW, body: `{"email":"nope"}`}), 422, "email")
 			ok(t, req{method: "GET", path: "/api/v1/audit?limit=5", token: tokOp}, 200, "AuditPage")
 			body := ok(t, req{method: "GET", path: aPath + "/findings?status=open&limit=5", token: tokAR}, 200, "FindingPage")
 			if page := decodeAs[Page[finding.Finding]](t, e.send(req{method: "GET", path: aPath + "/findings", token: tokAR})); len(page.Items) == 0 || page.Items[0].OrgID != A.ID {

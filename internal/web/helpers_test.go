@@ -80,7 +80,7 @@ func newEnv(t testing.TB, st *store.Store) *env {
 	ctx := context.Background()
 	e := &env{t: t, st: st, reg: prometheus.NewRegistry(), tok: map[string]string{}, hit: map[string]bool{}}
 	var err error
-	e.srv, err = New(Config{Store: st, App: testApp(st), Metrics: e.reg, Version: "test", BaseURL: "https://vigil.test"})
+	e.srv, err = New(Config{Store: st, App: testApp(st), Metrics: e.reg, Version: "test", BaseURL: "https://vigil.test", Verifier: &registry.Verifier{Resolver: e}})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -309,3 +309,13 @@ func (e *env) bodyFor(rt Route, unique string) string {
 
 // testApp is the application layer on st with the default configuration.
 func testApp(st *store.Store) *app.App { return app.New(st, config.Defaults(), nil) }
+
+// LookupTXT makes the env the DNS of the ownership checks: every name
+// carries organisation A's token (so A's assets verify, B's do not).
+func (e *env) LookupTXT(ctx context.Context, _ string) ([]string, error) {
+	tok, err := e.st.OrgVerifyToken(ctx, tenant.Operator(), e.orgs[0].ID)
+	if err != nil {
+		return nil, err
+	}
+	return []string{"vigil-verify=" + tok}, nil
+}

@@ -153,6 +153,12 @@ func (e *pageEnv) pageForms() map[string]url.Values {
 		"pageAccountPassword": {"old": {testPassword}, "password": {"a brand new password"}},
 		"pageUserCreate":      {"email": {fmt.Sprintf("new-%d@portal.example", time.Now().UnixNano())}, "password": {"long enough password"}},
 		"pageNoticeAck":       {},
+		"pageAssetAdd":        {"value": {"203.0.113.0/24"}},
+		"pageAssetVerify":     {},
+		"pageContactAdd":      {"contact_email": {"desk@portal.example"}},
+		"pageContactDelete":   {},
+		"pageInvite":          {"invite_email": {"colleague@portal.example"}},
+		"pageInvitationPost":  {"token": {"nope"}, "password": {"a brand new password"}},
 		"pageForgotPost":      {"email": {"memberA@portal.example"}},
 		"pageResetPost":       {"token": {"nope"}, "password": {"a brand new password"}},
 		"pageOutboxResolve":   {"outcome": {"resend"}},
@@ -454,6 +460,11 @@ func TestPageForms(t *testing.T) {
 			{"password_wrong_old", "/account/password", asMemberA, url.Values{"old": {"not it"}, "password": {"a brand new password"}}, 422, "old"},
 			{"password_short", "/account/password", asMemberA, url.Values{"old": {testPassword}, "password": {"short"}}, 422, "password"},
 			{"totp_bad_code", "/login/totp", asHalf, url.Values{"code": {"12"}}, 422, "code"},
+			{"asset_bad_cidr", fmt.Sprintf("/orgs/%d/assets", e.orgs[0].ID), asMemberA, url.Values{"value": {"192.0.2.300/24"}, "kind": {"cidr"}}, 422, "value"},
+			{"asset_duplicate", fmt.Sprintf("/orgs/%d/assets", e.orgs[0].ID), asMemberA, url.Values{"value": {e.orgs[0].Assets[0].Value}}, 422, "value"},
+			{"asset_not_proven", fmt.Sprintf("/orgs/%d/assets/%d/verify", e.orgs[1].ID, e.orgs[1].Assets[0].ID), asMemberB, nil, 422, fmt.Sprintf("asset-%d", e.orgs[1].Assets[0].ID)},
+			{"contact_bad_email", fmt.Sprintf("/orgs/%d/contacts", e.orgs[0].ID), asMemberA, url.Values{"contact_email": {"a@@b"}}, 422, "contact_email"},
+			{"invite_bad_email", fmt.Sprintf("/orgs/%d/invitations", e.orgs[0].ID), asMemberA, url.Values{"invite_email": {"nope"}}, 422, "invite_email"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				body := wantPage(t, e.page(preq{method: "POST", path: tc.path, as: tc.as, form: tc.form}), tc.status)

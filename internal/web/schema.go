@@ -90,6 +90,7 @@ func newSchemas() (*schemaSet, error) {
 	findingSchemas(add)
 	userSchemas(add)
 	opsSchemas(add)
+	registrySchemas(add)
 	add("Overlap", registry.Overlap{}, nil)
 	add("OverlapList", List[registry.Overlap]{}, nil)
 	add("Token", auth.Token{}, nil)

@@ -21,6 +21,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"runtime/debug"
 	"strings"
@@ -34,6 +35,8 @@ import (
 	"vigil/internal/account"
 	"vigil/internal/app"
 	"vigil/internal/errs"
+	"vigil/internal/netguard"
+	"vigil/internal/registry"
 )
 
 // DefaultMaxBodyBytes is the request body limit when Config.MaxBodyBytes is
@@ -63,6 +66,10 @@ type Config struct {
 	// used in links sent by e-mail (password reset). Empty: reset by
 	// e-mail is off.
 	BaseURL string
+	// Verifier checks ownership tokens of domains and ranges (the portal's
+	// re-check button and POST …/assets/{aid}/verify). Nil: the system's
+	// DNS resolver and the guarded HTTP client.
+	Verifier *registry.Verifier
 	// InsecureCookies drops the Secure attribute of the portal's cookies,
 	// for a portal served over plain HTTP on another host than loopback
 	// (browsers keep Secure cookies of http://127.0.0.1 and localhost).
@@ -108,6 +115,7 @@ type Server struct {
 	insecureCookies bool
 	loginLimit      *limiter
 	baseURL         string
+	verifier        registry.Verifier
 }
 
 // New builds the server: it checks the route table, registers the routes
@@ -134,6 +142,11 @@ func New(cfg Config) (*Server, error) {
 		insecureCookies: cfg.InsecureCookies,
 		loginLimit:      newLimiter(6*time.Second, 10),
 		baseURL:         strings.TrimRight(cfg.BaseURL, "/"),
+	}
+	if cfg.Verifier != nil {
+		s.verifier = *cfg.Verifier
+	} else {
+		s.verifier = registry.Verifier{Resolver: net.DefaultResolver, HTTP: netguard.New(netguard.Options{})}
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -190,6 +203,7 @@ func (s *Server) table() []Route {
 		s.userRoutes(),
 		s.portalRoutes(),
 		s.opsRoutes(),
+		s.registryRoutes(),
 	} {
 		rs = append(rs, group...)
 	}

@@ -23,6 +23,7 @@ import (
 
 	"vigil/internal/account"
 	"vigil/internal/demo"
+	"vigil/internal/registry"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
 	"vigil/internal/web"
@@ -34,6 +35,7 @@ type portal struct {
 	base   string
 	logins map[string]demo.Login
 	orgID  int64
+	dns    *txtServer
 }
 
 func startPortal(t *testing.T, st *store.Store) *portal {
@@ -63,8 +65,9 @@ func startPortal(t *testing.T, st *store.Store) *portal {
 	if err != nil {
 		t.Fatal(err)
 	}
+	p.dns = startTXTServer(t)
 	srv, err := web.New(web.Config{Store: st, Logger: logger, Version: "e2e", Public: web.AckRoutes(st, logger),
-		BaseURL: "http://" + ln.Addr().String()})
+		BaseURL: "http://" + ln.Addr().String(), Verifier: &registry.Verifier{Resolver: p.dns.resolver()}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,6 +173,23 @@ func TestPortalJourneys(t *testing.T) {
 			b.submit(nil, "main table form button", shot("member-notice-acked"))
 			if !b.has(`[role="status"]`) {
 				t.Error("no confirmation after acknowledging")
+			}
+			// Register a range and prove it by DNS (a TXT record on the
+			// loopback DNS server).
+			b.open(fmt.Sprintf("/orgs/%d/registry", p.orgID), "")
+			b.submit(map[string]string{"#value": "203.0.113.0/24"}, `form[action$="/assets"] button[type="submit"]`, "")
+			b.wantPath(fmt.Sprintf(`/orgs/%d/registry\?msg=registry.added`, p.orgID))
+			b.run("choose the new range", chromedp.Click(chromedp.CSS(`button[aria-label="Check 203.0.113.0/24"]`)), chromedp.Sleep(300*time.Millisecond))
+			if !b.has(`[role="alert"]`) {
+				t.Error("an unproven range is not refused visibly")
+			}
+			b.check(shot("member-registry-unproven"))
+			p.dns.publish("_vigil-verify.113.0.203.in-addr.arpa", b.text("#txt-value"))
+			b.run("check again", chromedp.Click(chromedp.CSS(`button[aria-label="Check 203.0.113.0/24"]`)), chromedp.Sleep(300*time.Millisecond))
+			b.wantPath(fmt.Sprintf(`/orgs/%d/registry\?msg=registry.verified`, p.orgID))
+			b.check(shot("member-registry"))
+			if !strings.Contains(b.text("main table"), "dns") {
+				t.Error("the range does not show as proven by DNS")
 			}
 			b.open("/account", shot("member-account"))
 			b.setLang("nl")

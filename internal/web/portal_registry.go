@@ -1,0 +1,261 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+
+	"vigil/internal/account"
+	"vigil/internal/auth"
+	"vigil/internal/errs"
+	"vigil/internal/keyset"
+	"vigil/internal/notify"
+	"vigil/internal/registry"
+	"vigil/internal/store"
+	"vigil/internal/tenant"
+)
+
+// registryRoutes are a member's registry pages (domains, ranges and AS
+// numbers with their ownership proof, contacts, colleagues) and the API
+// routes they need besides the registry's own.
+func (s *Server) registryRoutes() []Route {
+	const tag = "portal"
+	return []Route{
+		{ID: "pageRegistry", Method: http.MethodGet, Path: PagePath + "/registry", Tag: tag, API: "orgGet",
+			Summary: "An organisation's domains, ranges, AS numbers and contacts", page: s.pageRegistry},
+		{ID: "pageAssetAdd", Method: http.MethodPost, Path: PagePath + "/assets", Tag: tag, API: "assetCreate",
+			Summary: "Register a domain, IP range or AS number", page: s.pageAssetAdd},
+		{ID: "pageAssetVerify", Method: http.MethodPost, Path: PagePath + "/assets/{aid}/verify", Tag: tag, API: "assetVerify",
+			Summary: "Check the ownership token of an asset again", page: s.pageAssetVerify},
+		{ID: "pageContactAdd", Method: http.MethodPost, Path: PagePath + "/contacts", Tag: tag, API: "contactCreate",
+			Summary: "Add a contact", page: s.pageContactAdd},
+		{ID: "pageContactDelete", Method: http.MethodPost, Path: PagePath + "/contacts/{cid}/delete", Tag: tag, API: "contactDelete",
+			Summary: "Delete a contact", page: s.pageContactDelete},
+		{ID: "pageInvite", Method: http.MethodPost, Path: PagePath + "/invitations", Tag: tag, API: "invitationCreate",
+			Summary: "Invite a colleague by e-mail", page: s.pageInvite},
+		{ID: "pageInvitation", Method: http.MethodGet, Path: "/invitation", Tag: tag, Public: true, Query: []Param{{Name: "token", Type: "string"}},
+			Summary: "Accept an invitation", page: s.pageInvitation},
+		{ID: "pageInvitationPost", Method: http.MethodPost, Path: "/invitation", Tag: tag, Public: true,
+			Summary: "Accept an invitation: an account (if the address has none) and the membership", page: s.pageInvitationPost},
+		{ID: "assetVerify", Method: http.MethodPost, Path: OrgPath + "/assets/{aid}/verify", Tag: "assets", Scope: auth.ScopeWrite,
+			Response: "AssetVerified", Summary: "Check the organisation's ownership token for an asset in DNS (TXT) or on its web site (well-known file)", api: s.assetVerifyAPI},
+		{ID: "invitationCreate", Method: http.MethodPost, Path: OrgPath + "/invitations", Tag: "accounts", Scope: auth.ScopeWrite,
+			Request: "InvitationCreate", Status: http.StatusAccepted,
+			Summary: "Invite a colleague to the portal by e-mail (sent through the outbox)", api: s.invitationCreate},
+	}
+}
+
+// AssetVerified answers an ownership check that succeeded.
+type AssetVerified struct {
+	Asset  registry.Asset `json:"asset"`
+	Method string         `json:"method"`
+}
+
+// InvitationInput is the body of POST /api/v1/orgs/{id}/invitations.
+type InvitationInput struct {
+	Email string       `json:"email"`
+	Role  account.Role `json:"role,omitempty"`
+	Lang  string       `json:"lang,omitempty"`
+}
+
+// registrySchemas registers the schemas of registryRoutes.
+func registrySchemas(add func(name string, v, example any)) {
+	add("AssetVerified", AssetVerified{}, nil)
+	add("InvitationCreate", InvitationInput{}, InvitationInput{Email: "colleague@drinkwater-oost.example", Role: account.RoleMember, Lang: "nl"})
+}
+
+// verifyAsset checks the organisation's token for asset aid and records
+// the proof.
+func (s *Server) verifyAsset(ctx context.Context, org, aid int64) (AssetVerified, error) {
+	sc := tenant.Org(org)
+	a, err := s.store.AssetGet(ctx, sc, aid)
+	if err != nil {
+		return AssetVerified{}, err
+	}
+	tok, err := s.store.OrgVerifyToken(ctx, sc, org)
+	if err != nil {
+		return AssetVerified{}, err
+	}
+	method, err := s.verifier.Verify(ctx, tok, a)
+	if err != nil {
+		return AssetVerified{}, err
+	}
+	now := s.store.Now()
+	if err := s.store.AssetMarkVerified(ctx, sc, aid, method, now); err != nil {
+		return AssetVerified{}, err
+	}
+	a.VerifiedAt, a.VerifyMethod = &now, method
+	return AssetVerified{Asset: a, Method: method}, nil
+}
+
+func (s *Server) assetVerifyAPI(c *call) (any, error) {
+	aid, err := c.pathID("aid")
+	if err != nil {
+		return nil, err
+	}
+	return s.verifyAsset(c.ctx(), c.org, aid)
+}
+
+// invite makes an invitation and queues its e-mail.
+func (s *Server) invite(ctx context.Context, by, org int64, orgName string, in InvitationInput) error {
+	if s.baseURL == "" {
+		return errs.Field("email", "", "invitations by e-mail are not set up here; ask an administrator")
+	}
+	lang := in.Lang
+	if lang == "" {
+		lang = "en"
+	}
+	if lang != "en" && lang != "nl" {
+		return errs.Field("lang", in.Lang, "must be nl or en")
+	}
+	secret, err := s.accounts.Invite(ctx, by, org, in.Email, in.Role)
+	if err != nil {
+		return err
+	}
+	addr, _ := account.NormalizeEmail(in.Email) // Invite has checked it
+	m := s.messages(lang)
+	link := s.baseURL + "/invitation?token=" + url.QueryEscape(secret)
+	msg := notify.Message{Subject: fmt.Sprintf(m["mail.invite.subject"], orgName), Text: fmt.Sprintf(m["mail.invite.text"], orgName, link)}
+	_, err = s.store.AccountMail(ctx, addr, lang, msg)
+	return err
+}
+
+func (s *Server) invitationCreate(c *call) (any, error) {
+	var in InvitationInput
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	o, err := s.store.OrgGet(c.ctx(), c.scope(), c.org)
+	if err != nil {
+		return nil, err
+	}
+	return nil, s.invite(c.ctx(), c.p.UserID, c.org, o.Name, in)
+}
+
+// registryView is the registry page.
+type registryView struct {
+	Org    registry.Org
+	Token  string
+	Assets []assetRow
+	Form   url.Values
+}
+
+// assetRow is an asset with where its ownership token goes.
+type assetRow struct {
+	registry.Asset
+	TXT string // the DNS name of the TXT record; "" for AS numbers
+}
+
+func (s *Server) registryView(pc *pageCall) (registryView, error) {
+	o, err := s.store.OrgGet(pc.ctx(), pc.scope(), pc.org)
+	if err != nil {
+		return registryView{}, err
+	}
+	tok, err := s.store.OrgVerifyToken(pc.ctx(), pc.scope(), pc.org)
+	if err != nil {
+		return registryView{}, err
+	}
+	as, err := s.store.AssetList(pc.ctx(), pc.scope(), store.AssetFilter{Page: keyset.Page{Limit: 1000}})
+	if err != nil {
+		return registryView{}, err
+	}
+	v := registryView{Org: o, Token: tok, Form: pc.r.PostForm}
+	for _, a := range as {
+		r := assetRow{Asset: a}
+		r.TXT, _ = registry.TXTName(a)
+		v.Assets = append(v.Assets, r)
+	}
+	return v, nil
+}
+
+func (s *Server) pageRegistry(pc *pageCall) error {
+	v, err := s.registryView(pc)
+	if err != nil {
+		return err
+	}
+	return pc.page("registry", "registry.title", v)
+}
+
+// registryForm re-renders the registry page after a refused form.
+func (s *Server) registryForm(pc *pageCall, err error) error {
+	v, verr := s.registryView(pc)
+	if verr != nil {
+		return verr
+	}
+	return pc.formError(err, "registry", "registry.title", v)
+}
+
+func (s *Server) pageAssetAdd(pc *pageCall) error {
+	a := registry.Asset{OrgID: pc.org, Kind: registry.AssetKind(pc.form("kind")), Value: pc.form("value")}
+	if _, err := registry.ParseAsset(a.Kind, a.Value); err != nil {
+		return s.registryForm(pc, inField(err, "", assetFields()))
+	}
+	if err := s.store.AssetCreate(pc.ctx(), pc.scope(), &a); err != nil {
+		if errs.CodeOf(err) == errs.Conflict {
+			err = errs.Field("value", a.Value, "is registered already")
+		}
+		return s.registryForm(pc, err)
+	}
+	return pc.redirect(fmt.Sprintf("/orgs/%d/registry?msg=registry.added", pc.org))
+}
+
+func (s *Server) pageAssetVerify(pc *pageCall) error {
+	aid, err := pc.pathID("aid")
+	if err != nil {
+		return err
+	}
+	if _, err := s.verifyAsset(pc.ctx(), pc.org, aid); err != nil {
+		if errs.CodeOf(err) == errs.Forbidden || errs.CodeOf(err) == errs.Invalid {
+			return s.registryForm(pc, &errs.Error{Code: errs.Invalid, Field: fmt.Sprintf("asset-%d", aid), Message: errs.Message(err)})
+		}
+		return err
+	}
+	return pc.redirect(fmt.Sprintf("/orgs/%d/registry?msg=registry.verified", pc.org))
+}
+
+func (s *Server) pageContactAdd(pc *pageCall) error {
+	c := registry.Contact{OrgID: pc.org, Name: pc.form("contact_name"), Email: pc.form("contact_email"), Phone: pc.form("contact_phone"),
+		Role: pc.form("contact_role"), Lang: pc.form("contact_lang")}
+	if err := s.store.ContactCreate(pc.ctx(), pc.scope(), &c); err != nil {
+		return s.registryForm(pc, inField(err, "contact_", nil))
+	}
+	return pc.redirect(fmt.Sprintf("/orgs/%d/registry?msg=registry.contact", pc.org))
+}
+
+func (s *Server) pageContactDelete(pc *pageCall) error {
+	cid, err := pc.pathID("cid")
+	if err != nil {
+		return err
+	}
+	if err := s.store.ContactDelete(pc.ctx(), pc.scope(), cid); err != nil {
+		return err
+	}
+	return pc.redirect(fmt.Sprintf("/orgs/%d/registry?msg=registry.deleted", pc.org))
+}
+
+func (s *Server) pageInvite(pc *pageCall) error {
+	in := InvitationInput{Email: pc.form("invite_email"), Role: account.Role(pc.form("invite_role")), Lang: pc.form("invite_lang")}
+	if err := s.invite(pc.ctx(), pc.user.ID, pc.org, pc.orgName, in); err != nil {
+		return s.registryForm(pc, inField(err, "invite_", map[string]string{"org_role": "role"}))
+	}
+	return pc.redirect(fmt.Sprintf("/orgs/%d/registry?msg=registry.invited", pc.org))
+}
+
+func (s *Server) pageInvitation(pc *pageCall) error {
+	return pc.page("invitation", "invitation.title", resetForm{Token: pc.query("token")})
+}
+
+func (s *Server) pageInvitationPost(pc *pageCall) error {
+	f := resetForm{Token: pc.form("token")}
+	if !s.loginLimit.Allow(clientIP(pc.r)) {
+		return pc.formError(errs.Errorf(errs.Forbidden, "too many attempts from your address; wait a minute"), "invitation", "invitation.title", f)
+	}
+	if _, err := s.accounts.Accept(pc.ctx(), f.Token, pc.form("name"), pc.r.PostFormValue("password")); err != nil {
+		return pc.formError(err, "invitation", "invitation.title", f)
+	}
+	return pc.redirect("/login?msg=invitation.done")
+}
