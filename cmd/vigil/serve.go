@@ -55,7 +55,7 @@ func (a *cmdline) openServer(ctx context.Context, x *app.App, ln net.Listener) (
 			Summary: r.Summary, Tag: "labels", ContentType: r.ContentType, Handler: r.Handler})
 	}
 	api, err := web.New(web.Config{Store: x.Store(), App: x, Logger: a.log, Metrics: prometheus.NewRegistry(), Version: version, Public: public,
-		BaseURL: x.Config().BaseURL})
+		BaseURL: x.Config().BaseURL, Labels: svc})
 	if err != nil {
 		return nil, err
 	}

@@ -70,6 +70,9 @@ type Config struct {
 	// re-check button and POST …/assets/{aid}/verify). Nil: the system's
 	// DNS resolver and the guarded HTTP client.
 	Verifier *registry.Verifier
+	// Labels verifies labels for the public verification page; nil turns
+	// the page's checks off.
+	Labels LabelChecker
 	// InsecureCookies drops the Secure attribute of the portal's cookies,
 	// for a portal served over plain HTTP on another host than loopback
 	// (browsers keep Secure cookies of http://127.0.0.1 and localhost).
@@ -116,6 +119,8 @@ type Server struct {
 	loginLimit      *limiter
 	baseURL         string
 	verifier        registry.Verifier
+	labels          LabelChecker
+	checkLimit      *limiter
 }
 
 // New builds the server: it checks the route table, registers the routes
@@ -142,6 +147,8 @@ func New(cfg Config) (*Server, error) {
 		insecureCookies: cfg.InsecureCookies,
 		loginLimit:      newLimiter(6*time.Second, 10),
 		baseURL:         strings.TrimRight(cfg.BaseURL, "/"),
+		labels:          cfg.Labels,
+		checkLimit:      newLimiter(3*time.Second, 20),
 	}
 	if cfg.Verifier != nil {
 		s.verifier = *cfg.Verifier
@@ -204,6 +211,7 @@ func (s *Server) table() []Route {
 		s.portalRoutes(),
 		s.opsRoutes(),
 		s.registryRoutes(),
+		s.labelRoutes(),
 	} {
 		rs = append(rs, group...)
 	}

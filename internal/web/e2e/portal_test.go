@@ -14,6 +14,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -23,6 +25,8 @@ import (
 
 	"vigil/internal/account"
 	"vigil/internal/demo"
+	"vigil/internal/label"
+	"vigil/internal/rating"
 	"vigil/internal/registry"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
@@ -36,6 +40,8 @@ type portal struct {
 	logins map[string]demo.Login
 	orgID  int64
 	dns    *txtServer
+	label  string // a demo label's id
+	labels *rating.Service
 }
 
 func startPortal(t *testing.T, st *store.Store) *portal {
@@ -65,9 +71,22 @@ func startPortal(t *testing.T, st *store.Store) *portal {
 	if err != nil {
 		t.Fatal(err)
 	}
+	keys := t.TempDir()
+	ls, err := demo.LoadLabels(ctx, st, demo.LabelOptions{KeyDir: keys, BaseURL: "http://" + ln.Addr().String(), SkipProbes: true})
+	if err != nil || len(ls.Labels) == 0 {
+		t.Fatalf("demo labels: %v %+v", err, ls)
+	}
+	p.label = ls.Labels[0].Label
+	ks, err := label.OpenKeyStore(keys, time.Now, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.labels, err = rating.New(rating.Config{Store: st, Keys: ks, BaseURL: "http://" + ln.Addr().String(), Logger: logger}); err != nil {
+		t.Fatal(err)
+	}
 	p.dns = startTXTServer(t)
 	srv, err := web.New(web.Config{Store: st, Logger: logger, Version: "e2e", Public: web.AckRoutes(st, logger),
-		BaseURL: "http://" + ln.Addr().String(), Verifier: &registry.Verifier{Resolver: p.dns.resolver()}})
+		BaseURL: "http://" + ln.Addr().String(), Verifier: &registry.Verifier{Resolver: p.dns.resolver()}, Labels: p.labels})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,6 +161,39 @@ func TestPortalJourneys(t *testing.T) {
 			b.setLang("en")
 			b.open(fmt.Sprintf("/orgs/%d/findings", p.orgID), "")
 			b.wantPath(`/login\?next=.*`)
+
+			// Verify a label by its id, then a tampered copy of it.
+			b.open("/verify", shot("verify"))
+			b.submit(map[string]string{"#id": p.label}, `main form button[type="submit"]`, shot("verify-valid"))
+			if got := b.text("#result-h"); !strings.Contains(got, "is valid") {
+				t.Errorf("label %s: %q", p.label, got)
+			}
+			doc, _, err := p.labels.Signed(context.Background(), p.label)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Raise the grade by one letter (A becomes B): the signature no
+			// longer matches.
+			tampered := regexp.MustCompile(`"grade":\s*"[A-G]"`).ReplaceAllFunc(doc, func(m []byte) []byte {
+				g := m[len(m)-2]
+				if g == 'A' {
+					g = 'B'
+				} else {
+					g--
+				}
+				return []byte(fmt.Sprintf(`"grade": "%c"`, g))
+			})
+			file := filepath.Join(t.TempDir(), "label.json")
+			if err := os.WriteFile(file, tampered, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			b.open("/verify", "")
+			b.run("upload", chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{file}),
+				chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)), chromedp.Sleep(300*time.Millisecond), chromedp.WaitReady(chromedp.CSS("body")))
+			b.check(shot("verify-tampered"))
+			if got := b.text("#result-h"); !strings.Contains(got, "NOT valid") || !strings.Contains(got, "tampered") {
+				t.Errorf("tampered upload: %q", got)
+			}
 		})
 
 		t.Run("member", func(t *testing.T) {

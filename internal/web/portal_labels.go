@@ -1,0 +1,96 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package web
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"vigil/internal/errs"
+	"vigil/internal/label"
+	"vigil/internal/rating"
+)
+
+// LabelChecker verifies signed labels: the same checks as `vigil label
+// verify` (signature, key, validity, revocation, supersession), which the
+// rating service implements.
+type LabelChecker interface {
+	// Verify checks a label document at time at.
+	Verify(ctx context.Context, doc []byte, at time.Time) (rating.Verification, error)
+	// Signed returns the signed document of label id as issued.
+	Signed(ctx context.Context, id string) ([]byte, label.Label, error)
+}
+
+// labelRoutes are the public label verification pages.
+func (s *Server) labelRoutes() []Route {
+	return []Route{
+		{ID: "pageVerify", Method: http.MethodGet, Path: "/verify", Tag: "portal", Public: true,
+			Summary: "Verify a security label: by its id or an uploaded label document", page: s.pageVerify},
+		{ID: "pageVerifyPost", Method: http.MethodPost, Path: "/verify", Tag: "portal", Public: true,
+			Summary: "Verify a security label (rate-limited per client)", page: s.pageVerifyPost},
+	}
+}
+
+// verifyView is the verification page: the form and, after a check, its
+// outcome.
+type verifyView struct {
+	ID     string
+	Result *rating.Verification
+}
+
+func (s *Server) pageVerify(pc *pageCall) error {
+	return pc.page("verify", "verify.title", verifyView{})
+}
+
+// maxLabelDoc bounds an uploaded label document.
+const maxLabelDoc = 64 << 10
+
+func (s *Server) pageVerifyPost(pc *pageCall) error {
+	v := verifyView{ID: strings.ToUpper(pc.form("id"))}
+	fail := func(err error) error { return pc.formError(err, "verify", "verify.title", v) }
+	if s.labels == nil {
+		return errs.Errorf(errs.NotFound, "label verification is not set up on this server")
+	}
+	if !s.checkLimit.Allow(clientIP(pc.r)) {
+		return fail(errs.Errorf(errs.Forbidden, "too many checks from your address; wait a minute"))
+	}
+	var doc []byte
+	f, _, err := pc.r.FormFile("file")
+	switch {
+	case err == nil:
+		defer f.Close()
+		if doc, err = io.ReadAll(io.LimitReader(f, maxLabelDoc+1)); err != nil {
+			return err
+		}
+		if len(doc) > maxLabelDoc {
+			return fail(errs.Field("file", "", "a label document is at most 64 KiB"))
+		}
+	case errors.Is(err, http.ErrMissingFile) || errors.Is(err, http.ErrNotMultipart):
+		if v.ID == "" {
+			return fail(errs.Field("id", "", "give a label id or upload a label document"))
+		}
+		if doc, _, err = s.labels.Signed(pc.ctx(), v.ID); err != nil {
+			if errs.CodeOf(err) == errs.NotFound {
+				return fail(errs.Field("id", v.ID, "no label with this id in the registry"))
+			}
+			return err
+		}
+	default:
+		return fail(errs.Field("file", "", "the upload could not be read"))
+	}
+	res, err := s.labels.Verify(pc.ctx(), doc, s.store.Now())
+	if err != nil {
+		return err
+	}
+	v.Result = &res
+	status := http.StatusOK
+	if !res.OK() {
+		status = http.StatusUnprocessableEntity
+	}
+	return pc.render(status, "verify", "verify.title", v, nil)
+}
