@@ -5,6 +5,9 @@ package store
 
 import (
 	"context"
+	"fmt"
+	"strings"
+	"time"
 
 	"vigil/internal/finding"
 	"vigil/internal/tenant"
@@ -30,4 +33,98 @@ func (s *Store) FindingCount(ctx context.Context, sc tenant.Scope, f finding.Fil
 	var n int
 	err := s.QueryRow(ctx, q, args...).Scan(&n)
 	return n, err
+}
+
+// Seen is a position in a list of findings ordered by last sighting,
+// newest first: the last one of the previous page. The zero value starts
+// at the newest.
+type Seen struct {
+	At time.Time
+	ID int64
+}
+
+// FindingListBySeen lists the findings of sc that match f (its Page.After
+// is ignored), the most recently seen first, after the position from, at
+// most f.Size() of them. The analysts' findings page reads it over every
+// organisation; the indexes of migration 00501 serve it per trigger and
+// status.
+func (s *Store) FindingListBySeen(ctx context.Context, sc tenant.Scope, f finding.Filter, from Seen) ([]finding.Finding, error) {
+	cond, args := orgCond(sc, "f.org_id")
+	q := `SELECT ` + findingCols + ` FROM findings f JOIN triggers t ON t.id = f.trigger_id WHERE ` + cond
+	add := func(cond string, v ...any) {
+		q += " AND " + cond
+		args = append(args, v...)
+	}
+	if f.Trigger != "" {
+		add("f.trigger_id = (SELECT id FROM triggers WHERE name = ?)", f.Trigger)
+	}
+	if f.Status != "" {
+		add("f.status = ?", string(f.Status))
+	}
+	if f.Type != "" {
+		add("f.type = ?", f.Type)
+	}
+	if from.ID != 0 {
+		add("(f.last_seen < ? OR (f.last_seen = ? AND f.id < ?))", from.At, from.At, from.ID)
+	}
+	q += fmt.Sprintf(" ORDER BY f.last_seen DESC, f.id DESC LIMIT %d", f.Size())
+	rows, err := s.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []finding.Finding{}
+	for rows.Next() {
+		x, err := scanFinding(rows, nil)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, x)
+	}
+	return out, rows.Err()
+}
+
+// OrgNames returns the names of the organisations ids of sc, by id.
+func (s *Store) OrgNames(ctx context.Context, sc tenant.Scope, ids []int64) (map[int64]string, error) {
+	out := map[int64]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	cond, args := orgCond(sc, "id")
+	q := `SELECT id, name FROM orgs WHERE ` + cond + ` AND id IN (?` + strings.Repeat(", ?", len(ids)-1) + `)`
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	rows, err := s.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, err
+		}
+		out[id] = name
+	}
+	return out, rows.Err()
+}
+
+// TriggerNames returns the names of every trigger, sorted.
+func (s *Store) TriggerNames(ctx context.Context) ([]string, error) {
+	rows, err := s.Query(ctx, `SELECT name FROM triggers ORDER BY name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -270,6 +271,16 @@ func TestEndpointsHappyPath(t *testing.T) {
 			wantProblem(t, e.send(req{method: "POST", path: resolve, token: tokOp, body: `{"outcome":"maybe"}`}), 422, "")
 			ok(t, req{method: "POST", path: resolve, token: tokOp, body: `{"outcome":"resend"}`}, 200, "OutboxResolved")
 			ok(t, req{method: "GET", path: "/api/v1/calls", token: tokOp}, 200, "CallList")
+			all := decodeAs[FindingSeenPage](t, e.send(req{method: "GET", path: "/api/v1/findings?status=open&limit=1", token: tokOp}))
+			if len(all.Items) != 1 || all.Next == nil {
+				t.Fatalf("findings by sighting = %+v", all)
+			}
+			next := fmt.Sprintf("/api/v1/findings?status=open&limit=1&before_seen=%s&before_id=%d", all.Next.BeforeSeen.Format(time.RFC3339Nano), all.Next.BeforeID)
+			if more := decodeAs[FindingSeenPage](t, e.send(req{method: "GET", path: next, token: tokOp})); len(more.Items) != 1 || more.Items[0].ID == all.Items[0].ID {
+				t.Errorf("second page = %+v", more)
+			}
+			ok(t, req{method: "GET", path: "/api/v1/findings?trigger=seeded", token: tokOp}, 200, "FindingSeenPage")
+			wantProblem(t, e.send(req{method: "GET", path: "/api/v1/findings?before_seen=yesterday&before_id=1", token: tokOp}), 400, "before_seen")
 			// Ownership: A's token is in the env's DNS, B's is not.
 			v := decodeAs[AssetVerified](t, e.send(req{method: "POST", path: fmt.Sprintf("%s/assets/%d/verify", aPath, A.Assets[0].ID), token: tokARW}))
 			if v.Method != "dns" || v.Asset.VerifiedAt == nil {

@@ -266,6 +266,8 @@ func catalogue() map[string][2]string {
 		"verify.issued":       {"Issued", "Uitgegeven"},
 		"verify.expires":      {"Valid until", "Geldig tot"},
 		"verify.key":          {"Signing key", "Sleutel"},
+		"afindings.title":     {"All findings", "Alle bevindingen"},
+		"afindings.caption":   {"Findings of every organisation, the most recently seen first", "Bevindingen van alle organisaties, de laatst geziene eerst"},
 		"yes":                 {"yes", "ja"},
 		"no":                  {"no", "nee"},
 	}

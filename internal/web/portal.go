@@ -262,12 +262,8 @@ func (s *Server) pageFindings(pc *pageCall) error {
 		q.Del("msg")
 		v.Next = pc.r.URL.Path + "?" + q.Encode()
 	}
-	ts, err := s.store.TriggerStats(pc.ctx(), pc.scope())
-	if err != nil {
+	if v.Triggers, err = s.store.TriggerNames(pc.ctx()); err != nil {
 		return err
-	}
-	for _, t := range ts {
-		v.Triggers = append(v.Triggers, t.Name)
 	}
 	return pc.page("findings", "findings.title", v)
 }

@@ -91,6 +91,7 @@ func newSchemas() (*schemaSet, error) {
 	userSchemas(add)
 	opsSchemas(add)
 	registrySchemas(add)
+	analystSchemas(add)
 	add("Overlap", registry.Overlap{}, nil)
 	add("OverlapList", List[registry.Overlap]{}, nil)
 	add("Token", auth.Token{}, nil)

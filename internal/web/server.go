@@ -212,6 +212,7 @@ func (s *Server) table() []Route {
 		s.opsRoutes(),
 		s.registryRoutes(),
 		s.labelRoutes(),
+		s.analystRoutes(),
 	} {
 		rs = append(rs, group...)
 	}
