@@ -14,6 +14,7 @@ import (
 	"vigil/internal/errs"
 	"vigil/internal/keyset"
 	"vigil/internal/notify"
+	"vigil/internal/registry"
 	"vigil/internal/tenant"
 )
 
@@ -374,4 +375,67 @@ func (s *Store) AccountMail(ctx context.Context, address, lang string, m notify.
 		})
 	})
 	return id, err
+}
+
+// OrgRegister creates an organisation registered through the portal by
+// user: the organisation (with its first assets), the user's membership
+// and its pending mark, in one transaction.
+func (s *Store) OrgRegister(ctx context.Context, o *registry.Org, user int64) error {
+	return s.Tx(ctx, func(tx *Store) error {
+		if err := tx.OrgCreate(ctx, tenant.Operator(), o); err != nil {
+			return err
+		}
+		if err := tx.MembershipSet(ctx, user, o.ID, account.RoleMember); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO org_pending (org_id, registered_by, created_at) VALUES (?, ?, ?)`, o.ID, nullID(user), tx.Now())
+		return err
+	})
+}
+
+// OrgPending lists the organisations of sc that wait for approval, oldest
+// first.
+func (s *Store) OrgPending(ctx context.Context, sc tenant.Scope) ([]registry.Org, error) {
+	cond, args := orgCond(sc, "p.org_id")
+	rows, err := s.Query(ctx, `SELECT p.org_id FROM org_pending p WHERE `+cond+` ORDER BY p.created_at, p.org_id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := []registry.Org{}
+	for _, id := range ids {
+		o, err := s.OrgGet(ctx, sc, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+// OrgIsPending reports whether organisation id of sc waits for approval.
+func (s *Store) OrgIsPending(ctx context.Context, sc tenant.Scope, id int64) (bool, error) {
+	cond, args := orgCond(sc, "org_id")
+	var n int
+	err := s.QueryRow(ctx, `SELECT COUNT(*) FROM org_pending WHERE org_id = ? AND `+cond, append([]any{id}, args...)...).Scan(&n)
+	return n > 0, err
+}
+
+// OrgApprove ends the wait of organisation id of sc; approving one that
+// does not wait is errs.NotFound.
+func (s *Store) OrgApprove(ctx context.Context, sc tenant.Scope, id int64) error {
+	cond, args := orgCond(sc, "org_id")
+	return s.deleteOne(ctx, `DELETE FROM org_pending WHERE org_id = ? AND `+cond, fmt.Sprintf("pending organisation %d", id), append([]any{id}, args...)...)
 }

@@ -58,13 +58,16 @@ func TestEndpointsHappyPath(t *testing.T) {
 			}
 		})
 
+		var registrant int64
 		t.Run("users", func(t *testing.T) {
 			rec := e.send(req{method: "POST", path: "/api/v1/users", token: tokOp, body: fmt.Sprintf(`{"email":"m@example.org","password":"member password","orgs":[{"org_id":%d,"role":"maker"}]}`, A.ID)})
 			wantStatus(t, rec, 201)
 			e.validate(t, "User", rec.Body.Bytes())
-			if u := decodeAs[account.User](t, rec); len(u.Memberships) != 1 || u.Memberships[0].Role != account.RoleMaker {
+			u := decodeAs[account.User](t, rec)
+			if len(u.Memberships) != 1 || u.Memberships[0].Role != account.RoleMaker {
 				t.Errorf("created user = %+v", u)
 			}
+			registrant = u.ID
 			wantProblem(t, e.send(req{method: "POST", path: "/api/v1/users", token: tokOp, body: `{"email":"x@example.org","password":"member password","orgs":[{"org_id":99999}]}`}), 422, "orgs[0].org_id")
 			wantProblem(t, e.send(req{method: "POST", path: "/api/v1/users", token: tokOp, body: `{"email":"M@example.org","password":"member password"}`}), 422, "email")
 			body := ok(t, req{method: "GET", path: "/api/v1/users", token: tokOp}, 200, "UserList")
@@ -315,6 +318,22 @@ func TestEndpointsHappyPath(t *testing.T) {
 			if schema := ok(t, req{method: "GET", path: "/schemas/notice.json"}, 200, ""); !strings.Contains(string(schema), `"$schema": "https://json-schema.org/draft/2020-12/schema"`) {
 				t.Errorf("/schemas/notice.json = %.80s", schema)
 			}
+		})
+
+		t.Run("pending", func(t *testing.T) {
+			u := account.User{ID: registrant}
+			// An organisation registered through the portal waits for approval.
+			reg := registry.Org{Name: "Zelf Aangemeld BV", Assets: []registry.Asset{{Kind: registry.KindDomain, Value: "zelf-aangemeld.example"}}}
+			if err := st.OrgRegister(context.Background(), &reg, u.ID); err != nil {
+				t.Fatal(err)
+			}
+			pending := decodeAs[List[registry.Org]](t, e.send(req{method: "GET", path: "/api/v1/pending", token: tokOp}))
+			if len(pending.Items) != 1 || pending.Items[0].ID != reg.ID {
+				t.Errorf("pending = %+v", pending)
+			}
+			ok(t, req{method: "POST", path: fmt.Sprintf("/api/v1/orgs/%d/approve", reg.ID), token: tokOp}, 204, "")
+			wantProblem(t, e.send(req{method: "POST", path: fmt.Sprintf("/api/v1/orgs/%d/approve", reg.ID), token: tokOp}), 404, "")
+			ok(t, req{method: "GET", path: "/api/v1/pending", token: tokOp}, 200, "OrgList")
 		})
 
 		for _, rt := range e.srv.Routes() {

@@ -153,6 +153,8 @@ func (e *pageEnv) pageForms() map[string]url.Values {
 		"pageAccountPassword": {"old": {testPassword}, "password": {"a brand new password"}},
 		"pageUserCreate":      {"email": {fmt.Sprintf("new-%d@portal.example", time.Now().UnixNano())}, "password": {"long enough password"}},
 		"pageNoticeAck":       {},
+		"pageRegisterPost":    {"name": {"Nieuw BV"}, "asset": {"nieuw.example"}},
+		"pageApprove":         {},
 		"pageVerifyPost":      {"id": {"VL-0000-0000-0000"}},
 		"pageAssetAdd":        {"value": {"203.0.113.0/24"}},
 		"pageAssetVerify":     {},

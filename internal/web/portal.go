@@ -209,6 +209,7 @@ func (s *Server) pageAccountPassword(pc *pageCall) error {
 type orgView struct {
 	Org           registry.Org
 	Open, Resolve int
+	Pending       bool
 }
 
 func (s *Server) pageOrg(pc *pageCall) error {
@@ -217,6 +218,9 @@ func (s *Server) pageOrg(pc *pageCall) error {
 		return err
 	}
 	v := orgView{Org: o}
+	if v.Pending, err = s.store.OrgIsPending(pc.ctx(), pc.scope(), pc.org); err != nil {
+		return err
+	}
 	for _, st := range []finding.Status{finding.Open, finding.Resolved} {
 		n, err := s.store.FindingCount(pc.ctx(), pc.scope(), finding.Filter{Status: st})
 		if err != nil {

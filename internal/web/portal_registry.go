@@ -89,6 +89,10 @@ func (s *Server) verifyAsset(ctx context.Context, org, aid int64) (AssetVerified
 		return AssetVerified{}, err
 	}
 	a.VerifiedAt, a.VerifyMethod = &now, method
+	// Proof of a domain or range approves an organisation that waits.
+	if err := s.store.OrgApprove(ctx, sc, org); err != nil && errs.CodeOf(err) != errs.NotFound {
+		return AssetVerified{}, err
+	}
 	return AssetVerified{Asset: a, Method: method}, nil
 }
 

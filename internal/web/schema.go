@@ -92,6 +92,7 @@ func newSchemas() (*schemaSet, error) {
 	opsSchemas(add)
 	registrySchemas(add)
 	analystSchemas(add)
+	registerSchemas(add)
 	add("Overlap", registry.Overlap{}, nil)
 	add("OverlapList", List[registry.Overlap]{}, nil)
 	add("Token", auth.Token{}, nil)

@@ -213,6 +213,7 @@ func (s *Server) table() []Route {
 		s.registryRoutes(),
 		s.labelRoutes(),
 		s.analystRoutes(),
+		s.registerRoutes(),
 	} {
 		rs = append(rs, group...)
 	}

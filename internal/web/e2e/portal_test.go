@@ -243,6 +243,24 @@ func TestPortalJourneys(t *testing.T) {
 			if !strings.Contains(b.text("main table"), "dns") {
 				t.Error("the range does not show as proven by DNS")
 			}
+			// Register a new organisation: it waits until a range is
+			// proven by DNS, which approves it.
+			b.open("/register", shot("register"))
+			b.submit(map[string]string{"#name": "E2E Registered BV", "#asset": "198.51.100.0/24"}, `main form button[type="submit"]`, "")
+			b.wantPath(`/orgs/\d+/registry\?msg=register.done`)
+			reg := strings.TrimSuffix(strings.SplitN(b.path(), "/registry", 2)[0], "")
+			b.open(reg, shot("register-pending"))
+			if !b.has("#pending") {
+				t.Error("a newly registered organisation is not shown as waiting")
+			}
+			b.open(reg+"/registry", "")
+			p.dns.publish("_vigil-verify.100.51.198.in-addr.arpa", b.text("#txt-value"))
+			b.run("prove the range", chromedp.Click(chromedp.CSS(`button[aria-label="Check 198.51.100.0/24"]`)), chromedp.Sleep(300*time.Millisecond))
+			b.wantPath(reg + `/registry\?msg=registry.verified`)
+			b.open(reg, "")
+			if b.has("#pending") {
+				t.Error("the organisation still waits after proving its range")
+			}
 			b.open("/account", shot("member-account"))
 			b.setLang("nl")
 			b.open(fmt.Sprintf("/orgs/%d/findings", p.orgID), shot("member-findings-nl"))
@@ -266,6 +284,11 @@ func TestPortalJourneys(t *testing.T) {
 			if total := b.text("#notices-h + .grid table tbody tr:last-child td:nth-child(3)"); total == "0" {
 				t.Errorf("dashboard shows %s acknowledged warnings", total)
 			}
+			b.open("/analyst/findings?status=open", shot("analyst-findings"))
+			if !b.has("main table tbody tr") {
+				t.Error("the analysts' findings page lists nothing")
+			}
+			b.open("/analyst/pending", shot("pending"))
 			b.open("/analyst/outbox", shot("outbox"))
 			b.open("/analyst/calls", shot("calls"))
 			b.open("/analyst/audit", shot("audit"))
