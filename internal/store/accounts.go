@@ -370,9 +370,10 @@ func (s *Store) AccountMail(ctx context.Context, address, lang string, m notify.
 		if err != nil {
 			return fmt.Errorf("account mail: %w", err)
 		}
-		return tx.outboxInsert(ctx, now, 1, func(int) (int64, notify.Delivery) {
-			return id, notify.Delivery{Channel: notify.Email, Recipient: address, Lang: lang}
-		})
+		if err := tx.noticeTickets(ctx, []int64{id}); err != nil {
+			return err
+		}
+		return tx.outboxInsert(ctx, now, []outboxRow{{id, notify.Delivery{Channel: notify.Email, Recipient: address, Lang: lang}}})
 	})
 	return id, err
 }

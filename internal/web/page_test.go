@@ -155,7 +155,7 @@ func (e *pageEnv) pageForms() map[string]url.Values {
 		"pageNoticeAck":       {},
 		"pageRegisterPost":    {"name": {"Nieuw BV"}, "asset": {"nieuw.example"}},
 		"pageApprove":         {},
-		"pageVerifyPost":      {"id": {"VL-0000-0000-0000"}},
+		"pageLabelVerifyPost": {"id": {"VL-0000-0000-0000"}},
 		"pageAssetAdd":        {"value": {"203.0.113.0/24"}},
 		"pageAssetVerify":     {},
 		"pageContactAdd":      {"contact_email": {"desk@portal.example"}},

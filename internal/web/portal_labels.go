@@ -29,30 +29,30 @@ type LabelChecker interface {
 // labelRoutes are the public label verification pages.
 func (s *Server) labelRoutes() []Route {
 	return []Route{
-		{ID: "pageVerify", Method: http.MethodGet, Path: "/verify", Tag: "portal", Public: true,
-			Summary: "Verify a security label: by its id or an uploaded label document", page: s.pageVerify},
-		{ID: "pageVerifyPost", Method: http.MethodPost, Path: "/verify", Tag: "portal", Public: true,
-			Summary: "Verify a security label (rate-limited per client)", page: s.pageVerifyPost},
+		{ID: "pageLabelVerify", Method: http.MethodGet, Path: "/labels/verify", Tag: "portal", Public: true,
+			Summary: "Verify a security label: by its id or an uploaded label document", page: s.pageLabelVerify},
+		{ID: "pageLabelVerifyPost", Method: http.MethodPost, Path: "/labels/verify", Tag: "portal", Public: true,
+			Summary: "Verify a security label (rate-limited per client)", page: s.pageLabelVerifyPost},
 	}
 }
 
-// verifyView is the verification page: the form and, after a check, its
+// labelVerifyView is the verification page: the form and, after a check, its
 // outcome.
-type verifyView struct {
+type labelVerifyView struct {
 	ID     string
 	Result *rating.Verification
 }
 
-func (s *Server) pageVerify(pc *pageCall) error {
-	return pc.page("verify", "verify.title", verifyView{})
+func (s *Server) pageLabelVerify(pc *pageCall) error {
+	return pc.page("label_verify", "verify.title", labelVerifyView{})
 }
 
 // maxLabelDoc bounds an uploaded label document.
 const maxLabelDoc = 64 << 10
 
-func (s *Server) pageVerifyPost(pc *pageCall) error {
-	v := verifyView{ID: strings.ToUpper(pc.form("id"))}
-	fail := func(err error) error { return pc.formError(err, "verify", "verify.title", v) }
+func (s *Server) pageLabelVerifyPost(pc *pageCall) error {
+	v := labelVerifyView{ID: strings.ToUpper(pc.form("id"))}
+	fail := func(err error) error { return pc.formError(err, "label_verify", "verify.title", v) }
 	if s.labels == nil {
 		return errs.Errorf(errs.NotFound, "label verification is not set up on this server")
 	}
@@ -92,5 +92,5 @@ func (s *Server) pageVerifyPost(pc *pageCall) error {
 	if !res.OK() {
 		status = http.StatusUnprocessableEntity
 	}
-	return pc.render(status, "verify", "verify.title", v, nil)
+	return pc.render(status, "label_verify", "verify.title", v, nil)
 }

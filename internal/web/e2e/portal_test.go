@@ -25,6 +25,7 @@ import (
 
 	"vigil/internal/account"
 	"vigil/internal/demo"
+	"vigil/internal/dnstest"
 	"vigil/internal/label"
 	"vigil/internal/rating"
 	"vigil/internal/registry"
@@ -39,7 +40,7 @@ type portal struct {
 	base   string
 	logins map[string]demo.Login
 	orgID  int64
-	dns    *txtServer
+	dns    *dnstest.Server
 	label  string // a demo label's id
 	labels *rating.Service
 }
@@ -50,7 +51,7 @@ func startPortal(t *testing.T, st *store.Store) *portal {
 	if _, err := demo.Load(ctx, st); err != nil {
 		t.Fatalf("demo data: %v", err)
 	}
-	if _, err := demo.Notify(ctx, st); err != nil {
+	if _, err := demo.Notify(ctx, st, demo.NotifyOptions{KeyDir: t.TempDir(), BaseURL: "http://127.0.0.1"}); err != nil {
 		t.Fatalf("demo warnings: %v", err)
 	}
 	logins, err := demo.LoadAccounts(ctx, st)
@@ -84,9 +85,9 @@ func startPortal(t *testing.T, st *store.Store) *portal {
 	if p.labels, err = rating.New(rating.Config{Store: st, Keys: ks, BaseURL: "http://" + ln.Addr().String(), Logger: logger}); err != nil {
 		t.Fatal(err)
 	}
-	p.dns = startTXTServer(t)
+	p.dns = dnstest.Start(t)
 	srv, err := web.New(web.Config{Store: st, Logger: logger, Version: "e2e", Public: web.AckRoutes(st, logger),
-		BaseURL: "http://" + ln.Addr().String(), Verifier: &registry.Verifier{Resolver: p.dns.resolver()}, Labels: p.labels})
+		BaseURL: "http://" + ln.Addr().String(), Verifier: &registry.Verifier{Resolver: loopbackResolver(p.dns.Addr())}, Labels: p.labels})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +164,7 @@ func TestPortalJourneys(t *testing.T) {
 			b.wantPath(`/login\?next=.*`)
 
 			// Verify a label by its id, then a tampered copy of it.
-			b.open("/verify", shot("verify"))
+			b.open("/labels/verify", shot("verify"))
 			b.submit(map[string]string{"#id": p.label}, `main form button[type="submit"]`, shot("verify-valid"))
 			if got := b.text("#result-h"); !strings.Contains(got, "is valid") {
 				t.Errorf("label %s: %q", p.label, got)
@@ -187,7 +188,7 @@ func TestPortalJourneys(t *testing.T) {
 			if err := os.WriteFile(file, tampered, 0o600); err != nil {
 				t.Fatal(err)
 			}
-			b.open("/verify", "")
+			b.open("/labels/verify", "")
 			b.run("upload", chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{file}),
 				chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)), chromedp.Sleep(300*time.Millisecond), chromedp.WaitReady(chromedp.CSS("body")))
 			b.check(shot("verify-tampered"))
@@ -236,7 +237,7 @@ func TestPortalJourneys(t *testing.T) {
 				t.Error("an unproven range is not refused visibly")
 			}
 			b.check(shot("member-registry-unproven"))
-			p.dns.publish("_vigil-verify.113.0.203.in-addr.arpa", b.text("#txt-value"))
+			p.dns.SetTXT("_vigil-verify.113.0.203.in-addr.arpa", []string{b.text("#txt-value")})
 			b.run("check again", chromedp.Click(chromedp.CSS(`button[aria-label="Check 203.0.113.0/24"]`)), chromedp.Sleep(300*time.Millisecond))
 			b.wantPath(fmt.Sprintf(`/orgs/%d/registry\?msg=registry.verified`, p.orgID))
 			b.check(shot("member-registry"))
@@ -254,7 +255,7 @@ func TestPortalJourneys(t *testing.T) {
 				t.Error("a newly registered organisation is not shown as waiting")
 			}
 			b.open(reg+"/registry", "")
-			p.dns.publish("_vigil-verify.100.51.198.in-addr.arpa", b.text("#txt-value"))
+			p.dns.SetTXT("_vigil-verify.100.51.198.in-addr.arpa", []string{b.text("#txt-value")})
 			b.run("prove the range", chromedp.Click(chromedp.CSS(`button[aria-label="Check 198.51.100.0/24"]`)), chromedp.Sleep(300*time.Millisecond))
 			b.wantPath(reg + `/registry\?msg=registry.verified`)
 			b.open(reg, "")
@@ -355,4 +356,12 @@ func TestPortalJourneys(t *testing.T) {
 			b.wantPath("/")
 		})
 	})
+}
+
+// loopbackResolver asks only the DNS server at addr.
+func loopbackResolver(addr string) *net.Resolver {
+	return &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, network, addr)
+	}}
 }
