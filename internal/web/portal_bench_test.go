@@ -17,6 +17,7 @@ import (
 
 	"vigil/internal/account"
 	"vigil/internal/finding"
+	"vigil/internal/ingest"
 	"vigil/internal/keyset"
 	"vigil/internal/notify"
 	"vigil/internal/registry"
@@ -174,7 +175,7 @@ func loadBench(t *testing.T, st *store.Store, nOrgs, nFindings int) (string, int
 		}
 		trigs = append(trigs, id)
 	}
-	run := store.Run{Source: "bench", FeedType: "csv", ReportType: "bench", TriggerID: trigs[0]}
+	run := ingest.Run{Source: "bench", FeedType: "csv", ReportType: "bench", TriggerID: trigs[0]}
 	if err := st.RunStart(ctx, &run); err != nil {
 		t.Fatal(err)
 	}
