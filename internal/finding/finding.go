@@ -245,3 +245,11 @@ type Key struct {
 	Type      string
 	Key       string
 }
+
+// Seen is a position in a list of findings ordered by last sighting,
+// newest first: the last one of the previous page. The zero value starts
+// at the newest.
+type Seen struct {
+	At time.Time
+	ID int64
+}

@@ -7,7 +7,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"vigil/internal/finding"
 	"vigil/internal/tenant"
@@ -35,20 +34,12 @@ func (s *Store) FindingCount(ctx context.Context, sc tenant.Scope, f finding.Fil
 	return n, err
 }
 
-// Seen is a position in a list of findings ordered by last sighting,
-// newest first: the last one of the previous page. The zero value starts
-// at the newest.
-type Seen struct {
-	At time.Time
-	ID int64
-}
-
 // FindingListBySeen lists the findings of sc that match f (its Page.After
 // is ignored), the most recently seen first, after the position from, at
 // most f.Size() of them. The analysts' findings page reads it over every
 // organisation; the indexes of migration 00501 serve it per trigger and
 // status.
-func (s *Store) FindingListBySeen(ctx context.Context, sc tenant.Scope, f finding.Filter, from Seen) ([]finding.Finding, error) {
+func (s *Store) FindingListBySeen(ctx context.Context, sc tenant.Scope, f finding.Filter, from finding.Seen) ([]finding.Finding, error) {
 	cond, args := orgCond(sc, "f.org_id")
 	q := `SELECT ` + findingCols + ` FROM findings f JOIN triggers t ON t.id = f.trigger_id WHERE ` + cond
 	add := func(cond string, v ...any) {

@@ -13,7 +13,6 @@ import (
 	"vigil/internal/auth"
 	"vigil/internal/finding"
 	"vigil/internal/keyset"
-	"vigil/internal/store"
 	"vigil/internal/tenant"
 )
 
@@ -61,7 +60,7 @@ func (s *Server) findingsBySeen(r *http.Request, q url.Values) (FindingSeenPage,
 		}
 		limit = n
 	}
-	var from store.Seen
+	var from finding.Seen
 	if v := q.Get("before_seen"); v != "" {
 		t, err := time.Parse(time.RFC3339Nano, v)
 		if err != nil {

@@ -46,7 +46,7 @@ func TestPortalPagesBench(t *testing.T) {
 		start := time.Now()
 		trig, memberOrg := loadBench(t, st, nOrgs, nFindings)
 		t.Logf("%s: loaded %d organisations, %d findings in %s", st.Dialect(), nOrgs, nFindings, time.Since(start).Round(time.Second))
-		srv, err := New(Config{Store: st, Version: "bench"})
+		srv, err := New(Config{Store: st, App: testApp(st), Version: "bench"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -73,7 +73,7 @@ func TestPortalPagesBench(t *testing.T) {
 			sql                func() error
 		}{
 			{"analyst findings", "/analyst/findings?status=open&trigger=" + trig, analyst, func() error {
-				fs, err := st.FindingListBySeen(ctx, tenant.Operator(), finding.Filter{Trigger: trig, Status: finding.Open, Page: keyset.Page{Limit: 51}}, store.Seen{})
+				fs, err := st.FindingListBySeen(ctx, tenant.Operator(), finding.Filter{Trigger: trig, Status: finding.Open, Page: keyset.Page{Limit: 51}}, finding.Seen{})
 				if err != nil {
 					return err
 				}

@@ -23,7 +23,6 @@ import (
 	"vigil/internal/finding"
 	"vigil/internal/keyset"
 	"vigil/internal/notify"
-	"vigil/internal/store"
 	"vigil/internal/tenant"
 )
 
@@ -131,7 +130,7 @@ func (s *Server) pageNotices(pc *pageCall) error {
 	if err != nil {
 		return err
 	}
-	ns, err := s.store.NoticeList(pc.ctx(), pc.scope(), store.NoticeFilter{Page: p})
+	ns, err := s.store.NoticeList(pc.ctx(), pc.scope(), notify.NoticeFilter{Page: p})
 	if err != nil {
 		return err
 	}
@@ -231,7 +230,7 @@ func (s *Server) pageOutbox(pc *pageCall) error {
 	if err != nil {
 		return err
 	}
-	return pc.page("outbox", "outbox.title", listView[store.OutboxEntry]{Items: rows, State: state})
+	return pc.page("outbox", "outbox.title", listView[notify.OutboxEntry]{Items: rows, State: state})
 }
 
 func (s *Server) pageOutboxResolve(pc *pageCall) error {

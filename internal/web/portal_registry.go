@@ -15,7 +15,6 @@ import (
 	"vigil/internal/keyset"
 	"vigil/internal/notify"
 	"vigil/internal/registry"
-	"vigil/internal/store"
 	"vigil/internal/tenant"
 )
 
@@ -163,7 +162,7 @@ func (s *Server) registryView(pc *pageCall) (registryView, error) {
 	if err != nil {
 		return registryView{}, err
 	}
-	as, err := s.store.AssetList(pc.ctx(), pc.scope(), store.AssetFilter{Page: keyset.Page{Limit: 1000}})
+	as, err := s.store.AssetList(pc.ctx(), pc.scope(), registry.AssetFilter{Page: keyset.Page{Limit: 1000}})
 	if err != nil {
 		return registryView{}, err
 	}

@@ -57,6 +57,7 @@ type Store interface {
 	Ping(ctx context.Context) error
 	// Now is the store's clock.
 	Now() time.Time
+	PortalStore
 }
 
 // AckStore is what the acknowledgement pages need.

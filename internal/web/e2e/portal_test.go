@@ -24,6 +24,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"vigil/internal/account"
+	"vigil/internal/app"
+	"vigil/internal/config"
 	"vigil/internal/demo"
 	"vigil/internal/dnstest"
 	"vigil/internal/label"
@@ -86,7 +88,7 @@ func startPortal(t *testing.T, st *store.Store) *portal {
 		t.Fatal(err)
 	}
 	p.dns = dnstest.Start(t)
-	srv, err := web.New(web.Config{Store: st, Logger: logger, Version: "e2e", Public: web.AckRoutes(st, logger),
+	srv, err := web.New(web.Config{Store: st, App: app.New(st, config.Defaults(), logger), Logger: logger, Version: "e2e", Public: web.AckRoutes(st, logger),
 		BaseURL: "http://" + ln.Addr().String(), Verifier: &registry.Verifier{Resolver: loopbackResolver(p.dns.Addr())}, Labels: p.labels})
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,46 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package web
+
+import (
+	"context"
+	"time"
+
+	"vigil/internal/account"
+	"vigil/internal/finding"
+	"vigil/internal/keyset"
+	"vigil/internal/notify"
+	"vigil/internal/registry"
+	"vigil/internal/tenant"
+)
+
+// PortalStore is the storage the portal's pages need besides the API's:
+// accounts and sessions, findings lists and counts, registration and
+// approval, portal e-mail. Reads of an organisation's rows take the
+// request's tenant scope, as Store's do.
+type PortalStore interface {
+	account.Store
+	UserList(ctx context.Context) ([]account.User, error)
+	AuditList(ctx context.Context, p keyset.Page) ([]account.AuditEntry, error)
+	// AccountMail queues a portal e-mail (reset, invitation) in the outbox.
+	AccountMail(ctx context.Context, address, lang string, m notify.Message) (int64, error)
+
+	FindingList(ctx context.Context, sc tenant.Scope, f finding.Filter) ([]finding.Finding, error)
+	FindingCount(ctx context.Context, sc tenant.Scope, f finding.Filter) (int, error)
+	FindingListBySeen(ctx context.Context, sc tenant.Scope, f finding.Filter, from finding.Seen) ([]finding.Finding, error)
+	TriggerStats(ctx context.Context, sc tenant.Scope) ([]finding.TriggerStats, error)
+	TriggerNames(ctx context.Context) ([]string, error)
+	NoticeCallList(ctx context.Context, sc tenant.Scope) ([]notify.Call, error)
+
+	OrgListAll(ctx context.Context, sc tenant.Scope) ([]registry.Org, error)
+	OrgNames(ctx context.Context, sc tenant.Scope, ids []int64) (map[int64]string, error)
+	OrgVerifyToken(ctx context.Context, sc tenant.Scope, id int64) (string, error)
+	AssetMarkVerified(ctx context.Context, sc tenant.Scope, id int64, method string, at time.Time) error
+	// OrgRegister creates an organisation registered by user, waiting for
+	// approval; OrgPending lists those that wait, OrgApprove ends a wait.
+	OrgRegister(ctx context.Context, o *registry.Org, user int64) error
+	OrgPending(ctx context.Context, sc tenant.Scope) ([]registry.Org, error)
+	OrgIsPending(ctx context.Context, sc tenant.Scope, id int64) (bool, error)
+	OrgApprove(ctx context.Context, sc tenant.Scope, id int64) error
+}
