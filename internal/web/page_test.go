@@ -189,7 +189,8 @@ func TestPageAuthorisation(t *testing.T) {
 		forms := e.pageForms()
 		A, B := e.orgs[0], e.orgs[1]
 		own, victim := e.idsOf(A), e.idsOf(B)
-		before := orgState(t, st, B.ID)
+		state := storetest.OrgSnapshot(t, st)
+		before := state(t, B.ID)
 		pages := 0
 		for _, rt := range e.srv.Routes() {
 			if !rt.IsPage() {
@@ -281,7 +282,7 @@ func TestPageAuthorisation(t *testing.T) {
 		if pages < 10 {
 			t.Errorf("only %d pages in the table", pages)
 		}
-		if diff := cmp.Diff(before, orgState(t, st, B.ID)); diff != "" {
+		if diff := cmp.Diff(before, state(t, B.ID)); diff != "" {
 			t.Errorf("organisation B changed (-before +after):\n%s", diff)
 		}
 	})
