@@ -333,7 +333,10 @@ func compileProduct(p *advisory.Product, vt *vendor.Table, codes map[string]bool
 	}
 	cp.version = p.Version
 	if v := strings.TrimSpace(p.Version); v != "" {
-		if r := vrange.Parse(v); len(r.Models()) > 0 || !(r.Understood() && len(r.Constraints) == 1 && r.Constraints[0].Op == vrange.Eq && len(r.Conditions) == 0) {
+		// A product_version that is more than one version ("1.3 *": every
+		// 1.3 revision; a model; a range) is read as a range.
+		if r := vrange.Parse(v); len(r.Models()) > 0 || !(r.Understood() && len(r.Constraints) == 1 && r.Constraints[0].Op == vrange.Eq &&
+			len(r.Conditions) == 0 && !strings.ContainsAny(r.Constraints[0].Version, "xX*")) {
 			src := &advisory.VersionRange{Type: "text", Text: v}
 			cp.ranges = append(cp.ranges, crange{src: src, r: r})
 			cp.version = ""

@@ -123,6 +123,7 @@ type candidate struct {
 
 func matchPrepared(c *Compiled, t *prepared, minConf float64) []Match {
 	var out []Match
+	var ids []identity // the target against each product, once
 	for i := range c.vulns {
 		v := &c.vulns[i]
 		var best *candidate
@@ -139,7 +140,10 @@ func matchPrepared(c *Compiled, t *prepared, minConf float64) []Match {
 			}
 		}
 		if len(c.products) > 0 {
-			if cd, ok := matchProducts(c, v, t); ok {
+			if ids == nil {
+				ids = productIDs(c, t)
+			}
+			if cd, ok := matchProducts(c, v, t, ids); ok {
 				consider(cd)
 			}
 		}
@@ -388,6 +392,7 @@ type identity struct {
 	scheme  string
 	cpe     string
 	exact   bool    // vendor and product compared exactly
+	product float64 // the product rule's confidence
 	checks  []Check // how vendor and product were compared
 	line    *product.Line
 }
@@ -473,10 +478,10 @@ func identify(cp *cproduct, t *prepared) identity {
 	}
 	best := identity{}
 	offer := func(conf float64, rule, why string, line *product.Line) {
-		if conf <= best.conf {
+		if conf <= best.product {
 			return
 		}
-		best = identity{ok: true, rule: RuleProduct, conf: conf * vcheck.Factor, version: t.version, exact: vendorExact && conf == product.ConfExact, line: line,
+		best = identity{ok: true, rule: RuleProduct, conf: conf * vcheck.Factor, product: conf, version: t.version, exact: vendorExact && conf == product.ConfExact, line: line,
 			reason: vcheck.Why + "; " + why,
 			checks: []Check{vcheck, {Part: "product", Rule: rule, Factor: conf, Why: why}}}
 	}
@@ -684,10 +689,47 @@ func inLine(v string, l *product.Line) (in, ok bool) {
 	return r.Contains(v)
 }
 
+// productIDs identifies the target against every product of the
+// advisory (against the platform of a relationship product: the device is
+// the platform, the statement is about its firmware). A device the
+// advisory names exactly, or in a list, is that product: weaker readings
+// of other product names (a model code, a pattern, a series) are dropped.
+func productIDs(c *Compiled, t *prepared) []identity {
+	ids := make([]identity, len(c.products))
+	best := 0.0
+	for i := range c.products {
+		cp := &c.products[i]
+		if cp.platform != nil && t.comp == nil {
+			id := identify(cp.platform, t)
+			if id.ok {
+				plat := cp.platform.p.FullName
+				if plat == "" {
+					plat = strings.TrimSpace(cp.platform.p.Vendor + " " + cp.platform.p.Name)
+				}
+				id.reason += fmt.Sprintf("; %s %s", cp.p.Relationship, plat)
+			}
+			ids[i] = id
+			continue
+		}
+		ids[i] = identify(cp, t)
+		if ids[i].ok {
+			best = max(best, ids[i].product)
+		}
+	}
+	if best >= product.ConfBrandOmitted {
+		for i := range ids {
+			if ids[i].ok && ids[i].product < product.ConfGeneric && c.products[i].platform == nil {
+				ids[i] = identity{}
+			}
+		}
+	}
+	return ids
+}
+
 // matchProducts evaluates the advisory's products that have a status for
 // the vulnerability. A not-affected or fixed statement at least as specific
 // as the best affected one suppresses the match.
-func matchProducts(c *Compiled, v *cvuln, t *prepared) (candidate, bool) {
+func matchProducts(c *Compiled, v *cvuln, t *prepared, ids []identity) (candidate, bool) {
 	var aff *candidate
 	notAff := -1
 	for i := range c.products {
@@ -696,23 +738,13 @@ func matchProducts(c *Compiled, v *cvuln, t *prepared) (candidate, bool) {
 		if !ok {
 			continue
 		}
-		var id identity
-		var plat string
+		id := ids[i]
+		plat := ""
 		if cp.platform != nil && t.comp == nil {
-			// "component installed on platform": the device is the
-			// platform; the statement is about its firmware.
-			pid := identify(cp.platform, t)
-			if !pid.ok {
-				continue
-			}
-			id = pid
 			plat = cp.platform.p.FullName
 			if plat == "" {
 				plat = strings.TrimSpace(cp.platform.p.Vendor + " " + cp.platform.p.Name)
 			}
-			id.reason += fmt.Sprintf("; %s %s", cp.p.Relationship, plat)
-		} else {
-			id = identify(cp, t)
 		}
 		if !id.ok {
 			continue

@@ -48,8 +48,11 @@ type Name struct {
 	ranges   []modelRange
 	families []pattern
 	series   []string // stems of "… series" / "… family" names (compact)
-	brands   []string
-	siplus   bool // "(incl. SIPLUS variants)"
+	// seriesAbbr are the first letters and the number of "<Word> <number>
+	// series" names ("Relion 670 series": re, 670).
+	seriesAbbr [][2]string
+	brands     []string
+	siplus     bool // "(incl. SIPLUS variants)"
 }
 
 // Model is a device model prepared for comparison.
@@ -180,11 +183,25 @@ func CompileName(text string, o NameOptions) *Name {
 	if strings.Contains(lower, "series") || strings.Contains(lower, "family") || strings.Contains(lower, " model") {
 		// The stem and its tails that start with a code: "Magelis HMIGTO
 		// series" → magelishmigto, hmigto.
-		g := withoutGeneric(main)
-		for j := range g {
-			stem := compact(g[j:])
-			if len(stem) >= 3 && hasLetter(g[j]) && (j == 0 || len(g[j]) >= 3) {
-				n.series = append(n.series, stem)
+		// The words before each keyword name a series: "GT27 Model FTP
+		// server" is the GT27 series, "GOT2000 Series GT21 Model" the
+		// GOT2000 and the GT21 series.
+		start := 0
+		for k, t := range main {
+			if t != "series" && t != "family" && t != "model" && t != "models" {
+				continue
+			}
+			g := withoutGeneric(main[start:k])
+			start = k + 1
+			if len(g) == 2 && len(g[0]) >= 4 && !hasDigit(g[0]) && strings.TrimLeft(g[1], "0123456789") == "" {
+				// "Relion 670 series": its devices are "RE" + letters + 670.
+				n.seriesAbbr = append(n.seriesAbbr, [2]string{g[0][:2], g[1]})
+			}
+			for j := range g {
+				stem := compact(g[j:])
+				if len(stem) >= 3 && hasLetter(g[j]) && (j == 0 || len(g[j]) >= 3) {
+					n.series = append(n.series, stem)
+				}
 			}
 		}
 	}
@@ -344,6 +361,9 @@ func (n *Name) paren(in string) {
 	}
 	if !strings.Contains(in, " ") && len(in) <= 24 && !infixRE.MatchString("("+in+")") {
 		n.addAlt(tokens(in))
+		if p, ok := compilePattern(in); ok {
+			n.pats = append(n.pats, p) // "(6ES7655-5PX31-1XX0)"
+		}
 	}
 }
 
@@ -507,6 +527,18 @@ func (n *Name) Match(m *Model) Result {
 	if k := len(m.toks); k >= 2 && majorNumber(m.toks[k-1]) && !hasDigitToken(m.toks[:k-1]) && compact(m.toks[:k-1]) == compact(n.main) {
 		r.offer(ConfGeneric, "major", fmt.Sprintf("model %q is %q with its major version %s", m.Text, n.Text, m.toks[k-1]))
 	}
+	// The model gives the first words of the name, the advisory adds
+	// words of letters ("ThinManager" of "ThinManager ThinServer", "Armor
+	// GuardLogix" of "Armor GuardLogix Safety Controllers").
+	for _, av := range n.variants(n.main) {
+		for _, mv := range mvars {
+			if k := len(mv.toks); k < len(av.toks) && slices.Equal(av.toks[:k], mv.toks) && !hasDigitToken(av.toks[k:]) &&
+				(k >= 2 || len(mv.toks[0]) >= 5) && n.brandAt(mv.toks) < k && len(withoutGeneric(av.toks[k:])) <= 1 &&
+				!slices.ContainsFunc(av.toks[k:], func(t string) bool { return t == "and" || strings.Contains(t, "/") }) {
+				r.offer(ConfFamily, "prefix", fmt.Sprintf("model %q is %q without the words %q", m.Text, n.Text, strings.Join(av.toks[k:], " ")))
+			}
+		}
+	}
 	// A model the name holds at its end, after words of the product line
 	// ("852-303" of "Industrial Managed Switch 852-303", "R08ENCPU" of
 	// "MELSEC iQ-R R08 (EN) CPU firmware").
@@ -536,8 +568,16 @@ func (n *Name) Match(m *Model) Result {
 	for _, st := range n.series {
 		for i := 0; i < len(m.toks) && i < 3; i++ {
 			rest := compact(withoutGeneric(m.toks[i:]))
-			if strings.HasPrefix(rest, st) && len(rest) > len(st) {
+			if strings.HasPrefix(rest, st) && (len(rest) > len(st) || i > 0) {
 				r.offer(ConfFamily, "series", fmt.Sprintf("model %q belongs to the series %q", m.Text, n.Text))
+			}
+		}
+	}
+	for _, sa := range n.seriesAbbr {
+		for _, t := range m.toks {
+			l, d := splitHead(t, 'a')
+			if len(l) > 2 && len(l) <= 4 && strings.HasPrefix(l, sa[0]) && d == sa[1] {
+				r.offer(ConfSeries, "series", fmt.Sprintf("model %q reads as a device of the series %q (%s… %s)", m.Text, n.Text, strings.ToUpper(sa[0]), sa[1]))
 			}
 		}
 	}
@@ -585,6 +625,11 @@ func (n *Name) conflict(m *Model) (string, string) {
 			}
 		}
 	}
+	// Designations after the model code: "IM155-6 PN ST" is no "IM155-6
+	// PN HF", "EN100 … IEC 61850 variant" no "EN100 … DNP3 IP variant".
+	if w, u := tailWord(m.toks, n.main), tailWord(n.main, m.toks); w != "" && u != "" {
+		return w, u
+	}
 	var w, u string
 	for _, t := range m.toks {
 		if word(t) && !slices.Contains(n.main, t) {
@@ -602,6 +647,30 @@ func (n *Name) conflict(m *Model) (string, string) {
 		return "", ""
 	}
 	return w, u
+}
+
+// tailWord returns a designation of ts that other lacks: a word of two or
+// more letters among those right after the last word with digits (up to a
+// generic word), "" when none.
+func tailWord(ts, other []string) string {
+	last := -1
+	for i, t := range ts {
+		if hasDigit(t) {
+			last = i
+		}
+	}
+	if last < 0 {
+		return ""
+	}
+	for _, t := range ts[last+1:] {
+		if genericWord(t) || hasDigit(t) {
+			break
+		}
+		if len(t) >= 2 && !slices.Contains(other, t) {
+			return t
+		}
+	}
+	return ""
 }
 
 // softwareOnly reports whether the name is about software and the model
@@ -698,6 +767,9 @@ func member(name, model []string) bool {
 			return false // a trailing word: another product ("CP 443-1" / "CP 443-1 RNA")
 		}
 		extra++
+	}
+	if extra == 1 && len(model) == len(name)+1 && majorNumber(model[len(model)-1]) {
+		return false // a numbered variant ("D2-250-1" of "D2-250"), not a member
 	}
 	return i == len(name) && extra > 0
 }

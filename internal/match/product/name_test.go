@@ -49,7 +49,18 @@ func TestNameMatch(t *testing.T) {
 		{"MELSEC L L26 CPU - (P) BT", "L26CPU-PBT", "contained", NameOptions{}},
 		{"STARDOM Controller FCJ", "FCJ", "contained", NameOptions{}},
 		{"SIMATIC STEP 7 (TIA Portal) V14", "SIMATIC STEP 7 (TIA Portal)", "listed", siemens},
+		{"SIMATIC CFU DIQ (6ES7655-5PX31-1XX0)", "6ES7655-5PX31-1AA0", "pattern", siemens}, // a pattern in parentheses
+		{"GT27 Model FTP server", "GT2710-VTBA", "series", NameOptions{}},
+		{"GOT2000 Series GT21 Model", "GT2107-WTBD", "series", NameOptions{}},
+		{"GT23 Model FTP server", "GOT2000 GT23", "series", NameOptions{}},
+		{"Relion 670 series", "REB670", "series", NameOptions{}},
+		{"Relion 670 series", "REB650", "", NameOptions{}},
+		{"ThinManager ThinServer", "ThinManager", "prefix", NameOptions{}},
+		{"Armor GuardLogix Safety Controllers", "Armor GuardLogix", "prefix", NameOptions{}},
+		{"Siveillance Video Open Network Bridge", "Siveillance Video", "", NameOptions{}},
 		// Different products of one family.
+		{"SIMATIC ET200SP IM155-6 PN HF", "SIMATIC ET200SP IM155-6 PN ST", "", siemens},
+		{"D2-250", "D2-250-1", "", NameOptions{}},
 		{"SIMATIC S7-300 CPU 315-2 PN/DP (6ES7315-2EH14-0AB0)", "SIMATIC S7-300 CPU 315-2 DP", "", siemens},
 		{"SIMATIC HMI KTP Mobile Panels KTP400F, KTP700, KTP700F, KTP900 and KTP900F", "SIMATIC HMI KTP700 Basic", "", siemens},
 		{"SIMATIC S7-1500 Software Controller", "SIMATIC S7-1500 CPU 1511-1 PN", "", siemens},

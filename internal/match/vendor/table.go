@@ -162,7 +162,8 @@ func (t *Table) With(extra []Alias) *Table {
 
 // Group returns the group of a vendor name: the key of its group's
 // canonical name when the table knows it, else its key without trailing
-// descriptor words when that is a known group, else its own shortest
+// descriptor words when that is a known group, else the group of its
+// longest leading words that are a known name, else its own shortest
 // form. "" for a name without letters or digits.
 func (t *Table) Group(name string) string {
 	k := Key(name)
@@ -176,6 +177,16 @@ func (t *Table) Group(name string) string {
 	for _, f := range forms {
 		if g, ok := t.group[f]; ok {
 			return g
+		}
+	}
+	// An unknown name that starts with a known vendor's name: "B. Braun
+	// Melsungen AG" (with its seat) is B. Braun's.
+	ts := nameTokens(name)
+	for k := len(ts) - 1; k >= 1; k-- {
+		if p := strings.Join(ts[:k], ""); len(p) >= 4 {
+			if g, ok := t.group[p]; ok {
+				return g
+			}
 		}
 	}
 	if len(forms) > 0 {

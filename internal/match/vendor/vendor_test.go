@@ -45,6 +45,7 @@ func TestSameVendor(t *testing.T) {
 		{"General Electric (GE)", "GE", "General Electric"},
 		{"WAGO", "WAGO Kontakttechnik GmbH & Co. KG"},
 		{"Moxa", "Moxa Inc.", "MOXA"},
+		{"B. Braun", "B. Braun Melsungen AG"}, // with the seat the data never writes
 	}
 	for _, g := range groups {
 		want := tbl.Group(g[0])

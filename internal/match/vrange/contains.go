@@ -130,6 +130,13 @@ func vendorSat(v string, c Constraint) bool {
 	if hasWildcard(b) {
 		return wildcardSat(v, c)
 	}
+	if major, ok := bareMajor(b); ok {
+		// A bound that is a bare number names a release line: "33 and
+		// prior" holds 33.011, "versions 10 and 11" hold 10.1.
+		if vm, ok := leadingNumber(v); ok {
+			return opHolds(c.Op, cmpDecimal(vm, major))
+		}
+	}
 	pv, pb := version.Parse(v), version.Parse(b)
 	d := version.Compare(pv, pb)
 	if !pb.HasBuild() && pv.HasBuild() {
@@ -152,6 +159,32 @@ func letterVersion(s string) bool {
 		}
 	}
 	return true
+}
+
+// bareMajor reports whether a bound is a bare number ("33", "V10"),
+// returning it.
+func bareMajor(b string) (string, bool) {
+	b = strings.TrimSpace(b)
+	if len(b) > 1 && (b[0] == 'V' || b[0] == 'v') {
+		b = b[1:]
+	}
+	if b == "" || strings.TrimLeft(b, "0123456789") != "" {
+		return "", false
+	}
+	return b, true
+}
+
+// leadingNumber returns the first number of a version ("V33.011" → "33").
+func leadingNumber(v string) (string, bool) {
+	v = strings.TrimSpace(v)
+	if len(v) > 1 && (v[0] == 'V' || v[0] == 'v') {
+		v = v[1:]
+	}
+	i := 0
+	for i < len(v) && v[i] >= '0' && v[i] <= '9' {
+		i++
+	}
+	return v[:i], i > 0
 }
 
 // letterRelease returns the letter release of a version: the version

@@ -228,6 +228,10 @@ func TestContains(t *testing.T) {
 		{"<=W", "V", true},
 		{"<=W", "X", false},
 		{"<NVR-B3801.20.17.240507", "NVR-B3801.20.17.240400", true}, // a build named with its line
+		{"<= 33", "33.011", true},                                   // a bare number is a release line
+		{"< 33", "33.011", false},
+		{"10 | 11", "10.1", true},
+		{"10 | 11", "12.0", false},
 		{"<NVR-B3801.20.17.240507", "NVR-B3801.20.17.240507", false},
 	}
 	for _, tt := range tests {
