@@ -22,6 +22,7 @@ const (
 	operator = "operator-only maintenance, reached through operator-only routes and commands"
 	authn    = "authentication: the secret or the address is the credential, and the result carries the caller's scope"
 	accounts = "account administration (staff only): users belong to no organisation; memberships, sessions, invitations and the audit log are managed by staff"
+	register = "self-service registration: the organisation does not exist yet, so no scope can name it; it waits for approval (OrgApprove, scoped)"
 )
 
 // unscoped lists every exported method of *store.Store that takes no
@@ -38,7 +39,7 @@ func unscoped() map[string]string {
 		"SettingGet": global, "SettingSecret": global, "SettingSet": global,
 		"ASNTableCurrent": global, "ASNTablePut": global,
 		"RDAPCache": global, "RDAPBootstrapFiles": global, "RDAPBootstrapSave": global,
-		"TriggerEnsure": global, "VendorAliasAdd": global, "VendorAliasList": global,
+		"TriggerEnsure": global, "TriggerNames": global, "VendorAliasAdd": global, "VendorAliasList": global,
 		"VulnAdvisoryPut": global, "VulnAdvisoryRefs": global, "VulnAdvisoryGet": global, "VulnAdvisoryFind": global,
 		"VulnAdvisoryScan": global, "VulnAdvisoryCount": global, "VulnAdvisoryRefsByCVE": global,
 		"VulnCVEGet": global, "VulnCVEPut": global, "VulnEPSSPut": global,
@@ -52,7 +53,7 @@ func unscoped() map[string]string {
 
 		"NotifyCompose": notifier, "NotifyCursor": notifier, "NoticeEscalate": notifier, "NoticeRecent": notifier,
 		"NoticeCreateUnregistered": notifier, "OutboxClaim": notifier, "OutboxClaimDue": notifier, "OutboxDue": notifier,
-		"OutboxFinish": notifier, "OutboxStarted": notifier, "OutboxSuppress": notifier,
+		"OutboxFinish": notifier, "OutboxStarted": notifier, "OutboxSuppress": notifier, "AccountMail": notifier,
 
 		"OutboxResolve": operator, "ContactMarkBounced": operator,
 
@@ -62,7 +63,7 @@ func unscoped() map[string]string {
 		"UserSetTOTP": accounts, "UserTOTPUse": accounts, "UserLoginFailed": accounts, "UserLoginOK": accounts,
 		"MembershipSet": accounts, "MembershipDelete": accounts, "SessionCreate": accounts, "SessionVerify": accounts,
 		"SessionDelete": accounts, "SessionDeleteUser": accounts, "SessionPurge": accounts, "AccountTokenCreate": accounts,
-		"AuditAdd": accounts, "AuditList": accounts,
+		"AuditAdd": accounts, "AuditList": accounts, "OrgRegister": register,
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"vigil/internal/account"
 	"vigil/internal/advisory"
 	"vigil/internal/assess"
 	"vigil/internal/auth"
@@ -162,6 +163,23 @@ func (f *scopeFixture) label(t *testing.T, s *store.Store, aid int64, id string)
 // next returns a number no other call of the test returned.
 func (f *scopeFixture) next() int { f.seq++; return f.seq }
 
+// pending registers an organisation through the portal, which waits for
+// approval.
+func (f *scopeFixture) pending(t *testing.T, s *store.Store) registry.Org {
+	t.Helper()
+	ctx := context.Background()
+	n := f.next()
+	u := account.User{Email: fmt.Sprintf("maker%d@pending.example", n), CreatedAt: f.now}
+	if err := s.UserCreate(ctx, &u, "x"); err != nil {
+		t.Fatal(err)
+	}
+	o := registry.Org{Name: fmt.Sprintf("Pending %d", n)}
+	if err := s.OrgRegister(ctx, &o, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
 // throwaway makes an organisation only one case uses.
 func (f *scopeFixture) throwaway(t *testing.T, s *store.Store) registry.Org {
 	t.Helper()
@@ -270,6 +288,27 @@ func scopeCases() []scopeCase {
 			}
 			return n, err
 		}},
+		{method: "OrgNames", run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
+			names, err := s.OrgNames(ctx, as(f.a.ID), []int64{f.a.ID})
+			return len(names), err
+		}},
+		{method: "OrgPending", run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
+			p := f.pending(t, s)
+			os, err := s.OrgPending(ctx, as(p.ID))
+			return count(os, err, p.ID, orgOf)
+		}},
+		{method: "OrgIsPending", run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
+			p := f.pending(t, s)
+			yes, err := s.OrgIsPending(ctx, as(p.ID), p.ID)
+			if yes {
+				return 1, err
+			}
+			return 0, err
+		}},
+		{method: "OrgApprove", single: true, run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
+			p := f.pending(t, s)
+			return one(s.OrgApprove(ctx, as(p.ID), p.ID))
+		}},
 		{method: "ContactCreate", single: true, run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
 			c := registry.Contact{OrgID: f.a.ID, Email: fmt.Sprintf("c%d@victim.example", f.next())}
 			return one(s.ContactCreate(ctx, as(f.a.ID), &c))
@@ -346,6 +385,18 @@ func scopeCases() []scopeCase {
 		{method: "FindingList", run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
 			fs, err := s.FindingList(ctx, as(f.a.ID), finding.Filter{Page: keyset.Page{Limit: 1000}})
 			return count(fs, err, f.a.ID, func(x finding.Finding) int64 { return x.OrgID })
+		}},
+		{method: "FindingListBySeen", run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
+			fs, err := s.FindingListBySeen(ctx, as(f.a.ID), finding.Filter{Page: keyset.Page{Limit: 1000}}, finding.Seen{})
+			return count(fs, err, f.a.ID, func(x finding.Finding) int64 { return x.OrgID })
+		}},
+		{method: "FindingCount", run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
+			sc := as(f.a.ID)
+			n, err := s.FindingCount(ctx, sc, finding.Filter{})
+			if sc.OrgID() == f.b.ID {
+				n -= f.findingsB
+			}
+			return n, err
 		}},
 		{method: "EventList", run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
 			es, err := s.EventList(ctx, as(f.a.ID), keyset.Page{Limit: 1000})
