@@ -6,7 +6,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -15,9 +14,9 @@ import (
 	"vigil/internal/app"
 	"vigil/internal/assess"
 	"vigil/internal/errs"
-	"vigil/internal/probe"
 	"vigil/internal/rating"
 	"vigil/internal/tenant"
+	"vigil/internal/text"
 )
 
 func (a *cmdline) assessCmd() *cobra.Command {
@@ -155,95 +154,10 @@ func (a *cmdline) assessStatusCmd() *cobra.Command {
 	cmd := a.assessmentCmd("status ASSESSMENT [--framework cra]", "Show an assessment: state, results per section, evidence, provisional grade, labels", 1,
 		func(ctx context.Context, svc *rating.Service, id int64, _ []string) error {
 			st, err := svc.Status(ctx, tenant.Operator(), id, framework)
-			return a.show(st, err, func() error { a.printStatus(st); return nil })
+			return a.show(st, err, func() error { return st.WriteText(a.stdout) })
 		})
 	cmd.Flags().StringVar(&framework, "framework", "", "also map the results to a framework: cra, uk_psti, uk_cop, enisa, nist_8259a, nist_8259b")
 	return cmd
-}
-
-func (a *cmdline) printStatus(st rating.Status) {
-	as := st.Assessment
-	p := func(format string, args ...any) { fmt.Fprintf(a.stdout, format, args...) }
-	p("assessment %s: %s (EN 303 645 %s), state %s\n", as.ID, as.Device, as.Edition, as.State)
-	if as.DeviceID != 0 {
-		p("  device %d of organisation %d\n", as.DeviceID, as.OrgID)
-	}
-	p("  mandatory met %d/%d, recommended met %d/%d, unanswered %d\n", st.Mandatory.Met, st.Mandatory.Total, st.Recommended.Met, st.Recommended.Total, len(st.Unanswered))
-	if len(st.Unanswered) > 0 {
-		p("  unanswered: %s\n", strings.Join(st.Unanswered, ", "))
-	}
-	if len(st.Contradicted) > 0 {
-		p("  contradicted by probes: %s\n", strings.Join(st.Contradicted, ", "))
-	}
-	rows(a, st.Sections, "  SECTION\tTITLE\tMANDATORY\tRECOMMENDED\tN/A", "  %s\t%s\t%d/%d\t%d/%d\t%d\n", func(s assess.SectionSummary) []any {
-		return []any{s.Section, s.Title, s.Mandatory.Met, s.Mandatory.Total, s.Recommended.Met, s.Recommended.Total, s.NotApplicable}
-	})
-	p("  evidence: %d files", len(st.Evidence))
-	if len(st.MissingEvidence) > 0 {
-		names := make([]string, len(st.MissingEvidence))
-		for i, e := range st.MissingEvidence {
-			names[i] = e.File
-		}
-		p("; missing: %s", strings.Join(names, ", "))
-	}
-	p("\n")
-	for _, r := range st.Probes {
-		p("  probe %s by %s at %s: %d weaknesses\n", r.Target, r.Actor, r.At.Format(time.RFC3339), r.Failed)
-	}
-	for _, v := range st.Vulns {
-		kev := ""
-		if v.KEV {
-			kev = ", KEV"
-		}
-		p("  open vulnerability %s (%s%s) in %s\n", v.ID, v.Severity, kev, v.Component)
-	}
-	p("  grade now: %s (%s)\n", st.Score.Grade, st.Score.Rule)
-	for _, r := range st.Score.Reasons {
-		p("    lowered by %s (%s): %s\n", r.Rule, r.Effect, r.Detail)
-	}
-	if st.Report != nil {
-		p("  %s:\n", st.Report.Title)
-		w := a.table()
-		for _, r := range st.Report.Refs {
-			ids := make([]string, len(r.Results))
-			for i, x := range r.Results {
-				ids[i] = x.ID + "=" + string(x.Status)
-			}
-			fmt.Fprintf(w, "    %s\t%s\t%s\t%s\n", r.Ref, r.Status, fitText(r.Title, 50), strings.Join(ids, " "))
-		}
-		w.Flush()
-	}
-	for _, l := range st.Labels {
-		state := "valid until " + l.Expires.Format(time.DateOnly)
-		switch {
-		case l.RevokedAt != nil:
-			state = "revoked: " + l.RevokeReason
-		case l.SupersededBy != "":
-			state = "superseded by " + l.SupersededBy
-		}
-		p("  label %s: grade %s, %s\n", l.ID, l.Grade, state)
-	}
-	for _, e := range st.History {
-		p("  %s %s %s %s %s\n", e.At.Format(time.RFC3339), e.LabelID, e.Kind, gradeChange(e.PrevGrade, e.Grade), e.Reason)
-	}
-	for _, t := range as.History {
-		p("  %s %s → %s by %s %s\n", t.At.Format(time.RFC3339), t.From, t.To, t.Actor, t.Note)
-	}
-}
-
-func gradeChange(prev, cur string) string {
-	if prev == "" {
-		return cur
-	}
-	return prev + "→" + cur
-}
-
-func fitText(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }
 
 func (a *cmdline) assessSubmitCmd() *cobra.Command {
@@ -315,7 +229,7 @@ nist_8259a, nist_8259b): the framework's references and the provisions mapped to
 				}
 				fmt.Fprintf(a.stdout, "%s (catalogue %s)\n", fw.Title, c.Version)
 				return rows(a, fw.Refs, "REF\tTITLE\tPROVISIONS", "%s\t%s\t%s\n", func(r assess.FrameworkRef) []any {
-					return []any{r.Ref, fitText(r.Title, 60), strings.Join(r.Provisions, " ")}
+					return []any{r.Ref, text.Fit(r.Title, 60), strings.Join(r.Provisions, " ")}
 				})
 			}
 			ps := c.Provisions(ed)
@@ -326,7 +240,7 @@ nist_8259a, nist_8259b): the framework's references and the provisions mapped to
 			fmt.Fprintf(a.stdout, "%s, edition %s (catalogue %s): %d provisions\n", c.Standard, ed, c.Version, len(ps))
 			return rows(a, ps, "ID\tKIND\tSTATUS\tTEST\tSUMMARY", "%s\t%s\t%s\t%s\t%s\n", func(p assess.Provision) []any {
 				req, _ := p.In(ed)
-				return []any{p.ID, req.Kind, req.Raw, p.Test, fitText(p.Summary, 80)}
+				return []any{p.ID, req.Kind, req.Raw, p.Test, text.Fit(p.Summary, 80)}
 			})
 		},
 	}
@@ -349,17 +263,8 @@ func (a *cmdline) probeCmd() *cobra.Command {
 			if a.asJSON {
 				return a.printJSON(rep)
 			}
-			failed := rep.Failed()
-			fmt.Fprintf(a.stdout, "probed %s (%s) in %s: %d weaknesses\n", rep.Target, rep.Address, rep.Finished.Sub(rep.Started).Round(time.Millisecond), len(failed))
-			rows(a, failed, "PORT\tSERVICE\tCHECK\tSEVERITY\tPROVISIONS\tEVIDENCE", "%s\t%s\t%s\t%s\t%s\t%s\n", func(r probe.Result) []any {
-				port := "-"
-				if r.Port != 0 {
-					port = strconv.Itoa(r.Port)
-				}
-				return []any{port, r.Service, r.Check, r.Severity, strings.Join(r.Provisions, " "), fitText(r.Evidence, 70)}
-			})
-			if rep.Partial {
-				fmt.Fprintf(a.stdout, "partial: the time budget ended before %d checks\n", len(rep.Incomplete))
+			if err := rep.WriteText(a.stdout); err != nil {
+				return err
 			}
 			if res.Run.ID != 0 {
 				fmt.Fprintf(a.stdout, "stored with assessment %d (probe run %d)\n", res.Assessment, res.Run.ID)

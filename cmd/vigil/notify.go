@@ -28,27 +28,7 @@ func (a *cmdline) notifyRunCmd() *cobra.Command {
 	var opt app.NotifyRunOptions
 	cmd := a.command("run", "Compose notices from new finding events, escalate overdue ones and deliver the outbox", 0, func(ctx context.Context, x *app.App, _ []string) error {
 		res, err := x.NotifyRun(ctx, opt)
-		return a.show(res, err, func() error {
-			c, verb := res.Composed, "composed"
-			if res.DryRun {
-				verb = "would compose"
-			}
-			fmt.Fprintf(a.stdout, "%s %d notice(s) (%d digest(s)) from %d event(s): %d e-mail, %d webhook; %d item(s) held for digests\n",
-				verb, c.Notices, c.Digests, c.Events, c.Outbox[notify.Email], c.Outbox[notify.Webhook], c.Held)
-			for r, n := range c.Skipped {
-				fmt.Fprintf(a.stdout, "  skipped %d event(s): %s\n", n, r)
-			}
-			if res.Escalated > 0 {
-				fmt.Fprintf(a.stdout, "escalated %d notice(s) to the call list (vigil notify calls)\n", res.Escalated)
-			}
-			if d := res.Delivery; d != nil {
-				fmt.Fprintf(a.stdout, "delivered: %d sent, %d to retry, %d dead, %d bounced\n", d.Sent, d.Failed, d.Dead, d.Bounced)
-			}
-			if !res.EmailReady && !res.DryRun {
-				fmt.Fprintln(a.stdout, "e-mail not configured (--smtp-url or VIGIL_SMTP_URL): e-mail rows stay pending")
-			}
-			return nil
-		})
+		return a.show(res, err, func() error { return res.WriteText(a.stdout) })
 	})
 	cmd.Long = `Read the finding events since the last run, turn them into notices per organisation policy
 (immediate, daily or weekly digests; critical findings always at once), write them with their outbox
@@ -184,26 +164,7 @@ func (a *cmdline) statsCmd() *cobra.Command {
 			return err
 		}
 		st, err := x.Stats(ctx, tenant.Operator(), from, period)
-		if err != nil {
-			return err
-		}
-		if a.asJSON {
-			return a.printJSON(st)
-		}
-		w := a.table()
-		fmt.Fprintln(w, "TRIGGER\tORGS WARNED\tNOTICES\tSENT\tFAILED\tACKNOWLEDGED\tRESOLVED\tMEDIAN ACK\tMEDIAN RESOLVE")
-		row := func(name string, f notify.Figures) {
-			fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%s\n", name, f.OrgsWarned, f.Notices, f.Sent, f.Failed, f.Acknowledged, f.Resolved,
-				seconds(f.MedianAckSeconds), seconds(f.MedianResolveSeconds))
-		}
-		for _, f := range st.Triggers {
-			row(f.Trigger, f)
-		}
-		row("(all)", st.Overall)
-		for _, f := range st.Periods {
-			row(f.Period, f)
-		}
-		return w.Flush()
+		return a.show(st, err, func() error { return st.WriteText(a.stdout) })
 	})
 	cmd.Long = `Per trigger and overall: organisations warned, notices, sent (at least one delivery succeeded),
 failed (every delivery dead), acknowledged, resolved (every finding resolved), and the median time
@@ -213,11 +174,4 @@ week or month.`
 	cmd.Flags().StringVar(&since, "since", "", "only notices created since: 2025-06-01, RFC 3339, or 30d / 12h back")
 	cmd.Flags().StringVar(&period, "period", "", "also per period: day, week or month")
 	return cmd
-}
-
-func seconds(s *float64) string {
-	if s == nil {
-		return "-"
-	}
-	return (time.Duration(*s) * time.Second).Round(time.Minute).String()
 }

@@ -58,30 +58,7 @@ func (a *cmdline) orgListCmd() *cobra.Command {
 func (a *cmdline) orgShowCmd() *cobra.Command {
 	return a.orgCommand("show ORG", "Show an organisation (by id or name) with its contacts, assets and devices", 1, func(ctx context.Context, x *app.App, id int64, args []string) error {
 		o, err := x.Store().OrgGet(ctx, tenant.Operator(), id)
-		if err != nil {
-			return err
-		}
-		if a.asJSON {
-			return a.printJSON(o)
-		}
-		w := a.table()
-		fmt.Fprintf(w, "Organisation %d\t%s\n", o.ID, o.Name)
-		fmt.Fprintf(w, "Sector\t%s\nCountry\t%s\nLanguages\t%s\n", o.Sector, o.Country, strings.Join(o.Languages, ", "))
-		fmt.Fprintf(w, "Policy\tmode=%s min_severity=%s\n", def(o.Policy.Mode, "default"), def(o.Policy.MinSeverity, "default"))
-		for _, c := range o.Contacts {
-			fmt.Fprintf(w, "Contact %d\t%s %s %s %s\n", c.ID, c.Role, c.Email, c.Phone, c.Lang)
-		}
-		for _, as := range o.Assets {
-			v := "unverified"
-			if as.Verified() {
-				v = "verified by " + as.VerifyMethod
-			}
-			fmt.Fprintf(w, "Asset %d\t%s %s (%s)\n", as.ID, as.Kind, as.Value, v)
-		}
-		for _, d := range o.Devices {
-			fmt.Fprintf(w, "Device %d\t%s %s %s\n", d.ID, d.Vendor, d.Model, d.Firmware)
-		}
-		return w.Flush()
+		return a.show(o, err, func() error { return o.WriteText(a.stdout) })
 	})
 }
 

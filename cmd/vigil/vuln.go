@@ -13,7 +13,7 @@ import (
 	"vigil/internal/app"
 	"vigil/internal/match/vendor"
 	"vigil/internal/tenant"
-	"vigil/internal/vuln"
+	"vigil/internal/text"
 )
 
 // ingestVulnCmds are the advisory subcommands of "vigil ingest".
@@ -56,23 +56,7 @@ func (a *cmdline) printAdvisorySummaries(sums []app.AdvisorySummary) error {
 	if a.asJSON {
 		return a.printJSON(one(sums))
 	}
-	var tot vuln.Result
-	for _, s := range sums {
-		tot.Add(s.Result)
-		fmt.Fprintf(a.stdout, "%s: %d records, %d rejected; advisories %d new, %d changed, %d unchanged; %d targets checked; findings %d new, %d updated, %d resolved\n",
-			s.File, s.Records, s.Rejected, s.New, s.Changed, s.Unchanged, s.Targets, s.FindingsNew, s.FindingsUpdated, s.FindingsResolved)
-		for _, r := range s.Refused {
-			fmt.Fprintf(a.stdout, "  refused %s\n", r)
-		}
-		if s.RegradeError != "" {
-			fmt.Fprintf(a.stdout, "  label regrade failed: %s\n", s.RegradeError)
-		}
-	}
-	if len(sums) > 1 {
-		fmt.Fprintf(a.stdout, "total: %d files; advisories %d new, %d changed, %d unchanged; findings %d new, %d updated, %d resolved\n",
-			len(sums), tot.New, tot.Changed, tot.Unchanged, tot.FindingsNew, tot.FindingsUpdated, tot.FindingsResolved)
-	}
-	return nil
+	return app.WriteAdvisoryText(a.stdout, sums)
 }
 
 func (a *cmdline) ingestCSAFCmd() *cobra.Command {
@@ -167,7 +151,7 @@ func (a *cmdline) vulnsCmd() *cobra.Command {
 			if p := r.Evidence.EPSS; p != nil {
 				epss = fmt.Sprintf("%.3f", p.Score)
 			}
-			return []any{r.FindingID, r.OrgID, r.DeviceID, fitText(r.Subject, 48), r.CVE, r.Severity, due, epss, def(r.Evidence.Fixed, "-"), r.Evidence.Confidence, r.Trigger}
+			return []any{r.FindingID, r.OrgID, r.DeviceID, text.Fit(r.Subject, 48), r.CVE, r.Severity, due, epss, def(r.Evidence.Fixed, "-"), r.Evidence.Confidence, r.Trigger}
 		})
 	})
 	cmd.Long = `List open vulnerability findings: device or component, CVE, severity (from CVSS; at least high when
@@ -219,19 +203,8 @@ Exits 1 when any document is invalid (or not JSON), 0 when all are valid.`,
 			}
 			err = a.print(results, func() error {
 				for _, r := range results {
-					switch {
-					case r.Error != "":
-						fmt.Fprintf(a.stdout, "%s: invalid: %s\n", r.File, r.Error)
-					case r.Valid:
-						fmt.Fprintf(a.stdout, "%s: valid\n", r.File)
-					default:
-						fmt.Fprintf(a.stdout, "%s: invalid (%d failures)\n", r.File, len(r.Failures))
-					}
-					for _, f := range r.Failures {
-						fmt.Fprintf(a.stdout, "  %s %s: %s\n", f.Test, f.Path, f.Message)
-					}
-					for _, f := range r.Warnings {
-						fmt.Fprintf(a.stdout, "  warning %s %s: %s\n", f.Test, f.Path, f.Message)
+					if err := r.WriteText(a.stdout); err != nil {
+						return err
 					}
 				}
 				return nil

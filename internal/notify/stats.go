@@ -6,10 +6,13 @@ package notify
 import (
 	"context"
 	"fmt"
+	"io"
 	"maps"
 	"slices"
 	"sort"
+	"text/tabwriter"
 	"time"
+
 	"vigil/internal/tenant"
 )
 
@@ -232,4 +235,31 @@ func foldItems(items []StatRow) []StatRow {
 		}
 	}
 	return out
+}
+
+// WriteText writes the statistics as `vigil stats` prints them: a table
+// with a row per trigger, one for all, and one per period.
+func (st Stats) WriteText(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "TRIGGER\tORGS WARNED\tNOTICES\tSENT\tFAILED\tACKNOWLEDGED\tRESOLVED\tMEDIAN ACK\tMEDIAN RESOLVE")
+	row := func(name string, f Figures) {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%s\n", name, f.OrgsWarned, f.Notices, f.Sent, f.Failed, f.Acknowledged, f.Resolved,
+			minutes(f.MedianAckSeconds), minutes(f.MedianResolveSeconds))
+	}
+	for _, f := range st.Triggers {
+		row(f.Trigger, f)
+	}
+	row("(all)", st.Overall)
+	for _, f := range st.Periods {
+		row(f.Period, f)
+	}
+	return tw.Flush()
+}
+
+// minutes shows a median in seconds to the minute, "-" without one.
+func minutes(s *float64) string {
+	if s == nil {
+		return "-"
+	}
+	return (time.Duration(*s) * time.Second).Round(time.Minute).String()
 }

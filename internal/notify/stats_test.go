@@ -4,6 +4,7 @@
 package notify_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -47,5 +48,29 @@ func TestComputeStats(t *testing.T) {
 	}
 	if empty := notify.ComputeStats(nil, t0, notify.PeriodNone); empty.Overall.Notices != 0 || empty.Since == nil || empty.Overall.MedianAckSeconds != nil {
 		t.Errorf("empty stats = %+v", empty)
+	}
+}
+
+// TestStatsText checks the table `vigil stats` prints: a row per trigger,
+// the overall row, a row per period, medians to the minute or "-".
+func TestStatsText(t *testing.T) {
+	t.Parallel()
+	ack := 5400.0 + 29 // rounds to 1h30m
+	st := notify.Stats{
+		Overall:  notify.Figures{OrgsWarned: 2, Notices: 3, Sent: 3, Acknowledged: 1, MedianAckSeconds: &ack},
+		Triggers: []notify.Figures{{Trigger: "open-rdp", OrgsWarned: 2, Notices: 3, Sent: 3, Acknowledged: 1, MedianAckSeconds: &ack}},
+		Periods:  []notify.Figures{{Period: "2025-W23", Notices: 3, Failed: 1}},
+	}
+	var b strings.Builder
+	if err := st.WriteText(&b); err != nil {
+		t.Fatal(err)
+	}
+	want := `TRIGGER   ORGS WARNED  NOTICES  SENT  FAILED  ACKNOWLEDGED  RESOLVED  MEDIAN ACK  MEDIAN RESOLVE
+open-rdp  2            3        3     0       1             0         1h30m0s     -
+(all)     2            3        3     0       1             0         1h30m0s     -
+2025-W23  0            3        0     1       0             0         -           -
+`
+	if diff := cmp.Diff(want, b.String()); diff != "" {
+		t.Errorf("stats text (-want +got):\n%s", diff)
 	}
 }

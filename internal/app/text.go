@@ -1,0 +1,82 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package app
+
+import (
+	"fmt"
+	"io"
+
+	"vigil/internal/notify"
+	"vigil/internal/vuln"
+)
+
+// The text forms of the services' results, as the commands print them
+// without --json.
+
+// WriteAdvisoryText writes a line per loaded file (with the documents a
+// provider refused and a failed label regrade), and a total line when
+// there are several.
+func WriteAdvisoryText(w io.Writer, sums []AdvisorySummary) error {
+	var tot vuln.Result
+	for _, s := range sums {
+		tot.Add(s.Result)
+		fmt.Fprintf(w, "%s: %d records, %d rejected; advisories %d new, %d changed, %d unchanged; %d targets checked; findings %d new, %d updated, %d resolved\n",
+			s.File, s.Records, s.Rejected, s.New, s.Changed, s.Unchanged, s.Targets, s.FindingsNew, s.FindingsUpdated, s.FindingsResolved)
+		for _, r := range s.Refused {
+			fmt.Fprintf(w, "  refused %s\n", r)
+		}
+		if s.RegradeError != "" {
+			fmt.Fprintf(w, "  label regrade failed: %s\n", s.RegradeError)
+		}
+	}
+	if len(sums) > 1 {
+		_, err := fmt.Fprintf(w, "total: %d files; advisories %d new, %d changed, %d unchanged; findings %d new, %d updated, %d resolved\n",
+			len(sums), tot.New, tot.Changed, tot.Unchanged, tot.FindingsNew, tot.FindingsUpdated, tot.FindingsResolved)
+		return err
+	}
+	return nil
+}
+
+// WriteText writes the file's verdict and a line per failure and warning.
+func (r CSAFResult) WriteText(w io.Writer) error {
+	switch {
+	case r.Error != "":
+		fmt.Fprintf(w, "%s: invalid: %s\n", r.File, r.Error)
+	case r.Valid:
+		fmt.Fprintf(w, "%s: valid\n", r.File)
+	default:
+		fmt.Fprintf(w, "%s: invalid (%d failures)\n", r.File, len(r.Failures))
+	}
+	for _, f := range r.Failures {
+		fmt.Fprintf(w, "  %s %s: %s\n", f.Test, f.Path, f.Message)
+	}
+	for _, f := range r.Warnings {
+		fmt.Fprintf(w, "  warning %s %s: %s\n", f.Test, f.Path, f.Message)
+	}
+	return nil
+}
+
+// WriteText writes what a notify run composed (or would compose), skipped,
+// escalated and delivered.
+func (res NotifyRunResult) WriteText(w io.Writer) error {
+	c, verb := res.Composed, "composed"
+	if res.DryRun {
+		verb = "would compose"
+	}
+	fmt.Fprintf(w, "%s %d notice(s) (%d digest(s)) from %d event(s): %d e-mail, %d webhook; %d item(s) held for digests\n",
+		verb, c.Notices, c.Digests, c.Events, c.Outbox[notify.Email], c.Outbox[notify.Webhook], c.Held)
+	for r, n := range c.Skipped {
+		fmt.Fprintf(w, "  skipped %d event(s): %s\n", n, r)
+	}
+	if res.Escalated > 0 {
+		fmt.Fprintf(w, "escalated %d notice(s) to the call list (vigil notify calls)\n", res.Escalated)
+	}
+	if d := res.Delivery; d != nil {
+		fmt.Fprintf(w, "delivered: %d sent, %d to retry, %d dead, %d bounced\n", d.Sent, d.Failed, d.Dead, d.Bounced)
+	}
+	if !res.EmailReady && !res.DryRun {
+		fmt.Fprintln(w, "e-mail not configured (--smtp-url or VIGIL_SMTP_URL): e-mail rows stay pending")
+	}
+	return nil
+}

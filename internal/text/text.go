@@ -1,0 +1,42 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+// Package text shortens strings for error messages, stored raw rows and
+// aligned output without splitting a UTF-8 sequence. It imports nothing
+// of vigil, so every package may use it.
+package text
+
+import "unicode/utf8"
+
+// Mark is what Truncate appends to a string it shortened.
+const Mark = "…"
+
+// Truncate returns s when it is at most n bytes long; otherwise the
+// longest prefix of s of at most n bytes that ends on a rune boundary,
+// followed by Mark (so the result is at most n+len(Mark) bytes). A
+// negative n counts as 0.
+func Truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := max(n, 0)
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + Mark
+}
+
+// Fit returns s when it has at most width runes; otherwise its first
+// width-1 runes followed by Mark, so that the result is width runes wide.
+// It is Truncate measured in runes, for aligned columns.
+func Fit(s string, width int) string {
+	if utf8.RuneCountInString(s) <= width {
+		return s
+	}
+	cut := 0
+	for range width - 1 {
+		_, size := utf8.DecodeRuneInString(s[cut:])
+		cut += size
+	}
+	return Truncate(s, cut)
+}
