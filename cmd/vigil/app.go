@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"vigil/internal/app"
+	"vigil/internal/clikit"
 	"vigil/internal/config"
 	"vigil/internal/errs"
 	"vigil/internal/keyset"
@@ -49,7 +50,7 @@ func run(ctx context.Context, cfg config.Config, args []string, stdin io.Reader,
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	return root.ExecuteContext(ctx)
+	return clikit.Execute(ctx, root)
 }
 
 func (a *cmdline) rootCmd() *cobra.Command {
@@ -64,9 +65,6 @@ func (a *cmdline) rootCmd() *cobra.Command {
 	// that it parses and shows in the help.
 	root.PersistentFlags().String("config", "", "configuration file (YAML; env "+config.EnvFile+"; settings in docs/CONFIGURATION.md)")
 	root.PersistentFlags().BoolVar(&a.asJSON, "json", false, "print JSON")
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return &errs.Error{Code: errs.Invalid, Message: err.Error()}
-	})
 	root.AddCommand(
 		a.orgCmd(), a.assetCmd(), a.withContactLookup(a.contactCmd()), a.deviceCmd(), a.tokenCmd(), a.userCmd(),
 		a.ingestCmd(), a.findingsCmd(), a.triggersCmd(), a.quarantineCmd(),
@@ -74,6 +72,7 @@ func (a *cmdline) rootCmd() *cobra.Command {
 		a.notifyCmd(), a.statsCmd(), a.securitytxtCmd(),
 		a.serveCmd(), a.demoCmd(), a.versionCmd(), a.vulnsCmd(), a.csafCmd(), a.vendorCmd(), a.mailCmd(),
 	)
+	clikit.Harden(root, version)
 	return root
 }
 

@@ -125,7 +125,7 @@ func (a *cmdline) assessAnswerCmd() *cobra.Command {
 			return a.line()
 		})
 		if err == nil && len(res.Problems) > 0 {
-			return silentError{code: 2}
+			return silentError{Code: 2}
 		}
 		return err
 	})

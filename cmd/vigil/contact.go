@@ -64,7 +64,7 @@ func (a *cmdline) securitytxtCmd() *cobra.Command {
 		if err := a.print(rep, func() error { return rep.WriteText(a.stdout) }); err != nil || rep.Valid {
 			return err
 		}
-		return silentError{code: 1}
+		return silentError{Code: 1}
 	})
 	check.Long = `Validate a security.txt: a FILE on disk, a URL, or a DOMAIN (https://DOMAIN/.well-known/security.txt,
 then the legacy /security.txt, then http://… to report no_https). Results carry the stable codes of the

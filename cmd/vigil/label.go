@@ -189,7 +189,7 @@ func (a *cmdline) labelVerifyCmd() *cobra.Command {
 				v.Label.Issued.Format(time.DateOnly), v.Label.Expires.Format(time.DateOnly), v.Label.KeyID)
 		})
 		if code := verifyExit(v.Status); err == nil && code != 0 {
-			return silentError{code: code}
+			return silentError{Code: code}
 		}
 		return err
 	})

@@ -7,14 +7,13 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"syscall"
 
+	"vigil/internal/clikit"
 	"vigil/internal/config"
-	"vigil/internal/errs"
 	"vigil/internal/profiling"
 )
 
@@ -31,31 +30,9 @@ func main() {
 	os.Exit(exitCode(err, os.Stderr))
 }
 
-// exitCode prints err (if any) and maps its code to a process exit status:
-// 0 success, 1 internal failure, 2 bad input or usage, 3 not found,
-// 4 conflict, 5 forbidden/unauthorised.
-func exitCode(err error, stderr io.Writer) int {
-	if err == nil {
-		return 0
-	}
-	if se, ok := err.(silentError); ok {
-		return se.code
-	}
-	fmt.Fprintln(stderr, "vigil:", err)
-	switch errs.CodeOf(err) {
-	case errs.Invalid:
-		return 2
-	case errs.NotFound:
-		return 3
-	case errs.Conflict:
-		return 4
-	case errs.Forbidden, errs.Unauthorized:
-		return 5
-	}
-	return 1
-}
+// exitCode prints err (if any) and returns the process exit status; see
+// internal/clikit for the table.
+func exitCode(err error, stderr io.Writer) int { return clikit.Report(err, stderr, false) }
 
 // silentError exits with a code after the command already reported why.
-type silentError struct{ code int }
-
-func (e silentError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+type silentError = clikit.Silent

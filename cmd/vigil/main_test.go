@@ -156,7 +156,7 @@ func TestCLIBadInput(t *testing.T) {
 		{[]string{"token", "create", "--org", "1", "--scopes", "root"}, 2, `scopes: "root"`},
 		{[]string{"token", "create", "--org", "999"}, 3, "not found"},
 		{[]string{"token", "revoke", "42"}, 3, "not found"},
-		{[]string{"nosuch"}, 1, "unknown command"},
+		{[]string{"nosuch"}, 2, "unknown command"},
 		{[]string{"--db", "mysql://x", "org", "list"}, 2, "must be sqlite:PATH or postgres"},
 	}
 	for _, tt := range tests {

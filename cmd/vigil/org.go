@@ -108,7 +108,7 @@ func (a *cmdline) orgImportCmd() *cobra.Command {
 			}
 		}
 		if !res.Imported {
-			return silentError{code: 2}
+			return silentError{Code: 2}
 		}
 		return nil
 	})

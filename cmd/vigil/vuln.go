@@ -211,7 +211,7 @@ Exits 1 when any document is invalid (or not JSON), 0 when all are valid.`,
 			})
 			for _, r := range results {
 				if err == nil && !r.Valid {
-					return silentError{code: 1}
+					return silentError{Code: 1}
 				}
 			}
 			return err
