@@ -137,7 +137,7 @@ func TestCLIBadInput(t *testing.T) {
 		{[]string{"org", "export", "--format", "xml"}, 2, "format"},
 		{[]string{"asset", "add", "1", "300.1.1.1"}, 2, `"300.1.1.1"`},
 		{[]string{"asset", "add", "1", "x", "--kind", "mac"}, 2, "kind"},
-		{[]string{"asset", "add", "999", "192.0.2.0/24"}, 2, "missing"},
+		{[]string{"asset", "add", "999", "192.0.2.0/24"}, 3, "organisation 999 not found"},
 		{[]string{"asset", "delete", "1", "abc"}, 2, `asset: "abc"`},
 		{[]string{"asset", "delete", "1", "999"}, 3, "asset 999 not found"},
 		{[]string{"asset", "verify", "1", "1"}, 5, "ownership of 198.51.100.0/24 not proven"},
@@ -439,7 +439,7 @@ func TestConfigFile(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "from-file.db")); err != nil {
 		t.Errorf("the file's database was not used: %v", err)
 	}
-	if out := vigil("org", "list", "--config", file, "--db", "sqlite:"+filepath.Join(dir, "flag.db")); strings.Contains(out, "From File") {
+	if out := vigil("org", "add", "From Flag", "--config", file, "--db", "sqlite:"+filepath.Join(dir, "flag.db")); strings.TrimSpace(out) != "1" {
 		t.Errorf("--db did not override the file: %s", out)
 	}
 	if _, _, code := cli(t, "sqlite:"+filepath.Join(dir, "x.db"), "", "--config", filepath.Join(dir, "missing.yaml"), "version"); code != 2 {

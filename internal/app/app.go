@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"vigil/internal/config"
+	"vigil/internal/errs"
 	"vigil/internal/store"
 	"vigil/internal/tenant"
 )
@@ -40,10 +41,16 @@ type App struct {
 	rating ratingOnce
 }
 
-// Open opens the store cfg.DB names and returns the application layer on
-// it. Close closes the store.
+// Open opens the store cfg.DB names (creating and migrating it) and returns
+// the application layer on it. Close closes the store.
 func Open(ctx context.Context, cfg config.Config, logger *slog.Logger) (*App, error) {
-	st, err := store.Open(ctx, cfg.DB, store.Options{})
+	return OpenWith(ctx, cfg, logger, store.Options{})
+}
+
+// OpenWith is Open with the store's options: a command that only reads
+// opens with ReadOnly, so that a wrong --db creates nothing.
+func OpenWith(ctx context.Context, cfg config.Config, logger *slog.Logger, opts store.Options) (*App, error) {
+	st, err := store.Open(ctx, cfg.DB, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -83,10 +90,20 @@ func (a *App) Logger() *slog.Logger { return a.log }
 func (a *App) now() time.Time { return a.st.Now() }
 
 // OrgID resolves an organisation given by id or exact name, as the
-// operator sees it: a positive number is taken as the id without a look-up.
+// operator sees it. A positive number is an id (or, when no organisation
+// has that id, a name); an organisation that does not exist is
+// errs.NotFound ("organisation 99 not found"), so that no command goes on
+// to write rows that refer to it.
 func (a *App) OrgID(ctx context.Context, ref string) (int64, error) {
-	if id, err := strconv.ParseInt(ref, 10, 64); err == nil && id > 0 {
-		return id, nil
+	id, err := strconv.ParseInt(ref, 10, 64)
+	if err != nil || id <= 0 {
+		return a.st.OrgGetByName(ctx, tenant.Operator(), ref)
 	}
-	return a.st.OrgGetByName(ctx, tenant.Operator(), ref)
+	err = a.st.OrgExists(ctx, tenant.Operator(), id)
+	if errs.CodeOf(err) == errs.NotFound {
+		if byName, e := a.st.OrgGetByName(ctx, tenant.Operator(), ref); e == nil {
+			return byName, nil
+		}
+	}
+	return id, err
 }

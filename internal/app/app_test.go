@@ -5,11 +5,13 @@ package app_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"testing"
 
 	"vigil/internal/app"
 	"vigil/internal/config"
+	"vigil/internal/errs"
 	"vigil/internal/ingest"
 	"vigil/internal/registry"
 	"vigil/internal/store"
@@ -66,13 +68,16 @@ func TestOrgID(t *testing.T) {
 			t.Fatal(err)
 		}
 		x := newApp(t, s, nil)
-		for ref, want := range map[string]int64{"Energie Noord": o.ID, "42": 42} {
+		for ref, want := range map[string]int64{"Energie Noord": o.ID, fmt.Sprint(o.ID): o.ID} {
 			if got, err := x.OrgID(ctx, ref); err != nil || got != want {
 				t.Errorf("OrgID(%q) = %d, %v; want %d", ref, got, err, want)
 			}
 		}
-		if _, err := x.OrgID(ctx, "Nobody"); err == nil {
-			t.Error("OrgID of an unknown name: no error")
+		if _, err := x.OrgID(ctx, "Nobody"); errs.CodeOf(err) != errs.NotFound {
+			t.Errorf("OrgID of an unknown name: %v; want not found", err)
+		}
+		if _, err := x.OrgID(ctx, "42"); errs.CodeOf(err) != errs.NotFound || err.Error() != "organisation 42 not found" {
+			t.Errorf("OrgID of an unknown id: %v; want organisation 42 not found", err)
 		}
 	})
 }

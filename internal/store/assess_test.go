@@ -203,8 +203,8 @@ func TestEvidenceContentAddressed(t *testing.T) {
 				t.Errorf("name %q: %v, want invalid", bad, err)
 			}
 		}
-		if _, err := s.EvidenceAdd(ctx, tenant.Operator(), 999, "x.md", "", content, "maker"); !errors.Is(err, errs.ErrInvalid) {
-			t.Errorf("unknown assessment: %v, want invalid (missing object)", err)
+		if _, err := s.EvidenceAdd(ctx, tenant.Operator(), 999, "x.md", "", content, "maker"); !errors.Is(err, errs.ErrNotFound) {
+			t.Errorf("unknown assessment: %v, want not found (missing object)", err)
 		}
 
 		r := assess.ProbeRun{AssessmentID: id1, Target: "127.0.0.1", Failed: 3, Actor: "lab", Report: json.RawMessage(`{"target":"127.0.0.1"}`)}

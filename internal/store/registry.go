@@ -107,7 +107,10 @@ func (i *orgInserter) insert(ctx context.Context, o *registry.Org) error {
 	policy, _ := json.Marshal(o.Policy)
 	err := i.org.QueryRowContext(ctx, o.Name, o.Sector, o.Country, strings.Join(o.Languages, ","), string(policy), newVerifyToken(), now, now).Scan(&o.ID)
 	if err != nil {
-		return fmt.Errorf("org %q: %w", o.Name, interpret(err))
+		if err = interpret(err); errs.CodeOf(err) == errs.Conflict {
+			return errs.Errorf(errs.Conflict, "an organisation named %q already exists", o.Name)
+		}
+		return fmt.Errorf("org %q: %w", o.Name, err)
 	}
 	o.CreatedAt, o.UpdatedAt = now, now
 	for k := range o.Contacts {

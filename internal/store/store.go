@@ -22,6 +22,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -72,6 +73,15 @@ type Options struct {
 	Now func() time.Time
 	// Rand is the randomness of notice tickets; default crypto/rand.
 	Rand io.Reader
+	// ReadOnly opens only a database that exists with vigil's schema up to
+	// date: a missing SQLite file or directory, or a database without the
+	// schema or with migrations pending, is errs.NotFound naming it and
+	// `vigil db migrate`. Nothing is created or migrated.
+	ReadOnly bool
+	// Created, when set, is called with the redacted dsn when Open made a
+	// new database: a new SQLite file, or vigil's schema in a PostgreSQL
+	// database that had none.
+	Created func(dsn string)
 }
 
 // Open connects to dsn and applies pending migrations. A dsn is
@@ -89,6 +99,9 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	switch {
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		dialect = Postgres
+		if err := pgDatabase(dsn, opts.ReadOnly); err != nil {
+			return nil, err
+		}
 		db, err = sql.Open("pgx", dsn)
 		if err == nil {
 			db.SetMaxOpenConns(16)
@@ -100,10 +113,8 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 			return nil, errs.Field("db", dsn, "sqlite: needs a file path")
 		}
 		if path != ":memory:" {
-			if dir := filepath.Dir(path); dir != "." {
-				if err := os.MkdirAll(dir, 0o750); err != nil {
-					return nil, fmt.Errorf("open %s: %w", path, err)
-				}
+			if err := sqliteFile(dsn, path, opts.ReadOnly); err != nil {
+				return nil, err
 			}
 		}
 		q := url.Values{}
@@ -138,7 +149,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("connect to %s: %w", redactDSN(dsn), err)
 	}
 	s := &Store{db: db, q: db, dialect: dialect, now: opts.Now, rand: opts.Rand}
-	if err := s.migrate(ctx); err != nil {
+	if err := s.ready(ctx, dsn, opts); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -149,10 +160,85 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	return s, nil
 }
 
-func (s *Store) migrate(ctx context.Context) error {
-	sub, err := fs.Sub(migrations, "migrations/"+string(s.dialect))
+// sqliteFile checks the SQLite database file path of dsn before it is
+// opened: its directory must exist (a wrong --db must not leave
+// directories behind), and with readOnly the file too.
+func sqliteFile(dsn, path string, readOnly bool) error {
+	if readOnly {
+		if _, err := os.Stat(path); err != nil {
+			return errs.Errorf(errs.NotFound, "database %s does not exist (a wrong --db? to make it: vigil db migrate --db %s)", dsn, dsn)
+		}
+		return nil
+	}
+	dir := filepath.Dir(path)
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return errs.Errorf(errs.NotFound, "database %s: directory %s does not exist (a wrong --db? create the directory first)", dsn, dir)
+	}
+	return nil
+}
+
+// pgDatabase refuses to write vigil's schema into PostgreSQL's maintenance
+// database "postgres".
+func pgDatabase(dsn string, readOnly bool) error {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return errs.Field("db", redactDSN(dsn), "not a URL")
+	}
+	if name := strings.TrimPrefix(u.Path, "/"); !readOnly && (name == "" || name == "postgres") {
+		return errs.Errorf(errs.Invalid, "database %s is PostgreSQL's maintenance database: create one for vigil (CREATE DATABASE vigil) and name it in --db", redactDSN(dsn))
+	}
+	return nil
+}
+
+// ready migrates the database, or with opts.ReadOnly checks that it needs
+// no migration, and reports a new database to opts.Created.
+func (s *Store) ready(ctx context.Context, dsn string, opts Options) error {
+	p, err := s.migrations()
 	if err != nil {
 		return err
+	}
+	has, err := s.hasSchema(ctx)
+	if err != nil {
+		return fmt.Errorf("read the schema of %s: %w", redactDSN(dsn), err)
+	}
+	if opts.ReadOnly {
+		if !has {
+			return errs.Errorf(errs.NotFound, "database %s has no vigil schema (a wrong --db? to make it: vigil db migrate --db %s)", redactDSN(dsn), redactDSN(dsn))
+		}
+		pending, err := p.HasPending(ctx)
+		if err != nil {
+			return fmt.Errorf("read the schema version of %s: %w", redactDSN(dsn), err)
+		}
+		if pending {
+			return errs.Errorf(errs.NotFound, "database %s was made by an older vigil: run vigil db migrate --db %s", redactDSN(dsn), redactDSN(dsn))
+		}
+		return nil
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if !has && opts.Created != nil {
+		opts.Created(redactDSN(dsn))
+	}
+	return nil
+}
+
+// hasSchema reports whether the database holds vigil's migration table.
+func (s *Store) hasSchema(ctx context.Context) (bool, error) {
+	q := `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'goose_db_version'`
+	if s.dialect == Postgres {
+		q = `SELECT count(*) FROM (SELECT to_regclass('goose_db_version') AS t) x WHERE t IS NOT NULL`
+	}
+	var n int
+	err := s.db.QueryRowContext(ctx, q).Scan(&n)
+	return n > 0, err
+}
+
+// migrations returns the goose provider of the dialect's migrations.
+func (s *Store) migrations() (*goose.Provider, error) {
+	sub, err := fs.Sub(migrations, "migrations/"+string(s.dialect))
+	if err != nil {
+		return nil, err
 	}
 	gd := goose.DialectSQLite3
 	popts := []goose.ProviderOption{goose.WithAllowOutofOrder(true)}
@@ -161,18 +247,15 @@ func (s *Store) migrate(ctx context.Context) error {
 		// Several vigil nodes may start at once: one migrates, the others wait.
 		locker, err := lock.NewPostgresSessionLocker()
 		if err != nil {
-			return err
+			return nil, err
 		}
 		popts = append(popts, goose.WithSessionLocker(locker))
 	}
 	p, err := goose.NewProvider(gd, s.db, sub, popts...)
 	if err != nil {
-		return fmt.Errorf("migrations: %w", err)
+		return nil, fmt.Errorf("migrations: %w", err)
 	}
-	if _, err := p.Up(ctx); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	return nil
+	return p, nil
 }
 
 // Close closes the database.
@@ -280,8 +363,10 @@ func Scan(err error, what string) error {
 	return interpret(err)
 }
 
-// interpret maps driver errors to coded errors: unique violations become
-// Conflict, foreign-key violations Invalid.
+// interpret maps driver errors to coded errors whose text is the same on
+// SQLite and PostgreSQL and never the driver's: a unique violation becomes
+// Conflict ("a contact with this email and phone already exists"), a
+// foreign-key violation NotFound.
 func interpret(err error) error {
 	if err == nil {
 		return nil
@@ -290,20 +375,71 @@ func interpret(err error) error {
 	if errors.As(err, &pg) {
 		switch pg.Code {
 		case "23505":
-			return &errs.Error{Code: errs.Conflict, Message: "already exists (" + pg.ConstraintName + ")", Err: err}
+			var cols []string
+			if m := pgKeyRE.FindStringSubmatch(pg.Detail); m != nil {
+				cols = strings.Split(m[1], ", ")
+			}
+			return conflict(pg.TableName, cols)
 		case "23503":
-			return &errs.Error{Code: errs.Invalid, Message: "refers to a missing object (" + pg.ConstraintName + ")", Err: err}
+			return missingRef()
 		}
 		return err
 	}
 	msg := err.Error()
 	switch {
-	case strings.Contains(msg, "UNIQUE constraint failed"):
-		return &errs.Error{Code: errs.Conflict, Message: "already exists", Err: err}
+	case strings.Contains(msg, "UNIQUE constraint failed: "):
+		rest := msg[strings.Index(msg, "UNIQUE constraint failed: ")+len("UNIQUE constraint failed: "):]
+		rest, _, _ = strings.Cut(rest, " (")
+		var table string
+		var cols []string
+		for _, tc := range strings.Split(rest, ", ") {
+			t, c, _ := strings.Cut(tc, ".")
+			table, cols = t, append(cols, c)
+		}
+		return conflict(table, cols)
 	case strings.Contains(msg, "FOREIGN KEY constraint failed"):
-		return &errs.Error{Code: errs.Invalid, Message: "refers to a missing object", Err: err}
+		return missingRef()
 	}
 	return err
+}
+
+// pgKeyRE finds the columns of PostgreSQL's unique violation detail
+// ("Key (org_id, email)=(1, a@b.example) already exists.").
+var pgKeyRE = regexp.MustCompile(`^Key \(([^)]*)\)=`)
+
+// conflict describes a unique violation of table's columns in words.
+func conflict(table string, cols []string) error {
+	noun := tableNouns()[table]
+	if noun == "" {
+		noun = "an entry"
+	}
+	var words []string
+	for _, c := range cols {
+		if c == "org_id" || c == "id" || c == "" {
+			continue
+		}
+		words = append(words, strings.ReplaceAll(c, "_", " "))
+	}
+	if len(words) == 0 {
+		return errs.Errorf(errs.Conflict, "%s like this already exists", noun)
+	}
+	return errs.Errorf(errs.Conflict, "%s with this %s already exists", noun, strings.Join(words, " and "))
+}
+
+// missingRef is a foreign-key violation: the row names another that does
+// not exist (deleted meanwhile, or a wrong id the caller did not check).
+func missingRef() error {
+	return errs.Errorf(errs.NotFound, "refers to an object that does not exist (deleted meanwhile?)")
+}
+
+// tableNouns names the rows of the tables callers write, for conflict
+// messages.
+func tableNouns() map[string]string {
+	return map[string]string{
+		"orgs": "an organisation", "contacts": "a contact", "assets": "an asset", "devices": "a device",
+		"api_tokens": "a token", "triggers": "a trigger", "users": "an account", "vendor_aliases": "a vendor alias",
+		"labels": "a label", "assessments": "an assessment", "assessment_evidence": "an evidence file", "notices": "a notice",
+	}
 }
 
 func redactDSN(dsn string) string {
