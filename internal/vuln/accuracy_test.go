@@ -47,6 +47,7 @@ func (c accuracyCase) split() string {
 var accuracyFiles = []struct{ path, set string }{
 	{"testdata/accuracy/cases.csv", "set 1"},
 	{"testdata/accuracy/cases2.csv", "set 2"},
+	{"testdata/accuracy/cases3.csv", "set 3"},
 }
 
 func readAccuracyCases(t *testing.T, path string) []accuracyCase {
@@ -173,7 +174,7 @@ func TestMatchAccuracy(t *testing.T) {
 	if n < 300 {
 		t.Fatalf("%d cases; the tables need at least 300", n)
 	}
-	for _, name := range []string{"2017-2020", "2021-2022 set 1", "2021-2022 set 2", "2021-2022"} {
+	for _, name := range []string{"2017-2020", "2017-2020 set 1", "2017-2020 set 3", "2021-2022 set 1", "2021-2022 set 2", "2021-2022"} {
 		s, b := scores[name], before[name]
 		fmt.Printf("match accuracy %s: precision %.3f recall %.3f (tp %d fp %d fn %d tn %d); before: precision %.3f recall %.3f\n",
 			name, s.precision(), s.recall(), s.tp, s.fp, s.fn, s.tn, b.precision(), b.recall())
