@@ -303,6 +303,15 @@ func vendorWords(vt *vendor.Table, raw string, groups []string) [][]string {
 		if i := strings.IndexByte(p, '('); i > 0 {
 			add(p[:i])
 		}
+		// The first word alone when it names the vendor too ("FATEK
+		// Communication Server" of FATEK Automation, "Delta WPLSoft").
+		if ts := product.Tokens(p); len(ts) > 1 && len(ts[0]) >= 4 {
+			// Its own group, or no group at all ("Delta" is Delta
+			// Electronics' and Delta Controls' first word).
+			if g := vt.Group(ts[0]); slices.Contains(groups, g) || g == ts[0] && slices.ContainsFunc(groups, func(k string) bool { return strings.HasPrefix(k, g) }) {
+				out = append(out, ts[:1])
+			}
+		}
 	}
 	for _, g := range groups {
 		add(vt.Display(g))

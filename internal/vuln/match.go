@@ -689,6 +689,35 @@ func inLine(v string, l *product.Line) (in, ok bool) {
 	return r.Contains(v)
 }
 
+// inRelease reports whether version v is of a release ("2010 SP2" of
+// 2010, "SE2022 MP1" of SE2022) and returns what follows the release.
+// ok is false when v is empty.
+func inRelease(v, release string) (rest string, in, ok bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return "", false, false
+	}
+	if len(v) < len(release) || !strings.EqualFold(v[:len(release)], release) {
+		return "", false, true
+	}
+	rest = v[len(release):]
+	if rest != "" && isDigit(rest[0]) {
+		return "", false, true // "20201" is no release 2020
+	}
+	return strings.TrimLeft(rest, " -_,:"), true, true
+}
+
+// rangesName reports whether a version range of the product names the
+// release ("< SE2022MP1"): then the version is compared whole.
+func rangesName(cp *cproduct, release string) bool {
+	for _, r := range cp.ranges {
+		if strings.Contains(strings.ToLower(r.r.Text), strings.ToLower(release)) {
+			return true
+		}
+	}
+	return false
+}
+
 // productIDs identifies the target against every product of the
 // advisory (against the platform of a relationship product: the device is
 // the platform, the statement is about its firmware). A device the
@@ -732,6 +761,29 @@ func productIDs(c *Compiled, t *prepared) []identity {
 func matchProducts(c *Compiled, v *cvuln, t *prepared, ids []identity) (candidate, bool) {
 	var aff *candidate
 	notAff := -1
+	lineOf := func(id identity) string {
+		if t.compiled != nil && t.compiled.Line != "" {
+			return t.compiled.Line
+		}
+		return id.version
+	}
+	// The version lines the device is in ("Mendix 9 (V9.6)" at 9.6.11):
+	// a product about a finer one eclipses one about a coarser line
+	// ("Mendix 9"), as the vendor fixes each line on its own.
+	var lines []string
+	for i := range c.products {
+		if _, ok := c.products[i].p.Status[v.key]; ok && ids[i].ok && ids[i].line != nil && ids[i].line.Op == "=" {
+			if in, ok := inLine(lineOf(ids[i]), ids[i].line); ok && in {
+				lines = append(lines, strings.ToLower(ids[i].line.Version))
+			}
+		}
+	}
+	coarser := func(l *product.Line) bool {
+		if l == nil || l.Op != "=" {
+			return false
+		}
+		return slices.ContainsFunc(lines, func(x string) bool { return strings.HasPrefix(x, strings.ToLower(l.Version)+".") })
+	}
 	for i := range c.products {
 		cp := &c.products[i]
 		status, ok := cp.p.Status[v.key]
@@ -746,7 +798,7 @@ func matchProducts(c *Compiled, v *cvuln, t *prepared, ids []identity) (candidat
 				plat = strings.TrimSpace(cp.platform.p.Vendor + " " + cp.platform.p.Name)
 			}
 		}
-		if !id.ok {
+		if !id.ok || coarser(id.line) {
 			continue
 		}
 		sch := id.scheme
@@ -756,7 +808,21 @@ func matchProducts(c *Compiled, v *cvuln, t *prepared, ids []identity) (candidat
 		// A version line in the product name ("WinCC V7.4") must hold for
 		// the device: its model's version, else its firmware.
 		lineFactor, lineNote := 1.0, ""
-		if id.line != nil {
+		ver := id.version
+		if id.line != nil && id.line.Op == product.OpRelease {
+			// "Solid Edge SE2022" for a device "Solid Edge" at "SE2022
+			// MP1", "SIMATIC WinAC RTX (F) 2010" at "2010 SP2".
+			rest, in, ok := inRelease(ver, id.line.Version)
+			switch {
+			case ok && !in:
+				continue
+			case !ok:
+				lineFactor = factorLineUnknown
+				lineNote = fmt.Sprintf("the advisory is about release %s; the device's version is unknown", strings.ToUpper(id.line.Version))
+			case rest != "" && !rangesName(cp, id.line.Version):
+				ver = rest
+			}
+		} else if id.line != nil {
 			lv := id.version
 			if t.compiled != nil && t.compiled.Line != "" {
 				lv = t.compiled.Line
@@ -770,7 +836,7 @@ func matchProducts(c *Compiled, v *cvuln, t *prepared, ids []identity) (candidat
 				lineNote = fmt.Sprintf("the advisory is about version line V%s; the device's version is unknown", id.line.Version)
 			}
 		}
-		st := versionStatement(cp, v.key, status, id.version, sch)
+		st := versionStatement(cp, v.key, status, ver, sch)
 		if !st.applies {
 			continue
 		}

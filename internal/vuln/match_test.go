@@ -34,6 +34,8 @@ func TestAlignVersion(t *testing.T) {
 		{" 7.1 ", "7.1"},
 		{"", ""},
 		{"latest", "latest"},
+		{"SP3 Update 1", "SP3 Update 1"}, // a service pack and update, not a product word and a version
+		{"Update 5", "Update 5"},
 	} {
 		if got := AlignVersion(tc.in); got != tc.want {
 			t.Errorf("AlignVersion(%q) = %q; want %q", tc.in, got, tc.want)

@@ -4,6 +4,7 @@
 package vuln
 
 import (
+	"regexp"
 	"strings"
 
 	"vigil/internal/advisory"
@@ -22,6 +23,9 @@ import (
 // (trimmed); package version reads labels such as "FullImg-" itself.
 func AlignVersion(s string) string {
 	s = strings.TrimSpace(s)
+	if qualifierRE.MatchString(s) {
+		return s // "SP3 Update 1": a service pack and update, not a product word
+	}
 	sep := func(c byte) bool { return c == ' ' || c == '_' || c == '\t' }
 	first := true
 	for i := 0; i < len(s); i++ {
@@ -45,6 +49,10 @@ func AlignVersion(s string) string {
 	}
 	return s
 }
+
+// qualifierRE matches versions that start with a service pack, update,
+// hotfix or patch ("SP3 Update 1", "Update 5", "HF2").
+var qualifierRE = regexp.MustCompile(`(?i)^(?:sp|update|upd|hf|hotfix|patch)\s*\d`)
 
 // startsVersion reports whether w starts like a version: a digit, or "v"
 // followed by a digit.

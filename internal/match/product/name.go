@@ -18,6 +18,7 @@ const (
 	ConfPattern      = 0.8  // the model fits a placeholder pattern or model range ("FOX61x", "MX400-MX850")
 	ConfFamily       = 0.75 // the model belongs to a series or family code ("HMIGTO series", "X-300 family")
 	ConfVariant      = 0.6  // the model names a family; the advisory names a variant of it
+	ConfAcronym      = 0.7  // equal once a run of words is read as its initials ("PI SDK" / "PI Software Development Kit")
 )
 
 // Line is a version line a product name carries ("SIMATIC WinCC V7.4",
@@ -28,6 +29,12 @@ type Line struct {
 	Version string `json:"version"`
 	Op      string `json:"op"`
 }
+
+// OpRelease is the Op of a Line that is a release the name ends with
+// ("Solid Edge SE2022", "SIMATIC WinAC RTX (F) 2010") and the model
+// omits: the device's version must start with it ("SE2022 MP1", "2010
+// SP2"); what follows is the version proper.
+const OpRelease = "release"
 
 // Name is an advisory's product name prepared for comparison with models.
 // It is read-only once compiled.
@@ -53,6 +60,12 @@ type Name struct {
 	seriesAbbr [][2]string
 	brands     []string
 	siplus     bool // "(incl. SIPLUS variants)"
+	// uses are the products named after "using" ("Applications using
+	// Mendix 9" → mendix 9).
+	uses [][]string
+	// bases are the names before an edition ("Connected Components
+	// Workbench - Developer Edition …" → connected components workbench).
+	bases [][]string
 }
 
 // Model is a device model prepared for comparison.
@@ -105,7 +118,10 @@ func CompileName(text string, o NameOptions) *Name {
 	})
 	s = n.parens(s)
 	n.Revisions, s = revisions(s)
-	s, n.Line = cutLine(s)
+	var line *Line
+	if s, line = cutLine(s); line != nil {
+		n.Line = line
+	}
 	s = cutRunning(s)
 	main := nameTokens(s, o.Vendor)
 	n.main = main
@@ -133,6 +149,37 @@ func CompileName(text string, o NameOptions) *Name {
 			if pt := nameTokens(p, o.Vendor); len(pt) > 0 && hasDigitToken(pt) || len(pieces) == 2 {
 				n.addAlt(pt)
 			}
+		}
+	}
+	// Letter designations of three or more distinct parts are a list of
+	// models ("APOGEE MEC/MBC/PXC", "Metasys ADS/ADX/OAS"); two parts
+	// are one designation ("PN/DP", "TX/TX").
+	for i, t := range main {
+		parts := strings.Split(t, "/")
+		if len(parts) < 3 || slices.ContainsFunc(parts, func(p string) bool { return len(p) < 2 }) {
+			continue
+		}
+		if distinct := slices.Compact(slices.Sorted(slices.Values(parts))); len(distinct) != len(parts) {
+			continue
+		}
+		for _, p := range parts {
+			alt := slices.Clone(main)
+			alt[i] = p
+			n.addAlt(alt)
+		}
+	}
+	// "<Product> - <Edition>": the product without the edition.
+	if i := strings.Index(s, " - "); i > 0 {
+		if ts := nameTokens(s[:i], o.Vendor); len(ts) > 0 && !slices.Equal(ts, main) {
+			n.bases = append(n.bases, ts)
+		}
+	}
+	// "Applications using PI Software Development Kit", "Mendix
+	// Applications using Mendix 9": the product used is named too.
+	if i := strings.Index(strings.ToLower(s), " using "); i > 0 {
+		if ts := nameTokens(s[i+len(" using "):], o.Vendor); len(ts) > 0 {
+			n.addAlt(ts)
+			n.uses = append(n.uses, ts)
 		}
 	}
 	// Slash lists inside tokens: "R04/08/16(EN)CPU", "XGK-CPUU/H/A".
@@ -276,7 +323,10 @@ func replaceToken(ts, old, repl []string) []string {
 	return append(ts, repl...)
 }
 
-var inclRE = regexp.MustCompile(`(?i)^incl(?:uding|\.)?\s*`)
+var (
+	inclRE      = regexp.MustCompile(`(?i)^incl(?:uding|\.)?\s*`)
+	parenLineRE = regexp.MustCompile(`^[vV](\d+(?:\.\d+)+)$`)
+)
 
 // parens reads the parenthesised parts of a name and returns the name
 // without them: "(incl. X408 and SIPLUS NET variants)" lists X408 and
@@ -337,6 +387,10 @@ func closeBefore(s string, i int) bool {
 
 func (n *Name) paren(in string) {
 	if in == "" {
+		return
+	}
+	if m := parenLineRE.FindStringSubmatch(in); m != nil && n.Line == nil {
+		n.Line = &Line{Version: m[1], Op: "="} // "Mendix 9 (V9.6)"
 		return
 	}
 	if m := inclRE.FindStringIndex(in); m != nil {
@@ -429,7 +483,7 @@ func slashTokens(s string) []string {
 // "controller") so "ACE controller" is "ACE controllers".
 func singular(t string) string {
 	switch t {
-	case "controllers", "modules", "devices", "panels", "switches", "routers", "gateways", "servers", "cameras", "units", "drives", "cpus":
+	case "controllers", "modules", "devices", "panels", "switches", "routers", "gateways", "servers", "cameras", "units", "drives", "cpus", "hubs", "rtus":
 		if t == "switches" {
 			return "switch"
 		}
@@ -517,13 +571,29 @@ func (n *Name) Match(m *Model) Result {
 	}
 	// A major version in the name the model omits ("FactoryTalk View 13"
 	// / "FactoryTalk View": the device's version must be in that line), or
-	// the other way round.
-	if k := len(n.main); k >= 2 && majorNumber(n.main[k-1]) && !hasDigitToken(n.main[:k-1]) && n.Line == nil {
-		if compact(n.main[:k-1]) == cm && r.Conf < ConfGeneric {
-			r.offer(ConfGeneric, "major", fmt.Sprintf("model %q is %q without its major version %s", m.Text, n.Text, n.main[k-1]))
-			r.Line = &Line{Version: n.main[k-1], Op: "="}
+	// the other way round. The product an application is built with
+	// counts too ("Mendix Applications using Mendix 9 (V9.6)": the line
+	// the name gives is the finer one).
+	for bi, base := range append([][]string{n.main}, n.uses...) {
+		if k := len(base); k >= 2 && majorNumber(base[k-1]) && !hasDigitToken(base[:k-1]) && (n.Line == nil || bi > 0) {
+			if compact(base[:k-1]) == cm && r.Conf < ConfGeneric {
+				r.offer(ConfGeneric, "major", fmt.Sprintf("model %q is %q without its major version %s", m.Text, n.Text, base[k-1]))
+				if n.Line == nil {
+					r.Line = &Line{Version: base[k-1], Op: "="}
+				}
+			}
 		}
 	}
+	// A release the name ends with that the model omits ("Solid Edge
+	// SE2022", "SIMATIC Process Historian 2020"): the device's version
+	// must start with it.
+	for _, alt := range n.alts {
+		if k := len(alt); k >= 2 && releaseToken(alt[k-1]) && compact(alt[:k-1]) == cm && r.Conf < ConfGeneric {
+			r.offer(ConfGeneric, "release", fmt.Sprintf("model %q is %q without its release %s", m.Text, n.Text, strings.ToUpper(alt[k-1])))
+			r.Line = &Line{Version: alt[k-1], Op: OpRelease}
+		}
+	}
+	n.editionsPluralsAcronyms(m, mvars, &r)
 	if k := len(m.toks); k >= 2 && majorNumber(m.toks[k-1]) && !hasDigitToken(m.toks[:k-1]) && compact(m.toks[:k-1]) == compact(n.main) {
 		r.offer(ConfGeneric, "major", fmt.Sprintf("model %q is %q with its major version %s", m.Text, n.Text, m.toks[k-1]))
 	}
@@ -601,6 +671,98 @@ func (n *Name) Match(m *Model) Result {
 		r.Why = "no rule matched"
 	}
 	return r
+}
+
+// releaseRE matches a release named by its year ("2020") or by letters
+// and its year ("SE2022").
+var releaseRE = regexp.MustCompile(`^[a-z]{0,3}(?:19|20)\d\d$`)
+
+// releaseToken reports whether a token names a release by its year.
+func releaseToken(t string) bool { return releaseRE.MatchString(t) }
+
+// plural returns a word without its plural s ("components" →
+// "component"); words of four letters or fewer, and those in -ss, -us,
+// -is, stay.
+func plural(t string) string {
+	if len(t) > 4 && strings.HasSuffix(t, "s") && !strings.HasSuffix(t, "ss") && !strings.HasSuffix(t, "us") &&
+		!strings.HasSuffix(t, "is") && !hasDigit(t) {
+		return t[:len(t)-1]
+	}
+	return t
+}
+
+func plurals(ts []string) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = plural(t)
+	}
+	return out
+}
+
+// acronyms returns ts with each run of two to five words of letters that
+// the model writes as their initials replaced by them ("pi software
+// development kit" → "pi sdk" for a model "PI SDK").
+func acronyms(ts []string, model []string) [][]string {
+	var out [][]string
+	for i := range ts {
+		var ini strings.Builder
+		for k := 1; k <= 5 && i+k <= len(ts); k++ {
+			w := ts[i+k-1]
+			if len(w) < 2 || hasDigit(w) || w == "and" || w == "of" {
+				break
+			}
+			ini.WriteByte(w[0])
+			if k >= 2 && slices.Contains(model, ini.String()) {
+				alt := append(slices.Clone(ts[:i]), ini.String())
+				out = append(out, append(alt, ts[i+k:]...))
+			}
+		}
+	}
+	return out
+}
+
+// editionsPluralsAcronyms offers the weaker readings: the product of an
+// edition ("Connected Components Workbench - Developer Edition …"),
+// plurals ("Connected Component Workbench"), and initials ("PI SDK",
+// "CCW").
+func (n *Name) editionsPluralsAcronyms(m *Model, mvars []variant, r *Result) {
+	cm := compact(m.toks)
+	for _, b := range n.bases {
+		if g1, g2 := compact(withoutGeneric(b)), compact(withoutGeneric(m.toks)); compact(b) == cm || g1 != "" && g1 == g2 {
+			r.offer(ConfFamily, "edition", fmt.Sprintf("model %q is the product of the edition %q", m.Text, n.Text))
+		}
+	}
+	// A leading family word the model omits ("InTouch Access Anywhere"
+	// of "Wonderware InTouch Access Anywhere", "CIMPLICITY" of "Proficy
+	// CIMPLICITY"): a word of letters, and a model long enough to be a
+	// name of its own.
+	for _, b := range append([][]string{n.main}, n.bases...) {
+		if len(b) >= 2 && len(b[0]) >= 5 && !hasDigit(b[0]) && !genericWord(b[0]) && compact(b[1:]) == cm &&
+			len(cm) >= 6 && hasLetter(cm) && !slices.ContainsFunc(m.toks, genericWord) {
+			r.offer(ConfFamily, "family-word", fmt.Sprintf("model %q is %q without the family word %q", m.Text, n.Text, b[0]))
+		}
+	}
+	names := append(append([][]string{}, n.alts...), n.bases...)
+	for _, alt := range names {
+		for _, mv := range mvars {
+			ga, gm := withoutGeneric(alt), withoutGeneric(mv.toks)
+			if ca, cmv := compact(plurals(ga)), compact(plurals(gm)); ca != "" && ca == cmv && compact(ga) != compact(gm) {
+				r.offer(ConfGeneric, "plural", fmt.Sprintf("model %q is %q but for a plural", m.Text, n.Text))
+			}
+		}
+	}
+	if r.Conf >= ConfAcronym {
+		return
+	}
+	for _, alt := range names {
+		for _, a := range acronyms(alt, m.toks) {
+			for _, mv := range mvars {
+				if ca, cmv := compact(withoutGeneric(a)), compact(withoutGeneric(mv.toks)); ca != "" && ca == cmv {
+					r.offer(ConfAcronym, "acronym", fmt.Sprintf("model %q is %q with words written as their initials", m.Text, n.Text))
+				}
+			}
+		}
+	}
 }
 
 // majorNumber reports whether a token reads as a major version: one or

@@ -72,6 +72,27 @@ func TestNameMatch(t *testing.T) {
 		// A major version in the name, either way.
 		{"FactoryTalk View 13", "FactoryTalk View", "major", NameOptions{}},
 		{"ThinManager", "ThinManager 13", "major", NameOptions{}},
+		{"Mendix Applications using Mendix 9", "Mendix", "major", NameOptions{}}, // the product used
+		// Letter designations of three or more parts list models; two
+		// parts are one designation.
+		{"APOGEE MEC/MBC/PXC (P2)", "APOGEE MBC", "listed", NameOptions{}},
+		{"APOGEE MEC/MBC/PXC (P2)", "APOGEE MEC Controller", "generic", NameOptions{}},
+		{"APOGEE MEC/MBC/PXC (P2)", "APOGEE MXC", "", NameOptions{}},
+		// Class words, editions, plurals, initials, family words.
+		{"IntelliBridge EC40 Hub", "IntelliBridge EC 40", "generic", NameOptions{}},
+		{"ControlEdge RTU", "ControlEdge", "generic", NameOptions{}},
+		{"Connected Components Workbench - Developer Edition 9328-CCWDEVENE", "Connected Components Workbench", "edition", NameOptions{}},
+		{"Connected Components Workbench - Developer Edition 9328-CCWDEVENE", "Connected Component Workbench", "plural", NameOptions{}},
+		{"Connected Components Workbench - Developer Edition 9328-CCWDEVENE", "CCW", "acronym", NameOptions{}},
+		{"Applications using PI Software Development Kit (SDK)", "PI SDK", "acronym", NameOptions{}},
+		{"P2P Software Development Kit", "P2P SDK", "acronym", NameOptions{}},
+		{"Applications using PI Asset Framework (AF) Client", "PI AF Client", "acronym", NameOptions{}},
+		{"P2P Software Development Kit", "P2P SD", "", NameOptions{}},
+		{"Wonderware InTouch Access Anywhere", "InTouch Access Anywhere", "family-word", NameOptions{}},
+		{"Wonderware InTouch Access Anywhere", "InTouch", "", NameOptions{}},
+		// A release the model omits.
+		{"SIMATIC WinAC RTX (F) 2010", "SIMATIC WinAC RTX", "release", siemens},
+		{"Solid Edge SE2022", "Solid Edge", "release", NameOptions{}},
 	}
 	for _, tt := range tests {
 		n := CompileName(tt.name, tt.o)

@@ -43,7 +43,12 @@ func descriptor(t string) bool {
 	case "technology", "technologies", "tech", "software", "systems", "system", "solutions", "networks", "network",
 		"electric", "electronics", "automation", "controls", "control", "industrial", "industries", "international",
 		"group", "holdings", "digital", "labs", "laboratories", "medical", "healthcare", "security", "communications",
-		"energy", "engineering", "instruments", "kontakttechnik", "interface":
+		"energy", "engineering", "instruments", "kontakttechnik", "interface", "wireless", "semiconductor", "semiconductors",
+		// The same in other languages: Italian, Spanish and Portuguese,
+		// French, German, Dutch, Swedish and Danish, Finnish.
+		"sistemi", "sistemas", "tecnologia", "elettronica", "electronica", "automazione", "automacao", "automatizacion",
+		"systemes", "electronique", "technik", "elektronik", "automatisierung", "gruppe", "groupe", "grupo",
+		"techniek", "systemen", "teknik", "yhtymae", "yhtyma":
 		return true
 	}
 	return false

@@ -179,9 +179,18 @@ func (t *Table) Group(name string) string {
 			return g
 		}
 	}
+	// A known abbreviation with descriptor words: "GE Digital" is
+	// General Electric (GE)'s business (short forms keep three letters
+	// or more, so "ge" is looked up here, where it must be known).
+	ts := nameTokens(name)
+	for d := ts; len(d) > 1 && descriptor(d[len(d)-1]); {
+		d = d[:len(d)-1]
+		if g, ok := t.group[strings.Join(d, "")]; ok {
+			return g
+		}
+	}
 	// An unknown name that starts with a known vendor's name: "B. Braun
 	// Melsungen AG" (with its seat) is B. Braun's.
-	ts := nameTokens(name)
 	for k := len(ts) - 1; k >= 1; k-- {
 		if p := strings.Join(ts[:k], ""); len(p) >= 4 {
 			if g, ok := t.group[p]; ok {

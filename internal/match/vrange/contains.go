@@ -80,6 +80,9 @@ func (r Range) satOK(v string, c Constraint) bool {
 
 // sat reports whether v satisfies one constraint.
 func (r Range) sat(v string, c Constraint) (bool, bool) {
+	if r.Aka != "" && !yearLedRE.MatchString(strings.TrimSpace(v)) {
+		c.Version = r.Aka // "1.4.8.100" against "2018 SP1 (Version 1.4.7.602)"
+	}
 	if r.Scheme != SchemeVendor {
 		d, err := purl.CompareVersions(r.Scheme, v, c.Version)
 		if err != nil {

@@ -34,7 +34,29 @@ func Parse(s string) Range {
 		r.All, r.Constraints = false, nil
 		r.Unparsed = err.Error()
 	}
+	akaVersion(&r)
 	return r
+}
+
+var (
+	akaVersionRE = regexp.MustCompile(`(?i)^version\s+(v?\d+(?:\.\d+)+)$`)
+	yearLedRE    = regexp.MustCompile(`(?i)^v?(?:19|20)\d\d\b`)
+)
+
+// akaVersion reads a release bound restated as a build number ("<= 2018
+// SP3 Version 3.4.430.460"): the build number is the bound's Aka, not a
+// condition.
+func akaVersion(r *Range) {
+	if len(r.Constraints) != 1 || !yearLedRE.MatchString(r.Constraints[0].Version) {
+		return
+	}
+	for i, c := range r.Conditions {
+		if m := akaVersionRE.FindStringSubmatch(strings.TrimSpace(c.Text)); m != nil {
+			r.Aka = m[1]
+			r.Conditions = append(r.Conditions[:i:i], r.Conditions[i+1:]...)
+			return
+		}
+	}
 }
 
 // collapse trims s and reduces runs of whitespace to one space.

@@ -58,6 +58,10 @@ type Range struct {
 	Conditions  []Condition  `json:"conditions,omitempty"`
 	// Unparsed says why the range could not be read; empty when it was.
 	Unparsed string `json:"unparsed,omitempty"`
+	// Aka restates the one bound as a build number ("<= PI SDK 2018 SP1
+	// Version 1.4.7.602": 2018 SP1 is 1.4.7.602): a version not written
+	// as a release year is compared with it instead.
+	Aka string `json:"aka,omitempty"`
 	// vers is the normalised vers URI of a range in a real vers scheme:
 	// Contains uses the containment algorithm of package purl for it.
 	vers string

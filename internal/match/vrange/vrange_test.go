@@ -233,6 +233,13 @@ func TestContains(t *testing.T) {
 		{"10 | 11", "10.1", true},
 		{"10 | 11", "12.0", false},
 		{"<NVR-B3801.20.17.240507", "NVR-B3801.20.17.240507", false},
+		// A release restated as a build number: each compares with its own.
+		{"<= PI SDK 2018 SP1 Version 1.4.7.602", "1.4.7.602", true},
+		{"<= PI SDK 2018 SP1 Version 1.4.7.602", "1.4.8.100", false},
+		{"<= PI SDK 2018 SP1 Version 1.4.7.602", "2018", true},
+		{"<= PI SDK 2018 SP1 Version 1.4.7.602", "2019", false},
+		{"All versions < SP3 Update 1", "SP2 Update 4", true},
+		{"All versions < SP3 Update 1", "SP3 Update 1", false},
 	}
 	for _, tt := range tests {
 		r := vrange.Parse(tt.rng)
