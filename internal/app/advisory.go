@@ -24,6 +24,7 @@ import (
 	"vigil/internal/netguard"
 	"vigil/internal/sbom"
 	"vigil/internal/tenant"
+	"vigil/internal/text"
 	"vigil/internal/vuln"
 )
 
@@ -100,9 +101,16 @@ type advisoryLoader struct {
 	origin string
 	batch  []advisory.Advisory
 	res    vuln.Result
+	// bad are advisories refused for text that cannot be stored (a NUL
+	// escaped in the JSON): each is quarantined instead of failing its batch.
+	bad []errs.RowError
 }
 
 func (l *advisoryLoader) add(adv advisory.Advisory) error {
+	if field, reason := text.Find(adv); reason != "" {
+		l.bad = append(l.bad, errs.RowError{File: l.origin, Field: field, Reason: reason, Raw: text.Escape(adv.ID)})
+		return nil
+	}
 	l.batch = append(l.batch, adv)
 	if len(l.batch) >= advisoryBatch {
 		return l.flush()
@@ -251,7 +259,8 @@ func (a *App) loadAdvisories(ctx context.Context, e *vuln.Engine, r io.Reader, d
 	if err == nil {
 		err = l.flush()
 	}
-	sum.Records, sum.Rejected, sum.Errors, sum.Warnings, sum.Result = st.Records, st.Rejected, rows, len(st.Warnings), l.res
+	rows = append(rows, l.bad...)
+	sum.Records, sum.Rejected, sum.Errors, sum.Warnings, sum.Result = st.Records-len(l.bad), st.Rejected+len(l.bad), rows, len(st.Warnings), l.res
 	if err != nil {
 		return sum, fmt.Errorf("%s: %w", display, err)
 	}
@@ -308,6 +317,8 @@ func (a *App) LoadCSAFProvider(ctx context.Context, url string, opt ProviderOpti
 	if err == nil {
 		err = l.flush()
 	}
+	sum.Errors = append(sum.Errors, l.bad...)
+	sum.Records, sum.Rejected = sum.Records-len(l.bad), sum.Rejected+len(l.bad)
 	if err == nil {
 		err = a.st.QuarantineAdd(ctx, 0, sum.Errors)
 	}

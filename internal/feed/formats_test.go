@@ -340,6 +340,7 @@ func TestRecords(t *testing.T) {
 		"\r\n" +
 		"192.0.2.2,b.example.nl,\"two\nlines\"\n" +
 		"192.0.2.3,\"c\xff.example.nl\",x\n" +
+		"192.0.2.7,g.example.nl,\"nul\x00here\"\n" +
 		"192.0.2.4,\"unterminated,x\n" +
 		"192.0.2.5,e.example.nl," + strings.Repeat("y", 300) + "\n" +
 		"192.0.2.6,f.example.nl,ok"
@@ -355,14 +356,16 @@ func TestRecords(t *testing.T) {
 		t.Errorf("multi-line record on line %d; want 4", res.Observations[1].Line)
 	}
 	want := []errs.RowError{
-		{File: "r.csv", Line: 6, Field: "host", Reason: "invalid UTF-8", Raw: "192.0.2.3,\"c\uFFFD.example.nl\",x"},
+		// The raw row keeps its bytes; the store escapes them.
+		{File: "r.csv", Line: 6, Field: "host", Reason: "is not valid UTF-8", Raw: "192.0.2.3,\"c\xff.example.nl\",x"},
+		{File: "r.csv", Line: 7, Field: "note", Reason: "contains a NUL byte", Raw: "192.0.2.7,g.example.nl,\"nul\x00here\""},
 		// The open quote swallows the next line, which is over the limit.
-		{File: "r.csv", Line: 7, Field: "host", Reason: "quoted field not closed within 200 bytes", Raw: "192.0.2.4,\"unterminated,x"},
+		{File: "r.csv", Line: 8, Field: "host", Reason: "quoted field not closed within 200 bytes", Raw: "192.0.2.4,\"unterminated,x"},
 	}
 	if diff := cmp.Diff(want, res.Bad); diff != "" {
 		t.Errorf("row errors (-want +got):\n%s", diff)
 	}
-	if res.Stats != (feed.Stats{Rows: 5, Observations: 3, Bad: 2}) {
+	if res.Stats != (feed.Stats{Rows: 6, Observations: 3, Bad: 3}) {
 		t.Errorf("stats %+v", res.Stats)
 	}
 }

@@ -12,7 +12,8 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
-	"unicode/utf8"
+
+	txt "vigil/internal/text"
 )
 
 // lineFunc handles one non-empty, non-comment line of a line-based list:
@@ -54,8 +55,8 @@ func (r *Reader) allLines(yield func(*Observation, error) bool, fn lineFunc) {
 			}
 			continue
 		}
-		if !utf8.ValidString(text) {
-			if !r.bad(yield, line, "", "invalid UTF-8", r.redact(text)) {
+		if p := txt.Problem(text); p != "" {
+			if !r.bad(yield, line, "", p, r.redact(text)) {
 				return
 			}
 			continue

@@ -439,8 +439,8 @@ func (r *Reader) allCSV(yield func(*Observation, error) bool) {
 			}
 			continue
 		}
-		if c := invalidUTF8Column(raw, fields); c >= 0 {
-			if !r.bad(yield, line, r.header[c], "invalid UTF-8", raw) {
+		if c, reason := badTextColumn(raw, fields); c >= 0 {
+			if !r.bad(yield, line, r.header[c], reason, raw) {
 				return
 			}
 			continue
@@ -472,11 +472,12 @@ func (r *Reader) finish(yield func(*Observation, error) bool) {
 	}
 }
 
-// bad yields a row error.
+// bad yields a row error. Its Raw keeps the row's bytes (cut to
+// MaxRawBytes), whatever they are: the store escapes what is not text.
 func (r *Reader) bad(yield func(*Observation, error) bool, line int, field, reason, raw string) bool {
 	r.stats.Bad++
 	return yield(nil, &errs.RowError{File: r.opts.Name, Line: line, Field: field, Reason: reason,
-		Raw: truncate(strings.ToValidUTF8(raw, "\uFFFD"), r.opts.MaxRawBytes)})
+		Raw: truncate(raw, r.opts.MaxRawBytes)})
 }
 
 // truncate cuts s to at most n bytes on a rune boundary, marking the cut.

@@ -7,9 +7,9 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
-	"unicode/utf8"
 
 	"vigil/internal/finding"
+	"vigil/internal/text"
 )
 
 // colmap holds the resolved column index of each Observation field, -1 when
@@ -227,18 +227,20 @@ func (m *rowMapper) describe(probs []problem) (field, reason string) {
 	return m.header[probs[0].col], strings.Join(parts, "; ")
 }
 
-// invalidUTF8Column returns the index of the first field that is not valid
-// UTF-8, or -1 when the whole record raw is valid.
-func invalidUTF8Column(raw string, fields []string) int {
-	if utf8.ValidString(raw) {
-		return -1
+// badTextColumn returns the index of the first field that cannot be stored
+// as text (a NUL byte or invalid UTF-8, text.Problem) with the reason, or
+// -1 when the whole record raw can.
+func badTextColumn(raw string, fields []string) (int, string) {
+	p := text.Problem(raw)
+	if p == "" {
+		return -1, ""
 	}
 	for i, f := range fields {
-		if !utf8.ValidString(f) {
-			return i
+		if fp := text.Problem(f); fp != "" {
+			return i, fp
 		}
 	}
-	return 0 // an invalid sequence split by a delimiter
+	return 0, p // an invalid sequence split by a delimiter
 }
 
 func unmapPrefix(p netip.Prefix) netip.Prefix {

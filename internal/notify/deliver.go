@@ -13,6 +13,7 @@ import (
 
 	"vigil/internal/errs"
 	"vigil/internal/registry"
+	"vigil/internal/text"
 	"vigil/internal/ticket"
 )
 
@@ -296,7 +297,7 @@ func (d *Deliverer) attempt(ctx context.Context, row OutboxRow) (OutboxResult, b
 	// The journal entry first: if the process dies from here on, the
 	// successor knows the message may have left.
 	if err := d.cfg.Outbox.OutboxStarted(ctx, row.ID, now()); err != nil {
-		res.State, res.Error, res.At = OutboxFailed, truncate(err.Error(), 1000), now()
+		res.State, res.Error, res.At = OutboxFailed, truncate(text.Clean(err.Error()), 1000), now()
 		res.NextAttempt = res.At.Add(d.cfg.Backoff(row.Attempts))
 		d.cfg.Logger.Warn("delivery not started", "outbox", row.ID, "err", err)
 		return res, false
@@ -311,7 +312,7 @@ func (d *Deliverer) attempt(ctx context.Context, row OutboxRow) (OutboxResult, b
 		res.State = OutboxSent
 		return res, false
 	}
-	res.Error = truncate(err.Error(), 1000)
+	res.Error = truncate(text.Clean(err.Error()), 1000)
 	bounced := false
 	switch {
 	case IsPermanent(err):

@@ -19,6 +19,7 @@ import (
 
 	"vigil/internal/errs"
 	"vigil/internal/netguard"
+	"vigil/internal/text"
 )
 
 // NormalizeCIDR returns the canonical form of an IP range or single IP: a
@@ -210,6 +211,9 @@ func (p Policy) Validate() error {
 // Normalize validates o's own fields (not its children) and canonicalises
 // them in place.
 func (o *Org) Normalize() error {
+	if err := checkText(o); err != nil {
+		return err
+	}
 	o.Name = strings.TrimSpace(o.Name)
 	if o.Name == "" {
 		return errs.Field("name", o.Name, "an organisation needs a name")
@@ -234,6 +238,9 @@ func (o *Org) Normalize() error {
 // Normalize validates and canonicalises a contact. It needs an e-mail address
 // or a phone number.
 func (c *Contact) Normalize() error {
+	if err := checkText(c); err != nil {
+		return err
+	}
 	if c.Email == "" && c.Phone == "" {
 		return errs.Field("email", "", "a contact needs an e-mail address or a phone number")
 	}
@@ -264,6 +271,12 @@ func (c *Contact) Normalize() error {
 // ParseAsset parses a value of the given kind (or guesses the kind when
 // empty: CIDR/IP, then ASN, then domain) into a canonical Asset.
 func ParseAsset(kind AssetKind, value string) (Asset, error) {
+	if err := checkText(struct {
+		Kind  AssetKind `json:"kind"`
+		Value string    `json:"value"`
+	}{kind, value}); err != nil {
+		return Asset{Kind: kind}, err
+	}
 	v := strings.TrimSpace(value)
 	if kind == "" {
 		switch {
@@ -303,6 +316,9 @@ func ParseAsset(kind AssetKind, value string) (Asset, error) {
 
 // Normalize validates and canonicalises a device.
 func (d *Device) Normalize() error {
+	if err := checkText(d); err != nil {
+		return err
+	}
 	d.Vendor = strings.TrimSpace(d.Vendor)
 	d.Model = strings.TrimSpace(d.Model)
 	d.Firmware = strings.TrimSpace(d.Firmware)
@@ -321,6 +337,16 @@ func (d *Device) Normalize() error {
 		if err := CheckPURL(d.PURL); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// checkText refuses a NUL byte or invalid UTF-8 in any string of v,
+// naming the member (text.Find): the store would refuse it too, without
+// the name.
+func checkText(v any) error {
+	if field, reason := text.Find(v); reason != "" {
+		return &errs.Error{Code: errs.Invalid, Field: field, Message: reason}
 	}
 	return nil
 }

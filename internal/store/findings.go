@@ -8,7 +8,6 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"vigil/internal/errs"
@@ -16,6 +15,7 @@ import (
 	"vigil/internal/ingest"
 	"vigil/internal/keyset"
 	"vigil/internal/tenant"
+	"vigil/internal/text"
 )
 
 // tsParam returns a placeholder for a timestamp inside a VALUES list, where
@@ -159,7 +159,9 @@ func (s *Store) RunFinish(ctx context.Context, r *ingest.Run) error {
 	return err
 }
 
-// QuarantineAdd stores refused input rows of run runID.
+// QuarantineAdd stores refused input rows of run runID. Whatever bytes a
+// row holds, it can be stored: text that is not storable (a NUL byte,
+// invalid UTF-8) is kept escaped (text.Escape), byte for byte.
 func (s *Store) QuarantineAdd(ctx context.Context, runID int64, bad []errs.RowError) error {
 	if len(bad) == 0 {
 		return nil
@@ -171,7 +173,7 @@ func (s *Store) QuarantineAdd(ctx context.Context, runID int64, bad []errs.RowEr
 	now := s.Now()
 	m := multiRow{head: `INSERT INTO quarantine (run_id, file, line, field, reason, raw, created_at) VALUES `, tuple: "(?, ?, ?, ?, ?, ?, ?)"}
 	if err := insertRows(ctx, s, m, chunkRows, bad, func(a []any, r errs.RowError) []any {
-		return append(a, run, r.File, r.Line, r.Field, r.Reason, strings.ToValidUTF8(r.Raw, "\uFFFD"), now)
+		return append(a, run, text.Escape(r.File), r.Line, text.Escape(r.Field), text.Escape(r.Reason), text.Escape(r.Raw), now)
 	}); err != nil {
 		return fmt.Errorf("quarantine: %w", err)
 	}
@@ -279,10 +281,10 @@ func (s *Store) FindingUpsert(ctx context.Context, runID int64, batch []finding.
 // multi-row statements of equal-sized chunks are parsed once.
 type stmtCache struct {
 	s *Store
-	m map[string]*sql.Stmt
+	m map[string]*Stmt
 }
 
-func (c *stmtCache) get(ctx context.Context, q string) (*sql.Stmt, error) {
+func (c *stmtCache) get(ctx context.Context, q string) (*Stmt, error) {
 	if st, ok := c.m[q]; ok {
 		return st, nil
 	}
@@ -291,7 +293,7 @@ func (c *stmtCache) get(ctx context.Context, q string) (*sql.Stmt, error) {
 		return nil, err
 	}
 	if c.m == nil {
-		c.m = map[string]*sql.Stmt{}
+		c.m = map[string]*Stmt{}
 	}
 	c.m[q] = st
 	return st, nil

@@ -69,17 +69,17 @@ func (s *Store) OrgCreate(ctx context.Context, sc tenant.Scope, o *registry.Org)
 // orgInserter holds prepared statements for inserting many organisations.
 type orgInserter struct {
 	s                        *Store
-	org, contact, asset, dev *sql.Stmt
+	org, contact, asset, dev *Stmt
 }
 
 func (s *Store) newOrgInserter(ctx context.Context) (*orgInserter, error) {
 	i := &orgInserter{s: s}
 	var err error
-	prep := func(q string) *sql.Stmt {
+	prep := func(q string) *Stmt {
 		if err != nil {
 			return nil
 		}
-		var st *sql.Stmt
+		var st *Stmt
 		st, err = s.Prepare(ctx, q+" RETURNING id")
 		return st
 	}
@@ -95,7 +95,7 @@ func (s *Store) newOrgInserter(ctx context.Context) (*orgInserter, error) {
 }
 
 func (i *orgInserter) Close() {
-	for _, st := range []*sql.Stmt{i.org, i.contact, i.asset, i.dev} {
+	for _, st := range []*Stmt{i.org, i.contact, i.asset, i.dev} {
 		if st != nil {
 			st.Close()
 		}

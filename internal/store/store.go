@@ -14,6 +14,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -22,6 +23,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"time"
@@ -33,6 +35,7 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 
 	"vigil/internal/errs"
+	"vigil/internal/text"
 )
 
 //go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
@@ -324,35 +327,139 @@ func (s *Store) Rebind(q string) string {
 
 // Exec runs a statement with "?" placeholders.
 func (s *Store) Exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if err := checkText(args); err != nil {
+		return nil, err
+	}
 	r, err := s.q.ExecContext(ctx, s.Rebind(q), args...)
 	return r, interpret(err)
 }
 
 // Query runs a query with "?" placeholders.
 func (s *Store) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if err := checkText(args); err != nil {
+		return nil, err
+	}
 	r, err := s.q.QueryContext(ctx, s.Rebind(q), args...)
 	return r, interpret(err)
 }
 
 // QueryRow runs a single-row query with "?" placeholders. Scan errors pass
-// through Scan; use ScanRow for errs.NotFound mapping.
+// through Scan; use ScanRow for errs.NotFound mapping. A refused text
+// argument (see checkText) is the error its Scan returns.
 func (s *Store) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return s.q.QueryRowContext(ctx, s.Rebind(q), args...)
+	return s.q.QueryRowContext(ctx, s.Rebind(q), guardText(args)...)
 }
+
+// Stmt is a prepared statement whose arguments pass the store's text check
+// (checkText) like those of Exec and Query.
+type Stmt struct{ st *sql.Stmt }
+
+// ExecContext runs the statement.
+func (st *Stmt) ExecContext(ctx context.Context, args ...any) (sql.Result, error) {
+	if err := checkText(args); err != nil {
+		return nil, err
+	}
+	r, err := st.st.ExecContext(ctx, args...)
+	return r, interpret(err)
+}
+
+// QueryContext runs the statement as a query.
+func (st *Stmt) QueryContext(ctx context.Context, args ...any) (*sql.Rows, error) {
+	if err := checkText(args); err != nil {
+		return nil, err
+	}
+	r, err := st.st.QueryContext(ctx, args...)
+	return r, interpret(err)
+}
+
+// QueryRowContext runs the statement as a single-row query.
+func (st *Stmt) QueryRowContext(ctx context.Context, args ...any) *sql.Row {
+	return st.st.QueryRowContext(ctx, guardText(args)...)
+}
+
+// Close releases the statement.
+func (st *Stmt) Close() error { return st.st.Close() }
 
 // Prepare prepares a statement with "?" placeholders on the store's pool or
 // transaction.
-func (s *Store) Prepare(ctx context.Context, q string) (*sql.Stmt, error) {
+func (s *Store) Prepare(ctx context.Context, q string) (*Stmt, error) {
 	st, err := s.q.PrepareContext(ctx, s.Rebind(q))
-	return st, interpret(err)
+	if err != nil {
+		return nil, interpret(err)
+	}
+	return &Stmt{st: st}, nil
 }
 
 // InsertID runs an INSERT … RETURNING id and returns the id.
 func (s *Store) InsertID(ctx context.Context, q string, args ...any) (int64, error) {
+	if err := checkText(args); err != nil {
+		return 0, err
+	}
 	var id int64
 	err := s.q.QueryRowContext(ctx, s.Rebind(q+" RETURNING id"), args...).Scan(&id)
 	return id, interpret(err)
 }
+
+// checkText is the one place where text enters the database: every string
+// argument of every statement passes it. A NUL byte or invalid UTF-8 is
+// refused (errs.Invalid) on both engines alike, although only PostgreSQL
+// would fail on them, so that the two accept the same data. Callers that
+// carry text they did not write (a raw input row, a server's reply) make
+// it storable first with text.Escape or text.Clean; callers that know the
+// field refuse it earlier with its name.
+func checkText(args []any) error {
+	for i, a := range args {
+		var s string
+		switch v := a.(type) {
+		case string:
+			s = v
+		case sql.NullString:
+			s = v.String
+		case *string:
+			if v == nil {
+				continue
+			}
+			s = *v
+		case []byte, nil, int, int64, float64, bool, time.Time:
+			continue
+		default:
+			rv := reflect.ValueOf(a)
+			if rv.Kind() != reflect.String {
+				continue
+			}
+			s = rv.String()
+		}
+		if p := text.Problem(s); p != "" {
+			return &errs.Error{Code: errs.Invalid, Message: fmt.Sprintf("text value %d %s", i+1, p)}
+		}
+	}
+	return nil
+}
+
+// guardText returns args, or, when checkText refuses one, args with that
+// one replaced by a value whose conversion fails with the refusal, so that
+// a single-row query reports it from Scan.
+func guardText(args []any) []any {
+	err := checkText(args)
+	if err == nil {
+		return args
+	}
+	out := make([]any, len(args))
+	for i, a := range args {
+		out[i] = a
+		if checkText([]any{a}) != nil {
+			out[i] = refusedText{err}
+		}
+	}
+	return out
+}
+
+// refusedText is an argument that cannot be converted: its Value is the
+// refusal of the text it stands for.
+type refusedText struct{ err error }
+
+// Value implements driver.Valuer.
+func (r refusedText) Value() (driver.Value, error) { return nil, r.err }
 
 // Scan maps a row scan error: sql.ErrNoRows becomes an errs.NotFound naming
 // what was looked for.
@@ -370,6 +477,10 @@ func Scan(err error, what string) error {
 func interpret(err error) error {
 	if err == nil {
 		return nil
+	}
+	var coded *errs.Error
+	if errors.As(err, &coded) { // a refused argument (refusedText) through the driver
+		return coded
 	}
 	var pg *pgconn.PgError
 	if errors.As(err, &pg) {

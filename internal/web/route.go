@@ -23,6 +23,7 @@ import (
 	"vigil/internal/errs"
 	"vigil/internal/keyset"
 	"vigil/internal/tenant"
+	"vigil/internal/text"
 )
 
 // OrgPath is the path prefix of organisation-scoped routes. Every route
@@ -323,6 +324,9 @@ func checkQuery(r *http.Request, allowed []Param) error {
 		if len(vs) > 1 {
 			return badRequest(name, "query parameter %q given %d times", name, len(vs))
 		}
+		if reason := text.Problem(vs[0]); reason != "" {
+			return &errs.Error{Code: errs.Invalid, Field: name, Message: reason}
+		}
 		p := allowed[i]
 		if p.Type == "integer" {
 			if _, err := strconv.ParseInt(vs[0], 10, 64); err != nil {
@@ -450,25 +454,21 @@ func (c *call) decode(v any) error {
 	if got := reflect.TypeOf(v); want == nil || got.Kind() != reflect.Pointer || got.Elem() != want {
 		return fmt.Errorf("route %s decodes %v, but documents request schema %q", c.route.Pattern(), reflect.TypeOf(v), c.route.Request)
 	}
-	body := http.MaxBytesReader(c.w, c.r.Body, c.s.maxBody)
-	dec := json.NewDecoder(body)
+	raw, err := io.ReadAll(http.MaxBytesReader(c.w, c.r.Body, c.s.maxBody))
+	if err != nil {
+		return c.decodeError(err)
+	}
+	raw, notUTF8 := markNotUTF8(raw)
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return c.decodeError(err)
 	}
 	var extra json.RawMessage
-	switch err := dec.Decode(&extra); {
-	case err == io.EOF:
-		return nil
-	case err == nil:
-		return badRequest("", "unexpected data after the JSON value")
-	default:
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return c.decodeError(err)
-		}
+	if err := dec.Decode(&extra); err != io.EOF {
 		return badRequest("", "unexpected data after the JSON value")
 	}
+	return badText(v, notUTF8)
 }
 
 func (c *call) decodeError(err error) error {
