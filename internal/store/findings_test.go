@@ -145,7 +145,7 @@ func TestQuarantine(t *testing.T) {
 			t.Fatal(err)
 		}
 		got, err := s.QuarantineList(ctx, keyset.Page{})
-		if err != nil || len(got) != 2 || got[0].Line != 7 || got[0].Field != "ip" || got[1].Raw != "\uFFFD" || got[0].RunID != r.ID {
+		if err != nil || len(got) != 2 || got[0].Line != 7 || got[0].Field != "ip" || got[1].Raw != `\xff\xfe` || got[0].RunID != r.ID {
 			t.Fatalf("QuarantineList = %+v, %v", got, err)
 		}
 	})
