@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"vigil/internal/errs"
@@ -567,4 +568,55 @@ func (s *Store) EventList(ctx context.Context, sc tenant.Scope, p keyset.Page) (
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// FindingChanges returns the changes (finding events: created, reopened,
+// severity raised, resolved) of sc's findings after cursor since, oldest
+// first, at most limit, each with its finding's current state. A tenant
+// scope sees its own organisation's changes only.
+//
+// The sequence is commit-safe: a change never appears behind a cursor a
+// reader already holds. On SQLite one writer commits at a time, so event
+// ids are in commit order. On PostgreSQL events are ordered by their
+// writing transaction and id, and only transactions older than every one
+// still running are read, so a transaction in progress holds the feed
+// back until it ends instead of being stepped over.
+func (s *Store) FindingChanges(ctx context.Context, sc tenant.Scope, since finding.Cursor, limit int) (finding.ChangePage, error) {
+	cond, cargs := orgCond(sc, "e.org_id")
+	head := `SELECT e.id, e.kind, e.at, ` + findingCols + `, `
+	from := ` FROM finding_events e JOIN findings f ON f.id = e.finding_id JOIN triggers t ON t.id = f.trigger_id WHERE ` + cond
+	var q string
+	var args []any
+	if s.dialect == Postgres {
+		q = head + `e.xid::text` + from + ` AND (e.xid, e.id) > (?::xid8, ?) AND e.xid < pg_snapshot_xmin(pg_current_snapshot())
+ORDER BY e.xid, e.id LIMIT ?`
+		args = append(cargs, strconv.FormatUint(since.Tx, 10), since.Event, limit)
+	} else {
+		q = head + `'0'` + from + ` AND e.id > ? ORDER BY e.id LIMIT ?`
+		args = append(cargs, since.Event, limit)
+	}
+	rows, err := s.Query(ctx, q, args...)
+	if err != nil {
+		return finding.ChangePage{}, fmt.Errorf("finding changes: %w", err)
+	}
+	defer rows.Close()
+	p := finding.ChangePage{Changes: []finding.Change{}, Next: since.String()}
+	for rows.Next() {
+		var c finding.Change
+		var id int64
+		var kind, xid string
+		if c.Finding, err = scanFinding(rows, []any{&id, &kind, &c.At}, &xid); err != nil {
+			return finding.ChangePage{}, fmt.Errorf("finding changes: %w", err)
+		}
+		tx, err := strconv.ParseUint(xid, 10, 64)
+		if err != nil {
+			return finding.ChangePage{}, fmt.Errorf("finding changes: transaction %q: %w", xid, err)
+		}
+		c.Change, c.At = finding.EventKind(kind), c.At.UTC()
+		c.Cursor = finding.Cursor{Tx: tx, Event: id}.String()
+		p.Changes = append(p.Changes, c)
+		p.Next = c.Cursor
+	}
+	p.More = len(p.Changes) == limit
+	return p, rows.Err()
 }

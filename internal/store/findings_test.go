@@ -209,3 +209,65 @@ func TestFindingIdentCollision(t *testing.T) {
 		}
 	})
 }
+
+// TestFindingChangesCommitOrder: a change written by a transaction that
+// commits after a later one is not stepped over by a reader that read in
+// between (PostgreSQL; SQLite commits one writer at a time).
+func TestFindingChangesCommitOrder(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		if s.Dialect() != store.Postgres {
+			t.Skip("SQLite serialises writers: ids are in commit order")
+		}
+		ctx := context.Background()
+		o := &registry.Org{Name: "F"}
+		if err := s.OrgCreate(ctx, tenant.Operator(), o); err != nil {
+			t.Fatal(err)
+		}
+		trig, err := s.TriggerEnsure(ctx, finding.Trigger{Name: "scan_exchange"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc := tenant.Org(o.ID)
+		at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+		written, commit, done := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+		go func() {
+			done <- s.Tx(ctx, func(tx *store.Store) error {
+				_, _, err := tx.FindingUpsert(ctx, 0, []finding.Sighting{sighting(o.ID, trig, "192.0.2.1", 443, finding.High, at)})
+				close(written)
+				<-commit
+				return err
+			})
+		}()
+		<-written
+		if _, _, err := s.FindingUpsert(ctx, 0, []finding.Sighting{sighting(o.ID, trig, "192.0.2.2", 443, finding.High, at)}); err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]int{}
+		p, err := s.FindingChanges(ctx, sc, finding.Cursor{}, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range p.Changes {
+			seen[c.Finding.IP]++
+		}
+		close(commit)
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		cur, _ := finding.ParseCursor(p.Next)
+		for i := 0; i < 400 && seen["192.0.2.1"]+seen["192.0.2.2"] < 2; i++ {
+			p, err := s.FindingChanges(ctx, sc, cur, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range p.Changes {
+				seen[c.Finding.IP]++
+			}
+			cur, _ = finding.ParseCursor(p.Next)
+			time.Sleep(25 * time.Millisecond)
+		}
+		if seen["192.0.2.1"] != 1 || seen["192.0.2.2"] != 1 {
+			t.Errorf("changes read along the cursor = %v; want each finding once", seen)
+		}
+	})
+}

@@ -295,6 +295,7 @@ func TestEndpointsHappyPath(t *testing.T) {
 			wantProblem(t, e.send(req{method: "POST", path: aPath + "/invitations", token: tokARW, body: `{"email":"nope"}`}), 422, "email")
 			ok(t, req{method: "GET", path: "/api/v1/audit?limit=5", token: tokOp}, 200, "AuditPage")
 			body := ok(t, req{method: "GET", path: aPath + "/findings?status=open&limit=5", token: tokAR}, 200, "FindingPage")
+			ok(t, req{method: "GET", path: aPath + "/changes?since=0.0&limit=5", token: tokAR}, 200, "ChangePage")
 			if page := decodeAs[Page[finding.Finding]](t, e.send(req{method: "GET", path: aPath + "/findings", token: tokAR})); len(page.Items) == 0 || page.Items[0].OrgID != A.ID {
 				t.Errorf("findings of A = %s", body)
 			}

@@ -4,7 +4,10 @@
 package web
 
 import (
+	"bytes"
+	"fmt"
 	"net/http"
+	"strconv"
 
 	"vigil/internal/auth"
 	"vigil/internal/finding"
@@ -25,6 +28,13 @@ func (s *Server) findingRoutes() []Route {
 	return []Route{
 		{ID: "findingList", Method: http.MethodGet, Path: OrgPath + "/findings", Tag: tag, Scope: auth.ScopeRead,
 			Query: findingQuery(), Response: "FindingPage", Summary: "The organisation's findings with their evidence", api: s.findingList},
+		{ID: "findingChanges", Method: http.MethodGet, Path: OrgPath + "/changes", Tag: tag, Scope: auth.ScopeRead, CSV: true,
+			Query: []Param{
+				{Name: "since", Type: "string", Description: "the next cursor of the previous answer (or the cursor of the last change read); absent: from the start"},
+				{Name: "limit", Type: "integer", Description: fmt.Sprintf("changes per answer, 1–%d (default %d)", maxChanges, defaultLimit)},
+				formatParam(),
+			},
+			Response: "ChangePage", Summary: "Every finding created, updated (reopened, severity raised) or resolved after a cursor, oldest first: the pull feed of the organisation's changes", api: s.findingChanges},
 	}
 }
 
@@ -41,6 +51,7 @@ func severityNames() []string {
 func findingSchemas(add func(name string, v, example any)) {
 	add("Finding", finding.Finding{}, nil)
 	add("FindingPage", Page[finding.Finding]{}, nil)
+	add("ChangePage", finding.ChangePage{}, nil)
 }
 
 // findingFilter reads the filters of findingQuery (validated by the route).
@@ -58,4 +69,35 @@ func (s *Server) findingList(c *call) (any, error) {
 		return nil, err
 	}
 	return pageOf(fs, limit, func(f finding.Finding) int64 { return f.ID }), nil
+}
+
+// maxChanges bounds one answer of the change feed, as maxLimit does a
+// list's page.
+const maxChanges = maxLimit
+
+func (s *Server) findingChanges(c *call) (any, error) {
+	since, err := finding.ParseCursor(c.query("since"))
+	if err != nil {
+		return nil, badRequest("since", "%s", err.Error())
+	}
+	limit := defaultLimit
+	if v := c.query("limit"); v != "" {
+		limit, _ = strconv.Atoi(v)
+		if limit < 1 || limit > maxChanges {
+			return nil, badRequest("limit", "%s: must be 1–%d", v, maxChanges)
+		}
+	}
+	p, err := s.store.FindingChanges(c.ctx(), c.scope(), since, limit)
+	if err != nil {
+		return nil, err
+	}
+	if c.query("format") != "csv" {
+		return p, nil
+	}
+	var b bytes.Buffer
+	if err := finding.WriteChangesCSV(&b, p); err != nil {
+		return nil, err
+	}
+	return csvBody{name: fmt.Sprintf("vigil-changes-%d.csv", c.org), data: b.Bytes(),
+		header: map[string]string{"Vigil-Next-Cursor": p.Next, "Vigil-More": strconv.FormatBool(p.More)}}, nil
 }

@@ -146,7 +146,11 @@ func (s *Server) operation(rt Route) map[string]any {
 	success := map[string]any{"description": http.StatusText(rt.successStatus())}
 	switch {
 	case rt.Response != "":
-		success["content"] = map[string]any{"application/json": map[string]any{"schema": ref(rt.Response)}}
+		content := map[string]any{"application/json": map[string]any{"schema": ref(rt.Response)}}
+		if rt.CSV {
+			content["text/csv"] = map[string]any{"schema": map[string]any{"type": "string"}}
+		}
+		success["content"] = content
 	case rt.ContentType != "":
 		success["content"] = map[string]any{rt.ContentType: map[string]any{"schema": map[string]any{"type": "string"}}}
 	}

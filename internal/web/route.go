@@ -70,6 +70,9 @@ type Route struct {
 	Status int
 	// ContentType is the media type of a non-JSON response (raw routes).
 	ContentType string
+	// CSV marks a JSON route that also answers text/csv when asked with
+	// ?format=csv (its handler returns a csvBody then).
+	CSV bool
 
 	// Role is the staff role a page needs (account.RoleAnalyst or
 	// account.RoleAdmin: others get 403); empty: any signed-in user.
@@ -195,6 +198,18 @@ func (s *Server) apiRoute(id string) bool {
 		}
 	}
 	return false
+}
+
+// csvBody is the answer of a CSV route asked for text/csv.
+type csvBody struct {
+	name   string            // file name offered
+	header map[string]string // extra response headers
+	data   []byte
+}
+
+// formatParam is the query parameter of a route that also answers CSV.
+func formatParam() Param {
+	return Param{Name: "format", Type: "string", Enum: []string{"json", "csv"}, Description: "json (default) or csv"}
 }
 
 // call is one request to a JSON route, after authentication and the route's
@@ -528,6 +543,16 @@ func (s *Server) writeResult(c *call, out any) {
 	rt := c.route
 	if rt.Response == "" {
 		c.w.WriteHeader(rt.successStatus())
+		return
+	}
+	if body, ok := out.(csvBody); ok && rt.CSV {
+		c.w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		c.w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", body.name))
+		for k, v := range body.header {
+			c.w.Header().Set(k, v)
+		}
+		c.w.WriteHeader(rt.successStatus())
+		_, _ = c.w.Write(body.data)
 		return
 	}
 	if want := s.schemas.byName[rt.Response]; reflect.TypeOf(out) != want {

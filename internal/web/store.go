@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"vigil/internal/auth"
+	"vigil/internal/finding"
 	"vigil/internal/keyset"
 	"vigil/internal/notify"
 	"vigil/internal/registry"
@@ -39,6 +40,9 @@ type Store interface {
 	DeviceList(ctx context.Context, sc tenant.Scope, p keyset.Page) ([]registry.Device, error)
 	DeviceDelete(ctx context.Context, sc tenant.Scope, id int64) error
 	NoticeList(ctx context.Context, sc tenant.Scope, f notify.NoticeFilter) ([]notify.Notice, error)
+	// FindingChanges returns the changes of the scope's findings after a
+	// cursor (the pull feed).
+	FindingChanges(ctx context.Context, sc tenant.Scope, since finding.Cursor, limit int) (finding.ChangePage, error)
 	NoticeAck(ctx context.Context, sc tenant.Scope, id int64, by string, at time.Time) (notify.Notice, error)
 	notify.StatsStore
 	OutboxList(ctx context.Context, sc tenant.Scope, state notify.OutboxState, p keyset.Page) ([]notify.OutboxEntry, error)
