@@ -6,6 +6,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -16,7 +17,23 @@ import (
 )
 
 func (a *cmdline) mailCmd() *cobra.Command {
-	return group("mail", "The service's mail: DKIM key and DNS record", a.mailDKIMCmd())
+	return group("mail", "The service's mail: DKIM key and DNS record, OpenPGP key", a.mailDKIMCmd(), a.mailOpenPGPCmd())
+}
+
+func (a *cmdline) mailOpenPGPCmd() *cobra.Command {
+	run := func(f func() (app.OpenPGPSetup, error)) func(context.Context, []string) error {
+		return func(context.Context, []string) error {
+			s, err := f()
+			return a.show(s, err, func() error { _, err := fmt.Fprint(a.stdout, s.Text()); return err })
+		}
+	}
+	cmd := group("openpgp", "The OpenPGP key notices are signed with",
+		plain("init", "Generate the service's OpenPGP key (kept with the label keys, mode 0600): notices are signed with it (PGP/MIME) and the portal publishes it", 0,
+			run(func() (app.OpenPGPSetup, error) { return app.OpenPGPInit(a.cfg, time.Now()) })),
+		plain("key", "Print the service's OpenPGP public key, its fingerprint and its Web Key Directory path", 0,
+			run(func() (app.OpenPGPSetup, error) { return app.OpenPGPKey(a.cfg) })))
+	config.Bind(cmd.PersistentFlags(), &a.cfg, "notify.from", "notify.sender", "labels.keys")
+	return cmd
 }
 
 func (a *cmdline) mailDKIMCmd() *cobra.Command {
@@ -25,13 +42,13 @@ func (a *cmdline) mailDKIMCmd() *cobra.Command {
 	var alg string
 	initCmd := plain("init", "Generate the DKIM key (kept with the label keys, mode 0600) and print the DNS TXT record to publish", 0, func(context.Context, []string) error {
 		setup, err := app.DKIMInit(a.cfg, dkimkey.Algorithm(alg))
-		return a.show(setup, err, func() error { return a.printDKIM(setup, "generated") })
+		return a.show(setup, err, func() error { _, err := fmt.Fprint(a.stdout, setup.Text("generated")); return err })
 	})
 	initCmd.Flags().StringVar(&alg, "algorithm", string(dkimkey.RSA), "key type: rsa (2048 bits, verified everywhere) or ed25519")
 
 	recordCmd := plain("record", "Print the DNS TXT record of the DKIM key", 0, func(context.Context, []string) error {
 		setup, err := app.DKIMRecord(a.cfg)
-		return a.show(setup, err, func() error { return a.printDKIM(setup, "") })
+		return a.show(setup, err, func() error { _, err := fmt.Fprint(a.stdout, setup.Text("")); return err })
 	})
 
 	checkCmd := plain("check", "Look the DKIM record up in DNS and say whether it matches the key (exit 4 on a mismatch, 3 when missing)", 0, func(ctx context.Context, _ []string) error {
@@ -40,14 +57,8 @@ func (a *cmdline) mailDKIMCmd() *cobra.Command {
 			return err
 		}
 		if err := a.print(c, func() error {
-			fmt.Fprintf(a.stdout, "%s: %s\n", c.Record.Name, c.Status)
-			if c.Reason != "" {
-				fmt.Fprintf(a.stdout, "  %s\n", c.Reason)
-			}
-			if c.Status != dkimkey.Match {
-				fmt.Fprintf(a.stdout, "publish:\n  %s\n", c.Record.Zone())
-			}
-			return nil
+			_, err := fmt.Fprint(a.stdout, app.DKIMCheckText(c))
+			return err
 		}); err != nil {
 			return err
 		}
@@ -63,13 +74,4 @@ func (a *cmdline) mailDKIMCmd() *cobra.Command {
 	cmd := group("dkim", "The DKIM signing key and the DNS record receivers check it against", initCmd, recordCmd, checkCmd)
 	config.Bind(cmd.PersistentFlags(), &a.cfg, "notify.dkim_key", "notify.dkim_domain", "notify.dkim_selector", "notify.from", "labels.keys")
 	return cmd
-}
-
-func (a *cmdline) printDKIM(s app.DKIMSetup, verb string) error {
-	if verb != "" {
-		fmt.Fprintf(a.stdout, "DKIM key %s: %s\n", verb, s.Path)
-	}
-	fmt.Fprintf(a.stdout, "Publish this TXT record (selector %s, domain %s):\n\n  name:  %s\n  value: %s\n\nas a zone-file line:\n\n  %s\n",
-		s.Selector, s.Domain, s.Record.Name, s.Record.Value, s.Zone)
-	return nil
 }

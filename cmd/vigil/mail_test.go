@@ -66,3 +66,29 @@ func TestCLIMailDKIM(t *testing.T) {
 		t.Errorf("check of a selector without a key = %q %d; want not found (exit 3)", out, code)
 	}
 }
+
+// TestCLIMailOpenPGP generates the OpenPGP key and prints it with its
+// fingerprint and Web Key Directory path.
+func TestCLIMailOpenPGP(t *testing.T) {
+	t.Parallel()
+	db := "sqlite:" + filepath.Join(t.TempDir(), "mail.db")
+	from := []string{"--from", "cert@cert.example.nl"}
+	out, errOut, code := cli(t, db, "", append([]string{"mail", "openpgp", "init"}, from...)...)
+	if code != 0 || !strings.Contains(out, "fingerprint: ") || !strings.Contains(out, "/.well-known/openpgpkey/hu/") || !strings.Contains(out, "BEGIN PGP PUBLIC KEY BLOCK") {
+		t.Fatalf("init = %q %q %d", out, errOut, code)
+	}
+	if _, errOut, code := cli(t, db, "", append([]string{"mail", "openpgp", "init"}, from...)...); code != 4 || !strings.Contains(errOut, "exists") {
+		t.Errorf("second init = %q %d; want a conflict (exit 4)", errOut, code)
+	}
+	out2, _, code := cli(t, db, "", "--json", "mail", "openpgp", "key")
+	var s app.OpenPGPSetup
+	if code != 0 || json.Unmarshal([]byte(out2), &s) != nil || s.Address != "cert@cert.example.nl" || !strings.Contains(out, s.Fingerprint) {
+		t.Errorf("key --json = %q %d", out2, code)
+	}
+	if _, _, code := cli(t, "sqlite:"+filepath.Join(t.TempDir(), "none.db"), "", "mail", "openpgp", "key"); code != 3 {
+		t.Errorf("key without one: exit %d; want 3", code)
+	}
+	if _, errOut, code := cli(t, "sqlite:"+filepath.Join(t.TempDir(), "x.db"), "", "mail", "openpgp", "init"); code != 2 || !strings.Contains(errOut, "from") {
+		t.Errorf("init without a sender address = %q %d; want bad input", errOut, code)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/emersion/go-msgauth/dkim"
 
@@ -18,6 +19,7 @@ import (
 	"vigil/internal/dkimkey"
 	"vigil/internal/dnstest"
 	"vigil/internal/errs"
+	"vigil/internal/pgpkey"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
 )
@@ -88,6 +90,42 @@ func TestDKIMEndToEnd(t *testing.T) {
 		_, err = newApp(t, s, func(c *config.Config) { edit(c); c.Notify.DKIMKey = filepath.Join(keys, "none.key") }).Delivery(ctx)
 		if errs.CodeOf(err) != errs.Invalid || !strings.Contains(err.Error(), "none.key") {
 			t.Errorf("missing configured key = %v", err)
+		}
+	})
+}
+
+// TestOpenPGPDelivery: once vigil mail openpgp init made the key, the
+// warnings that delivery sends are PGP/MIME signed with it.
+func TestOpenPGPDelivery(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		registerHospital(t, s)
+		x := newApp(t, s, func(c *config.Config) {
+			c.Labels.Keys, c.Notify.From, c.Notify.SMTPURL = t.TempDir(), "cert@cert.example.nl", "sink:"
+		})
+		if _, err := app.OpenPGPInit(x.Config(), time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		key, err := x.OpenPGPPublic()
+		if err != nil || key == nil {
+			t.Fatalf("key = %v, %v", key, err)
+		}
+		ring, _ := key.Keyring()
+		d, err := x.Delivery(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer d.Close()
+		if _, err := d.Notifier.Compose(ctx, false); err != nil {
+			t.Fatal(err)
+		}
+		if res, err := d.Deliverer.DeliverDue(ctx, 0); err != nil || res.Sent != 2 {
+			t.Fatalf("delivery = %+v, %v", res, err)
+		}
+		for _, m := range d.Sink.Messages() {
+			if _, err := pgpkey.Verify(m.Data, ring); err != nil {
+				t.Errorf("delivered message does not verify: %v", err)
+			}
 		}
 	})
 }

@@ -144,6 +144,9 @@ func (a *App) smtpConfig(f config.Notify, d *Delivery) (notify.SMTPConfig, error
 	if cfg.DKIM, err = dkimSigner(a.cfg); err != nil {
 		return cfg, err
 	}
+	if cfg.OpenPGP, err = openPGPSigner(a.cfg); err != nil {
+		return cfg, err
+	}
 	a.log.Debug("smtp", "server", cfg.String())
 	return cfg, nil
 }

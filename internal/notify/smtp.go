@@ -59,8 +59,17 @@ type SMTPConfig struct {
 	Timeout time.Duration
 	// Connections is the number of connections kept open (default 4).
 	Connections int
+	// OpenPGP signs every message as PGP/MIME when set, before DKIM.
+	OpenPGP MIMESigner
 	// DKIM signs every message when set.
 	DKIM *DKIMConfig
+}
+
+// MIMESigner signs a whole message, returning the signed message (the
+// service's OpenPGP key: PGP/MIME, RFC 3156). at is the signature time,
+// the message's date.
+type MIMESigner interface {
+	Sign(raw []byte, at time.Time) ([]byte, error)
 }
 
 // DKIMConfig is a DKIM signing key (RFC 6376).
@@ -306,6 +315,11 @@ func (s *SMTPSender) Render(m Outgoing) ([]byte, error) {
 	raw, err := BuildMessage(m, r, s.cfg.From, s.cfg.FromName, att...)
 	if err != nil {
 		return nil, err
+	}
+	if s.cfg.OpenPGP != nil {
+		if raw, err = s.cfg.OpenPGP.Sign(raw, m.Date); err != nil {
+			return nil, &SendError{Permanent: true, Err: err}
+		}
 	}
 	if s.cfg.DKIM != nil {
 		if raw, err = SignDKIM(raw, *s.cfg.DKIM); err != nil {

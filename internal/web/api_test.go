@@ -12,9 +12,12 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"vigil/internal/account"
+	"vigil/internal/app"
 	"vigil/internal/auth"
+	"vigil/internal/config"
 	"vigil/internal/finding"
 	"vigil/internal/registry"
 	"vigil/internal/store"
@@ -335,6 +338,23 @@ func TestEndpointsHappyPath(t *testing.T) {
 			ok(t, req{method: "POST", path: fmt.Sprintf("/api/v1/orgs/%d/approve", reg.ID), token: tokOp}, 204, "")
 			wantProblem(t, e.send(req{method: "POST", path: fmt.Sprintf("/api/v1/orgs/%d/approve", reg.ID), token: tokOp}), 404, "")
 			ok(t, req{method: "GET", path: "/api/v1/pending", token: tokOp}, 200, "OrgList")
+		})
+
+		t.Run("openpgp", func(t *testing.T) {
+			// The Web Key Directory answers once the service has a key.
+			cfg := config.Defaults()
+			cfg.Labels.Keys, cfg.Notify.From = t.TempDir(), "cert@vigil.test"
+			setup, err := app.OpenPGPInit(cfg, fixedNow())
+			if err != nil {
+				t.Fatal(err)
+			}
+			keep := e.srv
+			defer func() { e.srv = keep }()
+			if e.srv, err = New(Config{Store: st, App: app.New(st, cfg, nil), Metrics: prometheus.NewRegistry(), Version: "test"}); err != nil {
+				t.Fatal(err)
+			}
+			ok(t, req{method: "GET", path: setup.WKDPath}, 200, "")
+			ok(t, req{method: "GET", path: "/.well-known/openpgpkey/policy"}, 200, "")
 		})
 
 		for _, rt := range e.srv.Routes() {

@@ -160,6 +160,9 @@ func TestBadPathAndQuery(t *testing.T) {
 				continue // TestPageBadPathAndQuery
 			}
 			for _, p := range rt.PathParams() {
+				if p == "token" || p == "hash" {
+					continue // not ids: their routes' own tests try bad values (TestWKD, the ack tests)
+				}
 				for _, bad := range []string{"abc", "0", "-1", "1.5", "99999999999999999999"} {
 					path := strings.Replace(rt.Path, "{"+p+"}", bad, 1)
 					path = fill(path, good)

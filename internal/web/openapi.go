@@ -23,6 +23,8 @@ func pathParamDoc(name string) string {
 		return "device id"
 	case "tid":
 		return "token id"
+	case "hash":
+		return "z-base-32 SHA-1 of the lowercased local part of an address (the WKD layout)"
 	}
 	return name
 }
@@ -119,9 +121,12 @@ func (s *Server) operation(rt Route) map[string]any {
 	}
 	var params []any
 	for _, name := range rt.PathParams() {
+		sch := map[string]any{"type": "integer", "format": "int64", "minimum": 1}
+		if name == "token" || name == "hash" { // not ids
+			sch = map[string]any{"type": "string"}
+		}
 		params = append(params, map[string]any{
-			"name": name, "in": "path", "required": true, "description": pathParamDoc(name),
-			"schema": map[string]any{"type": "integer", "format": "int64", "minimum": 1},
+			"name": name, "in": "path", "required": true, "description": pathParamDoc(name), "schema": sch,
 		})
 	}
 	for _, p := range rt.Query {

@@ -12,6 +12,7 @@ import (
 
 	"vigil/internal/errs"
 	"vigil/internal/notify"
+	"vigil/internal/pgpkey"
 	"vigil/internal/ticket"
 	"vigil/internal/verify"
 )
@@ -49,6 +50,10 @@ func (s *Server) trustRoutes() []Route {
 			Summary: "The verification page: a form for the ticket and access code of a warning", raw: v.page},
 		{ID: "verifyPageLookup", Method: http.MethodPost, Path: verify.Path, Tag: tag, Public: true, ContentType: "text/html",
 			Summary: "The verification page's answer (form post of ticket and code)", raw: v.page},
+		{ID: "wkdKey", Method: http.MethodGet, Path: pgpkey.WKDPrefix + "{hash}", Tag: tag, Public: true, ContentType: "application/octet-stream",
+			Summary: "The service's OpenPGP public key in its Web Key Directory (the key notices are signed with), at the hash of its address's local part", raw: v.wkdKey},
+		{ID: "wkdPolicy", Method: http.MethodGet, Path: pgpkey.WKDPolicy, Tag: tag, Public: true, ContentType: "text/plain",
+			Summary: "The Web Key Directory's policy file (empty): the directory exists when the service has an OpenPGP key", raw: v.wkdPolicy},
 		{ID: "noticeSchema", Method: http.MethodGet, Path: notify.SchemaPath, Tag: tag, Public: true, ContentType: "application/schema+json",
 			Summary: "The JSON Schema of the notice document (webhook body, notice.json attachment)", raw: serveNoticeSchema},
 	}
@@ -58,6 +63,49 @@ func serveNoticeSchema(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "application/schema+json")
 	w.Header().Set("Cache-Control", "public, max-age=3600")
 	_, _ = w.Write(notify.NoticeSchema)
+}
+
+// openPGP returns the service's OpenPGP key, nil when it has none.
+func (v *verifier) openPGP() *pgpkey.Key {
+	if v.s.app == nil {
+		return nil
+	}
+	k, err := v.s.app.OpenPGPPublic()
+	if err != nil {
+		v.s.log.Error("openpgp key", "err", err)
+		return nil
+	}
+	return k
+}
+
+// wkdKey serves the public key at the WKD hash of its address; any other
+// hash, or no key, is 404.
+func (v *verifier) wkdKey(w http.ResponseWriter, r *http.Request) {
+	k := v.openPGP()
+	if k == nil || r.PathValue("hash") != pgpkey.WKDHash(k.Address()) {
+		http.NotFound(w, r)
+		return
+	}
+	pub, err := k.Public()
+	if err != nil {
+		v.s.log.Error("openpgp key", "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/octet-stream")
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	_, _ = w.Write(pub)
+}
+
+func (v *verifier) wkdPolicy(w http.ResponseWriter, r *http.Request) {
+	if v.openPGP() == nil {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	w.WriteHeader(http.StatusOK)
 }
 
 // verifier serves the verification API and page.
@@ -81,10 +129,17 @@ func (v *verifier) api(c *call) (any, error) {
 
 // verifyView is what the page shows.
 type verifyView struct {
+	// PGP is the service's OpenPGP key, when it signs its warnings.
+	PGP          *pgpView
 	Ticket, Code string
 	Asked        bool
 	Result       *verify.Result
 	Error        string
+}
+
+// pgpView is the OpenPGP key as the verification page shows it.
+type pgpView struct {
+	Address, Fingerprint, Armored, WKD string
 }
 
 func (v *verifier) page(w http.ResponseWriter, r *http.Request) {
@@ -95,6 +150,11 @@ func (v *verifier) page(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
 	view := verifyView{}
+	if k := v.openPGP(); k != nil {
+		if armored, err := k.ArmoredPublic(); err == nil {
+			view.PGP = &pgpView{Address: k.Address(), Fingerprint: k.Fingerprint(), Armored: armored, WKD: pgpkey.WKDPath(k.Address())}
+		}
+	}
 	status := http.StatusOK
 	if r.Method == http.MethodPost {
 		r.Body = http.MaxBytesReader(w, r.Body, 4096)
@@ -169,6 +229,14 @@ var verifyPage = template.Must(template.New("verify").Funcs(template.FuncMap{
 {{end}}
 {{end}}
 {{with .Acknowledged}}<p>Ontvangst bevestigd · Receipt confirmed: {{day .}}</p>{{end}}
+</section>
+{{end}}
+{{with .PGP}}
+<section>
+<h2 style="font-size: 1.15em">OpenPGP</h2>
+<p>Onze waarschuwingen zijn ondertekend met deze sleutel van {{.Address}} (ook in onze Web Key Directory, {{.WKD}}). · <span lang="en">Our warnings are signed with this key of {{.Address}} (also in our Web Key Directory, {{.WKD}}).</span></p>
+<p>Vingerafdruk · Fingerprint: <code>{{.Fingerprint}}</code></p>
+<pre style="white-space: pre-wrap; font-size: .8em">{{.Armored}}</pre>
 </section>
 {{end}}
 <p><small>We vragen nooit om wachtwoorden of andere inloggegevens. · We never ask for passwords or other login details.</small></p>
