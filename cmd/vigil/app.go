@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -40,6 +41,7 @@ type cmdline struct {
 	log    *slog.Logger
 	svc    *app.App
 	cmd    *cobra.Command // the command that runs
+	all    bool           // --all of a paged list
 }
 
 // readers are the commands that only read the database: they never create
@@ -67,7 +69,11 @@ func run(ctx context.Context, cfg config.Config, args []string, stdin io.Reader,
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	return clikit.Execute(ctx, root)
+	err := clikit.Execute(ctx, root)
+	if a.asJSON || slices.Contains(args, "--json") {
+		return clikit.AsJSON(err)
+	}
+	return err
 }
 
 func (a *cmdline) rootCmd() *cobra.Command {
@@ -235,15 +241,48 @@ func (a *cmdline) show(v any, err error, text func() error) error {
 	return a.print(v, text)
 }
 
-// list prints items unless err: as JSON with --json, else as rows.
+// list prints items unless err: as JSON with --json ({"items": […]}), else
+// as rows.
 func list[T any](a *cmdline, items []T, err error, header, format string, row func(T) []any) error {
 	if err != nil {
 		return err
 	}
 	if a.asJSON {
-		return a.printJSON(items)
+		return a.printJSON(clikit.List[T]{Items: nonNil(items)})
 	}
 	return rows(a, items, header, format, row)
+}
+
+// pages prints the page *p selects of a paged list (every page with
+// --all) fetched by fetch, which reads *p; id is an item's keyset id. With
+// --json it is {"items": […], "next_after": …}; as text a footer on stderr
+// says how to get the next page.
+func pages[T any](a *cmdline, p *keyset.Page, fetch func() ([]T, error), id func(T) int64, header, format string, row func(T) []any) error {
+	items, next, err := clikit.Collect(p, a.all, fetch, id)
+	if err != nil {
+		return err
+	}
+	if a.asJSON {
+		pg := clikit.Page[T]{Items: nonNil(items)}
+		if next != 0 {
+			pg.NextAfter = &next
+		}
+		return a.printJSON(pg)
+	}
+	if err := rows(a, items, header, format, row); err != nil {
+		return err
+	}
+	if f := clikit.Footer(len(items), next); f != "" {
+		fmt.Fprintln(a.stderr, f)
+	}
+	return nil
+}
+
+func nonNil[T any](xs []T) []T {
+	if xs == nil {
+		return []T{}
+	}
+	return xs
 }
 
 // rows prints an aligned table: the header, then one row per item in
@@ -285,10 +324,11 @@ func one[T any](xs []T) any {
 	return xs
 }
 
-// pageFlags adds --limit and --after to a list command.
-func pageFlags(cmd *cobra.Command, p *keyset.Page) {
+// pageFlags adds --limit, --after and --all to a list command.
+func (a *cmdline) pageFlags(cmd *cobra.Command, p *keyset.Page) {
 	cmd.Flags().IntVar(&p.Limit, "limit", 100, "at most this many (max 1000)")
-	cmd.Flags().Int64Var(&p.After, "after", 0, "only ids greater than this (paging)")
+	cmd.Flags().Int64Var(&p.After, "after", 0, "only ids greater than this (the next page: the --after a list ends with)")
+	cmd.Flags().BoolVar(&a.all, "all", false, "every item, page after page")
 }
 
 // childDeleteCmd is "delete ORG ID" for an object an organisation owns.

@@ -6,6 +6,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -92,15 +93,14 @@ func (a *cmdline) assessListCmd() *cobra.Command {
 			return err
 		}
 		f.State = assess.State(state)
-		as, err := x.Store().AssessmentList(ctx, sc, f)
-		return list(a, as, err, "ID\tDEVICE\tPRODUCT\tEDITION\tSTATE\tLABEL", "%s\t%d\t%s\t%s\t%s\t%s\n", func(x assess.Assessment) []any {
+		return pages(a, &f.Page, func() ([]assess.Assessment, error) { return x.Store().AssessmentList(ctx, sc, f) }, assessmentID, "ID\tDEVICE\tPRODUCT\tEDITION\tSTATE\tLABEL", "%s\t%d\t%s\t%s\t%s\t%s\n", func(x assess.Assessment) []any {
 			return []any{x.ID, x.DeviceID, x.Device, x.Edition, x.State, def(x.LabelID, "-")}
 		})
 	})
 	cmd.Flags().StringVar(&org, "org", "", "only this organisation (id or name)")
 	cmd.Flags().Int64Var(&f.DeviceID, "device", 0, "only this device")
 	cmd.Flags().StringVar(&state, "state", "", "only this state (draft, submitted, reviewed, labelled, expired, revoked)")
-	pageFlags(cmd, &f.Page)
+	a.pageFlags(cmd, &f.Page)
 	return cmd
 }
 
@@ -289,4 +289,10 @@ the assessment's findings for that address.`
 	cmd.Flags().DurationVar(&r.Timeout, "timeout", 5*time.Second, "timeout per connection")
 	cmd.Flags().Float64Var(&r.Rate, "rate", 10, "new connections per second")
 	return cmd
+}
+
+// assessmentID is an assessment's keyset id.
+func assessmentID(x assess.Assessment) int64 {
+	id, _ := strconv.ParseInt(x.ID, 10, 64)
+	return id
 }

@@ -115,8 +115,7 @@ func (a *cmdline) findingsCmd() *cobra.Command {
 		default:
 			return errs.Field("status", status, "must be open or resolved")
 		}
-		fs, err := x.Store().FindingList(ctx, sc, f)
-		return list(a, fs, err, "ID\tORG\tTRIGGER\tTYPE\tKEY\tSEVERITY\tSTATUS\tSEEN\tLAST SEEN", "%d\t%d\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", func(x finding.Finding) []any {
+		return pages(a, &f.Page, func() ([]finding.Finding, error) { return x.Store().FindingList(ctx, sc, f) }, func(x finding.Finding) int64 { return x.ID }, "ID\tORG\tTRIGGER\tTYPE\tKEY\tSEVERITY\tSTATUS\tSEEN\tLAST SEEN", "%d\t%d\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", func(x finding.Finding) []any {
 			return []any{x.ID, x.OrgID, x.Trigger, x.Type, x.Key, x.Severity, x.Status, x.Count, x.LastSeen.Format(time.DateTime)}
 		})
 	})
@@ -126,7 +125,7 @@ func (a *cmdline) findingsCmd() *cobra.Command {
 	fl.StringVar(&status, "status", "", "open or resolved")
 	fl.StringVar(&f.Type, "type", "", "only this finding type")
 	fl.BoolVar(&f.OnlyTies, "ties", false, "only findings whose IP matched identical ranges of two organisations")
-	pageFlags(cmd, &f.Page)
+	a.pageFlags(cmd, &f.Page)
 	return cmd
 }
 
@@ -142,8 +141,7 @@ func (a *cmdline) triggersCmd() *cobra.Command {
 func (a *cmdline) quarantineCmd() *cobra.Command {
 	var p keyset.Page
 	ls := a.command("list", "List quarantined rows with file, line and reason", 0, func(ctx context.Context, x *app.App, _ []string) error {
-		qs, err := x.Store().QuarantineList(ctx, p)
-		return list(a, qs, err, "ID\tRUN\tWHERE\tREASON", "%d\t%d\t%s:%d\t%s\n", func(q store.QuarantinedRow) []any {
+		return pages(a, &p, func() ([]store.QuarantinedRow, error) { return x.Store().QuarantineList(ctx, p) }, func(q store.QuarantinedRow) int64 { return q.ID }, "ID\tRUN\tWHERE\tREASON", "%d\t%d\t%s:%d\t%s\n", func(q store.QuarantinedRow) []any {
 			reason := q.Reason
 			if q.Field != "" {
 				reason = q.Field + ": " + reason
@@ -151,6 +149,6 @@ func (a *cmdline) quarantineCmd() *cobra.Command {
 			return []any{q.ID, q.RunID, q.File, q.Line, reason}
 		})
 	})
-	pageFlags(ls, &p)
+	a.pageFlags(ls, &p)
 	return group("quarantine", "Inspect input rows that were refused", ls)
 }

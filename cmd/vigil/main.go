@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 
 	"vigil/internal/clikit"
@@ -20,6 +21,9 @@ import (
 func main() {
 	cfg, err := config.Load(os.Args[1:])
 	if err != nil {
+		if slices.Contains(os.Args[1:], "--json") {
+			err = clikit.AsJSON(err)
+		}
 		os.Exit(exitCode(err, os.Stderr))
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -32,7 +36,7 @@ func main() {
 
 // exitCode prints err (if any) and returns the process exit status; see
 // internal/clikit for the table.
-func exitCode(err error, stderr io.Writer) int { return clikit.Report(err, stderr, false) }
+func exitCode(err error, stderr io.Writer) int { return clikit.Report(err, stderr) }
 
 // silentError exits with a code after the command already reported why.
 type silentError = clikit.Silent

@@ -80,7 +80,7 @@ func TestCLINotify(t *testing.T) {
 			}
 			run(2, "notify", "bounce", "testdata/notify/government-nl-crlf.txt")
 			run(2, "notify", "bounce", "nobody")
-			if out := run(0, "--json", "notify", "calls"); strings.TrimSpace(out) != "[]" {
+			if out := run(0, "--json", "notify", "calls"); !strings.Contains(out, `"items": []`) {
 				t.Errorf("calls = %s", out)
 			}
 			if out := run(0, "notify", "webhook-secret", "Ziekenhuis Midden"); !regexp.MustCompile(`^[0-9a-f]{64}\n$`).MatchString(out) {

@@ -46,12 +46,11 @@ func (a *cmdline) orgAddCmd() *cobra.Command {
 func (a *cmdline) orgListCmd() *cobra.Command {
 	var page keyset.Page
 	cmd := a.command("list", "List organisations", 0, func(ctx context.Context, x *app.App, _ []string) error {
-		orgs, err := x.Store().OrgList(ctx, tenant.Operator(), page)
-		return list(a, orgs, err, "ID\tNAME\tSECTOR\tCOUNTRY\tLANGUAGES", "%d\t%s\t%s\t%s\t%s\n", func(o registry.Org) []any {
+		return pages(a, &page, func() ([]registry.Org, error) { return x.Store().OrgList(ctx, tenant.Operator(), page) }, func(o registry.Org) int64 { return o.ID }, "ID\tNAME\tSECTOR\tCOUNTRY\tLANGUAGES", "%d\t%s\t%s\t%s\t%s\n", func(o registry.Org) []any {
 			return []any{o.ID, o.Name, o.Sector, o.Country, strings.Join(o.Languages, ",")}
 		})
 	})
-	pageFlags(cmd, &page)
+	a.pageFlags(cmd, &page)
 	return cmd
 }
 
@@ -221,14 +220,13 @@ func (a *cmdline) assetListCmd() *cobra.Command {
 			return err
 		}
 		f.Kind = registry.AssetKind(kind)
-		as, err := x.Store().AssetList(ctx, sc, f)
-		return list(a, as, err, "ID\tORG\tKIND\tVALUE\tVERIFIED", "%d\t%d\t%s\t%s\t%s\n", func(x registry.Asset) []any {
+		return pages(a, &f.Page, func() ([]registry.Asset, error) { return x.Store().AssetList(ctx, sc, f) }, func(x registry.Asset) int64 { return x.ID }, "ID\tORG\tKIND\tVALUE\tVERIFIED", "%d\t%d\t%s\t%s\t%s\n", func(x registry.Asset) []any {
 			return []any{x.ID, x.OrgID, x.Kind, x.Value, def(x.VerifyMethod, "no")}
 		})
 	})
 	cmd.Flags().StringVar(&org, "org", "", "only this organisation (id or name)")
 	cmd.Flags().StringVar(&kind, "kind", "", "only this kind: cidr, asn or domain")
-	pageFlags(cmd, &f.Page)
+	a.pageFlags(cmd, &f.Page)
 	return cmd
 }
 
@@ -325,12 +323,11 @@ func (a *cmdline) deviceListCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		ds, err := x.Store().DeviceList(ctx, sc, page)
-		return list(a, ds, err, "ID\tORG\tVENDOR\tMODEL\tFIRMWARE\tCPE", "%d\t%d\t%s\t%s\t%s\t%s\n", func(d registry.Device) []any {
+		return pages(a, &page, func() ([]registry.Device, error) { return x.Store().DeviceList(ctx, sc, page) }, func(d registry.Device) int64 { return d.ID }, "ID\tORG\tVENDOR\tMODEL\tFIRMWARE\tCPE", "%d\t%d\t%s\t%s\t%s\t%s\n", func(d registry.Device) []any {
 			return []any{d.ID, d.OrgID, d.Vendor, d.Model, d.Firmware, d.CPE}
 		})
 	})
 	cmd.Flags().StringVar(&org, "org", "", "only this organisation (id or name)")
-	pageFlags(cmd, &page)
+	a.pageFlags(cmd, &page)
 	return cmd
 }

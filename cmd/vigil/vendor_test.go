@@ -26,10 +26,11 @@ func TestCLIVendor(t *testing.T) {
 			run(4, "stored already", "vendor", "alias", "add", "camera works nederland B.V.", "Axis Communications")
 			run(2, "the same name", "vendor", "alias", "add", "Axis Communications AB", "Axis Communications")
 			out := run(0, "", "--json", "vendor", "list", "Axis")
-			var as []vendor.Alias
-			if err := json.Unmarshal([]byte(out), &as); err != nil {
+			var list struct{ Items []vendor.Alias }
+			if err := json.Unmarshal([]byte(out), &list); err != nil {
 				t.Fatal(err)
 			}
+			as := list.Items
 			found := false
 			for _, a := range as {
 				if a.Alias == "Camera Works Nederland" && a.Source == vendor.SourceOperator && a.Note == "local reseller brand" && a.Vendor == "Axis Communications" {

@@ -136,8 +136,11 @@ func (a *cmdline) vulnsCmd() *cobra.Command {
 		if q.Scope, err = x.OrgScope(ctx, org); err != nil {
 			return err
 		}
-		vs, err := x.Vulns(ctx, q)
-		return list(a, vs, err, "ID\tORG\tDEVICE\tSUBJECT\tCVE\tSEVERITY\tKEV DUE\tEPSS\tFIXED\tCONF\tTRIGGER", "%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%.2f\t%s\n", func(r app.VulnRow) []any {
+		return pages(a, &q.Page, func() ([]app.VulnRow, error) {
+			vs, err := x.Vulns(ctx, q)
+			q.Rematch = false // once, not per page
+			return vs, err
+		}, func(r app.VulnRow) int64 { return r.FindingID }, "ID\tORG\tDEVICE\tSUBJECT\tCVE\tSEVERITY\tKEV DUE\tEPSS\tFIXED\tCONF\tTRIGGER", "%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%.2f\t%s\n", func(r app.VulnRow) []any {
 			due, epss := "-", "-"
 			if k := r.Evidence.KEV; k != nil {
 				due = k.DueDate.Format("2006-01-02")
@@ -164,7 +167,7 @@ inventory against every stored advisory.`
 	fl.BoolVar(&q.KEV, "kev", false, "only vulnerabilities in CISA's Known Exploited Vulnerabilities catalog")
 	fl.BoolVar(&q.Resolved, "resolved", false, "list resolved findings instead of open ones")
 	fl.BoolVar(&q.Rematch, "rematch", false, "re-match the whole inventory first")
-	pageFlags(cmd, &q.Page)
+	a.pageFlags(cmd, &q.Page)
 	return cmd
 }
 

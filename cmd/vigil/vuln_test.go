@@ -61,10 +61,11 @@ func TestCLIVulns(t *testing.T) {
 					t.Errorf("vulns lacks %q:\n%s", want, out)
 				}
 			}
-			var rows []app.VulnRow
-			if err := json.Unmarshal([]byte(run(0, "", "--json", "vulns", "--kev")), &rows); err != nil {
+			var page struct{ Items []app.VulnRow }
+			if err := json.Unmarshal([]byte(run(0, "", "--json", "vulns", "--kev")), &page); err != nil {
 				t.Fatal(err)
 			}
+			rows := page.Items
 			kev := map[string]bool{}
 			for _, r := range rows {
 				kev[r.CVE] = r.Evidence.KEV != nil
@@ -73,7 +74,8 @@ func TestCLIVulns(t *testing.T) {
 			if len(rows) != 3 || !kev["CVE-2024-3400"] || !kev["CVE-2023-46604"] || !kev["CVE-2021-44228"] {
 				t.Fatalf("--kev rows = %+v", kev)
 			}
-			if err := json.Unmarshal([]byte(run(0, "", "--json", "vulns", "--device", "1")), &rows); err != nil || len(rows) != 1 || rows[0].Evidence.Fixed != "" ||
+			err := json.Unmarshal([]byte(run(0, "", "--json", "vulns", "--device", "1")), &page)
+			if rows = page.Items; err != nil || len(rows) != 1 || rows[0].Evidence.Fixed != "" ||
 				len(rows[0].Evidence.Matches) != 2 || rows[0].Evidence.Matches[0].Reason == "" {
 				t.Fatalf("--device 1 = %+v, %v", rows, err)
 			}

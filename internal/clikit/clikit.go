@@ -64,9 +64,10 @@ type Silent struct{ Code int }
 func (e Silent) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
 
 // Report prints err on stderr and returns the exit status: "vigil: " and
-// the message as text, or with asJSON one problem details object (the shape
-// of the API's error responses). Nothing is printed for nil or Silent.
-func Report(err error, stderr io.Writer, asJSON bool) int {
+// the message as text, or, for an error marked by AsJSON, one problem
+// details object (the shape of the API's error responses) on one line.
+// Nothing is printed for nil or Silent.
+func Report(err error, stderr io.Writer) int {
 	code := ExitStatus(err)
 	if err == nil {
 		return code
@@ -75,13 +76,28 @@ func Report(err error, stderr io.Writer, asJSON bool) int {
 	if errors.As(err, &s) {
 		return code
 	}
-	if asJSON {
-		writeProblem(stderr, ProblemFor(err))
+	var j jsonError
+	if errors.As(err, &j) {
+		writeProblem(stderr, ProblemFor(j.err))
 		return code
 	}
 	fmt.Fprintln(stderr, "vigil:", err)
 	return code
 }
+
+// AsJSON marks err (when not nil) to be reported as problem details: the
+// command ran with --json.
+func AsJSON(err error) error {
+	if err == nil {
+		return nil
+	}
+	return jsonError{err}
+}
+
+type jsonError struct{ err error }
+
+func (e jsonError) Error() string { return e.err.Error() }
+func (e jsonError) Unwrap() error { return e.err }
 
 // Harden applies the usage rules to every command of the tree under root:
 //   - a command that only holds subcommands refuses an unknown one (with the
@@ -279,4 +295,71 @@ func ProblemFor(err error) Problem {
 func writeProblem(w io.Writer, p Problem) {
 	b, _ := json.Marshal(p) // a Problem always marshals
 	fmt.Fprintf(w, "%s\n", b)
+}
+
+// List is a list as --json prints it, the shape of the API's lists: the
+// items and, for a paged list, NextAfter, the --after of the next page
+// (null on the last page).
+type List[T any] struct {
+	Items     []T    `json:"items"`
+	NextAfter *int64 `json:"next_after,omitempty"`
+}
+
+// Page is one page of a paged list: List with next_after always present.
+type Page[T any] struct {
+	Items     []T    `json:"items"`
+	NextAfter *int64 `json:"next_after"`
+}
+
+// Collect fetches the page *p selects, or with all every page, and returns
+// the items and the --after of the next page (0 when none follows). fetch
+// reads *p (it is called with p changed: when the page is full, once more
+// for one item after it, and with all for each page of keyset.MaxLimit);
+// id is an item's keyset id. *p is as given when Collect returns.
+func Collect[T any](p *keyset.Page, all bool, fetch func() ([]T, error), id func(T) int64) ([]T, int64, error) {
+	saved := *p
+	defer func() { *p = saved }()
+	if all {
+		p.Limit = keyset.MaxLimit
+		var out []T
+		for {
+			xs, err := fetch()
+			if err != nil {
+				return nil, 0, err
+			}
+			out = append(out, xs...)
+			if len(xs) < p.Size() {
+				return out, 0, nil
+			}
+			p.After = id(xs[len(xs)-1])
+		}
+	}
+	xs, err := fetch()
+	if err != nil || len(xs) < p.Size() {
+		return xs, 0, err
+	}
+	last := id(xs[len(xs)-1])
+	p.After, p.Limit = last, 1
+	more, err := fetch()
+	if err != nil || len(more) == 0 {
+		return xs, 0, err
+	}
+	return xs, last, nil
+}
+
+// Footer is the line a text list ends with when more items follow: how many
+// are shown and how to get the rest.
+func Footer(shown int, next int64) string {
+	if next == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s shown, more follow: --after %d for the next page, or --all for every one", Plural(shown, "item", "items"), next)
+}
+
+// Plural is n with the singular or plural noun ("1 record", "2 records").
+func Plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
