@@ -71,10 +71,11 @@ func TestCLIHostileText(t *testing.T) {
 			}
 			// The refused rows are kept, byte for byte, escaped.
 			out, errOut, code := cli(t, db, "", "--json", "quarantine", "list")
-			var rows []struct{ Raw string }
-			if code != 0 || json.Unmarshal([]byte(out), &rows) != nil {
+			var list struct{ Items []struct{ Raw string } }
+			if code != 0 || json.Unmarshal([]byte(out), &list) != nil {
 				t.Fatalf("quarantine list = %d %q %q", code, out, errOut)
 			}
+			rows := list.Items
 			var raws []string
 			for _, r := range rows {
 				raws = append(raws, r.Raw)
