@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"vigil/internal/errs"
+	"vigil/internal/text"
 )
 
 // ErrMalformed is returned (wrapped) when input cannot be read as the
@@ -253,15 +254,7 @@ func walkTopArray(ctx context.Context, in *input, each func(i, line int, raw jso
 
 // rowErr builds a RowError, truncating raw.
 func rowErr(file string, line int, field, reason string, raw []byte) errs.RowError {
-	return errs.RowError{File: file, Line: line, Field: field, Reason: reason, Raw: truncate(raw)}
-}
-
-func truncate(raw []byte) string {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) > maxRaw {
-		return string(raw[:maxRaw]) + "…"
-	}
-	return string(raw)
+	return errs.RowError{File: file, Line: line, Field: field, Reason: reason, Raw: text.Truncate(string(bytes.TrimSpace(raw)), maxRaw)}
 }
 
 // jsonReason turns a json.Unmarshal error into a short reason and field.

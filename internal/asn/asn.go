@@ -26,6 +26,7 @@ import (
 
 	"vigil/internal/errs"
 	"vigil/internal/iprange"
+	"vigil/internal/text"
 )
 
 // MaxRowErrors is how many row errors Load returns at most; Stats.Bad
@@ -96,10 +97,7 @@ func Load(ctx context.Context, r io.Reader, name string) (*Table, []errs.RowErro
 	addBad := func(line int, field, reason, raw string) {
 		t.stats.Bad++
 		if len(bad) < MaxRowErrors {
-			if len(raw) > 256 {
-				raw = raw[:256]
-			}
-			bad = append(bad, errs.RowError{File: name, Line: line, Field: field, Reason: reason, Raw: strings.ToValidUTF8(raw, "\uFFFD")})
+			bad = append(bad, errs.RowError{File: name, Line: line, Field: field, Reason: reason, Raw: text.Truncate(strings.ToValidUTF8(raw, "\uFFFD"), 256)})
 		}
 	}
 	sc := bufio.NewScanner(br)

@@ -16,6 +16,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"vigil/internal/errs"
+	"vigil/internal/text"
 )
 
 // AnswersFormat is the value of the "format" key of an answers file.
@@ -139,7 +140,7 @@ func (c *Catalogue) LoadAnswers(r io.Reader, name string) (Answers, []errs.RowEr
 		if n != nil {
 			re.Line = n.Line
 			if n.Kind == yaml.ScalarNode {
-				re.Raw = truncate(n.Value, 120)
+				re.Raw = text.Truncate(n.Value, 120)
 			}
 		}
 		problems = append(problems, re)
@@ -458,11 +459,4 @@ func yamlErrorLine(err error) int {
 		return n
 	}
 	return 0
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }

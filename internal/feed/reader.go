@@ -16,10 +16,10 @@ import (
 	"iter"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"vigil/internal/errs"
 	"vigil/internal/finding"
+	"vigil/internal/text"
 )
 
 // Format is the kind of feed file.
@@ -187,7 +187,7 @@ func (r *Reader) detect() error {
 	if f == FormatAuto {
 		f = guessFormat(r.opts.Name, r.opts.ReportType, first, data)
 		if f == "" {
-			return errs.Errorf(errs.Invalid, "cannot tell the feed format from the first line %q", truncate(string(first), 120))
+			return errs.Errorf(errs.Invalid, "cannot tell the feed format from the first line %q", text.Truncate(string(first), 120))
 		}
 	}
 	r.format = f
@@ -289,7 +289,7 @@ func (r *Reader) csvMapper() error {
 	if m == nil {
 		g, ok := GuessMapping(r.header)
 		if !ok {
-			return errs.Errorf(errs.Invalid, "no column to match on (ip, network, hostname, fqdn, url or email) in header %q", truncate(strings.Join(r.header, ","), 200))
+			return errs.Errorf(errs.Invalid, "no column to match on (ip, network, hostname, fqdn, url or email) in header %q", text.Truncate(strings.Join(r.header, ","), 200))
 		}
 		m = g
 	} else if err := m.Validate(); err != nil {
@@ -477,19 +477,7 @@ func (r *Reader) finish(yield func(*Observation, error) bool) {
 func (r *Reader) bad(yield func(*Observation, error) bool, line int, field, reason, raw string) bool {
 	r.stats.Bad++
 	return yield(nil, &errs.RowError{File: r.opts.Name, Line: line, Field: field, Reason: reason,
-		Raw: truncate(raw, r.opts.MaxRawBytes)})
-}
-
-// truncate cuts s to at most n bytes on a rune boundary, marking the cut.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := n
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
+		Raw: text.Truncate(raw, r.opts.MaxRawBytes)})
 }
 
 func hasColumns(header []string, cols ...string) bool {

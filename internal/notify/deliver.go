@@ -297,7 +297,7 @@ func (d *Deliverer) attempt(ctx context.Context, row OutboxRow) (OutboxResult, b
 	// The journal entry first: if the process dies from here on, the
 	// successor knows the message may have left.
 	if err := d.cfg.Outbox.OutboxStarted(ctx, row.ID, now()); err != nil {
-		res.State, res.Error, res.At = OutboxFailed, truncate(text.Clean(err.Error()), 1000), now()
+		res.State, res.Error, res.At = OutboxFailed, text.Truncate(text.Clean(err.Error()), 1000), now()
 		res.NextAttempt = res.At.Add(d.cfg.Backoff(row.Attempts))
 		d.cfg.Logger.Warn("delivery not started", "outbox", row.ID, "err", err)
 		return res, false
@@ -312,7 +312,7 @@ func (d *Deliverer) attempt(ctx context.Context, row OutboxRow) (OutboxResult, b
 		res.State = OutboxSent
 		return res, false
 	}
-	res.Error = truncate(text.Clean(err.Error()), 1000)
+	res.Error = text.Truncate(text.Clean(err.Error()), 1000)
 	bounced := false
 	switch {
 	case IsPermanent(err):
@@ -355,13 +355,6 @@ func Bounce(ctx context.Context, ob Outbox, address string, now time.Time) (cont
 	}
 	rows, err = ob.OutboxSuppress(ctx, address, now)
 	return contacts, rows, err
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }
 
 // OutboxCount is the number of outbox rows per channel and state.

@@ -6,6 +6,8 @@ package probe
 import (
 	"fmt"
 	"strings"
+
+	"vigil/internal/text"
 )
 
 // Software is a product and version named in a banner.
@@ -139,14 +141,7 @@ func (r *runner) addBanner(p Port, source, banner string) {
 		for i, s := range sw {
 			names[i] = s.String()
 		}
-		res.Evidence = fmt.Sprintf("%s discloses %s: %q", source, strings.Join(names, ", "), truncate(banner, 200))
+		res.Evidence = fmt.Sprintf("%s discloses %s: %q", source, strings.Join(names, ", "), text.Truncate(banner, 200))
 	}
 	r.add(res)
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }

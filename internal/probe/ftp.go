@@ -11,6 +11,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"vigil/internal/text"
 )
 
 // ReadFTPReply reads one FTP reply (RFC 959 4.2), single-line ("230 OK") or
@@ -30,18 +32,18 @@ func ReadFTPReply(r *bufio.Reader) (int, string, error) {
 		}
 		if code == 0 {
 			if len(line) < 3 {
-				return 0, line, fmt.Errorf("ftp: bad reply line %q", truncate(line, 80))
+				return 0, line, fmt.Errorf("ftp: bad reply line %q", text.Truncate(line, 80))
 			}
 			c, err := strconv.Atoi(line[:3])
 			if err != nil || c < 100 || c > 599 {
-				return 0, line, fmt.Errorf("ftp: bad reply code in %q", truncate(line, 80))
+				return 0, line, fmt.Errorf("ftp: bad reply code in %q", text.Truncate(line, 80))
 			}
 			code = c
 			if len(line) == 3 || line[3] == ' ' {
 				return code, strings.TrimSpace(line[3:]), nil
 			}
 			if line[3] != '-' {
-				return 0, line, fmt.Errorf("ftp: bad reply line %q", truncate(line, 80))
+				return 0, line, fmt.Errorf("ftp: bad reply line %q", text.Truncate(line, 80))
 			}
 			lines = append(lines, strings.TrimSpace(line[4:]))
 			continue
@@ -95,7 +97,7 @@ func (r *runner) ftpLogin(ctx context.Context, p Port, cred Credential) (bool, s
 		return false, "", fmt.Errorf("ftp greeting: %w", err)
 	}
 	if code != 220 {
-		return false, greeting, fmt.Errorf("ftp greeting: code %d %q", code, truncate(greeting, 80))
+		return false, greeting, fmt.Errorf("ftp greeting: code %d %q", code, text.Truncate(greeting, 80))
 	}
 	cmd := func(line string) (int, error) {
 		if _, err := io.WriteString(c, line+"\r\n"); err != nil {

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"vigil/internal/text"
 )
 
 // ssdpSearch is a unicast M-SEARCH for every service type (UPnP Device
@@ -70,7 +72,7 @@ func (r *runner) checkSSDP(ctx context.Context, p Port, st *State) error {
 func ssdpSummary(b []byte) string {
 	resp, err := http.ReadResponse(bufio.NewReader(bytes.NewReader(b)), nil)
 	if err != nil {
-		return fmt.Sprintf("%q", truncate(string(b), 120))
+		return fmt.Sprintf("%q", text.Truncate(string(b), 120))
 	}
 	resp.Body.Close()
 	var parts []string

@@ -15,6 +15,7 @@ import (
 	"vigil/internal/label"
 	"vigil/internal/notify"
 	"vigil/internal/tenant"
+	"vigil/internal/text"
 )
 
 // DowngradeFindingType is the finding type of a label downgrade notice;
@@ -157,7 +158,7 @@ func triggerName(reason string) string {
 		name += ": " + r
 	}
 	if len(name) > 200 {
-		name = strings.ToValidUTF8(name[:200], "")
+		name = text.Truncate(name, 200-len(text.Mark))
 	}
 	return name
 }

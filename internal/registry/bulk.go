@@ -14,7 +14,11 @@ import (
 	"unicode/utf8"
 
 	"vigil/internal/errs"
+	"vigil/internal/text"
 )
+
+// maxRaw bounds the raw row kept with a refused row (RowError.Raw).
+const maxRaw = 512
 
 // CSVColumns are the columns of the registry's CSV form, in export order.
 // Multi-valued cells separate values with ";" or whitespace. Only "name" is
@@ -162,12 +166,12 @@ func ParseJSON(r io.Reader, file string) ([]Org, []errs.RowError, error) {
 		d := json.NewDecoder(strings.NewReader(string(raw)))
 		d.DisallowUnknownFields()
 		if err := d.Decode(&o); err != nil {
-			bad = append(bad, errs.RowError{File: file, Line: line, Field: "[" + strconv.Itoa(i) + "]", Reason: err.Error(), Raw: truncate(string(raw))})
+			bad = append(bad, errs.RowError{File: file, Line: line, Field: "[" + strconv.Itoa(i) + "]", Reason: err.Error(), Raw: text.Truncate(string(raw), maxRaw)})
 			continue
 		}
 		o.ID = 0
 		if err := o.NormalizeAll(); err != nil {
-			bad = append(bad, rowError(file, line, err, truncate(string(raw))))
+			bad = append(bad, rowError(file, line, err, text.Truncate(string(raw), maxRaw)))
 			continue
 		}
 		orgs = append(orgs, o)
@@ -239,15 +243,7 @@ func containsString(list []string, s string) bool {
 	return false
 }
 
-func rawRow(rec []string) string { return truncate(strings.Join(rec, ",")) }
-
-func truncate(s string) string {
-	const max = 512
-	if len(s) <= max {
-		return s
-	}
-	return s[:max] + "…"
-}
+func rawRow(rec []string) string { return text.Truncate(strings.Join(rec, ","), maxRaw) }
 
 // lineReader counts newlines so that byte offsets map to line numbers.
 type lineReader struct {

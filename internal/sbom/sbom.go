@@ -30,6 +30,7 @@ import (
 
 	"vigil/internal/advisory"
 	"vigil/internal/errs"
+	"vigil/internal/text"
 )
 
 // Format is an SBOM serialisation.
@@ -163,10 +164,7 @@ type parser struct {
 }
 
 func (p *parser) row(field, reason, raw string) {
-	if len(raw) > 512 {
-		raw = raw[:512] + "…"
-	}
-	p.rows = append(p.rows, errs.RowError{File: p.name, Field: field, Reason: reason, Raw: raw})
+	p.rows = append(p.rows, errs.RowError{File: p.name, Field: field, Reason: reason, Raw: text.Truncate(raw, 512)})
 }
 
 // check validates a component's identifiers and reports whether it is

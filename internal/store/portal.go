@@ -6,7 +6,7 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
+	"slices"
 
 	"vigil/internal/finding"
 	"vigil/internal/tenant"
@@ -78,28 +78,24 @@ func (s *Store) FindingListBySeen(ctx context.Context, sc tenant.Scope, f findin
 // OrgNames returns the names of the organisations ids of sc, by id.
 func (s *Store) OrgNames(ctx context.Context, sc tenant.Scope, ids []int64) (map[int64]string, error) {
 	out := map[int64]string{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	cond, args := orgCond(sc, "id")
-	q := `SELECT id, name FROM orgs WHERE ` + cond + ` AND id IN (?` + strings.Repeat(", ?", len(ids)-1) + `)`
-	for _, id := range ids {
-		args = append(args, id)
-	}
-	rows, err := s.Query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var name string
-		if err := rows.Scan(&id, &name); err != nil {
-			return nil, err
+	cond, scopeArgs := orgCond(sc, "id")
+	err := chunked(ids, chunkRows, func(c []int64) error {
+		rows, err := s.Query(ctx, `SELECT id, name FROM orgs WHERE `+cond+` AND id IN (`+inList(len(c))+`)`, append(slices.Clone(scopeArgs), anys(c)...)...)
+		if err != nil {
+			return err
 		}
-		out[id] = name
-	}
-	return out, rows.Err()
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var name string
+			if err := rows.Scan(&id, &name); err != nil {
+				return err
+			}
+			out[id] = name
+		}
+		return rows.Err()
+	})
+	return out, err
 }
 
 // TriggerNames returns the names of every trigger, sorted.

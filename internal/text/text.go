@@ -1,9 +1,11 @@
 // Copyright (c) 2026 The vigil authors.
 // SPDX-License-Identifier: Apache-2.0
 
-// Package text shortens strings for error messages, stored raw rows and
-// aligned output without splitting a UTF-8 sequence. It imports nothing
-// of vigil, so every package may use it.
+// Package text holds the string helpers every layer shares: Truncate and
+// Fit shorten strings for error messages, stored raw rows and aligned
+// output without splitting a UTF-8 sequence; Problem, Clean, Escape and
+// Find check and clean text before it is stored. It imports nothing of
+// vigil, so every package may use it.
 package text
 
 import "unicode/utf8"
@@ -13,14 +15,15 @@ const Mark = "…"
 
 // Truncate returns s when it is at most n bytes long; otherwise the
 // longest prefix of s of at most n bytes that ends on a rune boundary,
-// followed by Mark (so the result is at most n+len(Mark) bytes). A
-// negative n counts as 0.
+// followed by Mark (so the result is at most n+len(Mark) bytes). In
+// invalid UTF-8 the cut backs off at most utf8.UTFMax-1 bytes, so a run of
+// stray continuation bytes is cut, not dropped. A negative n counts as 0.
 func Truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
 	cut := max(n, 0)
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
+	for stop := cut - (utf8.UTFMax - 1); cut > max(stop, 0) && !utf8.RuneStart(s[cut]); {
 		cut--
 	}
 	return s[:cut] + Mark

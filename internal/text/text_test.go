@@ -30,6 +30,8 @@ func TestTruncate(t *testing.T) {
 		{"🦊🦊", 3, "…"},
 		// Invalid UTF-8 stays as it is (only whole sequences are kept together).
 		{"\xff\xfe\xfd", 2, "\xff\xfe…"},
+		// A run of stray continuation bytes is cut, not dropped whole.
+		{"a" + strings.Repeat("\x80", 10), 8, "a\x80\x80\x80\x80…"},
 	} {
 		got := Truncate(c.s, c.n)
 		if got != c.want {

@@ -477,15 +477,13 @@ func (e *Engine) EPSS(ctx context.Context, scores []EPSSScore) (Result, error) {
 		for _, c := range changed {
 			isChanged[c] = true
 		}
-		affected := map[pair]bool{}
-		var targets, acves []string
+		var rescored []Match
 		for _, m := range matched {
 			if isChanged[m.CVE] {
-				affected[pair{m.Target, m.CVE}] = true
-				targets = append(targets, m.Target)
-				acves = append(acves, m.CVE)
+				rescored = append(rescored, m)
 			}
 		}
+		affected, targets, acves := affectedPairs(rescored)
 		if len(affected) == 0 {
 			return nil
 		}

@@ -14,6 +14,7 @@ import (
 	"vigil/internal/match/product"
 	"vigil/internal/match/purl"
 	"vigil/internal/match/vrange"
+	"vigil/internal/text"
 )
 
 // The rules a match can be made by.
@@ -930,10 +931,7 @@ func firstLine(s string) string {
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		s = strings.TrimSpace(s[:i])
 	}
-	if len(s) > 300 {
-		s = s[:300] + "…"
-	}
-	return s
+	return text.Truncate(s, 300)
 }
 
 // DefaultMinConfidence is the lowest confidence a match needs to be

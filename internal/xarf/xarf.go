@@ -30,7 +30,12 @@ import (
 	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"vigil/internal/text"
 )
+
+// maxDescription is the schema's maxLength of a report's description.
+const maxDescription = 1000
 
 // Version is the X-ARF version reports declare.
 const Version = "4.2.0"
@@ -263,8 +268,8 @@ func FromIncident(in Incident, meta Meta) (Report, bool) {
 		r.Evidence = []Evidence{NewEvidence("application/json", "source record ("+first(meta.Source, in.ReportType, "feed")+")", in.Evidence)}
 	}
 	r.Tags = tags(in)
-	r.Description = truncate(fmt.Sprintf("%s at %s seen %d time(s) from %s to %s", first(in.Title, in.Type), r.SourceIdentifier, max(in.Count, 1),
-		in.FirstSeen.UTC().Format(time.RFC3339), in.LastSeen.UTC().Format(time.RFC3339)), 1000)
+	r.Description = text.Truncate(fmt.Sprintf("%s at %s seen %d time(s) from %s to %s", first(in.Title, in.Type), r.SourceIdentifier, max(in.Count, 1),
+		in.FirstSeen.UTC().Format(time.RFC3339), in.LastSeen.UTC().Format(time.RFC3339)), maxDescription-len(text.Mark))
 	return r, true
 }
 
@@ -332,13 +337,6 @@ func first(s ...string) string {
 		}
 	}
 	return ""
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n]
 }
 
 //go:embed schema/*.json schema/types/*.json

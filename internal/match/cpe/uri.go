@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"vigil/internal/text"
 )
 
 // uriAttrs are the seven components of the URI binding.
@@ -18,19 +20,19 @@ func parseURI(s string) (WFN, error) {
 	var w WFN
 	comps := strings.Split(s[5:], ":")
 	if len(comps) > uriAttrs {
-		return WFN{}, fmt.Errorf("%w: %q: %d components, want at most 7", ErrSyntax, trunc(s), len(comps))
+		return WFN{}, fmt.Errorf("%w: %q: %d components, want at most 7", ErrSyntax, text.Truncate(s, maxQuoted), len(comps))
 	}
 	names := AttrNames()
 	for i, c := range comps {
 		if i == AttrEdition && strings.HasPrefix(c, "~") {
 			packed := strings.Split(c[1:], "~")
 			if len(packed) != 5 {
-				return WFN{}, fmt.Errorf("%w: %q: packed edition has %d fields, want 5", ErrSyntax, trunc(s), len(packed))
+				return WFN{}, fmt.Errorf("%w: %q: packed edition has %d fields, want 5", ErrSyntax, text.Truncate(s, maxQuoted), len(packed))
 			}
 			for j, idx := range []int{AttrEdition, AttrSWEdition, AttrTargetSW, AttrTargetHW, AttrOther} {
 				v, err := decodeURIValue(packed[j])
 				if err != nil {
-					return WFN{}, fmt.Errorf("%w: %q: %s: %v", ErrAttribute, trunc(s), names[idx], err)
+					return WFN{}, fmt.Errorf("%w: %q: %s: %v", ErrAttribute, text.Truncate(s, maxQuoted), names[idx], err)
 				}
 				w.Attrs[idx] = v
 			}
@@ -38,12 +40,12 @@ func parseURI(s string) (WFN, error) {
 		}
 		v, err := decodeURIValue(c)
 		if err != nil {
-			return WFN{}, fmt.Errorf("%w: %q: %s: %v", ErrAttribute, trunc(s), names[i], err)
+			return WFN{}, fmt.Errorf("%w: %q: %s: %v", ErrAttribute, text.Truncate(s, maxQuoted), names[i], err)
 		}
 		w.Attrs[i] = v
 	}
 	if err := w.validate(); err != nil {
-		return WFN{}, fmt.Errorf("%q: %w", trunc(s), err)
+		return WFN{}, fmt.Errorf("%q: %w", text.Truncate(s, maxQuoted), err)
 	}
 	return w, nil
 }

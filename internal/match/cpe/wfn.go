@@ -14,7 +14,12 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"vigil/internal/text"
 )
+
+// maxQuoted bounds the input quoted in an error message.
+const maxQuoted = 200
 
 // Kind is the kind of an attribute value.
 type Kind uint8
@@ -158,7 +163,7 @@ func Parse(s string) (WFN, error) {
 	case len(s) >= 5 && strings.EqualFold(s[:5], "cpe:/"):
 		return parseURI(s)
 	}
-	return WFN{}, fmt.Errorf("%w: %q: not a CPE 2.3 formatted string or URI", ErrSyntax, trunc(s))
+	return WFN{}, fmt.Errorf("%w: %q: not a CPE 2.3 formatted string or URI", ErrSyntax, text.Truncate(s, maxQuoted))
 }
 
 // MustParse is Parse for constants in tests and tables; it panics on error.
@@ -168,13 +173,6 @@ func MustParse(s string) WFN {
 		panic(err)
 	}
 	return w
-}
-
-func trunc(s string) string {
-	if len(s) > 200 {
-		return s[:200] + "…"
-	}
-	return s
 }
 
 func isAlnum(c byte) bool {
@@ -198,18 +196,18 @@ func parseFS(s string) (WFN, error) {
 	}
 	fields = append(fields, s[start:])
 	if len(fields) != NumAttrs {
-		return WFN{}, fmt.Errorf("%w: %q: %d components after cpe:2.3, want 11", ErrSyntax, trunc(s), len(fields))
+		return WFN{}, fmt.Errorf("%w: %q: %d components after cpe:2.3, want 11", ErrSyntax, text.Truncate(s, maxQuoted), len(fields))
 	}
 	names := AttrNames()
 	for i, f := range fields {
 		v, err := unbindFSValue(f)
 		if err != nil {
-			return WFN{}, fmt.Errorf("%w: %q: %s: %v", ErrAttribute, trunc(s), names[i], err)
+			return WFN{}, fmt.Errorf("%w: %q: %s: %v", ErrAttribute, text.Truncate(s, maxQuoted), names[i], err)
 		}
 		w.Attrs[i] = v
 	}
 	if err := w.validate(); err != nil {
-		return WFN{}, fmt.Errorf("%q: %w", trunc(s), err)
+		return WFN{}, fmt.Errorf("%q: %w", text.Truncate(s, maxQuoted), err)
 	}
 	return w, nil
 }

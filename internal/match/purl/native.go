@@ -6,6 +6,8 @@ package purl
 import (
 	"fmt"
 	"strings"
+
+	"vigil/internal/text"
 )
 
 // FromNative converts a version range in an ecosystem's own notation into
@@ -40,7 +42,7 @@ func FromNative(scheme, native string) (Range, error) {
 		return Range{}, fmt.Errorf("%w: no native range notation for %q", ErrScheme, scheme)
 	}
 	if err != nil {
-		return Range{}, fmt.Errorf("%w: %s range %q: %v", ErrVers, scheme, trunc(native), err)
+		return Range{}, fmt.Errorf("%w: %s range %q: %v", ErrVers, scheme, text.Truncate(native, maxQuoted), err)
 	}
 	r := Range{Scheme: scheme, Constraints: cs}
 	if len(cs) == 1 && cs[0].Comparator == All {

@@ -18,7 +18,12 @@ import (
 	"strings"
 
 	"github.com/package-url/packageurl-go"
+
+	"vigil/internal/text"
 )
+
+// maxQuoted bounds the input quoted in an error message.
+const maxQuoted = 200
 
 // ErrInvalid is wrapped by every parse and build error of this package.
 var ErrInvalid = errors.New("purl: invalid")
@@ -64,10 +69,10 @@ func lowerQualifierKeys(s string) string {
 func parse(s string) (packageurl.PackageURL, error) {
 	p, err := packageurl.FromString(s)
 	if err != nil {
-		return packageurl.PackageURL{}, fmt.Errorf("%w: %q: %v", ErrInvalid, trunc(s), err)
+		return packageurl.PackageURL{}, fmt.Errorf("%w: %q: %v", ErrInvalid, text.Truncate(s, maxQuoted), err)
 	}
 	if err := normalize(&p); err != nil {
-		return packageurl.PackageURL{}, fmt.Errorf("%w: %q: %v", ErrInvalid, trunc(s), err)
+		return packageurl.PackageURL{}, fmt.Errorf("%w: %q: %v", ErrInvalid, text.Truncate(s, maxQuoted), err)
 	}
 	return p, nil
 }
@@ -135,13 +140,6 @@ func validQualifierKey(k string) bool {
 		}
 	}
 	return true
-}
-
-func trunc(s string) string {
-	if len(s) > 200 {
-		return s[:200] + "…"
-	}
-	return s
 }
 
 // normalize applies the type rules of the purl-spec type definitions that

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"vigil/internal/text"
 )
 
 // Comparator is the operator of one vers constraint.
@@ -95,7 +97,7 @@ func ParseRange(s string) (Range, error) {
 // test suite.
 func ParseCanonical(s string) (Range, error) {
 	if strings.ContainsAny(s, " \t\r\n") {
-		return Range{}, fmt.Errorf("%w: %q: whitespace is not permitted", ErrVers, trunc(s))
+		return Range{}, fmt.Errorf("%w: %q: whitespace is not permitted", ErrVers, text.Truncate(s, maxQuoted))
 	}
 	r, err := splitVers(s, true)
 	if err != nil {
@@ -108,7 +110,7 @@ func ParseCanonical(s string) (Range, error) {
 				continue
 			}
 			if err := sch.canon(c.Version); err != nil {
-				return Range{}, fmt.Errorf("%w: %q: version %q: %v", ErrVers, trunc(s), c.Version, err)
+				return Range{}, fmt.Errorf("%w: %q: version %q: %v", ErrVers, text.Truncate(s, maxQuoted), c.Version, err)
 			}
 		}
 		// Versions the scheme cannot read cannot be checked for order.
@@ -117,7 +119,7 @@ func ParseCanonical(s string) (Range, error) {
 			return c
 		})
 		if !sorted {
-			return Range{}, fmt.Errorf("%w: %q: constraints are not sorted by version", ErrVers, trunc(s))
+			return Range{}, fmt.Errorf("%w: %q: constraints are not sorted by version", ErrVers, text.Truncate(s, maxQuoted))
 		}
 	}
 	return r, nil
@@ -128,39 +130,39 @@ func ParseCanonical(s string) (Range, error) {
 func splitVers(s string, strict bool) (Range, error) {
 	const prefix = "vers:"
 	if len(s) < len(prefix) || !strings.EqualFold(s[:len(prefix)], prefix) {
-		return Range{}, fmt.Errorf("%w: %q: does not start with \"vers:\"", ErrVers, trunc(s))
+		return Range{}, fmt.Errorf("%w: %q: does not start with \"vers:\"", ErrVers, text.Truncate(s, maxQuoted))
 	}
 	scheme, rest, ok := strings.Cut(s[len(prefix):], "/")
 	if !ok || scheme == "" {
-		return Range{}, fmt.Errorf("%w: %q: missing versioning scheme", ErrVers, trunc(s))
+		return Range{}, fmt.Errorf("%w: %q: missing versioning scheme", ErrVers, text.Truncate(s, maxQuoted))
 	}
 	if strict && strings.ToLower(scheme) != scheme {
-		return Range{}, fmt.Errorf("%w: %q: scheme must be lower-case", ErrVers, trunc(s))
+		return Range{}, fmt.Errorf("%w: %q: scheme must be lower-case", ErrVers, text.Truncate(s, maxQuoted))
 	}
 	r := Range{Scheme: strings.ToLower(scheme)}
 	rest = strings.TrimRight(rest, "/") // tolerate a trailing slash
 	if rest == "" {
-		return Range{}, fmt.Errorf("%w: %q: no constraints", ErrVers, trunc(s))
+		return Range{}, fmt.Errorf("%w: %q: no constraints", ErrVers, text.Truncate(s, maxQuoted))
 	}
 	for _, part := range strings.Split(rest, "|") {
 		if part == "" {
 			if strict {
-				return Range{}, fmt.Errorf("%w: %q: empty constraint (leading, trailing or consecutive pipes)", ErrVers, trunc(s))
+				return Range{}, fmt.Errorf("%w: %q: empty constraint (leading, trailing or consecutive pipes)", ErrVers, text.Truncate(s, maxQuoted))
 			}
 			continue
 		}
 		c, err := parseConstraint(part, strict)
 		if err != nil {
-			return Range{}, fmt.Errorf("%w: %q: %v", ErrVers, trunc(s), err)
+			return Range{}, fmt.Errorf("%w: %q: %v", ErrVers, text.Truncate(s, maxQuoted), err)
 		}
 		r.Constraints = append(r.Constraints, c)
 	}
 	if len(r.Constraints) == 0 {
-		return Range{}, fmt.Errorf("%w: %q: no constraints", ErrVers, trunc(s))
+		return Range{}, fmt.Errorf("%w: %q: no constraints", ErrVers, text.Truncate(s, maxQuoted))
 	}
 	for _, c := range r.Constraints {
 		if c.Comparator == All && len(r.Constraints) > 1 {
-			return Range{}, fmt.Errorf("%w: %q: \"*\" must be the only constraint", ErrVers, trunc(s))
+			return Range{}, fmt.Errorf("%w: %q: \"*\" must be the only constraint", ErrVers, text.Truncate(s, maxQuoted))
 		}
 	}
 	return r, nil
