@@ -7,9 +7,12 @@
 // KTP900F"), placeholders ("FOX61x", "6ES7655-5PX31-1XX0",
 // "DH-IPC-HDW1XXX"), series and families ("Magelis HMIGTO series",
 // "SCALANCE X-300 switch family"), model ranges ("MX400-MX850"), brand
-// words one side omits ("SIMATIC"), hardware revisions ("Series B") and
-// version lines in names ("SIMATIC WinCC V7.4"). Vendor names are package
-// match/vendor's.
+// words one side omits ("SIMATIC"), hardware revisions ("Series B"),
+// version lines and releases in names ("SIMATIC WinCC V7.4", "Solid Edge
+// SE2022"), editions ("… - Developer Edition"), plurals, initials ("PI
+// SDK"), family words the model omits ("Wonderware InTouch Access
+// Anywhere") and the product an application uses ("Applications using
+// Mendix 9"). Vendor names are package match/vendor's.
 //
 // Normalisation: Unicode folded to ASCII, lower-cased, "&" read as "and",
 // dots inside abbreviations dropped ("B.V." → "bv"), other punctuation and
