@@ -168,8 +168,9 @@ func CompileName(text string, o NameOptions) *Name {
 			n.addAlt(alt)
 		}
 	}
-	// "<Product> - <Edition>": the product without the edition.
-	if i := strings.Index(s, " - "); i > 0 {
+	// "<Product> - <Edition>": the product without the edition ("- (P)
+	// BT" is a model's suffix, not an edition).
+	if i := strings.Index(s, " - "); i > 0 && editionRE.MatchString(s[i:]) {
 		if ts := nameTokens(s[:i], o.Vendor); len(ts) > 0 && !slices.Equal(ts, main) {
 			n.bases = append(n.bases, ts)
 		}
@@ -673,9 +674,12 @@ func (n *Name) Match(m *Model) Result {
 	return r
 }
 
-// releaseRE matches a release named by its year ("2020") or by letters
-// and its year ("SE2022").
-var releaseRE = regexp.MustCompile(`^[a-z]{0,3}(?:19|20)\d\d$`)
+// releaseRE matches a release named by its year ("2020") or by up to two
+// letters and its year ("SE2022"; "GOT2000" is a series).
+var releaseRE = regexp.MustCompile(`^[a-z]{0,2}(?:199\d|20[0-3]\d)$`)
+
+// editionRE matches the words after " - " that name an edition.
+var editionRE = regexp.MustCompile(`(?i)\bedition\b`)
 
 // releaseToken reports whether a token names a release by its year.
 func releaseToken(t string) bool { return releaseRE.MatchString(t) }

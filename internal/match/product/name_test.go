@@ -93,6 +93,8 @@ func TestNameMatch(t *testing.T) {
 		// A release the model omits.
 		{"SIMATIC WinAC RTX (F) 2010", "SIMATIC WinAC RTX", "release", siemens},
 		{"Solid Edge SE2022", "Solid Edge", "release", NameOptions{}},
+		{"MELSEC GOT2000", "MELSEC", "", NameOptions{}},
+		{"MELSEC L L26 CPU - (P) BT", "L26CPU", "", NameOptions{}}, // a model's suffix, not an edition
 	}
 	for _, tt := range tests {
 		n := CompileName(tt.name, tt.o)
