@@ -99,6 +99,7 @@ func (a *cmdline) rootCmd() *cobra.Command {
 			func(context.Context, *app.App, []string) error {
 				return a.print(map[string]bool{"migrated": true}, func() error { return a.line("the database is up to date") })
 			})),
+		a.dataGroup("system", "Rate a product as a whole system: system model, risk register, fleet evidence, update posture, tests", app.SystemCommands()),
 	)
 	clikit.Harden(root, version)
 	return root
@@ -172,6 +173,30 @@ func (a *cmdline) command(use, short string, n int, run func(ctx context.Context
 		}
 		return run(cmd.Context(), x, args)
 	}}
+}
+
+// dataGroup makes a group of the commands app describes by data (parse,
+// one service call, print).
+func (a *cmdline) dataGroup(use, short string, rows []app.Command) *cobra.Command {
+	g := group(use, short)
+	config.Bind(g.PersistentFlags(), &a.cfg, "actor")
+	for _, r := range rows {
+		vals := map[string]*string{}
+		cmd := a.command(r.Use, r.Short, r.Args, func(ctx context.Context, x *app.App, args []string) error {
+			in := app.Input{Args: args, Flags: map[string]string{}, Stdin: a.stdin}
+			for k, v := range vals {
+				in.Flags[k] = *v
+			}
+			out, err := r.Run(ctx, x, in)
+			return a.show(out, err, func() error { return a.printf("%s", out.Text()) })
+		})
+		cmd.Long = r.Long
+		for _, f := range r.Flags {
+			vals[f.Name] = cmd.Flags().String(f.Name, f.Default, f.Usage)
+		}
+		g.AddCommand(cmd)
+	}
+	return g
 }
 
 // group makes a command that holds subcommands.

@@ -92,16 +92,7 @@ func (a *cmdline) labelListCmd() *cobra.Command {
 		}
 		now := time.Now()
 		return list(a, ls, nil, "LABEL\tASSESSMENT\tDEVICE\tGRADE\tISSUED\tEXPIRES\tSTATE", "%s\t%d\t%d\t%s\t%s\t%s\t%s\n", func(l label.Record) []any {
-			state := "valid"
-			switch {
-			case l.RevokedAt != nil:
-				state = "revoked"
-			case l.SupersededBy != "":
-				state = "superseded by " + l.SupersededBy
-			case !l.Current(now):
-				state = "expired"
-			}
-			return []any{l.ID, l.AssessmentID, l.DeviceID, l.Grade, l.Issued.Format(time.DateOnly), l.Expires.Format(time.DateOnly), state}
+			return []any{l.ID, l.AssessmentID, l.DeviceID, l.Grade, l.Issued.Format(time.DateOnly), l.Expires.Format(time.DateOnly), l.State(now)}
 		})
 	})
 	cmd.Flags().StringVar(&org, "org", "", "only this organisation's labels (id or name)")

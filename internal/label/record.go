@@ -33,6 +33,20 @@ type Record struct {
 	SupersededAt *time.Time      `json:"superseded_at,omitempty"`
 }
 
+// State says what the label is at now: "valid", "revoked", "superseded by
+// ID" or "expired".
+func (l Record) State(now time.Time) string {
+	switch {
+	case l.RevokedAt != nil:
+		return "revoked"
+	case l.SupersededBy != "":
+		return "superseded by " + l.SupersededBy
+	case !l.Current(now):
+		return "expired"
+	}
+	return "valid"
+}
+
 // Current reports whether the label is neither revoked, superseded nor
 // expired at now.
 func (l Record) Current(now time.Time) bool {

@@ -23,6 +23,7 @@ const (
 	authn    = "authentication: the secret or the address is the credential, and the result carries the caller's scope"
 	accounts = "account administration (staff only): users belong to no organisation; memberships, sessions, invitations and the audit log are managed by staff"
 	register = "self-service registration: the organisation does not exist yet, so no scope can name it; it waits for approval (OrgApprove, scoped)"
+	product  = "product-level records of the whole-system rating (system model, risk register, update posture, test reports, fleet aggregates) are keyed by vendor and model and belong to no organisation; operator-only commands write them and the public registry page reads them"
 )
 
 // unscoped lists every exported method of *store.Store that takes no
@@ -64,6 +65,8 @@ func unscoped() map[string]string {
 		"MembershipSet": accounts, "MembershipDelete": accounts, "SessionCreate": accounts, "SessionVerify": accounts,
 		"SessionDelete": accounts, "SessionDeleteUser": accounts, "SessionPurge": accounts, "AccountTokenCreate": accounts,
 		"AuditAdd": accounts, "AuditList": accounts, "OrgRegister": register,
+
+		"SystemDocPut": product, "SystemDocGet": product, "SystemDocVersions": product, "SystemProducts": product,
 	}
 }
 
