@@ -4,6 +4,8 @@
 package main
 
 import (
+	"bytes"
+	"os"
 	"path/filepath"
 	"testing"
 )
@@ -13,6 +15,8 @@ import (
 func TestSystemCommands(t *testing.T) {
 	db := "sqlite:" + filepath.Join(t.TempDir(), "system.db")
 	model := filepath.Join("testdata", "system", "camera.yaml")
+	risks := filepath.Join("testdata", "system", "camera-risks.yaml")
+	pdf := filepath.Join(t.TempDir(), "risks.pdf")
 	runSteps(t, db, []step{
 		{[]string{"system", "show", "Acme", "Cam 2"}, 3, "model of Acme Cam 2 not found"},
 		{[]string{"system", "import", model, "--actor", "lead"}, 0, "Acme Cam 2: system model version 1 of 1"},
@@ -21,5 +25,15 @@ func TestSystemCommands(t *testing.T) {
 		{[]string{"system", "show", "Acme", "Cam 2", "--version", "1"}, 0, "version 1 of 2 (lead,"},
 		{[]string{"system", "show", "Acme", "Cam 2", "--version", "x"}, 2, `version: "x": not a number`},
 		{[]string{"system", "import", filepath.Join("testdata", "system", "bad.yaml")}, 2, "bad.yaml:8: components[1].kind: unknown kind \"toaster\""},
+		{[]string{"system", "risks", "Acme", "Cam 2"}, 3, "risks of Acme Cam 2 not found"},
+		{[]string{"system", "assess", risks}, 0, "Acme Cam 2: risk register version 1 of 1"},
+		{[]string{"system", "risks", "Acme", "Cam 2"}, 0, "unmitigated high residual risk: fw/shared-keys"},
+		{[]string{"system", "risks", "Acme", "Cam 2"}, 0, "fw/shared-keys                     fleet-takeover         inherent 15 high   residual 15 high   (layered defence not met: 1 independent mitigation(s))"},
+		{[]string{"system", "risks", "Acme", "Cam 2", "--format", "csv"}, 0, "web/default-credentials,web,local-service,default-credentials,spoofing,true,4,4,16,high,2,2,true,1,4,4,low,5.1-1 5.1-5"},
+		{[]string{"system", "risks", "Acme", "Cam 2", "--format", "pdf", "--output", pdf}, 0, "wrote " + pdf},
+		{[]string{"system", "risks", "Acme", "Cam 2", "--format", "xls"}, 2, "want text, csv or pdf"},
 	})
+	if b, err := os.ReadFile(pdf); err != nil || !bytes.HasPrefix(b, []byte("%PDF-")) {
+		t.Errorf("risk report: %.8q, %v", b, err)
+	}
 }

@@ -40,6 +40,33 @@ Every problem is reported with file, line, field and reason, and nothing is stor
 				}
 				return x.SystemShow(ctx, system.Product{Vendor: in.Args[0], Model: in.Args[1]}, v)
 			}},
+		{Use: "assess FILE", Short: "Assess the risks of a product's latest system model and store the register's next version", Args: 1,
+			Long: `Read a risk assessment (YAML or JSON, format vigil-risks/1) of a product whose system model is
+stored, and store the product's risk register as its next version: every threat of the built-in
+catalogue (STRIDE and fleet takeover) to every component, with likelihood and impact on 1–5 scales
+(risk = their product; high ≥ 15, medium 8–14). Each mitigation names its defence layer and the
+EN 303 645 provision or the evidence that backs it. A high risk needs mitigations on at least two
+independent layers; without them its residual risk stays the inherent one. Threats not assessed
+keep the catalogue's likelihood and impact.`,
+			Run: func(ctx context.Context, x *App, in Input) (Output, error) {
+				r, done, err := in.Open(in.Args[0])
+				if err != nil {
+					return nil, err
+				}
+				defer done()
+				return x.RiskAssess(ctx, r, in.Args[0])
+			}},
+		{Use: "risks VENDOR MODEL", Short: "Show or export a product's risk register (text, csv, pdf report with a heat map)", Args: 2,
+			Flags: []Flag{{Name: "version", Usage: "the register version (default: the latest)"},
+				{Name: "format", Default: "text", Usage: "text, csv or pdf (--json for JSON)"},
+				{Name: "output", Usage: "write the export to this file instead of standard output"}},
+			Run: func(ctx context.Context, x *App, in Input) (Output, error) {
+				v, err := in.Int("version")
+				if err != nil {
+					return nil, err
+				}
+				return x.RiskRegister(ctx, system.Product{Vendor: in.Args[0], Model: in.Args[1]}, v, in.Flags["format"], in.Flags["output"])
+			}},
 	}
 }
 
