@@ -122,7 +122,7 @@ func TestCLIAssessAndLabel(t *testing.T) {
 				{with("label", "render", id, "--format", "gif", "-o", filepath.Join(dir, "l.gif")), 2, "want svg, png or pdf"},
 				{with("label", "show", id), 0, `"kid"`},
 				{with("label", "list"), 0, id},
-				{with("label", "rules"), 0, "# Grading rule vigil-grade/1"},
+				{with("label", "rules"), 0, "# Grading rule vigil-grade/2"},
 				{with("label", "keys", "list"), 0, "active"},
 			})
 

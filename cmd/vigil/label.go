@@ -16,7 +16,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"vigil/internal/app"
-	"vigil/internal/assess"
 	"vigil/internal/config"
 	"vigil/internal/errs"
 	"vigil/internal/label"
@@ -255,8 +254,8 @@ func (a *cmdline) labelRevokeCmd() *cobra.Command {
 }
 
 func (a *cmdline) labelRulesCmd() *cobra.Command {
-	return plain("rules", "Print the grading rule ("+assess.RuleVersion+")", 0, func(context.Context, []string) error {
-		return a.print(map[string]string{"rule": assess.RuleVersion, "text": assess.Rules()}, func() error { return a.printf("%s", assess.Rules()) })
+	return plain("rules", "Print the grading rule ("+rating.RuleVersion+")", 0, func(context.Context, []string) error {
+		return a.print(map[string]string{"rule": rating.RuleVersion, "text": rating.Rules()}, func() error { return a.printf("%s", rating.Rules()) })
 	})
 }
 

@@ -73,7 +73,7 @@ func (a *App) Rating() (*rating.Service, error) {
 			a.rating.err = err
 			return
 		}
-		a.rating.svc, a.rating.err = rating.New(rating.Config{Store: a.st, Keys: keys, Issuer: a.cfg.Labels.Issuer, BaseURL: a.cfg.BaseURL, Logger: a.log})
+		a.rating.svc, a.rating.err = rating.New(rating.Config{Store: a.st, System: a.st, Keys: keys, Issuer: a.cfg.Labels.Issuer, BaseURL: a.cfg.BaseURL, Logger: a.log})
 	})
 	return a.rating.svc, a.rating.err
 }

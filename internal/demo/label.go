@@ -90,7 +90,7 @@ func LoadLabels(ctx context.Context, s *store.Store, opt LabelOptions) (LabelSum
 	if err != nil {
 		return sum, err
 	}
-	svc, err := rating.New(rating.Config{Store: s, Keys: keys, BaseURL: opt.BaseURL, Issuer: "vigil demo trust center", Now: opt.Now, Logger: opt.Logger})
+	svc, err := rating.New(rating.Config{Store: s, System: s, Keys: keys, BaseURL: opt.BaseURL, Issuer: "vigil demo trust center", Now: opt.Now, Logger: opt.Logger})
 	if err != nil {
 		return sum, err
 	}

@@ -32,6 +32,7 @@ import (
 	"vigil/internal/finding"
 	"vigil/internal/label"
 	"vigil/internal/registry"
+	"vigil/internal/system"
 	"vigil/internal/tenant"
 )
 
@@ -76,6 +77,10 @@ type Config struct {
 	// Vulns gives the open vulnerabilities of a device's components
 	// (default: FindingVulns over the store's findings).
 	Vulns VulnSource
+	// System holds the products' system documents (risk registers, fleet
+	// evidence, update posture, tests) that vigil-grade/2 reads; nil rates
+	// without whole-system facts.
+	System system.Store
 	// Issuer names the label issuer (default "vigil trust center").
 	Issuer string
 	// BaseURL is the public label registry; labels point to
@@ -99,6 +104,7 @@ type Service struct {
 	keys     *label.KeyStore
 	cat      *assess.Catalogue
 	vulns    VulnSource
+	system   system.Store
 	issuer   string
 	baseURL  string
 	validity time.Duration
@@ -121,7 +127,7 @@ func New(cfg Config) (*Service, error) {
 	if cfg.Store == nil || cfg.Keys == nil {
 		return nil, fmt.Errorf("rating: Config.Store and Config.Keys are required")
 	}
-	s := &Service{st: cfg.Store, keys: cfg.Keys, cat: cfg.Catalogue, vulns: cfg.Vulns, issuer: cfg.Issuer,
+	s := &Service{st: cfg.Store, keys: cfg.Keys, cat: cfg.Catalogue, vulns: cfg.Vulns, system: cfg.System, issuer: cfg.Issuer,
 		baseURL: strings.TrimRight(cfg.BaseURL, "/"), validity: cfg.Validity, now: cfg.Now, rand: cfg.Rand, log: cfg.Logger}
 	if s.cat == nil {
 		c, err := assess.Load()
@@ -253,8 +259,9 @@ func (s *Service) Review(ctx context.Context, sc tenant.Scope, id int64, reviewe
 	})
 }
 
-// Score rates an assessment as of now with its device's current open
-// vulnerabilities (none for a product type).
+// Score rates an assessment as of now under RuleVersion with its device's
+// current open vulnerabilities (none for a product type) and its product's
+// whole-system facts.
 func (s *Service) Score(ctx context.Context, a assess.Assessment) (assess.Evaluation, assess.Score, []assess.Vuln, error) {
 	ev := a.Evaluate(s.cat)
 	var vulns []assess.Vuln
@@ -264,7 +271,25 @@ func (s *Service) Score(ctx context.Context, a assess.Assessment) (assess.Evalua
 			return ev, assess.Score{}, nil, fmt.Errorf("vulnerabilities of device %d: %w", a.DeviceID, err)
 		}
 	}
-	return ev, assess.Rate(assess.NewScoreInput(ev, vulns, s.clock())), vulns, nil
+	facts, err := s.Facts(ctx, a.Device)
+	if err != nil {
+		return ev, assess.Score{}, nil, err
+	}
+	return ev, RateSystem(assess.Rate(assess.NewScoreInput(ev, vulns, s.clock())), facts), vulns, nil
+}
+
+// Facts returns the whole-system facts of a device's product as of now
+// (empty without a System store).
+func (s *Service) Facts(ctx context.Context, d assess.Device) (system.Facts, error) {
+	p := system.Product{Vendor: d.Vendor, Model: d.Model}
+	if s.system == nil {
+		return system.Facts{Product: p}, nil
+	}
+	f, err := system.FactsFor(ctx, s.system, p, s.clock())
+	if err != nil {
+		return f, fmt.Errorf("whole-system facts of %s: %w", p, err)
+	}
+	return f, nil
 }
 
 // Status is what `vigil assess status` shows.

@@ -254,6 +254,15 @@ func Explain(old, cur assess.Score, vulns []assess.Vuln) string {
 			parts = append(parts, r.Rule+" ("+r.Effect+"): "+r.Detail)
 		}
 	}
+	now := map[string]bool{}
+	for _, r := range cur.Reasons {
+		now[r.Rule+"|"+r.Effect] = true
+	}
+	for _, r := range old.Reasons {
+		if slices.Contains(systemRules(), r.Rule) && !now[r.Rule+"|"+r.Effect] {
+			parts = append(parts, r.Rule+" ("+r.Effect+") no longer applies")
+		}
+	}
 	if len(parts) == 0 {
 		return fmt.Sprintf("grade %s → %s under %s", old.Grade, cur.Grade, cur.Rule)
 	}

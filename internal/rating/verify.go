@@ -14,6 +14,7 @@ import (
 	"vigil/internal/assess"
 	"vigil/internal/errs"
 	"vigil/internal/label"
+	"vigil/internal/system"
 	"vigil/internal/tenant"
 )
 
@@ -54,6 +55,10 @@ type RegistryStatus struct {
 	Latest      string       `json:"latest"`
 	LatestGrade assess.Grade `json:"latest_grade"`
 	History     []Event      `json:"history"`
+	// System is what the registry knows now of the product as a whole
+	// (risk register, fleet evidence, update posture, tests); it is not
+	// part of the signed label and can change between grades.
+	System *system.Facts `json:"system,omitempty"`
 
 	assessmentID int64
 }
@@ -100,6 +105,13 @@ func (s *Service) Registry(ctx context.Context, id string) (RegistryStatus, erro
 		rs.State = label.Expired
 	default:
 		rs.State = label.Valid
+	}
+	if s.system != nil {
+		f, err := s.Facts(ctx, doc.Device)
+		if err != nil {
+			return rs, err
+		}
+		rs.System = &f
 	}
 	return rs, nil
 }

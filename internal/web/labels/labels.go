@@ -274,6 +274,11 @@ table{border-collapse:collapse;width:100%;margin:12px 0}td,th{border-bottom:1px 
 </table>
 {{if .Label.Reasons}}<h2>What lowered the grade</h2>
 <ul>{{range .Label.Reasons}}<li><b>{{.Rule}}</b> ({{.Effect}}): {{.Detail}}</li>{{end}}</ul>{{end}}
+{{with .Reg.System}}{{if .RegisterVersion}}<h2>The whole system</h2>
+<p>Risk register version {{.RegisterVersion}} of {{.Product.Vendor}} {{.Product.Model}} (device, firmware, network services, cloud and app).</p>
+{{if .Unmitigated}}<p>Unmitigated high residual risks:</p>
+<ul>{{range .Unmitigated}}<li>{{.ID}}: {{.Title}} (residual {{.Residual.Likelihood}}×{{.Residual.Impact}})</li>{{end}}</ul>
+{{else}}<p>No high residual risk is left unmitigated.</p>{{end}}{{end}}{{end}}
 <h2>History</h2>
 <table>
 <tr><th>When</th><th>Event</th><th>Label</th><th>Grade</th><th>Why</th></tr>
