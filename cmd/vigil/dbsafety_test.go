@@ -33,6 +33,8 @@ func writeRefusals(dir string) []struct {
 } {
 	file := filepath.Join(dir, "any.json")
 	os.WriteFile(file, []byte(`{}`), 0o600)
+	risks := filepath.Join(dir, "risks.yaml")
+	os.WriteFile(risks, []byte("format: vigil-risks/1\nproduct: {vendor: Nobody, model: X1}\nrisks: []\n"), 0o600)
 	dup := filepath.Join(dir, "dup.csv")
 	os.WriteFile(dup, []byte("name\nAcme\n"), 0o600)
 	return []struct {
@@ -68,6 +70,7 @@ func writeRefusals(dir string) []struct {
 		{[]string{"label", "revoke", "VL-0000-0000-0000", "--reason", "test"}, 3, "label VL-0000-0000-0000 not found"},
 		{[]string{"notify", "resolve", "99", "--sent"}, 3, "99"},
 		{[]string{"probe", "192.0.2.1", "--assessment", "99"}, 3, "assessment 99 not found"},
+		{[]string{"system", "assess", risks}, 3, "model of Nobody X1 not found"},
 		{[]string{"vendor", "alias", "add", "initrode", "initech"}, 0, ""},
 		{[]string{"vendor", "alias", "add", "initrode", "initech"}, 4, "already"},
 		// Filters naming an organisation that does not exist, by id or name.
@@ -84,6 +87,7 @@ func writeRefusals(dir string) []struct {
 // object a user could get wrong (or need no database).
 const noReference = "|ingest asn|ingest csaf|ingest cve5|ingest epss|ingest feed|ingest kev|ingest nvd|ingest osv|contact bootstrap|contact lookup|" +
 	"mail dkim init|mail dkim check|mail dkim record|mail openpgp init|mail openpgp key|label keys list|label keys rotate|label recheck|label verify|label rules|notify run|notify bounce|serve|demo|db migrate|" +
+	"system import|" +
 	"version|catalogue|csaf ranges|csaf validate|securitytxt check|"
 
 // TestDatabaseErrorsNeverRaw runs, on SQLite and PostgreSQL, every command

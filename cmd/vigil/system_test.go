@@ -18,8 +18,8 @@ func TestSystemCommands(t *testing.T) {
 	risks := filepath.Join("testdata", "system", "camera-risks.yaml")
 	pdf := filepath.Join(t.TempDir(), "risks.pdf")
 	runSteps(t, db, []step{
-		{[]string{"system", "show", "Acme", "Cam 2"}, 3, "model of Acme Cam 2 not found"},
 		{[]string{"system", "import", model, "--actor", "lead"}, 0, "Acme Cam 2: system model version 1 of 1"},
+		{[]string{"system", "show", "Acme", "Cam 3"}, 3, "model of Acme Cam 3 not found"},
 		{[]string{"system", "import", model}, 0, "version 2 of 2"},
 		{[]string{"system", "show", "acme", "cam 2"}, 0, "flow app → api: login and live view (HTTPS, encrypted)"},
 		{[]string{"system", "show", "Acme", "Cam 2", "--version", "1"}, 0, "version 1 of 2 (lead,"},
