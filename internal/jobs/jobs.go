@@ -1,10 +1,12 @@
 // Copyright (c) 2026 The vigil authors.
 // SPDX-License-Identifier: Apache-2.0
 
-// Package jobs runs vigil's background work (notice delivery, re-matching,
-// scheduled ingests) on River: riversqlite on the SQLite store, riverpgxv5 on
-// PostgreSQL, where several vigil nodes share the queue and every job is
-// claimed by exactly one of them.
+// Package jobs runs vigil's background work on River: riversqlite on the
+// SQLite store, riverpgxv5 on PostgreSQL, where several vigil nodes share
+// the queue and every job is claimed by exactly one of them. The jobs are
+// registered by internal/app (app.OpenJobs): notice composition at every
+// sweep and outbox delivery (internal/notify), and the daily RDAP bootstrap
+// refresh.
 //
 // Work that must not be lost is recorded in the store first (an outbox row)
 // and a job only points at it, so a crash between commit and enqueue loses

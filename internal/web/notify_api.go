@@ -39,9 +39,8 @@ type BounceInput struct {
 	DSN     string `json:"dsn,omitempty"`
 }
 
-// notifyRoutes are the notice, bounce and statistics routes. To enable
-// them, add s.notifyRoutes() to Server.table and call notifySchemas from
-// newSchemas.
+// notifyRoutes are the notice, bounce, delivery and statistics routes (in
+// Server.table; their schemas come from notifySchemas).
 func (s *Server) notifyRoutes() []Route {
 	const tag = "notices"
 	return []Route{
