@@ -20,6 +20,7 @@ import (
 	"vigil/internal/advisory"
 	"vigil/internal/advisory/csafprovider"
 	"vigil/internal/errs"
+	"vigil/internal/ingest"
 	"vigil/internal/keyset"
 	"vigil/internal/netguard"
 	"vigil/internal/sbom"
@@ -52,14 +53,33 @@ func (a *App) vulnEngine() (*vuln.Engine, error) {
 	return vuln.New(vuln.Options{Store: a.st, Regrader: rg, Logger: a.log})
 }
 
-// syncedEngine returns the engine after matching new or changed devices.
+// syncedEngine returns the engine after matching new or changed devices
+// (in a run of their own).
 func (a *App) syncedEngine(ctx context.Context) (*vuln.Engine, error) {
 	e, err := a.vulnEngine()
 	if err != nil {
 		return nil, err
 	}
-	_, err = e.Sync(ctx)
-	return e, err
+	return e, a.vulnRun(ctx, e, ingest.KindSync, "inventory", func(e *vuln.Engine, _ func() error) error {
+		_, err := e.Sync(ctx)
+		return err
+	})
+}
+
+// vulnRun runs fn with an engine whose finding changes belong to a new
+// source run of kind (ingest.KindAdvisory, KindRematch or KindSync) named
+// source, so that each organisation gets one warning for the whole run;
+// fn calls checkpoint after each committed batch. The run ends when fn
+// succeeds; a run that failed is composed after the grace period.
+func (a *App) vulnRun(ctx context.Context, e *vuln.Engine, kind, source string, fn func(e *vuln.Engine, checkpoint func() error) error) error {
+	r := ingest.Run{Kind: kind, Source: source, FeedType: kind, ReportType: vuln.ReportType}
+	if err := a.st.RunStart(ctx, &r); err != nil {
+		return fmt.Errorf("%s run: %w", kind, err)
+	}
+	if err := fn(e.InRun(r.ID), func() error { return a.st.RunCheckpoint(ctx, &r) }); err != nil {
+		return err
+	}
+	return a.st.RunFinish(ctx, &r)
 }
 
 // parser reads one advisory source.
@@ -96,11 +116,13 @@ type AdvisorySummary struct {
 
 // advisoryLoader feeds parsed advisories to the engine in batches.
 type advisoryLoader struct {
-	ctx    context.Context
-	e      *vuln.Engine
-	origin string
-	batch  []advisory.Advisory
-	res    vuln.Result
+	ctx        context.Context
+	e          *vuln.Engine
+	origin     string
+	batch      []advisory.Advisory
+	size       int // advisories per batch (default advisoryBatch)
+	res        vuln.Result
+	checkpoint func() error // after each batch, when set
 	// bad are advisories refused for text that cannot be stored (a NUL
 	// escaped in the JSON): each is quarantined instead of failing its batch.
 	bad []errs.RowError
@@ -112,7 +134,11 @@ func (l *advisoryLoader) add(adv advisory.Advisory) error {
 		return nil
 	}
 	l.batch = append(l.batch, adv)
-	if len(l.batch) >= advisoryBatch {
+	size := l.size
+	if size <= 0 {
+		size = advisoryBatch
+	}
+	if len(l.batch) >= size {
 		return l.flush()
 	}
 	return nil
@@ -128,6 +154,9 @@ func (l *advisoryLoader) flush() error {
 		return err
 	}
 	l.res.Add(r)
+	if l.checkpoint != nil {
+		return l.checkpoint()
+	}
 	return nil
 }
 
@@ -193,6 +222,10 @@ type AdvisoryLoad struct {
 	Stdin io.Reader
 	// AllowPrivate lets a URL reach loopback and private addresses.
 	AllowPrivate bool
+	// Batch is the number of advisories per transaction (default 200).
+	Batch int
+	// Progress, when set, is called after each committed batch.
+	Progress func()
 }
 
 // LoadAdvisories loads advisories of one source into the engine, after
@@ -210,33 +243,45 @@ func (a *App) LoadAdvisories(ctx context.Context, l AdvisoryLoad) ([]AdvisorySum
 	if err != nil {
 		return nil, err
 	}
-	if IsURL(l.Arg) && l.Source == advisory.SourceKEV {
-		c := netguard.New(netguard.Options{AllowPrivate: l.AllowPrivate, MaxBytes: 64 << 20})
-		body, _, err := c.Fetch(ctx, l.Arg)
-		if err != nil {
-			return nil, fmt.Errorf("fetch %s: %w", l.Arg, err)
-		}
-		sum, err := a.loadAdvisories(ctx, e, bytes.NewReader(body), l.Arg, l.Source, parse)
-		return []AdvisorySummary{sum}, err
-	}
-	files, err := AdvisoryFiles(l.Arg)
-	if err != nil {
-		return nil, err
-	}
+	// The whole load is one source run: an organisation gets one warning
+	// for everything it finds, whatever the number of files.
 	var sums []AdvisorySummary
-	for _, name := range files {
-		r, display, closeFile, err := open(name, l.Stdin)
-		if err != nil {
-			return sums, err
+	err = a.vulnRun(ctx, e, ingest.KindAdvisory, l.Arg, func(e *vuln.Engine, checkpoint func() error) error {
+		after := func() error {
+			if l.Progress != nil {
+				l.Progress()
+			}
+			return checkpoint()
 		}
-		sum, err := a.loadAdvisories(ctx, e, r, display, l.Source, parse)
-		closeFile()
-		if err != nil {
-			return sums, err
+		if IsURL(l.Arg) && l.Source == advisory.SourceKEV {
+			c := netguard.New(netguard.Options{AllowPrivate: l.AllowPrivate, MaxBytes: 64 << 20})
+			body, _, err := c.Fetch(ctx, l.Arg)
+			if err != nil {
+				return fmt.Errorf("fetch %s: %w", l.Arg, err)
+			}
+			sum, err := a.loadAdvisories(ctx, e, bytes.NewReader(body), l.Arg, l.Source, parse, l.Batch, after)
+			sums = append(sums, sum)
+			return err
 		}
-		sums = append(sums, sum)
-	}
-	return sums, nil
+		files, err := AdvisoryFiles(l.Arg)
+		if err != nil {
+			return err
+		}
+		for _, name := range files {
+			r, display, closeFile, err := open(name, l.Stdin)
+			if err != nil {
+				return err
+			}
+			sum, err := a.loadAdvisories(ctx, e, r, display, l.Source, parse, l.Batch, after)
+			closeFile()
+			if err != nil {
+				return err
+			}
+			sums = append(sums, sum)
+		}
+		return nil
+	})
+	return sums, err
 }
 
 // open opens name, or stdin for "-", with the name to show.
@@ -251,10 +296,11 @@ func open(name string, stdin io.Reader) (io.Reader, string, func(), error) {
 	return f, name, func() { f.Close() }, nil
 }
 
-// loadAdvisories parses r (named display) into the engine.
-func (a *App) loadAdvisories(ctx context.Context, e *vuln.Engine, r io.Reader, display string, src advisory.Source, parse parser) (AdvisorySummary, error) {
+// loadAdvisories parses r (named display) into the engine in batches of
+// size advisories, calling after after each.
+func (a *App) loadAdvisories(ctx context.Context, e *vuln.Engine, r io.Reader, display string, src advisory.Source, parse parser, size int, after func() error) (AdvisorySummary, error) {
 	sum := AdvisorySummary{File: display, Source: string(src)}
-	l := &advisoryLoader{ctx: ctx, e: e, origin: display}
+	l := &advisoryLoader{ctx: ctx, e: e, origin: display, size: size, checkpoint: after}
 	st, rows, err := parse(ctx, r, display, l.add)
 	if err == nil {
 		err = l.flush()
@@ -303,22 +349,30 @@ func (a *App) LoadCSAFProvider(ctx context.Context, url string, opt ProviderOpti
 	} else if err != nil && !errors.Is(err, errs.ErrNotFound) {
 		return sum, err
 	}
-	l := &advisoryLoader{ctx: ctx, e: e, origin: url}
-	client := netguard.New(netguard.Options{AllowPrivate: opt.AllowPrivate, MaxBytes: 64 << 20})
-	res, err := csafprovider.Fetch(ctx, url, csafprovider.Options{Client: client, RequireSignature: opt.RequireSignature, Logger: a.log, Since: since},
-		func(d csafprovider.Document) error {
-			st, rows, err := advisory.ParseCSAF(ctx, bytes.NewReader(d.Data), d.URL, l.add)
-			sum.Records += st.Records
-			sum.Rejected += st.Rejected
-			sum.Errors = append(sum.Errors, rows...)
-			sum.Warnings += len(st.Warnings)
-			return err
-		})
-	if err == nil {
-		err = l.flush()
+	var res csafprovider.Result
+	var l *advisoryLoader
+	err = a.vulnRun(ctx, e, ingest.KindAdvisory, url, func(e *vuln.Engine, checkpoint func() error) error {
+		l = &advisoryLoader{ctx: ctx, e: e, origin: url, checkpoint: checkpoint}
+		client := netguard.New(netguard.Options{AllowPrivate: opt.AllowPrivate, MaxBytes: 64 << 20})
+		var err error
+		res, err = csafprovider.Fetch(ctx, url, csafprovider.Options{Client: client, RequireSignature: opt.RequireSignature, Logger: a.log, Since: since},
+			func(d csafprovider.Document) error {
+				st, rows, err := advisory.ParseCSAF(ctx, bytes.NewReader(d.Data), d.URL, l.add)
+				sum.Records += st.Records
+				sum.Rejected += st.Rejected
+				sum.Errors = append(sum.Errors, rows...)
+				sum.Warnings += len(st.Warnings)
+				return err
+			})
+		if err == nil {
+			err = l.flush()
+		}
+		return err
+	})
+	if l != nil {
+		sum.Errors = append(sum.Errors, l.bad...)
+		sum.Records, sum.Rejected = sum.Records-len(l.bad), sum.Rejected+len(l.bad)
 	}
-	sum.Errors = append(sum.Errors, l.bad...)
-	sum.Records, sum.Rejected = sum.Records-len(l.bad), sum.Rejected+len(l.bad)
 	if err == nil {
 		err = a.st.QuarantineAdd(ctx, 0, sum.Errors)
 	}
@@ -378,27 +432,36 @@ func (a *App) LoadEPSS(ctx context.Context, r io.Reader, name string) (EPSSSumma
 	if err != nil {
 		return sum, err
 	}
-	var batch []vuln.EPSSScore
 	var res vuln.Result
-	flush := func() error {
-		if len(batch) == 0 {
+	var st advisory.Stats
+	var rows []errs.RowError
+	err = a.vulnRun(ctx, e, ingest.KindAdvisory, name, func(e *vuln.Engine, checkpoint func() error) error {
+		var batch []vuln.EPSSScore
+		flush := func() error {
+			if len(batch) == 0 {
+				return nil
+			}
+			x, err := e.EPSS(ctx, batch)
+			batch = batch[:0]
+			res.Add(x)
+			if err != nil {
+				return err
+			}
+			return checkpoint()
+		}
+		var err error
+		st, rows, err = advisory.ParseEPSS(ctx, r, name, func(cve string, s advisory.EPSS) error {
+			batch = append(batch, vuln.EPSSScore{CVE: cve, Score: s.Score, Percentile: s.Percentile, Date: s.Date})
+			if len(batch) >= epssBatch {
+				return flush()
+			}
 			return nil
+		})
+		if err == nil {
+			err = flush()
 		}
-		x, err := e.EPSS(ctx, batch)
-		batch = batch[:0]
-		res.Add(x)
 		return err
-	}
-	st, rows, err := advisory.ParseEPSS(ctx, r, name, func(cve string, s advisory.EPSS) error {
-		batch = append(batch, vuln.EPSSScore{CVE: cve, Score: s.Score, Percentile: s.Percentile, Date: s.Date})
-		if len(batch) >= epssBatch {
-			return flush()
-		}
-		return nil
 	})
-	if err == nil {
-		err = flush()
-	}
 	if err == nil {
 		err = a.st.QuarantineAdd(ctx, 0, rows)
 	}
@@ -482,11 +545,18 @@ func (a *App) Vulns(ctx context.Context, q VulnQuery) ([]VulnRow, error) {
 	if err != nil {
 		return nil, err
 	}
+	kind := ingest.KindSync
 	if q.Rematch {
-		_, err = e.MatchAll(ctx, true)
-	} else {
-		_, err = e.Sync(ctx)
+		kind = ingest.KindRematch
 	}
+	err = a.vulnRun(ctx, e, kind, "inventory", func(e *vuln.Engine, _ func() error) error {
+		if q.Rematch {
+			_, err := e.MatchAll(ctx, true)
+			return err
+		}
+		_, err := e.Sync(ctx)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}

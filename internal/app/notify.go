@@ -59,11 +59,16 @@ func (a *App) Delivery(ctx context.Context) (*Delivery, error) {
 	if err != nil {
 		return nil, err
 	}
-	def, err := notify.Resolve(registry.Policy{Mode: f.DefaultMode, MinSeverity: f.DefaultMinSeverity, RenotifyAfter: f.DefaultRenotify}, notify.DefaultPolicy())
+	def, err := notify.Resolve(registry.Policy{Mode: f.DefaultMode, MinSeverity: f.DefaultMinSeverity, RenotifyAfter: f.DefaultRenotify,
+		ImmediateCap: &f.ImmediateCap}, notify.DefaultPolicy())
 	if err != nil {
 		return nil, err
 	}
-	d := &Delivery{Notifier: notify.NewNotifier(notify.NotifierConfig{Store: a.st, Now: a.st.Now, Logger: a.log,
+	grace, err := time.ParseDuration(f.RunGrace)
+	if err != nil || grace < 0 {
+		return nil, errs.Field("notify.run_grace", f.RunGrace, "must be a Go duration such as 2h")
+	}
+	d := &Delivery{Notifier: notify.NewNotifier(notify.NotifierConfig{Store: a.st, Now: a.st.Now, Logger: a.log, RunGrace: grace,
 		PlanConfig: notify.PlanConfig{Default: def, DigestHour: f.DigestHour, Languages: renderer.Languages()}})}
 	ackKey, err := a.st.SettingSecret(ctx, notify.AckKeySetting)
 	if err != nil {

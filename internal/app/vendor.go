@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"vigil/internal/errs"
+	"vigil/internal/ingest"
 	"vigil/internal/match/vendor"
 	"vigil/internal/vuln"
 )
@@ -28,7 +29,12 @@ func (a *App) VendorAliasAdd(ctx context.Context, al vendor.Alias) (vuln.Result,
 	if err != nil {
 		return vuln.Result{}, err
 	}
-	return e.MatchAll(ctx, false)
+	var res vuln.Result
+	err = a.vulnRun(ctx, e, ingest.KindRematch, "vendor alias "+al.Alias, func(e *vuln.Engine, _ func() error) error {
+		res, err = e.MatchAll(ctx, false)
+		return err
+	})
+	return res, err
 }
 
 // VendorAliases returns the vendor alias table, the generated aliases and

@@ -73,6 +73,14 @@ type Notify struct {
 	DefaultRenotify    string `yaml:"default_renotify"`
 	// DigestHour is the hour of the day (UTC) at which digests become due.
 	DigestHour int `yaml:"digest_hour"`
+	// ImmediateCap is the operator's default of immediate notices an
+	// organisation gets a day before further non-critical ones fold into
+	// its next digest (0: no cap); an organisation's policy may set its own.
+	ImmediateCap int `yaml:"immediate_cap"`
+	// RunGrace is how long composition waits for a source run that stopped
+	// without ending (an interrupted ingest never resumed) before it
+	// composes what the run found, as a Go duration.
+	RunGrace string `yaml:"run_grace"`
 	// MaxAttempts is how often a delivery is tried before it is dead.
 	MaxAttempts int `yaml:"max_attempts"`
 	// AllowPrivate lets webhooks reach loopback and private addresses.
@@ -148,6 +156,10 @@ func Settings() []Setting {
 			field: func(c *Config) any { return &c.Notify.DefaultRenotify }},
 		{Key: "notify.digest_hour", Env: "VIGIL_NOTIFY_DIGEST_HOUR", Default: "6", Doc: "hour of the day (UTC) at which digests become due",
 			field: func(c *Config) any { return &c.Notify.DigestHour }},
+		{Key: "notify.immediate_cap", Env: "VIGIL_NOTIFY_IMMEDIATE_CAP", Default: "10", Doc: "operator default of immediate notices per organisation a day; beyond it non-critical ones fold into the next digest (0: no cap; a policy's `immediate_cap` overrides)",
+			field: func(c *Config) any { return &c.Notify.ImmediateCap }},
+		{Key: "notify.run_grace", Env: "VIGIL_NOTIFY_RUN_GRACE", Default: "2h", Doc: "how long warnings of a source run that stopped without ending wait for it to be resumed before they are composed",
+			field: func(c *Config) any { return &c.Notify.RunGrace }},
 		{Key: "notify.max_attempts", Env: "VIGIL_NOTIFY_MAX_ATTEMPTS", Default: "8", Doc: "attempts before a delivery is given up (dead)",
 			field: func(c *Config) any { return &c.Notify.MaxAttempts }},
 		{Key: "notify.allow_private", Env: "VIGIL_NOTIFY_ALLOW_PRIVATE", Default: "false", Doc: "let webhooks reach loopback and private addresses (labs, tests)",

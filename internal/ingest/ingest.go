@@ -55,9 +55,21 @@ type Store interface {
 	IngestTx(ctx context.Context, fn func(tx Store) error) error
 }
 
+// The kinds of source run. Every batch of findings belongs to a run, and
+// notice composition makes one warning per organisation and run once the
+// run has ended.
+const (
+	KindFeed     = "feed"     // a feed file (Feed)
+	KindAdvisory = "advisory" // an advisory file, URL or provider loaded
+	KindRematch  = "rematch"  // the inventory matched again (all advisories)
+	KindSync     = "sync"     // new or changed devices matched
+)
+
 // Run is one ingestion of one source.
 type Run struct {
-	ID           int64  `json:"id"`
+	ID int64 `json:"id"`
+	// Kind is KindFeed (the default), KindAdvisory, KindRematch or KindSync.
+	Kind         string `json:"kind,omitempty"`
 	Source       string `json:"source"`
 	FeedType     string `json:"feed_type"`
 	ReportType   string `json:"report_type"`
@@ -235,26 +247,29 @@ func Feed(ctx context.Context, s Store, ix *Index, r io.Reader, opts Options) (S
 	}
 	sum.RunID = run.ID
 
+	// The run ends in the transaction of its last batch: a full report
+	// resolves the findings it no longer lists, and the end is recorded, so
+	// that notice composition sees the whole run ended or none of it.
+	finish := func(tx Store, r *Run) error {
+		switch good := r.Rows - r.Quarantined; {
+		case !opts.FullReport:
+		case good == 0:
+			sum.ResolveSkipped = "no readable rows"
+		case r.Quarantined*10 > r.Rows:
+			sum.ResolveSkipped = fmt.Sprintf("%d of %d rows quarantined", r.Quarantined, r.Rows)
+		default:
+			n, err := tx.FindingResolveUnseen(ctx, trigID, sum.ReportType, r.ID)
+			if err != nil {
+				return err
+			}
+			r.FindingsResolved = n
+		}
+		return tx.RunFinish(ctx, r)
+	}
 	pctx, stop := context.WithCancel(ctx)
-	err = write(ctx, s, &run, &sum, produce(pctx, rd, ix, trigID, run.CommittedLine, opts), stop, opts)
+	err = write(ctx, s, &run, &sum, produce(pctx, rd, ix, trigID, run.CommittedLine, opts), stop, finish, opts)
 	stop()
 	if err != nil {
-		return sum, err
-	}
-	switch good := run.Rows - run.Quarantined; {
-	case !opts.FullReport:
-	case good == 0:
-		sum.ResolveSkipped = "no readable rows"
-	case run.Quarantined*10 > run.Rows:
-		sum.ResolveSkipped = fmt.Sprintf("%d of %d rows quarantined", run.Quarantined, run.Rows)
-	default:
-		n, err := s.FindingResolveUnseen(ctx, trigID, sum.ReportType, run.ID)
-		if err != nil {
-			return sum, err
-		}
-		run.FindingsResolved = n
-	}
-	if err := s.RunFinish(ctx, &run); err != nil {
 		return sum, err
 	}
 	sum.Rows, sum.Matched, sum.Unmatched, sum.Quarantined = run.Rows, run.Matched, run.Unmatched, run.Quarantined
@@ -271,6 +286,7 @@ type batch struct {
 	lastLine  int64
 	counts    counts
 	err       error // a read error that ends the feed after this batch
+	last      bool  // the end of the feed: the run ends with this batch
 }
 
 // counts are the run's row counters.
@@ -344,15 +360,17 @@ func produce(ctx context.Context, rd *feed.Reader, ix *Index, trigID, skip int64
 				pending = 0
 			}
 		}
+		b.last = true
 		send()
 	}()
 	return out
 }
 
 // write commits the batches from in, each with a checkpoint of the run, and
-// records the counters in run and sum. On an error it stops the producer
-// and waits for it to end.
-func write(ctx context.Context, s Store, run *Run, sum *Summary, in <-chan *batch, stop func(), opts Options) error {
+// records the counters in run and sum; finish ends the run in the
+// transaction of the last batch. On an error it stops the producer and
+// waits for it to end.
+func write(ctx context.Context, s Store, run *Run, sum *Summary, in <-chan *batch, stop func(), finish func(tx Store, r *Run) error, opts Options) error {
 	base := counts{run.Rows, run.Matched, run.Unmatched, run.Quarantined, 0}
 	defer func() {
 		stop()
@@ -376,6 +394,11 @@ func write(ctx context.Context, s Store, run *Run, sum *Summary, in <-chan *batc
 			r.CommittedLine = max(r.CommittedLine, b.lastLine)
 			if err := tx.RunCheckpoint(ctx, &r); err != nil {
 				return err
+			}
+			if b.last && b.err == nil {
+				if err := finish(tx, &r); err != nil {
+					return err
+				}
 			}
 			*run = r
 			return nil

@@ -31,6 +31,9 @@ type EventInput struct {
 	Event   finding.Event
 	Finding finding.Finding
 	Trigger finding.Trigger
+	// Run is the source run (feed file, advisory load, re-match) whose
+	// batch made the event; 0 for changes outside a run.
+	Run int64
 }
 
 // PendingItem is a notice item held for an organisation's digest.
@@ -39,6 +42,12 @@ type PendingItem struct {
 	OrgID   int64
 	Created time.Time
 	Item    Item
+	// Run is the run whose end the item waits for (an immediate item of a
+	// run that had not ended when it was composed); 0 for digest items.
+	Run int64
+	// Folded marks an item that went to the digest because its
+	// organisation had reached its cap of immediate notices.
+	Folded bool
 }
 
 // Batch is the input of one composition step: the next events after the
@@ -52,6 +61,17 @@ type Batch struct {
 	Prior map[int64]Prior
 	// Pending are the items held for digests, oldest first.
 	Pending []PendingItem
+	// Waiting are the immediate items of earlier batches that wait for the
+	// end of a run in Ended (items of other runs are not loaded).
+	Waiting []PendingItem
+	// Ended are the runs that ended (or were given up after the grace
+	// period) and whose every event is in this batch or an earlier one:
+	// their immediate items become notices now, one per organisation and
+	// run. Items of runs not in Ended wait.
+	Ended map[int64]bool
+	// Sent counts the immediate notices each organisation of the batch
+	// received in the cap period before this batch (see PlanConfig.Cap).
+	Sent map[int64]int
 }
 
 // Plan is the output of one composition step, which the store applies in
@@ -69,6 +89,14 @@ type Plan struct {
 	// Problems lists organisations whose stored policy is invalid (the
 	// default policy was used for them).
 	Problems []string
+	// Unwait are the ids of waiting items of ended runs that are held for
+	// the digest now.
+	Unwait []int64
+	// Folded are those of Unwait that went to the digest because their
+	// organisation reached its cap.
+	Folded []int64
+	// foldedOrg counts Folded per organisation.
+	foldedOrg map[int64]int
 }
 
 // PlannedItem is one accepted event.
@@ -80,13 +108,20 @@ type PlannedItem struct {
 	Kind      finding.EventKind
 	Severity  finding.Severity
 	// Notice is the index in Plan.Notices of the notice that carries the
-	// item, or -1 when it is held for a digest.
+	// item, or -1 when it is held for a digest or waits for its run.
 	Notice int
+	// Wait is the run whose end the item waits for; 0 when it does not.
+	Wait int64
+	// Folded marks an item held for the digest because its organisation
+	// reached its cap of immediate notices.
+	Folded bool
 }
 
 // Draft is a notice to create.
 type Draft struct {
-	OrgID   int64
+	OrgID int64
+	// Run is the run an immediate notice reports (0: none).
+	Run     int64
 	Content Content
 	// Items are indexes into Plan.Items of the new items it carries.
 	Items []int
@@ -179,6 +214,18 @@ func Recipients(o OrgInput, p Policy, languages []string) []Delivery {
 // PlanBatch judges the batch's events and bundles the accepted ones with
 // the held items into notices. It is pure: the same batch gives the same
 // plan.
+//
+// The accepted items of a run wait until the run has ended (Batch.Ended);
+// then they are judged together: a finding goes out at once when its
+// organisation's mode is immediate or its highest severity in the run is
+// critical, else it is held for the digest, and the findings that go out
+// at once make one notice per organisation and run, with every trigger of
+// the run as its sections. So the notices do not depend on the order of
+// the rows, the size of the ingest or composition batches, or on
+// composing during or after the run. Items of events outside a run are
+// judged per batch. Beyond the organisation's cap of immediate notices
+// per period, a run's non-critical items fold into the next digest and
+// only its critical ones go.
 func PlanBatch(b *Batch, cfg PlanConfig) *Plan {
 	p := &Plan{Skipped: map[Reason]int{}}
 	policies := map[int64]Policy{}
@@ -198,16 +245,23 @@ func PlanBatch(b *Batch, cfg PlanConfig) *Plan {
 	for k, v := range b.Prior {
 		prior[k] = v
 	}
+	// entry is an item of a run being judged: a new one (an index into
+	// p.Items) or one that waited (its id).
+	type entry struct {
+		idx  int
+		wait int64
+		snap Item
+	}
 	type orgWork struct {
-		newItems []int // indexes into p.Items
-		snaps    []Item
-		pending  []PendingItem
+		runs    map[int64][]entry
+		held    []entry // for the digest
+		pending []PendingItem
 	}
 	work := map[int64]*orgWork{}
 	get := func(id int64) *orgWork {
 		w := work[id]
 		if w == nil {
-			w = &orgWork{}
+			w = &orgWork{runs: map[int64][]entry{}}
 			work[id] = w
 		}
 		return w
@@ -234,13 +288,24 @@ func PlanBatch(b *Batch, cfg PlanConfig) *Plan {
 			continue
 		}
 		prior[ev.FindingID] = Prior{At: b.Now, Severity: ev.Severity}
-		w := get(ev.OrgID)
-		w.newItems = append(w.newItems, len(p.Items))
 		snap := ItemFromFinding(ev.Kind, in.Finding, in.Trigger)
 		snap.Severity = max(snap.Severity, ev.Severity)
-		w.snaps = append(w.snaps, snap)
+		idx := len(p.Items)
 		p.Items = append(p.Items, PlannedItem{EventID: ev.ID, FindingID: ev.FindingID, OrgID: ev.OrgID,
 			TriggerID: in.Finding.TriggerID, Kind: ev.Kind, Severity: ev.Severity, Notice: -1})
+		if in.Run != 0 && !b.Ended[in.Run] {
+			p.Items[idx].Wait = in.Run // its run goes on: it waits
+			continue
+		}
+		w := get(ev.OrgID)
+		w.runs[in.Run] = append(w.runs[in.Run], entry{idx: idx, snap: snap})
+	}
+	for _, wi := range b.Waiting {
+		if _, ok := b.Orgs[wi.OrgID]; !ok || !b.Ended[wi.Run] {
+			continue
+		}
+		w := get(wi.OrgID)
+		w.runs[wi.Run] = append(w.runs[wi.Run], entry{idx: -1, wait: wi.ID, snap: wi.Item})
 	}
 	for _, pi := range b.Pending {
 		get(pi.OrgID).pending = append(get(pi.OrgID).pending, pi)
@@ -257,53 +322,104 @@ func PlanBatch(b *Batch, cfg PlanConfig) *Plan {
 			continue // pending items of a deleted organisation
 		}
 		pol := policyOf(id)
-		var nowIdx, heldIdx []int
-		for k := range w.newItems {
-			if pol.Mode == Immediate || w.snaps[k].Severity >= finding.Critical {
-				nowIdx = append(nowIdx, k)
+		sent := b.Sent[id]
+		runs := make([]int64, 0, len(w.runs))
+		for r := range w.runs {
+			runs = append(runs, r)
+		}
+		slices.Sort(runs)
+		// Held items an immediate-mode organisation had from before (a
+		// digest mode, not the cap) ride with its first notice.
+		var carry, rest []PendingItem
+		for _, pi := range w.pending {
+			if pol.Mode == Immediate && !pi.Folded {
+				carry = append(carry, pi)
 			} else {
-				heldIdx = append(heldIdx, k)
+				rest = append(rest, pi)
 			}
 		}
-		if len(nowIdx) > 0 || (pol.Mode == Immediate && len(w.pending) > 0) {
-			d := Draft{OrgID: id}
+		if len(runs) == 0 && len(carry) > 0 {
+			runs = append(runs, 0)
+		}
+		for _, r := range runs {
+			es := w.runs[r]
+			// A finding's highest severity in the run decides for all its
+			// items.
+			top := map[int64]finding.Severity{}
+			for _, e := range es {
+				top[e.snap.FindingID] = max(top[e.snap.FindingID], e.snap.Severity)
+			}
+			capped := pol.Cap > 0 && sent >= pol.Cap
+			d := Draft{OrgID: id, Run: r}
 			var items []Item
-			if pol.Mode == Immediate {
-				for _, pi := range w.pending {
+			if !capped {
+				for _, pi := range carry {
 					d.Pending = append(d.Pending, pi.ID)
 					items = append(items, pi.Item)
 				}
-				w.pending = nil
+				carry = nil
 			}
-			for _, k := range nowIdx {
-				d.Items = append(d.Items, w.newItems[k])
-				items = append(items, w.snaps[k])
+			for _, e := range es {
+				critical := top[e.snap.FindingID] >= finding.Critical
+				if !critical && (pol.Mode != Immediate || capped) {
+					folded := pol.Mode == Immediate
+					if e.idx >= 0 {
+						p.Items[e.idx].Folded = folded
+						w.held = append(w.held, e)
+						continue
+					}
+					p.Unwait = append(p.Unwait, e.wait)
+					if folded {
+						p.Folded = append(p.Folded, e.wait)
+						if p.foldedOrg == nil {
+							p.foldedOrg = map[int64]int{}
+						}
+						p.foldedOrg[id]++
+					}
+					rest = append(rest, PendingItem{ID: e.wait, OrgID: id, Created: b.Now, Item: e.snap, Folded: folded})
+					continue
+				}
+				if e.idx >= 0 {
+					d.Items = append(d.Items, e.idx)
+				} else {
+					d.Pending = append(d.Pending, e.wait)
+				}
+				items = append(items, e.snap)
+			}
+			if len(items) == 0 {
+				continue
 			}
 			p.addNotice(d, KindImmediate, "", org, items, pol, cfg, b.Now)
+			sent++
 		}
-		if pol.Mode == Immediate || (len(heldIdx) == 0 && len(w.pending) == 0) {
+		rest = append(rest, carry...)
+		if len(w.held) == 0 && len(rest) == 0 {
 			continue
 		}
+		mode := pol.Mode
+		if mode == Immediate {
+			mode = Daily // folded items go out with the next daily digest
+		}
 		oldest := b.Now
-		for _, pi := range w.pending {
+		for _, pi := range rest {
 			if pi.Created.Before(oldest) {
 				oldest = pi.Created
 			}
 		}
-		if b.Now.Before(NextDigest(pol.Mode, oldest, cfg.DigestHour, cfg.Location)) {
+		if b.Now.Before(NextDigest(mode, oldest, cfg.DigestHour, cfg.Location)) {
 			continue // held: the items stay pending
 		}
 		d := Draft{OrgID: id}
 		var items []Item
-		for _, pi := range w.pending {
+		for _, pi := range rest {
 			d.Pending = append(d.Pending, pi.ID)
 			items = append(items, pi.Item)
 		}
-		for _, k := range heldIdx {
-			d.Items = append(d.Items, w.newItems[k])
-			items = append(items, w.snaps[k])
+		for _, e := range w.held {
+			d.Items = append(d.Items, e.idx)
+			items = append(items, e.snap)
 		}
-		p.addNotice(d, KindDigest, pol.Mode, org, items, pol, cfg, b.Now)
+		p.addNotice(d, KindDigest, mode, org, items, pol, cfg, b.Now)
 	}
 	return p
 }
@@ -313,6 +429,7 @@ func (p *Plan) addNotice(d Draft, kind Kind, mode Mode, org OrgInput, items []It
 	idx := len(p.Notices)
 	for _, i := range d.Items {
 		p.Items[i].Notice = idx
+		p.Items[i].Wait = 0
 	}
 	d.Content = Content{Kind: kind, Mode: mode, Created: now, OrgID: org.ID, OrgName: org.Name, Languages: org.Languages, Items: mergeItems(items)}
 	for _, it := range d.Content.Items {
@@ -357,19 +474,104 @@ func mergeItems(items []Item) []Item {
 
 // ComposeResult counts what a composition run did.
 type ComposeResult struct {
-	Events    int             `json:"events"`
-	Cursor    int64           `json:"cursor"`
-	Items     int             `json:"items"`
-	Held      int             `json:"held"`
-	Notices   int             `json:"notices"`
-	Digests   int             `json:"digests"`
-	Outbox    map[Channel]int `json:"outbox"`
-	Skipped   map[Reason]int  `json:"skipped"`
-	Resolved  int             `json:"notices_resolved"`
-	Problems  []string        `json:"problems,omitempty"`
-	NoticeIDs []int64         `json:"-"`
+	Events  int             `json:"events"`
+	Cursor  int64           `json:"cursor"`
+	Items   int             `json:"items"`
+	Held    int             `json:"held"`
+	Notices int             `json:"notices"`
+	Digests int             `json:"digests"`
+	Outbox  map[Channel]int `json:"outbox"`
+	Skipped map[Reason]int  `json:"skipped"`
+	// Waiting counts the items left waiting for the end of their run
+	// after the step (the last step's count in a sum).
+	Waiting int `json:"waiting"`
+	// Folded counts the items that went to a digest because their
+	// organisation had reached its cap of immediate notices.
+	Folded    int      `json:"folded"`
+	Resolved  int      `json:"notices_resolved"`
+	Problems  []string `json:"problems,omitempty"`
+	NoticeIDs []int64  `json:"-"`
+	// Orgs counts the notices per organisation, most first.
+	Orgs []OrgNotices `json:"orgs,omitempty"`
 	// More is true when events remain after this batch.
 	More bool `json:"-"`
+}
+
+// OrgNotices counts what composition made for one organisation.
+type OrgNotices struct {
+	OrgID     int64  `json:"org_id"`
+	Name      string `json:"name"`
+	Notices   int    `json:"notices"`
+	Immediate int    `json:"immediate"`
+	Digests   int    `json:"digests"`
+	Items     int    `json:"items"`
+	Folded    int    `json:"folded,omitempty"`
+}
+
+// CountOrgs returns the notices and folded items of plan p per
+// organisation.
+func (p *Plan) CountOrgs(orgs map[int64]OrgInput) []OrgNotices {
+	by := map[int64]*OrgNotices{}
+	get := func(id int64) *OrgNotices {
+		o := by[id]
+		if o == nil {
+			o = &OrgNotices{OrgID: id, Name: orgs[id].Name}
+			by[id] = o
+		}
+		return o
+	}
+	for _, d := range p.Notices {
+		o := get(d.OrgID)
+		o.Notices++
+		if d.Content.Kind == KindDigest {
+			o.Digests++
+		} else {
+			o.Immediate++
+		}
+		o.Items += len(d.Content.Items)
+	}
+	for _, it := range p.Items {
+		if it.Folded {
+			get(it.OrgID).Folded++
+		}
+	}
+	for id, n := range p.foldedOrg {
+		get(id).Folded += n
+	}
+	out := make([]OrgNotices, 0, len(by))
+	for _, o := range by {
+		out = append(out, *o)
+	}
+	return mergeOrgs(nil, out)
+}
+
+// mergeOrgs adds the counts of b to a, most notices first, then by id.
+func mergeOrgs(a, b []OrgNotices) []OrgNotices {
+	at := make(map[int64]int, len(a))
+	for i, o := range a {
+		at[o.OrgID] = i
+	}
+	for _, o := range b {
+		i, ok := at[o.OrgID]
+		if !ok {
+			at[o.OrgID] = len(a)
+			a = append(a, o)
+			continue
+		}
+		x := &a[i]
+		x.Notices += o.Notices
+		x.Immediate += o.Immediate
+		x.Digests += o.Digests
+		x.Items += o.Items
+		x.Folded += o.Folded
+	}
+	sort.Slice(a, func(i, j int) bool {
+		if a[i].Notices != a[j].Notices {
+			return a[i].Notices > a[j].Notices
+		}
+		return a[i].OrgID < a[j].OrgID
+	})
+	return a
 }
 
 // Add adds the counts of r2 to r.
@@ -380,9 +582,12 @@ func (r *ComposeResult) Add(r2 ComposeResult) {
 	r.Held += r2.Held
 	r.Notices += r2.Notices
 	r.Digests += r2.Digests
+	r.Waiting = r2.Waiting
+	r.Folded += r2.Folded
 	r.Resolved += r2.Resolved
 	r.Problems = append(r.Problems, r2.Problems...)
 	r.NoticeIDs = append(r.NoticeIDs, r2.NoticeIDs...)
+	r.Orgs = mergeOrgs(r.Orgs, r2.Orgs)
 	if r.Outbox == nil {
 		r.Outbox = map[Channel]int{}
 	}
@@ -397,13 +602,32 @@ func (r *ComposeResult) Add(r2 ComposeResult) {
 	}
 }
 
+// ComposeRequest says what one composition step reads.
+type ComposeRequest struct {
+	Now time.Time
+	// Limit is the most events read.
+	Limit int
+	// DryRun rolls the transaction back.
+	DryRun bool
+	// Grace is how long a run that has not ended may go without a batch
+	// before its items are composed as they are (a run never resumed).
+	Grace time.Duration
+	// AllEnded composes every run's items as if it had ended (a dry run
+	// shows what the runs going on will send).
+	AllEnded bool
+	// CapSince is the start of the cap period: the immediate notices
+	// created since count against an organisation's cap.
+	CapSince time.Time
+}
+
 // ComposeStore is the storage composition needs.
 type ComposeStore interface {
-	// NotifyCompose loads the next batch (at most limit events after the
-	// stored cursor, the held items and what judging them needs), calls
-	// plan on it and applies the plan in one transaction that also
-	// advances the cursor. With dryRun the transaction is rolled back.
-	NotifyCompose(ctx context.Context, now time.Time, limit int, dryRun bool, plan func(*Batch) *Plan) (ComposeResult, error)
+	// NotifyCompose loads the next batch (at most req.Limit events after
+	// the stored cursor, the held items, the waiting items of the runs that
+	// ended and what judging them needs), calls plan on it and applies the
+	// plan in one transaction that also advances the cursor. With
+	// req.DryRun the transaction is rolled back.
+	NotifyCompose(ctx context.Context, req ComposeRequest, plan func(*Batch) *Plan) (ComposeResult, error)
 }
 
 // NotifierConfig configures a Notifier.
@@ -412,6 +636,13 @@ type NotifierConfig struct {
 	PlanConfig
 	// BatchSize is the number of events per transaction (default 5000).
 	BatchSize int
+	// RunGrace is how long composition waits for a run that has not ended
+	// and had no batch (an interrupted ingest never resumed) before it
+	// composes that run's items as they are (default DefaultRunGrace).
+	RunGrace time.Duration
+	// CapPeriod is the period of the organisations' caps of immediate
+	// notices (default a day).
+	CapPeriod time.Duration
 	Now       func() time.Time
 	Logger    *slog.Logger
 }
@@ -430,6 +661,12 @@ func NewNotifier(cfg NotifierConfig) *Notifier {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.RunGrace <= 0 {
+		cfg.RunGrace = DefaultRunGrace
+	}
+	if cfg.CapPeriod <= 0 {
+		cfg.CapPeriod = 24 * time.Hour
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -442,20 +679,26 @@ func NewNotifier(cfg NotifierConfig) *Notifier {
 	return &Notifier{cfg: cfg}
 }
 
+// DefaultRunGrace is how long composition waits by default for a run that
+// stopped without ending before it composes the run's items as they are.
+const DefaultRunGrace = 2 * time.Hour
+
 // Compose consumes every finding event after the cursor, in batches, and
-// returns the totals. A dry run plans one batch of all pending events and
-// writes nothing.
+// returns the totals. A dry run plans one batch of all pending events, as
+// if every run going on had ended, and writes nothing: its Orgs say how
+// many notices each organisation would get.
 func (n *Notifier) Compose(ctx context.Context, dryRun bool) (ComposeResult, error) {
 	var total ComposeResult
 	total.Outbox, total.Skipped = map[Channel]int{}, map[Reason]int{}
-	limit := n.cfg.BatchSize
-	if dryRun {
-		limit = 1 << 30
-	}
 	now := n.cfg.Now().UTC()
+	req := ComposeRequest{Now: now, Limit: n.cfg.BatchSize, DryRun: dryRun, Grace: n.cfg.RunGrace, AllEnded: dryRun,
+		CapSince: now.Add(-n.cfg.CapPeriod)}
+	if dryRun {
+		req.Limit = 1 << 30
+	}
 	plan := func(b *Batch) *Plan { return PlanBatch(b, n.cfg.PlanConfig) }
 	for {
-		r, err := n.cfg.Store.NotifyCompose(ctx, now, limit, dryRun, plan)
+		r, err := n.cfg.Store.NotifyCompose(ctx, req, plan)
 		if err != nil {
 			return total, fmt.Errorf("compose notices: %w", err)
 		}

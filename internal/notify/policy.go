@@ -48,6 +48,10 @@ type Policy struct {
 	// RenotifyAfter is the quiet interval: no second notice for the same
 	// finding within it, unless its severity rose.
 	RenotifyAfter time.Duration `json:"renotify_after"`
+	// Cap is the most immediate notices the organisation gets per cap
+	// period (a day) before further non-critical ones fold into its next
+	// digest; critical ones still go, one per run. 0: no cap.
+	Cap int `json:"immediate_cap"`
 }
 
 // DefaultPolicy is the operator default when none is configured: a daily
@@ -109,6 +113,12 @@ func Resolve(org registry.Policy, def Policy) (Policy, error) {
 			return p, errs.Field("policy.renotify_after", org.RenotifyAfter, "must be a non-negative Go duration such as 168h")
 		}
 		p.RenotifyAfter = d
+	}
+	if org.ImmediateCap != nil {
+		if *org.ImmediateCap < 0 {
+			return p, errs.Field("policy.immediate_cap", fmt.Sprint(*org.ImmediateCap), "must be 0 (no cap) or more")
+		}
+		p.Cap = *org.ImmediateCap
 	}
 	if slices.Contains(p.Channels, Webhook) && p.WebhookURL == "" {
 		return p, errs.Field("policy.webhook_url", "", "the webhook channel needs a webhook URL")

@@ -45,6 +45,10 @@ type Policy struct {
 	// RenotifyAfter is the quiet interval before the same finding notifies
 	// again, as a Go duration string ("168h"); empty means default.
 	RenotifyAfter string `json:"renotify_after,omitempty"`
+	// ImmediateCap is the most immediate notices the organisation gets a
+	// day before further non-critical ones fold into its next digest (0:
+	// no cap); nil means the operator's default.
+	ImmediateCap *int `json:"immediate_cap,omitempty"`
 }
 
 // Contact is a person or mailbox of an organisation.

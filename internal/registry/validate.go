@@ -205,6 +205,9 @@ func (p Policy) Validate() error {
 			return errs.Field("policy.renotify_after", p.RenotifyAfter, "must be a duration such as 168h")
 		}
 	}
+	if p.ImmediateCap != nil && *p.ImmediateCap < 0 {
+		return errs.Field("policy.immediate_cap", fmt.Sprint(*p.ImmediateCap), "must be 0 (no cap) or more")
+	}
 	return nil
 }
 

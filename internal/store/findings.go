@@ -118,8 +118,12 @@ func (s *Store) RunStart(ctx context.Context, r *ingest.Run) error {
 	if r.TriggerID != 0 {
 		trig = r.TriggerID
 	}
-	id, err := s.InsertID(ctx, `INSERT INTO ingest_runs (source, feed_type, report_type, trigger_id, full_report, source_sha256, header, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.Source, r.FeedType, r.ReportType, trig, r.FullReport, r.SourceSHA256, r.Header, r.StartedAt)
+	kind := r.Kind
+	if kind == "" {
+		kind = ingest.KindFeed
+	}
+	id, err := s.InsertID(ctx, `INSERT INTO ingest_runs (source, feed_type, report_type, trigger_id, full_report, source_sha256, header, started_at, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.Source, r.FeedType, r.ReportType, trig, r.FullReport, r.SourceSHA256, r.Header, r.StartedAt, kind)
 	r.ID = id
 	return err
 }
@@ -143,8 +147,8 @@ FROM ingest_runs WHERE source_sha256 = ? AND finished_at IS NULL ORDER BY id DES
 // rows up to line: a restart resumes after it.
 func (s *Store) RunCheckpoint(ctx context.Context, r *ingest.Run) error {
 	_, err := s.Exec(ctx, `UPDATE ingest_runs SET committed_line = ?, rows_total = ?, matched = ?, unmatched = ?, quarantined = ?,
-  findings_new = ?, findings_updated = ? WHERE id = ?`,
-		r.CommittedLine, r.Rows, r.Matched, r.Unmatched, r.Quarantined, r.FindingsNew, r.FindingsUpdated, r.ID)
+  findings_new = ?, findings_updated = ?, checkpoint_at = ? WHERE id = ?`,
+		r.CommittedLine, r.Rows, r.Matched, r.Unmatched, r.Quarantined, r.FindingsNew, r.FindingsUpdated, s.Now(), r.ID)
 	return err
 }
 
@@ -275,7 +279,7 @@ func (s *Store) FindingUpsert(ctx context.Context, runID int64, batch []finding.
 	}); err != nil {
 		return created, updated, err
 	}
-	return created, updated, s.eventInsert(ctx, &st, events)
+	return created, updated, s.eventInsert(ctx, &st, runID, events)
 }
 
 // stmtCache keeps the statements prepared during one call, by text: the
@@ -430,12 +434,14 @@ func (s *Store) findingUpsertChunk(ctx context.Context, st *stmtCache, runID int
 	return created, updated, nil
 }
 
-func (s *Store) eventInsert(ctx context.Context, st *stmtCache, events []finding.Event) error {
-	m := multiRow{head: `INSERT INTO finding_events (finding_id, org_id, kind, severity, at) VALUES `, tuple: "(?, ?, ?, ?, ?)"}
+// eventInsert records the events of the batch of run runID (0: none).
+func (s *Store) eventInsert(ctx context.Context, st *stmtCache, runID int64, events []finding.Event) error {
+	m := multiRow{head: `INSERT INTO finding_events (finding_id, org_id, kind, severity, at, run_id) VALUES `, tuple: "(?, ?, ?, ?, ?, ?)"}
+	run := nullID(runID)
 	return chunked(events, 1000, func(c []finding.Event) error {
 		args := make([]any, 0, len(c)*m.width())
 		for _, e := range c {
-			args = append(args, e.FindingID, e.OrgID, string(e.Kind), int64(e.Severity), e.At)
+			args = append(args, e.FindingID, e.OrgID, string(e.Kind), int64(e.Severity), e.At, run)
 		}
 		stmt, err := st.get(ctx, m.sql(len(c)))
 		if err == nil {

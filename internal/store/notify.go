@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"vigil/internal/contact/rdap"
@@ -37,23 +38,25 @@ const eventCursor = "finding_events"
 var errDryRun = errors.New("dry run")
 
 // NotifyCompose implements notify.ComposeStore: it loads the events after
-// the cursor (at most limit), the held items, the prior items of the
-// events' findings and the organisations involved, calls plan and writes
-// the plan (items, notices, outbox rows, resolved notices, cursor) in the
-// same transaction. On PostgreSQL the cursor row is locked, so concurrent
-// composers run one after the other.
-func (s *Store) NotifyCompose(ctx context.Context, now time.Time, limit int, dryRun bool, plan func(*notify.Batch) *notify.Plan) (notify.ComposeResult, error) {
+// the cursor (at most req.Limit), the held items, the waiting items of the
+// runs that ended, the prior items of the events' findings, the immediate
+// notices of the cap period and the organisations involved, calls plan
+// and writes the plan (items, notices, outbox rows, resolved notices,
+// cursor) in the same transaction. On PostgreSQL the cursor row is locked,
+// so concurrent composers run one after the other.
+func (s *Store) NotifyCompose(ctx context.Context, req notify.ComposeRequest, plan func(*notify.Batch) *notify.Plan) (notify.ComposeResult, error) {
 	res := notify.ComposeResult{Outbox: map[notify.Channel]int{}, Skipped: map[notify.Reason]int{}}
+	now := req.Now
 	err := s.Tx(ctx, func(tx *Store) error {
 		cursor, err := tx.cursorLock(ctx, now)
 		if err != nil {
 			return err
 		}
 		b := &notify.Batch{Now: now, Orgs: map[int64]notify.OrgInput{}, Prior: map[int64]notify.Prior{}}
-		if b.Events, err = tx.composeEvents(ctx, cursor, limit); err != nil {
+		if b.Events, err = tx.composeEvents(ctx, cursor, req.Limit); err != nil {
 			return err
 		}
-		res.Events, res.Cursor, res.More = len(b.Events), cursor, len(b.Events) == limit
+		res.Events, res.Cursor, res.More = len(b.Events), cursor, len(b.Events) == req.Limit
 		if len(b.Events) > 0 {
 			res.Cursor = b.Events[len(b.Events)-1].Event.ID
 		}
@@ -61,7 +64,24 @@ func (s *Store) NotifyCompose(ctx context.Context, now time.Time, limit int, dry
 		// is due then takes every held item, including those of this run's
 		// earlier batches, so earlier batches need not read them.
 		if !res.More {
-			if b.Pending, err = tx.pendingItems(ctx); err != nil {
+			if b.Pending, err = tx.pendingItems(ctx, `i.wait_run IS NULL`); err != nil {
+				return err
+			}
+		}
+		if b.Ended, err = tx.endedRuns(ctx, b.Events, res.Cursor, req); err != nil {
+			return err
+		}
+		if len(b.Ended) > 0 {
+			ended := make([]int64, 0, len(b.Ended))
+			for r := range b.Ended {
+				ended = append(ended, r)
+			}
+			slices.Sort(ended)
+			if err := chunked(ended, chunkRows, func(ids []int64) error {
+				w, err := tx.pendingItems(ctx, `i.wait_run IN (`+inList(len(ids))+`)`, anys(ids)...)
+				b.Waiting = append(b.Waiting, w...)
+				return err
+			}); err != nil {
 				return err
 			}
 		}
@@ -74,10 +94,16 @@ func (s *Store) NotifyCompose(ctx context.Context, now time.Time, limit int, dry
 		for _, p := range b.Pending {
 			orgIDs[p.OrgID] = true
 		}
+		for _, p := range b.Waiting {
+			orgIDs[p.OrgID] = true
+		}
 		if err := tx.priorItems(ctx, findingIDs, b.Prior); err != nil {
 			return err
 		}
 		if err := tx.composeOrgs(ctx, orgIDs, b.Orgs); err != nil {
+			return err
+		}
+		if b.Sent, err = tx.immediateSince(ctx, orgIDs, req.CapSince); err != nil {
 			return err
 		}
 		p := plan(b)
@@ -85,13 +111,17 @@ func (s *Store) NotifyCompose(ctx context.Context, now time.Time, limit int, dry
 			res.Skipped[k] = v
 		}
 		res.Problems = p.Problems
+		res.Orgs = p.CountOrgs(b.Orgs)
 		if err := tx.applyPlan(ctx, now, p, &res); err != nil {
 			return err
+		}
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM notice_items WHERE wait_run IS NOT NULL AND notice_id IS NULL`).Scan(&res.Waiting); err != nil {
+			return fmt.Errorf("items waiting for their run: %w", err)
 		}
 		if _, err := tx.Exec(ctx, `UPDATE notify_cursor SET last_event_id = ?, updated_at = ? WHERE name = ?`, res.Cursor, now, eventCursor); err != nil {
 			return err
 		}
-		if dryRun {
+		if req.DryRun {
 			return errDryRun
 		}
 		return nil
@@ -101,6 +131,121 @@ func (s *Store) NotifyCompose(ctx context.Context, now time.Time, limit int, dry
 		res.NoticeIDs = nil
 	}
 	return res, err
+}
+
+// endedRuns returns the runs, among those of events and those with items
+// waiting, that ended (or stopped more than req.Grace ago, or whose record
+// is gone) and have no event after cursor: their immediate items are
+// composed now. With req.AllEnded every such run counts as ended.
+func (s *Store) endedRuns(ctx context.Context, events []notify.EventInput, cursor int64, req notify.ComposeRequest) (map[int64]bool, error) {
+	set := map[int64]bool{}
+	for _, e := range events {
+		if e.Run != 0 {
+			set[e.Run] = true
+		}
+	}
+	rows, err := s.Query(ctx, `SELECT DISTINCT wait_run FROM notice_items WHERE wait_run IS NOT NULL AND notice_id IS NULL`)
+	if err != nil {
+		return nil, fmt.Errorf("runs waited for: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		set[id] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(set) == 0 || req.AllEnded {
+		return set, nil
+	}
+	ids := make([]int64, 0, len(set))
+	for id := range set {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	ended := map[int64]bool{}
+	for _, id := range ids {
+		ended[id] = true // a run whose record is gone waits for nothing
+	}
+	stale := req.Now.Add(-req.Grace)
+	err = chunked(ids, chunkRows, func(c []int64) error {
+		rows, err := s.Query(ctx, `SELECT id, finished_at, checkpoint_at, started_at FROM ingest_runs WHERE id IN (`+inList(len(c))+`)`, anys(c)...)
+		if err != nil {
+			return fmt.Errorf("runs: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			var done, checkpoint sql.NullTime
+			var started time.Time
+			if err := rows.Scan(&id, &done, &checkpoint, &started); err != nil {
+				rows.Close()
+				return err
+			}
+			last := started
+			if checkpoint.Valid {
+				last = checkpoint.Time
+			}
+			ended[id] = done.Valid || last.Before(stale)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		// A run with events after this batch has not been read to its end.
+		rows, err = s.Query(ctx, `SELECT DISTINCT run_id FROM finding_events WHERE run_id IN (`+inList(len(c))+`) AND id > ?`, append(anys(c), cursor)...)
+		if err != nil {
+			return fmt.Errorf("runs: later events: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			ended[id] = false
+		}
+		return rows.Err()
+	})
+	for id, ok := range ended {
+		if !ok {
+			delete(ended, id)
+		}
+	}
+	return ended, err
+}
+
+// immediateSince counts the immediate notices each organisation of set got
+// since since.
+func (s *Store) immediateSince(ctx context.Context, set map[int64]bool, since time.Time) (map[int64]int, error) {
+	ids := make([]int64, 0, len(set))
+	for id := range set {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	out := map[int64]int{}
+	err := chunked(ids, chunkRows, func(c []int64) error {
+		rows, err := s.Query(ctx, `SELECT org_id, COUNT(*) FROM notices WHERE kind = ? AND created_at >= ? AND org_id IN (`+inList(len(c))+`) GROUP BY org_id`,
+			append([]any{string(notify.KindImmediate), since}, anys(c)...)...)
+		if err != nil {
+			return fmt.Errorf("immediate notices of the cap period: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var n int
+			if err := rows.Scan(&id, &n); err != nil {
+				return err
+			}
+			out[id] = n
+		}
+		return rows.Err()
+	})
+	return out, err
 }
 
 // cursorLock returns the composition cursor, creating it, and locks its
@@ -140,7 +285,7 @@ func scanFindingTrigger(dest []any, sc interface{ Scan(...any) error }) (finding
 }
 
 func (s *Store) composeEvents(ctx context.Context, after int64, limit int) ([]notify.EventInput, error) {
-	rows, err := s.Query(ctx, `SELECT e.id, e.finding_id, e.org_id, e.kind, e.severity, e.at, `+findingCols+`, `+triggerCols+`
+	rows, err := s.Query(ctx, `SELECT e.id, e.finding_id, e.org_id, e.kind, e.severity, e.at, COALESCE(e.run_id, 0), `+findingCols+`, `+triggerCols+`
 FROM finding_events e JOIN findings f ON f.id = e.finding_id JOIN triggers t ON t.id = f.trigger_id
 WHERE e.id > ? ORDER BY e.id LIMIT ?`, after, limit)
 	if err != nil {
@@ -152,7 +297,7 @@ WHERE e.id > ? ORDER BY e.id LIMIT ?`, after, limit)
 		var in notify.EventInput
 		var kind string
 		e := &in.Event
-		in.Finding, in.Trigger, err = scanFindingTrigger([]any{&e.ID, &e.FindingID, &e.OrgID, &kind, &e.Severity, &e.At}, rows)
+		in.Finding, in.Trigger, err = scanFindingTrigger([]any{&e.ID, &e.FindingID, &e.OrgID, &kind, &e.Severity, &e.At, &in.Run}, rows)
 		if err != nil {
 			return nil, err
 		}
@@ -162,10 +307,12 @@ WHERE e.id > ? ORDER BY e.id LIMIT ?`, after, limit)
 	return out, rows.Err()
 }
 
-func (s *Store) pendingItems(ctx context.Context) ([]notify.PendingItem, error) {
-	rows, err := s.Query(ctx, `SELECT i.id, i.org_id, i.kind, i.severity, i.created_at, `+findingCols+`, `+triggerCols+`
+// pendingItems loads the items not in a notice yet that meet cond (on
+// notice_items i), with their findings as they are now.
+func (s *Store) pendingItems(ctx context.Context, cond string, args ...any) ([]notify.PendingItem, error) {
+	rows, err := s.Query(ctx, `SELECT i.id, i.org_id, i.kind, i.severity, i.created_at, COALESCE(i.wait_run, 0), i.folded, `+findingCols+`, `+triggerCols+`
 FROM notice_items i JOIN findings f ON f.id = i.finding_id JOIN triggers t ON t.id = f.trigger_id
-WHERE i.notice_id IS NULL ORDER BY i.id`)
+WHERE i.notice_id IS NULL AND `+cond+` ORDER BY i.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("held notice items: %w", err)
 	}
@@ -175,7 +322,7 @@ WHERE i.notice_id IS NULL ORDER BY i.id`)
 		var p notify.PendingItem
 		var kind string
 		var sev finding.Severity
-		f, t, err := scanFindingTrigger([]any{&p.ID, &p.OrgID, &kind, &sev, &p.Created}, rows)
+		f, t, err := scanFindingTrigger([]any{&p.ID, &p.OrgID, &kind, &sev, &p.Created, &p.Run, &p.Folded}, rows)
 		if err != nil {
 			return nil, err
 		}
@@ -247,7 +394,7 @@ func (s *Store) composeOrgs(ctx context.Context, set map[int64]bool, into map[in
 func (s *Store) applyPlan(ctx context.Context, now time.Time, p *notify.Plan, res *notify.ComposeResult) error {
 	ids := make([]int64, len(p.Notices))
 	if len(p.Notices) > 0 {
-		st, err := s.Prepare(ctx, `INSERT INTO notices (org_id, kind, severity, state, payload, created_at) VALUES (?, ?, ?, 'open', ?, ?) RETURNING id`)
+		st, err := s.Prepare(ctx, `INSERT INTO notices (org_id, kind, severity, state, payload, created_at, run_id) VALUES (?, ?, ?, 'open', ?, ?, ?) RETURNING id`)
 		if err != nil {
 			return err
 		}
@@ -257,7 +404,7 @@ func (s *Store) applyPlan(ctx context.Context, now time.Time, p *notify.Plan, re
 			if err != nil {
 				return fmt.Errorf("notice payload: %w", err)
 			}
-			if err := st.QueryRowContext(ctx, d.OrgID, string(d.Content.Kind), int64(d.Content.Severity), string(payload), now).Scan(&ids[i]); err != nil {
+			if err := st.QueryRowContext(ctx, d.OrgID, string(d.Content.Kind), int64(d.Content.Severity), string(payload), now, nullID(d.Run)).Scan(&ids[i]); err != nil {
 				return fmt.Errorf("notice: %w", interpret(err))
 			}
 			res.Notices++
@@ -271,24 +418,55 @@ func (s *Store) applyPlan(ctx context.Context, now time.Time, p *notify.Plan, re
 		return err
 	}
 	// New items.
-	items := multiRow{head: `INSERT INTO notice_items (org_id, finding_id, event_id, trigger_id, kind, severity, created_at, notice_id) VALUES `,
-		tuple: "(?, ?, ?, ?, ?, ?, ?, ?)"}
+	items := multiRow{head: `INSERT INTO notice_items (org_id, finding_id, event_id, trigger_id, kind, severity, created_at, notice_id, wait_run, folded) VALUES `,
+		tuple: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"}
 	if err := insertRows(ctx, s, items, 400, p.Items, func(a []any, it notify.PlannedItem) []any {
 		var notice any
-		if it.Notice >= 0 {
+		switch {
+		case it.Notice >= 0:
 			notice = ids[it.Notice]
-		} else {
+		case it.Wait != 0:
+		default:
 			res.Held++
 		}
-		return append(a, it.OrgID, it.FindingID, it.EventID, it.TriggerID, string(it.Kind), int64(it.Severity), now, notice)
+		if it.Folded {
+			res.Folded++
+		}
+		return append(a, it.OrgID, it.FindingID, it.EventID, it.TriggerID, string(it.Kind), int64(it.Severity), now, notice, nullID(it.Wait), it.Folded)
 	}); err != nil {
 		return fmt.Errorf("notice items: %w", err)
 	}
 	res.Items += len(p.Items)
-	// Held items now bundled.
+	// Waiting items held for the digest now; those of a capped
+	// organisation are marked folded.
+	if err := chunked(p.Unwait, chunkRows, func(ids []int64) error {
+		_, err := s.Exec(ctx, `UPDATE notice_items SET wait_run = NULL WHERE id IN (`+inList(len(ids))+`)`, anys(ids)...)
+		return err
+	}); err != nil {
+		return fmt.Errorf("hold waiting items: %w", err)
+	}
+	bundled := map[int64]bool{}
+	for _, d := range p.Notices {
+		for _, id := range d.Pending {
+			bundled[id] = true
+		}
+	}
+	for _, id := range p.Unwait {
+		if !bundled[id] {
+			res.Held++
+		}
+	}
+	if err := chunked(p.Folded, chunkRows, func(fids []int64) error {
+		_, err := s.Exec(ctx, `UPDATE notice_items SET folded = TRUE WHERE id IN (`+inList(len(fids))+`)`, anys(fids)...)
+		return err
+	}); err != nil {
+		return fmt.Errorf("fold waiting items: %w", err)
+	}
+	res.Folded += len(p.Folded)
+	// Held and waiting items now bundled.
 	for i, d := range p.Notices {
 		if err := chunked(d.Pending, chunkRows, func(pids []int64) error {
-			_, err := s.Exec(ctx, `UPDATE notice_items SET notice_id = ? WHERE id IN (`+inList(len(pids))+`)`, append([]any{ids[i]}, anys(pids)...)...)
+			_, err := s.Exec(ctx, `UPDATE notice_items SET notice_id = ?, wait_run = NULL WHERE id IN (`+inList(len(pids))+`)`, append([]any{ids[i]}, anys(pids)...)...)
 			return err
 		}); err != nil {
 			return fmt.Errorf("bundle held items: %w", err)

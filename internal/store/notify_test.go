@@ -96,6 +96,9 @@ func (e *notifyEnv) ingest(t *testing.T, full bool, sg ...finding.Sighting) {
 			t.Fatal(err)
 		}
 	}
+	if err := e.s.RunFinish(ctx, &r); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestNotifyComposeDigestAndOutbox(t *testing.T) {
@@ -265,7 +268,7 @@ func TestNotifyComposeDigestAndOutbox(t *testing.T) {
 func cmpComposeResult() cmp.Option {
 	return cmp.FilterPath(func(p cmp.Path) bool {
 		switch p.Last().String() {
-		case ".NoticeIDs", ".More", ".Problems":
+		case ".NoticeIDs", ".More", ".Problems", ".Orgs":
 			return true
 		}
 		return false
@@ -284,7 +287,7 @@ func TestNotifyComposeResumesAfterRollback(t *testing.T) {
 		// A failure half-way through writing the plan (here an item of a
 		// finding that does not exist, after a valid notice) rolls the whole
 		// step back: no notice, no outbox row, the cursor unmoved.
-		_, err := s.NotifyCompose(ctx, t0, 10, false, func(b *notify.Batch) *notify.Plan {
+		_, err := s.NotifyCompose(ctx, notify.ComposeRequest{Now: t0, Limit: 10}, func(b *notify.Batch) *notify.Plan {
 			p := notify.PlanBatch(b, notify.PlanConfig{Default: notify.DefaultPolicy(), Languages: []string{"en"}})
 			p.Items = append(p.Items, notify.PlannedItem{FindingID: 424242, OrgID: ho, TriggerID: e.trig, Kind: finding.EventNew, Notice: 0})
 			return p

@@ -88,6 +88,9 @@ func newScopeFixture(t *testing.T, s *store.Store, now time.Time) *scopeFixture 
 	if err := s.Tx(ctx, func(tx *store.Store) error { _, _, err := tx.FindingUpsert(ctx, r.ID, sg); return err }); err != nil {
 		t.Fatal(err)
 	}
+	if err := s.RunFinish(ctx, &r); err != nil {
+		t.Fatal(err)
+	}
 	n := notify.NewNotifier(notify.NotifierConfig{Store: s, Now: func() time.Time { return now },
 		PlanConfig: notify.PlanConfig{Default: notify.DefaultPolicy(), Languages: []string{"en"}}})
 	if _, err := n.Compose(ctx, false); err != nil {

@@ -51,6 +51,9 @@ func sentNotice(t *testing.T, s *store.Store) notify.Notice {
 	}); err != nil {
 		t.Fatal(err)
 	}
+	if err := s.RunFinish(ctx, &run); err != nil {
+		t.Fatal(err)
+	}
 	n := notify.NewNotifier(notify.NotifierConfig{Store: s, PlanConfig: notify.PlanConfig{Default: notify.DefaultPolicy(), Languages: []string{"en"}}})
 	if _, err := n.Compose(ctx, false); err != nil {
 		t.Fatal(err)

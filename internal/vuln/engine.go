@@ -102,6 +102,7 @@ type Options struct {
 // It is safe for concurrent use; each call is one transaction.
 type Engine struct {
 	st      Store
+	run     int64 // the source run the findings belong to (0: none)
 	regrade Regrader
 	minConf float64
 	workers int
@@ -128,6 +129,16 @@ func New(o Options) (*Engine, error) {
 		e.now = time.Now
 	}
 	return e, nil
+}
+
+// InRun returns a copy of e whose finding changes belong to source run
+// run (an ingest.Run of kind advisory, rematch or sync): notice
+// composition makes one warning per organisation of the run once the run
+// has ended.
+func (e *Engine) InRun(run int64) *Engine {
+	c := *e
+	c.run = run
+	return &c
 }
 
 // Result says what one engine call did.

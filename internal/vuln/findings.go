@@ -214,7 +214,7 @@ func (e *Engine) reconcile(ctx context.Context, tx Store, affected map[pair]bool
 		devices[am[0].DeviceID] = true
 	}
 	for start := 0; start < len(sightings); start += 1000 {
-		c, u, err := tx.FindingUpsert(ctx, 0, sightings[start:min(start+1000, len(sightings))])
+		c, u, err := tx.FindingUpsert(ctx, e.run, sightings[start:min(start+1000, len(sightings))])
 		if err != nil {
 			return err
 		}
