@@ -45,10 +45,19 @@ func (c accuracyCase) split() string {
 // 2021–2022 cases written after the first held-out measurement, and a
 // third set of 2017–2020 cases written for the failure classes the second
 // set showed (see testdata/accuracy/README.md).
-var accuracyFiles = []struct{ path, set string }{
-	{"testdata/accuracy/cases.csv", "set 1"},
-	{"testdata/accuracy/cases2.csv", "set 2"},
-	{"testdata/accuracy/cases3.csv", "set 3"},
+//
+// A held-out set is measured and printed but counts neither in its
+// period's figures nor against the floors: its misses are read only when a
+// newer set is held out instead (set 4 was written after the fixes sets 2
+// and 3 led to; see the README).
+var accuracyFiles = []struct {
+	path, set string
+	heldOut   bool
+}{
+	{"testdata/accuracy/cases.csv", "set 1", false},
+	{"testdata/accuracy/cases2.csv", "set 2", false},
+	{"testdata/accuracy/cases3.csv", "set 3", false},
+	{"testdata/accuracy/cases4.csv", "set 4", true},
 }
 
 func readAccuracyCases(t *testing.T, path string) []accuracyCase {
@@ -129,11 +138,12 @@ var accuracyFloor = map[string]struct{ precision, recall float64 }{
 
 // TestMatchAccuracy matches every labelled device of the case tables
 // against its advisory and prints precision and recall separately for the
-// advisories of 2017–2020 (used to tune the matcher) and of 2021–2022
-// (held out; each set and both), next to those of the matcher each table
-// was written for (the before column). A case is predicted affected when
-// the advisory gives the device a match for the CVE at the engine's
-// default minimum confidence. It fails when a split falls below its floor.
+// advisories of 2017–2020 (used to tune the matcher) and of 2021–2022 (sets
+// 1 and 2, whose failure classes were read; each set and both), then for
+// the held-out set and with it, next to those of the matcher each table was
+// written for (the before column). A case is predicted affected when the
+// advisory gives the device a match for the CVE at the engine's default
+// minimum confidence. It fails when a period falls below its floor.
 func TestMatchAccuracy(t *testing.T) {
 	scores, before := map[string]*score{}, map[string]*score{}
 	count := func(m map[string]*score, key string, predicted, expected bool) {
@@ -158,7 +168,11 @@ func TestMatchAccuracy(t *testing.T) {
 					break
 				}
 			}
-			for _, key := range []string{c.split(), c.split() + " " + file.set} {
+			keys := []string{c.split(), c.split() + " " + file.set, c.split() + " with held-out sets"}
+			if file.heldOut {
+				keys = []string{c.split() + " " + file.set + " (held out)", c.split() + " with held-out sets"}
+			}
+			for _, key := range keys {
 				count(before, key, c.before == "yes", c.expect)
 				count(scores, key, got != nil, c.expect)
 			}
@@ -173,7 +187,7 @@ func TestMatchAccuracy(t *testing.T) {
 	if n < 300 {
 		t.Fatalf("%d cases; the tables need at least 300", n)
 	}
-	for _, name := range []string{"2017-2020", "2017-2020 set 1", "2017-2020 set 3", "2021-2022 set 1", "2021-2022 set 2", "2021-2022"} {
+	for _, name := range []string{"2017-2020", "2017-2020 set 1", "2017-2020 set 3", "2021-2022 set 1", "2021-2022 set 2", "2021-2022", "2021-2022 set 4 (held out)", "2021-2022 with held-out sets"} {
 		s, b := scores[name], before[name]
 		fmt.Printf("match accuracy %s: precision %.3f recall %.3f (tp %d fp %d fn %d tn %d); before: precision %.3f recall %.3f\n",
 			name, s.precision(), s.recall(), s.tp, s.fp, s.fn, s.tn, b.precision(), b.recall())
