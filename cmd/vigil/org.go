@@ -123,10 +123,7 @@ With --skip-invalid the good rows are imported and the bad ones reported.`
 func (a *cmdline) orgExportCmd() *cobra.Command {
 	var format, out string
 	cmd := a.command("export", "Export all organisations with contacts, assets and devices", 0, func(ctx context.Context, x *app.App, _ []string) error {
-		if format != "csv" && format != "json" {
-			return errs.Field("format", format, "must be csv or json")
-		}
-		orgs, err := x.Store().OrgListAll(ctx, tenant.Operator())
+		exp, err := x.ExportOrgs(ctx, tenant.Operator(), format)
 		if err != nil {
 			return err
 		}
@@ -139,13 +136,7 @@ func (a *cmdline) orgExportCmd() *cobra.Command {
 			defer f.Close()
 			w = f
 		}
-		if format == "csv" {
-			return registry.WriteCSV(w, orgs)
-		}
-		if orgs == nil {
-			orgs = []registry.Org{}
-		}
-		return (&cmdline{stdout: w}).printJSON(orgs)
+		return exp.Write(w)
 	})
 	cmd.Flags().StringVar(&format, "format", "json", "csv or json")
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write to this file instead of standard output")
@@ -232,15 +223,8 @@ func (a *cmdline) assetListCmd() *cobra.Command {
 
 func (a *cmdline) assetOverlapsCmd() *cobra.Command {
 	return a.command("overlaps", "Report IP ranges registered by more than one organisation (nested or identical)", 0, func(ctx context.Context, x *app.App, _ []string) error {
-		as, err := x.Store().AssetAll(ctx, tenant.Operator(), registry.KindCIDR)
-		if err != nil {
-			return err
-		}
-		ov := registry.Overlaps(as)
-		if ov == nil {
-			ov = []registry.Overlap{}
-		}
-		return list(a, ov, nil, "OUTER\tORG\tINNER\tORG\tIDENTICAL", "%s\t%d\t%s\t%d\t%v\n", func(o registry.Overlap) []any {
+		ov, err := x.Overlaps(ctx, tenant.Operator())
+		return list(a, ov, err, "OUTER\tORG\tINNER\tORG\tIDENTICAL", "%s\t%d\t%s\t%d\t%v\n", func(o registry.Overlap) []any {
 			return []any{o.Outer.Value, o.Outer.OrgID, o.Inner.Value, o.Inner.OrgID, o.Identical}
 		})
 	})

@@ -6,6 +6,7 @@ package app
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -224,4 +225,48 @@ func (a *App) Contacts(ctx context.Context, org int64) ([]registry.Contact, erro
 		return nil, err
 	}
 	return a.st.ContactList(ctx, tenant.Org(org))
+}
+
+// OrgExport is every organisation of a scope with its contacts, assets
+// and devices, to be written in Format.
+type OrgExport struct {
+	Format string
+	Orgs   []registry.Org
+}
+
+// ExportOrgs reads the organisations of sc for an export in format "csv"
+// (the registry's CSV columns) or "json" (an indented array, the form
+// ImportOrgs reads back).
+func (a *App) ExportOrgs(ctx context.Context, sc tenant.Scope, format string) (OrgExport, error) {
+	if format != "csv" && format != "json" {
+		return OrgExport{}, errs.Field("format", format, "must be csv or json")
+	}
+	orgs, err := a.st.OrgListAll(ctx, sc)
+	if orgs == nil {
+		orgs = []registry.Org{}
+	}
+	return OrgExport{Format: format, Orgs: orgs}, err
+}
+
+// Write writes the export to w.
+func (e OrgExport) Write(w io.Writer) error {
+	if e.Format == "csv" {
+		return registry.WriteCSV(w, e.Orgs)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(e.Orgs)
+}
+
+// Overlaps lists the IP ranges of sc registered by more than one
+// organisation, nested or identical (never nil).
+func (a *App) Overlaps(ctx context.Context, sc tenant.Scope) ([]registry.Overlap, error) {
+	as, err := a.st.AssetAll(ctx, sc, registry.KindCIDR)
+	if err != nil {
+		return nil, err
+	}
+	if ov := registry.Overlaps(as); ov != nil {
+		return ov, nil
+	}
+	return []registry.Overlap{}, nil
 }
