@@ -17,7 +17,17 @@ import (
 )
 
 func (a *cmdline) mailCmd() *cobra.Command {
-	return group("mail", "The service's mail: DKIM key and DNS record, OpenPGP key", a.mailDKIMCmd(), a.mailOpenPGPCmd())
+	return group("mail", "The service's mail: DKIM key and DNS record, OpenPGP key", a.mailDKIMCmd(), a.mailOpenPGPCmd(), a.mailReceiveCmd())
+}
+
+func (a *cmdline) mailReceiveCmd() *cobra.Command {
+	var opt app.ReceiveOptions
+	cmd := a.command("receive", "Receive replies and bounces: an SMTP listener and/or a maildir watcher (replies go to their notices, bounces to the call list)", 0,
+		func(ctx context.Context, x *app.App, _ []string) error { return x.ReceiveServe(ctx, opt) })
+	cmd.Flags().StringVar(&opt.Addr, "addr", "", "SMTP listen address, e.g. :2525")
+	cmd.Flags().StringVar(&opt.Maildir, "maildir", "", "maildir to watch (its new/ is read, read messages move to cur/)")
+	cmd.Flags().DurationVar(&opt.Interval, "interval", 10*time.Second, "how often the maildir is scanned")
+	return cmd
 }
 
 func (a *cmdline) mailOpenPGPCmd() *cobra.Command {

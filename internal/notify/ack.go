@@ -61,6 +61,25 @@ type Notice struct {
 	AckedBy     string           `json:"acknowledged_by,omitempty"`
 	ResolvedAt  *time.Time       `json:"resolved_at,omitempty"`
 	EscalatedAt *time.Time       `json:"escalated_at,omitempty"`
+	// EscalationReason says why the notice is on the call list when it is
+	// not for want of an acknowledgement (a bounced address).
+	EscalationReason string `json:"escalation_reason,omitempty"`
+}
+
+// Reply is an answer to a notice that came back by e-mail and named its
+// ticket.
+type Reply struct {
+	ID        int64  `json:"id"`
+	NoticeID  int64  `json:"notice_id"`
+	OrgID     int64  `json:"org_id,omitempty"`
+	MessageID string `json:"message_id"`
+	From      string `json:"from"`
+	Subject   string `json:"subject"`
+	// Text is the reply's plain text (at most 64 KiB).
+	Text string `json:"text"`
+	// Source says how it arrived (the SMTP listener, a maildir file).
+	Source   string    `json:"source"`
+	Received time.Time `json:"received_at"`
 }
 
 // AckStore is the storage acknowledgement needs.

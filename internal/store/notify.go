@@ -838,13 +838,13 @@ FROM outbox o JOIN notices n ON n.id = o.notice_id WHERE o.id > ? AND ` + cond
 	return out, rows.Err()
 }
 
-const noticeCols = `n.id, COALESCE(n.ticket, ''), COALESCE(n.org_id, 0), n.kind, n.severity, n.state, n.payload, n.created_at, n.first_sent_at, n.acked_at, n.acked_by, n.resolved_at, n.escalated_at`
+const noticeCols = `n.id, COALESCE(n.ticket, ''), COALESCE(n.org_id, 0), n.kind, n.severity, n.state, n.payload, n.created_at, n.first_sent_at, n.acked_at, n.acked_by, n.resolved_at, n.escalated_at, n.escalation_reason`
 
 func scanNotice(sc interface{ Scan(...any) error }) (notify.Notice, error) {
 	var n notify.Notice
 	var kind, state, payload string
 	var first, acked, resolved, escalated sql.NullTime
-	if err := sc.Scan(&n.ID, &n.Ticket, &n.OrgID, &kind, &n.Severity, &state, &payload, &n.Created, &first, &acked, &n.AckedBy, &resolved, &escalated); err != nil {
+	if err := sc.Scan(&n.ID, &n.Ticket, &n.OrgID, &kind, &n.Severity, &state, &payload, &n.Created, &first, &acked, &n.AckedBy, &resolved, &escalated, &n.EscalationReason); err != nil {
 		return n, err
 	}
 	n.Kind, n.State, n.Created = notify.Kind(kind), notify.State(state), n.Created.UTC()

@@ -56,7 +56,7 @@ func unscoped() map[string]string {
 		"NoticeCreateUnregistered": notifier, "OutboxClaim": notifier, "OutboxClaimDue": notifier, "OutboxDue": notifier,
 		"OutboxFinish": notifier, "OutboxStarted": notifier, "OutboxSuppress": notifier, "AccountMail": notifier,
 
-		"OutboxResolve": operator, "ContactMarkBounced": operator,
+		"OutboxResolve": operator, "ContactMarkBounced": operator, "NoticeEscalateBounce": operator,
 
 		"TokenAuthenticate": authn, "UserCredentials": authn, "SessionGet": authn, "AccountTokenGet": authn, "AccountTokenUse": authn,
 

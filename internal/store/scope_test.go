@@ -106,6 +106,9 @@ func newScopeFixture(t *testing.T, s *store.Store, now time.Time) *scopeFixture 
 	if rows, _ := s.OutboxList(ctx, op, "", keyset.Page{}); len(rows) == 0 {
 		t.Fatal("the victim's notice has no deliveries")
 	}
+	if _, err := s.NoticeReplyAdd(ctx, op, &notify.Reply{NoticeID: f.noticesA[0].ID, OrgID: f.a.ID, MessageID: "<r@victim.example>", From: "soc@victim.example", Received: now}); err != nil {
+		t.Fatal(err)
+	}
 	aa, err := s.AssessmentCreate(ctx, op, assess.Request{DeviceID: f.devA, Actor: "maker"})
 	if err != nil {
 		t.Fatal(err)
@@ -455,6 +458,15 @@ func scopeCases() []scopeCase {
 		{method: "NoticeStatRows", run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
 			rs, err := s.NoticeStatRows(ctx, as(f.a.ID), time.Time{})
 			return count(rs, err, f.a.ID, func(r notify.StatRow) int64 { return r.OrgID })
+		}},
+		{method: "NoticeReplyList", run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
+			rs, err := s.NoticeReplyList(ctx, as(f.a.ID), f.noticesA[0].ID)
+			return count(rs, err, f.a.ID, func(r notify.Reply) int64 { return r.OrgID })
+		}},
+		{method: "NoticeReplyAdd", single: true, run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
+			_, err := s.NoticeReplyAdd(ctx, as(f.a.ID), &notify.Reply{NoticeID: f.noticesA[0].ID, OrgID: f.a.ID,
+				MessageID: fmt.Sprintf("<%d@victim.example>", f.next()), From: "soc@victim.example", Received: f.now})
+			return one(err)
 		}},
 		{method: "NoticeAck", single: true, run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
 			_, err := s.NoticeAck(ctx, as(f.a.ID), f.noticesA[0].ID, "test", f.now)

@@ -269,6 +269,7 @@ func TestEndpointsHappyPath(t *testing.T) {
 			seedNotices(t, e)
 			ok(t, req{method: "GET", path: aPath + "/notices", token: tokARW}, 200, "")
 			ok(t, req{method: "POST", path: fmt.Sprintf("%s/notices/%d/ack", aPath, e.notices[A.ID]), token: tokARW}, 200, "")
+			ok(t, req{method: "GET", path: fmt.Sprintf("%s/notices/%d/replies", aPath, e.notices[A.ID]), token: tokAR}, 200, "ReplyList")
 			ok(t, req{method: "POST", path: "/api/v1/bounces", token: tokOp, body: `{"address":"nobody@example.nl"}`}, 200, "")
 			ok(t, req{method: "GET", path: "/api/v1/stats", token: tokOp}, 200, "")
 			ok(t, req{method: "GET", path: "/api/v1/outbox?state=unknown", token: tokOp}, 200, "OutboxPage")

@@ -184,6 +184,8 @@ func TestBadPathAndQuery(t *testing.T) {
 					missing.device = 999999
 				case "tid":
 					missing.token = 999999
+				case "nid":
+					missing.notice = 999999
 				}
 				if rt.Method == http.MethodPost && p != "id" {
 					continue

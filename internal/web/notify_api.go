@@ -48,6 +48,8 @@ func (s *Server) notifyRoutes() []Route {
 			Query: pageParams(), Response: "NoticePage", Summary: "The organisation's notices (warnings sent to it)", api: s.noticeList},
 		{ID: "noticeAck", Method: http.MethodPost, Path: OrgPath + "/notices/{nid}/ack", Tag: tag, Scope: auth.ScopeWrite,
 			Response: "Notice", Summary: "Acknowledge a notice (the first acknowledgement is kept)", api: s.noticeAck},
+		{ID: "noticeReplies", Method: http.MethodGet, Path: OrgPath + "/notices/{nid}/replies", Tag: tag, Scope: auth.ScopeRead,
+			Response: "ReplyList", Summary: "The answers to a notice that came back by e-mail naming its ticket (automatic replies and bounces are not answers)", api: s.noticeReplies},
 		{ID: "bounceReport", Method: http.MethodPost, Path: "/api/v1/bounces", Tag: tag, Scope: auth.ScopeAdmin,
 			Request: "BounceReport", Response: "BounceResultList",
 			Summary: "Report a bounced address or a bounce message: contacts are marked and unsent mail to them stops", api: s.bounceReport},
@@ -68,6 +70,8 @@ func (s *Server) notifyRoutes() []Route {
 func notifySchemas(add func(name string, v, example any)) {
 	add("Notice", notify.Notice{}, nil)
 	add("NoticePage", Page[notify.Notice]{}, nil)
+	add("Reply", notify.Reply{}, nil)
+	add("ReplyList", List[notify.Reply]{}, nil)
 	add("BounceReport", BounceInput{}, BounceInput{Address: "security@drinkwater-oost.example"})
 	add("BounceResult", app.BounceResult{}, nil)
 	add("BounceResultList", List[app.BounceResult]{}, nil)
@@ -92,6 +96,18 @@ type OutboxResolveInput struct {
 type OutboxResolved struct {
 	ID    int64              `json:"id"`
 	State notify.OutboxState `json:"state"`
+}
+
+func (s *Server) noticeReplies(c *call) (any, error) {
+	id, err := c.pathID("nid")
+	if err != nil {
+		return nil, err
+	}
+	rs, err := s.app.NoticeReplies(c.ctx(), c.scope(), id)
+	if err != nil {
+		return nil, err
+	}
+	return List[notify.Reply]{Items: rs}, nil
 }
 
 func (s *Server) outboxList(c *call) (any, error) {
