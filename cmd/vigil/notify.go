@@ -55,6 +55,9 @@ func (a *cmdline) notifyStatusCmd() *cobra.Command {
 		res, err := x.OutboxStatus(ctx, tenant.Operator(), st, p)
 		return a.show(res, err, func() error {
 			fmt.Fprintf(a.stdout, "events composed up to id %d\n", res.Cursor)
+			if res.Undeliverable > 0 {
+				fmt.Fprintf(a.stdout, "%d notice(s) could be sent to nobody: on the call list (vigil notify calls)\n", res.Undeliverable)
+			}
 			rows(a, res.Counts, "CHANNEL\tSTATE\tCOUNT", "%s\t%s\t%d\n", func(c notify.OutboxCount) []any { return []any{c.Channel, c.State, c.Count} })
 			for _, c := range res.Counts {
 				if c.State == notify.OutboxUnknown {
@@ -133,12 +136,16 @@ func (a *cmdline) notifyCallsCmd() *cobra.Command {
 	var after time.Duration
 	cmd := a.command("calls", "The analysts' call list: critical notices nobody acknowledged in time, with phone numbers", 0, func(ctx context.Context, x *app.App, _ []string) error {
 		calls, err := x.Calls(ctx, tenant.Operator(), after)
-		return list(a, calls, err, "NOTICE\tORGANISATION\tSEVERITY\tFINDINGS\tSENT\tESCALATED\tPHONE\tE-MAIL", "%d\t%s\t%s\t%d\t%s\t%s\t%s\t%s\n", func(c notify.Call) []any {
+		return list(a, calls, err, "NOTICE\tORGANISATION\tSEVERITY\tFINDINGS\tSENT\tESCALATED\tWHY\tPHONE\tE-MAIL", "%d\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", func(c notify.Call) []any {
 			sent := "never"
 			if c.FirstSent != nil {
 				sent = c.FirstSent.Format(time.DateTime)
 			}
-			return []any{c.ID, def(c.OrgName, "(unregistered)"), c.Severity, c.Items, sent, c.EscalatedAt.Format(time.DateTime), strings.Join(c.Phones, ", "), strings.Join(c.Emails, ", ")}
+			why := def(c.Undeliverable, "not acknowledged in time")
+			if c.Undeliverable != "" {
+				why = "undeliverable: " + why
+			}
+			return []any{c.ID, def(c.OrgName, "(unregistered)"), c.Severity, c.Items, sent, c.EscalatedAt.Format(time.DateTime), why, strings.Join(c.Phones, ", "), strings.Join(c.Emails, ", ")}
 		})
 	})
 	cmd.Flags().DurationVar(&after, "after", notify.DefaultEscalateAfter, "escalate critical notices unacknowledged this long after sending")

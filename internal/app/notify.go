@@ -213,6 +213,9 @@ type OutboxStatus struct {
 	Cursor int64                `json:"event_cursor"`
 	Counts []notify.OutboxCount `json:"outbox"`
 	Rows   []notify.OutboxEntry `json:"rows,omitempty"`
+	// Undeliverable counts the notices that could be sent to nobody and
+	// wait on the call list.
+	Undeliverable int `json:"undeliverable"`
 }
 
 // ParseOutboxState checks an outbox state name ("" for none).
@@ -234,6 +237,15 @@ func (a *App) OutboxStatus(ctx context.Context, sc tenant.Scope, state notify.Ou
 	}
 	if out.Cursor, err = a.st.NotifyCursor(ctx); err != nil {
 		return out, err
+	}
+	calls, err := a.st.NoticeCallList(ctx, sc)
+	if err != nil {
+		return out, err
+	}
+	for _, c := range calls {
+		if c.Undeliverable != "" {
+			out.Undeliverable++
+		}
 	}
 	if state != "" {
 		out.Rows, err = a.st.OutboxList(ctx, sc, state, p)

@@ -69,6 +69,9 @@ func (res NotifyRunResult) WriteText(w io.Writer) error {
 	for r, n := range c.Skipped {
 		fmt.Fprintf(w, "  skipped %d event(s): %s\n", n, r)
 	}
+	if c.Undeliverable > 0 {
+		fmt.Fprintf(w, "%d notice(s) could be sent to nobody (no contact, every address bounced, or no channel): on the call list with the reason (vigil notify calls)\n", c.Undeliverable)
+	}
 	if res.Escalated > 0 {
 		fmt.Fprintf(w, "escalated %d notice(s) to the call list (vigil notify calls)\n", res.Escalated)
 	}

@@ -146,6 +146,9 @@ type Call struct {
 	Notice
 	Phones []string `json:"phones"`
 	Emails []string `json:"emails"`
+	// Undeliverable is why the notice could be sent to nobody, when that
+	// is why it is on the list (else it was not acknowledged in time).
+	Undeliverable string `json:"undeliverable,omitempty"`
 }
 
 // EscalationStore is the storage escalation needs.

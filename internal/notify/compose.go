@@ -128,8 +128,11 @@ type Draft struct {
 	// Pending are the ids of held items it carries.
 	Pending []int64
 	// Deliveries are its outbox rows; none when the organisation has no
-	// usable contact (the notice still counts and can be escalated).
+	// usable contact.
 	Deliveries []Delivery
+	// Undeliverable says why there are no deliveries (see
+	// UndeliverableReason); such a notice goes to the call list at once.
+	Undeliverable string
 }
 
 // Delivery is one outbox row of a notice: a channel and a recipient.
@@ -209,6 +212,22 @@ func Recipients(o OrgInput, p Policy, languages []string) []Delivery {
 		out = append(out, Delivery{Channel: Webhook, Recipient: p.WebhookURL, Lang: ChooseLang(languages, o.Languages)})
 	}
 	return out
+}
+
+// UndeliverableReason says why Recipients finds no delivery for a notice to
+// organisation o under policy p.
+func UndeliverableReason(o OrgInput, p Policy) string {
+	switch {
+	case len(p.Channels) == 0:
+		return "the notification policy names no channel"
+	case !p.Has(Email):
+		return "the notification policy sends by webhook only and names no webhook URL"
+	case len(o.Contacts) == 0:
+		return "no contact registered"
+	case !slices.ContainsFunc(o.Contacts, func(c registry.Contact) bool { return c.Email != "" }):
+		return "no contact has an e-mail address (phone only)"
+	}
+	return "every contact's e-mail address bounced"
 }
 
 // PlanBatch judges the batch's events and bundles the accepted ones with
@@ -436,6 +455,9 @@ func (p *Plan) addNotice(d Draft, kind Kind, mode Mode, org OrgInput, items []It
 		d.Content.Severity = max(d.Content.Severity, it.Severity)
 	}
 	d.Deliveries = Recipients(org, pol, cfg.Languages)
+	if len(d.Deliveries) == 0 {
+		d.Undeliverable = UndeliverableReason(org, pol)
+	}
 	p.Notices = append(p.Notices, d)
 }
 
@@ -487,10 +509,13 @@ type ComposeResult struct {
 	Waiting int `json:"waiting"`
 	// Folded counts the items that went to a digest because their
 	// organisation had reached its cap of immediate notices.
-	Folded    int      `json:"folded"`
-	Resolved  int      `json:"notices_resolved"`
-	Problems  []string `json:"problems,omitempty"`
-	NoticeIDs []int64  `json:"-"`
+	Folded   int `json:"folded"`
+	Resolved int `json:"notices_resolved"`
+	// Undeliverable counts the notices that could be sent to nobody: they
+	// went to the call list with the reason.
+	Undeliverable int      `json:"undeliverable"`
+	Problems      []string `json:"problems,omitempty"`
+	NoticeIDs     []int64  `json:"-"`
 	// Orgs counts the notices per organisation, most first.
 	Orgs []OrgNotices `json:"orgs,omitempty"`
 	// More is true when events remain after this batch.
@@ -585,6 +610,7 @@ func (r *ComposeResult) Add(r2 ComposeResult) {
 	r.Waiting = r2.Waiting
 	r.Folded += r2.Folded
 	r.Resolved += r2.Resolved
+	r.Undeliverable += r2.Undeliverable
 	r.Problems = append(r.Problems, r2.Problems...)
 	r.NoticeIDs = append(r.NoticeIDs, r2.NoticeIDs...)
 	r.Orgs = mergeOrgs(r.Orgs, r2.Orgs)

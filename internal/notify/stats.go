@@ -26,6 +26,8 @@ type StatRow struct {
 	// Failed when none did and at least one is dead.
 	Sent   bool
 	Failed bool
+	// Undeliverable is true when the notice had no recipient.
+	Undeliverable bool
 	// FirstSent, AckedAt: when the notice first went out, when it was
 	// acknowledged. ResolvedAt: when the last of the notice's findings of
 	// this trigger was resolved (nil while any is open).
@@ -52,6 +54,9 @@ type Figures struct {
 	Failed       int    `json:"failed"`
 	Acknowledged int    `json:"acknowledged"`
 	Resolved     int    `json:"resolved"`
+	// Undeliverable counts the notices that could be sent to nobody (they
+	// went to the call list).
+	Undeliverable int `json:"undeliverable"`
 	// Median times from first sending, in seconds; nil without data.
 	MedianAckSeconds     *float64 `json:"median_time_to_acknowledge_s"`
 	MedianResolveSeconds *float64 `json:"median_time_to_resolve_s"`
@@ -163,6 +168,9 @@ func figures(rows []StatRow) Figures {
 		if a.r.Failed {
 			f.Failed++
 		}
+		if a.r.Undeliverable {
+			f.Undeliverable++
+		}
 		if a.r.AckedAt != nil {
 			f.Acknowledged++
 			if a.r.FirstSent != nil {
@@ -241,9 +249,9 @@ func foldItems(items []StatRow) []StatRow {
 // with a row per trigger, one for all, and one per period.
 func (st Stats) WriteText(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "TRIGGER\tORGS WARNED\tNOTICES\tSENT\tFAILED\tACKNOWLEDGED\tRESOLVED\tMEDIAN ACK\tMEDIAN RESOLVE")
+	fmt.Fprintln(tw, "TRIGGER\tORGS WARNED\tNOTICES\tSENT\tFAILED\tUNDELIVERABLE\tACKNOWLEDGED\tRESOLVED\tMEDIAN ACK\tMEDIAN RESOLVE")
 	row := func(name string, f Figures) {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%s\n", name, f.OrgsWarned, f.Notices, f.Sent, f.Failed, f.Acknowledged, f.Resolved,
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%s\n", name, f.OrgsWarned, f.Notices, f.Sent, f.Failed, f.Undeliverable, f.Acknowledged, f.Resolved,
 			minutes(f.MedianAckSeconds), minutes(f.MedianResolveSeconds))
 	}
 	for _, f := range st.Triggers {

@@ -65,10 +65,10 @@ func TestStatsText(t *testing.T) {
 	if err := st.WriteText(&b); err != nil {
 		t.Fatal(err)
 	}
-	want := `TRIGGER   ORGS WARNED  NOTICES  SENT  FAILED  ACKNOWLEDGED  RESOLVED  MEDIAN ACK  MEDIAN RESOLVE
-open-rdp  2            3        3     0       1             0         1h30m0s     -
-(all)     2            3        3     0       1             0         1h30m0s     -
-2025-W23  0            3        0     1       0             0         -           -
+	want := `TRIGGER   ORGS WARNED  NOTICES  SENT  FAILED  UNDELIVERABLE  ACKNOWLEDGED  RESOLVED  MEDIAN ACK  MEDIAN RESOLVE
+open-rdp  2            3        3     0       0              1             0         1h30m0s     -
+(all)     2            3        3     0       0              1             0         1h30m0s     -
+2025-W23  0            3        0     1       0              0             0         -           -
 `
 	if diff := cmp.Diff(want, b.String()); diff != "" {
 		t.Errorf("stats text (-want +got):\n%s", diff)

@@ -483,6 +483,16 @@ func (s *Store) applyPlan(ctx context.Context, now time.Time, p *notify.Plan, re
 	if err := s.outboxInsert(ctx, now, out); err != nil {
 		return err
 	}
+	// Notices nobody can be sent go to the call list now, with the reason.
+	for i, d := range p.Notices {
+		if d.Undeliverable == "" {
+			continue
+		}
+		if _, err := s.Exec(ctx, `UPDATE notices SET state = 'escalated', escalated_at = ?, undeliverable = ? WHERE id = ?`, now, d.Undeliverable, ids[i]); err != nil {
+			return fmt.Errorf("notice %d to the call list: %w", ids[i], err)
+		}
+		res.Undeliverable++
+	}
 	// Notices whose findings are all resolved now.
 	return chunked(p.Resolved, chunkRows, func(fids []int64) error {
 		r, err := s.Exec(ctx, `UPDATE notices SET state = 'resolved', resolved_at = ?
@@ -958,7 +968,12 @@ func (s *Store) NoticeCallList(ctx context.Context, sc tenant.Scope) ([]notify.C
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	why, err := s.noticeUndeliverable(ctx, sc)
+	if err != nil {
+		return nil, err
+	}
 	for i := range calls {
+		calls[i].Undeliverable = why[calls[i].ID]
 		if calls[i].OrgID == 0 {
 			continue
 		}
@@ -981,6 +996,27 @@ func (s *Store) NoticeCallList(ctx context.Context, sc tenant.Scope) ([]notify.C
 	return calls, nil
 }
 
+// noticeUndeliverable maps the escalated notices of sc that could be sent
+// to nobody to the reason.
+func (s *Store) noticeUndeliverable(ctx context.Context, sc tenant.Scope) (map[int64]string, error) {
+	cond, args := orgCond(sc, "n.org_id")
+	rows, err := s.Query(ctx, `SELECT n.id, n.undeliverable FROM notices n WHERE n.state = 'escalated' AND n.undeliverable IS NOT NULL AND `+cond, args...)
+	if err != nil {
+		return nil, fmt.Errorf("undeliverable notices: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var why string
+		if err := rows.Scan(&id, &why); err != nil {
+			return nil, err
+		}
+		out[id] = why
+	}
+	return out, rows.Err()
+}
+
 // NoticeStatRows implements notify.StatsStore: one row per notice item of
 // the notices of sc created at or after since.
 func (s *Store) NoticeStatRows(ctx context.Context, sc tenant.Scope, since time.Time) ([]notify.StatRow, error) {
@@ -988,7 +1024,7 @@ func (s *Store) NoticeStatRows(ctx context.Context, sc tenant.Scope, since time.
 	rows, err := s.Query(ctx, `SELECT n.id, COALESCE(n.org_id, 0), t.name, n.created_at, n.first_sent_at, n.acked_at,
   (SELECT COUNT(*) FROM outbox o WHERE o.notice_id = n.id AND o.state = 'sent'),
   (SELECT COUNT(*) FROM outbox o WHERE o.notice_id = n.id AND o.state = 'dead'),
-  COALESCE(f.status, 'resolved'), f.resolved_at, n.resolved_at
+  COALESCE(f.status, 'resolved'), f.resolved_at, n.resolved_at, CASE WHEN n.undeliverable IS NULL THEN 0 ELSE 1 END
 FROM notices n JOIN notice_items i ON i.notice_id = n.id JOIN triggers t ON t.id = i.trigger_id
 LEFT JOIN findings f ON f.id = i.finding_id
 WHERE n.created_at >= ? AND `+cond+` ORDER BY n.id, t.name`, append([]any{since}, args...)...)
@@ -1000,11 +1036,12 @@ WHERE n.created_at >= ? AND `+cond+` ORDER BY n.id, t.name`, append([]any{since}
 	for rows.Next() {
 		var r notify.StatRow
 		var first, acked, fres, nres sql.NullTime
-		var sent, dead int64
+		var sent, dead, undeliverable int64
 		var status string
-		if err := rows.Scan(&r.NoticeID, &r.OrgID, &r.Trigger, &r.Created, &first, &acked, &sent, &dead, &status, &fres, &nres); err != nil {
+		if err := rows.Scan(&r.NoticeID, &r.OrgID, &r.Trigger, &r.Created, &first, &acked, &sent, &dead, &status, &fres, &nres, &undeliverable); err != nil {
 			return nil, err
 		}
+		r.Undeliverable = undeliverable == 1
 		r.Created = r.Created.UTC()
 		r.Sent, r.Failed = sent > 0, sent == 0 && dead > 0
 		r.FirstSent, r.AckedAt = nullTimePtr(first), nullTimePtr(acked)
