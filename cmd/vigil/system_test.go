@@ -32,6 +32,8 @@ func TestSystemCommands(t *testing.T) {
 		{[]string{"system", "risks", "Acme", "Cam 2", "--format", "csv"}, 0, "web/default-credentials,web,local-service,default-credentials,spoofing,true,4,4,16,high,2,2,true,1,4,4,low,5.1-1 5.1-5"},
 		{[]string{"system", "risks", "Acme", "Cam 2", "--format", "pdf", "--output", pdf}, 0, "wrote " + pdf},
 		{[]string{"system", "risks", "Acme", "Cam 2", "--format", "xls"}, 2, "want text, csv or pdf"},
+		{[]string{"ingest", "feed", filepath.Join("testdata", "system", "2026-11-01-scan_ssl-vigil_test-asn-shared.csv")}, 0, "9 rows"},
+		{[]string{"system", "fleet", "Acme", "Cam 2"}, 0, "certificate a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1: 6 sightings in 4 networks SHARED across units"},
 	})
 	if b, err := os.ReadFile(pdf); err != nil || !bytes.HasPrefix(b, []byte("%PDF-")) {
 		t.Errorf("risk report: %.8q, %v", b, err)

@@ -17,6 +17,7 @@ import (
 	"vigil/internal/errs"
 	"vigil/internal/feed"
 	"vigil/internal/ingest"
+	"vigil/internal/system"
 )
 
 // FeedOptions configure a feed ingest.
@@ -85,6 +86,11 @@ func (a *App) IngestFeeds(ctx context.Context, arg string, opt FeedOptions) ([]i
 	if err != nil {
 		return nil, err
 	}
+	targets, err := a.fleetTargets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	agg := system.NewAggregator(targets)
 	var sums []ingest.Summary
 	for _, name := range files {
 		opts := ingest.Options{Format: format, Trigger: opt.Trigger, ReportType: opt.ReportType, Mapping: mapping,
@@ -96,8 +102,12 @@ func (a *App) IngestFeeds(ctx context.Context, arg string, opt FeedOptions) ([]i
 		if asnTable != nil {
 			opts.ASN = asnTable
 		}
+		opts.Observe = agg.Observe
 		sum, err := a.ingestOne(ctx, ix, name, opts, opt)
 		if err != nil {
+			return sums, err
+		}
+		if err := a.fleetAdd(ctx, agg.Batches(sum.Format)); err != nil {
 			return sums, err
 		}
 		if opt.NotifyUnregistered {

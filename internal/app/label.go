@@ -73,7 +73,7 @@ func (a *App) Rating() (*rating.Service, error) {
 			a.rating.err = err
 			return
 		}
-		a.rating.svc, a.rating.err = rating.New(rating.Config{Store: a.st, System: a.st, Keys: keys, Issuer: a.cfg.Labels.Issuer, BaseURL: a.cfg.BaseURL, Logger: a.log})
+		a.rating.svc, a.rating.err = rating.New(rating.Config{Store: a.st, System: a.st, PublicFleetSources: splitList(a.cfg.Labels.PublicFleetSources), Keys: keys, Issuer: a.cfg.Labels.Issuer, BaseURL: a.cfg.BaseURL, Logger: a.log})
 	})
 	return a.rating.svc, a.rating.err
 }
@@ -264,4 +264,15 @@ func (a *App) Label(ctx context.Context, id string) (label.Label, error) {
 	}
 	_, l, err := svc.Signed(ctx, id)
 	return l, err
+}
+
+// splitList splits a comma-separated setting, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }

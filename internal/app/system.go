@@ -67,6 +67,10 @@ keep the catalogue's likelihood and impact.`,
 				}
 				return x.RiskRegister(ctx, system.Product{Vendor: in.Args[0], Model: in.Args[1]}, v, in.Flags["format"], in.Flags["output"])
 			}},
+		{Use: "fleet VENDOR MODEL", Short: "Show a product's fleet evidence from the feeds (exposed services, firmware in the field, shared keys)", Args: 2,
+			Run: func(ctx context.Context, x *App, in Input) (Output, error) {
+				return x.Fleet(ctx, system.Product{Vendor: in.Args[0], Model: in.Args[1]})
+			}},
 	}
 }
 

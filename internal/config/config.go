@@ -94,6 +94,10 @@ type Labels struct {
 	Keys string `yaml:"keys"`
 	// Issuer names the label issuer.
 	Issuer string `yaml:"issuer"`
+	// PublicFleetSources lists, comma-separated, the feed sources (e.g.
+	// shadowserver) whose fleet counts the public label registry page
+	// shows; empty: none.
+	PublicFleetSources string `yaml:"public_fleet_sources"`
 }
 
 // Profile names the files CPU and heap profiles are written to (empty:
@@ -168,6 +172,9 @@ func Settings() []Setting {
 			field: func(c *Config) any { return &c.Labels.Keys }},
 		{Key: "labels.issuer", Env: "VIGIL_ISSUER", Default: "vigil trust center", Doc: "label issuer name",
 			field: func(c *Config) any { return &c.Labels.Issuer }},
+		{Key: "labels.public_fleet_sources", Env: "VIGIL_PUBLIC_FLEET_SOURCES",
+			Doc:   "feed sources, comma-separated (e.g. `shadowserver`), whose fleet counts of a product the public label registry page shows; empty (the default): none, as a source's terms may not allow publishing them",
+			field: func(c *Config) any { return &c.Labels.PublicFleetSources }},
 		{Key: "profile.cpu", Env: "VIGIL_CPUPROFILE", Doc: "write a CPU profile of the command to this file (benchmarks)",
 			field: func(c *Config) any { return &c.Profile.CPU }},
 		{Key: "profile.memory", Env: "VIGIL_MEMPROFILE", Doc: "write a heap profile at the end of the command to this file (benchmarks)",

@@ -180,6 +180,12 @@ type Options struct {
 	// row with an address that no organisation registered, so that its
 	// owner can be warned through security.txt or RDAP.
 	Unmatched func(finding.Sighting)
+	// Observe, when set, sees every readable row (with the feed's header),
+	// on the reader's goroutine, before Feed returns: the fleet aggregates
+	// of the whole-system rating count rows whether or not an
+	// organisation registered the address. A resumed ingest does not show
+	// it the rows an earlier attempt committed.
+	Observe func(o *feed.Observation, header []string)
 }
 
 // Summary reports an ingest, in the shape of `vigil ingest feed --json`.
@@ -337,6 +343,9 @@ func produce(ctx context.Context, rd *feed.Reader, ix *Index, trigID, skip int64
 				}
 				b.lastLine = int64(o.Line)
 				c.rows++
+				if opts.Observe != nil {
+					opts.Observe(o, header)
+				}
 				switch n := ix.attribute(o, opts.ASN, trigID, header, &b.sightings); {
 				case n == 0:
 					c.unmatched++

@@ -81,6 +81,9 @@ type Config struct {
 	// evidence, update posture, tests) that vigil-grade/2 reads; nil rates
 	// without whole-system facts.
 	System system.Store
+	// PublicFleetSources are the feed sources whose fleet counts the public
+	// registry shows (none by default: a source's terms may forbid it).
+	PublicFleetSources []string
 	// Issuer names the label issuer (default "vigil trust center").
 	Issuer string
 	// BaseURL is the public label registry; labels point to
@@ -100,17 +103,19 @@ type Config struct {
 // Service is the assessment and label workflow. It is safe for concurrent
 // use; the store serialises updates of one assessment.
 type Service struct {
-	st       Store
-	keys     *label.KeyStore
-	cat      *assess.Catalogue
-	vulns    VulnSource
-	system   system.Store
-	issuer   string
-	baseURL  string
-	validity time.Duration
-	now      func() time.Time
-	rand     io.Reader
-	log      *slog.Logger
+	st     Store
+	keys   *label.KeyStore
+	cat    *assess.Catalogue
+	vulns  VulnSource
+	system system.Store
+	// publicFleet are the sources whose fleet counts are public.
+	publicFleet []string
+	issuer      string
+	baseURL     string
+	validity    time.Duration
+	now         func() time.Time
+	rand        io.Reader
+	log         *slog.Logger
 }
 
 // DefaultIssuer and DefaultBaseURL are the defaults of Config.
@@ -127,7 +132,7 @@ func New(cfg Config) (*Service, error) {
 	if cfg.Store == nil || cfg.Keys == nil {
 		return nil, fmt.Errorf("rating: Config.Store and Config.Keys are required")
 	}
-	s := &Service{st: cfg.Store, keys: cfg.Keys, cat: cfg.Catalogue, vulns: cfg.Vulns, system: cfg.System, issuer: cfg.Issuer,
+	s := &Service{st: cfg.Store, keys: cfg.Keys, cat: cfg.Catalogue, vulns: cfg.Vulns, system: cfg.System, publicFleet: cfg.PublicFleetSources, issuer: cfg.Issuer,
 		baseURL: strings.TrimRight(cfg.BaseURL, "/"), validity: cfg.Validity, now: cfg.Now, rand: cfg.Rand, log: cfg.Logger}
 	if s.cat == nil {
 		c, err := assess.Load()

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"vigil/internal/assess"
@@ -111,6 +112,7 @@ func (s *Service) Registry(ctx context.Context, id string) (RegistryStatus, erro
 		if err != nil {
 			return rs, err
 		}
+		f = f.Public(func(src string) bool { return slices.Contains(s.publicFleet, src) })
 		rs.System = &f
 	}
 	return rs, nil

@@ -67,6 +67,7 @@ func unscoped() map[string]string {
 		"AuditAdd": accounts, "AuditList": accounts, "OrgRegister": register,
 
 		"SystemDocPut": product, "SystemDocGet": product, "SystemDocVersions": product, "SystemProducts": product,
+		"FleetAdd": product, "FleetGet": product,
 	}
 }
 

@@ -101,3 +101,68 @@ ORDER BY d.product_key`, string(kind))
 	}
 	return out, interpret(rows.Err())
 }
+
+// FleetAdd adds one ingest's aggregates to a product's, in one
+// transaction.
+func (s *Store) FleetAdd(ctx context.Context, b system.FleetBatch) error {
+	return s.Tx(ctx, func(tx *Store) error {
+		ts := tx.tsParam()
+		for _, c := range b.Counts {
+			if _, err := tx.Exec(ctx, `INSERT INTO fleet_counts (product_key, source, metric, value, count, first_seen, last_seen)
+VALUES (?, ?, ?, ?, ?, `+ts+`, `+ts+`)
+ON CONFLICT (product_key, source, metric, value) DO UPDATE SET count = fleet_counts.count + excluded.count,
+first_seen = `+tx.least("fleet_counts.first_seen", "excluded.first_seen")+`, last_seen = `+tx.greatest("fleet_counts.last_seen", "excluded.last_seen"),
+				b.Product.Key(), c.Source, c.Metric, c.Value, c.Count, c.FirstSeen.UTC(), c.LastSeen.UTC()); err != nil {
+				return fmt.Errorf("fleet counts of %s: %w", b.Product, interpret(err))
+			}
+		}
+		for _, k := range b.Keys {
+			if _, err := tx.Exec(ctx, `INSERT INTO fleet_keys (product_key, source, fingerprint, kind, network, addresses, first_seen, last_seen)
+VALUES (?, ?, ?, ?, ?, ?, `+ts+`, `+ts+`)
+ON CONFLICT (product_key, source, fingerprint, network) DO UPDATE SET addresses = fleet_keys.addresses + excluded.addresses,
+first_seen = `+tx.least("fleet_keys.first_seen", "excluded.first_seen")+`, last_seen = `+tx.greatest("fleet_keys.last_seen", "excluded.last_seen"),
+				b.Product.Key(), k.Source, k.Fingerprint, k.Kind, k.Network, k.Addresses, k.FirstSeen.UTC(), k.LastSeen.UTC()); err != nil {
+				return fmt.Errorf("fleet keys of %s: %w", b.Product, interpret(err))
+			}
+		}
+		return nil
+	})
+}
+
+// FleetGet returns a product's fleet aggregates: its counters and, per
+// fingerprint, the networks and sightings.
+func (s *Store) FleetGet(ctx context.Context, p system.Product) (system.Fleet, error) {
+	f := system.Fleet{Product: p}
+	rows, err := s.Query(ctx, `SELECT source, metric, value, count, first_seen, last_seen FROM fleet_counts
+WHERE product_key = ? ORDER BY source, metric, value`, p.Key())
+	if err != nil {
+		return f, fmt.Errorf("fleet of %s: %w", p, interpret(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c system.FleetCount
+		if err := rows.Scan(&c.Source, &c.Metric, &c.Value, &c.Count, &c.FirstSeen, &c.LastSeen); err != nil {
+			return f, interpret(err)
+		}
+		c.FirstSeen, c.LastSeen = c.FirstSeen.UTC(), c.LastSeen.UTC()
+		f.Counts = append(f.Counts, c)
+	}
+	if err := rows.Err(); err != nil {
+		return f, interpret(err)
+	}
+	rows.Close()
+	krows, err := s.Query(ctx, `SELECT source, fingerprint, MIN(kind), COUNT(*), SUM(addresses) FROM fleet_keys
+WHERE product_key = ? GROUP BY source, fingerprint ORDER BY source, fingerprint`, p.Key())
+	if err != nil {
+		return f, fmt.Errorf("fleet keys of %s: %w", p, interpret(err))
+	}
+	defer krows.Close()
+	for krows.Next() {
+		var k system.KeySummary
+		if err := krows.Scan(&k.Source, &k.Fingerprint, &k.Kind, &k.Networks, &k.Addresses); err != nil {
+			return f, interpret(err)
+		}
+		f.Keys = append(f.Keys, k)
+	}
+	return f, interpret(krows.Err())
+}

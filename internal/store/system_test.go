@@ -6,6 +6,7 @@ package store_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"vigil/internal/errs"
 	"vigil/internal/store"
@@ -58,6 +59,43 @@ func TestSystemDocs(t *testing.T) {
 		ps, err := s.SystemProducts(ctx, system.DocModel)
 		if err != nil || len(ps) != 1 || ps[0] != p {
 			t.Errorf("products = %+v, %v; want %v as named in its latest version", ps, err, p)
+		}
+	})
+}
+
+// TestFleetAggregates adds two ingests' aggregates and reads the sums:
+// counters add up, a fingerprint's networks are counted once each.
+func TestFleetAggregates(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		p := system.Product{Vendor: "Acme", Model: "Cam 2"}
+		day := func(d int) time.Time { return time.Date(2026, 11, d, 4, 0, 0, 0, time.UTC) }
+		for i, nets := range [][]string{{"AS64501", "AS64502"}, {"AS64502", "AS64503"}} {
+			b := system.FleetBatch{Product: p, Counts: []system.FleetCount{
+				{Source: "shadowserver", Metric: system.MetricRows, Count: 4, FirstSeen: day(i + 1), LastSeen: day(i + 1)},
+				{Source: "shadowserver", Metric: system.MetricFirmware, Value: "1.4.2", Count: 3, FirstSeen: day(i + 1), LastSeen: day(i + 1)},
+			}}
+			for _, n := range nets {
+				b.Keys = append(b.Keys, system.FleetKey{Source: "shadowserver", Fingerprint: "a1", Kind: system.KeyCertificate, Network: n, Addresses: 2, FirstSeen: day(i + 1), LastSeen: day(i + 1)})
+			}
+			if err := s.FleetAdd(ctx, b); err != nil {
+				t.Fatal(err)
+			}
+		}
+		fl, err := s.FleetGet(ctx, system.Product{Vendor: "ACME", Model: "cam 2"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(fl.Counts) != 2 || fl.Counts[0].Metric != system.MetricFirmware || fl.Counts[0].Count != 6 || fl.Counts[1].Count != 8 ||
+			!fl.Counts[1].FirstSeen.Equal(day(1)) || !fl.Counts[1].LastSeen.Equal(day(2)) {
+			t.Errorf("counts %+v", fl.Counts)
+		}
+		if len(fl.Keys) != 1 || fl.Keys[0].Networks != 3 || fl.Keys[0].Addresses != 8 || !fl.Keys[0].Shared() {
+			t.Errorf("keys %+v; want a1 in 3 networks, 8 sightings", fl.Keys)
+		}
+		if empty, err := s.FleetGet(ctx, system.Product{Vendor: "Nobody", Model: "X"}); err != nil || len(empty.Counts)+len(empty.Keys) != 0 {
+			t.Errorf("no fleet: %+v, %v", empty, err)
 		}
 	})
 }

@@ -26,6 +26,24 @@ type Facts struct {
 	RegisterVersion int `json:"register_version,omitempty"`
 	// Unmitigated lists the register's high residual risks.
 	Unmitigated []RiskRef `json:"unmitigated,omitempty"`
+	// Fleet is the evidence of the fleet aggregates (every source), nil
+	// without any.
+	Fleet *FleetEvidence `json:"fleet,omitempty"`
+	// fleet are the aggregates, for the public view of some sources.
+	fleet Fleet
+}
+
+// Public returns the facts the public registry page may show: the fleet
+// evidence of the sources public allows only.
+func (f Facts) Public(public func(source string) bool) Facts {
+	out := f
+	out.Fleet = nil
+	if f.Fleet != nil {
+		if ev := f.fleet.Evidence(func(s string) bool { return public != nil && public(s) }); ev.Rows > 0 {
+			out.Fleet = &ev
+		}
+	}
+	return out
 }
 
 // FactsFor gathers the facts of product p from st as of now. A product
@@ -44,5 +62,12 @@ func FactsFor(ctx context.Context, st Store, p Product, now time.Time) (Facts, e
 		}
 	}
 	_ = now
+	fl, err := st.FleetGet(ctx, p)
+	if err != nil {
+		return f, err
+	}
+	if ev := fl.Evidence(nil); ev.Rows > 0 {
+		f.Fleet, f.fleet = &ev, fl
+	}
 	return f, nil
 }

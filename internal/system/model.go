@@ -118,6 +118,30 @@ type Model struct {
 	Product    Product     `json:"product" yaml:"product"`
 	Components []Component `json:"components" yaml:"components"`
 	Flows      []Flow      `json:"flows,omitempty" yaml:"flows,omitempty"`
+	// Identify says how feed rows recognise the product's units besides
+	// naming its vendor and model.
+	Identify *Identify `json:"identify,omitempty" yaml:"identify,omitempty"`
+}
+
+// Identify lists what the product's units show scanners.
+type Identify struct {
+	// CertSubjects are subject names (common name or organisation) of
+	// the units' TLS certificates.
+	CertSubjects []string `json:"cert_subjects,omitempty" yaml:"cert_subjects,omitempty"`
+	// Fingerprints are SHA-256 fingerprints (hex, colons allowed) of
+	// certificates or SSH host keys of the product's units.
+	Fingerprints []string `json:"fingerprints,omitempty" yaml:"fingerprints,omitempty"`
+	// Banners are texts the banners of the units' services contain.
+	Banners []string `json:"banners,omitempty" yaml:"banners,omitempty"`
+}
+
+// Target returns what the fleet aggregator recognises the product by.
+func (m Model) Target() Target {
+	t := Target{Product: m.Product}
+	if m.Identify != nil {
+		t.CertSubjects, t.Fingerprints, t.Banners = m.Identify.CertSubjects, m.Identify.Fingerprints, m.Identify.Banners
+	}
+	return t
 }
 
 // Component returns the component with id.
@@ -132,6 +156,7 @@ func (m Model) Component(id string) (Component, bool) {
 
 var (
 	idRE       = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
+	fpRE       = regexp.MustCompile(`^[0-9a-f]{64}$`)
 	yamlLineRE = regexp.MustCompile(`^(yaml: )?line (\d+): `)
 )
 
@@ -230,6 +255,13 @@ func (m *Model) validate(bad func(path, format string, args ...any)) {
 			}
 			if strings.TrimSpace(f.Auth) == "" {
 				bad(ip+".auth", `required (name the authentication, or "none")`)
+			}
+		}
+	}
+	if m.Identify != nil {
+		for i, f := range m.Identify.Fingerprints {
+			if !fpRE.MatchString(normFP(f)) {
+				bad(fmt.Sprintf("identify.fingerprints[%d]", i), "%q is not a SHA-256 fingerprint (64 hex digits)", f)
 			}
 		}
 	}

@@ -49,6 +49,10 @@ type Store interface {
 	SystemDocVersions(ctx context.Context, kind DocKind, p Product) ([]Doc, error)
 	// SystemProducts lists the products with a document of kind.
 	SystemProducts(ctx context.Context, kind DocKind) ([]Product, error)
+	// FleetAdd adds one ingest's aggregates to the product's.
+	FleetAdd(ctx context.Context, b FleetBatch) error
+	// FleetGet returns the product's aggregates (empty when none).
+	FleetGet(ctx context.Context, p Product) (Fleet, error)
 }
 
 // Save stores v as the next version of a product's document of kind.

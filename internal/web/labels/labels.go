@@ -278,7 +278,13 @@ table{border-collapse:collapse;width:100%;margin:12px 0}td,th{border-bottom:1px 
 <p>Risk register version {{.RegisterVersion}} of {{.Product.Vendor}} {{.Product.Model}} (device, firmware, network services, cloud and app).</p>
 {{if .Unmitigated}}<p>Unmitigated high residual risks:</p>
 <ul>{{range .Unmitigated}}<li>{{.ID}}: {{.Title}} (residual {{.Residual.Likelihood}}×{{.Residual.Impact}})</li>{{end}}</ul>
-{{else}}<p>No high residual risk is left unmitigated.</p>{{end}}{{end}}{{end}}
+{{else}}<p>No high residual risk is left unmitigated.</p>{{end}}{{end}}
+{{with .Fleet}}<h2>In the field</h2>
+<p>Feed rows naming this product: {{.Rows}} ({{range $i, $s := .Sources}}{{if $i}}, {{end}}{{$s}}{{end}}).</p>
+<table>{{range $k, $v := .Services}}<tr><th>Exposed {{$k}}</th><td>{{$v}} sightings</td></tr>{{end}}
+{{range .Firmware}}<tr><th>Firmware {{.Value}}</th><td>{{.Count}} sightings, last {{day .LastSeen}}</td></tr>{{end}}
+{{range .SharedKeys}}<tr><th>Shared {{.Kind}}</th><td>{{.Fingerprint}}: {{.Addresses}} sightings in {{.Networks}} networks</td></tr>{{end}}
+<tr><th>Keys seen in one or two networks</th><td>{{.UniqueKeys}}</td></tr></table>{{end}}{{end}}
 <h2>History</h2>
 <table>
 <tr><th>When</th><th>Event</th><th>Label</th><th>Grade</th><th>Why</th></tr>
