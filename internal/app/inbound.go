@@ -172,5 +172,5 @@ func (a *App) NoticeReplies(ctx context.Context, sc tenant.Scope, id int64) ([]n
 	if _, err := a.st.NoticeGet(ctx, sc, id); err != nil {
 		return nil, err
 	}
-	return a.st.NoticeReplyList(ctx, sc, id)
+	return a.st.NoticeReplyList(ctx, sc, []int64{id})
 }

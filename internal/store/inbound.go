@@ -52,26 +52,29 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, r.NoticeID, nullID(r.OrgID), r.MessageID, r.Fr
 	return added, nil
 }
 
-// NoticeReplyList returns the replies attached to notice id of sc, oldest
-// first; another organisation's notice has none.
-func (s *Store) NoticeReplyList(ctx context.Context, sc tenant.Scope, id int64) ([]notify.Reply, error) {
-	cond, args := orgCond(sc, "COALESCE(org_id, 0)")
-	rows, err := s.Query(ctx, `SELECT id, notice_id, COALESCE(org_id, 0), message_id, from_addr, subject, body, source, received_at
-FROM notice_replies WHERE notice_id = ? AND `+cond+` ORDER BY id`, append([]any{id}, args...)...)
-	if err != nil {
-		return nil, fmt.Errorf("notice replies: %w", err)
-	}
-	defer rows.Close()
+// NoticeReplyList returns the replies attached to the notices ids of sc,
+// by notice and oldest first; another organisation's notices have none.
+func (s *Store) NoticeReplyList(ctx context.Context, sc tenant.Scope, ids []int64) ([]notify.Reply, error) {
 	out := []notify.Reply{}
-	for rows.Next() {
-		var r notify.Reply
-		if err := rows.Scan(&r.ID, &r.NoticeID, &r.OrgID, &r.MessageID, &r.From, &r.Subject, &r.Text, &r.Source, &r.Received); err != nil {
-			return nil, err
+	cond, cargs := orgCond(sc, "COALESCE(org_id, 0)")
+	err := chunked(ids, chunkRows, func(c []int64) error {
+		rows, err := s.Query(ctx, `SELECT id, notice_id, COALESCE(org_id, 0), message_id, from_addr, subject, body, source, received_at
+FROM notice_replies WHERE notice_id IN (`+inList(len(c))+`) AND `+cond+` ORDER BY notice_id, id`, append(anys(c), cargs...)...)
+		if err != nil {
+			return fmt.Errorf("notice replies: %w", err)
 		}
-		r.Received = r.Received.UTC()
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		defer rows.Close()
+		for rows.Next() {
+			var r notify.Reply
+			if err := rows.Scan(&r.ID, &r.NoticeID, &r.OrgID, &r.MessageID, &r.From, &r.Subject, &r.Text, &r.Source, &r.Received); err != nil {
+				return err
+			}
+			r.Received = r.Received.UTC()
+			out = append(out, r)
+		}
+		return rows.Err()
+	})
+	return out, err
 }
 
 // NoticeEscalateBounce puts every notice not yet acknowledged or resolved

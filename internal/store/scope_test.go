@@ -460,7 +460,7 @@ func scopeCases() []scopeCase {
 			return count(rs, err, f.a.ID, func(r notify.StatRow) int64 { return r.OrgID })
 		}},
 		{method: "NoticeReplyList", run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
-			rs, err := s.NoticeReplyList(ctx, as(f.a.ID), f.noticesA[0].ID)
+			rs, err := s.NoticeReplyList(ctx, as(f.a.ID), []int64{f.noticesA[0].ID})
 			return count(rs, err, f.a.ID, func(r notify.Reply) int64 { return r.OrgID })
 		}},
 		{method: "NoticeReplyAdd", single: true, run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {

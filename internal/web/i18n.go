@@ -191,6 +191,7 @@ func catalogue() map[string][2]string {
 		"calls.title":          {"Call list", "Bellijst"},
 		"calls.intro":          {"Serious warnings nobody acknowledged: call these organisations.", "Ernstige waarschuwingen die niemand bevestigde: bel deze organisaties."},
 		"calls.escalated":      {"Escalated", "Geëscaleerd"},
+		"notices.replies":      {"Replies", "Antwoorden"},
 		"calls.reason":         {"Reason", "Reden"},
 		"calls.unacknowledged": {"not acknowledged in time", "niet op tijd bevestigd"},
 		"calls.phones":         {"Telephone", "Telefoon"},

@@ -18,8 +18,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"vigil/internal/account"
+	"vigil/internal/notify"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
+	"vigil/internal/tenant"
 )
 
 // Personas of the page tests: who is signed in.
@@ -539,6 +541,33 @@ func TestPasswordReset(t *testing.T) {
 		body = wantPage(t, e.page(preq{method: "POST", path: "/password/reset", form: url.Values{"token": {token}, "password": {"another new password"}}}), http.StatusUnprocessableEntity)
 		if !strings.Contains(body, `id="token-err"`) {
 			t.Errorf("a used link is not refused visibly: %s", body)
+		}
+	})
+}
+
+// TestNoticeRepliesPage: an answer that came back by e-mail shows under its
+// notice on the warnings page, for an analyst and for the organisation's
+// member, and not on another organisation's page.
+func TestNoticeRepliesPage(t *testing.T) {
+	t.Parallel()
+	storetest.EachOpts(t, storetest.Options{Now: fixedNow}, func(t *testing.T, st *store.Store) {
+		e := newPageEnv(t, st)
+		seedNotices(t, e.env)
+		a, b := e.orgs[0], e.orgs[1]
+		r := notify.Reply{NoticeID: e.notices[a.ID], OrgID: a.ID, MessageID: "<r1@a.example>", From: "soc@a.example",
+			Subject: "Re: warning", Text: "Patched on <Monday>.", Source: "test", Received: fixedNow()}
+		if _, err := st.NoticeReplyAdd(context.Background(), tenant.Operator(), &r); err != nil {
+			t.Fatal(err)
+		}
+		for _, as := range []string{asAnalyst, asMemberA} {
+			body := wantPage(t, e.page(preq{method: "GET", path: fmt.Sprintf("/orgs/%d/notices", a.ID), as: as}), http.StatusOK)
+			if !strings.Contains(body, "Patched on &lt;Monday&gt;.") || !strings.Contains(body, "soc@a.example") {
+				t.Errorf("%s does not see the reply on A's warnings page", as)
+			}
+		}
+		body := wantPage(t, e.page(preq{method: "GET", path: fmt.Sprintf("/orgs/%d/notices", b.ID), as: asAnalyst}), http.StatusOK)
+		if strings.Contains(body, "Patched on") {
+			t.Error("B's warnings page shows A's reply")
 		}
 	})
 }

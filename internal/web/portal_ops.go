@@ -134,9 +134,33 @@ func (s *Server) pageNotices(pc *pageCall) error {
 	if err != nil {
 		return err
 	}
-	v := listView[notify.Notice]{Items: ns}
-	v.Next = nextURL(pc, &v.Items, p, func(n notify.Notice) int64 { return n.ID })
+	next := nextURL(pc, &ns, p, func(n notify.Notice) int64 { return n.ID })
+	ids := make([]int64, len(ns))
+	for i, n := range ns {
+		ids[i] = n.ID
+	}
+	replies, err := s.store.NoticeReplyList(pc.ctx(), pc.scope(), ids)
+	if err != nil {
+		return err
+	}
+	v := listView[noticeView]{Next: next}
+	for _, n := range ns {
+		nv := noticeView{Notice: n}
+		for _, r := range replies {
+			if r.NoticeID == n.ID {
+				nv.Replies = append(nv.Replies, r)
+			}
+		}
+		v.Items = append(v.Items, nv)
+	}
 	return pc.page("notices", "notices.title", v)
+}
+
+// noticeView is a notice on the warnings page with the answers that came
+// back by e-mail.
+type noticeView struct {
+	notify.Notice
+	Replies []notify.Reply
 }
 
 func (s *Server) pageNoticeAck(pc *pageCall) error {

@@ -32,6 +32,8 @@ type PortalStore interface {
 	TriggerStats(ctx context.Context, sc tenant.Scope) ([]finding.TriggerStats, error)
 	TriggerNames(ctx context.Context) ([]string, error)
 	NoticeCallList(ctx context.Context, sc tenant.Scope) ([]notify.Call, error)
+	// NoticeReplyList returns the e-mailed answers to the notices ids.
+	NoticeReplyList(ctx context.Context, sc tenant.Scope, ids []int64) ([]notify.Reply, error)
 
 	OrgListAll(ctx context.Context, sc tenant.Scope) ([]registry.Org, error)
 	OrgNames(ctx context.Context, sc tenant.Scope, ids []int64) (map[int64]string, error)
