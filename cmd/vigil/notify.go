@@ -141,10 +141,7 @@ func (a *cmdline) notifyCallsCmd() *cobra.Command {
 			if c.FirstSent != nil {
 				sent = c.FirstSent.Format(time.DateTime)
 			}
-			why := def(c.Undeliverable, "not acknowledged in time")
-			if c.Undeliverable != "" {
-				why = "undeliverable: " + why
-			}
+			why := def(c.EscalationReason, "not acknowledged in time")
 			return []any{c.ID, def(c.OrgName, "(unregistered)"), c.Severity, c.Items, sent, c.EscalatedAt.Format(time.DateTime), why, strings.Join(c.Phones, ", "), strings.Join(c.Emails, ", ")}
 		})
 	})

@@ -58,7 +58,7 @@ func TestUndeliverableWarnings(t *testing.T) {
 			if _, ok := why["Bereikbaar"]; ok || len(why) != 3 {
 				t.Errorf("call list = %+v; want the three unreachable organisations only", why)
 			}
-			if out := run(0, "", "notify", "calls"); !strings.Contains(out, "undeliverable: no contact registered") || !strings.Contains(out, "+31501234567") {
+			if out := run(0, "", "notify", "calls"); !strings.Contains(out, "could be sent to nobody: no contact registered") || !strings.Contains(out, "+31501234567") {
 				t.Errorf("notify calls:\n%s", out)
 			}
 			var st app.OutboxStatus

@@ -488,7 +488,8 @@ func (s *Store) applyPlan(ctx context.Context, now time.Time, p *notify.Plan, re
 		if d.Undeliverable == "" {
 			continue
 		}
-		if _, err := s.Exec(ctx, `UPDATE notices SET state = 'escalated', escalated_at = ?, undeliverable = ? WHERE id = ?`, now, d.Undeliverable, ids[i]); err != nil {
+		if _, err := s.Exec(ctx, `UPDATE notices SET state = 'escalated', escalated_at = ?, undeliverable = ?, escalation_reason = ? WHERE id = ?`,
+			now, d.Undeliverable, "could be sent to nobody: "+d.Undeliverable, ids[i]); err != nil {
 			return fmt.Errorf("notice %d to the call list: %w", ids[i], err)
 		}
 		res.Undeliverable++
