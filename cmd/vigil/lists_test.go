@@ -139,3 +139,14 @@ func TestJSONErrors(t *testing.T) {
 	}
 	walk(treeRoot(t))
 }
+
+// TestTokenCreateSaysItsID: the secret alone on stdout (for scripts), the
+// id to revoke it by on stderr.
+func TestTokenCreateSaysItsID(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "t.db")
+	cli(t, db, "", "org", "add", "Acme")
+	out, errOut, code := cli(t, db, "", "token", "create", "--org", "Acme")
+	if code != 0 || !strings.HasPrefix(out, "vigil_") || strings.Count(out, "\n") != 1 || !strings.Contains(errOut, "token 1: ") || !strings.Contains(errOut, "vigil token revoke 1") {
+		t.Errorf("token create: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}

@@ -161,7 +161,10 @@ func (a *cmdline) tokenCreateCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		return a.print(map[string]any{"token": t, "secret": secret}, func() error { return a.line(secret) })
+		return a.print(map[string]any{"token": t, "secret": secret}, func() error {
+			fmt.Fprintf(a.stderr, "token %d: the secret below is shown only now (revoke with vigil token revoke %d)\n", t.ID, t.ID)
+			return a.line(secret)
+		})
 	})
 	cmd.Long = `Create an API token. With --org the token belongs to that organisation and sees only
 its data (scopes read, write). Without --org it is an operator token (scope admin) that sees all.`
