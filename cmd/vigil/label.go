@@ -9,8 +9,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -207,35 +205,8 @@ func (a *cmdline) labelRenderCmd() *cobra.Command {
 		Short: "Render a label like an energy label (A–G bars, grade, QR code to the registry)",
 		Args:  usageArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			if out == "" {
-				return errs.Field("output", out, "-o FILE is required")
-			}
-			if format == "" {
-				format = strings.TrimPrefix(filepath.Ext(out), ".")
-			}
-			if err := app.CheckRenderFormat(format); err != nil {
-				return err
-			}
-			l, ok, err := app.LabelFile(args[0]) // else a label id in the registry
-			if !ok {
-				var x *app.App
-				if x, err = a.service(ctx); err == nil {
-					l, err = x.Label(ctx, args[0])
-				}
-			}
-			if err != nil {
-				return err
-			}
-			doc, err := app.RenderLabel(l, format)
-			if err != nil {
-				return err
-			}
-			if err := os.WriteFile(out, doc, 0o644); err != nil {
-				return fmt.Errorf("write %s: %w", out, err)
-			}
-			return a.print(map[string]any{"label": l.ID, "format": format, "file": out, "bytes": len(doc)},
-				func() error { return a.printf("wrote %s (%s, %d bytes)\n", out, format, len(doc)) })
+			r, err := app.RenderLabelFile(cmd.Context(), args[0], format, out, a.service)
+			return a.show(r, err, func() error { return a.printf("wrote %s (%s, %d bytes)\n", r.File, r.Format, r.Bytes) })
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "", "svg, png or pdf (default: from the output file's extension)")

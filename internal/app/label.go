@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -254,6 +255,49 @@ func RenderLabel(l label.Label, format string) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// Rendered is a label written to a file by RenderLabelFile. Its fields are
+// in the order `vigil label render --json` has always printed them.
+type Rendered struct {
+	Bytes  int    `json:"bytes"`
+	File   string `json:"file"`
+	Format string `json:"format"`
+	Label  string `json:"label"`
+}
+
+// RenderLabelFile renders the label ref names to the file out: ref is a
+// label document file, or else a label id, looked up in the registry that
+// registry opens (only then, so that rendering a file needs no database).
+// format is svg, png or pdf; empty means out's extension.
+func RenderLabelFile(ctx context.Context, ref, format, out string, registry func(context.Context) (*App, error)) (Rendered, error) {
+	if out == "" {
+		return Rendered{}, errs.Field("output", out, "-o FILE is required")
+	}
+	if format == "" {
+		format = strings.TrimPrefix(filepath.Ext(out), ".")
+	}
+	if err := CheckRenderFormat(format); err != nil {
+		return Rendered{}, err
+	}
+	l, ok, err := LabelFile(ref)
+	if !ok {
+		var a *App
+		if a, err = registry(ctx); err == nil {
+			l, err = a.Label(ctx, ref)
+		}
+	}
+	if err != nil {
+		return Rendered{}, err
+	}
+	doc, err := RenderLabel(l, format)
+	if err != nil {
+		return Rendered{}, err
+	}
+	if err := os.WriteFile(out, doc, 0o644); err != nil {
+		return Rendered{}, fmt.Errorf("write %s: %w", out, err)
+	}
+	return Rendered{Bytes: len(doc), File: out, Format: format, Label: l.ID}, nil
 }
 
 // Label returns label id's document from the registry.
