@@ -196,7 +196,11 @@ func parseLine(text string) (prefixes []netip.Prefix, origin, field, reason stri
 		if o == "0" {
 			return nil, "", "", ""
 		}
-		return iprange.Prefixes(first, last), o, "", ""
+		ps, err := iprange.Prefixes(first, last)
+		if err != nil {
+			return nil, "", "range_end", fmt.Sprintf("%s–%s: %v", first, last, err)
+		}
+		return ps, o, "", ""
 	}
 	return nil, "", "", "neither pfx2as (prefix, length, asn) nor ip2asn (start, end, asn, …)"
 }

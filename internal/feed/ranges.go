@@ -30,5 +30,5 @@ func parseRange(s string) ([]netip.Prefix, error) {
 	if last.Less(first) {
 		return nil, errors.New("range ends before it starts")
 	}
-	return iprange.Prefixes(first, last), nil
+	return iprange.Prefixes(first, last)
 }
