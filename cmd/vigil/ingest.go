@@ -36,6 +36,10 @@ func (a *cmdline) ingestFeedCmd() *cobra.Command {
 		}
 		if !a.asJSON {
 			opt.Done = func(sum ingest.Summary) {
+				if sum.Failed != "" {
+					fmt.Fprintf(a.stdout, "%s: FAILED after %d rows committed, nothing resolved: %s\n", sum.Source, sum.Rows, sum.Failed)
+					return
+				}
 				fmt.Fprintf(a.stdout, "%s: %s (%s) trigger %q: %d rows, %d matched, %d unmatched, %d quarantined; findings %d new, %d updated, %d resolved (%.2fs)\n",
 					sum.Source, sum.ReportType, sum.Format, sum.Trigger, sum.Rows, sum.Matched, sum.Unmatched, sum.Quarantined,
 					sum.FindingsNew, sum.FindingsUpdated, sum.FindingsResolved, sum.Seconds)
@@ -45,10 +49,12 @@ func (a *cmdline) ingestFeedCmd() *cobra.Command {
 			}
 		}
 		sums, err := x.IngestFeeds(ctx, args[0], opt)
-		if err != nil || !a.asJSON {
-			return err
+		if a.asJSON && len(sums) > 0 {
+			if perr := a.printJSON(one(sums)); perr != nil {
+				return perr
+			}
 		}
-		return a.printJSON(one(sums))
+		return err
 	})
 	cmd.Long = `Stream a feed, match its rows to registered organisations and fold them into findings.
 Bad rows are quarantined ("vigil quarantine list") and counted; they never stop the good rows.

@@ -4,6 +4,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 
@@ -32,10 +33,7 @@ func (a *cmdline) ingestAdvisoryCmd(use, short string, src advisory.Source, urlO
 	var allowPrivate bool
 	cmd := a.command(use, short, 1, func(ctx context.Context, x *app.App, args []string) error {
 		sums, err := x.LoadAdvisories(ctx, app.AdvisoryLoad{Source: src, Arg: args[0], Stdin: a.stdin, AllowPrivate: allowPrivate})
-		if err != nil {
-			return err
-		}
-		return a.printAdvisorySummaries(sums)
+		return a.printAdvisorySummaries(sums, err)
 	})
 	cmd.Long = short + `.
 Each advisory is stored with a digest: loading the same data again changes nothing. New and changed
@@ -49,27 +47,31 @@ reported with file and line and never stop the good ones.`
 	return cmd
 }
 
-func (a *cmdline) printAdvisorySummaries(sums []app.AdvisorySummary) error {
+// printAdvisorySummaries prints what was loaded, the failed files too, and
+// returns err (which names the failed files).
+func (a *cmdline) printAdvisorySummaries(sums []app.AdvisorySummary, err error) error {
+	if len(sums) == 0 {
+		return err
+	}
 	for _, s := range sums {
 		a.rowErrors(s.Errors)
 	}
 	if a.asJSON {
-		return a.printJSON(one(sums))
+		return cmp.Or(a.printJSON(one(sums)), err)
 	}
-	return app.WriteAdvisoryText(a.stdout, sums)
+	return cmp.Or(app.WriteAdvisoryText(a.stdout, sums), err)
 }
 
 func (a *cmdline) ingestCSAFCmd() *cobra.Command {
 	var opt app.ProviderOptions
 	cmd := a.command("csaf FILE|DIR|URL", "Load CSAF 2.0 advisories from files, a directory or a trusted provider (provider-metadata.json URL)", 1, func(ctx context.Context, x *app.App, args []string) error {
 		sums, err := x.LoadCSAF(ctx, args[0], a.stdin, opt)
-		if err != nil {
-			return err
+		if len(sums) == 1 {
+			for _, p := range sums[0].Problems {
+				fmt.Fprintln(a.stderr, "provider:", p)
+			}
 		}
-		for _, p := range sums[0].Problems {
-			fmt.Fprintln(a.stderr, "provider:", p)
-		}
-		return a.printAdvisorySummaries(sums)
+		return a.printAdvisorySummaries(sums, err)
 	})
 	cmd.Long = `Load CSAF 2.0 advisories. A URL names a provider's provider-metadata.json: its distributions
 (directory listings with changes.csv/index.txt, ROLIE feeds) are followed through the guarded HTTP

@@ -61,7 +61,7 @@ func ParseEPSS(ctx context.Context, r io.Reader, name string, yield func(cve str
 	header, err := cr.Read()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
-			return st, rows, nil
+			return st, rows, fmt.Errorf("parse %s: %w: empty input, no header", name, ErrMalformed)
 		}
 		return st, rows, fmt.Errorf("parse %s: %w: header: %v", name, ErrMalformed, err)
 	}

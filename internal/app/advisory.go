@@ -4,7 +4,9 @@
 package app
 
 import (
+	"bufio"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -24,6 +26,7 @@ import (
 	"vigil/internal/keyset"
 	"vigil/internal/netguard"
 	"vigil/internal/sbom"
+	"vigil/internal/store"
 	"vigil/internal/tenant"
 	"vigil/internal/text"
 	"vigil/internal/vuln"
@@ -39,18 +42,100 @@ const (
 // vulnEngine returns the matching engine on the store. Labels are
 // re-graded after changes when the label key directory exists.
 func (a *App) vulnEngine() (*vuln.Engine, error) {
-	var rg vuln.Regrader
-	if st, err := os.Stat(KeyDir(a.cfg)); err == nil && st.IsDir() {
-		rg = vuln.RegradeFunc(func(ctx context.Context, ids []int64, reason string) error {
-			svc, err := a.Rating()
-			if err != nil {
-				return err
-			}
-			_, err = svc.Regrade(ctx, ids, reason)
+	return vuln.New(vuln.Options{Store: a.st, Regrader: a.regrader(), Logger: a.log})
+}
+
+// regrader re-grades labels through the rating service, or is nil when the
+// label key directory does not exist.
+func (a *App) regrader() vuln.Regrader {
+	if st, err := os.Stat(KeyDir(a.cfg)); err != nil || !st.IsDir() {
+		return nil
+	}
+	return vuln.RegradeFunc(func(ctx context.Context, ids []int64, reason string) error {
+		svc, err := a.Rating()
+		if err != nil {
 			return err
+		}
+		_, err = svc.Regrade(ctx, ids, reason)
+		return err
+	})
+}
+
+// unit runs fn on one transaction with a matching engine bound to it, so
+// that a unit of input (an advisory file, a CSAF document, an EPSS file)
+// is stored whole or not at all: a file cut short or corrupt writes
+// nothing of itself. Labels of the devices the unit changed are re-graded
+// after the commit, never inside it; regradeErr says why that failed.
+//
+// e is the engine of the source run (App.vulnRun); the unit's engine is a
+// copy of it on the transaction. Run checkpoints are the caller's, after
+// the unit.
+func (a *App) unit(ctx context.Context, e *vuln.Engine, fn func(tx *store.Store, e *vuln.Engine) error) (regradeErr string, err error) {
+	type call struct {
+		ids    []int64
+		reason string
+	}
+	var calls []call
+	rg := a.regrader()
+	var collect vuln.Regrader
+	if rg != nil {
+		collect = vuln.RegradeFunc(func(_ context.Context, ids []int64, reason string) error {
+			calls = append(calls, call{ids, reason})
+			return nil
 		})
 	}
-	return vuln.New(vuln.Options{Store: a.st, Regrader: rg, Logger: a.log})
+	err = a.st.Tx(ctx, func(tx *store.Store) error {
+		calls = calls[:0]
+		return fn(tx, e.OnStore(tx, collect))
+	})
+	if err != nil {
+		return "", err
+	}
+	for _, c := range calls {
+		if err := rg.Regrade(ctx, c.ids, c.reason); err != nil {
+			a.log.Warn("label regrade failed", "devices", len(c.ids), "err", err)
+			regradeErr = err.Error()
+		}
+	}
+	return regradeErr, nil
+}
+
+// gunzipped returns r decompressed when it starts with the gzip magic, and
+// rest, to call after the parser is done: it reads what the parser left
+// (a parser stops at the end of its JSON value), so that a stream cut
+// short or corrupt fails on its trailer's length and checksum.
+func gunzipped(r io.Reader) (_ io.Reader, rest func() error, _ error) {
+	br := bufio.NewReader(r)
+	if head, _ := br.Peek(2); len(head) < 2 || head[0] != 0x1f || head[1] != 0x8b {
+		return br, func() error { return nil }, nil
+	}
+	zr, err := gzip.NewReader(br)
+	if err != nil {
+		return nil, nil, errs.BadInput(fmt.Errorf("gzip: %w", err))
+	}
+	return zr, func() error {
+		if _, err := io.Copy(io.Discard, zr); err != nil {
+			return errs.BadInput(fmt.Errorf("gzip: %w", err))
+		}
+		return nil
+	}, nil
+}
+
+// storeFailure marks an error of storing what a parser yielded, so that it
+// is told apart from the parser's own errors, which are bad input.
+type storeFailure struct{ err error }
+
+func (f storeFailure) Error() string { return f.err.Error() }
+func (f storeFailure) Unwrap() error { return f.err }
+
+// parseFailure returns a parser's error: the store's own (storeFailure)
+// as it is, any other as bad input (errs.BadInput).
+func parseFailure(err error) error {
+	var sf storeFailure
+	if errors.As(err, &sf) {
+		return sf.err
+	}
+	return errs.BadInput(err)
 }
 
 // syncedEngine returns the engine after matching new or changed devices
@@ -111,6 +196,10 @@ type AdvisorySummary struct {
 	// Problems are a provider's listings that could not be read (they
 	// keep its resume point where it was).
 	Problems []string `json:"-"`
+	// Failed says why the file was not loaded (it could not be read to
+	// its end: nothing of it was stored) or why nothing of it could be
+	// used (its records were quarantined).
+	Failed string `json:"failed,omitempty"`
 	vuln.Result
 }
 
@@ -233,7 +322,10 @@ type AdvisoryLoad struct {
 // (loading the same data again changes nothing), new and changed ones are
 // matched against the devices and components that share a vendor,
 // product, CPE or package, and bad records are quarantined with file and
-// line, never stopping the good ones. It returns a summary per file.
+// line, never stopping the good ones. Each file is one unit (App.unit),
+// stored whole or not at all; a file that is bad input is reported in its
+// summary (Failed) and the next one goes on; the error then names the
+// failed files (errs.Invalid). It returns a summary per file.
 func (a *App) LoadAdvisories(ctx context.Context, l AdvisoryLoad) ([]AdvisorySummary, error) {
 	parse, ok := parsers[l.Source]
 	if !ok {
@@ -244,10 +336,28 @@ func (a *App) LoadAdvisories(ctx context.Context, l AdvisoryLoad) ([]AdvisorySum
 		return nil, err
 	}
 	// The whole load is one source run: an organisation gets one warning
-	// for everything it finds, whatever the number of files.
-	var sums []AdvisorySummary
+	// for everything it finds, whatever the number of files. Each file is
+	// one unit (App.unit), checkpointed after its commit.
+	var (
+		sums   []AdvisorySummary
+		failed []string
+		total  int
+	)
 	err = a.vulnRun(ctx, e, ingest.KindAdvisory, l.Arg, func(e *vuln.Engine, checkpoint func() error) error {
-		after := func() error {
+		load := func(r io.Reader, display string) error {
+			sum, err := a.loadAdvisories(ctx, e, r, display, l.Source, parse, l.Batch)
+			if err != nil {
+				// A unit that is bad input is reported and the next goes
+				// on; anything else stops the run.
+				if errs.CodeOf(err) != errs.Invalid {
+					return err
+				}
+				sum.Failed = errs.Message(err)
+			}
+			if sum.Failed != "" {
+				failed = append(failed, sum.File)
+			}
+			sums = append(sums, sum)
 			if l.Progress != nil {
 				l.Progress()
 			}
@@ -259,29 +369,33 @@ func (a *App) LoadAdvisories(ctx context.Context, l AdvisoryLoad) ([]AdvisorySum
 			if err != nil {
 				return fmt.Errorf("fetch %s: %w", l.Arg, err)
 			}
-			sum, err := a.loadAdvisories(ctx, e, bytes.NewReader(body), l.Arg, l.Source, parse, l.Batch, after)
-			sums = append(sums, sum)
-			return err
+			total = 1
+			return load(bytes.NewReader(body), l.Arg)
 		}
 		files, err := AdvisoryFiles(l.Arg)
 		if err != nil {
 			return err
 		}
+		total = len(files)
 		for _, name := range files {
 			r, display, closeFile, err := open(name, l.Stdin)
 			if err != nil {
-				return err
+				sums = append(sums, AdvisorySummary{File: name, Source: string(l.Source), Failed: errs.Message(err)})
+				failed = append(failed, name)
+				continue
 			}
-			sum, err := a.loadAdvisories(ctx, e, r, display, l.Source, parse, l.Batch, after)
+			err = load(r, display)
 			closeFile()
 			if err != nil {
 				return err
 			}
-			sums = append(sums, sum)
 		}
 		return nil
 	})
-	return sums, err
+	if err != nil {
+		return sums, err
+	}
+	return sums, failedUnits("file", failed, total)
 }
 
 // open opens name, or stdin for "-", with the name to show.
@@ -296,21 +410,47 @@ func open(name string, stdin io.Reader) (io.Reader, string, func(), error) {
 	return f, name, func() { f.Close() }, nil
 }
 
-// loadAdvisories parses r (named display) into the engine in batches of
-// size advisories, calling after after each.
-func (a *App) loadAdvisories(ctx context.Context, e *vuln.Engine, r io.Reader, display string, src advisory.Source, parse parser, size int, after func() error) (AdvisorySummary, error) {
+// loadAdvisories parses r (named display) into the engine, as one unit
+// (App.unit): a file that cannot be read to its end writes nothing and
+// fails as bad input. A file none of whose records could be used (a CSAF
+// document refused) keeps its quarantined records and is reported Failed.
+func (a *App) loadAdvisories(ctx context.Context, e *vuln.Engine, r io.Reader, display string, src advisory.Source, parse parser, size int) (AdvisorySummary, error) {
 	sum := AdvisorySummary{File: display, Source: string(src)}
-	l := &advisoryLoader{ctx: ctx, e: e, origin: display, size: size, checkpoint: after}
-	st, rows, err := parse(ctx, r, display, l.add)
-	if err == nil {
-		err = l.flush()
-	}
-	rows = append(rows, l.bad...)
-	sum.Records, sum.Rejected, sum.Errors, sum.Warnings, sum.Result = st.Records-len(l.bad), st.Rejected+len(l.bad), rows, len(st.Warnings), l.res
+	r, rest, err := gunzipped(r)
 	if err != nil {
 		return sum, fmt.Errorf("%s: %w", display, err)
 	}
-	return sum, a.st.QuarantineAdd(ctx, 0, rows)
+	sum.RegradeError, err = a.unit(ctx, e, func(tx *store.Store, e *vuln.Engine) error {
+		l := &advisoryLoader{ctx: ctx, e: e, origin: display, size: size}
+		st, rows, err := parse(ctx, r, display, func(adv advisory.Advisory) error {
+			if err := l.add(adv); err != nil {
+				return storeFailure{err}
+			}
+			return nil
+		})
+		if err == nil {
+			err = rest()
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", display, parseFailure(err))
+		}
+		if err := l.flush(); err != nil {
+			return fmt.Errorf("%s: %w", display, err)
+		}
+		rows = append(rows, l.bad...)
+		sum.Records, sum.Rejected, sum.Errors, sum.Warnings, sum.Result = st.Records, st.Rejected+len(l.bad), rows, len(st.Warnings), l.res
+		return tx.QuarantineAdd(ctx, 0, rows)
+	})
+	if err != nil {
+		return AdvisorySummary{File: display, Source: string(src), Failed: errs.Message(err)}, err
+	}
+	if sum.Rejected > 0 && sum.Rejected >= sum.Records {
+		sum.Failed = fmt.Sprintf("none of its %d records could be used", sum.Rejected)
+		if len(sum.Errors) > 0 {
+			sum.Failed += " (" + sum.Errors[0].Error() + ")"
+		}
+	}
+	return sum, nil
 }
 
 // ProviderOptions tune a CSAF provider fetch.
@@ -423,50 +563,57 @@ type EPSSSummary struct {
 	Findings int             `json:"findings_updated"`
 }
 
-// LoadEPSS loads FIRST EPSS scores (CSV or CSV.gz) from r (named name), in
-// batches; the findings of CVEs whose score changed show the new one. Bad
-// rows are quarantined.
+// LoadEPSS loads FIRST EPSS scores (CSV or CSV.gz) from r (named name);
+// the findings of CVEs whose score changed show the new one. Bad rows are
+// quarantined. The file is one unit (App.unit) of a source run: its
+// batches share one transaction, so a file cut short or corrupt writes no
+// score and fails as bad input (errs.Invalid).
 func (a *App) LoadEPSS(ctx context.Context, r io.Reader, name string) (EPSSSummary, error) {
 	sum := EPSSSummary{File: name}
 	e, err := a.vulnEngine()
 	if err != nil {
 		return sum, err
 	}
-	var res vuln.Result
-	var st advisory.Stats
-	var rows []errs.RowError
 	err = a.vulnRun(ctx, e, ingest.KindAdvisory, name, func(e *vuln.Engine, checkpoint func() error) error {
-		var batch []vuln.EPSSScore
-		flush := func() error {
-			if len(batch) == 0 {
-				return nil
-			}
-			x, err := e.EPSS(ctx, batch)
-			batch = batch[:0]
-			res.Add(x)
-			if err != nil {
+		_, err := a.unit(ctx, e, func(tx *store.Store, e *vuln.Engine) error {
+			var batch []vuln.EPSSScore
+			var res vuln.Result
+			flush := func() error {
+				if len(batch) == 0 {
+					return nil
+				}
+				x, err := e.EPSS(ctx, batch)
+				batch = batch[:0]
+				res.Add(x)
 				return err
 			}
-			return checkpoint()
-		}
-		var err error
-		st, rows, err = advisory.ParseEPSS(ctx, r, name, func(cve string, s advisory.EPSS) error {
-			batch = append(batch, vuln.EPSSScore{CVE: cve, Score: s.Score, Percentile: s.Percentile, Date: s.Date})
-			if len(batch) >= epssBatch {
-				return flush()
+			st, rows, err := advisory.ParseEPSS(ctx, r, name, func(cve string, s advisory.EPSS) error {
+				batch = append(batch, vuln.EPSSScore{CVE: cve, Score: s.Score, Percentile: s.Percentile, Date: s.Date})
+				if len(batch) >= epssBatch {
+					if err := flush(); err != nil {
+						return storeFailure{err}
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				return fmt.Errorf("%s: %w", name, parseFailure(err))
 			}
-			return nil
+			if err := flush(); err != nil {
+				return err
+			}
+			sum.Model, sum.Records, sum.Rejected, sum.Changed, sum.Errors, sum.Findings = st.Version, st.Records, st.Rejected, res.Changed, rows, res.FindingsUpdated
+			return tx.QuarantineAdd(ctx, 0, rows)
 		})
-		if err == nil {
-			err = flush()
+		if err != nil {
+			return err
 		}
-		return err
+		return checkpoint()
 	})
-	if err == nil {
-		err = a.st.QuarantineAdd(ctx, 0, rows)
+	if err != nil {
+		return EPSSSummary{File: name}, err
 	}
-	sum.Model, sum.Records, sum.Rejected, sum.Changed, sum.Errors, sum.Findings = st.Version, st.Records, st.Rejected, res.Changed, rows, res.FindingsUpdated
-	return sum, err
+	return sum, nil
 }
 
 // SBOMResult reports an SBOM attached to a device.

@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"vigil/internal/asn"
 	"vigil/internal/errs"
@@ -91,7 +92,10 @@ func (a *App) IngestFeeds(ctx context.Context, arg string, opt FeedOptions) ([]i
 		return nil, err
 	}
 	agg := system.NewAggregator(targets)
-	var sums []ingest.Summary
+	var (
+		sums   []ingest.Summary
+		failed []string
+	)
 	for _, name := range files {
 		opts := ingest.Options{Format: format, Trigger: opt.Trigger, ReportType: opt.ReportType, Mapping: mapping,
 			CredentialSalt: salt, FullReport: !opt.Partial, NotifyUnregistered: opt.NotifyUnregistered}
@@ -105,7 +109,21 @@ func (a *App) IngestFeeds(ctx context.Context, arg string, opt FeedOptions) ([]i
 		opts.Observe = agg.Observe
 		sum, err := a.ingestOne(ctx, ix, name, opts, opt)
 		if err != nil {
-			return sums, err
+			// A file that cannot be read to its end (bad input) is
+			// reported and the next one goes on; anything else stops.
+			if errs.CodeOf(err) != errs.Invalid {
+				return sums, err
+			}
+			if sum.Source == "" {
+				sum.Source = name
+			}
+			sum.Failed = errs.Message(err)
+			failed = append(failed, sum.Source)
+			sums = append(sums, sum)
+			if opt.Done != nil {
+				opt.Done(sum)
+			}
+			continue
 		}
 		if err := a.fleetAdd(ctx, agg.Batches(sum.Format)); err != nil {
 			return sums, err
@@ -120,7 +138,16 @@ func (a *App) IngestFeeds(ctx context.Context, arg string, opt FeedOptions) ([]i
 			opt.Done(sum)
 		}
 	}
-	return sums, nil
+	return sums, failedUnits("file", failed, len(files))
+}
+
+// failedUnits is the error of a run over units (files, documents) some of
+// which failed as bad input: it names them, and the run exits 2.
+func failedUnits(what string, failed []string, total int) error {
+	if len(failed) == 0 {
+		return nil
+	}
+	return errs.Errorf(errs.Invalid, "%d of %d %ss failed: %s", len(failed), total, what, strings.Join(failed, ", "))
 }
 
 // ingestOne ingests one file (or standard input).

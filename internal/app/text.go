@@ -21,6 +21,13 @@ func WriteAdvisoryText(w io.Writer, sums []AdvisorySummary) error {
 	var tot vuln.Result
 	for _, s := range sums {
 		tot.Add(s.Result)
+		if s.Failed != "" && s.Records == 0 && s.Rejected == 0 {
+			fmt.Fprintf(w, "%s: FAILED, nothing stored: %s\n", s.File, s.Failed)
+			continue
+		}
+		if s.Failed != "" {
+			fmt.Fprintf(w, "%s: FAILED: %s\n", s.File, s.Failed)
+		}
 		fmt.Fprintf(w, "%s: %d records, %d rejected; advisories %d new, %d changed, %d unchanged; %d targets checked; findings %d new, %d updated, %d resolved\n",
 			s.File, s.Records, s.Rejected, s.New, s.Changed, s.Unchanged, s.Targets, s.FindingsNew, s.FindingsUpdated, s.FindingsResolved)
 		for _, r := range s.Refused {

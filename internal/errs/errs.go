@@ -9,6 +9,7 @@
 package errs
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strconv"
@@ -79,6 +80,21 @@ func Errorf(code Code, format string, args ...any) error {
 // Field returns an invalid-input error about one field and its value.
 func Field(field string, value any, reason string) error {
 	return &Error{Code: Invalid, Field: field, Message: fmt.Sprintf("%q: %s", fmt.Sprint(value), reason)}
+}
+
+// BadInput marks err, a failure to read an input (a truncated or corrupt
+// gzip stream, malformed JSON or CSV, a file cut short), as invalid input:
+// the input is at fault, not vigil, so the CLI exits 2 and the API answers
+// 422. An err that already has a code, and a cancellation, pass unchanged.
+func BadInput(err error) error {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return err
+	}
+	return &Error{Code: Invalid, Message: err.Error()}
 }
 
 // CodeOf returns the code of the first *Error in err's chain, or Internal.

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strings"
 
+	"vigil/internal/errs"
 	txt "vigil/internal/text"
 )
 
@@ -31,7 +32,7 @@ func (r *Reader) allLines(yield func(*Observation, error) bool, fn lineFunc) {
 			return
 		}
 		if err != nil {
-			yield(nil, fmt.Errorf("read %s: %w", r.opts.Name, err))
+			yield(nil, errs.BadInput(fmt.Errorf("read %s: %w", r.opts.Name, err)))
 			return
 		}
 		if lr.line == 1 {

@@ -130,13 +130,13 @@ func NewReader(ctx context.Context, r io.Reader, opts Options) (*Reader, error) 
 	if magic, _ := rd.br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		gz, err := gzip.NewReader(rd.br)
 		if err != nil {
-			return nil, fmt.Errorf("feed %s: gzip: %w", opts.Name, err)
+			return nil, errs.BadInput(fmt.Errorf("feed %s: gzip: %w", opts.Name, err))
 		}
 		rd.gz = gz
 		rd.br = bufio.NewReaderSize(gz, bufSize)
 	}
 	if err := rd.detect(); err != nil {
-		return nil, fmt.Errorf("feed %s: %w", opts.Name, err)
+		return nil, errs.BadInput(fmt.Errorf("feed %s: %w", opts.Name, err))
 	}
 	return rd, nil
 }
@@ -182,6 +182,11 @@ func (r *Reader) detect() error {
 	first, data, err := r.firstLine()
 	if err != nil {
 		return err
+	}
+	if first == nil {
+		// A file without a line (a download that failed) is not an
+		// empty report: it would resolve every finding of its trigger.
+		return errs.Errorf(errs.Invalid, "empty input: not a line to read")
 	}
 	f := r.opts.Format
 	if f == FormatAuto {
@@ -419,7 +424,7 @@ func (r *Reader) allCSV(yield func(*Observation, error) bool) {
 		if err != nil {
 			var re *recordError
 			if !errors.As(err, &re) {
-				yield(nil, fmt.Errorf("read %s: %w", r.opts.Name, err))
+				yield(nil, errs.BadInput(fmt.Errorf("read %s: %w", r.opts.Name, err)))
 				return
 			}
 			r.stats.Rows++
@@ -467,7 +472,7 @@ func (r *Reader) allCSV(yield func(*Observation, error) bool) {
 func (r *Reader) finish(yield func(*Observation, error) bool) {
 	if r.gz != nil {
 		if err := r.gz.Close(); err != nil {
-			yield(nil, fmt.Errorf("read %s: gzip: %w", r.opts.Name, err))
+			yield(nil, errs.BadInput(fmt.Errorf("read %s: gzip: %w", r.opts.Name, err)))
 		}
 	}
 }

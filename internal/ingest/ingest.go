@@ -211,6 +211,10 @@ type Summary struct {
 	// warnings to owners of unregistered addresses (--notify-unregistered).
 	Unregistered map[string]int `json:"unregistered,omitempty"`
 	Seconds      float64        `json:"seconds"`
+	// Failed says why the file could not be ingested to its end (a
+	// truncated or corrupt file): what it committed before stays, nothing
+	// was resolved.
+	Failed string `json:"failed,omitempty"`
 }
 
 // Feed ingests one feed from r into s, attributing rows with ix.
@@ -224,7 +228,7 @@ func Feed(ctx context.Context, s Store, ix *Index, r io.Reader, opts Options) (S
 		CredentialSalt: opts.CredentialSalt, Now: s.Now,
 	})
 	if err != nil {
-		return Summary{}, err
+		return Summary{Source: opts.Name, Failed: errs.Message(err)}, err
 	}
 	sum := Summary{Source: opts.Name, Format: string(rd.Format()), ReportType: rd.ReportType(), Trigger: opts.Trigger}
 	if sum.Trigger == "" {
@@ -276,6 +280,12 @@ func Feed(ctx context.Context, s Store, ix *Index, r io.Reader, opts Options) (S
 	err = write(ctx, s, &run, &sum, produce(pctx, rd, ix, trigID, run.CommittedLine, opts), stop, finish, opts)
 	stop()
 	if err != nil {
+		// A file cut short or corrupt keeps the batches it committed (a
+		// later run of the same file resumes after them) but resolves
+		// nothing: it is not a complete report.
+		sum.Rows, sum.Matched, sum.Unmatched, sum.Quarantined = run.Rows, run.Matched, run.Unmatched, run.Quarantined
+		sum.FindingsNew, sum.FindingsUpdated = run.FindingsNew, run.FindingsUpdated
+		sum.Failed = errs.Message(err)
 		return sum, err
 	}
 	sum.Rows, sum.Matched, sum.Unmatched, sum.Quarantined = run.Rows, run.Matched, run.Unmatched, run.Quarantined
@@ -291,7 +301,7 @@ type batch struct {
 	bad       []errs.RowError
 	lastLine  int64
 	counts    counts
-	err       error // a read error that ends the feed after this batch
+	err       error // a read error that ends the feed; the batch is not committed
 	last      bool  // the end of the feed: the run ends with this batch
 }
 
@@ -387,6 +397,12 @@ func write(ctx context.Context, s Store, run *Run, sum *Summary, in <-chan *batc
 		}
 	}()
 	for b := range in {
+		if b.err != nil {
+			// The rows read since the last checkpoint came from a stream
+			// that then failed (a truncated or corrupt file): they are
+			// not committed, and a later run resumes at the checkpoint.
+			return b.err
+		}
 		err := s.IngestTx(ctx, func(tx Store) error {
 			c, u, err := tx.FindingUpsert(ctx, run.ID, b.sightings)
 			if err != nil {
@@ -418,9 +434,6 @@ func write(ctx context.Context, s Store, run *Run, sum *Summary, in <-chan *batc
 		sum.Ties = b.counts.ties
 		if opts.Progress != nil {
 			opts.Progress(run.Rows)
-		}
-		if b.err != nil {
-			return b.err
 		}
 	}
 	return ctx.Err()

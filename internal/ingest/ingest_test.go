@@ -15,6 +15,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"vigil/internal/errs"
 	"vigil/internal/feed"
 	"vigil/internal/finding"
 	"vigil/internal/ingest"
@@ -279,6 +280,50 @@ func FuzzEvidenceJSON(f *testing.F) {
 		}
 		if utf8.ValidString(v) && vals[0] != v || utf8.ValidString(h) && names[0] != h {
 			t.Errorf("array evidence %s / header %v lost %q=%q", arr, names, h, v)
+		}
+	})
+}
+
+// TestFeedCutShortKeepsBatchesResolvesNothing: a gzip file cut short keeps
+// the batches it committed before the cut, fails as bad input, and
+// resolves nothing (it is not a complete report); the same file whole
+// resumes after those batches and then resolves.
+func TestFeedCutShortKeepsBatchesResolvesNothing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		registryFixture(t, s)
+		ingestFile(t, s, exchange, ingest.Options{FullReport: true})
+		raw, _ := os.ReadFile(exchange)
+		// The next day lists the first 10 data rows: a whole file would
+		// resolve the other findings.
+		lines := strings.SplitAfter(string(raw), "\n")
+		// Large enough (the rows again and again) for gzip to hand out
+		// whole blocks before the cut.
+		day2 := []byte(lines[0] + strings.Repeat(strings.Join(lines[1:11], ""), 2000))
+		var zb bytes.Buffer
+		zw := gzip.NewWriter(&zb)
+		zw.Write(day2)
+		zw.Close()
+		whole := zb.Bytes()
+		cut := whole[:len(whole)*3/4]
+		ix, _ := ingest.BuildIndex(ctx, s)
+		opts := ingest.Options{Name: "2025-06-02-scan_exchange-vigil_test-asn.csv.gz", FullReport: true, BatchSize: 1000}
+		opts.SHA256, _ = ingest.HashFile(bytes.NewReader(cut))
+		sum, err := ingest.Feed(ctx, s, ix, bytes.NewReader(cut), opts)
+		if errs.CodeOf(err) != errs.Invalid || sum.Failed == "" {
+			t.Fatalf("cut file: %+v, %v; want errs.Invalid and Failed", sum, err)
+		}
+		if sum.Rows == 0 || sum.FindingsResolved != 0 {
+			t.Errorf("cut file summary %+v: want its committed batches and nothing resolved", sum)
+		}
+		resolved, _ := s.FindingList(ctx, tenant.Operator(), finding.Filter{Status: finding.Resolved, Page: keyset.Page{Limit: 1000}})
+		if len(resolved) != 0 {
+			t.Errorf("%d findings resolved by a file cut short", len(resolved))
+		}
+		opts.SHA256, _ = ingest.HashFile(bytes.NewReader(whole))
+		sum, err = ingest.Feed(ctx, s, ix, bytes.NewReader(whole), opts)
+		if err != nil || sum.FindingsResolved == 0 {
+			t.Errorf("whole file: %+v, %v; want findings resolved", sum, err)
 		}
 	})
 }

@@ -141,6 +141,17 @@ func (e *Engine) InRun(run int64) *Engine {
 	return &c
 }
 
+// OnStore returns a copy of e on st (a transaction's store) that hands the
+// devices to re-grade to rg instead of its own regrader (nil: none), so
+// that a caller can make several calls one transaction and re-grade after
+// its commit.
+func (e *Engine) OnStore(st Store, rg Regrader) *Engine {
+	c := *e
+	c.st = st
+	c.regrade = rg
+	return &c
+}
+
 // Result says what one engine call did.
 type Result struct {
 	Advisories       int     `json:"advisories"` // advisories offered
