@@ -34,7 +34,10 @@ func (a *cmdline) notifyRunCmd() *cobra.Command {
 (immediate, daily or weekly digests; critical findings always at once), write them with their outbox
 rows in one transaction, move critical notices nobody acknowledged in time to the call list, and
 deliver every due outbox row by e-mail (when an SMTP server is configured) and webhook.
---dry-run shows what would be composed and writes nothing. Delivery is at-least-once: a message
+--dry-run shows what would be composed, per organisation, as if every source run going on had
+ended, and writes nothing. An organisation gets one immediate notice per source run (a feed file, an
+advisory load, a re-match) once the run has ended; beyond its cap a day (notify.immediate_cap) the
+non-critical findings fold into its next digest. Delivery is at-least-once: a message
 repeated after a crash carries the same Message-ID / Idempotency-Key.`
 	config.Bind(cmd.Flags(), &a.cfg, "notify.smtp_url", "notify.from", "notify.sender", "notify.dkim_key", "notify.dkim_domain", "notify.dkim_selector", "base_url",
 		"notify.templates", "notify.default_mode", "notify.default_min_severity", "notify.default_renotify", "notify.digest_hour", "notify.max_attempts", "notify.allow_private")
@@ -58,6 +61,8 @@ func (a *cmdline) notifyStatusCmd() *cobra.Command {
 			if res.Undeliverable > 0 {
 				fmt.Fprintf(a.stdout, "%d notice(s) could be sent to nobody: on the call list (vigil notify calls)\n", res.Undeliverable)
 			}
+			fmt.Fprintf(a.stdout, "%d item(s) wait for the end of their run; %d item(s) of %d organisation(s) folded into digests by the cap since %s\n",
+				res.Held.Waiting, res.Held.Folded, res.Held.FoldedOrgs, res.CapSince.Format(time.DateTime))
 			rows(a, res.Counts, "CHANNEL\tSTATE\tCOUNT", "%s\t%s\t%d\n", func(c notify.OutboxCount) []any { return []any{c.Channel, c.State, c.Count} })
 			for _, c := range res.Counts {
 				if c.State == notify.OutboxUnknown {

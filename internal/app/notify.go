@@ -212,10 +212,14 @@ func (a *App) NotifyRun(ctx context.Context, opt NotifyRunOptions) (NotifyRunRes
 type OutboxStatus struct {
 	Cursor int64                `json:"event_cursor"`
 	Counts []notify.OutboxCount `json:"outbox"`
-	Rows   []notify.OutboxEntry `json:"rows,omitempty"`
 	// Undeliverable counts the notices that could be sent to nobody and
 	// wait on the call list.
 	Undeliverable int `json:"undeliverable"`
+	// Held counts the items waiting for the end of their run and those
+	// the cap folded into digests in the last day (CapSince on).
+	Held     notify.Held          `json:"held"`
+	CapSince time.Time            `json:"cap_since"`
+	Rows     []notify.OutboxEntry `json:"rows,omitempty"`
 }
 
 // ParseOutboxState checks an outbox state name ("" for none).
@@ -246,6 +250,10 @@ func (a *App) OutboxStatus(ctx context.Context, sc tenant.Scope, state notify.Ou
 		if c.Undeliverable != "" {
 			out.Undeliverable++
 		}
+	}
+	out.CapSince = a.now().UTC().Add(-24 * time.Hour)
+	if out.Held, err = a.st.NotifyHeld(ctx, sc, out.CapSince); err != nil {
+		return out, err
 	}
 	if state != "" {
 		out.Rows, err = a.st.OutboxList(ctx, sc, state, p)

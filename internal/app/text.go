@@ -6,6 +6,7 @@ package app
 import (
 	"fmt"
 	"io"
+	"text/tabwriter"
 
 	"vigil/internal/notify"
 	"vigil/internal/vuln"
@@ -78,6 +79,20 @@ func (res NotifyRunResult) WriteText(w io.Writer) error {
 	}
 	if c.Undeliverable > 0 {
 		fmt.Fprintf(w, "%d notice(s) could be sent to nobody (no contact, every address bounced, or no channel): on the call list with the reason (vigil notify calls)\n", c.Undeliverable)
+	}
+	if c.Waiting > 0 || c.Folded > 0 {
+		fmt.Fprintf(w, "%d item(s) wait for the end of their run; %d item(s) folded into digests by the cap\n", c.Waiting, c.Folded)
+	}
+	if res.DryRun && len(c.Orgs) > 0 {
+		// Per organisation, most notices first: a burst shows before it goes.
+		tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ORG\tNAME\tNOTICES\tIMMEDIATE\tDIGESTS\tITEMS\tFOLDED")
+		for _, o := range c.Orgs {
+			fmt.Fprintf(tw, "%d\t%s\t%d\t%d\t%d\t%d\t%d\n", o.OrgID, o.Name, o.Notices, o.Immediate, o.Digests, o.Items, o.Folded)
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
 	}
 	if res.Escalated > 0 {
 		fmt.Fprintf(w, "escalated %d notice(s) to the call list (vigil notify calls)\n", res.Escalated)

@@ -53,6 +53,14 @@ func TestNotifyRunText(t *testing.T) {
 	if want := "would compose 2 notice(s) (1 digest(s)) from 5 event(s): 2 e-mail, 0 webhook; 1 item(s) held for digests\n"; b.String() != want {
 		t.Errorf("dry run:\n got %q\nwant %q", b.String(), want)
 	}
+	res.Composed.Orgs = []notify.OrgNotices{{OrgID: 7, Name: "Stadswerken", Notices: 2, Immediate: 1, Digests: 1, Items: 40, Folded: 3}}
+	b.Reset()
+	if err := res.WriteText(&b); err != nil {
+		t.Fatal(err)
+	}
+	if want := "ORG  NAME         NOTICES  IMMEDIATE  DIGESTS  ITEMS  FOLDED\n7    Stadswerken  2        1          1        40     3\n"; !strings.HasSuffix(b.String(), want) {
+		t.Errorf("dry run per organisation:\n got %q\nwant suffix %q", b.String(), want)
+	}
 	res.DryRun, res.Escalated, res.Delivery = false, 1, &notify.DeliverResult{Sent: 2}
 	b.Reset()
 	if err := res.WriteText(&b); err != nil {

@@ -628,6 +628,15 @@ func (r *ComposeResult) Add(r2 ComposeResult) {
 	}
 }
 
+// Held counts the items composition holds back: those waiting for the end
+// of their run, and those the organisations' caps of immediate notices
+// folded into digests in a period.
+type Held struct {
+	Waiting    int `json:"waiting_for_run"`
+	Folded     int `json:"folded_by_cap"`
+	FoldedOrgs int `json:"folded_organisations"`
+}
+
 // ComposeRequest says what one composition step reads.
 type ComposeRequest struct {
 	Now time.Time

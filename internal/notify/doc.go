@@ -13,6 +13,18 @@
 //     held for the organisation's daily or weekly digest. Notices and their
 //     outbox rows, one per channel and recipient, are written in the same
 //     transaction that advances the cursor (see ComposeStore).
+//
+//     Every finding event belongs to the source run that made it (a feed
+//     file, an advisory load, a re-match). The items of a run wait until
+//     the run has ended (or has had no batch for the grace period), then
+//     make one immediate notice per organisation and run, with all the
+//     run's triggers as sections: the same report gives the same notices
+//     whatever the order of its rows, the ingest and composition batch
+//     sizes, or whether composition runs during or after the ingest. Across
+//     runs the policy rules above hold, so a second report that adds
+//     nothing sends nothing. Beyond an organisation's cap of immediate
+//     notices a day (Policy.Cap), a run's non-critical items fold into its
+//     next digest; critical ones still go, one notice per run.
 //  2. Deliver (Deliverer): an outbox row is claimed ("sending" is committed
 //     before the attempt), rendered in the recipient's language (Renderer:
 //     text and HTML e-mail, Dutch and English, operator overrides) and sent

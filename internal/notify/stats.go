@@ -34,6 +34,10 @@ type StatRow struct {
 	FirstSent  *time.Time
 	AckedAt    *time.Time
 	ResolvedAt *time.Time
+	// Folded counts the notice's items (of this trigger) that reached it
+	// because the organisation's cap of immediate notices folded them
+	// into the digest.
+	Folded int
 }
 
 // StatsStore is the storage statistics need.
@@ -57,6 +61,9 @@ type Figures struct {
 	// Undeliverable counts the notices that could be sent to nobody (they
 	// went to the call list).
 	Undeliverable int `json:"undeliverable"`
+	// Folded counts the items the organisations' caps of immediate
+	// notices folded into digests.
+	Folded int `json:"folded_into_digest"`
 	// Median times from first sending, in seconds; nil without data.
 	MedianAckSeconds     *float64 `json:"median_time_to_acknowledge_s"`
 	MedianResolveSeconds *float64 `json:"median_time_to_resolve_s"`
@@ -138,6 +145,7 @@ func figures(rows []StatRow) Figures {
 	}
 	notices := map[int64]*agg{}
 	order := []int64{}
+	var f Figures
 	for _, r := range rows {
 		a, ok := notices[r.NoticeID]
 		if !ok {
@@ -145,13 +153,13 @@ func figures(rows []StatRow) Figures {
 			notices[r.NoticeID] = a
 			order = append(order, r.NoticeID)
 		}
+		f.Folded += r.Folded
 		if r.ResolvedAt == nil {
 			a.resolved = false
 		} else if r.ResolvedAt.After(a.resAt) {
 			a.resAt = *r.ResolvedAt
 		}
 	}
-	var f Figures
 	orgs := map[int64]bool{}
 	var acks, resolves []float64
 	for _, id := range order {
@@ -234,6 +242,7 @@ func foldItems(items []StatRow) []StatRow {
 			continue
 		}
 		prev := &out[i]
+		prev.Folded += r.Folded
 		switch {
 		case prev.ResolvedAt == nil:
 		case r.ResolvedAt == nil:
@@ -249,10 +258,10 @@ func foldItems(items []StatRow) []StatRow {
 // with a row per trigger, one for all, and one per period.
 func (st Stats) WriteText(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "TRIGGER\tORGS WARNED\tNOTICES\tSENT\tFAILED\tUNDELIVERABLE\tACKNOWLEDGED\tRESOLVED\tMEDIAN ACK\tMEDIAN RESOLVE")
+	fmt.Fprintln(tw, "TRIGGER\tORGS WARNED\tNOTICES\tSENT\tFAILED\tUNDELIVERABLE\tACKNOWLEDGED\tRESOLVED\tMEDIAN ACK\tMEDIAN RESOLVE\tFOLDED BY CAP")
 	row := func(name string, f Figures) {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%s\n", name, f.OrgsWarned, f.Notices, f.Sent, f.Failed, f.Undeliverable, f.Acknowledged, f.Resolved,
-			minutes(f.MedianAckSeconds), minutes(f.MedianResolveSeconds))
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%s\t%d\n", name, f.OrgsWarned, f.Notices, f.Sent, f.Failed, f.Undeliverable, f.Acknowledged, f.Resolved,
+			minutes(f.MedianAckSeconds), minutes(f.MedianResolveSeconds), f.Folded)
 	}
 	for _, f := range st.Triggers {
 		row(f.Trigger, f)

@@ -1018,6 +1018,23 @@ func (s *Store) noticeUndeliverable(ctx context.Context, sc tenant.Scope) (map[i
 	return out, rows.Err()
 }
 
+// NotifyHeld counts the items of sc waiting for the end of their run, and
+// those the cap of immediate notices folded into digests since since (with
+// their organisations).
+func (s *Store) NotifyHeld(ctx context.Context, sc tenant.Scope, since time.Time) (notify.Held, error) {
+	var h notify.Held
+	cond, args := orgCond(sc, "org_id")
+	if err := s.QueryRow(ctx, `SELECT COUNT(*) FROM notice_items WHERE wait_run IS NOT NULL AND notice_id IS NULL AND `+cond, args...).Scan(&h.Waiting); err != nil {
+		return h, fmt.Errorf("items waiting for their run: %w", err)
+	}
+	err := s.QueryRow(ctx, `SELECT COUNT(*), COUNT(DISTINCT org_id) FROM notice_items WHERE folded AND created_at >= ? AND `+cond,
+		append([]any{since}, args...)...).Scan(&h.Folded, &h.FoldedOrgs)
+	if err != nil {
+		return h, fmt.Errorf("items folded by the cap: %w", err)
+	}
+	return h, nil
+}
+
 // NoticeStatRows implements notify.StatsStore: one row per notice item of
 // the notices of sc created at or after since.
 func (s *Store) NoticeStatRows(ctx context.Context, sc tenant.Scope, since time.Time) ([]notify.StatRow, error) {
@@ -1025,7 +1042,7 @@ func (s *Store) NoticeStatRows(ctx context.Context, sc tenant.Scope, since time.
 	rows, err := s.Query(ctx, `SELECT n.id, COALESCE(n.org_id, 0), t.name, n.created_at, n.first_sent_at, n.acked_at,
   (SELECT COUNT(*) FROM outbox o WHERE o.notice_id = n.id AND o.state = 'sent'),
   (SELECT COUNT(*) FROM outbox o WHERE o.notice_id = n.id AND o.state = 'dead'),
-  COALESCE(f.status, 'resolved'), f.resolved_at, n.resolved_at, CASE WHEN n.undeliverable IS NULL THEN 0 ELSE 1 END
+  COALESCE(f.status, 'resolved'), f.resolved_at, n.resolved_at, CASE WHEN n.undeliverable IS NULL THEN 0 ELSE 1 END, CASE WHEN i.folded THEN 1 ELSE 0 END
 FROM notices n JOIN notice_items i ON i.notice_id = n.id JOIN triggers t ON t.id = i.trigger_id
 LEFT JOIN findings f ON f.id = i.finding_id
 WHERE n.created_at >= ? AND `+cond+` ORDER BY n.id, t.name`, append([]any{since}, args...)...)
@@ -1039,7 +1056,7 @@ WHERE n.created_at >= ? AND `+cond+` ORDER BY n.id, t.name`, append([]any{since}
 		var first, acked, fres, nres sql.NullTime
 		var sent, dead, undeliverable int64
 		var status string
-		if err := rows.Scan(&r.NoticeID, &r.OrgID, &r.Trigger, &r.Created, &first, &acked, &sent, &dead, &status, &fres, &nres, &undeliverable); err != nil {
+		if err := rows.Scan(&r.NoticeID, &r.OrgID, &r.Trigger, &r.Created, &first, &acked, &sent, &dead, &status, &fres, &nres, &undeliverable, &r.Folded); err != nil {
 			return nil, err
 		}
 		r.Undeliverable = undeliverable == 1

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -309,4 +310,79 @@ func checkOnePerOrg(t *testing.T, s *store.Store, got []noticeView) {
 	if len(got) != 9 {
 		t.Errorf("%d notices, want 9: %+v", len(got), got)
 	}
+}
+
+// TestSecondReportAndCap: the same report a second time sends nothing; a
+// third report after an organisation's cap (here 1 a day) was reached
+// sends only its critical findings, one notice, and folds the others into
+// the next daily digest, counted by NotifyHeld and in the statistics.
+func TestSecondReportAndCap(t *testing.T) {
+	t0 := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	clk := &notifyClock{t: t0}
+	storetest.EachOpts(t, storetest.Options{Now: clk.Now}, func(t *testing.T, s *store.Store) {
+		clk.Set(t0)
+		ctx := context.Background()
+		runOrgs(t, s)
+		ix, err := ingest.BuildIndex(ctx, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		def := notify.DefaultPolicy()
+		def.Cap = 1
+		n := notify.NewNotifier(notify.NotifierConfig{Store: s, Now: clk.Now,
+			PlanConfig: notify.PlanConfig{Default: def, DigestHour: 6, Languages: []string{"en"}}})
+		feed := func(name string, rows []string) notify.ComposeResult {
+			t.Helper()
+			data := runHeader + "\n" + strings.Join(rows, "\n") + "\n"
+			if _, err := ingest.Feed(ctx, s, ix, strings.NewReader(data), ingest.Options{Name: name, SHA256: name}); err != nil {
+				t.Fatal(err)
+			}
+			res, err := n.Compose(ctx, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return res
+		}
+		if res := feed("2026-12-01-scan_http_vulnerable-a-asn.csv", runReport()); res.Notices != 9 {
+			t.Fatalf("first report: %d notices, want 9", res.Notices)
+		}
+		clk.Add(time.Hour)
+		if res := feed("2026-12-01-scan_http_vulnerable-b-asn.csv", ordered(runReport(), "reversed")); res.Notices != 0 || res.Items != 0 {
+			t.Fatalf("the same report again: %+v; want nothing", res)
+		}
+		clk.Add(time.Hour)
+		res := feed("2026-12-01-scan_http_vulnerable-c-asn.csv", []string{
+			`"2026-12-01 08:00:00","high","198.18.0.200","tcp",443,,"http-vulnerable",64512`,
+			`"2026-12-01 08:00:00","critical","198.18.1.200","tcp",443,,"http-vulnerable",64512`,
+			`"2026-12-01 08:00:00","high","198.18.1.201","tcp",443,,"http-vulnerable",64512`,
+		})
+		if res.Notices != 1 || res.Folded != 2 || res.Held != 2 {
+			t.Fatalf("third report beyond the cap: %+v; want 1 notice, 2 items folded", res)
+		}
+		views := noticeViews(t, s)
+		var org1 []noticeView
+		for _, v := range views {
+			if v.Org == "Org 1" {
+				org1 = append(org1, v)
+			}
+		}
+		if len(org1) != 2 || len(org1[1].Items) != 1 || !strings.Contains(org1[1].Items[0], "198.18.1.200:443|critical") {
+			t.Errorf("Org 1's notices: %+v; want the first report's and one with the critical finding only", org1)
+		}
+		held, err := s.NotifyHeld(ctx, tenant.Operator(), t0)
+		if err != nil || held.Folded != 2 || held.FoldedOrgs != 2 || held.Waiting != 0 {
+			t.Errorf("NotifyHeld = %+v, %v; want 2 folded items of 2 organisations", held, err)
+		}
+		// The next morning the folded items go out in daily digests (and
+		// the daily organisation's held ones in its own).
+		clk.Set(time.Date(2026, 12, 2, 7, 0, 0, 0, time.UTC))
+		res, err = n.Compose(ctx, false)
+		if err != nil || res.Digests != 3 || len(res.Orgs) != 3 || res.Orgs[0].Name != "Org 0" || res.Orgs[1].Name != "Org 1" || res.Orgs[2].Name != "Org 4" {
+			t.Fatalf("next morning: %+v, %v; want digests for Org 0, Org 1 and Org 4", res, err)
+		}
+		st, err := notify.LoadStats(ctx, s, tenant.Operator(), time.Time{}, notify.PeriodNone)
+		if err != nil || st.Overall.Folded != 2 {
+			t.Errorf("stats: folded %d, %v; want 2", st.Overall.Folded, err)
+		}
+	})
 }
