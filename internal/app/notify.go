@@ -216,7 +216,8 @@ type OutboxStatus struct {
 	// wait on the call list.
 	Undeliverable int `json:"undeliverable"`
 	// Held counts the items waiting for the end of their run and those
-	// the cap folded into digests in the last day (CapSince on).
+	// the cap folded into digests in the last day (CapSince on); for the
+	// operator only.
 	Held     notify.Held          `json:"held"`
 	CapSince time.Time            `json:"cap_since"`
 	Rows     []notify.OutboxEntry `json:"rows,omitempty"`
@@ -251,9 +252,11 @@ func (a *App) OutboxStatus(ctx context.Context, sc tenant.Scope, state notify.Ou
 			out.Undeliverable++
 		}
 	}
-	out.CapSince = a.now().UTC().Add(-24 * time.Hour)
-	if out.Held, err = a.st.NotifyHeld(ctx, sc, out.CapSince); err != nil {
-		return out, err
+	if sc.IsOperator() { // the pipeline's counts span every organisation
+		out.CapSince = a.now().UTC().Add(-24 * time.Hour)
+		if out.Held, err = a.st.NotifyHeld(ctx, out.CapSince); err != nil {
+			return out, err
+		}
 	}
 	if state != "" {
 		out.Rows, err = a.st.OutboxList(ctx, sc, state, p)

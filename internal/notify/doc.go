@@ -25,11 +25,13 @@
 //     nothing sends nothing. Beyond an organisation's cap of immediate
 //     notices a day (Policy.Cap), a run's non-critical items fold into its
 //     next digest; critical ones still go, one notice per run.
+//
 //  2. Deliver (Deliverer): an outbox row is claimed ("sending" is committed
 //     before the attempt), rendered in the recipient's language (Renderer:
 //     text and HTML e-mail, Dutch and English, operator overrides) and sent
 //     by SMTP or webhook. Failures are retried with exponential backoff;
 //     after MaxAttempts, or on a permanent failure, the row is dead.
+//
 //  3. Follow up: every notice carries a signed acknowledgement link
 //     (AckToken); critical notices nobody acknowledged in time are
 //     escalated to the analysts' call list; Stats reports per trigger how

@@ -1018,17 +1018,16 @@ func (s *Store) noticeUndeliverable(ctx context.Context, sc tenant.Scope) (map[i
 	return out, rows.Err()
 }
 
-// NotifyHeld counts the items of sc waiting for the end of their run, and
-// those the cap of immediate notices folded into digests since since (with
-// their organisations).
-func (s *Store) NotifyHeld(ctx context.Context, sc tenant.Scope, since time.Time) (notify.Held, error) {
+// NotifyHeld counts, over every organisation, the items waiting for the
+// end of their run, and those the cap of immediate notices folded into
+// digests since since (with their organisations): the composition
+// pipeline's state for the operator's status.
+func (s *Store) NotifyHeld(ctx context.Context, since time.Time) (notify.Held, error) {
 	var h notify.Held
-	cond, args := orgCond(sc, "org_id")
-	if err := s.QueryRow(ctx, `SELECT COUNT(*) FROM notice_items WHERE wait_run IS NOT NULL AND notice_id IS NULL AND `+cond, args...).Scan(&h.Waiting); err != nil {
+	if err := s.QueryRow(ctx, `SELECT COUNT(*) FROM notice_items WHERE wait_run IS NOT NULL AND notice_id IS NULL`).Scan(&h.Waiting); err != nil {
 		return h, fmt.Errorf("items waiting for their run: %w", err)
 	}
-	err := s.QueryRow(ctx, `SELECT COUNT(*), COUNT(DISTINCT org_id) FROM notice_items WHERE folded AND created_at >= ? AND `+cond,
-		append([]any{since}, args...)...).Scan(&h.Folded, &h.FoldedOrgs)
+	err := s.QueryRow(ctx, `SELECT COUNT(*), COUNT(DISTINCT org_id) FROM notice_items WHERE folded AND created_at >= ?`, since).Scan(&h.Folded, &h.FoldedOrgs)
 	if err != nil {
 		return h, fmt.Errorf("items folded by the cap: %w", err)
 	}

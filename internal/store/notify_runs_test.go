@@ -369,7 +369,7 @@ func TestSecondReportAndCap(t *testing.T) {
 		if len(org1) != 2 || len(org1[1].Items) != 1 || !strings.Contains(org1[1].Items[0], "198.18.1.200:443|critical") {
 			t.Errorf("Org 1's notices: %+v; want the first report's and one with the critical finding only", org1)
 		}
-		held, err := s.NotifyHeld(ctx, tenant.Operator(), t0)
+		held, err := s.NotifyHeld(ctx, t0)
 		if err != nil || held.Folded != 2 || held.FoldedOrgs != 2 || held.Waiting != 0 {
 			t.Errorf("NotifyHeld = %+v, %v; want 2 folded items of 2 organisations", held, err)
 		}

@@ -52,7 +52,7 @@ func unscoped() map[string]string {
 		"FindingResolveKeys": engine, "VulnFindingResolveOrphans": engine, "VulnMatchReplace": engine,
 		"VulnTargetKeysPut": engine, "VulnTargetKeysAdd": engine, "VulnTargetKeysReset": engine, "VulnDeviceSynced": engine,
 
-		"NotifyCompose": notifier, "NotifyCursor": notifier, "NoticeEscalate": notifier, "NoticeRecent": notifier,
+		"NotifyCompose": notifier, "NotifyCursor": notifier, "NotifyHeld": notifier, "NoticeEscalate": notifier, "NoticeRecent": notifier,
 		"NoticeCreateUnregistered": notifier, "OutboxClaim": notifier, "OutboxClaimDue": notifier, "OutboxDue": notifier,
 		"OutboxFinish": notifier, "OutboxStarted": notifier, "OutboxSuppress": notifier, "AccountMail": notifier,
 
