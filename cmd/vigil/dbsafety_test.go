@@ -87,7 +87,7 @@ func writeRefusals(dir string) []struct {
 // object a user could get wrong (or need no database).
 const noReference = "|ingest asn|ingest csaf|ingest cve5|ingest epss|ingest feed|ingest kev|ingest nvd|ingest osv|contact bootstrap|contact lookup|" +
 	"mail dkim init|mail dkim check|mail dkim record|mail openpgp init|mail openpgp key|mail receive|label keys list|label keys rotate|label recheck|label verify|label rules|notify run|notify bounce|serve|demo|db migrate|" +
-	"system import|" +
+	"system import|system posture|system tests|" +
 	"version|catalogue|csaf ranges|csaf validate|securitytxt check|"
 
 // TestDatabaseErrorsNeverRaw runs, on SQLite and PostgreSQL, every command

@@ -33,6 +33,10 @@ func TestSystemCommands(t *testing.T) {
 		{[]string{"system", "risks", "Acme", "Cam 2", "--format", "pdf", "--output", pdf}, 0, "wrote " + pdf},
 		{[]string{"system", "risks", "Acme", "Cam 2", "--format", "xls"}, 2, "want text, csv or pdf"},
 		{[]string{"ingest", "feed", filepath.Join("testdata", "system", "2026-11-01-scan_ssl-vigil_test-asn-shared.csv")}, 0, "9 rows"},
+		{[]string{"system", "posture", filepath.Join("testdata", "system", "posture.yaml")}, 0, "Acme Cam 2: posture version 1 stored"},
+		{[]string{"system", "tests", filepath.Join("testdata", "system", "pentest.yaml")}, 0, "Acme Cam 2: tests version 1 stored"},
+		{[]string{"system", "facts", "Acme", "Cam 2"}, 0, "pentest by Example Lab on 2025-01-10: 1 passed, 0 failed; expired 2026-01-10: a re-test is due"},
+		{[]string{"system", "facts", "Acme", "Cam 2"}, 0, "update posture: support until 2031-12-31, latest firmware 1.4.2 (no field data), median 20 days from advisory to fixed firmware"},
 		{[]string{"system", "fleet", "Acme", "Cam 2"}, 0, "certificate a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1: 6 sightings in 4 networks SHARED across units"},
 	})
 	if b, err := os.ReadFile(pdf); err != nil || !bytes.HasPrefix(b, []byte("%PDF-")) {

@@ -113,7 +113,11 @@ func (a *App) RiskRegister(ctx context.Context, p system.Product, version int, f
 	case "csv":
 		err = system.WriteCSV(&buf, g)
 	case "pdf":
-		err = system.RenderPDF(&buf, g, system.ReportInfo{Version: d.Version, Created: d.Created})
+		var f system.Facts
+		if f, err = system.FactsFor(ctx, a.st, p, a.now()); err != nil {
+			return v, err
+		}
+		err = system.RenderPDF(&buf, g, system.ReportInfo{Version: d.Version, Created: d.Created, Lines: ReportLines(f)})
 	default:
 		return v, errs.Field("format", format, "want text, csv or pdf")
 	}
@@ -128,4 +132,27 @@ func (a *App) RiskRegister(ctx context.Context, p system.Product, version int, f
 		v.Wrote = output
 	}
 	return v, nil
+}
+
+// ReportLines are the update posture and test lines of the risk report.
+func ReportLines(f system.Facts) []string {
+	var out []string
+	if p := f.Posture; p != nil {
+		l := fmt.Sprintf("Update posture: security updates until %s; latest firmware %s", p.SupportEnd, p.LatestFirmware)
+		if p.LatestShare >= 0 {
+			l += fmt.Sprintf(", on %.0f%% of field sightings", p.LatestShare*100)
+		}
+		if p.FixDays >= 0 {
+			l += fmt.Sprintf("; median %d days from advisory to fixed firmware", p.FixDays)
+		}
+		out = append(out, l+".")
+	}
+	if t := f.Test; t != nil {
+		l := fmt.Sprintf("%s by %s on %s: %d passed, %d failed; counts until %s.", t.Kind, t.Lab, t.Date, t.Passed, len(t.Failed), t.Expires.Format("2006-01-02"))
+		if t.Expired {
+			l = fmt.Sprintf("%s by %s on %s expired on %s: a re-test is due.", t.Kind, t.Lab, t.Date, t.Expires.Format("2006-01-02"))
+		}
+		out = append(out, l)
+	}
+	return out
 }

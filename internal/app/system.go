@@ -67,6 +67,28 @@ keep the catalogue's likelihood and impact.`,
 				}
 				return x.RiskRegister(ctx, system.Product{Vendor: in.Args[0], Model: in.Args[1]}, v, in.Flags["format"], in.Flags["output"])
 			}},
+		{Use: "posture FILE", Short: "Store a product's update posture (support period, latest firmware, advisory-to-fix times)", Args: 1,
+			Run: func(ctx context.Context, x *App, in Input) (Output, error) {
+				r, done, err := in.Open(in.Args[0])
+				if err != nil {
+					return nil, err
+				}
+				defer done()
+				return x.PostureImport(ctx, r, in.Args[0])
+			}},
+		{Use: "tests FILE", Short: "Store a product's penetration-test or monitoring report (items mapped to provisions; a pentest counts 12 months)", Args: 1,
+			Run: func(ctx context.Context, x *App, in Input) (Output, error) {
+				r, done, err := in.Open(in.Args[0])
+				if err != nil {
+					return nil, err
+				}
+				defer done()
+				return x.TestsImport(ctx, r, in.Args[0])
+			}},
+		{Use: "facts VENDOR MODEL", Short: "Show what the whole-system rating knows of a product now (risks, fleet, posture, tests, re-test due)", Args: 2,
+			Run: func(ctx context.Context, x *App, in Input) (Output, error) {
+				return x.SystemFacts(ctx, system.Product{Vendor: in.Args[0], Model: in.Args[1]})
+			}},
 		{Use: "fleet VENDOR MODEL", Short: "Show a product's fleet evidence from the feeds (exposed services, firmware in the field, shared keys)", Args: 2,
 			Run: func(ctx context.Context, x *App, in Input) (Output, error) {
 				return x.Fleet(ctx, system.Product{Vendor: in.Args[0], Model: in.Args[1]})

@@ -38,6 +38,8 @@ type Result struct {
 	Vulns  VulnSummary   `json:"vulns"`
 	Labels LabelSummary  `json:"labels"`
 	Notify NotifySummary `json:"notify"`
+	// System is the demo camera's whole-system rating data.
+	System SystemSummary `json:"system"`
 	// Logins are the portal's demo accounts (when served).
 	Logins []Login `json:"logins,omitempty"`
 }
@@ -94,6 +96,9 @@ func load(ctx context.Context, x *app.App, opt Options, res *Result) error {
 		}
 		res.URL = opt.URL
 	}
+	if res.System, err = LoadSystem(ctx, s, s.Now()); err != nil {
+		return err
+	}
 	cfg := x.Config()
 	if res.Labels, err = LoadLabels(ctx, s, LabelOptions{KeyDir: cfg.Labels.Keys, BaseURL: cfg.BaseURL}); err != nil {
 		return err
@@ -118,6 +123,8 @@ func (res Result) WriteText(w io.Writer) error {
 		res.FeedRows, res.Matched, res.Unmatched, res.Quarantined, res.Findings, res.Triggers)
 	fmt.Fprintf(w, "  advisories: %d loaded; %d vulnerable findings (%d in KEV) on %d devices\n",
 		vs.Advisories, vs.Findings, vs.KEVFindings, vs.Devices)
+	fmt.Fprintf(w, "  whole system: %s: %d risks in the register, %d high left; fleet %d feed rows, %d firmware versions, %d shared keys\n",
+		res.System.Product, res.System.Risks, res.System.HighLeft, res.System.FleetRows, res.System.Firmware, res.System.SharedKeys)
 	for _, l := range res.Labels.Labels {
 		fmt.Fprintf(w, "  label %s: %s (%s) graded %s, %d probe weaknesses\n", l.Label, l.Device, l.Org, l.Grade, l.Weaknesses)
 	}

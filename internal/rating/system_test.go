@@ -175,3 +175,82 @@ func TestSystemRegrade(t *testing.T) {
 		}
 	})
 }
+
+const lumenRisksPentest = `format: vigil-risks/1
+product: {vendor: Lumen Labs, model: LumiCam Indoor 2}
+risks:
+  - component: web
+    threat: default-credentials
+    likelihood: 4
+    impact: 4
+    mitigations:
+      - {control: unique per-unit password, layer: authentication, provision: "5.1-1"}
+      - {control: lockout verified by the lab, layer: network, evidence: "pentest:LAB-3"}
+    residual: {likelihood: 1, impact: 4}
+`
+
+const lumenPentest = `format: vigil-tests/1
+product: {vendor: Lumen Labs, model: LumiCam Indoor 2}
+kind: pentest
+lab: Example Lab
+date: 2026-01-10
+items:
+  - {id: LAB-3, title: login lockout after 5 attempts, provision: "5.1-5", result: pass}
+  - {id: LAB-4, title: debug port open, provision: "5.6-4", result: fail}
+`
+
+// TestRetestDue: a mitigation that rests on a penetration test counts for
+// 12 months; after that the registry says a re-test is due and the next
+// grade, issued as a new label, no longer credits it.
+func TestRetestDue(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		c := &clock{t: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
+		f := setup(t, s, c)
+		keys, err := label.OpenKeyStore(filepath.Join(t.TempDir(), "keys"), c.now, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.svc, err = rating.New(rating.Config{Store: s, System: s, Keys: keys, Now: c.now}); err != nil {
+			t.Fatal(err)
+		}
+		m, _ := system.ParseModel(strings.NewReader(lumenModel), "lumen.yaml")
+		if _, err := system.Save(ctx, s, system.DocModel, m.Product, m, "analyst"); err != nil {
+			t.Fatal(err)
+		}
+		g, bad := system.BuildRegister(m, 1, strings.NewReader(lumenRisksPentest), "risks.yaml", nil)
+		if len(bad) > 0 {
+			t.Fatal(bad)
+		}
+		if _, err := system.Save(ctx, s, system.DocRisks, m.Product, g, "analyst"); err != nil {
+			t.Fatal(err)
+		}
+		rep, bad := system.ParseTestReport(strings.NewReader(lumenPentest), "pentest.yaml", nil)
+		if len(bad) > 0 {
+			t.Fatal(bad)
+		}
+		if _, err := system.Save(ctx, s, system.DocTests, m.Product, rep, "analyst"); err != nil {
+			t.Fatal(err)
+		}
+		_, is := f.labelled(t)
+		rs, err := f.svc.Registry(ctx, is.Label.ID)
+		if is.Label.Grade != assess.GradeA || err != nil || rs.System.RetestDue || rs.System.Test == nil || rs.System.Test.Passed != 1 {
+			t.Fatalf("with a current pentest: grade %s, %+v, %v", is.Label.Grade, rs.System, err)
+		}
+		// One day short of 12 months: still counts.
+		c.t = time.Date(2027, 1, 9, 10, 0, 0, 0, time.UTC)
+		if res, err := f.svc.Regrade(ctx, nil, ""); err != nil || len(res.Changes) != 0 {
+			t.Fatalf("before expiry: %+v, %v", res, err)
+		}
+		c.t = time.Date(2027, 1, 10, 10, 0, 0, 0, time.UTC)
+		res, err := f.svc.Regrade(ctx, nil, "")
+		if err != nil || len(res.Changes) != 1 || res.Changes[0].NewGrade != assess.GradeC || res.Changes[0].NewLabel == is.Label.ID ||
+			!strings.Contains(res.Changes[0].Why, "web/default-credentials (4×4)") {
+			t.Fatalf("after expiry: %+v, %v; want a new label with grade C", res, err)
+		}
+		rs, err = f.svc.Registry(ctx, res.Changes[0].NewLabel)
+		if err != nil || !rs.System.RetestDue || len(rs.System.Uncredited) != 1 || rs.System.Uncredited[0] != "web/default-credentials: lockout verified by the lab" {
+			t.Errorf("registry after expiry: %+v, %v; want a re-test due and the mitigation uncredited", rs.System, err)
+		}
+	})
+}

@@ -6,6 +6,7 @@ package system
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"vigil/internal/errs"
@@ -29,6 +30,16 @@ type Facts struct {
 	// Fleet is the evidence of the fleet aggregates (every source), nil
 	// without any.
 	Fleet *FleetEvidence `json:"fleet,omitempty"`
+	// Posture is the update posture, nil without one.
+	Posture *PostureFacts `json:"posture,omitempty"`
+	// Test is the latest external test report, nil without one.
+	Test *TestFacts `json:"test,omitempty"`
+	// RetestDue says the latest test report is older than the policy
+	// allows: its items no longer count as evidence.
+	RetestDue bool `json:"retest_due,omitempty"`
+	// Uncredited lists mitigations that no longer count because the test
+	// evidence behind them expired or failed ("risk id: control").
+	Uncredited []string `json:"uncredited,omitempty"`
 	// fleet are the aggregates, for the public view of some sources.
 	fleet Fleet
 }
@@ -38,10 +49,18 @@ type Facts struct {
 func (f Facts) Public(public func(source string) bool) Facts {
 	out := f
 	out.Fleet = nil
+	var ev FleetEvidence
 	if f.Fleet != nil {
-		if ev := f.fleet.Evidence(func(s string) bool { return public != nil && public(s) }); ev.Rows > 0 {
+		if ev = f.fleet.Evidence(func(s string) bool { return public != nil && public(s) }); ev.Rows > 0 {
 			out.Fleet = &ev
 		}
+	}
+	if f.Posture != nil {
+		// The share of the field on the latest firmware comes from the
+		// feeds: only the public sources' counts.
+		pf := *f.Posture
+		pf.LatestShare = postureFacts(Posture{LatestFirmware: pf.LatestFirmware}, ev.Firmware).LatestShare
+		out.Posture = &pf
 	}
 	return out
 }
@@ -50,6 +69,27 @@ func (f Facts) Public(public func(source string) bool) Facts {
 // without documents has empty facts.
 func FactsFor(ctx context.Context, st Store, p Product, now time.Time) (Facts, error) {
 	f := Facts{Product: p}
+	// Test evidence first: mitigations resting on it count only while it
+	// is current and the item passed.
+	passed := map[string]bool{}
+	t, _, err := Load[TestReport](ctx, st, DocTests, p, 0)
+	switch {
+	case errors.Is(err, errs.ErrNotFound):
+	case err != nil:
+		return f, err
+	default:
+		tf := TestFacts{Kind: t.Kind, Lab: t.Lab, Date: t.Date, Expires: t.Expires()}
+		tf.Expired = !now.Before(tf.Expires)
+		for _, it := range t.Items {
+			if it.Result == "pass" {
+				tf.Passed++
+				passed[it.ID] = !tf.Expired
+			} else {
+				tf.Failed = append(tf.Failed, it.ID)
+			}
+		}
+		f.Test, f.RetestDue = &tf, tf.Expired
+	}
 	g, d, err := Load[Register](ctx, st, DocRisks, p, 0)
 	switch {
 	case errors.Is(err, errs.ErrNotFound):
@@ -57,17 +97,41 @@ func FactsFor(ctx context.Context, st Store, p Product, now time.Time) (Facts, e
 		return f, err
 	default:
 		f.RegisterVersion = d.Version
+		for i := range g.Risks {
+			r := &g.Risks[i]
+			keep := r.Mitigations[:0:0]
+			for _, m := range r.Mitigations {
+				item, isTest := strings.CutPrefix(m.Evidence, "pentest:")
+				if m.Provision == "" && isTest && !passed[item] {
+					f.Uncredited = append(f.Uncredited, r.ID+": "+m.Control)
+					continue
+				}
+				keep = append(keep, m)
+			}
+			if len(keep) != len(r.Mitigations) {
+				r.Mitigations = keep
+				r.Evaluate(r.Claimed)
+			}
+		}
 		for _, r := range g.Unmitigated() {
 			f.Unmitigated = append(f.Unmitigated, RiskRef{ID: r.ID, Title: r.Title, Residual: r.Residual})
 		}
 	}
-	_ = now
 	fl, err := st.FleetGet(ctx, p)
 	if err != nil {
 		return f, err
 	}
 	if ev := fl.Evidence(nil); ev.Rows > 0 {
 		f.Fleet, f.fleet = &ev, fl
+	}
+	pos, _, err := Load[Posture](ctx, st, DocPosture, p, 0)
+	switch {
+	case errors.Is(err, errs.ErrNotFound):
+	case err != nil:
+		return f, err
+	default:
+		pf := postureFacts(pos, fl.Evidence(nil).Firmware)
+		f.Posture = &pf
 	}
 	return f, nil
 }

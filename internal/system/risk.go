@@ -120,7 +120,9 @@ type Risk struct {
 	// the inherent one, whatever the assessor claimed.
 	LayeredDefence bool   `json:"layered_defence"`
 	Residual       Score  `json:"residual"`
-	Note           string `json:"note,omitempty"`
+	// Claimed is the residual risk the assessor declared.
+	Claimed *Score `json:"claimed,omitempty"`
+	Note    string `json:"note,omitempty"`
 }
 
 // Unmitigated reports whether the residual risk is high.
@@ -187,6 +189,7 @@ func (g Register) Totals() (inherent, residual Tally) {
 // Evaluate applies the scoring and the layered-defence rule to one risk:
 // it counts the independent mitigations and sets the residual risk.
 func (r *Risk) Evaluate(claimed *Score) {
+	r.Claimed = claimed
 	layers := map[string]bool{}
 	for _, m := range r.Mitigations {
 		layers[m.Layer] = true

@@ -21,6 +21,7 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -230,8 +231,9 @@ func (h *Handler) htmlPage(w http.ResponseWriter, r *http.Request, l label.Label
 
 func pageTemplate() *template.Template {
 	return template.Must(template.New("label.html").Funcs(template.FuncMap{
-		"day":  func(t time.Time) string { return t.UTC().Format(time.DateOnly) },
-		"time": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+		"day":     func(t time.Time) string { return t.UTC().Format(time.DateOnly) },
+		"percent": func(f float64) string { return strconv.Itoa(int(f*100+0.5)) + "%" },
+		"time":    func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 	}).Parse(pageHTML))
 }
 
@@ -279,6 +281,12 @@ table{border-collapse:collapse;width:100%;margin:12px 0}td,th{border-bottom:1px 
 {{if .Unmitigated}}<p>Unmitigated high residual risks:</p>
 <ul>{{range .Unmitigated}}<li>{{.ID}}: {{.Title}} (residual {{.Residual.Likelihood}}×{{.Residual.Impact}})</li>{{end}}</ul>
 {{else}}<p>No high residual risk is left unmitigated.</p>{{end}}{{end}}
+{{if .RetestDue}}<p class="state bad">A re-test is due: the {{.Test.Kind}} by {{.Test.Lab}} of {{.Test.Date}} stopped counting on {{day .Test.Expires}}. The next grade is issued as a new label.</p>
+{{else}}{{with .Test}}<p>{{.Kind}} by {{.Lab}} on {{.Date}}: {{.Passed}} items passed, {{len .Failed}} failed; it counts until {{day .Expires}}.</p>{{end}}{{end}}
+{{with .Posture}}<h2>Updates</h2>
+<table><tr><th>Security updates until</th><td>{{.SupportEnd}}</td></tr>
+<tr><th>Latest firmware</th><td>{{.LatestFirmware}}{{if ge .LatestShare 0.0}} (seen on {{percent .LatestShare}} of field sightings){{end}}</td></tr>
+{{if ge .FixDays 0}}<tr><th>Advisory to fixed firmware</th><td>median {{.FixDays}} days</td></tr>{{end}}</table>{{end}}
 {{with .Fleet}}<h2>In the field</h2>
 <p>Feed rows naming this product: {{.Rows}} ({{range $i, $s := .Sources}}{{if $i}}, {{end}}{{$s}}{{end}}).</p>
 <table>{{range $k, $v := .Services}}<tr><th>Exposed {{$k}}</th><td>{{$v}} sightings</td></tr>{{end}}

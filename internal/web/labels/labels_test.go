@@ -32,6 +32,9 @@ func TestRegistry(t *testing.T) {
 	if _, err := demo.Load(ctx, s); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := demo.LoadSystem(ctx, s, time.Now()); err != nil {
+		t.Fatal(err)
+	}
 	dir := filepath.Join(t.TempDir(), "keys")
 	sum, err := demo.LoadLabels(ctx, s, demo.LabelOptions{KeyDir: dir, BaseURL: "https://labels.cert.example", SkipProbes: true})
 	if err != nil {
@@ -41,7 +44,7 @@ func TestRegistry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := rating.New(rating.Config{Store: s, Keys: keys})
+	svc, err := rating.New(rating.Config{Store: s, System: s, Keys: keys, PublicFleetSources: []string{"shadowserver"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +85,9 @@ func TestRegistry(t *testing.T) {
 
 	// The page shows grade, validity, history and the SVG.
 	resp, page := get("/labels/" + good.Label)
-	for _, want := range []string{"Lumen Labs LumiCam Indoor 2", "Current grade: <span class=\"grade\">" + good.Grade, ">valid<", "issued", "<svg", "/labels/" + good.Label + ".pdf"} {
+	for _, want := range []string{"Lumen Labs LumiCam Indoor 2", "Current grade: <span class=\"grade\">" + good.Grade, ">valid<", "issued", "<svg", "/labels/" + good.Label + ".pdf",
+		"<h2>The whole system</h2>", "No high residual risk is left unmitigated.", "<th>Security updates until</th><td>2031-12-31</td>",
+		"3.4.1 (seen on 60% of field sightings)", "pentest by Example Test Lab", "<h2>In the field</h2>", "<th>Firmware 3.3.0</th><td>2 sightings"} {
 		if !bytes.Contains(page, []byte(want)) {
 			t.Errorf("page lacks %q", want)
 		}
