@@ -118,8 +118,8 @@ type Risk struct {
 	// LayeredDefence is false for a high inherent risk with fewer than
 	// HighNeedsMits independent mitigations; its residual risk is then
 	// the inherent one, whatever the assessor claimed.
-	LayeredDefence bool   `json:"layered_defence"`
-	Residual       Score  `json:"residual"`
+	LayeredDefence bool  `json:"layered_defence"`
+	Residual       Score `json:"residual"`
 	// Claimed is the residual risk the assessor declared.
 	Claimed *Score `json:"claimed,omitempty"`
 	Note    string `json:"note,omitempty"`
