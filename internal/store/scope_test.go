@@ -186,6 +186,44 @@ func (f *scopeFixture) pending(t *testing.T, s *store.Store) registry.Org {
 	return o
 }
 
+// openFinding makes a new open finding of the victim, which one case
+// disputes (a finding has one pending dispute at a time).
+func (f *scopeFixture) openFinding(t *testing.T, s *store.Store) int64 {
+	t.Helper()
+	ctx := context.Background()
+	a := netip.AddrFrom4([4]byte{192, 0, 2, byte(100 + f.next())})
+	r := ingest.Run{Source: "dispute.csv", FeedType: "shadowserver", ReportType: "scan_exchange", TriggerID: f.trig}
+	if err := s.RunStart(ctx, &r); err != nil {
+		t.Fatal(err)
+	}
+	sg := []finding.Sighting{{OrgID: f.a.ID, TriggerID: f.trig, Type: "vulnerable-system", ReportType: "scan_exchange",
+		Key: finding.KeyFor(a, 443), IP: a, Port: 443, Severity: finding.High, Time: f.now}}
+	if err := s.Tx(ctx, func(tx *store.Store) error { _, _, err := tx.FindingUpsert(ctx, r.ID, sg); return err }); err != nil {
+		t.Fatal(err)
+	}
+	fs, err := s.FindingList(ctx, tenant.Org(f.a.ID), finding.Filter{Page: keyset.Page{Limit: 1000}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range fs {
+		if x.IP == a.String() {
+			return x.ID
+		}
+	}
+	t.Fatalf("finding for %s not stored", a)
+	return 0
+}
+
+// dispute makes a pending dispute of a new finding of the victim.
+func (f *scopeFixture) dispute(t *testing.T, s *store.Store) finding.Dispute {
+	t.Helper()
+	d := finding.Dispute{FindingID: f.openFinding(t, s), Reason: finding.AlreadyFixed, By: "member@victim.example"}
+	if err := s.DisputeCreate(context.Background(), tenant.Org(f.a.ID), &d); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
 // throwaway makes an organisation only one case uses.
 func (f *scopeFixture) throwaway(t *testing.T, s *store.Store) registry.Org {
 	t.Helper()
@@ -416,6 +454,27 @@ func scopeCases() []scopeCase {
 				n -= f.findingsB
 			}
 			return n, err
+		}},
+		{method: "FindingGet", single: true, run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
+			_, err := s.FindingGet(ctx, as(f.a.ID), f.openFinding(t, s))
+			return one(err)
+		}},
+		{method: "DisputeCreate", single: true, run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
+			d := finding.Dispute{FindingID: f.openFinding(t, s), Reason: finding.NotOurs, By: "x@victim.example"}
+			return one(s.DisputeCreate(ctx, as(f.a.ID), &d))
+		}},
+		{method: "DisputeGet", single: true, run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
+			_, err := s.DisputeGet(ctx, as(f.a.ID), f.dispute(t, s).ID)
+			return one(err)
+		}},
+		{method: "DisputeDecide", single: true, run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
+			_, err := s.DisputeDecide(ctx, as(f.a.ID), f.dispute(t, s).ID, finding.Decision{Accept: true, Reason: "rescanned", By: "analyst", At: f.now})
+			return one(err)
+		}},
+		{method: "DisputeList", run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
+			f.dispute(t, s)
+			ds, err := s.DisputeList(ctx, as(f.a.ID), finding.DisputeFilter{Page: keyset.Page{Limit: 1000}})
+			return count(ds, err, f.a.ID, func(d finding.Dispute) int64 { return d.OrgID })
 		}},
 		{method: "EventList", run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
 			es, err := s.EventList(ctx, as(f.a.ID), keyset.Page{Limit: 1000})

@@ -304,6 +304,31 @@ func TestEndpointsHappyPath(t *testing.T) {
 				t.Errorf("findings of A = %s", body)
 			}
 			wantProblem(t, e.send(req{method: "POST", path: resolve, token: tokOp, body: `{"outcome":"sent"}`}), 404, "")
+			// Disputes: an analyst's token rejects the seeded dispute of A's
+			// finding with a reason; A disputes it again.
+			pend := decodeAs[Page[finding.Dispute]](t, e.send(req{method: "GET", path: "/api/v1/disputes?state=pending", token: tokOp}))
+			var seeded finding.Dispute
+			for _, d := range pend.Items {
+				if d.OrgID == A.ID {
+					seeded = d
+				}
+			}
+			if seeded.ID == 0 {
+				t.Fatalf("no pending dispute of A in %+v", pend)
+			}
+			ok(t, req{method: "GET", path: "/api/v1/disputes?state=pending", token: tokOp}, 200, "DisputePage")
+			decision := fmt.Sprintf("/api/v1/disputes/%d/decision", seeded.ID)
+			wantProblem(t, e.send(req{method: "POST", path: decision, token: tokOp, body: `{"accept":false,"reason":" "}`}), 422, "reason")
+			ok(t, req{method: "POST", path: decision, token: tokOp, body: `{"accept":false,"reason":"the range is still registered to you"}`}, 200, "Dispute")
+			fpath := fmt.Sprintf("%s/findings/%d", aPath, seeded.FindingID)
+			ok(t, req{method: "GET", path: fpath, token: tokAR}, 200, "Finding")
+			wantProblem(t, e.send(req{method: "POST", path: fpath + "/disputes", token: tokARW, body: `{"reason":"mine"}`}), 422, "reason")
+			d := decodeAs[finding.Dispute](t, e.send(req{method: "POST", path: fpath + "/disputes", token: tokARW, body: `{"reason":"not_ours","comment":"sold in May"}`}))
+			if d.State != finding.DisputePending || d.OrgID != A.ID {
+				t.Fatalf("dispute = %+v", d)
+			}
+			wantProblem(t, e.send(req{method: "POST", path: fpath + "/disputes", token: tokARW, body: `{"reason":"fixed"}`}), 409, "")
+			wantProblem(t, e.send(req{method: "POST", path: decision, token: tokOp, body: `{"accept":true,"reason":"x"}`}), 409, "")
 		})
 
 		t.Run("verification", func(t *testing.T) {

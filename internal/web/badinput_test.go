@@ -186,6 +186,10 @@ func TestBadPathAndQuery(t *testing.T) {
 					missing.token = 999999
 				case "nid":
 					missing.notice = 999999
+				case "fid":
+					missing.finding = 999999
+				case "xid":
+					missing.dispute = 999999
 				}
 				if rt.Method == http.MethodPost && p != "id" {
 					continue

@@ -23,6 +23,8 @@ import (
 	"vigil/internal/app"
 	"vigil/internal/auth"
 	"vigil/internal/config"
+	"vigil/internal/finding"
+	"vigil/internal/keyset"
 	"vigil/internal/registry"
 	"vigil/internal/store"
 	"vigil/internal/tenant"
@@ -262,6 +264,7 @@ func (e *env) example(schema string) string {
 // ids names the objects a route's path parameters point at.
 type ids struct {
 	org, contact, asset, device, token, notice, outbox int64
+	finding, dispute                                   int64
 }
 
 func (e *env) idsOf(o registry.Org) ids {
@@ -274,6 +277,13 @@ func (e *env) idsOf(o registry.Org) ids {
 	}
 	if len(o.Devices) > 0 {
 		x.device = o.Devices[0].ID
+	}
+	ctx := context.Background()
+	if fs, err := e.st.FindingList(ctx, tenant.Org(o.ID), finding.Filter{Page: keyset.Page{Limit: 1}}); err == nil && len(fs) > 0 {
+		x.finding = fs[0].ID
+	}
+	if ds, err := e.st.DisputeList(ctx, tenant.Org(o.ID), finding.DisputeFilter{Page: keyset.Page{Limit: 1}}); err == nil && len(ds) > 0 {
+		x.dispute = ds[0].ID
 	}
 	return x
 }
@@ -288,6 +298,8 @@ func fill(path string, x ids) string {
 		"{tid}", strconv.FormatInt(x.token, 10),
 		"{nid}", strconv.FormatInt(x.notice, 10),
 		"{oid}", strconv.FormatInt(x.outbox, 10),
+		"{fid}", strconv.FormatInt(x.finding, 10),
+		"{xid}", strconv.FormatInt(x.dispute, 10),
 	).Replace(path)
 }
 

@@ -61,6 +61,17 @@ func seedNotices(t *testing.T, e *env) {
 			t.Fatalf("notices of %s: %v %v", o.Name, ns, err)
 		}
 		e.notices[o.ID] = ns[0].ID
+		// A dispute of the organisation's finding, waiting for an analyst.
+		fs, err := e.st.FindingList(ctx, tenant.Org(o.ID), finding.Filter{})
+		if err != nil || len(fs) == 0 {
+			t.Fatalf("findings of %s: %v %v", o.Name, fs, err)
+		}
+		if ds, err := e.st.DisputeList(ctx, tenant.Org(o.ID), finding.DisputeFilter{FindingID: fs[0].ID}); err != nil || len(ds) > 0 {
+			continue // seeded before
+		}
+		if err := e.st.DisputeCreate(ctx, tenant.Org(o.ID), &finding.Dispute{FindingID: fs[0].ID, Reason: finding.AlreadyFixed, By: "seed"}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	// One delivery whose sender stopped mid-send.
 	rows, err := e.st.OutboxList(ctx, tenant.Operator(), notify.OutboxPending, keyset.Page{Limit: 1})

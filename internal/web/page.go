@@ -158,11 +158,12 @@ func parseTemplates() (templates, error) {
 			}
 			return t.UTC().Format("2006-01-02 15:04")
 		},
-		"day":  func(t time.Time) string { return t.UTC().Format("2006-01-02") },
-		"iso":  func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"add":  func(a, b int) int { return a + b },
-		"str":  func(v any) string { return fmt.Sprint(v) },
-		"list": func(v ...string) []string { return v },
+		"day":      func(t time.Time) string { return t.UTC().Format("2006-01-02") },
+		"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"add":      func(a, b int) int { return a + b },
+		"str":      func(v any) string { return fmt.Sprint(v) },
+		"list":     func(v ...string) []string { return v },
+		"evidence": evidenceFields,
 	}
 	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
 	if err != nil {

@@ -167,6 +167,8 @@ func (e *pageEnv) pageForms() map[string]url.Values {
 		"pageForgotPost":      {"email": {"memberA@portal.example"}},
 		"pageResetPost":       {"token": {"nope"}, "password": {"a brand new password"}},
 		"pageOutboxResolve":   {"outcome": {"resend"}},
+		"pageFindingDispute":  {"reason": {"not_ours"}},
+		"pageDisputeDecide":   {"decision": {"reject"}, "reason": {"still seen"}},
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"image/color"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -307,6 +308,26 @@ type dashView struct {
 // dashSince is how far back the dashboard's daily figures go.
 const dashSince = 30 * 24 * time.Hour
 
+// plotSpan is how many days the daily plot shows.
+const plotSpan = 14
+
+// plotDays returns the figures of each of the n days up to now, oldest
+// first, with zeros for days without any.
+func plotDays(days []notify.Figures, now time.Time, n int) []notify.Figures {
+	byDay := map[string]notify.Figures{}
+	for _, d := range days {
+		byDay[d.Period] = d
+	}
+	out := make([]notify.Figures, n)
+	start := now.UTC().Truncate(24*time.Hour).AddDate(0, 0, -(n - 1))
+	for i := range out {
+		day := start.AddDate(0, 0, i).Format("2006-01-02")
+		out[i] = byDay[day]
+		out[i].Period = day
+	}
+	return out
+}
+
 func (s *Server) dashboard(pc *pageCall) (dashView, error) {
 	ts, err := s.store.TriggerStats(pc.ctx(), pc.scope())
 	if err != nil {
@@ -352,33 +373,37 @@ func (s *Server) pagePlotNotices(pc *pageCall) error {
 	msgs := s.messages(pc.lang)
 	p.Y.Label.Text = msgs["dash.count"]
 	p.Y.Min = 0
-	sent, acked := make(plotter.Values, len(v.Days)), make(plotter.Values, len(v.Days))
-	var names []string
-	for i, d := range v.Days {
-		sent[i], acked[i] = float64(d.Sent), float64(d.Acknowledged)
-		names = append(names, d.Period[5:]) // MM-DD
+	// Every day of the last fortnight, quiet days included, so that one
+	// busy day reads as a day on a time line.
+	days := plotDays(v.Days, s.store.Now(), plotSpan)
+	sent, acked, failed := make(plotter.Values, len(days)), make(plotter.Values, len(days)), make(plotter.Values, len(days))
+	names := make([]string, len(days))
+	top := 1.0
+	for i, d := range days {
+		sent[i], acked[i], failed[i] = float64(d.Sent), float64(d.Acknowledged), float64(d.Failed)
+		names[i] = d.Period[5:] // MM-DD
+		top = max(top, sent[i], acked[i], failed[i])
 	}
-	if len(names) == 0 {
-		names, sent, acked = []string{"–"}, plotter.Values{0}, plotter.Values{0}
+	p.Y.Max = top * 1.15 // room for the legend
+	w := vg.Points(6)
+	for i, series := range []struct {
+		vals plotter.Values
+		name string
+	}{{sent, msgs["dash.sent"]}, {acked, msgs["dash.acked"]}, {failed, msgs["dash.failed"]}} {
+		b, err := plotter.NewBarChart(series.vals, w)
+		if err != nil {
+			return err
+		}
+		b.Color, b.LineStyle.Width = plotColor(i), 0
+		b.Offset = vg.Length(i-1) * w
+		p.Add(b)
+		p.Legend.Add(series.name, b)
 	}
-	w := vg.Points(8)
-	b1, err := plotter.NewBarChart(sent, w)
-	if err != nil {
-		return err
-	}
-	b1.Color = plotColor(0)
-	b1.Offset = -w / 2
-	b2, err := plotter.NewBarChart(acked, w)
-	if err != nil {
-		return err
-	}
-	b2.Color = plotColor(1)
-	b2.Offset = w / 2
-	p.Add(b1, b2)
-	p.Legend.Add(msgs["dash.sent"], b1)
-	p.Legend.Add(msgs["dash.acked"], b2)
-	p.Legend.Top = true
+	p.Add(plotter.NewGrid())
+	p.Legend.Top, p.Legend.Left = true, true
 	p.NominalX(names...)
+	p.X.Tick.Label.Rotation = 0.8
+	p.X.Tick.Label.XAlign = -1
 	return pc.svg(p)
 }
 
@@ -389,7 +414,6 @@ func (s *Server) pagePlotTriggers(pc *pageCall) error {
 	}
 	p := plot.New()
 	msgs := s.messages(pc.lang)
-	p.Y.Min = 0
 	open, orgs := plotter.Values{}, plotter.Values{}
 	var names []string
 	for _, t := range v.Triggers {
@@ -400,24 +424,33 @@ func (s *Server) pagePlotTriggers(pc *pageCall) error {
 	if len(names) == 0 {
 		names, open, orgs = []string{"–"}, plotter.Values{0}, plotter.Values{0}
 	}
-	w := vg.Points(8)
+	// The first trigger on top, as in the table.
+	slices.Reverse(open)
+	slices.Reverse(orgs)
+	slices.Reverse(names)
+	// Horizontal bars: trigger names read along the axis, not slanted.
+	w := vg.Points(7)
 	b1, err := plotter.NewBarChart(open, w)
 	if err != nil {
 		return err
 	}
-	b1.Color, b1.Offset = plotColor(0), -w/2
+	b1.Color, b1.Offset, b1.Horizontal, b1.LineStyle.Width = plotColor(0), w/2, true, 0
 	b2, err := plotter.NewBarChart(orgs, w)
 	if err != nil {
 		return err
 	}
-	b2.Color, b2.Offset = plotColor(2), w/2
-	p.Add(b1, b2)
+	b2.Color, b2.Offset, b2.Horizontal, b2.LineStyle.Width = plotColor(2), -w/2, true, 0
+	p.Add(plotter.NewGrid(), b1, b2)
 	p.Legend.Add(msgs["dash.open"], b1)
 	p.Legend.Add(msgs["dash.orgs"], b2)
 	p.Legend.Top = true
-	p.NominalX(names...)
-	p.X.Tick.Label.Rotation = 0.6
-	p.X.Tick.Label.XAlign = -1
+	p.X.Min = 0
+	top := 1.0
+	for i := range open {
+		top = max(top, open[i], orgs[i])
+	}
+	p.X.Max = top * 1.3 // room for the legend
+	p.NominalY(names...)
 	return pc.svg(p)
 }
 

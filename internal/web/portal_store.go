@@ -29,6 +29,12 @@ type PortalStore interface {
 	FindingList(ctx context.Context, sc tenant.Scope, f finding.Filter) ([]finding.Finding, error)
 	FindingCount(ctx context.Context, sc tenant.Scope, f finding.Filter) (int, error)
 	FindingListBySeen(ctx context.Context, sc tenant.Scope, f finding.Filter, from finding.Seen) ([]finding.Finding, error)
+	FindingGet(ctx context.Context, sc tenant.Scope, id int64) (finding.Finding, error)
+	// DisputeCreate, DisputeList and DisputeDecide are the disputes of
+	// findings an analyst accepts (resolving the finding) or rejects.
+	DisputeCreate(ctx context.Context, sc tenant.Scope, d *finding.Dispute) error
+	DisputeList(ctx context.Context, sc tenant.Scope, f finding.DisputeFilter) ([]finding.Dispute, error)
+	DisputeDecide(ctx context.Context, sc tenant.Scope, id int64, dec finding.Decision) (finding.Dispute, error)
 	TriggerStats(ctx context.Context, sc tenant.Scope) ([]finding.TriggerStats, error)
 	TriggerNames(ctx context.Context) ([]string, error)
 	NoticeCallList(ctx context.Context, sc tenant.Scope) ([]notify.Call, error)

@@ -93,6 +93,7 @@ func newSchemas() (*schemaSet, error) {
 	registrySchemas(add)
 	analystSchemas(add)
 	registerSchemas(add)
+	disputeSchemas(add)
 	add("Overlap", registry.Overlap{}, nil)
 	add("OverlapList", List[registry.Overlap]{}, nil)
 	add("Token", auth.Token{}, nil)

@@ -214,6 +214,7 @@ func (s *Server) table() []Route {
 		s.labelRoutes(),
 		s.analystRoutes(),
 		s.registerRoutes(),
+		s.disputeRoutes(),
 	} {
 		rs = append(rs, group...)
 	}

@@ -145,6 +145,8 @@ func TestPortalJourneys(t *testing.T) {
 			return ""
 		}
 
+		var disputed string // the finding the member disputes, the analyst decides
+
 		t.Run("visitor", func(t *testing.T) {
 			b := newBrowser(t, p.base)
 			b.open("/", shot("home"))
@@ -220,6 +222,24 @@ func TestPortalJourneys(t *testing.T) {
 			if !strings.HasPrefix(csv, "id,trigger,type,severity,status,ip,port") || strings.Count(csv, "\n") < 2 {
 				t.Errorf("CSV download = %.200q", csv)
 			}
+			// Open a finding: its evidence is a definition list; dispute it,
+			// first without a reason (refused, naming the field).
+			b.open(fmt.Sprintf("/orgs/%d/findings", p.orgID), "")
+			disputed = get(b, "finding link", chromedp.AttributeValue(chromedp.CSS("table tbody tr th a"), "href")).Value
+			b.open(disputed, shot("member-finding"))
+			if !b.has("dl.evidence dt") {
+				t.Error("the finding's evidence is not a definition list")
+			}
+			b.submit(map[string]string{"#comment": "patched on Monday"}, `form[action$="/dispute"] button[type="submit"]`, shot("member-dispute-error"))
+			if !b.has(`[role="alert"] a[href="#reason"]`) {
+				t.Error("a dispute without a reason does not name the field")
+			}
+			b.run("choose a reason", chromedp.Click(chromedp.CSS(`input[name="reason"][value="fixed"]`)))
+			b.submit(map[string]string{"#comment": "patched on Monday"}, `form[action$="/dispute"] button[type="submit"]`, shot("member-disputed"))
+			b.wantPath(`/orgs/\d+/findings/\d+\?msg=finding.disputed`)
+			if !strings.Contains(b.text("#dispute-list"), "Already fixed") {
+				t.Errorf("the dispute is not listed: %q", b.text("#dispute-list"))
+			}
 			// Acknowledge a warning, as the signed link in the e-mail would.
 			b.open(fmt.Sprintf("/orgs/%d/notices", p.orgID), shot("member-notices"))
 			if !b.has("main table form button") {
@@ -284,12 +304,31 @@ func TestPortalJourneys(t *testing.T) {
 			b.open("/analyst", shot("dashboard"))
 			// The member's acknowledgement (the member journey ran first)
 			// is in the dashboard's table.
-			if total := b.text("#notices-h + .grid table tbody tr:last-child td:nth-child(3)"); total == "0" {
+			if total := b.text("#notices-h + .plotrow table tbody tr:last-child td:nth-child(3)"); total == "0" {
 				t.Errorf("dashboard shows %s acknowledged warnings", total)
 			}
 			b.open("/analyst/findings?status=open", shot("analyst-findings"))
 			if !b.has("main table tbody tr") {
 				t.Error("the analysts' findings page lists nothing")
+			}
+			// Decide the member's dispute: a reason is required; accepting
+			// resolves the finding.
+			b.open("/analyst/disputes", shot("disputes"))
+			if !b.has("form.decide") {
+				t.Fatal("the member's dispute is not in the queue")
+			}
+			b.submit(nil, `form.decide button[value="accept"]`, "")
+			if !b.has(`[role="alert"]`) || !b.has(`form.decide input[aria-invalid="true"]`) {
+				t.Error("a decision without a reason is not refused visibly")
+			}
+			b.submit(map[string]string{"form.decide input[name=reason]": "our rescan of Tuesday no longer sees it"}, `form.decide button[value="accept"]`, "")
+			b.wantPath(`/analyst/disputes\?msg=disputes.decided`)
+			b.open(disputed, shot("analyst-finding-accepted"))
+			if got := b.text("#dispute-list"); !strings.Contains(got, "Accepted") || !strings.Contains(got, "rescan of Tuesday") {
+				t.Errorf("the decision is not shown on the finding: %q", got)
+			}
+			if !strings.Contains(b.text("#facts-h"), "resolved") {
+				t.Errorf("the accepted dispute did not resolve the finding: %q", b.text("#facts-h"))
 			}
 			b.open("/analyst/pending", shot("pending"))
 			b.open("/analyst/outbox", shot("outbox"))
