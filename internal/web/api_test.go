@@ -304,6 +304,17 @@ func TestEndpointsHappyPath(t *testing.T) {
 				t.Errorf("findings of A = %s", body)
 			}
 			wantProblem(t, e.send(req{method: "POST", path: resolve, token: tokOp, body: `{"outcome":"sent"}`}), 404, "")
+			// An SBOM replaces a device's components; a document that is
+			// no SBOM is refused.
+			sbomPath := fmt.Sprintf("%s/devices/%d/sbom", aPath, A.Devices[0].ID)
+			res := decodeAs[app.SBOMResult](t, e.send(req{method: "POST", path: sbomPath, token: tokARW, ctype: "application/vnd.cyclonedx+json",
+				body: `{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,"components":[{"type":"library","name":"openssl","version":"1.1.1k","purl":"pkg:generic/openssl@1.1.1k"}]}`}))
+			if res.Components != 1 || res.Format == "" {
+				t.Errorf("SBOM import = %+v", res)
+			}
+			ok(t, req{method: "POST", path: sbomPath, token: tokARW, ctype: "application/json",
+				body: `{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,"components":[]}`}, 200, "SBOMResult")
+			wantProblem(t, e.send(req{method: "POST", path: sbomPath, token: tokARW, ctype: "text/plain", body: "not an SBOM"}), 422, "")
 			// Disputes: an analyst's token rejects the seeded dispute of A's
 			// finding with a reason; A disputes it again.
 			pend := decodeAs[Page[finding.Dispute]](t, e.send(req{method: "GET", path: "/api/v1/disputes?state=pending", token: tokOp}))

@@ -168,6 +168,8 @@ func (e *pageEnv) pageForms() map[string]url.Values {
 		"pageResetPost":       {"token": {"nope"}, "password": {"a brand new password"}},
 		"pageOutboxResolve":   {"outcome": {"resend"}},
 		"pageFindingDispute":  {"reason": {"not_ours"}},
+		"pageDeviceAdd":       {"vendor": {"Axis"}, "model": {"M3106"}, "firmware": {"10.1"}},
+		"pageDeviceSBOM":      {},
 		"pageDisputeDecide":   {"decision": {"reject"}, "reason": {"still seen"}},
 	}
 }

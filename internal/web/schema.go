@@ -94,6 +94,7 @@ func newSchemas() (*schemaSet, error) {
 	analystSchemas(add)
 	registerSchemas(add)
 	disputeSchemas(add)
+	deviceSchemas(add)
 	add("Overlap", registry.Overlap{}, nil)
 	add("OverlapList", List[registry.Overlap]{}, nil)
 	add("Token", auth.Token{}, nil)

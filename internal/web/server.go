@@ -215,6 +215,7 @@ func (s *Server) table() []Route {
 		s.analystRoutes(),
 		s.registerRoutes(),
 		s.disputeRoutes(),
+		s.devicePageRoutes(),
 	} {
 		rs = append(rs, group...)
 	}

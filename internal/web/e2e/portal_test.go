@@ -53,6 +53,9 @@ func startPortal(t *testing.T, st *store.Store) *portal {
 	if _, err := demo.Load(ctx, st); err != nil {
 		t.Fatalf("demo data: %v", err)
 	}
+	if _, err := demo.LoadVulns(ctx, st); err != nil {
+		t.Fatalf("demo advisories: %v", err)
+	}
 	if _, err := demo.Notify(ctx, st, demo.NotifyOptions{KeyDir: t.TempDir(), BaseURL: "http://127.0.0.1"}); err != nil {
 		t.Fatalf("demo warnings: %v", err)
 	}
@@ -239,6 +242,24 @@ func TestPortalJourneys(t *testing.T) {
 			b.wantPath(`/orgs/\d+/findings/\d+\?msg=finding.disputed`)
 			if !strings.Contains(b.text("#dispute-list"), "Already fixed") {
 				t.Errorf("the dispute is not listed: %q", b.text("#dispute-list"))
+			}
+			// Add a device, upload its SBOM and see its vulnerabilities.
+			b.open(fmt.Sprintf("/orgs/%d/devices", p.orgID), shot("member-devices"))
+			b.submit(map[string]string{"#vendor": "Fortinet", "#model": "FortiGate 60F", "#firmware": "7.0.12", "#location": "Gemaal Noord"},
+				`form[action$="/devices"] button[type="submit"]`, "")
+			b.wantPath(`/orgs/\d+/devices/\d+\?msg=devices.added`)
+			sbom, err := filepath.Abs("testdata/firewall.cdx.json")
+			if err != nil {
+				t.Fatal(err)
+			}
+			b.run("upload the SBOM", chromedp.SetUploadFiles(chromedp.CSS("#sbom"), []string{sbom}),
+				chromedp.Click(chromedp.CSS(`form[action$="/sbom"] button[type="submit"]`)), chromedp.Sleep(500*time.Millisecond), chromedp.WaitReady(chromedp.CSS("body")))
+			b.check(shot("member-device-sbom"))
+			if got := b.text("#sbom-result"); !strings.Contains(got, "cyclonedx") && !strings.Contains(got, "CycloneDX") {
+				t.Errorf("SBOM result = %q", got)
+			}
+			if !strings.Contains(b.text("main"), "CVE-2024-21762") {
+				t.Errorf("the device's vulnerabilities do not list CVE-2024-21762: %q", b.text("main"))
 			}
 			// Acknowledge a warning, as the signed link in the e-mail would.
 			b.open(fmt.Sprintf("/orgs/%d/notices", p.orgID), shot("member-notices"))
