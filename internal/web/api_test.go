@@ -16,6 +16,7 @@ import (
 
 	"vigil/internal/account"
 	"vigil/internal/app"
+	"vigil/internal/assess"
 	"vigil/internal/auth"
 	"vigil/internal/config"
 	"vigil/internal/finding"
@@ -315,6 +316,44 @@ func TestEndpointsHappyPath(t *testing.T) {
 			ok(t, req{method: "POST", path: sbomPath, token: tokARW, ctype: "application/json",
 				body: `{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,"components":[]}`}, 200, "SBOMResult")
 			wantProblem(t, e.send(req{method: "POST", path: sbomPath, token: tokARW, ctype: "text/plain", body: "not an SBOM"}), 422, "")
+			// Assessments: A starts one, answers every provision and submits;
+			// the operator returns it with comments, A submits again, the
+			// operator accepts it and issues the label.
+			started := decodeAs[assess.Assessment](t, e.send(req{method: "POST", path: aPath + "/assessments", token: tokARW, body: fmt.Sprintf(`{"device_id":%d}`, A.Devices[0].ID)}))
+			if started.State != assess.Draft || started.OrgID != A.ID {
+				t.Fatalf("started = %+v", started)
+			}
+			wantProblem(t, e.send(req{method: "POST", path: aPath + "/assessments", token: tokARW, body: `{"device_id":0}`}), 422, "device_id")
+			apath := aPath + "/assessments/" + started.ID
+			ok(t, req{method: "GET", path: apath, token: tokAR}, 200, "Assessment")
+			ok(t, req{method: "GET", path: aPath + "/assessments", token: tokAR}, 200, "AssessmentList")
+			items := map[string]assess.Answer{}
+			cat, err := assess.Load()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range cat.Provisions(started.Edition) {
+				items[p.ID] = assess.Answer{Status: assess.Met}
+			}
+			answersBody, err := json.Marshal(AnswersInput{Answers: assess.Answers{Edition: started.Edition, Items: items, Support: assess.Support{End: "2031-12-31"}}, Submit: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			saved := decodeAs[AnswersSaved](t, e.send(req{method: "POST", path: apath + "/answers", token: tokARW, body: string(answersBody)}))
+			if saved.Assessment.State != assess.Submitted {
+				t.Fatalf("after answers = %+v", saved)
+			}
+			ok(t, req{method: "GET", path: "/api/v1/assessments", token: tokOp}, 200, "AssessmentList")
+			rev := "/api/v1/assessments/" + started.ID + "/review"
+			wantProblem(t, e.send(req{method: "POST", path: rev, token: tokOp, body: `{"accept":false}`}), 422, "comments")
+			ok(t, req{method: "POST", path: rev, token: tokOp, body: `{"accept":false,"comments":"5.3-13: publish the support period"}`}, 200, "Assessment")
+			ok(t, req{method: "POST", path: apath + "/answers", token: tokARW, body: string(answersBody)}, 200, "AnswersSaved")
+			ok(t, req{method: "POST", path: rev, token: tokOp, body: `{"accept":true,"comments":"complete"}`}, 200, "Assessment")
+			issued := decodeAs[LabelIssued](t, e.send(req{method: "POST", path: "/api/v1/assessments/" + started.ID + "/label", token: tokOp}))
+			if issued.ID == "" || issued.Grade == "" {
+				t.Errorf("issued = %+v", issued)
+			}
+			wantProblem(t, e.send(req{method: "POST", path: "/api/v1/assessments/" + started.ID + "/label", token: tokOp}), 409, "")
 			// Disputes: an analyst's token rejects the seeded dispute of A's
 			// finding with a reason; A disputes it again.
 			pend := decodeAs[Page[finding.Dispute]](t, e.send(req{method: "GET", path: "/api/v1/disputes?state=pending", token: tokOp}))

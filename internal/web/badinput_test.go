@@ -190,6 +190,8 @@ func TestBadPathAndQuery(t *testing.T) {
 					missing.finding = 999999
 				case "xid":
 					missing.dispute = 999999
+				case "sid":
+					missing.assessment = 999999
 				}
 				if rt.Method == http.MethodPost && p != "id" {
 					continue

@@ -21,10 +21,13 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"vigil/internal/app"
+	"vigil/internal/assess"
 	"vigil/internal/auth"
 	"vigil/internal/config"
 	"vigil/internal/finding"
 	"vigil/internal/keyset"
+	"vigil/internal/label"
+	"vigil/internal/rating"
 	"vigil/internal/registry"
 	"vigil/internal/store"
 	"vigil/internal/tenant"
@@ -82,13 +85,30 @@ func newEnv(t testing.TB, st *store.Store) *env {
 	ctx := context.Background()
 	e := &env{t: t, st: st, reg: prometheus.NewRegistry(), tok: map[string]string{}, hit: map[string]bool{}}
 	var err error
-	e.srv, err = New(Config{Store: st, App: testApp(st), Metrics: e.reg, Version: "test", BaseURL: "https://vigil.test", Verifier: &registry.Verifier{Resolver: e}})
+	ks, err := label.OpenKeyStore(t.TempDir(), time.Now, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ratings, err := rating.New(rating.Config{Store: st, Keys: ks, BaseURL: "https://vigil.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv, err = New(Config{Store: st, App: testApp(st), Metrics: e.reg, Version: "test", BaseURL: "https://vigil.test", Verifier: &registry.Verifier{Resolver: e},
+		Labels: ratings})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
 	e.orgs = loadRegistry(t)
 	if _, _, err := st.OrgImport(ctx, tenant.Operator(), e.orgs); err != nil {
 		t.Fatalf("import: %v", err)
+	}
+	// A draft assessment of each organisation's first device.
+	for _, o := range e.orgs {
+		if len(o.Devices) > 0 {
+			if _, err := ratings.Start(ctx, tenant.Org(o.ID), assess.Request{DeviceID: o.Devices[0].ID, Actor: "maker@" + o.Name}); err != nil {
+				t.Fatalf("assessment of %s: %v", o.Name, err)
+			}
+		}
 	}
 	mk := func(name string, org int64, scopes ...auth.Scope) {
 		tk := auth.Token{OrgID: org, Name: name, Scopes: scopes}
@@ -264,7 +284,7 @@ func (e *env) example(schema string) string {
 // ids names the objects a route's path parameters point at.
 type ids struct {
 	org, contact, asset, device, token, notice, outbox int64
-	finding, dispute                                   int64
+	finding, dispute, assessment                       int64
 }
 
 func (e *env) idsOf(o registry.Org) ids {
@@ -281,6 +301,9 @@ func (e *env) idsOf(o registry.Org) ids {
 	ctx := context.Background()
 	if fs, err := e.st.FindingList(ctx, tenant.Org(o.ID), finding.Filter{Page: keyset.Page{Limit: 1}}); err == nil && len(fs) > 0 {
 		x.finding = fs[0].ID
+	}
+	if as, err := e.st.AssessmentList(ctx, tenant.Org(o.ID), assess.Filter{Page: keyset.Page{Limit: 1}}); err == nil && len(as) > 0 {
+		x.assessment, _ = assess.ParseID(as[0].ID)
 	}
 	if ds, err := e.st.DisputeList(ctx, tenant.Org(o.ID), finding.DisputeFilter{Page: keyset.Page{Limit: 1}}); err == nil && len(ds) > 0 {
 		x.dispute = ds[0].ID
@@ -300,6 +323,7 @@ func fill(path string, x ids) string {
 		"{oid}", strconv.FormatInt(x.outbox, 10),
 		"{fid}", strconv.FormatInt(x.finding, 10),
 		"{xid}", strconv.FormatInt(x.dispute, 10),
+		"{sid}", strconv.FormatInt(x.assessment, 10),
 	).Replace(path)
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"vigil/internal/account"
+	"vigil/internal/assess"
 	"vigil/internal/finding"
 	"vigil/internal/keyset"
 	"vigil/internal/notify"
@@ -35,6 +36,8 @@ type PortalStore interface {
 	DisputeCreate(ctx context.Context, sc tenant.Scope, d *finding.Dispute) error
 	DisputeList(ctx context.Context, sc tenant.Scope, f finding.DisputeFilter) ([]finding.Dispute, error)
 	DisputeDecide(ctx context.Context, sc tenant.Scope, id int64, dec finding.Decision) (finding.Dispute, error)
+	AssessmentList(ctx context.Context, sc tenant.Scope, f assess.Filter) ([]assess.Assessment, error)
+	AssessmentGet(ctx context.Context, sc tenant.Scope, id int64) (assess.Assessment, error)
 	TriggerStats(ctx context.Context, sc tenant.Scope) ([]finding.TriggerStats, error)
 	TriggerNames(ctx context.Context) ([]string, error)
 	NoticeCallList(ctx context.Context, sc tenant.Scope) ([]notify.Call, error)

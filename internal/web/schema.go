@@ -95,6 +95,7 @@ func newSchemas() (*schemaSet, error) {
 	registerSchemas(add)
 	disputeSchemas(add)
 	deviceSchemas(add)
+	assessSchemas(add)
 	add("Overlap", registry.Overlap{}, nil)
 	add("OverlapList", List[registry.Overlap]{}, nil)
 	add("Token", auth.Token{}, nil)

@@ -70,9 +70,10 @@ type Config struct {
 	// re-check button and POST …/assets/{aid}/verify). Nil: the system's
 	// DNS resolver and the guarded HTTP client.
 	Verifier *registry.Verifier
-	// Labels verifies labels for the public verification page; nil turns
-	// the page's checks off.
-	Labels LabelChecker
+	// Labels is the assessment and label workflow (the rating service):
+	// the public verification page, members' assessments and analysts'
+	// reviews and label issue; nil turns those pages off.
+	Labels Ratings
 	// InsecureCookies drops the Secure attribute of the portal's cookies,
 	// for a portal served over plain HTTP on another host than loopback
 	// (browsers keep Secure cookies of http://127.0.0.1 and localhost).
@@ -119,7 +120,7 @@ type Server struct {
 	loginLimit      *limiter
 	baseURL         string
 	verifier        registry.Verifier
-	labels          LabelChecker
+	labels          Ratings
 	checkLimit      *limiter
 }
 
@@ -216,6 +217,7 @@ func (s *Server) table() []Route {
 		s.registerRoutes(),
 		s.disputeRoutes(),
 		s.devicePageRoutes(),
+		s.assessRoutes(),
 	} {
 		rs = append(rs, group...)
 	}

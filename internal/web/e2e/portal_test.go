@@ -148,7 +148,8 @@ func TestPortalJourneys(t *testing.T) {
 			return ""
 		}
 
-		var disputed string // the finding the member disputes, the analyst decides
+		var disputed string   // the finding the member disputes, the analyst decides
+		var assessment string // the assessment the member submits, the analyst reviews
 
 		t.Run("visitor", func(t *testing.T) {
 			b := newBrowser(t, p.base)
@@ -261,6 +262,31 @@ func TestPortalJourneys(t *testing.T) {
 			if !strings.Contains(b.text("main"), "CVE-2024-21762") {
 				t.Errorf("the device's vulnerabilities do not list CVE-2024-21762: %q", b.text("main"))
 			}
+			// Assess the firewall: start, submit unanswered (refused), answer
+			// every provision and submit.
+			device := regexp.MustCompile(`/devices/(\d+)`).FindStringSubmatch(b.path())
+			b.open(fmt.Sprintf("/orgs/%d/assessments", p.orgID), "")
+			if len(device) == 2 {
+				b.run("choose the firewall", chromedp.SetValue(chromedp.CSS("#device_id"), device[1]))
+			}
+			b.submit(nil, `form[action$="/assessments"] button[type="submit"]`, "")
+			b.wantPath(`/orgs/\d+/assessments/\d+\?msg=assessment.started`)
+			assessment = strings.SplitN(b.path(), "?", 2)[0]
+			b.submit(nil, "#submit-review", shot("member-assessment-error"))
+			if !b.has(`[role="alert"]`) || !strings.Contains(b.text(`[role="alert"]`), "unanswered") {
+				t.Error("submitting an unanswered questionnaire is not refused visibly")
+			}
+			if n := get(b, "answer every provision", chromedp.Evaluate[int](
+				`(() => { const ss = document.querySelectorAll("select.answer"); ss.forEach(s => { s.value = "met"; }); return ss.length; })()`)); n < 30 {
+				t.Errorf("the questionnaire has %d questions", n)
+			}
+			b.run("support period", chromedp.SetValue(chromedp.CSS("#support_end"), "2031-12-31"))
+			b.check(shot("member-assessment"))
+			b.submit(nil, "#submit-review", "")
+			b.wantPath(`/orgs/\d+/assessments/\d+\?msg=assessment.submitted`)
+			if got := b.text("#a-state"); got != "submitted for review" {
+				t.Errorf("assessment state %q after submitting", got)
+			}
 			// Acknowledge a warning, as the signed link in the e-mail would.
 			b.open(fmt.Sprintf("/orgs/%d/notices", p.orgID), shot("member-notices"))
 			if !b.has("main table form button") {
@@ -350,6 +376,39 @@ func TestPortalJourneys(t *testing.T) {
 			}
 			if !strings.Contains(b.text("#facts-h"), "resolved") {
 				t.Errorf("the accepted dispute did not resolve the finding: %q", b.text("#facts-h"))
+			}
+			// Review the member's assessment: return it with comments (a
+			// return needs them), the member submits again, accept it and
+			// issue the label, which the member then sees.
+			b.open("/analyst/assessments", shot("reviews"))
+			b.submit(nil, `form.decide button[value="return"]`, "")
+			if !b.has(`[role="alert"]`) {
+				t.Error("returning an assessment without comments is not refused visibly")
+			}
+			b.submit(map[string]string{"form.decide input[name=comments]": "5.3-13: publish the support period on your site"}, `form.decide button[value="return"]`, "")
+			b.wantPath(`/analyst/assessments\?msg=reviews.done`)
+			m := newBrowser(t, p.base)
+			p.signIn(m, "member", "")
+			m.open(assessment, shot("member-assessment-returned"))
+			if !strings.Contains(m.text("#trail"), "publish the support period") {
+				t.Errorf("the reviewer's comments are not shown to the member: %q", m.text("#trail"))
+			}
+			m.submit(nil, "#submit-review", "")
+			m.wantPath(`/orgs/\d+/assessments/\d+\?msg=assessment.submitted`)
+			b.open("/analyst/assessments", "")
+			b.submit(map[string]string{"form.decide input[name=comments]": "support period published"}, `form.decide button[value="accept"]`, "")
+			b.open("/analyst/assessments?state=reviewed", shot("reviews-issue"))
+			b.submit(nil, `main table form button[type="submit"]`, "")
+			b.wantPath(`/analyst/assessments\?state=labelled&msg=reviews.issued`)
+			m.open(assessment, shot("member-assessment-labelled"))
+			if !m.has("#label a") {
+				t.Fatal("the member does not see the issued label")
+			}
+			issued := m.text("#label a")
+			b.open("/labels/verify", "")
+			b.submit(map[string]string{"#id": issued}, `main form button[type="submit"]`, "")
+			if got := b.text("#result-h"); !strings.Contains(got, "is valid") {
+				t.Errorf("the issued label %s does not verify: %q", issued, got)
 			}
 			b.open("/analyst/pending", shot("pending"))
 			b.open("/analyst/outbox", shot("outbox"))
