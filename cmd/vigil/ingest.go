@@ -43,6 +43,9 @@ func (a *cmdline) ingestFeedCmd() *cobra.Command {
 				fmt.Fprintf(a.stdout, "%s: %s (%s) trigger %q: %d rows, %d matched, %d unmatched, %d quarantined; findings %d new, %d updated, %d resolved (%.2fs)\n",
 					sum.Source, sum.ReportType, sum.Format, sum.Trigger, sum.Rows, sum.Matched, sum.Unmatched, sum.Quarantined,
 					sum.FindingsNew, sum.FindingsUpdated, sum.FindingsResolved, sum.Seconds)
+				for _, w := range sum.Warnings {
+					fmt.Fprintf(a.stdout, "  warning: %s\n", w)
+				}
 				if sum.ResolveSkipped != "" {
 					fmt.Fprintf(a.stdout, "  not resolving unseen findings: %s\n", sum.ResolveSkipped)
 				}

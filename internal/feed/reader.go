@@ -95,6 +95,7 @@ type Reader struct {
 	format     Format
 	reportType string
 	header     []string
+	warnings   []string
 	comma      byte
 	csv        *csvReader
 	mapper     *rowMapper
@@ -135,11 +136,21 @@ func NewReader(ctx context.Context, r io.Reader, opts Options) (*Reader, error) 
 		rd.gz = gz
 		rd.br = bufio.NewReaderSize(gz, bufSize)
 	}
+	// A UTF-8 byte order mark is not part of the first column's name (nor
+	// of a list's first line): without this, a quoted Shadowserver header
+	// behind one reads as a generic CSV.
+	if b, _ := rd.br.Peek(3); bytes.Equal(b, []byte("\ufeff")) {
+		_, _ = rd.br.Discard(3)
+	}
 	if err := rd.detect(); err != nil {
 		return nil, errs.BadInput(fmt.Errorf("feed %s: %w", opts.Name, err))
 	}
 	return rd, nil
 }
+
+// Warnings are what the reader noticed about the file as a whole (a file
+// name and a header that name different report types).
+func (r *Reader) Warnings() []string { return r.warnings }
 
 // Format returns the (detected) format.
 func (r *Reader) Format() Format { return r.format }
@@ -262,14 +273,18 @@ func (r *Reader) detect() error {
 func (r *Reader) shadowserverMapper() bool {
 	s := loadSchema()
 	var sp *reportSpec
-	for _, name := range []string{r.opts.ReportType, ReportTypeFromName(r.opts.Name)} {
+	fromName, fromHeader := ReportTypeFromName(r.opts.Name), ReportTypeFromHeader(r.header)
+	if r.opts.ReportType == "" && fromName != "" && fromHeader != "" && fromName != fromHeader {
+		r.warnings = append(r.warnings, fmt.Sprintf("the file name says report type %s, its header reads as %s; %s is used when its columns are present", fromName, fromHeader, fromName))
+	}
+	for _, name := range []string{r.opts.ReportType, fromName} {
 		if cand, ok := s.spec(name); ok && hasColumns(r.header, cand.cols.ip, cand.cols.time) {
 			sp = cand
 			break
 		}
 	}
 	if sp == nil {
-		if cand, ok := s.spec(ReportTypeFromHeader(r.header)); ok {
+		if cand, ok := s.spec(fromHeader); ok {
 			sp = cand
 		}
 	}

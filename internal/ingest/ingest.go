@@ -211,6 +211,9 @@ type Summary struct {
 	// warnings to owners of unregistered addresses (--notify-unregistered).
 	Unregistered map[string]int `json:"unregistered,omitempty"`
 	Seconds      float64        `json:"seconds"`
+	// Warnings are what was noticed about the file as a whole (its name
+	// and its header naming different report types).
+	Warnings []string `json:"warnings,omitempty"`
 	// Failed says why the file could not be ingested to its end (a
 	// truncated or corrupt file): what it committed before stays, nothing
 	// was resolved.
@@ -230,7 +233,7 @@ func Feed(ctx context.Context, s Store, ix *Index, r io.Reader, opts Options) (S
 	if err != nil {
 		return Summary{Source: opts.Name, Failed: errs.Message(err)}, err
 	}
-	sum := Summary{Source: opts.Name, Format: string(rd.Format()), ReportType: rd.ReportType(), Trigger: opts.Trigger}
+	sum := Summary{Source: opts.Name, Format: string(rd.Format()), ReportType: rd.ReportType(), Trigger: opts.Trigger, Warnings: rd.Warnings()}
 	if sum.Trigger == "" {
 		sum.Trigger = rd.ReportType()
 	}

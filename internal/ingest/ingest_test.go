@@ -13,6 +13,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"vigil/internal/errs"
@@ -324,6 +325,52 @@ func TestFeedCutShortKeepsBatchesResolvesNothing(t *testing.T) {
 		sum, err = ingest.Feed(ctx, s, ix, bytes.NewReader(whole), opts)
 		if err != nil || sum.FindingsResolved == 0 {
 			t.Errorf("whole file: %+v, %v; want findings resolved", sum, err)
+		}
+	})
+}
+
+// TestFeedBOM: a correctly named Shadowserver report that starts with a
+// UTF-8 byte order mark (as spreadsheet exports do) is read as that report:
+// its trigger is the report type and last_seen is the row's timestamp, not
+// the time of the ingest.
+func TestFeedBOM(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		registryFixture(t, s)
+		raw, _ := os.ReadFile(exchange)
+		path := t.TempDir() + "/2025-06-01-scan_exchange-vigil_test-asn.csv"
+		if err := os.WriteFile(path, append([]byte("\ufeff"), raw...), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		sum := ingestFile(t, s, path, ingest.Options{FullReport: true})
+		if sum.Format != "shadowserver" || sum.ReportType != "scan_exchange" || sum.Trigger != "scan_exchange" || sum.FindingsNew != 22 || len(sum.Warnings) != 0 {
+			t.Fatalf("summary %+v; want scan_exchange, 22 findings, no warning", sum)
+		}
+		fs, err := s.FindingList(context.Background(), tenant.Operator(), finding.Filter{Page: keyset.Page{Limit: 1000}})
+		if err != nil || len(fs) != 22 {
+			t.Fatalf("findings %d, %v", len(fs), err)
+		}
+		want := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+		for _, f := range fs {
+			if f.Trigger != "scan_exchange" || f.LastSeen.Year() != 2025 || f.LastSeen.Before(want) || f.LastSeen.After(want.Add(24*time.Hour)) {
+				t.Errorf("finding %s: trigger %q last_seen %s; want scan_exchange on 2025-06-01", f.Key, f.Trigger, f.LastSeen)
+			}
+		}
+	})
+}
+
+// TestFeedNameHeaderDisagree: a file named as one report type whose header
+// reads as another is reported in the summary's warnings.
+func TestFeedNameHeaderDisagree(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		registryFixture(t, s)
+		raw, _ := os.ReadFile(exchange)
+		path := t.TempDir() + "/2025-06-01-scan_ftp-vigil_test-asn.csv"
+		if err := os.WriteFile(path, raw, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		sum := ingestFile(t, s, path, ingest.Options{FullReport: true})
+		if len(sum.Warnings) != 1 || !strings.Contains(sum.Warnings[0], "scan_ftp") || !strings.Contains(sum.Warnings[0], "scan_exchange") {
+			t.Errorf("warnings %q; want one naming scan_ftp and scan_exchange (summary %+v)", sum.Warnings, sum)
 		}
 	})
 }
