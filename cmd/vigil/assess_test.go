@@ -211,7 +211,7 @@ func TestCLIKeyRotation(t *testing.T) {
 		runSteps(t, db, []step{{[]string{"label", "verify", f, "--keys", keys}, 0, "valid"}})
 	}
 	// Another issuer's keys do not verify our labels.
-	runSteps(t, db, []step{{[]string{"label", "verify", files[0], "--keys", filepath.Join(dir, "other")}, exitTampered, "unknown_key"}})
+	runSteps(t, db, []step{{[]string{"label", "verify", files[0], "--keys", filepath.Join(dir, "other")}, exitUnknownKey, "unknown_key"}})
 	// The default key directory is next to the SQLite file.
 	runSteps(t, db, []step{{[]string{"label", "keys", "list"}, 0, "KID"}})
 	if _, err := os.Stat(filepath.Join(dir, "vigil-keys")); err != nil {
@@ -250,7 +250,7 @@ func TestCLIVerifyURL(t *testing.T) {
 	other := "sqlite:" + filepath.Join(dir, "other.db")
 	nokeys := []string{"--keys", filepath.Join(dir, "nokeys")}
 	runSteps(t, other, []step{
-		{append([]string{"label", "verify", srv.URL + "/labels/" + id}, nokeys...), 5, "not allowed"}, // loopback refused by the guard
+		{append([]string{"label", "verify", srv.URL + "/labels/" + id}, nokeys...), 5, "allow it with --allow-private"}, // loopback refused by the guard
 		{append([]string{"label", "verify", srv.URL + "/labels/" + id, "--allow-private"}, nokeys...), 0, id + ": valid"},
 		{append([]string{"label", "verify", srv.URL + "/labels/" + id + ".json", "--allow-private", "--jwks", srv.URL + "/.well-known/vigil-keys.json"}, nokeys...), 0, "valid"},
 		{append([]string{"label", "verify", srv.URL + "/labels/VL-0000-0000-0000", "--allow-private"}, nokeys...), 2, "404"},

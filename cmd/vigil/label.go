@@ -118,10 +118,11 @@ func (a *cmdline) labelShowCmd() *cobra.Command {
 
 // Exit statuses of `vigil label verify` for labels that do not verify.
 const (
-	exitTampered   = 10 // malformed, unknown key, bad signature, key retired before issue
+	exitTampered   = 10 // malformed, bad signature, key retired before issue
 	exitExpired    = 11 // expired or not yet valid
 	exitRevoked    = 12
 	exitSuperseded = 13
+	exitUnknownKey = 14 // signed with a key not known here: not proof of tampering
 )
 
 func verifyExit(st label.Status) int {
@@ -134,6 +135,8 @@ func verifyExit(st label.Status) int {
 		return exitRevoked
 	case rating.Superseded:
 		return exitSuperseded
+	case label.UnknownKey:
+		return exitUnknownKey
 	}
 	return exitTampered
 }
@@ -189,9 +192,10 @@ keys are not found locally is checked against its own server's
 /.well-known/vigil-keys.json. Revocation and supersession come from the
 local registry for a file, and from the URL's registry for a URL.
 
-Exit status: 0 valid; 10 tampered (malformed, unknown key, bad signature,
-key retired before issue); 11 expired or not yet valid; 12 revoked;
-13 superseded by a newer label (the device was regraded).`
+Exit status: 0 valid; 10 tampered (malformed, bad signature, key retired
+before issue); 11 expired or not yet valid; 12 revoked; 13 superseded by a
+newer label (the device was regraded); 14 unknown key (signed with a key not
+known here: another issuer's label, or name its keys with --keys or --jwks).`
 	cmd.Flags().StringVar(&jwks, "jwks", "", "verify against this keys document (file or URL) instead of the local key directory")
 	cmd.Flags().StringVar(&at, "at", "", "verify as of this time (RFC 3339; default now)")
 	cmd.Flags().BoolVar(&allowPrivate, "allow-private", false, "allow fetching from loopback and private addresses (labs, tests)")

@@ -206,6 +206,7 @@ func fetchError(what string, err error) error {
 	code := errs.Invalid
 	if errors.Is(err, netguard.ErrBlockedAddress) {
 		code = errs.Forbidden
+		what += " (a local or private registry? allow it with --allow-private)"
 	}
 	return &errs.Error{Code: code, Message: what, Err: err}
 }
