@@ -376,6 +376,7 @@ func catalogue() map[string][2]string {
 		"reviews.none":             {"No assessments in this state.", "Geen beoordelingen in deze stand."},
 		"reviews.done":             {"The review was recorded.", "De beoordeling is vastgelegd."},
 		"reviews.issued":           {"The label was issued and signed.", "Het label is uitgegeven en ondertekend."},
+		"dash.asof":                {"Figures as of", "Cijfers van"},
 		"afindings.caption":        {"Findings of every organisation, the most recently seen first", "Bevindingen van alle organisaties, de laatst geziene eerst"},
 		"register.title":           {"Register an organisation", "Organisatie aanmelden"},
 		"register.intro":           {"Register the organisation you act for. It waits until you prove that you hold one of its domains or IP ranges (a DNS record, on the next page) or an analyst approves it.", "Meld de organisatie aan waarvoor u handelt. Ze wacht tot u bewijst dat een van haar domeinen of IP-reeksen van u is (een DNS-record, op de volgende pagina) of een analist haar goedkeurt."},

@@ -579,3 +579,39 @@ func TestNoticeRepliesPage(t *testing.T) {
 		}
 	})
 }
+
+// TestDashboardCached checks that the dashboard's aggregates are computed
+// once per dashTTL: a second view within it shows the same computation
+// (even after the figures changed), one after it recomputes.
+func TestDashboardCached(t *testing.T) {
+	t.Parallel()
+	storetest.EachOpts(t, storetest.Options{Now: fixedNow}, func(t *testing.T, st *store.Store) {
+		e := newPageEnv(t, st)
+		at := regexp.MustCompile(`<time datetime="([^"]+)">`)
+		view := func() string {
+			m := at.FindStringSubmatch(wantPage(t, e.page(preq{method: "GET", path: "/analyst", as: asAnalyst}), http.StatusOK))
+			if m == nil {
+				t.Fatal("the dashboard does not say when its figures were computed")
+			}
+			return m[1]
+		}
+		first := view()
+		seedNotices(t, e.env)
+		if again := view(); again != first {
+			t.Errorf("second view within %s recomputed: %s, then %s", dashTTL, first, again)
+		}
+		e.srv.dash.mu.Lock()
+		e.srv.dash.v.At = e.srv.dash.v.At.Add(-dashTTL - time.Second)
+		stale := e.srv.dash.v.At
+		e.srv.dash.mu.Unlock()
+		if later := view(); later == stale.UTC().Format(time.RFC3339) {
+			t.Errorf("a view after %s did not recompute", dashTTL)
+		}
+		e.srv.dash.mu.Lock()
+		n := len(e.srv.dash.v.Days)
+		e.srv.dash.mu.Unlock()
+		if n == 0 {
+			t.Error("the recomputed dashboard does not count the seeded warnings")
+		}
+	})
+}
