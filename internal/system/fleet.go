@@ -4,9 +4,9 @@
 package system
 
 import (
-	"fmt"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -192,6 +192,9 @@ type Aggregator struct {
 	targets []Target
 	fps     map[string]int     // fingerprint → target
 	addrs   map[netip.Addr]int // address → target, from rows naming it
+	names   map[string]int     // normalised "vendor\tmodel" → target
+	subject map[string]int     // normalised certificate subject → target
+	banners [][]string         // per target, lower-case banner texts
 	header  []string
 	col     map[string]int
 	acc     map[int]*fleetAcc
@@ -204,20 +207,46 @@ type fleetAcc struct {
 
 // NewAggregator returns an aggregator of feed rows for targets.
 func NewAggregator(targets []Target) *Aggregator {
-	a := &Aggregator{targets: targets, fps: map[string]int{}, addrs: map[netip.Addr]int{}, acc: map[int]*fleetAcc{}}
+	a := &Aggregator{targets: targets, fps: map[string]int{}, addrs: map[netip.Addr]int{}, acc: map[int]*fleetAcc{},
+		names: map[string]int{}, subject: map[string]int{}, banners: make([][]string, len(targets))}
 	for i, t := range targets {
 		for _, f := range t.Fingerprints {
 			a.fps[normFP(f)] = i
+		}
+		a.names[norm(t.Product.Vendor)+"\t"+norm(t.Product.Model)] = i
+		for _, s := range t.CertSubjects {
+			if s = norm(s); s != "" {
+				a.subject[s] = i
+			}
+		}
+		for _, b := range t.Banners {
+			if b = strings.ToLower(strings.TrimSpace(b)); b != "" {
+				a.banners[i] = append(a.banners[i], b)
+			}
 		}
 	}
 	return a
 }
 
 func normFP(s string) string {
-	return strings.ToLower(strings.NewReplacer(":", "", " ", "").Replace(strings.TrimSpace(s)))
+	s = strings.TrimSpace(s)
+	if strings.ContainsAny(s, ": ") {
+		s = strings.ReplaceAll(strings.ReplaceAll(s, ":", ""), " ", "")
+	}
+	return strings.ToLower(s)
 }
 
-func norm(s string) string { return strings.Join(strings.Fields(strings.ToLower(s)), " ") }
+// norm folds case and runs of white space; most names need no copy.
+func norm(s string) string {
+	if s == "" {
+		return ""
+	}
+	s = strings.ToLower(strings.TrimSpace(s))
+	if strings.Contains(s, "  ") || strings.ContainsAny(s, "\t\n") {
+		s = strings.Join(strings.Fields(s), " ")
+	}
+	return s
+}
 
 func (a *Aggregator) field(o *feed.Observation, header []string, name string) string {
 	if len(header) != len(a.header) || (len(header) > 0 && &header[0] != &a.header[0]) {
@@ -247,12 +276,8 @@ func (a *Aggregator) Observe(o *feed.Observation, header []string) {
 	}
 	ti := -1
 	if o.DeviceVendor != "" && o.DeviceModel != "" {
-		key := norm(o.DeviceVendor) + "\t" + norm(o.DeviceModel)
-		for i, t := range a.targets {
-			if norm(t.Product.Vendor)+"\t"+norm(t.Product.Model) == key {
-				ti = i
-				break
-			}
+		if i, ok := a.names[norm(o.DeviceVendor)+"\t"+norm(o.DeviceModel)]; ok {
+			ti = i
 		}
 	}
 	if ti < 0 {
@@ -263,21 +288,19 @@ func (a *Aggregator) Observe(o *feed.Observation, header []string) {
 			}
 		}
 	}
-	if ti < 0 {
-		cn, org := norm(a.field(o, header, "subject_common_name")), norm(a.field(o, header, "subject_organization_name"))
-		for i, t := range a.targets {
-			for _, s := range t.CertSubjects {
-				if s = norm(s); s != "" && (s == cn || s == org) {
-					ti = i
-				}
-			}
+	if ti < 0 && len(a.subject) > 0 {
+		if i, ok := a.subject[norm(a.field(o, header, "subject_common_name"))]; ok {
+			ti = i
+		} else if i, ok := a.subject[norm(a.field(o, header, "subject_organization_name"))]; ok {
+			ti = i
 		}
 	}
 	if ti < 0 {
-		if banner := strings.ToLower(a.field(o, header, "banner")); banner != "" {
-			for i, t := range a.targets {
-				for _, b := range t.Banners {
-					if b = strings.ToLower(strings.TrimSpace(b)); b != "" && strings.Contains(banner, b) {
+		if banner := a.field(o, header, "banner"); banner != "" {
+			banner = strings.ToLower(banner)
+			for i, bs := range a.banners {
+				for _, b := range bs {
+					if strings.Contains(banner, b) {
 						ti = i
 					}
 				}
@@ -362,7 +385,7 @@ func exposedService(o *feed.Observation, anonymous string) string {
 // address.
 func networkOf(o *feed.Observation) string {
 	if o.ASN != 0 {
-		return fmt.Sprintf("AS%d", o.ASN)
+		return "AS" + strconv.FormatUint(uint64(o.ASN), 10)
 	}
 	if !o.IP.IsValid() {
 		return ""
