@@ -37,6 +37,10 @@ type NotifySummary struct {
 	// DKIM is the demo's DKIM key (it signed every message) and the DNS
 	// record a real deployment would publish for it.
 	DKIM app.DKIMSetup `json:"dkim"`
+	// OpenPGP is the demo's OpenPGP key (it signed every message as
+	// PGP/MIME; the portal publishes it on /verify and in its Web Key
+	// Directory).
+	OpenPGP app.OpenPGPSetup `json:"openpgp"`
 	// Example is a delivered notice to check on the verification page.
 	Example *VerifyExample `json:"verify_example,omitempty"`
 }
@@ -62,7 +66,8 @@ type NotifyOptions struct {
 // Notify composes the notices for the demo organisations' findings and
 // delivers them by e-mail to an in-process SMTP sink on loopback (real
 // SMTP, nothing leaves the machine), DKIM-signed with a key it makes in
-// opt.KeyDir (kept when it exists). The demo operator's default policy
+// opt.KeyDir (kept when it exists) and PGP/MIME-signed with an OpenPGP key
+// made there too. The demo operator's default policy
 // is immediate from low severity, so every organisation with findings is
 // warned at once; organisations with a policy of their own keep it. Call
 // it after the feeds are loaded.
@@ -78,6 +83,12 @@ func Notify(ctx context.Context, s *store.Store, opt NotifyOptions) (NotifySumma
 	var err error
 	if sum.DKIM, err = app.DKIMRecord(cfg); errs.CodeOf(err) == errs.NotFound {
 		sum.DKIM, err = app.DKIMInit(cfg, dkimkey.RSA)
+	}
+	if err != nil {
+		return sum, err
+	}
+	if sum.OpenPGP, err = app.OpenPGPKey(cfg); errs.CodeOf(err) == errs.NotFound {
+		sum.OpenPGP, err = app.OpenPGPInit(cfg, s.Now())
 	}
 	if err != nil {
 		return sum, err

@@ -32,6 +32,9 @@ func TestNotify(t *testing.T) {
 		if sum.DKIM.Record.Name != "vigil._domainkey.vigil-demo.example" || !strings.HasPrefix(sum.DKIM.Record.Value, "v=DKIM1; k=rsa; p=") {
 			t.Errorf("DKIM = %+v", sum.DKIM)
 		}
+		if len(sum.OpenPGP.Fingerprint) != 40 || !strings.HasPrefix(sum.OpenPGP.WKDPath, "/.well-known/openpgpkey/hu/") {
+			t.Errorf("OpenPGP = %+v", sum.OpenPGP)
+		}
 		// Every organisation with findings has a contact: every notice is
 		// delivered, in Dutch or English by the contacts' languages.
 		if sum.Composed < 10 || sum.Delivered != sum.Composed || sum.Messages < sum.Composed {

@@ -16,6 +16,7 @@ import (
 	"vigil/internal/auth"
 	"vigil/internal/config"
 	"vigil/internal/tenant"
+	"vigil/internal/verify"
 )
 
 // Options configure Run.
@@ -153,6 +154,12 @@ func (res Result) WriteText(w io.Writer) error {
 		}
 		fmt.Fprintf(w, "    the ticket alone answers: genuine, %s, to %s\n", sent, strings.Join(ex.Answer.Domains, ", "))
 	}
+	base := res.URL
+	if ns.Example != nil {
+		base = strings.TrimSuffix(ns.Example.VerifyURL, verify.Path)
+	}
+	fmt.Fprintf(w, "  OpenPGP: the messages are also signed (PGP/MIME) with key %s; its public key is on the verification page and at %s%s\n",
+		ns.OpenPGP.Fingerprint, base, ns.OpenPGP.WKDPath)
 	_, err := fmt.Fprintf(w, "  DKIM: the messages are signed with %s; a real deployment publishes:\n    %s\n", ns.DKIM.Path, ns.DKIM.Zone)
 	return err
 }

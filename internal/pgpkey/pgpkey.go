@@ -201,8 +201,19 @@ func crlf(b []byte) []byte {
 	return bytes.ReplaceAll(b, []byte("\n"), []byte("\r\n"))
 }
 
-// Sign returns the mail raw signed as PGP/MIME (RFC 3156): its Content-*
-// header fields and body become the first part of a multipart/signed
+// mimePart reports whether a header field describes the body as a MIME
+// part: such fields move with it into the signed part; every other field
+// (Content-Language included) stays in the message header.
+func mimePart(name string) bool {
+	switch strings.ToLower(strings.TrimSpace(name)) {
+	case "content-type", "content-transfer-encoding", "content-disposition", "content-id", "content-description":
+		return true
+	}
+	return false
+}
+
+// Sign returns the mail raw signed as PGP/MIME (RFC 3156): its MIME part
+// header fields (mimePart) and body become the first part of a multipart/signed
 // message, the detached signature (made at at) its second; every other
 // header field stays outside. The same message and time give the same
 // bytes, so a repeated delivery attempt sends the same message.
@@ -223,7 +234,8 @@ func (k *Key) Sign(raw []byte, at time.Time) ([]byte, error) {
 	}
 	var outer, content []string
 	for _, f := range fields {
-		if strings.HasPrefix(strings.ToLower(f), "content-") {
+		name, _, _ := strings.Cut(f, ":")
+		if mimePart(name) {
 			content = append(content, f)
 		} else {
 			outer = append(outer, f)
