@@ -189,7 +189,7 @@ func catalogue() map[string][2]string {
 		"outbox.none":              {"No deliveries in this state.", "Geen bezorgingen in deze toestand."},
 		"outbox.resolved":          {"The delivery is settled.", "De bezorging is afgehandeld."},
 		"calls.title":              {"Call list", "Bellijst"},
-		"calls.intro":              {"Serious warnings nobody acknowledged: call these organisations.", "Ernstige waarschuwingen die niemand bevestigde: bel deze organisaties."},
+		"calls.intro":              {"Serious warnings nobody acknowledged, and warnings whose address bounced: call these organisations.", "Ernstige waarschuwingen die niemand bevestigde, en waarschuwingen waarvan het adres onbestelbaar bleek: bel deze organisaties."},
 		"calls.escalated":          {"Escalated", "Geëscaleerd"},
 		"notices.replies":          {"Replies", "Antwoorden"},
 		"calls.reason":             {"Reason", "Reden"},
