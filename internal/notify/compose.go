@@ -307,15 +307,17 @@ func PlanBatch(b *Batch, cfg PlanConfig) *Plan {
 			continue
 		}
 		prior[ev.FindingID] = Prior{At: b.Now, Severity: ev.Severity}
-		snap := ItemFromFinding(ev.Kind, in.Finding, in.Trigger)
-		snap.Severity = max(snap.Severity, ev.Severity)
 		idx := len(p.Items)
 		p.Items = append(p.Items, PlannedItem{EventID: ev.ID, FindingID: ev.FindingID, OrgID: ev.OrgID,
 			TriggerID: in.Finding.TriggerID, Kind: ev.Kind, Severity: ev.Severity, Notice: -1})
 		if in.Run != 0 && !b.Ended[in.Run] {
-			p.Items[idx].Wait = in.Run // its run goes on: it waits
+			// Its run goes on: it waits, and is read again (with its
+			// finding as it is then) when the run has ended.
+			p.Items[idx].Wait = in.Run
 			continue
 		}
+		snap := ItemFromFinding(ev.Kind, in.Finding, in.Trigger)
+		snap.Severity = max(snap.Severity, ev.Severity)
 		w := get(ev.OrgID)
 		w.runs[in.Run] = append(w.runs[in.Run], entry{idx: idx, snap: snap})
 	}
