@@ -25,6 +25,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -63,6 +64,7 @@ type queryer interface {
 // to that transaction and must not outlive it.
 type Store struct {
 	db      *sql.DB
+	rdb     *sql.DB // SQLite: read-only connections beside the writer; nil on PostgreSQL
 	q       queryer
 	dialect Dialect
 	now     func() time.Time
@@ -95,7 +97,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		opts.Now = time.Now
 	}
 	var (
-		db      *sql.DB
+		db, rdb *sql.DB
 		dialect Dialect
 		err     error
 	)
@@ -140,6 +142,21 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 			// One connection: SQLite has one writer, and one connection
 			// means no SQLITE_BUSY between our own goroutines.
 			db.SetMaxOpenConns(1)
+		}
+		if err == nil && path != ":memory:" {
+			// Beside it, read-only connections: WAL lets readers go on
+			// during a write, so a request's SELECT does not queue behind
+			// a feed's batch (see Store.Query).
+			r := url.Values{}
+			r.Add("_pragma", "busy_timeout(10000)")
+			r.Add("_pragma", "query_only(1)")
+			r.Add("_pragma", "cache_size(-8192)")
+			r.Set("_time_format", "sqlite")
+			rdb, err = sql.Open("sqlite", "file:"+path+"?"+r.Encode())
+			if err == nil {
+				rdb.SetMaxOpenConns(readers)
+				rdb.SetMaxIdleConns(readers)
+			}
 		}
 	default:
 		return nil, errs.Field("db", redactDSN(dsn), "must be sqlite:PATH or postgres://…")
@@ -261,8 +278,16 @@ func (s *Store) migrations() (*goose.Provider, error) {
 	return p, nil
 }
 
+// readers is the number of SQLite's read-only connections.
+const readers = 4
+
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	if s.rdb != nil {
+		s.rdb.Close()
+	}
+	return s.db.Close()
+}
 
 // Dialect reports which database the store runs on.
 func (s *Store) Dialect() Dialect { return s.dialect }
@@ -275,8 +300,54 @@ func (s *Store) DB() *sql.DB { return s.db }
 // the precision PostgreSQL keeps, so that what is written reads back equal.
 func (s *Store) Now() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
 
-// Ping checks that the database answers.
-func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+// Ping checks that the store is ready: its migrations are applied (the
+// newest embedded one is recorded) and the database answers a read. On
+// SQLite the read goes through the read-only connections, so it does not
+// queue behind a write.
+func (s *Store) Ping(ctx context.Context) error {
+	latest, err := s.latestMigration()
+	if err != nil {
+		return err
+	}
+	var n int
+	err = s.QueryRow(ctx, `SELECT count(*) FROM goose_db_version WHERE version_id = ? AND is_applied`, latest).Scan(&n)
+	if err != nil {
+		return fmt.Errorf("ready: %w", interpret(err))
+	}
+	if n == 0 {
+		return fmt.Errorf("ready: migration %d is not applied", latest)
+	}
+	return nil
+}
+
+// latestMigration is the highest version among the embedded migrations.
+func (s *Store) latestMigration() (int64, error) {
+	ents, err := fs.ReadDir(migrations, "migrations/"+string(s.dialect))
+	if err != nil {
+		return 0, err
+	}
+	var latest int64
+	for _, e := range ents {
+		v, _, _ := strings.Cut(e.Name(), "_")
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > latest {
+			latest = n
+		}
+	}
+	return latest, nil
+}
+
+// reader returns where a statement runs: a SELECT outside a transaction on
+// SQLite goes to the read-only connections, anything else to s.q.
+func (s *Store) reader(q string) queryer {
+	if s.rdb == nil || s.inTx {
+		return s.q
+	}
+	t := strings.TrimLeft(q, " \t\r\n(")
+	if len(t) >= 6 && strings.EqualFold(t[:6], "select") {
+		return s.rdb
+	}
+	return s.q
+}
 
 // Tx runs fn in a transaction: committed when fn returns nil, rolled back
 // otherwise. Calls nest: inside a Tx, Tx just runs fn.
@@ -339,7 +410,7 @@ func (s *Store) Query(ctx context.Context, q string, args ...any) (*sql.Rows, er
 	if err := checkText(args); err != nil {
 		return nil, err
 	}
-	r, err := s.q.QueryContext(ctx, s.Rebind(q), args...)
+	r, err := s.reader(q).QueryContext(ctx, s.Rebind(q), args...)
 	return r, interpret(err)
 }
 
@@ -347,7 +418,7 @@ func (s *Store) Query(ctx context.Context, q string, args ...any) (*sql.Rows, er
 // through Scan; use ScanRow for errs.NotFound mapping. A refused text
 // argument (see checkText) is the error its Scan returns.
 func (s *Store) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
-	return s.q.QueryRowContext(ctx, s.Rebind(q), guardText(args)...)
+	return s.reader(q).QueryRowContext(ctx, s.Rebind(q), guardText(args)...)
 }
 
 // Stmt is a prepared statement whose arguments pass the store's text check
