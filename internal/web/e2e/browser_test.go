@@ -156,10 +156,37 @@ func (b *browser) submit(fields map[string]string, button, shot string) {
 	for sel, v := range fields {
 		acts = append(acts, chromedp.SetValue(chromedp.CSS(sel), v))
 	}
-	acts = append(acts, chromedp.Click(chromedp.CSS(button)), chromedp.Sleep(300*time.Millisecond),
-		chromedp.WaitReady(chromedp.CSS("body")))
-	b.run("submit "+button, acts...)
+	if len(acts) > 0 {
+		b.run("fill the form of "+button, acts...)
+	}
+	b.clickAndLoad("submit "+button, button)
 	b.check(shot)
+}
+
+// loadTimeout bounds the wait for the page a click leads to.
+const loadTimeout = 30 * time.Second
+
+// clickAndLoad clicks the element matched by sel and waits until the page
+// it leads to has loaded: the current document is marked before the click,
+// and the wait ends when a document without the mark is complete. A fixed
+// pause raced the navigation when the machine was busy.
+func (b *browser) clickAndLoad(what, sel string) {
+	b.t.Helper()
+	get(b, what+": mark the page", chromedp.Evaluate[bool](`window.__vigilBefore = true`))
+	b.run(what, chromedp.Click(chromedp.CSS(sel)))
+	deadline := time.Now().Add(loadTimeout)
+	for {
+		// Errors are expected while the old document goes away.
+		loaded, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](
+			`window.__vigilBefore !== true && document.readyState === "complete"`))
+		if err == nil && loaded {
+			return
+		}
+		if time.Now().After(deadline) {
+			b.t.Fatalf("%s: no new page loaded within %s", what, loadTimeout)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // axeResult is the part of axe.run's result the suite reads.

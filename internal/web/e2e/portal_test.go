@@ -131,8 +131,8 @@ func (p *portal) signIn(b *browser, role, shot string) {
 // setLang switches the interface language with the form in the header.
 func (b *browser) setLang(lang string) {
 	b.t.Helper()
-	b.run("language "+lang, chromedp.SetValue(chromedp.CSS("#lang-select"), lang),
-		chromedp.Click(chromedp.CSS(`form.lang button`)), chromedp.Sleep(200*time.Millisecond), chromedp.WaitReady(chromedp.CSS("body")))
+	b.run("language "+lang, chromedp.SetValue(chromedp.CSS("#lang-select"), lang))
+	b.clickAndLoad("language "+lang, `form.lang button`)
 }
 
 func TestPortalJourneys(t *testing.T) {
@@ -197,8 +197,8 @@ func TestPortalJourneys(t *testing.T) {
 				t.Fatal(err)
 			}
 			b.open("/labels/verify", "")
-			b.run("upload", chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{file}),
-				chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)), chromedp.Sleep(300*time.Millisecond), chromedp.WaitReady(chromedp.CSS("body")))
+			b.run("upload", chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{file}))
+			b.clickAndLoad("upload", `main form button[type="submit"]`)
 			b.check(shot("verify-tampered"))
 			if got := b.text("#result-h"); !strings.Contains(got, "NOT valid") || !strings.Contains(got, "tampered") {
 				t.Errorf("tampered upload: %q", got)
@@ -253,8 +253,8 @@ func TestPortalJourneys(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			b.run("upload the SBOM", chromedp.SetUploadFiles(chromedp.CSS("#sbom"), []string{sbom}),
-				chromedp.Click(chromedp.CSS(`form[action$="/sbom"] button[type="submit"]`)), chromedp.Sleep(500*time.Millisecond), chromedp.WaitReady(chromedp.CSS("body")))
+			b.run("upload the SBOM", chromedp.SetUploadFiles(chromedp.CSS("#sbom"), []string{sbom}))
+			b.clickAndLoad("upload the SBOM", `form[action$="/sbom"] button[type="submit"]`)
 			b.check(shot("member-device-sbom"))
 			if got := b.text("#sbom-result"); !strings.Contains(got, "cyclonedx") && !strings.Contains(got, "CycloneDX") {
 				t.Errorf("SBOM result = %q", got)
@@ -301,13 +301,13 @@ func TestPortalJourneys(t *testing.T) {
 			b.open(fmt.Sprintf("/orgs/%d/registry", p.orgID), "")
 			b.submit(map[string]string{"#value": "203.0.113.0/24"}, `form[action$="/assets"] button[type="submit"]`, "")
 			b.wantPath(fmt.Sprintf(`/orgs/%d/registry\?msg=registry.added`, p.orgID))
-			b.run("choose the new range", chromedp.Click(chromedp.CSS(`button[aria-label="Check 203.0.113.0/24"]`)), chromedp.Sleep(300*time.Millisecond))
+			b.clickAndLoad("choose the new range", `button[aria-label="Check 203.0.113.0/24"]`)
 			if !b.has(`[role="alert"]`) {
 				t.Error("an unproven range is not refused visibly")
 			}
 			b.check(shot("member-registry-unproven"))
 			p.dns.SetTXT("_vigil-verify.113.0.203.in-addr.arpa", []string{b.text("#txt-value")})
-			b.run("check again", chromedp.Click(chromedp.CSS(`button[aria-label="Check 203.0.113.0/24"]`)), chromedp.Sleep(300*time.Millisecond))
+			b.clickAndLoad("check again", `button[aria-label="Check 203.0.113.0/24"]`)
 			b.wantPath(fmt.Sprintf(`/orgs/%d/registry\?msg=registry.verified`, p.orgID))
 			b.check(shot("member-registry"))
 			if !strings.Contains(b.text("main table"), "dns") {
@@ -325,7 +325,7 @@ func TestPortalJourneys(t *testing.T) {
 			}
 			b.open(reg+"/registry", "")
 			p.dns.SetTXT("_vigil-verify.100.51.198.in-addr.arpa", []string{b.text("#txt-value")})
-			b.run("prove the range", chromedp.Click(chromedp.CSS(`button[aria-label="Check 198.51.100.0/24"]`)), chromedp.Sleep(300*time.Millisecond))
+			b.clickAndLoad("prove the range", `button[aria-label="Check 198.51.100.0/24"]`)
 			b.wantPath(reg + `/registry\?msg=registry.verified`)
 			b.open(reg, "")
 			if b.has("#pending") {
