@@ -11,11 +11,11 @@ echo "== go vet"
 go vet ./...
 echo "== staticcheck"
 go tool staticcheck ./...
-echo "== tests"
-go tool gotestsum --format pkgname-and-test-fails -- -count=1 "$@" ./...
 echo "== README tour (examples/tour.sh, offline)"
 tour_bin=$(mktemp -d)
 go build -o "$tour_bin/vigil" ./cmd/vigil
 examples/tour.sh "$tour_bin/vigil" 2>/dev/null >/dev/null || { echo "examples/tour.sh failed; run it to see the step"; rm -rf "$tour_bin"; exit 1; }
 rm -rf "$tour_bin"
 echo "tour ok"
+echo "== tests"
+go tool gotestsum --format pkgname-and-test-fails -- -count=1 "$@" ./...
