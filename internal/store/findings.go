@@ -536,20 +536,7 @@ func (s *Store) FindingList(ctx context.Context, sc tenant.Scope, f finding.Filt
 		q += " AND f.tie"
 	}
 	q += fmt.Sprintf(" ORDER BY f.id LIMIT %d", f.Size())
-	rows, err := s.Query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []finding.Finding{}
-	for rows.Next() {
-		x, err := scanFinding(rows, nil)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, x)
-	}
-	return out, rows.Err()
+	return s.queryFindings(ctx, q, args...)
 }
 
 // EventList lists the finding events of sc with id greater than p.After,
@@ -625,4 +612,22 @@ ORDER BY e.xid, e.id LIMIT ?`
 	}
 	p.More = len(p.Changes) == limit
 	return p, rows.Err()
+}
+
+// queryFindings runs q, which selects findingCols, and scans every row.
+func (s *Store) queryFindings(ctx context.Context, q string, args ...any) ([]finding.Finding, error) {
+	rows, err := s.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []finding.Finding{}
+	for rows.Next() {
+		x, err := scanFinding(rows, nil)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, x)
+	}
+	return out, rows.Err()
 }

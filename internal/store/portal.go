@@ -59,20 +59,7 @@ func (s *Store) FindingListBySeen(ctx context.Context, sc tenant.Scope, f findin
 		add("(f.last_seen < ? OR (f.last_seen = ? AND f.id < ?))", from.At, from.At, from.ID)
 	}
 	q += fmt.Sprintf(" ORDER BY f.last_seen DESC, f.id DESC LIMIT %d", f.Size())
-	rows, err := s.Query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []finding.Finding{}
-	for rows.Next() {
-		x, err := scanFinding(rows, nil)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, x)
-	}
-	return out, rows.Err()
+	return s.queryFindings(ctx, q, args...)
 }
 
 // OrgNames returns the names of the organisations ids of sc, by id.

@@ -861,18 +861,5 @@ func (s *Store) VulnFindingList(ctx context.Context, sc tenant.Scope, f vuln.Fin
 		args = append(args, f.DeviceID)
 	}
 	q += fmt.Sprintf(` ORDER BY f.id LIMIT %d`, f.Size())
-	rows, err := s.Query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []finding.Finding{}
-	for rows.Next() {
-		x, err := scanFinding(rows, nil)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, x)
-	}
-	return out, rows.Err()
+	return s.queryFindings(ctx, q, args...)
 }
