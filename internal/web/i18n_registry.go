@@ -1,0 +1,36 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package web
+
+// registryMessages are the texts of the registry of ranges, domains, ASNs and contacts: key → {English, Dutch}.
+func registryMessages() map[string][2]string {
+	return map[string][2]string{
+		"registry.title":      {"Registry", "Registratie"},
+		"registry.assets":     {"Domains, IP ranges and AS numbers", "Domeinen, IP-reeksen en AS-nummers"},
+		"registry.proof":      {"Prove that you hold a domain or range: publish a DNS TXT record with the value below at the name shown beside it (or, for a domain, put the token in https://DOMAIN/.well-known/vigil-verify.txt), then press Check. AS numbers are checked by an analyst.", "Bewijs dat een domein of reeks van u is: publiceer een DNS TXT-record met de waarde hieronder op de naam ernaast (of zet voor een domein het token in https://DOMEIN/.well-known/vigil-verify.txt) en druk op Controleren. AS-nummers controleert een analist."},
+		"registry.value":      {"TXT record value", "Waarde van het TXT-record"},
+		"registry.asset":      {"Domain, range or AS number", "Domein, reeks of AS-nummer"},
+		"registry.kind":       {"Kind", "Soort"},
+		"registry.kind.guess": {"recognise it", "herken het"},
+		"registry.where":      {"Publish at", "Publiceer op"},
+		"registry.state":      {"Ownership", "Eigendom"},
+		"registry.verified":   {"The ownership is proven.", "Het eigendom is bewezen."},
+		"registry.proven":     {"proven", "bewezen"},
+		"registry.unproven":   {"not proven yet", "nog niet bewezen"},
+		"registry.check":      {"Check", "Controleren"},
+		"registry.byanalyst":  {"by an analyst", "door een analist"},
+		"registry.add":        {"Register", "Registreren"},
+		"registry.added":      {"Registered. Now prove that you hold it.", "Geregistreerd. Bewijs nu dat het van u is."},
+		"registry.contacts":   {"Contacts", "Contactpersonen"},
+		"registry.contact":    {"The contact was added.", "De contactpersoon is toegevoegd."},
+		"registry.deleted":    {"The contact was deleted.", "De contactpersoon is verwijderd."},
+		"registry.delete":     {"Delete", "Verwijderen"},
+		"registry.phone":      {"Telephone", "Telefoon"},
+		"registry.crole":      {"Role", "Rol"},
+		"registry.addcontact": {"Add a contact", "Contactpersoon toevoegen"},
+		"registry.invite":     {"Invite a colleague", "Collega uitnodigen"},
+		"registry.invited":    {"The invitation is on its way.", "De uitnodiging is onderweg."},
+		"registry.send":       {"Send the invitation", "Stuur de uitnodiging"},
+	}
+}
