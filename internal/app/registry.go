@@ -9,12 +9,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"vigil/internal/auth"
+	"vigil/internal/dkimkey"
 	"vigil/internal/errs"
 	"vigil/internal/keyset"
 	"vigil/internal/netguard"
@@ -138,7 +138,7 @@ func sniffFormat(name string, br *bufio.Reader) string {
 }
 
 // VerifyAsset checks organisation org's ownership token in DNS or on its
-// web site for asset id (or, manual, records an analyst's check) and marks
+// web site for asset id (DNS through notify.dns_server when set) (or, manual, records an analyst's check) and marks
 // the asset verified. It returns the asset and the method that proved it;
 // an unproven asset is errs.Forbidden.
 func (a *App) VerifyAsset(ctx context.Context, org, id int64, manual bool) (registry.Asset, string, error) {
@@ -152,7 +152,7 @@ func (a *App) VerifyAsset(ctx context.Context, org, id int64, manual bool) (regi
 		if err != nil {
 			return as, "", err
 		}
-		v := registry.Verifier{Resolver: net.DefaultResolver, HTTP: netguard.New(netguard.Options{})}
+		v := registry.Verifier{Resolver: dkimkey.NewResolver(a.cfg.Notify.DNSServer), HTTP: netguard.New(netguard.Options{})}
 		if method, err = v.Verify(ctx, tok, as); err != nil {
 			return as, "", err
 		}

@@ -61,7 +61,8 @@ type Notify struct {
 	// DKIMDomain is the signing domain (default: the sender's domain).
 	DKIMDomain   string `yaml:"dkim_domain"`
 	DKIMSelector string `yaml:"dkim_selector"`
-	// DNSServer is the DNS server (host:port) vigil mail dkim check asks;
+	// DNSServer is the DNS server (host:port) vigil asset verify and mail
+	// dkim check ask;
 	// empty: the system resolver.
 	DNSServer string `yaml:"dns_server"`
 	// Templates is a directory of template overrides.
@@ -148,7 +149,7 @@ func Settings() []Setting {
 			field: func(c *Config) any { return &c.Notify.DKIMDomain }},
 		{Key: "notify.dkim_selector", Env: "VIGIL_DKIM_SELECTOR", Default: "vigil", Doc: "DKIM selector",
 			field: func(c *Config) any { return &c.Notify.DKIMSelector }},
-		{Key: "notify.dns_server", Env: "VIGIL_DNS_SERVER", Doc: "DNS server (`host:port`) that `vigil mail dkim check` asks; empty: the system resolver",
+		{Key: "notify.dns_server", Env: "VIGIL_DNS_SERVER", Doc: "DNS server (`host:port`) that `vigil asset verify` and `vigil mail dkim check` ask; empty: the system resolver",
 			field: func(c *Config) any { return &c.Notify.DNSServer }},
 		{Key: "notify.templates", Env: "VIGIL_TEMPLATES", Doc: "directory of template overrides (`<lang>/body.txt.tmpl`, `messages.yaml`, …)",
 			field: func(c *Config) any { return &c.Notify.Templates }},

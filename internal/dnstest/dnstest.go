@@ -7,6 +7,7 @@
 package dnstest
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"strings"
@@ -21,24 +22,39 @@ type Server struct {
 	mu      sync.Mutex
 	records map[string][][]string
 	addr    string
+	stop    func() error
 }
 
 // Start starts a server on a free port, stopped when the test ends.
 func Start(t testing.TB) *Server {
 	t.Helper()
+	s, err := Listen()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+// Listen starts a server on a free loopback port outside a test (the
+// README tour's fixture); Close stops it.
+func Listen() (*Server, error) {
 	s := &Server{records: map[string][][]string{}}
 	pc, ln, err := listenPair()
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	s.addr = pc.LocalAddr().String()
 	udp := &dns.Server{PacketConn: pc, Handler: s}
 	tcp := &dns.Server{Listener: ln, Handler: s}
 	go func() { _ = udp.ActivateAndServe() }()
 	go func() { _ = tcp.ActivateAndServe() }()
-	t.Cleanup(func() { _ = udp.Shutdown(); _ = tcp.Shutdown() })
-	return s
+	s.stop = func() error { return errors.Join(udp.Shutdown(), tcp.Shutdown()) }
+	return s, nil
 }
+
+// Close stops the server.
+func (s *Server) Close() error { return s.stop() }
 
 // listenPair binds a UDP and a TCP socket on the same loopback port. The
 // UDP port is chosen by the system; another process may already hold the
