@@ -34,9 +34,11 @@ type Delivery struct {
 	Notifier  *notify.Notifier
 	Deliverer *notify.Deliverer
 	// Sink is the in-process SMTP sink when the SMTP URL is "sink:".
-	Sink   *smtpsink.Sink
-	email  bool
-	closes []func()
+	Sink *smtpsink.Sink
+	// Renderer renders the notices' texts.
+	Renderer *notify.Renderer
+	email    bool
+	closes   []func()
 }
 
 // EmailConfigured reports whether an SMTP server is configured; without
@@ -68,7 +70,7 @@ func (a *App) Delivery(ctx context.Context) (*Delivery, error) {
 	if err != nil || grace < 0 {
 		return nil, errs.Field("notify.run_grace", f.RunGrace, "must be a Go duration such as 2h")
 	}
-	d := &Delivery{Notifier: notify.NewNotifier(notify.NotifierConfig{Store: a.st, Now: a.st.Now, Logger: a.log, RunGrace: grace,
+	d := &Delivery{Renderer: renderer, Notifier: notify.NewNotifier(notify.NotifierConfig{Store: a.st, Now: a.st.Now, Logger: a.log, RunGrace: grace,
 		PlanConfig: notify.PlanConfig{Default: def, DigestHour: f.DigestHour, Languages: renderer.Languages()}})}
 	ackKey, err := a.st.SettingSecret(ctx, notify.AckKeySetting)
 	if err != nil {
@@ -191,7 +193,11 @@ func (a *App) NotifyRun(ctx context.Context, opt NotifyRunOptions) (NotifyRunRes
 	if res.Composed, err = d.Notifier.Compose(ctx, opt.DryRun); err != nil {
 		return res, err
 	}
-	if !opt.DryRun {
+	if opt.DryRun {
+		if err := notify.Subjects(d.Renderer, a.cfg.Notify.Sender, res.Composed.Previews); err != nil {
+			return res, err
+		}
+	} else {
 		if _, res.Escalated, err = notify.CallList(ctx, a.st, tenant.Operator(), a.now(), opt.EscalateAfter); err != nil {
 			return res, err
 		}

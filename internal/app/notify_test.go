@@ -154,3 +154,61 @@ func TestParseSince(t *testing.T) {
 		}
 	}
 }
+
+// TestNotifyDryRunPreviews: a dry run shows each notice it would compose
+// with its recipients, channel, language, subject in that language and
+// findings, as JSON and as text, and writes nothing.
+func TestNotifyDryRunPreviews(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		registerHospital(t, s)
+		res, err := newApp(t, s, nil).NotifyRun(ctx, app.NotifyRunOptions{DryRun: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps := res.Composed.Previews
+		if len(ps) != res.Composed.Notices || len(ps) != 2 {
+			t.Fatalf("previews = %+v; want one per notice (%d)", ps, res.Composed.Notices)
+		}
+		items := map[int64]int{}
+		for _, o := range res.Composed.Orgs {
+			items[o.OrgID] = o.Items
+		}
+		want := map[string]struct{ to, lang, subject, prefix string }{
+			"Ziekenhuis Midden":  {"soc@ziekenhuis.example", "nl", "Kritiek", "198.51.100."},
+			"Gemeente Voorbeeld": {"cert@gemeente.example", "en", "Critical", "192.0.2."},
+		}
+		for _, p := range ps {
+			w, ok := want[p.OrgName]
+			if !ok || len(p.Recipients) != 1 || p.Undeliverable != "" {
+				t.Errorf("preview %+v", p)
+				continue
+			}
+			r := p.Recipients[0]
+			if r.Channel != notify.Email || r.Recipient != w.to || r.Lang != w.lang || !strings.Contains(r.Subject, w.subject) || !strings.Contains(r.Subject, p.OrgName) {
+				t.Errorf("%s: recipient %+v; want %s in %s, subject with %q", p.OrgName, r, w.to, w.lang, w.subject)
+			}
+			if len(p.Findings) == 0 || len(p.Findings) != items[p.OrgID] {
+				t.Errorf("%s: %d findings; the organisation's count says %d", p.OrgName, len(p.Findings), items[p.OrgID])
+			}
+			for _, f := range p.Findings {
+				if !strings.HasPrefix(f.Key, w.prefix) || f.Trigger == "" || f.FindingID == 0 {
+					t.Errorf("%s: finding %+v", p.OrgName, f)
+				}
+			}
+		}
+		var b strings.Builder
+		if err := res.WriteText(&b); err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range []string{"to email soc@ziekenhuis.example [nl]: \"", "to email cert@gemeente.example [en]: \"", "Gemeente Voorbeeld (org 2), immediate"} {
+			if !strings.Contains(b.String(), w) {
+				t.Errorf("text lacks %q:\n%s", w, b.String())
+			}
+		}
+		st, err := newApp(t, s, nil).OutboxStatus(ctx, tenant.Operator(), "", keyset.Page{Limit: 10})
+		if err != nil || st.Cursor != 0 || len(st.Counts) != 0 {
+			t.Errorf("after a dry run: %+v, %v; want nothing written", st, err)
+		}
+	})
+}

@@ -93,6 +93,7 @@ func (res NotifyRunResult) WriteText(w io.Writer) error {
 		if err := tw.Flush(); err != nil {
 			return err
 		}
+		notify.WritePreviews(w, c.Previews)
 	}
 	if res.Escalated > 0 {
 		fmt.Fprintf(w, "escalated %d notice(s) to the call list (vigil notify calls)\n", res.Escalated)

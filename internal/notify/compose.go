@@ -520,6 +520,8 @@ type ComposeResult struct {
 	NoticeIDs     []int64  `json:"-"`
 	// Orgs counts the notices per organisation, most first.
 	Orgs []OrgNotices `json:"orgs,omitempty"`
+	// Previews are the notices a dry run would compose (dry runs only).
+	Previews []Preview `json:"previews,omitempty"`
 	// More is true when events remain after this batch.
 	More bool `json:"-"`
 }
@@ -616,6 +618,7 @@ func (r *ComposeResult) Add(r2 ComposeResult) {
 	r.Problems = append(r.Problems, r2.Problems...)
 	r.NoticeIDs = append(r.NoticeIDs, r2.NoticeIDs...)
 	r.Orgs = mergeOrgs(r.Orgs, r2.Orgs)
+	r.Previews = append(r.Previews, r2.Previews...)
 	if r.Outbox == nil {
 		r.Outbox = map[Channel]int{}
 	}

@@ -112,6 +112,9 @@ func (s *Store) NotifyCompose(ctx context.Context, req notify.ComposeRequest, pl
 		}
 		res.Problems = p.Problems
 		res.Orgs = p.CountOrgs(b.Orgs)
+		if req.DryRun {
+			res.Previews = p.Previews()
+		}
 		if err := tx.applyPlan(ctx, now, p, &res); err != nil {
 			return err
 		}
