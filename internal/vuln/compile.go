@@ -176,7 +176,7 @@ func Compile(ref int64, a *advisory.Advisory, vt *vendor.Table) *Compiled {
 	}
 	codes := productCodes(a)
 	for i := range a.Products {
-		cp := compileProduct(&a.Products[i], vt, codes)
+		cp := compileProduct(&a.Products[i], vt, codes, a.Title)
 		c.products = append(c.products, cp)
 		keys = append(keys, cp.keys(vt)...)
 	}
@@ -319,7 +319,9 @@ func vendorWords(vt *vendor.Table, raw string, groups []string) [][]string {
 	return out
 }
 
-func compileProduct(p *advisory.Product, vt *vendor.Table, codes map[string]bool) cproduct {
+// title is the advisory's title: it may spell out the abbreviations of
+// product names ("JT Open Toolkit" for "JTTK").
+func compileProduct(p *advisory.Product, vt *vendor.Table, codes map[string]bool, title string) cproduct {
 	cp := cproduct{p: p, vendorKeys: vt.Groups(p.Vendor), nameKey: nameKey(p.Name)}
 	if len(cp.vendorKeys) > 0 {
 		cp.vendorKey = cp.vendorKeys[0]
@@ -335,7 +337,7 @@ func compileProduct(p *advisory.Product, vt *vendor.Table, codes map[string]bool
 	for _, g := range cp.vendorKeys {
 		brands = append(brands, vt.Brands(g)...)
 	}
-	opts := product.NameOptions{Brands: brands, Vendor: vendorWords(vt, p.Vendor, cp.vendorKeys), Codes: codes}
+	opts := product.NameOptions{Brands: brands, Vendor: vendorWords(vt, p.Vendor, cp.vendorKeys), Codes: codes, Title: title}
 	for i := range p.Ranges {
 		r := &p.Ranges[i]
 		cp.ranges = append(cp.ranges, crange{src: r, r: interpret(r, cp.scheme)})
@@ -394,7 +396,7 @@ func compileProduct(p *advisory.Product, vt *vendor.Table, codes map[string]bool
 		}
 	}
 	if p.Platform != nil {
-		pl := compileProduct(p.Platform, vt, codes)
+		pl := compileProduct(p.Platform, vt, codes, title)
 		cp.platform = &pl
 	}
 	return cp

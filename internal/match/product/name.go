@@ -63,6 +63,12 @@ type Name struct {
 	// uses are the products named after "using" ("Applications using
 	// Mendix 9" → mendix 9).
 	uses [][]string
+	// cut says what was taken off the name (a clause, "All", a word
+	// size): an equal model is then not an exact match.
+	cut string
+	// expanded are the name with an abbreviation written out as the
+	// advisory's title spells it, with the abbreviation and its words.
+	expanded []expansion
 	// bases are the names before an edition ("Connected Components
 	// Workbench - Developer Edition …" → connected components workbench).
 	bases [][]string
@@ -89,6 +95,10 @@ type NameOptions struct {
 	// family code ("XM400") is read as a family only when no sibling
 	// product is a member of it.
 	Codes map[string]bool
+	// Title is the advisory's title: an abbreviation of the name it
+	// spells out ("JT Open Toolkit" for "JTTK", "VISAM Automation Base"
+	// for "VBASE") names the product too.
+	Title string
 }
 
 var (
@@ -98,7 +108,42 @@ var (
 	lineRE         = regexp.MustCompile(`(?i)(<\s*)?\bV(\d+(?:\.(?:\d+|x))*)\b(\s+and\s+(?:earlier|prior|below|older)(?:\s+versions)?)?`)
 	letterListRE   = regexp.MustCompile(`[A-Z]`)
 	andRE          = regexp.MustCompile(`(?i)\band\b`)
+	// clauseRE matches a clause that turns a product name into a sentence
+	// ("CODESYS Control for Linux containing the CmpUserMgr component",
+	// "Chiller SK 3232-Series web interface as built upon Carel pCOWeb",
+	// "PowerSCADA Anywhere redistributed with PowerSCADA Expert v8.1"): the
+	// product is named before it; after "based on" / "built upon" the
+	// product it is built on is named too.
+	clauseRE = regexp.MustCompile(`(?i)\s+(?:(containing|redistributed\s+with|as\s+part\s+of)|((?:as\s+)?(?:based|built)\s+(?:on|upon)))\s+(?:an?\s+|the\s+)?`)
+	// quantifierRE matches a leading "All" or "All other" ("All 32 and 64
+	// bit CODESYS Development System V3").
+	quantifierRE = regexp.MustCompile(`(?i)^\s*all\s+(?:other\s+)?`)
+	// bitnessRE matches word sizes the owner rarely types ("32 and 64 bit",
+	// "32-bit", "(64-bit)", "x64"): an edition of the same product.
+	bitnessRE = regexp.MustCompile(`(?i)\(?\b(?:(?:32|64)(?:\s*(?:and|or|/|,)\s*(?:32|64))?[- ]?bits?|x64|x86)\b\)?`)
 )
+
+// cutClause returns the name before a clause that makes it a sentence,
+// the product the name says it is built on ("" when none) and the clause
+// itself ("" when none).
+func cutClause(s string) (head, base, clause string) {
+	m := quantifierRE.FindStringIndex(s)
+	if m != nil && m[1] < len(s) {
+		s = s[m[1]:]
+	}
+	loc := clauseRE.FindStringSubmatchIndex(s)
+	if loc == nil || loc[0] == 0 {
+		return s, "", ""
+	}
+	head, clause = s[:loc[0]], strings.TrimSpace(s[loc[0]:])
+	if loc[4] >= 0 {
+		base = s[loc[1]:]
+		if l := clauseRE.FindStringIndex(base); l != nil {
+			base = base[:l[0]]
+		}
+	}
+	return head, strings.TrimSpace(base), clause
+}
 
 // CompileName prepares an advisory product name.
 func CompileName(text string, o NameOptions) *Name {
@@ -109,6 +154,17 @@ func CompileName(text string, o NameOptions) *Name {
 		s = s[:m[0]]
 	}
 	s = sizeRE.ReplaceAllString(s, " ")
+	s = bitnessRE.ReplaceAllString(s, " ")
+	s, base, clause := cutClause(s)
+	if clause != "" {
+		n.Conditions = append(n.Conditions, clause)
+	}
+	if s != text && strings.Join(strings.Fields(s), " ") != strings.Join(strings.Fields(sizeRE.ReplaceAllString(text, " ")), " ") {
+		n.cut = strings.TrimSpace(clause)
+		if n.cut == "" {
+			n.cut = "words of quantity or word size"
+		}
+	}
 	unwrapped := unwrapRE.ReplaceAllStringFunc(s, func(p string) string {
 		in := strings.TrimSpace(p)[1 : len(strings.TrimSpace(p))-1]
 		if strings.ContainsAny(in, ",;") || inclRE.MatchString(in) {
@@ -123,6 +179,11 @@ func CompileName(text string, o NameOptions) *Name {
 		n.Line = line
 	}
 	s = cutRunning(s)
+	if line == nil {
+		if s2, l := cutBareLine(s); l != nil {
+			s, n.Line = s2, l
+		}
+	}
 	main := nameTokens(s, o.Vendor)
 	n.main = main
 	// The name proper comes first (Match reads alts[0] as the name), the
@@ -183,6 +244,15 @@ func CompileName(text string, o NameOptions) *Name {
 			n.uses = append(n.uses, ts)
 		}
 	}
+	// "… based on a CODESYS V2 Runtime Toolkit": the product it is built on.
+	if base != "" {
+		b, _ := cutLine(n.parens(base))
+		if ts := nameTokens(cutRunning(b), o.Vendor); len(ts) > 0 {
+			n.addAlt(ts)
+			n.uses = append(n.uses, ts)
+		}
+	}
+	n.expand(main, o.Title, o.Vendor)
 	// Slash lists inside tokens: "R04/08/16(EN)CPU", "XGK-CPUU/H/A".
 	for _, w := range strings.Fields(s) {
 		if !strings.Contains(w, "/") || strings.ContainsAny(w, "*") {
@@ -270,6 +340,22 @@ func cutLine(s string) (string, *Line) {
 		op = "<="
 	}
 	return s[:m[0]] + " " + s[m[1]:], &Line{Version: s[m[4]:m[5]], Op: op}
+}
+
+// bareLineRE matches a version line written without "V" at the end of a
+// name, after a word of letters ("Niagara 4.6", "Crimson 3.2",
+// "EcoStruxure Operator Terminal Expert 3.1"), possibly with its update
+// ("Niagara 4.4u2": the 4.4 line).
+var bareLineRE = regexp.MustCompile(`([A-Za-z]{2,})\s+(\d{1,2}\.\d{1,2})(?:u\d{1,2})?\s*$`)
+
+// cutBareLine takes a version line written without "V" off the end of a
+// name.
+func cutBareLine(s string) (string, *Line) {
+	m := bareLineRE.FindStringSubmatchIndex(s)
+	if m == nil {
+		return s, nil
+	}
+	return s[:m[3]], &Line{Version: s[m[4]:m[5]], Op: "="}
 }
 
 // cutRunning drops a "running …" tail ("Airlink Router running ALEOS").
@@ -497,12 +583,17 @@ func singular(t string) string {
 // NameOptions.
 func CompileModel(text string, vendor [][]string) *Model {
 	m := &Model{Text: text}
-	s := text
+	s := bitnessRE.ReplaceAllString(text, " ")
 	m.Revisions, s = revisions(s)
 	if locs := lineRE.FindAllStringSubmatchIndex(s, -1); len(locs) > 0 {
 		l := locs[len(locs)-1]
 		m.Line = s[l[4]:l[5]]
 		s = s[:l[0]] + " " + s[l[1]:]
+	}
+	if m.Line == "" {
+		if s2, l := cutBareLine(s); l != nil {
+			s, m.Line = s2, l.Version
+		}
 	}
 	m.toks = nameTokens(s, vendor)
 	m.raw = fold(s)
@@ -547,6 +638,8 @@ func (n *Name) Match(m *Model) Result {
 					continue
 				}
 				switch {
+				case ca == cmv && ai == 0 && av.dropped == "" && mv.dropped == "" && n.cut != "":
+					r.offer(ConfBrandOmitted, "clause", fmt.Sprintf("model %q is %q without %q", m.Text, n.Text, n.cut))
 				case ca == cmv && ai == 0 && av.dropped == "" && mv.dropped == "":
 					r.offer(ConfExact, "exact", fmt.Sprintf("model %q is %q", m.Text, n.Text))
 				case ca == cmv && (av.dropped != "" || mv.dropped != ""):
@@ -576,7 +669,7 @@ func (n *Name) Match(m *Model) Result {
 	// counts too ("Mendix Applications using Mendix 9 (V9.6)": the line
 	// the name gives is the finer one).
 	for bi, base := range append([][]string{n.main}, n.uses...) {
-		if k := len(base); k >= 2 && majorNumber(base[k-1]) && !hasDigitToken(base[:k-1]) && (n.Line == nil || bi > 0) {
+		if k := len(base); k >= 2 && (majorNumber(base[k-1]) || lineNumber(base[k-1])) && !hasDigitToken(base[:k-1]) && (n.Line == nil || bi > 0) {
 			if compact(base[:k-1]) == cm && r.Conf < ConfGeneric {
 				r.offer(ConfGeneric, "major", fmt.Sprintf("model %q is %q without its major version %s", m.Text, n.Text, base[k-1]))
 				if n.Line == nil {
@@ -595,6 +688,15 @@ func (n *Name) Match(m *Model) Result {
 		}
 	}
 	n.editionsPluralsAcronyms(m, mvars, &r)
+	// An abbreviation the advisory's title writes out ("JTTK" / "JT Open
+	// Toolkit").
+	for _, e := range n.expanded {
+		for _, mv := range mvars {
+			if ca, cmv := compact(withoutGeneric(e.toks)), compact(withoutGeneric(mv.toks)); ca != "" && ca == cmv {
+				r.offer(ConfAcronym, "abbreviation", fmt.Sprintf("model %q is %q with %s written out as the advisory's title does (%q)", m.Text, n.Text, e.abbr, e.long))
+			}
+		}
+	}
 	if k := len(m.toks); k >= 2 && majorNumber(m.toks[k-1]) && !hasDigitToken(m.toks[:k-1]) && compact(m.toks[:k-1]) == compact(n.main) {
 		r.offer(ConfGeneric, "major", fmt.Sprintf("model %q is %q with its major version %s", m.Text, n.Text, m.toks[k-1]))
 	}
@@ -604,7 +706,7 @@ func (n *Name) Match(m *Model) Result {
 	for _, av := range n.variants(n.main) {
 		for _, mv := range mvars {
 			if k := len(mv.toks); k < len(av.toks) && slices.Equal(av.toks[:k], mv.toks) && !hasDigitToken(av.toks[k:]) &&
-				(k >= 2 || len(mv.toks[0]) >= 5) && n.brandAt(mv.toks) < k && len(withoutGeneric(av.toks[k:])) <= 1 &&
+				(k >= 2 || len(mv.toks[0]) >= 5 && !slices.Contains(n.brands, mv.toks[0])) && n.brandAt(mv.toks) < k && len(withoutGeneric(av.toks[k:])) <= 1 &&
 				!slices.ContainsFunc(av.toks[k:], func(t string) bool { return t == "and" || strings.Contains(t, "/") }) {
 				r.offer(ConfFamily, "prefix", fmt.Sprintf("model %q is %q without the words %q", m.Text, n.Text, strings.Join(av.toks[k:], " ")))
 			}
@@ -653,13 +755,16 @@ func (n *Name) Match(m *Model) Result {
 		}
 	}
 	if r.Conf < ConfCode {
-		if w, u := n.conflict(m); w != "" {
+		if w, u := n.conflict(m); w != "" && r.Rule != "abbreviation" {
 			return Result{Why: fmt.Sprintf("model %q says %q where the advisory says %q", m.Text, w, u)}
 		}
 		// The name's own placeholder patterns, with the words after them,
 		// decide; the older wildcard reading does not overrule them.
 		code := func(ok bool, conf float64, why string) {
-			if ok && !(conf == ConfWildcard && len(n.pats) > 0) {
+			switch {
+			case ok && conf >= ConfExact:
+				r.offer(conf, "exact", why) // the whole name, as the advisory writes it
+			case ok && !(conf == ConfWildcard && len(n.pats) > 0):
 				r.offer(conf, "code", why)
 			}
 		}
@@ -740,10 +845,20 @@ func (n *Name) editionsPluralsAcronyms(m *Model, mvars []variant, r *Result) {
 	// of "Wonderware InTouch Access Anywhere", "CIMPLICITY" of "Proficy
 	// CIMPLICITY"): a word of letters, and a model long enough to be a
 	// name of its own.
+	// The family may carry a number ("Studio 5000 Logix Designer"), and
+	// the name a generic word the model omits ("EcoStruxure … software").
 	for _, b := range append([][]string{n.main}, n.bases...) {
-		if len(b) >= 2 && len(b[0]) >= 5 && !hasDigit(b[0]) && !genericWord(b[0]) && compact(b[1:]) == cm &&
-			len(cm) >= 6 && hasLetter(cm) && !slices.ContainsFunc(m.toks, genericWord) {
-			r.offer(ConfFamily, "family-word", fmt.Sprintf("model %q is %q without the family word %q", m.Text, n.Text, b[0]))
+		if len(b) < 2 || len(b[0]) < 5 || hasDigit(b[0]) || genericWord(b[0]) || !hasLetter(cm) || slices.ContainsFunc(m.toks, genericWord) {
+			continue
+		}
+		family, rest := b[:1], b[1:]
+		if len(rest) >= 3 && rest[0] != "" && strings.TrimLeft(rest[0], "0123456789") == "" && len(m.toks) >= 2 {
+			family, rest = b[:2], b[2:]
+		}
+		if c := compact(rest); c == cm && len(cm) >= 6 {
+			r.offer(ConfFamily, "family-word", fmt.Sprintf("model %q is %q without the family word %q", m.Text, n.Text, strings.Join(family, " ")))
+		} else if g := withoutGeneric(rest); len(g) >= 2 && len(g) < len(rest) && compact(g) == cm {
+			r.offer(ConfFamily, "family-word", fmt.Sprintf("model %q is %q without the family word %q and the generic words", m.Text, n.Text, strings.Join(family, " ")))
 		}
 	}
 	names := append(append([][]string{}, n.alts...), n.bases...)
@@ -767,6 +882,13 @@ func (n *Name) editionsPluralsAcronyms(m *Model, mvars []variant, r *Result) {
 			}
 		}
 	}
+}
+
+// lineNumber reports whether a token reads as a version line: a major and
+// a minor version of one or two digits each ("3.2", "4.6").
+func lineNumber(t string) bool {
+	a, b, ok := strings.Cut(t, ".")
+	return ok && majorNumber(a) && majorNumber(b)
 }
 
 // majorNumber reports whether a token reads as a major version: one or
@@ -1250,4 +1372,94 @@ func optionalInfix(w string) []string {
 	without := w[:i] + w[i+j+1:]
 	with := w[:i] + w[i+1:i+j] + w[i+j+1:]
 	return []string{without, with}
+}
+
+// expansion is a name with an abbreviation written out.
+type expansion struct {
+	toks       []string
+	abbr, long string
+}
+
+// abbrRE matches a word that reads as an abbreviation: three to six
+// letters, at least three of them capitals ("JTTK", "VBASE", "ESM").
+var abbrRE = regexp.MustCompile(`^[A-Za-z]{3,6}$`)
+
+// expand records the name with each abbreviation in it written out the way
+// the title spells it: a run of two to five capitalised words of the title
+// whose first letter is the abbreviation's, that hold its letters in order,
+// and whose last word holds its last letter ("JT Open Toolkit" for
+// "JTTK", "VISAM Automation Base" for "VBASE"; initials too).
+func (n *Name) expand(main []string, title string, vendor [][]string) {
+	if title == "" || len(main) == 0 {
+		return
+	}
+	words := strings.FieldsFunc(title, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '+')
+	})
+	for _, w := range strings.Fields(n.Text) {
+		w = strings.Trim(w, "(),;:")
+		if !abbrRE.MatchString(w) || upperCount(w) < 3 {
+			continue
+		}
+		a := strings.ToLower(w)
+		if !slices.Contains(main, a) {
+			continue
+		}
+		for i := range words {
+			for k := 2; k <= 5 && i+k <= len(words); k++ {
+				ph := words[i : i+k]
+				if long, ok := spellsOut(a, ph); ok {
+					toks := replaceToken(main, []string{a}, nameTokens(long, vendor))
+					n.expanded = append(n.expanded, expansion{toks: toks, abbr: w, long: long})
+				}
+			}
+		}
+	}
+}
+
+func upperCount(s string) int {
+	c := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 'A' && s[i] <= 'Z' {
+			c++
+		}
+	}
+	return c
+}
+
+// spellsOut reports whether the words ph spell out the abbreviation a (lower
+// case): each word capitalised and not the abbreviation itself, a's first
+// letter the first word's, its letters in order, the last one in the last
+// word; it returns the words joined.
+func spellsOut(a string, ph []string) (string, bool) {
+	var b strings.Builder
+	lastStart := 0
+	for j, p := range ph {
+		if p[0] < 'A' || p[0] > 'Z' || strings.EqualFold(p, a) {
+			return "", false
+		}
+		if j > 0 {
+			b.WriteByte(' ')
+		}
+		lastStart = b.Len()
+		b.WriteString(p)
+	}
+	long := b.String()
+	l := strings.ToLower(long)
+	if l[0] != a[0] {
+		return "", false
+	}
+	// The letters but the last in order (earliest), then the last one in
+	// the last word.
+	j, end := 0, -1
+	for i := 0; i < len(l) && j < len(a)-1; i++ {
+		if l[i] == a[j] {
+			j++
+			end = i
+		}
+	}
+	if j < len(a)-1 || !strings.Contains(l[max(end+1, lastStart):], a[len(a)-1:]) {
+		return "", false
+	}
+	return long, true
 }

@@ -95,6 +95,34 @@ func TestNameMatch(t *testing.T) {
 		{"Solid Edge SE2022", "Solid Edge", "release", NameOptions{}},
 		{"MELSEC GOT2000", "MELSEC", "", NameOptions{}},
 		{"MELSEC L L26 CPU - (P) BT", "L26CPU", "", NameOptions{}}, // a model's suffix, not an edition
+		// Names that are sentences: the product before the clause, the
+		// product it is built on after "based on", quantities and word
+		// sizes dropped (never an exact match then).
+		{"CODESYS Control for Linux containing the CmpUserMgr component", "CODESYS Control for Linux", "clause", NameOptions{}},
+		{"CODESYS Control for Linux containing the CmpUserMgr component", "CmpUserMgr", "", NameOptions{}},
+		{"All 32 and 64 bit CODESYS Development System V3", "CODESYS Development System", "clause", NameOptions{}},
+		{"All 32 and 64 bit CODESYS Development System V3", "CODESYS Development System 64-bit", "clause", NameOptions{}},
+		{"PowerSCADA Anywhere redistributed with PowerSCADA Expert v8.1 and PowerSCADA Expert v8.2", "PowerSCADA Anywhere", "clause", NameOptions{}},
+		{"Rittal Chiller SK 3232-Series web interface as built upon Carel pCOWeb", "Chiller SK 3232", "prefix", NameOptions{Vendor: [][]string{{"rittal"}}}},
+		{"Rittal Chiller SK 3232-Series web interface as built upon Carel pCOWeb", "Carel pCOWeb", "listed", NameOptions{Vendor: [][]string{{"rittal"}}}},
+		// A brand the model omits with a generic word the name adds, or a
+		// family carrying a number.
+		{"Studio 5000 Logix Designer software", "Logix Designer", "family-word", NameOptions{}},
+		{"EcoStruxure Operator Terminal Expert 3.1", "Operator Terminal Expert", "family-word", NameOptions{}},
+		{"Studio 5000 Logix Designer software", "Designer", "", NameOptions{}},
+		// A version line written without "V".
+		{"Niagara 4.6", "Niagara", "exact", NameOptions{}},
+		{"Niagara 4.6", "Niagara 4", "major", NameOptions{}},
+		// An abbreviation the advisory's title writes out, initials or not.
+		{"VBASE Editor", "VISAM Automation Base Editor", "abbreviation", NameOptions{Title: "VISAM Automation Base (VBASE) (Update B)"}},
+		{"exacqVision ESM", "exacqVision Enterprise System Manager", "abbreviation", NameOptions{Title: "Johnson Controls exacqVision Enterprise System Manager"}},
+		{"DeltaV DCS", "DeltaV Distributed Control System", "abbreviation", NameOptions{Title: "Emerson DeltaV Distributed Control System"}},
+		{"DeltaV DCS", "DeltaV Distributed Control System", "", NameOptions{}},
+		{"VBASE Editor", "VISAM Automation Base Editor", "", NameOptions{Title: "VISAM Automation Suite"}},
+		// A model that is only a brand is no product of it.
+		{"Teamcenter Visualization", "Teamcenter", "", NameOptions{Brands: []string{"teamcenter"}}},
+		{"FactoryTalk Linx Gateway", "FactoryTalk", "", NameOptions{Brands: []string{"factorytalk"}}},
+		{"RSLinx Classic", "RSLinx", "prefix", NameOptions{Brands: []string{"factorytalk"}}},
 	}
 	for _, tt := range tests {
 		n := CompileName(tt.name, tt.o)
@@ -129,6 +157,10 @@ func TestNameParts(t *testing.T) {
 		{"1756-EN2T Series A and B", "", "a b", ""},
 		{"Stratix 5400 hardware revision 3", "", "3", ""},
 		{"PowerLogic ION8650 Serial number 17X**** or later", "", "", "Serial number 17X**** or later"},
+		{"Niagara 4.4u2", "= 4.4", "", ""},
+		{"EcoStruxure Operator Terminal Expert 3.1", "= 3.1", "", ""},
+		{"CODESYS HMI V3 containing the CmpUserMgr component", "= 3", "", "containing the CmpUserMgr component"},
+		{"PowerSCADA Anywhere redistributed with PowerSCADA Expert v8.1 and PowerSCADA Expert v8.2", "", "", "redistributed with PowerSCADA Expert v8.1 and PowerSCADA Expert v8.2"},
 	}
 	for _, tt := range tests {
 		n := CompileName(tt.name, NameOptions{})
