@@ -60,6 +60,16 @@ type Filter struct {
 	// Live keeps only labels neither revoked nor superseded (expired ones
 	// are kept: the caller compares with its clock).
 	Live bool
+	// Vendor and Model keep labels whose device's vendor or model contains
+	// them (case-insensitive); empty: any.
+	Vendor, Model string
+	// Grade keeps labels of one grade; empty: any.
+	Grade assess.Grade
+	// Newest lists the newest label first (default: in order of issue).
+	Newest bool
+	// After is the id of the last label of the previous page: the list
+	// continues after it in the chosen order.
+	After string
 	// Limit bounds the result (default 1000, max 10000).
 	Limit int
 }

@@ -444,9 +444,13 @@ func (s *Store) LabelCreate(ctx context.Context, sc tenant.Scope, l *label.Recor
 	if len(score) == 0 {
 		score = json.RawMessage("{}")
 	}
-	_, err := s.Exec(ctx, `INSERT INTO labels (id, assessment_id, device_id, org_id, grade, rule, kid, signed, score, issued_at, expires_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, l.ID, l.AssessmentID, nullID(l.DeviceID), nullID(l.OrgID), l.Grade.String(), l.Rule, l.KeyID,
-		string(l.Signed), string(score), l.Issued.UTC(), l.Expires.UTC())
+	var doc struct {
+		Device assess.Device `json:"device"`
+	}
+	_ = json.Unmarshal(l.Signed, &doc) // checked valid above; a document without a device searches as ""
+	_, err := s.Exec(ctx, `INSERT INTO labels (id, assessment_id, device_id, org_id, grade, rule, kid, signed, score, issued_at, expires_at, vendor, model)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, l.ID, l.AssessmentID, nullID(l.DeviceID), nullID(l.OrgID), l.Grade.String(), l.Rule, l.KeyID,
+		string(l.Signed), string(score), l.Issued.UTC(), l.Expires.UTC(), doc.Device.Vendor, doc.Device.Model)
 	if err != nil {
 		return fmt.Errorf("label %s: %w", l.ID, err)
 	}
@@ -492,6 +496,28 @@ func (s *Store) LabelList(ctx context.Context, sc tenant.Scope, f label.Filter) 
 	if f.Live {
 		q += ` AND revoked_at IS NULL AND superseded_by IS NULL`
 	}
+	for _, m := range []struct{ col, v string }{{"vendor", f.Vendor}, {"model", f.Model}} {
+		if m.v != "" {
+			q += ` AND lower(` + m.col + `) LIKE ? ESCAPE '\'`
+			args = append(args, "%"+likeEscape(strings.ToLower(m.v))+"%")
+		}
+	}
+	if f.Grade != 0 {
+		q += ` AND grade = ?`
+		args = append(args, f.Grade.String())
+	}
+	order := ` ORDER BY issued_at, id`
+	if f.Newest {
+		order = ` ORDER BY issued_at DESC, id DESC`
+	}
+	if f.After != "" {
+		cmp := ">"
+		if f.Newest {
+			cmp = "<"
+		}
+		q += ` AND (issued_at, id) ` + cmp + ` (SELECT issued_at, id FROM labels WHERE id = ?)`
+		args = append(args, f.After)
+	}
 	limit := f.Limit
 	switch {
 	case limit <= 0:
@@ -499,7 +525,12 @@ func (s *Store) LabelList(ctx context.Context, sc tenant.Scope, f label.Filter) 
 	case limit > 10000:
 		limit = 10000
 	}
-	return s.labelQuery(ctx, q+fmt.Sprintf(` ORDER BY issued_at, id LIMIT %d`, limit), args...)
+	return s.labelQuery(ctx, q+order+fmt.Sprintf(` LIMIT %d`, limit), args...)
+}
+
+// likeEscape escapes the LIKE wildcards of s (with ESCAPE '\').
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
 // LabelSupersede marks label old of sc as superseded by label next. Only a

@@ -7,6 +7,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +23,7 @@ import (
 	"vigil/internal/auth"
 	"vigil/internal/config"
 	"vigil/internal/finding"
+	"vigil/internal/netguard"
 	"vigil/internal/registry"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
@@ -431,6 +435,20 @@ func TestEndpointsHappyPath(t *testing.T) {
 			}
 			ok(t, req{method: "GET", path: setup.WKDPath}, 200, "")
 			ok(t, req{method: "GET", path: "/.well-known/openpgpkey/policy"}, 200, "")
+		})
+
+		t.Run("public", func(t *testing.T) {
+			seedLabels(t, e)
+			ok(t, req{method: "GET", path: "/api/v1/labels?vendor=axis&limit=1"}, 200, "LabelPage")
+			site := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+				fmt.Fprint(w, goodSecurityTxt)
+			}))
+			defer site.Close()
+			keep := e.srv.fetch
+			defer func() { e.srv.fetch = keep }()
+			e.srv.fetch = netguard.New(netguard.Options{AllowPrivate: true, Transport: site.Client().Transport.(*http.Transport)})
+			ok(t, req{method: "GET", path: "/api/v1/securitytxt?target=" + url.QueryEscape(site.URL)}, 200, "SecurityTxtResult")
 		})
 
 		for _, rt := range e.srv.Routes() {

@@ -72,6 +72,7 @@ func catalogue() map[string][2]string {
 		assessMessages(),
 		registryMessages(),
 		verifyMessages(),
+		publicMessages(),
 	} {
 		for k, v := range table {
 			if _, dup := out[k]; dup {

@@ -158,6 +158,7 @@ func (e *pageEnv) pageForms() map[string]url.Values {
 		"pageRegisterPost":      {"name": {"Nieuw BV"}, "asset": {"nieuw.example"}},
 		"pageApprove":           {},
 		"pageLabelVerifyPost":   {"id": {"VL-0000-0000-0000"}},
+		"pageSecurityTxtPost":   {"target": {"vendor.test"}},
 		"pageAssetAdd":          {"value": {"203.0.113.0/24"}},
 		"pageAssetVerify":       {},
 		"pageContactAdd":        {"contact_email": {"desk@portal.example"}},

@@ -30,6 +30,7 @@ type LabelChecker interface {
 func (s *Server) labelRoutes() []Route {
 	return []Route{
 		{ID: "pageLabelVerify", Method: http.MethodGet, Path: "/labels/verify", Tag: "portal", Public: true,
+			Query:   []Param{{Name: "id", Type: "string", Description: "a label id to verify at once (the registry's links)"}},
 			Summary: "Verify a security label: by its id or an uploaded label document", page: s.pageLabelVerify},
 		{ID: "pageLabelVerifyPost", Method: http.MethodPost, Path: "/labels/verify", Tag: "portal", Public: true,
 			Summary: "Verify a security label (rate-limited per client)", page: s.pageLabelVerifyPost},
@@ -44,7 +45,25 @@ type labelVerifyView struct {
 }
 
 func (s *Server) pageLabelVerify(pc *pageCall) error {
-	return pc.page("label_verify", "verify.title", labelVerifyView{})
+	v := labelVerifyView{ID: strings.ToUpper(strings.TrimSpace(pc.query("id")))}
+	if v.ID == "" {
+		return pc.page("label_verify", "verify.title", v)
+	}
+	fail := func(err error) error { return pc.formError(err, "label_verify", "verify.title", v) }
+	if s.labels == nil {
+		return errs.Errorf(errs.NotFound, "label verification is not set up on this server")
+	}
+	if !s.checkLimit.Allow(clientIP(pc.r)) {
+		return fail(errs.Errorf(errs.Forbidden, "too many checks from your address; wait a minute"))
+	}
+	doc, _, err := s.labels.Signed(pc.ctx(), v.ID)
+	if err != nil {
+		if errs.CodeOf(err) == errs.NotFound {
+			return fail(errs.Field("id", v.ID, "no label with this id in the registry"))
+		}
+		return err
+	}
+	return s.showVerification(pc, v, doc)
 }
 
 // maxLabelDoc bounds an uploaded label document.
@@ -83,6 +102,12 @@ func (s *Server) pageLabelVerifyPost(pc *pageCall) error {
 	default:
 		return fail(errs.Field("file", "", "the upload could not be read"))
 	}
+	return s.showVerification(pc, v, doc)
+}
+
+// showVerification verifies doc and renders the outcome (422 when the
+// label is not valid).
+func (s *Server) showVerification(pc *pageCall, v labelVerifyView, doc []byte) error {
 	res, err := s.labels.Verify(pc.ctx(), doc, s.store.Now())
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"vigil/internal/assess"
 	"vigil/internal/finding"
 	"vigil/internal/keyset"
+	"vigil/internal/label"
 	"vigil/internal/notify"
 	"vigil/internal/registry"
 	"vigil/internal/tenant"
@@ -24,6 +25,8 @@ type PortalStore interface {
 	account.Store
 	UserList(ctx context.Context) ([]account.User, error)
 	AuditList(ctx context.Context, p keyset.Page) ([]account.AuditEntry, error)
+	// LabelList lists labels (the public scope: the registry's search).
+	LabelList(ctx context.Context, sc tenant.Scope, f label.Filter) ([]label.Record, error)
 	// AccountMail queues a portal e-mail (reset, invitation) in the outbox.
 	AccountMail(ctx context.Context, address, lang string, m notify.Message) (int64, error)
 

@@ -96,6 +96,7 @@ func newSchemas() (*schemaSet, error) {
 	disputeSchemas(add)
 	deviceSchemas(add)
 	assessSchemas(add)
+	publicSchemas(add)
 	add("Overlap", registry.Overlap{}, nil)
 	add("OverlapList", List[registry.Overlap]{}, nil)
 	add("Token", auth.Token{}, nil)

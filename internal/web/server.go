@@ -78,6 +78,11 @@ type Config struct {
 	// for a portal served over plain HTTP on another host than loopback
 	// (browsers keep Secure cookies of http://127.0.0.1 and localhost).
 	InsecureCookies bool
+	// Fetch is the outbound client of the public checks that fetch a URL
+	// on a visitor's behalf (the security.txt checker). Nil: the guarded
+	// client's defaults, which refuse private and loopback addresses; only
+	// tests enable them.
+	Fetch *netguard.Client
 	// Public are extra public routes served by other packages' handlers
 	// (the label registry's pages and keys). They join the route table, so
 	// they are documented, measured and checked like the others.
@@ -123,6 +128,7 @@ type Server struct {
 	verifier        registry.Verifier
 	labels          Ratings
 	checkLimit      *limiter
+	fetch           *netguard.Client
 }
 
 // New builds the server: it checks the route table, registers the routes
@@ -151,6 +157,10 @@ func New(cfg Config) (*Server, error) {
 		baseURL:         strings.TrimRight(cfg.BaseURL, "/"),
 		labels:          cfg.Labels,
 		checkLimit:      newLimiter(3*time.Second, 20),
+	}
+	s.fetch = cfg.Fetch
+	if s.fetch == nil {
+		s.fetch = netguard.New(netguard.Options{MaxBytes: maxSecurityTxt})
 	}
 	if cfg.Verifier != nil {
 		s.verifier = *cfg.Verifier
@@ -219,6 +229,7 @@ func (s *Server) table() []Route {
 		s.disputeRoutes(),
 		s.devicePageRoutes(),
 		s.assessRoutes(),
+		s.publicRoutes(),
 	} {
 		rs = append(rs, group...)
 	}

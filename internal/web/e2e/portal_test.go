@@ -47,7 +47,9 @@ type portal struct {
 	labels *rating.Service
 }
 
-func startPortal(t *testing.T, st *store.Store) *portal {
+// startPortal serves the portal; opts adjust its configuration (a
+// journey's outbound client).
+func startPortal(t *testing.T, st *store.Store, opts ...func(*web.Config)) *portal {
 	t.Helper()
 	ctx := context.Background()
 	if _, err := demo.Load(ctx, st); err != nil {
@@ -91,8 +93,12 @@ func startPortal(t *testing.T, st *store.Store) *portal {
 		t.Fatal(err)
 	}
 	p.dns = dnstest.Start(t)
-	srv, err := web.New(web.Config{Store: st, App: app.New(st, config.Defaults(), logger), Logger: logger, Version: "e2e", Public: web.AckRoutes(st, logger),
-		BaseURL: "http://" + ln.Addr().String(), Verifier: &registry.Verifier{Resolver: loopbackResolver(p.dns.Addr())}, Labels: p.labels})
+	cfg := web.Config{Store: st, App: app.New(st, config.Defaults(), logger), Logger: logger, Version: "e2e", Public: web.AckRoutes(st, logger),
+		BaseURL: "http://" + ln.Addr().String(), Verifier: &registry.Verifier{Resolver: loopbackResolver(p.dns.Addr())}, Labels: p.labels}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	srv, err := web.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -242,14 +242,15 @@ const pageHTML = `<!doctype html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
 <title>IoT security label {{.Label.ID}}: {{.Label.Device.Vendor}} {{.Label.Device.Model}}, grade {{.Reg.LatestGrade}}</title>
 <style>
 body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:0;color:#1a1a1a;background:#f4f5f7}
 main{max-width:1080px;margin:0 auto;padding:24px;display:flex;flex-wrap:wrap;gap:32px}
 .label{flex:0 0 360px}.label svg{width:360px;height:auto;box-shadow:0 2px 8px rgba(0,0,0,.15)}
 .info{flex:1 1 480px}
-.state{display:inline-block;padding:4px 12px;border-radius:4px;font-weight:bold;color:#fff;background:#00a651}
-.state.bad{background:#ed1c24}
+.state{display:inline-block;padding:4px 12px;border-radius:4px;font-weight:bold;color:#fff;background:#1b6e3a}
+.state.bad{background:#b3261e}
 .grade{font-size:48px;font-weight:bold}
 table{border-collapse:collapse;width:100%;margin:12px 0}td,th{border-bottom:1px solid #ddd;padding:4px 6px;text-align:left;font-size:14px}
 .muted{color:#666;font-size:13px}
