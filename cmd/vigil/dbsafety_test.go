@@ -71,6 +71,11 @@ func writeRefusals(dir string) []struct {
 		{[]string{"notify", "resolve", "99", "--sent"}, 3, "99"},
 		{[]string{"probe", "192.0.2.1", "--assessment", "99"}, 3, "assessment 99 not found"},
 		{[]string{"system", "assess", risks}, 3, "model of Nobody X1 not found"},
+		{[]string{"source", "add", "kev", "--kind", "kev", "--url", "https://example.org/kev.json"}, 0, ""},
+		{[]string{"source", "add", "kev", "--kind", "kev", "--url", "https://example.org/kev.json"}, 4, "a source with this name already exists"},
+		{[]string{"source", "pause", "nothing"}, 3, `source "nothing" not found`},
+		{[]string{"source", "resume", "nothing"}, 3, `source "nothing" not found`},
+		{[]string{"source", "run", "nothing"}, 3, `source "nothing" not found`},
 		{[]string{"vendor", "alias", "add", "initrode", "initech"}, 0, ""},
 		{[]string{"vendor", "alias", "add", "initrode", "initech"}, 4, "already"},
 		// Filters naming an organisation that does not exist, by id or name.

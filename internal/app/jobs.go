@@ -20,8 +20,8 @@ const SweepEvery = 30 * time.Second
 
 // Jobs is this node's background work on the job queue (River on the
 // store's database; on PostgreSQL shared with the other nodes, each job
-// claimed by one): notice composition at every sweep, outbox delivery, and
-// the daily RDAP bootstrap refresh.
+// claimed by one): notice composition at every sweep, outbox delivery, the
+// daily RDAP bootstrap refresh, and the scheduled sources' runs and alerts.
 type Jobs struct {
 	q *jobs.Queue
 	d *Delivery
@@ -38,7 +38,8 @@ func (a *App) OpenJobs(ctx context.Context) (*Jobs, error) {
 	nj := &notify.Jobs{Deliverer: d.Deliverer, Notifier: d.Notifier, Outbox: a.st, Now: a.st.Now, Logger: a.log}
 	nj.Register(workers)
 	river.AddWorker(workers, &rdapRefreshWorker{a: a})
-	cfg := jobs.Config{Workers: workers, PeriodicJobs: append(nj.Periodic(SweepEvery), rdapRefreshPeriodic()), Logger: a.log}
+	sourceSweep, sourceQueue := a.sourceJobs(workers)
+	cfg := jobs.Config{Workers: workers, PeriodicJobs: append(nj.Periodic(SweepEvery), rdapRefreshPeriodic(), sourceSweep), Logger: a.log}
 	if a.st.Dialect() == store.Postgres {
 		cfg.DSN = a.cfg.DB
 	}
@@ -48,6 +49,7 @@ func (a *App) OpenJobs(ctx context.Context) (*Jobs, error) {
 		return nil, err
 	}
 	nj.Queue = q
+	sourceQueue(q)
 	return &Jobs{q: q, d: d}, nil
 }
 

@@ -43,7 +43,20 @@ type Config struct {
 	Addr    string  `yaml:"addr"`
 	Notify  Notify  `yaml:"notify"`
 	Labels  Labels  `yaml:"labels"`
+	Sources Sources `yaml:"sources"`
 	Profile Profile `yaml:"profile"`
+}
+
+// Sources are the settings of scheduled sources and their alerts.
+type Sources struct {
+	// AlertTo is the operator's address that missing-feed alerts are
+	// e-mailed to (empty: the call list only).
+	AlertTo string `yaml:"alert_to"`
+	// MaxFailures is the number of failed runs in a row that raise an
+	// alert.
+	MaxFailures int `yaml:"max_failures"`
+	// AllowPrivate lets sources reach loopback and private addresses.
+	AllowPrivate bool `yaml:"allow_private"`
 }
 
 // Notify are the settings of notice composition and delivery.
@@ -176,6 +189,12 @@ func Settings() []Setting {
 		{Key: "labels.public_fleet_sources", Env: "VIGIL_PUBLIC_FLEET_SOURCES",
 			Doc:   "feed sources, comma-separated (e.g. `shadowserver`), whose fleet counts of a product the public label registry page shows; empty (the default): none, as a source's terms may not allow publishing them",
 			field: func(c *Config) any { return &c.Labels.PublicFleetSources }},
+		{Key: "sources.alert_to", Env: "VIGIL_SOURCES_ALERT_TO", Doc: "operator address that missing-feed alerts are e-mailed to (empty: the call list only)",
+			field: func(c *Config) any { return &c.Sources.AlertTo }},
+		{Key: "sources.max_failures", Env: "VIGIL_SOURCES_MAX_FAILURES", Default: "3", Doc: "failed runs of a source in a row that raise an alert",
+			field: func(c *Config) any { return &c.Sources.MaxFailures }},
+		{Key: "sources.allow_private", Env: "VIGIL_SOURCES_ALLOW_PRIVATE", Default: "false", Doc: "let scheduled sources reach loopback and private addresses (labs, tests)",
+			field: func(c *Config) any { return &c.Sources.AllowPrivate }},
 		{Key: "profile.cpu", Env: "VIGIL_CPUPROFILE", Doc: "write a CPU profile of the command to this file (benchmarks)",
 			field: func(c *Config) any { return &c.Profile.CPU }},
 		{Key: "profile.memory", Env: "VIGIL_MEMPROFILE", Doc: "write a heap profile at the end of the command to this file (benchmarks)",

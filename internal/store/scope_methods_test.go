@@ -23,6 +23,7 @@ const (
 	authn    = "authentication: the secret or the address is the credential, and the result carries the caller's scope"
 	accounts = "account administration (staff only): users belong to no organisation; memberships, sessions, invitations and the audit log are managed by staff"
 	register = "self-service registration: the organisation does not exist yet, so no scope can name it; it waits for approval (OrgApprove, scoped)"
+	sources  = "scheduled sources (internal/source) belong to no organisation: the operator registers them, their runs ingest feed-wide files, and an alert goes to the operator"
 	product  = "product-level records of the whole-system rating (system model, risk register, update posture, test reports, fleet aggregates) are keyed by vendor and model and belong to no organisation; operator-only commands write them and the public registry page reads them"
 )
 
@@ -68,6 +69,10 @@ func unscoped() map[string]string {
 
 		"SystemDocPut": product, "SystemDocGet": product, "SystemDocVersions": product, "SystemProducts": product,
 		"FleetAdd": product, "FleetGet": product,
+
+		"SourceCreate": sources, "SourceGet": sources, "SourceGetByID": sources, "SourceList": sources, "SourcePause": sources,
+		"SourceDue": sources, "SourceRunStart": sources, "SourceFileSeen": sources, "SourceKeySeen": sources, "SourceFileAdd": sources,
+		"SourceRunFinish": sources, "SourceRuns": sources, "SourceAlertRaise": sources, "SourceAlertClear": sources,
 	}
 }
 

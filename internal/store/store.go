@@ -621,6 +621,7 @@ func tableNouns() map[string]string {
 		"orgs": "an organisation", "contacts": "a contact", "assets": "an asset", "devices": "a device",
 		"api_tokens": "a token", "triggers": "a trigger", "users": "an account", "vendor_aliases": "a vendor alias",
 		"labels": "a label", "assessments": "an assessment", "assessment_evidence": "an evidence file", "notices": "a notice",
+		"sources": "a source",
 	}
 }
 

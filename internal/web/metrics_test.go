@@ -5,15 +5,18 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"vigil/internal/source"
 	"vigil/internal/store/storetest"
 )
 
@@ -109,5 +112,21 @@ func TestInternalErrorsAreLoggedNotShown(t *testing.T) {
 				t.Errorf("cause not logged: %q", logged.String())
 			}
 		})
+	}
+}
+
+// TestMetricsSourceAge: /metrics shows every scheduled source's age of its
+// last success, read from the database at the scrape.
+func TestMetricsSourceAge(t *testing.T) {
+	t.Parallel()
+	st := storetest.OpenSQLite(t, storetest.Options{Now: fixedNow})
+	e := newEnv(t, st)
+	if err := st.SourceCreate(context.Background(), &source.Source{Name: "kev", Kind: source.KindKEV, URL: "https://example.org/kev.json", Every: source.Duration(time.Hour)}, ""); err != nil {
+		t.Fatal(err)
+	}
+	rec := e.send(req{method: "GET", path: "/metrics"})
+	wantStatus(t, rec, http.StatusOK)
+	if want := MetricSourceAge + `{kind="kev",source="kev"} 0`; !strings.Contains(rec.Body.String(), want) {
+		t.Errorf("/metrics lacks %s", want)
 	}
 }

@@ -185,6 +185,11 @@ func New(cfg Config) (*Server, error) {
 	if s.metrics, err = newMetrics(reg); err != nil {
 		return nil, err
 	}
+	if cfg.App != nil {
+		if _, err = register(reg, newSourceAges(cfg.App)); err != nil {
+			return nil, err
+		}
+	}
 	s.gatherer = reg
 	if s.schemas, err = newSchemas(); err != nil {
 		return nil, err

@@ -1,0 +1,518 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package app_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/hmac"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"vigil/internal/app"
+	"vigil/internal/config"
+	"vigil/internal/errs"
+	"vigil/internal/keyset"
+	"vigil/internal/notify"
+	"vigil/internal/registry"
+	"vigil/internal/source"
+	"vigil/internal/store"
+	"vigil/internal/store/storetest"
+	"vigil/internal/tenant"
+)
+
+const (
+	fakeKey    = "ss-key-7f3a"
+	fakeSecret = "ss-secret-do-not-print-91c2"
+	exchange   = "2025-06-01-scan_exchange-vigil_test-asn.csv"
+)
+
+// fakeShadowserver is a loopback Shadowserver Reports API: reports/list
+// answers the reports of the asked date to a request whose HMAC2 header is
+// the HMAC-SHA256 of its body under the secret (401 otherwise); a report
+// is downloaded from /dl/<id>, the first time cut short when partial.
+type fakeShadowserver struct {
+	mu        sync.Mutex
+	reports   map[string][]map[string]string // date → list entries
+	files     map[string][]byte              // id → body
+	partial   map[string]bool                // id → cut the next download short
+	downloads map[string]int
+	lists     int
+	badSigs   int
+	gone      bool
+}
+
+func (f *fakeShadowserver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.gone {
+		http.Error(w, "gone", http.StatusServiceUnavailable)
+		return
+	}
+	switch {
+	case r.Method == http.MethodPost && r.URL.Path == "/api/reports/list":
+		body, _ := io.ReadAll(r.Body)
+		if !hmac.Equal([]byte(r.Header.Get("HMAC2")), []byte(source.ShadowserverSign(fakeSecret, body))) {
+			f.badSigs++
+			http.Error(w, `{"error":"invalid signature"}`, http.StatusUnauthorized)
+			return
+		}
+		var req struct{ Apikey, Date string }
+		if err := json.Unmarshal(body, &req); err != nil || req.Apikey != fakeKey {
+			http.Error(w, `{"error":"unknown key"}`, http.StatusUnauthorized)
+			return
+		}
+		f.lists++
+		list := f.reports[req.Date]
+		if list == nil {
+			list = []map[string]string{}
+		}
+		json.NewEncoder(w).Encode(list)
+	case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/dl/"):
+		id := strings.TrimPrefix(r.URL.Path, "/dl/")
+		body, ok := f.files[id]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		f.downloads[id]++
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		if f.partial[id] {
+			f.partial[id] = false
+			w.Write(body[:len(body)/2]) // the connection closes short of Content-Length
+			return
+		}
+		w.Write(body)
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+// clock is a test clock the store and the sources share.
+type clock struct{ t atomic.Pointer[time.Time] }
+
+func newClock(t time.Time) *clock { c := &clock{}; c.set(t); return c }
+func (c *clock) now() time.Time   { return *c.t.Load() }
+func (c *clock) set(t time.Time)  { c.t.Store(&t) }
+func (c *clock) add(d time.Duration) {
+	c.set(c.now().Add(d))
+}
+
+// sourceOrgs registers the two organisations of the Exchange report, with
+// immediate warnings.
+func sourceOrgs(t *testing.T, s *store.Store) {
+	t.Helper()
+	for _, o := range []registry.Org{
+		{Name: "Ziekenhuis Midden", Policy: registry.Policy{Mode: "immediate"},
+			Assets: []registry.Asset{{Kind: registry.KindCIDR, Value: "198.51.100.0/25"}}, Contacts: []registry.Contact{{Email: "soc@ziekenhuis.example", Role: "security"}}},
+		{Name: "Gemeente Voorbeeld", Policy: registry.Policy{Mode: "immediate"}, Assets: []registry.Asset{{Kind: registry.KindCIDR, Value: "192.0.2.128/25"}},
+			Contacts: []registry.Contact{{Email: "cert@gemeente.example", Role: "security"}}},
+	} {
+		if err := s.OrgCreate(context.Background(), tenant.Operator(), &o); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// sourceApp is the application layer with sources allowed on loopback,
+// mail to the in-process sink, and a logger writing to logs.
+func sourceApp(t *testing.T, s *store.Store, logs io.Writer) *app.App {
+	t.Helper()
+	cfg := config.Defaults()
+	cfg.Labels.Keys = t.TempDir()
+	cfg.Sources.AllowPrivate = true
+	cfg.Sources.AlertTo = "operator@cert.example"
+	cfg.Notify.SMTPURL = "sink:"
+	return app.New(s, cfg, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+}
+
+// TestSourceShadowserver runs a Shadowserver source against its fake: a
+// download cut short fails the run and ingests nothing, the retry ingests
+// the report (findings, notices), the next run downloads nothing, a wrong
+// secret is refused by the fake, and a provider that goes away fails runs
+// until exactly one alert is raised. The credentials appear in no output
+// and no log line.
+func TestSourceShadowserver(t *testing.T) {
+	csv, err := os.ReadFile("testdata/" + exchange)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk := newClock(time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC))
+	storetest.EachOpts(t, storetest.Options{Now: clk.now}, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		clk.set(time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC))
+		fake := &fakeShadowserver{files: map[string][]byte{"1001": csv}, partial: map[string]bool{"1001": true}, downloads: map[string]int{}}
+		srv := httptest.NewServer(fake)
+		t.Cleanup(srv.Close)
+		// Today has the report; yesterday had none.
+		fake.reports = map[string][]map[string]string{"2026-12-06": {{"id": "1001", "type": "scan_exchange", "file": exchange, "url": srv.URL + "/dl/1001"}}}
+		sourceOrgs(t, s)
+		var logs bytes.Buffer
+		x := sourceApp(t, s, &logs)
+		src, err := x.SourceAdd(ctx, source.Source{Name: "shadowserver", Kind: source.KindShadowserver, URL: srv.URL + "/api",
+			Expect: source.Duration(24 * time.Hour), Credentials: source.Credentials{Key: fakeKey, Secret: fakeSecret}})
+		if err != nil || !src.HasCredentials || src.AlertAfter != source.Duration(source.DefaultAlertAfter) {
+			t.Fatalf("SourceAdd = %+v, %v", src, err)
+		}
+
+		run, err := x.SourceRun(ctx, "shadowserver")
+		if err == nil || run.State != "failed" || len(run.Files) != 0 || !strings.Contains(run.Error, "unexpected EOF") {
+			t.Fatalf("run with a download cut short = %+v, %v; want failed, nothing ingested", run, err)
+		}
+		run, err = x.SourceRun(ctx, "shadowserver")
+		if err != nil || run.State != "ok" || len(run.Files) != 1 || run.Files[0].Key != "1001" || run.Files[0].Rows != 25 || run.Files[0].Findings == 0 {
+			t.Fatalf("retry = %+v, %v; want the report ingested", run, err)
+		}
+		res, err := x.NotifyRun(ctx, app.NotifyRunOptions{EscalateAfter: notify.DefaultEscalateAfter})
+		if err != nil || res.Composed.Notices != 2 {
+			t.Fatalf("notices composed from the run = %+v, %v; want 2", res, err)
+		}
+		run, err = x.SourceRun(ctx, "shadowserver")
+		if err != nil || run.State != "ok" || len(run.Files) != 0 || fake.downloads["1001"] != 2 {
+			t.Fatalf("second run = %+v, %v, %d downloads; want nothing new fetched", run, err, fake.downloads["1001"])
+		}
+		det, err := x.SourceShow(ctx, "shadowserver")
+		if err != nil || det.LastSuccess == nil || det.LastData == nil || det.Failures != 0 || det.LastError != "" || len(det.Runs) != 3 ||
+			det.Runs[1].Files[0].SHA256 == "" || det.Runs[2].State != "failed" {
+			t.Fatalf("SourceShow = %+v, %v", det, err)
+		}
+
+		// A wrong secret: the fake refuses the signature.
+		if _, err := x.SourceAdd(ctx, source.Source{Name: "shadowserver-bad", Kind: source.KindShadowserver, URL: srv.URL + "/api",
+			Credentials: source.Credentials{Key: fakeKey, Secret: "wrong"}}); err != nil {
+			t.Fatal(err)
+		}
+		if run, err := x.SourceRun(ctx, "shadowserver-bad"); err == nil || !strings.Contains(run.Error, "401") || fake.badSigs == 0 {
+			t.Errorf("run with a wrong secret = %+v, %v; want HTTP 401 from the signature check", run, err)
+		}
+
+		// The provider goes away: three failed runs raise one alert.
+		fake.mu.Lock()
+		fake.gone = true
+		fake.mu.Unlock()
+		for range 3 {
+			clk.add(time.Hour)
+			if _, err := x.SourceRun(ctx, "shadowserver"); err == nil {
+				t.Fatal("run against a provider that went away succeeded")
+			}
+		}
+		alerts, err := x.SourceAlerts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, a := range alerts {
+			names = append(names, a.Source)
+		}
+		if len(alerts) != 1 || alerts[0].Source != "shadowserver" || !strings.Contains(alerts[0].Reason, "runs failed") {
+			t.Errorf("alerts = %v; want one for shadowserver", names)
+		}
+		if again, err := x.SourceAlerts(ctx); err != nil || len(again) != 0 {
+			t.Errorf("alerts raised again: %+v, %v", again, err)
+		}
+		calls, err := x.Calls(ctx, tenant.Operator(), 0)
+		if err != nil || len(calls) != 1 {
+			t.Errorf("call list = %+v, %v; want the alert", calls, err)
+		}
+		st, err := x.OutboxStatus(ctx, tenant.Operator(), notify.OutboxPending, keyset.Page{Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var mailed bool
+		for _, r := range st.Rows {
+			mailed = mailed || r.Recipient == "operator@cert.example"
+		}
+		if !mailed {
+			t.Errorf("alert not queued to the operator: %+v", st.Rows)
+		}
+
+		// The secret is nowhere: not in JSON, text, nor the log.
+		out, _ := json.Marshal(det)
+		list, _ := x.Sources(ctx)
+		all, _ := json.Marshal(list)
+		for what, text := range map[string]string{"show JSON": string(out), "list JSON": string(all), "log": logs.String()} {
+			if strings.Contains(text, fakeSecret) || strings.Contains(text, fakeKey) {
+				t.Errorf("%s shows the credentials", what)
+			}
+		}
+		if logs.Len() == 0 {
+			t.Error("nothing logged: the leak check read nothing")
+		}
+	})
+}
+
+// TestSourceFeeds runs KEV, EPSS and watched-directory sources against a
+// loopback server and a directory: each ingests its file once, a second
+// run fetches nothing new, and the same file under another name is not
+// ingested again.
+func TestSourceFeeds(t *testing.T) {
+	kev, err := os.ReadFile("testdata/kev-crossref.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	epss, err := os.ReadFile("testdata/epss_scores-sample.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(epss)
+	zw.Close()
+	csv, err := os.ReadFile("testdata/" + exchange)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/feeds/known_exploited_vulnerabilities.json":
+			w.Write(kev)
+		case "/epss_scores-current.csv.gz":
+			w.Write(gz.Bytes())
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		sourceOrgs(t, s)
+		x := sourceApp(t, s, io.Discard)
+		dir := t.TempDir()
+		for _, src := range []source.Source{
+			{Name: "kev", Kind: source.KindKEV, URL: srv.URL + "/feeds/known_exploited_vulnerabilities.json"},
+			{Name: "epss", Kind: source.KindEPSS, URL: srv.URL + "/epss_scores-current.csv.gz"},
+			{Name: "drop", Kind: source.KindDir, URL: dir},
+			{Name: "gone", Kind: source.KindKEV, URL: srv.URL + "/missing.json"},
+		} {
+			if _, err := x.SourceAdd(ctx, src); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := os.WriteFile(filepath.Join(dir, exchange), csv, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, ".partial.csv"), csv[:100], 0o600); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			name     string
+			rows     int64
+			findings bool
+		}{{"kev", 16, false}, {"epss", 8, false}, {"drop", 25, true}} {
+			run, err := x.SourceRun(ctx, tc.name)
+			if err != nil || len(run.Files) != 1 || run.Files[0].Rows != tc.rows || (run.Files[0].Findings > 0) != tc.findings {
+				t.Errorf("%s: first run = %+v, %v; want one file of %d rows", tc.name, run, err, tc.rows)
+			}
+			run, err = x.SourceRun(ctx, tc.name)
+			if err != nil || len(run.Files) != 0 || run.Skipped != 1 {
+				t.Errorf("%s: second run = %+v, %v; want nothing new", tc.name, run, err)
+			}
+		}
+		// The same report under another name is the same file.
+		if err := os.WriteFile(filepath.Join(dir, "copy-"+exchange), csv, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if run, err := x.SourceRun(ctx, "drop"); err != nil || len(run.Files) != 0 || run.Skipped != 2 {
+			t.Errorf("a copy of an ingested file = %+v, %v; want skipped", run, err)
+		}
+		if run, err := x.SourceRun(ctx, "gone"); err == nil || !strings.Contains(run.Error, "404") {
+			t.Errorf("a KEV URL that is gone = %+v, %v; want HTTP 404", run, err)
+		}
+		res, err := x.NotifyRun(ctx, app.NotifyRunOptions{EscalateAfter: notify.DefaultEscalateAfter})
+		if err != nil || res.Composed.Notices != 2 {
+			t.Errorf("notices composed from the watched directory = %+v, %v; want 2", res, err)
+		}
+		if err := x.SourcePause(ctx, "drop", true); err != nil {
+			t.Fatal(err)
+		}
+		list, err := x.Sources(ctx)
+		if err != nil || len(list) != 4 || list[0].Name != "drop" || !list[0].Paused {
+			t.Errorf("Sources = %+v, %v", list, err)
+		}
+		if err := x.SourcePause(ctx, "nothing", true); !errors.Is(err, errs.ErrNotFound) {
+			t.Errorf("pause of an unknown source = %v", err)
+		}
+	})
+}
+
+// TestSourceAdd refuses bad sources with the field named.
+func TestSourceAdd(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		x := sourceApp(t, s, io.Discard)
+		for _, tc := range []struct {
+			name  string
+			src   source.Source
+			field string
+		}{
+			{"bad_name", source.Source{Name: "Bad Name", Kind: source.KindKEV, URL: "https://example.org/kev.json"}, "name"},
+			{"unknown_kind", source.Source{Name: "x", Kind: "ftp", URL: "https://example.org/"}, "kind"},
+			{"no_url", source.Source{Name: "x", Kind: source.KindEPSS}, "url"},
+			{"no_secret", source.Source{Name: "x", Kind: source.KindShadowserver, URL: "https://transform.shadowserver.org/api2/", Credentials: source.Credentials{Key: "k"}}, "credentials"},
+			{"too_often", source.Source{Name: "x", Kind: source.KindKEV, URL: "https://example.org/kev.json", Every: source.Duration(time.Second)}, "every"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				_, err := x.SourceAdd(ctx, tc.src)
+				var e *errs.Error
+				if !errors.As(err, &e) || e.Code != errs.Invalid || e.Field != tc.field {
+					t.Errorf("SourceAdd = %v; want invalid %s", err, tc.field)
+				}
+			})
+		}
+		ok := source.Source{Name: "kev", Kind: source.KindKEV, URL: "https://example.org/kev.json"}
+		if _, err := x.SourceAdd(ctx, ok); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := x.SourceAdd(ctx, ok); !errors.Is(err, errs.ErrConflict) {
+			t.Errorf("second source of the same name = %v; want conflict", err)
+		}
+	})
+}
+
+// TestSourceSilent: a source that expects daily data and gets none raises
+// exactly one alert after 36 hours, however often the sweep looks; data
+// arriving ends it, and /metrics' ages follow the last success.
+func TestSourceSilent(t *testing.T) {
+	clk := newClock(time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC))
+	csv, err := os.ReadFile("testdata/" + exchange)
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.EachOpts(t, storetest.Options{Now: clk.now}, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		clk.set(time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC))
+		x := sourceApp(t, s, io.Discard)
+		dir := t.TempDir()
+		if _, err := x.SourceAdd(ctx, source.Source{Name: "daily", Kind: source.KindDir, URL: dir, Expect: source.Duration(24 * time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := x.SourceAdd(ctx, source.Source{Name: "whenever", Kind: source.KindDir, URL: dir}); err != nil {
+			t.Fatal(err)
+		}
+		var raised []app.SourceAlert
+		for range 48 { // two days of hourly runs and sweeps
+			clk.add(time.Hour)
+			if _, err := x.SourceRun(ctx, "daily"); err != nil {
+				t.Fatal(err)
+			}
+			a, err := x.SourceAlerts(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(a) > 0 && len(raised) == 0 && clk.now().Sub(time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC)) <= 36*time.Hour {
+				t.Errorf("alert raised after %s; want after 36h", clk.now().Sub(time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC)))
+			}
+			raised = append(raised, a...)
+		}
+		if len(raised) != 1 || raised[0].Source != "daily" || !strings.Contains(raised[0].Reason, "no new data") {
+			t.Fatalf("alerts = %+v; want exactly one, for daily", raised)
+		}
+		ages, err := x.SourceAges(ctx)
+		if err != nil || len(ages) != 2 || ages[0].Name != "daily" || ages[0].Seconds != 0 || ages[1].Seconds != 48*3600 {
+			t.Errorf("ages = %+v, %v; want daily just succeeded, whenever never (48h)", ages, err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, exchange), csv, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if run, err := x.SourceRun(ctx, "daily"); err != nil || len(run.Files) != 1 {
+			t.Fatalf("run with data = %+v, %v", run, err)
+		}
+		if det, err := x.SourceShow(ctx, "daily"); err != nil || det.Alerted != nil {
+			t.Errorf("after data the alert stays: %+v, %v", det.Alerted, err)
+		}
+		clk.add(37 * time.Hour)
+		if a, err := x.SourceAlerts(ctx); err != nil || len(a) != 1 {
+			t.Errorf("a new silence = %+v, %v; want a new alert", a, err)
+		}
+	})
+}
+
+// TestSourceLease: one run of a source at a time; a run a crash left
+// holding the lease blocks others until the lease expires, then the next
+// run marks it failed and goes on.
+func TestSourceLease(t *testing.T) {
+	clk := newClock(time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC))
+	storetest.EachOpts(t, storetest.Options{Now: clk.now}, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		clk.set(time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC))
+		x := sourceApp(t, s, io.Discard)
+		src, err := x.SourceAdd(ctx, source.Source{Name: "drop", Kind: source.KindDir, URL: t.TempDir()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SourceRunStart(ctx, src.ID, clk.now().Add(app.SourceLease)); err != nil { // a run that crashes
+			t.Fatal(err)
+		}
+		if _, err := x.SourceRun(ctx, "drop"); !errors.Is(err, errs.ErrConflict) {
+			t.Errorf("run while another holds the lease = %v; want conflict", err)
+		}
+		clk.add(app.SourceLease + time.Minute)
+		if run, err := x.SourceRun(ctx, "drop"); err != nil || run.State != "ok" {
+			t.Fatalf("run after the lease expired = %+v, %v", run, err)
+		}
+		det, err := x.SourceShow(ctx, "drop")
+		if err != nil || len(det.Runs) != 2 || det.Runs[1].State != "failed" || !strings.Contains(det.Runs[1].Error, "without ending") {
+			t.Errorf("runs = %+v, %v; want the crashed one failed", det.Runs, err)
+		}
+	})
+}
+
+// TestSourceJobs: the node's job queue runs a due source (the sweep
+// enqueues it as a job, one per source) on SQLite and PostgreSQL.
+func TestSourceJobs(t *testing.T) {
+	csv, err := os.ReadFile("testdata/" + exchange)
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		sourceOrgs(t, s)
+		x := sourceApp(t, s, io.Discard)
+		if s.Dialect() == store.Postgres {
+			cfg := x.Config()
+			cfg.DB = storetest.DSN(t, s)
+			x = app.New(s, cfg, nil)
+		}
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, exchange), csv, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := x.SourceAdd(ctx, source.Source{Name: "drop", Kind: source.KindDir, URL: dir}); err != nil {
+			t.Fatal(err)
+		}
+		j, err := x.OpenJobs(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := j.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		defer j.Stop(ctx)
+		var det app.SourceDetail
+		for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+			if det, err = x.SourceShow(ctx, "drop"); err != nil {
+				t.Fatal(err)
+			}
+			if len(det.Runs) > 0 && det.Runs[0].State != "running" {
+				break
+			}
+		}
+		if len(det.Runs) != 1 || det.Runs[0].State != "ok" || len(det.Runs[0].Files) != 1 || det.Runs[0].Files[0].Findings == 0 {
+			t.Fatalf("runs after the sweep = %+v; want one run that ingested the file", det.Runs)
+		}
+	})
+}

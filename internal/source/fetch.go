@@ -1,0 +1,228 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package source
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"vigil/internal/errs"
+	"vigil/internal/netguard"
+)
+
+// Fetched is one file a fetch brought: its body in memory, or a path on
+// disk (a watched directory's file).
+type Fetched struct {
+	// Name is the file's base name, which ingest reads the report type
+	// from.
+	Name string
+	// Key is the file's identity at the source (a Shadowserver report id;
+	// empty when the digest is its only identity).
+	Key  string
+	Body []byte
+	Path string
+}
+
+// Env is what a fetch runs with.
+type Env struct {
+	// HTTP is the guarded outbound client; every request of a fetch goes
+	// through it.
+	HTTP *netguard.Client
+	// Now is the clock (the day whose reports are listed).
+	Now func() time.Time
+	// Seen reports whether a file with this Key was ingested before, so
+	// that it is not downloaded again.
+	Seen func(ctx context.Context, key string) (bool, error)
+}
+
+// Fetch brings the files of one run of src. It fails as a whole (nothing
+// is returned) when the source cannot be reached or a download is cut
+// short, so a run either hands every file on or none; the next run tries
+// again and, with Seen and the digests, takes only what is new.
+func Fetch(ctx context.Context, env Env, src Source) ([]Fetched, error) {
+	switch src.Kind {
+	case KindKEV, KindEPSS:
+		return fetchURL(ctx, env, src)
+	case KindDir:
+		return fetchDir(src)
+	case KindShadowserver:
+		return fetchShadowserver(ctx, env, src)
+	}
+	return nil, errs.Field("kind", string(src.Kind), "no fetcher")
+}
+
+// fetchURL downloads the one file at src.URL, named after its path.
+func fetchURL(ctx context.Context, env Env, src Source) ([]Fetched, error) {
+	body, err := download(ctx, env.HTTP, src.URL)
+	if err != nil {
+		return nil, err
+	}
+	return []Fetched{{Name: baseName(src.URL, string(src.Kind)), Body: body}}, nil
+}
+
+// download GETs u and insists on the whole body: a response shorter than
+// its Content-Length, or any read error, fails.
+func download(ctx context.Context, c *netguard.Client, u string) ([]byte, error) {
+	body, resp, err := c.Fetch(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	if resp.ContentLength >= 0 && int64(len(body)) != resp.ContentLength {
+		return nil, fmt.Errorf("GET %s: got %d of %d bytes", redact(u), len(body), resp.ContentLength)
+	}
+	return body, nil
+}
+
+// baseName is the last element of u's path, or def.
+func baseName(u, def string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return def
+	}
+	b := path.Base(p.Path)
+	if b == "." || b == "/" || b == "" {
+		return def
+	}
+	return b
+}
+
+// redact drops a URL's query (it may carry an API key).
+func redact(u string) string {
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		return u[:i]
+	}
+	return u
+}
+
+// fetchDir lists the regular files of the watched directory (not its
+// subdirectories; names starting with a dot are files being written and
+// are left for later), in name order.
+func fetchDir(src Source) ([]Fetched, error) {
+	ents, err := os.ReadDir(src.URL)
+	if err != nil {
+		return nil, fmt.Errorf("watched directory: %w", err)
+	}
+	var out []Fetched
+	for _, e := range ents {
+		if !e.Type().IsRegular() || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		out = append(out, Fetched{Name: e.Name(), Path: filepath.Join(src.URL, e.Name())})
+	}
+	return out, nil
+}
+
+// Shadowserver Reports API: every call is a POST of a JSON object carrying
+// the API key to <base>/<method>, signed with the HMAC-SHA256 of the body
+// under the secret in the HMAC2 header (hex).
+const (
+	shadowserverList = "reports/list"
+	// ShadowserverDays is how many days back (today included) a run lists:
+	// reports of a day keep arriving after midnight.
+	ShadowserverDays = 2
+)
+
+// shadowserverReport is one entry of reports/list.
+type shadowserverReport struct {
+	ID        string `json:"id"`
+	Type      string `json:"type"`
+	File      string `json:"file"`
+	Timestamp string `json:"timestamp"`
+	URL       string `json:"url"`
+}
+
+// ShadowserverSign is the HMAC2 header value of body under secret.
+func ShadowserverSign(secret string, body []byte) string {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write(body)
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+func fetchShadowserver(ctx context.Context, env Env, src Source) ([]Fetched, error) {
+	base := strings.TrimRight(src.URL, "/") + "/"
+	today := env.Now().UTC()
+	var out []Fetched
+	for d := ShadowserverDays - 1; d >= 0; d-- {
+		day := today.AddDate(0, 0, -d).Format(time.DateOnly)
+		body, err := json.Marshal(map[string]any{"apikey": src.Credentials.Key, "date": day, "limit": 1000})
+		if err != nil {
+			return nil, err
+		}
+		raw, err := shadowserverCall(ctx, env.HTTP, base+shadowserverList, src.Credentials.Secret, body)
+		if err != nil {
+			return nil, err
+		}
+		var list []shadowserverReport
+		if err := json.Unmarshal(raw, &list); err != nil {
+			// The API answers an error as {"error": "..."}.
+			var e struct {
+				Error string `json:"error"`
+			}
+			if json.Unmarshal(raw, &e) == nil && e.Error != "" {
+				return nil, fmt.Errorf("shadowserver %s: %s", shadowserverList, e.Error)
+			}
+			return nil, fmt.Errorf("shadowserver %s: %w", shadowserverList, err)
+		}
+		slices.SortFunc(list, func(a, b shadowserverReport) int { return strings.Compare(a.ID, b.ID) })
+		for _, r := range list {
+			if r.ID == "" || r.URL == "" {
+				continue
+			}
+			seen, err := env.Seen(ctx, r.ID)
+			if err != nil {
+				return nil, err
+			}
+			if seen {
+				continue
+			}
+			file, err := download(ctx, env.HTTP, r.URL)
+			if err != nil {
+				return nil, fmt.Errorf("shadowserver report %s: %w", r.ID, err)
+			}
+			name := path.Base(r.File)
+			if name == "." || name == "/" || r.File == "" {
+				name = r.ID + ".csv"
+			}
+			out = append(out, Fetched{Name: name, Key: r.ID, Body: file})
+		}
+	}
+	return out, nil
+}
+
+// shadowserverCall POSTs a signed API call and returns its body.
+func shadowserverCall(ctx context.Context, c *netguard.Client, u, secret string, body []byte) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(body))
+	if err != nil {
+		return nil, errs.Field("url", u, "not a valid URL")
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("HMAC2", ShadowserverSign(secret, body))
+	resp, err := c.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, fmt.Errorf("POST %s: %w", u, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("POST %s: HTTP %d", u, resp.StatusCode)
+	}
+	return raw, nil
+}
