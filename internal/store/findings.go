@@ -186,12 +186,7 @@ func (s *Store) QuarantineAdd(ctx context.Context, runID int64, bad []errs.RowEr
 }
 
 // QuarantinedRow is a stored refused row.
-type QuarantinedRow struct {
-	ID    int64 `json:"id"`
-	RunID int64 `json:"run_id,omitempty"`
-	errs.RowError
-	CreatedAt time.Time `json:"created_at"`
-}
+type QuarantinedRow = ingest.QuarantinedRow
 
 // QuarantineList lists refused rows, newest run first.
 func (s *Store) QuarantineList(ctx context.Context, p keyset.Page) ([]QuarantinedRow, error) {

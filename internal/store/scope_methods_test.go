@@ -48,7 +48,7 @@ func unscoped() map[string]string {
 		"AddressBounced": global, "BounceRecord": global,
 
 		"RunStart": feed, "RunUnfinished": feed, "RunCheckpoint": feed, "RunFinish": feed,
-		"QuarantineAdd": feed, "QuarantineList": feed, "FindingUpsert": feed, "FindingResolveUnseen": feed,
+		"QuarantineAdd": feed, "QuarantineList": feed, "QuarantineByRun": feed, "RunList": feed, "RunGet": feed, "FindingUpsert": feed, "FindingResolveUnseen": feed,
 
 		"FindingResolveKeys": engine, "VulnFindingResolveOrphans": engine, "VulnMatchReplace": engine,
 		"VulnTargetKeysPut": engine, "VulnTargetKeysAdd": engine, "VulnTargetKeysReset": engine, "VulnDeviceSynced": engine,

@@ -451,6 +451,8 @@ func TestEndpointsHappyPath(t *testing.T) {
 			ok(t, req{method: "GET", path: "/api/v1/securitytxt?target=" + url.QueryEscape(site.URL)}, 200, "SecurityTxtResult")
 		})
 
+		t.Run("ingest", func(t *testing.T) { ingestAPIHappyPath(t, e, ok) })
+
 		for _, rt := range e.srv.Routes() {
 			if rt.IsPage() {
 				continue // TestPagesHappyPath

@@ -192,6 +192,8 @@ func TestBadPathAndQuery(t *testing.T) {
 					missing.dispute = 999999
 				case "sid":
 					missing.assessment = 999999
+				case "rid":
+					missing.run = 999999
 				}
 				if rt.Method == http.MethodPost && p != "id" {
 					continue

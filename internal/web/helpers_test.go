@@ -284,7 +284,7 @@ func (e *env) example(schema string) string {
 // ids names the objects a route's path parameters point at.
 type ids struct {
 	org, contact, asset, device, token, notice, outbox int64
-	finding, dispute, assessment                       int64
+	finding, dispute, assessment, run                  int64
 }
 
 func (e *env) idsOf(o registry.Org) ids {
@@ -308,6 +308,9 @@ func (e *env) idsOf(o registry.Org) ids {
 	if ds, err := e.st.DisputeList(ctx, tenant.Org(o.ID), finding.DisputeFilter{Page: keyset.Page{Limit: 1}}); err == nil && len(ds) > 0 {
 		x.dispute = ds[0].ID
 	}
+	if rs, err := e.st.RunList(ctx, keyset.Page{Limit: 1}); err == nil && len(rs) > 0 {
+		x.run = rs[0].ID
+	}
 	return x
 }
 
@@ -324,6 +327,7 @@ func fill(path string, x ids) string {
 		"{fid}", strconv.FormatInt(x.finding, 10),
 		"{xid}", strconv.FormatInt(x.dispute, 10),
 		"{sid}", strconv.FormatInt(x.assessment, 10),
+		"{rid}", strconv.FormatInt(x.run, 10),
 	).Replace(path)
 }
 

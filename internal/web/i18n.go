@@ -73,6 +73,7 @@ func catalogue() map[string][2]string {
 		registryMessages(),
 		verifyMessages(),
 		publicMessages(),
+		ingestMessages(),
 	} {
 		for k, v := range table {
 			if _, dup := out[k]; dup {

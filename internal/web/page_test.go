@@ -54,6 +54,7 @@ func newPageEnv(t *testing.T, st *store.Store) *pageEnv {
 	t.Helper()
 	e := &pageEnv{env: newEnv(t, st), users: map[string]account.User{}, sessions: map[string]account.Session{}, cookies: map[string]string{}}
 	e.srv.accounts.Hash, e.srv.accounts.Verify = cheapHash, cheapVerify
+	seedRun(t, e.env)
 	ctx := context.Background()
 	a, b := e.orgs[0].ID, e.orgs[1].ID
 	for _, p := range []struct {
@@ -176,6 +177,8 @@ func (e *pageEnv) pageForms() map[string]url.Values {
 		"pageReview":            {"decision": {"return"}, "comments": {"give the support period"}},
 		"pageIssue":             {},
 		"pageDisputeDecide":     {"decision": {"reject"}, "reason": {"still seen"}},
+		"pageIngest":            {"type": {"auto"}},
+		"pageNotifySend":        {},
 	}
 }
 

@@ -97,6 +97,7 @@ func newSchemas() (*schemaSet, error) {
 	deviceSchemas(add)
 	assessSchemas(add)
 	publicSchemas(add)
+	ingestSchemas(add)
 	add("Overlap", registry.Overlap{}, nil)
 	add("OverlapList", List[registry.Overlap]{}, nil)
 	add("Token", auth.Token{}, nil)

@@ -235,6 +235,7 @@ func (s *Server) table() []Route {
 		s.devicePageRoutes(),
 		s.assessRoutes(),
 		s.publicRoutes(),
+		s.ingestRoutes(),
 	} {
 		rs = append(rs, group...)
 	}

@@ -1,0 +1,110 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"vigil/internal/errs"
+	"vigil/internal/ingest"
+	"vigil/internal/keyset"
+	"vigil/internal/notify"
+	"vigil/internal/text"
+)
+
+// maxUploadName bounds the file name of an uploaded feed.
+const maxUploadName = 200
+
+// IngestUpload ingests one feed file that arrives as a stream (an upload to
+// the portal or the API) under its file name, which names the report type
+// as Shadowserver's file names do. It is IngestFeeds on a private copy of
+// the stream, so that the run records the file's hash and resumes like one
+// given on the command line. An unusable name or an empty file is refused
+// (field "file") before anything is written.
+func (a *App) IngestUpload(ctx context.Context, name string, r io.Reader, opt FeedOptions) (ingest.Summary, error) {
+	base := strings.TrimSpace(name)
+	switch {
+	case base == "":
+		return ingest.Summary{}, errs.Field("file", name, "choose a feed file")
+	case len(base) > maxUploadName:
+		return ingest.Summary{}, errs.Field("file", text.Truncate(base, 40), fmt.Sprintf("the file name is longer than %d bytes", maxUploadName))
+	case strings.ContainsAny(base, `/\`) || strings.HasPrefix(base, ".") || text.Problem(base) != "":
+		return ingest.Summary{}, errs.Field("file", name, "not a plain file name")
+	}
+	dir, err := os.MkdirTemp("", "vigil-upload-")
+	if err != nil {
+		return ingest.Summary{}, fmt.Errorf("upload: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, base)
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return ingest.Summary{}, fmt.Errorf("upload: %w", err)
+	}
+	n, err := io.Copy(f, r)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return ingest.Summary{}, fmt.Errorf("upload %s: %w", base, err)
+	}
+	if n == 0 {
+		return ingest.Summary{}, errs.Field("file", base, "the file is empty")
+	}
+	sums, err := a.IngestFeeds(ctx, path, opt)
+	var sum ingest.Summary
+	if len(sums) > 0 {
+		sum = sums[0]
+	}
+	if err != nil && errs.CodeOf(err) == errs.Invalid {
+		msg := sum.Failed
+		if msg == "" {
+			msg = errs.Message(err)
+		}
+		return sum, &errs.Error{Code: errs.Invalid, Field: "file", Message: msg, Err: err}
+	}
+	return sum, err
+}
+
+// IngestRuns lists the ingest runs, newest first (see store.RunList).
+func (a *App) IngestRuns(ctx context.Context, p keyset.Page) ([]ingest.RunStatus, error) {
+	return a.st.RunList(ctx, p)
+}
+
+// RunDetail is an ingest run with the rows it quarantined.
+type RunDetail struct {
+	Run ingest.RunStatus `json:"run"`
+	// Quarantine holds the run's refused rows in file order, at most
+	// MaxRunQuarantine of them (Run.Quarantined counts them all).
+	Quarantine []ingest.QuarantinedRow `json:"quarantine"`
+}
+
+// MaxRunQuarantine is the most refused rows RunDetail shows.
+const MaxRunQuarantine = 500
+
+// IngestRun returns run id with its quarantined rows, or errs.NotFound.
+func (a *App) IngestRun(ctx context.Context, id int64) (RunDetail, error) {
+	r, err := a.st.RunGet(ctx, id)
+	if err != nil {
+		return RunDetail{}, err
+	}
+	q, err := a.st.QuarantineByRun(ctx, id, keyset.Page{Limit: MaxRunQuarantine})
+	return RunDetail{Run: r, Quarantine: q}, err
+}
+
+// NotifyPreview plans a notify run without writing anything: NotifyRun's
+// dry run, whose Composed.Previews give per notice its organisation,
+// recipients, subjects and findings.
+func (a *App) NotifyPreview(ctx context.Context) (NotifyRunResult, error) {
+	res, err := a.NotifyRun(ctx, NotifyRunOptions{DryRun: true})
+	if res.Composed.Previews == nil {
+		res.Composed.Previews = []notify.Preview{}
+	}
+	return res, err
+}

@@ -1,0 +1,275 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package web
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"vigil/internal/account"
+	"vigil/internal/app"
+	"vigil/internal/auth"
+	"vigil/internal/errs"
+	"vigil/internal/ingest"
+)
+
+// feedTypes are the feed formats an upload may name (a generic CSV needs
+// a column mapping file, which only the command line takes).
+var feedTypes = []string{"auto", "shadowserver", "blocklist", "credentials"}
+
+// maxFeedUpload bounds a feed file sent to the API.
+const maxFeedUpload = 256 << 20
+
+// ingestRoutes are the analysts' ingest and notify pages (upload a feed,
+// follow its run and quarantine, preview and send the notices) and the API
+// routes that do the same.
+func (s *Server) ingestRoutes() []Route {
+	const tag = "portal"
+	return []Route{
+		{ID: "pageRuns", Method: http.MethodGet, Path: "/analyst/runs", Tag: tag, Role: account.RoleAnalyst, API: "ingestRunList",
+			Query: pageParams(), Summary: "Ingest runs with their counts, and the feed upload", page: s.pageRuns},
+		{ID: "pageIngest", Method: http.MethodPost, Path: "/analyst/runs", Tag: tag, Role: account.RoleAnalyst, API: "ingestUpload",
+			Summary: "Ingest an uploaded feed file", page: s.pageIngest},
+		{ID: "pageRun", Method: http.MethodGet, Path: "/analyst/runs/{rid}", Tag: tag, Role: account.RoleAnalyst, API: "ingestRunGet",
+			Summary: "An ingest run: progress, counts and quarantined rows", page: s.pageRun},
+		{ID: "pageNotify", Method: http.MethodGet, Path: "/analyst/notify", Tag: tag, Role: account.RoleAnalyst, API: "notifyPreview",
+			Summary: "Preview the notices a notify run would send", page: s.pageNotify},
+		{ID: "pageNotifySend", Method: http.MethodPost, Path: "/analyst/notify", Tag: tag, Role: account.RoleAnalyst, API: "notifyRun",
+			Summary: "Compose and send the notices (a notify run)", page: s.pageNotifySend},
+
+		{ID: "ingestUpload", Method: http.MethodPost, Path: "/api/v1/ingest/runs", Tag: "ingest", Scope: auth.ScopeAdmin,
+			Query: []Param{
+				{Name: "name", Type: "string", Description: "the file's name, which names the report type as Shadowserver's do (required)"},
+				{Name: "type", Type: "string", Enum: feedTypes, Description: "the feed format (default auto)"},
+				{Name: "trigger", Type: "string", Description: "the campaign (default: the report type)"},
+				{Name: "partial", Type: "string", Enum: []string{"true", "false"}, Description: "true: not a full report; findings it does not list stay open"},
+			},
+			Response: "IngestSummary", Summary: "Ingest a feed file (the request body) as `vigil ingest feed` does", api: s.ingestUpload},
+		{ID: "ingestRunList", Method: http.MethodGet, Path: "/api/v1/ingest/runs", Tag: "ingest", Scope: auth.ScopeAdmin, Query: pageParams(),
+			Response: "RunPage", Summary: "Ingest runs, newest first (after: runs older than this id)", api: s.ingestRunList},
+		{ID: "ingestRunGet", Method: http.MethodGet, Path: "/api/v1/ingest/runs/{rid}", Tag: "ingest", Scope: auth.ScopeAdmin,
+			Response: "RunDetail", Summary: "An ingest run with its quarantined rows", api: s.ingestRunGet},
+		{ID: "notifyPreview", Method: http.MethodGet, Path: "/api/v1/notify/preview", Tag: "notices", Scope: auth.ScopeAdmin,
+			Response: "NotifyRunResult", Summary: "The notices a notify run would compose now, with recipients, subjects and findings (`vigil notify run --dry-run`); writes nothing", api: s.notifyPreview},
+		{ID: "notifyRun", Method: http.MethodPost, Path: "/api/v1/notify/run", Tag: "notices", Scope: auth.ScopeAdmin,
+			Response: "NotifyRunResult", Summary: "Compose notices from new finding events, escalate overdue ones and deliver the outbox (`vigil notify run`)", api: s.notifyRun},
+	}
+}
+
+// ingestSchemas registers the schemas of ingestRoutes.
+func ingestSchemas(add func(name string, v, example any)) {
+	add("IngestSummary", ingest.Summary{}, nil)
+	add("RunStatus", ingest.RunStatus{}, nil)
+	add("RunPage", Page[ingest.RunStatus]{}, nil)
+	add("RunDetail", app.RunDetail{}, nil)
+	add("NotifyRunResult", app.NotifyRunResult{}, nil)
+}
+
+// feedOptions are the options of an upload, from the API's query or the
+// page's form.
+func feedOptions(get func(string) string) (app.FeedOptions, error) {
+	typ := get("type")
+	if typ != "" && !contains(feedTypes, typ) {
+		return app.FeedOptions{}, errs.Field("type", typ, "must be one of "+strings.Join(feedTypes, ", "))
+	}
+	trig := get("trigger")
+	if len(trig) > 100 {
+		return app.FeedOptions{}, errs.Field("trigger", "", "at most 100 bytes")
+	}
+	return app.FeedOptions{Type: typ, Trigger: trig, Partial: get("partial") == "true"}, nil
+}
+
+func (s *Server) ingestUpload(c *call) (any, error) {
+	name := c.query("name")
+	if name == "" {
+		return nil, badRequest("name", "the query parameter name (the file's name) is required")
+	}
+	opt, err := feedOptions(c.query)
+	if err != nil {
+		return nil, err
+	}
+	sum, err := s.app.IngestUpload(c.ctx(), name, http.MaxBytesReader(c.w, c.r.Body, maxFeedUpload), opt)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, errs.Errorf(codeTooLarge, "the feed file exceeds %d bytes", mbe.Limit)
+		}
+		return nil, err
+	}
+	return sum, s.store.AuditAdd(c.ctx(), account.AuditEntry{Actor: tokenActor(c.p), Action: "ingest.upload",
+		Object: fmt.Sprintf("run %d", sum.RunID), Detail: ingestDetail(sum)})
+}
+
+// ingestDetail is the audit log's line about an ingested file.
+func ingestDetail(sum ingest.Summary) string {
+	return fmt.Sprintf("%s: %d rows, %d matched, %d quarantined, %d new findings", sum.Source, sum.Rows, sum.Matched, sum.Quarantined, sum.FindingsNew)
+}
+
+func (s *Server) ingestRunList(c *call) (any, error) {
+	p, limit, err := c.page()
+	if err != nil {
+		return nil, err
+	}
+	rs, err := s.app.IngestRuns(c.ctx(), p)
+	if err != nil {
+		return nil, err
+	}
+	return pageOf(rs, limit, func(r ingest.RunStatus) int64 { return r.ID }), nil
+}
+
+func (s *Server) ingestRunGet(c *call) (any, error) {
+	id, err := c.pathID("rid")
+	if err != nil {
+		return nil, err
+	}
+	return s.app.IngestRun(c.ctx(), id)
+}
+
+func (s *Server) notifyPreview(c *call) (any, error) {
+	return s.app.NotifyPreview(c.ctx())
+}
+
+func (s *Server) notifyRun(c *call) (any, error) {
+	res, err := s.app.NotifyRun(c.ctx(), app.NotifyRunOptions{})
+	if err != nil {
+		return nil, err
+	}
+	return res, s.store.AuditAdd(c.ctx(), account.AuditEntry{Actor: tokenActor(c.p), Action: "notify.run", Detail: notifyDetail(res)})
+}
+
+// notifyDetail is the audit log's line about a notify run.
+func notifyDetail(res app.NotifyRunResult) string {
+	sent := 0
+	if res.Delivery != nil {
+		sent = res.Delivery.Sent
+	}
+	return fmt.Sprintf("%d notices composed, %d deliveries sent, %d escalated", res.Composed.Notices, sent, res.Escalated)
+}
+
+// runsView is the runs page: the upload form and the runs.
+type runsView struct {
+	listView[ingest.RunStatus]
+	Types []string
+	Form  map[string]string
+}
+
+func (s *Server) runsView(pc *pageCall) (runsView, error) {
+	p, err := pc.pageParamsOf(50)
+	if err != nil {
+		return runsView{}, err
+	}
+	rs, err := s.app.IngestRuns(pc.ctx(), p)
+	if err != nil {
+		return runsView{}, err
+	}
+	v := runsView{listView: listView[ingest.RunStatus]{Items: rs}, Types: feedTypes, Form: map[string]string{}}
+	v.Next = nextURL(pc, &v.Items, p, func(r ingest.RunStatus) int64 { return r.ID })
+	return v, nil
+}
+
+func (s *Server) pageRuns(pc *pageCall) error {
+	v, err := s.runsView(pc)
+	if err != nil {
+		return err
+	}
+	return pc.page("runs", "runs.title", v)
+}
+
+// pageIngest ingests the uploaded file through the same service as `vigil
+// ingest feed` and shows its run.
+func (s *Server) pageIngest(pc *pageCall) error {
+	v, err := s.runsView(pc)
+	if err != nil {
+		return err
+	}
+	for _, k := range []string{"type", "trigger", "partial"} {
+		v.Form[k] = pc.form(k)
+	}
+	opt, err := feedOptions(pc.form)
+	if err != nil {
+		return pc.formError(err, "runs", "runs.title", v)
+	}
+	f, hdr, err := pc.r.FormFile("file")
+	if err != nil {
+		if errors.Is(err, http.ErrMissingFile) || errors.Is(err, http.ErrNotMultipart) {
+			return pc.formError(errs.Field("file", "", "choose a feed file to upload"), "runs", "runs.title", v)
+		}
+		return err
+	}
+	defer f.Close()
+	sum, err := s.app.IngestUpload(pc.ctx(), hdr.Filename, io.Reader(f), opt)
+	if err != nil {
+		return pc.formError(err, "runs", "runs.title", v)
+	}
+	if err := s.audit(pc, "ingest.upload", 0, fmt.Sprintf("run %d", sum.RunID), ingestDetail(sum)); err != nil {
+		return err
+	}
+	return pc.redirect("/analyst/runs/" + strconv.FormatInt(sum.RunID, 10) + "?msg=runs.ingested")
+}
+
+func (s *Server) pageRun(pc *pageCall) error {
+	id, err := pc.pathID("rid")
+	if err != nil {
+		return err
+	}
+	d, err := s.app.IngestRun(pc.ctx(), id)
+	if err != nil {
+		return err
+	}
+	v := runView{RunDetail: d}
+	if d.Run.CheckpointAt != nil {
+		v.Checkpoint = *d.Run.CheckpointAt
+	}
+	if d.Run.FinishedAt != nil {
+		v.Finished = *d.Run.FinishedAt
+	}
+	return pc.page("run", "run.title", v)
+}
+
+// runView is a run's page; Checkpoint and Finished are nil when zero.
+type runView struct {
+	app.RunDetail
+	Checkpoint, Finished any
+}
+
+func (s *Server) pageNotify(pc *pageCall) error {
+	p, err := s.app.NotifyPreview(pc.ctx())
+	if err != nil {
+		return err
+	}
+	return pc.page("notify", "notify.title", notifyView{Preview: p})
+}
+
+// notifyView is the notify page: the preview, and after a run its result.
+type notifyView struct {
+	Preview app.NotifyRunResult
+	Result  *app.NotifyRunResult
+}
+
+// Sent counts the deliveries a run sent.
+func (v notifyView) Sent() int {
+	if v.Result == nil || v.Result.Delivery == nil {
+		return 0
+	}
+	return v.Result.Delivery.Sent
+}
+
+func (s *Server) pageNotifySend(pc *pageCall) error {
+	res, err := s.app.NotifyRun(pc.ctx(), app.NotifyRunOptions{})
+	if err != nil {
+		return err
+	}
+	if err := s.audit(pc, "notify.run", 0, "", notifyDetail(res)); err != nil {
+		return err
+	}
+	p, err := s.app.NotifyPreview(pc.ctx())
+	if err != nil {
+		return err
+	}
+	return pc.render(http.StatusOK, "notify", "notify.title", notifyView{Preview: p, Result: &res}, nil)
+}

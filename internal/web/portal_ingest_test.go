@@ -1,0 +1,219 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"vigil/internal/app"
+	"vigil/internal/config"
+	"vigil/internal/ingest"
+	"vigil/internal/keyset"
+	"vigil/internal/store"
+	"vigil/internal/store/storetest"
+)
+
+// sampleFeed is a Shadowserver RDP report of three rows in the test
+// registry's ranges and one unreadable address (see testdata/SOURCES.md).
+const sampleFeed = "2025-06-02-scan_rdp-vigil_portal-asn.csv"
+
+func readSample(t testing.TB) []byte {
+	t.Helper()
+	b, err := os.ReadFile("testdata/" + sampleFeed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// seedRun ingests the sample feed, so that the run pages have a run.
+func seedRun(t testing.TB, e *env) int64 {
+	t.Helper()
+	sum, err := e.srv.app.IngestUpload(context.Background(), sampleFeed, bytes.NewReader(readSample(t)), app.FeedOptions{})
+	if err != nil || sum.RunID == 0 {
+		t.Fatalf("seed run: %+v, %v", sum, err)
+	}
+	return sum.RunID
+}
+
+// runCount counts the stored ingest runs.
+func runCount(t *testing.T, st *store.Store) int {
+	t.Helper()
+	rs, err := st.RunList(context.Background(), keyset.Page{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(rs)
+}
+
+// ingestAPIHappyPath is the ingest part of TestEndpointsHappyPath: upload
+// a feed, read its run and quarantine, preview and run notify.
+func ingestAPIHappyPath(t *testing.T, e *env, ok func(t *testing.T, r req, status int, schema string) []byte) {
+	body := ok(t, req{method: "POST", path: "/api/v1/ingest/runs?name=" + sampleFeed, token: tokOp, body: string(readSample(t)), ctype: "text/csv"}, 200, "IngestSummary")
+	var sum ingest.Summary
+	if err := json.Unmarshal(body, &sum); err != nil {
+		t.Fatal(err)
+	}
+	if sum.RunID == 0 || sum.ReportType != "scan_rdp" || sum.Quarantined != 1 || sum.Matched < 2 || sum.FindingsNew < 2 {
+		t.Errorf("upload summary = %+v", sum)
+	}
+	n := runCount(t, e.st)
+	wantProblem(t, e.send(req{method: "POST", path: "/api/v1/ingest/runs", token: tokOp, body: "x", ctype: "text/csv"}), 400, "name")
+	wantProblem(t, e.send(req{method: "POST", path: "/api/v1/ingest/runs?name=" + sampleFeed, token: tokOp, ctype: "-"}), 422, "file")
+	wantProblem(t, e.send(req{method: "POST", path: "/api/v1/ingest/runs?name=..%2Fx.csv", token: tokOp, body: "x", ctype: "text/csv"}), 422, "file")
+	if got := runCount(t, e.st); got != n {
+		t.Errorf("%d runs after refused uploads; want %d", got, n)
+	}
+
+	page := decodeAs[Page[ingest.RunStatus]](t, e.send(req{method: "GET", path: "/api/v1/ingest/runs", token: tokOp}))
+	ok(t, req{method: "GET", path: "/api/v1/ingest/runs?limit=1", token: tokOp}, 200, "RunPage")
+	if len(page.Items) == 0 || page.Items[0].ID != sum.RunID || page.Items[0].State() != "finished" || page.Items[0].Trigger != sum.Trigger {
+		t.Errorf("runs = %+v; want run %d first", page.Items, sum.RunID)
+	}
+	ok(t, req{method: "GET", path: fmt.Sprintf("/api/v1/ingest/runs/%d", sum.RunID), token: tokOp}, 200, "RunDetail")
+	d := decodeAs[app.RunDetail](t, e.send(req{method: "GET", path: fmt.Sprintf("/api/v1/ingest/runs/%d", sum.RunID), token: tokOp}))
+	if len(d.Quarantine) != 1 || d.Quarantine[0].Line != 4 || !strings.Contains(d.Quarantine[0].Raw, "192.0.2.999") {
+		t.Errorf("quarantine of the run = %+v", d.Quarantine)
+	}
+
+	ok(t, req{method: "GET", path: "/api/v1/notify/preview", token: tokOp}, 200, "NotifyRunResult")
+	pv := decodeAs[app.NotifyRunResult](t, e.send(req{method: "GET", path: "/api/v1/notify/preview", token: tokOp}))
+	var found bool
+	for _, np := range pv.Composed.Previews {
+		for _, it := range np.Findings {
+			if it.Key == "192.0.2.5:3389" && np.OrgID == e.orgs[0].ID && len(np.Recipients) > 0 && np.Recipients[0].Subject != "" {
+				found = true
+			}
+		}
+	}
+	if !found {
+		t.Errorf("the preview has no notice to %s with 192.0.2.5: %+v", e.orgs[0].Name, pv)
+	}
+	res := decodeAs[app.NotifyRunResult](t, e.send(req{method: "POST", path: "/api/v1/notify/run", token: tokOp}))
+	if res.Composed.Notices == 0 {
+		t.Errorf("notify run = %+v", res)
+	}
+	ok(t, req{method: "POST", path: "/api/v1/notify/run", token: tokOp}, 200, "NotifyRunResult")
+	after := decodeAs[app.NotifyRunResult](t, e.send(req{method: "GET", path: "/api/v1/notify/preview", token: tokOp}))
+	if len(after.Composed.Previews) != 0 || !after.DryRun {
+		t.Errorf("after the notify run the preview still has %d notices", len(after.Composed.Previews))
+	}
+	audit := string(ok(t, req{method: "GET", path: "/api/v1/audit", token: tokOp}, 200, "AuditPage"))
+	for _, action := range []string{`"ingest.upload"`, `"notify.run"`} {
+		if !strings.Contains(audit, action) {
+			t.Errorf("the audit log lacks %s: %.400s", action, audit)
+		}
+	}
+}
+
+// upload posts a multipart form with the session's CSRF token and, when
+// name is set, a file.
+func (e *pageEnv) upload(as, path string, fields map[string]string, name string, content []byte) *httptest.ResponseRecorder {
+	var b bytes.Buffer
+	w := multipart.NewWriter(&b)
+	_ = w.WriteField("csrf", e.sessions[as].CSRF)
+	for k, v := range fields {
+		_ = w.WriteField(k, v)
+	}
+	if name != "" {
+		fw, _ := w.CreateFormFile("file", name)
+		_, _ = fw.Write(content)
+	}
+	_ = w.Close()
+	hr := httptest.NewRequest(http.MethodPost, path, &b)
+	hr.RemoteAddr = "192.0.2.10:40000"
+	hr.Header.Set("Content-Type", w.FormDataContentType())
+	hr.AddCookie(&http.Cookie{Name: sessionCookie, Value: e.cookies[as]})
+	rec := httptest.NewRecorder()
+	e.srv.ServeHTTP(rec, hr)
+	return rec
+}
+
+// TestIngestPages drives the analysts' ingest and notify pages: refused
+// uploads name their field and write nothing; a good one shows its run,
+// counts and quarantine; the preview names recipients, subject and
+// findings; sending composes the notices; both actions are in the audit
+// log.
+func TestIngestPages(t *testing.T) {
+	t.Parallel()
+	storetest.EachOpts(t, storetest.Options{Now: fixedNow}, func(t *testing.T, st *store.Store) {
+		e := newPageEnv(t, st)
+		cfg := config.Defaults()
+		cfg.Notify.DefaultMode = "immediate" // notices now, not digests
+		e.srv.app = app.New(st, cfg, nil)
+		n := runCount(t, st)
+		for _, tc := range []struct {
+			name    string
+			fields  map[string]string
+			file    string
+			content []byte
+			field   string
+		}{
+			{"no_file", map[string]string{"type": "auto"}, "", nil, "file"},
+			{"empty_file", map[string]string{"type": "auto"}, sampleFeed, nil, "file"},
+			{"bad_type", map[string]string{"type": "mapping"}, sampleFeed, readSample(t), "type"},
+			{"hidden_name", nil, ".profile", []byte("x"), "file"},
+			{"not_a_feed", map[string]string{"type": "shadowserver"}, "notes.csv", []byte("\x00\x01\x02"), "file"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				body := wantPage(t, e.upload(asAnalyst, "/analyst/runs", tc.fields, tc.file, tc.content), http.StatusUnprocessableEntity)
+				if !strings.Contains(body, `role="alert"`) || !strings.Contains(body, `href="#`+tc.field+`"`) || !strings.Contains(body, `id="`+tc.field+`-err"`) {
+					t.Errorf("the page does not name field %s visibly:\n%s", tc.field, body)
+				}
+			})
+		}
+		if got := runCount(t, st); got != n {
+			t.Errorf("%d runs after refused uploads; want %d", got, n)
+		}
+
+		rec := e.upload(asAnalyst, "/analyst/runs", map[string]string{"type": "shadowserver", "trigger": "rdp-portal"}, sampleFeed, readSample(t))
+		wantPage(t, rec, http.StatusSeeOther)
+		loc := rec.Header().Get("Location")
+		if !regexp.MustCompile(`^/analyst/runs/\d+\?msg=runs.ingested$`).MatchString(loc) {
+			t.Fatalf("after the upload: Location %q", loc)
+		}
+		for _, lang := range Languages() {
+			body := wantPage(t, e.page(preq{method: "GET", path: loc, as: asAnalyst, header: map[string]string{"Accept-Language": lang}}), http.StatusOK)
+			for _, want := range []string{"rdp-portal", "192.0.2.999", `id="run-quarantined">1<`, `role="status"`} {
+				if !strings.Contains(body, want) {
+					t.Errorf("%s run page lacks %q", lang, want)
+				}
+			}
+		}
+		runs := wantPage(t, e.page(preq{method: "GET", path: "/analyst/runs", as: asAnalyst}), http.StatusOK)
+		if !strings.Contains(runs, strings.SplitN(loc, "?", 2)[0]) {
+			t.Error("the runs page does not link the new run")
+		}
+
+		preview := wantPage(t, e.page(preq{method: "GET", path: "/analyst/notify", as: asAnalyst}), http.StatusOK)
+		for _, want := range []string{"security@waterschap-lage-landen.example", "192.0.2.5:3389", "rdp-portal", `<q class="subject">`} {
+			if !strings.Contains(preview, want) {
+				t.Errorf("the preview lacks %q", want)
+			}
+		}
+		sent := wantPage(t, e.page(preq{method: "POST", path: "/analyst/notify", as: asAnalyst, form: map[string][]string{}}), http.StatusOK)
+		if !strings.Contains(sent, `id="notify-result"`) || strings.Contains(sent, `id="notify-composed">0<`) {
+			t.Errorf("the notify run composed nothing:\n%s", sent)
+		}
+		if !strings.Contains(sent, `id="no-notices"`) {
+			t.Error("after sending, the preview still lists notices")
+		}
+		audit := wantPage(t, e.page(preq{method: "GET", path: "/analyst/audit", as: asAnalyst}), http.StatusOK)
+		for _, action := range []string{"ingest.upload", "notify.run"} {
+			if !strings.Contains(audit, action) {
+				t.Errorf("the audit log lacks %s", action)
+			}
+		}
+	})
+}
