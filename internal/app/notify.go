@@ -70,7 +70,12 @@ func (a *App) Delivery(ctx context.Context) (*Delivery, error) {
 	if err != nil || grace < 0 {
 		return nil, errs.Field("notify.run_grace", f.RunGrace, "must be a Go duration such as 2h")
 	}
-	d := &Delivery{Renderer: renderer, Notifier: notify.NewNotifier(notify.NotifierConfig{Store: a.st, Now: a.st.Now, Logger: a.log, RunGrace: grace,
+	disc, err := a.discoverer(ctx, f.AllowPrivate)
+	if err != nil {
+		return nil, err
+	}
+	fallback := &notify.Fallback{Store: a.st, Discoverer: disc, Languages: renderer.Languages(), Now: a.st.Now}
+	d := &Delivery{Renderer: renderer, Notifier: notify.NewNotifier(notify.NotifierConfig{Store: a.st, Now: a.st.Now, Logger: a.log, RunGrace: grace, Fallback: fallback,
 		PlanConfig: notify.PlanConfig{Default: def, DigestHour: f.DigestHour, Languages: renderer.Languages()}})}
 	ackKey, err := a.st.SettingSecret(ctx, notify.AckKeySetting)
 	if err != nil {

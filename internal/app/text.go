@@ -77,8 +77,13 @@ func (res NotifyRunResult) WriteText(w io.Writer) error {
 	for r, n := range c.Skipped {
 		fmt.Fprintf(w, "  skipped %d event(s): %s\n", n, r)
 	}
-	if c.Undeliverable > 0 {
-		fmt.Fprintf(w, "%d notice(s) could be sent to nobody (no contact, every address bounced, or no channel): on the call list with the reason (vigil notify calls)\n", c.Undeliverable)
+	if c.Discovered > 0 {
+		fmt.Fprintf(w, "%d notice(s) without a usable contact went to a security.txt or RDAP abuse contact\n", c.Discovered)
+	}
+	if c.Undeliverable > 0 && res.DryRun {
+		fmt.Fprintf(w, "%d notice(s) have no usable contact: they would go to a security.txt or RDAP abuse contact when one is found, else to the call list\n", c.Undeliverable)
+	} else if c.Undeliverable > 0 {
+		fmt.Fprintf(w, "%d notice(s) could be sent to nobody (no contact, every address bounced, or no channel; no security.txt or RDAP abuse contact either): on the call list with the reason (vigil notify calls)\n", c.Undeliverable)
 	}
 	if c.Waiting > 0 || c.Folded > 0 {
 		fmt.Fprintf(w, "%d item(s) wait for the end of their run; %d item(s) folded into digests by the cap\n", c.Waiting, c.Folded)

@@ -62,25 +62,11 @@ func (a *App) warnUnregistered(ctx context.Context, trigger string, u *unregiste
 	if len(u.by) == 0 {
 		return out, nil
 	}
-	client := netguard.New(netguard.Options{AllowPrivate: allowPrivate, MaxBytes: 4 << 20})
-	boot, err := a.rdapBootstrap(ctx)
+	disc, err := a.discoverer(ctx, allowPrivate)
 	if err != nil {
 		return nil, err
 	}
-	rd, err := rdap.New(client, rdap.Options{Bootstrap: boot, Cache: s.RDAPCache(), Now: s.Now, Logger: a.log})
-	if err != nil {
-		return nil, err
-	}
-	cfg := notify.UnregisteredConfig{
-		Store: s,
-		Discoverer: &notify.Discoverer{
-			SecurityTxt: func(ctx context.Context, host string) (securitytxt.Report, error) {
-				return securitytxt.Check(ctx, client, host, securitytxt.Options{Now: s.Now})
-			},
-			RDAP: rd,
-		},
-		Now: s.Now,
-	}
+	cfg := notify.UnregisteredConfig{Store: s, Discoverer: disc, Now: s.Now}
 	trigID, err := s.TriggerEnsure(ctx, finding.Trigger{Name: trigger})
 	if err != nil {
 		return nil, err
@@ -99,4 +85,26 @@ func (a *App) warnUnregistered(ctx context.Context, trigger string, u *unregiste
 		out[res.Reason]++
 	}
 	return out, nil
+}
+
+// discoverer finds the security.txt or RDAP abuse contact of an address or
+// domain through the guarded client (loopback and private addresses only
+// with allowPrivate), RDAP answers cached in the store.
+func (a *App) discoverer(ctx context.Context, allowPrivate bool) (*notify.Discoverer, error) {
+	s := a.st
+	client := netguard.New(netguard.Options{AllowPrivate: allowPrivate, MaxBytes: 4 << 20})
+	boot, err := a.rdapBootstrap(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rd, err := rdap.New(client, rdap.Options{Bootstrap: boot, Cache: s.RDAPCache(), Now: s.Now, Logger: a.log})
+	if err != nil {
+		return nil, err
+	}
+	return &notify.Discoverer{
+		SecurityTxt: func(ctx context.Context, host string) (securitytxt.Report, error) {
+			return securitytxt.Check(ctx, client, host, securitytxt.Options{Now: s.Now})
+		},
+		RDAP: rd,
+	}, nil
 }

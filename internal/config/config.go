@@ -180,7 +180,7 @@ func Settings() []Setting {
 			field: func(c *Config) any { return &c.Notify.RunGrace }},
 		{Key: "notify.max_attempts", Env: "VIGIL_NOTIFY_MAX_ATTEMPTS", Default: "8", Doc: "attempts before a delivery is given up (dead)",
 			field: func(c *Config) any { return &c.Notify.MaxAttempts }},
-		{Key: "notify.allow_private", Env: "VIGIL_NOTIFY_ALLOW_PRIVATE", Default: "false", Doc: "let webhooks reach loopback and private addresses (labs, tests)",
+		{Key: "notify.allow_private", Env: "VIGIL_NOTIFY_ALLOW_PRIVATE", Default: "false", Doc: "let webhooks and the fallback chain (security.txt, RDAP) reach loopback and private addresses (labs, tests)",
 			field: func(c *Config) any { return &c.Notify.AllowPrivate }},
 		{Key: "labels.keys", Env: "VIGIL_KEYS", Doc: "label signing key directory (default: `vigil-keys` next to the SQLite database, else `./vigil-keys`)",
 			field: func(c *Config) any { return &c.Labels.Keys }},

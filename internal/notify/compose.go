@@ -515,9 +515,12 @@ type ComposeResult struct {
 	Resolved int `json:"notices_resolved"`
 	// Undeliverable counts the notices that could be sent to nobody: they
 	// went to the call list with the reason.
-	Undeliverable int      `json:"undeliverable"`
-	Problems      []string `json:"problems,omitempty"`
-	NoticeIDs     []int64  `json:"-"`
+	Undeliverable int `json:"undeliverable"`
+	// Discovered counts the notices without a usable contact that the
+	// fallback chain sent to a security.txt or RDAP abuse contact.
+	Discovered int      `json:"discovered_contacts"`
+	Problems   []string `json:"problems,omitempty"`
+	NoticeIDs  []int64  `json:"-"`
 	// Orgs counts the notices per organisation, most first.
 	Orgs []OrgNotices `json:"orgs,omitempty"`
 	// Previews are the notices a dry run would compose (dry runs only).
@@ -615,6 +618,7 @@ func (r *ComposeResult) Add(r2 ComposeResult) {
 	r.Folded += r2.Folded
 	r.Resolved += r2.Resolved
 	r.Undeliverable += r2.Undeliverable
+	r.Discovered += r2.Discovered
 	r.Problems = append(r.Problems, r2.Problems...)
 	r.NoticeIDs = append(r.NoticeIDs, r2.NoticeIDs...)
 	r.Orgs = mergeOrgs(r.Orgs, r2.Orgs)
@@ -683,8 +687,12 @@ type NotifierConfig struct {
 	// CapPeriod is the period of the organisations' caps of immediate
 	// notices (default a day).
 	CapPeriod time.Duration
-	Now       func() time.Time
-	Logger    *slog.Logger
+	// Fallback, when set, looks for a contact (security.txt, RDAP) for
+	// every notice that could be sent to nobody before it stays on the
+	// call list.
+	Fallback *Fallback
+	Now      func() time.Time
+	Logger   *slog.Logger
 }
 
 // Notifier composes notices from finding events.
@@ -741,6 +749,18 @@ func (n *Notifier) Compose(ctx context.Context, dryRun bool) (ComposeResult, err
 		r, err := n.cfg.Store.NotifyCompose(ctx, req, plan)
 		if err != nil {
 			return total, fmt.Errorf("compose notices: %w", err)
+		}
+		if fb := n.cfg.Fallback; fb != nil && !dryRun && r.Undeliverable > 0 {
+			fr, err := fb.Run(ctx, r.NoticeIDs)
+			if err != nil {
+				return total, fmt.Errorf("fallback contacts: %w", err)
+			}
+			r.Undeliverable -= fr.Found
+			r.Discovered += fr.Found
+			if r.Outbox == nil {
+				r.Outbox = map[Channel]int{}
+			}
+			r.Outbox[Email] += fr.Found
 		}
 		total.Add(r)
 		for _, pr := range r.Problems {

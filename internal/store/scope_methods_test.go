@@ -54,7 +54,7 @@ func unscoped() map[string]string {
 		"VulnTargetKeysPut": engine, "VulnTargetKeysAdd": engine, "VulnTargetKeysReset": engine, "VulnDeviceSynced": engine,
 
 		"NotifyCompose": notifier, "NotifyCursor": notifier, "NotifyHeld": notifier, "NoticeEscalate": notifier, "NoticeRecent": notifier,
-		"NoticeCreateUnregistered": notifier, "OutboxClaim": notifier, "OutboxClaimDue": notifier, "OutboxDue": notifier,
+		"NoticeCreateUnregistered": notifier, "NoticeUndeliverableList": notifier, "NoticeFallback": notifier, "OutboxClaim": notifier, "OutboxClaimDue": notifier, "OutboxDue": notifier,
 		"OutboxFinish": notifier, "OutboxStarted": notifier, "OutboxSuppress": notifier, "AccountMail": notifier,
 
 		"OutboxResolve": operator, "ContactMarkBounced": operator, "NoticeEscalateBounce": operator,
