@@ -29,7 +29,9 @@ func (s *fallbackStore) NoticeUndeliverableList(_ context.Context, ids []int64) 
 	return s.notices, nil
 }
 
-func (s *fallbackStore) AddressBounced(_ context.Context, a string) (bool, error) { return s.bounced[a], nil }
+func (s *fallbackStore) AddressBounced(_ context.Context, a string) (bool, error) {
+	return s.bounced[a], nil
+}
 
 func (s *fallbackStore) NoticeFallback(_ context.Context, id int64, d *notify.Delivery, source, why string, _ time.Time) error {
 	if d != nil {
