@@ -27,7 +27,7 @@ func (a *cmdline) serveCmd() *cobra.Command {
 		a.log.Info("serving", "url", "http://"+ln.Addr().String())
 		return a.serve(ctx, x, ln)
 	})
-	config.Bind(cmd.Flags(), &a.cfg, "addr")
+	config.Bind(cmd.Flags(), &a.cfg, "addr", "notify.smtp_url", "notify.from", "notify.sender", "notify.dkim_key", "notify.dkim_domain", "notify.dkim_selector", "notify.allow_private")
 	a.ratingFlags(cmd)
 	return cmd
 }

@@ -6,8 +6,11 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
+	"net/url"
 	"time"
 )
 
@@ -42,6 +45,9 @@ func (a *App) OpenServer(ctx context.Context, handler http.Handler, ln net.Liste
 	j, err := a.OpenJobs(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if w := BaseURLMismatch(a.cfg.BaseURL, ln.Addr().String()); w != "" {
+		a.log.Warn(w)
 	}
 	return &Server{ln: ln, jobs: j, a: a, errc: make(chan error, 1), http: &http.Server{
 		Handler:           handler,
@@ -95,4 +101,33 @@ func (s *Server) Close() error {
 		s.a.log.Warn("jobs still running at shutdown were cancelled; their work is retried", "err", jerr)
 	}
 	return err
+}
+
+// BaseURLMismatch says, when base (the configured base URL, which
+// acknowledgement and verification links in warnings and labels' QR codes
+// use) does not name the address the server listens on, what that means;
+// "" when they agree. A listener on every interface agrees with any host
+// at its port.
+func BaseURLMismatch(base, served string) string {
+	u, err := url.Parse(base)
+	if err != nil || u.Host == "" {
+		return fmt.Sprintf("base URL %q is not an absolute URL: links in warnings and labels will not work (set --base-url or VIGIL_BASE_URL)", base)
+	}
+	host, port := u.Hostname(), u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
+	}
+	shost, sport, err := net.SplitHostPort(served)
+	if err != nil {
+		return ""
+	}
+	sameHost := host == shost || (host == "localhost" && net.ParseIP(shost).IsLoopback())
+	if ip, err := netip.ParseAddr(shost); err == nil && ip.IsUnspecified() {
+		sameHost = true
+	}
+	if sameHost && port == sport {
+		return ""
+	}
+	return fmt.Sprintf("serving on http://%s but the base URL is %s: acknowledgement and verification links in warnings and labels point to the base URL; "+
+		"fine behind a proxy that forwards it here, else set --base-url (env VIGIL_BASE_URL)", served, base)
 }
