@@ -111,10 +111,12 @@ var (
 	// clauseRE matches a clause that turns a product name into a sentence
 	// ("CODESYS Control for Linux containing the CmpUserMgr component",
 	// "Chiller SK 3232-Series web interface as built upon Carel pCOWeb",
+	// "SINUMERIK Integrate Operate Client as part of Sinumerik Integrate
+	// Product suite",
 	// "PowerSCADA Anywhere redistributed with PowerSCADA Expert v8.1"): the
 	// product is named before it; after "based on" / "built upon" the
 	// product it is built on is named too.
-	clauseRE = regexp.MustCompile(`(?i)\s+(?:(containing|redistributed\s+with|as\s+part\s+of)|((?:as\s+)?(?:based|built)\s+(?:on|upon)))\s+(?:an?\s+|the\s+)?`)
+	clauseRE = regexp.MustCompile(`(?i)\s+(?:(containing|redistributed\s+with|(?:as\s+|also\s+)?part\s+of)|((?:as\s+)?(?:based|built)\s+(?:on|upon)))\s+(?:an?\s+|the\s+)?`)
 	// quantifierRE matches a leading "All" or "All other" ("All 32 and 64
 	// bit CODESYS Development System V3").
 	quantifierRE = regexp.MustCompile(`(?i)^\s*all\s+(?:other\s+)?`)
@@ -634,7 +636,7 @@ func (n *Name) Match(m *Model) Result {
 		for _, av := range n.variants(alt) {
 			for mi, mv := range mvars {
 				ca, cmv := compact(av.toks), compact(mv.toks)
-				if ca == "" || cmv == "" {
+				if ca == "" || cmv == "" || n.otherBrand(av, mv) {
 					continue
 				}
 				switch {
@@ -720,6 +722,23 @@ func (n *Name) Match(m *Model) Result {
 		for i := 1; i < len(ft) && !hasDigit(ft[i-1]); i++ {
 			if compact(ft[i:]) == cm && (hasDigit(cm) || len(cm) >= 3 && i >= 2) {
 				r.offer(ConfGeneric, "contained", fmt.Sprintf("model %q is named in %q after the product line %q", m.Text, n.Text, strings.Join(ft[:i], " ")))
+			}
+		}
+	}
+	// A model code of words and a number inside the name, between words
+	// of letters: brand and product line before, descriptors after
+	// ("ELI 380" of "Welch Allyn ELI 380 Resting Electrocardiograph",
+	// "Medfusion 4000" of "Medfusion 4000 Wireless Syringe Infusion Pump").
+	if k := len(m.toks); k >= 2 && hasDigitToken(m.toks) && slices.ContainsFunc(m.toks, func(t string) bool { return !hasDigit(t) && len(t) >= 2 }) {
+		for _, alt := range n.alts {
+			for i := 0; i+k <= len(alt); i++ {
+				if !slices.Equal(alt[i:i+k], m.toks) || hasDigitToken(alt[:i]) || i+k == len(alt) {
+					continue
+				}
+				after := alt[i+k:]
+				if !hasDigitToken(after) && !slices.ContainsFunc(after, func(t string) bool { return len(t) < 4 && !genericWord(t) || strings.Contains(t, "/") }) {
+					r.offer(ConfFamily, "contained", fmt.Sprintf("model %q is named in %q before the descriptive words %q", m.Text, n.Text, strings.Join(after, " ")))
+				}
 			}
 		}
 	}
@@ -1021,6 +1040,29 @@ func (n *Name) variants(ts []string) []variant {
 		out = append(out, variant{toks: cur, dropped: dropped})
 	}
 	return out
+}
+
+// otherBrand reports whether one side of a comparison names a brand of
+// the vendor the other side's dropped brand is not ("GuardLogix 5570" is
+// no "ControlLogix 5570"; "Compact GuardLogix 5370" no member of
+// "CompactLogix 5370").
+func (n *Name) otherBrand(av, mv variant) bool {
+	if av.dropped == "" && mv.dropped == "" {
+		return false
+	}
+	if av.dropped != "" && mv.dropped != "" {
+		return av.dropped != mv.dropped
+	}
+	dropped, own, other := av.dropped, av.toks, mv.toks
+	if dropped == "" {
+		dropped, own, other = mv.dropped, mv.toks, av.toks
+	}
+	for _, t := range other {
+		if t != dropped && slices.Contains(n.brands, t) && !slices.Contains(own, t) {
+			return true
+		}
+	}
+	return false
 }
 
 // brandAt returns how many leading tokens of ts spell a brand word

@@ -119,6 +119,18 @@ func TestNameMatch(t *testing.T) {
 		{"DeltaV DCS", "DeltaV Distributed Control System", "abbreviation", NameOptions{Title: "Emerson DeltaV Distributed Control System"}},
 		{"DeltaV DCS", "DeltaV Distributed Control System", "", NameOptions{}},
 		{"VBASE Editor", "VISAM Automation Base Editor", "", NameOptions{Title: "VISAM Automation Suite"}},
+		// Another brand or product line of the vendor on one side.
+		{"ControlLogix 5570", "GuardLogix 5570", "", NameOptions{Brands: []string{"controllogix", "guardlogix", "compactlogix"}}},
+		{"CompactLogix 5370 L3 controllers", "Compact GuardLogix 5370 L3", "", NameOptions{Brands: []string{"controllogix", "guardlogix", "compactlogix"}}},
+		{"CompactLogix 5370 L3 controllers", "CompactLogix 5370 L3", "generic", NameOptions{Brands: []string{"controllogix", "guardlogix", "compactlogix"}}},
+		{"Modicon Premium", "Premium", "brand", NameOptions{Brands: []string{"modicon", "premium"}}},
+		// A model code inside the name, descriptive words after it.
+		{"Medfusion 4000 Wireless Syringe Infusion Pump", "Medfusion 4000", "contained", NameOptions{}},
+		{"Welch Allyn ELI 380 Resting Electrocardiograph", "ELI 380", "contained", NameOptions{}},
+		{"Medfusion 4000 Wireless Syringe Infusion Pump", "Medfusion 3500", "", NameOptions{}},
+		{"SIMATIC CP 443-1 RNA", "CP 443-1", "", NameOptions{}}, // a designation, not a descriptive word
+		{"SINUMERIK Integrate Operate Client as part of Sinumerik Integrate Product suite", "SINUMERIK Integrate Operate Client", "clause", NameOptions{}},
+		{"SINUMERIK Integrate Operate Client as part of Sinumerik Integrate Product suite", "SINUMERIK Integrate", "", NameOptions{}},
 		// A model that is only a brand is no product of it.
 		{"Teamcenter Visualization", "Teamcenter", "", NameOptions{Brands: []string{"teamcenter"}}},
 		{"FactoryTalk Linx Gateway", "FactoryTalk", "", NameOptions{Brands: []string{"factorytalk"}}},
