@@ -125,7 +125,7 @@ func (a *App) sourceRun(ctx context.Context, src source.Source, sealed string) (
 		return run, err
 	}
 	run.ID = id
-	runErr := a.sourceFetch(ctx, src, sealed, &run)
+	resume, runErr := a.sourceFetch(ctx, src, sealed, &run)
 	failure := ""
 	if runErr != nil {
 		failure = runErr.Error()
@@ -137,7 +137,7 @@ func (a *App) sourceRun(ctx context.Context, src source.Source, sealed string) (
 	// is released.
 	fin, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	if err := a.st.SourceRunFinish(fin, src.ID, run.ID, failure, len(run.Files), run.Skipped); err != nil {
+	if err := a.st.SourceRunFinish(fin, src.ID, run.ID, failure, len(run.Files)+run.Advisories, run.Skipped, resume); err != nil {
 		return run, err
 	}
 	if runErr == nil && src.Alerted != nil {
@@ -151,23 +151,65 @@ func (a *App) sourceRun(ctx context.Context, src source.Source, sealed string) (
 	return run, runErr
 }
 
-func (a *App) sourceFetch(ctx context.Context, src source.Source, sealed string, run *source.Run) error {
+// sourceFetch fetches and ingests one run of src into run, and returns
+// the resume point a successful run moves the source to.
+func (a *App) sourceFetch(ctx context.Context, src source.Source, sealed string, run *source.Run) (string, error) {
 	key, err := a.st.SettingSecret(ctx, sourceKeyName)
 	if err != nil {
-		return err
+		return "", err
 	}
 	if src.Credentials, err = source.Unseal(key, sealed); err != nil {
-		return err
+		return "", err
+	}
+	if src.Kind == source.KindCSAF {
+		return "", a.sourceCSAF(ctx, src, run)
+	}
+	pace, err := a.nvdPace()
+	if err != nil {
+		return "", err
 	}
 	env := source.Env{
 		HTTP: netguard.New(netguard.Options{AllowPrivate: a.cfg.Sources.AllowPrivate, MaxBytes: 512 << 20, Timeout: 10 * time.Minute}),
 		Now:  a.now,
 		Seen: func(ctx context.Context, key string) (bool, error) { return a.st.SourceKeySeen(ctx, src.ID, key) },
+		Pace: pace,
 	}
-	files, err := source.Fetch(ctx, env, src)
+	files, resume, err := source.Fetch(ctx, env, src)
+	if err != nil {
+		return "", err
+	}
+	return resume, a.sourceFiles(ctx, src, files, run)
+}
+
+// nvdPace is sources.nvd_pace (0 when unset: NVD's published limit).
+func (a *App) nvdPace() (time.Duration, error) {
+	if a.cfg.Sources.NVDPace == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(a.cfg.Sources.NVDPace)
+	if err != nil || d < 0 {
+		return 0, errs.Field("sources.nvd_pace", a.cfg.Sources.NVDPace, "not a duration")
+	}
+	return d, nil
+}
+
+// sourceCSAF loads a trusted CSAF provider (LoadCSAFProvider, with the
+// provider's own resume point); listings it could not read fail the run.
+func (a *App) sourceCSAF(ctx context.Context, src source.Source, run *source.Run) error {
+	sum, err := a.LoadCSAFProvider(ctx, src.URL, ProviderOptions{AllowPrivate: a.cfg.Sources.AllowPrivate})
 	if err != nil {
 		return err
 	}
+	run.Advisories, run.Skipped = sum.New+sum.Changed, sum.Skipped
+	if len(sum.Problems) > 0 {
+		return fmt.Errorf("csaf provider: %s", strings.Join(sum.Problems, "; "))
+	}
+	return nil
+}
+
+// sourceFiles hands each fetched file not ingested before to the ingest
+// path of src's kind and records it in run.
+func (a *App) sourceFiles(ctx context.Context, src source.Source, files []source.Fetched, run *source.Run) error {
 	spool, err := os.MkdirTemp("", "vigil-source-")
 	if err != nil {
 		return fmt.Errorf("spool: %w", err)
@@ -241,6 +283,13 @@ func (a *App) sourceIngest(ctx context.Context, kind source.Kind, path string, r
 	switch kind {
 	case source.KindKEV:
 		sums, err := a.LoadAdvisories(ctx, AdvisoryLoad{Source: advisory.SourceKEV, Arg: path})
+		for _, s := range sums {
+			rec.Rows += int64(s.Records)
+			rec.Findings += int64(s.FindingsNew + s.FindingsUpdated)
+		}
+		return err
+	case source.KindNVD:
+		sums, err := a.LoadAdvisories(ctx, AdvisoryLoad{Source: advisory.SourceNVD, Arg: path})
 		for _, s := range sums {
 			rec.Rows += int64(s.Records)
 			rec.Findings += int64(s.FindingsNew + s.FindingsUpdated)

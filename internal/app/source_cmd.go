@@ -31,12 +31,13 @@ func SourceCommands() []Command {
 	return []Command{
 		{Use: "add NAME", Short: "Register a source that runs on a schedule", Args: 1,
 			Long: `Register a source: --kind kev or epss (a URL), dir (a directory whose new files are
-feeds) or shadowserver (the Reports API's base URL, e.g. https://transform.shadowserver.org/api2/,
+feeds), shadowserver (the Reports API's base URL, e.g. https://transform.shadowserver.org/api2/,
 with --credentials naming a file, or - for standard input, whose first line is the API key and
-second the secret). Runs happen every --every; --expect says how often data is expected, and a
+second the secret), nvd (https://services.nvd.nist.gov/rest/json/cves/2.0, with an optional API
+key as the credentials' one line) or csaf (a trusted provider's provider-metadata.json URL). Runs happen every --every; --expect says how often data is expected, and a
 source that brings none for --alert-after (default 36h) or fails sources.max_failures runs in a
 row raises one alert. Credentials are stored sealed and are never shown.`,
-			Flags: []Flag{{Name: "kind", Usage: "kev, epss, dir or shadowserver"}, {Name: "url", Usage: "the URL fetched (the directory for dir)"},
+			Flags: []Flag{{Name: "kind", Usage: "kev, epss, dir, shadowserver, nvd or csaf"}, {Name: "url", Usage: "the URL fetched (the directory for dir)"},
 				{Name: "every", Default: source.DefaultEvery.String(), Usage: "interval between runs"},
 				{Name: "expect", Usage: "how often data is expected, e.g. 24h (default: no expectation)"},
 				{Name: "alert-after", Usage: "silence that raises an alert (default 36h when --expect is set)"},
@@ -94,10 +95,13 @@ func readCredentials(r io.Reader) (source.Credentials, error) {
 			lines = append(lines, l)
 		}
 	}
-	if len(lines) != 2 {
-		return source.Credentials{}, errs.Field("credentials", "", "give the key and the secret, one a line")
+	switch len(lines) {
+	case 1: // an API key alone (NVD)
+		return source.Credentials{Key: lines[0]}, nil
+	case 2:
+		return source.Credentials{Key: lines[0], Secret: lines[1]}, nil
 	}
-	return source.Credentials{Key: lines[0], Secret: lines[1]}, nil
+	return source.Credentials{}, errs.Field("credentials", "", "give the key and the secret, one a line")
 }
 
 // sourceDone is what add, pause and resume did.
@@ -168,6 +172,9 @@ type sourceRunText struct{ source.Run }
 func (r sourceRunText) Text() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "run %d at %s: %s, %d new files, %d already ingested", r.ID, r.Started.Format("2006-01-02 15:04:05"), r.State, len(r.Files), r.Skipped)
+	if r.Advisories > 0 {
+		fmt.Fprintf(&b, ", %d advisories new or changed", r.Advisories)
+	}
 	if r.Error != "" {
 		fmt.Fprintf(&b, ": %s", r.Error)
 	}

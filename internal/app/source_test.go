@@ -8,6 +8,8 @@ import (
 	"compress/gzip"
 	"context"
 	"crypto/hmac"
+	"crypto/sha512"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
@@ -514,5 +516,216 @@ func TestSourceJobs(t *testing.T) {
 		if len(det.Runs) != 1 || det.Runs[0].State != "ok" || len(det.Runs[0].Files) != 1 || det.Runs[0].Files[0].Findings == 0 {
 			t.Fatalf("runs after the sweep = %+v; want one run that ingested the file", det.Runs)
 		}
+	})
+}
+
+// fakeNVD is a loopback NVD CVE API 2.0: it answers the records modified
+// in [lastModStartDate, lastModEndDate] page by page (at most pageSize a
+// page, whatever resultsPerPage asks), refuses a window longer than 120
+// days or without both dates (404, as NVD does) and a request sooner than
+// gap after the previous one (403, its rate limit).
+type fakeNVD struct {
+	mu       sync.Mutex
+	records  []map[string]any // NVD "cve" objects
+	pageSize int
+	gap      time.Duration
+	last     time.Time
+	requests int
+	refused  []string
+}
+
+func (f *fakeNVD) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	now := time.Now()
+	if !f.last.IsZero() && now.Sub(f.last) < f.gap {
+		f.refused = append(f.refused, "rate")
+		w.Header().Set("message", "rate limit exceeded")
+		w.WriteHeader(http.StatusForbidden)
+		return
+	}
+	f.last = now
+	f.requests++
+	q := r.URL.Query()
+	const layout = "2006-01-02T15:04:05.000-07:00"
+	from, err1 := time.Parse(layout, q.Get("lastModStartDate"))
+	to, err2 := time.Parse(layout, q.Get("lastModEndDate"))
+	if err1 != nil || err2 != nil || to.Sub(from) > 120*24*time.Hour || to.Before(from) {
+		f.refused = append(f.refused, "window")
+		w.Header().Set("message", "invalid date range")
+		w.WriteHeader(http.StatusNotFound)
+		return
+	}
+	start, _ := strconv.Atoi(q.Get("startIndex"))
+	var hits []map[string]any
+	for _, c := range f.records {
+		mod, _ := time.Parse("2006-01-02T15:04:05.000", c["lastModified"].(string))
+		if !mod.Before(from) && !mod.After(to) {
+			hits = append(hits, c)
+		}
+	}
+	var page []any
+	for i := start; i < len(hits) && len(page) < f.pageSize; i++ {
+		page = append(page, map[string]any{"cve": hits[i]})
+	}
+	if page == nil {
+		page = []any{}
+	}
+	json.NewEncoder(w).Encode(map[string]any{"resultsPerPage": len(page), "startIndex": start, "totalResults": len(hits),
+		"format": "NVD_CVE", "version": "2.0", "timestamp": now.UTC().Format("2006-01-02T15:04:05.000"), "vulnerabilities": page})
+}
+
+// TestSourceNVD runs an NVD source against its fake: the first run pages
+// through the last day's records at the rate limit's pace, the second
+// fetches nothing new, a record modified later is the third run's only
+// one, a resume point 300 days back is fetched in 120-day windows, and a
+// client that does not keep the pace is refused by the fake.
+func TestSourceNVD(t *testing.T) {
+	raw, err := os.ReadFile("testdata/CVE-2023-46604.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC)
+	clk := newClock(t0)
+	record := func(id string, mod time.Time) map[string]any {
+		var c map[string]any
+		if err := json.Unmarshal(raw, &c); err != nil {
+			t.Fatal(err)
+		}
+		c["id"], c["lastModified"] = id, mod.UTC().Format("2006-01-02T15:04:05.000")
+		return c
+	}
+	storetest.EachOpts(t, storetest.Options{Now: clk.now}, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		clk.set(t0)
+		fake := &fakeNVD{pageSize: 2, gap: 200 * time.Millisecond}
+		for i := range 5 {
+			fake.records = append(fake.records, record("CVE-2026-4660"+strconv.Itoa(i), t0.Add(-time.Duration(i+1)*time.Hour)))
+		}
+		fake.records = append(fake.records, record("CVE-2026-46700", t0.Add(-200*24*time.Hour)))
+		srv := httptest.NewServer(fake)
+		t.Cleanup(srv.Close)
+		x := sourceApp(t, s, io.Discard)
+		cfg := x.Config()
+		cfg.Sources.NVDPace = "250ms"
+		x = app.New(s, cfg, nil)
+		if _, err := x.SourceAdd(ctx, source.Source{Name: "nvd", Kind: source.KindNVD, URL: srv.URL + "/rest/json/cves/2.0", Expect: source.Duration(24 * time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+		run, err := x.SourceRun(ctx, "nvd")
+		var rows int64
+		for _, f := range run.Files {
+			rows += f.Rows
+		}
+		if err != nil || len(run.Files) != 3 || rows != 5 || fake.requests != 3 {
+			t.Fatalf("first run = %+v, %v (%d requests); want 5 records on 3 pages", run, err, fake.requests)
+		}
+		clk.add(time.Hour)
+		if run, err = x.SourceRun(ctx, "nvd"); err != nil || len(run.Files) != 0 || run.Skipped != 0 {
+			t.Errorf("second run = %+v, %v; want nothing new", run, err)
+		}
+		fake.mu.Lock()
+		fake.records = append(fake.records, record("CVE-2026-46699", clk.now().Add(30*time.Minute)))
+		fake.mu.Unlock()
+		clk.add(time.Hour)
+		if run, err = x.SourceRun(ctx, "nvd"); err != nil || len(run.Files) != 1 || run.Files[0].Rows != 1 {
+			t.Errorf("third run = %+v, %v; want the one record modified since", run, err)
+		}
+
+		// A resume point 300 days back: three windows, none refused.
+		if _, err := x.SourceAdd(ctx, source.Source{Name: "nvd-back", Kind: source.KindNVD, URL: srv.URL + "/rest/json/cves/2.0"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Exec(ctx, `UPDATE sources SET resume = ? WHERE name = 'nvd-back'`, clk.now().Add(-300*24*time.Hour).Format(time.RFC3339Nano)); err != nil {
+			t.Fatal(err)
+		}
+		run, err = x.SourceRun(ctx, "nvd-back")
+		if err != nil || len(fake.refused) != 0 {
+			t.Fatalf("300 days back = %+v, %v, refused %v", run, err, fake.refused)
+		}
+		// Its records were ingested by the first source already, except
+		// the one modified 200 days ago, which only this run's window has.
+		var ids []string
+		for _, f := range run.Files {
+			ids = append(ids, f.Name)
+		}
+		if len(run.Files) != 4 {
+			t.Errorf("files of the run 300 days back = %v; want 4 new pages", ids)
+		}
+
+		// Without the pace the fake's rate limit refuses the second page.
+		cfg.Sources.NVDPace = "1ns"
+		fast := app.New(s, cfg, nil)
+		if _, err := fast.SourceAdd(ctx, source.Source{Name: "nvd-fast", Kind: source.KindNVD, URL: srv.URL + "/rest/json/cves/2.0"}); err != nil {
+			t.Fatal(err)
+		}
+		if run, err := fast.SourceRun(ctx, "nvd-fast"); err == nil || !strings.Contains(run.Error, "403") {
+			t.Errorf("run without the pace = %+v, %v; want refused by the rate limit", run, err)
+		}
+	})
+}
+
+// TestSourceCSAF runs a CSAF provider source against a loopback provider
+// (provider-metadata.json, a directory distribution with changes.csv and
+// SHA-512 files): the first run loads the advisory, the second lists it as
+// not newer than the resume point and loads nothing, and a provider that
+// went away fails the run.
+func TestSourceCSAF(t *testing.T) {
+	doc, err := os.ReadFile("testdata/icsa-23-206-01.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	files := map[string][]byte{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		b, ok := files[r.URL.Path]
+		mu.Unlock()
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write(b)
+	}))
+	t.Cleanup(srv.Close)
+	const dir = "/.well-known/csaf/white/"
+	sum := sha512.Sum512(doc)
+	files[dir+"2023/icsa-23-206-01.json"] = doc
+	files[dir+"2023/icsa-23-206-01.json.sha512"] = []byte(hex.EncodeToString(sum[:]) + "  icsa-23-206-01.json\n")
+	files[dir+"changes.csv"] = []byte("\"2023/icsa-23-206-01.json\",\"2023-07-25T00:00:00Z\"\n")
+	pmd, _ := json.Marshal(map[string]any{
+		"canonical_url": srv.URL + "/.well-known/csaf/provider-metadata.json", "distributions": []any{map[string]any{"directory_url": srv.URL + dir}},
+		"last_updated": "2024-08-01T00:00:00Z", "list_on_CSAF_aggregators": true, "metadata_version": "2.0", "mirror_on_CSAF_aggregators": true,
+		"public_openpgp_keys": []any{}, "publisher": map[string]any{"category": "coordinator", "name": "test CERT", "namespace": "https://example.org"},
+		"role": "csaf_trusted_provider",
+	})
+	files["/.well-known/csaf/provider-metadata.json"] = pmd
+	url := srv.URL + "/.well-known/csaf/provider-metadata.json"
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		x := sourceApp(t, s, io.Discard)
+		if _, err := x.SourceAdd(ctx, source.Source{Name: "csaf", Kind: source.KindCSAF, URL: url}); err != nil {
+			t.Fatal(err)
+		}
+		run, err := x.SourceRun(ctx, "csaf")
+		if err != nil || run.Advisories != 1 {
+			t.Fatalf("first run = %+v, %v; want one advisory", run, err)
+		}
+		if run, err = x.SourceRun(ctx, "csaf"); err != nil || run.Advisories != 0 || run.Skipped != 1 {
+			t.Errorf("second run = %+v, %v; want nothing new, one document not newer", run, err)
+		}
+		det, err := x.SourceShow(ctx, "csaf")
+		if err != nil || det.LastData == nil || det.Failures != 0 {
+			t.Errorf("show = %+v, %v", det, err)
+		}
+		mu.Lock()
+		delete(files, "/.well-known/csaf/provider-metadata.json")
+		mu.Unlock()
+		if run, err := x.SourceRun(ctx, "csaf"); err == nil || run.State != "failed" {
+			t.Errorf("run against a provider that went away = %+v, %v; want failed", run, err)
+		}
+		mu.Lock()
+		files["/.well-known/csaf/provider-metadata.json"] = pmd
+		mu.Unlock()
 	})
 }

@@ -57,6 +57,10 @@ type Sources struct {
 	MaxFailures int `yaml:"max_failures"`
 	// AllowPrivate lets sources reach loopback and private addresses.
 	AllowPrivate bool `yaml:"allow_private"`
+	// NVDPace is the least time between two NVD API requests, as a Go
+	// duration (empty: NVD's published limit, 6s without a key, 0.6s
+	// with one).
+	NVDPace string `yaml:"nvd_pace"`
 }
 
 // Notify are the settings of notice composition and delivery.
@@ -195,6 +199,8 @@ func Settings() []Setting {
 			field: func(c *Config) any { return &c.Sources.MaxFailures }},
 		{Key: "sources.allow_private", Env: "VIGIL_SOURCES_ALLOW_PRIVATE", Default: "false", Doc: "let scheduled sources reach loopback and private addresses (labs, tests)",
 			field: func(c *Config) any { return &c.Sources.AllowPrivate }},
+		{Key: "sources.nvd_pace", Env: "VIGIL_SOURCES_NVD_PACE", Doc: "least time between two NVD API requests (empty: NVD's published limit, 6s without an API key, 0.6s with one)",
+			field: func(c *Config) any { return &c.Sources.NVDPace }},
 		{Key: "profile.cpu", Env: "VIGIL_CPUPROFILE", Doc: "write a CPU profile of the command to this file (benchmarks)",
 			field: func(c *Config) any { return &c.Profile.CPU }},
 		{Key: "profile.memory", Env: "VIGIL_MEMPROFILE", Doc: "write a heap profile at the end of the command to this file (benchmarks)",

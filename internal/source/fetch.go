@@ -48,22 +48,34 @@ type Env struct {
 	// Seen reports whether a file with this Key was ingested before, so
 	// that it is not downloaded again.
 	Seen func(ctx context.Context, key string) (bool, error)
+	// Pace is the least time between two NVD requests (0: NVD's published
+	// limit, 6 s without an API key and 0.6 s with one).
+	Pace time.Duration
 }
 
-// Fetch brings the files of one run of src. It fails as a whole (nothing
-// is returned) when the source cannot be reached or a download is cut
-// short, so a run either hands every file on or none; the next run tries
-// again and, with Seen and the digests, takes only what is new.
-func Fetch(ctx context.Context, env Env, src Source) ([]Fetched, error) {
+// Fetch brings the files of one run of src and the resume point a run
+// that ingests them all moves the source to ("" leaves it). It fails as a
+// whole (nothing is returned) when the source cannot be reached or a
+// download is cut short, so a run either hands every file on or none; the
+// next run tries again and, with Seen, the resume point and the digests,
+// takes only what is new. A CSAF provider is no fetcher's: internal/app
+// loads it with its own resume point.
+func Fetch(ctx context.Context, env Env, src Source) ([]Fetched, string, error) {
+	var files []Fetched
+	var err error
 	switch src.Kind {
 	case KindKEV, KindEPSS:
-		return fetchURL(ctx, env, src)
+		files, err = fetchURL(ctx, env, src)
 	case KindDir:
-		return fetchDir(src)
+		files, err = fetchDir(src)
 	case KindShadowserver:
-		return fetchShadowserver(ctx, env, src)
+		files, err = fetchShadowserver(ctx, env, src)
+	case KindNVD:
+		return fetchNVD(ctx, env, src)
+	default:
+		return nil, "", errs.Field("kind", string(src.Kind), "no fetcher")
 	}
-	return nil, errs.Field("kind", string(src.Kind), "no fetcher")
+	return files, "", err
 }
 
 // fetchURL downloads the one file at src.URL, named after its path.
@@ -217,7 +229,7 @@ func shadowserverCall(ctx context.Context, c *netguard.Client, u, secret string,
 		return nil, err
 	}
 	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
+	raw, err := readAll(resp)
 	if err != nil {
 		return nil, fmt.Errorf("POST %s: %w", u, err)
 	}
@@ -225,4 +237,17 @@ func shadowserverCall(ctx context.Context, c *netguard.Client, u, secret string,
 		return nil, fmt.Errorf("POST %s: HTTP %d", u, resp.StatusCode)
 	}
 	return raw, nil
+}
+
+// readAll reads a response's whole body, failing when it is shorter than
+// its Content-Length.
+func readAll(resp *http.Response) ([]byte, error) {
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	if resp.ContentLength >= 0 && int64(len(body)) != resp.ContentLength {
+		return nil, fmt.Errorf("got %d of %d bytes", len(body), resp.ContentLength)
+	}
+	return body, nil
 }

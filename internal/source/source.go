@@ -3,7 +3,8 @@
 
 // Package source is the registry of scheduled sources: where threat data
 // and advisories come from without an analyst fetching them (CISA KEV,
-// FIRST EPSS, the Shadowserver Reports API, a watched directory), how
+// FIRST EPSS, the Shadowserver Reports API, a watched directory, the NVD
+// CVE API 2.0, a CSAF trusted provider), how
 // often each runs, how often data is expected from it, its credentials
 // (sealed at rest, never printed or logged), and what its runs produced.
 //
@@ -36,10 +37,12 @@ const (
 	KindEPSS         Kind = "epss"         // FIRST EPSS scores, CSV or CSV.gz at a URL
 	KindDir          Kind = "dir"          // a directory whose new files are feeds
 	KindShadowserver Kind = "shadowserver" // the Shadowserver Reports API (HMAC-signed)
+	KindNVD          Kind = "nvd"          // the NVD CVE API 2.0, in lastModStartDate windows
+	KindCSAF         Kind = "csaf"         // a CSAF trusted provider's provider-metadata.json
 )
 
 // Kinds lists the kinds in the order they are documented.
-func Kinds() []Kind { return []Kind{KindKEV, KindEPSS, KindDir, KindShadowserver} }
+func Kinds() []Kind { return []Kind{KindKEV, KindEPSS, KindDir, KindShadowserver, KindNVD, KindCSAF} }
 
 // Defaults of a new source.
 const (
@@ -85,6 +88,9 @@ type Source struct {
 	LastError string     `json:"last_error,omitempty"`
 	// Failures counts the failed runs since the last success.
 	Failures int `json:"failures"`
+	// Resume is the source's resume point (NVD: the end of the last
+	// window fetched), moved only by a run that succeeded.
+	Resume string `json:"resume,omitempty"`
 	// Alerted is when the current alert was raised (nil: none raised
 	// since data last arrived).
 	Alerted *time.Time `json:"alerted,omitempty"`
@@ -100,7 +106,7 @@ func (s Source) Validate() error {
 		return errs.Field("name", s.Name, "lower-case letters, digits, '.', '_' and '-', at most 63")
 	}
 	switch s.Kind {
-	case KindKEV, KindEPSS, KindShadowserver:
+	case KindKEV, KindEPSS, KindShadowserver, KindNVD, KindCSAF:
 		if s.URL == "" {
 			return errs.Field("url", s.URL, "required for kind "+string(s.Kind))
 		}
@@ -252,6 +258,9 @@ type Run struct {
 	// already ingested before (same digest).
 	Files   []File `json:"files"`
 	Skipped int    `json:"skipped"`
+	// Advisories counts, for a CSAF provider (which brings documents, not
+	// files), the advisories that were new or changed.
+	Advisories int `json:"advisories,omitempty"`
 }
 
 // File is one file a run ingested.

@@ -22,7 +22,7 @@ import (
 // organisation: the operator manages them.
 
 const sourceCols = `id, name, kind, url, every_s, expect_s, alert_after_s, credentials, paused, next_run_at,
-last_run_at, last_success_at, last_data_at, last_error, failures, alerted_at, created_at`
+last_run_at, last_success_at, last_data_at, last_error, failures, alerted_at, created_at, resume`
 
 func scanSource(r interface{ Scan(...any) error }) (source.Source, string, error) {
 	var (
@@ -32,7 +32,7 @@ func scanSource(r interface{ Scan(...any) error }) (source.Source, string, error
 		lastRun, lastOK, lastData, alerted sql.NullTime
 	)
 	err := r.Scan(&s.ID, &s.Name, &s.Kind, &s.URL, &every, &expect, &after, &sealed, &s.Paused, &s.NextRun,
-		&lastRun, &lastOK, &lastData, &s.LastError, &s.Failures, &alerted, &s.Created)
+		&lastRun, &lastOK, &lastData, &s.LastError, &s.Failures, &alerted, &s.Created, &s.Resume)
 	if err != nil {
 		return s, "", err
 	}
@@ -195,10 +195,11 @@ func (s *Store) SourceFileAdd(ctx context.Context, id, run int64, f source.File)
 }
 
 // SourceRunFinish ends run of source id and releases the lease: a run
-// without failure is the source's last success (and, when it brought
-// files, its last data, which clears a raised alert); a failure counts
-// one more in a row and is the source's last error.
-func (s *Store) SourceRunFinish(ctx context.Context, id, run int64, failure string, files, skipped int) error {
+// without failure is the source's last success (and, when it brought new
+// data, its last data, which clears a raised alert) and moves its resume
+// point to resume (when set); a failure counts one more in a row and is
+// the source's last error.
+func (s *Store) SourceRunFinish(ctx context.Context, id, run int64, failure string, data, skipped int, resume string) error {
 	return s.Tx(ctx, func(tx *Store) error {
 		now := tx.Now()
 		state := "ok"
@@ -208,11 +209,16 @@ func (s *Store) SourceRunFinish(ctx context.Context, id, run int64, failure stri
 		if _, err := tx.Exec(ctx, `UPDATE source_runs SET state = ?, error = ?, skipped = ?, finished_at = ? WHERE id = ?`, state, failure, skipped, now, run); err != nil {
 			return fmt.Errorf("finish source run: %w", err)
 		}
+		if failure == "" && resume != "" {
+			if _, err := tx.Exec(ctx, `UPDATE sources SET resume = ? WHERE id = ?`, resume, id); err != nil {
+				return fmt.Errorf("finish source run: %w", err)
+			}
+		}
 		var err error
 		switch {
 		case failure != "":
 			_, err = tx.Exec(ctx, `UPDATE sources SET lease_until = NULL, last_error = ?, failures = failures + 1 WHERE id = ?`, failure, id)
-		case files > 0:
+		case data > 0:
 			_, err = tx.Exec(ctx, `UPDATE sources SET lease_until = NULL, last_error = '', failures = 0, last_success_at = ?, last_data_at = ?, alerted_at = NULL WHERE id = ?`, now, now, id)
 		default:
 			_, err = tx.Exec(ctx, `UPDATE sources SET lease_until = NULL, last_error = '', failures = 0, last_success_at = ? WHERE id = ?`, now, id)
