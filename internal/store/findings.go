@@ -261,6 +261,19 @@ func (s *Store) FindingUpsert(ctx context.Context, runID int64, batch []finding.
 		idx[id] = len(fs)
 		fs = append(fs, folded{s: sg, first: t, last: t, n: 1})
 	}
+	if s.dialect == Postgres {
+		err = s.Tx(ctx, func(tx *Store) error {
+			created, updated, err = tx.findingUpsertSet(ctx, runID, fs)
+			return err
+		})
+		return created, updated, err
+	}
+	return s.findingUpsertRows(ctx, runID, fs)
+}
+
+// findingUpsertRows upserts fs (distinct identities) with multi-row
+// statements, then records their events.
+func (s *Store) findingUpsertRows(ctx context.Context, runID int64, fs []folded) (created, updated int, err error) {
 	// 21 parameters a row; 100-row statements measured fastest (larger ones
 	// spend more in SQLite's statement journal).
 	var events []finding.Event
@@ -319,9 +332,36 @@ func identProbe(base int64, n int) int64 {
 // checks the full identity, so a row whose hash matches another identity's
 // comes back without a result and is tried again at its next probe.
 func (s *Store) findingUpsertSQL() multiRow {
-	head := `INSERT INTO findings (ident, org_id, trigger_id, type, report_type, key, ip, port, asn, hostname, device_id, cve, severity, class,
-  first_seen, last_seen, seen_count, last_run_id, tie, evidence, evidence_run_id, last_change) VALUES `
-	tail := ` ON CONFLICT (ident) DO UPDATE SET
+	head := `INSERT INTO findings (` + findingUpsertCols + `, last_change) VALUES `
+	tail := s.findingConflictSQL() + `
+RETURNING ident, id, last_change, severity`
+	return multiRow{head: head, tuple: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)", tail: tail}
+}
+
+// findingUpsertCols are the columns an upsert writes, last_change aside.
+const findingUpsertCols = `ident, org_id, trigger_id, type, report_type, key, ip, port, asn, hostname, device_id, cve, severity, class,
+  first_seen, last_seen, seen_count, last_run_id, tie, evidence, evidence_run_id`
+
+// findingUpsertValues returns the values of findingUpsertCols for f at
+// identity hash id, seen in run runID.
+func findingUpsertValues(id int64, f *folded, runID int64) []any {
+	ip := ""
+	if f.s.IP.IsValid() {
+		ip = f.s.IP.String()
+	}
+	var evRun any
+	if len(f.s.Evidence) > 0 && f.s.Evidence[0] == '[' {
+		evRun = nullID(runID)
+	}
+	return []any{id, f.s.OrgID, f.s.TriggerID, f.s.Type, f.s.ReportType, f.s.Key, ip, int64(f.s.Port), int64(f.s.ASN),
+		f.s.Hostname, nullID(f.s.DeviceID), f.s.CVE, int64(f.s.Severity), f.s.Class, f.first, f.last, f.n, nullID(runID), f.s.Tie, string(f.s.Evidence), evRun}
+}
+
+// findingConflictSQL is what an upsert does to a finding that exists: it
+// sets last_change to what happened and folds the sighting in, but only
+// when the full identity matches (see findingUpsertSQL).
+func (s *Store) findingConflictSQL() string {
+	return ` ON CONFLICT (ident) DO UPDATE SET
   last_change = CASE WHEN findings.status = 'resolved' THEN 2 WHEN excluded.severity > findings.severity THEN 3 ELSE 0 END,
   first_seen = ` + s.least("findings.first_seen", "excluded.first_seen") + `,
   last_seen = ` + s.greatest("findings.last_seen", "excluded.last_seen") + `,
@@ -331,9 +371,7 @@ func (s *Store) findingUpsertSQL() multiRow {
   evidence_run_id = CASE WHEN excluded.evidence = '' OR excluded.last_seen < findings.last_seen THEN findings.evidence_run_id ELSE excluded.evidence_run_id END,
   asn = CASE WHEN excluded.asn = 0 THEN findings.asn ELSE excluded.asn END,
   status = 'open', resolved_at = NULL, last_run_id = excluded.last_run_id
-WHERE findings.org_id = excluded.org_id AND findings.trigger_id = excluded.trigger_id AND findings.type = excluded.type AND findings.key = excluded.key
-RETURNING ident, id, last_change, severity`
-	return multiRow{head: head, tuple: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)", tail: tail}
+WHERE findings.org_id = excluded.org_id AND findings.trigger_id = excluded.trigger_id AND findings.type = excluded.type AND findings.key = excluded.key`
 }
 
 // findingUpsertChunk upserts fs (distinct identities) with one statement per
@@ -365,17 +403,7 @@ func (s *Store) findingUpsertChunk(ctx context.Context, st *stmtCache, runID int
 				continue
 			}
 			byIdent[id] = i
-			f := &fs[i]
-			ip := ""
-			if f.s.IP.IsValid() {
-				ip = f.s.IP.String()
-			}
-			var evRun any
-			if len(f.s.Evidence) > 0 && f.s.Evidence[0] == '[' {
-				evRun = nullID(runID)
-			}
-			args = append(args, id, f.s.OrgID, f.s.TriggerID, f.s.Type, f.s.ReportType, f.s.Key, ip, int64(f.s.Port), int64(f.s.ASN),
-				f.s.Hostname, nullID(f.s.DeviceID), f.s.CVE, int64(f.s.Severity), f.s.Class, f.first, f.last, f.n, nullID(runID), f.s.Tie, string(f.s.Evidence), evRun)
+			args = append(args, findingUpsertValues(id, &fs[i], runID)...)
 		}
 		stmt, err := st.get(ctx, m.sql(len(byIdent)))
 		if err != nil {
