@@ -9,10 +9,14 @@
 #   bench/feed/run.sh            # 1M and 5M rows
 #   ROWS="1000000" bench/feed/run.sh
 #   SKIP_VIGIL=1 bench/feed/run.sh   # baseline and vigil's parse+match path only
+#   DB=postgres://postgres@127.0.0.1:5432/vigil_bench?sslmode=disable bench/feed/run.sh
+#                                    # also PostgreSQL: ingest into a schema "bench" of that database (replaced)
+#                                    # and its floor, COPY of as many finding rows into a table with only the
+#                                    # identity index; then the ratios PG/floor and PG/SQLite of the same run
 # Besides (a) and (b) it times bench/feed/parse: vigil's feed.Reader plus an ipindex lookup per row, no storage,
 # and bench/feed/floor: the bare SQLite inserts of as many finding rows as (b) created, with only the unique
 # identity index (no parsing, matching, events or upsert), expressed as report rows/s — the most any design
-# that keeps one row per finding in SQLite can reach on this machine.
+# that keeps one row per finding in SQLite can reach on this machine. Each floor is the best of 3 runs.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=bench/out/feed
@@ -53,6 +57,59 @@ print(v[sys.argv[2]])
 PY
 }
 
+pgdsn=
+if [ -n "${DB:-}" ]; then
+	case "$DB" in *\?*) pgdsn="$DB&search_path=bench" ;; *) pgdsn="$DB?search_path=bench" ;; esac
+fi
+
+# fresh_db ENGINE DSN: an empty database for vigil.
+fresh_db() {
+	if [ "$1" = postgres ]; then
+		psql -q -v ON_ERROR_STOP=1 "$DB" -c 'SET client_min_messages = warning' -c 'DROP SCHEMA IF EXISTS bench CASCADE' -c 'CREATE SCHEMA bench' >/dev/null
+	else
+		local f=${2#sqlite:}
+		rm -f "$f" "$f-wal" "$f-shm"
+	fi
+}
+
+# ingest_engine ROWS DIR REPORT ENGINE DSN FLOORDB: vigil ingest feed into a new database of ENGINE, then the
+# engine's floor (best of 3) for as many findings as the ingest made; sets ${ENGINE}_rps.
+ingest_engine() {
+	local rows=$1 dir=$2 report=$3 engine=$4 dsn=$5 floordb=$6
+	fresh_db "$engine" "$dsn"
+	"$out/vigil" --db "$dsn" --json org import "$dir/orgs.csv" >"$dir/import-$engine.json"
+	local start end rss wall vrows vs vrps nf best=0 best_s=0 best_rss=0 fps
+	start=$(date +%s.%N)
+	rss=$(peak_rss_kib "$out/vigil" --db "$dsn" --json ingest feed "$report")
+	end=$(date +%s.%N)
+	cp "$out/last.out" "$dir/ingest-$engine.json"
+	wall=$(echo "$end - $start" | bc -l)
+	vrows=$(json_field "$dir/ingest-$engine.json" rows)
+	vs=$(json_field "$dir/ingest-$engine.json" seconds)
+	vrps=$(echo "$vrows / $vs" | bc -l)
+	printf -v "${engine}_rps" '%s' "$vrps"
+	printf '%-9s %-24s %10.0f %10.2f %9.1f\n' "$rows" "vigil ingest ($engine)" "$vrps" "$vs" "$(echo "$rss/1024" | bc -l)" >>"$out/summary.txt"
+	printf '%-9s %-24s %9.1f%%  (process wall time %.2fs)\n' "$rows" "ratio vigil/baseline" "$(echo "100 * $vrps / $base_rps" | bc -l)" "$wall" >>"$out/summary.txt"
+	# The engine's floor: bare inserts (SQLite) or COPY (PostgreSQL) of as many finding rows as this ingest
+	# made, with only the identity index, scaled to report rows/s at this report's findings-per-row.
+	nf=$(json_field "$dir/ingest-$engine.json" findings_new)
+	for _ in 1 2 3; do
+		rss=$(peak_rss_kib "$out/floor" -findings "$nf" -db "$floordb")
+		fps=$(json_field "$out/last.out" findings_per_second)
+		if [ "$(echo "$fps > $best" | bc -l)" = 1 ]; then
+			best=$fps best_s=$(json_field "$out/last.out" seconds) best_rss=$rss
+		fi
+	done
+	local frps
+	frps=$(echo "$best * $vrows / $nf" | bc -l)
+	printf '%-9s %-24s %10.0f %10.2f %9.1f  (%d findings at %.0f/s, best of 3)\n' "$rows" "$engine floor (no parse)" "$frps" \
+		"$best_s" "$(echo "$best_rss/1024" | bc -l)" "$nf" "$best" >>"$out/summary.txt"
+	printf '%-9s %-24s %9.1f%%\n' "$rows" "ratio vigil/$engine floor" "$(echo "100 * $vrps / $frps" | bc -l)" >>"$out/summary.txt"
+	if [ "$engine" = sqlite ]; then
+		rm -f "$floordb" "$floordb-wal" "$floordb-shm"
+	fi
+}
+
 printf '%-9s %-24s %10s %10s %9s\n' rows program rows/s seconds peak_MiB >"$out/summary.txt"
 for rows in $ROWS; do
 	dir="$out/$rows"
@@ -72,27 +129,11 @@ for rows in $ROWS; do
 		"$(json_field "$out/last.out" seconds)" "$(echo "$rss/1024" | bc -l)" >>"$out/summary.txt"
 
 	if [ "$have_vigil" = yes ]; then
-		db="$dir/bench.db"
-		rm -f "$db" "$db-wal" "$db-shm"
-		"$out/vigil" --db "sqlite:$db" --json org import "$dir/orgs.csv" >"$dir/import.json"
-		start=$(date +%s.%N)
-		rss=$(peak_rss_kib "$out/vigil" --db "sqlite:$db" --json ingest feed "$report")
-		end=$(date +%s.%N)
-		cp "$out/last.out" "$dir/ingest.json"
-		wall=$(echo "$end - $start" | bc -l)
-		vrows=$(json_field "$dir/ingest.json" rows)
-		vs=$(json_field "$dir/ingest.json" seconds)
-		vrps=$(echo "$vrows / $vs" | bc -l)
-		printf '%-9s %-24s %10.0f %10.2f %9.1f\n' "$rows" "vigil ingest feed" "$vrps" "$vs" "$(echo "$rss/1024" | bc -l)" >>"$out/summary.txt"
-		printf '%-9s %-24s %9.1f%%  (process wall time %.2fs)\n' "$rows" "ratio vigil/baseline" "$(echo "100 * $vrps / $base_rps" | bc -l)" "$wall" >>"$out/summary.txt"
-		# The engine's floor: bare inserts of as many finding rows as this ingest made, with only the
-		# identity index, scaled to report rows/s at this report's findings-per-row.
-		nf=$(json_field "$dir/ingest.json" findings_new)
-		rss=$(peak_rss_kib "$out/floor" -findings "$nf" -db "$dir/floor.db")
-		ffps=$(json_field "$out/last.out" findings_per_second)
-		printf '%-9s %-24s %10.0f %10.2f %9.1f  (%d findings at %.0f/s)\n' "$rows" "sqlite floor (no parse)" "$(echo "$ffps * $vrows / $nf" | bc -l)" \
-			"$(json_field "$out/last.out" seconds)" "$(echo "$rss/1024" | bc -l)" "$nf" "$ffps" >>"$out/summary.txt"
-		rm -f "$dir/floor.db" "$dir/floor.db-wal" "$dir/floor.db-shm"
+		ingest_engine "$rows" "$dir" "$report" sqlite "sqlite:$dir/bench.db" "$dir/floor.db"
+		if [ -n "${DB:-}" ]; then
+			ingest_engine "$rows" "$dir" "$report" postgres "$pgdsn" "$pgdsn"
+			printf '%-9s %-24s %9.1f%%\n' "$rows" "ratio postgres/sqlite" "$(echo "100 * $postgres_rps / $sqlite_rps" | bc -l)" >>"$out/summary.txt"
+		fi
 	fi
 done
 cat "$out/summary.txt"

@@ -4,6 +4,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -42,7 +43,7 @@ func findingStageCols() []string {
 func (s *Store) findingSetSQL() string {
 	return `WITH up AS (
   INSERT INTO findings (` + findingUpsertCols + `, last_change)
-  SELECT ` + findingUpsertCols + `, 1 FROM finding_stage ORDER BY pos` + s.findingConflictSQL() + `
+  SELECT ` + findingUpsertCols + `, 1 FROM finding_stage` + s.findingConflictSQL() + `
   RETURNING id, org_id, last_change, severity
 ), ev AS (
   INSERT INTO finding_events (finding_id, org_id, kind, severity, at, run_id)
@@ -55,7 +56,8 @@ SELECT count(*) FILTER (WHERE last_change = 1), count(*) FROM up`
 
 // findingUpsertSet is FindingUpsert on PostgreSQL, inside a transaction:
 // the batch's distinct identities are streamed with COPY into the staging
-// table, then one statement upserts them all and records their events
+// table (a heap scanned in the order written: identity order), then one
+// statement upserts them all and records their events
 // (findingSetSQL). The rare row whose identity hash another identity holds
 // (or shares with an earlier row of the batch) is left to the row path,
 // which probes the next hashes.
@@ -73,6 +75,10 @@ func (s *Store) findingUpsertSet(ctx context.Context, runID int64, fs []folded) 
 		byIdent[id] = struct{}{}
 		rows = append(rows, append([]any{int64(i)}, findingUpsertValues(id, f, runID)...))
 	}
+	// In identity order: the identity index is walked once from left to
+	// right, and concurrent upserts of overlapping batches (two nodes)
+	// lock their rows in the same order instead of deadlocking.
+	slices.SortFunc(rows, func(a, b []any) int { return cmp.Compare(a[1].(int64), b[1].(int64)) })
 	if _, err := s.Exec(ctx, findingStageSQL); err != nil {
 		return 0, 0, fmt.Errorf("findings staging table: %w", err)
 	}
