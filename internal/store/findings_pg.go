@@ -4,7 +4,6 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -56,8 +55,8 @@ SELECT count(*) FILTER (WHERE last_change = 1), count(*) FROM up`
 
 // findingUpsertSet is FindingUpsert on PostgreSQL, inside a transaction:
 // the batch's distinct identities are streamed with COPY into the staging
-// table (a heap scanned in the order written: identity order), then one
-// statement upserts them all and records their events
+// table (a new heap, scanned in the order written: new findings get ids
+// in the batch's order, as on SQLite), then one statement upserts them all and records their events
 // (findingSetSQL). The rare row whose identity hash another identity holds
 // (or shares with an earlier row of the batch) is left to the row path,
 // which probes the next hashes.
@@ -75,12 +74,12 @@ func (s *Store) findingUpsertSet(ctx context.Context, runID int64, fs []folded) 
 		byIdent[id] = struct{}{}
 		rows = append(rows, append([]any{int64(i)}, findingUpsertValues(id, f, runID)...))
 	}
-	// In identity order: the identity index is walked once from left to
-	// right, and concurrent upserts of overlapping batches (two nodes)
-	// lock their rows in the same order instead of deadlocking.
-	slices.SortFunc(rows, func(a, b []any) int { return cmp.Compare(a[1].(int64), b[1].(int64)) })
-	if _, err := s.Exec(ctx, findingStageSQL); err != nil {
-		return 0, 0, fmt.Errorf("findings staging table: %w", err)
+	// The table is emptied at commit; a second call in one transaction
+	// empties it itself.
+	for _, q := range []string{findingStageSQL, `TRUNCATE finding_stage`} {
+		if _, err := s.Exec(ctx, q); err != nil {
+			return 0, 0, fmt.Errorf("findings staging table: %w", err)
+		}
 	}
 	if err := s.copyRows(ctx, "finding_stage", findingStageCols(), rows); err != nil {
 		return 0, 0, fmt.Errorf("findings upsert: %w", err)

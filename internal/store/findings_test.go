@@ -271,3 +271,52 @@ func TestFindingChangesCommitOrder(t *testing.T) {
 		}
 	})
 }
+
+// TestFindingUpsertTwiceInOneTx: two batches upserted in one transaction
+// are two batches (PostgreSQL stages each in the same temporary table):
+// the second neither repeats the first nor loses its own rows.
+func TestFindingUpsertTwiceInOneTx(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		o := &registry.Org{Name: "Twice"}
+		if err := s.OrgCreate(ctx, tenant.Operator(), o); err != nil {
+			t.Fatal(err)
+		}
+		trig, err := s.TriggerEnsure(ctx, finding.Trigger{Name: "twice"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := time.Date(2025, 6, 1, 10, 0, 0, 0, time.UTC)
+		a := []finding.Sighting{sighting(o.ID, trig, "192.0.2.1", 443, finding.Low, at), sighting(o.ID, trig, "192.0.2.2", 443, finding.Low, at)}
+		b := []finding.Sighting{sighting(o.ID, trig, "192.0.2.2", 443, finding.High, at.Add(time.Hour)), sighting(o.ID, trig, "192.0.2.3", 443, finding.Low, at)}
+		var got [2][2]int
+		err = s.Tx(ctx, func(tx *store.Store) error {
+			for i, batch := range [][]finding.Sighting{a, b} {
+				c, u, err := tx.FindingUpsert(ctx, 0, batch)
+				if err != nil {
+					return err
+				}
+				got[i] = [2]int{c, u}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := [2][2]int{{2, 0}, {1, 1}}; got != want {
+			t.Errorf("created, updated = %v; want %v", got, want)
+		}
+		fs, err := s.FindingList(ctx, tenant.Org(o.ID), finding.Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		counts := map[string]string{}
+		for _, f := range fs {
+			counts[f.Key] = fmt.Sprintf("%d %s", f.Count, f.Severity)
+		}
+		want := map[string]string{"192.0.2.1:443": "1 low", "192.0.2.2:443": "2 high", "192.0.2.3:443": "1 low"}
+		if fmt.Sprint(counts) != fmt.Sprint(want) {
+			t.Errorf("findings %v; want %v", counts, want)
+		}
+	})
+}
