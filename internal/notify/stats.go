@@ -223,6 +223,34 @@ func LoadStats(ctx context.Context, st StatsStore, sc tenant.Scope, since time.T
 	return ComputeStats(foldItems(rows), since, period), nil
 }
 
+// NoticeStatsStore is the storage of per-notice statistics.
+type NoticeStatsStore interface {
+	// NoticeStatNotices returns one row per notice of sc created at or
+	// after since that has items (the notices NoticeStatRows covers),
+	// without trigger or resolution.
+	NoticeStatNotices(ctx context.Context, sc tenant.Scope, since time.Time) ([]StatRow, error)
+}
+
+// LoadNoticeStats computes, from one row per notice, the figures of the
+// notices of sc since since, overall and per period: the same notices,
+// sent, failed, undeliverable, acknowledged, organisations warned and
+// median time to acknowledge as LoadStats, but no per-trigger figures and
+// no resolutions (Triggers is empty, Resolved and MedianResolveSeconds
+// zero). It reads a row per notice instead of one per notice item, which
+// is what keeps the analysts' dashboard fast on a large installation.
+func LoadNoticeStats(ctx context.Context, st NoticeStatsStore, sc tenant.Scope, since time.Time, period Period) (Stats, error) {
+	rows, err := st.NoticeStatNotices(ctx, sc, since)
+	if err != nil {
+		return Stats{}, err
+	}
+	for i := range rows {
+		rows[i].Trigger, rows[i].ResolvedAt = "", nil
+	}
+	out := ComputeStats(rows, since, period)
+	out.Triggers = []Figures{}
+	return out, nil
+}
+
 // foldItems folds item rows (ordered by notice) into one row per notice
 // and trigger: a trigger of several findings is resolved when all of them
 // are, at the latest time.

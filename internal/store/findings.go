@@ -75,15 +75,28 @@ func (s *Store) TriggerEnsure(ctx context.Context, t finding.Trigger) (int64, er
 
 // TriggerStats lists every trigger with the counts of the findings of sc:
 // organisations with findings, findings (and open ones), and observations
-// (sightings folded).
+// (sightings folded). It reads the running totals of migration 00720 (one
+// row per trigger and organisation, kept in the transaction of every write
+// to findings, plus on PostgreSQL the differences not folded into them
+// yet), not the findings themselves.
 func (s *Store) TriggerStats(ctx context.Context, sc tenant.Scope) ([]finding.TriggerStats, error) {
-	cond, args := orgCond(sc, "f.org_id")
+	cond, args := orgCond(sc, "org_id")
+	// SQLite's triggers keep one row per trigger and organisation with
+	// findings; PostgreSQL's totals are the folded rows plus the
+	// differences not folded yet.
+	totals := `SELECT trigger_id, org_id, findings, open, observations FROM finding_totals WHERE ` + cond
+	if s.dialect == Postgres {
+		totals = `SELECT trigger_id, org_id, SUM(findings) AS findings, SUM(open) AS open, SUM(observations) AS observations FROM (
+    SELECT trigger_id, org_id, findings, open, observations FROM finding_totals WHERE ` + cond + `
+    UNION ALL
+    SELECT trigger_id, org_id, findings, open, observations FROM finding_total_deltas WHERE ` + cond + `
+  ) u GROUP BY trigger_id, org_id HAVING SUM(findings) > 0`
+		args = append(args, args...)
+	}
 	rows, err := s.Query(ctx, `
 SELECT t.id, t.name, t.kind, t.title, t.description, t.notify_unregistered, t.created_at,
-       COUNT(DISTINCT f.org_id), COUNT(f.id),
-       COALESCE(SUM(CASE WHEN f.status = 'open' THEN 1 ELSE 0 END), 0),
-       COALESCE(SUM(f.seen_count), 0)
-FROM triggers t LEFT JOIN findings f ON f.trigger_id = t.id AND `+cond+`
+       COUNT(x.org_id), COALESCE(SUM(x.findings), 0), COALESCE(SUM(x.open), 0), COALESCE(SUM(x.observations), 0)
+FROM triggers t LEFT JOIN (`+totals+`) x ON x.trigger_id = t.id
 GROUP BY t.id, t.name, t.kind, t.title, t.description, t.notify_unregistered, t.created_at
 ORDER BY t.id`, args...)
 	if err != nil {
@@ -108,7 +121,25 @@ var _ ingest.Store = (*Store)(nil)
 
 // IngestTx implements ingest.Store: fn runs in one transaction.
 func (s *Store) IngestTx(ctx context.Context, fn func(tx ingest.Store) error) error {
-	return s.Tx(ctx, func(tx *Store) error { return fn(tx) })
+	return s.findingsTx(ctx, func(tx *Store) error { return fn(tx) })
+}
+
+// findingsTx runs fn, which writes findings in bulk, in a transaction (or
+// the caller's) and then, on PostgreSQL and outside a caller's
+// transaction, folds the differences the findings triggers appended to
+// finding_total_deltas into finding_totals (migration 00720), so that
+// readers of the totals find them folded. Folding is an optimisation:
+// readers add the differences not folded yet, so a fold that fails (or is
+// skipped because another runs) loses nothing and is not reported; the
+// next one folds them.
+func (s *Store) findingsTx(ctx context.Context, fn func(tx *Store) error) error {
+	if err := s.Tx(ctx, fn); err != nil {
+		return err
+	}
+	if s.dialect == Postgres && !s.inTx {
+		_, _ = s.Exec(ctx, `SELECT finding_totals_compact()`)
+	}
+	return nil
 }
 
 // RunStart records the start of an ingest run and sets r.ID.

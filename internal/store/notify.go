@@ -1077,6 +1077,41 @@ WHERE n.created_at >= ? AND `+cond+` ORDER BY n.id, t.name`, append([]any{since}
 	return out, rows.Err()
 }
 
+// NoticeStatNotices returns one row per notice of sc created at or after
+// since that has at least one item (the notices NoticeStatRows covers),
+// with its organisation, creation, first sending, acknowledgement and
+// delivery outcome, but no trigger and no resolution: what the analysts'
+// dashboard counts per day. It reads the notices of the period and probes
+// their deliveries and items by index, never every notice item.
+func (s *Store) NoticeStatNotices(ctx context.Context, sc tenant.Scope, since time.Time) ([]notify.StatRow, error) {
+	cond, args := orgCond(sc, "n.org_id")
+	rows, err := s.Query(ctx, `SELECT n.id, COALESCE(n.org_id, 0), n.created_at, n.first_sent_at, n.acked_at,
+  CASE WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.notice_id = n.id AND o.state = 'sent') THEN 1 ELSE 0 END,
+  CASE WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.notice_id = n.id AND o.state = 'dead') THEN 1 ELSE 0 END,
+  CASE WHEN n.undeliverable IS NULL THEN 0 ELSE 1 END
+FROM notices n
+WHERE n.created_at >= ? AND `+cond+` AND EXISTS (SELECT 1 FROM notice_items i WHERE i.notice_id = n.id)
+ORDER BY n.id`, append([]any{since}, args...)...)
+	if err != nil {
+		return nil, fmt.Errorf("notice statistics: %w", err)
+	}
+	defer rows.Close()
+	var out []notify.StatRow
+	for rows.Next() {
+		var r notify.StatRow
+		var first, acked sql.NullTime
+		var sent, dead, undeliverable int64
+		if err := rows.Scan(&r.NoticeID, &r.OrgID, &r.Created, &first, &acked, &sent, &dead, &undeliverable); err != nil {
+			return nil, err
+		}
+		r.Created = r.Created.UTC()
+		r.Sent, r.Failed, r.Undeliverable = sent == 1, sent == 0 && dead == 1, undeliverable == 1
+		r.FirstSent, r.AckedAt = nullTimePtr(first), nullTimePtr(acked)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
 // nullTimePtr returns a valid time in UTC, nil for NULL.
 func nullTimePtr(t sql.NullTime) *time.Time {
 	if !t.Valid {

@@ -518,6 +518,10 @@ func scopeCases() []scopeCase {
 			rs, err := s.NoticeStatRows(ctx, as(f.a.ID), time.Time{})
 			return count(rs, err, f.a.ID, func(r notify.StatRow) int64 { return r.OrgID })
 		}},
+		{method: "NoticeStatNotices", run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
+			rs, err := s.NoticeStatNotices(ctx, as(f.a.ID), time.Time{})
+			return count(rs, err, f.a.ID, func(r notify.StatRow) int64 { return r.OrgID })
+		}},
 		{method: "NoticeReplyList", run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
 			rs, err := s.NoticeReplyList(ctx, as(f.a.ID), []int64{f.noticesA[0].ID})
 			return count(rs, err, f.a.ID, func(r notify.Reply) int64 { return r.OrgID })

@@ -780,7 +780,7 @@ var _ vuln.Store = (*Store)(nil)
 
 // VulnTx implements vuln.Store: fn runs in one transaction.
 func (s *Store) VulnTx(ctx context.Context, fn func(tx vuln.Store) error) error {
-	return s.Tx(ctx, func(tx *Store) error { return fn(tx) })
+	return s.findingsTx(ctx, func(tx *Store) error { return fn(tx) })
 }
 
 // FindingResolveKeys marks the given findings resolved (those open), with a

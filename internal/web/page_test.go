@@ -5,10 +5,12 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strings"
@@ -18,6 +20,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"vigil/internal/account"
+	"vigil/internal/finding"
 	"vigil/internal/notify"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
@@ -584,38 +587,74 @@ func TestNoticeRepliesPage(t *testing.T) {
 	})
 }
 
-// TestDashboardCached checks that the dashboard's aggregates are computed
-// once per dashTTL: a second view within it shows the same computation
-// (even after the figures changed), one after it recomputes.
-func TestDashboardCached(t *testing.T) {
+// TestDashboardFigures checks that the dashboard, which reads one row per
+// notice and the findings' running totals, shows the figures of the full
+// statistics (notify.LoadStats, a row per notice item), and that it is not
+// cached: a view after a change shows the change.
+func TestDashboardFigures(t *testing.T) {
 	t.Parallel()
 	storetest.EachOpts(t, storetest.Options{Now: fixedNow}, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
 		e := newPageEnv(t, st)
-		at := regexp.MustCompile(`<time datetime="([^"]+)">`)
-		view := func() string {
-			m := at.FindStringSubmatch(wantPage(t, e.page(preq{method: "GET", path: "/analyst", as: asAnalyst}), http.StatusOK))
-			if m == nil {
-				t.Fatal("the dashboard does not say when its figures were computed")
-			}
-			return m[1]
-		}
-		first := view()
 		seedNotices(t, e.env)
-		if again := view(); again != first {
-			t.Errorf("second view within %s recomputed: %s, then %s", dashTTL, first, again)
+		a, b := e.orgs[0], e.orgs[1]
+		// A's warning went out and was acknowledged, B's failed.
+		for id, state := range map[int64]string{e.notices[a.ID]: "sent", e.notices[b.ID]: "dead"} {
+			if _, err := st.Exec(ctx, `UPDATE outbox SET state = ? WHERE notice_id = ?`, state, id); err != nil {
+				t.Fatal(err)
+			}
 		}
-		e.srv.dash.mu.Lock()
-		e.srv.dash.v.At = e.srv.dash.v.At.Add(-dashTTL - time.Second)
-		stale := e.srv.dash.v.At
-		e.srv.dash.mu.Unlock()
-		if later := view(); later == stale.UTC().Format(time.RFC3339) {
-			t.Errorf("a view after %s did not recompute", dashTTL)
+		if _, err := st.Exec(ctx, `UPDATE notices SET first_sent_at = ? WHERE id = ?`, fixedNow().Add(-time.Hour), e.notices[a.ID]); err != nil {
+			t.Fatal(err)
 		}
-		e.srv.dash.mu.Lock()
-		n := len(e.srv.dash.v.Days)
-		e.srv.dash.mu.Unlock()
-		if n == 0 {
-			t.Error("the recomputed dashboard does not count the seeded warnings")
+		if _, err := st.NoticeAck(ctx, tenant.Org(a.ID), e.notices[a.ID], "soc@a.example", fixedNow()); err != nil {
+			t.Fatal(err)
+		}
+		since := fixedNow().Add(-dashSince).Truncate(24 * time.Hour)
+		full, err := notify.LoadStats(ctx, st, tenant.Operator(), since, notify.PeriodDay)
+		if err != nil {
+			t.Fatal(err)
+		}
+		quick, err := notify.LoadNoticeStats(ctx, st, tenant.Operator(), since, notify.PeriodDay)
+		if err != nil {
+			t.Fatal(err)
+		}
+		shown := func(f notify.Figures) notify.Figures {
+			f.Trigger, f.Resolved, f.MedianResolveSeconds = "", 0, nil
+			return f
+		}
+		want := []notify.Figures{shown(full.Overall)}
+		for _, p := range full.Periods {
+			want = append(want, shown(p))
+		}
+		got := append([]notify.Figures{quick.Overall}, quick.Periods...)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("per-notice figures differ from the full statistics (-full +per notice):\n%s", diff)
+		}
+		if o := quick.Overall; o.Sent != 1 || o.Acknowledged != 1 || o.Failed != 1 {
+			t.Errorf("overall sent/acknowledged/failed = %d/%d/%d, want 1/1/1", o.Sent, o.Acknowledged, o.Failed)
+		}
+		view := func() string {
+			return wantPage(t, e.page(preq{method: "GET", path: "/analyst", as: asAnalyst}), http.StatusOK)
+		}
+		day := `<tr><th scope="row">2026-11-23</th><td>1</td><td>1</td><td>1</td></tr>`
+		seeded := `<tr><th scope="row">seeded</th><td>2</td><td>2</td><td>2</td></tr>`
+		if body := view(); !strings.Contains(body, day) || !strings.Contains(body, seeded) {
+			t.Fatalf("the dashboard lacks the day's row %s or the trigger's row %s", day, seeded)
+		}
+		// A third finding of the trigger shows on the next view.
+		trig, err := st.TriggerEnsure(ctx, finding.Trigger{Name: "seeded"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ip := netip.MustParseAddr("198.51.100.250")
+		sg := finding.Sighting{OrgID: a.ID, TriggerID: trig, Type: "vulnerable-system", ReportType: "scan_exchange",
+			Key: finding.KeyFor(ip, 443), IP: ip, Port: 443, Severity: finding.High, Time: fixedNow(), Evidence: json.RawMessage(`{"seeded":"2"}`)}
+		if _, _, err := st.FindingUpsert(ctx, 0, []finding.Sighting{sg}); err != nil {
+			t.Fatal(err)
+		}
+		if body, now := view(), `<tr><th scope="row">seeded</th><td>2</td><td>3</td><td>3</td></tr>`; !strings.Contains(body, now) {
+			t.Errorf("the view after a new finding lacks %s", now)
 		}
 	})
 }

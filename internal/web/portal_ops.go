@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"sync"
 	"time"
 
 	"gonum.org/v1/plot"
@@ -304,24 +303,12 @@ type dashView struct {
 	Triggers []finding.TriggerStats
 	Days     []notify.Figures
 	Overall  notify.Figures
-	// At is when the figures were computed (they are cached for dashTTL).
+	// At is when the figures were read.
 	At time.Time
 }
 
 // dashSince is how far back the dashboard's daily figures go.
 const dashSince = 30 * 24 * time.Hour
-
-// dashTTL is how long the dashboard's aggregates are reused: the page and
-// its two plots read one computation, and a busy trust center does not
-// aggregate every finding on every view.
-const dashTTL = time.Minute
-
-// dashCache holds the last dashboard aggregates (the operator's: the
-// dashboard is an analyst page).
-type dashCache struct {
-	mu sync.Mutex
-	v  dashView
-}
 
 // plotSpan is how many days the daily plot shows.
 const plotSpan = 14
@@ -343,24 +330,21 @@ func plotDays(days []notify.Figures, now time.Time, n int) []notify.Figures {
 	return out
 }
 
-// dashboard returns the dashboard's aggregates, computed at most once per
-// dashTTL (concurrent viewers wait for one computation).
+// dashboard reads the dashboard's aggregates, on every view: the triggers'
+// counts come from the running totals the store keeps with the findings
+// (TriggerStats), the notices' from one row per notice of the period
+// (notify.LoadNoticeStats), so no view aggregates every finding or notice
+// item and nothing needs caching.
 func (s *Server) dashboard(pc *pageCall) (dashView, error) {
-	s.dash.mu.Lock()
-	defer s.dash.mu.Unlock()
-	if !s.dash.v.At.IsZero() && time.Since(s.dash.v.At) < dashTTL {
-		return s.dash.v, nil
-	}
 	ts, err := s.store.TriggerStats(pc.ctx(), pc.scope())
 	if err != nil {
 		return dashView{}, err
 	}
-	st, err := notify.LoadStats(pc.ctx(), s.store, pc.scope(), s.store.Now().Add(-dashSince).Truncate(24*time.Hour), notify.PeriodDay)
+	st, err := notify.LoadNoticeStats(pc.ctx(), s.store, pc.scope(), s.store.Now().Add(-dashSince).Truncate(24*time.Hour), notify.PeriodDay)
 	if err != nil {
 		return dashView{}, err
 	}
-	s.dash.v = dashView{Triggers: ts, Days: st.Periods, Overall: st.Overall, At: time.Now()}
-	return s.dash.v, nil
+	return dashView{Triggers: ts, Days: st.Periods, Overall: st.Overall, At: s.store.Now()}, nil
 }
 
 // svg answers a plot as an SVG image. Plots carry style attributes, so

@@ -102,7 +102,6 @@ type PublicRoute struct {
 
 // Server is the HTTP handler of the API. It is safe for concurrent use.
 type Server struct {
-	dash     dashCache
 	store    Store
 	app      *app.App
 	log      *slog.Logger

@@ -112,14 +112,17 @@ type foreignKey struct {
 }
 
 // schema returns the columns of every table of vigil's schema and their
-// foreign keys.
+// foreign keys. The findings' running totals (finding_totals,
+// finding_total_deltas) are left out: they are derived from the findings,
+// which are compared, and folding PostgreSQL's differences into the totals
+// moves any organisation's rows between the two without changing a total.
 func schema(ctx context.Context, s *store.Store) (map[string][]string, map[string][]foreignKey, error) {
 	cols := map[string][]string{}
 	fks := map[string][]foreignKey{}
 	var colQ, fkQ string
 	if s.Dialect() == store.Postgres {
 		colQ = `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema()
-  AND table_name NOT LIKE 'goose%' AND table_name NOT LIKE 'river%' ORDER BY table_name, ordinal_position`
+  AND table_name NOT LIKE 'goose%' AND table_name NOT LIKE 'river%' AND table_name NOT LIKE 'finding_total%' ORDER BY table_name, ordinal_position`
 		fkQ = `SELECT tc.table_name, kcu.column_name, ccu.table_name, ccu.column_name
 FROM information_schema.table_constraints tc
 JOIN information_schema.key_column_usage kcu ON kcu.constraint_name = tc.constraint_name AND kcu.table_schema = tc.table_schema
@@ -127,7 +130,8 @@ JOIN information_schema.constraint_column_usage ccu ON ccu.constraint_name = tc.
 WHERE tc.constraint_type = 'FOREIGN KEY' AND tc.table_schema = current_schema()`
 	} else {
 		colQ = `SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p
-WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite%' AND m.name NOT LIKE 'goose%' AND m.name NOT LIKE 'river%' ORDER BY m.name, p.cid`
+WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite%' AND m.name NOT LIKE 'goose%' AND m.name NOT LIKE 'river%'
+  AND m.name NOT LIKE 'finding_total%' ORDER BY m.name, p.cid`
 		fkQ = `SELECT m.name, f."from", f."table", f."to" FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table'`
 	}
 	rows, err := s.Query(ctx, colQ)
