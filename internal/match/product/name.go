@@ -1435,9 +1435,7 @@ func (n *Name) expand(main []string, title string, vendor [][]string) {
 	if title == "" || len(main) == 0 {
 		return
 	}
-	words := strings.FieldsFunc(title, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '+')
-	})
+	var words []string
 	for _, w := range strings.Fields(n.Text) {
 		w = strings.Trim(w, "(),;:")
 		if !abbrRE.MatchString(w) || upperCount(w) < 3 {
@@ -1447,7 +1445,15 @@ func (n *Name) expand(main []string, title string, vendor [][]string) {
 		if !slices.Contains(main, a) {
 			continue
 		}
+		if words == nil {
+			words = strings.FieldsFunc(title, func(r rune) bool {
+				return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '+')
+			})
+		}
 		for i := range words {
+			if words[i][0]|0x20 != a[0] {
+				continue // the first letter must be the abbreviation's
+			}
 			for k := 2; k <= 5 && i+k <= len(words); k++ {
 				ph := words[i : i+k]
 				if long, ok := spellsOut(a, ph); ok {
