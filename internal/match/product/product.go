@@ -11,8 +11,11 @@
 // version lines and releases in names ("SIMATIC WinCC V7.4", "Solid Edge
 // SE2022"), editions ("… - Developer Edition"), plurals, initials ("PI
 // SDK"), family words the model omits ("Wonderware InTouch Access
-// Anywhere") and the product an application uses ("Applications using
-// Mendix 9"). Vendor names are package match/vendor's.
+// Anywhere"), the product an application uses ("Applications using
+// Mendix 9"), names that are sentences ("CODESYS Control for Linux
+// containing the CmpUserMgr component"), abbreviations the advisory's
+// title writes out ("JTTK", "JT Open Toolkit") and version lines written
+// without "V" ("Niagara 4.6"). Vendor names are package match/vendor's.
 //
 // Normalisation: Unicode folded to ASCII, lower-cased, "&" read as "and",
 // dots inside abbreviations dropped ("B.V." → "bv"), other punctuation and
