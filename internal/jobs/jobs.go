@@ -104,7 +104,7 @@ func Open(ctx context.Context, s *store.Store, cfg Config) (*Queue, error) {
 			return nil, fmt.Errorf("job queue: %w", err)
 		}
 		drv := riverpgxv5.New(pool)
-		if err := migrate(ctx, drv); err != nil {
+		if err := migrateLocked(ctx, pool, drv); err != nil {
 			pool.Close()
 			return nil, err
 		}
@@ -116,6 +116,26 @@ func Open(ctx context.Context, s *store.Store, cfg Config) (*Queue, error) {
 		return &Queue{c: c, close: pool.Close}, nil
 	}
 	return nil, fmt.Errorf("job queue: unsupported dialect %q", s.Dialect())
+}
+
+// migrateLock is the PostgreSQL advisory lock key under which a node
+// migrates River's tables ("vigil-rv" in ASCII).
+const migrateLock = 0x7669_6769_6c2d_7276
+
+// migrateLocked migrates River's tables on PostgreSQL while holding an
+// advisory lock: several nodes starting on a new database at once would
+// otherwise create the same tables concurrently and all but one fail.
+func migrateLocked(ctx context.Context, pool *pgxpool.Pool, drv *riverpgxv5.Driver) error {
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("job queue migrate: %w", err)
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, int64(migrateLock)); err != nil {
+		return fmt.Errorf("job queue migrate: lock: %w", err)
+	}
+	defer conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, int64(migrateLock)) //nolint:errcheck // the lock ends with the session anyway
+	return migrate(ctx, drv)
 }
 
 func migrate[TTx any](ctx context.Context, drv riverdriver.Driver[TTx]) error {
