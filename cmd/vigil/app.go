@@ -325,7 +325,7 @@ func rows[T any](a *cmdline, items []T, header, format string, row func(T) []any
 func usageArgs(n int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) != n {
-			return errs.Errorf(errs.Invalid, "%s takes %d argument(s), got %d (usage: %s)", cmd.CommandPath(), n, len(args), cmd.UseLine())
+			return errs.Errorf(errs.Invalid, "%s takes %s, got %d (usage: %s)", cmd.CommandPath(), clikit.Plural(n, "argument", "arguments"), len(args), cmd.UseLine())
 		}
 		return nil
 	}

@@ -18,6 +18,7 @@ import (
 	"vigil/internal/keyset"
 	"vigil/internal/notify"
 	"vigil/internal/tenant"
+	"vigil/internal/text"
 )
 
 func (a *cmdline) notifyCmd() *cobra.Command {
@@ -59,10 +60,10 @@ func (a *cmdline) notifyStatusCmd() *cobra.Command {
 		return a.show(res, err, func() error {
 			fmt.Fprintf(a.stdout, "events composed up to id %d\n", res.Cursor)
 			if res.Undeliverable > 0 {
-				fmt.Fprintf(a.stdout, "%d notice(s) could be sent to nobody: on the call list (vigil notify calls)\n", res.Undeliverable)
+				fmt.Fprintf(a.stdout, "%s could be sent to nobody: on the call list (vigil notify calls)\n", text.Plural(res.Undeliverable, "notice", "notices"))
 			}
-			fmt.Fprintf(a.stdout, "%d item(s) wait for the end of their run; %d item(s) of %d organisation(s) folded into digests by the cap since %s\n",
-				res.Held.Waiting, res.Held.Folded, res.Held.FoldedOrgs, res.CapSince.Format(time.DateTime))
+			fmt.Fprintf(a.stdout, "%s waiting for the end of their run; %s of %s folded into digests by the cap since %s\n", text.Plural(res.Held.Waiting, "item", "items"),
+				text.Plural(res.Held.Folded, "item", "items"), text.Plural(res.Held.FoldedOrgs, "organisation", "organisations"), res.CapSince.Format(time.DateTime))
 			rows(a, res.Counts, "CHANNEL\tSTATE\tCOUNT", "%s\t%s\t%d\n", func(c notify.OutboxCount) []any { return []any{c.Channel, c.State, c.Count} })
 			for _, c := range res.Counts {
 				if c.State == notify.OutboxUnknown {
@@ -126,7 +127,7 @@ func (a *cmdline) notifyBounceCmd() *cobra.Command {
 		out, err := x.Bounce(ctx, r)
 		return a.show(out, err, func() error {
 			for _, b := range out {
-				fmt.Fprintf(a.stdout, "%s: %d contact(s) marked bounced, %d unsent message(s) stopped\n", b.Address, b.Contacts, b.Outbox)
+				fmt.Fprintf(a.stdout, "%s: %s marked bounced, %s stopped\n", b.Address, text.Plural(b.Contacts, "contact", "contacts"), text.Plural(b.Outbox, "unsent message", "unsent messages"))
 			}
 			return nil
 		})

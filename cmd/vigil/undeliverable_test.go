@@ -43,7 +43,7 @@ func TestUndeliverableWarnings(t *testing.T) {
 				t.Fatalf("dry run: %v, %+v; want 4 without a usable contact", err, dry.Composed)
 			}
 			out := run(0, "could be sent to nobody", "notify", "run", "--smtp-url", "sink:", "--allow-private")
-			if !strings.Contains(out, "3 notice(s) could be sent to nobody") || !strings.Contains(out, "1 notice(s) without a usable contact went to a security.txt or RDAP abuse contact") {
+			if !strings.Contains(out, "3 notices could be sent to nobody") || !strings.Contains(out, "1 notice without a usable contact went to a security.txt or RDAP abuse contact") {
 				t.Errorf("notify run:\n%s", out)
 			}
 			var sent app.OutboxStatus
@@ -85,7 +85,7 @@ func TestUndeliverableWarnings(t *testing.T) {
 			if err := json.Unmarshal([]byte(run(0, "", "--json", "notify", "status")), &st); err != nil || st.Undeliverable != 3 {
 				t.Errorf("notify status: %v, undeliverable %d; want 3", err, st.Undeliverable)
 			}
-			run(0, "3 notice(s) could be sent to nobody", "notify", "status")
+			run(0, "3 notices could be sent to nobody", "notify", "status")
 			var stats notify.Stats
 			if err := json.Unmarshal([]byte(run(0, "", "--json", "stats")), &stats); err != nil || stats.Overall.Undeliverable != 3 || stats.Overall.Notices != 5 || stats.Overall.Sent != 2 {
 				t.Errorf("stats: %v, %+v; want 5 notices, 2 sent, 3 undeliverable", err, stats.Overall)

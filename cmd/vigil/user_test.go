@@ -22,7 +22,7 @@ func TestCLIUser(t *testing.T) {
 			}{
 				{"", []string{"user", "add", "analyst@cert.example", "--role", "analyst"}, 0, "password: "},
 				{"member password\n", []string{"user", "add", "m@energie-noord.example", "--org", "Energie Noord:maker", "--password-stdin"}, 0, "created user 2 m@energie-noord.example"},
-				{"", []string{"user", "add", "M@energie-noord.example"}, 2, "an account with this address exists"},
+				{"", []string{"user", "add", "M@energie-noord.example"}, 4, "an account with this address already exists"},
 				{"", []string{"user", "add", "x@example.org", "--role", "root"}, 2, "must be admin or analyst"},
 				{"", []string{"user", "add", "x@example.org", "--org", "Nobody"}, 3, "not found"},
 				{"short\n", []string{"user", "add", "y@example.org", "--password-stdin"}, 2, "at least 12 characters"},

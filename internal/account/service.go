@@ -169,7 +169,7 @@ func (s *Service) Create(ctx context.Context, n NewUser) (User, error) {
 	u := User{Email: email, Name: n.Name, Lang: n.Lang, Role: n.Role, CreatedAt: s.now()}
 	if err := s.Store.UserCreate(ctx, &u, s.hash(n.Password)); err != nil {
 		if errs.CodeOf(err) == errs.Conflict {
-			return User{}, errs.Field("email", email, "an account with this address exists")
+			return User{}, &errs.Error{Code: errs.Conflict, Field: "email", Message: fmt.Sprintf("%q: an account with this address already exists", email)}
 		}
 		return User{}, err
 	}

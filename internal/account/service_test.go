@@ -83,7 +83,7 @@ func TestCreateRefusesBadInput(t *testing.T) {
 			{"short_password", account.NewUser{Email: "b@example.org", Password: "short"}, "password", errs.Invalid},
 			{"bad_role", account.NewUser{Email: "b@example.org", Password: "long enough password", Role: "root"}, "role", errs.Invalid},
 			{"bad_lang", account.NewUser{Email: "b@example.org", Password: "long enough password", Lang: "de"}, "lang", errs.Invalid},
-			{"duplicate", account.NewUser{Email: "A@example.org", Password: "long enough password"}, "email", errs.Invalid},
+			{"duplicate", account.NewUser{Email: "A@example.org", Password: "long enough password"}, "email", errs.Conflict},
 			{"bad_org_role", account.NewUser{Email: "c@example.org", Password: "long enough password",
 				Orgs: []account.Membership{{OrgID: org, Role: "owner"}}}, "org_role", errs.Invalid},
 		} {

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"vigil/internal/notify"
+	"vigil/internal/text"
 	"vigil/internal/vuln"
 )
 
@@ -29,8 +30,8 @@ func WriteAdvisoryText(w io.Writer, sums []AdvisorySummary) error {
 		if s.Failed != "" {
 			fmt.Fprintf(w, "%s: FAILED: %s\n", s.File, s.Failed)
 		}
-		fmt.Fprintf(w, "%s: %d records, %d rejected; advisories %d new, %d changed, %d unchanged; %d targets checked; findings %d new, %d updated, %d resolved\n",
-			s.File, s.Records, s.Rejected, s.New, s.Changed, s.Unchanged, s.Targets, s.FindingsNew, s.FindingsUpdated, s.FindingsResolved)
+		fmt.Fprintf(w, "%s: %s, %d rejected; advisories %d new, %d changed, %d unchanged; %d targets checked; findings %d new, %d updated, %d resolved\n",
+			s.File, text.Plural(s.Records, "record", "records"), s.Rejected, s.New, s.Changed, s.Unchanged, s.Targets, s.FindingsNew, s.FindingsUpdated, s.FindingsResolved)
 		for _, r := range s.Refused {
 			fmt.Fprintf(w, "  refused %s\n", r)
 		}
@@ -72,21 +73,23 @@ func (res NotifyRunResult) WriteText(w io.Writer) error {
 	if res.DryRun {
 		verb = "would compose"
 	}
-	fmt.Fprintf(w, "%s %d notice(s) (%d digest(s)) from %d event(s): %d e-mail, %d webhook; %d item(s) held for digests\n",
-		verb, c.Notices, c.Digests, c.Events, c.Outbox[notify.Email], c.Outbox[notify.Webhook], c.Held)
+	fmt.Fprintf(w, "%s %s (%s) from %s: %d e-mail, %d webhook; %s held for digests\n",
+		verb, text.Plural(c.Notices, "notice", "notices"), text.Plural(c.Digests, "digest", "digests"), text.Plural(c.Events, "event", "events"),
+		c.Outbox[notify.Email], c.Outbox[notify.Webhook], text.Plural(c.Held, "item", "items"))
 	for r, n := range c.Skipped {
-		fmt.Fprintf(w, "  skipped %d event(s): %s\n", n, r)
+		fmt.Fprintf(w, "  skipped %s: %s\n", text.Plural(n, "event", "events"), r)
 	}
 	if c.Discovered > 0 {
-		fmt.Fprintf(w, "%d notice(s) without a usable contact went to a security.txt or RDAP abuse contact\n", c.Discovered)
+		fmt.Fprintf(w, "%s without a usable contact went to a security.txt or RDAP abuse contact\n", text.Plural(c.Discovered, "notice", "notices"))
 	}
 	if c.Undeliverable > 0 && res.DryRun {
-		fmt.Fprintf(w, "%d notice(s) have no usable contact: they would go to a security.txt or RDAP abuse contact when one is found, else to the call list\n", c.Undeliverable)
+		fmt.Fprintf(w, "%s without a usable contact: they would go to a security.txt or RDAP abuse contact when one is found, else to the call list\n", text.Plural(c.Undeliverable, "notice", "notices"))
 	} else if c.Undeliverable > 0 {
-		fmt.Fprintf(w, "%d notice(s) could be sent to nobody (no contact, every address bounced, or no channel; no security.txt or RDAP abuse contact either): on the call list with the reason (vigil notify calls)\n", c.Undeliverable)
+		fmt.Fprintf(w, "%s could be sent to nobody (no contact, every address bounced, or no channel; no security.txt or RDAP abuse contact either): on the call list with the reason (vigil notify calls)\n",
+			text.Plural(c.Undeliverable, "notice", "notices"))
 	}
 	if c.Waiting > 0 || c.Folded > 0 {
-		fmt.Fprintf(w, "%d item(s) wait for the end of their run; %d item(s) folded into digests by the cap\n", c.Waiting, c.Folded)
+		fmt.Fprintf(w, "%s waiting for the end of their run; %s folded into digests by the cap\n", text.Plural(c.Waiting, "item", "items"), text.Plural(c.Folded, "item", "items"))
 	}
 	if res.DryRun && len(c.Orgs) > 0 {
 		// Per organisation, most notices first: a burst shows before it goes.
@@ -101,7 +104,7 @@ func (res NotifyRunResult) WriteText(w io.Writer) error {
 		notify.WritePreviews(w, c.Previews)
 	}
 	if res.Escalated > 0 {
-		fmt.Fprintf(w, "escalated %d notice(s) to the call list (vigil notify calls)\n", res.Escalated)
+		fmt.Fprintf(w, "escalated %s to the call list (vigil notify calls)\n", text.Plural(res.Escalated, "notice", "notices"))
 	}
 	if d := res.Delivery; d != nil {
 		fmt.Fprintf(w, "delivered: %d sent, %d to retry, %d dead, %d bounced\n", d.Sent, d.Failed, d.Dead, d.Bounced)

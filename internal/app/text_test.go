@@ -26,7 +26,7 @@ func TestAdvisoryText(t *testing.T) {
 	}
 	want := `a.json: 3 records, 1 rejected; advisories 2 new, 0 changed, 0 unchanged; 0 targets checked; findings 4 new, 0 updated, 0 resolved
   refused x.json: bad signature
-b.json: 1 records, 0 rejected; advisories 0 new, 1 changed, 0 unchanged; 0 targets checked; findings 0 new, 0 updated, 1 resolved
+b.json: 1 record, 0 rejected; advisories 0 new, 1 changed, 0 unchanged; 0 targets checked; findings 0 new, 0 updated, 1 resolved
   label regrade failed: no keys
 total: 2 files; advisories 2 new, 1 changed, 0 unchanged; findings 4 new, 0 updated, 1 resolved
 `
@@ -50,7 +50,7 @@ func TestNotifyRunText(t *testing.T) {
 	if err := res.WriteText(&b); err != nil {
 		t.Fatal(err)
 	}
-	if want := "would compose 2 notice(s) (1 digest(s)) from 5 event(s): 2 e-mail, 0 webhook; 1 item(s) held for digests\n"; b.String() != want {
+	if want := "would compose 2 notices (1 digest) from 5 events: 2 e-mail, 0 webhook; 1 item held for digests\n"; b.String() != want {
 		t.Errorf("dry run:\n got %q\nwant %q", b.String(), want)
 	}
 	res.Composed.Orgs = []notify.OrgNotices{{OrgID: 7, Name: "Stadswerken", Notices: 2, Immediate: 1, Digests: 1, Items: 40, Folded: 3}}
@@ -66,7 +66,7 @@ func TestNotifyRunText(t *testing.T) {
 	if err := res.WriteText(&b); err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{"composed 2 notice(s)", "escalated 1 notice(s)", "delivered: 2 sent, 0 to retry", "e-mail not configured"} {
+	for _, s := range []string{"composed 2 notices", "escalated 1 notice to", "1 notice to", "delivered: 2 sent, 0 to retry", "e-mail not configured"} {
 		if !strings.Contains(b.String(), s) {
 			t.Errorf("run text lacks %q:\n%s", s, b.String())
 		}

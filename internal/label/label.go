@@ -258,7 +258,7 @@ func Verify(doc []byte, kr *Keyring, now time.Time, revoked RevokedFunc) Verific
 	}
 	if revoked != nil {
 		if r, why := revoked(l.ID); r {
-			v.Status, v.Reason = Revoked, "revoked: "+why
+			v.Status, v.Reason = Revoked, why // the status says revoked; "revoked: revoked: …" repeated it
 			return v
 		}
 	}

@@ -335,7 +335,7 @@ func TestVerifyTimesAndRevocation(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			v := Verify(doc, kr, tt.now, tt.revoked)
-			if v.Status != tt.want || !strings.Contains(v.Reason, tt.reason) {
+			if v.Status != tt.want || !strings.Contains(string(v.Status)+": "+v.Reason, tt.reason) || strings.HasPrefix(v.Reason, string(v.Status)+":") {
 				t.Errorf("Verify = %s (%q); want %s (%q)", v.Status, v.Reason, tt.want, tt.reason)
 			}
 			if (v.Err() == nil) != (tt.want == Valid) || (v.Err() != nil && !errors.Is(v.Err(), errs.ErrInvalid)) {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"vigil/internal/finding"
+	"vigil/internal/text"
 )
 
 // Preview is one notice a dry run would compose: whom it goes to, on which
@@ -90,7 +91,7 @@ func Subjects(r *Renderer, sender string, ps []Preview) error {
 // subject) and per finding.
 func WritePreviews(w io.Writer, ps []Preview) {
 	for i, p := range ps {
-		fmt.Fprintf(w, "notice %d: %s (org %d), %s, %s, %s\n", i+1, p.OrgName, p.OrgID, p.Kind, p.Severity, plural(len(p.Findings), "finding"))
+		fmt.Fprintf(w, "notice %d: %s (org %d), %s, %s, %s\n", i+1, p.OrgName, p.OrgID, p.Kind, p.Severity, text.Plural(len(p.Findings), "finding", "findings"))
 		if p.Undeliverable != "" {
 			fmt.Fprintf(w, "  to nobody: %s (security.txt and RDAP are tried, then the call list)\n", p.Undeliverable)
 		}
@@ -105,12 +106,4 @@ func WritePreviews(w io.Writer, ps []Preview) {
 			fmt.Fprintf(w, "  %s %s %s %s (%s)\n", f.Severity, f.Trigger, f.Type, strings.TrimSpace(f.Key), f.Event)
 		}
 	}
-}
-
-// plural returns "1 finding" or "n findings".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -8,7 +8,10 @@
 // vigil, so every package may use it.
 package text
 
-import "unicode/utf8"
+import (
+	"strconv"
+	"unicode/utf8"
+)
 
 // Mark is what Truncate appends to a string it shortened.
 const Mark = "…"
@@ -42,4 +45,13 @@ func Fit(s string, width int) string {
 		cut += size
 	}
 	return Truncate(s, cut)
+}
+
+// Plural is n with the singular or the plural noun: "1 record",
+// "2 records", "0 records".
+func Plural[N ~int | ~int32 | ~int64](n N, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.FormatInt(int64(n), 10) + " " + many
 }

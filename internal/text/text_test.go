@@ -86,3 +86,18 @@ func TestFit(t *testing.T) {
 		}
 	}
 }
+
+// TestPlural: a count with the noun in the number it needs.
+func TestPlural(t *testing.T) {
+	for _, c := range []struct {
+		n    int
+		want string
+	}{{0, "0 records"}, {1, "1 record"}, {2, "2 records"}, {-1, "-1 records"}} {
+		if got := Plural(c.n, "record", "records"); got != c.want {
+			t.Errorf("Plural(%d) = %q; want %q", c.n, got, c.want)
+		}
+	}
+	if got := Plural(int64(1), "contact", "contacts"); got != "1 contact" {
+		t.Errorf("Plural(int64 1) = %q", got)
+	}
+}
