@@ -437,6 +437,17 @@ func TestEndpointsHappyPath(t *testing.T) {
 			ok(t, req{method: "GET", path: "/.well-known/openpgpkey/policy"}, 200, "")
 		})
 
+		t.Run("makers", func(t *testing.T) {
+			aPath := fmt.Sprintf("/api/v1/orgs/%d", A.ID)
+			a := decodeAs[assess.Assessment](t, e.send(req{method: "POST", path: aPath + "/assessments", token: tokARW, body: fmt.Sprintf(`{"device_id":%d}`, A.Devices[0].ID)}))
+			ev := aPath + "/assessments/" + a.ID + "/evidence"
+			ok(t, req{method: "POST", path: ev + "?name=pentest.pdf", token: tokARW, body: "%PDF-1.4\n1 0 obj\n", ctype: "application/pdf"}, 201, "Attachment")
+			wantProblem(t, e.send(req{method: "POST", path: ev + "?name=x.pdf", token: tokARW, body: "plain words", ctype: "application/pdf"}), 422, "file")
+			wantProblem(t, e.send(req{method: "POST", path: ev, token: tokARW, body: "plain words", ctype: "text/plain"}), 422, "name")
+			ok(t, req{method: "GET", path: ev, token: tokAR}, 200, "AttachmentList")
+			ok(t, req{method: "GET", path: aPath + "/labels", token: tokAR}, 200, "OrgLabelList")
+		})
+
 		t.Run("public", func(t *testing.T) {
 			seedLabels(t, e)
 			ok(t, req{method: "GET", path: "/api/v1/labels?vendor=axis&limit=1"}, 200, "LabelPage")

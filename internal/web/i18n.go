@@ -74,6 +74,7 @@ func catalogue() map[string][2]string {
 		verifyMessages(),
 		publicMessages(),
 		ingestMessages(),
+		makerMessages(),
 	} {
 		for k, v := range table {
 			if _, dup := out[k]; dup {

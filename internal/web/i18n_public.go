@@ -7,7 +7,8 @@ package web
 // security.txt checker: key → {English, Dutch}.
 func publicMessages() map[string][2]string {
 	return map[string][2]string{
-		"nav.sectxt":              {"security.txt check", "security.txt-controle"},
+		"nav.sectxt":              {"security.txt", "security.txt"},
+		"nav.pubreg":              {"Label registry", "Labelregister"},
 		"labels.title":            {"Label registry", "Labelregister"},
 		"labels.intro":            {"Every security label vigil has issued, newest first. Search by the device's vendor, model or grade, open a label or check its signature.", "Alle beveiligingslabels die vigil heeft uitgegeven, nieuwste eerst. Zoek op fabrikant, model of klasse van het apparaat, open een label of controleer de handtekening."},
 		"labels.search":           {"Search labels", "Labels zoeken"},

@@ -163,6 +163,7 @@ func (e *pageEnv) pageForms() map[string]url.Values {
 		"pageApprove":           {},
 		"pageLabelVerifyPost":   {"id": {"VL-0000-0000-0000"}},
 		"pageSecurityTxtPost":   {"target": {"vendor.test"}},
+		"pageEvidenceAdd":       {},
 		"pageAssetAdd":          {"value": {"203.0.113.0/24"}},
 		"pageAssetVerify":       {},
 		"pageContactAdd":        {"contact_email": {"desk@portal.example"}},

@@ -34,6 +34,7 @@ type Ratings interface {
 	Submit(ctx context.Context, sc tenant.Scope, id int64, actor string) (assess.Assessment, error)
 	Review(ctx context.Context, sc tenant.Scope, id int64, reviewer, note, reject string) (assess.Assessment, error)
 	Issue(ctx context.Context, sc tenant.Scope, id int64, actor string) (rating.Issued, error)
+	AddEvidence(ctx context.Context, sc tenant.Scope, id int64, name, mediaType string, content []byte, actor string) (assess.Attachment, error)
 }
 
 // assessRoutes are the assessment pages of members and analysts and their
@@ -352,6 +353,7 @@ type assessmentView struct {
 	A         assess.Assessment
 	Questions []question
 	Statuses  []assess.Status
+	Evidence  []assess.Attachment // the files uploaded for it
 }
 
 func (s *Server) assessmentView(pc *pageCall, id int64) (assessmentView, error) {
@@ -364,6 +366,9 @@ func (s *Server) assessmentView(pc *pageCall, id int64) (assessmentView, error) 
 		return assessmentView{}, err
 	}
 	v := assessmentView{A: a, Statuses: []assess.Status{assess.Met, assess.NotMet, assess.NotApplicable}}
+	if v.Evidence, err = s.store.EvidenceList(pc.ctx(), pc.scope(), id); err != nil {
+		return assessmentView{}, err
+	}
 	for _, p := range r.Catalogue().Provisions(a.Edition) {
 		v.Questions = append(v.Questions, question{Provision: p, Answer: a.Answers.Items[p.ID]})
 	}

@@ -41,6 +41,8 @@ type PortalStore interface {
 	DisputeDecide(ctx context.Context, sc tenant.Scope, id int64, dec finding.Decision) (finding.Dispute, error)
 	AssessmentList(ctx context.Context, sc tenant.Scope, f assess.Filter) ([]assess.Assessment, error)
 	AssessmentGet(ctx context.Context, sc tenant.Scope, id int64) (assess.Assessment, error)
+	// EvidenceList lists the evidence files of assessment id.
+	EvidenceList(ctx context.Context, sc tenant.Scope, id int64) ([]assess.Attachment, error)
 	TriggerStats(ctx context.Context, sc tenant.Scope) ([]finding.TriggerStats, error)
 	TriggerNames(ctx context.Context) ([]string, error)
 	NoticeCallList(ctx context.Context, sc tenant.Scope) ([]notify.Call, error)

@@ -98,6 +98,7 @@ func newSchemas() (*schemaSet, error) {
 	assessSchemas(add)
 	publicSchemas(add)
 	ingestSchemas(add)
+	makerSchemas(add)
 	add("Overlap", registry.Overlap{}, nil)
 	add("OverlapList", List[registry.Overlap]{}, nil)
 	add("Token", auth.Token{}, nil)

@@ -235,6 +235,7 @@ func (s *Server) table() []Route {
 		s.assessRoutes(),
 		s.publicRoutes(),
 		s.ingestRoutes(),
+		s.makerRoutes(),
 	} {
 		rs = append(rs, group...)
 	}

@@ -8,13 +8,18 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
+	"vigil/internal/account"
 	"vigil/internal/netguard"
 	"vigil/internal/rating"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
+	"vigil/internal/tenant"
 	"vigil/internal/web"
 	"vigil/internal/web/labels"
 )
@@ -121,5 +126,80 @@ func TestPublicJourneys(t *testing.T) {
 		if got := b.text("#sectxt-h"); !strings.Contains(got, "geldig") {
 			t.Errorf("Dutch checker result: %q", got)
 		}
+
+		t.Run("lab", func(t *testing.T) { labJourney(t, p, shot) })
 	})
+}
+
+// labJourney: a test lab's account acts for the demo member's organisation
+// and for the organisation of a demo label, chosen in the path of every
+// page: it sees the label with its downloads and embed snippet, uploads
+// evidence files to an assessment (a refused type named on the field, then
+// a PDF), in English and Dutch, and another organisation stays unknown.
+func labJourney(t *testing.T, p *portal, shot func(string) string) {
+	ctx := context.Background()
+	rec, err := p.st.LabelGet(ctx, tenant.Public(), p.label)
+	if err != nil || rec.OrgID == 0 {
+		t.Fatalf("demo label %s: %+v %v", p.label, rec, err)
+	}
+	maker, member := rec.OrgID, p.orgID
+	const email, password = "lab@vigil.demo", "a long lab password"
+	svc := account.Service{Store: p.st, Now: p.st.Now, Issuer: "vigil"}
+	if _, err := svc.Create(ctx, account.NewUser{Email: email, Password: password,
+		Orgs: []account.Membership{{OrgID: maker, Role: account.RoleMaker}, {OrgID: member, Role: account.RoleMaker}}}); err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t, p.base)
+	b.open("/login", "")
+	b.submit(map[string]string{"#email": email, "#password": password}, `main form button[type="submit"]`, "")
+	b.wantPath("/")
+	for _, o := range []int64{maker, member} {
+		if !b.has(fmt.Sprintf(`main a[href="/orgs/%d"]`, o)) {
+			t.Errorf("the lab's start page does not offer organisation %d", o)
+		}
+	}
+	b.open(fmt.Sprintf("/orgs/%d/labels", maker), shot("lab-labels"))
+	if got := get(b, "embed snippet", chromedp.Value(chromedp.CSS(fmt.Sprintf("#embed-%s", p.label)))); !strings.Contains(got, "/labels/"+p.label+".svg") || !strings.HasPrefix(got, "<a href=") {
+		t.Errorf("embed snippet = %q", got)
+	}
+	if !b.has(fmt.Sprintf(`a[download][href$="/labels/%s.pdf"]`, p.label)) {
+		t.Error("no PDF download of the label")
+	}
+	b.open(fmt.Sprintf("/orgs/%d/labels", member), "")
+
+	// Evidence files of a new assessment of the maker's first device.
+	b.open(fmt.Sprintf("/orgs/%d/assessments", maker), "")
+	b.submit(nil, `form[action$="/assessments"] button[type="submit"]`, "")
+	b.wantPath(`/orgs/\d+/assessments/\d+\?msg=assessment.started`)
+	upload := func(file string) {
+		abs, err := filepath.Abs(filepath.Join("testdata", file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.run("choose "+file, chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{abs}))
+		b.clickAndLoad("upload "+file, `#evidence-form button[type="submit"]`)
+	}
+	upload("firmware.bin")
+	b.check(shot("lab-evidence-error"))
+	if !b.has(`#file[aria-invalid="true"]`) || !b.has(`[role="alert"] a[href="#file"]`) {
+		t.Error("a refused evidence file is not named on its field")
+	}
+	if b.has("#evidence-list") {
+		t.Error("a refused evidence file is listed")
+	}
+	upload("pentest-report.pdf")
+	b.check(shot("lab-evidence"))
+	if got := b.text("#evidence-list"); !strings.Contains(got, "pentest-report.pdf") || !strings.Contains(got, "application/pdf") {
+		t.Errorf("evidence list = %q", got)
+	}
+	b.setLang("nl")
+	b.open(fmt.Sprintf("/orgs/%d/labels", maker), shot("lab-labels-nl"))
+	if got := b.text("h1"); got != "Labels" || !strings.Contains(b.text("main"), "Op uw site plaatsen") {
+		t.Errorf("Dutch labels page: %q", b.text("main"))
+	}
+	b.open(strings.SplitN(b.path(), "/labels", 2)[0]+"/assessments", "")
+	b.open(fmt.Sprintf("/orgs/%d/labels", max(maker, member)+1000), "")
+	if got := b.text("h1"); got != "Er ging iets mis" {
+		t.Errorf("an organisation the lab does not act for: %q", got)
+	}
 }

@@ -1,0 +1,169 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package web
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"html"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/textproto"
+	"strings"
+	"testing"
+
+	"vigil/internal/account"
+	"vigil/internal/assess"
+	"vigil/internal/store"
+	"vigil/internal/store/storetest"
+	"vigil/internal/tenant"
+)
+
+// upload posts a multipart form with one file as persona as.
+func (e *pageEnv) upload(t *testing.T, path, as, name, ctype string, content []byte) *httptest.ResponseRecorder {
+	t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	if err := w.WriteField("csrf", e.sessions[as].CSRF); err != nil {
+		t.Fatal(err)
+	}
+	h := textproto.MIMEHeader{}
+	h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="file"; filename=%q`, name))
+	if ctype != "" {
+		h.Set("Content-Type", ctype)
+	}
+	part, err := w.CreatePart(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	part.Write(content)
+	w.Close()
+	hr := httptest.NewRequest(http.MethodPost, path, &body)
+	hr.RemoteAddr = "192.0.2.10:40000"
+	hr.Header.Set("Content-Type", w.FormDataContentType())
+	hr.AddCookie(&http.Cookie{Name: sessionCookie, Value: e.cookies[as]})
+	rec := httptest.NewRecorder()
+	e.srv.ServeHTTP(rec, hr)
+	return rec
+}
+
+// TestEvidenceUpload uploads evidence files of an assessment through the
+// page: accepted types are listed on the assessment, a file whose content
+// is not an allowed type or not its declared type is refused on the file
+// field, and nothing of a refused upload is stored.
+func TestEvidenceUpload(t *testing.T) {
+	t.Parallel()
+	storetest.EachOpts(t, storetest.Options{Now: fixedNow}, func(t *testing.T, st *store.Store) {
+		e := newPageEnv(t, st)
+		ctx := context.Background()
+		A := e.orgs[0]
+		as, err := st.AssessmentList(ctx, tenant.Org(A.ID), assess.Filter{})
+		if err != nil || len(as) == 0 {
+			t.Fatalf("assessments of A: %v %v", as, err)
+		}
+		id, _ := assess.ParseID(as[0].ID)
+		path := fmt.Sprintf("/orgs/%d/assessments/%d/evidence", A.ID, id)
+		count := func() int {
+			ev, err := st.EvidenceList(ctx, tenant.Org(A.ID), id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(ev)
+		}
+		for _, tc := range []struct {
+			name, ctype string
+			content     []byte
+			status      int
+			msg         string // in the refusal
+		}{
+			{"report.pdf", "application/pdf", []byte("%PDF-1.7\n1 0 obj\n<< >>\nendobj\n"), http.StatusSeeOther, ""},
+			{"ports.csv", "text/csv", []byte("port,state\n22,closed\n"), http.StatusSeeOther, ""},
+			{"setup.exe", "application/octet-stream", []byte("MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00"), http.StatusUnprocessableEntity, "must be a PDF"},
+			{"photo.png", "image/png", []byte("%PDF-1.7\n"), http.StatusUnprocessableEntity, "not the declared image/png"},
+			{"empty.txt", "text/plain", nil, http.StatusUnprocessableEntity, "empty"},
+			{"../evil.txt", "text/plain", []byte("hello"), http.StatusSeeOther, ""}, // the browser's file name is cut to its base
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				before := count()
+				rec := e.upload(t, path, asMakerA, tc.name, tc.ctype, tc.content)
+				body := wantPage(t, rec, tc.status)
+				if tc.status != http.StatusSeeOther {
+					if !strings.Contains(body, `id="file" name="file" type="file"`) || !strings.Contains(body, `aria-describedby="file-err"`) || !strings.Contains(html.UnescapeString(body), tc.msg) {
+						t.Errorf("the refusal is not shown on the file field with %q: %s", tc.msg, body)
+					}
+					if count() != before {
+						t.Error("a refused upload was stored")
+					}
+					return
+				}
+				if count() != before+1 {
+					t.Errorf("evidence files: %d; want %d", count(), before+1)
+				}
+			})
+		}
+		page := wantPage(t, e.page(preq{method: http.MethodGet, path: fmt.Sprintf("/orgs/%d/assessments/%d", A.ID, id), as: asMemberA}), http.StatusOK)
+		for _, want := range []string{"report.pdf", "application/pdf", "ports.csv", "text/csv"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the assessment page does not list %s", want)
+			}
+		}
+		// Another organisation's member cannot upload to A's assessment.
+		wantPage(t, e.upload(t, path, asMemberB, "x.txt", "text/plain", []byte("x")), http.StatusNotFound)
+	})
+}
+
+// TestOrgLabelsAndLabs shows an organisation's labels with downloads and
+// an escaped embed snippet, and a test lab's account acting for two
+// organisations: it reaches both (the organisation chosen in the path),
+// and a third stays unknown to it (404).
+func TestOrgLabelsAndLabs(t *testing.T) {
+	t.Parallel()
+	storetest.EachOpts(t, storetest.Options{Now: fixedNow}, func(t *testing.T, st *store.Store) {
+		e := newPageEnv(t, st)
+		seedLabels(t, e.env)
+		ctx := context.Background()
+		A, B := e.orgs[0], e.orgs[1]
+		body := wantPage(t, e.page(preq{method: http.MethodGet, path: fmt.Sprintf("/orgs/%d/labels", A.ID), as: asMakerA}), http.StatusOK)
+		for _, want := range []string{
+			`href="https://vigil.test/labels/VL-TEST-0000-0001.svg"`,
+			`&lt;a href=&#34;https://vigil.test/labels/VL-TEST-0000-0001&#34;&gt;&lt;img src=&#34;https://vigil.test/labels/VL-TEST-0000-0001.svg&#34;`,
+			"M3106-L Mk II",
+		} {
+			if !strings.Contains(body, want) {
+				t.Errorf("A's labels page lacks %s", want)
+			}
+		}
+		body = wantPage(t, e.page(preq{method: http.MethodGet, path: fmt.Sprintf("/orgs/%d/labels", B.ID), as: asMemberB, header: map[string]string{"Accept-Language": "nl"}}), http.StatusOK)
+		if strings.Contains(body, "VL-TEST") || !strings.Contains(body, "Nog geen labels") {
+			t.Errorf("B's labels page shows A's labels or no Dutch text: %s", body)
+		}
+
+		// A lab acting for A and B.
+		lab, err := e.srv.accounts.Create(ctx, account.NewUser{Email: "lab@portal.example", Password: testPassword,
+			Orgs: []account.Membership{{OrgID: A.ID, Role: account.RoleMaker}, {OrgID: B.ID, Role: account.RoleMaker}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		secret, now := account.NewToken(32), st.Now()
+		ses := account.Session{UserID: lab.ID, CSRF: account.NewToken(24), Verified: true, CreatedAt: now, SeenAt: now, ExpiresAt: now.Add(account.MaxAge)}
+		if err := st.SessionCreate(ctx, &ses, account.HashToken(secret)); err != nil {
+			t.Fatal(err)
+		}
+		e.sessions["lab"], e.cookies["lab"] = ses, secret
+		home := wantPage(t, e.page(preq{method: http.MethodGet, path: "/", as: "lab"}), http.StatusOK)
+		for _, o := range []int64{A.ID, B.ID} {
+			if !strings.Contains(home, fmt.Sprintf(`href="/orgs/%d"`, o)) {
+				t.Errorf("the lab's start page does not offer organisation %d", o)
+			}
+			for _, p := range []string{"", "/labels", "/assessments", "/devices"} {
+				wantPage(t, e.page(preq{method: http.MethodGet, path: fmt.Sprintf("/orgs/%d%s", o, p), as: "lab"}), http.StatusOK)
+			}
+		}
+		if len(e.orgs) > 2 {
+			wantPage(t, e.page(preq{method: http.MethodGet, path: fmt.Sprintf("/orgs/%d/labels", e.orgs[2].ID), as: "lab"}), http.StatusNotFound)
+		}
+	})
+}
