@@ -22,8 +22,8 @@ import (
 	"vigil/internal/tenant"
 )
 
-// upload posts a multipart form with one file as persona as.
-func (e *pageEnv) upload(t *testing.T, path, as, name, ctype string, content []byte) *httptest.ResponseRecorder {
+// uploadFile posts a multipart form with one file as persona as.
+func (e *pageEnv) uploadFile(t *testing.T, path, as, name, ctype string, content []byte) *httptest.ResponseRecorder {
 	t.Helper()
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
@@ -88,7 +88,7 @@ func TestEvidenceUpload(t *testing.T) {
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				before := count()
-				rec := e.upload(t, path, asMakerA, tc.name, tc.ctype, tc.content)
+				rec := e.uploadFile(t, path, asMakerA, tc.name, tc.ctype, tc.content)
 				body := wantPage(t, rec, tc.status)
 				if tc.status != http.StatusSeeOther {
 					if !strings.Contains(body, `id="file" name="file" type="file"`) || !strings.Contains(body, `aria-describedby="file-err"`) || !strings.Contains(html.UnescapeString(body), tc.msg) {
@@ -111,7 +111,7 @@ func TestEvidenceUpload(t *testing.T) {
 			}
 		}
 		// Another organisation's member cannot upload to A's assessment.
-		wantPage(t, e.upload(t, path, asMemberB, "x.txt", "text/plain", []byte("x")), http.StatusNotFound)
+		wantPage(t, e.uploadFile(t, path, asMemberB, "x.txt", "text/plain", []byte("x")), http.StatusNotFound)
 	})
 }
 

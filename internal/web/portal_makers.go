@@ -93,14 +93,14 @@ func (s *Server) addEvidence(ctx context.Context, sc tenant.Scope, id int64, nam
 	if err != nil {
 		return assess.Attachment{}, err
 	}
+	if _, err := s.store.AssessmentGet(ctx, sc, id); err != nil {
+		return assess.Attachment{}, err
+	}
 	if len(content) == 0 {
 		return assess.Attachment{}, errs.Field("file", name, "the file is empty")
 	}
 	typ, err := evidenceType(declared, content)
 	if err != nil {
-		return assess.Attachment{}, err
-	}
-	if _, err := s.store.AssessmentGet(ctx, sc, id); err != nil {
 		return assess.Attachment{}, err
 	}
 	return r.AddEvidence(ctx, sc, id, name, typ, content, actor)
@@ -109,6 +109,11 @@ func (s *Server) addEvidence(ctx context.Context, sc tenant.Scope, id int64, nam
 func (s *Server) assessmentEvidenceAdd(c *call) (any, error) {
 	id, err := c.pathID("sid")
 	if err != nil {
+		return nil, err
+	}
+	// Another organisation's assessment is not found before the input is
+	// judged.
+	if _, err := s.store.AssessmentGet(c.ctx(), c.scope(), id); err != nil {
 		return nil, err
 	}
 	name := strings.TrimSpace(c.query("name"))
