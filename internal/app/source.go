@@ -4,6 +4,7 @@
 package app
 
 import (
+	"archive/zip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -40,7 +41,7 @@ func (a *App) SourceAdd(ctx context.Context, src source.Source) (source.Source, 
 	if src.Expect > 0 && src.AlertAfter == 0 {
 		src.AlertAfter = source.Duration(source.DefaultAlertAfter)
 	}
-	if src.Kind == source.KindDir {
+	if src.Kind == source.KindDir || src.Kind == source.KindMaildir {
 		abs, err := filepath.Abs(src.URL)
 		if err != nil {
 			return src, errs.Field("url", src.URL, err.Error())
@@ -288,8 +289,20 @@ func (a *App) sourceIngest(ctx context.Context, kind source.Kind, path string, r
 			rec.Findings += int64(s.FindingsNew + s.FindingsUpdated)
 		}
 		return err
-	case source.KindNVD:
-		sums, err := a.LoadAdvisories(ctx, AdvisoryLoad{Source: advisory.SourceNVD, Arg: path})
+	case source.KindNVD, source.KindOSV:
+		which, arg := advisory.SourceNVD, path
+		if kind == source.KindOSV {
+			which = advisory.SourceOSV
+			if strings.HasSuffix(strings.ToLower(path), ".zip") {
+				dir, err := unzipJSON(path)
+				if err != nil {
+					return err
+				}
+				defer os.RemoveAll(dir)
+				arg = dir
+			}
+		}
+		sums, err := a.LoadAdvisories(ctx, AdvisoryLoad{Source: which, Arg: arg})
 		for _, s := range sums {
 			rec.Rows += int64(s.Records)
 			rec.Findings += int64(s.FindingsNew + s.FindingsUpdated)
@@ -304,7 +317,7 @@ func (a *App) sourceIngest(ctx context.Context, kind source.Kind, path string, r
 		sum, err := a.LoadEPSS(ctx, f, rec.Name)
 		rec.Rows, rec.Findings = int64(sum.Records), int64(sum.Findings)
 		return err
-	case source.KindDir, source.KindShadowserver:
+	case source.KindDir, source.KindShadowserver, source.KindMaildir:
 		sums, err := a.IngestFeeds(ctx, path, FeedOptions{Type: "auto"})
 		for _, s := range sums {
 			rec.Rows += s.Rows
@@ -393,4 +406,47 @@ func (a *App) SourceAges(ctx context.Context) ([]SourceAge, error) {
 		out = append(out, SourceAge{Name: s.Name, Kind: string(s.Kind), Seconds: now.Sub(since).Seconds()})
 	}
 	return out, nil
+}
+
+// unzipJSON extracts the .json members of the zip archive at path (an OSV
+// ecosystem's all.zip) into a new directory beside it, flat, and returns
+// the directory. A member larger than 16 MiB, or more than 1 GiB in all,
+// is refused.
+func unzipJSON(path string) (string, error) {
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		return "", errs.Field("file", filepath.Base(path), "not a zip archive: "+err.Error())
+	}
+	defer zr.Close()
+	dir := strings.TrimSuffix(path, filepath.Ext(path)) + ".d"
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		return "", fmt.Errorf("unzip: %w", err)
+	}
+	var total int64
+	for i, f := range zr.File {
+		if !strings.HasSuffix(strings.ToLower(f.Name), ".json") || f.FileInfo().IsDir() {
+			continue
+		}
+		if f.UncompressedSize64 > 16<<20 || total > 1<<30 {
+			os.RemoveAll(dir)
+			return "", errs.Field("file", f.Name, "too large")
+		}
+		rc, err := f.Open()
+		if err != nil {
+			os.RemoveAll(dir)
+			return "", errs.Field("file", f.Name, err.Error())
+		}
+		b, err := io.ReadAll(io.LimitReader(rc, 16<<20))
+		rc.Close()
+		if err != nil {
+			os.RemoveAll(dir)
+			return "", errs.Field("file", f.Name, err.Error())
+		}
+		total += int64(len(b))
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%06d-%s", i, filepath.Base(f.Name))), b, 0o600); err != nil {
+			os.RemoveAll(dir)
+			return "", fmt.Errorf("unzip: %w", err)
+		}
+	}
+	return dir, nil
 }

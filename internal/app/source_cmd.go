@@ -34,10 +34,11 @@ func SourceCommands() []Command {
 feeds), shadowserver (the Reports API's base URL, e.g. https://transform.shadowserver.org/api2/,
 with --credentials naming a file, or - for standard input, whose first line is the API key and
 second the secret), nvd (https://services.nvd.nist.gov/rest/json/cves/2.0, with an optional API
-key as the credentials' one line) or csaf (a trusted provider's provider-metadata.json URL). Runs happen every --every; --expect says how often data is expected, and a
+key as the credentials' one line), osv (an ecosystem's all.zip or a JSON file), csaf (a trusted
+provider's provider-metadata.json URL) or maildir (a mail drop: the attachments of report e-mails). Runs happen every --every; --expect says how often data is expected, and a
 source that brings none for --alert-after (default 36h) or fails sources.max_failures runs in a
 row raises one alert. Credentials are stored sealed and are never shown.`,
-			Flags: []Flag{{Name: "kind", Usage: "kev, epss, dir, shadowserver, nvd or csaf"}, {Name: "url", Usage: "the URL fetched (the directory for dir)"},
+			Flags: []Flag{{Name: "kind", Usage: "kev, epss, dir, shadowserver, nvd, osv, csaf or maildir"}, {Name: "url", Usage: "the URL fetched (the directory for dir and maildir)"},
 				{Name: "every", Default: source.DefaultEvery.String(), Usage: "interval between runs"},
 				{Name: "expect", Usage: "how often data is expected, e.g. 24h (default: no expectation)"},
 				{Name: "alert-after", Usage: "silence that raises an alert (default 36h when --expect is set)"},

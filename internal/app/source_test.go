@@ -4,11 +4,13 @@
 package app_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"compress/gzip"
 	"context"
 	"crypto/hmac"
 	"crypto/sha512"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -727,5 +729,110 @@ func TestSourceCSAF(t *testing.T) {
 		mu.Lock()
 		files["/.well-known/csaf/provider-metadata.json"] = pmd
 		mu.Unlock()
+	})
+}
+
+// TestSourceMaildir runs a mail drop: the report attached (base64) to an
+// e-mail in the maildir is ingested once; a message without attachments
+// and a file that is not mail are passed over; the message read again
+// after the mail reader moved it to cur/ is not ingested again.
+func TestSourceMaildir(t *testing.T) {
+	csv, err := os.ReadFile("testdata/" + exchange)
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc := base64.StdEncoding.EncodeToString(csv)
+	var wrapped strings.Builder
+	for len(enc) > 76 {
+		wrapped.WriteString(enc[:76] + "\r\n")
+		enc = enc[76:]
+	}
+	wrapped.WriteString(enc + "\r\n")
+	report := "From: Shadowserver <autoreports@shadowserver.org>\r\nTo: reports@cert.example\r\nSubject: [Scan Exchange] 2025-06-01\r\n" +
+		"Message-ID: <r1@shadowserver.example>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n" +
+		"--b1\r\nContent-Type: text/plain\r\n\r\nThe report is attached.\r\n" +
+		"--b1\r\nContent-Type: text/csv; name=\"" + exchange + "\"\r\nContent-Disposition: attachment; filename=\"" + exchange + "\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+		wrapped.String() + "--b1--\r\n"
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		sourceOrgs(t, s)
+		x := sourceApp(t, s, io.Discard)
+		md := t.TempDir()
+		for _, d := range []string{"new", "cur", "tmp"} {
+			if err := os.Mkdir(filepath.Join(md, d), 0o700); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for name, body := range map[string]string{
+			"1765000000.r1.host":   report,
+			"1765000001.note.host": "From: a@b.example\r\nSubject: hello\r\n\r\nno report today\r\n",
+			"1765000002.junk.host": "\x00\x01 not mail",
+		} {
+			if err := os.WriteFile(filepath.Join(md, "new", name), []byte(body), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := x.SourceAdd(ctx, source.Source{Name: "drop", Kind: source.KindMaildir, URL: md, Expect: source.Duration(24 * time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+		run, err := x.SourceRun(ctx, "drop")
+		if err != nil || len(run.Files) != 1 || run.Files[0].Name != exchange || run.Files[0].Rows != 25 || run.Files[0].Findings == 0 {
+			t.Fatalf("first run = %+v, %v; want the attached report ingested", run, err)
+		}
+		if err := os.Rename(filepath.Join(md, "new", "1765000000.r1.host"), filepath.Join(md, "cur", "1765000000.r1.host:2,S")); err != nil {
+			t.Fatal(err)
+		}
+		if run, err = x.SourceRun(ctx, "drop"); err != nil || len(run.Files) != 0 || run.Skipped != 0 {
+			t.Errorf("second run = %+v, %v; want nothing fetched", run, err)
+		}
+		res, err := x.NotifyRun(ctx, app.NotifyRunOptions{EscalateAfter: notify.DefaultEscalateAfter})
+		if err != nil || res.Composed.Notices != 2 {
+			t.Errorf("notices composed from the mail drop = %+v, %v; want 2", res, err)
+		}
+	})
+}
+
+// TestSourceOSV runs an OSV source whose URL is an ecosystem's all.zip:
+// its records are loaded once, the same archive again is nothing new, and
+// an archive that is not one fails the run.
+func TestSourceOSV(t *testing.T) {
+	rec, err := os.ReadFile("testdata/GHSA-jfh8-c2jp-5v3q.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var zbuf bytes.Buffer
+	zw := zip.NewWriter(&zbuf)
+	w, _ := zw.Create("GHSA-jfh8-c2jp-5v3q.json")
+	w.Write(rec)
+	zw.Close()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/Maven/all.zip":
+			w.Write(zbuf.Bytes())
+		case "/Broken/all.zip":
+			w.Write([]byte("not a zip"))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		x := sourceApp(t, s, io.Discard)
+		for _, name := range []string{"Maven", "Broken"} {
+			if _, err := x.SourceAdd(ctx, source.Source{Name: strings.ToLower(name), Kind: source.KindOSV, URL: srv.URL + "/" + name + "/all.zip"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		run, err := x.SourceRun(ctx, "maven")
+		if err != nil || len(run.Files) != 1 || run.Files[0].Rows != 1 {
+			t.Fatalf("first run = %+v, %v; want one record", run, err)
+		}
+		if run, err = x.SourceRun(ctx, "maven"); err != nil || len(run.Files) != 0 || run.Skipped != 1 {
+			t.Errorf("second run = %+v, %v; want nothing new", run, err)
+		}
+		if run, err := x.SourceRun(ctx, "broken"); err == nil || !strings.Contains(run.Error, "not a zip") {
+			t.Errorf("broken archive = %+v, %v; want refused", run, err)
+		}
 	})
 }

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"vigil/internal/errs"
+	"vigil/internal/inbound"
 	"vigil/internal/netguard"
 )
 
@@ -64,10 +65,12 @@ func Fetch(ctx context.Context, env Env, src Source) ([]Fetched, string, error) 
 	var files []Fetched
 	var err error
 	switch src.Kind {
-	case KindKEV, KindEPSS:
+	case KindKEV, KindEPSS, KindOSV:
 		files, err = fetchURL(ctx, env, src)
 	case KindDir:
 		files, err = fetchDir(src)
+	case KindMaildir:
+		files, err = fetchMaildir(ctx, env, src)
 	case KindShadowserver:
 		files, err = fetchShadowserver(ctx, env, src)
 	case KindNVD:
@@ -250,4 +253,62 @@ func readAll(resp *http.Response) ([]byte, error) {
 		return nil, fmt.Errorf("got %d of %d bytes", len(body), resp.ContentLength)
 	}
 	return body, nil
+}
+
+// fetchMaildir reads the messages of a maildir (its new and cur
+// directories; tmp holds messages being delivered) and returns their
+// attachments that are feeds (.csv, .csv.gz, .txt, .json), each keyed by
+// the message and its name, so that a message read once is not read
+// again. A message that cannot be read as mail is left alone.
+func fetchMaildir(ctx context.Context, env Env, src Source) ([]Fetched, error) {
+	var out []Fetched
+	for _, sub := range []string{"new", "cur"} {
+		ents, err := os.ReadDir(filepath.Join(src.URL, sub))
+		if err != nil {
+			return nil, fmt.Errorf("maildir: %w", err)
+		}
+		for _, e := range ents {
+			if !e.Type().IsRegular() || strings.HasPrefix(e.Name(), ".") {
+				continue
+			}
+			// A maildir file name is unique up to its ":2,FLAGS" info.
+			unique, _, _ := strings.Cut(e.Name(), ":")
+			raw, err := os.ReadFile(filepath.Join(src.URL, sub, e.Name()))
+			if err != nil {
+				return nil, fmt.Errorf("maildir: %w", err)
+			}
+			if int64(len(raw)) > inbound.MaxMessageBytes {
+				continue
+			}
+			_, atts, err := inbound.Attachments(raw)
+			if err != nil {
+				continue
+			}
+			for _, a := range atts {
+				if !feedName(a.Name) {
+					continue
+				}
+				key := unique + "/" + a.Name
+				seen, err := env.Seen(ctx, key)
+				if err != nil {
+					return nil, err
+				}
+				if !seen {
+					out = append(out, Fetched{Name: a.Name, Key: key, Body: a.Body})
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// feedName says whether an attachment's name is a feed's.
+func feedName(name string) bool {
+	n := strings.ToLower(name)
+	for _, ext := range []string{".csv", ".csv.gz", ".txt", ".json"} {
+		if strings.HasSuffix(n, ext) {
+			return true
+		}
+	}
+	return false
 }

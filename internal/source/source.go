@@ -4,7 +4,7 @@
 // Package source is the registry of scheduled sources: where threat data
 // and advisories come from without an analyst fetching them (CISA KEV,
 // FIRST EPSS, the Shadowserver Reports API, a watched directory, the NVD
-// CVE API 2.0, a CSAF trusted provider), how
+// CVE API 2.0, OSV, a CSAF trusted provider, a mail drop), how
 // often each runs, how often data is expected from it, its credentials
 // (sealed at rest, never printed or logged), and what its runs produced.
 //
@@ -39,10 +39,14 @@ const (
 	KindShadowserver Kind = "shadowserver" // the Shadowserver Reports API (HMAC-signed)
 	KindNVD          Kind = "nvd"          // the NVD CVE API 2.0, in lastModStartDate windows
 	KindCSAF         Kind = "csaf"         // a CSAF trusted provider's provider-metadata.json
+	KindMaildir      Kind = "maildir"      // a mail drop: report e-mails' attachments in a maildir
+	KindOSV          Kind = "osv"          // OSV records: an ecosystem's all.zip, or a JSON file, at a URL
 )
 
 // Kinds lists the kinds in the order they are documented.
-func Kinds() []Kind { return []Kind{KindKEV, KindEPSS, KindDir, KindShadowserver, KindNVD, KindCSAF} }
+func Kinds() []Kind {
+	return []Kind{KindKEV, KindEPSS, KindDir, KindShadowserver, KindNVD, KindCSAF, KindMaildir, KindOSV}
+}
 
 // Defaults of a new source.
 const (
@@ -106,11 +110,11 @@ func (s Source) Validate() error {
 		return errs.Field("name", s.Name, "lower-case letters, digits, '.', '_' and '-', at most 63")
 	}
 	switch s.Kind {
-	case KindKEV, KindEPSS, KindShadowserver, KindNVD, KindCSAF:
+	case KindKEV, KindEPSS, KindShadowserver, KindNVD, KindCSAF, KindOSV:
 		if s.URL == "" {
 			return errs.Field("url", s.URL, "required for kind "+string(s.Kind))
 		}
-	case KindDir:
+	case KindDir, KindMaildir:
 		if s.URL == "" {
 			return errs.Field("url", s.URL, "the directory to watch is required")
 		}
