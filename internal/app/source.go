@@ -370,7 +370,7 @@ func (a *App) SourceAlerts(ctx context.Context) ([]SourceAlert, error) {
 		}
 		m := notify.Message{Subject: fmt.Sprintf("vigil: source %s needs attention", s.Name),
 			Text: fmt.Sprintf("The %s source %q needs attention: %s.\n\nSee `vigil source show %s`.\n", s.Kind, s.Name, reason, s.Name)}
-		id, err := a.st.SourceAlertRaise(ctx, s.ID, now, a.cfg.Sources.AlertTo, m)
+		id, err := a.st.SourceAlertRaise(ctx, s.ID, now, "source "+s.Name+": "+reason, a.cfg.Sources.AlertTo, m)
 		if err != nil {
 			return out, err
 		}

@@ -229,8 +229,8 @@ func TestSourceShadowserver(t *testing.T) {
 			t.Errorf("alerts raised again: %+v, %v", again, err)
 		}
 		calls, err := x.Calls(ctx, tenant.Operator(), 0)
-		if err != nil || len(calls) != 1 {
-			t.Errorf("call list = %+v, %v; want the alert", calls, err)
+		if err != nil || len(calls) != 1 || !strings.HasPrefix(calls[0].EscalationReason, "source shadowserver: its last 3 runs failed") {
+			t.Errorf("call list = %+v, %v; want the alert with its reason", calls, err)
 		}
 		st, err := x.OutboxStatus(ctx, tenant.Operator(), notify.OutboxPending, keyset.Page{Limit: 10})
 		if err != nil {
@@ -242,6 +242,20 @@ func TestSourceShadowserver(t *testing.T) {
 		}
 		if !mailed {
 			t.Errorf("alert not queued to the operator: %+v", st.Rows)
+		}
+		if _, err := x.NotifyRun(ctx, app.NotifyRunOptions{EscalateAfter: notify.DefaultEscalateAfter}); err != nil {
+			t.Fatal(err)
+		}
+		sent, err := x.OutboxStatus(ctx, tenant.Operator(), notify.OutboxSent, keyset.Page{Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mailed = false
+		for _, r := range sent.Rows {
+			mailed = mailed || r.Recipient == "operator@cert.example"
+		}
+		if !mailed {
+			t.Errorf("alert e-mail not sent to the operator: %+v", sent.Rows)
 		}
 
 		// The secret is nowhere: not in JSON, text, nor the log.

@@ -283,9 +283,10 @@ func (s *Store) SourceAlertClear(ctx context.Context, id int64) error {
 // SourceAlertRaise raises the one alert of source id: unless an alert is
 // raised already (then it returns 0), it marks the source alerted at now
 // and, in the same transaction, puts a notice of no organisation on the
-// call list (escalated) with message m and, when address is set, queues
-// it as an e-mail to address in the outbox. It returns the notice id.
-func (s *Store) SourceAlertRaise(ctx context.Context, id int64, now time.Time, address string, m notify.Message) (int64, error) {
+// call list (escalated, with reason as its escalation reason) with message
+// m and, when address is set, queues it as an e-mail to address in the
+// outbox. It returns the notice id.
+func (s *Store) SourceAlertRaise(ctx context.Context, id int64, now time.Time, reason, address string, m notify.Message) (int64, error) {
 	var notice int64
 	err := s.Tx(ctx, func(tx *Store) error {
 		r, err := tx.Exec(ctx, `UPDATE sources SET alerted_at = ? WHERE id = ? AND alerted_at IS NULL`, now, id)
@@ -299,8 +300,8 @@ func (s *Store) SourceAlertRaise(ctx context.Context, id int64, now time.Time, a
 		if err != nil {
 			return err
 		}
-		notice, err = tx.InsertID(ctx, `INSERT INTO notices (kind, severity, state, payload, created_at, escalated_at) VALUES (?, ?, 'escalated', ?, ?, ?)`,
-			string(notify.KindAccount), int64(finding.High), string(payload), now, now)
+		notice, err = tx.InsertID(ctx, `INSERT INTO notices (kind, severity, state, payload, created_at, escalated_at, escalation_reason) VALUES (?, ?, 'escalated', ?, ?, ?, ?)`,
+			string(notify.KindAccount), int64(finding.High), string(payload), now, now, reason)
 		if err != nil {
 			return err
 		}
