@@ -850,3 +850,57 @@ func TestSourceOSV(t *testing.T) {
 		}
 	})
 }
+
+// TestSourceOneRunAtATime starts the same source on two nodes (two
+// application layers on one database) at once, several times: each time
+// one run holds the source and the other is refused as a conflict, and the
+// watched file is ingested exactly once.
+func TestSourceOneRunAtATime(t *testing.T) {
+	csv, err := os.ReadFile("testdata/" + exchange)
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		sourceOrgs(t, s)
+		nodes := []*app.App{sourceApp(t, s, io.Discard), sourceApp(t, s, io.Discard)}
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, exchange), csv, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := nodes[0].SourceAdd(ctx, source.Source{Name: "drop", Kind: source.KindDir, URL: dir}); err != nil {
+			t.Fatal(err)
+		}
+		var files, runs atomic.Int64
+		for range 5 {
+			var wg sync.WaitGroup
+			for _, x := range nodes {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					run, err := x.SourceRun(ctx, "drop")
+					switch {
+					case err == nil:
+						runs.Add(1)
+						files.Add(int64(len(run.Files)))
+					case !errors.Is(err, errs.ErrConflict):
+						t.Errorf("run = %v; want success or conflict", err)
+					}
+				}()
+			}
+			wg.Wait()
+		}
+		det, err := nodes[1].SourceShow(ctx, "drop")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if files.Load() != 1 || int64(len(det.Runs)) != runs.Load() || runs.Load() < 5 {
+			t.Errorf("%d files ingested in %d runs (%d recorded); want the file once, at least one run per round", files.Load(), runs.Load(), len(det.Runs))
+		}
+		for _, r := range det.Runs {
+			if r.State != "ok" {
+				t.Errorf("run %d %s: %s", r.ID, r.State, r.Error)
+			}
+		}
+	})
+}
