@@ -475,7 +475,7 @@ func TestPageForms(t *testing.T) {
 		}{
 			{"user_bad_email", "/admin/users", asAdmin, url.Values{"email": {"nope"}, "password": {"long enough password"}}, 422, "email"},
 			{"user_short_password", "/admin/users", asAdmin, url.Values{"email": {"x@portal.example"}, "password": {"short"}}, 422, "password"},
-			{"user_duplicate", "/admin/users", asAdmin, url.Values{"email": {"memberA@portal.example"}, "password": {"long enough password"}}, 422, "email"},
+			{"user_duplicate", "/admin/users", asAdmin, url.Values{"email": {"memberA@portal.example"}, "password": {"long enough password"}}, 409, "email"}, // a conflict, as the API and `user add` answer
 			{"user_bad_org", "/admin/users", asAdmin, url.Values{"email": {"y@portal.example"}, "password": {"long enough password"}, "org": {"99999"}}, 422, "org"},
 			{"user_bad_org_role", "/admin/users", asAdmin, url.Values{"email": {"y@portal.example"}, "password": {"long enough password"}, "org": {"1"}, "org_role": {"owner"}}, 422, "org_role"},
 			{"user_bad_role", "/admin/users", asAdmin, url.Values{"email": {"y@portal.example"}, "password": {"long enough password"}, "role": {"root"}}, 422, "role"},
