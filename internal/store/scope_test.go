@@ -417,6 +417,14 @@ func scopeCases() []scopeCase {
 			_, err := s.TokenCreate(ctx, as(f.a.ID), &auth.Token{OrgID: f.a.ID, Name: "ci", Scopes: []auth.Scope{auth.ScopeRead}})
 			return one(err)
 		}},
+		{method: "TokenList", run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
+			tk := auth.Token{OrgID: f.a.ID, Name: fmt.Sprintf("listed %d", f.next()), Scopes: []auth.Scope{auth.ScopeRead}}
+			if _, err := s.TokenCreate(ctx, tenant.Operator(), &tk); err != nil {
+				t.Fatal(err)
+			}
+			ts, err := s.TokenList(ctx, as(f.a.ID), keyset.Page{Limit: 1000})
+			return count(ts, err, f.a.ID, func(x auth.Token) int64 { return x.OrgID })
+		}},
 		{method: "TokenRevoke", single: true, run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
 			tk := auth.Token{OrgID: f.a.ID, Name: "old", Scopes: []auth.Scope{auth.ScopeRead}}
 			if _, err := s.TokenCreate(ctx, tenant.Operator(), &tk); err != nil {

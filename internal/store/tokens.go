@@ -10,6 +10,7 @@ import (
 
 	"vigil/internal/auth"
 	"vigil/internal/errs"
+	"vigil/internal/keyset"
 	"vigil/internal/tenant"
 )
 
@@ -71,4 +72,37 @@ func (s *Store) TokenRevoke(ctx context.Context, sc tenant.Scope, id int64) erro
 	cond, args := orgCond(sc, "org_id")
 	return s.deleteOne(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL AND `+cond, fmt.Sprintf("active token %d", id),
 		append([]any{s.Now(), id}, args...)...)
+}
+
+// TokenList lists the tokens of sc in order of creation, revoked ones with
+// their revocation time (the operator's scope: every token, operator
+// tokens too). Secrets are never stored, so none is returned.
+func (s *Store) TokenList(ctx context.Context, sc tenant.Scope, p keyset.Page) ([]auth.Token, error) {
+	cond, args := orgCond(sc, "org_id")
+	rows, err := s.Query(ctx, `SELECT id, org_id, name, scopes, created_at, revoked_at FROM api_tokens WHERE id > ? AND `+cond+
+		fmt.Sprintf(` ORDER BY id LIMIT %d`, p.Size()), append([]any{p.After}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []auth.Token{}
+	for rows.Next() {
+		var t auth.Token
+		var org sql.NullInt64
+		var scopes string
+		var revoked sql.NullTime
+		if err := rows.Scan(&t.ID, &org, &t.Name, &scopes, &t.CreatedAt, &revoked); err != nil {
+			return nil, err
+		}
+		t.OrgID, t.CreatedAt = org.Int64, t.CreatedAt.UTC()
+		if t.Scopes, err = auth.ParseScopes(scopes); err != nil {
+			return nil, fmt.Errorf("token %d: %w", t.ID, err)
+		}
+		if revoked.Valid {
+			r := revoked.Time.UTC()
+			t.RevokedAt = &r
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
 }

@@ -446,6 +446,7 @@ func TestEndpointsHappyPath(t *testing.T) {
 			wantProblem(t, e.send(req{method: "POST", path: ev, token: tokARW, body: "plain words", ctype: "text/plain"}), 422, "name")
 			ok(t, req{method: "GET", path: ev, token: tokAR}, 200, "AttachmentList")
 			ok(t, req{method: "GET", path: aPath + "/labels", token: tokAR}, 200, "OrgLabelList")
+			ok(t, req{method: "GET", path: "/api/v1/tokens?limit=2", token: tokOp}, 200, "TokenPage")
 		})
 
 		t.Run("public", func(t *testing.T) {

@@ -12,11 +12,16 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/textproto"
+	"net/url"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"vigil/internal/account"
 	"vigil/internal/assess"
+	"vigil/internal/auth"
+	"vigil/internal/keyset"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
 	"vigil/internal/tenant"
@@ -164,6 +169,80 @@ func TestOrgLabelsAndLabs(t *testing.T) {
 		}
 		if len(e.orgs) > 2 {
 			wantPage(t, e.page(preq{method: http.MethodGet, path: fmt.Sprintf("/orgs/%d/labels", e.orgs[2].ID), as: "lab"}), http.StatusNotFound)
+		}
+	})
+}
+
+// TestTokenPages makes, lists and revokes API tokens as an administrator:
+// the secret is shown once, bad input is refused on its field with
+// nothing stored, and a revoked token no longer authenticates.
+func TestTokenPages(t *testing.T) {
+	t.Parallel()
+	storetest.EachOpts(t, storetest.Options{Now: fixedNow}, func(t *testing.T, st *store.Store) {
+		e := newPageEnv(t, st)
+		ctx := context.Background()
+		A := e.orgs[0]
+		tokens := func() int {
+			ts, err := st.TokenList(ctx, tenant.Operator(), keyset.Page{Limit: 1000})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(ts)
+		}
+		before := tokens()
+		for _, tc := range []struct {
+			name  string
+			form  url.Values
+			field string
+		}{
+			{"no name", url.Values{"scopes": {"read"}, "org_id": {fmt.Sprint(A.ID)}}, "name"},
+			{"no scope", url.Values{"name": {"ci"}, "org_id": {fmt.Sprint(A.ID)}}, "scopes"},
+			{"organisation token with admin", url.Values{"name": {"ci"}, "org_id": {fmt.Sprint(A.ID)}, "scopes": {"read", "admin"}}, "scopes"},
+			{"operator token without admin", url.Values{"name": {"ci"}, "scopes": {"read"}}, "scopes"},
+			{"unknown scope", url.Values{"name": {"ci"}, "scopes": {"root"}}, "scopes"},
+			{"organisation not a number", url.Values{"name": {"ci"}, "org_id": {"A"}, "scopes": {"read"}}, "org_id"},
+			{"unknown organisation", url.Values{"name": {"ci"}, "org_id": {"987654"}, "scopes": {"read"}}, "org_id"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				body := wantPage(t, e.page(preq{method: http.MethodPost, path: "/admin/tokens", as: asAdmin, form: tc.form}), http.StatusUnprocessableEntity)
+				if !strings.Contains(body, fmt.Sprintf(`href="#%s"`, tc.field)) || !strings.Contains(body, tc.field+`-err"`) {
+					t.Errorf("the refusal does not name %s: %s", tc.field, body)
+				}
+				if tokens() != before {
+					t.Error("a refused token was stored")
+				}
+			})
+		}
+		body := wantPage(t, e.page(preq{method: http.MethodPost, path: "/admin/tokens", as: asAdmin,
+			form: url.Values{"name": {"ticketing"}, "org_id": {fmt.Sprint(A.ID)}, "scopes": {"read", "write"}}}), http.StatusCreated)
+		secret := regexp.MustCompile(`id="secret" readonly value="([^"]+)"`).FindStringSubmatch(body)
+		if len(secret) != 2 || !strings.HasPrefix(secret[1], auth.SecretPrefix) {
+			t.Fatalf("the new secret is not shown: %s", body)
+		}
+		p, err := st.TokenAuthenticate(ctx, secret[1])
+		if err != nil || p.OrgID != A.ID || !p.Has(auth.ScopeWrite) {
+			t.Fatalf("the shown secret authenticates as %+v, %v", p, err)
+		}
+		list := wantPage(t, e.page(preq{method: http.MethodGet, path: "/admin/tokens", as: asAdmin, header: map[string]string{"Accept-Language": "nl"}}), http.StatusOK)
+		if strings.Contains(list, secret[1]) || !strings.Contains(list, "ticketing") || !strings.Contains(list, "Token aanmaken") {
+			t.Errorf("the token list shows the secret again or lacks the token: %s", list)
+		}
+		rec := e.page(preq{method: http.MethodPost, path: fmt.Sprintf("/admin/tokens/%d/revoke", p.TokenID), as: asAdmin})
+		wantPage(t, rec, http.StatusSeeOther)
+		if _, err := st.TokenAuthenticate(ctx, secret[1]); err == nil {
+			t.Error("a revoked token still authenticates")
+		}
+		wantPage(t, e.page(preq{method: http.MethodPost, path: fmt.Sprintf("/admin/tokens/%d/revoke", p.TokenID), as: asAdmin}), http.StatusNotFound)
+		audit, err := st.AuditList(ctx, keyset.Page{Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var actions []string
+		for _, a := range audit {
+			actions = append(actions, a.Action)
+		}
+		if !slices.Contains(actions, "token.create") || !slices.Contains(actions, "token.revoke") {
+			t.Errorf("audit actions = %v", actions)
 		}
 	})
 }

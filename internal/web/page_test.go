@@ -164,6 +164,8 @@ func (e *pageEnv) pageForms() map[string]url.Values {
 		"pageLabelVerifyPost":   {"id": {"VL-0000-0000-0000"}},
 		"pageSecurityTxtPost":   {"target": {"vendor.test"}},
 		"pageEvidenceAdd":       {},
+		"pageTokenCreate":       {"name": {"ticketing"}, "scopes": {"admin"}},
+		"pageTokenRevoke":       {},
 		"pageAssetAdd":          {"value": {"203.0.113.0/24"}},
 		"pageAssetVerify":       {},
 		"pageContactAdd":        {"contact_email": {"desk@portal.example"}},

@@ -99,6 +99,7 @@ func newSchemas() (*schemaSet, error) {
 	publicSchemas(add)
 	ingestSchemas(add)
 	makerSchemas(add)
+	tokenPageSchemas(add)
 	add("Overlap", registry.Overlap{}, nil)
 	add("OverlapList", List[registry.Overlap]{}, nil)
 	add("Token", auth.Token{}, nil)

@@ -236,6 +236,7 @@ func (s *Server) table() []Route {
 		s.publicRoutes(),
 		s.ingestRoutes(),
 		s.makerRoutes(),
+		s.tokenPageRoutes(),
 	} {
 		rs = append(rs, group...)
 	}

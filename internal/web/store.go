@@ -53,6 +53,7 @@ type Store interface {
 	verify.Store
 	TokenCreate(ctx context.Context, sc tenant.Scope, t *auth.Token) (string, error)
 	TokenRevoke(ctx context.Context, sc tenant.Scope, id int64) error
+	TokenList(ctx context.Context, sc tenant.Scope, p keyset.Page) ([]auth.Token, error)
 	// TokenAuthenticate returns the principal of a secret, or
 	// errs.Unauthorized.
 	TokenAuthenticate(ctx context.Context, secret string) (auth.Principal, error)

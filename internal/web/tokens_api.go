@@ -4,11 +4,13 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 
 	"vigil/internal/auth"
 	"vigil/internal/errs"
+	"vigil/internal/tenant"
 )
 
 func (s *Server) tokenRoutes() []Route {
@@ -29,35 +31,41 @@ func (s *Server) tokenCreate(c *call) (any, error) {
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
+	return s.createToken(c.ctx(), c.scope(), in)
+}
+
+// createToken checks in and creates the token; the secret is in the
+// result only.
+func (s *Server) createToken(ctx context.Context, sc tenant.Scope, in TokenInput) (TokenCreated, error) {
 	if in.OrgID < 0 {
-		return nil, errs.Field("org_id", in.OrgID, "not an organisation id")
+		return TokenCreated{}, errs.Field("org_id", in.OrgID, "not an organisation id")
 	}
 	if len(in.Name) > 200 {
-		return nil, errs.Field("name", in.Name[:40]+"…", "longer than 200 characters")
+		return TokenCreated{}, errs.Field("name", in.Name[:40]+"…", "longer than 200 characters")
 	}
-	for i, sc := range in.Scopes {
-		switch sc {
+	for i, scope := range in.Scopes {
+		switch scope {
 		case auth.ScopeRead, auth.ScopeWrite, auth.ScopeAdmin:
 		default:
-			return nil, errs.Field(fmt.Sprintf("scopes[%d]", i), sc, "must be read, write or admin")
+			return TokenCreated{}, errs.Field(fmt.Sprintf("scopes[%d]", i), scope, "must be read, write or admin")
 		}
 	}
 	scopes, err := auth.ParseScopes(auth.FormatScopes(in.Scopes))
 	if err != nil {
-		return nil, err
+		return TokenCreated{}, err
 	}
 	if in.OrgID != 0 {
-		if err := s.store.OrgExists(c.ctx(), c.scope(), in.OrgID); err != nil {
+		if err := s.store.OrgExists(ctx, sc, in.OrgID); err != nil {
 			if errs.CodeOf(err) == errs.NotFound {
-				return nil, errs.Field("org_id", in.OrgID, "no such organisation")
+				return TokenCreated{}, errs.Field("org_id", in.OrgID, "no such organisation")
 			}
-			return nil, err
+			return TokenCreated{}, err
 		}
 	}
 	t := auth.Token{OrgID: in.OrgID, Name: in.Name, Scopes: scopes}
-	secret, err := s.store.TokenCreate(c.ctx(), c.scope(), &t)
+	secret, err := s.store.TokenCreate(ctx, sc, &t)
 	if err != nil {
-		return nil, err
+		return TokenCreated{}, err
 	}
 	return TokenCreated{Token: t, Secret: secret}, nil
 }

@@ -128,6 +128,7 @@ func TestPublicJourneys(t *testing.T) {
 		}
 
 		t.Run("lab", func(t *testing.T) { labJourney(t, p, shot) })
+		t.Run("admin tokens", func(t *testing.T) { tokenJourney(t, p, shot) })
 	})
 }
 
@@ -201,5 +202,37 @@ func labJourney(t *testing.T, p *portal, shot func(string) string) {
 	b.open(fmt.Sprintf("/orgs/%d/labels", max(maker, member)+1000), "")
 	if got := b.text("h1"); got != "Er ging iets mis" {
 		t.Errorf("an organisation the lab does not act for: %q", got)
+	}
+}
+
+// tokenJourney: an administrator makes an API token for the demo member's
+// organisation (first without a scope: refused on the field), sees its
+// secret once, and revokes it; in English and Dutch.
+func tokenJourney(t *testing.T, p *portal, shot func(string) string) {
+	b := newBrowser(t, p.base)
+	p.signIn(b, "admin", "")
+	b.open("/", "")
+	b.clickAndLoad("tokens link", `a[href="/admin/tokens"]`)
+	b.check(shot("admin-tokens"))
+	b.submit(map[string]string{"#name": "ticketing system", "#org_id": fmt.Sprint(p.orgID)}, `#token-form button[type="submit"]`, shot("admin-tokens-error"))
+	if !b.has(`[role="alert"] a[href="#scopes"]`) || !b.has(`#scopes-err`) {
+		t.Error("a token without a scope is not refused on its field")
+	}
+	b.run("choose read", chromedp.Click(chromedp.CSS(`input[name="scopes"][value="read"]`)))
+	b.submit(map[string]string{"#name": "ticketing system", "#org_id": fmt.Sprint(p.orgID)}, `#token-form button[type="submit"]`, shot("admin-token-created"))
+	secret := get(b, "secret", chromedp.Value(chromedp.CSS("#secret")))
+	if !strings.HasPrefix(secret, "vigil_") {
+		t.Fatalf("the new token's secret is not shown: %q", secret)
+	}
+	b.open("/admin/tokens", "")
+	if strings.Contains(b.text("main"), secret) {
+		t.Error("the secret is shown a second time")
+	}
+	b.setLang("nl")
+	b.open("/admin/tokens", shot("admin-tokens-nl"))
+	b.clickAndLoad("revoke", `#token-list button[aria-label^="Token"]:last-of-type`)
+	b.wantPath(`/admin/tokens\?msg=tokens.revoked`)
+	if !strings.Contains(b.text("#token-list"), "ingetrokken") {
+		t.Errorf("the revoked token is not shown as revoked: %q", b.text("#token-list"))
 	}
 }

@@ -1,0 +1,146 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"vigil/internal/account"
+	"vigil/internal/auth"
+	"vigil/internal/errs"
+	"vigil/internal/keyset"
+)
+
+// tokenPageRoutes are the administrators' API token pages (list, create
+// with the secret shown once, revoke) and the token list of the API.
+func (s *Server) tokenPageRoutes() []Route {
+	const tag = "portal"
+	return []Route{
+		{ID: "tokenList", Method: http.MethodGet, Path: "/api/v1/tokens", Tag: "tokens", Scope: auth.ScopeAdmin, Query: pageParams(),
+			Response: "TokenPage", Summary: "API tokens, revoked ones included (never their secrets)", api: s.tokenList},
+		{ID: "pageTokens", Method: http.MethodGet, Path: "/admin/tokens", Tag: tag, Role: account.RoleAdmin, API: "tokenList",
+			Summary: "API tokens with their scopes", page: s.pageTokens},
+		{ID: "pageTokenCreate", Method: http.MethodPost, Path: "/admin/tokens", Tag: tag, Role: account.RoleAdmin, API: "tokenCreate",
+			Summary: "Create an API token; its secret is shown once", page: s.pageTokenCreate},
+		{ID: "pageTokenRevoke", Method: http.MethodPost, Path: "/admin/tokens/{tid}/revoke", Tag: tag, Role: account.RoleAdmin, API: "tokenRevoke",
+			Summary: "Revoke an API token", page: s.pageTokenRevoke},
+	}
+}
+
+// tokenPageSchemas registers the schemas of tokenPageRoutes.
+func tokenPageSchemas(add func(name string, v, example any)) {
+	add("TokenPage", Page[auth.Token]{}, nil)
+}
+
+func (s *Server) tokenList(c *call) (any, error) {
+	pg, limit, err := c.page()
+	if err != nil {
+		return nil, err
+	}
+	ts, err := s.store.TokenList(c.ctx(), c.scope(), pg)
+	if err != nil {
+		return nil, err
+	}
+	return pageOf(ts, limit, func(t auth.Token) int64 { return t.ID }), nil
+}
+
+// tokensView is the token page: the tokens, the form and, right after a
+// creation, the new secret.
+type tokensView struct {
+	Tokens  []auth.Token
+	Scopes  []auth.Scope
+	Form    url.Values
+	Created *TokenCreated
+}
+
+// Has reports whether the form asked for scope sc.
+func (v tokensView) Has(sc auth.Scope) bool {
+	for _, x := range v.Form["scopes"] {
+		if x == string(sc) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) tokensView(pc *pageCall) (tokensView, error) {
+	ts, err := s.store.TokenList(pc.ctx(), pc.scope(), keyset.Page{Limit: 500})
+	return tokensView{Tokens: ts, Scopes: []auth.Scope{auth.ScopeRead, auth.ScopeWrite, auth.ScopeAdmin}, Form: pc.r.PostForm}, err
+}
+
+func (s *Server) pageTokens(pc *pageCall) error {
+	v, err := s.tokensView(pc)
+	if err != nil {
+		return err
+	}
+	return pc.page("tokens", "tokens.title", v)
+}
+
+func (s *Server) pageTokenCreate(pc *pageCall) error {
+	in := TokenInput{Name: pc.form("name")}
+	err := func() error {
+		if in.Name == "" {
+			return errs.Field("name", "", "give the token a name (what uses it)")
+		}
+		if v := pc.form("org_id"); v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n <= 0 {
+				return errs.Field("org_id", v, "an organisation number, or empty for an operator token")
+			}
+			in.OrgID = n
+		}
+		for _, sc := range pc.r.PostForm["scopes"] {
+			in.Scopes = append(in.Scopes, auth.Scope(sc))
+		}
+		if len(in.Scopes) == 0 {
+			return errs.Field("scopes", "", "choose at least one scope")
+		}
+		return nil
+	}()
+	var created TokenCreated
+	if err == nil {
+		created, err = s.createToken(pc.ctx(), pc.scope(), in)
+	}
+	if err != nil {
+		var e *errs.Error
+		if errors.As(err, &e) && strings.HasPrefix(e.Field, "scopes[") {
+			e.Field = "scopes"
+		}
+		v, verr := s.tokensView(pc)
+		if verr != nil {
+			return verr
+		}
+		return pc.formError(err, "tokens", "tokens.title", v)
+	}
+	if err := s.store.AuditAdd(pc.ctx(), account.AuditEntry{UserID: pc.user.ID, Actor: pc.user.Email, Action: "token.create", OrgID: in.OrgID,
+		Object: fmt.Sprintf("token %d", created.Token.ID), Detail: in.Name + " (" + auth.FormatScopes(created.Token.Scopes) + ")"}); err != nil {
+		return err
+	}
+	v, err := s.tokensView(pc)
+	if err != nil {
+		return err
+	}
+	v.Created, v.Form = &created, nil
+	return pc.render(http.StatusCreated, "tokens", "tokens.title", v, nil)
+}
+
+func (s *Server) pageTokenRevoke(pc *pageCall) error {
+	id, err := pc.pathID("tid")
+	if err != nil {
+		return err
+	}
+	if err := s.store.TokenRevoke(pc.ctx(), pc.scope(), id); err != nil {
+		return err
+	}
+	if err := s.store.AuditAdd(pc.ctx(), account.AuditEntry{UserID: pc.user.ID, Actor: pc.user.Email, Action: "token.revoke",
+		Object: fmt.Sprintf("token %d", id)}); err != nil {
+		return err
+	}
+	return pc.redirect("/admin/tokens?msg=tokens.revoked")
+}
