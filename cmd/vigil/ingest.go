@@ -36,9 +36,12 @@ func (a *cmdline) ingestFeedCmd() *cobra.Command {
 		}
 		if !a.asJSON {
 			opt.Done = func(sum ingest.Summary) {
-				if sum.Failed != "" {
-					fmt.Fprintf(a.stdout, "%s: FAILED after %d rows committed, nothing resolved: %s\n", sum.Source, sum.Rows, sum.Failed)
+				if sum.Failed != "" || sum.Skipped != "" {
+					fmt.Fprintf(a.stdout, "%s: %s\n", sum.Source, app.FeedNote(sum))
 					return
+				}
+				if sum.Resumed {
+					fmt.Fprintf(a.stdout, "%s: resumed at line %d (an earlier run stopped there)\n", sum.Source, sum.ResumedAt)
 				}
 				fmt.Fprintf(a.stdout, "%s: %s (%s) trigger %q: %d rows, %d matched, %d unmatched, %d quarantined; findings %d new, %d updated, %d resolved (%.2fs)\n",
 					sum.Source, sum.ReportType, sum.Format, sum.Trigger, sum.Rows, sum.Matched, sum.Unmatched, sum.Quarantined,
@@ -69,6 +72,7 @@ is ingested again. Findings of the trigger that a full report no longer lists ar
 	f.StringVar(&opt.Trigger, "trigger", "", "campaign name the findings belong to (default: the report type)")
 	f.StringVar(&opt.ReportType, "report-type", "", "force the report type (default: from the file name or header)")
 	f.StringVar(&opt.Mapping, "mapping", "", "YAML column mapping for generic CSV files")
+	f.BoolVar(&opt.Again, "again", false, "ingest a file whose content (SHA-256) was ingested completely before; without it, it is skipped")
 	f.BoolVar(&opt.Partial, "partial", false, "the feed is not a full report: do not resolve findings it does not list")
 	f.BoolVar(&opt.NotifyUnregistered, "notify-unregistered", false, "warn owners of unregistered addresses found through security.txt or RDAP (sets it on the trigger)")
 	f.IntVar(&opt.UnregisteredMax, "unregistered-max", 200, "at most this many unregistered addresses looked up per file (the most severe first)")

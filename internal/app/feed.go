@@ -13,16 +13,21 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"vigil/internal/asn"
 	"vigil/internal/errs"
 	"vigil/internal/feed"
 	"vigil/internal/ingest"
 	"vigil/internal/system"
+	"vigil/internal/text"
 )
 
 // FeedOptions configure a feed ingest.
 type FeedOptions struct {
+	// Again ingests a file whose content was ingested completely before
+	// (by default it is skipped with a note).
+	Again bool
 	// Type is auto, shadowserver, csv, blocklist or credentials.
 	Type string
 	// Trigger names the campaign (default: the report type); ReportType
@@ -125,6 +130,17 @@ func (a *App) IngestFeeds(ctx context.Context, arg string, opt FeedOptions) ([]i
 			}
 			continue
 		}
+		if sum.Skipped != "" {
+			sums = append(sums, sum)
+			if opt.Done != nil {
+				opt.Done(sum)
+			}
+			continue
+		}
+		if sum.Rows > 0 && sum.Quarantined == sum.Rows {
+			// Nothing of it could be used: the file is wrong, not its rows.
+			failed = append(failed, sum.Source+" (every row quarantined: vigil quarantine list)")
+		}
 		if err := a.fleetAdd(ctx, agg.Batches(sum.Format)); err != nil {
 			return sums, err
 		}
@@ -139,6 +155,18 @@ func (a *App) IngestFeeds(ctx context.Context, arg string, opt FeedOptions) ([]i
 		}
 	}
 	return sums, failedUnits("file", failed, len(files))
+}
+
+// FeedNote says why a feed file was not ingested: it failed (how many of
+// its rows were committed) or was skipped.
+func FeedNote(sum ingest.Summary) string {
+	if sum.Skipped != "" {
+		return sum.Skipped
+	}
+	if i := strings.Index(sum.Failed, "refused: "); i >= 0 && sum.RunID == 0 { // before a row was read
+		return sum.Failed[i:]
+	}
+	return fmt.Sprintf("FAILED after %s committed, nothing resolved: %s", text.Plural(sum.Rows, "row", "rows"), sum.Failed)
 }
 
 // failedUnits is the error of a run over units (files, documents) some of
@@ -163,6 +191,15 @@ func (a *App) ingestOne(ctx context.Context, ix *ingest.Index, name string, opts
 		defer f.Close()
 		if opts.SHA256, err = ingest.HashFile(f); err != nil {
 			return ingest.Summary{}, fmt.Errorf("%s: %w", name, err)
+		}
+		if !opt.Again {
+			prev, err := a.st.RunDone(ctx, opts.SHA256)
+			if err == nil {
+				return ingest.Summary{Source: filepath.Base(name), RunID: prev.ID, Skipped: fmt.Sprintf("the same content was ingested completely on %s as %s (run %d, %s): skipped; --again to ingest it again",
+					prev.StartedAt.UTC().Format(time.DateTime), prev.Source, prev.ID, text.Plural(prev.Rows, "row", "rows"))}, nil
+			} else if !errors.Is(err, errs.ErrNotFound) {
+				return ingest.Summary{}, err
+			}
 		}
 		if _, err := f.Seek(0, io.SeekStart); err != nil {
 			return ingest.Summary{}, err

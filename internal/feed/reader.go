@@ -128,13 +128,21 @@ func NewReader(ctx context.Context, r io.Reader, opts Options) (*Reader, error) 
 		return nil, err
 	}
 	rd := &Reader{ctx: ctx, opts: opts, br: bufio.NewReaderSize(r, bufSize), intern: newInterner(1 << 14)}
-	if magic, _ := rd.br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+	magic, _ := rd.br.Peek(2)
+	gzipped := len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b
+	if err := checkContent(rd.br, opts.Name, gzipped, false); err != nil {
+		return nil, err
+	}
+	if gzipped {
 		gz, err := gzip.NewReader(rd.br)
 		if err != nil {
 			return nil, errs.BadInput(fmt.Errorf("feed %s: gzip: %w", opts.Name, err))
 		}
 		rd.gz = gz
 		rd.br = bufio.NewReaderSize(gz, bufSize)
+		if err := checkContent(rd.br, opts.Name, false, true); err != nil {
+			return nil, err
+		}
 	}
 	// A UTF-8 byte order mark is not part of the first column's name (nor
 	// of a list's first line): without this, a quoted Shadowserver header
@@ -526,4 +534,42 @@ func firstNonEmpty(s ...string) string {
 		}
 	}
 	return ""
+}
+
+// checkContent refuses, before anything is read, a file that cannot be a
+// feed, with a short reason naming it: an empty file, a file named .gz
+// that is not gzip-compressed, and binary content (see binary; the first 4
+// KiB). inGzip says br is the
+// decompressed content.
+func checkContent(br *bufio.Reader, name string, gzipped, inGzip bool) error {
+	head, _ := br.Peek(4096)
+	what := "file"
+	if inGzip {
+		what = "gzip content"
+	}
+	switch {
+	case len(head) == 0:
+		return errs.BadInput(fmt.Errorf("feed %s: refused: empty %s, nothing to ingest", name, what))
+	case !inGzip && !gzipped && strings.HasSuffix(strings.ToLower(name), ".gz"):
+		return errs.BadInput(fmt.Errorf("feed %s: refused: named .gz but not gzip-compressed", name))
+	case gzipped:
+		return nil
+	case binary(head):
+		return errs.BadInput(fmt.Errorf("feed %s: refused: binary %s, not a text feed (CSV, blocklist or credential list)", name, what))
+	}
+	return nil
+}
+
+// binary reports whether head looks like binary content: more than one
+// byte in ten a NUL or another control character than white space. (A
+// stray NUL in a row is the row's problem, quarantined with it; text in
+// another encoding than UTF-8, such as Latin-1, is still text.)
+func binary(head []byte) bool {
+	ctl := 0
+	for _, c := range head {
+		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f') || c == 0x7f {
+			ctl++
+		}
+	}
+	return ctl*10 > len(head)
 }

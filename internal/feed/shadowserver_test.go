@@ -431,7 +431,7 @@ func TestGzip(t *testing.T) {
 	w := gzip.NewWriter(&gz)
 	w.Write(plain)
 	w.Close()
-	want := read(t, "2025-06-01-scan_http_vulnerable-vigil_test-asn.csv.gz", plain, feed.Options{})
+	want := read(t, "2025-06-01-scan_http_vulnerable-vigil_test-asn.csv", plain, feed.Options{})
 	got := read(t, "2025-06-01-scan_http_vulnerable-vigil_test-asn.csv.gz", gz.Bytes(), feed.Options{})
 	if diff := cmp.Diff(want, got, cmpNet()); diff != "" {
 		t.Errorf("gzip differs (-plain +gzip):\n%s", diff)

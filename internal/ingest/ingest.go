@@ -190,12 +190,17 @@ type Options struct {
 
 // Summary reports an ingest, in the shape of `vigil ingest feed --json`.
 type Summary struct {
-	Source           string `json:"source"`
-	Format           string `json:"format"`
-	ReportType       string `json:"report_type"`
-	Trigger          string `json:"trigger"`
-	RunID            int64  `json:"run_id"`
-	Resumed          bool   `json:"resumed,omitempty"`
+	Source     string `json:"source"`
+	Format     string `json:"format"`
+	ReportType string `json:"report_type"`
+	Trigger    string `json:"trigger"`
+	RunID      int64  `json:"run_id"`
+	Resumed    bool   `json:"resumed,omitempty"`
+	// ResumedAt is the line a resumed run went on from.
+	ResumedAt int64 `json:"resumed_at_line,omitempty"`
+	// Skipped says why the file was not read (already ingested
+	// completely).
+	Skipped          string `json:"skipped,omitempty"`
 	Rows             int64  `json:"rows"`
 	Matched          int64  `json:"matched"`
 	Unmatched        int64  `json:"unmatched"`
@@ -248,7 +253,7 @@ func Feed(ctx context.Context, s Store, ix *Index, r io.Reader, opts Options) (S
 		switch {
 		case err == nil:
 			run = prev
-			sum.Resumed = true
+			sum.Resumed, sum.ResumedAt = true, prev.CommittedLine+1
 		case !errors.Is(err, errs.ErrNotFound):
 			return sum, err
 		}

@@ -209,6 +209,11 @@ func TestFeedResumesAfterCrash(t *testing.T) {
 		if !sum.Resumed || sum.Rows != 25 || sum.FindingsNew != 22 {
 			t.Errorf("resumed summary = %+v", sum)
 		}
+		// Two batches of 5 rows after the header line were committed: the
+		// run goes on at line 12.
+		if sum.ResumedAt != 12 {
+			t.Errorf("resumed at line %d; want 12", sum.ResumedAt)
+		}
 		all, _ := s.FindingList(ctx, tenant.Operator(), finding.Filter{Page: keyset.Page{Limit: 1000}})
 		var seen int64
 		for _, f := range all {

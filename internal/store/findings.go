@@ -174,6 +174,15 @@ FROM ingest_runs WHERE source_sha256 = ? AND finished_at IS NULL ORDER BY id DES
 	return r, Scan(err, "unfinished run")
 }
 
+// RunDone returns the latest finished run of the source with this SHA-256
+// (errs.NotFound when none): the same content was ingested completely.
+func (s *Store) RunDone(ctx context.Context, sha256 string) (ingest.Run, error) {
+	var r ingest.Run
+	err := s.QueryRow(ctx, `SELECT id, source, started_at, rows_total FROM ingest_runs WHERE source_sha256 = ? AND finished_at IS NOT NULL ORDER BY id DESC LIMIT 1`,
+		sha256).Scan(&r.ID, &r.Source, &r.StartedAt, &r.Rows)
+	return r, Scan(err, "finished run")
+}
+
 // RunCheckpoint records progress inside the transaction that committed the
 // rows up to line: a restart resumes after it.
 func (s *Store) RunCheckpoint(ctx context.Context, r *ingest.Run) error {

@@ -47,7 +47,7 @@ func unscoped() map[string]string {
 		"VulnCVEGet": global, "VulnCVEPut": global, "VulnEPSSPut": global,
 		"AddressBounced": global, "BounceRecord": global,
 
-		"RunStart": feed, "RunUnfinished": feed, "RunCheckpoint": feed, "RunFinish": feed,
+		"RunStart": feed, "RunUnfinished": feed, "RunDone": feed, "RunCheckpoint": feed, "RunFinish": feed,
 		"QuarantineAdd": feed, "QuarantineList": feed, "QuarantineByRun": feed, "RunList": feed, "RunGet": feed, "FindingUpsert": feed, "FindingResolveUnseen": feed,
 
 		"FindingResolveKeys": engine, "VulnFindingResolveOrphans": engine, "VulnMatchReplace": engine,
