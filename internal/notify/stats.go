@@ -223,32 +223,35 @@ func LoadStats(ctx context.Context, st StatsStore, sc tenant.Scope, since time.T
 	return ComputeStats(foldItems(rows), since, period), nil
 }
 
-// NoticeStatsStore is the storage of per-notice statistics.
-type NoticeStatsStore interface {
-	// NoticeStatNotices returns one row per notice of sc created at or
-	// after since that has items (the notices NoticeStatRows covers),
-	// without trigger or resolution.
-	NoticeStatNotices(ctx context.Context, sc tenant.Scope, since time.Time) ([]StatRow, error)
+// NoticeDaysStore is the storage of the notices' figures per day.
+type NoticeDaysStore interface {
+	// NoticeDayFigures counts the notices of sc created at or after since
+	// that have items (the notices NoticeStatRows covers) per UTC day of
+	// creation, oldest first: Period, Notices, Sent, Failed, Undeliverable
+	// and Acknowledged set.
+	NoticeDayFigures(ctx context.Context, sc tenant.Scope, since time.Time) ([]Figures, error)
 }
 
-// LoadNoticeStats computes, from one row per notice, the figures of the
-// notices of sc since since, overall and per period: the same notices,
-// sent, failed, undeliverable, acknowledged, organisations warned and
-// median time to acknowledge as LoadStats, but no per-trigger figures and
-// no resolutions (Triggers is empty, Resolved and MedianResolveSeconds
-// zero). It reads a row per notice instead of one per notice item, which
-// is what keeps the analysts' dashboard fast on a large installation.
-func LoadNoticeStats(ctx context.Context, st NoticeStatsStore, sc tenant.Scope, since time.Time, period Period) (Stats, error) {
-	rows, err := st.NoticeStatNotices(ctx, sc, since)
+// LoadNoticeDays returns the figures of the notices of sc since since per
+// day (oldest first) and over all of them: the same notices, sent, failed,
+// undeliverable and acknowledged as LoadStats's periods of PeriodDay and
+// overall, without organisations warned, resolutions or medians. The store
+// counts per day, so this reads a row per day instead of one per notice
+// item, which keeps the analysts' dashboard fast on a large installation.
+func LoadNoticeDays(ctx context.Context, st NoticeDaysStore, sc tenant.Scope, since time.Time) ([]Figures, Figures, error) {
+	days, err := st.NoticeDayFigures(ctx, sc, since)
 	if err != nil {
-		return Stats{}, err
+		return nil, Figures{}, err
 	}
-	for i := range rows {
-		rows[i].Trigger, rows[i].ResolvedAt = "", nil
+	var all Figures
+	for _, d := range days {
+		all.Notices += d.Notices
+		all.Sent += d.Sent
+		all.Failed += d.Failed
+		all.Undeliverable += d.Undeliverable
+		all.Acknowledged += d.Acknowledged
 	}
-	out := ComputeStats(rows, since, period)
-	out.Triggers = []Figures{}
-	return out, nil
+	return days, all, nil
 }
 
 // foldItems folds item rows (ordered by notice) into one row per notice

@@ -1077,37 +1077,39 @@ WHERE n.created_at >= ? AND `+cond+` ORDER BY n.id, t.name`, append([]any{since}
 	return out, rows.Err()
 }
 
-// NoticeStatNotices returns one row per notice of sc created at or after
-// since that has at least one item (the notices NoticeStatRows covers),
-// with its organisation, creation, first sending, acknowledgement and
-// delivery outcome, but no trigger and no resolution: what the analysts'
-// dashboard counts per day. It reads the notices of the period and probes
-// their deliveries and items by index, never every notice item.
-func (s *Store) NoticeStatNotices(ctx context.Context, sc tenant.Scope, since time.Time) ([]notify.StatRow, error) {
+// NoticeDayFigures counts, per UTC day of creation, the notices of sc
+// created at or after since that have at least one item (the notices
+// NoticeStatRows covers): how many, sent (a delivery succeeded), failed (none
+// did and one is dead), undeliverable and acknowledged, oldest day first,
+// each with Period set to the day (YYYY-MM-DD). The database counts: it
+// reads the notices of the period and probes their deliveries and items by
+// index, never every notice item, and returns a row per day.
+func (s *Store) NoticeDayFigures(ctx context.Context, sc tenant.Scope, since time.Time) ([]notify.Figures, error) {
 	cond, args := orgCond(sc, "n.org_id")
-	rows, err := s.Query(ctx, `SELECT n.id, COALESCE(n.org_id, 0), n.created_at, n.first_sent_at, n.acked_at,
-  CASE WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.notice_id = n.id AND o.state = 'sent') THEN 1 ELSE 0 END,
-  CASE WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.notice_id = n.id AND o.state = 'dead') THEN 1 ELSE 0 END,
-  CASE WHEN n.undeliverable IS NULL THEN 0 ELSE 1 END
-FROM notices n
-WHERE n.created_at >= ? AND `+cond+` AND EXISTS (SELECT 1 FROM notice_items i WHERE i.notice_id = n.id)
-ORDER BY n.id`, append([]any{since}, args...)...)
+	day := `substr(n.created_at, 1, 10)`
+	if s.dialect == Postgres {
+		day = `to_char(n.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')`
+	}
+	rows, err := s.Query(ctx, `SELECT day, COUNT(*), SUM(sent), SUM(CASE WHEN sent = 0 AND dead = 1 THEN 1 ELSE 0 END), SUM(undeliverable), SUM(acked)
+FROM (SELECT `+day+` AS day,
+  CASE WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.notice_id = n.id AND o.state = 'sent') THEN 1 ELSE 0 END AS sent,
+  CASE WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.notice_id = n.id AND o.state = 'dead') THEN 1 ELSE 0 END AS dead,
+  CASE WHEN n.undeliverable IS NULL THEN 0 ELSE 1 END AS undeliverable,
+  CASE WHEN n.acked_at IS NULL THEN 0 ELSE 1 END AS acked
+  FROM notices n
+  WHERE n.created_at >= ? AND `+cond+` AND EXISTS (SELECT 1 FROM notice_items i WHERE i.notice_id = n.id)) x
+GROUP BY day ORDER BY day`, append([]any{since}, args...)...)
 	if err != nil {
-		return nil, fmt.Errorf("notice statistics: %w", err)
+		return nil, fmt.Errorf("notice figures per day: %w", err)
 	}
 	defer rows.Close()
-	var out []notify.StatRow
+	out := []notify.Figures{}
 	for rows.Next() {
-		var r notify.StatRow
-		var first, acked sql.NullTime
-		var sent, dead, undeliverable int64
-		if err := rows.Scan(&r.NoticeID, &r.OrgID, &r.Created, &first, &acked, &sent, &dead, &undeliverable); err != nil {
+		var f notify.Figures
+		if err := rows.Scan(&f.Period, &f.Notices, &f.Sent, &f.Failed, &f.Undeliverable, &f.Acknowledged); err != nil {
 			return nil, err
 		}
-		r.Created = r.Created.UTC()
-		r.Sent, r.Failed, r.Undeliverable = sent == 1, sent == 0 && dead == 1, undeliverable == 1
-		r.FirstSent, r.AckedAt = nullTimePtr(first), nullTimePtr(acked)
-		out = append(out, r)
+		out = append(out, f)
 	}
 	return out, rows.Err()
 }

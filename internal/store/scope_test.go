@@ -526,9 +526,21 @@ func scopeCases() []scopeCase {
 			rs, err := s.NoticeStatRows(ctx, as(f.a.ID), time.Time{})
 			return count(rs, err, f.a.ID, func(r notify.StatRow) int64 { return r.OrgID })
 		}},
-		{method: "NoticeStatNotices", run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
-			rs, err := s.NoticeStatNotices(ctx, as(f.a.ID), time.Time{})
-			return count(rs, err, f.a.ID, func(r notify.StatRow) int64 { return r.OrgID })
+		{method: "NoticeDayFigures", run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
+			days, err := s.NoticeDayFigures(ctx, as(f.a.ID), time.Time{})
+			n := 0
+			for _, d := range days {
+				n += d.Notices
+			}
+			if sc := as(f.a.ID); sc.OrgID() == f.b.ID {
+				// B's own notices (composed, so each has items).
+				own, err := s.NoticeList(ctx, sc, notify.NoticeFilter{Page: keyset.Page{Limit: 1000}})
+				if err != nil {
+					return 0, err
+				}
+				n -= len(own)
+			}
+			return n, err
 		}},
 		{method: "NoticeReplyList", run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
 			rs, err := s.NoticeReplyList(ctx, as(f.a.ID), []int64{f.noticesA[0].ID})

@@ -106,7 +106,7 @@ func TestPortalPagesBench(t *testing.T) {
 				if _, err := st.TriggerStats(ctx, tenant.Operator()); err != nil {
 					return err
 				}
-				_, err := st.NoticeStatNotices(ctx, tenant.Operator(), st.Now().Add(-dashSince).Truncate(24*time.Hour))
+				_, err := st.NoticeDayFigures(ctx, tenant.Operator(), st.Now().Add(-dashSince).Truncate(24*time.Hour))
 				return err
 			}},
 			// The dashboard's aggregates counted from every finding and

@@ -332,19 +332,19 @@ func plotDays(days []notify.Figures, now time.Time, n int) []notify.Figures {
 
 // dashboard reads the dashboard's aggregates, on every view: the triggers'
 // counts come from the running totals the store keeps with the findings
-// (TriggerStats), the notices' from one row per notice of the period
-// (notify.LoadNoticeStats), so no view aggregates every finding or notice
+// (TriggerStats), the notices' from the store's count per day
+// (notify.LoadNoticeDays), so no view aggregates every finding or notice
 // item and nothing needs caching.
 func (s *Server) dashboard(pc *pageCall) (dashView, error) {
 	ts, err := s.store.TriggerStats(pc.ctx(), pc.scope())
 	if err != nil {
 		return dashView{}, err
 	}
-	st, err := notify.LoadNoticeStats(pc.ctx(), s.store, pc.scope(), s.store.Now().Add(-dashSince).Truncate(24*time.Hour), notify.PeriodDay)
+	days, all, err := notify.LoadNoticeDays(pc.ctx(), s.store, pc.scope(), s.store.Now().Add(-dashSince).Truncate(24*time.Hour))
 	if err != nil {
 		return dashView{}, err
 	}
-	return dashView{Triggers: ts, Days: st.Periods, Overall: st.Overall, At: s.store.Now()}, nil
+	return dashView{Triggers: ts, Days: days, Overall: all, At: s.store.Now()}, nil
 }
 
 // svg answers a plot as an SVG image. Plots carry style attributes, so

@@ -45,7 +45,7 @@ type Store interface {
 	FindingChanges(ctx context.Context, sc tenant.Scope, since finding.Cursor, limit int) (finding.ChangePage, error)
 	NoticeAck(ctx context.Context, sc tenant.Scope, id int64, by string, at time.Time) (notify.Notice, error)
 	notify.StatsStore
-	notify.NoticeStatsStore
+	notify.NoticeDaysStore
 	OutboxList(ctx context.Context, sc tenant.Scope, state notify.OutboxState, p keyset.Page) ([]notify.OutboxEntry, error)
 	// OutboxResolve settles a delivery of unknown outcome (operator only:
 	// its route is).
