@@ -101,6 +101,7 @@ func (a *cmdline) rootCmd() *cobra.Command {
 			})),
 		a.dataGroup("system", "Rate a product as a whole system: system model, risk register, fleet evidence, update posture, tests", app.SystemCommands()),
 		a.dataGroup("source", "Manage sources that run on a schedule (KEV, EPSS, Shadowserver, a watched directory)", app.SourceCommands()),
+		a.dataGroup("privacy", "Export or erase the personal data held about a contact", app.PrivacyCommands()),
 	)
 	clikit.Harden(root, version)
 	return root

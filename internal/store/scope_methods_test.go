@@ -57,7 +57,7 @@ func unscoped() map[string]string {
 		"NoticeCreateUnregistered": notifier, "NoticeUndeliverableList": notifier, "NoticeFallback": notifier, "OutboxClaim": notifier, "OutboxClaimDue": notifier, "OutboxDue": notifier,
 		"OutboxFinish": notifier, "OutboxStarted": notifier, "OutboxSuppress": notifier, "AccountMail": notifier,
 
-		"OutboxResolve": operator, "ContactMarkBounced": operator, "NoticeEscalateBounce": operator,
+		"OutboxResolve": operator, "ContactMarkBounced": operator, "NoticeEscalateBounce": operator, "PrivacyExport": operator, "PrivacyErase": operator,
 
 		"TokenAuthenticate": authn, "UserCredentials": authn, "SessionGet": authn, "AccountTokenGet": authn, "AccountTokenUse": authn,
 

@@ -1,0 +1,186 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package app_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"vigil/internal/account"
+	"vigil/internal/keyset"
+	"vigil/internal/registry"
+	"vigil/internal/store"
+	"vigil/internal/store/storetest"
+	"vigil/internal/tenant"
+)
+
+// seedPerson puts the address of Anna (and, for contrast, of her colleague
+// Bram) in every table that can hold it: contacts of two organisations,
+// deliveries of notices, a reply, a bounce record, a portal account and
+// audit entries.
+func seedPerson(t *testing.T, s *store.Store) {
+	t.Helper()
+	ctx := context.Background()
+	for _, o := range []registry.Org{
+		{Name: "Ziekenhuis Midden", Contacts: []registry.Contact{{Name: "Anna de Vries", Email: "anna@ziekenhuis.example", Phone: "+31201234567", Role: "security"},
+			{Name: "Bram Jansen", Email: "bram@ziekenhuis.example", Role: "technical"}}},
+		{Name: "Gemeente Voorbeeld", Contacts: []registry.Contact{{Name: "A. de Vries", Email: "Anna@Ziekenhuis.example", Role: "abuse"}}},
+	} {
+		if err := s.OrgCreate(ctx, tenant.Operator(), &o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var org int64
+	if err := s.QueryRow(ctx, `SELECT id FROM orgs WHERE name = 'Ziekenhuis Midden'`).Scan(&org); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := s.Exec(ctx, q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	for i, to := range []string{"anna@ziekenhuis.example", "anna@ziekenhuis.example", "bram@ziekenhuis.example"} {
+		id := int64(9001 + i)
+		exec(`INSERT INTO notices (id, org_id, kind, payload, created_at, acked_by) VALUES (?, ?, 'immediate', '{}', ?, ?)`, id, org, at, to)
+		exec(`INSERT INTO outbox (notice_id, channel, recipient, idem_key, state, next_attempt_at, created_at, sent_at, updated_at)
+VALUES (?, 'email', ?, ?, 'sent', ?, ?, ?, ?)`, id, to, "k"+to+string(rune('a'+i)), at, at, at, at)
+	}
+	exec(`INSERT INTO notice_replies (notice_id, org_id, message_id, from_addr, subject, body, source, received_at) VALUES (9001, ?, '<r1@z>', 'anna@ziekenhuis.example', 'RE: warning', 'Patched, Anna', 'smtp', ?)`, org, at)
+	exec(`INSERT INTO notice_replies (notice_id, org_id, message_id, from_addr, subject, body, source, received_at) VALUES (9003, ?, '<r2@z>', 'bram@ziekenhuis.example', 'RE: warning', 'Done, Bram', 'smtp', ?)`, org, at)
+	exec(`INSERT INTO bounces (address, source, detail, created_at) VALUES ('anna@ziekenhuis.example', 'dsn', '550 user unknown', ?)`, at)
+	exec(`INSERT INTO bounces (address, source, detail, created_at) VALUES ('bram@ziekenhuis.example', 'dsn', '552 mailbox full', ?)`, at)
+	for _, u := range []string{"anna@ziekenhuis.example", "bram@ziekenhuis.example"} {
+		exec(`INSERT INTO users (email, name, password_hash, created_at) VALUES (?, 'someone', 'argon2id$x', ?)`, u, at)
+	}
+	for _, e := range []account.AuditEntry{
+		{Actor: "anna@ziekenhuis.example", Action: "login", At: at},
+		{Actor: "admin@cert.example", Action: "contact.add", OrgID: org, Object: "contact anna@ziekenhuis.example", Detail: "added anna@ziekenhuis.example as security", At: at},
+		{Actor: "bram@ziekenhuis.example", Action: "login", At: at},
+	} {
+		if err := s.AuditAdd(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// tableCounts counts the rows statistics are made of.
+func tableCounts(t *testing.T, s *store.Store) map[string]int {
+	t.Helper()
+	out := map[string]int{}
+	for _, q := range []string{"notices", "outbox", "notice_replies", "bounces", "users", "audit_log WHERE action NOT LIKE 'privacy.%'"} {
+		var n int
+		if err := s.QueryRow(context.Background(), `SELECT COUNT(*) FROM `+q).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		out[q] = n
+	}
+	return out
+}
+
+// TestPrivacyExportErase exports everything held about a person, erases
+// it, and checks that a second export holds nothing, that the colleague's
+// data is untouched, that the counts statistics need are unchanged and that
+// both actions are in the audit log without the address.
+func TestPrivacyExportErase(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		seedPerson(t, s)
+		x := newApp(t, s, nil)
+		bram, err := x.PrivacyExport(ctx, "dpo", "bram@ziekenhuis.example")
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, err := x.PrivacyExport(ctx, "dpo", " ANNA@ziekenhuis.example ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]int{"contacts": len(e.Contacts), "notices": len(e.Notices), "replies": len(e.Replies), "bounces": len(e.Bounces), "accounts": len(e.Accounts), "audit": len(e.Audit)}
+		want := map[string]int{"contacts": 2, "notices": 2, "replies": 1, "bounces": 1, "accounts": 1, "audit": 2}
+		for k, n := range want {
+			if got[k] != n {
+				t.Errorf("export: %d %s, want %d (%+v)", got[k], k, n, e)
+			}
+		}
+		if !e.Suppressed || e.Contacts[0].Phone != "+31201234567" || e.Replies[0].Body != "Patched, Anna" || e.Contacts[1].OrgName != "Gemeente Voorbeeld" {
+			t.Errorf("export misses details: %+v", e)
+		}
+		before := tableCounts(t, s)
+		out, err := x.PrivacyErase(ctx, "dpo", "anna@ziekenhuis.example")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out.Contacts != 2 || out.Notices != 2 || out.Replies != 1 || out.Bounces != 1 || out.Accounts != 1 || out.Audit != 2 {
+			t.Errorf("erase counted %+v", out)
+		}
+		if after := tableCounts(t, s); !equalCounts(before, after) {
+			t.Errorf("counts changed by the erasure: before %v, after %v", before, after)
+		}
+		again, err := x.PrivacyExport(ctx, "dpo", "anna@ziekenhuis.example")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !again.Empty() {
+			t.Errorf("export after erasure still holds data: %+v", again)
+		}
+		pseudo, err := x.PrivacyExport(ctx, "dpo", out.Pseudonym)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(pseudo.Contacts) != 0 || len(pseudo.Notices) != 2 || pseudo.Replies[0].Body != "" || pseudo.Accounts[0].Name != "" {
+			t.Errorf("pseudonymised rows: %+v", pseudo)
+		}
+		bram2, err := x.PrivacyExport(ctx, "dpo", "bram@ziekenhuis.example")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b1, b2 := mustJSON(t, bram), mustJSON(t, bram2); b1 != b2 {
+			t.Errorf("the colleague's data changed:\n%s\n%s", b1, b2)
+		}
+		log, err := s.AuditList(ctx, keyset.Page{Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		actions := map[string]int{}
+		for _, l := range log {
+			if strings.HasPrefix(l.Action, "privacy.") {
+				actions[l.Action]++
+				if l.Actor != "dpo" || strings.Contains(l.Object+l.Detail, "anna") || !strings.HasPrefix(l.Object, "contact:") {
+					t.Errorf("audit entry %+v", l)
+				}
+			}
+		}
+		if actions["privacy.export"] != 5 || actions["privacy.erase"] != 1 {
+			t.Errorf("audit actions %v", actions)
+		}
+		if _, err := x.PrivacyErase(ctx, "dpo", "not an address"); err == nil {
+			t.Error("erase of a non-address succeeded")
+		}
+	})
+}
+
+func equalCounts(a, b map[string]int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

@@ -1,0 +1,145 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+// Package privacy is the data-governance model for the people vigil holds
+// data about: what an export of one person's data contains, how an erased
+// address is replaced by a pseudonym, and the retention periods of the
+// kinds of personal data a daily purge removes.
+package privacy
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Contact is a contact row of an organisation that names the person.
+type Contact struct {
+	ID        int64      `json:"id"`
+	OrgID     int64      `json:"org_id"`
+	OrgName   string     `json:"org_name"`
+	Name      string     `json:"name"`
+	Email     string     `json:"email"`
+	Phone     string     `json:"phone"`
+	Role      string     `json:"role"`
+	Lang      string     `json:"lang"`
+	Verified  bool       `json:"verified"`
+	BouncedAt *time.Time `json:"bounced_at,omitempty"`
+	CreatedAt time.Time  `json:"created_at"`
+}
+
+// Delivery is one notice sent (or to be sent) to the person.
+type Delivery struct {
+	NoticeID  int64      `json:"notice_id"`
+	OrgID     int64      `json:"org_id,omitempty"`
+	Kind      string     `json:"kind"`
+	Channel   string     `json:"channel"`
+	Recipient string     `json:"recipient"`
+	State     string     `json:"state"`
+	CreatedAt time.Time  `json:"created_at"`
+	SentAt    *time.Time `json:"sent_at,omitempty"`
+}
+
+// Reply is a message the person sent back to a notice.
+type Reply struct {
+	ID         int64     `json:"id"`
+	NoticeID   int64     `json:"notice_id"`
+	From       string    `json:"from"`
+	Subject    string    `json:"subject"`
+	Body       string    `json:"body"`
+	ReceivedAt time.Time `json:"received_at"`
+}
+
+// Bounce is a bounce record of the person's address; the bounce records
+// are also the suppression list (an address in it gets no more e-mail).
+type Bounce struct {
+	ID        int64     `json:"id"`
+	Address   string    `json:"address"`
+	Source    string    `json:"source"`
+	Detail    string    `json:"detail"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Account is a portal account with the person's address (secrets left out).
+type Account struct {
+	ID        int64      `json:"id"`
+	Email     string     `json:"email"`
+	Name      string     `json:"name"`
+	Lang      string     `json:"lang"`
+	Role      string     `json:"role"`
+	Disabled  bool       `json:"disabled"`
+	CreatedAt time.Time  `json:"created_at"`
+	LastLogin *time.Time `json:"last_login,omitempty"`
+}
+
+// AuditEntry is an audit log entry naming the person (as actor, object or
+// in its detail).
+type AuditEntry struct {
+	ID     int64     `json:"id"`
+	At     time.Time `json:"at"`
+	Actor  string    `json:"actor"`
+	Action string    `json:"action"`
+	OrgID  int64     `json:"org_id,omitempty"`
+	Object string    `json:"object"`
+	Detail string    `json:"detail"`
+}
+
+// Export is everything held about one person, found by e-mail address.
+type Export struct {
+	Email      string       `json:"email"`
+	Contacts   []Contact    `json:"contacts"`
+	Notices    []Delivery   `json:"notices"`
+	Replies    []Reply      `json:"replies"`
+	Bounces    []Bounce     `json:"bounces"`
+	Suppressed bool         `json:"suppressed"`
+	Accounts   []Account    `json:"accounts"`
+	Audit      []AuditEntry `json:"audit"`
+}
+
+// Empty reports whether the export holds nothing about the person.
+func (e Export) Empty() bool {
+	return len(e.Contacts)+len(e.Notices)+len(e.Replies)+len(e.Bounces)+len(e.Accounts)+len(e.Audit) == 0 && !e.Suppressed
+}
+
+// Erased counts the rows an erasure removed or pseudonymised, per kind.
+type Erased struct {
+	Pseudonym string `json:"pseudonym"`
+	Contacts  int64  `json:"contacts_deleted"`
+	Notices   int64  `json:"notices_pseudonymised"`
+	Replies   int64  `json:"replies_pseudonymised"`
+	Bounces   int64  `json:"bounces_pseudonymised"`
+	Accounts  int64  `json:"accounts_pseudonymised"`
+	Audit     int64  `json:"audit_pseudonymised"`
+}
+
+// Normalize returns the form addresses are compared in (trimmed, lower
+// case), or an error when s is not an e-mail address.
+func Normalize(s string) (string, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	at := strings.LastIndexByte(s, '@')
+	if at <= 0 || at == len(s)-1 || strings.ContainsAny(s, " <>\"") {
+		return "", fmt.Errorf("privacy: %q is not an e-mail address", s)
+	}
+	return s, nil
+}
+
+// NewPseudonym returns a fresh pseudonym for an erased address: random, so
+// it cannot be traced back to the address, in the reserved .invalid domain
+// so nothing is ever sent to it.
+func NewPseudonym() (string, error) {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("privacy: pseudonym: %w", err)
+	}
+	return "erased-" + hex.EncodeToString(b[:]) + "@erased.invalid", nil
+}
+
+// Ref names a person in the audit log without the address itself: a short
+// digest, so the log of an export or an erasure is not personal data again.
+func Ref(email string) string {
+	sum := sha256.Sum256([]byte(email))
+	return "contact:" + hex.EncodeToString(sum[:6])
+}

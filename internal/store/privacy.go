@@ -1,0 +1,162 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"vigil/internal/privacy"
+)
+
+func timePtr(t sql.NullTime) *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	u := t.Time.UTC()
+	return &u
+}
+
+// auditNames is the condition of the audit entries naming an address.
+const auditNames = `(lower(actor) = ? OR lower(object) LIKE ? ESCAPE '\' OR lower(detail) LIKE ? ESCAPE '\')`
+
+// PrivacyExport returns everything held about the person with the e-mail
+// address email (normalised, see privacy.Normalize) across every
+// organisation: contact rows, notices sent to the address, replies from
+// it, bounce records (the suppression list), portal accounts and audit
+// entries naming it. Operator only.
+func (s *Store) PrivacyExport(ctx context.Context, email string) (privacy.Export, error) {
+	e := privacy.Export{Email: email, Contacts: []privacy.Contact{}, Notices: []privacy.Delivery{}, Replies: []privacy.Reply{},
+		Bounces: []privacy.Bounce{}, Accounts: []privacy.Account{}, Audit: []privacy.AuditEntry{}}
+	like := "%" + likeEscape(email) + "%"
+	steps := []struct {
+		what string
+		q    string
+		args []any
+		scan func(*sql.Rows) error
+	}{
+		{"contacts", `SELECT c.id, c.org_id, o.name, c.name, c.email, c.phone, c.role, c.lang, c.verified, c.bounced_at, c.created_at
+FROM contacts c JOIN orgs o ON o.id = c.org_id WHERE lower(c.email) = ? ORDER BY c.id`, []any{email}, func(r *sql.Rows) error {
+			var c privacy.Contact
+			var b sql.NullTime
+			if err := r.Scan(&c.ID, &c.OrgID, &c.OrgName, &c.Name, &c.Email, &c.Phone, &c.Role, &c.Lang, &c.Verified, &b, &c.CreatedAt); err != nil {
+				return err
+			}
+			c.BouncedAt, c.CreatedAt = timePtr(b), c.CreatedAt.UTC()
+			e.Contacts = append(e.Contacts, c)
+			return nil
+		}},
+		{"notices", `SELECT n.id, COALESCE(n.org_id, 0), n.kind, x.channel, x.recipient, x.state, x.created_at, x.sent_at
+FROM outbox x JOIN notices n ON n.id = x.notice_id WHERE lower(x.recipient) = ? ORDER BY x.id`, []any{email}, func(r *sql.Rows) error {
+			var d privacy.Delivery
+			var sent sql.NullTime
+			if err := r.Scan(&d.NoticeID, &d.OrgID, &d.Kind, &d.Channel, &d.Recipient, &d.State, &d.CreatedAt, &sent); err != nil {
+				return err
+			}
+			d.SentAt, d.CreatedAt = timePtr(sent), d.CreatedAt.UTC()
+			e.Notices = append(e.Notices, d)
+			return nil
+		}},
+		{"replies", `SELECT id, notice_id, from_addr, subject, body, received_at FROM notice_replies WHERE lower(from_addr) = ? ORDER BY id`, []any{email}, func(r *sql.Rows) error {
+			var p privacy.Reply
+			if err := r.Scan(&p.ID, &p.NoticeID, &p.From, &p.Subject, &p.Body, &p.ReceivedAt); err != nil {
+				return err
+			}
+			p.ReceivedAt = p.ReceivedAt.UTC()
+			e.Replies = append(e.Replies, p)
+			return nil
+		}},
+		{"bounces", `SELECT id, address, source, detail, created_at FROM bounces WHERE lower(address) = ? ORDER BY id`, []any{email}, func(r *sql.Rows) error {
+			var b privacy.Bounce
+			if err := r.Scan(&b.ID, &b.Address, &b.Source, &b.Detail, &b.CreatedAt); err != nil {
+				return err
+			}
+			b.CreatedAt = b.CreatedAt.UTC()
+			e.Bounces = append(e.Bounces, b)
+			e.Suppressed = true
+			return nil
+		}},
+		{"accounts", `SELECT id, email, name, lang, role, disabled, created_at, last_login FROM users WHERE lower(email) = ? ORDER BY id`, []any{email}, func(r *sql.Rows) error {
+			var a privacy.Account
+			var last sql.NullTime
+			if err := r.Scan(&a.ID, &a.Email, &a.Name, &a.Lang, &a.Role, &a.Disabled, &a.CreatedAt, &last); err != nil {
+				return err
+			}
+			a.LastLogin, a.CreatedAt = timePtr(last), a.CreatedAt.UTC()
+			e.Accounts = append(e.Accounts, a)
+			return nil
+		}},
+		{"audit entries", `SELECT id, at, actor, action, COALESCE(org_id, 0), object, detail FROM audit_log WHERE ` + auditNames + ` ORDER BY id`, []any{email, like, like}, func(r *sql.Rows) error {
+			var a privacy.AuditEntry
+			if err := r.Scan(&a.ID, &a.At, &a.Actor, &a.Action, &a.OrgID, &a.Object, &a.Detail); err != nil {
+				return err
+			}
+			a.At = a.At.UTC()
+			e.Audit = append(e.Audit, a)
+			return nil
+		}},
+	}
+	for _, st := range steps {
+		rows, err := s.Query(ctx, st.q, st.args...)
+		if err != nil {
+			return e, fmt.Errorf("privacy export: %s: %w", st.what, err)
+		}
+		for rows.Next() {
+			if err := st.scan(rows); err != nil {
+				rows.Close()
+				return e, fmt.Errorf("privacy export: %s: %w", st.what, err)
+			}
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return e, fmt.Errorf("privacy export: %s: %w", st.what, err)
+		}
+	}
+	return e, nil
+}
+
+// PrivacyErase erases the person with the e-mail address email in one
+// transaction: their contact rows are deleted (the deliveries that named
+// them keep their counts), and every other row that names the address —
+// deliveries, replies (subject and body emptied), bounce records, portal
+// accounts (disabled, secrets cleared), audit entries — gets pseudonym
+// instead, so counts and statistics stay as they were. Operator only.
+func (s *Store) PrivacyErase(ctx context.Context, email, pseudonym string) (privacy.Erased, error) {
+	out := privacy.Erased{Pseudonym: pseudonym}
+	like := "%" + likeEscape(email) + "%"
+	err := s.Tx(ctx, func(tx *Store) error {
+		steps := []struct {
+			what string
+			n    *int64
+			q    string
+			args []any
+		}{
+			{"contacts", &out.Contacts, `DELETE FROM contacts WHERE lower(email) = ?`, []any{email}},
+			{"notices", &out.Notices, `UPDATE outbox SET recipient = ?, last_error = '' WHERE lower(recipient) = ?`, []any{pseudonym, email}},
+			{"notice acknowledgements", nil, `UPDATE notices SET acked_by = ? WHERE lower(acked_by) = ?`, []any{pseudonym, email}},
+			{"replies", &out.Replies, `UPDATE notice_replies SET from_addr = ?, subject = '', body = '' WHERE lower(from_addr) = ?`, []any{pseudonym, email}},
+			{"bounces", &out.Bounces, `UPDATE bounces SET address = ?, detail = '' WHERE lower(address) = ?`, []any{pseudonym, email}},
+			{"accounts", &out.Accounts, `UPDATE users SET email = ?, name = '', password_hash = '', totp_secret = '', disabled = TRUE WHERE lower(email) = ?`, []any{pseudonym, email}},
+			{"audit entries", &out.Audit, `UPDATE audit_log SET actor = CASE WHEN lower(actor) = ? THEN ? ELSE actor END,
+object = REPLACE(lower(object), ?, ?), detail = REPLACE(lower(detail), ?, ?) WHERE ` + auditNames,
+				[]any{email, pseudonym, email, pseudonym, email, pseudonym, email, like, like}},
+		}
+		for _, st := range steps {
+			r, err := tx.Exec(ctx, st.q, st.args...)
+			if err != nil {
+				return fmt.Errorf("privacy erase: %s: %w", st.what, err)
+			}
+			if st.n != nil {
+				if *st.n, err = r.RowsAffected(); err != nil {
+					return fmt.Errorf("privacy erase: %s: %w", st.what, err)
+				}
+			}
+		}
+		return nil
+	})
+	return out, err
+}
