@@ -22,6 +22,7 @@ import (
 	"vigil/internal/assess"
 	"vigil/internal/auth"
 	"vigil/internal/keyset"
+	"vigil/internal/registry"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
 	"vigil/internal/tenant"
@@ -243,6 +244,58 @@ func TestTokenPages(t *testing.T) {
 		}
 		if !slices.Contains(actions, "token.create") || !slices.Contains(actions, "token.revoke") {
 			t.Errorf("audit actions = %v", actions)
+		}
+	})
+}
+
+// TestPolicyPage saves a member's notification policy through the form
+// and refuses bad input on its field, leaving the stored policy as it was.
+func TestPolicyPage(t *testing.T) {
+	t.Parallel()
+	storetest.EachOpts(t, storetest.Options{Now: fixedNow}, func(t *testing.T, st *store.Store) {
+		e := newPageEnv(t, st)
+		ctx := context.Background()
+		A := e.orgs[0]
+		path := fmt.Sprintf("/orgs/%d/policy", A.ID)
+		policy := func() registry.Policy {
+			o, err := st.OrgGet(ctx, tenant.Org(A.ID), A.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return o.Policy
+		}
+		rec := e.page(preq{method: http.MethodPost, path: path, as: asMemberA,
+			form: url.Values{"mode": {"daily"}, "min_severity": {"high"}, "channels": {"email"}, "renotify_after": {"72h"}}})
+		wantPage(t, rec, http.StatusSeeOther)
+		saved := policy()
+		if saved.Mode != "daily" || saved.MinSeverity != "high" || saved.RenotifyAfter != "72h" || !slices.Equal(saved.Channels, []string{"email"}) {
+			t.Fatalf("saved policy = %+v", saved)
+		}
+		for _, tc := range []struct {
+			name  string
+			form  url.Values
+			field string
+		}{
+			{"no channel", url.Values{"mode": {"daily"}}, "channels"},
+			{"webhook without URL", url.Values{"channels": {"webhook"}}, "webhook_url"},
+			{"plain http webhook", url.Values{"channels": {"webhook"}, "webhook_url": {"http://hooks.example/x"}}, "webhook_url"},
+			{"loopback webhook", url.Values{"channels": {"webhook"}, "webhook_url": {"https://127.0.0.1/x"}}, "webhook_url"},
+			{"bad mode", url.Values{"channels": {"email"}, "mode": {"hourly"}}, "mode"},
+			{"bad duration", url.Values{"channels": {"email"}, "renotify_after": {"a week"}}, "renotify_after"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				body := wantPage(t, e.page(preq{method: http.MethodPost, path: path, as: asMemberA, form: tc.form}), http.StatusUnprocessableEntity)
+				if !strings.Contains(body, fmt.Sprintf(`href="#%s"`, tc.field)) || !strings.Contains(body, tc.field+`-err"`) {
+					t.Errorf("the refusal does not name %s: %s", tc.field, body)
+				}
+				if got := policy(); !slices.Equal(got.Channels, saved.Channels) || got.Mode != saved.Mode || got.WebhookURL != saved.WebhookURL {
+					t.Errorf("a refused form changed the policy: %+v", got)
+				}
+			})
+		}
+		body := wantPage(t, e.page(preq{method: http.MethodGet, path: path, as: asMemberA, header: map[string]string{"Accept-Language": "nl"}}), http.StatusOK)
+		if !strings.Contains(body, "Meldingsbeleid") || !strings.Contains(body, `<option value="daily" selected>`) {
+			t.Errorf("the Dutch policy page: %s", body)
 		}
 	})
 }

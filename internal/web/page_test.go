@@ -166,6 +166,7 @@ func (e *pageEnv) pageForms() map[string]url.Values {
 		"pageEvidenceAdd":       {},
 		"pageTokenCreate":       {"name": {"ticketing"}, "scopes": {"admin"}},
 		"pageTokenRevoke":       {},
+		"pagePolicySave":        {"mode": {"daily"}, "min_severity": {"high"}, "channels": {"email"}},
 		"pageAssetAdd":          {"value": {"203.0.113.0/24"}},
 		"pageAssetVerify":       {},
 		"pageContactAdd":        {"contact_email": {"desk@portal.example"}},

@@ -237,6 +237,7 @@ func (s *Server) table() []Route {
 		s.ingestRoutes(),
 		s.makerRoutes(),
 		s.tokenPageRoutes(),
+		s.policyRoutes(),
 	} {
 		rs = append(rs, group...)
 	}

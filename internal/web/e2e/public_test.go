@@ -129,6 +129,7 @@ func TestPublicJourneys(t *testing.T) {
 
 		t.Run("lab", func(t *testing.T) { labJourney(t, p, shot) })
 		t.Run("admin tokens", func(t *testing.T) { tokenJourney(t, p, shot) })
+		t.Run("member policy", func(t *testing.T) { policyJourney(t, p, shot) })
 	})
 }
 
@@ -234,5 +235,29 @@ func tokenJourney(t *testing.T, p *portal, shot func(string) string) {
 	b.wantPath(`/admin/tokens\?msg=tokens.revoked`)
 	if !strings.Contains(b.text("#token-list"), "ingetrokken") {
 		t.Errorf("the revoked token is not shown as revoked: %q", b.text("#token-list"))
+	}
+}
+
+// policyJourney: a member asks for webhook warnings without a URL (refused
+// on the field), then saves a daily digest of high findings by e-mail; the
+// form in Dutch.
+func policyJourney(t *testing.T, p *portal, shot func(string) string) {
+	b := newBrowser(t, p.base)
+	p.signIn(b, "member", "")
+	b.open(fmt.Sprintf("/orgs/%d", p.orgID), "")
+	b.clickAndLoad("policy link", fmt.Sprintf(`a[href="/orgs/%d/policy"]`, p.orgID))
+	b.check(shot("member-policy"))
+	b.run("choose the webhook", chromedp.Click(chromedp.CSS("#channel-webhook")))
+	b.submit(nil, `#policy-form button[type="submit"]`, shot("member-policy-error"))
+	if !b.has(`#webhook_url[aria-invalid="true"]`) || !b.has(`[role="alert"] a[href="#webhook_url"]`) {
+		t.Error("webhook warnings without a URL are not refused on the field")
+	}
+	b.run("e-mail only", chromedp.Click(chromedp.CSS("#channel-webhook")))
+	b.submit(map[string]string{"#mode": "daily", "#min_severity": "high"}, `#policy-form button[type="submit"]`, "")
+	b.wantPath(fmt.Sprintf(`/orgs/%d/policy\?msg=policy.saved`, p.orgID))
+	b.setLang("nl")
+	b.check(shot("member-policy-nl"))
+	if got := b.text("h1"); got != "Meldingsbeleid" {
+		t.Errorf("Dutch policy page h1 = %q", got)
 	}
 }
