@@ -46,7 +46,7 @@ type cmdline struct {
 
 // readers are the commands that only read the database: they never create
 // or migrate one, so that a wrong --db stops with the command to run.
-const readers = "|assess list|assess status|asset list|asset overlaps|asset token|contact list|device list|findings|label list|label render|label show|notify calls|notify status|notify webhook-secret|org export|org list|org show|quarantine list|source list|source show|stats|system facts|system fleet|system risks|system show|triggers|user list|vendor list|vulns|"
+const readers = "|assess list|assess status|asset list|asset overlaps|asset token|contact list|device list|findings|label list|label render|label show|notify calls|notify status|notify webhook-secret|org export|org list|org show|quarantine list|source list|source show|stats|system facts|system fleet|system risks|system show|token list|triggers|user list|vendor list|vulns|"
 
 // readOnly reports whether the running command only reads (a reader, or
 // a --dry-run).

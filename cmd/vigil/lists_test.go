@@ -39,6 +39,8 @@ func TestListCursors(t *testing.T) {
 			run(0, "", "device", "sbom", "1", "testdata/vuln/infrasuite.cdx.json")
 			run(0, "", "assess", "start", "1")
 			run(0, "", "assess", "start", "2")
+			run(0, "", "token", "create", "--org", "1")
+			run(0, "", "token", "create", "--org", "2")
 			n := 0
 			var walk func(c *cobra.Command)
 			walk = func(c *cobra.Command) {

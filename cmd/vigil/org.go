@@ -7,11 +7,14 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"vigil/internal/app"
+	"vigil/internal/auth"
 	"vigil/internal/errs"
 	"vigil/internal/keyset"
 	"vigil/internal/registry"
@@ -144,7 +147,32 @@ func (a *cmdline) orgExportCmd() *cobra.Command {
 }
 
 func (a *cmdline) tokenCmd() *cobra.Command {
-	return group("token", "Manage API tokens", a.tokenCreateCmd(), a.tokenRevokeCmd())
+	return group("token", "Manage API tokens", a.tokenCreateCmd(), a.tokenListCmd(), a.tokenRevokeCmd())
+}
+
+func (a *cmdline) tokenListCmd() *cobra.Command {
+	var p keyset.Page
+	var org string
+	cmd := a.command("list", "List API tokens: id, organisation, name, scopes, created, revoked (never a secret)", 0, func(ctx context.Context, x *app.App, _ []string) error {
+		sc, err := x.OrgScope(ctx, org)
+		if err != nil {
+			return err
+		}
+		return pages(a, &p, func() ([]auth.Token, error) { return x.Store().TokenList(ctx, sc, p) }, func(t auth.Token) int64 { return t.ID },
+			"ID\tORG\tNAME\tSCOPES\tCREATED\tREVOKED", "%d\t%s\t%s\t%s\t%s\t%s\n", func(t auth.Token) []any {
+				revoked, owner := "no", "operator"
+				if t.RevokedAt != nil {
+					revoked = t.RevokedAt.Format(time.DateTime)
+				}
+				if t.OrgID != 0 {
+					owner = strconv.FormatInt(t.OrgID, 10)
+				}
+				return []any{t.ID, owner, t.Name, fmt.Sprint(t.Scopes), t.CreatedAt.Format(time.DateTime), revoked}
+			})
+	})
+	cmd.Flags().StringVar(&org, "org", "", "only this organisation's tokens (id or name)")
+	a.pageFlags(cmd, &p)
+	return cmd
 }
 
 func (a *cmdline) tokenCreateCmd() *cobra.Command {
