@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"vigil/internal/errs"
@@ -86,18 +87,28 @@ func (s *Store) TriggerStats(ctx context.Context, sc tenant.Scope) ([]finding.Tr
 	// differences not folded yet.
 	totals := `SELECT trigger_id, org_id, findings, open, observations FROM finding_totals WHERE ` + cond
 	if s.dialect == Postgres {
-		totals = `SELECT trigger_id, org_id, SUM(findings) AS findings, SUM(open) AS open, SUM(observations) AS observations FROM (
-    SELECT trigger_id, org_id, findings, open, observations FROM finding_totals WHERE ` + cond + `
+		// Each folded row with its differences added, then the keys that
+		// only have differences: no regrouping of every folded row (the
+		// planner misjudges that and sorts on disk).
+		d := `SELECT trigger_id, org_id, SUM(findings) AS findings, SUM(open) AS open, SUM(observations) AS observations
+    FROM finding_total_deltas WHERE ` + cond + ` GROUP BY trigger_id, org_id`
+		totals = `SELECT trigger_id, org_id, findings, open, observations FROM (
+    SELECT ft.trigger_id, ft.org_id, ft.findings + COALESCE(d.findings, 0) AS findings, ft.open + COALESCE(d.open, 0) AS open,
+      ft.observations + COALESCE(d.observations, 0) AS observations
+    FROM finding_totals ft LEFT JOIN (` + d + `) d ON d.trigger_id = ft.trigger_id AND d.org_id = ft.org_id WHERE ` + strings.ReplaceAll(cond, "org_id", "ft.org_id") + `
     UNION ALL
-    SELECT trigger_id, org_id, findings, open, observations FROM finding_total_deltas WHERE ` + cond + `
-  ) u GROUP BY trigger_id, org_id HAVING SUM(findings) > 0`
-		args = append(args, args...)
+    SELECT d.trigger_id, d.org_id, d.findings, d.open, d.observations FROM (` + d + `) d
+    WHERE NOT EXISTS (SELECT 1 FROM finding_totals ft WHERE ft.trigger_id = d.trigger_id AND ft.org_id = d.org_id)
+  ) u WHERE findings > 0`
+		args = append(append(append([]any{}, args...), args...), args...)
 	}
 	rows, err := s.Query(ctx, `
 SELECT t.id, t.name, t.kind, t.title, t.description, t.notify_unregistered, t.created_at,
-       COUNT(x.org_id), COALESCE(SUM(x.findings), 0), COALESCE(SUM(x.open), 0), COALESCE(SUM(x.observations), 0)
-FROM triggers t LEFT JOIN (`+totals+`) x ON x.trigger_id = t.id
-GROUP BY t.id, t.name, t.kind, t.title, t.description, t.notify_unregistered, t.created_at
+       COALESCE(x.orgs, 0), COALESCE(x.findings, 0), COALESCE(x.open, 0), COALESCE(x.observations, 0)
+FROM triggers t LEFT JOIN (
+  SELECT trigger_id, COUNT(*) AS orgs, SUM(findings) AS findings, SUM(open) AS open, SUM(observations) AS observations
+  FROM (`+totals+`) y GROUP BY trigger_id
+) x ON x.trigger_id = t.id
 ORDER BY t.id`, args...)
 	if err != nil {
 		return nil, err
