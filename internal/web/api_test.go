@@ -77,7 +77,7 @@ func TestEndpointsHappyPath(t *testing.T) {
 			}
 			registrant = u.ID
 			wantProblem(t, e.send(req{method: "POST", path: "/api/v1/users", token: tokOp, body: `{"email":"x@example.org","password":"member password","orgs":[{"org_id":99999}]}`}), 422, "orgs[0].org_id")
-			wantProblem(t, e.send(req{method: "POST", path: "/api/v1/users", token: tokOp, body: `{"email":"M@example.org","password":"member password"}`}), 422, "email")
+			wantProblem(t, e.send(req{method: "POST", path: "/api/v1/users", token: tokOp, body: `{"email":"M@example.org","password":"member password"}`}), 409, "email") // the address exists, in another case: a conflict
 			body := ok(t, req{method: "GET", path: "/api/v1/users", token: tokOp}, 200, "UserList")
 			if strings.Contains(string(body), "argon2") || strings.Contains(string(body), "password") {
 				t.Errorf("user list shows password material: %s", body)
