@@ -331,11 +331,8 @@ func (a *App) Bounce(ctx context.Context, r BounceReport) ([]BounceResult, error
 	}
 	out := []BounceResult{}
 	for _, addr := range addrs {
-		contacts, rows, err := notify.Bounce(ctx, a.st, addr, a.now())
+		contacts, rows, err := notify.Bounce(ctx, a.st, addr, source, r.Name, a.now())
 		if err != nil {
-			return nil, err
-		}
-		if err := a.st.BounceRecord(ctx, addr, source, r.Name); err != nil {
 			return nil, err
 		}
 		out = append(out, BounceResult{Address: addr, Contacts: contacts, Outbox: rows})

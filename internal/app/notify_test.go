@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -97,9 +98,28 @@ func TestBounce(t *testing.T) {
 		ctx := context.Background()
 		registerHospital(t, s)
 		x := newApp(t, s, nil)
-		got, err := x.Bounce(ctx, app.BounceReport{Address: "soc@ziekenhuis.example"})
-		if err != nil || len(got) != 1 || got[0].Address != "soc@ziekenhuis.example" || got[0].Contacts != 1 {
+		// The domain's case differs from the registered contact's: the
+		// bounce is recorded once, under the normalised address, with the
+		// contact marked in the same transaction.
+		got, err := x.Bounce(ctx, app.BounceReport{Address: "soc@Ziekenhuis.EXAMPLE"})
+		if err != nil || len(got) != 1 || got[0].Contacts != 1 {
 			t.Errorf("bounce by address = %+v, %v", got, err)
+		}
+		var recorded []string
+		rows, err := s.Query(ctx, `SELECT address || ' ' || source FROM bounces ORDER BY id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var r string
+			if err := rows.Scan(&r); err != nil {
+				t.Fatal(err)
+			}
+			recorded = append(recorded, r)
+		}
+		rows.Close()
+		if want := []string{"soc@ziekenhuis.example api"}; !slices.Equal(recorded, want) {
+			t.Errorf("bounces = %q; want %q", recorded, want)
 		}
 		dsn := func(name string) *os.File {
 			f, err := os.Open("testdata/" + name)

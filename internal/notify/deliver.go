@@ -88,11 +88,12 @@ type Outbox interface {
 	OutboxFinish(ctx context.Context, results []OutboxResult) error
 	// OutboxDue lists the ids of rows due at now (for the sweep).
 	OutboxDue(ctx context.Context, now time.Time, limit int) ([]int64, error)
-	// OutboxSuppress ends (dead, "bounced") the unsent e-mail rows to
-	// address and returns how many.
-	OutboxSuppress(ctx context.Context, address string, now time.Time) (int64, error)
-	// ContactMarkBounced marks every contact with address as bounced.
-	ContactMarkBounced(ctx context.Context, address string) (int64, error)
+	// OutboxBounce records that mail to address (normalised) bounced, in
+	// one transaction: every contact with the address is marked bounced,
+	// the bounce is stored with its source ("notify", "api", "dsn") and
+	// detail, and the unsent e-mail rows to the address end (dead,
+	// "bounced"). It returns the contacts marked and the rows ended.
+	OutboxBounce(ctx context.Context, address, source, detail string, now time.Time) (contacts, rows int64, err error)
 }
 
 // DelivererConfig configures a Deliverer.
@@ -209,20 +210,24 @@ func (d *Deliverer) Deliver(ctx context.Context, id int64) (OutboxResult, error)
 		return OutboxResult{}, err
 	}
 	res, _ := d.attempt(ctx, row)
-	fin, cancel := finishContext(ctx)
-	defer cancel()
-	if err := d.cfg.Outbox.OutboxFinish(fin, []OutboxResult{res}); err != nil {
+	if err := d.finish(ctx, res); err != nil {
 		return res, fmt.Errorf("record delivery %d: %w", id, err)
 	}
 	return res, nil
 }
 
-// DeliverDue sends every due row of the configured channels, limit at a
-// time (0: 500), Concurrency in parallel, until none is due.
+// DeliverDue sends every due row of the configured channels until none is
+// due: it claims limit rows at a time (0: Concurrency) and sends them
+// Concurrency in parallel. Each row's outcome is committed on its own
+// right after its SMTP transaction or webhook call, so a process that dies
+// leaves at most the messages in flight without an outcome (e-mails among
+// them go to OutboxUnknown), and at most limit claimed rows waiting for
+// their lease. It returns the first error recording an outcome, after the
+// rows already claimed have been attempted.
 func (d *Deliverer) DeliverDue(ctx context.Context, limit int) (DeliverResult, error) {
 	var total DeliverResult
 	if limit <= 0 {
-		limit = 500
+		limit = d.cfg.Concurrency
 	}
 	chans := d.Channels()
 	if len(chans) == 0 {
@@ -236,35 +241,46 @@ func (d *Deliverer) DeliverDue(ctx context.Context, limit int) (DeliverResult, e
 		if len(rows) == 0 {
 			return total, nil
 		}
-		results := make([]OutboxResult, len(rows))
-		bounced := make([]bool, len(rows))
-		next := make(chan int)
-		var wg sync.WaitGroup
+		var (
+			mu      sync.Mutex
+			errOnce error
+			wg      sync.WaitGroup
+		)
+		next := make(chan OutboxRow)
 		for range min(d.cfg.Concurrency, len(rows)) {
 			wg.Go(func() {
-				for i := range next {
-					results[i], bounced[i] = d.attempt(ctx, rows[i])
+				for row := range next {
+					res, bounced := d.attempt(ctx, row)
+					err := d.finish(ctx, res)
+					mu.Lock()
+					if err != nil && errOnce == nil {
+						errOnce = err
+					} else if err == nil {
+						total.count(res, bounced)
+					}
+					mu.Unlock()
 				}
 			})
 		}
-		for i := range rows {
-			next <- i
+		for _, row := range rows {
+			next <- row
 		}
 		close(next)
 		wg.Wait()
-		fin, cancel := finishContext(ctx)
-		err = d.cfg.Outbox.OutboxFinish(fin, results)
-		cancel()
-		if err != nil {
-			return total, fmt.Errorf("record deliveries: %w", err)
-		}
-		for i, r := range results {
-			total.count(r, bounced[i])
+		if errOnce != nil {
+			return total, fmt.Errorf("record deliveries: %w", errOnce)
 		}
 		if err := ctx.Err(); err != nil {
 			return total, err
 		}
 	}
+}
+
+// finish commits the outcome of one attempt, under finishContext.
+func (d *Deliverer) finish(ctx context.Context, res OutboxResult) error {
+	fin, cancel := finishContext(ctx)
+	defer cancel()
+	return d.cfg.Outbox.OutboxFinish(fin, []OutboxResult{res})
 }
 
 // FinishTimeout bounds the recording of outcomes after ctx has ended.
@@ -319,7 +335,7 @@ func (d *Deliverer) attempt(ctx context.Context, row OutboxRow) (OutboxResult, b
 		res.State = OutboxDead
 		if IsBounce(err) && row.Channel == Email {
 			bounced = true
-			d.bounce(ctx, row.Recipient, res.At)
+			d.bounce(ctx, row.Recipient, res.Error, res.At)
 		}
 	case row.Attempts >= d.cfg.MaxAttempts:
 		res.State = OutboxDead
@@ -332,29 +348,29 @@ func (d *Deliverer) attempt(ctx context.Context, row OutboxRow) (OutboxResult, b
 	return res, bounced
 }
 
-func (d *Deliverer) bounce(ctx context.Context, addr string, now time.Time) {
-	if _, err := d.cfg.Outbox.ContactMarkBounced(ctx, addr); err != nil {
-		d.cfg.Logger.Error("mark contact bounced", "err", err)
-	}
-	if _, err := d.cfg.Outbox.OutboxSuppress(ctx, addr, now); err != nil {
-		d.cfg.Logger.Error("suppress mail to bounced address", "err", err)
+// bounce records that the recipient of an e-mail refused it for good,
+// under finishContext (the message's outcome is known, whatever happens
+// to ctx).
+func (d *Deliverer) bounce(ctx context.Context, addr, detail string, now time.Time) {
+	fin, cancel := finishContext(ctx)
+	defer cancel()
+	if _, _, err := Bounce(fin, d.cfg.Outbox, addr, "notify", detail, now); err != nil {
+		d.cfg.Logger.Error("record bounce", "err", err)
 	}
 }
 
-// Bounce handles a bounce report for address (from a DSN or the API): the
-// contacts with the address are marked bounced and the unsent mail to it
-// is stopped. It returns the number of contacts and outbox rows affected.
-func Bounce(ctx context.Context, ob Outbox, address string, now time.Time) (contacts, rows int64, err error) {
+// Bounce handles a bounce report for address (from delivery, a DSN or the
+// API; source says which, detail names the report): in one transaction
+// the contacts with the normalised address are marked bounced, the bounce
+// is recorded and the unsent mail to it is stopped. It returns the number
+// of contacts and outbox rows affected; an address that is not one is
+// errs.Invalid naming the field "address".
+func Bounce(ctx context.Context, ob Outbox, address, source, detail string, now time.Time) (contacts, rows int64, err error) {
 	norm, err := registry.NormalizeEmail(address)
 	if err != nil {
 		return 0, 0, errs.Field("address", address, "not an e-mail address")
 	}
-	address = norm
-	if contacts, err = ob.ContactMarkBounced(ctx, address); err != nil {
-		return 0, 0, err
-	}
-	rows, err = ob.OutboxSuppress(ctx, address, now)
-	return contacts, rows, err
+	return ob.OutboxBounce(ctx, norm, source, text.Truncate(detail, 500), now)
 }
 
 // OutboxCount is the number of outbox rows per channel and state.

@@ -227,21 +227,16 @@ func TestDeliverBounceMarksContact(t *testing.T) {
 	})
 }
 
-// crashingOutbox fails the first OutboxFinish after the send: the process
+// crashingOutbox fails every OutboxFinish after the send: the process
 // "dies" between sending and recording it.
 type crashingOutbox struct {
 	notify.Outbox
-	crashed bool
 }
 
 var errCrash = errors.New("simulated crash before commit")
 
 func (c *crashingOutbox) OutboxFinish(ctx context.Context, r []notify.OutboxResult) error {
-	if !c.crashed {
-		c.crashed = true
-		return errCrash
-	}
-	return c.Outbox.OutboxFinish(ctx, r)
+	return errCrash
 }
 
 // TestCrashBetweenSendAndCommit: the worker dies after the messages left

@@ -766,23 +766,38 @@ func (s *Store) OutboxDue(ctx context.Context, now time.Time, limit int) ([]int6
 	return ids, rows.Err()
 }
 
-// OutboxSuppress implements notify.Outbox: it records the bounce and
-// ends the unsent e-mail to the address.
+// OutboxSuppress records a bounce of address found by delivery and ends
+// the unsent e-mail to it (OutboxBounce with source "notify"); it returns
+// the rows ended.
 func (s *Store) OutboxSuppress(ctx context.Context, address string, now time.Time) (int64, error) {
-	var n int64
-	err := s.Tx(ctx, func(tx *Store) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO bounces (address, source, created_at) VALUES (?, 'notify', ?)`, address, now); err != nil {
+	_, n, err := s.OutboxBounce(ctx, address, "notify", "", now)
+	return n, err
+}
+
+// OutboxBounce implements notify.Outbox in one transaction: the contacts
+// with address are marked bounced, the bounce is recorded and the unsent
+// e-mail rows to it end.
+func (s *Store) OutboxBounce(ctx context.Context, address, source, detail string, now time.Time) (contacts, rows int64, err error) {
+	err = s.Tx(ctx, func(tx *Store) error {
+		r, err := tx.Exec(ctx, `UPDATE contacts SET bounced_at = ? WHERE email = ? AND bounced_at IS NULL`, now, address)
+		if err != nil {
+			return fmt.Errorf("mark contacts bounced: %w", err)
+		}
+		if contacts, err = r.RowsAffected(); err != nil {
 			return err
 		}
-		r, err := tx.Exec(ctx, `UPDATE outbox SET state = 'dead', last_error = 'recipient address bounced', lease_until = NULL, updated_at = ?
+		if _, err := tx.Exec(ctx, `INSERT INTO bounces (address, source, detail, created_at) VALUES (?, ?, ?, ?)`, address, source, detail, now); err != nil {
+			return fmt.Errorf("record bounce: %w", err)
+		}
+		r, err = tx.Exec(ctx, `UPDATE outbox SET state = 'dead', last_error = 'recipient address bounced', lease_until = NULL, updated_at = ?
 WHERE channel = 'email' AND recipient = ? AND state IN ('pending', 'failed')`, now, address)
 		if err != nil {
-			return err
+			return fmt.Errorf("stop mail to a bounced address: %w", err)
 		}
-		n, err = r.RowsAffected()
+		rows, err = r.RowsAffected()
 		return err
 	})
-	return n, err
+	return contacts, rows, err
 }
 
 // AddressBounced implements notify.UnregisteredStore.
@@ -1161,12 +1176,6 @@ func (s *Store) NoticeCreateUnregistered(ctx context.Context, d notify.Unregiste
 		return tx.outboxInsert(ctx, now, []outboxRow{{id, d.Delivery}})
 	})
 	return id, created, err
-}
-
-// BounceRecord stores a bounce report (source "api", "dsn", "notify").
-func (s *Store) BounceRecord(ctx context.Context, address, source, detail string) error {
-	_, err := s.Exec(ctx, `INSERT INTO bounces (address, source, detail, created_at) VALUES (?, ?, ?, ?)`, address, source, detail, s.Now())
-	return err
 }
 
 // RDAPCache returns a persistent rdap.Cache on the rdap_cache table,

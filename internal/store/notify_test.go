@@ -367,7 +367,7 @@ func TestOutboxRetryDeadAndSuppress(t *testing.T) {
 		if _, err := e.n.Compose(ctx, false); err != nil {
 			t.Fatal(err)
 		}
-		contacts, rows, err := notify.Bounce(ctx, s, "cert@HOSTING.example", clk.Now())
+		contacts, rows, err := notify.Bounce(ctx, s, "cert@HOSTING.example", "api", "", clk.Now())
 		if err != nil || contacts != 1 || rows != 1 {
 			t.Fatalf("bounce = %d contacts, %d rows, %v", contacts, rows, err)
 		}

@@ -45,7 +45,7 @@ func unscoped() map[string]string {
 		"VulnAdvisoryPut": global, "VulnAdvisoryRefs": global, "VulnAdvisoryGet": global, "VulnAdvisoryFind": global,
 		"VulnAdvisoryScan": global, "VulnAdvisoryCount": global, "VulnAdvisoryRefsByCVE": global,
 		"VulnCVEGet": global, "VulnCVEPut": global, "VulnEPSSPut": global,
-		"AddressBounced": global, "BounceRecord": global,
+		"AddressBounced": global,
 
 		"RunStart": feed, "RunUnfinished": feed, "RunDone": feed, "RunCheckpoint": feed, "RunFinish": feed,
 		"QuarantineAdd": feed, "QuarantineList": feed, "QuarantineByRun": feed, "RunList": feed, "RunGet": feed, "FindingUpsert": feed, "FindingResolveUnseen": feed,
@@ -55,7 +55,7 @@ func unscoped() map[string]string {
 
 		"NotifyCompose": notifier, "NotifyCursor": notifier, "NotifyHeld": notifier, "NoticeEscalate": notifier, "NoticeRecent": notifier,
 		"NoticeCreateUnregistered": notifier, "NoticeUndeliverableList": notifier, "NoticeFallback": notifier, "OutboxClaim": notifier, "OutboxClaimDue": notifier, "OutboxDue": notifier,
-		"OutboxFinish": notifier, "OutboxStarted": notifier, "OutboxSuppress": notifier, "AccountMail": notifier,
+		"OutboxFinish": notifier, "OutboxStarted": notifier, "OutboxSuppress": notifier, "OutboxBounce": notifier, "AccountMail": notifier,
 
 		"OutboxResolve": operator, "ContactMarkBounced": operator, "NoticeEscalateBounce": operator, "PrivacyExport": operator, "PrivacyErase": operator,
 
