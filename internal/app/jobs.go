@@ -39,7 +39,10 @@ func (a *App) OpenJobs(ctx context.Context) (*Jobs, error) {
 	nj.Register(workers)
 	river.AddWorker(workers, &rdapRefreshWorker{a: a})
 	sourceSweep, sourceQueue := a.sourceJobs(workers)
-	cfg := jobs.Config{Workers: workers, PeriodicJobs: append(nj.Periodic(SweepEvery), rdapRefreshPeriodic(), sourceSweep), Logger: a.log}
+	cfg := jobs.Config{Workers: workers, PeriodicJobs: append(nj.Periodic(SweepEvery), sourceSweep), Logger: a.log}
+	if a.cfg.RDAPRefresh {
+		cfg.PeriodicJobs = append(cfg.PeriodicJobs, rdapRefreshPeriodic())
+	}
 	if a.st.Dialect() == store.Postgres {
 		cfg.DSN = a.cfg.DB
 	}

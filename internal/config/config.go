@@ -40,7 +40,11 @@ type Config struct {
 	// Actor is who acts, recorded in assessment and label history.
 	Actor string `yaml:"actor"`
 	// Addr is the listen address of vigil serve.
-	Addr    string  `yaml:"addr"`
+	Addr string `yaml:"addr"`
+	// RDAPRefresh lets vigil serve fetch the IANA RDAP bootstrap files
+	// daily; off, the bundled or last refreshed files stay in use.
+	RDAPRefresh bool `yaml:"rdap_refresh"`
+
 	Notify  Notify  `yaml:"notify"`
 	Labels  Labels  `yaml:"labels"`
 	Sources Sources `yaml:"sources"`
@@ -153,6 +157,9 @@ func Settings() []Setting {
 			field: func(c *Config) any { return &c.Actor }},
 		{Key: "addr", Env: "VIGIL_ADDR", Default: "127.0.0.1:8080", Doc: "listen address of `vigil serve`",
 			field: func(c *Config) any { return &c.Addr }},
+		{Key: "rdap_refresh", Env: "VIGIL_RDAP_REFRESH", Default: "true",
+			Doc:   "`vigil serve` fetches the IANA RDAP bootstrap files daily (false: the bundled or last refreshed files stay in use; offline installations, tests)",
+			field: func(c *Config) any { return &c.RDAPRefresh }},
 		{Key: "notify.smtp_url", Env: "VIGIL_SMTP_URL", Secret: true,
 			Doc:   "SMTP server: `smtp://user:pass@host:port?starttls=…` (required, opportunistic or none), `smtps://…`, or `sink:` (an in-process sink); empty: e-mail rows stay pending",
 			field: func(c *Config) any { return &c.Notify.SMTPURL }},

@@ -217,17 +217,18 @@ func (d *Deliverer) Deliver(ctx context.Context, id int64) (OutboxResult, error)
 }
 
 // DeliverDue sends every due row of the configured channels until none is
-// due: it claims limit rows at a time (0: Concurrency) and sends them
-// Concurrency in parallel. Each row's outcome is committed on its own
-// right after its SMTP transaction or webhook call, so a process that dies
-// leaves at most the messages in flight without an outcome (e-mails among
-// them go to OutboxUnknown), and at most limit claimed rows waiting for
-// their lease. It returns the first error recording an outcome, after the
-// rows already claimed have been attempted.
+// due: it claims limit rows at a time (0: ClaimPerSender per sender) and
+// sends them Concurrency in parallel. Each row's outcome is committed on
+// its own right after its SMTP transaction or webhook call, so a process
+// that dies leaves at most the messages in flight (Concurrency) without an
+// outcome (e-mails among them go to OutboxUnknown); the other rows it had
+// claimed are taken over when their lease ends. It returns the first error
+// recording an outcome, after the rows already claimed have been
+// attempted.
 func (d *Deliverer) DeliverDue(ctx context.Context, limit int) (DeliverResult, error) {
 	var total DeliverResult
 	if limit <= 0 {
-		limit = d.cfg.Concurrency
+		limit = ClaimPerSender * d.cfg.Concurrency
 	}
 	chans := d.Channels()
 	if len(chans) == 0 {
@@ -275,6 +276,12 @@ func (d *Deliverer) DeliverDue(ctx context.Context, limit int) (DeliverResult, e
 		}
 	}
 }
+
+// ClaimPerSender is how many rows DeliverDue claims per sender at a time:
+// a claim looks through the due rows for the oldest, so claiming a few
+// rows per sender keeps that cost small beside the sends, while a crash
+// strands no more than that many claimed rows until their lease ends.
+const ClaimPerSender = 16
 
 // finish commits the outcome of one attempt, under finishContext.
 func (d *Deliverer) finish(ctx context.Context, res OutboxResult) error {

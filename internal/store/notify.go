@@ -705,37 +705,24 @@ func (s *Store) OutboxFinish(ctx context.Context, results []notify.OutboxResult)
 		return nil
 	}
 	return s.Tx(ctx, func(tx *Store) error {
-		sent, err := tx.Prepare(ctx, `UPDATE outbox SET state = 'sent', sent_at = ?, lease_until = NULL, send_started_at = NULL, last_error = '', updated_at = ? WHERE id = ? AND state = 'sending'`)
-		if err != nil {
-			return err
-		}
-		defer sent.Close()
-		first, err := tx.Prepare(ctx, `UPDATE notices SET first_sent_at = ? WHERE id = ? AND first_sent_at IS NULL`)
-		if err != nil {
-			return err
-		}
-		defer first.Close()
-		failed, err := tx.Prepare(ctx, `UPDATE outbox SET state = ?, next_attempt_at = ?, lease_until = NULL, send_started_at = NULL, last_error = ?, updated_at = ? WHERE id = ? AND state = 'sending'`)
-		if err != nil {
-			return err
-		}
-		defer failed.Close()
 		for _, r := range results {
 			switch r.State {
 			case notify.OutboxSent:
-				if _, err := sent.ExecContext(ctx, r.At, r.At, r.ID); err != nil {
-					return fmt.Errorf("outbox %d sent: %w", r.ID, interpret(err))
+				if _, err := tx.Exec(ctx, `UPDATE outbox SET state = 'sent', sent_at = ?, lease_until = NULL, send_started_at = NULL, last_error = '', updated_at = ?
+WHERE id = ? AND state = 'sending'`, r.At, r.At, r.ID); err != nil {
+					return fmt.Errorf("outbox %d sent: %w", r.ID, err)
 				}
-				if _, err := first.ExecContext(ctx, r.At, r.NoticeID); err != nil {
-					return fmt.Errorf("notice %d sent: %w", r.NoticeID, interpret(err))
+				if _, err := tx.Exec(ctx, `UPDATE notices SET first_sent_at = ? WHERE id = ? AND first_sent_at IS NULL`, r.At, r.NoticeID); err != nil {
+					return fmt.Errorf("notice %d sent: %w", r.NoticeID, err)
 				}
 			case notify.OutboxFailed, notify.OutboxDead:
 				next := r.NextAttempt
 				if next.IsZero() {
 					next = r.At
 				}
-				if _, err := failed.ExecContext(ctx, string(r.State), next, r.Error, r.At, r.ID); err != nil {
-					return fmt.Errorf("outbox %d %s: %w", r.ID, r.State, interpret(err))
+				if _, err := tx.Exec(ctx, `UPDATE outbox SET state = ?, next_attempt_at = ?, lease_until = NULL, send_started_at = NULL, last_error = ?, updated_at = ?
+WHERE id = ? AND state = 'sending'`, string(r.State), next, r.Error, r.At, r.ID); err != nil {
+					return fmt.Errorf("outbox %d %s: %w", r.ID, r.State, err)
 				}
 			default:
 				return fmt.Errorf("outbox %d: cannot finish in state %q", r.ID, r.State)

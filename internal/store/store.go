@@ -168,17 +168,17 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
+	s := &Store{db: db, rdb: rdb, q: db, dialect: dialect, now: opts.Now, rand: opts.Rand}
 	if err := db.PingContext(ctx); err != nil {
-		db.Close()
+		s.Close()
 		return nil, fmt.Errorf("connect to %s: %w", redactDSN(dsn), err)
 	}
-	s := &Store{db: db, q: db, dialect: dialect, now: opts.Now, rand: opts.Rand}
 	if err := s.ready(ctx, dsn, opts); err != nil {
-		db.Close()
+		s.Close()
 		return nil, err
 	}
 	if err := s.ticketBackfill(ctx); err != nil {
-		db.Close()
+		s.Close()
 		return nil, err
 	}
 	return s, nil
