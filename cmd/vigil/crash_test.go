@@ -28,18 +28,6 @@ import (
 	"vigil/internal/tenant"
 )
 
-// envRunMain makes the test binary run vigil's main instead of the tests:
-// the crash tests start it as a real vigil process and kill it.
-const envRunMain = "VIGIL_TEST_RUN_MAIN"
-
-func TestMain(m *testing.M) {
-	if os.Getenv(envRunMain) == "1" {
-		main()
-		return
-	}
-	os.Exit(m.Run())
-}
-
 // crashSenders is the number of messages one vigil process has in flight
 // at most: the deliverer's default concurrency (notify.DelivererConfig).
 const crashSenders = 8
@@ -149,7 +137,7 @@ func (e *crashEnv) count(t *testing.T, cond string) int {
 func (e *crashEnv) vigil(t *testing.T, args ...string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], append([]string{"--db", e.dsn}, args...)...)
-	cmd.Env = append(os.Environ(), envRunMain+"=1", "VIGIL_CONFIG=", "VIGIL_RDAP_REFRESH=false",
+	cmd.Env = append(os.Environ(), childEnv+"=1", "VIGIL_CONFIG=", "VIGIL_RDAP_REFRESH=false",
 		fmt.Sprintf("VIGIL_SMTP_URL=smtp://127.0.0.1:%d?starttls=none", e.sink.Port()), "VIGIL_KEYS="+filepath.Join(t.TempDir(), "keys"))
 	cmd.Stdout, cmd.Stderr = &e.logs, &e.logs
 	if err := cmd.Start(); err != nil {
@@ -246,7 +234,7 @@ func TestNotifyRunCrash(t *testing.T) {
 	crashDatabases(t, func(t *testing.T, s *store.Store, dsn string) {
 		e := newCrashEnv(t, s, dsn, n)
 		rnd := rand.New(rand.NewPCG(17, 2026))
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 		defer cancel()
 		start, unknown := time.Now(), 0
 		for round := range rounds {
