@@ -31,7 +31,7 @@ func (a *App) IngestUpload(ctx context.Context, name string, r io.Reader, opt Fe
 	base := strings.TrimSpace(name)
 	switch {
 	case base == "":
-		return ingest.Summary{}, errs.Field("file", name, "choose a feed file")
+		return ingest.Summary{}, &errs.Error{Code: errs.Invalid, Field: "file", Message: "choose a feed file"}
 	case len(base) > maxUploadName:
 		return ingest.Summary{}, errs.Field("file", text.Truncate(base, 40), fmt.Sprintf("the file name is longer than %d bytes", maxUploadName))
 	case strings.ContainsAny(base, `/\`) || strings.HasPrefix(base, ".") || text.Problem(base) != "":

@@ -217,3 +217,27 @@ func TestIngestPages(t *testing.T) {
 		}
 	})
 }
+
+// TestDashboardAfterAck checks that an acknowledgement made in the portal
+// shows on the dashboard at its next view.
+func TestDashboardAfterAck(t *testing.T) {
+	t.Parallel()
+	storetest.EachOpts(t, storetest.Options{Now: fixedNow}, func(t *testing.T, st *store.Store) {
+		e := newPageEnv(t, st)
+		seedNotices(t, e.env)
+		total := regexp.MustCompile(`<tr><th scope="row">Total</th><td>\d+</td><td>(\d+)</td>`)
+		acked := func() string {
+			m := total.FindStringSubmatch(wantPage(t, e.page(preq{method: "GET", path: "/analyst", as: asAnalyst}), http.StatusOK))
+			if m == nil {
+				t.Fatal("the dashboard has no total row")
+			}
+			return m[1]
+		}
+		before := acked()
+		a := e.orgs[0].ID
+		wantPage(t, e.page(preq{method: "POST", path: fmt.Sprintf("/orgs/%d/notices/%d/ack", a, e.notices[a]), as: asMemberA}), http.StatusSeeOther)
+		if after := acked(); after == before {
+			t.Errorf("acknowledged warnings on the dashboard: %s before and after an acknowledgement", before)
+		}
+	})
+}

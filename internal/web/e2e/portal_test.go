@@ -17,6 +17,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -29,6 +31,7 @@ import (
 	"vigil/internal/demo"
 	"vigil/internal/dnstest"
 	"vigil/internal/label"
+	"vigil/internal/notify/smtpsink"
 	"vigil/internal/rating"
 	"vigil/internal/registry"
 	"vigil/internal/store"
@@ -45,6 +48,7 @@ type portal struct {
 	dns    *dnstest.Server
 	label  string // a demo label's id
 	labels *rating.Service
+	sink   *smtpsink.Sink // the mail server notify runs deliver to
 }
 
 // startPortal serves the portal; opts adjust its configuration (a
@@ -93,7 +97,18 @@ func startPortal(t *testing.T, st *store.Store, opts ...func(*web.Config)) *port
 		t.Fatal(err)
 	}
 	p.dns = dnstest.Start(t)
-	cfg := web.Config{Store: st, App: app.New(st, config.Defaults(), logger), Logger: logger, Version: "e2e", Public: web.AckRoutes(st, logger),
+	// Notify runs from the portal deliver to a mail server on loopback,
+	// under an immediate default policy without a daily cap (the demo's
+	// warnings used it up), so that a run's findings make a notice at once.
+	if p.sink, err = smtpsink.Start(smtpsink.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = p.sink.Close() })
+	ac := config.Defaults()
+	ac.BaseURL = "http://" + ln.Addr().String()
+	ac.Notify.SMTPURL = fmt.Sprintf("smtp://%s?starttls=none", p.sink.Addr())
+	ac.Notify.From, ac.Notify.Sender, ac.Notify.DefaultMode, ac.Notify.ImmediateCap = "cert@vigil-demo.example", "vigil demo CERT", "immediate", 0
+	cfg := web.Config{Store: st, App: app.New(st, ac, logger), Logger: logger, Version: "e2e", Public: web.AckRoutes(st, logger),
 		BaseURL: "http://" + ln.Addr().String(), Verifier: &registry.Verifier{Resolver: loopbackResolver(p.dns.Addr())}, Labels: p.labels}
 	for _, o := range opts {
 		o(&cfg)
@@ -423,6 +438,184 @@ func TestPortalJourneys(t *testing.T) {
 			b.open(fmt.Sprintf("/orgs/%d/findings", p.orgID), "")
 			b.setLang("nl")
 			b.open("/analyst", shot("dashboard-nl"))
+		})
+
+		t.Run("ingest_notify_ack", func(t *testing.T) {
+			// An analyst ingests a Shadowserver report in the portal,
+			// follows its run and quarantine, previews the notices and
+			// sends them; the member sees the new finding with its
+			// evidence, acknowledges its warning and downloads the CSV;
+			// the dashboard counts the acknowledgement.
+			const (
+				ackedCell = "#notices-h + .plotrow table tbody tr:last-child td:nth-child(3)"
+				trigger   = "exposed-rdp"
+				member    = "security@waterschap-lage-landen.example"
+			)
+			b := newBrowser(t, p.base)
+			p.signIn(b, "analyst", "")
+			b.setLang("en")
+			b.open("/analyst", "")
+			ackedBefore, err := strconv.Atoi(b.text(ackedCell))
+			if err != nil {
+				t.Fatalf("dashboard acknowledged cell: %v", err)
+			}
+			b.open("/analyst/runs", shot("runs"))
+			newest := ""
+			if b.has("#runs tbody tr th a") {
+				newest = b.text("#runs tbody tr th a")
+			}
+			// Without a file the upload is refused, naming the field, and
+			// no run is made.
+			b.submit(map[string]string{"#trigger": trigger}, `#upload button[type="submit"]`, shot("runs-error"))
+			if !b.has(`[role="alert"] a[href="#file"]`) || !b.has(`#file[aria-invalid="true"]`) {
+				t.Error("an upload without a file does not name the field")
+			}
+			if got := b.text("#runs tbody tr th a"); got != newest {
+				t.Errorf("a refused upload made run %s", got)
+			}
+			sample, err := filepath.Abs("testdata/2025-06-02-scan_rdp-vigil_portal-asn.csv")
+			if err != nil {
+				t.Fatal(err)
+			}
+			b.run("choose the report", chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{sample}))
+			b.clickAndLoad("ingest the report", `#upload button[type="submit"]`)
+			b.wantPath(`/analyst/runs/\d+\?msg=runs.ingested`)
+			run := strings.SplitN(b.path(), "?", 2)[0]
+			b.check(shot("run"))
+			if got := b.text("#run-state"); got != "finished" {
+				t.Errorf("run state %q", got)
+			}
+			if got := b.text("#run-quarantined"); got != "1" {
+				t.Errorf("%s rows quarantined; want 1", got)
+			}
+			if got := b.text("#run-new"); got == "0" {
+				t.Error("the run made no new finding")
+			}
+			if got := b.text("#quarantine"); !strings.Contains(got, "192.0.2.999") {
+				t.Errorf("the quarantined row is not listed: %q", got)
+			}
+			b.open("/analyst/runs", "")
+			if !b.has(fmt.Sprintf(`#runs a[href=%q]`, run)) {
+				t.Error("the runs page does not list the new run")
+			}
+			// The preview: per notice its recipients, subject and findings.
+			b.open("/analyst/notify", shot("notify"))
+			preview := b.text("#preview")
+			for _, want := range []string{member, "192.0.2.5:3389", trigger} {
+				if !strings.Contains(preview, want) {
+					t.Errorf("the preview lacks %q: %.600q", want, preview)
+				}
+			}
+			if !b.has("#preview .subject") {
+				t.Error("the preview shows no subject")
+			}
+			sent := p.sink.Count()
+			b.clickAndLoad("send the notices", `#send button[type="submit"]`)
+			b.check(shot("notify-sent"))
+			if got := b.text("#notify-composed"); got == "0" {
+				t.Error("the notify run composed no notice")
+			}
+			if !b.has("#no-notices") {
+				t.Error("after sending, the preview still lists notices")
+			}
+			var mail string
+			for _, m := range p.sink.Messages()[sent:] {
+				if slices.Contains(m.To, member) && strings.Contains(string(m.Data), trigger) {
+					mail = string(m.Data)
+				}
+			}
+			if mail == "" {
+				t.Errorf("no warning about %s reached %s (%d messages sent)", trigger, member, p.sink.Count()-sent)
+			}
+			b.open("/analyst/audit", "")
+			for _, action := range []string{"ingest.upload", "notify.run"} {
+				if !strings.Contains(b.text("main table"), action) {
+					t.Errorf("the audit log lacks %s", action)
+				}
+			}
+			// Every new page in Dutch too.
+			b.setLang("nl")
+			b.open(run, shot("run-nl"))
+			b.open("/analyst/runs", "")
+			b.open("/analyst/notify", "")
+			if got := b.text("h1"); got != "Te versturen waarschuwingen" {
+				t.Errorf("Dutch notify page h1 = %q", got)
+			}
+			b.setLang("en")
+
+			// The member: the finding with its evidence, the warning
+			// acknowledged, the CSV downloaded.
+			m := newBrowser(t, p.base)
+			p.signIn(m, "member", "")
+			m.setLang("en")
+			m.open(fmt.Sprintf("/orgs/%d/findings?trigger=%s", p.orgID, trigger), "")
+			if !m.has("table tbody tr th a") {
+				t.Fatal("the member does not see the ingested finding")
+			}
+			m.open(get(m, "finding link", chromedp.AttributeValue(chromedp.CSS("table tbody tr th a"), "href")).Value, shot("member-ingested-finding"))
+			if got := m.text("dl.evidence"); !strings.Contains(got, "192.0.2.5") || !strings.Contains(got, "rdp-gemaal") {
+				t.Errorf("the finding's evidence = %q", got)
+			}
+			m.open(fmt.Sprintf("/orgs/%d/notices", p.orgID), "")
+			nid := get(m, "the new warning", chromedp.Evaluate[string](fmt.Sprintf(
+				`(() => { for (const tr of document.querySelectorAll("main table tbody tr")) { if (tr.textContent.includes(%q)) { const f = tr.querySelector("form"); return f ? f.getAttribute("action") : ""; } } return ""; })()`, trigger)))
+			if nid == "" {
+				t.Fatalf("no warning about %s to acknowledge", trigger)
+			}
+			m.clickAndLoad("acknowledge", fmt.Sprintf(`form[action=%q] button`, nid))
+			m.wantPath(`/orgs/\d+/notices\?msg=notices.acked`)
+			if !m.has(`[role="status"]`) {
+				t.Error("no confirmation after acknowledging")
+			}
+			csv := get(m, "download CSV", chromedp.Evaluate[string](fmt.Sprintf(
+				`fetch("/orgs/%d/findings.csv?trigger=%s").then(r => r.text())`, p.orgID, trigger), chromedp.EvalAwaitPromise))
+			if !strings.HasPrefix(csv, "id,trigger,type,severity,status,ip,port") || !strings.Contains(csv, "192.0.2.5") {
+				t.Errorf("CSV download = %.300q", csv)
+			}
+
+			// The dashboard's table counts the acknowledgement.
+			b.open("/analyst", shot("dashboard-acked"))
+			if got, want := b.text(ackedCell), strconv.Itoa(ackedBefore+1); got != want {
+				t.Errorf("the dashboard shows %s acknowledged warnings; want %s", got, want)
+			}
+		})
+
+		t.Run("register_approve", func(t *testing.T) {
+			// An organisation that cannot prove a range yet registers with
+			// a domain; it waits until an analyst approves it.
+			const name = "E2E Approved BV"
+			m := newBrowser(t, p.base)
+			p.signIn(m, "member", "")
+			m.setLang("en")
+			m.open("/register", "")
+			m.submit(map[string]string{"#name": name, "#asset": "e2e-approved.example"}, `main form button[type="submit"]`, "")
+			m.wantPath(`/orgs/\d+/registry\?msg=register.done`)
+			org := strings.SplitN(m.path(), "/registry", 2)[0]
+			m.open(org, "")
+			if !m.has("#pending") {
+				t.Fatal("the registered organisation is not shown as waiting")
+			}
+			b := newBrowser(t, p.base)
+			p.signIn(b, "analyst", "")
+			b.setLang("en")
+			b.open("/analyst/pending", shot("pending-approve"))
+			approve := fmt.Sprintf(`button[aria-label="Approve %s"]`, name)
+			if !b.has(approve) {
+				t.Fatalf("%s is not in the analysts' queue", name)
+			}
+			b.clickAndLoad("approve", approve)
+			b.wantPath(`/analyst/pending\?msg=pending.approved`)
+			if b.has(approve) {
+				t.Error("the approved organisation is still waiting")
+			}
+			b.open("/analyst/audit", "")
+			if !strings.Contains(b.text("main table"), "org.approve") {
+				t.Error("the approval is not in the audit log")
+			}
+			m.open(org, "")
+			if m.has("#pending") {
+				t.Error("the organisation still waits after the analyst approved it")
+			}
 		})
 
 		t.Run("administrator", func(t *testing.T) {
