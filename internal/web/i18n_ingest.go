@@ -19,6 +19,7 @@ func ingestMessages() map[string][2]string {
 		"runs.trigger":           {"Trigger (optional)", "Trigger (optioneel)"},
 		"runs.trigger.help":      {"The campaign the findings belong to; by default the report type.", "De campagne waar de bevindingen bij horen; standaard het rapporttype."},
 		"runs.partial":           {"Not a full report: findings it does not list stay open", "Geen volledig rapport: bevindingen die er niet in staan blijven open"},
+		"runs.again":             {"Ingest again, though the same content was ingested before", "Opnieuw inlezen, ook al is dezelfde inhoud al eens ingelezen"},
 		"runs.ingest":            {"Ingest", "Inlezen"},
 		"runs.ingested":          {"The file was ingested.", "Het bestand is ingelezen."},
 		"runs.list":              {"Runs, newest first", "Rondes, nieuwste eerst"},

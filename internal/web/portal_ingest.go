@@ -48,6 +48,7 @@ func (s *Server) ingestRoutes() []Route {
 				{Name: "type", Type: "string", Enum: feedTypes, Description: "the feed format (default auto)"},
 				{Name: "trigger", Type: "string", Description: "the campaign (default: the report type)"},
 				{Name: "partial", Type: "string", Enum: []string{"true", "false"}, Description: "true: not a full report; findings it does not list stay open"},
+				{Name: "again", Type: "string", Enum: []string{"true", "false"}, Description: "true: ingest content that was ingested completely before (else it is skipped, and the summary says so)"},
 			},
 			Response: "IngestSummary", Summary: "Ingest a feed file (the request body) as `vigil ingest feed` does", api: s.ingestUpload},
 		{ID: "ingestRunList", Method: http.MethodGet, Path: "/api/v1/ingest/runs", Tag: "ingest", Scope: auth.ScopeAdmin, Query: pageParams(),
@@ -81,7 +82,7 @@ func feedOptions(get func(string) string) (app.FeedOptions, error) {
 	if len(trig) > 100 {
 		return app.FeedOptions{}, errs.Field("trigger", "", "at most 100 bytes")
 	}
-	return app.FeedOptions{Type: typ, Trigger: trig, Partial: get("partial") == "true"}, nil
+	return app.FeedOptions{Type: typ, Trigger: trig, Partial: get("partial") == "true", Again: get("again") == "true"}, nil
 }
 
 func (s *Server) ingestUpload(c *call) (any, error) {
@@ -187,7 +188,7 @@ func (s *Server) pageIngest(pc *pageCall) error {
 	if err != nil {
 		return err
 	}
-	for _, k := range []string{"type", "trigger", "partial"} {
+	for _, k := range []string{"type", "trigger", "partial", "again"} {
 		v.Form[k] = pc.form(k)
 	}
 	opt, err := feedOptions(pc.form)
@@ -205,6 +206,11 @@ func (s *Server) pageIngest(pc *pageCall) error {
 	sum, err := s.app.IngestUpload(pc.ctx(), hdr.Filename, io.Reader(f), opt)
 	if err != nil {
 		return pc.formError(err, "runs", "runs.title", v)
+	}
+	if sum.Skipped != "" {
+		// The same content was ingested completely before: nothing was
+		// read; the form says so on the box that reads it again.
+		return pc.formError(&errs.Error{Code: errs.Conflict, Field: "again", Message: sum.Skipped}, "runs", "runs.title", v)
 	}
 	if err := s.audit(pc, "ingest.upload", 0, fmt.Sprintf("run %d", sum.RunID), ingestDetail(sum)); err != nil {
 		return err

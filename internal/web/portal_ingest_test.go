@@ -177,7 +177,16 @@ func TestIngestPages(t *testing.T) {
 			t.Errorf("%d runs after refused uploads; want %d", got, n)
 		}
 
-		rec := e.upload(asAnalyst, "/analyst/runs", map[string]string{"type": "shadowserver", "trigger": "rdp-portal"}, sampleFeed, readSample(t))
+		// The sample was ingested when the env was made: the same content
+		// again is refused on the box that reads it again.
+		body := wantPage(t, e.upload(asAnalyst, "/analyst/runs", map[string]string{"type": "shadowserver"}, sampleFeed, readSample(t)), http.StatusConflict)
+		if !strings.Contains(body, `href="#again"`) || !strings.Contains(body, `id="again-err"`) {
+			t.Errorf("a repeated upload does not name the again box:\n%s", body)
+		}
+		if got := runCount(t, st); got != n {
+			t.Errorf("%d runs after a repeated upload; want %d", got, n)
+		}
+		rec := e.upload(asAnalyst, "/analyst/runs", map[string]string{"type": "shadowserver", "trigger": "rdp-portal", "again": "true"}, sampleFeed, readSample(t))
 		wantPage(t, rec, http.StatusSeeOther)
 		loc := rec.Header().Get("Location")
 		if !regexp.MustCompile(`^/analyst/runs/\d+\?msg=runs.ingested$`).MatchString(loc) {
