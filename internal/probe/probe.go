@@ -167,6 +167,10 @@ type Report struct {
 	// Errors are checks that could not reach a conclusion for another
 	// reason (protocol error, inconclusive login page).
 	Errors []CheckError `json:"errors,omitempty"`
+	// NoReachableService is set when no probed port was open (each closed
+	// or filtered): nothing could be checked, which is not the same as
+	// finding no weakness.
+	NoReachableService bool `json:"no_reachable_service,omitempty"`
 }
 
 // Failed returns the results that are weaknesses.
@@ -280,6 +284,7 @@ func Run(ctx context.Context, target Target, opts Options) (Report, error) {
 
 	rep.Finished = o.Now()
 	rep.Ports = r.ports
+	rep.NoReachableService = len(r.ports) > 0 && !slices.ContainsFunc(r.ports, func(p PortState) bool { return p.State == Open })
 	rep.Results = r.results
 	rep.Incomplete = r.incomplete
 	rep.Errors = r.errors

@@ -221,6 +221,9 @@ func TestRunFindsExactlyThePlantedWeaknesses(t *testing.T) {
 	if diff := cmp.Diff(wantPorts, rep.Ports); diff != "" {
 		t.Errorf("ports (-want +got):\n%s", diff)
 	}
+	if rep.NoReachableService {
+		t.Error("no reachable service reported for a device with open ports")
+	}
 	// Every connection the device saw came through the dialer (and so the
 	// rate limiter); the closed SSH port was dialled but never accepted.
 	if got, want := d.Conns(), dialer.total()-1; got != want {
@@ -715,5 +718,25 @@ func BenchmarkRunWeakDevice(b *testing.B) {
 		if _, err := probe.Run(b.Context(), probe.Target{Host: d.Host}, opts); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestRunNoReachableService: a target whose every probed port is closed is
+// its own outcome, not a probe that found nothing.
+func TestRunNoReachableService(t *testing.T) {
+	t.Parallel()
+	d, err := fakedevice.StartWeak(testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	o := fastOptions(d, nil)
+	o.Ports = []probe.Port{{Number: d.Port(probe.TCP, probe.SSH), Proto: probe.TCP, Service: probe.SSH}}
+	rep, err := probe.Run(t.Context(), probe.Target{Host: d.Host}, o)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if !rep.NoReachableService || len(rep.Failed()) != 0 {
+		t.Errorf("report = %+v; want no reachable service", rep)
 	}
 }

@@ -19,6 +19,17 @@ import (
 // checks the time budget cut off.
 func (r Report) WriteText(w io.Writer) error {
 	failed := r.Failed()
+	if r.NoReachableService {
+		closed := 0
+		for _, p := range r.Ports {
+			if p.State == Closed {
+				closed++
+			}
+		}
+		_, err := fmt.Fprintf(w, "probed %s (%s) in %s: no reachable service (%d of %d ports closed, the others filtered): nothing could be checked\n",
+			r.Target, r.Address, r.Finished.Sub(r.Started).Round(time.Millisecond), closed, len(r.Ports))
+		return err
+	}
 	fmt.Fprintf(w, "probed %s (%s) in %s: %d weaknesses\n", r.Target, r.Address, r.Finished.Sub(r.Started).Round(time.Millisecond), len(failed))
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "PORT\tSERVICE\tCHECK\tSEVERITY\tPROVISIONS\tEVIDENCE")
