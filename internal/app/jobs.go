@@ -39,7 +39,7 @@ func (a *App) OpenJobs(ctx context.Context) (*Jobs, error) {
 	nj.Register(workers)
 	river.AddWorker(workers, &rdapRefreshWorker{a: a})
 	sourceSweep, sourceQueue := a.sourceJobs(workers)
-	cfg := jobs.Config{Workers: workers, PeriodicJobs: append(nj.Periodic(SweepEvery), sourceSweep), Logger: a.log}
+	cfg := jobs.Config{Workers: workers, PeriodicJobs: append(nj.Periodic(SweepEvery), sourceSweep, a.retentionJobs(workers)), Logger: a.log}
 	if a.cfg.RDAPRefresh {
 		cfg.PeriodicJobs = append(cfg.PeriodicJobs, rdapRefreshPeriodic())
 	}

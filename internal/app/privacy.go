@@ -4,6 +4,10 @@
 package app
 
 import (
+	"time"
+
+	"github.com/riverqueue/river"
+
 	"context"
 	"encoding/json"
 	"fmt"
@@ -99,4 +103,51 @@ func (e erasedText) Text() string {
 		text.Plural(e.Contacts, "contact", "contacts"), e.Pseudonym, text.Plural(e.Notices, "delivery", "deliveries"),
 		text.Plural(e.Replies, "reply", "replies"), text.Plural(e.Bounces, "bounce", "bounces"),
 		text.Plural(e.Accounts, "account", "accounts"), text.Plural(e.Audit, "audit entry", "audit entries"))
+}
+
+// PurgeRetention deletes the personal data past its retention period
+// (config retention.*) and records the counts in the audit log.
+func (a *App) PurgeRetention(ctx context.Context) (privacy.Purged, error) {
+	r := a.cfg.Retention
+	out, err := a.st.RetentionPurge(ctx, privacy.CutoffsAt(a.now(), r.NoticesDays, r.RepliesDays, r.BouncesDays, r.AuditDays))
+	if err != nil {
+		return out, err
+	}
+	detail := fmt.Sprintf("notices=%d replies=%d bounces=%d audit=%d", out.Notices, out.Replies, out.Bounces, out.Audit)
+	if err := a.st.AuditAdd(ctx, account.AuditEntry{Actor: "retention", Action: "retention.purge", Detail: detail}); err != nil {
+		return out, fmt.Errorf("retention purge: audit: %w", err)
+	}
+	return out, nil
+}
+
+// retentionPurgeArgs is the daily job that purges personal data past its
+// retention period.
+type retentionPurgeArgs struct{}
+
+// Kind implements river.JobArgs.
+func (retentionPurgeArgs) Kind() string { return "retention_purge" }
+
+// retentionPurgeWorker runs PurgeRetention.
+type retentionPurgeWorker struct {
+	river.WorkerDefaults[retentionPurgeArgs]
+	a *App
+}
+
+// Work implements river.Worker; a failed purge is retried by the queue.
+func (w *retentionPurgeWorker) Work(ctx context.Context, _ *river.Job[retentionPurgeArgs]) error {
+	out, err := w.a.PurgeRetention(ctx)
+	if err != nil {
+		return err
+	}
+	w.a.log.Info("retention purge", "notices", out.Notices, "replies", out.Replies, "bounces", out.Bounces, "audit", out.Audit)
+	return nil
+}
+
+// retentionJobs registers the purge worker and returns its daily
+// periodic job.
+func (a *App) retentionJobs(workers *river.Workers) *river.PeriodicJob {
+	river.AddWorker(workers, &retentionPurgeWorker{a: a})
+	return river.NewPeriodicJob(river.PeriodicInterval(24*time.Hour),
+		func() (river.JobArgs, *river.InsertOpts) { return retentionPurgeArgs{}, nil },
+		&river.PeriodicJobOpts{RunOnStart: true})
 }

@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"vigil/internal/account"
+	"vigil/internal/config"
 	"vigil/internal/keyset"
+	"vigil/internal/privacy"
 	"vigil/internal/registry"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
@@ -183,4 +185,77 @@ func mustJSON(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestPurgeRetention seeds, per kind, rows a day inside and a day past its
+// retention period (and bounces with retention off) and checks that the
+// purge deletes exactly the rows past their period.
+func TestPurgeRetention(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		o := registry.Org{Name: "Ziekenhuis Midden"}
+		if err := s.OrgCreate(ctx, tenant.Operator(), &o); err != nil {
+			t.Fatal(err)
+		}
+		now := s.Now()
+		ago := func(days int) time.Time { return now.AddDate(0, 0, -days) }
+		exec := func(q string, args ...any) {
+			t.Helper()
+			if _, err := s.Exec(ctx, q, args...); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+		// Notices: 30 days. 9001 is kept, 9002 goes (with its reply).
+		for id, age := range map[int64]int{9001: 29, 9002: 31} {
+			exec(`INSERT INTO notices (id, org_id, kind, payload, created_at) VALUES (?, ?, 'immediate', '{}', ?)`, id, o.ID, ago(age))
+		}
+		// Replies: 10 days; on the kept notice 8 days (kept) and 12 (goes),
+		// on the old notice 1 day (goes with it).
+		for i, r := range []struct {
+			notice int64
+			age    int
+		}{{9001, 8}, {9001, 12}, {9002, 1}} {
+			exec(`INSERT INTO notice_replies (notice_id, org_id, message_id, from_addr, received_at) VALUES (?, ?, ?, 'a@z.example', ?)`, r.notice, o.ID, string(rune('a'+i)), ago(r.age))
+		}
+		// Bounces: retention off, none goes however old.
+		for _, age := range []int{1, 400, 4000} {
+			exec(`INSERT INTO bounces (address, source, created_at) VALUES ('a@z.example', 'dsn', ?)`, ago(age))
+		}
+		// Audit: 40 days.
+		for _, age := range []int{39, 41, 41} {
+			if err := s.AuditAdd(ctx, account.AuditEntry{Actor: "admin", Action: "org.update", At: ago(age)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		x := newApp(t, s, func(c *config.Config) {
+			c.Retention = config.Retention{NoticesDays: 30, RepliesDays: 10, BouncesDays: 0, AuditDays: 40}
+		})
+		got, err := x.PurgeRetention(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := (privacy.Purged{Notices: 1, Replies: 1, Bounces: 0, Audit: 2}); got != want {
+			t.Errorf("purged %+v, want %+v", got, want)
+		}
+		for q, want := range map[string]int{
+			`SELECT COUNT(*) FROM notices WHERE id = 9001`:                    1,
+			`SELECT COUNT(*) FROM notices`:                                    1,
+			`SELECT COUNT(*) FROM notice_replies`:                             1,
+			`SELECT COUNT(*) FROM bounces`:                                    3,
+			`SELECT COUNT(*) FROM audit_log WHERE action = 'org.update'`:      1,
+			`SELECT COUNT(*) FROM audit_log WHERE action = 'retention.purge'`: 1,
+		} {
+			var n int
+			if err := s.QueryRow(ctx, q).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			if n != want {
+				t.Errorf("%s: %d, want %d", q, n, want)
+			}
+		}
+		// A second purge finds nothing more.
+		if again, err := x.PurgeRetention(ctx); err != nil || again != (privacy.Purged{}) {
+			t.Errorf("second purge: %+v, %v", again, err)
+		}
+	})
 }

@@ -48,7 +48,9 @@ type Config struct {
 	Notify  Notify  `yaml:"notify"`
 	Labels  Labels  `yaml:"labels"`
 	Sources Sources `yaml:"sources"`
-	Profile Profile `yaml:"profile"`
+	// Retention is how long personal data is kept (the daily purge).
+	Retention Retention `yaml:"retention"`
+	Profile   Profile   `yaml:"profile"`
 }
 
 // Sources are the settings of scheduled sources and their alerts.
@@ -65,6 +67,19 @@ type Sources struct {
 	// duration (empty: NVD's published limit, 6s without a key, 0.6s
 	// with one).
 	NVDPace string `yaml:"nvd_pace"`
+}
+
+// Retention is how many days each kind of personal data is kept before
+// the daily purge removes it (0: kept until erased by hand).
+type Retention struct {
+	// NoticesDays keeps notices (with their deliveries and replies).
+	NoticesDays int `yaml:"notices_days"`
+	// RepliesDays keeps replies and other inbound mail to notices.
+	RepliesDays int `yaml:"replies_days"`
+	// BouncesDays keeps bounce records (the suppression list).
+	BouncesDays int `yaml:"bounces_days"`
+	// AuditDays keeps audit log entries.
+	AuditDays int `yaml:"audit_days"`
 }
 
 // Notify are the settings of notice composition and delivery.
@@ -200,6 +215,14 @@ func Settings() []Setting {
 		{Key: "labels.public_fleet_sources", Env: "VIGIL_PUBLIC_FLEET_SOURCES",
 			Doc:   "feed sources, comma-separated (e.g. `shadowserver`), whose fleet counts of a product the public label registry page shows; empty (the default): none, as a source's terms may not allow publishing them",
 			field: func(c *Config) any { return &c.Labels.PublicFleetSources }},
+		{Key: "retention.notices_days", Env: "VIGIL_RETENTION_NOTICES_DAYS", Default: "730", Doc: "days notices are kept, with their deliveries and replies, before the daily purge deletes them (0: kept)",
+			field: func(c *Config) any { return &c.Retention.NoticesDays }},
+		{Key: "retention.replies_days", Env: "VIGIL_RETENTION_REPLIES_DAYS", Default: "365", Doc: "days replies to notices (inbound mail) are kept (0: kept as long as their notice)",
+			field: func(c *Config) any { return &c.Retention.RepliesDays }},
+		{Key: "retention.bounces_days", Env: "VIGIL_RETENTION_BOUNCES_DAYS", Default: "365", Doc: "days bounce records, the suppression list, are kept (0: kept)",
+			field: func(c *Config) any { return &c.Retention.BouncesDays }},
+		{Key: "retention.audit_days", Env: "VIGIL_RETENTION_AUDIT_DAYS", Default: "1095", Doc: "days audit log entries are kept (0: kept)",
+			field: func(c *Config) any { return &c.Retention.AuditDays }},
 		{Key: "sources.alert_to", Env: "VIGIL_SOURCES_ALERT_TO", Doc: "operator address that missing-feed alerts are e-mailed to (empty: the call list only)",
 			field: func(c *Config) any { return &c.Sources.AlertTo }},
 		{Key: "sources.max_failures", Env: "VIGIL_SOURCES_MAX_FAILURES", Default: "3", Doc: "failed runs of a source in a row that raise an alert",

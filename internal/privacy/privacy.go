@@ -143,3 +143,29 @@ func Ref(email string) string {
 	sum := sha256.Sum256([]byte(email))
 	return "contact:" + hex.EncodeToString(sum[:6])
 }
+
+// Cutoffs are, per kind of personal data, the time before which rows are
+// purged; a zero time keeps that kind.
+type Cutoffs struct {
+	Notices, Replies, Bounces, Audit time.Time
+}
+
+// CutoffsAt returns the cutoffs at now for retention periods in days (0:
+// keep).
+func CutoffsAt(now time.Time, noticesDays, repliesDays, bouncesDays, auditDays int) Cutoffs {
+	at := func(days int) time.Time {
+		if days <= 0 {
+			return time.Time{}
+		}
+		return now.AddDate(0, 0, -days)
+	}
+	return Cutoffs{Notices: at(noticesDays), Replies: at(repliesDays), Bounces: at(bouncesDays), Audit: at(auditDays)}
+}
+
+// Purged counts the rows a purge deleted, per kind.
+type Purged struct {
+	Notices int64 `json:"notices"`
+	Replies int64 `json:"replies"`
+	Bounces int64 `json:"bounces"`
+	Audit   int64 `json:"audit"`
+}

@@ -160,3 +160,38 @@ object = REPLACE(lower(object), ?, ?), detail = REPLACE(lower(detail), ?, ?) WHE
 	})
 	return out, err
 }
+
+// RetentionPurge deletes, per kind, the rows older than its cutoff:
+// notices created before c.Notices (their deliveries, items and replies
+// with them), replies received before c.Replies, bounce records before
+// c.Bounces, audit entries before c.Audit. A zero cutoff keeps the kind.
+// Operator only (the daily purge job).
+func (s *Store) RetentionPurge(ctx context.Context, c privacy.Cutoffs) (privacy.Purged, error) {
+	var out privacy.Purged
+	err := s.Tx(ctx, func(tx *Store) error {
+		for _, st := range []struct {
+			what string
+			n    *int64
+			at   time.Time
+			q    string
+		}{
+			{"notices", &out.Notices, c.Notices, `DELETE FROM notices WHERE created_at < ?`},
+			{"replies", &out.Replies, c.Replies, `DELETE FROM notice_replies WHERE received_at < ?`},
+			{"bounces", &out.Bounces, c.Bounces, `DELETE FROM bounces WHERE created_at < ?`},
+			{"audit entries", &out.Audit, c.Audit, `DELETE FROM audit_log WHERE at < ?`},
+		} {
+			if st.at.IsZero() {
+				continue
+			}
+			r, err := tx.Exec(ctx, st.q, st.at.UTC())
+			if err != nil {
+				return fmt.Errorf("retention purge: %s: %w", st.what, err)
+			}
+			if *st.n, err = r.RowsAffected(); err != nil {
+				return fmt.Errorf("retention purge: %s: %w", st.what, err)
+			}
+		}
+		return nil
+	})
+	return out, err
+}

@@ -57,7 +57,7 @@ func unscoped() map[string]string {
 		"NoticeCreateUnregistered": notifier, "NoticeUndeliverableList": notifier, "NoticeFallback": notifier, "OutboxClaim": notifier, "OutboxClaimDue": notifier, "OutboxDue": notifier,
 		"OutboxFinish": notifier, "OutboxStarted": notifier, "OutboxSuppress": notifier, "OutboxBounce": notifier, "AccountMail": notifier,
 
-		"OutboxResolve": operator, "ContactMarkBounced": operator, "NoticeEscalateBounce": operator, "PrivacyExport": operator, "PrivacyErase": operator,
+		"OutboxResolve": operator, "ContactMarkBounced": operator, "NoticeEscalateBounce": operator, "PrivacyExport": operator, "PrivacyErase": operator, "RetentionPurge": operator,
 
 		"TokenAuthenticate": authn, "UserCredentials": authn, "SessionGet": authn, "AccountTokenGet": authn, "AccountTokenUse": authn,
 
