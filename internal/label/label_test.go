@@ -595,3 +595,36 @@ func FuzzParseJWKS(f *testing.F) {
 		}
 	})
 }
+
+// TestRecordListing checks the one-word state and the document a list of
+// labels shows, for each state a record can be in.
+func TestRecordListing(t *testing.T) {
+	now := time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC)
+	revoked := now.Add(-time.Hour)
+	signed := []byte(`{"device":{"vendor":"Acme","model":"Cam 2"}}`)
+	for _, tc := range []struct {
+		name string
+		rec  Record
+		want string
+	}{
+		{"valid", Record{Signed: signed, Expires: now.Add(time.Hour)}, "valid"},
+		{"expired", Record{Signed: signed, Expires: now.Add(-time.Hour)}, "expired"},
+		{"superseded", Record{Signed: signed, Expires: now.Add(time.Hour), SupersededBy: "L-2"}, "superseded"},
+		{"revoked", Record{Signed: signed, Expires: now.Add(time.Hour), SupersededBy: "L-2", RevokedAt: &revoked}, "revoked"},
+		{"unreadable document", Record{Signed: []byte("{"), Expires: now.Add(time.Hour)}, "valid"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			doc, state := tc.rec.Listing(now)
+			if state != tc.want {
+				t.Errorf("state %q; want %q", state, tc.want)
+			}
+			wantVendor := "Acme"
+			if tc.name == "unreadable document" {
+				wantVendor = ""
+			}
+			if doc.Device.Vendor != wantVendor {
+				t.Errorf("vendor %q; want %q", doc.Device.Vendor, wantVendor)
+			}
+		})
+	}
+}

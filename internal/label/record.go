@@ -47,6 +47,19 @@ func (l Record) State(now time.Time) string {
 	return "valid"
 }
 
+// Listing returns what a list of labels shows of l: its signed document
+// (issued by us; a field that does not read stays empty) and its state in
+// one word ("superseded" without its successor).
+func (l Record) Listing(now time.Time) (Label, string) {
+	var doc Label
+	_ = json.Unmarshal(l.Signed, &doc)
+	state := l.State(now)
+	if l.RevokedAt == nil && l.SupersededBy != "" {
+		state = "superseded"
+	}
+	return doc, state
+}
+
 // Current reports whether the label is neither revoked, superseded nor
 // expired at now.
 func (l Record) Current(now time.Time) bool {

@@ -4,14 +4,10 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"html"
-	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
-	"net/textproto"
 	"net/url"
 	"regexp"
 	"slices"
@@ -27,34 +23,6 @@ import (
 	"vigil/internal/store/storetest"
 	"vigil/internal/tenant"
 )
-
-// uploadFile posts a multipart form with one file as persona as.
-func (e *pageEnv) uploadFile(t *testing.T, path, as, name, ctype string, content []byte) *httptest.ResponseRecorder {
-	t.Helper()
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
-	if err := w.WriteField("csrf", e.sessions[as].CSRF); err != nil {
-		t.Fatal(err)
-	}
-	h := textproto.MIMEHeader{}
-	h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="file"; filename=%q`, name))
-	if ctype != "" {
-		h.Set("Content-Type", ctype)
-	}
-	part, err := w.CreatePart(h)
-	if err != nil {
-		t.Fatal(err)
-	}
-	part.Write(content)
-	w.Close()
-	hr := httptest.NewRequest(http.MethodPost, path, &body)
-	hr.RemoteAddr = "192.0.2.10:40000"
-	hr.Header.Set("Content-Type", w.FormDataContentType())
-	hr.AddCookie(&http.Cookie{Name: sessionCookie, Value: e.cookies[as]})
-	rec := httptest.NewRecorder()
-	e.srv.ServeHTTP(rec, hr)
-	return rec
-}
 
 // TestEvidenceUpload uploads evidence files of an assessment through the
 // page: accepted types are listed on the assessment, a file whose content
@@ -94,7 +62,7 @@ func TestEvidenceUpload(t *testing.T) {
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				before := count()
-				rec := e.uploadFile(t, path, asMakerA, tc.name, tc.ctype, tc.content)
+				rec := e.upload(asMakerA, path, nil, tc.name, tc.ctype, tc.content)
 				body := wantPage(t, rec, tc.status)
 				if tc.status != http.StatusSeeOther {
 					if !strings.Contains(body, `id="file" name="file" type="file"`) || !strings.Contains(body, `aria-describedby="file-err"`) || !strings.Contains(html.UnescapeString(body), tc.msg) {
@@ -117,7 +85,7 @@ func TestEvidenceUpload(t *testing.T) {
 			}
 		}
 		// Another organisation's member cannot upload to A's assessment.
-		wantPage(t, e.uploadFile(t, path, asMemberB, "x.txt", "text/plain", []byte("x")), http.StatusNotFound)
+		wantPage(t, e.upload(asMemberB, path, nil, "x.txt", "text/plain", []byte("x")), http.StatusNotFound)
 	})
 }
 

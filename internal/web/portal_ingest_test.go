@@ -11,6 +11,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/textproto"
 	"os"
 	"regexp"
 	"strings"
@@ -117,9 +118,9 @@ func ingestAPIHappyPath(t *testing.T, e *env, ok func(t *testing.T, r req, statu
 	}
 }
 
-// upload posts a multipart form with the session's CSRF token and, when
-// name is set, a file.
-func (e *pageEnv) upload(as, path string, fields map[string]string, name string, content []byte) *httptest.ResponseRecorder {
+// upload posts a multipart form with the session's CSRF token, fields and,
+// when name is set, a file (with its Content-Type header when ctype is set).
+func (e *pageEnv) upload(as, path string, fields map[string]string, name, ctype string, content []byte) *httptest.ResponseRecorder {
 	var b bytes.Buffer
 	w := multipart.NewWriter(&b)
 	_ = w.WriteField("csrf", e.sessions[as].CSRF)
@@ -127,7 +128,12 @@ func (e *pageEnv) upload(as, path string, fields map[string]string, name string,
 		_ = w.WriteField(k, v)
 	}
 	if name != "" {
-		fw, _ := w.CreateFormFile("file", name)
+		h := textproto.MIMEHeader{}
+		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="file"; filename=%q`, name))
+		if ctype != "" {
+			h.Set("Content-Type", ctype)
+		}
+		fw, _ := w.CreatePart(h)
 		_, _ = fw.Write(content)
 	}
 	_ = w.Close()
@@ -167,7 +173,7 @@ func TestIngestPages(t *testing.T) {
 			{"not_a_feed", map[string]string{"type": "shadowserver"}, "notes.csv", []byte("\x00\x01\x02"), "file"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
-				body := wantPage(t, e.upload(asAnalyst, "/analyst/runs", tc.fields, tc.file, tc.content), http.StatusUnprocessableEntity)
+				body := wantPage(t, e.upload(asAnalyst, "/analyst/runs", tc.fields, tc.file, "", tc.content), http.StatusUnprocessableEntity)
 				if !strings.Contains(body, `role="alert"`) || !strings.Contains(body, `href="#`+tc.field+`"`) || !strings.Contains(body, `id="`+tc.field+`-err"`) {
 					t.Errorf("the page does not name field %s visibly:\n%s", tc.field, body)
 				}
@@ -179,14 +185,14 @@ func TestIngestPages(t *testing.T) {
 
 		// The sample was ingested when the env was made: the same content
 		// again is refused on the box that reads it again.
-		body := wantPage(t, e.upload(asAnalyst, "/analyst/runs", map[string]string{"type": "shadowserver"}, sampleFeed, readSample(t)), http.StatusConflict)
+		body := wantPage(t, e.upload(asAnalyst, "/analyst/runs", map[string]string{"type": "shadowserver"}, sampleFeed, "", readSample(t)), http.StatusConflict)
 		if !strings.Contains(body, `href="#again"`) || !strings.Contains(body, `id="again-err"`) {
 			t.Errorf("a repeated upload does not name the again box:\n%s", body)
 		}
 		if got := runCount(t, st); got != n {
 			t.Errorf("%d runs after a repeated upload; want %d", got, n)
 		}
-		rec := e.upload(asAnalyst, "/analyst/runs", map[string]string{"type": "shadowserver", "trigger": "rdp-portal", "again": "true"}, sampleFeed, readSample(t))
+		rec := e.upload(asAnalyst, "/analyst/runs", map[string]string{"type": "shadowserver", "trigger": "rdp-portal", "again": "true"}, sampleFeed, "", readSample(t))
 		wantPage(t, rec, http.StatusSeeOther)
 		loc := rec.Header().Get("Location")
 		if !regexp.MustCompile(`^/analyst/runs/\d+\?msg=runs.ingested$`).MatchString(loc) {

@@ -5,7 +5,6 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -210,12 +209,7 @@ func (s *Server) orgLabelList(ctx context.Context, sc tenant.Scope) ([]OrgLabel,
 	now := s.store.Now()
 	out := make([]OrgLabel, 0, len(ls))
 	for _, l := range ls {
-		var doc label.Label
-		_ = json.Unmarshal(l.Signed, &doc) // issued by us; a field that does not read stays empty
-		state := l.State(now)
-		if strings.HasPrefix(state, "superseded") {
-			state = "superseded"
-		}
+		doc, state := l.Listing(now)
 		page := s.baseURL + "/labels/" + l.ID
 		ol := OrgLabel{ID: l.ID, AssessmentID: l.AssessmentID, Vendor: doc.Device.Vendor, Model: doc.Device.Model, Firmware: doc.Device.Firmware,
 			Grade: l.Grade.String(), State: state, Issued: l.Issued, Expires: l.Expires, URL: page, Downloads: map[string]string{}}

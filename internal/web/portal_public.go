@@ -4,7 +4,6 @@
 package web
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
@@ -149,12 +148,7 @@ func (s *Server) searchLabels(r *http.Request, f label.Filter, limit int) ([]Lab
 	now := s.store.Now()
 	out := make([]LabelEntry, 0, len(ls))
 	for _, l := range ls {
-		var doc label.Label
-		_ = json.Unmarshal(l.Signed, &doc) // issued by us; a field that does not read stays empty
-		state := l.State(now)
-		if strings.HasPrefix(state, "superseded") {
-			state = "superseded"
-		}
+		doc, state := l.Listing(now)
 		out = append(out, LabelEntry{ID: l.ID, Vendor: doc.Device.Vendor, Model: doc.Device.Model, Firmware: doc.Device.Firmware,
 			Grade: l.Grade.String(), Issued: l.Issued, Expires: l.Expires, State: state,
 			URL: "/labels/" + l.ID, VerifyURL: "/labels/verify?id=" + url.QueryEscape(l.ID)})
