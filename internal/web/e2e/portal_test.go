@@ -49,6 +49,10 @@ type portal struct {
 	label  string // a demo label's id
 	labels *rating.Service
 	sink   *smtpsink.Sink // the mail server notify runs deliver to
+	// totpUsed is the last second-factor time step used per role: the
+	// server refuses a step not greater than the last (a replay), so
+	// sign-ins within one 30-second step need the next one.
+	totpUsed map[string]int64
 }
 
 // startPortal serves the portal; opts adjust its configuration (a
@@ -69,7 +73,7 @@ func startPortal(t *testing.T, st *store.Store, opts ...func(*web.Config)) *port
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &portal{st: st, logins: map[string]demo.Login{}}
+	p := &portal{st: st, logins: map[string]demo.Login{}, totpUsed: map[string]int64{}}
 	for _, l := range logins {
 		p.logins[l.Role] = l
 	}
@@ -140,13 +144,33 @@ func (p *portal) signIn(b *browser, role, shot string) {
 	b.open("/login", shot)
 	b.submit(map[string]string{"#email": l.Email, "#password": l.Password}, `main form button[type="submit"]`, "")
 	if strings.HasPrefix(b.path(), "/login/totp") {
-		code, err := account.TOTPCode(l.TOTPSecret, time.Now())
+		code, err := account.TOTPCode(l.TOTPSecret, p.nextTOTPTime(role))
 		if err != nil {
 			b.t.Fatal(err)
 		}
 		b.submit(map[string]string{"#code": code}, `main form button[type="submit"]`, "")
 	}
 	b.wantPath("/")
+}
+
+// nextTOTPTime returns a time whose second-factor code role has not used
+// yet: now, or the next 30-second step (accepted as one step of clock
+// drift) when now's step was used, after waiting for a new step when that
+// one was used too.
+func (p *portal) nextTOTPTime(role string) time.Time {
+	const period = 30
+	now := time.Now()
+	step := now.Unix() / period
+	if used := p.totpUsed[role]; used > step {
+		time.Sleep(time.Until(time.Unix(used*period, 0)) + 100*time.Millisecond)
+		now = time.Now()
+		step = now.Unix() / period
+	}
+	if p.totpUsed[role] == step {
+		step++
+	}
+	p.totpUsed[role] = step
+	return time.Unix(step*period, 0)
 }
 
 // setLang switches the interface language with the form in the header.
