@@ -6,6 +6,7 @@ package finding
 import (
 	"encoding/json"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -66,7 +67,7 @@ func ExpandEvidence(ev, header string) json.RawMessage {
 	if ev == "" || !json.Valid([]byte(ev)) {
 		return nil
 	}
-	if ev[0] != '[' || header == "" {
+	if strings.TrimLeft(ev, " \t\r\n")[0] != '[' || header == "" { // JSON may start with white space
 		return json.RawMessage(ev)
 	}
 	var names, values []string
