@@ -441,7 +441,13 @@ func TestEndpointsHappyPath(t *testing.T) {
 			aPath := fmt.Sprintf("/api/v1/orgs/%d", A.ID)
 			a := decodeAs[assess.Assessment](t, e.send(req{method: "POST", path: aPath + "/assessments", token: tokARW, body: fmt.Sprintf(`{"device_id":%d}`, A.Devices[0].ID)}))
 			ev := aPath + "/assessments/" + a.ID + "/evidence"
-			ok(t, req{method: "POST", path: ev + "?name=pentest.pdf", token: tokARW, body: "%PDF-1.4\n1 0 obj\n", ctype: "application/pdf"}, 201, "Attachment")
+			rec := e.send(req{method: "POST", path: ev + "?name=pentest.pdf", token: tokARW, body: "%PDF-1.4\n1 0 obj\n", ctype: "application/pdf"})
+			wantStatus(t, rec, 201)
+			e.validate(t, "Attachment", rec.Body.Bytes())
+			added := decodeAs[assess.Attachment](t, rec)
+			if body := ok(t, req{method: "GET", path: fmt.Sprintf("%s/%d", ev, added.ID), token: tokAR}, 200, ""); string(body) != "%PDF-1.4\n1 0 obj\n" {
+				t.Errorf("evidence download = %q", body)
+			}
 			wantProblem(t, e.send(req{method: "POST", path: ev + "?name=x.pdf", token: tokARW, body: "plain words", ctype: "application/pdf"}), 422, "file")
 			wantProblem(t, e.send(req{method: "POST", path: ev, token: tokARW, body: "plain words", ctype: "text/plain"}), 422, "name")
 			ok(t, req{method: "GET", path: ev, token: tokAR}, 200, "AttachmentList")

@@ -194,6 +194,8 @@ func TestBadPathAndQuery(t *testing.T) {
 					missing.assessment = 999999
 				case "rid":
 					missing.run = 999999
+				case "eid":
+					missing.evidence = 999999
 				}
 				if rt.Method == http.MethodPost && p != "id" {
 					continue

@@ -105,8 +105,15 @@ func newEnv(t testing.TB, st *store.Store) *env {
 	// A draft assessment of each organisation's first device.
 	for _, o := range e.orgs {
 		if len(o.Devices) > 0 {
-			if _, err := ratings.Start(ctx, tenant.Org(o.ID), assess.Request{DeviceID: o.Devices[0].ID, Actor: "maker@" + o.Name}); err != nil {
+			a, err := ratings.Start(ctx, tenant.Org(o.ID), assess.Request{DeviceID: o.Devices[0].ID, Actor: "maker@" + o.Name})
+			if err != nil {
 				t.Fatalf("assessment of %s: %v", o.Name, err)
+			}
+			// An evidence file of unknown type, named as a page would be
+			// if it were rendered.
+			aid, _ := assess.ParseID(a.ID)
+			if _, err := st.EvidenceAdd(ctx, tenant.Org(o.ID), aid, "report.html", "", []byte("<h1>evidence of "+o.Name+"</h1>"), "maker@"+o.Name); err != nil {
+				t.Fatalf("evidence of %s: %v", o.Name, err)
 			}
 		}
 	}
@@ -284,7 +291,7 @@ func (e *env) example(schema string) string {
 // ids names the objects a route's path parameters point at.
 type ids struct {
 	org, contact, asset, device, token, notice, outbox int64
-	finding, dispute, assessment, run                  int64
+	finding, dispute, assessment, run, evidence        int64
 }
 
 func (e *env) idsOf(o registry.Org) ids {
@@ -304,6 +311,9 @@ func (e *env) idsOf(o registry.Org) ids {
 	}
 	if as, err := e.st.AssessmentList(ctx, tenant.Org(o.ID), assess.Filter{Page: keyset.Page{Limit: 1}}); err == nil && len(as) > 0 {
 		x.assessment, _ = assess.ParseID(as[0].ID)
+		if ev, err := e.st.EvidenceList(ctx, tenant.Org(o.ID), x.assessment); err == nil && len(ev) > 0 {
+			x.evidence = ev[0].ID
+		}
 	}
 	if ds, err := e.st.DisputeList(ctx, tenant.Org(o.ID), finding.DisputeFilter{Page: keyset.Page{Limit: 1}}); err == nil && len(ds) > 0 {
 		x.dispute = ds[0].ID
@@ -328,6 +338,7 @@ func fill(path string, x ids) string {
 		"{xid}", strconv.FormatInt(x.dispute, 10),
 		"{sid}", strconv.FormatInt(x.assessment, 10),
 		"{rid}", strconv.FormatInt(x.run, 10),
+		"{eid}", strconv.FormatInt(x.evidence, 10),
 	).Replace(path)
 }
 

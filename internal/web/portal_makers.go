@@ -31,6 +31,8 @@ func (s *Server) makerRoutes() []Route {
 	return []Route{
 		{ID: "pageEvidenceAdd", Method: http.MethodPost, Path: PagePath + "/assessments/{sid}/evidence", Tag: tag, API: "assessmentEvidenceAdd",
 			Summary: "Upload an evidence file of an assessment", page: s.pageEvidenceAdd},
+		{ID: "pageEvidenceGet", Method: http.MethodGet, Path: PagePath + "/assessments/{sid}/evidence/{eid}", Tag: tag, API: "assessmentEvidenceGet",
+			ContentType: "application/octet-stream", Summary: "Download an evidence file of an assessment (always as an attachment)", page: s.pageEvidenceGet},
 		{ID: "pageOrgLabels", Method: http.MethodGet, Path: PagePath + "/labels", Tag: tag, API: "orgLabels",
 			Summary: "An organisation's labels: downloads and the snippet that embeds each", page: s.pageOrgLabels},
 		{ID: "assessmentEvidenceAdd", Method: http.MethodPost, Path: OrgPath + "/assessments/{sid}/evidence", Tag: "assessments", Scope: auth.ScopeWrite,
@@ -40,6 +42,10 @@ func (s *Server) makerRoutes() []Route {
 			api:     s.assessmentEvidenceAdd},
 		{ID: "assessmentEvidenceList", Method: http.MethodGet, Path: OrgPath + "/assessments/{sid}/evidence", Tag: "assessments", Scope: auth.ScopeRead,
 			Response: "AttachmentList", Summary: "An assessment's evidence files", api: s.assessmentEvidenceList},
+		{ID: "assessmentEvidenceGet", Method: http.MethodGet, Path: OrgPath + "/assessments/{sid}/evidence/{eid}", Tag: "assessments", Scope: auth.ScopeRead,
+			ContentType: "application/octet-stream",
+			Summary:     "Download an evidence file of an assessment: its content as an attachment, with its stored media type when that is one an upload accepts (never HTML)",
+			api:         s.assessmentEvidenceGet},
 		{ID: "orgLabels", Method: http.MethodGet, Path: OrgPath + "/labels", Tag: "assessments", Scope: auth.ScopeRead,
 			Response: "OrgLabelList", Summary: "The organisation's labels, newest first, with their downloads and embed snippet", api: s.orgLabels},
 	}
@@ -143,6 +149,58 @@ func (s *Server) assessmentEvidenceList(c *call) (any, error) {
 		ev = []assess.Attachment{}
 	}
 	return List[assess.Attachment]{Items: ev}, err
+}
+
+// evidenceFile returns evidence file eid of assessment sid of sc with its
+// content. Another organisation's assessment or file is not found.
+func (s *Server) evidenceFile(ctx context.Context, sc tenant.Scope, sid, eid int64) (fileBody, error) {
+	ev, err := s.store.EvidenceList(ctx, sc, sid)
+	if err != nil {
+		return fileBody{}, err
+	}
+	for _, e := range ev {
+		if e.ID != eid {
+			continue
+		}
+		b, err := s.store.EvidenceContent(ctx, sc, e.SHA256)
+		if err != nil {
+			return fileBody{}, fmt.Errorf("evidence %d of assessment %d: %w", eid, sid, err)
+		}
+		return fileBody{name: e.Name, ct: e.MediaType, data: b}, nil
+	}
+	if _, err := s.store.AssessmentGet(ctx, sc, sid); err != nil {
+		return fileBody{}, err
+	}
+	return fileBody{}, errs.Errorf(errs.NotFound, "evidence file %d of assessment %d not found", eid, sid)
+}
+
+func (s *Server) assessmentEvidenceGet(c *call) (any, error) {
+	sid, err := c.pathID("sid")
+	if err != nil {
+		return nil, err
+	}
+	eid, err := c.pathID("eid")
+	if err != nil {
+		return nil, err
+	}
+	return s.evidenceFile(c.ctx(), c.scope(), sid, eid)
+}
+
+func (s *Server) pageEvidenceGet(pc *pageCall) error {
+	sid, err := pc.pathID("sid")
+	if err != nil {
+		return err
+	}
+	eid, err := pc.pathID("eid")
+	if err != nil {
+		return err
+	}
+	f, err := s.evidenceFile(pc.ctx(), pc.scope(), sid, eid)
+	if err != nil {
+		return err
+	}
+	f.write(pc.w, http.StatusOK)
+	return nil
 }
 
 func (s *Server) pageEvidenceAdd(pc *pageCall) error {

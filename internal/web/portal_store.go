@@ -43,6 +43,9 @@ type PortalStore interface {
 	AssessmentGet(ctx context.Context, sc tenant.Scope, id int64) (assess.Assessment, error)
 	// EvidenceList lists the evidence files of assessment id.
 	EvidenceList(ctx context.Context, sc tenant.Scope, id int64) ([]assess.Attachment, error)
+	// EvidenceContent returns a stored evidence file by its SHA-256, when
+	// it is attached to an assessment of sc.
+	EvidenceContent(ctx context.Context, sc tenant.Scope, sha string) ([]byte, error)
 	TriggerStats(ctx context.Context, sc tenant.Scope) ([]finding.TriggerStats, error)
 	TriggerNames(ctx context.Context) ([]string, error)
 	NoticeCallList(ctx context.Context, sc tenant.Scope) ([]notify.Call, error)

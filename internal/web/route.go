@@ -207,6 +207,76 @@ type csvBody struct {
 	data   []byte
 }
 
+// fileBody is the answer of a route that serves a stored file (its
+// ContentType documents the kind): always an attachment, never rendered
+// by the browser, under a file name reduced to safe characters.
+type fileBody struct {
+	name string // the file's name as stored
+	ct   string // the media type stored with it
+	data []byte
+}
+
+// write sends the file as an attachment with the security headers that
+// keep a browser from rendering or sniffing it.
+func (f fileBody) write(w http.ResponseWriter, status int) {
+	h := w.Header()
+	h.Set("Content-Type", attachmentType(f.ct))
+	h.Set("Content-Disposition", attachmentDisposition(f.name))
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "default-src 'none'; sandbox; frame-ancestors 'none'")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Length", strconv.Itoa(len(f.data)))
+	w.WriteHeader(status)
+	_, _ = w.Write(f.data)
+}
+
+// attachmentType is the Content-Type a stored file is served with: its
+// stored media type when it is one the upload accepts (evidenceTypes) and
+// not HTML or script, else application/octet-stream. Text gets its charset.
+func attachmentType(stored string) string {
+	mt, _, err := mime.ParseMediaType(stored)
+	if err != nil {
+		return "application/octet-stream"
+	}
+	for k, also := range evidenceTypes {
+		if mt == k || contains(also, mt) {
+			if strings.HasPrefix(mt, "text/") {
+				return mt + "; charset=utf-8"
+			}
+			return mt
+		}
+	}
+	return "application/octet-stream"
+}
+
+// attachmentDisposition is a Content-Disposition that saves the file under
+// its name: an ASCII fallback of safe characters (others become '_') and
+// the exact name in RFC 5987 encoding.
+func attachmentDisposition(name string) string {
+	var b strings.Builder
+	for _, r := range name {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', strings.ContainsRune("._-+ ()", r):
+			b.WriteRune(r)
+		default:
+			b.WriteByte('_')
+		}
+	}
+	ascii := strings.TrimLeft(strings.TrimSpace(b.String()), ".")
+	if ascii == "" {
+		ascii = "evidence"
+	}
+	var ext strings.Builder // RFC 5987 value-chars: attr-char or %XX
+	for _, c := range []byte(name) {
+		if c < 0x80 && (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$&+-.^_`|~", c) >= 0) {
+			ext.WriteByte(c)
+		} else {
+			fmt.Fprintf(&ext, "%%%02X", c)
+		}
+	}
+	return mime.FormatMediaType("attachment", map[string]string{"filename": ascii}) + "; filename*=UTF-8''" + ext.String()
+}
+
 // formatParam is the query parameter of a route that also answers CSV.
 func formatParam() Param {
 	return Param{Name: "format", Type: "string", Enum: []string{"json", "csv"}, Description: "json (default) or csv"}
@@ -541,6 +611,10 @@ func jsonKind(t reflect.Type) string {
 // The result's type must be the route's response schema type.
 func (s *Server) writeResult(c *call, out any) {
 	rt := c.route
+	if body, ok := out.(fileBody); ok && rt.ContentType != "" {
+		body.write(c.w, rt.successStatus())
+		return
+	}
 	if rt.Response == "" {
 		c.w.WriteHeader(rt.successStatus())
 		return
