@@ -77,6 +77,7 @@ is ingested again. Findings of the trigger that a full report no longer lists ar
 	f.BoolVar(&opt.NotifyUnregistered, "notify-unregistered", false, "warn owners of unregistered addresses found through security.txt or RDAP (sets it on the trigger)")
 	f.IntVar(&opt.UnregisteredMax, "unregistered-max", 200, "at most this many unregistered addresses looked up per file (the most severe first)")
 	f.BoolVar(&opt.AllowPrivate, "allow-private", false, "let security.txt and RDAP lookups reach private addresses (labs and tests)")
+	f.Var(&opt.TLP, "tlp", "TLP 2.0 marking the feed arrived under: TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT or TLP:RED (TLP:WHITE is read as TLP:CLEAR)")
 	return cmd
 }
 

@@ -21,6 +21,7 @@ import (
 	"vigil/internal/ingest"
 	"vigil/internal/system"
 	"vigil/internal/text"
+	"vigil/internal/tlp"
 )
 
 // FeedOptions configure a feed ingest.
@@ -45,6 +46,9 @@ type FeedOptions struct {
 	NotifyUnregistered bool
 	UnregisteredMax    int
 	AllowPrivate       bool
+	// TLP is the marking the files arrived under (tlp.None: unmarked);
+	// every finding they make carries it.
+	TLP tlp.Marking
 	// Stdin is read for the file "-".
 	Stdin io.Reader
 	// Progress, when set, is told that a file of size bytes starts; it
@@ -103,7 +107,7 @@ func (a *App) IngestFeeds(ctx context.Context, arg string, opt FeedOptions) ([]i
 	)
 	for _, name := range files {
 		opts := ingest.Options{Format: format, Trigger: opt.Trigger, ReportType: opt.ReportType, Mapping: mapping,
-			CredentialSalt: salt, FullReport: !opt.Partial, NotifyUnregistered: opt.NotifyUnregistered}
+			CredentialSalt: salt, FullReport: !opt.Partial, NotifyUnregistered: opt.NotifyUnregistered, TLP: opt.TLP}
 		unreg := newUnregisteredSet(opt.UnregisteredMax)
 		if opt.NotifyUnregistered {
 			opts.Unmatched = unreg.add

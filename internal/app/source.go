@@ -20,6 +20,7 @@ import (
 	"vigil/internal/netguard"
 	"vigil/internal/notify"
 	"vigil/internal/source"
+	"vigil/internal/tlp"
 )
 
 // SourceLease bounds one run of a source: another run (on any node) waits
@@ -229,7 +230,7 @@ func (a *App) sourceFiles(ctx context.Context, src source.Source, files []source
 			run.Skipped++
 			continue
 		}
-		ingestErr := a.sourceIngest(ctx, src.Kind, path, &rec)
+		ingestErr := a.sourceIngest(ctx, src.Kind, src.TLP, path, &rec)
 		if ingestErr != nil && errs.CodeOf(ingestErr) != errs.Invalid {
 			return ingestErr // not recorded: the retry ingests it again
 		}
@@ -279,8 +280,9 @@ func spoolFile(spool string, f source.Fetched) (source.File, string, error) {
 }
 
 // sourceIngest hands the file at path to the ingest path of kind, the
-// one the CLI uses, and counts what it made into rec.
-func (a *App) sourceIngest(ctx context.Context, kind source.Kind, path string, rec *source.File) error {
+// one the CLI uses, under the source's marking mark, and counts what it
+// made into rec.
+func (a *App) sourceIngest(ctx context.Context, kind source.Kind, mark tlp.Marking, path string, rec *source.File) error {
 	switch kind {
 	case source.KindKEV:
 		sums, err := a.LoadAdvisories(ctx, AdvisoryLoad{Source: advisory.SourceKEV, Arg: path})
@@ -318,7 +320,7 @@ func (a *App) sourceIngest(ctx context.Context, kind source.Kind, path string, r
 		rec.Rows, rec.Findings = int64(sum.Records), int64(sum.Findings)
 		return err
 	case source.KindDir, source.KindShadowserver, source.KindMaildir:
-		sums, err := a.IngestFeeds(ctx, path, FeedOptions{Type: "auto"})
+		sums, err := a.IngestFeeds(ctx, path, FeedOptions{Type: "auto", TLP: mark})
 		for _, s := range sums {
 			rec.Rows += s.Rows
 			rec.Findings += s.FindingsNew + s.FindingsUpdated

@@ -14,6 +14,7 @@ import (
 
 	"vigil/internal/errs"
 	"vigil/internal/source"
+	"vigil/internal/tlp"
 )
 
 // SourceCommands are the `vigil source` commands, built by cmd/vigil from
@@ -37,14 +38,21 @@ second the secret), nvd (https://services.nvd.nist.gov/rest/json/cves/2.0, with 
 key as the credentials' one line), osv (an ecosystem's all.zip or a JSON file), csaf (a trusted
 provider's provider-metadata.json URL) or maildir (a mail drop: the attachments of report e-mails). Runs happen every --every; --expect says how often data is expected, and a
 source that brings none for --alert-after (default 36h) or fails sources.max_failures runs in a
-row raises one alert. Credentials are stored sealed and are never shown.`,
+row raises one alert. Credentials are stored sealed and are never shown. --tlp marks the source's
+data (every finding made from it carries the marking; a CSAF document's own marking wins).`,
 			Flags: []Flag{{Name: "kind", Usage: "kev, epss, dir, shadowserver, nvd, osv, csaf or maildir"}, {Name: "url", Usage: "the URL fetched (the directory for dir and maildir)"},
 				{Name: "every", Default: source.DefaultEvery.String(), Usage: "interval between runs"},
 				{Name: "expect", Usage: "how often data is expected, e.g. 24h (default: no expectation)"},
 				{Name: "alert-after", Usage: "silence that raises an alert (default 36h when --expect is set)"},
-				{Name: "credentials", Usage: "file with the key and the secret on two lines, - for standard input"}},
+				{Name: "credentials", Usage: "file with the key and the secret on two lines, - for standard input"},
+				{Name: "tlp", Usage: "TLP 2.0 marking of the source's data: TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT or TLP:RED (default: unmarked)"}},
 			Run: func(ctx context.Context, x *App, in Input) (Output, error) {
 				src := source.Source{Name: in.Args[0], Kind: source.Kind(in.Flags["kind"]), URL: in.Flags["url"]}
+				m, err := tlp.Parse(in.Flags["tlp"])
+				if err != nil {
+					return nil, err
+				}
+				src.TLP = m
 				for _, d := range []struct {
 					flag string
 					to   *source.Duration
@@ -156,6 +164,9 @@ func (d SourceDetail) Text() string {
 	}
 	fmt.Fprintf(&b, "source %s (%s) %s\nevery %s, next run %s, paused %v\nexpect %s, alert after %s, alerted %s\ncredentials: %s\n",
 		s.Name, s.Kind, s.URL, s.Every, s.NextRun.Format("2006-01-02 15:04"), s.Paused, s.Expect, s.AlertAfter, when(s.Alerted), creds)
+	if s.TLP != tlp.None {
+		fmt.Fprintf(&b, "marking: %s\n", s.TLP)
+	}
 	fmt.Fprintf(&b, "last run %s, last success %s, last data %s, failures in a row %d\n", when(s.LastRun), when(s.LastSuccess), when(s.LastData), s.Failures)
 	if s.LastError != "" {
 		fmt.Fprintf(&b, "last error: %s\n", s.LastError)

@@ -18,6 +18,7 @@ import (
 
 	"vigil/internal/errs"
 	"vigil/internal/keyset"
+	"vigil/internal/tlp"
 )
 
 // Severity orders how bad a finding is. The zero value is Unknown.
@@ -110,6 +111,7 @@ type Sighting struct {
 	Time       time.Time
 	Tie        bool            // the IP matched two organisations' identical ranges
 	Evidence   json.RawMessage // the source record, kept as evidence
+	TLP        tlp.Marking     // the marking the source data arrived under
 }
 
 // Ident returns the 64-bit identity hash of the finding (org, trigger,
@@ -168,6 +170,8 @@ type Finding struct {
 	ResolvedAt *time.Time      `json:"resolved_at,omitempty"`
 	Tie        bool            `json:"tie,omitempty"`
 	Evidence   json.RawMessage `json:"evidence,omitempty"`
+	// TLP is the most restrictive marking of the finding's sightings.
+	TLP tlp.Marking `json:"tlp,omitempty"`
 }
 
 // EventKind says what happened to a finding.

@@ -30,6 +30,7 @@ import (
 	"vigil/internal/match/ipindex"
 	"vigil/internal/registry"
 	"vigil/internal/tenant"
+	"vigil/internal/tlp"
 )
 
 // Store is the storage ingest needs. AssetAll reads every organisation's
@@ -69,13 +70,15 @@ const (
 type Run struct {
 	ID int64 `json:"id"`
 	// Kind is KindFeed (the default), KindAdvisory, KindRematch or KindSync.
-	Kind         string `json:"kind,omitempty"`
-	Source       string `json:"source"`
-	FeedType     string `json:"feed_type"`
-	ReportType   string `json:"report_type"`
-	TriggerID    int64  `json:"trigger_id"`
-	FullReport   bool   `json:"full_report"`
-	SourceSHA256 string `json:"source_sha256,omitempty"`
+	Kind       string `json:"kind,omitempty"`
+	Source     string `json:"source"`
+	FeedType   string `json:"feed_type"`
+	ReportType string `json:"report_type"`
+	TriggerID  int64  `json:"trigger_id"`
+	FullReport bool   `json:"full_report"`
+	// TLP is the marking the run's data arrived under.
+	TLP          tlp.Marking `json:"tlp,omitempty"`
+	SourceSHA256 string      `json:"source_sha256,omitempty"`
 	// Header is the source's column names as a JSON array (CSV feeds);
 	// findings keep their evidence as the row's values under it.
 	Header           string    `json:"-"`
@@ -180,6 +183,10 @@ type Options struct {
 	// row with an address that no organisation registered, so that its
 	// owner can be warned through security.txt or RDAP.
 	Unmatched func(finding.Sighting)
+	// TLP is the marking the feed arrived under: the run records it and
+	// every sighting carries it (a finding keeps the most restrictive
+	// marking of its sightings).
+	TLP tlp.Marking
 	// Observe, when set, sees every readable row (with the feed's header),
 	// on the reader's goroutine, before Feed returns: the fleet aggregates
 	// of the whole-system rating count rows whether or not an
@@ -195,7 +202,9 @@ type Summary struct {
 	ReportType string `json:"report_type"`
 	Trigger    string `json:"trigger"`
 	RunID      int64  `json:"run_id"`
-	Resumed    bool   `json:"resumed,omitempty"`
+	// TLP is the marking the feed arrived under.
+	TLP     tlp.Marking `json:"tlp,omitempty"`
+	Resumed bool        `json:"resumed,omitempty"`
 	// ResumedAt is the line a resumed run went on from.
 	ResumedAt int64 `json:"resumed_at_line,omitempty"`
 	// Skipped says why the file was not read (already ingested
@@ -238,7 +247,7 @@ func Feed(ctx context.Context, s Store, ix *Index, r io.Reader, opts Options) (S
 	if err != nil {
 		return Summary{Source: opts.Name, Failed: errs.Message(err)}, err
 	}
-	sum := Summary{Source: opts.Name, Format: string(rd.Format()), ReportType: rd.ReportType(), Trigger: opts.Trigger, Warnings: rd.Warnings()}
+	sum := Summary{Source: opts.Name, Format: string(rd.Format()), ReportType: rd.ReportType(), Trigger: opts.Trigger, Warnings: rd.Warnings(), TLP: opts.TLP}
 	if sum.Trigger == "" {
 		sum.Trigger = rd.ReportType()
 	}
@@ -247,7 +256,7 @@ func Feed(ctx context.Context, s Store, ix *Index, r io.Reader, opts Options) (S
 		return sum, err
 	}
 	run := Run{Source: opts.Name, FeedType: sum.Format, ReportType: sum.ReportType, TriggerID: trigID,
-		FullReport: opts.FullReport, SourceSHA256: opts.SHA256, Header: headerJSON(rd.Header())}
+		FullReport: opts.FullReport, SourceSHA256: opts.SHA256, Header: headerJSON(rd.Header()), TLP: opts.TLP}
 	if opts.SHA256 != "" {
 		prev, err := s.RunUnfinished(ctx, opts.SHA256)
 		switch {
@@ -364,14 +373,19 @@ func produce(ctx context.Context, rd *feed.Reader, ix *Index, trigID, skip int64
 				if opts.Observe != nil {
 					opts.Observe(o, header)
 				}
-				switch n := ix.attribute(o, opts.ASN, trigID, header, &b.sightings); {
+				from := len(b.sightings)
+				n := ix.attribute(o, opts.ASN, trigID, header, &b.sightings)
+				for i := from; i < len(b.sightings); i++ {
+					b.sightings[i].TLP = opts.TLP
+				}
+				switch {
 				case n == 0:
 					c.unmatched++
 					if opts.Unmatched != nil && o.IP.IsValid() {
 						opts.Unmatched(finding.Sighting{TriggerID: trigID, Type: firstNonEmpty(o.Classification.Type, o.ReportType),
 							ReportType: o.ReportType, Key: finding.KeyFor(o.IP, o.Port), IP: o.IP, Port: o.Port, ASN: o.ASN,
 							Hostname: firstNonEmpty(o.Hostname, o.FQDN), Severity: o.Severity, Class: o.Classification.Taxonomy,
-							Time: o.Time, Evidence: evidenceObject(o, header), CVE: firstCVE(o.CVEs)})
+							Time: o.Time, Evidence: evidenceObject(o, header), CVE: firstCVE(o.CVEs), TLP: opts.TLP})
 					}
 				case n > 1:
 					c.matched++

@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"vigil/internal/errs"
+	"vigil/internal/tlp"
 )
 
 // Kind names what a source is and how it is fetched.
@@ -79,6 +80,10 @@ type Source struct {
 	Expect     Duration `json:"expect"`
 	AlertAfter Duration `json:"alert_after"`
 	Paused     bool     `json:"paused"`
+	// TLP is the marking of the source's data when a file does not carry
+	// its own (a CSAF document's distribution.tlp does): every finding
+	// made from it carries it (None: the source marks nothing).
+	TLP tlp.Marking `json:"tlp,omitempty"`
 	// Credentials are the source's key and secret; they are never
 	// marshalled, printed or logged.
 	Credentials Credentials `json:"-"`

@@ -164,8 +164,8 @@ func (s *Store) RunStart(ctx context.Context, r *ingest.Run) error {
 	if kind == "" {
 		kind = ingest.KindFeed
 	}
-	id, err := s.InsertID(ctx, `INSERT INTO ingest_runs (source, feed_type, report_type, trigger_id, full_report, source_sha256, header, started_at, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.Source, r.FeedType, r.ReportType, trig, r.FullReport, r.SourceSHA256, r.Header, r.StartedAt, kind)
+	id, err := s.InsertID(ctx, `INSERT INTO ingest_runs (source, feed_type, report_type, trigger_id, full_report, source_sha256, header, started_at, kind, tlp) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.Source, r.FeedType, r.ReportType, trig, r.FullReport, r.SourceSHA256, r.Header, r.StartedAt, kind, r.TLP)
 	r.ID = id
 	return err
 }
@@ -301,11 +301,11 @@ func (s *Store) FindingUpsert(ctx context.Context, runID int64, batch []finding.
 			}
 			if !t.Before(f.last) {
 				f.last = t
-				sev := max(f.s.Severity, sg.Severity)
+				sev, m := max(f.s.Severity, sg.Severity), max(f.s.TLP, sg.TLP)
 				f.s = sg
-				f.s.Severity = sev
+				f.s.Severity, f.s.TLP = sev, m
 			} else {
-				f.s.Severity = max(f.s.Severity, sg.Severity)
+				f.s.Severity, f.s.TLP = max(f.s.Severity, sg.Severity), max(f.s.TLP, sg.TLP)
 			}
 			continue
 		}
@@ -325,7 +325,7 @@ func (s *Store) FindingUpsert(ctx context.Context, runID int64, batch []finding.
 // findingUpsertRows upserts fs (distinct identities) with multi-row
 // statements, then records their events.
 func (s *Store) findingUpsertRows(ctx context.Context, runID int64, fs []folded) (created, updated int, err error) {
-	// 21 parameters a row; 100-row statements measured fastest (larger ones
+	// 22 parameters a row; 100-row statements measured fastest (larger ones
 	// spend more in SQLite's statement journal).
 	var events []finding.Event
 	st := stmtCache{s: s}
@@ -386,12 +386,12 @@ func (s *Store) findingUpsertSQL() multiRow {
 	head := `INSERT INTO findings (` + findingUpsertCols + `, last_change) VALUES `
 	tail := s.findingConflictSQL() + `
 RETURNING ident, id, last_change, severity`
-	return multiRow{head: head, tuple: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)", tail: tail}
+	return multiRow{head: head, tuple: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)", tail: tail}
 }
 
 // findingUpsertCols are the columns an upsert writes, last_change aside.
 const findingUpsertCols = `ident, org_id, trigger_id, type, report_type, key, ip, port, asn, hostname, device_id, cve, severity, class,
-  first_seen, last_seen, seen_count, last_run_id, tie, evidence, evidence_run_id`
+  first_seen, last_seen, seen_count, last_run_id, tie, evidence, evidence_run_id, tlp`
 
 // findingUpsertValues returns the values of findingUpsertCols for f at
 // identity hash id, seen in run runID.
@@ -405,7 +405,7 @@ func findingUpsertValues(id int64, f *folded, runID int64) []any {
 		evRun = nullID(runID)
 	}
 	return []any{id, f.s.OrgID, f.s.TriggerID, f.s.Type, f.s.ReportType, f.s.Key, ip, int64(f.s.Port), int64(f.s.ASN),
-		f.s.Hostname, nullID(f.s.DeviceID), f.s.CVE, int64(f.s.Severity), f.s.Class, f.first, f.last, f.n, nullID(runID), f.s.Tie, string(f.s.Evidence), evRun}
+		f.s.Hostname, nullID(f.s.DeviceID), f.s.CVE, int64(f.s.Severity), f.s.Class, f.first, f.last, f.n, nullID(runID), f.s.Tie, string(f.s.Evidence), evRun, int64(f.s.TLP)}
 }
 
 // findingConflictSQL is what an upsert does to a finding that exists: it
@@ -418,6 +418,7 @@ func (s *Store) findingConflictSQL() string {
   last_seen = ` + s.greatest("findings.last_seen", "excluded.last_seen") + `,
   seen_count = findings.seen_count + excluded.seen_count,
   severity = ` + s.greatest("findings.severity", "excluded.severity") + `,
+  tlp = ` + s.greatest("findings.tlp", "excluded.tlp") + `,
   evidence = CASE WHEN excluded.evidence = '' OR excluded.last_seen < findings.last_seen THEN findings.evidence ELSE excluded.evidence END,
   evidence_run_id = CASE WHEN excluded.evidence = '' OR excluded.last_seen < findings.last_seen THEN findings.evidence_run_id ELSE excluded.evidence_run_id END,
   asn = CASE WHEN excluded.asn = 0 THEN findings.asn ELSE excluded.asn END,
@@ -560,7 +561,7 @@ SELECT id, org_id, 'resolved', severity, ? FROM findings WHERE `+where, now, tri
 // findingCols are the columns scanFinding reads, from findings f and
 // triggers t; the last is the header that names an array evidence's values.
 const findingCols = `f.id, f.org_id, t.name, f.trigger_id, f.type, f.report_type, f.key, f.ip, f.port, f.asn, f.hostname, f.device_id, f.cve,
- f.severity, f.class, f.status, f.first_seen, f.last_seen, f.seen_count, f.resolved_at, f.tie, f.evidence,
+ f.severity, f.class, f.status, f.first_seen, f.last_seen, f.seen_count, f.resolved_at, f.tie, f.evidence, f.tlp,
  COALESCE((SELECT r.header FROM ingest_runs r WHERE r.id = f.evidence_run_id), '')`
 
 // scanFinding scans before, findingCols and after.
@@ -570,7 +571,7 @@ func scanFinding(sc interface{ Scan(...any) error }, before []any, after ...any)
 	var resolved sql.NullTime
 	var status, evidence, header string
 	dest := append(before, &x.ID, &x.OrgID, &x.Trigger, &x.TriggerID, &x.Type, &x.ReportType, &x.Key, &x.IP, &x.Port, &x.ASN, &x.Hostname, &dev, &x.CVE,
-		&x.Severity, &x.Class, &status, &x.FirstSeen, &x.LastSeen, &x.Count, &resolved, &x.Tie, &evidence, &header)
+		&x.Severity, &x.Class, &status, &x.FirstSeen, &x.LastSeen, &x.Count, &resolved, &x.Tie, &evidence, &x.TLP, &header)
 	if err := sc.Scan(append(dest, after...)...); err != nil {
 		return x, err
 	}

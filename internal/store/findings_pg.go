@@ -21,7 +21,7 @@ const findingStageSQL = `CREATE TEMP TABLE IF NOT EXISTS finding_stage (
   report_type TEXT NOT NULL, key TEXT NOT NULL, ip TEXT NOT NULL, port BIGINT NOT NULL, asn BIGINT NOT NULL, hostname TEXT NOT NULL,
   device_id BIGINT, cve TEXT NOT NULL, severity BIGINT NOT NULL, class TEXT NOT NULL, first_seen TIMESTAMPTZ NOT NULL,
   last_seen TIMESTAMPTZ NOT NULL, seen_count BIGINT NOT NULL, last_run_id BIGINT, tie BOOLEAN NOT NULL, evidence TEXT NOT NULL,
-  evidence_run_id BIGINT
+  evidence_run_id BIGINT, tlp SMALLINT NOT NULL
 ) ON COMMIT DELETE ROWS`
 
 // findingStageCols are the staging table's columns in COPY order.

@@ -15,6 +15,7 @@ import (
 	"vigil/internal/finding"
 	"vigil/internal/notify"
 	"vigil/internal/source"
+	"vigil/internal/tlp"
 )
 
 // This file keeps the registry of scheduled sources (internal/source),
@@ -22,7 +23,8 @@ import (
 // organisation: the operator manages them.
 
 const sourceCols = `id, name, kind, url, every_s, expect_s, alert_after_s, credentials, paused, next_run_at,
-last_run_at, last_success_at, last_data_at, last_error, failures, alerted_at, created_at, resume`
+last_run_at, last_success_at, last_data_at, last_error, failures, alerted_at, created_at, resume,
+COALESCE((SELECT m.tlp FROM source_tlp m WHERE m.source_id = sources.id), 0)`
 
 func scanSource(r interface{ Scan(...any) error }) (source.Source, string, error) {
 	var (
@@ -32,7 +34,7 @@ func scanSource(r interface{ Scan(...any) error }) (source.Source, string, error
 		lastRun, lastOK, lastData, alerted sql.NullTime
 	)
 	err := r.Scan(&s.ID, &s.Name, &s.Kind, &s.URL, &every, &expect, &after, &sealed, &s.Paused, &s.NextRun,
-		&lastRun, &lastOK, &lastData, &s.LastError, &s.Failures, &alerted, &s.Created, &s.Resume)
+		&lastRun, &lastOK, &lastData, &s.LastError, &s.Failures, &alerted, &s.Created, &s.Resume, &s.TLP)
 	if err != nil {
 		return s, "", err
 	}
@@ -49,11 +51,29 @@ func seconds(d source.Duration) int64 { return int64(time.Duration(d) / time.Sec
 // run is due at once. A name taken is errs.Conflict.
 func (s *Store) SourceCreate(ctx context.Context, src *source.Source, sealed string) error {
 	now := s.Now()
-	id, err := s.InsertID(ctx, `INSERT INTO sources (name, kind, url, every_s, expect_s, alert_after_s, credentials, paused, next_run_at, created_at)
+	var id int64
+	err := s.Tx(ctx, func(tx *Store) error {
+		var err error
+		id, err = tx.InsertID(ctx, `INSERT INTO sources (name, kind, url, every_s, expect_s, alert_after_s, credentials, paused, next_run_at, created_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, src.Name, string(src.Kind), src.URL, seconds(src.Every), seconds(src.Expect), seconds(src.AlertAfter),
-		sealed, src.Paused, now, now)
+			sealed, src.Paused, now, now)
+		if err != nil {
+			return fmt.Errorf("source %s: %w", src.Name, interpret(err))
+		}
+		// A source's marking is its own row (see migration 00740); an id
+		// used before gets the new source's.
+		if _, err := tx.Exec(ctx, `DELETE FROM source_tlp WHERE source_id = ?`, id); err != nil {
+			return fmt.Errorf("source %s marking: %w", src.Name, err)
+		}
+		if src.TLP != tlp.None {
+			if _, err := tx.Exec(ctx, `INSERT INTO source_tlp (source_id, tlp) VALUES (?, ?)`, id, src.TLP); err != nil {
+				return fmt.Errorf("source %s marking: %w", src.Name, err)
+			}
+		}
+		return nil
+	})
 	if err != nil {
-		return fmt.Errorf("source %s: %w", src.Name, interpret(err))
+		return err
 	}
 	src.ID, src.NextRun, src.Created, src.HasCredentials = id, now, now, sealed != ""
 	return nil

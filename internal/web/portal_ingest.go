@@ -16,6 +16,7 @@ import (
 	"vigil/internal/auth"
 	"vigil/internal/errs"
 	"vigil/internal/ingest"
+	"vigil/internal/tlp"
 )
 
 // feedTypes are the feed formats an upload may name (a generic CSV needs
@@ -82,7 +83,11 @@ func feedOptions(get func(string) string) (app.FeedOptions, error) {
 	if len(trig) > 100 {
 		return app.FeedOptions{}, errs.Field("trigger", "", "at most 100 bytes")
 	}
-	return app.FeedOptions{Type: typ, Trigger: trig, Partial: get("partial") == "true", Again: get("again") == "true"}, nil
+	mark, err := tlp.Parse(get("tlp"))
+	if err != nil {
+		return app.FeedOptions{}, err
+	}
+	return app.FeedOptions{Type: typ, Trigger: trig, Partial: get("partial") == "true", Again: get("again") == "true", TLP: mark}, nil
 }
 
 func (s *Server) ingestUpload(c *call) (any, error) {
