@@ -139,7 +139,12 @@ func (a *App) sourceRun(ctx context.Context, src source.Source, sealed string) (
 	// is released.
 	fin, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	if err := a.st.SourceRunFinish(fin, src.ID, run.ID, failure, len(run.Files)+run.Advisories, run.Skipped, resume); err != nil {
+	var retry time.Time
+	if runErr != nil {
+		// The failures in a row, this one included.
+		retry = a.now().Add(src.RetryIn(src.Failures + 1))
+	}
+	if err := a.st.SourceRunFinish(fin, src.ID, run.ID, failure, len(run.Files)+run.Advisories, run.Skipped, resume, retry); err != nil {
 		return run, err
 	}
 	if runErr == nil && src.Alerted != nil {
@@ -176,11 +181,16 @@ func (a *App) sourceFetch(ctx context.Context, src source.Source, sealed string,
 		Seen: func(ctx context.Context, key string) (bool, error) { return a.st.SourceKeySeen(ctx, src.ID, key) },
 		Pace: pace,
 	}
-	files, resume, err := source.Fetch(ctx, env, src)
-	if err != nil {
+	// A fetch cut short still hands on the files it got whole, so the
+	// retry takes only the rest; the run fails all the same.
+	files, resume, fetchErr := source.Fetch(ctx, env, src)
+	if err := a.sourceFiles(ctx, src, files, run); err != nil {
+		if fetchErr != nil {
+			return "", fmt.Errorf("%w (and %v)", fetchErr, err)
+		}
 		return "", err
 	}
-	return resume, a.sourceFiles(ctx, src, files, run)
+	return resume, fetchErr
 }
 
 // nvdPace is sources.nvd_pace (0 when unset: NVD's published limit).

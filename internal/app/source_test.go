@@ -904,3 +904,71 @@ func TestSourceOneRunAtATime(t *testing.T) {
 		}
 	})
 }
+
+// TestSourceNVDOverlap: NVD shows a record some time after its
+// lastModified, so a record modified just before a run's end may appear
+// only after that run. The next run's window starts source.NVDOverlap
+// earlier and takes it; the record at the previous window's end, which the
+// previous run fetched, is not handed on again.
+func TestSourceNVDOverlap(t *testing.T) {
+	raw, err := os.ReadFile("testdata/CVE-2023-46604.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC)
+	clk := newClock(t0)
+	record := func(id string, mod time.Time) map[string]any {
+		var c map[string]any
+		if err := json.Unmarshal(raw, &c); err != nil {
+			t.Fatal(err)
+		}
+		c["id"], c["lastModified"] = id, mod.UTC().Format("2006-01-02T15:04:05.000")
+		return c
+	}
+	storetest.EachOpts(t, storetest.Options{Now: clk.now}, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		clk.set(t0)
+		// One record an hour ago, one at the very end of the first run's
+		// window.
+		fake := &fakeNVD{pageSize: 2000, records: []map[string]any{record("CVE-2026-46601", t0.Add(-time.Hour)), record("CVE-2026-46602", t0)}}
+		srv := httptest.NewServer(fake)
+		t.Cleanup(srv.Close)
+		cfg := sourceApp(t, s, io.Discard).Config()
+		cfg.Sources.NVDPace = "1ms"
+		x := app.New(s, cfg, nil)
+		if _, err := x.SourceAdd(ctx, source.Source{Name: "nvd", Kind: source.KindNVD, URL: srv.URL + "/rest/json/cves/2.0"}); err != nil {
+			t.Fatal(err)
+		}
+		rows := func(r source.Run) (n int64) {
+			for _, f := range r.Files {
+				n += f.Rows
+			}
+			return n
+		}
+		if run, err := x.SourceRun(ctx, "nvd"); err != nil || rows(run) != 2 {
+			t.Fatalf("first run = %+v, %v; want 2 records", run, err)
+		}
+		// The resume point carries the record of the run's last stretch.
+		if det, err := x.SourceShow(ctx, "nvd"); err != nil || det.Resume != t0.Format(time.RFC3339Nano)+" CVE-2026-46602@2026-12-06T09:00:00.000" {
+			t.Errorf("resume point = %q, %v", det.Resume, err)
+		}
+		// A record modified a minute before the first run's end shows up
+		// only now.
+		fake.mu.Lock()
+		fake.records = append(fake.records, record("CVE-2026-46603", t0.Add(-time.Minute)))
+		fake.mu.Unlock()
+		clk.add(time.Hour)
+		run, err := x.SourceRun(ctx, "nvd")
+		if err != nil || len(run.Files) != 1 || rows(run) != 1 {
+			t.Fatalf("second run = %+v, %v; want only the record that showed up late", run, err)
+		}
+		var n int
+		if err := s.QueryRow(ctx, `SELECT COUNT(*) FROM vuln_advisories WHERE source = 'nvd' AND ext_id = 'CVE-2026-46603'`).Scan(&n); err != nil || n != 1 {
+			t.Errorf("the late record stored %d times, %v; want once", n, err)
+		}
+		clk.add(time.Hour)
+		if run, err := x.SourceRun(ctx, "nvd"); err != nil || len(run.Files) != 0 {
+			t.Errorf("third run = %+v, %v; want nothing new", run, err)
+		}
+	})
+}

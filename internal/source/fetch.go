@@ -55,12 +55,14 @@ type Env struct {
 }
 
 // Fetch brings the files of one run of src and the resume point a run
-// that ingests them all moves the source to ("" leaves it). It fails as a
-// whole (nothing is returned) when the source cannot be reached or a
-// download is cut short, so a run either hands every file on or none; the
-// next run tries again and, with Seen, the resume point and the digests,
-// takes only what is new. A CSAF provider is no fetcher's: internal/app
-// loads it with its own resume point.
+// that ingests them all moves the source to ("" leaves it). When the
+// source cannot be reached or a download is cut short it returns the
+// error together with the files it downloaded whole before it (each
+// complete; a Shadowserver run's earlier reports), so the run hands those
+// on and fails; the next run tries again and, with Seen, the resume point
+// and the digests, takes only the rest. The resume point moves only when
+// there is no error. A CSAF provider is no fetcher's: internal/app loads
+// it with its own resume point.
 func Fetch(ctx context.Context, env Env, src Source) ([]Fetched, string, error) {
 	var files []Fetched
 	var err error
@@ -180,7 +182,7 @@ func fetchShadowserver(ctx context.Context, env Env, src Source) ([]Fetched, err
 		}
 		raw, err := shadowserverCall(ctx, env.HTTP, base+shadowserverList, src.Credentials.Secret, body)
 		if err != nil {
-			return nil, err
+			return out, err
 		}
 		var list []shadowserverReport
 		if err := json.Unmarshal(raw, &list); err != nil {
@@ -189,9 +191,9 @@ func fetchShadowserver(ctx context.Context, env Env, src Source) ([]Fetched, err
 				Error string `json:"error"`
 			}
 			if json.Unmarshal(raw, &e) == nil && e.Error != "" {
-				return nil, fmt.Errorf("shadowserver %s: %s", shadowserverList, e.Error)
+				return out, fmt.Errorf("shadowserver %s: %s", shadowserverList, e.Error)
 			}
-			return nil, fmt.Errorf("shadowserver %s: %w", shadowserverList, err)
+			return out, fmt.Errorf("shadowserver %s: %w", shadowserverList, err)
 		}
 		slices.SortFunc(list, func(a, b shadowserverReport) int { return strings.Compare(a.ID, b.ID) })
 		for _, r := range list {
@@ -200,14 +202,16 @@ func fetchShadowserver(ctx context.Context, env Env, src Source) ([]Fetched, err
 			}
 			seen, err := env.Seen(ctx, r.ID)
 			if err != nil {
-				return nil, err
+				return out, err
 			}
 			if seen {
 				continue
 			}
 			file, err := download(ctx, env.HTTP, r.URL)
 			if err != nil {
-				return nil, fmt.Errorf("shadowserver report %s: %w", r.ID, err)
+				// The reports downloaded whole so far go on; the next
+				// run downloads the rest (Seen).
+				return out, fmt.Errorf("shadowserver report %s: %w", r.ID, err)
 			}
 			name := path.Base(r.File)
 			if name == "." || name == "/" || r.File == "" {

@@ -138,6 +138,24 @@ func (s Source) Validate() error {
 	return nil
 }
 
+// RetryFirst is the wait before the scheduled retry of a source's first
+// failed run in a row; each further failure doubles it, up to the
+// source's interval.
+const RetryFirst = time.Minute
+
+// RetryIn is how long after its failures-th failed run in a row (1 for
+// the first) the source runs again: RetryFirst doubled per failure, never
+// longer than its interval, so a daily source that failed is retried
+// within minutes and a provider that stays away is asked less and less.
+func (s Source) RetryIn(failures int) time.Duration {
+	every := time.Duration(s.Every)
+	d := RetryFirst
+	for i := 1; i < failures && d < every; i++ {
+		d *= 2
+	}
+	return min(d, max(every, RetryFirst))
+}
+
 // Due reports whether the source should run at now.
 func (s Source) Due(now time.Time) bool { return !s.Paused && !now.Before(s.NextRun) }
 

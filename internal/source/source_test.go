@@ -83,3 +83,27 @@ func TestSilent(t *testing.T) {
 		})
 	}
 }
+
+// TestRetryIn is the backoff of a failing source's next run.
+func TestRetryIn(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		every    time.Duration
+		failures int
+		want     time.Duration
+	}{
+		{"first_failure", time.Hour, 1, time.Minute},
+		{"second_failure", time.Hour, 2, 2 * time.Minute},
+		{"fifth_failure", time.Hour, 5, 16 * time.Minute},
+		{"capped_at_interval", time.Hour, 10, time.Hour},
+		{"daily_source_tenth", 24 * time.Hour, 10, 512 * time.Minute},
+		{"every_minute", time.Minute, 3, time.Minute},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := source.Source{Every: source.Duration(tc.every)}
+			if got := s.RetryIn(tc.failures); got != tc.want {
+				t.Errorf("RetryIn(%d) = %s; want %s", tc.failures, got, tc.want)
+			}
+		})
+	}
+}

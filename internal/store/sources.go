@@ -217,9 +217,10 @@ func (s *Store) SourceFileAdd(ctx context.Context, id, run int64, f source.File)
 // SourceRunFinish ends run of source id and releases the lease: a run
 // without failure is the source's last success (and, when it brought new
 // data, its last data, which clears a raised alert) and moves its resume
-// point to resume (when set); a failure counts one more in a row and is
-// the source's last error.
-func (s *Store) SourceRunFinish(ctx context.Context, id, run int64, failure string, data, skipped int, resume string) error {
+// point to resume (when set); a failure counts one more in a row, is the
+// source's last error and, when retry is set, moves the source's next run
+// to retry (its backoff).
+func (s *Store) SourceRunFinish(ctx context.Context, id, run int64, failure string, data, skipped int, resume string, retry time.Time) error {
 	return s.Tx(ctx, func(tx *Store) error {
 		now := tx.Now()
 		state := "ok"
@@ -236,6 +237,8 @@ func (s *Store) SourceRunFinish(ctx context.Context, id, run int64, failure stri
 		}
 		var err error
 		switch {
+		case failure != "" && !retry.IsZero():
+			_, err = tx.Exec(ctx, `UPDATE sources SET lease_until = NULL, last_error = ?, failures = failures + 1, next_run_at = ? WHERE id = ?`, failure, retry, id)
 		case failure != "":
 			_, err = tx.Exec(ctx, `UPDATE sources SET lease_until = NULL, last_error = ?, failures = failures + 1 WHERE id = ?`, failure, id)
 		case data > 0:
