@@ -76,11 +76,15 @@ func (s *Store) TriggerEnsure(ctx context.Context, t finding.Trigger) (int64, er
 
 // TriggerStats lists every trigger with the counts of the findings of sc:
 // organisations with findings, findings (and open ones), and observations
-// (sightings folded). It reads the running totals of migration 00720 (one
-// row per trigger and organisation, kept in the transaction of every write
+// (sightings folded). For every organisation it reads the totals per
+// trigger (triggerStatsAll); for one, the running totals of migration
+// 00720 (one row per trigger and organisation, kept in the transaction of every write
 // to findings, plus on PostgreSQL the differences not folded into them
 // yet), not the findings themselves.
 func (s *Store) TriggerStats(ctx context.Context, sc tenant.Scope) ([]finding.TriggerStats, error) {
+	if sc.IsOperator() {
+		return s.triggerStatsAll(ctx)
+	}
 	cond, args := orgCond(sc, "org_id")
 	// SQLite's triggers keep one row per trigger and organisation with
 	// findings; PostgreSQL's totals are the folded rows plus the
@@ -120,6 +124,47 @@ ORDER BY t.id`, args...)
 		if err := rows.Scan(&ts.ID, &ts.Name, &ts.Kind, &ts.Title, &ts.Description, &ts.NotifyUnregistered, &ts.CreatedAt,
 			&ts.Organisations, &ts.Findings, &ts.Open, &ts.Observations); err != nil {
 			return nil, err
+		}
+		ts.CreatedAt = ts.CreatedAt.UTC()
+		out = append(out, ts)
+	}
+	return out, rows.Err()
+}
+
+// triggerStatsAll is TriggerStats of every organisation: it reads the
+// totals per trigger (trigger_totals, migration 00730, kept from
+// finding_totals' rows in the same transaction) and adds the differences
+// not folded into finding_totals yet (PostgreSQL; none on SQLite), each
+// organisation counted when its folded findings plus the differences turn
+// from none to some or back. A row per trigger plus the waiting
+// differences, whatever the number of organisations.
+func (s *Store) triggerStatsAll(ctx context.Context) ([]finding.TriggerStats, error) {
+	rows, err := s.Query(ctx, `
+SELECT t.id, t.name, t.kind, t.title, t.description, t.notify_unregistered, t.created_at,
+       COALESCE(tt.orgs, 0) + COALESCE(w.orgs, 0), COALESCE(tt.findings, 0) + COALESCE(w.findings, 0),
+       COALESCE(tt.open, 0) + COALESCE(w.open, 0), COALESCE(tt.observations, 0) + COALESCE(w.observations, 0)
+FROM triggers t
+LEFT JOIN trigger_totals tt ON tt.trigger_id = t.id
+LEFT JOIN (
+  SELECT d.trigger_id,
+    SUM(CASE WHEN COALESCE(ft.findings, 0) + d.findings > 0 THEN 1 ELSE 0 END) - SUM(CASE WHEN COALESCE(ft.findings, 0) > 0 THEN 1 ELSE 0 END) AS orgs,
+    SUM(d.findings) AS findings, SUM(d.open) AS open, SUM(d.observations) AS observations
+  FROM (SELECT trigger_id, org_id, SUM(findings) AS findings, SUM(open) AS open, SUM(observations) AS observations
+        FROM finding_total_deltas GROUP BY trigger_id, org_id) d
+  LEFT JOIN finding_totals ft ON ft.trigger_id = d.trigger_id AND ft.org_id = d.org_id
+  GROUP BY d.trigger_id
+) w ON w.trigger_id = t.id
+ORDER BY t.id`)
+	if err != nil {
+		return nil, fmt.Errorf("trigger totals: %w", err)
+	}
+	defer rows.Close()
+	out := []finding.TriggerStats{}
+	for rows.Next() {
+		var ts finding.TriggerStats
+		if err := rows.Scan(&ts.ID, &ts.Name, &ts.Kind, &ts.Title, &ts.Description, &ts.NotifyUnregistered, &ts.CreatedAt,
+			&ts.Organisations, &ts.Findings, &ts.Open, &ts.Observations); err != nil {
+			return nil, fmt.Errorf("trigger totals: %w", err)
 		}
 		ts.CreatedAt = ts.CreatedAt.UTC()
 		out = append(out, ts)

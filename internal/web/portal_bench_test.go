@@ -109,6 +109,16 @@ func TestPortalPagesBench(t *testing.T) {
 				_, err := st.NoticeDayFigures(ctx, tenant.Operator(), st.Now().Add(-dashSince).Truncate(24*time.Hour))
 				return err
 			}},
+			// The dashboard's two plots (server-side SVG), each beside the
+			// one query it draws: the ratio is the cost of drawing.
+			{"notices plot", "/analyst/plots/notices.svg", analyst, func() error {
+				_, err := st.NoticeDayFigures(ctx, tenant.Operator(), st.Now().Add(-dashSince).Truncate(24*time.Hour))
+				return err
+			}},
+			{"triggers plot", "/analyst/plots/triggers.svg", analyst, func() error {
+				_, err := st.TriggerStats(ctx, tenant.Operator())
+				return err
+			}},
 			// The dashboard's aggregates counted from every finding and
 			// notice item, as before the running totals: the SQL only, a
 			// reference for the row above.

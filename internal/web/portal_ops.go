@@ -336,15 +336,36 @@ func plotDays(days []notify.Figures, now time.Time, n int) []notify.Figures {
 // (notify.LoadNoticeDays), so no view aggregates every finding or notice
 // item and nothing needs caching.
 func (s *Server) dashboard(pc *pageCall) (dashView, error) {
+	v, err := s.dashTriggers(pc)
+	if err != nil {
+		return dashView{}, err
+	}
+	d, err := s.dashNotices(pc)
+	if err != nil {
+		return dashView{}, err
+	}
+	v.Days, v.Overall = d.Days, d.Overall
+	return v, nil
+}
+
+// dashTriggers reads the triggers' part of the dashboard (its plot needs
+// no more).
+func (s *Server) dashTriggers(pc *pageCall) (dashView, error) {
 	ts, err := s.store.TriggerStats(pc.ctx(), pc.scope())
 	if err != nil {
 		return dashView{}, err
 	}
+	return dashView{Triggers: ts, At: s.store.Now()}, nil
+}
+
+// dashNotices reads the notices' part of the dashboard (its plot needs no
+// more).
+func (s *Server) dashNotices(pc *pageCall) (dashView, error) {
 	days, all, err := notify.LoadNoticeDays(pc.ctx(), s.store, pc.scope(), s.store.Now().Add(-dashSince).Truncate(24*time.Hour))
 	if err != nil {
 		return dashView{}, err
 	}
-	return dashView{Triggers: ts, Days: days, Overall: all, At: s.store.Now()}, nil
+	return dashView{Days: days, Overall: all, At: s.store.Now()}, nil
 }
 
 // svg answers a plot as an SVG image. Plots carry style attributes, so
@@ -372,7 +393,7 @@ func (pc *pageCall) svg(p *plot.Plot) error {
 }
 
 func (s *Server) pagePlotNotices(pc *pageCall) error {
-	v, err := s.dashboard(pc)
+	v, err := s.dashNotices(pc)
 	if err != nil {
 		return err
 	}
@@ -415,7 +436,7 @@ func (s *Server) pagePlotNotices(pc *pageCall) error {
 }
 
 func (s *Server) pagePlotTriggers(pc *pageCall) error {
-	v, err := s.dashboard(pc)
+	v, err := s.dashTriggers(pc)
 	if err != nil {
 		return err
 	}

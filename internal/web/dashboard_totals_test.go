@@ -1,0 +1,279 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"vigil/internal/finding"
+	"vigil/internal/ingest"
+	"vigil/internal/notify"
+	"vigil/internal/privacy"
+	"vigil/internal/store"
+	"vigil/internal/store/storetest"
+	"vigil/internal/tenant"
+)
+
+// TestDashboardTotalsMatchRecount runs a mixed workload through the write
+// paths that change what the dashboard counts — the sample Shadowserver
+// report ingested, its notices composed and delivered (sent, dead, an
+// address bounced, an unknown outcome resolved), another day's findings
+// and notices, acknowledgements by signed link, in the portal and through
+// the API, an accepted dispute, a full report resolving what it did not
+// contain, escalation, a person's data erased, the retention purge of a
+// day's notices and an organisation deleted — and after each step compares
+// the dashboard's figures, read from the running totals of migration 00730
+// (trigger_totals, the notices' marks and notice_days), with a count from
+// the base tables, for every organisation and for one.
+func TestDashboardTotalsMatchRecount(t *testing.T) {
+	t.Parallel()
+	storetest.EachOpts(t, storetest.Options{Now: fixedNow}, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		e := newPageEnv(t, st) // the sample report is ingested
+		withNotify(t, e.env)
+		a, b := e.orgs[0], e.orgs[1]
+		// The sample's items wait for the daily digest: composed two days later.
+		day1 := fixedNow().Add(48 * time.Hour)
+		since := fixedNow().Add(-dashSince).Truncate(24 * time.Hour)
+		chans := []notify.Channel{notify.Email, notify.Webhook}
+		// claim claims the deliveries due on day1.
+		claim := func(t *testing.T) []notify.OutboxRow {
+			rows, err := st.OutboxClaimDue(ctx, chans, day1, time.Minute, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return rows
+		}
+		noticeOf := func(t *testing.T, org int64) int64 {
+			ns, err := st.NoticeList(ctx, tenant.Org(org), notify.NoticeFilter{})
+			if err != nil || len(ns) == 0 {
+				t.Fatalf("notices of %d: %v %v", org, ns, err)
+			}
+			return ns[0].ID
+		}
+		steps := []struct {
+			name string
+			do   func(t *testing.T)
+		}{
+			{"the sample report ingested", func(*testing.T) {}},
+			{"its notices composed the next day", func(t *testing.T) {
+				// Held for the daily digest first, which is due by day1.
+				for _, at := range []time.Time{fixedNow(), day1} {
+					if _, err := notify.NewNotifier(notify.NotifierConfig{Store: st, Now: func() time.Time { return at }}).Compose(ctx, false); err != nil {
+						t.Fatal(err)
+					}
+				}
+				var n int
+				if err := st.QueryRow(ctx, `SELECT COUNT(*) FROM notices`).Scan(&n); err != nil || n == 0 {
+					t.Fatalf("%d notices composed, %v", n, err)
+				}
+			}},
+			{"deliveries sent and dead", func(t *testing.T) {
+				rows := claim(t)
+				if len(rows) < 2 {
+					t.Fatalf("claimed %d deliveries, want 2 or more", len(rows))
+				}
+				res := []notify.OutboxResult{{ID: rows[0].ID, NoticeID: rows[0].NoticeID, State: notify.OutboxSent, At: day1}}
+				for _, r := range rows[1:] {
+					res = append(res, notify.OutboxResult{ID: r.ID, NoticeID: r.NoticeID, State: notify.OutboxDead, Error: "refused", At: day1})
+				}
+				if err := st.OutboxFinish(ctx, res); err != nil {
+					t.Fatal(err)
+				}
+			}},
+			{"findings and notices of the first day, one delivery with an unknown outcome", func(t *testing.T) {
+				seedNotices(t, e.env)
+			}},
+			{"a contact's address bounced", func(t *testing.T) {
+				if _, _, err := st.OutboxBounce(ctx, b.Contacts[0].Email, "test", "", fixedNow()); err != nil {
+					t.Fatal(err)
+				}
+			}},
+			{"the unknown outcome resolved as sent", func(t *testing.T) {
+				if err := st.OutboxResolve(ctx, e.outbox, true, fixedNow()); err != nil {
+					t.Fatal(err)
+				}
+			}},
+			{"acknowledged by signed link", func(t *testing.T) {
+				key, err := st.SettingSecret(ctx, notify.AckKeySetting)
+				if err != nil {
+					t.Fatal(err)
+				}
+				wantStatus(t, e.send(req{method: "POST", path: "/ack/" + notify.AckToken(key, e.notices[a.ID]), ctype: "-"}), http.StatusOK)
+			}},
+			{"acknowledged in the portal", func(t *testing.T) {
+				rec := e.page(preq{method: "POST", path: fmt.Sprintf("/orgs/%d/notices/%d/ack", a.ID, noticeOf(t, a.ID)), as: asMemberA, form: url.Values{}})
+				if rec.Code != http.StatusSeeOther && rec.Code != http.StatusOK {
+					t.Fatalf("portal ack: %d %.300s", rec.Code, rec.Body.String())
+				}
+			}},
+			{"acknowledged through the API", func(t *testing.T) {
+				wantStatus(t, e.send(req{method: "POST", path: fmt.Sprintf("/api/v1/orgs/%d/notices/%d/ack", b.ID, e.notices[b.ID]), token: tokBRW}), http.StatusOK)
+			}},
+			{"a dispute accepted resolves its finding", func(t *testing.T) {
+				ds, err := st.DisputeList(ctx, tenant.Operator(), finding.DisputeFilter{})
+				if err != nil || len(ds) == 0 {
+					t.Fatalf("disputes: %v %v", ds, err)
+				}
+				if _, err := st.DisputeDecide(ctx, tenant.Operator(), ds[0].ID, finding.Decision{Accept: true, Reason: "fixed", By: "analyst", At: fixedNow()}); err != nil {
+					t.Fatal(err)
+				}
+			}},
+			{"a full report without the sample's findings resolves them", func(t *testing.T) {
+				trig, err := st.TriggerEnsure(ctx, finding.Trigger{Name: "seeded"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				r := ingest.Run{Source: "empty.csv", FeedType: "shadowserver", ReportType: "scan_exchange", TriggerID: trig, FullReport: true}
+				if err := st.RunStart(ctx, &r); err != nil {
+					t.Fatal(err)
+				}
+				if n, err := st.FindingResolveUnseen(ctx, trig, "scan_exchange", r.ID); err != nil || n == 0 {
+					t.Fatalf("resolved %d, %v", n, err)
+				}
+			}},
+			{"unanswered notices escalated", func(t *testing.T) {
+				if _, err := st.NoticeEscalate(ctx, finding.Low, fixedNow().Add(time.Hour), fixedNow()); err != nil {
+					t.Fatal(err)
+				}
+			}},
+			{"a person's data erased", func(t *testing.T) {
+				if _, err := st.PrivacyErase(ctx, a.Contacts[0].Email, "erased-1@invalid.example"); err != nil {
+					t.Fatal(err)
+				}
+			}},
+			{"the retention purge of the first day's notices", func(t *testing.T) {
+				p, err := st.RetentionPurge(ctx, privacy.Cutoffs{Notices: fixedNow().Add(time.Hour)})
+				if err != nil || p.Notices == 0 {
+					t.Fatalf("purged %+v, %v", p, err)
+				}
+			}},
+			{"an organisation deleted", func(t *testing.T) {
+				if err := st.OrgDelete(ctx, tenant.Operator(), b.ID); err != nil {
+					t.Fatal(err)
+				}
+			}},
+			{"the differences folded into the totals", func(t *testing.T) {
+				if err := st.IngestTx(ctx, func(ingest.Store) error { return nil }); err != nil {
+					t.Fatal(err)
+				}
+			}},
+		}
+		for _, step := range steps {
+			step.do(t)
+			if t.Failed() {
+				t.Fatalf("step %q failed", step.name)
+			}
+			ts, err := st.TriggerStats(ctx, tenant.Operator())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(recountTriggers(t, st), shownTriggers(ts)); diff != "" {
+				t.Errorf("after %s: the triggers' totals differ from a recount of the findings (-recount +totals):\n%s", step.name, diff)
+			}
+			for _, sc := range []tenant.Scope{tenant.Operator(), tenant.Org(a.ID), tenant.Org(b.ID)} {
+				days, err := st.NoticeDayFigures(ctx, sc, since)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(recountNoticeDays(t, st, sc, since), days); diff != "" {
+					t.Errorf("after %s, %s: the notices per day differ from a recount of notices, items and deliveries (-recount +totals):\n%s", step.name, sc, diff)
+				}
+			}
+		}
+		// The workload reached every figure.
+		var sent, failed, acked, undeliverable int64
+		if err := st.QueryRow(ctx, `SELECT COALESCE(SUM(sent), 0), COALESCE(SUM(failed), 0), COALESCE(SUM(acked), 0), COALESCE(SUM(undeliverable), 0) FROM notice_days`).
+			Scan(&sent, &failed, &acked, &undeliverable); err != nil {
+			t.Fatal(err)
+		}
+		if sent == 0 || acked == 0 {
+			t.Errorf("after the workload sent %d, acknowledged %d: the workload did not reach them", sent, acked)
+		}
+	})
+}
+
+// triggerShown is what the dashboard shows of a trigger.
+type triggerShown struct {
+	Name                                        string
+	Organisations, Findings, Open, Observations int64
+}
+
+func shownTriggers(ts []finding.TriggerStats) []triggerShown {
+	out := []triggerShown{}
+	for _, x := range ts {
+		out = append(out, triggerShown{x.Name, x.Organisations, x.Findings, x.Open, x.Observations})
+	}
+	return out
+}
+
+// recountTriggers counts every trigger's findings from the findings table.
+func recountTriggers(t *testing.T, st *store.Store) []triggerShown {
+	t.Helper()
+	rows, err := st.Query(context.Background(), `
+SELECT t.name, COUNT(DISTINCT f.org_id), COUNT(f.id), COALESCE(SUM(CASE WHEN f.status = 'open' THEN 1 ELSE 0 END), 0), COALESCE(SUM(f.seen_count), 0)
+FROM triggers t LEFT JOIN findings f ON f.trigger_id = t.id GROUP BY t.id, t.name ORDER BY t.id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := []triggerShown{}
+	for rows.Next() {
+		var c triggerShown
+		if err := rows.Scan(&c.Name, &c.Organisations, &c.Findings, &c.Open, &c.Observations); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// recountNoticeDays counts the notices of sc per day from notices, their
+// items and their deliveries, as the dashboard did before the totals.
+func recountNoticeDays(t *testing.T, st *store.Store, sc tenant.Scope, since time.Time) []notify.Figures {
+	t.Helper()
+	cond, args := "1 = 1", []any{since}
+	if !sc.IsOperator() {
+		cond, args = "n.org_id = ?", append(args, sc.OrgID())
+	}
+	day := `substr(n.created_at, 1, 10)`
+	if st.Dialect() == store.Postgres {
+		day = `to_char(n.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')`
+	}
+	rows, err := st.Query(context.Background(), `SELECT day, COUNT(*), SUM(sent), SUM(CASE WHEN sent = 0 AND dead = 1 THEN 1 ELSE 0 END), SUM(undeliverable), SUM(acked)
+FROM (SELECT `+day+` AS day,
+  CASE WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.notice_id = n.id AND o.state = 'sent') THEN 1 ELSE 0 END AS sent,
+  CASE WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.notice_id = n.id AND o.state = 'dead') THEN 1 ELSE 0 END AS dead,
+  CASE WHEN n.undeliverable IS NULL THEN 0 ELSE 1 END AS undeliverable,
+  CASE WHEN n.acked_at IS NULL THEN 0 ELSE 1 END AS acked
+  FROM notices n
+  WHERE n.created_at >= ? AND `+cond+` AND EXISTS (SELECT 1 FROM notice_items i WHERE i.notice_id = n.id)) x
+GROUP BY day ORDER BY day`, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := []notify.Figures{}
+	for rows.Next() {
+		var f notify.Figures
+		if err := rows.Scan(&f.Period, &f.Notices, &f.Sent, &f.Failed, &f.Undeliverable, &f.Acknowledged); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, f)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
