@@ -95,13 +95,39 @@ type layout struct {
 	Title    string
 }
 
-// fit shortens s to at most n runes, ending in "…".
+// fit shortens s to at most n runes at a word: the words that fit, then
+// "…". Only a first word longer than half the room is cut inside (an
+// identifier or URL has no words to cut at).
 func fit(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
 	r := []rune(s)
-	return strings.TrimSpace(string(r[:n-1])) + "…"
+	head := string(r[:n-1])
+	if r[n-1] != ' ' {
+		if i := strings.LastIndexByte(head, ' '); i >= len(head)/2 {
+			head = head[:i]
+		}
+	}
+	return strings.TrimRight(head, " ,;:(") + "…"
+}
+
+// wrap breaks s at words into at most lines lines of at most n runes; the
+// last line is shortened at a word (fit) when s does not fit.
+func wrap(s string, n, lines int) []string {
+	var out []string
+	rest := strings.TrimSpace(s)
+	for len(out) < lines-1 && utf8.RuneCountInString(rest) > n {
+		r := []rune(rest)
+		head := string(r[:n+1]) // a space right after n runes ends a full line
+		i := strings.LastIndexByte(head, ' ')
+		if i <= 0 {
+			break
+		}
+		out = append(out, strings.TrimRight(head[:i], " "))
+		rest = strings.TrimSpace(rest[i:])
+	}
+	return append(out, fit(rest, n))
 }
 
 func day(t time.Time) string { return t.UTC().Format(time.DateOnly) }
@@ -159,16 +185,10 @@ func layoutLabel(l Label) (layout, error) {
 	add(text{X: 570, Y: 725, Size: 18, Bold: true, Fill: rgb(hexInk), Anchor: end, S: fmt.Sprintf("%d / %d", m.Met, m.Total)})
 	add(text{X: 30, Y: 752, Size: 18, Fill: rgb(hexInk), Anchor: start, S: "Recommended provisions met"})
 	add(text{X: 570, Y: 752, Size: 18, Bold: true, Fill: rgb(hexInk), Anchor: end, S: fmt.Sprintf("%d / %d", r.Met, r.Total)})
-	// Up to two facts that lowered the grade.
-	for i, rs := range l.Reasons {
-		if i == 2 {
-			break
-		}
-		s := "Lowered by " + rs.Rule + " (" + rs.Effect + "): " + rs.Detail
-		if i == 1 && len(l.Reasons) > 2 {
-			s = fmt.Sprintf("%s (+%d more)", fit(s, 70), len(l.Reasons)-2)
-		}
-		add(text{X: 30, Y: 781 + float64(i)*18, Size: 13, Fill: rgb(hexGrey), Anchor: start, S: fit(s, 76)})
+	// What lowered the grade, on two lines: one fact wrapped over both, or
+	// the first two facts a line each; every line ends at a word.
+	for i, s := range reasonLines(l.Reasons) {
+		add(text{X: 30, Y: 781 + float64(i)*18, Size: 13, Fill: rgb(hexGrey), Anchor: start, S: s})
 	}
 	ly.Rects = append(ly.Rects, rect{X: 30, Y: 812, W: 540, H: 2, Fill: rgb(hexLine)})
 
@@ -196,4 +216,24 @@ func layoutLabel(l Label) (layout, error) {
 	// extends into the page edge.
 	ly.QR = qr{X: 570 + 4*mod - size, Y: 820 + (qrBox-size)/2, Module: mod, Modules: mods}
 	return ly, nil
+}
+
+// reasonLineRunes is how many runes of the 13 px reason text fit the
+// label's width.
+const reasonLineRunes = 76
+
+// reasonLines are the (at most two) lines of the label that say what
+// lowered its grade.
+func reasonLines(rs []assess.Reason) []string {
+	say := func(r assess.Reason) string { return "Lowered by " + r.Rule + " (" + r.Effect + "): " + r.Detail }
+	switch len(rs) {
+	case 0:
+		return nil
+	case 1:
+		return wrap(say(rs[0]), reasonLineRunes, 2)
+	case 2:
+		return []string{fit(say(rs[0]), reasonLineRunes), fit(say(rs[1]), reasonLineRunes)}
+	}
+	more := fmt.Sprintf(" (+%d more)", len(rs)-2)
+	return []string{fit(say(rs[0]), reasonLineRunes), fit(say(rs[1]), reasonLineRunes-utf8.RuneCountInString(more)) + more}
 }

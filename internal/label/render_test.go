@@ -5,6 +5,7 @@ package label
 
 import (
 	"bytes"
+	"fmt"
 	"encoding/xml"
 	"image"
 	"image/color"
@@ -310,6 +311,89 @@ func BenchmarkRenderPNG(b *testing.B) {
 	for b.Loop() {
 		if err := RenderPNG(io.Discard, l); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestReasonLinesEndAtWords: the explanation of a grade is wrapped or
+// shortened at a word, never cut inside one, for the texts the grading
+// rules write (the example label E's and long lists of provisions and
+// vulnerabilities).
+func TestReasonLinesEndAtWords(t *testing.T) {
+	t.Parallel()
+	mandatory := assess.Reason{Rule: "mandatory", Effect: "base E", Detail: "23 of 29 applicable mandatory provisions met (79%); not met: 5.1-5, 5.2-1, 5.3-10, 5.3-13, 5.5-1, 5.6-1"}
+	kev := assess.Reason{Rule: "kev", Effect: "cap F", Detail: "3 known exploited vulnerabilities (CISA KEV) in components: CVE-2023-46604, CVE-2021-44228, CVE-2017-9805"}
+	critical := assess.Reason{Rule: "critical", Effect: "cap E", Detail: "open critical vulnerability: CVE-2024-3400"}
+	probe := assess.Reason{Rule: "probe", Effect: "-1 step", Detail: "probe findings contradict the maker's declaration for 5.1-1, 5.5-5, 5.6-1, 5.6-2, 5.6-3"}
+	tests := []struct {
+		name    string
+		reasons []assess.Reason
+		lines   int
+	}{
+		{"one reason wraps", []assess.Reason{mandatory}, 2},
+		{"one short reason", []assess.Reason{critical}, 1},
+		{"two reasons", []assess.Reason{mandatory, kev}, 2},
+		{"four reasons", []assess.Reason{mandatory, probe, kev, critical}, 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			l := examples(t)["E"]
+			l.Reasons = tc.reasons
+			ly, err := layoutLabel(l)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var said []string
+			for _, r := range tc.reasons {
+				said = append(said, "Lowered by "+r.Rule+" ("+r.Effect+"): "+r.Detail)
+			}
+			words := map[string]bool{}
+			for _, w := range strings.Fields(strings.Join(said, " ")) {
+				words[w] = true
+			}
+			var got []string
+			for _, tx := range ly.Texts {
+				if tx.Y < 770 || tx.Y > 810 {
+					continue
+				}
+				got = append(got, tx.S)
+				if n := len([]rune(tx.S)); n > reasonLineRunes {
+					t.Errorf("line of %d runes: %q", n, tx.S)
+				}
+				s := strings.TrimSuffix(tx.S, fmt.Sprintf(" (+%d more)", len(tc.reasons)-2))
+				s = strings.TrimSuffix(s, "…")
+				for _, w := range strings.Fields(s) {
+					if !words[w] && !words[w+","] && !words[w+";"] && !words[w+":"] {
+						t.Errorf("%q is not a whole word of %q (line %q)", w, said, tx.S)
+					}
+				}
+			}
+			if len(got) != tc.lines {
+				t.Errorf("%d lines %q; want %d", len(got), got, tc.lines)
+			}
+			if tc.name == "one reason wraps" && strings.Join(got, " ") != said[0] {
+				t.Errorf("wrapped %q; want all of %q", got, said[0])
+			}
+		})
+	}
+}
+
+func TestFitAtWord(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		s    string
+		n    int
+		want string
+	}{
+		{"short", 10, "short"},
+		{"ETSI EN 303 645 V3.1.3 with a long tail", 20, "ETSI EN 303 645…"},
+		{"word boundary exactly here", 14, "word boundary…"},
+		{"VL-R2D2-C3P0-BB8X-LONGER-THAN-ROOM", 12, "VL-R2D2-C3P…"},
+		{"cut, before a comma", 6, "cut…"},
+	}
+	for _, tc := range tests {
+		if got := fit(tc.s, tc.n); got != tc.want {
+			t.Errorf("fit(%q, %d) = %q; want %q", tc.s, tc.n, got, tc.want)
 		}
 	}
 }
