@@ -59,6 +59,7 @@ step stats >/dev/null
 
 # Assessment and the A-G label.
 step catalogue --framework cra >/dev/null
+expect "wrote" "$(step assess template --vendor "Lumen Labs" --model "LumiCam Indoor 2" --output template.yaml)"
 assessment=$(step --json assess start --vendor "Lumen Labs" --model "LumiCam Indoor 2" --firmware 3.4.1 | sed -n 's/^  "id": "\{0,1\}\([0-9]*\)"\{0,1\},$/\1/p' | head -1)
 expect 1 "$assessment"
 step assess answer "$assessment" "$here/answers.yaml" >/dev/null

@@ -183,22 +183,31 @@ func (a *cmdline) dataGroup(use, short string, rows []app.Command) *cobra.Comman
 	g := group(use, short)
 	config.Bind(g.PersistentFlags(), &a.cfg, "actor")
 	for _, r := range rows {
-		vals := map[string]*string{}
-		cmd := a.command(r.Use, r.Short, r.Args, func(ctx context.Context, x *app.App, args []string) error {
-			in := app.Input{Args: args, Flags: map[string]string{}, Stdin: a.stdin}
-			for k, v := range vals {
-				in.Flags[k] = *v
-			}
-			out, err := r.Run(ctx, x, in)
-			return a.show(out, err, func() error { return a.printf("%s", out.Text()) })
-		})
-		cmd.Long = r.Long
-		for _, f := range r.Flags {
-			vals[f.Name] = cmd.Flags().String(f.Name, f.Default, f.Usage)
-		}
-		g.AddCommand(cmd)
+		g.AddCommand(a.dataCommand(r))
 	}
 	return g
+}
+
+// dataCommand makes the command row r describes.
+func (a *cmdline) dataCommand(r app.Command) *cobra.Command {
+	vals := map[string]*string{}
+	run := func(ctx context.Context, x *app.App, args []string) error {
+		in := app.Input{Args: args, Flags: map[string]string{}, Stdin: a.stdin}
+		for k, v := range vals {
+			in.Flags[k] = *v
+		}
+		out, err := r.Run(ctx, x, in)
+		return a.show(out, err, func() error { return a.printf("%s", out.Text()) })
+	}
+	cmd := a.command(r.Use, r.Short, r.Args, run)
+	if r.NoStore {
+		cmd = plain(r.Use, r.Short, r.Args, func(ctx context.Context, args []string) error { return run(ctx, nil, args) })
+	}
+	cmd.Long = r.Long
+	for _, f := range r.Flags {
+		vals[f.Name] = cmd.Flags().String(f.Name, f.Default, f.Usage)
+	}
+	return cmd
 }
 
 // group makes a command that holds subcommands.

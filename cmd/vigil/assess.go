@@ -25,13 +25,16 @@ func (a *cmdline) assessCmd() *cobra.Command {
 		Use:   "assess",
 		Short: "Assess devices against ETSI EN 303 645: answers, evidence, review",
 		Long: `An assessment moves draft → submitted → reviewed → labelled (→ expired or revoked).
-A maker fills in the answers file offline (YAML or JSON, format vigil-answers/1),
+A maker fills in the answers file offline ("assess template" writes one) (YAML or JSON, format vigil-answers/1),
 loads it with "assess answer", adds the evidence files it names, and submits;
 someone else reviews; "vigil label issue" then grades it and signs its label.`,
 	}
 	a.ratingFlags(cmd)
 	cmd.AddCommand(a.assessStartCmd(), a.assessListCmd(), a.assessAnswerCmd(), a.assessEvidenceCmd(),
 		a.assessStatusCmd(), a.assessSubmitCmd(), a.assessReviewCmd())
+	for _, r := range app.AssessCommands() {
+		cmd.AddCommand(a.dataCommand(r))
+	}
 	return cmd
 }
 

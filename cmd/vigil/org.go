@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"vigil/internal/app"
+	"vigil/internal/clikit"
 	"vigil/internal/auth"
 	"vigil/internal/errs"
 	"vigil/internal/keyset"
@@ -23,7 +24,11 @@ import (
 )
 
 func (a *cmdline) orgCmd() *cobra.Command {
-	return group("org", "Manage registered organisations", a.orgAddCmd(), a.orgListCmd(), a.orgShowCmd(), a.orgDeleteCmd(), a.orgImportCmd(), a.orgExportCmd())
+	cmd := group("org", "Manage registered organisations", a.orgAddCmd(), a.orgListCmd(), a.orgShowCmd(), a.orgDeleteCmd(), a.orgImportCmd(), a.orgExportCmd())
+	for _, r := range app.OrgCommands() {
+		cmd.AddCommand(a.dataCommand(r))
+	}
+	return cmd
 }
 
 func (a *cmdline) orgAddCmd() *cobra.Command {
@@ -81,15 +86,14 @@ func (a *cmdline) orgDeleteCmd() *cobra.Command {
 }
 
 func (a *cmdline) orgImportCmd() *cobra.Command {
-	var skipInvalid bool
-	var format string
+	var opt app.ImportOptions
 	cmd := a.command("import FILE|-", "Import organisations from CSV or JSON in one transaction", 1, func(ctx context.Context, x *app.App, args []string) error {
 		r, _, done, err := a.input(args[0])
 		if err != nil {
 			return err
 		}
 		defer done()
-		res, err := x.ImportOrgs(ctx, r, args[0], format, skipInvalid)
+		res, err := x.ImportOrgs(ctx, r, args[0], opt)
 		if err != nil {
 			return err
 		}
@@ -100,26 +104,31 @@ func (a *cmdline) orgImportCmd() *cobra.Command {
 		} else {
 			a.rowErrors(res.Refused)
 			if res.Imported {
-				fmt.Fprintf(a.stdout, "imported %d organisations with %d assets in %.2fs", res.Organisations, res.Assets, res.Seconds)
-				if len(res.Refused) > 0 {
-					fmt.Fprintf(a.stdout, "; skipped %d invalid rows", len(res.Refused))
-				}
-				fmt.Fprintln(a.stdout)
+				fmt.Fprintln(a.stdout, res.Summary())
 			} else {
-				fmt.Fprintf(a.stderr, "vigil: %d invalid rows; nothing imported (use --skip-invalid to import the good rows)\n", len(res.Refused))
+				fmt.Fprintf(a.stderr, "vigil: %s; nothing imported (--skip-invalid imports the good rows)\n", clikit.Plural(len(res.Refused), "invalid row", "invalid rows"))
 			}
 		}
-		if !res.Imported {
-			return silentError{Code: 2}
+		switch {
+		case res.Imported:
+			return nil
+		case res.Conflicts == len(res.Refused):
+			return silentError{Code: 4}
 		}
-		return nil
+		return silentError{Code: 2}
 	})
 	cmd.Long = `Import organisations from a CSV file (columns: ` + strings.Join(registry.CSVColumns, ",") + `;
 multi-valued cells separated by ";") or a JSON array (the export form).
-All or nothing by default: one bad row imports nothing and names the row.
-With --skip-invalid the good rows are imported and the bad ones reported.`
-	cmd.Flags().BoolVar(&skipInvalid, "skip-invalid", false, "import the valid rows and report the others")
-	cmd.Flags().StringVar(&format, "format", "", "csv or json (default: from the file name or content)")
+All or nothing by default: one bad row imports nothing and names the row
+(file:line), a name given twice or the name of an organisation that exists too
+(exit 4 when only those). With --skip-invalid the good rows are imported and the
+bad ones reported. With --upsert an organisation that exists (by name) gets the
+sector, country and languages of the file (an empty cell leaves it) and the assets,
+contacts and devices it lacks; nothing is removed, and a file imported before
+changes nothing and says so.`
+	cmd.Flags().BoolVar(&opt.SkipInvalid, "skip-invalid", false, "import the valid rows and report the others")
+	cmd.Flags().BoolVar(&opt.Upsert, "upsert", false, "update organisations that exist (by name) instead of refusing them")
+	cmd.Flags().StringVar(&opt.Format, "format", "", "csv or json (default: from the file name or content)")
 	return cmd
 }
 

@@ -4,9 +4,12 @@
 package app
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"mime"
 	"os"
 	"path/filepath"
@@ -108,4 +111,81 @@ func (a *App) LoadAnswers(ctx context.Context, sc tenant.Scope, id int64, r io.R
 		bad = []errs.RowError{}
 	}
 	return AnswersResult{Assessment: as.ID, Answers: len(as.Answers.Items), Unanswered: as.Evaluate(svc.Catalogue()).Missing(), Problems: bad}, nil
+}
+
+// AssessCommands are the `vigil assess` commands built from rows: the
+// answers template.
+func AssessCommands() []Command {
+	return []Command{{
+		Use:   "template",
+		Short: "Write an answers file to fill in: the device, conditions and every provision of the edition",
+		Long: "Write an answers file (vigil-answers/1) for a maker to fill in offline: the device, the support period, every\n" +
+			"condition of the edition with its text, and every provision with its kind, conditions and summary and an empty\n" +
+			"answer. Load it with `vigil assess answer ASSESSMENT FILE`; a provision whose status is left empty is unanswered.\n" +
+			"Without --output the file goes to standard output; an existing --output file is never overwritten.",
+		NoStore: true,
+		Flags: []Flag{
+			{Name: "edition", Default: string(assess.DefaultEdition), Usage: "EN 303 645 edition: v2 (V2.1.1) or v3 (V3.1.3)"},
+			{Name: "vendor", Usage: "the device's vendor"},
+			{Name: "model", Usage: "the device's model"},
+			{Name: "firmware", Usage: "the device's firmware version"},
+			{Name: "output", Usage: "write to this file (not overwritten if it exists)"},
+		},
+		Run: func(_ context.Context, _ *App, in Input) (Output, error) {
+			return AnswersTemplate(assess.Edition(in.Flags["edition"]), assess.Device{Vendor: in.Flags["vendor"], Model: in.Flags["model"], Firmware: in.Flags["firmware"]}, in.Flags["output"])
+		},
+	}}
+}
+
+// TemplateResult is what `assess template` wrote.
+type TemplateResult struct {
+	assess.TemplateStats
+	// File is where it was written; empty for standard output, and then
+	// Template holds it.
+	File     string `json:"file,omitempty"`
+	Template string `json:"template,omitempty"`
+}
+
+// Text implements Output: the template itself, or where it went.
+func (r TemplateResult) Text() string {
+	if r.File == "" {
+		return r.Template
+	}
+	return fmt.Sprintf("wrote %s: %d provisions and %d conditions of edition %s to fill in; then vigil assess answer ASSESSMENT %s\n",
+		r.File, r.Provisions, r.Conditions, r.Edition, r.File)
+}
+
+// AnswersTemplate makes the answers template of edition e for device d,
+// written to the new file out (empty: returned in the result).
+func AnswersTemplate(e assess.Edition, d assess.Device, out string) (TemplateResult, error) {
+	if !e.Valid() {
+		return TemplateResult{}, errs.Field("edition", string(e), "want v2 or v3")
+	}
+	c, err := assess.Load()
+	if err != nil {
+		return TemplateResult{}, err
+	}
+	var buf bytes.Buffer
+	st, err := c.WriteTemplate(&buf, e, d)
+	if err != nil {
+		return TemplateResult{}, err
+	}
+	if out == "" {
+		return TemplateResult{TemplateStats: st, Template: buf.String()}, nil
+	}
+	f, err := os.OpenFile(out, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	if errors.Is(err, fs.ErrExist) {
+		return TemplateResult{}, errs.Errorf(errs.Conflict, "%s exists (answers filled in?): not overwritten; name another file", out)
+	}
+	if err != nil {
+		return TemplateResult{}, errs.Field("output", out, err.Error())
+	}
+	if _, err := f.Write(buf.Bytes()); err != nil {
+		f.Close()
+		return TemplateResult{}, fmt.Errorf("write %s: %w", out, err)
+	}
+	if err := f.Close(); err != nil {
+		return TemplateResult{}, fmt.Errorf("write %s: %w", out, err)
+	}
+	return TemplateResult{TemplateStats: st, File: out}, nil
 }

@@ -23,7 +23,9 @@ type Command struct {
 	// Args is the exact number of arguments.
 	Args  int
 	Flags []Flag
-	Run   func(ctx context.Context, x *App, in Input) (Output, error)
+	// NoStore marks a command that needs no database: Run gets a nil App.
+	NoStore bool
+	Run     func(ctx context.Context, x *App, in Input) (Output, error)
 }
 
 // Flag is a string flag of a Command.

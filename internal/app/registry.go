@@ -10,15 +10,18 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"vigil/internal/auth"
+	"vigil/internal/clikit"
 	"vigil/internal/dkimkey"
 	"vigil/internal/errs"
 	"vigil/internal/keyset"
 	"vigil/internal/netguard"
 	"vigil/internal/registry"
+	"vigil/internal/store"
 	"vigil/internal/tenant"
 )
 
@@ -65,23 +68,44 @@ func (a *App) OrgScope(ctx context.Context, ref string) (tenant.Scope, error) {
 
 // ImportResult is what an organisation import did.
 type ImportResult struct {
-	File          string          `json:"file"`
+	File string `json:"file"`
+	// Organisations and Assets are the organisations and assets written
+	// (without --upsert: all new).
 	Organisations int             `json:"organisations"`
 	Assets        int             `json:"assets"`
 	Refused       []errs.RowError `json:"refused"`
 	Seconds       float64         `json:"seconds"`
 	Imported      bool            `json:"imported"`
+	// Upsert is set with --upsert: what was created, changed and left.
+	Upsert *store.UpsertCounts `json:"upsert,omitempty"`
+	// Conflicts counts the refused rows naming an organisation that
+	// exists (without --upsert).
+	Conflicts int `json:"conflicts"`
+}
+
+// ImportOptions are the choices of an organisation import.
+type ImportOptions struct {
+	// Format is csv, json or "" to tell from the name or the content.
+	Format string
+	// SkipInvalid imports the good rows of a file with bad ones.
+	SkipInvalid bool
+	// Upsert updates organisations that exist (by name) instead of
+	// refusing them.
+	Upsert bool
 }
 
 // ImportOrgs imports organisations from CSV (registry.CSVColumns) or a
-// JSON array (the export form) in one transaction. format is csv, json or
-// "" to tell from the name or the content. All or nothing unless
-// skipInvalid: one bad row imports nothing (Imported is false and Refused
-// names the rows); with skipInvalid the good rows are imported.
-func (a *App) ImportOrgs(ctx context.Context, r io.Reader, name, format string, skipInvalid bool) (ImportResult, error) {
+// JSON array (the export form) in one transaction. All or nothing unless
+// SkipInvalid: one bad row imports nothing (Imported is false and Refused
+// names the rows, file:line); with SkipInvalid the good rows are imported.
+// A name given twice in the file, or (without Upsert) the name of an
+// organisation that exists, is a bad row like any other; with Upsert an
+// existing organisation is updated (store.OrgUpsert).
+func (a *App) ImportOrgs(ctx context.Context, r io.Reader, name string, opt ImportOptions) (ImportResult, error) {
 	start := time.Now()
 	res := ImportResult{File: name, Refused: []errs.RowError{}}
 	br := bufio.NewReaderSize(r, 1<<16)
+	format := opt.Format
 	if format == "" {
 		format = sniffFormat(name, br)
 	}
@@ -90,28 +114,77 @@ func (a *App) ImportOrgs(ctx context.Context, r io.Reader, name, format string, 
 		bad  []errs.RowError
 		err  error
 	)
+	file := filepath.Base(name)
 	switch format {
 	case "csv":
-		orgs, bad, err = registry.ParseCSV(br, filepath.Base(name))
+		orgs, bad, err = registry.ParseCSV(br, file)
 	case "json":
-		orgs, bad, err = registry.ParseJSON(br, filepath.Base(name))
+		orgs, bad, err = registry.ParseJSON(br, file)
 	default:
 		return res, errs.Field("format", format, "must be csv or json")
 	}
 	if err != nil {
 		return res, &errs.Error{Code: errs.Invalid, Message: err.Error()}
 	}
+	var exists map[string]int64
+	if !opt.Upsert {
+		if exists, err = a.st.OrgIDsByName(ctx, tenant.Operator()); err != nil {
+			return res, err
+		}
+	}
+	first := map[string]int{}
+	keep := orgs[:0]
+	for _, o := range orgs {
+		switch line, dup := first[o.Name]; {
+		case dup:
+			bad = append(bad, errs.RowError{File: file, Line: o.Line, Field: "name", Reason: fmt.Sprintf("%q appears twice in the file (first on line %d)", o.Name, line), Raw: o.Name})
+		case exists[o.Name] != 0:
+			first[o.Name] = o.Line
+			res.Conflicts++
+			bad = append(bad, errs.RowError{File: file, Line: o.Line, Field: "name", Reason: fmt.Sprintf("an organisation named %q already exists (organisation %d; --upsert updates it)", o.Name, exists[o.Name]), Raw: o.Name})
+		default:
+			first[o.Name] = o.Line
+			keep = append(keep, o)
+		}
+	}
+	orgs = keep
+	slices.SortStableFunc(bad, func(x, y errs.RowError) int { return x.Line - y.Line })
 	if bad != nil {
 		res.Refused = bad
 	}
-	if len(bad) == 0 || skipInvalid {
-		if res.Organisations, res.Assets, err = a.st.OrgImport(ctx, tenant.Operator(), orgs); err != nil {
+	if len(bad) == 0 || opt.SkipInvalid {
+		if opt.Upsert {
+			n, err := a.st.OrgUpsert(ctx, tenant.Operator(), orgs)
+			if err != nil {
+				return res, fmt.Errorf("import %s: nothing imported: %w", name, err)
+			}
+			res.Upsert, res.Organisations, res.Assets = &n, n.Created+n.Updated, n.Assets
+		} else if res.Organisations, res.Assets, err = a.st.OrgImport(ctx, tenant.Operator(), orgs); err != nil {
 			return res, fmt.Errorf("import %s: nothing imported: %w", name, err)
 		}
 		res.Imported = true
 	}
 	res.Seconds = time.Since(start).Seconds()
 	return res, nil
+}
+
+// Summary is the line an import ends with: what it wrote, or with
+// --upsert what it created, changed and left as it was.
+func (r ImportResult) Summary() string {
+	var s string
+	switch u := r.Upsert; {
+	case u == nil:
+		s = fmt.Sprintf("imported %s with %s in %.2fs", clikit.Plural(r.Organisations, "organisation", "organisations"), clikit.Plural(r.Assets, "asset", "assets"), r.Seconds)
+	case u.Created+u.Updated == 0:
+		s = fmt.Sprintf("nothing changed: %s already as in %s", clikit.Plural(u.Unchanged, "organisation", "organisations"), filepath.Base(r.File))
+	default:
+		s = fmt.Sprintf("%d new, %d updated, %d unchanged; added %s, %s and %s", u.Created, u.Updated, u.Unchanged,
+			clikit.Plural(u.Assets, "asset", "assets"), clikit.Plural(u.Contacts, "contact", "contacts"), clikit.Plural(u.Devices, "device", "devices"))
+	}
+	if len(r.Refused) > 0 {
+		s += "; skipped " + clikit.Plural(len(r.Refused), "invalid row", "invalid rows")
+	}
+	return s
 }
 
 // sniffFormat tells csv from json by the file name, else by the first
@@ -270,3 +343,84 @@ func (a *App) Overlaps(ctx context.Context, sc tenant.Scope) ([]registry.Overlap
 	}
 	return []registry.Overlap{}, nil
 }
+
+// OrgCommands are the `vigil org` commands built from rows: update (the
+// API's PATCH /api/v1/orgs/{id}).
+func OrgCommands() []Command {
+	return []Command{{
+		Use:   "update ORG",
+		Short: "Change an organisation's name, sector, country, languages or notification policy",
+		Long: "Change an organisation (by id or name): only the flags given change it, the rest stays (the API's\n" +
+			"PATCH /api/v1/orgs/{id}). Contacts, assets and devices have their own commands; `org import --upsert`\n" +
+			"updates many organisations from a file.",
+		Args: 1,
+		Flags: []Flag{
+			{Name: "name", Usage: "new name"},
+			{Name: "sector", Usage: "sector, e.g. energy, water, health"},
+			{Name: "country", Usage: "ISO 3166-1 alpha-2 country code"},
+			{Name: "lang", Usage: "preferred languages, comma-separated, preferred first (e.g. nl,en)"},
+			{Name: "notify", Usage: "notification mode: immediate, daily or weekly"},
+			{Name: "min-severity", Usage: "lowest severity that notifies"},
+		},
+		Run: func(ctx context.Context, x *App, in Input) (Output, error) {
+			o, err := x.UpdateOrg(ctx, in.Args[0], in.Flags)
+			return orgText(o), err
+		},
+	}}
+}
+
+// UpdateOrg changes organisation ref (id or name) by the non-empty values
+// of set (name, sector, country, lang, notify, min-severity); nothing set
+// is invalid input.
+func (a *App) UpdateOrg(ctx context.Context, ref string, set map[string]string) (registry.Org, error) {
+	id, err := a.OrgID(ctx, ref)
+	if err != nil {
+		return registry.Org{}, err
+	}
+	var u registry.OrgUpdate
+	str := func(k string) *string {
+		if v := set[k]; v != "" {
+			return &v
+		}
+		return nil
+	}
+	u.Name, u.Sector, u.Country = str("name"), str("sector"), str("country")
+	if v := set["lang"]; v != "" {
+		langs := strings.Split(v, ",")
+		for i := range langs {
+			langs[i] = strings.TrimSpace(langs[i])
+		}
+		u.Languages = &langs
+	}
+	if set["notify"] != "" || set["min-severity"] != "" {
+		o, err := a.st.OrgGet(ctx, tenant.Operator(), id)
+		if err != nil {
+			return o, err
+		}
+		p := o.Policy
+		if v := set["notify"]; v != "" {
+			p.Mode = v
+		}
+		if v := set["min-severity"]; v != "" {
+			p.MinSeverity = v
+		}
+		u.Policy = &p
+	}
+	if u == (registry.OrgUpdate{}) {
+		return registry.Org{}, errs.Errorf(errs.Invalid, "nothing to change: give --name, --sector, --country, --lang, --notify or --min-severity")
+	}
+	return a.st.OrgPatch(ctx, tenant.Operator(), id, u)
+}
+
+// orgText prints an organisation as `org show` does.
+type orgText registry.Org
+
+// Text implements Output.
+func (o orgText) Text() string {
+	var b strings.Builder
+	_ = registry.Org(o).WriteText(&b)
+	return b.String()
+}
+
+// MarshalJSON writes the organisation as the API does.
+func (o orgText) MarshalJSON() ([]byte, error) { return json.Marshal(registry.Org(o)) }

@@ -44,17 +44,17 @@ func TestRegistry(t *testing.T) {
 		}
 
 		bad := "name,cidrs\nC,192.0.2.64/28\nD,192.0.2.81/28\n"
-		res, err := x.ImportOrgs(ctx, strings.NewReader(bad), "bad.csv", "", false)
+		res, err := x.ImportOrgs(ctx, strings.NewReader(bad), "bad.csv", app.ImportOptions{})
 		if err != nil || res.Imported || len(res.Refused) != 1 || res.Refused[0].Line != 3 {
 			t.Errorf("all-or-nothing import = %+v, %v", res, err)
 		}
-		if res, err = x.ImportOrgs(ctx, strings.NewReader(bad), "bad.csv", "", true); err != nil || !res.Imported || res.Organisations != 1 {
+		if res, err = x.ImportOrgs(ctx, strings.NewReader(bad), "bad.csv", app.ImportOptions{SkipInvalid: true}); err != nil || !res.Imported || res.Organisations != 1 {
 			t.Errorf("--skip-invalid import = %+v, %v", res, err)
 		}
-		if res, err = x.ImportOrgs(ctx, strings.NewReader(`  [{"name":"From JSON"}]`), "-", "", false); err != nil || res.Organisations != 1 {
+		if res, err = x.ImportOrgs(ctx, strings.NewReader(`  [{"name":"From JSON"}]`), "-", app.ImportOptions{}); err != nil || res.Organisations != 1 {
 			t.Errorf("JSON told by content = %+v, %v", res, err)
 		}
-		if _, err := x.ImportOrgs(ctx, strings.NewReader(""), "x", "xml", false); errs.CodeOf(err) != errs.Invalid {
+		if _, err := x.ImportOrgs(ctx, strings.NewReader(""), "x", app.ImportOptions{Format: "xml"}); errs.CodeOf(err) != errs.Invalid {
 			t.Errorf("format xml = %v", err)
 		}
 

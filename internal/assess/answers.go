@@ -127,6 +127,10 @@ func LoadAnswers(r io.Reader, name string) (Answers, []errs.RowError) {
 //	  "5.1-1": {status: met, evidence: [{file: manual.pdf, sha256: …}]}
 //	  "5.6-4B": {status: not_applicable, justification: no physical debug port}
 //
+// An answer whose status is left empty ("", as a template has it) and
+// that has no justification or evidence is unanswered, not a problem;
+// empty support fields are left unset.
+//
 // Every problem is returned as a row error with the line and the field path
 // (e.g. "answers.5.1-1.status"); a bad answer is left out of Items, the good
 // ones are kept. Unknown provision ids, provisions not in the edition, bad
@@ -206,12 +210,18 @@ func (c *Catalogue) LoadAnswers(r io.Reader, name string) (Answers, []errs.RowEr
 				}
 				switch k.Value {
 				case "end":
+					if s == "" {
+						return // left empty in a template
+					}
 					if _, err := time.Parse(time.DateOnly, s); err != nil {
 						bad(v, "support.end", "not a date (YYYY-MM-DD)")
 						return
 					}
 					a.Support.End = s
 				case "url":
+					if s == "" {
+						return
+					}
 					if !strings.HasPrefix(s, "https://") && !strings.HasPrefix(s, "http://") {
 						bad(v, "support.url", "not an http(s) URL")
 						return
@@ -314,7 +324,7 @@ func (c *Catalogue) LoadAnswers(r io.Reader, name string) (Answers, []errs.RowEr
 					return
 				}
 				switch st := Status(s); st {
-				case Met, NotMet, NotApplicable:
+				case "", Met, NotMet, NotApplicable:
 					ans.Status = st
 				default:
 					bad(v, f, "bad status, want met, not_met or not_applicable")
@@ -378,6 +388,12 @@ func (c *Catalogue) LoadAnswers(r io.Reader, name string) (Answers, []errs.RowEr
 		}
 		if !okAns {
 			return
+		}
+		if ans.Status == "" {
+			if ans.Justification != "" || len(ans.Evidence) > 0 {
+				bad(statusNode, field+".status", "required with a justification or evidence (met, not_met or not_applicable)")
+			}
+			return // left empty (a template): unanswered
 		}
 		switch {
 		case ans.Status == NotApplicable && ans.Justification == "":

@@ -5,8 +5,8 @@ package label
 
 import (
 	"bytes"
-	"fmt"
 	"encoding/xml"
+	"fmt"
 	"image"
 	"image/color"
 	_ "image/png" // image.Decode

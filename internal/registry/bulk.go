@@ -82,6 +82,7 @@ func ParseCSV(r io.Reader, file string) ([]Org, []errs.RowError, error) {
 			bad = append(bad, rowError(file, line, err, rawRow(rec)))
 			continue
 		}
+		o.Line = line
 		orgs = append(orgs, o)
 	}
 	return orgs, bad, nil
@@ -174,6 +175,7 @@ func ParseJSON(r io.Reader, file string) ([]Org, []errs.RowError, error) {
 			bad = append(bad, rowError(file, line, err, text.Truncate(string(raw), maxRaw)))
 			continue
 		}
+		o.Line = line
 		orgs = append(orgs, o)
 	}
 	return orgs, bad, nil

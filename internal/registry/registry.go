@@ -26,6 +26,10 @@ type Org struct {
 	Contacts []Contact `json:"contacts,omitempty"`
 	Assets   []Asset   `json:"assets,omitempty"`
 	Devices  []Device  `json:"devices,omitempty"`
+
+	// Line is where the organisation starts in the file it was parsed
+	// from (ParseCSV, ParseJSON); 0 otherwise.
+	Line int `json:"-"`
 }
 
 // Policy says how an organisation wants to be notified. The zero value means

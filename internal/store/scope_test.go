@@ -320,6 +320,18 @@ func scopeCases() []scopeCase {
 			os, err := s.OrgList(ctx, as(f.a.ID), keyset.Page{Limit: 1000})
 			return count(os, err, f.a.ID, orgOf)
 		}},
+		{method: "OrgIDsByName", run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
+			m, err := s.OrgIDsByName(ctx, as(f.a.ID))
+			ids := make([]int64, 0, len(m))
+			for _, id := range m {
+				ids = append(ids, id)
+			}
+			return count(ids, err, f.a.ID, func(id int64) int64 { return id })
+		}},
+		{method: "OrgUpsert", single: true, operatorOnly: true, run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
+			n, err := s.OrgUpsert(ctx, as(0), []registry.Org{{Name: fmt.Sprintf("Upserted %d", f.next())}})
+			return n.Created, err
+		}},
 		{method: "OrgListAll", run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
 			os, err := s.OrgListAll(ctx, as(f.a.ID))
 			return count(os, err, f.a.ID, orgOf)
