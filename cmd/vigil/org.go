@@ -14,8 +14,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"vigil/internal/app"
-	"vigil/internal/clikit"
 	"vigil/internal/auth"
+	"vigil/internal/clikit"
 	"vigil/internal/errs"
 	"vigil/internal/keyset"
 	"vigil/internal/registry"
