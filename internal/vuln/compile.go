@@ -5,6 +5,7 @@ package vuln
 
 import (
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -175,14 +176,50 @@ func Compile(ref int64, a *advisory.Advisory, vt *vendor.Table) *Compiled {
 		return c
 	}
 	codes := productCodes(a)
+	suite := titleSuite(a)
 	for i := range a.Products {
-		cp := compileProduct(&a.Products[i], vt, codes, a.Title)
+		cp := compileProduct(&a.Products[i], vt, codes, a.Title, suite)
 		c.products = append(c.products, cp)
 		keys = append(keys, cp.keys(vt)...)
 	}
 	releaseLines(c.products)
 	c.software = advisorySoftware(a, c.products)
 	return c
+}
+
+var (
+	suiteRE       = regexp.MustCompile(`(?i)^(.*?\bsuite)\b`)
+	titleUpdateRE = regexp.MustCompile(`(?i)\s*\(update [a-z]+\)\s*$`)
+)
+
+// titleSuite returns the suite the advisory's title names ("PHOENIX
+// CONTACT Automation Worx Software Suite" → the title up to "Suite") when
+// no product name of the advisory holds the suite's own words (then the
+// products are its parts, and a device registered as the suite is one of
+// them), else "".
+func titleSuite(a *advisory.Advisory) string {
+	m := suiteRE.FindStringSubmatch(titleUpdateRE.ReplaceAllString(a.Title, ""))
+	if m == nil {
+		return ""
+	}
+	var own []string
+	for _, w := range strings.Fields(m[1]) {
+		k := nameKey(w)
+		if k == "" || k == "suite" || k == "software" || slices.ContainsFunc(a.Products, func(p advisory.Product) bool { return strings.Contains(nameKey(p.Vendor), k) }) {
+			continue
+		}
+		own = append(own, k)
+	}
+	if len(own) == 0 {
+		return ""
+	}
+	for i := range a.Products {
+		name := nameKey(a.Products[i].Name)
+		if !slices.ContainsFunc(own, func(k string) bool { return !strings.Contains(name, k) }) {
+			return ""
+		}
+	}
+	return m[1]
 }
 
 // productCodes returns the compact model codes of all product names of an
@@ -321,7 +358,7 @@ func vendorWords(vt *vendor.Table, raw string, groups []string) [][]string {
 
 // title is the advisory's title: it may spell out the abbreviations of
 // product names ("JT Open Toolkit" for "JTTK").
-func compileProduct(p *advisory.Product, vt *vendor.Table, codes map[string]bool, title string) cproduct {
+func compileProduct(p *advisory.Product, vt *vendor.Table, codes map[string]bool, title, suite string) cproduct {
 	cp := cproduct{p: p, vendorKeys: vt.Groups(p.Vendor), nameKey: nameKey(p.Name)}
 	if len(cp.vendorKeys) > 0 {
 		cp.vendorKey = cp.vendorKeys[0]
@@ -337,7 +374,7 @@ func compileProduct(p *advisory.Product, vt *vendor.Table, codes map[string]bool
 	for _, g := range cp.vendorKeys {
 		brands = append(brands, vt.Brands(g)...)
 	}
-	opts := product.NameOptions{Brands: brands, Vendor: vendorWords(vt, p.Vendor, cp.vendorKeys), Codes: codes, Title: title}
+	opts := product.NameOptions{Brands: brands, Vendor: vendorWords(vt, p.Vendor, cp.vendorKeys), Codes: codes, Title: title, Suite: suite}
 	for i := range p.Ranges {
 		r := &p.Ranges[i]
 		cp.ranges = append(cp.ranges, crange{src: r, r: interpret(r, cp.scheme)})
@@ -396,7 +433,7 @@ func compileProduct(p *advisory.Product, vt *vendor.Table, codes map[string]bool
 		}
 	}
 	if p.Platform != nil {
-		pl := compileProduct(p.Platform, vt, codes, title)
+		pl := compileProduct(p.Platform, vt, codes, title, "")
 		cp.platform = &pl
 	}
 	return cp

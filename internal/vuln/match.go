@@ -678,6 +678,10 @@ func inLine(v string, l *product.Line) (in, ok bool) {
 	if v == "" {
 		return false, false
 	}
+	if l.Op == product.OpThrough {
+		r := vrange.Range{Scheme: vrange.SchemeVendor, Constraints: []vrange.Constraint{{Op: vrange.Ge, Version: l.Version}, {Op: vrange.Le, Version: l.To}}}
+		return r.Contains(v)
+	}
 	bound := strings.TrimSuffix(strings.TrimSuffix(l.Version, ".x"), ".X")
 	op := vrange.Eq
 	switch l.Op {
@@ -809,6 +813,7 @@ func matchProducts(c *Compiled, v *cvuln, t *prepared, ids []identity) (candidat
 		// A version line in the product name ("WinCC V7.4") must hold for
 		// the device: its model's version, else its firmware.
 		lineFactor, lineNote := 1.0, ""
+		var spanCheck *Check
 		ver := id.version
 		if id.line != nil && id.line.Op == product.OpRelease {
 			// "Solid Edge SE2022" for a device "Solid Edge" at "SE2022
@@ -832,9 +837,15 @@ func matchProducts(c *Compiled, v *cvuln, t *prepared, ids []identity) (candidat
 			switch {
 			case ok && !in:
 				continue
+			case ok && id.line.Op == product.OpThrough:
+				spanCheck = &Check{Part: "version", Rule: "range", Factor: 1,
+					Why: fmt.Sprintf("version %q lies in %s through %s, the versions the product name gives", lv, id.line.Version, id.line.To)}
 			case !ok:
 				lineFactor = factorLineUnknown
 				lineNote = fmt.Sprintf("the advisory is about version line V%s; the device's version is unknown", id.line.Version)
+				if id.line.Op == product.OpThrough {
+					lineNote = fmt.Sprintf("the advisory is about versions %s through %s; the device's version is unknown", id.line.Version, id.line.To)
+				}
 			}
 		}
 		st := versionStatement(cp, v.key, status, ver, sch)
@@ -855,6 +866,9 @@ func matchProducts(c *Compiled, v *cvuln, t *prepared, ids []identity) (candidat
 			ev.Notes = append(ev.Notes, lineNote)
 		}
 		ev.Checks = append(ev.Checks, id.checks...)
+		if spanCheck != nil {
+			ev.Checks = append(ev.Checks, *spanCheck)
+		}
 		if st.check.Part != "" {
 			ev.Checks = append(ev.Checks, st.check)
 		}

@@ -28,7 +28,14 @@ const (
 type Line struct {
 	Version string `json:"version"`
 	Op      string `json:"op"`
+	// To is the last version of a span (Op OpThrough).
+	To string `json:"to,omitempty"`
 }
+
+// OpThrough is the Op of a Line that is a span of versions written in
+// words at the end of a name ("OpenEnterprise 3.1 through 3.3.3"): the
+// product is about the versions from Version through To.
+const OpThrough = "through"
 
 // OpRelease is the Op of a Line that is a release the name ends with
 // ("Solid Edge SE2022", "SIMATIC WinAC RTX (F) 2010") and the model
@@ -72,6 +79,14 @@ type Name struct {
 	// bases are the names before an edition ("Connected Components
 	// Workbench - Developer Edition …" → connected components workbench).
 	bases [][]string
+	// title are the tokens of the advisory's title: a model may name the
+	// family the title gives before the code the name gives ("Multilin
+	// MX350" / "MX350 Relay firmware" in "GE Multilin … Protective Relays").
+	title []string
+	// suite is what a suite the title names ("Automation Worx Software
+	// Suite") is without generic words, when no product name names it:
+	// each product of the advisory is a part of it.
+	suite string
 }
 
 // Model is a device model prepared for comparison.
@@ -81,6 +96,7 @@ type Model struct {
 	Revisions []string // "1756-EN2T Series D" → d
 	toks      []string // tokens without revision and line
 	raw       string   // folded text with separators, for placeholder patterns
+	sub       bool     // the model without family words the title gives
 }
 
 // NameOptions tune CompileName.
@@ -97,8 +113,13 @@ type NameOptions struct {
 	Codes map[string]bool
 	// Title is the advisory's title: an abbreviation of the name it
 	// spells out ("JT Open Toolkit" for "JTTK", "VISAM Automation Base"
-	// for "VBASE") names the product too.
+	// for "VBASE") names the product too, and its words may come before
+	// the name's code in a model ("SICAM A8000 CP-8021").
 	Title string
+	// Suite is the suite the title names when no product name of the
+	// advisory names it ("Automation Worx Software Suite" of "PC Worx",
+	// "PC Worx Express" and "Config+"): a model naming it names each.
+	Suite string
 }
 
 var (
@@ -120,6 +141,9 @@ var (
 	// quantifierRE matches a leading "All" or "All other" ("All 32 and 64
 	// bit CODESYS Development System V3").
 	quantifierRE = regexp.MustCompile(`(?i)^\s*all\s+(?:other\s+)?`)
+	// platformRE matches the operating system a product is based on
+	// ("Windows XP-Based", "Windows 7-Based").
+	platformRE = regexp.MustCompile(`(?i)\bwindows\s+(?:xp|vista|\d+(?:\.\d)?|server\s+\d{4}(?:\s*r2)?)[- ]based\b`)
 	// bitnessRE matches word sizes the owner rarely types ("32 and 64 bit",
 	// "32-bit", "(64-bit)", "x64"): an edition of the same product.
 	bitnessRE = regexp.MustCompile(`(?i)\(?\b(?:(?:32|64)(?:\s*(?:and|or|/|,)\s*(?:32|64))?[- ]?bits?|x64|x86)\b\)?`)
@@ -157,9 +181,20 @@ func CompileName(text string, o NameOptions) *Name {
 	}
 	s = sizeRE.ReplaceAllString(s, " ")
 	s = bitnessRE.ReplaceAllString(s, " ")
+	platform := ""
+	if m := platformRE.FindStringIndex(s); m != nil {
+		// "Siemens PET/CT Systems Windows XP-Based": the platform is a
+		// condition, not a word of the product's name.
+		platform = strings.TrimSpace(s[m[0]:m[1]])
+		n.Conditions = append(n.Conditions, platform)
+		s = s[:m[0]] + " " + s[m[1]:]
+	}
 	s, base, clause := cutClause(s)
 	if clause != "" {
 		n.Conditions = append(n.Conditions, clause)
+	}
+	if platform != "" && clause == "" {
+		clause = platform
 	}
 	if s != text && strings.Join(strings.Fields(s), " ") != strings.Join(strings.Fields(sizeRE.ReplaceAllString(text, " ")), " ") {
 		n.cut = strings.TrimSpace(clause)
@@ -177,7 +212,10 @@ func CompileName(text string, o NameOptions) *Name {
 	s = n.parens(s)
 	n.Revisions, s = revisions(s)
 	var line *Line
-	if s, line = cutLine(s); line != nil {
+	if s, line = cutSpan(s); line == nil {
+		s, line = cutLine(s)
+	}
+	if line != nil {
 		n.Line = line
 	}
 	s = cutRunning(s)
@@ -211,6 +249,20 @@ func CompileName(text string, o NameOptions) *Name {
 		for _, p := range pieces {
 			if pt := nameTokens(p, o.Vendor); len(pt) > 0 && hasDigitToken(pt) || len(pieces) == 2 {
 				n.addAlt(pt)
+			}
+		}
+		// A one-word item after the first shares the first item's family
+		// words ("PACSystems CPU320/CRU320 and RXi": PACSystems RXi).
+		first := nameTokens(pieces[0], o.Vendor)
+		k := 0
+		for k < len(first) && !hasDigit(first[k]) {
+			k++
+		}
+		if k > 0 && k < len(first) {
+			for _, p := range pieces[1:] {
+				if pt := nameTokens(p, o.Vendor); len(pt) == 1 && pt[0] != first[0] {
+					n.addAlt(append(slices.Clone(first[:k]), pt...))
+				}
 			}
 		}
 	}
@@ -255,6 +307,32 @@ func CompileName(text string, o NameOptions) *Name {
 		}
 	}
 	n.expand(main, o.Title, o.Vendor)
+	if o.Title != "" {
+		n.title = nameTokens(o.Title, o.Vendor)
+	}
+	if o.Suite != "" {
+		n.suite = compact(suiteCore(nameTokens(o.Suite, o.Vendor)))
+	}
+	// Items of several words around a slash ("SPECT Workplaces/Symbia.net
+	// Windows XP-Based", "ELI 250c/BUR 250c Resting Electrocardiograph"):
+	// the name up to the slash and the name after it are each a product.
+	for _, w := range strings.Fields(s) {
+		l, r, ok := strings.Cut(w, "/")
+		if !ok || strings.Contains(r, "/") || len(l) < 3 || len(r) < 3 || l == r {
+			continue
+		}
+		i := strings.Index(s, w)
+		before, after := strings.TrimSpace(s[:i]), strings.TrimSpace(s[i+len(w):])
+		if before == "" && after == "" {
+			continue
+		}
+		if ts := nameTokens(before+" "+l, o.Vendor); len(ts) > 1 {
+			n.addAlt(ts)
+		}
+		if ts := nameTokens(r+" "+after, o.Vendor); len(ts) > 1 || after == "" {
+			n.addAlt(ts)
+		}
+	}
 	// Slash lists inside tokens: "R04/08/16(EN)CPU", "XGK-CPUU/H/A".
 	for _, w := range strings.Fields(s) {
 		if !strings.Contains(w, "/") || strings.ContainsAny(w, "*") {
@@ -342,6 +420,20 @@ func cutLine(s string) (string, *Line) {
 		op = "<="
 	}
 	return s[:m[0]] + " " + s[m[1]:], &Line{Version: s[m[4]:m[5]], Op: op}
+}
+
+// spanRE matches a span of versions in words at the end of a name, after
+// a word of letters ("OpenEnterprise 3.1 through 3.3.3", "Tool V2.0 to
+// V2.4").
+var spanRE = regexp.MustCompile(`(?i)([A-Za-z]{2,})\s+v?(\d+(?:\.\d+)*)\s+(?:through|thru|to|-)\s+v?(\d+(?:\.\d+)*)\s*$`)
+
+// cutSpan takes a span of versions in words off the end of a name.
+func cutSpan(s string) (string, *Line) {
+	m := spanRE.FindStringSubmatchIndex(s)
+	if m == nil {
+		return s, nil
+	}
+	return s[:m[3]], &Line{Version: s[m[4]:m[5]], To: s[m[6]:m[7]], Op: OpThrough}
 }
 
 // bareLineRE matches a version line written without "V" at the end of a
@@ -773,8 +865,27 @@ func (n *Name) Match(m *Model) Result {
 			}
 		}
 	}
+	if r.Conf < ConfFamily && !m.sub {
+		// Family words of the title before the code the name gives
+		// ("Multilin MX350" / "MX350 Relay firmware", "PACSystems RX3i
+		// CPE400" / "RX3i CPE 400").
+		for k := 1; k <= 3 && k < len(m.toks); k++ {
+			head, rest := m.toks[:k], m.toks[k:]
+			if !hasDigitToken(rest) || slices.ContainsFunc(head, func(t string) bool { return !slices.Contains(n.title, t) || slices.Contains(n.main, t) }) {
+				break
+			}
+			sub := &Model{Text: strings.Join(rest, " "), toks: rest, raw: fold(strings.Join(rest, " ")), Revisions: m.Revisions, Line: m.Line, sub: true}
+			if sr := n.Match(sub); sr.OK && sr.Conf >= ConfFamily {
+				r.offer(ConfFamily, "title-family", fmt.Sprintf("model %q is %q after the family %q the advisory's title names (%s)", m.Text, n.Text, strings.Join(head, " "), sr.Why))
+				r.Line = sr.Line
+			}
+		}
+	}
+	if n.suite != "" && len(n.suite) >= 5 && compact(suiteCore(m.toks)) == n.suite && r.Conf < ConfAcronym {
+		r.offer(ConfAcronym, "suite", fmt.Sprintf("model %q is the suite the advisory's title names; %q is a part of it", m.Text, n.Text))
+	}
 	if r.Conf < ConfCode {
-		if w, u := n.conflict(m); w != "" && r.Rule != "abbreviation" {
+		if w, u := n.conflict(m); w != "" && r.Rule != "abbreviation" && r.Rule != "title-family" && r.Rule != "suite" {
 			return Result{Why: fmt.Sprintf("model %q says %q where the advisory says %q", m.Text, w, u)}
 		}
 		// The name's own placeholder patterns, with the words after them,
@@ -796,6 +907,18 @@ func (n *Name) Match(m *Model) Result {
 		r.Why = "no rule matched"
 	}
 	return r
+}
+
+// suiteCore drops the generic words of a suite's name and the words
+// "suite" and "software".
+func suiteCore(ts []string) []string {
+	var out []string
+	for _, t := range withoutGeneric(ts) {
+		if t != "suite" && t != "software" {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // releaseRE matches a release named by its year ("2020") or by up to two

@@ -40,6 +40,22 @@ func TestNameMatch(t *testing.T) {
 		{"IntelliVue patient monitor MP2-MP90", "IntelliVue MX450", "", NameOptions{}},
 		{"SCALANCE X-300 switch family (incl. X408 and SIPLUS NET variants)", "SCALANCE X307-3", "family", siemens},
 		{"DS-2CD63xx Series", "DS-2CD6332FWD-IV", "pattern", NameOptions{}},
+		// Items of several words around a slash, a one-word list item
+		// with the first item's family, the family of the title before
+		// the code, a suite the title names (2017–2020 advisories).
+		{"Siemens SPECT Workplaces/Symbia.net Windows XP-Based", "Symbia.net", "listed", NameOptions{Vendor: [][]string{{"siemens"}}}},
+		{"Siemens SPECT Workplaces/Symbia.net Windows XP-Based", "SPECT Workplaces", "listed", NameOptions{Vendor: [][]string{{"siemens"}}}},
+		{"Siemens PET/CT Systems Windows XP-Based", "PET/CT Systems", "clause", NameOptions{Vendor: [][]string{{"siemens"}}}},
+		{"PACSystems CPU320/CRU320 and RXi", "PACSystems RXi", "listed", NameOptions{}},
+		{"RX3i CPE 400", "PACSystems RX3i CPE400", "title-family", NameOptions{Title: "GE PACSystems CPE305/310, CPE330, CPE400, RSTi-EP CPE 100, CPU320/CRU320, RXi"}},
+		{"RX3i CPE 400", "PACSystems RX3i CPE400", "", NameOptions{}},
+		{"MX350 Relay firmware", "Multilin MX350", "code", NameOptions{Title: "GE Multilin SR, UR, and URplus Protective Relays"}},
+		{"MX350 Relay firmware", "Multilin MX350", "", NameOptions{}},
+		{"750 Feeder Protection Relay", "Multilin 750 Feeder Protection Relay", "member", NameOptions{Title: "GE Multilin SR, UR, and URplus Protective Relays"}},
+		{"750 Feeder Protection Relay", "Multilin 760 Feeder Protection Relay", "", NameOptions{Title: "GE Multilin SR, UR, and URplus Protective Relays"}},
+		{"PC Worx Express", "Automation Worx Software Suite", "suite", NameOptions{Vendor: [][]string{{"phoenix", "contact"}}, Suite: "PHOENIX CONTACT Automation Worx Software Suite"}},
+		{"PC Worx Express", "Automation Worx", "suite", NameOptions{Vendor: [][]string{{"phoenix", "contact"}}, Suite: "PHOENIX CONTACT Automation Worx Software Suite"}},
+		{"PC Worx Express", "Automation Worx Software Suite", "", NameOptions{Vendor: [][]string{{"phoenix", "contact"}}}},
 		// Product lines and models named inside a longer name.
 		{"eWON Flexy", "eWON Flexy 205", "member", NameOptions{}},
 		{"Modicon Quantum", "Modicon Quantum 140CPU65150", "member", NameOptions{}},

@@ -50,6 +50,9 @@ type Table struct {
 	brands  map[string][]string // group id → brand keys
 	byKey   map[string]Alias    // alias key → the alias that added it
 	aliases []Alias
+	// lead maps an acronym that leads vendor names of the data ("OPW" of
+	// "OPW Fuel Management Systems") to the keys of those vendors.
+	lead map[string][]string
 }
 
 //go:embed aliases.tsv
@@ -107,7 +110,32 @@ func New(as []Alias) *Table {
 	for _, a := range as {
 		t.add(a)
 	}
+	t.lead = map[string][]string{}
+	for _, a := range t.aliases {
+		if a.Source != SourceName {
+			continue
+		}
+		if acr, ok := leadAcronym(a.Alias); ok && !slices.Contains(t.lead[acr], Key(a.Vendor)) {
+			t.lead[acr] = append(t.lead[acr], Key(a.Vendor))
+		}
+	}
 	return t
+}
+
+// leadAcronym returns the acronym a vendor name of several words starts
+// with ("OPW" of "OPW Fuel Management Systems", "GE" of "GE Grid
+// Solutions"), lower-cased: two to five capital letters.
+func leadAcronym(name string) (string, bool) {
+	f := strings.Fields(name)
+	if len(f) < 2 || len(f[0]) < 2 || len(f[0]) > 5 {
+		return "", false
+	}
+	for _, c := range f[0] {
+		if c < 'A' || c > 'Z' {
+			return "", false
+		}
+	}
+	return strings.ToLower(f[0]), true
 }
 
 func (t *Table) add(a Alias) {
@@ -194,6 +222,21 @@ func (t *Table) Group(name string) string {
 	for k := len(ts) - 1; k >= 1; k-- {
 		if p := strings.Join(ts[:k], ""); len(p) >= 4 {
 			if g, ok := t.group[p]; ok {
+				return g
+			}
+		}
+	}
+	// An acronym and the words of a business ("GE Grid Solutions"): the
+	// vendor the acronym is known as. An acronym alone ("OPW"): the one
+	// vendor of the data whose name it leads.
+	if acr, ok := leadAcronym(name); ok {
+		if g, ok := t.group[acr]; ok {
+			return g
+		}
+	}
+	if len(ts) == 1 && strings.ToUpper(name) == strings.TrimSpace(name) {
+		if ks := t.lead[ts[0]]; len(ks) == 1 {
+			if g, ok := t.group[ks[0]]; ok {
 				return g
 			}
 		}

@@ -172,6 +172,9 @@ type parser struct {
 	lines []string
 	// orPrior: "(and possibly prior versions)" after one version.
 	orPrior bool
+	// models: a part of the range names models ("750-832/xxx-xxx"), so
+	// "750-823" beside it is a model too, not a range of releases.
+	models bool
 }
 
 func (p *parser) cond(text string) {
@@ -281,6 +284,9 @@ func (p *parser) parse(t string) error {
 		p.cond(unwrap(t))
 		return nil
 	}
+	// "up to and including 2.5.1", "5.0 up to and including 5.0.5.31":
+	// an inclusive upper bound (before "including" is read as a condition).
+	t = uptoInclRE.ReplaceAllString(t, "<= ")
 	t = p.tailCondition(t)
 	t = p.parentheses(t)
 	if t == "" {
@@ -288,6 +294,11 @@ func (p *parser) parse(t string) error {
 		return nil
 	}
 	var cs []Constraint
+	for _, piece := range splitTop(t, '|') {
+		if modelLike(strings.TrimSpace(piece)) {
+			p.models = true
+		}
+	}
 	for _, piece := range splitTop(t, '|') {
 		pc, err := p.piece(strings.TrimSpace(piece))
 		if err != nil {
@@ -496,12 +507,16 @@ func splitTop(s string, sep byte) []string {
 }
 
 var (
-	priorRE   = regexp.MustCompile(`(?i)^(?:prior to|before|earlier than|older than|lower than|below)\s+(.+)$`)
-	uptoRE    = regexp.MustCompile(`(?i)^(?:up to and including|up to|through|until)\s+(.+)$`)
-	andPrior  = regexp.MustCompile(`(?i)^(.+?)\s+(?:and|or)\s+(?:all\s+)?(?:prior|earlier|lower|below|older|before|<)(?:\s+versions?)?$`)
-	andLater  = regexp.MustCompile(`(?i)^(.+?)\s+(?:and|or)\s+(?:later|above|newer|higher|greater)(?:\s+versions?)?$`)
-	toRE      = regexp.MustCompile(`(?i)^(\S+)\s+(?:to|through|-)\s+(\S+)$`)
-	listSepRE = regexp.MustCompile(`\s*,\s*|\s+and\s+(?:all\s+versions\s+)?`)
+	priorRE  = regexp.MustCompile(`(?i)^(?:prior to|before|earlier than|older than|lower than|below)\s+(.+)$`)
+	uptoRE   = regexp.MustCompile(`(?i)^(?:up to and including|up to|through|until)\s+(.+)$`)
+	andPrior = regexp.MustCompile(`(?i)^(.+?)\s+(?:and|or)\s+(?:all\s+)?(?:prior|earlier|lower|below|older|before|<)(?:\s+versions?)?$`)
+	andLater = regexp.MustCompile(`(?i)^(.+?)\s+(?:and|or)\s+(?:later|above|newer|higher|greater)(?:\s+versions?)?$`)
+	toRE     = regexp.MustCompile(`(?i)^(\S+)\s+(?:to|through|thru|-)\s+(\S+)$`)
+	// dashRE matches a range of releases written as two numbers joined by
+	// a hyphen ("20-33", "V191-V195", "2014-2016").
+	dashRE     = regexp.MustCompile(`^([vV]?)(\d{1,4})-([vV]?)(\d{1,4})$`)
+	uptoInclRE = regexp.MustCompile(`(?i)\bup\s+to\s+and\s+including\s+`)
+	listSepRE  = regexp.MustCompile(`\s*,\s*|\s+and\s+(?:all\s+versions\s+)?`)
 )
 
 // piece reads one "|"-separated part of free text.
@@ -535,12 +550,22 @@ func (p *parser) piece(s string) ([]Constraint, error) {
 		if m := toRE.FindStringSubmatch(s); m != nil && versionLike(m[1]) && versionLike(m[2]) {
 			return []Constraint{{Ge, m[1]}, {Le, m[2]}}, nil
 		}
-		// A list of versions ("V15, V15.1 and V16"), one version, a
-		// wildcard ("1.2 *"), or a model named instead of a version.
+		// A list of versions ("V15, V15.1 and V16") or of ranges in words
+		// ("R5.01.00 through R5.04.20 and R6.01.00 through R6.09.00", "20-33"),
+		// one version, a wildcard ("1.2 *"), or a model named instead of a
+		// version.
 		var out []Constraint
 		for _, item := range listSepRE.Split(s, -1) {
 			item = strings.TrimSpace(item)
 			if item == "" {
+				continue
+			}
+			if m := toRE.FindStringSubmatch(item); m != nil && versionLike(m[1]) && versionLike(m[2]) {
+				out = append(out, Constraint{Ge, m[1]}, Constraint{Le, m[2]})
+				continue
+			}
+			if lo, hi, ok := dashRange(item); ok && !p.models {
+				out = append(out, Constraint{Ge, lo}, Constraint{Le, hi})
 				continue
 			}
 			if strings.HasSuffix(item, " *") {
@@ -619,6 +644,18 @@ func (p *parser) piece(s string) ([]Constraint, error) {
 		}
 	}
 	return out, nil
+}
+
+// dashRange reads "20-33" or "V191-V195" as the releases from the first
+// number to the second: both written alike (with or without "V"), the
+// same number of digits, the first below the second. Anything else
+// ("8.00-20140730", "3.4.5-100", "750-8xx") is no range.
+func dashRange(s string) (lo, hi string, ok bool) {
+	m := dashRE.FindStringSubmatch(s)
+	if m == nil || !strings.EqualFold(m[1], m[3]) || len(m[2]) != len(m[4]) || m[2] >= m[4] {
+		return "", "", false
+	}
+	return m[1] + m[2], m[3] + m[4], true
 }
 
 var slashRE = regexp.MustCompile(`\s*/\s*`)

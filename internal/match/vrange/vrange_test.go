@@ -240,11 +240,42 @@ func TestContains(t *testing.T) {
 		{"<= PI SDK 2018 SP1 Version 1.4.7.602", "2019", false},
 		{"All versions < SP3 Update 1", "SP2 Update 4", true},
 		{"All versions < SP3 Update 1", "SP3 Update 1", false},
+		// Ranges in words and numbers (2017–2020 product names and full
+		// names: icsa-20-049-02, icsa-20-289-02, icsa-20-147-02,
+		// icsa-17-243-04, icsa-17-208-01).
+		{"3.1 through 3.3.3", "3.2", true},
+		{"3.1 through 3.3.3", "3.3.4", false},
+		{"Versions 1.5.1 through 2.4.10 and 3.0 through 3.1", "3.0.5", true},
+		{"Versions 1.5.1 through 2.4.10 and 3.0 through 3.1", "2.5", false},
+		{"All versions up to and including v8.22", "8.22", true},
+		{"All versions up to and including v8.22", "8.23", false},
+		{"5.0 up to and including Version 5.0.5.31", "5.0.5.31", true},
+		{"5.0 up to and including Version 5.0.5.31", "4.9", false},
+		{"V191-V195", "V193", true},
+		{"V191-V195", "V190", false},
+		{"V175-V189", "V189", true},
+		{"2014-2016", "2016", true},
+		{"2014-2016", "2017", false},
 	}
 	for _, tt := range tests {
 		r := vrange.Parse(tt.rng)
 		if got, ok := r.Contains(tt.v); got != tt.want || !ok {
 			t.Errorf("%q (%s) contains %q = %v (ok %v); want %v", tt.rng, r, tt.v, got, ok, tt.want)
+		}
+	}
+}
+
+// TestDashIsNoRange: a hyphen joins two numbers into a range only when
+// they are written alike and ascend; versions with a build ("8.00-20140730",
+// "3.4.5-100") and model numbers beside models stay what they are.
+func TestDashIsNoRange(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{"8.00-20140730", "3.4.5-100", "33-20", "V1-2", "750-823 | 750-832/xxx-xxx"} {
+		r := vrange.Parse(s)
+		for _, c := range r.Constraints {
+			if c.Op == vrange.Ge {
+				t.Errorf("Parse(%q) = %s: read as a range", s, r)
+			}
 		}
 	}
 }
