@@ -576,6 +576,37 @@ func (s *Store) DeviceGet(ctx context.Context, sc tenant.Scope, id int64) (regis
 	return ds[0], nil
 }
 
+// DeviceUpdate validates d and replaces the description of device d.ID of
+// sc with it (vendor, model, firmware, CPE, PURL, serial, location and the
+// asset link); d.OrgID is set to the device's organisation, which does not
+// change. Another organisation's device is not found. Assessments and
+// labels keep the description they were made with; the vulnerability
+// engine sees the change (vuln_device_state) and matches the device again.
+func (s *Store) DeviceUpdate(ctx context.Context, sc tenant.Scope, d *registry.Device) error {
+	return s.Tx(ctx, func(tx *Store) error {
+		cur, err := tx.DeviceGet(ctx, sc, d.ID)
+		if err != nil {
+			return err
+		}
+		d.OrgID = cur.OrgID
+		if err := d.Normalize(); err != nil {
+			return err
+		}
+		if d.AssetID != nil {
+			if _, err := tx.AssetGet(ctx, tenant.Org(d.OrgID), *d.AssetID); err != nil {
+				return errs.Field("asset_id", *d.AssetID, "no such asset in this organisation")
+			}
+		}
+		cond, args := orgCond(sc, "org_id")
+		_, err = tx.Exec(ctx, `UPDATE devices SET vendor = ?, model = ?, firmware = ?, cpe = ?, purl = ?, serial = ?, location = ?, asset_id = ? WHERE id = ? AND `+cond,
+			append([]any{d.Vendor, d.Model, d.Firmware, d.CPE, d.PURL, d.Serial, d.Location, d.AssetID, d.ID}, args...)...)
+		if err != nil {
+			return fmt.Errorf("device %d: %w", d.ID, err)
+		}
+		return nil
+	})
+}
+
 // DeviceDelete deletes device id of sc.
 func (s *Store) DeviceDelete(ctx context.Context, sc tenant.Scope, id int64) error {
 	cond, args := orgCond(sc, "org_id")

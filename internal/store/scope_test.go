@@ -418,6 +418,10 @@ func scopeCases() []scopeCase {
 			ds, err := s.DeviceList(ctx, as(f.a.ID), keyset.Page{Limit: 1000})
 			return count(ds, err, f.a.ID, func(d registry.Device) int64 { return d.OrgID })
 		}},
+		{method: "DeviceUpdate", single: true, run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
+			d := registry.Device{ID: f.devA, Vendor: "Axis", Model: fmt.Sprintf("Renamed %d", f.next())}
+			return one(s.DeviceUpdate(ctx, as(f.a.ID), &d))
+		}},
 		{method: "DeviceDelete", single: true, run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
 			d := registry.Device{OrgID: f.a.ID, Vendor: "Axis", Model: fmt.Sprintf("Gone %d", f.next())}
 			if err := s.DeviceCreate(ctx, tenant.Operator(), &d); err != nil {

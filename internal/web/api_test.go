@@ -451,6 +451,12 @@ func TestEndpointsHappyPath(t *testing.T) {
 			wantProblem(t, e.send(req{method: "POST", path: ev + "?name=x.pdf", token: tokARW, body: "plain words", ctype: "application/pdf"}), 422, "file")
 			wantProblem(t, e.send(req{method: "POST", path: ev, token: tokARW, body: "plain words", ctype: "text/plain"}), 422, "name")
 			ok(t, req{method: "GET", path: ev, token: tokAR}, 200, "AttachmentList")
+			dev := fmt.Sprintf("%s/devices/%d", aPath, A.Devices[0].ID)
+			if d := decodeAs[registry.Device](t, e.send(req{method: "PUT", path: dev, token: tokARW, body: `{"vendor":"Axis","model":"M3106-L Mk II","firmware":"10.12"}`})); d.Firmware != "10.12" || d.ID != A.Devices[0].ID {
+				t.Errorf("device after PUT = %+v", d)
+			}
+			ok(t, req{method: "PUT", path: dev, token: tokARW, body: `{"vendor":"Axis","model":"M3106-L Mk II","firmware":"10.12"}`}, 200, "Device")
+			wantProblem(t, e.send(req{method: "PUT", path: dev, token: tokARW, body: `{"vendor":"Axis","model":""}`}), 422, "model")
 			ok(t, req{method: "GET", path: aPath + "/labels", token: tokAR}, 200, "OrgLabelList")
 			ok(t, req{method: "GET", path: "/api/v1/tokens?limit=2", token: tokOp}, 200, "TokenPage")
 		})

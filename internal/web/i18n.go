@@ -75,6 +75,7 @@ func catalogue() map[string][2]string {
 		publicMessages(),
 		ingestMessages(),
 		makerMessages(),
+		productMessages(),
 	} {
 		for k, v := range table {
 			if _, dup := out[k]; dup {

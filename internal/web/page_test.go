@@ -186,6 +186,9 @@ func (e *pageEnv) pageForms() map[string]url.Values {
 		"pageDisputeDecide":     {"decision": {"reject"}, "reason": {"still seen"}},
 		"pageIngest":            {"type": {"auto"}},
 		"pageNotifySend":        {},
+		"pageProductAdd":        {"vendor": {"Axis"}, "model": {"M3200"}, "firmware": {"11.1"}},
+		"pageProductSave":       {"vendor": {"Axis"}, "model": {"M3106"}, "firmware": {"10.2"}},
+		"pageProductAssess":     {},
 	}
 }
 

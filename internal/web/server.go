@@ -238,6 +238,7 @@ func (s *Server) table() []Route {
 		s.makerRoutes(),
 		s.tokenPageRoutes(),
 		s.policyRoutes(),
+		s.productRoutes(),
 	} {
 		rs = append(rs, group...)
 	}

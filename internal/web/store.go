@@ -39,6 +39,8 @@ type Store interface {
 	DeviceGet(ctx context.Context, sc tenant.Scope, id int64) (registry.Device, error)
 	DeviceList(ctx context.Context, sc tenant.Scope, p keyset.Page) ([]registry.Device, error)
 	DeviceDelete(ctx context.Context, sc tenant.Scope, id int64) error
+	// DeviceUpdate replaces the description of device d.ID of sc.
+	DeviceUpdate(ctx context.Context, sc tenant.Scope, d *registry.Device) error
 	NoticeList(ctx context.Context, sc tenant.Scope, f notify.NoticeFilter) ([]notify.Notice, error)
 	// FindingChanges returns the changes of the scope's findings after a
 	// cursor (the pull feed).

@@ -1,0 +1,128 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"vigil/internal/account"
+	"vigil/internal/store"
+	"vigil/internal/store/storetest"
+)
+
+// TestOperationsJourneys: a maker registers and edits a product and
+// assesses it, with an evidence file downloaded back; in English and
+// Dutch, with refused input named on its field.
+func TestOperationsJourneys(t *testing.T) {
+	chromiumPath(t)
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		p := startPortal(t, st)
+		shot := func(name string) string {
+			if st.Dialect() == store.SQLite {
+				return name
+			}
+			return ""
+		}
+		t.Run("maker products", func(t *testing.T) { productJourney(t, p, shot) })
+	})
+}
+
+// productJourney: a maker of the demo member's organisation registers a
+// product (first with a malformed CPE: refused on the field, nothing
+// stored), records a new firmware version, starts its assessment from the
+// product page, uploads an evidence file and downloads it (an attachment,
+// nosniff); the product pages in Dutch.
+func productJourney(t *testing.T, p *portal, shot func(string) string) {
+	ctx := context.Background()
+	const email, password = "maker@vigil.demo", "a long maker password"
+	svc := account.Service{Store: p.st, Now: p.st.Now, Issuer: "vigil"}
+	if _, err := svc.Create(ctx, account.NewUser{Email: email, Password: password,
+		Orgs: []account.Membership{{OrgID: p.orgID, Role: account.RoleMaker}}}); err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t, p.base)
+	b.open("/login", "")
+	b.submit(map[string]string{"#email": email, "#password": password}, `main form button[type="submit"]`, "")
+	b.wantPath("/")
+	b.open(fmt.Sprintf("/orgs/%d", p.orgID), "")
+	b.clickAndLoad("products link", fmt.Sprintf(`nav a[href="/orgs/%d/products"]`, p.orgID))
+	b.check(shot("maker-products"))
+	rows := strings.Count(b.text("main"), "\n")
+	b.submit(map[string]string{"#vendor": "Vigil Devices", "#model": "Sensor 2", "#firmware": "1.0", "#cpe": "cpe:/h:vigil:sensor_2"},
+		`#product-form button[type="submit"]`, shot("maker-products-error"))
+	if !b.has(`#cpe[aria-invalid="true"]`) || !b.has(`[role="alert"] a[href="#cpe"]`) {
+		t.Error("a malformed CPE is not refused on its field")
+	}
+	if strings.Contains(b.text("main"), "Sensor 2</a>") || b.has(`#product-list a[href$="/products/0"]`) {
+		t.Error("a refused product is listed")
+	}
+	b.submit(map[string]string{"#vendor": "Vigil Devices", "#model": "Sensor 2", "#firmware": "1.0", "#cpe": "cpe:2.3:h:vigil:sensor_2:-:*:*:*:*:*:*:*"},
+		`#product-form button[type="submit"]`, "")
+	b.wantPath(fmt.Sprintf(`/orgs/%d/products/\d+\?msg=products.added`, p.orgID))
+	product := strings.SplitN(b.path(), "?", 2)[0]
+	b.submit(map[string]string{"#firmware": "1.1"}, `#product-form button[type="submit"]`, "")
+	b.wantPath(product + `\?msg=product.saved`)
+	b.check(shot("maker-product"))
+	if got := b.text("#product-h"); got != "Vigil Devices Sensor 2 1.1" {
+		t.Errorf("product heading = %q", got)
+	}
+	b.clickAndLoad("assess the product", `#assess-form button[type="submit"]`)
+	b.wantPath(fmt.Sprintf(`/orgs/%d/assessments/\d+\?msg=assessment.started`, p.orgID))
+	assessment := strings.SplitN(b.path(), "?", 2)[0]
+	if got := b.text("#a-h"); !strings.Contains(got, "Vigil Devices Sensor 2 1.1") {
+		t.Errorf("the assessment is not of the product: %q", got)
+	}
+	abs, err := filepath.Abs(filepath.Join("testdata", "pentest-report.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.run("choose the report", chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{abs}))
+	b.clickAndLoad("upload the report", `#evidence-form button[type="submit"]`)
+	b.check(shot("maker-evidence"))
+	link := fmt.Sprintf(`#evidence-list a[download][href^="%s/evidence/"]`, assessment)
+	if !b.has(link) {
+		t.Fatal("the evidence file has no download link")
+	}
+	// Download it as the page's link does: an attachment of the stored
+	// type that the browser must not sniff.
+	js := fmt.Sprintf(`fetch(document.querySelector(%q).href).then(async r => JSON.stringify({status: r.status,
+		type: r.headers.get("Content-Type"), disposition: r.headers.get("Content-Disposition"),
+		nosniff: r.headers.get("X-Content-Type-Options"), size: (await r.arrayBuffer()).byteLength}))`, link)
+	var got struct {
+		Status      int    `json:"status"`
+		Type        string `json:"type"`
+		Disposition string `json:"disposition"`
+		Nosniff     string `json:"nosniff"`
+		Size        int    `json:"size"`
+	}
+	if err := json.Unmarshal([]byte(get(b, "download the evidence", chromedp.Evaluate[string](js, chromedp.EvalAwaitPromise))), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != 200 || got.Type != "application/pdf" || !strings.HasPrefix(got.Disposition, "attachment;") ||
+		!strings.Contains(got.Disposition, "pentest-report.pdf") || got.Nosniff != "nosniff" || got.Size == 0 {
+		t.Errorf("evidence download = %+v", got)
+	}
+
+	b.setLang("nl")
+	b.open(fmt.Sprintf("/orgs/%d/products", p.orgID), shot("maker-products-nl"))
+	if got := b.text("h1"); got != "Producten" {
+		t.Errorf("Dutch products h1 = %q", got)
+	}
+	if n := strings.Count(b.text("main"), "\n"); n <= rows {
+		t.Errorf("the product list did not grow (%d lines, %d before)", n, rows)
+	}
+	b.open(product, "")
+	b.submit(map[string]string{"#model": " "}, `#product-form button[type="submit"]`, shot("maker-product-error-nl"))
+	if !b.has(`#model[aria-invalid="true"]`) || !b.has(`[role="alert"] a[href="#model"]`) {
+		t.Error("an empty model is not refused on its field")
+	}
+	b.open(assessment, shot("maker-assessment-nl"))
+}
