@@ -68,7 +68,7 @@ type ChangePage struct {
 
 // changeHeader is the CSV header of WriteChangesCSV.
 var changeHeader = []string{"cursor", "change", "at", "finding_id", "trigger", "type", "severity", "status", "ip", "port", "hostname",
-	"asn", "cve", "first_seen", "last_seen", "resolved_at", "count", "evidence"}
+	"asn", "cve", "first_seen", "last_seen", "resolved_at", "count", "evidence", "tlp"}
 
 // WriteChangesCSV writes a change page as CSV: a header and one row per
 // change; each row's cursor column is where the feed resumes after it.
@@ -89,7 +89,7 @@ func WriteChangesCSV(w io.Writer, p ChangePage) error {
 		}
 		_ = cw.Write([]string{c.Cursor, string(c.Change), c.At.UTC().Format(time.RFC3339), strconv.FormatInt(f.ID, 10), f.Trigger, f.Type,
 			f.Severity.String(), string(f.Status), f.IP, num(int64(f.Port)), f.Hostname, num(f.ASN), f.CVE,
-			f.FirstSeen.UTC().Format(time.RFC3339), f.LastSeen.UTC().Format(time.RFC3339), resolved, strconv.FormatInt(f.Count, 10), string(f.Evidence)})
+			f.FirstSeen.UTC().Format(time.RFC3339), f.LastSeen.UTC().Format(time.RFC3339), resolved, strconv.FormatInt(f.Count, 10), string(f.Evidence), f.TLP.String()})
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"vigil/internal/finding"
 	"vigil/internal/registry"
+	"vigil/internal/tlp"
 )
 
 // OrgInput is an organisation as composition needs it.
@@ -372,11 +373,10 @@ func PlanBatch(b *Batch, cfg PlanConfig) *Plan {
 			}
 			capped := pol.Cap > 0 && sent >= pol.Cap
 			d := Draft{OrgID: id, Run: r}
-			var items []Item
+			var parts []part
 			if !capped {
 				for _, pi := range carry {
-					d.Pending = append(d.Pending, pi.ID)
-					items = append(items, pi.Item)
+					parts = append(parts, part{idx: -1, pending: pi.ID, item: pi.Item})
 				}
 				carry = nil
 			}
@@ -400,18 +400,14 @@ func PlanBatch(b *Batch, cfg PlanConfig) *Plan {
 					rest = append(rest, PendingItem{ID: e.wait, OrgID: id, Created: b.Now, Item: e.snap, Folded: folded})
 					continue
 				}
-				if e.idx >= 0 {
-					d.Items = append(d.Items, e.idx)
-				} else {
-					d.Pending = append(d.Pending, e.wait)
-				}
-				items = append(items, e.snap)
+				parts = append(parts, part{idx: e.idx, pending: e.wait, item: e.snap})
 			}
-			if len(items) == 0 {
+			if len(parts) == 0 {
 				continue
 			}
-			p.addNotice(d, KindImmediate, "", org, items, pol, cfg, b.Now)
-			sent++
+			if p.addNotices(d, KindImmediate, "", org, parts, pol, cfg, b.Now) {
+				sent++
+			}
 		}
 		rest = append(rest, carry...)
 		if len(w.held) == 0 && len(rest) == 0 {
@@ -431,18 +427,68 @@ func PlanBatch(b *Batch, cfg PlanConfig) *Plan {
 			continue // held: the items stay pending
 		}
 		d := Draft{OrgID: id}
-		var items []Item
+		var parts []part
 		for _, pi := range rest {
-			d.Pending = append(d.Pending, pi.ID)
-			items = append(items, pi.Item)
+			parts = append(parts, part{idx: -1, pending: pi.ID, item: pi.Item})
 		}
 		for _, e := range w.held {
-			d.Items = append(d.Items, e.idx)
-			items = append(items, e.snap)
+			parts = append(parts, part{idx: e.idx, item: e.snap})
 		}
-		p.addNotice(d, KindDigest, mode, org, items, pol, cfg, b.Now)
+		p.addNotices(d, KindDigest, mode, org, parts, pol, cfg, b.Now)
 	}
 	return p
+}
+
+// part is one item of a notice being made: a new item (idx into
+// Plan.Items) or a held one (pending, its id).
+type part struct {
+	idx     int
+	pending int64
+	item    Item
+}
+
+// addNotices makes the notice d of parts. Items marked TLP:RED never leave
+// the analysts: they go into a notice of their own without deliveries,
+// which goes to the call list at once with the reason, and the others
+// make the notice to the organisation. It reports whether a notice to the
+// organisation was made.
+func (p *Plan) addNotices(d Draft, kind Kind, mode Mode, org OrgInput, parts []part, pol Policy, cfg PlanConfig, now time.Time) bool {
+	var out, red []part
+	for _, x := range parts {
+		if x.item.TLP >= tlp.Red {
+			red = append(red, x)
+		} else {
+			out = append(out, x)
+		}
+	}
+	add := func(ps []part, withheld bool) {
+		dd := d
+		dd.Items, dd.Pending = nil, nil
+		items := make([]Item, 0, len(ps))
+		for _, x := range ps {
+			if x.idx >= 0 {
+				dd.Items = append(dd.Items, x.idx)
+			} else {
+				dd.Pending = append(dd.Pending, x.pending)
+			}
+			items = append(items, x.item)
+		}
+		p.addNotice(dd, kind, mode, org, items, pol, cfg, now)
+		if withheld {
+			n := &p.Notices[len(p.Notices)-1]
+			n.Deliveries = nil
+			n.Undeliverable = tlp.Red.Why(tlp.Contact)
+			p.Skipped[ReasonTLPRed] += len(ps)
+		}
+	}
+	if len(red) > 0 {
+		add(red, true)
+	}
+	if len(out) > 0 {
+		add(out, false)
+		return true
+	}
+	return false
 }
 
 // addNotice completes d and appends it, pointing its new items at it.

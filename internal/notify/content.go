@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"vigil/internal/finding"
+	"vigil/internal/tlp"
 )
 
 // Kind says how a notice came about.
@@ -49,6 +50,19 @@ type Content struct {
 	// Message is the text of a KindAccount notice, already in the
 	// recipient's language.
 	Message *Message `json:"message,omitempty"`
+	// TLP is the most restrictive marking of the items: the subject and
+	// the body show it, and it decides who may receive the notice.
+	TLP tlp.Marking `json:"tlp,omitempty"`
+}
+
+// Marking returns the most restrictive marking of c's items (or c.TLP
+// when that is stricter).
+func (c Content) Marking() tlp.Marking {
+	m := c.TLP
+	for _, it := range c.Items {
+		m = max(m, it.TLP)
+	}
+	return m
 }
 
 // Message is a plain-text e-mail of the portal (KindAccount), sent through
@@ -88,6 +102,8 @@ type Item struct {
 	VersionCheck string `json:"version_check,omitempty"`
 	// Label describes a label downgrade (type LabelDowngrade).
 	Label *LabelChange `json:"label,omitempty"`
+	// TLP is the finding's marking.
+	TLP tlp.Marking `json:"tlp,omitempty"`
 }
 
 // LabelDowngrade is the finding type the rating service files when a
@@ -136,7 +152,7 @@ func ItemFromFinding(ev finding.EventKind, f finding.Finding, t finding.Trigger)
 		Event: ev, FindingID: f.ID, Trigger: f.Trigger, TriggerTitle: t.Title, TriggerDescription: t.Description,
 		TriggerKind: t.Kind, Type: f.Type, ReportType: f.ReportType, Class: f.Class, Key: f.Key, IP: f.IP, Port: f.Port,
 		ASN: f.ASN, Hostname: f.Hostname, DeviceID: f.DeviceID, CVE: f.CVE, Severity: f.Severity,
-		FirstSeen: f.FirstSeen.UTC(), LastSeen: f.LastSeen.UTC(), Count: f.Count, Evidence: f.Evidence,
+		FirstSeen: f.FirstSeen.UTC(), LastSeen: f.LastSeen.UTC(), Count: f.Count, Evidence: f.Evidence, TLP: f.TLP,
 	}
 	if it.Trigger == "" {
 		it.Trigger = t.Name
@@ -281,6 +297,10 @@ func EvidenceCSV(items []Item) []byte {
 	if raw {
 		head = append(head, "evidence")
 	}
+	marked := slices.ContainsFunc(items, func(it Item) bool { return it.TLP != 0 })
+	if marked {
+		head = append(head, "tlp")
+	}
 	_ = w.Write(head)
 	for i, it := range items {
 		rec := []string{it.Trigger, it.Type, it.Severity.String(), it.Key, it.IP, portString(it.Port), it.Hostname,
@@ -290,6 +310,9 @@ func EvidenceCSV(items []Item) []byte {
 		}
 		if raw {
 			rec = append(rec, csvSafe(rows[i][""]))
+		}
+		if marked {
+			rec = append(rec, it.TLP.String())
 		}
 		_ = w.Write(rec)
 	}

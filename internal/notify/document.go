@@ -14,6 +14,7 @@ import (
 
 	"vigil/internal/finding"
 	"vigil/internal/ticket"
+	"vigil/internal/tlp"
 )
 
 // NoticeSchema is the JSON Schema (draft 2020-12) of Document, served at
@@ -46,6 +47,8 @@ type Document struct {
 	AckURL    string           `json:"ack_url,omitempty"`
 	VerifyURL string           `json:"verify_url,omitempty"`
 	Items     []Item           `json:"items"`
+	// TLP is the notice's marking, the most restrictive of its items'.
+	TLP tlp.Marking `json:"tlp,omitempty"`
 }
 
 // NewDocument returns the document of notice id with ticket t and content
@@ -56,7 +59,7 @@ func NewDocument(id int64, t ticket.Ticket, c Content) Document {
 		mode = ""
 	}
 	return Document{Ticket: t, NoticeID: id, Kind: c.Kind, Mode: mode, OrgID: c.OrgID, OrgName: c.OrgName,
-		Severity: c.Severity, CreatedAt: c.Created.UTC(), Items: c.Items}
+		Severity: c.Severity, CreatedAt: c.Created.UTC(), Items: c.Items, TLP: c.Marking()}
 }
 
 // DeliveryDocument returns the document of delivery m: the notice's, with

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"vigil/internal/registry"
+	"vigil/internal/tlp"
 )
 
 // UndeliverableNotice is a notice composed for an organisation that could
@@ -74,6 +75,12 @@ func (f *Fallback) Run(ctx context.Context, ids []int64) (FallbackResult, error)
 		now = f.Now
 	}
 	for _, n := range ns {
+		if n.Content.Marking() >= tlp.Red {
+			// Withheld at composition (tlp.Red.Why is its reason on the
+			// call list): no discovered contact may have it either.
+			res.NotFound++
+			continue
+		}
 		c, err := f.discover(ctx, n)
 		if err != nil && ctx.Err() != nil {
 			return res, ctx.Err()
@@ -109,6 +116,7 @@ func (f *Fallback) discover(ctx context.Context, n UndeliverableNotice) (Discove
 	}
 	var ip netip.Addr
 	hosts := n.Domains
+	mark := n.Content.Marking()
 	for _, it := range n.Content.Items {
 		if a, err := netip.ParseAddr(it.IP); err == nil && !ip.IsValid() {
 			ip = a
@@ -128,6 +136,11 @@ func (f *Fallback) discover(ctx context.Context, n UndeliverableNotice) (Discove
 			return c, false
 		}
 		seen[email] = true
+		c.Email = email
+		if why := mark.Why(c.Audience()); why != "" {
+			last = fmt.Errorf("%s (%s) not asked: %s", email, c.Source, why)
+			return c, false
+		}
 		if bounced, err := f.Store.AddressBounced(ctx, email); err != nil || bounced {
 			last = fmt.Errorf("%s bounced before", email)
 			return c, false
@@ -151,7 +164,7 @@ func (f *Fallback) discover(ctx context.Context, n UndeliverableNotice) (Discove
 			if err == nil && r.AbuseEmail == "" {
 				err = ErrNoContact
 			}
-			c := Discovered{Email: r.AbuseEmail, Source: "rdap", Detail: "RDAP abuse contact of " + h + " at " + r.Source}
+			c := Discovered{Email: r.AbuseEmail, Source: "rdap", Detail: "RDAP abuse contact of " + h + " at " + r.Source, Domain: h}
 			if c, ok := try(c, err); ok {
 				return c, nil
 			}

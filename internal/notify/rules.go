@@ -23,6 +23,9 @@ const (
 	ReasonTypeFiltered Reason = "type_filtered"      // the policy limits types and this is not one
 	ReasonQuiet        Reason = "quiet_interval"     // notified recently, severity did not rise
 	ReasonUnknownEvent Reason = "unknown_event"      // an event kind this version does not know
+	// ReasonTLPRed counts items marked TLP:RED: they went to the call
+	// list in a notice of their own, to nobody else.
+	ReasonTLPRed Reason = "tlp_red_withheld"
 )
 
 // Prior is the last notice item made for a finding.

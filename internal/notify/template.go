@@ -316,6 +316,7 @@ func (r *Renderer) Render(lang string, v View) (Rendered, error) {
 	}
 	out.HTML = b.String()
 	out.CSV = EvidenceCSV(v.Items)
+	markRendered(&out, v.Marking())
 	return out, nil
 }
 

@@ -18,6 +18,7 @@ import (
 	"vigil/internal/errs"
 	"vigil/internal/finding"
 	"vigil/internal/registry"
+	"vigil/internal/tlp"
 )
 
 // Discovered is a contact found for an address nobody registered.
@@ -30,6 +31,43 @@ type Discovered struct {
 	Detail string `json:"detail"`
 	// Languages are the security.txt Preferred-Languages.
 	Languages []string `json:"languages,omitempty"`
+	// Domain is the host name whose security.txt (or RDAP record) named
+	// the contact; empty for an address's RDAP abuse contact.
+	Domain string `json:"domain,omitempty"`
+}
+
+// Audience says who the contact is to the owner of the finding, for the
+// TLP rule (tlp.Marking.Allows): a security.txt contact whose address is
+// in the registrable domain of the host that published it is the owner
+// itself; one at another domain is a party the owner appointed; an RDAP
+// abuse contact is the network's operator or the registrar, never the
+// owner.
+func (c Discovered) Audience() tlp.Audience {
+	if c.Source != "security.txt" {
+		return tlp.NetworkAbuse
+	}
+	_, at, ok := strings.Cut(c.Email, "@")
+	if !ok || c.Domain == "" {
+		return tlp.DelegateSecurityTxt
+	}
+	if registrable(at) != "" && registrable(at) == registrable(c.Domain) {
+		return tlp.OwnerSecurityTxt
+	}
+	return tlp.DelegateSecurityTxt
+}
+
+// registrable returns the registrable domain of host (example.nl for
+// www.example.nl), or "" when it has none.
+func registrable(host string) string {
+	h, err := registry.NormalizeDomain(strings.TrimSuffix(host, "."))
+	if err != nil {
+		return ""
+	}
+	reg, err := publicsuffix.Domain(h)
+	if err != nil {
+		return ""
+	}
+	return reg
 }
 
 // RDAPLookup is what discovery needs of an RDAP client (*rdap.Client).
@@ -73,7 +111,7 @@ func (d *Discoverer) Discover(ctx context.Context, ip netip.Addr, hostname strin
 				if where == "" {
 					where = host + securitytxt.WellKnownPath
 				}
-				return Discovered{Email: emails[0], Source: "security.txt", Detail: where, Languages: r.Languages()}, nil
+				return Discovered{Email: emails[0], Source: "security.txt", Detail: where, Languages: r.Languages(), Domain: host}, nil
 			}
 		}
 	}
@@ -158,13 +196,19 @@ type UnregisteredResult struct {
 
 // The reasons of an UnregisteredResult.
 const (
-	UnregCreated          = "created"
-	UnregNotAllowed       = "trigger_disallows"
-	UnregBelowMin         = "below_min_severity"
-	UnregQuiet            = "quiet_interval"
-	UnregNoContact        = "no_contact"
-	UnregBounced          = "contact_bounced"
-	UnregNotAnIPSighting  = "no_ip"
+	UnregCreated         = "created"
+	UnregNotAllowed      = "trigger_disallows"
+	UnregBelowMin        = "below_min_severity"
+	UnregQuiet           = "quiet_interval"
+	UnregNoContact       = "no_contact"
+	UnregBounced         = "contact_bounced"
+	UnregNotAnIPSighting = "no_ip"
+	// UnregTLPRed: the sighting is marked TLP:RED, for the analysts only.
+	UnregTLPRed = "tlp_red_withheld"
+	// UnregTLPExcluded: the contact found is not one the marking allows
+	// (TLP:AMBER+STRICT to an RDAP abuse contact or a security.txt contact
+	// at another domain).
+	UnregTLPExcluded      = "tlp_contact_excluded"
 	unregisteredKeyPrefix = "unregistered:"
 )
 
@@ -172,7 +216,7 @@ const (
 func ItemFromSighting(sg finding.Sighting, t finding.Trigger) Item {
 	f := finding.Finding{Trigger: t.Name, TriggerID: t.ID, Type: sg.Type, ReportType: sg.ReportType, Key: sg.Key,
 		Port: int(sg.Port), ASN: int64(sg.ASN), Hostname: sg.Hostname, CVE: sg.CVE, Severity: sg.Severity, Class: sg.Class,
-		FirstSeen: sg.Time, LastSeen: sg.Time, Count: 1, Evidence: sg.Evidence}
+		FirstSeen: sg.Time, LastSeen: sg.Time, Count: 1, Evidence: sg.Evidence, TLP: sg.TLP}
 	if sg.IP.IsValid() {
 		f.IP = sg.IP.String()
 	}
@@ -208,6 +252,8 @@ func NotifyUnregistered(ctx context.Context, cfg UnregisteredConfig, t finding.T
 		return UnregisteredResult{Reason: UnregNotAnIPSighting}, nil
 	case effective(sg.Severity) < pol.MinSeverity:
 		return UnregisteredResult{Reason: UnregBelowMin}, nil
+	case sg.TLP >= tlp.Red:
+		return UnregisteredResult{Reason: UnregTLPRed}, nil
 	}
 	at := now().UTC()
 	key := sg.Key
@@ -237,6 +283,9 @@ func NotifyUnregistered(ctx context.Context, cfg UnregisteredConfig, t finding.T
 		c.Email = email
 	} else {
 		return UnregisteredResult{Reason: UnregNoContact, Contact: c}, nil
+	}
+	if !sg.TLP.Allows(c.Audience()) {
+		return UnregisteredResult{Reason: UnregTLPExcluded, Contact: c}, nil
 	}
 	if bounced, err := cfg.Store.AddressBounced(ctx, c.Email); err != nil {
 		return UnregisteredResult{}, err

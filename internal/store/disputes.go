@@ -16,7 +16,7 @@ import (
 
 // FindingGet returns finding id of sc (another tenant's: not found).
 func (s *Store) FindingGet(ctx context.Context, sc tenant.Scope, id int64) (finding.Finding, error) {
-	cond, args := orgCond(sc, "f.org_id")
+	cond, args := findingScope(sc, "f")
 	row := s.QueryRow(ctx, `SELECT `+findingCols+` FROM findings f JOIN triggers t ON t.id = f.trigger_id WHERE f.id = ? AND `+cond,
 		append([]any{id}, args...)...)
 	x, err := scanFinding(row, nil)

@@ -18,6 +18,7 @@ import (
 	"vigil/internal/keyset"
 	"vigil/internal/tenant"
 	"vigil/internal/text"
+	"vigil/internal/tlp"
 )
 
 // tsParam returns a placeholder for a timestamp inside a VALUES list, where
@@ -633,7 +634,7 @@ func scanFinding(sc interface{ Scan(...any) error }, before []any, after ...any)
 
 // FindingList lists the findings of sc ordered by id.
 func (s *Store) FindingList(ctx context.Context, sc tenant.Scope, f finding.Filter) ([]finding.Finding, error) {
-	cond, cargs := orgCond(sc, "f.org_id")
+	cond, cargs := findingScope(sc, "f")
 	q := `SELECT ` + findingCols + ` FROM findings f JOIN triggers t ON t.id = f.trigger_id WHERE f.id > ? AND ` + cond
 	args := append([]any{f.After}, cargs...)
 	add := func(cond string, v any) {
@@ -696,6 +697,9 @@ func (s *Store) EventList(ctx context.Context, sc tenant.Scope, p keyset.Page) (
 // back until it ends instead of being stepped over.
 func (s *Store) FindingChanges(ctx context.Context, sc tenant.Scope, since finding.Cursor, limit int) (finding.ChangePage, error) {
 	cond, cargs := orgCond(sc, "e.org_id")
+	if !sc.IsOperator() {
+		cond += fmt.Sprintf(" AND f.tlp < %d", int(tlp.Red)) // see findingScope
+	}
 	head := `SELECT e.id, e.kind, e.at, ` + findingCols + `, `
 	from := ` FROM finding_events e JOIN findings f ON f.id = e.finding_id JOIN triggers t ON t.id = f.trigger_id WHERE ` + cond
 	var q string

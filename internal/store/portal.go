@@ -14,7 +14,7 @@ import (
 
 // FindingCount counts the findings FindingList would return without paging.
 func (s *Store) FindingCount(ctx context.Context, sc tenant.Scope, f finding.Filter) (int, error) {
-	cond, args := orgCond(sc, "f.org_id")
+	cond, args := findingScope(sc, "f")
 	q := `SELECT COUNT(*) FROM findings f JOIN triggers t ON t.id = f.trigger_id WHERE ` + cond
 	add := func(cond string, v any) {
 		q += " AND " + cond
@@ -40,7 +40,7 @@ func (s *Store) FindingCount(ctx context.Context, sc tenant.Scope, f finding.Fil
 // organisation; the indexes of migration 00501 serve it per trigger and
 // status.
 func (s *Store) FindingListBySeen(ctx context.Context, sc tenant.Scope, f finding.Filter, from finding.Seen) ([]finding.Finding, error) {
-	cond, args := orgCond(sc, "f.org_id")
+	cond, args := findingScope(sc, "f")
 	q := `SELECT ` + findingCols + ` FROM findings f JOIN triggers t ON t.id = f.trigger_id WHERE ` + cond
 	add := func(cond string, v ...any) {
 		q += " AND " + cond

@@ -8,6 +8,7 @@ import (
 
 	"vigil/internal/errs"
 	"vigil/internal/tenant"
+	"vigil/internal/tlp"
 )
 
 // orgCond returns the condition that keeps the rows whose organisation
@@ -23,6 +24,18 @@ func orgCond(sc tenant.Scope, col string) (string, []any) {
 		return col + " = ?", []any{sc.OrgID()}
 	}
 	return "1 = 0", nil
+}
+
+// findingScope is orgCond for the findings f (an alias): a tenant (a
+// member of the organisation, its API token) never reads a finding marked
+// TLP:RED, which is for the analysts only (internal/tlp), so no page, list,
+// export or change feed of a tenant shows one.
+func findingScope(sc tenant.Scope, f string) (string, []any) {
+	cond, args := orgCond(sc, f+".org_id")
+	if !sc.IsOperator() {
+		cond += fmt.Sprintf(" AND %s.tlp < %d", f, int(tlp.Red))
+	}
+	return cond, args
 }
 
 // allows checks that sc may write rows of organisation orgID (0: rows of

@@ -853,7 +853,7 @@ func (s *Store) VulnFindingList(ctx context.Context, sc tenant.Scope, f vuln.Fin
 	if status == "" {
 		status = finding.Open
 	}
-	cond, cargs := orgCond(sc, "f.org_id")
+	cond, cargs := findingScope(sc, "f")
 	q += ` AND ` + cond
 	args := append([]any{f.After, string(status)}, cargs...)
 	if f.DeviceID != 0 {

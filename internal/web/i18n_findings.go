@@ -17,6 +17,8 @@ func findingsMessages() map[string][2]string {
 		"findings.what":          {"What", "Wat"},
 		"findings.where":         {"Where", "Waar"},
 		"findings.severity":      {"Severity", "Ernst"},
+		"finding.tlp":            {"Sharing (TLP 2.0)", "Delen (TLP 2.0)"},
+		"finding.tlp.none":       {"not marked by its source", "niet gemarkeerd door de bron"},
 		"findings.first":         {"First seen", "Eerst gezien"},
 		"findings.last":          {"Last seen", "Laatst gezien"},
 		"findings.count":         {"Times seen", "Aantal keer gezien"},

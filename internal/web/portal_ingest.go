@@ -50,6 +50,7 @@ func (s *Server) ingestRoutes() []Route {
 				{Name: "trigger", Type: "string", Description: "the campaign (default: the report type)"},
 				{Name: "partial", Type: "string", Enum: []string{"true", "false"}, Description: "true: not a full report; findings it does not list stay open"},
 				{Name: "again", Type: "string", Enum: []string{"true", "false"}, Description: "true: ingest content that was ingested completely before (else it is skipped, and the summary says so)"},
+				{Name: "tlp", Type: "string", Enum: []string{"TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED"}, Description: "the Traffic Light Protocol 2.0 marking the file came with (default: unmarked); every finding keeps it"},
 			},
 			Response: "IngestSummary", Summary: "Ingest a feed file (the request body) as `vigil ingest feed` does", api: s.ingestUpload},
 		{ID: "ingestRunList", Method: http.MethodGet, Path: "/api/v1/ingest/runs", Tag: "ingest", Scope: auth.ScopeAdmin, Query: pageParams(),
@@ -162,6 +163,8 @@ type runsView struct {
 	listView[ingest.RunStatus]
 	Types []string
 	Form  map[string]string
+	// Markings are the TLP labels the form offers ("" first: unmarked).
+	Markings []string
 }
 
 func (s *Server) runsView(pc *pageCall) (runsView, error) {
@@ -173,7 +176,8 @@ func (s *Server) runsView(pc *pageCall) (runsView, error) {
 	if err != nil {
 		return runsView{}, err
 	}
-	v := runsView{listView: listView[ingest.RunStatus]{Items: rs}, Types: feedTypes, Form: map[string]string{}}
+	v := runsView{listView: listView[ingest.RunStatus]{Items: rs}, Types: feedTypes, Form: map[string]string{},
+		Markings: []string{"", "TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED"}}
 	v.Next = nextURL(pc, &v.Items, p, func(r ingest.RunStatus) int64 { return r.ID })
 	return v, nil
 }
@@ -193,7 +197,7 @@ func (s *Server) pageIngest(pc *pageCall) error {
 	if err != nil {
 		return err
 	}
-	for _, k := range []string{"type", "trigger", "partial", "again"} {
+	for _, k := range []string{"type", "trigger", "partial", "again", "tlp"} {
 		v.Form[k] = pc.form(k)
 	}
 	opt, err := feedOptions(pc.form)

@@ -204,11 +204,11 @@ func (s *Server) pageFindingsCSV(pc *pageCall) error {
 	}
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
-	_ = w.Write([]string{"id", "trigger", "type", "severity", "status", "ip", "port", "hostname", "asn", "cve", "first_seen", "last_seen", "count", "evidence"})
+	_ = w.Write([]string{"id", "trigger", "type", "severity", "status", "ip", "port", "hostname", "asn", "cve", "first_seen", "last_seen", "count", "evidence", "tlp"})
 	for _, f := range fs {
 		_ = w.Write([]string{strconv.FormatInt(f.ID, 10), f.Trigger, f.Type, f.Severity.String(), string(f.Status), f.IP,
 			intOrEmpty(int64(f.Port)), f.Hostname, intOrEmpty(f.ASN), f.CVE, f.FirstSeen.UTC().Format(time.RFC3339),
-			f.LastSeen.UTC().Format(time.RFC3339), strconv.FormatInt(f.Count, 10), string(f.Evidence)})
+			f.LastSeen.UTC().Format(time.RFC3339), strconv.FormatInt(f.Count, 10), string(f.Evidence), f.TLP.String()})
 	}
 	w.Flush()
 	return pc.download("text/csv; charset=utf-8", fmt.Sprintf("vigil-findings-%d.csv", pc.org), b.Bytes())
