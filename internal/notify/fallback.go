@@ -124,6 +124,9 @@ func (f *Fallback) discover(ctx context.Context, n UndeliverableNotice) (Discove
 	}
 	seen := map[string]bool{}
 	var last error
+	// excluded are the contacts found that the notice's marking keeps
+	// out; the call list says so.
+	var excluded []string
 	try := func(c Discovered, err error) (Discovered, bool) {
 		if err != nil {
 			if msg := strings.TrimPrefix(err.Error(), ErrNoContact.Error()); msg != "" {
@@ -138,7 +141,7 @@ func (f *Fallback) discover(ctx context.Context, n UndeliverableNotice) (Discove
 		seen[email] = true
 		c.Email = email
 		if why := mark.Why(c.Audience()); why != "" {
-			last = fmt.Errorf("%s (%s) not asked: %s", email, c.Source, why)
+			excluded = append(excluded, fmt.Sprintf("%s (%s) not asked: %s", email, c.Source, why))
 			return c, false
 		}
 		if bounced, err := f.Store.AddressBounced(ctx, email); err != nil || bounced {
@@ -172,6 +175,9 @@ func (f *Fallback) discover(ctx context.Context, n UndeliverableNotice) (Discove
 	}
 	if ctx.Err() != nil {
 		return Discovered{}, ctx.Err()
+	}
+	if len(excluded) > 0 {
+		return Discovered{}, fmt.Errorf("%w that the marking allows: %s", ErrNoContact, strings.Join(excluded, "; "))
 	}
 	if last != nil {
 		return Discovered{}, fmt.Errorf("%w (%v)", ErrNoContact, last)

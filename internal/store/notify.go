@@ -397,7 +397,7 @@ func (s *Store) composeOrgs(ctx context.Context, set map[int64]bool, into map[in
 func (s *Store) applyPlan(ctx context.Context, now time.Time, p *notify.Plan, res *notify.ComposeResult) error {
 	ids := make([]int64, len(p.Notices))
 	if len(p.Notices) > 0 {
-		st, err := s.Prepare(ctx, `INSERT INTO notices (org_id, kind, severity, state, payload, created_at, run_id) VALUES (?, ?, ?, 'open', ?, ?, ?) RETURNING id`)
+		st, err := s.Prepare(ctx, `INSERT INTO notices (org_id, kind, severity, state, payload, created_at, run_id, tlp) VALUES (?, ?, ?, 'open', ?, ?, ?, ?) RETURNING id`)
 		if err != nil {
 			return err
 		}
@@ -407,7 +407,7 @@ func (s *Store) applyPlan(ctx context.Context, now time.Time, p *notify.Plan, re
 			if err != nil {
 				return fmt.Errorf("notice payload: %w", err)
 			}
-			if err := st.QueryRowContext(ctx, d.OrgID, string(d.Content.Kind), int64(d.Content.Severity), string(payload), now, nullID(d.Run)).Scan(&ids[i]); err != nil {
+			if err := st.QueryRowContext(ctx, d.OrgID, string(d.Content.Kind), int64(d.Content.Severity), string(payload), now, nullID(d.Run), d.Content.Marking()).Scan(&ids[i]); err != nil {
 				return fmt.Errorf("notice: %w", interpret(err))
 			}
 			res.Notices++
@@ -883,7 +883,7 @@ func scanNotice(sc interface{ Scan(...any) error }) (notify.Notice, error) {
 // NoticeGet implements notify.AckStore: notice id of sc (notices to
 // unregistered owners belong to no organisation: the operator's only).
 func (s *Store) NoticeGet(ctx context.Context, sc tenant.Scope, id int64) (notify.Notice, error) {
-	cond, args := orgCond(sc, "n.org_id")
+	cond, args := noticeScope(sc, "n")
 	n, err := scanNotice(s.QueryRow(ctx, `SELECT `+noticeCols+` FROM notices n WHERE n.id = ? AND `+cond, append([]any{id}, args...)...))
 	return n, Scan(err, fmt.Sprintf("notice %d", id))
 }
@@ -891,7 +891,7 @@ func (s *Store) NoticeGet(ctx context.Context, sc tenant.Scope, id int64) (notif
 // NoticeContent returns the stored content of notice id of sc.
 func (s *Store) NoticeContent(ctx context.Context, sc tenant.Scope, id int64) (notify.Content, error) {
 	var payload string
-	cond, args := orgCond(sc, "org_id")
+	cond, args := noticeScope(sc, "notices")
 	err := s.QueryRow(ctx, `SELECT payload FROM notices WHERE id = ? AND `+cond, append([]any{id}, args...)...).Scan(&payload)
 	if err != nil {
 		return notify.Content{}, Scan(err, fmt.Sprintf("notice %d", id))
@@ -904,7 +904,7 @@ func (s *Store) NoticeContent(ctx context.Context, sc tenant.Scope, id int64) (n
 // an open or escalated notice becomes acknowledged (a resolved one stays
 // resolved). A notice outside sc is errs.NotFound and stays unchanged.
 func (s *Store) NoticeAck(ctx context.Context, sc tenant.Scope, id int64, by string, at time.Time) (notify.Notice, error) {
-	cond, args := orgCond(sc, "org_id")
+	cond, args := noticeScope(sc, "notices")
 	if _, err := s.Exec(ctx, `UPDATE notices SET acked_at = ?, acked_by = ?,
   state = CASE WHEN state IN ('open', 'escalated') THEN 'acknowledged' ELSE state END
 WHERE id = ? AND acked_at IS NULL AND `+cond, append([]any{at, by, id}, args...)...); err != nil {
@@ -915,7 +915,7 @@ WHERE id = ? AND acked_at IS NULL AND `+cond, append([]any{at, by, id}, args...)
 
 // NoticeList lists the notices of sc ordered by id.
 func (s *Store) NoticeList(ctx context.Context, sc tenant.Scope, f notify.NoticeFilter) ([]notify.Notice, error) {
-	cond, cargs := orgCond(sc, "n.org_id")
+	cond, cargs := noticeScope(sc, "n")
 	q := `SELECT ` + noticeCols + ` FROM notices n WHERE n.id > ? AND ` + cond
 	args := append([]any{f.After}, cargs...)
 	if f.State != "" {
@@ -956,7 +956,7 @@ WHERE state = 'open' AND severity >= ? AND acked_at IS NULL
 // NoticeCallList implements notify.EscalationStore: the escalated notices
 // of sc.
 func (s *Store) NoticeCallList(ctx context.Context, sc tenant.Scope) ([]notify.Call, error) {
-	cond, args := orgCond(sc, "n.org_id")
+	cond, args := noticeScope(sc, "n")
 	rows, err := s.Query(ctx, `SELECT `+noticeCols+` FROM notices n WHERE n.state = 'escalated' AND `+cond+` ORDER BY n.escalated_at, n.id`, args...)
 	if err != nil {
 		return nil, err
@@ -1005,7 +1005,7 @@ func (s *Store) NoticeCallList(ctx context.Context, sc tenant.Scope) ([]notify.C
 // noticeUndeliverable maps the escalated notices of sc that could be sent
 // to nobody to the reason.
 func (s *Store) noticeUndeliverable(ctx context.Context, sc tenant.Scope) (map[int64]string, error) {
-	cond, args := orgCond(sc, "n.org_id")
+	cond, args := noticeScope(sc, "n")
 	rows, err := s.Query(ctx, `SELECT n.id, n.undeliverable FROM notices n WHERE n.state = 'escalated' AND n.undeliverable IS NOT NULL AND `+cond, args...)
 	if err != nil {
 		return nil, fmt.Errorf("undeliverable notices: %w", err)
@@ -1152,8 +1152,8 @@ func (s *Store) NoticeCreateUnregistered(ctx context.Context, d notify.Unregiste
 		if err != nil {
 			return err
 		}
-		id, err = tx.InsertID(ctx, `INSERT INTO notices (kind, severity, state, dedup_key, payload, contact_source, created_at) VALUES (?, ?, 'open', ?, ?, ?, ?)`,
-			string(notify.KindUnregistered), int64(d.Content.Severity), d.DedupKey, string(payload), d.ContactSource, now)
+		id, err = tx.InsertID(ctx, `INSERT INTO notices (kind, severity, state, dedup_key, payload, contact_source, created_at, tlp) VALUES (?, ?, 'open', ?, ?, ?, ?, ?)`,
+			string(notify.KindUnregistered), int64(d.Content.Severity), d.DedupKey, string(payload), d.ContactSource, now, d.Content.Marking())
 		if err != nil {
 			return fmt.Errorf("unregistered notice: %w", err)
 		}

@@ -38,6 +38,17 @@ func findingScope(sc tenant.Scope, f string) (string, []any) {
 	return cond, args
 }
 
+// noticeScope is orgCond for the notices n (an alias): a tenant never
+// reads a notice marked TLP:RED, which carries findings for the analysts
+// only and waits on their call list.
+func noticeScope(sc tenant.Scope, n string) (string, []any) {
+	cond, args := orgCond(sc, n+".org_id")
+	if !sc.IsOperator() {
+		cond += fmt.Sprintf(" AND %s.tlp < %d", n, int(tlp.Red))
+	}
+	return cond, args
+}
+
 // allows checks that sc may write rows of organisation orgID (0: rows of
 // no organisation, the operator's). Another organisation is answered as
 // if it did not exist.
