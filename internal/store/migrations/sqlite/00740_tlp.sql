@@ -7,9 +7,6 @@
 -- keyed by the source's id and written with the source.
 ALTER TABLE ingest_runs ADD COLUMN tlp INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE findings ADD COLUMN tlp INTEGER NOT NULL DEFAULT 0;
--- A notice's marking is the most restrictive of its items': tenants never
--- read a notice marked TLP:RED (it waits on the analysts' call list).
-ALTER TABLE notices ADD COLUMN tlp INTEGER NOT NULL DEFAULT 0;
 CREATE TABLE source_tlp (
     source_id INTEGER PRIMARY KEY,
     tlp       INTEGER NOT NULL
@@ -17,6 +14,5 @@ CREATE TABLE source_tlp (
 
 -- +goose Down
 DROP TABLE source_tlp;
-ALTER TABLE notices DROP COLUMN tlp;
 ALTER TABLE findings DROP COLUMN tlp;
 ALTER TABLE ingest_runs DROP COLUMN tlp;
