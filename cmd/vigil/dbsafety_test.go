@@ -45,6 +45,8 @@ func writeRefusals(dir string) []struct {
 		{[]string{"org", "add", "Acme"}, 4, `an organisation named "Acme" already exists`},
 		{[]string{"org", "import", dup}, 4, `an organisation named "Acme" already exists`},
 		{[]string{"org", "delete", "99"}, 3, "organisation 99 not found"},
+		{[]string{"org", "update", "99", "--sector", "water"}, 3, "organisation 99 not found"},
+		{[]string{"org", "update", "Nobody", "--sector", "water"}, 3, `organisation "Nobody" not found`},
 		{[]string{"asset", "add", "99", "198.51.100.0/24"}, 3, "organisation 99 not found"},
 		{[]string{"asset", "add", "Acme", "192.0.2.0/24"}, 4, "an asset with this kind and value already exists"},
 		{[]string{"asset", "delete", "1", "99"}, 3, "asset 99 not found"},
@@ -95,7 +97,7 @@ func writeRefusals(dir string) []struct {
 const noReference = "|ingest asn|ingest csaf|ingest cve5|ingest epss|ingest feed|ingest kev|ingest nvd|ingest osv|contact bootstrap|contact lookup|" +
 	"mail dkim init|mail dkim check|mail dkim record|mail openpgp init|mail openpgp key|mail receive|label keys list|label keys rotate|label recheck|label verify|label rules|notify run|notify bounce|serve|demo|db migrate|" +
 	"system import|system posture|system tests|" +
-	"version|catalogue|csaf ranges|csaf validate|securitytxt check|"
+	"version|catalogue|assess template|csaf ranges|csaf validate|securitytxt check|"
 
 // TestDatabaseErrorsNeverRaw runs, on SQLite and PostgreSQL, every command
 // that writes with a reference to a missing object and with a duplicate:

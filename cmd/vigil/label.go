@@ -236,10 +236,13 @@ func (a *cmdline) labelRulesCmd() *cobra.Command {
 
 func (a *cmdline) labelKeysCmd() *cobra.Command {
 	keys := func(use, short string, rotate bool) *cobra.Command {
-		return plain(use, short, 0, func(context.Context, []string) error {
-			kr, err := app.Keyring(a.cfg, rotate)
+		return plain(use, short, 0, func(ctx context.Context, _ []string) error {
+			kr, where, err := app.Keyring(ctx, a.cfg, rotate, a.service)
 			if err != nil {
 				return err
+			}
+			if !a.asJSON {
+				fmt.Fprintf(a.stderr, "keys: %s\n", where)
 			}
 			return a.printKeys(kr)
 		})

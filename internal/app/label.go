@@ -6,6 +6,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -21,10 +22,12 @@ import (
 	"vigil/internal/label"
 	"vigil/internal/netguard"
 	"vigil/internal/rating"
+	"vigil/internal/store"
 )
 
-// KeyDir returns the label signing key directory of cfg: labels.keys, else
-// vigil-keys next to the SQLite database, else ./vigil-keys.
+// KeyDir returns the directory of cfg's label signing keys (and its DKIM
+// and OpenPGP keys): labels.keys, else vigil-keys next to the SQLite
+// database, else ./vigil-keys.
 func KeyDir(cfg config.Config) string {
 	if cfg.Labels.Keys != "" {
 		return cfg.Labels.Keys
@@ -37,25 +40,136 @@ func KeyDir(cfg config.Config) string {
 	return "vigil-keys"
 }
 
-// OpenKeys opens (creating on first use) cfg's label key store.
-func OpenKeys(cfg config.Config) (*label.KeyStore, error) {
-	return label.OpenKeyStore(KeyDir(cfg), time.Now, nil)
+// KeysInDatabase reports whether cfg keeps the label signing keys in its
+// database: under PostgreSQL unless labels.keys names a directory, so that
+// the keys live with the data and never in whatever directory a command
+// was started in.
+func KeysInDatabase(cfg config.Config) bool {
+	return cfg.Labels.Keys == "" && (strings.HasPrefix(cfg.DB, "postgres://") || strings.HasPrefix(cfg.DB, "postgresql://"))
+}
+
+// keysSecret reads the secret label private keys in the database are
+// encrypted with, and says where it came from.
+func keysSecret(cfg config.Config) ([]byte, string, error) {
+	v, from := cfg.Labels.KeysSecret, "VIGIL_KEYS_SECRET"
+	if cfg.Labels.KeysSecretFile != "" {
+		b, err := os.ReadFile(cfg.Labels.KeysSecretFile)
+		if err != nil {
+			return nil, "", errs.Field("labels.keys_secret_file", cfg.Labels.KeysSecretFile, err.Error())
+		}
+		v, from = string(b), "file "+cfg.Labels.KeysSecretFile
+	}
+	if v == "" {
+		return nil, "", errNoKeysSecret
+	}
+	b, err := hex.DecodeString(strings.TrimSpace(v))
+	if err != nil || len(b) != label.SecretSize {
+		return nil, "", errs.Errorf(errs.Invalid, "label keys secret from %s: want %d hex digits (openssl rand -hex 32)", from, 2*label.SecretSize)
+	}
+	return b, from, nil
+}
+
+// errNoKeysSecret says how to configure the secret of label private keys
+// kept in the database.
+var errNoKeysSecret = errs.Errorf(errs.Invalid, "label keys: under PostgreSQL the signing keys are kept in the database, encrypted, and no secret is configured: "+
+	"make one (openssl rand -hex 32 > /etc/vigil/keys.secret; chmod 600 it) and name it with labels.keys_secret_file "+
+	"(VIGIL_KEYS_SECRET_FILE), or give it as VIGIL_KEYS_SECRET; or keep the keys in a directory with --keys (labels.keys)")
+
+// noSecret are key files in the database without a secret: the public
+// keys read (verification, the published keys), a private key neither
+// made nor read.
+type noSecret struct{ label.KeyFiles }
+
+func (noSecret) CreatePrivate(string, []byte) error { return errNoKeysSecret }
+
+func (noSecret) ReadPrivate(string) ([]byte, error) { return nil, errNoKeysSecret }
+
+func (n noSecret) Where() string {
+	return n.KeyFiles.Where() + " (no secret configured: labels cannot be signed)"
+}
+
+// dbKeyFiles keeps label key files in the label_keys table.
+type dbKeyFiles struct {
+	st *store.Store
+}
+
+func (d dbKeyFiles) Read(name string) ([]byte, error) {
+	return d.st.LabelKeyGet(context.Background(), name)
+}
+
+func (d dbKeyFiles) Write(name string, data []byte) error {
+	return d.st.LabelKeyPut(context.Background(), name, data, false)
+}
+
+func (d dbKeyFiles) CreatePrivate(name string, data []byte) error {
+	return d.st.LabelKeyPut(context.Background(), name, data, true)
+}
+
+func (d dbKeyFiles) ReadPrivate(name string) ([]byte, error) { return d.Read(name) }
+
+func (d dbKeyFiles) Remove(name string) error {
+	return d.st.LabelKeyDelete(context.Background(), name)
+}
+
+func (d dbKeyFiles) Where() string { return "the database's label_keys table" }
+
+// Keys opens the application's label key store (see OpenKeys): in the
+// database under PostgreSQL (KeysInDatabase), else in KeyDir. A key it
+// generates is logged with where it is kept and what to back up.
+func (a *App) Keys() (*label.KeyStore, error) {
+	ks, err := openKeys(a.cfg, a.st)
+	if err != nil {
+		return nil, err
+	}
+	ks.OnCreate(func(kid string) {
+		a.log.Info("made a label signing key", "key", kid, "kept in", ks.Where())
+	})
+	return ks, nil
+}
+
+func openKeys(cfg config.Config, st *store.Store) (*label.KeyStore, error) {
+	if !KeysInDatabase(cfg) {
+		return label.OpenKeyStore(KeyDir(cfg), time.Now, nil)
+	}
+	secret, from, err := keysSecret(cfg)
+	if errors.Is(err, errNoKeysSecret) {
+		return label.NewKeyStore(noSecret{dbKeyFiles{st: st}}, time.Now, nil), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	files, err := label.SealKeyFiles(dbKeyFiles{st: st}, secret, from)
+	if err != nil {
+		return nil, err
+	}
+	return label.NewKeyStore(files, time.Now, nil), nil
 }
 
 // Keyring returns the public keys of cfg's key store, after rotating the
 // signing key when rotate is set (the retired key keeps verifying older
-// labels).
-func Keyring(cfg config.Config, rotate bool) (*label.Keyring, error) {
-	ks, err := OpenKeys(cfg)
+// labels), and where the keys are kept. open opens the application layer,
+// used only when the keys live in the database.
+func Keyring(ctx context.Context, cfg config.Config, rotate bool, open func(context.Context) (*App, error)) (*label.Keyring, string, error) {
+	var ks *label.KeyStore
+	var err error
+	if KeysInDatabase(cfg) {
+		var x *App
+		if x, err = open(ctx); err == nil {
+			ks, err = x.Keys()
+		}
+	} else {
+		ks, err = openKeys(cfg, nil)
+	}
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if rotate {
 		if _, err := ks.Rotate(); err != nil {
-			return nil, err
+			return nil, "", err
 		}
 	}
-	return ks.Keyring()
+	kr, err := ks.Keyring()
+	return kr, ks.Where(), err
 }
 
 // ratingOnce is the lazily built assessment and label workflow.
@@ -69,7 +183,7 @@ type ratingOnce struct {
 // configured key store, issuer and registry URL.
 func (a *App) Rating() (*rating.Service, error) {
 	a.rating.once.Do(func() {
-		keys, err := OpenKeys(a.cfg)
+		keys, err := a.Keys()
 		if err != nil {
 			a.rating.err = err
 			return
@@ -185,7 +299,11 @@ func (a *App) verifyURL(ctx context.Context, r VerifyRequest) (rating.Verificati
 // keyring loads jwks (a file or URL), or the local key store's keys.
 func (a *App) keyring(ctx context.Context, jwks string, nc *netguard.Client) (*label.Keyring, error) {
 	if jwks == "" {
-		return Keyring(a.cfg, false)
+		ks, err := a.Keys()
+		if err != nil {
+			return nil, err
+		}
+		return ks.Keyring()
 	}
 	var raw []byte
 	var err error

@@ -129,6 +129,11 @@ type Labels struct {
 	// Keys is the signing key directory (empty: vigil-keys next to the
 	// SQLite database, or ./vigil-keys).
 	Keys string `yaml:"keys"`
+	// KeysSecret is the secret (64 hex digits) label private keys kept in
+	// a PostgreSQL database are encrypted with; KeysSecretFile names a
+	// file holding it.
+	KeysSecret     string `yaml:"keys_secret"`
+	KeysSecretFile string `yaml:"keys_secret_file"`
 	// Issuer names the label issuer.
 	Issuer string `yaml:"issuer"`
 	// PublicFleetSources lists, comma-separated, the feed sources (e.g.
@@ -208,8 +213,12 @@ func Settings() []Setting {
 			field: func(c *Config) any { return &c.Notify.MaxAttempts }},
 		{Key: "notify.allow_private", Env: "VIGIL_NOTIFY_ALLOW_PRIVATE", Default: "false", Doc: "let webhooks and the fallback chain (security.txt, RDAP) reach loopback and private addresses (labs, tests)",
 			field: func(c *Config) any { return &c.Notify.AllowPrivate }},
-		{Key: "labels.keys", Env: "VIGIL_KEYS", Doc: "label signing key directory (default: `vigil-keys` next to the SQLite database, else `./vigil-keys`)",
+		{Key: "labels.keys", Env: "VIGIL_KEYS", Doc: "label signing key directory (default: `vigil-keys` next to the SQLite database; under PostgreSQL the keys live in the database, encrypted with `labels.keys_secret_file` or `labels.keys_secret`)",
 			field: func(c *Config) any { return &c.Labels.Keys }},
+		{Key: "labels.keys_secret_file", Env: "VIGIL_KEYS_SECRET_FILE", Doc: "file holding the secret (64 hex digits, e.g. from `openssl rand -hex 32`) that label private keys kept in a PostgreSQL database are encrypted with; keep and back it up apart from the database",
+			field: func(c *Config) any { return &c.Labels.KeysSecretFile }},
+		{Key: "labels.keys_secret", Env: "VIGIL_KEYS_SECRET", Secret: true, Doc: "the secret itself (64 hex digits), instead of `labels.keys_secret_file`",
+			field: func(c *Config) any { return &c.Labels.KeysSecret }},
 		{Key: "labels.issuer", Env: "VIGIL_ISSUER", Default: "vigil trust center", Doc: "label issuer name",
 			field: func(c *Config) any { return &c.Labels.Issuer }},
 		{Key: "labels.public_fleet_sources", Env: "VIGIL_PUBLIC_FLEET_SOURCES",

@@ -4,6 +4,7 @@
 package label
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/sha256"
@@ -175,10 +176,12 @@ func (s *Signer) KeyID() string { return s.kid }
 // PublicKey returns the signer's public key.
 func (s *Signer) PublicKey() ed25519.PublicKey { return s.priv.Public().(ed25519.PublicKey) }
 
-// KeyStore keeps the issuer's keys in a directory:
+// KeyStore keeps the issuer's keys in its KeyFiles: a directory
+// (OpenKeyStore) or a database table, private keys encrypted
+// (NewKeyStore with SealKeyFiles):
 //
-//	<dir>/vigil-keys.json   public keys with status and dates (the JWKS document)
-//	<dir>/<kid>.key         the active private key, PKCS #8 PEM, mode 0600
+//	vigil-keys.json   public keys with status and dates (the JWKS document)
+//	<kid>.key         the active private key, PKCS #8 PEM (in a directory: mode 0600)
 //
 // The first Signer call generates a key. Rotate generates a new active key,
 // retires the old one (its public key stays in the document, its private
@@ -186,39 +189,53 @@ func (s *Signer) PublicKey() ed25519.PublicKey { return s.priv.Public().(ed25519
 // refused. A KeyStore is not safe for use by several processes at once:
 // run key generation and rotation from one place.
 type KeyStore struct {
-	dir  string
-	now  func() time.Time
-	rand io.Reader
+	files   KeyFiles
+	now     func() time.Time
+	rand    io.Reader
+	created func(kid string)
 }
 
 // OpenKeyStore opens (creating with mode 0700 if needed) a key directory.
 // now is the clock used for key dates; rnd the randomness source
 // (crypto/rand.Reader when nil).
 func OpenKeyStore(dir string, now func() time.Time, rnd io.Reader) (*KeyStore, error) {
-	if rnd == nil {
-		rnd = rand.Reader
-	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("key store: %w", err)
 	}
-	return &KeyStore{dir: dir, now: now, rand: rnd}, nil
+	return NewKeyStore(DirKeyFiles(dir), now, rnd), nil
 }
+
+// NewKeyStore returns a key store keeping its keys in files. now is the
+// clock used for key dates; rnd the randomness source (crypto/rand.Reader
+// when nil).
+func NewKeyStore(files KeyFiles, now func() time.Time, rnd io.Reader) *KeyStore {
+	if rnd == nil {
+		rnd = rand.Reader
+	}
+	return &KeyStore{files: files, now: now, rand: rnd}
+}
+
+// Where says where the store keeps its keys and what to back up.
+func (s *KeyStore) Where() string { return s.files.Where() }
+
+// OnCreate makes f run with the id of every key the store generates (the
+// first one, and each rotation), e.g. to say where it is kept.
+func (s *KeyStore) OnCreate(f func(kid string)) { s.created = f }
 
 const keysFile = "vigil-keys.json"
 
 // Keyring returns the store's public keys (empty before the first key).
 func (s *KeyStore) Keyring() (*Keyring, error) {
-	f, err := os.Open(filepath.Join(s.dir, keysFile))
+	doc, err := s.files.Read(keysFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &Keyring{}, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("key store: %w", err)
 	}
-	defer f.Close()
-	kr, err := ParseJWKS(f)
+	kr, err := ParseJWKS(bytes.NewReader(doc))
 	if err != nil {
-		return nil, fmt.Errorf("key store %s: %w", s.dir, err)
+		return nil, fmt.Errorf("key store %s: %w", s.files.Where(), err)
 	}
 	return kr, nil
 }
@@ -258,24 +275,15 @@ func (s *KeyStore) rotate(kr *Keyring) (*Signer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("key store: %w", err)
 	}
-	path := filepath.Join(s.dir, kid+".key")
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
+	if err := s.files.CreatePrivate(kid+".key", pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})); err != nil {
 		return nil, fmt.Errorf("key store: %w", err)
-	}
-	if err := pem.Encode(f, &pem.Block{Type: "PRIVATE KEY", Bytes: der}); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("key store: write %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return nil, fmt.Errorf("key store: write %s: %w", path, err)
 	}
 	next := &Keyring{}
 	var old []string
 	for _, k := range kr.keys {
 		if k.Status == Active {
 			k.Status, k.Retired = Retired, now
-			old = append(old, filepath.Join(s.dir, k.ID+".key"))
+			old = append(old, k.ID+".key")
 		}
 		next.keys = append(next.keys, k)
 	}
@@ -284,44 +292,41 @@ func (s *KeyStore) rotate(kr *Keyring) (*Signer, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := writeFileAtomic(filepath.Join(s.dir, keysFile), doc, 0o644); err != nil {
+	if err := s.files.Write(keysFile, doc); err != nil {
 		return nil, fmt.Errorf("key store: %w", err)
 	}
-	for _, p := range old {
-		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	for _, name := range old {
+		if err := s.files.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("key store: remove retired private key: %w", err)
 		}
+	}
+	if s.created != nil {
+		s.created(kid)
 	}
 	return &Signer{kid: kid, priv: priv}, nil
 }
 
 func (s *KeyStore) load(k PublicKey) (*Signer, error) {
-	path := filepath.Join(s.dir, k.ID+".key")
-	st, err := os.Stat(path)
+	name := k.ID + ".key"
+	b, err := s.files.ReadPrivate(name)
 	if err != nil {
 		return nil, fmt.Errorf("key store: active key %s: %w", k.ID, err)
 	}
-	if st.Mode().Perm()&0o077 != 0 {
-		return nil, fmt.Errorf("key store: %s has mode %04o: %w", path, st.Mode().Perm(), ErrKeyPermissions)
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("key store: %w", err)
-	}
+	where := s.files.Where() + ": " + name
 	block, _ := pem.Decode(b)
 	if block == nil || block.Type != "PRIVATE KEY" {
-		return nil, fmt.Errorf("key store: %s: not a PEM private key", path)
+		return nil, fmt.Errorf("key store: %s: not a PEM private key", where)
 	}
 	key, err := x509.ParsePKCS8PrivateKey(block.Bytes)
 	if err != nil {
-		return nil, fmt.Errorf("key store: %s: %w", path, err)
+		return nil, fmt.Errorf("key store: %s: %w", where, err)
 	}
 	priv, ok := key.(ed25519.PrivateKey)
 	if !ok {
-		return nil, fmt.Errorf("key store: %s: not an Ed25519 key", path)
+		return nil, fmt.Errorf("key store: %s: not an Ed25519 key", where)
 	}
 	if KeyID(priv.Public().(ed25519.PublicKey)) != k.ID {
-		return nil, fmt.Errorf("key store: %s does not hold key %s", path, k.ID)
+		return nil, fmt.Errorf("key store: %s does not hold key %s", where, k.ID)
 	}
 	return &Signer{kid: k.ID, priv: priv}, nil
 }

@@ -426,13 +426,13 @@ func TestKeyStoreRotation(t *testing.T) {
 	if err := os.WriteFile(f, oldPEM, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	old, err := (&KeyStore{dir: filepath.Dir(f)}).load(PublicKey{ID: s1.KeyID()})
+	old, err := (&KeyStore{files: DirKeyFiles(filepath.Dir(f))}).load(PublicKey{ID: s1.KeyID()})
 	if err == nil {
 		t.Fatal("loaded key from a file not named after its kid")
 	}
 	_ = old
 	os.Rename(f, filepath.Join(filepath.Dir(f), s1.KeyID()+".key"))
-	old, err = (&KeyStore{dir: filepath.Dir(f)}).load(PublicKey{ID: s1.KeyID()})
+	old, err = (&KeyStore{files: DirKeyFiles(filepath.Dir(f))}).load(PublicKey{ID: s1.KeyID()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,6 +39,7 @@ func unscoped() map[string]string {
 		"IngestTx": plumbing, "RatingTx": plumbing, "VulnTx": plumbing,
 
 		"SettingGet": global, "SettingSecret": global, "SettingSet": global,
+		"LabelKeyGet": global, "LabelKeyPut": global, "LabelKeyDelete": global,
 		"ASNTableCurrent": global, "ASNTablePut": global,
 		"RDAPCache": global, "RDAPBootstrapFiles": global, "RDAPBootstrapSave": global,
 		"TriggerEnsure": global, "TriggerNames": global, "VendorAliasAdd": global, "VendorAliasList": global,
