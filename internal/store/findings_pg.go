@@ -39,10 +39,22 @@ func findingStageCols() []string {
 // 1, 2, 3 as in findingUpsertSQL). It returns how many rows were created
 // and how many were written in all; a staged row whose hash belongs to
 // another identity is neither (see findingUpsertSet).
+//
+// Rows are written in identity-hash order, not the file's: two
+// transactions that upsert overlapping findings (nodes ingesting parts of
+// one file, or two reports at once) then take their row and unique-index
+// locks in the same order, so one waits for the other instead of both
+// deadlocking. New findings still get their ids in the batch's order, as
+// on SQLite: the ids are drawn from the sequence in staging order first
+// (a row that meets its finding drops its id, as a default id would be).
+// The order costs nothing measurable: the CPU time of the statement on
+// 20,000 staged rows was the same in either order.
 func (s *Store) findingSetSQL() string {
-	return `WITH up AS (
-  INSERT INTO findings (` + findingUpsertCols + `, last_change)
-  SELECT ` + findingUpsertCols + `, 1 FROM finding_stage` + s.findingConflictSQL() + `
+	return `WITH st AS MATERIALIZED (
+  SELECT nextval('findings_id_seq') AS id, * FROM (SELECT * FROM finding_stage ORDER BY pos) o
+), up AS (
+  INSERT INTO findings (id, ` + findingUpsertCols + `, last_change)
+  SELECT id, ` + findingUpsertCols + `, 1 FROM st ORDER BY ident` + s.findingConflictSQL() + `
   RETURNING id, org_id, last_change, severity
 ), ev AS (
   INSERT INTO finding_events (finding_id, org_id, kind, severity, at, run_id)
@@ -55,8 +67,7 @@ SELECT count(*) FILTER (WHERE last_change = 1), count(*) FROM up`
 
 // findingUpsertSet is FindingUpsert on PostgreSQL, inside a transaction:
 // the batch's distinct identities are streamed with COPY into the staging
-// table (a new heap, scanned in the order written: new findings get ids
-// in the batch's order, as on SQLite), then one statement upserts them all and records their events
+// table, then one statement upserts them all, in identity order, and records their events
 // (findingSetSQL). The rare row whose identity hash another identity holds
 // (or shares with an earlier row of the batch) is left to the row path,
 // which probes the next hashes.
