@@ -13,6 +13,7 @@ import (
 	"vigil/internal/match/cpe"
 	"vigil/internal/match/product"
 	"vigil/internal/match/purl"
+	"vigil/internal/match/vendor"
 	"vigil/internal/match/vrange"
 	"vigil/internal/text"
 )
@@ -409,6 +410,10 @@ const (
 	// factorVendorAlias: the vendor matched through an alias (a brand, a
 	// short form, a CPE vendor) rather than by its own name.
 	factorVendorAlias = 0.95
+	// factorVendorShort: the vendor is written as the first words of
+	// the advisory's vendor name, words several vendors share ("Delta" of
+	// Delta Electronics and Delta Controls).
+	factorVendorShort = 0.9
 	// factorCondition: the range holds only under a condition vigil
 	// cannot check ("with Ethernet interface", a serial number).
 	factorCondition = 0.8
@@ -468,12 +473,21 @@ func identify(cp *cproduct, t *prepared) identity {
 		id.checks = []Check{{Part: "product", Rule: "component-name", Factor: id.conf, Why: id.reason}}
 		return id
 	}
-	if t.vendorKey == "" || !slices.Contains(cp.vendorKeys, t.vendorKey) || t.model == "" {
+	if t.vendorKey == "" || t.model == "" {
 		return identity{}
 	}
 	vendorExact := slices.Contains(cp.vendorRaw, t.vendorRaw)
 	vcheck := Check{Part: "vendor", Rule: "name", Factor: 1, Why: fmt.Sprintf("vendor %q is %q", t.vendor, cp.p.Vendor)}
-	if !vendorExact {
+	switch {
+	case !slices.Contains(cp.vendorKeys, t.vendorKey):
+		lead, ok := leadingWords(t, cp.p.Vendor)
+		if !ok {
+			return identity{}
+		}
+		vendorExact = false
+		vcheck = Check{Part: "vendor", Rule: "short-form", Factor: factorVendorShort,
+			Why: fmt.Sprintf("vendor %q is the first word of %q; several vendors share it, the product decides", t.vendor, lead)}
+	case !vendorExact:
 		vcheck = Check{Part: "vendor", Rule: "alias", Factor: factorVendorAlias,
 			Why: fmt.Sprintf("vendor %q is %q: %s", t.vendor, cp.p.Vendor, t.how())}
 	}
@@ -499,6 +513,29 @@ func identify(cp *cproduct, t *prepared) identity {
 		}
 	}
 	return best
+}
+
+// leadingWords reports whether the target's vendor, a name the vendor
+// table does not know, is the first words of a part of the advisory's
+// vendor name ("Delta" of "Delta Electronics"), and returns that part.
+func leadingWords(t *prepared, advVendor string) (string, bool) {
+	if t.vendors == nil || t.vendors.Known(t.vendor) {
+		return "", false
+	}
+	k := vendor.Key(t.vendor)
+	if len(k) < 3 {
+		return "", false
+	}
+	parts, _ := vendor.Parts(advVendor)
+	for _, p := range parts {
+		ws := strings.Fields(p)
+		for n := 1; n < len(ws); n++ {
+			if vendor.Key(strings.Join(ws[:n], " ")) == k {
+				return p, true
+			}
+		}
+	}
+	return "", false
 }
 
 // Check is one comparison behind a match: of the vendor, the product, the

@@ -247,6 +247,13 @@ func (t *Table) Group(name string) string {
 	return k
 }
 
+// Known reports whether name is a vendor name, alias or short form of the
+// table itself (not only a key Group derives for an unknown name).
+func (t *Table) Known(name string) bool {
+	_, ok := t.group[Key(name)]
+	return ok
+}
+
 // Groups returns the groups of a possibly compound vendor name ("ABB,
 // Phoenix Contact, and WAGO"), sorted, unique.
 func (t *Table) Groups(name string) []string {

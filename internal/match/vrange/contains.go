@@ -83,6 +83,9 @@ func (r Range) sat(v string, c Constraint) (bool, bool) {
 	if r.Aka != "" && !yearLedRE.MatchString(strings.TrimSpace(v)) {
 		c.Version = r.Aka // "1.4.8.100" against "2018 SP1 (Version 1.4.7.602)"
 	}
+	if r.Firmware != "" && !sameMajor(v, c.Version) {
+		c.Version = r.Firmware // "1.44" against "< 12.4 (firmware 1.46)"
+	}
 	if r.Scheme != SchemeVendor {
 		d, err := purl.CompareVersions(r.Scheme, v, c.Version)
 		if err != nil {
@@ -91,6 +94,13 @@ func (r Range) sat(v string, c Constraint) (bool, bool) {
 		return opHolds(c.Op, d), true
 	}
 	return vendorSat(v, c), true
+}
+
+// sameMajor reports whether versions a and b start with the same number.
+func sameMajor(a, b string) bool {
+	x, ok1 := leadingNumber(strings.TrimLeft(strings.TrimSpace(a), "vV"))
+	y, ok2 := leadingNumber(strings.TrimLeft(strings.TrimSpace(b), "vV"))
+	return ok1 && ok2 && cmpDecimal(x, y) == 0
 }
 
 func opHolds(op Op, d int) bool {

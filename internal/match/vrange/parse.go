@@ -35,7 +35,32 @@ func Parse(s string) Range {
 		r.Unparsed = err.Error()
 	}
 	akaVersion(&r)
+	firmwareBound(&r)
 	return r
+}
+
+var firmwareRE = regexp.MustCompile(`(?i)^firmware(?:\s+(?:versions?|revision))?(\s+(?:prior to|before|older than))?\s+v?(\d+(?:\.\d+)+)$`)
+
+// firmwareBound reads a firmware bound given in parentheses beside the one
+// upper bound of a software release ("< 12.4 (firmware 1.46)"): it is the
+// range's Firmware, not a condition. "prior to" makes it exclusive;
+// without words it takes the bound's comparator.
+func firmwareBound(r *Range) {
+	if len(r.Constraints) != 1 || !r.Constraints[0].Op.upper() || r.Aka != "" {
+		return
+	}
+	for i, c := range r.Conditions {
+		m := firmwareRE.FindStringSubmatch(strings.TrimSpace(c.Text))
+		if m == nil {
+			continue
+		}
+		if m[1] != "" && r.Constraints[0].Op != Lt {
+			return
+		}
+		r.Firmware = m[2]
+		r.Conditions = append(r.Conditions[:i:i], r.Conditions[i+1:]...)
+		return
+	}
 }
 
 var (

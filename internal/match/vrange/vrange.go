@@ -62,6 +62,11 @@ type Range struct {
 	// Version 1.4.7.602": 2018 SP1 is 1.4.7.602): a version not written
 	// as a release year is compared with it instead.
 	Aka string `json:"aka,omitempty"`
+	// Firmware restates the one upper bound for the firmware ("< 12.4
+	// (firmware 1.46)", "< 2.15 (Firmware versions prior to 8.26.4)": the
+	// software release 12.4 ships firmware 1.46). A version is compared
+	// with it unless it is of the software's major release.
+	Firmware string `json:"firmware,omitempty"`
 	// vers is the normalised vers URI of a range in a real vers scheme:
 	// Contains uses the containment algorithm of package purl for it.
 	vers string
@@ -82,6 +87,9 @@ func (r Range) Bounds() string {
 	parts := make([]string, len(r.Constraints))
 	for i, c := range r.Constraints {
 		parts[i] = c.String()
+		if r.Firmware != "" {
+			parts[i] += " (firmware " + Constraint{Op: c.Op, Version: r.Firmware}.String() + ")"
+		}
 	}
 	return strings.Join(parts, "|")
 }

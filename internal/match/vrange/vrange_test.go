@@ -256,6 +256,14 @@ func TestContains(t *testing.T) {
 		{"V175-V189", "V189", true},
 		{"2014-2016", "2016", true},
 		{"2014-2016", "2017", false},
+		// A firmware bound beside the software's (icsa-19-353-04): the
+		// firmware compares with it, the software with its own.
+		{"< 2.15 (Firmware versions prior to 8.26.4)", "8.26.3", true},
+		{"< 2.15 (Firmware versions prior to 8.26.4)", "8.26.4", false},
+		{"< 2.15 (Firmware versions prior to 8.26.4)", "2.14", true},
+		{"< 2.15 (Firmware versions prior to 8.26.4)", "2.15", false},
+		{"< 12.4 (firmware 1.46)", "1.44", true},
+		{"< 12.4 (firmware 1.46)", "1.46", false},
 	}
 	for _, tt := range tests {
 		r := vrange.Parse(tt.rng)
