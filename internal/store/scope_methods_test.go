@@ -71,7 +71,7 @@ func unscoped() map[string]string {
 		"SystemDocPut": product, "SystemDocGet": product, "SystemDocVersions": product, "SystemProducts": product,
 		"FleetAdd": product, "FleetGet": product,
 
-		"SourceCreate": sources, "SourceGet": sources, "SourceGetByID": sources, "SourceList": sources, "SourcePause": sources,
+		"SourceCreate": sources, "SourceGet": sources, "SourceGetByID": sources, "SourceList": sources, "SourcePause": sources, "SourceRunSoon": sources,
 		"SourceDue": sources, "SourceRunStart": sources, "SourceFileSeen": sources, "SourceKeySeen": sources, "SourceFileAdd": sources,
 		"SourceRunFinish": sources, "SourceRuns": sources, "SourceAlertRaise": sources, "SourceAlertClear": sources,
 	}

@@ -116,6 +116,13 @@ func (s *Store) SourcePause(ctx context.Context, name string, paused bool) error
 	return s.updateOne(ctx, fmt.Sprintf("source %q", name), `UPDATE sources SET paused = ?, next_run_at = ? WHERE name = ?`, paused, s.Now(), name)
 }
 
+// SourceRunSoon makes the source named name due at once, so that the
+// next sweep enqueues its run (a paused source stays paused and is not
+// run).
+func (s *Store) SourceRunSoon(ctx context.Context, name string) error {
+	return s.updateOne(ctx, fmt.Sprintf("source %q", name), `UPDATE sources SET next_run_at = ? WHERE name = ?`, s.Now(), name)
+}
+
 // SourceDue returns the sources not paused whose next run is due at now
 // and moves their next run one interval on, so that a sweep enqueues each
 // once.

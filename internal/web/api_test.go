@@ -475,6 +475,28 @@ func TestEndpointsHappyPath(t *testing.T) {
 			ok(t, req{method: "GET", path: "/api/v1/securitytxt?target=" + url.QueryEscape(site.URL)}, 200, "SecurityTxtResult")
 		})
 
+		t.Run("sources", func(t *testing.T) {
+			body := ok(t, req{method: "GET", path: "/api/v1/sources", token: tokOp}, 200, "SourceInfoList")
+			if !strings.Contains(string(body), `"has_credentials":true`) || strings.Contains(string(body), "sealed-test-credentials") {
+				t.Errorf("source list shows credentials or hides that there are some: %s", body)
+			}
+			rec := e.send(req{method: "POST", path: "/api/v1/sources", token: tokOp, body: `{"name":"nvd","kind":"nvd","url":"https://services.nvd.example/rest/json/cves/2.0","every":"2h","key":"nvd-api-key-1234"}`})
+			wantStatus(t, rec, 201)
+			e.validate(t, "SourceInfo", rec.Body.Bytes())
+			si := decodeAs[SourceInfo](t, rec)
+			if !si.HasCredentials || si.Every != "2h" || strings.Contains(rec.Body.String(), "nvd-api-key-1234") {
+				t.Errorf("created source = %s", rec.Body.String())
+			}
+			path := fmt.Sprintf("/api/v1/sources/%d/", si.ID)
+			ok(t, req{method: "POST", path: path + "pause", token: tokOp}, 200, "SourceInfo")
+			wantProblem(t, e.send(req{method: "POST", path: path + "run", token: tokOp}), 409, "")
+			ok(t, req{method: "POST", path: path + "resume", token: tokOp}, 200, "SourceInfo")
+			ok(t, req{method: "POST", path: path + "run", token: tokOp}, 202, "SourceInfo")
+			wantProblem(t, e.send(req{method: "POST", path: "/api/v1/sources", token: tokOp, body: `{"name":"dir","kind":"dir","url":"/etc"}`}), 422, "kind")
+			wantProblem(t, e.send(req{method: "POST", path: "/api/v1/sources", token: tokOp, body: `{"name":"ss","kind":"shadowserver","url":"https://ss.example/api2/","key":"k"}`}), 422, "key")
+			wantProblem(t, e.send(req{method: "POST", path: "/api/v1/sources", token: tokOp, body: `{"name":"kev2","kind":"kev","url":"https://kev.example/x.json","expect":"daily"}`}), 422, "expect")
+		})
+
 		t.Run("ingest", func(t *testing.T) { ingestAPIHappyPath(t, e, ok) })
 
 		for _, rt := range e.srv.Routes() {

@@ -196,6 +196,8 @@ func TestBadPathAndQuery(t *testing.T) {
 					missing.run = 999999
 				case "eid":
 					missing.evidence = 999999
+				case "src":
+					missing.source = 999999
 				}
 				if rt.Method == http.MethodPost && p != "id" {
 					continue

@@ -29,6 +29,7 @@ import (
 	"vigil/internal/label"
 	"vigil/internal/rating"
 	"vigil/internal/registry"
+	"vigil/internal/source"
 	"vigil/internal/store"
 	"vigil/internal/tenant"
 )
@@ -53,6 +54,9 @@ type env struct {
 	schemaOnce sync.Once
 	schemaComp *jsonschema.Compiler
 }
+
+// testSource is the name of the scheduled source of an env.
+const testSource = "shadowserver-test"
 
 // Token names of an env.
 const (
@@ -116,6 +120,12 @@ func newEnv(t testing.TB, st *store.Store) *env {
 				t.Fatalf("evidence of %s: %v", o.Name, err)
 			}
 		}
+	}
+	// A scheduled source, with credentials.
+	src := source.Source{Name: testSource, Kind: source.KindShadowserver, URL: "https://reports.shadowserver.test/api2/",
+		Every: source.Duration(time.Hour), Expect: source.Duration(24 * time.Hour), AlertAfter: source.Duration(36 * time.Hour)}
+	if err := st.SourceCreate(ctx, &src, "sealed-test-credentials"); err != nil {
+		t.Fatalf("source: %v", err)
 	}
 	mk := func(name string, org int64, scopes ...auth.Scope) {
 		tk := auth.Token{OrgID: org, Name: name, Scopes: scopes}
@@ -292,6 +302,7 @@ func (e *env) example(schema string) string {
 type ids struct {
 	org, contact, asset, device, token, notice, outbox int64
 	finding, dispute, assessment, run, evidence        int64
+	source                                             int64
 }
 
 func (e *env) idsOf(o registry.Org) ids {
@@ -321,6 +332,9 @@ func (e *env) idsOf(o registry.Org) ids {
 	if rs, err := e.st.RunList(ctx, keyset.Page{Limit: 1}); err == nil && len(rs) > 0 {
 		x.run = rs[0].ID
 	}
+	if src, _, err := e.st.SourceGet(ctx, testSource); err == nil {
+		x.source = src.ID
+	}
 	return x
 }
 
@@ -339,6 +353,7 @@ func fill(path string, x ids) string {
 		"{sid}", strconv.FormatInt(x.assessment, 10),
 		"{rid}", strconv.FormatInt(x.run, 10),
 		"{eid}", strconv.FormatInt(x.evidence, 10),
+		"{src}", strconv.FormatInt(x.source, 10),
 	).Replace(path)
 }
 

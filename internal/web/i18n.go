@@ -76,6 +76,7 @@ func catalogue() map[string][2]string {
 		ingestMessages(),
 		makerMessages(),
 		productMessages(),
+		sourceMessages(),
 	} {
 		for k, v := range table {
 			if _, dup := out[k]; dup {

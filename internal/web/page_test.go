@@ -189,6 +189,10 @@ func (e *pageEnv) pageForms() map[string]url.Values {
 		"pageProductAdd":        {"vendor": {"Axis"}, "model": {"M3200"}, "firmware": {"11.1"}},
 		"pageProductSave":       {"vendor": {"Axis"}, "model": {"M3106"}, "firmware": {"10.2"}},
 		"pageProductAssess":     {},
+		"pageSourceAdd":         {"name": {"kev-page"}, "kind": {"kev"}, "url": {"https://kev.example/known.json"}},
+		"pageSourcePause":       {},
+		"pageSourceResume":      {},
+		"pageSourceRun":         {},
 	}
 }
 

@@ -100,6 +100,7 @@ func newSchemas() (*schemaSet, error) {
 	ingestSchemas(add)
 	makerSchemas(add)
 	tokenPageSchemas(add)
+	sourceSchemas(add)
 	add("Overlap", registry.Overlap{}, nil)
 	add("OverlapList", List[registry.Overlap]{}, nil)
 	add("Token", auth.Token{}, nil)

@@ -239,6 +239,7 @@ func (s *Server) table() []Route {
 		s.tokenPageRoutes(),
 		s.policyRoutes(),
 		s.productRoutes(),
+		s.sourceRoutes(),
 	} {
 		rs = append(rs, group...)
 	}

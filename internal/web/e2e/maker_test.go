@@ -19,8 +19,9 @@ import (
 )
 
 // TestOperationsJourneys: a maker registers and edits a product and
-// assesses it, with an evidence file downloaded back; in English and
-// Dutch, with refused input named on its field.
+// assesses it, with an evidence file downloaded back; an analyst registers
+// a scheduled source with write-only credentials, pauses, resumes and runs
+// it; in English and Dutch, with refused input named on its field.
 func TestOperationsJourneys(t *testing.T) {
 	chromiumPath(t)
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
@@ -32,6 +33,7 @@ func TestOperationsJourneys(t *testing.T) {
 			return ""
 		}
 		t.Run("maker products", func(t *testing.T) { productJourney(t, p, shot) })
+		t.Run("analyst sources", func(t *testing.T) { sourceJourney(t, p, shot) })
 	})
 }
 
@@ -125,4 +127,51 @@ func productJourney(t *testing.T, p *portal, shot func(string) string) {
 		t.Error("an empty model is not refused on its field")
 	}
 	b.open(assessment, shot("maker-assessment-nl"))
+}
+
+// sourceJourney: an analyst opens the sources from the dashboard, registers
+// a Shadowserver source (first with a schedule that is not a duration:
+// refused on the field, the credentials typed not sent back), sees it with
+// its credentials stored but not shown, pauses, resumes and runs it; the
+// page in Dutch.
+func sourceJourney(t *testing.T, p *portal, shot func(string) string) {
+	const key, secret = "e2e-key-7d1f", "e2e-secret-c0ffee"
+	b := newBrowser(t, p.base)
+	p.signIn(b, "analyst", "")
+	b.open("/analyst", "")
+	b.clickAndLoad("sources link", `main a[href="/analyst/sources"]`)
+	b.check(shot("sources"))
+	form := map[string]string{"#name": "shadowserver-daily", "#kind": "shadowserver", "#url": "https://transform.shadowserver.example/api2/",
+		"#every": "daily", "#expect": "24h", "#key": key, "#secret": secret}
+	b.submit(form, `#source-form button[type="submit"]`, shot("sources-error"))
+	if !b.has(`#every[aria-invalid="true"]`) || !b.has(`[role="alert"] a[href="#every"]`) {
+		t.Error("a schedule that is not a duration is not refused on its field")
+	}
+	if v := get(b, "key field", chromedp.Value(chromedp.CSS("#key"))); v != "" {
+		t.Errorf("the refused form sends the key back: %q", v)
+	}
+	if b.has("#source-shadowserver-daily") {
+		t.Error("a refused source is listed")
+	}
+	form["#every"] = "6h"
+	b.submit(form, `#source-form button[type="submit"]`, "")
+	b.wantPath(`/analyst/sources\?msg=sources.added#source-shadowserver-daily`)
+	row := b.text("#source-shadowserver-daily")
+	if !strings.Contains(row, "credentials stored (not shown)") || strings.Contains(row, key) || strings.Contains(b.text("main"), secret) {
+		t.Errorf("the new source's row = %q", row)
+	}
+	b.clickAndLoad("pause", `#source-shadowserver-daily button[aria-label="Pause source shadowserver-daily"]`)
+	b.wantPath(`/analyst/sources\?msg=sources.paused#source-shadowserver-daily`)
+	if !strings.Contains(b.text("#source-shadowserver-daily"), "paused") || b.has(`#source-shadowserver-daily form[action$="/run"]`) {
+		t.Errorf("the paused source's row = %q", b.text("#source-shadowserver-daily"))
+	}
+	b.clickAndLoad("resume", `#source-shadowserver-daily button[aria-label="Resume source shadowserver-daily"]`)
+	b.clickAndLoad("run now", `#source-shadowserver-daily button[aria-label="Run now: source shadowserver-daily"]`)
+	b.wantPath(`/analyst/sources\?msg=sources.queued#source-shadowserver-daily`)
+	b.check(shot("sources-queued"))
+	b.setLang("nl")
+	b.check(shot("sources-nl"))
+	if got := b.text("h1"); got != "Bronnen" {
+		t.Errorf("Dutch sources h1 = %q", got)
+	}
 }
