@@ -129,7 +129,7 @@ type rdapRefreshWorker struct {
 func (w *rdapRefreshWorker) Work(ctx context.Context, _ *river.Job[rdapRefreshArgs]) error {
 	rep, err := w.a.RefreshRDAPBootstrap(ctx, "", false)
 	if err != nil {
-		w.a.log.Warn("RDAP bootstrap refresh failed; the files in use stay", "err", err)
+		w.a.log.Warn("RDAP bootstrap refresh from IANA failed (offline?); the files in use stay, rdap_refresh=false turns the refresh off", "err", err)
 		return nil
 	}
 	w.a.log.Info("RDAP bootstrap refreshed", "in_use", rep.InUse)

@@ -42,7 +42,8 @@ type Config struct {
 	// Addr is the listen address of vigil serve.
 	Addr string `yaml:"addr"`
 	// RDAPRefresh lets vigil serve fetch the IANA RDAP bootstrap files
-	// daily; off, the bundled or last refreshed files stay in use.
+	// daily; off (the default), the bundled or last refreshed files stay
+	// in use.
 	RDAPRefresh bool `yaml:"rdap_refresh"`
 
 	Notify  Notify  `yaml:"notify"`
@@ -177,8 +178,8 @@ func Settings() []Setting {
 			field: func(c *Config) any { return &c.Actor }},
 		{Key: "addr", Env: "VIGIL_ADDR", Default: "127.0.0.1:8080", Doc: "listen address of `vigil serve`",
 			field: func(c *Config) any { return &c.Addr }},
-		{Key: "rdap_refresh", Env: "VIGIL_RDAP_REFRESH", Default: "true",
-			Doc:   "`vigil serve` fetches the IANA RDAP bootstrap files daily (false: the bundled or last refreshed files stay in use; offline installations, tests)",
+		{Key: "rdap_refresh", Env: "VIGIL_RDAP_REFRESH", Default: "false",
+			Doc:   "`vigil serve` fetches the IANA RDAP bootstrap files daily (off by default, so that nothing reaches the internet unasked: the bundled files, or the last ones `vigil contact bootstrap` fetched, stay in use)",
 			field: func(c *Config) any { return &c.RDAPRefresh }},
 		{Key: "notify.smtp_url", Env: "VIGIL_SMTP_URL", Secret: true,
 			Doc:   "SMTP server: `smtp://user:pass@host:port?starttls=…` (required, opportunistic or none), `smtps://…`, or `sink:` (an in-process sink); empty: e-mail rows stay pending",

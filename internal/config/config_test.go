@@ -261,3 +261,19 @@ func TestBind(t *testing.T) {
 		t.Errorf("--smtp-url sink: gave %q, %v", c.Notify.SMTPURL, err)
 	}
 }
+
+// TestDefaultsStayOffline: with the defaults nothing reaches the internet
+// unasked: `vigil serve` and `vigil demo` do not refresh the RDAP bootstrap
+// files from IANA unless rdap_refresh is turned on.
+func TestDefaultsStayOffline(t *testing.T) {
+	if c := Defaults(); c.RDAPRefresh {
+		t.Error("rdap_refresh is on by default")
+	}
+	c, err := Load([]string{"serve"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.RDAPRefresh && os.Getenv("VIGIL_RDAP_REFRESH") == "" {
+		t.Error("rdap_refresh on without being configured")
+	}
+}
