@@ -251,8 +251,9 @@ func (a *cmdline) assetListCmd() *cobra.Command {
 			return err
 		}
 		f.Kind = registry.AssetKind(kind)
-		return pages(a, &f.Page, func() ([]registry.Asset, error) { return x.Store().AssetList(ctx, sc, f) }, func(x registry.Asset) int64 { return x.ID }, "ID\tORG\tKIND\tVALUE\tVERIFIED", "%d\t%d\t%s\t%s\t%s\n", func(x registry.Asset) []any {
-			return []any{x.ID, x.OrgID, x.Kind, x.Value, def(x.VerifyMethod, "no")}
+		org := x.OrgNamer(ctx)
+		return pages(a, &f.Page, func() ([]registry.Asset, error) { return x.Store().AssetList(ctx, sc, f) }, func(x registry.Asset) int64 { return x.ID }, "ID\tORG\tKIND\tVALUE\tVERIFIED", "%d\t%s\t%s\t%s\t%s\n", func(x registry.Asset) []any {
+			return []any{x.ID, org(x.OrgID), x.Kind, x.Value, def(x.VerifyMethod, "no")}
 		})
 	})
 	cmd.Flags().StringVar(&org, "org", "", "only this organisation (id or name)")
@@ -264,8 +265,9 @@ func (a *cmdline) assetListCmd() *cobra.Command {
 func (a *cmdline) assetOverlapsCmd() *cobra.Command {
 	return a.command("overlaps", "Report IP ranges registered by more than one organisation (nested or identical)", 0, func(ctx context.Context, x *app.App, _ []string) error {
 		ov, err := x.Overlaps(ctx, tenant.Operator())
-		return list(a, ov, err, "OUTER\tORG\tINNER\tORG\tIDENTICAL", "%s\t%d\t%s\t%d\t%v\n", func(o registry.Overlap) []any {
-			return []any{o.Outer.Value, o.Outer.OrgID, o.Inner.Value, o.Inner.OrgID, o.Identical}
+		org := x.OrgNamer(ctx)
+		return list(a, ov, err, "OUTER\tORG\tINNER\tORG\tIDENTICAL", "%s\t%s\t%s\t%s\t%v\n", func(o registry.Overlap) []any {
+			return []any{o.Outer.Value, org(o.Outer.OrgID), o.Inner.Value, org(o.Inner.OrgID), o.Identical}
 		})
 	})
 }
@@ -347,8 +349,9 @@ func (a *cmdline) deviceListCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		return pages(a, &page, func() ([]registry.Device, error) { return x.Store().DeviceList(ctx, sc, page) }, func(d registry.Device) int64 { return d.ID }, "ID\tORG\tVENDOR\tMODEL\tFIRMWARE\tCPE", "%d\t%d\t%s\t%s\t%s\t%s\n", func(d registry.Device) []any {
-			return []any{d.ID, d.OrgID, d.Vendor, d.Model, d.Firmware, d.CPE}
+		org := x.OrgNamer(ctx)
+		return pages(a, &page, func() ([]registry.Device, error) { return x.Store().DeviceList(ctx, sc, page) }, func(d registry.Device) int64 { return d.ID }, "ID\tORG\tVENDOR\tMODEL\tFIRMWARE\tCPE", "%d\t%s\t%s\t%s\t%s\t%s\n", func(d registry.Device) []any {
+			return []any{d.ID, org(d.OrgID), d.Vendor, d.Model, d.Firmware, d.CPE}
 		})
 	})
 	cmd.Flags().StringVar(&org, "org", "", "only this organisation (id or name)")

@@ -138,11 +138,12 @@ func (a *cmdline) vulnsCmd() *cobra.Command {
 		if q.Scope, err = x.OrgScope(ctx, org); err != nil {
 			return err
 		}
+		org := x.OrgNamer(ctx)
 		return pages(a, &q.Page, func() ([]app.VulnRow, error) {
 			vs, err := x.Vulns(ctx, q)
 			q.Rematch = false // once, not per page
 			return vs, err
-		}, func(r app.VulnRow) int64 { return r.FindingID }, "ID\tORG\tDEVICE\tSUBJECT\tCVE\tSEVERITY\tKEV DUE\tEPSS\tFIXED\tCONF\tTRIGGER", "%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%.2f\t%s\n", func(r app.VulnRow) []any {
+		}, func(r app.VulnRow) int64 { return r.FindingID }, "ID\tORG\tDEVICE\tSUBJECT\tCVE\tSEVERITY\tKEV DUE\tEPSS\tFIXED\tCONF\tTRIGGER", "%d\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%.2f\t%s\n", func(r app.VulnRow) []any {
 			due, epss := "-", "-"
 			if k := r.Evidence.KEV; k != nil {
 				due = k.DueDate.Format("2006-01-02")
@@ -156,7 +157,7 @@ func (a *cmdline) vulnsCmd() *cobra.Command {
 			if p := r.Evidence.EPSS; p != nil {
 				epss = fmt.Sprintf("%.3f", p.Score)
 			}
-			return []any{r.FindingID, r.OrgID, r.DeviceID, text.Fit(r.Subject, 48), r.CVE, r.Severity, due, epss, def(r.Evidence.Fixed, "-"), r.Evidence.Confidence, r.Trigger}
+			return []any{r.FindingID, org(r.OrgID), r.DeviceID, text.Fit(r.Subject, 48), r.CVE, r.Severity, due, epss, def(r.Evidence.Fixed, "-"), r.Evidence.Confidence, r.Trigger}
 		})
 	})
 	cmd.Long = `List open vulnerability findings: device or component, CVE, severity (from CVSS; at least high when

@@ -11,6 +11,7 @@ import (
 	"io"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -424,3 +425,21 @@ func (o orgText) Text() string {
 
 // MarshalJSON writes the organisation as the API does.
 func (o orgText) MarshalJSON() ([]byte, error) { return json.Marshal(registry.Org(o)) }
+
+// OrgNamer returns a function that shows an organisation in a table as
+// its id and name ("3 Hosting Oost"), reading each name once; an
+// organisation it cannot read shows as its id.
+func (a *App) OrgNamer(ctx context.Context) func(id int64) string {
+	names := map[int64]string{}
+	return func(id int64) string {
+		n, ok := names[id]
+		if !ok {
+			n = strconv.FormatInt(id, 10)
+			if name, err := a.st.OrgName(ctx, tenant.Operator(), id); err == nil {
+				n += " " + name
+			}
+			names[id] = n
+		}
+		return n
+	}
+}

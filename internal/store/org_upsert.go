@@ -176,3 +176,11 @@ func (s *Store) orgMerge(ctx context.Context, id int64, o *registry.Org, n *Upse
 	}
 	return changed, nil
 }
+
+// OrgName returns the name of organisation id of sc.
+func (s *Store) OrgName(ctx context.Context, sc tenant.Scope, id int64) (string, error) {
+	var name string
+	cond, args := orgCond(sc, "id")
+	err := s.QueryRow(ctx, `SELECT name FROM orgs WHERE id = ? AND `+cond, append([]any{id}, args...)...).Scan(&name)
+	return name, Scan(err, fmt.Sprintf("organisation %d", id))
+}

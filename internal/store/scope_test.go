@@ -320,6 +320,10 @@ func scopeCases() []scopeCase {
 			os, err := s.OrgList(ctx, as(f.a.ID), keyset.Page{Limit: 1000})
 			return count(os, err, f.a.ID, orgOf)
 		}},
+		{method: "OrgName", single: true, run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
+			_, err := s.OrgName(ctx, as(f.a.ID), f.a.ID)
+			return one(err)
+		}},
 		{method: "OrgIDsByName", run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
 			m, err := s.OrgIDsByName(ctx, as(f.a.ID))
 			ids := make([]int64, 0, len(m))
