@@ -16,7 +16,9 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
+	"vigil/internal/account"
 	"vigil/internal/app"
 	"vigil/internal/clikit"
 	"vigil/internal/config"
@@ -42,11 +44,12 @@ type cmdline struct {
 	svc    *app.App
 	cmd    *cobra.Command // the command that runs
 	all    bool           // --all of a paged list
+	trail  *app.AuditTrail
 }
 
 // readers are the commands that only read the database: they never create
 // or migrate one, so that a wrong --db stops with the command to run.
-const readers = "|assess list|assess status|asset list|asset overlaps|asset token|contact list|device list|findings|label list|label render|label show|notify calls|notify status|notify webhook-secret|org export|org list|org show|quarantine list|source list|source show|stats|system facts|system fleet|system risks|system show|token list|triggers|user list|vendor list|vulns|"
+const readers = "|audit export|audit list|suppress list|assess list|assess status|asset list|asset overlaps|asset token|contact list|device list|findings|label list|label render|label show|notify calls|notify status|notify webhook-secret|org export|org list|org show|quarantine list|source list|source show|stats|system facts|system fleet|system risks|system show|token list|triggers|user list|vendor list|vulns|"
 
 // readOnly reports whether the running command only reads (a reader, or
 // a --dry-run).
@@ -69,7 +72,12 @@ func run(ctx context.Context, cfg config.Config, args []string, stdin io.Reader,
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
+	a.trail = &app.AuditTrail{Via: account.AuditCLI}
+	ctx = app.WithAuditTrail(ctx, a.trail)
 	err := clikit.Execute(ctx, root)
+	if err == nil {
+		err = a.audited(ctx)
+	}
 	if a.asJSON || slices.Contains(args, "--json") {
 		return clikit.AsJSON(err)
 	}
@@ -88,7 +96,7 @@ func (a *cmdline) rootCmd() *cobra.Command {
 	// that it parses and shows in the help.
 	root.PersistentFlags().String("config", "", "configuration file (YAML; env "+config.EnvFile+"; settings in docs/CONFIGURATION.md)")
 	root.PersistentFlags().BoolVar(&a.asJSON, "json", false, "print JSON")
-	root.PersistentPreRun = func(cmd *cobra.Command, _ []string) { a.cmd = cmd }
+	root.PersistentPreRun = func(cmd *cobra.Command, _ []string) { a.cmd, a.trail.Actor = cmd, a.cfg.Actor }
 	root.AddCommand(
 		a.orgCmd(), a.assetCmd(), a.withContactLookup(a.contactCmd()), a.deviceCmd(), a.tokenCmd(), a.userCmd(),
 		a.ingestCmd(), a.findingsCmd(), a.triggersCmd(), a.quarantineCmd(),
@@ -102,9 +110,31 @@ func (a *cmdline) rootCmd() *cobra.Command {
 		a.dataGroup("system", "Rate a product as a whole system: system model, risk register, fleet evidence, update posture, tests", app.SystemCommands()),
 		a.dataGroup("source", "Manage sources that run on a schedule (KEV, EPSS, Shadowserver, a watched directory)", app.SourceCommands()),
 		a.dataGroup("privacy", "Export or erase the personal data held about a contact", app.PrivacyCommands()),
+		a.dataGroup("suppress", "The suppression list: addresses that get nothing more (opted out, bounced, listed)", app.SuppressCommands()),
+		a.dataGroup("audit", "List or export the append-only audit log of changes", app.AuditCommands()),
 	)
 	clikit.Harden(root, version)
 	return root
+}
+
+// unaudited are the commands that run a service (whose changes are
+// audited one by one) rather than make a change.
+const unaudited = "|serve|mail receive|"
+
+// audited makes sure that a command that changed the database left an
+// audit entry: a command that opened it for writing and wrote none gets
+// one naming the command and its arguments.
+func (a *cmdline) audited(ctx context.Context) error {
+	if a.svc == nil || a.cmd == nil || a.readOnly() {
+		return nil
+	}
+	path := strings.TrimPrefix(a.cmd.CommandPath(), "vigil ")
+	if strings.Contains(unaudited, "|"+path+"|") {
+		return nil
+	}
+	var changed []string
+	a.cmd.Flags().Visit(func(f *pflag.Flag) { changed = append(changed, "--"+f.Name) })
+	return a.svc.AuditDone(ctx, strings.ReplaceAll(path, " ", "."), strings.Join(a.cmd.Flags().Args(), " "), strings.Join(changed, " "))
 }
 
 // service opens the application layer (and the database) on first use,

@@ -82,6 +82,8 @@ func writeRefusals(dir string) []struct {
 		{[]string{"vendor", "alias", "add", "initrode", "initech"}, 4, "already"},
 		{[]string{"privacy", "export", "--contact", "nobody@acme.example"}, 0, ""},
 		{[]string{"privacy", "erase", "--contact", "nobody@acme.example"}, 0, ""},
+		{[]string{"suppress", "remove", "nobody@acme.example"}, 3, "not on the suppression list"},
+		{[]string{"suppress", "add", "nobody@acme.example"}, 0, ""},
 		// Filters naming an organisation that does not exist, by id or name.
 		{[]string{"findings", "--org", "99"}, 3, "organisation 99 not found"},
 		{[]string{"findings", "--org", "Nobody"}, 3, `organisation "Nobody" not found`},

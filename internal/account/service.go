@@ -7,6 +7,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -49,7 +50,8 @@ const (
 	InviteValid = 7 * 24 * time.Hour
 )
 
-// AuditEntry is one line of the audit log of staff actions.
+// AuditEntry is one line of the append-only audit log: every change made
+// through the CLI, the API or the portal.
 type AuditEntry struct {
 	ID     int64     `json:"id"`
 	At     time.Time `json:"at"`
@@ -59,6 +61,33 @@ type AuditEntry struct {
 	OrgID  int64     `json:"org_id,omitempty"`
 	Object string    `json:"object,omitempty"`
 	Detail string    `json:"detail,omitempty"`
+	// Via is how the change came: AuditCLI, AuditAPI, AuditPortal or
+	// AuditLink (a signed link in a warning).
+	Via string `json:"via,omitempty"`
+	// Before and After are the record as JSON before and after the change
+	// (registry data, accounts, tokens, policy; never a secret): Before is
+	// empty for a creation, After for a deletion.
+	Before json.RawMessage `json:"before,omitempty"`
+	After  json.RawMessage `json:"after,omitempty"`
+}
+
+// The ways a change reaches the audit log (AuditEntry.Via).
+const (
+	AuditCLI    = "cli"
+	AuditAPI    = "api"
+	AuditPortal = "portal"
+	AuditLink   = "link"
+	AuditJob    = "job"
+)
+
+// AuditFilter selects audit entries: by actor (exact, case-insensitive),
+// kind (the action's first word, "org" for "org.update"), and time (at or
+// after Since, before Until). The zero filter selects every entry.
+type AuditFilter struct {
+	Actor string
+	Kind  string
+	Since time.Time
+	Until time.Time
 }
 
 // Store is the storage accounts need; internal/store implements it. Every

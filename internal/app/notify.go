@@ -111,6 +111,7 @@ func (a *App) Delivery(ctx context.Context) (*Delivery, error) {
 	base := a.cfg.BaseURL
 	d.Deliverer = notify.NewDeliverer(notify.DelivererConfig{Outbox: a.st, Senders: senders, MaxAttempts: f.MaxAttempts, Now: a.st.Now, Logger: a.log,
 		AckURL:     func(id int64) string { return notify.AckURL(base, ackKey, id) },
+		OptOutURL:  func(addr string) string { return notify.OptOutURL(base, ackKey, addr) },
 		VerifyURL:  strings.TrimRight(base, "/") + verify.Path,
 		SchemaURL:  strings.TrimRight(base, "/") + notify.SchemaPath,
 		AccessCode: func(t ticket.Ticket) ticket.Code { return ticket.AccessCode(codeKey, t) }})

@@ -30,7 +30,7 @@ func (a *App) PrivacyExport(ctx context.Context, actor, email string) (privacy.E
 	if err != nil {
 		return e, err
 	}
-	if err := a.st.AuditAdd(ctx, account.AuditEntry{Actor: actor, Action: "privacy.export", Object: privacy.Ref(addr)}); err != nil {
+	if err := a.Audit(ctx, account.AuditEntry{Actor: actor, Action: "privacy.export", Object: privacy.Ref(addr)}); err != nil {
 		return e, fmt.Errorf("privacy export: audit: %w", err)
 	}
 	return e, nil
@@ -55,7 +55,7 @@ func (a *App) PrivacyErase(ctx context.Context, actor, email string) (privacy.Er
 	}
 	detail := fmt.Sprintf("contacts=%d notices=%d replies=%d bounces=%d accounts=%d audit=%d",
 		out.Contacts, out.Notices, out.Replies, out.Bounces, out.Accounts, out.Audit)
-	if err := a.st.AuditAdd(ctx, account.AuditEntry{Actor: actor, Action: "privacy.erase", Object: privacy.Ref(addr), Detail: detail}); err != nil {
+	if err := a.Audit(ctx, account.AuditEntry{Actor: actor, Action: "privacy.erase", Object: privacy.Ref(addr), Detail: detail}); err != nil {
 		return out, fmt.Errorf("privacy erase: audit: %w", err)
 	}
 	return out, nil
@@ -114,7 +114,7 @@ func (a *App) PurgeRetention(ctx context.Context) (privacy.Purged, error) {
 		return out, err
 	}
 	detail := fmt.Sprintf("notices=%d replies=%d bounces=%d audit=%d", out.Notices, out.Replies, out.Bounces, out.Audit)
-	if err := a.st.AuditAdd(ctx, account.AuditEntry{Actor: "retention", Action: "retention.purge", Detail: detail}); err != nil {
+	if err := a.Audit(ctx, account.AuditEntry{Actor: "retention", Action: "retention.purge", Detail: detail}); err != nil {
 		return out, fmt.Errorf("retention purge: audit: %w", err)
 	}
 	return out, nil

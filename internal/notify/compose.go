@@ -24,6 +24,9 @@ type OrgInput struct {
 	Languages []string
 	Policy    registry.Policy
 	Contacts  []registry.Contact
+	// Suppressed are the contacts' addresses (lower-cased) on the
+	// suppression list: they get nothing.
+	Suppressed map[string]bool
 }
 
 // EventInput is a finding event with its finding and trigger as they are
@@ -181,7 +184,8 @@ func NextDigest(mode Mode, t time.Time, hour int, loc *time.Location) time.Time 
 }
 
 // Recipients returns the deliveries of a notice to organisation o under
-// policy p: one e-mail per contact address that has not bounced (contacts
+// policy p: one e-mail per contact address that has not bounced and is not
+// on the suppression list (contacts
 // with the security, abuse or technical role when there are any, else all),
 // in the contact's language or else the organisation's; and the webhook
 // when the policy has one.
@@ -195,13 +199,16 @@ func Recipients(o OrgInput, p Policy, languages []string) []Delivery {
 			}
 			return false
 		}
+		usable := func(c registry.Contact) bool {
+			return c.Email != "" && c.Bounced == nil && !o.Suppressed[strings.ToLower(c.Email)]
+		}
 		hasPreferred := slices.ContainsFunc(o.Contacts, func(c registry.Contact) bool {
-			return preferred(c) && c.Email != "" && c.Bounced == nil
+			return preferred(c) && usable(c)
 		})
 		seen := map[string]bool{}
 		for _, c := range o.Contacts {
 			addr := strings.ToLower(c.Email)
-			if addr == "" || c.Bounced != nil || seen[addr] || (hasPreferred && !preferred(c)) {
+			if !usable(c) || seen[addr] || (hasPreferred && !preferred(c)) {
 				continue
 			}
 			seen[addr] = true
@@ -227,6 +234,9 @@ func UndeliverableReason(o OrgInput, p Policy) string {
 		return "no contact registered"
 	case !slices.ContainsFunc(o.Contacts, func(c registry.Contact) bool { return c.Email != "" }):
 		return "no contact has an e-mail address (phone only)"
+	}
+	if slices.ContainsFunc(o.Contacts, func(c registry.Contact) bool { return c.Bounced == nil && c.Email != "" }) {
+		return "every contact's e-mail address bounced or is on the suppression list"
 	}
 	return "every contact's e-mail address bounced"
 }

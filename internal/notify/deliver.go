@@ -53,7 +53,11 @@ type OutboxRow struct {
 	Content   Content
 	// Suppressed is true when the recipient's address bounced since the
 	// row was made.
-	Suppressed    bool
+	Suppressed bool
+	// OptedOut is true when the recipient's address is on the suppression
+	// list (opted out or listed by an analyst) since the row was made: the
+	// row ends as OutboxSuppressed, unsent.
+	OptedOut      bool
 	ContactSource string
 }
 
@@ -111,6 +115,11 @@ type DelivererConfig struct {
 	Lease time.Duration
 	// AckURL returns the acknowledgement link of a notice.
 	AckURL func(noticeID int64) string
+	// OptOutURL returns the opt-out link of an address; every e-mail to a
+	// discovered contact (a notice with a contact source: the fallback
+	// chain's and unregistered warnings' security.txt and RDAP contacts)
+	// carries it. Nil: no link.
+	OptOutURL func(address string) string
 	// VerifyURL is the verification page, and AccessCode returns the
 	// access code of a ticket (ticket.AccessCode under the installation's
 	// key); a nil AccessCode prints no code.
@@ -311,6 +320,10 @@ func (d *Deliverer) attempt(ctx context.Context, row OutboxRow) (OutboxResult, b
 		res.State, res.Error, res.At = OutboxDead, "recipient address bounced", now()
 		return res, false
 	}
+	if row.OptedOut {
+		res.State, res.Error, res.At = OutboxSuppressed, "recipient is on the suppression list", now()
+		return res, false
+	}
 	sender, ok := d.cfg.Senders[row.Channel]
 	if !ok {
 		res.State, res.Error, res.At = OutboxFailed, "no sender for channel "+string(row.Channel), now()
@@ -329,6 +342,9 @@ func (d *Deliverer) attempt(ctx context.Context, row OutboxRow) (OutboxResult, b
 		Recipient: row.Recipient, Lang: row.Lang, Content: row.Content, AckURL: d.cfg.AckURL(row.NoticeID),
 		Ticket: row.Ticket, AccessCode: d.cfg.AccessCode(row.Ticket), VerifyURL: d.cfg.VerifyURL, SchemaURL: d.cfg.SchemaURL,
 		Date: row.CreatedAt, ContactSource: row.ContactSource}
+	if row.Channel == Email && row.ContactSource != "" && d.cfg.OptOutURL != nil {
+		m.OptOutURL = d.cfg.OptOutURL(row.Recipient)
+	}
 	err := sender.Send(ctx, m)
 	res.At = now()
 	if err == nil {

@@ -31,8 +31,9 @@ type FallbackStore interface {
 	// NoticeUndeliverableList returns those of ids that could be sent to
 	// nobody and wait on the call list, with their organisations' domains.
 	NoticeUndeliverableList(ctx context.Context, ids []int64) ([]UndeliverableNotice, error)
-	// AddressBounced reports whether mail to address bounced before.
-	AddressBounced(ctx context.Context, address string) (bool, error)
+	// AddressSuppressed returns how address is on the suppression list
+	// (it bounced, opted out, or an analyst listed it), "" if not.
+	AddressSuppressed(ctx context.Context, address string) (string, error)
 	// NoticeFallback settles notice id: with a delivery it gets that
 	// outbox row, source as its contact source, and leaves the call list;
 	// without one the call list's reason gains why.
@@ -108,8 +109,20 @@ func (f *Fallback) languages() []string {
 	return f.Languages
 }
 
+// suppressedWhy says why an address on the suppression list is not used.
+func suppressedWhy(how string) string {
+	switch how {
+	case SuppressBounce, "":
+		return "bounced before"
+	case SuppressLink:
+		return "opted out"
+	}
+	return "is on the suppression list"
+}
+
 // discover walks the chain for notice n and returns the first usable
-// address that never bounced.
+// address that is not on the suppression list (never bounced, never opted
+// out).
 func (f *Fallback) discover(ctx context.Context, n UndeliverableNotice) (Discovered, error) {
 	if f.Discoverer == nil {
 		return Discovered{}, ErrNoContact
@@ -144,8 +157,8 @@ func (f *Fallback) discover(ctx context.Context, n UndeliverableNotice) (Discove
 			excluded = append(excluded, fmt.Sprintf("%s (%s) not asked: %s", email, c.Source, why))
 			return c, false
 		}
-		if bounced, err := f.Store.AddressBounced(ctx, email); err != nil || bounced {
-			last = fmt.Errorf("%s bounced before", email)
+		if how, err := f.Store.AddressSuppressed(ctx, email); err != nil || how != "" {
+			last = fmt.Errorf("%s %s", email, suppressedWhy(how))
 			return c, false
 		}
 		c.Email = email

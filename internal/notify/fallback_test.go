@@ -29,8 +29,11 @@ func (s *fallbackStore) NoticeUndeliverableList(_ context.Context, ids []int64) 
 	return s.notices, nil
 }
 
-func (s *fallbackStore) AddressBounced(_ context.Context, a string) (bool, error) {
-	return s.bounced[a], nil
+func (s *fallbackStore) AddressSuppressed(_ context.Context, a string) (string, error) {
+	if s.bounced[a] {
+		return notify.SuppressBounce, nil
+	}
+	return "", nil
 }
 
 func (s *fallbackStore) NoticeFallback(_ context.Context, id int64, d *notify.Delivery, source, why string, _ time.Time) error {

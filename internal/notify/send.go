@@ -36,6 +36,10 @@ type Outgoing struct {
 	Date time.Time
 	// ContactSource says where a discovered contact came from.
 	ContactSource string
+	// OptOutURL is the recipient's opt-out link (discovered contacts
+	// only): printed in the message and offered as List-Unsubscribe with
+	// one-click (RFC 8058).
+	OptOutURL string
 }
 
 // Sender delivers on one channel. Implementations are safe for concurrent

@@ -203,6 +203,12 @@ func BuildMessage(m Outgoing, r Rendered, from, fromName string, att ...Attachme
 	if m.Ticket != "" {
 		msg.SetGenHeader(TicketHeader, string(m.Ticket))
 	}
+	if m.OptOutURL != "" {
+		// RFC 2369 and RFC 8058: mail clients offer the opt-out, and a
+		// POST of "List-Unsubscribe=One-Click" to the link records it.
+		msg.SetGenHeader("List-Unsubscribe", "<"+m.OptOutURL+">")
+		msg.SetGenHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")
+	}
 	msg.SetBodyString(mail.TypeTextPlain, r.Text)
 	if r.HTML != "" {
 		msg.AddAlternativeString(mail.TypeTextHTML, r.HTML)
@@ -303,7 +309,7 @@ func NewSMTPSender(cfg SMTPConfig, renderer *Renderer, sender string) (*SMTPSend
 // and tests).
 func (s *SMTPSender) Render(m Outgoing) ([]byte, error) {
 	r, err := s.renderer.Render(m.Lang, View{Content: m.Content, NoticeID: m.NoticeID, Sender: s.sender,
-		Recipient: m.Recipient, AckURL: m.AckURL, Ticket: m.Ticket, AccessCode: m.AccessCode, VerifyURL: m.VerifyURL,
+		Recipient: m.Recipient, AckURL: m.AckURL, OptOutURL: m.OptOutURL, Ticket: m.Ticket, AccessCode: m.AccessCode, VerifyURL: m.VerifyURL,
 		SchemaURL: m.SchemaURL, ContactSource: m.ContactSource})
 	if err != nil {
 		return nil, &SendError{Permanent: true, Err: err}

@@ -28,6 +28,9 @@ type StatRow struct {
 	Failed bool
 	// Undeliverable is true when the notice had no recipient.
 	Undeliverable bool
+	// Suppressed is true when no delivery succeeded and at least one
+	// ended unsent because its recipient is on the suppression list.
+	Suppressed bool
 	// FirstSent, AckedAt: when the notice first went out, when it was
 	// acknowledged. ResolvedAt: when the last of the notice's findings of
 	// this trigger was resolved (nil while any is open).
@@ -61,6 +64,9 @@ type Figures struct {
 	// Undeliverable counts the notices that could be sent to nobody (they
 	// went to the call list).
 	Undeliverable int `json:"undeliverable"`
+	// Suppressed counts the notices that reached nobody because their
+	// recipients came on the suppression list after they were composed.
+	Suppressed int `json:"suppressed"`
 	// Folded counts the items the organisations' caps of immediate
 	// notices folded into digests.
 	Folded int `json:"folded_into_digest"`
@@ -178,6 +184,9 @@ func figures(rows []StatRow) Figures {
 		}
 		if a.r.Undeliverable {
 			f.Undeliverable++
+		}
+		if a.r.Suppressed {
+			f.Suppressed++
 		}
 		if a.r.AckedAt != nil {
 			f.Acknowledged++

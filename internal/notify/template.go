@@ -48,6 +48,9 @@ type View struct {
 	Sender    string // the trust center's name, e.g. "vigil CERT"
 	Recipient string
 	AckURL    string
+	// OptOutURL is the recipient's opt-out link, empty for registered
+	// contacts.
+	OptOutURL string
 	// Ticket is the notice's public reference, printed instead of its id;
 	// AccessCode unlocks the whole warning on the verification page at
 	// VerifyURL. The texts tell a doubtful recipient to type that address

@@ -167,8 +167,9 @@ type UnregisteredStore interface {
 	// NoticeRecent reports whether a notice with dedupKey was created at or
 	// after since.
 	NoticeRecent(ctx context.Context, dedupKey string, since time.Time) (bool, error)
-	// AddressBounced reports whether mail to address bounced before.
-	AddressBounced(ctx context.Context, address string) (bool, error)
+	// AddressSuppressed returns how address is on the suppression list,
+	// "" if not.
+	AddressSuppressed(ctx context.Context, address string) (string, error)
 	// NoticeCreateUnregistered writes the notice, its item and its outbox
 	// row in one transaction, unless a notice with the same DedupKey was
 	// created at or after quietSince (then created is false).
@@ -202,6 +203,7 @@ const (
 	UnregQuiet           = "quiet_interval"
 	UnregNoContact       = "no_contact"
 	UnregBounced         = "contact_bounced"
+	UnregSuppressed      = "contact_suppressed"
 	UnregNotAnIPSighting = "no_ip"
 	// UnregTLPRed: the sighting is marked TLP:RED, for the analysts only.
 	UnregTLPRed = "tlp_red_withheld"
@@ -287,10 +289,12 @@ func NotifyUnregistered(ctx context.Context, cfg UnregisteredConfig, t finding.T
 	if !sg.TLP.Allows(c.Audience()) {
 		return UnregisteredResult{Reason: UnregTLPExcluded, Contact: c}, nil
 	}
-	if bounced, err := cfg.Store.AddressBounced(ctx, c.Email); err != nil {
+	if how, err := cfg.Store.AddressSuppressed(ctx, c.Email); err != nil {
 		return UnregisteredResult{}, err
-	} else if bounced {
+	} else if how == SuppressBounce {
 		return UnregisteredResult{Reason: UnregBounced, Contact: c}, nil
+	} else if how != "" {
+		return UnregisteredResult{Reason: UnregSuppressed, Contact: c}, nil
 	}
 	it := ItemFromSighting(sg, t)
 	d := UnregisteredDraft{

@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"vigil/internal/account"
@@ -310,34 +311,67 @@ func (s *Store) AuditAdd(ctx context.Context, e account.AuditEntry) error {
 	if e.At.IsZero() {
 		e.At = s.Now()
 	}
-	_, err := s.Exec(ctx, `INSERT INTO audit_log (at, user_id, actor, action, org_id, object, detail) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		e.At, nullID(e.UserID), e.Actor, e.Action, nullID(e.OrgID), e.Object, e.Detail)
-	return err
+	_, err := s.Exec(ctx, `INSERT INTO audit_log (at, user_id, actor, action, org_id, object, detail, via, before_json, after_json)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.At, nullID(e.UserID), e.Actor, e.Action, nullID(e.OrgID), e.Object, e.Detail, e.Via, string(e.Before), string(e.After))
+	if err != nil {
+		return fmt.Errorf("audit %s: %w", e.Action, err)
+	}
+	return nil
 }
 
 // AuditList returns audit entries, newest first, before id p.After (0: the
 // newest).
 func (s *Store) AuditList(ctx context.Context, p keyset.Page) ([]account.AuditEntry, error) {
-	q := `SELECT id, at, COALESCE(user_id, 0), actor, action, COALESCE(org_id, 0), object, detail FROM audit_log`
+	return s.AuditQuery(ctx, account.AuditFilter{}, p)
+}
+
+// AuditQuery returns the audit entries f selects, newest first, before id
+// p.After (0: the newest).
+func (s *Store) AuditQuery(ctx context.Context, f account.AuditFilter, p keyset.Page) ([]account.AuditEntry, error) {
+	q := `SELECT id, at, COALESCE(user_id, 0), actor, action, COALESCE(org_id, 0), object, detail, via, before_json, after_json FROM audit_log WHERE 1 = 1`
 	var args []any
 	if p.After > 0 {
-		q += ` WHERE id < ?`
+		q += ` AND id < ?`
 		args = append(args, p.After)
+	}
+	if f.Actor != "" {
+		q += ` AND lower(actor) = ?`
+		args = append(args, strings.ToLower(strings.TrimSpace(f.Actor)))
+	}
+	if k := strings.ToLower(strings.TrimSpace(f.Kind)); k != "" {
+		q += ` AND (action = ? OR action LIKE ? ESCAPE '\')`
+		args = append(args, k, likeEscape(k)+".%")
+	}
+	if !f.Since.IsZero() {
+		q += ` AND at >= ?`
+		args = append(args, f.Since.UTC())
+	}
+	if !f.Until.IsZero() {
+		q += ` AND at < ?`
+		args = append(args, f.Until.UTC())
 	}
 	q += ` ORDER BY id DESC LIMIT ?`
 	args = append(args, p.Size())
 	rows, err := s.Query(ctx, q, args...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("audit list: %w", err)
 	}
 	defer rows.Close()
-	var out []account.AuditEntry
+	out := []account.AuditEntry{}
 	for rows.Next() {
 		var e account.AuditEntry
-		if err := rows.Scan(&e.ID, &e.At, &e.UserID, &e.Actor, &e.Action, &e.OrgID, &e.Object, &e.Detail); err != nil {
+		var before, after string
+		if err := rows.Scan(&e.ID, &e.At, &e.UserID, &e.Actor, &e.Action, &e.OrgID, &e.Object, &e.Detail, &e.Via, &before, &after); err != nil {
 			return nil, err
 		}
 		e.At = e.At.UTC()
+		if before != "" {
+			e.Before = json.RawMessage(before)
+		}
+		if after != "" {
+			e.After = json.RawMessage(after)
+		}
 		out = append(out, e)
 	}
 	return out, rows.Err()

@@ -19,6 +19,7 @@ import (
 	"vigil/internal/notify"
 	"vigil/internal/registry"
 	"vigil/internal/tenant"
+	"vigil/internal/text"
 )
 
 // The store implements notify's storage interfaces.
@@ -388,7 +389,28 @@ func (s *Store) composeOrgs(ctx context.Context, set map[int64]bool, into map[in
 			o.Contacts = append(o.Contacts, c)
 			into[c.OrgID] = o
 		}
-		return nil
+		// Contacts on the suppression list (opted out, listed by an
+		// analyst) get nothing; bounced ones are already marked.
+		rows, err = s.Query(ctx, `SELECT c.org_id, lower(c.email) FROM contacts c JOIN suppressions sp ON sp.address = lower(c.email)
+WHERE c.org_id IN (`+inList(len(ids))+`)`, anys(ids)...)
+		if err != nil {
+			return fmt.Errorf("suppressed contacts: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var org int64
+			var addr string
+			if err := rows.Scan(&org, &addr); err != nil {
+				return err
+			}
+			o := into[org]
+			if o.Suppressed == nil {
+				o.Suppressed = map[string]bool{}
+			}
+			o.Suppressed[addr] = true
+			into[org] = o
+		}
+		return rows.Err()
 	})
 }
 
@@ -668,7 +690,8 @@ func (s *Store) outboxRows(ctx context.Context, ids []int64) ([]notify.OutboxRow
   o.state, o.attempts, o.created_at, n.payload, n.contact_source, COALESCE(n.ticket, ''),
   CASE WHEN o.channel = 'email' AND (
     EXISTS (SELECT 1 FROM contacts c WHERE c.id = o.contact_id AND c.bounced_at IS NOT NULL)
-    OR (o.contact_id IS NULL AND EXISTS (SELECT 1 FROM bounces b WHERE b.address = o.recipient))) THEN 1 ELSE 0 END
+    OR (o.contact_id IS NULL AND EXISTS (SELECT 1 FROM bounces b WHERE b.address = o.recipient))) THEN 1 ELSE 0 END,
+  CASE WHEN o.channel = 'email' AND EXISTS (SELECT 1 FROM suppressions s WHERE s.address = lower(o.recipient) AND s.how <> 'bounce') THEN 1 ELSE 0 END
 FROM outbox o JOIN notices n ON n.id = o.notice_id
 WHERE o.id IN (`+inList(len(ids))+`) ORDER BY o.id`, anys(ids)...)
 		if err != nil {
@@ -678,12 +701,13 @@ WHERE o.id IN (`+inList(len(ids))+`) ORDER BY o.id`, anys(ids)...)
 		for rows.Next() {
 			var r notify.OutboxRow
 			var ch, state, payload string
-			var suppressed int
+			var suppressed, optedOut int
 			if err := rows.Scan(&r.ID, &r.NoticeID, &r.OrgID, &r.ContactID, &ch, &r.Recipient, &r.Lang, &r.Key, &state, &r.Attempts, &r.CreatedAt,
-				&payload, &r.ContactSource, &r.Ticket, &suppressed); err != nil {
+				&payload, &r.ContactSource, &r.Ticket, &suppressed, &optedOut); err != nil {
 				return err
 			}
 			r.Channel, r.State, r.Suppressed, r.CreatedAt = notify.Channel(ch), notify.OutboxState(state), suppressed == 1, r.CreatedAt.UTC()
+			r.OptedOut = optedOut == 1
 			c, ok := cache[r.NoticeID]
 			if !ok {
 				if err := json.Unmarshal([]byte(payload), &c); err != nil {
@@ -714,6 +738,17 @@ WHERE id = ? AND state = 'sending'`, r.At, r.At, r.ID); err != nil {
 				}
 				if _, err := tx.Exec(ctx, `UPDATE notices SET first_sent_at = ? WHERE id = ? AND first_sent_at IS NULL`, r.At, r.NoticeID); err != nil {
 					return fmt.Errorf("notice %d sent: %w", r.NoticeID, err)
+				}
+			case notify.OutboxSuppressed:
+				// The recipient came on the suppression list after the
+				// row was made: it ends unsent, and a notice left with no
+				// delivery goes to the call list.
+				if _, err := tx.Exec(ctx, `UPDATE outbox SET state = 'suppressed', lease_until = NULL, send_started_at = NULL, last_error = ?, updated_at = ?
+WHERE id = ? AND state = 'sending'`, r.Error, r.At, r.ID); err != nil {
+					return fmt.Errorf("outbox %d suppressed: %w", r.ID, err)
+				}
+				if err := tx.suppressedToCallList(ctx, []int64{r.NoticeID}, r.At); err != nil {
+					return err
 				}
 			case notify.OutboxFailed, notify.OutboxDead:
 				next := r.NextAttempt
@@ -775,6 +810,12 @@ func (s *Store) OutboxBounce(ctx context.Context, address, source, detail string
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO bounces (address, source, detail, created_at) VALUES (?, ?, ?, ?)`, address, source, detail, now); err != nil {
 			return fmt.Errorf("record bounce: %w", err)
+		}
+		if addr, err := notify.SuppressionAddress(address); err == nil {
+			if _, err := tx.Exec(ctx, `INSERT INTO suppressions (address, how, actor, reason, created_at) VALUES (?, 'bounce', ?, ?, ?)
+ON CONFLICT (address) DO NOTHING`, addr, source, text.Truncate(detail, 1000), now); err != nil {
+				return fmt.Errorf("suppress bounced address: %w", err)
+			}
 		}
 		r, err = tx.Exec(ctx, `UPDATE outbox SET state = 'dead', last_error = 'recipient address bounced', lease_until = NULL, updated_at = ?
 WHERE channel = 'email' AND recipient = ? AND state IN ('pending', 'failed')`, now, address)
@@ -1046,7 +1087,8 @@ func (s *Store) NoticeStatRows(ctx context.Context, sc tenant.Scope, since time.
 	rows, err := s.Query(ctx, `SELECT n.id, COALESCE(n.org_id, 0), t.name, n.created_at, n.first_sent_at, n.acked_at,
   (SELECT COUNT(*) FROM outbox o WHERE o.notice_id = n.id AND o.state = 'sent'),
   (SELECT COUNT(*) FROM outbox o WHERE o.notice_id = n.id AND o.state = 'dead'),
-  COALESCE(f.status, 'resolved'), f.resolved_at, n.resolved_at, CASE WHEN n.undeliverable IS NULL THEN 0 ELSE 1 END, CASE WHEN i.folded THEN 1 ELSE 0 END
+  COALESCE(f.status, 'resolved'), f.resolved_at, n.resolved_at, CASE WHEN n.undeliverable IS NULL THEN 0 ELSE 1 END, CASE WHEN i.folded THEN 1 ELSE 0 END,
+  (SELECT COUNT(*) FROM outbox o WHERE o.notice_id = n.id AND o.state = 'suppressed')
 FROM notices n JOIN notice_items i ON i.notice_id = n.id JOIN triggers t ON t.id = i.trigger_id
 LEFT JOIN findings f ON f.id = i.finding_id
 WHERE n.created_at >= ? AND `+cond+` ORDER BY n.id, t.name`, append([]any{since}, args...)...)
@@ -1058,11 +1100,12 @@ WHERE n.created_at >= ? AND `+cond+` ORDER BY n.id, t.name`, append([]any{since}
 	for rows.Next() {
 		var r notify.StatRow
 		var first, acked, fres, nres sql.NullTime
-		var sent, dead, undeliverable int64
+		var sent, dead, undeliverable, suppressed int64
 		var status string
-		if err := rows.Scan(&r.NoticeID, &r.OrgID, &r.Trigger, &r.Created, &first, &acked, &sent, &dead, &status, &fres, &nres, &undeliverable, &r.Folded); err != nil {
+		if err := rows.Scan(&r.NoticeID, &r.OrgID, &r.Trigger, &r.Created, &first, &acked, &sent, &dead, &status, &fres, &nres, &undeliverable, &r.Folded, &suppressed); err != nil {
 			return nil, err
 		}
+		r.Suppressed = sent == 0 && suppressed > 0
 		r.Undeliverable = undeliverable == 1
 		r.Created = r.Created.UTC()
 		r.Sent, r.Failed = sent > 0, sent == 0 && dead > 0

@@ -6,6 +6,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -79,6 +80,11 @@ FROM outbox x JOIN notices n ON n.id = x.notice_id WHERE lower(x.recipient) = ? 
 			e.Suppressed = true
 			return nil
 		}},
+		{"suppression list", `SELECT how FROM suppressions WHERE address = ?`, []any{email}, func(r *sql.Rows) error {
+			var how string
+			e.Suppressed = true
+			return r.Scan(&how)
+		}},
 		{"accounts", `SELECT id, email, name, lang, role, disabled, created_at, last_login FROM users WHERE lower(email) = ? ORDER BY id`, []any{email}, func(r *sql.Rows) error {
 			var a privacy.Account
 			var last sql.NullTime
@@ -129,6 +135,10 @@ func (s *Store) PrivacyErase(ctx context.Context, email, pseudonym string) (priv
 	out := privacy.Erased{Pseudonym: pseudonym}
 	like := "%" + likeEscape(email) + "%"
 	err := s.Tx(ctx, func(tx *Store) error {
+		if err := tx.auditUnlock(ctx, "privacy erase"); err != nil {
+			return err
+		}
+		defer tx.auditLock(ctx)
 		steps := []struct {
 			what string
 			n    *int64
@@ -140,6 +150,11 @@ func (s *Store) PrivacyErase(ctx context.Context, email, pseudonym string) (priv
 			{"notice acknowledgements", nil, `UPDATE notices SET acked_by = ? WHERE lower(acked_by) = ?`, []any{pseudonym, email}},
 			{"replies", &out.Replies, `UPDATE notice_replies SET from_addr = ?, subject = '', body = '' WHERE lower(from_addr) = ?`, []any{pseudonym, email}},
 			{"bounces", &out.Bounces, `UPDATE bounces SET address = ?, detail = '' WHERE lower(address) = ?`, []any{pseudonym, email}},
+			// A hard bounce on the suppression list goes like the bounce
+			// records; an opt-out (link, analyst) stays: it is the
+			// person's objection, and erasing it would let the next
+			// warning reach them again.
+			{"suppression list", nil, `UPDATE suppressions SET address = ?, reason = '' WHERE address = ? AND how = 'bounce'`, []any{pseudonym, email}},
 			{"accounts", &out.Accounts, `UPDATE users SET email = ?, name = '', password_hash = '', totp_secret = '', disabled = TRUE WHERE lower(email) = ?`, []any{pseudonym, email}},
 			{"audit entries", &out.Audit, `UPDATE audit_log SET actor = CASE WHEN lower(actor) = ? THEN ? ELSE actor END,
 object = REPLACE(lower(object), ?, ?), detail = REPLACE(lower(detail), ?, ?) WHERE ` + auditNames,
@@ -169,6 +184,10 @@ object = REPLACE(lower(object), ?, ?), detail = REPLACE(lower(detail), ?, ?) WHE
 func (s *Store) RetentionPurge(ctx context.Context, c privacy.Cutoffs) (privacy.Purged, error) {
 	var out privacy.Purged
 	err := s.Tx(ctx, func(tx *Store) error {
+		if err := tx.auditUnlock(ctx, "retention purge"); err != nil {
+			return err
+		}
+		defer tx.auditLock(ctx)
 		for _, st := range []struct {
 			what string
 			n    *int64
@@ -178,6 +197,7 @@ func (s *Store) RetentionPurge(ctx context.Context, c privacy.Cutoffs) (privacy.
 			{"notices", &out.Notices, c.Notices, `DELETE FROM notices WHERE created_at < ?`},
 			{"replies", &out.Replies, c.Replies, `DELETE FROM notice_replies WHERE received_at < ?`},
 			{"bounces", &out.Bounces, c.Bounces, `DELETE FROM bounces WHERE created_at < ?`},
+			{"suppression list", nil, c.Bounces, `DELETE FROM suppressions WHERE how = 'bounce' AND created_at < ?`},
 			{"audit entries", &out.Audit, c.Audit, `DELETE FROM audit_log WHERE at < ?`},
 		} {
 			if st.at.IsZero() {
@@ -187,6 +207,9 @@ func (s *Store) RetentionPurge(ctx context.Context, c privacy.Cutoffs) (privacy.
 			if err != nil {
 				return fmt.Errorf("retention purge: %s: %w", st.what, err)
 			}
+			if st.n == nil {
+				continue
+			}
 			if *st.n, err = r.RowsAffected(); err != nil {
 				return fmt.Errorf("retention purge: %s: %w", st.what, err)
 			}
@@ -194,4 +217,24 @@ func (s *Store) RetentionPurge(ctx context.Context, c privacy.Cutoffs) (privacy.
 		return nil
 	})
 	return out, err
+}
+
+// auditUnlock lets the transaction tx change the append-only audit log:
+// the documented exceptions, the retention purge and the erasure of a
+// person, call it inside their own transaction, and auditLock removes the
+// row again before the commit (on an error the rollback removes it), so no
+// other writer ever sees the log unlocked.
+func (s *Store) auditUnlock(ctx context.Context, reason string) error {
+	if !s.inTx {
+		return errors.New("audit log unlocked outside a transaction")
+	}
+	if _, err := s.Exec(ctx, `INSERT INTO audit_unlock (reason) VALUES (?)`, reason); err != nil {
+		return fmt.Errorf("unlock the audit log for %s: %w", reason, err)
+	}
+	return nil
+}
+
+// auditLock ends auditUnlock.
+func (s *Store) auditLock(ctx context.Context) {
+	_, _ = s.Exec(ctx, `DELETE FROM audit_unlock`)
 }

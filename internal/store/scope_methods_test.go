@@ -46,7 +46,7 @@ func unscoped() map[string]string {
 		"VulnAdvisoryPut": global, "VulnAdvisoryRefs": global, "VulnAdvisoryGet": global, "VulnAdvisoryFind": global,
 		"VulnAdvisoryScan": global, "VulnAdvisoryCount": global, "VulnAdvisoryRefsByCVE": global,
 		"VulnCVEGet": global, "VulnCVEPut": global, "VulnEPSSPut": global,
-		"AddressBounced": global,
+		"AddressBounced": global, "AddressSuppressed": global,
 
 		"RunStart": feed, "RunUnfinished": feed, "RunDone": feed, "RunCheckpoint": feed, "RunFinish": feed,
 		"QuarantineAdd": feed, "QuarantineList": feed, "QuarantineByRun": feed, "RunList": feed, "RunGet": feed, "FindingUpsert": feed, "FindingResolveUnseen": feed,
@@ -58,7 +58,8 @@ func unscoped() map[string]string {
 		"NoticeCreateUnregistered": notifier, "NoticeUndeliverableList": notifier, "NoticeFallback": notifier, "OutboxClaim": notifier, "OutboxClaimDue": notifier, "OutboxDue": notifier,
 		"OutboxFinish": notifier, "OutboxStarted": notifier, "OutboxSuppress": notifier, "OutboxBounce": notifier, "AccountMail": notifier,
 
-		"OutboxResolve": operator, "ContactMarkBounced": operator, "NoticeEscalateBounce": operator, "PrivacyExport": operator, "PrivacyErase": operator, "RetentionPurge": operator,
+		"OutboxResolve": operator, "ContactMarkBounced": operator, "NoticeEscalateBounce": operator, "PrivacyExport": operator, "PrivacyErase": operator,
+		"SuppressionAdd": operator, "SuppressionList": operator, "SuppressionRemove": operator, "RetentionPurge": operator,
 
 		"TokenAuthenticate": authn, "UserCredentials": authn, "SessionGet": authn, "AccountTokenGet": authn, "AccountTokenUse": authn,
 
@@ -66,7 +67,7 @@ func unscoped() map[string]string {
 		"UserSetTOTP": accounts, "UserTOTPUse": accounts, "UserLoginFailed": accounts, "UserLoginOK": accounts,
 		"MembershipSet": accounts, "MembershipDelete": accounts, "SessionCreate": accounts, "SessionVerify": accounts,
 		"SessionDelete": accounts, "SessionDeleteUser": accounts, "SessionPurge": accounts, "AccountTokenCreate": accounts,
-		"AuditAdd": accounts, "AuditList": accounts, "OrgRegister": register,
+		"AuditAdd": accounts, "AuditList": accounts, "AuditQuery": accounts, "OrgRegister": register,
 
 		"SystemDocPut": product, "SystemDocGet": product, "SystemDocVersions": product, "SystemProducts": product,
 		"FleetAdd": product, "FleetGet": product,

@@ -276,6 +276,9 @@ func TestEndpointsHappyPath(t *testing.T) {
 			ok(t, req{method: "POST", path: fmt.Sprintf("%s/notices/%d/ack", aPath, e.notices[A.ID]), token: tokARW}, 200, "")
 			ok(t, req{method: "GET", path: fmt.Sprintf("%s/notices/%d/replies", aPath, e.notices[A.ID]), token: tokAR}, 200, "ReplyList")
 			ok(t, req{method: "POST", path: "/api/v1/bounces", token: tokOp, body: `{"address":"nobody@example.nl"}`}, 200, "")
+			ok(t, req{method: "POST", path: "/api/v1/suppressions", token: tokOp, body: `{"address":"Opted.Out@example.nl","reason":"asked"}`}, 201, "Suppressed")
+			ok(t, req{method: "GET", path: "/api/v1/suppressions", token: tokOp}, 200, "SuppressionPage")
+			ok(t, req{method: "POST", path: "/api/v1/suppressions/remove", token: tokOp, body: `{"address":"opted.out@example.nl"}`}, 200, "Suppression")
 			ok(t, req{method: "GET", path: "/api/v1/stats", token: tokOp}, 200, "")
 			ok(t, req{method: "GET", path: "/api/v1/outbox?state=unknown", token: tokOp}, 200, "OutboxPage")
 			wantProblem(t, e.send(req{method: "GET", path: "/api/v1/outbox?state=lost", token: tokOp}), 400, "")
@@ -505,6 +508,11 @@ func TestEndpointsHappyPath(t *testing.T) {
 			}
 			if !e.hit[rt.Pattern()] {
 				t.Errorf("route %s (%s) has no successful call in this test", rt.Pattern(), rt.ID)
+			}
+			// Every successful call of a route that changes something left
+			// an audit entry naming its actor.
+			if rt.Method != http.MethodGet && e.hit[rt.Pattern()] && !e.audited[rt.Pattern()] {
+				t.Errorf("route %s (%s) succeeded without an audit entry naming its actor", rt.Pattern(), rt.ID)
 			}
 		}
 	})

@@ -46,6 +46,9 @@ type env struct {
 
 	mu  sync.Mutex
 	hit map[string]bool // route patterns answered with a success status
+	// audited are the patterns of changing routes whose successful calls
+	// each added an audit entry naming an actor.
+	audited map[string]bool
 	// notices maps an organisation to one of its notices (seedNotices).
 	notices map[int64]int64
 	// outbox is a delivery of unknown outcome (seedNotices).
@@ -188,11 +191,26 @@ func (e *env) send(r req) *httptest.ResponseRecorder {
 		hr.Header.Set("Authorization", "Bearer "+secret)
 	}
 	rec := httptest.NewRecorder()
+	var last int64
+	_ = e.st.QueryRow(context.Background(), `SELECT COALESCE(MAX(id), 0) FROM audit_log`).Scan(&last)
 	e.srv.ServeHTTP(rec, hr)
 	if rec.Code < 400 {
 		if _, pattern := e.srv.mux.Handler(hr); pattern != "" {
+			var n int
+			_ = e.st.QueryRow(context.Background(), `SELECT COUNT(*) FROM audit_log WHERE id > ? AND actor NOT IN ('', 'unknown')`, last).Scan(&n)
 			e.mu.Lock()
 			e.hit[pattern] = true
+			if e.audited == nil {
+				e.audited = map[string]bool{}
+			}
+			if r.method != http.MethodGet && r.method != http.MethodHead {
+				if _, seen := e.audited[pattern]; !seen || !e.audited[pattern] {
+					e.audited[pattern] = n > 0 && (!seen || e.audited[pattern])
+				}
+				if n == 0 {
+					e.audited[pattern] = false
+				}
+			}
 			e.mu.Unlock()
 		}
 	}

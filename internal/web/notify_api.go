@@ -17,14 +17,21 @@ import (
 	"vigil/internal/notify"
 )
 
-// AckRoutes returns the public acknowledgement routes, GET and POST
-// /ack/{token}, for Config.Public. GET shows the notice and a button; only
+// AckRoutes returns the public routes of the signed links in warnings,
+// for Config.Public: acknowledgement (GET and POST /ack/{token}) and
+// opt-out (GET and POST /optout/{token}). GET shows the notice and a button; only
 // POST acknowledges (mail scanners fetch every link). The link-signing key
 // is the store's notify.AckKeySetting secret.
 func AckRoutes(st AckStore, logger *slog.Logger) []PublicRoute {
 	h := &notify.AckHandler{Store: st, Logger: logger, Now: st.Now,
 		Key: func(ctx context.Context) ([]byte, error) { return st.SettingSecret(ctx, notify.AckKeySetting) }}
+	o := &notify.OptOutHandler{Store: st, Logger: logger, Now: st.Now,
+		Key: func(ctx context.Context) ([]byte, error) { return st.SettingSecret(ctx, notify.AckKeySetting) }}
 	return []PublicRoute{
+		{ID: "optOutShow", Method: http.MethodGet, Path: "/optout/{token}", Tag: "notices", ContentType: "text/html",
+			Summary: "Opt-out page of a discovered contact (signed link from the warning): shows a confirm button", Handler: o.ServeHTTP},
+		{ID: "optOutConfirm", Method: http.MethodPost, Path: "/optout/{token}", Tag: "notices", ContentType: "text/html",
+			Summary: "Opt out through the signed link (the button, or an RFC 8058 one-click POST): the address goes on the suppression list", Handler: o.ServeHTTP},
 		{ID: "ackShow", Method: http.MethodGet, Path: "/ack/{token}", Tag: "notices", ContentType: "text/html",
 			Summary: "Acknowledgement page of a notice (signed link from the warning)", Handler: h.ServeHTTP},
 		{ID: "ackConfirm", Method: http.MethodPost, Path: "/ack/{token}", Tag: "notices", ContentType: "text/html",
@@ -53,6 +60,13 @@ func (s *Server) notifyRoutes() []Route {
 		{ID: "bounceReport", Method: http.MethodPost, Path: "/api/v1/bounces", Tag: tag, Scope: auth.ScopeAdmin,
 			Request: "BounceReport", Response: "BounceResultList",
 			Summary: "Report a bounced address or a bounce message: contacts are marked and unsent mail to them stops", api: s.bounceReport},
+		{ID: "suppressionList", Method: http.MethodGet, Path: "/api/v1/suppressions", Tag: tag, Scope: auth.ScopeAdmin,
+			Query: pageParams(), Response: "SuppressionPage", Summary: "The suppression list: addresses that get nothing more (opted out, bounced, listed by an analyst)", api: s.suppressionList},
+		{ID: "suppressionAdd", Method: http.MethodPost, Path: "/api/v1/suppressions", Tag: tag, Scope: auth.ScopeAdmin,
+			Request: "SuppressionAdd", Response: "Suppressed", Status: http.StatusCreated,
+			Summary: "Put an address on the suppression list: unsent mail to it ends as suppressed", api: s.suppressionAdd},
+		{ID: "suppressionRemove", Method: http.MethodPost, Path: "/api/v1/suppressions/remove", Tag: tag, Scope: auth.ScopeAdmin,
+			Request: "SuppressionAdd", Response: "Suppression", Summary: "Take an address off the suppression list", api: s.suppressionRemove},
 		{ID: "outboxList", Method: http.MethodGet, Path: "/api/v1/outbox", Tag: tag, Scope: auth.ScopeAdmin,
 			Query:    append(pageParams(), Param{Name: "state", Type: "string", Enum: outboxStates, Description: "only deliveries in this state"}),
 			Response: "OutboxPage", Summary: "Deliveries (outbox rows); state=unknown lists the e-mails whose outcome an operator must settle", api: s.outboxList},
@@ -77,6 +91,10 @@ func notifySchemas(add func(name string, v, example any)) {
 	add("BounceResultList", List[app.BounceResult]{}, nil)
 	add("Stats", notify.Stats{}, nil)
 	add("OutboxEntry", notify.OutboxEntry{}, nil)
+	add("Suppression", notify.Suppression{}, nil)
+	add("SuppressionPage", Page[notify.Suppression]{}, nil)
+	add("SuppressionAdd", SuppressionInput{}, SuppressionInput{Address: "security@drinkwater-oost.example", Reason: "asked by telephone"})
+	add("Suppressed", app.Suppressed{}, nil)
 	add("OutboxPage", Page[notify.OutboxEntry]{}, nil)
 	add("OutboxResolve", OutboxResolveInput{}, OutboxResolveInput{Outcome: "sent"})
 	add("OutboxResolved", OutboxResolved{}, nil)
@@ -84,7 +102,7 @@ func notifySchemas(add func(name string, v, example any)) {
 
 // outboxStates are the states a delivery can be listed by.
 var outboxStates = []string{string(notify.OutboxPending), string(notify.OutboxSending), string(notify.OutboxSent),
-	string(notify.OutboxFailed), string(notify.OutboxDead), string(notify.OutboxUnknown)}
+	string(notify.OutboxFailed), string(notify.OutboxDead), string(notify.OutboxUnknown), string(notify.OutboxSuppressed)}
 
 // OutboxResolveInput settles a delivery whose outcome is unknown: "sent"
 // (the recipient has it) or "resend" (send it again now).
@@ -186,6 +204,40 @@ func (s *Server) bounceReport(c *call) (any, error) {
 		return nil, err
 	}
 	return List[app.BounceResult]{Items: out}, nil
+}
+
+// SuppressionInput puts an address on the suppression list.
+type SuppressionInput struct {
+	Address string `json:"address"`
+	Reason  string `json:"reason,omitempty"`
+}
+
+func (s *Server) suppressionList(c *call) (any, error) {
+	p, limit, err := c.page()
+	if err != nil {
+		return nil, err
+	}
+	l, err := s.app.SuppressionList(c.ctx(), p)
+	if err != nil {
+		return nil, err
+	}
+	return pageOf(l, limit, func(x notify.Suppression) int64 { return x.ID }), nil
+}
+
+func (s *Server) suppressionAdd(c *call) (any, error) {
+	var in SuppressionInput
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	return s.app.SuppressionAdd(c.ctx(), tokenActor(c.p), notify.SuppressAnalyst, in.Address, in.Reason)
+}
+
+func (s *Server) suppressionRemove(c *call) (any, error) {
+	var in SuppressionInput
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	return s.app.SuppressionRemove(c.ctx(), tokenActor(c.p), in.Address)
 }
 
 func (s *Server) notifyStats(c *call) (any, error) {

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"vigil/internal/account"
+	"vigil/internal/app"
 	"vigil/internal/auth"
 	"vigil/internal/errs"
 	"vigil/internal/tenant"
@@ -253,8 +254,18 @@ func (s *Server) servePage(w http.ResponseWriter, r *http.Request, rt *Route) {
 	setPageHeaders(w.Header())
 	pc := &pageCall{s: s, w: w, r: r, route: rt}
 	err := s.preparePage(pc)
+	if err == nil && changes(rt) {
+		t := &app.AuditTrail{Via: account.AuditPortal, Actor: "anonymous"}
+		if pc.user != nil {
+			t.Actor, t.UserID = pc.user.Email, pc.user.ID
+		}
+		pc.r = pc.r.WithContext(app.WithAuditTrail(pc.r.Context(), t))
+	}
 	if err == nil {
 		err = rt.page(pc)
+	}
+	if err == nil && changes(rt) {
+		err = s.auditDone(pc.ctx(), rt, pc.r)
 	}
 	if err != nil {
 		s.pageError(pc, err)

@@ -346,7 +346,7 @@ func formField(err error) error {
 
 // audit records a staff action of the signed-in user.
 func (s *Server) audit(pc *pageCall, action string, org int64, object, detail string) error {
-	return s.store.AuditAdd(pc.ctx(), account.AuditEntry{UserID: pc.user.ID, Actor: pc.user.Email, Action: action,
+	return s.app.Audit(pc.ctx(), account.AuditEntry{UserID: pc.user.ID, Actor: pc.user.Email, Action: action,
 		OrgID: org, Object: object, Detail: detail})
 }
 

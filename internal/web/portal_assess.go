@@ -288,7 +288,7 @@ func (s *Server) assessmentReview(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return assessmentOut(a), s.store.AuditAdd(c.ctx(), account.AuditEntry{Actor: tokenActor(c.p), Action: "assessment.review", OrgID: a.OrgID,
+	return assessmentOut(a), s.app.Audit(c.ctx(), account.AuditEntry{Actor: tokenActor(c.p), Action: "assessment.review", OrgID: a.OrgID,
 		Object: "assessment " + a.ID, Detail: string(a.State) + ": " + in.Comments})
 }
 
@@ -302,7 +302,7 @@ func (s *Server) assessmentIssue(c *call) (any, error) {
 		return nil, err
 	}
 	res := LabelIssued{ID: out.Record.ID, Grade: out.Score.Grade.String(), URL: "/labels/" + out.Record.ID}
-	return res, s.store.AuditAdd(c.ctx(), account.AuditEntry{Actor: tokenActor(c.p), Action: "label.issue", OrgID: out.Record.OrgID,
+	return res, s.app.Audit(c.ctx(), account.AuditEntry{Actor: tokenActor(c.p), Action: "label.issue", OrgID: out.Record.OrgID,
 		Object: "label " + out.Record.ID, Detail: "grade " + res.Grade})
 }
 

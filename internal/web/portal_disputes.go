@@ -121,7 +121,7 @@ func (s *Server) disputeDecide(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return d, s.store.AuditAdd(c.ctx(), account.AuditEntry{Actor: tokenActor(c.p), Action: "dispute." + string(d.State), OrgID: d.OrgID,
+	return d, s.app.Audit(c.ctx(), account.AuditEntry{Actor: tokenActor(c.p), Action: "dispute." + string(d.State), OrgID: d.OrgID,
 		Object: fmt.Sprintf("dispute %d", d.ID), Detail: d.Decision})
 }
 

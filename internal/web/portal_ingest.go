@@ -108,7 +108,7 @@ func (s *Server) ingestUpload(c *call) (any, error) {
 		}
 		return nil, err
 	}
-	return sum, s.store.AuditAdd(c.ctx(), account.AuditEntry{Actor: tokenActor(c.p), Action: "ingest.upload",
+	return sum, s.app.Audit(c.ctx(), account.AuditEntry{Actor: tokenActor(c.p), Action: "ingest.upload",
 		Object: fmt.Sprintf("run %d", sum.RunID), Detail: ingestDetail(sum)})
 }
 
@@ -146,7 +146,7 @@ func (s *Server) notifyRun(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return res, s.store.AuditAdd(c.ctx(), account.AuditEntry{Actor: tokenActor(c.p), Action: "notify.run", Detail: notifyDetail(res)})
+	return res, s.app.Audit(c.ctx(), account.AuditEntry{Actor: tokenActor(c.p), Action: "notify.run", Detail: notifyDetail(res)})
 }
 
 // notifyDetail is the audit log's line about a notify run.

@@ -118,7 +118,7 @@ func (s *Server) pageTokenCreate(pc *pageCall) error {
 		}
 		return pc.formError(err, "tokens", "tokens.title", v)
 	}
-	if err := s.store.AuditAdd(pc.ctx(), account.AuditEntry{UserID: pc.user.ID, Actor: pc.user.Email, Action: "token.create", OrgID: in.OrgID,
+	if err := s.app.Audit(pc.ctx(), account.AuditEntry{UserID: pc.user.ID, Actor: pc.user.Email, Action: "token.create", OrgID: in.OrgID,
 		Object: fmt.Sprintf("token %d", created.Token.ID), Detail: in.Name + " (" + auth.FormatScopes(created.Token.Scopes) + ")"}); err != nil {
 		return err
 	}
@@ -138,7 +138,7 @@ func (s *Server) pageTokenRevoke(pc *pageCall) error {
 	if err := s.store.TokenRevoke(pc.ctx(), pc.scope(), id); err != nil {
 		return err
 	}
-	if err := s.store.AuditAdd(pc.ctx(), account.AuditEntry{UserID: pc.user.ID, Actor: pc.user.Email, Action: "token.revoke",
+	if err := s.app.Audit(pc.ctx(), account.AuditEntry{UserID: pc.user.ID, Actor: pc.user.Email, Action: "token.revoke",
 		Object: fmt.Sprintf("token %d", id)}); err != nil {
 		return err
 	}

@@ -19,6 +19,7 @@ import (
 	"strings"
 
 	"vigil/internal/account"
+	"vigil/internal/app"
 	"vigil/internal/auth"
 	"vigil/internal/errs"
 	"vigil/internal/keyset"
@@ -311,7 +312,19 @@ func (c *call) scope() tenant.Scope {
 // serveRoute runs the route's checks and handler and writes the response.
 func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt *Route) {
 	if rt.raw != nil {
-		rt.raw(w, r)
+		if !changes(rt) {
+			rt.raw(w, r)
+			return
+		}
+		// A public route that changes something (a signed link's
+		// acknowledgement or opt-out): the link is the actor.
+		trail := &app.AuditTrail{Via: account.AuditLink, Actor: "link"}
+		r = r.WithContext(app.WithAuditTrail(r.Context(), trail))
+		sw := &statusWriter{ResponseWriter: w}
+		rt.raw(sw, r)
+		if sw.status < 400 {
+			s.auditDone(r.Context(), rt, r)
+		}
 		return
 	}
 	if rt.page != nil {
@@ -323,12 +336,45 @@ func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt *Route) {
 		s.writeError(w, r, err)
 		return
 	}
+	if changes(rt) {
+		actor := "anonymous"
+		if c.p.TokenID != 0 {
+			actor = tokenActor(c.p)
+		}
+		c.r = r.WithContext(app.WithAuditTrail(r.Context(), &app.AuditTrail{Via: account.AuditAPI, Actor: actor}))
+	}
 	out, err := rt.api(c)
+	if err == nil && changes(rt) {
+		err = s.auditDone(c.ctx(), rt, c.r)
+	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	s.writeResult(c, out)
+}
+
+// changes reports whether the route may change something: every route but
+// GET (and HEAD). Each such call that succeeds leaves at least one entry
+// in the audit log.
+func changes(rt *Route) bool { return rt.Method != http.MethodGet && rt.Method != http.MethodHead }
+
+// auditDone writes the audit entry of a successful call of rt that wrote
+// none itself: the route and the path it was called on.
+func (s *Server) auditDone(ctx context.Context, rt *Route, r *http.Request) error {
+	tag := rt.Tag
+	if tag == "" {
+		tag = "portal"
+	}
+	object := r.URL.Path
+	if rt.Public {
+		object = rt.Path // a signed link's token names its object
+	}
+	if err := s.app.AuditDone(ctx, tag+"."+rt.ID, object, ""); err != nil {
+		s.log.Error("audit", "route", rt.ID, "err", err)
+		return err
+	}
+	return nil
 }
 
 // prepare authenticates the caller and applies the route's scope, query,

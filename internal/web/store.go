@@ -71,6 +71,7 @@ type Store interface {
 // AckStore is what the acknowledgement pages need.
 type AckStore interface {
 	notify.AckStore
+	notify.SuppressionStore
 	SettingSecret(ctx context.Context, key string) ([]byte, error)
 	Now() time.Time
 }
