@@ -17,7 +17,7 @@ SELECT lower(address), 'bounce', MIN(source), '', MIN(created_at) FROM bounces G
 
 -- An e-mail whose recipient came on the list after the row was made ends
 -- in state suppressed (SQLite cannot change a CHECK: the table is rebuilt
--- with the same columns, indexes and data).
+-- with the same columns, indexes, triggers and data).
 CREATE TABLE outbox_new (
     id               INTEGER PRIMARY KEY,
     notice_id        INTEGER NOT NULL REFERENCES notices(id) ON DELETE CASCADE,
@@ -46,6 +46,32 @@ ALTER TABLE outbox_new RENAME TO outbox;
 CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
 CREATE INDEX outbox_notice ON outbox(notice_id);
 CREATE INDEX outbox_recipient ON outbox(recipient);
+-- Dropping the old table dropped its triggers: those of 00730 (the
+-- dashboard's delivery counts) come back unchanged.
+-- +goose StatementBegin
+CREATE TRIGGER outbox_mark_insert AFTER INSERT ON outbox WHEN NEW.state IN ('sent', 'dead') BEGIN
+    UPDATE notices SET deliveries_sent = deliveries_sent + (NEW.state = 'sent'), deliveries_dead = deliveries_dead + (NEW.state = 'dead')
+    WHERE id = NEW.notice_id;
+END;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
+CREATE TRIGGER outbox_mark_update AFTER UPDATE OF state, notice_id ON outbox
+WHEN (OLD.state <> NEW.state OR OLD.notice_id <> NEW.notice_id)
+    AND (OLD.state IN ('sent', 'dead') OR NEW.state IN ('sent', 'dead')) BEGIN
+    UPDATE notices SET deliveries_sent = deliveries_sent - (OLD.state = 'sent'), deliveries_dead = deliveries_dead - (OLD.state = 'dead')
+    WHERE id = OLD.notice_id AND OLD.state IN ('sent', 'dead');
+    UPDATE notices SET deliveries_sent = deliveries_sent + (NEW.state = 'sent'), deliveries_dead = deliveries_dead + (NEW.state = 'dead')
+    WHERE id = NEW.notice_id AND NEW.state IN ('sent', 'dead');
+END;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
+CREATE TRIGGER outbox_mark_delete AFTER DELETE ON outbox WHEN OLD.state IN ('sent', 'dead') BEGIN
+    UPDATE notices SET deliveries_sent = deliveries_sent - (OLD.state = 'sent'), deliveries_dead = deliveries_dead - (OLD.state = 'dead')
+    WHERE id = OLD.notice_id;
+END;
+-- +goose StatementEnd
 
 -- +goose Down
 DELETE FROM outbox WHERE state = 'suppressed';
