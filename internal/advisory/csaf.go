@@ -14,6 +14,7 @@ import (
 	"github.com/gocsaf/csaf/v3/csaf"
 
 	"vigil/internal/errs"
+	"vigil/internal/tlp"
 )
 
 // The CSAF document is decoded into the types below rather than into
@@ -31,8 +32,13 @@ type csafDoc struct {
 			Name      string `json:"name"`
 			Namespace string `json:"namespace"`
 		} `json:"publisher"`
-		References []csafRef `json:"references"`
-		Tracking   struct {
+		References   []csafRef `json:"references"`
+		Distribution *struct {
+			TLP *struct {
+				Label string `json:"label"`
+			} `json:"tlp"`
+		} `json:"distribution"`
+		Tracking struct {
 			ID                 string `json:"id"`
 			Status             string `json:"status"`
 			Version            string `json:"version"`
@@ -195,6 +201,13 @@ func csafAdvisory(data []byte, name string) (*Advisory, []errs.RowError, []errs.
 		Publisher: strings.TrimSpace(d.Publisher.Name),
 		Version:   d.Tracking.Version,
 		Status:    d.Tracking.Status,
+	}
+	if d.Distribution != nil && d.Distribution.TLP != nil {
+		m, err := tlp.Parse(d.Distribution.TLP.Label)
+		if err != nil {
+			return nil, []errs.RowError{rowErr(name, 1, "document.distribution.tlp.label", errs.Message(err), nil)}, nil
+		}
+		a.TLP = m
 	}
 	var err error
 	if a.Published, err = parseTime(d.Tracking.InitialReleaseDate); err != nil {

@@ -13,6 +13,7 @@ import (
 	"unicode"
 
 	"vigil/internal/errs"
+	"vigil/internal/tlp"
 )
 
 // Source names where an Advisory came from.
@@ -94,6 +95,10 @@ type Advisory struct {
 	CVEs      []string  `json:"cves,omitempty"`      // every CVE the advisory covers, sorted, unique
 	Vulns     []Vuln    `json:"vulns,omitempty"`
 	Products  []Product `json:"products,omitempty"`
+	// TLP is the document's own Traffic Light Protocol marking (a CSAF
+	// document's distribution.tlp.label; CSAF 2.0 writes TLP 1.0's WHITE,
+	// read as TLP:CLEAR); findings made from the advisory carry it.
+	TLP tlp.Marking `json:"tlp,omitempty"`
 }
 
 // Digest returns "sha256:" and the hex SHA-256 of the advisory's canonical

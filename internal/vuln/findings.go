@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"vigil/internal/finding"
+	"vigil/internal/tlp"
 )
 
 // FindingEvidence is the evidence JSON of a "vulnerable" finding: what is
@@ -209,8 +210,12 @@ func (e *Engine) reconcile(ctx context.Context, tx Store, affected map[pair]bool
 		if err != nil {
 			return err
 		}
+		var mark tlp.Marking // the most restrictive of the advisories that match
+		for _, m := range am {
+			mark = max(mark, m.Evidence.TLP)
+		}
 		sightings = append(sightings, finding.Sighting{OrgID: am[0].OrgID, TriggerID: id, Type: FindingType, ReportType: ReportType,
-			Key: key, DeviceID: am[0].DeviceID, CVE: p.cve, Severity: severity(ni), Class: FindingType, Time: now, Evidence: raw})
+			Key: key, DeviceID: am[0].DeviceID, CVE: p.cve, Severity: severity(ni), Class: FindingType, Time: now, Evidence: raw, TLP: mark})
 		devices[am[0].DeviceID] = true
 	}
 	for start := 0; start < len(sightings); start += 1000 {

@@ -16,6 +16,7 @@ import (
 	"vigil/internal/match/vendor"
 	"vigil/internal/match/vrange"
 	"vigil/internal/text"
+	"vigil/internal/tlp"
 )
 
 // The rules a match can be made by.
@@ -63,26 +64,28 @@ const (
 
 // Evidence says why one advisory matched one target for one vulnerability.
 type Evidence struct {
-	Rule       string   `json:"rule"`
-	Confidence float64  `json:"confidence"`
-	Advisory   string   `json:"advisory"`            // "csaf:ICSA-24-074-05"
-	Title      string   `json:"title,omitempty"`     // the advisory's title
-	URL        string   `json:"url,omitempty"`       // where to read the advisory
-	Subject    string   `json:"subject"`             // the device or component, for people
-	Component  string   `json:"component,omitempty"` // a component's purl or name@version
-	Reason     string   `json:"reason"`
-	ProductID  string   `json:"product_id,omitempty"`
-	Product    string   `json:"product,omitempty"`  // the advisory's product name
-	Platform   string   `json:"platform,omitempty"` // the platform product of a relationship ("installed on")
-	Status     string   `json:"status,omitempty"`
-	Criteria   string   `json:"criteria,omitempty"`    // the CPE criterion or helper that matched
-	MatchedCPE string   `json:"matched_cpe,omitempty"` // the target's (or inferred / synthesised) CPE
-	Range      string   `json:"range,omitempty"`
-	Version    string   `json:"version,omitempty"` // the target's version that was compared
-	Fixed      string   `json:"fixed_version,omitempty"`
-	Remedy     string   `json:"remediation,omitempty"`
-	RemedyURL  string   `json:"remediation_url,omitempty"`
-	Notes      []string `json:"notes,omitempty"`
+	Rule       string  `json:"rule"`
+	Confidence float64 `json:"confidence"`
+	Advisory   string  `json:"advisory"`            // "csaf:ICSA-24-074-05"
+	Title      string  `json:"title,omitempty"`     // the advisory's title
+	URL        string  `json:"url,omitempty"`       // where to read the advisory
+	Subject    string  `json:"subject"`             // the device or component, for people
+	Component  string  `json:"component,omitempty"` // a component's purl or name@version
+	Reason     string  `json:"reason"`
+	ProductID  string  `json:"product_id,omitempty"`
+	Product    string  `json:"product,omitempty"`  // the advisory's product name
+	Platform   string  `json:"platform,omitempty"` // the platform product of a relationship ("installed on")
+	Status     string  `json:"status,omitempty"`
+	Criteria   string  `json:"criteria,omitempty"`    // the CPE criterion or helper that matched
+	MatchedCPE string  `json:"matched_cpe,omitempty"` // the target's (or inferred / synthesised) CPE
+	Range      string  `json:"range,omitempty"`
+	// TLP is the advisory's own marking.
+	TLP       tlp.Marking `json:"tlp,omitempty"`
+	Version   string      `json:"version,omitempty"` // the target's version that was compared
+	Fixed     string      `json:"fixed_version,omitempty"`
+	Remedy    string      `json:"remediation,omitempty"`
+	RemedyURL string      `json:"remediation_url,omitempty"`
+	Notes     []string    `json:"notes,omitempty"`
 	// Checks say how each part was compared (vendor, product, version,
 	// software): the rule, its confidence factor and why.
 	Checks []Check `json:"checks,omitempty"`
@@ -303,7 +306,7 @@ type nameConf struct {
 func configCandidate(c *Compiled, v *cvuln, t *prepared, hits []cpe.Hit, rule string, confs map[string]nameConf) candidate {
 	h := hits[0]
 	ev := Evidence{Rule: rule, Advisory: c.Name, Criteria: h.Criterion.CPE.String(), MatchedCPE: h.Platform.String(),
-		Status: string(advisory.StatusKnownAffected), Version: t.version}
+		Status: string(advisory.StatusKnownAffected), Version: t.version, TLP: c.Advisory.TLP}
 	conf := 1.0
 	var reasons []string
 	switch rule {
@@ -897,7 +900,7 @@ func matchProducts(c *Compiled, v *cvuln, t *prepared, ids []identity) (candidat
 			continue // under investigation, unknown
 		}
 		ev := Evidence{Rule: id.rule, Advisory: c.Name, Reason: id.reason, ProductID: cp.p.ID, Product: productName(cp.p), Platform: plat,
-			Status: string(st.status), Range: st.rng, Version: id.version, Fixed: st.fixed, MatchedCPE: id.cpe, Caveat: st.caveat}
+			Status: string(st.status), Range: st.rng, Version: id.version, Fixed: st.fixed, MatchedCPE: id.cpe, Caveat: st.caveat, TLP: c.Advisory.TLP}
 		ev.Notes = append(ev.Notes, st.notes...)
 		if lineNote != "" {
 			ev.Notes = append(ev.Notes, lineNote)
