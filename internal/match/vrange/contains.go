@@ -103,6 +103,25 @@ func sameMajor(a, b string) bool {
 	return ok1 && ok2 && cmpDecimal(x, y) == 0
 }
 
+var (
+	compactMinorRE = regexp.MustCompile(`^([vV]?\d+)\.(\d)(\d)$`)
+	dottedRE       = regexp.MustCompile(`^[vV]?\d+\.\d\.\d+(?:\.\d+)*$`)
+)
+
+// dottedMinor writes bound b the way v is written when the vendor packs a
+// minor and a patch into two digits: against a version of three or more
+// parts with a one-digit minor ("3.4.1", "9.1.1"), a bound of two parts
+// with a two-digit minor ("3.40", "9.02") is that minor and patch ("3.4.0",
+// "9.0.2"). Omron released CX-Supervisor 3.4.1 after "3.40 and prior" and
+// 3.5.0.11 after "3.42"; Advantech WebAccess 9.1.1 after "9.02".
+func dottedMinor(b, v string) string {
+	m := compactMinorRE.FindStringSubmatch(strings.TrimSpace(b))
+	if m == nil || !dottedRE.MatchString(strings.TrimSpace(v)) {
+		return b
+	}
+	return m[1] + "." + m[2] + "." + m[3]
+}
+
 func opHolds(op Op, d int) bool {
 	switch op {
 	case Lt:
@@ -150,6 +169,7 @@ func vendorSat(v string, c Constraint) bool {
 			return opHolds(c.Op, cmpDecimal(vm, major))
 		}
 	}
+	b = dottedMinor(b, v)
 	pv, pb := version.Parse(v), version.Parse(b)
 	d := version.Compare(pv, pb)
 	if !pb.HasBuild() && pv.HasBuild() {

@@ -264,6 +264,16 @@ func TestContains(t *testing.T) {
 		{"< 2.15 (Firmware versions prior to 8.26.4)", "2.15", false},
 		{"< 12.4 (firmware 1.46)", "1.44", true},
 		{"< 12.4 (firmware 1.46)", "1.46", false},
+		// A two-digit minor without its dot (icsa-18-072-01,
+		// icsa-19-017-01): against versions written with dots it is a
+		// minor and a patch; against its own form it compares as written.
+		{"<= 3.40", "3.4.1", false},
+		{"<= 3.40", "3.4.0", true},
+		{"<= 3.40", "3.40", true},
+		{"<= 3.40", "3.39", true},
+		{"<= 3.42", "3.5.0.11", false},
+		{"<= 3.42", "3.4.2", true},
+		{"<= 3.42", "3.41", true},
 	}
 	for _, tt := range tests {
 		r := vrange.Parse(tt.rng)
