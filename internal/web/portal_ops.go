@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"gonum.org/v1/plot"
@@ -19,6 +20,7 @@ import (
 	"gonum.org/v1/plot/vg"
 
 	"vigil/internal/account"
+	"vigil/internal/app"
 	"vigil/internal/auth"
 	"vigil/internal/errs"
 	"vigil/internal/finding"
@@ -48,7 +50,9 @@ func (s *Server) opsRoutes() []Route {
 		{ID: "pageCalls", Method: http.MethodGet, Path: "/analyst/calls", Tag: tag, Role: account.RoleAnalyst, API: "callList",
 			Summary: "Escalated warnings to follow up by telephone", page: s.pageCalls},
 		{ID: "pageAudit", Method: http.MethodGet, Path: "/analyst/audit", Tag: tag, Role: account.RoleAnalyst, API: "auditList",
-			Query: pageParams(), Summary: "Audit log of staff actions", page: s.pageAudit},
+			Query: append(pageParams(), auditParams()...), Summary: "Audit log of every change, with filters (actor, kind, dates)", page: s.pageAudit},
+		{ID: "pageAuditExport", Method: http.MethodGet, Path: "/analyst/audit/export", Tag: tag, Role: account.RoleAnalyst, API: "auditList",
+			Query: append(auditParams(), formatParam()), ContentType: "text/csv", Summary: "The audit entries the filters select as CSV or JSON", page: s.pageAuditExport},
 		{ID: "pagePlotNotices", Method: http.MethodGet, Path: "/analyst/plots/notices.svg", Tag: tag, Role: account.RoleAnalyst, API: "notifyStats",
 			ContentType: "image/svg+xml", Summary: "Plot: warnings sent and acknowledged per day", page: s.pagePlotNotices},
 		{ID: "pagePlotTriggers", Method: http.MethodGet, Path: "/analyst/plots/triggers.svg", Tag: tag, Role: account.RoleAnalyst,
@@ -56,8 +60,9 @@ func (s *Server) opsRoutes() []Route {
 		// API twins of the pages above that the API lacked.
 		{ID: "callList", Method: http.MethodGet, Path: "/api/v1/calls", Tag: "notices", Scope: auth.ScopeAdmin,
 			Response: "CallList", Summary: "Escalated notices to follow up by telephone, with the numbers to call", api: s.callList},
-		{ID: "auditList", Method: http.MethodGet, Path: "/api/v1/audit", Tag: "accounts", Scope: auth.ScopeAdmin, Query: pageParams(),
-			Response: "AuditPage", Summary: "Audit log of staff actions, newest first (after: entries older than this id)", api: s.auditList},
+		{ID: "auditList", Method: http.MethodGet, Path: "/api/v1/audit", Tag: "accounts", Scope: auth.ScopeAdmin,
+			Query: append(append(pageParams(), auditParams()...), formatParam()), CSV: true, Response: "AuditPage",
+			Summary: "Audit log of every change made through the CLI, the API or the portal, newest first (after: entries older than this id); format=csv for CSV", api: s.auditList},
 	}
 }
 
@@ -82,11 +87,35 @@ func (s *Server) auditList(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	es, err := s.store.AuditList(c.ctx(), p)
+	f, err := app.ParseAuditFilter(c.query("by"), c.query("kind"), c.query("since"), c.query("until"))
 	if err != nil {
 		return nil, err
 	}
+	es, err := s.app.AuditQuery(c.ctx(), f, p)
+	if err != nil {
+		return nil, err
+	}
+	if c.query("format") == "csv" {
+		var b bytes.Buffer
+		if len(es) > limit {
+			es = es[:limit]
+		}
+		if err := app.WriteAuditCSV(&b, es); err != nil {
+			return nil, err
+		}
+		return csvBody{name: "vigil-audit.csv", data: b.Bytes()}, nil
+	}
 	return pageOf(es, limit, func(e account.AuditEntry) int64 { return e.ID }), nil
+}
+
+// auditParams are the filters of the audit log.
+func auditParams() []Param {
+	return []Param{
+		{Name: "by", Type: "string", Description: "only entries of this actor"},
+		{Name: "kind", Type: "string", Description: "only entries of this kind: the action's first word (org, contact, token, suppression, …)"},
+		{Name: "since", Type: "string", Description: "only entries at or after this date (2026-01-31) or RFC 3339 time"},
+		{Name: "until", Type: "string", Description: "only entries up to and including this date, or before this RFC 3339 time"},
+	}
 }
 
 // pageParamsOf parses limit and after of a page (validated by the route's
@@ -289,13 +318,51 @@ func (s *Server) pageAudit(pc *pageCall) error {
 	if err != nil {
 		return err
 	}
-	es, err := s.store.AuditList(pc.ctx(), p)
+	v := auditView{By: pc.query("by"), Kind: pc.query("kind"), Since: pc.query("since"), Until: pc.query("until")}
+	f, err := app.ParseAuditFilter(v.By, v.Kind, v.Since, v.Until)
 	if err != nil {
 		return err
 	}
-	v := listView[account.AuditEntry]{Items: es}
+	if v.Items, err = s.app.AuditQuery(pc.ctx(), f, p); err != nil {
+		return err
+	}
 	v.Next = nextURL(pc, &v.Items, p, func(e account.AuditEntry) int64 { return e.ID })
+	q := pc.r.URL.Query()
+	q.Del("after")
+	q.Del("limit")
+	q.Del("msg")
+	q.Set("format", "csv")
+	v.CSV = "/analyst/audit/export?" + q.Encode()
+	q.Set("format", "json")
+	v.JSON = "/analyst/audit/export?" + q.Encode()
 	return pc.page("audit", "audit.title", v)
+}
+
+// auditView is the audit log page: the filters, a page of entries and the
+// export links of what the filters select.
+type auditView struct {
+	listView[account.AuditEntry]
+	By, Kind, Since, Until string
+	CSV, JSON              string
+}
+
+func (s *Server) pageAuditExport(pc *pageCall) error {
+	f, err := app.ParseAuditFilter(pc.query("by"), pc.query("kind"), pc.query("since"), pc.query("until"))
+	if err != nil {
+		return err
+	}
+	format := pc.query("format")
+	if format == "" {
+		format = "csv"
+	}
+	var b strings.Builder
+	if _, err := s.app.AuditExport(pc.ctx(), f, format, &b); err != nil {
+		return err
+	}
+	if format == "json" {
+		return pc.download("application/json", "vigil-audit.json", []byte(b.String()))
+	}
+	return pc.download("text/csv; charset=utf-8", "vigil-audit.csv", []byte(b.String()))
 }
 
 // dashView is the analyst dashboard: each plot with its numbers.
