@@ -188,13 +188,21 @@ func (s *Store) IngestTx(ctx context.Context, fn func(tx ingest.Store) error) er
 // readers of the totals find them folded. Folding is an optimisation:
 // readers add the differences not folded yet, so a fold that fails (or is
 // skipped because another runs) loses nothing and is not reported; the
-// next one folds them.
+// next one folds them. The fold deletes the rows it folded, and a vacuum
+// of finding_total_deltas then frees their space at once: readers of the
+// totals scan that table (TriggerStats), and without it they would read
+// every page that all folded differences ever filled until autovacuum
+// (which may lag behind a long ingest, or be off) came by. The table holds
+// about one transaction's differences, so the vacuum takes milliseconds;
+// one already vacuuming it is not waited for.
 func (s *Store) findingsTx(ctx context.Context, fn func(tx *Store) error) error {
 	if err := s.Tx(ctx, fn); err != nil {
 		return err
 	}
 	if s.dialect == Postgres && !s.inTx {
-		_, _ = s.Exec(ctx, `SELECT finding_totals_compact()`)
+		if _, err := s.Exec(ctx, `SELECT finding_totals_compact()`); err == nil {
+			_, _ = s.Exec(ctx, `VACUUM (SKIP_LOCKED) finding_total_deltas`)
+		}
 	}
 	return nil
 }
