@@ -31,9 +31,7 @@ func (a *cmdline) ingestFeedCmd() *cobra.Command {
 	var opt app.FeedOptions
 	cmd := a.command("feed FILE|DIR|-", "Ingest a Shadowserver report, CSV, blocklist or leaked-credential list (gzip too)", 1, func(ctx context.Context, x *app.App, args []string) error {
 		opt.Stdin = a.stdin
-		if !a.asJSON && isTerminal(a.stderr) {
-			opt.Progress = a.progressBar(ctx)
-		}
+		opt.Progress = a.progress(ctx, true)
 		if !a.asJSON {
 			opt.Done = func(sum ingest.Summary) {
 				if sum.Failed != "" || sum.Skipped != "" {
@@ -81,13 +79,25 @@ is ingested again. Findings of the trigger that a full report no longer lists ar
 	return cmd
 }
 
-// progressBar draws a file's progress on the terminal (standard error).
-func (a *cmdline) progressBar(ctx context.Context) func(name string, size int64) (func(int64), func()) {
-	return func(name string, size int64) (func(int64), func()) {
+// progress draws long work on a terminal (standard error): done of the
+// total (bytes or units), the rate and the time left. It is nil, no bar,
+// when standard error is not a terminal or with --json.
+func (a *cmdline) progress(ctx context.Context, bytes bool) app.Progress {
+	if a.asJSON || !isTerminal(a.stderr) {
+		return nil
+	}
+	return func(what string, total int64) (func(int64), func()) {
+		if total <= 0 {
+			return func(int64) {}, func() {}
+		}
 		p := mpb.NewWithContext(ctx, mpb.WithOutput(a.stderr), mpb.WithWidth(40))
-		bar := p.AddBar(size, mpb.PrependDecorators(decor.Name(name+" ")),
-			mpb.AppendDecorators(decor.CountersKibiByte("% .1f / % .1f"), decor.Name(" "), decor.AverageSpeed(decor.SizeB1024(0), "% .1f")))
-		return func(n int64) { bar.SetCurrent(n) }, func() { bar.SetCurrent(size); p.Wait() }
+		count, rate := decor.CountersNoUnit("%d / %d"), decor.AverageSpeed(0, "%.0f/s")
+		if bytes {
+			count, rate = decor.CountersKibiByte("% .1f / % .1f"), decor.AverageSpeed(decor.SizeB1024(0), "% .1f")
+		}
+		bar := p.AddBar(total, mpb.PrependDecorators(decor.Name(what+" ")),
+			mpb.AppendDecorators(count, decor.Name(" "), rate, decor.Name(" ETA "), decor.AverageETA(decor.ET_STYLE_GO)))
+		return func(n int64) { bar.SetCurrent(n) }, func() { bar.SetCurrent(total); p.Wait() }
 	}
 }
 

@@ -28,6 +28,7 @@ func (a *cmdline) notifyCmd() *cobra.Command {
 func (a *cmdline) notifyRunCmd() *cobra.Command {
 	var opt app.NotifyRunOptions
 	cmd := a.command("run", "Compose notices from new finding events, escalate overdue ones and deliver the outbox", 0, func(ctx context.Context, x *app.App, _ []string) error {
+		opt.Progress = a.progress(ctx, false)
 		res, err := x.NotifyRun(ctx, opt)
 		return a.show(res, err, func() error { return res.WriteText(a.stdout) })
 	})

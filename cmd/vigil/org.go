@@ -93,6 +93,7 @@ func (a *cmdline) orgImportCmd() *cobra.Command {
 			return err
 		}
 		defer done()
+		opt.Progress = a.progress(ctx, false)
 		res, err := x.ImportOrgs(ctx, r, args[0], opt)
 		if err != nil {
 			return err

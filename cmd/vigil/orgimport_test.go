@@ -54,7 +54,10 @@ func TestOrgImportUpsertUpdate(t *testing.T) {
 				t.Errorf("a name twice = %d %q %q", code, out, errOut)
 			}
 			run(0, "imported 1 organisation with 1 asset", "org", "import", twice, "--skip-invalid")
-			run(0, "nothing changed: 3 organisations already as in orgs.csv", "org", "import", orgs, "--upsert")
+			// Not a terminal: no progress bar, standard error stays empty.
+			if out, errOut, code := cli(t, db, "", "org", "import", orgs, "--upsert"); code != 0 || errOut != "" || !strings.Contains(out, "nothing changed: 3 organisations already as in orgs.csv") {
+				t.Errorf("import --upsert again = %d %q %q; want nothing changed and a quiet standard error", code, out, errOut)
+			}
 			run(2, `appears twice in the file`, "org", "import", twice, "--upsert")
 			run(0, "0 new, 1 updated, 2 unchanged; added 1 asset, 0 contacts and 0 devices", "org", "import", more, "--upsert")
 			run(0, "nothing changed: 3 organisations already as in more.csv", "org", "import", more, "--upsert")

@@ -73,3 +73,17 @@ func (in Input) Open(name string) (io.Reader, func(), error) {
 type Output interface {
 	Text() string
 }
+
+// Progress draws the progress of long work (on a terminal): it is told
+// that work of total units (rows, organisations, messages; 0 when not
+// known) starts, and returns step, told how many are done, and finish.
+type Progress func(what string, total int64) (step func(done int64), finish func())
+
+// start starts p (nothing when p is nil) and returns step taking an int.
+func (p Progress) start(what string, total int64) (step func(done int), finish func()) {
+	if p == nil {
+		return func(int) {}, func() {}
+	}
+	s, f := p(what, total)
+	return func(n int) { s(int64(n)) }, f
+}

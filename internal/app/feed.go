@@ -54,7 +54,7 @@ type FeedOptions struct {
 	// Progress, when set, is told that a file of size bytes starts; it
 	// returns the function called with the bytes read so far after each
 	// committed batch, and the one called when the file is done.
-	Progress func(name string, size int64) (update func(read int64), done func())
+	Progress Progress
 	// Done, when set, receives each file's summary as soon as it is done.
 	Done func(ingest.Summary)
 }

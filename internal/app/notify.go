@@ -173,6 +173,8 @@ type NotifyRunOptions struct {
 	// EscalateAfter moves critical notices unacknowledged this long after
 	// sending to the call list.
 	EscalateAfter time.Duration
+	// Progress, when set, is told how many due messages are delivered.
+	Progress Progress
 }
 
 // NotifyRunResult is what a notify run did.
@@ -208,6 +210,21 @@ func (a *App) NotifyRun(ctx context.Context, opt NotifyRunOptions) (NotifyRunRes
 			return res, err
 		}
 		if !opt.NoDeliver {
+			if opt.Progress != nil {
+				due, err := a.st.OutboxStatus(ctx, tenant.Operator())
+				if err != nil {
+					return res, err
+				}
+				var n int64
+				for _, c := range due {
+					if c.State == notify.OutboxPending || c.State == notify.OutboxFailed {
+						n += int64(c.Count)
+					}
+				}
+				step, finish := opt.Progress.start("messages", n)
+				defer finish()
+				d.Deliverer.OnProgress(step)
+			}
 			dr, err := d.Deliverer.DeliverDue(ctx, 0)
 			if err != nil {
 				return res, err

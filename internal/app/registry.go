@@ -93,6 +93,8 @@ type ImportOptions struct {
 	// Upsert updates organisations that exist (by name) instead of
 	// refusing them.
 	Upsert bool
+	// Progress, when set, is told how many organisations are written.
+	Progress Progress
 }
 
 // ImportOrgs imports organisations from CSV (registry.CSVColumns) or a
@@ -154,13 +156,15 @@ func (a *App) ImportOrgs(ctx context.Context, r io.Reader, name string, opt Impo
 		res.Refused = bad
 	}
 	if len(bad) == 0 || opt.SkipInvalid {
+		step, finish := opt.Progress.start("organisations", int64(len(orgs)))
+		defer finish()
 		if opt.Upsert {
-			n, err := a.st.OrgUpsert(ctx, tenant.Operator(), orgs)
+			n, err := a.st.OrgUpsert(ctx, tenant.Operator(), orgs, step)
 			if err != nil {
 				return res, fmt.Errorf("import %s: nothing imported: %w", name, err)
 			}
 			res.Upsert, res.Organisations, res.Assets = &n, n.Created+n.Updated, n.Assets
-		} else if res.Organisations, res.Assets, err = a.st.OrgImport(ctx, tenant.Operator(), orgs); err != nil {
+		} else if res.Organisations, res.Assets, err = a.st.OrgImport(ctx, tenant.Operator(), orgs, step); err != nil {
 			return res, fmt.Errorf("import %s: nothing imported: %w", name, err)
 		}
 		res.Imported = true

@@ -145,8 +145,14 @@ func DefaultBackoff(attempt int) time.Duration {
 
 // Deliverer sends outbox rows. It is safe for concurrent use.
 type Deliverer struct {
-	cfg DelivererConfig
+	cfg      DelivererConfig
+	progress func(attempted int)
 }
+
+// OnProgress makes DeliverDue tell f how many rows it has attempted after
+// each attempt (e.g. to draw a progress bar); f is not called
+// concurrently.
+func (d *Deliverer) OnProgress(f func(attempted int)) { d.progress = f }
 
 // NewDeliverer returns a Deliverer with defaults for zero fields.
 func NewDeliverer(cfg DelivererConfig) *Deliverer {
@@ -267,6 +273,9 @@ func (d *Deliverer) DeliverDue(ctx context.Context, limit int) (DeliverResult, e
 						errOnce = err
 					} else if err == nil {
 						total.count(res, bounced)
+						if d.progress != nil {
+							d.progress(total.Attempted)
+						}
 					}
 					mu.Unlock()
 				}

@@ -47,8 +47,9 @@ func (s *Store) OrgIDsByName(ctx context.Context, sc tenant.Scope) (map[string]i
 // sector, country and languages the file gives (an empty value leaves the
 // stored one) and the assets, contacts and devices it lacks (none is
 // removed). Importing the same file twice changes nothing the second time
-// (every organisation Unchanged). Only the operator imports.
-func (s *Store) OrgUpsert(ctx context.Context, sc tenant.Scope, orgs []registry.Org) (UpsertCounts, error) {
+// (every organisation Unchanged). Only the operator imports. step, when
+// given, is told how many organisations are done so far.
+func (s *Store) OrgUpsert(ctx context.Context, sc tenant.Scope, orgs []registry.Org, step ...func(done int)) (UpsertCounts, error) {
 	var n UpsertCounts
 	if err := operatorOnly(sc, "import organisations"); err != nil {
 		return n, err
@@ -65,6 +66,9 @@ func (s *Store) OrgUpsert(ctx context.Context, sc tenant.Scope, orgs []registry.
 		}
 		defer ins.Close()
 		for k := range orgs {
+			for _, f := range step {
+				f(k)
+			}
 			o := &orgs[k]
 			if err := o.NormalizeAll(); err != nil {
 				return fmt.Errorf("record %d (%s): %w", k+1, o.Name, err)
@@ -90,6 +94,9 @@ func (s *Store) OrgUpsert(ctx context.Context, sc tenant.Scope, orgs []registry.
 			} else {
 				n.Unchanged++
 			}
+		}
+		for _, f := range step {
+			f(len(orgs))
 		}
 		return nil
 	})

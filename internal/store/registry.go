@@ -139,8 +139,9 @@ func (i *orgInserter) insert(ctx context.Context, o *registry.Org) error {
 
 // OrgImport validates and inserts organisations (as from registry.ParseCSV or
 // ParseJSON) in one transaction: all or nothing. It returns the number of
-// organisations and assets written. Only the operator imports.
-func (s *Store) OrgImport(ctx context.Context, sc tenant.Scope, orgs []registry.Org) (nOrgs, nAssets int, err error) {
+// organisations and assets written. Only the operator imports. step, when
+// given, is told how many organisations are written so far.
+func (s *Store) OrgImport(ctx context.Context, sc tenant.Scope, orgs []registry.Org, step ...func(done int)) (nOrgs, nAssets int, err error) {
 	if err := operatorOnly(sc, "import organisations"); err != nil {
 		return 0, 0, err
 	}
@@ -158,6 +159,9 @@ func (s *Store) OrgImport(ctx context.Context, sc tenant.Scope, orgs []registry.
 				return fmt.Errorf("record %d: %w", k+1, err)
 			}
 			nAssets += len(orgs[k].Assets)
+			for _, f := range step {
+				f(k + 1)
+			}
 		}
 		nOrgs = len(orgs)
 		return nil
