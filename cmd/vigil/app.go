@@ -49,7 +49,7 @@ type cmdline struct {
 
 // readers are the commands that only read the database: they never create
 // or migrate one, so that a wrong --db stops with the command to run.
-const readers = "|audit export|audit list|suppress list|assess list|assess status|asset list|asset overlaps|asset token|contact list|device list|findings|label list|label render|label show|notify calls|notify status|notify webhook-secret|org export|org list|org show|quarantine list|source list|source show|stats|system facts|system fleet|system risks|system show|token list|triggers|user list|vendor list|vulns|"
+const readers = "|backup|audit export|audit list|suppress list|assess list|assess status|asset list|asset overlaps|asset token|contact list|device list|findings|label list|label render|label show|notify calls|notify status|notify webhook-secret|org export|org list|org show|quarantine list|source list|source show|stats|system facts|system fleet|system risks|system show|token list|triggers|user list|vendor list|vulns|"
 
 // readOnly reports whether the running command only reads (a reader, or
 // a --dry-run).
@@ -113,6 +113,9 @@ func (a *cmdline) rootCmd() *cobra.Command {
 		a.dataGroup("suppress", "The suppression list: addresses that get nothing more (opted out, bounced, listed)", app.SuppressCommands()),
 		a.dataGroup("audit", "List or export the append-only audit log of changes", app.AuditCommands()),
 	)
+	for _, r := range app.OperationsCommands() {
+		root.AddCommand(a.dataCommand(r))
+	}
 	clikit.Harden(root, version)
 	return root
 }
@@ -222,7 +225,7 @@ func (a *cmdline) dataGroup(use, short string, rows []app.Command) *cobra.Comman
 func (a *cmdline) dataCommand(r app.Command) *cobra.Command {
 	vals := map[string]*string{}
 	run := func(ctx context.Context, x *app.App, args []string) error {
-		in := app.Input{Args: args, Flags: map[string]string{}, Stdin: a.stdin}
+		in := app.Input{Args: args, Flags: map[string]string{}, Stdin: a.stdin, DB: a.cfg.DB}
 		for k, v := range vals {
 			in.Flags[k] = *v
 		}
@@ -236,6 +239,9 @@ func (a *cmdline) dataCommand(r app.Command) *cobra.Command {
 	cmd.Long = r.Long
 	for _, f := range r.Flags {
 		vals[f.Name] = cmd.Flags().String(f.Name, f.Default, f.Usage)
+		if f.Default == "false" { // a switch: --force means --force=true
+			cmd.Flags().Lookup(f.Name).NoOptDefVal = "true"
+		}
 	}
 	return cmd
 }

@@ -39,6 +39,9 @@ type Input struct {
 	Args  []string
 	Flags map[string]string
 	Stdin io.Reader
+	// DB is the --db the command was given (for a NoStore command that
+	// works on the database's file).
+	DB string
 }
 
 // Int returns the flag name as an integer (0 when empty); a value that is

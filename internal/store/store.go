@@ -74,6 +74,9 @@ type Store struct {
 	// conn is the connection a PostgreSQL transaction runs on, for what
 	// database/sql cannot say (COPY, see copyRows); nil elsewhere.
 	conn *sql.Conn
+	// lock holds a SQLite database's shared advisory lock (lockShared)
+	// while the store is open; nil elsewhere.
+	lock *os.File
 }
 
 // Options tune Open.
@@ -180,6 +183,12 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	if err := s.ticketBackfill(ctx); err != nil {
 		s.Close()
 		return nil, err
+	}
+	if path, ok := SQLitePath(dsn); ok && dialect == SQLite {
+		if s.lock, err = lockShared(path); err != nil {
+			s.Close()
+			return nil, err
+		}
 	}
 	return s, nil
 }
@@ -290,7 +299,12 @@ func (s *Store) Close() error {
 	if s.rdb != nil {
 		s.rdb.Close()
 	}
-	return s.db.Close()
+	err := s.db.Close()
+	if s.lock != nil {
+		s.lock.Close() // after the database: see lockShared
+		s.lock = nil
+	}
+	return err
 }
 
 // Dialect reports which database the store runs on.
