@@ -91,12 +91,21 @@ func (a *cmdline) rootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	config.Bind(root.PersistentFlags(), &a.cfg, "db")
+	config.Bind(root.PersistentFlags(), &a.cfg, "db", "log_format")
 	// Read by main before the tree is built (config.FileArg); declared so
 	// that it parses and shows in the help.
 	root.PersistentFlags().String("config", "", "configuration file (YAML; env "+config.EnvFile+"; settings in docs/CONFIGURATION.md)")
 	root.PersistentFlags().BoolVar(&a.asJSON, "json", false, "print JSON")
-	root.PersistentPreRun = func(cmd *cobra.Command, _ []string) { a.cmd, a.trail.Actor = cmd, a.cfg.Actor }
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		a.cmd, a.trail.Actor = cmd, a.cfg.Actor
+		// The flags are parsed now: the logger takes --log-format.
+		l, err := app.NewLogger(a.stderr, a.cfg.LogFormat, slog.LevelInfo)
+		if err != nil {
+			return err
+		}
+		a.log = l
+		return nil
+	}
 	root.AddCommand(
 		a.orgCmd(), a.assetCmd(), a.withContactLookup(a.contactCmd()), a.deviceCmd(), a.tokenCmd(), a.userCmd(),
 		a.ingestCmd(), a.findingsCmd(), a.triggersCmd(), a.quarantineCmd(),
@@ -145,6 +154,10 @@ func (a *cmdline) audited(ctx context.Context) error {
 func (a *cmdline) service(ctx context.Context) (*app.App, error) {
 	if a.svc == nil {
 		x, err := app.OpenWith(ctx, a.cfg, a.log, store.Options{ReadOnly: a.readOnly(), Created: func(dsn string) {
+			if a.cfg.LogFormat == app.LogJSON { // every line of standard error is then JSON
+				a.log.Info("made a new database", "db", dsn)
+				return
+			}
 			fmt.Fprintf(a.stderr, "vigil: made a new database %s\n", dsn)
 		}})
 		if err != nil {

@@ -99,7 +99,7 @@ func writeRefusals(dir string) []struct {
 const noReference = "|ingest asn|ingest csaf|ingest cve5|ingest epss|ingest feed|ingest kev|ingest nvd|ingest osv|contact bootstrap|contact lookup|" +
 	"mail dkim init|mail dkim check|mail dkim record|mail openpgp init|mail openpgp key|mail receive|label keys list|label keys rotate|label recheck|label verify|label rules|notify run|notify bounce|serve|demo|db migrate|" +
 	"system import|system posture|system tests|" +
-	"version|catalogue|assess template|csaf ranges|csaf validate|securitytxt check|"
+	"version|catalogue|assess template|csaf ranges|csaf validate|securitytxt check|restore|"
 
 // TestDatabaseErrorsNeverRaw runs, on SQLite and PostgreSQL, every command
 // that writes with a reference to a missing object and with a duplicate:

@@ -258,7 +258,7 @@ func TestServe(t *testing.T) {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
-	go func() { done <- a.serve(ctx, x, ln) }()
+	go func() { done <- a.serve(ctx, x, app.NewFront(ln, app.ReadyOK), 0) }()
 	base := "http://" + ln.Addr().String()
 	for _, tc := range []struct {
 		path, token string

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
@@ -14,37 +15,51 @@ import (
 	"vigil/internal/app"
 	"vigil/internal/config"
 	"vigil/internal/demo"
+	"vigil/internal/errs"
 	"vigil/internal/web"
 	"vigil/internal/web/labels"
 )
 
 func (a *cmdline) serveCmd() *cobra.Command {
-	cmd := a.command("serve", "Serve the REST API, health checks and metrics", 0, func(ctx context.Context, x *app.App, _ []string) error {
+	cmd := plain("serve", "Serve the REST API, health checks and metrics", 0, func(ctx context.Context, _ []string) error {
+		drain, err := time.ParseDuration(a.cfg.Drain)
+		if err != nil || drain < 0 {
+			return errs.Field("drain", a.cfg.Drain, "not a duration (e.g. 5s)")
+		}
 		ln, err := net.Listen("tcp", a.cfg.Addr)
 		if err != nil {
 			return fmt.Errorf("listen %s: %w", a.cfg.Addr, err)
 		}
 		a.log.Info("serving", "url", "http://"+ln.Addr().String())
-		return a.serve(ctx, x, ln)
+		// Listening before the database is open: /readyz says migrating.
+		front := app.NewFront(ln, app.ReadyMigrating)
+		front.Serve()
+		x, err := a.service(ctx)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		return a.serve(ctx, x, front, drain)
 	})
-	config.Bind(cmd.Flags(), &a.cfg, "addr", "notify.smtp_url", "notify.from", "notify.sender", "notify.dkim_key", "notify.dkim_domain", "notify.dkim_selector", "notify.allow_private")
+	config.Bind(cmd.Flags(), &a.cfg, "addr", "drain", "notify.smtp_url", "notify.from", "notify.sender", "notify.dkim_key", "notify.dkim_domain", "notify.dkim_selector", "notify.allow_private")
 	a.ratingFlags(cmd)
 	return cmd
 }
 
-// serve runs a server on ln until ctx ends, then stops it in order.
-func (a *cmdline) serve(ctx context.Context, x *app.App, ln net.Listener) error {
-	srv, err := a.openServer(ctx, x, ln)
+// serve runs a server on front until ctx ends, then drains and stops it
+// in order.
+func (a *cmdline) serve(ctx context.Context, x *app.App, front *app.Front, drain time.Duration) error {
+	srv, err := a.openServer(ctx, x, front)
 	if err != nil {
-		ln.Close()
+		front.SetReady(err.Error())
 		return err
 	}
-	return srv.Run(ctx)
+	return srv.Run(ctx, drain)
 }
 
 // openServer builds the handler of the REST API, the public label registry
 // and the acknowledgement pages, and the server around it.
-func (a *cmdline) openServer(ctx context.Context, x *app.App, ln net.Listener) (*app.Server, error) {
+func (a *cmdline) openServer(ctx context.Context, x *app.App, front *app.Front) (*app.Server, error) {
 	svc, err := x.Rating()
 	if err != nil {
 		return nil, err
@@ -55,11 +70,11 @@ func (a *cmdline) openServer(ctx context.Context, x *app.App, ln net.Listener) (
 			Summary: r.Summary, Tag: "labels", ContentType: r.ContentType, Handler: r.Handler})
 	}
 	api, err := web.New(web.Config{Store: x.Store(), App: x, Logger: a.log, Metrics: prometheus.NewRegistry(), Version: version, Public: public,
-		BaseURL: x.Config().BaseURL, Labels: svc})
+		BaseURL: x.Config().BaseURL, Labels: svc, Ready: front.Ready})
 	if err != nil {
 		return nil, err
 	}
-	return x.OpenServer(ctx, api.Handler(), ln)
+	return x.OpenServerFront(ctx, api.Handler(), front)
 }
 
 func (a *cmdline) demoCmd() *cobra.Command {
@@ -99,7 +114,8 @@ With --once, print a summary and exit instead of serving. Needs no set-up and no
 			if once {
 				return nil
 			}
-			return a.serve(ctx, x, ln)
+			front := app.NewFront(ln, app.ReadyOK)
+			return a.serve(ctx, x, front, 0)
 		},
 	}
 	cmd.Flags().StringVar(&dir, "dir", "demo-data", "directory for the demo database (recreated)")

@@ -41,6 +41,12 @@ type Config struct {
 	Actor string `yaml:"actor"`
 	// Addr is the listen address of vigil serve.
 	Addr string `yaml:"addr"`
+	// LogFormat is how log lines are written: text or json.
+	LogFormat string `yaml:"log_format"`
+	// Drain is how long vigil serve answers /readyz with 503 after a stop
+	// signal before it stops taking requests (a load balancer's time to
+	// take the node out).
+	Drain string `yaml:"drain"`
 	// RDAPRefresh lets vigil serve fetch the IANA RDAP bootstrap files
 	// daily; off (the default), the bundled or last refreshed files stay
 	// in use.
@@ -178,6 +184,10 @@ func Settings() []Setting {
 			field: func(c *Config) any { return &c.Actor }},
 		{Key: "addr", Env: "VIGIL_ADDR", Default: "127.0.0.1:8080", Doc: "listen address of `vigil serve`",
 			field: func(c *Config) any { return &c.Addr }},
+		{Key: "log_format", Env: "VIGIL_LOG_FORMAT", Default: "text", Doc: "log lines on standard error: `text` (key=value) or `json` (one JSON object a line with time, level, msg and, for HTTP requests, request_id)",
+			field: func(c *Config) any { return &c.LogFormat }},
+		{Key: "drain", Env: "VIGIL_DRAIN", Default: "5s", Doc: "after SIGTERM, how long `vigil serve` answers `/readyz` with 503 (draining) while still serving, before it stops taking requests",
+			field: func(c *Config) any { return &c.Drain }},
 		{Key: "rdap_refresh", Env: "VIGIL_RDAP_REFRESH", Default: "false",
 			Doc:   "`vigil serve` fetches the IANA RDAP bootstrap files daily (off by default, so that nothing reaches the internet unasked: the bundled files, or the last ones `vigil contact bootstrap` fetched, stay in use)",
 			field: func(c *Config) any { return &c.RDAPRefresh }},

@@ -53,6 +53,9 @@ type Config struct {
 	// Logger receives internal errors (with their causes, which clients
 	// never see). Nil discards.
 	Logger *slog.Logger
+	// Ready, when set, is the node's readiness: "" when ready, else why
+	// not (migrating, draining); /readyz answers 503 with it.
+	Ready func() string
 	// Metrics is the registry the HTTP metrics are registered in and that
 	// /metrics serves. Nil makes a fresh registry with the Go and process
 	// collectors; the global default registry is never used.
@@ -105,6 +108,7 @@ type Server struct {
 	store    Store
 	app      *app.App
 	log      *slog.Logger
+	ready    func() string
 	version  string
 	maxBody  int64
 	routes   []Route
@@ -141,6 +145,7 @@ func New(cfg Config) (*Server, error) {
 		store:    cfg.Store,
 		app:      cfg.App,
 		log:      cfg.Logger,
+		ready:    cfg.Ready,
 		version:  cfg.Version,
 		maxBody:  cfg.MaxBodyBytes,
 		mux:      http.NewServeMux(),
@@ -169,6 +174,7 @@ func New(cfg Config) (*Server, error) {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
+	s.log = slog.New(requestIDHandler{s.log.Handler()})
 	if s.version == "" {
 		s.version = "dev"
 	}
@@ -269,6 +275,18 @@ func (s *Server) OpenAPI() []byte { return s.openapi }
 // ServeHTTP routes the request. Requests no route matches get a 404 or 405
 // problem instead of the ServeMux's plain-text answers.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	r = withRequestID(w, r)
+	sw := &statusWriter{ResponseWriter: w}
+	s.route(sw, r)
+	if sw.status == 0 {
+		sw.status = http.StatusOK
+	}
+	s.logRequest(r, sw.status, time.Since(start))
+}
+
+// route hands the request to its route, or answers the problem of none.
+func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 	if _, pattern := s.mux.Handler(r); pattern != "" {
 		s.mux.ServeHTTP(w, r)
 		return

@@ -20,7 +20,7 @@ func (s *Server) systemRoutes() []Route {
 		{ID: "healthz", Method: http.MethodGet, Path: "/healthz", Tag: "operations", Public: true, ContentType: "text/plain",
 			Summary: "Liveness: the process is up", raw: s.healthz},
 		{ID: "readyz", Method: http.MethodGet, Path: "/readyz", Tag: "operations", Public: true, ContentType: "text/plain",
-			Summary: "Readiness: the database answers", raw: s.readyz},
+			Summary: "Readiness: the node is not migrating or draining, and the database answers", raw: s.readyz},
 		{ID: "metrics", Method: http.MethodGet, Path: "/metrics", Tag: "operations", Public: true, ContentType: "text/plain",
 			Summary: "Prometheus metrics (text exposition format)",
 			raw:     promhttp.HandlerFor(s.gatherer, promhttp.HandlerOpts{ErrorLog: slogPrinter{s}}).ServeHTTP},
@@ -35,6 +35,15 @@ func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
 }
 
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	if s.ready != nil {
+		if why := s.ready(); why != "" {
+			// A state, not a failure: answered without an error log line
+			// (a load balancer polls it).
+			w.Header().Set("Retry-After", "5")
+			writeProblem(w, s.problemFor(errs.Errorf(codeUnavailable, "not ready: %s", why), r.URL.Path))
+			return
+		}
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
 	defer cancel()
 	if err := s.store.Ping(ctx); err != nil {
