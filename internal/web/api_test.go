@@ -502,6 +502,23 @@ func TestEndpointsHappyPath(t *testing.T) {
 
 		t.Run("ingest", func(t *testing.T) { ingestAPIHappyPath(t, e, ok) })
 
+		t.Run("privacy", func(t *testing.T) {
+			last := e.orgs[len(e.orgs)-1]
+			if len(last.Contacts) == 0 {
+				t.Fatalf("organisation %s has no contact", last.Name)
+			}
+			addr := last.Contacts[0].Email
+			body := ok(t, req{method: "GET", path: "/api/v1/privacy/export?contact=" + url.QueryEscape(strings.ToUpper(addr)), token: tokOp}, 200, "PrivacyExport")
+			if !strings.Contains(string(body), last.Name) {
+				t.Errorf("export of %s lacks its organisation: %s", addr, body)
+			}
+			wantProblem(t, e.send(req{method: "GET", path: "/api/v1/privacy/export?contact=nobody", token: tokOp}), 422, "contact")
+			ok(t, req{method: "POST", path: "/api/v1/privacy/erase", token: tokOp, body: fmt.Sprintf(`{"contact":%q}`, addr)}, 200, "PrivacyErased")
+			if body := ok(t, req{method: "GET", path: "/api/v1/privacy/export?contact=" + url.QueryEscape(addr), token: tokOp}, 200, "PrivacyExport"); strings.Contains(string(body), last.Name) {
+				t.Errorf("the erased contact is still held: %s", body)
+			}
+		})
+
 		for _, rt := range e.srv.Routes() {
 			if rt.IsPage() {
 				continue // TestPagesHappyPath

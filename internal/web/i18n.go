@@ -77,6 +77,7 @@ func catalogue() map[string][2]string {
 		makerMessages(),
 		productMessages(),
 		sourceMessages(),
+		privacyMessages(),
 	} {
 		for k, v := range table {
 			if _, dup := out[k]; dup {

@@ -193,7 +193,14 @@ func (e *pageEnv) pageForms() map[string]url.Values {
 		"pageSourcePause":       {},
 		"pageSourceResume":      {},
 		"pageSourceRun":         {},
+		"pagePrivacyErase":      {"contact": {"nobody@portal.example"}, "confirm": {"nobody@portal.example"}},
 	}
+}
+
+// pageQueries are the queries a GET page needs to answer what it is for
+// (a download of one person's data names the person).
+var pageQueries = map[string]string{
+	"pagePrivacyExport": "?contact=memberA@portal.example",
 }
 
 // pageFill substitutes a page's path parameters.
@@ -342,7 +349,7 @@ func TestPagesHappyPath(t *testing.T) {
 			}
 			for _, lang := range Languages() {
 				t.Run(rt.ID+"/"+lang, func(t *testing.T) {
-					rec := e.page(preq{method: "GET", path: e.pageFill(rt.Path, own), as: as, header: map[string]string{"Accept-Language": lang}})
+					rec := e.page(preq{method: "GET", path: e.pageFill(rt.Path, own) + pageQueries[rt.ID], as: as, header: map[string]string{"Accept-Language": lang}})
 					if as != asAnon && e.users[as].Lang != "" {
 						t.Fatal("persona has a language")
 					}

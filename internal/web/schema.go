@@ -101,6 +101,7 @@ func newSchemas() (*schemaSet, error) {
 	makerSchemas(add)
 	tokenPageSchemas(add)
 	sourceSchemas(add)
+	privacySchemas(add)
 	add("Overlap", registry.Overlap{}, nil)
 	add("OverlapList", List[registry.Overlap]{}, nil)
 	add("Token", auth.Token{}, nil)

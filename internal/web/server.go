@@ -246,6 +246,7 @@ func (s *Server) table() []Route {
 		s.policyRoutes(),
 		s.productRoutes(),
 		s.sourceRoutes(),
+		s.privacyRoutes(),
 	} {
 		rs = append(rs, group...)
 	}

@@ -16,12 +16,15 @@ import (
 	"vigil/internal/account"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
+	"vigil/internal/tenant"
 )
 
 // TestOperationsJourneys: a maker registers and edits a product and
 // assesses it, with an evidence file downloaded back; an analyst registers
 // a scheduled source with write-only credentials, pauses, resumes and runs
-// it; in English and Dutch, with refused input named on its field.
+// it; an administrator looks up a contact's personal data, downloads it
+// and erases it after confirming; in English and Dutch, with refused input
+// named on its field.
 func TestOperationsJourneys(t *testing.T) {
 	chromiumPath(t)
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
@@ -34,6 +37,7 @@ func TestOperationsJourneys(t *testing.T) {
 		}
 		t.Run("maker products", func(t *testing.T) { productJourney(t, p, shot) })
 		t.Run("analyst sources", func(t *testing.T) { sourceJourney(t, p, shot) })
+		t.Run("admin privacy", func(t *testing.T) { privacyJourney(t, p, shot) })
 	})
 }
 
@@ -173,5 +177,69 @@ func sourceJourney(t *testing.T, p *portal, shot func(string) string) {
 	b.check(shot("sources-nl"))
 	if got := b.text("h1"); got != "Bronnen" {
 		t.Errorf("Dutch sources h1 = %q", got)
+	}
+}
+
+// privacyJourney: an administrator looks up a contact of the demo
+// organisation, downloads the export (a JSON attachment), is refused an
+// erasure confirmed with another address (named on the field), then
+// erases it; the page in Dutch.
+func privacyJourney(t *testing.T, p *portal, shot func(string) string) {
+	cs, err := p.st.ContactList(context.Background(), tenant.Org(p.orgID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ""
+	for _, c := range cs {
+		login := false
+		for _, l := range p.logins {
+			login = login || strings.EqualFold(l.Email, c.Email)
+		}
+		if c.Email != "" && !login {
+			addr = c.Email
+			break
+		}
+	}
+	if addr == "" {
+		t.Fatalf("the demo organisation has no contact address to erase: %+v", cs)
+	}
+	b := newBrowser(t, p.base)
+	p.signIn(b, "admin", "")
+	b.clickAndLoad("privacy link", `nav a[href="/admin/privacy"]`)
+	b.check("")
+	b.submit(map[string]string{"#contact": addr}, `#lookup-form button[type="submit"]`, shot("privacy"))
+	if got := b.text("#held"); !strings.Contains(got, "Contact of organisations") {
+		t.Errorf("what is held about %s: %q", addr, got)
+	}
+	js := `fetch(document.querySelector("#export-link").href).then(async r => JSON.stringify({status: r.status,
+		type: r.headers.get("Content-Type"), disposition: r.headers.get("Content-Disposition"), body: await r.text()}))`
+	var got struct {
+		Status      int    `json:"status"`
+		Type        string `json:"type"`
+		Disposition string `json:"disposition"`
+		Body        string `json:"body"`
+	}
+	if err := json.Unmarshal([]byte(get(b, "download the export", chromedp.Evaluate[string](js, chromedp.EvalAwaitPromise))), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != 200 || got.Type != "application/json" || !strings.HasPrefix(got.Disposition, "attachment;") || !strings.Contains(got.Body, `"email": "`+strings.ToLower(addr)+`"`) {
+		t.Errorf("export download = %+v", got)
+	}
+	b.submit(map[string]string{"#confirm": "someone@else.example"}, `#erase-form button[type="submit"]`, shot("privacy-error"))
+	if !b.has(`#confirm[aria-invalid="true"]`) || !b.has(`[role="alert"] a[href="#confirm"]`) {
+		t.Error("a wrong confirmation is not refused on its field")
+	}
+	b.submit(map[string]string{"#confirm": addr}, `#erase-form button[type="submit"]`, shot("privacy-erased"))
+	if got := b.text("#erased"); !strings.Contains(got, "@erased.invalid") {
+		t.Errorf("the erasure's result: %q", got)
+	}
+	b.open("/admin/privacy", "")
+	b.setLang("nl")
+	b.submit(map[string]string{"#contact": addr}, `#lookup-form button[type="submit"]`, shot("privacy-nl"))
+	if got := b.text("h1"); got != "Persoonsgegevens" {
+		t.Errorf("Dutch privacy h1 = %q", got)
+	}
+	if got := b.text("#held"); strings.Contains(got, "Contactpersoon van organisaties\n1") {
+		t.Errorf("the erased contact is still held: %q", got)
 	}
 }
