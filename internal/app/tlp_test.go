@@ -17,11 +17,13 @@ import (
 	"vigil/internal/app"
 	"vigil/internal/contact/rdap"
 	"vigil/internal/contact/securitytxt"
+	"vigil/internal/errs"
 	"vigil/internal/finding"
 	"vigil/internal/ingest"
 	"vigil/internal/keyset"
 	"vigil/internal/notify"
 	"vigil/internal/registry"
+	"vigil/internal/source"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
 	"vigil/internal/tenant"
@@ -451,6 +453,51 @@ func TestTLPFromCSAF(t *testing.T) {
 		}
 		if len(seen) != len(want) {
 			t.Errorf("findings of %v, want one per readable advisory %v", seen, want)
+		}
+	})
+}
+
+// TestTLPSourceDefault: a watched-directory source's marking goes to the
+// findings of every file it brings (source run, the CLI's ingest path);
+// an advisory source refuses one.
+func TestTLPSourceDefault(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		org := registry.Org{Name: tlpHospital, Assets: []registry.Asset{{Kind: registry.KindCIDR, Value: "198.51.100.0/24"}},
+			Contacts: []registry.Contact{{Email: "soc@ziekenhuis.example", Role: "security"}}}
+		if err := s.OrgCreate(ctx, tenant.Operator(), &org); err != nil {
+			t.Fatal(err)
+		}
+		raw, err := os.ReadFile("testdata/2025-06-01-scan_exchange-vigil_test-asn.csv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		dir := t.TempDir()
+		if err := os.WriteFile(dir+"/2025-06-01-scan_exchange-vigil_test-asn.csv", raw, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		x := newApp(t, s, nil)
+		if _, err := x.SourceAdd(ctx, source.Source{Name: "kev", Kind: source.KindKEV, URL: "https://www.cisa.gov/kev.json", TLP: tlp.Amber}); errs.CodeOf(err) != errs.Invalid || !strings.Contains(err.Error(), "tlp") {
+			t.Errorf("a KEV source with a marking = %v; want refused naming tlp", err)
+		}
+		if _, err := x.SourceAdd(ctx, source.Source{Name: "drop", Kind: source.KindDir, URL: dir, TLP: tlp.AmberStrict}); err != nil {
+			t.Fatal(err)
+		}
+		det, err := x.SourceShow(ctx, "drop")
+		if err != nil || det.Source.TLP != tlp.AmberStrict || !strings.Contains(det.Text(), "marking: TLP:AMBER+STRICT") {
+			t.Fatalf("source = %+v, %v; want its marking kept and shown", det.Source, err)
+		}
+		if r, err := x.SourceRun(ctx, "drop"); err != nil || len(r.Files) != 1 {
+			t.Fatalf("run = %+v, %v", r, err)
+		}
+		fs, err := s.FindingList(ctx, tenant.Operator(), finding.Filter{Page: keyset.Page{Limit: 100}})
+		if err != nil || len(fs) == 0 {
+			t.Fatalf("findings: %d, %v", len(fs), err)
+		}
+		for _, f := range fs {
+			if f.TLP != tlp.AmberStrict {
+				t.Errorf("finding %d from the source has marking %q", f.ID, f.TLP)
+			}
 		}
 	})
 }

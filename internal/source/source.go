@@ -129,6 +129,13 @@ func (s Source) Validate() error {
 	if s.Kind == KindShadowserver && (s.Credentials.Key == "" || s.Credentials.Secret == "") {
 		return errs.Field("credentials", "", "the Shadowserver API needs a key and a secret")
 	}
+	switch s.Kind {
+	case KindDir, KindShadowserver, KindMaildir:
+	default:
+		if s.TLP != tlp.None {
+			return errs.Field("tlp", s.TLP.String(), "a marking is given to the feed files of dir, shadowserver and maildir sources; a CSAF document carries its own (document.distribution.tlp) and KEV, EPSS, NVD and OSV data is public")
+		}
+	}
 	if time.Duration(s.Every) < MinEvery {
 		return errs.Field("every", s.Every.String(), "at least "+MinEvery.String())
 	}
