@@ -69,13 +69,18 @@ type cproduct struct {
 	vendorRaw  []string // vendor.Key of each part, for exact comparison
 	names      []string // names to compare a device model with
 	compiled   []*product.Name
-	models     []string // compact model numbers and SKUs
-	nameKey    string   // compact name, for components
-	cpes       []cpe.WFN
-	purls      []packageurl.PackageURL
-	platform   *cproduct
-	scheme     string // versioning scheme of ranges (purl type / OSV ecosystem), "" = vendor-tolerant
-	ranges     []crange
+	// owner is the vendor group a product name starts with when it is
+	// not the branch's vendor ("Siemens SICAM 230" under WIBU-SYSTEMS AG,
+	// "PEPPERL+FUCHS PACTware" under M&M Software); ownerNames are the
+	// names without it.
+	owners   []owner
+	models   []string // compact model numbers and SKUs
+	nameKey  string   // compact name, for components
+	cpes     []cpe.WFN
+	purls    []packageurl.PackageURL
+	platform *cproduct
+	scheme   string // versioning scheme of ranges (purl type / OSV ecosystem), "" = vendor-tolerant
+	ranges   []crange
 	// version is the product's one exact version (p.Version) when it is
 	// one: CISA also writes ranges ("vers:all/*", "6.8 | 6.9") and models
 	// ("1783-SAD4T0SBK9") as product_version; those become ranges and
@@ -356,6 +361,40 @@ func vendorWords(vt *vendor.Table, raw string, groups []string) [][]string {
 	return out
 }
 
+// owner is a vendor a product name may start with when it is not the
+// branch's vendor: its key, its group when the vendor table knows it, and
+// the name without it.
+type owner struct {
+	key, group string
+	name       *product.Name
+}
+
+// ownerLeads returns the readings of a product name's first one to three
+// words as its own vendor, other than the branch's vendors ("Siemens SICAM
+// 230" under WIBU-SYSTEMS AG, "PEPPERL+FUCHS PACTware" under M&M Software).
+func ownerLeads(vt *vendor.Table, name string, branch []string, opts product.NameOptions) []owner {
+	ws := strings.Fields(name)
+	var out []owner
+	for k := 1; k <= 3 && k < len(ws); k++ {
+		lead := strings.Join(ws[:k], " ")
+		key := vendor.Key(lead)
+		if len(key) < 3 {
+			continue
+		}
+		g := ""
+		if vt.Known(lead) {
+			g = vt.Group(lead)
+		}
+		if slices.Contains(branch, g) || slices.Contains(branch, key) {
+			continue
+		}
+		o := opts
+		o.Vendor = vendorWords(vt, lead, []string{g})
+		out = append(out, owner{key: key, group: g, name: product.CompileName(strings.Join(ws[k:], " "), o)})
+	}
+	return out
+}
+
 // title is the advisory's title: it may spell out the abbreviations of
 // product names ("JT Open Toolkit" for "JTTK").
 func compileProduct(p *advisory.Product, vt *vendor.Table, codes map[string]bool, title, suite string) cproduct {
@@ -406,6 +445,7 @@ func compileProduct(p *advisory.Product, vt *vendor.Table, codes map[string]bool
 	for _, n := range cp.names {
 		cp.compiled = append(cp.compiled, product.CompileName(n, opts))
 	}
+	cp.owners = ownerLeads(vt, p.Name, cp.vendorKeys, opts)
 	for _, m := range append(append([]string(nil), p.ModelNumbers...), p.SKUs...) {
 		if k := nameKey(m); k != "" {
 			cp.models = append(cp.models, k)

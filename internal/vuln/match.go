@@ -481,7 +481,13 @@ func identify(cp *cproduct, t *prepared) identity {
 	}
 	vendorExact := slices.Contains(cp.vendorRaw, t.vendorRaw)
 	vcheck := Check{Part: "vendor", Rule: "name", Factor: 1, Why: fmt.Sprintf("vendor %q is %q", t.vendor, cp.p.Vendor)}
+	names := cp.compiled
 	switch {
+	case !slices.Contains(cp.vendorKeys, t.vendorKey) && ownerOf(cp, t) != nil:
+		names = []*product.Name{ownerOf(cp, t).name}
+		vendorExact = false
+		vcheck = Check{Part: "vendor", Rule: "product-vendor", Factor: factorVendorAlias,
+			Why: fmt.Sprintf("vendor %q names the product %q (under %q)", t.vendor, cp.p.Name, cp.p.Vendor)}
 	case !slices.Contains(cp.vendorKeys, t.vendorKey):
 		lead, ok := leadingWords(t, cp.p.Vendor)
 		if !ok {
@@ -506,7 +512,7 @@ func identify(cp *cproduct, t *prepared) identity {
 	if mk := nameKey(t.model); mk != "" && slices.Contains(cp.models, mk) {
 		offer(product.ConfExact, "model-number", fmt.Sprintf("model %q is a model number the advisory gives for %q", t.model, cp.p.Name), nil)
 	}
-	for _, n := range cp.compiled {
+	for _, n := range names {
 		if r := t.matchName(n); r.OK {
 			line := n.Line
 			if r.Line != nil {
@@ -516,6 +522,18 @@ func identify(cp *cproduct, t *prepared) identity {
 		}
 	}
 	return best
+}
+
+// ownerOf returns the reading of cp's name as led by the target's vendor
+// (by group, or by name when the vendor table knows neither), or nil.
+func ownerOf(cp *cproduct, t *prepared) *owner {
+	for i := range cp.owners {
+		o := &cp.owners[i]
+		if o.group != "" && o.group == t.vendorKey || o.key == t.vendorRaw {
+			return o
+		}
+	}
+	return nil
 }
 
 // leadingWords reports whether the target's vendor, a name the vendor
