@@ -45,6 +45,7 @@ type cmdline struct {
 	cmd    *cobra.Command // the command that runs
 	all    bool           // --all of a paged list
 	trail  *app.AuditTrail
+	total  func() (int, error) // a paged list's total, for its footer
 }
 
 // readers are the commands that only read the database: they never create
@@ -357,7 +358,13 @@ func pages[T any](a *cmdline, p *keyset.Page, fetch func() ([]T, error), id func
 	if err := rows(a, items, header, format, row); err != nil {
 		return err
 	}
-	if f := clikit.Footer(len(items), next); f != "" {
+	f := clikit.Footer(len(items), next)
+	if a.total != nil && next != 0 {
+		if n, err := a.total(); err == nil {
+			f = clikit.FooterOf(len(items), n, next)
+		}
+	}
+	if f != "" {
 		fmt.Fprintln(a.stderr, f)
 	}
 	return nil

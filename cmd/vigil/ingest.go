@@ -140,6 +140,7 @@ func (a *cmdline) findingsCmd() *cobra.Command {
 			return errs.Field("status", status, "must be open or resolved")
 		}
 		org := x.OrgNamer(ctx)
+		a.total = func() (int, error) { return x.Store().FindingCount(ctx, sc, f) }
 		return pages(a, &f.Page, func() ([]finding.Finding, error) { return x.Store().FindingList(ctx, sc, f) }, func(x finding.Finding) int64 { return x.ID }, "ID\tORG\tTRIGGER\tTYPE\tKEY\tSEVERITY\tSTATUS\tSEEN\tLAST SEEN", "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", func(x finding.Finding) []any {
 			return []any{x.ID, org(x.OrgID), x.Trigger, x.Type, x.Key, x.Severity, x.Status, x.Count, x.LastSeen.Format(time.DateTime)}
 		})

@@ -5,6 +5,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -79,7 +80,11 @@ func TestListCursors(t *testing.T) {
 					t.Errorf("%s: pages of one gave %d items, --all %d", c.CommandPath(), got, len(all.Items))
 				}
 				_, errOut, code := cli(t, db, "", arg("--limit", "1")...)
-				if code != 0 || !strings.Contains(errOut, "1 item shown, more follow: --after ") || !strings.Contains(errOut, "--all") {
+				footer := "1 item shown, more follow: --after "
+				if counted[c.CommandPath()] { // lists that know their total say it
+					footer = fmt.Sprintf("1 of %d shown; --after ", len(all.Items))
+				}
+				if code != 0 || !strings.Contains(errOut, footer) || !strings.Contains(errOut, "--all") {
 					t.Errorf("%s --limit 1: exit %d, stderr %q; want a footer naming --after and --all", c.CommandPath(), code, errOut)
 				}
 				if _, errOut, _ := cli(t, db, "", arg("--all")...); errOut != "" {
@@ -152,3 +157,6 @@ func TestTokenCreateSaysItsID(t *testing.T) {
 		t.Errorf("token create: exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 }
+
+// counted are the paged lists whose footer gives the total.
+var counted = map[string]bool{"vigil org list": true, "vigil findings": true}

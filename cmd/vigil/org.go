@@ -54,6 +54,7 @@ func (a *cmdline) orgAddCmd() *cobra.Command {
 func (a *cmdline) orgListCmd() *cobra.Command {
 	var page keyset.Page
 	cmd := a.command("list", "List organisations", 0, func(ctx context.Context, x *app.App, _ []string) error {
+		a.total = func() (int, error) { return x.Store().OrgCount(ctx, tenant.Operator()) }
 		return pages(a, &page, func() ([]registry.Org, error) { return x.Store().OrgList(ctx, tenant.Operator(), page) }, func(o registry.Org) int64 { return o.ID }, "ID\tNAME\tSECTOR\tCOUNTRY\tLANGUAGES", "%d\t%s\t%s\t%s\t%s\n", func(o registry.Org) []any {
 			return []any{o.ID, o.Name, o.Sector, o.Country, strings.Join(o.Languages, ",")}
 		})

@@ -356,6 +356,15 @@ func Footer(shown int, next int64) string {
 	return fmt.Sprintf("%s shown, more follow: --after %d for the next page, or --all for every one", Plural(shown, "item", "items"), next)
 }
 
+// FooterOf is Footer for a list that knows its total (the items the
+// filter selects on every page): "100 of 983 shown; …".
+func FooterOf(shown, total int, next int64) string {
+	if next == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d of %d shown; --after %d for the next page, or --all for every one", shown, total, next)
+}
+
 // Plural is n with the singular or plural noun ("1 record", "2 records").
 func Plural(n int, one, many string) string {
 	if n == 1 {
