@@ -6,15 +6,12 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/vbauerster/mpb/v8"
-	"github.com/vbauerster/mpb/v8/decor"
 
 	"vigil/internal/app"
+	"vigil/internal/clikit"
 	"vigil/internal/errs"
 	"vigil/internal/finding"
 	"vigil/internal/ingest"
@@ -31,7 +28,7 @@ func (a *cmdline) ingestFeedCmd() *cobra.Command {
 	var opt app.FeedOptions
 	cmd := a.command("feed FILE|DIR|-", "Ingest a Shadowserver report, CSV, blocklist or leaked-credential list (gzip too)", 1, func(ctx context.Context, x *app.App, args []string) error {
 		opt.Stdin = a.stdin
-		opt.Progress = a.progress(ctx, true)
+		opt.Progress = clikit.Progress(ctx, a.stderr, true, a.asJSON)
 		if !a.asJSON {
 			opt.Done = func(sum ingest.Summary) {
 				if sum.Failed != "" || sum.Skipped != "" {
@@ -77,38 +74,6 @@ is ingested again. Findings of the trigger that a full report no longer lists ar
 	f.BoolVar(&opt.AllowPrivate, "allow-private", false, "let security.txt and RDAP lookups reach private addresses (labs and tests)")
 	f.Var(&opt.TLP, "tlp", "TLP 2.0 marking the feed arrived under: TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT or TLP:RED (TLP:WHITE is read as TLP:CLEAR)")
 	return cmd
-}
-
-// progress draws long work on a terminal (standard error): done of the
-// total (bytes or units), the rate and the time left. It is nil, no bar,
-// when standard error is not a terminal or with --json.
-func (a *cmdline) progress(ctx context.Context, bytes bool) app.Progress {
-	if a.asJSON || !isTerminal(a.stderr) {
-		return nil
-	}
-	return func(what string, total int64) (func(int64), func()) {
-		if total <= 0 {
-			return func(int64) {}, func() {}
-		}
-		p := mpb.NewWithContext(ctx, mpb.WithOutput(a.stderr), mpb.WithWidth(40))
-		count, rate := decor.CountersNoUnit("%d / %d"), decor.AverageSpeed(0, "%.0f/s")
-		if bytes {
-			count, rate = decor.CountersKibiByte("% .1f / % .1f"), decor.AverageSpeed(decor.SizeB1024(0), "% .1f")
-		}
-		bar := p.AddBar(total, mpb.PrependDecorators(decor.Name(what+" ")),
-			mpb.AppendDecorators(count, decor.Name(" "), rate, decor.Name(" ETA "), decor.AverageETA(decor.ET_STYLE_GO)))
-		return func(n int64) { bar.SetCurrent(n) }, func() { bar.SetCurrent(total); p.Wait() }
-	}
-}
-
-// isTerminal reports whether w is a character device (a terminal).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 func (a *cmdline) ingestASNCmd() *cobra.Command {

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"vigil/internal/app"
+	"vigil/internal/clikit"
 	"vigil/internal/config"
 	"vigil/internal/errs"
 	"vigil/internal/keyset"
@@ -28,7 +29,7 @@ func (a *cmdline) notifyCmd() *cobra.Command {
 func (a *cmdline) notifyRunCmd() *cobra.Command {
 	var opt app.NotifyRunOptions
 	cmd := a.command("run", "Compose notices from new finding events, escalate overdue ones and deliver the outbox", 0, func(ctx context.Context, x *app.App, _ []string) error {
-		opt.Progress = a.progress(ctx, false)
+		opt.Progress = clikit.Progress(ctx, a.stderr, false, a.asJSON)
 		res, err := x.NotifyRun(ctx, opt)
 		return a.show(res, err, func() error { return res.WriteText(a.stdout) })
 	})

@@ -94,7 +94,7 @@ func (a *cmdline) orgImportCmd() *cobra.Command {
 			return err
 		}
 		defer done()
-		opt.Progress = a.progress(ctx, false)
+		opt.Progress = clikit.Progress(ctx, a.stderr, false, a.asJSON)
 		res, err := x.ImportOrgs(ctx, r, args[0], opt)
 		if err != nil {
 			return err
