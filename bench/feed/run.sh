@@ -36,10 +36,41 @@ else
 	echo "note: no vigil binary with 'ingest feed' (see $out/vigil-build.log); timing the baseline only" >&2
 fi
 
-# peak_rss_kib CMD... runs CMD with stdout to $out/last.out and prints its peak RSS in KiB.
+# peak_rss_kib CMD... runs CMD with stdout to $out/last.out and prints its peak RSS in KiB. With DB set and the
+# server on this host, it also writes to $out/last.pgcpu the CPU seconds (user + system) that the server processes
+# of DB's database used meanwhile (polled from /proc every 0.1 s; 0 when none is visible): on a shared machine the
+# rows/s follow the load, the CPU seconds much less.
 peak_rss_kib() {
+	local poll=
+	if [ -n "${DB:-}" ]; then
+		pg_cpu_poll "$out/last.pgcpu" &
+		poll=$!
+	fi
 	/usr/bin/time -f '%M' -o "$out/last.rss" "$@" >"$out/last.out"
+	if [ -n "$poll" ]; then
+		sleep 0.3
+		kill "$poll"
+		wait "$poll" 2>/dev/null || true
+	fi
 	tail -n1 "$out/last.rss"
+}
+
+# pg_cpu_poll FILE keeps writing to FILE the CPU seconds used so far by the server processes of DB's database
+# (each process's last reading counts, so connections that ended still do).
+pg_cpu_poll() {
+	local dbname=${DB##*/} p t s
+	dbname=${dbname%%\?*}
+	declare -A seen
+	echo 0 >"$1"
+	while :; do
+		for p in $(pgrep -f "^postgres: .* $dbname " || true); do
+			t=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null) && [ -n "$t" ] && seen[$p]=$t
+		done
+		s=0
+		for t in "${seen[@]}"; do s=$((s + t)); done
+		echo "$s / $(getconf CLK_TCK)" | bc -l >"$1"
+		sleep 0.1
+	done
 }
 
 # json_field FILE KEY prints a field of the JSON object in FILE (one object, or one per line: the last).
@@ -90,14 +121,22 @@ ingest_engine() {
 	printf -v "${engine}_rps" '%s' "$vrps"
 	printf '%-9s %-24s %10.0f %10.2f %9.1f\n' "$rows" "vigil ingest ($engine)" "$vrps" "$vs" "$(echo "$rss/1024" | bc -l)" >>"$out/summary.txt"
 	printf '%-9s %-24s %9.1f%%  (process wall time %.2fs)\n' "$rows" "ratio vigil/baseline" "$(echo "100 * $vrps / $base_rps" | bc -l)" "$wall" >>"$out/summary.txt"
+	local vcpu=0
+	if [ "$engine" = postgres ]; then
+		vcpu=$(cat "$out/last.pgcpu")
+	fi
 	# The engine's floor: bare inserts (SQLite) or COPY (PostgreSQL) of as many finding rows as this ingest
 	# made, with only the identity index, scaled to report rows/s at this report's findings-per-row.
 	nf=$(json_field "$dir/ingest-$engine.json" findings_new)
+	local fcpu=0
 	for _ in 1 2 3; do
 		rss=$(peak_rss_kib "$out/floor" -findings "$nf" -db "$floordb")
 		fps=$(json_field "$out/last.out" findings_per_second)
 		if [ "$(echo "$fps > $best" | bc -l)" = 1 ]; then
 			best=$fps best_s=$(json_field "$out/last.out" seconds) best_rss=$rss
+			if [ "$engine" = postgres ]; then
+				fcpu=$(cat "$out/last.pgcpu")
+			fi
 		fi
 	done
 	local frps
@@ -105,6 +144,10 @@ ingest_engine() {
 	printf '%-9s %-24s %10.0f %10.2f %9.1f  (%d findings at %.0f/s, best of 3)\n' "$rows" "$engine floor (no parse)" "$frps" \
 		"$best_s" "$(echo "$best_rss/1024" | bc -l)" "$nf" "$best" >>"$out/summary.txt"
 	printf '%-9s %-24s %9.1f%%\n' "$rows" "ratio vigil/$engine floor" "$(echo "100 * $vrps / $frps" | bc -l)" >>"$out/summary.txt"
+	if [ "$engine" = postgres ] && [ "$(echo "$vcpu > 0 && $fcpu > 0" | bc -l)" = 1 ]; then
+		printf '%-9s %-24s %9.1f%%  (server CPU: ingest %.2fs, floor %.2fs)\n' "$rows" "server CPU floor/ingest" \
+			"$(echo "100 * $fcpu / $vcpu" | bc -l)" "$vcpu" "$fcpu" >>"$out/summary.txt"
+	fi
 	if [ "$engine" = sqlite ]; then
 		rm -f "$floordb" "$floordb-wal" "$floordb-shm"
 	fi
