@@ -12,7 +12,8 @@
 #   DB=postgres://postgres@127.0.0.1:5432/vigil_bench?sslmode=disable bench/feed/run.sh
 #                                    # also PostgreSQL: ingest into a schema "bench" of that database (replaced)
 #                                    # and its floor, COPY of as many finding rows into a table with only the
-#                                    # identity index; then the ratios PG/floor and PG/SQLite of the same run
+#                                    # identity index; then the ratios PG/floor and PG/SQLite of the same run,
+#                                    # and (server on this host) the server's CPU seconds for ingest and floor
 # Besides (a) and (b) it times bench/feed/parse: vigil's feed.Reader plus an ipindex lookup per row, no storage,
 # and bench/feed/floor: the bare SQLite inserts of as many finding rows as (b) created, with only the unique
 # identity index (no parsing, matching, events or upsert), expressed as report rows/s — the most any design
