@@ -149,7 +149,7 @@ func TestSMTPSendSTARTTLSAuthDKIM(t *testing.T) {
 		"Auto-Submitted":   "auto-generated",
 		"X-Vigil-Ticket":   "VGL-7K3P-Q9XD",
 		"To":               "<csirt@ziekenhuis.example>",
-		"Subject":          "[vigil CERT] Dagelijks overzicht voor Ziekenhuis Midden: 3 bevinding(en), hoogste ernst kritiek [VGL-7K3P-Q9XD]",
+		"Subject":          "[vigil CERT] Dagelijks overzicht voor Ziekenhuis Midden: 3 bevindingen, hoogste ernst kritiek [VGL-7K3P-Q9XD]",
 	}
 	gotHeaders := map[string]string{"Subject": subject}
 	for k := range wantHeaders {
