@@ -46,6 +46,8 @@ type cmdline struct {
 	all    bool           // --all of a paged list
 	trail  *app.AuditTrail
 	total  func() (int, error) // a paged list's total, for its footer
+	org    int64               // the organisation a registry command changes
+	before json.RawMessage     // its registry record before the change
 }
 
 // readers are the commands that only read the database: they never create
@@ -97,7 +99,7 @@ func (a *cmdline) rootCmd() *cobra.Command {
 	// that it parses and shows in the help.
 	root.PersistentFlags().String("config", "", "configuration file (YAML; env "+config.EnvFile+"; settings in docs/CONFIGURATION.md)")
 	root.PersistentFlags().BoolVar(&a.asJSON, "json", false, "print JSON")
-	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
 		a.cmd, a.trail.Actor = cmd, a.cfg.Actor
 		// The flags are parsed now: the logger takes --log-format.
 		l, err := app.NewLogger(a.stderr, a.cfg.LogFormat, slog.LevelInfo)
@@ -105,6 +107,7 @@ func (a *cmdline) rootCmd() *cobra.Command {
 			return err
 		}
 		a.log = l
+		a.org, a.before = a.orgOf(cmd, args)
 		return nil
 	}
 	root.AddCommand(
@@ -147,7 +150,32 @@ func (a *cmdline) audited(ctx context.Context) error {
 	}
 	var changed []string
 	a.cmd.Flags().Visit(func(f *pflag.Flag) { changed = append(changed, "--"+f.Name) })
-	return a.svc.AuditDone(ctx, strings.ReplaceAll(path, " ", "."), strings.Join(a.cmd.Flags().Args(), " "), strings.Join(changed, " "))
+	action, object := strings.ReplaceAll(path, " ", "."), strings.Join(a.cmd.Flags().Args(), " ")
+	if a.org == 0 && path == "org add" {
+		a.org, _ = a.orgOf(a.cmd, a.cmd.Flags().Args())
+	}
+	if a.org != 0 {
+		return a.svc.AuditOrgDone(ctx, action, object, a.org, a.before)
+	}
+	return a.svc.AuditDone(ctx, action, object, strings.Join(changed, " "))
+}
+
+// orgOf returns the organisation a registry command (org, asset, contact,
+// device) names by its first argument, with its record as it is now.
+func (a *cmdline) orgOf(cmd *cobra.Command, args []string) (int64, json.RawMessage) {
+	path := strings.Fields(strings.TrimPrefix(cmd.CommandPath(), "vigil "))
+	if a.readOnly() || len(args) == 0 || len(path) < 2 || !strings.Contains("|org|asset|contact|device|", "|"+path[0]+"|") || path[1] == "import" {
+		return 0, nil
+	}
+	x, err := a.service(cmd.Context())
+	if err != nil {
+		return 0, nil
+	}
+	id, err := x.OrgID(cmd.Context(), args[0])
+	if err != nil {
+		return 0, nil
+	}
+	return id, x.OrgSnapshot(cmd.Context(), id)
 }
 
 // service opens the application layer (and the database) on first use,

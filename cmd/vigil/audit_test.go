@@ -41,6 +41,16 @@ var auditRuns = [][]string{
 	{"org", "delete", "1"},
 }
 
+// registryAfter is what the after record of a registry command's entry
+// holds.
+var registryAfter = map[string]string{
+	"org add Acme --cidr 192.0.2.0/24 --email a@acme.example":                    `"name":"Acme"`,
+	"org update Acme --sector water":                                             `"sector":"water"`,
+	"asset add Acme 198.51.100.0/24":                                             "198.51.100.0/24",
+	"contact add 1 --email b@acme.example":                                       "b@acme.example",
+	"device add 1 --vendor Lumen Labs --model LumiCam Indoor 2 --firmware 3.4.1": "LumiCam Indoor 2",
+}
+
 // TestCommandsAudited runs every writing command of auditRuns and checks
 // that each left an audit entry naming the actor; the command tree is
 // walked so that a writing command without a run here is named.
@@ -87,6 +97,11 @@ func TestCommandsAudited(t *testing.T) {
 					if e.Actor != "tester@cert.example" || e.Via != account.AuditCLI {
 						t.Errorf("vigil %s: entry %+v; want actor tester@cert.example via cli", strings.Join(r, " "), e)
 					}
+				}
+				// Registry commands record the organisation before and after.
+				if want := registryAfter[strings.Join(r, " ")]; want != "" && (len(es[0].After) == 0 || !strings.Contains(string(es[0].After), want) ||
+					(r[1] != "add" && len(es[0].Before) == 0)) {
+					t.Errorf("vigil %s: before %s, after %s; want the record, after holding %q", strings.Join(r, " "), es[0].Before, es[0].After, want)
 				}
 				last = es[0].ID
 			}

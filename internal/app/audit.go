@@ -16,6 +16,7 @@ import (
 	"vigil/internal/account"
 	"vigil/internal/errs"
 	"vigil/internal/keyset"
+	"vigil/internal/tenant"
 	"vigil/internal/text"
 )
 
@@ -281,4 +282,32 @@ func auditCell(s string) string {
 		return "'" + s
 	}
 	return s
+}
+
+// OrgSnapshot is organisation id's registry record as an audit entry's
+// Before or After (its contacts, ranges, domains, AS numbers, devices and
+// policy; nothing secret): nil when it does not exist.
+func (a *App) OrgSnapshot(ctx context.Context, id int64) json.RawMessage {
+	if id <= 0 {
+		return nil
+	}
+	o, err := a.st.OrgGet(ctx, tenant.Operator(), id)
+	if err != nil {
+		return nil
+	}
+	return auditJSON(o)
+}
+
+// AuditOrgDone is AuditDone for a change of organisation org's registry
+// data: the entry also holds the record before (taken by the caller) and
+// after the change, when they differ.
+func (a *App) AuditOrgDone(ctx context.Context, action, object string, org int64, before json.RawMessage) error {
+	if t := AuditTrailOf(ctx); t != nil && t.Entries() > 0 {
+		return nil
+	}
+	e := account.AuditEntry{Action: action, Object: object, OrgID: org}
+	if after := a.OrgSnapshot(ctx, org); string(after) != string(before) {
+		e.Before, e.After = before, after
+	}
+	return a.Audit(ctx, e)
 }

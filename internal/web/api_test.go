@@ -519,6 +519,10 @@ func TestEndpointsHappyPath(t *testing.T) {
 			}
 		})
 
+		var withRecord int
+		if err := e.st.QueryRow(context.Background(), `SELECT COUNT(*) FROM audit_log WHERE org_id IS NOT NULL AND before_json <> '' AND after_json <> '' AND via = 'api'`).Scan(&withRecord); err != nil || withRecord == 0 {
+			t.Errorf("no API audit entry holds an organisation's record before and after (%v)", err)
+		}
 		for _, rt := range e.srv.Routes() {
 			if rt.IsPage() {
 				continue // TestPagesHappyPath
@@ -527,7 +531,8 @@ func TestEndpointsHappyPath(t *testing.T) {
 				t.Errorf("route %s (%s) has no successful call in this test", rt.Pattern(), rt.ID)
 			}
 			// Every successful call of a route that changes something left
-			// an audit entry naming its actor.
+			// an audit entry naming its actor; those of an organisation's
+			// registry data also hold its record before and after.
 			if rt.Method != http.MethodGet && e.hit[rt.Pattern()] && !e.audited[rt.Pattern()] {
 				t.Errorf("route %s (%s) succeeded without an audit entry naming its actor", rt.Pattern(), rt.ID)
 			}

@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -261,11 +262,15 @@ func (s *Server) servePage(w http.ResponseWriter, r *http.Request, rt *Route) {
 		}
 		pc.r = pc.r.WithContext(app.WithAuditTrail(pc.r.Context(), t))
 	}
+	var before json.RawMessage
+	if err == nil && changes(rt) && pc.org != 0 {
+		before = s.app.OrgSnapshot(pc.ctx(), pc.org)
+	}
 	if err == nil {
 		err = rt.page(pc)
 	}
 	if err == nil && changes(rt) {
-		err = s.auditDone(pc.ctx(), rt, pc.r)
+		err = s.auditDone(pc.ctx(), rt, pc.r, pc.org, before)
 	}
 	if err != nil {
 		s.pageError(pc, err)

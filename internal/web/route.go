@@ -323,7 +323,7 @@ func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt *Route) {
 		sw := &statusWriter{ResponseWriter: w}
 		rt.raw(sw, r)
 		if sw.status < 400 {
-			s.auditDone(r.Context(), rt, r)
+			_ = s.auditDone(r.Context(), rt, r, 0, nil)
 		}
 		return
 	}
@@ -343,9 +343,13 @@ func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt *Route) {
 		}
 		c.r = r.WithContext(app.WithAuditTrail(r.Context(), &app.AuditTrail{Via: account.AuditAPI, Actor: actor}))
 	}
+	var before json.RawMessage
+	if changes(rt) && c.org != 0 {
+		before = s.app.OrgSnapshot(c.ctx(), c.org)
+	}
 	out, err := rt.api(c)
 	if err == nil && changes(rt) {
-		err = s.auditDone(c.ctx(), rt, c.r)
+		err = s.auditDone(c.ctx(), rt, c.r, c.org, before)
 	}
 	if err != nil {
 		s.writeError(w, r, err)
@@ -360,8 +364,10 @@ func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt *Route) {
 func changes(rt *Route) bool { return rt.Method != http.MethodGet && rt.Method != http.MethodHead }
 
 // auditDone writes the audit entry of a successful call of rt that wrote
-// none itself: the route and the path it was called on.
-func (s *Server) auditDone(ctx context.Context, rt *Route, r *http.Request) error {
+// none itself: the route and the path it was called on, and for a route
+// of organisation org its registry record before (taken before the call)
+// and after.
+func (s *Server) auditDone(ctx context.Context, rt *Route, r *http.Request, org int64, before json.RawMessage) error {
 	tag := rt.Tag
 	if tag == "" {
 		tag = "portal"
@@ -370,7 +376,13 @@ func (s *Server) auditDone(ctx context.Context, rt *Route, r *http.Request) erro
 	if rt.Public {
 		object = rt.Path // a signed link's token names its object
 	}
-	if err := s.app.AuditDone(ctx, tag+"."+rt.ID, object, ""); err != nil {
+	var err error
+	if org != 0 {
+		err = s.app.AuditOrgDone(ctx, tag+"."+rt.ID, object, org, before)
+	} else {
+		err = s.app.AuditDone(ctx, tag+"."+rt.ID, object, "")
+	}
+	if err != nil {
 		s.log.Error("audit", "route", rt.ID, "err", err)
 		return err
 	}
