@@ -16,7 +16,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
 	"vigil/internal/account"
 	"vigil/internal/app"
@@ -133,49 +132,22 @@ func (a *cmdline) rootCmd() *cobra.Command {
 	return root
 }
 
-// unaudited are the commands that run a service (whose changes are
-// audited one by one) rather than make a change.
-const unaudited = "|serve|mail receive|"
-
-// audited makes sure that a command that changed the database left an
-// audit entry: a command that opened it for writing and wrote none gets
-// one naming the command and its arguments.
+// audited makes sure a command that changed the database left an audit entry.
 func (a *cmdline) audited(ctx context.Context) error {
 	if a.svc == nil || a.cmd == nil || a.readOnly() {
 		return nil
 	}
-	path := strings.TrimPrefix(a.cmd.CommandPath(), "vigil ")
-	if strings.Contains(unaudited, "|"+path+"|") {
-		return nil
-	}
-	var changed []string
-	a.cmd.Flags().Visit(func(f *pflag.Flag) { changed = append(changed, "--"+f.Name) })
-	action, object := strings.ReplaceAll(path, " ", "."), strings.Join(a.cmd.Flags().Args(), " ")
-	if a.org == 0 && path == "org add" {
-		a.org, _ = a.orgOf(a.cmd, a.cmd.Flags().Args())
-	}
-	if a.org != 0 {
-		return a.svc.AuditOrgDone(ctx, action, object, a.org, a.before)
-	}
-	return a.svc.AuditDone(ctx, action, object, strings.Join(changed, " "))
+	return a.svc.AuditCommand(ctx, strings.TrimPrefix(a.cmd.CommandPath(), "vigil "), a.cmd.Flags().Args(), a.org, a.before)
 }
 
-// orgOf returns the organisation a registry command (org, asset, contact,
-// device) names by its first argument, with its record as it is now.
+// orgOf returns the organisation a registry command changes, with its record now.
 func (a *cmdline) orgOf(cmd *cobra.Command, args []string) (int64, json.RawMessage) {
-	path := strings.Fields(strings.TrimPrefix(cmd.CommandPath(), "vigil "))
-	if a.readOnly() || len(args) == 0 || len(path) < 2 || !strings.Contains("|org|asset|contact|device|", "|"+path[0]+"|") || path[1] == "import" {
-		return 0, nil
+	if !a.readOnly() && app.ChangesOrg(strings.TrimPrefix(cmd.CommandPath(), "vigil "), args) {
+		if x, err := a.service(cmd.Context()); err == nil {
+			return x.CommandOrg(cmd.Context(), args)
+		}
 	}
-	x, err := a.service(cmd.Context())
-	if err != nil {
-		return 0, nil
-	}
-	id, err := x.OrgID(cmd.Context(), args[0])
-	if err != nil {
-		return 0, nil
-	}
-	return id, x.OrgSnapshot(cmd.Context(), id)
+	return 0, nil
 }
 
 // service opens the application layer (and the database) on first use,

@@ -311,3 +311,45 @@ func (a *App) AuditOrgDone(ctx context.Context, action, object string, org int64
 	}
 	return a.Audit(ctx, e)
 }
+
+// Unaudited are the commands that run a service (whose changes are audited
+// one by one) rather than make a change.
+const Unaudited = "|serve|mail receive|"
+
+// ChangesOrg reports whether the command at path (e.g. "contact add")
+// changes the registry data of the organisation its first argument names.
+func ChangesOrg(path string, args []string) bool {
+	p := strings.Fields(path)
+	return len(args) > 0 && len(p) >= 2 && strings.Contains("|org|asset|contact|device|", "|"+p[0]+"|") && p[1] != "import"
+}
+
+// CommandOrg returns the organisation args[0] names (id or name) with its
+// record now; 0 when there is none.
+func (a *App) CommandOrg(ctx context.Context, args []string) (int64, json.RawMessage) {
+	if len(args) == 0 {
+		return 0, nil
+	}
+	id, err := a.OrgID(ctx, args[0])
+	if err != nil {
+		return 0, nil
+	}
+	return id, a.OrgSnapshot(ctx, id)
+}
+
+// AuditCommand makes sure that the CLI command at path, run with args,
+// left an audit entry: when it wrote none, one naming the command and its
+// arguments (never the flags' values), with the record of the
+// organisation it changed before (taken by the caller) and after.
+func (a *App) AuditCommand(ctx context.Context, path string, args []string, org int64, before json.RawMessage) error {
+	if strings.Contains(Unaudited, "|"+path+"|") {
+		return nil
+	}
+	action, object := strings.ReplaceAll(path, " ", "."), strings.Join(args, " ")
+	if org == 0 && path == "org add" {
+		org, _ = a.CommandOrg(ctx, args)
+	}
+	if org != 0 {
+		return a.AuditOrgDone(ctx, action, object, org, before)
+	}
+	return a.AuditDone(ctx, action, object, "")
+}
