@@ -94,6 +94,8 @@ expect "default-credentials" "$(step probe "$FIXTURE_DEVICE" --lab 127.0.0.1/32 
 "$vigil" serve --addr 127.0.0.1:0 2>"$work/serve.log" &
 pids+=($!)
 wait_for "$work/serve.log" "msg=serving"
+# vigil serve listens before its database is open (503, "not ready: migrating"); the job queue starts when it is ready.
+wait_for "$work/serve.log" "River client started"
 served=$(sed -n 's/.*msg=serving url=\(http[^ ]*\).*/\1/p' "$work/serve.log" | head -1)
 expect "valid" "$(step label verify "$served/labels/$label.json" --allow-private)"
 echo "tour: every step ran" >&2
