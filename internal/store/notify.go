@@ -20,6 +20,7 @@ import (
 	"vigil/internal/registry"
 	"vigil/internal/tenant"
 	"vigil/internal/text"
+	"vigil/internal/tlp"
 )
 
 // The store implements notify's storage interfaces.
@@ -224,7 +225,7 @@ func (s *Store) endedRuns(ctx context.Context, events []notify.EventInput, curso
 }
 
 // immediateSince counts the immediate notices each organisation of set got
-// since since.
+// since since; a notice marked TLP:RED went to nobody and does not count.
 func (s *Store) immediateSince(ctx context.Context, set map[int64]bool, since time.Time) (map[int64]int, error) {
 	ids := make([]int64, 0, len(set))
 	for id := range set {
@@ -233,8 +234,8 @@ func (s *Store) immediateSince(ctx context.Context, set map[int64]bool, since ti
 	slices.Sort(ids)
 	out := map[int64]int{}
 	err := chunked(ids, chunkRows, func(c []int64) error {
-		rows, err := s.Query(ctx, `SELECT org_id, COUNT(*) FROM notices WHERE kind = ? AND created_at >= ? AND org_id IN (`+inList(len(c))+`) GROUP BY org_id`,
-			append([]any{string(notify.KindImmediate), since}, anys(c)...)...)
+		rows, err := s.Query(ctx, `SELECT org_id, COUNT(*) FROM notices WHERE kind = ? AND created_at >= ? AND tlp < ? AND org_id IN (`+inList(len(c))+`) GROUP BY org_id`,
+			append([]any{string(notify.KindImmediate), since, int(tlp.Red)}, anys(c)...)...)
 		if err != nil {
 			return fmt.Errorf("immediate notices of the cap period: %w", err)
 		}
