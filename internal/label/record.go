@@ -110,3 +110,10 @@ type Event struct {
 	Actor        string    `json:"actor"`
 	At           time.Time `json:"at"`
 }
+
+// GradeCount is how many valid labels (neither revoked, superseded nor
+// expired) carry a grade: a bar of the analysts' labels-by-grade plot.
+type GradeCount struct {
+	Grade  assess.Grade `json:"grade"`
+	Labels int64        `json:"labels"`
+}

@@ -480,6 +480,40 @@ func (s *Store) LabelGet(ctx context.Context, sc tenant.Scope, id string) (label
 	return ls[0], nil
 }
 
+// LabelGrades counts the valid labels of sc (neither revoked, superseded
+// nor expired) per grade, every grade A…G in order, zeros included. The
+// partial index labels_live_grade answers it without reading a label row.
+func (s *Store) LabelGrades(ctx context.Context, sc tenant.Scope) ([]label.GradeCount, error) {
+	cond, args := orgCond(sc, "org_id")
+	rows, err := s.Query(ctx, `SELECT grade, COUNT(*) FROM labels
+WHERE revoked_at IS NULL AND superseded_by IS NULL AND expires_at > ? AND `+cond+` GROUP BY grade`, append([]any{s.Now()}, args...)...)
+	if err != nil {
+		return nil, fmt.Errorf("count labels by grade: %w", err)
+	}
+	defer rows.Close()
+	n := map[assess.Grade]int64{}
+	for rows.Next() {
+		var g string
+		var c int64
+		if err := rows.Scan(&g, &c); err != nil {
+			return nil, fmt.Errorf("count labels by grade: %w", err)
+		}
+		gr, err := assess.ParseGrade(g)
+		if err != nil {
+			return nil, fmt.Errorf("count labels by grade: %w", err)
+		}
+		n[gr] += c
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("count labels by grade: %w", err)
+	}
+	out := make([]label.GradeCount, 0, len(assess.Grades()))
+	for _, g := range assess.Grades() {
+		out = append(out, label.GradeCount{Grade: g, Labels: n[g]})
+	}
+	return out, nil
+}
+
 // LabelList lists the labels of sc in order of issue; the public scope
 // reads any label.
 func (s *Store) LabelList(ctx context.Context, sc tenant.Scope, f label.Filter) ([]label.Record, error) {

@@ -643,6 +643,14 @@ func scopeCases() []scopeCase {
 			ls, err := s.LabelList(ctx, as(f.a.ID), label.Filter{AssessmentID: f.assessmentA})
 			return count(ls, err, f.a.ID, func(l label.Record) int64 { return l.OrgID })
 		}},
+		{method: "LabelGrades", run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
+			gs, err := s.LabelGrades(ctx, as(f.a.ID))
+			n := 0
+			for _, g := range gs {
+				n += int(g.Labels)
+			}
+			return n, err
+		}},
 		{method: "LabelEventList", public: true, run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
 			es, err := s.LabelEventList(ctx, as(f.a.ID), f.assessmentA)
 			return len(es), err

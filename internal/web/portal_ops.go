@@ -25,6 +25,7 @@ import (
 	"vigil/internal/errs"
 	"vigil/internal/finding"
 	"vigil/internal/keyset"
+	"vigil/internal/label"
 	"vigil/internal/notify"
 	"vigil/internal/tenant"
 )
@@ -57,6 +58,8 @@ func (s *Server) opsRoutes() []Route {
 			ContentType: "image/svg+xml", Summary: "Plot: warnings sent and acknowledged per day", page: s.pagePlotNotices},
 		{ID: "pagePlotTriggers", Method: http.MethodGet, Path: "/analyst/plots/triggers.svg", Tag: tag, Role: account.RoleAnalyst,
 			ContentType: "image/svg+xml", Summary: "Plot: open findings and organisations per trigger", page: s.pagePlotTriggers},
+		{ID: "pagePlotGrades", Method: http.MethodGet, Path: "/analyst/plots/grades.svg", Tag: tag, Role: account.RoleAnalyst,
+			ContentType: "image/svg+xml", Summary: "Plot: valid labels by grade", page: s.pagePlotGrades},
 		// API twins of the pages above that the API lacked.
 		{ID: "callList", Method: http.MethodGet, Path: "/api/v1/calls", Tag: "notices", Scope: auth.ScopeAdmin,
 			Response: "CallList", Summary: "Escalated notices to follow up by telephone, with the numbers to call", api: s.callList},
@@ -370,6 +373,8 @@ type dashView struct {
 	Triggers []finding.TriggerStats
 	Days     []notify.Figures
 	Overall  notify.Figures
+	// Grades counts the valid labels per grade, A…G.
+	Grades []label.GradeCount
 	// At is when the figures were read.
 	At time.Time
 }
@@ -412,6 +417,9 @@ func (s *Server) dashboard(pc *pageCall) (dashView, error) {
 		return dashView{}, err
 	}
 	v.Days, v.Overall = d.Days, d.Overall
+	if v.Grades, err = s.store.LabelGrades(pc.ctx(), pc.scope()); err != nil {
+		return dashView{}, err
+	}
 	return v, nil
 }
 
@@ -546,6 +554,33 @@ func (s *Server) pagePlotTriggers(pc *pageCall) error {
 	}
 	p.X.Max = top * 1.3 // room for the legend
 	p.NominalY(names...)
+	return pc.svg(p)
+}
+
+func (s *Server) pagePlotGrades(pc *pageCall) error {
+	gs, err := s.store.LabelGrades(pc.ctx(), pc.scope())
+	if err != nil {
+		return err
+	}
+	p := plot.New()
+	msgs := s.messages(pc.lang)
+	p.Y.Label.Text = msgs["dash.labels"]
+	p.X.Label.Text = msgs["dash.grade"]
+	vals := make(plotter.Values, len(gs))
+	names := make([]string, len(gs))
+	top := 1.0
+	for i, g := range gs {
+		vals[i], names[i] = float64(g.Labels), g.Grade.String()
+		top = max(top, vals[i])
+	}
+	b, err := plotter.NewBarChart(vals, vg.Points(20))
+	if err != nil {
+		return err
+	}
+	b.Color, b.LineStyle.Width = plotColor(0), 0
+	p.Add(plotter.NewGrid(), b)
+	p.Y.Min, p.Y.Max = 0, top*1.1
+	p.NominalX(names...)
 	return pc.svg(p)
 }
 

@@ -47,6 +47,8 @@ type PortalStore interface {
 	// it is attached to an assessment of sc.
 	EvidenceContent(ctx context.Context, sc tenant.Scope, sha string) ([]byte, error)
 	TriggerStats(ctx context.Context, sc tenant.Scope) ([]finding.TriggerStats, error)
+	// LabelGrades counts the valid labels per grade (A…G, zeros included).
+	LabelGrades(ctx context.Context, sc tenant.Scope) ([]label.GradeCount, error)
 	TriggerNames(ctx context.Context) ([]string, error)
 	NoticeCallList(ctx context.Context, sc tenant.Scope) ([]notify.Call, error)
 	// NoticeReplyList returns the e-mailed answers to the notices ids.
