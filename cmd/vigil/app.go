@@ -62,8 +62,12 @@ func (a *cmdline) readOnly() bool {
 	if f := a.cmd.Flags().Lookup("dry-run"); f != nil && f.Value.String() == "true" {
 		return true
 	}
-	return strings.Contains(readers, "|"+strings.TrimPrefix(a.cmd.CommandPath(), "vigil ")+"|")
+	path := "|" + strings.TrimPrefix(a.cmd.CommandPath(), "vigil ") + "|"
+	return strings.Contains(readers, path) || strings.Contains(optionalDB, path)
 }
+
+// optionalDB are the readers that work without a database when none exists.
+const optionalDB = "|label verify|"
 
 func run(ctx context.Context, cfg config.Config, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	a := &cmdline{cfg: cfg, stdin: stdin, stdout: stdout, stderr: stderr}

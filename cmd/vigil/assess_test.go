@@ -261,6 +261,22 @@ func TestCLIVerifyURL(t *testing.T) {
 	runSteps(t, other, []step{
 		{append([]string{"label", "verify", srv.URL + "/labels/" + id, "--allow-private"}, nokeys...), exitRevoked, "revoked: universal telnet password"},
 	})
+	// Verifying only reads: in a directory without a database (the default
+	// --db) it creates no database and no key directory, by file or by URL.
+	empty := t.TempDir()
+	t.Chdir(empty)
+	runSteps(t, "vigil.db", []step{
+		{[]string{"label", "verify", filepath.Join(dir, "l.json")}, exitUnknownKey, "unknown_key"},
+		{[]string{"label", "verify", filepath.Join(dir, "l.json"), "--keys", keys}, 0, id + ": valid"},
+		{[]string{"label", "verify", filepath.Join(dir, "l.json"), "--jwks", srv.URL + "/.well-known/vigil-keys.json", "--allow-private"}, 0, "valid"},
+		{[]string{"label", "verify", srv.URL + "/labels/" + id, "--allow-private"}, exitRevoked, "revoked"},
+	})
+	if ents, _ := os.ReadDir(empty); len(ents) != 0 {
+		t.Errorf("label verify without a database left %v in its directory", ents)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "other.db")); err == nil {
+		t.Errorf("label verify made the database it was pointed at")
+	}
 }
 
 func TestCLIProbeOwnership(t *testing.T) {

@@ -6,6 +6,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -144,7 +145,14 @@ func verifyExit(st label.Status) int {
 func (a *cmdline) labelVerifyCmd() *cobra.Command {
 	var jwks, at string
 	var allowPrivate bool
-	cmd := a.command("verify FILE|URL", "Verify a signed label: signature, key, validity, revocation, supersession", 1, func(ctx context.Context, x *app.App, args []string) error {
+	cmd := plain("verify FILE|URL", "Verify a signed label: signature, key, validity, revocation, supersession", 1, func(ctx context.Context, args []string) error {
+		x, err := a.service(ctx) // a reader: without a database, verify without one
+		if errors.Is(err, errs.ErrNotFound) {
+			x, err = app.NewWithoutStore(a.cfg, a.log), nil
+		}
+		if err != nil {
+			return err
+		}
 		r := app.VerifyRequest{JWKS: jwks, AllowPrivate: allowPrivate}
 		if at != "" {
 			t, err := time.Parse(time.RFC3339, at)
@@ -191,6 +199,7 @@ Keys: --jwks FILE|URL, else the local key directory (--keys); a URL whose
 keys are not found locally is checked against its own server's
 /.well-known/vigil-keys.json. Revocation and supersession come from the
 local registry for a file, and from the URL's registry for a URL.
+It only reads: it never creates a database or a key directory.
 
 Exit status: 0 valid; 10 tampered (malformed, bad signature, key retired
 before issue); 11 expired or not yet valid; 12 revoked; 13 superseded by a

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -223,25 +224,30 @@ func (a *App) VerifyLabel(ctx context.Context, r VerifyRequest) (rating.Verifica
 	if r.URL != "" {
 		return a.verifyURL(ctx, r)
 	}
-	svc, err := a.Rating()
-	if err != nil {
-		return rating.Verification{}, err
-	}
-	if r.JWKS == "" {
-		return svc.Verify(ctx, r.Doc, r.At)
-	}
 	kr, err := a.keyring(ctx, r.JWKS, netguard.New(netguard.Options{AllowPrivate: r.AllowPrivate}))
 	if err != nil {
 		return rating.Verification{}, err
 	}
 	var reg *rating.RegistryStatus
-	if rs, err := svc.Registry(ctx, rating.DocID(r.Doc)); err == nil {
-		reg = &rs
-	} else if !errors.Is(err, errs.ErrNotFound) {
-		return rating.Verification{}, err
+	if id := rating.DocID(r.Doc); a.st != nil && id != "" {
+		svc, err := a.Rating()
+		if err != nil {
+			return rating.Verification{}, err
+		}
+		if rs, err := svc.Registry(ctx, id); err == nil {
+			reg = &rs
+		} else if !errors.Is(err, errs.ErrNotFound) {
+			return rating.Verification{}, err
+		}
 	}
 	return rating.Check(r.Doc, kr, r.At, reg), nil
 }
+
+// NewWithoutStore returns an application layer without a database, for a
+// command that can do without one when none exists (label verify: keys
+// from --jwks, the key directory if it exists, or a URL's own server;
+// no local registry). It creates nothing.
+func NewWithoutStore(cfg config.Config, logger *slog.Logger) *App { return New(nil, cfg, logger) }
 
 // verifyURL fetches a label (and its registry status) from a registry URL.
 func (a *App) verifyURL(ctx context.Context, r VerifyRequest) (rating.Verification, error) {
@@ -299,6 +305,10 @@ func (a *App) verifyURL(ctx context.Context, r VerifyRequest) (rating.Verificati
 // keyring loads jwks (a file or URL), or the local key store's keys.
 func (a *App) keyring(ctx context.Context, jwks string, nc *netguard.Client) (*label.Keyring, error) {
 	if jwks == "" {
+		// Verifying never makes a key store: none here means no keys.
+		if !a.hasKeyStore() {
+			return &label.Keyring{}, nil
+		}
 		ks, err := a.Keys()
 		if err != nil {
 			return nil, err
@@ -316,6 +326,16 @@ func (a *App) keyring(ctx context.Context, jwks string, nc *netguard.Client) (*l
 		return nil, fetchError("keys "+jwks, err)
 	}
 	return label.ParseJWKS(bytes.NewReader(raw))
+}
+
+// hasKeyStore reports whether the local key store exists: the database
+// when keys live there, else the key directory.
+func (a *App) hasKeyStore() bool {
+	if KeysInDatabase(a.cfg) {
+		return a.st != nil
+	}
+	_, err := os.Stat(KeyDir(a.cfg))
+	return err == nil
 }
 
 // fetchError codes a failed fetch: forbidden when the guard refused the
