@@ -26,7 +26,7 @@ func (s *Server) portalRoutes() []Route {
 	rs := s.fileRoutes()
 	return append(rs, []Route{
 		{ID: "pageHome", Method: http.MethodGet, Path: "/{$}", Tag: tag, Public: true, Summary: "Start page", page: s.pageHome},
-		{ID: "pageLang", Method: http.MethodPost, Path: "/lang", Tag: tag, Public: true, Summary: "Choose the interface language", page: s.pageLangPost},
+		{ID: "pageLang", Method: http.MethodPost, Path: "/lang", Tag: tag, Public: true, Summary: "Choose the interface language", Stateless: true, page: s.pageLangPost},
 		{ID: "pageLogin", Method: http.MethodGet, Path: "/login", Tag: tag, Public: true, Query: []Param{{Name: "next", Type: "string"}},
 			Summary: "Sign-in form", page: s.pageLogin},
 		{ID: "pageLoginPost", Method: http.MethodPost, Path: "/login", Tag: tag, Public: true, Query: []Param{{Name: "next", Type: "string"}},
@@ -80,6 +80,12 @@ func (s *Server) pageLangPost(pc *pageCall) error {
 	s.setCookie(pc.w, langCookie, lang, 365*24*time.Hour)
 	if pc.user != nil {
 		if _, err := s.store.UserUpdate(pc.ctx(), pc.user.ID, func(u *account.User) error { u.Lang = lang; return nil }); err != nil {
+			return err
+		}
+		// The signed-in account's stored language changed: that is
+		// recorded (a visitor's choice lives only in the cookie).
+		if err := s.app.Audit(pc.ctx(), account.AuditEntry{UserID: pc.user.ID, Actor: pc.user.Email, Via: account.AuditPortal,
+			Action: "portal.pageLang", Object: pc.user.Email, Detail: "lang " + lang}); err != nil {
 			return err
 		}
 	}

@@ -33,7 +33,7 @@ func (s *Server) labelRoutes() []Route {
 			Query:   []Param{{Name: "id", Type: "string", Description: "a label id to verify at once (the registry's links)"}},
 			Summary: "Verify a security label: by its id or an uploaded label document", page: s.pageLabelVerify},
 		{ID: "pageLabelVerifyPost", Method: http.MethodPost, Path: "/labels/verify", Tag: "portal", Public: true,
-			Summary: "Verify a security label (rate-limited per client)", page: s.pageLabelVerifyPost},
+			Summary: "Verify a security label (rate-limited per client)", Stateless: true, page: s.pageLabelVerifyPost},
 	}
 }
 

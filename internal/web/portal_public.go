@@ -35,7 +35,7 @@ func (s *Server) publicRoutes() []Route {
 		{ID: "pageSecurityTxt", Method: http.MethodGet, Path: "/tools/securitytxt", Tag: "portal", Public: true,
 			Summary: "The security.txt checker", page: s.pageSecurityTxt},
 		{ID: "pageSecurityTxtPost", Method: http.MethodPost, Path: "/tools/securitytxt", Tag: "portal", Public: true,
-			Summary: "Check a site's security.txt (rate-limited per client)", page: s.pageSecurityTxtPost},
+			Summary: "Check a site's security.txt (rate-limited per client)", Stateless: true, page: s.pageSecurityTxtPost},
 	}
 }
 

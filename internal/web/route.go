@@ -85,6 +85,11 @@ type Route struct {
 	API string
 	// Self marks a page that acts only on the signed-in account.
 	Self bool
+	// Stateless marks a POST that changes no stored data (a form that
+	// only computes an answer, a choice kept in a cookie): its calls leave
+	// no audit entry. TestStatelessRoutesLeaveNoEntry checks it; a route
+	// that changes anything must not be marked.
+	Stateless bool
 
 	api  func(c *call) (any, error) // JSON handler
 	raw  http.HandlerFunc           // handler writing its own response (public routes only)
@@ -361,7 +366,9 @@ func (s *Server) serveRoute(w http.ResponseWriter, r *http.Request, rt *Route) {
 // changes reports whether the route may change something: every route but
 // GET (and HEAD). Each such call that succeeds leaves at least one entry
 // in the audit log.
-func changes(rt *Route) bool { return rt.Method != http.MethodGet && rt.Method != http.MethodHead }
+func changes(rt *Route) bool {
+	return rt.Method != http.MethodGet && rt.Method != http.MethodHead && !rt.Stateless
+}
 
 // auditDone writes the audit entry of a successful call of rt that wrote
 // none itself: the route and the path it was called on, and for a route
