@@ -320,3 +320,37 @@ func minutes(s *float64) string {
 	}
 	return (time.Duration(*s) * time.Second).Round(time.Minute).String()
 }
+
+// AckTimes are the times to acknowledge of a day's notices (by UTC day of
+// creation; Period is YYYY-MM-DD, empty for a total): of the notices with
+// items that were sent and then acknowledged, how many, the sum of their
+// seconds from first sending to acknowledgement (a negative span counts as
+// none), and how many took under an hour, an hour to a day, a day to a
+// week, and longer.
+type AckTimes struct {
+	Period     string `json:"period,omitempty"`
+	Timed      int64  `json:"acknowledged"`
+	Seconds    int64  `json:"seconds"`
+	WithinHour int64  `json:"within_hour"`
+	WithinDay  int64  `json:"within_day"`
+	WithinWeek int64  `json:"within_week"`
+	Later      int64  `json:"later"`
+}
+
+// Add adds o's counts to a (its Period stays).
+func (a *AckTimes) Add(o AckTimes) {
+	a.Timed += o.Timed
+	a.Seconds += o.Seconds
+	a.WithinHour += o.WithinHour
+	a.WithinDay += o.WithinDay
+	a.WithinWeek += o.WithinWeek
+	a.Later += o.Later
+}
+
+// Mean returns the mean time to acknowledge, 0 without any.
+func (a AckTimes) Mean() time.Duration {
+	if a.Timed == 0 {
+		return 0
+	}
+	return time.Duration(a.Seconds/a.Timed) * time.Second
+}

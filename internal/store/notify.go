@@ -1165,6 +1165,48 @@ GROUP BY 1 ORDER BY 1`, append([]any{since}, args...)...)
 	return out, rows.Err()
 }
 
+// NoticeAckDays returns, per UTC day of creation, the times to
+// acknowledge of the notices of sc created at or after since (see
+// notify.AckTimes), oldest day first, days without any left out. For every
+// organisation, from a midnight on, it reads the running figures of
+// notice_days (kept by the triggers of migration 00736); for one
+// organisation it counts that organisation's notices by the same rule.
+func (s *Store) NoticeAckDays(ctx context.Context, sc tenant.Scope, since time.Time) ([]notify.AckTimes, error) {
+	var rows *sql.Rows
+	var err error
+	if since = since.UTC(); sc.IsOperator() && since.Equal(since.Truncate(24*time.Hour)) {
+		rows, err = s.Query(ctx, `SELECT day, SUM(ack_timed), SUM(ack_seconds), SUM(ack_hour), SUM(ack_day), SUM(ack_week), SUM(ack_later)
+FROM notice_days WHERE day >= ? GROUP BY day HAVING SUM(ack_timed) > 0 ORDER BY day`, since.Format(time.DateOnly))
+	} else {
+		cond, args := orgCond(sc, "org_id")
+		day, items := `substr(created_at, 1, 10)`, `has_items = 1`
+		secs := `max(0, CAST(round((julianday(acked_at) - julianday(first_sent_at)) * 86400) AS INTEGER))`
+		if s.dialect == Postgres {
+			day, items = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')`, `has_items`
+			secs = `GREATEST(0, round(extract(epoch FROM acked_at - first_sent_at)))::bigint`
+		}
+		rows, err = s.Query(ctx, `SELECT day, COUNT(*), SUM(s), SUM(CASE WHEN s < 3600 THEN 1 ELSE 0 END),
+  SUM(CASE WHEN s >= 3600 AND s < 86400 THEN 1 ELSE 0 END), SUM(CASE WHEN s >= 86400 AND s < 604800 THEN 1 ELSE 0 END),
+  SUM(CASE WHEN s >= 604800 THEN 1 ELSE 0 END)
+FROM (SELECT `+day+` AS day, `+secs+` AS s FROM notices
+  WHERE created_at >= ? AND `+cond+` AND `+items+` AND acked_at IS NOT NULL AND first_sent_at IS NOT NULL) x
+GROUP BY day ORDER BY day`, append([]any{since}, args...)...)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("times to acknowledge per day: %w", err)
+	}
+	defer rows.Close()
+	out := []notify.AckTimes{}
+	for rows.Next() {
+		var a notify.AckTimes
+		if err := rows.Scan(&a.Period, &a.Timed, &a.Seconds, &a.WithinHour, &a.WithinDay, &a.WithinWeek, &a.Later); err != nil {
+			return nil, fmt.Errorf("times to acknowledge per day: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
 // nullTimePtr returns a valid time in UTC, nil for NULL.
 func nullTimePtr(t sql.NullTime) *time.Time {
 	if !t.Valid {

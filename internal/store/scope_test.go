@@ -562,6 +562,27 @@ func scopeCases() []scopeCase {
 			}
 			return n, err
 		}},
+		{method: "NoticeAckDays", run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
+			// The victim's first notice was sent and acknowledged an hour later.
+			if _, err := s.Exec(ctx, `UPDATE notices SET first_sent_at = COALESCE(first_sent_at, ?), acked_at = COALESCE(acked_at, ?) WHERE id = ?`,
+				f.now, f.now.Add(time.Hour), f.noticesA[0].ID); err != nil {
+				return 0, err
+			}
+			days, err := s.NoticeAckDays(ctx, as(f.a.ID), time.Time{})
+			n := 0
+			for _, d := range days {
+				n += int(d.Timed)
+			}
+			if sc := as(f.a.ID); sc.OrgID() == f.b.ID {
+				var own int
+				if err := s.QueryRow(ctx, `SELECT COUNT(*) FROM notices WHERE org_id = ? AND acked_at IS NOT NULL AND first_sent_at IS NOT NULL
+  AND EXISTS (SELECT 1 FROM notice_items i WHERE i.notice_id = notices.id)`, f.b.ID).Scan(&own); err != nil {
+					return 0, err
+				}
+				n -= own
+			}
+			return n, err
+		}},
 		{method: "NoticeReplyList", run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
 			rs, err := s.NoticeReplyList(ctx, as(f.a.ID), []int64{f.noticesA[0].ID})
 			return count(rs, err, f.a.ID, func(r notify.Reply) int64 { return r.OrgID })

@@ -6,8 +6,10 @@ package web
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"testing"
 	"time"
 
@@ -30,8 +32,9 @@ import (
 // the API, an accepted dispute, a full report resolving what it did not
 // contain, escalation, a person's data erased, the retention purge of a
 // day's notices and an organisation deleted — and after each step compares
-// the dashboard's figures, read from the running totals of migration 00730
-// (trigger_totals, the notices' marks and notice_days), with a count from
+// the dashboard's figures, read from the running totals of migrations 00730 and
+// 00736 (trigger_totals, the notices' marks and notice_days with its times
+// to acknowledge), with a count from
 // the base tables, for every organisation and for one.
 func TestDashboardTotalsMatchRecount(t *testing.T) {
 	t.Parallel()
@@ -187,6 +190,13 @@ func TestDashboardTotalsMatchRecount(t *testing.T) {
 				if diff := cmp.Diff(recountNoticeDays(t, st, sc, since), days); diff != "" {
 					t.Errorf("after %s, %s: the notices per day differ from a recount of notices, items and deliveries (-recount +totals):\n%s", step.name, sc, diff)
 				}
+				acks, err := st.NoticeAckDays(ctx, sc, since)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(recountAckDays(t, st, sc, since), acks); diff != "" {
+					t.Errorf("after %s, %s: the times to acknowledge per day differ from a recount of the notices (-recount +totals):\n%s", step.name, sc, diff)
+				}
 			}
 		}
 		// The workload reached every figure.
@@ -194,6 +204,13 @@ func TestDashboardTotalsMatchRecount(t *testing.T) {
 		if err := st.QueryRow(ctx, `SELECT COALESCE(SUM(sent), 0), COALESCE(SUM(failed), 0), COALESCE(SUM(acked), 0), COALESCE(SUM(undeliverable), 0) FROM notice_days`).
 			Scan(&sent, &failed, &acked, &undeliverable); err != nil {
 			t.Fatal(err)
+		}
+		var timed int64
+		if err := st.QueryRow(ctx, `SELECT COALESCE(SUM(ack_timed), 0) FROM notice_days`).Scan(&timed); err != nil {
+			t.Fatal(err)
+		}
+		if timed == 0 {
+			t.Error("after the workload no time to acknowledge was counted: the workload did not reach it")
 		}
 		if sent == 0 || acked == 0 {
 			t.Errorf("after the workload sent %d, acknowledged %d: the workload did not reach them", sent, acked)
@@ -274,6 +291,61 @@ GROUP BY day ORDER BY day`, args...)
 	}
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
+	}
+	return out
+}
+
+// recountAckDays computes the times to acknowledge of the notices of sc
+// per day from the notices, their items and their times in Go (the
+// seconds rounded as the store rounds them).
+func recountAckDays(t *testing.T, st *store.Store, sc tenant.Scope, since time.Time) []notify.AckTimes {
+	t.Helper()
+	cond, args := "1 = 1", []any{since}
+	if !sc.IsOperator() {
+		cond, args = "n.org_id = ?", append(args, sc.OrgID())
+	}
+	rows, err := st.Query(context.Background(), `SELECT n.created_at, n.first_sent_at, n.acked_at FROM notices n
+WHERE n.created_at >= ? AND `+cond+` AND n.acked_at IS NOT NULL AND n.first_sent_at IS NOT NULL
+  AND EXISTS (SELECT 1 FROM notice_items i WHERE i.notice_id = n.id)`, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	byDay := map[string]*notify.AckTimes{}
+	var order []string
+	for rows.Next() {
+		var created, sent, acked time.Time
+		if err := rows.Scan(&created, &sent, &acked); err != nil {
+			t.Fatal(err)
+		}
+		day := created.UTC().Format(time.DateOnly)
+		a := byDay[day]
+		if a == nil {
+			a = &notify.AckTimes{Period: day}
+			byDay[day] = a
+			order = append(order, day)
+		}
+		s := max(0, int64(math.Round(acked.Sub(sent).Seconds())))
+		a.Timed++
+		a.Seconds += s
+		switch {
+		case s < 3600:
+			a.WithinHour++
+		case s < 86400:
+			a.WithinDay++
+		case s < 7*86400:
+			a.WithinWeek++
+		default:
+			a.Later++
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(order)
+	out := []notify.AckTimes{}
+	for _, d := range order {
+		out = append(out, *byDay[d])
 	}
 	return out
 }

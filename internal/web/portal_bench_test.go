@@ -122,6 +122,9 @@ func TestPortalPagesBench(t *testing.T) {
 				if _, err := st.LabelGrades(ctx, tenant.Operator()); err != nil {
 					return err
 				}
+				if _, err := st.NoticeAckDays(ctx, tenant.Operator(), st.Now().Add(-dashSince).Truncate(24*time.Hour)); err != nil {
+					return err
+				}
 				_, err := st.NoticeDayFigures(ctx, tenant.Operator(), st.Now().Add(-dashSince).Truncate(24*time.Hour))
 				return err
 			}},
@@ -133,6 +136,10 @@ func TestPortalPagesBench(t *testing.T) {
 			}},
 			{"triggers plot", "/analyst/plots/triggers.svg", analyst, func() error {
 				_, err := st.TriggerStats(ctx, tenant.Operator())
+				return err
+			}},
+			{"acknowledgement plot", "/analyst/plots/acks.svg", analyst, func() error {
+				_, err := st.NoticeAckDays(ctx, tenant.Operator(), st.Now().Add(-dashSince).Truncate(24*time.Hour))
 				return err
 			}},
 			{"grades plot", "/analyst/plots/grades.svg", analyst, func() error {

@@ -58,6 +58,8 @@ func (s *Server) opsRoutes() []Route {
 			ContentType: "image/svg+xml", Summary: "Plot: warnings sent and acknowledged per day", page: s.pagePlotNotices},
 		{ID: "pagePlotTriggers", Method: http.MethodGet, Path: "/analyst/plots/triggers.svg", Tag: tag, Role: account.RoleAnalyst,
 			ContentType: "image/svg+xml", Summary: "Plot: open findings and organisations per trigger", page: s.pagePlotTriggers},
+		{ID: "pagePlotAcks", Method: http.MethodGet, Path: "/analyst/plots/acks.svg", Tag: tag, Role: account.RoleAnalyst,
+			ContentType: "image/svg+xml", Summary: "Plot: time to acknowledge a warning", page: s.pagePlotAcks},
 		{ID: "pagePlotGrades", Method: http.MethodGet, Path: "/analyst/plots/grades.svg", Tag: tag, Role: account.RoleAnalyst,
 			ContentType: "image/svg+xml", Summary: "Plot: valid labels by grade", page: s.pagePlotGrades},
 		// API twins of the pages above that the API lacked.
@@ -373,6 +375,9 @@ type dashView struct {
 	Triggers []finding.TriggerStats
 	Days     []notify.Figures
 	Overall  notify.Figures
+	// Acks are the times to acknowledge per day, AckAll over them all.
+	Acks   []notify.AckTimes
+	AckAll notify.AckTimes
 	// Grades counts the valid labels per grade, A…G.
 	Grades []label.GradeCount
 	// At is when the figures were read.
@@ -416,7 +421,7 @@ func (s *Server) dashboard(pc *pageCall) (dashView, error) {
 	if err != nil {
 		return dashView{}, err
 	}
-	v.Days, v.Overall = d.Days, d.Overall
+	v.Days, v.Overall, v.Acks, v.AckAll = d.Days, d.Overall, d.Acks, d.AckAll
 	if v.Grades, err = s.store.LabelGrades(pc.ctx(), pc.scope()); err != nil {
 		return dashView{}, err
 	}
@@ -436,11 +441,30 @@ func (s *Server) dashTriggers(pc *pageCall) (dashView, error) {
 // dashNotices reads the notices' part of the dashboard (its plot needs no
 // more).
 func (s *Server) dashNotices(pc *pageCall) (dashView, error) {
-	days, all, err := notify.LoadNoticeDays(pc.ctx(), s.store, pc.scope(), s.store.Now().Add(-dashSince).Truncate(24*time.Hour))
+	since := s.store.Now().Add(-dashSince).Truncate(24 * time.Hour)
+	days, all, err := notify.LoadNoticeDays(pc.ctx(), s.store, pc.scope(), since)
 	if err != nil {
 		return dashView{}, err
 	}
-	return dashView{Days: days, Overall: all, At: s.store.Now()}, nil
+	acks, ackAll, err := s.dashAcks(pc, since)
+	if err != nil {
+		return dashView{}, err
+	}
+	return dashView{Days: days, Overall: all, Acks: acks, AckAll: ackAll, At: s.store.Now()}, nil
+}
+
+// dashAcks reads the times to acknowledge per day since since (from the
+// running figures per day) and adds them up.
+func (s *Server) dashAcks(pc *pageCall, since time.Time) ([]notify.AckTimes, notify.AckTimes, error) {
+	acks, err := s.store.NoticeAckDays(pc.ctx(), pc.scope(), since)
+	if err != nil {
+		return nil, notify.AckTimes{}, err
+	}
+	var all notify.AckTimes
+	for _, a := range acks {
+		all.Add(a)
+	}
+	return acks, all, nil
 }
 
 // svg answers a plot as an SVG image. Plots carry style attributes, so
@@ -554,6 +578,31 @@ func (s *Server) pagePlotTriggers(pc *pageCall) error {
 	}
 	p.X.Max = top * 1.3 // room for the legend
 	p.NominalY(names...)
+	return pc.svg(p)
+}
+
+func (s *Server) pagePlotAcks(pc *pageCall) error {
+	_, all, err := s.dashAcks(pc, s.store.Now().Add(-dashSince).Truncate(24*time.Hour))
+	if err != nil {
+		return err
+	}
+	p := plot.New()
+	msgs := s.messages(pc.lang)
+	p.Y.Label.Text = msgs["dash.acks.count"]
+	p.X.Label.Text = msgs["dash.acks.after"]
+	vals := plotter.Values{float64(all.WithinHour), float64(all.WithinDay), float64(all.WithinWeek), float64(all.Later)}
+	top := 1.0
+	for _, v := range vals {
+		top = max(top, v)
+	}
+	b, err := plotter.NewBarChart(vals, vg.Points(24))
+	if err != nil {
+		return err
+	}
+	b.Color, b.LineStyle.Width = plotColor(1), 0
+	p.Add(plotter.NewGrid(), b)
+	p.Y.Min, p.Y.Max = 0, top*1.1
+	p.NominalX(msgs["dash.acks.hour"], msgs["dash.acks.day"], msgs["dash.acks.week"], msgs["dash.acks.later"])
 	return pc.svg(p)
 }
 

@@ -47,6 +47,9 @@ type PortalStore interface {
 	// it is attached to an assessment of sc.
 	EvidenceContent(ctx context.Context, sc tenant.Scope, sha string) ([]byte, error)
 	TriggerStats(ctx context.Context, sc tenant.Scope) ([]finding.TriggerStats, error)
+	// NoticeAckDays returns the times to acknowledge per UTC day of
+	// creation since since, oldest first.
+	NoticeAckDays(ctx context.Context, sc tenant.Scope, since time.Time) ([]notify.AckTimes, error)
 	// LabelGrades counts the valid labels per grade (A…G, zeros included).
 	LabelGrades(ctx context.Context, sc tenant.Scope) ([]label.GradeCount, error)
 	TriggerNames(ctx context.Context) ([]string, error)
