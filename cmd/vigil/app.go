@@ -363,8 +363,12 @@ func pages[T any](a *cmdline, p *keyset.Page, fetch func() ([]T, error), id func
 		return err
 	}
 	f := clikit.Footer(len(items), next)
-	if a.total != nil && next != 0 {
-		if n, err := a.total(); err == nil {
+	total := a.total // else count by reading the pages
+	if total == nil {
+		total = func() (int, error) { return clikit.Count(p, fetch, id) }
+	}
+	if next != 0 {
+		if n, err := total(); err == nil {
 			f = clikit.FooterOf(len(items), n, next)
 		}
 	}

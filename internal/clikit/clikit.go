@@ -311,6 +311,35 @@ type Page[T any] struct {
 	NextAfter *int64 `json:"next_after"`
 }
 
+// countPages bounds Count: a list longer than this many pages of
+// keyset.MaxLimit keeps the footer without a total.
+const countPages = 100
+
+// Count returns the number of items the filter of *p selects on every
+// page (from the first, whatever p.After), for a list without a count of
+// its own: it reads the list page by page through fetch, which reads *p,
+// so it sees exactly what the pages show, in the same tenant scope. A list
+// longer than countPages pages is an error (no total is then shown). *p is
+// as given when Count returns.
+func Count[T any](p *keyset.Page, fetch func() ([]T, error), id func(T) int64) (int, error) {
+	saved := *p
+	defer func() { *p = saved }()
+	p.After, p.Limit = 0, keyset.MaxLimit
+	n := 0
+	for range countPages {
+		xs, err := fetch()
+		if err != nil {
+			return 0, err
+		}
+		n += len(xs)
+		if len(xs) < p.Size() {
+			return n, nil
+		}
+		p.After = id(xs[len(xs)-1])
+	}
+	return 0, fmt.Errorf("more than %d items: not counted", countPages*keyset.MaxLimit)
+}
+
 // Collect fetches the page *p selects, or with all every page, and returns
 // the items and the --after of the next page (0 when none follows). fetch
 // reads *p (it is called with p changed: when the page is full, once more
