@@ -12,6 +12,7 @@ import (
 
 	"vigil/internal/advisory"
 	"vigil/internal/app"
+	"vigil/internal/clikit"
 	"vigil/internal/match/vendor"
 	"vigil/internal/tenant"
 	"vigil/internal/text"
@@ -138,6 +139,7 @@ func (a *cmdline) vulnsCmd() *cobra.Command {
 		if q.Scope, err = x.OrgScope(ctx, org); err != nil {
 			return err
 		}
+		q.Progress = clikit.Progress(ctx, a.stderr, false, a.asJSON) // a bar for --rematch on a terminal
 		org := x.OrgNamer(ctx)
 		return pages(a, &q.Page, func() ([]app.VulnRow, error) {
 			vs, err := x.Vulns(ctx, q)
@@ -169,7 +171,7 @@ inventory against every stored advisory.`
 	fl.Int64Var(&q.DeviceID, "device", 0, "only this device")
 	fl.BoolVar(&q.KEV, "kev", false, "only vulnerabilities in CISA's Known Exploited Vulnerabilities catalog")
 	fl.BoolVar(&q.Resolved, "resolved", false, "list resolved findings instead of open ones")
-	fl.BoolVar(&q.Rematch, "rematch", false, "re-match the whole inventory first")
+	fl.BoolVar(&q.Rematch, "rematch", false, "re-match the whole inventory first (with a progress bar on a terminal)")
 	a.pageFlags(cmd, &q.Page)
 	return cmd
 }

@@ -666,6 +666,8 @@ type VulnQuery struct {
 	// advisory first (else only new or changed devices are matched).
 	Rematch bool
 	Page    keyset.Page
+	// Progress, when set, draws the progress of the re-match.
+	Progress Progress
 }
 
 // VulnRow is one vulnerable device or component.
@@ -688,7 +690,7 @@ type VulnRow struct {
 // evidence: CVE, severity, KEV due date, EPSS, fixed version, the best
 // match's confidence and the advisories.
 func (a *App) Vulns(ctx context.Context, q VulnQuery) ([]VulnRow, error) {
-	e, err := a.vulnEngine()
+	e, err := vuln.New(vuln.Options{Store: a.st, Regrader: a.regrader(), Logger: a.log, Progress: q.Progress})
 	if err != nil {
 		return nil, err
 	}

@@ -53,7 +53,7 @@ func unscoped() map[string]string {
 		"QuarantineAdd": feed, "QuarantineList": feed, "QuarantineByRun": feed, "RunList": feed, "RunGet": feed, "FindingUpsert": feed, "FindingResolveUnseen": feed,
 
 		"FindingResolveKeys": engine, "VulnFindingResolveOrphans": engine, "VulnMatchReplace": engine,
-		"VulnTargetKeysPut": engine, "VulnTargetKeysAdd": engine, "VulnTargetKeysReset": engine, "VulnDeviceSynced": engine,
+		"VulnTargetKeysPut": engine, "VulnTargetKeysAdd": engine, "VulnTargetKeysReset": engine, "VulnDeviceSynced": engine, "VulnTargetCount": engine,
 
 		"NotifyCompose": notifier, "NotifyCursor": notifier, "NotifyHeld": notifier, "NoticeEscalate": notifier, "NoticeRecent": notifier,
 		"NoticeCreateUnregistered": notifier, "NoticeUndeliverableList": notifier, "NoticeFallback": notifier, "OutboxClaim": notifier, "OutboxClaimDue": notifier, "OutboxDue": notifier,

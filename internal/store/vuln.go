@@ -626,6 +626,14 @@ func (s *Store) VulnDeviceScan(ctx context.Context, sc tenant.Scope, after int64
 	return s.deviceQuery(ctx, fmt.Sprintf(`SELECT `+deviceCols+` FROM devices WHERE id > ? AND `+cond+` ORDER BY id LIMIT %d`, max(limit, 1)), append([]any{after}, args...)...)
 }
 
+// VulnTargetCount counts the devices and components of every
+// organisation: the targets of a full re-match, for its progress.
+func (s *Store) VulnTargetCount(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM devices) + (SELECT COUNT(*) FROM vuln_components)`).Scan(&n)
+	return n, err
+}
+
 // VulnDeviceStale returns up to limit devices of sc that were never
 // matched or whose vendor, model, firmware, CPE or purl changed since (see
 // VulnDeviceSynced), by id.

@@ -54,6 +54,8 @@ type Store interface {
 	VulnDeviceScan(ctx context.Context, sc tenant.Scope, after int64, limit int) ([]registry.Device, error)
 	VulnDeviceStale(ctx context.Context, sc tenant.Scope, limit int) ([]registry.Device, error)
 	VulnDeviceSynced(ctx context.Context, ds []registry.Device) error
+	// VulnTargetCount counts the inventory's devices and components.
+	VulnTargetCount(ctx context.Context) (int64, error)
 	VulnMatchList(ctx context.Context, sc tenant.Scope, f MatchFilter) ([]Match, error)
 	VulnMatchReplace(ctx context.Context, del MatchFilter, ms []Match) error
 	TriggerEnsure(ctx context.Context, t finding.Trigger) (int64, error)
@@ -96,6 +98,10 @@ type Options struct {
 	Workers int
 	Logger  *slog.Logger     // default: discard
 	Now     func() time.Time // default time.Now
+	// Progress, when set, is told that MatchAll starts matching total
+	// targets (devices and components) and returns step, told how many
+	// are matched, and finish.
+	Progress func(what string, total int64) (step func(done int64), finish func())
 }
 
 // Engine keeps matches and findings in step with advisories and inventory.
@@ -108,6 +114,7 @@ type Engine struct {
 	workers int
 	log     *slog.Logger
 	now     func() time.Time
+	prog    func(what string, total int64) (step func(done int64), finish func())
 }
 
 // New returns an Engine.
@@ -115,7 +122,7 @@ func New(o Options) (*Engine, error) {
 	if o.Store == nil {
 		return nil, errors.New("vuln: Options.Store is required")
 	}
-	e := &Engine{st: o.Store, regrade: o.Regrader, minConf: o.MinConfidence, workers: o.Workers, log: o.Logger, now: o.Now}
+	e := &Engine{st: o.Store, regrade: o.Regrader, minConf: o.MinConfidence, workers: o.Workers, log: o.Logger, now: o.Now, prog: o.Progress}
 	if e.minConf <= 0 {
 		e.minConf = DefaultMinConfidence
 	}
@@ -739,6 +746,7 @@ func (e *Engine) MatchAll(ctx context.Context, reindex bool) (Result, error) {
 			return res, err
 		}
 	}
+	step, finish := e.progress(ctx)
 	start := time.Now()
 	e.log.Debug("match all: advisories compiled", "advisories", len(all), "keys", len(index))
 	// 2. Stream devices, then components, matching each page in parallel.
@@ -766,6 +774,7 @@ func (e *Engine) MatchAll(ctx context.Context, reindex bool) (Result, error) {
 		ms, ks := e.matchParallel(index, ts, reindex, caches, vt)
 		found, keys = append(found, ms...), append(keys, ks...)
 		res.Targets += len(ts)
+		step(int64(res.Targets))
 		if len(page) < 1000 {
 			break
 		}
@@ -784,6 +793,7 @@ func (e *Engine) MatchAll(ctx context.Context, reindex bool) (Result, error) {
 		ms, ks := e.matchParallel(index, ts, reindex, caches, vt)
 		found, keys = append(found, ms...), append(keys, ks...)
 		res.Targets += len(ts)
+		step(int64(res.Targets))
 		if reindex && len(keys) >= 50000 {
 			if err := e.st.VulnTargetKeysAdd(ctx, keys); err != nil {
 				return res, err
@@ -800,6 +810,7 @@ func (e *Engine) MatchAll(ctx context.Context, reindex bool) (Result, error) {
 			return res, err
 		}
 	}
+	finish()
 	e.log.Debug("match all: targets matched", "targets", res.Targets, "matches", len(found), "seconds", time.Since(start).Seconds())
 	// 3. Replace matches and reconcile findings.
 	err = e.st.VulnTx(ctx, func(tx Store) error {
@@ -824,6 +835,19 @@ func (e *Engine) MatchAll(ctx context.Context, reindex bool) (Result, error) {
 	}
 	e.afterCommit(ctx, &res, "full re-match")
 	return res, nil
+}
+
+// progress starts MatchAll's progress (nothing without Options.Progress
+// or targets) and returns its step and finish.
+func (e *Engine) progress(ctx context.Context) (func(int64), func()) {
+	if e.prog == nil {
+		return func(int64) {}, func() {}
+	}
+	n, err := e.st.VulnTargetCount(ctx)
+	if err != nil || n == 0 {
+		return func(int64) {}, func() {}
+	}
+	return e.prog("targets", n)
 }
 
 // matchParallel matches targets against the index with e.workers

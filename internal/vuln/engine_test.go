@@ -372,6 +372,22 @@ func TestEngineMatchAll(t *testing.T) {
 		if diff := cmp.Diff(keys(before), keys(f.findings(""))); diff != "" {
 			t.Errorf("findings differ (-incremental +full):\n%s", diff)
 		}
+		// Its progress counts the targets (devices and components) to the end.
+		var total, last int64
+		finished := 0
+		e, err := vuln.New(vuln.Options{Store: s, Progress: func(what string, n int64) (func(int64), func()) {
+			total = n
+			return func(done int64) { last = done }, func() { finished++ }
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res, err = e.MatchAll(ctx, false); err != nil {
+			t.Fatal(err)
+		}
+		if total != int64(res.Targets) || last != total || finished != 1 || total == 0 {
+			t.Errorf("progress: total %d, last step %d, finished %d times; want %d targets, finished once", total, last, finished, res.Targets)
+		}
 	})
 }
 
