@@ -215,13 +215,11 @@ func (e *pageEnv) auditedCalls(t *testing.T, own ids) map[string]func(path, as s
 		"pageIngest": func(path, as string) *httptest.ResponseRecorder {
 			return e.upload(as, path, map[string]string{"type": "shadowserver", "trigger": "rdp-portal", "again": "true"}, sampleFeed, "", readSample(t))
 		},
-		"pageReview": func(path, as string) *httptest.ResponseRecorder {
-			path = fmt.Sprintf("/analyst/assessments/%d/review", submitted(false))
-			return form(path, as, url.Values{"decision": {"return"}, "comments": {"give the support period"}})
+		"pageReview": func(_, as string) *httptest.ResponseRecorder {
+			return form(fmt.Sprintf("/analyst/assessments/%d/review", submitted(false)), as, url.Values{"decision": {"return"}, "comments": {"give the support period"}})
 		},
-		"pageIssue": func(path, as string) *httptest.ResponseRecorder {
-			path = fmt.Sprintf("/analyst/assessments/%d/label", submitted(true))
-			return form(path, as, url.Values{})
+		"pageIssue": func(_, as string) *httptest.ResponseRecorder {
+			return form(fmt.Sprintf("/analyst/assessments/%d/label", submitted(true)), as, url.Values{})
 		},
 	}
 }
