@@ -146,7 +146,7 @@ func (a *cmdline) audited(ctx context.Context) error {
 
 // orgOf returns the organisation a registry command changes, with its record now.
 func (a *cmdline) orgOf(cmd *cobra.Command, args []string) (int64, json.RawMessage) {
-	if !a.readOnly() && app.ChangesOrg(strings.TrimPrefix(cmd.CommandPath(), "vigil "), args) {
+	if !a.readOnly() && clikit.CheckNumbers(cmd.Flags()) == nil && app.ChangesOrg(strings.TrimPrefix(cmd.CommandPath(), "vigil "), args) {
 		if x, err := a.service(cmd.Context()); err == nil {
 			return x.CommandOrg(cmd.Context(), args)
 		}

@@ -152,7 +152,7 @@ func Harden(root *cobra.Command, version string) {
 		}
 		if runE := c.RunE; runE != nil {
 			c.RunE = func(cmd *cobra.Command, a []string) error {
-				if err := checkNumbers(cmd.Flags()); err != nil {
+				if err := CheckNumbers(cmd.Flags()); err != nil {
 					return err
 				}
 				markRan(cmd.Context())
@@ -214,9 +214,9 @@ func unknownSubcommand(cmd *cobra.Command, args []string) error {
 	return errs.Errorf(errs.Invalid, "%s", msg)
 }
 
-// checkNumbers refuses a negative value of a numeric flag the user set, and
+// CheckNumbers refuses a negative value of a numeric flag the user set, and
 // a --limit outside 1…keyset.MaxLimit.
-func checkNumbers(fs *pflag.FlagSet) error {
+func CheckNumbers(fs *pflag.FlagSet) error {
 	var err error
 	fs.Visit(func(f *pflag.Flag) {
 		if err != nil {
