@@ -257,3 +257,12 @@ type Seen struct {
 	At time.Time
 	ID int64
 }
+
+// TriggerDay counts the findings of a trigger first seen on a UTC day
+// (Day is YYYY-MM-DD): a point of the dashboard's findings per trigger
+// over time.
+type TriggerDay struct {
+	Day      string `json:"day"`
+	Trigger  string `json:"trigger"`
+	Findings int64  `json:"findings"`
+}

@@ -508,6 +508,18 @@ func scopeCases() []scopeCase {
 			es, err := s.EventList(ctx, as(f.a.ID), keyset.Page{Limit: 1000})
 			return count(es, err, f.a.ID, func(e finding.Event) int64 { return e.OrgID })
 		}},
+		{method: "TriggerDays", run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
+			sc := as(f.a.ID)
+			ds, err := s.TriggerDays(ctx, sc, time.Time{})
+			n := 0
+			for _, d := range ds {
+				n += int(d.Findings)
+			}
+			if sc.OrgID() == f.b.ID {
+				n -= f.findingsB
+			}
+			return n, err
+		}},
 		{method: "TriggerStats", run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
 			sc := as(f.a.ID)
 			ts, err := s.TriggerStats(ctx, sc)

@@ -32,9 +32,9 @@ import (
 // the API, an accepted dispute, a full report resolving what it did not
 // contain, escalation, a person's data erased, the retention purge of a
 // day's notices and an organisation deleted — and after each step compares
-// the dashboard's figures, read from the running totals of migrations 00730 and
-// 00736 (trigger_totals, the notices' marks and notice_days with its times
-// to acknowledge), with a count from
+// the dashboard's figures, read from the running totals of migrations 00730,
+// 00736 and 00737 (trigger_totals, the notices' marks, notice_days with its
+// times to acknowledge, trigger_days), with a count from
 // the base tables, for every organisation and for one.
 func TestDashboardTotalsMatchRecount(t *testing.T) {
 	t.Parallel()
@@ -182,6 +182,13 @@ func TestDashboardTotalsMatchRecount(t *testing.T) {
 			if diff := cmp.Diff(recountTriggers(t, st), shownTriggers(ts)); diff != "" {
 				t.Errorf("after %s: the triggers' totals differ from a recount of the findings (-recount +totals):\n%s", step.name, diff)
 			}
+			tdays, err := st.TriggerDays(ctx, tenant.Operator(), since)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(recountTriggerDays(t, st, since), tdays); diff != "" {
+				t.Errorf("after %s: the findings per trigger and day differ from a recount of the findings (-recount +totals):\n%s", step.name, diff)
+			}
 			for _, sc := range []tenant.Scope{tenant.Operator(), tenant.Org(a.ID), tenant.Org(b.ID)} {
 				days, err := st.NoticeDayFigures(ctx, sc, since)
 				if err != nil {
@@ -208,6 +215,13 @@ func TestDashboardTotalsMatchRecount(t *testing.T) {
 		var timed int64
 		if err := st.QueryRow(ctx, `SELECT COALESCE(SUM(ack_timed), 0) FROM notice_days`).Scan(&timed); err != nil {
 			t.Fatal(err)
+		}
+		var tfound int64
+		if err := st.QueryRow(ctx, `SELECT COALESCE(SUM(findings), 0) FROM trigger_days`).Scan(&tfound); err != nil {
+			t.Fatal(err)
+		}
+		if tfound == 0 {
+			t.Error("after the workload no finding was counted per day: the workload did not reach it")
 		}
 		if timed == 0 {
 			t.Error("after the workload no time to acknowledge was counted: the workload did not reach it")
@@ -346,6 +360,34 @@ WHERE n.created_at >= ? AND `+cond+` AND n.acked_at IS NOT NULL AND n.first_sent
 	out := []notify.AckTimes{}
 	for _, d := range order {
 		out = append(out, *byDay[d])
+	}
+	return out
+}
+
+// recountTriggerDays counts the findings per UTC day of first sighting and
+// trigger from the findings table.
+func recountTriggerDays(t *testing.T, st *store.Store, since time.Time) []finding.TriggerDay {
+	t.Helper()
+	day := `substr(f.first_seen, 1, 10)`
+	if st.Dialect() == store.Postgres {
+		day = `to_char(f.first_seen AT TIME ZONE 'UTC', 'YYYY-MM-DD')`
+	}
+	rows, err := st.Query(context.Background(), `SELECT `+day+`, t.name, COUNT(*) FROM findings f JOIN triggers t ON t.id = f.trigger_id
+WHERE f.first_seen >= ? GROUP BY 1, t.id, t.name ORDER BY 1, t.id`, since.UTC().Truncate(24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := []finding.TriggerDay{}
+	for rows.Next() {
+		var d finding.TriggerDay
+		if err := rows.Scan(&d.Day, &d.Trigger, &d.Findings); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, d)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
 	}
 	return out
 }

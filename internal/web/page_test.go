@@ -660,6 +660,10 @@ func TestDashboardFigures(t *testing.T) {
 		if body := view(); !strings.Contains(body, day) || !strings.Contains(body, seeded) {
 			t.Fatalf("the dashboard lacks the day's row %s or the trigger's row %s", day, seeded)
 		}
+		// The seeded trigger's findings are new on the day.
+		if body := view(); !strings.Contains(body, `<th scope="col">seeded</th>`) || !strings.Contains(body, `<tr><th scope="row">2026-11-23</th><td>`) {
+			t.Error("the dashboard's new findings per day lack the seeded trigger or its day")
+		}
 		// A's warning was acknowledged an hour after it went out.
 		if body, ack := view(), `<tr><th scope="row">2026-11-23</th><td>1</td><td>1h0m0s</td><td>0</td><td>1</td><td>0</td><td>0</td></tr>`; !strings.Contains(body, ack) {
 			t.Errorf("the dashboard lacks the time to acknowledge %s", ack)

@@ -122,6 +122,9 @@ func TestPortalPagesBench(t *testing.T) {
 				if _, err := st.LabelGrades(ctx, tenant.Operator()); err != nil {
 					return err
 				}
+				if _, err := st.TriggerDays(ctx, tenant.Operator(), st.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -(plotSpan-1))); err != nil {
+					return err
+				}
 				if _, err := st.NoticeAckDays(ctx, tenant.Operator(), st.Now().Add(-dashSince).Truncate(24*time.Hour)); err != nil {
 					return err
 				}
@@ -140,6 +143,10 @@ func TestPortalPagesBench(t *testing.T) {
 			}},
 			{"acknowledgement plot", "/analyst/plots/acks.svg", analyst, func() error {
 				_, err := st.NoticeAckDays(ctx, tenant.Operator(), st.Now().Add(-dashSince).Truncate(24*time.Hour))
+				return err
+			}},
+			{"findings per day plot", "/analyst/plots/trend.svg", analyst, func() error {
+				_, err := st.TriggerDays(ctx, tenant.Operator(), st.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -(plotSpan-1)))
 				return err
 			}},
 			{"grades plot", "/analyst/plots/grades.svg", analyst, func() error {

@@ -5,6 +5,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -18,6 +19,7 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 
 	"vigil/internal/account"
 	"vigil/internal/app"
@@ -60,6 +62,8 @@ func (s *Server) opsRoutes() []Route {
 			ContentType: "image/svg+xml", Summary: "Plot: open findings and organisations per trigger", page: s.pagePlotTriggers},
 		{ID: "pagePlotAcks", Method: http.MethodGet, Path: "/analyst/plots/acks.svg", Tag: tag, Role: account.RoleAnalyst,
 			ContentType: "image/svg+xml", Summary: "Plot: time to acknowledge a warning", page: s.pagePlotAcks},
+		{ID: "pagePlotTrend", Method: http.MethodGet, Path: "/analyst/plots/trend.svg", Tag: tag, Role: account.RoleAnalyst,
+			ContentType: "image/svg+xml", Summary: "Plot: new findings per day of the busiest triggers", page: s.pagePlotTrend},
 		{ID: "pagePlotGrades", Method: http.MethodGet, Path: "/analyst/plots/grades.svg", Tag: tag, Role: account.RoleAnalyst,
 			ContentType: "image/svg+xml", Summary: "Plot: valid labels by grade", page: s.pagePlotGrades},
 		// API twins of the pages above that the API lacked.
@@ -378,6 +382,8 @@ type dashView struct {
 	// Acks are the times to acknowledge per day, AckAll over them all.
 	Acks   []notify.AckTimes
 	AckAll notify.AckTimes
+	// Trend is the new findings per day of the busiest triggers.
+	Trend trendView
 	// Grades counts the valid labels per grade, A…G.
 	Grades []label.GradeCount
 	// At is when the figures were read.
@@ -422,6 +428,9 @@ func (s *Server) dashboard(pc *pageCall) (dashView, error) {
 		return dashView{}, err
 	}
 	v.Days, v.Overall, v.Acks, v.AckAll = d.Days, d.Overall, d.Acks, d.AckAll
+	if v.Trend, err = s.dashTrend(pc); err != nil {
+		return dashView{}, err
+	}
 	if v.Grades, err = s.store.LabelGrades(pc.ctx(), pc.scope()); err != nil {
 		return dashView{}, err
 	}
@@ -604,6 +613,119 @@ func (s *Server) pagePlotAcks(pc *pageCall) error {
 	p.Y.Min, p.Y.Max = 0, top*1.1
 	p.NominalX(msgs["dash.acks.hour"], msgs["dash.acks.day"], msgs["dash.acks.week"], msgs["dash.acks.later"])
 	return pc.svg(p)
+}
+
+// trendTop is how many triggers the findings-over-time plot shows.
+const trendTop = 5
+
+// trendView is the new findings per day (the plot's span, quiet days
+// included) of the triggers with the most in that span.
+type trendView struct {
+	Triggers []string
+	Rows     []trendRow
+}
+
+// trendRow is a day of trendView: a count per trigger, in its order.
+type trendRow struct {
+	Day string
+	N   []int64
+}
+
+// dashTrend reads the findings per day and trigger of the plot's span
+// (from the running counts per day) and keeps the busiest triggers.
+func (s *Server) dashTrend(pc *pageCall) (trendView, error) {
+	now := s.store.Now()
+	start := now.UTC().Truncate(24*time.Hour).AddDate(0, 0, -(plotSpan - 1))
+	ds, err := s.store.TriggerDays(pc.ctx(), pc.scope(), start)
+	if err != nil {
+		return trendView{}, err
+	}
+	total := map[string]int64{}
+	for _, d := range ds {
+		total[d.Trigger] += d.Findings
+	}
+	var names []string
+	for n, c := range total {
+		if c > 0 {
+			names = append(names, n)
+		}
+	}
+	slices.SortFunc(names, func(a, b string) int {
+		if total[a] != total[b] {
+			return cmp.Compare(total[b], total[a])
+		}
+		return strings.Compare(a, b)
+	})
+	names = names[:min(len(names), trendTop)]
+	col := map[string]int{}
+	for i, n := range names {
+		col[n] = i
+	}
+	v := trendView{Triggers: names}
+	row := map[string]int{}
+	for i := range plotSpan {
+		day := start.AddDate(0, 0, i).Format(time.DateOnly)
+		row[day] = i
+		v.Rows = append(v.Rows, trendRow{Day: day, N: make([]int64, len(names))})
+	}
+	for _, d := range ds {
+		r, ok := row[d.Day]
+		c, in := col[d.Trigger]
+		if ok && in {
+			v.Rows[r].N[c] += d.Findings
+		}
+	}
+	return v, nil
+}
+
+func (s *Server) pagePlotTrend(pc *pageCall) error {
+	v, err := s.dashTrend(pc)
+	if err != nil {
+		return err
+	}
+	p := plot.New()
+	msgs := s.messages(pc.lang)
+	p.Y.Label.Text = msgs["dash.trend.count"]
+	p.Y.Min = 0
+	top := 1.0
+	names := make([]string, len(v.Rows))
+	for i, r := range v.Rows {
+		names[i] = r.Day[5:] // MM-DD
+		for _, n := range r.N {
+			top = max(top, float64(n))
+		}
+	}
+	p.Y.Max = top * 1.3 // room for the legend
+	p.Add(plotter.NewGrid())
+	for c, name := range v.Triggers {
+		pts := make(plotter.XYs, len(v.Rows))
+		for i, r := range v.Rows {
+			pts[i].X, pts[i].Y = float64(i), float64(r.N[c])
+		}
+		l, sc, err := plotter.NewLinePoints(pts)
+		if err != nil {
+			return err
+		}
+		l.Color, sc.Color = plotColor(c), plotColor(c)
+		l.Width = vg.Points(1.5)
+		l.Dashes = trendDashes(c)
+		sc.Shape = trendShapes[c%len(trendShapes)]
+		p.Add(l, sc)
+		p.Legend.Add(name, l, sc)
+	}
+	p.Legend.Top, p.Legend.Left = true, true
+	p.NominalX(names...)
+	p.X.Tick.Label.Rotation = 0.8
+	p.X.Tick.Label.XAlign = -1
+	return pc.svg(p)
+}
+
+// trendShapes and trendDashes tell the triggers' lines apart without
+// colour vision.
+var trendShapes = []draw.GlyphDrawer{draw.CircleGlyph{}, draw.SquareGlyph{}, draw.TriangleGlyph{}, draw.CrossGlyph{}, draw.PlusGlyph{}}
+
+func trendDashes(i int) []vg.Length {
+	return [][]vg.Length{nil, {vg.Points(5), vg.Points(3)}, {vg.Points(2), vg.Points(2)}, {vg.Points(8), vg.Points(3), vg.Points(2), vg.Points(3)}, {vg.Points(1), vg.Points(4)}}[i%5]
 }
 
 func (s *Server) pagePlotGrades(pc *pageCall) error {

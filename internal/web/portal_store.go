@@ -50,6 +50,9 @@ type PortalStore interface {
 	// NoticeAckDays returns the times to acknowledge per UTC day of
 	// creation since since, oldest first.
 	NoticeAckDays(ctx context.Context, sc tenant.Scope, since time.Time) ([]notify.AckTimes, error)
+	// TriggerDays counts the findings per UTC day of first sighting and
+	// trigger from since's day on.
+	TriggerDays(ctx context.Context, sc tenant.Scope, since time.Time) ([]finding.TriggerDay, error)
 	// LabelGrades counts the valid labels per grade (A…G, zeros included).
 	LabelGrades(ctx context.Context, sc tenant.Scope) ([]label.GradeCount, error)
 	TriggerNames(ctx context.Context) ([]string, error)
