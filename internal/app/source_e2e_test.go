@@ -70,6 +70,60 @@ func (f *faults) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Write(body[:len(body)/2])
 }
 
+// snapshot returns how often each path was asked for.
+func (f *faults) snapshot() map[string]int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make(map[string]int, len(f.hits))
+	for k, v := range f.hits {
+		out[k] = v
+	}
+	return out
+}
+
+// rolieFeed is the path of the ROLIE feed of the CSAF source test.
+const rolieFeed = "/.well-known/csaf/feed-tlp-white.json"
+
+// rolieDoc adds the CSAF document name of testdata, with its SHA-512 file,
+// to files and lists it in the ROLIE feed (updated at updated); it
+// returns the document's path.
+func rolieDoc(e *e2e, files staticFiles, name, updated string) string {
+	e.t.Helper()
+	doc := e.read(name)
+	path := "/.well-known/csaf/white/" + updated[:4] + "/" + name
+	sum := sha512.Sum512(doc)
+	files[path] = doc
+	files[path+".sha512"] = []byte(hex.EncodeToString(sum[:]) + "  " + name + "\n")
+	var feed struct {
+		Feed struct {
+			ID      string           `json:"id"`
+			Title   string           `json:"title"`
+			Updated string           `json:"updated"`
+			Entry   []map[string]any `json:"entry"`
+		} `json:"feed"`
+	}
+	if old, ok := files[rolieFeed]; ok {
+		if err := json.Unmarshal(old, &feed); err != nil {
+			e.t.Fatal(err)
+		}
+	}
+	feed.Feed.ID, feed.Feed.Title, feed.Feed.Updated = "test-cert-white", "test CERT TLP:WHITE", updated
+	u := e.url + path
+	feed.Feed.Entry = append(feed.Feed.Entry, map[string]any{
+		"id": strings.TrimSuffix(name, ".json"), "title": name,
+		"link":      []any{map[string]any{"rel": "self", "href": u}, map[string]any{"rel": "hash", "href": u + ".sha512"}},
+		"published": updated, "updated": updated,
+		"content": map[string]any{"type": "application/json", "src": u},
+		"format":  map[string]any{"schema": "https://docs.oasis-open.org/csaf/csaf/v2.0/csaf_json_schema.json", "version": "2.0"},
+	})
+	b, err := json.Marshal(feed)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	files[rolieFeed] = b
+	return path
+}
+
 func (f *faults) set(fn func(f *faults)) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -186,6 +240,8 @@ func (e *e2e) compose() int {
 // sourceCase is one kind's end-to-end case.
 type sourceCase struct {
 	kind source.Kind
+	// name tells cases of one kind apart ("" for the kind's name).
+	name string
 	// setup registers the organisations the data matches, loads what the
 	// source builds on, installs the fake and returns the source.
 	setup func(e *e2e) source.Source
@@ -204,6 +260,10 @@ type sourceCase struct {
 	warned map[string]int
 	// check looks at the findings of the warned organisations.
 	check func(t *testing.T, fs map[string][]finding.Finding)
+	// grow, after the second run, adds one document to what the fake
+	// lists and returns its path: the next run fetches it and nothing
+	// else (nil for the kinds without it).
+	grow func(e *e2e) string
 }
 
 // TestSourceEndToEnd runs a scheduled source of every kind against its
@@ -213,7 +273,9 @@ type sourceCase struct {
 // ingested, not fetched again), the retry ingests the rest; the findings
 // carry their evidence and belong to the right organisation, which gets
 // its notices (and the bystander none); a second run fetches nothing new
-// and composes nothing; a provider that goes away fails runs (error
+// and composes nothing (a CSAF provider is served once as a directory with
+// changes.csv and once as a ROLIE feed, which then gains one entry: only
+// that entry is fetched); a provider that goes away fails runs (error
 // recorded, the next run backed off) until exactly one alert.
 func TestSourceEndToEnd(t *testing.T) {
 	t0 := time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC)
@@ -381,6 +443,46 @@ func TestSourceEndToEnd(t *testing.T) {
 			}),
 		},
 		{
+			kind: source.KindCSAF, name: "csaf-rolie",
+			setup: func(e *e2e) source.Source {
+				axis := registry.Device{Vendor: "Axis Communications", Model: "AXIS A1001", Firmware: "1.65.4", Location: "door 1"}
+				e.org("Toegang", "cert@toegang.example", nil, axis)
+				axis.Firmware = "1.65.5" // the fixed firmware
+				e.org("Bystander", "soc@bystander.example", nil, axis)
+				files := staticFiles{}
+				rolieDoc(e, files, "icsa-23-206-01.json", "2023-07-25T00:00:00Z")
+				files["/.well-known/csaf/provider-metadata.json"], _ = json.Marshal(map[string]any{
+					"canonical_url": e.url + "/.well-known/csaf/provider-metadata.json",
+					"distributions": []any{map[string]any{"rolie": map[string]any{"feeds": []any{
+						map[string]any{"summary": "TLP:WHITE advisories", "tlp_label": "WHITE", "url": e.url + rolieFeed},
+					}}}},
+					"last_updated": "2024-08-01T00:00:00Z", "list_on_CSAF_aggregators": true, "metadata_version": "2.0", "mirror_on_CSAF_aggregators": true,
+					"public_openpgp_keys": []any{}, "publisher": map[string]any{"category": "coordinator", "name": "test CERT", "namespace": "https://example.org"},
+					"role": "csaf_trusted_provider",
+				})
+				e.fake.set(func(f *faults) { f.h = files })
+				return source.Source{Kind: source.KindCSAF, URL: e.url + "/.well-known/csaf/provider-metadata.json"}
+			},
+			cut: rolieFeed, files: 1,
+			warned: map[string]int{"Toegang": 1},
+			check: checkVulnFindings("Toegang", "CVE-2023-21406", "csaf:ICSA-23-206-01", func(t *testing.T, ev vuln.FindingEvidence) {
+				if ev.Subject == "" || ev.Component != "" || len(ev.Advisories) != 1 || ev.Advisories[0].Advisory != "csaf:ICSA-23-206-01" {
+					t.Errorf("evidence = %+v; want the device matched by the CSAF advisory", ev)
+				}
+			}),
+			grow: func(e *e2e) string {
+				e.fake.mu.Lock()
+				defer e.fake.mu.Unlock()
+				files := staticFiles{}
+				for k, v := range e.fake.h.(staticFiles) {
+					files[k] = v
+				}
+				path := rolieDoc(e, files, "icsa-24-067-01.json", "2024-05-02T06:00:00Z")
+				e.fake.h = files
+				return path
+			},
+		},
+		{
 			kind: source.KindOSV,
 			setup: func(e *e2e) source.Source {
 				e.sbomOrg()
@@ -401,11 +503,19 @@ func TestSourceEndToEnd(t *testing.T) {
 			}),
 		},
 	}
-	if len(cases) != len(source.Kinds()) {
-		t.Fatalf("%d cases for %d kinds", len(cases), len(source.Kinds()))
+	kinds := map[source.Kind]bool{}
+	for _, tc := range cases {
+		kinds[tc.kind] = true
+	}
+	if len(kinds) != len(source.Kinds()) {
+		t.Fatalf("cases of %d kinds; want all %d", len(kinds), len(source.Kinds()))
 	}
 	for _, tc := range cases {
-		t.Run(string(tc.kind), func(t *testing.T) {
+		name := tc.name
+		if name == "" {
+			name = string(tc.kind)
+		}
+		t.Run(name, func(t *testing.T) {
 			storetest.EachOpts(t, storetest.Options{Now: clk.now}, func(t *testing.T, s *store.Store) {
 				clk.set(t0)
 				runSourceCase(t, s, clk, tc)
@@ -504,6 +614,27 @@ func runSourceCase(t *testing.T, s *store.Store, clk *clock, tc sourceCase) {
 	}
 	if n := e.compose(); n != 0 {
 		t.Errorf("second run composed %d notices", n)
+	}
+
+	// What the provider lists grows by one document: the next run fetches
+	// that one and nothing else listed before.
+	if tc.grow != nil {
+		hits := fake.snapshot()
+		doc := tc.grow(e)
+		clk.add(time.Hour)
+		run, err := e.x.SourceRun(ctx, src.Name)
+		if err != nil || run.State != "ok" || produced(run) != 1 {
+			t.Errorf("run after one new document = %+v, %v; want it alone", run, err)
+		}
+		fetched := fake.snapshot()
+		if fetched[doc] != hits[doc]+1 {
+			t.Errorf("the new document %s was fetched %d times; want once", doc, fetched[doc]-hits[doc])
+		}
+		for path, n := range fetched {
+			if n != hits[path] && path != doc && !strings.HasPrefix(path, doc+".") && !strings.HasSuffix(path, "provider-metadata.json") && path != tc.cut {
+				t.Errorf("%s fetched again (%d times) after one new document", path, n-hits[path])
+			}
+		}
 	}
 
 	// The provider goes away: each run fails with its error recorded and
