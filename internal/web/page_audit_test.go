@@ -205,6 +205,19 @@ func (e *pageEnv) auditedCalls(t *testing.T, own ids) map[string]func(path, as s
 			}
 			return last
 		},
+		"pageLogout": func(path, as string) *httptest.ResponseRecorder {
+			// A session of its own ends, so that the order of the routes
+			// does not matter to the persona's other calls.
+			keep, keepCookie := e.sessions[as], e.cookies[as]
+			defer func() { e.sessions[as], e.cookies[as] = keep, keepCookie }()
+			secret, now := account.NewToken(32), e.st.Now()
+			ses := account.Session{UserID: e.users[as].ID, CSRF: account.NewToken(24), Verified: keep.Verified, CreatedAt: now, SeenAt: now, ExpiresAt: now.Add(account.MaxAge)}
+			if err := e.st.SessionCreate(ctx, &ses, account.HashToken(secret)); err != nil {
+				t.Fatal(err)
+			}
+			e.sessions[as], e.cookies[as] = ses, secret
+			return form(path, as, url.Values{})
+		},
 		"pageDeviceSBOM": func(path, as string) *httptest.ResponseRecorder {
 			return e.uploadAs(as, path, "sbom", "sbom.json", "application/vnd.cyclonedx+json",
 				[]byte(`{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,"components":[{"type":"library","name":"openssl","version":"1.1.1k","purl":"pkg:generic/openssl@1.1.1k"}]}`))
