@@ -31,17 +31,19 @@ func (a *cmdline) mailReceiveCmd() *cobra.Command {
 }
 
 func (a *cmdline) mailOpenPGPCmd() *cobra.Command {
-	run := func(f func() (app.OpenPGPSetup, error)) func(context.Context, []string) error {
-		return func(context.Context, []string) error {
-			s, err := f()
+	run := func(f func(context.Context) (app.OpenPGPSetup, error)) func(context.Context, []string) error {
+		return func(ctx context.Context, _ []string) error {
+			s, err := f(ctx)
 			return a.show(s, err, func() error { _, err := fmt.Fprint(a.stdout, s.Text()); return err })
 		}
 	}
 	cmd := group("openpgp", "The OpenPGP key notices are signed with",
 		plain("init", "Generate the service's OpenPGP key (kept with the label keys, mode 0600): notices are signed with it (PGP/MIME) and the portal publishes it", 0,
-			run(func() (app.OpenPGPSetup, error) { return app.OpenPGPInit(a.cfg, time.Now()) })),
+			run(func(ctx context.Context) (app.OpenPGPSetup, error) {
+				return app.KeyMade(ctx, a.service, "mail.openpgp.init", func() (app.OpenPGPSetup, error) { return app.OpenPGPInit(a.cfg, time.Now()) })
+			})),
 		plain("key", "Print the service's OpenPGP public key, its fingerprint and its Web Key Directory path", 0,
-			run(func() (app.OpenPGPSetup, error) { return app.OpenPGPKey(a.cfg) })))
+			run(func(context.Context) (app.OpenPGPSetup, error) { return app.OpenPGPKey(a.cfg) })))
 	config.Bind(cmd.PersistentFlags(), &a.cfg, "notify.from", "notify.sender", "labels.keys")
 	return cmd
 }
@@ -50,8 +52,8 @@ func (a *cmdline) mailDKIMCmd() *cobra.Command {
 	f := &a.cfg.Notify
 
 	var alg string
-	initCmd := plain("init", "Generate the DKIM key (kept with the label keys, mode 0600) and print the DNS TXT record to publish", 0, func(context.Context, []string) error {
-		setup, err := app.DKIMInit(a.cfg, dkimkey.Algorithm(alg))
+	initCmd := plain("init", "Generate the DKIM key (kept with the label keys, mode 0600) and print the DNS TXT record to publish", 0, func(ctx context.Context, _ []string) error {
+		setup, err := app.KeyMade(ctx, a.service, "mail.dkim.init", func() (app.DKIMSetup, error) { return app.DKIMInit(a.cfg, dkimkey.Algorithm(alg)) })
 		return a.show(setup, err, func() error { _, err := fmt.Fprint(a.stdout, setup.Text("generated")); return err })
 	})
 	initCmd.Flags().StringVar(&alg, "algorithm", string(dkimkey.RSA), "key type: rsa (2048 bits, verified everywhere) or ed25519")

@@ -353,3 +353,21 @@ func (a *App) AuditCommand(ctx context.Context, path string, args []string, org 
 	}
 	return a.AuditDone(ctx, action, object, "")
 }
+
+// KeyMade runs made, which generates a key kept outside the database (in
+// the key directory), and records it in the audit log of the database
+// open opens, as action naming the command's actor.
+func KeyMade[T any](ctx context.Context, open func(context.Context) (*App, error), action string, made func() (T, error)) (T, error) {
+	v, err := made()
+	if err != nil {
+		return v, err
+	}
+	x, err := open(ctx)
+	if err == nil {
+		err = x.AuditDone(ctx, action, "", "")
+	}
+	if err != nil {
+		return v, fmt.Errorf("record %s in the audit log: %w", action, err)
+	}
+	return v, nil
+}

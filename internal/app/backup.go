@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 
+	"vigil/internal/account"
 	"vigil/internal/errs"
 	"vigil/internal/store"
 )
@@ -88,6 +89,20 @@ func Restore(ctx context.Context, dsn, from string, force bool) (RestoreResult, 
 	n, err := store.Restore(ctx, from, path, force)
 	if err != nil {
 		return RestoreResult{}, err
+	}
+	// The restored database records the restore (its own log ends at the
+	// backup).
+	st, err := store.Open(ctx, dsn, store.Options{})
+	if err != nil {
+		return RestoreResult{}, fmt.Errorf("open the restored database to record the restore: %w", err)
+	}
+	defer st.Close()
+	e := account.AuditEntry{Action: "restore", Object: from, Actor: "unknown"}
+	if t := AuditTrailOf(ctx); t != nil {
+		e.Actor, e.Via = t.Actor, t.Via
+	}
+	if err := st.AuditAdd(ctx, e); err != nil {
+		return RestoreResult{}, fmt.Errorf("record the restore: %w", err)
 	}
 	return RestoreResult{DB: path, From: from, Bytes: n}, nil
 }

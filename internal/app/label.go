@@ -18,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"vigil/internal/account"
 	"vigil/internal/config"
 	"vigil/internal/errs"
 	"vigil/internal/label"
@@ -149,7 +150,8 @@ func openKeys(cfg config.Config, st *store.Store) (*label.KeyStore, error) {
 // Keyring returns the public keys of cfg's key store, after rotating the
 // signing key when rotate is set (the retired key keeps verifying older
 // labels), and where the keys are kept. open opens the application layer,
-// used only when the keys live in the database.
+// used when the keys live in the database and to record a rotation in the
+// audit log (wherever the keys are kept).
 func Keyring(ctx context.Context, cfg config.Config, rotate bool, open func(context.Context) (*App, error)) (*label.Keyring, string, error) {
 	var ks *label.KeyStore
 	var err error
@@ -165,8 +167,16 @@ func Keyring(ctx context.Context, cfg config.Config, rotate bool, open func(cont
 		return nil, "", err
 	}
 	if rotate {
-		if _, err := ks.Rotate(); err != nil {
+		sg, err := ks.Rotate()
+		if err != nil {
 			return nil, "", err
+		}
+		x, err := open(ctx)
+		if err == nil {
+			err = x.Audit(ctx, account.AuditEntry{Action: "label.keys.rotate", Object: sg.KeyID(), Detail: "keys: " + ks.Where()})
+		}
+		if err != nil {
+			return nil, "", fmt.Errorf("record the rotation to key %s: %w", sg.KeyID(), err)
 		}
 	}
 	kr, err := ks.Keyring()
