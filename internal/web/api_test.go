@@ -23,6 +23,7 @@ import (
 	"vigil/internal/auth"
 	"vigil/internal/config"
 	"vigil/internal/finding"
+	"vigil/internal/label"
 	"vigil/internal/netguard"
 	"vigil/internal/registry"
 	"vigil/internal/store"
@@ -361,6 +362,28 @@ func TestEndpointsHappyPath(t *testing.T) {
 				t.Errorf("issued = %+v", issued)
 			}
 			wantProblem(t, e.send(req{method: "POST", path: "/api/v1/assessments/" + started.ID + "/label", token: tokOp}), 409, "")
+			// The label's history, then its revocation: a reason is required,
+			// the history shows who revoked it and why, a second revocation
+			// conflicts and the public status says revoked.
+			hpath := "/api/v1/assessments/" + started.ID
+			hist := decodeAs[LabelHistory](t, e.send(req{method: "GET", path: hpath + "/labels", token: tokOp}))
+			if hist.Valid != issued.ID || len(hist.Events) != 1 || hist.Events[0].Kind != label.EventIssued {
+				t.Errorf("history before revocation = %+v", hist)
+			}
+			ok(t, req{method: "GET", path: hpath + "/labels", token: tokOp}, 200, "LabelHistory")
+			wantProblem(t, e.send(req{method: "POST", path: hpath + "/revoke", token: tokOp, body: `{"reason":"  "}`}), 422, "reason")
+			revBody := ok(t, req{method: "POST", path: hpath + "/revoke", token: tokOp, body: `{"reason":"universal telnet password"}`}, 200, "LabelHistory")
+			var after LabelHistory
+			if err := json.Unmarshal(revBody, &after); err != nil {
+				t.Fatal(err)
+			}
+			if last := after.Events[len(after.Events)-1]; after.Valid != "" || last.Kind != label.EventRevoked || last.Reason != "universal telnet password" || last.Actor == "" {
+				t.Errorf("history after revocation = %+v", after)
+			}
+			wantProblem(t, e.send(req{method: "POST", path: hpath + "/revoke", token: tokOp, body: `{"reason":"again"}`}), 409, "")
+			if v := e.send(req{method: "GET", path: "/labels/verify?id=" + issued.ID}); v.Code != http.StatusUnprocessableEntity || !strings.Contains(v.Body.String(), "universal telnet password") {
+				t.Errorf("public verification after revocation: %d %s", v.Code, v.Body)
+			}
 			// Disputes: an analyst's token rejects the seeded dispute of A's
 			// finding with a reason; A disputes it again.
 			pend := decodeAs[Page[finding.Dispute]](t, e.send(req{method: "GET", path: "/api/v1/disputes?state=pending", token: tokOp}))

@@ -234,6 +234,13 @@ func (e *pageEnv) auditedCalls(t *testing.T, own ids) map[string]func(path, as s
 		"pageIssue": func(_, as string) *httptest.ResponseRecorder {
 			return form(fmt.Sprintf("/analyst/assessments/%d/label", submitted(true)), as, url.Values{})
 		},
+		"pageLabelRevoke": func(_, as string) *httptest.ResponseRecorder {
+			id := submitted(true)
+			if rec := e.send(req{method: "POST", path: fmt.Sprintf("/api/v1/assessments/%d/label", id), token: tokOp}); rec.Code != http.StatusCreated {
+				t.Fatalf("issuing the label of %d: %d %s", id, rec.Code, rec.Body.String())
+			}
+			return form(fmt.Sprintf("/analyst/assessments/%d/revoke", id), as, url.Values{"reason": {"the maker withdrew the product"}, "confirm": {"yes"}})
+		},
 	}
 }
 

@@ -183,6 +183,7 @@ func (e *pageEnv) pageForms() map[string]url.Values {
 		"pageAssessmentAnswers": {"s-5.1-1": {"met"}},
 		"pageReview":            {"decision": {"return"}, "comments": {"give the support period"}},
 		"pageIssue":             {},
+		"pageLabelRevoke":       {"reason": {"the maker withdrew the product"}, "confirm": {"yes"}},
 		"pageDisputeDecide":     {"decision": {"reject"}, "reason": {"still seen"}},
 		"pageIngest":            {"type": {"auto"}},
 		"pageNotifySend":        {},

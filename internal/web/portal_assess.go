@@ -18,6 +18,7 @@ import (
 	"vigil/internal/auth"
 	"vigil/internal/errs"
 	"vigil/internal/keyset"
+	"vigil/internal/label"
 	"vigil/internal/rating"
 	"vigil/internal/registry"
 	"vigil/internal/tenant"
@@ -34,6 +35,8 @@ type Ratings interface {
 	Submit(ctx context.Context, sc tenant.Scope, id int64, actor string) (assess.Assessment, error)
 	Review(ctx context.Context, sc tenant.Scope, id int64, reviewer, note, reject string) (assess.Assessment, error)
 	Issue(ctx context.Context, sc tenant.Scope, id int64, actor string) (rating.Issued, error)
+	// Revoke withdraws a label and its assessment (as `vigil label revoke`).
+	Revoke(ctx context.Context, sc tenant.Scope, labelID, reason, actor string) (label.Record, error)
 	AddEvidence(ctx context.Context, sc tenant.Scope, id int64, name, mediaType string, content []byte, actor string) (assess.Attachment, error)
 }
 
@@ -58,6 +61,10 @@ func (s *Server) assessRoutes() []Route {
 			Summary: "Accept an assessment or return it with comments", page: s.pageReview},
 		{ID: "pageIssue", Method: http.MethodPost, Path: "/analyst/assessments/{sid}/label", Tag: tag, Role: account.RoleAnalyst, API: "assessmentIssue",
 			Summary: "Issue the label of a reviewed assessment", page: s.pageIssue},
+		{ID: "pageLabelHistory", Method: http.MethodGet, Path: "/analyst/assessments/{sid}/labels", Tag: tag, Role: account.RoleAnalyst, API: "labelHistory",
+			Summary: "An assessment's labels and their history, with the form to revoke the valid one", page: s.pageLabelHistory},
+		{ID: "pageLabelRevoke", Method: http.MethodPost, Path: "/analyst/assessments/{sid}/revoke", Tag: tag, Role: account.RoleAnalyst, API: "labelRevoke",
+			Summary: "Revoke an assessment's valid label, with a reason", page: s.pageLabelRevoke},
 
 		{ID: "assessmentList", Method: http.MethodGet, Path: OrgPath + "/assessments", Tag: "assessments", Scope: auth.ScopeRead, Query: sq,
 			Response: "AssessmentList", Summary: "The organisation's assessments", api: s.assessmentList},
@@ -73,6 +80,10 @@ func (s *Server) assessRoutes() []Route {
 			Request: "ReviewInput", Response: "Assessment", Summary: "Accept a submitted assessment, or return it to its maker with comments", api: s.assessmentReview},
 		{ID: "assessmentIssue", Method: http.MethodPost, Path: "/api/v1/assessments/{sid}/label", Tag: "assessments", Scope: auth.ScopeAdmin,
 			Response: "LabelIssued", Status: http.StatusCreated, Summary: "Grade a reviewed assessment and issue its signed label", api: s.assessmentIssue},
+		{ID: "labelHistory", Method: http.MethodGet, Path: "/api/v1/assessments/{sid}/labels", Tag: "assessments", Scope: auth.ScopeAdmin,
+			Response: "LabelHistory", Summary: "An assessment's labels and their history (issued, regraded, revoked, expired: who, when, why)", api: s.labelHistory},
+		{ID: "labelRevoke", Method: http.MethodPost, Path: "/api/v1/assessments/{sid}/revoke", Tag: "assessments", Scope: auth.ScopeAdmin,
+			Request: "RevokeInput", Response: "LabelHistory", Summary: "Revoke an assessment's valid label (verification then fails with the reason)", api: s.labelRevoke},
 	}
 }
 
@@ -124,6 +135,10 @@ func assessSchemas(add func(name string, v, example any)) {
 	add("AnswersSaved", AnswersSaved{}, nil)
 	add("ReviewInput", ReviewInput{}, ReviewInput{Accept: false, Comments: "5.3-13: give the support period's end date"})
 	add("LabelIssued", LabelIssued{}, nil)
+	add("LabelEvent", label.Event{}, nil)
+	add("LabelHistoryItem", LabelHistoryItem{}, nil)
+	add("LabelHistory", LabelHistory{}, nil)
+	add("RevokeInput", RevokeInput{}, RevokeInput{Reason: "the maker withdrew the product"})
 }
 
 // ratings returns the workflow or a not-found error when the server runs

@@ -27,6 +27,9 @@ type PortalStore interface {
 	AuditList(ctx context.Context, p keyset.Page) ([]account.AuditEntry, error)
 	// LabelList lists labels (the public scope: the registry's search).
 	LabelList(ctx context.Context, sc tenant.Scope, f label.Filter) ([]label.Record, error)
+	// LabelEventList returns the label history (issued, regraded, revoked,
+	// expired: who, when, why) of an assessment of sc.
+	LabelEventList(ctx context.Context, sc tenant.Scope, assessmentID int64) ([]label.Event, error)
 	// AccountMail queues a portal e-mail (reset, invitation) in the outbox.
 	AccountMail(ctx context.Context, address, lang string, m notify.Message) (int64, error)
 

@@ -15,6 +15,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -454,6 +455,24 @@ func TestPortalJourneys(t *testing.T) {
 			b.submit(map[string]string{"#id": issued}, `main form button[type="submit"]`, "")
 			if got := b.text("#result-h"); !strings.Contains(got, "is valid") {
 				t.Errorf("the issued label %s does not verify: %q", issued, got)
+			}
+			// Revoke it from its history page (a reason and the
+			// confirmation); the history says who revoked it and why, and
+			// the public verification then says revoked.
+			sid := path.Base(assessment)
+			b.open("/analyst/assessments?state=labelled", "")
+			b.clickAndLoad("label history", fmt.Sprintf(`a[href="/analyst/assessments/%s/labels"]`, sid))
+			b.check(shot("label-history"))
+			b.run("confirm the revocation", chromedp.Click(chromedp.CSS("#confirm")))
+			b.submit(map[string]string{"#reason": "universal telnet password found in firmware 1.2"}, `#revoke-form button[type="submit"]`, shot("label-revoked"))
+			b.wantPath(fmt.Sprintf(`/analyst/assessments/%s/labels\?msg=lhist.revoked`, sid))
+			if got := b.text("#label-events"); !strings.Contains(got, "revoked") || !strings.Contains(got, "universal telnet password") || !strings.Contains(got, p.logins["analyst"].Email) {
+				t.Errorf("the history does not show the revocation: %q", got)
+			}
+			b.open("/labels/verify", "")
+			b.submit(map[string]string{"#id": issued}, `main form button[type="submit"]`, "")
+			if got := b.text("#result-h"); !strings.Contains(strings.ToLower(got), "revoked") {
+				t.Errorf("the revoked label %s does not show as revoked: %q", issued, got)
 			}
 			b.open("/analyst/pending", shot("pending"))
 			b.open("/analyst/outbox", shot("outbox"))
