@@ -29,6 +29,7 @@ func coreMessages() map[string][2]string {
 		"form.required":       {"required", "verplicht"},
 		"error.title":         {"Something went wrong", "Er ging iets mis"},
 		"error.status":        {"Status", "Status"},
+		"error.toomany":       {"Too many checks from your address. Wait a few seconds, then try again.", "Te veel controles vanaf uw adres. Wacht een paar seconden en probeer het dan opnieuw."},
 		"error.back":          {"Back to the start page", "Terug naar de startpagina"},
 		"home.title":          {"Welcome", "Welkom"},
 		"home.intro":          {"vigil warns organisations about vulnerable and misconfigured systems in their networks, and rates IoT devices against ETSI EN 303 645.", "vigil waarschuwt organisaties voor kwetsbare en verkeerd ingestelde systemen in hun netwerken, en beoordeelt IoT-apparaten volgens ETSI EN 303 645."},

@@ -53,8 +53,8 @@ func (s *Server) pageLabelVerify(pc *pageCall) error {
 	if s.labels == nil {
 		return errs.Errorf(errs.NotFound, "label verification is not set up on this server")
 	}
-	if !s.checkLimit.Allow(clientIP(pc.r)) {
-		return fail(errs.Errorf(errs.Forbidden, "too many checks from your address; wait a minute"))
+	if err := s.allowCheck(pc.w, pc.r); err != nil {
+		return err
 	}
 	doc, _, err := s.labels.Signed(pc.ctx(), v.ID)
 	if err != nil {
@@ -75,8 +75,8 @@ func (s *Server) pageLabelVerifyPost(pc *pageCall) error {
 	if s.labels == nil {
 		return errs.Errorf(errs.NotFound, "label verification is not set up on this server")
 	}
-	if !s.checkLimit.Allow(clientIP(pc.r)) {
-		return fail(errs.Errorf(errs.Forbidden, "too many checks from your address; wait a minute"))
+	if err := s.allowCheck(pc.w, pc.r); err != nil {
+		return err
 	}
 	var doc []byte
 	f, _, err := pc.r.FormFile("file")

@@ -240,7 +240,7 @@ const maxSecurityTxt = 64 << 10
 
 // checkSecurityTxt fetches and validates target's security.txt through the
 // guarded client, once the client's rate allows it.
-func (s *Server) checkSecurityTxt(r *http.Request, target string) (SecurityTxtResult, error) {
+func (s *Server) checkSecurityTxt(w http.ResponseWriter, r *http.Request, target string) (SecurityTxtResult, error) {
 	target = strings.TrimSpace(target)
 	switch {
 	case target == "":
@@ -251,8 +251,8 @@ func (s *Server) checkSecurityTxt(r *http.Request, target string) (SecurityTxtRe
 	if _, err := securitytxt.Candidates(target); err != nil {
 		return SecurityTxtResult{}, errs.Field("target", target, "not a domain, host:port or https URL")
 	}
-	if !s.checkLimit.Allow(clientIP(r)) {
-		return SecurityTxtResult{}, errs.Errorf(errs.Forbidden, "too many checks from your address; wait a minute")
+	if err := s.allowCheck(w, r); err != nil {
+		return SecurityTxtResult{}, err
 	}
 	rep, err := securitytxt.Check(r.Context(), s.fetch, target, securitytxt.Options{Now: s.store.Now, MaxSize: maxSecurityTxt})
 	switch {
@@ -268,7 +268,7 @@ func (s *Server) checkSecurityTxt(r *http.Request, target string) (SecurityTxtRe
 }
 
 func (s *Server) securityTxtCheck(c *call) (any, error) {
-	return s.checkSecurityTxt(c.r, c.r.URL.Query().Get("target"))
+	return s.checkSecurityTxt(c.w, c.r, c.r.URL.Query().Get("target"))
 }
 
 // securityTxtView is the checker page: the form and, after a check, its
@@ -284,7 +284,7 @@ func (s *Server) pageSecurityTxt(pc *pageCall) error {
 
 func (s *Server) pageSecurityTxtPost(pc *pageCall) error {
 	v := securityTxtView{Target: pc.form("target")}
-	res, err := s.checkSecurityTxt(pc.r, v.Target)
+	res, err := s.checkSecurityTxt(pc.w, pc.r, v.Target)
 	if err != nil {
 		return pc.formError(err, "securitytxt", "sectxt.title", v)
 	}

@@ -187,7 +187,7 @@ func TestSecurityTxtChecker(t *testing.T) {
 
 		limited := 0
 		for range 30 {
-			if check(good, "192.0.2.77:1").Code == http.StatusForbidden {
+			if check(good, "192.0.2.77:1").Code == http.StatusTooManyRequests {
 				limited++
 			}
 		}

@@ -4,12 +4,16 @@
 package web
 
 import (
+	"math"
 	"net"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"vigil/internal/errs"
 )
 
 // limiter is a per-client token bucket (sign-in, public checks that fetch
@@ -42,6 +46,27 @@ func (l *limiter) Allow(client string) bool {
 		l.clients[client] = b
 	}
 	return b.Allow()
+}
+
+// RetryAfter is how long a client over its rate waits for its next
+// request: the interval at which its bucket refills, in whole seconds.
+func (l *limiter) RetryAfter() int {
+	if l.every <= 0 {
+		return 1
+	}
+	return max(1, int(math.Ceil(1/float64(l.every))))
+}
+
+// allowCheck admits a public check (a label verification, a security.txt
+// fetch) of the request's client, or answers 429 Too Many Requests with
+// Retry-After: a problem on the API, a page in the visitor's language on
+// the portal.
+func (s *Server) allowCheck(w http.ResponseWriter, r *http.Request) error {
+	if s.checkLimit.Allow(clientIP(r)) {
+		return nil
+	}
+	w.Header().Set("Retry-After", strconv.Itoa(s.checkLimit.RetryAfter()))
+	return errs.Errorf(codeTooMany, "too many checks from your address; try again in %d seconds", s.checkLimit.RetryAfter())
 }
 
 // clientIP is the address of the request's peer (forwarding headers are
