@@ -288,7 +288,7 @@ the assessment's findings for that address.`
 	cmd.Flags().StringArrayVar(&r.Labs, "lab", nil, "allow targets in this lab range (CIDR; repeatable)")
 	cmd.Flags().StringArrayVar(&r.Ports, "port", nil, "probe this port instead of the defaults: N/service or N/proto/service, e.g. 2323/telnet, 1900/udp/ssdp (repeatable)")
 	cmd.Flags().StringVar(&r.Assessment, "assessment", "", "store the results with this assessment")
-	cmd.Flags().DurationVar(&r.Budget, "budget", 2*time.Minute, "time budget for the whole probe")
+	cmd.Flags().DurationVar(&r.Budget, "budget", 2*time.Minute, "time budget for the whole probe; when it runs out, the checks not yet done are listed as incomplete and the results so far are kept")
 	cmd.Flags().DurationVar(&r.Timeout, "timeout", 5*time.Second, "timeout per connection")
 	cmd.Flags().Float64Var(&r.Rate, "rate", 10, "new connections per second")
 	return cmd

@@ -18,6 +18,7 @@ import (
 	"vigil/internal/keyset"
 	"vigil/internal/store"
 	"vigil/internal/tenant"
+	"vigil/internal/text"
 )
 
 func (a *cmdline) ingestCmd() *cobra.Command {
@@ -38,8 +39,8 @@ func (a *cmdline) ingestFeedCmd() *cobra.Command {
 				if sum.Resumed {
 					fmt.Fprintf(a.stdout, "%s: resumed at line %d (an earlier run stopped there)\n", sum.Source, sum.ResumedAt)
 				}
-				fmt.Fprintf(a.stdout, "%s: %s (%s) trigger %q: %d rows, %d matched, %d unmatched, %d quarantined; findings %d new, %d updated, %d resolved (%.2fs)\n",
-					sum.Source, sum.ReportType, sum.Format, sum.Trigger, sum.Rows, sum.Matched, sum.Unmatched, sum.Quarantined,
+				fmt.Fprintf(a.stdout, "%s: %s (%s) trigger %q: %s, %d matched, %d unmatched, %d quarantined; findings %d new, %d updated, %d resolved (%.2fs)\n",
+					sum.Source, sum.ReportType, sum.Format, sum.Trigger, text.Plural(sum.Rows, "row", "rows"), sum.Matched, sum.Unmatched, sum.Quarantined,
 					sum.FindingsNew, sum.FindingsUpdated, sum.FindingsResolved, sum.Seconds)
 				for _, w := range sum.Warnings {
 					fmt.Fprintf(a.stdout, "  warning: %s\n", w)

@@ -179,7 +179,7 @@ func failedUnits(what string, failed []string, total int) error {
 	if len(failed) == 0 {
 		return nil
 	}
-	return errs.Errorf(errs.Invalid, "%d of %d %ss failed: %s", len(failed), total, what, strings.Join(failed, ", "))
+	return errs.Errorf(errs.Invalid, "%d of %s failed: %s", len(failed), text.Plural(total, what, what+"s"), strings.Join(failed, ", "))
 }
 
 // ingestOne ingests one file (or standard input).

@@ -16,6 +16,7 @@ import (
 	"vigil/internal/auth"
 	"vigil/internal/config"
 	"vigil/internal/tenant"
+	"vigil/internal/text"
 	"vigil/internal/verify"
 )
 
@@ -120,8 +121,8 @@ func (res Result) WriteText(w io.Writer) error {
 	fmt.Fprintf(w, "vigil demo: database %s\n", res.Database)
 	fmt.Fprintf(w, "  registry: %d organisations, %d assets (%d overlapping ranges), %d contacts, %d devices\n",
 		res.Organisations, res.Assets, res.Overlaps, res.Contacts, res.Devices)
-	fmt.Fprintf(w, "  feeds: %d rows, %d matched, %d unmatched, %d quarantined; %d findings under %d triggers\n",
-		res.FeedRows, res.Matched, res.Unmatched, res.Quarantined, res.Findings, res.Triggers)
+	fmt.Fprintf(w, "  feeds: %s, %d matched, %d unmatched, %d quarantined; %d findings under %d triggers\n",
+		text.Plural(res.FeedRows, "row", "rows"), res.Matched, res.Unmatched, res.Quarantined, res.Findings, res.Triggers)
 	fmt.Fprintf(w, "  advisories: %d loaded; %d vulnerable findings (%d in KEV) on %d devices\n",
 		vs.Advisories, vs.Findings, vs.KEVFindings, vs.Devices)
 	fmt.Fprintf(w, "  whole system: %s: %d risks in the register, %d high left; fleet %d feed rows, %d firmware versions, %d shared keys\n",
