@@ -481,6 +481,10 @@ func TestPortalJourneys(t *testing.T) {
 			b.open(fmt.Sprintf("/orgs/%d/findings", p.orgID), "")
 			b.setLang("nl")
 			b.open("/analyst", shot("dashboard-nl"))
+			b.open(fmt.Sprintf("/analyst/assessments/%s/labels", sid), "")
+			if got := b.text("#label-events"); !strings.Contains(got, "ingetrokken") {
+				t.Errorf("the Dutch history does not say ingetrokken: %q", got)
+			}
 		})
 
 		t.Run("ingest_notify_ack", func(t *testing.T) {
