@@ -57,18 +57,9 @@ type ackView struct {
 
 // ServeHTTP implements http.Handler.
 func (h *AckHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Referrer-Policy", "no-referrer")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'")
-	if r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodPost {
-		w.Header().Set("Allow", "GET, HEAD, POST")
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	token, ok := linkPage(w, r, "/ack/")
+	if !ok {
 		return
-	}
-	token := r.PathValue("token")
-	if token == "" {
-		token = strings.TrimPrefix(r.URL.Path, "/ack/")
 	}
 	ctx := r.Context()
 	key, err := h.Key(ctx)
@@ -118,4 +109,26 @@ func (h *AckHandler) fail(w http.ResponseWriter, err error) {
 		h.Logger.Error("acknowledgement", "err", err)
 	}
 	http.Error(w, "internal error", http.StatusInternalServerError)
+}
+
+// linkPage starts the answer of a page a signed link in a message opens
+// (acknowledgement, opt-out): no caching, no referrer, no sniffing, a CSP
+// that allows only the page's own form, and GET, HEAD or POST only. It
+// returns the link's token (the {token} path value, else the path after
+// prefix) and false when it has answered already.
+func linkPage(w http.ResponseWriter, r *http.Request, prefix string) (string, bool) {
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'")
+	if r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodPost {
+		w.Header().Set("Allow", "GET, HEAD, POST")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return "", false
+	}
+	token := r.PathValue("token")
+	if token == "" {
+		token = strings.TrimPrefix(r.URL.Path, prefix)
+	}
+	return token, true
 }

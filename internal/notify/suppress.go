@@ -161,18 +161,9 @@ type optOutView struct {
 
 // ServeHTTP implements http.Handler.
 func (h *OptOutHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Referrer-Policy", "no-referrer")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'")
-	if r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodPost {
-		w.Header().Set("Allow", "GET, HEAD, POST")
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	token, ok := linkPage(w, r, OptOutPath)
+	if !ok {
 		return
-	}
-	token := r.PathValue("token")
-	if token == "" {
-		token = strings.TrimPrefix(r.URL.Path, OptOutPath)
 	}
 	ctx := r.Context()
 	key, err := h.Key(ctx)
