@@ -697,6 +697,28 @@ func TestPortalJourneys(t *testing.T) {
 			b2.open("/analyst", "")
 		})
 
+		t.Run("invitation", func(t *testing.T) {
+			b := newBrowser(t, p.base)
+			p.signIn(b, "member", "")
+			b.open(fmt.Sprintf("/orgs/%d/registry", p.orgID), "")
+			b.submit(map[string]string{"#invite_email": "colleague@hosting-oost.example"},
+				`section[aria-labelledby="invite-h"] button[type="submit"]`, "")
+			// The invitation waits in the outbox; its link is in the notice.
+			var payload string
+			if err := st.QueryRow(context.Background(), `SELECT payload FROM notices WHERE kind = 'account' ORDER BY id DESC LIMIT 1`).Scan(&payload); err != nil {
+				t.Fatal(err)
+			}
+			link := regexp.MustCompile(`/invitation\?token=[A-Za-z0-9_%-]+`).FindString(payload)
+			if link == "" {
+				t.Fatalf("no invitation link in %.300s", payload)
+			}
+			c := newBrowser(t, p.base)
+			c.open(link, shot("invitation"))
+			c.submit(map[string]string{"#name": "A Colleague", "#password": "the colleague's own password"}, `main form button[type="submit"]`, "")
+			c.wantPath(`/login\?msg=invitation.done`)
+			c.submit(map[string]string{"#email": "colleague@hosting-oost.example", "#password": "the colleague's own password"}, `main form button[type="submit"]`, "")
+			c.wantPath("/")
+		})
 		t.Run("password_reset", func(t *testing.T) {
 			b := newBrowser(t, p.base)
 			b.open("/login", "")
