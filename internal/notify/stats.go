@@ -232,6 +232,15 @@ func LoadStats(ctx context.Context, st StatsStore, sc tenant.Scope, since time.T
 	return ComputeStats(foldItems(rows), since, period), nil
 }
 
+// WarnDay counts the organisations warned about a trigger on a UTC day
+// of sending (Day is YYYY-MM-DD): a point of the dashboard's
+// organisations warned per trigger over time.
+type WarnDay struct {
+	Day     string `json:"day"`
+	Trigger string `json:"trigger"`
+	Orgs    int64  `json:"orgs"`
+}
+
 // NoticeDaysStore is the storage of the notices' figures per day.
 type NoticeDaysStore interface {
 	// NoticeDayFigures counts the notices of sc created at or after since

@@ -604,6 +604,9 @@ func (s *Store) OutboxResolve(ctx context.Context, id int64, sent bool, now time
 		if _, err = tx.Exec(ctx, `UPDATE outbox SET state = 'sent', sent_at = ?, send_started_at = NULL, last_error = '', updated_at = ? WHERE id = ?`, now, now, id); err != nil {
 			return err
 		}
+		if err := tx.orgWarned(ctx, notice, now); err != nil {
+			return err
+		}
 		_, err = tx.Exec(ctx, `UPDATE notices SET first_sent_at = ? WHERE id = ? AND first_sent_at IS NULL`, now, notice)
 		return err
 	})
@@ -733,9 +736,17 @@ func (s *Store) OutboxFinish(ctx context.Context, results []notify.OutboxResult)
 		for _, r := range results {
 			switch r.State {
 			case notify.OutboxSent:
-				if _, err := tx.Exec(ctx, `UPDATE outbox SET state = 'sent', sent_at = ?, lease_until = NULL, send_started_at = NULL, last_error = '', updated_at = ?
-WHERE id = ? AND state = 'sending'`, r.At, r.At, r.ID); err != nil {
+				res, err := tx.Exec(ctx, `UPDATE outbox SET state = 'sent', sent_at = ?, lease_until = NULL, send_started_at = NULL, last_error = '', updated_at = ?
+WHERE id = ? AND state = 'sending'`, r.At, r.At, r.ID)
+				if err != nil {
 					return fmt.Errorf("outbox %d sent: %w", r.ID, err)
+				}
+				if n, err := res.RowsAffected(); err != nil {
+					return fmt.Errorf("outbox %d sent: %w", r.ID, err)
+				} else if n > 0 {
+					if err := tx.orgWarned(ctx, r.NoticeID, r.At); err != nil {
+						return err
+					}
 				}
 				if _, err := tx.Exec(ctx, `UPDATE notices SET first_sent_at = ? WHERE id = ? AND first_sent_at IS NULL`, r.At, r.NoticeID); err != nil {
 					return fmt.Errorf("notice %d sent: %w", r.NoticeID, err)
@@ -1203,6 +1214,47 @@ GROUP BY day ORDER BY day`, append([]any{since}, args...)...)
 			return nil, fmt.Errorf("times to acknowledge per day: %w", err)
 		}
 		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// orgWarned records, in the transaction that marks a delivery of notice
+// sent at at, that its organisation was warned about each trigger of its
+// items on at's UTC day (org_warnings, migration 00738). Insert-only: a
+// repeat is ignored and nothing takes a row back, so a warning that went
+// out stays counted when items later move. Notices without an
+// organisation (unregistered addresses) are not recorded.
+func (s *Store) orgWarned(ctx context.Context, notice int64, at time.Time) error {
+	if _, err := s.Exec(ctx, `INSERT INTO org_warnings (day, trigger_id, org_id)
+SELECT DISTINCT ?, i.trigger_id, n.org_id FROM notices n JOIN notice_items i ON i.notice_id = n.id
+WHERE n.id = ? AND n.org_id IS NOT NULL
+ON CONFLICT DO NOTHING`, at.UTC().Format(time.DateOnly), notice); err != nil {
+		return fmt.Errorf("notice %d: record the organisation warned: %w", notice, err)
+	}
+	return nil
+}
+
+// OrgWarnDays counts the organisations of sc warned per UTC day of sending
+// and trigger (a delivery of a notice with an item of the trigger was
+// sent), from since's day on, oldest day first, then by trigger id. It
+// reads org_warnings by its key (day, trigger, organisation): a row per
+// organisation warned in the span, whatever the number of findings.
+func (s *Store) OrgWarnDays(ctx context.Context, sc tenant.Scope, since time.Time) ([]notify.WarnDay, error) {
+	cond, args := orgCond(sc, "w.org_id")
+	rows, err := s.Query(ctx, `SELECT w.day, t.name, COUNT(*) FROM org_warnings w JOIN triggers t ON t.id = w.trigger_id
+WHERE w.day >= ? AND `+cond+` GROUP BY w.day, t.id, t.name ORDER BY w.day, t.id`,
+		append([]any{since.UTC().Format(time.DateOnly)}, args...)...)
+	if err != nil {
+		return nil, fmt.Errorf("organisations warned per trigger and day: %w", err)
+	}
+	defer rows.Close()
+	out := []notify.WarnDay{}
+	for rows.Next() {
+		var d notify.WarnDay
+		if err := rows.Scan(&d.Day, &d.Trigger, &d.Orgs); err != nil {
+			return nil, fmt.Errorf("organisations warned per trigger and day: %w", err)
+		}
+		out = append(out, d)
 	}
 	return out, rows.Err()
 }

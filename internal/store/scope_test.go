@@ -574,6 +574,28 @@ func scopeCases() []scopeCase {
 			}
 			return n, err
 		}},
+		{method: "OrgWarnDays", run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
+			// The victim was warned about its first notice's triggers.
+			if _, err := s.Exec(ctx, `INSERT INTO org_warnings (day, trigger_id, org_id)
+SELECT DISTINCT ?, i.trigger_id, n.org_id FROM notices n JOIN notice_items i ON i.notice_id = n.id WHERE n.id = ?
+ON CONFLICT DO NOTHING`, f.now.UTC().Format(time.DateOnly), f.noticesA[0].ID); err != nil {
+				return 0, err
+			}
+			sc := as(f.a.ID)
+			days, err := s.OrgWarnDays(ctx, sc, time.Time{})
+			n := 0
+			for _, d := range days {
+				n += int(d.Orgs)
+			}
+			if sc.OrgID() == f.b.ID {
+				var own int
+				if err := s.QueryRow(ctx, `SELECT COUNT(*) FROM org_warnings WHERE org_id = ?`, f.b.ID).Scan(&own); err != nil {
+					return 0, err
+				}
+				n -= own
+			}
+			return n, err
+		}},
 		{method: "NoticeAckDays", run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
 			// The victim's first notice was sent and acknowledged an hour later.
 			if _, err := s.Exec(ctx, `UPDATE notices SET first_sent_at = COALESCE(first_sent_at, ?), acked_at = COALESCE(acked_at, ?) WHERE id = ?`,

@@ -6,10 +6,12 @@ package web
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -170,10 +172,27 @@ func TestDashboardTotalsMatchRecount(t *testing.T) {
 				}
 			}},
 		}
+		// warned gathers the warnings the sent deliveries show after each
+		// step: a warning stays a fact when its notice is later purged,
+		// its items move or its organisation is deleted, as org_warnings
+		// keeps it.
+		warned := map[warning]bool{}
 		for _, step := range steps {
 			step.do(t)
 			if t.Failed() {
 				t.Fatalf("step %q failed", step.name)
+			}
+			for _, w := range recountWarnings(t, st) {
+				warned[w] = true
+			}
+			for _, sc := range []tenant.Scope{tenant.Operator(), tenant.Org(a.ID), tenant.Org(b.ID)} {
+				ws, err := st.OrgWarnDays(ctx, sc, since)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(warnDays(warned, sc, since), ws); diff != "" {
+					t.Errorf("after %s, %s: the organisations warned per trigger and day differ from a recount of the sent deliveries (-recount +history):\n%s", step.name, sc, diff)
+				}
 			}
 			ts, err := st.TriggerStats(ctx, tenant.Operator())
 			if err != nil {
@@ -219,6 +238,9 @@ func TestDashboardTotalsMatchRecount(t *testing.T) {
 		var tfound int64
 		if err := st.QueryRow(ctx, `SELECT COALESCE(SUM(findings), 0) FROM trigger_days`).Scan(&tfound); err != nil {
 			t.Fatal(err)
+		}
+		if len(warned) == 0 {
+			t.Error("after the workload no organisation was warned: the workload did not reach it")
 		}
 		if tfound == 0 {
 			t.Error("after the workload no finding was counted per day: the workload did not reach it")
@@ -388,6 +410,73 @@ WHERE f.first_seen >= ? GROUP BY 1, t.id, t.name ORDER BY 1, t.id`, since.UTC().
 	}
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
+	}
+	return out
+}
+
+// warning is an organisation warned about a trigger on a UTC day of
+// sending.
+type warning struct {
+	Day, Trigger string
+	TriggerID    int64
+	Org          int64
+}
+
+// recountWarnings lists the warnings the sent deliveries show now: the
+// day a delivery of a notice of an organisation was sent, each trigger of
+// the notice's items.
+func recountWarnings(t *testing.T, st *store.Store) []warning {
+	t.Helper()
+	day := `substr(o.sent_at, 1, 10)`
+	if st.Dialect() == store.Postgres {
+		day = `to_char(o.sent_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')`
+	}
+	rows, err := st.Query(context.Background(), `SELECT DISTINCT `+day+`, t.name, t.id, n.org_id
+FROM outbox o JOIN notices n ON n.id = o.notice_id JOIN notice_items i ON i.notice_id = n.id JOIN triggers t ON t.id = i.trigger_id
+WHERE o.state = 'sent' AND n.org_id IS NOT NULL`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []warning
+	for rows.Next() {
+		var w warning
+		if err := rows.Scan(&w.Day, &w.Trigger, &w.TriggerID, &w.Org); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, w)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// warnDays counts the organisations of sc in warned per day (from since's
+// day on) and trigger, ordered as OrgWarnDays orders them.
+func warnDays(warned map[warning]bool, sc tenant.Scope, since time.Time) []notify.WarnDay {
+	type key struct {
+		day     string
+		trigger int64
+		name    string
+	}
+	n := map[key]int64{}
+	for w := range warned {
+		if w.Day < since.UTC().Format(time.DateOnly) || (!sc.IsOperator() && sc.OrgID() != w.Org) {
+			continue
+		}
+		n[key{w.Day, w.TriggerID, w.Trigger}]++
+	}
+	keys := slices.Collect(maps.Keys(n))
+	slices.SortFunc(keys, func(a, b key) int {
+		if c := strings.Compare(a.day, b.day); c != 0 {
+			return c
+		}
+		return int(a.trigger - b.trigger)
+	})
+	out := []notify.WarnDay{}
+	for _, k := range keys {
+		out = append(out, notify.WarnDay{Day: k.day, Trigger: k.name, Orgs: n[k]})
 	}
 	return out
 }

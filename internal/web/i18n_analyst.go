@@ -65,6 +65,8 @@ func analystMessages() map[string][2]string {
 		"dash.acks.later":      {"later", "later"},
 		"dash.plot.trend":      {"New findings per day of the busiest triggers (last 14 days)", "Nieuwe bevindingen per dag van de drukste triggers (laatste 14 dagen)"},
 		"dash.trend.count":     {"new findings", "nieuwe bevindingen"},
+		"dash.trend.warned":    {"organisations warned", "organisaties gewaarschuwd"},
+		"dash.trend.table":     {"New findings and organisations warned per day of the busiest triggers (last 14 days)", "Nieuwe bevindingen en gewaarschuwde organisaties per dag van de drukste triggers (laatste 14 dagen)"},
 		"dash.trend.none":      {"No new findings in these days.", "Geen nieuwe bevindingen in deze dagen."},
 		"dash.plot.grades":     {"Valid labels by grade", "Geldige labels per klasse"},
 		"dash.grade":           {"Grade", "Klasse"},

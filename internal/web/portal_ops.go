@@ -619,16 +619,29 @@ func (s *Server) pagePlotAcks(pc *pageCall) error {
 const trendTop = 5
 
 // trendView is the new findings per day (the plot's span, quiet days
-// included) of the triggers with the most in that span.
+// included) of the triggers with the most in that span, and the
+// organisations warned about them per day of sending.
 type trendView struct {
 	Triggers []string
 	Rows     []trendRow
 }
 
-// trendRow is a day of trendView: a count per trigger, in its order.
+// trendRow is a day of trendView: per trigger, in its order, the new
+// findings (N) and the organisations warned (Warned).
 type trendRow struct {
-	Day string
-	N   []int64
+	Day    string
+	N      []int64
+	Warned []int64
+}
+
+// Cells returns the day's figures in the table's column order: per
+// trigger its new findings, then its organisations warned.
+func (r trendRow) Cells() []int64 {
+	out := make([]int64, 0, 2*len(r.N))
+	for i := range r.N {
+		out = append(out, r.N[i], r.Warned[i])
+	}
+	return out
 }
 
 // dashTrend reads the findings per day and trigger of the plot's span
@@ -666,13 +679,24 @@ func (s *Server) dashTrend(pc *pageCall) (trendView, error) {
 	for i := range plotSpan {
 		day := start.AddDate(0, 0, i).Format(time.DateOnly)
 		row[day] = i
-		v.Rows = append(v.Rows, trendRow{Day: day, N: make([]int64, len(names))})
+		v.Rows = append(v.Rows, trendRow{Day: day, N: make([]int64, len(names)), Warned: make([]int64, len(names))})
 	}
 	for _, d := range ds {
 		r, ok := row[d.Day]
 		c, in := col[d.Trigger]
 		if ok && in {
 			v.Rows[r].N[c] += d.Findings
+		}
+	}
+	ws, err := s.store.OrgWarnDays(pc.ctx(), pc.scope(), start)
+	if err != nil {
+		return trendView{}, err
+	}
+	for _, w := range ws {
+		r, ok := row[w.Day]
+		c, in := col[w.Trigger]
+		if ok && in {
+			v.Rows[r].Warned[c] += w.Orgs
 		}
 	}
 	return v, nil

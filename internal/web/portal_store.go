@@ -56,6 +56,9 @@ type PortalStore interface {
 	// TriggerDays counts the findings per UTC day of first sighting and
 	// trigger from since's day on.
 	TriggerDays(ctx context.Context, sc tenant.Scope, since time.Time) ([]finding.TriggerDay, error)
+	// OrgWarnDays counts the organisations warned per UTC day of sending
+	// and trigger from since's day on.
+	OrgWarnDays(ctx context.Context, sc tenant.Scope, since time.Time) ([]notify.WarnDay, error)
 	// LabelGrades counts the valid labels per grade (A…G, zeros included).
 	LabelGrades(ctx context.Context, sc tenant.Scope) ([]label.GradeCount, error)
 	TriggerNames(ctx context.Context) ([]string, error)
