@@ -278,13 +278,9 @@ func Feed(ctx context.Context, s Store, ix *Index, r io.Reader, opts Options) (S
 	// resolves the findings it no longer lists, and the end is recorded, so
 	// that notice composition sees the whole run ended or none of it.
 	finish := func(tx Store, r *Run) error {
-		switch good := r.Rows - r.Quarantined; {
-		case !opts.FullReport:
-		case good == 0:
-			sum.ResolveSkipped = "no readable rows"
-		case r.Quarantined*10 > r.Rows:
-			sum.ResolveSkipped = fmt.Sprintf("%d of %d rows quarantined", r.Quarantined, r.Rows)
-		default:
+		skipped, resolve := resolveRule(r)
+		sum.ResolveSkipped = skipped
+		if resolve {
 			n, err := tx.FindingResolveUnseen(ctx, trigID, sum.ReportType, r.ID)
 			if err != nil {
 				return err
@@ -293,8 +289,9 @@ func Feed(ctx context.Context, s Store, ix *Index, r io.Reader, opts Options) (S
 		}
 		return tx.RunFinish(ctx, r)
 	}
+	checkpoint := func(tx Store, r *Run) error { return tx.RunCheckpoint(ctx, r) }
 	pctx, stop := context.WithCancel(ctx)
-	err = write(ctx, s, &run, &sum, produce(pctx, rd, ix, trigID, run.CommittedLine, opts), stop, finish, opts)
+	err = write(ctx, s, &run, &sum, produce(pctx, rd, ix, trigID, run.CommittedLine, 0, opts), stop, checkpoint, finish, opts)
 	stop()
 	if err != nil {
 		// A file cut short or corrupt keeps the batches it committed (a
@@ -330,8 +327,10 @@ type counts struct {
 // produce reads and attributes rows on its own goroutine, so that parsing
 // and matching the next batch overlaps with committing the last one. It
 // sends full batches and closes the channel at the end of the feed or when
-// ctx is done. Rows up to line skip were committed by an earlier attempt.
-func produce(ctx context.Context, rd *feed.Reader, ix *Index, trigID, skip int64, opts Options) <-chan *batch {
+// ctx is done. shift is added to the reader's line numbers (a part of a
+// split file counts lines from its copy of the header); rows up to line
+// skip (after the shift) were committed by an earlier attempt.
+func produce(ctx context.Context, rd *feed.Reader, ix *Index, trigID, skip, shift int64, opts Options) <-chan *batch {
 	out := make(chan *batch, 1)
 	go func() {
 		defer close(out)
@@ -357,6 +356,7 @@ func produce(ctx context.Context, rd *feed.Reader, ix *Index, trigID, skip int64
 					send()
 					return
 				}
+				re.Line += int(shift)
 				if int64(re.Line) <= skip {
 					continue
 				}
@@ -365,6 +365,7 @@ func produce(ctx context.Context, rd *feed.Reader, ix *Index, trigID, skip int64
 				c.quarantined++
 				b.bad = append(b.bad, *re)
 			} else {
+				o.Line += int(shift)
 				if int64(o.Line) <= skip {
 					continue
 				}
@@ -407,11 +408,12 @@ func produce(ctx context.Context, rd *feed.Reader, ix *Index, trigID, skip int64
 	return out
 }
 
-// write commits the batches from in, each with a checkpoint of the run, and
-// records the counters in run and sum; finish ends the run in the
-// transaction of the last batch. On an error it stops the producer and
+// write commits the batches from in, each with a checkpoint of the run
+// (or of a part: checkpoint records it), and records the counters in run
+// and sum; finish ends the run (or the part) in the transaction of the last
+// batch. On an error it stops the producer and
 // waits for it to end.
-func write(ctx context.Context, s Store, run *Run, sum *Summary, in <-chan *batch, stop func(), finish func(tx Store, r *Run) error, opts Options) error {
+func write(ctx context.Context, s Store, run *Run, sum *Summary, in <-chan *batch, stop func(), checkpoint, finish func(tx Store, r *Run) error, opts Options) error {
 	base := counts{run.Rows, run.Matched, run.Unmatched, run.Quarantined, 0}
 	defer func() {
 		stop()
@@ -439,7 +441,7 @@ func write(ctx context.Context, s Store, run *Run, sum *Summary, in <-chan *batc
 			r.FindingsNew += int64(c)
 			r.FindingsUpdated += int64(u)
 			r.CommittedLine = max(r.CommittedLine, b.lastLine)
-			if err := tx.RunCheckpoint(ctx, &r); err != nil {
+			if err := checkpoint(tx, &r); err != nil {
 				return err
 			}
 			if b.last && b.err == nil {

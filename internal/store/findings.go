@@ -265,14 +265,15 @@ func (s *Store) RunStart(ctx context.Context, r *ingest.Run) error {
 }
 
 // RunUnfinished returns the latest run of the source with this content hash
-// that never finished (the process stopped mid-way), so that a new ingest of
+// that never finished (the process stopped mid-way) and is not split (a split
+// run resumes part by part, FeedPart), so that a new ingest of
 // the same file resumes after its last committed line.
 func (s *Store) RunUnfinished(ctx context.Context, sha256 string) (ingest.Run, error) {
 	var r ingest.Run
 	var trig sql.NullInt64
 	err := s.QueryRow(ctx, `SELECT id, source, feed_type, report_type, trigger_id, full_report, source_sha256, header, committed_line, started_at,
   rows_total, matched, unmatched, quarantined, findings_new, findings_updated
-FROM ingest_runs WHERE source_sha256 = ? AND finished_at IS NULL ORDER BY id DESC LIMIT 1`, sha256).Scan(
+FROM ingest_runs WHERE source_sha256 = ? AND finished_at IS NULL AND parts = 0 ORDER BY id DESC LIMIT 1`, sha256).Scan(
 		&r.ID, &r.Source, &r.FeedType, &r.ReportType, &trig, &r.FullReport, &r.SourceSHA256, &r.Header, &r.CommittedLine, &r.StartedAt,
 		&r.Rows, &r.Matched, &r.Unmatched, &r.Quarantined, &r.FindingsNew, &r.FindingsUpdated)
 	r.TriggerID = trig.Int64

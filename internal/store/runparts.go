@@ -1,0 +1,148 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"vigil/internal/ingest"
+)
+
+// The store keeps split runs (migration 00762).
+var _ ingest.PartStore = (*Store)(nil)
+
+// RunSplitStart records the start of run r (setting r.ID) and its parts in
+// one transaction.
+func (s *Store) RunSplitStart(ctx context.Context, r *ingest.Run, parts []ingest.RunPart) error {
+	return s.Tx(ctx, func(tx *Store) error {
+		if err := tx.RunStart(ctx, r); err != nil {
+			return fmt.Errorf("split run: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE ingest_runs SET parts = ? WHERE id = ?`, len(parts), r.ID); err != nil {
+			return fmt.Errorf("split run %d: %w", r.ID, err)
+		}
+		for i := range parts {
+			parts[i].RunID = r.ID
+			p := parts[i]
+			if _, err := tx.Exec(ctx, `INSERT INTO ingest_run_parts (run_id, part, start_offset, end_offset, first_line) VALUES (?, ?, ?, ?, ?)`,
+				r.ID, p.Index, p.Start, p.End, p.FirstLine); err != nil {
+				return fmt.Errorf("split run %d part %d: %w", r.ID, p.Index, err)
+			}
+		}
+		return nil
+	})
+}
+
+// RunSplitGet returns split run runID (its own counters, which are the
+// parts' sum once it has ended) and its part, or errs.NotFound.
+func (s *Store) RunSplitGet(ctx context.Context, runID int64, part int) (ingest.Run, ingest.RunPart, error) {
+	r, err := s.runByID(ctx, runID)
+	if err != nil {
+		return r, ingest.RunPart{}, err
+	}
+	var p ingest.RunPart
+	var done sql.NullTime
+	err = s.QueryRow(ctx, `SELECT run_id, part, start_offset, end_offset, first_line, committed_line, rows_total, matched, unmatched,
+  quarantined, findings_new, findings_updated, done_at FROM ingest_run_parts WHERE run_id = ? AND part = ?`, runID, part).Scan(
+		&p.RunID, &p.Index, &p.Start, &p.End, &p.FirstLine, &p.CommittedLine, &p.Rows, &p.Matched, &p.Unmatched,
+		&p.Quarantined, &p.FindingsNew, &p.FindingsUpdated, &done)
+	p.Done = done.Valid
+	return r, p, Scan(err, "run part")
+}
+
+// runByID reads run id's record as ingest keeps it.
+func (s *Store) runByID(ctx context.Context, id int64) (ingest.Run, error) {
+	var r ingest.Run
+	var trig sql.NullInt64
+	err := s.QueryRow(ctx, `SELECT id, kind, source, feed_type, report_type, trigger_id, full_report, tlp, source_sha256, header, committed_line, started_at,
+  rows_total, matched, unmatched, quarantined, findings_new, findings_updated, findings_resolved
+FROM ingest_runs WHERE id = ?`, id).Scan(
+		&r.ID, &r.Kind, &r.Source, &r.FeedType, &r.ReportType, &trig, &r.FullReport, &r.TLP, &r.SourceSHA256, &r.Header, &r.CommittedLine, &r.StartedAt,
+		&r.Rows, &r.Matched, &r.Unmatched, &r.Quarantined, &r.FindingsNew, &r.FindingsUpdated, &r.FindingsResolved)
+	r.TriggerID = trig.Int64
+	r.StartedAt = r.StartedAt.UTC()
+	return r, Scan(err, "run")
+}
+
+// RunPartCheckpoint records part p's resume point and counters (in the
+// transaction of the batch that got it there). A part never writes its
+// run's row while it goes: parts on several nodes would wait on it.
+func (s *Store) RunPartCheckpoint(ctx context.Context, p *ingest.RunPart) error {
+	_, err := s.Exec(ctx, `UPDATE ingest_run_parts SET committed_line = ?, rows_total = ?, matched = ?, unmatched = ?, quarantined = ?,
+  findings_new = ?, findings_updated = ?, checkpoint_at = ? WHERE run_id = ? AND part = ?`,
+		p.CommittedLine, p.Rows, p.Matched, p.Unmatched, p.Quarantined, p.FindingsNew, p.FindingsUpdated, s.Now(), p.RunID, p.Index)
+	if err != nil {
+		return fmt.Errorf("run %d part %d checkpoint: %w", p.RunID, p.Index, err)
+	}
+	return nil
+}
+
+// RunPartDone marks part p done and adds it to its run's count of parts
+// done, once (a part done before is not counted again). It reports whether
+// every part of the run is done. Two parts ending at once both update the
+// run's row: the second waits for the first's commit and then counts on
+// from its value, so exactly one of them sees the count complete.
+func (s *Store) RunPartDone(ctx context.Context, p *ingest.RunPart) (bool, error) {
+	var all bool
+	err := s.Tx(ctx, func(tx *Store) error {
+		res, err := tx.Exec(ctx, `UPDATE ingest_run_parts SET done_at = ? WHERE run_id = ? AND part = ? AND done_at IS NULL`, tx.Now(), p.RunID, p.Index)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		if n == 1 {
+			if _, err := tx.Exec(ctx, `UPDATE ingest_runs SET parts_done = parts_done + 1, checkpoint_at = ? WHERE id = ?`, tx.Now(), p.RunID); err != nil {
+				return err
+			}
+		}
+		return tx.QueryRow(ctx, `SELECT parts_done = parts FROM ingest_runs WHERE id = ?`, p.RunID).Scan(&all)
+	})
+	if err != nil {
+		return false, fmt.Errorf("run %d part %d done: %w", p.RunID, p.Index, err)
+	}
+	p.Done = true
+	return all, nil
+}
+
+// RunSplitClaimFinish claims the end of split run runID: it succeeds for
+// one caller once every part is done, and returns the run with the sum of
+// its parts' counters (the caller then resolves and calls RunFinish in the
+// same transaction). The claim is an update of the run's row, so a second
+// caller waits for the first and then finds the run ended.
+func (s *Store) RunSplitClaimFinish(ctx context.Context, runID int64) (ingest.Run, bool, error) {
+	var r ingest.Run
+	claimed := false
+	err := s.Tx(ctx, func(tx *Store) error {
+		res, err := tx.Exec(ctx, `UPDATE ingest_runs SET finished_at = ? WHERE id = ? AND finished_at IS NULL AND parts > 0 AND parts_done = parts`, tx.Now(), runID)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil || n == 0 {
+			return err
+		}
+		if r, err = tx.runByID(ctx, runID); err != nil {
+			return err
+		}
+		if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(committed_line), 0), COALESCE(SUM(rows_total), 0), COALESCE(SUM(matched), 0), COALESCE(SUM(unmatched), 0),
+  COALESCE(SUM(quarantined), 0), COALESCE(SUM(findings_new), 0), COALESCE(SUM(findings_updated), 0) FROM ingest_run_parts WHERE run_id = ?`, runID).Scan(
+			&r.CommittedLine, &r.Rows, &r.Matched, &r.Unmatched, &r.Quarantined, &r.FindingsNew, &r.FindingsUpdated); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE ingest_runs SET committed_line = ? WHERE id = ?`, r.CommittedLine, runID); err != nil {
+			return err
+		}
+		claimed = true
+		return nil
+	})
+	if err != nil {
+		return ingest.Run{}, false, fmt.Errorf("run %d end: %w", runID, err)
+	}
+	return r, claimed, nil
+}
