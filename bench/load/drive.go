@@ -368,6 +368,11 @@ func printResult(w io.Writer, r result) {
 	ours := nodes + r.PostgresCPU + r.LoadCPU
 	fmt.Fprintf(w, "CPU seconds: nodes %s (sum %.1f), postgres %.1f, load generator %.1f; ours %.1f, machine busy %.1f of %.1f core-seconds (%d cores)\n",
 		strings.Join(parts, " + "), nodes, r.PostgresCPU, r.LoadCPU, ours, r.MachineBusy, avail, r.Cores)
+	if r.Requests > 0 {
+		// CPU per request moves much less with the machine's load than
+		// req/s: capacity ≈ cores / (vigil + postgres ms per request).
+		fmt.Fprintf(w, "CPU per request: vigil %.2f ms, postgres %.2f ms\n", 1000*nodes/float64(r.Requests), 1000*r.PostgresCPU/float64(r.Requests))
+	}
 	fmt.Fprintf(w, "load average %s → %s; %s\n", r.LoadBefore, r.LoadAfter, bound(r, ours, avail))
 }
 
