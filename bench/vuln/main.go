@@ -49,10 +49,15 @@ func main() {
 		orgs       = flag.Int("orgs", 200, "organisations")
 		out        = flag.String("json", "", "write the figures as JSON to this file too")
 		cpuprofile = flag.String("cpuprofile", "", "write a CPU profile of the full match to this file")
+		reuse      = flag.Bool("reuse", false, "reuse a loaded SQLite database from an earlier run (skips loading and indexing)")
+		memprofile = flag.String("memprofile", "", "write a heap profile of the full match, taken when its heap in use was highest, to this file")
 	)
 	flag.Parse()
 	ctx := context.Background()
-	if p, ok := strings.CutPrefix(*dsn, "sqlite:"); ok {
+	p, isSQLite := strings.CutPrefix(*dsn, "sqlite:")
+	_, statErr := os.Stat(p)
+	loaded := *reuse && isSQLite && statErr == nil
+	if isSQLite && !loaded {
 		for _, suf := range []string{"", "-wal", "-shm"} {
 			_ = os.Remove(p + suf)
 		}
@@ -71,100 +76,113 @@ func main() {
 	fig := map[string]any{"components": *components, "devices": *devices, "configs": *configs, "gomaxprocs": runtime.GOMAXPROCS(0)}
 	rng := rand.New(rand.NewPCG(42, 42))
 
-	// 1. The bundled corpus.
-	t0 := time.Now()
-	nCorpus := loadCorpus(ctx, e, *corpus)
-	fig["corpus_advisories"], fig["corpus_load_s"] = nCorpus, time.Since(t0).Seconds()
-	log.Printf("corpus: %d advisories in %.2fs", nCorpus, time.Since(t0).Seconds())
-
-	// 2. Synthetic CVE configurations.
-	t0 = time.Now()
 	const vendors, perVendor = 2000, 25
-	nCVE := *configs / 2
-	var batch []advisory.Advisory
-	for i := 0; i < nCVE; i++ {
-		batch = append(batch, synthCVE(rng, i, vendors, perVendor))
-		if len(batch) == 1000 || i == nCVE-1 {
-			if _, err := e.Advisories(ctx, batch, "synthetic"); err != nil {
+	for _, k := range []string{"corpus_advisories", "corpus_load_s", "synthetic_load_s", "inventory_load_s", "index_and_match_s", "matches", "findings"} {
+		fig[k] = 0
+	}
+	if !loaded {
+		// 1. The bundled corpus.
+		t0 := time.Now()
+		nCorpus := loadCorpus(ctx, e, *corpus)
+		fig["corpus_advisories"], fig["corpus_load_s"] = nCorpus, time.Since(t0).Seconds()
+		log.Printf("corpus: %d advisories in %.2fs", nCorpus, time.Since(t0).Seconds())
+
+		// 2. Synthetic CVE configurations.
+		t0 = time.Now()
+		nCVE := *configs / 2
+		var batch []advisory.Advisory
+		for i := 0; i < nCVE; i++ {
+			batch = append(batch, synthCVE(rng, i, vendors, perVendor))
+			if len(batch) == 1000 || i == nCVE-1 {
+				if _, err := e.Advisories(ctx, batch, "synthetic"); err != nil {
+					log.Fatal(err)
+				}
+				batch = batch[:0]
+			}
+		}
+		fig["synthetic_load_s"] = time.Since(t0).Seconds()
+		log.Printf("synthetic: %d CVEs (%d configurations) in %.2fs", nCVE, 2*nCVE, time.Since(t0).Seconds())
+
+		// 3. Inventory: organisations with devices, then components.
+		t0 = time.Now()
+		var os_ []registry.Org
+		for o := 0; o < *orgs; o++ {
+			os_ = append(os_, registry.Org{Name: fmt.Sprintf("Org %d", o)})
+		}
+		for d := 0; d < *devices; d++ {
+			v, p := rng.IntN(vendors), rng.IntN(perVendor)
+			dev := registry.Device{Vendor: fmt.Sprintf("Vendor%04d", v), Model: fmt.Sprintf("HW-%05d", v*perVendor+p), Firmware: fmt.Sprintf("%d.%d.%d", 1+rng.IntN(20), rng.IntN(10), rng.IntN(10))}
+			if d%2 == 0 {
+				dev.CPE = fmt.Sprintf("cpe:2.3:o:vendor%04d:hw-%05d_firmware:%s:*:*:*:*:*:*:*", v, v*perVendor+p, dev.Firmware)
+			}
+			os_[d%*orgs].Devices = append(os_[d%*orgs].Devices, dev)
+		}
+		if _, _, err := s.OrgImport(ctx, tenant.Operator(), os_); err != nil {
+			log.Fatal(err)
+		}
+		var devIDs []int64
+		for after := int64(0); ; {
+			page, err := s.VulnDeviceScan(ctx, tenant.Operator(), after, 1000)
+			if err != nil {
 				log.Fatal(err)
 			}
-			batch = batch[:0]
+			for _, d := range page {
+				devIDs = append(devIDs, d.ID)
+			}
+			if len(page) < 1000 {
+				break
+			}
+			after = page[len(page)-1].ID
 		}
-	}
-	fig["synthetic_load_s"] = time.Since(t0).Seconds()
-	log.Printf("synthetic: %d CVEs (%d configurations) in %.2fs", nCVE, 2*nCVE, time.Since(t0).Seconds())
+		var comps []vuln.Component
+		for c := 0; c < *components; c++ {
+			v, p := rng.IntN(vendors), rng.IntN(perVendor)
+			ver := fmt.Sprintf("%d.%d.%d", 1+rng.IntN(20), rng.IntN(10), rng.IntN(10))
+			comps = append(comps, vuln.Component{DeviceID: devIDs[c%len(devIDs)], Name: fmt.Sprintf("lib-%05d", v*perVendor+p), Version: ver,
+				CPE: fmt.Sprintf("cpe:2.3:a:vendor%04d:lib-%05d:%s:*:*:*:*:*:*:*", v, v*perVendor+p, ver), Supplier: fmt.Sprintf("Vendor%04d", v)})
+			if len(comps) == 50000 || c == *components-1 {
+				if err := s.VulnComponentInsert(ctx, tenant.Operator(), comps); err != nil {
+					log.Fatal(err)
+				}
+				comps = comps[:0]
+			}
+		}
+		fig["inventory_load_s"] = time.Since(t0).Seconds()
+		log.Printf("inventory: %d devices, %d components in %.2fs", *devices, *components, time.Since(t0).Seconds())
 
-	// 3. Inventory: organisations with devices, then components.
-	t0 = time.Now()
-	var os_ []registry.Org
-	for o := 0; o < *orgs; o++ {
-		os_ = append(os_, registry.Org{Name: fmt.Sprintf("Org %d", o)})
-	}
-	for d := 0; d < *devices; d++ {
-		v, p := rng.IntN(vendors), rng.IntN(perVendor)
-		dev := registry.Device{Vendor: fmt.Sprintf("Vendor%04d", v), Model: fmt.Sprintf("HW-%05d", v*perVendor+p), Firmware: fmt.Sprintf("%d.%d.%d", 1+rng.IntN(20), rng.IntN(10), rng.IntN(10))}
-		if d%2 == 0 {
-			dev.CPE = fmt.Sprintf("cpe:2.3:o:vendor%04d:hw-%05d_firmware:%s:*:*:*:*:*:*:*", v, v*perVendor+p, dev.Firmware)
+		// 4. Index every target once (what SBOM imports and device syncs do
+		// incrementally), matching as it goes.
+		if *cpuprofile != "" {
+			f, err := os.Create(*cpuprofile + ".index")
+			if err != nil {
+				log.Fatal(err)
+			}
+			if err := pprof.StartCPUProfile(f); err != nil {
+				log.Fatal(err)
+			}
 		}
-		os_[d%*orgs].Devices = append(os_[d%*orgs].Devices, dev)
-	}
-	if _, _, err := s.OrgImport(ctx, tenant.Operator(), os_); err != nil {
-		log.Fatal(err)
-	}
-	var devIDs []int64
-	for after := int64(0); ; {
-		page, err := s.VulnDeviceScan(ctx, tenant.Operator(), after, 1000)
+		log.Printf("loaded: peak RSS so far %d MiB", hwmMiB())
+		idxProfile := ""
+		if *memprofile != "" {
+			idxProfile = *memprofile + ".index"
+		}
+		stopIdx := peakHeap(idxProfile)
+		t0 = time.Now()
+		first, err := e.MatchAll(ctx, true)
+		pprof.StopCPUProfile()
+		fig["index_peak_heap_mib"] = stopIdx() >> 20
 		if err != nil {
 			log.Fatal(err)
 		}
-		for _, d := range page {
-			devIDs = append(devIDs, d.ID)
-		}
-		if len(page) < 1000 {
-			break
-		}
-		after = page[len(page)-1].ID
-	}
-	var comps []vuln.Component
-	for c := 0; c < *components; c++ {
-		v, p := rng.IntN(vendors), rng.IntN(perVendor)
-		ver := fmt.Sprintf("%d.%d.%d", 1+rng.IntN(20), rng.IntN(10), rng.IntN(10))
-		comps = append(comps, vuln.Component{DeviceID: devIDs[c%len(devIDs)], Name: fmt.Sprintf("lib-%05d", v*perVendor+p), Version: ver,
-			CPE: fmt.Sprintf("cpe:2.3:a:vendor%04d:lib-%05d:%s:*:*:*:*:*:*:*", v, v*perVendor+p, ver), Supplier: fmt.Sprintf("Vendor%04d", v)})
-		if len(comps) == 50000 || c == *components-1 {
-			if err := s.VulnComponentInsert(ctx, tenant.Operator(), comps); err != nil {
-				log.Fatal(err)
-			}
-			comps = comps[:0]
-		}
-	}
-	fig["inventory_load_s"] = time.Since(t0).Seconds()
-	log.Printf("inventory: %d devices, %d components in %.2fs", *devices, *components, time.Since(t0).Seconds())
+		fig["index_and_match_s"] = time.Since(t0).Seconds()
+		fig["matches"], fig["findings"] = first.Matches, first.FindingsNew
+		log.Printf("index + first match: %.2fs, %d matches, %d findings; peak RSS so far %d MiB", time.Since(t0).Seconds(), first.Matches, first.FindingsNew, hwmMiB())
 
-	// 4. Index every target once (what SBOM imports and device syncs do
-	// incrementally), matching as it goes.
-	if *cpuprofile != "" {
-		f, err := os.Create(*cpuprofile + ".index")
-		if err != nil {
-			log.Fatal(err)
-		}
-		if err := pprof.StartCPUProfile(f); err != nil {
-			log.Fatal(err)
-		}
 	}
-	t0 = time.Now()
-	first, err := e.MatchAll(ctx, true)
-	pprof.StopCPUProfile()
-	if err != nil {
-		log.Fatal(err)
-	}
-	fig["index_and_match_s"] = time.Since(t0).Seconds()
-	fig["matches"], fig["findings"] = first.Matches, first.FindingsNew
-	log.Printf("index + first match: %.2fs, %d matches, %d findings", time.Since(t0).Seconds(), first.Matches, first.FindingsNew)
 
 	// 5. Baseline: read everything the full match reads.
 	runtime.GC()
-	t0 = time.Now()
+	t0 := time.Now()
 	nRead := readAll(ctx, s)
 	read := time.Since(t0).Seconds()
 	fig["read_s"], fig["read_records"] = read, nRead
@@ -182,15 +200,18 @@ func main() {
 			log.Fatal(err)
 		}
 	}
+	stopPeak := peakHeap(*memprofile)
 	t0 = time.Now()
 	res, err := e.MatchAll(ctx, false)
 	pprof.StopCPUProfile()
+	peak := stopPeak()
+	fig["full_match_peak_heap_mib"] = peak >> 20
 	if err != nil {
 		log.Fatal(err)
 	}
 	full := time.Since(t0).Seconds()
 	fig["full_match_s"], fig["full_match_ratio"] = full, full/read
-	log.Printf("full match: %.2fs (%.2fx read), %d targets, %d matches", full, full/read, res.Targets, res.Matches)
+	log.Printf("full match: %.2fs (%.2fx read), %d targets, %d matches; peak heap in use %d MiB; peak RSS so far %d MiB", full, full/read, res.Targets, res.Matches, peak>>20, hwmMiB())
 
 	// 7. Incremental: a new advisory for the most installed library.
 	popular := fmt.Sprintf("cpe:2.3:a:vendor%04d:lib-%05d", 7, 7*perVendor+3)
@@ -226,6 +247,60 @@ func main() {
 			log.Fatal(err)
 		}
 	}
+}
+
+// hwmMiB returns the process's peak RSS so far (VmHWM), 0 when unknown.
+func hwmMiB() int {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "VmHWM:"); ok {
+			var kb int
+			_, _ = fmt.Sscanf(strings.TrimSpace(v), "%d", &kb)
+			return kb >> 10
+		}
+	}
+	return 0
+}
+
+// peakHeap samples the heap in use every 100 ms until the returned
+// function is called, which returns the highest value seen; with a file
+// name it writes a heap profile each time a new high is seen, so the file
+// holds the profile of the peak.
+func peakHeap(file string) func() uint64 {
+	done, stopped := make(chan struct{}), make(chan struct{})
+	var high uint64
+	go func() {
+		defer close(stopped)
+		tick := time.NewTicker(100 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			if ms.HeapInuse > high+high/20 || high == 0 {
+				high = max(high, ms.HeapInuse)
+				if file != "" {
+					f, err := os.Create(file)
+					if err != nil {
+						log.Fatal(err)
+					}
+					if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+						log.Fatal(err)
+					}
+					_ = f.Close()
+				}
+			}
+			high = max(high, ms.HeapInuse)
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return func() uint64 { close(done); <-stopped; return high }
 }
 
 // synthCVE is a CVE with two configurations on product p of vendor v: a

@@ -47,7 +47,7 @@ type cvuln struct {
 	// platform from vendor/model strings, with the vendor group of
 	// their vendor and the name key of their product (without
 	// "_firmware").
-	crits      []cpe.Criterion
+	crits      []*cpe.Criterion // point into configs' nodes
 	critVendor []string
 	critName   []string
 	critCV     []string // unquoted CPE vendor
@@ -100,6 +100,14 @@ type crange struct {
 //
 // Vendor names are compared through vt (nil: the embedded table).
 func Compile(ref int64, a *advisory.Advisory, vt *vendor.Table) *Compiled {
+	return compile(ref, a, vt, nil)
+}
+
+// compile is Compile with the strings of the criteria (CPE attributes,
+// version bounds, vendor and product names, index keys) shared through in
+// (nil: none): a full re-match holds every advisory compiled at once, and
+// their CPEs repeat the same vendors, products and bounds.
+func compile(ref int64, a *advisory.Advisory, vt *vendor.Table, in *interner) *Compiled {
 	if vt == nil {
 		vt = vendor.Embedded()
 	}
@@ -124,20 +132,30 @@ func Compile(ref int64, a *advisory.Advisory, vt *vendor.Table) *Compiled {
 	for i := range a.Vulns {
 		v := &a.Vulns[i]
 		cv := cvuln{v: v, key: v.Key()}
+		if n := countCriteria(v.Configurations); n > 0 {
+			cv.crits = make([]*cpe.Criterion, 0, n)
+			cv.critVendor, cv.critName = make([]string, 0, n), make([]string, 0, n)
+			cv.critCV, cv.critCP, cv.critModel = make([]string, 0, n), make([]string, 0, n), make([]string, 0, n)
+			cv.configs, cv.cfgKeys, cv.cfgWild = make([]cpe.Configuration, 0, len(v.Configurations)),
+				make([][]string, 0, len(v.Configurations)), make([]bool, 0, len(v.Configurations))
+		}
 		for _, conf := range v.Configurations {
 			cc := cpe.Configuration{Operator: cpe.Operator(strings.ToUpper(conf.Operator)), Negate: conf.Negate}
 			var ck []string
 			wild := false
+			cc.Nodes = make([]cpe.Node, 0, len(conf.Nodes))
 			for _, n := range conf.Nodes {
-				cn := cpe.Node{Operator: cpe.Operator(strings.ToUpper(n.Operator)), Negate: n.Negate}
+				// Exact capacity: crits point into cn.Match.
+				cn := cpe.Node{Operator: cpe.Operator(strings.ToUpper(n.Operator)), Negate: n.Negate, Match: make([]cpe.Criterion, 0, len(n.Matches))}
 				for _, m := range n.Matches {
 					w, err := cpe.Parse(m.Criteria)
 					if err != nil {
 						continue
 					}
-					cr := cpe.Criterion{CPE: w, Vulnerable: m.Vulnerable, MatchCriteriaID: m.MatchCriteriaID,
-						VersionStartIncluding: m.VersionStartIncluding, VersionStartExcluding: m.VersionStartExcluding,
-						VersionEndIncluding: m.VersionEndIncluding, VersionEndExcluding: m.VersionEndExcluding}
+					in.wfn(&w)
+					cr := cpe.Criterion{CPE: w, Vulnerable: m.Vulnerable, MatchCriteriaID: in.str(m.MatchCriteriaID),
+						VersionStartIncluding: in.str(m.VersionStartIncluding), VersionStartExcluding: in.str(m.VersionStartExcluding),
+						VersionEndIncluding: in.str(m.VersionEndIncluding), VersionEndExcluding: in.str(m.VersionEndExcluding)}
 					// NVD writes "-" (NA) as the version of a criterion that
 					// names no version ("vision1210_firmware:-"): read it as
 					// every version.
@@ -145,20 +163,21 @@ func Compile(ref int64, a *advisory.Advisory, vt *vendor.Table) *Compiled {
 						cr.CPE.Attrs[cpe.AttrVersion] = cpe.Value{Kind: cpe.Any}
 					}
 					cn.Match = append(cn.Match, cr)
-					cv.crits = append(cv.crits, cr)
+					cv.crits = append(cv.crits, &cn.Match[len(cn.Match)-1])
 					vk, nk, rv, rp := "", "", "", ""
 					if k, ok := cpeKey(w); ok {
+						k = in.str(k)
 						if !slices.Contains(cv.cpeKeys, k) {
 							cv.cpeKeys = append(cv.cpeKeys, k)
 						}
 						if m.Vulnerable && !slices.Contains(ck, k) {
 							ck = append(ck, k)
 						}
-						rv, rp = w.Vendor().Unquoted(), w.Product().Unquoted()
-						vk, nk = vkey(rv), nameKey(trimFirmware(rp))
-						keys = append(keys, k, keyVendor+vk)
+						rv, rp = in.str(w.Vendor().Unquoted()), in.str(w.Product().Unquoted())
+						vk, nk = in.str(vkey(rv)), in.str(nameKey(trimFirmware(rp)))
+						keys = append(keys, k, in.str(keyVendor+vk))
 						if nk != "" {
-							keys = append(keys, keyName+nk)
+							keys = append(keys, in.str(keyName+nk))
 						}
 					} else if m.Vulnerable {
 						wild = true
@@ -167,7 +186,7 @@ func Compile(ref int64, a *advisory.Advisory, vt *vendor.Table) *Compiled {
 					cv.critName = append(cv.critName, nk)
 					cv.critCV = append(cv.critCV, rv)
 					cv.critCP = append(cv.critCP, rp)
-					cv.critModel = append(cv.critModel, strings.ReplaceAll(trimFirmware(rp), "_", " "))
+					cv.critModel = append(cv.critModel, in.str(strings.ReplaceAll(trimFirmware(rp), "_", " ")))
 				}
 				cc.Nodes = append(cc.Nodes, cn)
 			}
@@ -291,16 +310,56 @@ func statusKeys(p *advisory.Product) string {
 	return strings.Join(ks, ",")
 }
 
+// countCriteria counts the criteria of configurations.
+func countCriteria(cs []advisory.Config) int {
+	n := 0
+	for _, c := range cs {
+		for _, nd := range c.Nodes {
+			n += len(nd.Matches)
+		}
+	}
+	return n
+}
+
+// interner shares equal strings. A nil *interner returns its input.
+type interner struct{ m map[string]string }
+
+func newInterner() *interner { return &interner{m: map[string]string{}} }
+
+func (in *interner) str(s string) string {
+	if in == nil || s == "" {
+		return s
+	}
+	if v, ok := in.m[s]; ok {
+		return v
+	}
+	s = strings.Clone(s)
+	in.m[s] = s
+	return s
+}
+
+// wfn interns the attribute strings of w.
+func (in *interner) wfn(w *cpe.WFN) {
+	if in == nil {
+		return
+	}
+	for i := range w.Attrs {
+		w.Attrs[i].S = in.str(w.Attrs[i].S)
+	}
+}
+
 // slim drops from the compiled advisory what matching and evidence never
 // read again (the configurations' source strings, descriptions, CWEs,
-// references), to keep a full in-memory index small. Only for advisories
-// the engine decoded itself.
+// references, scores: findings take those from the per-CVE enrichment),
+// to keep a full in-memory index small. Only for advisories the engine
+// decoded itself.
 func (c *Compiled) slim() {
 	a := c.Advisory
-	a.URLs, a.Aliases = nil, nil
+	a.URLs, a.Aliases, a.CVEs = nil, nil, nil
 	for i := range a.Vulns {
 		v := &a.Vulns[i]
 		v.Configurations, v.Description, v.CWEs, v.URLs = nil, "", nil, nil
+		v.CVSS, v.KEV, v.EPSS, v.SSVC = nil, nil, nil, nil
 	}
 }
 

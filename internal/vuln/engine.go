@@ -115,14 +115,23 @@ type Engine struct {
 	log     *slog.Logger
 	now     func() time.Time
 	prog    func(what string, total int64) (step func(done int64), finish func())
+	pages   pageSizes
 }
+
+// pageSizes are how many advisories, devices and components MatchAll reads
+// from the store at a time.
+type pageSizes struct{ advisories, devices, components int }
+
+// defaultPages are MatchAll's page sizes.
+var defaultPages = pageSizes{advisories: 1000, devices: 1000, components: 10000}
 
 // New returns an Engine.
 func New(o Options) (*Engine, error) {
 	if o.Store == nil {
 		return nil, errors.New("vuln: Options.Store is required")
 	}
-	e := &Engine{st: o.Store, regrade: o.Regrader, minConf: o.MinConfidence, workers: o.Workers, log: o.Logger, now: o.Now, prog: o.Progress}
+	e := &Engine{st: o.Store, regrade: o.Regrader, minConf: o.MinConfidence, workers: o.Workers, log: o.Logger, now: o.Now, prog: o.Progress,
+		pages: defaultPages}
 	if e.minConf <= 0 {
 		e.minConf = DefaultMinConfidence
 	}
@@ -719,9 +728,10 @@ func (e *Engine) MatchAll(ctx context.Context, reindex bool) (Result, error) {
 		return res, err
 	}
 	// 1. Compile every advisory.
+	in := newInterner()
 	var all []*Compiled
 	for after := int64(0); ; {
-		page, err := e.st.VulnAdvisoryScan(ctx, after, 1000)
+		page, err := e.st.VulnAdvisoryScan(ctx, after, e.pages.advisories)
 		if err != nil {
 			return res, err
 		}
@@ -730,11 +740,11 @@ func (e *Engine) MatchAll(ctx context.Context, reindex bool) (Result, error) {
 			if err != nil {
 				return res, err
 			}
-			c := Compile(s.Ref, a, vt)
+			c := compile(s.Ref, a, vt, in)
 			c.slim()
 			all = append(all, c)
 		}
-		if len(page) < 1000 {
+		if len(page) < e.pages.advisories {
 			break
 		}
 		after = page[len(page)-1].Ref
@@ -761,7 +771,7 @@ func (e *Engine) MatchAll(ctx context.Context, reindex bool) (Result, error) {
 	var found []Match
 	var keys []IndexKeys
 	for after := int64(0); ; {
-		page, err := e.st.VulnDeviceScan(ctx, inventory(), after, 1000)
+		page, err := e.st.VulnDeviceScan(ctx, inventory(), after, e.pages.devices)
 		if err != nil {
 			return res, err
 		}
@@ -775,12 +785,12 @@ func (e *Engine) MatchAll(ctx context.Context, reindex bool) (Result, error) {
 		found, keys = append(found, ms...), append(keys, ks...)
 		res.Targets += len(ts)
 		step(int64(res.Targets))
-		if len(page) < 1000 {
+		if len(page) < e.pages.devices {
 			break
 		}
 		after = page[len(page)-1].ID
 	}
-	const compPage = 10000
+	compPage := e.pages.components
 	for after := int64(0); ; {
 		page, err := e.st.VulnComponentScan(ctx, inventory(), after, compPage)
 		if err != nil {
