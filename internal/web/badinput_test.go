@@ -175,29 +175,29 @@ func TestBadPathAndQuery(t *testing.T) {
 				missing := good
 				switch p {
 				case "id":
-					missing.org = 999999
+					missing.Org = 999999
 				case "cid":
-					missing.contact = 999999
+					missing.Contact = 999999
 				case "aid":
-					missing.asset = 999999
+					missing.Asset = 999999
 				case "did":
-					missing.device = 999999
+					missing.Device = 999999
 				case "tid":
-					missing.token = 999999
+					missing.Token = 999999
 				case "nid":
-					missing.notice = 999999
+					missing.Notice = 999999
 				case "fid":
-					missing.finding = 999999
+					missing.Finding = 999999
 				case "xid":
-					missing.dispute = 999999
+					missing.Dispute = 999999
 				case "sid":
-					missing.assessment = 999999
+					missing.Assessment = 999999
 				case "rid":
-					missing.run = 999999
+					missing.Run = 999999
 				case "eid":
-					missing.evidence = 999999
+					missing.Evidence = 999999
 				case "src":
-					missing.source = 999999
+					missing.Source = 999999
 				}
 				if rt.Method == http.MethodPost && p != "id" {
 					continue

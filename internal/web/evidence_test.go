@@ -30,7 +30,7 @@ func TestEvidenceDownload(t *testing.T) {
 		own := e.idsOf(A)
 		add := func(name, ctype, content string) int64 {
 			t.Helper()
-			at, err := st.EvidenceAdd(ctx, tenant.Org(A.ID), own.assessment, name, ctype, []byte(content), "maker")
+			at, err := st.EvidenceAdd(ctx, tenant.Org(A.ID), own.Assessment, name, ctype, []byte(content), "maker")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -38,10 +38,10 @@ func TestEvidenceDownload(t *testing.T) {
 		}
 		md := add("pen test; \"final\" ümlaut.md", "text/markdown", "# pen test\n")
 		page := func(id int64) string {
-			return fmt.Sprintf("/orgs/%d/assessments/%d/evidence/%d", A.ID, own.assessment, id)
+			return fmt.Sprintf("/orgs/%d/assessments/%d/evidence/%d", A.ID, own.Assessment, id)
 		}
 		api := func(id int64) string {
-			return fmt.Sprintf("/api/v1/orgs/%d/assessments/%d/evidence/%d", A.ID, own.assessment, id)
+			return fmt.Sprintf("/api/v1/orgs/%d/assessments/%d/evidence/%d", A.ID, own.Assessment, id)
 		}
 		tests := []struct {
 			name, path, as, token string
@@ -51,7 +51,7 @@ func TestEvidenceDownload(t *testing.T) {
 		}{
 			{"member_markdown", page(md), asMemberA, "", 200, "text/markdown; charset=utf-8",
 				`attachment; filename="pen test_ _final_ _mlaut.md"; filename*=UTF-8''pen%20test%3B%20%22final%22%20%C3%BCmlaut.md`, "# pen test\n"},
-			{"maker_html_as_octets", page(own.evidence), asMakerA, "", 200, "application/octet-stream", `attachment; filename=report.html; filename*=UTF-8''report.html`, "<h1>evidence of " + A.Name + "</h1>"},
+			{"maker_html_as_octets", page(own.Evidence), asMakerA, "", 200, "application/octet-stream", `attachment; filename=report.html; filename*=UTF-8''report.html`, "<h1>evidence of " + A.Name + "</h1>"},
 			{"analyst", page(md), asAnalyst, "", 200, "text/markdown; charset=utf-8", "", "# pen test\n"},
 			{"other_org_member", page(md), asMemberB, "", 404, "", "", ""},
 			{"missing_file", page(md + 1000), asMemberA, "", 404, "", "", ""},
@@ -96,7 +96,7 @@ func TestEvidenceDownload(t *testing.T) {
 			})
 		}
 		// The assessment page links each file for download.
-		rec := e.page(preq{method: "GET", path: fmt.Sprintf("/orgs/%d/assessments/%d", A.ID, own.assessment), as: asMemberA})
+		rec := e.page(preq{method: "GET", path: fmt.Sprintf("/orgs/%d/assessments/%d", A.ID, own.Assessment), as: asMemberA})
 		if body := wantPage(t, rec, 200); !strings.Contains(body, fmt.Sprintf(`href="%s" download`, page(md))) {
 			t.Errorf("the assessment page does not link %s for download", page(md))
 		}

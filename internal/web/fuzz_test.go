@@ -5,17 +5,17 @@ package web
 
 import (
 	"encoding/json"
-	"os"
 	"testing"
 
 	"vigil/internal/store/storetest"
+	"vigil/internal/store/storetest/pageseed"
 )
 
 // FuzzAPIRequestBody posts arbitrary bodies to every route that takes one
 // (as the operator, so that only the body decides) and demands a non-5xx
 // answer: a success that matches the documented schema, or problem
 // details. Seeds: the request examples of the document, the organisations
-// of testdata/registry.json and known-bad bodies.
+// of the seeded registry (pageseed) and known-bad bodies.
 func FuzzAPIRequestBody(f *testing.F) {
 	st := storetest.OpenSQLite(f, storetest.Options{Now: fixedNow})
 	e := newEnv(f, st)
@@ -25,10 +25,7 @@ func FuzzAPIRequestBody(f *testing.F) {
 			routes = append(routes, rt)
 		}
 	}
-	raw, err := os.ReadFile("testdata/registry.json")
-	if err != nil {
-		f.Fatal(err)
-	}
+	raw := pageseed.RegistryJSON()
 	var orgs []json.RawMessage
 	if err := json.Unmarshal(raw, &orgs); err != nil {
 		f.Fatal(err)

@@ -10,8 +10,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -21,20 +19,17 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"vigil/internal/app"
-	"vigil/internal/assess"
 	"vigil/internal/auth"
 	"vigil/internal/config"
-	"vigil/internal/finding"
-	"vigil/internal/keyset"
 	"vigil/internal/label"
 	"vigil/internal/rating"
 	"vigil/internal/registry"
-	"vigil/internal/source"
 	"vigil/internal/store"
+	"vigil/internal/store/storetest/pageseed"
 	"vigil/internal/tenant"
 )
 
-// env is a server on a store loaded with testdata/registry.json and
+// env is a server on a store seeded by pageseed.Orgs (its registry) and
 // tokens for the operator and for organisations A and B.
 type env struct {
 	t    testing.TB
@@ -58,9 +53,6 @@ type env struct {
 	schemaComp *jsonschema.Compiler
 }
 
-// testSource is the name of the scheduled source of an env.
-const testSource = "shadowserver-test"
-
 // Token names of an env.
 const (
 	tokOp      = "op"
@@ -72,20 +64,6 @@ const (
 )
 
 func fixedNow() time.Time { return time.Date(2026, 11, 23, 9, 30, 0, 0, time.UTC) }
-
-func loadRegistry(t testing.TB) []registry.Org {
-	t.Helper()
-	f, err := os.Open("testdata/registry.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	orgs, bad, err := registry.ParseJSON(f, "registry.json")
-	if err != nil || len(bad) > 0 {
-		t.Fatalf("testdata/registry.json: %v %v", bad, err)
-	}
-	return orgs
-}
 
 func newEnv(t testing.TB, st *store.Store) *env {
 	t.Helper()
@@ -105,31 +83,7 @@ func newEnv(t testing.TB, st *store.Store) *env {
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	e.orgs = loadRegistry(t)
-	if _, _, err := st.OrgImport(ctx, tenant.Operator(), e.orgs); err != nil {
-		t.Fatalf("import: %v", err)
-	}
-	// A draft assessment of each organisation's first device.
-	for _, o := range e.orgs {
-		if len(o.Devices) > 0 {
-			a, err := ratings.Start(ctx, tenant.Org(o.ID), assess.Request{DeviceID: o.Devices[0].ID, Actor: "maker@" + o.Name})
-			if err != nil {
-				t.Fatalf("assessment of %s: %v", o.Name, err)
-			}
-			// An evidence file of unknown type, named as a page would be
-			// if it were rendered.
-			aid, _ := assess.ParseID(a.ID)
-			if _, err := st.EvidenceAdd(ctx, tenant.Org(o.ID), aid, "report.html", "", []byte("<h1>evidence of "+o.Name+"</h1>"), "maker@"+o.Name); err != nil {
-				t.Fatalf("evidence of %s: %v", o.Name, err)
-			}
-		}
-	}
-	// A scheduled source, with credentials.
-	src := source.Source{Name: testSource, Kind: source.KindShadowserver, URL: "https://reports.shadowserver.test/api2/",
-		Every: source.Duration(time.Hour), Expect: source.Duration(24 * time.Hour), AlertAfter: source.Duration(36 * time.Hour)}
-	if err := st.SourceCreate(ctx, &src, "sealed-test-credentials"); err != nil {
-		t.Fatalf("source: %v", err)
-	}
+	e.orgs = pageseed.Orgs(t, st, ratings)
 	mk := func(name string, org int64, scopes ...auth.Scope) {
 		tk := auth.Token{OrgID: org, Name: name, Scopes: scopes}
 		secret, err := st.TokenCreate(ctx, tenant.Operator(), &tk)
@@ -317,63 +271,12 @@ func (e *env) example(schema string) string {
 }
 
 // ids names the objects a route's path parameters point at.
-type ids struct {
-	org, contact, asset, device, token, notice, outbox int64
-	finding, dispute, assessment, run, evidence        int64
-	source                                             int64
-}
+type ids = pageseed.IDs
 
-func (e *env) idsOf(o registry.Org) ids {
-	x := ids{org: o.ID, token: 1, notice: e.notices[o.ID], outbox: e.outbox}
-	if len(o.Contacts) > 0 {
-		x.contact = o.Contacts[0].ID
-	}
-	if len(o.Assets) > 0 {
-		x.asset = o.Assets[0].ID
-	}
-	if len(o.Devices) > 0 {
-		x.device = o.Devices[0].ID
-	}
-	ctx := context.Background()
-	if fs, err := e.st.FindingList(ctx, tenant.Org(o.ID), finding.Filter{Page: keyset.Page{Limit: 1}}); err == nil && len(fs) > 0 {
-		x.finding = fs[0].ID
-	}
-	if as, err := e.st.AssessmentList(ctx, tenant.Org(o.ID), assess.Filter{Page: keyset.Page{Limit: 1}}); err == nil && len(as) > 0 {
-		x.assessment, _ = assess.ParseID(as[0].ID)
-		if ev, err := e.st.EvidenceList(ctx, tenant.Org(o.ID), x.assessment); err == nil && len(ev) > 0 {
-			x.evidence = ev[0].ID
-		}
-	}
-	if ds, err := e.st.DisputeList(ctx, tenant.Org(o.ID), finding.DisputeFilter{Page: keyset.Page{Limit: 1}}); err == nil && len(ds) > 0 {
-		x.dispute = ds[0].ID
-	}
-	if rs, err := e.st.RunList(ctx, keyset.Page{Limit: 1}); err == nil && len(rs) > 0 {
-		x.run = rs[0].ID
-	}
-	if src, _, err := e.st.SourceGet(ctx, testSource); err == nil {
-		x.source = src.ID
-	}
-	return x
-}
+func (e *env) idsOf(o registry.Org) ids { return pageseed.IDsOf(e.st, o, e.notices[o.ID], e.outbox) }
 
 // fill substitutes a route's path parameters.
-func fill(path string, x ids) string {
-	return strings.NewReplacer(
-		"{id}", strconv.FormatInt(x.org, 10),
-		"{cid}", strconv.FormatInt(x.contact, 10),
-		"{aid}", strconv.FormatInt(x.asset, 10),
-		"{did}", strconv.FormatInt(x.device, 10),
-		"{tid}", strconv.FormatInt(x.token, 10),
-		"{nid}", strconv.FormatInt(x.notice, 10),
-		"{oid}", strconv.FormatInt(x.outbox, 10),
-		"{fid}", strconv.FormatInt(x.finding, 10),
-		"{xid}", strconv.FormatInt(x.dispute, 10),
-		"{sid}", strconv.FormatInt(x.assessment, 10),
-		"{rid}", strconv.FormatInt(x.run, 10),
-		"{eid}", strconv.FormatInt(x.evidence, 10),
-		"{src}", strconv.FormatInt(x.source, 10),
-	).Replace(path)
-}
+func fill(path string, x ids) string { return x.Fill(path) }
 
 // bodyFor returns a valid body for a route (its request example, adapted
 // so that it does not collide with the testdata), or "".

@@ -103,7 +103,7 @@ func TestTenantIsolation(t *testing.T) {
 				victim, own := e.idsOf(dir.victim), e.idsOf(dir.own)
 				// Own organisation, victim's children.
 				mixed := victim
-				mixed.org = own.org
+				mixed.Org = own.Org
 				for _, rt := range e.srv.Routes() {
 					if rt.Public || rt.IsPage() {
 						continue // pages: TestPageAuthorisation
@@ -121,9 +121,9 @@ func TestTenantIsolation(t *testing.T) {
 							p := wantProblem(t, rec, http.StatusNotFound, "")
 							// The answer is the one for an organisation that does not exist.
 							gone := victim
-							gone.org = 987654
+							gone.Org = 987654
 							q := wantProblem(t, send(t, req{method: rt.Method, path: fill(rt.Path, gone), token: dir.attacker, body: body}), http.StatusNotFound, "")
-							if p.Type != q.Type || p.Title != q.Title || strings.ReplaceAll(p.Detail, fmt.Sprint(victim.org), "N") != strings.ReplaceAll(q.Detail, "987654", "N") {
+							if p.Type != q.Type || p.Title != q.Title || strings.ReplaceAll(p.Detail, fmt.Sprint(victim.Org), "N") != strings.ReplaceAll(q.Detail, "987654", "N") {
 								t.Errorf("other organisation answers %+v; a missing one %+v", p, q)
 							}
 						})

@@ -16,11 +16,10 @@ import (
 
 	"vigil/internal/app"
 	"vigil/internal/finding"
-	"vigil/internal/keyset"
 	"vigil/internal/notify"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
-	"vigil/internal/tenant"
+	"vigil/internal/store/storetest/pageseed"
 )
 
 // withNotify rebuilds e's server with the public acknowledgement routes.
@@ -37,51 +36,7 @@ func withNotify(t *testing.T, e *env) {
 // and composes their notices, so routes with a {nid} have real objects.
 func seedNotices(t *testing.T, e *env) {
 	t.Helper()
-	ctx := context.Background()
-	trig, err := e.st.TriggerEnsure(ctx, finding.Trigger{Name: "seeded"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var sgs []finding.Sighting
-	for i, o := range e.orgs[:2] {
-		ip := netip.AddrFrom4([4]byte{198, 51, 100, byte(200 + i)})
-		sgs = append(sgs, finding.Sighting{OrgID: o.ID, TriggerID: trig, Type: "vulnerable-system", ReportType: "scan_exchange",
-			Key: finding.KeyFor(ip, 443), IP: ip, Port: 443, Severity: finding.Critical, Time: fixedNow(), Evidence: json.RawMessage(`{"seeded":"1"}`)})
-	}
-	if err := e.st.Tx(ctx, func(tx *store.Store) error { _, _, err := tx.FindingUpsert(ctx, 0, sgs); return err }); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := notify.NewNotifier(notify.NotifierConfig{Store: e.st, Now: fixedNow}).Compose(ctx, false); err != nil {
-		t.Fatal(err)
-	}
-	e.notices = map[int64]int64{}
-	for _, o := range e.orgs[:2] {
-		ns, err := e.st.NoticeList(ctx, tenant.Org(o.ID), notify.NoticeFilter{})
-		if err != nil || len(ns) == 0 {
-			t.Fatalf("notices of %s: %v %v", o.Name, ns, err)
-		}
-		e.notices[o.ID] = ns[0].ID
-		// A dispute of the organisation's finding, waiting for an analyst.
-		fs, err := e.st.FindingList(ctx, tenant.Org(o.ID), finding.Filter{})
-		if err != nil || len(fs) == 0 {
-			t.Fatalf("findings of %s: %v %v", o.Name, fs, err)
-		}
-		if ds, err := e.st.DisputeList(ctx, tenant.Org(o.ID), finding.DisputeFilter{FindingID: fs[0].ID}); err != nil || len(ds) > 0 {
-			continue // seeded before
-		}
-		if err := e.st.DisputeCreate(ctx, tenant.Org(o.ID), &finding.Dispute{FindingID: fs[0].ID, Reason: finding.AlreadyFixed, By: "seed"}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	// One delivery whose sender stopped mid-send.
-	rows, err := e.st.OutboxList(ctx, tenant.Operator(), notify.OutboxPending, keyset.Page{Limit: 1})
-	if err != nil || len(rows) == 0 {
-		t.Fatalf("outbox rows: %v %v", rows, err)
-	}
-	if _, err := e.st.Exec(ctx, `UPDATE outbox SET state = 'unknown' WHERE id = ?`, rows[0].ID); err != nil {
-		t.Fatal(err)
-	}
-	e.outbox = rows[0].ID
+	e.notices, e.outbox = pageseed.Warnings(t, e.st, e.orgs)
 }
 
 // rfc3464Example is the first example of RFC 3464 appendix A ("simple DSN

@@ -34,10 +34,14 @@ import (
 // the organisation did not exist.
 const PagePath = "/orgs/{id}"
 
-// Cookie names.
+// Cookie names: SessionCookie carries the session's secret, LangCookie a
+// visitor's choice of language ("en" or "nl").
 const (
-	sessionCookie = "vigil_session"
-	langCookie    = "vigil_lang"
+	SessionCookie = "vigil_session"
+	LangCookie    = "vigil_lang"
+
+	sessionCookie = SessionCookie
+	langCookie    = LangCookie
 )
 
 // ContentSecurityPolicy is sent with every page: scripts and styles only

@@ -24,18 +24,19 @@ import (
 	"vigil/internal/notify"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
+	"vigil/internal/store/storetest/pageseed"
 	"vigil/internal/tenant"
 )
 
-// Personas of the page tests: who is signed in.
+// Personas of the page tests: who is signed in (pageseed.Personas).
 const (
-	asAnon    = ""
-	asAdmin   = "admin"
-	asAnalyst = "analyst"
-	asMemberA = "memberA"
-	asMakerA  = "makerA"
-	asMemberB = "memberB"
-	asHalf    = "half" // an analyst's session still awaiting its second factor
+	asAnon    = pageseed.Anon
+	asAdmin   = pageseed.Admin
+	asAnalyst = pageseed.Analyst
+	asMemberA = pageseed.MemberA
+	asMakerA  = pageseed.MakerA
+	asMemberB = pageseed.MemberB
+	asHalf    = pageseed.Half // an analyst's session still awaiting its second factor
 )
 
 // cheap password hashing for page tests (argon2id is tested in account).
@@ -43,7 +44,7 @@ func cheapHash(pw string) string       { return "plain:" + pw }
 func cheapVerify(hash, pw string) bool { return hash == "plain:"+pw }
 
 // testPassword is every persona's password.
-const testPassword = "persona password"
+const testPassword = pageseed.Password
 
 // pageEnv is an env with a signed-in session per persona.
 type pageEnv struct {
@@ -58,32 +59,8 @@ func newPageEnv(t *testing.T, st *store.Store) *pageEnv {
 	e := &pageEnv{env: newEnv(t, st), users: map[string]account.User{}, sessions: map[string]account.Session{}, cookies: map[string]string{}}
 	e.srv.accounts.Hash, e.srv.accounts.Verify = cheapHash, cheapVerify
 	seedRun(t, e.env)
-	ctx := context.Background()
-	a, b := e.orgs[0].ID, e.orgs[1].ID
-	for _, p := range []struct {
-		name string
-		role account.Role
-		orgs []account.Membership
-	}{
-		{asAdmin, account.RoleAdmin, nil},
-		{asAnalyst, account.RoleAnalyst, nil},
-		{asMemberA, "", []account.Membership{{OrgID: a, Role: account.RoleMember}}},
-		{asMakerA, "", []account.Membership{{OrgID: a, Role: account.RoleMaker}}},
-		{asMemberB, "", []account.Membership{{OrgID: b, Role: account.RoleMember}}},
-		{asHalf, account.RoleAnalyst, nil},
-	} {
-		u, err := e.srv.accounts.Create(ctx, account.NewUser{Email: p.name + "@portal.example", Password: testPassword, Role: p.role, Orgs: p.orgs})
-		if err != nil {
-			t.Fatalf("persona %s: %v", p.name, err)
-		}
-		e.users[p.name] = u
-		secret := account.NewToken(32)
-		now := st.Now()
-		ses := account.Session{UserID: u.ID, CSRF: account.NewToken(24), Verified: p.name != asHalf, CreatedAt: now, SeenAt: now, ExpiresAt: now.Add(account.MaxAge)}
-		if err := st.SessionCreate(ctx, &ses, account.HashToken(secret)); err != nil {
-			t.Fatal(err)
-		}
-		e.sessions[p.name], e.cookies[p.name] = ses, secret
+	for name, p := range pageseed.Personas(t, st, e.srv.accounts, e.orgs) {
+		e.users[name], e.sessions[name], e.cookies[name] = p.User, p.Session, p.Cookie
 	}
 	return e
 }
@@ -200,14 +177,10 @@ func (e *pageEnv) pageForms() map[string]url.Values {
 
 // pageQueries are the queries a GET page needs to answer what it is for
 // (a download of one person's data names the person).
-var pageQueries = map[string]string{
-	"pagePrivacyExport": "?contact=memberA@portal.example",
-}
+var pageQueries = pageseed.PageQueries()
 
 // pageFill substitutes a page's path parameters.
-func (e *pageEnv) pageFill(path string, x ids) string {
-	return fill(strings.ReplaceAll(path, "{$}", ""), x)
-}
+func (e *pageEnv) pageFill(path string, x ids) string { return x.Fill(path) }
 
 // TestPageAuthorisation is generated from the route table, for every page
 // and every persona: anonymous visitors are sent to the login page; a
@@ -286,19 +259,19 @@ func TestPageAuthorisation(t *testing.T) {
 					t.Run(rt.ID+"/"+as+"/other_org", func(t *testing.T) {
 						p := wantPage(t, e.page(preq{method: rt.Method, path: e.pageFill(rt.Path, victim), as: as, form: form}), http.StatusNotFound)
 						gone := victim
-						gone.org = 987654
+						gone.Org = 987654
 						q := wantPage(t, e.page(preq{method: rt.Method, path: e.pageFill(rt.Path, gone), as: as, form: form}), http.StatusNotFound)
 						norm := func(s string, id int64) string {
 							return strings.NewReplacer(fmt.Sprintf("/orgs/%d", id), "/orgs/N", fmt.Sprintf("organisation %d ", id), "organisation N ").Replace(s)
 						}
-						if norm(p, victim.org) != norm(q, 987654) {
+						if norm(p, victim.Org) != norm(q, 987654) {
 							t.Errorf("another organisation's page differs from a missing one's:\n%s\n%s", p, q)
 						}
 					})
 				}
 				if len(rt.PathParams()) > 1 {
 					mixed := victim
-					mixed.org = own.org
+					mixed.Org = own.Org
 					t.Run(rt.ID+"/other_orgs_child", func(t *testing.T) {
 						wantPage(t, e.page(preq{method: rt.Method, path: e.pageFill(rt.Path, mixed), as: asMemberA, form: form}), http.StatusNotFound)
 					})

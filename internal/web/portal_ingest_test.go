@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/textproto"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -23,29 +22,22 @@ import (
 	"vigil/internal/keyset"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
+	"vigil/internal/store/storetest/pageseed"
 )
 
 // sampleFeed is a Shadowserver RDP report of three rows in the test
 // registry's ranges and one unreadable address (see testdata/SOURCES.md).
-const sampleFeed = "2025-06-02-scan_rdp-vigil_portal-asn.csv"
+const sampleFeed = pageseed.SampleFeed
 
 func readSample(t testing.TB) []byte {
 	t.Helper()
-	b, err := os.ReadFile("testdata/" + sampleFeed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return pageseed.Sample()
 }
 
 // seedRun ingests the sample feed, so that the run pages have a run.
 func seedRun(t testing.TB, e *env) int64 {
 	t.Helper()
-	sum, err := e.srv.app.IngestUpload(context.Background(), sampleFeed, bytes.NewReader(readSample(t)), app.FeedOptions{})
-	if err != nil || sum.RunID == 0 {
-		t.Fatalf("seed run: %+v, %v", sum, err)
-	}
-	return sum.RunID
+	return pageseed.Run(t, e.srv.app)
 }
 
 // runCount counts the stored ingest runs.

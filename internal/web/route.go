@@ -100,6 +100,10 @@ type Route struct {
 // IsPage reports whether the route is an HTML page of the portal.
 func (rt Route) IsPage() bool { return rt.page != nil }
 
+// HalfSession reports whether the page is open to a session still
+// awaiting its second factor (the second-factor pages).
+func (rt Route) HalfSession() bool { return rt.half }
+
 // Param is a query parameter.
 type Param struct {
 	Name        string
@@ -114,6 +118,8 @@ type Param struct {
 // label of the metrics.
 func (rt Route) Pattern() string { return rt.Method + " " + rt.Path }
 
+// OperatorOnly reports whether only operator tokens (API) or staff
+// accounts (pages) may call the route.
 func (rt Route) OperatorOnly() bool {
 	return !rt.Public && (rt.Scope == auth.ScopeAdmin || rt.Role != "")
 }
@@ -126,9 +132,6 @@ func (rt Route) OrgScoped() bool {
 	}
 	return rt.Path == OrgPath || strings.HasPrefix(rt.Path, OrgPath+"/")
 }
-
-// OperatorOnly reports whether only operator tokens (API) or staff
-// accounts (pages) may call the route.
 
 // PathParams returns the names of the path's wildcards in order.
 func (rt Route) PathParams() []string {

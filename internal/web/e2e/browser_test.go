@@ -63,8 +63,14 @@ type browser struct {
 
 // newBrowser starts chromium with the flags this machine needs (no sandbox
 // as root, no background networking on a closed network) and a fresh
-// profile.
+// profile, for a journey of at most four minutes.
 func newBrowser(t *testing.T, base string) *browser {
+	t.Helper()
+	return newBrowserFor(t, base, 4*time.Minute)
+}
+
+// newBrowserFor is newBrowser for a test that may take up to limit.
+func newBrowserFor(t *testing.T, base string, limit time.Duration) *browser {
 	t.Helper()
 	path := chromiumPath(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:0:0],
@@ -88,7 +94,7 @@ func newBrowser(t *testing.T, base string) *browser {
 	)
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
-	ctx, cancelT := context.WithTimeout(ctx, 4*time.Minute)
+	ctx, cancelT := context.WithTimeout(ctx, limit)
 	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
 	b := &browser{t: t, ctx: ctx, base: base, dir: *screenshots}
 	if b.dir == "" {

@@ -1,0 +1,297 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+// Package pageseed fills a test store with what every page of the portal
+// needs to show something: the organisations of testdata/registry.json
+// with a draft assessment and an evidence file each, a scheduled source,
+// an ingest run of a sample Shadowserver report, a warning and a dispute
+// per organisation, a delivery of unknown outcome, and a signed-in
+// session per persona. IDs names the objects a route's path parameters
+// point at, so that a test generated from the route table can fill every
+// path. The server-side page tests (internal/web) and the browser suite
+// (internal/web/e2e) share it, so both visit the same pages on the same
+// data.
+package pageseed
+
+import (
+	"bytes"
+	"context"
+	_ "embed" // the registry and the sample report
+	"encoding/json"
+	"net/netip"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"vigil/internal/account"
+	"vigil/internal/app"
+	"vigil/internal/assess"
+	"vigil/internal/finding"
+	"vigil/internal/keyset"
+	"vigil/internal/notify"
+	"vigil/internal/rating"
+	"vigil/internal/registry"
+	"vigil/internal/source"
+	"vigil/internal/store"
+	"vigil/internal/tenant"
+)
+
+//go:embed testdata/registry.json
+var registryJSON []byte
+
+//go:embed testdata/2025-06-02-scan_rdp-vigil_portal-asn.csv
+var sampleFeed []byte
+
+// SampleFeed is the file name of the sample report: a Shadowserver RDP
+// report of three rows in the registry's ranges and one unreadable
+// address (see testdata/SOURCES.md).
+const SampleFeed = "2025-06-02-scan_rdp-vigil_portal-asn.csv"
+
+// SourceName is the name of the seeded scheduled source.
+const SourceName = "shadowserver-test"
+
+// Personas: who is signed in. Anon is nobody.
+const (
+	Anon    = ""
+	Admin   = "admin"
+	Analyst = "analyst"
+	MemberA = "memberA"
+	MakerA  = "makerA"
+	MemberB = "memberB"
+	Half    = "half" // an analyst's session still awaiting its second factor
+)
+
+// Password is every persona's password.
+const Password = "persona password"
+
+// RegistryJSON returns a copy of testdata/registry.json.
+func RegistryJSON() []byte { return bytes.Clone(registryJSON) }
+
+// Sample returns a copy of the sample report.
+func Sample() []byte { return bytes.Clone(sampleFeed) }
+
+// Registry parses testdata/registry.json: organisation A is the first,
+// B the second.
+func Registry(t testing.TB) []registry.Org {
+	t.Helper()
+	orgs, bad, err := registry.ParseJSON(bytes.NewReader(registryJSON), "registry.json")
+	if err != nil || len(bad) > 0 {
+		t.Fatalf("testdata/registry.json: %v %v", bad, err)
+	}
+	return orgs
+}
+
+// Orgs imports the registry into st and returns it with ids; each
+// organisation with a device gets a draft assessment of its first device
+// (started through ratings) with an evidence file of unknown type, and the
+// store gets the scheduled source SourceName with sealed credentials.
+func Orgs(t testing.TB, st *store.Store, ratings *rating.Service) []registry.Org {
+	t.Helper()
+	ctx := context.Background()
+	orgs := Registry(t)
+	if _, _, err := st.OrgImport(ctx, tenant.Operator(), orgs); err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	for _, o := range orgs {
+		if len(o.Devices) == 0 {
+			continue
+		}
+		a, err := ratings.Start(ctx, tenant.Org(o.ID), assess.Request{DeviceID: o.Devices[0].ID, Actor: "maker@" + o.Name})
+		if err != nil {
+			t.Fatalf("assessment of %s: %v", o.Name, err)
+		}
+		// An evidence file of unknown type, named as a page would be if it
+		// were rendered.
+		aid, _ := assess.ParseID(a.ID)
+		if _, err := st.EvidenceAdd(ctx, tenant.Org(o.ID), aid, "report.html", "", []byte("<h1>evidence of "+o.Name+"</h1>"), "maker@"+o.Name); err != nil {
+			t.Fatalf("evidence of %s: %v", o.Name, err)
+		}
+	}
+	src := source.Source{Name: SourceName, Kind: source.KindShadowserver, URL: "https://reports.shadowserver.test/api2/",
+		Every: source.Duration(time.Hour), Expect: source.Duration(24 * time.Hour), AlertAfter: source.Duration(36 * time.Hour)}
+	if err := st.SourceCreate(ctx, &src, "sealed-test-credentials"); err != nil {
+		t.Fatalf("source: %v", err)
+	}
+	return orgs
+}
+
+// Run ingests the sample report through a, so that the run pages have a
+// run, and returns the run's id.
+func Run(t testing.TB, a *app.App) int64 {
+	t.Helper()
+	sum, err := a.IngestUpload(context.Background(), SampleFeed, bytes.NewReader(sampleFeed), app.FeedOptions{})
+	if err != nil || sum.RunID == 0 {
+		t.Fatalf("seed run: %+v, %v", sum, err)
+	}
+	return sum.RunID
+}
+
+// Warnings gives each of the first two organisations a critical finding of
+// the trigger "seeded" at the store's time, composes their warnings, opens
+// a dispute of each one's first finding and leaves one delivery of
+// unknown outcome (a sender that stopped mid-send). It returns a notice
+// per organisation and the delivery's id. A second call adds no dispute.
+func Warnings(t testing.TB, st *store.Store, orgs []registry.Org) (notices map[int64]int64, outbox int64) {
+	t.Helper()
+	ctx := context.Background()
+	trig, err := st.TriggerEnsure(ctx, finding.Trigger{Name: "seeded"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sgs []finding.Sighting
+	for i, o := range orgs[:2] {
+		ip := netip.AddrFrom4([4]byte{198, 51, 100, byte(200 + i)})
+		sgs = append(sgs, finding.Sighting{OrgID: o.ID, TriggerID: trig, Type: "vulnerable-system", ReportType: "scan_exchange",
+			Key: finding.KeyFor(ip, 443), IP: ip, Port: 443, Severity: finding.Critical, Time: st.Now(), Evidence: json.RawMessage(`{"seeded":"1"}`)})
+	}
+	if err := st.Tx(ctx, func(tx *store.Store) error { _, _, err := tx.FindingUpsert(ctx, 0, sgs); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := notify.NewNotifier(notify.NotifierConfig{Store: st, Now: st.Now}).Compose(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	notices = map[int64]int64{}
+	for _, o := range orgs[:2] {
+		ns, err := st.NoticeList(ctx, tenant.Org(o.ID), notify.NoticeFilter{})
+		if err != nil || len(ns) == 0 {
+			t.Fatalf("notices of %s: %v %v", o.Name, ns, err)
+		}
+		notices[o.ID] = ns[0].ID
+		// A dispute of the organisation's finding, waiting for an analyst.
+		fs, err := st.FindingList(ctx, tenant.Org(o.ID), finding.Filter{})
+		if err != nil || len(fs) == 0 {
+			t.Fatalf("findings of %s: %v %v", o.Name, fs, err)
+		}
+		if ds, err := st.DisputeList(ctx, tenant.Org(o.ID), finding.DisputeFilter{FindingID: fs[0].ID}); err != nil || len(ds) > 0 {
+			continue // seeded before
+		}
+		if err := st.DisputeCreate(ctx, tenant.Org(o.ID), &finding.Dispute{FindingID: fs[0].ID, Reason: finding.AlreadyFixed, By: "seed"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows, err := st.OutboxList(ctx, tenant.Operator(), notify.OutboxPending, keyset.Page{Limit: 1})
+	if err != nil || len(rows) == 0 {
+		t.Fatalf("outbox rows: %v %v", rows, err)
+	}
+	if _, err := st.Exec(ctx, `UPDATE outbox SET state = 'unknown' WHERE id = ?`, rows[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	return notices, rows[0].ID
+}
+
+// Persona is a seeded account with a session: Cookie is the secret the
+// session cookie carries.
+type Persona struct {
+	User    account.User
+	Session account.Session
+	Cookie  string
+}
+
+// Personas creates the accounts Admin, Analyst, MemberA and MakerA (of
+// organisation A = orgs[0]), MemberB (of B = orgs[1]) and Half (an analyst
+// whose session awaits its second factor) through accounts, with the
+// password Password, and a session for each, keyed by persona.
+func Personas(t testing.TB, st *store.Store, accounts *account.Service, orgs []registry.Org) map[string]Persona {
+	t.Helper()
+	ctx := context.Background()
+	a, b := orgs[0].ID, orgs[1].ID
+	out := map[string]Persona{}
+	for _, p := range []struct {
+		name string
+		role account.Role
+		orgs []account.Membership
+	}{
+		{Admin, account.RoleAdmin, nil},
+		{Analyst, account.RoleAnalyst, nil},
+		{MemberA, "", []account.Membership{{OrgID: a, Role: account.RoleMember}}},
+		{MakerA, "", []account.Membership{{OrgID: a, Role: account.RoleMaker}}},
+		{MemberB, "", []account.Membership{{OrgID: b, Role: account.RoleMember}}},
+		{Half, account.RoleAnalyst, nil},
+	} {
+		u, err := accounts.Create(ctx, account.NewUser{Email: p.name + "@portal.example", Password: Password, Role: p.role, Orgs: p.orgs})
+		if err != nil {
+			t.Fatalf("persona %s: %v", p.name, err)
+		}
+		secret := account.NewToken(32)
+		now := st.Now()
+		ses := account.Session{UserID: u.ID, CSRF: account.NewToken(24), Verified: p.name != Half, CreatedAt: now, SeenAt: now, ExpiresAt: now.Add(account.MaxAge)}
+		if err := st.SessionCreate(ctx, &ses, account.HashToken(secret)); err != nil {
+			t.Fatal(err)
+		}
+		out[p.name] = Persona{User: u, Session: ses, Cookie: secret}
+	}
+	return out
+}
+
+// IDs names the objects a route's path parameters point at.
+type IDs struct {
+	Org, Contact, Asset, Device, Token, Notice, Outbox int64
+	Finding, Dispute, Assessment, Run, Evidence        int64
+	Source                                             int64
+}
+
+// IDsOf returns the ids of organisation o's first objects: notice is its
+// warning (Warnings), outbox the delivery of unknown outcome, the token 1;
+// the run is the newest, the source SourceName.
+func IDsOf(st *store.Store, o registry.Org, notice, outbox int64) IDs {
+	x := IDs{Org: o.ID, Token: 1, Notice: notice, Outbox: outbox}
+	if len(o.Contacts) > 0 {
+		x.Contact = o.Contacts[0].ID
+	}
+	if len(o.Assets) > 0 {
+		x.Asset = o.Assets[0].ID
+	}
+	if len(o.Devices) > 0 {
+		x.Device = o.Devices[0].ID
+	}
+	ctx := context.Background()
+	if fs, err := st.FindingList(ctx, tenant.Org(o.ID), finding.Filter{Page: keyset.Page{Limit: 1}}); err == nil && len(fs) > 0 {
+		x.Finding = fs[0].ID
+	}
+	if as, err := st.AssessmentList(ctx, tenant.Org(o.ID), assess.Filter{Page: keyset.Page{Limit: 1}}); err == nil && len(as) > 0 {
+		x.Assessment, _ = assess.ParseID(as[0].ID)
+		if ev, err := st.EvidenceList(ctx, tenant.Org(o.ID), x.Assessment); err == nil && len(ev) > 0 {
+			x.Evidence = ev[0].ID
+		}
+	}
+	if ds, err := st.DisputeList(ctx, tenant.Org(o.ID), finding.DisputeFilter{Page: keyset.Page{Limit: 1}}); err == nil && len(ds) > 0 {
+		x.Dispute = ds[0].ID
+	}
+	if rs, err := st.RunList(ctx, keyset.Page{Limit: 1}); err == nil && len(rs) > 0 {
+		x.Run = rs[0].ID
+	}
+	if src, _, err := st.SourceGet(ctx, SourceName); err == nil {
+		x.Source = src.ID
+	}
+	return x
+}
+
+// Fill substitutes a route's path parameters; a page path's "{$}" (the
+// exact-match mark of the start page) is dropped.
+func (x IDs) Fill(path string) string {
+	return strings.NewReplacer(
+		"{$}", "",
+		"{id}", strconv.FormatInt(x.Org, 10),
+		"{cid}", strconv.FormatInt(x.Contact, 10),
+		"{aid}", strconv.FormatInt(x.Asset, 10),
+		"{did}", strconv.FormatInt(x.Device, 10),
+		"{tid}", strconv.FormatInt(x.Token, 10),
+		"{nid}", strconv.FormatInt(x.Notice, 10),
+		"{oid}", strconv.FormatInt(x.Outbox, 10),
+		"{fid}", strconv.FormatInt(x.Finding, 10),
+		"{xid}", strconv.FormatInt(x.Dispute, 10),
+		"{sid}", strconv.FormatInt(x.Assessment, 10),
+		"{rid}", strconv.FormatInt(x.Run, 10),
+		"{eid}", strconv.FormatInt(x.Evidence, 10),
+		"{src}", strconv.FormatInt(x.Source, 10),
+	).Replace(path)
+}
+
+// PageQueries are the queries a GET page needs to answer what it is for,
+// by route id (a download of one person's data names the person).
+func PageQueries() map[string]string {
+	return map[string]string{
+		"pagePrivacyExport": "?contact=memberA@portal.example",
+	}
+}
