@@ -49,7 +49,7 @@ const (
 const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
-//go:embed templates/*.html
+//go:embed templates/*.html templates/partials/*.html
 var templateFS embed.FS
 
 //go:embed assets
@@ -171,7 +171,9 @@ func parseTemplates() (templates, error) {
 		"list":     func(v ...string) []string { return v },
 		"evidence": evidenceFields,
 	}
-	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
+	// Every page is parsed against the layout and the partials (the
+	// fragments pages share, each a {{define}}), never against another page.
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")
 	if err != nil {
 		return nil, err
 	}

@@ -79,6 +79,10 @@ type productsView struct {
 	Form  url.Values
 }
 
+// Value returns the submitted value of field (after a refusal), for the
+// product-fields partial.
+func (v productsView) Value(field string) string { return v.Form.Get(field) }
+
 // productAssessments returns the assessments of device id, newest first.
 func (s *Server) productAssessments(pc *pageCall, id int64) ([]assess.Assessment, error) {
 	as, err := s.store.AssessmentList(pc.ctx(), pc.scope(), assess.Filter{DeviceID: id, Page: keyset.Page{Limit: maxLimit}})
