@@ -389,6 +389,10 @@ func (cp *cproduct) keys(vt *vendor.Table) []string {
 	return keys
 }
 
+// abbrevRE matches an abbreviation a vendor's name gives in parentheses:
+// two to five capitals.
+var abbrevRE = regexp.MustCompile(`^[A-Z]{2,5}$`)
+
 // vendorWords returns the token sequences of the names of a vendor group
 // that product names may start with ("Mitsubishi Electric MELSEC …").
 func vendorWords(vt *vendor.Table, raw string, groups []string) [][]string {
@@ -403,6 +407,13 @@ func vendorWords(vt *vendor.Table, raw string, groups []string) [][]string {
 		add(p)
 		if i := strings.IndexByte(p, '('); i > 0 {
 			add(p[:i])
+			// The abbreviation the vendor's name gives in parentheses
+			// leads product names too ("BD Pyxis SupplyStation" of
+			// "Becton, Dickinson and Company (BD)", "ALC WebCTRL" of
+			// "Automated Logic Corporation (ALC)").
+			if j := strings.IndexByte(p[i:], ')'); j > 0 && abbrevRE.MatchString(p[i+1:i+j]) {
+				add(p[i+1 : i+j])
+			}
 		}
 		// The first word alone when it names the vendor too ("FATEK
 		// Communication Server" of FATEK Automation, "Delta WPLSoft").

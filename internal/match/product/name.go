@@ -623,7 +623,9 @@ func revisions(s string) ([]string, string) {
 func nameTokens(s string, vendor [][]string) []string {
 	ts := slashTokens(s)
 	for _, v := range vendor {
-		if len(v) > 0 && len(ts) > len(v) && slices.Equal(ts[:len(v)], v) {
+		// A model code glued to the vendor's short name ("SEL-3620") keeps
+		// it: the number alone is no name.
+		if len(v) > 0 && len(ts) > len(v) && slices.Equal(ts[:len(v)], v) && hasLetter(ts[len(v)]) {
 			ts = ts[len(v):]
 		}
 	}
