@@ -86,6 +86,14 @@ type cproduct struct {
 	// ("1783-SAD4T0SBK9") as product_version; those become ranges and
 	// names.
 	version string
+	// cves are the vulnerabilities the full product name says the entry
+	// is about ("… are affected by CVE-2020-14513", "(Impacted by
+	// CVE-2020-6962 and CVE-2020-6965)"); empty: those its statuses give.
+	cves []string
+	// cveVersions are the only versions of the entry a vulnerability
+	// affects, as the full product name says ("(CVE-2020-5806 only
+	// affects Versions 6.10 6.11 and 6.20)").
+	cveVersions map[string][]string
 }
 
 // crange is one version range of a product with its interpretation.
@@ -489,6 +497,7 @@ func compileProduct(p *advisory.Product, vt *vendor.Table, codes map[string]bool
 		cp.ranges = append(cp.ranges, crange{src: r, r: interpret(r, cp.scheme)})
 	}
 	cp.version = p.Version
+	cp.cves, cp.cveVersions = nameCVEs(p.FullName)
 	if v := strings.TrimSpace(p.Version); v != "" {
 		// A product_version that is more than one version ("1.3 *": every
 		// 1.3 revision; a model; a range) is read as a range.
@@ -547,4 +556,49 @@ func compileProduct(p *advisory.Product, vt *vendor.Table, codes map[string]bool
 		cp.platform = &pl
 	}
 	return cp
+}
+
+var (
+	// cveIDRE matches a CVE id as advisories write it, a space after the
+	// year's hyphen included ("CVE-2020- 6962").
+	cveIDRE = regexp.MustCompile(`(?i)\bCVE-(\d{4})-\s?(\d{4,})\b`)
+	// aboutCVERE matches the words by which a product name says which
+	// vulnerabilities it is about.
+	aboutCVERE = regexp.MustCompile(`(?i)\b(?:affected|impacted)\s+by\b|\bvulnerable\s+to\b`)
+	// onlyAffectsRE matches "CVE-… only affects Versions 6.10 6.11 and
+	// 6.20": the versions of the entry that vulnerability affects.
+	onlyAffectsRE = regexp.MustCompile(`(?i)\b(CVE-\d{4}-\s?\d{4,})\s+only\s+affects\s+(?:versions?\s+)?((?:v?\d[\w.]*(?:\s*,\s*|\s+and\s+|\s+)?)+)`)
+)
+
+// nameCVEs reads the notes about vulnerabilities in a full product name
+// (CSAF full_product_name, "CodeMeter: All versions prior to 6.81 are
+// affected by CVE-2020-14513"): the vulnerabilities the entry is about, or
+// for a vulnerability the only versions it affects. Names that merely
+// mention a CVE say nothing.
+func nameCVEs(full string) (cves []string, versions map[string][]string) {
+	if !strings.Contains(strings.ToUpper(full), "CVE-") {
+		return nil, nil
+	}
+	id := func(m []string) string { return "CVE-" + m[1] + "-" + m[2] }
+	if m := onlyAffectsRE.FindStringSubmatch(full); m != nil {
+		c := cveIDRE.FindStringSubmatch(m[1])
+		var vs []string
+		for _, f := range strings.FieldsFunc(m[2], func(r rune) bool { return r == ',' || r == ' ' }) {
+			if f != "and" && f != "" {
+				vs = append(vs, f)
+			}
+		}
+		if c != nil && len(vs) > 0 {
+			return nil, map[string][]string{id(c): vs}
+		}
+	}
+	if !aboutCVERE.MatchString(full) {
+		return nil, nil
+	}
+	for _, m := range cveIDRE.FindAllStringSubmatch(full, -1) {
+		if c := id(m); !slices.Contains(cves, c) {
+			cves = append(cves, c)
+		}
+	}
+	return cves, nil
 }

@@ -590,6 +590,13 @@ func versionStatement(cp *cproduct, cve string, status advisory.Status, ver, sch
 	p := cp.p
 	ver = strings.TrimSpace(ver)
 	st := statement{status: status, factor: 1}
+	cve = strings.ToUpper(cve)
+	if len(cp.cves) > 0 && !slices.Contains(cp.cves, cve) {
+		return st // the product's name says it is about other CVEs
+	}
+	if vs, ok := cp.cveVersions[cve]; ok && ver != "" && !slices.ContainsFunc(vs, func(x string) bool { return eq(ver, x, sch) }) {
+		return st // the product's name says the CVE affects other versions only
+	}
 	var ranges []crange
 	for _, r := range cp.ranges {
 		if r.r.AppliesTo(cve) {

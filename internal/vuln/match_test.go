@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"math/rand/v2"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -323,6 +325,31 @@ func TestFirmwareNamesSoftware(t *testing.T) {
 		got := matchedCVEs(adv, DeviceTarget(registry.Device{ID: 1, Vendor: "Siemens", Model: "RUGGEDCOM APE1808", Firmware: tt.firmware}))
 		if (len(got["CVE-2024-3400"]) > 0) != tt.want {
 			t.Errorf("firmware %q: matched %v; want %v%s", tt.firmware, len(got["CVE-2024-3400"]) > 0, tt.want, describe(got["CVE-2024-3400"]))
+		}
+	}
+}
+
+// TestNameCVEs reads the notes about vulnerabilities in real full product
+// names of CISA advisories.
+func TestNameCVEs(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		full     string
+		cves     []string
+		versions map[string][]string
+	}{
+		{"CodeMeter: All versions prior to 6.81 are affected by CVE-2020-14513", []string{"CVE-2020-14513"}, nil},
+		{"CodeMeter: All versions prior to 7.10a are affected by CVE-2020-14509 and CVE-2020-14519", []string{"CVE-2020-14509", "CVE-2020-14519"}, nil},
+		{"B450: Version 2.X (Impacted by CVE-2020- 6962 and CVE-2020-6965)", []string{"CVE-2020-6962", "CVE-2020-6965"}, nil},
+		{"SiteOmat: versions prior to 6.4.414.122 only are vulnerable to stack-based buffer overflow CVE-2017-14854 and Code Injection CVE-2017-14853", []string{"CVE-2017-14854", "CVE-2017-14853"}, nil},
+		{"FactoryTalk Linx software: Versions 6.20 and prior (CVE-2020-5806 only affects Versions 6.10 6.11 and 6.20)", nil, map[string][]string{"CVE-2020-5806": {"6.10", "6.11", "6.20"}}},
+		{"CVE-2019-18273: PI Vision 2017 R2 and PI Vision 2017 R2 SP1", nil, nil}, // a heading, not a statement
+		{"CARESCAPE Central Station (CSCS): Versions 1.X", nil, nil},
+	}
+	for _, tt := range tests {
+		cves, versions := nameCVEs(tt.full)
+		if !slices.Equal(cves, tt.cves) || !reflect.DeepEqual(versions, tt.versions) {
+			t.Errorf("nameCVEs(%q) = %v, %v; want %v, %v", tt.full, cves, versions, tt.cves, tt.versions)
 		}
 	}
 }
