@@ -34,6 +34,17 @@ func genericWord(t string) bool {
 	return false
 }
 
+// companionWord reports words that name a program of its own beside a
+// product ("Simcenter STAR-CCM+ Viewer", "Siveillance Video Client",
+// "Historian Client"): a name that adds one is not the product without it.
+func companionWord(t string) bool {
+	switch t {
+	case "viewer", "viewers", "client", "clients", "reader", "player", "editor", "plugin", "agent", "simulator", "emulator":
+		return true
+	}
+	return false
+}
+
 // fillerWord reports generic words that say nothing about which product
 // is meant ("firmware", "operating system software"), unlike the class
 // words ("CPU", "controller") a model code may carry ("R08ENCPU").

@@ -798,12 +798,14 @@ func (n *Name) Match(m *Model) Result {
 	}
 	// The model gives the first words of the name, the advisory adds
 	// words of letters ("ThinManager" of "ThinManager ThinServer", "Armor
-	// GuardLogix" of "Armor GuardLogix Safety Controllers").
+	// GuardLogix" of "Armor GuardLogix Safety Controllers") — but not a
+	// program of its own ("Simcenter STAR-CCM+" is no "Simcenter
+	// STAR-CCM+ Viewer").
 	for _, av := range n.variants(n.main) {
 		for _, mv := range mvars {
 			if k := len(mv.toks); k < len(av.toks) && slices.Equal(av.toks[:k], mv.toks) && !hasDigitToken(av.toks[k:]) &&
 				(k >= 2 || len(mv.toks[0]) >= 5 && !slices.Contains(n.brands, mv.toks[0])) && n.brandAt(mv.toks) < k && len(withoutGeneric(av.toks[k:])) <= 1 &&
-				!slices.ContainsFunc(av.toks[k:], func(t string) bool { return t == "and" || strings.Contains(t, "/") }) {
+				!slices.ContainsFunc(av.toks[k:], func(t string) bool { return t == "and" || strings.Contains(t, "/") || companionWord(t) }) {
 				r.offer(ConfFamily, "prefix", fmt.Sprintf("model %q is %q without the words %q", m.Text, n.Text, strings.Join(av.toks[k:], " ")))
 			}
 		}

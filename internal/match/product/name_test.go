@@ -72,6 +72,8 @@ func TestNameMatch(t *testing.T) {
 		{"Relion 670 series", "REB670", "series", NameOptions{}},
 		{"Relion 670 series", "REB650", "", NameOptions{}},
 		{"ThinManager ThinServer", "ThinManager", "prefix", NameOptions{}},
+		{"Simcenter STAR-CCM+ Viewer", "Simcenter STAR-CCM+", "", NameOptions{}}, // a program of its own
+		{"Siveillance Video Client", "Siveillance Video", "", NameOptions{}},
 		{"Armor GuardLogix Safety Controllers", "Armor GuardLogix", "prefix", NameOptions{}},
 		{"Siveillance Video Open Network Bridge", "Siveillance Video", "", NameOptions{}},
 		// Different products of one family.
