@@ -324,12 +324,15 @@ type BounceResult struct {
 	Outbox   int64  `json:"outbox_stopped"`
 }
 
-// Bounce marks the contacts with a bounced address as bounced and stops the
-// unsent mail to it; for a bounce message, every recipient whose delivery
-// failed for good. It is the operator's action (every organisation's
-// contacts with the address). Errors are invalid input naming the field.
+// Bounce marks the contacts with a bounced address as bounced, stops the
+// unsent mail to it and marks the sent delivery the bounce answers (the
+// one the bounce message's original Message-ID names, else the latest sent
+// to the address; see notify.BounceEvent); for a bounce message, every
+// recipient whose delivery failed for good. It is the operator's action
+// (every organisation's contacts with the address). Errors are invalid
+// input naming the field.
 func (a *App) Bounce(ctx context.Context, r BounceReport) ([]BounceResult, error) {
-	addrs, source := []string{r.Address}, "api"
+	addrs, source, msgID := []string{r.Address}, "api", ""
 	switch {
 	case r.Address != "" && r.DSN != nil:
 		return nil, errs.Field("dsn", r.Name, "give either address or dsn, not both")
@@ -341,6 +344,7 @@ func (a *App) Bounce(ctx context.Context, r BounceReport) ([]BounceResult, error
 		if err != nil {
 			return nil, errs.Field("dsn", r.Name, err.Error())
 		}
+		msgID = d.OriginalMessageID
 		if addrs, source = d.FailedAddresses(), "dsn"; len(addrs) == 0 {
 			return nil, errs.Field("dsn", r.Name, "the report lists no failed recipient (delayed or delivered only)")
 		}
@@ -349,7 +353,8 @@ func (a *App) Bounce(ctx context.Context, r BounceReport) ([]BounceResult, error
 	}
 	out := []BounceResult{}
 	for _, addr := range addrs {
-		contacts, rows, err := notify.Bounce(ctx, a.st, addr, source, r.Name, a.now())
+		contacts, rows, err := notify.Bounce(ctx, a.st, notify.BounceEvent{Address: addr, MessageID: msgID, Returned: true,
+			Source: source, Detail: r.Name, At: a.now()})
 		if err != nil {
 			return nil, err
 		}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -92,12 +93,13 @@ type Outbox interface {
 	OutboxFinish(ctx context.Context, results []OutboxResult) error
 	// OutboxDue lists the ids of rows due at now (for the sweep).
 	OutboxDue(ctx context.Context, now time.Time, limit int) ([]int64, error)
-	// OutboxBounce records that mail to address (normalised) bounced, in
-	// one transaction: every contact with the address is marked bounced,
-	// the bounce is stored with its source ("notify", "api", "dsn") and
-	// detail, and the unsent e-mail rows to the address end (dead,
-	// "bounced"). It returns the contacts marked and the rows ended.
-	OutboxBounce(ctx context.Context, address, source, detail string, now time.Time) (contacts, rows int64, err error)
+	// OutboxBounce records bounce b in one transaction: every contact with
+	// its address is marked bounced, the bounce is stored with its source
+	// and detail, the unsent e-mail rows to the address end (dead,
+	// "bounced") and, when b came back after sending (b.Returned), the
+	// sent delivery it answers is marked bounced (see BounceEvent). It
+	// returns the contacts marked and the rows ended.
+	OutboxBounce(ctx context.Context, b BounceEvent) (contacts, rows int64, err error)
 }
 
 // DelivererConfig configures a Deliverer.
@@ -386,23 +388,57 @@ func (d *Deliverer) attempt(ctx context.Context, row OutboxRow) (OutboxResult, b
 func (d *Deliverer) bounce(ctx context.Context, addr, detail string, now time.Time) {
 	fin, cancel := finishContext(ctx)
 	defer cancel()
-	if _, _, err := Bounce(fin, d.cfg.Outbox, addr, "notify", detail, now); err != nil {
+	if _, _, err := Bounce(fin, d.cfg.Outbox, BounceEvent{Address: addr, Source: "notify", Detail: detail, At: now}); err != nil {
 		d.cfg.Logger.Error("record bounce", "err", err)
 	}
 }
 
-// Bounce handles a bounce report for address (from delivery, a DSN or the
-// API; source says which, detail names the report): in one transaction
-// the contacts with the normalised address are marked bounced, the bounce
-// is recorded and the unsent mail to it is stopped. It returns the number
-// of contacts and outbox rows affected; an address that is not one is
-// errs.Invalid naming the field "address".
-func Bounce(ctx context.Context, ob Outbox, address, source, detail string, now time.Time) (contacts, rows int64, err error) {
-	norm, err := registry.NormalizeEmail(address)
-	if err != nil {
-		return 0, 0, errs.Field("address", address, "not an e-mail address")
+// BounceEvent is one address whose mail bounced, as OutboxBounce records
+// it.
+type BounceEvent struct {
+	// Address is the bounced address (Bounce normalises it).
+	Address string
+	// MessageID is the Message-ID of the returned message, when the
+	// bounce quotes it (a DSN's original headers): for vigil's mail it
+	// names the delivery (MessageID of its idempotency key).
+	MessageID string
+	// Returned is true when the mail was accepted and came back later (a
+	// DSN, a report through the API): the sent delivery it answers is
+	// marked bounced — the one MessageID names when it is a delivery to
+	// Address, else the most recent delivery sent to Address. False for a
+	// refusal during the send itself, whose delivery is dead, not sent.
+	Returned bool
+	// Source says where the bounce came from ("notify", "api", "dsn"),
+	// Detail names the report.
+	Source, Detail string
+	At             time.Time
+}
+
+// DeliveryKey returns the idempotency key a Message-ID of vigil's names
+// (MessageID's local part, angle brackets allowed), or "" for an id that
+// cannot be one.
+func DeliveryKey(messageID string) string {
+	id := strings.Trim(strings.TrimSpace(messageID), "<>")
+	key, _, ok := strings.Cut(id, "@")
+	if !ok || !strings.HasPrefix(key, "vigil-n") {
+		return ""
 	}
-	return ob.OutboxBounce(ctx, norm, source, text.Truncate(detail, 500), now)
+	return key
+}
+
+// Bounce handles bounce b (from delivery, a DSN or the API): in one
+// transaction the contacts with the normalised address are marked
+// bounced, the bounce is recorded, the unsent mail to it is stopped and a
+// returned message's delivery is marked bounced. It returns the number of
+// contacts and outbox rows affected; an address that is not one is
+// errs.Invalid naming the field "address".
+func Bounce(ctx context.Context, ob Outbox, b BounceEvent) (contacts, rows int64, err error) {
+	norm, err := registry.NormalizeEmail(b.Address)
+	if err != nil {
+		return 0, 0, errs.Field("address", b.Address, "not an e-mail address")
+	}
+	b.Address, b.Detail = norm, text.Truncate(b.Detail, 500)
+	return ob.OutboxBounce(ctx, b)
 }
 
 // OutboxCount is the number of outbox rows per channel and state.

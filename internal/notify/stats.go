@@ -28,6 +28,9 @@ type StatRow struct {
 	Failed bool
 	// Undeliverable is true when the notice had no recipient.
 	Undeliverable bool
+	// Bounced is true when a delivery of the notice was sent and came
+	// back (a bounce linked to it).
+	Bounced bool
 	// Suppressed is true when no delivery succeeded and at least one
 	// ended unsent because its recipient is on the suppression list.
 	Suppressed bool
@@ -64,6 +67,9 @@ type Figures struct {
 	// Undeliverable counts the notices that could be sent to nobody (they
 	// went to the call list).
 	Undeliverable int `json:"undeliverable"`
+	// Bounced counts the notices with a delivery that was sent and came
+	// back (a bounce answering it).
+	Bounced int `json:"bounced"`
 	// Suppressed counts the notices that reached nobody because their
 	// recipients came on the suppression list after they were composed.
 	Suppressed int `json:"suppressed"`
@@ -185,6 +191,9 @@ func figures(rows []StatRow) Figures {
 		if a.r.Undeliverable {
 			f.Undeliverable++
 		}
+		if a.r.Bounced {
+			f.Bounced++
+		}
 		if a.r.Suppressed {
 			f.Suppressed++
 		}
@@ -245,14 +254,14 @@ type WarnDay struct {
 type NoticeDaysStore interface {
 	// NoticeDayFigures counts the notices of sc created at or after since
 	// that have items (the notices NoticeStatRows covers) per UTC day of
-	// creation, oldest first: Period, Notices, Sent, Failed, Undeliverable
-	// and Acknowledged set.
+	// creation, oldest first: Period, Notices, Sent, Failed, Undeliverable,
+	// Acknowledged and Bounced set.
 	NoticeDayFigures(ctx context.Context, sc tenant.Scope, since time.Time) ([]Figures, error)
 }
 
 // LoadNoticeDays returns the figures of the notices of sc since since per
 // day (oldest first) and over all of them: the same notices, sent, failed,
-// undeliverable and acknowledged as LoadStats's periods of PeriodDay and
+// undeliverable, acknowledged and bounced as LoadStats's periods of PeriodDay and
 // overall, without organisations warned, resolutions or medians. The store
 // counts per day, so this reads a row per day instead of one per notice
 // item, which keeps the analysts' dashboard fast on a large installation.
@@ -268,6 +277,7 @@ func LoadNoticeDays(ctx context.Context, st NoticeDaysStore, sc tenant.Scope, si
 		all.Failed += d.Failed
 		all.Undeliverable += d.Undeliverable
 		all.Acknowledged += d.Acknowledged
+		all.Bounced += d.Bounced
 	}
 	return days, all, nil
 }

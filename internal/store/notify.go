@@ -804,15 +804,22 @@ func (s *Store) OutboxDue(ctx context.Context, now time.Time, limit int) ([]int6
 // the unsent e-mail to it (OutboxBounce with source "notify"); it returns
 // the rows ended.
 func (s *Store) OutboxSuppress(ctx context.Context, address string, now time.Time) (int64, error) {
-	_, n, err := s.OutboxBounce(ctx, address, "notify", "", now)
+	_, n, err := s.OutboxBounce(ctx, notify.BounceEvent{Address: address, Source: "notify", At: now})
 	return n, err
 }
 
 // OutboxBounce implements notify.Outbox in one transaction: the contacts
-// with address are marked bounced, the bounce is recorded and the unsent
-// e-mail rows to it end.
-func (s *Store) OutboxBounce(ctx context.Context, address, source, detail string, now time.Time) (contacts, rows int64, err error) {
+// with the address are marked bounced, the bounce is recorded, the unsent
+// e-mail rows to it end and a returned message marks the sent delivery it
+// answers (outboxBounceLink).
+func (s *Store) OutboxBounce(ctx context.Context, b notify.BounceEvent) (contacts, rows int64, err error) {
+	address, source, detail, now := b.Address, b.Source, b.Detail, b.At
 	err = s.Tx(ctx, func(tx *Store) error {
+		if b.Returned {
+			if err := tx.outboxBounceLink(ctx, address, notify.DeliveryKey(b.MessageID), now); err != nil {
+				return err
+			}
+		}
 		r, err := tx.Exec(ctx, `UPDATE contacts SET bounced_at = ? WHERE email = ? AND bounced_at IS NULL`, now, address)
 		if err != nil {
 			return fmt.Errorf("mark contacts bounced: %w", err)
@@ -838,6 +845,38 @@ WHERE channel = 'email' AND recipient = ? AND state IN ('pending', 'failed')`, n
 		return err
 	})
 	return contacts, rows, err
+}
+
+// outboxBounceLink marks the sent e-mail a bounce of address answers as
+// bounced at now: the delivery with idempotency key key (from the returned
+// message's Message-ID) when it went to address, else the delivery most
+// recently sent to address. A delivery already marked stays as it is, so a
+// repeated report changes nothing (and marks no older delivery instead).
+// The triggers of migration 00821 count it for the dashboard.
+func (s *Store) outboxBounceLink(ctx context.Context, address, key string, now time.Time) error {
+	var id int64
+	var bounced sql.NullTime
+	err := sql.ErrNoRows
+	if key != "" {
+		err = s.QueryRow(ctx, `SELECT id, bounced_at FROM outbox WHERE idem_key = ? AND recipient = ? AND channel = 'email' AND state = 'sent'`,
+			key, address).Scan(&id, &bounced)
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		err = s.QueryRow(ctx, `SELECT id, bounced_at FROM outbox WHERE recipient = ? AND channel = 'email' AND state = 'sent'
+ORDER BY sent_at DESC, id DESC LIMIT 1`, address).Scan(&id, &bounced)
+	}
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil // nothing was sent to the address
+	case err != nil:
+		return fmt.Errorf("find the delivery a bounce answers: %w", err)
+	case bounced.Valid:
+		return nil
+	}
+	if _, err := s.Exec(ctx, `UPDATE outbox SET bounced_at = ? WHERE id = ?`, now, id); err != nil {
+		return fmt.Errorf("mark a delivery bounced: %w", err)
+	}
+	return nil
 }
 
 // AddressBounced implements notify.UnregisteredStore.
@@ -1100,7 +1139,8 @@ func (s *Store) NoticeStatRows(ctx context.Context, sc tenant.Scope, since time.
   (SELECT COUNT(*) FROM outbox o WHERE o.notice_id = n.id AND o.state = 'sent'),
   (SELECT COUNT(*) FROM outbox o WHERE o.notice_id = n.id AND o.state = 'dead'),
   COALESCE(f.status, 'resolved'), f.resolved_at, n.resolved_at, CASE WHEN n.undeliverable IS NULL THEN 0 ELSE 1 END, CASE WHEN i.folded THEN 1 ELSE 0 END,
-  (SELECT COUNT(*) FROM outbox o WHERE o.notice_id = n.id AND o.state = 'suppressed')
+  (SELECT COUNT(*) FROM outbox o WHERE o.notice_id = n.id AND o.state = 'suppressed'),
+  (SELECT COUNT(*) FROM outbox o WHERE o.notice_id = n.id AND o.state = 'sent' AND o.bounced_at IS NOT NULL)
 FROM notices n JOIN notice_items i ON i.notice_id = n.id JOIN triggers t ON t.id = i.trigger_id
 LEFT JOIN findings f ON f.id = i.finding_id
 WHERE n.created_at >= ? AND `+cond+` ORDER BY n.id, t.name`, append([]any{since}, args...)...)
@@ -1112,11 +1152,12 @@ WHERE n.created_at >= ? AND `+cond+` ORDER BY n.id, t.name`, append([]any{since}
 	for rows.Next() {
 		var r notify.StatRow
 		var first, acked, fres, nres sql.NullTime
-		var sent, dead, undeliverable, suppressed int64
+		var sent, dead, undeliverable, suppressed, bounced int64
 		var status string
-		if err := rows.Scan(&r.NoticeID, &r.OrgID, &r.Trigger, &r.Created, &first, &acked, &sent, &dead, &status, &fres, &nres, &undeliverable, &r.Folded, &suppressed); err != nil {
+		if err := rows.Scan(&r.NoticeID, &r.OrgID, &r.Trigger, &r.Created, &first, &acked, &sent, &dead, &status, &fres, &nres, &undeliverable, &r.Folded, &suppressed, &bounced); err != nil {
 			return nil, err
 		}
+		r.Bounced = bounced > 0
 		r.Suppressed = sent == 0 && suppressed > 0
 		r.Undeliverable = undeliverable == 1
 		r.Created = r.Created.UTC()
@@ -1137,18 +1178,19 @@ WHERE n.created_at >= ? AND `+cond+` ORDER BY n.id, t.name`, append([]any{since}
 // NoticeDayFigures counts, per UTC day of creation, the notices of sc
 // created at or after since that have at least one item (the notices
 // NoticeStatRows covers): how many, sent (a delivery succeeded), failed (none
-// did and one is dead), undeliverable and acknowledged, oldest day first,
-// each with Period set to the day (YYYY-MM-DD). Each notice carries its
-// marks (has_items, deliveries_sent, deliveries_dead, kept by the triggers
-// of migration 00730), so one organisation's notices are counted from
-// their rows alone; for every organisation, from a midnight on, the
-// running totals per day (notice_days, kept by the same triggers) are
-// read: a few rows per day, whatever the number of notices.
+// did and one is dead), undeliverable, acknowledged and bounced (a sent
+// delivery came back), oldest day first, each with Period set to the day
+// (YYYY-MM-DD). Each notice carries its marks (has_items, deliveries_sent,
+// deliveries_dead, deliveries_bounced, kept by the triggers of migrations
+// 00730 and 00821), so one organisation's notices are counted from their
+// rows alone; for every organisation, from a midnight on, the running
+// totals per day (notice_days, kept by the same triggers) are read: a few
+// rows per day, whatever the number of notices.
 func (s *Store) NoticeDayFigures(ctx context.Context, sc tenant.Scope, since time.Time) ([]notify.Figures, error) {
 	var rows *sql.Rows
 	var err error
 	if since = since.UTC(); sc.IsOperator() && since.Equal(since.Truncate(24*time.Hour)) {
-		rows, err = s.Query(ctx, `SELECT day, SUM(notices), SUM(sent), SUM(failed), SUM(undeliverable), SUM(acked)
+		rows, err = s.Query(ctx, `SELECT day, SUM(notices), SUM(sent), SUM(failed), SUM(undeliverable), SUM(acked), SUM(bounced)
 FROM notice_days WHERE day >= ? GROUP BY day HAVING SUM(notices) > 0 ORDER BY day`, since.Format(time.DateOnly))
 	} else {
 		cond, args := orgCond(sc, "org_id")
@@ -1157,7 +1199,8 @@ FROM notice_days WHERE day >= ? GROUP BY day HAVING SUM(notices) > 0 ORDER BY da
 			day, items = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')`, `has_items`
 		}
 		rows, err = s.Query(ctx, `SELECT `+day+` AS day, COUNT(*), SUM(CASE WHEN `+sent+` THEN 1 ELSE 0 END), SUM(CASE WHEN `+failed+` THEN 1 ELSE 0 END),
-  SUM(CASE WHEN undeliverable IS NULL THEN 0 ELSE 1 END), SUM(CASE WHEN acked_at IS NULL THEN 0 ELSE 1 END)
+  SUM(CASE WHEN undeliverable IS NULL THEN 0 ELSE 1 END), SUM(CASE WHEN acked_at IS NULL THEN 0 ELSE 1 END),
+  SUM(CASE WHEN deliveries_bounced > 0 THEN 1 ELSE 0 END)
 FROM notices WHERE created_at >= ? AND `+cond+` AND `+items+`
 GROUP BY 1 ORDER BY 1`, append([]any{since}, args...)...)
 	}
@@ -1168,7 +1211,7 @@ GROUP BY 1 ORDER BY 1`, append([]any{since}, args...)...)
 	out := []notify.Figures{}
 	for rows.Next() {
 		var f notify.Figures
-		if err := rows.Scan(&f.Period, &f.Notices, &f.Sent, &f.Failed, &f.Undeliverable, &f.Acknowledged); err != nil {
+		if err := rows.Scan(&f.Period, &f.Notices, &f.Sent, &f.Failed, &f.Undeliverable, &f.Acknowledged, &f.Bounced); err != nil {
 			return nil, fmt.Errorf("notice figures per day: %w", err)
 		}
 		out = append(out, f)

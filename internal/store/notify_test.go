@@ -367,7 +367,7 @@ func TestOutboxRetryDeadAndSuppress(t *testing.T) {
 		if _, err := e.n.Compose(ctx, false); err != nil {
 			t.Fatal(err)
 		}
-		contacts, rows, err := notify.Bounce(ctx, s, "cert@HOSTING.example", "api", "", clk.Now())
+		contacts, rows, err := notify.Bounce(ctx, s, notify.BounceEvent{Address: "cert@HOSTING.example", Source: "api", At: clk.Now()})
 		if err != nil || contacts != 1 || rows != 1 {
 			t.Fatalf("bounce = %d contacts, %d rows, %v", contacts, rows, err)
 		}
@@ -463,6 +463,75 @@ func TestRDAPCache(t *testing.T) {
 		clk.Add(2 * time.Hour)
 		if _, ok, _ := c.Get(ctx, "ip:192.0.2.1"); ok {
 			t.Error("expired entry returned")
+		}
+	})
+}
+
+// TestOutboxBounceLinksDelivery sends three warnings to one address and
+// reports bounces of them in turn: a returned message marks the delivery
+// its Message-ID names, else the latest one sent to the address; a refusal
+// during the send, a repeated report and a report naming a delivery to
+// another address mark nothing more; the dashboard counts the notices with
+// a bounced delivery.
+func TestOutboxBounceLinksDelivery(t *testing.T) {
+	t0 := time.Date(2025, 6, 2, 10, 0, 0, 0, time.UTC)
+	clk := &notifyClock{t: t0}
+	storetest.EachOpts(t, storetest.Options{Now: clk.Now}, func(t *testing.T, s *store.Store) {
+		clk.Set(t0)
+		ctx := context.Background()
+		e := newNotifyEnv(t, s, clk)
+		ho := e.orgs["Hosting"].ID
+		const to = "cert@hosting.example"
+		var sent []notify.OutboxRow // the e-mails to cert@, oldest first
+		for i := range 3 {
+			clk.Add(time.Hour)
+			e.ingest(t, false, notifySighting(ho, e.trig, fmt.Sprintf("198.51.100.%d", 20+i), 443, finding.High, clk.Now()))
+			if _, err := e.n.Compose(ctx, false); err != nil {
+				t.Fatal(err)
+			}
+			rows, err := s.OutboxClaimDue(ctx, []notify.Channel{notify.Email}, clk.Now(), time.Minute, 10)
+			if err != nil || len(rows) != 1 || rows[0].Recipient != to {
+				t.Fatalf("claimed %+v, %v; want one e-mail to %s", rows, err, to)
+			}
+			if err := s.OutboxFinish(ctx, []notify.OutboxResult{{ID: rows[0].ID, NoticeID: rows[0].NoticeID, State: notify.OutboxSent, At: clk.Now()}}); err != nil {
+				t.Fatal(err)
+			}
+			sent = append(sent, rows[0])
+		}
+		msgID := func(r notify.OutboxRow) string { return "<" + notify.MessageID(r.Key, "vigil@cert.example") + ">" }
+		for _, tc := range []struct {
+			name string
+			b    notify.BounceEvent
+			want []bool // per delivery of sent, bounced or not after the report
+		}{
+			{"refused_during_the_send_marks_nothing", notify.BounceEvent{Address: to, Source: "notify"}, []bool{false, false, false}},
+			{"dsn_names_the_first_delivery", notify.BounceEvent{Address: to, MessageID: msgID(sent[0]), Returned: true, Source: "dsn"}, []bool{true, false, false}},
+			{"the_same_dsn_again_marks_no_other", notify.BounceEvent{Address: to, MessageID: msgID(sent[0]), Returned: true, Source: "dsn"}, []bool{true, false, false}},
+			{"dsn_naming_a_delivery_to_another_address", notify.BounceEvent{Address: "ceo@hosting.example", MessageID: msgID(sent[1]), Returned: true, Source: "dsn"}, []bool{true, false, false}},
+			{"foreign_message_id_falls_back_to_the_latest", notify.BounceEvent{Address: to, MessageID: "<20250602.1234@mx.example.net>", Returned: true, Source: "dsn"}, []bool{true, false, true}},
+			{"address_only_latest_already_marked", notify.BounceEvent{Address: to, Returned: true, Source: "api"}, []bool{true, false, true}},
+		} {
+			tc.b.At = clk.Now()
+			if _, _, err := notify.Bounce(ctx, s, tc.b); err != nil {
+				t.Fatalf("%s: %v", tc.name, err)
+			}
+			var got []bool
+			for _, r := range sent {
+				var b bool
+				if err := s.QueryRow(ctx, `SELECT bounced_at IS NOT NULL FROM outbox WHERE id = ?`, r.ID).Scan(&b); err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, b)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("%s: deliveries bounced (-want +got):\n%s", tc.name, diff)
+			}
+		}
+		for _, sc := range []tenant.Scope{tenant.Operator(), tenant.Org(ho)} {
+			days, err := s.NoticeDayFigures(ctx, sc, t0.Truncate(24*time.Hour))
+			if err != nil || len(days) != 1 || days[0].Bounced != 2 || days[0].Sent != 3 {
+				t.Errorf("%s: figures per day %+v, %v; want 3 sent, 2 bounced", sc, days, err)
+			}
 		}
 	})
 }

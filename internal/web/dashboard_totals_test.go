@@ -29,15 +29,16 @@ import (
 // TestDashboardTotalsMatchRecount runs a mixed workload through the write
 // paths that change what the dashboard counts — the sample Shadowserver
 // report ingested, its notices composed and delivered (sent, dead, an
-// address bounced, an unknown outcome resolved), another day's findings
+// address bounced, an unknown outcome resolved, a DSN answering a sent
+// delivery), another day's findings
 // and notices, acknowledgements by signed link, in the portal and through
 // the API, an accepted dispute, a full report resolving what it did not
 // contain, escalation, a person's data erased, the retention purge of a
 // day's notices and an organisation deleted — and after each step compares
 // the dashboard's figures, read from the running totals of migrations 00730,
 // 00736 and 00737 (trigger_totals, the notices' marks, notice_days with its
-// times to acknowledge, trigger_days), with a count from
-// the base tables, for every organisation and for one.
+// times to acknowledge, trigger_days) and 00821 (bounced deliveries), with
+// a count from the base tables, for every organisation and for one.
 func TestDashboardTotalsMatchRecount(t *testing.T) {
 	t.Parallel()
 	storetest.EachOpts(t, storetest.Options{Now: fixedNow}, func(t *testing.T, st *store.Store) {
@@ -98,13 +99,30 @@ func TestDashboardTotalsMatchRecount(t *testing.T) {
 				seedNotices(t, e.env)
 			}},
 			{"a contact's address bounced", func(t *testing.T) {
-				if _, _, err := st.OutboxBounce(ctx, b.Contacts[0].Email, "test", "", fixedNow()); err != nil {
+				// Reported by address: the latest delivery sent to it is marked.
+				if _, _, err := st.OutboxBounce(ctx, notify.BounceEvent{Address: b.Contacts[0].Email, Returned: true, Source: "test", At: fixedNow()}); err != nil {
 					t.Fatal(err)
 				}
 			}},
 			{"the unknown outcome resolved as sent", func(t *testing.T) {
 				if err := st.OutboxResolve(ctx, e.outbox, true, fixedNow()); err != nil {
 					t.Fatal(err)
+				}
+			}},
+			{"a returned message's DSN received: its delivery bounced", func(t *testing.T) {
+				// The delivery of unknown outcome was sent; the bounce names
+				// it by the Message-ID of the returned message.
+				var to, key string
+				if err := st.QueryRow(ctx, `SELECT recipient, idem_key FROM outbox WHERE id = ? AND state = 'sent' AND channel = 'email'`, e.outbox).Scan(&to, &key); err != nil {
+					t.Fatalf("the resolved delivery: %v", err)
+				}
+				res, err := e.srv.app.Receive(ctx, returnedMail(to, notify.MessageID(key, "vigil@cert.example")), "test")
+				if err != nil || len(res.Bounced) != 1 {
+					t.Fatalf("receive = %+v, %v", res, err)
+				}
+				var bounced bool
+				if err := st.QueryRow(ctx, `SELECT bounced_at IS NOT NULL FROM outbox WHERE id = ?`, e.outbox).Scan(&bounced); err != nil || !bounced {
+					t.Fatalf("the delivery the DSN names is not marked bounced (%v)", err)
 				}
 			}},
 			{"acknowledged by signed link", func(t *testing.T) {
@@ -177,6 +195,9 @@ func TestDashboardTotalsMatchRecount(t *testing.T) {
 		// its items move or its organisation is deleted, as org_warnings
 		// keeps it.
 		warned := map[warning]bool{}
+		// bouncedSeen is the most bounced notices counted after a step (the
+		// purge and the deletion take them away again).
+		bouncedSeen := 0
 		for _, step := range steps {
 			step.do(t)
 			if t.Failed() {
@@ -193,6 +214,16 @@ func TestDashboardTotalsMatchRecount(t *testing.T) {
 				if diff := cmp.Diff(warnDays(warned, sc, since), ws); diff != "" {
 					t.Errorf("after %s, %s: the organisations warned per trigger and day differ from a recount of the sent deliveries (-recount +history):\n%s", step.name, sc, diff)
 				}
+			}
+			// A day whose notices are all gone (purged, deleted) is not
+			// shown; it must hold no count of them either.
+			var stale int
+			if err := st.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT day FROM notice_days GROUP BY day HAVING SUM(notices) = 0
+  AND (SUM(sent) <> 0 OR SUM(failed) <> 0 OR SUM(undeliverable) <> 0 OR SUM(acked) <> 0 OR SUM(bounced) <> 0 OR SUM(ack_timed) <> 0)) x`).Scan(&stale); err != nil {
+				t.Fatal(err)
+			}
+			if stale > 0 {
+				t.Errorf("after %s: %d days without notices still count some", step.name, stale)
 			}
 			ts, err := st.TriggerStats(ctx, tenant.Operator())
 			if err != nil {
@@ -213,6 +244,9 @@ func TestDashboardTotalsMatchRecount(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				for _, d := range days {
+					bouncedSeen = max(bouncedSeen, d.Bounced)
+				}
 				if diff := cmp.Diff(recountNoticeDays(t, st, sc, since), days); diff != "" {
 					t.Errorf("after %s, %s: the notices per day differ from a recount of notices, items and deliveries (-recount +totals):\n%s", step.name, sc, diff)
 				}
@@ -230,6 +264,9 @@ func TestDashboardTotalsMatchRecount(t *testing.T) {
 		if err := st.QueryRow(ctx, `SELECT COALESCE(SUM(sent), 0), COALESCE(SUM(failed), 0), COALESCE(SUM(acked), 0), COALESCE(SUM(undeliverable), 0) FROM notice_days`).
 			Scan(&sent, &failed, &acked, &undeliverable); err != nil {
 			t.Fatal(err)
+		}
+		if bouncedSeen == 0 {
+			t.Error("no step left a bounced notice counted: the workload did not reach it")
 		}
 		var timed int64
 		if err := st.QueryRow(ctx, `SELECT COALESCE(SUM(ack_timed), 0) FROM notice_days`).Scan(&timed); err != nil {
@@ -304,9 +341,11 @@ func recountNoticeDays(t *testing.T, st *store.Store, sc tenant.Scope, since tim
 	if st.Dialect() == store.Postgres {
 		day = `to_char(n.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')`
 	}
-	rows, err := st.Query(context.Background(), `SELECT day, COUNT(*), SUM(sent), SUM(CASE WHEN sent = 0 AND dead = 1 THEN 1 ELSE 0 END), SUM(undeliverable), SUM(acked)
+	rows, err := st.Query(context.Background(), `SELECT day, COUNT(*), SUM(sent), SUM(CASE WHEN sent = 0 AND dead = 1 THEN 1 ELSE 0 END), SUM(undeliverable), SUM(acked),
+  SUM(bounced)
 FROM (SELECT `+day+` AS day,
   CASE WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.notice_id = n.id AND o.state = 'sent') THEN 1 ELSE 0 END AS sent,
+  CASE WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.notice_id = n.id AND o.state = 'sent' AND o.bounced_at IS NOT NULL) THEN 1 ELSE 0 END AS bounced,
   CASE WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.notice_id = n.id AND o.state = 'dead') THEN 1 ELSE 0 END AS dead,
   CASE WHEN n.undeliverable IS NULL THEN 0 ELSE 1 END AS undeliverable,
   CASE WHEN n.acked_at IS NULL THEN 0 ELSE 1 END AS acked
@@ -320,7 +359,7 @@ GROUP BY day ORDER BY day`, args...)
 	out := []notify.Figures{}
 	for rows.Next() {
 		var f notify.Figures
-		if err := rows.Scan(&f.Period, &f.Notices, &f.Sent, &f.Failed, &f.Undeliverable, &f.Acknowledged); err != nil {
+		if err := rows.Scan(&f.Period, &f.Notices, &f.Sent, &f.Failed, &f.Undeliverable, &f.Acknowledged, &f.Bounced); err != nil {
 			t.Fatal(err)
 		}
 		out = append(out, f)
@@ -479,4 +518,51 @@ func warnDays(warned map[warning]bool, sc tenant.Scope, since time.Time) []notif
 		out = append(out, notify.WarnDay{Day: k.day, Trigger: k.name, Orgs: n[k]})
 	}
 	return out
+}
+
+// returnedMail is a delivery status notification (RFC 3464) shaped as
+// Postfix writes one (see internal/notify/testdata/dsn), for mail to
+// recipient whose Message-ID was msgID: the recipient failed for good and
+// the returned message's headers are quoted.
+func returnedMail(recipient, msgID string) []byte {
+	return []byte(strings.ReplaceAll(`Return-Path: <>
+Date: Mon, 23 Nov 2026 12:00:00 +0000 (UTC)
+From: MAILER-DAEMON@mx.example.net (Mail Delivery System)
+Subject: Undelivered Mail Returned to Sender
+To: vigil@cert.example
+Auto-Submitted: auto-replied
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="B0UND"
+Message-Id: <20261123120000.B0UND@mx.example.net>
+
+--B0UND
+Content-Description: Notification
+Content-Type: text/plain; charset=utf-8
+
+I'm sorry to have to inform you that your message could not
+be delivered to one or more recipients.
+
+--B0UND
+Content-Description: Delivery report
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.example.net
+
+Final-Recipient: rfc822; `+recipient+`
+Original-Recipient: rfc822;`+recipient+`
+Action: failed
+Status: 5.1.1
+Diagnostic-Code: smtp; 550 5.1.1 <`+recipient+`>: Recipient address rejected: User unknown
+
+--B0UND
+Content-Description: Undelivered Message Headers
+Content-Type: text/rfc822-headers
+
+From: vigil@cert.example
+To: `+recipient+`
+Subject: Security warning
+Message-ID: <`+msgID+`>
+
+--B0UND--
+`, "\n", "\r\n"))
 }

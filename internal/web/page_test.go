@@ -613,7 +613,7 @@ func TestDashboardFigures(t *testing.T) {
 		}
 		// What the dashboard shows of each figure.
 		shown := func(f notify.Figures) notify.Figures {
-			return notify.Figures{Period: f.Period, Notices: f.Notices, Sent: f.Sent, Failed: f.Failed, Undeliverable: f.Undeliverable, Acknowledged: f.Acknowledged}
+			return notify.Figures{Period: f.Period, Notices: f.Notices, Sent: f.Sent, Failed: f.Failed, Undeliverable: f.Undeliverable, Acknowledged: f.Acknowledged, Bounced: f.Bounced}
 		}
 		want := []notify.Figures{shown(full.Overall)}
 		for _, p := range full.Periods {
@@ -629,7 +629,7 @@ func TestDashboardFigures(t *testing.T) {
 		view := func() string {
 			return wantPage(t, e.page(preq{method: "GET", path: "/analyst", as: asAnalyst}), http.StatusOK)
 		}
-		day := `<tr><th scope="row">2026-11-23</th><td>1</td><td>1</td><td>1</td></tr>`
+		day := `<tr><th scope="row">2026-11-23</th><td>1</td><td>1</td><td>1</td><td>0</td></tr>`
 		seeded := `<tr><th scope="row">seeded</th><td>2</td><td>2</td><td>2</td></tr>`
 		if body := view(); !strings.Contains(body, day) || !strings.Contains(body, seeded) {
 			t.Fatalf("the dashboard lacks the day's row %s or the trigger's row %s", day, seeded)

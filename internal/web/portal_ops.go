@@ -512,28 +512,30 @@ func (s *Server) pagePlotNotices(pc *pageCall) error {
 	// Every day of the last fortnight, quiet days included, so that one
 	// busy day reads as a day on a time line.
 	days := plotDays(v.Days, s.store.Now(), plotSpan)
-	sent, acked, failed := make(plotter.Values, len(days)), make(plotter.Values, len(days)), make(plotter.Values, len(days))
-	names := make([]string, len(days))
+	n := len(days)
+	sent, acked, failed, bounced := make(plotter.Values, n), make(plotter.Values, n), make(plotter.Values, n), make(plotter.Values, n)
+	names := make([]string, n)
 	top := 1.0
 	for i, d := range days {
-		sent[i], acked[i], failed[i] = float64(d.Sent), float64(d.Acknowledged), float64(d.Failed)
+		sent[i], acked[i], failed[i], bounced[i] = float64(d.Sent), float64(d.Acknowledged), float64(d.Failed), float64(d.Bounced)
 		names[i] = d.Period[5:] // MM-DD
-		top = max(top, sent[i], acked[i], failed[i])
+		top = max(top, sent[i], acked[i], failed[i], bounced[i])
 	}
-	p.Y.Max = top * 1.15 // room for the legend
-	w := vg.Points(6)
-	for i, series := range []struct {
+	p.Y.Max = top * 1.3 // room for the legend
+	w := vg.Points(5)
+	series := []struct {
 		vals plotter.Values
 		name string
-	}{{sent, msgs["dash.sent"]}, {acked, msgs["dash.acked"]}, {failed, msgs["dash.failed"]}} {
-		b, err := plotter.NewBarChart(series.vals, w)
+	}{{sent, msgs["dash.sent"]}, {acked, msgs["dash.acked"]}, {failed, msgs["dash.failed"]}, {bounced, msgs["dash.bounced"]}}
+	for i, sr := range series {
+		b, err := plotter.NewBarChart(sr.vals, w)
 		if err != nil {
 			return err
 		}
 		b.Color, b.LineStyle.Width = plotColor(i), 0
-		b.Offset = vg.Length(i-1) * w
+		b.Offset = (vg.Length(i) - vg.Length(len(series)-1)/2) * w
 		p.Add(b)
-		p.Legend.Add(series.name, b)
+		p.Legend.Add(sr.name, b)
 	}
 	p.Add(plotter.NewGrid())
 	p.Legend.Top, p.Legend.Left = true, true
@@ -782,6 +784,6 @@ func (s *Server) pagePlotGrades(pc *pageCall) error {
 // plotColor is the i-th colour of the plots (dark enough on white for
 // contrast, told apart without colour vision by their order and legend).
 func plotColor(i int) color.Color {
-	cs := []color.RGBA{{0x0b, 0x53, 0x94, 0xff}, {0x1b, 0x6e, 0x3a, 0xff}, {0x8a, 0x4b, 0x08, 0xff}}
+	cs := []color.RGBA{{0x0b, 0x53, 0x94, 0xff}, {0x1b, 0x6e, 0x3a, 0xff}, {0x8a, 0x4b, 0x08, 0xff}, {0x8e, 0x1f, 0x5c, 0xff}}
 	return cs[i%len(cs)]
 }
