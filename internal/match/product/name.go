@@ -629,6 +629,22 @@ func nameTokens(s string, vendor [][]string) []string {
 			ts = ts[len(v):]
 		}
 	}
+	// "Eurotherm by Schneider Electric GUIcon": the vendor a brand is by
+	// is no word of the name.
+	for i := 1; i+1 < len(ts); i++ {
+		if ts[i] != "by" {
+			continue
+		}
+		n := 0 // the longest vendor name after "by"
+		for _, v := range vendor {
+			if len(v) > n && i+1+len(v) < len(ts) && slices.Equal(ts[i+1:i+1+len(v)], v) {
+				n = len(v)
+			}
+		}
+		if n > 0 {
+			ts = append(ts[:i:i], ts[i+1+n:]...)
+		}
+	}
 	for i, t := range ts {
 		ts[i] = singular(t)
 	}

@@ -72,6 +72,7 @@ func TestNameMatch(t *testing.T) {
 		{"Relion 670 series", "REB670", "series", NameOptions{}},
 		{"Relion 670 series", "REB650", "", NameOptions{}},
 		{"ThinManager ThinServer", "ThinManager", "prefix", NameOptions{}},
+		{"Eurotherm by Schneider Electric GUIcon", "Eurotherm GUIcon", "exact", NameOptions{Vendor: [][]string{{"schneider"}, {"schneider", "electric"}}}},
 		{"Simcenter STAR-CCM+ Viewer", "Simcenter STAR-CCM+", "", NameOptions{}}, // a program of its own
 		{"Siveillance Video Client", "Siveillance Video", "", NameOptions{}},
 		{"Armor GuardLogix Safety Controllers", "Armor GuardLogix", "prefix", NameOptions{}},

@@ -237,6 +237,24 @@ func Derive(in Input) []Alias {
 		u.products[strings.ToLower(p.Name)] = true
 		u.docs[p.Doc] = true
 		u.next[strings.ToLower(f[1])] = true
+		// Two capitalised words may be one brand ("American Dynamics
+		// victor Web Client", "Software House C•CURE 9000"): counted as
+		// their own lead, kept when the first word never leads without the
+		// second.
+		if w2 := strings.Trim(f[1], ",:;()"); len(f) >= 3 && capitalisedWord(w) && capitalisedWord(w2) && !genericBrandRE.MatchString(strings.ToLower(w2)) {
+			k2 := wk + " " + strings.Join(product.Tokens(w2), "")
+			if brandUse[k2] == nil {
+				brandUse[k2] = map[string]*use{}
+			}
+			u2 := brandUse[k2][g]
+			if u2 == nil {
+				u2 = &use{products: map[string]bool{}, docs: map[string]bool{}, next: map[string]bool{}, spelling: w + " " + w2}
+				brandUse[k2][g] = u2
+			}
+			u2.products[strings.ToLower(p.Name)] = true
+			u2.docs[p.Doc] = true
+			u2.next[strings.ToLower(f[2])] = true
+		}
 	}
 	var brands []Alias
 	for _, wk := range sortedKeys(brandUse) {
@@ -254,6 +272,19 @@ func Derive(in Input) []Alias {
 			// different products in many advisories (Modicon); other
 			// leading words only name product lines.
 			brand := distinctive(u.spelling) || len(u.docs) >= 5 && len(u.next) >= 3
+			first, second, two := strings.Cut(wk, " ")
+			if two {
+				// A brand of two words names the vendor when its first
+				// word never leads without the second.
+				one := brandUse[first][g]
+				if one == nil || len(one.next) != 1 || len(one.products) != len(u.products) {
+					continue
+				}
+				brand = true
+				wk = first + second
+			} else if two := brandUse[wk+" "+onlyKey(u.next)][g]; len(u.next) == 1 && two != nil && len(two.products) == len(u.products) && !distinctive(u.spelling) {
+				continue // the first word of a two-word brand
+			}
 			src := SourceProductLine
 			if brand {
 				src = SourceBrand
@@ -269,6 +300,38 @@ func Derive(in Input) []Alias {
 				continue
 			}
 			brands = append(brands, Alias{Vendor: g, Alias: u.spelling, Source: src, Note: note})
+		}
+	}
+	// "<Brand> by <Vendor> …" ("Eurotherm by Schneider Electric GUIcon"):
+	// the product name itself says whose brand it is.
+	for _, p := range in.CSAF {
+		m := byBrandRE.FindStringSubmatch(fixMojibake(p.Name))
+		if m == nil {
+			continue
+		}
+		bk := Key(m[1])
+		rest := strings.Fields(m[2])
+		g := ""
+		for n := min(4, len(rest)); n >= 1 && g == ""; n-- {
+			if k := Key(strings.Join(rest[:n], " ")); k != "" {
+				if _, ok := d.names[k]; ok {
+					g = d.find(k)
+				}
+			}
+		}
+		parts, _ := Parts(p.Vendor)
+		if g == "" || len(bk) < 3 || genericBrandRE.MatchString(bk) || !slices.ContainsFunc(parts, func(v string) bool { return d.find(Key(v)) == g }) {
+			continue
+		}
+		note := fmt.Sprintf("%q (%s)", p.Name, p.Doc)
+		if _, ok := d.names[bk]; ok && d.find(bk) != g {
+			if !kevVendor[bk] {
+				d.union(g, bk, Alias{Alias: m[1], Source: SourceBrand, Note: note})
+			}
+			continue
+		}
+		if !slices.ContainsFunc(brands, func(a Alias) bool { return Key(a.Alias) == bk }) {
+			brands = append(brands, Alias{Vendor: g, Alias: m[1], Source: SourceBrand, Note: note})
 		}
 	}
 	// Group the keys.
@@ -483,6 +546,32 @@ func prefixOfName(d *dsu, k string) bool {
 		}
 	}
 	return false
+}
+
+// byBrandRE matches a product name that names its brand's owner:
+// "Eurotherm by Schneider Electric GUIcon".
+var byBrandRE = regexp.MustCompile(`^([A-Z][A-Za-z-]+)\s+by\s+(.+)$`)
+
+// capitalisedWord reports whether a word is a capital followed by small
+// letters only ("American", "House").
+func capitalisedWord(w string) bool {
+	if len(w) < 2 || w[0] < 'A' || w[0] > 'Z' {
+		return false
+	}
+	for _, r := range w[1:] {
+		if r < 'a' || r > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// onlyKey returns the one key of a set.
+func onlyKey(m map[string]bool) string {
+	for k := range m {
+		return k
+	}
+	return ""
 }
 
 var camelRE = regexp.MustCompile(`[a-z][A-Z]`)

@@ -28,9 +28,9 @@ func TestSameVendor(t *testing.T) {
 		{"Nice", "nortekcontrol", "Nortek Security & Control"},
 		{"Western Telematic Inc", "WTI"},
 		{"Siemens", "Siemens AG", "SIEMENS"},
-		{"Johnson Controls, Inc.", "Johnson Controls Inc.", "Johnson Controls", "Sensormatic", "Exacq Technologies", "Kantech"},
+		{"Johnson Controls, Inc.", "Johnson Controls Inc.", "Johnson Controls", "Sensormatic", "Exacq Technologies", "Kantech", "American Dynamics"},
 		{"Hikvision", "Hangzhou Hikvision Digital Technology Co., Ltd.", "Hangzhou Hikvision Digital Technology"},
-		{"Schneider", "Schneider Electric", "schneider-electric", "Schneider Electric SE", "Schneider Electric Software, LLC", "APC", "Modicon"},
+		{"Schneider", "Schneider Electric", "schneider-electric", "Schneider Electric SE", "Schneider Electric Software, LLC", "APC", "Modicon", "Eurotherm"},
 		{"Rockwell", "Rockwell Automation", "Allen-Bradley", "rockwellautomation"},
 		{"InHand Networks", "inhandnetworks"},
 		{"Unitronics", "unitronics"},
@@ -140,6 +140,11 @@ func TestDerive(t *testing.T) {
 			{Doc: "icsa-18-226-02", Vendor: "Siemens", Name: "SIMATIC S7-1200"},
 			{Doc: "icsa-20-042-05", Vendor: "Siemens", Name: "SIMATIC S7-300 CPU 315-2 PN/DP"},
 			{Doc: "icsa-22-104-06", Vendor: "Siemens", Name: "SIMATIC CFU DIQ"},
+			{Doc: "icsa-20-142-01", Vendor: "Sensormatic Electronics, LLC, Johnson Controls Inc.", Name: "American Dynamics victor Video Management System"},
+			{Doc: "icsa-20-282-01", Vendor: "Sensormatic Electronics, LLC, Johnson Controls Inc.", Name: "American Dynamics victor Web Client"},
+			{Doc: "icsa-20-324-01", Vendor: "Sensormatic Electronics, LLC, Johnson Controls Inc.", Name: "American Dynamics victor Web Client, Software House C•CURE Web Client"},
+			{Doc: "icsa-18-347-01", Vendor: "Schneider Electric Software, LLC", Name: "Eurotherm by Schneider Electric GUIcon"},
+			{Doc: "icsa-22-263-01", Vendor: "Schneider Electric", Name: "Modicon M340"},
 		},
 		KEV: []Named{
 			{CVE: "CVE-2023-20198", Vendor: "Cisco", Product: "IOS XE Web UI"},
@@ -150,10 +155,16 @@ func TestDerive(t *testing.T) {
 	}
 	tbl := New(Derive(in))
 	same := func(a, b string) bool { return tbl.Group(a) == tbl.Group(b) }
-	for _, p := range [][2]string{{"Sensormatic", "Johnson Controls"}, {"nortekcontrol", "Nice"}, {"SIMATIC", "Siemens"}} {
+	for _, p := range [][2]string{{"Sensormatic", "Johnson Controls"}, {"nortekcontrol", "Nice"}, {"SIMATIC", "Siemens"},
+		// Brands the product names show: two words that always lead
+		// together, "<Brand> by <Vendor>".
+		{"American Dynamics", "Johnson Controls"}, {"Eurotherm", "Schneider Electric"}} {
 		if !same(p[0], p[1]) {
 			t.Errorf("%q and %q not one vendor", p[0], p[1])
 		}
+	}
+	if same("American", "Johnson Controls") {
+		t.Error("the first word of a two-word brand names the vendor alone")
 	}
 	if same("Cisco", "Rockwell Automation") {
 		t.Error("Cisco joined Rockwell Automation through a shared CVE")
