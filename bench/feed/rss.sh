@@ -4,8 +4,8 @@
 # file is about 3.4 GB; it is deleted at the end unless KEEP=1), and each is ingested into a new SQLite database
 # (and, with DB=postgres://…, into a new schema "bench" of that database) in the same run. For each ingest it
 # prints rows/s, the peak RSS of the vigil process (VmHWM from /proc, polled every second, and /usr/bin/time's
-# maximum resident set size) and the RSS sampled every SAMPLE seconds to $out/rss-<rows>-<engine>.txt, so a
-# growth with the rows read shows as a rising series rather than a plateau.
+# maximum resident set size) and the RSS sampled every SAMPLE seconds, with the report lines committed so far, to
+# $out/rss-<rows>-<engine>.txt, so a growth with the rows read shows as a rising series rather than a plateau.
 #
 #   bench/feed/rss.sh                                   # 1M and 10M rows, SQLite
 #   DB=postgres://postgres@127.0.0.1:5432/vigil_bench?sslmode=disable PG_ROWS=1000000 bench/feed/rss.sh
@@ -25,7 +25,19 @@ fi
 go build -o "$out/gen" ./bench/feed/gen
 go build -o "$out/vigil" ./cmd/vigil
 
-# sample_rss PID FILE appends "seconds rss_kib hwm_kib" every SAMPLE seconds while PID lives.
+# committed ENGINE DIR prints the report lines the running ingest has committed so far (its resume point), or
+# nothing when the engine's shell (sqlite3, psql) is missing.
+committed() {
+	if [ "$1" = sqlite ]; then
+		command -v sqlite3 >/dev/null && sqlite3 "file:$2/rss.db?mode=ro" 'SELECT max(committed_line) FROM ingest_runs' 2>/dev/null
+	else
+		command -v psql >/dev/null && psql -tAq "$DB" -c 'SELECT max(committed_line) FROM bench.ingest_runs' 2>/dev/null
+	fi
+	true
+}
+
+# sample_rss PID FILE ENGINE DIR appends "seconds rss_kib hwm_kib committed_lines" every SAMPLE seconds while PID
+# lives.
 sample_rss() {
 	local pid=$1 file=$2 t0 rss hwm
 	t0=$(date +%s)
@@ -33,7 +45,7 @@ sample_rss() {
 	while [ -r "/proc/$pid/status" ]; do
 		rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
 		hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
-		[ -n "$rss" ] && echo "$(($(date +%s) - t0)) $rss $hwm" >>"$file"
+		[ -n "$rss" ] && echo "$(($(date +%s) - t0)) $rss $hwm $(committed "$3" "$4")" >>"$file"
 		sleep "$SAMPLE"
 	done
 }
@@ -79,7 +91,7 @@ ingest() {
 	sleep 1
 	vpid=$(pgrep -P "$tpid" | head -n1 || true)
 	if [ -n "$vpid" ]; then
-		sample_rss "$vpid" "$out/rss-$rows-$engine.txt" &
+		sample_rss "$vpid" "$out/rss-$rows-$engine.txt" "$engine" "$dir" &
 		spid=$!
 	fi
 	wait "$tpid"
