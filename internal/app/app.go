@@ -26,6 +26,7 @@ import (
 
 	"vigil/internal/config"
 	"vigil/internal/errs"
+	"vigil/internal/jobs"
 	"vigil/internal/store"
 	"vigil/internal/tenant"
 )
@@ -39,6 +40,9 @@ type App struct {
 	// own says Close closes the store (Open opened it).
 	own    bool
 	rating ratingOnce
+	// jobsQ is this node's job queue once OpenJobs has opened it: large
+	// uploads are split into jobs on it.
+	jobsQ *jobs.Queue
 }
 
 // Open opens the store cfg.DB names (creating and migrating it) and returns

@@ -38,8 +38,10 @@ func (a *App) OpenJobs(ctx context.Context) (*Jobs, error) {
 	nj := &notify.Jobs{Deliverer: d.Deliverer, Notifier: d.Notifier, Outbox: a.st, Now: a.st.Now, Logger: a.log}
 	nj.Register(workers)
 	river.AddWorker(workers, &rdapRefreshWorker{a: a})
+	river.AddWorker(workers, &ingestPartWorker{a: a})
 	sourceSweep, sourceQueue := a.sourceJobs(workers)
-	cfg := jobs.Config{Workers: workers, PeriodicJobs: append(nj.Periodic(SweepEvery), sourceSweep, a.retentionJobs(workers)), Logger: a.log}
+	cfg := jobs.Config{Workers: workers, PeriodicJobs: append(nj.Periodic(SweepEvery), sourceSweep, a.retentionJobs(workers)), Logger: a.log,
+		Queues: map[string]int{IngestQueue: 1}}
 	if a.cfg.RDAPRefresh {
 		cfg.PeriodicJobs = append(cfg.PeriodicJobs, rdapRefreshPeriodic())
 	}
@@ -53,6 +55,7 @@ func (a *App) OpenJobs(ctx context.Context) (*Jobs, error) {
 	}
 	nj.Queue = q
 	sourceQueue(q)
+	a.jobsQ = q
 	return &Jobs{q: q, d: d}, nil
 }
 

@@ -25,7 +25,10 @@ const maxUploadName = 200
 // the portal or the API) under its file name, which names the report type
 // as Shadowserver's file names do. It is IngestFeeds on a private copy of
 // the stream, so that the run records the file's hash and resumes like one
-// given on the command line. An unusable name or an empty file is refused
+// given on the command line. A file larger than the configured part size
+// is ingested in parts by the nodes' job queue instead (ingestSplit): the
+// summary then names the run and its parts, and the run's counters come
+// when it ends. An unusable name or an empty file is refused
 // (field "file") before anything is written.
 func (a *App) IngestUpload(ctx context.Context, name string, r io.Reader, opt FeedOptions) (ingest.Summary, error) {
 	base := strings.TrimSpace(name)
@@ -56,6 +59,11 @@ func (a *App) IngestUpload(ctx context.Context, name string, r io.Reader, opt Fe
 	}
 	if n == 0 {
 		return ingest.Summary{}, errs.Field("file", base, "the file is empty")
+	}
+	if sp, why := a.splitPlan(path, n, opt); len(sp.Parts) > 1 {
+		return a.ingestSplit(ctx, path, base, sp, opt)
+	} else if why != "" {
+		a.log.Info("feed file not split", "file", base, "bytes", n, "reason", why)
 	}
 	sums, err := a.IngestFeeds(ctx, path, opt)
 	var sum ingest.Summary

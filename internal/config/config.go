@@ -57,7 +57,9 @@ type Config struct {
 	Sources Sources `yaml:"sources"`
 	// Retention is how long personal data is kept (the daily purge).
 	Retention Retention `yaml:"retention"`
-	Profile   Profile   `yaml:"profile"`
+	// Ingest is how `vigil serve` nodes share large feed files.
+	Ingest  Ingest  `yaml:"ingest"`
+	Profile Profile `yaml:"profile"`
 }
 
 // Sources are the settings of scheduled sources and their alerts.
@@ -74,6 +76,18 @@ type Sources struct {
 	// duration (empty: NVD's published limit, 6s without a key, 0.6s
 	// with one).
 	NVDPace string `yaml:"nvd_pace"`
+}
+
+// Ingest are the settings of split ingests: a feed file handed to `vigil
+// serve` that is larger than PartBytes is kept in SharedDir and ingested as
+// one run in parts of about PartBytes, jobs any node may claim.
+type Ingest struct {
+	// SharedDir is a directory every node reads and writes at the same
+	// path (empty: files are never split).
+	SharedDir string `yaml:"shared_dir"`
+	// PartBytes is the size above which a file is split, and about the
+	// size of each part (0: never split).
+	PartBytes int `yaml:"part_bytes"`
 }
 
 // Retention is how many days each kind of personal data is kept before
@@ -243,6 +257,10 @@ func Settings() []Setting {
 			field: func(c *Config) any { return &c.Retention.BouncesDays }},
 		{Key: "retention.audit_days", Env: "VIGIL_RETENTION_AUDIT_DAYS", Default: "1095", Doc: "days audit log entries are kept (0: kept)",
 			field: func(c *Config) any { return &c.Retention.AuditDays }},
+		{Key: "ingest.shared_dir", Env: "VIGIL_INGEST_SHARED_DIR", Doc: "directory every `vigil serve` node reads at the same path, where a large uploaded feed file is kept while its parts are ingested (empty: no file is split)",
+			field: func(c *Config) any { return &c.Ingest.SharedDir }},
+		{Key: "ingest.part_bytes", Env: "VIGIL_INGEST_PART_BYTES", Default: "268435456", Doc: "a Shadowserver report uploaded to `vigil serve` that is larger than this (with `ingest.shared_dir` set) is ingested as one run in parts of about this many bytes, jobs any node may claim (0: never split)",
+			field: func(c *Config) any { return &c.Ingest.PartBytes }},
 		{Key: "sources.alert_to", Env: "VIGIL_SOURCES_ALERT_TO", Doc: "operator address that missing-feed alerts are e-mailed to (empty: the call list only)",
 			field: func(c *Config) any { return &c.Sources.AlertTo }},
 		{Key: "sources.max_failures", Env: "VIGIL_SOURCES_MAX_FAILURES", Default: "3", Doc: "failed runs of a source in a row that raise an alert",

@@ -207,6 +207,9 @@ type Summary struct {
 	Resumed bool        `json:"resumed,omitempty"`
 	// ResumedAt is the line a resumed run went on from.
 	ResumedAt int64 `json:"resumed_at_line,omitempty"`
+	// Parts is the number of parts a split file is ingested in (jobs any
+	// node may claim); the counters come when the run ends.
+	Parts int `json:"parts,omitempty"`
 	// Skipped says why the file was not read (already ingested
 	// completely).
 	Skipped          string `json:"skipped,omitempty"`

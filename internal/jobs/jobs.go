@@ -40,6 +40,10 @@ type Config struct {
 	Workers *river.Workers
 	// MaxWorkers bounds concurrent jobs on this node (default 4).
 	MaxWorkers int
+	// Queues are further queues beside the default one, with the most
+	// jobs of each this node works at once (a queue of heavy jobs with 1
+	// spreads them over the nodes).
+	Queues map[string]int
 	// PollInterval is how often idle nodes look for jobs (default 1s).
 	PollInterval time.Duration
 	// PeriodicJobs run on a schedule (for example the outbox sweep).
@@ -82,6 +86,9 @@ func Open(ctx context.Context, s *store.Store, cfg Config) (*Queue, error) {
 	}
 	if cfg.Workers != nil {
 		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.MaxWorkers}}
+		for name, n := range cfg.Queues {
+			rc.Queues[name] = river.QueueConfig{MaxWorkers: max(n, 1)}
+		}
 	}
 	switch s.Dialect() {
 	case store.SQLite:
