@@ -265,13 +265,13 @@ func hwmMiB() int {
 	return 0
 }
 
-// peakHeap samples the heap in use every 100 ms until the returned
+// peakHeap samples the heap allocated (live and not yet collected) every 100 ms until the returned
 // function is called, which returns the highest value seen; with a file
 // name it writes a heap profile each time a new high is seen, so the file
 // holds the profile of the peak.
 func peakHeap(file string) func() uint64 {
 	done, stopped := make(chan struct{}), make(chan struct{})
-	var high uint64
+	var high, written uint64
 	go func() {
 		defer close(stopped)
 		tick := time.NewTicker(100 * time.Millisecond)
@@ -279,20 +279,18 @@ func peakHeap(file string) func() uint64 {
 		for {
 			var ms runtime.MemStats
 			runtime.ReadMemStats(&ms)
-			if ms.HeapInuse > high+high/20 || high == 0 {
-				high = max(high, ms.HeapInuse)
-				if file != "" {
-					f, err := os.Create(file)
-					if err != nil {
-						log.Fatal(err)
-					}
-					if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
-						log.Fatal(err)
-					}
-					_ = f.Close()
+			high = max(high, ms.HeapAlloc)
+			if file != "" && (written == 0 || ms.HeapAlloc > written+written/20) {
+				written = ms.HeapAlloc
+				f, err := os.Create(file)
+				if err != nil {
+					log.Fatal(err)
 				}
+				if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+					log.Fatal(err)
+				}
+				_ = f.Close()
 			}
-			high = max(high, ms.HeapInuse)
 			select {
 			case <-done:
 				return

@@ -135,7 +135,7 @@ func compile(ref int64, a *advisory.Advisory, vt *vendor.Table, in *interner) *C
 	}
 	defer func() {
 		slices.Sort(keys)
-		c.Keys = slices.Compact(keys)
+		c.Keys = slices.Clone(slices.Compact(keys)) // exact size: a full re-match holds them all
 	}()
 	for i := range a.Vulns {
 		v := &a.Vulns[i]

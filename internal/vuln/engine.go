@@ -728,6 +728,8 @@ func (e *Engine) MatchAll(ctx context.Context, reindex bool) (Result, error) {
 		return res, err
 	}
 	// 1. Compile every advisory.
+	restoreGC := lowerGC()
+	defer restoreGC()
 	in := newInterner()
 	var all []*Compiled
 	for after := int64(0); ; {
@@ -821,6 +823,12 @@ func (e *Engine) MatchAll(ctx context.Context, reindex bool) (Result, error) {
 		}
 	}
 	finish()
+	// The compiled advisories are not used after this: collect them before
+	// the write phase reads the old matches, and go back to the usual
+	// target (its next goal is then twice what is live now, not twice the
+	// compiled advisories).
+	runtime.GC()
+	restoreGC()
 	e.log.Debug("match all: targets matched", "targets", res.Targets, "matches", len(found), "seconds", time.Since(start).Seconds())
 	// 3. Replace matches and reconcile findings.
 	err = e.st.VulnTx(ctx, func(tx Store) error {
