@@ -37,8 +37,12 @@ import (
 // commits), so the parts of a file spread over the nodes.
 const IngestQueue = "ingest"
 
-// PartTimeout bounds one attempt of a part job.
-const PartTimeout = 12 * time.Hour
+// PartTimeout bounds one attempt of a part job. It stays below the time
+// after which River's rescuer retries a job it takes for stuck (an hour),
+// so a live node's part is not run twice at once; an attempt cut short
+// resumes at its resume point (and RunPartCheckpoint refuses a second
+// attempt's batches should it happen anyway).
+const PartTimeout = 45 * time.Minute
 
 // ingestPartArgs is the job of one part of a split run.
 type ingestPartArgs struct {

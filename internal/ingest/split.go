@@ -68,8 +68,10 @@ type PartStore interface {
 	// part asked for, or errs.NotFound.
 	RunSplitGet(ctx context.Context, runID int64, part int) (Run, RunPart, error)
 	// RunPartCheckpoint records the part's progress inside the transaction
-	// that committed its rows up to p.CommittedLine.
-	RunPartCheckpoint(ctx context.Context, p *RunPart) error
+	// that committed its rows up to p.CommittedLine, if the part's resume
+	// point is still from (else an error: another attempt at the part got
+	// further, and the transaction must not commit).
+	RunPartCheckpoint(ctx context.Context, p *RunPart, from int64) error
 	// RunPartDone marks the part done and counts it, once; it reports
 	// whether every part of the run is done now.
 	RunPartDone(ctx context.Context, p *RunPart) (all bool, err error)
@@ -264,7 +266,13 @@ func FeedPart(ctx context.Context, s PartStore, ix *Index, header []byte, r io.R
 		return &q
 	}
 	var all bool
-	checkpoint := func(tx Store, r *Run) error { return tx.(PartStore).RunPartCheckpoint(ctx, toPart(r)) }
+	// cur keeps the last committed state until a batch commits: the
+	// checkpoint moves the resume point only from there, so two attempts
+	// at one part (a job River rescued while the first still ran) never
+	// both commit a batch.
+	checkpoint := func(tx Store, r *Run) error {
+		return tx.(PartStore).RunPartCheckpoint(ctx, toPart(r), cur.CommittedLine)
+	}
 	done := func(tx Store, r *Run) error {
 		var err error
 		all, err = tx.(PartStore).RunPartDone(ctx, toPart(r))

@@ -18,6 +18,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"vigil/internal/errs"
 	"vigil/internal/ingest"
 	"vigil/internal/keyset"
 	"vigil/internal/store"
@@ -313,4 +314,37 @@ func TestPlanSplit(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSplitStaleAttemptRefused checks that a second attempt at a part (a
+// job rescued while the first still ran) cannot commit a batch once the
+// first has moved the part's resume point: its checkpoint is a conflict,
+// so its transaction rolls back.
+func TestSplitStaleAttemptRefused(t *testing.T) {
+	_, day1 := splitReport(t)
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		registryFixture(t, s)
+		sp, err := ingest.PlanSplit(bytes.NewReader(day1), splitCuts(t, day1, 2))
+		if err != nil || sp.Reason != "" {
+			t.Fatalf("PlanSplit = %+v, %v", sp, err)
+		}
+		if _, err := ingest.StartSplit(ctx, s, day1[:sp.HeaderEnd], sp, ingest.Options{Name: splitName, FullReport: true}); err != nil {
+			t.Fatal(err)
+		}
+		p := sp.Parts[0]
+		p.CommittedLine, p.Rows = 5, 4
+		if err := s.RunPartCheckpoint(ctx, &p, 0); err != nil {
+			t.Fatalf("first attempt: %v", err)
+		}
+		stale := sp.Parts[0]
+		stale.CommittedLine, stale.Rows = 5, 4
+		if err := s.RunPartCheckpoint(ctx, &stale, 0); !errors.Is(err, errs.ErrConflict) {
+			t.Errorf("second attempt from line 0: %v; want a conflict", err)
+		}
+		_, got, err := s.RunSplitGet(ctx, p.RunID, p.Index)
+		if err != nil || got.CommittedLine != 5 || got.Rows != 4 {
+			t.Errorf("part after both = %+v, %v; want the first attempt's", got, err)
+		}
+	})
 }

@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"fmt"
 
+	"vigil/internal/errs"
 	"vigil/internal/ingest"
 )
 
@@ -68,14 +69,19 @@ FROM ingest_runs WHERE id = ?`, id).Scan(
 }
 
 // RunPartCheckpoint records part p's resume point and counters (in the
-// transaction of the batch that got it there). A part never writes its
+// transaction of the batch that got it there), moving it from resume point
+// from only: when another attempt at the part moved it first, it fails
+// with errs.Conflict and the batch is rolled back. A part never writes its
 // run's row while it goes: parts on several nodes would wait on it.
-func (s *Store) RunPartCheckpoint(ctx context.Context, p *ingest.RunPart) error {
-	_, err := s.Exec(ctx, `UPDATE ingest_run_parts SET committed_line = ?, rows_total = ?, matched = ?, unmatched = ?, quarantined = ?,
-  findings_new = ?, findings_updated = ?, checkpoint_at = ? WHERE run_id = ? AND part = ?`,
-		p.CommittedLine, p.Rows, p.Matched, p.Unmatched, p.Quarantined, p.FindingsNew, p.FindingsUpdated, s.Now(), p.RunID, p.Index)
+func (s *Store) RunPartCheckpoint(ctx context.Context, p *ingest.RunPart, from int64) error {
+	res, err := s.Exec(ctx, `UPDATE ingest_run_parts SET committed_line = ?, rows_total = ?, matched = ?, unmatched = ?, quarantined = ?,
+  findings_new = ?, findings_updated = ?, checkpoint_at = ? WHERE run_id = ? AND part = ? AND committed_line = ? AND done_at IS NULL`,
+		p.CommittedLine, p.Rows, p.Matched, p.Unmatched, p.Quarantined, p.FindingsNew, p.FindingsUpdated, s.Now(), p.RunID, p.Index, from)
 	if err != nil {
 		return fmt.Errorf("run %d part %d checkpoint: %w", p.RunID, p.Index, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return errs.Errorf(errs.Conflict, "run %d part %d: another attempt moved its resume point from line %d (%v)", p.RunID, p.Index, from, err)
 	}
 	return nil
 }
