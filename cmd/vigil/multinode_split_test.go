@@ -25,7 +25,7 @@ import (
 	"vigil/internal/store/storetest"
 )
 
-// TestMultiNodeSplitIngest uploads one report (24,000 rows, 20,000
+// TestMultiNodeSplitIngest uploads one report (12,000 rows, 10,000
 // findings of 100 organisations, every fifth finding seen twice at
 // another time) to a single `vigil serve` node that ingests it whole, and
 // to one of two nodes that split it in two parts (ingest.part_bytes), jobs
@@ -42,7 +42,7 @@ func TestMultiNodeSplitIngest(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts three vigil processes")
 	}
-	const orgs, distinct, rows = 100, 20000, 24000
+	const orgs, distinct, rows = 100, 10000, 12000
 	dir := t.TempDir()
 	var csv strings.Builder
 	csv.WriteString("name,sector,country,languages,domains,cidrs,asns,emails\n")
