@@ -4,11 +4,14 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	_ "embed" // axe-core
 	"encoding/json"
 	"flag"
 	"fmt"
+	"image"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -26,8 +29,8 @@ import (
 var axeSource string
 
 // screenshots is where the suite saves its screenshots; empty: a
-// temporary directory. `go test ./internal/web/e2e -screenshots ../../../docs/screenshots`
-// refreshes the README's pictures.
+// temporary directory. docs/screenshots/refresh.sh runs the journeys with
+// it and keeps the pictures the README shows.
 var screenshots = flag.String("screenshots", "", "directory for the screenshots (default: a temporary one)")
 
 // chromiumPath finds Debian's chromium. Outside CI a missing browser skips
@@ -247,12 +250,38 @@ func (b *browser) check(shot string) {
 		b.t.Errorf("on %s: %s", loc, e.text)
 	}
 	if shot != "" {
-		png := get(b, "screenshot", chromedp.FullScreenshot(100))
-		if err := os.WriteFile(filepath.Join(b.dir, shot+".png"), png, 0o644); err != nil {
+		shotPNG := get(b, "screenshot", chromedp.FullScreenshot(100))
+		if err := saveShot(filepath.Join(b.dir, shot+".png"), shotPNG); err != nil {
 			b.t.Fatal(err)
 		}
 	}
 	b.t.Logf("checked %s (%s)", loc, lang)
+}
+
+// maxShotHeight bounds a screenshot's height in pixels (at the window's
+// 1280 wide): a long page is cut there, below what a reader of the README
+// looks at, so that the pictures stay small.
+const maxShotHeight = 1500
+
+// saveShot writes a full-page screenshot cut to maxShotHeight, compressed
+// as much as PNG allows.
+func saveShot(file string, data []byte) error {
+	img, err := png.Decode(bytes.NewReader(data))
+	if err != nil {
+		return fmt.Errorf("screenshot %s: %w", file, err)
+	}
+	if r := img.Bounds(); r.Dy() > maxShotHeight {
+		if sub, ok := img.(interface {
+			SubImage(image.Rectangle) image.Image
+		}); ok {
+			img = sub.SubImage(image.Rect(r.Min.X, r.Min.Y, r.Max.X, r.Min.Y+maxShotHeight))
+		}
+	}
+	var out bytes.Buffer
+	if err := (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&out, img); err != nil {
+		return fmt.Errorf("screenshot %s: %w", file, err)
+	}
+	return os.WriteFile(file, out.Bytes(), 0o644)
 }
 
 // text returns the text of the first element matching sel.

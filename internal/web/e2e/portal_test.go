@@ -476,6 +476,7 @@ func TestPortalJourneys(t *testing.T) {
 			}
 			b.open("/analyst/pending", shot("pending"))
 			b.open("/analyst/outbox", shot("outbox"))
+			b.open("/analyst/outbox?state=sent", shot("outbox-sent"))
 			b.open("/analyst/calls", shot("calls"))
 			b.open("/analyst/audit", shot("audit"))
 			b.open(fmt.Sprintf("/orgs/%d/findings", p.orgID), "")
