@@ -1003,6 +1003,19 @@ func (n *Name) editionsPluralsAcronyms(m *Model, mvars []variant, r *Result) {
 			r.offer(ConfFamily, "edition", fmt.Sprintf("model %q is the product of the edition %q", m.Text, n.Text))
 		}
 	}
+	// An edition the model adds ("Connected Components Workbench
+	// Developer Edition" of "Connected Components Workbench"): one to
+	// three words of letters before "Edition" at the model's end.
+	if e := len(m.toks) - 1; e >= 2 && m.toks[e] == "edition" {
+		for k := 1; k <= 3 && e-k >= 1 && !hasDigit(m.toks[e-k]); k++ {
+			base := m.toks[:e-k]
+			for _, alt := range n.alts {
+				if compact(alt) == compact(base) || len(withoutGeneric(alt)) > 0 && compact(withoutGeneric(alt)) == compact(withoutGeneric(base)) {
+					r.offer(ConfFamily, "edition", fmt.Sprintf("model %q is an edition of %q", m.Text, n.Text))
+				}
+			}
+		}
+	}
 	// A leading family word the model omits ("InTouch Access Anywhere"
 	// of "Wonderware InTouch Access Anywhere", "CIMPLICITY" of "Proficy
 	// CIMPLICITY"): a word of letters, and a model long enough to be a

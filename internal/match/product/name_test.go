@@ -73,6 +73,8 @@ func TestNameMatch(t *testing.T) {
 		{"Relion 670 series", "REB650", "", NameOptions{}},
 		{"ThinManager ThinServer", "ThinManager", "prefix", NameOptions{}},
 		{"Eurotherm by Schneider Electric GUIcon", "Eurotherm GUIcon", "exact", NameOptions{Vendor: [][]string{{"schneider"}, {"schneider", "electric"}}}},
+		{"Connected Components Workbench", "Connected Components Workbench Developer Edition", "edition", NameOptions{}},
+		{"EntraPass Corporate Edition", "EntraPass Special Edition", "", NameOptions{}},
 		{"Simcenter STAR-CCM+ Viewer", "Simcenter STAR-CCM+", "", NameOptions{}}, // a program of its own
 		{"Siveillance Video Client", "Siveillance Video", "", NameOptions{}},
 		{"Armor GuardLogix Safety Controllers", "Armor GuardLogix", "prefix", NameOptions{}},
