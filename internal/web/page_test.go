@@ -6,6 +6,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"encoding/xml"
 	"fmt"
 	"io/fs"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"net/netip"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -642,6 +644,29 @@ func TestDashboardFigures(t *testing.T) {
 		if body, ack := view(), `<tr><th scope="row">2026-11-23</th><td>1</td><td>1h0m0s</td><td>0</td><td>1</td><td>0</td><td>0</td></tr>`; !strings.Contains(body, ack) {
 			t.Errorf("the dashboard lacks the time to acknowledge %s", ack)
 		}
+		// The plots carry their figures: each an element with its series,
+		// key and value and a title, in English and Dutch.
+		for _, tc := range []struct {
+			path, lang, series, key, value, title string
+		}{
+			{"/analyst/plots/notices.svg", "en", "acknowledged", "2026-11-23", "1", "Acknowledged 2026-11-23: 1"},
+			{"/analyst/plots/notices.svg", "nl", "acknowledged", "2026-11-23", "1", "Bevestigd 2026-11-23: 1"},
+			{"/analyst/plots/notices.svg", "en", "failed", "2026-11-23", "1", "Failed 2026-11-23: 1"},
+			{"/analyst/plots/notices.svg", "en", "bounced", "2026-11-23", "0", "Bounced 2026-11-23: 0"},
+			{"/analyst/plots/acks.svg", "en", "acknowledged", "1 hour to 1 day", "1", "Acknowledged 1 hour to 1 day: 1"},
+			{"/analyst/plots/triggers.svg", "en", "open", "seeded", "2", "Open seeded: 2"},
+			{"/analyst/plots/trend.svg", "en", "findings:seeded", "2026-11-23", "2", "New findings, seeded 2026-11-23: 2"},
+			{"/analyst/plots/trend.svg", "nl", "findings:seeded", "2026-11-23", "2", "Nieuwe bevindingen, seeded 2026-11-23: 2"},
+			// The second panel (the deliveries here were set, not sent
+			// through OutboxFinish, so nobody counts as warned).
+			{"/analyst/plots/trend.svg", "nl", "warned:seeded", "2026-11-23", "0", "Gewaarschuwde organisaties, seeded 2026-11-23: 0"},
+		} {
+			marks := plotMarks(t, e.page(preq{method: "GET", path: tc.path, as: asAnalyst, header: map[string]string{"Accept-Language": tc.lang}}))
+			want := svgMark{Series: tc.series, Key: tc.key, Value: tc.value, Title: tc.title}
+			if !slices.Contains(marks, want) {
+				t.Errorf("%s (%s) lacks the mark %+v; it has %+v", tc.path, tc.lang, want, marks)
+			}
+		}
 		// A third finding of the trigger shows on the next view.
 		trig, err := st.TriggerEnsure(ctx, finding.Trigger{Name: "seeded"})
 		if err != nil {
@@ -657,4 +682,54 @@ func TestDashboardFigures(t *testing.T) {
 			t.Errorf("the view after a new finding lacks %s", now)
 		}
 	})
+}
+
+// svgMark is a figure a plot's SVG carries (annotateSVG).
+type svgMark struct {
+	Series, Key, Value, Title string
+}
+
+// plotMarks reads a plot's SVG answer as XML: it has a title and a
+// description, and its marks are returned.
+func plotMarks(t *testing.T, rec *httptest.ResponseRecorder) []svgMark {
+	t.Helper()
+	if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "image/svg+xml" {
+		t.Fatalf("plot: %d %s", rec.Code, rec.Header().Get("Content-Type"))
+	}
+	type group struct {
+		Class string `xml:"class,attr"`
+		Rects []struct {
+			Series string `xml:"data-series,attr"`
+			Key    string `xml:"data-key,attr"`
+			Value  string `xml:"data-value,attr"`
+			Title  string `xml:"title"`
+		} `xml:"rect"`
+	}
+	// The marks are a group inside the group that turns the drawing
+	// upright.
+	var doc struct {
+		Title string `xml:"title"`
+		Desc  string `xml:"desc"`
+		Gs    []struct {
+			Gs []group `xml:"g"`
+		} `xml:"g"`
+	}
+	if err := xml.Unmarshal(rec.Body.Bytes(), &doc); err != nil {
+		t.Fatalf("plot is not well-formed XML: %v", err)
+	}
+	if doc.Title == "" || doc.Desc == "" {
+		t.Errorf("plot without a title (%q) or a description (%q)", doc.Title, doc.Desc)
+	}
+	var out []svgMark
+	for _, g := range doc.Gs {
+		for _, in := range g.Gs {
+			if in.Class != "plot-data" {
+				continue
+			}
+			for _, r := range in.Rects {
+				out = append(out, svgMark{r.Series, r.Key, r.Value, r.Title})
+			}
+		}
+	}
+	return out
 }

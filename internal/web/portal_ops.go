@@ -476,27 +476,18 @@ func (s *Server) dashAcks(pc *pageCall, since time.Time) ([]notify.AckTimes, not
 	return acks, all, nil
 }
 
-// svg answers a plot as an SVG image. Plots carry style attributes, so
-// their own policy allows inline style and nothing else.
-func (pc *pageCall) svg(p *plot.Plot) error {
-	for _, a := range []*plot.Axis{&p.X, &p.Y} {
-		a.Tick.Label.Font.Size = vg.Points(11)
-		a.Label.TextStyle.Font.Size = vg.Points(11)
-	}
-	p.Legend.TextStyle.Font.Size = vg.Points(11)
-	wt, err := p.WriterTo(16*vg.Centimeter, 10*vg.Centimeter, "svg")
+// svg answers a figure as an SVG image (renderSVG). Plots carry style
+// attributes, so their own policy allows inline style and nothing else.
+func (pc *pageCall) svg(f plotFigure) error {
+	b, err := renderSVG(f)
 	if err != nil {
-		return err
-	}
-	var b bytes.Buffer
-	if _, err := wt.WriteTo(&b); err != nil {
 		return err
 	}
 	h := pc.w.Header()
 	h.Set("Content-Type", "image/svg+xml")
 	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'")
 	h.Set("Cache-Control", "no-store")
-	_, err = pc.w.Write(b.Bytes())
+	_, err = pc.w.Write(b)
 	return err
 }
 
@@ -513,20 +504,23 @@ func (s *Server) pagePlotNotices(pc *pageCall) error {
 	// busy day reads as a day on a time line.
 	days := plotDays(v.Days, s.store.Now(), plotSpan)
 	n := len(days)
+	keys := make([]string, n)
 	sent, acked, failed, bounced := make(plotter.Values, n), make(plotter.Values, n), make(plotter.Values, n), make(plotter.Values, n)
 	names := make([]string, n)
 	top := 1.0
 	for i, d := range days {
 		sent[i], acked[i], failed[i], bounced[i] = float64(d.Sent), float64(d.Acknowledged), float64(d.Failed), float64(d.Bounced)
-		names[i] = d.Period[5:] // MM-DD
+		names[i], keys[i] = d.Period[5:], d.Period // MM-DD
 		top = max(top, sent[i], acked[i], failed[i], bounced[i])
 	}
 	p.Y.Max = top * 1.3 // room for the legend
 	w := vg.Points(5)
 	series := []struct {
-		vals plotter.Values
-		name string
-	}{{sent, msgs["dash.sent"]}, {acked, msgs["dash.acked"]}, {failed, msgs["dash.failed"]}, {bounced, msgs["dash.bounced"]}}
+		vals     plotter.Values
+		id, name string
+	}{{sent, "sent", msgs["dash.sent"]}, {acked, "acknowledged", msgs["dash.acked"]}, {failed, "failed", msgs["dash.failed"]},
+		{bounced, "bounced", msgs["dash.bounced"]}}
+	data := &plotData{}
 	for i, sr := range series {
 		b, err := plotter.NewBarChart(sr.vals, w)
 		if err != nil {
@@ -536,13 +530,14 @@ func (s *Server) pagePlotNotices(pc *pageCall) error {
 		b.Offset = (vg.Length(i) - vg.Length(len(series)-1)/2) * w
 		p.Add(b)
 		p.Legend.Add(sr.name, b)
+		data.addBars(b, sr.id, sr.name, keys)
 	}
 	p.Add(plotter.NewGrid())
 	p.Legend.Top, p.Legend.Left = true, true
 	p.NominalX(names...)
 	p.X.Tick.Label.Rotation = 0.8
 	p.X.Tick.Label.XAlign = -1
-	return pc.svg(p)
+	return pc.svg(plotFigure{Title: msgs["dash.plot.notices"], Desc: msgs["dash.desc.notices"], Panels: []*plot.Plot{p}, Data: []*plotData{data}})
 }
 
 func (s *Server) pagePlotTriggers(pc *pageCall) error {
@@ -581,6 +576,9 @@ func (s *Server) pagePlotTriggers(pc *pageCall) error {
 	p.Add(plotter.NewGrid(), b1, b2)
 	p.Legend.Add(msgs["dash.open"], b1)
 	p.Legend.Add(msgs["dash.orgs"], b2)
+	data := &plotData{}
+	data.addBars(b1, "open", msgs["dash.open"], names)
+	data.addBars(b2, "organisations", msgs["dash.orgs"], names)
 	p.Legend.Top = true
 	p.X.Min = 0
 	top := 1.0
@@ -589,7 +587,7 @@ func (s *Server) pagePlotTriggers(pc *pageCall) error {
 	}
 	p.X.Max = top * 1.3 // room for the legend
 	p.NominalY(names...)
-	return pc.svg(p)
+	return pc.svg(plotFigure{Title: msgs["dash.plot.triggers"], Desc: msgs["dash.desc.triggers"], Panels: []*plot.Plot{p}, Data: []*plotData{data}})
 }
 
 func (s *Server) pagePlotAcks(pc *pageCall) error {
@@ -613,8 +611,11 @@ func (s *Server) pagePlotAcks(pc *pageCall) error {
 	b.Color, b.LineStyle.Width = plotColor(1), 0
 	p.Add(plotter.NewGrid(), b)
 	p.Y.Min, p.Y.Max = 0, top*1.1
-	p.NominalX(msgs["dash.acks.hour"], msgs["dash.acks.day"], msgs["dash.acks.week"], msgs["dash.acks.later"])
-	return pc.svg(p)
+	buckets := []string{msgs["dash.acks.hour"], msgs["dash.acks.day"], msgs["dash.acks.week"], msgs["dash.acks.later"]}
+	p.NominalX(buckets...)
+	data := &plotData{}
+	data.addBars(b, "acknowledged", msgs["dash.acks.n"], buckets)
+	return pc.svg(plotFigure{Title: msgs["dash.plot.acks"], Desc: msgs["dash.desc.acks"], Panels: []*plot.Plot{p}, Data: []*plotData{data}})
 }
 
 // trendTop is how many triggers the findings-over-time plot shows.
@@ -709,41 +710,59 @@ func (s *Server) pagePlotTrend(pc *pageCall) error {
 	if err != nil {
 		return err
 	}
-	p := plot.New()
 	msgs := s.messages(pc.lang)
-	p.Y.Label.Text = msgs["dash.trend.count"]
-	p.Y.Min = 0
-	top := 1.0
-	names := make([]string, len(v.Rows))
+	names, keys := make([]string, len(v.Rows)), make([]string, len(v.Rows))
 	for i, r := range v.Rows {
-		names[i] = r.Day[5:] // MM-DD
-		for _, n := range r.N {
-			top = max(top, float64(n))
-		}
+		names[i], keys[i] = r.Day[5:], r.Day // MM-DD
 	}
-	p.Y.Max = top * 1.3 // room for the legend
-	p.Add(plotter.NewGrid())
-	for c, name := range v.Triggers {
-		pts := make(plotter.XYs, len(v.Rows))
-		for i, r := range v.Rows {
-			pts[i].X, pts[i].Y = float64(i), float64(r.N[c])
+	// Two panels over the same days, each trigger in the same colour, line
+	// and marker in both: the new findings above, the organisations warned
+	// below, each panel titled and with its legend.
+	panel := func(title, ylabel, series string, fig func(r trendRow) []int64) (*plot.Plot, *plotData, error) {
+		p := plot.New()
+		p.Title.Text, p.Y.Label.Text = title, ylabel
+		p.Y.Min = 0
+		top := 1.0
+		for _, r := range v.Rows {
+			for _, n := range fig(r) {
+				top = max(top, float64(n))
+			}
 		}
-		l, sc, err := plotter.NewLinePoints(pts)
-		if err != nil {
-			return err
+		p.Y.Max = top * 1.3 // room for the legend
+		p.Add(plotter.NewGrid())
+		data := &plotData{}
+		for c, name := range v.Triggers {
+			pts := make(plotter.XYs, len(v.Rows))
+			for i, r := range v.Rows {
+				pts[i].X, pts[i].Y = float64(i), float64(fig(r)[c])
+			}
+			l, sc, err := plotter.NewLinePoints(pts)
+			if err != nil {
+				return nil, nil, err
+			}
+			l.Color, sc.Color = plotColor(c), plotColor(c)
+			l.Width = vg.Points(1.5)
+			l.Dashes = trendDashes(c)
+			sc.Shape = trendShapes[c%len(trendShapes)]
+			p.Add(l, sc)
+			p.Legend.Add(name, l, sc)
+			data.addLine(pts, series+":"+name, title+", "+name, keys)
 		}
-		l.Color, sc.Color = plotColor(c), plotColor(c)
-		l.Width = vg.Points(1.5)
-		l.Dashes = trendDashes(c)
-		sc.Shape = trendShapes[c%len(trendShapes)]
-		p.Add(l, sc)
-		p.Legend.Add(name, l, sc)
+		p.Legend.Top, p.Legend.Left = true, true
+		p.NominalX(names...)
+		p.X.Tick.Label.Rotation = 0.8
+		p.X.Tick.Label.XAlign = -1
+		return p, data, nil
 	}
-	p.Legend.Top, p.Legend.Left = true, true
-	p.NominalX(names...)
-	p.X.Tick.Label.Rotation = 0.8
-	p.X.Tick.Label.XAlign = -1
-	return pc.svg(p)
+	found, fdata, err := panel(msgs["dash.trend.found"], msgs["dash.trend.count"], "findings", func(r trendRow) []int64 { return r.N })
+	if err != nil {
+		return err
+	}
+	warned, wdata, err := panel(msgs["dash.trend.warnedp"], msgs["dash.trend.orgs"], "warned", func(r trendRow) []int64 { return r.Warned })
+	if err != nil {
+		return err
+	}
+	return pc.svg(plotFigure{Title: msgs["dash.plot.trend"], Desc: msgs["dash.desc.trend"], Panels: []*plot.Plot{found, warned}, Data: []*plotData{fdata, wdata}})
 }
 
 // trendShapes and trendDashes tell the triggers' lines apart without
@@ -778,7 +797,9 @@ func (s *Server) pagePlotGrades(pc *pageCall) error {
 	p.Add(plotter.NewGrid(), b)
 	p.Y.Min, p.Y.Max = 0, top*1.1
 	p.NominalX(names...)
-	return pc.svg(p)
+	data := &plotData{}
+	data.addBars(b, "labels", msgs["dash.labels"], names)
+	return pc.svg(plotFigure{Title: msgs["dash.plot.grades"], Desc: msgs["dash.desc.grades"], Panels: []*plot.Plot{p}, Data: []*plotData{data}})
 }
 
 // plotColor is the i-th colour of the plots (dark enough on white for

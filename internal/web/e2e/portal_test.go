@@ -10,6 +10,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net"
@@ -507,6 +508,8 @@ func TestPortalJourneys(t *testing.T) {
 			if err != nil {
 				t.Fatalf("dashboard acknowledged cell: %v", err)
 			}
+			day := time.Now().UTC().Format(time.DateOnly) // of the notice the journey sends
+			plotBefore := dashAcks(b)
 			b.open("/analyst/runs", shot("runs"))
 			newest := ""
 			if b.has("#runs tbody tr th a") {
@@ -621,10 +624,24 @@ func TestPortalJourneys(t *testing.T) {
 				t.Errorf("CSV download = %.300q", csv)
 			}
 
-			// The dashboard's table counts the acknowledgement.
+			// The dashboard's table counts the acknowledgement, and so does
+			// its plot: the bar of the day in the SVG the page shows.
 			b.open("/analyst", shot("dashboard-acked"))
 			if got, want := b.text(ackedCell), strconv.Itoa(ackedBefore+1); got != want {
 				t.Errorf("the dashboard shows %s acknowledged warnings; want %s", got, want)
+			}
+			if now := time.Now().UTC().Format(time.DateOnly); now != day {
+				t.Skipf("the day changed during the journey (%s, %s): the day's figures moved", day, now)
+			}
+			after := dashAcks(b)
+			got, want := after.Plot[day], plotBefore.Plot[day]
+			want.Value++
+			want.Title = fmt.Sprintf("Acknowledged %s: %d", day, want.Value)
+			if got != want {
+				t.Errorf("the notices plot's acknowledged bar of %s = %+v; want %+v (before %+v)", day, got, want, plotBefore.Plot[day])
+			}
+			if after.Table[day] != want.Value {
+				t.Errorf("the notices table's acknowledged of %s = %d; the plot shows %d", day, after.Table[day], want.Value)
 			}
 		})
 
@@ -754,4 +771,51 @@ func loopbackResolver(addr string) *net.Resolver {
 		var d net.Dialer
 		return d.DialContext(ctx, network, addr)
 	}}
+}
+
+// ackFigures are the acknowledged warnings per day the dashboard shows:
+// in its notices plot (each bar of the series as the SVG carries it, with
+// its title) and in the table beside it.
+type ackFigures struct {
+	Plot  map[string]ackMark `json:"plot"`
+	Table map[string]int     `json:"table"`
+}
+
+// ackMark is a bar of the notices plot.
+type ackMark struct {
+	Value int    `json:"value"`
+	Title string `json:"title"`
+}
+
+// dashAcks reads, in the browser on the dashboard, the acknowledged
+// warnings per day from the notices plot the page shows (the SVG of its
+// image, loaded and drawn, fetched again by the page) and
+// from the table beside it.
+func dashAcks(b *browser) ackFigures {
+	b.t.Helper()
+	s := get(b, "the notices plot and table", chromedp.Evaluate[string](`(async () => {
+  const img = document.querySelector("#notices-h + .plotrow img");
+  if (!img || !img.complete || img.naturalWidth === 0) throw new Error("the notices plot is not drawn");
+  // The marks are read from the text (a DOM of the drawing would apply
+  // its style attributes, which the page's policy forbids).
+  const text = await (await fetch(img.src)).text();
+  const data = text.slice(text.indexOf('<g class="plot-data">'));
+  const out = {plot: {}, table: {}};
+  const re = /<rect [^>]*data-series="acknowledged" data-key="([^"]*)" data-value="([^"]*)"><title>([^<]*)<\/title><\/rect>/g;
+  for (const m of data.matchAll(re)) {
+    out.plot[m[1]] = {value: Number(m[2]), title: m[3]};
+  }
+  for (const tr of document.querySelectorAll("#notices-h + .plotrow table tbody tr")) {
+    out.table[tr.querySelector("th").textContent] = Number(tr.querySelector("td:nth-child(3)").textContent);
+  }
+  return JSON.stringify(out);
+})()`, chromedp.EvalAwaitPromise))
+	var f ackFigures
+	if err := json.Unmarshal([]byte(s), &f); err != nil {
+		b.t.Fatalf("the notices plot and table: %v", err)
+	}
+	if len(f.Plot) == 0 {
+		b.t.Fatal("the notices plot carries no acknowledged bar")
+	}
+	return f
 }
