@@ -211,6 +211,9 @@ func main() {
 	}
 	full := time.Since(t0).Seconds()
 	fig["full_match_s"], fig["full_match_ratio"] = full, full/read
+	if loaded {
+		fig["matches"] = res.Matches
+	}
 	log.Printf("full match: %.2fs (%.2fx read), %d targets, %d matches; peak heap in use %d MiB; peak RSS so far %d MiB", full, full/read, res.Targets, res.Matches, peak>>20, hwmMiB())
 
 	// 7. Incremental: a new advisory for the most installed library.

@@ -12,6 +12,9 @@
 #   bench/vuln/run.sh
 #   COMPONENTS=100000 CONFIGS=30000 DEVICES=2000 bench/vuln/run.sh     # smaller
 #   DB=postgres://… bench/vuln/run.sh                                   # PostgreSQL (schema must be empty)
+#   REUSE=1 bench/vuln/run.sh     # the SQLite database of an earlier run: read, re-match and new advisory only
+# The heap profile at the re-match's peak goes to bench/out/vuln/heap.pprof
+# (go tool pprof -sample_index=inuse_space bench/out/vuln/bench bench/out/vuln/heap.pprof).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=bench/out/vuln
@@ -19,14 +22,15 @@ mkdir -p "$out"
 go build -o "$out/bench" ./bench/vuln
 GOMAXPROCS=${GOMAXPROCS:-2} /usr/bin/time -f '%M' -o "$out/rss" "$out/bench" \
 	-db "${DB:-sqlite:$out/bench.db}" -components "${COMPONENTS:-1000000}" -devices "${DEVICES:-20000}" \
-	-configs "${CONFIGS:-300000}" -json "$out/figures.json" 2>&1 | tee "$out/run.log" | grep -v '^time=' || true
+	-configs "${CONFIGS:-300000}" -json "$out/figures.json" -memprofile "$out/heap.pprof" ${REUSE:+-reuse} 2>&1 | tee "$out/run.log" | grep -v '^time=' || true
 python3 - "$out/figures.json" "$(tail -n1 "$out/rss")" <<'PY' | tee "$out/summary.txt"
 import json, sys
 f = json.load(open(sys.argv[1]))
 print(f"inventory: {f['components']:,} components on {f['devices']:,} devices; {f['configs']:,} CVE configurations "
       f"+ {f['corpus_advisories']} corpus advisories; GOMAXPROCS={f['gomaxprocs']}; peak RSS {int(sys.argv[2])//1024} MiB")
 print(f"read baseline      {f['read_s']:8.2f} s  ({f['read_records']:,} records)")
-print(f"full match         {f['full_match_s']:8.2f} s  = {f['full_match_ratio']:.2f} x read   ({f['matches']:,} matches, {f['findings']:,} findings)")
+print(f"full match         {f['full_match_s']:8.2f} s  = {f['full_match_ratio']:.2f} x read   ({f['matches']:,} matches, {f['findings']:,} findings); "
+      f"peak heap {f['full_match_peak_heap_mib']:,} MiB")
 print(f"new advisory       {f['incremental_s']*1000:8.1f} ms = {f['incremental_ratio']:.1f} x reading its {f['incremental_targets']} candidates "
       f"({f['incremental_read_s']*1000:.1f} ms); {f['incremental_findings']} findings")
 print(f"(loading: corpus {f['corpus_load_s']:.1f} s, synthetic advisories {f['synthetic_load_s']:.1f} s, inventory {f['inventory_load_s']:.1f} s, "
