@@ -27,6 +27,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -77,6 +78,12 @@ type Store struct {
 	// lock holds a SQLite database's shared advisory lock (lockShared)
 	// while the store is open; nil elsewhere.
 	lock *os.File
+	// folds counts the findings transactions that skipped the totals
+	// fold (findingsTx); shared by every copy of one opened store.
+	folds *atomic.Int64
+	// batch, inside findingsTx, records what the transaction did that
+	// decides its fold; nil elsewhere.
+	batch *findingsBatch
 }
 
 // Options tune Open.
@@ -171,7 +178,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	s := &Store{db: db, rdb: rdb, q: db, dialect: dialect, now: opts.Now, rand: opts.Rand}
+	s := &Store{db: db, rdb: rdb, q: db, dialect: dialect, now: opts.Now, rand: opts.Rand, folds: new(atomic.Int64)}
 	if err := db.PingContext(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("connect to %s: %w", redactDSN(dsn), err)
