@@ -81,6 +81,10 @@ type Figures struct {
 	MedianResolveSeconds *float64 `json:"median_time_to_resolve_s"`
 }
 
+// Delivered counts the notices sent with none of their mails coming back:
+// a mail server took them and no bounce answered them.
+func (f Figures) Delivered() int { return max(0, f.Sent-f.Bounced) }
+
 // Stats are the notification statistics.
 type Stats struct {
 	Since    *time.Time `json:"since,omitempty"`

@@ -631,7 +631,7 @@ func TestDashboardFigures(t *testing.T) {
 		view := func() string {
 			return wantPage(t, e.page(preq{method: "GET", path: "/analyst", as: asAnalyst}), http.StatusOK)
 		}
-		day := `<tr><th scope="row">2026-11-23</th><td>1</td><td>1</td><td>1</td><td>0</td></tr>`
+		day := `<tr><th scope="row">2026-11-23</th><td>1</td><td>1</td><td>1</td><td>1</td><td>0</td></tr>`
 		seeded := `<tr><th scope="row">seeded</th><td>2</td><td>2</td><td>2</td></tr>`
 		if body := view(); !strings.Contains(body, day) || !strings.Contains(body, seeded) {
 			t.Fatalf("the dashboard lacks the day's row %s or the trigger's row %s", day, seeded)
@@ -653,6 +653,7 @@ func TestDashboardFigures(t *testing.T) {
 			{"/analyst/plots/notices.svg", "nl", "acknowledged", "2026-11-23", "1", "Bevestigd 2026-11-23: 1"},
 			{"/analyst/plots/notices.svg", "en", "failed", "2026-11-23", "1", "Failed 2026-11-23: 1"},
 			{"/analyst/plots/notices.svg", "en", "bounced", "2026-11-23", "0", "Bounced 2026-11-23: 0"},
+			{"/analyst/plots/notices.svg", "nl", "delivered", "2026-11-23", "1", "Afgeleverd 2026-11-23: 1"},
 			{"/analyst/plots/acks.svg", "en", "acknowledged", "1 hour to 1 day", "1", "Acknowledged 1 hour to 1 day: 1"},
 			{"/analyst/plots/triggers.svg", "en", "open", "seeded", "2", "Open seeded: 2"},
 			{"/analyst/plots/trend.svg", "en", "findings:seeded", "2026-11-23", "2", "New findings, seeded 2026-11-23: 2"},

@@ -232,7 +232,7 @@ func TestDashboardAfterAck(t *testing.T) {
 	storetest.EachOpts(t, storetest.Options{Now: fixedNow}, func(t *testing.T, st *store.Store) {
 		e := newPageEnv(t, st)
 		seedNotices(t, e.env)
-		total := regexp.MustCompile(`<tr><th scope="row">Total</th><td>\d+</td><td>(\d+)</td>`)
+		total := regexp.MustCompile(`<tr><th scope="row">Total</th><td>\d+</td><td>\d+</td><td>(\d+)</td>`)
 		acked := func() string {
 			m := total.FindStringSubmatch(wantPage(t, e.page(preq{method: "GET", path: "/analyst", as: asAnalyst}), http.StatusOK))
 			if m == nil {

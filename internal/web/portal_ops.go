@@ -505,11 +505,13 @@ func (s *Server) pagePlotNotices(pc *pageCall) error {
 	days := plotDays(v.Days, s.store.Now(), plotSpan)
 	n := len(days)
 	keys := make([]string, n)
-	sent, acked, failed, bounced := make(plotter.Values, n), make(plotter.Values, n), make(plotter.Values, n), make(plotter.Values, n)
+	sent, delivered, acked := make(plotter.Values, n), make(plotter.Values, n), make(plotter.Values, n)
+	failed, bounced := make(plotter.Values, n), make(plotter.Values, n)
 	names := make([]string, n)
 	top := 1.0
 	for i, d := range days {
-		sent[i], acked[i], failed[i], bounced[i] = float64(d.Sent), float64(d.Acknowledged), float64(d.Failed), float64(d.Bounced)
+		sent[i], delivered[i], acked[i] = float64(d.Sent), float64(d.Delivered()), float64(d.Acknowledged)
+		failed[i], bounced[i] = float64(d.Failed), float64(d.Bounced)
 		names[i], keys[i] = d.Period[5:], d.Period // MM-DD
 		top = max(top, sent[i], acked[i], failed[i], bounced[i])
 	}
@@ -518,8 +520,8 @@ func (s *Server) pagePlotNotices(pc *pageCall) error {
 	series := []struct {
 		vals     plotter.Values
 		id, name string
-	}{{sent, "sent", msgs["dash.sent"]}, {acked, "acknowledged", msgs["dash.acked"]}, {failed, "failed", msgs["dash.failed"]},
-		{bounced, "bounced", msgs["dash.bounced"]}}
+	}{{sent, "sent", msgs["dash.sent"]}, {delivered, "delivered", msgs["dash.delivered"]}, {acked, "acknowledged", msgs["dash.acked"]},
+		{failed, "failed", msgs["dash.failed"]}, {bounced, "bounced", msgs["dash.bounced"]}}
 	data := &plotData{}
 	for i, sr := range series {
 		b, err := plotter.NewBarChart(sr.vals, w)

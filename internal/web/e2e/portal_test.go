@@ -398,7 +398,7 @@ func TestPortalJourneys(t *testing.T) {
 			b.open("/analyst", shot("dashboard"))
 			// The member's acknowledgement (the member journey ran first)
 			// is in the dashboard's table.
-			if total := b.text("#notices-h + .plotrow table tbody tr:last-child td:nth-child(3)"); total == "0" {
+			if total := b.text("#notices-h + .plotrow table tbody tr:last-child td:nth-child(4)"); total == "0" {
 				t.Errorf("dashboard shows %s acknowledged warnings", total)
 			}
 			b.open("/analyst/findings?status=open", shot("analyst-findings"))
@@ -496,7 +496,7 @@ func TestPortalJourneys(t *testing.T) {
 			// evidence, acknowledges its warning and downloads the CSV;
 			// the dashboard counts the acknowledgement.
 			const (
-				ackedCell = "#notices-h + .plotrow table tbody tr:last-child td:nth-child(3)"
+				ackedCell = "#notices-h + .plotrow table tbody tr:last-child td:nth-child(4)"
 				trigger   = "exposed-rdp"
 				member    = "security@waterschap-lage-landen.example"
 			)
@@ -806,7 +806,7 @@ func dashAcks(b *browser) ackFigures {
     out.plot[m[1]] = {value: Number(m[2]), title: m[3]};
   }
   for (const tr of document.querySelectorAll("#notices-h + .plotrow table tbody tr")) {
-    out.table[tr.querySelector("th").textContent] = Number(tr.querySelector("td:nth-child(3)").textContent);
+    out.table[tr.querySelector("th").textContent] = Number(tr.querySelector("td:nth-child(4)").textContent);
   }
   return JSON.stringify(out);
 })()`, chromedp.EvalAwaitPromise))
