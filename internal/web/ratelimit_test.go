@@ -4,6 +4,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -81,6 +82,60 @@ func TestPublicCheckRateLimit(t *testing.T) {
 				}
 				if rec := send("198.51.100."+string(rune('1'+i))+":4000", "en"); rec.Code == http.StatusTooManyRequests {
 					t.Errorf("another client address is limited too")
+				}
+			})
+		}
+	})
+}
+
+// TestLoginRateLimit sends sign-in attempts and token forms (password
+// reset, invitation) from one client address until they are refused, with
+// a message naming the reason, while another client address is still
+// answered as usual: guessing passwords or tokens from one address is slowed
+// down whatever the account.
+func TestLoginRateLimit(t *testing.T) {
+	t.Parallel()
+	storetest.EachOpts(t, storetest.Options{Now: fixedNow}, func(t *testing.T, st *store.Store) {
+		e := newPageEnv(t, st)
+		for i, c := range []struct {
+			name, path string
+			form       url.Values
+			usual      int // the answer to one attempt that is not refused
+		}{
+			// An address with no account, so that no account is locked out
+			// on the way (that is TestLoginLockoutAndSessions).
+			{"login", "/login", url.Values{"email": {"nobody@portal.example"}, "password": {"wrong"}}, http.StatusUnauthorized},
+			{"reset", "/password/reset", url.Values{"token": {"not-a-token"}, "password": {"a long enough new password"}}, http.StatusUnprocessableEntity},
+			{"invitation", "/invitation", url.Values{"token": {"not-a-token"}, "password": {"a long enough new password"}}, http.StatusUnprocessableEntity},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				send := func(from string) *httptest.ResponseRecorder {
+					r := httptest.NewRequest(http.MethodPost, c.path, strings.NewReader(c.form.Encode()))
+					r.RemoteAddr = from
+					r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+					rec := httptest.NewRecorder()
+					e.srv.ServeHTTP(rec, r)
+					return rec
+				}
+				client := fmt.Sprintf("198.51.100.%d:4000", 10+i)
+				refused := -1
+				for n := 0; n < 100 && refused < 0; n++ {
+					rec := send(client)
+					switch {
+					case rec.Code == http.StatusForbidden && strings.Contains(rec.Body.String(), "too many"):
+						refused = n
+					case rec.Code != c.usual:
+						t.Fatalf("attempt %d: status %d, want %d: %.300s", n, rec.Code, c.usual, rec.Body)
+					}
+				}
+				if refused < 0 {
+					t.Fatal("100 attempts from one address were all answered")
+				}
+				if refused > 20 {
+					t.Errorf("the first refusal came at attempt %d", refused)
+				}
+				if rec := send(fmt.Sprintf("198.51.100.%d:4000", 110+i)); rec.Code != c.usual {
+					t.Errorf("another address: status %d, want %d: %.300s", rec.Code, c.usual, rec.Body)
 				}
 			})
 		}
