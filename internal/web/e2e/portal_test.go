@@ -9,6 +9,7 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -224,32 +225,7 @@ func TestPortalJourneys(t *testing.T) {
 			if got := b.text("#result-h"); !strings.Contains(got, "is valid") {
 				t.Errorf("label %s: %q", p.label, got)
 			}
-			doc, _, err := p.labels.Signed(context.Background(), p.label)
-			if err != nil {
-				t.Fatal(err)
-			}
-			// Raise the grade by one letter (A becomes B): the signature no
-			// longer matches.
-			tampered := regexp.MustCompile(`"grade":\s*"[A-G]"`).ReplaceAllFunc(doc, func(m []byte) []byte {
-				g := m[len(m)-2]
-				if g == 'A' {
-					g = 'B'
-				} else {
-					g--
-				}
-				return []byte(fmt.Sprintf(`"grade": "%c"`, g))
-			})
-			file := filepath.Join(t.TempDir(), "label.json")
-			if err := os.WriteFile(file, tampered, 0o600); err != nil {
-				t.Fatal(err)
-			}
-			b.open("/labels/verify", "")
-			b.run("upload", chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{file}))
-			b.clickAndLoad("upload", `main form button[type="submit"]`)
-			b.check(shot("verify-tampered"))
-			if got := b.text("#result-h"); !strings.Contains(got, "NOT valid") || !strings.Contains(got, "tampered") {
-				t.Errorf("tampered upload: %q", got)
-			}
+			refuseTampered(t, b, p, p.label, shot("verify-tampered"))
 		})
 
 		t.Run("member", func(t *testing.T) {
@@ -452,11 +428,15 @@ func TestPortalJourneys(t *testing.T) {
 				t.Fatal("the member does not see the issued label")
 			}
 			issued := m.text("#label a")
-			b.open("/labels/verify", "")
-			b.submit(map[string]string{"#id": issued}, `main form button[type="submit"]`, "")
-			if got := b.text("#result-h"); !strings.Contains(got, "is valid") {
+			// A visitor, signed in as nobody, verifies the issued label
+			// and sees a tampered copy of it refused.
+			v := newBrowser(t, p.base)
+			v.open("/labels/verify", "")
+			v.submit(map[string]string{"#id": issued}, `main form button[type="submit"]`, shot("verify-issued"))
+			if got := v.text("#result-h"); !strings.Contains(got, "is valid") {
 				t.Errorf("the issued label %s does not verify: %q", issued, got)
 			}
+			refuseTampered(t, v, p, issued, "")
 			// Revoke it from its history page (a reason and the
 			// confirmation); the history says who revoked it and why, and
 			// the public verification then says revoked.
@@ -470,9 +450,9 @@ func TestPortalJourneys(t *testing.T) {
 			if got := b.text("#label-events"); !strings.Contains(got, "revoked") || !strings.Contains(got, "universal telnet password") || !strings.Contains(got, p.logins["analyst"].Email) {
 				t.Errorf("the history does not show the revocation: %q", got)
 			}
-			b.open("/labels/verify", "")
-			b.submit(map[string]string{"#id": issued}, `main form button[type="submit"]`, "")
-			if got := b.text("#result-h"); !strings.Contains(strings.ToLower(got), "revoked") {
+			v.open("/labels/verify", "")
+			v.submit(map[string]string{"#id": issued}, `main form button[type="submit"]`, "")
+			if got := v.text("#result-h"); !strings.Contains(strings.ToLower(got), "revoked") {
 				t.Errorf("the revoked label %s does not show as revoked: %q", issued, got)
 			}
 			b.open("/analyst/pending", shot("pending"))
@@ -818,4 +798,38 @@ func dashAcks(b *browser) ackFigures {
 		b.t.Fatal("the notices plot carries no acknowledged bar")
 	}
 	return f
+}
+
+// refuseTampered uploads a copy of label id with its grade raised by one
+// letter (A becomes B) on the public verification page of b: the signature
+// no longer matches, and the page must say so.
+func refuseTampered(t *testing.T, b *browser, p *portal, id, shot string) {
+	t.Helper()
+	doc, _, err := p.labels.Signed(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tampered := regexp.MustCompile(`"grade":\s*"[A-G]"`).ReplaceAllFunc(doc, func(m []byte) []byte {
+		g := m[len(m)-2]
+		if g == 'A' {
+			g = 'B'
+		} else {
+			g--
+		}
+		return []byte(fmt.Sprintf(`"grade": "%c"`, g))
+	})
+	if bytes.Equal(tampered, doc) {
+		t.Fatalf("label %s has no grade to tamper with", id)
+	}
+	file := filepath.Join(t.TempDir(), "label.json")
+	if err := os.WriteFile(file, tampered, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b.open("/labels/verify", "")
+	b.run("upload", chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{file}))
+	b.clickAndLoad("upload", `main form button[type="submit"]`)
+	b.check(shot)
+	if got := b.text("#result-h"); !strings.Contains(got, "NOT valid") || !strings.Contains(got, "tampered") {
+		t.Errorf("tampered upload of %s: %q", id, got)
+	}
 }
