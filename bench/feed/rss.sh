@@ -13,6 +13,7 @@
 #   VIGIL_MEMPROFILE=bench/out/feed/heap.pprof bench/feed/rss.sh   # heap profile at the end of each ingest
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. bench/feed/lib.sh
 out=bench/out/feed
 mkdir -p "$out"
 ROWS=${ROWS:-"1000000 10000000"}
@@ -50,19 +51,6 @@ sample_rss() {
 	done
 }
 
-json_field() {
-	python3 - "$1" "$2" <<'PY'
-import json, sys
-text = open(sys.argv[1]).read().strip()
-try:
-    v = json.loads(text)
-except ValueError:
-    v = json.loads(text.splitlines()[-1])
-if isinstance(v, list):
-    v = v[-1]
-print(v[sys.argv[2]])
-PY
-}
 
 summary="$out/rss-summary.txt"
 printf '%-9s %-9s %10s %9s %10s %12s %12s\n' rows engine rows/s seconds findings peak_MiB rss_samples >"$summary"

@@ -20,6 +20,7 @@
 # that keeps one row per finding in SQLite can reach on this machine. Each floor is the best of 3 runs.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. bench/feed/lib.sh
 out=bench/out/feed
 mkdir -p "$out"
 ROWS=${ROWS:-"1000000 5000000"}
@@ -74,20 +75,6 @@ pg_cpu_poll() {
 	done
 }
 
-# json_field FILE KEY prints a field of the JSON object in FILE (one object, or one per line: the last).
-json_field() {
-	python3 - "$1" "$2" <<'PY'
-import json, sys
-text = open(sys.argv[1]).read().strip()
-try:
-    v = json.loads(text)
-except ValueError:
-    v = json.loads(text.splitlines()[-1])
-if isinstance(v, list):
-    v = v[-1]
-print(v[sys.argv[2]])
-PY
-}
 
 pgdsn=
 if [ -n "${DB:-}" ]; then
