@@ -45,6 +45,7 @@ func ingestMessages() map[string][2]string {
 		"run.title":              {"Ingest run", "Inleesronde"},
 		"runs.progress":          {"Progress", "Voortgang"},
 		"runs.lines":             {"%d lines committed", "%d regels vastgelegd"},
+		"runs.reload":            {"Reload to follow the run", "Herlaad om de ronde te volgen"},
 		"runs.kind":              {"Kind", "Soort"},
 		"runs.full":              {"Full report", "Volledig rapport"},
 		"runs.yes":               {"yes: findings it no longer lists are resolved", "ja: bevindingen die er niet meer in staan zijn opgelost"},

@@ -221,6 +221,27 @@ func (pc *pageCall) render(status int, name, title string, data any, formErrs ma
 	return nil
 }
 
+// fragment writes the template block name of page's templates without the
+// layout, for htmx to swap into the page it polls.
+func (pc *pageCall) fragment(page, name string, data any) error {
+	t, ok := pc.s.tmpl[page]
+	if !ok {
+		return fmt.Errorf("no template %q", page)
+	}
+	v := &view{Lang: pc.lang, User: pc.user, Org: pc.org, OrgNm: pc.orgName, CSRF: pc.ses.CSRF, Path: pc.r.URL.Path,
+		Query: pc.r.URL.Query(), Data: data, msgs: pc.s.messages(pc.lang)}
+	var b bytes.Buffer
+	if err := t.ExecuteTemplate(&b, name, v); err != nil {
+		return fmt.Errorf("render %s of %s: %w", name, page, err)
+	}
+	h := pc.w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Language", pc.lang)
+	h.Set("Cache-Control", "no-store")
+	_, _ = pc.w.Write(b.Bytes())
+	return nil
+}
+
 // page renders a page with status 200.
 func (pc *pageCall) page(name, title string, data any) error {
 	return pc.render(http.StatusOK, name, title, data, nil)

@@ -38,6 +38,8 @@ func (s *Server) ingestRoutes() []Route {
 			Summary: "Ingest an uploaded feed file", page: s.pageIngest},
 		{ID: "pageRun", Method: http.MethodGet, Path: "/analyst/runs/{rid}", Tag: tag, Role: account.RoleAnalyst, API: "ingestRunGet",
 			Summary: "An ingest run: progress, counts and quarantined rows", page: s.pageRun},
+		{ID: "pageRunProgress", Method: http.MethodGet, Path: "/analyst/runs/{rid}/progress", Tag: tag, Role: account.RoleAnalyst, API: "ingestRunGet",
+			ContentType: "text/html", Summary: "An ingest run's progress and counts as an HTML fragment of its page, polled while the run is running", page: s.pageRunProgress},
 		{ID: "pageNotify", Method: http.MethodGet, Path: "/analyst/notify", Tag: tag, Role: account.RoleAnalyst, API: "notifyPreview",
 			Summary: "Preview the notices a notify run would send", page: s.pageNotify},
 		{ID: "pageNotifySend", Method: http.MethodPost, Path: "/analyst/notify", Tag: tag, Role: account.RoleAnalyst, API: "notifyRun",
@@ -228,13 +230,32 @@ func (s *Server) pageIngest(pc *pageCall) error {
 }
 
 func (s *Server) pageRun(pc *pageCall) error {
-	id, err := pc.pathID("rid")
+	v, err := s.runView(pc)
 	if err != nil {
 		return err
 	}
-	d, err := s.app.IngestRun(pc.ctx(), id)
+	return pc.page("run", "run.title", v)
+}
+
+// pageRunProgress answers the part of a run's page that changes while the
+// run is running (state, progress, counts); the page polls it with htmx
+// until the run has ended, when the fragment comes without the polling.
+func (s *Server) pageRunProgress(pc *pageCall) error {
+	v, err := s.runView(pc)
 	if err != nil {
 		return err
+	}
+	return pc.fragment("run", "run-live", v)
+}
+
+func (s *Server) runView(pc *pageCall) (runView, error) {
+	id, err := pc.pathID("rid")
+	if err != nil {
+		return runView{}, err
+	}
+	d, err := s.app.IngestRun(pc.ctx(), id)
+	if err != nil {
+		return runView{}, err
 	}
 	v := runView{RunDetail: d}
 	if d.Run.CheckpointAt != nil {
@@ -243,7 +264,7 @@ func (s *Server) pageRun(pc *pageCall) error {
 	if d.Run.FinishedAt != nil {
 		v.Finished = *d.Run.FinishedAt
 	}
-	return pc.page("run", "run.title", v)
+	return v, nil
 }
 
 // runView is a run's page; Checkpoint and Finished are nil when zero.

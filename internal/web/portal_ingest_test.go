@@ -248,3 +248,99 @@ func TestDashboardAfterAck(t *testing.T) {
 		}
 	})
 }
+
+// TestRunProgressFragment follows a run through the fragment its page
+// polls: while the run is running the page and the fragment carry the
+// polling (and the page a reload link for browsers without script), the
+// fragment shows the counts as they are committed, and once the run has
+// ended it comes without the polling, which stops it. Only analysts reach
+// it, like the page.
+func TestRunProgressFragment(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newPageEnv(t, st)
+		ctx := context.Background()
+		run := ingest.Run{Source: "live.csv", FeedType: "csv", ReportType: "scan_rdp"}
+		if err := st.RunStart(ctx, &run); err != nil {
+			t.Fatal(err)
+		}
+		pagePath := fmt.Sprintf("/analyst/runs/%d", run.ID)
+		fragPath := pagePath + "/progress"
+		poll := `hx-get="` + fragPath + `" hx-trigger="every 2s" hx-swap="outerHTML"`
+		fragment := func(lang string) string {
+			t.Helper()
+			body := wantPage(t, e.page(preq{method: "GET", path: fragPath, as: asAnalyst, header: map[string]string{"Accept-Language": lang}}), http.StatusOK)
+			if strings.Contains(body, "<html") || strings.Contains(body, "<main") || !strings.HasPrefix(strings.TrimSpace(body), `<div id="run-live"`) {
+				t.Errorf("the fragment is not the run's live part alone:\n%.300s", body)
+			}
+			return body
+		}
+
+		page := wantPage(t, e.page(preq{method: "GET", path: pagePath, as: asAnalyst}), http.StatusOK)
+		for _, want := range []string{poll, `<noscript><a href="` + pagePath + `">Reload to follow the run</a></noscript>`, `id="run-lines">0 lines committed<`} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the running run's page lacks %q", want)
+			}
+		}
+		for _, step := range []struct {
+			name   string
+			commit func() error
+			want   map[string][]string // per language
+			poll   bool
+		}{
+			{"started", func() error { return nil },
+				map[string][]string{"en": {"running or stopped", "0 lines committed"}, "nl": {"bezig of gestopt", "0 regels vastgelegd"}}, true},
+			{"checkpoint", func() error {
+				run.CommittedLine, run.Rows, run.Matched, run.FindingsNew, run.Quarantined = 1200, 1199, 900, 850, 1
+				return st.RunCheckpoint(ctx, &run)
+			}, map[string][]string{"en": {"1200 lines committed", `id="run-rows">1199<`, `id="run-new">850<`, `id="run-quarantined">1<`},
+				"nl": {"1200 regels vastgelegd", `id="run-rows">1199<`}}, true},
+			{"finished", func() error {
+				run.CommittedLine, run.Rows, run.FindingsNew = 2400, 2399, 1700
+				if err := st.RunCheckpoint(ctx, &run); err != nil {
+					return err
+				}
+				return st.RunFinish(ctx, &run)
+			}, map[string][]string{"en": {">finished", `value="1"`, `id="run-rows">2399<`}, "nl": {">klaar", `id="run-new">1700<`}}, false},
+		} {
+			t.Run(step.name, func(t *testing.T) {
+				if err := step.commit(); err != nil {
+					t.Fatal(err)
+				}
+				for lang, wants := range step.want {
+					body := fragment(lang)
+					for _, w := range wants {
+						if !strings.Contains(body, w) {
+							t.Errorf("%s fragment lacks %q:\n%s", lang, w, body)
+						}
+					}
+					if got := strings.Contains(body, "hx-trigger"); got != step.poll {
+						t.Errorf("%s fragment polls: %v; want %v", lang, got, step.poll)
+					}
+				}
+			})
+		}
+		page = wantPage(t, e.page(preq{method: "GET", path: pagePath, as: asAnalyst}), http.StatusOK)
+		if strings.Contains(page, "hx-trigger") || strings.Contains(page, "<noscript>") {
+			t.Error("the finished run's page still polls or offers the reload link")
+		}
+
+		for _, tc := range []struct {
+			name, as, path string
+			status         int
+		}{
+			{"member", asMemberA, fragPath, http.StatusForbidden},
+			{"maker", asMakerA, fragPath, http.StatusForbidden},
+			{"unknown_run", asAnalyst, "/analyst/runs/999999/progress", http.StatusNotFound},
+			{"not_an_id", asAnalyst, "/analyst/runs/x/progress", http.StatusBadRequest},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				wantPage(t, e.page(preq{method: "GET", path: tc.path, as: tc.as}), tc.status)
+			})
+		}
+		rec := e.page(preq{method: "GET", path: fragPath})
+		if rec.Code != http.StatusSeeOther || !strings.HasPrefix(rec.Header().Get("Location"), "/login") {
+			t.Errorf("anonymous: %d %q; want the login page", rec.Code, rec.Header().Get("Location"))
+		}
+	})
+}

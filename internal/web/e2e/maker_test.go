@@ -24,7 +24,8 @@ import (
 // a scheduled source with write-only credentials, pauses, resumes and runs
 // it; an administrator looks up a contact's personal data, downloads it
 // and erases it after confirming; in English and Dutch, with refused input
-// named on its field.
+// named on its field; an analyst follows a running ingest run's progress
+// live on its page.
 func TestOperationsJourneys(t *testing.T) {
 	chromiumPath(t)
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
@@ -38,6 +39,7 @@ func TestOperationsJourneys(t *testing.T) {
 		t.Run("maker products", func(t *testing.T) { productJourney(t, p, shot) })
 		t.Run("analyst sources", func(t *testing.T) { sourceJourney(t, p, shot) })
 		t.Run("admin privacy", func(t *testing.T) { privacyJourney(t, p, shot) })
+		t.Run("analyst run progress", func(t *testing.T) { runProgressJourney(t, p, shot) })
 	})
 }
 
