@@ -137,6 +137,9 @@ func (s *Server) operation(rt Route) map[string]any {
 		if len(p.Enum) > 0 {
 			sch["enum"] = p.Enum
 		}
+		if p.Multi {
+			sch = map[string]any{"type": "array", "items": sch}
+		}
 		params = append(params, map[string]any{"name": p.Name, "in": "query", "description": p.Description, "schema": sch})
 	}
 	if len(params) > 0 {

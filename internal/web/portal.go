@@ -57,7 +57,7 @@ func (s *Server) portalRoutes() []Route {
 			Summary: "An organisation's overview", page: s.pageOrg},
 		{ID: "pageFindings", Method: http.MethodGet, Path: PagePath + "/findings", Tag: tag, Query: findingQuery(), API: "findingList",
 			Summary: "An organisation's findings with their evidence", page: s.pageFindings},
-		{ID: "pageDashboard", Method: http.MethodGet, Path: "/analyst", Tag: tag, Role: account.RoleAnalyst,
+		{ID: "pageDashboard", Method: http.MethodGet, Path: "/analyst", Tag: tag, Role: account.RoleAnalyst, Query: trendQuery(),
 			Summary: "Analyst dashboard", page: s.pageDashboard},
 		{ID: "pageUsers", Method: http.MethodGet, Path: "/admin/users", Tag: tag, Role: account.RoleAdmin, API: "userList",
 			Summary: "Accounts and roles", page: s.pageUsers},

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"image/color"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -62,8 +63,8 @@ func (s *Server) opsRoutes() []Route {
 			ContentType: "image/svg+xml", Summary: "Plot: open findings and organisations per trigger", page: s.pagePlotTriggers},
 		{ID: "pagePlotAcks", Method: http.MethodGet, Path: "/analyst/plots/acks.svg", Tag: tag, Role: account.RoleAnalyst,
 			ContentType: "image/svg+xml", Summary: "Plot: time to acknowledge a warning", page: s.pagePlotAcks},
-		{ID: "pagePlotTrend", Method: http.MethodGet, Path: "/analyst/plots/trend.svg", Tag: tag, Role: account.RoleAnalyst,
-			ContentType: "image/svg+xml", Summary: "Plot: new findings per day of the busiest triggers", page: s.pagePlotTrend},
+		{ID: "pagePlotTrend", Method: http.MethodGet, Path: "/analyst/plots/trend.svg", Tag: tag, Role: account.RoleAnalyst, Query: trendQuery(),
+			ContentType: "image/svg+xml", Summary: "Plot: new findings per day of the chosen triggers (by default the busiest)", page: s.pagePlotTrend},
 		{ID: "pagePlotGrades", Method: http.MethodGet, Path: "/analyst/plots/grades.svg", Tag: tag, Role: account.RoleAnalyst,
 			ContentType: "image/svg+xml", Summary: "Plot: valid labels by grade", page: s.pagePlotGrades},
 		// API twins of the pages above that the API lacked.
@@ -382,7 +383,7 @@ type dashView struct {
 	// Acks are the times to acknowledge per day, AckAll over them all.
 	Acks   []notify.AckTimes
 	AckAll notify.AckTimes
-	// Trend is the new findings per day of the busiest triggers.
+	// Trend is the new findings per day of the chosen (or busiest) triggers.
 	Trend trendView
 	// Grades counts the valid labels per grade, A…G.
 	Grades []label.GradeCount
@@ -620,8 +621,19 @@ func (s *Server) pagePlotAcks(pc *pageCall) error {
 	return pc.svg(plotFigure{Title: msgs["dash.plot.acks"], Desc: msgs["dash.desc.acks"], Panels: []*plot.Plot{p}, Data: []*plotData{data}})
 }
 
-// trendTop is how many triggers the findings-over-time plot shows.
-const trendTop = 5
+// trendTop is how many triggers the findings-over-time plot shows unless
+// the analyst chooses them; trendMax is how many they may choose.
+const (
+	trendTop = 5
+	trendMax = 8
+)
+
+// trendQuery is the choice of the triggers the findings-over-time plot and
+// its table show, shared by the dashboard and the plot.
+func trendQuery() []Param {
+	return []Param{{Name: "trend", Type: "string", Multi: true,
+		Description: fmt.Sprintf("A trigger to show in the findings per day plot and its table, once per trigger (at most %d); none: the %d busiest", trendMax, trendTop)}}
+}
 
 // trendView is the new findings per day (the plot's span, quiet days
 // included) of the triggers with the most in that span, and the
@@ -629,7 +641,19 @@ const trendTop = 5
 type trendView struct {
 	Triggers []string
 	Rows     []trendRow
+	// Choices are the triggers with new findings in the span, the busiest
+	// first, and any chosen one without; Chosen says whether the analyst
+	// chose the triggers; Query is the plot's query string for them.
+	Choices []string
+	Chosen  bool
+	Query   string
 }
+
+// Max is how many triggers the analyst may choose.
+func (trendView) Max() int { return trendMax }
+
+// Shows reports whether the trigger is one the plot shows.
+func (v trendView) Shows(name string) bool { return slices.Contains(v.Triggers, name) }
 
 // trendRow is a day of trendView: per trigger, in its order, the new
 // findings (N) and the organisations warned (Warned).
@@ -650,7 +674,8 @@ func (r trendRow) Cells() []int64 {
 }
 
 // dashTrend reads the findings per day and trigger of the plot's span
-// (from the running counts per day) and keeps the busiest triggers.
+// (from the running counts per day) and keeps the chosen triggers, or the
+// busiest.
 func (s *Server) dashTrend(pc *pageCall) (trendView, error) {
 	now := s.store.Now()
 	start := now.UTC().Truncate(24*time.Hour).AddDate(0, 0, -(plotSpan - 1))
@@ -668,18 +693,35 @@ func (s *Server) dashTrend(pc *pageCall) (trendView, error) {
 			names = append(names, n)
 		}
 	}
-	slices.SortFunc(names, func(a, b string) int {
+	busiest := func(a, b string) int {
 		if total[a] != total[b] {
 			return cmp.Compare(total[b], total[a])
 		}
 		return strings.Compare(a, b)
-	})
-	names = names[:min(len(names), trendTop)]
+	}
+	slices.SortFunc(names, busiest)
+	v := trendView{Choices: names}
+	chosen, err := s.trendChoice(pc)
+	if err != nil {
+		return trendView{}, err
+	}
+	if chosen != nil {
+		for _, n := range chosen {
+			if !slices.Contains(v.Choices, n) {
+				v.Choices = append(v.Choices, n)
+			}
+		}
+		slices.SortFunc(chosen, busiest)
+		names, v.Chosen = chosen, true
+		v.Query = "?" + url.Values{"trend": chosen}.Encode()
+	} else {
+		names = names[:min(len(names), trendTop)]
+	}
+	v.Triggers = names
 	col := map[string]int{}
 	for i, n := range names {
 		col[n] = i
 	}
-	v := trendView{Triggers: names}
 	row := map[string]int{}
 	for i := range plotSpan {
 		day := start.AddDate(0, 0, i).Format(time.DateOnly)
@@ -705,6 +747,34 @@ func (s *Server) dashTrend(pc *pageCall) (trendView, error) {
 		}
 	}
 	return v, nil
+}
+
+// trendChoice returns the triggers the analyst chose for the trend plot
+// (nil: none chosen), each once, refusing more than trendMax and names
+// that are no trigger.
+func (s *Server) trendChoice(pc *pageCall) ([]string, error) {
+	var chosen []string
+	for _, n := range pc.r.URL.Query()["trend"] {
+		if n = strings.TrimSpace(n); n != "" && !slices.Contains(chosen, n) {
+			chosen = append(chosen, n)
+		}
+	}
+	if len(chosen) == 0 {
+		return nil, nil
+	}
+	if len(chosen) > trendMax {
+		return nil, badRequest("trend", "%d triggers chosen: the plot shows at most %d", len(chosen), trendMax)
+	}
+	known, err := s.store.TriggerNames(pc.ctx())
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range chosen {
+		if !slices.Contains(known, n) {
+			return nil, badRequest("trend", "%q: no such trigger", n)
+		}
+	}
+	return chosen, nil
 }
 
 func (s *Server) pagePlotTrend(pc *pageCall) error {

@@ -112,6 +112,9 @@ type Param struct {
 	Type string
 	// Enum lists the allowed values of a string parameter; empty: any.
 	Enum []string
+	// Multi allows the parameter more than once (a form's checkboxes of
+	// one name); each value is checked.
+	Multi bool
 }
 
 // Pattern returns the ServeMux pattern, "METHOD PATH"; it is also the route
@@ -474,20 +477,22 @@ func checkQuery(r *http.Request, allowed []Param) error {
 		if i < 0 {
 			return badRequest(name, "unknown query parameter %q", name)
 		}
-		if len(vs) > 1 {
+		p := allowed[i]
+		if len(vs) > 1 && !p.Multi {
 			return badRequest(name, "query parameter %q given %d times", name, len(vs))
 		}
-		if reason := text.Problem(vs[0]); reason != "" {
-			return &errs.Error{Code: errs.Invalid, Field: name, Message: reason}
-		}
-		p := allowed[i]
-		if p.Type == "integer" {
-			if _, err := strconv.ParseInt(vs[0], 10, 64); err != nil {
-				return badRequest(name, "%q: must be an integer", vs[0])
+		for _, v := range vs {
+			if reason := text.Problem(v); reason != "" {
+				return &errs.Error{Code: errs.Invalid, Field: name, Message: reason}
 			}
-		}
-		if len(p.Enum) > 0 && !contains(p.Enum, vs[0]) {
-			return badRequest(name, "%q: must be one of %s", vs[0], strings.Join(p.Enum, ", "))
+			if p.Type == "integer" {
+				if _, err := strconv.ParseInt(v, 10, 64); err != nil {
+					return badRequest(name, "%q: must be an integer", v)
+				}
+			}
+			if len(p.Enum) > 0 && !contains(p.Enum, v) {
+				return badRequest(name, "%q: must be one of %s", v, strings.Join(p.Enum, ", "))
+			}
 		}
 	}
 	return nil
