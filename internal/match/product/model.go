@@ -153,6 +153,21 @@ func alternatives(name string) []string {
 	return append([]string{main}, items...)
 }
 
+// addsDesignation reports whether the advisory's name (tokens adv) is the
+// device's model (tokens dev, with a model number) followed by the
+// designation of a variant: one or two words of three or more letters
+// that name no class ("SIMATIC CP 343-1 Advanced", "SIMATIC S7-1500 CPU
+// 1518-4 PN/DP MFP", "CP 1243-7 LTE EU"). The model without it is another
+// module of the family.
+func addsDesignation(adv, dev []string) bool {
+	k := len(dev)
+	if k == 0 || k >= len(adv) || len(adv)-k > 2 || !slices.Equal(adv[:k], dev) || !hasDigitToken(dev) {
+		return false
+	}
+	t := adv[k]
+	return !hasDigit(t) && len(t) >= 3 && !genericWord(t) && !fillerWord(t) && !companionWord(t)
+}
+
 func withoutGeneric(ts []string) []string {
 	var out []string
 	for _, t := range ts {
@@ -199,9 +214,11 @@ func abbreviates(short, long string) bool {
 }
 
 // fitsWildcard reports whether code fits a pattern whose "x" stand for
-// digits ("6xx" fits "615", "m87x" fits "m874").
+// digits ("6xx" fits "615", "m87x" fits "m874"). A word that is only x
+// is a letter, not a placeholder: the X of "SCALANCE X-200" is the
+// family's name, and a switch's "-2" does not fit it.
 func fitsWildcard(pattern, code string) bool {
-	if !strings.Contains(pattern, "x") || len(pattern) != len(code) || !hasDigit(pattern) && !strings.HasSuffix(pattern, "x") {
+	if strings.Trim(pattern, "x") == "" || !strings.Contains(pattern, "x") || len(pattern) != len(code) || !hasDigit(pattern) && !strings.HasSuffix(pattern, "x") {
 		return false
 	}
 	wild := false
@@ -262,8 +279,8 @@ func MatchModel(advisoryProductName, deviceModel string) (ok bool, confidence fl
 	}
 	// Codes in both names: every code of the device must be one of the
 	// advisory's ("S7-300" alone does not make a CPU 315-2 DP a CPU 315-2
-	// PN/DP).
-	if len(dc) > 0 {
+	// PN/DP), and the advisory must not name a variant of the model.
+	if len(dc) > 0 && !addsDesignation(tokens(alts[0]), d) {
 		all := true
 		for _, x := range dc {
 			if !slices.Contains(ac, x) {

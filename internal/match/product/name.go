@@ -769,7 +769,7 @@ func (n *Name) Match(m *Model) Result {
 				if lineMember(ga, gm) && !softwareOnly(av.toks, mv.toks) {
 					r.offer(ConfFamily, "member", fmt.Sprintf("model %q is a model of the product line %q", m.Text, n.Text))
 				}
-				if ai == 0 && mi == 0 && variantOf(gm, ga) {
+				if ai == 0 && mi == 0 && variantOf(gm, ga) && !addsDesignation(av.toks, mv.toks) {
 					r.offer(ConfVariant, "variant", fmt.Sprintf("model %q names the family; the advisory names the variant %q", m.Text, n.Text))
 				}
 			}
@@ -819,7 +819,7 @@ func (n *Name) Match(m *Model) Result {
 	// STAR-CCM+ Viewer").
 	for _, av := range n.variants(n.main) {
 		for _, mv := range mvars {
-			if k := len(mv.toks); k < len(av.toks) && slices.Equal(av.toks[:k], mv.toks) && !hasDigitToken(av.toks[k:]) &&
+			if k := len(mv.toks); k < len(av.toks) && slices.Equal(av.toks[:k], mv.toks) && !hasDigitToken(av.toks[k:]) && !addsDesignation(av.toks, mv.toks) &&
 				(k >= 2 || len(mv.toks[0]) >= 5 && !slices.Contains(n.brands, mv.toks[0])) && n.brandAt(mv.toks) < k && len(withoutGeneric(av.toks[k:])) <= 1 &&
 				!slices.ContainsFunc(av.toks[k:], func(t string) bool { return t == "and" || strings.Contains(t, "/") || companionWord(t) }) {
 				r.offer(ConfFamily, "prefix", fmt.Sprintf("model %q is %q without the words %q", m.Text, n.Text, strings.Join(av.toks[k:], " ")))
@@ -844,7 +844,7 @@ func (n *Name) Match(m *Model) Result {
 	if k := len(m.toks); k >= 2 && hasDigitToken(m.toks) && slices.ContainsFunc(m.toks, func(t string) bool { return !hasDigit(t) && len(t) >= 2 }) {
 		for _, alt := range n.alts {
 			for i := 0; i+k <= len(alt); i++ {
-				if !slices.Equal(alt[i:i+k], m.toks) || hasDigitToken(alt[:i]) || i+k == len(alt) {
+				if !slices.Equal(alt[i:i+k], m.toks) || hasDigitToken(alt[:i]) || i+k == len(alt) || len(alt) == i+k+1 && addsDesignation(alt[i:], m.toks) {
 					continue
 				}
 				after := alt[i+k:]
@@ -1393,7 +1393,7 @@ func boundaryAt(ts []string, n int) bool {
 var familyRE = regexp.MustCompile(`^([A-Za-z]{1,3})(-?)([1-9])00([A-Za-z]*)$`)
 
 // familyPattern reads a family code into a pattern of its members
-// ("X-300" → X3nn). Without a hyphen ("XM400") it is a family only when
+// ("X-300" → X3nn, "X-200IRT" → X2nn[-p]IRT). Without a hyphen ("XM400") it is a family only when
 // no other product code of the advisory is a member ("RS400" next to
 // "RS401" is a model).
 func familyPattern(w string, codes map[string]bool) (pattern, bool) {
@@ -1402,7 +1402,13 @@ func familyPattern(w string, codes map[string]bool) (pattern, bool) {
 		return pattern{}, false
 	}
 	letters := strings.ToLower(m[1])
-	re := regexp.MustCompile("^" + letters + m[3] + "[0-9]{2}" + strings.ToLower(m[4]))
+	// A suffix may follow the member's port count ("X202-2IRT" of
+	// "X-200IRT").
+	ports := ""
+	if m[4] != "" {
+		ports = "[0-9]{0,2}"
+	}
+	re := regexp.MustCompile("^" + letters + m[3] + "[0-9]{2}" + ports + strings.ToLower(m[4]))
 	if m[2] == "" {
 		own := letters + m[3] + "00" + strings.ToLower(m[4])
 		for c := range codes {

@@ -22,6 +22,11 @@ func TestNameMatch(t *testing.T) {
 		// Exact, brand words, lists.
 		{"SCALANCE X208", "Scalance x-208", "exact", siemens},
 		{"SIMATIC CP 443-1 RNA", "CP 443-1 RNA", "brand", siemens},
+		// A variant designation the device lacks; a member of a family
+		// with a suffix after its port count.
+		{"SIMATIC CP 343-1 Advanced (6GK7343-1GX31-0XE0)", "SIMATIC CP 343-1", "", siemens},
+		{"SIMATIC S7-1500 CPU 1518-4 PN/DP MFP (6ES7518-4AX00-1AC0)", "SIMATIC S7-1500 CPU 1518-4 PN/DP", "", siemens},
+		{"SCALANCE X-200IRT switch family (incl. SIPLUS NET variants)", "SCALANCE X202-2IRT", "family", siemens},
 		{"Airlink Router (ES450, GX450) running ALEOS software", "GX450", "listed", NameOptions{}},
 		{"SIMATIC HMI KTP Mobile Panels KTP400F, KTP700, KTP700F, KTP900 and KTP900F", "KTP700F", "listed", siemens},
 		{"R04/08/16/32/120(EN)CPU", "R08ENCPU", "listed", NameOptions{}},

@@ -24,6 +24,14 @@ func TestMatchModel(t *testing.T) {
 		{"InRouter 302", "InRouter 615", false, 0},
 		{"InRouter 6XX", "InRouter 615", true, ConfWildcard},
 		{"InRouter 6XX", "InRouter 302", false, 0},
+		// A lone X is the family's letter, not a placeholder
+		// (icsa-19-283-01, icsa-21-012-05).
+		{"SCALANCE X-200IRT switch family (incl. SIPLUS NET variants)", "SCALANCE X204-2", false, 0},
+		{"SCALANCE X-200 switch family (incl. SIPLUS NET variants)", "SCALANCE X307-3", false, 0},
+		// A variant designation after the model the device lacks
+		// (icsa-19-099-06, icsa-22-104-05).
+		{"SIMATIC CP 343-1 Advanced (6GK7343-1GX31-0XE0)", "SIMATIC CP 343-1", false, 0},
+		{"SIMATIC S7-1500 CPU 1518-4 PN/DP MFP (6ES7518-4AX00-1AC0)", "SIMATIC S7-1500 CPU 1518-4 PN/DP", false, 0},
 		{"AXIS A1001", "A1001", true, ConfCode},
 		{"AXIS A1001", "A1001X", false, 0},
 		{"Airlink Router (ES450, GX450) running ALEOS software", "GX450", true, ConfListed},

@@ -80,7 +80,7 @@ func (r Range) satOK(v string, c Constraint) bool {
 
 // sat reports whether v satisfies one constraint.
 func (r Range) sat(v string, c Constraint) (bool, bool) {
-	if r.Aka != "" && !yearLedRE.MatchString(strings.TrimSpace(v)) {
+	if r.Aka != "" && akaApplies(c.Version, v) {
 		c.Version = r.Aka // "1.4.8.100" against "2018 SP1 (Version 1.4.7.602)"
 	}
 	if r.Firmware != "" && !sameMajor(v, c.Version) {
@@ -94,6 +94,19 @@ func (r Range) sat(v string, c Constraint) (bool, bool) {
 		return opHolds(c.Op, d), true
 	}
 	return vendorSat(v, c), true
+}
+
+// akaApplies reports whether version v is compared with the bound's Aka
+// instead of the bound: a version not written as a release year against a
+// release-year bound ("1.8.0" against "2017 (1.9.0)"), or a build number
+// against a bound with qualifiers ("2.1.650" against "V2.1 SP3 (2.1.670)";
+// "V2.1 SP2" is compared with the bound).
+func akaApplies(bound, v string) bool {
+	v = strings.TrimSpace(v)
+	if yearLedRE.MatchString(strings.TrimSpace(bound)) {
+		return !yearLedRE.MatchString(v)
+	}
+	return buildRE.MatchString(v)
 }
 
 // sameMajor reports whether versions a and b start with the same number.

@@ -35,8 +35,23 @@ func Parse(s string) Range {
 		r.Unparsed = err.Error()
 	}
 	akaVersion(&r)
+	buildBound(&r, p.build)
 	firmwareBound(&r)
 	return r
+}
+
+// buildRE is a build number: three or more dotted numbers.
+var buildRE = regexp.MustCompile(`^[vV]?\d+(?:\.\d+){2,}$`)
+
+// buildBound keeps a build number written in parentheses after the one
+// bound of a range ("<= 9.90 SP5 (v9.90.196)", "< V2.1 SP3 (2.1.670)",
+// "< 2017 (1.9.0)") as the bound's Aka when the bound is itself no build
+// number: a version written as a build is compared with it.
+func buildBound(r *Range, build string) {
+	if build == "" || r.Aka != "" || len(r.Constraints) != 1 || buildRE.MatchString(r.Constraints[0].Version) {
+		return
+	}
+	r.Aka = build
 }
 
 var firmwareRE = regexp.MustCompile(`(?i)^firmware(?:\s+(?:versions?|revision))?(\s+(?:prior to|before|older than))?\s+v?(\d+(?:\.\d+)+)$`)
@@ -200,6 +215,9 @@ type parser struct {
 	// models: a part of the range names models ("750-832/xxx-xxx"), so
 	// "750-823" beside it is a model too, not a range of releases.
 	models bool
+	// build: a build number restating the version before it in
+	// parentheses ("9.90 SP5 (v9.90.196)", "2017 (1.9.0)").
+	build string
 }
 
 func (p *parser) cond(text string) {
@@ -452,6 +470,9 @@ func (p *parser) parentheses(t string) string {
 				p.cond(inner)
 			}
 		case aliasRE.MatchString(inner):
+			if buildRE.MatchString(inner) {
+				p.build = strings.TrimLeft(inner, "vV")
+			}
 		default:
 			if possiblyPriorRE.MatchString(inner) {
 				p.orPrior = true

@@ -104,6 +104,9 @@ func (r Range) String() string {
 	if s == "*" {
 		s = "all versions"
 	}
+	if r.Aka != "" && len(r.Constraints) == 1 {
+		s += " (a build number is compared with " + Constraint{Op: r.Constraints[0].Op, Version: r.Aka}.String() + ")"
+	}
 	for _, c := range r.Conditions {
 		s += "; if " + c.Text
 	}

@@ -264,6 +264,17 @@ func TestContains(t *testing.T) {
 		{"< 2.15 (Firmware versions prior to 8.26.4)", "2.15", false},
 		{"< 12.4 (firmware 1.46)", "1.44", true},
 		{"< 12.4 (firmware 1.46)", "1.46", false},
+		// A bound restated as a build number in parentheses
+		// (icsa-17-164-03, icsa-18-093-01): a build compares with it,
+		// a release or service pack with the bound.
+		{"< 2017 (1.9.0)", "1.8.0", true},
+		{"< 2017 (1.9.0)", "1.9.0", false},
+		{"< 2017 (1.9.0)", "2016 R2", true},
+		{"< 2017 (1.9.0)", "2017", false},
+		{"All versions < V2.1 SP3 (2.1.670)", "2.1.650", true},
+		{"All versions < V2.1 SP3 (2.1.670)", "2.1.670", false},
+		{"All versions < V2.1 SP3 (2.1.670)", "V2.1 SP2", true},
+		{"All versions < V2.1 SP3 (2.1.670)", "V2.1 SP3", false},
 		// A two-digit minor without its dot (icsa-18-072-01,
 		// icsa-19-017-01): against versions written with dots it is a
 		// minor and a patch; against its own form it compares as written.
