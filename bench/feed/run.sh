@@ -13,17 +13,21 @@
 #                                    # also PostgreSQL: ingest into a schema "bench" of that database (replaced)
 #                                    # and its floor, COPY of as many finding rows into a table with only the
 #                                    # identity index; then the ratios PG/floor and PG/SQLite of the same run,
-#                                    # and (server on this host) the server's CPU seconds for ingest and floor
+#                                    # and (server on this host) the server's CPU seconds for ingest and floor;
+#                                    # then the floor variants: COPY into vigil's own findings table (all its
+#                                    # indexes and triggers), and with one event row per finding
+#   FLOOR_RUNS=1 bench/feed/run.sh   # each floor once instead of best of 3
 # Besides (a) and (b) it times bench/feed/parse: vigil's feed.Reader plus an ipindex lookup per row, no storage,
 # and bench/feed/floor: the bare SQLite inserts of as many finding rows as (b) created, with only the unique
 # identity index (no parsing, matching, events or upsert), expressed as report rows/s — the most any design
-# that keeps one row per finding in SQLite can reach on this machine. Each floor is the best of 3 runs.
+# that keeps one row per finding in SQLite can reach on this machine. Each floor is the best of 3 runs (FLOOR_RUNS).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . bench/feed/lib.sh
 out=bench/out/feed
 mkdir -p "$out"
 ROWS=${ROWS:-"1000000 5000000"}
+floor_runs=${FLOOR_RUNS:-3} # each floor is the best of this many runs
 
 go build -o "$out/gen" ./bench/feed/gen
 go build -o "$out/baseline" ./bench/feed/baseline
@@ -117,7 +121,7 @@ ingest_engine() {
 	# made, with only the identity index, scaled to report rows/s at this report's findings-per-row.
 	nf=$(json_field "$dir/ingest-$engine.json" findings_new)
 	local fcpu=0
-	for _ in 1 2 3; do
+	for _ in $(seq "$floor_runs"); do
 		rss=$(peak_rss_kib "$out/floor" -findings "$nf" -db "$floordb")
 		fps=$(json_field "$out/last.out" findings_per_second)
 		if [ "$(echo "$fps > $best" | bc -l)" = 1 ]; then
@@ -138,7 +142,24 @@ ingest_engine() {
 	fi
 	if [ "$engine" = sqlite ]; then
 		rm -f "$floordb" "$floordb-wal" "$floordb-shm"
+		return
 	fi
+	# What lies between that floor and the ingest: COPY of the same rows into vigil's own findings table (all its
+	# indexes and statement triggers), then with one event row per finding as a new finding gets, each best of 3.
+	local variant vbest
+	for variant in findings findings+events; do
+		vbest=0
+		for _ in $(seq "$floor_runs"); do
+			peak_rss_kib "$out/floor" -findings "$nf" -variant "$variant" -db "$DB" >/dev/null
+			fps=$(json_field "$out/last.out" findings_per_second)
+			if [ "$(echo "$fps > $vbest" | bc -l)" = 1 ]; then
+				vbest=$fps
+			fi
+		done
+		printf '%-9s %-24s %10.0f %10s %9s  (%.1f%% of the floor; ingest is %.1f%% of this)\n' "$rows" "floor: $variant" \
+			"$(echo "$vbest * $vrows / $nf" | bc -l)" - - "$(echo "100 * $vbest / $best" | bc -l)" \
+			"$(echo "100 * $vrps / ($vbest * $vrows / $nf)" | bc -l)" >>"$out/summary.txt"
+	done
 }
 
 printf '%-9s %-24s %10s %10s %9s\n' rows program rows/s seconds peak_MiB >"$out/summary.txt"

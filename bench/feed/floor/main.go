@@ -13,10 +13,18 @@
 // With -db postgres://… it measures PostgreSQL's floor instead: the same
 // rows streamed with COPY into a new table "floor" (in the DSN's
 // search_path) with only the unique identity index, 20,000 rows a
-// transaction.
+// transaction. Two more variants explain what lies between that floor and
+// vigil's ingest; each COPYs the same rows into vigil's own findings table
+// (every index and statement trigger it has) in a new schema "floor_vigil"
+// of the database, with 20,000 organisations and one trigger:
+//
+//	-variant findings         the finding rows only
+//	-variant findings+events  and one finding_events row per finding, as a
+//	                          new finding gets (COPY too, same transaction)
 //
 //	floor -findings 600000 -evidence 400 -db /tmp/floor.db
 //	floor -findings 600000 -db 'postgres://postgres@127.0.0.1/vigil_bench?search_path=bench'
+//	floor -findings 600000 -variant findings+events -db 'postgres://postgres@127.0.0.1/vigil_bench'
 package main
 
 import (
@@ -26,6 +34,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -40,20 +49,27 @@ func main() {
 	n := flag.Int("findings", 600000, "rows to insert")
 	evidence := flag.Int("evidence", 400, "bytes of evidence text per row")
 	db := flag.String("db", "bench/out/feed/floor.db", "SQLite file (replaced)")
+	variant := flag.String("variant", "ident", "PostgreSQL only: ident, findings or findings+events (see the package comment)")
 	flag.Parse()
-	if err := run(*db, *n, *evidence); err != nil {
+	if err := run(*db, *n, *evidence, *variant); err != nil {
 		fmt.Fprintln(os.Stderr, "floor:", err)
 		os.Exit(1)
 	}
 }
 
-func run(path string, n, evidence int) error {
+func run(path string, n, evidence int, variant string) error {
 	if n < 0 || n > 1<<24 {
 		return fmt.Errorf("-findings %d: must be between 0 and %d", n, 1<<24)
 	}
 	ctx := context.Background()
-	if strings.HasPrefix(path, "postgres://") || strings.HasPrefix(path, "postgresql://") {
+	pg := strings.HasPrefix(path, "postgres://") || strings.HasPrefix(path, "postgresql://")
+	switch {
+	case variant == "ident" && pg:
 		return runPostgres(ctx, path, n, evidence)
+	case (variant == "findings" || variant == "findings+events") && pg:
+		return runVigilTable(ctx, path, n, evidence, variant == "findings+events")
+	case variant != "ident":
+		return fmt.Errorf("-variant %q: must be ident, or findings or findings+events with a postgres:// -db", variant)
 	}
 	for _, suffix := range []string{"", "-wal", "-shm"} {
 		if err := os.Remove(path + suffix); err != nil && !os.IsNotExist(err) {
@@ -155,6 +171,84 @@ func runPostgres(ctx context.Context, dsn string, n, evidence int) error {
 		}
 		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
 			_, err := tx.CopyFrom(ctx, pgx.Identifier{"floor"}, floorCols, pgx.CopyFromRows(rows))
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("copy: %w", err)
+		}
+	}
+	return report(n, start)
+}
+
+// floorSchema is the schema runVigilTable makes (and drops) for vigil's
+// tables.
+const floorSchema = "floor_vigil"
+
+// runVigilTable is the floor of vigil's own findings table on PostgreSQL:
+// the rows of floorRow, with explicit ids, streamed with COPY into findings
+// of a new schema with vigil's migrations applied (every index and trigger
+// of the table), and with events, one finding_events row "new" per
+// finding, 20,000 findings a transaction.
+func runVigilTable(ctx context.Context, dsn string, n, evidence int, events bool) error {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return fmt.Errorf("-db: %w", err)
+	}
+	q := u.Query()
+	q.Set("search_path", floorSchema)
+	u.RawQuery = q.Encode()
+	admin, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer admin.Close(ctx)
+	for _, stmt := range []string{`SET client_min_messages = warning`, `DROP SCHEMA IF EXISTS ` + floorSchema + ` CASCADE`, `CREATE SCHEMA ` + floorSchema} {
+		if _, err := admin.Exec(ctx, stmt); err != nil {
+			return fmt.Errorf("schema %s: %w", floorSchema, err)
+		}
+	}
+	defer admin.Exec(context.Background(), `DROP SCHEMA IF EXISTS `+floorSchema+` CASCADE`) //nolint:errcheck // the next run drops it too
+	s, err := store.Open(ctx, u.String(), store.Options{})
+	if err != nil {
+		return err
+	}
+	s.Close()
+	conn, err := pgx.Connect(ctx, u.String())
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	if _, err := conn.Exec(ctx, `INSERT INTO orgs (id, name, verify_token, created_at, updated_at)
+SELECT g, 'org ' || g, 'token ' || g, $1, $1 FROM generate_series(1, 20000) g`, now); err != nil {
+		return fmt.Errorf("organisations: %w", err)
+	}
+	if _, err := conn.Exec(ctx, `INSERT INTO triggers (id, name, created_at) VALUES (1, 'vulnerable-system', $1)`, now); err != nil {
+		return fmt.Errorf("trigger: %w", err)
+	}
+	r := rand.New(rand.NewPCG(7, 7))
+	ev := strings.Repeat("x", evidence)
+	cols := append([]string{"id"}, floorCols...)
+	evCols := []string{"finding_id", "org_id", "kind", "severity", "at", "run_id"}
+	start := time.Now()
+	const per = 20000
+	rows := make([][]any, 0, per)
+	evs := make([][]any, 0, per)
+	for done := 0; done < n; done += per {
+		rows, evs = rows[:0], evs[:0]
+		for i := done; i < done+min(per, n-done); i++ {
+			row := append([]any{int64(i + 1)}, floorRow(r, i, now, ev)...)
+			rows = append(rows, row)
+			evs = append(evs, []any{int64(i + 1), row[2], "new", int64(3), now, int64(1)})
+		}
+		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+			if _, err := tx.CopyFrom(ctx, pgx.Identifier{"findings"}, cols, pgx.CopyFromRows(rows)); err != nil {
+				return err
+			}
+			if !events {
+				return nil
+			}
+			_, err := tx.CopyFrom(ctx, pgx.Identifier{"finding_events"}, evCols, pgx.CopyFromRows(evs))
 			return err
 		})
 		if err != nil {
