@@ -273,7 +273,7 @@ func TestFindingChangesCommitOrder(t *testing.T) {
 }
 
 // TestFindingUpsertTwiceInOneTx: two batches upserted in one transaction
-// are two batches (PostgreSQL stages each in the same temporary table):
+// are two batches (PostgreSQL writes each with one set-based statement):
 // the second neither repeats the first nor loses its own rows.
 func TestFindingUpsertTwiceInOneTx(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {

@@ -30,9 +30,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/stdlib" // also registers the "pgx" database/sql driver
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
@@ -72,9 +71,6 @@ type Store struct {
 	now     func() time.Time
 	rand    io.Reader
 	inTx    bool
-	// conn is the connection a PostgreSQL transaction runs on, for what
-	// database/sql cannot say (COPY, see copyRows); nil elsewhere.
-	conn *sql.Conn
 	// lock holds a SQLite database's shared advisory lock (lockShared)
 	// while the store is open; nil elsewhere.
 	lock *os.File
@@ -381,20 +377,7 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 		return fn(s)
 	}
 	ts := *s
-	var (
-		tx  *sql.Tx
-		err error
-	)
-	if s.dialect == Postgres {
-		// The transaction keeps its connection at hand: COPY runs on it.
-		if ts.conn, err = s.db.Conn(ctx); err != nil {
-			return fmt.Errorf("begin: %w", err)
-		}
-		defer ts.conn.Close()
-		tx, err = ts.conn.BeginTx(ctx, nil)
-	} else {
-		tx, err = s.db.BeginTx(ctx, nil)
-	}
+	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
@@ -408,34 +391,6 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 		return fmt.Errorf("commit: %w", interpret(err))
 	}
 	return nil
-}
-
-// copyRows streams rows into table's columns with PostgreSQL's COPY, inside
-// the transaction s is bound to. Every text value passes checkText first,
-// as it would through Exec. It is only for PostgreSQL transactions.
-func (s *Store) copyRows(ctx context.Context, table string, cols []string, rows [][]any) error {
-	if s.conn == nil {
-		return errors.New("copy: needs a PostgreSQL transaction")
-	}
-	for _, r := range rows {
-		if err := checkText(r); err != nil {
-			return err
-		}
-	}
-	return s.conn.Raw(func(dc any) error {
-		c, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return fmt.Errorf("copy: connection is a %T, not pgx", dc)
-		}
-		n, err := c.Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
-		if err != nil {
-			return fmt.Errorf("copy into %s: %w", table, interpret(err))
-		}
-		if n != int64(len(rows)) {
-			return fmt.Errorf("copy into %s: %d of %d rows", table, n, len(rows))
-		}
-		return nil
-	})
 }
 
 // Rebind turns "?" placeholders into the dialect's ($1, $2… on PostgreSQL).
