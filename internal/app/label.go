@@ -204,10 +204,12 @@ func (a *App) Rating() (*rating.Service, error) {
 	return a.rating.svc, a.rating.err
 }
 
-// VerifyRequest names a label to verify.
+// VerifyRequest names a label to verify: one of Doc, ID and URL.
 type VerifyRequest struct {
-	// Doc is a label document (read from a file), or
+	// Doc is a label document (read from a file or uploaded), or
 	Doc []byte
+	// ID is a label id of the local registry, verified as issued, or
+	ID string
 	// URL is a registry URL (https://…/labels/ID or …/labels/ID.json),
 	// fetched through the guarded client with the label's registry status.
 	URL string
@@ -221,36 +223,100 @@ type VerifyRequest struct {
 	AllowPrivate bool
 }
 
+// LabelRegistry is the local side of a verification: the keys labels are
+// signed with here, the registry's view of a label and the documents as
+// issued. The rating service (rating.Service) is one.
+type LabelRegistry interface {
+	Keyring() (*label.Keyring, error)
+	// Registry and Signed answer errs.NotFound for an unknown label.
+	Registry(ctx context.Context, id string) (rating.RegistryStatus, error)
+	Signed(ctx context.Context, id string) ([]byte, label.Label, error)
+}
+
 // VerifyLabel checks a label's signature, key, validity, revocation and
-// supersession. Revocation and supersession come from the local registry
-// for a document, and from the URL's registry for a URL. The outcome is in
-// the Verification's status; the error is for labels that could not be
-// read or fetched (invalid input; forbidden when the guard refused the
-// address).
+// supersession against this installation's registry (the database and
+// key store it has; none without them). It is VerifyLabelWith on them:
+// what `vigil label verify` runs.
 func (a *App) VerifyLabel(ctx context.Context, r VerifyRequest) (rating.Verification, error) {
+	return VerifyLabelWith(ctx, r, appLabels{a})
+}
+
+// VerifyLabelWith is the one load-and-verify of labels, which `vigil label
+// verify`, the public verification page and its API route all run: it
+// loads the label (the document given, the local registry's document of
+// an id, or a registry URL's), the keys (JWKS, else local's) and the
+// registry's status (local's for a document or id, the URL's registry for
+// a URL) and checks them with rating.Check. The outcome is in the
+// Verification's status; the error is for labels that could not be read
+// or fetched (invalid input, naming the field id or url; not found for an
+// unknown id; forbidden when the guard refused the address).
+func VerifyLabelWith(ctx context.Context, r VerifyRequest, local LabelRegistry) (rating.Verification, error) {
 	if r.At.IsZero() {
 		r.At = time.Now()
 	}
-	if r.URL != "" {
-		return a.verifyURL(ctx, r)
+	switch {
+	case r.URL != "":
+		return verifyURL(ctx, r, local)
+	case r.ID != "":
+		doc, _, err := local.Signed(ctx, r.ID)
+		if errs.CodeOf(err) == errs.NotFound {
+			return rating.Verification{}, errs.Field("id", r.ID, "no label with this id in the registry")
+		}
+		if err != nil {
+			return rating.Verification{}, err
+		}
+		r.Doc = doc
 	}
-	kr, err := a.keyring(ctx, r.JWKS, netguard.New(netguard.Options{AllowPrivate: r.AllowPrivate}))
+	kr, err := keyring(ctx, r.JWKS, netguard.New(netguard.Options{AllowPrivate: r.AllowPrivate}), local)
 	if err != nil {
 		return rating.Verification{}, err
 	}
 	var reg *rating.RegistryStatus
-	if id := rating.DocID(r.Doc); a.st != nil && id != "" {
-		svc, err := a.Rating()
-		if err != nil {
-			return rating.Verification{}, err
-		}
-		if rs, err := svc.Registry(ctx, id); err == nil {
+	if id := rating.DocID(r.Doc); id != "" {
+		if rs, err := local.Registry(ctx, id); err == nil {
 			reg = &rs
 		} else if !errors.Is(err, errs.ErrNotFound) {
 			return rating.Verification{}, err
 		}
 	}
 	return rating.Check(r.Doc, kr, r.At, reg), nil
+}
+
+// appLabels is the LabelRegistry of an App: its key store when one exists
+// (verifying never makes one) and its database's registry when it has one.
+type appLabels struct{ a *App }
+
+func (l appLabels) Keyring() (*label.Keyring, error) {
+	if !l.a.hasKeyStore() {
+		return &label.Keyring{}, nil
+	}
+	ks, err := l.a.Keys()
+	if err != nil {
+		return nil, err
+	}
+	return ks.Keyring()
+}
+
+func (l appLabels) Registry(ctx context.Context, id string) (rating.RegistryStatus, error) {
+	if l.a.st == nil {
+		return rating.RegistryStatus{}, errs.Errorf(errs.NotFound, "no local registry")
+	}
+	svc, err := l.a.Rating()
+	if err != nil {
+		return rating.RegistryStatus{}, err
+	}
+	return svc.Registry(ctx, id)
+}
+
+func (l appLabels) Signed(ctx context.Context, id string) ([]byte, label.Label, error) {
+	if l.a.st == nil {
+		return nil, label.Label{}, errs.Errorf(errs.NotFound, "no local registry")
+	}
+	svc, err := l.a.Rating()
+	if err != nil {
+		return nil, label.Label{}, err
+	}
+	return svc.Signed(ctx, id)
 }
 
 // NewWithoutStore returns an application layer without a database, for a
@@ -260,7 +326,7 @@ func (a *App) VerifyLabel(ctx context.Context, r VerifyRequest) (rating.Verifica
 func NewWithoutStore(cfg config.Config, logger *slog.Logger) *App { return New(nil, cfg, logger) }
 
 // verifyURL fetches a label (and its registry status) from a registry URL.
-func (a *App) verifyURL(ctx context.Context, r VerifyRequest) (rating.Verification, error) {
+func verifyURL(ctx context.Context, r VerifyRequest, local LabelRegistry) (rating.Verification, error) {
 	u, err := url.Parse(r.URL)
 	if err != nil {
 		return rating.Verification{}, errs.Field("url", r.URL, "not a URL")
@@ -282,7 +348,7 @@ func (a *App) verifyURL(ctx context.Context, r VerifyRequest) (rating.Verificati
 	if err != nil {
 		return rating.Verification{}, fetchError("fetch label", err)
 	}
-	kr, err := a.keyring(ctx, r.JWKS, nc)
+	kr, err := keyring(ctx, r.JWKS, nc, local)
 	if err != nil {
 		return rating.Verification{}, err
 	}
@@ -290,7 +356,7 @@ func (a *App) verifyURL(ctx context.Context, r VerifyRequest) (rating.Verificati
 		// Not one of ours: use the issuing server's published keys.
 		ku := *u
 		ku.Path, ku.RawQuery = "/.well-known/vigil-keys.json", ""
-		if kr, err = a.keyring(ctx, ku.String(), nc); err != nil {
+		if kr, err = keyring(ctx, ku.String(), nc, local); err != nil {
 			return rating.Verification{}, err
 		}
 	}
@@ -312,18 +378,10 @@ func (a *App) verifyURL(ctx context.Context, r VerifyRequest) (rating.Verificati
 	return rating.Check(doc, kr, r.At, reg), nil
 }
 
-// keyring loads jwks (a file or URL), or the local key store's keys.
-func (a *App) keyring(ctx context.Context, jwks string, nc *netguard.Client) (*label.Keyring, error) {
+// keyring loads jwks (a file or URL), or local's keys.
+func keyring(ctx context.Context, jwks string, nc *netguard.Client, local LabelRegistry) (*label.Keyring, error) {
 	if jwks == "" {
-		// Verifying never makes a key store: none here means no keys.
-		if !a.hasKeyStore() {
-			return &label.Keyring{}, nil
-		}
-		ks, err := a.Keys()
-		if err != nil {
-			return nil, err
-		}
-		return ks.Keyring()
+		return local.Keyring()
 	}
 	var raw []byte
 	var err error

@@ -5,7 +5,6 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -16,7 +15,6 @@ import (
 	"vigil/internal/errs"
 	"vigil/internal/finding"
 	"vigil/internal/keyset"
-	"vigil/internal/notify"
 	"vigil/internal/registry"
 )
 
@@ -26,32 +24,32 @@ func (s *Server) portalRoutes() []Route {
 	rs := s.fileRoutes()
 	return append(rs, []Route{
 		{ID: "pageHome", Method: http.MethodGet, Path: "/{$}", Tag: tag, Public: true, Summary: "Start page", page: s.pageHome},
-		{ID: "pageLang", Method: http.MethodPost, Path: "/lang", Tag: tag, Public: true, Summary: "Choose the interface language", Stateless: true, page: s.pageLangPost},
+		{ID: "pageLang", Method: http.MethodPost, Path: "/lang", Tag: tag, NoAPI: noAPICookie, Public: true, Summary: "Choose the interface language", Stateless: true, page: s.pageLangPost},
 		{ID: "pageLogin", Method: http.MethodGet, Path: "/login", Tag: tag, Public: true, Query: []Param{{Name: "next", Type: "string"}},
 			Summary: "Sign-in form", page: s.pageLogin},
-		{ID: "pageLoginPost", Method: http.MethodPost, Path: "/login", Tag: tag, Public: true, Query: []Param{{Name: "next", Type: "string"}},
+		{ID: "pageLoginPost", Method: http.MethodPost, Path: "/login", Tag: tag, NoAPI: noAPISession, Public: true, Query: []Param{{Name: "next", Type: "string"}},
 			Summary: "Sign in", page: s.pageLoginPost},
 		{ID: "pageForgot", Method: http.MethodGet, Path: "/password/forgot", Tag: tag, Public: true,
 			Summary: "Ask for a password reset link", page: s.pageForgot},
-		{ID: "pageForgotPost", Method: http.MethodPost, Path: "/password/forgot", Tag: tag, Public: true,
+		{ID: "pageForgotPost", Method: http.MethodPost, Path: "/password/forgot", Tag: tag, API: "passwordForgot", Public: true,
 			Summary: "Send a password reset link by e-mail (through the outbox)", page: s.pageForgotPost},
 		{ID: "pageReset", Method: http.MethodGet, Path: "/password/reset", Tag: tag, Public: true, Query: []Param{{Name: "token", Type: "string"}},
 			Summary: "Choose a new password with a reset link", page: s.pageReset},
-		{ID: "pageResetPost", Method: http.MethodPost, Path: "/password/reset", Tag: tag, Public: true,
+		{ID: "pageResetPost", Method: http.MethodPost, Path: "/password/reset", Tag: tag, API: "passwordReset", Public: true,
 			Summary: "Set a new password with a reset link", page: s.pageResetPost},
 		{ID: "pageTOTP", Method: http.MethodGet, Path: "/login/totp", Tag: tag, Self: true, half: true,
 			Summary: "Second-factor form", page: s.pageTOTP},
-		{ID: "pageTOTPPost", Method: http.MethodPost, Path: "/login/totp", Tag: tag, Self: true, half: true,
+		{ID: "pageTOTPPost", Method: http.MethodPost, Path: "/login/totp", Tag: tag, NoAPI: noAPISession, Self: true, half: true,
 			Summary: "Give the second factor", page: s.pageTOTPPost},
 		{ID: "pageEnrol", Method: http.MethodGet, Path: "/login/enrol", Tag: tag, Self: true, half: true,
 			Summary: "Set up a second factor", page: s.pageEnrol},
-		{ID: "pageEnrolPost", Method: http.MethodPost, Path: "/login/enrol", Tag: tag, Self: true, half: true,
+		{ID: "pageEnrolPost", Method: http.MethodPost, Path: "/login/enrol", Tag: tag, NoAPI: noAPISession, Self: true, half: true,
 			Summary: "Confirm a new second factor", page: s.pageEnrolPost},
-		{ID: "pageLogout", Method: http.MethodPost, Path: "/logout", Tag: tag, Self: true, half: true,
+		{ID: "pageLogout", Method: http.MethodPost, Path: "/logout", Tag: tag, NoAPI: noAPISession, Self: true, half: true,
 			Summary: "Sign out", page: s.pageLogout},
 		{ID: "pageAccount", Method: http.MethodGet, Path: "/account", Tag: tag, Self: true,
 			Summary: "The signed-in account", page: s.pageAccount},
-		{ID: "pageAccountPassword", Method: http.MethodPost, Path: "/account/password", Tag: tag, Self: true,
+		{ID: "pageAccountPassword", Method: http.MethodPost, Path: "/account/password", Tag: tag, API: "accountPassword", Self: true,
 			Summary: "Change one's password", page: s.pageAccountPassword},
 		{ID: "pageOrg", Method: http.MethodGet, Path: PagePath, Tag: tag,
 			Summary: "An organisation's overview", page: s.pageOrg},
@@ -364,31 +362,8 @@ func (s *Server) pageForgot(pc *pageCall) error {
 // same whether or not the address has an account.
 func (s *Server) pageForgotPost(pc *pageCall) error {
 	f := loginForm{Email: pc.form("email")}
-	if s.baseURL == "" {
-		return pc.formError(errs.Field("email", "", "password reset by e-mail is not set up here; ask an administrator"), "forgot", "forgot.title", f)
-	}
-	if !s.loginLimit.Allow(clientIP(pc.r)) {
-		return pc.formError(errs.Errorf(errs.Forbidden, "too many attempts from your address; wait a minute"), "forgot", "forgot.title", f)
-	}
-	if _, err := account.NormalizeEmail(f.Email); err != nil {
+	if err := s.requestReset(pc.r, f.Email, pc.lang); err != nil {
 		return pc.formError(err, "forgot", "forgot.title", f)
-	}
-	u, secret, err := s.accounts.RequestReset(pc.ctx(), f.Email)
-	switch {
-	case errs.CodeOf(err) == errs.NotFound:
-	case err != nil:
-		return err
-	default:
-		lang := u.Lang
-		if lang == "" {
-			lang = pc.lang
-		}
-		m := s.messages(lang)
-		link := s.baseURL + "/password/reset?token=" + url.QueryEscape(secret)
-		msg := notify.Message{Subject: m["mail.reset.subject"], Text: fmt.Sprintf(m["mail.reset.text"], u.Email, link, int(account.ResetValid.Minutes()))}
-		if _, err := s.store.AccountMail(pc.ctx(), u.Email, lang, msg); err != nil {
-			return err
-		}
 	}
 	return pc.redirect("/login?msg=forgot.sent")
 }
@@ -402,10 +377,7 @@ func (s *Server) pageReset(pc *pageCall) error {
 
 func (s *Server) pageResetPost(pc *pageCall) error {
 	f := resetForm{Token: pc.form("token")}
-	if !s.loginLimit.Allow(clientIP(pc.r)) {
-		return pc.formError(errs.Errorf(errs.Forbidden, "too many attempts from your address; wait a minute"), "reset", "reset.title", f)
-	}
-	if _, err := s.accounts.Reset(pc.ctx(), f.Token, pc.r.PostFormValue("password")); err != nil {
+	if err := s.resetPassword(pc.r, f.Token, pc.r.PostFormValue("password")); err != nil {
 		return pc.formError(err, "reset", "reset.title", f)
 	}
 	return pc.redirect("/login?msg=reset.done")

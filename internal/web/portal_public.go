@@ -34,7 +34,7 @@ func (s *Server) publicRoutes() []Route {
 			Response: "SecurityTxtResult", Summary: "Fetch and validate a site's security.txt (RFC 9116; rate-limited per client)", api: s.securityTxtCheck},
 		{ID: "pageSecurityTxt", Method: http.MethodGet, Path: "/tools/securitytxt", Tag: "portal", Public: true,
 			Summary: "The security.txt checker", page: s.pageSecurityTxt},
-		{ID: "pageSecurityTxtPost", Method: http.MethodPost, Path: "/tools/securitytxt", Tag: "portal", Public: true,
+		{ID: "pageSecurityTxtPost", Method: http.MethodPost, Path: "/tools/securitytxt", Tag: "portal", API: "securityTxtCheck", Public: true,
 			Summary: "Check a site's security.txt (rate-limited per client)", Stateless: true, page: s.pageSecurityTxtPost},
 	}
 }

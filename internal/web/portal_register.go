@@ -10,7 +10,6 @@ import (
 
 	"vigil/internal/account"
 	"vigil/internal/auth"
-	"vigil/internal/errs"
 	"vigil/internal/registry"
 	"vigil/internal/tenant"
 )
@@ -22,7 +21,7 @@ func (s *Server) registerRoutes() []Route {
 	return []Route{
 		{ID: "pageRegister", Method: http.MethodGet, Path: "/register", Tag: tag, Self: true,
 			Summary: "Register an organisation", page: s.pageRegister},
-		{ID: "pageRegisterPost", Method: http.MethodPost, Path: "/register", Tag: tag, Self: true, API: "orgCreate",
+		{ID: "pageRegisterPost", Method: http.MethodPost, Path: "/register", Tag: tag, Self: true, API: "orgRegister",
 			Summary: "Register an organisation: it waits for proof of a domain or range, or an analyst's approval", page: s.pageRegisterPost},
 		{ID: "pagePending", Method: http.MethodGet, Path: "/analyst/pending", Tag: tag, Role: account.RoleAnalyst, API: "orgPendingList",
 			Summary: "Organisations waiting for approval", page: s.pagePending},
@@ -57,22 +56,9 @@ func (s *Server) pageRegister(pc *pageCall) error {
 }
 
 func (s *Server) pageRegisterPost(pc *pageCall) error {
-	f := registerForm{Form: pc.r.PostForm}
-	o := registry.Org{Name: pc.form("name"), Country: pc.form("country")}
-	if v := pc.form("asset"); v != "" {
-		a, err := registry.ParseAsset("", v)
-		if err != nil {
-			return pc.formError(inField(err, "", map[string]string{"cidr": "asset", "asn": "asset", "domain": "asset", "value": "asset"}), "register", "register.title", f)
-		}
-		o.Assets = []registry.Asset{a}
-	} else {
-		return pc.formError(errs.Field("asset", "", "give a domain or IP range that you can prove you hold"), "register", "register.title", f)
-	}
-	if err := s.store.OrgRegister(pc.ctx(), &o, pc.user.ID); err != nil {
-		if errs.CodeOf(err) == errs.Conflict {
-			err = errs.Field("name", o.Name, "an organisation with this name is registered already")
-		}
-		return pc.formError(err, "register", "register.title", f)
+	o, err := s.registerOrg(pc.ctx(), pc.user.ID, RegisterInput{Name: pc.form("name"), Country: pc.form("country"), Asset: pc.form("asset")})
+	if err != nil {
+		return pc.formError(err, "register", "register.title", registerForm{Form: pc.r.PostForm})
 	}
 	return pc.redirect(fmt.Sprintf("/orgs/%d/registry?msg=register.done", o.ID))
 }

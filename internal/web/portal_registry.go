@@ -38,7 +38,7 @@ func (s *Server) registryRoutes() []Route {
 			Summary: "Invite a colleague by e-mail", page: s.pageInvite},
 		{ID: "pageInvitation", Method: http.MethodGet, Path: "/invitation", Tag: tag, Public: true, Query: []Param{{Name: "token", Type: "string"}},
 			Summary: "Accept an invitation", page: s.pageInvitation},
-		{ID: "pageInvitationPost", Method: http.MethodPost, Path: "/invitation", Tag: tag, Public: true,
+		{ID: "pageInvitationPost", Method: http.MethodPost, Path: "/invitation", Tag: tag, API: "invitationAccept", Public: true,
 			Summary: "Accept an invitation: an account (if the address has none) and the membership", page: s.pageInvitationPost},
 		{ID: "assetVerify", Method: http.MethodPost, Path: OrgPath + "/assets/{aid}/verify", Tag: "assets", Scope: auth.ScopeWrite,
 			Response: "AssetVerified", Summary: "Check the organisation's ownership token for an asset in DNS (TXT) or on its web site (well-known file)", api: s.assetVerifyAPI},
@@ -254,10 +254,7 @@ func (s *Server) pageInvitation(pc *pageCall) error {
 
 func (s *Server) pageInvitationPost(pc *pageCall) error {
 	f := resetForm{Token: pc.form("token")}
-	if !s.loginLimit.Allow(clientIP(pc.r)) {
-		return pc.formError(errs.Errorf(errs.Forbidden, "too many attempts from your address; wait a minute"), "invitation", "invitation.title", f)
-	}
-	if _, err := s.accounts.Accept(pc.ctx(), f.Token, pc.form("name"), pc.r.PostFormValue("password")); err != nil {
+	if _, err := s.acceptInvitation(pc.r, f.Token, pc.form("name"), pc.r.PostFormValue("password")); err != nil {
 		return pc.formError(err, "invitation", "invitation.title", f)
 	}
 	return pc.redirect("/login?msg=invitation.done")

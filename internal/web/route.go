@@ -83,8 +83,18 @@ type Route struct {
 	// the portal. Self pages (the signed-in account's own settings) need
 	// none.
 	API string
-	// Self marks a page that acts only on the signed-in account.
+	// Self marks a page that acts only on the signed-in account. Its
+	// action's API twin is a Credentials route.
 	Self bool
+	// NoAPI is why a page action has no API twin: it only manages the
+	// browser's session or choices (signing in and out, the second
+	// factor, the language cookie), which API clients, authenticated by a
+	// token or credentials on each call, do not have.
+	NoAPI string
+	// Credentials marks a public API route whose body carries a portal
+	// account's Credentials, checked as the sign-in page checks them: the
+	// API twin of a Self page.
+	Credentials bool
 	// Stateless marks a POST that changes no stored data (a form that
 	// only computes an answer, a choice kept in a cookie): its calls leave
 	// no audit entry. TestStatelessRoutesLeaveNoEntry checks it; a route
@@ -99,6 +109,19 @@ type Route struct {
 
 // IsPage reports whether the route is an HTML page of the portal.
 func (rt Route) IsPage() bool { return rt.page != nil }
+
+// Reasons for a page action without an API twin (Route.NoAPI).
+const (
+	noAPISession = "it manages the browser's portal session; API calls carry a token or credentials instead"
+	noAPICookie  = "it only keeps the visitor's language in a cookie; API clients choose theirs with Accept-Language"
+)
+
+// PageAction reports whether the route is an action of a page: a form
+// (POST) or a download. Each has an API twin (API) or a reason for none
+// (NoAPI). The plots a page shows are images of its figures, not actions.
+func (rt Route) PageAction() bool {
+	return rt.IsPage() && (rt.Method == http.MethodPost || rt.ContentType != "" && !strings.HasPrefix(rt.ContentType, "image/"))
+}
 
 // HalfSession reports whether the page is open to a session still
 // awaiting its second factor (the second-factor pages).
@@ -184,10 +207,16 @@ func (s *Server) checkRoutes() error {
 			return fmt.Errorf("web: route %s: Role, API and Self are for pages", rt.Pattern())
 		case rt.IsPage() && rt.Role != "" && rt.Role != account.RoleAnalyst && rt.Role != account.RoleAdmin:
 			return fmt.Errorf("web: page %s: role %q is not a staff role", rt.Pattern(), rt.Role)
-		case rt.IsPage() && rt.Method == http.MethodPost && !rt.Public && !rt.Self && rt.API == "":
-			return fmt.Errorf("web: page action %s names no API route that does the same", rt.Pattern())
+		case rt.PageAction() && (rt.API == "") == (rt.NoAPI == ""):
+			return fmt.Errorf("web: page action %s names no API route that does the same, or names one and a reason for none", rt.Pattern())
 		case rt.API != "" && !s.apiRoute(rt.API):
 			return fmt.Errorf("web: page %s names unknown API route %q", rt.Pattern(), rt.API)
+		case rt.API != "" && twinRole(rt) != twinRole(s.routeByID(rt.API)):
+			return fmt.Errorf("web: page %s is for %s but its API route %s is for %s", rt.Pattern(), twinRole(rt), rt.API, twinRole(s.routeByID(rt.API)))
+		case rt.Credentials && (rt.IsPage() || !rt.Public || rt.Request == ""):
+			return fmt.Errorf("web: route %s: Credentials are for public API routes with a body", rt.Pattern())
+		case !rt.IsPage() && rt.NoAPI != "":
+			return fmt.Errorf("web: route %s: NoAPI is for pages", rt.Pattern())
 		case rt.raw != nil && (!rt.Public || rt.Request != "" || rt.Response != ""):
 			return fmt.Errorf("web: raw route %s must be public without JSON schemas", rt.Pattern())
 		case rt.Public && rt.OrgScoped():
@@ -200,6 +229,36 @@ func (s *Server) checkRoutes() error {
 		ids[rt.ID], pats[rt.Pattern()] = true, true
 	}
 	return nil
+}
+
+// routeByID returns the route of the table with the id (zero if none).
+func (s *Server) routeByID(id string) Route {
+	for _, rt := range s.routes {
+		if rt.ID == id {
+			return rt
+		}
+	}
+	return Route{}
+}
+
+// twinRole names who may call a page or an API route, in terms both
+// share, so that a page action and its API twin can be compared:
+// "public" (anyone), "account" (a signed-in account acting on itself: a
+// Self page, a Credentials route), "operator" (staff pages, operator
+// tokens), "organisation" (an organisation's members, its tokens and
+// the operator's).
+func twinRole(rt Route) string {
+	switch {
+	case rt.Self || rt.Credentials:
+		return "account"
+	case rt.Public:
+		return "public"
+	case rt.OperatorOnly():
+		return "operator"
+	case rt.OrgScoped():
+		return "organisation"
+	}
+	return "any signed-in caller"
 }
 
 // apiRoute reports whether id names a JSON route of the table.

@@ -97,6 +97,8 @@ func newSchemas() (*schemaSet, error) {
 	deviceSchemas(add)
 	assessSchemas(add)
 	publicSchemas(add)
+	labelSchemas(add)
+	accountAPISchemas(add)
 	ingestSchemas(add)
 	makerSchemas(add)
 	tokenPageSchemas(add)

@@ -234,6 +234,7 @@ func (s *Server) table() []Route {
 		s.opsRoutes(),
 		s.registryRoutes(),
 		s.labelRoutes(),
+		s.accountAPIRoutes(),
 		s.analystRoutes(),
 		s.registerRoutes(),
 		s.disputeRoutes(),

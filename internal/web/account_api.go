@@ -1,0 +1,257 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+
+	"vigil/internal/account"
+	"vigil/internal/errs"
+	"vigil/internal/notify"
+	"vigil/internal/registry"
+)
+
+// The API twins of the portal's account pages: the public ones (password
+// reset, accepting an invitation) and those a signed-in account acts on
+// itself (registering an organisation, changing the password), which take
+// the account's credentials in the body instead of a session.
+
+// Credentials sign a portal account in for one API call, with the checks of
+// the sign-in page (per-address rate limit, lockout after failed attempts,
+// the second factor of an account that has one).
+type Credentials struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+	// Code is the current TOTP code, for an account with a second factor.
+	Code string `json:"code,omitempty"`
+}
+
+// PasswordForgotInput asks for a password reset link by e-mail.
+type PasswordForgotInput struct {
+	Email string `json:"email"`
+	// Lang is the e-mail's language for an account without one (en, nl;
+	// default: the request's Accept-Language).
+	Lang string `json:"lang,omitempty"`
+}
+
+// PasswordResetInput sets a new password with the token of a reset link.
+type PasswordResetInput struct {
+	Token    string `json:"token"`
+	Password string `json:"password"`
+}
+
+// InvitationAcceptInput accepts an invitation with the token of its link.
+type InvitationAcceptInput struct {
+	Token    string `json:"token"`
+	Name     string `json:"name,omitempty"`
+	Password string `json:"password"`
+}
+
+// RegisterInput registers an organisation for a portal account, which
+// becomes its member. The organisation waits until ownership of the asset
+// is proven or an analyst approves it.
+type RegisterInput struct {
+	Account Credentials `json:"account"`
+	Name    string      `json:"name"`
+	Country string      `json:"country,omitempty"`
+	// Asset is a domain or IP range the organisation can prove it holds.
+	Asset string `json:"asset"`
+}
+
+// PasswordChangeInput changes a portal account's password.
+type PasswordChangeInput struct {
+	Account  Credentials `json:"account"`
+	Password string      `json:"password"`
+}
+
+// accountAPIRoutes are the API twins of the account pages.
+func (s *Server) accountAPIRoutes() []Route {
+	const tag = "accounts"
+	return []Route{
+		{ID: "passwordForgot", Method: http.MethodPost, Path: "/api/v1/password/forgot", Tag: tag, Public: true, Request: "PasswordForgot", Status: http.StatusAccepted,
+			Summary: "Ask for a password reset link by e-mail (the answer is the same whether or not the address has an account)", api: s.passwordForgot},
+		{ID: "passwordReset", Method: http.MethodPost, Path: "/api/v1/password/reset", Tag: tag, Public: true, Request: "PasswordReset",
+			Summary: "Set a new password with the token of a reset link (once)", api: s.passwordReset},
+		{ID: "invitationAccept", Method: http.MethodPost, Path: "/api/v1/invitations/accept", Tag: tag, Public: true, Request: "InvitationAccept", Response: "User",
+			Summary: "Accept an invitation with the token of its link: the account is made (or joins) the organisation", api: s.invitationAccept},
+		{ID: "orgRegister", Method: http.MethodPost, Path: "/api/v1/register", Tag: "organisations", Public: true, Credentials: true,
+			Request: "OrgRegister", Response: "Org", Status: http.StatusCreated,
+			Summary: "Register an organisation for a portal account (its credentials in the body): it waits for proof of a domain or range, or an analyst's approval", api: s.orgRegister},
+		{ID: "accountPassword", Method: http.MethodPost, Path: "/api/v1/account/password", Tag: tag, Public: true, Credentials: true, Request: "PasswordChange",
+			Summary: "Change a portal account's password (its credentials in the body); its other sessions end", api: s.accountPassword},
+	}
+}
+
+// accountAPISchemas registers the schemas of accountAPIRoutes.
+func accountAPISchemas(add func(name string, v, example any)) {
+	add("Credentials", Credentials{}, nil)
+	add("PasswordForgot", PasswordForgotInput{}, PasswordForgotInput{Email: "security@waterschap.example"})
+	add("PasswordReset", PasswordResetInput{}, nil)
+	add("InvitationAccept", InvitationAcceptInput{}, nil)
+	add("OrgRegister", RegisterInput{}, RegisterInput{Account: Credentials{Email: "security@waterschap.example", Password: "correct horse battery staple"},
+		Name: "Waterschap Example", Country: "NL", Asset: "waterschap.example"})
+	add("PasswordChange", PasswordChangeInput{}, nil)
+}
+
+// tooMany is the answer to a client over the sign-in rate limit.
+var tooMany = errs.Errorf(errs.Forbidden, "too many attempts from your address; wait a minute")
+
+// signIn checks an API call's credentials as the sign-in page does and
+// returns the account with a session for the call, which end() closes.
+func (s *Server) signIn(r *http.Request, c Credentials) (u account.User, session int64, end func(), err error) {
+	ctx := r.Context()
+	if !s.loginLimit.Allow(clientIP(r)) {
+		return u, 0, nil, tooMany
+	}
+	l, err := s.accounts.Login(ctx, c.Email, c.Password)
+	if err != nil {
+		if errs.CodeOf(err) == errs.Unauthorized {
+			err = &errs.Error{Code: errs.Unauthorized, Field: "account.password", Message: errs.Message(err)}
+		}
+		return u, 0, nil, err
+	}
+	end = func() { _ = s.accounts.Logout(context.WithoutCancel(ctx), l.Secret) }
+	switch {
+	case l.NeedEnrol:
+		end()
+		return u, 0, nil, errs.Errorf(errs.Forbidden, "this account must enrol a second factor in the portal first")
+	case l.NeedTOTP:
+		if err := s.accounts.SecondFactor(ctx, l.Session, c.Code); err != nil {
+			end()
+			return u, 0, nil, inField(err, "account.", nil)
+		}
+	}
+	return l.User, l.Session.ID, end, nil
+}
+
+func (s *Server) passwordForgot(c *call) (any, error) {
+	var in PasswordForgotInput
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	lang := in.Lang
+	if lang != "en" && lang != "nl" {
+		lang = s.pageLang(c.r, nil)
+	}
+	return nil, s.requestReset(c.r, in.Email, lang)
+}
+
+// requestReset sends a reset link for email through the outbox, in the
+// account's language, else lang. It answers the same whether or not the
+// address has an account.
+func (s *Server) requestReset(r *http.Request, email, lang string) error {
+	ctx := r.Context()
+	if s.baseURL == "" {
+		return errs.Field("email", "", "password reset by e-mail is not set up here; ask an administrator")
+	}
+	if !s.loginLimit.Allow(clientIP(r)) {
+		return tooMany
+	}
+	if _, err := account.NormalizeEmail(email); err != nil {
+		return err
+	}
+	u, secret, err := s.accounts.RequestReset(ctx, email)
+	switch {
+	case errs.CodeOf(err) == errs.NotFound:
+		return nil
+	case err != nil:
+		return err
+	}
+	if u.Lang != "" {
+		lang = u.Lang
+	}
+	m := s.messages(lang)
+	link := s.baseURL + "/password/reset?token=" + url.QueryEscape(secret)
+	msg := notify.Message{Subject: m["mail.reset.subject"], Text: fmt.Sprintf(m["mail.reset.text"], u.Email, link, int(account.ResetValid.Minutes()))}
+	_, err = s.store.AccountMail(ctx, u.Email, lang, msg)
+	return err
+}
+
+func (s *Server) passwordReset(c *call) (any, error) {
+	var in PasswordResetInput
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	return nil, s.resetPassword(c.r, in.Token, in.Password)
+}
+
+// resetPassword sets a new password with a reset token (page and API).
+func (s *Server) resetPassword(r *http.Request, token, password string) error {
+	if !s.loginLimit.Allow(clientIP(r)) {
+		return tooMany
+	}
+	_, err := s.accounts.Reset(r.Context(), token, password)
+	return err
+}
+
+func (s *Server) invitationAccept(c *call) (any, error) {
+	var in InvitationAcceptInput
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	return s.acceptInvitation(c.r, in.Token, in.Name, in.Password)
+}
+
+// acceptInvitation accepts an invitation (page and API).
+func (s *Server) acceptInvitation(r *http.Request, token, name, password string) (account.User, error) {
+	if !s.loginLimit.Allow(clientIP(r)) {
+		return account.User{}, tooMany
+	}
+	return s.accounts.Accept(r.Context(), token, name, password)
+}
+
+func (s *Server) orgRegister(c *call) (any, error) {
+	var in RegisterInput
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	u, _, end, err := s.signIn(c.r, in.Account)
+	if err != nil {
+		return nil, err
+	}
+	defer end()
+	o, err := s.registerOrg(c.ctx(), u.ID, in)
+	if err != nil {
+		return nil, err
+	}
+	c.location("/api/v1/orgs/%d", o.ID)
+	return o, nil
+}
+
+// registerOrg registers an organisation with user as its member (page and
+// API); it waits for proof of the asset or an analyst's approval.
+func (s *Server) registerOrg(ctx context.Context, user int64, in RegisterInput) (registry.Org, error) {
+	o := registry.Org{Name: in.Name, Country: in.Country}
+	if in.Asset == "" {
+		return o, errs.Field("asset", "", "give a domain or IP range that you can prove you hold")
+	}
+	a, err := registry.ParseAsset("", in.Asset)
+	if err != nil {
+		return o, inField(err, "", map[string]string{"cidr": "asset", "asn": "asset", "domain": "asset", "value": "asset"})
+	}
+	o.Assets = []registry.Asset{a}
+	if err := s.store.OrgRegister(ctx, &o, user); err != nil {
+		if errs.CodeOf(err) == errs.Conflict {
+			err = errs.Field("name", o.Name, "an organisation with this name is registered already")
+		}
+		return o, err
+	}
+	return o, nil
+}
+
+func (s *Server) accountPassword(c *call) (any, error) {
+	var in PasswordChangeInput
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	u, session, end, err := s.signIn(c.r, in.Account)
+	if err != nil {
+		return nil, err
+	}
+	defer end()
+	return nil, s.accounts.SetPassword(c.ctx(), u.ID, in.Password, session)
+}
