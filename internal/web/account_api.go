@@ -10,6 +10,7 @@ import (
 	"net/url"
 
 	"vigil/internal/account"
+	"vigil/internal/app"
 	"vigil/internal/errs"
 	"vigil/internal/notify"
 	"vigil/internal/registry"
@@ -90,11 +91,12 @@ func (s *Server) accountAPIRoutes() []Route {
 func accountAPISchemas(add func(name string, v, example any)) {
 	add("Credentials", Credentials{}, nil)
 	add("PasswordForgot", PasswordForgotInput{}, PasswordForgotInput{Email: "security@waterschap.example"})
-	add("PasswordReset", PasswordResetInput{}, nil)
-	add("InvitationAccept", InvitationAcceptInput{}, nil)
+	add("PasswordReset", PasswordResetInput{}, PasswordResetInput{Token: "the token of the link", Password: "correct horse battery staple"})
+	add("InvitationAccept", InvitationAcceptInput{}, InvitationAcceptInput{Token: "the token of the link", Name: "J. de Vries", Password: "correct horse battery staple"})
 	add("OrgRegister", RegisterInput{}, RegisterInput{Account: Credentials{Email: "security@waterschap.example", Password: "correct horse battery staple"},
 		Name: "Waterschap Example", Country: "NL", Asset: "waterschap.example"})
-	add("PasswordChange", PasswordChangeInput{}, nil)
+	add("PasswordChange", PasswordChangeInput{}, PasswordChangeInput{Account: Credentials{Email: "security@waterschap.example", Password: "correct horse battery staple"},
+		Password: "a new and longer passphrase"})
 }
 
 // tooMany is the answer to a client over the sign-in rate limit.
@@ -124,6 +126,9 @@ func (s *Server) signIn(r *http.Request, c Credentials) (u account.User, session
 			end()
 			return u, 0, nil, inField(err, "account.", nil)
 		}
+	}
+	if t := app.AuditTrailOf(ctx); t != nil { // the call's audit entry names the account
+		t.Actor, t.UserID = l.User.Email, l.User.ID
 	}
 	return l.User, l.Session.ID, end, nil
 }

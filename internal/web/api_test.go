@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -431,11 +432,19 @@ func TestEndpointsHappyPath(t *testing.T) {
 		})
 
 		t.Run("pending", func(t *testing.T) {
-			u := account.User{ID: registrant}
-			// An organisation registered through the portal waits for approval.
-			reg := registry.Org{Name: "Zelf Aangemeld BV", Assets: []registry.Asset{{Kind: registry.KindDomain, Value: "zelf-aangemeld.example"}}}
-			if err := st.OrgRegister(context.Background(), &reg, u.ID); err != nil {
-				t.Fatal(err)
+			// An organisation registered by an account (its credentials in
+			// the body, as the portal's form is sent by a signed-in one)
+			// waits for approval.
+			wantProblem(t, e.send(req{method: "POST", path: "/api/v1/register", body: `{"account":{"email":"m@example.org","password":"not it"},"name":"Zelf Aangemeld BV","asset":"zelf-aangemeld.example"}`}), 401, "account.password")
+			wantProblem(t, e.send(req{method: "POST", path: "/api/v1/register", body: `{"account":{"email":"m@example.org","password":"member password"},"name":"Zelf Aangemeld BV","asset":"192.0.2.1/24"}`}), 422, "asset")
+			rec := e.send(req{method: "POST", path: "/api/v1/register", body: `{"account":{"email":"m@example.org","password":"member password"},"name":"Zelf Aangemeld BV","asset":"zelf-aangemeld.example"}`})
+			wantStatus(t, rec, 201)
+			e.validate(t, "Org", rec.Body.Bytes())
+			reg := decodeAs[registry.Org](t, rec)
+			if us, err := st.UserList(context.Background()); err != nil || !slices.ContainsFunc(us, func(u account.User) bool {
+				return u.ID == registrant && slices.ContainsFunc(u.Memberships, func(m account.Membership) bool { return m.OrgID == reg.ID })
+			}) {
+				t.Errorf("the registering account is not a member of %d (%v)", reg.ID, err)
 			}
 			pending := decodeAs[List[registry.Org]](t, e.send(req{method: "GET", path: "/api/v1/pending", token: tokOp}))
 			if len(pending.Items) != 1 || pending.Items[0].ID != reg.ID {
@@ -444,6 +453,38 @@ func TestEndpointsHappyPath(t *testing.T) {
 			ok(t, req{method: "POST", path: fmt.Sprintf("/api/v1/orgs/%d/approve", reg.ID), token: tokOp}, 204, "")
 			wantProblem(t, e.send(req{method: "POST", path: fmt.Sprintf("/api/v1/orgs/%d/approve", reg.ID), token: tokOp}), 404, "")
 			ok(t, req{method: "GET", path: "/api/v1/pending", token: tokOp}, 200, "OrgList")
+		})
+
+		t.Run("account_twins", func(t *testing.T) {
+			ctx := context.Background()
+			ok(t, req{method: "POST", path: "/api/v1/password/forgot", body: `{"email":"m@example.org"}`}, 202, "")
+			ok(t, req{method: "POST", path: "/api/v1/password/forgot", body: `{"email":"nobody@example.org","lang":"nl"}`}, 202, "")
+			wantProblem(t, e.send(req{method: "POST", path: "/api/v1/password/forgot", body: `{"email":"not an address"}`}), 422, "email")
+			_, secret, err := e.srv.accounts.RequestReset(ctx, "m@example.org")
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantProblem(t, e.send(req{method: "POST", path: "/api/v1/password/reset", body: fmt.Sprintf(`{"token":%q,"password":"short"}`, secret)}), 422, "password")
+			ok(t, req{method: "POST", path: "/api/v1/password/reset", body: fmt.Sprintf(`{"token":%q,"password":"member password"}`, secret)}, 204, "")
+			wantProblem(t, e.send(req{method: "POST", path: "/api/v1/password/reset", body: fmt.Sprintf(`{"token":%q,"password":"member password"}`, secret)}), 422, "token")
+			ok(t, req{method: "POST", path: "/api/v1/account/password", body: `{"account":{"email":"m@example.org","password":"member password"},"password":"member password too"}`}, 204, "")
+			ok(t, req{method: "POST", path: "/api/v1/account/password", body: `{"account":{"email":"m@example.org","password":"member password too"},"password":"member password"}`}, 204, "")
+			inv, err := e.srv.accounts.Invite(ctx, registrant, A.ID, "invitee@example.org", account.RoleMember)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// (from another address: the calls above used up this one's sign-in budget)
+			ok(t, req{method: "POST", path: "/api/v1/invitations/accept", body: fmt.Sprintf(`{"token":%q,"name":"I. Nvitee","password":"invitee password"}`, inv), from: "198.51.100.7:4000"}, 200, "User")
+			var id string
+			if err := st.QueryRow(ctx, `SELECT id FROM labels WHERE revoked_at IS NOT NULL ORDER BY id LIMIT 1`).Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			body := ok(t, req{method: "POST", path: "/api/v1/labels/verify", body: fmt.Sprintf(`{"id":%q}`, strings.ToLower(id))}, 200, "LabelVerification")
+			if !strings.Contains(string(body), `"status":"revoked"`) || !strings.Contains(string(body), `"id":"`+id+`"`) {
+				t.Errorf("label %s by id: %s", id, body)
+			}
+			wantProblem(t, e.send(req{method: "POST", path: "/api/v1/labels/verify", body: `{"id":"VL-0000-0000-0000"}`}), 422, "id")
+			wantProblem(t, e.send(req{method: "POST", path: "/api/v1/labels/verify", body: `{}`}), 422, "id")
 		})
 
 		t.Run("openpgp", func(t *testing.T) {

@@ -37,7 +37,7 @@ func (s *Server) labelRoutes() []Route {
 			Summary: "Verify a security label: by its id or an uploaded label document", page: s.pageLabelVerify},
 		{ID: "pageLabelVerifyPost", Method: http.MethodPost, Path: "/labels/verify", Tag: "portal", Public: true, API: "labelVerify",
 			Summary: "Verify a security label (rate-limited per client)", Stateless: true, page: s.pageLabelVerifyPost},
-		{ID: "labelVerify", Method: http.MethodPost, Path: "/api/v1/labels/verify", Tag: "labels", Public: true,
+		{ID: "labelVerify", Method: http.MethodPost, Path: "/api/v1/labels/verify", Tag: "labels", Public: true, Stateless: true,
 			Request: "LabelVerify", Response: "LabelVerification",
 			Summary: "Verify a security label by its id in this registry or its document: signature, key, validity, revocation, supersession, as `vigil label verify` (rate-limited per client)",
 			api:     s.labelVerify},

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"vigil/internal/account"
+	"vigil/internal/assess"
 	"vigil/internal/auth"
 	"vigil/internal/finding"
 	"vigil/internal/registry"
@@ -41,6 +42,7 @@ func newSchemas() (*schemaSet, error) {
 			reflect.TypeFor[registry.AssetKind](): {string(registry.KindCIDR), string(registry.KindASN), string(registry.KindDomain)},
 			reflect.TypeFor[finding.Severity]():   severityNames(),
 			reflect.TypeFor[account.Role]():       {"", string(account.RoleAdmin), string(account.RoleAnalyst), string(account.RoleMember), string(account.RoleMaker)},
+			reflect.TypeFor[assess.Grade]():       gradeNames(),
 		},
 		extra: map[string]map[string]any{
 			"Policy.mode":           {"enum": []string{"immediate", "daily", "weekly"}},
@@ -282,4 +284,13 @@ func (ss *schemaSet) typeSchema(t reflect.Type) (map[string]any, error) {
 		return map[string]any{"$ref": "#/components/schemas/" + name}, nil
 	}
 	return nil, fmt.Errorf("type %v has no JSON schema", t)
+}
+
+// gradeNames are the label grades as their JSON spells them (A … G).
+func gradeNames() []string {
+	var out []string
+	for _, g := range assess.Grades() {
+		out = append(out, g.String())
+	}
+	return out
 }

@@ -6,6 +6,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"testing"
 
@@ -38,13 +39,18 @@ func TestStatelessRoutesLeaveNoEntry(t *testing.T) {
 			if rt.Method == http.MethodGet || rt.Method == http.MethodHead {
 				t.Errorf("route %s is marked Stateless; only a POST needs the mark", rt.Pattern())
 			}
-			form, ok := forms[rt.ID]
-			if !ok {
-				t.Errorf("route %s (%s) has no form in pageForms", rt.Pattern(), rt.ID)
-				continue
-			}
 			before := count()
-			rec := e.page(preq{method: rt.Method, path: rt.Path, form: form})
+			var rec *httptest.ResponseRecorder
+			if rt.IsPage() {
+				form, ok := forms[rt.ID]
+				if !ok {
+					t.Errorf("route %s (%s) has no form in pageForms", rt.Pattern(), rt.ID)
+					continue
+				}
+				rec = e.page(preq{method: rt.Method, path: rt.Path, form: form})
+			} else {
+				rec = e.send(req{method: rt.Method, path: rt.Path, body: e.bodyFor(rt, "stateless")})
+			}
 			// An answer (a result or a form error such as an unknown
 			// label) is what these forms give; a server error is not.
 			if rec.Code >= 500 || rec.Code == http.StatusForbidden {
