@@ -26,8 +26,9 @@ func findingQuery() []Param {
 func (s *Server) findingRoutes() []Route {
 	const tag = "findings"
 	return []Route{
-		{ID: "findingList", Method: http.MethodGet, Path: OrgPath + "/findings", Tag: tag, Scope: auth.ScopeRead,
-			Query: findingQuery(), Response: "FindingPage", Summary: "The organisation's findings with their evidence", api: s.findingList},
+		{ID: "findingList", Method: http.MethodGet, Path: OrgPath + "/findings", Tag: tag, Scope: auth.ScopeRead, CSV: true,
+			Query: append(findingQuery(), formatParam()), Response: "FindingPage",
+			Summary: "The organisation's findings with their evidence (a page of them as CSV with format=csv, the columns of the portal's download)", api: s.findingList},
 		{ID: "findingChanges", Method: http.MethodGet, Path: OrgPath + "/changes", Tag: tag, Scope: auth.ScopeRead, CSV: true,
 			Query: []Param{
 				{Name: "since", Type: "string", Description: "the next cursor of the previous answer (or the cursor of the last change read); absent: from the start"},
@@ -68,7 +69,15 @@ func (s *Server) findingList(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return pageOf(fs, limit, func(f finding.Finding) int64 { return f.ID }), nil
+	pg := pageOf(fs, limit, func(f finding.Finding) int64 { return f.ID })
+	if c.query("format") == "csv" {
+		h := map[string]string{}
+		if pg.NextAfter != nil {
+			h["Link"] = fmt.Sprintf(`<%s?after=%d&format=csv>; rel="next"`, c.r.URL.Path, *pg.NextAfter)
+		}
+		return csvBody{name: fmt.Sprintf("vigil-findings-%d.csv", c.org), data: findingsCSV(pg.Items), header: h}, nil
+	}
+	return pg, nil
 }
 
 // maxChanges bounds one answer of the change feed, as maxLimit does a

@@ -98,57 +98,8 @@ func (e *pageEnv) auditedCalls(t *testing.T, own ids) map[string]func(path, as s
 	t.Helper()
 	ctx := context.Background()
 	A := e.orgs[0]
-	// mailedToken returns the token of the last account e-mail with a
-	// link to path.
-	mailedToken := func(path string) string {
-		var payload string
-		if err := e.st.QueryRow(ctx, `SELECT n.payload FROM notices n WHERE n.kind = 'account' ORDER BY n.id DESC LIMIT 1`).Scan(&payload); err != nil {
-			t.Fatal(err)
-		}
-		m := regexp.MustCompile(regexp.QuoteMeta(path) + `\?token=([A-Za-z0-9_%-]+)`).FindStringSubmatch(payload)
-		if m == nil {
-			t.Fatalf("account e-mail without a link to %s: %s", path, payload)
-		}
-		tok, _ := url.QueryUnescape(m[1])
-		return tok
-	}
-	// submitted starts an assessment of A's first device, submits it
-	// (every provision met) and, when accept, accepts it as an analyst
-	// would; it returns the assessment's number.
-	submitted := func(accept bool) int64 {
-		base := "/api/v1/orgs/" + strconv.FormatInt(A.ID, 10) + "/assessments"
-		rec := e.send(req{method: "POST", path: base, token: tokARW, body: fmt.Sprintf(`{"device_id":%d}`, A.Devices[0].ID)})
-		var a assess.Assessment
-		if err := json.Unmarshal(rec.Body.Bytes(), &a); err != nil || a.ID == "" {
-			t.Fatalf("starting an assessment: %d %s", rec.Code, rec.Body.String())
-		}
-		sid := base + "/"
-		cat, err := assess.Load()
-		if err != nil {
-			t.Fatal(err)
-		}
-		items := map[string]assess.Answer{}
-		for _, p := range cat.Provisions(a.Edition) {
-			items[p.ID] = assess.Answer{Status: assess.Met}
-		}
-		body, err := json.Marshal(AnswersInput{Answers: assess.Answers{Edition: a.Edition, Items: items, Support: assess.Support{End: "2031-12-31"}}, Submit: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if rec := e.send(req{method: "POST", path: sid + a.ID + "/answers", token: tokARW, body: string(body)}); rec.Code != http.StatusOK {
-			t.Fatalf("submitting %s: %d %s", a.ID, rec.Code, rec.Body.String())
-		}
-		if accept {
-			if rec := e.send(req{method: "POST", path: "/api/v1/assessments/" + a.ID + "/review", token: tokOp, body: `{"accept":true,"comments":"complete"}`}); rec.Code != http.StatusOK {
-				t.Fatalf("accepting %s: %d %s", a.ID, rec.Code, rec.Body.String())
-			}
-		}
-		id, err := assess.ParseID(a.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return id
-	}
+	mailedToken := func(path string) string { return e.mailedToken(t, path) }
+	submitted := func(accept bool) int64 { return e.submitted(t, accept) }
 	totpCode := func(step int) string {
 		code, err := account.TOTPCode(enrolSecret, e.st.Now().Add(time.Duration(step)*30*time.Second))
 		if err != nil {
@@ -184,7 +135,7 @@ func (e *pageEnv) auditedCalls(t *testing.T, own ids) map[string]func(path, as s
 			return form(path, as, url.Values{"secret": {enrolSecret}, "code": {totpCode(1)}})
 		},
 		"pageApprove": func(_, as string) *httptest.ResponseRecorder {
-			form("/register", asAnon, url.Values{"name": {"Wachtend BV"}, "asset": {"wachtend.example"}})
+			form("/register", asMemberA, url.Values{"name": {"Wachtend BV"}, "asset": {"wachtend.example"}})
 			pending, err := e.st.OrgPending(ctx, tenant.Operator())
 			if err != nil || len(pending) == 0 {
 				t.Fatalf("pending organisations: %v %v", pending, err)
@@ -267,3 +218,60 @@ func (e *pageEnv) uploadAs(as, path, field, name, ctype string, content []byte) 
 
 // enrolSecret is the second-factor key a persona enrols in these tests.
 const enrolSecret = "JBSWY3DPEHPK3PXP"
+
+// mailedToken returns the token of the last account e-mail with a link to
+// path.
+func (e *pageEnv) mailedToken(t *testing.T, path string) string {
+	t.Helper()
+	ctx := context.Background()
+	var payload string
+	if err := e.st.QueryRow(ctx, `SELECT n.payload FROM notices n WHERE n.kind = 'account' ORDER BY n.id DESC LIMIT 1`).Scan(&payload); err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(regexp.QuoteMeta(path) + `\?token=([A-Za-z0-9_%-]+)`).FindStringSubmatch(payload)
+	if m == nil {
+		t.Fatalf("account e-mail without a link to %s: %s", path, payload)
+	}
+	tok, _ := url.QueryUnescape(m[1])
+	return tok
+}
+
+// submitted starts an assessment of A's first device, submits it (every
+// provision met) and, when accept, accepts it as an analyst would; it
+// returns the assessment's number.
+func (e *pageEnv) submitted(t *testing.T, accept bool) int64 {
+	t.Helper()
+	A := e.orgs[0]
+	base := "/api/v1/orgs/" + strconv.FormatInt(A.ID, 10) + "/assessments"
+	rec := e.send(req{method: "POST", path: base, token: tokARW, body: fmt.Sprintf(`{"device_id":%d}`, A.Devices[0].ID)})
+	var a assess.Assessment
+	if err := json.Unmarshal(rec.Body.Bytes(), &a); err != nil || a.ID == "" {
+		t.Fatalf("starting an assessment: %d %s", rec.Code, rec.Body.String())
+	}
+	sid := base + "/"
+	cat, err := assess.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	items := map[string]assess.Answer{}
+	for _, p := range cat.Provisions(a.Edition) {
+		items[p.ID] = assess.Answer{Status: assess.Met}
+	}
+	body, err := json.Marshal(AnswersInput{Answers: assess.Answers{Edition: a.Edition, Items: items, Support: assess.Support{End: "2031-12-31"}}, Submit: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec := e.send(req{method: "POST", path: sid + a.ID + "/answers", token: tokARW, body: string(body)}); rec.Code != http.StatusOK {
+		t.Fatalf("submitting %s: %d %s", a.ID, rec.Code, rec.Body.String())
+	}
+	if accept {
+		if rec := e.send(req{method: "POST", path: "/api/v1/assessments/" + a.ID + "/review", token: tokOp, body: `{"accept":true,"comments":"complete"}`}); rec.Code != http.StatusOK {
+			t.Fatalf("accepting %s: %d %s", a.ID, rec.Code, rec.Body.String())
+		}
+	}
+	id, err := assess.ParseID(a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}

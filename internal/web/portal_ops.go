@@ -241,6 +241,12 @@ func (s *Server) pageFindingsCSV(pc *pageCall) error {
 	if err != nil {
 		return err
 	}
+	return pc.download("text/csv; charset=utf-8", fmt.Sprintf("vigil-findings-%d.csv", pc.org), findingsCSV(fs))
+}
+
+// findingsCSV writes findings as the portal's download and the API's
+// format=csv answer them.
+func findingsCSV(fs []finding.Finding) []byte {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
 	_ = w.Write([]string{"id", "trigger", "type", "severity", "status", "ip", "port", "hostname", "asn", "cve", "first_seen", "last_seen", "count", "evidence", "tlp"})
@@ -250,7 +256,7 @@ func (s *Server) pageFindingsCSV(pc *pageCall) error {
 			f.LastSeen.UTC().Format(time.RFC3339), strconv.FormatInt(f.Count, 10), string(f.Evidence), f.TLP.String()})
 	}
 	w.Flush()
-	return pc.download("text/csv; charset=utf-8", fmt.Sprintf("vigil-findings-%d.csv", pc.org), b.Bytes())
+	return b.Bytes()
 }
 
 func (s *Server) pageFindingsJSON(pc *pageCall) error {
