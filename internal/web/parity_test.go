@@ -105,10 +105,10 @@ func (e *pageEnv) apiTwinCalls(t *testing.T, own ids) map[string]func(path, toke
 			}
 			return last
 		},
-		"pageDisputeDecide":   send("POST", `{"accept":false,"reason":"still seen"}`),
-		"pageDeviceAdd":       send("POST", `{"vendor":"Axis","model":"M3106","firmware":"10.1"}`),
-		"pageDeviceSBOM":      e.sendAs("application/vnd.cyclonedx+json", `{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,"components":[{"type":"library","name":"openssl","version":"1.1.1k","purl":"pkg:generic/openssl@1.1.1k"}]}`, ""),
-		"pageAssessmentStart": send("POST", `{"device_id":1}`),
+		"pageDisputeDecide":     send("POST", `{"accept":false,"reason":"still seen"}`),
+		"pageDeviceAdd":         send("POST", `{"vendor":"Axis","model":"M3106","firmware":"10.1"}`),
+		"pageDeviceSBOM":        e.sendAs("application/vnd.cyclonedx+json", `{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,"components":[{"type":"library","name":"openssl","version":"1.1.1k","purl":"pkg:generic/openssl@1.1.1k"}]}`, ""),
+		"pageAssessmentStart":   send("POST", `{"device_id":1}`),
 		"pageAssessmentAnswers": send("POST", `{"answers":{"format":"vigil-answers/1","answers":{"5.1-1":{"status":"met"}}}}`),
 		"pageReview": func(_, token string) *httptest.ResponseRecorder {
 			return e.send(req{method: "POST", path: fmt.Sprintf("/api/v1/assessments/%s/review", assessID(e.submitted(t, false))), token: token, body: `{"accept":false,"comments":"give the support period"}`})

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"strconv"
 
 	"vigil/internal/account"
@@ -415,18 +416,25 @@ func (s *Server) pageAssessmentAnswers(pc *pageCall) error {
 	if end := pc.form("support_end"); end != "" {
 		ans.Support.End = end
 	}
+	var bad error
 	for i, q := range v.Questions {
 		st := assess.Status(pc.form("s-" + q.ID))
 		if st == "" {
 			continue
 		}
+		if st != assess.Met && st != assess.NotMet && st != assess.NotApplicable && bad == nil {
+			bad = errs.Field("s-"+q.ID, st, "must be met, not met or not applicable")
+		}
 		a := assess.Answer{Status: st, Justification: pc.form("j-" + q.ID)}
 		ans.Items[q.ID] = a
 		v.Questions[i].Answer = a
 	}
+	if bad != nil { // refused before anything is stored
+		return pc.formError(bad, "assessment", "assessment.title", v)
+	}
 	saved, err := s.saveAnswers(pc.ctx(), pc.scope(), id, ans, pc.form("submit") != "", pc.user.Email)
 	if err == nil && len(saved.Rejected) > 0 {
-		err = &errs.Error{Code: errs.Invalid, Field: "s-" + saved.Rejected[0].Field, Message: saved.Rejected[0].Reason}
+		err = &errs.Error{Code: errs.Invalid, Field: answerField(saved.Rejected[0].Field), Message: saved.Rejected[0].Reason}
 	}
 	if err != nil {
 		return pc.formError(err, "assessment", "assessment.title", v)
@@ -436,6 +444,19 @@ func (s *Server) pageAssessmentAnswers(pc *pageCall) error {
 		msg = "assessment.submitted"
 	}
 	return pc.redirect(fmt.Sprintf("/orgs/%d/assessments/%d?msg=%s", pc.org, id, msg))
+}
+
+// answerField names the form control of an answers document's field
+// ("answers.5.1-1.status" is s-5.1-1, its justification j-5.1-1).
+func answerField(f string) string {
+	rest, ok := strings.CutPrefix(f, "answers.")
+	if !ok {
+		return f
+	}
+	if id, ok := strings.CutSuffix(rest, ".justification"); ok {
+		return "j-" + id
+	}
+	return "s-" + strings.TrimSuffix(rest, ".status")
 }
 
 // reviewsView is the analysts' assessment queue.
