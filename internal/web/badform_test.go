@@ -124,12 +124,12 @@ func (e *pageEnv) badForms(t *testing.T, own, other ids) map[string][]badForm {
 			{name: "forged_outcome", as: asAdmin, path: fmt.Sprintf("/analyst/outbox/%d/resolve", own.Outbox), form: v("outcome", "lost"), status: 422, forged: "outcome"},
 			{name: "no_outcome", as: asAdmin, path: fmt.Sprintf("/analyst/outbox/%d/resolve", own.Outbox), form: v(), status: 422, forged: "outcome"},
 		},
-		"pageIngest":     {{name: "bad_type", as: asAdmin, path: "/analyst/runs", upload: &badUpload{"file", sampleFeed, "", "x"}, form: v("type", "csv"), status: 422, field: "type"}},
-		"pageTokenCreate": {{name: "no_name", as: asAdmin, path: "/admin/tokens", form: v("scopes", "admin"), status: 422, field: "name"}},
-		"pagePolicySave": {{name: "webhook_without_url", as: asMemberA, path: org + "/policy", form: v("mode", "daily", "min_severity", "high", "channels", "webhook"), status: 422, field: "webhook_url"}},
-		"pageProductAdd": {{name: "no_vendor", as: asMakerA, path: org + "/products", form: v("model", "M3200"), status: 422, field: "vendor"}},
-		"pageProductSave": {{name: "no_model", as: asMakerA, path: fmt.Sprintf("%s/products/%d", org, own.Device), form: v("vendor", "Axis"), status: 422, field: "model"}},
-		"pageSourceAdd":   {{name: "bad_kind", as: asAdmin, path: "/analyst/sources", form: v("name", "x", "kind", "maildir", "url", "https://kev.example/k.json"), status: 422, field: "kind"}},
+		"pageIngest":       {{name: "bad_type", as: asAdmin, path: "/analyst/runs", upload: &badUpload{"file", sampleFeed, "", "x"}, form: v("type", "csv"), status: 422, field: "type"}},
+		"pageTokenCreate":  {{name: "no_name", as: asAdmin, path: "/admin/tokens", form: v("scopes", "admin"), status: 422, field: "name"}},
+		"pagePolicySave":   {{name: "webhook_without_url", as: asMemberA, path: org + "/policy", form: v("mode", "daily", "min_severity", "high", "channels", "webhook"), status: 422, field: "webhook_url"}},
+		"pageProductAdd":   {{name: "no_vendor", as: asMakerA, path: org + "/products", form: v("model", "M3200"), status: 422, field: "vendor"}},
+		"pageProductSave":  {{name: "no_model", as: asMakerA, path: fmt.Sprintf("%s/products/%d", org, own.Device), form: v("vendor", "Axis"), status: 422, field: "model"}},
+		"pageSourceAdd":    {{name: "bad_kind", as: asAdmin, path: "/analyst/sources", form: v("name", "x", "kind", "maildir", "url", "https://kev.example/k.json"), status: 422, field: "kind"}},
 		"pagePrivacyErase": {{name: "not_confirmed", as: asAdmin, path: "/admin/privacy/erase", form: v("contact", "memberA@portal.example", "confirm", "someone@else.example"), status: 422, field: "confirm"}},
 	}
 }

@@ -11,8 +11,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
 	"strconv"
+	"strings"
 
 	"vigil/internal/account"
 	"vigil/internal/assess"
