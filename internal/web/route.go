@@ -118,9 +118,11 @@ const (
 
 // PageAction reports whether the route is an action of a page: a form
 // (POST) or a download. Each has an API twin (API) or a reason for none
-// (NoAPI). The plots a page shows are images of its figures, not actions.
+// (NoAPI). The plots a page shows are images of its figures and a
+// fragment (text/html) is a part of a page: views, not actions.
 func (rt Route) PageAction() bool {
-	return rt.IsPage() && (rt.Method == http.MethodPost || rt.ContentType != "" && !strings.HasPrefix(rt.ContentType, "image/"))
+	download := rt.ContentType != "" && !strings.HasPrefix(rt.ContentType, "image/") && rt.ContentType != "text/html"
+	return rt.IsPage() && (rt.Method == http.MethodPost || download)
 }
 
 // HalfSession reports whether the page is open to a session still
