@@ -75,6 +75,21 @@ func ParseOrgRole(s string) (Role, error) {
 	return "", errs.Field("org_role", s, "must be member or maker")
 }
 
+// ParseAccountRole parses the role an administrator gives an account:
+// admin or analyst (staff), or member for none (the account then acts only
+// through its memberships, which stay as they are). maker is a role in an
+// organisation and is refused here.
+func ParseAccountRole(s string) (Role, error) {
+	r := Role(strings.TrimSpace(strings.ToLower(s)))
+	switch r {
+	case RoleAdmin, RoleAnalyst:
+		return r, nil
+	case RoleMember:
+		return "", nil
+	}
+	return "", errs.Field("role", s, "must be admin, analyst or member (maker is a role in an organisation)")
+}
+
 // User is an account. The zero value is not a valid user.
 type User struct {
 	ID    int64  `json:"id"`

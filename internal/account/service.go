@@ -99,6 +99,11 @@ type Store interface {
 	UserCredentials(ctx context.Context, email string) (Credentials, error)
 	UserList(ctx context.Context) ([]User, error)
 	UserUpdate(ctx context.Context, id int64, fn func(u *User) error) (User, error)
+	// UserChange changes a user's role or disabled flag in one
+	// transaction: fn sees the user and the number of active
+	// administrators, changes the user and says whether the user's sessions
+	// and unused reset links end.
+	UserChange(ctx context.Context, id int64, fn func(u *User, admins int) (end bool, err error)) (before, after User, err error)
 	UserSetPassword(ctx context.Context, id int64, hash string) error
 	UserSetTOTP(ctx context.Context, id int64, secret string) error
 	// UserTOTPUse records that the code of step was used; a step not
@@ -211,6 +216,47 @@ func (s *Service) Create(ctx context.Context, n NewUser) (User, error) {
 		}
 	}
 	return s.Store.UserGet(ctx, u.ID)
+}
+
+// SetRole sets the staff role of user id (see ParseAccountRole), done by
+// user by (0: an operator's API token). Demoting the last active
+// administrator is refused. A user who becomes staff without a second
+// factor loses their sessions, so that they enrol one at their next
+// sign-in.
+func (s *Service) SetRole(ctx context.Context, by, id int64, role string) (before, after User, err error) {
+	r, err := ParseAccountRole(role)
+	if err != nil {
+		return User{}, User{}, err
+	}
+	return s.Store.UserChange(ctx, id, func(u *User, admins int) (bool, error) {
+		if u.Role == RoleAdmin && r != RoleAdmin && !u.Disabled && admins <= 1 {
+			return false, errs.Field("role", role, u.Email+" is the last active administrator; make another account administrator first")
+		}
+		wasStaff := u.NeedsTOTP()
+		u.Role = r
+		return u.NeedsTOTP() && !wasStaff && !u.TOTP, nil
+	})
+}
+
+// SetDisabled disables or enables user id, done by user by (0: an
+// operator's API token). A disabled account cannot sign in; its sessions
+// and unused password-reset links end at once. An administrator cannot
+// disable their own account, nor the last active administrator.
+func (s *Service) SetDisabled(ctx context.Context, by, id int64, disabled bool) (before, after User, err error) {
+	return s.Store.UserChange(ctx, id, func(u *User, admins int) (bool, error) {
+		if !disabled {
+			u.Disabled = false
+			return false, nil
+		}
+		if by != 0 && by == id {
+			return false, errs.Field("user", u.Email, "you cannot disable your own account")
+		}
+		if u.Role == RoleAdmin && !u.Disabled && admins <= 1 {
+			return false, errs.Field("user", u.Email, "is the last active administrator and cannot be disabled")
+		}
+		u.Disabled = true
+		return true, nil
+	})
 }
 
 // SetPassword validates and sets a user's password, ends the user's other

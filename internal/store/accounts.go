@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -154,6 +155,50 @@ func (s *Store) UserUpdate(ctx context.Context, id int64, fn func(u *account.Use
 		return nil
 	})
 	return out, err
+}
+
+// UserChange implements account.Store: in one transaction it counts the
+// active administrators (locking their rows on PostgreSQL, so that two
+// changes cannot both remove the last one), lets fn change the user's role
+// or disabled flag, writes the user and, when fn asks, ends the user's
+// sessions and unused password-reset links. It returns the user before and
+// after.
+func (s *Store) UserChange(ctx context.Context, id int64, fn func(u *account.User, admins int) (end bool, err error)) (before, after account.User, err error) {
+	err = s.Tx(ctx, func(tx *Store) error {
+		rows, err := tx.Query(ctx, `SELECT id FROM users WHERE role = ? AND NOT disabled`+tx.forUpdate(), string(account.RoleAdmin))
+		if err != nil {
+			return fmt.Errorf("administrators: %w", err)
+		}
+		admins := 0
+		for rows.Next() {
+			admins++
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return fmt.Errorf("administrators: %w", err)
+		}
+		if before, err = tx.UserGet(ctx, id); err != nil {
+			return err
+		}
+		after = before
+		end, err := fn(&after, admins)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE users SET role = ?, disabled = ? WHERE id = ?`, string(after.Role), after.Disabled, id); err != nil {
+			return fmt.Errorf("user %d: %w", id, err)
+		}
+		if !end {
+			return nil
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, id); err != nil {
+			return fmt.Errorf("sessions of user %d: %w", id, err)
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM account_tokens WHERE user_id = ? AND purpose = ? AND used_at IS NULL`, id, string(account.PurposeReset)); err != nil {
+			return fmt.Errorf("reset links of user %d: %w", id, err)
+		}
+		return nil
+	})
+	return before, after, err
 }
 
 // UserSetPassword implements account.Store; it also lifts a lockout.

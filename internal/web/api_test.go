@@ -84,6 +84,25 @@ func TestEndpointsHappyPath(t *testing.T) {
 			if strings.Contains(string(body), "argon2") || strings.Contains(string(body), "password") {
 				t.Errorf("user list shows password material: %s", body)
 			}
+			rec = e.send(req{method: "POST", path: "/api/v1/users", token: tokOp, body: `{"email":"r@example.org","password":"member password"}`})
+			wantStatus(t, rec, 201)
+			r := decodeAs[account.User](t, rec)
+			for _, c := range []struct{ path, body, role string }{
+				{"role", `{"role":"analyst"}`, "analyst"},
+				{"disable", "", "analyst"},
+				{"enable", "", "analyst"},
+				{"role", `{"role":"member"}`, ""},
+			} {
+				body := ok(t, req{method: "POST", path: fmt.Sprintf("/api/v1/users/%d/%s", r.ID, c.path), token: tokOp, body: c.body}, 200, "User")
+				var got account.User
+				if err := json.Unmarshal(body, &got); err != nil {
+					t.Fatal(err)
+				}
+				if string(got.Role) != c.role || got.Disabled != (c.path == "disable") {
+					t.Errorf("after %s %s: %+v", c.path, c.body, got)
+				}
+			}
+			wantProblem(t, e.send(req{method: "POST", path: fmt.Sprintf("/api/v1/users/%d/role", r.ID), token: tokOp, body: `{"role":"maker"}`}), 422, "role")
 		})
 
 		t.Run("assets", func(t *testing.T) {

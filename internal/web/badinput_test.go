@@ -198,6 +198,8 @@ func TestBadPathAndQuery(t *testing.T) {
 					missing.Evidence = 999999
 				case "src":
 					missing.Source = 999999
+				case "uid":
+					missing.User = 999999
 				}
 				if rt.Method == http.MethodPost && p != "id" {
 					continue

@@ -61,6 +61,12 @@ func (s *Server) portalRoutes() []Route {
 			Summary: "Accounts and roles", page: s.pageUsers},
 		{ID: "pageUserCreate", Method: http.MethodPost, Path: "/admin/users", Tag: tag, Role: account.RoleAdmin, API: "userCreate",
 			Summary: "Create an account", page: s.pageUserCreate},
+		{ID: "pageUserRole", Method: http.MethodPost, Path: "/admin/users/{uid}/role", Tag: tag, Role: account.RoleAdmin, API: "userRole",
+			Summary: "Change an account's role", page: s.pageUserRole},
+		{ID: "pageUserDisable", Method: http.MethodPost, Path: "/admin/users/{uid}/disable", Tag: tag, Role: account.RoleAdmin, API: "userDisable",
+			Summary: "Disable an account: it cannot sign in and its sessions end", page: s.pageUserDisable},
+		{ID: "pageUserEnable", Method: http.MethodPost, Path: "/admin/users/{uid}/enable", Tag: tag, Role: account.RoleAdmin, API: "userEnable",
+			Summary: "Enable a disabled account", page: s.pageUserEnable},
 	}...)
 }
 
@@ -330,6 +336,57 @@ func (s *Server) pageUserCreate(pc *pageCall) error {
 		return err
 	}
 	return pc.redirect("/admin/users?msg=users.created")
+}
+
+// pageUserRole changes an account's role from its row on the accounts page.
+func (s *Server) pageUserRole(pc *pageCall) error {
+	return s.pageUserChange(pc, "user.role", func(id int64) (account.User, account.User, error) {
+		return s.accounts.SetRole(pc.ctx(), pc.user.ID, id, pc.form("role"))
+	})
+}
+
+// pageUserDisable disables an account from its row on the accounts page.
+func (s *Server) pageUserDisable(pc *pageCall) error {
+	return s.pageUserChange(pc, "user.disable", func(id int64) (account.User, account.User, error) {
+		return s.accounts.SetDisabled(pc.ctx(), pc.user.ID, id, true)
+	})
+}
+
+// pageUserEnable enables a disabled account.
+func (s *Server) pageUserEnable(pc *pageCall) error {
+	return s.pageUserChange(pc, "user.enable", func(id int64) (account.User, account.User, error) {
+		return s.accounts.SetDisabled(pc.ctx(), pc.user.ID, id, false)
+	})
+}
+
+// pageUserChange runs one change of account {uid}, audits it with the
+// account before and after, and shows a refusal beside the account's row.
+func (s *Server) pageUserChange(pc *pageCall, action string, do func(id int64) (account.User, account.User, error)) error {
+	id, err := pc.pathID("uid")
+	if err != nil {
+		return err
+	}
+	before, after, err := do(id)
+	if err != nil {
+		if errs.CodeOf(err) != errs.Invalid {
+			return err
+		}
+		v, verr := s.usersView(pc)
+		if verr != nil {
+			return verr
+		}
+		var e *errs.Error
+		if errors.As(err, &e) && e.Field != "" {
+			row := *e
+			row.Field = fmt.Sprintf("%s-%d", e.Field, id) // the field of the account's row
+			err = &row
+		}
+		return pc.formError(err, "users", "users.title", v)
+	}
+	if err := s.auditUserChange(pc.ctx(), account.AuditEntry{UserID: pc.user.ID, Actor: pc.user.Email}, action, before, after); err != nil {
+		return err
+	}
+	return pc.redirect("/admin/users?msg=users.changed")
 }
 
 // formField maps an API field path to the form's field name

@@ -5,8 +5,10 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 
 	"vigil/internal/account"
 	"vigil/internal/auth"
@@ -38,6 +40,14 @@ func (s *Server) userRoutes() []Route {
 		{ID: "userCreate", Method: http.MethodPost, Path: "/api/v1/users", Tag: tag, Scope: auth.ScopeAdmin,
 			Request: "UserCreate", Response: "User", Status: http.StatusCreated,
 			Summary: "Create a portal account (staff accounts enrol a second factor at their first sign-in)", api: s.userCreate},
+		{ID: "userRole", Method: http.MethodPost, Path: "/api/v1/users/{uid}/role", Tag: tag, Scope: auth.ScopeAdmin,
+			Request: "UserRole", Response: "User",
+			Summary: "Change an account's role (admin, analyst, or member for none; memberships stay; the last active administrator cannot be demoted)", api: s.userRole},
+		{ID: "userDisable", Method: http.MethodPost, Path: "/api/v1/users/{uid}/disable", Tag: tag, Scope: auth.ScopeAdmin,
+			Response: "User",
+			Summary:  "Disable an account: it cannot sign in, its sessions and reset links end (not the last active administrator)", api: s.userDisable},
+		{ID: "userEnable", Method: http.MethodPost, Path: "/api/v1/users/{uid}/enable", Tag: tag, Scope: auth.ScopeAdmin,
+			Response: "User", Summary: "Enable a disabled account", api: s.userEnable},
 	}
 }
 
@@ -46,6 +56,7 @@ func userSchemas(add func(name string, v, example any)) {
 	add("User", account.User{}, nil)
 	add("UserList", List[account.User]{}, nil)
 	add("Membership", account.Membership{}, nil)
+	add("UserRole", UserRole{}, UserRole{Role: account.RoleAnalyst})
 	add("UserCreate", UserInput{}, UserInput{Email: "analyst@cert.example", Name: "A. Analyst", Lang: "nl",
 		Role: account.RoleAnalyst, Password: "correct horse battery staple"})
 }
@@ -72,6 +83,67 @@ func (s *Server) userCreate(c *call) (any, error) {
 	}
 	c.location("/api/v1/users/%d", u.ID)
 	return u, nil
+}
+
+// UserRole is the body of a role change.
+type UserRole struct {
+	// Role is admin, analyst, or member for no staff role.
+	Role account.Role `json:"role"`
+}
+
+func (s *Server) userRole(c *call) (any, error) {
+	var in UserRole
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	return s.apiUserChange(c, "user.role", func(id int64) (account.User, account.User, error) {
+		return s.accounts.SetRole(c.ctx(), c.p.UserID, id, string(in.Role))
+	})
+}
+
+func (s *Server) userDisable(c *call) (any, error) {
+	return s.apiUserChange(c, "user.disable", func(id int64) (account.User, account.User, error) {
+		return s.accounts.SetDisabled(c.ctx(), c.p.UserID, id, true)
+	})
+}
+
+func (s *Server) userEnable(c *call) (any, error) {
+	return s.apiUserChange(c, "user.enable", func(id int64) (account.User, account.User, error) {
+		return s.accounts.SetDisabled(c.ctx(), c.p.UserID, id, false)
+	})
+}
+
+// apiUserChange runs one change of account {uid} and audits it with the
+// account before and after.
+func (s *Server) apiUserChange(c *call, action string, do func(id int64) (account.User, account.User, error)) (any, error) {
+	id, err := c.pathID("uid")
+	if err != nil {
+		return nil, err
+	}
+	before, after, err := do(id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.auditUserChange(c.ctx(), account.AuditEntry{}, action, before, after); err != nil {
+		return nil, err
+	}
+	return after, nil
+}
+
+// auditUserChange writes the audit entry of a change of an account, with
+// the account before and after; e names the actor (empty: the request's
+// trail).
+func (s *Server) auditUserChange(ctx context.Context, e account.AuditEntry, action string, before, after account.User) error {
+	b, err := json.Marshal(before)
+	if err != nil {
+		return fmt.Errorf("audit %s: %w", action, err)
+	}
+	a, err := json.Marshal(after)
+	if err != nil {
+		return fmt.Errorf("audit %s: %w", action, err)
+	}
+	e.Action, e.Object, e.Detail, e.Before, e.After = action, "user "+strconv.FormatInt(after.ID, 10), after.Email, b, a
+	return s.app.Audit(ctx, e)
 }
 
 // createUser validates memberships (naming their index) and creates the

@@ -229,6 +229,30 @@ type IDs struct {
 	Org, Contact, Asset, Device, Token, Notice, Outbox int64
 	Finding, Dispute, Assessment, Run, Evidence        int64
 	Source                                             int64
+	// User is Spare's account, the one the routes of accounts change.
+	User int64
+}
+
+// Spare is the account (without a password) that the generated route tests
+// change the role of, disable and enable.
+const Spare = "spare@portal.example"
+
+// spareUser returns Spare's id, creating the account on first use.
+func spareUser(ctx context.Context, st *store.Store) int64 {
+	us, err := st.UserList(ctx)
+	if err != nil {
+		return 0
+	}
+	for _, u := range us {
+		if u.Email == Spare {
+			return u.ID
+		}
+	}
+	u := account.User{Email: Spare, CreatedAt: st.Now()}
+	if err := st.UserCreate(ctx, &u, "!"); err != nil {
+		return 0
+	}
+	return u.ID
 }
 
 // IDsOf returns the ids of organisation o's first objects: notice is its
@@ -264,6 +288,7 @@ func IDsOf(st *store.Store, o registry.Org, notice, outbox int64) IDs {
 	if src, _, err := st.SourceGet(ctx, SourceName); err == nil {
 		x.Source = src.ID
 	}
+	x.User = spareUser(ctx, st)
 	return x
 }
 
@@ -285,6 +310,7 @@ func (x IDs) Fill(path string) string {
 		"{rid}", strconv.FormatInt(x.Run, 10),
 		"{eid}", strconv.FormatInt(x.Evidence, 10),
 		"{src}", strconv.FormatInt(x.Source, 10),
+		"{uid}", strconv.FormatInt(x.User, 10),
 	).Replace(path)
 }
 
