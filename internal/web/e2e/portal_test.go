@@ -668,14 +668,42 @@ func TestPortalJourneys(t *testing.T) {
 			p.signIn(b, "admin", "")
 			b.open("/admin/users", shot("admin-users"))
 			b.submit(map[string]string{"#email": "new.analyst@vigil.demo", "#password": "short", "#role": "analyst"},
-				`main form button[type="submit"]`, shot("admin-users-error"))
+				`#user-form button[type="submit"]`, shot("admin-users-error"))
 			if !b.has(`#password[aria-invalid="true"]`) {
 				t.Error("a short password is not marked on the form")
 			}
 			b.submit(map[string]string{"#email": "new.analyst@vigil.demo", "#password": "a long enough password", "#role": "analyst"},
-				`main form button[type="submit"]`, "")
+				`#user-form button[type="submit"]`, "")
 			if !strings.Contains(b.text("main table"), "new.analyst@vigil.demo") {
 				t.Error("the new account is not listed")
+			}
+			userID := func(email string) int64 {
+				var id int64
+				if err := st.QueryRow(context.Background(), `SELECT id FROM users WHERE email = ?`, email).Scan(&id); err != nil {
+					t.Fatalf("account %s: %v", email, err)
+				}
+				return id
+			}
+			// An administrator's own account cannot be disabled: the
+			// refusal is a whole page naming the account's button.
+			self := userID(p.logins["admin"].Email)
+			b.submit(nil, fmt.Sprintf("#user-%d", self), shot("admin-users-self-disable"))
+			if !b.has(fmt.Sprintf(`[role="alert"] a[href="#user-%d"]`, self)) || !b.has(fmt.Sprintf("#user-%d-err", self)) {
+				t.Error("the refused self-disable does not name the account's button")
+			}
+			if get(b, "title", chromedp.Title()) == "" || !b.has("html[lang]") {
+				t.Error("the refused self-disable is not a whole page (no title or language)")
+			}
+			// The new analyst is disabled and enabled again.
+			analyst := userID("new.analyst@vigil.demo")
+			b.submit(nil, fmt.Sprintf("#user-%d", analyst), "")
+			b.wantPath(`/admin/users\?msg=users.changed`)
+			if got := b.text(fmt.Sprintf("#user-%d", analyst)); got != "Enable" {
+				t.Errorf("the disabled analyst's button says %q; want Enable", got)
+			}
+			b.submit(nil, fmt.Sprintf("#user-%d", analyst), "")
+			if got := b.text(fmt.Sprintf("#user-%d", analyst)); got != "Disable" {
+				t.Errorf("the enabled analyst's button says %q; want Disable", got)
 			}
 			b.setLang("nl")
 			b.check("")
