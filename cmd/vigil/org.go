@@ -187,7 +187,7 @@ func (a *cmdline) tokenListCmd() *cobra.Command {
 }
 
 func (a *cmdline) tokenCreateCmd() *cobra.Command {
-	var org, name, scopes string
+	var org, name, scopes, by string
 	cmd := a.command("create", "Create an API token (prints the secret once)", 0, func(ctx context.Context, x *app.App, _ []string) error {
 		var id int64
 		if org != "" {
@@ -196,7 +196,7 @@ func (a *cmdline) tokenCreateCmd() *cobra.Command {
 				return err
 			}
 		}
-		t, secret, err := x.CreateToken(ctx, id, name, scopes)
+		t, secret, err := x.CreateToken(ctx, id, name, scopes, by)
 		if err != nil {
 			return err
 		}
@@ -210,6 +210,7 @@ its data (scopes read, write). Without --org it is an operator token (scope admi
 	cmd.Flags().StringVar(&org, "org", "", "the organisation (id or name); omit for an operator token")
 	cmd.Flags().StringVar(&name, "name", "", "a label for the token")
 	cmd.Flags().StringVar(&scopes, "scopes", "", "comma-separated: read, write, admin (default read; admin without --org)")
+	cmd.Flags().StringVar(&by, "by", "", "e-mail address of the account the token belongs to (shown on the tokens page)")
 	return cmd
 }
 

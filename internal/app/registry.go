@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"vigil/internal/account"
 	"vigil/internal/auth"
 	"vigil/internal/clikit"
 	"vigil/internal/dkimkey"
@@ -273,14 +274,28 @@ func (a *App) OwnershipToken(ctx context.Context, org int64) (OwnershipToken, er
 }
 
 // CreateToken creates an API token: of organisation org (scopes read by
-// default), or with org 0 an operator token (scope admin by default). It
-// returns the secret, which is shown once.
-func (a *App) CreateToken(ctx context.Context, org int64, name, scopes string) (auth.Token, string, error) {
+// default), or with org 0 an operator token (scope admin by default), made
+// by the account with e-mail address by (empty: none recorded). It audits
+// the token and returns its secret, which is shown once.
+func (a *App) CreateToken(ctx context.Context, org int64, name, scopes, by string) (auth.Token, string, error) {
 	t := auth.Token{Name: name, OrgID: org}
 	if org != 0 {
 		if err := a.st.OrgExists(ctx, tenant.Operator(), org); err != nil {
 			return t, "", err
 		}
+	}
+	if by != "" {
+		email, err := account.NormalizeEmail(by)
+		if err != nil {
+			return t, "", errs.Field("by", by, "not an e-mail address")
+		}
+		c, err := a.st.UserCredentials(ctx, email)
+		if errs.CodeOf(err) == errs.NotFound {
+			return t, "", errs.Field("by", by, "no account has this e-mail address")
+		} else if err != nil {
+			return t, "", err
+		}
+		t.CreatedBy = c.User.ID
 	}
 	if scopes == "" {
 		scopes = "read"
@@ -293,7 +308,11 @@ func (a *App) CreateToken(ctx context.Context, org int64, name, scopes string) (
 		return t, "", err
 	}
 	secret, err := a.st.TokenCreate(ctx, tenant.Operator(), &t)
-	return t, secret, err
+	if err != nil {
+		return t, "", err
+	}
+	return t, secret, a.Audit(ctx, account.AuditEntry{Action: "token.create", OrgID: t.OrgID, Object: fmt.Sprintf("token %d", t.ID),
+		Detail: t.Name + " (" + auth.FormatScopes(t.Scopes) + ")", After: auditJSON(t)})
 }
 
 // Contacts lists organisation org's contacts (not found when org does not

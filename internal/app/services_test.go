@@ -81,7 +81,7 @@ func TestRegistry(t *testing.T) {
 			{o.ID, "admin", nil, errs.Invalid},
 			{o.ID + 100, "", nil, errs.NotFound},
 		} {
-			tk, secret, err := x.CreateToken(ctx, tc.org, "t", tc.scopes)
+			tk, secret, err := x.CreateToken(ctx, tc.org, "t", tc.scopes, "")
 			if errs.CodeOf(err) != tc.code || (err == nil && (secret == "" || len(tk.Scopes) != len(tc.want) || tk.Scopes[0] != tc.want[0])) {
 				t.Errorf("CreateToken(%d, %q) = %+v, %v; want %v / %s", tc.org, tc.scopes, tk, err, tc.want, tc.code)
 			}

@@ -71,12 +71,18 @@ type Token struct {
 	Scopes    []Scope    `json:"scopes"`
 	CreatedAt time.Time  `json:"created_at"`
 	RevokedAt *time.Time `json:"revoked_at,omitempty"`
+	// CreatedBy is the account that made the token (0: none recorded,
+	// e.g. the demo's or one made on the command line without --by);
+	// CreatedByEmail is its e-mail address in lists.
+	CreatedBy      int64  `json:"created_by,omitempty"`
+	CreatedByEmail string `json:"created_by_email,omitempty"`
 }
 
 // Principal is who a request acts as.
 type Principal struct {
 	TokenID int64
 	UserID  int64 // a portal user's session (0 for tokens)
+	Owner   int64 // the account that made the token (0: none recorded)
 	OrgID   int64 // 0 for the operator
 	Scopes  []Scope
 }

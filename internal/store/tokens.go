@@ -14,8 +14,9 @@ import (
 	"vigil/internal/tenant"
 )
 
-// TokenCreate stores a new token for t.OrgID (0: operator) and returns its
-// secret, which is shown once and never stored. sc must allow t.OrgID: only
+// TokenCreate stores a new token for t.OrgID (0: operator), made by
+// account t.CreatedBy (0: none), and returns its secret, which is shown
+// once and never stored. sc must allow t.OrgID: only
 // the operator makes operator tokens.
 func (s *Store) TokenCreate(ctx context.Context, sc tenant.Scope, t *auth.Token) (string, error) {
 	if err := allows(sc, t.OrgID); err != nil {
@@ -36,9 +37,13 @@ func (s *Store) TokenCreate(ctx context.Context, sc tenant.Scope, t *auth.Token)
 	if t.OrgID != 0 {
 		org = t.OrgID
 	}
+	var by any
+	if t.CreatedBy != 0 {
+		by = t.CreatedBy
+	}
 	t.CreatedAt = s.Now()
-	id, err := s.InsertID(ctx, `INSERT INTO api_tokens (org_id, name, hash, scopes, created_at) VALUES (?, ?, ?, ?, ?)`,
-		org, t.Name, auth.HashSecret(secret), auth.FormatScopes(t.Scopes), t.CreatedAt)
+	id, err := s.InsertID(ctx, `INSERT INTO api_tokens (org_id, name, hash, scopes, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)`,
+		org, t.Name, auth.HashSecret(secret), auth.FormatScopes(t.Scopes), t.CreatedAt, by)
 	if err != nil {
 		return "", fmt.Errorf("token: %w", err)
 	}
@@ -50,16 +55,16 @@ func (s *Store) TokenCreate(ctx context.Context, sc tenant.Scope, t *auth.Token)
 // for an unknown or revoked one.
 func (s *Store) TokenAuthenticate(ctx context.Context, secret string) (auth.Principal, error) {
 	var p auth.Principal
-	var org sql.NullInt64
+	var org, owner sql.NullInt64
 	var scopes string
-	err := s.QueryRow(ctx, `SELECT id, org_id, scopes FROM api_tokens WHERE hash = ? AND revoked_at IS NULL`, auth.HashSecret(secret)).Scan(&p.TokenID, &org, &scopes)
+	err := s.QueryRow(ctx, `SELECT id, org_id, scopes, created_by FROM api_tokens WHERE hash = ? AND revoked_at IS NULL`, auth.HashSecret(secret)).Scan(&p.TokenID, &org, &scopes, &owner)
 	if err == sql.ErrNoRows {
 		return p, errs.Errorf(errs.Unauthorized, "unknown or revoked token")
 	}
 	if err != nil {
 		return p, err
 	}
-	p.OrgID = org.Int64
+	p.OrgID, p.Owner = org.Int64, owner.Int64
 	if p.Scopes, err = auth.ParseScopes(scopes); err != nil {
 		return p, fmt.Errorf("token %d: %w", p.TokenID, err)
 	}
@@ -76,11 +81,13 @@ func (s *Store) TokenRevoke(ctx context.Context, sc tenant.Scope, id int64) erro
 
 // TokenList lists the tokens of sc in order of creation, revoked ones with
 // their revocation time (the operator's scope: every token, operator
-// tokens too). Secrets are never stored, so none is returned.
+// tokens too), each with the e-mail address of the account that made it.
+// Secrets are never stored, so none is returned.
 func (s *Store) TokenList(ctx context.Context, sc tenant.Scope, p keyset.Page) ([]auth.Token, error) {
-	cond, args := orgCond(sc, "org_id")
-	rows, err := s.Query(ctx, `SELECT id, org_id, name, scopes, created_at, revoked_at FROM api_tokens WHERE id > ? AND `+cond+
-		fmt.Sprintf(` ORDER BY id LIMIT %d`, p.Size()), append([]any{p.After}, args...)...)
+	cond, args := orgCond(sc, "t.org_id")
+	rows, err := s.Query(ctx, `SELECT t.id, t.org_id, t.name, t.scopes, t.created_at, t.revoked_at, t.created_by, COALESCE(u.email, '')
+FROM api_tokens t LEFT JOIN users u ON u.id = t.created_by WHERE t.id > ? AND `+cond+
+		fmt.Sprintf(` ORDER BY t.id LIMIT %d`, p.Size()), append([]any{p.After}, args...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -88,13 +95,13 @@ func (s *Store) TokenList(ctx context.Context, sc tenant.Scope, p keyset.Page) (
 	out := []auth.Token{}
 	for rows.Next() {
 		var t auth.Token
-		var org sql.NullInt64
+		var org, by sql.NullInt64
 		var scopes string
 		var revoked sql.NullTime
-		if err := rows.Scan(&t.ID, &org, &t.Name, &scopes, &t.CreatedAt, &revoked); err != nil {
+		if err := rows.Scan(&t.ID, &org, &t.Name, &scopes, &t.CreatedAt, &revoked, &by, &t.CreatedByEmail); err != nil {
 			return nil, err
 		}
-		t.OrgID, t.CreatedAt = org.Int64, t.CreatedAt.UTC()
+		t.OrgID, t.CreatedAt, t.CreatedBy = org.Int64, t.CreatedAt.UTC(), by.Int64
 		if t.Scopes, err = auth.ParseScopes(scopes); err != nil {
 			return nil, fmt.Errorf("token %d: %w", t.ID, err)
 		}

@@ -34,6 +34,7 @@ func makerMessages() map[string][2]string {
 		"tokens.operator":       {"operator", "operator"},
 		"tokens.scopes":         {"Scopes", "Scopes"},
 		"tokens.created":        {"Created", "Aangemaakt"},
+		"tokens.by":             {"Made by", "Gemaakt door"},
 		"tokens.state":          {"State", "Status"},
 		"tokens.active":         {"active", "actief"},
 		"tokens.revokedat":      {"revoked", "ingetrokken"},

@@ -105,7 +105,7 @@ func (s *Server) pageTokenCreate(pc *pageCall) error {
 	}()
 	var created TokenCreated
 	if err == nil {
-		created, err = s.createToken(pc.ctx(), pc.scope(), in)
+		created, err = s.createToken(pc.ctx(), pc.scope(), in, pc.user.ID)
 	}
 	if err != nil {
 		var e *errs.Error
@@ -117,10 +117,6 @@ func (s *Server) pageTokenCreate(pc *pageCall) error {
 			return verr
 		}
 		return pc.formError(err, "tokens", "tokens.title", v)
-	}
-	if err := s.app.Audit(pc.ctx(), account.AuditEntry{UserID: pc.user.ID, Actor: pc.user.Email, Action: "token.create", OrgID: in.OrgID,
-		Object: fmt.Sprintf("token %d", created.Token.ID), Detail: in.Name + " (" + auth.FormatScopes(created.Token.Scopes) + ")"}); err != nil {
-		return err
 	}
 	v, err := s.tokensView(pc)
 	if err != nil {

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"net/http"
 
+	"vigil/internal/account"
+	"vigil/internal/app"
 	"vigil/internal/auth"
 	"vigil/internal/errs"
 	"vigil/internal/tenant"
@@ -31,12 +33,14 @@ func (s *Server) tokenCreate(c *call) (any, error) {
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	return s.createToken(c.ctx(), c.scope(), in)
+	// A token made through the API belongs to the account that made the
+	// calling token.
+	return s.createToken(c.ctx(), c.scope(), in, c.p.Owner)
 }
 
-// createToken checks in and creates the token; the secret is in the
-// result only.
-func (s *Server) createToken(ctx context.Context, sc tenant.Scope, in TokenInput) (TokenCreated, error) {
+// createToken checks in, creates the token made by account by (0: none)
+// and audits it; the secret is in the result only.
+func (s *Server) createToken(ctx context.Context, sc tenant.Scope, in TokenInput, by int64) (TokenCreated, error) {
 	if in.OrgID < 0 {
 		return TokenCreated{}, errs.Field("org_id", in.OrgID, "not an organisation id")
 	}
@@ -62,9 +66,13 @@ func (s *Server) createToken(ctx context.Context, sc tenant.Scope, in TokenInput
 			return TokenCreated{}, err
 		}
 	}
-	t := auth.Token{OrgID: in.OrgID, Name: in.Name, Scopes: scopes}
+	t := auth.Token{OrgID: in.OrgID, Name: in.Name, Scopes: scopes, CreatedBy: by}
 	secret, err := s.store.TokenCreate(ctx, sc, &t)
 	if err != nil {
+		return TokenCreated{}, err
+	}
+	if err := s.app.Audit(ctx, account.AuditEntry{Action: "token.create", OrgID: t.OrgID, Object: fmt.Sprintf("token %d", t.ID),
+		Detail: t.Name + " (" + auth.FormatScopes(t.Scopes) + ")", After: app.AuditJSON(t)}); err != nil {
 		return TokenCreated{}, err
 	}
 	return TokenCreated{Token: t, Secret: secret}, nil
