@@ -5,9 +5,11 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"html"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"slices"
@@ -192,12 +194,40 @@ func TestTokenPages(t *testing.T) {
 		if err != nil || p.OrgID != A.ID || !p.Has(auth.ScopeWrite) {
 			t.Fatalf("the shown secret authenticates as %+v, %v", p, err)
 		}
+		admin := e.users[asAdmin]
+		if p.Owner != admin.ID {
+			t.Errorf("the token made on the page belongs to account %d; want the administrator %d", p.Owner, admin.ID)
+		}
 		list := wantPage(t, e.page(preq{method: http.MethodGet, path: "/admin/tokens", as: asAdmin, header: map[string]string{"Accept-Language": "nl"}}), http.StatusOK)
 		if strings.Contains(list, secret[1]) || !strings.Contains(list, "ticketing") || !strings.Contains(list, "Token aanmaken") {
 			t.Errorf("the token list shows the secret again or lacks the token: %s", list)
 		}
-		rec := e.page(preq{method: http.MethodPost, path: fmt.Sprintf("/admin/tokens/%d/revoke", p.TokenID), as: asAdmin})
-		wantPage(t, rec, http.StatusSeeOther)
+		if _, row, _ := strings.Cut(list, "ticketing</th>"); !strings.Contains(strings.SplitN(row, "</tr>", 2)[0], "<td>"+admin.Email+"</td>") {
+			t.Errorf("the token list does not name %s as the token's maker: %s", admin.Email, list)
+		}
+		// A token made through the API with an operator token belongs to
+		// the account that made the operator token.
+		op := wantPage(t, e.page(preq{method: http.MethodPost, path: "/admin/tokens", as: asAdmin,
+			form: url.Values{"name": {"automation"}, "scopes": {"admin"}}}), http.StatusCreated)
+		opSecret := regexp.MustCompile(`id="secret" readonly value="([^"]+)"`).FindStringSubmatch(op)
+		if len(opSecret) != 2 {
+			t.Fatalf("the operator token's secret is not shown: %s", op)
+		}
+		req := httptest.NewRequest(http.MethodPost, "/api/v1/tokens", strings.NewReader(fmt.Sprintf(`{"org_id": %d, "name": "made by automation", "scopes": ["read"]}`, A.ID)))
+		req.Header.Set("Authorization", "Bearer "+opSecret[1])
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		e.srv.ServeHTTP(rec, req)
+		var made TokenCreated
+		if err := json.Unmarshal(rec.Body.Bytes(), &made); rec.Code != http.StatusCreated || err != nil || made.Token.CreatedBy != admin.ID {
+			t.Errorf("POST /api/v1/tokens = %d %s (%v); want a token made by account %d", rec.Code, rec.Body, err, admin.ID)
+		}
+		var after string
+		if err := st.QueryRow(ctx, `SELECT after_json FROM audit_log WHERE action = 'token.create' AND object = ?`, fmt.Sprintf("token %d", made.Token.ID)).Scan(&after); err != nil ||
+			!strings.Contains(after, fmt.Sprintf(`"created_by":%d`, admin.ID)) {
+			t.Errorf("audit of the API's token = %s, %v; want its maker", after, err)
+		}
+		wantPage(t, e.page(preq{method: http.MethodPost, path: fmt.Sprintf("/admin/tokens/%d/revoke", p.TokenID), as: asAdmin}), http.StatusSeeOther)
 		if _, err := st.TokenAuthenticate(ctx, secret[1]); err == nil {
 			t.Error("a revoked token still authenticates")
 		}
