@@ -4,7 +4,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"strings"
@@ -13,24 +12,37 @@ import (
 
 	"vigil/internal/account"
 	"vigil/internal/app"
-	"vigil/internal/errs"
 )
 
 func (a *cmdline) userCmd() *cobra.Command {
-	return group("user", "Manage portal accounts", a.userAddCmd(), a.userListCmd(), a.userPasswdCmd())
+	return group("user", "Manage portal accounts", a.userAddCmd(), a.userListCmd(), a.userPasswdCmd(),
+		a.userChangeCmd("role EMAIL ROLE", "Set an account's role: admin, analyst, or member for none (memberships stay)", func(ctx context.Context, x *app.App, id int64, args []string) (account.User, error) {
+			return x.SetUserRole(ctx, 0, id, args[1])
+		}),
+		a.userChangeCmd("disable EMAIL", "Disable an account: it cannot sign in, its sessions and reset links end", func(ctx context.Context, x *app.App, id int64, _ []string) (account.User, error) {
+			return x.SetUserDisabled(ctx, 0, id, true)
+		}),
+		a.userChangeCmd("enable EMAIL", "Enable a disabled account", func(ctx context.Context, x *app.App, id int64, _ []string) (account.User, error) {
+			return x.SetUserDisabled(ctx, 0, id, false)
+		}))
 }
 
-// password reads a password from the first line of standard input, or
-// makes one when generate is set; the second result says it was made.
-func (a *cmdline) password(fromStdin bool) (string, bool, error) {
-	if !fromStdin {
-		return account.NewToken(15), true, nil
-	}
-	line, err := bufio.NewReader(a.stdin).ReadString('\n')
-	if err != nil && line == "" {
-		return "", false, errs.Field("password", "", "--password-stdin: standard input is empty")
-	}
-	return strings.TrimRight(line, "\r\n"), false, nil
+// userChangeCmd is a command that changes the account named by its first
+// argument and prints the account after the change.
+func (a *cmdline) userChangeCmd(use, short string, change func(ctx context.Context, x *app.App, id int64, args []string) (account.User, error)) *cobra.Command {
+	return a.command(use, short, strings.Count(use, " "), func(ctx context.Context, x *app.App, args []string) error {
+		id, err := x.UserID(ctx, args[0])
+		if err != nil {
+			return err
+		}
+		u, err := change(ctx, x, id, args)
+		if err != nil {
+			return err
+		}
+		return a.print(map[string]any{"user": u}, func() error {
+			return a.printf("user %d %s: role %s, disabled %v\n", u.ID, u.Email, def(string(u.Role), "member"), u.Disabled)
+		})
+	})
 }
 
 // printPassword prints what a command did to a user, and the password when
@@ -57,7 +69,7 @@ func (a *cmdline) userAddCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		pw, made, err := a.password(stdinPW)
+		pw, made, err := app.ReadPassword(a.stdin, stdinPW)
 		if err != nil {
 			return err
 		}
@@ -82,30 +94,14 @@ maker/lab, of organisations given by id or name. The password is read from stand
 func (a *cmdline) userListCmd() *cobra.Command {
 	return a.command("list", "List portal accounts", 0, func(ctx context.Context, x *app.App, _ []string) error {
 		us, err := x.Store().UserList(ctx)
-		if err != nil {
-			return err
-		}
-		if us == nil {
-			us = []account.User{}
-		}
-		return list(a, us, nil, "ID\tEMAIL\tROLE\tORGANISATIONS\tTOTP\tLAST LOGIN", "%d\t%s\t%s\t%s\t%v\t%s\n", func(u account.User) []any {
-			var ms []string
-			for _, m := range u.Memberships {
-				ms = append(ms, fmt.Sprintf("%s (%s)", m.OrgName, m.Role))
-			}
-			last := "-"
-			if u.LastLogin != nil {
-				last = u.LastLogin.Format("2006-01-02 15:04")
-			}
-			return []any{u.ID, u.Email, def(string(u.Role), "-"), strings.Join(ms, ", "), u.TOTP, last}
-		})
+		return list(a, us, err, "ID\tEMAIL\tROLE\tORGANISATIONS\tTOTP\tLAST LOGIN\tDISABLED", "%d\t%s\t%s\t%s\t%v\t%s\t%v\n", app.UserRow)
 	})
 }
 
 func (a *cmdline) userPasswdCmd() *cobra.Command {
 	var stdinPW bool
 	cmd := a.command("passwd EMAIL", "Set an account's password (ends its sessions and lifts a lockout)", 1, func(ctx context.Context, x *app.App, args []string) error {
-		pw, made, err := a.password(stdinPW)
+		pw, made, err := app.ReadPassword(a.stdin, stdinPW)
 		if err != nil {
 			return err
 		}

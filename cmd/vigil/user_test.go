@@ -29,6 +29,13 @@ func TestCLIUser(t *testing.T) {
 				{"", []string{"user", "list"}, 0, "Energie Noord (maker)"},
 				{"another password\n", []string{"user", "passwd", "m@energie-noord.example", "--password-stdin"}, 0, "password of m@energie-noord.example changed"},
 				{"", []string{"user", "passwd", "nobody@example.org"}, 3, "not found"},
+				{"", []string{"user", "role", "m@energie-noord.example", "analyst"}, 0, "user 2 m@energie-noord.example: role analyst, disabled false"},
+				{"", []string{"user", "role", "m@energie-noord.example", "maker"}, 2, "maker is a role in an organisation"},
+				{"", []string{"user", "role", "nobody@example.org", "analyst"}, 3, "not found"},
+				{"", []string{"user", "disable", "m@energie-noord.example"}, 0, "role analyst, disabled true"},
+				{"", []string{"user", "list"}, 0, "Energie Noord (maker)\tfalse\t-\ttrue"},
+				{"", []string{"user", "enable", "M@energie-noord.example"}, 0, "disabled false"},
+				{"", []string{"user", "role", "m@energie-noord.example", "member"}, 0, "role member, disabled false"},
 			}
 			for _, st := range steps {
 				out, errOut, code := cli(t, db, st.stdin, st.args...)
@@ -36,8 +43,13 @@ func TestCLIUser(t *testing.T) {
 					t.Errorf("%v = %q %q %d; want %d and %q", st.args, out, errOut, code, st.code, st.want)
 				}
 			}
+			// Each change is audited with the account before and after.
+			out, _, _ := cli(t, db, "", "audit", "list", "--kind", "user")
+			if !strings.Contains(out, "user.disable") || !strings.Contains(out, "user.enable") || !strings.Contains(out, "user.role") {
+				t.Errorf("audit of user disable = %q", out)
+			}
 			// The member's user list in JSON shows no password hash.
-			out, _, _ := cli(t, db, "", "--json", "user", "list")
+			out, _, _ = cli(t, db, "", "--json", "user", "list")
 			if strings.Contains(out, "argon2") || !strings.Contains(out, `"role": "analyst"`) {
 				t.Errorf("user list --json = %s", out)
 			}

@@ -4,10 +4,14 @@
 package app
 
 import (
+	"bufio"
 	"context"
+	"io"
+	"strconv"
 	"strings"
 
 	"vigil/internal/account"
+	"vigil/internal/errs"
 )
 
 // Accounts returns the portal account service on the store.
@@ -36,6 +40,15 @@ func (a *App) CreateUser(ctx context.Context, n account.NewUser, orgs []string) 
 // SetPassword sets the password of the account with e-mail address email
 // (ending its sessions and lifting a lockout) and returns the account's id.
 func (a *App) SetPassword(ctx context.Context, email, password string) (int64, error) {
+	id, err := a.UserID(ctx, email)
+	if err != nil {
+		return 0, err
+	}
+	return id, a.Accounts().SetPassword(ctx, id, password, 0)
+}
+
+// UserID returns the id of the account with e-mail address email.
+func (a *App) UserID(ctx context.Context, email string) (int64, error) {
 	email, err := account.NormalizeEmail(email)
 	if err != nil {
 		return 0, err
@@ -44,5 +57,67 @@ func (a *App) SetPassword(ctx context.Context, email, password string) (int64, e
 	if err != nil {
 		return 0, err
 	}
-	return c.User.ID, a.Accounts().SetPassword(ctx, c.User.ID, password, 0)
+	return c.User.ID, nil
+}
+
+// SetUserRole gives account id the role admin, analyst, or member for no
+// staff role (account.ParseAccountRole), done by account by (0: an
+// operator), and audits the change with the account before and after.
+func (a *App) SetUserRole(ctx context.Context, by, id int64, role string) (account.User, error) {
+	before, after, err := a.Accounts().SetRole(ctx, by, id, role)
+	return after, a.auditUser(ctx, err, "user.role", before, after)
+}
+
+// SetUserDisabled disables or enables account id, done by account by (0:
+// an operator; see account.Service.SetDisabled for what is refused), and
+// audits the change with the account before and after.
+func (a *App) SetUserDisabled(ctx context.Context, by, id int64, disabled bool) (account.User, error) {
+	action := "user.enable"
+	if disabled {
+		action = "user.disable"
+	}
+	before, after, err := a.Accounts().SetDisabled(ctx, by, id, disabled)
+	return after, a.auditUser(ctx, err, action, before, after)
+}
+
+// auditUser writes the audit entry of a change of an account unless the
+// change failed (err, returned as it is).
+func (a *App) auditUser(ctx context.Context, err error, action string, before, after account.User) error {
+	if err != nil {
+		return err
+	}
+	return a.Audit(ctx, account.AuditEntry{Action: action, Object: "user " + strconv.FormatInt(after.ID, 10), Detail: after.Email,
+		Before: auditJSON(before), After: auditJSON(after)})
+}
+
+// ReadPassword reads a password from the first line of r when fromStdin is
+// set, or makes one; the second result says it was made.
+func ReadPassword(r io.Reader, fromStdin bool) (string, bool, error) {
+	if !fromStdin {
+		return account.NewToken(15), true, nil
+	}
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil && line == "" {
+		return "", false, errs.Field("password", "", "--password-stdin: standard input is empty")
+	}
+	return strings.TrimRight(line, "\r\n"), false, nil
+}
+
+// UserRow is an account as the columns of vigil user list: id, e-mail
+// address, staff role, organisations with the role in each, second factor,
+// last sign-in, disabled.
+func UserRow(u account.User) []any {
+	var ms []string
+	for _, m := range u.Memberships {
+		ms = append(ms, m.OrgName+" ("+string(m.Role)+")")
+	}
+	last := "-"
+	if u.LastLogin != nil {
+		last = u.LastLogin.Format("2006-01-02 15:04")
+	}
+	role := string(u.Role)
+	if role == "" {
+		role = "-"
+	}
+	return []any{u.ID, u.Email, role, strings.Join(ms, ", "), u.TOTP, last, u.Disabled}
 }

@@ -340,34 +340,36 @@ func (s *Server) pageUserCreate(pc *pageCall) error {
 
 // pageUserRole changes an account's role from its row on the accounts page.
 func (s *Server) pageUserRole(pc *pageCall) error {
-	return s.pageUserChange(pc, "user.role", func(id int64) (account.User, account.User, error) {
-		return s.accounts.SetRole(pc.ctx(), pc.user.ID, id, pc.form("role"))
+	return s.pageUserChange(pc, func(id int64) error {
+		_, err := s.app.SetUserRole(pc.ctx(), pc.user.ID, id, pc.form("role"))
+		return err
 	})
 }
 
 // pageUserDisable disables an account from its row on the accounts page.
 func (s *Server) pageUserDisable(pc *pageCall) error {
-	return s.pageUserChange(pc, "user.disable", func(id int64) (account.User, account.User, error) {
-		return s.accounts.SetDisabled(pc.ctx(), pc.user.ID, id, true)
+	return s.pageUserChange(pc, func(id int64) error {
+		_, err := s.app.SetUserDisabled(pc.ctx(), pc.user.ID, id, true)
+		return err
 	})
 }
 
 // pageUserEnable enables a disabled account.
 func (s *Server) pageUserEnable(pc *pageCall) error {
-	return s.pageUserChange(pc, "user.enable", func(id int64) (account.User, account.User, error) {
-		return s.accounts.SetDisabled(pc.ctx(), pc.user.ID, id, false)
+	return s.pageUserChange(pc, func(id int64) error {
+		_, err := s.app.SetUserDisabled(pc.ctx(), pc.user.ID, id, false)
+		return err
 	})
 }
 
-// pageUserChange runs one change of account {uid}, audits it with the
-// account before and after, and shows a refusal beside the account's row.
-func (s *Server) pageUserChange(pc *pageCall, action string, do func(id int64) (account.User, account.User, error)) error {
+// pageUserChange runs one (audited) change of account {uid} and shows a
+// refusal beside the account's row, inside the page.
+func (s *Server) pageUserChange(pc *pageCall, do func(id int64) error) error {
 	id, err := pc.pathID("uid")
 	if err != nil {
 		return err
 	}
-	before, after, err := do(id)
-	if err != nil {
+	if err := do(id); err != nil {
 		if errs.CodeOf(err) != errs.Invalid {
 			return err
 		}
@@ -382,9 +384,6 @@ func (s *Server) pageUserChange(pc *pageCall, action string, do func(id int64) (
 			err = &row
 		}
 		return pc.formError(err, "users", "users.title", v)
-	}
-	if err := s.auditUserChange(pc.ctx(), account.AuditEntry{UserID: pc.user.ID, Actor: pc.user.Email}, action, before, after); err != nil {
-		return err
 	}
 	return pc.redirect("/admin/users?msg=users.changed")
 }

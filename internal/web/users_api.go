@@ -5,10 +5,8 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"vigil/internal/account"
 	"vigil/internal/auth"
@@ -96,54 +94,24 @@ func (s *Server) userRole(c *call) (any, error) {
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	return s.apiUserChange(c, "user.role", func(id int64) (account.User, account.User, error) {
-		return s.accounts.SetRole(c.ctx(), c.p.UserID, id, string(in.Role))
-	})
-}
-
-func (s *Server) userDisable(c *call) (any, error) {
-	return s.apiUserChange(c, "user.disable", func(id int64) (account.User, account.User, error) {
-		return s.accounts.SetDisabled(c.ctx(), c.p.UserID, id, true)
-	})
-}
-
-func (s *Server) userEnable(c *call) (any, error) {
-	return s.apiUserChange(c, "user.enable", func(id int64) (account.User, account.User, error) {
-		return s.accounts.SetDisabled(c.ctx(), c.p.UserID, id, false)
-	})
-}
-
-// apiUserChange runs one change of account {uid} and audits it with the
-// account before and after.
-func (s *Server) apiUserChange(c *call, action string, do func(id int64) (account.User, account.User, error)) (any, error) {
 	id, err := c.pathID("uid")
 	if err != nil {
 		return nil, err
 	}
-	before, after, err := do(id)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.auditUserChange(c.ctx(), account.AuditEntry{}, action, before, after); err != nil {
-		return nil, err
-	}
-	return after, nil
+	return s.app.SetUserRole(c.ctx(), c.p.UserID, id, string(in.Role))
 }
 
-// auditUserChange writes the audit entry of a change of an account, with
-// the account before and after; e names the actor (empty: the request's
-// trail).
-func (s *Server) auditUserChange(ctx context.Context, e account.AuditEntry, action string, before, after account.User) error {
-	b, err := json.Marshal(before)
+func (s *Server) userDisable(c *call) (any, error) { return s.userSetDisabled(c, true) }
+
+func (s *Server) userEnable(c *call) (any, error) { return s.userSetDisabled(c, false) }
+
+// userSetDisabled disables or enables account {uid} (audited).
+func (s *Server) userSetDisabled(c *call, disabled bool) (any, error) {
+	id, err := c.pathID("uid")
 	if err != nil {
-		return fmt.Errorf("audit %s: %w", action, err)
+		return nil, err
 	}
-	a, err := json.Marshal(after)
-	if err != nil {
-		return fmt.Errorf("audit %s: %w", action, err)
-	}
-	e.Action, e.Object, e.Detail, e.Before, e.After = action, "user "+strconv.FormatInt(after.ID, 10), after.Email, b, a
-	return s.app.Audit(ctx, e)
+	return s.app.SetUserDisabled(c.ctx(), c.p.UserID, id, disabled)
 }
 
 // createUser validates memberships (naming their index) and creates the
