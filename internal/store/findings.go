@@ -4,6 +4,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -451,22 +452,113 @@ func (s *Store) FindingUpsert(ctx context.Context, runID int64, batch []finding.
 }
 
 // findingUpsertRows upserts fs (distinct identities) with multi-row
-// statements, then records their events.
+// statements, then records their events and, on SQLite, adds what they
+// changed to the running totals (kept here, set-based, see migration 00802;
+// PostgreSQL's triggers keep its totals).
 func (s *Store) findingUpsertRows(ctx context.Context, runID int64, fs []folded) (created, updated int, err error) {
 	// 22 parameters a row; 100-row statements measured fastest (larger ones
 	// spend more in SQLite's statement journal).
 	var events []finding.Event
+	tot := &totalsDelta{pairs: map[[2]int64]*[3]int64{}, days: map[totalsDay]int64{}}
 	st := stmtCache{s: s}
 	defer st.close()
 	if err := chunked(fs, 100, func(c []folded) error {
-		cr, u, err := s.findingUpsertChunk(ctx, &st, runID, c, &events)
+		cr, u, err := s.findingUpsertChunk(ctx, &st, runID, c, &events, tot)
 		created += cr
 		updated += u
 		return err
 	}); err != nil {
 		return created, updated, err
 	}
-	return created, updated, s.eventInsert(ctx, &st, runID, events)
+	if err := s.eventInsert(ctx, &st, runID, events); err != nil {
+		return created, updated, err
+	}
+	if s.dialect == Postgres {
+		return created, updated, nil // its triggers keep the totals
+	}
+	return created, updated, tot.write(ctx, s)
+}
+
+// totalsDelta is what one batch of upserts adds to finding_totals (per
+// trigger and organisation) and trigger_days (per day of first sighting and
+// trigger) on SQLite, where FindingUpsert keeps them instead of a trigger
+// per finding (migration 00802): a new finding counts as a finding, an open
+// one and its sightings; a re-sighting adds its sightings. A reopening is
+// counted by the status trigger that stays (open and sightings alike), so
+// it adds nothing here: findings are open or resolved, and only a resolved
+// one changes status when sighted again.
+type totalsDelta struct {
+	pairs map[[2]int64]*[3]int64 // (trigger, org) → findings, open, observations
+	days  map[totalsDay]int64
+}
+
+type totalsDay struct {
+	day     string
+	trigger int64
+}
+
+// add counts the upsert of f that did change (1 created, 2 reopened,
+// 0 or 3 re-sighted).
+func (d *totalsDelta) add(f *folded, change int64) {
+	if change == 2 {
+		return
+	}
+	k := [2]int64{f.s.TriggerID, f.s.OrgID}
+	p := d.pairs[k]
+	if p == nil {
+		p = new([3]int64)
+		d.pairs[k] = p
+	}
+	p[2] += f.n
+	if change == 1 {
+		p[0]++
+		p[1]++
+		// The day as substr(first_seen, 1, 10) reads it: timestamps are
+		// stored in UTC.
+		d.days[totalsDay{f.first.UTC().Format(time.DateOnly), f.s.TriggerID}]++
+	}
+}
+
+// write adds the batch's differences to the totals, in the caller's
+// transaction.
+func (d *totalsDelta) write(ctx context.Context, s *Store) error {
+	type pair struct {
+		k [2]int64
+		v *[3]int64
+	}
+	pairs := make([]pair, 0, len(d.pairs))
+	for k, v := range d.pairs {
+		pairs = append(pairs, pair{k, v})
+	}
+	// In key order: the B-tree is written front to back.
+	slices.SortFunc(pairs, func(a, b pair) int {
+		return cmp.Or(cmp.Compare(a.k[0], b.k[0]), cmp.Compare(a.k[1], b.k[1]))
+	})
+	m := multiRow{head: `INSERT INTO finding_totals (trigger_id, org_id, findings, open, observations) VALUES `, tuple: "(?, ?, ?, ?, ?)",
+		tail: ` ON CONFLICT (trigger_id, org_id) DO UPDATE SET findings = findings + excluded.findings,
+  open = open + excluded.open, observations = observations + excluded.observations`}
+	if err := insertRows(ctx, s, m, chunkRows, pairs, func(a []any, p pair) []any {
+		return append(a, p.k[0], p.k[1], p.v[0], p.v[1], p.v[2])
+	}); err != nil {
+		return fmt.Errorf("finding totals: %w", err)
+	}
+	type day struct {
+		k totalsDay
+		n int64
+	}
+	days := make([]day, 0, len(d.days))
+	for k, n := range d.days {
+		days = append(days, day{k, n})
+	}
+	slices.SortFunc(days, func(a, b day) int { return cmp.Or(strings.Compare(a.k.day, b.k.day), cmp.Compare(a.k.trigger, b.k.trigger)) })
+	m = multiRow{head: `INSERT INTO trigger_days (day, trigger_id, slot, findings) VALUES `, tuple: "(?, ?, 0, ?)",
+		tail: ` ON CONFLICT (day, trigger_id, slot) DO UPDATE SET findings = findings + excluded.findings`}
+	if err := insertRows(ctx, s, m, chunkRows, days, func(a []any, d day) []any {
+		return append(a, d.k.day, d.k.trigger, d.n)
+	}); err != nil {
+		return fmt.Errorf("trigger days: %w", err)
+	}
+	return nil
 }
 
 // stmtCache keeps the statements prepared during one call, by text: the
@@ -556,7 +648,7 @@ WHERE findings.org_id = excluded.org_id AND findings.trigger_id = excluded.trigg
 
 // findingUpsertChunk upserts fs (distinct identities) with one statement per
 // probe round and appends the events of what changed.
-func (s *Store) findingUpsertChunk(ctx context.Context, st *stmtCache, runID int64, fs []folded, events *[]finding.Event) (created, updated int, err error) {
+func (s *Store) findingUpsertChunk(ctx context.Context, st *stmtCache, runID int64, fs []folded, events *[]finding.Event, tot *totalsDelta) (created, updated int, err error) {
 	now := s.Now()
 	m := s.findingUpsertSQL()
 	todo := make([]int, len(fs))
@@ -606,6 +698,7 @@ func (s *Store) findingUpsertChunk(ctx context.Context, st *stmtCache, runID int
 				return created, updated, fmt.Errorf("findings upsert: unexpected identity %d returned", ident)
 			}
 			delete(byIdent, ident)
+			tot.add(&fs[i], change)
 			ev.OrgID, ev.At = fs[i].s.OrgID, now
 			switch change {
 			case 1:
