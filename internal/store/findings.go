@@ -550,7 +550,9 @@ func (d *totalsDelta) write(ctx context.Context, s *Store) error {
 	for k, n := range d.days {
 		days = append(days, day{k, n})
 	}
-	slices.SortFunc(days, func(a, b day) int { return cmp.Or(strings.Compare(a.k.day, b.k.day), cmp.Compare(a.k.trigger, b.k.trigger)) })
+	slices.SortFunc(days, func(a, b day) int {
+		return cmp.Or(strings.Compare(a.k.day, b.k.day), cmp.Compare(a.k.trigger, b.k.trigger))
+	})
 	m = multiRow{head: `INSERT INTO trigger_days (day, trigger_id, slot, findings) VALUES `, tuple: "(?, ?, 0, ?)",
 		tail: ` ON CONFLICT (day, trigger_id, slot) DO UPDATE SET findings = findings + excluded.findings`}
 	if err := insertRows(ctx, s, m, chunkRows, days, func(a []any, d day) []any {
