@@ -30,6 +30,8 @@ var formsWithoutFields = map[string]string{
 	"pageIssue":         "a button on an accepted assessment",
 	"pageNotifySend":    "a button",
 	"pageTokenRevoke":   "a button on a token",
+	"pageUserDisable":   "a button on an account (its refusals: TestUserRoleAndDisable)",
+	"pageUserEnable":    "a button on an account",
 	"pageProductAssess": "a button on a product",
 	"pageSourcePause":   "a button on a source",
 	"pageSourceResume":  "a button on a source",
@@ -88,6 +90,7 @@ func (e *pageEnv) badForms(t *testing.T, own, other ids) map[string][]badForm {
 		"pageTOTPPost":        {{name: "bad_code", as: asHalf, path: "/login/totp", form: v("code", "12"), status: 422, field: "code"}},
 		"pageEnrolPost":       {{name: "wrong_code", as: asMemberA, path: "/login/enrol", form: v("secret", enrolSecret, "code", "000000"), status: 422, field: "code"}},
 		"pageAccountPassword": {{name: "wrong_old", as: asMemberA, path: "/account/password", form: v("old", "not it", "password", "a brand new password"), status: 422, field: "old"}},
+		"pageUserRole":        {{name: "maker", as: asAdmin, path: fmt.Sprintf("/admin/users/%d/role", e.users[asMemberA].ID), form: v("role", "maker"), status: 422, field: fmt.Sprintf("role-%d", e.users[asMemberA].ID)}},
 		"pageUserCreate": {
 			{name: "bad_email", as: asAdmin, path: "/admin/users", form: v("email", "nope", "password", "long enough password"), status: 422, field: "email"},
 			{name: "short_password", as: asAdmin, path: "/admin/users", form: v("email", "x@portal.example", "password", "short"), status: 422, field: "password"},
