@@ -261,10 +261,10 @@ func (a *App) IngestPart(ctx context.Context, args ingestPartArgs) (ingest.Summa
 	if err := os.RemoveAll(filepath.Dir(args.Path)); err != nil {
 		a.log.Warn("split run: shared file not removed", "run", args.RunID, "err", err)
 	}
-	// One composition waiting is enough (a part ending late on another
-	// node finds it).
-	if _, err := a.jobsQ.Insert(ctx, notify.SweepArgs{}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByState: []rivertype.JobState{
-		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateScheduled}}}); err != nil {
+	// One sweep waiting or running is enough (SweepArgs is unique): a part
+	// ending late on another node finds it, and a sweep already running
+	// when the run ended leaves the run to the next on the schedule.
+	if _, err := a.jobsQ.Insert(ctx, notify.SweepArgs{}, nil); err != nil {
 		a.log.Warn("split run ended: composition waits for the next sweep", "run", args.RunID, "err", err)
 	}
 	return sum, nil

@@ -48,6 +48,9 @@ type Config struct {
 	PollInterval time.Duration
 	// PeriodicJobs run on a schedule (for example the outbox sweep).
 	PeriodicJobs []*river.PeriodicJob
+	// JobTimeout bounds a job whose worker sets no Timeout of its own
+	// (default River's, a minute).
+	JobTimeout time.Duration
 	Logger       *slog.Logger
 }
 
@@ -82,6 +85,7 @@ func Open(ctx context.Context, s *store.Store, cfg Config) (*Queue, error) {
 		FetchPollInterval: cfg.PollInterval,
 		FetchCooldown:     min(cfg.PollInterval, river.FetchCooldownDefault),
 		PeriodicJobs:      cfg.PeriodicJobs,
+		JobTimeout:        cfg.JobTimeout,
 		Workers:           cfg.Workers,
 	}
 	if cfg.Workers != nil {

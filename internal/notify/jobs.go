@@ -48,6 +48,25 @@ type SweepArgs struct{}
 // Kind implements river.JobArgs.
 func (SweepArgs) Kind() string { return "notify_sweep" }
 
+// InsertOpts makes the sweep unique while one waits or runs: the leader's
+// schedule, a new leader's run at start and a split run that ended on any
+// node then enqueue one sweep between them, not one each. A sweep enqueued
+// while another runs is dropped; the running one or the next on the
+// schedule composes what arrived meanwhile.
+func (SweepArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByState: []rivertype.JobState{
+		rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning,
+		rivertype.JobStateScheduled, rivertype.JobStateRetryable,
+	}}}
+}
+
+// DefaultSweepTimeout is how long one sweep job may run by default
+// (Jobs.SweepTimeout): composing the notices of a run that ended over tens
+// of thousands of organisations takes longer than River's default minute.
+// Every composition batch commits with its cursor, so a sweep cut short
+// loses nothing; the next one goes on from there.
+const DefaultSweepTimeout = 30 * time.Minute
+
 // Enqueuer inserts jobs (a *jobs.Queue).
 type Enqueuer interface {
 	Insert(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) (int64, error)
@@ -68,8 +87,10 @@ type Jobs struct {
 	// Outbox lists the due rows.
 	Outbox Outbox
 	Queue  Enqueuer
-	Now    func() time.Time
-	Logger *slog.Logger
+	// SweepTimeout bounds one sweep job (default DefaultSweepTimeout).
+	SweepTimeout time.Duration
+	Now          func() time.Time
+	Logger       *slog.Logger
 }
 
 // Register adds the delivery and sweep workers.
@@ -135,6 +156,14 @@ func (w *deliverWorker) Timeout(*river.Job[DeliverArgs]) time.Duration { return 
 type sweepWorker struct {
 	river.WorkerDefaults[SweepArgs]
 	j *Jobs
+}
+
+// Timeout is the Jobs' SweepTimeout instead of River's default minute.
+func (w *sweepWorker) Timeout(*river.Job[SweepArgs]) time.Duration {
+	if w.j.SweepTimeout > 0 {
+		return w.j.SweepTimeout
+	}
+	return DefaultSweepTimeout
 }
 
 func (w *sweepWorker) Work(ctx context.Context, _ *river.Job[SweepArgs]) error {
