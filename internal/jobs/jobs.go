@@ -51,7 +51,7 @@ type Config struct {
 	// JobTimeout bounds a job whose worker sets no Timeout of its own
 	// (default River's, a minute).
 	JobTimeout time.Duration
-	Logger       *slog.Logger
+	Logger     *slog.Logger
 }
 
 // client is what vigil uses of a *river.Client, whatever its driver.
