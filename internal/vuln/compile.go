@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/package-url/packageurl-go"
 
@@ -329,8 +330,12 @@ func countCriteria(cs []advisory.Config) int {
 	return n
 }
 
-// interner shares equal strings. A nil *interner returns its input.
-type interner struct{ m map[string]string }
+// interner shares equal strings. A nil *interner returns its input. It
+// is safe for concurrent use (MatchAll compiles on several goroutines).
+type interner struct {
+	mu sync.Mutex
+	m  map[string]string
+}
 
 func newInterner() *interner { return &interner{m: map[string]string{}} }
 
@@ -338,6 +343,8 @@ func (in *interner) str(s string) string {
 	if in == nil || s == "" {
 		return s
 	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
 	if v, ok := in.m[s]; ok {
 		return v
 	}

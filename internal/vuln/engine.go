@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"log/slog"
 	"runtime"
 	"slices"
@@ -730,26 +731,9 @@ func (e *Engine) MatchAll(ctx context.Context, reindex bool) (Result, error) {
 	// 1. Compile every advisory.
 	restoreGC := lowerGC()
 	defer restoreGC()
-	in := newInterner()
-	var all []*Compiled
-	for after := int64(0); ; {
-		page, err := e.st.VulnAdvisoryScan(ctx, after, e.pages.advisories)
-		if err != nil {
-			return res, err
-		}
-		for _, s := range page {
-			a, err := s.Decode()
-			if err != nil {
-				return res, err
-			}
-			c := compile(s.Ref, a, vt, in)
-			c.slim()
-			all = append(all, c)
-		}
-		if len(page) < e.pages.advisories {
-			break
-		}
-		after = page[len(page)-1].Ref
+	all, err := e.compileAll(ctx, vt)
+	if err != nil {
+		return res, err
 	}
 	res.Advisories = len(all)
 	index := indexCompiled(all)
@@ -792,9 +776,13 @@ func (e *Engine) MatchAll(ctx context.Context, reindex bool) (Result, error) {
 		}
 		after = page[len(page)-1].ID
 	}
+	// The next page of components is read while this one is matched
+	// (unless the index keys are written between pages).
 	compPage := e.pages.components
-	for after := int64(0); ; {
-		page, err := e.st.VulnComponentScan(ctx, inventory(), after, compPage)
+	for p := range pagesOf(ctx, !reindex, compPage, func(after int64) ([]Component, error) {
+		return e.st.VulnComponentScan(ctx, inventory(), after, compPage)
+	}, func(c Component) int64 { return c.ID }) {
+		page, err := p.rows, p.err
 		if err != nil {
 			return res, err
 		}
@@ -812,10 +800,6 @@ func (e *Engine) MatchAll(ctx context.Context, reindex bool) (Result, error) {
 			}
 			keys = keys[:0]
 		}
-		if len(page) < compPage {
-			break
-		}
-		after = page[len(page)-1].ID
 	}
 	if reindex && len(keys) > 0 {
 		if err := e.st.VulnTargetKeysAdd(ctx, keys); err != nil {
@@ -855,6 +839,98 @@ func (e *Engine) MatchAll(ctx context.Context, reindex bool) (Result, error) {
 	return res, nil
 }
 
+// compileAll decodes and compiles every stored advisory, slimmed, in the
+// order of their row ids: one goroutine reads the next page from the store
+// while e.workers goroutines decode and compile the page before it.
+func (e *Engine) compileAll(ctx context.Context, vt *vendor.Table) ([]*Compiled, error) {
+	in := newInterner()
+	var all []*Compiled
+	for p := range pagesOf(ctx, true, e.pages.advisories, func(after int64) ([]StoredAdvisory, error) {
+		return e.st.VulnAdvisoryScan(ctx, after, e.pages.advisories)
+	}, func(a StoredAdvisory) int64 { return a.Ref }) {
+		if p.err != nil {
+			return nil, p.err
+		}
+		out := make([]*Compiled, len(p.rows))
+		errs := make([]error, e.workers)
+		var wg sync.WaitGroup
+		for w := range e.workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := w; i < len(p.rows); i += e.workers {
+					a, err := p.rows[i].Decode()
+					if err != nil {
+						errs[w] = err
+						return
+					}
+					c := compile(p.rows[i].Ref, a, vt, in)
+					c.slim()
+					out[i] = c
+				}
+			}()
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			return nil, err
+		}
+		all = append(all, out...)
+	}
+	return all, nil
+}
+
+// fetched is one page that pagesOf read, or the error that ended
+// the reading.
+type fetched[T any] struct {
+	rows []T
+	err  error
+}
+
+// pagesOf returns the pages of at most limit rows that fetch reads, each
+// after the key (of next) of the last row of the page before, until a
+// short page or an error, which comes as the last page. With ahead, a
+// goroutine of its own reads one page ahead of the caller (who must then
+// not use the store meanwhile: a transaction's connection serves one
+// query at a time); cancelling ctx ends it.
+func pagesOf[T any](ctx context.Context, ahead bool, limit int, fetch func(after int64) ([]T, error), next func(T) int64) iter.Seq[fetched[T]] {
+	read := func(yield func(fetched[T]) bool) {
+		for after := int64(0); ; {
+			rows, err := fetch(after)
+			if !yield(fetched[T]{rows, err}) || err != nil || len(rows) < limit {
+				return
+			}
+			after = next(rows[len(rows)-1])
+		}
+	}
+	if !ahead {
+		return read
+	}
+	return func(yield func(fetched[T]) bool) {
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		pages := make(chan fetched[T], 1)
+		go func() {
+			defer close(pages)
+			read(func(p fetched[T]) bool {
+				select {
+				case pages <- p:
+					return true
+				case <-ctx.Done():
+					return false
+				}
+			})
+		}()
+		for p := range pages {
+			if !yield(p) {
+				cancel()
+				for range pages { // wait for the reader to return
+				}
+				return
+			}
+		}
+	}
+}
+
 // progress starts MatchAll's progress (nothing without Options.Progress
 // or targets) and returns its step and finish.
 func (e *Engine) progress(ctx context.Context) (func(int64), func()) {
@@ -892,6 +968,7 @@ func (e *Engine) matchParallel(index compiledIndex, ts []Target, keys bool, cach
 			defer wg.Done()
 			var o out
 			cache := caches[i]
+			var seen []*Compiled // the advisories a target met, reused
 			for _, t := range part {
 				p := prepareCached(t, cache, vt)
 				ks := p.keys()
@@ -902,7 +979,7 @@ func (e *Engine) matchParallel(index compiledIndex, ts []Target, keys bool, cach
 					}
 					o.ks = append(o.ks, tk)
 				}
-				var seen []*Compiled
+				seen = seen[:0]
 				for _, k := range ks {
 					for _, c := range index[k] {
 						if slices.Contains(seen, c) {
