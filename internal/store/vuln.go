@@ -155,9 +155,14 @@ func (s *Store) VulnAdvisoryRefs(ctx context.Context, keys []string) ([]int64, e
 
 const vulnAdvisoryCols = `id, source, ext_id, digest, title, publisher, published, modified, withdrawn, origin, loaded_at, changed_at, body`
 
-func scanVulnAdvisories(rows *sql.Rows) ([]vuln.StoredAdvisory, error) {
+// scanVulnAdvisories reads the advisories of rows; capHint is as for
+// scanComponents.
+func scanVulnAdvisories(rows *sql.Rows, capHint int) ([]vuln.StoredAdvisory, error) {
 	defer rows.Close()
 	var out []vuln.StoredAdvisory
+	if capHint > 0 {
+		out = make([]vuln.StoredAdvisory, 0, capHint)
+	}
 	for rows.Next() {
 		var v vuln.StoredAdvisory
 		var pub, mod sql.NullTime
@@ -175,6 +180,9 @@ func scanVulnAdvisories(rows *sql.Rows) ([]vuln.StoredAdvisory, error) {
 		v.Body = json.RawMessage(body)
 		out = append(out, v)
 	}
+	if len(out) == 0 {
+		out = nil // as without a hint
+	}
 	return out, rows.Err()
 }
 
@@ -187,7 +195,7 @@ func (s *Store) VulnAdvisoryGet(ctx context.Context, refs []int64) ([]vuln.Store
 		if err != nil {
 			return err
 		}
-		vs, err := scanVulnAdvisories(rows)
+		vs, err := scanVulnAdvisories(rows, 0)
 		out = append(out, vs...)
 		return err
 	})
@@ -201,7 +209,7 @@ func (s *Store) VulnAdvisoryFind(ctx context.Context, source, id string) (vuln.S
 	if err != nil {
 		return vuln.StoredAdvisory{}, err
 	}
-	vs, err := scanVulnAdvisories(rows)
+	vs, err := scanVulnAdvisories(rows, 0)
 	if err != nil {
 		return vuln.StoredAdvisory{}, err
 	}
@@ -218,7 +226,7 @@ func (s *Store) VulnAdvisoryScan(ctx context.Context, after int64, limit int) ([
 	if err != nil {
 		return nil, err
 	}
-	return scanVulnAdvisories(rows)
+	return scanVulnAdvisories(rows, max(limit, 1))
 }
 
 // VulnAdvisoryCount returns how many advisories are stored, per source.
@@ -374,9 +382,12 @@ func (s *Store) VulnEPSSPut(ctx context.Context, scores []vuln.EPSSScore) ([]str
 
 const vulnComponentCols = `c.id, c.device_id, d.org_id, c.name, c.grp, c.version, c.purl, c.cpe, c.supplier, c.type, c.bom_ref`
 
-func scanComponents(rows *sql.Rows) ([]vuln.Component, error) {
+// scanComponents reads the components of rows; capHint is how many are
+// expected at most (the query's limit, 0: unknown), so that a page is one
+// allocation instead of a slice grown by doubling.
+func scanComponents(rows *sql.Rows, capHint int) ([]vuln.Component, error) {
 	defer rows.Close()
-	out := []vuln.Component{}
+	out := make([]vuln.Component, 0, capHint)
 	for rows.Next() {
 		var c vuln.Component
 		if err := rows.Scan(&c.ID, &c.DeviceID, &c.OrgID, &c.Name, &c.Group, &c.Version, &c.PURL, &c.CPE, &c.Supplier, &c.Type, &c.BOMRef); err != nil {
@@ -488,7 +499,7 @@ func (s *Store) VulnComponentList(ctx context.Context, sc tenant.Scope, deviceID
 	if err != nil {
 		return nil, err
 	}
-	return scanComponents(rows)
+	return scanComponents(rows, 0)
 }
 
 // VulnComponentScan returns up to limit components of sc with id greater
@@ -500,7 +511,7 @@ func (s *Store) VulnComponentScan(ctx context.Context, sc tenant.Scope, after in
 	if err != nil {
 		return nil, err
 	}
-	return scanComponents(rows)
+	return scanComponents(rows, max(limit, 1))
 }
 
 // VulnComponentGet returns the components of sc with the given ids;
@@ -514,7 +525,7 @@ func (s *Store) VulnComponentGet(ctx context.Context, sc tenant.Scope, ids []int
 		if err != nil {
 			return err
 		}
-		cs, err := scanComponents(rows)
+		cs, err := scanComponents(rows, 0)
 		out = append(out, cs...)
 		return err
 	})
