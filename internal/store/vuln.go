@@ -226,7 +226,7 @@ func (s *Store) VulnAdvisoryScan(ctx context.Context, after int64, limit int) ([
 	if err != nil {
 		return nil, err
 	}
-	return scanVulnAdvisories(rows, max(limit, 1))
+	return scanVulnAdvisories(rows, min(max(limit, 1), maxPageHint))
 }
 
 // VulnAdvisoryCount returns how many advisories are stored, per source.
@@ -382,6 +382,10 @@ func (s *Store) VulnEPSSPut(ctx context.Context, scores []vuln.EPSSScore) ([]str
 
 const vulnComponentCols = `c.id, c.device_id, d.org_id, c.name, c.grp, c.version, c.purl, c.cpe, c.supplier, c.type, c.bom_ref`
 
+// maxPageHint bounds the capacity a page is read into: callers may ask for
+// "everything" with a huge limit.
+const maxPageHint = 10000
+
 // scanComponents reads the components of rows; capHint is how many are
 // expected at most (the query's limit, 0: unknown), so that a page is one
 // allocation instead of a slice grown by doubling.
@@ -511,7 +515,7 @@ func (s *Store) VulnComponentScan(ctx context.Context, sc tenant.Scope, after in
 	if err != nil {
 		return nil, err
 	}
-	return scanComponents(rows, max(limit, 1))
+	return scanComponents(rows, min(max(limit, 1), maxPageHint))
 }
 
 // VulnComponentGet returns the components of sc with the given ids;
