@@ -150,6 +150,7 @@ func TestSecurityTxtChecker(t *testing.T) {
 	good, bad := site.URL+"/.well-known/security.txt", site.URL+"/bad/security.txt"
 	storetest.EachOpts(t, storetest.Options{Now: fixedNow}, func(t *testing.T, st *store.Store) {
 		e := newPageEnv(t, st)
+		stopLimitClocks(e.srv)
 		check := func(target, from string) *httptest.ResponseRecorder {
 			return e.send(req{method: http.MethodGet, path: "/api/v1/securitytxt?target=" + url.QueryEscape(target), from: from})
 		}

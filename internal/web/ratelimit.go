@@ -25,12 +25,18 @@ type limiter struct {
 	every   rate.Limit
 	burst   int
 	clients map[string]*rate.Limiter
+	now     func() time.Time // the clock buckets refill by; tests stop it
 }
 
 const maxClients = 10000
 
-func newLimiter(per time.Duration, burst int) *limiter {
-	return &limiter{every: rate.Every(per), burst: burst, clients: map[string]*rate.Limiter{}}
+// newLimiter makes a per-client limiter that grants burst requests, then
+// one per per, and keeps it with the server's others so that a test can
+// stop their clocks (Server.limiters).
+func (s *Server) newLimiter(per time.Duration, burst int) *limiter {
+	l := &limiter{every: rate.Every(per), burst: burst, clients: map[string]*rate.Limiter{}, now: time.Now}
+	s.limiters = append(s.limiters, l)
+	return l
 }
 
 // Allow reports whether client may make a request now.
@@ -45,7 +51,7 @@ func (l *limiter) Allow(client string) bool {
 		b = rate.NewLimiter(l.every, l.burst)
 		l.clients[client] = b
 	}
-	return b.Allow()
+	return b.AllowN(l.now(), 1)
 }
 
 // RetryAfter is how long a client over its rate waits for its next

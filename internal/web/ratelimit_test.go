@@ -97,6 +97,7 @@ func TestLoginRateLimit(t *testing.T) {
 	t.Parallel()
 	storetest.EachOpts(t, storetest.Options{Now: fixedNow}, func(t *testing.T, st *store.Store) {
 		e := newPageEnv(t, st)
+		stopLimitClocks(e.srv)
 		for i, c := range []struct {
 			name, path string
 			form       url.Values

@@ -131,6 +131,7 @@ type Server struct {
 	verifier        registry.Verifier
 	labels          Ratings
 	checkLimit      *limiter
+	limiters        []*limiter // every per-client limiter, loginLimit and checkLimit included
 	fetch           *netguard.Client
 }
 
@@ -157,11 +158,11 @@ func New(cfg Config) (*Server, error) {
 		matcher:         newMatcher(),
 		cop:             http.NewCrossOriginProtection(),
 		insecureCookies: cfg.InsecureCookies,
-		loginLimit:      newLimiter(6*time.Second, 10),
 		baseURL:         strings.TrimRight(cfg.BaseURL, "/"),
 		labels:          cfg.Labels,
-		checkLimit:      newLimiter(3*time.Second, 20),
 	}
+	s.loginLimit = s.newLimiter(6*time.Second, 10)
+	s.checkLimit = s.newLimiter(3*time.Second, 20)
 	s.fetch = cfg.Fetch
 	if s.fetch == nil {
 		s.fetch = netguard.New(netguard.Options{MaxBytes: maxSecurityTxt})

@@ -38,7 +38,7 @@ type VerifyInput struct {
 // trustRoutes are the public routes that let a recipient and a machine
 // check a warning: the verification API and page, and the notice schema.
 func (s *Server) trustRoutes() []Route {
-	v := &verifier{s: s, limit: newLimiter(verifyEvery, verifyBurst), svc: &verify.Service{Store: s.store,
+	v := &verifier{s: s, limit: s.newLimiter(verifyEvery, verifyBurst), svc: &verify.Service{Store: s.store,
 		Key: func(ctx context.Context) ([]byte, error) { return s.store.SettingSecret(ctx, ticket.KeySetting) }}}
 	const tag = "verification"
 	return []Route{

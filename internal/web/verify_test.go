@@ -32,6 +32,7 @@ func TestVerifyEnumeration(t *testing.T) {
 	storetest.EachOpts(t, storetest.Options{Now: fixedNow}, func(t *testing.T, st *store.Store) {
 		ctx := context.Background()
 		e := newEnv(t, st)
+		stopLimitClocks(e.srv)
 		seedNotices(t, e)
 		A := e.orgs[0]
 		n, err := st.NoticeGet(ctx, tenant.Operator(), e.notices[A.ID])
