@@ -102,10 +102,13 @@ type User struct {
 	Role        Role         `json:"role,omitempty"`
 	Memberships []Membership `json:"memberships"`
 	// TOTP is true when a second factor is enrolled.
-	TOTP      bool       `json:"totp"`
-	Disabled  bool       `json:"disabled,omitempty"`
-	CreatedAt time.Time  `json:"created_at"`
-	LastLogin *time.Time `json:"last_login,omitempty"`
+	TOTP     bool `json:"totp"`
+	Disabled bool `json:"disabled,omitempty"`
+	// Unconfirmed is true for an account made by signing up whose e-mail
+	// address is not confirmed yet: it cannot sign in.
+	Unconfirmed bool       `json:"unconfirmed,omitempty"`
+	CreatedAt   time.Time  `json:"created_at"`
+	LastLogin   *time.Time `json:"last_login,omitempty"`
 	// LockedUntil is set while the account is locked after failed logins.
 	LockedUntil *time.Time `json:"locked_until,omitempty"`
 }

@@ -27,7 +27,7 @@ type Credentials struct {
 type Token struct {
 	ID      int64
 	Purpose Purpose
-	UserID  int64  // reset: the user
+	UserID  int64  // reset, confirm: the user
 	OrgID   int64  // invite: the organisation
 	Email   string // invite: the invited address
 	Role    Role   // invite: the role offered
@@ -42,12 +42,16 @@ type Purpose string
 const (
 	PurposeReset  Purpose = "reset"
 	PurposeInvite Purpose = "invite"
+	// PurposeConfirm confirms the e-mail address of an account made by
+	// signing up.
+	PurposeConfirm Purpose = "confirm"
 )
 
 // Lifetimes of one-time tokens.
 const (
-	ResetValid  = time.Hour
-	InviteValid = 7 * 24 * time.Hour
+	ResetValid   = time.Hour
+	InviteValid  = 7 * 24 * time.Hour
+	ConfirmValid = 24 * time.Hour
 )
 
 // AuditEntry is one line of the append-only audit log: every change made
@@ -113,6 +117,9 @@ type Store interface {
 	// lockUntil when the count reaches MaxFailures.
 	UserLoginFailed(ctx context.Context, id int64, lockUntil time.Time) error
 	UserLoginOK(ctx context.Context, id int64, at time.Time) error
+	// UserConfirm marks the e-mail address of an account made by signing
+	// up confirmed, so that it can sign in.
+	UserConfirm(ctx context.Context, id int64) error
 	MembershipSet(ctx context.Context, userID, orgID int64, role Role) error
 	MembershipDelete(ctx context.Context, userID, orgID int64) error
 
@@ -184,21 +191,9 @@ type NewUser struct {
 // Create validates and stores a new user. A duplicate e-mail address is
 // errs.Conflict.
 func (s *Service) Create(ctx context.Context, n NewUser) (User, error) {
-	email, err := NormalizeEmail(n.Email)
+	email, err := n.check()
 	if err != nil {
 		return User{}, err
-	}
-	if _, err := ParseStaffRole(string(n.Role)); err != nil {
-		return User{}, err
-	}
-	if err := CheckPassword(n.Password); err != nil {
-		return User{}, err
-	}
-	if n.Lang != "" && n.Lang != "nl" && n.Lang != "en" {
-		return User{}, errs.Field("lang", n.Lang, "must be nl or en")
-	}
-	if len(n.Name) > 200 {
-		return User{}, errs.Field("name", "", "longer than 200 characters")
 	}
 	u := User{Email: email, Name: n.Name, Lang: n.Lang, Role: n.Role, CreatedAt: s.now()}
 	if err := s.Store.UserCreate(ctx, &u, s.hash(n.Password)); err != nil {
@@ -259,6 +254,128 @@ func (s *Service) SetDisabled(ctx context.Context, by, id int64, disabled bool) 
 	})
 }
 
+// check validates n and returns its normalised e-mail address.
+func (n NewUser) check() (string, error) {
+	email, err := NormalizeEmail(n.Email)
+	if err != nil {
+		return "", err
+	}
+	if _, err := ParseStaffRole(string(n.Role)); err != nil {
+		return "", err
+	}
+	if err := CheckPassword(n.Password); err != nil {
+		return "", err
+	}
+	if n.Lang != "" && n.Lang != "nl" && n.Lang != "en" {
+		return "", errs.Field("lang", n.Lang, "must be nl or en")
+	}
+	if len(n.Name) > 200 {
+		return "", errs.Field("name", "", "longer than 200 characters")
+	}
+	return email, nil
+}
+
+// SignUp is the outcome of signing up. Whatever it is, the person signing
+// up gets the same answer, so that the answer does not tell which
+// addresses have accounts.
+type SignUp struct {
+	User User
+	// Secret is the confirmation token to send to the address (valid for
+	// ConfirmValid); empty when Existing, or when the same address signed
+	// up at the same moment (that sign-up's link stands).
+	Secret string
+	// Existing is true when the address belongs to a confirmed account:
+	// nothing was changed, and the account's owner may be told that
+	// someone tried to sign up with it.
+	Existing bool
+}
+
+// SignUp makes an account with no role and no memberships that cannot sign
+// in until its address is confirmed with the returned secret (Confirm).
+// Every field is checked before anything is written. For the address of a
+// confirmed account nothing changes (Existing). For an address that signed
+// up before without confirming, the newest sign-up's name, language and
+// password replace the earlier ones and a new link is made, so that
+// whoever reads the mailbox confirms with the password they chose last.
+func (s *Service) SignUp(ctx context.Context, n NewUser) (SignUp, error) {
+	n.Role, n.Orgs = "", nil
+	email, err := n.check()
+	if err != nil {
+		return SignUp{}, err
+	}
+	c, err := s.Store.UserCredentials(ctx, email)
+	var u User
+	switch {
+	case err == nil && !c.User.Unconfirmed:
+		_ = s.hash(n.Password) // as long as a new account takes
+		return SignUp{User: c.User, Existing: true}, nil
+	case err == nil:
+		if u, err = s.Store.UserUpdate(ctx, c.User.ID, func(u *User) error { u.Name, u.Lang = n.Name, n.Lang; return nil }); err != nil {
+			return SignUp{}, err
+		}
+		if err := s.Store.UserSetPassword(ctx, u.ID, s.hash(n.Password)); err != nil {
+			return SignUp{}, err
+		}
+	case errs.CodeOf(err) == errs.NotFound:
+		u = User{Email: email, Name: n.Name, Lang: n.Lang, Unconfirmed: true, CreatedAt: s.now()}
+		if err := s.Store.UserCreate(ctx, &u, s.hash(n.Password)); errs.CodeOf(err) == errs.Conflict {
+			// The same address signed up at the same moment: that
+			// sign-up's link stands.
+			return SignUp{User: u}, nil
+		} else if err != nil {
+			return SignUp{}, err
+		}
+	default:
+		return SignUp{}, err
+	}
+	secret := NewToken(32)
+	t := Token{Purpose: PurposeConfirm, UserID: u.ID, Email: email, Expires: s.now().Add(ConfirmValid)}
+	if err := s.Store.AccountTokenCreate(ctx, &t, HashToken(secret)); err != nil {
+		return SignUp{}, err
+	}
+	return SignUp{User: u, Secret: secret}, nil
+}
+
+// ErrConfirmLink is the answer to a confirmation link that is unknown, used
+// or expired.
+var ErrConfirmLink = errs.Field("token", "", "the confirmation link is unknown, used or expired; sign up again for a new one")
+
+// Confirm uses a confirmation token (from SignUp): the account's address is
+// confirmed and it can sign in from now on. With session, the account is
+// also signed in (the link proved the address), as Login would.
+func (s *Service) Confirm(ctx context.Context, secret string, session bool) (Login, error) {
+	if secret == "" || len(secret) > 100 {
+		return Login{}, ErrConfirmLink
+	}
+	t, err := s.Store.AccountTokenUse(ctx, PurposeConfirm, HashToken(secret), s.now())
+	if errs.CodeOf(err) == errs.NotFound {
+		return Login{}, ErrConfirmLink
+	}
+	if err != nil {
+		return Login{}, err
+	}
+	if err := s.Store.UserConfirm(ctx, t.UserID); err != nil {
+		return Login{}, err
+	}
+	u, err := s.Store.UserGet(ctx, t.UserID)
+	if err != nil {
+		return Login{}, err
+	}
+	l := Login{User: u}
+	if !session || u.Disabled {
+		return l, nil
+	}
+	l.NeedTOTP, l.NeedEnrol = u.TOTP, !u.TOTP && u.NeedsTOTP()
+	verified := !l.NeedTOTP && !l.NeedEnrol
+	if verified {
+		if err := s.Store.UserLoginOK(ctx, u.ID, s.now()); err != nil {
+			return Login{}, err
+		}
+	}
+	l.Session, l.Secret, err = s.open(ctx, u.ID, verified)
+	return l, err
+}
+
 // SetPassword validates and sets a user's password, ends the user's other
 // sessions (all but keep) and lifts a lockout.
 func (s *Service) SetPassword(ctx context.Context, id int64, pw string, keep int64) error {
@@ -289,6 +406,11 @@ func (s *Service) CheckPassword(ctx context.Context, email, pw string) (bool, er
 // address, wrong password, disabled account), so that the answer does not
 // tell which addresses have accounts.
 var ErrLogin = errs.Errorf(errs.Unauthorized, "the e-mail address or password is wrong")
+
+// ErrUnconfirmed is the answer to a right password of an account whose
+// address is not confirmed yet (only who knows the password learns it).
+var ErrUnconfirmed = &errs.Error{Code: errs.Unauthorized, Field: "email",
+	Message: "confirm your e-mail address first: follow the link in the message we sent you (or sign up again for a new one)"}
 
 // Login is a successful first step of signing in.
 type Login struct {
@@ -334,6 +456,9 @@ func (s *Service) Login(ctx context.Context, email, pw string) (Login, error) {
 			return Login{}, err
 		}
 		return Login{}, ErrLogin
+	}
+	if u.Unconfirmed {
+		return Login{}, ErrUnconfirmed
 	}
 	l := Login{User: u, NeedTOTP: c.TOTPSecret != "", NeedEnrol: c.TOTPSecret == "" && u.NeedsTOTP()}
 	if !l.NeedTOTP && !l.NeedEnrol {
@@ -479,6 +604,11 @@ func (s *Service) Reset(ctx context.Context, secret, pw string) (User, error) {
 		return User{}, err
 	}
 	if err := s.SetPassword(ctx, t.UserID, pw, 0); err != nil {
+		return User{}, err
+	}
+	// The link reached the address: an account that signed up and never
+	// confirmed is confirmed now.
+	if err := s.Store.UserConfirm(ctx, t.UserID); err != nil {
 		return User{}, err
 	}
 	return s.Store.UserGet(ctx, t.UserID)

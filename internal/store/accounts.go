@@ -22,13 +22,13 @@ import (
 
 var _ account.Store = (*Store)(nil)
 
-const userCols = `u.id, u.email, u.name, u.lang, u.role, u.totp_secret <> '', u.disabled, u.created_at, u.last_login, u.locked_until`
+const userCols = `u.id, u.email, u.name, u.lang, u.role, u.totp_secret <> '', u.disabled, u.unconfirmed, u.created_at, u.last_login, u.locked_until`
 
 func scanUser(sc interface{ Scan(...any) error }, extra ...any) (account.User, error) {
 	var u account.User
 	var role string
 	var last, locked sql.NullTime
-	err := sc.Scan(append([]any{&u.ID, &u.Email, &u.Name, &u.Lang, &role, &u.TOTP, &u.Disabled, &u.CreatedAt, &last, &locked}, extra...)...)
+	err := sc.Scan(append([]any{&u.ID, &u.Email, &u.Name, &u.Lang, &role, &u.TOTP, &u.Disabled, &u.Unconfirmed, &u.CreatedAt, &last, &locked}, extra...)...)
 	u.Role = account.Role(role)
 	u.CreatedAt = u.CreatedAt.UTC()
 	if last.Valid {
@@ -45,8 +45,8 @@ func scanUser(sc interface{ Scan(...any) error }, extra ...any) (account.User, e
 
 // UserCreate implements account.Store.
 func (s *Store) UserCreate(ctx context.Context, u *account.User, passwordHash string) error {
-	id, err := s.InsertID(ctx, `INSERT INTO users (email, name, lang, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		u.Email, u.Name, u.Lang, string(u.Role), passwordHash, u.CreatedAt)
+	id, err := s.InsertID(ctx, `INSERT INTO users (email, name, lang, role, password_hash, unconfirmed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		u.Email, u.Name, u.Lang, string(u.Role), passwordHash, u.Unconfirmed, u.CreatedAt)
 	if err != nil {
 		return fmt.Errorf("user %s: %w", u.Email, err)
 	}
@@ -232,6 +232,15 @@ func (s *Store) UserLoginFailed(ctx context.Context, id int64, lockUntil time.Ti
 	}
 	_, err := s.Exec(ctx, `UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?`, lockUntil, id)
 	return err
+}
+
+// UserConfirm implements account.Store.
+func (s *Store) UserConfirm(ctx context.Context, id int64) error {
+	_, err := s.Exec(ctx, `UPDATE users SET unconfirmed = FALSE WHERE id = ?`, id)
+	if err != nil {
+		return fmt.Errorf("confirm user %d: %w", id, err)
+	}
+	return nil
 }
 
 // UserLoginOK implements account.Store.

@@ -66,6 +66,7 @@ func catalogue() map[string][2]string {
 	for _, table := range []map[string][2]string{
 		coreMessages(),
 		accountMessages(),
+		signupMessages(),
 		findingsMessages(),
 		analystMessages(),
 		devicesMessages(),

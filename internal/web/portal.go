@@ -125,7 +125,7 @@ func (s *Server) pageLoginPost(pc *pageCall) error {
 	}
 	l, err := s.accounts.Login(pc.ctx(), f.Email, pc.r.PostFormValue("password"))
 	if err != nil {
-		if errs.CodeOf(err) == errs.Unauthorized {
+		if errs.CodeOf(err) == errs.Unauthorized && !errors.Is(err, account.ErrUnconfirmed) {
 			err = &errs.Error{Code: errs.Unauthorized, Field: "password", Message: errs.Message(err)}
 		}
 		return pc.formError(err, "login", "login.title", f)

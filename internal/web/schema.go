@@ -95,6 +95,7 @@ func newSchemas() (*schemaSet, error) {
 	registrySchemas(add)
 	analystSchemas(add)
 	registerSchemas(add)
+	signupSchemas(add)
 	disputeSchemas(add)
 	deviceSchemas(add)
 	assessSchemas(add)

@@ -238,6 +238,7 @@ func (s *Server) table() []Route {
 		s.accountAPIRoutes(),
 		s.analystRoutes(),
 		s.registerRoutes(),
+		s.signupRoutes(),
 		s.disputeRoutes(),
 		s.devicePageRoutes(),
 		s.assessRoutes(),

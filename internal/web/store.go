@@ -61,6 +61,8 @@ type Store interface {
 	TokenAuthenticate(ctx context.Context, secret string) (auth.Principal, error)
 	// SettingSecret returns the installation's secret named key.
 	SettingSecret(ctx context.Context, key string) ([]byte, error)
+	// SettingGet returns a stored setting, or errs.NotFound.
+	SettingGet(ctx context.Context, key string) (string, error)
 	// Ping checks that the database answers (readiness).
 	Ping(ctx context.Context) error
 	// Now is the store's clock.
