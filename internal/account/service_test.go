@@ -258,3 +258,68 @@ func TestResetAndInvite(t *testing.T) {
 		}
 	})
 }
+
+// TestSignUpAndConfirm: a signed-up account cannot sign in until confirmed;
+// the link confirms once and not after it expires; a password reset
+// confirms too (its link reached the address); an address of a confirmed
+// account changes nothing.
+func TestSignUpAndConfirm(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		svc, clk, _ := newService(t, st)
+		signUp := func(email, pw string) account.SignUp {
+			t.Helper()
+			r, err := svc.SignUp(ctx, account.NewUser{Email: email, Name: "Lid", Lang: "nl", Password: pw, Role: account.RoleAdmin})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r
+		}
+		r := signUp("Lid@Example.org", "member password 1")
+		if r.Existing || r.Secret == "" || !r.User.Unconfirmed || r.User.Role != "" {
+			t.Fatalf("sign-up = %+v", r)
+		}
+		if _, err := svc.Login(ctx, "lid@example.org", "member password 1"); err != account.ErrUnconfirmed {
+			t.Errorf("unconfirmed login: %v; want ErrUnconfirmed", err)
+		}
+		if _, err := svc.Login(ctx, "lid@example.org", "wrong password 1"); err != account.ErrLogin {
+			t.Errorf("unconfirmed login with a wrong password: %v; want ErrLogin", err)
+		}
+		l, err := svc.Confirm(ctx, r.Secret, true)
+		if err != nil || l.Secret == "" || !l.Session.Verified || l.User.Unconfirmed {
+			t.Fatalf("confirm: %+v %v", l, err)
+		}
+		if _, err := svc.Confirm(ctx, r.Secret, true); err != account.ErrConfirmLink {
+			t.Errorf("second confirmation: %v", err)
+		}
+		if _, err := svc.Login(ctx, "lid@example.org", "member password 1"); err != nil {
+			t.Errorf("confirmed login: %v", err)
+		}
+		if again := signUp("lid@example.org", "other password 1"); !again.Existing || again.Secret != "" {
+			t.Errorf("sign-up of a confirmed address = %+v", again)
+		}
+		if ok, _ := svc.CheckPassword(ctx, "lid@example.org", "other password 1"); ok {
+			t.Error("signing up again changed a confirmed account's password")
+		}
+		if _, err := svc.SignUp(ctx, account.NewUser{Email: "x@example.org", Password: "short"}); errs.CodeOf(err) != errs.Invalid {
+			t.Errorf("short password: %v", err)
+		}
+
+		late := signUp("late@example.org", "member password 2")
+		clk.t = clk.t.Add(account.ConfirmValid + time.Second)
+		if _, err := svc.Confirm(ctx, late.Secret, false); err != account.ErrConfirmLink {
+			t.Errorf("expired confirmation: %v", err)
+		}
+		_, reset, err := svc.RequestReset(ctx, "late@example.org")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Reset(ctx, reset, "member password 3"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Login(ctx, "late@example.org", "member password 3"); err != nil {
+			t.Errorf("login after a reset of an unconfirmed account: %v", err)
+		}
+	})
+}

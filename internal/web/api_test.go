@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -550,6 +551,17 @@ func TestEndpointsHappyPath(t *testing.T) {
 		t.Run("public", func(t *testing.T) {
 			seedLabels(t, e)
 			ok(t, req{method: "GET", path: "/api/v1/labels?vendor=axis&limit=1"}, 200, "LabelPage")
+			ok(t, req{method: "POST", path: "/api/v1/signup", body: `{"email":"signup@portal.example","name":"Signed Up","password":"a brand new password","lang":"nl"}`}, 202, "")
+			var payload string
+			if err := e.st.QueryRow(context.Background(), `SELECT payload FROM notices WHERE kind = 'account' ORDER BY id DESC LIMIT 1`).Scan(&payload); err != nil {
+				t.Fatal(err)
+			}
+			link := regexp.MustCompile(`/signup/confirm\?token=([A-Za-z0-9_%-]+)`).FindStringSubmatch(payload)
+			if link == nil {
+				t.Fatalf("no confirmation link in %s", payload)
+			}
+			token, _ := url.QueryUnescape(link[1])
+			ok(t, req{method: "POST", path: "/api/v1/signup/confirm", body: fmt.Sprintf(`{"token":%q}`, token)}, 200, "User")
 			site := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 				fmt.Fprint(w, goodSecurityTxt)

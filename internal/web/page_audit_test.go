@@ -115,6 +115,10 @@ func (e *pageEnv) auditedCalls(t *testing.T, own ids) map[string]func(path, as s
 			form("/password/forgot", asAnon, url.Values{"email": {"makerA@portal.example"}})
 			return form(path, as, url.Values{"token": {mailedToken("/password/reset")}, "password": {"the new password"}})
 		},
+		"pageSignupConfirmPost": func(path, as string) *httptest.ResponseRecorder {
+			form("/signup", asAnon, url.Values{"email": {"confirming@portal.example"}, "password": {"a brand new password"}})
+			return form(path, as, url.Values{"token": {mailedToken("/signup/confirm")}})
+		},
 		"pageInvitationPost": func(path, as string) *httptest.ResponseRecorder {
 			tok, err := e.srv.accounts.Invite(ctx, e.users[asAdmin].ID, A.ID, "invited@portal.example", account.RoleMember)
 			if err != nil {

@@ -157,6 +157,8 @@ func (e *pageEnv) pageForms() map[string]url.Values {
 		"pageInvitationPost":    {"token": {"nope"}, "password": {"a brand new password"}},
 		"pageForgotPost":        {"email": {"memberA@portal.example"}},
 		"pageResetPost":         {"token": {"nope"}, "password": {"a brand new password"}},
+		"pageSignupPost":        {"email": {"signed-up@portal.example"}, "name": {"Signed Up"}, "password": {"a brand new password"}, "lang": {"nl"}},
+		"pageSignupConfirmPost": {"token": {"nope"}},
 		"pageOutboxResolve":     {"outcome": {"resend"}},
 		"pageFindingDispute":    {"reason": {"not_ours"}},
 		"pageDeviceAdd":         {"vendor": {"Axis"}, "model": {"M3106"}, "firmware": {"10.1"}},

@@ -62,7 +62,7 @@ func (s *Server) signupRoutes() []Route {
 // signupSchemas registers the schemas of signupRoutes.
 func signupSchemas(add func(name string, v, example any)) {
 	add("SignUp", SignUpInput{}, SignUpInput{Email: "security@waterschap.example", Name: "J. de Vries", Password: "correct horse battery staple", Lang: "nl"})
-	add("SignUpConfirm", SignUpConfirm{}, nil)
+	add("SignUpConfirm", SignUpConfirm{}, SignUpConfirm{Token: "k3Jx0qv2b6Yw1sZp8nT4mQ7cR9dF5gH2jL0aE6uV3yI"})
 }
 
 // signupOpen reports whether self-service sign-up is open (SignupSetting).
@@ -117,7 +117,8 @@ func (s *Server) signUp(ctx context.Context, in SignUpInput, lang string) error 
 	if _, err := s.store.AccountMail(ctx, res.User.Email, lang, msg); err != nil {
 		return err
 	}
-	return s.app.Audit(ctx, account.AuditEntry{Actor: res.User.Email, Action: "account.signup", Object: "user " + strconv.FormatInt(res.User.ID, 10), Detail: detail})
+	// The actor is whoever sent the form (anonymous); the account is the object.
+	return s.app.Audit(ctx, account.AuditEntry{Action: "account.signup", Object: "user " + strconv.FormatInt(res.User.ID, 10), Detail: res.User.Email + ": " + detail})
 }
 
 // signupView is the sign-up page: the form, or word that sign-up is
@@ -165,8 +166,7 @@ func (s *Server) pageSignupConfirmPost(pc *pageCall) error {
 	if err != nil {
 		return pc.formError(err, "signup_confirm", "signup.confirm.title", f)
 	}
-	if err := s.app.Audit(pc.ctx(), account.AuditEntry{UserID: l.User.ID, Actor: l.User.Email, Action: "account.confirm",
-		Object: "user " + strconv.FormatInt(l.User.ID, 10)}); err != nil {
+	if err := s.auditConfirm(pc.ctx(), l.User); err != nil {
 		return err
 	}
 	if l.Secret == "" { // a disabled account: confirmed, but not signed in
@@ -223,9 +223,14 @@ func (s *Server) signupConfirmAPI(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.app.Audit(c.ctx(), account.AuditEntry{UserID: l.User.ID, Actor: l.User.Email, Action: "account.confirm",
-		Object: "user " + strconv.FormatInt(l.User.ID, 10)}); err != nil {
+	if err := s.auditConfirm(c.ctx(), l.User); err != nil {
 		return nil, err
 	}
 	return l.User, nil
+}
+
+// auditConfirm records the confirmation of u's address; the actor is who
+// followed the link (anonymous until then), the account is the object.
+func (s *Server) auditConfirm(ctx context.Context, u account.User) error {
+	return s.app.Audit(ctx, account.AuditEntry{Action: "account.confirm", Object: "user " + strconv.FormatInt(u.ID, 10), Detail: u.Email})
 }

@@ -89,7 +89,7 @@ func TestPublicCheckRateLimit(t *testing.T) {
 }
 
 // TestLoginRateLimit sends sign-in attempts and token forms (password
-// reset, invitation) from one client address until they are refused, with
+// reset, invitation, sign-up and its confirmation) from one client address until they are refused, with
 // a message naming the reason, while another client address is still
 // answered as usual: guessing passwords or tokens from one address is slowed
 // down whatever the account.
@@ -108,6 +108,8 @@ func TestLoginRateLimit(t *testing.T) {
 			{"login", "/login", url.Values{"email": {"nobody@portal.example"}, "password": {"wrong"}}, http.StatusUnauthorized},
 			{"reset", "/password/reset", url.Values{"token": {"not-a-token"}, "password": {"a long enough new password"}}, http.StatusUnprocessableEntity},
 			{"invitation", "/invitation", url.Values{"token": {"not-a-token"}, "password": {"a long enough new password"}}, http.StatusUnprocessableEntity},
+			{"signup", "/signup", url.Values{"email": {"not an address"}, "password": {"a long enough new password"}}, http.StatusUnprocessableEntity},
+			{"signup_confirm", "/signup/confirm", url.Values{"token": {"not-a-token"}}, http.StatusUnprocessableEntity},
 		} {
 			t.Run(c.name, func(t *testing.T) {
 				send := func(from string) *httptest.ResponseRecorder {
