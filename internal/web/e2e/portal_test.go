@@ -11,11 +11,18 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
+	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
 	"net"
 	"net/http"
+	"net/mail"
+	"net/textproto"
 	"os"
 	"path"
 	"path/filepath"
@@ -52,6 +59,7 @@ type portal struct {
 	label  string // a demo label's id
 	labels *rating.Service
 	sink   *smtpsink.Sink // the mail server notify runs deliver to
+	app    *app.App       // the portal's application layer (delivers the outbox in journeys)
 	// totpUsed is the last second-factor time step used per role: the
 	// server refuses a step not greater than the last (a replay), so
 	// sign-ins within one 30-second step need the next one.
@@ -120,6 +128,7 @@ func startPortal(t *testing.T, st *store.Store, opts ...func(*web.Config)) *port
 	for _, o := range opts {
 		o(&cfg)
 	}
+	p.app = cfg.App
 	srv, err := web.New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -336,23 +345,53 @@ func TestPortalJourneys(t *testing.T) {
 			if !strings.Contains(b.text("main table"), "dns") {
 				t.Error("the range does not show as proven by DNS")
 			}
-			// Register a new organisation: it waits until a range is
-			// proven by DNS, which approves it.
-			b.open("/register", shot("register"))
-			b.submit(map[string]string{"#name": "E2E Registered BV", "#asset": "198.51.100.0/24"}, `main form button[type="submit"]`, "")
-			b.wantPath(`/orgs/\d+/registry\?msg=register.done`)
-			reg := strings.TrimSuffix(strings.SplitN(b.path(), "/registry", 2)[0], "")
-			b.open(reg, shot("register-pending"))
-			if !b.has("#pending") {
+			// A person of another organisation signs up in the browser,
+			// reads the confirmation e-mail from the mail server, confirms
+			// (which signs them in) and registers the organisation: it
+			// waits until a range is proven by DNS, which approves it.
+			const newcomer = "beheer@e2e-registered.example"
+			n := newBrowser(t, p.base)
+			n.open("/", "")
+			n.run("sign-up link", chromedp.Click(chromedp.CSS(`main a[href="/signup"]`)), chromedp.WaitReady(chromedp.CSS("#email")))
+			n.check(shot("signup"))
+			n.submit(map[string]string{"#email": newcomer, "#name": "Beheer E2E", "#password": "too short"}, `main form button[type="submit"]`, shot("signup-error"))
+			if !n.has(`[role="alert"] a[href="#password"]`) || !n.has(`#password[aria-invalid="true"]`) {
+				t.Error("a sign-up with a short password does not name the field")
+			}
+			n.submit(map[string]string{"#email": newcomer, "#name": "Beheer E2E", "#password": "the newcomer's own password"}, `main form button[type="submit"]`, "")
+			n.wantPath(`/login\?msg=signup.sent`)
+			if !n.has(`[role="status"]`) {
+				t.Error("no word that the confirmation link is on its way")
+			}
+			n.submit(map[string]string{"#email": newcomer, "#password": "the newcomer's own password"}, `main form button[type="submit"]`, "")
+			if !strings.Contains(n.text(`[role="alert"]`), "confirm your e-mail address") {
+				t.Errorf("an unconfirmed account signs in, or is not told why: %q", n.text("main"))
+			}
+			link := p.mailedLink(t, newcomer, `/signup/confirm\?token=[A-Za-z0-9_%-]+`)
+			n.open(link, shot("signup-confirm"))
+			n.submit(nil, `main form button[type="submit"]`, "")
+			n.wantPath(`/register\?msg=signup\.confirmed`)
+			n.check(shot("register"))
+			n.submit(map[string]string{"#name": "E2E Registered BV", "#asset": "198.51.100.0/24"}, `main form button[type="submit"]`, "")
+			n.wantPath(`/orgs/\d+/registry\?msg=register.done`)
+			reg := strings.TrimSuffix(strings.SplitN(n.path(), "/registry", 2)[0], "")
+			n.open(reg, shot("register-pending"))
+			if !n.has("#pending") {
 				t.Error("a newly registered organisation is not shown as waiting")
 			}
-			b.open(reg+"/registry", "")
-			p.dns.SetTXT("_vigil-verify.100.51.198.in-addr.arpa", []string{b.text("#txt-value")})
-			b.clickAndLoad("prove the range", `button[aria-label="Check 198.51.100.0/24"]`)
-			b.wantPath(reg + `/registry\?msg=registry.verified`)
-			b.open(reg, "")
-			if b.has("#pending") {
+			n.open(reg+"/registry", "")
+			p.dns.SetTXT("_vigil-verify.100.51.198.in-addr.arpa", []string{n.text("#txt-value")})
+			n.clickAndLoad("prove the range", `button[aria-label="Check 198.51.100.0/24"]`)
+			n.wantPath(reg + `/registry\?msg=registry.verified`)
+			n.open(reg, "")
+			if n.has("#pending") {
 				t.Error("the organisation still waits after proving its range")
+			}
+			// The link worked once.
+			n.open(link, "")
+			n.submit(nil, `main form button[type="submit"]`, "")
+			if !n.has(`#token-err`) {
+				t.Error("a used confirmation link is not refused visibly")
 			}
 			b.open("/account", shot("member-account"))
 			b.setLang("nl")
@@ -771,6 +810,79 @@ func TestPortalJourneys(t *testing.T) {
 			b.wantPath("/")
 		})
 	})
+}
+
+// mailedLink delivers the newest account e-mail to addr from the outbox to
+// the suite's mail server (the delivery job's work), reads it there and
+// returns the portal path of its link that matches pattern.
+func (p *portal) mailedLink(t *testing.T, addr, pattern string) string {
+	t.Helper()
+	ctx := context.Background()
+	var id int64
+	if err := p.st.QueryRow(ctx, `SELECT o.id FROM outbox o JOIN notices n ON n.id = o.notice_id
+		WHERE n.kind = 'account' AND o.recipient = ? ORDER BY o.id DESC LIMIT 1`, addr).Scan(&id); err != nil {
+		t.Fatalf("no account e-mail to %s in the outbox: %v", addr, err)
+	}
+	d, err := p.app.Delivery(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	sent := p.sink.Count()
+	if res, err := d.Deliverer.Deliver(ctx, id); err != nil {
+		t.Fatalf("delivering the e-mail to %s: %v (%v)", addr, err, res)
+	}
+	for _, m := range p.sink.Messages()[sent:] {
+		if !slices.Contains(m.To, addr) {
+			continue
+		}
+		text := mailText(t, m.Data)
+		if link := regexp.MustCompile(regexp.QuoteMeta(p.base) + pattern).FindString(text); link != "" {
+			return strings.TrimPrefix(link, p.base)
+		}
+		t.Fatalf("the e-mail to %s has no link %s: %s", addr, pattern, text)
+	}
+	t.Fatalf("no e-mail to %s reached the mail server", addr)
+	return ""
+}
+
+// mailText returns the decoded text parts of a MIME message.
+func mailText(t *testing.T, raw []byte) string {
+	t.Helper()
+	m, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatalf("reading the e-mail: %v", err)
+	}
+	var b strings.Builder
+	var part func(h textproto.MIMEHeader, body io.Reader)
+	part = func(h textproto.MIMEHeader, body io.Reader) {
+		mt, params, _ := mime.ParseMediaType(h.Get("Content-Type"))
+		switch strings.ToLower(h.Get("Content-Transfer-Encoding")) {
+		case "quoted-printable":
+			body = quotedprintable.NewReader(body)
+		case "base64":
+			body = base64.NewDecoder(base64.StdEncoding, body)
+		}
+		if strings.HasPrefix(mt, "multipart/") {
+			mr := multipart.NewReader(body, params["boundary"])
+			for {
+				p, err := mr.NextRawPart()
+				if err != nil {
+					return
+				}
+				part(p.Header, p)
+			}
+		}
+		if mt == "" || strings.HasPrefix(mt, "text/plain") {
+			data, err := io.ReadAll(body)
+			if err != nil {
+				t.Fatalf("reading the e-mail: %v", err)
+			}
+			b.Write(data)
+		}
+	}
+	part(textproto.MIMEHeader(m.Header), m.Body)
+	return b.String()
 }
 
 // loopbackResolver asks only the DNS server at addr.
