@@ -83,14 +83,16 @@ func (e *pageEnv) badForms(t *testing.T, own, other ids) map[string][]badForm {
 	}
 	signIn := []string{"users.failed_logins", "users.locked_until"}
 	return map[string][]badForm{
-		"pageLoginPost":       {{name: "wrong_password", as: asAnon, path: "/login", form: v("email", "memberA@portal.example", "password", "wrong"), status: 401, field: "password", touches: signIn}},
-		"pageForgotPost":      {{name: "bad_email", as: asAnon, path: "/password/forgot", form: v("email", "not an address"), status: 422, field: "email"}},
-		"pageResetPost":       {{name: "unknown_token", as: asAnon, path: "/password/reset", form: v("token", "nope", "password", "a brand new password"), status: 422, field: "token"}},
-		"pageInvitationPost":  {{name: "unknown_token", as: asAnon, path: "/invitation", form: v("token", "nope", "password", "a brand new password"), status: 422, field: "token"}},
-		"pageTOTPPost":        {{name: "bad_code", as: asHalf, path: "/login/totp", form: v("code", "12"), status: 422, field: "code"}},
-		"pageEnrolPost":       {{name: "wrong_code", as: asMemberA, path: "/login/enrol", form: v("secret", enrolSecret, "code", "000000"), status: 422, field: "code"}},
-		"pageAccountPassword": {{name: "wrong_old", as: asMemberA, path: "/account/password", form: v("old", "not it", "password", "a brand new password"), status: 422, field: "old"}},
-		"pageUserRole":        {{name: "maker", as: asAdmin, path: fmt.Sprintf("/admin/users/%d/role", e.users[asMemberA].ID), form: v("role", "maker"), status: 422, field: fmt.Sprintf("role-%d", e.users[asMemberA].ID)}},
+		"pageLoginPost":         {{name: "wrong_password", as: asAnon, path: "/login", form: v("email", "memberA@portal.example", "password", "wrong"), status: 401, field: "password", touches: signIn}},
+		"pageForgotPost":        {{name: "bad_email", as: asAnon, path: "/password/forgot", form: v("email", "not an address"), status: 422, field: "email"}},
+		"pageResetPost":         {{name: "unknown_token", as: asAnon, path: "/password/reset", form: v("token", "nope", "password", "a brand new password"), status: 422, field: "token"}},
+		"pageInvitationPost":    {{name: "unknown_token", as: asAnon, path: "/invitation", form: v("token", "nope", "password", "a brand new password"), status: 422, field: "token"}},
+		"pageTOTPPost":          {{name: "bad_code", as: asHalf, path: "/login/totp", form: v("code", "12"), status: 422, field: "code"}},
+		"pageEnrolPost":         {{name: "wrong_code", as: asMemberA, path: "/login/enrol", form: v("secret", enrolSecret, "code", "000000"), status: 422, field: "code"}},
+		"pageAccountPassword":   {{name: "wrong_old", as: asMemberA, path: "/account/password", form: v("old", "not it", "password", "a brand new password"), status: 422, field: "old"}},
+		"pageUserRole":          {{name: "maker", as: asAdmin, path: fmt.Sprintf("/admin/users/%d/role", e.users[asMemberA].ID), form: v("role", "maker"), status: 422, field: fmt.Sprintf("role-%d", e.users[asMemberA].ID)}},
+		"pageSignupPost":        {{name: "short_password", as: asAnon, path: "/signup", form: v("email", "bad-form@portal.example", "password", "too short"), status: 422, field: "password"}},
+		"pageSignupConfirmPost": {{name: "unknown_token", as: asAnon, path: "/signup/confirm", form: v("token", "nope"), status: 422, field: "token"}},
 		"pageUserCreate": {
 			{name: "bad_email", as: asAdmin, path: "/admin/users", form: v("email", "nope", "password", "long enough password"), status: 422, field: "email"},
 			{name: "short_password", as: asAdmin, path: "/admin/users", form: v("email", "x@portal.example", "password", "short"), status: 422, field: "password"},
