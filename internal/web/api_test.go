@@ -551,7 +551,7 @@ func TestEndpointsHappyPath(t *testing.T) {
 		t.Run("public", func(t *testing.T) {
 			seedLabels(t, e)
 			ok(t, req{method: "GET", path: "/api/v1/labels?vendor=axis&limit=1"}, 200, "LabelPage")
-			ok(t, req{method: "POST", path: "/api/v1/signup", body: `{"email":"signup@portal.example","name":"Signed Up","password":"a brand new password","lang":"nl"}`}, 202, "")
+			ok(t, req{method: "POST", path: "/api/v1/signup", from: "198.51.100.201:4000", body: `{"email":"signup@portal.example","name":"Signed Up","password":"a brand new password","lang":"nl"}`}, 202, "")
 			var payload string
 			if err := e.st.QueryRow(context.Background(), `SELECT payload FROM notices WHERE kind = 'account' ORDER BY id DESC LIMIT 1`).Scan(&payload); err != nil {
 				t.Fatal(err)
@@ -561,7 +561,7 @@ func TestEndpointsHappyPath(t *testing.T) {
 				t.Fatalf("no confirmation link in %s", payload)
 			}
 			token, _ := url.QueryUnescape(link[1])
-			ok(t, req{method: "POST", path: "/api/v1/signup/confirm", body: fmt.Sprintf(`{"token":%q}`, token)}, 200, "User")
+			ok(t, req{method: "POST", path: "/api/v1/signup/confirm", from: "198.51.100.201:4000", body: fmt.Sprintf(`{"token":%q}`, token)}, 200, "User")
 			site := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 				fmt.Fprint(w, goodSecurityTxt)
