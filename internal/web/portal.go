@@ -130,8 +130,15 @@ func (s *Server) pageLoginPost(pc *pageCall) error {
 		}
 		return pc.formError(err, "login", "login.title", f)
 	}
+	return s.signedIn(pc, l, localPath(f.Next))
+}
+
+// signedIn ends the browser's old session, if any (a new session for every
+// sign-in), sets the cookie of the new one, and leads to its second factor
+// or, when none is asked, to next.
+func (s *Server) signedIn(pc *pageCall, l account.Login, next string) error {
 	if pc.secret != "" {
-		_ = s.accounts.Logout(pc.ctx(), pc.secret) // a new session for every sign-in
+		_ = s.accounts.Logout(pc.ctx(), pc.secret)
 	}
 	s.setCookie(pc.w, sessionCookie, l.Secret, account.MaxAge)
 	switch {
@@ -140,7 +147,7 @@ func (s *Server) pageLoginPost(pc *pageCall) error {
 	case l.NeedEnrol:
 		return pc.redirect("/login/enrol")
 	}
-	return pc.redirect(localPath(f.Next))
+	return pc.redirect(next)
 }
 
 func (s *Server) pageTOTP(pc *pageCall) error {

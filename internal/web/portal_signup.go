@@ -172,17 +172,7 @@ func (s *Server) pageSignupConfirmPost(pc *pageCall) error {
 	if l.Secret == "" { // a disabled account: confirmed, but not signed in
 		return pc.redirect("/login?msg=signup.confirmed")
 	}
-	if pc.secret != "" {
-		_ = s.accounts.Logout(pc.ctx(), pc.secret) // a new session for every sign-in
-	}
-	s.setCookie(pc.w, sessionCookie, l.Secret, account.MaxAge)
-	switch {
-	case l.NeedTOTP:
-		return pc.redirect("/login/totp")
-	case l.NeedEnrol:
-		return pc.redirect("/login/enrol")
-	}
-	return pc.redirect("/register?msg=signup.confirmed")
+	return s.signedIn(pc, l, "/register?msg=signup.confirmed")
 }
 
 // allowAccountForm admits an API call of a public account form (sign-up,
