@@ -600,6 +600,18 @@ func TestEndpointsHappyPath(t *testing.T) {
 
 		t.Run("ingest", func(t *testing.T) { ingestAPIHappyPath(t, e, ok) })
 
+		t.Run("settings", func(t *testing.T) {
+			if body := ok(t, req{method: "GET", path: "/api/v1/settings", token: tokOp}, 200, "Settings"); !strings.Contains(string(body), `"signup_open":true`) {
+				t.Errorf("settings by default = %s", body)
+			}
+			ok(t, req{method: "PUT", path: "/api/v1/settings", token: tokOp, body: `{"signup_open":false}`}, 200, "Settings")
+			wantProblem(t, e.send(req{method: "POST", path: "/api/v1/signup", from: "198.51.100.202:4000", body: `{"email":"closed@portal.example","password":"a brand new password"}`}), 403, "")
+			wantProblem(t, e.send(req{method: "PUT", path: "/api/v1/settings", token: tokARW, body: `{"signup_open":true}`}), 403, "")
+			if body := ok(t, req{method: "PUT", path: "/api/v1/settings", token: tokOp, body: `{"signup_open":true}`}, 200, "Settings"); !strings.Contains(string(body), `"signup_open":true`) {
+				t.Errorf("settings reopened = %s", body)
+			}
+		})
+
 		t.Run("privacy", func(t *testing.T) {
 			last := e.orgs[len(e.orgs)-1]
 			if len(last.Contacts) == 0 {

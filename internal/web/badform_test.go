@@ -93,6 +93,7 @@ func (e *pageEnv) badForms(t *testing.T, own, other ids) map[string][]badForm {
 		"pageUserRole":          {{name: "maker", as: asAdmin, path: fmt.Sprintf("/admin/users/%d/role", e.users[asMemberA].ID), form: v("role", "maker"), status: 422, field: fmt.Sprintf("role-%d", e.users[asMemberA].ID)}},
 		"pageSignupPost":        {{name: "short_password", as: asAnon, path: "/signup", form: v("email", "bad-form@portal.example", "password", "too short"), status: 422, field: "password"}},
 		"pageSignupConfirmPost": {{name: "unknown_token", as: asAnon, path: "/signup/confirm", form: v("token", "nope"), status: 422, field: "token"}},
+		"pageSettingsPost":      {{name: "not_a_box", as: asAdmin, path: "/admin/settings", form: v("signup_open", "maybe"), status: 422, field: "signup_open"}},
 		"pageUserCreate": {
 			{name: "bad_email", as: asAdmin, path: "/admin/users", form: v("email", "nope", "password", "long enough password"), status: 422, field: "email"},
 			{name: "short_password", as: asAdmin, path: "/admin/users", form: v("email", "x@portal.example", "password", "short"), status: 422, field: "password"},

@@ -79,6 +79,7 @@ func catalogue() map[string][2]string {
 		productMessages(),
 		sourceMessages(),
 		privacyMessages(),
+		settingsMessages(),
 	} {
 		for k, v := range table {
 			if _, dup := out[k]; dup {

@@ -159,6 +159,7 @@ func (e *pageEnv) pageForms() map[string]url.Values {
 		"pageResetPost":         {"token": {"nope"}, "password": {"a brand new password"}},
 		"pageSignupPost":        {"email": {"signed-up@portal.example"}, "name": {"Signed Up"}, "password": {"a brand new password"}, "lang": {"nl"}},
 		"pageSignupConfirmPost": {"token": {"nope"}},
+		"pageSettingsPost":      {}, // an unticked box: sign-up closes
 		"pageOutboxResolve":     {"outcome": {"resend"}},
 		"pageFindingDispute":    {"reason": {"not_ours"}},
 		"pageDeviceAdd":         {"vendor": {"Axis"}, "model": {"M3106"}, "firmware": {"10.1"}},

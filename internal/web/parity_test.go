@@ -58,6 +58,12 @@ func (e *pageEnv) apiTwinCalls(t *testing.T, own ids) map[string]func(path, toke
 	}
 	return map[string]func(path, token string) *httptest.ResponseRecorder{
 		"pageForgotPost": send("POST", `{"email":"memberA@portal.example"}`),
+		"pageSignupPost": send("POST", `{"email":"signed-up@portal.example","name":"Signed Up","password":"a brand new password","lang":"nl"}`),
+		"pageSignupConfirmPost": func(path, token string) *httptest.ResponseRecorder {
+			e.send(req{method: "POST", path: "/api/v1/signup", body: `{"email":"confirming@portal.example","password":"a brand new password"}`})
+			return e.send(req{method: "POST", path: path, body: fmt.Sprintf(`{"token":%q}`, e.mailedToken(t, "/signup/confirm"))})
+		},
+		"pageSettingsPost": send("PUT", `{"signup_open":false}`),
 		"pageResetPost": func(path, token string) *httptest.ResponseRecorder {
 			e.send(req{method: "POST", path: "/api/v1/password/forgot", body: `{"email":"makerA@portal.example"}`})
 			return e.send(req{method: "POST", path: path, body: fmt.Sprintf(`{"token":%q,"password":"the new password"}`, e.mailedToken(t, "/password/reset"))})

@@ -16,11 +16,6 @@ import (
 	"vigil/internal/notify"
 )
 
-// SignupSetting is the setting (settings table) that opens or closes
-// self-service sign-up: "false" closes it; absent, or any other value,
-// leaves it open.
-const SignupSetting = "signup.open"
-
 // SignUpInput is a self-service sign-up: the account it makes cannot sign
 // in until the address is confirmed with the link sent to it.
 type SignUpInput struct {
@@ -65,20 +60,14 @@ func signupSchemas(add func(name string, v, example any)) {
 	add("SignUpConfirm", SignUpConfirm{}, SignUpConfirm{Token: "k3Jx0qv2b6Yw1sZp8nT4mQ7cR9dF5gH2jL0aE6uV3yI"})
 }
 
-// signupOpen reports whether self-service sign-up is open (SignupSetting).
+// signupOpen reports whether self-service sign-up is open
+// (app.Settings.SignupOpen).
 func (s *Server) signupOpen(ctx context.Context) (bool, error) {
-	v, err := s.store.SettingGet(ctx, SignupSetting)
-	if errs.CodeOf(err) == errs.NotFound {
-		return true, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	open, perr := strconv.ParseBool(strings.TrimSpace(v))
-	return perr != nil || open, nil
+	cur, err := s.app.Settings(ctx)
+	return cur.SignupOpen, err
 }
 
-// errSignupClosed answers a sign-up while SignupSetting closes it.
+// errSignupClosed answers a sign-up while the settings close it.
 var errSignupClosed = errs.Errorf(errs.Forbidden, "sign-up is closed here; ask an administrator for an account")
 
 // signUp signs up in, sends the confirmation link (or, for an address that

@@ -105,6 +105,7 @@ func newSchemas() (*schemaSet, error) {
 	ingestSchemas(add)
 	makerSchemas(add)
 	tokenPageSchemas(add)
+	settingsSchemas(add)
 	sourceSchemas(add)
 	privacySchemas(add)
 	add("Overlap", registry.Overlap{}, nil)

@@ -250,6 +250,7 @@ func (s *Server) table() []Route {
 		s.productRoutes(),
 		s.sourceRoutes(),
 		s.privacyRoutes(),
+		s.settingsRoutes(),
 	} {
 		rs = append(rs, group...)
 	}

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"vigil/internal/app"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
 )
@@ -273,11 +274,11 @@ func TestSignUp(t *testing.T) {
 		})
 
 		t.Run("closed", func(t *testing.T) {
-			if err := st.SettingSet(ctx, SignupSetting, "false"); err != nil {
+			if err := st.SettingSet(ctx, app.SignupSetting, "false"); err != nil {
 				t.Fatal(err)
 			}
 			defer func() {
-				if _, err := st.Exec(ctx, `DELETE FROM settings WHERE key = ?`, SignupSetting); err != nil {
+				if _, err := st.Exec(ctx, `DELETE FROM settings WHERE key = ?`, app.SignupSetting); err != nil {
 					t.Error(err)
 				}
 			}()
@@ -294,7 +295,7 @@ func TestSignUp(t *testing.T) {
 			if after := accountState(t, st); after != before {
 				t.Errorf("a closed sign-up wrote something: %s, then %s", before, after)
 			}
-			if err := st.SettingSet(ctx, SignupSetting, "true"); err != nil {
+			if err := st.SettingSet(ctx, app.SignupSetting, "true"); err != nil {
 				t.Fatal(err)
 			}
 			if body := wantPage(t, newSignupClient(e).do("GET", "/signup", nil), http.StatusOK); !strings.Contains(body, `action="/signup"`) {
