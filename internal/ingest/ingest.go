@@ -108,18 +108,33 @@ type Index struct {
 // AssetLister is the storage BuildIndex needs.
 type AssetLister interface {
 	AssetAll(ctx context.Context, sc tenant.Scope, kind registry.AssetKind) ([]registry.Asset, error)
+	OrgPending(ctx context.Context, sc tenant.Scope) ([]registry.Org, error)
 }
 
 // BuildIndex indexes every registered IP range, ASN and domain of every
-// organisation.
+// organisation, except the unproven ones of an organisation pending
+// approval: anyone may sign up and register, so a range or domain claimed
+// but not proven must not draw another firm's findings (the most specific
+// range wins) before an analyst approves the organisation.
 func BuildIndex(ctx context.Context, s AssetLister) (*Index, error) {
 	as, err := s.AssetAll(ctx, tenant.Operator(), "")
 	if err != nil {
 		return nil, err
 	}
+	ps, err := s.OrgPending(ctx, tenant.Operator())
+	if err != nil {
+		return nil, err
+	}
+	pending := make(map[int64]bool, len(ps))
+	for _, o := range ps {
+		pending[o.ID] = true
+	}
 	entries := make([]ipindex.Entry, 0, len(as))
 	var doms []domain.Entry
 	for _, a := range as {
+		if pending[a.OrgID] && !a.Verified() {
+			continue
+		}
 		switch a.Kind {
 		case registry.KindDomain:
 			doms = append(doms, domain.Entry{Domain: a.Value, OrgID: a.OrgID})

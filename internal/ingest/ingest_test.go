@@ -379,3 +379,55 @@ func TestFeedNameHeaderDisagree(t *testing.T) {
 		}
 	})
 }
+
+// TestFeedPendingClaim registers, beside an approved organisation's range,
+// a narrower range inside it for an organisation pending approval that has
+// not proven it: anyone may sign up and claim one, so the claim draws none
+// of the approved firm's findings. A pending organisation's proven range
+// does draw its own.
+func TestFeedPendingClaim(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		ids := map[string]int64{}
+		for _, o := range []registry.Org{
+			{Name: "Wide", Assets: []registry.Asset{{Value: "198.51.100.0/24"}}},
+			{Name: "Claimant", Assets: []registry.Asset{{Value: "198.51.100.32/28"}}},
+			{Name: "Proven", Assets: []registry.Asset{{Value: "192.0.2.0/25"}}},
+		} {
+			if err := s.OrgCreate(ctx, tenant.Operator(), &o); err != nil {
+				t.Fatal(err)
+			}
+			ids[o.Name] = o.ID
+			if o.Name == "Wide" {
+				continue
+			}
+			if _, err := s.Exec(ctx, `INSERT INTO org_pending (org_id, registered_by, created_at) VALUES (?, NULL, ?)`, o.ID, s.Now()); err != nil {
+				t.Fatal(err)
+			}
+			if o.Name == "Proven" {
+				if err := s.AssetMarkVerified(ctx, tenant.Operator(), o.Assets[0].ID, "dns", s.Now()); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		ingestFile(t, s, exchange, ingest.Options{FullReport: true})
+		count := func(org string) int {
+			fs, err := s.FindingList(ctx, tenant.Org(ids[org]), finding.Filter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(fs)
+		}
+		// Wide keeps the two findings of the claimed /28 (TestFeedAttribution
+		// gives them to an approved Narrow).
+		if got := count("Wide"); got != 9 {
+			t.Errorf("Wide has %d findings; want 9", got)
+		}
+		if got := count("Claimant"); got != 0 {
+			t.Errorf("the pending, unproven claim drew %d findings", got)
+		}
+		if got := count("Proven"); got == 0 {
+			t.Error("the pending organisation's proven range drew no findings")
+		}
+	})
+}

@@ -744,6 +744,27 @@ func TestPortalJourneys(t *testing.T) {
 			if got := b.text(fmt.Sprintf("#user-%d", analyst)); got != "Disable" {
 				t.Errorf("the enabled analyst's button says %q; want Disable", got)
 			}
+			// Sign-up closed on the settings page is closed for a visitor at
+			// once; opened again, the visitor's form is back.
+			b.open("/admin/settings", shot("admin-settings"))
+			b.run("close sign-up", chromedp.Click(chromedp.CSS("#signup_open")))
+			b.submit(nil, `#settings-form button[type="submit"]`, "")
+			b.wantPath(`/admin/settings\?msg=settings.saved`)
+			if b.has("#signup_open:checked") {
+				t.Error("sign-up still shows open after closing it")
+			}
+			v := newBrowser(t, p.base)
+			v.open("/signup", "")
+			if v.has(`main form #password`) {
+				t.Error("the sign-up form is still offered after an administrator closed sign-up")
+			}
+			b.run("open sign-up", chromedp.Click(chromedp.CSS("#signup_open")))
+			b.submit(nil, `#settings-form button[type="submit"]`, "")
+			v.open("/signup", "")
+			if !v.has(`main form #password`) {
+				t.Error("the sign-up form is not back after an administrator opened sign-up")
+			}
+			b.open("/admin/users", "")
 			b.setLang("nl")
 			b.check("")
 			// A staff account without a second factor enrols one at its
