@@ -35,7 +35,15 @@ func runProgressJourney(t *testing.T, p *portal, shot func(string) string) {
 	p.signIn(b, "analyst", "")
 	path := fmt.Sprintf("/analyst/runs/%d", run.ID)
 	b.open(path, "")
-	if got := b.text("#run-lines"); got != "0 lines committed" {
+	// The analyst's language is whatever an earlier journey left it at;
+	// the texts follow it.
+	lang := get(b, "the page's language", chromedp.Evaluate[string](`document.documentElement.lang`))
+	texts, ok := map[string][2]string{"en": {"%d lines committed", "finished"}, "nl": {"%d regels vastgelegd", "klaar"}}[lang]
+	if !ok {
+		t.Fatalf("the run page's language is %q", lang)
+	}
+	lines := func(n int) string { return fmt.Sprintf(texts[0], n) }
+	if got := b.text("#run-lines"); got != lines(0) {
 		t.Errorf("a new run's progress = %q", got)
 	}
 	if !b.has(`#run-live[hx-trigger]`) {
@@ -54,7 +62,7 @@ func runProgressJourney(t *testing.T, p *portal, shot func(string) string) {
 	if err := p.st.RunCheckpoint(ctx, &run); err != nil {
 		t.Fatal(err)
 	}
-	waitText(b, "#run-lines", "1200 lines committed")
+	waitText(b, "#run-lines", lines(1200))
 	waitText(b, "#run-new", "850")
 	notReloaded("after a batch")
 	if !b.has(`#run-live[hx-trigger]`) {
@@ -69,7 +77,7 @@ func runProgressJourney(t *testing.T, p *portal, shot func(string) string) {
 	if err := p.st.RunFinish(ctx, &run); err != nil {
 		t.Fatal(err)
 	}
-	waitText(b, "#run-state", "finished")
+	waitText(b, "#run-state", texts[1])
 	notReloaded("after the end")
 	if got := b.text("#run-rows"); got != "2399" {
 		t.Errorf("the finished run's rows = %q; want 2399", got)
