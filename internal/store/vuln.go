@@ -139,9 +139,15 @@ func scanIDs(rows *sql.Rows) ([]int64, error) {
 // VulnAdvisoryRefs returns the row ids of the advisories that have any of
 // the index keys, ascending.
 func (s *Store) VulnAdvisoryRefs(ctx context.Context, keys []string) ([]int64, error) {
+	return s.advisoryIDsWhereIn(ctx, `SELECT DISTINCT advisory_id FROM vuln_advisory_keys WHERE key IN (`, keys)
+}
+
+// advisoryIDsWhereIn runs query, which ends in "IN (", on vals in chunks
+// and returns the advisory ids it selects, ascending and distinct.
+func (s *Store) advisoryIDsWhereIn(ctx context.Context, query string, vals []string) ([]int64, error) {
 	var out []int64
-	err := chunked(uniqueSorted(keys), chunkRows, func(c []string) error {
-		rows, err := s.Query(ctx, `SELECT DISTINCT advisory_id FROM vuln_advisory_keys WHERE key IN (`+inList(len(c))+`)`, anys(c)...)
+	err := chunked(uniqueSorted(vals), chunkRows, func(c []string) error {
+		rows, err := s.Query(ctx, query+inList(len(c))+`)`, anys(c)...)
 		if err != nil {
 			return err
 		}
@@ -251,18 +257,7 @@ func (s *Store) VulnAdvisoryCount(ctx context.Context) (map[string]int64, error)
 // VulnAdvisoryRefsByCVE returns the row ids of the advisories that cover
 // any of the CVEs (vulnerability keys).
 func (s *Store) VulnAdvisoryRefsByCVE(ctx context.Context, cves []string) ([]int64, error) {
-	var out []int64
-	err := chunked(uniqueSorted(cves), chunkRows, func(c []string) error {
-		rows, err := s.Query(ctx, `SELECT DISTINCT advisory_id FROM vuln_advisory_cves WHERE cve IN (`+inList(len(c))+`)`, anys(c)...)
-		if err != nil {
-			return err
-		}
-		ids, err := scanIDs(rows)
-		out = append(out, ids...)
-		return err
-	})
-	slices.Sort(out)
-	return slices.Compact(out), err
+	return s.advisoryIDsWhereIn(ctx, `SELECT DISTINCT advisory_id FROM vuln_advisory_cves WHERE cve IN (`, cves)
 }
 
 const vulnCVECols = `cve, title, cvss_base, cvss_version, cvss_vector, cvss_severity, cvss_source, epss, epss_percentile, epss_date,
