@@ -1,0 +1,41 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""Draw a held-out set of advisories for the matcher's case tables.
+
+Usage: python3 draw.py SEED DIR TABLE.csv... [-n N]
+
+DIR is the unpacked shared corpus (csaf-cisa/cisa-ot-2017-2022.tar.xz unpacks
+to train/). The pool is every advisory of 2021-2022 (the year in the id) that
+no TABLE names in its advisory column; the ids are sorted, shuffled with
+Python's random.Random(SEED) and the first N printed (default 30). With the
+tables of sets 1-8 and seed 20270415 it prints set 9's advisories first; with
+those of sets 1-7 and seed 20270301, set 8's (less icsa-22-063-01).
+"""
+import csv
+import glob
+import os
+import random
+import re
+import sys
+
+
+def main(argv):
+    n = 30
+    if "-n" in argv:
+        i = argv.index("-n")
+        n = int(argv[i + 1])
+        del argv[i:i + 2]
+    seed, corpus, tables = int(argv[0]), argv[1], argv[2:]
+    named = set()
+    for table in tables:
+        with open(table, newline="") as f:
+            named.update(r["advisory"] for r in csv.DictReader(f))
+    ids = sorted(os.path.basename(p)[:-len(".json")] for p in glob.glob(os.path.join(corpus, "*.json")))
+    pool = [i for i in ids if re.match(r"icsm?a-2[12]-", i) and i not in named]
+    print(f"pool: {len(pool)} advisories", file=sys.stderr)
+    random.Random(seed).shuffle(pool)
+    print("\n".join(pool[:n]))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
