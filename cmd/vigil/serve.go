@@ -70,7 +70,7 @@ func (a *cmdline) openServer(ctx context.Context, x *app.App, front *app.Front) 
 			Summary: r.Summary, Tag: "labels", ContentType: r.ContentType, Handler: r.Handler})
 	}
 	api, err := web.New(web.Config{Store: x.Store(), App: x, Logger: a.log, Metrics: prometheus.NewRegistry(), Version: version, Public: public,
-		BaseURL: x.Config().BaseURL, Labels: svc, Ready: front.Ready})
+		BaseURL: x.Config().BaseURL, Labels: svc, Ready: front.Ready, TrustedProxies: x.Config().TrustedProxyNets()})
 	if err != nil {
 		return nil, err
 	}

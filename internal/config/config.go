@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/netip"
 	"os"
 	"slices"
 	"strconv"
@@ -51,6 +52,12 @@ type Config struct {
 	// daily; off (the default), the bundled or last refreshed files stay
 	// in use.
 	RDAPRefresh bool `yaml:"rdap_refresh"`
+	// TrustedProxies lists, comma-separated, the networks (CIDRs or single
+	// addresses) of the reverse proxies in front of vigil serve. Only a
+	// request whose direct peer is in one of them has its client taken
+	// from X-Forwarded-For (TrustedProxyNets); empty: the header is never
+	// trusted.
+	TrustedProxies string `yaml:"trusted_proxies"`
 
 	Notify  Notify  `yaml:"notify"`
 	Labels  Labels  `yaml:"labels"`
@@ -205,6 +212,9 @@ func Settings() []Setting {
 		{Key: "rdap_refresh", Env: "VIGIL_RDAP_REFRESH", Default: "false",
 			Doc:   "`vigil serve` fetches the IANA RDAP bootstrap files daily (off by default, so that nothing reaches the internet unasked: the bundled files, or the last ones `vigil contact bootstrap` fetched, stay in use)",
 			field: func(c *Config) any { return &c.RDAPRefresh }},
+		{Key: "trusted_proxies", Env: "VIGIL_TRUSTED_PROXIES",
+			Doc:   "networks of the reverse proxies in front of `vigil serve`, comma-separated CIDRs or addresses (`10.0.0.0/8, 2001:db8::1`); only a request whose direct peer is in one of them has its client address (rate limits of sign-in, reset, sign-up and the public checks) taken from `X-Forwarded-For`: the rightmost address that is not itself a trusted proxy; empty (the default): the header is never trusted",
+			field: func(c *Config) any { return &c.TrustedProxies }},
 		{Key: "notify.smtp_url", Env: "VIGIL_SMTP_URL", Secret: true,
 			Doc:   "SMTP server: `smtp://user:pass@host:port?starttls=…` (required, opportunistic or none), `smtps://…`, or `sink:` (an in-process sink); empty: e-mail rows stay pending",
 			field: func(c *Config) any { return &c.Notify.SMTPURL }},
@@ -341,7 +351,58 @@ func LoadFrom(args []string, lookup func(string) (string, bool)) (Config, error)
 			return c, errs.Field(s.Env, shown, err.Error())
 		}
 	}
+	if _, err := ParseNets(c.TrustedProxies); err != nil {
+		return c, errs.Field("trusted_proxies", c.TrustedProxies, err.Error())
+	}
 	return c, nil
+}
+
+// TrustedProxyNets returns the networks of TrustedProxies. Load has
+// refused a list that does not parse; for a Config made otherwise, an
+// entry that does not parse is left out (never trusted).
+func (c Config) TrustedProxyNets() []netip.Prefix {
+	var nets []netip.Prefix
+	for part := range strings.SplitSeq(c.TrustedProxies, ",") {
+		if p, err := ParseNets(part); err == nil {
+			nets = append(nets, p...)
+		}
+	}
+	return nets
+}
+
+// ParseNets reads a comma-separated list of networks: CIDRs (10.0.0.0/8,
+// 2001:db8::/32) or single addresses (a /32 or /128). Blank entries are
+// skipped, so "" is no network. A prefix with host bits set is refused, so
+// a typo such as 10.0.0.1/8 is not silently widened.
+func ParseNets(s string) ([]netip.Prefix, error) {
+	var nets []netip.Prefix
+	for part := range strings.SplitSeq(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if !strings.Contains(part, "/") {
+			a, err := netip.ParseAddr(part)
+			if err != nil || a.Zone() != "" {
+				return nil, fmt.Errorf("%q is not an address or a network (CIDR)", part)
+			}
+			a = a.Unmap()
+			nets = append(nets, netip.PrefixFrom(a, a.BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(part)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a network (CIDR)", part)
+		}
+		if p.Masked() != p {
+			return nil, fmt.Errorf("%q has host bits set; did you mean %s?", part, p.Masked())
+		}
+		if p.Addr().Is4In6() && p.Bits() >= 96 {
+			p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
+		}
+		nets = append(nets, p)
+	}
+	return nets, nil
 }
 
 // Decode overlays the YAML configuration in r (named name in errors) on c.

@@ -5,6 +5,7 @@ package config
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -99,6 +100,8 @@ func TestBadInput(t *testing.T) {
 		{"missing_file", []string{"--config", "/nonexistent/vigil.yaml"}, nil, "config: \"/nonexistent/vigil.yaml\": cannot read"},
 		{"bad_int_env", nil, map[string]string{"VIGIL_NOTIFY_MAX_ATTEMPTS": "many"}, `VIGIL_NOTIFY_MAX_ATTEMPTS: "many": not an integer`},
 		{"bad_bool_env", nil, map[string]string{"VIGIL_NOTIFY_ALLOW_PRIVATE": "perhaps"}, "VIGIL_NOTIFY_ALLOW_PRIVATE"},
+		{"proxy_host_name_env", nil, map[string]string{"VIGIL_TRUSTED_PROXIES": "10.0.0.0/8, proxy.internal"}, `trusted_proxies: "10.0.0.0/8, proxy.internal": "proxy.internal" is not an address`},
+		{"proxy_host_bits_file", []string{"--config", writeFile(t, "trusted_proxies: 10.0.0.1/8\n")}, nil, "did you mean 10.0.0.0/8"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -275,5 +278,29 @@ func TestDefaultsStayOffline(t *testing.T) {
 	}
 	if c.RDAPRefresh && os.Getenv("VIGIL_RDAP_REFRESH") == "" {
 		t.Error("rdap_refresh on without being configured")
+	}
+}
+
+// TestTrustedProxies reads the trusted proxy networks from the file and
+// the environment (the environment wins), single addresses as one-address
+// networks.
+func TestTrustedProxies(t *testing.T) {
+	c, err := LoadFrom([]string{"--config", writeFile(t, "trusted_proxies: 10.0.0.0/24\n")}, env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := fmt.Sprint(c.TrustedProxyNets()), "[10.0.0.0/24]"; got != want {
+		t.Errorf("from the file: %s; want %s", got, want)
+	}
+	c, err = LoadFrom([]string{"--config", writeFile(t, "trusted_proxies: 10.0.0.0/24\n")},
+		env(map[string]string{"VIGIL_TRUSTED_PROXIES": " 192.0.2.7, 2001:db8::/32,,::ffff:198.51.100.0/120"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := fmt.Sprint(c.TrustedProxyNets()), "[192.0.2.7/32 2001:db8::/32 198.51.100.0/24]"; got != want {
+		t.Errorf("from the environment: %s; want %s", got, want)
+	}
+	if got := Defaults().TrustedProxyNets(); len(got) != 0 {
+		t.Errorf("default: %v; want none", got)
 	}
 }

@@ -106,7 +106,7 @@ var tooMany = errs.Errorf(errs.Forbidden, "too many attempts from your address; 
 // returns the account with a session for the call, which end() closes.
 func (s *Server) signIn(r *http.Request, c Credentials) (u account.User, session int64, end func(), err error) {
 	ctx := r.Context()
-	if !s.loginLimit.Allow(clientIP(r)) {
+	if !s.loginLimit.Allow(s.clientIP(r)) {
 		return u, 0, nil, tooMany
 	}
 	l, err := s.accounts.Login(ctx, c.Email, c.Password)
@@ -153,7 +153,7 @@ func (s *Server) requestReset(r *http.Request, email, lang string) error {
 	if s.baseURL == "" {
 		return errs.Field("email", "", "password reset by e-mail is not set up here; ask an administrator")
 	}
-	if !s.loginLimit.Allow(clientIP(r)) {
+	if !s.loginLimit.Allow(s.clientIP(r)) {
 		return tooMany
 	}
 	if _, err := account.NormalizeEmail(email); err != nil {
@@ -186,7 +186,7 @@ func (s *Server) passwordReset(c *call) (any, error) {
 
 // resetPassword sets a new password with a reset token (page and API).
 func (s *Server) resetPassword(r *http.Request, token, password string) error {
-	if !s.loginLimit.Allow(clientIP(r)) {
+	if !s.loginLimit.Allow(s.clientIP(r)) {
 		return tooMany
 	}
 	_, err := s.accounts.Reset(r.Context(), token, password)
@@ -203,7 +203,7 @@ func (s *Server) invitationAccept(c *call) (any, error) {
 
 // acceptInvitation accepts an invitation (page and API).
 func (s *Server) acceptInvitation(r *http.Request, token, name, password string) (account.User, error) {
-	if !s.loginLimit.Allow(clientIP(r)) {
+	if !s.loginLimit.Allow(s.clientIP(r)) {
 		return account.User{}, tooMany
 	}
 	return s.accounts.Accept(r.Context(), token, name, password)

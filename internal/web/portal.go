@@ -120,7 +120,7 @@ func (s *Server) pageLogin(pc *pageCall) error {
 
 func (s *Server) pageLoginPost(pc *pageCall) error {
 	f := loginForm{Email: pc.form("email"), Next: pc.query("next")}
-	if !s.loginLimit.Allow(clientIP(pc.r)) {
+	if !s.loginLimit.Allow(s.clientIP(pc.r)) {
 		return pc.formError(errs.Errorf(errs.Forbidden, "too many sign-in attempts from your address; wait a minute"), "login", "login.title", f)
 	}
 	l, err := s.accounts.Login(pc.ctx(), f.Email, pc.r.PostFormValue("password"))

@@ -127,7 +127,7 @@ func (s *Server) pageSignup(pc *pageCall) error {
 
 func (s *Server) pageSignupPost(pc *pageCall) error {
 	v := signupView{Form: pc.r.PostForm}
-	if !s.loginLimit.Allow(clientIP(pc.r)) {
+	if !s.loginLimit.Allow(s.clientIP(pc.r)) {
 		return pc.formError(errs.Errorf(errs.Forbidden, "too many attempts from your address; wait a minute"), "signup", "signup.title", v)
 	}
 	in := SignUpInput{Email: pc.form("email"), Name: pc.form("name"), Password: pc.r.PostFormValue("password"), Lang: pc.form("lang")}
@@ -148,7 +148,7 @@ func (s *Server) pageSignupConfirm(pc *pageCall) error {
 // session), then leads to the registration of their organisation.
 func (s *Server) pageSignupConfirmPost(pc *pageCall) error {
 	f := resetForm{Token: pc.form("token")}
-	if !s.loginLimit.Allow(clientIP(pc.r)) {
+	if !s.loginLimit.Allow(s.clientIP(pc.r)) {
 		return pc.formError(errs.Errorf(errs.Forbidden, "too many attempts from your address; wait a minute"), "signup_confirm", "signup.confirm.title", f)
 	}
 	l, err := s.accounts.Confirm(pc.ctx(), f.Token, true)
@@ -168,7 +168,7 @@ func (s *Server) pageSignupConfirmPost(pc *pageCall) error {
 // confirmation) from the request's client, or answers 429 Too Many
 // Requests with Retry-After; it shares the sign-in forms' limit.
 func (s *Server) allowAccountForm(w http.ResponseWriter, r *http.Request) error {
-	if s.loginLimit.Allow(clientIP(r)) {
+	if s.loginLimit.Allow(s.clientIP(r)) {
 		return nil
 	}
 	w.Header().Set("Retry-After", strconv.Itoa(s.loginLimit.RetryAfter()))

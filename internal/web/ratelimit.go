@@ -5,9 +5,10 @@ package web
 
 import (
 	"math"
-	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -68,19 +69,74 @@ func (l *limiter) RetryAfter() int {
 // Retry-After: a problem on the API, a page in the visitor's language on
 // the portal.
 func (s *Server) allowCheck(w http.ResponseWriter, r *http.Request) error {
-	if s.checkLimit.Allow(clientIP(r)) {
+	if s.checkLimit.Allow(s.clientIP(r)) {
 		return nil
 	}
 	w.Header().Set("Retry-After", strconv.Itoa(s.checkLimit.RetryAfter()))
 	return errs.Errorf(codeTooMany, "too many checks from your address; try again in %d seconds", s.checkLimit.RetryAfter())
 }
 
-// clientIP is the address of the request's peer (forwarding headers are
-// not trusted).
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
+// clientIP is the address of the request's client, the key of the
+// per-client rate limits. It is the direct peer, unless the peer is one of
+// the trusted proxies (Config.TrustedProxies): then X-Forwarded-For is
+// read from the right, each proxy having appended the address it was
+// reached from, and the first address that is not itself a trusted proxy
+// is the client. The header of any other peer is ignored, so a visitor
+// cannot choose the address it is limited as; entries left of the client
+// are the visitor's own and never read. When every entry is a trusted
+// proxy, the leftmost is the client; an entry that is not an address
+// stops the walk at the last trusted hop.
+func (s *Server) clientIP(r *http.Request) string {
+	return clientAddr(r.RemoteAddr, r.Header.Values("X-Forwarded-For"), s.trustedProxies)
+}
+
+// clientAddr is clientIP on its parts: the peer (host:port), the values
+// of X-Forwarded-For in order, and the trusted networks.
+func clientAddr(remote string, forwarded []string, trusted []netip.Prefix) string {
+	peer, ok := parseHop(remote)
+	if !ok {
+		return remote
 	}
-	return host
+	client := peer
+	if !isTrusted(peer, trusted) {
+		return client.String()
+	}
+	for i := len(forwarded) - 1; i >= 0; i-- {
+		hops := strings.Split(forwarded[i], ",")
+		for j := len(hops) - 1; j >= 0; j-- {
+			a, ok := parseHop(hops[j])
+			if !ok {
+				return client.String()
+			}
+			client = a
+			if !isTrusted(a, trusted) {
+				return client.String()
+			}
+		}
+	}
+	return client.String()
+}
+
+// parseHop reads one address of a peer or an X-Forwarded-For entry: an
+// address, or an address with a port (192.0.2.1:4000, [2001:db8::1]:4000);
+// an IPv4 address in IPv6 form is taken as the IPv4 one.
+func parseHop(s string) (netip.Addr, bool) {
+	s = strings.TrimSpace(s)
+	if a, err := netip.ParseAddr(s); err == nil && a.Zone() == "" {
+		return a.Unmap(), true
+	}
+	if ap, err := netip.ParseAddrPort(s); err == nil && ap.Addr().Zone() == "" {
+		return ap.Addr().Unmap(), true
+	}
+	return netip.Addr{}, false
+}
+
+// isTrusted reports whether a is in one of the trusted networks.
+func isTrusted(a netip.Addr, trusted []netip.Prefix) bool {
+	for _, p := range trusted {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
 }

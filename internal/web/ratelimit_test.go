@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"strings"
 	"testing"
 
+	"vigil/internal/config"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
 )
@@ -141,6 +143,104 @@ func TestLoginRateLimit(t *testing.T) {
 					t.Errorf("another address: status %d, want %d: %.300s", rec.Code, c.usual, rec.Body)
 				}
 			})
+		}
+	})
+}
+
+// TestClientAddr pins whose address a request is limited as: the peer,
+// unless the peer is a trusted proxy, and then the rightmost address of
+// X-Forwarded-For that is not itself a trusted proxy.
+func TestClientAddr(t *testing.T) {
+	t.Parallel()
+	trusted, err := config.ParseNets("10.0.0.0/24, 2001:db8:1::/64, 203.0.113.7")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name, peer string
+		xff        []string
+		trusted    []netip.Prefix
+		want       string
+	}{
+		{"no_proxies_no_header", "192.0.2.1:4000", nil, nil, "192.0.2.1"},
+		{"no_proxies_header_ignored", "192.0.2.1:4000", []string{"198.51.100.9"}, nil, "192.0.2.1"},
+		{"spoofed_from_untrusted_peer", "192.0.2.1:4000", []string{"198.51.100.9"}, trusted, "192.0.2.1"},
+		{"spoofed_trusted_address_from_untrusted_peer", "192.0.2.1:4000", []string{"10.0.0.5"}, trusted, "192.0.2.1"},
+		{"spoofed_chain_from_untrusted_peer", "192.0.2.1:4000", []string{"198.51.100.9, 10.0.0.5"}, trusted, "192.0.2.1"},
+		{"untrusted_ipv6_peer", "[2001:db8:2::1]:4000", []string{"198.51.100.9"}, trusted, "2001:db8:2::1"},
+		{"trusted_peer_one_hop", "10.0.0.2:4000", []string{"198.51.100.9"}, trusted, "198.51.100.9"},
+		{"trusted_peer_no_header", "10.0.0.2:4000", nil, trusted, "10.0.0.2"},
+		{"trusted_peer_empty_header", "10.0.0.2:4000", []string{""}, trusted, "10.0.0.2"},
+		{"visitor_prepends_a_spoof", "10.0.0.2:4000", []string{"1.2.3.4, 198.51.100.9"}, trusted, "198.51.100.9"},
+		{"two_trusted_hops", "10.0.0.2:4000", []string{"198.51.100.9, 203.0.113.7, 10.0.0.3"}, trusted, "198.51.100.9"},
+		{"several_header_lines", "10.0.0.2:4000", []string{"1.2.3.4", "198.51.100.9, 10.0.0.3"}, trusted, "198.51.100.9"},
+		{"every_hop_trusted", "10.0.0.2:4000", []string{"10.0.0.9, 10.0.0.3"}, trusted, "10.0.0.9"},
+		{"garbage_stops_at_last_trusted_hop", "10.0.0.2:4000", []string{"198.51.100.9, unknown"}, trusted, "10.0.0.2"},
+		{"garbage_left_of_client_never_read", "10.0.0.2:4000", []string{"unknown, 198.51.100.9"}, trusted, "198.51.100.9"},
+		{"hop_with_port", "10.0.0.2:4000", []string{"198.51.100.9:5555"}, trusted, "198.51.100.9"},
+		{"ipv6_hop", "[2001:db8:1::8]:443", []string{"2001:db8:9::1"}, trusted, "2001:db8:9::1"},
+		{"ipv6_hop_with_port", "[2001:db8:1::8]:443", []string{"[2001:db8:9::1]:5555"}, trusted, "2001:db8:9::1"},
+		{"mapped_ipv4_peer_is_trusted", "[::ffff:10.0.0.2]:4000", []string{"198.51.100.9"}, trusted, "198.51.100.9"},
+		{"mapped_ipv4_client", "10.0.0.2:4000", []string{"::ffff:198.51.100.9"}, trusted, "198.51.100.9"},
+		{"zone_is_not_an_address", "10.0.0.2:4000", []string{"fe80::1%eth0"}, trusted, "10.0.0.2"},
+		{"peer_not_host_port", "@", []string{"198.51.100.9"}, trusted, "@"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := clientAddr(c.peer, c.xff, c.trusted); got != c.want {
+				t.Errorf("clientAddr(%q, %q) = %q; want %q", c.peer, c.xff, got, c.want)
+			}
+		})
+	}
+}
+
+// TestRateLimitBehindProxy sends sign-in attempts through a trusted proxy
+// for two visitors: the first is refused, the second still answered. From
+// a peer that is no proxy a forged X-Forwarded-For of a new address on every
+// attempt buys nothing: the peer is refused all the same.
+func TestRateLimitBehindProxy(t *testing.T) {
+	t.Parallel()
+	storetest.EachOpts(t, storetest.Options{Now: fixedNow}, func(t *testing.T, st *store.Store) {
+		e := newPageEnv(t, st)
+		stopLimitClocks(e.srv)
+		nets, err := config.ParseNets("10.0.0.0/24")
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.srv.trustedProxies = nets
+		form := url.Values{"email": {"nobody@portal.example"}, "password": {"wrong"}}.Encode()
+		send := func(peer, xff string) int {
+			r := httptest.NewRequest(http.MethodPost, "/login", strings.NewReader(form))
+			r.RemoteAddr = peer
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			if xff != "" {
+				r.Header.Set("X-Forwarded-For", xff)
+			}
+			rec := httptest.NewRecorder()
+			e.srv.ServeHTTP(rec, r)
+			if rec.Code == http.StatusForbidden && strings.Contains(rec.Body.String(), "too many") {
+				return http.StatusTooManyRequests
+			}
+			return rec.Code
+		}
+		refusedAfter := func(name string, next func(n int) int) {
+			t.Helper()
+			for n := range 100 {
+				if next(n) == http.StatusTooManyRequests {
+					if n > 20 {
+						t.Errorf("%s: the first refusal came at attempt %d", name, n)
+					}
+					return
+				}
+			}
+			t.Errorf("%s: 100 attempts were all answered", name)
+		}
+		refusedAfter("visitor behind the proxy", func(int) int { return send("10.0.0.2:4000", "198.51.100.20") })
+		if got := send("10.0.0.3:4000", "198.51.100.21"); got != http.StatusUnauthorized {
+			t.Errorf("another visitor behind the proxy: status %d; want 401", got)
+		}
+		refusedAfter("spoofing peer", func(n int) int { return send("192.0.2.30:4000", fmt.Sprintf("198.51.100.%d", 100+n)) })
+		if got := send("10.0.0.2:4000", "192.0.2.30"); got != http.StatusTooManyRequests {
+			t.Errorf("the spoofing peer's own address through the proxy: status %d; want refused", got)
 		}
 	})
 }

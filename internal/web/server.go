@@ -23,6 +23,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -90,6 +91,12 @@ type Config struct {
 	// (the label registry's pages and keys). They join the route table, so
 	// they are documented, measured and checked like the others.
 	Public []PublicRoute
+	// TrustedProxies are the networks of the reverse proxies in front of
+	// the server (config trusted_proxies). A request whose direct peer is
+	// in one of them has its client address, which the per-client rate
+	// limits key on, taken from X-Forwarded-For; from any other peer the
+	// header is ignored. Nil: the peer is always the client.
+	TrustedProxies []netip.Prefix
 }
 
 // PublicRoute is a public route whose handler writes its own response.
@@ -133,6 +140,7 @@ type Server struct {
 	checkLimit      *limiter
 	limiters        []*limiter // every per-client limiter, loginLimit and checkLimit included
 	fetch           *netguard.Client
+	trustedProxies  []netip.Prefix
 }
 
 // New builds the server: it checks the route table, registers the routes
@@ -160,6 +168,7 @@ func New(cfg Config) (*Server, error) {
 		insecureCookies: cfg.InsecureCookies,
 		baseURL:         strings.TrimRight(cfg.BaseURL, "/"),
 		labels:          cfg.Labels,
+		trustedProxies:  cfg.TrustedProxies,
 	}
 	s.loginLimit = s.newLimiter(6*time.Second, 10)
 	s.checkLimit = s.newLimiter(3*time.Second, 20)

@@ -116,7 +116,7 @@ type verifier struct {
 }
 
 func (v *verifier) api(c *call) (any, error) {
-	if !v.limit.Allow(clientIP(c.r)) {
+	if !v.limit.Allow(v.s.clientIP(c.r)) {
 		c.w.Header().Set("Retry-After", "6")
 		return nil, errs.Errorf(codeTooMany, "too many lookups from your address; try again in a minute")
 	}
@@ -166,7 +166,7 @@ func (v *verifier) page(w http.ResponseWriter, r *http.Request) {
 	}
 	if view.Asked {
 		switch {
-		case !v.limit.Allow(clientIP(r)):
+		case !v.limit.Allow(v.s.clientIP(r)):
 			h.Set("Retry-After", "6")
 			status, view.Error = http.StatusTooManyRequests, "Te veel pogingen vanaf uw adres; probeer het over een minuut opnieuw. · Too many attempts from your address; try again in a minute."
 		default:
