@@ -141,6 +141,11 @@ type Store interface {
 	AccountTokenUse(ctx context.Context, purpose Purpose, hash string, now time.Time) (Token, error)
 
 	AuditAdd(ctx context.Context, e AuditEntry) error
+
+	// AccountTx runs fn in one transaction on a Store bound to it:
+	// committed when fn returns nil, rolled back otherwise. Inside a
+	// transaction it joins it.
+	AccountTx(ctx context.Context, fn func(tx Store) error) error
 }
 
 // Service is account management and sign-in over a Store.
@@ -635,7 +640,8 @@ func (s *Service) Invite(ctx context.Context, by, org int64, email string, role 
 // Accept uses an invitation: the invited address gets an account (with
 // name and pw) if it has none, and the membership. It returns the user.
 // Input is checked before the invitation is used, so a refused form leaves
-// it valid.
+// it valid; the invitation is used in the transaction that makes the
+// account and the membership, so a failure of either leaves it valid too.
 func (s *Service) Accept(ctx context.Context, secret, name, pw string) (User, error) {
 	bad := errs.Field("token", "", "the invitation is unknown, used or expired; ask for a new one")
 	t, err := s.Store.AccountTokenGet(ctx, PurposeInvite, HashToken(secret), s.now())
@@ -645,28 +651,43 @@ func (s *Service) Accept(ctx context.Context, secret, name, pw string) (User, er
 	if err != nil {
 		return User{}, err
 	}
-	c, err := s.Store.UserCredentials(ctx, t.Email)
-	exists := err == nil
-	if err != nil && errs.CodeOf(err) != errs.NotFound {
-		return User{}, err
-	}
-	if !exists {
+	if _, err := s.Store.UserCredentials(ctx, t.Email); errs.CodeOf(err) == errs.NotFound {
 		if err := CheckPassword(pw); err != nil {
 			return User{}, err
 		}
-	}
-	if t, err = s.Store.AccountTokenUse(ctx, PurposeInvite, HashToken(secret), s.now()); errs.CodeOf(err) == errs.NotFound {
-		return User{}, bad
 	} else if err != nil {
 		return User{}, err
 	}
-	if !exists {
-		return s.Create(ctx, NewUser{Email: t.Email, Name: name, Password: pw, Orgs: []Membership{{OrgID: t.OrgID, Role: t.Role}}})
-	}
-	if err := s.Store.MembershipSet(ctx, c.User.ID, t.OrgID, t.Role); err != nil {
+	var u User
+	err = s.Store.AccountTx(ctx, func(st Store) error {
+		tx := *s
+		tx.Store = st
+		t, err := st.AccountTokenUse(ctx, PurposeInvite, HashToken(secret), s.now())
+		if errs.CodeOf(err) == errs.NotFound {
+			return bad
+		} else if err != nil {
+			return err
+		}
+		// Read again in the transaction: the address may have got an
+		// account since the check above.
+		c, err := st.UserCredentials(ctx, t.Email)
+		switch {
+		case errs.CodeOf(err) == errs.NotFound:
+			u, err = tx.Create(ctx, NewUser{Email: t.Email, Name: name, Password: pw, Orgs: []Membership{{OrgID: t.OrgID, Role: t.Role}}})
+			return err
+		case err != nil:
+			return err
+		}
+		if err := st.MembershipSet(ctx, c.User.ID, t.OrgID, t.Role); err != nil {
+			return fmt.Errorf("membership of organisation %d: %w", t.OrgID, err)
+		}
+		u, err = st.UserGet(ctx, c.User.ID)
+		return err
+	})
+	if err != nil {
 		return User{}, err
 	}
-	return s.Store.UserGet(ctx, c.User.ID)
+	return u, nil
 }
 
 // HashToken returns the stored form of a session secret or one-time token.

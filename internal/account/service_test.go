@@ -259,6 +259,76 @@ func TestResetAndInvite(t *testing.T) {
 	})
 }
 
+// failingMembership is a Store whose MembershipSet fails, in and out of
+// its transactions: the step after the invitation is used.
+type failingMembership struct{ account.Store }
+
+func (f failingMembership) MembershipSet(context.Context, int64, int64, account.Role) error {
+	return errs.Errorf(errs.Internal, "membership: injected failure")
+}
+
+func (f failingMembership) AccountTx(ctx context.Context, fn func(tx account.Store) error) error {
+	return f.Store.AccountTx(ctx, func(tx account.Store) error { return fn(failingMembership{tx}) })
+}
+
+// TestAcceptInvitationAtomic makes the step after the invitation's token is
+// used fail (the membership), for an invited address with no account and
+// one with an account: nothing is written, the invitation stays valid, and
+// accepting it again, without the failure, works once.
+func TestAcceptInvitationAtomic(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc, _, org := newService(t, st)
+		ctx := context.Background()
+		broken := *svc
+		broken.Store = failingMembership{st}
+		existing, err := svc.Create(ctx, account.NewUser{Email: "existing@example.org", Password: "existing password"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct{ name, email string }{
+			{"new_account", "newcomer@example.org"},
+			{"existing_account", existing.Email},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				inv, err := svc.Invite(ctx, existing.ID, org, c.email, account.RoleMember)
+				if err != nil {
+					t.Fatal(err)
+				}
+				before, err := st.UserList(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, err := broken.Accept(ctx, inv, "Newcomer", "newcomer password"); err == nil || !strings.Contains(err.Error(), "injected failure") {
+					t.Fatalf("accept with the membership failing: %v; want the failure", err)
+				}
+				after, err := st.UserList(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(after) != len(before) {
+					t.Errorf("the failed accept left %d accounts; want %d", len(after), len(before))
+				}
+				for _, u := range after {
+					if u.MemberOf(org) != "" {
+						t.Errorf("the failed accept left %s a member", u.Email)
+					}
+				}
+				got, err := svc.Accept(ctx, inv, "Newcomer", "newcomer password")
+				if err != nil || got.Email != c.email || got.MemberOf(org) != account.RoleMember {
+					t.Fatalf("accept after the failure = %+v, %v; the invitation was lost", got, err)
+				}
+				if _, err := svc.Accept(ctx, inv, "Newcomer", "newcomer password"); errs.CodeOf(err) != errs.Invalid {
+					t.Errorf("second use of the invitation: %v", err)
+				}
+				if err := st.MembershipDelete(ctx, got.ID, org); err != nil {
+					t.Fatal(err)
+				}
+			})
+		}
+	})
+}
+
 // TestSignUpAndConfirm: a signed-up account cannot sign in until confirmed;
 // the link confirms once and not after it expires; a password reset
 // confirms too (its link reached the address); an address of a confirmed

@@ -22,6 +22,11 @@ import (
 
 var _ account.Store = (*Store)(nil)
 
+// AccountTx implements account.Store: fn runs in one transaction.
+func (s *Store) AccountTx(ctx context.Context, fn func(tx account.Store) error) error {
+	return s.Tx(ctx, func(tx *Store) error { return fn(tx) })
+}
+
 const userCols = `u.id, u.email, u.name, u.lang, u.role, u.totp_secret <> '', u.disabled, u.unconfirmed, u.created_at, u.last_login, u.locked_until`
 
 func scanUser(sc interface{ Scan(...any) error }, extra ...any) (account.User, error) {

@@ -36,7 +36,7 @@ func unscoped() map[string]string {
 	return map[string]string{
 		"Close": plumbing, "DB": plumbing, "Dialect": plumbing, "Now": plumbing, "Ping": plumbing, "Tx": plumbing, "Rebind": plumbing,
 		"Exec": plumbing, "Query": plumbing, "QueryRow": plumbing, "Prepare": plumbing, "InsertID": plumbing,
-		"IngestTx": plumbing, "RatingTx": plumbing, "VulnTx": plumbing,
+		"AccountTx": plumbing, "IngestTx": plumbing, "RatingTx": plumbing, "VulnTx": plumbing,
 		"Backup": "a copy of the whole database file for the operator's vigil backup; no route or member command reaches it",
 
 		"SettingGet": global, "SettingSecret": global, "SettingSet": global,
