@@ -87,7 +87,7 @@ func ParseAccountRole(s string) (Role, error) {
 	case RoleMember:
 		return "", nil
 	}
-	return "", errs.Field("role", s, "must be admin, analyst or member (maker is a role in an organisation)")
+	return "", errs.FieldKeyed("role", s, "account.role", "must be admin, analyst or member (maker is a role in an organisation)")
 }
 
 // User is an account. The zero value is not a valid user.
@@ -148,7 +148,7 @@ func NormalizeEmail(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s || !strings.Contains(s, "@") || len(s) > 254 {
-		return "", errs.Field("email", s, "not an e-mail address")
+		return "", errs.FieldKeyed("email", s, "email.invalid", "not an e-mail address")
 	}
 	return strings.ToLower(s), nil
 }
@@ -164,11 +164,11 @@ const (
 func CheckPassword(pw string) error {
 	switch {
 	case utf8.RuneCountInString(pw) < MinPassword:
-		return errs.Field("password", "", fmt.Sprintf("must have at least %d characters", MinPassword))
+		return errs.FieldKeyed("password", "", "password.short", "must have at least %d characters", MinPassword)
 	case len(pw) > MaxPassword:
-		return errs.Field("password", "", fmt.Sprintf("must have at most %d bytes", MaxPassword))
+		return errs.FieldKeyed("password", "", "password.long", "must have at most %d bytes", MaxPassword)
 	case strings.TrimSpace(pw) == "":
-		return errs.Field("password", "", "must not be only spaces")
+		return errs.FieldKeyed("password", "", "password.spaces", "must not be only spaces")
 	}
 	return nil
 }

@@ -343,7 +343,7 @@ func (s *Service) SignUp(ctx context.Context, n NewUser) (SignUp, error) {
 
 // ErrConfirmLink is the answer to a confirmation link that is unknown, used
 // or expired.
-var ErrConfirmLink = errs.Field("token", "", "the confirmation link is unknown, used or expired; sign up again for a new one")
+var ErrConfirmLink = errs.FieldKeyed("token", "", "signup.link", "the confirmation link is unknown, used or expired; sign up again for a new one")
 
 // Confirm uses a confirmation token (from SignUp): the account's address is
 // confirmed and it can sign in from now on. With session, the account is
@@ -410,12 +410,13 @@ func (s *Service) CheckPassword(ctx context.Context, email, pw string) (bool, er
 // ErrLogin is the one answer to a failed login, whatever failed (unknown
 // address, wrong password, disabled account), so that the answer does not
 // tell which addresses have accounts.
-var ErrLogin = errs.Errorf(errs.Unauthorized, "the e-mail address or password is wrong")
+var ErrLogin error = &errs.Error{Code: errs.Unauthorized, Message: "the e-mail address or password is wrong", Key: "login.wrong"}
 
 // ErrUnconfirmed is the answer to a right password of an account whose
 // address is not confirmed yet (only who knows the password learns it).
 var ErrUnconfirmed = &errs.Error{Code: errs.Unauthorized, Field: "email",
-	Message: "confirm your e-mail address first: follow the link in the message we sent you (or sign up again for a new one)"}
+	Message: "confirm your e-mail address first: follow the link in the message we sent you (or sign up again for a new one)",
+	Key:     "login.unconfirmed"}
 
 // Login is a successful first step of signing in.
 type Login struct {
@@ -501,7 +502,7 @@ func (s *Service) SecondFactor(ctx context.Context, ses Session, code string) er
 		return errs.Errorf(errs.Forbidden, "too many failed logins: the account is locked until %s UTC", u.LockedUntil.UTC().Format("15:04"))
 	}
 	if c.TOTPSecret == "" {
-		return errs.Field("code", "", "no second factor is enrolled")
+		return errs.FieldKeyed("code", "", "totp.none", "no second factor is enrolled")
 	}
 	step, err := TOTPStep(c.TOTPSecret, code, now)
 	if err == nil {
@@ -604,7 +605,7 @@ func (s *Service) Reset(ctx context.Context, secret, pw string) (User, error) {
 	t, err := s.Store.AccountTokenUse(ctx, PurposeReset, HashToken(secret), s.now())
 	if err != nil {
 		if errs.CodeOf(err) == errs.NotFound {
-			return User{}, errs.Field("token", "", "the reset link is unknown, used or expired; ask for a new one")
+			return User{}, errs.FieldKeyed("token", "", "reset.link", "the reset link is unknown, used or expired; ask for a new one")
 		}
 		return User{}, err
 	}
@@ -643,7 +644,7 @@ func (s *Service) Invite(ctx context.Context, by, org int64, email string, role 
 // it valid; the invitation is used in the transaction that makes the
 // account and the membership, so a failure of either leaves it valid too.
 func (s *Service) Accept(ctx context.Context, secret, name, pw string) (User, error) {
-	bad := errs.Field("token", "", "the invitation is unknown, used or expired; ask for a new one")
+	bad := errs.FieldKeyed("token", "", "invite.link", "the invitation is unknown, used or expired; ask for a new one")
 	t, err := s.Store.AccountTokenGet(ctx, PurposeInvite, HashToken(secret), s.now())
 	if errs.CodeOf(err) == errs.NotFound {
 		return User{}, bad

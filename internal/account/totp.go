@@ -57,7 +57,7 @@ func NewTOTP(issuer, name string) (TOTPKey, error) {
 func TOTPStep(secret, code string, now time.Time) (int64, error) {
 	code = strings.ReplaceAll(strings.TrimSpace(code), " ", "")
 	if len(code) != 6 {
-		return 0, errs.Field("code", "", "must be the 6 digits your authenticator app shows")
+		return 0, errs.FieldKeyed("code", "", "totp.digits", "must be the 6 digits your authenticator app shows")
 	}
 	for _, d := range []int64{0, -1, 1} {
 		at := now.Add(time.Duration(d*totpPeriod) * time.Second)
@@ -66,7 +66,7 @@ func TOTPStep(secret, code string, now time.Time) (int64, error) {
 			return at.Unix() / totpPeriod, nil
 		}
 	}
-	return 0, errs.Field("code", "", "the code is wrong or has expired")
+	return 0, errs.FieldKeyed("code", "", "totp.wrong", "the code is wrong or has expired")
 }
 
 // TOTPCode returns the code for secret at t (tests and the demo use it).

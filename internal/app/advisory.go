@@ -641,6 +641,9 @@ func (a *App) ImportSBOM(ctx context.Context, sc tenant.Scope, id int64, r io.Re
 	}
 	bom, rows, err := sbom.Parse(ctx, r, name)
 	if err != nil {
+		if errors.Is(err, sbom.ErrUnknownFormat) { // the portal names the formats in the reader's language
+			return out, &errs.Error{Code: errs.Invalid, Message: err.Error(), Key: "sbom.format"}
+		}
 		return out, &errs.Error{Code: errs.Invalid, Message: err.Error()}
 	}
 	comps := make([]vuln.Component, 0, len(bom.Components))

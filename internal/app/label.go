@@ -260,7 +260,7 @@ func VerifyLabelWith(ctx context.Context, r VerifyRequest, local LabelRegistry) 
 	case r.ID != "":
 		doc, _, err := local.Signed(ctx, r.ID)
 		if errs.CodeOf(err) == errs.NotFound {
-			return rating.Verification{}, errs.Field("id", r.ID, "no label with this id in the registry")
+			return rating.Verification{}, errs.FieldKeyed("id", r.ID, "label.unknown", "no label with this id in the registry")
 		}
 		if err != nil {
 			return rating.Verification{}, err

@@ -37,6 +37,12 @@ type Error struct {
 	Field   string
 	Message string
 	Err     error // optional cause, never shown to end users
+	// Key names Message in the portal's message tables, so that a page
+	// shows it in the reader's language; Args are its parameters, in the
+	// order of the English format. Empty: the message has no translation
+	// and pages show Message. The API and the CLI always show Message.
+	Key  string
+	Args []any
 }
 
 // Error implements error.
@@ -75,6 +81,24 @@ var (
 // Errorf returns an *Error with the given code and formatted message.
 func Errorf(code Code, format string, args ...any) error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Keyed returns an *Error with the given code, field and message, the
+// English format filled with args, that names its text by key for
+// translation: the portal's message tables hold key's English (the same
+// format) and Dutch texts.
+func Keyed(code Code, field, key, format string, args ...any) error {
+	return &Error{Code: code, Field: field, Message: fmt.Sprintf(format, args...), Key: key, Args: args}
+}
+
+// FieldKeyed is Field with a translatable reason: the message is the
+// value quoted, ": " and the reason (format filled with args), as Field
+// makes it; key names the reason's format and Args are args, so a page
+// shows the reason in its language beside the field, which shows the
+// value.
+func FieldKeyed(field string, value any, key, format string, args ...any) error {
+	return &Error{Code: Invalid, Field: field, Message: fmt.Sprintf("%q: %s", fmt.Sprint(value), fmt.Sprintf(format, args...)),
+		Key: key, Args: args}
 }
 
 // Field returns an invalid-input error about one field and its value.

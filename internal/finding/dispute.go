@@ -66,7 +66,7 @@ func (d Dispute) Validate() error {
 	switch d.Reason {
 	case FalsePositive, AlreadyFixed, NotOurs:
 	default:
-		return errs.Field("reason", string(d.Reason), "must be false_positive, fixed or not_ours")
+		return errs.FieldKeyed("reason", string(d.Reason), "dispute.reason", "must be false_positive, fixed or not_ours")
 	}
 	if utf8.RuneCountInString(d.Comment) > maxDisputeText {
 		return errs.Field("comment", "", "at most 2000 characters")

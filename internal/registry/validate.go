@@ -37,7 +37,7 @@ func NormalizeCIDR(s string) (netip.Prefix, error) {
 	}
 	p, err := netip.ParsePrefix(s)
 	if err != nil {
-		return netip.Prefix{}, errs.Field("cidr", s, "not a CIDR range")
+		return netip.Prefix{}, errs.FieldKeyed("cidr", s, "cidr.invalid", "not a CIDR range")
 	}
 	if p.Addr().Is4In6() {
 		bits := p.Bits() - 96
@@ -47,7 +47,7 @@ func NormalizeCIDR(s string) (netip.Prefix, error) {
 		p = netip.PrefixFrom(p.Addr().Unmap(), bits)
 	}
 	if m := p.Masked(); m != p {
-		return netip.Prefix{}, errs.Field("cidr", s, "host bits set; did you mean "+m.String()+"?")
+		return netip.Prefix{}, errs.FieldKeyed("cidr", s, "cidr.hostbits", "host bits set; did you mean %s?", m.String())
 	}
 	if p.Bits() == 0 {
 		return netip.Prefix{}, errs.Field("cidr", s, "refusing a range covering the whole address space")
@@ -112,7 +112,7 @@ func NormalizeEmail(s string) (string, error) {
 	t := strings.TrimSpace(s)
 	a, err := mail.ParseAddress(t)
 	if err != nil || a.Name != "" || a.Address != t {
-		return "", errs.Field("email", s, "not an e-mail address")
+		return "", errs.FieldKeyed("email", s, "email.invalid", "not an e-mail address")
 	}
 	at := strings.LastIndexByte(t, '@')
 	dom, err := NormalizeDomain(t[at+1:])
@@ -151,7 +151,7 @@ var cpe23RE = regexp.MustCompile(`^cpe:2\.3:[aho\*\-](:(?:[^:\\]|\\.)+){10}$`)
 // CheckCPE checks that s is a CPE 2.3 formatted string.
 func CheckCPE(s string) error {
 	if !cpe23RE.MatchString(s) {
-		return errs.Field("cpe", s, "not a CPE 2.3 formatted string (cpe:2.3:part:vendor:product:version:…, 13 components)")
+		return errs.FieldKeyed("cpe", s, "cpe.invalid", "not a CPE 2.3 formatted string (cpe:2.3:part:vendor:product:version:…, 13 components)")
 	}
 	return nil
 }
@@ -326,10 +326,10 @@ func (d *Device) Normalize() error {
 	d.Model = strings.TrimSpace(d.Model)
 	d.Firmware = strings.TrimSpace(d.Firmware)
 	if d.Vendor == "" {
-		return errs.Field("vendor", d.Vendor, "a device needs a vendor")
+		return errs.FieldKeyed("vendor", d.Vendor, "device.vendor", "a device needs a vendor")
 	}
 	if d.Model == "" {
-		return errs.Field("model", d.Model, "a device needs a model")
+		return errs.FieldKeyed("model", d.Model, "device.model", "a device needs a model")
 	}
 	if d.CPE != "" {
 		if err := CheckCPE(d.CPE); err != nil {

@@ -124,5 +124,5 @@ func (v Verifier) Verify(ctx context.Context, token string, a Asset) (string, er
 	if len(tried) == 0 {
 		return "", errs.Errorf(errs.Internal, "verifier has no resolver or HTTP client")
 	}
-	return "", errs.Errorf(errs.Forbidden, "ownership of %s not proven: %s", a.Value, strings.Join(tried, "; "))
+	return "", errs.Keyed(errs.Forbidden, "", "asset.unproven", "ownership of %s not proven: %s", a.Value, strings.Join(tried, "; "))
 }

@@ -112,7 +112,7 @@ func (s *Server) signIn(r *http.Request, c Credentials) (u account.User, session
 	l, err := s.accounts.Login(ctx, c.Email, c.Password)
 	if err != nil {
 		if errs.CodeOf(err) == errs.Unauthorized {
-			err = &errs.Error{Code: errs.Unauthorized, Field: "account.password", Message: errs.Message(err)}
+			err = keepKey(&errs.Error{Code: errs.Unauthorized, Field: "account.password", Message: errs.Message(err)}, err)
 		}
 		return u, 0, nil, err
 	}
@@ -232,7 +232,7 @@ func (s *Server) orgRegister(c *call) (any, error) {
 func (s *Server) registerOrg(ctx context.Context, user int64, in RegisterInput) (registry.Org, error) {
 	o := registry.Org{Name: in.Name, Country: in.Country}
 	if in.Asset == "" {
-		return o, errs.Field("asset", "", "give a domain or IP range that you can prove you hold")
+		return o, errs.FieldKeyed("asset", "", "register.asset", "give a domain or IP range that you can prove you hold")
 	}
 	a, err := registry.ParseAsset("", in.Asset)
 	if err != nil {
@@ -241,7 +241,7 @@ func (s *Server) registerOrg(ctx context.Context, user int64, in RegisterInput) 
 	o.Assets = []registry.Asset{a}
 	if err := s.store.OrgRegister(ctx, &o, user); err != nil {
 		if errs.CodeOf(err) == errs.Conflict {
-			err = errs.Field("name", o.Name, "an organisation with this name is registered already")
+			err = errs.FieldKeyed("name", o.Name, "register.name", "an organisation with this name is registered already")
 		}
 		return o, err
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/net/html"
 
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
@@ -173,23 +174,50 @@ func TestPageFormsRefuseBadInput(t *testing.T) {
 						t.Fatalf("case path %s is not the route's %s", bf.path, rt.Path)
 					}
 					before := state(t)
-					var rec *httptest.ResponseRecorder
-					if bf.upload != nil {
-						fields := map[string]string{}
-						for k := range bf.form {
-							fields[k] = bf.form.Get(k)
+					send := func(lang string) string {
+						resetLimits(e.srv)
+						e.lang = lang
+						defer func() { e.lang = "" }()
+						var rec *httptest.ResponseRecorder
+						if bf.upload != nil {
+							fields := map[string]string{}
+							for k := range bf.form {
+								fields[k] = bf.form.Get(k)
+							}
+							rec = e.uploadField(bf.as, bf.path, fields, bf.upload)
+						} else {
+							rec = e.page(preq{method: http.MethodPost, path: bf.path, as: bf.as, form: bf.form})
 						}
-						rec = e.uploadField(bf.as, bf.path, fields, bf.upload)
-					} else {
-						rec = e.page(preq{method: http.MethodPost, path: bf.path, as: bf.as, form: bf.form})
+						if got := rec.Header().Get("Content-Language"); got != lang {
+							t.Errorf("Content-Language %q; want %q", got, lang)
+						}
+						return wantPage(t, rec, bf.status)
 					}
-					body := wantPage(t, rec, bf.status)
+					body := send("en")
 					if bf.forged != "" {
 						if !strings.Contains(body, bf.forged) {
 							t.Errorf("the error page does not name %s:\n%.3000s", bf.forged, body)
 						}
 					} else if !strings.Contains(body, `role="alert"`) || !strings.Contains(body, `href="#`+bf.field+`"`) || !strings.Contains(body, `id="`+bf.field+`-err"`) {
 						t.Errorf("the page does not name field %s visibly:\n%.3000s", bf.field, body)
+					}
+					// The same refusal in Dutch: the message is the Dutch
+					// one, and the summary names the field by its label.
+					nl := send("nl")
+					if bf.forged != "" {
+						if en, got := errorDetail(t, body), errorDetail(t, nl); en == got {
+							t.Errorf("the Dutch error page shows the English message %q", got)
+						}
+					} else {
+						en, got := fieldMessage(t, body, bf.field), fieldMessage(t, nl, bf.field)
+						if got == "" || got == en {
+							t.Errorf("field %s: the Dutch page shows %q; want a Dutch message (English: %q)", bf.field, got, en)
+						}
+						for lang, page := range map[string]string{"en": body, "nl": nl} {
+							if l := summaryLabel(t, page, bf.field); l == "" || l == bf.field {
+								t.Errorf("%s: the summary names field %s as %q; want its label:\n%.3000s", lang, bf.field, l, page)
+							}
+						}
 					}
 					if diff := cmp.Diff(map[string]storetest.Change{}, storetest.Changes(before, state(t), append([]string{"sessions", "audit_log"}, bf.touches...)...)); diff != "" {
 						t.Errorf("a refused form wrote (-want +got):\n%s", diff)
@@ -213,4 +241,74 @@ func (e *pageEnv) uploadField(as, path string, fields map[string]string, u *badU
 		return e.uploadAs(as, path, u.field, u.name, u.ctype, []byte(u.content))
 	}
 	panic("uploadField: fields with a file outside the field file")
+}
+
+// parseHTML parses a page for the checks below.
+func parseHTML(t *testing.T, body string) *html.Node {
+	t.Helper()
+	doc, err := html.Parse(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+// fieldMessage returns the text of the field's own message (the element
+// with id field-err).
+func fieldMessage(t *testing.T, body, field string) string {
+	t.Helper()
+	n := findNode(parseHTML(t, body), func(n *html.Node) bool { return attr(n, "id") == field+"-err" })
+	if n == nil {
+		return ""
+	}
+	return clean(allText(n))
+}
+
+// summaryLabel returns the text of the summary's link to the field.
+func summaryLabel(t *testing.T, body, field string) string {
+	t.Helper()
+	sum := findNode(parseHTML(t, body), func(n *html.Node) bool { return attr(n, "class") == "error-summary" })
+	if sum == nil {
+		return ""
+	}
+	a := findNode(sum, func(n *html.Node) bool { return attr(n, "href") == "#"+field })
+	if a == nil {
+		return ""
+	}
+	return clean(allText(a))
+}
+
+// errorDetail returns the first paragraph of an error page's main part.
+func errorDetail(t *testing.T, body string) string {
+	t.Helper()
+	m := findNode(parseHTML(t, body), func(n *html.Node) bool { return attr(n, "id") == "main" })
+	if m == nil {
+		return ""
+	}
+	p := findNode(m, func(n *html.Node) bool { return n.Type == html.ElementNode && n.Data == "p" })
+	if p == nil {
+		return ""
+	}
+	return clean(allText(p))
+}
+
+func allText(n *html.Node) string {
+	if n.Type == html.TextNode {
+		return n.Data
+	}
+	var b strings.Builder
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		b.WriteString(allText(c))
+	}
+	return b.String()
+}
+
+// resetLimits empties the server's per-client buckets, so that a form sent
+// once per language is not refused for its rate.
+func resetLimits(srv *Server) {
+	for _, l := range srv.limiters {
+		l.mu.Lock()
+		clear(l.clients)
+		l.mu.Unlock()
+	}
 }

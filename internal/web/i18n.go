@@ -80,6 +80,7 @@ func catalogue() map[string][2]string {
 		sourceMessages(),
 		privacyMessages(),
 		settingsMessages(),
+		errorMessages(),
 	} {
 		for k, v := range table {
 			if _, dup := out[k]; dup {

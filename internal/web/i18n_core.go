@@ -26,6 +26,7 @@ func coreMessages() map[string][2]string {
 		"lang.switch":         {"Switch", "Wissel"},
 		"form.save":           {"Save", "Opslaan"},
 		"form.errors":         {"The form has a problem:", "Het formulier heeft een probleem:"},
+		"form.field":          {"A field", "Een veld"},
 		"form.required":       {"required", "verplicht"},
 		"error.title":         {"Something went wrong", "Er ging iets mis"},
 		"error.status":        {"Status", "Status"},

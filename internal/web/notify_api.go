@@ -157,7 +157,7 @@ func (s *Server) outboxResolve(c *call) (any, error) {
 	case "resend":
 		out.State = notify.OutboxPending
 	default:
-		return nil, errs.Field("outcome", in.Outcome, "must be sent or resend")
+		return nil, errs.FieldKeyed("outcome", in.Outcome, "outbox.outcome", "must be sent or resend")
 	}
 	if err := s.store.OutboxResolve(c.ctx(), id, in.Outcome == "sent", s.store.Now()); err != nil {
 		return nil, err

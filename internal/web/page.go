@@ -120,6 +120,12 @@ type view struct {
 	Path   string
 	Query  url.Values
 	Errors map[string]string
+	// Summary lists Errors for the summary at the top of the page, each
+	// field by its visible label.
+	Summary []fieldError
+	// Main is the page's own body, rendered before the layout (so that the
+	// summary can name each field by its label).
+	Main template.HTML
 	// Msg is the key of a message to show (a finished action).
 	Msg  string
 	Data any
@@ -209,6 +215,12 @@ func (pc *pageCall) render(status int, name, title string, data any, formErrs ma
 	}
 	v.Title = v.T(title)
 	var b bytes.Buffer
+	if err := t.ExecuteTemplate(&b, "main", v); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	v.Main = template.HTML(b.String()) //nolint:gosec // the page's own template output, escaped as it was rendered
+	v.Summary = errorSummary(b.Bytes(), formErrs, v.T("form.field"))
+	b.Reset()
 	if err := t.ExecuteTemplate(&b, "layout.html", v); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
@@ -268,10 +280,9 @@ func (pc *pageCall) formError(err error, name, title string, data any) error {
 	case errs.Forbidden:
 		status = http.StatusForbidden
 	}
-	msg := errs.Message(err)
-	if e.Field != "" && e.Message != "" {
-		msg = e.Message // the field is named beside the message
-	}
+	// The field is named beside the message (and by its label in the
+	// summary).
+	msg := pc.s.errorText(err, pc.lang, e.Field == "")
 	return pc.render(status, name, title, data, map[string]string{field: msg})
 }
 
@@ -413,6 +424,10 @@ func (s *Server) pageError(pc *pageCall, err error) {
 	}
 	if pc.lang == "" {
 		pc.lang = s.pageLang(pc.r, pc.user)
+	}
+	var e *errs.Error
+	if errors.As(err, &e) && e.Key != "" && p.Status < 500 {
+		p.Detail = s.errorText(err, pc.lang, true)
 	}
 	if rerr := pc.render(p.Status, "error", "error.title", p, nil); rerr != nil {
 		s.log.Error("error page failed", "err", rerr)

@@ -215,6 +215,9 @@ func (e *pageEnv) uploadAs(as, path, field, name, ctype string, content []byte) 
 	hr.RemoteAddr = "192.0.2.10:40000"
 	hr.Header.Set("Content-Type", w.FormDataContentType())
 	hr.AddCookie(&http.Cookie{Name: sessionCookie, Value: e.cookies[as]})
+	if e.lang != "" {
+		hr.Header.Set("Accept-Language", e.lang)
+	}
 	rec := httptest.NewRecorder()
 	e.srv.ServeHTTP(rec, hr)
 	return rec

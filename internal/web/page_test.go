@@ -54,6 +54,9 @@ type pageEnv struct {
 	users    map[string]account.User
 	sessions map[string]account.Session
 	cookies  map[string]string
+	// lang, when set, is sent as Accept-Language with every page request
+	// and upload.
+	lang string
 }
 
 func newPageEnv(t *testing.T, st *store.Store) *pageEnv {
@@ -94,6 +97,9 @@ func (e *pageEnv) page(r preq) *httptest.ResponseRecorder {
 	}
 	if r.as != asAnon {
 		hr.AddCookie(&http.Cookie{Name: sessionCookie, Value: e.cookies[r.as]})
+	}
+	if e.lang != "" {
+		hr.Header.Set("Accept-Language", e.lang)
 	}
 	for k, v := range r.header {
 		hr.Header.Set(k, v)

@@ -126,7 +126,7 @@ func (s *Server) pageLoginPost(pc *pageCall) error {
 	l, err := s.accounts.Login(pc.ctx(), f.Email, pc.r.PostFormValue("password"))
 	if err != nil {
 		if errs.CodeOf(err) == errs.Unauthorized && !errors.Is(err, account.ErrUnconfirmed) {
-			err = &errs.Error{Code: errs.Unauthorized, Field: "password", Message: errs.Message(err)}
+			err = keepKey(&errs.Error{Code: errs.Unauthorized, Field: "password", Message: errs.Message(err)}, err)
 		}
 		return pc.formError(err, "login", "login.title", f)
 	}
@@ -405,9 +405,9 @@ func formField(err error) error {
 	}
 	switch e.Field {
 	case "orgs[0].org_id":
-		return &errs.Error{Code: e.Code, Field: "org", Message: e.Message, Err: err}
+		return keepKey(&errs.Error{Code: e.Code, Field: "org", Message: e.Message, Err: err}, err)
 	case "orgs[0].role":
-		return &errs.Error{Code: e.Code, Field: "org_role", Message: e.Message, Err: err}
+		return keepKey(&errs.Error{Code: e.Code, Field: "org_role", Message: e.Message, Err: err}, err)
 	}
 	return err
 }

@@ -157,11 +157,11 @@ func (s *Server) startAssessment(ctx context.Context, sc tenant.Scope, device in
 		return assess.Assessment{}, err
 	}
 	if device <= 0 {
-		return assess.Assessment{}, errs.Field("device_id", device, "choose a device")
+		return assess.Assessment{}, errs.FieldKeyed("device_id", device, "assess.device", "choose a device")
 	}
 	if _, err := s.store.DeviceGet(ctx, sc, device); err != nil {
 		if errs.CodeOf(err) == errs.NotFound {
-			return assess.Assessment{}, errs.Field("device_id", device, "no such device of this organisation")
+			return assess.Assessment{}, errs.FieldKeyed("device_id", device, "assess.nodevice", "no such device of this organisation")
 		}
 		return assess.Assessment{}, err
 	}
@@ -423,7 +423,7 @@ func (s *Server) pageAssessmentAnswers(pc *pageCall) error {
 			continue
 		}
 		if st != assess.Met && st != assess.NotMet && st != assess.NotApplicable && bad == nil {
-			bad = errs.Field("s-"+q.ID, st, "must be met, not met or not applicable")
+			bad = errs.FieldKeyed("s-"+q.ID, st, "assess.status", "must be met, not met or not applicable")
 		}
 		a := assess.Answer{Status: st, Justification: pc.form("j-" + q.ID)}
 		ans.Items[q.ID] = a
@@ -498,7 +498,7 @@ func (s *Server) pageReview(pc *pageCall) error {
 	}
 	in := ReviewInput{Accept: pc.form("decision") == "accept", Comments: pc.form("comments")}
 	if d := pc.form("decision"); d != "accept" && d != "return" {
-		return errs.Field("decision", d, "must be accept or return")
+		return errs.FieldKeyed("decision", d, "review.decision", "must be accept or return")
 	}
 	a, err := s.review(pc.ctx(), pc.scope(), id, in, pc.user.Email)
 	if err != nil {
@@ -508,7 +508,7 @@ func (s *Server) pageReview(pc *pageCall) error {
 		}
 		var e *errs.Error
 		if errors.As(err, &e) && e.Field == "comments" {
-			err = &errs.Error{Code: e.Code, Field: fmt.Sprintf("comments-%d", id), Message: e.Message, Err: err}
+			err = keepKey(&errs.Error{Code: e.Code, Field: fmt.Sprintf("comments-%d", id), Message: e.Message, Err: err}, err)
 		}
 		return pc.formError(err, "reviews", "reviews.title", v)
 	}

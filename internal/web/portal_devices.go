@@ -131,7 +131,7 @@ func (s *Server) pageDeviceSBOM(pc *pageCall) error {
 	f, hdr, err := pc.r.FormFile("sbom")
 	if err != nil {
 		if errors.Is(err, http.ErrMissingFile) || errors.Is(err, http.ErrNotMultipart) {
-			return pc.formError(errs.Field("sbom", "", "choose an SBOM file (CycloneDX or SPDX)"), "device", "device.title", v)
+			return pc.formError(errs.FieldKeyed("sbom", "", "sbom.none", "choose an SBOM file (CycloneDX or SPDX)"), "device", "device.title", v)
 		}
 		return err
 	}
@@ -140,7 +140,7 @@ func (s *Server) pageDeviceSBOM(pc *pageCall) error {
 	if err != nil {
 		var e *errs.Error
 		if errors.As(err, &e) && e.Field == "" {
-			err = &errs.Error{Code: e.Code, Field: "sbom", Message: errs.Message(err), Err: err}
+			err = keepKey(&errs.Error{Code: e.Code, Field: "sbom", Message: errs.Message(err), Err: err}, err)
 		}
 		return pc.formError(err, "device", "device.title", v)
 	}

@@ -221,7 +221,7 @@ func (s *Server) pageDisputeDecide(pc *pageCall) error {
 		accept = true
 	case "reject":
 	default:
-		return errs.Field("decision", pc.form("decision"), "must be accept or reject")
+		return errs.FieldKeyed("decision", pc.form("decision"), "dispute.decision", "must be accept or reject")
 	}
 	d, err := s.store.DisputeDecide(pc.ctx(), pc.scope(), id, finding.Decision{Accept: accept, Reason: pc.form("reason"), By: pc.user.Email, At: s.store.Now()})
 	if err != nil {
@@ -231,7 +231,7 @@ func (s *Server) pageDisputeDecide(pc *pageCall) error {
 		}
 		var e *errs.Error
 		if errors.As(err, &e) && e.Field == "reason" {
-			err = &errs.Error{Code: e.Code, Field: fmt.Sprintf("reason-%d", id), Message: e.Message, Err: err}
+			err = keepKey(&errs.Error{Code: e.Code, Field: fmt.Sprintf("reason-%d", id), Message: e.Message, Err: err}, err)
 		}
 		return pc.formError(err, "disputes", "disputes.title", v)
 	}

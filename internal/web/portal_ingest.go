@@ -80,7 +80,7 @@ func ingestSchemas(add func(name string, v, example any)) {
 func feedOptions(get func(string) string) (app.FeedOptions, error) {
 	typ := get("type")
 	if typ != "" && !contains(feedTypes, typ) {
-		return app.FeedOptions{}, errs.Field("type", typ, "must be one of "+strings.Join(feedTypes, ", "))
+		return app.FeedOptions{}, errs.FieldKeyed("type", typ, "feed.type", "must be one of %s", strings.Join(feedTypes, ", "))
 	}
 	trig := get("trigger")
 	if len(trig) > 100 {

@@ -133,6 +133,9 @@ func (e *pageEnv) upload(as, path string, fields map[string]string, name, ctype 
 	hr.RemoteAddr = "192.0.2.10:40000"
 	hr.Header.Set("Content-Type", w.FormDataContentType())
 	hr.AddCookie(&http.Cookie{Name: sessionCookie, Value: e.cookies[as]})
+	if e.lang != "" {
+		hr.Header.Set("Accept-Language", e.lang)
+	}
 	rec := httptest.NewRecorder()
 	e.srv.ServeHTTP(rec, hr)
 	return rec

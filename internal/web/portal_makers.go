@@ -216,7 +216,7 @@ func (s *Server) pageEvidenceAdd(pc *pageCall) error {
 	f, hdr, err := pc.r.FormFile("file")
 	if err != nil {
 		if errors.Is(err, http.ErrMissingFile) || errors.Is(err, http.ErrNotMultipart) {
-			return fail(errs.Field("file", "", "choose a file"))
+			return fail(errs.FieldKeyed("file", "", "file.none", "choose a file"))
 		}
 		return err
 	}
@@ -231,7 +231,7 @@ func (s *Server) pageEvidenceAdd(pc *pageCall) error {
 	if _, err := s.addEvidence(pc.ctx(), pc.scope(), id, hdr.Filename, hdr.Header.Get("Content-Type"), content, pc.user.Email); err != nil {
 		var e *errs.Error
 		if errors.As(err, &e) && e.Field != "file" && (e.Code == errs.Invalid || e.Code == errs.Conflict) {
-			err = &errs.Error{Code: e.Code, Field: "file", Message: errs.Message(err), Err: err}
+			err = keepKey(&errs.Error{Code: e.Code, Field: "file", Message: errs.Message(err), Err: err}, err)
 		}
 		return fail(err)
 	}

@@ -310,7 +310,7 @@ func (s *Server) pageOutboxResolve(pc *pageCall) error {
 	}
 	outcome := pc.form("outcome")
 	if outcome != "sent" && outcome != "resend" {
-		return errs.Field("outcome", outcome, "must be sent or resend")
+		return errs.FieldKeyed("outcome", outcome, "outbox.outcome", "must be sent or resend")
 	}
 	if err := s.store.OutboxResolve(pc.ctx(), id, outcome == "sent", s.store.Now()); err != nil {
 		return err

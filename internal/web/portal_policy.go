@@ -72,7 +72,7 @@ func (s *Server) pagePolicySave(pc *pageCall) error {
 	case len(p.Channels) == 0:
 		err = errs.Field("channels", "", "choose e-mail, a webhook or both")
 	case slices.Contains(p.Channels, "webhook") && p.WebhookURL == "":
-		err = errs.Field("webhook_url", "", "give the https:// URL that receives the webhook")
+		err = errs.FieldKeyed("webhook_url", "", "policy.webhook", "give the https:// URL that receives the webhook")
 	}
 	if err == nil {
 		_, err = s.store.OrgPatch(pc.ctx(), pc.scope(), pc.org, registry.OrgUpdate{Policy: &p})

@@ -6,7 +6,6 @@ package web
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"strings"
 
@@ -63,7 +62,7 @@ func privacySchemas(add func(name string, v, example any)) {
 func contactAddress(v string) (string, error) {
 	addr, err := privacy.Normalize(v)
 	if err != nil {
-		return "", errs.Field("contact", v, "not an e-mail address")
+		return "", errs.FieldKeyed("contact", v, "email.invalid", "not an e-mail address")
 	}
 	return addr, nil
 }
@@ -166,7 +165,7 @@ func (s *Server) pagePrivacyErase(pc *pageCall) error {
 			return eerr
 		}
 		v.Export = &e
-		return pc.formError(errs.Field("confirm", pc.form("confirm"), fmt.Sprintf("type %s again to confirm the erasure", addr)), "privacy", "privacy.title", v)
+		return pc.formError(errs.FieldKeyed("confirm", pc.form("confirm"), "privacy.confirm", "type %s again to confirm the erasure", addr), "privacy", "privacy.title", v)
 	}
 	out, err := s.app.PrivacyErase(pc.ctx(), pc.user.Email, addr)
 	if err != nil {

@@ -118,7 +118,7 @@ func readLabelSearch(q url.Values) (labelSearchInput, label.Filter, error) {
 	if in.Grade != "" {
 		g, err := assess.ParseGrade(in.Grade)
 		if err != nil {
-			return in, f, errs.Field("grade", in.Grade, "must be one of A to G")
+			return in, f, errs.FieldKeyed("grade", in.Grade, "grade.invalid", "must be one of A to G")
 		}
 		f.Grade = g
 	}
@@ -244,7 +244,7 @@ func (s *Server) checkSecurityTxt(w http.ResponseWriter, r *http.Request, target
 	target = strings.TrimSpace(target)
 	switch {
 	case target == "":
-		return SecurityTxtResult{}, errs.Field("target", "", "give a domain or an https URL")
+		return SecurityTxtResult{}, errs.FieldKeyed("target", "", "sectxt.target", "give a domain or an https URL")
 	case len(target) > 255:
 		return SecurityTxtResult{}, errs.Field("target", text.Truncate(target, 20), "at most 255 characters")
 	}

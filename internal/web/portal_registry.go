@@ -213,7 +213,7 @@ func (s *Server) pageAssetVerify(pc *pageCall) error {
 	}
 	if _, err := s.verifyAsset(pc.ctx(), pc.org, aid); err != nil {
 		if errs.CodeOf(err) == errs.Forbidden || errs.CodeOf(err) == errs.Invalid {
-			return s.registryForm(pc, &errs.Error{Code: errs.Invalid, Field: fmt.Sprintf("asset-%d", aid), Message: errs.Message(err)})
+			return s.registryForm(pc, keepKey(&errs.Error{Code: errs.Invalid, Field: fmt.Sprintf("asset-%d", aid), Message: errs.Message(err)}, err))
 		}
 		return err
 	}

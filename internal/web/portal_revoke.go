@@ -159,7 +159,7 @@ func (s *Server) pageLabelRevoke(pc *pageCall) error {
 		return fail(errs.Field("reason", "", "say why the label is revoked: every verification shows it"))
 	}
 	if pc.form("confirm") != "yes" {
-		return fail(errs.Field("confirm", "", "confirm that the label is to be revoked; this cannot be undone"))
+		return fail(errs.FieldKeyed("confirm", "", "revoke.confirm", "confirm that the label is to be revoked; this cannot be undone"))
 	}
 	rec, err := s.revokeLabel(pc.ctx(), pc.scope(), id, v.Reason, pc.user.Email)
 	if err != nil {

@@ -68,7 +68,7 @@ func (s *Server) pageSettingsPost(pc *pageCall) error {
 		in.SignupOpen = true
 	case "":
 	default:
-		return pc.formError(errs.Field("signup_open", v, "tick the box or leave it empty"), "settings", "settings.title",
+		return pc.formError(errs.FieldKeyed("signup_open", v, "settings.box", "tick the box or leave it empty"), "settings", "settings.title",
 			settingsView{Settings: in, Version: s.version, BaseURL: s.baseURL})
 	}
 	if _, err := s.app.SetSettings(pc.ctx(), in); err != nil {

@@ -128,7 +128,7 @@ func (in SourceInput) source() (source.Source, error) {
 		Credentials: source.Credentials{Key: strings.TrimSpace(in.Key), Secret: strings.TrimSpace(in.Secret)}}
 	if !slices.Contains(portalKinds, src.Kind) {
 		if src.Kind == source.KindDir || src.Kind == source.KindMaildir {
-			return src, errs.Field("kind", string(src.Kind), "a watched directory or maildir is registered on the server with `vigil source add`")
+			return src, errs.FieldKeyed("kind", string(src.Kind), "source.kind", "a watched directory or maildir is registered on the server with `vigil source add`")
 		}
 		return src, errs.Field("kind", string(src.Kind), fmt.Sprintf("one of %v", portalKinds))
 	}
@@ -162,7 +162,7 @@ func (s *Server) addSource(ctx context.Context, in SourceInput) (source.Source, 
 	out, err := s.app.SourceAdd(ctx, src)
 	var e *errs.Error
 	if errors.As(err, &e) && e.Field == "credentials" {
-		err = &errs.Error{Code: e.Code, Field: "key", Message: e.Message, Err: err}
+		err = keepKey(&errs.Error{Code: e.Code, Field: "key", Message: e.Message, Err: err}, err)
 	}
 	return out, err
 }

@@ -86,7 +86,7 @@ func (s *Server) pageTokenCreate(pc *pageCall) error {
 	in := TokenInput{Name: pc.form("name")}
 	err := func() error {
 		if in.Name == "" {
-			return errs.Field("name", "", "give the token a name (what uses it)")
+			return errs.FieldKeyed("name", "", "token.name", "give the token a name (what uses it)")
 		}
 		if v := pc.form("org_id"); v != "" {
 			n, err := strconv.ParseInt(v, 10, 64)

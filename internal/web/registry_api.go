@@ -87,7 +87,7 @@ func inField(err error, prefix string, rename map[string]string) error {
 	if r, ok := rename[f]; ok {
 		f = r
 	}
-	return &errs.Error{Code: errs.Invalid, Field: prefix + f, Message: e.Message, Err: err}
+	return keepKey(&errs.Error{Code: errs.Invalid, Field: prefix + f, Message: e.Message, Err: err}, err)
 }
 
 // assetFields maps ParseAsset's field names to AssetInput's members.

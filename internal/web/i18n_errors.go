@@ -1,0 +1,62 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package web
+
+// errorMessages are the texts of coded errors (errs.Error.Key, prefixed
+// with errKeyPrefix) that pages show: the English format is the one the
+// error is made with (for errs.FieldKeyed the reason after the quoted
+// value), so the API's message and the English page agree;
+// TestErrorKeysTranslated checks it against the code. The Dutch format
+// takes the same arguments (it may leave trailing ones out with explicit
+// indexes, %[1]s).
+func errorMessages() map[string][2]string {
+	return map[string][2]string{
+		// Accounts and signing in.
+		"err.login.wrong":       {"the e-mail address or password is wrong", "het e-mailadres of het wachtwoord klopt niet"},
+		"err.login.unconfirmed": {"confirm your e-mail address first: follow the link in the message we sent you (or sign up again for a new one)", "bevestig eerst uw e-mailadres: volg de link in het bericht dat we u stuurden (of meld u opnieuw aan voor een nieuwe)"},
+		"err.email.invalid":     {"not an e-mail address", "geen e-mailadres"},
+		"err.password.short":    {"must have at least %d characters", "moet minstens %d tekens hebben"},
+		"err.password.long":     {"must have at most %d bytes", "mag hoogstens %d bytes hebben"},
+		"err.password.spaces":   {"must not be only spaces", "mag niet alleen uit spaties bestaan"},
+		"err.account.role":      {"must be admin, analyst or member (maker is a role in an organisation)", "moet beheerder, analist of lid zijn (maker is een rol binnen een organisatie)"},
+		"err.totp.none":         {"no second factor is enrolled", "er is geen tweede factor ingesteld"},
+		"err.totp.digits":       {"must be the 6 digits your authenticator app shows", "moet de 6 cijfers zijn die uw authenticator-app toont"},
+		"err.totp.wrong":        {"the code is wrong or has expired", "de code klopt niet of is verlopen"},
+		"err.signup.link":       {"the confirmation link is unknown, used or expired; sign up again for a new one", "de bevestigingslink is onbekend, gebruikt of verlopen; meld u opnieuw aan voor een nieuwe"},
+		"err.reset.link":        {"the reset link is unknown, used or expired; ask for a new one", "de herstellink is onbekend, gebruikt of verlopen; vraag een nieuwe aan"},
+		"err.invite.link":       {"the invitation is unknown, used or expired; ask for a new one", "de uitnodiging is onbekend, gebruikt of verlopen; vraag een nieuwe aan"},
+		"err.settings.box":      {"tick the box or leave it empty", "vink het vakje aan of laat het leeg"},
+		"err.token.name":        {"give the token a name (what uses it)", "geef het token een naam (wat het gebruikt)"},
+		"err.privacy.confirm":   {"type %s again to confirm the erasure", "typ %s nogmaals om het wissen te bevestigen"},
+
+		// Registry and registration.
+		"err.cidr.invalid":     {"not a CIDR range", "geen CIDR-bereik"},
+		"err.cidr.hostbits":    {"host bits set; did you mean %s?", "er staan hostbits aan; bedoelde u %s?"},
+		"err.asset.unproven":   {"ownership of %s not proven: %s", "eigendom van %[1]s is niet bewezen: het TXT-record of het bestand met het token is niet gevonden"},
+		"err.register.asset":   {"give a domain or IP range that you can prove you hold", "geef een domein of IP-bereik waarvan u kunt bewijzen dat het van u is"},
+		"err.register.name":    {"an organisation with this name is registered already", "er is al een organisatie met deze naam geregistreerd"},
+		"err.device.vendor":    {"a device needs a vendor", "een apparaat heeft een fabrikant nodig"},
+		"err.device.model":     {"a device needs a model", "een apparaat heeft een model nodig"},
+		"err.cpe.invalid":      {"not a CPE 2.3 formatted string (cpe:2.3:part:vendor:product:version:…, 13 components)", "geen CPE 2.3-tekenreeks (cpe:2.3:part:vendor:product:version:…, 13 delen)"},
+		"err.sbom.none":        {"choose an SBOM file (CycloneDX or SPDX)", "kies een SBOM-bestand (CycloneDX of SPDX)"},
+		"err.sbom.format":      {"not a CycloneDX (JSON, XML) or SPDX (JSON, tag-value) document", "geen CycloneDX- (JSON, XML) of SPDX-document (JSON, tag-value)"},
+		"err.policy.webhook":   {"give the https:// URL that receives the webhook", "geef de https://-URL die de webhook ontvangt"},
+		"err.dispute.reason":   {"must be false_positive, fixed or not_ours", "moet false_positive (vals alarm), fixed (opgelost) of not_ours (niet van ons) zijn"},
+		"err.outbox.outcome":   {"must be sent or resend", "moet sent (verzonden) of resend (opnieuw versturen) zijn"},
+		"err.dispute.decision": {"must be accept or reject", "moet accept (aanvaarden) of reject (afwijzen) zijn"},
+
+		// Assessments, labels, public tools, analysts.
+		"err.assess.device":   {"choose a device", "kies een apparaat"},
+		"err.assess.nodevice": {"no such device of this organisation", "deze organisatie heeft zo'n apparaat niet"},
+		"err.assess.status":   {"must be met, not met or not applicable", "moet voldaan, niet voldaan of niet van toepassing zijn"},
+		"err.review.decision": {"must be accept or return", "moet accept (aanvaarden) of return (terugsturen) zijn"},
+		"err.revoke.confirm":  {"confirm that the label is to be revoked; this cannot be undone", "bevestig dat het label ingetrokken moet worden; dit kan niet ongedaan worden"},
+		"err.file.none":       {"choose a file", "kies een bestand"},
+		"err.label.unknown":   {"no label with this id in the registry", "het register heeft geen label met dit id"},
+		"err.grade.invalid":   {"must be one of A to G", "moet een van A tot en met G zijn"},
+		"err.sectxt.target":   {"give a domain or an https URL", "geef een domein of een https-URL"},
+		"err.feed.type":       {"must be one of %s", "moet een van %s zijn"},
+		"err.source.kind":     {"a watched directory or maildir is registered on the server with `vigil source add`", "een bewaakte map of maildir wordt op de server geregistreerd met `vigil source add`"},
+	}
+}
