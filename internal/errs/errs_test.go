@@ -60,3 +60,19 @@ func TestRowError(t *testing.T) {
 		t.Errorf("got %q; want %q", got, want)
 	}
 }
+
+func TestKeyed(t *testing.T) {
+	t.Parallel()
+	err := fmt.Errorf("add: %w", errs.FieldKeyed("password", "", "password.short", "must have at least %d characters", 12))
+	if got, want := errs.Message(err), `password: "": must have at least 12 characters`; got != want {
+		t.Errorf("Message = %q; want %q", got, want)
+	}
+	var e *errs.Error
+	if !errors.As(err, &e) || e.Key != "password.short" || len(e.Args) != 1 || e.Args[0] != 12 || e.Code != errs.Invalid {
+		t.Errorf("FieldKeyed: %+v", e)
+	}
+	k := errs.Keyed(errs.Forbidden, "", "asset.unproven", "ownership of %s not proven: %s", "a.example", "no TXT")
+	if got, want := errs.Message(k), "ownership of a.example not proven: no TXT"; got != want || errs.CodeOf(k) != errs.Forbidden {
+		t.Errorf("Keyed: %q (%s); want %q", got, errs.CodeOf(k), want)
+	}
+}
