@@ -497,6 +497,7 @@ func compileProduct(p *advisory.Product, vt *vendor.Table, codes map[string]bool
 	var brands []string
 	for _, g := range cp.vendorKeys {
 		brands = append(brands, vt.Brands(g)...)
+		brands = append(brands, vt.SharedBrands(g)...)
 	}
 	opts := product.NameOptions{Brands: brands, Vendor: vendorWords(vt, p.Vendor, cp.vendorKeys), Codes: codes, Title: title, Suite: suite}
 	for i := range p.Ranges {

@@ -1023,6 +1023,22 @@ func expandKeys(vt *vendor.Table, keys []string) []string {
 			for _, m := range vt.Members(g) {
 				out = append(out, keyVendor+m)
 			}
+			// A brand several vendors sell under ("Wonderware"): a device
+			// of one owner, or of the brand, meets the other owners'
+			// advisories (rule shared-brand).
+			for _, o := range vt.SharedOwners(g) {
+				for _, m := range vt.Members(o) {
+					out = append(out, keyVendor+m)
+				}
+			}
+			for _, b := range vt.SharedBrands(g) {
+				out = append(out, keyVendor+b)
+				for _, o := range vt.SharedOwners(b) {
+					for _, m := range vt.Members(o) {
+						out = append(out, keyVendor+m)
+					}
+				}
+			}
 		}
 	}
 	return uniq(out)

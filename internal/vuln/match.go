@@ -6,6 +6,7 @@ package vuln
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -400,6 +401,9 @@ type identity struct {
 	product float64 // the product rule's confidence
 	checks  []Check // how vendor and product were compared
 	line    *product.Line
+	// versionIsModel: the product's version is the model code the
+	// target's model names (rule model-in-version), not a version.
+	versionIsModel bool
 }
 
 // Version check rules that did not compare a version (see versionCheck).
@@ -488,6 +492,10 @@ func identify(cp *cproduct, t *prepared) identity {
 		vendorExact = false
 		vcheck = Check{Part: "vendor", Rule: "product-vendor", Factor: factorVendorAlias,
 			Why: fmt.Sprintf("vendor %q names the product %q (under %q)", t.vendor, cp.p.Name, cp.p.Vendor)}
+	case !slices.Contains(cp.vendorKeys, t.vendorKey) && sharedBrand(cp, t) != "":
+		vendorExact = false
+		vcheck = Check{Part: "vendor", Rule: "shared-brand", Factor: factorVendorShort,
+			Why: fmt.Sprintf("vendor %q and %q both sell under the brand %s (a product line that changed hands); the product decides", t.vendor, cp.p.Vendor, sharedBrand(cp, t))}
 	case !slices.Contains(cp.vendorKeys, t.vendorKey):
 		lead, ok := leadingWords(t, cp.p.Vendor)
 		if !ok {
@@ -521,7 +529,45 @@ func identify(cp *cproduct, t *prepared) identity {
 			offer(r.Conf, r.Rule, r.Why, line)
 		}
 	}
+	// A model code written as the product's version ("Performance Series
+	// NVRs" at product_version "HEN08104"): a device whose model is that
+	// code is the product, every version of it (the advisory gives none),
+	// below exact confidence — a version string could look like a code.
+	if best.product < confModelInVersion && modelLike(cp.version) {
+		if ok, conf, why := t.matchModel(cp.version); ok && conf >= product.ConfGeneric {
+			offer(confModelInVersion, "model-in-version", fmt.Sprintf("the advisory writes the model code %q as the version of %q; %s", cp.version, cp.p.Name, why), nil)
+			best.versionIsModel = true
+		}
+	}
 	return best
+}
+
+// confModelInVersion is the product confidence of a device whose model is
+// the code an advisory writes as a product's version.
+const confModelInVersion = 0.8
+
+// modelLike reports whether a product_version reads as a model code rather
+// than a version: one word of five characters or more, letters first, with
+// digits, without dots ("HEN08104", "HEW4PER2B"; not "R3.09", "V2", "2014").
+func modelLike(v string) bool {
+	v = strings.TrimSpace(v)
+	if len(v) < 5 || strings.ContainsAny(v, ". \t") {
+		return false
+	}
+	letters, digits := 0, 0
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z':
+			letters++
+		case c >= '0' && c <= '9':
+			digits++
+		case c != '-':
+			return false
+		}
+	}
+	first := v[0] | 0x20
+	second := v[1] | 0x20
+	return letters >= 3 && digits >= 2 && first >= 'a' && first <= 'z' && second >= 'a' && second <= 'z'
 }
 
 // ownerOf returns the reading of cp's name as led by the target's vendor
@@ -534,6 +580,42 @@ func ownerOf(cp *cproduct, t *prepared) *owner {
 		}
 	}
 	return nil
+}
+
+// sharedBrand returns the brand, quoted, through which the target's vendor
+// meets the advisory product's vendor when the vendor table knows it as a
+// brand several vendors sell under: the target's vendor is that brand and
+// the product's vendor one of its owners ("Wonderware" / AVEVA), or the
+// product's name or the target's model starts with it and both vendors own
+// it ("AVEVA" / Schneider Electric's "Wonderware Historian Client"). "" when
+// there is none.
+func sharedBrand(cp *cproduct, t *prepared) string {
+	if t.vendors == nil {
+		return ""
+	}
+	owns := func(owners []string, g string) bool { return slices.Contains(owners, g) }
+	productOwned := func(owners []string) bool {
+		return slices.ContainsFunc(cp.vendorKeys, func(g string) bool { return owns(owners, g) })
+	}
+	// The brand as the vendor: the product's name must start with a brand
+	// its vendor shares with the brand's owners ("Wonderware" / "InTouch
+	// …"), not be any product of theirs ("Magelis …").
+	if owners := t.vendors.SharedOwners(t.vendor); owners != nil && productOwned(owners) {
+		if f := strings.Fields(cp.p.Name); len(f) >= 2 && slices.ContainsFunc(t.vendors.SharedOwners(f[0]), func(g string) bool { return owns(owners, g) }) {
+			return strconv.Quote(t.vendor)
+		}
+		return ""
+	}
+	for _, s := range []string{cp.p.Name, t.model} {
+		f := strings.Fields(s)
+		if len(f) < 2 {
+			continue
+		}
+		if owners := t.vendors.SharedOwners(f[0]); owners != nil && owns(owners, t.vendorKey) && productOwned(owners) {
+			return strconv.Quote(f[0])
+		}
+	}
+	return ""
 }
 
 // leadingWords reports whether the target's vendor, a name the vendor
@@ -913,7 +995,13 @@ func matchProducts(c *Compiled, v *cvuln, t *prepared, ids []identity) (candidat
 				}
 			}
 		}
-		st := versionStatement(cp, v.key, status, ver, sch)
+		scp := cp
+		if id.versionIsModel {
+			c := *cp
+			c.version = ""
+			scp = &c
+		}
+		st := versionStatement(scp, v.key, status, ver, sch)
 		if !st.applies {
 			continue
 		}

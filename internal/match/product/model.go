@@ -28,7 +28,8 @@ func genericWord(t string) bool {
 		"app", "application", "system", "systems", "version", "versions", "all", "the", "and", "for", "with",
 		"running", "on", "of", "unit", "units", "camera", "cameras", "controller", "controllers", "module",
 		"modules", "switch", "switches", "gateway", "gateways", "server", "servers", "thermostat", "charger", "cpu", "cpus",
-		"family", "families", "products", "product", "variants", "incl", "panel", "operating", "hub", "hubs", "rtu", "rtus", "interface":
+		"family", "families", "products", "product", "variants", "incl", "panel", "operating", "hub", "hubs", "rtu", "rtus", "interface",
+		"nvr", "nvrs", "dvr", "dvrs", "plc", "plcs":
 		return true
 	}
 	return false

@@ -307,6 +307,7 @@ func CompileName(text string, o NameOptions) *Name {
 		}
 	}
 	n.expand(main, o.Title, o.Vendor)
+	n.contract(o.Title, o.Vendor)
 	if o.Title != "" {
 		n.title = nameTokens(o.Title, o.Vendor)
 	}
@@ -793,10 +794,30 @@ func (n *Name) Match(m *Model) Result {
 	// A release the name ends with that the model omits ("Solid Edge
 	// SE2022", "SIMATIC Process Historian 2020"): the device's version
 	// must start with it.
+	// A release may carry the vendor's revision of it ("Wonderware
+	// Historian Client 2014 R2"), and the model may omit a brand word too
+	// ("Historian Client").
 	for _, alt := range n.alts {
-		if k := len(alt); k >= 2 && releaseToken(alt[k-1]) && compact(alt[:k-1]) == cm && r.Conf < ConfGeneric {
-			r.offer(ConfGeneric, "release", fmt.Sprintf("model %q is %q without its release %s", m.Text, n.Text, strings.ToUpper(alt[k-1])))
-			r.Line = &Line{Version: alt[k-1], Op: OpRelease}
+		k, rel := len(alt), ""
+		switch {
+		case k >= 2 && releaseToken(alt[k-1]):
+			rel = alt[k-1]
+		case k >= 3 && releaseToken(alt[k-2]) && releaseRevRE.MatchString(alt[k-1]):
+			rel = alt[k-2] + " " + alt[k-1]
+		default:
+			continue
+		}
+		base := alt[:k-len(strings.Fields(rel))]
+		conf, brand := ConfGeneric, ""
+		if compact(base) != cm {
+			if len(base) < 2 || !slices.Contains(n.brands, base[0]) || compact(base[1:]) != cm {
+				continue
+			}
+			conf, brand = ConfGeneric*ConfBrandOmitted, fmt.Sprintf(" and its brand word %q", base[0])
+		}
+		if r.Conf < conf {
+			r.offer(conf, "release", fmt.Sprintf("model %q is %q without its release %s%s", m.Text, n.Text, strings.ToUpper(rel), brand))
+			r.Line = &Line{Version: rel, Op: OpRelease}
 		}
 	}
 	n.editionsPluralsAcronyms(m, mvars, &r)
@@ -804,8 +825,13 @@ func (n *Name) Match(m *Model) Result {
 	// Toolkit").
 	for _, e := range n.expanded {
 		for _, mv := range mvars {
-			if ca, cmv := compact(withoutGeneric(e.toks)), compact(withoutGeneric(mv.toks)); ca != "" && ca == cmv {
-				r.offer(ConfAcronym, "abbreviation", fmt.Sprintf("model %q is %q with %s written out as the advisory's title does (%q)", m.Text, n.Text, e.abbr, e.long))
+			cmv := compact(withoutGeneric(mv.toks))
+			if ca := compact(withoutGeneric(e.toks)); ca != "" && (ca == cmv || compact(withoutGeneric(n.withoutLeadBrand(e.toks))) == cmv) {
+				why := fmt.Sprintf("model %q is %q with %s written out as the advisory's title does (%q)", m.Text, n.Text, e.abbr, e.long)
+				if e.short {
+					why = fmt.Sprintf("model %q is %q with %q written %s as the advisory's title does", m.Text, n.Text, e.long, e.abbr)
+				}
+				r.offer(ConfAcronym, "abbreviation", why)
 			}
 		}
 	}
@@ -943,6 +969,9 @@ func suiteCore(ts []string) []string {
 
 // releaseRE matches a release named by its year ("2020") or by up to two
 // letters and its year ("SE2022"; "GOT2000" is a series).
+// releaseRevRE matches the revision of a release ("R2" of "2014 R2").
+var releaseRevRE = regexp.MustCompile(`^r\d{1,2}$`)
+
 var releaseRE = regexp.MustCompile(`^[a-z]{0,2}(?:199\d|20[0-3]\d)$`)
 
 // editionRE matches the words after " - " that name an edition.
@@ -1582,6 +1611,9 @@ func optionalInfix(w string) []string {
 type expansion struct {
 	toks       []string
 	abbr, long string
+	// short: the title abbreviates words of the name ("victor VMS" for
+	// "victor Video Management System"), not the other way round.
+	short bool
 }
 
 // abbrRE matches a word that reads as an abbreviation: three to six
@@ -1625,6 +1657,52 @@ func (n *Name) expand(main []string, title string, vendor [][]string) {
 			}
 		}
 	}
+}
+
+// contract records the name with a run of its words written as the
+// abbreviation the advisory's title uses for them: an all-capital word of
+// three to six letters of the title, not in the name, that the run's
+// initials spell exactly, each word of the run capitalised ("VMS" of
+// "American Dynamics victor VMS" for "… victor Video Management System",
+// "SESU" for "Schneider Electric Software Update").
+func (n *Name) contract(title string, vendor [][]string) {
+	if title == "" {
+		return
+	}
+	words := strings.Fields(n.Text)
+	for _, tw := range strings.FieldsFunc(title, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') }) {
+		if len(tw) < 3 || len(tw) > 6 || upperCount(tw) != len(tw) || slices.ContainsFunc(words, func(w string) bool { return strings.EqualFold(strings.Trim(w, "(),;:"), tw) }) {
+			continue
+		}
+		for i := 0; i+len(tw) <= len(words); i++ {
+			run := words[i : i+len(tw)]
+			ok := true
+			for j, w := range run {
+				if w[0] != tw[j] || len(w) < 2 || strings.ToUpper(w) == w {
+					ok = false
+					break
+				}
+			}
+			if !ok {
+				continue
+			}
+			short := strings.Join(append(append(slices.Clone(words[:i]), tw), words[i+len(tw):]...), " ")
+			if toks := nameTokens(short, vendor); len(toks) > 0 {
+				n.expanded = append(n.expanded, expansion{toks: toks, abbr: tw, long: strings.Join(run, " "), short: true})
+			}
+		}
+	}
+}
+
+// withoutLeadBrand returns ts without the brand of the vendor its first
+// words spell ("american dynamics victor vms" → "victor vms"), or ts.
+func (n *Name) withoutLeadBrand(ts []string) []string {
+	for k := min(3, len(ts)-1); k >= 1; k-- {
+		if slices.Contains(n.brands, compact(ts[:k])) {
+			return ts[k:]
+		}
+	}
+	return ts
 }
 
 func upperCount(s string) int {

@@ -14,7 +14,8 @@
 // Anywhere"), the product an application uses ("Applications using
 // Mendix 9"), names that are sentences ("CODESYS Control for Linux
 // containing the CmpUserMgr component"), abbreviations the advisory's
-// title writes out ("JTTK", "JT Open Toolkit") and version lines written
+// title writes out ("JTTK", "JT Open Toolkit") or uses for words of the
+// name ("victor VMS", "… Video Management System"), version lines written
 // without "V" ("Niagara 4.6"). Vendor names are package match/vendor's.
 //
 // Normalisation: Unicode folded to ASCII, lower-cased, "&" read as "and",

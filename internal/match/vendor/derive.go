@@ -40,6 +40,60 @@ type CPEVendor struct {
 	CVE, Vendor, Product, Source string // Source: SourceNVD or SourceCVE5
 }
 
+// use is how often a word leads the product names of one vendor group.
+type use struct {
+	products map[string]bool
+	docs     map[string]bool
+	next     map[string]bool
+	spelling string
+}
+
+// sharedBrand returns the aliases of a brand whose products appear under
+// several vendor groups — a product line that changed hands ("Wonderware",
+// "InTouch" and "InduSoft" under Schneider Electric Software and under
+// AVEVA): one word, written like a name, no vendor name of its own, leading
+// product names of each group in two advisories or more and three products
+// or more in all. The brand names each of those groups (SourceSharedBrand);
+// it joins none of them, so the groups stay apart.
+func sharedBrand(d *dsu, wk string, groups map[string]*use) []Alias {
+	if strings.Contains(wk, " ") {
+		return nil
+	}
+	if _, ok := d.names[wk]; ok {
+		return nil
+	}
+	var owners []string
+	products := map[string]bool{}
+	spelling := ""
+	for _, g := range sortedKeys(groups) {
+		u := groups[g]
+		if len(u.docs) < 2 || !capitalisedWord(u.spelling) && !distinctive(u.spelling) {
+			continue
+		}
+		owners = append(owners, g)
+		for p := range u.products {
+			products[p] = true
+		}
+		spelling = u.spelling
+	}
+	if len(owners) < 2 || len(products) < 3 {
+		return nil
+	}
+	var out []Alias
+	for _, g := range owners {
+		var others []string
+		for _, o := range owners {
+			if o != g {
+				others = append(others, o)
+			}
+		}
+		u := groups[g]
+		note := fmt.Sprintf("%d products in %d advisories; also under %s", len(u.products), len(u.docs), strings.Join(others, ", "))
+		out = append(out, Alias{Vendor: g, Alias: spelling, Source: SourceSharedBrand, Note: note})
+	}
+	return out
+}
+
 // dsu is a union-find over vendor keys with the evidence of each link.
 type dsu struct {
 	parent map[string]string
@@ -201,12 +255,6 @@ func Derive(in Input) []Alias {
 	}
 	// Brands: words the product names of one vendor start with, in several
 	// documents, that no other vendor's products start with.
-	type use struct {
-		products map[string]bool
-		docs     map[string]bool
-		next     map[string]bool
-		spelling string
-	}
 	brandUse := map[string]map[string]*use{} // word key → group → use
 	for _, p := range in.CSAF {
 		parts, _ := Parts(p.Vendor)
@@ -259,7 +307,8 @@ func Derive(in Input) []Alias {
 	var brands []Alias
 	for _, wk := range sortedKeys(brandUse) {
 		groups := brandUse[wk]
-		if len(groups) != 1 {
+		if len(groups) > 1 {
+			brands = append(brands, sharedBrand(d, wk, groups)...)
 			continue
 		}
 		for g, u := range groups {

@@ -25,6 +25,10 @@ const (
 	SourceNVD         = "nvd"             // a CPE vendor of an NVD record about the same products
 	SourceCVE5        = "cve5"            // a CVE 5 vendor (or its CPEs) about the same products
 	SourceBrand       = "brand"           // a brand the vendor's product names start with
+	// SourceSharedBrand is a brand whose products appear under several
+	// vendors (a product line that changed hands, "Wonderware" under
+	// Schneider Electric and AVEVA): it names each of them and joins none.
+	SourceSharedBrand = "shared-brand"
 	// SourceProductLine is a word the vendor's product names start with
 	// that is no vendor alias ("Quantum", "Solid"): product names are
 	// compared with and without it.
@@ -53,6 +57,8 @@ type Table struct {
 	// lead maps an acronym that leads vendor names of the data ("OPW" of
 	// "OPW Fuel Management Systems") to the keys of those vendors.
 	lead map[string][]string
+	// shared maps a brand key several vendors sell under to their groups.
+	shared map[string][]string
 }
 
 //go:embed aliases.tsv
@@ -106,7 +112,7 @@ func FormatTSV(as []Alias) string {
 // aliases win over generated ones).
 func New(as []Alias) *Table {
 	t := &Table{group: map[string]string{}, display: map[string]string{}, members: map[string][]string{}, brands: map[string][]string{},
-		byKey: map[string]Alias{}}
+		byKey: map[string]Alias{}, shared: map[string][]string{}}
 	for _, a := range as {
 		t.add(a)
 	}
@@ -149,6 +155,13 @@ func (t *Table) add(a Alias) {
 		t.group[vk] = g
 		t.members[g] = append(t.members[g], vk)
 		t.display[g] = a.Vendor
+	}
+	if a.Source == SourceSharedBrand {
+		if !slices.Contains(t.shared[ak], g) {
+			t.shared[ak] = append(t.shared[ak], g)
+		}
+		t.aliases = append(t.aliases, a)
+		return
 	}
 	if a.Source == SourceProductLine {
 		if !slices.Contains(t.brands[g], ak) {
@@ -266,6 +279,37 @@ func (t *Table) Groups(name string) []string {
 	}
 	if g := t.Group(name); g != "" && len(parts) == 1 && !slices.Contains(out, g) {
 		out = append(out, g)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// SharedOwners returns the groups that sell under the brand name when
+// several do (SourceSharedBrand), in the order the table lists them; nil
+// for any other name.
+func (t *Table) SharedOwners(name string) []string {
+	ks := t.shared[Key(name)]
+	out := make([]string, 0, len(ks))
+	for _, k := range ks {
+		// A group may have merged into another since the alias was added.
+		if g := t.group[k]; g != "" && !slices.Contains(out, g) {
+			out = append(out, g)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// SharedBrands returns the brand keys group sells under with other groups
+// (SourceSharedBrand), sorted.
+func (t *Table) SharedBrands(group string) []string {
+	var out []string
+	for b := range t.shared {
+		if slices.Contains(t.SharedOwners(b), group) {
+			out = append(out, b)
+		}
 	}
 	slices.Sort(out)
 	return out
