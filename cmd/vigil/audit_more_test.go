@@ -122,6 +122,7 @@ func auditSteps(e *auditEnv) []auditStep {
 		s("user", "role", "p@hotel.example", "analyst"),
 		s("user", "disable", "p@hotel.example"),
 		s("user", "enable", "p@hotel.example"),
+		s("user", "totp-reset", "p@hotel.example"),
 		s("contact", "lookup", "62.239.237.1", "--bootstrap", e.boot, "--allow-private"),
 		s("contact", "bootstrap", "--url", e.rdap+"/bootstrap/", "--allow-private"),
 		s("privacy", "export", "--contact", "soc@hotel.example"),

@@ -65,6 +65,7 @@ func writeRefusals(dir string) []struct {
 		{[]string{"user", "passwd", "nobody@acme.example"}, 3, "not found"},
 		{[]string{"user", "role", "nobody@acme.example", "analyst"}, 3, "not found"},
 		{[]string{"user", "disable", "nobody@acme.example"}, 3, "not found"},
+		{[]string{"user", "totp-reset", "nobody@acme.example"}, 3, "not found"},
 		{[]string{"user", "enable", "nobody@acme.example"}, 3, "not found"},
 		{[]string{"assess", "start", "99"}, 3, "device 99 not found"},
 		{[]string{"assess", "answer", "99", file}, 3, "assessment 99 not found"},

@@ -24,6 +24,9 @@ func (a *cmdline) userCmd() *cobra.Command {
 		}),
 		a.userChangeCmd("enable EMAIL", "Enable a disabled account", func(ctx context.Context, x *app.App, id int64, _ []string) (account.User, error) {
 			return x.SetUserDisabled(ctx, 0, id, false)
+		}),
+		a.userChangeCmd("totp-reset EMAIL", "Reset a lost second factor: sessions end, a new one is enrolled at the next sign-in", func(ctx context.Context, x *app.App, id int64, _ []string) (account.User, error) {
+			return x.ResetUserTOTP(ctx, 0, id)
 		}))
 }
 

@@ -102,8 +102,11 @@ type User struct {
 	Role        Role         `json:"role,omitempty"`
 	Memberships []Membership `json:"memberships"`
 	// TOTP is true when a second factor is enrolled.
-	TOTP     bool `json:"totp"`
-	Disabled bool `json:"disabled,omitempty"`
+	TOTP bool `json:"totp"`
+	// TOTPEnrol is true after an administrator reset the second factor:
+	// one must be enrolled at the next sign-in, staff or not.
+	TOTPEnrol bool `json:"totp_enrol,omitempty"`
+	Disabled  bool `json:"disabled,omitempty"`
 	// Unconfirmed is true for an account made by signing up whose e-mail
 	// address is not confirmed yet: it cannot sign in.
 	Unconfirmed bool       `json:"unconfirmed,omitempty"`
@@ -140,8 +143,9 @@ func (u User) MemberOf(org int64) Role {
 	return ""
 }
 
-// NeedsTOTP reports whether u must sign in with a second factor.
-func (u User) NeedsTOTP() bool { return u.Staff() }
+// NeedsTOTP reports whether u must sign in with a second factor: staff
+// always, anyone else after an administrator reset theirs (TOTPEnrol).
+func (u User) NeedsTOTP() bool { return u.Staff() || u.TOTPEnrol }
 
 // NormalizeEmail checks an e-mail address and returns it in lower case.
 func NormalizeEmail(s string) (string, error) {

@@ -110,6 +110,10 @@ type Store interface {
 	UserChange(ctx context.Context, id int64, fn func(u *User, admins int) (end bool, err error)) (before, after User, err error)
 	UserSetPassword(ctx context.Context, id int64, hash string) error
 	UserSetTOTP(ctx context.Context, id int64, secret string) error
+	// UserResetTOTP removes a user's second factor in one transaction,
+	// unless check refuses: one must be enrolled at the next sign-in
+	// (User.TOTPEnrol) and the user's sessions end.
+	UserResetTOTP(ctx context.Context, id int64, check func(u User) error) (before, after User, err error)
 	// UserTOTPUse records that the code of step was used; a step not
 	// greater than the last one used is errs.Conflict (a replay).
 	UserTOTPUse(ctx context.Context, id int64, step int64) error
@@ -256,6 +260,21 @@ func (s *Service) SetDisabled(ctx context.Context, by, id int64, disabled bool) 
 		}
 		u.Disabled = true
 		return true, nil
+	})
+}
+
+// ResetTOTP removes the second factor of user id, done by administrator
+// by (0: an operator), for a person who lost it: their sessions end and
+// they enrol a new one at their next sign-in (after the password). An
+// administrator cannot reset their own this way (another administrator
+// or an operator can). An account with no second factor is made to enrol
+// one all the same.
+func (s *Service) ResetTOTP(ctx context.Context, by, id int64) (before, after User, err error) {
+	return s.Store.UserResetTOTP(ctx, id, func(u User) error {
+		if by != 0 && by == id {
+			return errs.Field("totp", u.Email, "you cannot reset your own second factor; another administrator can")
+		}
+		return nil
 	})
 }
 

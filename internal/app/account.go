@@ -80,6 +80,16 @@ func (a *App) SetUserDisabled(ctx context.Context, by, id int64, disabled bool) 
 	return after, a.auditUser(ctx, err, action, before, after)
 }
 
+// ResetUserTOTP removes the second factor of account id for a person who
+// lost it, done by account by (0: an operator; see
+// account.Service.ResetTOTP for what is refused): their sessions end and
+// they enrol a new one at their next sign-in. The change is audited with
+// the account before and after (never the secret).
+func (a *App) ResetUserTOTP(ctx context.Context, by, id int64) (account.User, error) {
+	before, after, err := a.Accounts().ResetTOTP(ctx, by, id)
+	return after, a.auditUser(ctx, err, "user.totp_reset", before, after)
+}
+
 // auditUser writes the audit entry of a change of an account unless the
 // change failed (err, returned as it is).
 func (a *App) auditUser(ctx context.Context, err error, action string, before, after account.User) error {

@@ -27,13 +27,13 @@ func (s *Store) AccountTx(ctx context.Context, fn func(tx account.Store) error) 
 	return s.Tx(ctx, func(tx *Store) error { return fn(tx) })
 }
 
-const userCols = `u.id, u.email, u.name, u.lang, u.role, u.totp_secret <> '', u.disabled, u.unconfirmed, u.created_at, u.last_login, u.locked_until`
+const userCols = `u.id, u.email, u.name, u.lang, u.role, u.totp_secret <> '', u.disabled, u.unconfirmed, u.created_at, u.last_login, u.locked_until, u.totp_enrol`
 
 func scanUser(sc interface{ Scan(...any) error }, extra ...any) (account.User, error) {
 	var u account.User
 	var role string
 	var last, locked sql.NullTime
-	err := sc.Scan(append([]any{&u.ID, &u.Email, &u.Name, &u.Lang, &role, &u.TOTP, &u.Disabled, &u.Unconfirmed, &u.CreatedAt, &last, &locked}, extra...)...)
+	err := sc.Scan(append([]any{&u.ID, &u.Email, &u.Name, &u.Lang, &role, &u.TOTP, &u.Disabled, &u.Unconfirmed, &u.CreatedAt, &last, &locked, &u.TOTPEnrol}, extra...)...)
 	u.Role = account.Role(role)
 	u.CreatedAt = u.CreatedAt.UTC()
 	if last.Valid {
@@ -212,9 +212,37 @@ func (s *Store) UserSetPassword(ctx context.Context, id int64, hash string) erro
 		`UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?`, hash, id)
 }
 
-// UserSetTOTP implements account.Store ("" removes the second factor).
+// UserSetTOTP implements account.Store ("" removes the second factor;
+// enrolling one clears an administrator's demand to enrol).
 func (s *Store) UserSetTOTP(ctx context.Context, id int64, secret string) error {
-	return s.updateOne(ctx, fmt.Sprintf("user %d", id), `UPDATE users SET totp_secret = ?, totp_last_step = 0 WHERE id = ?`, secret, id)
+	if secret == "" {
+		return s.updateOne(ctx, fmt.Sprintf("user %d", id), `UPDATE users SET totp_secret = '', totp_last_step = 0 WHERE id = ?`, id)
+	}
+	return s.updateOne(ctx, fmt.Sprintf("user %d", id), `UPDATE users SET totp_secret = ?, totp_last_step = 0, totp_enrol = FALSE WHERE id = ?`, secret, id)
+}
+
+// UserResetTOTP implements account.Store: in one transaction it lets check
+// refuse, removes the user's second factor, marks that one must be
+// enrolled at the next sign-in and ends the user's sessions. It returns
+// the user before and after.
+func (s *Store) UserResetTOTP(ctx context.Context, id int64, check func(u account.User) error) (before, after account.User, err error) {
+	err = s.Tx(ctx, func(tx *Store) error {
+		if before, err = tx.UserGet(ctx, id); err != nil {
+			return err
+		}
+		if err := check(before); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE users SET totp_secret = '', totp_last_step = 0, totp_enrol = TRUE WHERE id = ?`, id); err != nil {
+			return fmt.Errorf("user %d: %w", id, err)
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, id); err != nil {
+			return fmt.Errorf("sessions of user %d: %w", id, err)
+		}
+		after, err = tx.UserGet(ctx, id)
+		return err
+	})
+	return before, after, err
 }
 
 // UserTOTPUse implements account.Store.

@@ -65,7 +65,7 @@ func unscoped() map[string]string {
 		"TokenAuthenticate": authn, "UserCredentials": authn, "SessionGet": authn, "AccountTokenGet": authn, "AccountTokenUse": authn,
 
 		"UserCreate": accounts, "UserGet": accounts, "UserList": accounts, "UserUpdate": accounts, "UserChange": accounts, "UserSetPassword": accounts,
-		"UserSetTOTP": accounts, "UserTOTPUse": accounts, "UserLoginFailed": accounts, "UserLoginOK": accounts, "UserConfirm": accounts,
+		"UserSetTOTP": accounts, "UserResetTOTP": accounts, "UserTOTPUse": accounts, "UserLoginFailed": accounts, "UserLoginOK": accounts, "UserConfirm": accounts,
 		"MembershipSet": accounts, "MembershipDelete": accounts, "SessionCreate": accounts, "SessionVerify": accounts,
 		"SessionDelete": accounts, "SessionDeleteUser": accounts, "SessionPurge": accounts, "AccountTokenCreate": accounts,
 		"AuditAdd": accounts, "AuditList": accounts, "AuditQuery": accounts, "OrgRegister": register,

@@ -104,6 +104,14 @@ func TestEndpointsHappyPath(t *testing.T) {
 				}
 			}
 			wantProblem(t, e.send(req{method: "POST", path: fmt.Sprintf("/api/v1/users/%d/role", r.ID), token: tokOp, body: `{"role":"maker"}`}), 422, "role")
+			if err := st.UserSetTOTP(context.Background(), r.ID, "JBSWY3DPEHPK3PXP"); err != nil {
+				t.Fatal(err)
+			}
+			body = ok(t, req{method: "POST", path: fmt.Sprintf("/api/v1/users/%d/totp/reset", r.ID), token: tokOp}, 200, "User")
+			var reset account.User
+			if err := json.Unmarshal(body, &reset); err != nil || reset.TOTP || !reset.TOTPEnrol {
+				t.Errorf("after totp/reset: %+v, %v; want no second factor, one to enrol", reset, err)
+			}
 		})
 
 		t.Run("assets", func(t *testing.T) {

@@ -33,6 +33,7 @@ var formsWithoutFields = map[string]string{
 	"pageTokenRevoke":   "a button on a token",
 	"pageUserDisable":   "a button on an account (its refusals: TestUserRoleAndDisable)",
 	"pageUserEnable":    "a button on an account",
+	"pageUserTOTPReset": "a button on an account (its refusal, one's own: TestUserTOTPReset)",
 	"pageProductAssess": "a button on a product",
 	"pageSourcePause":   "a button on a source",
 	"pageSourceResume":  "a button on a source",

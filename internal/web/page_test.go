@@ -154,6 +154,7 @@ func (e *pageEnv) pageForms() map[string]url.Values {
 		"pageUserRole":          {"role": {"analyst"}},
 		"pageUserDisable":       {},
 		"pageUserEnable":        {},
+		"pageUserTOTPReset":     {},
 		"pagePolicySave":        {"mode": {"daily"}, "min_severity": {"high"}, "channels": {"email"}},
 		"pageAssetAdd":          {"value": {"203.0.113.0/24"}},
 		"pageAssetVerify":       {},

@@ -139,6 +139,7 @@ func (e *pageEnv) apiTwinCalls(t *testing.T, own ids) map[string]func(path, toke
 		"pageUserRole":        send("POST", `{"role":"analyst"}`),
 		"pageUserDisable":     send("POST", ""),
 		"pageUserEnable":      send("POST", ""),
+		"pageUserTOTPReset":   send("POST", ""),
 		"pagePolicySave":      send("PATCH", `{"policy":{"mode":"daily","min_severity":"high","channels":["email"]}}`),
 		"pageProductAdd":      send("POST", `{"vendor":"Axis","model":"M3200","firmware":"11.1"}`),
 		"pageProductSave":     send("PUT", `{"vendor":"Axis","model":"M3106","firmware":"10.2"}`),

@@ -68,6 +68,8 @@ func (s *Server) portalRoutes() []Route {
 			Summary: "Disable an account: it cannot sign in and its sessions end", page: s.pageUserDisable},
 		{ID: "pageUserEnable", Method: http.MethodPost, Path: "/admin/users/{uid}/enable", Tag: tag, Role: account.RoleAdmin, API: "userEnable",
 			Summary: "Enable a disabled account", page: s.pageUserEnable},
+		{ID: "pageUserTOTPReset", Method: http.MethodPost, Path: "/admin/users/{uid}/totp/reset", Tag: tag, Role: account.RoleAdmin, API: "userTOTPReset",
+			Summary: "Reset a lost second factor: the account's sessions end and it enrols a new one at its next sign-in", page: s.pageUserTOTPReset},
 	}...)
 }
 
@@ -366,6 +368,15 @@ func (s *Server) pageUserDisable(pc *pageCall) error {
 func (s *Server) pageUserEnable(pc *pageCall) error {
 	return s.pageUserChange(pc, func(id int64) error {
 		_, err := s.app.SetUserDisabled(pc.ctx(), pc.user.ID, id, false)
+		return err
+	})
+}
+
+// pageUserTOTPReset resets the second factor of an account that lost it,
+// from its row on the accounts page.
+func (s *Server) pageUserTOTPReset(pc *pageCall) error {
+	return s.pageUserChange(pc, func(id int64) error {
+		_, err := s.app.ResetUserTOTP(pc.ctx(), pc.user.ID, id)
 		return err
 	})
 }

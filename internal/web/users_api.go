@@ -46,6 +46,9 @@ func (s *Server) userRoutes() []Route {
 			Summary:  "Disable an account: it cannot sign in, its sessions and reset links end (not the last active administrator)", api: s.userDisable},
 		{ID: "userEnable", Method: http.MethodPost, Path: "/api/v1/users/{uid}/enable", Tag: tag, Scope: auth.ScopeAdmin,
 			Response: "User", Summary: "Enable a disabled account", api: s.userEnable},
+		{ID: "userTOTPReset", Method: http.MethodPost, Path: "/api/v1/users/{uid}/totp/reset", Tag: tag, Scope: auth.ScopeAdmin,
+			Response: "User",
+			Summary:  "Reset a lost second factor: the account's sessions end and it enrols a new one at its next sign-in (not an administrator's own)", api: s.userTOTPReset},
 	}
 }
 
@@ -112,6 +115,15 @@ func (s *Server) userSetDisabled(c *call, disabled bool) (any, error) {
 		return nil, err
 	}
 	return s.app.SetUserDisabled(c.ctx(), c.p.UserID, id, disabled)
+}
+
+// userTOTPReset resets the second factor of account {uid} (audited).
+func (s *Server) userTOTPReset(c *call) (any, error) {
+	id, err := c.pathID("uid")
+	if err != nil {
+		return nil, err
+	}
+	return s.app.ResetUserTOTP(c.ctx(), c.p.UserID, id)
 }
 
 // createUser validates memberships (naming their index) and creates the

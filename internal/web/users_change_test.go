@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pquerna/otp/totp"
+
 	"vigil/internal/account"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
@@ -129,6 +131,92 @@ func TestUserRoleAndDisable(t *testing.T) {
 		}
 		if got := audits(); got != n+4 {
 			t.Errorf("%d audit entries of account changes; want %d", got, n+4)
+		}
+	})
+}
+
+// TestUserTOTPReset resets lost second factors from the accounts page: an
+// analyst's and a member's (who had enrolled one by choice). Each is signed
+// out, must enrol a new factor after the password at the next sign-in, and
+// enrolling one ends that demand; each reset is audited without the secret.
+// An administrator's reset of their own factor is refused beside their row
+// and changes nothing.
+func TestUserTOTPReset(t *testing.T) {
+	t.Parallel()
+	storetest.EachOpts(t, storetest.Options{Now: fixedNow}, func(t *testing.T, st *store.Store) {
+		e := newPageEnv(t, st)
+		ctx := context.Background()
+		admin, analyst, member := e.users[asAdmin], e.users[asAnalyst], e.users[asMemberA]
+		const secret = "JBSWY3DPEHPK3PXP"
+		for _, u := range []account.User{admin, analyst, member} {
+			if err := st.UserSetTOTP(ctx, u.ID, secret); err != nil {
+				t.Fatal(err)
+			}
+		}
+		audits := func() int {
+			var n int
+			if err := st.QueryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'user.totp_reset'`).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		post := func(id int64) *httptest.ResponseRecorder {
+			return e.page(preq{method: "POST", path: fmt.Sprintf("/admin/users/%d/totp/reset", id), as: asAdmin, form: url.Values{}})
+		}
+
+		field := fmt.Sprintf("totp-%d", admin.ID)
+		body := wantPage(t, post(admin.ID), http.StatusUnprocessableEntity)
+		if !strings.Contains(body, `href="#`+field+`"`) || !strings.Contains(body, `id="`+field+`-err"`) || !strings.Contains(body, `id="`+field+`"`) {
+			t.Errorf("the refusal of one's own reset does not name field %s visibly:\n%s", field, body)
+		}
+		if u, err := st.UserGet(ctx, admin.ID); err != nil || !u.TOTP || u.TOTPEnrol || audits() != 0 {
+			t.Errorf("administrator after refusing their own reset = %+v, %v, %d audit entries", u, err, audits())
+		}
+		wantPage(t, e.page(preq{method: "GET", path: "/admin/users", as: asAdmin}), http.StatusOK)
+
+		for _, c := range []struct {
+			as   string
+			user account.User
+		}{{asAnalyst, analyst}, {asMemberA, member}} {
+			t.Run(c.as, func(t *testing.T) {
+				wantPage(t, post(c.user.ID), http.StatusSeeOther)
+				if loc := e.page(preq{method: "GET", path: "/account", as: c.as}).Header().Get("Location"); !strings.HasPrefix(loc, "/login") {
+					t.Errorf("the old session goes to %q; want the sign-in", loc)
+				}
+				u, err := st.UserGet(ctx, c.user.ID)
+				if err != nil || u.TOTP || !u.TOTPEnrol {
+					t.Fatalf("after the reset = %+v, %v; want no factor, one to enrol", u, err)
+				}
+				if !strings.Contains(wantPage(t, e.page(preq{method: "GET", path: "/admin/users", as: asAdmin}), http.StatusOK), "to enrol at the next sign-in") {
+					t.Error("the accounts page does not say the account enrols at its next sign-in")
+				}
+				l, err := e.srv.accounts.Login(ctx, c.user.Email, testPassword)
+				if err != nil || l.NeedTOTP || !l.NeedEnrol || l.Session.Verified {
+					t.Fatalf("sign-in after the reset = %+v, %v; want enrolment first", l, err)
+				}
+				code, err := totp.GenerateCode(secret, fixedNow())
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := e.srv.accounts.Enrol(ctx, l.Session, secret, code); err != nil {
+					t.Fatalf("enrolling again: %v", err)
+				}
+				if u, err := st.UserGet(ctx, c.user.ID); err != nil || !u.TOTP || u.TOTPEnrol {
+					t.Errorf("after enrolling again = %+v, %v", u, err)
+				}
+				var before, after string
+				if err := st.QueryRow(ctx, `SELECT before_json, after_json FROM audit_log WHERE action = 'user.totp_reset' AND object = ? AND actor = ?`,
+					fmt.Sprintf("user %d", c.user.ID), admin.Email).Scan(&before, &after); err != nil {
+					t.Fatal(err)
+				}
+				if !strings.Contains(before, `"totp":true`) || !strings.Contains(after, `"totp":false`) || !strings.Contains(after, `"totp_enrol":true`) ||
+					strings.Contains(before+after, secret) {
+					t.Errorf("audit of the reset: before %s, after %s", before, after)
+				}
+			})
+		}
+		if got := audits(); got != 2 {
+			t.Errorf("%d audit entries of resets; want 2", got)
 		}
 	})
 }
