@@ -525,6 +525,16 @@ func compileProduct(p *advisory.Product, vt *vendor.Table, codes map[string]bool
 	cp.names = append(cp.names, rangeModels...)
 	if p.Name != "" {
 		cp.names = append(cp.names, p.Name)
+		// The full name narrows the product to models after a dash
+		// ("MELSEC iQ-F Series - FX5U(C) CPU module: firmware …").
+		if rest, ok := strings.CutPrefix(p.FullName, p.Name+" - "); ok {
+			if i := strings.Index(rest, ":"); i >= 0 {
+				rest = rest[:i]
+			}
+			if rest = strings.TrimSpace(rest); rest != "" && !strings.EqualFold(rest, p.Name) {
+				cp.names = append(cp.names, rest)
+			}
+		}
 		if p.Family != "" && !strings.Contains(strings.ToLower(p.Name), strings.ToLower(p.Family)) {
 			cp.names = append(cp.names, p.Family+" "+p.Name)
 		}

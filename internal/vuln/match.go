@@ -625,15 +625,19 @@ func leadingWords(t *prepared, advVendor string) (string, bool) {
 	if t.vendors == nil || t.vendors.Known(t.vendor) {
 		return "", false
 	}
-	k := vendor.Key(t.vendor)
-	if len(k) < 3 {
-		return "", false
+	// The vendor as written, or without the descriptor words of a business
+	// ("Delta Industrial Automation" of Delta Electronics).
+	var ks []string
+	for _, k := range append([]string{vendor.Key(t.vendor)}, vendor.ShortForms(t.vendor)...) {
+		if len(k) >= 3 {
+			ks = append(ks, k)
+		}
 	}
 	parts, _ := vendor.Parts(advVendor)
 	for _, p := range parts {
 		ws := strings.Fields(p)
 		for n := 1; n < len(ws); n++ {
-			if vendor.Key(strings.Join(ws[:n], " ")) == k {
+			if slices.Contains(ks, vendor.Key(strings.Join(ws[:n], " "))) {
 				return p, true
 			}
 		}

@@ -264,6 +264,15 @@ func CompileName(text string, o NameOptions) *Name {
 					n.addAlt(append(slices.Clone(first[:k]), pt...))
 				}
 			}
+		} else if k == len(first) && k >= 2 && !genericWord(first[0]) {
+			// Names of words only: the first word is the family of the
+			// items after the first ("LaserWash AutoXpress and
+			// AutoExpress Plus": LaserWash AutoExpress Plus).
+			for _, p := range pieces[1:] {
+				if pt := nameTokens(p, o.Vendor); len(pt) >= 1 && len(pt) <= 3 && pt[0] != first[0] && !hasDigitToken(pt) {
+					n.addAlt(append([]string{first[0]}, pt...))
+				}
+			}
 		}
 	}
 	// Letter designations of three or more distinct parts are a list of

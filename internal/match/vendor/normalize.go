@@ -107,6 +107,11 @@ func Key(name string) string { return strings.Join(nameTokens(name), "") }
 // "schneiderelectric", "schneider"), at least three characters long. A
 // one-word key (a CPE vendor such as "rockwellautomation") drops a
 // descriptor suffix.
+// ShortForms returns the shorter forms of a vendor name without its
+// trailing descriptor words, longest first ("Delta Industrial Automation"
+// → "deltaindustrial", "delta"), as keys.
+func ShortForms(name string) []string { return shortForms(name) }
+
 func shortForms(name string) []string {
 	ts := nameTokens(name)
 	var out []string

@@ -81,13 +81,28 @@ func firmwareBound(r *Range) {
 var (
 	akaVersionRE = regexp.MustCompile(`(?i)^version\s+(v?\d+(?:\.\d+)+)$`)
 	yearLedRE    = regexp.MustCompile(`(?i)^v?(?:19|20)\d\d\b`)
+	orVersionRE  = regexp.MustCompile(`(?i)^or\s+(?:(?:software|firmware)\s+)?versions?\s+(v?\d+(?:\.\d+)+)$`)
 )
 
 // akaVersion reads a release bound restated as a build number ("<= 2018
 // SP3 Version 3.4.430.460"): the build number is the bound's Aka, not a
 // condition.
 func akaVersion(r *Range) {
-	if len(r.Constraints) != 1 || !yearLedRE.MatchString(r.Constraints[0].Version) {
+	if len(r.Constraints) != 1 {
+		return
+	}
+	// The one bound restated as another version ("< R02 (or Software
+	// Version 1.1.13166)"): a build number is compared with it.
+	if !buildRE.MatchString(r.Constraints[0].Version) {
+		for i, c := range r.Conditions {
+			if m := orVersionRE.FindStringSubmatch(strings.TrimSpace(c.Text)); m != nil && buildRE.MatchString(m[1]) {
+				r.Aka = m[1]
+				r.Conditions = append(r.Conditions[:i:i], r.Conditions[i+1:]...)
+				return
+			}
+		}
+	}
+	if !yearLedRE.MatchString(r.Constraints[0].Version) {
 		return
 	}
 	for i, c := range r.Conditions {
