@@ -106,14 +106,20 @@ func (e erasedText) Text() string {
 }
 
 // PurgeRetention deletes the personal data past its retention period
-// (config retention.*) and records the counts in the audit log.
+// (config retention.*), unconfirmed sign-ups among it (retention.signups_days
+// after their confirmation link expired), and records the counts in the
+// audit log.
 func (a *App) PurgeRetention(ctx context.Context) (privacy.Purged, error) {
 	r := a.cfg.Retention
-	out, err := a.st.RetentionPurge(ctx, privacy.CutoffsAt(a.now(), r.NoticesDays, r.RepliesDays, r.BouncesDays, r.AuditDays))
+	c := privacy.CutoffsAt(a.now(), r.NoticesDays, r.RepliesDays, r.BouncesDays, r.AuditDays)
+	if r.SignupsDays > 0 {
+		c.Signups = a.now().AddDate(0, 0, -r.SignupsDays)
+	}
+	out, err := a.st.RetentionPurge(ctx, c)
 	if err != nil {
 		return out, err
 	}
-	detail := fmt.Sprintf("notices=%d replies=%d bounces=%d audit=%d", out.Notices, out.Replies, out.Bounces, out.Audit)
+	detail := fmt.Sprintf("notices=%d replies=%d bounces=%d audit=%d signups=%d", out.Notices, out.Replies, out.Bounces, out.Audit, out.Signups)
 	if err := a.Audit(ctx, account.AuditEntry{Actor: "retention", Action: "retention.purge", Detail: detail}); err != nil {
 		return out, fmt.Errorf("retention purge: audit: %w", err)
 	}
@@ -139,7 +145,7 @@ func (w *retentionPurgeWorker) Work(ctx context.Context, _ *river.Job[retentionP
 	if err != nil {
 		return err
 	}
-	w.a.log.Info("retention purge", "notices", out.Notices, "replies", out.Replies, "bounces", out.Bounces, "audit", out.Audit)
+	w.a.log.Info("retention purge", "notices", out.Notices, "replies", out.Replies, "bounces", out.Bounces, "audit", out.Audit, "signups", out.Signups)
 	return nil
 }
 

@@ -259,3 +259,89 @@ func TestPurgeRetention(t *testing.T) {
 		}
 	})
 }
+
+// TestPurgeUnconfirmedSignups signs up accounts at several times and checks
+// that the purge deletes exactly those never confirmed whose newest
+// confirmation link expired more than retention.signups_days ago, keeps
+// their audit entries (without the account), and counts them in its own
+// audit entry.
+func TestPurgeUnconfirmedSignups(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		o := registry.Org{Name: "Ziekenhuis Midden"}
+		if err := s.OrgCreate(ctx, tenant.Operator(), &o); err != nil {
+			t.Fatal(err)
+		}
+		now := s.Now()
+		at := now
+		svc := &account.Service{Store: s, Now: func() time.Time { return at }, Hash: func(pw string) string { return "plain:" + pw },
+			Verify: func(h, pw string) bool { return h == "plain:"+pw }}
+		signUp := func(email string, daysAgo int) account.SignUp {
+			t.Helper()
+			at = now.AddDate(0, 0, -daysAgo)
+			su, err := svc.SignUp(ctx, account.NewUser{Email: email, Password: "a long enough password"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return su
+		}
+		// The link lives a day; the grace is 7 days after it.
+		gone := signUp("gone@example.org", 10) // expired 9 days ago
+		signUp("recent@example.org", 5)        // expired 4 days ago
+		signUp("again@example.org", 10)        // signed up again:
+		signUp("again@example.org", 2)         // the newest link expired a day ago
+		confirmed := signUp("confirmed@example.org", 10)
+		if _, err := svc.Confirm(ctx, confirmed.Secret, false); err != nil {
+			t.Fatal(err)
+		}
+		member := signUp("invited@example.org", 10) // a member since: kept
+		if err := s.MembershipSet(ctx, member.User.ID, o.ID, account.RoleMember); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.AuditAdd(ctx, account.AuditEntry{UserID: gone.User.ID, Actor: gone.User.Email, Action: "signup", At: now.AddDate(0, 0, -10)}); err != nil {
+			t.Fatal(err)
+		}
+
+		x := newApp(t, s, func(c *config.Config) { c.Retention = config.Retention{SignupsDays: 7} })
+		got, err := x.PurgeRetention(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := (privacy.Purged{Signups: 1}); got != want {
+			t.Errorf("purged %+v, want %+v", got, want)
+		}
+		us, err := s.UserList(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var left []string
+		for _, u := range us {
+			left = append(left, u.Email)
+		}
+		if want := "again@example.org confirmed@example.org invited@example.org recent@example.org"; strings.Join(left, " ") != want {
+			t.Errorf("accounts left: %v; want %s", left, want)
+		}
+		for q, want := range map[string]int{
+			`SELECT COUNT(*) FROM audit_log WHERE action = 'signup' AND user_id IS NULL`:                    1,
+			`SELECT COUNT(*) FROM audit_log WHERE action = 'retention.purge' AND detail LIKE '%signups=1%'`: 1,
+			`SELECT COUNT(*) FROM account_tokens WHERE user_id IS NULL OR email = 'gone@example.org'`:       0,
+		} {
+			var n int
+			if err := s.QueryRow(ctx, q).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			if n != want {
+				t.Errorf("%s: %d, want %d", q, n, want)
+			}
+		}
+		if again, err := x.PurgeRetention(ctx); err != nil || again != (privacy.Purged{}) {
+			t.Errorf("second purge: %+v, %v", again, err)
+		}
+		// Retention off: nothing goes, however old.
+		signUp("old@example.org", 400)
+		off := newApp(t, s, func(c *config.Config) { c.Retention = config.Retention{} })
+		if got, err := off.PurgeRetention(ctx); err != nil || got != (privacy.Purged{}) {
+			t.Errorf("purge with signups_days 0: %+v, %v", got, err)
+		}
+	})
+}

@@ -108,6 +108,9 @@ type Retention struct {
 	BouncesDays int `yaml:"bounces_days"`
 	// AuditDays keeps audit log entries.
 	AuditDays int `yaml:"audit_days"`
+	// SignupsDays keeps an account made by signing up and never confirmed
+	// for this many days after its confirmation link expired.
+	SignupsDays int `yaml:"signups_days"`
 }
 
 // Notify are the settings of notice composition and delivery.
@@ -267,6 +270,8 @@ func Settings() []Setting {
 			field: func(c *Config) any { return &c.Retention.BouncesDays }},
 		{Key: "retention.audit_days", Env: "VIGIL_RETENTION_AUDIT_DAYS", Default: "1095", Doc: "days audit log entries are kept (0: kept)",
 			field: func(c *Config) any { return &c.Retention.AuditDays }},
+		{Key: "retention.signups_days", Env: "VIGIL_RETENTION_SIGNUPS_DAYS", Default: "7", Doc: "days an account made by signing up and never confirmed is kept after its confirmation link expired (24 hours after the sign-up) before the daily purge deletes it, counted in the purge's audit entry (0: kept)",
+			field: func(c *Config) any { return &c.Retention.SignupsDays }},
 		{Key: "ingest.shared_dir", Env: "VIGIL_INGEST_SHARED_DIR", Doc: "directory every `vigil serve` node reads at the same path, where a large uploaded feed file is kept while its parts are ingested (empty: no file is split)",
 			field: func(c *Config) any { return &c.Ingest.SharedDir }},
 		{Key: "ingest.part_bytes", Env: "VIGIL_INGEST_PART_BYTES", Default: "268435456", Doc: "a Shadowserver report uploaded to `vigil serve` that is larger than this (with `ingest.shared_dir` set) is ingested as one run in parts of about this many bytes, jobs any node may claim (0: never split)",

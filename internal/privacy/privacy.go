@@ -148,6 +148,10 @@ func Ref(email string) string {
 // purged; a zero time keeps that kind.
 type Cutoffs struct {
 	Notices, Replies, Bounces, Audit time.Time
+	// Signups removes the accounts made by signing up and never confirmed
+	// whose last confirmation link expired before it (none with a role or
+	// a membership).
+	Signups time.Time
 }
 
 // CutoffsAt returns the cutoffs at now for retention periods in days (0:
@@ -168,4 +172,6 @@ type Purged struct {
 	Replies int64 `json:"replies"`
 	Bounces int64 `json:"bounces"`
 	Audit   int64 `json:"audit"`
+	// Signups are accounts made by signing up and never confirmed.
+	Signups int64 `json:"signups"`
 }

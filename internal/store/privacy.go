@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"vigil/internal/privacy"
@@ -179,7 +180,11 @@ object = REPLACE(lower(object), ?, ?), detail = REPLACE(lower(detail), ?, ?) WHE
 // RetentionPurge deletes, per kind, the rows older than its cutoff:
 // notices created before c.Notices (their deliveries, items and replies
 // with them), replies received before c.Replies, bounce records before
-// c.Bounces, audit entries before c.Audit. A zero cutoff keeps the kind.
+// c.Bounces, audit entries before c.Audit, and accounts made by signing up
+// that were never confirmed, made before c.Signups and whose every
+// confirmation link expired before it (an account with a staff role or a
+// membership is kept: it did not come from a bare sign-up; its audit
+// entries stay, without the account). A zero cutoff keeps the kind.
 // Operator only (the daily purge job).
 func (s *Store) RetentionPurge(ctx context.Context, c privacy.Cutoffs) (privacy.Purged, error) {
 	var out privacy.Purged
@@ -199,11 +204,18 @@ func (s *Store) RetentionPurge(ctx context.Context, c privacy.Cutoffs) (privacy.
 			{"bounces", &out.Bounces, c.Bounces, `DELETE FROM bounces WHERE created_at < ?`},
 			{"suppression list", nil, c.Bounces, `DELETE FROM suppressions WHERE how = 'bounce' AND created_at < ?`},
 			{"audit entries", &out.Audit, c.Audit, `DELETE FROM audit_log WHERE at < ?`},
+			{"unconfirmed sign-ups", &out.Signups, c.Signups, `DELETE FROM users WHERE unconfirmed AND role = '' AND created_at < ?
+				AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = users.id)
+				AND NOT EXISTS (SELECT 1 FROM account_tokens t WHERE t.user_id = users.id AND t.purpose = 'confirm' AND t.expires_at >= ?)`},
 		} {
 			if st.at.IsZero() {
 				continue
 			}
-			r, err := tx.Exec(ctx, st.q, st.at.UTC())
+			args := make([]any, strings.Count(st.q, "?"))
+			for i := range args {
+				args[i] = st.at.UTC()
+			}
+			r, err := tx.Exec(ctx, st.q, args...)
 			if err != nil {
 				return fmt.Errorf("retention purge: %s: %w", st.what, err)
 			}
