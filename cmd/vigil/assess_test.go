@@ -308,7 +308,7 @@ func TestCLIProbeOwnership(t *testing.T) {
 		{probeArgs("--lab", "127.0.0.1/32", "--assessment", "1", "--actor", "lab"), 0, "stored with assessment 1"},
 		// The probe contradicts the maker's claim that 5.1-1 is met.
 		{[]string{"assess", "status", "1", "--keys", keys}, 0, "contradicted by probes: 5.1-1"},
-		{[]string{"asset", "verify", "1", "1", "--manual"}, 0, "verified by manual"},
+		{[]string{"asset", "verify", "1", "1", "--manual", "RIR contact confirmed by telephone"}, 0, "verified by manual"},
 		// Verified ownership suffices without --lab.
 		{probeArgs("--json"), 0, `"check": "default-credentials"`},
 	})

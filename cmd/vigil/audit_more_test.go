@@ -74,7 +74,7 @@ func auditSteps(e *auditEnv) []auditStep {
 	return []auditStep{
 		s("db", "migrate"),
 		s("org", "add", "Hotel Grachtenzicht", "--cidr", "192.0.2.0/28", "--cidr", "127.0.0.0/24", "--email", "soc@hotel.example"),
-		s("asset", "verify", "Hotel Grachtenzicht", "$ASSET", "--manual"),
+		s("asset", "verify", "Hotel Grachtenzicht", "$ASSET", "--manual", "signed letter"),
 		s("device", "add", "Hotel Grachtenzicht", "--vendor", "Lumen Labs", "--model", "LumiCam Indoor 2", "--firmware", "3.4.1"),
 		with("assess", "start", "$DEVICE"),
 		with("assess", "start", "--vendor", "Voltaro", "--model", "SmartPlug Mini WP-10"),

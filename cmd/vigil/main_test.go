@@ -81,7 +81,7 @@ func TestCLIRegistry(t *testing.T) {
 				{[]string{"asset", "add", "Energie Noord", "2001:db8::/48"}, "5"},
 				{[]string{"asset", "list", "--org", "1"}, "2001:db8::/48"},
 				{[]string{"asset", "overlaps"}, "192.0.2.0/24  2 Hosting BV  192.0.2.0/26  1 Energie Noord"},
-				{[]string{"asset", "verify", "1", "3", "--manual"}, "verified by manual"},
+				{[]string{"asset", "verify", "1", "3", "--manual", "RIR contact confirmed by telephone"}, "verified by manual"},
 				{[]string{"asset", "token", "1"}, "_vigil-verify.energie-noord.example"},
 				{[]string{"contact", "add", "1", "--phone", "+31 50 123 4567", "--role", "technical"}, "2"},
 				{[]string{"contact", "list", "Energie Noord"}, "+31501234567"},

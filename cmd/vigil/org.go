@@ -276,26 +276,27 @@ func (a *cmdline) assetOverlapsCmd() *cobra.Command {
 }
 
 func (a *cmdline) assetVerifyCmd() *cobra.Command {
-	var manual bool
-	cmd := a.orgCommand("verify ORG ASSET-ID", "Check the organisation's ownership token in DNS or on its web site (or, with --manual, record an analyst's check)", 2,
+	var manual string
+	cmd := a.orgCommand("verify ORG ASSET-ID", "Check the organisation's ownership token in DNS or on its web site (or, with --manual HOW, record an analyst's check)", 2,
 		func(ctx context.Context, x *app.App, org int64, args []string) error {
 			id, err := parseID("asset", args[1])
 			if err != nil {
 				return err
 			}
-			as, method, err := x.VerifyAsset(ctx, org, id, manual)
+			p, err := x.ProveAsset(ctx, org, id, manual)
 			if err != nil {
 				return err
 			}
-			return a.print(map[string]any{"asset": id, "verified": true, "method": method},
-				func() error { return a.printf("asset %d (%s) verified by %s\n", id, as.Value, method) })
+			return a.print(map[string]any{"asset": id, "verified": true, "method": p.Method, "approved": p.Approved},
+				func() error { return a.printf("asset %d (%s) verified by %s\n", id, p.Asset.Value, p.Method) })
 		})
 	cmd.Long = `Ownership is proven by publishing the organisation's token (see "vigil asset token ORG"):
   DNS TXT  _vigil-verify.<domain>            "vigil-verify=TOKEN"
   DNS TXT  _vigil-verify.<reverse zone>      "vigil-verify=TOKEN"   (IP ranges)
   HTTPS    https://<domain>/.well-known/vigil-verify.txt containing TOKEN
-ASNs are verified by an analyst (--manual) after contacting the holder in the RIR's records.`
-	cmd.Flags().BoolVar(&manual, "manual", false, "record that an analyst verified ownership out of band")
+ASNs are verified by an analyst (--manual HOW) after contacting the holder in the RIR's records.
+A proof approves an organisation waiting for approval (not a rejected one); every proof is audited.`
+	cmd.Flags().StringVar(&manual, "manual", "", "record that an analyst verified ownership out of band, and how (e.g. \"RIR contact confirmed by telephone\")")
 	return cmd
 }
 

@@ -18,10 +18,8 @@ import (
 	"vigil/internal/account"
 	"vigil/internal/auth"
 	"vigil/internal/clikit"
-	"vigil/internal/dkimkey"
 	"vigil/internal/errs"
 	"vigil/internal/keyset"
-	"vigil/internal/netguard"
 	"vigil/internal/registry"
 	"vigil/internal/store"
 	"vigil/internal/tenant"
@@ -214,29 +212,6 @@ func sniffFormat(name string, br *bufio.Reader) string {
 		}
 	}
 	return "csv"
-}
-
-// VerifyAsset checks organisation org's ownership token in DNS or on its
-// web site for asset id (DNS through notify.dns_server when set) (or, manual, records an analyst's check) and marks
-// the asset verified. It returns the asset and the method that proved it;
-// an unproven asset is errs.Forbidden.
-func (a *App) VerifyAsset(ctx context.Context, org, id int64, manual bool) (registry.Asset, string, error) {
-	as, err := a.st.AssetGet(ctx, tenant.Org(org), id)
-	if err != nil {
-		return as, "", err
-	}
-	method := "manual"
-	if !manual {
-		tok, err := a.st.OrgVerifyToken(ctx, tenant.Operator(), org)
-		if err != nil {
-			return as, "", err
-		}
-		v := registry.Verifier{Resolver: dkimkey.NewResolver(a.cfg.Notify.DNSServer), HTTP: netguard.New(netguard.Options{})}
-		if method, err = v.Verify(ctx, tok, as); err != nil {
-			return as, "", err
-		}
-	}
-	return as, method, a.st.AssetMarkVerified(ctx, tenant.Operator(), id, method, a.now())
 }
 
 // OwnershipToken is an organisation's ownership-verification token and

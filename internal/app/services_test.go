@@ -62,12 +62,18 @@ func TestRegistry(t *testing.T) {
 		if err != nil || tok.Record != "vigil-verify="+tok.Token || len(tok.PublishAt) != 2 {
 			t.Errorf("OwnershipToken = %+v, %v; want a TXT place for the domain and the range", tok, err)
 		}
-		as, method, err := x.VerifyAsset(ctx, o.ID, o.Assets[2].ID, true)
-		if err != nil || method != "manual" || as.Value != "64500" {
-			t.Errorf("manual verification = %+v %q %v", as, method, err)
+		if _, err := x.ConfirmAsset(ctx, o.ID, o.Assets[2].ID, "  "); errs.CodeOf(err) != errs.Invalid {
+			t.Errorf("manual verification without saying how = %v; want invalid", err)
 		}
-		if _, _, err := x.VerifyAsset(ctx, o.ID+100, o.Assets[2].ID, true); !errors.Is(err, errs.ErrNotFound) {
+		p, err := x.ConfirmAsset(ctx, o.ID, o.Assets[2].ID, "RIR contact confirmed by telephone")
+		if err != nil || p.Method != "manual" || p.Asset.Value != "64500" || p.Asset.VerifyNote != "RIR contact confirmed by telephone" {
+			t.Errorf("manual verification = %+v %v", p, err)
+		}
+		if _, err := x.ConfirmAsset(ctx, o.ID+100, o.Assets[2].ID, "by telephone"); !errors.Is(err, errs.ErrNotFound) {
 			t.Errorf("another organisation's asset = %v; want not found", err)
+		}
+		if _, err := x.VerifyAsset(ctx, tenant.Org(o.ID+100), o.ID, o.Assets[2].ID, nil); !errors.Is(err, errs.ErrNotFound) {
+			t.Errorf("another scope's organisation = %v; want not found", err)
 		}
 
 		for _, tc := range []struct {

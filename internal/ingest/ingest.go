@@ -108,32 +108,38 @@ type Index struct {
 // AssetLister is the storage BuildIndex needs.
 type AssetLister interface {
 	AssetAll(ctx context.Context, sc tenant.Scope, kind registry.AssetKind) ([]registry.Asset, error)
-	OrgPending(ctx context.Context, sc tenant.Scope) ([]registry.Org, error)
+	OrgApprovals(ctx context.Context, sc tenant.Scope) ([]registry.Approval, error)
 }
 
 // BuildIndex indexes every registered IP range, ASN and domain of every
 // organisation, except the unproven ones of an organisation pending
 // approval: anyone may sign up and register, so a range or domain claimed
 // but not proven must not draw another firm's findings (the most specific
-// range wins) before an analyst approves the organisation.
+// range wins) before an analyst approves the organisation. An organisation
+// an analyst rejected draws nothing, proven or not, until it is approved.
 func BuildIndex(ctx context.Context, s AssetLister) (*Index, error) {
 	as, err := s.AssetAll(ctx, tenant.Operator(), "")
 	if err != nil {
 		return nil, err
 	}
-	ps, err := s.OrgPending(ctx, tenant.Operator())
+	ps, err := s.OrgApprovals(ctx, tenant.Operator())
 	if err != nil {
 		return nil, err
 	}
-	pending := make(map[int64]bool, len(ps))
-	for _, o := range ps {
-		pending[o.ID] = true
+	waiting := make(map[int64]registry.ApprovalState, len(ps))
+	for _, p := range ps {
+		waiting[p.OrgID] = p.State
 	}
 	entries := make([]ipindex.Entry, 0, len(as))
 	var doms []domain.Entry
 	for _, a := range as {
-		if pending[a.OrgID] && !a.Verified() {
+		switch waiting[a.OrgID] {
+		case registry.Rejected:
 			continue
+		case registry.Pending:
+			if !a.Verified() {
+				continue
+			}
 		}
 		switch a.Kind {
 		case registry.KindDomain:

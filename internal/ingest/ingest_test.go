@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"reflect"
 	"strings"
@@ -384,8 +385,15 @@ func TestFeedNameHeaderDisagree(t *testing.T) {
 // a narrower range inside it for an organisation pending approval that has
 // not proven it: anyone may sign up and claim one, so the claim draws none
 // of the approved firm's findings. A pending organisation's proven range
-// does draw its own.
+// does draw its own; once an analyst rejects that organisation, it draws
+// none.
 func TestFeedPendingClaim(t *testing.T) {
+	for _, rejected := range []bool{false, true} {
+		t.Run(fmt.Sprintf("rejected_%v", rejected), func(t *testing.T) { feedPendingClaim(t, rejected) })
+	}
+}
+
+func feedPendingClaim(t *testing.T, rejected bool) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		ids := map[string]int64{}
@@ -405,8 +413,13 @@ func TestFeedPendingClaim(t *testing.T) {
 				t.Fatal(err)
 			}
 			if o.Name == "Proven" {
-				if err := s.AssetMarkVerified(ctx, tenant.Operator(), o.Assets[0].ID, "dns", s.Now()); err != nil {
+				if err := s.AssetMarkVerified(ctx, tenant.Operator(), o.Assets[0].ID, "dns", "", s.Now()); err != nil {
 					t.Fatal(err)
+				}
+				if rejected {
+					if err := s.OrgReject(ctx, tenant.Operator(), o.ID, "analyst@example.org", "not the holder of the range", s.Now()); err != nil {
+						t.Fatal(err)
+					}
 				}
 			}
 		}
@@ -426,8 +439,10 @@ func TestFeedPendingClaim(t *testing.T) {
 		if got := count("Claimant"); got != 0 {
 			t.Errorf("the pending, unproven claim drew %d findings", got)
 		}
-		if got := count("Proven"); got == 0 {
+		if got := count("Proven"); got == 0 && !rejected {
 			t.Error("the pending organisation's proven range drew no findings")
+		} else if got != 0 && rejected {
+			t.Errorf("the rejected organisation's proven range drew %d findings", got)
 		}
 	})
 }

@@ -347,10 +347,10 @@ func TestVerifiedOwner(t *testing.T) {
 	if err := s.OrgCreate(ctx, tenant.Operator(), &other); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.AssetMarkVerified(ctx, tenant.Operator(), f.org.Assets[0].ID, "manual", time.Now()); err != nil {
+	if err := s.AssetMarkVerified(ctx, tenant.Operator(), f.org.Assets[0].ID, "manual", "", time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.AssetMarkVerified(ctx, tenant.Operator(), other.Assets[0].ID, "manual", time.Now()); err != nil {
+	if err := s.AssetMarkVerified(ctx, tenant.Operator(), other.Assets[0].ID, "manual", "", time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {

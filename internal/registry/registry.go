@@ -87,6 +87,8 @@ type Asset struct {
 	Value        string     `json:"value"` // canonical: "192.0.2.0/24", "64500", "example.nl"
 	VerifiedAt   *time.Time `json:"verified_at,omitempty"`
 	VerifyMethod string     `json:"verify_method,omitempty"`
+	// VerifyNote is how an analyst checked ownership (method manual).
+	VerifyNote string `json:"verify_note,omitempty"`
 }
 
 // Verified reports whether the organisation's ownership has been checked.

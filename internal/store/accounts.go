@@ -515,11 +515,11 @@ func (s *Store) OrgRegister(ctx context.Context, o *registry.Org, user int64) er
 	})
 }
 
-// OrgPending lists the organisations of sc that wait for approval, oldest
-// first.
+// OrgPending lists the organisations of sc that wait for approval (not
+// the rejected ones), oldest first.
 func (s *Store) OrgPending(ctx context.Context, sc tenant.Scope) ([]registry.Org, error) {
 	cond, args := orgCond(sc, "p.org_id")
-	rows, err := s.Query(ctx, `SELECT p.org_id FROM org_pending p WHERE `+cond+` ORDER BY p.created_at, p.org_id`, args...)
+	rows, err := s.Query(ctx, `SELECT p.org_id FROM org_pending p WHERE p.rejected_at IS NULL AND `+cond+` ORDER BY p.created_at, p.org_id`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -547,12 +547,92 @@ func (s *Store) OrgPending(ctx context.Context, sc tenant.Scope) ([]registry.Org
 	return out, nil
 }
 
-// OrgIsPending reports whether organisation id of sc waits for approval.
-func (s *Store) OrgIsPending(ctx context.Context, sc tenant.Scope, id int64) (bool, error) {
+const approvalCols = `org_id, created_at, rejected_at, rejected_by, reason, note`
+
+func (s *Store) approvalQuery(ctx context.Context, q string, args ...any) ([]registry.Approval, error) {
+	rows, err := s.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []registry.Approval{}
+	for rows.Next() {
+		var a registry.Approval
+		var rej sql.NullTime
+		if err := rows.Scan(&a.OrgID, &a.RegisteredAt, &rej, &a.RejectedBy, &a.Reason, &a.Note); err != nil {
+			return nil, err
+		}
+		a.RegisteredAt, a.State = a.RegisteredAt.UTC(), registry.Pending
+		if rej.Valid {
+			t := rej.Time.UTC()
+			a.RejectedAt, a.State = &t, registry.Rejected
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// OrgApprovals lists the waits of every organisation of sc that is not
+// approved, pending or rejected, oldest first (the match index leaves out
+// what they claim).
+func (s *Store) OrgApprovals(ctx context.Context, sc tenant.Scope) ([]registry.Approval, error) {
 	cond, args := orgCond(sc, "org_id")
-	var n int
-	err := s.QueryRow(ctx, `SELECT COUNT(*) FROM org_pending WHERE org_id = ? AND `+cond, append([]any{id}, args...)...).Scan(&n)
-	return n > 0, err
+	return s.approvalQuery(ctx, `SELECT `+approvalCols+` FROM org_pending WHERE `+cond+` ORDER BY created_at, org_id`, args...)
+}
+
+// OrgApprovalGet returns the wait of organisation id of sc; an approved
+// organisation (or one an operator made) has none: errs.NotFound.
+func (s *Store) OrgApprovalGet(ctx context.Context, sc tenant.Scope, id int64) (registry.Approval, error) {
+	cond, args := orgCond(sc, "org_id")
+	as, err := s.approvalQuery(ctx, `SELECT `+approvalCols+` FROM org_pending WHERE org_id = ? AND `+cond, append([]any{id}, args...)...)
+	if err != nil {
+		return registry.Approval{}, err
+	}
+	if len(as) == 0 {
+		return registry.Approval{}, notFound("pending organisation %d", id)
+	}
+	return as[0], nil
+}
+
+// OrgReject marks pending organisation id of sc rejected by by at at for
+// reason; one that does not wait (approved, rejected already) is
+// errs.NotFound.
+func (s *Store) OrgReject(ctx context.Context, sc tenant.Scope, id int64, by, reason string, at time.Time) error {
+	cond, args := orgCond(sc, "org_id")
+	return s.updateOne(ctx, fmt.Sprintf("pending organisation %d", id),
+		`UPDATE org_pending SET rejected_at = ?, rejected_by = ?, reason = ? WHERE org_id = ? AND rejected_at IS NULL AND `+cond,
+		append([]any{at.UTC(), by, reason, id}, args...)...)
+}
+
+// OrgReapply puts rejected organisation id of sc back in the wait, with
+// its members' note; one that was not rejected is errs.NotFound. The
+// reason of the rejection stays in the audit log.
+func (s *Store) OrgReapply(ctx context.Context, sc tenant.Scope, id int64, note string) error {
+	cond, args := orgCond(sc, "org_id")
+	return s.updateOne(ctx, fmt.Sprintf("rejected organisation %d", id),
+		`UPDATE org_pending SET rejected_at = NULL, rejected_by = '', reason = '', note = ? WHERE org_id = ? AND rejected_at IS NOT NULL AND `+cond,
+		append([]any{note, id}, args...)...)
+}
+
+// OrgMemberList lists the accounts with a membership (member or maker) of
+// organisation id of sc, by e-mail address, disabled and unconfirmed ones left out.
+func (s *Store) OrgMemberList(ctx context.Context, sc tenant.Scope, id int64) ([]account.User, error) {
+	cond, args := orgCond(sc, "m.org_id")
+	rows, err := s.Query(ctx, `SELECT `+userCols+` FROM users u JOIN memberships m ON m.user_id = u.id
+WHERE m.org_id = ? AND NOT u.disabled AND NOT u.unconfirmed AND `+cond+` ORDER BY u.email`, append([]any{id}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []account.User{}
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
 }
 
 // OrgApprove ends the wait of organisation id of sc; approving one that

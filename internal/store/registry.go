@@ -418,7 +418,7 @@ func (s *Store) ContactMarkBounced(ctx context.Context, email string) (int64, er
 	return r.RowsAffected()
 }
 
-const assetCols = `id, org_id, kind, value, verified_at, verify_method`
+const assetCols = `id, org_id, kind, value, verified_at, verify_method, verify_note`
 
 func (s *Store) assetQuery(ctx context.Context, q string, args ...any) ([]registry.Asset, error) {
 	rows, err := s.Query(ctx, q, args...)
@@ -431,7 +431,7 @@ func (s *Store) assetQuery(ctx context.Context, q string, args ...any) ([]regist
 		var a registry.Asset
 		var kind string
 		var ver sql.NullTime
-		if err := rows.Scan(&a.ID, &a.OrgID, &kind, &a.Value, &ver, &a.VerifyMethod); err != nil {
+		if err := rows.Scan(&a.ID, &a.OrgID, &kind, &a.Value, &ver, &a.VerifyMethod, &a.VerifyNote); err != nil {
 			return nil, err
 		}
 		a.Kind = registry.AssetKind(kind)
@@ -505,11 +505,12 @@ func (s *Store) AssetDelete(ctx context.Context, sc tenant.Scope, id int64) erro
 	return s.deleteOne(ctx, `DELETE FROM assets WHERE id = ? AND `+cond, fmt.Sprintf("asset %d", id), append([]any{id}, args...)...)
 }
 
-// AssetMarkVerified records a successful ownership check of asset id of sc.
-func (s *Store) AssetMarkVerified(ctx context.Context, sc tenant.Scope, id int64, method string, at time.Time) error {
+// AssetMarkVerified records a successful ownership check of asset id of sc:
+// how (dns, http, manual) and, for an analyst's check, what was checked.
+func (s *Store) AssetMarkVerified(ctx context.Context, sc tenant.Scope, id int64, method, note string, at time.Time) error {
 	cond, args := orgCond(sc, "org_id")
-	return s.deleteOne(ctx, `UPDATE assets SET verified_at = ?, verify_method = ? WHERE id = ? AND `+cond, fmt.Sprintf("asset %d", id),
-		append([]any{at.UTC(), method, id}, args...)...)
+	return s.deleteOne(ctx, `UPDATE assets SET verified_at = ?, verify_method = ?, verify_note = ? WHERE id = ? AND `+cond, fmt.Sprintf("asset %d", id),
+		append([]any{at.UTC(), method, note, id}, args...)...)
 }
 
 const deviceCols = `id, org_id, vendor, model, firmware, cpe, purl, serial, location, asset_id`

@@ -284,7 +284,7 @@ func TestVerifyAndBounce(t *testing.T) {
 		if err != nil || len(tok) != 32 {
 			t.Fatalf("token %q, %v", tok, err)
 		}
-		if err := s.AssetMarkVerified(ctx, tenant.Operator(), o.Assets[3].ID, "dns", fixedClock()()); err != nil {
+		if err := s.AssetMarkVerified(ctx, tenant.Operator(), o.Assets[3].ID, "dns", "", fixedClock()()); err != nil {
 			t.Fatal(err)
 		}
 		a, _ := s.AssetGet(ctx, tenant.Org(o.ID), o.Assets[3].ID)

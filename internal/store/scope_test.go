@@ -357,13 +357,31 @@ func scopeCases() []scopeCase {
 			os, err := s.OrgPending(ctx, as(p.ID))
 			return count(os, err, p.ID, orgOf)
 		}},
-		{method: "OrgIsPending", run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
+		{method: "OrgApprovals", run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
 			p := f.pending(t, s)
-			yes, err := s.OrgIsPending(ctx, as(p.ID), p.ID)
-			if yes {
-				return 1, err
+			aps, err := s.OrgApprovals(ctx, as(p.ID))
+			return count(aps, err, p.ID, func(a registry.Approval) int64 { return a.OrgID })
+		}},
+		{method: "OrgApprovalGet", single: true, run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
+			p := f.pending(t, s)
+			_, err := s.OrgApprovalGet(ctx, as(p.ID), p.ID)
+			return one(err)
+		}},
+		{method: "OrgReject", single: true, run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
+			p := f.pending(t, s)
+			return one(s.OrgReject(ctx, as(p.ID), p.ID, "analyst@example.org", "not in the trade register", f.now))
+		}},
+		{method: "OrgReapply", single: true, run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
+			p := f.pending(t, s)
+			if err := s.OrgReject(ctx, tenant.Operator(), p.ID, "analyst@example.org", "not in the trade register", f.now); err != nil {
+				t.Fatal(err)
 			}
-			return 0, err
+			return one(s.OrgReapply(ctx, as(p.ID), p.ID, "registration number 12345678"))
+		}},
+		{method: "OrgMemberList", run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
+			p := f.pending(t, s)
+			us, err := s.OrgMemberList(ctx, as(p.ID), p.ID)
+			return len(us), err
 		}},
 		{method: "OrgApprove", single: true, run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
 			p := f.pending(t, s)
@@ -401,7 +419,7 @@ func scopeCases() []scopeCase {
 			return count(xs, err, f.a.ID, func(a registry.Asset) int64 { return a.OrgID })
 		}},
 		{method: "AssetMarkVerified", single: true, run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
-			return one(s.AssetMarkVerified(ctx, as(f.a.ID), f.assetA, "manual", f.now))
+			return one(s.AssetMarkVerified(ctx, as(f.a.ID), f.assetA, "manual", "RIR contact confirmed by telephone", f.now))
 		}},
 		{method: "AssetDelete", single: true, run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
 			a := registry.Asset{OrgID: f.a.ID, Kind: registry.KindCIDR, Value: fmt.Sprintf("10.2.%d.0/24", f.next())}

@@ -327,12 +327,20 @@ func TestEndpointsHappyPath(t *testing.T) {
 			ok(t, req{method: "GET", path: "/api/v1/findings?trigger=seeded", token: tokOp}, 200, "FindingSeenPage")
 			wantProblem(t, e.send(req{method: "GET", path: "/api/v1/findings?before_seen=yesterday&before_id=1", token: tokOp}), 400, "before_seen")
 			// Ownership: A's token is in the env's DNS, B's is not.
-			v := decodeAs[AssetVerified](t, e.send(req{method: "POST", path: fmt.Sprintf("%s/assets/%d/verify", aPath, A.Assets[0].ID), token: tokARW}))
+			v := decodeAs[app.AssetProof](t, e.send(req{method: "POST", path: fmt.Sprintf("%s/assets/%d/verify", aPath, A.Assets[0].ID), token: tokARW}))
 			if v.Method != "dns" || v.Asset.VerifiedAt == nil {
 				t.Errorf("verified = %+v", v)
 			}
 			B := e.orgs[1]
 			wantProblem(t, e.send(req{method: "POST", path: fmt.Sprintf("/api/v1/orgs/%d/assets/%d/verify", B.ID, B.Assets[0].ID), token: tokBRW}), 403, "")
+			// An analyst checks what DNS cannot prove, saying how.
+			confirm := fmt.Sprintf("/api/v1/orgs/%d/assets/%d/confirm", B.ID, B.Assets[0].ID)
+			wantProblem(t, e.send(req{method: "POST", path: confirm, token: tokOp, body: `{"how":""}`}), 422, "how")
+			wantProblem(t, e.send(req{method: "POST", path: confirm, token: tokBRW, body: `{"how":"by telephone"}`}), 403, "")
+			cv := decodeBody[app.AssetProof](t, ok(t, req{method: "POST", path: confirm, token: tokOp, body: `{"how":"RIR contact confirmed by telephone"}`}, 200, "AssetVerified"))
+			if cv.Method != "manual" || cv.Asset.VerifyNote != "RIR contact confirmed by telephone" || cv.Asset.VerifiedAt == nil {
+				t.Errorf("confirmed = %+v", cv)
+			}
 			ok(t, req{method: "POST", path: aPath + "/invitations", token: tokARW, body: `{"email":"colleague@example.org","role":"maker"}`}, 202, "")
 			wantProblem(t, e.send(req{method: "POST", path: aPath + "/invitations", token: tokARW, body: `{"email":"nope"}`}), 422, "email")
 			ok(t, req{method: "GET", path: "/api/v1/audit?limit=5", token: tokOp}, 200, "AuditPage")
@@ -478,6 +486,43 @@ func TestEndpointsHappyPath(t *testing.T) {
 			if len(pending.Items) != 1 || pending.Items[0].ID != reg.ID {
 				t.Errorf("pending = %+v", pending)
 			}
+			// Rejected with a reason (required), it draws nothing and its
+			// member is told by e-mail; asking again (with a note) puts it
+			// back in the wait; an analyst approves it.
+			reject := fmt.Sprintf("/api/v1/orgs/%d/reject", reg.ID)
+			wantProblem(t, e.send(req{method: "POST", path: reject, token: tokOp, body: `{"reason":"  "}`}), 422, "reason")
+			mails := func() int {
+				var n int
+				if err := st.QueryRow(context.Background(), `SELECT COUNT(*) FROM outbox WHERE recipient = 'm@example.org'`).Scan(&n); err != nil {
+					t.Fatal(err)
+				}
+				return n
+			}
+			before := mails()
+			body := ok(t, req{method: "POST", path: reject, token: tokOp, body: `{"reason":"not in the trade register"}`}, 200, "Approval")
+			if ap := decodeBody[registry.Approval](t, body); ap.State != registry.Rejected || ap.Reason != "not in the trade register" || ap.RejectedBy == "" {
+				t.Errorf("rejected = %+v", ap)
+			}
+			if got := mails(); got != before+1 {
+				t.Errorf("mails to the member after the rejection: %d; want %d", got, before+1)
+			}
+			wantProblem(t, e.send(req{method: "POST", path: reject, token: tokOp, body: `{"reason":"twice"}`}), 404, "")
+			if pending := decodeAs[List[registry.Org]](t, e.send(req{method: "GET", path: "/api/v1/pending", token: tokOp})); len(pending.Items) != 0 {
+				t.Errorf("pending after the rejection = %+v", pending)
+			}
+			regTok := auth.Token{Name: "registrant", OrgID: reg.ID, Scopes: []auth.Scope{auth.ScopeRead, auth.ScopeWrite}}
+			secret, err := st.TokenCreate(context.Background(), tenant.Operator(), &regTok)
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.tok["registrant"] = secret
+			reapply := fmt.Sprintf("/api/v1/orgs/%d/reapply", reg.ID)
+			wantProblem(t, e.send(req{method: "POST", path: reapply, token: "registrant", body: `{}`}), 422, "note")
+			body = ok(t, req{method: "POST", path: reapply, token: "registrant", body: `{"note":"registration number 12345678"}`}, 200, "Approval")
+			if ap := decodeBody[registry.Approval](t, body); ap.State != registry.Pending || ap.Note != "registration number 12345678" || ap.Reason != "" {
+				t.Errorf("asked again = %+v", ap)
+			}
+			wantProblem(t, e.send(req{method: "POST", path: reapply, token: "registrant", body: `{"note":"again"}`}), 404, "")
 			ok(t, req{method: "POST", path: fmt.Sprintf("/api/v1/orgs/%d/approve", reg.ID), token: tokOp}, 204, "")
 			wantProblem(t, e.send(req{method: "POST", path: fmt.Sprintf("/api/v1/orgs/%d/approve", reg.ID), token: tokOp}), 404, "")
 			ok(t, req{method: "GET", path: "/api/v1/pending", token: tokOp}, 200, "OrgList")

@@ -4,6 +4,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/net/html"
 
+	"vigil/internal/registry"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
 )
@@ -76,6 +78,12 @@ func (e *pageEnv) badForms(t *testing.T, own, other ids) map[string][]badForm {
 		t.Fatalf("issuing the label of %d: %d %s", labelled, rec.Code, rec.Body.String())
 	}
 	org := fmt.Sprintf("/orgs/%d", own.Org)
+	// An organisation that waits, on the pending page with its reject form.
+	w := registry.Org{Name: "Wacht Nog BV", Assets: []registry.Asset{{Value: "wacht-nog.example"}}}
+	if err := e.st.OrgRegister(context.Background(), &w, e.users[asMemberA].ID); err != nil {
+		t.Fatal(err)
+	}
+	waiting := w.ID
 	v := func(kv ...string) url.Values {
 		out := url.Values{}
 		for i := 0; i+1 < len(kv); i += 2 {
@@ -100,10 +108,13 @@ func (e *pageEnv) badForms(t *testing.T, own, other ids) map[string][]badForm {
 			{name: "bad_email", as: asAdmin, path: "/admin/users", form: v("email", "nope", "password", "long enough password"), status: 422, field: "email"},
 			{name: "short_password", as: asAdmin, path: "/admin/users", form: v("email", "x@portal.example", "password", "short"), status: 422, field: "password"},
 		},
-		"pageAssetAdd":    {{name: "bad_cidr", as: asMemberA, path: org + "/assets", form: v("value", "192.0.2.300/24", "kind", "cidr"), status: 422, field: "value"}},
-		"pageAssetVerify": {{name: "not_proven", as: asMemberB, path: fmt.Sprintf("/orgs/%d/assets/%d/verify", other.Org, other.Asset), status: 422, field: fmt.Sprintf("asset-%d", other.Asset)}},
-		"pageContactAdd":  {{name: "bad_email", as: asMemberA, path: org + "/contacts", form: v("contact_email", "a@@b"), status: 422, field: "contact_email"}},
-		"pageInvite":      {{name: "bad_email", as: asMemberA, path: org + "/invitations", form: v("invite_email", "nope"), status: 422, field: "invite_email"}},
+		"pageReject":       {{name: "no_reason", as: asAdmin, path: fmt.Sprintf("/analyst/pending/%d/reject", waiting), form: v("reason", "  "), status: 422, field: fmt.Sprintf("reason-%d", waiting)}},
+		"pageReapply":      {{name: "no_note", as: asMemberA, path: org + "/reapply", form: v("note", ""), status: 422, field: "note"}},
+		"pageAssetConfirm": {{name: "no_how", as: asAdmin, path: fmt.Sprintf("/analyst/orgs/%d/assets/%d/confirm", own.Org, own.Asset), form: v("how", ""), status: 422, field: fmt.Sprintf("how-%d", own.Asset)}},
+		"pageAssetAdd":     {{name: "bad_cidr", as: asMemberA, path: org + "/assets", form: v("value", "192.0.2.300/24", "kind", "cidr"), status: 422, field: "value"}},
+		"pageAssetVerify":  {{name: "not_proven", as: asMemberB, path: fmt.Sprintf("/orgs/%d/assets/%d/verify", other.Org, other.Asset), status: 422, field: fmt.Sprintf("asset-%d", other.Asset)}},
+		"pageContactAdd":   {{name: "bad_email", as: asMemberA, path: org + "/contacts", form: v("contact_email", "a@@b"), status: 422, field: "contact_email"}},
+		"pageInvite":       {{name: "bad_email", as: asMemberA, path: org + "/invitations", form: v("invite_email", "nope"), status: 422, field: "invite_email"}},
 		"pageRegisterPost": {
 			{name: "no_asset", as: asMemberA, path: "/register", form: v("name", "Nieuw BV"), status: 422, field: "asset"},
 			{name: "host_bits", as: asMemberA, path: "/register", form: v("name", "Nieuw BV", "asset", "192.0.2.1/24"), status: 422, field: "asset"},

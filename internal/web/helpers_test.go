@@ -183,6 +183,18 @@ func decodeAs[T any](t testing.TB, rec *httptest.ResponseRecorder) T {
 	return v
 }
 
+// decodeBody decodes a JSON body.
+func decodeBody[T any](t testing.TB, body []byte) T {
+	t.Helper()
+	var v T
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&v); err != nil {
+		t.Fatalf("decode %T from %q: %v", v, body, err)
+	}
+	return v
+}
+
 // wantProblem checks that rec is problem details with the status (and,
 // when field is not empty, the field) and returns it.
 func wantProblem(t testing.TB, rec *httptest.ResponseRecorder, status int, field string) Problem {

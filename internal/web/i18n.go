@@ -81,6 +81,7 @@ func catalogue() map[string][2]string {
 		privacyMessages(),
 		settingsMessages(),
 		errorMessages(),
+		approvalMessages(),
 	} {
 		for k, v := range table {
 			if _, dup := out[k]; dup {

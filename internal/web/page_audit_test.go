@@ -146,6 +146,19 @@ func (e *pageEnv) auditedCalls(t *testing.T, own ids) map[string]func(path, as s
 			}
 			return form("/analyst/pending/"+strconv.FormatInt(pending[0].ID, 10)+"/approve", as, url.Values{})
 		},
+		"pageReject": func(_, as string) *httptest.ResponseRecorder {
+			form("/register", asMemberA, url.Values{"name": {"Afgewezen BV"}, "asset": {"afgewezen.example"}})
+			return form(fmt.Sprintf("/analyst/pending/%d/reject", e.orgNamed(t, "Afgewezen BV")), as, url.Values{"reason": {"not in the trade register"}})
+		},
+		"pageReapply": func(_, as string) *httptest.ResponseRecorder {
+			form("/register", asMemberA, url.Values{"name": {"Opnieuw BV"}, "asset": {"opnieuw.example"}})
+			id := e.orgNamed(t, "Opnieuw BV")
+			if rec := form(fmt.Sprintf("/analyst/pending/%d/reject", id), asAdmin, url.Values{"reason": {"not in the trade register"}}); rec.Code != http.StatusSeeOther {
+				t.Fatalf("rejecting %d: %d %s", id, rec.Code, rec.Body.String())
+			}
+			e.orgToken(t, id) // as the API twin needs one, so that the two databases stay alike
+			return form(fmt.Sprintf("/orgs/%d/reapply", id), as, url.Values{"note": {"registration number 12345678"}})
+		},
 		"pageFindingDispute": func(_, as string) *httptest.ResponseRecorder {
 			fs, err := e.st.FindingList(ctx, tenant.Org(A.ID), finding.Filter{Page: keyset.Page{Limit: 500}})
 			if err != nil {

@@ -101,6 +101,21 @@ func (e *pageEnv) apiTwinCalls(t *testing.T, own ids) map[string]func(path, toke
 			}
 			return e.send(req{method: "POST", path: fmt.Sprintf("/api/v1/orgs/%d/approve", pending[0].ID), token: token})
 		},
+		"pageReject": func(_, token string) *httptest.ResponseRecorder {
+			// From an address of its own: the sign-in budget of the
+			// default one is the other twins'.
+			e.send(req{method: "POST", path: "/api/v1/register", from: "198.51.100.21:1", body: `{"account":{"email":"memberA@portal.example","password":"a brand new password"},"name":"Afgewezen BV","asset":"afgewezen.example"}`})
+			return e.send(req{method: "POST", path: fmt.Sprintf("/api/v1/orgs/%d/reject", e.orgNamed(t, "Afgewezen BV")), token: token, body: `{"reason":"not in the trade register"}`})
+		},
+		"pageReapply": func(_, token string) *httptest.ResponseRecorder {
+			e.send(req{method: "POST", path: "/api/v1/register", from: "198.51.100.22:1", body: `{"account":{"email":"memberA@portal.example","password":"a brand new password"},"name":"Opnieuw BV","asset":"opnieuw.example"}`})
+			id := e.orgNamed(t, "Opnieuw BV")
+			if rec := e.send(req{method: "POST", path: fmt.Sprintf("/api/v1/orgs/%d/reject", id), token: "parity", body: `{"reason":"not in the trade register"}`}); rec.Code != http.StatusOK {
+				t.Fatalf("rejecting %d: %d %s", id, rec.Code, rec.Body.String())
+			}
+			return e.send(req{method: "POST", path: fmt.Sprintf("/api/v1/orgs/%d/reapply", id), token: e.orgToken(t, id), body: `{"note":"registration number 12345678"}`})
+		},
+		"pageAssetConfirm": send("POST", `{"how":"RIR contact confirmed by telephone"}`),
 		"pageFindingDispute": func(_, token string) *httptest.ResponseRecorder {
 			var last *httptest.ResponseRecorder
 			for _, f := range e.findingIDs(t, A.ID) { // the first finding without a dispute
@@ -151,6 +166,29 @@ func (e *pageEnv) apiTwinCalls(t *testing.T, own ids) map[string]func(path, toke
 		"pagePrivacyExport":   get("?contact=memberA@portal.example"),
 		"pagePrivacyErase":    send("POST", `{"contact":"nobody@portal.example"}`),
 	}
+}
+
+// orgNamed is the id of the organisation named name.
+func (e *pageEnv) orgNamed(t *testing.T, name string) int64 {
+	t.Helper()
+	id, err := e.st.OrgGetByName(context.Background(), tenant.Operator(), name)
+	if err != nil {
+		t.Fatalf("organisation %q: %v", name, err)
+	}
+	return id
+}
+
+// orgToken makes a read and write token of organisation org and returns
+// its name in e.tok.
+func (e *pageEnv) orgToken(t *testing.T, org int64) string {
+	t.Helper()
+	tok := auth.Token{Name: fmt.Sprintf("org-%d", org), OrgID: org, Scopes: []auth.Scope{auth.ScopeRead, auth.ScopeWrite}}
+	secret, err := e.st.TokenCreate(context.Background(), tenant.Operator(), &tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.tok[tok.Name] = secret
+	return tok.Name
 }
 
 // sendAs returns a call posting body as Content-Type ctype ("" lets the

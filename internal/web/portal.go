@@ -229,7 +229,9 @@ func (s *Server) pageAccountPassword(pc *pageCall) error {
 type orgView struct {
 	Org           registry.Org
 	Open, Resolve int
-	Pending       bool
+	// Approval is the organisation's wait (pending or rejected); nil
+	// once it is approved.
+	Approval *registry.Approval
 }
 
 func (s *Server) pageOrg(pc *pageCall) error {
@@ -238,7 +240,7 @@ func (s *Server) pageOrg(pc *pageCall) error {
 		return err
 	}
 	v := orgView{Org: o}
-	if v.Pending, err = s.store.OrgIsPending(pc.ctx(), pc.scope(), pc.org); err != nil {
+	if v.Approval, err = s.approval(pc); err != nil {
 		return err
 	}
 	for _, st := range []finding.Status{finding.Open, finding.Resolved} {

@@ -4,18 +4,24 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"vigil/internal/account"
+	"vigil/internal/app"
 	"vigil/internal/auth"
+	"vigil/internal/errs"
+	"vigil/internal/notify"
 	"vigil/internal/registry"
 	"vigil/internal/tenant"
 )
 
-// registerRoutes are self-service registration of an organisation and its
-// approval by analysts.
+// registerRoutes are self-service registration of an organisation, its
+// approval or rejection by analysts, and its members' new request after a
+// rejection.
 func (s *Server) registerRoutes() []Route {
 	const tag = "portal"
 	return []Route{
@@ -24,19 +30,42 @@ func (s *Server) registerRoutes() []Route {
 		{ID: "pageRegisterPost", Method: http.MethodPost, Path: "/register", Tag: tag, Self: true, API: "orgRegister",
 			Summary: "Register an organisation: it waits for proof of a domain or range, or an analyst's approval", page: s.pageRegisterPost},
 		{ID: "pagePending", Method: http.MethodGet, Path: "/analyst/pending", Tag: tag, Role: account.RoleAnalyst, API: "orgPendingList",
-			Summary: "Organisations waiting for approval", page: s.pagePending},
+			Summary: "Organisations waiting for approval, and the rejected ones", page: s.pagePending},
 		{ID: "pageApprove", Method: http.MethodPost, Path: "/analyst/pending/{id}/approve", Tag: tag, Role: account.RoleAnalyst, API: "orgApprove",
 			Summary: "Approve an organisation", page: s.pageApprove},
+		{ID: "pageReject", Method: http.MethodPost, Path: "/analyst/pending/{id}/reject", Tag: tag, Role: account.RoleAnalyst, API: "orgReject",
+			Summary: "Reject an organisation that waits, with the reason its members read", page: s.pageReject},
+		{ID: "pageReapply", Method: http.MethodPost, Path: PagePath + "/reapply", Tag: tag, API: "orgReapply",
+			Summary: "Ask again for the approval of a rejected organisation", page: s.pageReapply},
 		{ID: "orgPendingList", Method: http.MethodGet, Path: "/api/v1/pending", Tag: "organisations", Scope: auth.ScopeAdmin,
 			Response: "OrgList", Summary: "Organisations registered through the portal that wait for approval", api: s.orgPendingList},
 		{ID: "orgApprove", Method: http.MethodPost, Path: OrgPath + "/approve", Tag: "organisations", Scope: auth.ScopeAdmin,
-			Summary: "Approve an organisation that waits", api: s.orgApprove},
+			Summary: "Approve an organisation that waits or was rejected", api: s.orgApprove},
+		{ID: "orgReject", Method: http.MethodPost, Path: OrgPath + "/reject", Tag: "organisations", Scope: auth.ScopeAdmin,
+			Request: "OrgReject", Response: "Approval",
+			Summary: "Reject an organisation that waits, with a reason: it draws no findings and its members are told by e-mail", api: s.orgReject},
+		{ID: "orgReapply", Method: http.MethodPost, Path: OrgPath + "/reapply", Tag: "organisations", Scope: auth.ScopeWrite,
+			Request: "OrgReapply", Response: "Approval",
+			Summary: "Ask again for the approval of a rejected organisation, saying what changed: it waits for an analyst again", api: s.orgReapply},
 	}
+}
+
+// RejectInput is the body of POST /api/v1/orgs/{id}/reject.
+type RejectInput struct {
+	Reason string `json:"reason"`
+}
+
+// ReapplyInput is the body of POST /api/v1/orgs/{id}/reapply.
+type ReapplyInput struct {
+	Note string `json:"note"`
 }
 
 // registerSchemas registers the schemas of registerRoutes.
 func registerSchemas(add func(name string, v, example any)) {
 	add("OrgList", List[registry.Org]{}, nil)
+	add("Approval", registry.Approval{}, nil)
+	add("OrgReject", RejectInput{}, RejectInput{Reason: "We could not find this organisation in the trade register; write which registration number it has."})
+	add("OrgReapply", ReapplyInput{}, ReapplyInput{Note: "Our trade register number is 12345678; the domain is proven now."})
 }
 
 func (s *Server) orgPendingList(c *call) (any, error) {
@@ -45,7 +74,43 @@ func (s *Server) orgPendingList(c *call) (any, error) {
 }
 
 func (s *Server) orgApprove(c *call) (any, error) {
-	return nil, s.store.OrgApprove(c.ctx(), tenant.Operator(), c.org)
+	return nil, s.app.ApproveOrg(c.ctx(), c.org)
+}
+
+func (s *Server) orgReject(c *call) (any, error) {
+	var in RejectInput
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	return s.rejectOrg(c.ctx(), c.org, in.Reason)
+}
+
+func (s *Server) orgReapply(c *call) (any, error) {
+	var in ReapplyInput
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	return s.app.ReapplyOrg(c.ctx(), c.scope(), c.org, in.Note)
+}
+
+// rejectOrg rejects organisation id through the application service with
+// the portal's e-mail to its members.
+func (s *Server) rejectOrg(ctx context.Context, id int64, reason string) (registry.Approval, error) {
+	o, err := s.store.OrgGet(ctx, tenant.Operator(), id)
+	if err != nil {
+		return registry.Approval{}, err
+	}
+	return s.app.RejectOrg(ctx, id, reason, s.rejectMail(id, o.Name, strings.TrimSpace(reason)))
+}
+
+// rejectMail is the e-mail telling the members of organisation id, named
+// name, that an analyst rejected it for reason.
+func (s *Server) rejectMail(id int64, name, reason string) app.MemberMail {
+	return func(lang string) notify.Message {
+		m := s.messages(lang)
+		link := fmt.Sprintf("%s/orgs/%d/registry", s.baseURL, id)
+		return notify.Message{Subject: fmt.Sprintf(m["mail.reject.subject"], name), Text: fmt.Sprintf(m["mail.reject.text"], name, reason, link)}
+	}
 }
 
 // registerForm is the registration form.
@@ -63,12 +128,27 @@ func (s *Server) pageRegisterPost(pc *pageCall) error {
 	return pc.redirect(fmt.Sprintf("/orgs/%d/registry?msg=register.done", o.ID))
 }
 
-func (s *Server) pagePending(pc *pageCall) error {
-	os, err := s.store.OrgPending(pc.ctx(), pc.scope())
-	if err != nil {
-		return err
+// pendingView is the analysts' pending page: the waits, and after a
+// refused rejection the organisation it was for and the reason typed.
+type pendingView struct {
+	app.Approvals
+	Failed int64
+	Reason string
+}
+
+func (s *Server) pendingPage(pc *pageCall, v pendingView, err error) error {
+	var aerr error
+	if v.Approvals, aerr = s.app.Approvals(pc.ctx()); aerr != nil {
+		return aerr
 	}
-	return pc.page("pending", "pending.title", os)
+	if err != nil {
+		return pc.formError(err, "pending", "pending.title", v)
+	}
+	return pc.page("pending", "pending.title", v)
+}
+
+func (s *Server) pagePending(pc *pageCall) error {
+	return s.pendingPage(pc, pendingView{}, nil)
 }
 
 func (s *Server) pageApprove(pc *pageCall) error {
@@ -76,11 +156,46 @@ func (s *Server) pageApprove(pc *pageCall) error {
 	if err != nil {
 		return err
 	}
-	if err := s.store.OrgApprove(pc.ctx(), pc.scope(), id); err != nil {
-		return err
-	}
-	if err := s.audit(pc, "org.approve", id, fmt.Sprintf("organisation %d", id), ""); err != nil {
+	if err := s.app.ApproveOrg(pc.ctx(), id); err != nil {
 		return err
 	}
 	return pc.redirect("/analyst/pending?msg=pending.approved")
+}
+
+func (s *Server) pageReject(pc *pageCall) error {
+	id, err := pc.pathID("id")
+	if err != nil {
+		return err
+	}
+	v := pendingView{Failed: id, Reason: pc.form("reason")}
+	if _, err := s.rejectOrg(pc.ctx(), id, v.Reason); err != nil {
+		if errs.CodeOf(err) == errs.Invalid { // the reason, in the row's form
+			return s.pendingPage(pc, v, &errs.Error{Code: errs.Invalid, Field: fmt.Sprintf("reason-%d", id), Message: errs.Message(err)})
+		}
+		return err
+	}
+	return pc.redirect("/analyst/pending?msg=pending.rejected")
+}
+
+func (s *Server) pageReapply(pc *pageCall) error {
+	if _, err := s.app.ReapplyOrg(pc.ctx(), pc.scope(), pc.org, pc.form("note")); err != nil {
+		if errs.CodeOf(err) == errs.Invalid {
+			return s.registryForm(pc, err)
+		}
+		return err
+	}
+	return pc.redirect(fmt.Sprintf("/orgs/%d/registry?msg=registry.reapplied", pc.org))
+}
+
+// approval is the wait of the page's organisation, nil when it is
+// approved.
+func (s *Server) approval(pc *pageCall) (*registry.Approval, error) {
+	ap, err := s.app.Approval(pc.ctx(), pc.scope(), pc.org)
+	switch {
+	case errs.CodeOf(err) == errs.NotFound:
+		return nil, nil
+	case err != nil:
+		return nil, err
+	}
+	return &ap, nil
 }

@@ -10,6 +10,7 @@ import (
 	"net/url"
 
 	"vigil/internal/account"
+	"vigil/internal/app"
 	"vigil/internal/auth"
 	"vigil/internal/errs"
 	"vigil/internal/keyset"
@@ -40,18 +41,16 @@ func (s *Server) registryRoutes() []Route {
 			Summary: "Accept an invitation", page: s.pageInvitation},
 		{ID: "pageInvitationPost", Method: http.MethodPost, Path: "/invitation", Tag: tag, API: "invitationAccept", Public: true,
 			Summary: "Accept an invitation: an account (if the address has none) and the membership", page: s.pageInvitationPost},
+		{ID: "pageAssetConfirm", Method: http.MethodPost, Path: "/analyst/orgs/{id}/assets/{aid}/confirm", Tag: tag, Role: account.RoleAnalyst, API: "assetConfirm",
+			Summary: "Record how an analyst checked the ownership of an asset (an AS number) that DNS cannot prove", page: s.pageAssetConfirm},
+		{ID: "assetConfirm", Method: http.MethodPost, Path: OrgPath + "/assets/{aid}/confirm", Tag: "assets", Scope: auth.ScopeAdmin,
+			Request: "AssetConfirm", Response: "AssetVerified", Summary: "Record how an analyst checked the ownership of an asset out of band (an AS number's RIR contact by telephone): the asset is verified and a pending organisation approved", api: s.assetConfirmAPI},
 		{ID: "assetVerify", Method: http.MethodPost, Path: OrgPath + "/assets/{aid}/verify", Tag: "assets", Scope: auth.ScopeWrite,
 			Response: "AssetVerified", Summary: "Check the organisation's ownership token for an asset in DNS (TXT) or on its web site (well-known file)", api: s.assetVerifyAPI},
 		{ID: "invitationCreate", Method: http.MethodPost, Path: OrgPath + "/invitations", Tag: "accounts", Scope: auth.ScopeWrite,
 			Request: "InvitationCreate", Status: http.StatusAccepted,
 			Summary: "Invite a colleague to the portal by e-mail (sent through the outbox)", api: s.invitationCreate},
 	}
-}
-
-// AssetVerified answers an ownership check that succeeded.
-type AssetVerified struct {
-	Asset  registry.Asset `json:"asset"`
-	Method string         `json:"method"`
 }
 
 // InvitationInput is the body of POST /api/v1/orgs/{id}/invitations.
@@ -63,36 +62,9 @@ type InvitationInput struct {
 
 // registrySchemas registers the schemas of registryRoutes.
 func registrySchemas(add func(name string, v, example any)) {
-	add("AssetVerified", AssetVerified{}, nil)
+	add("AssetVerified", app.AssetProof{}, nil)
+	add("AssetConfirm", AssetConfirmInput{}, AssetConfirmInput{How: "The AS's admin-c in the RIPE database confirmed by telephone (+31 20 123 4567), 2026-12-07."})
 	add("InvitationCreate", InvitationInput{}, InvitationInput{Email: "colleague@drinkwater-oost.example", Role: account.RoleMember, Lang: "nl"})
-}
-
-// verifyAsset checks the organisation's token for asset aid and records
-// the proof.
-func (s *Server) verifyAsset(ctx context.Context, org, aid int64) (AssetVerified, error) {
-	sc := tenant.Org(org)
-	a, err := s.store.AssetGet(ctx, sc, aid)
-	if err != nil {
-		return AssetVerified{}, err
-	}
-	tok, err := s.store.OrgVerifyToken(ctx, sc, org)
-	if err != nil {
-		return AssetVerified{}, err
-	}
-	method, err := s.verifier.Verify(ctx, tok, a)
-	if err != nil {
-		return AssetVerified{}, err
-	}
-	now := s.store.Now()
-	if err := s.store.AssetMarkVerified(ctx, sc, aid, method, now); err != nil {
-		return AssetVerified{}, err
-	}
-	a.VerifiedAt, a.VerifyMethod = &now, method
-	// Proof of a domain or range approves an organisation that waits.
-	if err := s.store.OrgApprove(ctx, sc, org); err != nil && errs.CodeOf(err) != errs.NotFound {
-		return AssetVerified{}, err
-	}
-	return AssetVerified{Asset: a, Method: method}, nil
 }
 
 func (s *Server) assetVerifyAPI(c *call) (any, error) {
@@ -100,7 +72,25 @@ func (s *Server) assetVerifyAPI(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.verifyAsset(c.ctx(), c.org, aid)
+	return s.app.VerifyAsset(c.ctx(), c.scope(), c.org, aid, s.verifier)
+}
+
+// AssetConfirmInput is the body of POST /api/v1/orgs/{id}/assets/{aid}/confirm:
+// how an analyst checked ownership.
+type AssetConfirmInput struct {
+	How string `json:"how"`
+}
+
+func (s *Server) assetConfirmAPI(c *call) (any, error) {
+	aid, err := c.pathID("aid")
+	if err != nil {
+		return nil, err
+	}
+	var in AssetConfirmInput
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	return s.app.ConfirmAsset(c.ctx(), c.org, aid, in.How)
 }
 
 // invite makes an invitation and queues its e-mail.
@@ -141,10 +131,13 @@ func (s *Server) invitationCreate(c *call) (any, error) {
 
 // registryView is the registry page.
 type registryView struct {
-	Org    registry.Org
-	Token  string
-	Assets []assetRow
-	Form   url.Values
+	Org registry.Org
+	// Approval is the organisation's wait (pending or rejected), nil
+	// once approved.
+	Approval *registry.Approval
+	Token    string
+	Assets   []assetRow
+	Form     url.Values
 }
 
 // assetRow is an asset with where its ownership token goes.
@@ -167,6 +160,9 @@ func (s *Server) registryView(pc *pageCall) (registryView, error) {
 		return registryView{}, err
 	}
 	v := registryView{Org: o, Token: tok, Form: pc.r.PostForm}
+	if v.Approval, err = s.approval(pc); err != nil {
+		return registryView{}, err
+	}
 	for _, a := range as {
 		r := assetRow{Asset: a}
 		r.TXT, _ = registry.TXTName(a)
@@ -211,13 +207,38 @@ func (s *Server) pageAssetVerify(pc *pageCall) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.verifyAsset(pc.ctx(), pc.org, aid); err != nil {
+	if _, err := s.app.VerifyAsset(pc.ctx(), pc.scope(), pc.org, aid, s.verifier); err != nil {
 		if errs.CodeOf(err) == errs.Forbidden || errs.CodeOf(err) == errs.Invalid {
 			return s.registryForm(pc, keepKey(&errs.Error{Code: errs.Invalid, Field: fmt.Sprintf("asset-%d", aid), Message: errs.Message(err)}, err))
 		}
 		return err
 	}
 	return pc.redirect(fmt.Sprintf("/orgs/%d/registry?msg=registry.verified", pc.org))
+}
+
+// pageAssetConfirm records an analyst's check of an asset's ownership
+// (the form on the registry page, shown to staff).
+func (s *Server) pageAssetConfirm(pc *pageCall) error {
+	org, err := pc.pathID("id")
+	if err != nil {
+		return err
+	}
+	aid, err := pc.pathID("aid")
+	if err != nil {
+		return err
+	}
+	if _, err := s.app.ConfirmAsset(pc.ctx(), org, aid, pc.form("how")); err != nil {
+		if errs.CodeOf(err) != errs.Invalid {
+			return err
+		}
+		o, oerr := s.store.OrgGet(pc.ctx(), tenant.Operator(), org)
+		if oerr != nil {
+			return oerr
+		}
+		pc.org, pc.orgName = org, o.Name
+		return s.registryForm(pc, &errs.Error{Code: errs.Invalid, Field: fmt.Sprintf("how-%d", aid), Message: errs.Message(err)})
+	}
+	return pc.redirect(fmt.Sprintf("/orgs/%d/registry?msg=registry.confirmed", org))
 }
 
 func (s *Server) pageContactAdd(pc *pageCall) error {

@@ -69,11 +69,9 @@ type PortalStore interface {
 	OrgListAll(ctx context.Context, sc tenant.Scope) ([]registry.Org, error)
 	OrgNames(ctx context.Context, sc tenant.Scope, ids []int64) (map[int64]string, error)
 	OrgVerifyToken(ctx context.Context, sc tenant.Scope, id int64) (string, error)
-	AssetMarkVerified(ctx context.Context, sc tenant.Scope, id int64, method string, at time.Time) error
 	// OrgRegister creates an organisation registered by user, waiting for
-	// approval; OrgPending lists those that wait, OrgApprove ends a wait.
+	// approval; OrgPending lists those that wait (app.App approves,
+	// rejects and reads a wait).
 	OrgRegister(ctx context.Context, o *registry.Org, user int64) error
 	OrgPending(ctx context.Context, sc tenant.Scope) ([]registry.Org, error)
-	OrgIsPending(ctx context.Context, sc tenant.Scope, id int64) (bool, error)
-	OrgApprove(ctx context.Context, sc tenant.Scope, id int64) error
 }

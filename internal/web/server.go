@@ -21,7 +21,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/netip"
 	"runtime/debug"
@@ -71,8 +70,9 @@ type Config struct {
 	// e-mail is off.
 	BaseURL string
 	// Verifier checks ownership tokens of domains and ranges (the portal's
-	// re-check button and POST …/assets/{aid}/verify). Nil: the system's
-	// DNS resolver and the guarded HTTP client.
+	// re-check button and POST …/assets/{aid}/verify) instead of the
+	// application's (App.Verifier: notify.dns_server or the system's
+	// resolver, and the guarded HTTP client); tests point it at loopback.
 	Verifier *registry.Verifier
 	// Labels is the assessment and label workflow (the rating service):
 	// the public verification page, members' assessments and analysts'
@@ -135,7 +135,7 @@ type Server struct {
 	insecureCookies bool
 	loginLimit      *limiter
 	baseURL         string
-	verifier        registry.Verifier
+	verifier        *registry.Verifier
 	labels          Ratings
 	checkLimit      *limiter
 	limiters        []*limiter // every per-client limiter, loginLimit and checkLimit included
@@ -176,11 +176,7 @@ func New(cfg Config) (*Server, error) {
 	if s.fetch == nil {
 		s.fetch = netguard.New(netguard.Options{MaxBytes: maxSecurityTxt})
 	}
-	if cfg.Verifier != nil {
-		s.verifier = *cfg.Verifier
-	} else {
-		s.verifier = registry.Verifier{Resolver: net.DefaultResolver, HTTP: netguard.New(netguard.Options{})}
-	}
+	s.verifier = cfg.Verifier
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

@@ -40,6 +40,7 @@ func TestOperationsJourneys(t *testing.T) {
 		t.Run("analyst sources", func(t *testing.T) { sourceJourney(t, p, shot) })
 		t.Run("admin privacy", func(t *testing.T) { privacyJourney(t, p, shot) })
 		t.Run("analyst run progress", func(t *testing.T) { runProgressJourney(t, p, shot) })
+		t.Run("analyst reject", func(t *testing.T) { rejectJourney(t, p, shot) })
 	})
 }
 

@@ -1,0 +1,177 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"vigil/internal/account"
+	"vigil/internal/errs"
+	"vigil/internal/notify"
+	"vigil/internal/registry"
+	"vigil/internal/store"
+	"vigil/internal/tenant"
+	"vigil/internal/text"
+)
+
+// maxReason is the longest reason of a rejection or note of a new request
+// for approval, in characters.
+const maxReason = 2000
+
+// Approvals are the waits of the organisations registered through the
+// portal that are not approved: the pending ones and the rejected ones,
+// each with its organisation, oldest first (the analysts' pending page).
+type Approvals struct {
+	Pending  []OrgApproval `json:"pending"`
+	Rejected []OrgApproval `json:"rejected"`
+}
+
+// OrgApproval is an organisation with its wait.
+type OrgApproval struct {
+	Org      registry.Org      `json:"org"`
+	Approval registry.Approval `json:"approval"`
+}
+
+// Approvals reads every wait, pending and rejected.
+func (a *App) Approvals(ctx context.Context) (Approvals, error) {
+	out := Approvals{Pending: []OrgApproval{}, Rejected: []OrgApproval{}}
+	as, err := a.st.OrgApprovals(ctx, tenant.Operator())
+	if err != nil {
+		return out, err
+	}
+	for _, ap := range as {
+		o, err := a.st.OrgGet(ctx, tenant.Operator(), ap.OrgID)
+		if err != nil {
+			return out, err
+		}
+		if ap.State == registry.Rejected {
+			out.Rejected = append(out.Rejected, OrgApproval{o, ap})
+		} else {
+			out.Pending = append(out.Pending, OrgApproval{o, ap})
+		}
+	}
+	return out, nil
+}
+
+// Approval returns the wait of organisation id of sc; an approved
+// organisation has none (errs.NotFound).
+func (a *App) Approval(ctx context.Context, sc tenant.Scope, id int64) (registry.Approval, error) {
+	return a.st.OrgApprovalGet(ctx, sc, id)
+}
+
+// ApproveOrg ends the wait of organisation id, pending or rejected (one
+// that does not wait is errs.NotFound), and audits it.
+func (a *App) ApproveOrg(ctx context.Context, id int64) error {
+	ap, err := a.st.OrgApprovalGet(ctx, tenant.Operator(), id)
+	if err != nil {
+		return err
+	}
+	if err := a.st.OrgApprove(ctx, tenant.Operator(), id); err != nil {
+		return err
+	}
+	return a.Audit(ctx, account.AuditEntry{Action: "org.approve", OrgID: id, Object: fmt.Sprintf("organisation %d", id),
+		Detail: "was " + string(ap.State), Before: auditJSON(ap)})
+}
+
+// MemberMail composes an e-mail to the members of an organisation in a
+// member's language ("en" or "nl"): the caller's texts, the service's
+// flow.
+type MemberMail func(lang string) notify.Message
+
+// RejectOrg rejects pending organisation id for reason (required: its
+// members read it), done by the actor of the context's audit trail. In one
+// transaction it marks the organisation rejected and queues, through the
+// outbox, mail(lang) to every member in the member's language (English
+// when the account has none); then it audits who, what and why. A
+// rejected organisation draws no findings until it is approved; its
+// members may change its registry and ask again (ReapplyOrg).
+func (a *App) RejectOrg(ctx context.Context, id int64, reason string, mail MemberMail) (registry.Approval, error) {
+	reason, err := reasonText("reason", reason, "say why the organisation is rejected: its members read it")
+	if err != nil {
+		return registry.Approval{}, err
+	}
+	by := "unknown"
+	if t := AuditTrailOf(ctx); t != nil && t.Actor != "" {
+		by = t.Actor
+	}
+	var ap registry.Approval
+	err = a.st.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.OrgReject(ctx, tenant.Operator(), id, by, reason, tx.Now()); err != nil {
+			return err
+		}
+		var err error
+		if ap, err = tx.OrgApprovalGet(ctx, tenant.Operator(), id); err != nil {
+			return err
+		}
+		return mailMembers(ctx, tx, id, mail)
+	})
+	if err != nil {
+		return ap, err
+	}
+	return ap, a.Audit(ctx, account.AuditEntry{Action: "org.reject", OrgID: id, Object: fmt.Sprintf("organisation %d", id),
+		Detail: reason, After: auditJSON(ap)})
+}
+
+// ReapplyOrg puts rejected organisation id of sc back in the wait, with
+// its members' note (required: what changed since the rejection), and
+// audits it. An analyst decides again; a proof of ownership made while it
+// was rejected does not approve it by itself.
+func (a *App) ReapplyOrg(ctx context.Context, sc tenant.Scope, id int64, note string) (registry.Approval, error) {
+	note, err := reasonText("note", note, "say what changed since the rejection: an analyst reads it")
+	if err != nil {
+		return registry.Approval{}, err
+	}
+	before, err := a.st.OrgApprovalGet(ctx, sc, id)
+	if err != nil {
+		return before, err
+	}
+	if err := a.st.OrgReapply(ctx, sc, id, note); err != nil {
+		return before, err
+	}
+	after, err := a.st.OrgApprovalGet(ctx, sc, id)
+	if err != nil {
+		return after, err
+	}
+	return after, a.Audit(ctx, account.AuditEntry{Action: "org.reapply", OrgID: id, Object: fmt.Sprintf("organisation %d", id),
+		Detail: note, Before: auditJSON(before), After: auditJSON(after)})
+}
+
+// mailMembers queues mail to every member of organisation id on tx.
+func mailMembers(ctx context.Context, tx *store.Store, id int64, mail MemberMail) error {
+	if mail == nil {
+		return nil
+	}
+	us, err := tx.OrgMemberList(ctx, tenant.Operator(), id)
+	if err != nil {
+		return err
+	}
+	for _, u := range us {
+		lang := u.Lang
+		if lang != "nl" {
+			lang = "en"
+		}
+		if _, err := tx.AccountMail(ctx, u.Email, lang, mail(lang)); err != nil {
+			return fmt.Errorf("mail %s: %w", u.Email, err)
+		}
+	}
+	return nil
+}
+
+// reasonText is s trimmed, refused as field when empty (with why), too
+// long or not storable as text.
+func reasonText(field, s, why string) (string, error) {
+	s = strings.TrimSpace(s)
+	switch {
+	case s == "":
+		return "", errs.Field(field, "", why)
+	case utf8.RuneCountInString(s) > maxReason:
+		return "", errs.Field(field, "", fmt.Sprintf("at most %d characters", maxReason))
+	case text.Problem(s) != "":
+		return "", errs.Field(field, "", text.Problem(s))
+	}
+	return s, nil
+}

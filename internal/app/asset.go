@@ -1,0 +1,133 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"vigil/internal/account"
+	"vigil/internal/dkimkey"
+	"vigil/internal/errs"
+	"vigil/internal/netguard"
+	"vigil/internal/registry"
+	"vigil/internal/tenant"
+)
+
+// AssetProof is an asset whose ownership is proven, and how.
+type AssetProof struct {
+	Asset registry.Asset `json:"asset"`
+	// Method is dns, http (the well-known file) or manual (an analyst).
+	Method string `json:"method"`
+	// Approved says the proof ended its organisation's wait for approval.
+	Approved bool `json:"approved,omitempty"`
+}
+
+// Verifier is the ownership checker of the configuration: DNS through
+// notify.dns_server when set (else the system's resolver) and the
+// well-known file through the guarded HTTP client.
+func (a *App) Verifier() *registry.Verifier {
+	return &registry.Verifier{Resolver: dkimkey.NewResolver(a.cfg.Notify.DNSServer), HTTP: netguard.New(netguard.Options{})}
+}
+
+// VerifyAsset checks organisation org's ownership token for asset id in
+// DNS (TXT) or on the domain's web site (well-known file) with v (nil: the
+// configuration's Verifier), the one check behind the portal's button,
+// POST /api/v1/orgs/{id}/assets/{aid}/verify and `vigil asset verify`. A
+// proof marks the asset verified and approves its organisation when it is
+// pending (a rejected one asks again first: ReapplyOrg), and is audited.
+// An asset that is not proven is errs.Forbidden, one DNS cannot prove (an
+// AS number) errs.Invalid: an analyst confirms those (ConfirmAsset).
+// sc is the caller's scope: the organisation's own or the operator's.
+func (a *App) VerifyAsset(ctx context.Context, sc tenant.Scope, org, id int64, v *registry.Verifier) (AssetProof, error) {
+	if err := tenantAllows(sc, org); err != nil {
+		return AssetProof{}, err
+	}
+	as, err := a.st.AssetGet(ctx, tenant.Org(org), id)
+	if err != nil {
+		return AssetProof{}, err
+	}
+	tok, err := a.st.OrgVerifyToken(ctx, tenant.Org(org), org)
+	if err != nil {
+		return AssetProof{}, err
+	}
+	if v == nil {
+		v = a.Verifier()
+	}
+	method, err := v.Verify(ctx, tok, as)
+	if err != nil {
+		return AssetProof{}, err
+	}
+	return a.markProven(ctx, org, as, method, "")
+}
+
+// ConfirmAsset records that an analyst checked the ownership of asset id
+// of organisation org out of band, how saying how (required: an AS
+// number's RIR contact confirmed by telephone, a signed letter), with the
+// same effects as a proof (VerifyAsset): the asset verified (method
+// manual, the note kept beside it), a pending organisation approved, the
+// audit entry.
+func (a *App) ConfirmAsset(ctx context.Context, org, id int64, how string) (AssetProof, error) {
+	how, err := reasonText("how", how, "say how ownership was checked (e.g. the RIR's contact confirmed by telephone)")
+	if err != nil {
+		return AssetProof{}, err
+	}
+	as, err := a.st.AssetGet(ctx, tenant.Org(org), id)
+	if err != nil {
+		return AssetProof{}, err
+	}
+	return a.markProven(ctx, org, as, "manual", how)
+}
+
+// ProveAsset is `vigil asset verify`: the operator's VerifyAsset with the
+// configured checker, or with how (an analyst's check) ConfirmAsset.
+func (a *App) ProveAsset(ctx context.Context, org, id int64, how string) (AssetProof, error) {
+	if how != "" {
+		return a.ConfirmAsset(ctx, org, id, how)
+	}
+	return a.VerifyAsset(ctx, tenant.Operator(), org, id, nil)
+}
+
+// markProven marks asset as of org proven by method (with note), approves
+// a pending organisation and audits both.
+func (a *App) markProven(ctx context.Context, org int64, as registry.Asset, method, note string) (AssetProof, error) {
+	now := a.now()
+	if err := a.st.AssetMarkVerified(ctx, tenant.Org(org), as.ID, method, note, now); err != nil {
+		return AssetProof{}, err
+	}
+	as.VerifiedAt, as.VerifyMethod, as.VerifyNote = &now, method, note
+	out := AssetProof{Asset: as, Method: method}
+	detail := as.Value + " by " + method
+	if note != "" {
+		detail += ": " + note
+	}
+	if err := a.Audit(ctx, account.AuditEntry{Action: "asset.verify", OrgID: org, Object: fmt.Sprintf("asset %d", as.ID),
+		Detail: detail, After: auditJSON(as)}); err != nil {
+		return out, err
+	}
+	// Proof of a domain, range or AS number approves an organisation
+	// that waits, not one an analyst rejected.
+	ap, err := a.st.OrgApprovalGet(ctx, tenant.Org(org), org)
+	switch {
+	case errs.CodeOf(err) == errs.NotFound || (err == nil && ap.State != registry.Pending):
+		return out, nil
+	case err != nil:
+		return out, err
+	}
+	if err := a.st.OrgApprove(ctx, tenant.Org(org), org); err != nil {
+		return out, err
+	}
+	out.Approved = true
+	return out, a.Audit(ctx, account.AuditEntry{Action: "org.approve", OrgID: org, Object: fmt.Sprintf("organisation %d", org),
+		Detail: "by the proof of " + as.Value, Before: auditJSON(ap)})
+}
+
+// tenantAllows refuses a scope that does not reach organisation org as
+// if it did not exist.
+func tenantAllows(sc tenant.Scope, org int64) error {
+	if sc.Allows(org) {
+		return nil
+	}
+	return errs.Errorf(errs.NotFound, "organisation %d not found", org)
+}
