@@ -13,7 +13,8 @@ import (
 // on the pending page with a reason; the member is told by e-mail (with a
 // link to the registry page), sees on the organisation's pages that it was
 // rejected and why, and asks again with a note; the analyst finds it
-// waiting again with the note. The pending page and the rejected
+// waiting again with the note, and verifies its domain by hand, which
+// approves it. The pending page and the rejected
 // registry page in English and Dutch.
 func rejectJourney(t *testing.T, p *portal, shot func(string) string) {
 	const name, reason, note = "E2E Rejected BV", "We cannot find this organisation in the trade register.", "Our registration number is 12345678."
@@ -66,8 +67,20 @@ func rejectJourney(t *testing.T, p *portal, shot func(string) string) {
 	if !b.has(reject) || !strings.Contains(b.text("main table"), note) {
 		t.Errorf("the analyst does not find the organisation waiting with the note: %q", b.text("main"))
 	}
+	// An analyst checks ownership by hand (as for an AS number), which
+	// approves the organisation that waits again.
+	b.open(org+"/registry", shot("registry-confirm"))
+	b.submit(map[string]string{`form.confirm input[name="how"]`: "Domain holder confirmed by telephone"}, `form.confirm button[type="submit"]`, "")
+	b.wantPath(org + `/registry\?msg=registry.confirmed`)
+	if !strings.Contains(b.text("main table"), "Domain holder confirmed by telephone") {
+		t.Errorf("the registry does not show how ownership was checked: %q", b.text("main table"))
+	}
+	m.open(org, "")
+	if m.has("#pending") || m.has("#rejected") {
+		t.Error("the organisation still waits after an analyst verified its domain")
+	}
 	b.open("/analyst/audit", "")
-	if txt := b.text("main table"); !strings.Contains(txt, "org.reject") || !strings.Contains(txt, "org.reapply") {
-		t.Error("the rejection and the new request are not in the audit log")
+	if txt := b.text("main table"); !strings.Contains(txt, "org.reject") || !strings.Contains(txt, "org.reapply") || !strings.Contains(txt, "asset.verify") {
+		t.Error("the rejection, the new request and the check are not in the audit log")
 	}
 }
