@@ -90,8 +90,10 @@ type MemberMail func(lang string) notify.Message
 // rejected organisation draws no findings until it is approved; its
 // members may change its registry and ask again (ReapplyOrg).
 func (a *App) RejectOrg(ctx context.Context, id int64, reason string, mail MemberMail) (registry.Approval, error) {
-	reason, err := reasonText("reason", reason, "say why the organisation is rejected: its members read it")
-	if err != nil {
+	if reason = strings.TrimSpace(reason); reason == "" {
+		return registry.Approval{}, errs.FieldKeyed("reason", "", "reject.reason", "say why the organisation is rejected: its members read it")
+	}
+	if err := longText("reason", reason); err != nil {
 		return registry.Approval{}, err
 	}
 	by := "unknown"
@@ -99,7 +101,7 @@ func (a *App) RejectOrg(ctx context.Context, id int64, reason string, mail Membe
 		by = t.Actor
 	}
 	var ap registry.Approval
-	err = a.st.Tx(ctx, func(tx *store.Store) error {
+	err := a.st.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.OrgReject(ctx, tenant.Operator(), id, by, reason, tx.Now()); err != nil {
 			return err
 		}
@@ -121,8 +123,10 @@ func (a *App) RejectOrg(ctx context.Context, id int64, reason string, mail Membe
 // audits it. An analyst decides again; a proof of ownership made while it
 // was rejected does not approve it by itself.
 func (a *App) ReapplyOrg(ctx context.Context, sc tenant.Scope, id int64, note string) (registry.Approval, error) {
-	note, err := reasonText("note", note, "say what changed since the rejection: an analyst reads it")
-	if err != nil {
+	if note = strings.TrimSpace(note); note == "" {
+		return registry.Approval{}, errs.FieldKeyed("note", "", "reapply.note", "say what changed since the rejection: an analyst reads it")
+	}
+	if err := longText("note", note); err != nil {
 		return registry.Approval{}, err
 	}
 	before, err := a.st.OrgApprovalGet(ctx, sc, id)
@@ -161,17 +165,14 @@ func mailMembers(ctx context.Context, tx *store.Store, id int64, mail MemberMail
 	return nil
 }
 
-// reasonText is s trimmed, refused as field when empty (with why), too
-// long or not storable as text.
-func reasonText(field, s, why string) (string, error) {
-	s = strings.TrimSpace(s)
+// longText refuses s as field when it is too long or cannot be stored as
+// text.
+func longText(field, s string) error {
 	switch {
-	case s == "":
-		return "", errs.Field(field, "", why)
 	case utf8.RuneCountInString(s) > maxReason:
-		return "", errs.Field(field, "", fmt.Sprintf("at most %d characters", maxReason))
+		return errs.FieldKeyed(field, "", "text.long", "at most %d characters", maxReason)
 	case text.Problem(s) != "":
-		return "", errs.Field(field, "", text.Problem(s))
+		return errs.FieldKeyed(field, "", "text.invalid", "not text that can be stored (a NUL byte or invalid UTF-8)")
 	}
-	return s, nil
+	return nil
 }

@@ -6,6 +6,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"vigil/internal/account"
 	"vigil/internal/dkimkey"
@@ -69,8 +70,10 @@ func (a *App) VerifyAsset(ctx context.Context, sc tenant.Scope, org, id int64, v
 // manual, the note kept beside it), a pending organisation approved, the
 // audit entry.
 func (a *App) ConfirmAsset(ctx context.Context, org, id int64, how string) (AssetProof, error) {
-	how, err := reasonText("how", how, "say how ownership was checked (e.g. the RIR's contact confirmed by telephone)")
-	if err != nil {
+	if how = strings.TrimSpace(how); how == "" {
+		return AssetProof{}, errs.FieldKeyed("how", "", "asset.how", "say how ownership was checked (e.g. the RIR's contact confirmed by telephone)")
+	}
+	if err := longText("how", how); err != nil {
 		return AssetProof{}, err
 	}
 	as, err := a.st.AssetGet(ctx, tenant.Org(org), id)

@@ -170,7 +170,7 @@ func (s *Server) pageReject(pc *pageCall) error {
 	v := pendingView{Failed: id, Reason: pc.form("reason")}
 	if _, err := s.rejectOrg(pc.ctx(), id, v.Reason); err != nil {
 		if errs.CodeOf(err) == errs.Invalid { // the reason, in the row's form
-			return s.pendingPage(pc, v, &errs.Error{Code: errs.Invalid, Field: fmt.Sprintf("reason-%d", id), Message: errs.Message(err)})
+			return s.pendingPage(pc, v, keepKey(&errs.Error{Code: errs.Invalid, Field: fmt.Sprintf("reason-%d", id), Message: errs.Message(err)}, err))
 		}
 		return err
 	}

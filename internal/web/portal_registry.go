@@ -236,7 +236,7 @@ func (s *Server) pageAssetConfirm(pc *pageCall) error {
 			return oerr
 		}
 		pc.org, pc.orgName = org, o.Name
-		return s.registryForm(pc, &errs.Error{Code: errs.Invalid, Field: fmt.Sprintf("how-%d", aid), Message: errs.Message(err)})
+		return s.registryForm(pc, keepKey(&errs.Error{Code: errs.Invalid, Field: fmt.Sprintf("how-%d", aid), Message: errs.Message(err)}, err))
 	}
 	return pc.redirect(fmt.Sprintf("/orgs/%d/registry?msg=registry.confirmed", org))
 }
