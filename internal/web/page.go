@@ -363,7 +363,14 @@ func (s *Server) preparePage(pc *pageCall) error {
 		// Forms of a session carry its token (defence in depth beside
 		// the Fetch-metadata check above).
 		if pc.user != nil && subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(pc.ses.CSRF)) != 1 {
-			return errs.Errorf(errs.Forbidden, "the form has expired; reload the page and try again")
+			if !rt.signIn {
+				return errs.Errorf(errs.Forbidden, "the form has expired; reload the page and try again")
+			}
+			// The sign-in form loaded before this browser signed in (in
+			// another tab): it acts for no session, exactly as a
+			// visitor's sign-in, which the cross-origin check above
+			// guards; a successful one ends the old session (signedIn).
+			pc.ses, pc.user = account.Session{}, nil
 		}
 	}
 	if err := checkQuery(r, append(rt.Query, Param{Name: "msg", Type: "string"})); err != nil {

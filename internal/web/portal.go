@@ -29,7 +29,7 @@ func (s *Server) portalRoutes() []Route {
 		{ID: "pageLogin", Method: http.MethodGet, Path: "/login", Tag: tag, Public: true, Query: []Param{{Name: "next", Type: "string"}},
 			Summary: "Sign-in form", page: s.pageLogin},
 		{ID: "pageLoginPost", Method: http.MethodPost, Path: "/login", Tag: tag, NoAPI: noAPISession, Public: true, Query: []Param{{Name: "next", Type: "string"}},
-			Summary: "Sign in", page: s.pageLoginPost},
+			Summary: "Sign in", page: s.pageLoginPost, signIn: true},
 		{ID: "pageForgot", Method: http.MethodGet, Path: "/password/forgot", Tag: tag, Public: true,
 			Summary: "Ask for a password reset link", page: s.pageForgot},
 		{ID: "pageForgotPost", Method: http.MethodPost, Path: "/password/forgot", Tag: tag, API: "passwordForgot", Public: true,

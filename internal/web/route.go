@@ -105,6 +105,11 @@ type Route struct {
 	raw  http.HandlerFunc           // handler writing its own response (public routes only)
 	page func(pc *pageCall) error   // HTML page: cookie session, CSRF, layout
 	half bool                       // page open to a session still awaiting its second factor
+	// signIn marks the sign-in form's POST: a browser that is signed in
+	// may send it without its session's token (a form loaded before
+	// another tab signed in); it is then handled as a visitor's, whose
+	// sign-in replaces the session, instead of refused.
+	signIn bool
 }
 
 // IsPage reports whether the route is an HTML page of the portal.
@@ -215,6 +220,8 @@ func (s *Server) checkRoutes() error {
 			return fmt.Errorf("web: page %s names unknown API route %q", rt.Pattern(), rt.API)
 		case rt.API != "" && twinRole(rt) != twinRole(s.routeByID(rt.API)):
 			return fmt.Errorf("web: page %s is for %s but its API route %s is for %s", rt.Pattern(), twinRole(rt), rt.API, twinRole(s.routeByID(rt.API)))
+		case rt.signIn && (!rt.IsPage() || !rt.Public || rt.Method != http.MethodPost):
+			return fmt.Errorf("web: route %s: only a public page's POST signs in without its session's token", rt.Pattern())
 		case rt.Credentials && (rt.IsPage() || !rt.Public || rt.Request == ""):
 			return fmt.Errorf("web: route %s: Credentials are for public API routes with a body", rt.Pattern())
 		case !rt.IsPage() && rt.NoAPI != "":
