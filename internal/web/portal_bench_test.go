@@ -50,6 +50,11 @@ func TestPortalPagesBench(t *testing.T) {
 		start := time.Now()
 		trig, memberOrg := loadBench(t, st, nOrgs, nFindings)
 		t.Logf("%s: loaded %d organisations, %d findings in %s", st.Dialect(), nOrgs, nFindings, time.Since(start).Round(time.Second))
+		var warned int
+		if err := st.QueryRow(ctx, `SELECT COUNT(*) FROM org_warnings`).Scan(&warned); err != nil || warned == 0 {
+			t.Fatalf("org_warnings has %d rows (%v): the dashboard's organisations warned would be measured on nothing", warned, err)
+		}
+		t.Logf("%s: %d rows of organisations warned per trigger and day", st.Dialect(), warned)
 		if keep := os.Getenv("VIGIL_BENCH_KEEP"); keep != "" && st.Dialect() == store.SQLite {
 			// A copy to look at the query plans with the sqlite3 shell.
 			if _, err := st.Exec(ctx, `VACUUM INTO ?`, keep); err != nil {
@@ -323,7 +328,11 @@ func loadBench(t *testing.T, st *store.Store, nOrgs, nFindings int) (string, int
 // seedBenchNotices gives every organisation one warning created on one of
 // the last fortnight's days that holds all its findings as items (as many
 // items as findings), with one delivery: 80 % sent (a third of those
-// acknowledged), the rest failed or pending.
+// acknowledged), the rest failed or pending. What the sending transaction
+// writes besides the delivery is written too: the delivery's sent time and
+// the organisation warned about each trigger of its items on the day of
+// sending (org_warnings, one row per organisation and trigger), which the
+// dashboard's "organisations warned" counts read.
 func seedBenchNotices(t *testing.T, st *store.Store, orgs []registry.Org) {
 	t.Helper()
 	ctx := context.Background()
@@ -347,10 +356,26 @@ VALUES (?, 'immediate', 3, 'open', '{}', ?, ?, ?)`, o.ID, created, first, acked)
 SELECT f.org_id, f.id, f.trigger_id, 'new', f.severity, n.created_at, n.id FROM findings f JOIN notices n ON n.org_id = f.org_id`); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO outbox (notice_id, channel, recipient, idem_key, state, next_attempt_at, created_at, updated_at)
+		if _, err := tx.Exec(ctx, `INSERT INTO outbox (notice_id, channel, recipient, idem_key, state, next_attempt_at, created_at, updated_at, sent_at)
 SELECT id, 'email', 'soc@bench.example', 'bench-' || id, CASE WHEN first_sent_at IS NOT NULL THEN 'sent' WHEN id % 2 = 0 THEN 'dead' ELSE 'pending' END,
-  created_at, created_at, created_at FROM notices`)
-		return err
+  created_at, created_at, created_at, first_sent_at FROM notices`); err != nil {
+			return err
+		}
+		// As store.orgWarned does when a delivery is marked sent, per
+		// sent notice (the day is the sending's, in UTC).
+		for i, o := range orgs {
+			if i%10 < 2 {
+				continue
+			}
+			day := now.Add(-time.Duration(i%14)*24*time.Hour - time.Hour + time.Minute).UTC().Format(time.DateOnly)
+			if _, err := tx.Exec(ctx, `INSERT INTO org_warnings (day, trigger_id, org_id)
+SELECT DISTINCT ?, i.trigger_id, n.org_id FROM notices n JOIN notice_items i ON i.notice_id = n.id
+WHERE n.org_id = ? AND n.first_sent_at IS NOT NULL
+ON CONFLICT DO NOTHING`, day, o.ID); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		t.Fatalf("seed notices: %v", err)
