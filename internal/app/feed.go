@@ -107,7 +107,7 @@ func (a *App) IngestFeeds(ctx context.Context, arg string, opt FeedOptions) ([]i
 	)
 	for _, name := range files {
 		opts := ingest.Options{Format: format, Trigger: opt.Trigger, ReportType: opt.ReportType, Mapping: mapping,
-			CredentialSalt: salt, FullReport: !opt.Partial, NotifyUnregistered: opt.NotifyUnregistered, TLP: opt.TLP}
+			CredentialSalt: salt, FullReport: !opt.Partial, NotifyUnregistered: opt.NotifyUnregistered, TLP: opt.TLP, BatchSize: a.cfg.Ingest.BatchRows}
 		unreg := newUnregisteredSet(opt.UnregisteredMax)
 		if opt.NotifyUnregistered {
 			opts.Unmatched = unreg.add

@@ -37,12 +37,38 @@ import (
 // commits), so the parts of a file spread over the nodes.
 const IngestQueue = "ingest"
 
-// PartTimeout bounds one attempt of a part job. It stays below the time
-// after which River's rescuer retries a job it takes for stuck (an hour),
-// so a live node's part is not run twice at once; an attempt cut short
-// resumes at its resume point (and RunPartCheckpoint refuses a second
-// attempt's batches should it happen anyway).
+// PartTimeout is the default bound of one attempt at a part
+// (ingest.part_timeout). It stays below the time after which River's
+// rescuer retries a job it takes for stuck (jobs.rescue_after, an hour by
+// default), so a live node's part is not run twice at once; an attempt cut
+// short resumes at its resume point, and RunPartCheckpoint refuses a
+// second attempt's batches should two run at once anyway.
 const PartTimeout = 45 * time.Minute
+
+// partRetryMax bounds the wait before a part is tried again: a part
+// resumes after its last committed batch, so a retry loses no work and
+// River's backoff (attempt⁴ seconds) would only leave it waiting.
+const partRetryMax = time.Minute
+
+// jobTimes returns the part timeout and the rescue window the
+// configuration sets, checked against each other.
+func (a *App) jobTimes() (part, rescue time.Duration, err error) {
+	part, rescue = PartTimeout, 0
+	if v := a.cfg.Ingest.PartTimeout; v != "" {
+		if part, err = time.ParseDuration(v); err != nil || part <= 0 {
+			return 0, 0, errs.Field("ingest.part_timeout", v, "not a positive duration (e.g. 45m)")
+		}
+	}
+	if v := a.cfg.Jobs.RescueAfter; v != "" {
+		if rescue, err = time.ParseDuration(v); err != nil || rescue <= 0 {
+			return 0, 0, errs.Field("jobs.rescue_after", v, "not a positive duration (e.g. 1h)")
+		}
+		if rescue < part {
+			return 0, 0, errs.Field("jobs.rescue_after", v, fmt.Sprintf("shorter than ingest.part_timeout (%s): a part still running would be taken for stuck", part))
+		}
+	}
+	return part, rescue, nil
+}
 
 // ingestPartArgs is the job of one part of a split run.
 type ingestPartArgs struct {
@@ -73,15 +99,25 @@ func (ingestPartArgs) InsertOpts() river.InsertOpts {
 type ingestPartWorker struct {
 	river.WorkerDefaults[ingestPartArgs]
 	a *App
+	// timeout bounds one attempt (ingest.part_timeout).
+	timeout time.Duration
 }
 
 // Timeout implements river.Worker: a part of a large file takes longer
 // than River's default minute.
-func (w *ingestPartWorker) Timeout(*river.Job[ingestPartArgs]) time.Duration { return PartTimeout }
+func (w *ingestPartWorker) Timeout(*river.Job[ingestPartArgs]) time.Duration { return w.timeout }
+
+// NextRetry implements river.Worker: a part is tried again after attempt²
+// seconds, at most partRetryMax (it resumes where it stopped).
+func (w *ingestPartWorker) NextRetry(j *river.Job[ingestPartArgs]) time.Time {
+	n := time.Duration(max(j.Attempt, 1))
+	return time.Now().Add(min(n*n*time.Second, partRetryMax))
+}
 
 // Work implements river.Worker: an error makes River retry the part, which
 // resumes after its last committed batch.
 func (w *ingestPartWorker) Work(ctx context.Context, j *river.Job[ingestPartArgs]) error {
+	w.a.log.Info("ingest part started", "run", j.Args.RunID, "part", j.Args.Part, "attempt", j.Attempt)
 	sum, err := w.a.IngestPart(ctx, j.Args)
 	if errs.CodeOf(err) == errs.Invalid {
 		// A file that cannot be read to its end will not be readable at
@@ -229,7 +265,7 @@ func (a *App) IngestPart(ctx context.Context, args ingestPartArgs) (ingest.Summa
 	agg := system.NewAggregator(targets)
 	format, _ := feed.ParseFormat("")
 	opts := ingest.Options{Name: args.Name, Format: format, Trigger: args.Trigger, ReportType: args.ReportType, CredentialSalt: salt,
-		TLP: args.TLP, Observe: agg.Observe}
+		TLP: args.TLP, Observe: agg.Observe, BatchSize: a.cfg.Ingest.BatchRows}
 	if asnTable != nil {
 		opts.ASN = asnTable
 	}

@@ -30,6 +30,10 @@ type Jobs struct {
 // OpenJobs builds the workers and the periodic jobs and opens the queue;
 // Start starts working.
 func (a *App) OpenJobs(ctx context.Context) (*Jobs, error) {
+	partTimeout, rescue, err := a.jobTimes()
+	if err != nil {
+		return nil, err
+	}
 	d, err := a.Delivery(ctx)
 	if err != nil {
 		return nil, err
@@ -38,10 +42,10 @@ func (a *App) OpenJobs(ctx context.Context) (*Jobs, error) {
 	nj := &notify.Jobs{Deliverer: d.Deliverer, Notifier: d.Notifier, Outbox: a.st, Now: a.st.Now, Logger: a.log}
 	nj.Register(workers)
 	river.AddWorker(workers, &rdapRefreshWorker{a: a})
-	river.AddWorker(workers, &ingestPartWorker{a: a})
+	river.AddWorker(workers, &ingestPartWorker{a: a, timeout: partTimeout})
 	sourceSweep, sourceQueue := a.sourceJobs(workers)
 	cfg := jobs.Config{Workers: workers, PeriodicJobs: append(nj.Periodic(SweepEvery), sourceSweep, a.retentionJobs(workers)), Logger: a.log,
-		Queues: map[string]int{IngestQueue: 1}}
+		Queues: map[string]int{IngestQueue: 1}, RescueAfter: rescue}
 	if a.cfg.RDAPRefresh {
 		cfg.PeriodicJobs = append(cfg.PeriodicJobs, rdapRefreshPeriodic())
 	}

@@ -65,7 +65,9 @@ type Config struct {
 	// Retention is how long personal data is kept (the daily purge).
 	Retention Retention `yaml:"retention"`
 	// Ingest is how `vigil serve` nodes share large feed files.
-	Ingest  Ingest  `yaml:"ingest"`
+	Ingest Ingest `yaml:"ingest"`
+	// Jobs tunes the job queue that `vigil serve` nodes share.
+	Jobs    Jobs    `yaml:"jobs"`
 	Profile Profile `yaml:"profile"`
 }
 
@@ -95,6 +97,20 @@ type Ingest struct {
 	// PartBytes is the size above which a file is split, and about the
 	// size of each part (0: never split).
 	PartBytes int `yaml:"part_bytes"`
+	// PartTimeout bounds one attempt at a part, as a Go duration; an
+	// attempt cut short resumes at the part's last committed batch.
+	PartTimeout string `yaml:"part_timeout"`
+	// BatchRows is the number of feed rows committed per transaction
+	// (each batch is also a resume point).
+	BatchRows int `yaml:"batch_rows"`
+}
+
+// Jobs are the settings of the job queue.
+type Jobs struct {
+	// RescueAfter is how long a job may stay running before the leader
+	// takes it for stuck (its node died) and retries it, as a Go duration.
+	// It must not be shorter than ingest.part_timeout.
+	RescueAfter string `yaml:"rescue_after"`
 }
 
 // Retention is how many days each kind of personal data is kept before
@@ -276,6 +292,12 @@ func Settings() []Setting {
 			field: func(c *Config) any { return &c.Ingest.SharedDir }},
 		{Key: "ingest.part_bytes", Env: "VIGIL_INGEST_PART_BYTES", Default: "268435456", Doc: "a Shadowserver report uploaded to `vigil serve` that is larger than this (with `ingest.shared_dir` set) is ingested as one run in parts of about this many bytes, jobs any node may claim (0: never split)",
 			field: func(c *Config) any { return &c.Ingest.PartBytes }},
+		{Key: "ingest.part_timeout", Env: "VIGIL_INGEST_PART_TIMEOUT", Default: "45m", Doc: "how long one attempt at a part of a split feed file may run; an attempt cut short is retried and resumes after the part's last committed batch (at most `jobs.rescue_after`)",
+			field: func(c *Config) any { return &c.Ingest.PartTimeout }},
+		{Key: "ingest.batch_rows", Env: "VIGIL_INGEST_BATCH_ROWS", Default: "10000", Doc: "feed rows an ingest commits per transaction (each batch is a resume point; larger batches cost memory)",
+			field: func(c *Config) any { return &c.Ingest.BatchRows }},
+		{Key: "jobs.rescue_after", Env: "VIGIL_JOBS_RESCUE_AFTER", Default: "1h", Doc: "how long a job may stay running before the leading node takes it for stuck (its node died) and retries it; a job with a longer timeout of its own (a part: `ingest.part_timeout`) waits that long. Below 1m it also bounds jobs without a timeout of their own",
+			field: func(c *Config) any { return &c.Jobs.RescueAfter }},
 		{Key: "sources.alert_to", Env: "VIGIL_SOURCES_ALERT_TO", Doc: "operator address that missing-feed alerts are e-mailed to (empty: the call list only)",
 			field: func(c *Config) any { return &c.Sources.AlertTo }},
 		{Key: "sources.max_failures", Env: "VIGIL_SOURCES_MAX_FAILURES", Default: "3", Doc: "failed runs of a source in a row that raise an alert",

@@ -51,7 +51,14 @@ type Config struct {
 	// JobTimeout bounds a job whose worker sets no Timeout of its own
 	// (default River's, a minute).
 	JobTimeout time.Duration
-	Logger     *slog.Logger
+	// RescueAfter is how long a job may stay running before the leader
+	// takes it for stuck (its node died) and schedules it again (default
+	// River's, an hour). River waits at least the job's own timeout
+	// either way. Below a minute it also becomes the timeout of jobs
+	// without one of their own, as River's rescue window must not be
+	// shorter than that.
+	RescueAfter time.Duration
+	Logger      *slog.Logger
 }
 
 // client is what vigil uses of a *river.Client, whatever its driver.
@@ -80,13 +87,17 @@ func Open(ctx context.Context, s *store.Store, cfg Config) (*Queue, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.RescueAfter > 0 && cfg.JobTimeout <= 0 && cfg.RescueAfter < river.JobTimeoutDefault {
+		cfg.JobTimeout = cfg.RescueAfter
+	}
 	rc := &river.Config{
-		Logger:            cfg.Logger,
-		FetchPollInterval: cfg.PollInterval,
-		FetchCooldown:     min(cfg.PollInterval, river.FetchCooldownDefault),
-		PeriodicJobs:      cfg.PeriodicJobs,
-		JobTimeout:        cfg.JobTimeout,
-		Workers:           cfg.Workers,
+		Logger:               cfg.Logger,
+		FetchPollInterval:    cfg.PollInterval,
+		FetchCooldown:        min(cfg.PollInterval, river.FetchCooldownDefault),
+		PeriodicJobs:         cfg.PeriodicJobs,
+		JobTimeout:           cfg.JobTimeout,
+		RescueStuckJobsAfter: cfg.RescueAfter,
+		Workers:              cfg.Workers,
 	}
 	if cfg.Workers != nil {
 		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.MaxWorkers}}
