@@ -344,11 +344,19 @@ func (s *SMTPSender) Send(ctx context.Context, m Outgoing) error {
 	return s.SendRaw(ctx, s.cfg.From, m.Recipient, raw)
 }
 
-// SendRaw sends a finished message. A connection that fails before DATA
-// is replaced and the message tried once more on a fresh one.
+// SendRaw sends a finished message. A connection that fails before DATA,
+// or that the server closes with a 421 answer before DATA (an idle
+// connection of the pool it timed out), is replaced and the message tried
+// once more on a fresh one.
 func (s *SMTPSender) SendRaw(ctx context.Context, from, to string, raw []byte) error {
 	for try := 0; ; try++ {
-		c, err := s.get(ctx)
+		get := s.get
+		if try > 0 {
+			// Not another connection of the pool: the server may have
+			// timed them all out.
+			get = s.dial
+		}
+		c, err := get(ctx)
 		if err != nil {
 			return &SendError{Err: fmt.Errorf("connect to %s:%d: %w", s.cfg.Host, s.cfg.Port, err)}
 		}
@@ -358,6 +366,13 @@ func (s *SMTPSender) SendRaw(ctx context.Context, from, to string, raw []byte) e
 			return nil
 		}
 		var tp *textproto.Error
+		if errors.As(err, &tp) && tp.Code == 421 && !sent && try == 0 {
+			// The server is closing the channel (RFC 5321 §3.8): most
+			// often an idle connection of the pool it timed out. Nothing
+			// was sent; once more on a fresh connection.
+			s.discard(c)
+			continue
+		}
 		if errors.As(err, &tp) {
 			// The server answered: the connection is fine after RSET.
 			if c.Reset() == nil {
@@ -412,15 +427,35 @@ func (s *SMTPSender) get(ctx context.Context) (*smtp.Client, error) {
 	case c := <-s.pool:
 		return c, nil
 	case s.slots <- struct{}{}:
-		c, err := s.client.DialToSMTPClientWithContext(ctx)
-		if err != nil {
-			<-s.slots
-			return nil, err
-		}
-		return c, nil
+		return s.dialSlot(ctx)
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+}
+
+// dial returns a new connection; when every slot is taken it closes an
+// idle connection of the pool to free one.
+func (s *SMTPSender) dial(ctx context.Context) (*smtp.Client, error) {
+	for {
+		select {
+		case s.slots <- struct{}{}:
+			return s.dialSlot(ctx)
+		case c := <-s.pool:
+			s.discard(c)
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// dialSlot connects in a slot the caller took.
+func (s *SMTPSender) dialSlot(ctx context.Context) (*smtp.Client, error) {
+	c, err := s.client.DialToSMTPClientWithContext(ctx)
+	if err != nil {
+		<-s.slots
+		return nil, err
+	}
+	return c, nil
 }
 
 func (s *SMTPSender) put(c *smtp.Client) { s.pool <- c }

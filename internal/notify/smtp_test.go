@@ -301,6 +301,43 @@ func TestSMTPFailures(t *testing.T) {
 			}
 		})
 	}
+	t.Run("connection_closed_with_421_is_redialled", func(t *testing.T) {
+		// A server that timed out an idle connection of the pool answers
+		// the next command with 421 and closes it (RFC 5321 §3.8): the
+		// message goes out on a fresh connection, once.
+		t.Parallel()
+		sink := startSink(t, smtpsink.Options{})
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ln.Close() })
+		go func() {
+			for i := 0; ; i++ {
+				c, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				if i == 0 {
+					go closeIdle(c)
+					continue
+				}
+				go proxySMTP(c, sink.Addr())
+			}
+		}()
+		port := ln.Addr().(*net.TCPAddr).Port
+		s, err := notify.NewSMTPSender(notify.SMTPConfig{Host: "127.0.0.1", Port: port, TLS: notify.TLSNone, From: "cert@vigil.example.nl", Timeout: 5 * time.Second}, r, "vigil CERT")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		if err := s.Send(context.Background(), testOutgoing(t, "en")); err != nil {
+			t.Fatalf("Send = %v; want it sent on a fresh connection", err)
+		}
+		if sink.Count() != 1 {
+			t.Errorf("sink count %d; want 1", sink.Count())
+		}
+	})
 	t.Run("connection_reused_after_refusal", func(t *testing.T) {
 		t.Parallel()
 		n := 0
@@ -368,4 +405,38 @@ func TestParseSMTPURL(t *testing.T) {
 	if _, err := notify.ParseSMTPURL("smtp://user:topsecret@mail.example.nl:bad"); err == nil || strings.Contains(err.Error(), "topsecret") {
 		t.Errorf("bad URL error = %v", err)
 	}
+}
+
+// closeIdle plays a server that timed the connection out: it greets,
+// answers EHLO, and answers the next command with 421 and closes.
+func closeIdle(c net.Conn) {
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+	io.WriteString(c, "220 fake ESMTP\r\n")
+	buf := make([]byte, 4096)
+	for {
+		n, err := c.Read(buf)
+		if err != nil {
+			return
+		}
+		line := strings.ToUpper(string(buf[:n]))
+		if strings.HasPrefix(line, "EHLO") || strings.HasPrefix(line, "HELO") {
+			io.WriteString(c, "250 fake\r\n")
+			continue
+		}
+		io.WriteString(c, "421 4.4.2 Idle timeout, bye bye\r\n")
+		return
+	}
+}
+
+// proxySMTP joins c to the server at addr both ways.
+func proxySMTP(c net.Conn, addr string) {
+	defer c.Close()
+	up, err := net.Dial("tcp", addr)
+	if err != nil {
+		return
+	}
+	defer up.Close()
+	go io.Copy(up, c) //nolint:errcheck // ends with the connection
+	io.Copy(c, up)    //nolint:errcheck // ends with the connection
 }
