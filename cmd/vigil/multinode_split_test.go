@@ -126,40 +126,11 @@ func runNodes(t *testing.T, dir, label string, n int, partBytes int64, orgsCSV, 
 	var nodes []*exec.Cmd
 	var bases, logs []string
 	for i := range n {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		addr := ln.Addr().String()
-		ln.Close()
-		cmd := exec.Command(os.Args[0], "serve")
-		cmd.Env = append(os.Environ(), childEnv+"=1", "VIGIL_DB="+dsn, "VIGIL_ADDR="+addr, "VIGIL_BASE_URL=http://"+addr,
-			"VIGIL_SMTP_URL=smtp://"+sink.Addr()+"?starttls=none", "VIGIL_NOTIFY_DEFAULT_MODE=immediate",
-			"VIGIL_KEYS="+filepath.Join(dir, "keys"), "VIGIL_INGEST_SHARED_DIR="+shared, "VIGIL_DRAIN=0s",
-			"VIGIL_INGEST_PART_BYTES="+strconv.FormatInt(partBytes, 10))
+		addr := freeAddr(t)
 		logName := filepath.Join(dir, fmt.Sprintf("%s-node%d.log", label, i))
-		logf, err := os.Create(logName)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cmd.Stdout, cmd.Stderr = logf, logf
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		nodes = append(nodes, cmd)
+		nodes = append(nodes, startNode(t, logName, splitNodeEnv(dsn, addr, sink.Addr(), dir, shared, partBytes)))
 		bases = append(bases, "http://"+addr)
 		logs = append(logs, logName)
-		t.Cleanup(func() {
-			if cmd.ProcessState == nil {
-				_ = cmd.Process.Kill()
-				_ = cmd.Wait()
-			}
-			logf.Close()
-			if t.Failed() {
-				b, _ := os.ReadFile(logName)
-				t.Logf("%s node %d log:\n%s", label, i, b)
-			}
-		})
 	}
 	for _, b := range bases {
 		waitReady(t, b)
@@ -251,12 +222,74 @@ func runNodes(t *testing.T, dir, label string, n int, partBytes int64, orgsCSV, 
 	if err := s.QueryRow(ctx, `SELECT count(*) FROM ingest_runs WHERE finished_at IS NOT NULL`).Scan(&runs); err != nil || runs != 1 {
 		t.Errorf("%s: %d finished runs (%v); want 1", label, runs, err)
 	}
-	rows, err := s.Query(ctx, `SELECT o.name, f.type, f.key, f.severity, f.status, f.first_seen, f.last_seen, f.seen_count, f.evidence
+	r.findings = keptFindings(t, s)
+	return r
+}
+
+// freeAddr returns a loopback address with a port that was free a moment
+// ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// splitNodeEnv is the environment of a `vigil serve` node of the split
+// tests: the database, its address, the sink, immediate notices, the
+// shared directory and the part size (0: no split).
+func splitNodeEnv(dsn, addr, smtp, dir, shared string, partBytes int64) []string {
+	return []string{"VIGIL_CONFIG=", "VIGIL_DB=" + dsn, "VIGIL_ADDR=" + addr, "VIGIL_BASE_URL=http://" + addr,
+		"VIGIL_SMTP_URL=smtp://" + smtp + "?starttls=none", "VIGIL_NOTIFY_DEFAULT_MODE=immediate",
+		"VIGIL_KEYS=" + filepath.Join(dir, "keys"), "VIGIL_INGEST_SHARED_DIR=" + shared, "VIGIL_DRAIN=0s",
+		"VIGIL_INGEST_PART_BYTES=" + strconv.FormatInt(partBytes, 10)}
+}
+
+// startNode starts `vigil serve` with env on top of the test's, writing
+// its log to logName; the node is killed at the test's end if it still
+// runs, and its log shown if the test failed.
+func startNode(t *testing.T, logName string, env []string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "serve")
+	cmd.Env = append(append(os.Environ(), childEnv+"=1"), env...)
+	logf, err := os.Create(logName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		logf.Close()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		}
+		logf.Close()
+		if t.Failed() {
+			b, _ := os.ReadFile(logName)
+			t.Logf("%s:\n%s", filepath.Base(logName), b)
+		}
+	})
+	return cmd
+}
+
+// keptFindings returns every finding of the database as a line (the
+// organisation's name, type, key, severity, status, first and last
+// sighting, seen count, evidence), in that order.
+func keptFindings(t *testing.T, s *store.Store) []string {
+	t.Helper()
+	rows, err := s.Query(context.Background(), `SELECT o.name, f.type, f.key, f.severity, f.status, f.first_seen, f.last_seen, f.seen_count, f.evidence
 FROM findings f JOIN orgs o ON o.id = f.org_id ORDER BY o.name, f.type, f.key`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rows.Close()
+	var out []string
 	for rows.Next() {
 		var org, typ, key, status, evidence string
 		var sev, count int64
@@ -264,13 +297,13 @@ FROM findings f JOIN orgs o ON o.id = f.org_id ORDER BY o.name, f.type, f.key`)
 		if err := rows.Scan(&org, &typ, &key, &sev, &status, &first, &last, &count, &evidence); err != nil {
 			t.Fatal(err)
 		}
-		r.findings = append(r.findings, fmt.Sprintf("%s/%s/%s sev %d %s first %s last %s count %d evidence %s", org, typ, key, sev, status,
+		out = append(out, fmt.Sprintf("%s/%s/%s sev %d %s first %s last %s count %d evidence %s", org, typ, key, sev, status,
 			first.UTC().Format(time.RFC3339), last.UTC().Format(time.RFC3339), count, evidence))
 	}
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	return r
+	return out
 }
 
 // statFields reads a process's user and system CPU ticks from
