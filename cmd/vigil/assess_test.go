@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"vigil/internal/app"
+	"vigil/internal/config"
 	"vigil/internal/finding"
 	"vigil/internal/label"
 	"vigil/internal/probe"
@@ -21,6 +23,7 @@ import (
 	"vigil/internal/rating"
 	"vigil/internal/store"
 	"vigil/internal/tenant"
+	"vigil/internal/web"
 	"vigil/internal/web/labels"
 )
 
@@ -244,7 +247,17 @@ func TestCLIVerifyURL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(labels.New(svc, nil))
+	// The registry as `vigil serve` mounts it: the portal's label page
+	// and files, the keys and status of package labels.
+	var public []web.PublicRoute
+	for _, r := range labels.New(svc, nil).Routes() {
+		public = append(public, web.PublicRoute{Method: r.Method, Path: r.Path, Summary: r.Summary, Tag: "labels", ContentType: r.ContentType, Handler: r.Handler})
+	}
+	reg, err := web.New(web.Config{Store: st, App: app.New(st, config.Defaults(), nil), Version: "test", Labels: svc, Public: public})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(reg)
 	defer srv.Close()
 	// Another machine: no local keys, no local registry; keys come from the server.
 	other := "sqlite:" + filepath.Join(dir, "other.db")

@@ -5,6 +5,7 @@ package notify
 
 import (
 	"context"
+	"fmt"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -61,33 +62,8 @@ func (h *AckHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ctx := r.Context()
-	key, err := h.Key(ctx)
-	if err != nil {
-		h.fail(w, err)
-		return
-	}
-	// The signed link is the capability for its one notice, whichever
-	// organisation it belongs to (or none, for an unregistered owner): the
-	// handler reads and acknowledges that notice in the operator's scope.
-	linkScope := tenant.Operator()
-	id, err := ParseAckToken(key, token)
-	if err != nil {
-		h.render(w, http.StatusNotFound, ackView{Title: "Unknown link"})
-		return
-	}
-	var n Notice
-	done := false
-	if r.Method == http.MethodPost {
-		now := time.Now
-		if h.Now != nil {
-			now = h.Now
-		}
-		n, err = h.Store.NoticeAck(ctx, linkScope, id, "link", now().UTC())
-		done = true
-	} else {
-		n, err = h.Store.NoticeGet(ctx, linkScope, id)
-	}
+	done := r.Method == http.MethodPost
+	n, err := h.Open(r.Context(), token, done)
 	switch {
 	case errs.CodeOf(err) == errs.NotFound:
 		h.render(w, http.StatusNotFound, ackView{Title: "Unknown link"})
@@ -96,6 +72,33 @@ func (h *AckHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		h.render(w, http.StatusOK, ackView{Title: "vigil", Notice: &n, Done: done})
 	}
+}
+
+// Open returns the notice an acknowledgement link's token names and, with
+// ack, records its acknowledgement ("link"; the first one is kept). A
+// token that is malformed, forged or names no notice is errs.NotFound.
+// The portal's page and ServeHTTP both answer through it.
+func (h *AckHandler) Open(ctx context.Context, token string, ack bool) (Notice, error) {
+	key, err := h.Key(ctx)
+	if err != nil {
+		return Notice{}, fmt.Errorf("ack link key: %w", err)
+	}
+	id, err := ParseAckToken(key, token)
+	if err != nil {
+		return Notice{}, errs.Errorf(errs.NotFound, "unknown acknowledgement link")
+	}
+	// The signed link is the capability for its one notice, whichever
+	// organisation it belongs to (or none, for an unregistered owner): the
+	// handler reads and acknowledges that notice in the operator's scope.
+	linkScope := tenant.Operator()
+	if ack {
+		now := time.Now
+		if h.Now != nil {
+			now = h.Now
+		}
+		return h.Store.NoticeAck(ctx, linkScope, id, "link", now().UTC())
+	}
+	return h.Store.NoticeGet(ctx, linkScope, id)
 }
 
 func (h *AckHandler) render(w http.ResponseWriter, status int, v ackView) {

@@ -8,6 +8,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"fmt"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -165,36 +166,46 @@ func (h *OptOutHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ctx := r.Context()
+	addr, done, err := h.Open(r.Context(), token, r.Method == http.MethodPost)
+	switch {
+	case errs.CodeOf(err) == errs.NotFound:
+		h.render(w, http.StatusNotFound, optOutView{Title: "Unknown link"})
+	case err != nil:
+		h.fail(w, err)
+	default:
+		h.render(w, http.StatusOK, optOutView{Title: "vigil", Address: addr, Done: done})
+	}
+}
+
+// Open returns the address an opt-out link's token names and whether it
+// is opted out; with optOut it first puts the address on the suppression
+// list (SuppressLink). A malformed or forged token is errs.NotFound. The
+// portal's page and ServeHTTP both answer through it.
+func (h *OptOutHandler) Open(ctx context.Context, token string, optOut bool) (addr string, done bool, err error) {
 	key, err := h.Key(ctx)
 	if err != nil {
-		h.fail(w, err)
-		return
+		return "", false, fmt.Errorf("opt-out link key: %w", err)
 	}
-	addr, err := ParseOptOutToken(key, token)
+	addr, err = ParseOptOutToken(key, token)
 	if err != nil {
-		h.render(w, http.StatusNotFound, optOutView{Title: "Unknown link"})
-		return
+		return "", false, errs.Errorf(errs.NotFound, "unknown opt-out link")
 	}
-	v := optOutView{Title: "vigil", Address: addr}
-	if r.Method == http.MethodPost {
+	if optOut {
 		now := time.Now
 		if h.Now != nil {
 			now = h.Now
 		}
 		if _, err := h.Store.SuppressionAdd(ctx, Suppression{Address: addr, How: SuppressLink, Actor: SuppressLink,
 			Reason: "opt-out link", At: now().UTC()}); err != nil {
-			h.fail(w, err)
-			return
+			return "", false, err
 		}
-		v.Done = true
-	} else if how, err := h.Store.AddressSuppressed(ctx, addr); err != nil {
-		h.fail(w, err)
-		return
-	} else if how != "" {
-		v.Done = true
+		return addr, true, nil
 	}
-	h.render(w, http.StatusOK, v)
+	how, err := h.Store.AddressSuppressed(ctx, addr)
+	if err != nil {
+		return "", false, err
+	}
+	return addr, how != "", nil
 }
 
 func (h *OptOutHandler) render(w http.ResponseWriter, status int, v optOutView) {

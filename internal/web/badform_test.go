@@ -40,6 +40,8 @@ var formsWithoutFields = map[string]string{
 	"pageSourcePause":   "a button on a source",
 	"pageSourceResume":  "a button on a source",
 	"pageSourceRun":     "a button on a source",
+	"ackConfirm":        "a button on the page of a warning's signed link (a forged link: TestLinkPages)",
+	"optOutConfirm":     "a button on the page of a warning's signed link, or a mail client's one-click request (a forged link: TestLinkPages)",
 }
 
 // badForm is a refused form: who sends what, and the field the visible
@@ -121,6 +123,7 @@ func (e *pageEnv) badForms(t *testing.T, own, other ids) map[string][]badForm {
 			{name: "name_taken", as: asMemberA, path: "/register", form: v("name", A.Name, "asset", "nieuw.example"), status: 422, field: "name"},
 		},
 		"pageLabelVerifyPost": {{name: "unknown_id", as: asAnon, path: "/labels/verify", form: v("id", "VL-0000-0000-0000"), status: 422, field: "id"}},
+		"verifyPageLookup":    {{name: "unknown_ticket", as: asAnon, path: "/verify", form: v("ticket", "VGL-0000-0000"), status: 404, field: "ticket"}},
 		"pageSecurityTxtPost": {{name: "no_target", as: asAnon, path: "/tools/securitytxt", form: v("target", ""), status: 422, field: "target"}},
 		"pageFindingDispute":  {{name: "bad_reason", as: asMemberA, path: fmt.Sprintf("%s/findings/%d/dispute", org, undisputed), form: v("reason", "bored"), status: 422, field: "reason"}},
 		"pageDisputeDecide":   {{name: "forged_decision", as: asAdmin, path: fmt.Sprintf("/analyst/disputes/%d", own.Dispute), form: v("decision", "maybe", "reason", "x"), status: 422, forged: "decision"}},

@@ -82,6 +82,7 @@ func catalogue() map[string][2]string {
 		settingsMessages(),
 		errorMessages(),
 		approvalMessages(),
+		linkMessages(),
 	} {
 		for k, v := range table {
 			if _, dup := out[k]; dup {

@@ -4,8 +4,6 @@
 package web
 
 import (
-	"context"
-	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -16,28 +14,6 @@ import (
 	"vigil/internal/errs"
 	"vigil/internal/notify"
 )
-
-// AckRoutes returns the public routes of the signed links in warnings,
-// for Config.Public: acknowledgement (GET and POST /ack/{token}) and
-// opt-out (GET and POST /optout/{token}). GET shows the notice and a button; only
-// POST acknowledges (mail scanners fetch every link). The link-signing key
-// is the store's notify.AckKeySetting secret.
-func AckRoutes(st AckStore, logger *slog.Logger) []PublicRoute {
-	h := &notify.AckHandler{Store: st, Logger: logger, Now: st.Now,
-		Key: func(ctx context.Context) ([]byte, error) { return st.SettingSecret(ctx, notify.AckKeySetting) }}
-	o := &notify.OptOutHandler{Store: st, Logger: logger, Now: st.Now,
-		Key: func(ctx context.Context) ([]byte, error) { return st.SettingSecret(ctx, notify.AckKeySetting) }}
-	return []PublicRoute{
-		{ID: "optOutShow", Method: http.MethodGet, Path: "/optout/{token}", Tag: "notices", ContentType: "text/html",
-			Summary: "Opt-out page of a discovered contact (signed link from the warning): shows a confirm button", Handler: o.ServeHTTP},
-		{ID: "optOutConfirm", Method: http.MethodPost, Path: "/optout/{token}", Tag: "notices", ContentType: "text/html",
-			Summary: "Opt out through the signed link (the button, or an RFC 8058 one-click POST): the address goes on the suppression list", Handler: o.ServeHTTP},
-		{ID: "ackShow", Method: http.MethodGet, Path: "/ack/{token}", Tag: "notices", ContentType: "text/html",
-			Summary: "Acknowledgement page of a notice (signed link from the warning)", Handler: h.ServeHTTP},
-		{ID: "ackConfirm", Method: http.MethodPost, Path: "/ack/{token}", Tag: "notices", ContentType: "text/html",
-			Summary: "Acknowledge a notice through its signed link", Handler: h.ServeHTTP},
-	}
-}
 
 // BounceInput reports an address whose mail bounced: the address, or the
 // bounce message (an RFC 3464 delivery status notification).

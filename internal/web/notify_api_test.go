@@ -22,10 +22,10 @@ import (
 	"vigil/internal/store/storetest/pageseed"
 )
 
-// withNotify rebuilds e's server with the public acknowledgement routes.
+// withNotify rebuilds e's server (the acknowledgement pages are in its table).
 func withNotify(t *testing.T, e *env) {
 	t.Helper()
-	srv, err := New(Config{Store: e.st, App: testApp(e.st), Metrics: prometheus.NewRegistry(), Version: "test", Public: AckRoutes(e.st, nil)})
+	srv, err := New(Config{Store: e.st, App: testApp(e.st), Metrics: prometheus.NewRegistry(), Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +121,7 @@ func TestNoticeRoutes(t *testing.T) {
 		}
 		rec = e.send(req{method: "GET", path: "/ack/" + notify.AckToken(key, nid)})
 		wantStatus(t, rec, http.StatusOK)
-		if !strings.Contains(rec.Body.String(), "Bevestigd op") {
+		if !strings.Contains(rec.Body.String(), "Confirmed at") {
 			t.Errorf("ack page of an acknowledged notice: %s", rec.Body.String())
 		}
 		wantStatus(t, e.send(req{method: "POST", path: "/ack/" + notify.AckToken([]byte("forged"), nid)}), http.StatusNotFound)

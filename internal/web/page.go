@@ -174,6 +174,7 @@ func parseTemplates() (templates, error) {
 		"iso":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"add":      func(a, b int) int { return a + b },
 		"str":      func(v any) string { return fmt.Sprint(v) },
+		"percent":  func(f float64) string { return strconv.Itoa(int(f*100+0.5)) + "%" },
 		"list":     func(v ...string) []string { return v },
 		"evidence": evidenceFields,
 	}

@@ -190,6 +190,9 @@ func (e *pageEnv) pageForms() map[string]url.Values {
 		"pageSourceResume":      {},
 		"pageSourceRun":         {},
 		"pagePrivacyErase":      {"contact": {"nobody@portal.example"}, "confirm": {"nobody@portal.example"}},
+		"verifyPageLookup":      {"ticket": {"VGL-0000-0000"}},
+		"ackConfirm":            {},
+		"optOutConfirm":         {},
 	}
 }
 

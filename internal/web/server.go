@@ -234,6 +234,8 @@ func (s *Server) table() []Route {
 		s.tokenRoutes(),
 		s.notifyRoutes(),
 		s.trustRoutes(),
+		s.linkRoutes(),
+		s.labelPageRoutes(),
 		s.findingRoutes(),
 		s.userRoutes(),
 		s.portalRoutes(),

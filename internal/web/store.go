@@ -68,12 +68,8 @@ type Store interface {
 	// Now is the store's clock.
 	Now() time.Time
 	PortalStore
-}
-
-// AckStore is what the acknowledgement pages need.
-type AckStore interface {
+	// What the pages of a warning's signed links need (acknowledgement,
+	// opt-out).
 	notify.AckStore
 	notify.SuppressionStore
-	SettingSecret(ctx context.Context, key string) ([]byte, error)
-	Now() time.Time
 }

@@ -5,8 +5,6 @@ package web
 
 import (
 	"context"
-	"errors"
-	"html/template"
 	"net/http"
 	"time"
 
@@ -46,10 +44,10 @@ func (s *Server) trustRoutes() []Route {
 			Request: "VerifyRequest", Response: "Verification",
 			Summary: "Check a warning by its ticket: genuine, when sent, to which domains; with the access code, the whole notice (rate-limited per client)",
 			api:     v.api},
-		{ID: "verifyPage", Method: http.MethodGet, Path: verify.Path, Tag: tag, Public: true, ContentType: "text/html",
-			Summary: "The verification page: a form for the ticket and access code of a warning", raw: v.page},
-		{ID: "verifyPageLookup", Method: http.MethodPost, Path: verify.Path, Tag: tag, Public: true, ContentType: "text/html",
-			Summary: "The verification page's answer (form post of ticket and code)", raw: v.page},
+		{ID: "verifyPage", Method: http.MethodGet, Path: verify.Path, Tag: tag, Public: true,
+			Summary: "The verification page: a form for the ticket and access code of a warning", page: v.pageVerify},
+		{ID: "verifyPageLookup", Method: http.MethodPost, Path: verify.Path, Tag: tag, Public: true, API: "verifyLookup", Stateless: true,
+			Summary: "The verification page's answer (form post of ticket and code; rate-limited per client)", page: v.pageVerify},
 		{ID: "wkdKey", Method: http.MethodGet, Path: pgpkey.WKDPrefix + "{hash}", Tag: tag, Public: true, ContentType: "application/octet-stream",
 			Summary: "The service's OpenPGP public key in its Web Key Directory (the key notices are signed with), at the hash of its address's local part", raw: v.wkdKey},
 		{ID: "wkdPolicy", Method: http.MethodGet, Path: pgpkey.WKDPolicy, Tag: tag, Public: true, ContentType: "text/plain",
@@ -126,119 +124,3 @@ func (v *verifier) api(c *call) (any, error) {
 	}
 	return v.svc.Lookup(c.ctx(), in.Ticket, in.Code)
 }
-
-// verifyView is what the page shows.
-type verifyView struct {
-	// PGP is the service's OpenPGP key, when it signs its warnings.
-	PGP          *pgpView
-	Ticket, Code string
-	Asked        bool
-	Result       *verify.Result
-	Error        string
-}
-
-// pgpView is the OpenPGP key as the verification page shows it.
-type pgpView struct {
-	Address, Fingerprint, Armored, WKD string
-}
-
-func (v *verifier) page(w http.ResponseWriter, r *http.Request) {
-	h := w.Header()
-	h.Set("Cache-Control", "no-store")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
-	view := verifyView{}
-	if k := v.openPGP(); k != nil {
-		if armored, err := k.ArmoredPublic(); err == nil {
-			view.PGP = &pgpView{Address: k.Address(), Fingerprint: k.Fingerprint(), Armored: armored, WKD: pgpkey.WKDPath(k.Address())}
-		}
-	}
-	status := http.StatusOK
-	if r.Method == http.MethodPost {
-		r.Body = http.MaxBytesReader(w, r.Body, 4096)
-		if err := r.ParseForm(); err != nil {
-			status, view.Error = http.StatusBadRequest, "Het formulier is onleesbaar · The form could not be read."
-		} else {
-			view.Asked, view.Ticket, view.Code = true, r.PostForm.Get("ticket"), r.PostForm.Get("code")
-		}
-	}
-	if view.Asked {
-		switch {
-		case !v.limit.Allow(v.s.clientIP(r)):
-			h.Set("Retry-After", "6")
-			status, view.Error = http.StatusTooManyRequests, "Te veel pogingen vanaf uw adres; probeer het over een minuut opnieuw. · Too many attempts from your address; try again in a minute."
-		default:
-			res, err := v.svc.Lookup(r.Context(), view.Ticket, view.Code)
-			switch {
-			case errs.CodeOf(err) == errs.NotFound:
-				status, view.Error = http.StatusNotFound, "Geen waarschuwing heeft dit ticket. Controleer wat u typte; klopt het, dan komt het bericht niet van ons. · "+verify.ErrUnknown+"."
-			case err != nil:
-				v.s.log.Error("verification", "err", err)
-				status, view.Error = http.StatusInternalServerError, "Er ging iets mis; probeer het later opnieuw. · Something went wrong; please try again later."
-			default:
-				view.Result = &res
-			}
-		}
-		view.Code = "" // never echo the code back into the page
-	}
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	if r.Method == http.MethodHead {
-		return
-	}
-	if err := verifyPage.Execute(w, view); err != nil && !errors.Is(err, http.ErrHandlerTimeout) {
-		v.s.log.Warn("verification page", "err", err)
-	}
-}
-
-var verifyPage = template.Must(template.New("verify").Funcs(template.FuncMap{
-	"day": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
-}).Parse(`<!DOCTYPE html>
-<html lang="nl">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><meta name="robots" content="noindex">
-<title>Waarschuwing controleren · Verify a warning</title></head>
-<body style="font-family: sans-serif; max-width: 44em; margin: 2em auto; padding: 0 1em; line-height: 1.45">
-<h1 style="font-size: 1.35em">Waarschuwing controleren · Verify a warning</h1>
-<p>Vul het ticket uit de waarschuwing in (bijvoorbeeld VGL-7K3P-Q9XD). Met alleen het ticket ziet u of de waarschuwing echt van ons komt, wanneer we haar verstuurden en naar welk domein. Met de toegangscode uit het bericht ziet u de hele waarschuwing.<br>
-<span lang="en">Enter the ticket from the warning (for example VGL-7K3P-Q9XD). The ticket alone shows whether the warning really came from us, when we sent it and to which domain. With the access code from the message you see the whole warning.</span></p>
-<form method="post" action="/verify" autocomplete="off">
-<p><label>Ticket<br><input name="ticket" value="{{.Ticket}}" required maxlength="40" size="20" spellcheck="false" autocapitalize="characters"></label></p>
-<p><label>Toegangscode · Access code (optioneel · optional)<br><input name="code" maxlength="40" size="20" spellcheck="false" autocapitalize="characters"></label></p>
-<p><button type="submit" style="padding: .45em 1em; font-size: 1em">Controleren · Verify</button></p>
-</form>
-{{with .Error}}<p role="alert" style="border-left: 4px solid #b91c1c; padding-left: .8em"><strong>{{.}}</strong></p>{{end}}
-{{with .Result}}
-<section style="border-left: 4px solid #15803d; padding-left: .8em">
-<h2 style="font-size: 1.15em">Echt · Genuine: {{.Ticket}}</h2>
-<p>Deze waarschuwing komt van ons. · This warning came from us.</p>
-<ul>
-<li>Opgesteld · Written: {{day .Created}}</li>
-<li>Verstuurd · Sent: {{with .SentAt}}{{day .}}{{else}}nog niet · not yet{{end}}</li>
-<li>Naar · To: {{range $i, $d := .Domains}}{{if $i}}, {{end}}{{$d}}{{else}}(geen e-mail · no e-mail){{end}}</li>
-</ul>
-{{if and .CodeGiven (not .CodeValid)}}<p role="alert"><strong>De toegangscode klopt niet bij dit ticket. · The access code does not match this ticket.</strong></p>{{end}}
-{{with .Notice}}
-<h2 style="font-size: 1.15em">{{if .OrgName}}{{.OrgName}} · {{end}}{{.Severity}} · {{len .Items}} bevinding(en) · finding(s)</h2>
-{{range .Items}}
-<h3 style="font-size: 1em">{{if .TriggerTitle}}{{.TriggerTitle}}{{else}}{{.Trigger}}{{end}} ({{.Severity}}, {{.Event}})</h3>
-<p>{{.Type}} · <code>{{.Key}}</code>{{with .Hostname}} ({{.}}){{end}}{{with .CVE}} · {{.}}{{end}}<br>
-{{day .FirstSeen}} – {{day .LastSeen}}{{if gt .Count 1}} · {{.Count}}×{{end}}</p>
-{{with .Links}}<ul>{{range .}}<li>{{.Title}}: {{.URL}}</li>{{end}}</ul>{{end}}
-{{end}}
-{{end}}
-{{with .Acknowledged}}<p>Ontvangst bevestigd · Receipt confirmed: {{day .}}</p>{{end}}
-</section>
-{{end}}
-{{with .PGP}}
-<section>
-<h2 style="font-size: 1.15em">OpenPGP</h2>
-<p>Onze waarschuwingen zijn ondertekend met deze sleutel van {{.Address}} (ook in onze Web Key Directory, {{.WKD}}). · <span lang="en">Our warnings are signed with this key of {{.Address}} (also in our Web Key Directory, {{.WKD}}).</span></p>
-<p>Vingerafdruk · Fingerprint: <code>{{.Fingerprint}}</code></p>
-<pre style="white-space: pre-wrap; font-size: .8em">{{.Armored}}</pre>
-</section>
-{{end}}
-<p><small>We vragen nooit om wachtwoorden of andere inloggegevens. · We never ask for passwords or other login details.</small></p>
-</body></html>
-`))

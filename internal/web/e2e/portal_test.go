@@ -123,7 +123,7 @@ func startPortal(t *testing.T, st *store.Store, opts ...func(*web.Config)) *port
 	ac.BaseURL = "http://" + ln.Addr().String()
 	ac.Notify.SMTPURL = fmt.Sprintf("smtp://%s?starttls=none", p.sink.Addr())
 	ac.Notify.From, ac.Notify.Sender, ac.Notify.DefaultMode, ac.Notify.ImmediateCap = "cert@vigil-demo.example", "vigil demo CERT", "immediate", 0
-	cfg := web.Config{Store: st, App: app.New(st, ac, logger), Logger: logger, Version: "e2e", Public: web.AckRoutes(st, logger),
+	cfg := web.Config{Store: st, App: app.New(st, ac, logger), Logger: logger, Version: "e2e",
 		BaseURL: "http://" + ln.Addr().String(), Verifier: &registry.Verifier{Resolver: loopbackResolver(p.dns.Addr())}, Labels: p.labels}
 	for _, o := range opts {
 		o(&cfg)

@@ -17,13 +17,33 @@ import (
 	"testing"
 	"time"
 
+	"vigil/internal/app"
+	"vigil/internal/config"
 	"vigil/internal/demo"
 	"vigil/internal/label"
 	"vigil/internal/rating"
+	"vigil/internal/store"
 	"vigil/internal/store/storetest"
 	"vigil/internal/tenant"
+	"vigil/internal/web"
 	"vigil/internal/web/labels"
 )
+
+// registryServer is the label registry as `vigil serve` mounts it: the
+// portal's page routes (a label's page and files) and this package's
+// routes (keys, status).
+func registryServer(t *testing.T, st *store.Store, svc *rating.Service) http.Handler {
+	t.Helper()
+	var public []web.PublicRoute
+	for _, r := range labels.New(svc, nil).Routes() {
+		public = append(public, web.PublicRoute{Method: r.Method, Path: r.Path, Summary: r.Summary, Tag: "labels", ContentType: r.ContentType, Handler: r.Handler})
+	}
+	srv, err := web.New(web.Config{Store: st, App: app.New(st, config.Defaults(), nil), Version: "test", Labels: svc, Public: public})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv
+}
 
 func TestRegistry(t *testing.T) {
 	t.Parallel()
@@ -48,7 +68,7 @@ func TestRegistry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(labels.New(svc, nil))
+	srv := httptest.NewServer(registryServer(t, s, svc))
 	defer srv.Close()
 	good, poor := sum.Labels[0], sum.Labels[1]
 	if _, err := svc.Revoke(ctx, tenant.Operator(), poor.Label, "sold with a universal telnet password", "lead"); err != nil {
@@ -85,14 +105,15 @@ func TestRegistry(t *testing.T) {
 
 	// The page shows grade, validity, history and the SVG.
 	resp, page := get("/labels/" + good.Label)
-	for _, want := range []string{"Lumen Labs LumiCam Indoor 2", "Current grade: <span class=\"grade\">" + good.Grade, ">valid<", "issued", "<svg", "/labels/" + good.Label + ".pdf",
-		"<h2>The whole system</h2>", "No high residual risk is left unmitigated.", "<th>Security updates until</th><td>2031-12-31</td>",
-		"3.4.1 (seen on 60% of field sightings)", "pentest by Example Test Lab", "<h2>In the field</h2>", "<th>Firmware 3.3.0</th><td>2 sightings"} {
+	for _, want := range []string{"Lumen Labs LumiCam Indoor 2", "Current grade: <span class=\"grade\" id=\"label-grade\">" + good.Grade, ">valid<", "issued",
+		`<img src="/labels/` + good.Label + `.svg"`, "/labels/" + good.Label + ".pdf",
+		"<h2>The whole system</h2>", "No high residual risk is left unmitigated.", "<dt>Security updates until</dt><dd>2031-12-31</dd>",
+		"3.4.1 (seen on 60% of field sightings)", "pentest by Example Test Lab", "<h2>In the field</h2>", "<dt>Firmware 3.3.0</dt><dd>2 sightings"} {
 		if !bytes.Contains(page, []byte(want)) {
 			t.Errorf("page lacks %q", want)
 		}
 	}
-	if resp.Header.Get("Content-Security-Policy") == "" || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+	if resp.Header.Get("Content-Security-Policy") != web.ContentSecurityPolicy || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
 		t.Errorf("page headers %v", resp.Header)
 	}
 	_, page = get("/labels/" + poor.Label)

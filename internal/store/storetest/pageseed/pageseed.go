@@ -29,6 +29,7 @@ import (
 	"vigil/internal/assess"
 	"vigil/internal/finding"
 	"vigil/internal/keyset"
+	"vigil/internal/label"
 	"vigil/internal/notify"
 	"vigil/internal/rating"
 	"vigil/internal/registry"
@@ -108,12 +109,49 @@ func Orgs(t testing.TB, st *store.Store, ratings *rating.Service) []registry.Org
 			t.Fatalf("evidence of %s: %v", o.Name, err)
 		}
 	}
+	// A public label, of the third organisation (the others' assessments
+	// stay drafts for the forms the tests fill in).
+	if len(orgs) > 2 && len(orgs[2].Devices) > 0 {
+		labelOf(t, ratings, orgs[2])
+	}
 	src := source.Source{Name: SourceName, Kind: source.KindShadowserver, URL: "https://reports.shadowserver.test/api2/",
 		Every: source.Duration(time.Hour), Expect: source.Duration(24 * time.Hour), AlertAfter: source.Duration(36 * time.Hour)}
 	if err := st.SourceCreate(ctx, &src, "sealed-test-credentials"); err != nil {
 		t.Fatalf("source: %v", err)
 	}
 	return orgs
+}
+
+// labelOf issues a label for o's first device: an assessment answered
+// "met" throughout, submitted, accepted and issued.
+func labelOf(t testing.TB, ratings *rating.Service, o registry.Org) {
+	t.Helper()
+	ctx, sc, actor := context.Background(), tenant.Org(o.ID), "maker@"+o.Name
+	a, err := ratings.Start(ctx, sc, assess.Request{DeviceID: o.Devices[0].ID, Actor: actor})
+	if err != nil {
+		t.Fatalf("label assessment of %s: %v", o.Name, err)
+	}
+	id, _ := assess.ParseID(a.ID)
+	items := map[string]assess.Answer{}
+	for _, p := range ratings.Catalogue().Provisions(a.Edition) {
+		items[p.ID] = assess.Answer{Status: assess.Met}
+	}
+	doc, err := json.Marshal(assess.Answers{Format: assess.AnswersFormat, Edition: a.Edition, Device: a.Device, Items: items, Support: assess.Support{End: "2031-12-31"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, bad, err := ratings.SetAnswers(ctx, sc, id, bytes.NewReader(doc), "answers.json", actor); err != nil || len(bad) > 0 {
+		t.Fatalf("label answers of %s: %v %v", o.Name, bad, err)
+	}
+	if _, err := ratings.Submit(ctx, sc, id, actor); err != nil {
+		t.Fatalf("label submit of %s: %v", o.Name, err)
+	}
+	if _, err := ratings.Review(ctx, tenant.Operator(), id, "analyst@portal.example", "complete", ""); err != nil {
+		t.Fatalf("label review of %s: %v", o.Name, err)
+	}
+	if _, err := ratings.Issue(ctx, tenant.Operator(), id, "analyst@portal.example"); err != nil {
+		t.Fatalf("label of %s: %v", o.Name, err)
+	}
 }
 
 // Run ingests the sample report through a, so that the run pages have a
@@ -231,7 +269,17 @@ type IDs struct {
 	Source                                             int64
 	// User is Spare's account, the one the routes of accounts change.
 	User int64
+	// Ack is the signed acknowledgement link's token of Notice, OptOut
+	// the opt-out link's token of OptOutAddress.
+	Ack, OptOut string
+	// Label is a public label's id (of whichever organisation).
+	Label string
 }
+
+// OptOutAddress is the address whose opt-out link the page tests open
+// (no contact of the seeded organisations, so opting it out changes no
+// warning of theirs).
+const OptOutAddress = "optout@portal.example"
 
 // Spare is the account (without a password) that the generated route tests
 // change the role of, disable and enable.
@@ -289,6 +337,12 @@ func IDsOf(st *store.Store, o registry.Org, notice, outbox int64) IDs {
 		x.Source = src.ID
 	}
 	x.User = spareUser(ctx, st)
+	if ls, err := st.LabelList(ctx, tenant.Public(), label.Filter{Limit: 1}); err == nil && len(ls) > 0 {
+		x.Label = ls[0].ID
+	}
+	if key, err := st.SettingSecret(ctx, notify.AckKeySetting); err == nil {
+		x.Ack, x.OptOut = notify.AckToken(key, notice), notify.OptOutToken(key, OptOutAddress)
+	}
 	return x
 }
 
@@ -311,6 +365,9 @@ func (x IDs) Fill(path string) string {
 		"{eid}", strconv.FormatInt(x.Evidence, 10),
 		"{src}", strconv.FormatInt(x.Source, 10),
 		"{uid}", strconv.FormatInt(x.User, 10),
+		"{ack}", x.Ack,
+		"{optout}", x.OptOut,
+		"{file}", x.Label,
 	).Replace(path)
 }
 
