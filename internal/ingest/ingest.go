@@ -112,10 +112,12 @@ type AssetLister interface {
 }
 
 // BuildIndex indexes every registered IP range, ASN and domain of every
-// organisation, except the unproven ones of an organisation pending
-// approval: anyone may sign up and register, so a range or domain claimed
-// but not proven must not draw another firm's findings (the most specific
-// range wins) before an analyst approves the organisation. An organisation
+// organisation, except an unproven one a member registered through
+// self-service (registry.Asset.DrawsFindings), whether its organisation is
+// pending or approved, and the unproven ones of an organisation pending
+// approval: anyone may sign up and register, so a range, AS number or
+// domain claimed but not proven must not draw another firm's findings (the
+// most specific range wins). An organisation
 // an analyst rejected draws nothing, proven or not, until it is approved.
 func BuildIndex(ctx context.Context, s AssetLister) (*Index, error) {
 	as, err := s.AssetAll(ctx, tenant.Operator(), "")
@@ -133,6 +135,9 @@ func BuildIndex(ctx context.Context, s AssetLister) (*Index, error) {
 	entries := make([]ipindex.Entry, 0, len(as))
 	var doms []domain.Entry
 	for _, a := range as {
+		if !a.DrawsFindings() {
+			continue
+		}
 		switch waiting[a.OrgID] {
 		case registry.Rejected:
 			continue

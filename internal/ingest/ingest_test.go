@@ -382,11 +382,13 @@ func TestFeedNameHeaderDisagree(t *testing.T) {
 }
 
 // TestFeedPendingClaim registers, beside an approved organisation's range,
-// a narrower range inside it for an organisation pending approval that has
-// not proven it: anyone may sign up and claim one, so the claim draws none
-// of the approved firm's findings. A pending organisation's proven range
-// does draw its own; once an analyst rejects that organisation, it draws
-// none.
+// narrower ranges inside it that members registered through self-service
+// and have not proven: anyone may sign up and claim one, so a claim draws
+// none of the approved firm's findings, whether the claimant's organisation
+// is pending (Claimant) or approved (Usurper: approved by proving another
+// asset, it claims a range inside Wide's block and an AS number). A proven
+// member's asset (Proven's, Usurper's own /26) draws its findings; once an
+// analyst rejects the pending Proven, it draws none.
 func TestFeedPendingClaim(t *testing.T) {
 	for _, rejected := range []bool{false, true} {
 		t.Run(fmt.Sprintf("rejected_%v", rejected), func(t *testing.T) { feedPendingClaim(t, rejected) })
@@ -396,11 +398,14 @@ func TestFeedPendingClaim(t *testing.T) {
 func feedPendingClaim(t *testing.T, rejected bool) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
+		member := registry.AddedByMember
 		ids := map[string]int64{}
 		for _, o := range []registry.Org{
 			{Name: "Wide", Assets: []registry.Asset{{Value: "198.51.100.0/24"}}},
-			{Name: "Claimant", Assets: []registry.Asset{{Value: "198.51.100.32/28"}}},
-			{Name: "Proven", Assets: []registry.Asset{{Value: "192.0.2.0/25"}}},
+			{Name: "Claimant", Assets: []registry.Asset{{Value: "198.51.100.32/28", AddedBy: member}}},
+			{Name: "Proven", Assets: []registry.Asset{{Value: "192.0.2.0/25", AddedBy: member}}},
+			{Name: "Usurper", Assets: []registry.Asset{{Value: "192.0.2.128/26", AddedBy: member},
+				{Value: "198.51.100.112/28", AddedBy: member}, {Value: "AS64500", AddedBy: member}}},
 		} {
 			if err := s.OrgCreate(ctx, tenant.Operator(), &o); err != nil {
 				t.Fatal(err)
@@ -409,18 +414,29 @@ func feedPendingClaim(t *testing.T, rejected bool) {
 			if o.Name == "Wide" {
 				continue
 			}
-			if _, err := s.Exec(ctx, `INSERT INTO org_pending (org_id, registered_by, created_at) VALUES (?, NULL, ?)`, o.ID, s.Now()); err != nil {
-				t.Fatal(err)
+			if o.Name != "Usurper" {
+				if _, err := s.Exec(ctx, `INSERT INTO org_pending (org_id, registered_by, created_at) VALUES (?, NULL, ?)`, o.ID, s.Now()); err != nil {
+					t.Fatal(err)
+				}
 			}
-			if o.Name == "Proven" {
+			if o.Name == "Proven" || o.Name == "Usurper" {
 				if err := s.AssetMarkVerified(ctx, tenant.Operator(), o.Assets[0].ID, "dns", "", s.Now()); err != nil {
 					t.Fatal(err)
 				}
-				if rejected {
+				if rejected && o.Name == "Proven" {
 					if err := s.OrgReject(ctx, tenant.Operator(), o.ID, "analyst@example.org", "not the holder of the range", s.Now()); err != nil {
 						t.Fatal(err)
 					}
 				}
+			}
+		}
+		as, err := s.AssetAll(ctx, tenant.Org(ids["Usurper"]), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range as {
+			if a.AddedBy != member {
+				t.Errorf("asset %s was added by %q; want %q", a.Value, a.AddedBy, member)
 			}
 		}
 		ingestFile(t, s, exchange, ingest.Options{FullReport: true})
@@ -431,8 +447,9 @@ func feedPendingClaim(t *testing.T, rejected bool) {
 			}
 			return len(fs)
 		}
-		// Wide keeps the two findings of the claimed /28 (TestFeedAttribution
-		// gives them to an approved Narrow).
+		// Wide keeps the two findings of the claimed /28 and those of
+		// Usurper's claimed /28 (TestFeedAttribution gives the first two to
+		// an approved Narrow, which the operator registered).
 		if got := count("Wide"); got != 9 {
 			t.Errorf("Wide has %d findings; want 9", got)
 		}
@@ -443,6 +460,11 @@ func feedPendingClaim(t *testing.T, rejected bool) {
 			t.Error("the pending organisation's proven range drew no findings")
 		} else if got != 0 && rejected {
 			t.Errorf("the rejected organisation's proven range drew %d findings", got)
+		}
+		// Only 192.0.2.150 of its proven /26: neither its claim inside
+		// Wide's block nor its AS number's addresses.
+		if got := count("Usurper"); got != 1 {
+			t.Errorf("the approved organisation has %d findings; want 1 (its proven range's)", got)
 		}
 	})
 }

@@ -89,10 +89,41 @@ type Asset struct {
 	VerifyMethod string     `json:"verify_method,omitempty"`
 	// VerifyNote is how an analyst checked ownership (method manual).
 	VerifyNote string `json:"verify_note,omitempty"`
+	// AddedBy says who registered the asset: the operator (CLI import,
+	// analyst pages, operator tokens; the zero value) or a member of the
+	// organisation through self-service (its pages or credentials).
+	AddedBy AddedBy `json:"added_by,omitempty"`
 }
+
+// AddedBy is the provenance of an asset: who registered it.
+type AddedBy string
+
+// The provenances of an asset.
+const (
+	// AddedByOperator is an asset the operator or an analyst registered:
+	// trusted without proof. It is the zero value's meaning.
+	AddedByOperator AddedBy = "operator"
+	// AddedByMember is an asset a member registered through self-service:
+	// a claim anyone who signs up can make, so it draws findings only once
+	// ownership is proven or an analyst verified it.
+	AddedByMember AddedBy = "member"
+)
 
 // Verified reports whether the organisation's ownership has been checked.
 func (a Asset) Verified() bool { return a.VerifiedAt != nil }
+
+// DrawsFindings reports whether feed rows are attributed to the asset: an
+// operator's asset always, a member's only once verified.
+func (a Asset) DrawsFindings() bool { return a.AddedBy != AddedByMember || a.Verified() }
+
+// Provenance returns who registered the asset, AddedByOperator for the
+// zero value.
+func (a Asset) Provenance() AddedBy {
+	if a.AddedBy == AddedByMember {
+		return AddedByMember
+	}
+	return AddedByOperator
+}
 
 // Device is a connected device or product an organisation operates or makes.
 type Device struct {

@@ -500,9 +500,13 @@ func (s *Store) AccountMail(ctx context.Context, address, lang string, m notify.
 }
 
 // OrgRegister creates an organisation registered through the portal by
-// user: the organisation (with its first assets), the user's membership
-// and its pending mark, in one transaction.
+// user: the organisation (with its first assets, registered as the
+// member's: registry.AddedByMember), the user's membership and its pending
+// mark, in one transaction.
 func (s *Store) OrgRegister(ctx context.Context, o *registry.Org, user int64) error {
+	for k := range o.Assets {
+		o.Assets[k].AddedBy = registry.AddedByMember
+	}
 	return s.Tx(ctx, func(tx *Store) error {
 		if err := tx.OrgCreate(ctx, tenant.Operator(), o); err != nil {
 			return err

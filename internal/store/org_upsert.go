@@ -150,7 +150,7 @@ func (s *Store) orgMerge(ctx context.Context, id int64, o *registry.Org, n *Upse
 	for i, a := range o.Assets {
 		ok, err := missing(`SELECT 1 FROM assets WHERE org_id = ? AND kind = ? AND value = ?`, id, string(a.Kind), a.Value)
 		if err == nil && ok {
-			err = add(&n.Assets, `INSERT INTO assets (org_id, kind, value, created_at) VALUES (?, ?, ?, ?)`, id, string(a.Kind), a.Value, now)
+			err = add(&n.Assets, `INSERT INTO assets (org_id, kind, value, created_at, added_by) VALUES (?, ?, ?, ?, ?)`, id, string(a.Kind), a.Value, now, string(a.Provenance()))
 		}
 		if err != nil {
 			return false, fmt.Errorf("assets[%d] %s: %w", i, a.Value, err)

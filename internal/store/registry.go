@@ -85,7 +85,7 @@ func (s *Store) newOrgInserter(ctx context.Context) (*orgInserter, error) {
 	}
 	i.org = prep(`INSERT INTO orgs (name, sector, country, languages, policy, verify_token, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
 	i.contact = prep(`INSERT INTO contacts (org_id, name, email, phone, role, lang, verified, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
-	i.asset = prep(`INSERT INTO assets (org_id, kind, value, created_at) VALUES (?, ?, ?, ?)`)
+	i.asset = prep(`INSERT INTO assets (org_id, kind, value, created_at, added_by) VALUES (?, ?, ?, ?, ?)`)
 	i.dev = prep(`INSERT INTO devices (org_id, vendor, model, firmware, cpe, purl, serial, location, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		i.Close()
@@ -122,8 +122,8 @@ func (i *orgInserter) insert(ctx context.Context, o *registry.Org) error {
 	}
 	for k := range o.Assets {
 		a := &o.Assets[k]
-		a.OrgID = o.ID
-		if err := i.asset.QueryRowContext(ctx, o.ID, string(a.Kind), a.Value, now).Scan(&a.ID); err != nil {
+		a.OrgID, a.AddedBy = o.ID, a.Provenance()
+		if err := i.asset.QueryRowContext(ctx, o.ID, string(a.Kind), a.Value, now, string(a.AddedBy)).Scan(&a.ID); err != nil {
 			return fmt.Errorf("org %q: assets[%d] %s: %w", o.Name, k, a.Value, interpret(err))
 		}
 	}
@@ -418,7 +418,7 @@ func (s *Store) ContactMarkBounced(ctx context.Context, email string) (int64, er
 	return r.RowsAffected()
 }
 
-const assetCols = `id, org_id, kind, value, verified_at, verify_method, verify_note`
+const assetCols = `id, org_id, kind, value, verified_at, verify_method, verify_note, added_by`
 
 func (s *Store) assetQuery(ctx context.Context, q string, args ...any) ([]registry.Asset, error) {
 	rows, err := s.Query(ctx, q, args...)
@@ -429,12 +429,12 @@ func (s *Store) assetQuery(ctx context.Context, q string, args ...any) ([]regist
 	out := []registry.Asset{}
 	for rows.Next() {
 		var a registry.Asset
-		var kind string
+		var kind, by string
 		var ver sql.NullTime
-		if err := rows.Scan(&a.ID, &a.OrgID, &kind, &a.Value, &ver, &a.VerifyMethod, &a.VerifyNote); err != nil {
+		if err := rows.Scan(&a.ID, &a.OrgID, &kind, &a.Value, &ver, &a.VerifyMethod, &a.VerifyNote, &by); err != nil {
 			return nil, err
 		}
-		a.Kind = registry.AssetKind(kind)
+		a.Kind, a.AddedBy = registry.AssetKind(kind), registry.AddedBy(by)
 		if ver.Valid {
 			t := ver.Time.UTC()
 			a.VerifiedAt = &t
@@ -445,7 +445,7 @@ func (s *Store) assetQuery(ctx context.Context, q string, args ...any) ([]regist
 }
 
 // AssetCreate validates and adds an asset to organisation a.OrgID, which sc
-// must allow.
+// must allow, with its provenance a.AddedBy (the operator's when empty).
 func (s *Store) AssetCreate(ctx context.Context, sc tenant.Scope, a *registry.Asset) error {
 	if err := allows(sc, a.OrgID); err != nil {
 		return err
@@ -455,7 +455,8 @@ func (s *Store) AssetCreate(ctx context.Context, sc tenant.Scope, a *registry.As
 		return err
 	}
 	a.Kind, a.Value = n.Kind, n.Value
-	id, err := s.InsertID(ctx, `INSERT INTO assets (org_id, kind, value, created_at) VALUES (?, ?, ?, ?)`, a.OrgID, string(a.Kind), a.Value, s.Now())
+	a.AddedBy = a.Provenance()
+	id, err := s.InsertID(ctx, `INSERT INTO assets (org_id, kind, value, created_at, added_by) VALUES (?, ?, ?, ?, ?)`, a.OrgID, string(a.Kind), a.Value, s.Now(), string(a.AddedBy))
 	if err != nil {
 		return fmt.Errorf("asset %s: %w", a.Value, err)
 	}

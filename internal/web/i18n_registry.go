@@ -18,6 +18,7 @@ func registryMessages() map[string][2]string {
 		"registry.verified":   {"The ownership is proven.", "Het eigendom is bewezen."},
 		"registry.proven":     {"proven", "bewezen"},
 		"registry.unproven":   {"not proven yet", "nog niet bewezen"},
+		"registry.nofindings": {"Draws no findings until its ownership is proven.", "Levert geen bevindingen op tot het eigendom bewezen is."},
 		"registry.check":      {"Check", "Controleren"},
 		"registry.byanalyst":  {"by an analyst", "door een analist"},
 		"registry.add":        {"Register", "Registreren"},

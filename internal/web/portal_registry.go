@@ -189,7 +189,7 @@ func (s *Server) registryForm(pc *pageCall, err error) error {
 }
 
 func (s *Server) pageAssetAdd(pc *pageCall) error {
-	a := registry.Asset{OrgID: pc.org, Kind: registry.AssetKind(pc.form("kind")), Value: pc.form("value")}
+	a := registry.Asset{OrgID: pc.org, Kind: registry.AssetKind(pc.form("kind")), Value: pc.form("value"), AddedBy: addedBy(pc.p)}
 	if _, err := registry.ParseAsset(a.Kind, a.Value); err != nil {
 		return s.registryForm(pc, inField(err, "", assetFields()))
 	}

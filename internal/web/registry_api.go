@@ -249,6 +249,7 @@ func (s *Server) assetCreate(c *call) (any, error) {
 		return nil, err
 	}
 	a := in.asset(c.org)
+	a.AddedBy = addedBy(c.p)
 	if _, err := registry.ParseAsset(a.Kind, a.Value); err != nil {
 		return nil, inField(err, "", assetFields())
 	}
@@ -257,6 +258,17 @@ func (s *Server) assetCreate(c *call) (any, error) {
 	}
 	c.location("/api/v1/orgs/%d/assets/%d", c.org, a.ID)
 	return a, nil
+}
+
+// addedBy is the provenance of an asset p registers: the operator's for
+// staff and operator tokens, a member's for an organisation's own
+// credentials (a session of a member, a token of the organisation), whose
+// claims draw findings only once proven.
+func addedBy(p auth.Principal) registry.AddedBy {
+	if p.Operator() {
+		return registry.AddedByOperator
+	}
+	return registry.AddedByMember
 }
 
 func (s *Server) assetGet(c *call) (any, error) {

@@ -1,0 +1,80 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"vigil/internal/registry"
+	"vigil/internal/store"
+	"vigil/internal/store/storetest"
+	"vigil/internal/tenant"
+)
+
+// TestAssetProvenance registers an asset of organisation A four ways: a
+// member's page and an organisation token make it the member's (a claim
+// that draws no findings until proven, which the registry page says in
+// both languages), an analyst's page and an operator token the
+// operator's.
+func TestAssetProvenance(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newPageEnv(t, st)
+		a := e.orgs[0].ID
+		want := map[string]registry.AddedBy{}
+		for _, tc := range []struct {
+			value, as, token string
+			by               registry.AddedBy
+		}{
+			{"2001:db8:7e57:1::/64", asMemberA, "", registry.AddedByMember},
+			{"2001:db8:7e57:2::/64", asAnalyst, "", registry.AddedByOperator},
+			{"2001:db8:7e57:3::/64", "", tokARW, registry.AddedByMember},
+			{"2001:db8:7e57:4::/64", "", tokOp, registry.AddedByOperator},
+		} {
+			if tc.as != "" {
+				wantPage(t, e.page(preq{method: "POST", path: fmt.Sprintf("/orgs/%d/assets", a), as: tc.as,
+					form: url.Values{"kind": {"cidr"}, "value": {tc.value}}}), http.StatusSeeOther)
+			} else {
+				wantStatus(t, e.send(req{method: "POST", path: fmt.Sprintf("/api/v1/orgs/%d/assets", a), token: tc.token,
+					body: fmt.Sprintf(`{"kind":"cidr","value":%q}`, tc.value)}), http.StatusCreated)
+			}
+			want[tc.value] = tc.by
+		}
+		as, err := st.AssetAll(context.Background(), tenant.Org(a), registry.KindCIDR)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := map[string]int64{}
+		for _, x := range as {
+			if by, ok := want[x.Value]; ok {
+				ids[x.Value] = x.ID
+				if x.AddedBy != by {
+					t.Errorf("%s was added by %q; want %q", x.Value, x.AddedBy, by)
+				}
+			}
+		}
+		if len(ids) != len(want) {
+			t.Fatalf("found %d of the %d assets: %v", len(ids), len(want), ids)
+		}
+		for _, lang := range Languages() {
+			body := wantPage(t, e.page(preq{method: "GET", path: fmt.Sprintf("/orgs/%d/registry", a), as: asMemberA,
+				header: map[string]string{"Accept-Language": lang}}), http.StatusOK)
+			note := e.srv.messages(lang)["registry.nofindings"]
+			for v, by := range want {
+				marked := strings.Contains(body, fmt.Sprintf(`id="asset-%d-idle"`, ids[v]))
+				if marked != (by == registry.AddedByMember) {
+					t.Errorf("%s: the registry page marks %s (added by %s) as drawing no findings: %v", lang, v, by, marked)
+				}
+			}
+			if !strings.Contains(body, note) {
+				t.Errorf("%s: the registry page lacks %q", lang, note)
+			}
+		}
+	})
+}
