@@ -159,6 +159,24 @@ func (v *view) OrgURL(sub string) string {
 	return "/orgs/" + strconv.FormatInt(v.Org, 10) + sub
 }
 
+// FilteredURL returns a path below the current organisation's pages with
+// the page's filters: its query without the paging and the message, as
+// one value, so that html/template escapes it as a URL (written after a
+// literal "?", the query was escaped as one query value, "=" and "&"
+// included, and a download link of a filtered list was refused).
+func (v *view) FilteredURL(sub string) string {
+	q := url.Values{}
+	for k, vs := range v.Query {
+		if k != "after" && k != "limit" && k != "msg" {
+			q[k] = vs
+		}
+	}
+	if len(q) == 0 {
+		return v.OrgURL(sub)
+	}
+	return v.OrgURL(sub) + "?" + q.Encode()
+}
+
 // templates are the parsed page templates, each with the layout.
 type templates map[string]*template.Template
 

@@ -783,6 +783,14 @@ func TestPortalJourneys(t *testing.T) {
 			b2.open("/analyst", "")
 		})
 
+		// The features the journeys above only open, driven as a person
+		// would (driven_test.go). They run before the password reset,
+		// which changes the member's password.
+		t.Run("outbox_resolve", func(t *testing.T) { outboxJourney(t, p, shot) })
+		t.Run("call_list", func(t *testing.T) { callsJourney(t, p, shot) })
+		t.Run("findings_pages", func(t *testing.T) { findingsJourney(t, p) })
+		t.Run("lab_invited", func(t *testing.T) { labInviteJourney(t, p) })
+		t.Run("keyboard", func(t *testing.T) { keyboardJourney(t, p, shot) })
 		t.Run("invitation", func(t *testing.T) {
 			b := newBrowser(t, p.base)
 			p.signIn(b, "member", "")
