@@ -9,9 +9,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
-	"html/template"
-	"log/slog"
-	"net/http"
 	"strings"
 	"time"
 
@@ -114,74 +111,22 @@ func OptOutURL(base string, key []byte, address string) string {
 	return strings.TrimRight(base, "/") + OptOutPath + OptOutToken(key, address)
 }
 
-// OptOutHandler serves the opt-out links, /optout/{token}. GET shows the
-// address and a confirm button; POST records the opt-out (the button, or
-// a mail client's one-click request of RFC 8058, whose body is
-// "List-Unsubscribe=One-Click"). A GET never opts anyone out, because mail
-// scanners and link previews fetch every link in a message. Unknown or
-// forged tokens get 404. The page is in Dutch and English.
-type OptOutHandler struct {
+// OptOutLinks opens the opt-out links of warnings, /optout/{token}: the
+// portal's page shows the address and a confirm button, and only a POST
+// (the button, or a mail client's one-click request of RFC 8058, whose
+// body is "List-Unsubscribe=One-Click") opts out, because mail scanners
+// and link previews fetch every link in a message.
+type OptOutLinks struct {
 	Store SuppressionStore
 	// Key returns the link-signing key (the acknowledgement links' key).
-	Key    func(ctx context.Context) ([]byte, error)
-	Now    func() time.Time
-	Logger *slog.Logger
-}
-
-var optOutPage = template.Must(template.New("optout").Parse(`<!DOCTYPE html>
-<html lang="nl">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><meta name="robots" content="noindex">
-<title>{{.Title}}</title></head>
-<body style="font-family: sans-serif; max-width: 40em; margin: 2em auto; line-height: 1.4">
-<main>
-{{if .Address}}
-{{if .Done}}
-<h1 style="font-size: 1.3em">Afgemeld · Unsubscribed</h1>
-<p>U ontvangt geen waarschuwingen meer op {{.Address}}. · You will receive no more warnings at {{.Address}}.</p>
-{{else}}
-<h1 style="font-size: 1.3em">Afmelden · Unsubscribe</h1>
-<p>Wij stuurden een beveiligingswaarschuwing naar {{.Address}} omdat dit adres als contact voor misbruik of beveiliging gepubliceerd is (security.txt of RDAP).
-Na afmelden sturen wij niets meer naar dit adres.</p>
-<p>We sent a security warning to {{.Address}} because it is published as an abuse or security contact (security.txt or RDAP).
-Once you unsubscribe we send nothing more to this address.</p>
-<form method="post"><button type="submit" name="confirm" value="1" style="padding: .5em 1em; font-size: 1em">Afmelden · Unsubscribe</button></form>
-{{end}}
-{{else}}
-<h1 style="font-size: 1.3em">Onbekende link · Unknown link</h1>
-<p>Deze afmeldlink is ongeldig. · This unsubscribe link is not valid.</p>
-{{end}}
-</main>
-</body></html>
-`))
-
-type optOutView struct {
-	Title   string
-	Address string
-	Done    bool
-}
-
-// ServeHTTP implements http.Handler.
-func (h *OptOutHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	token, ok := linkPage(w, r, OptOutPath)
-	if !ok {
-		return
-	}
-	addr, done, err := h.Open(r.Context(), token, r.Method == http.MethodPost)
-	switch {
-	case errs.CodeOf(err) == errs.NotFound:
-		h.render(w, http.StatusNotFound, optOutView{Title: "Unknown link"})
-	case err != nil:
-		h.fail(w, err)
-	default:
-		h.render(w, http.StatusOK, optOutView{Title: "vigil", Address: addr, Done: done})
-	}
+	Key func(ctx context.Context) ([]byte, error)
+	Now func() time.Time
 }
 
 // Open returns the address an opt-out link's token names and whether it
 // is opted out; with optOut it first puts the address on the suppression
-// list (SuppressLink). A malformed or forged token is errs.NotFound. The
-// portal's page and ServeHTTP both answer through it.
-func (h *OptOutHandler) Open(ctx context.Context, token string, optOut bool) (addr string, done bool, err error) {
+// list (SuppressLink). A malformed or forged token is errs.NotFound.
+func (h *OptOutLinks) Open(ctx context.Context, token string, optOut bool) (addr string, done bool, err error) {
 	key, err := h.Key(ctx)
 	if err != nil {
 		return "", false, fmt.Errorf("opt-out link key: %w", err)
@@ -206,17 +151,4 @@ func (h *OptOutHandler) Open(ctx context.Context, token string, optOut bool) (ad
 		return "", false, err
 	}
 	return addr, how != "", nil
-}
-
-func (h *OptOutHandler) render(w http.ResponseWriter, status int, v optOutView) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	_ = optOutPage.Execute(w, v)
-}
-
-func (h *OptOutHandler) fail(w http.ResponseWriter, err error) {
-	if h.Logger != nil {
-		h.Logger.Error("opt-out", "err", err)
-	}
-	http.Error(w, "internal error", http.StatusInternalServerError)
 }

@@ -7,14 +7,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"net/netip"
 	"strings"
 	"testing"
 	"time"
 
 	"vigil/internal/contact/rdap"
+	"vigil/internal/errs"
 	"vigil/internal/finding"
 	"vigil/internal/keyset"
 	"vigil/internal/notify"
@@ -154,28 +153,23 @@ func TestSuppressionEveryPath(t *testing.T) {
 					t.Errorf("message lacks %q", want)
 				}
 			}
-			h := &notify.OptOutHandler{Store: e.s, Now: e.clk.Now, Key: func(context.Context) ([]byte, error) { return key, nil }}
-			mux := http.NewServeMux()
-			mux.Handle("/optout/{token}", h)
-			path := strings.TrimPrefix(link, "https://vigil.example.nl")
-			for _, m := range []string{http.MethodGet, http.MethodHead} {
-				w := httptest.NewRecorder()
-				mux.ServeHTTP(w, httptest.NewRequest(m, path, nil))
-				if how, _ := e.s.AddressSuppressed(context.Background(), abuse); w.Code != http.StatusOK || how != "" {
-					t.Errorf("%s: status %d, suppressed %q; a GET must opt nobody out", m, w.Code, how)
-				}
+			links := &notify.OptOutLinks{Store: e.s, Now: e.clk.Now, Key: func(context.Context) ([]byte, error) { return key, nil }}
+			token := strings.TrimPrefix(link, "https://vigil.example.nl"+notify.OptOutPath)
+			ctx := context.Background()
+			if addr, done, err := links.Open(ctx, token, false); err != nil || addr != abuse || done {
+				t.Errorf("open = %q, %v, %v", addr, done, err)
 			}
-			w := httptest.NewRecorder()
-			req := httptest.NewRequest(http.MethodPost, path, strings.NewReader("List-Unsubscribe=One-Click"))
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			mux.ServeHTTP(w, req)
-			if how, _ := e.s.AddressSuppressed(context.Background(), abuse); w.Code != http.StatusOK || how != notify.SuppressLink {
-				t.Errorf("POST: status %d, suppressed %q; want the opt-out recorded", w.Code, how)
+			if how, _ := e.s.AddressSuppressed(ctx, abuse); how != "" {
+				t.Errorf("suppressed %q after opening; only the confirmation may opt out", how)
 			}
-			w = httptest.NewRecorder()
-			mux.ServeHTTP(w, httptest.NewRequest(http.MethodPost, path+"x", nil))
-			if w.Code != http.StatusNotFound {
-				t.Errorf("forged token: status %d; want 404", w.Code)
+			if addr, done, err := links.Open(ctx, token, true); err != nil || addr != abuse || !done {
+				t.Errorf("opt out = %q, %v, %v", addr, done, err)
+			}
+			if how, _ := e.s.AddressSuppressed(ctx, abuse); how != notify.SuppressLink {
+				t.Errorf("suppressed %q; want the opt-out recorded", how)
+			}
+			if _, _, err := links.Open(ctx, token+"x", true); errs.CodeOf(err) != errs.NotFound {
+				t.Errorf("forged token: %v; want not found", err)
 			}
 			l, _ := e.s.SuppressionList(context.Background(), keyset.Page{})
 			if len(l) != 1 || l[0].Address != abuse || l[0].How != notify.SuppressLink {

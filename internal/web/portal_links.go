@@ -26,8 +26,8 @@ const noAPILink = "the signed link in the warning is its own credential for one 
 // store's notify.AckKeySetting secret.
 func (s *Server) linkRoutes() []Route {
 	key := func(ctx context.Context) ([]byte, error) { return s.store.SettingSecret(ctx, notify.AckKeySetting) }
-	ack := &notify.AckHandler{Store: s.store, Logger: s.log, Now: s.store.Now, Key: key}
-	opt := &notify.OptOutHandler{Store: s.store, Logger: s.log, Now: s.store.Now, Key: key}
+	ack := &notify.AckLinks{Store: s.store, Now: s.store.Now, Key: key}
+	opt := &notify.OptOutLinks{Store: s.store, Now: s.store.Now, Key: key}
 	const tag = "notices"
 	return []Route{
 		{ID: "ackShow", Method: http.MethodGet, Path: "/ack/{ack}", Tag: tag, Public: true,
@@ -47,7 +47,7 @@ type ackView struct {
 	Done   bool
 }
 
-func (s *Server) pageAck(h *notify.AckHandler, confirm bool) func(pc *pageCall) error {
+func (s *Server) pageAck(h *notify.AckLinks, confirm bool) func(pc *pageCall) error {
 	return func(pc *pageCall) error {
 		pc.w.Header().Set("X-Robots-Tag", "noindex")
 		n, err := h.Open(pc.ctx(), pc.r.PathValue("ack"), confirm)
@@ -71,7 +71,7 @@ type optOutView struct {
 	Done    bool
 }
 
-func (s *Server) pageOptOut(h *notify.OptOutHandler, confirm bool) func(pc *pageCall) error {
+func (s *Server) pageOptOut(h *notify.OptOutLinks, confirm bool) func(pc *pageCall) error {
 	return func(pc *pageCall) error {
 		pc.w.Header().Set("X-Robots-Tag", "noindex")
 		addr, done, err := h.Open(pc.ctx(), pc.r.PathValue("optout"), confirm)
