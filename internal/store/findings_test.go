@@ -320,3 +320,55 @@ func TestFindingUpsertTwiceInOneTx(t *testing.T) {
 		}
 	})
 }
+
+// TestTriggerDaysResighting: a finding counts on the day of its first
+// sighting. A re-sighting on a later day leaves it there, an older
+// sighting that arrives late moves it to its own day, on both engines
+// (migration 00790 narrowed PostgreSQL's move trigger to the second case).
+func TestTriggerDaysResighting(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		o := &registry.Org{Name: "D"}
+		if err := s.OrgCreate(ctx, tenant.Operator(), o); err != nil {
+			t.Fatal(err)
+		}
+		trig, err := s.TriggerEnsure(ctx, finding.Trigger{Name: "scan_days"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		day := func(d int) time.Time { return time.Date(2025, 6, d, 23, 30, 0, 0, time.UTC) }
+		upsert := func(at time.Time) {
+			t.Helper()
+			err := s.Tx(ctx, func(tx *store.Store) error {
+				_, _, err := tx.FindingUpsert(ctx, 0, []finding.Sighting{sighting(o.ID, trig, "192.0.2.7", 443, finding.High, at),
+					sighting(o.ID, trig, "192.0.2.8", 443, finding.High, day(3))})
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		want := func(step string, days ...string) {
+			t.Helper()
+			got, err := s.TriggerDays(ctx, tenant.Operator(), day(1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var g []string
+			for _, d := range got {
+				g = append(g, fmt.Sprintf("%s %s %d", d.Day, d.Trigger, d.Findings))
+			}
+			if fmt.Sprint(g) != fmt.Sprint(days) {
+				t.Errorf("%s: trigger days %q; want %q", step, g, days)
+			}
+		}
+		upsert(day(3))
+		want("first sighting", "2025-06-03 scan_days 2")
+		upsert(day(4))
+		want("re-sighted a day later", "2025-06-03 scan_days 2")
+		upsert(day(3).Add(-time.Hour))
+		want("re-sighted earlier the same day", "2025-06-03 scan_days 2")
+		upsert(day(2))
+		want("an older sighting arrives late", "2025-06-02 scan_days 1", "2025-06-03 scan_days 1")
+	})
+}
