@@ -134,3 +134,49 @@ func tenantAllows(sc tenant.Scope, org int64) error {
 	}
 	return errs.Errorf(errs.NotFound, "organisation %d not found", org)
 }
+
+// AddAsset registers asset as (its kind told from the value when empty)
+// for organisation as.OrgID of sc: the registry page's form and
+// POST /api/v1/orgs/{id}/assets. A value the organisation registered
+// already is errs.Conflict on field value. The asset waits for its proof
+// (VerifyAsset, ConfirmAsset).
+func (a *App) AddAsset(ctx context.Context, sc tenant.Scope, as registry.Asset) (registry.Asset, error) {
+	if err := a.st.AssetCreate(ctx, sc, &as); err != nil {
+		if errs.CodeOf(err) == errs.Conflict {
+			return as, &errs.Error{Code: errs.Conflict, Field: "value", Message: fmt.Sprintf("%q: is registered already", as.Value),
+				Key: "asset.taken", Args: []any{as.Value}, Err: err}
+		}
+		return as, err
+	}
+	return as, a.Audit(ctx, account.AuditEntry{Action: "asset.add", OrgID: as.OrgID, Object: fmt.Sprintf("asset %d", as.ID),
+		Detail: string(as.Kind) + " " + as.Value, After: auditJSON(as)})
+}
+
+// AddContact adds contact c to organisation c.OrgID of sc (the registry
+// page's form and POST /api/v1/orgs/{id}/contacts) and audits it.
+func (a *App) AddContact(ctx context.Context, sc tenant.Scope, c registry.Contact) (registry.Contact, error) {
+	if err := a.st.ContactCreate(ctx, sc, &c); err != nil {
+		return c, err
+	}
+	return c, a.Audit(ctx, account.AuditEntry{Action: "contact.add", OrgID: c.OrgID, Object: fmt.Sprintf("contact %d", c.ID), After: auditJSON(c)})
+}
+
+// DeleteContact deletes contact id of organisation org of sc (the
+// registry page's button and DELETE /api/v1/orgs/{id}/contacts/{cid})
+// and audits it with the contact before.
+func (a *App) DeleteContact(ctx context.Context, sc tenant.Scope, org, id int64) error {
+	cs, err := a.st.ContactList(ctx, sc)
+	if err != nil {
+		return err
+	}
+	var before any
+	for _, c := range cs {
+		if c.ID == id {
+			before = c
+		}
+	}
+	if err := a.st.ContactDelete(ctx, sc, id); err != nil {
+		return err
+	}
+	return a.Audit(ctx, account.AuditEntry{Action: "contact.delete", OrgID: org, Object: fmt.Sprintf("contact %d", id), Before: auditJSON(before)})
+}

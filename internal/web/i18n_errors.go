@@ -47,6 +47,7 @@ func errorMessages() map[string][2]string {
 		"err.dispute.decision": {"must be accept or reject", "moet accept (aanvaarden) of reject (afwijzen) zijn"},
 		"err.reject.reason":    {"say why the organisation is rejected: its members read it", "zeg waarom de organisatie wordt afgewezen: haar leden lezen het"},
 		"err.reapply.note":     {"say what changed since the rejection: an analyst reads it", "zeg wat er sinds de afwijzing veranderde: een analist leest het"},
+		"err.asset.taken":      {"%q: is registered already", "%q: is al geregistreerd"},
 		"err.asset.how":        {"say how ownership was checked (e.g. the RIR's contact confirmed by telephone)", "zeg hoe het eigendom is nagegaan (bijv. het RIR-contact telefonisch bevestigd)"},
 		"err.text.long":        {"at most %d characters", "hoogstens %d tekens"},
 		"err.text.invalid":     {"not text that can be stored (a NUL byte or invalid UTF-8)", "geen tekst die bewaard kan worden (een NUL-byte of ongeldige UTF-8)"},

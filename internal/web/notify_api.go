@@ -5,7 +5,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -158,11 +157,7 @@ func (s *Server) noticeAck(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	by := "api"
-	if c.p.TokenID != 0 {
-		by = "api token " + strconv.FormatInt(c.p.TokenID, 10)
-	}
-	return s.store.NoticeAck(c.ctx(), c.scope(), nid, by, s.store.Now())
+	return s.app.AckNotice(c.ctx(), c.scope(), nid)
 }
 
 // bounceReport is the application layer's bounce flow, as the CLI's.

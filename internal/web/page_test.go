@@ -495,7 +495,8 @@ func TestPageForms(t *testing.T) {
 			{"password_short", "/account/password", asMemberA, url.Values{"old": {testPassword}, "password": {"short"}}, 422, "password"},
 			{"totp_bad_code", "/login/totp", asHalf, url.Values{"code": {"12"}}, 422, "code"},
 			{"asset_bad_cidr", fmt.Sprintf("/orgs/%d/assets", e.orgs[0].ID), asMemberA, url.Values{"value": {"192.0.2.300/24"}, "kind": {"cidr"}}, 422, "value"},
-			{"asset_duplicate", fmt.Sprintf("/orgs/%d/assets", e.orgs[0].ID), asMemberA, url.Values{"value": {e.orgs[0].Assets[0].Value}}, 422, "value"},
+			// A duplicate is a conflict, as the API answers it (app.AddAsset).
+			{"asset_duplicate", fmt.Sprintf("/orgs/%d/assets", e.orgs[0].ID), asMemberA, url.Values{"value": {e.orgs[0].Assets[0].Value}}, 409, "value"},
 			{"asset_not_proven", fmt.Sprintf("/orgs/%d/assets/%d/verify", e.orgs[1].ID, e.orgs[1].Assets[0].ID), asMemberB, nil, 422, fmt.Sprintf("asset-%d", e.orgs[1].Assets[0].ID)},
 			{"contact_bad_email", fmt.Sprintf("/orgs/%d/contacts", e.orgs[0].ID), asMemberA, url.Values{"contact_email": {"a@@b"}}, 422, "contact_email"},
 			{"invite_bad_email", fmt.Sprintf("/orgs/%d/invitations", e.orgs[0].ID), asMemberA, url.Values{"invite_email": {"nope"}}, 422, "invite_email"},

@@ -84,11 +84,7 @@ func (s *Server) findingDispute(c *call) (any, error) {
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	d := finding.Dispute{FindingID: id, Reason: in.Reason, Comment: in.Comment, By: tokenActor(c.p)}
-	if err := s.store.DisputeCreate(c.ctx(), c.scope(), &d); err != nil {
-		return nil, err
-	}
-	return d, nil
+	return s.app.CreateDispute(c.ctx(), c.scope(), finding.Dispute{FindingID: id, Reason: in.Reason, Comment: in.Comment})
 }
 
 // disputeFilter reads the dispute list's query (validated by the route).
@@ -117,12 +113,7 @@ func (s *Server) disputeDecide(c *call) (any, error) {
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	d, err := s.store.DisputeDecide(c.ctx(), c.scope(), id, finding.Decision{Accept: in.Accept, Reason: in.Reason, By: tokenActor(c.p), At: s.store.Now()})
-	if err != nil {
-		return nil, err
-	}
-	return d, s.app.Audit(c.ctx(), account.AuditEntry{Actor: tokenActor(c.p), Action: "dispute." + string(d.State), OrgID: d.OrgID,
-		Object: fmt.Sprintf("dispute %d", d.ID), Detail: d.Decision})
+	return s.app.DecideDispute(c.ctx(), c.scope(), id, in.Accept, in.Reason)
 }
 
 // findingView is a finding's page.
@@ -166,8 +157,8 @@ func (s *Server) pageFindingDispute(pc *pageCall) error {
 	if err != nil {
 		return err
 	}
-	d := finding.Dispute{FindingID: v.Finding.ID, Reason: finding.DisputeReason(pc.form("reason")), Comment: pc.form("comment"), By: pc.user.Email}
-	if err := s.store.DisputeCreate(pc.ctx(), pc.scope(), &d); err != nil {
+	d := finding.Dispute{FindingID: v.Finding.ID, Reason: finding.DisputeReason(pc.form("reason")), Comment: pc.form("comment")}
+	if _, err := s.app.CreateDispute(pc.ctx(), pc.scope(), d); err != nil {
 		return pc.formError(err, "finding", "finding.title", v)
 	}
 	return pc.redirect(fmt.Sprintf("/orgs/%d/findings/%d?msg=finding.disputed", pc.org, v.Finding.ID))
@@ -223,8 +214,7 @@ func (s *Server) pageDisputeDecide(pc *pageCall) error {
 	default:
 		return errs.FieldKeyed("decision", pc.form("decision"), "dispute.decision", "must be accept or reject")
 	}
-	d, err := s.store.DisputeDecide(pc.ctx(), pc.scope(), id, finding.Decision{Accept: accept, Reason: pc.form("reason"), By: pc.user.Email, At: s.store.Now()})
-	if err != nil {
+	if _, err := s.app.DecideDispute(pc.ctx(), pc.scope(), id, accept, pc.form("reason")); err != nil {
 		v, verr := s.disputesView(pc)
 		if verr != nil {
 			return verr
@@ -234,9 +224,6 @@ func (s *Server) pageDisputeDecide(pc *pageCall) error {
 			err = keepKey(&errs.Error{Code: e.Code, Field: fmt.Sprintf("reason-%d", id), Message: e.Message, Err: err}, err)
 		}
 		return pc.formError(err, "disputes", "disputes.title", v)
-	}
-	if err := s.audit(pc, "dispute."+string(d.State), d.OrgID, fmt.Sprintf("dispute %d", d.ID), d.Decision); err != nil {
-		return err
 	}
 	return pc.redirect("/analyst/disputes?msg=disputes.decided")
 }

@@ -208,13 +208,8 @@ func (s *Server) pageNoticeAck(pc *pageCall) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.store.NoticeAck(pc.ctx(), pc.scope(), nid, "portal user "+pc.user.Email, s.store.Now()); err != nil {
+	if _, err := s.app.AckNotice(pc.ctx(), pc.scope(), nid); err != nil {
 		return err
-	}
-	if pc.user.Staff() {
-		if err := s.audit(pc, "notice.ack", pc.org, fmt.Sprintf("notice %d", nid), ""); err != nil {
-			return err
-		}
 	}
 	return pc.redirect(fmt.Sprintf("/orgs/%d/notices?msg=notices.acked", pc.org))
 }

@@ -193,10 +193,7 @@ func (s *Server) pageAssetAdd(pc *pageCall) error {
 	if _, err := registry.ParseAsset(a.Kind, a.Value); err != nil {
 		return s.registryForm(pc, inField(err, "", assetFields()))
 	}
-	if err := s.store.AssetCreate(pc.ctx(), pc.scope(), &a); err != nil {
-		if errs.CodeOf(err) == errs.Conflict {
-			err = errs.Field("value", a.Value, "is registered already")
-		}
+	if _, err := s.app.AddAsset(pc.ctx(), pc.scope(), a); err != nil {
 		return s.registryForm(pc, err)
 	}
 	return pc.redirect(fmt.Sprintf("/orgs/%d/registry?msg=registry.added", pc.org))
@@ -244,7 +241,7 @@ func (s *Server) pageAssetConfirm(pc *pageCall) error {
 func (s *Server) pageContactAdd(pc *pageCall) error {
 	c := registry.Contact{OrgID: pc.org, Name: pc.form("contact_name"), Email: pc.form("contact_email"), Phone: pc.form("contact_phone"),
 		Role: pc.form("contact_role"), Lang: pc.form("contact_lang")}
-	if err := s.store.ContactCreate(pc.ctx(), pc.scope(), &c); err != nil {
+	if _, err := s.app.AddContact(pc.ctx(), pc.scope(), c); err != nil {
 		return s.registryForm(pc, inField(err, "contact_", nil))
 	}
 	return pc.redirect(fmt.Sprintf("/orgs/%d/registry?msg=registry.contact", pc.org))
@@ -255,7 +252,7 @@ func (s *Server) pageContactDelete(pc *pageCall) error {
 	if err != nil {
 		return err
 	}
-	if err := s.store.ContactDelete(pc.ctx(), pc.scope(), cid); err != nil {
+	if err := s.app.DeleteContact(pc.ctx(), pc.scope(), pc.org, cid); err != nil {
 		return err
 	}
 	return pc.redirect(fmt.Sprintf("/orgs/%d/registry?msg=registry.deleted", pc.org))

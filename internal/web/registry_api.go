@@ -215,8 +215,8 @@ func (s *Server) contactCreate(c *call) (any, error) {
 	if in.Verified && !c.p.Operator() {
 		return nil, &errs.Error{Code: errs.Forbidden, Field: "verified", Message: "only the operator may mark a contact verified"}
 	}
-	ct := in.contact(c.org)
-	if err := s.store.ContactCreate(c.ctx(), c.scope(), &ct); err != nil {
+	ct, err := s.app.AddContact(c.ctx(), c.scope(), in.contact(c.org))
+	if err != nil {
 		return nil, err
 	}
 	c.location("/api/v1/orgs/%d/contacts/%d", c.org, ct.ID)
@@ -228,7 +228,7 @@ func (s *Server) contactDelete(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return nil, s.store.ContactDelete(c.ctx(), c.scope(), id)
+	return nil, s.app.DeleteContact(c.ctx(), c.scope(), c.org, id)
 }
 
 func (s *Server) assetList(c *call) (any, error) {
@@ -253,7 +253,8 @@ func (s *Server) assetCreate(c *call) (any, error) {
 	if _, err := registry.ParseAsset(a.Kind, a.Value); err != nil {
 		return nil, inField(err, "", assetFields())
 	}
-	if err := s.store.AssetCreate(c.ctx(), c.scope(), &a); err != nil {
+	a, err := s.app.AddAsset(c.ctx(), c.scope(), a)
+	if err != nil {
 		return nil, err
 	}
 	c.location("/api/v1/orgs/%d/assets/%d", c.org, a.ID)

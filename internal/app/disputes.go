@@ -1,0 +1,73 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"vigil/internal/account"
+	"vigil/internal/finding"
+	"vigil/internal/notify"
+	"vigil/internal/tenant"
+)
+
+// actor names who makes the change of ctx's audit trail ("unknown" when
+// none): a portal user's e-mail address, an API token ("token 7"), the
+// CLI's actor.
+func actor(ctx context.Context) string {
+	if t := AuditTrailOf(ctx); t != nil && t.Actor != "" {
+		return t.Actor
+	}
+	return "unknown"
+}
+
+// AckNotice acknowledges notice nid of sc for the actor of ctx's audit
+// trail, the one acknowledgement of the warnings page's button and
+// POST /api/v1/orgs/{id}/notices/{nid}/ack (the signed link's is
+// notify.AckHandler's, as "link"). It records who ("portal user EMAIL",
+// "api token N", "cli ACTOR") and audits it.
+func (a *App) AckNotice(ctx context.Context, sc tenant.Scope, nid int64) (notify.Notice, error) {
+	by := actor(ctx)
+	if t := AuditTrailOf(ctx); t != nil {
+		switch t.Via {
+		case account.AuditPortal:
+			by = "portal user " + by
+		case "":
+		default:
+			by = t.Via + " " + by
+		}
+	}
+	n, err := a.st.NoticeAck(ctx, sc, nid, by, a.now())
+	if err != nil {
+		return n, err
+	}
+	return n, a.Audit(ctx, account.AuditEntry{Action: "notice.ack", OrgID: n.OrgID, Object: fmt.Sprintf("notice %d", nid), Detail: by})
+}
+
+// CreateDispute records the dispute d of a finding of sc by the actor of
+// ctx's audit trail (the finding page's form and
+// POST /api/v1/orgs/{id}/findings/{fid}/disputes) and audits it. See
+// store.DisputeCreate for what is refused.
+func (a *App) CreateDispute(ctx context.Context, sc tenant.Scope, d finding.Dispute) (finding.Dispute, error) {
+	d.By = actor(ctx)
+	if err := a.st.DisputeCreate(ctx, sc, &d); err != nil {
+		return d, err
+	}
+	return d, a.Audit(ctx, account.AuditEntry{Action: "dispute.create", OrgID: d.OrgID, Object: fmt.Sprintf("dispute %d", d.ID),
+		Detail: fmt.Sprintf("finding %d: %s", d.FindingID, d.Reason)})
+}
+
+// DecideDispute accepts (resolving the finding) or rejects pending dispute
+// id of sc with the reason, decided by the actor of ctx's audit trail now
+// (the analysts' dispute queue and POST /api/v1/disputes/{xid}/decision),
+// and audits it as dispute.accepted or dispute.rejected.
+func (a *App) DecideDispute(ctx context.Context, sc tenant.Scope, id int64, accept bool, reason string) (finding.Dispute, error) {
+	d, err := a.st.DisputeDecide(ctx, sc, id, finding.Decision{Accept: accept, Reason: reason, By: actor(ctx), At: a.now()})
+	if err != nil {
+		return d, err
+	}
+	return d, a.Audit(ctx, account.AuditEntry{Action: "dispute." + string(d.State), OrgID: d.OrgID,
+		Object: fmt.Sprintf("dispute %d", d.ID), Detail: d.Decision})
+}
