@@ -85,9 +85,19 @@ func (s *Store) OrgNames(ctx context.Context, sc tenant.Scope, ids []int64) (map
 	return out, err
 }
 
-// TriggerNames returns the names of every trigger, sorted.
-func (s *Store) TriggerNames(ctx context.Context) ([]string, error) {
-	rows, err := s.Query(ctx, `SELECT name FROM triggers ORDER BY name`)
+// TriggerNames returns the names of the triggers sc may know of, sorted:
+// every trigger for the operator (the analysts' filters), for an
+// organisation those of its own findings (a member's filter never names
+// another organisation's campaigns, nor one whose only findings are
+// TLP:RED), none for the zero or the public scope.
+func (s *Store) TriggerNames(ctx context.Context, sc tenant.Scope) ([]string, error) {
+	q, args := `SELECT name FROM triggers ORDER BY name`, []any(nil)
+	if !sc.IsOperator() {
+		var cond string
+		cond, args = findingScope(sc, "f")
+		q = `SELECT t.name FROM triggers t WHERE EXISTS (SELECT 1 FROM findings f WHERE f.trigger_id = t.id AND ` + cond + `) ORDER BY t.name`
+	}
+	rows, err := s.Query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

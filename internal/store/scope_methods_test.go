@@ -43,7 +43,7 @@ func unscoped() map[string]string {
 		"LabelKeyGet": global, "LabelKeyPut": global, "LabelKeyDelete": global,
 		"ASNTableCurrent": global, "ASNTablePut": global,
 		"RDAPCache": global, "RDAPBootstrapFiles": global, "RDAPBootstrapSave": global,
-		"TriggerEnsure": global, "TriggerNames": global, "VendorAliasAdd": global, "VendorAliasList": global,
+		"TriggerEnsure": global, "VendorAliasAdd": global, "VendorAliasList": global,
 		"VulnAdvisoryPut": global, "VulnAdvisoryRefs": global, "VulnAdvisoryGet": global, "VulnAdvisoryFind": global,
 		"VulnAdvisoryScan": global, "VulnAdvisoryCount": global, "VulnAdvisoryRefsByCVE": global,
 		"VulnCVEGet": global, "VulnCVEPut": global, "VulnEPSSPut": global,

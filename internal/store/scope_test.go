@@ -538,6 +538,15 @@ func scopeCases() []scopeCase {
 			}
 			return n, err
 		}},
+		{method: "TriggerNames", run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
+			sc := as(f.a.ID)
+			ns, err := s.TriggerNames(ctx, sc)
+			n := len(ns)
+			if sc.OrgID() == f.b.ID {
+				n -= f.findingsB // B's one finding is of the same trigger as A's
+			}
+			return n, err
+		}},
 		{method: "TriggerStats", run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
 			sc := as(f.a.ID)
 			ts, err := s.TriggerStats(ctx, sc)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"vigil/internal/finding"
 	"vigil/internal/registry"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
@@ -75,6 +76,42 @@ func TestAssetProvenance(t *testing.T) {
 			if !strings.Contains(body, note) {
 				t.Errorf("%s: the registry page lacks %q", lang, note)
 			}
+		}
+	})
+}
+
+// TestFindingsFilterTriggers checks that a member's findings filter names
+// only the triggers of the organisation's own findings, never a campaign of
+// the installation that reached other organisations or none, while the
+// analyst's filter of every organisation still lists every trigger.
+func TestFindingsFilterTriggers(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newPageEnv(t, st)
+		const secret = "campaign-of-another-firm"
+		if _, err := st.TriggerEnsure(context.Background(), finding.Trigger{Name: secret}); err != nil {
+			t.Fatal(err)
+		}
+		a := e.orgs[0].ID
+		own, err := st.TriggerNames(context.Background(), tenant.Org(a))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(own) == 0 {
+			t.Fatal("organisation A has no trigger of its own: the test shows nothing")
+		}
+		body := wantPage(t, e.page(preq{method: "GET", path: fmt.Sprintf("/orgs/%d/findings", a), as: asMemberA}), http.StatusOK)
+		if strings.Contains(body, secret) {
+			t.Errorf("the member's findings filter names %q, a trigger of none of its findings", secret)
+		}
+		for _, n := range own {
+			if !strings.Contains(body, n) {
+				t.Errorf("the member's findings filter lacks its own trigger %q", n)
+			}
+		}
+		body = wantPage(t, e.page(preq{method: "GET", path: "/analyst/findings", as: asAnalyst}), http.StatusOK)
+		if !strings.Contains(body, secret) {
+			t.Errorf("the analyst's findings filter lacks %q", secret)
 		}
 	})
 }

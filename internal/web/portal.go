@@ -288,7 +288,7 @@ func (s *Server) pageFindings(pc *pageCall) error {
 		q.Del("msg")
 		v.Next = pc.r.URL.Path + "?" + q.Encode()
 	}
-	if v.Triggers, err = s.store.TriggerNames(pc.ctx()); err != nil {
+	if v.Triggers, err = s.store.TriggerNames(pc.ctx(), pc.scope()); err != nil {
 		return err
 	}
 	return pc.page("findings", "findings.title", v)

@@ -115,7 +115,7 @@ func (s *Server) pageAnalystFindings(pc *pageCall) error {
 	if v.Orgs, err = s.store.OrgNames(pc.ctx(), pc.scope(), ids); err != nil {
 		return err
 	}
-	ts, err := s.store.TriggerNames(pc.ctx())
+	ts, err := s.store.TriggerNames(pc.ctx(), pc.scope())
 	if err != nil {
 		return err
 	}

@@ -120,14 +120,14 @@ func TestPortalPagesBench(t *testing.T) {
 				if _, err := st.OrgNames(ctx, tenant.Operator(), ids); err != nil {
 					return err
 				}
-				_, err = st.TriggerNames(ctx)
+				_, err = st.TriggerNames(ctx, tenant.Operator())
 				return err
 			}},
 			{"member findings", fmt.Sprintf("/orgs/%d/findings", memberOrg), member, func() error {
 				if _, err := st.FindingList(ctx, tenant.Org(memberOrg), finding.Filter{Page: keyset.Page{Limit: 51}}); err != nil {
 					return err
 				}
-				_, err := st.TriggerNames(ctx)
+				_, err := st.TriggerNames(ctx, tenant.Operator())
 				return err
 			}},
 			{"dashboard", "/analyst", analyst, func() error {

@@ -766,7 +766,7 @@ func (s *Server) trendChoice(pc *pageCall) ([]string, error) {
 	if len(chosen) > trendMax {
 		return nil, badRequest("trend", "%d triggers chosen: the plot shows at most %d", len(chosen), trendMax)
 	}
-	known, err := s.store.TriggerNames(pc.ctx())
+	known, err := s.store.TriggerNames(pc.ctx(), pc.scope())
 	if err != nil {
 		return nil, err
 	}

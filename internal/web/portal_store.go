@@ -61,7 +61,7 @@ type PortalStore interface {
 	OrgWarnDays(ctx context.Context, sc tenant.Scope, since time.Time) ([]notify.WarnDay, error)
 	// LabelGrades counts the valid labels per grade (A…G, zeros included).
 	LabelGrades(ctx context.Context, sc tenant.Scope) ([]label.GradeCount, error)
-	TriggerNames(ctx context.Context) ([]string, error)
+	TriggerNames(ctx context.Context, sc tenant.Scope) ([]string, error)
 	NoticeCallList(ctx context.Context, sc tenant.Scope) ([]notify.Call, error)
 	// NoticeReplyList returns the e-mailed answers to the notices ids.
 	NoticeReplyList(ctx context.Context, sc tenant.Scope, ids []int64) ([]notify.Reply, error)
