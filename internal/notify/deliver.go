@@ -24,7 +24,8 @@ type OutboxState string
 // The outbox states. pending rows were never tried; sending rows are
 // claimed by a worker (until their lease ends); failed rows wait for their
 // next attempt; sent and dead are final. unknown rows are e-mails whose
-// worker stopped after the message began to leave: it may or may not have
+// worker stopped, or whose connection failed, after the message began to
+// leave and before the server's final answer: it may or may not have
 // arrived, so they wait for an operator (vigil notify resolve) rather than
 // risk a second copy.
 const (
@@ -66,7 +67,7 @@ type OutboxRow struct {
 type OutboxResult struct {
 	ID       int64
 	NoticeID int64
-	State    OutboxState // sent, failed or dead
+	State    OutboxState // sent, failed, dead, suppressed or unknown
 	Error    string
 	// NextAttempt is when a failed row is due again.
 	NextAttempt time.Time
@@ -365,6 +366,10 @@ func (d *Deliverer) attempt(ctx context.Context, row OutboxRow) (OutboxResult, b
 	res.Error = text.Truncate(text.Clean(err.Error()), 1000)
 	bounced := false
 	switch {
+	case IsUnknown(err) && row.Channel == Email:
+		// It may have arrived: an operator resolves it (webhook
+		// receivers deduplicate by delivery id, so those are retried).
+		res.State = OutboxUnknown
 	case IsPermanent(err):
 		res.State = OutboxDead
 		if IsBounce(err) && row.Channel == Email {

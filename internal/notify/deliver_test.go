@@ -154,6 +154,49 @@ func TestDeliverSMTPAndWebhook(t *testing.T) {
 	})
 }
 
+// TestDeliverUnknownOutcome: an e-mail whose connection ends after the
+// message went out and before the server's final answer may have
+// arrived, so it waits for an operator (state unknown) and is never sent
+// again by itself; the webhook of the same notice is delivered as usual.
+func TestDeliverUnknownOutcome(t *testing.T) {
+	t0 := time.Date(2025, 6, 2, 10, 0, 0, 0, time.UTC)
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		clk := &testClock{t: t0}
+		e := newDeliveryEnv(t, s, clk, smtpsink.Options{})
+		port, accepted := dropAfterData(t)
+		smtpS, err := notify.NewSMTPSender(notify.SMTPConfig{Host: "127.0.0.1", Port: port, TLS: notify.TLSNone, From: "cert@vigil.example.nl", Timeout: 5 * time.Second}, e.renderer, "vigil CERT")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { smtpS.Close() })
+		d := notify.NewDeliverer(notify.DelivererConfig{Outbox: s, MaxAttempts: 8, Lease: time.Minute, Now: clk.Now,
+			Senders: map[notify.Channel]notify.Sender{
+				notify.Email:   smtpS,
+				notify.Webhook: &notify.WebhookSender{Client: e.hook.client(true), Now: clk.Now, Secret: func(org int64) []byte { return notify.WebhookSecret(e.master, org) }},
+			},
+			AckURL: func(id int64) string { return fmt.Sprintf("https://vigil.example.nl/ack/%d", id) }})
+		e.finding(t, "198.51.100.37")
+		if _, err := d.DeliverDue(context.Background(), 0); err != nil {
+			t.Fatal(err)
+		}
+		if got := e.states(t); got["email"] != "unknown/1 " || got["webhook"] != "sent/1 " {
+			t.Errorf("states = %v; want the e-mail unknown after one attempt, the webhook sent", got)
+		}
+		// Much later, nothing is due: the e-mail waits for an operator.
+		clk.Add(48 * time.Hour)
+		if res, err := d.DeliverDue(context.Background(), 0); err != nil || res.Attempted != 0 {
+			t.Errorf("later DeliverDue = %+v, %v; want nothing attempted", res, err)
+		}
+		if n := accepted(); n != 1 {
+			t.Errorf("the SMTP server saw %d connections; want 1", n)
+		}
+		rows, err := s.OutboxList(context.Background(), tenant.Operator(), notify.OutboxUnknown, keyset.Page{})
+		if err != nil || len(rows) != 1 || !strings.Contains(rows[0].LastError, "outcome unknown") {
+			t.Errorf("unknown rows = %+v, %v", rows, err)
+		}
+	})
+}
+
 func TestDeliverRetriesThenDead(t *testing.T) {
 	t0 := time.Date(2025, 6, 2, 10, 0, 0, 0, time.UTC)
 	storetest.Each(t, func(t *testing.T, s *store.Store) {

@@ -55,6 +55,11 @@ type SendError struct {
 	// Bounce is true when the recipient address itself was refused
 	// permanently (SMTP 5xx on RCPT): the contact is marked bounced.
 	Bounce bool
+	// Unknown is true when the message may have arrived: the connection
+	// failed after the message began to leave and before the server's
+	// final answer. Sending it again could deliver a second copy, so an
+	// e-mail ends in OutboxUnknown for an operator to resolve.
+	Unknown bool
 	// Code is the SMTP reply code or HTTP status, 0 if none.
 	Code int
 	Err  error
@@ -63,8 +68,11 @@ type SendError struct {
 // Error implements error.
 func (e *SendError) Error() string {
 	kind := "temporary"
-	if e.Permanent {
+	switch {
+	case e.Permanent:
 		kind = "permanent"
+	case e.Unknown:
+		kind = "outcome unknown"
 	}
 	if e.Code != 0 {
 		return fmt.Sprintf("%s failure (%d): %v", kind, e.Code, e.Err)
@@ -79,6 +87,12 @@ func (e *SendError) Unwrap() error { return e.Err }
 func IsPermanent(err error) bool {
 	var se *SendError
 	return errors.As(err, &se) && se.Permanent
+}
+
+// IsUnknown reports whether err leaves open whether the message arrived.
+func IsUnknown(err error) bool {
+	var se *SendError
+	return errors.As(err, &se) && se.Unknown
 }
 
 // IsBounce reports whether err says the recipient address is bad.

@@ -347,7 +347,9 @@ func (s *SMTPSender) Send(ctx context.Context, m Outgoing) error {
 // SendRaw sends a finished message. A connection that fails before DATA,
 // or that the server closes with a 421 answer before DATA (an idle
 // connection of the pool it timed out), is replaced and the message tried
-// once more on a fresh one.
+// once more on a fresh one. A connection that fails after DATA began and
+// before the server's final answer is a SendError with Unknown set: the
+// message may have arrived, so it is never sent again by itself.
 func (s *SMTPSender) SendRaw(ctx context.Context, from, to string, raw []byte) error {
 	for try := 0; ; try++ {
 		get := s.get
@@ -385,7 +387,12 @@ func (s *SMTPSender) SendRaw(ctx context.Context, from, to string, raw []byte) e
 			return se
 		}
 		s.discard(c)
-		if sent || try > 0 {
+		if sent {
+			// The connection failed after the message began to leave and
+			// before the server's final answer: it may have arrived.
+			return &SendError{Unknown: true, Err: err}
+		}
+		if try > 0 {
 			return &SendError{Err: err}
 		}
 	}

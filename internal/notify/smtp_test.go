@@ -4,6 +4,7 @@
 package notify_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/ecdsa"
@@ -23,6 +24,7 @@ import (
 	"net"
 	"net/mail"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -338,6 +340,25 @@ func TestSMTPFailures(t *testing.T) {
 			t.Errorf("sink count %d; want 1", sink.Count())
 		}
 	})
+	t.Run("connection_lost_after_data_is_unknown", func(t *testing.T) {
+		// The server takes the whole message and the connection ends
+		// before its final answer: the message may have arrived, so the
+		// send is neither retried here nor reported as a plain failure.
+		t.Parallel()
+		port, accepted := dropAfterData(t)
+		s, err := notify.NewSMTPSender(notify.SMTPConfig{Host: "127.0.0.1", Port: port, TLS: notify.TLSNone, From: "cert@vigil.example.nl", Timeout: 5 * time.Second}, r, "vigil CERT")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		err = s.Send(context.Background(), testOutgoing(t, "en"))
+		if !notify.IsUnknown(err) || notify.IsPermanent(err) {
+			t.Errorf("Send = %v; want an unknown outcome", err)
+		}
+		if n := accepted(); n != 1 {
+			t.Errorf("the server saw %d connections; want 1 (no second try)", n)
+		}
+	})
 	t.Run("connection_reused_after_refusal", func(t *testing.T) {
 		t.Parallel()
 		n := 0
@@ -427,6 +448,53 @@ func closeIdle(c net.Conn) {
 		io.WriteString(c, "421 4.4.2 Idle timeout, bye bye\r\n")
 		return
 	}
+}
+
+// dropAfterData serves SMTP on loopback until the end of the test: it
+// accepts the sender, the recipient and the whole message, then closes
+// the connection without the final answer. It returns its port and a
+// count of the connections it accepted.
+func dropAfterData(t *testing.T) (port int, accepted func() int) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	var n atomic.Int32
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			n.Add(1)
+			go func() {
+				defer c.Close()
+				_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+				br := bufio.NewReader(c)
+				io.WriteString(c, "220 fake ESMTP\r\n")
+				data := false
+				for {
+					line, err := br.ReadString('\n')
+					if err != nil {
+						return
+					}
+					switch up := strings.ToUpper(line); {
+					case data && line == ".\r\n":
+						return // the whole message arrived: close, no answer
+					case data:
+					case strings.HasPrefix(up, "DATA"):
+						data = true
+						io.WriteString(c, "354 go ahead\r\n")
+					default:
+						io.WriteString(c, "250 ok\r\n")
+					}
+				}
+			}()
+		}
+	}()
+	return ln.Addr().(*net.TCPAddr).Port, func() int { return int(n.Load()) }
 }
 
 // proxySMTP joins c to the server at addr both ways.

@@ -762,6 +762,14 @@ WHERE id = ? AND state = 'sending'`, r.Error, r.At, r.ID); err != nil {
 				if err := tx.suppressedToCallList(ctx, []int64{r.NoticeID}, r.At); err != nil {
 					return err
 				}
+			case notify.OutboxUnknown:
+				// The send failed after the message began to leave: it
+				// waits for an operator, like a row stranded by a dead
+				// worker (send_started_at is kept).
+				if _, err := tx.Exec(ctx, `UPDATE outbox SET state = 'unknown', lease_until = NULL, last_error = ?, updated_at = ?
+WHERE id = ? AND state = 'sending'`, "outcome unknown: "+r.Error+"; resolve with vigil notify resolve", r.At, r.ID); err != nil {
+					return fmt.Errorf("outbox %d unknown: %w", r.ID, err)
+				}
 			case notify.OutboxFailed, notify.OutboxDead:
 				next := r.NextAttempt
 				if next.IsZero() {
