@@ -4,7 +4,10 @@
 package web
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -114,4 +117,26 @@ func TestFindingsFilterTriggers(t *testing.T) {
 			t.Errorf("the analyst's findings filter lacks %q", secret)
 		}
 	})
+}
+
+// TestFindingsCSVDefusesFormulas checks that feed text which a spreadsheet
+// would take for a formula reaches the CSV download with a leading quote.
+func TestFindingsCSVDefusesFormulas(t *testing.T) {
+	f := finding.Finding{ID: 7, Trigger: "@SUM(1+1)", Type: "+cmd|' /C calc'!A0", Hostname: `=HYPERLINK("http://evil.example","x")`,
+		CVE: "-2+3", IP: "192.0.2.1", Port: 443, Count: 1, Evidence: json.RawMessage(`["\tx"]`)}
+	recs, err := csv.NewReader(bytes.NewReader(findingsCSV([]finding.Finding{f}))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 2 {
+		t.Fatalf("%d records; want the header and one row", len(recs))
+	}
+	for i, cell := range recs[1] {
+		if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+			t.Errorf("column %s: %q starts a formula", recs[0][i], cell)
+		}
+	}
+	if got := recs[1][7]; got != `'=HYPERLINK("http://evil.example","x")` {
+		t.Errorf("hostname %q; want the formula quoted", got)
+	}
 }

@@ -31,6 +31,7 @@ import (
 	"vigil/internal/label"
 	"vigil/internal/notify"
 	"vigil/internal/tenant"
+	"vigil/internal/text"
 )
 
 // opsRoutes are the pages of a member's notices and downloads and of the
@@ -246,9 +247,13 @@ func findingsCSV(fs []finding.Finding) []byte {
 	w := csv.NewWriter(&b)
 	_ = w.Write([]string{"id", "trigger", "type", "severity", "status", "ip", "port", "hostname", "asn", "cve", "first_seen", "last_seen", "count", "evidence", "tlp"})
 	for _, f := range fs {
-		_ = w.Write([]string{strconv.FormatInt(f.ID, 10), f.Trigger, f.Type, f.Severity.String(), string(f.Status), f.IP,
+		rec := []string{strconv.FormatInt(f.ID, 10), f.Trigger, f.Type, f.Severity.String(), string(f.Status), f.IP,
 			intOrEmpty(int64(f.Port)), f.Hostname, intOrEmpty(f.ASN), f.CVE, f.FirstSeen.UTC().Format(time.RFC3339),
-			f.LastSeen.UTC().Format(time.RFC3339), strconv.FormatInt(f.Count, 10), string(f.Evidence), f.TLP.String()})
+			f.LastSeen.UTC().Format(time.RFC3339), strconv.FormatInt(f.Count, 10), string(f.Evidence), f.TLP.String()}
+		for i := range rec {
+			rec[i] = text.CSVCell(rec[i]) // feed text is a third party's (CSV injection)
+		}
+		_ = w.Write(rec)
 	}
 	w.Flush()
 	return b.Bytes()
