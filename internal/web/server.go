@@ -333,6 +333,11 @@ func (u *unmatchedWriter) WriteHeader(code int) {
 	switch code {
 	case http.StatusNotFound:
 		err = errs.Errorf(errs.NotFound, "no route for %s %s", u.r.Method, u.r.URL.Path)
+		if wantsPage(u.r) {
+			u.replaced = true
+			u.s.notFoundPage(u.w, u.r, err)
+			return
+		}
 	case http.StatusMethodNotAllowed:
 		err = errs.Errorf(codeMethodNotAllowed, "%s is not allowed on %s (allowed: %s)", u.r.Method, u.r.URL.Path, u.w.Header().Get("Allow"))
 	default:
@@ -341,6 +346,37 @@ func (u *unmatchedWriter) WriteHeader(code int) {
 	}
 	u.replaced = true
 	u.s.writeError(u.w, u.r, err)
+}
+
+// wantsPage reports whether an unmatched request is a person's browser
+// asking for a portal page: a path outside /api/ and text/html among the
+// types it accepts. Such a request gets the portal's HTML error page; API
+// paths always get problem details.
+func wantsPage(r *http.Request) bool {
+	if r.URL.Path == "/api" || strings.HasPrefix(r.URL.Path, "/api/") {
+		return false
+	}
+	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
+		mt, _, _ := strings.Cut(part, ";")
+		if strings.EqualFold(strings.TrimSpace(mt), "text/html") {
+			return true
+		}
+	}
+	return false
+}
+
+// notFoundPage answers an unknown portal address with the error page in
+// the layout and the pages' security headers, for the signed-in user if
+// the request carries a valid, fully signed-in session.
+func (s *Server) notFoundPage(w http.ResponseWriter, r *http.Request, err error) {
+	setPageHeaders(w.Header())
+	pc := &pageCall{s: s, w: w, r: r}
+	if c, cerr := r.Cookie(sessionCookie); cerr == nil && c.Value != "" {
+		if ses, u, serr := s.accounts.Session(r.Context(), c.Value); serr == nil && ses.Verified {
+			pc.ses, pc.user, pc.secret = ses, &u, c.Value
+		}
+	}
+	s.pageError(pc, err)
 }
 
 func (u *unmatchedWriter) Write(b []byte) (int, error) {
