@@ -237,6 +237,11 @@ func (b *browser) check(shot string) {
 			b.t.Errorf("axe on %s (%s): %s %s: %s — %s", loc, lang, v.Impact, v.ID, v.Help, strings.Join(where, " | "))
 		}
 	}
+	// No page scrolls sideways at the window's width: the overflow names
+	// the element that reaches furthest right.
+	if wide := get(b, "width of "+loc, chromedp.Evaluate[string](overflowJS)); wide != "" {
+		b.t.Errorf("on %s (%s): the page is wider than the window: %s", loc, lang, wide)
+	}
 	time.Sleep(100 * time.Millisecond) // console messages arrive asynchronously
 	b.mu.Lock()
 	errs := b.errors
@@ -258,6 +263,27 @@ func (b *browser) check(shot string) {
 	}
 	b.t.Logf("checked %s (%s)", loc, lang)
 }
+
+// overflowJS answers "" when document.documentElement.scrollWidth fits
+// window.innerWidth, else both widths and the element whose right edge is
+// furthest out.
+const overflowJS = `(() => {
+  const sw = document.documentElement.scrollWidth, w = window.innerWidth;
+  if (sw <= w) return "";
+  let far = null, right = 0;
+  const clipped = el => {
+    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX !== "visible") return true;
+    }
+    return false;
+  };
+  for (const el of document.body.querySelectorAll("*")) {
+    const r = el.getBoundingClientRect().right + window.scrollX;
+    if (r > right && !clipped(el)) { right = r; far = el; }
+  }
+  const what = far ? far.tagName.toLowerCase() + (far.id ? "#" + far.id : "") + " " + JSON.stringify((far.textContent || "").trim().slice(0, 40)) : "?";
+  return "scrollWidth " + sw + " > innerWidth " + w + "; " + what + " ends at x=" + Math.round(right);
+})()`
 
 // maxShotHeight bounds a screenshot's height in pixels (at the window's
 // 1280 wide): a long page is cut there, below what a reader of the README
