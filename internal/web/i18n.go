@@ -83,6 +83,7 @@ func catalogue() map[string][2]string {
 		errorMessages(),
 		approvalMessages(),
 		linkMessages(),
+		codeMessages(),
 	} {
 		for k, v := range table {
 			if _, dup := out[k]; dup {

@@ -145,6 +145,18 @@ func (v *view) T(key string, args ...any) string {
 	return s
 }
 
+// Code names a coded value in the page's language: kind is "sev"
+// (severity), "status" (of a finding), "asset" (kind) or "contact" (role),
+// value the code as the API writes it. A code without a name is shown as
+// it is.
+func (v *view) Code(kind string, value any) string {
+	code := fmt.Sprint(value)
+	if s, ok := v.msgs["code."+kind+"."+code]; ok {
+		return s
+	}
+	return code
+}
+
 // Err returns the error message of a form field ("" when it has none).
 func (v *view) Err(field string) string { return v.Errors[field] }
 

@@ -364,7 +364,68 @@ func TestPagesHappyPath(t *testing.T) {
 							t.Errorf("untranslated message key %q on the page", k)
 						}
 					}
+					if lang == "nl" {
+						for _, c := range untranslatedCodes(body) {
+							t.Errorf("coded value %q shown untranslated on the Dutch page", c)
+						}
+					}
 				})
+			}
+		}
+	})
+}
+
+// englishCodes are the coded values (severities, finding statuses, asset
+// kinds, contact roles) whose English name differs from the Dutch one.
+// ("unknown" is left out: it is also a delivery state, which the pages
+// show as its code.)
+var englishCodes = map[string]bool{"info": true, "low": true, "medium": true, "high": true, "critical": true,
+	"resolved": true, "domain": true, "cidr": true, "asn": true,
+	"security": true, "technical": true, "management": true, "abuse": true, "other": true}
+
+// untranslatedCodes returns the text of a page's elements that is a bare
+// code of englishCodes, alone or in parentheses (how the pages show
+// them). A finding's evidence is left out: it shows the feed's own fields
+// and values as the feed wrote them.
+func untranslatedCodes(body string) []string {
+	var out []string
+	body = regexp.MustCompile(`(?s)<dl class="evidence".*?</dl>`).ReplaceAllString(body, "")
+	for _, node := range regexp.MustCompile(`(?s)<[^>]*>`).Split(body, -1) {
+		node = strings.Trim(strings.TrimSpace(node), "()")
+		if englishCodes[node] {
+			out = append(out, node)
+		}
+	}
+	return out
+}
+
+// TestCodesTranslated shows that untranslatedCodes would see a code in
+// each way the pages show one, and that the Dutch findings and registry
+// pages show the seeded values by their Dutch names.
+func TestCodesTranslated(t *testing.T) {
+	t.Parallel()
+	for _, html := range []string{`<td class="sev-high">high</td>`, `<small>(domain)</small>`, `<option value="abuse">abuse</option>`, `<td>resolved</td>`} {
+		if len(untranslatedCodes(html)) != 1 {
+			t.Errorf("untranslatedCodes misses the code in %s", html)
+		}
+	}
+	storetest.EachOpts(t, storetest.Options{Now: fixedNow}, func(t *testing.T, st *store.Store) {
+		e := newPageEnv(t, st)
+		own := e.idsOf(e.orgs[0])
+		nl := map[string]string{"Accept-Language": "nl"}
+		for path, want := range map[string][]string{
+			e.pageFill("/orgs/{id}/findings", own): {">open<"},
+			e.pageFill("/orgs/{id}/registry", own): {"(domein)", ">beveiliging<", ">IP-bereik<"},
+			e.pageFill("/orgs/{id}/policy", own):   {">kritiek<", ">hoog<"},
+		} {
+			body := wantPage(t, e.page(preq{method: "GET", path: path, as: asMemberA, header: nl}), http.StatusOK)
+			for _, w := range want {
+				if !strings.Contains(body, w) {
+					t.Errorf("%s in Dutch lacks %q", path, w)
+				}
+			}
+			if c := untranslatedCodes(body); len(c) > 0 {
+				t.Errorf("%s in Dutch shows %q", path, c)
 			}
 		}
 	})
