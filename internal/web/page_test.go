@@ -208,7 +208,8 @@ func (e *pageEnv) pageFill(path string, x ids) string { return x.Fill(path) }
 // session awaiting its second factor reaches only the second-factor pages;
 // a member never reaches another organisation's pages (404, exactly as for
 // one that does not exist) nor a staff page (403), an analyst no
-// administrator page (403); forms without the session's CSRF token or sent
+// administrator page (403) but every analyst page (200, a plain analyst,
+// not an administrator); forms without the session's CSRF token or sent
 // cross-origin are refused (403); and nothing of the other organisation
 // changes.
 func TestPageAuthorisation(t *testing.T) {
@@ -272,6 +273,16 @@ func TestPageAuthorisation(t *testing.T) {
 				for _, as := range []string{asMemberA, asMakerA, asMemberB} {
 					t.Run(rt.ID+"/"+as, func(t *testing.T) {
 						wantPage(t, e.page(preq{method: rt.Method, path: path, as: as, form: form}), http.StatusForbidden)
+					})
+				}
+				// A plain analyst (not an administrator) sees every
+				// analyst page.
+				if rt.Method == http.MethodGet {
+					t.Run(rt.ID+"/"+asAnalyst+"/allowed", func(t *testing.T) {
+						if e.users[asAnalyst].Role != account.RoleAnalyst {
+							t.Fatalf("persona %s has role %q", asAnalyst, e.users[asAnalyst].Role)
+						}
+						wantPage(t, e.page(preq{method: rt.Method, path: path + pageQueries[rt.ID], as: asAnalyst}), http.StatusOK)
 					})
 				}
 			}
