@@ -10,11 +10,16 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/netip"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"vigil/internal/finding"
+	"vigil/internal/ingest"
+	"vigil/internal/keyset"
 	"vigil/internal/registry"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
@@ -139,4 +144,73 @@ func TestFindingsCSVDefusesFormulas(t *testing.T) {
 	if got := recs[1][7]; got != `'=HYPERLINK("http://evil.example","x")` {
 		t.Errorf("hostname %q; want the formula quoted", got)
 	}
+}
+
+// TestFindingsDownloadStreams makes a download page two findings long, so
+// organisation A's findings take several pages, and checks that the CSV
+// and the JSON download are complete (every finding once) and well formed.
+func TestFindingsDownloadStreams(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newPageEnv(t, st)
+		e.srv.downloadPage = 2
+		a := e.orgs[0].ID
+		ctx := context.Background()
+		trig, err := st.TriggerEnsure(ctx, finding.Trigger{Name: "download-pages"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sg []finding.Sighting
+		for i := 1; i <= 4; i++ {
+			ip := netip.AddrFrom4([4]byte{192, 0, 2, byte(200 + i)})
+			sg = append(sg, finding.Sighting{OrgID: a, TriggerID: trig, Type: "vulnerable-system", ReportType: "download-pages",
+				Key: finding.KeyFor(ip, 443), IP: ip, Port: 443, Severity: finding.High, Time: st.Now(),
+				Evidence: json.RawMessage(`{"hostname":"=cmd|' /C calc'!A0"}`)})
+		}
+		r := ingest.Run{Source: "download.csv", FeedType: "shadowserver", ReportType: "download-pages", TriggerID: trig}
+		if err := st.RunStart(ctx, &r); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Tx(ctx, func(tx *store.Store) error { _, _, err := tx.FindingUpsert(ctx, r.ID, sg); return err }); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.RunFinish(ctx, &r); err != nil {
+			t.Fatal(err)
+		}
+		all, err := st.FindingList(ctx, tenant.Org(a), finding.Filter{Page: keyset.Page{Limit: 1000}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(all) <= e.srv.downloadPage {
+			t.Fatalf("organisation A has %d findings: not more than a page", len(all))
+		}
+		var want []string
+		for _, f := range all {
+			want = append(want, strconv.FormatInt(f.ID, 10))
+		}
+		body := wantPage(t, e.page(preq{method: "GET", path: fmt.Sprintf("/orgs/%d/findings.csv", a), as: asMemberA}), http.StatusOK)
+		recs, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+		if err != nil {
+			t.Fatalf("the CSV: %v", err)
+		}
+		var got []string
+		for _, r := range recs[1:] {
+			got = append(got, r[0])
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("CSV ids %v; want %v", got, want)
+		}
+		body = wantPage(t, e.page(preq{method: "GET", path: fmt.Sprintf("/orgs/%d/findings.json", a), as: asMemberA}), http.StatusOK)
+		var l List[finding.Finding]
+		if err := json.Unmarshal([]byte(body), &l); err != nil {
+			t.Fatalf("the JSON: %v\n%s", err, body)
+		}
+		got = got[:0]
+		for _, f := range l.Items {
+			got = append(got, strconv.FormatInt(f.ID, 10))
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("JSON ids %v; want %v", got, want)
+		}
+	})
 }

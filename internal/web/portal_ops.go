@@ -215,63 +215,125 @@ func (s *Server) pageNoticeAck(pc *pageCall) error {
 	return pc.redirect(fmt.Sprintf("/orgs/%d/notices?msg=notices.acked", pc.org))
 }
 
-// allFindings reads every finding of the page's organisation that matches
-// the filter, in pages of 1,000 (downloads).
-func (s *Server) allFindings(pc *pageCall) ([]finding.Finding, error) {
-	var out []finding.Finding
-	for after := int64(0); ; {
-		fs, err := s.store.FindingList(pc.ctx(), pc.scope(), findingFilter(pc.query, keyset.Page{After: after, Limit: 1000}))
+// findingsDownloadPage is how many findings a download reads and writes at
+// a time: its memory is bounded by one page, whatever the organisation has.
+const findingsDownloadPage = 1000
+
+// eachFindingPage reads every finding of the page's organisation that
+// matches the filter, a page at a time (keyset on id), and hands each page
+// to write before it reads the next. No page is kept.
+func (s *Server) eachFindingPage(pc *pageCall, write func(fs []finding.Finding, first bool) error) error {
+	size := max(s.downloadPage, 1)
+	for after, first := int64(0), true; ; first = false {
+		fs, err := s.store.FindingList(pc.ctx(), pc.scope(), findingFilter(pc.query, keyset.Page{After: after, Limit: size}))
 		if err != nil {
-			return nil, err
+			return err
 		}
-		out = append(out, fs...)
-		if len(fs) < 1000 {
-			return out, nil
+		if err := write(fs, first); err != nil {
+			return err
+		}
+		if len(fs) < size {
+			return nil
 		}
 		after = fs[len(fs)-1].ID
 	}
 }
 
-func (s *Server) pageFindingsCSV(pc *pageCall) error {
-	fs, err := s.allFindings(pc)
-	if err != nil {
-		return err
-	}
-	return pc.download("text/csv; charset=utf-8", fmt.Sprintf("vigil-findings-%d.csv", pc.org), findingsCSV(fs))
+// downloadHeader sets the headers of a file to save.
+func (pc *pageCall) downloadHeader(ct, name string) {
+	h := pc.w.Header()
+	h.Set("Content-Type", ct)
+	h.Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name))
+	h.Set("Cache-Control", "no-store")
 }
 
-// findingsCSV writes findings as the portal's download and the API's
-// format=csv answer them.
+// pageFindingsCSV streams the CSV download: the header row after the first
+// page was read (an error before it is an error page), then each page as
+// it is read. An error after that ends the file short; it is logged.
+func (s *Server) pageFindingsCSV(pc *pageCall) error {
+	w := csv.NewWriter(pc.w)
+	err := s.eachFindingPage(pc, func(fs []finding.Finding, first bool) error {
+		if first {
+			pc.downloadHeader("text/csv; charset=utf-8", fmt.Sprintf("vigil-findings-%d.csv", pc.org))
+			_ = w.Write(findingsCSVHeader)
+		}
+		for _, f := range fs {
+			_ = w.Write(findingRecord(f))
+		}
+		w.Flush()
+		return w.Error()
+	})
+	return s.streamed(pc, err)
+}
+
+// streamed is the outcome of a download that may have begun: an error
+// before anything was written is the page's, one after it is logged (the
+// file ends short; the status is sent already).
+func (s *Server) streamed(pc *pageCall, err error) error {
+	if err != nil && pc.w.Header().Get("Content-Disposition") != "" {
+		s.log.Error("download cut short", "path", pc.r.URL.Path, "err", err)
+		return nil
+	}
+	return err
+}
+
+// findingsCSVHeader is the header row of the findings CSV.
+var findingsCSVHeader = []string{"id", "trigger", "type", "severity", "status", "ip", "port", "hostname", "asn", "cve", "first_seen", "last_seen", "count", "evidence", "tlp"}
+
+// findingRecord is one finding's CSV row, every cell defused against
+// spreadsheet formulas (feed text is a third party's: CSV injection).
+func findingRecord(f finding.Finding) []string {
+	rec := []string{strconv.FormatInt(f.ID, 10), f.Trigger, f.Type, f.Severity.String(), string(f.Status), f.IP,
+		intOrEmpty(int64(f.Port)), f.Hostname, intOrEmpty(f.ASN), f.CVE, f.FirstSeen.UTC().Format(time.RFC3339),
+		f.LastSeen.UTC().Format(time.RFC3339), strconv.FormatInt(f.Count, 10), string(f.Evidence), f.TLP.String()}
+	for i := range rec {
+		rec[i] = text.CSVCell(rec[i])
+	}
+	return rec
+}
+
+// findingsCSV writes findings as the API's format=csv answers them (one
+// page).
 func findingsCSV(fs []finding.Finding) []byte {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
-	_ = w.Write([]string{"id", "trigger", "type", "severity", "status", "ip", "port", "hostname", "asn", "cve", "first_seen", "last_seen", "count", "evidence", "tlp"})
+	_ = w.Write(findingsCSVHeader)
 	for _, f := range fs {
-		rec := []string{strconv.FormatInt(f.ID, 10), f.Trigger, f.Type, f.Severity.String(), string(f.Status), f.IP,
-			intOrEmpty(int64(f.Port)), f.Hostname, intOrEmpty(f.ASN), f.CVE, f.FirstSeen.UTC().Format(time.RFC3339),
-			f.LastSeen.UTC().Format(time.RFC3339), strconv.FormatInt(f.Count, 10), string(f.Evidence), f.TLP.String()}
-		for i := range rec {
-			rec[i] = text.CSVCell(rec[i]) // feed text is a third party's (CSV injection)
-		}
-		_ = w.Write(rec)
+		_ = w.Write(findingRecord(f))
 	}
 	w.Flush()
 	return b.Bytes()
 }
 
+// pageFindingsJSON streams the JSON download ({"items": [...]}, one
+// finding a line), a page at a time as pageFindingsCSV.
 func (s *Server) pageFindingsJSON(pc *pageCall) error {
-	fs, err := s.allFindings(pc)
-	if err != nil {
+	n := 0
+	err := s.eachFindingPage(pc, func(fs []finding.Finding, first bool) error {
+		var b bytes.Buffer
+		if first {
+			pc.downloadHeader("application/json", fmt.Sprintf("vigil-findings-%d.json", pc.org))
+			b.WriteString(`{"items": [`)
+		}
+		for _, f := range fs {
+			row, err := json.Marshal(f)
+			if err != nil {
+				return fmt.Errorf("finding %d: %w", f.ID, err)
+			}
+			if n > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString("\n  ")
+			b.Write(row)
+			n++
+		}
+		if len(fs) < max(s.downloadPage, 1) {
+			b.WriteString("\n]}\n")
+		}
+		_, err := pc.w.Write(b.Bytes())
 		return err
-	}
-	if fs == nil {
-		fs = []finding.Finding{}
-	}
-	b, err := json.MarshalIndent(List[finding.Finding]{Items: fs}, "", "  ")
-	if err != nil {
-		return err
-	}
-	return pc.download("application/json", fmt.Sprintf("vigil-findings-%d.json", pc.org), b)
+	})
+	return s.streamed(pc, err)
 }
 
 func intOrEmpty(n int64) string {
@@ -283,10 +345,7 @@ func intOrEmpty(n int64) string {
 
 // download answers a file to save.
 func (pc *pageCall) download(ct, name string, b []byte) error {
-	h := pc.w.Header()
-	h.Set("Content-Type", ct)
-	h.Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name))
-	h.Set("Cache-Control", "no-store")
+	pc.downloadHeader(ct, name)
 	_, err := pc.w.Write(b)
 	return err
 }

@@ -112,20 +112,23 @@ type PublicRoute struct {
 
 // Server is the HTTP handler of the API. It is safe for concurrent use.
 type Server struct {
-	store    Store
-	app      *app.App
-	log      *slog.Logger
-	ready    func() string
-	version  string
-	maxBody  int64
-	routes   []Route
-	mux      *http.ServeMux
-	problems map[errs.Code]problemKind
-	public   []PublicRoute
-	schemas  *schemaSet
-	openapi  []byte
-	metrics  *metrics
-	gatherer prometheus.Gatherer
+	// downloadPage is the rows read and written at a time by the findings
+	// downloads (findingsDownloadPage; tests make it small).
+	downloadPage int
+	store        Store
+	app          *app.App
+	log          *slog.Logger
+	ready        func() string
+	version      string
+	maxBody      int64
+	routes       []Route
+	mux          *http.ServeMux
+	problems     map[errs.Code]problemKind
+	public       []PublicRoute
+	schemas      *schemaSet
+	openapi      []byte
+	metrics      *metrics
+	gatherer     prometheus.Gatherer
 
 	accounts        *account.Service
 	tmpl            templates
@@ -150,7 +153,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Store == nil || cfg.App == nil {
 		return nil, errors.New("web: Config.Store and Config.App are required")
 	}
-	s := &Server{
+	s := &Server{downloadPage: findingsDownloadPage,
 		store:    cfg.Store,
 		app:      cfg.App,
 		log:      cfg.Logger,
