@@ -122,7 +122,12 @@ func (rdapRefreshArgs) Kind() string { return "rdap_bootstrap_refresh" }
 type rdapRefreshWorker struct {
 	river.WorkerDefaults[rdapRefreshArgs]
 	a *App
+	// timeout bounds one refresh (RDAPRefreshTimeout).
+	timeout time.Duration
 }
+
+// Timeout implements river.Worker.
+func (w *rdapRefreshWorker) Timeout(*river.Job[rdapRefreshArgs]) time.Duration { return w.timeout }
 
 // Work implements river.Worker. A failed refresh is logged and left to the
 // next day's run: the files in use stay valid meanwhile.

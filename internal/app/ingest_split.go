@@ -50,26 +50,6 @@ const PartTimeout = 45 * time.Minute
 // River's backoff (attempt⁴ seconds) would only leave it waiting.
 const partRetryMax = time.Minute
 
-// jobTimes returns the part timeout and the rescue window the
-// configuration sets, checked against each other.
-func (a *App) jobTimes() (part, rescue time.Duration, err error) {
-	part, rescue = PartTimeout, 0
-	if v := a.cfg.Ingest.PartTimeout; v != "" {
-		if part, err = time.ParseDuration(v); err != nil || part <= 0 {
-			return 0, 0, errs.Field("ingest.part_timeout", v, "not a positive duration (e.g. 45m)")
-		}
-	}
-	if v := a.cfg.Jobs.RescueAfter; v != "" {
-		if rescue, err = time.ParseDuration(v); err != nil || rescue <= 0 {
-			return 0, 0, errs.Field("jobs.rescue_after", v, "not a positive duration (e.g. 1h)")
-		}
-		if rescue < part {
-			return 0, 0, errs.Field("jobs.rescue_after", v, fmt.Sprintf("shorter than ingest.part_timeout (%s): a part still running would be taken for stuck", part))
-		}
-	}
-	return part, rescue, nil
-}
-
 // ingestPartArgs is the job of one part of a split run.
 type ingestPartArgs struct {
 	RunID int64 `json:"run_id"`

@@ -137,6 +137,13 @@ func (retentionPurgeArgs) Kind() string { return "retention_purge" }
 type retentionPurgeWorker struct {
 	river.WorkerDefaults[retentionPurgeArgs]
 	a *App
+	// timeout bounds one purge (RetentionPurgeTimeout).
+	timeout time.Duration
+}
+
+// Timeout implements river.Worker.
+func (w *retentionPurgeWorker) Timeout(*river.Job[retentionPurgeArgs]) time.Duration {
+	return w.timeout
 }
 
 // Work implements river.Worker; a failed purge is retried by the queue.
@@ -151,8 +158,8 @@ func (w *retentionPurgeWorker) Work(ctx context.Context, _ *river.Job[retentionP
 
 // retentionJobs registers the purge worker and returns its daily
 // periodic job.
-func (a *App) retentionJobs(workers *river.Workers) *river.PeriodicJob {
-	river.AddWorker(workers, &retentionPurgeWorker{a: a})
+func (a *App) retentionJobs(workers *river.Workers, lim jobLimits) *river.PeriodicJob {
+	river.AddWorker(workers, &retentionPurgeWorker{a: a, timeout: lim.timeout(retentionPurgeArgs{}.Kind())})
 	return river.NewPeriodicJob(river.PeriodicInterval(24*time.Hour),
 		func() (river.JobArgs, *river.InsertOpts) { return retentionPurgeArgs{}, nil },
 		&river.PeriodicJobOpts{RunOnStart: true})

@@ -43,7 +43,13 @@ func (sourceRunArgs) InsertOpts() river.InsertOpts {
 type sourceRunWorker struct {
 	river.WorkerDefaults[sourceRunArgs]
 	a *App
+	// timeout bounds one run (SourceRunTimeout, the run's lease).
+	timeout time.Duration
 }
+
+// Timeout implements river.Worker: a run of a large feed (NVD,
+// Shadowserver) takes longer than River's default minute.
+func (w *sourceRunWorker) Timeout(*river.Job[sourceRunArgs]) time.Duration { return w.timeout }
 
 // Work implements river.Worker: a failed run returns its error, so River
 // retries it with backoff; a run held by another (a command's) returns
@@ -69,7 +75,12 @@ type sourceSweepWorker struct {
 	river.WorkerDefaults[sourceSweepArgs]
 	a *App
 	q *jobs.Queue
+	// timeout bounds one sweep (SourceSweepTimeout).
+	timeout time.Duration
 }
+
+// Timeout implements river.Worker.
+func (w *sourceSweepWorker) Timeout(*river.Job[sourceSweepArgs]) time.Duration { return w.timeout }
 
 // Work implements river.Worker: it enqueues the due runs and raises the
 // alerts that are due.
@@ -95,9 +106,9 @@ func (a *App) SourceSweep(ctx context.Context, q *jobs.Queue) error {
 
 // sourceJobs registers the source workers and returns the periodic sweep
 // and the function that hands the opened queue to the sweep.
-func (a *App) sourceJobs(workers *river.Workers) (*river.PeriodicJob, func(*jobs.Queue)) {
-	sweep := &sourceSweepWorker{a: a}
-	river.AddWorker(workers, &sourceRunWorker{a: a})
+func (a *App) sourceJobs(workers *river.Workers, lim jobLimits) (*river.PeriodicJob, func(*jobs.Queue)) {
+	sweep := &sourceSweepWorker{a: a, timeout: lim.timeout(sourceSweepArgs{}.Kind())}
+	river.AddWorker(workers, &sourceRunWorker{a: a, timeout: lim.timeout(sourceRunArgs{}.Kind())})
 	river.AddWorker(workers, sweep)
 	p := river.NewPeriodicJob(river.PeriodicInterval(SourceSweepEvery),
 		func() (river.JobArgs, *river.InsertOpts) { return sourceSweepArgs{}, nil },

@@ -972,3 +972,70 @@ func TestSourceNVDOverlap(t *testing.T) {
 		}
 	})
 }
+
+// TestSourceRunOutlivesDefaultTimeout runs a scheduled source whose
+// download takes longer than the queue's default job timeout (shortened
+// from River's minute to 200 ms): the run job has a timeout of its own
+// (the source lease), so the download is not cancelled and the run ends
+// ok. The fake holds the download well past the default timeout and
+// records whether the request was cancelled meanwhile.
+func TestSourceRunOutlivesDefaultTimeout(t *testing.T) {
+	rec, err := os.ReadFile("testdata/GHSA-jfh8-c2jp-5v3q.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var zbuf bytes.Buffer
+	zw := zip.NewWriter(&zbuf)
+	w, _ := zw.Create("GHSA-jfh8-c2jp-5v3q.json")
+	w.Write(rec)
+	zw.Close()
+	const dflt = 200 * time.Millisecond
+	var mu sync.Mutex
+	cancelled := false
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-time.After(5 * dflt):
+		case <-r.Context().Done():
+			mu.Lock()
+			cancelled = true
+			mu.Unlock()
+			return
+		}
+		w.Write(zbuf.Bytes())
+	}))
+	t.Cleanup(srv.Close)
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		x := sourceApp(t, s, io.Discard)
+		if s.Dialect() == store.Postgres {
+			cfg := x.Config()
+			cfg.DB = storetest.DSN(t, s)
+			x = app.New(s, cfg, nil)
+		}
+		if _, err := x.SourceAdd(ctx, source.Source{Name: "slow", Kind: source.KindOSV, URL: srv.URL + "/Maven/all.zip"}); err != nil {
+			t.Fatal(err)
+		}
+		j, err := x.OpenJobsDefaultTimeout(ctx, dflt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := j.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		defer j.Stop(ctx)
+		var det app.SourceDetail
+		for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+			if det, err = x.SourceShow(ctx, "slow"); err != nil {
+				t.Fatal(err)
+			}
+			if len(det.Runs) > 0 && det.Runs[0].State != "running" {
+				break
+			}
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if cancelled || len(det.Runs) == 0 || det.Runs[0].State != "ok" || len(det.Runs[0].Files) != 1 {
+			t.Fatalf("runs = %+v, download cancelled %v; want one run that ingested the archive", det.Runs, cancelled)
+		}
+	})
+}

@@ -109,7 +109,9 @@ type Ingest struct {
 type Jobs struct {
 	// RescueAfter is how long a job may stay running before the leader
 	// takes it for stuck (its node died) and retries it, as a Go duration.
-	// It must not be shorter than ingest.part_timeout.
+	// It must not be shorter than any job kind's timeout
+	// (ingest.part_timeout, a source run's lease); below a minute it caps
+	// the fixed ones.
 	RescueAfter string `yaml:"rescue_after"`
 }
 
@@ -296,7 +298,7 @@ func Settings() []Setting {
 			field: func(c *Config) any { return &c.Ingest.PartTimeout }},
 		{Key: "ingest.batch_rows", Env: "VIGIL_INGEST_BATCH_ROWS", Default: "10000", Doc: "feed rows an ingest commits per transaction (each batch is a resume point; larger batches cost memory)",
 			field: func(c *Config) any { return &c.Ingest.BatchRows }},
-		{Key: "jobs.rescue_after", Env: "VIGIL_JOBS_RESCUE_AFTER", Default: "1h", Doc: "how long a job may stay running before the leading node takes it for stuck (its node died) and retries it; a job with a longer timeout of its own (a part: `ingest.part_timeout`) waits that long. Below 1m it also bounds jobs without a timeout of their own",
+		{Key: "jobs.rescue_after", Env: "VIGIL_JOBS_RESCUE_AFTER", Default: "1h", Doc: "how long a job may stay running before the leading node takes it for stuck (its node died) and retries it; it must not be shorter than any job's timeout (a part: `ingest.part_timeout`; a source run: its 30-minute lease; the notify sweep and the retention purge: 30m), or `vigil serve` refuses to start. Below 1m (crash tests, labs) it caps those fixed timeouts instead",
 			field: func(c *Config) any { return &c.Jobs.RescueAfter }},
 		{Key: "sources.alert_to", Env: "VIGIL_SOURCES_ALERT_TO", Doc: "operator address that missing-feed alerts are e-mailed to (empty: the call list only)",
 			field: func(c *Config) any { return &c.Sources.AlertTo }},

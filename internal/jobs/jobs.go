@@ -5,8 +5,11 @@
 // SQLite store, riverpgxv5 on PostgreSQL, where several vigil nodes share
 // the queue and every job is claimed by exactly one of them. The jobs are
 // registered by internal/app (app.OpenJobs): notice composition at every
-// sweep and outbox delivery (internal/notify), and the daily RDAP bootstrap
-// refresh.
+// sweep and outbox delivery (internal/notify), the scheduled sources' runs,
+// the parts of a split ingest, the daily retention purge and RDAP bootstrap
+// refresh. Every worker sets a Timeout of its own, no longer than
+// Config.RescueAfter: JobTimeout (River's minute by default) is too short
+// for most of them.
 //
 // Work that must not be lost is recorded in the store first (an outbox row)
 // and a job only points at it, so a crash between commit and enqueue loses

@@ -67,6 +67,11 @@ func (SweepArgs) InsertOpts() river.InsertOpts {
 // loses nothing; the next one goes on from there.
 const DefaultSweepTimeout = 30 * time.Minute
 
+// DefaultDeliverTimeout is how long one delivery job may run by default
+// (Jobs.DeliverTimeout): room for a slow SMTP server inside the outbox
+// lease.
+const DefaultDeliverTimeout = 2 * time.Minute
+
 // Enqueuer inserts jobs (a *jobs.Queue).
 type Enqueuer interface {
 	Insert(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) (int64, error)
@@ -89,8 +94,11 @@ type Jobs struct {
 	Queue  Enqueuer
 	// SweepTimeout bounds one sweep job (default DefaultSweepTimeout).
 	SweepTimeout time.Duration
-	Now          func() time.Time
-	Logger       *slog.Logger
+	// DeliverTimeout bounds one delivery job (default
+	// DefaultDeliverTimeout).
+	DeliverTimeout time.Duration
+	Now            func() time.Time
+	Logger         *slog.Logger
 }
 
 // Register adds the delivery and sweep workers.
@@ -150,8 +158,14 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 	return err
 }
 
-// Timeout leaves room for a slow SMTP server inside the outbox lease.
-func (w *deliverWorker) Timeout(*river.Job[DeliverArgs]) time.Duration { return 2 * time.Minute }
+// Timeout is the Jobs' DeliverTimeout, by default room for a slow SMTP
+// server inside the outbox lease.
+func (w *deliverWorker) Timeout(*river.Job[DeliverArgs]) time.Duration {
+	if w.j.DeliverTimeout > 0 {
+		return w.j.DeliverTimeout
+	}
+	return DefaultDeliverTimeout
+}
 
 type sweepWorker struct {
 	river.WorkerDefaults[SweepArgs]
