@@ -155,7 +155,7 @@ func WriteAuditCSV(w interface{ Write([]byte) (int, error) }, entries []account.
 		row := []string{strconv.FormatInt(e.ID, 10), e.At.UTC().Format(time.RFC3339), e.Actor, e.Via, e.Action, org, e.Object, e.Detail,
 			string(e.Before), string(e.After)}
 		for i := range row {
-			row[i] = auditCell(row[i])
+			row[i] = text.CSVCell(row[i])
 		}
 		if err := cw.Write(row); err != nil {
 			return err
@@ -272,16 +272,6 @@ func (r rawText) MarshalJSON() ([]byte, error) {
 		return []byte(r), nil
 	}
 	return json.Marshal(string(r))
-}
-
-// auditCell defuses spreadsheet formulas (CSV injection): actors, objects
-// and details may hold what a third party typed, and a cell starting with
-// =, +, - or @ would run as a formula. Such cells get a leading quote.
-func auditCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }
 
 // OrgSnapshot is organisation id's registry record as an audit entry's

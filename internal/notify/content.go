@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"vigil/internal/finding"
+	"vigil/internal/text"
 	"vigil/internal/tlp"
 )
 
@@ -306,10 +307,10 @@ func EvidenceCSV(items []Item) []byte {
 		rec := []string{it.Trigger, it.Type, it.Severity.String(), it.Key, it.IP, portString(it.Port), it.Hostname,
 			int64String(it.ASN), it.CVE, it.FirstSeen.UTC().Format(time.RFC3339), it.LastSeen.UTC().Format(time.RFC3339), strconv.FormatInt(it.Count, 10)}
 		for _, n := range names {
-			rec = append(rec, csvSafe(rows[i][n]))
+			rec = append(rec, text.CSVCell(rows[i][n]))
 		}
 		if raw {
-			rec = append(rec, csvSafe(rows[i][""]))
+			rec = append(rec, text.CSVCell(rows[i][""]))
 		}
 		if marked {
 			rec = append(rec, it.TLP.String())
@@ -318,19 +319,6 @@ func EvidenceCSV(items []Item) []byte {
 	}
 	w.Flush()
 	return buf.Bytes()
-}
-
-// csvSafe defuses spreadsheet formulas (CSV injection): evidence comes from
-// third parties, and a cell starting with =, +, - or @ would run as a
-// formula in the recipient's spreadsheet. Such cells get a leading quote.
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		if _, err := strconv.ParseFloat(s, 64); err == nil {
-			return s // a negative number is harmless
-		}
-		return "'" + s
-	}
-	return s
 }
 
 func portString(p int) string {
