@@ -231,10 +231,23 @@ func tokenJourney(t *testing.T, p *portal, shot func(string) string) {
 	}
 	b.setLang("nl")
 	b.open("/admin/tokens", shot("admin-tokens-nl"))
-	b.clickAndLoad("revoke", `#token-list button[aria-label^="Token"]:last-of-type`)
+	// The new token's row, by its id (the list holds other tokens too).
+	row := get(b, "the new token's row", chromedp.Evaluate[string](
+		`([...document.querySelectorAll("#token-list tbody tr")].find(r => r.querySelector("th").textContent.trim() === "ticketing system") || {id: ""}).id`))
+	if row == "" {
+		t.Fatalf("the new token is not in the list: %q", b.text("#token-list"))
+	}
+	active := func() int {
+		return get(b, "active tokens", chromedp.Evaluate[int](`document.querySelectorAll("#token-list tbody tr button").length`))
+	}
+	before := active()
+	b.clickAndLoad("revoke", "#"+row+" button")
 	b.wantPath(`/admin/tokens\?msg=tokens.revoked`)
-	if !strings.Contains(b.text("#token-list"), "ingetrokken") {
-		t.Errorf("the revoked token is not shown as revoked: %q", b.text("#token-list"))
+	if got := b.text("#" + row + " td:last-child"); !strings.Contains(got, "ingetrokken") || b.has("#"+row+" button") {
+		t.Errorf("the revoked token's row is not shown as revoked: %q", got)
+	}
+	if after := active(); after != before-1 {
+		t.Errorf("%d tokens revocable after revoking one; before %d", after, before)
 	}
 }
 
@@ -255,6 +268,14 @@ func policyJourney(t *testing.T, p *portal, shot func(string) string) {
 	b.run("e-mail only", chromedp.Click(chromedp.CSS("#channel-webhook")))
 	b.submit(map[string]string{"#mode": "daily", "#min_severity": "high"}, `#policy-form button[type="submit"]`, "")
 	b.wantPath(fmt.Sprintf(`/orgs/%d/policy\?msg=policy.saved`, p.orgID))
+	// Loaded afresh, the form shows what was saved.
+	b.open(fmt.Sprintf("/orgs/%d/policy", p.orgID), "")
+	saved := get(b, "the saved policy", chromedp.Evaluate[string](
+		`[document.querySelector("#mode").value, document.querySelector("#min_severity").value,
+		  document.querySelector("#channels").checked, document.querySelector("#channel-webhook").checked].join(" ")`))
+	if saved != "daily high true false" {
+		t.Errorf("the policy read back as %q (mode, minimum severity, e-mail, webhook); want daily high true false", saved)
+	}
 	b.setLang("nl")
 	b.check(shot("member-policy-nl"))
 	if got := b.text("h1"); got != "Meldingsbeleid" {
