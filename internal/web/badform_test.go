@@ -25,7 +25,7 @@ import (
 // object, which TestPageBadPathAndQuery and TestPageAuthorisation try),
 // with the reason.
 var formsWithoutFields = map[string]string{
-	"pageLang":          "a language choice kept in a cookie: an unknown one falls back to English, as Accept-Language does",
+	"pageLang":          "two buttons (nl, en); any other value is refused whole with 422 and nothing stored (TestPageForms)",
 	"pageLogout":        "a button",
 	"pageNoticeAck":     "a button on a warning",
 	"pageContactDelete": "a button on a contact",

@@ -473,16 +473,18 @@ func (s *Server) pageError(pc *pageCall, err error) {
 	}
 }
 
-// setCookie sets an HttpOnly, SameSite=Lax cookie for the whole portal;
-// Secure unless the server runs with Config.InsecureCookies.
+// setCookie sets a Secure, HttpOnly, SameSite=Lax cookie for the whole
+// portal. Browsers keep Secure cookies only over HTTPS and on
+// http://localhost or 127.0.0.1, so the portal is served through HTTPS
+// (docs/operations.md: behind a TLS-terminating proxy) or on loopback.
 func (s *Server) setCookie(w http.ResponseWriter, name, value string, maxAge time.Duration) {
 	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: int(maxAge.Seconds()),
-		HttpOnly: true, Secure: !s.insecureCookies, SameSite: http.SameSiteLaxMode})
+		HttpOnly: true, Secure: true, SameSite: http.SameSiteLaxMode})
 }
 
 func (s *Server) clearCookie(w http.ResponseWriter, _ *http.Request, name string) {
 	http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, Secure: !s.insecureCookies, SameSite: http.SameSiteLaxMode})
+		HttpOnly: true, Secure: true, SameSite: http.SameSiteLaxMode})
 }
 
 // fileRoutes serve the embedded front-end files (htmx, the CSS framework,

@@ -78,10 +78,6 @@ type Config struct {
 	// the public verification page, members' assessments and analysts'
 	// reviews and label issue; nil turns those pages off.
 	Labels Ratings
-	// InsecureCookies drops the Secure attribute of the portal's cookies,
-	// for a portal served over plain HTTP on another host than loopback
-	// (browsers keep Secure cookies of http://127.0.0.1 and localhost).
-	InsecureCookies bool
 	// Fetch is the outbound client of the public checks that fetch a URL
 	// on a visitor's behalf (the security.txt checker). Nil: the guarded
 	// client's defaults, which refuse private and loopback addresses; only
@@ -130,20 +126,19 @@ type Server struct {
 	metrics      *metrics
 	gatherer     prometheus.Gatherer
 
-	accounts        *account.Service
-	tmpl            templates
-	msgs            map[string]map[string]string
-	matcher         language.Matcher
-	cop             *http.CrossOriginProtection
-	insecureCookies bool
-	loginLimit      *limiter
-	baseURL         string
-	verifier        *registry.Verifier
-	labels          Ratings
-	checkLimit      *limiter
-	limiters        []*limiter // every per-client limiter, loginLimit and checkLimit included
-	fetch           *netguard.Client
-	trustedProxies  []netip.Prefix
+	accounts       *account.Service
+	tmpl           templates
+	msgs           map[string]map[string]string
+	matcher        language.Matcher
+	cop            *http.CrossOriginProtection
+	loginLimit     *limiter
+	baseURL        string
+	verifier       *registry.Verifier
+	labels         Ratings
+	checkLimit     *limiter
+	limiters       []*limiter // every per-client limiter, loginLimit and checkLimit included
+	fetch          *netguard.Client
+	trustedProxies []netip.Prefix
 }
 
 // New builds the server: it checks the route table, registers the routes
@@ -164,14 +159,13 @@ func New(cfg Config) (*Server, error) {
 		problems: problemTable(),
 		public:   cfg.Public,
 
-		accounts:        &account.Service{Store: cfg.Store, Now: cfg.Store.Now, Issuer: "vigil"},
-		msgs:            messageTables(),
-		matcher:         newMatcher(),
-		cop:             http.NewCrossOriginProtection(),
-		insecureCookies: cfg.InsecureCookies,
-		baseURL:         strings.TrimRight(cfg.BaseURL, "/"),
-		labels:          cfg.Labels,
-		trustedProxies:  cfg.TrustedProxies,
+		accounts:       &account.Service{Store: cfg.Store, Now: cfg.Store.Now, Issuer: "vigil"},
+		msgs:           messageTables(),
+		matcher:        newMatcher(),
+		cop:            http.NewCrossOriginProtection(),
+		baseURL:        strings.TrimRight(cfg.BaseURL, "/"),
+		labels:         cfg.Labels,
+		trustedProxies: cfg.TrustedProxies,
 	}
 	s.loginLimit = s.newLimiter(6*time.Second, 10)
 	s.checkLimit = s.newLimiter(3*time.Second, 20)
