@@ -45,15 +45,7 @@ func TestMultiNodeSplitCrash(t *testing.T) {
 	}
 	const orgs, distinct, rows = 100, 10000, 12000
 	dir := t.TempDir()
-	var csv strings.Builder
-	csv.WriteString("name,sector,country,languages,domains,cidrs,asns,emails\n")
-	for i := range orgs {
-		fmt.Fprintf(&csv, "Crash org %d,energy,NL,nl,crash%d.example,11.4.%d.0/24,,soc@crash%d.example\n", i, i, i, i)
-	}
-	orgsCSV := filepath.Join(dir, "orgs.csv")
-	if err := os.WriteFile(orgsCSV, []byte(csv.String()), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	orgsCSV := writeNodeOrgs(t, dir, "crash", 4, orgs)
 	const header = `"timestamp","severity","ip","protocol","port","hostname","tag","asn","geo","region","city","naics","hostname_source","sector","version","servername","url"` + "\n"
 	row := func(b *strings.Builder, at time.Time, org, host, port, i int) {
 		fmt.Fprintf(b, `"%s","critical","11.4.%d.%d","tcp",%d,,"exchange;cve-2021-26855",64498,"NL","UTRECHT","UTRECHT",622110,,"Healthcare","15.1.%d","EXCH%02d",`+"\n",

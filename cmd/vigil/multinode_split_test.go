@@ -44,15 +44,7 @@ func TestMultiNodeSplitIngest(t *testing.T) {
 	}
 	const orgs, distinct, rows = 100, 10000, 12000
 	dir := t.TempDir()
-	var csv strings.Builder
-	csv.WriteString("name,sector,country,languages,domains,cidrs,asns,emails\n")
-	for i := range orgs {
-		fmt.Fprintf(&csv, "Split org %d,energy,NL,nl,split%d.example,11.2.%d.0/24,,soc@split%d.example\n", i, i, i, i)
-	}
-	orgsCSV := filepath.Join(dir, "orgs.csv")
-	if err := os.WriteFile(orgsCSV, []byte(csv.String()), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	orgsCSV := writeNodeOrgs(t, dir, "split", 2, orgs)
 	var feed strings.Builder
 	feed.WriteString(`"timestamp","severity","ip","protocol","port","hostname","tag","asn","geo","region","city","naics","hostname_source","sector","version","servername","url"` + "\n")
 	base := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)

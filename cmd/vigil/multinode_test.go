@@ -50,15 +50,7 @@ func TestMultiNodeExactlyOnce(t *testing.T) {
 	const orgs, perOrg = 40, 5
 	dir := t.TempDir()
 	dsn := storetest.PostgresDSN(t)
-	var csv strings.Builder
-	csv.WriteString("name,sector,country,languages,domains,cidrs,asns,emails\n")
-	for i := range orgs {
-		fmt.Fprintf(&csv, "Node org %d,energy,NL,nl,org%d.example,11.1.%d.0/24,,soc@org%d.example\n", i, i, i, i)
-	}
-	orgsCSV := filepath.Join(dir, "orgs.csv")
-	if err := os.WriteFile(orgsCSV, []byte(csv.String()), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	orgsCSV := writeNodeOrgs(t, dir, "org", 1, orgs)
 	if out, errOut, code := cli(t, dsn, "", "org", "import", orgsCSV); code != 0 {
 		t.Fatalf("org import: %d\n%s%s", code, out, errOut)
 	}
@@ -218,4 +210,22 @@ func waitReady(t *testing.T, base string) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	t.Fatalf("%s never became ready", base)
+}
+
+// writeNodeOrgs writes dir/orgs.csv for `vigil org import`: n energy
+// organisations named after prefix, organisation i with the domain
+// <prefix>i.example, the range 11.<octet>.i.0/24 and the contact
+// soc@<prefix>i.example. It returns the file's path.
+func writeNodeOrgs(t *testing.T, dir, prefix string, octet, n int) string {
+	t.Helper()
+	var csv strings.Builder
+	csv.WriteString("name,sector,country,languages,domains,cidrs,asns,emails\n")
+	for i := range n {
+		fmt.Fprintf(&csv, "%s org %d,energy,NL,nl,%s%d.example,11.%d.%d.0/24,,soc@%s%d.example\n", prefix, i, prefix, i, octet, i, prefix, i)
+	}
+	f := filepath.Join(dir, "orgs.csv")
+	if err := os.WriteFile(f, []byte(csv.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return f
 }
