@@ -18,9 +18,11 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
@@ -115,10 +117,29 @@ func newBrowserFor(t *testing.T, base string, limit time.Duration) *browser {
 			}
 		}
 	}()
-	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+	client := chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{
+			Headers: network.Headers{"X-Forwarded-For": nextClientAddr()}})
+		return err
+	})
+	if err := chromedp.Do(ctx, client, chromedp.Navigate("about:blank")); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
 	return b
+}
+
+// clients counts the browsers started, one address each.
+var clients atomic.Uint32
+
+// nextClientAddr is the address the next browser says it comes from (in
+// 198.18.0.0/15, the range set aside for tests). Every browser is another
+// person at another address, as in the field: the portal's per-client
+// limits (sign-in, reset, invitation) count each journey's own attempts,
+// not those of every journey before it. The portal under test trusts
+// X-Forwarded-For from loopback (trustedLoopback) to see it.
+func nextClientAddr() string {
+	n := clients.Add(1)
+	return fmt.Sprintf("198.%d.%d.%d", 18+n>>16&1, n>>8&0xff, n&0xff)
 }
 
 // message is a console message the suite fails on.

@@ -22,6 +22,7 @@ import (
 	"net"
 	"net/http"
 	"net/mail"
+	"net/netip"
 	"net/textproto"
 	"os"
 	"path"
@@ -124,7 +125,8 @@ func startPortal(t *testing.T, st *store.Store, opts ...func(*web.Config)) *port
 	ac.Notify.SMTPURL = fmt.Sprintf("smtp://%s?starttls=none", p.sink.Addr())
 	ac.Notify.From, ac.Notify.Sender, ac.Notify.DefaultMode, ac.Notify.ImmediateCap = "cert@vigil-demo.example", "vigil demo CERT", "immediate", 0
 	cfg := web.Config{Store: st, App: app.New(st, ac, logger), Logger: logger, Version: "e2e",
-		BaseURL: "http://" + ln.Addr().String(), Verifier: &registry.Verifier{Resolver: loopbackResolver(p.dns.Addr())}, Labels: p.labels}
+		BaseURL: "http://" + ln.Addr().String(), Verifier: &registry.Verifier{Resolver: loopbackResolver(p.dns.Addr())}, Labels: p.labels,
+		TrustedProxies: trustedLoopback}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -139,6 +141,11 @@ func startPortal(t *testing.T, st *store.Store, opts ...func(*web.Config)) *port
 	p.base = "http://" + ln.Addr().String()
 	return p
 }
+
+// trustedLoopback makes the portal under test read each browser's own
+// address from X-Forwarded-For (see nextClientAddr), as it would behind a
+// reverse proxy.
+var trustedLoopback = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
 
 // testWriter sends the server's warnings to the test log.
 type testWriter struct{ t *testing.T }
