@@ -657,26 +657,75 @@ func (s *Service) Invite(ctx context.Context, by, org int64, email string, role 
 	return secret, nil
 }
 
+// Invitation is what the page of an invitation's link shows before it is
+// accepted: the invited address and whether it has an account already
+// (whose password accepting then asks for).
+type Invitation struct {
+	Email      string
+	HasAccount bool
+}
+
+// Invitation returns the unused, unexpired invitation of secret without
+// using it; any other is the token field's errs.Invalid.
+func (s *Service) Invitation(ctx context.Context, secret string) (Invitation, error) {
+	t, err := s.Store.AccountTokenGet(ctx, PurposeInvite, HashToken(secret), s.now())
+	if errs.CodeOf(err) == errs.NotFound {
+		return Invitation{}, errBadInvitation
+	}
+	if err != nil {
+		return Invitation{}, err
+	}
+	_, err = s.Store.UserCredentials(ctx, t.Email)
+	switch errs.CodeOf(err) {
+	case errs.NotFound:
+		return Invitation{Email: t.Email}, nil
+	case "":
+		return Invitation{Email: t.Email, HasAccount: true}, nil
+	}
+	return Invitation{}, err
+}
+
+// errBadInvitation is the answer to an unknown, used or expired invitation.
+var errBadInvitation = errs.FieldKeyed("token", "", "invite.link", "the invitation is unknown, used or expired; ask for a new one")
+
+// ErrInvitePassword is the answer to accepting an invitation of an
+// address that has an account without that account's password (or for a
+// disabled account): nothing is written but the failed attempt, which
+// counts towards the account's lockout as a failed login does.
+var ErrInvitePassword error = &errs.Error{Code: errs.Invalid, Field: "password", Key: "invite.password",
+	Message: "this address has an account: give the password of that account"}
+
 // Accept uses an invitation: the invited address gets an account (with
 // name and pw) if it has none, and the membership. It returns the user.
+// An address with an account joins the organisation only with that
+// account's password (pw), checked as a sign-in is: a wrong one is
+// ErrInvitePassword and counts as a failed login, a locked account is
+// errs.Forbidden on the password field, so the link alone cannot add a
+// membership to someone's account.
 // Input is checked before the invitation is used, so a refused form leaves
 // it valid; the invitation is used in the transaction that makes the
 // account and the membership, so a failure of either leaves it valid too.
 func (s *Service) Accept(ctx context.Context, secret, name, pw string) (User, error) {
-	bad := errs.FieldKeyed("token", "", "invite.link", "the invitation is unknown, used or expired; ask for a new one")
 	t, err := s.Store.AccountTokenGet(ctx, PurposeInvite, HashToken(secret), s.now())
 	if errs.CodeOf(err) == errs.NotFound {
-		return User{}, bad
+		return User{}, errBadInvitation
 	}
 	if err != nil {
 		return User{}, err
 	}
-	if _, err := s.Store.UserCredentials(ctx, t.Email); errs.CodeOf(err) == errs.NotFound {
+	var checked int64 // the account whose password was checked
+	switch c, err := s.Store.UserCredentials(ctx, t.Email); {
+	case errs.CodeOf(err) == errs.NotFound:
 		if err := CheckPassword(pw); err != nil {
 			return User{}, err
 		}
-	} else if err != nil {
+	case err != nil:
 		return User{}, err
+	default:
+		if err := s.checkAccountPassword(ctx, c, pw); err != nil {
+			return User{}, err
+		}
+		checked = c.User.ID
 	}
 	var u User
 	err = s.Store.AccountTx(ctx, func(st Store) error {
@@ -684,12 +733,12 @@ func (s *Service) Accept(ctx context.Context, secret, name, pw string) (User, er
 		tx.Store = st
 		t, err := st.AccountTokenUse(ctx, PurposeInvite, HashToken(secret), s.now())
 		if errs.CodeOf(err) == errs.NotFound {
-			return bad
+			return errBadInvitation
 		} else if err != nil {
 			return err
 		}
 		// Read again in the transaction: the address may have got an
-		// account since the check above.
+		// account since the check above, whose password was not checked.
 		c, err := st.UserCredentials(ctx, t.Email)
 		switch {
 		case errs.CodeOf(err) == errs.NotFound:
@@ -697,6 +746,9 @@ func (s *Service) Accept(ctx context.Context, secret, name, pw string) (User, er
 			return err
 		case err != nil:
 			return err
+		}
+		if c.User.ID != checked && (c.User.Disabled || !s.verify(c.PasswordHash, pw)) {
+			return ErrInvitePassword
 		}
 		if err := st.MembershipSet(ctx, c.User.ID, t.OrgID, t.Role); err != nil {
 			return fmt.Errorf("membership of organisation %d: %w", t.OrgID, err)
@@ -708,6 +760,29 @@ func (s *Service) Accept(ctx context.Context, secret, name, pw string) (User, er
 		return User{}, err
 	}
 	return u, nil
+}
+
+// checkAccountPassword checks pw against the account of c as a sign-in
+// does (Login): a locked account is refused before the password is
+// looked at, and a wrong password or a disabled account is a failed
+// login that counts towards the lockout.
+func (s *Service) checkAccountPassword(ctx context.Context, c Credentials, pw string) error {
+	now := s.now()
+	if u := c.User; u.LockedUntil != nil && now.Before(*u.LockedUntil) {
+		return &errs.Error{Code: errs.Forbidden, Field: "password",
+			Message: fmt.Sprintf("too many failed logins: the account is locked until %s UTC", u.LockedUntil.UTC().Format("15:04"))}
+	}
+	if s.verify(c.PasswordHash, pw) && !c.User.Disabled {
+		return nil
+	}
+	lock := time.Time{}
+	if c.FailedLogins+1 >= MaxFailures {
+		lock = now.Add(LockFor)
+	}
+	if err := s.Store.UserLoginFailed(ctx, c.User.ID, lock); err != nil {
+		return err
+	}
+	return ErrInvitePassword
 }
 
 // HashToken returns the stored form of a session secret or one-time token.

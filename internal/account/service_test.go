@@ -5,6 +5,7 @@ package account_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -286,9 +287,9 @@ func TestAcceptInvitationAtomic(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, c := range []struct{ name, email string }{
-			{"new_account", "newcomer@example.org"},
-			{"existing_account", existing.Email},
+		for _, c := range []struct{ name, email, password string }{
+			{"new_account", "newcomer@example.org", "newcomer password"},
+			{"existing_account", existing.Email, "existing password"},
 		} {
 			t.Run(c.name, func(t *testing.T) {
 				inv, err := svc.Invite(ctx, existing.ID, org, c.email, account.RoleMember)
@@ -299,7 +300,7 @@ func TestAcceptInvitationAtomic(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if _, err := broken.Accept(ctx, inv, "Newcomer", "newcomer password"); err == nil || !strings.Contains(err.Error(), "injected failure") {
+				if _, err := broken.Accept(ctx, inv, "Newcomer", c.password); err == nil || !strings.Contains(err.Error(), "injected failure") {
 					t.Fatalf("accept with the membership failing: %v; want the failure", err)
 				}
 				after, err := st.UserList(ctx)
@@ -314,17 +315,110 @@ func TestAcceptInvitationAtomic(t *testing.T) {
 						t.Errorf("the failed accept left %s a member", u.Email)
 					}
 				}
-				got, err := svc.Accept(ctx, inv, "Newcomer", "newcomer password")
+				got, err := svc.Accept(ctx, inv, "Newcomer", c.password)
 				if err != nil || got.Email != c.email || got.MemberOf(org) != account.RoleMember {
 					t.Fatalf("accept after the failure = %+v, %v; the invitation was lost", got, err)
 				}
-				if _, err := svc.Accept(ctx, inv, "Newcomer", "newcomer password"); errs.CodeOf(err) != errs.Invalid {
+				if _, err := svc.Accept(ctx, inv, "Newcomer", c.password); errs.CodeOf(err) != errs.Invalid {
 					t.Errorf("second use of the invitation: %v", err)
 				}
 				if err := st.MembershipDelete(ctx, got.ID, org); err != nil {
 					t.Fatal(err)
 				}
 			})
+		}
+	})
+}
+
+// TestAcceptInvitationChecksPassword: an invitation of an address that
+// has an account adds the membership only with that account's password. A
+// wrong password (or a disabled account) writes nothing but the failed
+// attempt, leaves the invitation valid and counts towards the lockout like
+// a failed sign-in; a locked account is refused on the password field
+// even with the right one; the right password adds the membership once.
+func TestAcceptInvitationChecksPassword(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc, clk, org := newService(t, st)
+		ctx := context.Background()
+		owner, err := svc.Create(ctx, account.NewUser{Email: "owner@example.org", Password: "owner password 1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		inviter, err := svc.Create(ctx, account.NewUser{Email: "inviter@example.org", Password: "inviter password"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		inv, err := svc.Invite(ctx, inviter.ID, org, owner.Email, account.RoleMember)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := svc.Invitation(ctx, inv); err != nil || got != (account.Invitation{Email: owner.Email, HasAccount: true}) {
+			t.Errorf("Invitation = %+v, %v; want the owner's address with an account", got, err)
+		}
+		failures := func() int {
+			c, err := st.UserCredentials(ctx, owner.Email)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c.FailedLogins
+		}
+		member := func() account.Role {
+			u, err := st.UserGet(ctx, owner.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return u.MemberOf(org)
+		}
+		for i, pw := range []string{"", "not the owner's password", "owner password 2"} {
+			_, err := svc.Accept(ctx, inv, "Someone Else", pw)
+			if !errors.Is(err, account.ErrInvitePassword) {
+				t.Fatalf("accept with password %q: %v; want ErrInvitePassword", pw, err)
+			}
+			if got := failures(); got != i+1 {
+				t.Errorf("after %d wrong passwords the account counts %d failed logins", i+1, got)
+			}
+			if r := member(); r != "" {
+				t.Fatalf("a wrong password made the account a %s", r)
+			}
+		}
+		if _, err := svc.Invitation(ctx, inv); err != nil {
+			t.Errorf("the refused accepts used the invitation: %v", err)
+		}
+		// Two more failures lock the account: then even its password is
+		// refused, on the password field, until the lock ends.
+		for range account.MaxFailures - 3 {
+			if _, err := svc.Accept(ctx, inv, "", "wrong again"); !errors.Is(err, account.ErrInvitePassword) {
+				t.Fatalf("accept with a wrong password: %v", err)
+			}
+		}
+		var e *errs.Error
+		if _, err := svc.Accept(ctx, inv, "", "owner password 1"); !errors.As(err, &e) || e.Code != errs.Forbidden || e.Field != "password" {
+			t.Errorf("accept on a locked account: %v; want forbidden on password", err)
+		}
+		if _, err := svc.Login(ctx, owner.Email, "owner password 1"); errs.CodeOf(err) != errs.Forbidden {
+			t.Errorf("sign-in after %d wrong invitation passwords: %v; want locked", account.MaxFailures, err)
+		}
+		clk.t = clk.t.Add(account.LockFor + time.Minute)
+		// A disabled account is refused like a wrong password.
+		if _, _, err := svc.SetDisabled(ctx, inviter.ID, owner.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Accept(ctx, inv, "", "owner password 1"); !errors.Is(err, account.ErrInvitePassword) {
+			t.Errorf("accept for a disabled account: %v; want ErrInvitePassword", err)
+		}
+		if _, _, err := svc.SetDisabled(ctx, inviter.ID, owner.ID, false); err != nil {
+			t.Fatal(err)
+		}
+		got, err := svc.Accept(ctx, inv, "Someone Else", "owner password 1")
+		if err != nil || got.ID != owner.ID || got.MemberOf(org) != account.RoleMember {
+			t.Fatalf("accept with the account's password = %+v, %v", got, err)
+		}
+		if got.Name == "Someone Else" {
+			t.Error("accepting renamed the existing account")
+		}
+		if _, err := svc.Accept(ctx, inv, "", "owner password 1"); errs.CodeOf(err) != errs.Invalid {
+			t.Errorf("second use of the invitation: %v", err)
 		}
 	})
 }

@@ -26,6 +26,7 @@ func errorMessages() map[string][2]string {
 		"err.signup.link":       {"the confirmation link is unknown, used or expired; sign up again for a new one", "de bevestigingslink is onbekend, gebruikt of verlopen; meld u opnieuw aan voor een nieuwe"},
 		"err.reset.link":        {"the reset link is unknown, used or expired; ask for a new one", "de herstellink is onbekend, gebruikt of verlopen; vraag een nieuwe aan"},
 		"err.invite.link":       {"the invitation is unknown, used or expired; ask for a new one", "de uitnodiging is onbekend, gebruikt of verlopen; vraag een nieuwe aan"},
+		"err.invite.password":   {"this address has an account: give the password of that account", "dit adres heeft een account: geef het wachtwoord van dat account"},
 		"err.settings.box":      {"tick the box or leave it empty", "vink het vakje aan of laat het leeg"},
 		"err.token.name":        {"give the token a name (what uses it)", "geef het token een naam (wat het gebruikt)"},
 		"err.privacy.confirm":   {"type %s again to confirm the erasure", "typ %s nogmaals om het wissen te bevestigen"},

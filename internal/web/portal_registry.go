@@ -266,13 +266,42 @@ func (s *Server) pageInvite(pc *pageCall) error {
 	return pc.redirect(fmt.Sprintf("/orgs/%d/registry?msg=registry.invited", pc.org))
 }
 
+// invitationForm is the invitation page: the link's token and, while
+// the invitation is valid, the invited address and whether it has an
+// account (then the form asks for that account's password only).
+type invitationForm struct {
+	Token string
+	account.Invitation
+}
+
+// invitationView reads the invitation of token for its page; an unknown,
+// used or expired one shows the form for a new account, which accepting
+// then refuses on the token.
+func (s *Server) invitationView(pc *pageCall, token string) (invitationForm, error) {
+	f := invitationForm{Token: token}
+	inv, err := s.accounts.Invitation(pc.ctx(), token)
+	if err != nil && errs.CodeOf(err) != errs.Invalid {
+		return f, err
+	}
+	f.Invitation = inv
+	return f, nil
+}
+
 func (s *Server) pageInvitation(pc *pageCall) error {
-	return pc.page("invitation", "invitation.title", resetForm{Token: pc.query("token")})
+	f, err := s.invitationView(pc, pc.query("token"))
+	if err != nil {
+		return err
+	}
+	return pc.page("invitation", "invitation.title", f)
 }
 
 func (s *Server) pageInvitationPost(pc *pageCall) error {
-	f := resetForm{Token: pc.form("token")}
-	if _, err := s.acceptInvitation(pc.r, f.Token, pc.form("name"), pc.r.PostFormValue("password")); err != nil {
+	token := pc.form("token")
+	if _, err := s.acceptInvitation(pc.r, token, pc.form("name"), pc.r.PostFormValue("password")); err != nil {
+		f, verr := s.invitationView(pc, token)
+		if verr != nil {
+			return verr
+		}
 		return pc.formError(err, "invitation", "invitation.title", f)
 	}
 	return pc.redirect("/login?msg=invitation.done")
