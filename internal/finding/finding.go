@@ -239,6 +239,10 @@ type Filter struct {
 	Type     string
 	DeviceID int64
 	OnlyTies bool
+	// Before, when set, asks for the page that precedes this id: the
+	// Limit findings with the greatest ids below it (After is then not
+	// read), still in ascending order.
+	Before int64
 	keyset.Page
 }
 
@@ -256,6 +260,9 @@ type Key struct {
 type Seen struct {
 	At time.Time
 	ID int64
+	// Back asks for the page that precedes the position instead: the
+	// findings seen just later than it, still newest first.
+	Back bool
 }
 
 // TriggerDay counts the findings of a trigger first seen on a UTC day

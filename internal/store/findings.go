@@ -814,6 +814,10 @@ func (s *Store) FindingList(ctx context.Context, sc tenant.Scope, f finding.Filt
 	cond, cargs := findingScope(sc, "f")
 	q := `SELECT ` + findingCols + ` FROM findings f JOIN triggers t ON t.id = f.trigger_id WHERE f.id > ? AND ` + cond
 	args := append([]any{f.After}, cargs...)
+	if f.Before > 0 {
+		q = `SELECT ` + findingCols + ` FROM findings f JOIN triggers t ON t.id = f.trigger_id WHERE f.id < ? AND ` + cond
+		args = append([]any{f.Before}, cargs...)
+	}
 	add := func(cond string, v any) {
 		q += " AND " + cond
 		args = append(args, v)
@@ -832,6 +836,13 @@ func (s *Store) FindingList(ctx context.Context, sc tenant.Scope, f finding.Filt
 	}
 	if f.OnlyTies {
 		q += " AND f.tie"
+	}
+	if f.Before > 0 {
+		// The page before: read backwards from Before, give it in order.
+		q += fmt.Sprintf(" ORDER BY f.id DESC LIMIT %d", f.Size())
+		fs, err := s.queryFindings(ctx, q, args...)
+		slices.Reverse(fs)
+		return fs, err
 	}
 	q += fmt.Sprintf(" ORDER BY f.id LIMIT %d", f.Size())
 	return s.queryFindings(ctx, q, args...)

@@ -55,6 +55,15 @@ func (s *Store) FindingListBySeen(ctx context.Context, sc tenant.Scope, f findin
 	if f.Type != "" {
 		add("f.type = ?", f.Type)
 	}
+	if from.Back {
+		// The page before the position: read from it towards the newest,
+		// give the page newest first.
+		add("(f.last_seen > ? OR (f.last_seen = ? AND f.id > ?))", from.At, from.At, from.ID)
+		q += fmt.Sprintf(" ORDER BY f.last_seen, f.id LIMIT %d", f.Size())
+		fs, err := s.queryFindings(ctx, q, args...)
+		slices.Reverse(fs)
+		return fs, err
+	}
 	if from.ID != 0 {
 		add("(f.last_seen < ? OR (f.last_seen = ? AND f.id < ?))", from.At, from.At, from.ID)
 	}

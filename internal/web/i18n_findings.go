@@ -24,6 +24,8 @@ func findingsMessages() map[string][2]string {
 		"findings.count":         {"Times seen", "Aantal keer gezien"},
 		"findings.evidence":      {"Evidence", "Bewijs"},
 		"findings.next":          {"Next page", "Volgende pagina"},
+		"findings.prev":          {"Previous page", "Vorige pagina"},
+		"findings.firstpage":     {"First page", "Eerste pagina"},
 		"findings.caption":       {"Findings of %s", "Bevindingen van %s"},
 		"findings.download":      {"Download these findings", "Download deze bevindingen"},
 		"notices.title":          {"Warnings", "Waarschuwingen"},

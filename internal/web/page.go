@@ -179,7 +179,7 @@ func (v *view) OrgURL(sub string) string {
 func (v *view) FilteredURL(sub string) string {
 	q := url.Values{}
 	for k, vs := range v.Query {
-		if k != "after" && k != "limit" && k != "msg" {
+		if k != "after" && k != "before" && k != "limit" && k != "msg" {
 			q[k] = vs
 		}
 	}

@@ -54,7 +54,8 @@ func (s *Server) portalRoutes() []Route {
 			Summary: "Change one's password", page: s.pageAccountPassword},
 		{ID: "pageOrg", Method: http.MethodGet, Path: PagePath, Tag: tag,
 			Summary: "An organisation's overview", page: s.pageOrg},
-		{ID: "pageFindings", Method: http.MethodGet, Path: PagePath + "/findings", Tag: tag, Query: findingQuery(), API: "findingList",
+		{ID: "pageFindings", Method: http.MethodGet, Path: PagePath + "/findings", Tag: tag, API: "findingList",
+			Query:   append(findingQuery(), Param{Name: "before", Type: "integer", Description: "the page before this finding id (the previous page's link)"}),
 			Summary: "An organisation's findings with their evidence", page: s.pageFindings},
 		{ID: "pageDashboard", Method: http.MethodGet, Path: "/analyst", Tag: tag, Role: account.RoleAnalyst, Query: trendQuery(),
 			Summary: "Analyst dashboard", page: s.pageDashboard},
@@ -262,8 +263,14 @@ type findingsView struct {
 	Items    []finding.Finding
 	Triggers []string
 	Next     string // the next page's URL, "" on the last page
+	// First and Prev are the first and the previous page's URLs, "" on
+	// the first page.
+	First, Prev string
 }
 
+// pageFindings shows a page of an organisation's findings in id order:
+// after an id (the next page), before one (the previous page; when fewer
+// than a page precede it, the first page) or from the start.
 func (s *Server) pageFindings(pc *pageCall) error {
 	p := keyset.Page{Limit: 51}
 	if v := pc.query("after"); v != "" {
@@ -276,17 +283,56 @@ func (s *Server) pageFindings(pc *pageCall) error {
 		}
 		p.Limit = n + 1
 	}
-	items, err := s.store.FindingList(pc.ctx(), pc.scope(), findingFilter(pc.query, p))
+	f := findingFilter(pc.query, p)
+	if v := pc.query("before"); v != "" {
+		f.Before, _ = strconv.ParseInt(v, 10, 64) // an integer, checked by the route
+	}
+	items, err := s.store.FindingList(pc.ctx(), pc.scope(), f)
 	if err != nil {
 		return err
 	}
+	back := f.Before > 0
+	if back && len(items) < p.Limit {
+		// Less than a page precedes it: the first page.
+		back, f.Before = false, 0
+		if items, err = s.store.FindingList(pc.ctx(), pc.scope(), f); err != nil {
+			return err
+		}
+	}
 	v := findingsView{Items: items}
-	if len(items) == p.Limit {
-		v.Items = items[:p.Limit-1]
+	link := func(set string, id int64) string {
 		q := pc.r.URL.Query()
-		q.Set("after", strconv.FormatInt(v.Items[len(v.Items)-1].ID, 10))
 		q.Del("msg")
-		v.Next = pc.r.URL.Path + "?" + q.Encode()
+		q.Del("after")
+		q.Del("before")
+		if set != "" {
+			q.Set(set, strconv.FormatInt(id, 10))
+		}
+		if len(q) == 0 {
+			return pc.r.URL.Path
+		}
+		return pc.r.URL.Path + "?" + q.Encode()
+	}
+	switch {
+	case back:
+		// One more than a page came back: the oldest one is the sign
+		// that a page precedes this one.
+		v.Items = items[1:]
+		v.First, v.Prev = link("", 0), link("before", v.Items[0].ID)
+		v.Next = link("after", v.Items[len(v.Items)-1].ID)
+	default:
+		if len(items) == p.Limit {
+			v.Items = items[:p.Limit-1]
+			v.Next = link("after", v.Items[len(v.Items)-1].ID)
+		}
+		if f.After > 0 {
+			v.First = link("", 0)
+			if len(v.Items) > 0 {
+				v.Prev = link("before", v.Items[0].ID)
+			} else {
+				v.Prev = v.First
+			}
+		}
 	}
 	if v.Triggers, err = s.store.TriggerNames(pc.ctx(), pc.scope()); err != nil {
 		return err
