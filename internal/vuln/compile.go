@@ -74,14 +74,18 @@ type cproduct struct {
 	// not the branch's vendor ("Siemens SICAM 230" under WIBU-SYSTEMS AG,
 	// "PEPPERL+FUCHS PACTware" under M&M Software); ownerNames are the
 	// names without it.
-	owners   []owner
-	models   []string // compact model numbers and SKUs
-	nameKey  string   // compact name, for components
-	cpes     []cpe.WFN
-	purls    []packageurl.PackageURL
-	platform *cproduct
-	scheme   string // versioning scheme of ranges (purl type / OSV ecosystem), "" = vendor-tolerant
-	ranges   []crange
+	owners  []owner
+	models  []string // compact model numbers and SKUs
+	nameKey string   // compact name, for components
+	// tokenOpts are the words the token rules (product.MatchTokens) may
+	// drop from the head of a model: the vendor's words and initials, and
+	// the advisory's title.
+	tokenOpts product.TokenOptions
+	cpes      []cpe.WFN
+	purls     []packageurl.PackageURL
+	platform  *cproduct
+	scheme    string // versioning scheme of ranges (purl type / OSV ecosystem), "" = vendor-tolerant
+	ranges    []crange
 	// version is the product's one exact version (p.Version) when it is
 	// one: CISA also writes ranges ("vers:all/*", "6.8 | 6.9") and models
 	// ("1783-SAD4T0SBK9") as product_version; those become ranges and
@@ -543,6 +547,7 @@ func compileProduct(p *advisory.Product, vt *vendor.Table, codes map[string]bool
 		cp.compiled = append(cp.compiled, product.CompileName(n, opts))
 	}
 	cp.owners = ownerLeads(vt, p.Name, cp.vendorKeys, opts)
+	cp.tokenOpts = product.TokenOptions{Lead: append(slices.Clone(opts.Vendor), vendorInitials(p.Vendor)...), Title: title}
 	for _, m := range append(append([]string(nil), p.ModelNumbers...), p.SKUs...) {
 		if k := nameKey(m); k != "" {
 			cp.models = append(cp.models, k)
@@ -619,4 +624,26 @@ func nameCVEs(full string) (cves []string, versions map[string][]string) {
 		}
 	}
 	return cves, nil
+}
+
+// vendorInitials returns the initials of each part of a vendor name of
+// three words or more, legal forms aside ("Open Design Alliance" → "oda"),
+// as one-word runs: a model may lead with them ("ODA Drawings SDK").
+func vendorInitials(raw string) [][]string {
+	var out [][]string
+	parts, _ := vendor.Parts(raw)
+	for _, p := range parts {
+		ws := product.Tokens(p)
+		if len(ws) < 3 {
+			continue
+		}
+		var b strings.Builder
+		for _, w := range ws {
+			b.WriteByte(w[0])
+		}
+		if k := vendor.Key(p); k != "" && k != b.String() {
+			out = append(out, []string{b.String()})
+		}
+	}
+	return out
 }

@@ -496,6 +496,10 @@ func identify(cp *cproduct, t *prepared) identity {
 		vendorExact = false
 		vcheck = Check{Part: "vendor", Rule: "shared-brand", Factor: factorVendorShort,
 			Why: fmt.Sprintf("vendor %q and %q both sell under the brand %s (a product line that changed hands); the product decides", t.vendor, cp.p.Vendor, sharedBrand(cp, t))}
+	case !slices.Contains(cp.vendorKeys, t.vendorKey) && titleVendor(cp, t):
+		vendorExact = false
+		vcheck = Check{Part: "vendor", Rule: "title-vendor", Factor: factorTitleVendor,
+			Why: fmt.Sprintf("vendor %q is named in the advisory's title %q before the product %q (under %q): a former owner or a partner in the name", t.vendor, cp.tokenOpts.Title, cp.p.Name, cp.p.Vendor)}
 	case !slices.Contains(cp.vendorKeys, t.vendorKey):
 		lead, ok := leadingWords(t, cp.p.Vendor)
 		if !ok {
@@ -529,6 +533,16 @@ func identify(cp *cproduct, t *prepared) identity {
 			offer(r.Conf, r.Rule, r.Why, line)
 		}
 	}
+	// No named rule: the token rules, below them all, compare words
+	// ("ODA Drawings SDK" / "Drawings SDK", "X-STREAM XEXF" / "X-STREAM
+	// enhanced XEXF", "UC-8112-LX" / "UC-8100 Series").
+	if best.product == 0 {
+		for _, n := range cp.names {
+			if r := product.MatchTokens(n, t.model, cp.tokenOpts); r.OK {
+				offer(r.Conf, r.Rule, r.Why, nil)
+			}
+		}
+	}
 	// A model code written as the product's version ("Performance Series
 	// NVRs" at product_version "HEN08104"): a device whose model is that
 	// code is the product, every version of it (the advisory gives none),
@@ -540,6 +554,41 @@ func identify(cp *cproduct, t *prepared) identity {
 		}
 	}
 	return best
+}
+
+// factorTitleVendor is the vendor factor of a device whose vendor the
+// advisory's title names before the product while the product tree files
+// it under another vendor ("Hitachi ABB Power Grids eSOMS" under Hitachi
+// Energy, for an ABB device).
+const factorTitleVendor = 0.85
+
+// titleVendor reports whether the advisory's title writes the target's
+// vendor name as whole words, followed later by the product's name, and
+// the product's vendor name is in the title too: the title names the
+// product's vendor by a name that includes the target's ("Hitachi ABB
+// Power Grids"), a former owner beside the new one.
+func titleVendor(cp *cproduct, t *prepared) bool {
+	title := product.Tokens(cp.tokenOpts.Title)
+	vw := product.Tokens(t.vendor)
+	nw := product.Tokens(cp.p.Name)
+	if len(vw) == 0 || len(nw) == 0 || len(title) == 0 {
+		return false
+	}
+	at := func(run []string, from int) int {
+		for i := from; i+len(run) <= len(title); i++ {
+			if slices.Equal(title[i:i+len(run)], run) {
+				return i
+			}
+		}
+		return -1
+	}
+	v := at(vw, 0)
+	if v < 0 || at(nw, v+len(vw)) < 0 {
+		return false
+	}
+	// The product's own vendor must be named there too, by its first word.
+	pv := product.Tokens(cp.p.Vendor)
+	return len(pv) > 0 && at(pv[:1], 0) >= 0 && at(pv[:1], 0) < at(nw, v+len(vw))
 }
 
 // confModelInVersion is the product confidence of a device whose model is
@@ -775,6 +824,13 @@ func versionStatement(cp *cproduct, cve string, status advisory.Status, ver, sch
 	}
 	if prose >= 0 && status.Affected() {
 		r := &ranges[prose]
+		if in, ok, why := prefixCompare(r.r.Text, ver); ok {
+			if !in {
+				return st
+			}
+			return statement{applies: true, status: status, spec: 2, factor: factorPrefixCompared, rng: r.r.Text, notes: []string{why},
+				check: Check{Part: "version", Rule: "prefix-compared", Factor: factorPrefixCompared, Why: why}}
+		}
 		why := fmt.Sprintf("the version range %q could not be read (%s)", r.r.Text, r.r.Unparsed)
 		if r.r.Understood() {
 			why = fmt.Sprintf("version %q cannot be compared with the range %q", ver, r.r.Text)
@@ -1007,6 +1063,12 @@ func matchProducts(c *Compiled, v *cvuln, t *prepared, ids []identity) (candidat
 		}
 		st := versionStatement(scp, v.key, status, ver, sch)
 		if !st.applies {
+			// "Version 6.1 prior to 6.1.4" (> 6.1 | < 6.1.4) at 6.1.4:
+			// the device's line is fixed, whatever a coarser range of
+			// the same product ("< 6.3") says.
+			if status.Affected() && lineFixed(scp, ver) {
+				notAff = max(notAff, 3)
+			}
 			continue
 		}
 		if st.status.NotAffected() {

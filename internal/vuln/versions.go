@@ -4,6 +4,7 @@
 package vuln
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -212,4 +213,87 @@ func rangeText(r *advisory.VersionRange) string {
 	add("<=", r.EndIncluding)
 	add("<", r.EndExcluding)
 	return strings.Join(parts, ", ")
+}
+
+// factorPrefixCompared is the version factor of a range whose bound is no
+// version until the prefix it shares with the device's version is dropped
+// ("< VX.2.11" at "VX.2.10"): compared, but not as the range was written.
+const factorPrefixCompared = 0.9
+
+// prefixCompare compares version v with an unread range of one comparator
+// whose bound starts like v with letters or punctuation that make it no
+// version ("< VX.2.11" and "VX.2.10": both without "VX."). ok is false when
+// the range is not of that shape or the rests are no versions.
+func prefixCompare(text, v string) (in, ok bool, why string) {
+	s := strings.TrimSpace(text)
+	if strings.ContainsAny(s, "|,;") {
+		return false, false, ""
+	}
+	op := ""
+	for _, o := range []string{"<=", ">=", "<", ">", "="} {
+		if rest, found := strings.CutPrefix(s, o); found {
+			op, s = o, strings.TrimSpace(rest)
+			break
+		}
+	}
+	if op == "" || strings.ContainsAny(s, " \t") || strings.ContainsAny(v, " \t") {
+		return false, false, ""
+	}
+	n := 0
+	for n < len(s) && n < len(v) && lowerASCII(s[n]) == lowerASCII(v[n]) && !isDigit(s[n]) {
+		n++
+	}
+	letter := strings.IndexFunc(s[:n], func(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }) >= 0
+	if n == 0 || !letter || n >= len(s) || n >= len(v) || !isDigit(s[n]) || !isDigit(v[n]) {
+		return false, false, ""
+	}
+	r := vrange.Parse(op + " " + s[n:])
+	if !r.Understood() || len(r.Conditions) > 0 {
+		return false, false, ""
+	}
+	in, ok = contains(r, v[n:])
+	if !ok {
+		return false, false, ""
+	}
+	return in, true, fmt.Sprintf("version %q compared with %q once the prefix %q both share is dropped: %s lies %s %s", v, text, s[:n], v[n:], map[bool]string{true: "in", false: "outside"}[in], r.Bounds())
+}
+
+func lowerASCII(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// lineFixed reports whether a product's range is a version line's affected
+// span, a lower bound that is the line ("> 6.1", ">= 6.1") and an upper
+// bound in it ("< 6.1.4"), and version v is in that line at or after the
+// upper bound: the vendor fixed the device's line there.
+func lineFixed(cp *cproduct, v string) bool {
+	for _, r := range cp.ranges {
+		cs := r.r.Constraints
+		if !r.r.Understood() || len(cs) != 2 || len(r.r.Conditions) > 0 || r.r.All {
+			continue
+		}
+		lo, hi := cs[0], cs[1]
+		if lo.Op != vrange.Gt && lo.Op != vrange.Ge || hi.Op != vrange.Lt && hi.Op != vrange.Le {
+			continue
+		}
+		// The lower bound as the advisory writes it, not one the parser
+		// infers ("< 4.5" is read as >= 4, < 4.5).
+		if !strings.Contains(r.r.Text, ">") || !strings.Contains(r.r.Text, lo.Version) {
+			continue
+		}
+		line := strings.TrimPrefix(strings.ToLower(lo.Version), "v")
+		bound := strings.TrimPrefix(strings.ToLower(hi.Version), "v")
+		w := strings.TrimPrefix(strings.ToLower(strings.TrimSpace(v)), "v")
+		if !strings.HasPrefix(bound, line+".") || !strings.HasPrefix(w, line+".") {
+			continue
+		}
+		after := vrange.Range{Scheme: r.r.Scheme, Constraints: []vrange.Constraint{{Op: map[vrange.Op]vrange.Op{vrange.Lt: vrange.Ge, vrange.Le: vrange.Gt}[hi.Op], Version: hi.Version}}, Text: r.r.Text}
+		if in, ok := contains(after, v); ok && in {
+			return true
+		}
+	}
+	return false
 }

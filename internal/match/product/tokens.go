@@ -1,0 +1,182 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package product
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Confidences of the token rules (MatchTokens), below every named rule:
+// they compare words, not the shapes of names.
+const (
+	// ConfTokens: the model's words are the name's words once the
+	// vendor's words, its initials or a brand the title puts before the
+	// name lead the model ("ODA Drawings SDK" / "Drawings SDK").
+	ConfTokens = 0.7
+	// ConfTokenOmitted: the model leaves out one word of letters inside
+	// the name, its first and last words kept ("X-STREAM XEXF" /
+	// "X-STREAM enhanced XEXF").
+	ConfTokenOmitted = 0.6
+	// ConfSeriesDigits: a series written with its model number's last
+	// digits as zeros ("UC-8100 Series") and a model with the same
+	// leading digits ("UC-8112-LX").
+	ConfSeriesDigits = 0.6
+)
+
+// TokenOptions are the words MatchTokens may drop from the head of a
+// model: the vendor's names and initials (Lead), and a brand the
+// advisory's title writes directly before the product name (Title).
+type TokenOptions struct {
+	Lead  [][]string // word runs that may lead the model (vendor names, initials)
+	Title string     // the advisory's title
+}
+
+// MatchTokens is the fallback comparison of an advisory product name
+// with a device model when no named rule matched: by normalised words.
+// It matches when
+//   - the model, once leading vendor words, vendor initials or a brand the
+//     title writes before the name are dropped, has the same words as the
+//     name, generic class words aside (rule "tokens", ConfTokens);
+//   - or it lacks one word of letters inside the name, the name's first and
+//     last words present and at least two words aligned (rule
+//     "token-omitted", ConfTokenOmitted);
+//   - or the name is a series ("series", "family") whose model number ends
+//     in two or more zeros and the model has the same words with a number of
+//     the same length starting with the series' leading digits, variant
+//     words after it allowed (rule "series-digits", ConfSeriesDigits).
+//
+// A word with a digit is never left out or added on either side (save a
+// series member's variant words), so a sibling model is not matched.
+func MatchTokens(name, model string, o TokenOptions) Result {
+	nt := withoutGeneric(tokens(name))
+	series := slices.ContainsFunc(tokens(name), func(t string) bool {
+		return t == "series" || t == "family" || t == "families"
+	})
+	mAll := tokens(model)
+	mt, dropped := dropLead(withoutGeneric(mAll), nt, o)
+	if len(nt) == 0 || len(mt) == 0 {
+		return Result{Why: "no words to compare"}
+	}
+	if !slices.ContainsFunc(mt, distinctiveToken) {
+		return Result{Why: "only class words"}
+	}
+	lead := ""
+	if len(dropped) > 0 {
+		lead = fmt.Sprintf(" once %q leading the model is dropped", strings.Join(dropped, " "))
+	}
+	if series {
+		if ok, why := seriesDigits(nt, mt); ok {
+			return Result{OK: true, Conf: ConfSeriesDigits, Rule: "series-digits",
+				Why: fmt.Sprintf("model %q is a member of the series %q%s: %s", model, name, lead, why)}
+		}
+	}
+	for _, t := range mt {
+		if !slices.Contains(nt, t) {
+			return Result{Why: fmt.Sprintf("the model's word %q is not in the name", t)}
+		}
+	}
+	var missing []string
+	for _, t := range nt {
+		if !slices.Contains(mt, t) {
+			missing = append(missing, t)
+		}
+	}
+	switch {
+	case len(missing) == 0 && len(dropped) > 0:
+		return Result{OK: true, Conf: ConfTokens, Rule: "tokens",
+			Why: fmt.Sprintf("model %q has the words of %q%s", model, name, lead)}
+	case len(missing) == 0:
+		// Same words, other order or other separators: the named rules
+		// compare those; the token rule adds nothing.
+		return Result{Why: "same words"}
+	case len(missing) == 1 && len(mt) >= 2 && !hasDigit(missing[0]) && len(missing[0]) >= 3 &&
+		!companionWord(missing[0]) && nt[0] != missing[0] && nt[len(nt)-1] != missing[0]:
+		return Result{OK: true, Conf: ConfTokenOmitted, Rule: "token-omitted",
+			Why: fmt.Sprintf("model %q has the words of %q but the word %q inside it%s", model, name, missing[0], lead)}
+	}
+	return Result{Why: fmt.Sprintf("the model lacks %q of the name", strings.Join(missing, " "))}
+}
+
+// distinctiveToken reports whether a word can identify a product: it
+// holds a digit, or it is three letters or more and no class word.
+func distinctiveToken(t string) bool {
+	return hasDigit(t) || len(t) >= 3 && !genericWord(t) && !companionWord(t)
+}
+
+// dropLead removes from the head of model the word runs of o.Lead and a
+// brand word the title writes directly before the name's first word, when
+// the name does not start with them; it returns the rest and what it
+// dropped.
+func dropLead(model, name []string, o TokenOptions) ([]string, []string) {
+	var dropped []string
+	title := tokens(o.Title)
+	for changed := true; changed && len(model) > 1; {
+		changed = false
+		for _, run := range o.Lead {
+			if len(run) == 0 || len(run) >= len(model) || !slices.Equal(model[:len(run)], run) || hasPrefix(name, run) {
+				continue
+			}
+			dropped = append(dropped, model[:len(run)]...)
+			model, changed = model[len(run):], true
+			break
+		}
+		if changed || len(name) == 0 || hasDigit(model[0]) || model[0] == name[0] {
+			continue
+		}
+		// "Rosemount X-STREAM XEGP" / "X-STREAM enhanced XEGP" under the
+		// title "Emerson Rosemount X-STREAM".
+		for i := 0; i+1 < len(title); i++ {
+			if title[i] == model[0] && title[i+1] == name[0] && model[1] == name[0] {
+				dropped = append(dropped, model[0])
+				model, changed = model[1:], true
+				break
+			}
+		}
+	}
+	return model, dropped
+}
+
+func hasPrefix(ts, run []string) bool {
+	return len(ts) >= len(run) && slices.Equal(ts[:len(run)], run)
+}
+
+// seriesDigits aligns a series name's words with a model's: the same words
+// in order, the series' number ("8100", two or more trailing zeros)
+// standing for any number of its length with its leading digits ("8112"),
+// and variant words ("lx", "t") after the number allowed.
+func seriesDigits(name, model []string) (bool, string) {
+	if len(model) < len(name) {
+		return false, ""
+	}
+	why := ""
+	for i, t := range name {
+		m := model[i]
+		if t == m {
+			continue
+		}
+		lead := strings.TrimRight(t, "0")
+		if !allDigits(t) || !allDigits(m) || len(t) != len(m) || len(t)-len(lead) < 2 || lead == "" || !strings.HasPrefix(m, lead) {
+			return false, ""
+		}
+		if why != "" {
+			return false, "" // one number only
+		}
+		why = fmt.Sprintf("%s is %s with its last %d digits free", m, t, len(t)-len(lead))
+	}
+	return why != "", why
+}
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,69 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package vuln
+
+import (
+	"strings"
+	"testing"
+
+	"vigil/internal/registry"
+)
+
+// TestGeneralRules: the word and version rules below the named ones, on
+// devices against advisories of the accuracy tables: each match says its
+// rule and stays below confidence 1; the near misses stay out.
+func TestGeneralRules(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		adv, cve, vendor, model, firmware string
+		rule                              string // a check rule the match has; "" = no match
+	}{
+		// The vendor's initials lead the model.
+		{"icsa-21-159-02", "CVE-2021-32946", "Open Design Alliance", "ODA Drawings SDK", "2022.3", "tokens"},
+		// A word of the name left out, a brand of the title added.
+		{"icsa-21-138-01", "CVE-2021-27457", "Emerson", "X-STREAM XEXF", "", "token-omitted"},
+		{"icsa-21-138-01", "CVE-2021-27457", "Emerson", "Rosemount X-STREAM XEGP", "", "token-omitted"},
+		{"icsa-21-138-01", "CVE-2021-27457", "Emerson", "X-STREAM XEXX", "", ""},
+		// A series whose number ends in zeros.
+		{"icsa-22-333-04", "CVE-2023-1257", "Moxa", "UC-8112-LX", "1.2", "series-digits"},
+		{"icsa-22-333-04", "CVE-2023-1257", "Moxa", "UC-8112-LX", "1.4", ""},
+		{"icsa-22-333-04", "CVE-2023-1257", "Moxa", "UC-8612-LX", "1.2", ""},
+		// The title names the former owner with the new one.
+		{"icsa-21-077-02", "CVE-2021-26845", "ABB", "eSOMS", "6.2", "title-vendor"},
+		{"icsa-21-077-02", "CVE-2021-26845", "Siemens", "eSOMS", "6.2", ""},
+		// A line fixed by its own range ("Version 6.1 prior to 6.1.4").
+		{"icsa-21-077-02", "CVE-2021-26845", "Hitachi Energy", "eSOMS", "6.1.4", ""},
+		{"icsa-21-077-02", "CVE-2021-26845", "Hitachi Energy", "eSOMS", "6.1.3", "range"},
+		{"icsa-21-077-02", "CVE-2021-26845", "Hitachi Energy", "eSOMS", "6.2.1", "range"},
+		// A bound that is a version once the shared prefix is dropped.
+		{"icsa-22-167-11", "CVE-2022-31465", "Siemens", "Xpedition Designer", "VX.2.11", ""},
+		{"icsa-22-167-11", "CVE-2022-31465", "Siemens", "Xpedition Designer", "VX.2.12", ""},
+		{"icsa-22-167-11", "CVE-2022-31465", "Siemens", "Xpedition Designer", "VX.2.10", "prefix-compared"},
+	} {
+		d := registry.Device{ID: 1, Vendor: c.vendor, Model: c.model, Firmware: c.firmware}
+		var got *Match
+		for _, m := range MatchOne(accuracyAdvisory(t, c.adv), DeviceTarget(d), DefaultMinConfidence) {
+			if m.CVE == c.cve {
+				got = &m
+			}
+		}
+		name := strings.Join([]string{c.adv, c.vendor, c.model, c.firmware}, " / ")
+		switch {
+		case c.rule == "" && got != nil:
+			t.Errorf("%s: matched (%.2f %s); want none", name, got.Confidence, got.Evidence.Reason)
+		case c.rule == "":
+		case got == nil:
+			t.Errorf("%s: no match; want rule %s", name, c.rule)
+		default:
+			found := false
+			for _, ch := range got.Evidence.Checks {
+				found = found || ch.Rule == c.rule
+			}
+			// Only the exact range of the named product reaches 1.
+			if !found || !strings.Contains(got.Evidence.Reason, c.rule) || got.Confidence >= 1 && c.rule != "range" {
+				t.Errorf("%s: %.2f %s; want rule %s (below confidence 1 unless exact)", name, got.Confidence, got.Evidence.Reason, c.rule)
+			}
+		}
+	}
+}
