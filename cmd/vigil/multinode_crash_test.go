@@ -338,23 +338,7 @@ func (c crashSplit) run(t *testing.T, label string, n int, partBytes int64, kill
 		t.Errorf("%s: %d finished runs (%v); want 2 (the earlier report's and this one)", label, ended, err)
 	}
 	r.findings = keptFindings(t, s)
-	evs, err := s.Query(ctx, `SELECT o.name, f.type, f.key, e.kind, count(*) FROM finding_events e JOIN findings f ON f.id = e.finding_id
-JOIN orgs o ON o.id = f.org_id GROUP BY o.name, f.type, f.key, e.kind ORDER BY o.name, f.type, f.key, e.kind`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer evs.Close()
-	for evs.Next() {
-		var org, typ, key, kind string
-		var k int64
-		if err := evs.Scan(&org, &typ, &key, &kind, &k); err != nil {
-			t.Fatal(err)
-		}
-		r.events = append(r.events, fmt.Sprintf("%s/%s/%s %s ×%d", org, typ, key, kind, k))
-	}
-	if err := evs.Err(); err != nil {
-		t.Fatal(err)
-	}
+	r.events = findingEvents(t, s)
 	t.Logf("%s: %s; %d findings, %d notices of the run, %d e-mails; %s", label, r.counters, len(r.findings), composed, sink.Count(), time.Since(began).Round(time.Millisecond))
 	return r
 }
