@@ -33,6 +33,9 @@ type Token struct {
 	Role    Role   // invite: the role offered
 	By      int64  // who created it (0: nobody, e.g. a reset asked for)
 	Expires time.Time
+	// PasswordHash is, for a confirmation token, the password hash the
+	// sign-up chose: the account takes it when this token confirms it.
+	PasswordHash string
 }
 
 // Purpose says what a one-time token is for.
@@ -122,8 +125,9 @@ type Store interface {
 	UserLoginFailed(ctx context.Context, id int64, lockUntil time.Time) error
 	UserLoginOK(ctx context.Context, id int64, at time.Time) error
 	// UserConfirm marks the e-mail address of an account made by signing
-	// up confirmed, so that it can sign in.
-	UserConfirm(ctx context.Context, id int64) error
+	// up confirmed, so that it can sign in; a non-empty passwordHash
+	// becomes its password (the one of the sign-up whose link confirmed).
+	UserConfirm(ctx context.Context, id int64, passwordHash string) error
 	MembershipSet(ctx context.Context, userID, orgID int64, role Role) error
 	MembershipDelete(ctx context.Context, userID, orgID int64) error
 
@@ -143,6 +147,9 @@ type Store interface {
 	// AccountTokenUse marks the unused, unexpired token of hash and purpose used
 	// at now and returns it; any other is errs.NotFound.
 	AccountTokenUse(ctx context.Context, purpose Purpose, hash string, now time.Time) (Token, error)
+	// AccountTokenDrop deletes the unused tokens of purpose of user id
+	// (a newer one supersedes them, or what they were for is done).
+	AccountTokenDrop(ctx context.Context, userID int64, purpose Purpose) error
 
 	AuditAdd(ctx context.Context, e AuditEntry) error
 
@@ -317,47 +324,55 @@ type SignUp struct {
 // SignUp makes an account with no role and no memberships that cannot sign
 // in until its address is confirmed with the returned secret (Confirm).
 // Every field is checked before anything is written. For the address of a
-// confirmed account nothing changes (Existing). For an address that signed
-// up before without confirming, the newest sign-up's name, language and
-// password replace the earlier ones and a new link is made, so that
-// whoever reads the mailbox confirms with the password they chose last.
+// confirmed account nothing changes (Existing). The password chosen is kept
+// with the confirmation token and becomes the account's only when that
+// token confirms it: signing up again with an address that is not
+// confirmed yet changes nothing of its account, makes a new link with the
+// new password and ends the earlier links, so that no link confirms the
+// account with a password other than its own sign-up's.
 func (s *Service) SignUp(ctx context.Context, n NewUser) (SignUp, error) {
 	n.Role, n.Orgs = "", nil
 	email, err := n.check()
 	if err != nil {
 		return SignUp{}, err
 	}
-	c, err := s.Store.UserCredentials(ctx, email)
-	var u User
-	switch {
-	case err == nil && !c.User.Unconfirmed:
-		_ = s.hash(n.Password) // as long as a new account takes
-		return SignUp{User: c.User, Existing: true}, nil
-	case err == nil:
-		if u, err = s.Store.UserUpdate(ctx, c.User.ID, func(u *User) error { u.Name, u.Lang = n.Name, n.Lang; return nil }); err != nil {
-			return SignUp{}, err
+	hash := s.hash(n.Password)
+	var out SignUp
+	err = s.Store.AccountTx(ctx, func(st Store) error {
+		c, err := st.UserCredentials(ctx, email)
+		u := c.User
+		switch {
+		case err == nil && !u.Unconfirmed:
+			out = SignUp{User: u, Existing: true}
+			return nil
+		case err == nil:
+			// Earlier links of the address end: only the newest
+			// sign-up's link confirms, with its own password.
+			if err := st.AccountTokenDrop(ctx, u.ID, PurposeConfirm); err != nil {
+				return err
+			}
+		case errs.CodeOf(err) == errs.NotFound:
+			u = User{Email: email, Name: n.Name, Lang: n.Lang, Unconfirmed: true, CreatedAt: s.now()}
+			if err := st.UserCreate(ctx, &u, hash); err != nil {
+				return err
+			}
+		default:
+			return err
 		}
-		if err := s.Store.UserSetPassword(ctx, u.ID, s.hash(n.Password)); err != nil {
-			return SignUp{}, err
+		secret := NewToken(32)
+		t := Token{Purpose: PurposeConfirm, UserID: u.ID, Email: email, Expires: s.now().Add(ConfirmValid), PasswordHash: hash}
+		if err := st.AccountTokenCreate(ctx, &t, HashToken(secret)); err != nil {
+			return err
 		}
-	case errs.CodeOf(err) == errs.NotFound:
-		u = User{Email: email, Name: n.Name, Lang: n.Lang, Unconfirmed: true, CreatedAt: s.now()}
-		if err := s.Store.UserCreate(ctx, &u, s.hash(n.Password)); errs.CodeOf(err) == errs.Conflict {
-			// The same address signed up at the same moment: that
-			// sign-up's link stands.
-			return SignUp{User: u}, nil
-		} else if err != nil {
-			return SignUp{}, err
-		}
-	default:
-		return SignUp{}, err
+		out = SignUp{User: u, Secret: secret}
+		return nil
+	})
+	if errs.CodeOf(err) == errs.Conflict {
+		// The same address signed up at the same moment: that
+		// sign-up's link stands.
+		return SignUp{User: User{Email: email}}, nil
 	}
-	secret := NewToken(32)
-	t := Token{Purpose: PurposeConfirm, UserID: u.ID, Email: email, Expires: s.now().Add(ConfirmValid)}
-	if err := s.Store.AccountTokenCreate(ctx, &t, HashToken(secret)); err != nil {
-		return SignUp{}, err
-	}
-	return SignUp{User: u, Secret: secret}, nil
+	return out, err
 }
 
 // ErrConfirmLink is the answer to a confirmation link that is unknown, used
@@ -365,23 +380,35 @@ func (s *Service) SignUp(ctx context.Context, n NewUser) (SignUp, error) {
 var ErrConfirmLink = errs.FieldKeyed("token", "", "signup.link", "the confirmation link is unknown, used or expired; sign up again for a new one")
 
 // Confirm uses a confirmation token (from SignUp): the account's address is
-// confirmed and it can sign in from now on. With session, the account is
-// also signed in (the link proved the address), as Login would.
+// confirmed, it takes the password of the sign-up that made this token and
+// it can sign in from now on; every other session of the account ends and
+// its other confirmation links with it. With session, the account is also
+// signed in (the link proved the address), as Login would.
 func (s *Service) Confirm(ctx context.Context, secret string, session bool) (Login, error) {
 	if secret == "" || len(secret) > 100 {
 		return Login{}, ErrConfirmLink
 	}
-	t, err := s.Store.AccountTokenUse(ctx, PurposeConfirm, HashToken(secret), s.now())
-	if errs.CodeOf(err) == errs.NotFound {
-		return Login{}, ErrConfirmLink
-	}
-	if err != nil {
-		return Login{}, err
-	}
-	if err := s.Store.UserConfirm(ctx, t.UserID); err != nil {
-		return Login{}, err
-	}
-	u, err := s.Store.UserGet(ctx, t.UserID)
+	var u User
+	err := s.Store.AccountTx(ctx, func(st Store) error {
+		t, err := st.AccountTokenUse(ctx, PurposeConfirm, HashToken(secret), s.now())
+		if errs.CodeOf(err) == errs.NotFound {
+			return ErrConfirmLink
+		}
+		if err != nil {
+			return err
+		}
+		if err := st.UserConfirm(ctx, t.UserID, t.PasswordHash); err != nil {
+			return err
+		}
+		if err := st.AccountTokenDrop(ctx, t.UserID, PurposeConfirm); err != nil {
+			return err
+		}
+		if err := st.SessionDeleteUser(ctx, t.UserID, 0); err != nil {
+			return err
+		}
+		u, err = st.UserGet(ctx, t.UserID)
+		return err
+	})
 	if err != nil {
 		return Login{}, err
 	}
@@ -633,7 +660,7 @@ func (s *Service) Reset(ctx context.Context, secret, pw string) (User, error) {
 	}
 	// The link reached the address: an account that signed up and never
 	// confirmed is confirmed now.
-	if err := s.Store.UserConfirm(ctx, t.UserID); err != nil {
+	if err := s.Store.UserConfirm(ctx, t.UserID, ""); err != nil {
 		return User{}, err
 	}
 	return s.Store.UserGet(ctx, t.UserID)

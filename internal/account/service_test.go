@@ -487,3 +487,73 @@ func TestSignUpAndConfirm(t *testing.T) {
 		}
 	})
 }
+
+// TestSignUpAgainTakesNoAccount: signing up again with an address that is
+// not confirmed yet (as someone who knows the address but not the mailbox
+// may) changes nothing of the account: its password stays, the earlier
+// link ends (it would confirm the account with the later password), and
+// the later link confirms with its own sign-up's password and ends every
+// other session of the account.
+func TestSignUpAgainTakesNoAccount(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		svc, _, _ := newService(t, st)
+		victim, err := svc.SignUp(ctx, account.NewUser{Email: "owner@example.org", Name: "Owner", Lang: "nl", Password: "the owner's password"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		attacker, err := svc.SignUp(ctx, account.NewUser{Email: "owner@example.org", Name: "Mallory", Lang: "en", Password: "the attacker's password"})
+		if err != nil || attacker.Secret == "" || attacker.Existing {
+			t.Fatalf("second sign-up = %+v, %v", attacker, err)
+		}
+		u, err := st.UserGet(ctx, victim.User.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u.Name != "Owner" || u.Lang != "nl" {
+			t.Errorf("signing up again changed the account: %+v", u)
+		}
+		if _, err := svc.Login(ctx, "owner@example.org", "the attacker's password"); err != account.ErrLogin {
+			t.Errorf("the second sign-up's password before any confirmation: %v; want ErrLogin", err)
+		}
+		// The owner follows the first link: it ended with the second
+		// sign-up, so it cannot confirm the account with the attacker's
+		// password.
+		if _, err := svc.Confirm(ctx, victim.Secret, true); err != account.ErrConfirmLink {
+			t.Fatalf("the first link after a second sign-up: %v; want ErrConfirmLink", err)
+		}
+		if _, err := svc.Login(ctx, "owner@example.org", "the attacker's password"); err != account.ErrLogin {
+			t.Errorf("the attacker signs in after the first link was followed: %v", err)
+		}
+		// The owner signs up again; the attacker's link ends with it.
+		again, err := svc.SignUp(ctx, account.NewUser{Email: "owner@example.org", Password: "the owner's new password"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Confirm(ctx, attacker.Secret, false); err != account.ErrConfirmLink {
+			t.Errorf("the attacker's link after a newer sign-up: %v; want ErrConfirmLink", err)
+		}
+		// A session of the account from before (made directly: an
+		// unconfirmed account cannot sign in) ends at confirmation.
+		old := account.Session{UserID: u.ID, CSRF: "x", Verified: true, CreatedAt: st.Now(), SeenAt: st.Now(), ExpiresAt: st.Now().Add(time.Hour)}
+		if err := st.SessionCreate(ctx, &old, account.HashToken("an old session")); err != nil {
+			t.Fatal(err)
+		}
+		l, err := svc.Confirm(ctx, again.Secret, true)
+		if err != nil || l.Secret == "" {
+			t.Fatalf("confirm: %+v, %v", l, err)
+		}
+		if _, _, err := svc.Session(ctx, "an old session"); errs.CodeOf(err) != errs.Unauthorized {
+			t.Errorf("a session from before the confirmation lives on: %v", err)
+		}
+		if _, _, err := svc.Session(ctx, l.Secret); err != nil {
+			t.Errorf("the confirming session: %v", err)
+		}
+		for pw, want := range map[string]bool{"the owner's new password": true, "the owner's password": false, "the attacker's password": false} {
+			if ok, _ := svc.CheckPassword(ctx, "owner@example.org", pw); ok != want {
+				t.Errorf("password %q holds: %t; want %t", pw, ok, want)
+			}
+		}
+	})
+}

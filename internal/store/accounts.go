@@ -267,9 +267,15 @@ func (s *Store) UserLoginFailed(ctx context.Context, id int64, lockUntil time.Ti
 	return err
 }
 
-// UserConfirm implements account.Store.
-func (s *Store) UserConfirm(ctx context.Context, id int64) error {
-	_, err := s.Exec(ctx, `UPDATE users SET unconfirmed = FALSE WHERE id = ?`, id)
+// UserConfirm implements account.Store; a new password also lifts a
+// lockout.
+func (s *Store) UserConfirm(ctx context.Context, id int64, passwordHash string) error {
+	var err error
+	if passwordHash == "" {
+		_, err = s.Exec(ctx, `UPDATE users SET unconfirmed = FALSE WHERE id = ?`, id)
+	} else {
+		_, err = s.Exec(ctx, `UPDATE users SET unconfirmed = FALSE, password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?`, passwordHash, id)
+	}
 	if err != nil {
 		return fmt.Errorf("confirm user %d: %w", id, err)
 	}
@@ -356,19 +362,19 @@ func (s *Store) SessionPurge(ctx context.Context, now time.Time) (int64, error) 
 
 // AccountTokenCreate implements account.Store (one-time tokens, not API tokens).
 func (s *Store) AccountTokenCreate(ctx context.Context, t *account.Token, hash string) error {
-	id, err := s.InsertID(ctx, `INSERT INTO account_tokens (hash, purpose, user_id, org_id, email, role, created_by, created_at, expires_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, hash, string(t.Purpose), nullID(t.UserID), nullID(t.OrgID), t.Email, string(t.Role),
-		nullID(t.By), s.Now(), t.Expires)
+	id, err := s.InsertID(ctx, `INSERT INTO account_tokens (hash, purpose, user_id, org_id, email, role, created_by, created_at, expires_at, password_hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, hash, string(t.Purpose), nullID(t.UserID), nullID(t.OrgID), t.Email, string(t.Role),
+		nullID(t.By), s.Now(), t.Expires, t.PasswordHash)
 	t.ID = id
 	return err
 }
 
-const accountTokenCols = `id, purpose, COALESCE(user_id, 0), COALESCE(org_id, 0), email, role, COALESCE(created_by, 0), expires_at`
+const accountTokenCols = `id, purpose, COALESCE(user_id, 0), COALESCE(org_id, 0), email, role, COALESCE(created_by, 0), expires_at, password_hash`
 
 func scanAccountToken(sc interface{ Scan(...any) error }) (account.Token, error) {
 	var t account.Token
 	var purpose, role string
-	err := sc.Scan(&t.ID, &purpose, &t.UserID, &t.OrgID, &t.Email, &role, &t.By, &t.Expires)
+	err := sc.Scan(&t.ID, &purpose, &t.UserID, &t.OrgID, &t.Email, &role, &t.By, &t.Expires, &t.PasswordHash)
 	t.Purpose, t.Role = account.Purpose(purpose), account.Role(role)
 	return t, err
 }
@@ -391,6 +397,14 @@ func (s *Store) AccountTokenUse(ctx context.Context, purpose account.Purpose, ha
 		return tx.updateOne(ctx, string(purpose)+" token", `UPDATE account_tokens SET used_at = ? WHERE id = ? AND used_at IS NULL`, now, t.ID)
 	})
 	return t, err
+}
+
+// AccountTokenDrop implements account.Store.
+func (s *Store) AccountTokenDrop(ctx context.Context, userID int64, purpose account.Purpose) error {
+	if _, err := s.Exec(ctx, `DELETE FROM account_tokens WHERE user_id = ? AND purpose = ? AND used_at IS NULL`, userID, string(purpose)); err != nil {
+		return fmt.Errorf("unused %s links of user %d: %w", purpose, userID, err)
+	}
+	return nil
 }
 
 // AuditAdd implements account.Store.

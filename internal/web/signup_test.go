@@ -214,18 +214,25 @@ func TestSignUp(t *testing.T) {
 		})
 
 		t.Run("signed_up_twice", func(t *testing.T) {
-			// Before confirming, the newest sign-up's password holds.
+			// Signing up again ends the earlier link; the newest link
+			// confirms with its own sign-up's password.
 			const a = "twice@waterschap.example"
+			var toks []string
 			for _, pw := range []string{"the first password", "the second password"} {
 				wantPage(t, newSignupClient(e).do("POST", "/signup", url.Values{"email": {a}, "password": {pw}}), http.StatusSeeOther)
+				_, payload := lastAccountMail(t, st)
+				m := confirmLinkRE.FindStringSubmatch(payload)
+				if m == nil {
+					t.Fatalf("no link in %s", payload)
+				}
+				tok, _ := url.QueryUnescape(m[1])
+				toks = append(toks, tok)
 			}
-			_, payload := lastAccountMail(t, st)
-			m := confirmLinkRE.FindStringSubmatch(payload)
-			if m == nil {
-				t.Fatalf("no link in %s", payload)
+			body := wantPage(t, newSignupClient(e).do("POST", "/signup/confirm", url.Values{"token": {toks[0]}}), http.StatusUnprocessableEntity)
+			if !strings.Contains(body, `id="token-err"`) {
+				t.Errorf("the first link after a second sign-up is not refused: %.1500s", body)
 			}
-			tok, _ := url.QueryUnescape(m[1])
-			wantPage(t, newSignupClient(e).do("POST", "/signup/confirm", url.Values{"token": {tok}}), http.StatusSeeOther)
+			wantPage(t, newSignupClient(e).do("POST", "/signup/confirm", url.Values{"token": {toks[1]}}), http.StatusSeeOther)
 			if ok, _ := e.srv.accounts.CheckPassword(ctx, a, "the second password"); !ok {
 				t.Error("the second sign-up's password does not hold")
 			}
