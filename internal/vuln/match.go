@@ -496,6 +496,10 @@ func identify(cp *cproduct, t *prepared) identity {
 		vendorExact = false
 		vcheck = Check{Part: "vendor", Rule: "shared-brand", Factor: factorVendorShort,
 			Why: fmt.Sprintf("vendor %q and %q both sell under the brand %s (a product line that changed hands); the product decides", t.vendor, cp.p.Vendor, sharedBrand(cp, t))}
+	case !slices.Contains(cp.vendorKeys, t.vendorKey) && division(cp, t) != "":
+		vendorExact = false
+		vcheck = Check{Part: "vendor", Rule: "division", Factor: factorTitleVendor,
+			Why: fmt.Sprintf("vendor %q starts with %q, a name of %q: a business of that vendor; the product decides", t.vendor, division(cp, t), cp.p.Vendor)}
 	case !slices.Contains(cp.vendorKeys, t.vendorKey) && titleVendor(cp, t):
 		vendorExact = false
 		vcheck = Check{Part: "vendor", Rule: "title-vendor", Factor: factorTitleVendor,
@@ -589,6 +593,27 @@ func titleVendor(cp *cproduct, t *prepared) bool {
 	// The product's own vendor must be named there too, by its first word.
 	pv := product.Tokens(cp.p.Vendor)
 	return len(pv) > 0 && at(pv[:1], 0) >= 0 && at(pv[:1], 0) < at(nw, v+len(vw))
+}
+
+// division returns the leading words of the target's vendor when they
+// are by themselves a name of the product's vendor and words follow them
+// ("GE Healthcare" / "General Electric (GE)"): a business of that vendor
+// the vendor table keeps apart. "" when not.
+func division(cp *cproduct, t *prepared) string {
+	if t.vendors == nil {
+		return ""
+	}
+	ws := strings.Fields(t.vendor)
+	for n := len(ws) - 1; n >= 1; n-- {
+		lead := strings.Trim(strings.Join(ws[:n], " "), ",")
+		if len(vendor.Key(lead)) < 2 || !t.vendors.Known(lead) {
+			continue
+		}
+		if g := t.vendors.Group(lead); g != "" && g != t.vendorKey && slices.Contains(cp.vendorKeys, g) {
+			return lead
+		}
+	}
+	return ""
 }
 
 // confModelInVersion is the product confidence of a device whose model is

@@ -36,6 +36,19 @@ func TestGeneralRules(t *testing.T) {
 		{"icsa-21-077-02", "CVE-2021-26845", "Hitachi Energy", "eSOMS", "6.1.4", ""},
 		{"icsa-21-077-02", "CVE-2021-26845", "Hitachi Energy", "eSOMS", "6.1.3", "range"},
 		{"icsa-21-077-02", "CVE-2021-26845", "Hitachi Energy", "eSOMS", "6.2.1", "range"},
+		// A business of the vendor the vendor table keeps apart.
+		{"icsma-20-023-01", "CVE-2020-6962", "GE Healthcare", "B450", "2.1", "division"},
+		{"icsma-20-023-01", "CVE-2020-6962", "GE Healthcare", "B450", "3.1", ""},
+		{"icsma-20-023-01", "CVE-2020-6962", "GE Healthcare", "B460", "2.1", ""},
+		{"icsma-20-023-01", "CVE-2020-6962", "Philips Healthcare", "B450", "2.1", ""},
+		// Words written together, a variant of "(All models)".
+		{"icsa-21-054-04", "CVE-2021-22646", "Ovarro", "TBox LT2-532", "1.44", "series-member"},
+		{"icsa-21-054-04", "CVE-2021-22646", "Ovarro", "TBox LT2-532", "1.46", ""},
+		// A misspelt product tree, a word left out.
+		{"icsa-21-021-01", "CVE-2020-27280", "Delta Electronics", "ISPSoft", "3.10", "spelling"},
+		{"icsa-21-021-01", "CVE-2020-27280", "Delta Electronics", "WPLSoft", "3.10", ""},
+		{"icsa-21-229-01", "CVE-2021-28372", "ThroughTek", "Kalay SDK", "3.1.4", "token-omitted"},
+		{"icsa-21-229-01", "CVE-2021-28372", "ThroughTek", "Kalay SDK", "3.1.6", ""},
 		// A bound that is a version once the shared prefix is dropped.
 		{"icsa-22-167-11", "CVE-2022-31465", "Siemens", "Xpedition Designer", "VX.2.11", ""},
 		{"icsa-22-167-11", "CVE-2022-31465", "Siemens", "Xpedition Designer", "VX.2.12", ""},

@@ -16,7 +16,11 @@
 // containing the CmpUserMgr component"), abbreviations the advisory's
 // title writes out ("JTTK", "JT Open Toolkit") or uses for words of the
 // name ("victor VMS", "… Video Management System"), version lines written
-// without "V" ("Niagara 4.6"). Vendor names are package match/vendor's.
+// without "V" ("Niagara 4.6"). Below all of these, MatchTokens compares
+// normalised words: leading vendor words or initials and a title's brand
+// dropped, one word inside the name left out, words written together, a
+// misspelt word, series members by leading digits. Vendor names are
+// package match/vendor's.
 //
 // Normalisation: Unicode folded to ASCII, lower-cased, "&" read as "and",
 // dots inside abbreviations dropped ("B.V." → "bv"), other punctuation and

@@ -55,8 +55,12 @@ func MatchTokens(name, model string, o TokenOptions) Result {
 	series := slices.ContainsFunc(tokens(name), func(t string) bool {
 		return t == "series" || t == "family" || t == "families"
 	})
+	series = series || strings.Contains(strings.ToLower(name), "all models")
 	mAll := tokens(model)
 	mt, dropped := dropLead(withoutGeneric(mAll), nt, o)
+	// Words one side writes together and the other apart ("TBoxLT2" /
+	// "TBox LT2") are one word.
+	mt, nt = joinRuns(mt, nt), joinRuns(nt, mt)
 	if len(nt) == 0 || len(mt) == 0 {
 		return Result{Why: "no words to compare"}
 	}
@@ -72,11 +76,32 @@ func MatchTokens(name, model string, o TokenOptions) Result {
 			return Result{OK: true, Conf: ConfSeriesDigits, Rule: "series-digits",
 				Why: fmt.Sprintf("model %q is a member of the series %q%s: %s", model, name, lead, why)}
 		}
-	}
-	for _, t := range mt {
-		if !slices.Contains(nt, t) {
-			return Result{Why: fmt.Sprintf("the model's word %q is not in the name", t)}
+		// "TBoxLT2 (All models)" / "TBox LT2-532": the series' words,
+		// then one or two variant words, the first with a digit.
+		if extra := len(mt) - len(nt); extra >= 1 && extra <= 2 && hasPrefix(mt, nt) && hasDigitToken(nt) && hasDigit(mt[len(nt)]) {
+			return Result{OK: true, Conf: ConfSeriesDigits, Rule: "series-member",
+				Why: fmt.Sprintf("model %q is %q with the variant %q%s", model, name, strings.Join(mt[len(nt):], " "), lead)}
 		}
+	}
+	// One word misspelt on one side ("IPSoft" / "ISPSoft"): letters only,
+	// six or more, one letter added, dropped, changed or two swapped.
+	respelt := ""
+	for i, t := range mt {
+		if slices.Contains(nt, t) {
+			continue
+		}
+		for _, w := range nt {
+			if respelt == "" && !slices.Contains(mt, w) && oneEdit(t, w) {
+				respelt = fmt.Sprintf("%q written %q", w, t)
+				mt = slices.Clone(mt)
+				mt[i] = w
+				break
+			}
+		}
+		if mt[i] != t {
+			continue
+		}
+		return Result{Why: fmt.Sprintf("the model's word %q is not in the name", t)}
 	}
 	var missing []string
 	for _, t := range nt {
@@ -85,6 +110,11 @@ func MatchTokens(name, model string, o TokenOptions) Result {
 		}
 	}
 	switch {
+	case respelt != "" && len(missing) == 0:
+		return Result{OK: true, Conf: ConfTokenOmitted, Rule: "spelling",
+			Why: fmt.Sprintf("model %q is %q but for one word, %s%s", model, name, respelt, lead)}
+	case respelt != "":
+		return Result{Why: "a word misspelt and others missing"}
 	case len(missing) == 0 && len(dropped) > 0:
 		return Result{OK: true, Conf: ConfTokens, Rule: "tokens",
 			Why: fmt.Sprintf("model %q has the words of %q%s", model, name, lead)}
@@ -92,7 +122,7 @@ func MatchTokens(name, model string, o TokenOptions) Result {
 		// Same words, other order or other separators: the named rules
 		// compare those; the token rule adds nothing.
 		return Result{Why: "same words"}
-	case len(missing) == 1 && len(mt) >= 2 && !hasDigit(missing[0]) && len(missing[0]) >= 3 &&
+	case len(missing) == 1 && len(mt) >= 2 && !codeLike(missing[0]) && len(missing[0]) >= 3 &&
 		!companionWord(missing[0]) && nt[0] != missing[0] && nt[len(nt)-1] != missing[0]:
 		return Result{OK: true, Conf: ConfTokenOmitted, Rule: "token-omitted",
 			Why: fmt.Sprintf("model %q has the words of %q but the word %q inside it%s", model, name, missing[0], lead)}
@@ -179,4 +209,64 @@ func allDigits(s string) bool {
 		}
 	}
 	return true
+}
+
+// joinRuns replaces each run of two or three adjacent words of ts that
+// written together is a word of other ("tbox", "lt2" → "tboxlt2").
+func joinRuns(ts, other []string) []string {
+	var out []string
+	for i := 0; i < len(ts); i++ {
+		joined := false
+		for n := 3; n >= 2 && !joined; n-- {
+			if i+n <= len(ts) && slices.Contains(other, strings.Join(ts[i:i+n], "")) {
+				out = append(out, strings.Join(ts[i:i+n], ""))
+				i += n - 1
+				joined = true
+			}
+		}
+		if !joined {
+			out = append(out, ts[i])
+		}
+	}
+	return out
+}
+
+// codeLike reports whether a word may be a model number: it holds a digit
+// and does not start and end with a letter ("x200", "4", "lt2"; not
+// "p2p").
+func codeLike(w string) bool {
+	if !hasDigit(w) {
+		return false
+	}
+	letter := func(c byte) bool { return c >= 'a' && c <= 'z' }
+	return !letter(w[0]) || !letter(w[len(w)-1])
+}
+
+// oneEdit reports whether two words of six letters or more, letters only,
+// differ by one letter added, dropped or changed, or two adjacent letters
+// swapped.
+func oneEdit(a, b string) bool {
+	if len(a) < 6 || len(b) < 6 || a == b || hasDigit(a) || hasDigit(b) {
+		return false
+	}
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	switch len(b) - len(a) {
+	case 0:
+		var diff []int
+		for i := 0; i < len(a); i++ {
+			if a[i] != b[i] {
+				diff = append(diff, i)
+			}
+		}
+		return len(diff) == 1 || len(diff) == 2 && diff[1] == diff[0]+1 && a[diff[0]] == b[diff[1]] && a[diff[1]] == b[diff[0]]
+	case 1:
+		i := 0
+		for i < len(a) && a[i] == b[i] {
+			i++
+		}
+		return a[i:] == b[i+1:]
+	}
+	return false
 }

@@ -45,6 +45,22 @@ func TestMatchTokens(t *testing.T) {
 		{"Spectrum Power 4", "Spectrum Power 7", TokenOptions{}, ""},
 		// A companion program is another product.
 		{"Historian Client Viewer", "Historian Viewer", TokenOptions{}, ""},
+		// Words written together ("TBoxLT2") and a variant of a series.
+		{"TBoxLT2 (All models)", "TBox LT2-532", TokenOptions{}, "series-member"},
+		{"TBoxLT2 (All models)", "TBox LT2", TokenOptions{}, ""}, // same words: the named rules' case
+		{"TBoxLT2 (All models)", "TBox MS-CPU32", TokenOptions{}, ""},
+		{"TBoxLT2", "TBox LT2-532", TokenOptions{}, ""}, // not a series
+		{"UC-8100 Series", "UC-8100 Software Controller", moxa, ""},
+		// One word misspelt, six letters or more.
+		{"IPSoft", "ISPSoft", delta, "spelling"},
+		{"IPSoft", "WPLSoft", delta, ""},
+		{"ISPSoft", "DOPSoft", delta, ""},
+		{"CNCSoft ScreenEditor", "CNCSoft ScreenEdit", delta, ""},
+		{"SCALANCE X-200", "SCALANCE X-201", TokenOptions{}, ""},
+		// A word with letters at both ends may be left out ("P2P"), a
+		// number not.
+		{"Kalay P2P SDK", "Kalay SDK", TokenOptions{}, "token-omitted"},
+		{"Kalay X200 SDK", "Kalay SDK", TokenOptions{}, ""},
 	} {
 		r := MatchTokens(c.name, c.model, c.o)
 		if got := map[bool]string{true: r.Rule}[r.OK]; got != c.rule {
