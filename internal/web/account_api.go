@@ -5,15 +5,18 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"vigil/internal/account"
 	"vigil/internal/app"
 	"vigil/internal/errs"
 	"vigil/internal/notify"
 	"vigil/internal/registry"
+	"vigil/internal/text"
 )
 
 // The API twins of the portal's account pages: the public ones (password
@@ -107,9 +110,11 @@ var tooMany = errs.Errorf(errs.Forbidden, "too many attempts from your address; 
 func (s *Server) signIn(r *http.Request, c Credentials) (u account.User, session int64, end func(), err error) {
 	ctx := r.Context()
 	if !s.loginLimit.Allow(s.clientIP(r)) {
+		s.auditSignIn(r, c.Email, account.Login{}, tooMany)
 		return u, 0, nil, tooMany
 	}
 	l, err := s.accounts.Login(ctx, c.Email, c.Password)
+	s.auditSignIn(r, c.Email, l, err)
 	if err != nil {
 		if errs.CodeOf(err) == errs.Unauthorized {
 			err = keepKey(&errs.Error{Code: errs.Unauthorized, Field: "account.password", Message: errs.Message(err)}, err)
@@ -122,7 +127,9 @@ func (s *Server) signIn(r *http.Request, c Credentials) (u account.User, session
 		end()
 		return u, 0, nil, errs.Errorf(errs.Forbidden, "this account must enrol a second factor in the portal first")
 	case l.NeedTOTP:
-		if err := s.accounts.SecondFactor(ctx, l.Session, c.Code); err != nil {
+		err := s.accounts.SecondFactor(ctx, l.Session, c.Code)
+		s.auditSecondFactor(r, l.User, err)
+		if err != nil {
 			end()
 			return u, 0, nil, inField(err, "account.", nil)
 		}
@@ -131,6 +138,60 @@ func (s *Server) signIn(r *http.Request, c Credentials) (u account.User, session
 		t.Actor, t.UserID = l.User.Email, l.User.ID
 	}
 	return l.User, l.Session.ID, end, nil
+}
+
+// auditSignIn writes the audit entry of a sign-in attempt with the address
+// given, the client and the outcome (l and err of account.Service.Login).
+// A refused attempt changes nothing an operator would otherwise see, so
+// this entry is the only trace of a password being guessed; it is written
+// by the page and the API alike. A failure to write it is logged: the
+// attempt's answer does not depend on it.
+func (s *Server) auditSignIn(r *http.Request, email string, l account.Login, err error) {
+	outcome := "signed in"
+	switch {
+	case err == nil && l.NeedTOTP:
+		outcome = "password accepted; second factor asked"
+	case err == nil && l.NeedEnrol:
+		outcome = "password accepted; a second factor must be enrolled"
+	case err == tooMany:
+		outcome = "refused: too many attempts from the client"
+	case errors.Is(err, account.ErrUnconfirmed):
+		outcome = "refused: the address is not confirmed"
+	case errs.CodeOf(err) == errs.Unauthorized:
+		outcome = "refused: wrong address or password"
+	case account.IsLocked(err):
+		outcome = "refused: the account is locked"
+	case err != nil:
+		outcome = "failed: " + string(errs.CodeOf(err))
+	}
+	e := account.AuditEntry{Action: "account.login", Object: text.Truncate(email, 254), Detail: outcome + "; client " + s.clientIP(r)}
+	if err == nil {
+		e.Actor, e.UserID, e.Object = l.User.Email, l.User.ID, "user "+strconv.FormatInt(l.User.ID, 10)
+	}
+	s.auditAttempt(r.Context(), e)
+}
+
+// auditSecondFactor writes the audit entry of a second factor given for
+// user's sign-in, with its outcome (err of account.Service.SecondFactor).
+func (s *Server) auditSecondFactor(r *http.Request, u account.User, err error) {
+	outcome := "second factor accepted; signed in"
+	switch {
+	case account.IsLocked(err):
+		outcome = "refused: the account is locked"
+	case errs.CodeOf(err) == errs.Invalid || errs.CodeOf(err) == errs.Unauthorized:
+		outcome = "refused: wrong second factor"
+	case err != nil:
+		outcome = "failed: " + string(errs.CodeOf(err))
+	}
+	s.auditAttempt(r.Context(), account.AuditEntry{Actor: u.Email, UserID: u.ID, Action: "account.totp",
+		Object: "user " + strconv.FormatInt(u.ID, 10), Detail: outcome + "; client " + s.clientIP(r)})
+}
+
+// auditAttempt writes e, logging (not returning) a failure.
+func (s *Server) auditAttempt(ctx context.Context, e account.AuditEntry) {
+	if err := s.app.Audit(ctx, e); err != nil {
+		s.log.Error("audit", "action", e.Action, "err", err)
+	}
 }
 
 func (s *Server) passwordForgot(c *call) (any, error) {

@@ -322,7 +322,10 @@ func (pc *pageCall) formError(err error, name, title string, data any) error {
 // become HTML error pages with the status of their code.
 func (s *Server) servePage(w http.ResponseWriter, r *http.Request, rt *Route) {
 	setPageHeaders(w.Header())
-	pc := &pageCall{s: s, w: w, r: r, route: rt}
+	// A refused form answers with its own status (formError) and no
+	// error: the status, not the error, says whether the call succeeded.
+	sw := &statusWriter{ResponseWriter: w}
+	pc := &pageCall{s: s, w: sw, r: r, route: rt}
 	err := s.preparePage(pc)
 	if err == nil && changes(rt) {
 		t := &app.AuditTrail{Via: account.AuditPortal, Actor: "anonymous"}
@@ -338,7 +341,7 @@ func (s *Server) servePage(w http.ResponseWriter, r *http.Request, rt *Route) {
 	if err == nil {
 		err = rt.page(pc)
 	}
-	if err == nil && changes(rt) {
+	if err == nil && changes(rt) && sw.status < 400 {
 		err = s.auditDone(pc.ctx(), rt, pc.r, pc.org, before)
 	}
 	if err != nil {

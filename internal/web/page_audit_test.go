@@ -63,7 +63,10 @@ func TestPagePostsAudited(t *testing.T) {
 				as = asAnon
 			}
 			actor := "anonymous"
-			if as != asAnon {
+			switch {
+			case rt.ID == "pageLoginPost": // the entry names the account signed in
+				actor = e.users[asMemberA].Email
+			case as != asAnon:
 				actor = e.users[as].Email
 			}
 			path := e.pageFill(rt.Path, own)

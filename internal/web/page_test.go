@@ -826,3 +826,55 @@ func plotMarks(t *testing.T, rec *httptest.ResponseRecorder) []svgMark {
 	}
 	return out
 }
+
+// TestSignInAudited: every sign-in attempt, by the page or by an API call
+// with credentials, leaves an entry naming the address, the outcome and
+// the client, refused ones included (they change nothing else an operator
+// could see), while a refused form of any other kind leaves none
+// (TestPageFormsRefuseBadInput).
+func TestSignInAudited(t *testing.T) {
+	t.Parallel()
+	storetest.EachOpts(t, storetest.Options{Now: fixedNow}, func(t *testing.T, st *store.Store) {
+		e := newPageEnv(t, st)
+		entries := func() []string {
+			rows, err := st.Query(context.Background(), `SELECT actor || ' | ' || object || ' | ' || detail FROM audit_log WHERE action = 'account.login' ORDER BY id`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			var out []string
+			for rows.Next() {
+				var s string
+				if err := rows.Scan(&s); err != nil {
+					t.Fatal(err)
+				}
+				out = append(out, s)
+			}
+			return out
+		}
+		login := func(email, pw string) {
+			e.page(preq{method: "POST", path: "/login", form: url.Values{"email": {email}, "password": {pw}}})
+		}
+		login("memberA@portal.example", "wrong")
+		login("nobody@portal.example", "wrong")
+		login("memberA@portal.example", testPassword)
+		login("analyst@portal.example", testPassword)
+		rec := e.send(req{method: "POST", path: "/api/v1/account/password", from: "192.0.2.7:4242",
+			body: `{"account":{"email":"memberA@portal.example","password":"wrong"},"password":"a new and longer passphrase"}`})
+		if rec.Code != http.StatusUnauthorized {
+			t.Fatalf("API password change with a wrong password: %d %s", rec.Code, rec.Body.String())
+		}
+		got := entries()
+		member, analyst := e.users[asMemberA], e.users[asAnalyst]
+		want := []string{
+			"anonymous | memberA@portal.example | refused: wrong address or password; client 192.0.2.10",
+			"anonymous | nobody@portal.example | refused: wrong address or password; client 192.0.2.10",
+			fmt.Sprintf("%s | user %d | signed in; client 192.0.2.10", member.Email, member.ID),
+			fmt.Sprintf("%s | user %d | password accepted; a second factor must be enrolled; client 192.0.2.10", analyst.Email, analyst.ID),
+			"anonymous | memberA@portal.example | refused: wrong address or password; client 192.0.2.7",
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("sign-in entries (-want +got):\n%s", diff)
+		}
+	})
+}

@@ -124,9 +124,11 @@ func (s *Server) pageLogin(pc *pageCall) error {
 func (s *Server) pageLoginPost(pc *pageCall) error {
 	f := loginForm{Email: pc.form("email"), Next: pc.query("next")}
 	if !s.loginLimit.Allow(s.clientIP(pc.r)) {
+		s.auditSignIn(pc.r, f.Email, account.Login{}, tooMany)
 		return pc.formError(errs.Errorf(errs.Forbidden, "too many sign-in attempts from your address; wait a minute"), "login", "login.title", f)
 	}
 	l, err := s.accounts.Login(pc.ctx(), f.Email, pc.r.PostFormValue("password"))
+	s.auditSignIn(pc.r, f.Email, l, err)
 	if err != nil {
 		if errs.CodeOf(err) == errs.Unauthorized && !errors.Is(err, account.ErrUnconfirmed) {
 			err = keepKey(&errs.Error{Code: errs.Unauthorized, Field: "password", Message: errs.Message(err)}, err)
@@ -161,7 +163,9 @@ func (s *Server) pageTOTP(pc *pageCall) error {
 }
 
 func (s *Server) pageTOTPPost(pc *pageCall) error {
-	if err := s.accounts.SecondFactor(pc.ctx(), pc.ses, pc.form("code")); err != nil {
+	err := s.accounts.SecondFactor(pc.ctx(), pc.ses, pc.form("code"))
+	s.auditSecondFactor(pc.r, *pc.user, err)
+	if err != nil {
 		return pc.formError(err, "totp", "totp.title", nil)
 	}
 	return pc.redirect("/")
