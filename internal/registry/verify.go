@@ -80,6 +80,16 @@ func reverseZone(p netip.Prefix) string {
 	return strings.Join(append(labels, "ip6.arpa"), ".")
 }
 
+// WellKnownURL returns the address of the well-known file that proves a
+// domain (https://DOMAIN/.well-known/vigil-verify.txt), "" for assets the
+// file cannot prove (ranges, AS numbers).
+func WellKnownURL(a Asset) string {
+	if a.Kind != KindDomain {
+		return ""
+	}
+	return "https://" + a.Value + "/.well-known/vigil-verify.txt"
+}
+
 // Verify checks that token is published for asset a and returns the method
 // that proved it ("dns" or "http"). A failed check is an errs.Forbidden error
 // explaining where the token was looked for.
@@ -104,7 +114,7 @@ func (v Verifier) Verify(ctx context.Context, token string, a Asset) (string, er
 		}
 	}
 	if a.Kind == KindDomain && v.HTTP != nil {
-		u := "https://" + a.Value + "/.well-known/vigil-verify.txt"
+		u := WellKnownURL(a)
 		if v.URLFor != nil {
 			u = v.URLFor(a.Value)
 		}

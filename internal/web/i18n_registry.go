@@ -8,8 +8,9 @@ func registryMessages() map[string][2]string {
 	return map[string][2]string{
 		"registry.title":      {"Registry", "Registratie"},
 		"registry.assets":     {"Domains, IP ranges and AS numbers", "Domeinen, IP-reeksen en AS-nummers"},
-		"registry.proof":      {"Prove that you hold a domain or range: publish a DNS TXT record with the value below at the name shown beside it (or, for a domain, put the token in https://DOMAIN/.well-known/vigil-verify.txt), then press Check. AS numbers are checked by an analyst.", "Bewijs dat een domein of reeks van u is: publiceer een DNS TXT-record met de waarde hieronder op de naam ernaast (of zet voor een domein het token in https://DOMEIN/.well-known/vigil-verify.txt) en druk op Controleren. AS-nummers controleert een analist."},
-		"registry.value":      {"TXT record value", "Waarde van het TXT-record"},
+		"registry.proof":      {"Prove that you hold a domain or range: publish a DNS TXT record with the value below at the name shown beside it (or, for a domain, a file at the address shown beside it whose content is that value), then press Check. AS numbers are checked by an analyst.", "Bewijs dat een domein of reeks van u is: publiceer een DNS TXT-record met de waarde hieronder op de naam ernaast (of, voor een domein, een bestand op het adres ernaast met die waarde als inhoud) en druk op Controleren. AS-nummers controleert een analist."},
+		"registry.value":      {"TXT record value (and content of the file)", "Waarde van het TXT-record (en inhoud van het bestand)"},
+		"registry.orfile":     {"or the file", "of het bestand"},
 		"registry.asset":      {"Domain, range or AS number", "Domein, reeks of AS-nummer"},
 		"registry.kind":       {"Kind", "Soort"},
 		"registry.kind.guess": {"recognise it", "herken het"},

@@ -144,6 +144,9 @@ type registryView struct {
 type assetRow struct {
 	registry.Asset
 	TXT string // the DNS name of the TXT record; "" for AS numbers
+	// File is the address of the well-known file that proves a domain
+	// instead of the TXT record; "" for ranges and AS numbers.
+	File string
 }
 
 func (s *Server) registryView(pc *pageCall) (registryView, error) {
@@ -166,6 +169,7 @@ func (s *Server) registryView(pc *pageCall) (registryView, error) {
 	for _, a := range as {
 		r := assetRow{Asset: a}
 		r.TXT, _ = registry.TXTName(a)
+		r.File = registry.WellKnownURL(a)
 		v.Assets = append(v.Assets, r)
 	}
 	return v, nil
