@@ -408,6 +408,42 @@ func (s *Store) ContactDelete(ctx context.Context, sc tenant.Scope, id int64) er
 	return s.deleteOne(ctx, `DELETE FROM contacts WHERE id = ? AND `+cond, fmt.Sprintf("contact %d", id), append([]any{id}, args...)...)
 }
 
+// ContactUpdate validates c (registry.Contact.Normalize) and writes its
+// name, e-mail address, telephone number, role and language over contact
+// c.ID of organisation c.OrgID, which sc must allow; another
+// organisation's contact is errs.NotFound. A contact whose address or
+// number changes is no longer verified, and one whose address changes no
+// longer bouncing (both were of the old address). c is filled with the
+// contact as stored.
+func (s *Store) ContactUpdate(ctx context.Context, sc tenant.Scope, c *registry.Contact) error {
+	if err := allows(sc, c.OrgID); err != nil {
+		return err
+	}
+	if err := c.Normalize(); err != nil {
+		return err
+	}
+	cond, args := orgCond(sc, "org_id")
+	q := `UPDATE contacts SET name = ?, email = ?, phone = ?, role = ?, lang = ?,
+		verified = CASE WHEN email = ? AND phone = ? THEN verified ELSE FALSE END,
+		bounced_at = CASE WHEN email = ? THEN bounced_at ELSE NULL END
+		WHERE id = ? AND org_id = ? AND ` + cond
+	r, err := s.Exec(ctx, q, append([]any{c.Name, c.Email, c.Phone, c.Role, c.Lang, c.Email, c.Phone, c.Email, c.ID, c.OrgID}, args...)...)
+	if err != nil {
+		return fmt.Errorf("contact %d: %w", c.ID, err)
+	}
+	if n, _ := r.RowsAffected(); n == 0 {
+		return errs.Errorf(errs.NotFound, "contact %d not found", c.ID)
+	}
+	cs, err := s.contactQuery(ctx, `SELECT `+contactCols+` FROM contacts WHERE id = ?`, c.ID)
+	if err != nil {
+		return err
+	}
+	if len(cs) == 1 {
+		*c = cs[0]
+	}
+	return nil
+}
+
 // ContactMarkBounced records that mail to the address bounced, on every
 // contact with that address; it returns how many contacts it marked.
 func (s *Store) ContactMarkBounced(ctx context.Context, email string) (int64, error) {

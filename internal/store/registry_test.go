@@ -351,3 +351,104 @@ func TestIDsNotReused(t *testing.T) {
 		}
 	})
 }
+
+// TestContactUpdate: an edit writes every field, normalised; a change of
+// address or number ends the contact's verification, a change of address
+// its bounce, and a change of name, role or language keeps both; bad input
+// and another organisation's contact are refused with nothing written.
+func TestContactUpdate(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		a, b := newOrg("Alpha"), &registry.Org{Name: "Beta"}
+		for _, o := range []*registry.Org{a, b} {
+			if err := s.OrgCreate(ctx, tenant.Operator(), o); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, tt := range []struct {
+			name             string
+			edit             registry.Contact // of the contact csirt@example.nl, verified and bounced
+			want             registry.Contact
+			verified, bounce bool
+		}{
+			{"name_role_lang", registry.Contact{Name: "Jan de Vries", Email: "csirt@example.nl", Role: "technical", Lang: "EN"},
+				registry.Contact{Name: "Jan de Vries", Email: "csirt@example.nl", Role: "technical", Lang: "en"}, true, true},
+			{"phone_added", registry.Contact{Email: "csirt@example.nl", Phone: "+31 20 123 4567", Role: "security", Lang: "nl"},
+				registry.Contact{Email: "csirt@example.nl", Phone: "+31201234567", Role: "security", Lang: "nl"}, false, true},
+			{"new_address", registry.Contact{Email: "Security@Example.NL", Role: "security", Lang: "nl"},
+				registry.Contact{Email: "Security@example.nl", Role: "security", Lang: "nl"}, false, false},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				o := registry.Org{Name: "Gamma " + tt.name}
+				if err := s.OrgCreate(ctx, tenant.Operator(), &o); err != nil {
+					t.Fatal(err)
+				}
+				c := registry.Contact{OrgID: o.ID, Email: "csirt@example.nl", Role: "security", Lang: "nl", Verified: true}
+				if err := s.ContactCreate(ctx, tenant.Operator(), &c); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := s.Exec(ctx, `UPDATE contacts SET bounced_at = ? WHERE id = ?`, s.Now(), c.ID); err != nil {
+					t.Fatal(err)
+				}
+				e := tt.edit
+				e.ID, e.OrgID = c.ID, o.ID
+				if err := s.ContactUpdate(ctx, tenant.Org(o.ID), &e); err != nil {
+					t.Fatalf("ContactUpdate: %v", err)
+				}
+				cs, err := s.ContactList(ctx, tenant.Org(o.ID))
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got registry.Contact
+				for _, x := range cs {
+					if x.ID == c.ID {
+						got = x
+					}
+				}
+				if got.Verified != tt.verified || (got.Bounced != nil) != tt.bounce {
+					t.Errorf("verified %t, bounced %v; want %t, %t", got.Verified, got.Bounced, tt.verified, tt.bounce)
+				}
+				if e.Verified != got.Verified || (e.Bounced != nil) != (got.Bounced != nil) {
+					t.Errorf("ContactUpdate filled in %+v; stored %+v", e, got)
+				}
+				got.ID, got.OrgID, got.Verified, got.Bounced = 0, 0, false, nil
+				if got != tt.want {
+					t.Errorf("stored %+v; want %+v", got, tt.want)
+				}
+			})
+		}
+		second := registry.Contact{OrgID: a.ID, Email: "noc@example.nl"}
+		if err := s.ContactCreate(ctx, tenant.Operator(), &second); err != nil {
+			t.Fatal(err)
+		}
+		c := a.Contacts[0]
+		for _, tt := range []struct {
+			name string
+			sc   tenant.Scope
+			edit registry.Contact
+			code errs.Code
+		}{
+			{"no_address_or_number", tenant.Org(a.ID), registry.Contact{ID: c.ID, OrgID: a.ID, Name: "Nobody"}, errs.Invalid},
+			{"bad_address", tenant.Org(a.ID), registry.Contact{ID: c.ID, OrgID: a.ID, Email: "not an address"}, errs.Invalid},
+			{"bad_role", tenant.Org(a.ID), registry.Contact{ID: c.ID, OrgID: a.ID, Email: "x@example.nl", Role: "boss"}, errs.Invalid},
+			{"other_tenant", tenant.Org(b.ID), registry.Contact{ID: c.ID, OrgID: b.ID, Email: "x@example.nl"}, errs.NotFound},
+			{"other_org_id", tenant.Operator(), registry.Contact{ID: c.ID, OrgID: b.ID, Email: "x@example.nl"}, errs.NotFound},
+			{"scope_outside", tenant.Org(b.ID), registry.Contact{ID: c.ID, OrgID: a.ID, Email: "x@example.nl"}, errs.NotFound},
+			{"taken_address", tenant.Org(a.ID), registry.Contact{ID: c.ID, OrgID: a.ID, Email: "noc@example.nl"}, errs.Conflict},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				e := tt.edit
+				if err := s.ContactUpdate(ctx, tt.sc, &e); errs.CodeOf(err) != tt.code {
+					t.Errorf("ContactUpdate = %v; want %s", err, tt.code)
+				}
+				cs, err := s.ContactList(ctx, tenant.Org(a.ID))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if cs[0] != c {
+					t.Errorf("a refused edit changed the contact: %+v, was %+v", cs[0], c)
+				}
+			})
+		}
+	})
+}

@@ -402,6 +402,14 @@ func scopeCases() []scopeCase {
 			}
 			return one(s.ContactDelete(ctx, as(f.a.ID), c.ID))
 		}},
+		{method: "ContactUpdate", single: true, run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
+			c := registry.Contact{OrgID: f.a.ID, Email: fmt.Sprintf("old%d@victim.example", f.next())}
+			if err := s.ContactCreate(ctx, tenant.Operator(), &c); err != nil {
+				t.Fatal(err)
+			}
+			c.Email = fmt.Sprintf("new%d@victim.example", f.next())
+			return one(s.ContactUpdate(ctx, as(f.a.ID), &c))
+		}},
 		{method: "AssetCreate", single: true, run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
 			a := registry.Asset{OrgID: f.a.ID, Kind: registry.KindCIDR, Value: fmt.Sprintf("10.1.%d.0/24", f.next())}
 			return one(s.AssetCreate(ctx, as(f.a.ID), &a))
