@@ -432,13 +432,13 @@ func (a *cmdline) pageFlags(cmd *cobra.Command, p *keyset.Page) {
 }
 
 // childDeleteCmd is "delete ORG ID" for an object an organisation owns.
-func (a *cmdline) childDeleteCmd(what, short string, del func(*store.Store, context.Context, tenant.Scope, int64) error) *cobra.Command {
+func (a *cmdline) childDeleteCmd(what, short string, del func(*app.App, context.Context, tenant.Scope, int64) error) *cobra.Command {
 	return a.orgCommand("delete ORG "+strings.ToUpper(what)+"-ID", short, 2, func(ctx context.Context, x *app.App, org int64, args []string) error {
 		id, err := parseID(what, args[1])
 		if err != nil {
 			return err
 		}
-		if err := del(x.Store(), ctx, tenant.Org(org), id); err != nil {
+		if err := del(x, ctx, tenant.Org(org), id); err != nil {
 			return err
 		}
 		return a.print(map[string]any{"deleted": id}, func() error { return a.printf("deleted %s %d\n", what, id) })

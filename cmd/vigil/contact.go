@@ -15,12 +15,11 @@ import (
 	"vigil/internal/contact/rdap"
 	"vigil/internal/contact/securitytxt"
 	"vigil/internal/registry"
-	"vigil/internal/store"
 	"vigil/internal/tenant"
 )
 
 func (a *cmdline) contactCmd() *cobra.Command {
-	return group("contact", "Manage organisations' contacts", a.contactAddCmd(), a.contactListCmd(), a.childDeleteCmd("contact", "Remove a contact", (*store.Store).ContactDelete))
+	return group("contact", "Manage organisations' contacts", a.contactAddCmd(), a.contactListCmd(), a.childDeleteCmd("contact", "Remove a contact", (*app.App).DeleteContact))
 }
 
 func (a *cmdline) contactAddCmd() *cobra.Command {
@@ -30,10 +29,8 @@ func (a *cmdline) contactAddCmd() *cobra.Command {
 		if c.OrgID, err = x.OrgID(ctx, args[0]); err != nil {
 			return err
 		}
-		if err := x.Store().ContactCreate(ctx, tenant.Operator(), &c); err != nil {
-			return err
-		}
-		return a.print(c, func() error { return a.line(c.ID) })
+		c, err := x.AddContact(ctx, tenant.Operator(), c)
+		return a.show(c, err, func() error { return a.line(c.ID) })
 	})
 	f := cmd.Flags()
 	f.StringVar(&c.Name, "name", "", "name of the person or team")

@@ -19,7 +19,6 @@ import (
 	"vigil/internal/errs"
 	"vigil/internal/keyset"
 	"vigil/internal/registry"
-	"vigil/internal/store"
 	"vigil/internal/tenant"
 )
 
@@ -79,7 +78,7 @@ func def(s, d string) string {
 
 func (a *cmdline) orgDeleteCmd() *cobra.Command {
 	return a.orgCommand("delete ORG", "Delete an organisation and everything it registered", 1, func(ctx context.Context, x *app.App, id int64, args []string) error {
-		if err := x.Store().OrgDelete(ctx, tenant.Operator(), id); err != nil {
+		if err := x.DeleteOrg(ctx, tenant.Operator(), id); err != nil {
 			return err
 		}
 		return a.print(map[string]any{"deleted": id}, func() error { return a.printf("deleted organisation %d\n", id) })
@@ -220,7 +219,7 @@ func (a *cmdline) tokenRevokeCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		if err := x.Store().TokenRevoke(ctx, tenant.Operator(), id); err != nil {
+		if err := x.RevokeToken(ctx, tenant.Operator(), id); err != nil {
 			return err
 		}
 		return a.print(map[string]any{"revoked": id}, func() error { return a.printf("revoked token %d\n", id) })
@@ -229,17 +228,14 @@ func (a *cmdline) tokenRevokeCmd() *cobra.Command {
 
 func (a *cmdline) assetCmd() *cobra.Command {
 	return group("asset", "Manage organisations' IP ranges, ASNs and domains", a.assetAddCmd(), a.assetListCmd(),
-		a.childDeleteCmd("asset", "Remove an asset from an organisation", (*store.Store).AssetDelete), a.assetOverlapsCmd(), a.assetVerifyCmd(), a.assetTokenCmd())
+		a.childDeleteCmd("asset", "Remove an asset from an organisation", (*app.App).DeleteAsset), a.assetOverlapsCmd(), a.assetVerifyCmd(), a.assetTokenCmd())
 }
 
 func (a *cmdline) assetAddCmd() *cobra.Command {
 	var kind string
 	cmd := a.orgCommand("add ORG VALUE", "Add an IP range/address, ASN or domain to an organisation", 2, func(ctx context.Context, x *app.App, org int64, args []string) error {
-		as := registry.Asset{OrgID: org, Kind: registry.AssetKind(kind), Value: args[1]}
-		if err := x.Store().AssetCreate(ctx, tenant.Operator(), &as); err != nil {
-			return err
-		}
-		return a.print(as, func() error { return a.line(as.ID) })
+		as, err := x.AddAsset(ctx, tenant.Operator(), registry.Asset{OrgID: org, Kind: registry.AssetKind(kind), Value: args[1]})
+		return a.show(as, err, func() error { return a.line(as.ID) })
 	})
 	cmd.Flags().StringVar(&kind, "kind", "", "cidr, asn or domain (default: guessed from the value)")
 	return cmd
@@ -314,7 +310,7 @@ func (a *cmdline) assetTokenCmd() *cobra.Command {
 }
 
 func (a *cmdline) deviceCmd() *cobra.Command {
-	return group("device", "Manage organisations' devices", a.deviceAddCmd(), a.deviceListCmd(), a.childDeleteCmd("device", "Remove a device", (*store.Store).DeviceDelete), a.deviceSBOMCmd())
+	return group("device", "Manage organisations' devices", a.deviceAddCmd(), a.deviceListCmd(), a.childDeleteCmd("device", "Remove a device", (*app.App).DeleteDevice), a.deviceSBOMCmd())
 }
 
 func (a *cmdline) deviceAddCmd() *cobra.Command {
@@ -328,10 +324,8 @@ func (a *cmdline) deviceAddCmd() *cobra.Command {
 		if asset != 0 {
 			d.AssetID = &asset
 		}
-		if err := x.Store().DeviceCreate(ctx, tenant.Operator(), &d); err != nil {
-			return err
-		}
-		return a.print(d, func() error { return a.line(d.ID) })
+		d, err := x.AddDevice(ctx, tenant.Operator(), d)
+		return a.show(d, err, func() error { return a.line(d.ID) })
 	})
 	f := cmd.Flags()
 	f.StringVar(&d.Vendor, "vendor", "", "manufacturer")

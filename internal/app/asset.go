@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -13,6 +14,7 @@ import (
 	"vigil/internal/errs"
 	"vigil/internal/netguard"
 	"vigil/internal/registry"
+	"vigil/internal/store"
 	"vigil/internal/tenant"
 )
 
@@ -136,47 +138,83 @@ func tenantAllows(sc tenant.Scope, org int64) error {
 }
 
 // AddAsset registers asset as (its kind told from the value when empty)
-// for organisation as.OrgID of sc: the registry page's form and
-// POST /api/v1/orgs/{id}/assets. A value the organisation registered
-// already is errs.Conflict on field value. The asset waits for its proof
-// (VerifyAsset, ConfirmAsset).
+// for organisation as.OrgID of sc: the registry page's form,
+// POST /api/v1/orgs/{id}/assets and `vigil asset add`. A value the
+// organisation registered already is errs.Conflict on field value, one
+// that is not an IP range, AS number or domain invalid on field value. The
+// asset waits for its proof (VerifyAsset, ConfirmAsset). The asset and its
+// audit entry (asset.add) are one transaction.
 func (a *App) AddAsset(ctx context.Context, sc tenant.Scope, as registry.Asset) (registry.Asset, error) {
-	if err := a.st.AssetCreate(ctx, sc, &as); err != nil {
-		if errs.CodeOf(err) == errs.Conflict {
-			return as, &errs.Error{Code: errs.Conflict, Field: "value", Message: fmt.Sprintf("%q: is registered already", as.Value),
-				Key: "asset.taken", Args: []any{as.Value}, Err: err}
-		}
-		return as, err
+	if _, err := registry.ParseAsset(as.Kind, as.Value); err != nil {
+		return as, inField(err, "value")
 	}
-	return as, a.Audit(ctx, account.AuditEntry{Action: "asset.add", OrgID: as.OrgID, Object: fmt.Sprintf("asset %d", as.ID),
-		Detail: string(as.Kind) + " " + as.Value, After: auditJSON(as)})
+	err := a.st.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.AssetCreate(ctx, sc, &as); err != nil {
+			if errs.CodeOf(err) == errs.Conflict {
+				return &errs.Error{Code: errs.Conflict, Field: "value", Message: fmt.Sprintf("%q: is registered already", as.Value),
+					Key: "asset.taken", Args: []any{as.Value}, Err: err}
+			}
+			return err
+		}
+		return a.auditIn(ctx, tx, account.AuditEntry{Action: "asset.add", OrgID: as.OrgID, Object: fmt.Sprintf("asset %d", as.ID),
+			Detail: string(as.Kind) + " " + as.Value, After: auditJSON(as)})
+	})
+	return as, err
 }
 
 // AddContact adds contact c to organisation c.OrgID of sc (the registry
-// page's form and POST /api/v1/orgs/{id}/contacts) and audits it.
+// page's form, POST /api/v1/orgs/{id}/contacts and `vigil contact add`)
+// and audits it as contact.add, in one transaction. A contact the
+// organisation has already (the same e-mail address and telephone number)
+// is errs.Conflict on field email.
 func (a *App) AddContact(ctx context.Context, sc tenant.Scope, c registry.Contact) (registry.Contact, error) {
-	if err := a.st.ContactCreate(ctx, sc, &c); err != nil {
-		return c, err
-	}
-	return c, a.Audit(ctx, account.AuditEntry{Action: "contact.add", OrgID: c.OrgID, Object: fmt.Sprintf("contact %d", c.ID), After: auditJSON(c)})
+	err := a.st.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.ContactCreate(ctx, sc, &c); err != nil {
+			if errs.CodeOf(err) == errs.Conflict {
+				return &errs.Error{Code: errs.Conflict, Field: "email", Message: errs.Message(err), Key: "contact.taken", Err: err}
+			}
+			return err
+		}
+		return a.auditIn(ctx, tx, account.AuditEntry{Action: "contact.add", OrgID: c.OrgID, Object: fmt.Sprintf("contact %d", c.ID), After: auditJSON(c)})
+	})
+	return c, err
 }
 
-// DeleteContact deletes contact id of organisation org of sc (the
-// registry page's button and DELETE /api/v1/orgs/{id}/contacts/{cid})
-// and audits it with the contact before.
-func (a *App) DeleteContact(ctx context.Context, sc tenant.Scope, org, id int64) error {
-	cs, err := a.st.ContactList(ctx, sc)
-	if err != nil {
-		return err
-	}
-	var before any
-	for _, c := range cs {
-		if c.ID == id {
-			before = c
+// DeleteContact deletes contact id of sc (the
+// registry page's button, DELETE /api/v1/orgs/{id}/contacts/{cid} and
+// `vigil contact delete`) and audits it as contact.delete with the
+// contact before, in one transaction.
+func (a *App) DeleteContact(ctx context.Context, sc tenant.Scope, id int64) error {
+	return a.st.Tx(ctx, func(tx *store.Store) error {
+		cs, err := tx.ContactList(ctx, sc)
+		if err != nil {
+			return err
 		}
-	}
-	if err := a.st.ContactDelete(ctx, sc, id); err != nil {
+		var before *registry.Contact
+		for _, c := range cs {
+			if c.ID == id {
+				before = &c
+			}
+		}
+		if before == nil {
+			return errs.Errorf(errs.NotFound, "contact %d not found", id)
+		}
+		if err := tx.ContactDelete(ctx, sc, id); err != nil {
+			return err
+		}
+		return a.auditIn(ctx, tx, account.AuditEntry{Action: "contact.delete", OrgID: before.OrgID, Object: fmt.Sprintf("contact %d", id), Before: auditJSON(before)})
+	})
+}
+
+// inField names field as the one err is about, keeping its code, text and
+// key: a value's parser speaks of a cidr or a domain where the request
+// has one value.
+func inField(err error, field string) error {
+	var e *errs.Error
+	if !errors.As(err, &e) {
 		return err
 	}
-	return a.Audit(ctx, account.AuditEntry{Action: "contact.delete", OrgID: org, Object: fmt.Sprintf("contact %d", id), Before: auditJSON(before)})
+	c := *e
+	c.Field = field
+	return &c
 }

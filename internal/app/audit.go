@@ -16,6 +16,7 @@ import (
 	"vigil/internal/account"
 	"vigil/internal/errs"
 	"vigil/internal/keyset"
+	"vigil/internal/store"
 	"vigil/internal/tenant"
 	"vigil/internal/text"
 )
@@ -50,6 +51,12 @@ func (t *AuditTrail) Entries() int64 { return t.n.Load() }
 // Audit appends e to the audit log: an empty actor, user and way come from
 // the context's AuditTrail, which counts the entry.
 func (a *App) Audit(ctx context.Context, e account.AuditEntry) error {
+	return a.auditIn(ctx, a.st, e)
+}
+
+// auditIn is Audit written through st: a transaction's store (Store.Tx),
+// so that a change and its audit entry are kept or lost together.
+func (a *App) auditIn(ctx context.Context, st *store.Store, e account.AuditEntry) error {
 	t := AuditTrailOf(ctx)
 	if t != nil {
 		if e.Actor == "" {
@@ -65,7 +72,7 @@ func (a *App) Audit(ctx context.Context, e account.AuditEntry) error {
 	if e.Actor == "" {
 		e.Actor = "unknown"
 	}
-	if err := a.st.AuditAdd(ctx, e); err != nil {
+	if err := st.AuditAdd(ctx, e); err != nil {
 		return err
 	}
 	if t != nil {

@@ -408,7 +408,83 @@ func (a *App) UpdateOrg(ctx context.Context, ref string, set map[string]string) 
 	if u == (registry.OrgUpdate{}) {
 		return registry.Org{}, errs.Errorf(errs.Invalid, "nothing to change: give --name, --sector, --country, --lang, --notify or --min-severity")
 	}
-	return a.st.OrgPatch(ctx, tenant.Operator(), id, u)
+	return a.PatchOrg(ctx, tenant.Operator(), id, u)
+}
+
+// PatchOrg applies u to organisation id of sc (the notification policy
+// page, PATCH /api/v1/orgs/{id} and `vigil org update`) and audits it as
+// org.update with the record before and after, in one transaction. It
+// refuses, naming the field: a language that is not one (languages[i]), a
+// policy that does not validate, a policy whose channel list is given
+// empty (a policy without one sends e-mail; choosing none is a mistake),
+// and a webhook channel without the URL that receives it.
+func (a *App) PatchOrg(ctx context.Context, sc tenant.Scope, id int64, u registry.OrgUpdate) (registry.Org, error) {
+	if err := tenantAllows(sc, id); err != nil {
+		return registry.Org{}, err
+	}
+	if u.Languages != nil {
+		for i, l := range *u.Languages {
+			if _, err := registry.NormalizeLang(l); err != nil {
+				return registry.Org{}, errs.FieldKeyed(fmt.Sprintf("languages[%d]", i), l, "lang.invalid", "not a language tag (e.g. nl, en)")
+			}
+		}
+	}
+	if p := u.Policy; p != nil {
+		if err := p.Validate(); err != nil {
+			return registry.Org{}, err
+		}
+		switch {
+		case p.Channels != nil && len(p.Channels) == 0:
+			return registry.Org{}, errs.FieldKeyed("policy.channels", "", "policy.channels", "choose e-mail, a webhook or both")
+		case slices.Contains(p.Channels, "webhook") && p.WebhookURL == "":
+			return registry.Org{}, errs.FieldKeyed("policy.webhook_url", "", "policy.webhook", "give the https:// URL that receives the webhook")
+		}
+	}
+	var out registry.Org
+	err := a.st.Tx(ctx, func(tx *store.Store) error {
+		before, err := tx.OrgGet(ctx, sc, id)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.OrgPatch(ctx, sc, id, u); err != nil {
+			return err
+		}
+		if out, err = tx.OrgGet(ctx, sc, id); err != nil {
+			return err
+		}
+		return a.auditIn(ctx, tx, account.AuditEntry{Action: "org.update", OrgID: id, Object: fmt.Sprintf("organisation %d", id),
+			Detail: out.Name, Before: auditJSON(before), After: auditJSON(out)})
+	})
+	return out, err
+}
+
+// DeleteOrg deletes organisation id of sc and everything it registered
+// (DELETE /api/v1/orgs/{id} and `vigil org delete`) and audits it as
+// org.delete with the record before, in one transaction.
+func (a *App) DeleteOrg(ctx context.Context, sc tenant.Scope, id int64) error {
+	return a.st.Tx(ctx, func(tx *store.Store) error {
+		before, err := tx.OrgGet(ctx, sc, id)
+		if err != nil {
+			return err
+		}
+		if err := tx.OrgDelete(ctx, sc, id); err != nil {
+			return err
+		}
+		return a.auditIn(ctx, tx, account.AuditEntry{Action: "org.delete", Object: fmt.Sprintf("organisation %d", id),
+			Detail: before.Name, Before: auditJSON(before)})
+	})
+}
+
+// RevokeToken revokes API token id of sc (the tokens page's button,
+// DELETE /api/v1/tokens/{tid} and `vigil token revoke`) and audits it as
+// token.revoke, in one transaction.
+func (a *App) RevokeToken(ctx context.Context, sc tenant.Scope, id int64) error {
+	return a.st.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.TokenRevoke(ctx, sc, id); err != nil {
+			return err
+		}
+		return a.auditIn(ctx, tx, account.AuditEntry{Action: "token.revoke", Object: fmt.Sprintf("token %d", id)})
+	})
 }
 
 // orgText prints an organisation as `org show` does.

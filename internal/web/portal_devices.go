@@ -84,8 +84,8 @@ func (s *Server) pageDevices(pc *pageCall) error {
 func (s *Server) pageDeviceAdd(pc *pageCall) error {
 	in := DeviceInput{Vendor: pc.form("vendor"), Model: pc.form("model"), Firmware: pc.form("firmware"), Serial: pc.form("serial"),
 		Location: pc.form("location"), CPE: pc.form("cpe")}
-	d := in.device(pc.org)
-	if err := s.store.DeviceCreate(pc.ctx(), pc.scope(), &d); err != nil {
+	d, err := s.app.AddDevice(pc.ctx(), pc.scope(), in.device(pc.org))
+	if err != nil {
 		v, verr := s.devicesView(pc)
 		if verr != nil {
 			return verr

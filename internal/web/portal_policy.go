@@ -62,22 +62,11 @@ func (s *Server) pagePolicySave(pc *pageCall) error {
 	p := o.Policy // finding types and the cap are kept
 	p.Mode, p.MinSeverity = pc.form("mode"), pc.form("min_severity")
 	p.WebhookURL, p.RenotifyAfter = pc.form("webhook_url"), pc.form("renotify_after")
-	p.Channels = nil
+	p.Channels = []string{} // none ticked is refused, not taken for e-mail
 	for _, c := range pc.r.PostForm["channels"] {
 		p.Channels = append(p.Channels, strings.TrimSpace(c))
 	}
-	err = p.Validate()
-	switch {
-	case err != nil:
-	case len(p.Channels) == 0:
-		err = errs.Field("channels", "", "choose e-mail, a webhook or both")
-	case slices.Contains(p.Channels, "webhook") && p.WebhookURL == "":
-		err = errs.FieldKeyed("webhook_url", "", "policy.webhook", "give the https:// URL that receives the webhook")
-	}
-	if err == nil {
-		_, err = s.store.OrgPatch(pc.ctx(), pc.scope(), pc.org, registry.OrgUpdate{Policy: &p})
-	}
-	if err != nil {
+	if _, err = s.app.PatchOrg(pc.ctx(), pc.scope(), pc.org, registry.OrgUpdate{Policy: &p}); err != nil {
 		var e *errs.Error
 		if errors.As(err, &e) {
 			e.Field = strings.TrimPrefix(e.Field, "policy.")

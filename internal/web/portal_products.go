@@ -59,10 +59,7 @@ func (s *Server) deviceUpdate(c *call) (any, error) {
 	}
 	d := in.device(c.org)
 	d.ID = id
-	if err := s.store.DeviceUpdate(c.ctx(), c.scope(), &d); err != nil {
-		return nil, err
-	}
-	return s.store.DeviceGet(c.ctx(), c.scope(), id)
+	return s.app.UpdateDevice(c.ctx(), c.scope(), d)
 }
 
 // product is a product with its newest assessment.
@@ -129,8 +126,8 @@ func productForm(pc *pageCall) DeviceInput {
 }
 
 func (s *Server) pageProductAdd(pc *pageCall) error {
-	d := productForm(pc).device(pc.org)
-	if err := s.store.DeviceCreate(pc.ctx(), pc.scope(), &d); err != nil {
+	d, err := s.app.AddDevice(pc.ctx(), pc.scope(), productForm(pc).device(pc.org))
+	if err != nil {
 		v, verr := s.productsView(pc)
 		if verr != nil {
 			return verr
@@ -186,7 +183,7 @@ func (s *Server) pageProductSave(pc *pageCall) error {
 	cur := v.Device
 	d := productForm(pc).device(pc.org)
 	d.ID, d.Serial, d.Location, d.AssetID = cur.ID, cur.Serial, cur.Location, cur.AssetID
-	if err := s.store.DeviceUpdate(pc.ctx(), pc.scope(), &d); err != nil {
+	if _, err := s.app.UpdateDevice(pc.ctx(), pc.scope(), d); err != nil {
 		v.Form = pc.r.PostForm
 		return pc.formError(err, "product", "product.title", v)
 	}

@@ -194,9 +194,6 @@ func (s *Server) registryForm(pc *pageCall, err error) error {
 
 func (s *Server) pageAssetAdd(pc *pageCall) error {
 	a := registry.Asset{OrgID: pc.org, Kind: registry.AssetKind(pc.form("kind")), Value: pc.form("value"), AddedBy: addedBy(pc.p)}
-	if _, err := registry.ParseAsset(a.Kind, a.Value); err != nil {
-		return s.registryForm(pc, inField(err, "", assetFields()))
-	}
 	if _, err := s.app.AddAsset(pc.ctx(), pc.scope(), a); err != nil {
 		return s.registryForm(pc, err)
 	}
@@ -256,7 +253,7 @@ func (s *Server) pageContactDelete(pc *pageCall) error {
 	if err != nil {
 		return err
 	}
-	if err := s.app.DeleteContact(pc.ctx(), pc.scope(), pc.org, cid); err != nil {
+	if err := s.app.DeleteContact(pc.ctx(), pc.scope(), cid); err != nil {
 		return err
 	}
 	return pc.redirect(fmt.Sprintf("/orgs/%d/registry?msg=registry.deleted", pc.org))

@@ -5,7 +5,6 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -131,11 +130,7 @@ func (s *Server) pageTokenRevoke(pc *pageCall) error {
 	if err != nil {
 		return err
 	}
-	if err := s.store.TokenRevoke(pc.ctx(), pc.scope(), id); err != nil {
-		return err
-	}
-	if err := s.app.Audit(pc.ctx(), account.AuditEntry{UserID: pc.user.ID, Actor: pc.user.Email, Action: "token.revoke",
-		Object: fmt.Sprintf("token %d", id)}); err != nil {
+	if err := s.app.RevokeToken(pc.ctx(), pc.scope(), id); err != nil {
 		return err
 	}
 	return pc.redirect("/admin/tokens?msg=tokens.revoked")

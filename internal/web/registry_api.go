@@ -74,20 +74,21 @@ func (s *Server) deviceRoutes() []Route {
 	}
 }
 
-// inField moves an invalid-input error to a JSON path of the request:
+// inField moves an invalid-input or conflict error to a JSON path of the
+// request:
 // inField(err, "contacts[2].") turns field "email" into "contacts[2].email".
 // rename maps the domain's field names to request members where they
 // differ. Other errors pass unchanged.
 func inField(err error, prefix string, rename map[string]string) error {
 	var e *errs.Error
-	if !errors.As(err, &e) || e.Code != errs.Invalid {
+	if !errors.As(err, &e) || (e.Code != errs.Invalid && e.Code != errs.Conflict) {
 		return err
 	}
 	f := e.Field
 	if r, ok := rename[f]; ok {
 		f = r
 	}
-	return keepKey(&errs.Error{Code: errs.Invalid, Field: prefix + f, Message: e.Message, Err: err}, err)
+	return keepKey(&errs.Error{Code: e.Code, Field: prefix + f, Message: e.Message, Err: err}, err)
 }
 
 // assetFields maps ParseAsset's field names to AssetInput's members.
@@ -173,20 +174,12 @@ func (s *Server) orgUpdate(c *call) (any, error) {
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	if in.Languages != nil {
-		if err := checkLanguages(*in.Languages); err != nil {
-			return nil, err
-		}
-	}
 	u := registry.OrgUpdate{Name: in.Name, Sector: in.Sector, Country: in.Country, Languages: in.Languages, Policy: in.Policy}
-	if _, err := s.store.OrgPatch(c.ctx(), c.scope(), c.org, u); err != nil {
-		return nil, err
-	}
-	return s.store.OrgGet(c.ctx(), c.scope(), c.org)
+	return s.app.PatchOrg(c.ctx(), c.scope(), c.org, u)
 }
 
 func (s *Server) orgDelete(c *call) (any, error) {
-	return nil, s.store.OrgDelete(c.ctx(), c.scope(), c.org)
+	return nil, s.app.DeleteOrg(c.ctx(), c.scope(), c.org)
 }
 
 func (s *Server) contactList(c *call) (any, error) {
@@ -228,7 +221,7 @@ func (s *Server) contactDelete(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return nil, s.app.DeleteContact(c.ctx(), c.scope(), c.org, id)
+	return nil, s.app.DeleteContact(c.ctx(), c.scope(), id)
 }
 
 func (s *Server) assetList(c *call) (any, error) {
@@ -250,9 +243,6 @@ func (s *Server) assetCreate(c *call) (any, error) {
 	}
 	a := in.asset(c.org)
 	a.AddedBy = addedBy(c.p)
-	if _, err := registry.ParseAsset(a.Kind, a.Value); err != nil {
-		return nil, inField(err, "", assetFields())
-	}
 	a, err := s.app.AddAsset(c.ctx(), c.scope(), a)
 	if err != nil {
 		return nil, err
@@ -285,7 +275,7 @@ func (s *Server) assetDelete(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return nil, s.store.AssetDelete(c.ctx(), c.scope(), id)
+	return nil, s.app.DeleteAsset(c.ctx(), c.scope(), id)
 }
 
 func (s *Server) assetOverlaps(c *call) (any, error) {
@@ -317,8 +307,8 @@ func (s *Server) deviceCreate(c *call) (any, error) {
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	d := in.device(c.org)
-	if err := s.store.DeviceCreate(c.ctx(), c.scope(), &d); err != nil {
+	d, err := s.app.AddDevice(c.ctx(), c.scope(), in.device(c.org))
+	if err != nil {
 		return nil, err
 	}
 	c.location("/api/v1/orgs/%d/devices/%d", c.org, d.ID)
@@ -338,5 +328,5 @@ func (s *Server) deviceDelete(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return nil, s.store.DeviceDelete(c.ctx(), c.scope(), id)
+	return nil, s.app.DeleteDevice(c.ctx(), c.scope(), id)
 }

@@ -83,7 +83,7 @@ func (s *Server) tokenRevoke(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return nil, s.store.TokenRevoke(c.ctx(), c.scope(), id)
+	return nil, s.app.RevokeToken(c.ctx(), c.scope(), id)
 }
 
 func (s *Server) me(c *call) (any, error) {
