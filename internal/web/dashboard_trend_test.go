@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"vigil/internal/finding"
 	"vigil/internal/store"
@@ -22,7 +23,8 @@ import (
 )
 
 // TestTrendChoice: the dashboard's findings per day plot shows the five
-// busiest triggers until the analyst chooses others in its form; then the
+// busiest triggers (by organisations warned in its span, then by new
+// findings) until the analyst chooses others in its form; then the
 // plot (its image's address) and the table beside it show exactly the
 // chosen ones, the busiest first, and the form keeps them checked. A name
 // that is no trigger, or more triggers than the plot shows, is refused
@@ -51,6 +53,25 @@ func TestTrendChoice(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		// trend-old's one finding was first seen before the span (a report
+		// carries its events' day), and the warnings about it went out to
+		// two organisations today: it is the busiest by organisations
+		// warned. The day's warnings are recorded as a delivery records
+		// them (org_warnings).
+		old, err := st.TriggerEnsure(ctx, finding.Trigger{Name: "trend-old"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ip := netip.MustParseAddr("198.18.200.1")
+		if _, _, err := st.FindingUpsert(ctx, 0, []finding.Sighting{{OrgID: e.orgs[0].ID, TriggerID: old, Type: "vulnerable-system", ReportType: "scan_trend",
+			Key: finding.KeyFor(ip, 443), IP: ip, Port: 443, Severity: finding.High, Time: fixedNow().AddDate(0, 0, -40), Evidence: json.RawMessage(`{"trend":"old"}`)}}); err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range e.orgs[:2] {
+			if _, err := st.Exec(ctx, `INSERT INTO org_warnings (day, trigger_id, org_id) VALUES (?, ?, ?)`, fixedNow().UTC().Format(time.DateOnly), old, o.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
 		header := regexp.MustCompile(`<th scope="col">([^<:]+)</th><th scope="col">organisations warned: `)
 		shown := func(body string) []string {
 			t.Helper()
@@ -66,8 +87,8 @@ func TestTrendChoice(t *testing.T) {
 		}
 
 		body := wantPage(t, e.page(preq{method: "GET", path: "/analyst", as: asAnalyst}), http.StatusOK)
-		if got, want := shown(body), []string{"trend-a", "trend-b", "trend-c", "trend-d", "trend-e"}; !slices.Equal(got, want) {
-			t.Errorf("by default the table shows %q; want the five busiest %q", got, want)
+		if got, want := shown(body), []string{"trend-old", "trend-a", "trend-b", "trend-c", "trend-d"}; !slices.Equal(got, want) {
+			t.Errorf("by default the table shows %q; want the five busiest (by organisations warned, then new findings) %q", got, want)
 		}
 		if !strings.Contains(body, `src="/analyst/plots/trend.svg"`) || !checked(body, "trend-a") || checked(body, "trend-g") ||
 			!strings.Contains(body, `name="trend" value="trend-g">`) {

@@ -701,13 +701,14 @@ func trendQuery() []Param {
 }
 
 // trendView is the new findings per day (the plot's span, quiet days
-// included) of the triggers with the most in that span, and the
-// organisations warned about them per day of sending.
+// included) of the triggers that warned the most organisations in that
+// span (then: with the most new findings), and the organisations warned
+// about them per day of sending.
 type trendView struct {
 	Triggers []string
 	Rows     []trendRow
-	// Choices are the triggers with new findings in the span, the busiest
-	// first, and any chosen one without; Chosen says whether the analyst
+	// Choices are the triggers with new findings or warnings in the
+	// span, the busiest first, and any chosen one without; Chosen says whether the analyst
 	// chose the triggers; Query is the plot's query string for them.
 	Choices []string
 	Chosen  bool
@@ -739,8 +740,8 @@ func (r trendRow) Cells() []int64 {
 }
 
 // dashTrend reads the findings per day and trigger of the plot's span
-// (from the running counts per day) and keeps the chosen triggers, or the
-// busiest.
+// (from the running counts per day) and the organisations warned, and
+// keeps the chosen triggers, or the busiest.
 func (s *Server) dashTrend(pc *pageCall) (trendView, error) {
 	now := s.store.Now()
 	start := now.UTC().Truncate(24*time.Hour).AddDate(0, 0, -(plotSpan - 1))
@@ -748,19 +749,35 @@ func (s *Server) dashTrend(pc *pageCall) (trendView, error) {
 	if err != nil {
 		return trendView{}, err
 	}
-	total := map[string]int64{}
+	ws, err := s.store.OrgWarnDays(pc.ctx(), pc.scope(), start)
+	if err != nil {
+		return trendView{}, err
+	}
+	// A trigger is busy by the organisations it warned in the span, then
+	// by its new findings: a report's findings carry the day of its
+	// events, which may lie before the span, while the warnings about
+	// them go out today.
+	found, warned := map[string]int64{}, map[string]int64{}
 	for _, d := range ds {
-		total[d.Trigger] += d.Findings
+		found[d.Trigger] += d.Findings
+	}
+	for _, w := range ws {
+		warned[w.Trigger] += w.Orgs
 	}
 	var names []string
-	for n, c := range total {
-		if c > 0 {
-			names = append(names, n)
+	for _, m := range []map[string]int64{found, warned} {
+		for n, c := range m {
+			if c > 0 && !slices.Contains(names, n) {
+				names = append(names, n)
+			}
 		}
 	}
 	busiest := func(a, b string) int {
-		if total[a] != total[b] {
-			return cmp.Compare(total[b], total[a])
+		if warned[a] != warned[b] {
+			return cmp.Compare(warned[b], warned[a])
+		}
+		if found[a] != found[b] {
+			return cmp.Compare(found[b], found[a])
 		}
 		return strings.Compare(a, b)
 	}
@@ -799,10 +816,6 @@ func (s *Server) dashTrend(pc *pageCall) (trendView, error) {
 		if ok && in {
 			v.Rows[r].N[c] += d.Findings
 		}
-	}
-	ws, err := s.store.OrgWarnDays(pc.ctx(), pc.scope(), start)
-	if err != nil {
-		return trendView{}, err
 	}
 	for _, w := range ws {
 		r, ok := row[w.Day]
