@@ -219,6 +219,7 @@ func compile(ref int64, a *advisory.Advisory, vt *vendor.Table, in *interner) *C
 		c.products = append(c.products, cp)
 		keys = append(keys, cp.keys(vt)...)
 	}
+	keys = append(keys, titleVendorKeys(vt, a.Title)...)
 	releaseLines(c.products)
 	c.software = advisorySoftware(a, c.products)
 	return c
@@ -390,6 +391,25 @@ func (cp *cproduct) keys(vt *vendor.Table) []string {
 	}
 	if cp.nameKey != "" {
 		keys = append(keys, keyName+cp.nameKey)
+	}
+	// The vendors the product name starts with (rule product-vendor) and
+	// the leading words of the branch's vendor (rule short-form: a device
+	// of "Delta" meets Delta Electronics' advisories).
+	for _, o := range cp.owners {
+		if o.group != "" {
+			keys = append(keys, keyVendor+o.group)
+		} else if o.key != "" {
+			keys = append(keys, keyVendor+o.key)
+		}
+	}
+	parts, _ := vendor.Parts(cp.p.Vendor)
+	for _, part := range parts {
+		ws := strings.Fields(part)
+		for n := 1; n < len(ws) && n <= 3; n++ {
+			if lead := strings.Join(ws[:n], " "); len(vendor.Key(lead)) >= 3 {
+				keys = append(keys, keyVendor+vt.Group(lead))
+			}
+		}
 	}
 	for _, w := range cp.cpes {
 		if k, ok := cpeKey(w); ok {
@@ -646,4 +666,20 @@ func vendorInitials(raw string) [][]string {
 		}
 	}
 	return out
+}
+
+// titleVendorKeys returns the vendor keys of the known vendor names among
+// the title's runs of one to three words (rule title-vendor: "Hitachi ABB
+// Power Grids eSOMS" names ABB).
+func titleVendorKeys(vt *vendor.Table, title string) []string {
+	var keys []string
+	ws := strings.Fields(title)
+	for i := range ws {
+		for n := 1; n <= 3 && i+n <= len(ws); n++ {
+			if run := strings.Trim(strings.Join(ws[i:i+n], " "), ",:;()"); len(vendor.Key(run)) >= 2 && vt.Known(run) {
+				keys = append(keys, keyVendor+vt.Group(run))
+			}
+		}
+	}
+	return keys
 }

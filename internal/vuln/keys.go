@@ -10,6 +10,7 @@ import (
 	"vigil/internal/advisory"
 	"vigil/internal/match/cpe"
 	"vigil/internal/match/purl"
+	"vigil/internal/match/vendor"
 )
 
 // Index keys. An advisory can only match a device or component with which
@@ -79,6 +80,20 @@ func (p *prepared) keys() []string {
 	var keys []string
 	if p.vendorKey != "" && p.comp == nil {
 		keys = append(keys, keyVendor+p.vendorKey)
+		// Its short forms (rule short-form) and the known vendor its first
+		// words name (rule division: "GE Healthcare" meets General
+		// Electric's advisories).
+		for _, f := range vendor.ShortForms(p.vendor) {
+			keys = append(keys, keyVendor+f)
+		}
+		if p.vendors != nil {
+			ws := strings.Fields(p.vendor)
+			for n := 1; n < len(ws); n++ {
+				if lead := strings.Trim(strings.Join(ws[:n], " "), ","); len(vendor.Key(lead)) >= 2 && p.vendors.Known(lead) {
+					keys = append(keys, keyVendor+p.vendors.Group(lead))
+				}
+			}
+		}
 	}
 	if p.comp != nil && p.nameKey != "" {
 		keys = append(keys, keyName+p.nameKey)

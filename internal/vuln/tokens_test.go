@@ -4,6 +4,7 @@
 package vuln
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -78,5 +79,32 @@ func TestGeneralRules(t *testing.T) {
 				t.Errorf("%s: %.2f %s; want rule %s (below confidence 1 unless exact)", name, got.Confidence, got.Evidence.Reason, c.rule)
 			}
 		}
+	}
+}
+
+// TestIndexFindsMatches: the engine compares a device only with the
+// advisories whose index keys meet its own (expandKeys); every case of the
+// accuracy tables that MatchOne matches must meet them, so that the vendor
+// rules (division, title-vendor, short-form, shared-brand) work in the
+// engine too and not only in MatchOne.
+func TestIndexFindsMatches(t *testing.T) {
+	t.Parallel()
+	n := 0
+	for _, file := range accuracyFiles {
+		for _, c := range readAccuracyCases(t, file.path) {
+			adv := accuracyAdvisory(t, c.advisory)
+			d := registry.Device{ID: int64(c.line), Vendor: c.vendor, Model: c.model, Firmware: c.firmware}
+			if len(MatchOne(adv, DeviceTarget(d), DefaultMinConfidence)) == 0 {
+				continue
+			}
+			n++
+			tk := prepare(DeviceTarget(d), adv.vendors).keys()
+			if !slices.ContainsFunc(expandKeys(adv.vendors, adv.Keys), func(k string) bool { return slices.Contains(tk, k) }) {
+				t.Errorf("%s:%d %s: device keys %v do not meet the advisory's %v", c.path, c.line, c.advisory, tk, adv.Keys)
+			}
+		}
+	}
+	if n < 300 {
+		t.Errorf("only %d matched cases", n)
 	}
 }
