@@ -36,14 +36,21 @@ type OrgApproval struct {
 	Approval registry.Approval `json:"approval"`
 }
 
-// Approvals reads every wait, pending and rejected.
-func (a *App) Approvals(ctx context.Context) (Approvals, error) {
+// Approvals reads the waits in state (registry.Pending or
+// registry.Rejected), or every wait when state is empty.
+func (a *App) Approvals(ctx context.Context, state registry.ApprovalState) (Approvals, error) {
 	out := Approvals{Pending: []OrgApproval{}, Rejected: []OrgApproval{}}
+	if state != "" && state != registry.Pending && state != registry.Rejected {
+		return out, errs.FieldKeyed("state", state, "approval.state", "must be pending or rejected")
+	}
 	as, err := a.st.OrgApprovals(ctx, tenant.Operator())
 	if err != nil {
 		return out, err
 	}
 	for _, ap := range as {
+		if state != "" && ap.State != state {
+			continue
+		}
 		o, err := a.st.OrgGet(ctx, tenant.Operator(), ap.OrgID)
 		if err != nil {
 			return out, err

@@ -482,8 +482,8 @@ func TestEndpointsHappyPath(t *testing.T) {
 			}) {
 				t.Errorf("the registering account is not a member of %d (%v)", reg.ID, err)
 			}
-			pending := decodeAs[List[registry.Org]](t, e.send(req{method: "GET", path: "/api/v1/pending", token: tokOp}))
-			if len(pending.Items) != 1 || pending.Items[0].ID != reg.ID {
+			pending := decodeAs[app.Approvals](t, e.send(req{method: "GET", path: "/api/v1/pending?state=pending", token: tokOp}))
+			if len(pending.Pending) != 1 || pending.Pending[0].Org.ID != reg.ID || len(pending.Rejected) != 0 {
 				t.Errorf("pending = %+v", pending)
 			}
 			// Rejected with a reason (required), it draws nothing and its
@@ -507,9 +507,20 @@ func TestEndpointsHappyPath(t *testing.T) {
 				t.Errorf("mails to the member after the rejection: %d; want %d", got, before+1)
 			}
 			wantProblem(t, e.send(req{method: "POST", path: reject, token: tokOp, body: `{"reason":"twice"}`}), 404, "")
-			if pending := decodeAs[List[registry.Org]](t, e.send(req{method: "GET", path: "/api/v1/pending", token: tokOp})); len(pending.Items) != 0 {
+			if pending := decodeAs[app.Approvals](t, e.send(req{method: "GET", path: "/api/v1/pending?state=pending", token: tokOp})); len(pending.Pending) != 0 || len(pending.Rejected) != 0 {
 				t.Errorf("pending after the rejection = %+v", pending)
 			}
+			// The rejected organisation is listed with its reason, alone
+			// when asked for the rejected ones, beside the waiting ones
+			// when not filtered.
+			rejected := decodeAs[app.Approvals](t, e.send(req{method: "GET", path: "/api/v1/pending?state=rejected", token: tokOp}))
+			if len(rejected.Pending) != 0 || len(rejected.Rejected) != 1 || rejected.Rejected[0].Org.ID != reg.ID || rejected.Rejected[0].Approval.Reason != "not in the trade register" {
+				t.Errorf("rejected = %+v", rejected)
+			}
+			if all := decodeAs[app.Approvals](t, e.send(req{method: "GET", path: "/api/v1/pending", token: tokOp})); len(all.Rejected) != 1 {
+				t.Errorf("every wait = %+v", all)
+			}
+			wantProblem(t, e.send(req{method: "GET", path: "/api/v1/pending?state=approved", token: tokOp}), 400, "state")
 			regTok := auth.Token{Name: "registrant", OrgID: reg.ID, Scopes: []auth.Scope{auth.ScopeRead, auth.ScopeWrite}}
 			secret, err := st.TokenCreate(context.Background(), tenant.Operator(), &regTok)
 			if err != nil {
@@ -525,7 +536,7 @@ func TestEndpointsHappyPath(t *testing.T) {
 			wantProblem(t, e.send(req{method: "POST", path: reapply, token: "registrant", body: `{"note":"again"}`}), 404, "")
 			ok(t, req{method: "POST", path: fmt.Sprintf("/api/v1/orgs/%d/approve", reg.ID), token: tokOp}, 204, "")
 			wantProblem(t, e.send(req{method: "POST", path: fmt.Sprintf("/api/v1/orgs/%d/approve", reg.ID), token: tokOp}), 404, "")
-			ok(t, req{method: "GET", path: "/api/v1/pending", token: tokOp}, 200, "OrgList")
+			ok(t, req{method: "GET", path: "/api/v1/pending", token: tokOp}, 200, "Approvals")
 		})
 
 		t.Run("account_twins", func(t *testing.T) {

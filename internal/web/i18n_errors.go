@@ -45,6 +45,7 @@ func errorMessages() map[string][2]string {
 		"err.policy.webhook":   {"give the https:// URL that receives the webhook", "geef de https://-URL die de webhook ontvangt"},
 		"err.dispute.reason":   {"must be false_positive, fixed or not_ours", "moet false_positive (vals alarm), fixed (opgelost) of not_ours (niet van ons) zijn"},
 		"err.outbox.outcome":   {"must be sent or resend", "moet sent (verzonden) of resend (opnieuw versturen) zijn"},
+		"err.approval.state":   {"must be pending or rejected", "moet pending (wachtend) of rejected (afgewezen) zijn"},
 		"err.dispute.decision": {"must be accept or reject", "moet accept (aanvaarden) of reject (afwijzen) zijn"},
 		"err.reject.reason":    {"say why the organisation is rejected: its members read it", "zeg waarom de organisatie wordt afgewezen: haar leden lezen het"},
 		"err.reapply.note":     {"say what changed since the rejection: an analyst reads it", "zeg wat er sinds de afwijzing veranderde: een analist leest het"},

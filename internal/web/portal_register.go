@@ -29,7 +29,7 @@ func (s *Server) registerRoutes() []Route {
 			Summary: "Register an organisation", page: s.pageRegister},
 		{ID: "pageRegisterPost", Method: http.MethodPost, Path: "/register", Tag: tag, Self: true, API: "orgRegister",
 			Summary: "Register an organisation: it waits for proof of a domain or range, or an analyst's approval", page: s.pageRegisterPost},
-		{ID: "pagePending", Method: http.MethodGet, Path: "/analyst/pending", Tag: tag, Role: account.RoleAnalyst, API: "orgPendingList",
+		{ID: "pagePending", Method: http.MethodGet, Path: "/analyst/pending", Tag: tag, Role: account.RoleAnalyst, API: "orgPendingList", Query: approvalQuery(),
 			Summary: "Organisations waiting for approval, and the rejected ones", page: s.pagePending},
 		{ID: "pageApprove", Method: http.MethodPost, Path: "/analyst/pending/{id}/approve", Tag: tag, Role: account.RoleAnalyst, API: "orgApprove",
 			Summary: "Approve an organisation", page: s.pageApprove},
@@ -37,8 +37,8 @@ func (s *Server) registerRoutes() []Route {
 			Summary: "Reject an organisation that waits, with the reason its members read", page: s.pageReject},
 		{ID: "pageReapply", Method: http.MethodPost, Path: PagePath + "/reapply", Tag: tag, API: "orgReapply",
 			Summary: "Ask again for the approval of a rejected organisation", page: s.pageReapply},
-		{ID: "orgPendingList", Method: http.MethodGet, Path: "/api/v1/pending", Tag: "organisations", Scope: auth.ScopeAdmin,
-			Response: "OrgList", Summary: "Organisations registered through the portal that wait for approval", api: s.orgPendingList},
+		{ID: "orgPendingList", Method: http.MethodGet, Path: "/api/v1/pending", Tag: "organisations", Scope: auth.ScopeAdmin, Query: approvalQuery(),
+			Response: "Approvals", Summary: "Organisations registered through the portal that wait for approval and those rejected, each with its wait (state: only one of the two)", api: s.orgPendingList},
 		{ID: "orgApprove", Method: http.MethodPost, Path: OrgPath + "/approve", Tag: "organisations", Scope: auth.ScopeAdmin,
 			Summary: "Approve an organisation that waits or was rejected", api: s.orgApprove},
 		{ID: "orgReject", Method: http.MethodPost, Path: OrgPath + "/reject", Tag: "organisations", Scope: auth.ScopeAdmin,
@@ -60,17 +60,23 @@ type ReapplyInput struct {
 	Note string `json:"note"`
 }
 
+// approvalQuery is the filter of the waits for approval.
+func approvalQuery() []Param {
+	return []Param{{Name: "state", Type: "string", Enum: []string{string(registry.Pending), string(registry.Rejected)},
+		Description: "only the organisations that wait (pending) or only the rejected ones; both when absent"}}
+}
+
 // registerSchemas registers the schemas of registerRoutes.
 func registerSchemas(add func(name string, v, example any)) {
-	add("OrgList", List[registry.Org]{}, nil)
+	add("Approvals", app.Approvals{}, nil)
+	add("OrgApproval", app.OrgApproval{}, nil)
 	add("Approval", registry.Approval{}, nil)
 	add("OrgReject", RejectInput{}, RejectInput{Reason: "We could not find this organisation in the trade register; write which registration number it has."})
 	add("OrgReapply", ReapplyInput{}, ReapplyInput{Note: "Our trade register number is 12345678; the domain is proven now."})
 }
 
 func (s *Server) orgPendingList(c *call) (any, error) {
-	os, err := s.store.OrgPending(c.ctx(), tenant.Operator())
-	return List[registry.Org]{Items: os}, err
+	return s.app.Approvals(c.ctx(), registry.ApprovalState(c.query("state")))
 }
 
 func (s *Server) orgApprove(c *call) (any, error) {
@@ -128,17 +134,20 @@ func (s *Server) pageRegisterPost(pc *pageCall) error {
 	return pc.redirect(fmt.Sprintf("/orgs/%d/registry?msg=register.done", o.ID))
 }
 
-// pendingView is the analysts' pending page: the waits, and after a
-// refused rejection the organisation it was for and the reason typed.
+// pendingView is the analysts' pending page: the waits of the state
+// chosen (State; both when empty), and after a refused rejection the
+// organisation it was for and the reason typed.
 type pendingView struct {
 	app.Approvals
+	State  string
 	Failed int64
 	Reason string
 }
 
 func (s *Server) pendingPage(pc *pageCall, v pendingView, err error) error {
 	var aerr error
-	if v.Approvals, aerr = s.app.Approvals(pc.ctx()); aerr != nil {
+	v.State = pc.query("state")
+	if v.Approvals, aerr = s.app.Approvals(pc.ctx(), registry.ApprovalState(v.State)); aerr != nil {
 		return aerr
 	}
 	if err != nil {
