@@ -9,9 +9,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
+	"vigil/internal/account"
 	"vigil/internal/config"
 	"vigil/internal/errs"
 	"vigil/internal/keyset"
@@ -369,6 +371,41 @@ func (a *App) Bounce(ctx context.Context, r BounceReport) ([]BounceResult, error
 func (a *App) Calls(ctx context.Context, sc tenant.Scope, after time.Duration) ([]notify.Call, error) {
 	calls, _, err := notify.CallList(ctx, a.st, sc, a.now(), after)
 	return calls, err
+}
+
+// CallInput is the outcome of a call about an escalated notice, as an
+// analyst records it.
+type CallInput struct {
+	Outcome notify.CallOutcome `json:"outcome"`
+	Note    string             `json:"note"`
+}
+
+// RecordCall records the outcome of a telephone call about escalated
+// notice id of sc (one not on the call list is errs.NotFound), with the
+// caller (the context's audit actor) and the time, and audits it. The
+// outcome must be one of notify.CallOutcomes; the note is optional and at
+// most maxReason characters.
+func (a *App) RecordCall(ctx context.Context, sc tenant.Scope, id int64, in CallInput) (notify.CallRecord, error) {
+	if !slices.Contains(notify.CallOutcomes, in.Outcome) {
+		return notify.CallRecord{}, errs.FieldKeyed("outcome", in.Outcome, "call.outcome", "must be reached, no_answer, wrong_number or left_message")
+	}
+	note := strings.TrimSpace(in.Note)
+	if err := longText("note", note); err != nil {
+		return notify.CallRecord{}, err
+	}
+	c := notify.CallRecord{NoticeID: id, Outcome: in.Outcome, Note: note, Actor: "unknown"}
+	if t := AuditTrailOf(ctx); t != nil && t.Actor != "" {
+		c.Actor = t.Actor
+	}
+	if err := a.st.CallRecordAdd(ctx, sc, &c); err != nil {
+		return notify.CallRecord{}, err
+	}
+	n, err := a.st.NoticeGet(ctx, sc, id)
+	if err != nil {
+		return c, err
+	}
+	return c, a.Audit(ctx, account.AuditEntry{Action: "call.record", OrgID: n.OrgID, Object: fmt.Sprintf("notice %d", id),
+		Detail: strings.TrimSpace(string(c.Outcome) + " " + note), After: auditJSON(c)})
 }
 
 // WebhookSecret returns the secret organisation org verifies vigil's

@@ -149,6 +149,36 @@ type Call struct {
 	// Undeliverable is why the notice could be sent to nobody, when that
 	// is why it is on the list (else it was not acknowledged in time).
 	Undeliverable string `json:"undeliverable,omitempty"`
+	// LastCall is the outcome of the latest call about the notice, nil
+	// before the first; Calls counts the calls made.
+	LastCall *CallRecord `json:"last_call,omitempty"`
+	Calls    int         `json:"calls"`
+}
+
+// CallOutcome is how a telephone call about an escalated notice went.
+type CallOutcome string
+
+// The outcomes of a call.
+const (
+	CallReached     CallOutcome = "reached"      // someone responsible heard the warning
+	CallNoAnswer    CallOutcome = "no_answer"    // nobody answered
+	CallWrongNumber CallOutcome = "wrong_number" // the number is not the organisation's
+	CallLeftMessage CallOutcome = "left_message" // a message was left (voicemail, a colleague)
+)
+
+// CallOutcomes are the outcomes a call may have, in the order a form
+// offers them.
+var CallOutcomes = []CallOutcome{CallReached, CallNoAnswer, CallWrongNumber, CallLeftMessage}
+
+// CallRecord is one call made about an escalated notice: its outcome, a
+// note, who called and when.
+type CallRecord struct {
+	ID       int64       `json:"id"`
+	NoticeID int64       `json:"notice_id"`
+	Outcome  CallOutcome `json:"outcome"`
+	Note     string      `json:"note"`
+	Actor    string      `json:"actor"`
+	At       time.Time   `json:"at"`
 }
 
 // EscalationStore is the storage escalation needs.

@@ -1078,8 +1078,15 @@ func (s *Store) NoticeCallList(ctx context.Context, sc tenant.Scope) ([]notify.C
 	if err != nil {
 		return nil, err
 	}
+	last, err := s.callLast(ctx, sc)
+	if err != nil {
+		return nil, err
+	}
 	for i := range calls {
 		calls[i].Undeliverable = why[calls[i].ID]
+		if l, ok := last[calls[i].ID]; ok {
+			calls[i].LastCall, calls[i].Calls = &l.rec, l.n
+		}
 		if calls[i].OrgID == 0 {
 			continue
 		}
@@ -1100,6 +1107,53 @@ func (s *Store) NoticeCallList(ctx context.Context, sc tenant.Scope) ([]notify.C
 		calls = []notify.Call{}
 	}
 	return calls, nil
+}
+
+// callSummary is the latest call about a notice and how many were made.
+type callSummary struct {
+	rec notify.CallRecord
+	n   int
+}
+
+// callLast maps the escalated notices of sc that were called about to
+// their latest call and the number of calls.
+func (s *Store) callLast(ctx context.Context, sc tenant.Scope) (map[int64]callSummary, error) {
+	cond, args := noticeScope(sc, "n")
+	rows, err := s.Query(ctx, `SELECT c.id, c.notice_id, c.outcome, c.note, c.actor, c.created_at, k.n
+FROM call_outcomes c JOIN (SELECT c2.notice_id, MAX(c2.id) AS last, COUNT(*) AS n FROM call_outcomes c2
+  JOIN notices n ON n.id = c2.notice_id WHERE n.state = 'escalated' AND `+cond+` GROUP BY c2.notice_id) k ON k.last = c.id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("calls made: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]callSummary{}
+	for rows.Next() {
+		var c callSummary
+		var outcome string
+		if err := rows.Scan(&c.rec.ID, &c.rec.NoticeID, &outcome, &c.rec.Note, &c.rec.Actor, &c.rec.At, &c.n); err != nil {
+			return nil, err
+		}
+		c.rec.Outcome, c.rec.At = notify.CallOutcome(outcome), c.rec.At.UTC()
+		out[c.rec.NoticeID] = c
+	}
+	return out, rows.Err()
+}
+
+// CallRecordAdd records a call about escalated notice c.NoticeID of sc
+// (it must be on the call list, else errs.NotFound) and sets c's id and
+// time.
+func (s *Store) CallRecordAdd(ctx context.Context, sc tenant.Scope, c *notify.CallRecord) error {
+	return s.Tx(ctx, func(tx *Store) error {
+		cond, args := noticeScope(sc, "n")
+		var id int64
+		err := tx.QueryRow(ctx, `SELECT n.id FROM notices n WHERE n.id = ? AND n.state = 'escalated' AND `+cond, append([]any{c.NoticeID}, args...)...).Scan(&id)
+		if err := Scan(err, fmt.Sprintf("escalated notice %d", c.NoticeID)); err != nil {
+			return err
+		}
+		c.At = tx.Now().UTC()
+		return tx.QueryRow(ctx, `INSERT INTO call_outcomes (notice_id, outcome, note, actor, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+			c.NoticeID, string(c.Outcome), c.Note, c.Actor, c.At).Scan(&c.ID)
+	})
 }
 
 // noticeUndeliverable maps the escalated notices of sc that could be sent

@@ -27,6 +27,7 @@ import (
 	"vigil/internal/finding"
 	"vigil/internal/label"
 	"vigil/internal/netguard"
+	"vigil/internal/notify"
 	"vigil/internal/registry"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
@@ -315,7 +316,23 @@ func TestEndpointsHappyPath(t *testing.T) {
 			resolve := fmt.Sprintf("/api/v1/outbox/%d/resolve", e.outbox)
 			wantProblem(t, e.send(req{method: "POST", path: resolve, token: tokOp, body: `{"outcome":"maybe"}`}), 422, "")
 			ok(t, req{method: "POST", path: resolve, token: tokOp, body: `{"outcome":"resend"}`}, 200, "OutboxResolved")
-			ok(t, req{method: "GET", path: "/api/v1/calls", token: tokOp}, 200, "CallList")
+			calls := decodeAs[List[notify.Call]](t, e.send(req{method: "GET", path: "/api/v1/calls", token: tokOp}))
+			if len(calls.Items) == 0 || calls.Items[0].LastCall != nil || calls.Items[0].Calls != 0 {
+				t.Fatalf("call list before a call = %+v", calls)
+			}
+			record := fmt.Sprintf("/api/v1/calls/%d/outcome", calls.Items[0].ID)
+			wantProblem(t, e.send(req{method: "POST", path: record, token: tokOp, body: `{"outcome":"busy"}`}), 422, "outcome")
+			wantProblem(t, e.send(req{method: "POST", path: record, token: tokARW, body: `{"outcome":"reached"}`}), 403, "")
+			wantProblem(t, e.send(req{method: "POST", path: fmt.Sprintf("/api/v1/calls/%d/outcome", e.notices[A.ID]), token: tokOp, body: `{"outcome":"reached"}`}), 404, "")
+			ok(t, req{method: "POST", path: record, token: tokOp, body: `{"outcome":"no_answer"}`}, 201, "CallRecord")
+			rec := decodeBody[notify.CallRecord](t, ok(t, req{method: "POST", path: record, token: tokOp, body: `{"outcome":"reached","note":" the CISO will call back "}`}, 201, "CallRecord"))
+			if rec.Outcome != notify.CallReached || rec.Note != "the CISO will call back" || rec.Actor == "" || rec.NoticeID != calls.Items[0].ID {
+				t.Errorf("recorded = %+v", rec)
+			}
+			calls = decodeAs[List[notify.Call]](t, e.send(req{method: "GET", path: "/api/v1/calls", token: tokOp}))
+			if l := calls.Items[0].LastCall; l == nil || l.ID != rec.ID || calls.Items[0].Calls != 2 {
+				t.Errorf("call list after two calls = %+v", calls.Items[0])
+			}
 			all := decodeAs[FindingSeenPage](t, e.send(req{method: "GET", path: "/api/v1/findings?status=open&limit=1", token: tokOp}))
 			if len(all.Items) != 1 || all.Next == nil {
 				t.Fatalf("findings by sighting = %+v", all)

@@ -146,6 +146,10 @@ func (e *pageEnv) badForms(t *testing.T, own, other ids) map[string][]badForm {
 			{name: "forged_outcome", as: asAdmin, path: fmt.Sprintf("/analyst/outbox/%d/resolve", own.Outbox), form: v("outcome", "lost"), status: 422, forged: "outcome"},
 			{name: "no_outcome", as: asAdmin, path: fmt.Sprintf("/analyst/outbox/%d/resolve", own.Outbox), form: v(), status: 422, forged: "outcome"},
 		},
+		"pageCallRecord": {
+			{name: "bad_outcome", as: asAnalyst, path: fmt.Sprintf("/analyst/calls/%d/outcome", own.Call), form: v("outcome", "busy"), status: 422, field: fmt.Sprintf("outcome-%d", own.Call)},
+			{name: "long_note", as: asAnalyst, path: fmt.Sprintf("/analyst/calls/%d/outcome", own.Call), form: url.Values{"outcome": {"reached"}, "note": {strings.Repeat("x", 2001)}}, status: 422, field: fmt.Sprintf("note-%d", own.Call)},
+		},
 		"pageIngest":      {{name: "bad_type", as: asAdmin, path: "/analyst/runs", upload: &badUpload{"file", sampleFeed, "", "x"}, form: v("type", "csv"), status: 422, field: "type"}},
 		"pageTokenCreate": {{name: "no_name", as: asAdmin, path: "/admin/tokens", form: v("scopes", "admin"), status: 422, field: "name"}},
 		"pagePolicySave": {{name: "webhook_without_url", as: asMemberA, path: org + "/policy", form: v("mode", "daily", "min_severity", "high", "channels", "webhook"), status: 422, field: "webhook_url"},

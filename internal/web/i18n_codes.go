@@ -27,5 +27,10 @@ func codeMessages() map[string][2]string {
 		"code.contact.management": {"management", "directie"},
 		"code.contact.abuse":      {"abuse", "misbruikmeldingen"},
 		"code.contact.other":      {"other", "overig"},
+
+		"code.call.reached":      {"reached", "bereikt"},
+		"code.call.no_answer":    {"no answer", "geen gehoor"},
+		"code.call.wrong_number": {"wrong number", "verkeerd nummer"},
+		"code.call.left_message": {"left a message", "bericht achtergelaten"},
 	}
 }

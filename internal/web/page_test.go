@@ -171,6 +171,7 @@ func (e *pageEnv) pageForms() map[string]url.Values {
 		"pageSignupConfirmPost": {"token": {"nope"}},
 		"pageSettingsPost":      {}, // an unticked box: sign-up closes
 		"pageOutboxResolve":     {"outcome": {"resend"}},
+		"pageCallRecord":        {"outcome": {"no_answer"}, "note": {"rang twice"}},
 		"pageFindingDispute":    {"reason": {"not_ours"}},
 		"pageDeviceAdd":         {"vendor": {"Axis"}, "model": {"M3106"}, "firmware": {"10.1"}},
 		"pageDeviceSBOM":        {},

@@ -78,6 +78,7 @@ func (e *pageEnv) apiTwinCalls(t *testing.T, own ids) map[string]func(path, toke
 		"pageFindingsCSV":   get("?format=csv"),
 		"pageFindingsJSON":  get(""),
 		"pageOutboxResolve": send("POST", `{"outcome":"resend"}`),
+		"pageCallRecord":    send("POST", `{"outcome":"left_message","note":"voicemail of the security desk"}`),
 		"pageAuditExport":   get("?format=csv"),
 		"pageAssetAdd":      send("POST", `{"value":"203.0.113.0/24"}`),
 		"pageAssetVerify":   send("POST", ""),

@@ -8,6 +8,7 @@ import (
 	"cmp"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"image/color"
 	"net/http"
@@ -53,7 +54,9 @@ func (s *Server) opsRoutes() []Route {
 		{ID: "pageOutboxResolve", Method: http.MethodPost, Path: "/analyst/outbox/{oid}/resolve", Tag: tag, Role: account.RoleAnalyst, API: "outboxResolve",
 			Summary: "Settle a delivery of unknown outcome", page: s.pageOutboxResolve},
 		{ID: "pageCalls", Method: http.MethodGet, Path: "/analyst/calls", Tag: tag, Role: account.RoleAnalyst, API: "callList",
-			Summary: "Escalated warnings to follow up by telephone", page: s.pageCalls},
+			Summary: "Escalated warnings to follow up by telephone, with the outcome of the latest call", page: s.pageCalls},
+		{ID: "pageCallRecord", Method: http.MethodPost, Path: "/analyst/calls/{cnid}/outcome", Tag: tag, Role: account.RoleAnalyst, API: "callRecord",
+			Summary: "Record how a call about an escalated warning went (reached, no answer, wrong number, left a message) with a note", page: s.pageCallRecord},
 		{ID: "pageAudit", Method: http.MethodGet, Path: "/analyst/audit", Tag: tag, Role: account.RoleAnalyst, API: "auditList",
 			Query: append(pageParams(), auditParams()...), Summary: "Audit log of every change, with filters (actor, kind, dates)", page: s.pageAudit},
 		{ID: "pageAuditExport", Method: http.MethodGet, Path: "/analyst/audit/export", Tag: tag, Role: account.RoleAnalyst, API: "auditList",
@@ -70,7 +73,10 @@ func (s *Server) opsRoutes() []Route {
 			ContentType: "image/svg+xml", Summary: "Plot: valid labels by grade", page: s.pagePlotGrades},
 		// API twins of the pages above that the API lacked.
 		{ID: "callList", Method: http.MethodGet, Path: "/api/v1/calls", Tag: "notices", Scope: auth.ScopeAdmin,
-			Response: "CallList", Summary: "Escalated notices to follow up by telephone, with the numbers to call", api: s.callList},
+			Response: "CallList", Summary: "Escalated notices to follow up by telephone, with the numbers to call and the latest call's outcome", api: s.callList},
+		{ID: "callRecord", Method: http.MethodPost, Path: "/api/v1/calls/{cnid}/outcome", Tag: "notices", Scope: auth.ScopeAdmin,
+			Request: "CallInput", Response: "CallRecord", Status: http.StatusCreated,
+			Summary: "Record the outcome of a telephone call about an escalated notice (reached, no_answer, wrong_number, left_message) with a note", api: s.callRecord},
 		{ID: "auditList", Method: http.MethodGet, Path: "/api/v1/audit", Tag: "accounts", Scope: auth.ScopeAdmin,
 			Query: append(append(pageParams(), auditParams()...), formatParam()), CSV: true, Response: "AuditPage",
 			Summary: "Audit log of every change made through the CLI, the API or the portal, newest first (after: entries older than this id); format=csv for CSV", api: s.auditList},
@@ -81,6 +87,8 @@ func (s *Server) opsRoutes() []Route {
 func opsSchemas(add func(name string, v, example any)) {
 	add("Call", notify.Call{}, nil)
 	add("CallList", List[notify.Call]{}, nil)
+	add("CallInput", app.CallInput{}, app.CallInput{Outcome: notify.CallNoAnswer, Note: "tried the security desk twice; will call again tomorrow"})
+	add("CallRecord", notify.CallRecord{}, nil)
 	add("AuditEntry", account.AuditEntry{}, nil)
 	add("AuditPage", Page[account.AuditEntry]{}, nil)
 }
@@ -91,6 +99,18 @@ func (s *Server) callList(c *call) (any, error) {
 		cs = []notify.Call{}
 	}
 	return List[notify.Call]{Items: cs}, err
+}
+
+func (s *Server) callRecord(c *call) (any, error) {
+	id, err := c.pathID("cnid")
+	if err != nil {
+		return nil, err
+	}
+	var in app.CallInput
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	return s.app.RecordCall(c.ctx(), c.scope(), id, in)
 }
 
 func (s *Server) auditList(c *call) (any, error) {
@@ -380,12 +400,56 @@ func (s *Server) pageOutboxResolve(pc *pageCall) error {
 	return pc.redirect("/analyst/outbox?msg=outbox.resolved")
 }
 
-func (s *Server) pageCalls(pc *pageCall) error {
+// callsView is the call list: the escalated warnings with the latest
+// call's outcome and a form to record the next, and after a refused
+// record the warning it was for and what was typed.
+type callsView struct {
+	Calls    []notify.Call
+	Outcomes []notify.CallOutcome
+	Failed   int64
+	Outcome  string
+	Note     string
+}
+
+func (s *Server) callsView(pc *pageCall) (callsView, error) {
 	cs, err := s.store.NoticeCallList(pc.ctx(), pc.scope())
+	return callsView{Calls: cs, Outcomes: notify.CallOutcomes}, err
+}
+
+func (s *Server) pageCalls(pc *pageCall) error {
+	v, err := s.callsView(pc)
 	if err != nil {
 		return err
 	}
-	return pc.page("calls", "calls.title", cs)
+	return pc.page("calls", "calls.title", v)
+}
+
+// pageCallRecord records how a call about the escalated warning {cnid}
+// went; a refusal is shown beside the warning's form.
+func (s *Server) pageCallRecord(pc *pageCall) error {
+	id, err := pc.pathID("cnid")
+	if err != nil {
+		return err
+	}
+	in := app.CallInput{Outcome: notify.CallOutcome(pc.form("outcome")), Note: pc.r.PostFormValue("note")}
+	if _, err := s.app.RecordCall(pc.ctx(), pc.scope(), id, in); err != nil {
+		if errs.CodeOf(err) != errs.Invalid {
+			return err
+		}
+		v, verr := s.callsView(pc)
+		if verr != nil {
+			return verr
+		}
+		v.Failed, v.Outcome, v.Note = id, string(in.Outcome), in.Note
+		var e *errs.Error
+		if errors.As(err, &e) && e.Field != "" {
+			row := *e
+			row.Field = fmt.Sprintf("%s-%d", e.Field, id) // the field of the warning's form
+			err = &row
+		}
+		return pc.formError(err, "calls", "calls.title", v)
+	}
+	return pc.redirect("/analyst/calls?msg=calls.recorded")
 }
 
 func (s *Server) pageAudit(pc *pageCall) error {

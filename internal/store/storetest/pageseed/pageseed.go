@@ -215,6 +215,18 @@ func Warnings(t testing.TB, st *store.Store, orgs []registry.Org) (notices map[i
 	if _, err := st.Exec(ctx, `UPDATE outbox SET state = 'unknown' WHERE id = ?`, rows[0].ID); err != nil {
 		t.Fatal(err)
 	}
+	// A critical warning to A that nobody acknowledged, saying what A's
+	// warning above says: it is on the analysts' call list (its own
+	// notice, so the warning above stays open).
+	if calls, err := st.NoticeCallList(ctx, tenant.Org(orgs[0].ID)); err != nil {
+		t.Fatal(err)
+	} else if len(calls) == 0 {
+		if _, err := st.Exec(ctx, `INSERT INTO notices (org_id, kind, severity, state, payload, created_at, first_sent_at, escalated_at)
+SELECT org_id, kind, ?, 'escalated', payload, ?, ?, ? FROM notices WHERE id = ?`,
+			int64(finding.Critical), st.Now().Add(-6*time.Hour), st.Now().Add(-6*time.Hour), st.Now(), notices[orgs[0].ID]); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return notices, rows[0].ID
 }
 
@@ -265,8 +277,10 @@ func Personas(t testing.TB, st *store.Store, accounts *account.Service, orgs []r
 // IDs names the objects a route's path parameters point at.
 type IDs struct {
 	Org, Contact, Asset, Device, Token, Notice, Outbox int64
-	Finding, Dispute, Assessment, Run, Evidence        int64
-	Source                                             int64
+	// Call is the organisation's warning on the call list (Warnings).
+	Call                                        int64
+	Finding, Dispute, Assessment, Run, Evidence int64
+	Source                                      int64
 	// User is Spare's account, the one the routes of accounts change.
 	User int64
 	// Ack is the signed acknowledgement link's token of Notice, OptOut
@@ -330,6 +344,9 @@ func IDsOf(st *store.Store, o registry.Org, notice, outbox int64) IDs {
 	if ds, err := st.DisputeList(ctx, tenant.Org(o.ID), finding.DisputeFilter{Page: keyset.Page{Limit: 1}}); err == nil && len(ds) > 0 {
 		x.Dispute = ds[0].ID
 	}
+	if cs, err := st.NoticeCallList(ctx, tenant.Org(o.ID)); err == nil && len(cs) > 0 {
+		x.Call = cs[0].ID
+	}
 	if rs, err := st.RunList(ctx, keyset.Page{Limit: 1}); err == nil && len(rs) > 0 {
 		x.Run = rs[0].ID
 	}
@@ -358,6 +375,7 @@ func (x IDs) Fill(path string) string {
 		"{tid}", strconv.FormatInt(x.Token, 10),
 		"{nid}", strconv.FormatInt(x.Notice, 10),
 		"{oid}", strconv.FormatInt(x.Outbox, 10),
+		"{cnid}", strconv.FormatInt(x.Call, 10),
 		"{fid}", strconv.FormatInt(x.Finding, 10),
 		"{xid}", strconv.FormatInt(x.Dispute, 10),
 		"{sid}", strconv.FormatInt(x.Assessment, 10),
