@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"vigil/internal/account"
 	"vigil/internal/errs"
@@ -101,10 +103,40 @@ func (s *Server) pageLangPost(pc *pageCall) error {
 }
 
 // localPath returns p if it is a path of this site, else "/": redirects
-// never leave the portal.
+// never leave the portal. Browsers are lenient with a Location: they drop
+// tabs and newlines anywhere, read a backslash as a slash and some decode
+// an escaped slash, so "/\t/evil.example" or "/\\evil.example" would take the
+// visitor to another host. A path is kept only if it parses without scheme
+// or host, holds no control character or space of any kind (an escaped one
+// is fine), and neither it nor its unescaped form, with tabs and newlines
+// removed, starts with two slashes or a slash and a backslash.
 func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+	if !strings.HasPrefix(p, "/") || !utf8.ValidString(p) {
 		return "/"
+	}
+	for _, r := range p {
+		if unicode.IsControl(r) || unicode.IsSpace(r) || !unicode.IsPrint(r) {
+			return "/"
+		}
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.Opaque != "" || u.User != nil {
+		return "/"
+	}
+	unescaped, err := url.PathUnescape(p)
+	if err != nil {
+		return "/"
+	}
+	for _, q := range []string{p, unescaped} {
+		q = strings.Map(func(r rune) rune {
+			if r == '\t' || r == '\n' || r == '\r' {
+				return -1
+			}
+			return r
+		}, q)
+		if len(q) > 1 && (q[1] == '/' || q[1] == '\\') {
+			return "/"
+		}
 	}
 	return p
 }
