@@ -19,8 +19,10 @@ func (a *App) Accounts() *account.Service {
 	return &account.Service{Store: a.st, Now: a.st.Now, Issuer: "vigil"}
 }
 
-// CreateUser creates a portal account; orgs are ORG[:role] references (an
-// organisation by id or name, the role member by default) it acts for.
+// CreateUser creates a portal account, acting for n.Orgs and for orgs:
+// ORG[:role] references (an organisation by id or name, the role member by
+// default). The audit entry (user.create) holds the account made: its
+// address, staff role and memberships, never the password.
 func (a *App) CreateUser(ctx context.Context, n account.NewUser, orgs []string) (account.User, error) {
 	for _, o := range orgs {
 		ref, role, _ := strings.Cut(o, ":")
@@ -34,7 +36,11 @@ func (a *App) CreateUser(ctx context.Context, n account.NewUser, orgs []string) 
 		}
 		n.Orgs = append(n.Orgs, m)
 	}
-	return a.Accounts().Create(ctx, n)
+	u, err := a.Accounts().Create(ctx, n)
+	if err != nil {
+		return u, err
+	}
+	return u, a.Audit(ctx, account.AuditEntry{Action: "user.create", Object: "user " + strconv.FormatInt(u.ID, 10), Detail: u.Email, After: auditJSON(u)})
 }
 
 // SetPassword sets the password of the account with e-mail address email

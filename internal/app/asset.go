@@ -146,6 +146,9 @@ func tenantAllows(sc tenant.Scope, org int64) error {
 // audit entry (asset.add) are one transaction.
 func (a *App) AddAsset(ctx context.Context, sc tenant.Scope, as registry.Asset) (registry.Asset, error) {
 	if _, err := registry.ParseAsset(as.Kind, as.Value); err != nil {
+		if e := (*errs.Error)(nil); errors.As(err, &e) && e.Field == "kind" {
+			return as, err // an unknown kind is the kind's fault, not the value's
+		}
 		return as, inField(err, "value")
 	}
 	err := a.st.Tx(ctx, func(tx *store.Store) error {

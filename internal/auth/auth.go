@@ -81,9 +81,10 @@ type Token struct {
 // Principal is who a request acts as.
 type Principal struct {
 	TokenID int64
-	UserID  int64 // a portal user's session (0 for tokens)
-	Owner   int64 // the account that made the token (0: none recorded)
-	OrgID   int64 // 0 for the operator
+	Name    string // the token's name (empty for a portal session)
+	UserID  int64  // a portal user's session (0 for tokens)
+	Owner   int64  // the account that made the token (0: none recorded)
+	OrgID   int64  // 0 for the operator
 	Scopes  []Scope
 }
 

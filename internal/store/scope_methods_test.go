@@ -67,7 +67,7 @@ func unscoped() map[string]string {
 		"UserCreate": accounts, "UserGet": accounts, "UserList": accounts, "UserUpdate": accounts, "UserChange": accounts, "UserSetPassword": accounts,
 		"UserSetTOTP": accounts, "UserResetTOTP": accounts, "UserTOTPUse": accounts, "UserLoginFailed": accounts, "UserLoginOK": accounts, "UserConfirm": accounts,
 		"MembershipSet": accounts, "MembershipDelete": accounts, "SessionCreate": accounts, "SessionVerify": accounts,
-		"SessionDelete": accounts, "SessionDeleteUser": accounts, "SessionPurge": accounts, "AccountTokenCreate": accounts,
+		"SessionDelete": accounts, "SessionDeleteUser": accounts, "SessionPurge": accounts, "AccountTokenCreate": accounts, "AccountTokenDrop": accounts,
 		"AuditAdd": accounts, "AuditList": accounts, "AuditQuery": accounts, "OrgRegister": register,
 
 		"SystemDocPut": product, "SystemDocGet": product, "SystemDocVersions": product, "SystemProducts": product,

@@ -57,7 +57,10 @@ func (s *Store) TokenAuthenticate(ctx context.Context, secret string) (auth.Prin
 	var p auth.Principal
 	var org, owner sql.NullInt64
 	var scopes string
-	err := s.QueryRow(ctx, `SELECT id, org_id, scopes, created_by FROM api_tokens WHERE hash = ? AND revoked_at IS NULL`, auth.HashSecret(secret)).Scan(&p.TokenID, &org, &scopes, &owner)
+	// A token made by an account that is disabled now stops with it: a
+	// person who left cannot go on through the tokens they made.
+	err := s.QueryRow(ctx, `SELECT t.id, t.name, t.org_id, t.scopes, t.created_by FROM api_tokens t LEFT JOIN users u ON u.id = t.created_by
+WHERE t.hash = ? AND t.revoked_at IS NULL AND (u.id IS NULL OR NOT u.disabled)`, auth.HashSecret(secret)).Scan(&p.TokenID, &p.Name, &org, &scopes, &owner)
 	if err == sql.ErrNoRows {
 		return p, errs.Errorf(errs.Unauthorized, "unknown or revoked token")
 	}

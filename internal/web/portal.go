@@ -418,16 +418,12 @@ func (s *Server) pageUserCreate(pc *pageCall) error {
 		}
 		in.Orgs = []MembershipInput{{OrgID: id, Role: account.Role(pc.form("org_role"))}}
 	}
-	u, err := s.createUser(pc.ctx(), pc.scope(), in)
-	if err != nil {
+	if _, err := s.createUser(pc.ctx(), pc.scope(), in); err != nil {
 		v, verr := s.usersView(pc)
 		if verr != nil {
 			return verr
 		}
 		return pc.formError(formField(err), "users", "users.title", v)
-	}
-	if err := s.audit(pc, "user.create", 0, "user "+strconv.FormatInt(u.ID, 10), u.Email); err != nil {
-		return err
 	}
 	return pc.redirect("/admin/users?msg=users.created")
 }

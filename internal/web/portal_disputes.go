@@ -65,7 +65,13 @@ func disputeSchemas(add func(name string, v, example any)) {
 }
 
 // tokenActor names an API caller in disputes and the audit log.
-func tokenActor(p auth.Principal) string { return "token " + strconv.FormatInt(p.TokenID, 10) }
+func tokenActor(p auth.Principal) string {
+	a := "token " + strconv.FormatInt(p.TokenID, 10)
+	if p.Name != "" {
+		a += " (" + p.Name + ")"
+	}
+	return a
+}
 
 func (s *Server) findingGet(c *call) (any, error) {
 	id, err := c.pathID("fid")

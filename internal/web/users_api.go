@@ -143,5 +143,5 @@ func (s *Server) createUser(ctx context.Context, sc tenant.Scope, in UserInput) 
 		}
 		n.Orgs = append(n.Orgs, account.Membership{OrgID: m.OrgID, Role: r})
 	}
-	return s.accounts.Create(ctx, n)
+	return s.app.CreateUser(ctx, n, nil)
 }

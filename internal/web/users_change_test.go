@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -217,6 +218,69 @@ func TestUserTOTPReset(t *testing.T) {
 		}
 		if got := audits(); got != 2 {
 			t.Errorf("%d audit entries of resets; want 2", got)
+		}
+	})
+}
+
+// TestUserCreateAuditedAlike: an account made through the API is audited
+// as one made on the page, by the application service: the entry names
+// the token by its id and name and holds the account made (address, staff
+// role, memberships), never its password. A token stops working when the
+// account that made it is disabled.
+func TestUserCreateAuditedAlike(t *testing.T) {
+	t.Parallel()
+	storetest.EachOpts(t, storetest.Options{Now: fixedNow}, func(t *testing.T, st *store.Store) {
+		e := newPageEnv(t, st)
+		ctx := context.Background()
+		A := e.orgs[0].ID
+		entry := func(email string) (actor, after string) {
+			t.Helper()
+			if err := st.QueryRow(ctx, `SELECT actor, after_json FROM audit_log WHERE action = 'user.create' AND detail = ?`, email).Scan(&actor, &after); err != nil {
+				t.Fatalf("no user.create entry for %s: %v", email, err)
+			}
+			return actor, after
+		}
+		rec := e.send(req{method: "POST", path: "/api/v1/users", token: tokOp,
+			body: fmt.Sprintf(`{"email":"api-made@portal.example","name":"API","password":"a long enough password","orgs":[{"org_id":%d,"role":"maker"}]}`, A)})
+		if rec.Code != http.StatusCreated {
+			t.Fatalf("POST /api/v1/users: %d %s", rec.Code, rec.Body.String())
+		}
+		actor, after := entry("api-made@portal.example")
+		if !strings.HasPrefix(actor, "token ") || !strings.HasSuffix(actor, " ("+tokOp+")") {
+			t.Errorf("the API's entry names its actor %q; want the token's id and name", actor)
+		}
+		if !strings.Contains(after, `"email":"api-made@portal.example"`) || !strings.Contains(after, fmt.Sprintf(`"org_id":%d`, A)) || !strings.Contains(after, `"maker"`) ||
+			strings.Contains(after, "long enough") {
+			t.Errorf("the API's entry holds %s; want the account with its membership and no password", after)
+		}
+		wantPage(t, e.page(preq{method: "POST", path: "/admin/users", as: asAdmin,
+			form: url.Values{"email": {"page-made@portal.example"}, "password": {"a long enough password"}, "role": {"admin"}}}), http.StatusSeeOther)
+		if actor, after := entry("page-made@portal.example"); actor != e.users[asAdmin].Email || !strings.Contains(after, `"role":"admin"`) {
+			t.Errorf("the page's entry: %s %s", actor, after)
+		}
+
+		// The administrator makes a token on the page, then is disabled by
+		// another one: the token stops.
+		body := wantPage(t, e.page(preq{method: http.MethodPost, path: "/admin/tokens", as: asAdmin,
+			form: url.Values{"name": {"leaver's script"}, "org_id": {fmt.Sprint(A)}, "scopes": {"read"}}}), http.StatusCreated)
+		secret := regexp.MustCompile(`id="secret" readonly value="([^"]+)"`).FindStringSubmatch(body)
+		if len(secret) != 2 {
+			t.Fatalf("no secret shown: %.500s", body)
+		}
+		if _, err := st.TokenAuthenticate(ctx, secret[1]); err != nil {
+			t.Fatalf("the new token does not authenticate: %v", err)
+		}
+		if _, err := testApp(st).SetUserDisabled(ctx, 0, e.users[asAdmin].ID, true); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.TokenAuthenticate(ctx, secret[1]); err == nil {
+			t.Error("a token made by a disabled account still authenticates")
+		}
+		if _, err := testApp(st).SetUserDisabled(ctx, 0, e.users[asAdmin].ID, false); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.TokenAuthenticate(ctx, secret[1]); err != nil {
+			t.Errorf("the token of the account enabled again: %v", err)
 		}
 	})
 }
