@@ -4,8 +4,10 @@
 package web
 
 // codeMessages are the names of coded values a page shows (view.Code):
-// severities, finding statuses, asset kinds and contact roles, under
-// "code.<kind>.<value>". CSV, JSON and the API keep the codes themselves.
+// severities, finding statuses, asset kinds, contact roles, call
+// outcomes, delivery states and channels, warning states, run kinds,
+// source kinds and provision kinds, under "code.<kind>.<value>". CSV,
+// JSON and the API keep the codes themselves.
 func codeMessages() map[string][2]string {
 	return map[string][2]string{
 		"code.sev.unknown":  {"unknown", "onbekend"},
@@ -27,6 +29,39 @@ func codeMessages() map[string][2]string {
 		"code.contact.management": {"management", "directie"},
 		"code.contact.abuse":      {"abuse", "misbruikmeldingen"},
 		"code.contact.other":      {"other", "overig"},
+
+		"code.outbox.pending":    {"pending", "wachtend"},
+		"code.outbox.sending":    {"sending", "wordt verstuurd"},
+		"code.outbox.sent":       {"sent", "verstuurd"},
+		"code.outbox.failed":     {"failed (will retry)", "mislukt (volgt opnieuw)"},
+		"code.outbox.dead":       {"given up", "opgegeven"},
+		"code.outbox.unknown":    {"outcome unknown", "uitkomst onbekend"},
+		"code.outbox.suppressed": {"suppressed (opted out or bounced)", "onderdrukt (afgemeld of onbestelbaar)"},
+
+		"code.channel.email":   {"e-mail", "e-mail"},
+		"code.channel.webhook": {"webhook", "webhook"},
+
+		"code.notice.open":         {"open", "open"},
+		"code.notice.acknowledged": {"acknowledged", "bevestigd"},
+		"code.notice.resolved":     {"resolved", "opgelost"},
+		"code.notice.escalated":    {"escalated", "geëscaleerd"},
+
+		"code.run.feed":     {"feed", "feed"},
+		"code.run.advisory": {"advisories", "adviezen"},
+		"code.run.rematch":  {"inventory matched again", "inventaris opnieuw vergeleken"},
+		"code.run.sync":     {"devices matched", "apparaten vergeleken"},
+
+		"code.source.kev":          {"CISA KEV (JSON)", "CISA KEV (JSON)"},
+		"code.source.epss":         {"FIRST EPSS (CSV)", "FIRST EPSS (CSV)"},
+		"code.source.dir":          {"watched directory", "bewaakte map"},
+		"code.source.shadowserver": {"Shadowserver Reports API", "Shadowserver Reports API"},
+		"code.source.nvd":          {"NVD CVE API 2.0", "NVD CVE API 2.0"},
+		"code.source.csaf":         {"CSAF provider", "CSAF-aanbieder"},
+		"code.source.maildir":      {"mail drop (maildir)", "postbus (maildir)"},
+		"code.source.osv":          {"OSV records", "OSV-records"},
+
+		"code.provision.mandatory":   {"mandatory", "verplicht"},
+		"code.provision.recommended": {"recommended", "aanbevolen"},
 
 		"code.call.reached":      {"reached", "bereikt"},
 		"code.call.no_answer":    {"no answer", "geen gehoor"},

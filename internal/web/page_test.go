@@ -22,8 +22,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"vigil/internal/account"
+	"vigil/internal/assess"
 	"vigil/internal/finding"
+	"vigil/internal/ingest"
 	"vigil/internal/notify"
+	"vigil/internal/source"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
 	"vigil/internal/store/storetest/pageseed"
@@ -388,12 +391,48 @@ func TestPagesHappyPath(t *testing.T) {
 }
 
 // englishCodes are the coded values (severities, finding statuses, asset
-// kinds, contact roles) whose English name differs from the Dutch one.
-// ("unknown" is left out: it is also a delivery state, which the pages
-// show as its code.)
-var englishCodes = map[string]bool{"info": true, "low": true, "medium": true, "high": true, "critical": true,
+// kinds, contact roles, call outcomes, delivery states, warning states,
+// run, source and provision kinds) whose code differs from their Dutch
+// name.
+var englishCodes = map[string]bool{"unknown": true, "info": true, "low": true, "medium": true, "high": true, "critical": true,
 	"resolved": true, "domain": true, "cidr": true, "asn": true,
-	"security": true, "technical": true, "management": true, "abuse": true, "other": true}
+	"security": true, "technical": true, "management": true, "abuse": true, "other": true,
+	"reached": true, "no_answer": true, "wrong_number": true, "left_message": true,
+	"pending": true, "sending": true, "sent": true, "failed": true, "dead": true, "suppressed": true, "email": true,
+	"acknowledged": true, "escalated": true,
+	"advisory": true, "rematch": true, "sync": true,
+	"kev": true, "epss": true, "dir": true, "shadowserver": true, "nvd": true, "csaf": true, "maildir": true, "osv": true,
+	"mandatory": true, "recommended": true}
+
+// codeKinds are the coded values pages show by name, by the kind of
+// their "code.<kind>.<value>" rows, read from the packages that define
+// them: each must have its row.
+func codeKinds() map[string][]string {
+	strs := func(vs ...any) []string {
+		var out []string
+		for _, v := range vs {
+			out = append(out, fmt.Sprint(v))
+		}
+		return out
+	}
+	out := map[string][]string{
+		"outbox":  strs(notify.OutboxPending, notify.OutboxSending, notify.OutboxSent, notify.OutboxFailed, notify.OutboxDead, notify.OutboxUnknown, notify.OutboxSuppressed),
+		"channel": strs(notify.Email, notify.Webhook),
+		"notice":  strs(notify.StateOpen, notify.StateAcknowledged, notify.StateResolved, notify.StateEscalated),
+		"run":     strs(ingest.KindFeed, ingest.KindAdvisory, ingest.KindRematch, ingest.KindSync),
+		"source": strs(source.KindKEV, source.KindEPSS, source.KindDir, source.KindShadowserver, source.KindNVD, source.KindCSAF,
+			source.KindMaildir, source.KindOSV),
+		"provision": strs(assess.Mandatory, assess.Recommended),
+		"status":    strs(finding.Open, finding.Resolved),
+	}
+	for _, c := range notify.CallOutcomes {
+		out["call"] = append(out["call"], string(c))
+	}
+	for s := finding.Unknown; s <= finding.Critical; s++ {
+		out["sev"] = append(out["sev"], s.String())
+	}
+	return out
+}
 
 // untranslatedCodes returns the text of a page's elements that is a bare
 // code of englishCodes, alone or in parentheses (how the pages show
@@ -416,21 +455,42 @@ func untranslatedCodes(body string) []string {
 // pages show the seeded values by their Dutch names.
 func TestCodesTranslated(t *testing.T) {
 	t.Parallel()
-	for _, html := range []string{`<td class="sev-high">high</td>`, `<small>(domain)</small>`, `<option value="abuse">abuse</option>`, `<td>resolved</td>`} {
+	for _, html := range []string{`<td class="sev-high">high</td>`, `<small>(domain)</small>`, `<option value="abuse">abuse</option>`, `<td>resolved</td>`,
+		`<td>sent</td>`, `<option value="unknown">unknown</option>`, `<small class="badge">mandatory</small>`, `<strong>no_answer</strong>`} {
 		if len(untranslatedCodes(html)) != 1 {
 			t.Errorf("untranslatedCodes misses the code in %s", html)
 		}
 	}
+	cat := catalogue()
+	for kind, values := range codeKinds() {
+		for _, v := range values {
+			row, ok := cat["code."+kind+"."+v]
+			if !ok || row[0] == "" || row[1] == "" {
+				t.Errorf("coded value %s %q has no name in both languages (code.%s.%s in i18n_codes.go): %q", kind, v, kind, v, row)
+			}
+		}
+	}
 	storetest.EachOpts(t, storetest.Options{Now: fixedNow}, func(t *testing.T, st *store.Store) {
 		e := newPageEnv(t, st)
+		seedNotices(t, e.env)
 		own := e.idsOf(e.orgs[0])
 		nl := map[string]string{"Accept-Language": "nl"}
-		for path, want := range map[string][]string{
-			e.pageFill("/orgs/{id}/findings", own): {">open<"},
-			e.pageFill("/orgs/{id}/registry", own): {"(domein)", ">beveiliging<", ">IP-bereik<"},
-			e.pageFill("/orgs/{id}/policy", own):   {">kritiek<", ">hoog<"},
+		for _, c := range []struct {
+			path, as string
+			want     []string
+		}{
+			{e.pageFill("/orgs/{id}/findings", own), asMemberA, []string{">open<"}},
+			{e.pageFill("/orgs/{id}/registry", own), asMemberA, []string{"(domein)", ">beveiliging<", ">IP-bereik<"}},
+			{e.pageFill("/orgs/{id}/policy", own), asMemberA, []string{">kritiek<", ">hoog<"}},
+			{e.pageFill("/orgs/{id}/notices", own), asMemberA, []string{"<td>geëscaleerd", "<td>open"}},
+			{e.pageFill("/orgs/{id}/assessments/{sid}", own), asMemberA, []string{`<small class="badge">verplicht</small>`}},
+			{"/analyst/outbox?state=unknown", asAnalyst, []string{`<option value="unknown" selected>uitkomst onbekend</option>`, "<td>uitkomst onbekend</td>", ">e-mail: "}},
+			{"/analyst/calls", asAnalyst, []string{`<option value="no_answer">geen gehoor</option>`}},
+			{"/analyst/runs", asAnalyst, []string{`<span class="sub">feed`}},
+			{"/analyst/sources", asAnalyst, []string{`<span class="sub">Shadowserver Reports API · `}},
 		} {
-			body := wantPage(t, e.page(preq{method: "GET", path: path, as: asMemberA, header: nl}), http.StatusOK)
+			path, want := c.path, c.want
+			body := wantPage(t, e.page(preq{method: "GET", path: path, as: c.as, header: nl}), http.StatusOK)
 			for _, w := range want {
 				if !strings.Contains(body, w) {
 					t.Errorf("%s in Dutch lacks %q", path, w)
