@@ -170,7 +170,6 @@ func TestMultiNodeDeliveryCrash(t *testing.T) {
 	type node struct {
 		addr string
 		env  []string
-		log  string
 	}
 	nodes := make([]node, nodeCount)
 	cmds := make([]interface {
