@@ -47,6 +47,8 @@ type pausingSink struct {
 	refuse   map[string]bool
 	released chan struct{}
 	open     bool
+	// firstHeld is when the first message was held.
+	firstHeld time.Time
 }
 
 func startPausingSink(t *testing.T, first int) *pausingSink {
@@ -74,6 +76,9 @@ func (p *pausingSink) data(m smtpsink.Message) error {
 		defer p.mu.Unlock()
 		p.accepted[key]++
 		return nil
+	}
+	if len(p.held) == 0 {
+		p.firstHeld = time.Now()
 	}
 	p.held[key] = m.From
 	ch := p.released
@@ -111,6 +116,13 @@ func (p *pausingSink) release(refuse []string) {
 	}
 	p.open = true
 	close(p.released)
+}
+
+// firstHeldAt returns when the first message was held.
+func (p *pausingSink) firstHeldAt() time.Time {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.firstHeld
 }
 
 // acceptedNow returns how many times each delivery key was accepted.
@@ -163,7 +175,7 @@ func TestMultiNodeDeliveryCrash(t *testing.T) {
 	if err := os.Mkdir(shared, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	// A job running on a dead node is taken back after 30 s (which also
+	// A job running on a dead node is taken back after 50 s (which also
 	// bounds a delivery job, so the held messages are released before
 	// that); each node
 	// sends as node<n>@vigil.example, so the sink knows who sent what.
@@ -184,7 +196,7 @@ func TestMultiNodeDeliveryCrash(t *testing.T) {
 	for i := range nodes {
 		addr := freeAddr(t)
 		nodes[i] = node{addr: addr, env: append(splitNodeEnv(dsn, addr, sink.Addr(), dir, shared, 0),
-			"VIGIL_INGEST_PART_TIMEOUT=30s", "VIGIL_JOBS_RESCUE_AFTER=30s", fmt.Sprintf("VIGIL_SMTP_FROM=node%d@vigil.example", i))}
+			"VIGIL_INGEST_PART_TIMEOUT=50s", "VIGIL_JOBS_RESCUE_AFTER=50s", fmt.Sprintf("VIGIL_SMTP_FROM=node%d@vigil.example", i))}
 		start(i, fmt.Sprintf("node%d.log", i))
 	}
 	s, err := store.Open(ctx, dsn, store.Options{})
@@ -278,11 +290,12 @@ func TestMultiNodeDeliveryCrash(t *testing.T) {
 		}
 	}
 	sink.release(refused)
-	t.Logf("killed node %d with %d of its messages held mid-send (%d held in all, %d accepted before)", victim, len(inFlight), len(held), before)
+	t.Logf("killed node %d with %d of its messages held mid-send (%d held in all, the first %s before the release; %d accepted before)",
+		victim, len(inFlight), len(held), time.Since(sink.firstHeldAt()).Round(time.Millisecond), before)
 	start(victim, fmt.Sprintf("node%d-restarted.log", victim))
 
 	// The other nodes deliver the rest; the dead node's River jobs are
-	// taken back (30 s) and the sweep (every 30 s) enqueues their rows
+	// taken back (50 s) and the sweep (every 30 s) enqueues their rows
 	// again. Wait (bounded: four minutes) until nothing is pending or
 	// failed and nothing moved for five seconds: the rows still claimed
 	// are then the dead node's.
