@@ -428,7 +428,7 @@ func (s *Service) Confirm(ctx context.Context, secret string, session bool) (Log
 }
 
 // SetPassword validates and sets a user's password, ends the user's other
-// sessions (all but keep) and lifts a lockout.
+// sessions (all but keep) and unused reset links, and lifts a lockout.
 func (s *Service) SetPassword(ctx context.Context, id int64, pw string, keep int64) error {
 	if err := CheckPassword(pw); err != nil {
 		return err
@@ -620,8 +620,8 @@ func (s *Service) Logout(ctx context.Context, secret string) error {
 	return err
 }
 
-// RequestReset makes a password-reset token for the account of email and
-// returns it with the user, or errs.NotFound when there is no such account
+// RequestReset makes a password-reset token for the account of email (the
+// account's earlier unused ones end) and returns it with the user, or errs.NotFound when there is no such account
 // (the caller answers the same either way).
 func (s *Service) RequestReset(ctx context.Context, email string) (User, string, error) {
 	addr, err := NormalizeEmail(email)
@@ -637,7 +637,14 @@ func (s *Service) RequestReset(ctx context.Context, email string) (User, string,
 	}
 	secret := NewToken(32)
 	t := Token{Purpose: PurposeReset, UserID: c.User.ID, Expires: s.now().Add(ResetValid)}
-	if err := s.Store.AccountTokenCreate(ctx, &t, HashToken(secret)); err != nil {
+	err = s.Store.AccountTx(ctx, func(st Store) error {
+		// A new link supersedes the older ones: only the newest works.
+		if err := st.AccountTokenDrop(ctx, c.User.ID, PurposeReset); err != nil {
+			return err
+		}
+		return st.AccountTokenCreate(ctx, &t, HashToken(secret))
+	})
+	if err != nil {
 		return User{}, "", err
 	}
 	return c.User, secret, nil

@@ -557,3 +557,62 @@ func TestSignUpAgainTakesNoAccount(t *testing.T) {
 		}
 	})
 }
+
+// TestResetLinksEnd: a reset link works once; a newer request supersedes
+// an older link; setting the password any way (a reset, a change, an
+// administrator) ends every unused link, so no link asked for before the
+// change can undo it.
+func TestResetLinksEnd(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		svc, _, _ := newService(t, st)
+		u, err := svc.Create(ctx, account.NewUser{Email: "reset@example.org", Password: "the first password"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		request := func() string {
+			t.Helper()
+			_, secret, err := svc.RequestReset(ctx, "reset@example.org")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return secret
+		}
+		dead := func(what, secret string) {
+			t.Helper()
+			if _, err := svc.Reset(ctx, secret, "an attacker's password"); errs.CodeOf(err) != errs.Invalid {
+				t.Errorf("%s: %v; want the link refused", what, err)
+			}
+			if ok, _ := svc.CheckPassword(ctx, "reset@example.org", "an attacker's password"); ok {
+				t.Fatalf("%s reset the password", what)
+			}
+		}
+
+		first, second := request(), request()
+		dead("a link superseded by a newer request", first)
+		if _, err := svc.Reset(ctx, second, "the second password"); err != nil {
+			t.Fatal(err)
+		}
+		dead("a used link", second)
+
+		// A password change ends the link asked for before it.
+		link := request()
+		if err := svc.SetPassword(ctx, u.ID, "the changed password", 0); err != nil {
+			t.Fatal(err)
+		}
+		dead("a link asked for before a password change", link)
+
+		// A reset ends every other unused link, also one made beside it
+		// (two requests at the same moment).
+		link = request()
+		beside := account.Token{Purpose: account.PurposeReset, UserID: u.ID, Expires: st.Now().Add(account.ResetValid)}
+		if err := st.AccountTokenCreate(ctx, &beside, account.HashToken("a link made beside it")); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Reset(ctx, link, "the third password"); err != nil {
+			t.Fatal(err)
+		}
+		dead("a link made beside the one used", "a link made beside it")
+	})
+}

@@ -71,6 +71,32 @@ func (c Content) Marking() tlp.Marking {
 type Message struct {
 	Subject string `json:"subject"`
 	Text    string `json:"text"`
+	// Redact are the secrets in Text (the token of a live reset,
+	// invitation or confirmation link): the stored copy of the message
+	// loses them once it is sent or given up (Redact), since notices are
+	// kept long after a link may be used.
+	Redact []string `json:"redact,omitempty"`
+}
+
+// Redacted stands in the stored copy of a sent message for a secret it
+// carried.
+const Redacted = "REMOVED-ONCE-SENT"
+
+// Redacted returns m with its secrets replaced by Redacted, and whether
+// there were any.
+func (m Message) Redacted() (Message, bool) {
+	if len(m.Redact) == 0 {
+		return m, false
+	}
+	for _, sec := range m.Redact {
+		if sec == "" {
+			continue
+		}
+		m.Subject = strings.ReplaceAll(m.Subject, sec, Redacted)
+		m.Text = strings.ReplaceAll(m.Text, sec, Redacted)
+	}
+	m.Redact = nil
+	return m, true
 }
 
 // Item is one finding in a notice: what was seen, where and when.

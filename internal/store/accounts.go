@@ -206,10 +206,17 @@ func (s *Store) UserChange(ctx context.Context, id int64, fn func(u *account.Use
 	return before, after, err
 }
 
-// UserSetPassword implements account.Store; it also lifts a lockout.
+// UserSetPassword implements account.Store; it also lifts a lockout and
+// ends the user's unused password-reset links (a link asked for before the
+// change must not undo it).
 func (s *Store) UserSetPassword(ctx context.Context, id int64, hash string) error {
-	return s.updateOne(ctx, fmt.Sprintf("user %d", id),
-		`UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?`, hash, id)
+	return s.Tx(ctx, func(tx *Store) error {
+		if err := tx.updateOne(ctx, fmt.Sprintf("user %d", id),
+			`UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?`, hash, id); err != nil {
+			return err
+		}
+		return tx.AccountTokenDrop(ctx, id, account.PurposeReset)
+	})
 }
 
 // UserSetTOTP implements account.Store ("" removes the second factor;
@@ -491,7 +498,9 @@ func (s *Store) updateOne(ctx context.Context, what, q string, args ...any) erro
 
 // AccountMail queues a portal e-mail (a password reset, an invitation) to
 // address in the outbox: a notice of kind account, of no organisation, and
-// one e-mail delivery, in one transaction. It returns the notice id.
+// one e-mail delivery, in one transaction. It returns the notice id. The
+// secrets m names (m.Redact: a live link's token) leave the stored notice
+// once its delivery is sent or given up (redactSent).
 func (s *Store) AccountMail(ctx context.Context, address, lang string, m notify.Message) (int64, error) {
 	var id int64
 	err := s.Tx(ctx, func(tx *Store) error {
@@ -511,6 +520,42 @@ func (s *Store) AccountMail(ctx context.Context, address, lang string, m notify.
 		return tx.outboxInsert(ctx, now, []outboxRow{{id, notify.Delivery{Channel: notify.Email, Recipient: address, Lang: lang}}})
 	})
 	return id, err
+}
+
+// redactSent removes the secrets of the account e-mail of notice id from
+// its stored payload (notify.Message.Redact), once its one delivery is
+// sent or given up: notices are kept for years, and whoever reads the
+// database or a backup must not find a live reset, invitation or
+// confirmation link there. Any other notice is left alone.
+func (s *Store) redactSent(ctx context.Context, id int64) error {
+	var payload string
+	err := s.QueryRow(ctx, `SELECT payload FROM notices WHERE id = ? AND kind = ?`, id, string(notify.KindAccount)).Scan(&payload)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("notice %d: %w", id, err)
+	}
+	var c notify.Content
+	if err := json.Unmarshal([]byte(payload), &c); err != nil {
+		return fmt.Errorf("notice %d payload: %w", id, err)
+	}
+	if c.Message == nil {
+		return nil
+	}
+	m, ok := c.Message.Redacted()
+	if !ok {
+		return nil
+	}
+	c.Message = &m
+	b, err := json.Marshal(c)
+	if err != nil {
+		return err
+	}
+	if _, err := s.Exec(ctx, `UPDATE notices SET payload = ? WHERE id = ?`, string(b), id); err != nil {
+		return fmt.Errorf("notice %d: redact: %w", id, err)
+	}
+	return nil
 }
 
 // OrgRegister creates an organisation registered through the portal by

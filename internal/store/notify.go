@@ -604,6 +604,9 @@ func (s *Store) OutboxResolve(ctx context.Context, id int64, sent bool, now time
 		if _, err = tx.Exec(ctx, `UPDATE outbox SET state = 'sent', sent_at = ?, send_started_at = NULL, last_error = '', updated_at = ? WHERE id = ?`, now, now, id); err != nil {
 			return err
 		}
+		if err := tx.redactSent(ctx, notice); err != nil {
+			return err
+		}
 		if err := tx.orgWarned(ctx, notice, now); err != nil {
 			return err
 		}
@@ -751,6 +754,9 @@ WHERE id = ? AND state = 'sending'`, r.At, r.At, r.ID)
 				if _, err := tx.Exec(ctx, `UPDATE notices SET first_sent_at = ? WHERE id = ? AND first_sent_at IS NULL`, r.At, r.NoticeID); err != nil {
 					return fmt.Errorf("notice %d sent: %w", r.NoticeID, err)
 				}
+				if err := tx.redactSent(ctx, r.NoticeID); err != nil {
+					return err
+				}
 			case notify.OutboxSuppressed:
 				// The recipient came on the suppression list after the
 				// row was made: it ends unsent, and a notice left with no
@@ -760,6 +766,9 @@ WHERE id = ? AND state = 'sending'`, r.Error, r.At, r.ID); err != nil {
 					return fmt.Errorf("outbox %d suppressed: %w", r.ID, err)
 				}
 				if err := tx.suppressedToCallList(ctx, []int64{r.NoticeID}, r.At); err != nil {
+					return err
+				}
+				if err := tx.redactSent(ctx, r.NoticeID); err != nil {
 					return err
 				}
 			case notify.OutboxUnknown:
@@ -778,6 +787,11 @@ WHERE id = ? AND state = 'sending'`, "outcome unknown: "+r.Error+"; resolve with
 				if _, err := tx.Exec(ctx, `UPDATE outbox SET state = ?, next_attempt_at = ?, lease_until = NULL, send_started_at = NULL, last_error = ?, updated_at = ?
 WHERE id = ? AND state = 'sending'`, string(r.State), next, r.Error, r.At, r.ID); err != nil {
 					return fmt.Errorf("outbox %d %s: %w", r.ID, r.State, err)
+				}
+				if r.State == notify.OutboxDead {
+					if err := tx.redactSent(ctx, r.NoticeID); err != nil {
+						return err
+					}
 				}
 			default:
 				return fmt.Errorf("outbox %d: cannot finish in state %q", r.ID, r.State)

@@ -232,7 +232,8 @@ func (s *Server) requestReset(r *http.Request, email, lang string) error {
 	}
 	m := s.messages(lang)
 	link := s.baseURL + "/password/reset?token=" + url.QueryEscape(secret)
-	msg := notify.Message{Subject: m["mail.reset.subject"], Text: fmt.Sprintf(m["mail.reset.text"], u.Email, link, int(account.ResetValid.Minutes()))}
+	msg := notify.Message{Subject: m["mail.reset.subject"], Text: fmt.Sprintf(m["mail.reset.text"], u.Email, link, int(account.ResetValid.Minutes())),
+		Redact: []string{url.QueryEscape(secret)}}
 	_, err = s.store.AccountMail(ctx, u.Email, lang, msg)
 	return err
 }

@@ -112,7 +112,8 @@ func (s *Server) invite(ctx context.Context, by, org int64, orgName string, in I
 	addr, _ := account.NormalizeEmail(in.Email) // Invite has checked it
 	m := s.messages(lang)
 	link := s.baseURL + "/invitation?token=" + url.QueryEscape(secret)
-	msg := notify.Message{Subject: fmt.Sprintf(m["mail.invite.subject"], orgName), Text: fmt.Sprintf(m["mail.invite.text"], orgName, link)}
+	msg := notify.Message{Subject: fmt.Sprintf(m["mail.invite.subject"], orgName), Text: fmt.Sprintf(m["mail.invite.text"], orgName, link),
+		Redact: []string{url.QueryEscape(secret)}}
 	_, err = s.store.AccountMail(ctx, addr, lang, msg)
 	return err
 }

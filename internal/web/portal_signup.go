@@ -99,7 +99,8 @@ func (s *Server) signUp(ctx context.Context, in SignUpInput, lang string) error 
 		msg = notify.Message{Subject: m["mail.signup.exists.subject"], Text: fmt.Sprintf(m["mail.signup.exists.text"], res.User.Email, s.baseURL+"/login", s.baseURL+"/password/forgot")}
 	case res.Secret != "":
 		link := s.baseURL + "/signup/confirm?token=" + url.QueryEscape(res.Secret)
-		msg = notify.Message{Subject: m["mail.signup.subject"], Text: fmt.Sprintf(m["mail.signup.text"], res.User.Email, link, int(account.ConfirmValid.Hours()))}
+		msg = notify.Message{Subject: m["mail.signup.subject"], Text: fmt.Sprintf(m["mail.signup.text"], res.User.Email, link, int(account.ConfirmValid.Hours())),
+			Redact: []string{url.QueryEscape(res.Secret)}}
 	default:
 		return nil // the same address signed up at the same moment: its link stands
 	}
