@@ -120,10 +120,16 @@ type Store interface {
 	// UserTOTPUse records that the code of step was used; a step not
 	// greater than the last one used is errs.Conflict (a replay).
 	UserTOTPUse(ctx context.Context, id int64, step int64) error
-	// UserLoginFailed counts a failed login and locks the account until
-	// lockUntil when the count reaches MaxFailures.
-	UserLoginFailed(ctx context.Context, id int64, lockUntil time.Time) error
-	UserLoginOK(ctx context.Context, id int64, at time.Time) error
+	// UserLoginFailed counts a failed login of the account from client
+	// and, when the count reaches max, locks client out of it until
+	// now+lockFor, which it returns (zero: this failure did not lock).
+	UserLoginFailed(ctx context.Context, id int64, client string, now time.Time, max int, lockFor time.Duration) (time.Time, error)
+	// UserLockedUntil returns when client's lock on the account ends
+	// (zero: none).
+	UserLockedUntil(ctx context.Context, id int64, client string) (time.Time, error)
+	// UserLoginOK records a sign-in from client: its failures are
+	// forgiven.
+	UserLoginOK(ctx context.Context, id int64, client string, at time.Time) error
 	// UserConfirm marks the e-mail address of an account made by signing
 	// up confirmed, so that it can sign in; a non-empty passwordHash
 	// becomes its password (the one of the sign-up whose link confirmed).
@@ -170,6 +176,46 @@ type Service struct {
 	Hash func(string) string
 	// Verify checks a password against a hash; default VerifyPassword.
 	Verify func(hash, pw string) bool
+	// OnLock, if set, is told once per lock that client was locked out
+	// of u's account until until (the portal mails the owner).
+	OnLock func(ctx context.Context, u User, client string, until time.Time) error
+}
+
+type clientKey struct{}
+
+// WithClient returns ctx naming the client address a request came from:
+// failed sign-ins count, and lock, per account and client address
+// (ClientOf).
+func WithClient(ctx context.Context, client string) context.Context {
+	return context.WithValue(ctx, clientKey{}, client)
+}
+
+// ClientOf returns the client address of ctx ("" when none was named: a
+// command, a test).
+func ClientOf(ctx context.Context) string {
+	c, _ := ctx.Value(clientKey{}).(string)
+	return c
+}
+
+// lockedOut reports whether the client of ctx is locked out of account id.
+func (s *Service) lockedOut(ctx context.Context, id int64) (bool, error) {
+	until, err := s.Store.UserLockedUntil(ctx, id, ClientOf(ctx))
+	return !until.IsZero() && s.now().Before(until), err
+}
+
+// failed counts a failed sign-in of u from the client of ctx; when it
+// locks the client out, OnLock is told.
+func (s *Service) failed(ctx context.Context, u User) error {
+	until, err := s.Store.UserLoginFailed(ctx, u.ID, ClientOf(ctx), s.now(), MaxFailures, LockFor)
+	if err != nil || until.IsZero() || s.OnLock == nil {
+		return err
+	}
+	return s.OnLock(ctx, u, ClientOf(ctx), until)
+}
+
+// loginOK records a sign-in of user id from the client of ctx.
+func (s *Service) loginOK(ctx context.Context, id int64) error {
+	return s.Store.UserLoginOK(ctx, id, ClientOf(ctx), s.now())
 }
 
 func (s *Service) now() time.Time {
@@ -419,7 +465,7 @@ func (s *Service) Confirm(ctx context.Context, secret string, session bool) (Log
 	l.NeedTOTP, l.NeedEnrol = u.TOTP, !u.TOTP && u.NeedsTOTP()
 	verified := !l.NeedTOTP && !l.NeedEnrol
 	if verified {
-		if err := s.Store.UserLoginOK(ctx, u.ID, s.now()); err != nil {
+		if err := s.loginOK(ctx, u.ID); err != nil {
 			return Login{}, err
 		}
 	}
@@ -475,12 +521,13 @@ type Login struct {
 	NeedTOTP, NeedEnrol bool
 }
 
-// Login checks an e-mail address and password and opens a session. A
-// locked account is errs.Forbidden (with the time it unlocks); anything
-// else that fails is ErrLogin. The session is verified unless a second
+// Login checks an e-mail address and password and opens a session.
+// Anything that fails is ErrLogin, also a client locked out of the account
+// after MaxFailures failures from its address (for LockFor; other
+// addresses, the owner's, still sign in), so that the answer does not tell
+// which addresses have accounts. The session is verified unless a second
 // factor is still needed.
 func (s *Service) Login(ctx context.Context, email, pw string) (Login, error) {
-	now := s.now()
 	addr, err := NormalizeEmail(email)
 	if err != nil {
 		DummyVerify(pw)
@@ -495,16 +542,16 @@ func (s *Service) Login(ctx context.Context, email, pw string) (Login, error) {
 		return Login{}, err
 	}
 	u := c.User
-	if u.LockedUntil != nil && now.Before(*u.LockedUntil) {
-		return Login{}, &errs.Error{Code: errs.Forbidden, Field: "email",
-			Message: fmt.Sprintf("too many failed logins: the account is locked until %s UTC", u.LockedUntil.UTC().Format("15:04"))}
+	if locked, err := s.lockedOut(ctx, u.ID); err != nil {
+		return Login{}, err
+	} else if locked {
+		// The same answer, and time, as a wrong password: a lock must
+		// not tell that the address has an account.
+		DummyVerify(pw)
+		return Login{}, ErrLogin
 	}
 	if !s.verify(c.PasswordHash, pw) || u.Disabled {
-		lock := time.Time{}
-		if c.FailedLogins+1 >= MaxFailures {
-			lock = now.Add(LockFor)
-		}
-		if err := s.Store.UserLoginFailed(ctx, u.ID, lock); err != nil {
+		if err := s.failed(ctx, u); err != nil {
 			return Login{}, err
 		}
 		return Login{}, ErrLogin
@@ -514,7 +561,7 @@ func (s *Service) Login(ctx context.Context, email, pw string) (Login, error) {
 	}
 	l := Login{User: u, NeedTOTP: c.TOTPSecret != "", NeedEnrol: c.TOTPSecret == "" && u.NeedsTOTP()}
 	if !l.NeedTOTP && !l.NeedEnrol {
-		if err := s.Store.UserLoginOK(ctx, u.ID, now); err != nil {
+		if err := s.loginOK(ctx, u.ID); err != nil {
 			return Login{}, err
 		}
 	}
@@ -544,8 +591,10 @@ func (s *Service) SecondFactor(ctx context.Context, ses Session, code string) er
 		return err
 	}
 	now := s.now()
-	if u.LockedUntil != nil && now.Before(*u.LockedUntil) {
-		return errs.Errorf(errs.Forbidden, "too many failed logins: the account is locked until %s UTC", u.LockedUntil.UTC().Format("15:04"))
+	if locked, err := s.lockedOut(ctx, u.ID); err != nil {
+		return err
+	} else if locked {
+		return errs.Errorf(errs.Forbidden, "too many failed attempts from your address; try again later")
 	}
 	if c.TOTPSecret == "" {
 		return errs.FieldKeyed("code", "", "totp.none", "no second factor is enrolled")
@@ -557,16 +606,12 @@ func (s *Service) SecondFactor(ctx context.Context, ses Session, code string) er
 		}
 	}
 	if err != nil {
-		lock := time.Time{}
-		if c.FailedLogins+1 >= MaxFailures {
-			lock = now.Add(LockFor)
-		}
-		if ferr := s.Store.UserLoginFailed(ctx, u.ID, lock); ferr != nil {
+		if ferr := s.failed(ctx, u); ferr != nil {
 			return ferr
 		}
 		return err
 	}
-	if err := s.Store.UserLoginOK(ctx, u.ID, now); err != nil {
+	if err := s.loginOK(ctx, u.ID); err != nil {
 		return err
 	}
 	return s.Store.SessionVerify(ctx, ses.ID)
@@ -585,7 +630,7 @@ func (s *Service) Enrol(ctx context.Context, ses Session, secret, code string) e
 	if err := s.Store.UserTOTPUse(ctx, ses.UserID, step); err != nil {
 		return err
 	}
-	if err := s.Store.UserLoginOK(ctx, ses.UserID, s.now()); err != nil {
+	if err := s.loginOK(ctx, ses.UserID); err != nil {
 		return err
 	}
 	return s.Store.SessionVerify(ctx, ses.ID)
@@ -733,8 +778,8 @@ var ErrInvitePassword error = &errs.Error{Code: errs.Invalid, Field: "password",
 // name and pw) if it has none, and the membership. It returns the user.
 // An address with an account joins the organisation only with that
 // account's password (pw), checked as a sign-in is: a wrong one is
-// ErrInvitePassword and counts as a failed login, a locked account is
-// errs.Forbidden on the password field, so the link alone cannot add a
+// ErrInvitePassword and counts as a failed login, a client locked out of
+// the account gets the same answer, so the link alone cannot add a
 // membership to someone's account.
 // Input is checked before the invitation is used, so a refused form leaves
 // it valid; the invitation is used in the transaction that makes the
@@ -797,23 +842,20 @@ func (s *Service) Accept(ctx context.Context, secret, name, pw string) (User, er
 }
 
 // checkAccountPassword checks pw against the account of c as a sign-in
-// does (Login): a locked account is refused before the password is
-// looked at, and a wrong password or a disabled account is a failed
-// login that counts towards the lockout.
+// does (Login): a client locked out of the account is refused as a wrong
+// password is, before the password is looked at, and a wrong password or
+// a disabled account is a failed login that counts towards the lockout.
 func (s *Service) checkAccountPassword(ctx context.Context, c Credentials, pw string) error {
-	now := s.now()
-	if u := c.User; u.LockedUntil != nil && now.Before(*u.LockedUntil) {
-		return &errs.Error{Code: errs.Forbidden, Field: "password",
-			Message: fmt.Sprintf("too many failed logins: the account is locked until %s UTC", u.LockedUntil.UTC().Format("15:04"))}
+	if locked, err := s.lockedOut(ctx, c.User.ID); err != nil {
+		return err
+	} else if locked {
+		DummyVerify(pw)
+		return ErrInvitePassword
 	}
 	if s.verify(c.PasswordHash, pw) && !c.User.Disabled {
 		return nil
 	}
-	lock := time.Time{}
-	if c.FailedLogins+1 >= MaxFailures {
-		lock = now.Add(LockFor)
-	}
-	if err := s.Store.UserLoginFailed(ctx, c.User.ID, lock); err != nil {
+	if err := s.failed(ctx, c.User); err != nil {
 		return err
 	}
 	return ErrInvitePassword

@@ -146,9 +146,10 @@ func TestLoginLockoutAndSessions(t *testing.T) {
 		if err != account.ErrLogin {
 			t.Fatalf("failure %d: %v", account.MaxFailures, err)
 		}
-		// Locked: even the right password is refused, with a reason.
-		if _, err := svc.Login(ctx, u.Email, "member password 1"); !account.IsLocked(err) {
-			t.Fatalf("locked account: %v", err)
+		// Locked: even the right password is refused, as a wrong one is
+		// (the answer does not tell that the address has an account).
+		if _, err := svc.Login(ctx, u.Email, "member password 1"); err != account.ErrLogin {
+			t.Fatalf("locked account: %v; want ErrLogin", err)
 		}
 		c.t = c.t.Add(account.LockFor)
 		l, err = svc.Login(ctx, u.Email, "member password 1")
@@ -392,12 +393,11 @@ func TestAcceptInvitationChecksPassword(t *testing.T) {
 				t.Fatalf("accept with a wrong password: %v", err)
 			}
 		}
-		var e *errs.Error
-		if _, err := svc.Accept(ctx, inv, "", "owner password 1"); !errors.As(err, &e) || e.Code != errs.Forbidden || e.Field != "password" {
-			t.Errorf("accept on a locked account: %v; want forbidden on password", err)
+		if _, err := svc.Accept(ctx, inv, "", "owner password 1"); !errors.Is(err, account.ErrInvitePassword) {
+			t.Errorf("accept on a locked account: %v; want the answer to a wrong password", err)
 		}
-		if _, err := svc.Login(ctx, owner.Email, "owner password 1"); errs.CodeOf(err) != errs.Forbidden {
-			t.Errorf("sign-in after %d wrong invitation passwords: %v; want locked", account.MaxFailures, err)
+		if _, err := svc.Login(ctx, owner.Email, "owner password 1"); err != account.ErrLogin {
+			t.Errorf("sign-in after %d wrong invitation passwords: %v; want locked (ErrLogin)", account.MaxFailures, err)
 		}
 		clk.t = clk.t.Add(account.LockFor + time.Minute)
 		// A disabled account is refused like a wrong password.
@@ -614,5 +614,68 @@ func TestResetLinksEnd(t *testing.T) {
 			t.Fatal(err)
 		}
 		dead("a link made beside the one used", "a link made beside it")
+	})
+}
+
+// TestLockoutPerClient: failed sign-ins lock out the address they came
+// from, not the account: the owner signs in from another address all the
+// while; the locked address gets the answer of a wrong password; the owner
+// is told once per lock; a new password lifts every lock.
+func TestLockoutPerClient(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc, clk, _ := newService(t, st)
+		type lock struct {
+			email, client string
+			until         time.Time
+		}
+		var locks []lock
+		svc.OnLock = func(_ context.Context, u account.User, client string, until time.Time) error {
+			locks = append(locks, lock{u.Email, client, until})
+			return nil
+		}
+		u, err := svc.Create(context.Background(), account.NewUser{Email: "admin@example.org", Password: "the admin password", Role: ""})
+		if err != nil {
+			t.Fatal(err)
+		}
+		attacker := account.WithClient(context.Background(), "198.51.100.7")
+		owner := account.WithClient(context.Background(), "192.0.2.10")
+		for i := range account.MaxFailures + 3 { // failures past the lock do not lock again
+			if _, err := svc.Login(attacker, u.Email, "a guessed password"); err != account.ErrLogin {
+				t.Fatalf("guess %d: %v", i+1, err)
+			}
+		}
+		if _, err := svc.Login(attacker, u.Email, "the admin password"); err != account.ErrLogin {
+			t.Errorf("the right password from the locked address: %v; want ErrLogin, as a wrong one", err)
+		}
+		if _, err := svc.Login(owner, u.Email, "the admin password"); err != nil {
+			t.Errorf("the owner, from another address, is locked out too: %v", err)
+		}
+		want := []lock{{u.Email, "198.51.100.7", clk.t.Add(account.LockFor)}}
+		if len(locks) != 1 || locks[0] != want[0] {
+			t.Errorf("the owner is told %+v; want once: %+v", locks, want)
+		}
+		// The owner's sign-in does not lift the stranger's lock ...
+		if _, err := svc.Login(attacker, u.Email, "the admin password"); err != account.ErrLogin {
+			t.Errorf("the owner's sign-in lifted the stranger's lock: %v", err)
+		}
+		// ... a new password does.
+		if err := svc.SetPassword(context.Background(), u.ID, "a new admin password", 0); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Login(attacker, u.Email, "a new admin password"); err != nil {
+			t.Errorf("after a new password the address is still locked: %v", err)
+		}
+		// A lock ends by itself, and the next one is told again.
+		for range account.MaxFailures {
+			_, _ = svc.Login(attacker, u.Email, "a guessed password")
+		}
+		clk.t = clk.t.Add(account.LockFor)
+		if _, err := svc.Login(attacker, u.Email, "a new admin password"); err != nil {
+			t.Errorf("after the lock: %v", err)
+		}
+		if len(locks) != 2 {
+			t.Errorf("the owner is told of %d locks; want 2", len(locks))
+		}
 	})
 }

@@ -215,6 +215,9 @@ func (s *Store) UserSetPassword(ctx context.Context, id int64, hash string) erro
 			`UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?`, hash, id); err != nil {
 			return err
 		}
+		if err := tx.unlock(ctx, id); err != nil {
+			return err
+		}
 		return tx.AccountTokenDrop(ctx, id, account.PurposeReset)
 	})
 }
@@ -264,14 +267,47 @@ func (s *Store) UserTOTPUse(ctx context.Context, id int64, step int64) error {
 	return nil
 }
 
-// UserLoginFailed implements account.Store.
-func (s *Store) UserLoginFailed(ctx context.Context, id int64, lockUntil time.Time) error {
-	if lockUntil.IsZero() {
-		_, err := s.Exec(ctx, `UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?`, id)
+// UserLoginFailed implements account.Store: it counts the failure of
+// client (upserting its row) and, at max failures, locks client out of the
+// account until now+lockFor, which it returns (zero when this failure did
+// not lock). users.failed_logins and locked_until keep the newest count
+// and lock of any client, for the administrators' view.
+func (s *Store) UserLoginFailed(ctx context.Context, id int64, client string, now time.Time, max int, lockFor time.Duration) (time.Time, error) {
+	var until time.Time
+	err := s.Tx(ctx, func(tx *Store) error {
+		var n int
+		err := tx.QueryRow(ctx, `INSERT INTO login_locks (user_id, client, failures, updated_at) VALUES (?, ?, 1, ?)
+ON CONFLICT (user_id, client) DO UPDATE SET failures = login_locks.failures + 1, updated_at = excluded.updated_at RETURNING failures`,
+			id, client, now).Scan(&n)
+		if err != nil {
+			return fmt.Errorf("failed sign-in of user %d: %w", id, err)
+		}
+		if n < max {
+			_, err := tx.Exec(ctx, `UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?`, id)
+			return err
+		}
+		until = now.Add(lockFor)
+		if _, err := tx.Exec(ctx, `UPDATE login_locks SET failures = 0, locked_until = ? WHERE user_id = ? AND client = ?`, until, id, client); err != nil {
+			return fmt.Errorf("lock user %d: %w", id, err)
+		}
+		_, err = tx.Exec(ctx, `UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?`, until, id)
 		return err
+	})
+	return until, err
+}
+
+// UserLockedUntil implements account.Store: when client's lock on the
+// account ends (zero: none).
+func (s *Store) UserLockedUntil(ctx context.Context, id int64, client string) (time.Time, error) {
+	var until sql.NullTime
+	err := s.QueryRow(ctx, `SELECT locked_until FROM login_locks WHERE user_id = ? AND client = ?`, id, client).Scan(&until)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && !until.Valid {
+		return time.Time{}, nil
 	}
-	_, err := s.Exec(ctx, `UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?`, lockUntil, id)
-	return err
+	if err != nil {
+		return time.Time{}, fmt.Errorf("lock of user %d: %w", id, err)
+	}
+	return until.Time.UTC(), nil
 }
 
 // UserConfirm implements account.Store; a new password also lifts a
@@ -280,8 +316,8 @@ func (s *Store) UserConfirm(ctx context.Context, id int64, passwordHash string) 
 	var err error
 	if passwordHash == "" {
 		_, err = s.Exec(ctx, `UPDATE users SET unconfirmed = FALSE WHERE id = ?`, id)
-	} else {
-		_, err = s.Exec(ctx, `UPDATE users SET unconfirmed = FALSE, password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?`, passwordHash, id)
+	} else if _, err = s.Exec(ctx, `UPDATE users SET unconfirmed = FALSE, password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?`, passwordHash, id); err == nil {
+		err = s.unlock(ctx, id)
 	}
 	if err != nil {
 		return fmt.Errorf("confirm user %d: %w", id, err)
@@ -289,10 +325,25 @@ func (s *Store) UserConfirm(ctx context.Context, id int64, passwordHash string) 
 	return nil
 }
 
-// UserLoginOK implements account.Store.
-func (s *Store) UserLoginOK(ctx context.Context, id int64, at time.Time) error {
-	_, err := s.Exec(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL, last_login = ? WHERE id = ?`, at, id)
-	return err
+// UserLoginOK implements account.Store: client's failures on the account
+// are forgiven (another client's lock stays).
+func (s *Store) UserLoginOK(ctx context.Context, id int64, client string, at time.Time) error {
+	return s.Tx(ctx, func(tx *Store) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM login_locks WHERE user_id = ? AND client = ?`, id, client); err != nil {
+			return fmt.Errorf("sign-in of user %d: %w", id, err)
+		}
+		_, err := tx.Exec(ctx, `UPDATE users SET failed_logins = 0, last_login = ? WHERE id = ?`, at, id)
+		return err
+	})
+}
+
+// unlock lifts every lock and failure count of user id (its password
+// changed).
+func (s *Store) unlock(ctx context.Context, id int64) error {
+	if _, err := s.Exec(ctx, `DELETE FROM login_locks WHERE user_id = ?`, id); err != nil {
+		return fmt.Errorf("unlock user %d: %w", id, err)
+	}
+	return nil
 }
 
 // MembershipSet implements account.Store: grants or changes a membership.
@@ -363,6 +414,10 @@ func (s *Store) SessionPurge(ctx context.Context, now time.Time) (int64, error) 
 	r, err := s.Exec(ctx, `DELETE FROM sessions WHERE expires_at < ? OR seen_at < ?`, now, now.Add(-account.IdleTimeout))
 	if err != nil {
 		return 0, err
+	}
+	// Failure counts a day old are forgotten, with ended locks.
+	if _, err := s.Exec(ctx, `DELETE FROM login_locks WHERE updated_at < ? AND (locked_until IS NULL OR locked_until < ?)`, now.Add(-24*time.Hour), now); err != nil {
+		return 0, fmt.Errorf("purge sign-in failures: %w", err)
 	}
 	return r.RowsAffected()
 }

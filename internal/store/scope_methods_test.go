@@ -62,7 +62,7 @@ func unscoped() map[string]string {
 		"OutboxResolve": operator, "ContactMarkBounced": operator, "NoticeEscalateBounce": operator, "PrivacyExport": operator, "PrivacyErase": operator,
 		"SuppressionAdd": operator, "SuppressionList": operator, "SuppressionRemove": operator, "RetentionPurge": operator,
 
-		"TokenAuthenticate": authn, "UserCredentials": authn, "SessionGet": authn, "AccountTokenGet": authn, "AccountTokenUse": authn,
+		"TokenAuthenticate": authn, "UserCredentials": authn, "UserLockedUntil": authn, "SessionGet": authn, "AccountTokenGet": authn, "AccountTokenUse": authn,
 
 		"UserCreate": accounts, "UserGet": accounts, "UserList": accounts, "UserUpdate": accounts, "UserChange": accounts, "UserSetPassword": accounts,
 		"UserSetTOTP": accounts, "UserResetTOTP": accounts, "UserTOTPUse": accounts, "UserLoginFailed": accounts, "UserLoginOK": accounts, "UserConfirm": accounts,

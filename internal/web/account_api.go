@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"vigil/internal/account"
 	"vigil/internal/app"
@@ -321,4 +322,40 @@ func (s *Server) accountPassword(c *call) (any, error) {
 	}
 	defer end()
 	return nil, s.accounts.SetPassword(c.ctx(), u.ID, in.Password, session)
+}
+
+// mailLocked tells the owner of u, through the outbox and once per lock,
+// that client was locked out of the account until until after failed
+// sign-ins (account.Service.OnLock).
+func (s *Server) mailLocked(ctx context.Context, u account.User, client string, until time.Time) error {
+	lang := u.Lang
+	if lang != "nl" {
+		lang = "en"
+	}
+	m := s.messages(lang)
+	if client == "" {
+		client = "?"
+	}
+	msg := notify.Message{Subject: m["mail.locked.subject"],
+		Text: fmt.Sprintf(m["mail.locked.text"], account.MaxFailures, client, u.Email, until.UTC().Format("2006-01-02 15:04"), s.baseURL+"/password/forgot")}
+	if _, err := s.store.AccountMail(ctx, u.Email, lang, msg); err != nil {
+		return fmt.Errorf("lock notice to %s: %w", u.Email, err)
+	}
+	return nil
+}
+
+// mailChanged tells the owner of u, through the outbox, that what (the
+// key of "password" or "second factor") of the account changed.
+func (s *Server) mailChanged(ctx context.Context, u account.User, what string) error {
+	lang := u.Lang
+	if lang != "nl" {
+		lang = "en"
+	}
+	m := s.messages(lang)
+	msg := notify.Message{Subject: m["mail.changed.subject"],
+		Text: fmt.Sprintf(m["mail.changed.text"], m[what], u.Email, s.store.Now().UTC().Format("2006-01-02 15:04"), s.baseURL+"/password/forgot")}
+	if _, err := s.store.AccountMail(ctx, u.Email, lang, msg); err != nil {
+		return fmt.Errorf("change notice to %s: %w", u.Email, err)
+	}
+	return nil
 }

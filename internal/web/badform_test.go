@@ -93,7 +93,7 @@ func (e *pageEnv) badForms(t *testing.T, own, other ids) map[string][]badForm {
 		}
 		return out
 	}
-	signIn := []string{"users.failed_logins", "users.locked_until", "audit_log"}
+	signIn := []string{"users.failed_logins", "users.locked_until", "audit_log", "login_locks"}
 	return map[string][]badForm{
 		"pageLoginPost":         {{name: "wrong_password", as: asAnon, path: "/login", form: v("email", "memberA@portal.example", "password", "wrong"), status: 401, field: "password", touches: signIn}},
 		"pageForgotPost":        {{name: "bad_email", as: asAnon, path: "/password/forgot", form: v("email", "not an address"), status: 422, field: "email"}},

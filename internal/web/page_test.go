@@ -79,6 +79,7 @@ type preq struct {
 	form             url.Values // sent as a form; csrf is added unless noCSRF
 	noCSRF           bool
 	header           map[string]string
+	remote           string // the client's host:port; default 192.0.2.10:40000
 }
 
 func (e *pageEnv) page(r preq) *httptest.ResponseRecorder {
@@ -95,6 +96,9 @@ func (e *pageEnv) page(r preq) *httptest.ResponseRecorder {
 	}
 	hr := httptest.NewRequest(r.method, r.path, strings.NewReader(body))
 	hr.RemoteAddr = "192.0.2.10:40000"
+	if r.remote != "" {
+		hr.RemoteAddr = r.remote
+	}
 	if body != "" {
 		hr.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
@@ -572,14 +576,36 @@ func TestLoginFlow(t *testing.T) {
 		if loc := rec.Header().Get("Location"); loc != "/login/enrol" {
 			t.Errorf("analyst's first login goes to %q; want /login/enrol", loc)
 		}
-		// Lockout after repeated failures, with a message naming the time.
+		// Lockout after repeated failures from one address: that address
+		// gets the answer of a wrong password (which an unknown address
+		// gets too), the owner signs in from another address all the
+		// while, and is mailed once, through the outbox.
+		lockMails := func() int {
+			var n int
+			if err := st.QueryRow(context.Background(), `SELECT COUNT(*) FROM notices n JOIN outbox o ON o.notice_id = n.id
+				WHERE n.kind = 'account' AND o.recipient = ? AND n.payload LIKE ?`, "makera@portal.example", "%is locked until%").Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		guess := func(email, pw string) *httptest.ResponseRecorder {
+			return e.page(preq{method: "POST", path: "/login?next=%2F", form: url.Values{"email": {email}, "password": {pw}}, remote: "198.51.100.7:5555"})
+		}
 		for range account.MaxFailures {
-			login("makerA@portal.example", "wrong password", "/")
+			wantPage(t, guess("makerA@portal.example", "wrong password"), http.StatusUnauthorized)
 		}
-		body = wantPage(t, login("makerA@portal.example", testPassword, "/"), http.StatusForbidden)
-		if !strings.Contains(body, "locked until") {
-			t.Errorf("locked account page: %s", body)
+		wrong := wantPage(t, guess("nobody@portal.example", testPassword), http.StatusUnauthorized)
+		body = wantPage(t, guess("makerA@portal.example", testPassword), http.StatusUnauthorized)
+		same := func(s string) string {
+			return strings.ReplaceAll(strings.ReplaceAll(s, "nobody@portal.example", "ADDRESS"), "makerA@portal.example", "ADDRESS")
 		}
+		if strings.Contains(body, "locked") || same(body) != same(wrong) {
+			t.Errorf("the locked account's answer differs from an unknown address's:\n%s\n---\n%s", body, wrong)
+		}
+		if n := lockMails(); n != 1 {
+			t.Errorf("the owner got %d lock notices; want 1", n)
+		}
+		wantPage(t, login("makerA@portal.example", testPassword, "/"), http.StatusSeeOther)
 		// Language choice by a visitor is kept in a cookie.
 		rec = e.page(preq{method: "POST", path: "/lang", form: url.Values{"lang": {"nl"}, "back": {"/login"}}})
 		wantPage(t, rec, http.StatusSeeOther)

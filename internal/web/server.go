@@ -167,6 +167,7 @@ func New(cfg Config) (*Server, error) {
 		labels:         cfg.Labels,
 		trustedProxies: cfg.TrustedProxies,
 	}
+	s.accounts.OnLock = s.mailLocked
 	s.loginLimit = s.newLimiter(6*time.Second, 10)
 	s.checkLimit = s.newLimiter(3*time.Second, 20)
 	s.fetch = cfg.Fetch
@@ -286,6 +287,8 @@ func (s *Server) OpenAPI() []byte { return s.openapi }
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	r = withRequestID(w, r)
+	// Failed sign-ins count, and lock, per account and client address.
+	r = r.WithContext(account.WithClient(r.Context(), s.clientIP(r)))
 	sw := &statusWriter{ResponseWriter: w}
 	s.route(sw, r)
 	if sw.status == 0 {
