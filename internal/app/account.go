@@ -12,6 +12,7 @@ import (
 
 	"vigil/internal/account"
 	"vigil/internal/errs"
+	"vigil/internal/store"
 )
 
 // Accounts returns the portal account service on the store.
@@ -136,4 +137,22 @@ func UserRow(u account.User) []any {
 		role = "-"
 	}
 	return []any{u.ID, u.Email, role, strings.Join(ms, ", "), u.TOTP, last, u.Disabled}
+}
+
+// SetUserLang stores language lang (nl or en) as account id's choice (the
+// portal's language buttons while signed in; a visitor's lives only in a
+// cookie) and audits it as user.lang.
+func (a *App) SetUserLang(ctx context.Context, id int64, lang string) (account.User, error) {
+	if lang != "nl" && lang != "en" {
+		return account.User{}, errs.Field("lang", lang, "must be nl or en")
+	}
+	var out account.User
+	err := a.st.Tx(ctx, func(tx *store.Store) error {
+		var err error
+		if out, err = tx.UserUpdate(ctx, id, func(u *account.User) error { u.Lang = lang; return nil }); err != nil {
+			return err
+		}
+		return a.auditIn(ctx, tx, account.AuditEntry{Action: "user.lang", Object: "user " + strconv.FormatInt(id, 10), Detail: out.Email + ": lang " + lang})
+	})
+	return out, err
 }

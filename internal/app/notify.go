@@ -21,6 +21,7 @@ import (
 	"vigil/internal/notify"
 	"vigil/internal/notify/smtpsink"
 	"vigil/internal/registry"
+	"vigil/internal/store"
 	"vigil/internal/tenant"
 	"vigil/internal/ticket"
 	"vigil/internal/verify"
@@ -297,15 +298,24 @@ func (a *App) OutboxStatus(ctx context.Context, sc tenant.Scope, state notify.Ou
 
 // OutboxResolve settles a delivery whose outcome is unknown: sent (the
 // recipient has it) or not (send it again), and returns the row's new
-// state.
+// state: the outbox page's buttons, POST /api/v1/outbox/{oid}/resolve and
+// `vigil notify resolve`. It is audited as outbox.resolve in the same
+// transaction.
 func (a *App) OutboxResolve(ctx context.Context, id int64, sent bool) (notify.OutboxState, error) {
-	if err := a.st.OutboxResolve(ctx, id, sent, a.now()); err != nil {
+	state, outcome := notify.OutboxPending, "resend"
+	if sent {
+		state, outcome = notify.OutboxSent, "sent"
+	}
+	err := a.st.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.OutboxResolve(ctx, id, sent, a.now()); err != nil {
+			return err
+		}
+		return a.auditIn(ctx, tx, account.AuditEntry{Action: "outbox.resolve", Object: fmt.Sprintf("outbox %d", id), Detail: outcome})
+	})
+	if err != nil {
 		return "", err
 	}
-	if sent {
-		return notify.OutboxSent, nil
-	}
-	return notify.OutboxPending, nil
+	return state, nil
 }
 
 // BounceReport reports mail that bounced: an address, or a bounce message.

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"vigil/internal/account"
 	"vigil/internal/auth"
@@ -51,7 +52,49 @@ func (a *App) CreateOrg(ctx context.Context, n NewOrg) (registry.Org, error) {
 		}
 		o.Contacts = append(o.Contacts, c)
 	}
-	err := a.st.OrgCreate(ctx, tenant.Operator(), &o)
+	return a.AddOrg(ctx, tenant.Operator(), o)
+}
+
+// AddOrg creates organisation o with its contacts, assets and devices
+// (POST /api/v1/orgs and, through CreateOrg, `vigil org add`; sc must be
+// the operator's) and audits it as org.create, in one transaction.
+func (a *App) AddOrg(ctx context.Context, sc tenant.Scope, o registry.Org) (registry.Org, error) {
+	err := a.st.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.OrgCreate(ctx, sc, &o); err != nil {
+			return err
+		}
+		return a.auditIn(ctx, tx, account.AuditEntry{Action: "org.create", OrgID: o.ID, Object: fmt.Sprintf("organisation %d", o.ID),
+			Detail: o.Name, After: auditJSON(o)})
+	})
+	return o, err
+}
+
+// RegisterOrg registers organisation name (in country) through the portal
+// with account user as its member and asset (a domain, IP range or AS
+// number) as its first asset to prove: the registration page and
+// POST /api/v1/register. It waits for that proof or an analyst's approval.
+// A missing or malformed asset is invalid on field asset, a name taken a
+// conflict on field name; the registration is audited as org.register.
+func (a *App) RegisterOrg(ctx context.Context, user int64, name, country, asset string) (registry.Org, error) {
+	o := registry.Org{Name: name, Country: country}
+	if asset == "" {
+		return o, errs.FieldKeyed("asset", "", "register.asset", "give a domain or IP range that you can prove you hold")
+	}
+	as, err := registry.ParseAsset("", asset)
+	if err != nil {
+		return o, inField(err, "asset")
+	}
+	o.Assets = []registry.Asset{as}
+	err = a.st.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.OrgRegister(ctx, &o, user); err != nil {
+			if errs.CodeOf(err) == errs.Conflict {
+				err = errs.FieldKeyed("name", o.Name, "register.name", "an organisation with this name is registered already")
+			}
+			return err
+		}
+		return a.auditIn(ctx, tx, account.AuditEntry{Action: "org.register", OrgID: o.ID, Object: fmt.Sprintf("organisation %d", o.ID),
+			Detail: o.Name + " with " + as.Value, After: auditJSON(o)})
+	})
 	return o, err
 }
 
@@ -282,12 +325,46 @@ func (a *App) CreateToken(ctx context.Context, org int64, name, scopes, by strin
 	if t.Scopes, err = auth.ParseScopes(scopes); err != nil {
 		return t, "", err
 	}
-	secret, err := a.st.TokenCreate(ctx, tenant.Operator(), &t)
+	return a.IssueToken(ctx, tenant.Operator(), t)
+}
+
+// maxTokenName bounds an API token's name.
+const maxTokenName = 200
+
+// IssueToken creates API token t (of organisation t.OrgID of sc, or with
+// OrgID 0 an operator token) and audits it as token.create, in one
+// transaction: the tokens page, POST /api/v1/tokens and, through
+// CreateToken, `vigil token create`. It returns the secret, which is shown
+// once. A negative or unknown organisation is invalid on field org_id, a
+// name longer than 200 characters on field name.
+func (a *App) IssueToken(ctx context.Context, sc tenant.Scope, t auth.Token) (auth.Token, string, error) {
+	if t.OrgID < 0 {
+		return t, "", errs.Field("org_id", t.OrgID, "not an organisation id")
+	}
+	if utf8.RuneCountInString(t.Name) > maxTokenName {
+		return t, "", errs.Field("name", string([]rune(t.Name)[:40])+"…", "longer than 200 characters")
+	}
+	if t.OrgID != 0 {
+		if err := a.st.OrgExists(ctx, sc, t.OrgID); err != nil {
+			if errs.CodeOf(err) == errs.NotFound {
+				return t, "", errs.Field("org_id", t.OrgID, "no such organisation")
+			}
+			return t, "", err
+		}
+	}
+	var secret string
+	err := a.st.Tx(ctx, func(tx *store.Store) error {
+		var err error
+		if secret, err = tx.TokenCreate(ctx, sc, &t); err != nil {
+			return err
+		}
+		return a.auditIn(ctx, tx, account.AuditEntry{Action: "token.create", OrgID: t.OrgID, Object: fmt.Sprintf("token %d", t.ID),
+			Detail: t.Name + " (" + auth.FormatScopes(t.Scopes) + ")", After: auditJSON(t)})
+	})
 	if err != nil {
 		return t, "", err
 	}
-	return t, secret, a.Audit(ctx, account.AuditEntry{Action: "token.create", OrgID: t.OrgID, Object: fmt.Sprintf("token %d", t.ID),
-		Detail: t.Name + " (" + auth.FormatScopes(t.Scopes) + ")", After: auditJSON(t)})
+	return t, secret, nil
 }
 
 // Contacts lists organisation org's contacts (not found when org does not

@@ -293,22 +293,7 @@ func (s *Server) orgRegister(c *call) (any, error) {
 // registerOrg registers an organisation with user as its member (page and
 // API); it waits for proof of the asset or an analyst's approval.
 func (s *Server) registerOrg(ctx context.Context, user int64, in RegisterInput) (registry.Org, error) {
-	o := registry.Org{Name: in.Name, Country: in.Country}
-	if in.Asset == "" {
-		return o, errs.FieldKeyed("asset", "", "register.asset", "give a domain or IP range that you can prove you hold")
-	}
-	a, err := registry.ParseAsset("", in.Asset)
-	if err != nil {
-		return o, inField(err, "", map[string]string{"cidr": "asset", "asn": "asset", "domain": "asset", "value": "asset"})
-	}
-	o.Assets = []registry.Asset{a}
-	if err := s.store.OrgRegister(ctx, &o, user); err != nil {
-		if errs.CodeOf(err) == errs.Conflict {
-			err = errs.FieldKeyed("name", o.Name, "register.name", "an organisation with this name is registered already")
-		}
-		return o, err
-	}
-	return o, nil
+	return s.app.RegisterOrg(ctx, user, in.Name, in.Country, in.Asset)
 }
 
 func (s *Server) accountPassword(c *call) (any, error) {

@@ -134,7 +134,7 @@ func (s *Server) outboxResolve(c *call) (any, error) {
 	default:
 		return nil, errs.FieldKeyed("outcome", in.Outcome, "outbox.outcome", "must be sent or resend")
 	}
-	if err := s.store.OutboxResolve(c.ctx(), id, in.Outcome == "sent", s.store.Now()); err != nil {
+	if _, err := s.app.OutboxResolve(c.ctx(), id, in.Outcome == "sent"); err != nil {
 		return nil, err
 	}
 	return out, nil

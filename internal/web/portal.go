@@ -89,13 +89,9 @@ func (s *Server) pageLangPost(pc *pageCall) error {
 	}
 	s.setCookie(pc.w, langCookie, lang, 365*24*time.Hour)
 	if pc.user != nil {
-		if _, err := s.store.UserUpdate(pc.ctx(), pc.user.ID, func(u *account.User) error { u.Lang = lang; return nil }); err != nil {
-			return err
-		}
-		// The signed-in account's stored language changed: that is
+		// The signed-in account's stored language changes, and that is
 		// recorded (a visitor's choice lives only in the cookie).
-		if err := s.app.Audit(pc.ctx(), account.AuditEntry{UserID: pc.user.ID, Actor: pc.user.Email, Via: account.AuditPortal,
-			Action: "portal.pageLang", Object: pc.user.Email, Detail: "lang " + lang}); err != nil {
+		if _, err := s.app.SetUserLang(pc.ctx(), pc.user.ID, lang); err != nil {
 			return err
 		}
 	}

@@ -391,10 +391,7 @@ func (s *Server) pageOutboxResolve(pc *pageCall) error {
 	if outcome != "sent" && outcome != "resend" {
 		return errs.FieldKeyed("outcome", outcome, "outbox.outcome", "must be sent or resend")
 	}
-	if err := s.store.OutboxResolve(pc.ctx(), id, outcome == "sent", s.store.Now()); err != nil {
-		return err
-	}
-	if err := s.audit(pc, "outbox.resolve", 0, fmt.Sprintf("outbox %d", id), outcome); err != nil {
+	if _, err := s.app.OutboxResolve(pc.ctx(), id, outcome == "sent"); err != nil {
 		return err
 	}
 	return pc.redirect("/analyst/outbox?msg=outbox.resolved")

@@ -249,7 +249,7 @@ func (s *Server) sourceCreate(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.AuditAdd(c.ctx(), account.AuditEntry{Actor: tokenActor(c.p), Action: "source.add", Object: "source " + src.Name,
+	if err := s.app.Audit(c.ctx(), account.AuditEntry{Actor: tokenActor(c.p), Action: "source.add", Object: "source " + src.Name,
 		Detail: string(src.Kind) + " " + src.URL}); err != nil {
 		return nil, err
 	}
@@ -266,7 +266,7 @@ func (s *Server) sourceAct(action string) func(c *call) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := s.store.AuditAdd(c.ctx(), account.AuditEntry{Actor: tokenActor(c.p), Action: "source." + action, Object: "source " + src.Name}); err != nil {
+		if err := s.app.Audit(c.ctx(), account.AuditEntry{Actor: tokenActor(c.p), Action: "source." + action, Object: "source " + src.Name}); err != nil {
 			return nil, err
 		}
 		return s.sourceInfo(c.ctx(), src)

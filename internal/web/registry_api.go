@@ -158,7 +158,8 @@ func (s *Server) orgCreate(c *call) (any, error) {
 		}
 		o.Devices = append(o.Devices, d)
 	}
-	if err := s.store.OrgCreate(c.ctx(), c.scope(), &o); err != nil {
+	o, err := s.app.AddOrg(c.ctx(), c.scope(), o)
+	if err != nil {
 		return nil, err
 	}
 	c.location("/api/v1/orgs/%d", o.ID)

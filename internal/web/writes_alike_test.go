@@ -11,12 +11,14 @@ import (
 	"net/url"
 	"testing"
 
+	"vigil/internal/auth"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
+	"vigil/internal/tenant"
 )
 
-// TestPageAndAPIWriteAlike does the registry writes of the device,
-// product and policy pages and their API twins on real data and wants the
+// TestPageAndAPIWriteAlike does the writes of the device, product, policy
+// and tokens pages and their API twins on real data and wants the
 // same audit entry from both (the application service's action, about the
 // organisation, naming the caller), and the same refusals: the policy
 // page's checks (a channel chosen, a webhook's URL) hold for PATCH
@@ -44,7 +46,7 @@ func TestPageAndAPIWriteAlike(t *testing.T) {
 		// TestStatelessRoutesLeaveNoEntry's failed sign-in).
 		count := func() (n int) {
 			t.Helper()
-			if err := st.QueryRow(context.Background(), `SELECT COUNT(*) FROM audit_log WHERE action IN ('device.add', 'device.update', 'org.update')`).Scan(&n); err != nil {
+			if err := st.QueryRow(context.Background(), `SELECT COUNT(*) FROM audit_log WHERE action IN ('device.add', 'device.update', 'org.update', 'token.revoke')`).Scan(&n); err != nil {
 				t.Fatal(err)
 			}
 			return n
@@ -54,10 +56,22 @@ func TestPageAndAPIWriteAlike(t *testing.T) {
 				return e.page(preq{method: http.MethodPost, path: path, as: as, form: form})
 			}
 		}
-		call := func(method, path, body string) func() *httptest.ResponseRecorder {
+		callAs := func(token, method, path, body string) func() *httptest.ResponseRecorder {
 			return func() *httptest.ResponseRecorder {
-				return e.send(req{method: method, path: path, token: tokARW, body: body})
+				return e.send(req{method: method, path: path, token: token, body: body})
 			}
+		}
+		call := func(method, path, body string) func() *httptest.ResponseRecorder {
+			return callAs(tokARW, method, path, body)
+		}
+		// Two tokens of organisation A to revoke, one from each side.
+		var revoke [2]int64
+		for i := range revoke {
+			tok := auth.Token{Name: fmt.Sprintf("to revoke %d", i), OrgID: A.ID, Scopes: []auth.Scope{auth.ScopeRead}}
+			if _, err := st.TokenCreate(context.Background(), tenant.Operator(), &tok); err != nil {
+				t.Fatal(err)
+			}
+			revoke[i] = tok.ID
 		}
 		v := func(kv ...string) url.Values {
 			f := url.Values{}
@@ -70,6 +84,7 @@ func TestPageAndAPIWriteAlike(t *testing.T) {
 			name      string
 			page, api func() *httptest.ResponseRecorder
 			as        string // the page's persona
+			org       int64  // the organisation the entry names
 			action    string // "": refused by both, with field
 			pageField string
 			apiField  string
@@ -95,8 +110,15 @@ func TestPageAndAPIWriteAlike(t *testing.T) {
 			{name: "policy_no_channel", as: asMemberA, pageField: "channels", apiField: "policy.channels",
 				page: page(asMemberA, org+"/policy", v("mode", "daily")),
 				api:  call("PATCH", api, `{"policy":{"mode":"daily","channels":[]}}`)},
+			{name: "token_revoke", as: asAdmin, action: "token.revoke", org: -1,
+				page: page(asAdmin, fmt.Sprintf("/admin/tokens/%d/revoke", revoke[0]), v()),
+				api:  callAs(tokOp, "DELETE", fmt.Sprintf("/api/v1/tokens/%d", revoke[1]), "")},
 		} {
 			t.Run(c.name, func(t *testing.T) {
+				org := A.ID
+				if c.org == -1 {
+					org = 0
+				}
 				n := count()
 				rec := c.page()
 				if c.action == "" {
@@ -114,14 +136,14 @@ func TestPageAndAPIWriteAlike(t *testing.T) {
 					t.Fatalf("page: %d %.300s", rec.Code, rec.Body.String())
 				}
 				action, orgID, actor := newest()
-				if action != c.action || orgID != A.ID || actor != e.users[c.as].Email {
-					t.Errorf("page audited %s about %d by %s; want %s about %d by %s", action, orgID, actor, c.action, A.ID, e.users[c.as].Email)
+				if action != c.action || orgID != org || actor != e.users[c.as].Email {
+					t.Errorf("page audited %s about %d by %s; want %s about %d by %s", action, orgID, actor, c.action, org, e.users[c.as].Email)
 				}
 				if arec := c.api(); arec.Code >= 300 {
 					t.Fatalf("API: %d %s", arec.Code, arec.Body.String())
 				}
-				if action, orgID, actor := newest(); action != c.action || orgID != A.ID || actor == "unknown" {
-					t.Errorf("API audited %s about %d by %s; want %s about %d by its token", action, orgID, actor, c.action, A.ID)
+				if action, orgID, actor := newest(); action != c.action || orgID != org || actor == "unknown" || actor == "anonymous" {
+					t.Errorf("API audited %s about %d by %s; want %s about %d by its token", action, orgID, actor, c.action, org)
 				}
 				if got := count(); got != n+2 {
 					t.Errorf("%d audit entries for the two writes; want one each", got-n)

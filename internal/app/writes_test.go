@@ -7,10 +7,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 
 	"vigil/internal/account"
 	"vigil/internal/app"
+	"vigil/internal/auth"
 	"vigil/internal/errs"
 	"vigil/internal/keyset"
 	"vigil/internal/registry"
@@ -189,4 +191,94 @@ func jsonHas(raw json.RawMessage, key, want string) bool {
 		return false
 	}
 	return m[key] == want
+}
+
+// TestAccountWrites runs the other writes the adapters share, on both
+// engines: an organisation created and one registered through the portal,
+// an API token issued and revoked, a signed-in language choice; each
+// audited by the trail's actor, each refusal naming its field and writing
+// nothing.
+func TestAccountWrites(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		x := newApp(t, s, nil)
+		trail := &app.AuditTrail{Via: account.AuditAPI, Actor: "token 7"}
+		ctx := app.WithAuditTrail(context.Background(), trail)
+		actions := func() []string {
+			t.Helper()
+			es, err := x.AuditQuery(ctx, account.AuditFilter{}, keyset.Page{Limit: keyset.MaxLimit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, e := range es {
+				if e.Actor != trail.Actor {
+					t.Errorf("entry %s by %q; want %q", e.Action, e.Actor, trail.Actor)
+				}
+				out = append(out, e.Action)
+			}
+			return out
+		}
+		wantField := func(what string, err error, field string) {
+			t.Helper()
+			var e *errs.Error
+			if !errors.As(err, &e) || e.Code != errs.Invalid || e.Field != field {
+				t.Errorf("%s = %v; want invalid on field %s", what, err, field)
+			}
+		}
+		o, err := x.AddOrg(ctx, tenant.Operator(), registry.Org{Name: "Drinkwater Zuid", Assets: []registry.Asset{{Value: "drinkwater-zuid.example"}}})
+		if err != nil || o.ID == 0 {
+			t.Fatalf("AddOrg = %+v, %v", o, err)
+		}
+		if _, err := x.AddOrg(ctx, tenant.Org(o.ID), registry.Org{Name: "Not by a tenant"}); err == nil {
+			t.Error("an organisation's scope created an organisation")
+		}
+		u, err := x.CreateUser(ctx, account.NewUser{Email: "lid@drinkwater-zuid.example", Password: "a long enough password"}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := len(actions())
+		_, err = x.RegisterOrg(ctx, u.ID, "Nieuw", "NL", "")
+		wantField("registration without an asset", err, "asset")
+		_, err = x.RegisterOrg(ctx, u.ID, "Nieuw", "NL", "10.0.0.1/8")
+		wantField("registration with host bits set", err, "asset")
+		_, err = x.RegisterOrg(ctx, u.ID, "Drinkwater Zuid", "NL", "nieuw.example")
+		wantField("registration under a name taken", err, "name")
+		if got := len(actions()); got != n {
+			t.Errorf("refused registrations wrote %d audit entries", got-n)
+		}
+		r, err := x.RegisterOrg(ctx, u.ID, "Nieuw", "NL", "nieuw.example")
+		if err != nil || len(r.Assets) != 1 || r.Assets[0].AddedBy != registry.AddedByMember {
+			t.Fatalf("RegisterOrg = %+v, %v", r, err)
+		}
+		if ap, err := x.Approval(ctx, tenant.Operator(), r.ID); err != nil || ap.State != registry.Pending {
+			t.Errorf("the registered organisation's wait = %+v, %v; want pending", ap, err)
+		}
+
+		_, _, err = x.IssueToken(ctx, tenant.Operator(), auth.Token{Name: strings.Repeat("x", 201), Scopes: []auth.Scope{auth.ScopeAdmin}})
+		wantField("a token name of 201 characters", err, "name")
+		_, _, err = x.IssueToken(ctx, tenant.Operator(), auth.Token{OrgID: r.ID + 100, Scopes: []auth.Scope{auth.ScopeRead}})
+		wantField("a token of an unknown organisation", err, "org_id")
+		_, _, err = x.IssueToken(ctx, tenant.Org(o.ID), auth.Token{OrgID: r.ID, Scopes: []auth.Scope{auth.ScopeRead}})
+		wantField("a token of another scope's organisation", err, "org_id")
+		tok, secret, err := x.IssueToken(ctx, tenant.Operator(), auth.Token{OrgID: o.ID, Name: "ticketing", Scopes: []auth.Scope{auth.ScopeRead}})
+		if err != nil || secret == "" {
+			t.Fatalf("IssueToken = %+v, %v", tok, err)
+		}
+		if err := x.RevokeToken(ctx, tenant.Operator(), tok.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := x.RevokeToken(ctx, tenant.Operator(), tok.ID+100); !errors.Is(err, errs.ErrNotFound) {
+			t.Errorf("revoking a token that does not exist = %v", err)
+		}
+
+		_, err = x.SetUserLang(ctx, u.ID, "de")
+		wantField("language de", err, "lang")
+		if got, err := x.SetUserLang(ctx, u.ID, "nl"); err != nil || got.Lang != "nl" {
+			t.Errorf("SetUserLang = %+v, %v", got, err)
+		}
+		want := []string{"user.lang", "token.revoke", "token.create", "org.register"}
+		if got := actions(); len(got) != n+len(want) || strings.Join(got[:len(want)], " ") != strings.Join(want, " ") {
+			t.Errorf("audit entries %v; want %v on top of %d", got, want, n)
+		}
+	})
 }
