@@ -104,7 +104,7 @@ func accountAPISchemas(add func(name string, v, example any)) {
 }
 
 // tooMany is the answer to a client over the sign-in rate limit.
-var tooMany = errs.Errorf(errs.Forbidden, "too many attempts from your address; wait a minute")
+var tooMany = errs.Keyed(errs.Forbidden, "", "attempts.toomany", "too many attempts from your address; wait a minute")
 
 // signIn checks an API call's credentials as the sign-in page does and
 // returns the account with a session for the call, which end() closes.
@@ -213,7 +213,7 @@ func (s *Server) passwordForgot(c *call) (any, error) {
 func (s *Server) requestReset(r *http.Request, email, lang string) error {
 	ctx := r.Context()
 	if s.baseURL == "" {
-		return errs.Field("email", "", "password reset by e-mail is not set up here; ask an administrator")
+		return errs.FieldKeyed("email", "", "reset.nomail", "password reset by e-mail is not set up here; ask an administrator")
 	}
 	if !s.loginLimit.Allow(s.clientIP(r)) {
 		return tooMany

@@ -378,7 +378,7 @@ func (s *Server) preparePage(pc *pageCall) error {
 	pc.lang = s.pageLang(r, pc.user)
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		if err := s.cop.Check(r); err != nil {
-			return errs.Errorf(errs.Forbidden, "cross-origin request refused")
+			return errs.Keyed(errs.Forbidden, "", "request.crossorigin", "cross-origin request refused")
 		}
 		r.Body = http.MaxBytesReader(pc.w, r.Body, s.maxBody)
 		var perr error
@@ -390,7 +390,7 @@ func (s *Server) preparePage(pc *pageCall) error {
 		if perr != nil {
 			var mbe *http.MaxBytesError
 			if errors.As(perr, &mbe) {
-				return errs.Errorf(codeTooLarge, "the form exceeds %d bytes", mbe.Limit)
+				return errs.Keyed(codeTooLarge, "", "form.large", "the form exceeds %d bytes", mbe.Limit)
 			}
 			return badRequest("", "malformed form")
 		}
@@ -398,7 +398,7 @@ func (s *Server) preparePage(pc *pageCall) error {
 		// the Fetch-metadata check above).
 		if pc.user != nil && subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(pc.ses.CSRF)) != 1 {
 			if !rt.signIn {
-				return errs.Errorf(errs.Forbidden, "the form has expired; reload the page and try again")
+				return errs.Keyed(errs.Forbidden, "", "form.expired", "the form has expired; reload the page and try again")
 			}
 			// The sign-in form loaded before this browser signed in (in
 			// another tab): it acts for no session, exactly as a
@@ -431,7 +431,7 @@ func (s *Server) preparePage(pc *pageCall) error {
 		pc.p.Scopes = []auth.Scope{auth.ScopeAdmin}
 	}
 	if rt.Role != "" && !u.Has(rt.Role) {
-		return errs.Errorf(errs.Forbidden, "this page is for %s accounts", rt.Role)
+		return errs.Keyed(errs.Forbidden, "", "page.role", "this page is for %s accounts", rt.Role)
 	}
 	if rt.OrgScoped() {
 		id, err := pc.pathID("id")
@@ -439,7 +439,7 @@ func (s *Server) preparePage(pc *pageCall) error {
 			return err
 		}
 		if !u.Staff() && u.MemberOf(id) == "" {
-			return errs.Errorf(errs.NotFound, "organisation %d not found", id)
+			return errs.Keyed(errs.NotFound, "", "org.notfound", "organisation %d not found", id)
 		}
 		o, err := s.store.OrgGet(r.Context(), tenant.Org(id), id)
 		if err != nil {

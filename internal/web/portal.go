@@ -85,7 +85,7 @@ func (s *Server) pageHome(pc *pageCall) error {
 func (s *Server) pageLangPost(pc *pageCall) error {
 	lang := pc.form("lang")
 	if lang != "nl" && lang != "en" {
-		return errs.Field("lang", lang, "must be nl or en")
+		return errs.FieldKeyed("lang", lang, "lang.nlen", "must be nl or en")
 	}
 	s.setCookie(pc.w, langCookie, lang, 365*24*time.Hour)
 	if pc.user != nil {
@@ -153,7 +153,7 @@ func (s *Server) pageLoginPost(pc *pageCall) error {
 	f := loginForm{Email: pc.form("email"), Next: pc.query("next")}
 	if !s.loginLimit.Allow(s.clientIP(pc.r)) {
 		s.auditSignIn(pc.r, f.Email, account.Login{}, tooMany)
-		return pc.formError(errs.Errorf(errs.Forbidden, "too many sign-in attempts from your address; wait a minute"), "login", "login.title", f)
+		return pc.formError(errs.Keyed(errs.Forbidden, "", "login.toomany", "too many sign-in attempts from your address; wait a minute"), "login", "login.title", f)
 	}
 	l, err := s.accounts.Login(pc.ctx(), f.Email, pc.r.PostFormValue("password"))
 	s.auditSignIn(pc.r, f.Email, l, err)
@@ -219,7 +219,7 @@ func (s *Server) pageEnrol(pc *pageCall) error {
 
 func (s *Server) pageEnrolPost(pc *pageCall) error {
 	if pc.user.TOTP && !pc.ses.Verified {
-		return errs.Errorf(errs.Forbidden, "give your current second factor first")
+		return errs.Keyed(errs.Forbidden, "", "totp.first", "give your current second factor first")
 	}
 	secret := pc.form("secret")
 	if err := s.accounts.Enrol(pc.ctx(), pc.ses, secret, pc.form("code")); err != nil {

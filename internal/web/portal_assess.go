@@ -216,7 +216,7 @@ func (s *Server) review(ctx context.Context, sc tenant.Scope, id int64, in Revie
 		return r.Review(ctx, sc, id, reviewer, in.Comments, "")
 	}
 	if len(bytes.TrimSpace([]byte(in.Comments))) == 0 {
-		return assess.Assessment{}, errs.Field("comments", "", "say what the maker must change")
+		return assess.Assessment{}, errs.FieldKeyed("comments", "", "review.comments", "say what the maker must change")
 	}
 	return r.Review(ctx, sc, id, reviewer, "", in.Comments)
 }

@@ -209,7 +209,7 @@ func (s *Server) pageIngest(pc *pageCall) error {
 	f, hdr, err := pc.r.FormFile("file")
 	if err != nil {
 		if errors.Is(err, http.ErrMissingFile) || errors.Is(err, http.ErrNotMultipart) {
-			return pc.formError(&errs.Error{Code: errs.Invalid, Field: "file", Message: "choose a feed file to upload"}, "runs", "runs.title", v)
+			return pc.formError(&errs.Error{Code: errs.Invalid, Field: "file", Message: "choose a feed file to upload", Key: "ingest.file"}, "runs", "runs.title", v)
 		}
 		return err
 	}

@@ -69,9 +69,9 @@ func (s *Server) verifyLabel(w http.ResponseWriter, r *http.Request, id string, 
 	req := app.VerifyRequest{Doc: doc, At: s.store.Now()}
 	switch {
 	case len(doc) > maxLabelDoc:
-		return rating.Verification{}, errs.Field("file", "", "a label document is at most 64 KiB")
+		return rating.Verification{}, errs.FieldKeyed("file", "", "label.large", "a label document is at most 64 KiB")
 	case len(doc) == 0 && id == "":
-		return rating.Verification{}, errs.Field("id", "", "give a label id or upload a label document")
+		return rating.Verification{}, errs.FieldKeyed("id", "", "label.none", "give a label id or upload a label document")
 	case len(doc) == 0:
 		req.ID = id
 	}
@@ -109,11 +109,11 @@ func (s *Server) pageLabelVerifyPost(pc *pageCall) error {
 			return err
 		}
 		if len(doc) == 0 {
-			return pc.formError(errs.Field("file", "", "the uploaded file is empty"), "label_verify", "verify.title", v)
+			return pc.formError(errs.FieldKeyed("file", "", "upload.empty", "the uploaded file is empty"), "label_verify", "verify.title", v)
 		}
 	case errors.Is(err, http.ErrMissingFile) || errors.Is(err, http.ErrNotMultipart):
 	default:
-		return pc.formError(errs.Field("file", "", "the upload could not be read"), "label_verify", "verify.title", v)
+		return pc.formError(errs.FieldKeyed("file", "", "upload.unreadable", "the upload could not be read"), "label_verify", "verify.title", v)
 	}
 	return s.showVerification(pc, v, doc)
 }

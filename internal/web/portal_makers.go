@@ -102,7 +102,7 @@ func (s *Server) addEvidence(ctx context.Context, sc tenant.Scope, id int64, nam
 		return assess.Attachment{}, err
 	}
 	if len(content) == 0 {
-		return assess.Attachment{}, errs.Field("file", name, "the file is empty")
+		return assess.Attachment{}, errs.FieldKeyed("file", name, "evidence.empty", "the file is empty")
 	}
 	typ, err := evidenceType(declared, content)
 	if err != nil {

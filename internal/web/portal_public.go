@@ -112,7 +112,7 @@ func readLabelSearch(q url.Values) (labelSearchInput, label.Filter, error) {
 	f := label.Filter{Vendor: in.Vendor, Model: in.Model, After: in.After, Newest: true}
 	for _, v := range []struct{ field, value string }{{"vendor", in.Vendor}, {"model", in.Model}, {"after", in.After}} {
 		if len([]rune(v.value)) > 100 {
-			return in, f, errs.Field(v.field, text.Truncate(v.value, 20), "at most 100 characters")
+			return in, f, errs.FieldKeyed(v.field, text.Truncate(v.value, 20), "text.long", "at most %d characters", 100)
 		}
 	}
 	if in.Grade != "" {
@@ -125,7 +125,7 @@ func readLabelSearch(q url.Values) (labelSearchInput, label.Filter, error) {
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 100 {
-			return in, f, errs.Field("limit", v, "must be a number from 1 to 100")
+			return in, f, errs.FieldKeyed("limit", v, "limit.range", "must be a number from 1 to %d", 100)
 		}
 		in.Limit = n
 	}
@@ -246,10 +246,10 @@ func (s *Server) checkSecurityTxt(w http.ResponseWriter, r *http.Request, target
 	case target == "":
 		return SecurityTxtResult{}, errs.FieldKeyed("target", "", "sectxt.target", "give a domain or an https URL")
 	case len(target) > 255:
-		return SecurityTxtResult{}, errs.Field("target", text.Truncate(target, 20), "at most 255 characters")
+		return SecurityTxtResult{}, errs.FieldKeyed("target", text.Truncate(target, 20), "text.long", "at most %d characters", 255)
 	}
 	if _, err := securitytxt.Candidates(target); err != nil {
-		return SecurityTxtResult{}, errs.Field("target", target, "not a domain, host:port or https URL")
+		return SecurityTxtResult{}, errs.FieldKeyed("target", target, "sectxt.invalid", "not a domain, host:port or https URL")
 	}
 	if err := s.allowCheck(w, r); err != nil {
 		return SecurityTxtResult{}, err
@@ -257,7 +257,7 @@ func (s *Server) checkSecurityTxt(w http.ResponseWriter, r *http.Request, target
 	rep, err := securitytxt.Check(r.Context(), s.fetch, target, securitytxt.Options{Now: s.store.Now, MaxSize: maxSecurityTxt})
 	switch {
 	case errors.Is(err, netguard.ErrBlockedAddress):
-		return SecurityTxtResult{}, errs.Field("target", target, "this address is not on the public internet")
+		return SecurityTxtResult{}, errs.FieldKeyed("target", target, "sectxt.private", "this address is not on the public internet")
 	case errs.CodeOf(err) == errs.Invalid:
 		return SecurityTxtResult{}, errs.Field("target", target, errs.Message(err))
 	case err != nil:

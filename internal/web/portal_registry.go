@@ -96,14 +96,14 @@ func (s *Server) assetConfirmAPI(c *call) (any, error) {
 // invite makes an invitation and queues its e-mail.
 func (s *Server) invite(ctx context.Context, by, org int64, orgName string, in InvitationInput) error {
 	if s.baseURL == "" {
-		return errs.Field("email", "", "invitations by e-mail are not set up here; ask an administrator")
+		return errs.FieldKeyed("email", "", "invite.nomail", "invitations by e-mail are not set up here; ask an administrator")
 	}
 	lang := in.Lang
 	if lang == "" {
 		lang = "en"
 	}
 	if lang != "en" && lang != "nl" {
-		return errs.Field("lang", in.Lang, "must be nl or en")
+		return errs.FieldKeyed("lang", in.Lang, "lang.nlen", "must be nl or en")
 	}
 	secret, err := s.accounts.Invite(ctx, by, org, in.Email, in.Role)
 	if err != nil {

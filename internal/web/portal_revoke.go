@@ -85,7 +85,7 @@ func (s *Server) revokeLabel(ctx context.Context, sc tenant.Scope, id int64, rea
 	}
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
-		return label.Record{}, errs.Field("reason", "", "say why the label is revoked: every verification shows it")
+		return label.Record{}, errs.FieldKeyed("reason", "", "revoke.reason", "say why the label is revoked: every verification shows it")
 	}
 	h, err := s.labelHistoryOf(ctx, sc, id)
 	if err != nil {
@@ -156,7 +156,7 @@ func (s *Server) pageLabelRevoke(pc *pageCall) error {
 	v := labelHistoryView{H: h, Reason: pc.form("reason")}
 	fail := func(err error) error { return pc.formError(err, "label_history", "lhist.title", v) }
 	if strings.TrimSpace(v.Reason) == "" {
-		return fail(errs.Field("reason", "", "say why the label is revoked: every verification shows it"))
+		return fail(errs.FieldKeyed("reason", "", "revoke.reason", "say why the label is revoked: every verification shows it"))
 	}
 	if pc.form("confirm") != "yes" {
 		return fail(errs.FieldKeyed("confirm", "", "revoke.confirm", "confirm that the label is to be revoked; this cannot be undone"))

@@ -68,7 +68,7 @@ func (s *Server) signupOpen(ctx context.Context) (bool, error) {
 }
 
 // errSignupClosed answers a sign-up while the settings close it.
-var errSignupClosed = errs.Errorf(errs.Forbidden, "sign-up is closed here; ask an administrator for an account")
+var errSignupClosed = errs.Keyed(errs.Forbidden, "", "signup.closed", "sign-up is closed here; ask an administrator for an account")
 
 // signUp signs up in, sends the confirmation link (or, for an address that
 // has an account, a notice) through the outbox in the account's language
@@ -81,7 +81,7 @@ func (s *Server) signUp(ctx context.Context, in SignUpInput, lang string) error 
 		return errSignupClosed
 	}
 	if s.baseURL == "" {
-		return errs.Field("email", "", "sign-up by e-mail is not set up here; ask an administrator for an account")
+		return errs.FieldKeyed("email", "", "signup.nomail", "sign-up by e-mail is not set up here; ask an administrator for an account")
 	}
 	res, err := s.accounts.SignUp(ctx, account.NewUser{Email: in.Email, Name: strings.TrimSpace(in.Name), Lang: in.Lang, Password: in.Password})
 	if err != nil {
@@ -129,7 +129,7 @@ func (s *Server) pageSignup(pc *pageCall) error {
 func (s *Server) pageSignupPost(pc *pageCall) error {
 	v := signupView{Form: pc.r.PostForm}
 	if !s.loginLimit.Allow(s.clientIP(pc.r)) {
-		return pc.formError(errs.Errorf(errs.Forbidden, "too many attempts from your address; wait a minute"), "signup", "signup.title", v)
+		return pc.formError(errs.Keyed(errs.Forbidden, "", "attempts.toomany", "too many attempts from your address; wait a minute"), "signup", "signup.title", v)
 	}
 	in := SignUpInput{Email: pc.form("email"), Name: pc.form("name"), Password: pc.r.PostFormValue("password"), Lang: pc.form("lang")}
 	if err := s.signUp(pc.ctx(), in, pc.lang); err != nil {
@@ -150,7 +150,7 @@ func (s *Server) pageSignupConfirm(pc *pageCall) error {
 func (s *Server) pageSignupConfirmPost(pc *pageCall) error {
 	f := resetForm{Token: pc.form("token")}
 	if !s.loginLimit.Allow(s.clientIP(pc.r)) {
-		return pc.formError(errs.Errorf(errs.Forbidden, "too many attempts from your address; wait a minute"), "signup_confirm", "signup.confirm.title", f)
+		return pc.formError(errs.Keyed(errs.Forbidden, "", "attempts.toomany", "too many attempts from your address; wait a minute"), "signup_confirm", "signup.confirm.title", f)
 	}
 	l, err := s.accounts.Confirm(pc.ctx(), f.Token, true)
 	if err != nil {

@@ -142,12 +142,12 @@ func (in SourceInput) source() (source.Source, error) {
 		}
 		p, err := time.ParseDuration(v)
 		if err != nil || p < 0 {
-			return src, errs.Field(d.field, v, "not a duration (e.g. 1h, 24h, 36h)")
+			return src, errs.FieldKeyed(d.field, v, "duration.invalid", "not a duration (e.g. 1h, 24h, 36h)")
 		}
 		*d.to = source.Duration(p)
 	}
 	if src.Credentials.Key == "" && src.Credentials.Secret != "" {
-		return src, errs.Field("key", "", "a secret needs its key")
+		return src, errs.FieldKeyed("key", "", "source.key", "a secret needs its key")
 	}
 	return src, nil
 }
