@@ -48,21 +48,22 @@ var readWords = words("Get List Count Exists Name Names Find Scan Status Days St
 // methodKinds overrides the words for the store methods they get wrong or
 // do not cover: true is a write, false is not, each with why.
 var methodKinds = map[string]bool{
-	"NoticeAckDays": false, // counts the times to acknowledge ("Ack" is the noun here)
-	"AuditQuery":    false, // reads the audit log ("Query" is the filter here, not SQL)
-	"SessionGet":    false, // reads a session (noting its seen time at most once a minute: bookkeeping)
-	"RunDone":       false, // returns the latest finished run of a source
-	"RunPartDone":   true,  // marks a part of a split run done
-	"OutboxDue":     false, // lists the deliveries due
-	"SourceDue":     true,  // moves the due sources' next run one interval on
-	"SettingSecret": false, // the installation's secret, made once on first use: plumbing, nobody's data
-	"RDAPCache":     false, // the look-up cache a lookup fills: plumbing
-	"Backup":        false, // copies the database to a file
-	"Close":         false, // closes the pool
-	"Dialect":       false,
-	"Now":           false,
-	"Ping":          false,
-	"Rebind":        false,
+	"NoticeAckDays":   false, // counts the times to acknowledge ("Ack" is the noun here)
+	"AuditQuery":      false, // reads the audit log ("Query" is the filter here, not SQL)
+	"SessionGet":      false, // reads a session (noting its seen time at most once a minute: bookkeeping)
+	"UserLockedUntil": false, // when a client's lock on an account ends
+	"RunDone":         false, // returns the latest finished run of a source
+	"RunPartDone":     true,  // marks a part of a split run done
+	"OutboxDue":       false, // lists the deliveries due
+	"SourceDue":       true,  // moves the due sources' next run one interval on
+	"SettingSecret":   false, // the installation's secret, made once on first use: plumbing, nobody's data
+	"RDAPCache":       false, // the look-up cache a lookup fills: plumbing
+	"Backup":          false, // copies the database to a file
+	"Close":           false, // closes the pool
+	"Dialect":         false,
+	"Now":             false,
+	"Ping":            false,
+	"Rebind":          false,
 }
 
 // adapterWrites are the store writes the adapters may call, each with
@@ -70,6 +71,8 @@ var methodKinds = map[string]bool{
 var adapterWrites = map[string]string{
 	"vigil/internal/web.Server.requestReset: AccountMail": "queues the password-reset e-mail in the page's language (the messages are the portal's); the account service made and audited the reset",
 	"vigil/internal/web.Server.invite: AccountMail":       "queues the invitation e-mail in the page's language; the account service made and audited the invitation",
+	"vigil/internal/web.Server.mailLocked: AccountMail":   "queues the notice of a lock-out to the account's owner in their language (account.Service.OnLock: the account service made the lock)",
+	"vigil/internal/web.Server.mailChanged: AccountMail":  "queues the notice of a changed password or second factor to the account's owner in their language, after the account service made the change",
 	"vigil/internal/web.Server.signUp: AccountMail":       "queues the sign-up e-mail (confirmation link, or word that the address has an account) in the page's language; audited as account.signup beside it",
 }
 
