@@ -21,7 +21,8 @@ import (
 // errs.Errorf and badRequest calls, and errs.Error literals without a Key
 // (unless keepKey gives them their cause's). A page shows such an error
 // in English whatever the reader's language. Each site is named by its
-// file and its message (the format, or the source of a non-literal one).
+// message (the format, or the source of a non-literal one), so that code
+// moving between the portal and the services keeps its name.
 func unkeyedErrorSites(t *testing.T) map[string]bool {
 	t.Helper()
 	out := map[string]bool{}
@@ -43,7 +44,6 @@ func unkeyedErrorSites(t *testing.T) map[string]bool {
 			if err != nil {
 				t.Fatal(err)
 			}
-			name := filepath.Base(filepath.Dir(filepath.Clean(filepath.Join("internal", "web", path)))) + "/" + filepath.Base(path)
 			text := func(e ast.Expr) string {
 				if bl, ok := e.(*ast.BasicLit); ok && bl.Kind == token.STRING {
 					if s, err := strconv.Unquote(bl.Value); err == nil {
@@ -78,7 +78,7 @@ func unkeyedErrorSites(t *testing.T) map[string]bool {
 						}
 					}
 					if msg != nil {
-						out[name+": "+text(msg)] = true
+						out[text(msg)] = true
 					}
 				case *ast.CompositeLit:
 					typ, ok := n.Type.(*ast.SelectorExpr)
@@ -100,7 +100,7 @@ func unkeyedErrorSites(t *testing.T) map[string]bool {
 						}
 					}
 					if key == nil && message != nil {
-						out[name+": "+text(message)] = true
+						out[text(message)] = true
 					}
 				}
 				return true
