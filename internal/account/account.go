@@ -14,11 +14,13 @@
 package account
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
 	"net/mail"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -186,49 +188,87 @@ const (
 	argonKeyLen  = 32
 )
 
+// hashSlots holds a token for each argon2id computation under way. Each
+// takes argonMemory (64 MiB), so at most one per CPU runs at once (more
+// would not finish sooner either): a flood of sign-ins or sign-ups queues
+// for a slot instead of exhausting the memory.
+var hashSlots = make(chan struct{}, max(1, runtime.NumCPU()))
+
+// hashSlot waits for a slot in hashSlots, or for ctx to end (the request
+// was given up: its answer would be of no use).
+func hashSlot(ctx context.Context) (release func(), err error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("waiting to hash a password: %w", err)
+	}
+	select {
+	case hashSlots <- struct{}{}:
+		return func() { <-hashSlots }, nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("waiting to hash a password: %w", ctx.Err())
+	}
+}
+
 // HashPassword returns the argon2id hash of pw in the PHC string format
-// ($argon2id$v=19$m=65536,t=3,p=2$salt$hash).
-func HashPassword(pw string) string {
+// ($argon2id$v=19$m=65536,t=3,p=2$salt$hash). It waits for a hash slot
+// (hashSlots); it fails only when ctx ends first.
+func HashPassword(ctx context.Context, pw string) (string, error) {
+	release, err := hashSlot(ctx)
+	if err != nil {
+		return "", err
+	}
+	defer release()
 	salt := make([]byte, 16)
 	_, _ = rand.Read(salt) // crypto/rand does not fail on supported platforms
 	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
-		b64.EncodeToString(salt), b64.EncodeToString(key))
+		b64.EncodeToString(salt), b64.EncodeToString(key)), nil
 }
 
 // VerifyPassword reports whether pw matches a hash from HashPassword (with
-// whatever parameters it records). A malformed hash never matches.
-func VerifyPassword(hash, pw string) bool {
+// whatever parameters it records). A malformed hash never matches. It
+// waits for a hash slot (hashSlots); it fails only when ctx ends first.
+func VerifyPassword(ctx context.Context, hash, pw string) (bool, error) {
 	parts := strings.Split(hash, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
-		return false
+		return false, nil
 	}
 	var v int
 	var m uint32
 	var t uint32
 	var p uint8
 	if _, err := fmt.Sscanf(parts[2], "v=%d", &v); err != nil || v != argon2.Version {
-		return false
+		return false, nil
 	}
 	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil || m == 0 || m > 1<<20 || t == 0 || t > 16 || p == 0 {
-		return false
+		return false, nil
 	}
 	b64 := base64.RawStdEncoding
 	salt, err1 := b64.DecodeString(parts[4])
 	want, err2 := b64.DecodeString(parts[5])
 	if err1 != nil || err2 != nil || len(want) == 0 || len(want) > 64 {
-		return false
+		return false, nil
 	}
+	release, err := hashSlot(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer release()
 	got := argon2.IDKey([]byte(pw), salt, t, m, p, uint32(len(want)))
-	return subtle.ConstantTimeCompare(got, want) == 1
+	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
 
 // DummyVerify spends the time of one password verification; login calls it
 // for an unknown e-mail address so that timing does not tell which
-// addresses have accounts.
-func DummyVerify(pw string) {
+// addresses have accounts. It takes a hash slot as a verification does.
+func DummyVerify(ctx context.Context, pw string) error {
+	release, err := hashSlot(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
 	_ = argon2.IDKey([]byte(pw), make([]byte, 16), argonTime, argonMemory, argonThreads, argonKeyLen)
+	return nil
 }
 
 // Lockout: after MaxFailures failed logins in a row the account is locked

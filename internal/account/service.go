@@ -225,18 +225,18 @@ func (s *Service) now() time.Time {
 	return time.Now().UTC()
 }
 
-func (s *Service) hash(pw string) string {
+func (s *Service) hash(ctx context.Context, pw string) (string, error) {
 	if s.Hash != nil {
-		return s.Hash(pw)
+		return s.Hash(pw), nil
 	}
-	return HashPassword(pw)
+	return HashPassword(ctx, pw)
 }
 
-func (s *Service) verify(hash, pw string) bool {
+func (s *Service) verify(ctx context.Context, hash, pw string) (bool, error) {
 	if s.Verify != nil {
-		return s.Verify(hash, pw)
+		return s.Verify(hash, pw), nil
 	}
-	return VerifyPassword(hash, pw)
+	return VerifyPassword(ctx, hash, pw)
 }
 
 // NewUser is what creating a user needs.
@@ -258,7 +258,11 @@ func (s *Service) Create(ctx context.Context, n NewUser) (User, error) {
 		return User{}, err
 	}
 	u := User{Email: email, Name: n.Name, Lang: n.Lang, Role: n.Role, CreatedAt: s.now()}
-	if err := s.Store.UserCreate(ctx, &u, s.hash(n.Password)); err != nil {
+	hash, err := s.hash(ctx, n.Password)
+	if err != nil {
+		return User{}, err
+	}
+	if err := s.Store.UserCreate(ctx, &u, hash); err != nil {
 		if errs.CodeOf(err) == errs.Conflict {
 			return User{}, &errs.Error{Code: errs.Conflict, Field: "email", Message: fmt.Sprintf("%q: an account with this address already exists", email)}
 		}
@@ -382,7 +386,10 @@ func (s *Service) SignUp(ctx context.Context, n NewUser) (SignUp, error) {
 	if err != nil {
 		return SignUp{}, err
 	}
-	hash := s.hash(n.Password)
+	hash, err := s.hash(ctx, n.Password)
+	if err != nil {
+		return SignUp{}, err
+	}
 	var out SignUp
 	err = s.Store.AccountTx(ctx, func(st Store) error {
 		c, err := st.UserCredentials(ctx, email)
@@ -479,7 +486,11 @@ func (s *Service) SetPassword(ctx context.Context, id int64, pw string, keep int
 	if err := CheckPassword(pw); err != nil {
 		return err
 	}
-	if err := s.Store.UserSetPassword(ctx, id, s.hash(pw)); err != nil {
+	hash, err := s.hash(ctx, pw)
+	if err != nil {
+		return err
+	}
+	if err := s.Store.UserSetPassword(ctx, id, hash); err != nil {
 		return err
 	}
 	return s.Store.SessionDeleteUser(ctx, id, keep)
@@ -496,7 +507,7 @@ func (s *Service) CheckPassword(ctx context.Context, email, pw string) (bool, er
 	if err != nil {
 		return false, err
 	}
-	return s.verify(c.PasswordHash, pw), nil
+	return s.verify(ctx, c.PasswordHash, pw)
 }
 
 // ErrLogin is the one answer to a failed login, whatever failed (unknown
@@ -530,12 +541,16 @@ type Login struct {
 func (s *Service) Login(ctx context.Context, email, pw string) (Login, error) {
 	addr, err := NormalizeEmail(email)
 	if err != nil {
-		DummyVerify(pw)
+		if err := DummyVerify(ctx, pw); err != nil {
+			return Login{}, err
+		}
 		return Login{}, ErrLogin
 	}
 	c, err := s.Store.UserCredentials(ctx, addr)
 	if errs.CodeOf(err) == errs.NotFound {
-		DummyVerify(pw)
+		if err := DummyVerify(ctx, pw); err != nil {
+			return Login{}, err
+		}
 		return Login{}, ErrLogin
 	}
 	if err != nil {
@@ -547,10 +562,16 @@ func (s *Service) Login(ctx context.Context, email, pw string) (Login, error) {
 	} else if locked {
 		// The same answer, and time, as a wrong password: a lock must
 		// not tell that the address has an account.
-		DummyVerify(pw)
+		if err := DummyVerify(ctx, pw); err != nil {
+			return Login{}, err
+		}
 		return Login{}, ErrLogin
 	}
-	if !s.verify(c.PasswordHash, pw) || u.Disabled {
+	ok, err := s.verify(ctx, c.PasswordHash, pw)
+	if err != nil {
+		return Login{}, err
+	}
+	if !ok || u.Disabled {
 		if err := s.failed(ctx, u); err != nil {
 			return Login{}, err
 		}
@@ -826,8 +847,14 @@ func (s *Service) Accept(ctx context.Context, secret, name, pw string) (User, er
 		case err != nil:
 			return err
 		}
-		if c.User.ID != checked && (c.User.Disabled || !s.verify(c.PasswordHash, pw)) {
-			return ErrInvitePassword
+		if c.User.ID != checked {
+			ok, err := s.verify(ctx, c.PasswordHash, pw)
+			if err != nil {
+				return err
+			}
+			if c.User.Disabled || !ok {
+				return ErrInvitePassword
+			}
 		}
 		if err := st.MembershipSet(ctx, c.User.ID, t.OrgID, t.Role); err != nil {
 			return fmt.Errorf("membership of organisation %d: %w", t.OrgID, err)
@@ -849,10 +876,16 @@ func (s *Service) checkAccountPassword(ctx context.Context, c Credentials, pw st
 	if locked, err := s.lockedOut(ctx, c.User.ID); err != nil {
 		return err
 	} else if locked {
-		DummyVerify(pw)
+		if err := DummyVerify(ctx, pw); err != nil {
+			return err
+		}
 		return ErrInvitePassword
 	}
-	if s.verify(c.PasswordHash, pw) && !c.User.Disabled {
+	ok, err := s.verify(ctx, c.PasswordHash, pw)
+	if err != nil {
+		return err
+	}
+	if ok && !c.User.Disabled {
 		return nil
 	}
 	if err := s.failed(ctx, c.User); err != nil {

@@ -39,11 +39,15 @@ func newService(t *testing.T, st *store.Store) (*account.Service, *clock, int64)
 
 func TestPasswordHash(t *testing.T) {
 	t.Parallel()
-	h := account.HashPassword("correct horse battery")
+	ctx := context.Background()
+	h, err := account.HashPassword(ctx, "correct horse battery")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !strings.HasPrefix(h, "$argon2id$v=19$m=65536,t=3,p=2$") {
 		t.Errorf("hash %q is not an argon2id PHC string", h)
 	}
-	if h == account.HashPassword("correct horse battery") {
+	if h2, _ := account.HashPassword(ctx, "correct horse battery"); h == h2 {
 		t.Error("two hashes of one password are equal: no salt")
 	}
 	for _, tc := range []struct {
@@ -58,8 +62,8 @@ func TestPasswordHash(t *testing.T) {
 		{"huge_memory", "$argon2id$v=19$m=99999999,t=3,p=2$AAAA$AAAA", "x", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := account.VerifyPassword(tc.hash, tc.pw); got != tc.want {
-				t.Errorf("VerifyPassword = %v; want %v", got, tc.want)
+			if got, err := account.VerifyPassword(ctx, tc.hash, tc.pw); got != tc.want || err != nil {
+				t.Errorf("VerifyPassword = %v, %v; want %v", got, err, tc.want)
 			}
 		})
 	}

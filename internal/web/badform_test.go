@@ -329,8 +329,6 @@ func allText(n *html.Node) string {
 // once per language is not refused for its rate.
 func resetLimits(srv *Server) {
 	for _, l := range srv.limiters {
-		l.mu.Lock()
-		clear(l.clients)
-		l.mu.Unlock()
+		l.reset()
 	}
 }

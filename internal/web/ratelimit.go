@@ -4,6 +4,7 @@
 package web
 
 import (
+	"container/list"
 	"math"
 	"net/http"
 	"net/netip"
@@ -18,15 +19,27 @@ import (
 )
 
 // limiter is a per-client token bucket (sign-in, public checks that fetch
-// URLs). It keeps at most maxClients buckets; when full, it forgets them
-// all, which at worst grants a fresh burst. The account lockout in the
-// database is what holds across nodes; this bounds one node's load.
+// URLs). A client is an IPv4 address or an IPv6 /64 (clientKey): one
+// subscriber is routinely given a whole /64, so its addresses are one
+// client. It keeps at most maxClients buckets; when full, the least
+// recently used one is forgotten, so a flood of new clients costs only
+// the idlest buckets and never restores the burst of the clients that are
+// being limited. The account lockout in the database is what holds across
+// nodes; this bounds one node's load.
 type limiter struct {
 	mu      sync.Mutex
 	every   rate.Limit
 	burst   int
-	clients map[string]*rate.Limiter
+	max     int // buckets kept; maxClients unless a test sets it
+	clients map[string]*list.Element
+	lru     list.List        // of *bucket, most recently used first
 	now     func() time.Time // the clock buckets refill by; tests stop it
+}
+
+// bucket is one client's token bucket, an element of limiter.lru.
+type bucket struct {
+	client string
+	lim    *rate.Limiter
 }
 
 const maxClients = 10000
@@ -35,24 +48,56 @@ const maxClients = 10000
 // one per per, and keeps it with the server's others so that a test can
 // stop their clocks (Server.limiters).
 func (s *Server) newLimiter(per time.Duration, burst int) *limiter {
-	l := &limiter{every: rate.Every(per), burst: burst, clients: map[string]*rate.Limiter{}, now: time.Now}
+	l := &limiter{every: rate.Every(per), burst: burst, max: maxClients, clients: map[string]*list.Element{}, now: time.Now}
 	s.limiters = append(s.limiters, l)
 	return l
 }
 
-// Allow reports whether client may make a request now.
+// Allow reports whether client (an address, see clientIP) may make a
+// request now.
 func (l *limiter) Allow(client string) bool {
+	key := clientKey(client)
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	b, ok := l.clients[client]
-	if !ok {
-		if len(l.clients) >= maxClients {
-			clear(l.clients)
+	el, ok := l.clients[key]
+	if ok {
+		l.lru.MoveToFront(el)
+	} else {
+		for l.lru.Len() >= max(1, l.max) {
+			oldest := l.lru.Back()
+			delete(l.clients, l.lru.Remove(oldest).(*bucket).client)
 		}
-		b = rate.NewLimiter(l.every, l.burst)
-		l.clients[client] = b
+		el = l.lru.PushFront(&bucket{client: key, lim: rate.NewLimiter(l.every, l.burst)})
+		l.clients[key] = el
 	}
-	return b.AllowN(l.now(), 1)
+	return el.Value.(*bucket).lim.AllowN(l.now(), 1)
+}
+
+// reset forgets every bucket (tests that send one form many times).
+func (l *limiter) reset() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	clear(l.clients)
+	l.lru.Init()
+}
+
+// clientKey is the bucket of a client address: an IPv4 address is its
+// own, an IPv6 address shares its /64 with its neighbours. Anything that
+// is not an address (a test's peer without a port) is its own key.
+func clientKey(client string) string {
+	a, err := netip.ParseAddr(client)
+	if err != nil {
+		return client
+	}
+	a = a.Unmap()
+	if a.Is4() {
+		return a.String()
+	}
+	p, err := a.WithZone("").Prefix(64)
+	if err != nil {
+		return client
+	}
+	return p.String()
 }
 
 // RetryAfter is how long a client over its rate waits for its next

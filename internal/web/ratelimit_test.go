@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"vigil/internal/config"
 	"vigil/internal/store"
@@ -243,4 +244,70 @@ func TestRateLimitBehindProxy(t *testing.T) {
 			t.Errorf("the spoofing peer's own address through the proxy: status %d; want refused", got)
 		}
 	})
+}
+
+// TestLimiterClients: an IPv6 client is its /64 (a subscriber's whole
+// network is one client), an IPv4 client its address (as the browser
+// suite's addresses in 198.18.0.0/15 are); a flood of new clients forgets
+// the least recently used buckets, never those of the clients it is
+// limiting.
+func TestLimiterClients(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ a, b string }{
+		{"2001:db8:1:2::1", "2001:db8:1:2:ffff:ffff:ffff:ffff"},
+		{"2001:db8:1:2::1", "2001:db8:1:2:8000::9"},
+		{"::ffff:192.0.2.1", "192.0.2.1"},
+	} {
+		if clientKey(c.a) != clientKey(c.b) {
+			t.Errorf("%s and %s are two clients (%s, %s)", c.a, c.b, clientKey(c.a), clientKey(c.b))
+		}
+	}
+	for _, c := range []struct{ a, b string }{
+		{"2001:db8:1:2::1", "2001:db8:1:3::1"},
+		{"198.18.0.1", "198.18.0.2"},
+		{"192.0.2.1", "192.0.2.1:4000"},
+	} {
+		if clientKey(c.a) == clientKey(c.b) {
+			t.Errorf("%s and %s are one client (%s)", c.a, c.b, clientKey(c.a))
+		}
+	}
+
+	l := (&Server{}).newLimiter(time.Hour, 2)
+	l.now = fixedNow
+	exhaust := func(client string) {
+		t.Helper()
+		for range 2 {
+			if !l.Allow(client) {
+				t.Fatalf("%s refused within its burst", client)
+			}
+		}
+		if l.Allow(client) {
+			t.Fatalf("%s allowed beyond its burst", client)
+		}
+	}
+	exhaust("2001:db8:1:2::1")
+	for i := range 100 {
+		if l.Allow(fmt.Sprintf("2001:db8:1:2::%x", i+2)) {
+			t.Fatalf("another address of the /64 (%d) has a burst of its own", i)
+		}
+	}
+	if !l.Allow("2001:db8:1:3::1") {
+		t.Error("the next /64 is refused")
+	}
+	exhaust("198.18.0.1")
+	if !l.Allow("198.18.0.2") {
+		t.Error("another IPv4 address is refused")
+	}
+	// Fill the limiter well past its size from new clients, while the
+	// limited ones keep trying: they stay refused.
+	for i := range 3 * maxClients {
+		a := netip.AddrFrom4([4]byte{10, byte(i >> 16), byte(i >> 8), byte(i)})
+		l.Allow(a.String())
+		if i%1000 == 0 && (l.Allow("198.18.0.1") || l.Allow("2001:db8:1:2::77")) {
+			t.Fatalf("after %d new clients a limited client has a fresh burst", i)
+		}
+	}
+	if n := len(l.clients); n > maxClients {
+		t.Errorf("%d buckets kept; at most %d", n, maxClients)
+	}
 }
