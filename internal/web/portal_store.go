@@ -37,11 +37,9 @@ type PortalStore interface {
 	FindingCount(ctx context.Context, sc tenant.Scope, f finding.Filter) (int, error)
 	FindingListBySeen(ctx context.Context, sc tenant.Scope, f finding.Filter, from finding.Seen) ([]finding.Finding, error)
 	FindingGet(ctx context.Context, sc tenant.Scope, id int64) (finding.Finding, error)
-	// DisputeCreate, DisputeList and DisputeDecide are the disputes of
-	// findings an analyst accepts (resolving the finding) or rejects.
-	DisputeCreate(ctx context.Context, sc tenant.Scope, d *finding.Dispute) error
+	// DisputeList lists the disputes of findings (app.CreateDispute and
+	// app.DecideDispute make and decide them).
 	DisputeList(ctx context.Context, sc tenant.Scope, f finding.DisputeFilter) ([]finding.Dispute, error)
-	DisputeDecide(ctx context.Context, sc tenant.Scope, id int64, dec finding.Decision) (finding.Dispute, error)
 	AssessmentList(ctx context.Context, sc tenant.Scope, f assess.Filter) ([]assess.Assessment, error)
 	AssessmentGet(ctx context.Context, sc tenant.Scope, id int64) (assess.Assessment, error)
 	// EvidenceList lists the evidence files of assessment id.
@@ -69,9 +67,7 @@ type PortalStore interface {
 	OrgListAll(ctx context.Context, sc tenant.Scope) ([]registry.Org, error)
 	OrgNames(ctx context.Context, sc tenant.Scope, ids []int64) (map[int64]string, error)
 	OrgVerifyToken(ctx context.Context, sc tenant.Scope, id int64) (string, error)
-	// OrgRegister creates an organisation registered by user, waiting for
-	// approval; OrgPending lists those that wait (app.App approves,
-	// rejects and reads a wait).
-	OrgRegister(ctx context.Context, o *registry.Org, user int64) error
+	// OrgPending lists the organisations that wait for approval (app.App
+	// registers, approves, rejects and reads a wait).
 	OrgPending(ctx context.Context, sc tenant.Scope) ([]registry.Org, error)
 }
