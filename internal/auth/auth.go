@@ -76,6 +76,11 @@ type Token struct {
 	// CreatedByEmail is its e-mail address in lists.
 	CreatedBy      int64  `json:"created_by,omitempty"`
 	CreatedByEmail string `json:"created_by_email,omitempty"`
+	// Maker marks an organisation's token made for a maker or test lab:
+	// it may use only the organisation routes open to makers (products,
+	// devices, assessments, labels), not its findings, warnings,
+	// registry or policy. An operator token cannot be one.
+	Maker bool `json:"maker,omitempty"`
 }
 
 // Principal is who a request acts as.
@@ -86,6 +91,10 @@ type Principal struct {
 	Owner   int64  // the account that made the token (0: none recorded)
 	OrgID   int64  // 0 for the operator
 	Scopes  []Scope
+	// Maker is set when p acts for its organisation as a maker or test
+	// lab (a maker's token, a maker membership): only the organisation
+	// routes open to makers serve it.
+	Maker bool
 }
 
 // Operator reports whether p may see every organisation.

@@ -25,6 +25,9 @@ func (s *Store) TokenCreate(ctx context.Context, sc tenant.Scope, t *auth.Token)
 	if t.OrgID == 0 && !(auth.Principal{Scopes: t.Scopes}).Has(auth.ScopeAdmin) {
 		return "", errs.Field("scopes", auth.FormatScopes(t.Scopes), "an operator token (no organisation) needs the admin scope")
 	}
+	if t.OrgID == 0 && t.Maker {
+		return "", errs.Field("maker", true, "a maker's token belongs to an organisation: give its org_id")
+	}
 	if t.OrgID != 0 {
 		for _, sc := range t.Scopes {
 			if sc == auth.ScopeAdmin {
@@ -41,9 +44,13 @@ func (s *Store) TokenCreate(ctx context.Context, sc tenant.Scope, t *auth.Token)
 	if t.CreatedBy != 0 {
 		by = t.CreatedBy
 	}
+	role := "member"
+	if t.Maker {
+		role = "maker"
+	}
 	t.CreatedAt = s.Now()
-	id, err := s.InsertID(ctx, `INSERT INTO api_tokens (org_id, name, hash, scopes, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)`,
-		org, t.Name, auth.HashSecret(secret), auth.FormatScopes(t.Scopes), t.CreatedAt, by)
+	id, err := s.InsertID(ctx, `INSERT INTO api_tokens (org_id, name, hash, scopes, created_at, created_by, role) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		org, t.Name, auth.HashSecret(secret), auth.FormatScopes(t.Scopes), t.CreatedAt, by, role)
 	if err != nil {
 		return "", fmt.Errorf("token: %w", err)
 	}
@@ -56,18 +63,18 @@ func (s *Store) TokenCreate(ctx context.Context, sc tenant.Scope, t *auth.Token)
 func (s *Store) TokenAuthenticate(ctx context.Context, secret string) (auth.Principal, error) {
 	var p auth.Principal
 	var org, owner sql.NullInt64
-	var scopes string
+	var scopes, role string
 	// A token made by an account that is disabled now stops with it: a
 	// person who left cannot go on through the tokens they made.
-	err := s.QueryRow(ctx, `SELECT t.id, t.name, t.org_id, t.scopes, t.created_by FROM api_tokens t LEFT JOIN users u ON u.id = t.created_by
-WHERE t.hash = ? AND t.revoked_at IS NULL AND (u.id IS NULL OR NOT u.disabled)`, auth.HashSecret(secret)).Scan(&p.TokenID, &p.Name, &org, &scopes, &owner)
+	err := s.QueryRow(ctx, `SELECT t.id, t.name, t.org_id, t.scopes, t.created_by, t.role FROM api_tokens t LEFT JOIN users u ON u.id = t.created_by
+WHERE t.hash = ? AND t.revoked_at IS NULL AND (u.id IS NULL OR NOT u.disabled)`, auth.HashSecret(secret)).Scan(&p.TokenID, &p.Name, &org, &scopes, &owner, &role)
 	if err == sql.ErrNoRows {
 		return p, errs.Errorf(errs.Unauthorized, "unknown or revoked token")
 	}
 	if err != nil {
 		return p, err
 	}
-	p.OrgID, p.Owner = org.Int64, owner.Int64
+	p.OrgID, p.Owner, p.Maker = org.Int64, owner.Int64, role == "maker"
 	if p.Scopes, err = auth.ParseScopes(scopes); err != nil {
 		return p, fmt.Errorf("token %d: %w", p.TokenID, err)
 	}
@@ -88,7 +95,7 @@ func (s *Store) TokenRevoke(ctx context.Context, sc tenant.Scope, id int64) erro
 // Secrets are never stored, so none is returned.
 func (s *Store) TokenList(ctx context.Context, sc tenant.Scope, p keyset.Page) ([]auth.Token, error) {
 	cond, args := orgCond(sc, "t.org_id")
-	rows, err := s.Query(ctx, `SELECT t.id, t.org_id, t.name, t.scopes, t.created_at, t.revoked_at, t.created_by, COALESCE(u.email, '')
+	rows, err := s.Query(ctx, `SELECT t.id, t.org_id, t.name, t.scopes, t.created_at, t.revoked_at, t.created_by, COALESCE(u.email, ''), t.role
 FROM api_tokens t LEFT JOIN users u ON u.id = t.created_by WHERE t.id > ? AND `+cond+
 		fmt.Sprintf(` ORDER BY t.id LIMIT %d`, p.Size()), append([]any{p.After}, args...)...)
 	if err != nil {
@@ -99,12 +106,12 @@ FROM api_tokens t LEFT JOIN users u ON u.id = t.created_by WHERE t.id > ? AND `+
 	for rows.Next() {
 		var t auth.Token
 		var org, by sql.NullInt64
-		var scopes string
+		var scopes, role string
 		var revoked sql.NullTime
-		if err := rows.Scan(&t.ID, &org, &t.Name, &scopes, &t.CreatedAt, &revoked, &by, &t.CreatedByEmail); err != nil {
+		if err := rows.Scan(&t.ID, &org, &t.Name, &scopes, &t.CreatedAt, &revoked, &by, &t.CreatedByEmail, &role); err != nil {
 			return nil, err
 		}
-		t.OrgID, t.CreatedAt, t.CreatedBy = org.Int64, t.CreatedAt.UTC(), by.Int64
+		t.OrgID, t.CreatedAt, t.CreatedBy, t.Maker = org.Int64, t.CreatedAt.UTC(), by.Int64, role == "maker"
 		if t.Scopes, err = auth.ParseScopes(scopes); err != nil {
 			return nil, fmt.Errorf("token %d: %w", t.ID, err)
 		}

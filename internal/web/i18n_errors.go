@@ -29,6 +29,7 @@ func errorMessages() map[string][2]string {
 		"err.invite.password":   {"this address has an account: give the password of that account", "dit adres heeft een account: geef het wachtwoord van dat account"},
 		"err.settings.box":      {"tick the box or leave it empty", "vink het vakje aan of laat het leeg"},
 		"err.token.name":        {"give the token a name (what uses it)", "geef het token een naam (wat het gebruikt)"},
+		"err.org.membersonly":   {"only the organisation's members may do this; a maker or test lab may use its products, devices, assessments and labels", "alleen leden van de organisatie mogen dit; een maker of testlab kan haar producten, apparaten, beoordelingen en labels gebruiken"},
 		"err.privacy.confirm":   {"type %s again to confirm the erasure", "typ %s nogmaals om het wissen te bevestigen"},
 
 		// Registry and registration.

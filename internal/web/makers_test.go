@@ -16,9 +16,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"vigil/internal/account"
 	"vigil/internal/assess"
 	"vigil/internal/auth"
+	"vigil/internal/finding"
 	"vigil/internal/keyset"
 	"vigil/internal/registry"
 	"vigil/internal/store"
@@ -100,7 +103,6 @@ func TestOrgLabelsAndLabs(t *testing.T) {
 	storetest.EachOpts(t, storetest.Options{Now: fixedNow}, func(t *testing.T, st *store.Store) {
 		e := newPageEnv(t, st)
 		seedLabels(t, e.env)
-		ctx := context.Background()
 		A, B := e.orgs[0], e.orgs[1]
 		body := wantPage(t, e.page(preq{method: http.MethodGet, path: fmt.Sprintf("/orgs/%d/labels", A.ID), as: asMakerA}), http.StatusOK)
 		for _, want := range []string{
@@ -117,29 +119,127 @@ func TestOrgLabelsAndLabs(t *testing.T) {
 			t.Errorf("B's labels page shows A's labels or no Dutch text: %s", body)
 		}
 
-		// A lab acting for A and B.
-		lab, err := e.srv.accounts.Create(ctx, account.NewUser{Email: "lab@portal.example", Password: testPassword,
-			Orgs: []account.Membership{{OrgID: A.ID, Role: account.RoleMaker}, {OrgID: B.ID, Role: account.RoleMaker}}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		secret, now := account.NewToken(32), st.Now()
-		ses := account.Session{UserID: lab.ID, CSRF: account.NewToken(24), Verified: true, CreatedAt: now, SeenAt: now, ExpiresAt: now.Add(account.MaxAge)}
-		if err := st.SessionCreate(ctx, &ses, account.HashToken(secret)); err != nil {
-			t.Fatal(err)
-		}
-		e.sessions["lab"], e.cookies["lab"] = ses, secret
+		// A lab acting for A and B, a maker in both: the start page leads
+		// to each organisation's products (a maker may not see the
+		// overview, with its findings and contacts).
+		e.persona(t, "lab", account.Membership{OrgID: A.ID, Role: account.RoleMaker}, account.Membership{OrgID: B.ID, Role: account.RoleMaker})
 		home := wantPage(t, e.page(preq{method: http.MethodGet, path: "/", as: "lab"}), http.StatusOK)
 		for _, o := range []int64{A.ID, B.ID} {
-			if !strings.Contains(home, fmt.Sprintf(`href="/orgs/%d"`, o)) {
+			if !strings.Contains(home, fmt.Sprintf(`href="/orgs/%d/products"`, o)) {
 				t.Errorf("the lab's start page does not offer organisation %d", o)
 			}
-			for _, p := range []string{"", "/labels", "/assessments", "/devices"} {
+			for _, p := range []string{"/products", "/labels", "/assessments", "/devices"} {
 				wantPage(t, e.page(preq{method: http.MethodGet, path: fmt.Sprintf("/orgs/%d%s", o, p), as: "lab"}), http.StatusOK)
 			}
+			wantPage(t, e.page(preq{method: http.MethodGet, path: fmt.Sprintf("/orgs/%d", o), as: "lab"}), http.StatusForbidden)
 		}
 		if len(e.orgs) > 2 {
 			wantPage(t, e.page(preq{method: http.MethodGet, path: fmt.Sprintf("/orgs/%d/labels", e.orgs[2].ID), as: "lab"}), http.StatusNotFound)
+		}
+	})
+}
+
+// persona gives the env a signed-in account name with the memberships,
+// for requests made as name.
+func (e *pageEnv) persona(t *testing.T, name string, orgs ...account.Membership) account.User {
+	t.Helper()
+	ctx := context.Background()
+	u, err := e.srv.accounts.Create(ctx, account.NewUser{Email: name + "@portal.example", Password: testPassword, Orgs: orgs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret, now := account.NewToken(32), e.st.Now()
+	ses := account.Session{UserID: u.ID, CSRF: account.NewToken(24), Verified: true, CreatedAt: now, SeenAt: now, ExpiresAt: now.Add(account.MaxAge)}
+	if err := e.st.SessionCreate(ctx, &ses, account.HashToken(secret)); err != nil {
+		t.Fatal(err)
+	}
+	e.users[name], e.sessions[name], e.cookies[name] = u, ses, secret
+	return u
+}
+
+// TestLabMakerHereMemberThere: one account, a maker of organisation A
+// and a member of B, sees B's findings, warnings, registry and policy
+// (the pages, their links, the finding itself) and none of A's: A's
+// answer 403 and its pages link to none of them, while A's products,
+// assessments and labels serve it. The organisation chosen in the path
+// decides, not the account.
+func TestLabMakerHereMemberThere(t *testing.T) {
+	t.Parallel()
+	storetest.EachOpts(t, storetest.Options{Now: fixedNow}, func(t *testing.T, st *store.Store) {
+		e := newPageEnv(t, st)
+		seedNotices(t, e.env)
+		ctx := context.Background()
+		A, B := e.orgs[0], e.orgs[1]
+		e.persona(t, "lab", account.Membership{OrgID: A.ID, Role: account.RoleMaker}, account.Membership{OrgID: B.ID, Role: account.RoleMember})
+		findingsOf := func(o int64) []finding.Finding {
+			fs, err := st.FindingList(ctx, tenant.Org(o), finding.Filter{Page: keyset.Page{Limit: 50}})
+			if err != nil || len(fs) == 0 {
+				t.Fatalf("findings of %d: %v, %v", o, fs, err)
+			}
+			return fs
+		}
+		fa, fb := findingsOf(A.ID), findingsOf(B.ID)
+		home := wantPage(t, e.page(preq{method: http.MethodGet, path: "/", as: "lab"}), http.StatusOK)
+		for _, want := range []string{fmt.Sprintf(`href="/orgs/%d/products"`, A.ID), fmt.Sprintf(`href="/orgs/%d"`, B.ID)} {
+			if !strings.Contains(home, want) {
+				t.Errorf("the start page lacks %s", want)
+			}
+		}
+
+		// B: a member's pages, B's findings listed.
+		body := wantPage(t, e.page(preq{method: http.MethodGet, path: fmt.Sprintf("/orgs/%d/findings", B.ID), as: "lab"}), http.StatusOK)
+		for _, f := range fb {
+			if !strings.Contains(body, fmt.Sprintf(`/orgs/%d/findings/%d"`, B.ID, f.ID)) {
+				t.Errorf("B's findings page lacks B's finding %d", f.ID)
+			}
+		}
+		for _, f := range fa {
+			if strings.Contains(body, fmt.Sprintf(`/findings/%d"`, f.ID)) {
+				t.Errorf("B's findings page shows A's finding %d", f.ID)
+			}
+		}
+		for _, p := range []string{"", "/notices", "/registry", "/policy", fmt.Sprintf("/findings/%d", fb[0].ID)} {
+			wantPage(t, e.page(preq{method: http.MethodGet, path: fmt.Sprintf("/orgs/%d%s", B.ID, p), as: "lab"}), http.StatusOK)
+		}
+		for _, nav := range []string{"/findings", "/notices", "/registry", "/policy"} {
+			if !strings.Contains(body, fmt.Sprintf(`href="/orgs/%d%s"`, B.ID, nav)) {
+				t.Errorf("B's navigation lacks %s", nav)
+			}
+		}
+
+		// A: a maker's pages only; A's findings, warnings, registry,
+		// policy and overview answer 403, by GET and by POST.
+		for _, p := range []string{"", "/findings", "/findings.csv", "/findings.json", "/notices", "/registry", "/policy", fmt.Sprintf("/findings/%d", fa[0].ID)} {
+			body := wantPage(t, e.page(preq{method: http.MethodGet, path: fmt.Sprintf("/orgs/%d%s", A.ID, p), as: "lab"}), http.StatusForbidden)
+			for _, f := range fa {
+				if strings.Contains(body, fmt.Sprintf(`href="/orgs/%d/findings/%d"`, A.ID, f.ID)) || strings.Contains(body, f.Key) && f.Key != "" {
+					t.Errorf("the refused page %s shows A's finding %d", p, f.ID)
+				}
+			}
+		}
+		before := storetest.OrgSnapshot(t, st)
+		was := before(t, A.ID)
+		for _, r := range []struct {
+			path string
+			form url.Values
+		}{
+			{fmt.Sprintf("/orgs/%d/notices/%d/ack", A.ID, e.notices[A.ID]), url.Values{}},
+			{fmt.Sprintf("/orgs/%d/findings/%d/dispute", A.ID, fa[0].ID), url.Values{"reason": {"not_ours"}}},
+			{fmt.Sprintf("/orgs/%d/invitations", A.ID), url.Values{"invite_email": {"friend@portal.example"}}},
+			{fmt.Sprintf("/orgs/%d/contacts", A.ID), url.Values{"contact_email": {"desk@portal.example"}}},
+			{fmt.Sprintf("/orgs/%d/policy", A.ID), url.Values{"mode": {"daily"}, "min_severity": {"high"}, "channels": {"email"}}},
+		} {
+			wantPage(t, e.page(preq{method: http.MethodPost, path: r.path, as: "lab", form: r.form}), http.StatusForbidden)
+		}
+		if diff := cmp.Diff(was, before(t, A.ID)); diff != "" {
+			t.Errorf("the lab's refused forms changed A (-before +after):\n%s", diff)
+		}
+		for _, p := range []string{"/products", "/devices", "/assessments", "/labels"} {
+			body := wantPage(t, e.page(preq{method: http.MethodGet, path: fmt.Sprintf("/orgs/%d%s", A.ID, p), as: "lab"}), http.StatusOK)
+			wantMakerLinks(t, e, body)
+			if strings.Contains(body, fmt.Sprintf(`/orgs/%d/findings`, A.ID)) {
+				t.Errorf("A's %s page links to A's findings", p)
+			}
 		}
 	})
 }

@@ -191,7 +191,16 @@ func (s *Server) operation(rt Route) map[string]any {
 		op["x-vigil-scope"] = scope
 		op["description"] = "Scope: " + scope + "."
 		if rt.OrgScoped() {
-			op["description"] = "Scope: " + scope + ". An organisation's token may use only its own organisation id; others answer 404."
+			roles := make([]string, 0, 2)
+			for _, r := range rt.OrgRoles() {
+				roles = append(roles, string(r))
+			}
+			op["x-vigil-roles"] = roles
+			who := "Members only: a maker's token answers 403."
+			if rt.Makers {
+				who = "Members and makers (a maker's token may use it)."
+			}
+			op["description"] = "Scope: " + scope + ". An organisation's token may use only its own organisation id; others answer 404. " + who
 		}
 	}
 	if rt.Path == "/readyz" {

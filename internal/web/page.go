@@ -131,6 +131,28 @@ type view struct {
 	Data any
 
 	msgs map[string]string
+	// maker is set when the viewer acts for Org as a maker or test lab;
+	// open reports whether a GET page of the organisation (its path below
+	// PagePath) is open to a maker (maker) or a member.
+	maker bool
+	open  func(sub string, maker bool) bool
+}
+
+// Can reports whether the viewer may open the organisation page sub (its
+// path below PagePath, as the route table writes it: "/findings",
+// "/findings/{fid}"), by the route's Makers: the navigation and the links
+// of pages a maker also sees offer only what the viewer may use.
+func (v *view) Can(sub string) bool { return v.open != nil && v.open(sub, v.maker) }
+
+// Landing returns the page the organisation chooser links a membership
+// to: the organisation's overview, or for a role that may not see it (a
+// maker) its products.
+func (v *view) Landing(m account.Membership) string {
+	base := "/orgs/" + strconv.FormatInt(m.OrgID, 10)
+	if v.open != nil && v.open("", m.Role == account.RoleMaker) {
+		return base
+	}
+	return base + "/products"
 }
 
 // T translates a message key, formatting args into it.
@@ -189,6 +211,19 @@ func (v *view) FilteredURL(sub string) string {
 	return v.OrgURL(sub) + "?" + q.Encode()
 }
 
+// orgPageOpen reports whether the organisation's GET page at PagePath+sub
+// serves a maker (maker) or a member: the route table's Makers, checked
+// as preparePage checks it. A path that names no page is open to nobody.
+func (s *Server) orgPageOpen(sub string, maker bool) bool {
+	for i := range s.routes {
+		rt := &s.routes[i]
+		if rt.IsPage() && rt.Method == http.MethodGet && rt.Path == PagePath+sub {
+			return checkOrgRole(rt, auth.Principal{OrgID: 1, Maker: maker}) == nil
+		}
+	}
+	return false
+}
+
 // templates are the parsed page templates, each with the layout.
 type templates map[string]*template.Template
 
@@ -240,7 +275,7 @@ func (pc *pageCall) render(status int, name, title string, data any, formErrs ma
 		return fmt.Errorf("no template %q", name)
 	}
 	v := &view{Lang: pc.lang, User: pc.user, Org: pc.org, OrgNm: pc.orgName, CSRF: pc.ses.CSRF, Path: pc.r.URL.Path,
-		Query: pc.r.URL.Query(), Errors: formErrs, Data: data, msgs: pc.s.messages(pc.lang)}
+		Query: pc.r.URL.Query(), Errors: formErrs, Data: data, msgs: pc.s.messages(pc.lang), maker: pc.p.Maker, open: pc.s.orgPageOpen}
 	if pc.route != nil && pc.route.Method == http.MethodGet {
 		v.Msg = pc.query("msg")
 	}
@@ -272,7 +307,7 @@ func (pc *pageCall) fragment(page, name string, data any) error {
 		return fmt.Errorf("no template %q", page)
 	}
 	v := &view{Lang: pc.lang, User: pc.user, Org: pc.org, OrgNm: pc.orgName, CSRF: pc.ses.CSRF, Path: pc.r.URL.Path,
-		Query: pc.r.URL.Query(), Data: data, msgs: pc.s.messages(pc.lang)}
+		Query: pc.r.URL.Query(), Data: data, msgs: pc.s.messages(pc.lang), maker: pc.p.Maker, open: pc.s.orgPageOpen}
 	var b bytes.Buffer
 	if err := t.ExecuteTemplate(&b, name, v); err != nil {
 		return fmt.Errorf("render %s of %s: %w", name, page, err)
@@ -447,7 +482,11 @@ func (s *Server) preparePage(pc *pageCall) error {
 		}
 		pc.org, pc.orgName = id, o.Name
 		if !u.Staff() {
-			pc.p = auth.Principal{UserID: u.ID, OrgID: id, Scopes: []auth.Scope{auth.ScopeRead, auth.ScopeWrite}}
+			pc.p = auth.Principal{UserID: u.ID, OrgID: id, Scopes: []auth.Scope{auth.ScopeRead, auth.ScopeWrite},
+				Maker: u.MemberOf(id) == account.RoleMaker}
+		}
+		if err := checkOrgRole(rt, pc.p); err != nil {
+			return err
 		}
 	}
 	return nil

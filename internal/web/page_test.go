@@ -316,10 +316,30 @@ func TestPageAuthorisation(t *testing.T) {
 						wantPage(t, e.page(preq{method: rt.Method, path: e.pageFill(rt.Path, mixed), as: asMemberA, form: form}), http.StatusNotFound)
 					})
 				}
+				// The maker persona gets what the route table's Makers
+				// says: a route open to makers serves it as a member; any
+				// other answers 403 (it sees the organisation: a 404
+				// would hide nothing), by GET or POST, and changes
+				// nothing of its organisation.
+				if !rt.Makers {
+					t.Run(rt.ID+"/"+asMakerA+"/members_only", func(t *testing.T) {
+						was := state(t, A.ID)
+						wantPage(t, e.page(preq{method: rt.Method, path: path + pageQueries[rt.ID], as: asMakerA, form: form}), http.StatusForbidden)
+						if diff := cmp.Diff(was, state(t, A.ID)); diff != "" {
+							t.Errorf("a maker's refused %s changed organisation A (-before +after):\n%s", rt.ID, diff)
+						}
+					})
+				}
 				if rt.Method == http.MethodGet {
 					for _, as := range []string{asMemberA, asMakerA, asAnalyst, asAdmin} {
+						if as == asMakerA && !rt.Makers {
+							continue
+						}
 						t.Run(rt.ID+"/"+as+"/own", func(t *testing.T) {
-							wantPage(t, e.page(preq{method: rt.Method, path: path, as: as}), http.StatusOK)
+							body := wantPage(t, e.page(preq{method: rt.Method, path: path, as: as}), http.StatusOK)
+							if as == asMakerA && rt.ContentType == "" {
+								wantMakerLinks(t, e, body)
+							}
 						})
 					}
 					t.Run(rt.ID+"/memberB/own", func(t *testing.T) {
@@ -335,6 +355,46 @@ func TestPageAuthorisation(t *testing.T) {
 			t.Errorf("organisation B changed (-before +after):\n%s", diff)
 		}
 	})
+}
+
+// orgLinkRE finds the links of a page to organisation pages.
+var orgLinkRE = regexp.MustCompile(`(?:href|action)="(/orgs/[0-9]+[^"?#]*)`)
+
+// wantMakerLinks checks that a page shown to a maker links to (or posts
+// to) no organisation page the route table closes to makers: the
+// navigation and the pages offer a maker only what it may use.
+func wantMakerLinks(t *testing.T, e *pageEnv, body string) {
+	t.Helper()
+	links := 0
+	for _, m := range orgLinkRE.FindAllStringSubmatch(body, -1) {
+		links++
+		rt := e.pageRouteOf(m[1])
+		if rt == nil {
+			t.Errorf("the page links to %s, which is no organisation page", m[1])
+			continue
+		}
+		if !rt.Makers {
+			t.Errorf("a maker's page links to %s (%s), which is for members only", m[1], rt.ID)
+		}
+	}
+	if links == 0 {
+		t.Errorf("a maker's page has no link to its organisation's pages (no navigation?)")
+	}
+}
+
+// pageRouteOf returns the page route below PagePath whose path matches p
+// (a path of the portal), nil if none.
+func (e *pageEnv) pageRouteOf(p string) *Route {
+	for _, rt := range e.srv.Routes() {
+		if !rt.IsPage() || !rt.OrgScoped() {
+			continue
+		}
+		re := "^" + strings.ReplaceAll(regexp.QuoteMeta(wildcardRE.ReplaceAllString(rt.Path, "\x00")), "\x00", "[0-9]+") + "$"
+		if regexp.MustCompile(re).MatchString(p) {
+			return &rt
+		}
+	}
+	return nil
 }
 
 // TestPagesHappyPath renders every GET page for a persona allowed to see it,

@@ -23,15 +23,15 @@ import (
 func (s *Server) devicePageRoutes() []Route {
 	const tag = "portal"
 	return []Route{
-		{ID: "pageDevices", Method: http.MethodGet, Path: PagePath + "/devices", Tag: tag, Query: pageParams(), API: "deviceList",
+		{ID: "pageDevices", Makers: true, Method: http.MethodGet, Path: PagePath + "/devices", Tag: tag, Query: pageParams(), API: "deviceList",
 			Summary: "An organisation's devices", page: s.pageDevices},
-		{ID: "pageDeviceAdd", Method: http.MethodPost, Path: PagePath + "/devices", Tag: tag, API: "deviceCreate",
+		{ID: "pageDeviceAdd", Makers: true, Method: http.MethodPost, Path: PagePath + "/devices", Tag: tag, API: "deviceCreate",
 			Summary: "Add a device", page: s.pageDeviceAdd},
-		{ID: "pageDevice", Method: http.MethodGet, Path: PagePath + "/devices/{did}", Tag: tag, API: "deviceGet",
+		{ID: "pageDevice", Makers: true, Method: http.MethodGet, Path: PagePath + "/devices/{did}", Tag: tag, API: "deviceGet",
 			Summary: "A device with its vulnerabilities and SBOM upload", page: s.pageDevice},
-		{ID: "pageDeviceSBOM", Method: http.MethodPost, Path: PagePath + "/devices/{did}/sbom", Tag: tag, API: "deviceSBOM",
+		{ID: "pageDeviceSBOM", Makers: true, Method: http.MethodPost, Path: PagePath + "/devices/{did}/sbom", Tag: tag, API: "deviceSBOM",
 			Summary: "Upload a device's SBOM (CycloneDX or SPDX)", page: s.pageDeviceSBOM},
-		{ID: "deviceSBOM", Method: http.MethodPost, Path: OrgPath + "/devices/{did}/sbom", Tag: "devices", Scope: auth.ScopeWrite,
+		{ID: "deviceSBOM", Makers: true, Method: http.MethodPost, Path: OrgPath + "/devices/{did}/sbom", Tag: "devices", Scope: auth.ScopeWrite,
 			Response: "SBOMResult", Summary: "Replace a device's components with those of an SBOM (the request body: CycloneDX JSON/XML or SPDX 2.3 JSON/tag-value) and match them against the advisories",
 			api: s.deviceSBOM},
 	}

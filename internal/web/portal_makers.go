@@ -29,24 +29,24 @@ import (
 func (s *Server) makerRoutes() []Route {
 	const tag = "portal"
 	return []Route{
-		{ID: "pageEvidenceAdd", Method: http.MethodPost, Path: PagePath + "/assessments/{sid}/evidence", Tag: tag, API: "assessmentEvidenceAdd",
+		{ID: "pageEvidenceAdd", Makers: true, Method: http.MethodPost, Path: PagePath + "/assessments/{sid}/evidence", Tag: tag, API: "assessmentEvidenceAdd",
 			Summary: "Upload an evidence file of an assessment", page: s.pageEvidenceAdd},
-		{ID: "pageEvidenceGet", Method: http.MethodGet, Path: PagePath + "/assessments/{sid}/evidence/{eid}", Tag: tag, API: "assessmentEvidenceGet",
+		{ID: "pageEvidenceGet", Makers: true, Method: http.MethodGet, Path: PagePath + "/assessments/{sid}/evidence/{eid}", Tag: tag, API: "assessmentEvidenceGet",
 			ContentType: "application/octet-stream", Summary: "Download an evidence file of an assessment (always as an attachment)", page: s.pageEvidenceGet},
-		{ID: "pageOrgLabels", Method: http.MethodGet, Path: PagePath + "/labels", Tag: tag, API: "orgLabels",
+		{ID: "pageOrgLabels", Makers: true, Method: http.MethodGet, Path: PagePath + "/labels", Tag: tag, API: "orgLabels",
 			Summary: "An organisation's labels: downloads and the snippet that embeds each", page: s.pageOrgLabels},
-		{ID: "assessmentEvidenceAdd", Method: http.MethodPost, Path: OrgPath + "/assessments/{sid}/evidence", Tag: "assessments", Scope: auth.ScopeWrite,
+		{ID: "assessmentEvidenceAdd", Makers: true, Method: http.MethodPost, Path: OrgPath + "/assessments/{sid}/evidence", Tag: "assessments", Scope: auth.ScopeWrite,
 			Query:    []Param{{Name: "name", Type: "string", Description: "the file's name (a base name, at most 255 characters)"}},
 			Response: "Attachment", Status: http.StatusCreated,
 			Summary: "Add an evidence file (the request body; PDF, PNG, JPEG, GIF, WebP, plain text, CSV, JSON, Markdown or ZIP, at most 20 MiB) to a draft or submitted assessment",
 			api:     s.assessmentEvidenceAdd},
-		{ID: "assessmentEvidenceList", Method: http.MethodGet, Path: OrgPath + "/assessments/{sid}/evidence", Tag: "assessments", Scope: auth.ScopeRead,
+		{ID: "assessmentEvidenceList", Makers: true, Method: http.MethodGet, Path: OrgPath + "/assessments/{sid}/evidence", Tag: "assessments", Scope: auth.ScopeRead,
 			Response: "AttachmentList", Summary: "An assessment's evidence files", api: s.assessmentEvidenceList},
-		{ID: "assessmentEvidenceGet", Method: http.MethodGet, Path: OrgPath + "/assessments/{sid}/evidence/{eid}", Tag: "assessments", Scope: auth.ScopeRead,
+		{ID: "assessmentEvidenceGet", Makers: true, Method: http.MethodGet, Path: OrgPath + "/assessments/{sid}/evidence/{eid}", Tag: "assessments", Scope: auth.ScopeRead,
 			ContentType: "application/octet-stream",
 			Summary:     "Download an evidence file of an assessment: its content as an attachment, with its stored media type when that is one an upload accepts (never HTML)",
 			api:         s.assessmentEvidenceGet},
-		{ID: "orgLabels", Method: http.MethodGet, Path: OrgPath + "/labels", Tag: "assessments", Scope: auth.ScopeRead,
+		{ID: "orgLabels", Makers: true, Method: http.MethodGet, Path: OrgPath + "/labels", Tag: "assessments", Scope: auth.ScopeRead,
 			Response: "OrgLabelList", Summary: "The organisation's labels, newest first, with their downloads and embed snippet", api: s.orgLabels},
 	}
 }

@@ -27,17 +27,17 @@ import (
 func (s *Server) productRoutes() []Route {
 	const tag = "portal"
 	return []Route{
-		{ID: "pageProducts", Method: http.MethodGet, Path: PagePath + "/products", Tag: tag, Query: pageParams(), API: "deviceList",
+		{ID: "pageProducts", Makers: true, Method: http.MethodGet, Path: PagePath + "/products", Tag: tag, Query: pageParams(), API: "deviceList",
 			Summary: "A maker's products (the organisation's device models) with their assessments", page: s.pageProducts},
-		{ID: "pageProductAdd", Method: http.MethodPost, Path: PagePath + "/products", Tag: tag, API: "deviceCreate",
+		{ID: "pageProductAdd", Makers: true, Method: http.MethodPost, Path: PagePath + "/products", Tag: tag, API: "deviceCreate",
 			Summary: "Register a product", page: s.pageProductAdd},
-		{ID: "pageProduct", Method: http.MethodGet, Path: PagePath + "/products/{did}", Tag: tag, API: "deviceGet",
+		{ID: "pageProduct", Makers: true, Method: http.MethodGet, Path: PagePath + "/products/{did}", Tag: tag, API: "deviceGet",
 			Summary: "A product: its description to edit and its assessments", page: s.pageProduct},
-		{ID: "pageProductSave", Method: http.MethodPost, Path: PagePath + "/products/{did}", Tag: tag, API: "deviceUpdate",
+		{ID: "pageProductSave", Makers: true, Method: http.MethodPost, Path: PagePath + "/products/{did}", Tag: tag, API: "deviceUpdate",
 			Summary: "Save a product's description", page: s.pageProductSave},
-		{ID: "pageProductAssess", Method: http.MethodPost, Path: PagePath + "/products/{did}/assessments", Tag: tag, API: "assessmentStart",
+		{ID: "pageProductAssess", Makers: true, Method: http.MethodPost, Path: PagePath + "/products/{did}/assessments", Tag: tag, API: "assessmentStart",
 			Summary: "Start the assessment of a product", page: s.pageProductAssess},
-		{ID: "deviceUpdate", Method: http.MethodPut, Path: OrgPath + "/devices/{did}", Tag: "devices", Scope: auth.ScopeWrite,
+		{ID: "deviceUpdate", Makers: true, Method: http.MethodPut, Path: OrgPath + "/devices/{did}", Tag: "devices", Scope: auth.ScopeWrite,
 			Request: "DeviceCreate", Response: "Device",
 			Summary: "Replace a device's description (a maker's product: vendor, model, firmware, CPE, package URL); its assessments and labels keep theirs", api: s.deviceUpdate},
 	}

@@ -100,6 +100,14 @@ func (s *Server) pageTokenCreate(pc *pageCall) error {
 		if len(in.Scopes) == 0 {
 			return errs.Field("scopes", "", "choose at least one scope")
 		}
+		// A checkbox sends "on" when ticked and nothing when not.
+		switch v := pc.form("maker"); v {
+		case "on":
+			in.Maker = true
+		case "":
+		default:
+			return errs.FieldKeyed("maker", v, "settings.box", "tick the box or leave it empty")
+		}
 		return nil
 	}()
 	var created TokenCreated

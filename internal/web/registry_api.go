@@ -63,13 +63,13 @@ func (s *Server) assetRoutes() []Route {
 func (s *Server) deviceRoutes() []Route {
 	const tag = "devices"
 	return []Route{
-		{ID: "deviceList", Method: http.MethodGet, Path: OrgPath + "/devices", Tag: tag, Scope: auth.ScopeRead, Query: pageParams(),
+		{ID: "deviceList", Makers: true, Method: http.MethodGet, Path: OrgPath + "/devices", Tag: tag, Scope: auth.ScopeRead, Query: pageParams(),
 			Response: "DevicePage", Summary: "List an organisation's devices", api: s.deviceList},
-		{ID: "deviceCreate", Method: http.MethodPost, Path: OrgPath + "/devices", Tag: tag, Scope: auth.ScopeWrite,
+		{ID: "deviceCreate", Makers: true, Method: http.MethodPost, Path: OrgPath + "/devices", Tag: tag, Scope: auth.ScopeWrite,
 			Request: "DeviceCreate", Response: "Device", Status: http.StatusCreated, Summary: "Register a device", api: s.deviceCreate},
-		{ID: "deviceGet", Method: http.MethodGet, Path: OrgPath + "/devices/{did}", Tag: tag, Scope: auth.ScopeRead,
+		{ID: "deviceGet", Makers: true, Method: http.MethodGet, Path: OrgPath + "/devices/{did}", Tag: tag, Scope: auth.ScopeRead,
 			Response: "Device", Summary: "Get a device", api: s.deviceGet},
-		{ID: "deviceDelete", Method: http.MethodDelete, Path: OrgPath + "/devices/{did}", Tag: tag, Scope: auth.ScopeWrite,
+		{ID: "deviceDelete", Makers: true, Method: http.MethodDelete, Path: OrgPath + "/devices/{did}", Tag: tag, Scope: auth.ScopeWrite,
 			Summary: "Delete a device", api: s.deviceDelete},
 	}
 }

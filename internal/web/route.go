@@ -78,6 +78,16 @@ type Route struct {
 	// Role is the staff role a page needs (account.RoleAnalyst or
 	// account.RoleAdmin: others get 403); empty: any signed-in user.
 	Role account.Role
+	// Makers opens an organisation route (page or API) to makers and
+	// test labs too: an account whose membership in the organisation is
+	// account.RoleMaker, or the organisation's token made for a maker.
+	// Without it an organisation route is for the organisation's members
+	// only (least privilege), and a maker gets 403 on it: its products,
+	// devices, SBOMs, assessments with their evidence and review
+	// comments, and labels are open to makers; its findings, warnings,
+	// registry, contacts, policy and members are not. Staff and operator
+	// tokens are not limited by it. See OrgRoles.
+	Makers bool
 	// API names the JSON route that does what this page action does; every
 	// page that changes organisation data has one, so the REST API covers
 	// the portal. Self pages (the signed-in account's own settings) need
@@ -166,6 +176,32 @@ func (rt Route) OrgScoped() bool {
 	return rt.Path == OrgPath || strings.HasPrefix(rt.Path, OrgPath+"/")
 }
 
+// OrgRoles returns the roles in an organisation that may use an
+// organisation route: account.RoleMember, and account.RoleMaker too when
+// the route is open to makers (Makers). Other routes: nil.
+func (rt Route) OrgRoles() []account.Role {
+	switch {
+	case !rt.OrgScoped():
+		return nil
+	case rt.Makers:
+		return []account.Role{account.RoleMember, account.RoleMaker}
+	}
+	return []account.Role{account.RoleMember}
+}
+
+// checkOrgRole is the role check of an organisation route, run after its
+// tenant check by prepare (API) and preparePage (pages) alike: a maker (a
+// maker's token, a maker membership) may use only the routes that say
+// Makers. It answers 403 as for other routes the caller's role does not
+// reach (operator-only routes, a token without the scope): the caller
+// may see the organisation, so there is nothing to hide by a 404.
+func checkOrgRole(rt *Route, p auth.Principal) error {
+	if !rt.OrgScoped() || !p.Maker || rt.Makers {
+		return nil
+	}
+	return errs.Keyed(errs.Forbidden, "", "org.membersonly", "only the organisation's members may do this; a maker or test lab may use its products, devices, assessments and labels")
+}
+
 // PathParams returns the names of the path's wildcards in order.
 func (rt Route) PathParams() []string {
 	var out []string
@@ -210,6 +246,10 @@ func (s *Server) checkRoutes() error {
 			return fmt.Errorf("web: page action %s answers HTML (or redirects)", rt.Pattern())
 		case rt.IsPage() && (rt.Request != "" || rt.Response != "" || rt.Scope != ""):
 			return fmt.Errorf("web: page %s takes forms and answers HTML: no JSON schemas or token scope", rt.Pattern())
+		case rt.Makers && (!rt.OrgScoped() || rt.OperatorOnly()):
+			return fmt.Errorf("web: route %s: Makers is for organisation routes that are not operator-only", rt.Pattern())
+		case rt.API != "" && rt.Makers != s.routeByID(rt.API).Makers:
+			return fmt.Errorf("web: page %s and its API route %s differ in Makers", rt.Pattern(), rt.API)
 		case !rt.IsPage() && (rt.Role != "" || rt.API != "" || rt.Self):
 			return fmt.Errorf("web: route %s: Role, API and Self are for pages", rt.Pattern())
 		case rt.IsPage() && rt.Role != "" && rt.Role != account.RoleAnalyst && rt.Role != account.RoleAdmin:
@@ -503,6 +543,9 @@ func (s *Server) prepare(c *call) error {
 			if err := s.store.OrgExists(c.ctx(), c.p.Tenant(), id); err != nil {
 				return err
 			}
+		}
+		if err := checkOrgRole(rt, c.p); err != nil {
+			return err
 		}
 		c.org = id
 	}

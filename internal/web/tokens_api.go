@@ -50,7 +50,7 @@ func (s *Server) createToken(ctx context.Context, sc tenant.Scope, in TokenInput
 	if err != nil {
 		return TokenCreated{}, err
 	}
-	t, secret, err := s.app.IssueToken(ctx, sc, auth.Token{OrgID: in.OrgID, Name: in.Name, Scopes: scopes, CreatedBy: by})
+	t, secret, err := s.app.IssueToken(ctx, sc, auth.Token{OrgID: in.OrgID, Name: in.Name, Scopes: scopes, CreatedBy: by, Maker: in.Maker})
 	if err != nil {
 		return TokenCreated{}, err
 	}
@@ -66,5 +66,5 @@ func (s *Server) tokenRevoke(c *call) (any, error) {
 }
 
 func (s *Server) me(c *call) (any, error) {
-	return Me{TokenID: c.p.TokenID, OrgID: c.p.OrgID, Scopes: c.p.Scopes, Operator: c.p.Operator()}, nil
+	return Me{TokenID: c.p.TokenID, OrgID: c.p.OrgID, Scopes: c.p.Scopes, Operator: c.p.Operator(), Maker: c.p.Maker}, nil
 }

@@ -67,6 +67,9 @@ type TokenInput struct {
 	OrgID  int64        `json:"org_id,omitempty"`
 	Name   string       `json:"name,omitempty"`
 	Scopes []auth.Scope `json:"scopes"`
+	// Maker makes an organisation's token for a maker or test lab: it
+	// may use only the organisation routes open to makers.
+	Maker bool `json:"maker,omitempty"`
 }
 
 // TokenCreated answers POST /api/v1/tokens. The secret is shown only here.
@@ -81,6 +84,9 @@ type Me struct {
 	OrgID    int64        `json:"org_id,omitempty"`
 	Scopes   []auth.Scope `json:"scopes"`
 	Operator bool         `json:"operator"`
+	// Maker is true for a maker's token (only the organisation routes
+	// open to makers).
+	Maker bool `json:"maker,omitempty"`
 }
 
 func (in ContactInput) contact(orgID int64) registry.Contact {
