@@ -7,7 +7,8 @@
 //
 // A user has at most one staff role (administrator or analyst) and any
 // number of memberships, each naming an organisation and a role in it
-// (member or maker/lab). One account may thus act for several
+// (member, or maker/lab with access to the organisation's products,
+// assessments and labels only). One account may thus act for several
 // organisations; the portal names the organisation on every page.
 // Administrators and analysts must use a TOTP second factor; for the others
 // it is optional.
@@ -45,8 +46,12 @@ const (
 	RoleAnalyst Role = "analyst"
 	// RoleMember sees and manages one organisation's registry and findings.
 	RoleMember Role = "member"
-	// RoleMaker is a member that also submits products and assessments
-	// (makers and test labs).
+	// RoleMaker is a maker or test lab acting for the organisation: it
+	// registers products and devices, uploads SBOMs, submits assessments
+	// with evidence, reads their review comments and downloads the
+	// labels, and nothing else of the organisation (not its findings,
+	// warnings, registry, contacts, policy or members): the portal's
+	// routes say which are open to it (web.Route.Makers).
 	RoleMaker Role = "maker"
 )
 

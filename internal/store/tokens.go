@@ -26,7 +26,7 @@ func (s *Store) TokenCreate(ctx context.Context, sc tenant.Scope, t *auth.Token)
 		return "", errs.Field("scopes", auth.FormatScopes(t.Scopes), "an operator token (no organisation) needs the admin scope")
 	}
 	if t.OrgID == 0 && t.Maker {
-		return "", errs.Field("maker", true, "a maker's token belongs to an organisation: give its org_id")
+		return "", errs.FieldKeyed("maker", true, "token.maker.org", "a maker's token belongs to an organisation: give its org_id")
 	}
 	if t.OrgID != 0 {
 		for _, sc := range t.Scopes {

@@ -28,6 +28,7 @@ func errorMessages() map[string][2]string {
 		"err.invite.link":       {"the invitation is unknown, used or expired; ask for a new one", "de uitnodiging is onbekend, gebruikt of verlopen; vraag een nieuwe aan"},
 		"err.invite.password":   {"this address has an account: give the password of that account", "dit adres heeft een account: geef het wachtwoord van dat account"},
 		"err.settings.box":      {"tick the box or leave it empty", "vink het vakje aan of laat het leeg"},
+		"err.token.maker.org":   {"a maker's token belongs to an organisation: give its org_id", "een token voor een maker hoort bij een organisatie: geef haar nummer"},
 		"err.token.name":        {"give the token a name (what uses it)", "geef het token een naam (wat het gebruikt)"},
 		"err.org.membersonly":   {"only the organisation's members may do this; a maker or test lab may use its products, devices, assessments and labels", "alleen leden van de organisatie mogen dit; een maker of testlab kan haar producten, apparaten, beoordelingen en labels gebruiken"},
 		"err.privacy.confirm":   {"type %s again to confirm the erasure", "typ %s nogmaals om het wissen te bevestigen"},

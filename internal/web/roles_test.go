@@ -5,12 +5,13 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
-	"vigil/internal/auth"
+	"vigil/internal/keyset"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
 	"vigil/internal/tenant"
@@ -37,12 +38,25 @@ func TestOrgRolesAPI(t *testing.T) {
 		seedNotices(t, e)
 		seedAssessments(t, e)
 		A, B := e.orgs[0], e.orgs[1]
-		tk := auth.Token{OrgID: A.ID, Name: "lab", Scopes: []auth.Scope{auth.ScopeRead, auth.ScopeWrite}, Maker: true}
-		secret, err := st.TokenCreate(context.Background(), tenant.Operator(), &tk)
+		// The operator makes the lab's token through the API.
+		rec := e.send(req{method: "POST", path: "/api/v1/tokens", token: tokOp,
+			body: fmt.Sprintf(`{"org_id":%d,"name":"lab","scopes":["read","write"],"maker":true}`, A.ID)})
+		wantStatus(t, rec, http.StatusCreated)
+		created := decodeAs[TokenCreated](t, rec)
+		if !created.Token.Maker || created.Token.OrgID != A.ID {
+			t.Fatalf("token made = %+v; want a maker's token of organisation %d", created.Token, A.ID)
+		}
+		e.tok[tokAMaker] = created.Secret
+		ts, err := st.TokenList(context.Background(), tenant.Operator(), keyset.Page{Limit: 100})
 		if err != nil {
 			t.Fatal(err)
 		}
-		e.tok[tokAMaker] = secret
+		for _, tk := range ts {
+			if tk.Maker != (tk.ID == created.Token.ID) {
+				t.Errorf("listed token %d (%s): maker %v", tk.ID, tk.Name, tk.Maker)
+			}
+		}
+		wantProblem(t, e.send(req{method: "POST", path: "/api/v1/tokens", token: tokOp, body: `{"name":"lab","scopes":["admin"],"maker":true}`}), http.StatusUnprocessableEntity, "maker")
 		if me := decodeAs[Me](t, e.send(req{method: "GET", path: "/api/v1/me", token: tokAMaker})); !me.Maker || me.OrgID != A.ID || me.Operator {
 			t.Errorf("me = %+v; want a maker of organisation %d", me, A.ID)
 		}
