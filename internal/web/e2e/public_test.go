@@ -155,8 +155,10 @@ func labJourney(t *testing.T, p *portal, shot func(string) string) {
 	b.open("/login", "")
 	b.submit(map[string]string{"#email": email, "#password": password}, `main form button[type="submit"]`, "")
 	b.wantPath("/")
+	// A maker's membership leads to the organisation's products (its
+	// overview, with findings and contacts, is for members).
 	for _, o := range []int64{maker, member} {
-		if !b.has(fmt.Sprintf(`main a[href="/orgs/%d"]`, o)) {
+		if !b.has(fmt.Sprintf(`main a[href="/orgs/%d/products"]`, o)) {
 			t.Errorf("the lab's start page does not offer organisation %d", o)
 		}
 	}
