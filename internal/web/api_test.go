@@ -201,6 +201,17 @@ func TestEndpointsHappyPath(t *testing.T) {
 			if n := len(decodeAs[Page[registry.Contact]](t, e.send(req{method: "GET", path: path, token: tokAR})).Items); n != 2 {
 				t.Errorf("%d contacts after create; want 2", n)
 			}
+			// Edited: the members given change, the others stay; bad
+			// input names its member; another organisation's token does
+			// not find it.
+			rec = e.send(req{method: "PATCH", path: fmt.Sprintf("%s/%d", path, c.ID), token: tokARW, body: e.example("ContactUpdate")})
+			wantStatus(t, rec, 200)
+			e.validate(t, "Contact", rec.Body.Bytes())
+			if ed := decodeAs[registry.Contact](t, rec); ed.Name != "CERT desk (24/7)" || ed.Phone != "+31701234568" || ed.Email != c.Email || ed.Role != c.Role || ed.Lang != c.Lang {
+				t.Errorf("edited contact = %+v (was %+v)", ed, c)
+			}
+			wantProblem(t, e.send(req{method: "PATCH", path: fmt.Sprintf("%s/%d", path, c.ID), token: tokARW, body: `{"role":"boss"}`}), 422, "role")
+			wantProblem(t, e.send(req{method: "PATCH", path: fmt.Sprintf("/api/v1/orgs/%d/contacts/%d", e.orgs[1].ID, c.ID), token: tokBRW, body: `{"name":"taken over"}`}), 404, "")
 			ok(t, req{method: "DELETE", path: fmt.Sprintf("%s/%d", path, c.ID), token: tokARW}, 204, "")
 			if n := len(decodeAs[Page[registry.Contact]](t, e.send(req{method: "GET", path: path, token: tokAR})).Items); n != 1 {
 				t.Errorf("%d contacts after delete; want 1", n)

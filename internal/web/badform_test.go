@@ -18,6 +18,7 @@ import (
 	"vigil/internal/registry"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
+	"vigil/internal/tenant"
 )
 
 // formsWithoutFields are the page forms a visitor fills in nothing of, so
@@ -86,6 +87,12 @@ func (e *pageEnv) badForms(t *testing.T, own, other ids) map[string][]badForm {
 		t.Fatal(err)
 	}
 	waiting := w.ID
+	// A second contact of the organisation, whose address another may
+	// not be edited into.
+	noc := registry.Contact{OrgID: own.Org, Email: "noc@portal.example", Role: "technical"}
+	if err := e.st.ContactCreate(context.Background(), tenant.Operator(), &noc); err != nil {
+		t.Fatal(err)
+	}
 	v := func(kv ...string) url.Values {
 		out := url.Values{}
 		for i := 0; i+1 < len(kv); i += 2 {
@@ -116,7 +123,9 @@ func (e *pageEnv) badForms(t *testing.T, own, other ids) map[string][]badForm {
 		"pageAssetAdd":     {{name: "bad_cidr", as: asMemberA, path: org + "/assets", form: v("value", "192.0.2.300/24", "kind", "cidr"), status: 422, field: "value"}},
 		"pageAssetVerify":  {{name: "not_proven", as: asMemberB, path: fmt.Sprintf("/orgs/%d/assets/%d/verify", other.Org, other.Asset), status: 422, field: fmt.Sprintf("asset-%d", other.Asset)}},
 		"pageContactAdd":   {{name: "bad_email", as: asMemberA, path: org + "/contacts", form: v("contact_email", "a@@b"), status: 422, field: "contact_email"}},
-		"pageInvite":       {{name: "bad_email", as: asMemberA, path: org + "/invitations", form: v("invite_email", "nope"), status: 422, field: "invite_email"}},
+		"pageContactEdit": {{name: "bad_email", as: asMemberA, path: fmt.Sprintf("%s/contacts/%d/edit", org, own.Contact), form: v("contact_email", "a@@b"), status: 422, field: fmt.Sprintf("contact-%d-email", own.Contact)},
+			{name: "taken", as: asMemberA, path: fmt.Sprintf("%s/contacts/%d/edit", org, own.Contact), form: v("contact_email", noc.Email), status: 409, field: fmt.Sprintf("contact-%d-email", own.Contact)}},
+		"pageInvite": {{name: "bad_email", as: asMemberA, path: org + "/invitations", form: v("invite_email", "nope"), status: 422, field: "invite_email"}},
 		"pageRegisterPost": {
 			{name: "no_asset", as: asMemberA, path: "/register", form: v("name", "Nieuw BV"), status: 422, field: "asset"},
 			{name: "host_bits", as: asMemberA, path: "/register", form: v("name", "Nieuw BV", "asset", "192.0.2.1/24"), status: 422, field: "asset"},

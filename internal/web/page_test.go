@@ -169,6 +169,7 @@ func (e *pageEnv) pageForms() map[string]url.Values {
 		"pageAssetAdd":          {"value": {"203.0.113.0/24"}},
 		"pageAssetVerify":       {},
 		"pageContactAdd":        {"contact_email": {"desk@portal.example"}},
+		"pageContactEdit":       {"contact_name": {"Desk"}, "contact_email": {"desk-edited@portal.example"}, "contact_role": {"technical"}, "contact_lang": {"en"}},
 		"pageContactDelete":     {},
 		"pageInvite":            {"invite_email": {"colleague@portal.example"}},
 		"pageInvitationPost":    {"token": {"nope"}, "password": {"a brand new password"}},

@@ -83,6 +83,7 @@ func (e *pageEnv) apiTwinCalls(t *testing.T, own ids) map[string]func(path, toke
 		"pageAssetAdd":      send("POST", `{"value":"203.0.113.0/24"}`),
 		"pageAssetVerify":   send("POST", ""),
 		"pageContactAdd":    send("POST", `{"email":"desk@portal.example"}`),
+		"pageContactEdit":   send("PATCH", `{"name":"Desk","email":"desk-edited@portal.example","phone":"","role":"technical","lang":"en"}`),
 		"pageContactDelete": send("DELETE", ""),
 		"pageInvite":        send("POST", `{"email":"colleague@portal.example"}`),
 		"pageInvitationPost": func(path, token string) *httptest.ResponseRecorder {

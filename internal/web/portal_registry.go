@@ -5,6 +5,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -33,6 +34,8 @@ func (s *Server) registryRoutes() []Route {
 			Summary: "Check the ownership token of an asset again", page: s.pageAssetVerify},
 		{ID: "pageContactAdd", Method: http.MethodPost, Path: PagePath + "/contacts", Tag: tag, API: "contactCreate",
 			Summary: "Add a contact", page: s.pageContactAdd},
+		{ID: "pageContactEdit", Method: http.MethodPost, Path: PagePath + "/contacts/{cid}/edit", Tag: tag, API: "contactUpdate",
+			Summary: "Edit a contact", page: s.pageContactEdit},
 		{ID: "pageContactDelete", Method: http.MethodPost, Path: PagePath + "/contacts/{cid}/delete", Tag: tag, API: "contactDelete",
 			Summary: "Delete a contact", page: s.pageContactDelete},
 		{ID: "pageInvite", Method: http.MethodPost, Path: PagePath + "/invitations", Tag: tag, API: "invitationCreate",
@@ -139,6 +142,10 @@ type registryView struct {
 	Token    string
 	Assets   []assetRow
 	Form     url.Values
+	// Editing is the contact whose refused edit the page shows again
+	// (its form open, with EditForm, what was sent); 0 for none.
+	Editing  int64
+	EditForm url.Values
 }
 
 // assetRow is an asset with where its ownership token goes.
@@ -247,6 +254,47 @@ func (s *Server) pageContactAdd(pc *pageCall) error {
 		return s.registryForm(pc, inField(err, "contact_", nil))
 	}
 	return pc.redirect(fmt.Sprintf("/orgs/%d/registry?msg=registry.contact", pc.org))
+}
+
+// contactEditFields are the fields of a contact's edit form, by the
+// contact's field names; the form's ids are contactEditID's.
+var contactEditFields = map[string]string{"name": "contact_name", "email": "contact_email", "phone": "contact_phone", "role": "contact_role", "lang": "contact_lang"}
+
+// contactEditID is the id on the registry page of field (a contact's
+// field name, "" for the form as a whole) of contact cid's edit form.
+func contactEditID(cid int64, field string) string {
+	return fmt.Sprintf("contact-%d-%s", cid, field)
+}
+
+// pageContactEdit saves a contact's edit form; a refused edit shows the
+// page again with that contact's form open, what was sent in it and the
+// error on its field.
+func (s *Server) pageContactEdit(pc *pageCall) error {
+	cid, err := pc.pathID("cid")
+	if err != nil {
+		return err
+	}
+	var p app.ContactPatch
+	for f, dst := range map[string]**string{"name": &p.Name, "email": &p.Email, "phone": &p.Phone, "role": &p.Role, "lang": &p.Lang} {
+		*dst = new(pc.form(contactEditFields[f]))
+	}
+	if _, err := s.app.EditContact(pc.ctx(), pc.scope(), pc.org, cid, p); err != nil {
+		var e *errs.Error
+		if !errors.As(err, &e) || (e.Code != errs.Invalid && e.Code != errs.Conflict) {
+			return err
+		}
+		field := ""
+		if _, ok := contactEditFields[e.Field]; ok {
+			field = e.Field
+		}
+		v, verr := s.registryView(pc)
+		if verr != nil {
+			return verr
+		}
+		v.Editing, v.EditForm, v.Form = cid, pc.r.PostForm, url.Values{}
+		return pc.formError(keepKey(&errs.Error{Code: e.Code, Field: contactEditID(cid, field), Message: e.Message, Err: err}, err), "registry", "registry.title", v)
+	}
+	return pc.redirect(fmt.Sprintf("/orgs/%d/registry?msg=registry.contactsaved", pc.org))
 }
 
 func (s *Server) pageContactDelete(pc *pageCall) error {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"vigil/internal/app"
 	"vigil/internal/auth"
 	"vigil/internal/errs"
 	"vigil/internal/registry"
@@ -37,6 +38,9 @@ func (s *Server) contactRoutes() []Route {
 			Response: "ContactPage", Summary: "List an organisation's contacts", api: s.contactList},
 		{ID: "contactCreate", Method: http.MethodPost, Path: OrgPath + "/contacts", Tag: tag, Scope: auth.ScopeWrite,
 			Request: "ContactCreate", Response: "Contact", Status: http.StatusCreated, Summary: "Add a contact", api: s.contactCreate},
+		{ID: "contactUpdate", Method: http.MethodPatch, Path: OrgPath + "/contacts/{cid}", Tag: tag, Scope: auth.ScopeWrite,
+			Request: "ContactUpdate", Response: "Contact",
+			Summary: "Edit a contact: the members given replace its name, e-mail address, telephone number, role or language (checked as a new contact's); a changed address or number is no longer verified", api: s.contactUpdate},
 		{ID: "contactDelete", Method: http.MethodDelete, Path: OrgPath + "/contacts/{cid}", Tag: tag, Scope: auth.ScopeWrite,
 			Summary: "Delete a contact", api: s.contactDelete},
 	}
@@ -215,6 +219,18 @@ func (s *Server) contactCreate(c *call) (any, error) {
 	}
 	c.location("/api/v1/orgs/%d/contacts/%d", c.org, ct.ID)
 	return ct, nil
+}
+
+func (s *Server) contactUpdate(c *call) (any, error) {
+	id, err := c.pathID("cid")
+	if err != nil {
+		return nil, err
+	}
+	var in app.ContactPatch
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	return s.app.EditContact(c.ctx(), c.scope(), c.org, id, in)
 }
 
 func (s *Server) contactDelete(c *call) (any, error) {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"vigil/internal/account"
+	"vigil/internal/app"
 	"vigil/internal/assess"
 	"vigil/internal/auth"
 	"vigil/internal/finding"
@@ -79,6 +80,7 @@ func newSchemas() (*schemaSet, error) {
 	add("Policy", registry.Policy{}, nil)
 	add("Contact", registry.Contact{}, nil)
 	add("ContactCreate", ContactInput{}, ContactInput{Name: "CERT desk", Email: "cert@drinkwater-oost.example", Phone: "+31 70 123 4567", Role: "security", Lang: "nl"})
+	add("ContactUpdate", app.ContactPatch{}, app.ContactPatch{Name: new("CERT desk (24/7)"), Phone: new("+31 70 123 4568")})
 	add("ContactPage", Page[registry.Contact]{}, nil)
 	add("Asset", registry.Asset{}, nil)
 	add("AssetCreate", AssetInput{}, AssetInput{Kind: registry.KindCIDR, Value: "198.51.100.0/24"})

@@ -17,8 +17,10 @@ import (
 
 	"vigil/internal/account"
 	"vigil/internal/netguard"
+	"vigil/internal/registry"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
+	"vigil/internal/tenant"
 	"vigil/internal/web"
 )
 
@@ -73,7 +75,7 @@ func (w *wellKnownSite) urlFor(domain string) string {
 // analyst rejects a member's dispute with a reason that the member then
 // reads on the finding; an administrator changes an account's role, which
 // the audit log records; an existing account accepts an invitation only
-// with its own password.
+// with its own password; a member edits a contact.
 func TestRoleJourneys(t *testing.T) {
 	chromiumPath(t)
 	site := startWellKnownSite(t)
@@ -92,6 +94,7 @@ func TestRoleJourneys(t *testing.T) {
 		t.Run("dispute_rejected", func(t *testing.T) { disputeRejectJourney(t, p) })
 		t.Run("admin_role", func(t *testing.T) { adminRoleJourney(t, p, shot) })
 		t.Run("invitation_existing", func(t *testing.T) { invitationExistingJourney(t, p, shot) })
+		t.Run("contact_edit", func(t *testing.T) { contactEditJourney(t, p, shot) })
 	})
 }
 
@@ -322,4 +325,82 @@ func invitationExistingJourney(t *testing.T, p *portal, shot func(string) string
 	if strings.Contains(c.text("main"), "not found") {
 		t.Error("the account does not reach the organisation it joined")
 	}
+}
+
+// contactEditJourney: a member opens a contact's edit form on the registry
+// page; the address of another of the organisation's contacts is refused
+// on that form's field, the form open with what was sent, and nothing
+// changes; then the name, telephone
+// number, role and language are changed and the list shows them; the
+// audit log has the change with the contact before and after; the form in
+// Dutch.
+func contactEditJourney(t *testing.T, p *portal, shot func(string) string) {
+	ctx := context.Background()
+	c := registry.Contact{OrgID: p.orgID, Name: "NOC", Email: "noc@e2e-contact.example", Role: "technical", Lang: "nl"}
+	if err := p.st.ContactCreate(ctx, tenant.Operator(), &c); err != nil {
+		t.Fatal(err)
+	}
+	field := func(f string) string { return fmt.Sprintf("#contact-%d-%s", c.ID, f) }
+	stored := func() string {
+		return p.str(t, `SELECT name || '|' || email || '|' || phone || '|' || role || '|' || lang FROM contacts WHERE id = ?`, c.ID)
+	}
+	was := stored()
+	b := newBrowser(t, p.base)
+	p.signIn(b, "member", "")
+	b.setLang("en")
+	reg := fmt.Sprintf("/orgs/%d/registry", p.orgID)
+	b.open(reg, "")
+	save := fmt.Sprintf(`form[action$="/contacts/%d/edit"] button[type="submit"]`, c.ID)
+	b.run("open the edit form", chromedp.Click(chromedp.CSS(field("edit"))), chromedp.WaitVisible(chromedp.CSS(field("email"))))
+	if got := get(b, "the form's address", chromedp.Evaluate[string](fmt.Sprintf(`document.querySelector(%q).value`, field("email")))); got != c.Email {
+		t.Errorf("the edit form shows the address %q; want %q", got, c.Email)
+	}
+	// The address of another of the organisation's contacts (a
+	// refusal the browser cannot know of).
+	taken := p.str(t, `SELECT email FROM contacts WHERE org_id = ? AND phone = '' AND email <> '' AND id <> ? ORDER BY id LIMIT 1`, p.orgID, c.ID)
+	b.run("another contact's address", b.setValue(field("email"), taken), b.setValue(field("name"), "NOC 24/7"))
+	b.clickAndLoad("save", save)
+	b.check(shot("member-contact-edit-error"))
+	if !b.has(field("email")+`[aria-invalid="true"]`) || !b.has(fmt.Sprintf(`[role="alert"] a[href="%s"]`, field("email"))) || !strings.Contains(b.text(field("email-err")), "already exists") {
+		t.Errorf("another contact's address is not refused on the edit form's field: %q", b.text("main"))
+	}
+	if !b.has(fmt.Sprintf(`details.contact-edit[open] %s`, field("email"))) {
+		t.Error("the refused edit form is not shown open")
+	}
+	if got := get(b, "the name sent", chromedp.Evaluate[string](fmt.Sprintf(`document.querySelector(%q).value`, field("name")))); got != "NOC 24/7" {
+		t.Errorf("the refused form lost what was sent: name %q", got)
+	}
+	if got := stored(); got != was {
+		t.Fatalf("a refused edit changed the contact: %s, was %s", got, was)
+	}
+	b.run("a good edit", b.setValue(field("email"), "noc@e2e-contact.example"), b.setValue(field("phone"), "+31 20 555 0199"),
+		chromedp.SetValue(chromedp.CSS(field("role")), "abuse"), chromedp.SetValue(chromedp.CSS(field("lang")), "en"))
+	b.clickAndLoad("save", save)
+	b.wantPath(reg + `\?msg=registry.contactsaved`)
+	if got, want := stored(), "NOC 24/7|noc@e2e-contact.example|+31205550199|abuse|en"; got != want {
+		t.Errorf("the edited contact is %s; want %s", got, want)
+	}
+	if got := b.text("#contacts-h + ul"); !strings.Contains(got, "NOC 24/7 · noc@e2e-contact.example · +31205550199 (abuse)") {
+		t.Errorf("the contact list does not show the edit: %q", got)
+	}
+	a := newBrowser(t, p.base)
+	p.signIn(a, "analyst", "")
+	a.setLang("en")
+	a.open("/analyst/audit?kind=contact.update", "")
+	if got := a.text("main table"); !strings.Contains(got, "contact.update") || !strings.Contains(got, p.logins["member"].Email) || !strings.Contains(got, fmt.Sprintf("contact %d", c.ID)) {
+		t.Errorf("the audit log does not have the member's edit: %q", got)
+	}
+	b.setLang("nl")
+	b.open(reg, "")
+	b.run("open the edit form", chromedp.Click(chromedp.CSS(field("edit"))), chromedp.WaitVisible(chromedp.CSS(field("email"))))
+	b.run("another contact's address", b.setValue(field("email"), taken), chromedp.Clear(chromedp.CSS(field("phone"))))
+	b.clickAndLoad("opslaan", save)
+	b.check(shot("member-contact-edit-error-nl"))
+	if got := b.text(field("email-err")); !strings.Contains(got, "al een contactpersoon") {
+		t.Errorf("the Dutch refusal: %q", got)
+	}
+	if got := stored(); got != "NOC 24/7|noc@e2e-contact.example|+31205550199|abuse|en" {
+		t.Errorf("a refused edit changed the contact: %s", got)
+	}
+	b.setLang("en")
 }
