@@ -37,12 +37,7 @@ import (
 // earlier report listed and this one does not, the same run counters; the
 // run ends once, and every e-mail composed arrives exactly once.
 func TestMultiNodeSplitCrash(t *testing.T) {
-	if os.Getenv(storetest.EnvPG) == "" {
-		t.Skip(storetest.EnvPG + " not set: several nodes need PostgreSQL")
-	}
-	if testing.Short() {
-		t.Skip("starts and kills vigil processes")
-	}
+	skipUnlessNodes(t, "starts and kills vigil processes")
 	const orgs, distinct, rows = 100, 10000, 12000
 	dir := t.TempDir()
 	orgsCSV := writeNodeOrgs(t, dir, "crash", 4, orgs)
@@ -88,23 +83,7 @@ func TestMultiNodeSplitCrash(t *testing.T) {
 	if one.resolved != orgs {
 		t.Errorf("the uninterrupted run resolved %d findings; want %d", one.resolved, orgs)
 	}
-	for _, c := range []struct {
-		what        string
-		one, killed []string
-	}{
-		{"findings", one.findings, killed.findings},
-		{"finding events", one.events, killed.events},
-		{"run counters", []string{one.counters}, []string{killed.counters}},
-	} {
-		if !slices.Equal(c.one, c.killed) {
-			for i := range min(len(c.one), len(c.killed)) {
-				if c.one[i] != c.killed[i] {
-					t.Fatalf("%s differ (uninterrupted %d, killed %d), first at %d:\n%s\n%s", c.what, len(c.one), len(c.killed), i, c.one[i], c.killed[i])
-				}
-			}
-			t.Fatalf("%s differ: the uninterrupted run kept %d, the killed one %d", c.what, len(c.one), len(c.killed))
-		}
-	}
+	requireSameKept(t, one, killed)
 	if killed.parts != 2 {
 		t.Errorf("the killed setup's run had %d parts; want 2", killed.parts)
 	}
@@ -124,6 +103,48 @@ type crashRun struct {
 	parts            int
 }
 
+// requireSameKept ends the test unless the killed setup kept exactly what
+// the uninterrupted one did: the same findings, finding events and run
+// counters. It names the first line that differs.
+func requireSameKept(t *testing.T, one, killed crashRun) {
+	t.Helper()
+	for _, c := range []struct {
+		what        string
+		one, killed []string
+	}{
+		{"findings", one.findings, killed.findings},
+		{"finding events", one.events, killed.events},
+		{"run counters", []string{one.counters}, []string{killed.counters}},
+	} {
+		if !slices.Equal(c.one, c.killed) {
+			for i := range min(len(c.one), len(c.killed)) {
+				if c.one[i] != c.killed[i] {
+					t.Fatalf("%s differ (uninterrupted %d, killed %d), first at %d:\n%s\n%s", c.what, len(c.one), len(c.killed), i, c.one[i], c.killed[i])
+				}
+			}
+			t.Fatalf("%s differ: the uninterrupted run kept %d, the killed one %d", c.what, len(c.one), len(c.killed))
+		}
+	}
+}
+
+// keptAfter returns what the database of a setup kept once the run of the
+// report named source has ended and its nodes have stopped: the run's
+// counters and how many findings it resolved, every finding
+// (keptFindings) and the finding events (findingEvents).
+func keptAfter(t *testing.T, s *store.Store, source string) crashRun {
+	t.Helper()
+	var r crashRun
+	var rowsTotal, matched, unmatched, quarantined, fNew, fUpdated int64
+	if err := s.QueryRow(context.Background(), `SELECT rows_total, matched, unmatched, quarantined, findings_new, findings_updated, findings_resolved FROM ingest_runs WHERE source = ?`, source).Scan(
+		&rowsTotal, &matched, &unmatched, &quarantined, &fNew, &fUpdated, &r.resolved); err != nil {
+		t.Fatal(err)
+	}
+	r.counters = fmt.Sprintf("rows %d matched %d unmatched %d quarantined %d new %d updated %d resolved %d", rowsTotal, matched, unmatched, quarantined, fNew, fUpdated, r.resolved)
+	r.findings = keptFindings(t, s)
+	r.events = findingEvents(t, s)
+	return r
+}
+
 // partStarted is the log line of a part's attempt.
 func partStarted(run int64, part, attempt int) *regexp.Regexp {
 	return regexp.MustCompile(fmt.Sprintf(`msg="ingest part started" run=%d part=%d attempt=%d\b`, run, part, attempt))
@@ -140,16 +161,7 @@ func (c crashSplit) run(t *testing.T, label string, n int, partBytes int64, kill
 	t.Helper()
 	ctx, began := context.Background(), time.Now()
 	dsn := storetest.PostgresDSN(t)
-	if out, errOut, code := cli(t, dsn, "", "org", "import", c.orgsCSV); code != 0 {
-		t.Fatalf("org import: %d\n%s%s", code, out, errOut)
-	}
-	if out, errOut, code := cli(t, dsn, "", "ingest", "feed", c.earlier); code != 0 {
-		t.Fatalf("ingest feed: %d\n%s%s", code, out, errOut)
-	}
-	token, _, code := cli(t, dsn, "", "token", "create")
-	if code != 0 {
-		t.Fatal("token create")
-	}
+	token := prepareNodeDB(t, dsn, c.orgsCSV, c.earlier)
 	sink, err := smtpsink.Start(smtpsink.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -183,7 +195,7 @@ func (c crashSplit) run(t *testing.T, label string, n int, partBytes int64, kill
 	defer s.Close()
 
 	req, _ := http.NewRequest(http.MethodPost, "http://"+nodes[0].addr+"/api/v1/ingest/runs?name="+c.name, strings.NewReader(c.report))
-	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(token))
+	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -271,10 +283,10 @@ func (c crashSplit) run(t *testing.T, label string, n int, partBytes int64, kill
 
 	// The run ends when its last part does; bounded at three minutes (the
 	// rescue of a killed part takes up to 10 s plus the rescuer's 30).
-	var r crashRun
+	var parts int
 	var finished bool
 	for deadline := time.Now().Add(3 * time.Minute); !finished && time.Now().Before(deadline); {
-		if err := s.QueryRow(ctx, `SELECT parts, finished_at IS NOT NULL FROM ingest_runs WHERE id = ?`, runID).Scan(&r.parts, &finished); err != nil {
+		if err := s.QueryRow(ctx, `SELECT parts, finished_at IS NOT NULL FROM ingest_runs WHERE id = ?`, runID).Scan(&parts, &finished); err != nil {
 			t.Fatal(err)
 		}
 		if !finished {
@@ -319,26 +331,17 @@ func (c crashSplit) run(t *testing.T, label string, n int, partBytes int64, kill
 		if err := s.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE state = 'completed') FROM river_job WHERE kind = 'ingest_part'`).Scan(&jobs, &completed); err != nil {
 			t.Fatal(err)
 		}
-		if jobs != r.parts || completed != jobs {
-			t.Errorf("%s: %d part jobs, %d of them completed, for %d parts", label, jobs, completed, r.parts)
+		if jobs != parts || completed != jobs {
+			t.Errorf("%s: %d part jobs, %d of them completed, for %d parts", label, jobs, completed, parts)
 		}
 	}
 
-	if err := s.QueryRow(ctx, `SELECT findings_resolved FROM ingest_runs WHERE id = ?`, runID).Scan(&r.resolved); err != nil {
-		t.Fatal(err)
-	}
-	var rowsTotal, matched, unmatched, quarantined, fNew, fUpdated, resolved int64
-	if err := s.QueryRow(ctx, `SELECT rows_total, matched, unmatched, quarantined, findings_new, findings_updated, findings_resolved FROM ingest_runs WHERE id = ?`, runID).Scan(
-		&rowsTotal, &matched, &unmatched, &quarantined, &fNew, &fUpdated, &resolved); err != nil {
-		t.Fatal(err)
-	}
-	r.counters = fmt.Sprintf("rows %d matched %d unmatched %d quarantined %d new %d updated %d resolved %d", rowsTotal, matched, unmatched, quarantined, fNew, fUpdated, resolved)
+	r := keptAfter(t, s, c.name)
+	r.parts = parts
 	var ended int
 	if err := s.QueryRow(ctx, `SELECT count(*) FROM ingest_runs WHERE finished_at IS NOT NULL`).Scan(&ended); err != nil || ended != 2 {
 		t.Errorf("%s: %d finished runs (%v); want 2 (the earlier report's and this one)", label, ended, err)
 	}
-	r.findings = keptFindings(t, s)
-	r.events = findingEvents(t, s)
 	t.Logf("%s: %s; %d findings, %d notices of the run, %d e-mails; %s", label, r.counters, len(r.findings), composed, sink.Count(), time.Since(began).Round(time.Millisecond))
 	return r
 }

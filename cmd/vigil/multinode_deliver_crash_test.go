@@ -146,25 +146,14 @@ func (p *pausingSink) acceptedNow() map[string]int {
 // those that arrived, --resend for the others), every notice has arrived
 // exactly once.
 func TestMultiNodeDeliveryCrash(t *testing.T) {
-	if os.Getenv(storetest.EnvPG) == "" {
-		t.Skip(storetest.EnvPG + " not set: several nodes need PostgreSQL")
-	}
-	if testing.Short() {
-		t.Skip("starts and kills vigil processes")
-	}
+	skipUnlessNodes(t, "starts and kills vigil processes")
 	const orgs, first, nodeCount = 240, 40, 3
 	began := time.Now()
 	ctx := context.Background()
 	dir := t.TempDir()
 	dsn := storetest.PostgresDSN(t)
 	orgsCSV := writeNodeOrgs(t, dir, "deliver", 6, orgs)
-	if out, errOut, code := cli(t, dsn, "", "org", "import", orgsCSV); code != 0 {
-		t.Fatalf("org import: %d\n%s%s", code, out, errOut)
-	}
-	token, _, code := cli(t, dsn, "", "token", "create")
-	if code != 0 {
-		t.Fatal("token create")
-	}
+	token := prepareNodeDB(t, dsn, orgsCSV)
 	var feed strings.Builder
 	feed.WriteString(`"timestamp","severity","ip","protocol","port","hostname","tag","asn","geo","region","city","naics","hostname_source","sector","version","servername","url"` + "\n")
 	for i := range orgs {
@@ -205,7 +194,7 @@ func TestMultiNodeDeliveryCrash(t *testing.T) {
 	}
 	defer s.Close()
 	req, _ := http.NewRequest(http.MethodPost, "http://"+nodes[0].addr+"/api/v1/ingest/runs?name=2025-06-01-scan_exchange-deliver-asn.csv", strings.NewReader(feed.String()))
-	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(token))
+	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

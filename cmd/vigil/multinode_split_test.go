@@ -36,12 +36,7 @@ import (
 // run's end and the CPU time of every vigil process and of the PostgreSQL
 // backends serving them (docs/operations.md).
 func TestMultiNodeSplitIngest(t *testing.T) {
-	if os.Getenv(storetest.EnvPG) == "" {
-		t.Skip(storetest.EnvPG + " not set: several nodes need PostgreSQL")
-	}
-	if testing.Short() {
-		t.Skip("starts three vigil processes")
-	}
+	skipUnlessNodes(t, "starts three vigil processes")
 	const orgs, distinct, rows = 100, 10000, 12000
 	dir := t.TempDir()
 	orgsCSV := writeNodeOrgs(t, dir, "split", 2, orgs)
@@ -99,13 +94,7 @@ type nodesRun struct {
 func runNodes(t *testing.T, dir, label string, n int, partBytes int64, orgsCSV, name, report string, notices bool) nodesRun {
 	t.Helper()
 	dsn := storetest.PostgresDSN(t)
-	if out, errOut, code := cli(t, dsn, "", "org", "import", orgsCSV); code != 0 {
-		t.Fatalf("org import: %d\n%s%s", code, out, errOut)
-	}
-	token, _, code := cli(t, dsn, "", "token", "create")
-	if code != 0 {
-		t.Fatal("token create")
-	}
+	token := prepareNodeDB(t, dsn, orgsCSV)
 	sink, err := smtpsink.Start(smtpsink.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -136,7 +125,7 @@ func runNodes(t *testing.T, dir, label string, n int, partBytes int64, orgsCSV, 
 
 	start := time.Now()
 	req, _ := http.NewRequest(http.MethodPost, bases[0]+"/api/v1/ingest/runs?name="+name, strings.NewReader(report))
-	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(token))
+	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

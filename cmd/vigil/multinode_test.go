@@ -48,25 +48,14 @@ func TestMain(m *testing.M) {
 // message, and nothing else arrives, also after the nodes have stopped. It
 // logs the time of the ingest and of the delivery.
 func TestMultiNodeExactlyOnce(t *testing.T) {
-	if os.Getenv(storetest.EnvPG) == "" {
-		t.Skip(storetest.EnvPG + " not set: several nodes need PostgreSQL")
-	}
-	if testing.Short() {
-		t.Skip("starts three vigil processes")
-	}
+	skipUnlessNodes(t, "starts three vigil processes")
 	const orgs, perOrg, nodeCount = 5000, 20, 3
 	began := time.Now()
 	ctx := context.Background()
 	dir := t.TempDir()
 	dsn := storetest.PostgresDSN(t)
 	orgsCSV := writeNodeOrgs(t, dir, "org", 1, orgs)
-	if out, errOut, code := cli(t, dsn, "", "org", "import", orgsCSV); code != 0 {
-		t.Fatalf("org import: %d\n%s%s", code, out, errOut)
-	}
-	token, _, code := cli(t, dsn, "", "token", "create")
-	if code != 0 {
-		t.Fatal("token create")
-	}
+	token := prepareNodeDB(t, dsn, orgsCSV)
 	// A report in the form of testdata/notify's Shadowserver sample: 20
 	// addresses in every organisation's range.
 	var feed strings.Builder
@@ -123,7 +112,7 @@ func TestMultiNodeExactlyOnce(t *testing.T) {
 
 	start := time.Now()
 	req, _ := http.NewRequest(http.MethodPost, bases[1]+"/api/v1/ingest/runs?name=2025-06-01-scan_exchange-multinode-asn.csv", strings.NewReader(report))
-	req.Header.Set("Authorization", "Bearer "+strings.TrimSpace(token))
+	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -263,6 +252,40 @@ func waitReady(t *testing.T, base string) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	t.Fatalf("%s never became ready", base)
+}
+
+// skipUnlessNodes skips a test that starts `vigil serve` processes on one
+// PostgreSQL database when VIGIL_TEST_PG is not set, and with -short, saying
+// why with what (what the test does).
+func skipUnlessNodes(t *testing.T, what string) {
+	t.Helper()
+	if os.Getenv(storetest.EnvPG) == "" {
+		t.Skip(storetest.EnvPG + " not set: several nodes need PostgreSQL")
+	}
+	if testing.Short() {
+		t.Skip(what)
+	}
+}
+
+// prepareNodeDB readies the database dsn for a test's nodes with the vigil
+// commands an operator runs: it imports the organisations of orgsCSV,
+// ingests each earlier report file in order, and returns a new operator
+// token, trimmed, for the nodes' API.
+func prepareNodeDB(t *testing.T, dsn, orgsCSV string, earlier ...string) string {
+	t.Helper()
+	if out, errOut, code := cli(t, dsn, "", "org", "import", orgsCSV); code != 0 {
+		t.Fatalf("org import: %d\n%s%s", code, out, errOut)
+	}
+	for _, f := range earlier {
+		if out, errOut, code := cli(t, dsn, "", "ingest", "feed", f); code != 0 {
+			t.Fatalf("ingest feed: %d\n%s%s", code, out, errOut)
+		}
+	}
+	token, _, code := cli(t, dsn, "", "token", "create")
+	if code != 0 {
+		t.Fatal("token create")
+	}
+	return strings.TrimSpace(token)
 }
 
 // writeNodeOrgs writes dir/orgs.csv for `vigil org import`: n energy

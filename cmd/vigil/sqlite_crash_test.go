@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -75,23 +74,7 @@ func TestSQLiteNodeIngestCrash(t *testing.T) {
 	if one.resolved != orgs {
 		t.Errorf("the uninterrupted run resolved %d findings; want %d", one.resolved, orgs)
 	}
-	for _, cmp := range []struct {
-		what        string
-		one, killed []string
-	}{
-		{"findings", one.findings, killed.findings},
-		{"finding events", one.events, killed.events},
-		{"run counters", []string{one.counters}, []string{killed.counters}},
-	} {
-		if !slices.Equal(cmp.one, cmp.killed) {
-			for i := range min(len(cmp.one), len(cmp.killed)) {
-				if cmp.one[i] != cmp.killed[i] {
-					t.Fatalf("%s differ (uninterrupted %d, killed %d), first at %d:\n%s\n%s", cmp.what, len(cmp.one), len(cmp.killed), i, cmp.one[i], cmp.killed[i])
-				}
-			}
-			t.Fatalf("%s differ: the uninterrupted run kept %d, the killed one %d", cmp.what, len(cmp.one), len(cmp.killed))
-		}
-	}
+	requireSameKept(t, one, killed)
 	t.Logf("both setups in %s", time.Since(began).Round(time.Millisecond))
 }
 
@@ -111,17 +94,7 @@ func (c sqliteCrash) run(t *testing.T, label string, kill bool) crashRun {
 	t.Helper()
 	ctx, began := context.Background(), time.Now()
 	dsn := "sqlite:" + filepath.Join(c.dir, label+".db")
-	if out, errOut, code := cli(t, dsn, "", "org", "import", c.orgsCSV); code != 0 {
-		t.Fatalf("org import: %d\n%s%s", code, out, errOut)
-	}
-	if out, errOut, code := cli(t, dsn, "", "ingest", "feed", c.earlier); code != 0 {
-		t.Fatalf("ingest feed: %d\n%s%s", code, out, errOut)
-	}
-	token, _, code := cli(t, dsn, "", "token", "create")
-	if code != 0 {
-		t.Fatal("token create")
-	}
-	token = strings.TrimSpace(token)
+	token := prepareNodeDB(t, dsn, c.orgsCSV, c.earlier)
 	sink, err := smtpsink.Start(smtpsink.Options{CountOnly: true})
 	if err != nil {
 		t.Fatal(err)
@@ -210,13 +183,7 @@ func (c sqliteCrash) run(t *testing.T, label string, kill bool) crashRun {
 		t.Errorf("%s: node: %v", label, err)
 	}
 
-	var r crashRun
-	var rowsTotal, matched, unmatched, quarantined, fNew, fUpdated int64
-	if err := s.QueryRow(ctx, `SELECT rows_total, matched, unmatched, quarantined, findings_new, findings_updated, findings_resolved FROM ingest_runs WHERE source = ?`, c.name).Scan(
-		&rowsTotal, &matched, &unmatched, &quarantined, &fNew, &fUpdated, &r.resolved); err != nil {
-		t.Fatal(err)
-	}
-	r.counters = fmt.Sprintf("rows %d matched %d unmatched %d quarantined %d new %d updated %d resolved %d", rowsTotal, matched, unmatched, quarantined, fNew, fUpdated, r.resolved)
+	r := keptAfter(t, s, c.name)
 	var runs, ended, dup int
 	if err := s.QueryRow(ctx, `SELECT count(*), count(finished_at) FROM ingest_runs`).Scan(&runs, &ended); err != nil || runs != 2 || ended != 2 {
 		t.Errorf("%s: %d runs, %d finished (%v); want 2 and 2 (the earlier report's and this one, resumed)", label, runs, ended, err)
@@ -224,8 +191,6 @@ func (c sqliteCrash) run(t *testing.T, label string, kill bool) crashRun {
 	if err := s.QueryRow(ctx, `SELECT count(*) FROM (SELECT org_id, type, key FROM findings GROUP BY org_id, type, key HAVING count(*) > 1) d`).Scan(&dup); err != nil || dup != 0 {
 		t.Errorf("%s: %d findings kept twice (%v)", label, dup, err)
 	}
-	r.findings = keptFindings(t, s)
-	r.events = findingEvents(t, s)
 	t.Logf("%s: %s; %d findings; %s", label, r.counters, len(r.findings), time.Since(began).Round(time.Millisecond))
 	return r
 }
