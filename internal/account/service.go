@@ -638,9 +638,117 @@ func (s *Service) SecondFactor(ctx context.Context, ses Session, code string) er
 	return s.Store.SessionVerify(ctx, ses.ID)
 }
 
-// Enrol stores secret as the user's second factor if code is valid for it,
-// and marks the session verified.
+// ErrEnrolled is the answer to enrolling a second factor for an account
+// that has one without proving it (ChangeSecondFactor does).
+var ErrEnrolled = errs.FieldKeyed("current", "", "totp.enrolled", "a second factor is enrolled already: give your current password and code to replace it")
+
+// ErrCurrentPassword is the answer to a wrong current password where a
+// change asks for it (ChangePassword, ChangeSecondFactor); it counts as a
+// failed sign-in.
+var ErrCurrentPassword = errs.FieldKeyed("password", "", "account.current", "the current password is wrong")
+
+// Enrol stores secret as the second factor of an account that has none if
+// code is valid for it, and marks the session verified. An account that
+// has one replaces it only with ChangeSecondFactor.
 func (s *Service) Enrol(ctx context.Context, ses Session, secret, code string) error {
+	u, err := s.Store.UserGet(ctx, ses.UserID)
+	if err != nil {
+		return err
+	}
+	if u.TOTP {
+		return ErrEnrolled
+	}
+	return s.enrol(ctx, ses, secret, code)
+}
+
+// ChangeSecondFactor replaces the second factor of a signed-in account
+// that has one: only with its current password (on field "password") and
+// a current code of the old factor (on field "current"), each checked as a
+// sign-in is (a client locked out of the account is refused, a wrong one
+// counts towards the lockout, a used code is refused), so that a session
+// alone (a browser left open, a stolen cookie) cannot take the account's
+// second factor over. An account without one enrols as Enrol does.
+func (s *Service) ChangeSecondFactor(ctx context.Context, ses Session, password, current, secret, code string) error {
+	u, err := s.Store.UserGet(ctx, ses.UserID)
+	if err != nil {
+		return err
+	}
+	if !u.TOTP {
+		return s.enrol(ctx, ses, secret, code)
+	}
+	c, err := s.Store.UserCredentials(ctx, u.Email)
+	if err != nil {
+		return err
+	}
+	if err := s.checkCurrent(ctx, c, password); err != nil {
+		return err
+	}
+	step, err := TOTPStep(c.TOTPSecret, current, s.now())
+	if err == nil {
+		if err = s.Store.UserTOTPUse(ctx, u.ID, step); errs.CodeOf(err) == errs.Conflict {
+			err = errs.Field("current", "", "this code was used already; wait for the next one")
+		}
+	}
+	if err != nil {
+		if ferr := s.failed(ctx, c.User); ferr != nil {
+			return ferr
+		}
+		var e *errs.Error
+		if errors.As(err, &e) && e.Field == "code" {
+			moved := *e
+			moved.Field = "current"
+			err = &moved
+		}
+		return err
+	}
+	return s.enrol(ctx, ses, secret, code)
+}
+
+// checkCurrent checks the current password pw of the account of c where
+// a change asks for it, as a sign-in does: a client locked out of the
+// account is refused as a wrong password is (after the time of a hash),
+// and a wrong password counts towards the lockout.
+func (s *Service) checkCurrent(ctx context.Context, c Credentials, pw string) error {
+	if locked, err := s.lockedOut(ctx, c.User.ID); err != nil {
+		return err
+	} else if locked {
+		DummyVerify(pw)
+		return ErrCurrentPassword
+	}
+	if s.verify(c.PasswordHash, pw) && !c.User.Disabled {
+		return nil
+	}
+	if err := s.failed(ctx, c.User); err != nil {
+		return err
+	}
+	return ErrCurrentPassword
+}
+
+// ChangePassword sets a new password of user id, a signed-in account,
+// given its current one (old, checked as a sign-in is: see checkCurrent;
+// a wrong one is ErrCurrentPassword on field "old"), and ends its other
+// sessions (all but keep).
+func (s *Service) ChangePassword(ctx context.Context, id int64, old, pw string, keep int64) error {
+	u, err := s.Store.UserGet(ctx, id)
+	if err != nil {
+		return err
+	}
+	c, err := s.Store.UserCredentials(ctx, u.Email)
+	if err != nil {
+		return err
+	}
+	if err := s.checkCurrent(ctx, c, old); err != nil {
+		if err == ErrCurrentPassword {
+			return errs.FieldKeyed("old", "", "account.current", "the current password is wrong")
+		}
+		return err
+	}
+	return s.SetPassword(ctx, id, pw, keep)
+}
+
+// enrol stores secret as the user's second factor if code is valid for
+// it, and marks the session verified.
+func (s *Service) enrol(ctx context.Context, ses Session, secret, code string) error {
 	step, err := TOTPStep(secret, code, s.now())
 	if err != nil {
 		return err

@@ -683,3 +683,100 @@ func TestLockoutPerClient(t *testing.T) {
 		}
 	})
 }
+
+// TestChangeNeedsProof: a signed-in session alone cannot replace the
+// second factor (it takes the current password and a current code) nor the
+// password (it takes the current one); a wrong current password counts
+// towards the lockout of the client as a failed sign-in does.
+func TestChangeNeedsProof(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc, clk, _ := newService(t, st)
+		ctx := account.WithClient(context.Background(), "198.51.100.9")
+		u, err := svc.Create(ctx, account.NewUser{Email: "owner@example.org", Password: "the owner password"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		old, err := account.NewTOTP("vigil", u.Email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		code := func(secret string, steps int) string {
+			t.Helper()
+			c, err := account.TOTPCode(secret, clk.t.Add(time.Duration(steps)*30*time.Second))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c
+		}
+		l, err := svc.Login(ctx, u.Email, "the owner password")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := svc.Enrol(ctx, l.Session, old.Secret, code(old.Secret, 0)); err != nil {
+			t.Fatal(err)
+		}
+		clk.t = clk.t.Add(time.Minute)
+		stolen, err := account.NewTOTP("vigil", u.Email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		field := func(err error) string {
+			var e *errs.Error
+			if errors.As(err, &e) {
+				return e.Field
+			}
+			return ""
+		}
+		if err := svc.Enrol(ctx, l.Session, stolen.Secret, code(stolen.Secret, 0)); field(err) != "current" {
+			t.Errorf("enrol over a second factor without proof: %v; want refused", err)
+		}
+		for _, tt := range []struct {
+			name, pw, current, field string
+		}{
+			{"no_password", "", code(old.Secret, 0), "password"},
+			{"wrong_password", "not the password", code(old.Secret, 0), "password"},
+			{"no_code", "the owner password", "", "current"},
+			{"wrong_code", "the owner password", code(stolen.Secret, 0), "current"},
+		} {
+			err := svc.ChangeSecondFactor(ctx, l.Session, tt.pw, tt.current, stolen.Secret, code(stolen.Secret, 0))
+			if field(err) != tt.field {
+				t.Errorf("%s: %v; want refused on %s", tt.name, err, tt.field)
+			}
+		}
+		c, err := st.UserCredentials(ctx, u.Email)
+		if err != nil || c.TOTPSecret != old.Secret {
+			t.Fatalf("a refused change replaced the second factor (%v)", err)
+		}
+		if c.FailedLogins != 4 {
+			t.Errorf("the refused changes count %d failures; want 4", c.FailedLogins)
+		}
+		// The owner, with both, replaces it; the old factor no longer
+		// signs in.
+		if err := svc.ChangeSecondFactor(ctx, l.Session, "the owner password", code(old.Secret, 0), stolen.Secret, code(stolen.Secret, 1)); err != nil {
+			t.Fatalf("the owner's change: %v", err)
+		}
+		if c, _ := st.UserCredentials(ctx, u.Email); c.TOTPSecret != stolen.Secret {
+			t.Error("the owner's change did not replace the second factor")
+		}
+
+		// A wrong current password of a password change counts too: the
+		// fifth locks the client out, after which even the right one is
+		// refused as a wrong one.
+		other := account.WithClient(context.Background(), "203.0.113.5")
+		for i := range account.MaxFailures {
+			if err := svc.ChangePassword(other, u.ID, "a guess", "a new long password", 0); field(err) != "old" {
+				t.Fatalf("guess %d: %v; want refused on old", i+1, err)
+			}
+		}
+		if err := svc.ChangePassword(other, u.ID, "the owner password", "a new long password", 0); field(err) != "old" {
+			t.Errorf("the right password from a locked-out client: %v; want refused on old", err)
+		}
+		if ok, _ := svc.CheckPassword(ctx, u.Email, "a new long password"); ok {
+			t.Error("a locked-out client changed the password")
+		}
+		if err := svc.ChangePassword(ctx, u.ID, "the owner password", "a new long password", 0); err != nil {
+			t.Errorf("the owner's password change from another address: %v", err)
+		}
+	})
+}

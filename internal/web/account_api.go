@@ -306,7 +306,10 @@ func (s *Server) accountPassword(c *call) (any, error) {
 		return nil, err
 	}
 	defer end()
-	return nil, s.accounts.SetPassword(c.ctx(), u.ID, in.Password, session)
+	if err := s.accounts.SetPassword(c.ctx(), u.ID, in.Password, session); err != nil {
+		return nil, err
+	}
+	return nil, s.mailChanged(c.ctx(), u, "mail.changed.password")
 }
 
 // mailLocked tells the owner of u, through the outbox and once per lock,

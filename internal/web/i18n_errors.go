@@ -26,6 +26,8 @@ func errorMessages() map[string][2]string {
 		"err.signup.link":       {"the confirmation link is unknown, used or expired; sign up again for a new one", "de bevestigingslink is onbekend, gebruikt of verlopen; meld u opnieuw aan voor een nieuwe"},
 		"err.reset.link":        {"the reset link is unknown, used or expired; ask for a new one", "de herstellink is onbekend, gebruikt of verlopen; vraag een nieuwe aan"},
 		"err.invite.link":       {"the invitation is unknown, used or expired; ask for a new one", "de uitnodiging is onbekend, gebruikt of verlopen; vraag een nieuwe aan"},
+		"err.totp.enrolled":     {"a second factor is enrolled already: give your current password and code to replace it", "er is al een tweede factor ingesteld: geef uw huidige wachtwoord en code om die te vervangen"},
+		"err.account.current":   {"the current password is wrong", "het huidige wachtwoord klopt niet"},
 		"err.invite.password":   {"this address has an account: give the password of that account", "dit adres heeft een account: geef het wachtwoord van dat account"},
 		"err.settings.box":      {"tick the box or leave it empty", "vink het vakje aan of laat het leeg"},
 		"err.token.maker.org":   {"a maker's token belongs to an organisation: give its org_id", "een token voor een maker hoort bij een organisatie: geef haar nummer"},

@@ -200,10 +200,13 @@ func (s *Server) pageTOTPPost(pc *pageCall) error {
 }
 
 // enrolView is the enrolment form: the new key travels in a hidden field
-// and is stored only when a code for it is given.
+// and is stored only when a code for it is given. Change is true for an
+// account that has a second factor: replacing it asks for the current
+// password and a code of the current factor.
 type enrolView struct {
 	Key      account.TOTPKey
 	Required bool
+	Change   bool
 }
 
 func (s *Server) pageEnrol(pc *pageCall) error {
@@ -214,20 +217,33 @@ func (s *Server) pageEnrol(pc *pageCall) error {
 	if err != nil {
 		return err
 	}
-	return pc.page("enrol", "enrol.title", enrolView{Key: k, Required: pc.user.NeedsTOTP()})
+	return pc.page("enrol", "enrol.title", enrolView{Key: k, Required: pc.user.NeedsTOTP(), Change: pc.user.TOTP})
 }
 
+// pageEnrolPost stores a new second factor; one that replaces the
+// account's present factor needs its current password and code, checked
+// as a sign-in is (the per-client limit, the lockout). The owner is told
+// by e-mail.
 func (s *Server) pageEnrolPost(pc *pageCall) error {
 	if pc.user.TOTP && !pc.ses.Verified {
 		return errs.Keyed(errs.Forbidden, "", "totp.first", "give your current second factor first")
 	}
-	secret := pc.form("secret")
-	if err := s.accounts.Enrol(pc.ctx(), pc.ses, secret, pc.form("code")); err != nil {
+	refuse := func(err error) error {
 		k, kerr := account.NewTOTP("vigil", pc.user.Email)
 		if kerr != nil {
 			return kerr
 		}
-		return pc.formError(err, "enrol", "enrol.title", enrolView{Key: k, Required: pc.user.NeedsTOTP()})
+		return pc.formError(err, "enrol", "enrol.title", enrolView{Key: k, Required: pc.user.NeedsTOTP(), Change: pc.user.TOTP})
+	}
+	if pc.user.TOTP && !s.loginLimit.Allow(s.clientIP(pc.r)) {
+		return refuse(tooMany)
+	}
+	err := s.accounts.ChangeSecondFactor(pc.ctx(), pc.ses, pc.r.PostFormValue("password"), pc.form("current"), pc.form("secret"), pc.form("code"))
+	if err != nil {
+		return refuse(err)
+	}
+	if err := s.mailChanged(pc.ctx(), *pc.user, "mail.changed.totp"); err != nil {
+		return err
 	}
 	return pc.redirect("/")
 }
@@ -244,16 +260,18 @@ func (s *Server) pageAccount(pc *pageCall) error {
 	return pc.page("account", "account.title", nil)
 }
 
+// pageAccountPassword changes the signed-in account's password given the
+// current one, which is checked as a sign-in is (the per-client limit, the
+// lockout); the owner is told by e-mail.
 func (s *Server) pageAccountPassword(pc *pageCall) error {
-	ok, err := s.accounts.CheckPassword(pc.ctx(), pc.user.Email, pc.r.PostFormValue("old"))
-	if err != nil {
-		return err
+	if !s.loginLimit.Allow(s.clientIP(pc.r)) {
+		return pc.formError(tooMany, "account", "account.title", nil)
 	}
-	if !ok {
-		return pc.formError(errs.Field("old", "", pc.s.messages(pc.lang)["account.pw.wrong"]), "account", "account.title", nil)
-	}
-	if err := s.accounts.SetPassword(pc.ctx(), pc.user.ID, pc.r.PostFormValue("password"), pc.ses.ID); err != nil {
+	if err := s.accounts.ChangePassword(pc.ctx(), pc.user.ID, pc.r.PostFormValue("old"), pc.r.PostFormValue("password"), pc.ses.ID); err != nil {
 		return pc.formError(err, "account", "account.title", nil)
+	}
+	if err := s.mailChanged(pc.ctx(), *pc.user, "mail.changed.password"); err != nil {
+		return err
 	}
 	return pc.redirect("/account?msg=account.pw.done")
 }
