@@ -108,7 +108,7 @@ func (e *pageEnv) badForms(t *testing.T, own, other ids) map[string][]badForm {
 		"pageInvitationPost":    {{name: "unknown_token", as: asAnon, path: "/invitation", form: v("token", "nope", "password", "a brand new password"), status: 422, field: "token"}},
 		"pageTOTPPost":          {{name: "bad_code", as: asHalf, path: "/login/totp", form: v("code", "12"), status: 422, field: "code", touches: signIn}},
 		"pageEnrolPost":         {{name: "wrong_code", as: asMemberA, path: "/login/enrol", form: v("secret", enrolSecret, "code", "000000"), status: 422, field: "code"}},
-		"pageAccountPassword":   {{name: "wrong_old", as: asMemberA, path: "/account/password", form: v("old", "not it", "password", "a brand new password"), status: 422, field: "old"}},
+		"pageAccountPassword":   {{name: "wrong_old", as: asMemberA, path: "/account/password", form: v("old", "not it", "password", "a brand new password"), status: 422, field: "old", touches: signIn}},
 		"pageUserRole":          {{name: "maker", as: asAdmin, path: fmt.Sprintf("/admin/users/%d/role", e.users[asMemberA].ID), form: v("role", "maker"), status: 422, field: fmt.Sprintf("role-%d", e.users[asMemberA].ID)}},
 		"pageSignupPost":        {{name: "short_password", as: asAnon, path: "/signup", form: v("email", "bad-form@portal.example", "password", "too short"), status: 422, field: "password"}},
 		"pageSignupConfirmPost": {{name: "unknown_token", as: asAnon, path: "/signup/confirm", form: v("token", "nope"), status: 422, field: "token"}},

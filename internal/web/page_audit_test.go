@@ -139,7 +139,9 @@ func (e *pageEnv) auditedCalls(t *testing.T, own ids) map[string]func(path, as s
 		"pageEnrolPost": func(path, as string) *httptest.ResponseRecorder {
 			// A new key, with the code of the next step (the clock stands
 			// still and a step is never used twice).
-			return form(path, as, url.Values{"secret": {enrolSecret}, "code": {totpCode(1)}})
+			// A persona that has a second factor (pageTOTPPost gave it
+			// one) replaces it with its password and a current code.
+			return form(path, as, url.Values{"secret": {enrolSecret}, "code": {totpCode(1)}, "password": {testPassword}, "current": {totpCode(1)}})
 		},
 		"pageApprove": func(_, as string) *httptest.ResponseRecorder {
 			form("/register", asMemberA, url.Values{"name": {"Wachtend BV"}, "asset": {"wachtend.example"}})
