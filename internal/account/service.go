@@ -712,10 +712,16 @@ func (s *Service) checkCurrent(ctx context.Context, c Credentials, pw string) er
 	if locked, err := s.lockedOut(ctx, c.User.ID); err != nil {
 		return err
 	} else if locked {
-		DummyVerify(pw)
+		if err := DummyVerify(ctx, pw); err != nil {
+			return err
+		}
 		return ErrCurrentPassword
 	}
-	if s.verify(c.PasswordHash, pw) && !c.User.Disabled {
+	ok, err := s.verify(ctx, c.PasswordHash, pw)
+	if err != nil {
+		return err
+	}
+	if ok && !c.User.Disabled {
 		return nil
 	}
 	if err := s.failed(ctx, c.User); err != nil {
