@@ -317,3 +317,24 @@ func NewToken(n int) string {
 	_, _ = rand.Read(b)
 	return base64.RawURLEncoding.EncodeToString(b)
 }
+
+// Member is an account's membership of one organisation as the
+// organisation's members page lists it.
+type Member struct {
+	UserID int64  `json:"user_id"`
+	Name   string `json:"name"`
+	Email  string `json:"email"`
+	Role   Role   `json:"role"`
+}
+
+// OpenInvitation is an invitation to an organisation that is neither
+// used nor expired, as the organisation's members page lists it (its
+// secret is never stored, so never shown).
+type OpenInvitation struct {
+	ID    int64  `json:"id"`
+	Email string `json:"email"`
+	Role  Role   `json:"role"`
+	// By is the address of the account that invited; "" when it is gone.
+	By      string    `json:"by,omitempty"`
+	Expires time.Time `json:"expires_at"`
+}

@@ -383,6 +383,34 @@ func scopeCases() []scopeCase {
 			us, err := s.OrgMemberList(ctx, as(p.ID), p.ID)
 			return len(us), err
 		}},
+		{method: "OrgMembers", run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
+			p := f.pending(t, s)
+			ms, err := s.OrgMembers(ctx, as(p.ID), p.ID)
+			return len(ms), err
+		}},
+		{method: "OrgMemberRemove", single: true, run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
+			p := f.pending(t, s)
+			u := account.User{Email: fmt.Sprintf("leaver%d@victim.example", f.next()), CreatedAt: f.now}
+			if err := s.UserCreate(ctx, &u, "!"); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.MembershipSet(ctx, u.ID, p.ID, account.RoleMember); err != nil {
+				t.Fatal(err)
+			}
+			_, _, err := s.OrgMemberRemove(ctx, as(p.ID), p.ID, u.ID, func([]account.Member) error { return nil })
+			return one(err)
+		}},
+		{method: "OrgInvitations", run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
+			p := f.pending(t, s)
+			f.invite(t, s, p.ID)
+			is, err := s.OrgInvitations(ctx, as(p.ID), p.ID, f.now)
+			return len(is), err
+		}},
+		{method: "OrgInvitationRevoke", single: true, run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
+			p := f.pending(t, s)
+			_, err := s.OrgInvitationRevoke(ctx, as(p.ID), p.ID, f.invite(t, s, p.ID), f.now)
+			return one(err)
+		}},
 		{method: "OrgApprove", single: true, run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
 			p := f.pending(t, s)
 			return one(s.OrgApprove(ctx, as(p.ID), p.ID))
@@ -892,4 +920,15 @@ func TestScopeCrossTenant(t *testing.T) {
 			})
 		}
 	})
+}
+
+// invite makes an open invitation to organisation org and returns its id.
+func (f *scopeFixture) invite(t *testing.T, s *store.Store, org int64) int64 {
+	t.Helper()
+	tok := account.Token{Purpose: account.PurposeInvite, OrgID: org, Email: fmt.Sprintf("invited%d@victim.example", f.next()),
+		Role: account.RoleMember, Expires: f.now.Add(account.InviteValid)}
+	if err := s.AccountTokenCreate(context.Background(), &tok, fmt.Sprintf("hash-%d", f.next())); err != nil {
+		t.Fatal(err)
+	}
+	return tok.ID
 }

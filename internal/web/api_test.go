@@ -188,6 +188,12 @@ func TestEndpointsHappyPath(t *testing.T) {
 			wantProblem(t, e.send(req{method: "GET", path: fmt.Sprintf("/api/v1/orgs/%d", created.ID), token: tokOp}), 404, "")
 		})
 
+		t.Run("members", func(t *testing.T) {
+			leaver := e.idsOf(A).Member
+			ok(t, req{method: "DELETE", path: fmt.Sprintf("%s/members/%d", aPath, leaver), token: tokARW}, 204, "")
+			wantProblem(t, e.send(req{method: "DELETE", path: fmt.Sprintf("%s/members/%d", aPath, leaver), token: tokARW}), 404, "")
+		})
+
 		t.Run("contacts", func(t *testing.T) {
 			path := aPath + "/contacts"
 			ok(t, req{method: "GET", path: path, token: tokAR}, 200, "ContactPage")

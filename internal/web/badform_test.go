@@ -30,6 +30,7 @@ var formsWithoutFields = map[string]string{
 	"pageLogout":        "a button",
 	"pageNoticeAck":     "a button on a warning",
 	"pageContactDelete": "a button on a contact",
+	"pageMemberRemove":  "a button on a member (its refusal, the organisation's last member: TestRemoveMember)",
 	"pageApprove":       "a button on a pending organisation",
 	"pageIssue":         "a button on an accepted assessment",
 	"pageNotifySend":    "a button",

@@ -29,6 +29,7 @@ func errorMessages() map[string][2]string {
 		"err.totp.enrolled":     {"a second factor is enrolled already: give your current password and code to replace it", "er is al een tweede factor ingesteld: geef uw huidige wachtwoord en code om die te vervangen"},
 		"err.account.current":   {"the current password is wrong", "het huidige wachtwoord klopt niet"},
 		"err.invite.password":   {"this address has an account: give the password of that account", "dit adres heeft een account: geef het wachtwoord van dat account"},
+		"err.member.last":       {"this is the organisation's last member; invite a colleague first", "dit is het laatste lid van de organisatie; nodig eerst een collega uit"},
 		"err.settings.box":      {"tick the box or leave it empty", "vink het vakje aan of laat het leeg"},
 		"err.token.maker.org":   {"a maker's token belongs to an organisation: give its org_id", "een token voor een maker hoort bij een organisatie: geef haar nummer"},
 		"err.token.name":        {"give the token a name (what uses it)", "geef het token een naam (wat het gebruikt)"},

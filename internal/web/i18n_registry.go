@@ -36,6 +36,10 @@ func registryMessages() map[string][2]string {
 		"registry.addcontact":   {"Add a contact", "Contactpersoon toevoegen"},
 		"registry.invite":       {"Invite a colleague", "Collega uitnodigen"},
 		"registry.invited":      {"The invitation is on its way.", "De uitnodiging is onderweg."},
+		"members.title":         {"Members", "Leden"},
+		"members.remove":        {"Remove", "Verwijderen"},
+		"members.removed":       {"The membership was removed: that account no longer reaches the organisation.", "Het lidmaatschap is verwijderd: dat account komt niet meer bij de organisatie."},
+		"members.left":          {"You have left the organisation.", "U hebt de organisatie verlaten."},
 		"registry.send":         {"Send the invitation", "Stuur de uitnodiging"},
 	}
 }

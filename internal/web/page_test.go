@@ -171,6 +171,7 @@ func (e *pageEnv) pageForms() map[string]url.Values {
 		"pageContactAdd":        {"contact_email": {"desk@portal.example"}},
 		"pageContactEdit":       {"contact_name": {"Desk"}, "contact_email": {"desk-edited@portal.example"}, "contact_role": {"technical"}, "contact_lang": {"en"}},
 		"pageContactDelete":     {},
+		"pageMemberRemove":      {},
 		"pageInvite":            {"invite_email": {"colleague@portal.example"}},
 		"pageInvitationPost":    {"token": {"nope"}, "password": {"a brand new password"}},
 		"pageForgotPost":        {"email": {"memberA@portal.example"}},

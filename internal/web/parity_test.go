@@ -85,6 +85,7 @@ func (e *pageEnv) apiTwinCalls(t *testing.T, own ids) map[string]func(path, toke
 		"pageContactAdd":    send("POST", `{"email":"desk@portal.example"}`),
 		"pageContactEdit":   send("PATCH", `{"name":"Desk","email":"desk-edited@portal.example","phone":"","role":"technical","lang":"en"}`),
 		"pageContactDelete": send("DELETE", ""),
+		"pageMemberRemove":  send("DELETE", ""),
 		"pageInvite":        send("POST", `{"email":"colleague@portal.example"}`),
 		"pageInvitationPost": func(path, token string) *httptest.ResponseRecorder {
 			tok, err := e.srv.accounts.Invite(ctx, e.users[asAdmin].ID, A.ID, "invited@portal.example", account.RoleMember)

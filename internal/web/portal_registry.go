@@ -40,6 +40,8 @@ func (s *Server) registryRoutes() []Route {
 			Summary: "Delete a contact", page: s.pageContactDelete},
 		{ID: "pageInvite", Method: http.MethodPost, Path: PagePath + "/invitations", Tag: tag, API: "invitationCreate",
 			Summary: "Invite a colleague by e-mail", page: s.pageInvite},
+		{ID: "pageMemberRemove", Method: http.MethodPost, Path: PagePath + "/members/{mid}/delete", Tag: tag, API: "memberDelete",
+			Summary: "Remove a colleague's membership: their access to the organisation ends at once", page: s.pageMemberRemove},
 		{ID: "pageInvitation", Method: http.MethodGet, Path: "/invitation", Tag: tag, Public: true, Query: []Param{{Name: "token", Type: "string"}},
 			Summary: "Accept an invitation", page: s.pageInvitation},
 		{ID: "pageInvitationPost", Method: http.MethodPost, Path: "/invitation", Tag: tag, API: "invitationAccept", Public: true,
@@ -53,7 +55,17 @@ func (s *Server) registryRoutes() []Route {
 		{ID: "invitationCreate", Method: http.MethodPost, Path: OrgPath + "/invitations", Tag: "accounts", Scope: auth.ScopeWrite,
 			Request: "InvitationCreate", Status: http.StatusAccepted,
 			Summary: "Invite a colleague to the portal by e-mail (sent through the outbox)", api: s.invitationCreate},
+		{ID: "memberDelete", Method: http.MethodDelete, Path: OrgPath + "/members/{mid}", Tag: "accounts", Scope: auth.ScopeWrite,
+			Summary: "Remove an account's membership of the organisation (not its last member): its sessions lose the organisation at once and the API tokens it made for it are revoked", api: s.memberDeleteAPI},
 	}
+}
+
+func (s *Server) memberDeleteAPI(c *call) (any, error) {
+	uid, err := c.pathID("mid")
+	if err != nil {
+		return nil, err
+	}
+	return nil, s.app.RemoveMember(c.ctx(), c.scope(), c.org, uid)
 }
 
 // InvitationInput is the body of POST /api/v1/orgs/{id}/invitations.
@@ -141,7 +153,9 @@ type registryView struct {
 	Approval *registry.Approval
 	Token    string
 	Assets   []assetRow
-	Form     url.Values
+	// Members are the organisation's memberships.
+	Members []account.Member
+	Form    url.Values
 	// Editing is the contact whose refused edit the page shows again
 	// (its form open, with EditForm, what was sent); 0 for none.
 	Editing  int64
@@ -171,6 +185,9 @@ func (s *Server) registryView(pc *pageCall) (registryView, error) {
 		return registryView{}, err
 	}
 	v := registryView{Org: o, Token: tok, Form: pc.r.PostForm}
+	if v.Members, err = s.app.Members(pc.ctx(), pc.scope(), pc.org); err != nil {
+		return registryView{}, err
+	}
 	if v.Approval, err = s.approval(pc); err != nil {
 		return registryView{}, err
 	}
@@ -306,6 +323,25 @@ func (s *Server) pageContactDelete(pc *pageCall) error {
 		return err
 	}
 	return pc.redirect(fmt.Sprintf("/orgs/%d/registry?msg=registry.deleted", pc.org))
+}
+
+// pageMemberRemove removes a colleague's membership (the Remove button of
+// the members list); the last member's is refused beside its row.
+func (s *Server) pageMemberRemove(pc *pageCall) error {
+	uid, err := pc.pathID("mid")
+	if err != nil {
+		return err
+	}
+	if err := s.app.RemoveMember(pc.ctx(), pc.scope(), pc.org, uid); err != nil {
+		if errs.CodeOf(err) != errs.Conflict {
+			return err
+		}
+		return s.registryForm(pc, keepKey(&errs.Error{Code: errs.Conflict, Field: fmt.Sprintf("member-%d", uid), Message: errs.Message(err)}, err))
+	}
+	if uid == pc.user.ID {
+		return pc.redirect("/?msg=members.left")
+	}
+	return pc.redirect(fmt.Sprintf("/orgs/%d/registry?msg=members.removed", pc.org))
 }
 
 func (s *Server) pageInvite(pc *pageCall) error {

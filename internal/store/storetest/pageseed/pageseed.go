@@ -18,6 +18,7 @@ import (
 	"context"
 	_ "embed" // the registry and the sample report
 	"encoding/json"
+	"fmt"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -283,6 +284,9 @@ type IDs struct {
 	Source                                      int64
 	// User is Spare's account, the one the routes of accounts change.
 	User int64
+	// Member is Leaver's account, a member of the organisation whose
+	// membership the routes of members remove (IDsOf grants it again).
+	Member int64
 	// Ack is the signed acknowledgement link's token of Notice, OptOut
 	// the opt-out link's token of OptOutAddress.
 	Ack, OptOut string
@@ -299,18 +303,37 @@ const OptOutAddress = "optout@portal.example"
 // change the role of, disable and enable.
 const Spare = "spare@portal.example"
 
+// Leaver returns the address of the account (without a password) that
+// IDsOf makes a member of organisation org, and of no other, for the
+// generated route tests to remove.
+func Leaver(org int64) string { return fmt.Sprintf("leaver-%d@portal.example", org) }
+
+// leaver returns the id of org's Leaver, a member of org, creating the
+// account and granting the membership when missing.
+func leaver(ctx context.Context, st *store.Store, org int64) int64 {
+	id := userNamed(ctx, st, Leaver(org))
+	if id == 0 || st.MembershipSet(ctx, id, org, account.RoleMember) != nil {
+		return 0
+	}
+	return id
+}
+
 // spareUser returns Spare's id, creating the account on first use.
-func spareUser(ctx context.Context, st *store.Store) int64 {
+func spareUser(ctx context.Context, st *store.Store) int64 { return userNamed(ctx, st, Spare) }
+
+// userNamed returns the id of the account of addr, creating it (without a
+// password) on first use.
+func userNamed(ctx context.Context, st *store.Store, addr string) int64 {
 	us, err := st.UserList(ctx)
 	if err != nil {
 		return 0
 	}
 	for _, u := range us {
-		if u.Email == Spare {
+		if u.Email == addr {
 			return u.ID
 		}
 	}
-	u := account.User{Email: Spare, CreatedAt: st.Now()}
+	u := account.User{Email: addr, CreatedAt: st.Now()}
 	if err := st.UserCreate(ctx, &u, "!"); err != nil {
 		return 0
 	}
@@ -354,6 +377,7 @@ func IDsOf(st *store.Store, o registry.Org, notice, outbox int64) IDs {
 		x.Source = src.ID
 	}
 	x.User = spareUser(ctx, st)
+	x.Member = leaver(ctx, st, o.ID)
 	if ls, err := st.LabelList(ctx, tenant.Public(), label.Filter{Limit: 1}); err == nil && len(ls) > 0 {
 		x.Label = ls[0].ID
 	}
@@ -383,6 +407,7 @@ func (x IDs) Fill(path string) string {
 		"{eid}", strconv.FormatInt(x.Evidence, 10),
 		"{src}", strconv.FormatInt(x.Source, 10),
 		"{uid}", strconv.FormatInt(x.User, 10),
+		"{mid}", strconv.FormatInt(x.Member, 10),
 		"{ack}", x.Ack,
 		"{optout}", x.OptOut,
 		"{file}", x.Label,
