@@ -613,6 +613,14 @@ func scopeCases() []scopeCase {
 			ns, err := s.NoticeList(ctx, as(f.a.ID), notify.NoticeFilter{Page: keyset.Page{Limit: 1000}})
 			return count(ns, err, f.a.ID, func(n notify.Notice) int64 { return n.OrgID })
 		}},
+		{method: "CallRecordAdd", single: true, run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
+			// A's first warning is on the call list (escalated), so a call
+			// about it may be recorded in A's scope only.
+			if _, err := s.Exec(ctx, `UPDATE notices SET state = 'escalated' WHERE id = ?`, f.noticesA[0].ID); err != nil {
+				t.Fatal(err)
+			}
+			return one(s.CallRecordAdd(ctx, as(f.a.ID), &notify.CallRecord{NoticeID: f.noticesA[0].ID, Outcome: notify.CallReached, Actor: "scope test"}))
+		}},
 		{method: "NoticeCallList", run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
 			cs, err := s.NoticeCallList(ctx, as(f.a.ID))
 			return count(cs, err, f.a.ID, func(c notify.Call) int64 { return c.OrgID })

@@ -16,6 +16,7 @@ package pageseed
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	_ "embed" // the registry and the sample report
 	"encoding/json"
 	"fmt"
@@ -37,6 +38,7 @@ import (
 	"vigil/internal/source"
 	"vigil/internal/store"
 	"vigil/internal/tenant"
+	"vigil/internal/ticket"
 )
 
 //go:embed testdata/registry.json
@@ -222,9 +224,13 @@ func Warnings(t testing.TB, st *store.Store, orgs []registry.Org) (notices map[i
 	if calls, err := st.NoticeCallList(ctx, tenant.Org(orgs[0].ID)); err != nil {
 		t.Fatal(err)
 	} else if len(calls) == 0 {
-		if _, err := st.Exec(ctx, `INSERT INTO notices (org_id, kind, severity, state, payload, created_at, first_sent_at, escalated_at)
-SELECT org_id, kind, ?, 'escalated', payload, ?, ?, ? FROM notices WHERE id = ?`,
-			int64(finding.Critical), st.Now().Add(-6*time.Hour), st.Now().Add(-6*time.Hour), st.Now(), notices[orgs[0].ID]); err != nil {
+		tk, err := ticket.New(rand.Reader) // every notice has its own ticket, as composing gives it
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Exec(ctx, `INSERT INTO notices (org_id, kind, severity, state, payload, created_at, first_sent_at, escalated_at, ticket)
+SELECT org_id, kind, ?, 'escalated', payload, ?, ?, ?, ? FROM notices WHERE id = ?`,
+			int64(finding.Critical), st.Now().Add(-6*time.Hour), st.Now().Add(-6*time.Hour), st.Now(), string(tk), notices[orgs[0].ID]); err != nil {
 			t.Fatal(err)
 		}
 	}
