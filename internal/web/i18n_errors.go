@@ -95,6 +95,7 @@ func errorMessages() map[string][2]string {
 		"err.revoke.reason":       {"say why the label is revoked: every verification shows it", "zeg waarom het label wordt ingetrokken: elke verificatie toont het"},
 		"err.signup.closed":       {"sign-up is closed here; ask an administrator for an account", "aanmelden is hier gesloten; vraag een beheerder om een account"},
 		"err.signup.nomail":       {"sign-up by e-mail is not set up here; ask an administrator for an account", "aanmelden per e-mail is hier niet ingesteld; vraag een beheerder om een account"},
+		"err.invite.unapproved":   {"an organisation can invite colleagues once an analyst has approved it or it has proven a domain or range", "een organisatie kan collega's uitnodigen zodra een analist haar heeft goedgekeurd of zij een domein of reeks heeft aangetoond"},
 		"err.invite.nomail":       {"invitations by e-mail are not set up here; ask an administrator", "uitnodigingen per e-mail zijn hier niet ingesteld; vraag het een beheerder"},
 		"err.reset.nomail":        {"password reset by e-mail is not set up here; ask an administrator", "wachtwoordherstel per e-mail is hier niet ingesteld; vraag het een beheerder"},
 		"err.sectxt.invalid":      {"not a domain, host:port or https URL", "geen domein, host:poort of https-URL"},

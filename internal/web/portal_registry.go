@@ -108,10 +108,18 @@ func (s *Server) assetConfirmAPI(c *call) (any, error) {
 	return s.app.ConfirmAsset(c.ctx(), c.org, aid, in.How)
 }
 
-// invite makes an invitation and queues its e-mail.
-func (s *Server) invite(ctx context.Context, by, org int64, orgName string, in InvitationInput) error {
+// invite makes an invitation and queues its e-mail. An organisation
+// that is pending or rejected invites no one: anyone may register one, and
+// its name goes out in a message from the CERT.
+func (s *Server) invite(ctx context.Context, sc tenant.Scope, by, org int64, orgName string, in InvitationInput) error {
 	if s.baseURL == "" {
 		return errs.FieldKeyed("email", "", "invite.nomail", "invitations by e-mail are not set up here; ask an administrator")
+	}
+	switch _, err := s.app.Approval(ctx, sc, org); {
+	case err == nil:
+		return errs.FieldKeyed("email", "", "invite.unapproved", "an organisation can invite colleagues once an analyst has approved it or it has proven a domain or range")
+	case errs.CodeOf(err) != errs.NotFound:
+		return err
 	}
 	lang := in.Lang
 	if lang == "" {
@@ -142,7 +150,7 @@ func (s *Server) invitationCreate(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return nil, s.invite(c.ctx(), c.p.UserID, c.org, o.Name, in)
+	return nil, s.invite(c.ctx(), c.scope(), c.p.UserID, c.org, o.Name, in)
 }
 
 // registryView is the registry page.
@@ -346,7 +354,7 @@ func (s *Server) pageMemberRemove(pc *pageCall) error {
 
 func (s *Server) pageInvite(pc *pageCall) error {
 	in := InvitationInput{Email: pc.form("invite_email"), Role: account.Role(pc.form("invite_role")), Lang: pc.form("invite_lang")}
-	if err := s.invite(pc.ctx(), pc.user.ID, pc.org, pc.orgName, in); err != nil {
+	if err := s.invite(pc.ctx(), pc.scope(), pc.user.ID, pc.org, pc.orgName, in); err != nil {
 		return s.registryForm(pc, inField(err, "invite_", map[string]string{"org_role": "role"}))
 	}
 	return pc.redirect(fmt.Sprintf("/orgs/%d/registry?msg=registry.invited", pc.org))
