@@ -84,6 +84,7 @@ func newEnv(t testing.TB, st *store.Store) *env {
 		t.Fatalf("New: %v", err)
 	}
 	e.orgs = pageseed.Orgs(t, st, ratings)
+	pageseed.Leavers(st, e.orgs)
 	mk := func(name string, org int64, scopes ...auth.Scope) {
 		tk := auth.Token{OrgID: org, Name: name, Scopes: scopes}
 		secret, err := st.TokenCreate(ctx, tenant.Operator(), &tk)

@@ -314,6 +314,15 @@ const Spare = "spare@portal.example"
 // generated route tests to remove.
 func Leaver(org int64) string { return fmt.Sprintf("leaver-%d@portal.example", org) }
 
+// Leavers makes each organisation's Leaver a member of it (before a test
+// takes its snapshots, so that IDsOf, which grants the membership again
+// after a removal, leaves it as it was).
+func Leavers(st *store.Store, orgs []registry.Org) {
+	for _, o := range orgs {
+		leaver(context.Background(), st, o.ID)
+	}
+}
+
 // leaver returns the id of org's Leaver, a member of org, creating the
 // account and granting the membership when missing.
 func leaver(ctx context.Context, st *store.Store, org int64) int64 {
