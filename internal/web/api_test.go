@@ -24,6 +24,7 @@ import (
 	"vigil/internal/assess"
 	"vigil/internal/auth"
 	"vigil/internal/config"
+	"vigil/internal/errs"
 	"vigil/internal/finding"
 	"vigil/internal/label"
 	"vigil/internal/netguard"
@@ -192,6 +193,29 @@ func TestEndpointsHappyPath(t *testing.T) {
 			leaver := e.idsOf(A).Member
 			ok(t, req{method: "DELETE", path: fmt.Sprintf("%s/members/%d", aPath, leaver), token: tokARW}, 204, "")
 			wantProblem(t, e.send(req{method: "DELETE", path: fmt.Sprintf("%s/members/%d", aPath, leaver), token: tokARW}), 404, "")
+		})
+
+		t.Run("invitations", func(t *testing.T) {
+			secret, err := e.srv.accounts.Invite(context.Background(), 0, A.ID, "leaving-soon@portal.example", account.RoleMember)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var list InvitationList
+			err = json.Unmarshal(ok(t, req{method: "GET", path: aPath + "/invitations", token: tokAR}, 200, "InvitationList"), &list)
+			var open []account.OpenInvitation
+			for _, i := range list.Items {
+				if i.Email == "leaving-soon@portal.example" {
+					open = append(open, i)
+				}
+			}
+			if err != nil || len(open) != 1 {
+				t.Fatalf("open invitations = %+v (%v)", list.Items, err)
+			}
+			ok(t, req{method: "DELETE", path: fmt.Sprintf("%s/invitations/%d", aPath, open[0].ID), token: tokARW}, 204, "")
+			wantProblem(t, e.send(req{method: "DELETE", path: fmt.Sprintf("%s/invitations/%d", aPath, open[0].ID), token: tokARW}), 404, "")
+			if _, err := e.srv.accounts.Invitation(context.Background(), secret); errs.CodeOf(err) != errs.Invalid {
+				t.Errorf("a revoked invitation's link answers %v; want the expired one's", err)
+			}
 		})
 
 		t.Run("contacts", func(t *testing.T) {

@@ -57,7 +57,29 @@ func (s *Server) registryRoutes() []Route {
 			Summary: "Invite a colleague to the portal by e-mail (sent through the outbox)", api: s.invitationCreate},
 		{ID: "memberDelete", Method: http.MethodDelete, Path: OrgPath + "/members/{mid}", Tag: "accounts", Scope: auth.ScopeWrite,
 			Summary: "Remove an account's membership of the organisation (not its last member): its sessions lose the organisation at once and the API tokens it made for it are revoked", api: s.memberDeleteAPI},
+		{ID: "invitationList", Method: http.MethodGet, Path: OrgPath + "/invitations", Tag: "accounts",
+			Response: "InvitationList", Summary: "The organisation's open invitations (neither used nor expired)", api: s.invitationListAPI},
+		{ID: "invitationDelete", Method: http.MethodDelete, Path: OrgPath + "/invitations/{iid}", Tag: "accounts", Scope: auth.ScopeWrite,
+			Summary: "Revoke an open invitation: its link then answers as an expired one's", api: s.invitationDeleteAPI},
 	}
+}
+
+// InvitationList is the answer of GET /api/v1/orgs/{id}/invitations.
+type InvitationList struct {
+	Items []account.OpenInvitation `json:"items"`
+}
+
+func (s *Server) invitationListAPI(c *call) (any, error) {
+	is, err := s.app.Invitations(c.ctx(), c.scope(), c.org)
+	return InvitationList{Items: is}, err
+}
+
+func (s *Server) invitationDeleteAPI(c *call) (any, error) {
+	iid, err := c.pathID("iid")
+	if err != nil {
+		return nil, err
+	}
+	return nil, s.app.RevokeInvitation(c.ctx(), c.scope(), c.org, iid)
 }
 
 func (s *Server) memberDeleteAPI(c *call) (any, error) {
@@ -79,6 +101,7 @@ type InvitationInput struct {
 func registrySchemas(add func(name string, v, example any)) {
 	add("AssetVerified", app.AssetProof{}, nil)
 	add("AssetConfirm", AssetConfirmInput{}, AssetConfirmInput{How: "The AS's admin-c in the RIPE database confirmed by telephone (+31 20 123 4567), 2026-12-07."})
+	add("InvitationList", InvitationList{}, nil)
 	add("InvitationCreate", InvitationInput{}, InvitationInput{Email: "colleague@drinkwater-oost.example", Role: account.RoleMember, Lang: "nl"})
 }
 

@@ -293,6 +293,9 @@ type IDs struct {
 	// Member is Leaver's account, a member of the organisation whose
 	// membership the routes of members remove (IDsOf grants it again).
 	Member int64
+	// Invitation is an open invitation to the organisation (Leavers
+	// makes one).
+	Invitation int64
 	// Ack is the signed acknowledgement link's token of Notice, OptOut
 	// the opt-out link's token of OptOutAddress.
 	Ack, OptOut string
@@ -319,7 +322,11 @@ func Leaver(org int64) string { return fmt.Sprintf("leaver-%d@portal.example", o
 // after a removal, leaves it as it was).
 func Leavers(st *store.Store, orgs []registry.Org) {
 	for _, o := range orgs {
-		leaver(context.Background(), st, o.ID)
+		ctx := context.Background()
+		leaver(ctx, st, o.ID)
+		tok := account.Token{Purpose: account.PurposeInvite, OrgID: o.ID, Email: fmt.Sprintf("invited-%d@portal.example", o.ID),
+			Role: account.RoleMember, Expires: st.Now().Add(account.InviteValid)}
+		_ = st.AccountTokenCreate(ctx, &tok, fmt.Sprintf("seeded-invitation-%d", o.ID))
 	}
 }
 
@@ -393,6 +400,9 @@ func IDsOf(st *store.Store, o registry.Org, notice, outbox int64) IDs {
 	}
 	x.User = spareUser(ctx, st)
 	x.Member = leaver(ctx, st, o.ID)
+	if is, err := st.OrgInvitations(ctx, tenant.Org(o.ID), o.ID, st.Now()); err == nil && len(is) > 0 {
+		x.Invitation = is[0].ID
+	}
 	if ls, err := st.LabelList(ctx, tenant.Public(), label.Filter{Limit: 1}); err == nil && len(ls) > 0 {
 		x.Label = ls[0].ID
 	}
@@ -423,6 +433,7 @@ func (x IDs) Fill(path string) string {
 		"{src}", strconv.FormatInt(x.Source, 10),
 		"{uid}", strconv.FormatInt(x.User, 10),
 		"{mid}", strconv.FormatInt(x.Member, 10),
+		"{iid}", strconv.FormatInt(x.Invitation, 10),
 		"{ack}", x.Ack,
 		"{optout}", x.OptOut,
 		"{file}", x.Label,
