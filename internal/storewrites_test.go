@@ -53,6 +53,8 @@ var methodKinds = map[string]bool{
 	"SessionGet":      false, // reads a session (noting its seen time at most once a minute: bookkeeping)
 	"UserLockedUntil": false, // when a client's lock on an account ends
 	"RunDone":         false, // returns the latest finished run of a source
+	"OrgMembers":      false, // lists an organisation's memberships
+	"OrgInvitations":  false, // lists an organisation's open invitations
 	"RunPartDone":     true,  // marks a part of a split run done
 	"OutboxDue":       false, // lists the deliveries due
 	"SourceDue":       true,  // moves the due sources' next run one interval on

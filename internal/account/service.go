@@ -432,12 +432,20 @@ func (s *Service) SignUp(ctx context.Context, n NewUser) (SignUp, error) {
 // or expired.
 var ErrConfirmLink = errs.FieldKeyed("token", "", "signup.link", "the confirmation link is unknown, used or expired; sign up again for a new one")
 
-// Confirm uses a confirmation token (from SignUp): the account's address is
-// confirmed, it takes the password of the sign-up that made this token and
-// it can sign in from now on; every other session of the account ends and
-// its other confirmation links with it. With session, the account is also
-// signed in (the link proved the address), as Login would.
-func (s *Service) Confirm(ctx context.Context, secret string, session bool) (Login, error) {
+// ErrConfirmPassword refuses a confirmation whose password is not the one
+// given at the sign-up that sent the link.
+var ErrConfirmPassword = errs.FieldKeyed("password", "", "signup.confirm.wrong", "this is not the password given when signing up; use the link of your own sign-up")
+
+// Confirm uses a confirmation token (from SignUp) with the password given
+// at that sign-up: the account's address is confirmed, it takes that
+// password and it can sign in from now on; every other session of the
+// account ends and its other confirmation links with it. The password is
+// asked because anyone may sign up with someone else's address: the link
+// reaches the address's owner, and without the check the owner's click on
+// a stranger's link would give the account the stranger's password. A
+// wrong password leaves the link unused. With session, the account is
+// also signed in, as Login would.
+func (s *Service) Confirm(ctx context.Context, secret, password string, session bool) (Login, error) {
 	if secret == "" || len(secret) > 100 {
 		return Login{}, ErrConfirmLink
 	}
@@ -449,6 +457,24 @@ func (s *Service) Confirm(ctx context.Context, secret string, session bool) (Log
 		}
 		if err != nil {
 			return err
+		}
+		hash := t.PasswordHash
+		if hash == "" { // a link made before sign-ups kept their password: the account has it
+			if u, err = st.UserGet(ctx, t.UserID); err != nil {
+				return err
+			}
+			c, err := st.UserCredentials(ctx, u.Email)
+			if err != nil {
+				return err
+			}
+			hash = c.PasswordHash
+		}
+		ok, err := s.verify(ctx, hash, password)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return ErrConfirmPassword // rolls back: the link stays unused
 		}
 		if err := st.UserConfirm(ctx, t.UserID, t.PasswordHash); err != nil {
 			return err

@@ -454,11 +454,16 @@ func TestSignUpAndConfirm(t *testing.T) {
 		if _, err := svc.Login(ctx, "lid@example.org", "wrong password 1"); err != account.ErrLogin {
 			t.Errorf("unconfirmed login with a wrong password: %v; want ErrLogin", err)
 		}
-		l, err := svc.Confirm(ctx, r.Secret, true)
+		// The link asks for the sign-up's password; a wrong one leaves it
+		// unused.
+		if _, err := svc.Confirm(ctx, r.Secret, "wrong password 1", true); err != account.ErrConfirmPassword {
+			t.Errorf("confirmation with a wrong password: %v; want ErrConfirmPassword", err)
+		}
+		l, err := svc.Confirm(ctx, r.Secret, "member password 1", true)
 		if err != nil || l.Secret == "" || !l.Session.Verified || l.User.Unconfirmed {
 			t.Fatalf("confirm: %+v %v", l, err)
 		}
-		if _, err := svc.Confirm(ctx, r.Secret, true); err != account.ErrConfirmLink {
+		if _, err := svc.Confirm(ctx, r.Secret, "member password 1", true); err != account.ErrConfirmLink {
 			t.Errorf("second confirmation: %v", err)
 		}
 		if _, err := svc.Login(ctx, "lid@example.org", "member password 1"); err != nil {
@@ -476,7 +481,7 @@ func TestSignUpAndConfirm(t *testing.T) {
 
 		late := signUp("late@example.org", "member password 2")
 		clk.t = clk.t.Add(account.ConfirmValid + time.Second)
-		if _, err := svc.Confirm(ctx, late.Secret, false); err != account.ErrConfirmLink {
+		if _, err := svc.Confirm(ctx, late.Secret, "member password 2", false); err != account.ErrConfirmLink {
 			t.Errorf("expired confirmation: %v", err)
 		}
 		_, reset, err := svc.RequestReset(ctx, "late@example.org")
@@ -524,8 +529,14 @@ func TestSignUpAgainTakesNoAccount(t *testing.T) {
 		// The owner follows the first link: it ended with the second
 		// sign-up, so it cannot confirm the account with the attacker's
 		// password.
-		if _, err := svc.Confirm(ctx, victim.Secret, true); err != account.ErrConfirmLink {
+		if _, err := svc.Confirm(ctx, victim.Secret, "the owner's password", true); err != account.ErrConfirmLink {
 			t.Fatalf("the first link after a second sign-up: %v; want ErrConfirmLink", err)
+		}
+		// The owner follows the newest link, the attacker's: it asks for
+		// the password of the sign-up that sent it, which the owner does
+		// not know, so the account cannot take the attacker's password.
+		if _, err := svc.Confirm(ctx, attacker.Secret, "the owner's password", true); err != account.ErrConfirmPassword {
+			t.Fatalf("the attacker's link with the owner's password: %v; want ErrConfirmPassword", err)
 		}
 		if _, err := svc.Login(ctx, "owner@example.org", "the attacker's password"); err != account.ErrLogin {
 			t.Errorf("the attacker signs in after the first link was followed: %v", err)
@@ -535,7 +546,7 @@ func TestSignUpAgainTakesNoAccount(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := svc.Confirm(ctx, attacker.Secret, false); err != account.ErrConfirmLink {
+		if _, err := svc.Confirm(ctx, attacker.Secret, "the attacker's password", false); err != account.ErrConfirmLink {
 			t.Errorf("the attacker's link after a newer sign-up: %v; want ErrConfirmLink", err)
 		}
 		// A session of the account from before (made directly: an
@@ -544,7 +555,7 @@ func TestSignUpAgainTakesNoAccount(t *testing.T) {
 		if err := st.SessionCreate(ctx, &old, account.HashToken("an old session")); err != nil {
 			t.Fatal(err)
 		}
-		l, err := svc.Confirm(ctx, again.Secret, true)
+		l, err := svc.Confirm(ctx, again.Secret, "the owner's new password", true)
 		if err != nil || l.Secret == "" {
 			t.Fatalf("confirm: %+v, %v", l, err)
 		}

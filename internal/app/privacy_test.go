@@ -291,7 +291,7 @@ func TestPurgeUnconfirmedSignups(t *testing.T) {
 		signUp("again@example.org", 10)        // signed up again:
 		signUp("again@example.org", 2)         // the newest link expired a day ago
 		confirmed := signUp("confirmed@example.org", 10)
-		if _, err := svc.Confirm(ctx, confirmed.Secret, false); err != nil {
+		if _, err := svc.Confirm(ctx, confirmed.Secret, "a long enough password", false); err != nil {
 			t.Fatal(err)
 		}
 		member := signUp("invited@example.org", 10) // a member since: kept

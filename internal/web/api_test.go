@@ -686,7 +686,7 @@ func TestEndpointsHappyPath(t *testing.T) {
 				t.Fatalf("no confirmation link in %s", payload)
 			}
 			token, _ := url.QueryUnescape(link[1])
-			ok(t, req{method: "POST", path: "/api/v1/signup/confirm", from: "198.51.100.201:4000", body: fmt.Sprintf(`{"token":%q}`, token)}, 200, "User")
+			ok(t, req{method: "POST", path: "/api/v1/signup/confirm", from: "198.51.100.201:4000", body: fmt.Sprintf(`{"token":%q,"password":"a brand new password"}`, token)}, 200, "User")
 			site := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 				fmt.Fprint(w, goodSecurityTxt)

@@ -200,6 +200,10 @@ func TestBadPathAndQuery(t *testing.T) {
 					missing.Source = 999999
 				case "uid":
 					missing.User = 999999
+				case "mid":
+					missing.Member = 999999
+				case "iid":
+					missing.Invitation = 999999
 				}
 				if rt.Method == http.MethodPost && p != "id" {
 					continue

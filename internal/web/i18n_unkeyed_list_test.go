@@ -108,7 +108,6 @@ var unkeyedErrors = map[string]bool{
 	"only operator tokens may %s %s":                true,
 	"only the operator may mark a contact verified": true,
 	"organisation %d not found":                     true,
-	"pc.s.messages(pc.lang)[\"account.pw.wrong\"]":  true,
 	"query parameter %q given %d times":             true,
 	"reason":                                        true,
 	"registry status %s: %v":                        true,

@@ -120,7 +120,7 @@ func (e *pageEnv) auditedCalls(t *testing.T, own ids) map[string]func(path, as s
 		},
 		"pageSignupConfirmPost": func(path, as string) *httptest.ResponseRecorder {
 			form("/signup", asAnon, url.Values{"email": {"confirming@portal.example"}, "password": {"a brand new password"}})
-			return form(path, as, url.Values{"token": {mailedToken("/signup/confirm")}})
+			return form(path, as, url.Values{"token": {mailedToken("/signup/confirm")}, "password": {"a brand new password"}})
 		},
 		"pageInvitationPost": func(path, as string) *httptest.ResponseRecorder {
 			tok, err := e.srv.accounts.Invite(ctx, e.users[asAdmin].ID, A.ID, "invited@portal.example", account.RoleMember)

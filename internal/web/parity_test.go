@@ -62,7 +62,7 @@ func (e *pageEnv) apiTwinCalls(t *testing.T, own ids) map[string]func(path, toke
 		"pageSignupPost": send("POST", `{"email":"signed-up@portal.example","name":"Signed Up","password":"a brand new password","lang":"nl"}`),
 		"pageSignupConfirmPost": func(path, token string) *httptest.ResponseRecorder {
 			e.send(req{method: "POST", path: "/api/v1/signup", body: `{"email":"confirming@portal.example","password":"a brand new password"}`})
-			return e.send(req{method: "POST", path: path, body: fmt.Sprintf(`{"token":%q}`, e.mailedToken(t, "/signup/confirm"))})
+			return e.send(req{method: "POST", path: path, body: fmt.Sprintf(`{"token":%q,"password":"a brand new password"}`, e.mailedToken(t, "/signup/confirm"))})
 		},
 		"pageSettingsPost": send("PUT", `{"signup_open":false}`),
 		"pageResetPost": func(path, token string) *httptest.ResponseRecorder {

@@ -32,6 +32,8 @@ type SignUpInput struct {
 // SignUpConfirm is the token of a confirmation link.
 type SignUpConfirm struct {
 	Token string `json:"token"`
+	// Password is the one given at the sign-up that sent the link.
+	Password string `json:"password"`
 }
 
 // signupRoutes are self-service sign-up and the confirmation of its e-mail
@@ -152,7 +154,7 @@ func (s *Server) pageSignupConfirmPost(pc *pageCall) error {
 	if !s.loginLimit.Allow(s.clientIP(pc.r)) {
 		return pc.formError(errs.Keyed(errs.Forbidden, "", "attempts.toomany", "too many attempts from your address; wait a minute"), "signup_confirm", "signup.confirm.title", f)
 	}
-	l, err := s.accounts.Confirm(pc.ctx(), f.Token, true)
+	l, err := s.accounts.Confirm(pc.ctx(), f.Token, pc.r.PostFormValue("password"), true)
 	if err != nil {
 		return pc.formError(err, "signup_confirm", "signup.confirm.title", f)
 	}
@@ -199,7 +201,7 @@ func (s *Server) signupConfirmAPI(c *call) (any, error) {
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	l, err := s.accounts.Confirm(c.ctx(), in.Token, false)
+	l, err := s.accounts.Confirm(c.ctx(), in.Token, in.Password, false)
 	if err != nil {
 		return nil, err
 	}

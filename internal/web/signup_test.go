@@ -169,7 +169,13 @@ func TestSignUp(t *testing.T) {
 		if !strings.Contains(body, `name="token" value="`+token+`"`) {
 			t.Error("the confirmation form lacks the token")
 		}
-		rec = c.do("POST", "/signup/confirm", url.Values{"token": {token}})
+		// The link asks for the sign-up's password: another one is refused
+		// on its field and leaves the link unused.
+		body = wantPage(t, c.do("POST", "/signup/confirm", url.Values{"token": {token}, "password": {"someone else's password"}}), http.StatusUnprocessableEntity)
+		if !strings.Contains(body, `id="password-err"`) || !strings.Contains(body, `href="#password"`) {
+			t.Errorf("a confirmation with another password does not name the field: %.1500s", body)
+		}
+		rec = c.do("POST", "/signup/confirm", url.Values{"token": {token}, "password": good["password"]})
 		wantPage(t, rec, http.StatusSeeOther)
 		if loc := rec.Header().Get("Location"); loc != "/register?msg=signup.confirmed" || c.cookie == "" {
 			t.Fatalf("after confirming: Location %q, session %t", loc, c.cookie != "")
@@ -232,7 +238,7 @@ func TestSignUp(t *testing.T) {
 			if !strings.Contains(body, `id="token-err"`) {
 				t.Errorf("the first link after a second sign-up is not refused: %.1500s", body)
 			}
-			wantPage(t, newSignupClient(e).do("POST", "/signup/confirm", url.Values{"token": {toks[1]}}), http.StatusSeeOther)
+			wantPage(t, newSignupClient(e).do("POST", "/signup/confirm", url.Values{"token": {toks[1]}, "password": {"the second password"}}), http.StatusSeeOther)
 			if ok, _ := e.srv.accounts.CheckPassword(ctx, a, "the second password"); !ok {
 				t.Error("the second sign-up's password does not hold")
 			}
@@ -273,7 +279,8 @@ func TestSignUp(t *testing.T) {
 				t.Fatalf("no link in %s", payload)
 			}
 			tok, _ := url.QueryUnescape(m[1])
-			rec := e.send(req{method: "POST", path: "/api/v1/signup/confirm", body: fmt.Sprintf(`{"token":%q}`, tok)})
+			wantProblem(t, e.send(req{method: "POST", path: "/api/v1/signup/confirm", body: fmt.Sprintf(`{"token":%q,"password":"not the password"}`, tok)}), 422, "password")
+			rec := e.send(req{method: "POST", path: "/api/v1/signup/confirm", body: fmt.Sprintf(`{"token":%q,"password":"a long enough password"}`, tok)})
 			if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), a) {
 				t.Fatalf("API confirmation: %d %s", rec.Code, rec.Body)
 			}

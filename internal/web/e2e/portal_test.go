@@ -376,7 +376,12 @@ func TestPortalJourneys(t *testing.T) {
 			}
 			link := p.mailedLink(t, newcomer, `/signup/confirm\?token=[A-Za-z0-9_%-]+`)
 			n.open(link, shot("signup-confirm"))
-			n.submit(nil, `main form button[type="submit"]`, "")
+			// The link asks for the password of the sign-up that sent it.
+			n.submit(map[string]string{"#password": "not the newcomer's password"}, `main form button[type="submit"]`, "")
+			if !n.has(`[role="alert"] a[href="#password"]`) || !n.has(`#password[aria-invalid="true"]`) {
+				t.Error("a confirmation with another password does not name the field")
+			}
+			n.submit(map[string]string{"#password": "the newcomer's own password"}, `main form button[type="submit"]`, "")
 			n.wantPath(`/register\?msg=signup\.confirmed`)
 			n.check(shot("register"))
 			n.submit(map[string]string{"#name": "E2E Registered BV", "#asset": "198.51.100.0/24"}, `main form button[type="submit"]`, "")
@@ -396,7 +401,7 @@ func TestPortalJourneys(t *testing.T) {
 			}
 			// The link worked once.
 			n.open(link, "")
-			n.submit(nil, `main form button[type="submit"]`, "")
+			n.submit(map[string]string{"#password": "the newcomer's own password"}, `main form button[type="submit"]`, "")
 			if !n.has(`#token-err`) {
 				t.Error("a used confirmation link is not refused visibly")
 			}
@@ -409,7 +414,7 @@ func TestPortalJourneys(t *testing.T) {
 				t.Errorf("a member on the dashboard sees %q", got)
 			}
 			b.open(fmt.Sprintf("/orgs/%d", p.orgID+1), "")
-			if !strings.Contains(b.text("main"), "not found") {
+			if !strings.Contains(b.text("main"), "niet gevonden") { // the member chose Dutch above
 				t.Errorf("a member on another organisation's page sees %q", b.text("main"))
 			}
 		})
