@@ -706,7 +706,7 @@ func (s *Service) ChangeSecondFactor(ctx context.Context, ses Session, password,
 	if err != nil {
 		return err
 	}
-	if err := s.checkCurrent(ctx, c, password); err != nil {
+	if err := s.checkPassword(ctx, c, password, ErrCurrentPassword); err != nil {
 		return err
 	}
 	step, err := TOTPStep(c.TOTPSecret, current, s.now())
@@ -730,18 +730,20 @@ func (s *Service) ChangeSecondFactor(ctx context.Context, ses Session, password,
 	return s.enrol(ctx, ses, secret, code)
 }
 
-// checkCurrent checks the current password pw of the account of c where
-// a change asks for it, as a sign-in does: a client locked out of the
-// account is refused as a wrong password is (after the time of a hash),
-// and a wrong password counts towards the lockout.
-func (s *Service) checkCurrent(ctx context.Context, c Credentials, pw string) error {
+// checkPassword checks pw against the account of c where a change or an
+// invitation asks for it, as a sign-in does (Login): a client locked out of
+// the account is refused as a wrong password is (after the time of a hash,
+// before the password is looked at), and a wrong password or a disabled
+// account is a failed login that counts towards the lockout. Refused, it
+// returns wrong, the caller's error naming its field.
+func (s *Service) checkPassword(ctx context.Context, c Credentials, pw string, wrong error) error {
 	if locked, err := s.lockedOut(ctx, c.User.ID); err != nil {
 		return err
 	} else if locked {
 		if err := DummyVerify(ctx, pw); err != nil {
 			return err
 		}
-		return ErrCurrentPassword
+		return wrong
 	}
 	ok, err := s.verify(ctx, c.PasswordHash, pw)
 	if err != nil {
@@ -753,11 +755,11 @@ func (s *Service) checkCurrent(ctx context.Context, c Credentials, pw string) er
 	if err := s.failed(ctx, c.User); err != nil {
 		return err
 	}
-	return ErrCurrentPassword
+	return wrong
 }
 
 // ChangePassword sets a new password of user id, a signed-in account,
-// given its current one (old, checked as a sign-in is: see checkCurrent;
+// given its current one (old, checked as a sign-in is: see checkPassword;
 // a wrong one is ErrCurrentPassword on field "old"), and ends its other
 // sessions (all but keep).
 func (s *Service) ChangePassword(ctx context.Context, id int64, old, pw string, keep int64) error {
@@ -769,7 +771,7 @@ func (s *Service) ChangePassword(ctx context.Context, id int64, old, pw string, 
 	if err != nil {
 		return err
 	}
-	if err := s.checkCurrent(ctx, c, old); err != nil {
+	if err := s.checkPassword(ctx, c, old, ErrCurrentPassword); err != nil {
 		if err == ErrCurrentPassword {
 			return errs.FieldKeyed("old", "", "account.current", "the current password is wrong")
 		}
@@ -962,7 +964,7 @@ func (s *Service) Accept(ctx context.Context, secret, name, pw string) (User, er
 	case err != nil:
 		return User{}, err
 	default:
-		if err := s.checkAccountPassword(ctx, c, pw); err != nil {
+		if err := s.checkPassword(ctx, c, pw, ErrInvitePassword); err != nil {
 			return User{}, err
 		}
 		checked = c.User.ID
@@ -1006,32 +1008,6 @@ func (s *Service) Accept(ctx context.Context, secret, name, pw string) (User, er
 		return User{}, err
 	}
 	return u, nil
-}
-
-// checkAccountPassword checks pw against the account of c as a sign-in
-// does (Login): a client locked out of the account is refused as a wrong
-// password is, before the password is looked at, and a wrong password or
-// a disabled account is a failed login that counts towards the lockout.
-func (s *Service) checkAccountPassword(ctx context.Context, c Credentials, pw string) error {
-	if locked, err := s.lockedOut(ctx, c.User.ID); err != nil {
-		return err
-	} else if locked {
-		if err := DummyVerify(ctx, pw); err != nil {
-			return err
-		}
-		return ErrInvitePassword
-	}
-	ok, err := s.verify(ctx, c.PasswordHash, pw)
-	if err != nil {
-		return err
-	}
-	if ok && !c.User.Disabled {
-		return nil
-	}
-	if err := s.failed(ctx, c.User); err != nil {
-		return err
-	}
-	return ErrInvitePassword
 }
 
 // HashToken returns the stored form of a session secret or one-time token.
