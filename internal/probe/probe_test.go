@@ -294,6 +294,43 @@ func TestRunFindsNothingOnHardenedDevice(t *testing.T) {
 	}
 }
 
+// sameUDPPortDialer binds every UDP socket to the address it dials, as the
+// system may do by chance when that port is free on the probing host.
+type sameUDPPortDialer struct{}
+
+func (sameUDPPortDialer) DialContext(ctx context.Context, network, address string) (net.Conn, error) {
+	var d net.Dialer
+	if strings.HasPrefix(network, "udp") {
+		a, err := net.ResolveUDPAddr(network, address)
+		if err != nil {
+			return nil, err
+		}
+		d.LocalAddr = a
+	}
+	return d.DialContext(ctx, network, address)
+}
+
+// A probe whose UDP socket got the target's free port reads back its own
+// M-SEARCH unless it notices; the port is closed, not an SSDP responder.
+func TestSSDPOnItsOwnPortIsClosed(t *testing.T) {
+	t.Parallel()
+	d, err := fakedevice.StartHardened(testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	ssdp := d.Port(probe.UDP, probe.SSDP)
+	opts := fastOptions(d, sameUDPPortDialer{})
+	opts.Ports = []probe.Port{{Number: ssdp, Proto: probe.UDP, Service: probe.SSDP}}
+	rep, err := probe.Run(t.Context(), probe.Target{Host: d.Host}, opts)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	assertResults(t, rep.Results, []want{
+		{probe.CheckSSDP, probe.SSDP, ssdp, probe.Medium, true, "no SSDP responder"},
+	})
+}
+
 // The ownership check runs before anything is sent to the target.
 func TestRunRefusesUnverifiedTarget(t *testing.T) {
 	t.Parallel()

@@ -30,12 +30,25 @@ const ssdpSearch = "M-SEARCH * HTTP/1.1\r\n" +
 // checkSSDP sends one M-SEARCH to the target and waits UDPWait for an
 // answer. Any answer means the device exposes UPnP discovery; silence (or
 // ICMP port unreachable) passes.
+//
+// A socket whose local address is the target's (the system gave the probe
+// the very port it asks about, which happens on a host probing itself when
+// that port is free) would read back its own M-SEARCH: nothing else holds
+// the port, so it is closed, and nothing is sent.
 func (r *runner) checkSSDP(ctx context.Context, p Port, st *State) error {
 	c, err := r.dial(ctx, "udp", p.Number)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
+	res := Result{Check: CheckSSDP, Port: p.Number, Service: p.Service, Severity: Medium}
+	if c.LocalAddr().String() == c.RemoteAddr().String() {
+		*st = Closed
+		res.Passed = true
+		res.Evidence = "no SSDP responder (port free on the probing host)"
+		r.add(res)
+		return nil
+	}
 	if err := c.SetReadDeadline(time.Now().Add(r.opts.UDPWait)); err != nil {
 		return err
 	}
@@ -44,7 +57,6 @@ func (r *runner) checkSSDP(ctx context.Context, p Port, st *State) error {
 	}
 	buf := make([]byte, 4096)
 	n, err := c.Read(buf)
-	res := Result{Check: CheckSSDP, Port: p.Number, Service: p.Service, Severity: Medium}
 	var ne net.Error
 	switch {
 	case err == nil:
