@@ -72,7 +72,11 @@ func (c accuracyCase) split() string {
 // and tuned on like the other 2017–2020 sets; set 10e, drawn the same way
 // after it, is held out like sets 9 and 10. Set 9 was then read by class
 // to tune the general word and version rules (it stays outside the floors);
-// sets 10 and 10e stay held out.
+// sets 10 and 10e stay held out. Set 11 is a larger random draw of
+// 2017–2020 advisories written as a tuning set for general rules (word
+// weights, vendor names derived from the data); it is printed apart,
+// outside the floors, so that its first figures show what the rules do on
+// advisories drawn at random.
 var accuracyFiles = []struct {
 	path, set string
 	heldOut   string // "" when the set counts in its period's figures
@@ -99,6 +103,7 @@ var accuracyFiles = []struct {
 	{"testdata/accuracy/cases10.csv", "set 10", "held out"},
 	{"testdata/accuracy/cases10d.csv", "set 10d", ""},
 	{"testdata/accuracy/cases10e.csv", "set 10e", "held out"},
+	{"testdata/accuracy/cases11.csv", "set 11", "tuning, outside the floors"},
 }
 
 func readAccuracyCases(t *testing.T, path string) []accuracyCase {
@@ -218,6 +223,9 @@ func TestMatchAccuracy(t *testing.T) {
 				count(scores, key, got != nil, c.expect)
 			}
 			switch {
+			case file.heldOut == "held out":
+				// A held-out set's cases are counted, never shown: reading
+				// its misses would tune the matcher on it.
 			case got != nil && !c.expect:
 				t.Logf("false positive %s:%d %s %q %q %q: %s (%.2f %s)", c.path, c.line, c.cve, c.vendor, c.model, c.firmware, c.why, got.Confidence, got.Evidence.Reason)
 			case got == nil && c.expect:
@@ -228,7 +236,7 @@ func TestMatchAccuracy(t *testing.T) {
 	if n < 300 {
 		t.Fatalf("%d cases; the tables need at least 300", n)
 	}
-	for _, name := range []string{"2017-2020", "2017-2020 set 1", "2017-2020 set 3", "2017-2020 set 4c", "2017-2020 set 5c", "2017-2020 set 5d", "2017-2020 set 6c", "2017-2020 set 6d", "2017-2020 set 6e", "2017-2020 set 7d", "2017-2020 set 8c", "2017-2020 set 8d", "2017-2020 set 10d", "2021-2022 set 1", "2021-2022 set 2", "2021-2022 set 4", "2021-2022", "2021-2022 set 5 (outside the floors)", "2021-2022 set 6 (outside the floors)", "2021-2022 set 7 (outside the floors)", "2017-2020 set 7c (outside the floors)", "2021-2022 set 8 (outside the floors)", "2021-2022 set 9 (read, outside the floors)", "2021-2022 set 10 (held out)", "2017-2020 set 10e (held out)", "2021-2022 with all sets"} {
+	for _, name := range []string{"2017-2020", "2017-2020 set 1", "2017-2020 set 3", "2017-2020 set 4c", "2017-2020 set 5c", "2017-2020 set 5d", "2017-2020 set 6c", "2017-2020 set 6d", "2017-2020 set 6e", "2017-2020 set 7d", "2017-2020 set 8c", "2017-2020 set 8d", "2017-2020 set 10d", "2021-2022 set 1", "2021-2022 set 2", "2021-2022 set 4", "2021-2022", "2021-2022 set 5 (outside the floors)", "2021-2022 set 6 (outside the floors)", "2021-2022 set 7 (outside the floors)", "2017-2020 set 7c (outside the floors)", "2021-2022 set 8 (outside the floors)", "2021-2022 set 9 (read, outside the floors)", "2021-2022 set 10 (held out)", "2017-2020 set 10e (held out)", "2017-2020 set 11 (tuning, outside the floors)", "2021-2022 with all sets"} {
 		s, b := scores[name], before[name]
 		fmt.Printf("match accuracy %s: precision %.3f recall %.3f (tp %d fp %d fn %d tn %d); before: precision %.3f recall %.3f\n",
 			name, s.precision(), s.recall(), s.tp, s.fp, s.fn, s.tn, b.precision(), b.recall())

@@ -4,6 +4,10 @@
 
 Usage: python3 draw.py SEED DIR TABLE.csv... [-n N] [-years 17-20]
 
+A TABLE that is a directory (csaf/) names every advisory whose document it
+holds, so a draw can leave out the advisories of all tables without reading
+any table's rows.
+
 DIR is the unpacked shared corpus (csaf-cisa/cisa-ot-2017-2022.tar.xz unpacks
 to train/). The pool is every advisory of 2021-2022 (the year in the id; -years
 17-20 for 2017-2020) that
@@ -33,6 +37,10 @@ def main(argv):
     seed, corpus, tables = int(argv[0]), argv[1], argv[2:]
     named = set()
     for table in tables:
+        if os.path.isdir(table):
+            # A directory of advisories (csaf/): every document in it is named.
+            named.update(os.path.basename(p)[:-len(".json")] for p in glob.glob(os.path.join(table, "*.json")))
+            continue
         with open(table, newline="") as f:
             named.update(r["advisory"] for r in csv.DictReader(f))
     ids = sorted(os.path.basename(p)[:-len(".json")] for p in glob.glob(os.path.join(corpus, "*.json")))
