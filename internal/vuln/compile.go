@@ -220,6 +220,7 @@ func compile(ref int64, a *advisory.Advisory, vt *vendor.Table, in *interner) *C
 		keys = append(keys, cp.keys(vt)...)
 	}
 	keys = append(keys, titleVendorKeys(vt, a.Title)...)
+	keys = append(keys, titleBrandKeys(vt, a.Title, c.products)...)
 	releaseLines(c.products)
 	c.software = advisorySoftware(a, c.products)
 	return c
@@ -666,6 +667,33 @@ func vendorInitials(raw string) [][]string {
 		}
 	}
 	return out
+}
+
+// titleBrandKeys returns the vendor keys of the title's runs of one to
+// three words that end right before a product's name in the title, known
+// as vendors or not: rule title-vendor takes a device vendor written so
+// ("INNCOM" of "Honeywell INNCOM INNControl 3"), so the index must let such
+// a device meet the advisory.
+func titleBrandKeys(vt *vendor.Table, title string, products []cproduct) []string {
+	tw := product.Tokens(title)
+	var keys []string
+	for _, cp := range products {
+		nw := product.Tokens(cp.p.Name)
+		if len(nw) == 0 {
+			continue
+		}
+		for i := 1; i+len(nw) <= len(tw); i++ {
+			if !slices.Equal(tw[i:i+len(nw)], nw) {
+				continue
+			}
+			for n := 1; n <= 3 && n <= i; n++ {
+				if g := vt.Group(strings.Join(tw[i-n:i], " ")); len(g) >= 2 {
+					keys = append(keys, keyVendor+g)
+				}
+			}
+		}
+	}
+	return keys
 }
 
 // titleVendorKeys returns the vendor keys of the known vendor names among
