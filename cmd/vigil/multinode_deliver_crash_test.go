@@ -132,6 +132,11 @@ func (p *pausingSink) acceptedNow() map[string]int {
 	return maps.Clone(p.accepted)
 }
 
+// deliverLease is the nodes' claim lease in TestMultiNodeDeliveryCrash:
+// longer than the senders stay held mid-send before the kill, short
+// enough for the test to wait for it.
+const deliverLease = 2 * time.Minute
+
 // TestMultiNodeDeliveryCrash kills a `vigil serve` node (SIGKILL) of three
 // on one PostgreSQL database while it delivers, and restarts it. The sink
 // accepts the first 40 of 240 notices and then holds every message after
@@ -144,7 +149,8 @@ func (p *pausingSink) acceptedNow() map[string]int {
 // arrives exactly once, none twice, none never: delivered once + unknown ==
 // all. Settled with vigil notify resolve by the sink's log (--sent for
 // those that arrived, --resend for the others), every notice has arrived
-// exactly once.
+// exactly once. The dead node's claims end by its lease (notify.lease),
+// shortened to deliverLease.
 func TestMultiNodeDeliveryCrash(t *testing.T) {
 	skipUnlessNodes(t, "starts and kills vigil processes")
 	const orgs, first, nodeCount = 240, 40, 3
@@ -185,7 +191,7 @@ func TestMultiNodeDeliveryCrash(t *testing.T) {
 	for i := range nodes {
 		addr := freeAddr(t)
 		nodes[i] = node{addr: addr, env: append(splitNodeEnv(dsn, addr, sink.Addr(), dir, shared, 0),
-			"VIGIL_INGEST_PART_TIMEOUT=50s", "VIGIL_JOBS_RESCUE_AFTER=50s", fmt.Sprintf("VIGIL_SMTP_FROM=node%d@vigil.example", i))}
+			"VIGIL_INGEST_PART_TIMEOUT=50s", "VIGIL_JOBS_RESCUE_AFTER=50s", "VIGIL_NOTIFY_LEASE="+deliverLease.String(), fmt.Sprintf("VIGIL_SMTP_FROM=node%d@vigil.example", i))}
 		start(i, fmt.Sprintf("node%d.log", i))
 	}
 	s, err := store.Open(ctx, dsn, store.Options{})
@@ -267,6 +273,15 @@ func TestMultiNodeDeliveryCrash(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = waits[victim]()
+	killedAt := time.Now()
+	// The dead node's held messages are among its claims, which last until
+	// its lease ends.
+	deadClaims := sendingKeys()
+	for _, k := range inFlight {
+		if !deadClaims[k] {
+			t.Errorf("the dead node's message %s, held mid-send, is not among its claims %v", k, deadClaims)
+		}
+	}
 	before := sink.Count()
 	// The dead node never hears the answer: the sink keeps every other
 	// one of its held messages and refuses the rest.
@@ -328,18 +343,9 @@ func TestMultiNodeDeliveryCrash(t *testing.T) {
 			break
 		}
 	}
-	// The dead node's claims end as its lease (five minutes) would.
-	deadClaims := sendingKeys()
-	if _, err := s.Exec(ctx, `UPDATE outbox SET lease_until = ? WHERE state = 'sending'`, time.Now().UTC().Add(-time.Hour)); err != nil {
-		t.Fatal(err)
-	}
-	for _, k := range inFlight {
-		if !deadClaims[k] {
-			t.Errorf("the dead node's message %s, held mid-send, is not among its claims %v", k, deadClaims)
-		}
-	}
-	// The next sweep moves the begun sends to unknown and sends the
-	// others; bounded at two minutes.
+	// When the dead node's lease (deliverLease) has ended, the next sweep
+	// moves its begun sends to unknown and sends the rows it had claimed
+	// but not begun; bounded at the lease and two minutes after the kill.
 	open := func() int {
 		var n int
 		if err := s.QueryRow(ctx, `SELECT count(*) FROM outbox WHERE state NOT IN ('sent', 'unknown')`).Scan(&n); err != nil {
@@ -347,7 +353,7 @@ func TestMultiNodeDeliveryCrash(t *testing.T) {
 		}
 		return n
 	}
-	for deadline := time.Now().Add(2 * time.Minute); open() > 0 && time.Now().Before(deadline); {
+	for deadline := killedAt.Add(deliverLease + 2*time.Minute); open() > 0 && time.Now().Before(deadline); {
 		time.Sleep(250 * time.Millisecond)
 	}
 	if n := open(); n > 0 {

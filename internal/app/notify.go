@@ -73,6 +73,10 @@ func (a *App) Delivery(ctx context.Context) (*Delivery, error) {
 	if err != nil || grace < 0 {
 		return nil, errs.Field("notify.run_grace", f.RunGrace, "must be a Go duration such as 2h")
 	}
+	lease, err := time.ParseDuration(f.Lease)
+	if err != nil || lease < time.Minute {
+		return nil, errs.Field("notify.lease", f.Lease, "must be a Go duration of at least 1m, such as 5m")
+	}
 	disc, err := a.discoverer(ctx, f.AllowPrivate)
 	if err != nil {
 		return nil, err
@@ -112,7 +116,7 @@ func (a *App) Delivery(ctx context.Context) (*Delivery, error) {
 		return nil, err
 	}
 	base := a.cfg.BaseURL
-	d.Deliverer = notify.NewDeliverer(notify.DelivererConfig{Outbox: a.st, Senders: senders, MaxAttempts: f.MaxAttempts, Now: a.st.Now, Logger: a.log,
+	d.Deliverer = notify.NewDeliverer(notify.DelivererConfig{Outbox: a.st, Senders: senders, MaxAttempts: f.MaxAttempts, Lease: lease, Now: a.st.Now, Logger: a.log,
 		AckURL:     func(id int64) string { return notify.AckURL(base, ackKey, id) },
 		OptOutURL:  func(addr string) string { return notify.OptOutURL(base, ackKey, addr) },
 		VerifyURL:  strings.TrimRight(base, "/") + verify.Path,

@@ -169,6 +169,10 @@ type Notify struct {
 	RunGrace string `yaml:"run_grace"`
 	// MaxAttempts is how often a delivery is tried before it is dead.
 	MaxAttempts int `yaml:"max_attempts"`
+	// Lease is how long a node's claim on an outbox row lasts, as a Go
+	// duration, before another node takes the row over (a send begun under
+	// it then ends unknown, for the operator).
+	Lease string `yaml:"lease"`
 	// AllowPrivate lets webhooks reach loopback and private addresses.
 	AllowPrivate bool `yaml:"allow_private"`
 }
@@ -267,6 +271,8 @@ func Settings() []Setting {
 			field: func(c *Config) any { return &c.Notify.RunGrace }},
 		{Key: "notify.max_attempts", Env: "VIGIL_NOTIFY_MAX_ATTEMPTS", Default: "8", Doc: "attempts before a delivery is given up (dead)",
 			field: func(c *Config) any { return &c.Notify.MaxAttempts }},
+		{Key: "notify.lease", Env: "VIGIL_NOTIFY_LEASE", Default: "5m", Doc: "how long a node's claim on a message lasts before another node takes it over, when the claiming node died; at least 1m and longer than any one send can take (a send begun under an expired claim ends unknown, on the operator's list)",
+			field: func(c *Config) any { return &c.Notify.Lease }},
 		{Key: "notify.allow_private", Env: "VIGIL_NOTIFY_ALLOW_PRIVATE", Default: "false", Doc: "let webhooks and the fallback chain (security.txt, RDAP) reach loopback and private addresses (labs, tests)",
 			field: func(c *Config) any { return &c.Notify.AllowPrivate }},
 		{Key: "labels.keys", Env: "VIGIL_KEYS", Doc: "label signing key directory (default: `vigil-keys` next to the SQLite database; under PostgreSQL the keys live in the database, encrypted with `labels.keys_secret_file` or `labels.keys_secret`)",
