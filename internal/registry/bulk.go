@@ -91,7 +91,7 @@ func ParseCSV(r io.Reader, file string) ([]Org, []errs.RowError, error) {
 func orgFromCells(get func(string) string) (Org, error) {
 	for _, c := range CSVColumns {
 		if !utf8.ValidString(get(c)) {
-			return Org{}, errs.Field(c, "", "not valid UTF-8")
+			return Org{}, errs.FieldKeyed(c, "", "csv.utf8", "not valid UTF-8")
 		}
 	}
 	o := Org{Name: get("name"), Sector: strings.TrimSpace(get("sector")), Country: get("country"), Languages: splitMulti(get("languages"))}

@@ -30,7 +30,7 @@ func NormalizeCIDR(s string) (netip.Prefix, error) {
 	if !strings.Contains(s, "/") {
 		a, err := netip.ParseAddr(s)
 		if err != nil || a.Zone() != "" {
-			return netip.Prefix{}, errs.Field("cidr", s, "not an IP address or CIDR range")
+			return netip.Prefix{}, errs.FieldKeyed("cidr", s, "cidr.notip", "not an IP address or CIDR range")
 		}
 		a = a.Unmap()
 		return netip.PrefixFrom(a, a.BitLen()), nil
@@ -42,7 +42,7 @@ func NormalizeCIDR(s string) (netip.Prefix, error) {
 	if p.Addr().Is4In6() {
 		bits := p.Bits() - 96
 		if bits < 0 {
-			return netip.Prefix{}, errs.Field("cidr", s, "IPv4-mapped prefix shorter than ::ffff:0:0/96")
+			return netip.Prefix{}, errs.FieldKeyed("cidr", s, "cidr.mapped", "IPv4-mapped prefix shorter than ::ffff:0:0/96")
 		}
 		p = netip.PrefixFrom(p.Addr().Unmap(), bits)
 	}
@@ -50,7 +50,7 @@ func NormalizeCIDR(s string) (netip.Prefix, error) {
 		return netip.Prefix{}, errs.FieldKeyed("cidr", s, "cidr.hostbits", "host bits set; did you mean %s?", m.String())
 	}
 	if p.Bits() == 0 {
-		return netip.Prefix{}, errs.Field("cidr", s, "refusing a range covering the whole address space")
+		return netip.Prefix{}, errs.FieldKeyed("cidr", s, "cidr.all", "refusing a range covering the whole address space")
 	}
 	return p, nil
 }
@@ -64,10 +64,10 @@ func ParseASN(s string) (uint32, error) {
 	}
 	n, err := strconv.ParseUint(t, 10, 32)
 	if err != nil {
-		return 0, errs.Field("asn", s, "not an AS number (1–4294967295)")
+		return 0, errs.FieldKeyed("asn", s, "asn.invalid", "not an AS number (1–4294967295)")
 	}
 	if n == 0 || n == 23456 {
-		return 0, errs.Field("asn", s, "reserved AS number")
+		return 0, errs.FieldKeyed("asn", s, "asn.reserved", "reserved AS number")
 	}
 	return uint32(n), nil
 }
@@ -78,30 +78,30 @@ func ParseASN(s string) (uint32, error) {
 func NormalizeDomain(s string) (string, error) {
 	d := strings.TrimSuffix(strings.ToLower(strings.TrimSpace(s)), ".")
 	if d == "" {
-		return "", errs.Field("domain", s, "empty domain")
+		return "", errs.FieldKeyed("domain", s, "domain.empty", "empty domain")
 	}
 	ascii, err := idna.Lookup.ToASCII(d)
 	if err != nil {
-		return "", errs.Field("domain", s, "not a valid domain name")
+		return "", errs.FieldKeyed("domain", s, "domain.invalid", "not a valid domain name")
 	}
 	if len(ascii) > 253 || !strings.Contains(ascii, ".") {
-		return "", errs.Field("domain", s, "not a fully qualified domain name")
+		return "", errs.FieldKeyed("domain", s, "domain.fqdn", "not a fully qualified domain name")
 	}
 	for _, label := range strings.Split(ascii, ".") {
 		if label == "" || len(label) > 63 || strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-") {
-			return "", errs.Field("domain", s, "bad label "+strconv.Quote(label))
+			return "", errs.FieldKeyed("domain", s, "domain.label", "bad label %q", label)
 		}
 		for _, r := range label {
 			if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
-				return "", errs.Field("domain", s, "character "+strconv.QuoteRune(r)+" not allowed")
+				return "", errs.FieldKeyed("domain", s, "domain.char", "character %q not allowed", r)
 			}
 		}
 	}
 	if tld := ascii[strings.LastIndexByte(ascii, '.')+1:]; strings.Trim(tld, "0123456789") == "" {
-		return "", errs.Field("domain", s, "an all-numeric top-level domain (an IP address?) is not a domain")
+		return "", errs.FieldKeyed("domain", s, "domain.numeric", "an all-numeric top-level domain (an IP address?) is not a domain")
 	}
 	if _, err := publicsuffix.Domain(ascii); err != nil {
-		return "", errs.Field("domain", s, "a public suffix, not a registrable domain")
+		return "", errs.FieldKeyed("domain", s, "domain.suffix", "a public suffix, not a registrable domain")
 	}
 	return ascii, nil
 }
@@ -117,7 +117,7 @@ func NormalizeEmail(s string) (string, error) {
 	at := strings.LastIndexByte(t, '@')
 	dom, err := NormalizeDomain(t[at+1:])
 	if err != nil {
-		return "", errs.Field("email", s, "the domain part is not a valid domain")
+		return "", errs.FieldKeyed("email", s, "email.domain", "the domain part is not a valid domain")
 	}
 	return t[:at+1] + dom, nil
 }
@@ -129,7 +129,7 @@ var phoneRE = regexp.MustCompile(`^\+[1-9][0-9 ()-]{6,20}$`)
 func NormalizePhone(s string) (string, error) {
 	t := strings.TrimSpace(s)
 	if !phoneRE.MatchString(t) {
-		return "", errs.Field("phone", s, "not an international phone number (+<country code> <number>)")
+		return "", errs.FieldKeyed("phone", s, "phone.invalid", "not an international phone number (+<country code> <number>)")
 	}
 	return strings.NewReplacer(" ", "", "-", "", "(", "", ")", "").Replace(t), nil
 }
@@ -138,7 +138,7 @@ func NormalizePhone(s string) (string, error) {
 func NormalizeLang(s string) (string, error) {
 	t, err := language.Parse(strings.TrimSpace(s))
 	if err != nil {
-		return "", errs.Field("lang", s, "not a language tag (e.g. nl, en)")
+		return "", errs.FieldKeyed("lang", s, "lang.invalid", "not a language tag (e.g. nl, en)")
 	}
 	return t.String(), nil
 }
@@ -159,7 +159,7 @@ func CheckCPE(s string) error {
 // CheckPURL checks that s is a valid package URL.
 func CheckPURL(s string) error {
 	if _, err := packageurl.FromString(s); err != nil {
-		return errs.Field("purl", s, err.Error())
+		return errs.FieldKeyed("purl", s, "purl.invalid", "not a package URL (pkg:type/namespace/name@version): %s", err.Error())
 	}
 	return nil
 }
@@ -170,7 +170,7 @@ func CheckCountry(s string) error {
 		return nil
 	}
 	if _, err := language.ParseRegion(s); err != nil || len(s) != 2 {
-		return errs.Field("country", s, "not an ISO 3166-1 alpha-2 country code")
+		return errs.FieldKeyed("country", s, "country.invalid", "not an ISO 3166-1 alpha-2 country code")
 	}
 	return nil
 }
@@ -180,21 +180,21 @@ func (p Policy) Validate() error {
 	switch p.Mode {
 	case "", "immediate", "daily", "weekly":
 	default:
-		return errs.Field("policy.mode", p.Mode, "must be immediate, daily or weekly")
+		return errs.FieldKeyed("policy.mode", p.Mode, "policy.mode", "must be immediate, daily or weekly")
 	}
 	switch p.MinSeverity {
 	case "", "info", "low", "medium", "high", "critical":
 	default:
-		return errs.Field("policy.min_severity", p.MinSeverity, "must be info, low, medium, high or critical")
+		return errs.FieldKeyed("policy.min_severity", p.MinSeverity, "policy.severity", "must be info, low, medium, high or critical")
 	}
 	for _, c := range p.Channels {
 		if c != "email" && c != "webhook" {
-			return errs.Field("policy.channels", c, "must be email or webhook")
+			return errs.FieldKeyed("policy.channels", c, "policy.channel", "must be email or webhook")
 		}
 	}
 	if p.WebhookURL != "" {
 		if !strings.HasPrefix(p.WebhookURL, "https://") {
-			return errs.Field("policy.webhook_url", p.WebhookURL, "must be an https:// URL")
+			return errs.FieldKeyed("policy.webhook_url", p.WebhookURL, "policy.https", "must be an https:// URL")
 		}
 		if err := netguard.CheckTarget("policy.webhook_url", p.WebhookURL); err != nil {
 			return err
@@ -202,11 +202,11 @@ func (p Policy) Validate() error {
 	}
 	if p.RenotifyAfter != "" {
 		if d, err := time.ParseDuration(p.RenotifyAfter); err != nil || d < 0 {
-			return errs.Field("policy.renotify_after", p.RenotifyAfter, "must be a duration such as 168h")
+			return errs.FieldKeyed("policy.renotify_after", p.RenotifyAfter, "policy.renotify", "must be a duration such as 168h")
 		}
 	}
 	if p.ImmediateCap != nil && *p.ImmediateCap < 0 {
-		return errs.Field("policy.immediate_cap", fmt.Sprint(*p.ImmediateCap), "must be 0 (no cap) or more")
+		return errs.FieldKeyed("policy.immediate_cap", fmt.Sprint(*p.ImmediateCap), "policy.cap", "must be 0 (no cap) or more")
 	}
 	return nil
 }
@@ -219,10 +219,10 @@ func (o *Org) Normalize() error {
 	}
 	o.Name = strings.TrimSpace(o.Name)
 	if o.Name == "" {
-		return errs.Field("name", o.Name, "an organisation needs a name")
+		return errs.FieldKeyed("name", o.Name, "org.name", "an organisation needs a name")
 	}
 	if len(o.Name) > 200 {
-		return errs.Field("name", o.Name[:40]+"…", "longer than 200 characters")
+		return errs.FieldKeyed("name", o.Name[:40]+"…", "text.toolong", "longer than %d characters", 200)
 	}
 	o.Country = strings.ToUpper(strings.TrimSpace(o.Country))
 	if err := CheckCountry(o.Country); err != nil {
@@ -245,7 +245,7 @@ func (c *Contact) Normalize() error {
 		return err
 	}
 	if c.Email == "" && c.Phone == "" {
-		return errs.Field("email", "", "a contact needs an e-mail address or a phone number")
+		return errs.FieldKeyed("email", "", "contact.reach", "a contact needs an e-mail address or a phone number")
 	}
 	var err error
 	if c.Email != "" {
@@ -266,7 +266,7 @@ func (c *Contact) Normalize() error {
 	switch c.Role {
 	case "", "security", "technical", "management", "abuse", "other":
 	default:
-		return errs.Field("role", c.Role, "must be security, technical, management, abuse or other")
+		return errs.FieldKeyed("role", c.Role, "contact.role", "must be security, technical, management, abuse or other")
 	}
 	return nil
 }
@@ -312,7 +312,7 @@ func ParseAsset(kind AssetKind, value string) (Asset, error) {
 		}
 		a.Value = d
 	default:
-		return a, errs.Field("kind", kind, "must be cidr, asn or domain")
+		return a, errs.FieldKeyed("kind", kind, "asset.kind", "must be cidr, asn or domain")
 	}
 	return a, nil
 }
@@ -349,7 +349,7 @@ func (d *Device) Normalize() error {
 // the name.
 func checkText(v any) error {
 	if field, reason := text.Find(v); reason != "" {
-		return &errs.Error{Code: errs.Invalid, Field: field, Message: reason}
+		return text.Refusal(field, reason)
 	}
 	return nil
 }

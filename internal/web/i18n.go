@@ -81,6 +81,7 @@ func catalogue() map[string][2]string {
 		privacyMessages(),
 		settingsMessages(),
 		errorMessages(),
+		inputErrorMessages(),
 		approvalMessages(),
 		linkMessages(),
 		codeMessages(),

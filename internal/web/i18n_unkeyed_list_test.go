@@ -109,7 +109,6 @@ var unkeyedErrors = map[string]bool{
 	"only the operator may mark a contact verified": true,
 	"organisation %d not found":                     true,
 	"query parameter %q given %d times":             true,
-	"reason":                                        true,
 	"registry status %s: %v":                        true,
 	"saved.Rejected[0].Reason":                      true,
 	"signatures are checked against a provider's keys: give the provider-metadata.json URL": true,

@@ -594,7 +594,7 @@ func checkQuery(r *http.Request, allowed []Param) error {
 		}
 		for _, v := range vs {
 			if reason := text.Problem(v); reason != "" {
-				return &errs.Error{Code: errs.Invalid, Field: name, Message: reason}
+				return text.Refusal(name, reason)
 			}
 			if p.Type == "integer" {
 				if _, err := strconv.ParseInt(v, 10, 64); err != nil {

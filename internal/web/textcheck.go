@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"unicode/utf8"
 
-	"vigil/internal/errs"
 	"vigil/internal/text"
 )
 
@@ -37,5 +36,5 @@ func badText(v any, notUTF8 bool) error {
 	if notUTF8 {
 		reason = text.ReasonNotUTF8
 	}
-	return &errs.Error{Code: errs.Invalid, Field: path, Message: reason}
+	return text.Refusal(path, reason)
 }
