@@ -335,6 +335,8 @@ type OpenInvitation struct {
 	Email string `json:"email"`
 	Role  Role   `json:"role"`
 	// By is the address of the account that invited; "" when it is gone.
-	By      string    `json:"by,omitempty"`
+	By string `json:"by,omitempty"`
+	// Sent is when the invitation was made (and its e-mail queued).
+	Sent    time.Time `json:"sent_at"`
 	Expires time.Time `json:"expires_at"`
 }

@@ -89,7 +89,7 @@ func (s *Store) OrgMemberRemove(ctx context.Context, sc tenant.Scope, org, user 
 // organisation org of sc, oldest first.
 func (s *Store) OrgInvitations(ctx context.Context, sc tenant.Scope, org int64, now time.Time) ([]account.OpenInvitation, error) {
 	cond, args := orgCond(sc, "t.org_id")
-	rows, err := s.Query(ctx, `SELECT t.id, t.email, t.role, COALESCE(u.email, ''), t.expires_at FROM account_tokens t LEFT JOIN users u ON u.id = t.created_by
+	rows, err := s.Query(ctx, `SELECT t.id, t.email, t.role, COALESCE(u.email, ''), t.created_at, t.expires_at FROM account_tokens t LEFT JOIN users u ON u.id = t.created_by
 WHERE t.org_id = ? AND t.purpose = ? AND t.used_at IS NULL AND t.expires_at > ? AND `+cond+` ORDER BY t.id`,
 		append([]any{org, string(account.PurposeInvite), now}, args...)...)
 	if err != nil {
@@ -100,7 +100,7 @@ WHERE t.org_id = ? AND t.purpose = ? AND t.used_at IS NULL AND t.expires_at > ? 
 	for rows.Next() {
 		var i account.OpenInvitation
 		var role string
-		if err := rows.Scan(&i.ID, &i.Email, &role, &i.By, &i.Expires); err != nil {
+		if err := rows.Scan(&i.ID, &i.Email, &role, &i.By, &i.Sent, &i.Expires); err != nil {
 			return nil, err
 		}
 		i.Role = account.Role(role)

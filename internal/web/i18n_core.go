@@ -55,6 +55,7 @@ func coreMessages() map[string][2]string {
 		"mail.changed.password": {"password", "wachtwoord"},
 		"mail.changed.totp":     {"second factor (authenticator app)", "tweede factor (authenticator-app)"},
 		"nav.registry":          {"Registry", "Registratie"},
+		"nav.invitations":       {"Invitations", "Uitnodigingen"},
 		"mail.invite.subject":   {"vigil: you are invited to act for “%s”", "vigil: u bent uitgenodigd namens “%s”"},
 		"mail.invite.text":      {"You are invited to the vigil portal to act for the organisation named “%s”: to see the warnings and findings about its networks and to keep its registry up to date.\n\nAccept the invitation here (the link works once, for seven days):\n%s\n", "U bent uitgenodigd voor het vigil-portaal om namens de organisatie “%s” te handelen: de waarschuwingen en bevindingen over haar netwerken te zien en haar registratie bij te houden.\n\nNeem de uitnodiging hier aan (de link werkt één keer, zeven dagen lang):\n%s\n"},
 		"nav.verify":            {"Verify a label", "Label controleren"},

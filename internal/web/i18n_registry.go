@@ -41,5 +41,17 @@ func registryMessages() map[string][2]string {
 		"members.removed":       {"The membership was removed: that account no longer reaches the organisation.", "Het lidmaatschap is verwijderd: dat account komt niet meer bij de organisatie."},
 		"members.left":          {"You have left the organisation.", "U hebt de organisatie verlaten."},
 		"registry.send":         {"Send the invitation", "Stuur de uitnodiging"},
+		"invitations.title":     {"Open invitations", "Openstaande uitnodigingen"},
+		"invitations.intro":     {"Invitations that were sent and are neither accepted nor expired. Revoke one that went to the wrong address or is no longer wanted: its link then no longer works.", "Uitnodigingen die zijn verstuurd en nog niet zijn aangenomen of verlopen. Trek er een in die naar het verkeerde adres ging of niet meer nodig is: de link werkt dan niet meer."},
+		"invitations.caption":   {"Open invitations, oldest first", "Openstaande uitnodigingen, oudste eerst"},
+		"invitations.by":        {"Invited by", "Uitgenodigd door"},
+		"invitations.sent":      {"Sent", "Verstuurd"},
+		"invitations.expires":   {"Expires", "Verloopt"},
+		"invitations.gone":      {"an account that no longer exists", "een account dat niet meer bestaat"},
+		"invitations.revoke":    {"Revoke", "Intrekken"},
+		"invitations.revokefor": {"Revoke the invitation of %s", "Trek de uitnodiging van %s in"},
+		"invitations.revoked":   {"The invitation was revoked: its link no longer works.", "De uitnodiging is ingetrokken: de link werkt niet meer."},
+		"invitations.none":      {"There are no open invitations.", "Er zijn geen openstaande uitnodigingen."},
+		"invitations.link":      {"Open invitations", "Openstaande uitnodigingen"},
 	}
 }

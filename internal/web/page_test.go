@@ -172,6 +172,7 @@ func (e *pageEnv) pageForms() map[string]url.Values {
 		"pageContactEdit":       {"contact_name": {"Desk"}, "contact_email": {"desk-edited@portal.example"}, "contact_role": {"technical"}, "contact_lang": {"en"}},
 		"pageContactDelete":     {},
 		"pageMemberRemove":      {},
+		"pageInvitationRevoke":  {},
 		"pageInvite":            {"invite_email": {"colleague@portal.example"}},
 		"pageInvitationPost":    {"token": {"nope"}, "password": {"a brand new password"}},
 		"pageForgotPost":        {"email": {"memberA@portal.example"}},

@@ -74,19 +74,20 @@ func (e *pageEnv) apiTwinCalls(t *testing.T, own ids) map[string]func(path, toke
 			// pageForms makes a new address each call; the twin does too.
 			return e.send(req{method: "POST", path: path, token: token, body: fmt.Sprintf(`{"email":"twin-%d@portal.example","password":"long enough password"}`, e.st.Now().UnixNano())})
 		},
-		"pageNoticeAck":     send("POST", ""),
-		"pageFindingsCSV":   get("?format=csv"),
-		"pageFindingsJSON":  get(""),
-		"pageOutboxResolve": send("POST", `{"outcome":"resend"}`),
-		"pageCallRecord":    send("POST", `{"outcome":"left_message","note":"voicemail of the security desk"}`),
-		"pageAuditExport":   get("?format=csv"),
-		"pageAssetAdd":      send("POST", `{"value":"203.0.113.0/24"}`),
-		"pageAssetVerify":   send("POST", ""),
-		"pageContactAdd":    send("POST", `{"email":"desk@portal.example"}`),
-		"pageContactEdit":   send("PATCH", `{"name":"Desk","email":"desk-edited@portal.example","phone":"","role":"technical","lang":"en"}`),
-		"pageContactDelete": send("DELETE", ""),
-		"pageMemberRemove":  send("DELETE", ""),
-		"pageInvite":        send("POST", `{"email":"colleague@portal.example"}`),
+		"pageNoticeAck":        send("POST", ""),
+		"pageFindingsCSV":      get("?format=csv"),
+		"pageFindingsJSON":     get(""),
+		"pageOutboxResolve":    send("POST", `{"outcome":"resend"}`),
+		"pageCallRecord":       send("POST", `{"outcome":"left_message","note":"voicemail of the security desk"}`),
+		"pageAuditExport":      get("?format=csv"),
+		"pageAssetAdd":         send("POST", `{"value":"203.0.113.0/24"}`),
+		"pageAssetVerify":      send("POST", ""),
+		"pageContactAdd":       send("POST", `{"email":"desk@portal.example"}`),
+		"pageContactEdit":      send("PATCH", `{"name":"Desk","email":"desk-edited@portal.example","phone":"","role":"technical","lang":"en"}`),
+		"pageContactDelete":    send("DELETE", ""),
+		"pageMemberRemove":     send("DELETE", ""),
+		"pageInvitationRevoke": send("DELETE", ""),
+		"pageInvite":           send("POST", `{"email":"colleague@portal.example"}`),
 		"pageInvitationPost": func(path, token string) *httptest.ResponseRecorder {
 			tok, err := e.srv.accounts.Invite(ctx, e.users[asAdmin].ID, A.ID, "invited@portal.example", account.RoleMember)
 			if err != nil {

@@ -40,6 +40,10 @@ func (s *Server) registryRoutes() []Route {
 			Summary: "Delete a contact", page: s.pageContactDelete},
 		{ID: "pageInvite", Method: http.MethodPost, Path: PagePath + "/invitations", Tag: tag, API: "invitationCreate",
 			Summary: "Invite a colleague by e-mail", page: s.pageInvite},
+		{ID: "pageInvitations", Method: http.MethodGet, Path: PagePath + "/invitations", Tag: tag, API: "invitationList",
+			Summary: "The organisation's open invitations, each with a Revoke button", page: s.pageInvitations},
+		{ID: "pageInvitationRevoke", Method: http.MethodPost, Path: PagePath + "/invitations/{iid}/revoke", Tag: tag, API: "invitationDelete",
+			Summary: "Revoke an open invitation: its link then answers as an expired one's", page: s.pageInvitationRevoke},
 		{ID: "pageMemberRemove", Method: http.MethodPost, Path: PagePath + "/members/{mid}/delete", Tag: tag, API: "memberDelete",
 			Summary: "Remove a colleague's membership: their access to the organisation ends at once", page: s.pageMemberRemove},
 		{ID: "pageInvitation", Method: http.MethodGet, Path: "/invitation", Tag: tag, Public: true, Query: []Param{{Name: "token", Type: "string"}},
@@ -80,6 +84,36 @@ func (s *Server) invitationDeleteAPI(c *call) (any, error) {
 		return nil, err
 	}
 	return nil, s.app.RevokeInvitation(c.ctx(), c.scope(), c.org, iid)
+}
+
+// invitationsView is the open invitations page.
+type invitationsView struct {
+	Invitations []account.OpenInvitation
+}
+
+// pageInvitations lists the organisation's open invitations (address,
+// who invited, when it was sent and when it expires), each with a
+// Revoke button.
+func (s *Server) pageInvitations(pc *pageCall) error {
+	is, err := s.app.Invitations(pc.ctx(), pc.scope(), pc.org)
+	if err != nil {
+		return err
+	}
+	return pc.page("invitations", "invitations.title", invitationsView{Invitations: is})
+}
+
+// pageInvitationRevoke revokes an open invitation (the Revoke button of
+// the invitations page) through the service of its API twin; one that
+// is used, expired or revoked already is not found.
+func (s *Server) pageInvitationRevoke(pc *pageCall) error {
+	iid, err := pc.pathID("iid")
+	if err != nil {
+		return err
+	}
+	if err := s.app.RevokeInvitation(pc.ctx(), pc.scope(), pc.org, iid); err != nil {
+		return err
+	}
+	return pc.redirect(fmt.Sprintf("/orgs/%d/invitations?msg=invitations.revoked", pc.org))
 }
 
 func (s *Server) memberDeleteAPI(c *call) (any, error) {

@@ -67,6 +67,7 @@ func TestEveryPage(t *testing.T) {
 		}
 		a := app.New(st, config.Defaults(), logger)
 		orgs := pageseed.Orgs(t, st, ratings)
+		pageseed.Leavers(st, orgs) // an open invitation per organisation
 		pageseed.Run(t, a)
 		notices, outbox := pageseed.Warnings(t, st, orgs)
 		// The sessions are given to the browser as cookies: passwords are

@@ -323,9 +323,9 @@ func Leaver(org int64) string { return fmt.Sprintf("leaver-%d@portal.example", o
 func Leavers(st *store.Store, orgs []registry.Org) {
 	for _, o := range orgs {
 		ctx := context.Background()
-		leaver(ctx, st, o.ID)
+		by := leaver(ctx, st, o.ID)
 		tok := account.Token{Purpose: account.PurposeInvite, OrgID: o.ID, Email: fmt.Sprintf("invited-%d@portal.example", o.ID),
-			Role: account.RoleMember, Expires: st.Now().Add(account.InviteValid)}
+			Role: account.RoleMember, By: by, Expires: st.Now().Add(account.InviteValid)}
 		_ = st.AccountTokenCreate(ctx, &tok, fmt.Sprintf("seeded-invitation-%d", o.ID))
 	}
 }
