@@ -41,8 +41,9 @@ var errorTitle = map[string]string{"en": "Something went wrong", "nl": "Er ging 
 // TestEveryPage is generated from the route table: every GET page is
 // opened in chromium in English and in Dutch by a persona allowed to see
 // it (the administrator for staff pages, the session awaiting its second
-// factor for the second-factor pages, nobody for public pages, a maker for
-// the product pages and a member for the organisation's other pages), on
+// factor for the second-factor pages, nobody for public pages, a member
+// for the organisation's pages, and the organisation's maker as well for
+// each page open to makers: Route.Makers), on
 // the data the server-side page tests use (pageseed). Each page must
 // answer 200 with its own heading in the chosen language (not the error
 // page), pass axe-core with no serious or critical violation and log no
@@ -102,7 +103,7 @@ func TestEveryPage(t *testing.T) {
 				return err
 			}))
 		}
-		pages, visited := 0, 0
+		pages, visited, asMaker := 0, 0, 0
 		stale := maps.Clone(pagesExempt)
 		for _, rt := range srv.Routes() {
 			if !rt.IsPage() || rt.Method != http.MethodGet {
@@ -122,50 +123,71 @@ func TestEveryPage(t *testing.T) {
 				persona = pageseed.Half
 			case rt.Public:
 				persona = pageseed.Anon
-			case strings.HasPrefix(rt.Path, web.PagePath+"/products"):
-				persona = pageseed.MakerA
+			}
+			// A page open to makers (Route.Makers) is opened by the
+			// organisation's maker too, who sees it with a maker's
+			// navigation and links.
+			visits := []struct{ persona, suffix string }{{persona, ""}}
+			if rt.Makers {
+				visits = append(visits, struct{ persona, suffix string }{pageseed.MakerA, "/maker"})
+				asMaker++
 			}
 			path := own.Fill(rt.Path) + queries[rt.ID]
 			visited++
-			for _, lang := range web.Languages() {
-				t.Run(rt.ID+"/"+lang, func(t *testing.T) {
-					b.t = t
-					as(persona, lang)
-					if rt.ContentType != "" {
-						fetchDownload(b, path, rt.ContentType)
-						return
-					}
-					resp, err := chromedp.RunResponse(b.ctx, chromedp.Navigate(base+path))
-					if err != nil {
-						t.Fatalf("open %s: %v", path, err)
-					}
-					b.run("open "+path, chromedp.WaitReady(chromedp.CSS("body")))
-					if resp.Status != http.StatusOK {
-						t.Errorf("%s as %q: status %d; want 200 (%q)", path, persona, resp.Status, b.text("main"))
-					}
-					if got := b.path(); got != path {
-						t.Errorf("%s as %q: landed on %s", path, persona, got)
-					}
-					if got := get(b, "lang", chromedp.AttributeValue(chromedp.CSS("html"), "lang")).Value; got != lang {
-						t.Errorf("%s: lang %q; want %q", path, got, lang)
-					}
-					if !b.has("main h1") {
-						t.Errorf("%s has no heading", path)
-					} else if h := b.text("main h1"); h == errorTitle[lang] {
-						t.Errorf("%s is the error page", path)
-					}
-					b.check("")
-				})
+			for _, v := range visits {
+				for _, lang := range web.Languages() {
+					t.Run(rt.ID+"/"+lang+v.suffix, func(t *testing.T) {
+						b.t = t
+						openPage(b, base, path, v.persona, lang, rt.ContentType, as)
+					})
+				}
 			}
 		}
 		b.t = t
 		for id := range stale {
 			t.Errorf("exempt page %s is not a GET page of the table", id)
 		}
+		if asMaker == 0 {
+			t.Error("no page was opened as a maker: the table opens none to makers")
+		}
 		if pages < 40 || visited+len(pagesExempt) != pages {
 			t.Errorf("%d GET pages in the table, %d opened, %d exempt", pages, visited, len(pagesExempt))
 		}
 	})
+}
+
+// openPage opens path in chromium as persona in lang (as sets the
+// cookies) and checks it: 200 on the page itself with its own heading in
+// that language, axe-core and the console clean. A download or an image
+// (ctype set) is fetched with the session instead.
+func openPage(b *browser, base, path, persona, lang, ctype string, as func(persona, lang string)) {
+	t := b.t
+	t.Helper()
+	as(persona, lang)
+	if ctype != "" {
+		fetchDownload(b, path, ctype)
+		return
+	}
+	resp, err := chromedp.RunResponse(b.ctx, chromedp.Navigate(base+path))
+	if err != nil {
+		t.Fatalf("open %s: %v", path, err)
+	}
+	b.run("open "+path, chromedp.WaitReady(chromedp.CSS("body")))
+	if resp.Status != http.StatusOK {
+		t.Errorf("%s as %q: status %d; want 200 (%q)", path, persona, resp.Status, b.text("main"))
+	}
+	if got := b.path(); got != path {
+		t.Errorf("%s as %q: landed on %s", path, persona, got)
+	}
+	if got := get(b, "lang", chromedp.AttributeValue(chromedp.CSS("html"), "lang")).Value; got != lang {
+		t.Errorf("%s: lang %q; want %q", path, got, lang)
+	}
+	if !b.has("main h1") {
+		t.Errorf("%s has no heading", path)
+	} else if h := b.text("main h1"); h == errorTitle[lang] {
+		t.Errorf("%s as %q is the error page", path, persona)
+	}
+	b.check("")
 }
 
 // fetchDownload fetches a download or an image with the browser's session
