@@ -547,6 +547,16 @@ func identify(cp *cproduct, t *prepared) identity {
 			}
 		}
 	}
+	// Still none: words weighted by how rare they are among product names
+	// ("RSLinx Classic" / "RSLinx", "CareLink 2090" / "CareLink 2090
+	// Programmer").
+	if best.product == 0 {
+		for _, n := range cp.names {
+			if r := product.MatchWeighted(n, t.model, cp.tokenOpts); r.OK {
+				offer(r.Conf, r.Rule, r.Why, nil)
+			}
+		}
+	}
 	// A model code written as the product's version ("Performance Series
 	// NVRs" at product_version "HEN08104"): a device whose model is that
 	// code is the product, every version of it (the advisory gives none),
