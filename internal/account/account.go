@@ -67,7 +67,7 @@ func ParseStaffRole(s string) (Role, error) {
 	if r == "" || slices.Contains(StaffRoles(), r) {
 		return r, nil
 	}
-	return "", errs.Field("role", s, "must be admin or analyst (or empty)")
+	return "", errs.FieldKeyed("role", s, "account.staffrole", "must be admin or analyst (or empty)")
 }
 
 // ParseOrgRole parses a role in an organisation; "" means member.
@@ -79,7 +79,7 @@ func ParseOrgRole(s string) (Role, error) {
 	if slices.Contains(OrgRoles(), r) {
 		return r, nil
 	}
-	return "", errs.Field("org_role", s, "must be member or maker")
+	return "", errs.FieldKeyed("org_role", s, "account.orgrole", "must be member or maker")
 }
 
 // ParseAccountRole parses the role an administrator gives an account:

@@ -264,7 +264,7 @@ func (s *Service) Create(ctx context.Context, n NewUser) (User, error) {
 	}
 	if err := s.Store.UserCreate(ctx, &u, hash); err != nil {
 		if errs.CodeOf(err) == errs.Conflict {
-			return User{}, &errs.Error{Code: errs.Conflict, Field: "email", Message: fmt.Sprintf("%q: an account with this address already exists", email)}
+			return User{}, errs.Keyed(errs.Conflict, "email", "account.taken", "%q: an account with this address already exists", email)
 		}
 		return User{}, err
 	}
@@ -291,7 +291,7 @@ func (s *Service) SetRole(ctx context.Context, by, id int64, role string) (befor
 	}
 	return s.Store.UserChange(ctx, id, func(u *User, admins int) (bool, error) {
 		if u.Role == RoleAdmin && r != RoleAdmin && !u.Disabled && admins <= 1 {
-			return false, errs.Field("role", role, u.Email+" is the last active administrator; make another account administrator first")
+			return false, errs.FieldKeyed("role", role, "account.lastadmin.role", "%s is the last active administrator; make another account administrator first", u.Email)
 		}
 		wasStaff := u.NeedsTOTP()
 		u.Role = r
@@ -310,10 +310,10 @@ func (s *Service) SetDisabled(ctx context.Context, by, id int64, disabled bool) 
 			return false, nil
 		}
 		if by != 0 && by == id {
-			return false, errs.Field("user", u.Email, "you cannot disable your own account")
+			return false, errs.FieldKeyed("user", u.Email, "account.disable.self", "you cannot disable your own account")
 		}
 		if u.Role == RoleAdmin && !u.Disabled && admins <= 1 {
-			return false, errs.Field("user", u.Email, "is the last active administrator and cannot be disabled")
+			return false, errs.FieldKeyed("user", u.Email, "account.lastadmin.disable", "is the last active administrator and cannot be disabled")
 		}
 		u.Disabled = true
 		return true, nil
@@ -329,7 +329,7 @@ func (s *Service) SetDisabled(ctx context.Context, by, id int64, disabled bool) 
 func (s *Service) ResetTOTP(ctx context.Context, by, id int64) (before, after User, err error) {
 	return s.Store.UserResetTOTP(ctx, id, func(u User) error {
 		if by != 0 && by == id {
-			return errs.Field("totp", u.Email, "you cannot reset your own second factor; another administrator can")
+			return errs.FieldKeyed("totp", u.Email, "totp.reset.self", "you cannot reset your own second factor; another administrator can")
 		}
 		return nil
 	})
@@ -348,10 +348,10 @@ func (n NewUser) check() (string, error) {
 		return "", err
 	}
 	if n.Lang != "" && n.Lang != "nl" && n.Lang != "en" {
-		return "", errs.Field("lang", n.Lang, "must be nl or en")
+		return "", errs.FieldKeyed("lang", n.Lang, "lang.nlen", "must be nl or en")
 	}
 	if len(n.Name) > 200 {
-		return "", errs.Field("name", "", "longer than 200 characters")
+		return "", errs.FieldKeyed("name", "", "text.toolong", "longer than %d characters", 200)
 	}
 	return email, nil
 }
@@ -641,7 +641,7 @@ func (s *Service) SecondFactor(ctx context.Context, ses Session, code string) er
 	if locked, err := s.lockedOut(ctx, u.ID); err != nil {
 		return err
 	} else if locked {
-		return errs.Errorf(errs.Forbidden, "too many failed attempts from your address; try again later")
+		return errs.Keyed(errs.Forbidden, "", "attempts.later", "too many failed attempts from your address; try again later")
 	}
 	if c.TOTPSecret == "" {
 		return errs.FieldKeyed("code", "", "totp.none", "no second factor is enrolled")
@@ -649,7 +649,7 @@ func (s *Service) SecondFactor(ctx context.Context, ses Session, code string) er
 	step, err := TOTPStep(c.TOTPSecret, code, now)
 	if err == nil {
 		if err = s.Store.UserTOTPUse(ctx, u.ID, step); errs.CodeOf(err) == errs.Conflict {
-			err = errs.Field("code", "", "this code was used already; wait for the next one")
+			err = errs.FieldKeyed("code", "", "totp.used", "this code was used already; wait for the next one")
 		}
 	}
 	if err != nil {
@@ -712,7 +712,7 @@ func (s *Service) ChangeSecondFactor(ctx context.Context, ses Session, password,
 	step, err := TOTPStep(c.TOTPSecret, current, s.now())
 	if err == nil {
 		if err = s.Store.UserTOTPUse(ctx, u.ID, step); errs.CodeOf(err) == errs.Conflict {
-			err = errs.Field("current", "", "this code was used already; wait for the next one")
+			err = errs.FieldKeyed("current", "", "totp.used", "this code was used already; wait for the next one")
 		}
 	}
 	if err != nil {
@@ -803,18 +803,18 @@ func (s *Service) enrol(ctx context.Context, ses Session, secret, code string) e
 // errs.Unauthorized.
 func (s *Service) Session(ctx context.Context, secret string) (Session, User, error) {
 	if secret == "" || len(secret) > 100 {
-		return Session{}, User{}, errs.Errorf(errs.Unauthorized, "not signed in")
+		return Session{}, User{}, errs.Keyed(errs.Unauthorized, "", "login.none", "not signed in")
 	}
 	ses, err := s.Store.SessionGet(ctx, HashToken(secret), s.now())
 	if errs.CodeOf(err) == errs.NotFound {
-		return Session{}, User{}, errs.Errorf(errs.Unauthorized, "not signed in")
+		return Session{}, User{}, errs.Keyed(errs.Unauthorized, "", "login.none", "not signed in")
 	}
 	if err != nil {
 		return Session{}, User{}, err
 	}
 	u, err := s.Store.UserGet(ctx, ses.UserID)
 	if errs.CodeOf(err) == errs.NotFound || err == nil && u.Disabled {
-		return Session{}, User{}, errs.Errorf(errs.Unauthorized, "not signed in")
+		return Session{}, User{}, errs.Keyed(errs.Unauthorized, "", "login.none", "not signed in")
 	}
 	return ses, u, err
 }
@@ -841,7 +841,7 @@ func (s *Service) RequestReset(ctx context.Context, email string) (User, string,
 		return User{}, "", err
 	}
 	if c.User.Disabled {
-		return User{}, "", errs.Errorf(errs.NotFound, "no account")
+		return User{}, "", errs.Keyed(errs.NotFound, "", "account.none", "no account")
 	}
 	secret := NewToken(32)
 	t := Token{Purpose: PurposeReset, UserID: c.User.ID, Expires: s.now().Add(ResetValid)}

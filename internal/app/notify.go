@@ -71,11 +71,11 @@ func (a *App) Delivery(ctx context.Context) (*Delivery, error) {
 	}
 	grace, err := time.ParseDuration(f.RunGrace)
 	if err != nil || grace < 0 {
-		return nil, errs.Field("notify.run_grace", f.RunGrace, "must be a Go duration such as 2h")
+		return nil, errs.FieldKeyed("notify.run_grace", f.RunGrace, "duration.go", "must be a Go duration such as 2h")
 	}
 	lease, err := time.ParseDuration(f.Lease)
 	if err != nil || lease < time.Minute {
-		return nil, errs.Field("notify.lease", f.Lease, "must be a Go duration of at least 1m, such as 5m")
+		return nil, errs.FieldKeyed("notify.lease", f.Lease, "duration.lease", "must be a Go duration of at least 1m, such as 5m")
 	}
 	disc, err := a.discoverer(ctx, f.AllowPrivate)
 	if err != nil {

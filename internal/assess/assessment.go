@@ -4,7 +4,6 @@
 package assess
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -93,13 +92,13 @@ type Assessment struct {
 func NewAssessment(id string, d Device, ed Edition, actor string, now time.Time) (*Assessment, error) {
 	switch {
 	case id == "":
-		return nil, errs.Field("id", id, "required")
+		return nil, errs.FieldKeyed("id", id, "required", "required")
 	case d.Vendor == "" || d.Model == "":
-		return nil, errs.Field("device", d.String(), "vendor and model are required")
+		return nil, errs.FieldKeyed("device", d.String(), "assess.devicefields", "vendor and model are required")
 	case !ed.Valid():
-		return nil, errs.Field("edition", ed, "want v2 or v3")
+		return nil, errs.FieldKeyed("edition", ed, "assess.edition", "want v2 or v3")
 	case actor == "":
-		return nil, errs.Field("actor", actor, "required")
+		return nil, errs.FieldKeyed("actor", actor, "required", "required")
 	}
 	return &Assessment{
 		ID: id, Device: d, Edition: ed, State: Draft,
@@ -118,15 +117,15 @@ func (a *Assessment) requireState(op string, want ...State) error {
 	for i, s := range want {
 		names[i] = string(s)
 	}
-	return errs.Errorf(errs.Conflict, "assessment %s: cannot %s: state is %s, must be %s", a.ID, op, a.State, strings.Join(names, " or "))
+	return errs.Keyed(errs.Conflict, "", "assess.state", "assessment %s: cannot %s: state is %s, must be %s", a.ID, op, a.State, strings.Join(names, " or "))
 }
 
 func (a *Assessment) move(to State, actor string, now time.Time, note string) error {
 	if actor == "" {
-		return errs.Field("actor", actor, "required")
+		return errs.FieldKeyed("actor", actor, "required", "required")
 	}
 	if !CanTransition(a.State, to) {
-		return errs.Errorf(errs.Conflict, "assessment %s: %s → %s is not allowed", a.ID, a.State, to)
+		return errs.Keyed(errs.Conflict, "", "assess.move", "assessment %s: %s → %s is not allowed", a.ID, a.State, to)
 	}
 	a.History = append(a.History, Transition{From: a.State, To: to, Actor: actor, At: now, Note: note})
 	a.State = to
@@ -142,13 +141,13 @@ func (a *Assessment) SetAnswers(ans Answers, actor string, now time.Time) error 
 		return err
 	}
 	if actor == "" {
-		return errs.Field("actor", actor, "required")
+		return errs.FieldKeyed("actor", actor, "required", "required")
 	}
 	if ans.Edition != a.Edition {
-		return errs.Field("edition", ans.Edition, fmt.Sprintf("answers are for edition %s, the assessment for %s", ans.Edition, a.Edition))
+		return errs.FieldKeyed("edition", ans.Edition, "assess.answers.edition", "answers are for edition %s, the assessment for %s", ans.Edition, a.Edition)
 	}
 	if ans.Device.Vendor != "" && (!strings.EqualFold(ans.Device.Vendor, a.Device.Vendor) || !strings.EqualFold(ans.Device.Model, a.Device.Model)) {
-		return errs.Field("device", ans.Device.String(), "answers are for another device than "+a.Device.String())
+		return errs.FieldKeyed("device", ans.Device.String(), "assess.answers.device", "answers are for another device than %s", a.Device.String())
 	}
 	ans.Device = a.Device
 	a.Answers = ans
@@ -175,7 +174,7 @@ func (a *Assessment) Submit(c *Catalogue, actor string, now time.Time) error {
 	}
 	ev := c.Evaluate(a.Answers, a.Findings)
 	if missing := ev.Missing(); len(missing) > 0 {
-		return errs.Errorf(errs.Conflict, "assessment %s: cannot submit: %d applicable provisions unanswered: %s",
+		return errs.Keyed(errs.Conflict, "", "assess.unanswered", "assessment %s: cannot submit: %d applicable provisions unanswered: %s",
 			a.ID, len(missing), strings.Join(missing, ", "))
 	}
 	return a.move(Submitted, actor, now, "")
@@ -208,7 +207,7 @@ func (a *Assessment) Approve(reviewer string, now time.Time, note string) error 
 		return err
 	}
 	if reviewer != "" && reviewer == a.Submitter() {
-		return errs.Errorf(errs.Forbidden, "assessment %s: %s submitted it and cannot also review it", a.ID, reviewer)
+		return errs.Keyed(errs.Forbidden, "", "assess.selfreview", "assessment %s: %s submitted it and cannot also review it", a.ID, reviewer)
 	}
 	return a.move(Reviewed, reviewer, now, note)
 }
@@ -220,10 +219,10 @@ func (a *Assessment) Reject(reviewer string, now time.Time, reason string) error
 		return err
 	}
 	if strings.TrimSpace(reason) == "" {
-		return errs.Field("reason", reason, "a rejection needs a reason for the maker")
+		return errs.FieldKeyed("reason", reason, "assess.reject.reason", "a rejection needs a reason for the maker")
 	}
 	if reviewer != "" && reviewer == a.Submitter() {
-		return errs.Errorf(errs.Forbidden, "assessment %s: %s submitted it and cannot also review it", a.ID, reviewer)
+		return errs.Keyed(errs.Forbidden, "", "assess.selfreview", "assessment %s: %s submitted it and cannot also review it", a.ID, reviewer)
 	}
 	return a.move(Draft, reviewer, now, reason)
 }
@@ -234,7 +233,7 @@ func (a *Assessment) MarkLabelled(labelID, actor string, now time.Time) error {
 		return err
 	}
 	if labelID == "" {
-		return errs.Field("label_id", labelID, "required")
+		return errs.FieldKeyed("label_id", labelID, "required", "required")
 	}
 	if err := a.move(Labelled, actor, now, "label "+labelID); err != nil {
 		return err
@@ -258,7 +257,7 @@ func (a *Assessment) Revoke(actor string, now time.Time, reason string) error {
 		return err
 	}
 	if strings.TrimSpace(reason) == "" {
-		return errs.Field("reason", reason, "a revocation needs a reason")
+		return errs.FieldKeyed("reason", reason, "assess.revoke.reason", "a revocation needs a reason")
 	}
 	return a.move(Revoked, actor, now, reason)
 }

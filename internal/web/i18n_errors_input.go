@@ -43,5 +43,35 @@ func inputErrorMessages() map[string][2]string {
 		"err.contact.reach":   {"a contact needs an e-mail address or a phone number", "een contactpersoon heeft een e-mailadres of een telefoonnummer nodig"},
 		"err.contact.role":    {"must be security, technical, management, abuse or other", "moet security (beveiliging), technical (techniek), management (directie), abuse (misbruikmeldingen) of other (anders) zijn"},
 		"err.asset.kind":      {"must be cidr, asn or domain", "moet cidr (IP-bereik), asn (AS-nummer) of domain (domein) zijn"},
+
+		// Accounts.
+		"err.account.taken":             {"%q: an account with this address already exists", "%q: er is al een account met dit adres"},
+		"err.account.lastadmin.role":    {"%s is the last active administrator; make another account administrator first", "%s is de laatste actieve beheerder; maak eerst een ander account beheerder"},
+		"err.account.disable.self":      {"you cannot disable your own account", "u kunt uw eigen account niet uitschakelen"},
+		"err.account.lastadmin.disable": {"is the last active administrator and cannot be disabled", "is de laatste actieve beheerder en kan niet worden uitgeschakeld"},
+		"err.totp.reset.self":           {"you cannot reset your own second factor; another administrator can", "u kunt uw eigen tweede factor niet opnieuw instellen; een andere beheerder kan dat wel"},
+		"err.attempts.later":            {"too many failed attempts from your address; try again later", "te veel mislukte pogingen vanaf uw adres; probeer het later opnieuw"},
+		"err.totp.used":                 {"this code was used already; wait for the next one", "deze code is al gebruikt; wacht op de volgende"},
+		"err.login.none":                {"not signed in", "niet aangemeld"},
+		"err.account.none":              {"no account", "geen account"},
+		"err.account.staffrole":         {"must be admin or analyst (or empty)", "moet admin (beheerder) of analyst (analist) zijn (of leeg)"},
+		"err.account.orgrole":           {"must be member or maker", "moet member (lid) of maker (fabrikant) zijn"},
+
+		// Assessments.
+		"err.required":               {"required", "verplicht"},
+		"err.assess.devicefields":    {"vendor and model are required", "fabrikant en model zijn verplicht"},
+		"err.assess.edition":         {"want v2 or v3", "moet v2 of v3 zijn"},
+		"err.assess.state":           {"assessment %s: cannot %s: state is %s, must be %s", "beoordeling %[1]s: dit kan niet in de status %[3]s (vereist: %[4]s)"},
+		"err.assess.move":            {"assessment %s: %s → %s is not allowed", "beoordeling %s: %s → %s is niet toegestaan"},
+		"err.assess.answers.edition": {"answers are for edition %s, the assessment for %s", "de antwoorden zijn voor editie %s, de beoordeling voor editie %s"},
+		"err.assess.answers.device":  {"answers are for another device than %s", "de antwoorden zijn voor een ander apparaat dan %s"},
+		"err.assess.unanswered":      {"assessment %s: cannot submit: %d applicable provisions unanswered: %s", "beoordeling %s: kan niet worden ingediend: %d toepasselijke bepalingen zijn niet beantwoord: %s"},
+		"err.assess.selfreview":      {"assessment %s: %s submitted it and cannot also review it", "beoordeling %s: %s heeft haar ingediend en kan haar niet ook beoordelen"},
+		"err.assess.reject.reason":   {"a rejection needs a reason for the maker", "een afwijzing heeft een reden voor de fabrikant nodig"},
+		"err.assess.revoke.reason":   {"a revocation needs a reason", "een intrekking heeft een reden nodig"},
+
+		// Settings read from the configuration.
+		"err.duration.go":    {"must be a Go duration such as 2h", "moet een Go-tijdsduur zijn, zoals 2h"},
+		"err.duration.lease": {"must be a Go duration of at least 1m, such as 5m", "moet een Go-tijdsduur van minstens 1m zijn, zoals 5m"},
 	}
 }
