@@ -20,6 +20,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"strconv"
 	"time"
@@ -43,6 +44,10 @@ type App struct {
 	// jobsQ is this node's job queue once OpenJobs has opened it: large
 	// uploads are split into jobs on it.
 	jobsQ *jobs.Queue
+	// mailbox, when set, is where deliveries send e-mail (the demo's);
+	// ownMailbox says Close closes it (OpenMailbox started it).
+	mailbox    *Mailbox
+	ownMailbox bool
 }
 
 // Open opens the store cfg.DB names (creating and migrating it) and returns
@@ -72,12 +77,18 @@ func New(st *store.Store, cfg config.Config, logger *slog.Logger) *App {
 	return &App{cfg: cfg, st: st, log: logger}
 }
 
-// Close closes the store when Open opened it.
+// Close closes the store when Open opened it, and the mailbox when
+// OpenMailbox started it.
 func (a *App) Close() error {
-	if a.own {
-		return a.st.Close()
+	var err error
+	if a.ownMailbox {
+		err = a.mailbox.Close()
+		a.ownMailbox = false
 	}
-	return nil
+	if a.own {
+		return errors.Join(err, a.st.Close())
+	}
+	return err
 }
 
 // Store returns the store, for the plain reads and writes that need no

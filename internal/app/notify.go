@@ -36,7 +36,8 @@ import (
 type Delivery struct {
 	Notifier  *notify.Notifier
 	Deliverer *notify.Deliverer
-	// Sink is the in-process SMTP sink when the SMTP URL is "sink:".
+	// Sink is the in-process SMTP sink when the SMTP URL is "sink:", or
+	// the App's mailbox's (OpenMailbox), which is not closed with it.
 	Sink *smtpsink.Sink
 	// Renderer renders the notices' texts.
 	Renderer *notify.Renderer
@@ -96,7 +97,7 @@ func (a *App) Delivery(ctx context.Context) (*Delivery, error) {
 		notify.Webhook: &notify.WebhookSender{Client: netguard.New(netguard.Options{AllowPrivate: f.AllowPrivate, Timeout: 30 * time.Second}),
 			Secret: func(org int64) []byte { return notify.WebhookSecret(webhookKey, org) }},
 	}
-	if f.SMTPURL != "" {
+	if f.SMTPURL != "" || a.mailbox != nil {
 		cfg, err := a.smtpConfig(f, d)
 		if err == nil {
 			var smtp *notify.SMTPSender
@@ -136,11 +137,15 @@ func renderer(dir string) (*notify.Renderer, error) {
 	return notify.NewRenderer(os.DirFS(dir))
 }
 
-// smtpConfig turns the SMTP settings into the sender's configuration,
-// starting the in-process sink for "sink:".
+// smtpConfig turns the SMTP settings into the sender's configuration:
+// the App's mailbox when it has one, else the in-process sink it starts
+// for "sink:", else the SMTP URL's server.
 func (a *App) smtpConfig(f config.Notify, d *Delivery) (notify.SMTPConfig, error) {
 	var cfg notify.SMTPConfig
-	if f.SMTPURL == "sink:" {
+	if a.mailbox != nil {
+		d.Sink = a.mailbox.sink
+		cfg = notify.SMTPConfig{Host: "127.0.0.1", Port: a.mailbox.sink.Port(), TLS: notify.TLSNone}
+	} else if f.SMTPURL == "sink:" {
 		sink, err := smtpsink.Start(smtpsink.Options{})
 		if err != nil {
 			return cfg, err

@@ -123,6 +123,9 @@ func (a *App) OpenServerFront(ctx context.Context, handler http.Handler, front *
 	if w := BaseURLMismatch(a.cfg.BaseURL, front.ln.Addr().String()); w != "" {
 		a.log.Warn(w)
 	}
+	if !a.SendsMail() {
+		a.log.Warn(mailOffWarning)
+	}
 	front.h.Store(&handler)
 	return &Server{ln: front.ln, front: front, jobs: j, a: a, errc: front.errc, http: front.http}, nil
 }

@@ -61,10 +61,14 @@ type NotifyOptions struct {
 	KeyDir string
 	// BaseURL is the public URL the messages' links point at.
 	BaseURL string
+	// Mailbox, when set, receives the messages (the served demo's, which
+	// the portal shows); nil: a sink of their own.
+	Mailbox *app.Mailbox
 }
 
 // Notify composes the notices for the demo organisations' findings and
-// delivers them by e-mail to an in-process SMTP sink on loopback (real
+// delivers them by e-mail to an in-process SMTP sink on loopback (the
+// served demo's mailbox when opt.Mailbox is set; real
 // SMTP, nothing leaves the machine), DKIM-signed with a key it makes in
 // opt.KeyDir (kept when it exists) and PGP/MIME-signed with an OpenPGP key
 // made there too. The demo operator's default policy
@@ -75,7 +79,7 @@ func Notify(ctx context.Context, s *store.Store, opt NotifyOptions) (NotifySumma
 	var sum NotifySummary
 	cfg := config.Defaults()
 	cfg.Notify.DefaultMode, cfg.Notify.DefaultMinSeverity = string(notify.Immediate), finding.Low.String()
-	cfg.Notify.SMTPURL, cfg.Notify.From, cfg.Notify.Sender = "sink:", "cert@vigil-demo.example", "vigil demo CERT"
+	cfg.Notify.SMTPURL, cfg.Notify.From, cfg.Notify.Sender = "sink:", demoFrom, "vigil demo CERT"
 	cfg.Labels.Keys = opt.KeyDir
 	if opt.BaseURL != "" {
 		cfg.BaseURL = opt.BaseURL
@@ -93,7 +97,11 @@ func Notify(ctx context.Context, s *store.Store, opt NotifyOptions) (NotifySumma
 	if err != nil {
 		return sum, err
 	}
-	d, err := app.New(s, cfg, nil).Delivery(ctx)
+	y := app.New(s, cfg, nil)
+	if opt.Mailbox != nil {
+		y.UseMailbox(opt.Mailbox)
+	}
+	d, err := y.Delivery(ctx)
 	if err != nil {
 		return sum, err
 	}

@@ -34,6 +34,13 @@ type Options struct {
 	Logger *slog.Logger
 }
 
+// MailboxPath is the portal page where an administrator reads the demo
+// mailbox (app.Mailbox).
+const MailboxPath = "/admin/mailbox"
+
+// demoFrom is the address the demo's mail comes from.
+const demoFrom = "cert@vigil-demo.example"
+
 // Result is everything Run loaded and produced.
 type Result struct {
 	Summary
@@ -70,9 +77,21 @@ func Run(ctx context.Context, opt Options) (*app.App, Result, error) {
 	if err := os.RemoveAll(cfg.Labels.Keys); err != nil {
 		return nil, res, fmt.Errorf("remove old demo keys: %w", err)
 	}
+	if cfg.Notify.From == "" {
+		cfg.Notify.From = demoFrom
+	}
 	x, err := app.Open(ctx, cfg, opt.Logger)
 	if err != nil {
 		return nil, res, err
+	}
+	// Served, the demo keeps the mail that leaves the outbox (its
+	// warnings, the portal's confirmation, reset and invitation links) in
+	// a mailbox on loopback that administrators read in the portal.
+	if opt.URL != "" {
+		if _, err := x.OpenMailbox(); err != nil {
+			x.Close()
+			return nil, res, err
+		}
 	}
 	if err := load(ctx, x, opt, &res); err != nil {
 		x.Close()
@@ -105,7 +124,7 @@ func load(ctx context.Context, x *app.App, opt Options, res *Result) error {
 	if res.Labels, err = LoadLabels(ctx, s, LabelOptions{KeyDir: cfg.Labels.Keys, BaseURL: cfg.BaseURL}); err != nil {
 		return err
 	}
-	if res.Notify, err = Notify(ctx, s, NotifyOptions{KeyDir: cfg.Labels.Keys, BaseURL: cfg.BaseURL}); err != nil {
+	if res.Notify, err = Notify(ctx, s, NotifyOptions{KeyDir: cfg.Labels.Keys, BaseURL: cfg.BaseURL, Mailbox: x.Mailbox()}); err != nil {
 		return err
 	}
 	if opt.URL != "" {
@@ -142,10 +161,16 @@ func (res Result) WriteText(w io.Writer) error {
 			}
 			fmt.Fprintln(w)
 		}
+		fmt.Fprintf(w, "  mail: nothing leaves this machine; what the demo sends (warnings, sign-up confirmations, password resets,\n"+
+			"    invitations) arrives in the demo mailbox, which the administrator reads at %s%s\n", res.URL, MailboxPath)
 		fmt.Fprintf(w, "  try: curl -H 'Authorization: Bearer %s' %s/api/v1/orgs\n", res.OperatorToken, res.URL)
 	}
-	fmt.Fprintf(w, "  warnings: %d notices composed, %d delivered as %d e-mails to the local sink %v\n",
-		ns.Composed, ns.Delivered, ns.Messages, ns.Languages)
+	where := "the local sink"
+	if res.URL != "" {
+		where = "the demo mailbox"
+	}
+	fmt.Fprintf(w, "  warnings: %d notices composed, %d delivered as %d e-mails to %s %v\n",
+		ns.Composed, ns.Delivered, ns.Messages, where, ns.Languages)
 	if ex := ns.Example; ex != nil {
 		fmt.Fprintf(w, "  verify a warning: open %s, enter ticket %s (access code %s for the whole warning);\n",
 			ex.VerifyURL, ex.Ticket, ex.AccessCode)

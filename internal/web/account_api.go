@@ -212,6 +212,9 @@ func (s *Server) passwordForgot(c *call) (any, error) {
 // address has an account.
 func (s *Server) requestReset(r *http.Request, email, lang string) error {
 	ctx := r.Context()
+	if err := s.mailOff(); err != nil {
+		return err
+	}
 	if s.baseURL == "" {
 		return errs.FieldKeyed("email", "", "reset.nomail", "password reset by e-mail is not set up here; ask an administrator")
 	}

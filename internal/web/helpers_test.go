@@ -78,7 +78,16 @@ func newEnv(t testing.TB, st *store.Store) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.srv, err = New(Config{Store: st, App: testApp(st), Metrics: e.reg, Version: "test", BaseURL: "https://vigil.test", Verifier: &registry.Verifier{Resolver: e},
+	// The env's application has the demo's mailbox: the portal's e-mail
+	// forms work and the mailbox page is in the table (its tests come
+	// from the table like every page's).
+	x := testApp(st)
+	if _, err := x.OpenMailbox(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = x.Close() })
+	pageseed.Mail(t, x, "https://vigil.test")
+	e.srv, err = New(Config{Store: st, App: x, Metrics: e.reg, Version: "test", BaseURL: "https://vigil.test", Verifier: &registry.Verifier{Resolver: e},
 		Labels: ratings})
 	if err != nil {
 		t.Fatalf("New: %v", err)

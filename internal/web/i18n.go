@@ -80,6 +80,7 @@ func catalogue() map[string][2]string {
 		sourceMessages(),
 		privacyMessages(),
 		settingsMessages(),
+		mailboxMessages(),
 		errorMessages(),
 		inputErrorMessages(),
 		approvalMessages(),

@@ -136,6 +136,9 @@ type view struct {
 	// PagePath) is open to a maker (maker) or a member.
 	maker bool
 	open  func(sub string, maker bool) bool
+	// noMail is set when no e-mail can leave (app.SendsMail); mailbox
+	// when the App has the demo's mailbox.
+	noMail, mailbox bool
 }
 
 // Can reports whether the viewer may open the organisation page sub (its
@@ -187,6 +190,15 @@ func (v *view) Staff() bool { return v.User != nil && v.User.Staff() }
 
 // Admin reports whether the viewer is an administrator.
 func (v *view) Admin() bool { return v.User != nil && v.User.Role == account.RoleAdmin }
+
+// NoMail reports whether the installation sends no e-mail: the forms
+// whose only effect is one (sign-up, password reset, invitation) say so
+// instead of asking.
+func (v *view) NoMail() bool { return v.noMail }
+
+// Mailbox reports whether the navigation offers the viewer the demo
+// mailbox (an administrator, in the demo).
+func (v *view) Mailbox() bool { return v.mailbox && v.Admin() }
 
 // OrgURL returns a path below the current organisation's pages.
 func (v *view) OrgURL(sub string) string {
@@ -275,7 +287,8 @@ func (pc *pageCall) render(status int, name, title string, data any, formErrs ma
 		return fmt.Errorf("no template %q", name)
 	}
 	v := &view{Lang: pc.lang, User: pc.user, Org: pc.org, OrgNm: pc.orgName, CSRF: pc.ses.CSRF, Path: pc.r.URL.Path,
-		Query: pc.r.URL.Query(), Errors: formErrs, Data: data, msgs: pc.s.messages(pc.lang), maker: pc.p.Maker, open: pc.s.orgPageOpen}
+		Query: pc.r.URL.Query(), Errors: formErrs, Data: data, msgs: pc.s.messages(pc.lang), maker: pc.p.Maker, open: pc.s.orgPageOpen,
+		noMail: !pc.s.app.SendsMail(), mailbox: pc.s.app.Mailbox() != nil}
 	if pc.route != nil && pc.route.Method == http.MethodGet {
 		v.Msg = pc.query("msg")
 	}
@@ -326,11 +339,12 @@ func (pc *pageCall) page(name, title string, data any) error {
 }
 
 // formError re-renders a form after err: invalid input gets 422 and the
-// message beside its field (and at the top); other errors go to the error
-// page.
+// message beside its field (and at the top), a refusal its status (403,
+// 409, 401, or 503 when the service lacks what the form needs: e-mail);
+// other errors go to the error page.
 func (pc *pageCall) formError(err error, name, title string, data any) error {
 	var e *errs.Error
-	if !errors.As(err, &e) || (e.Code != errs.Invalid && e.Code != codeBadRequest && e.Code != errs.Conflict && e.Code != errs.Unauthorized && e.Code != errs.Forbidden) {
+	if !errors.As(err, &e) || (e.Code != errs.Invalid && e.Code != codeBadRequest && e.Code != errs.Conflict && e.Code != errs.Unauthorized && e.Code != errs.Forbidden && e.Code != codeUnavailable) {
 		return err
 	}
 	field := e.Field
@@ -339,6 +353,8 @@ func (pc *pageCall) formError(err error, name, title string, data any) error {
 	}
 	status := http.StatusUnprocessableEntity
 	switch e.Code {
+	case codeUnavailable:
+		status = http.StatusServiceUnavailable
 	case errs.Conflict:
 		status = http.StatusConflict
 	case errs.Unauthorized:

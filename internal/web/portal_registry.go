@@ -169,6 +169,9 @@ func (s *Server) assetConfirmAPI(c *call) (any, error) {
 // that is pending or rejected invites no one: anyone may register one, and
 // its name goes out in a message from the CERT.
 func (s *Server) invite(ctx context.Context, sc tenant.Scope, by, org int64, orgName string, in InvitationInput) error {
+	if err := s.mailOff(); err != nil {
+		return err
+	}
 	if s.baseURL == "" {
 		return errs.FieldKeyed("email", "", "invite.nomail", "invitations by e-mail are not set up here; ask an administrator")
 	}

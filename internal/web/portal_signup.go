@@ -82,6 +82,9 @@ func (s *Server) signUp(ctx context.Context, in SignUpInput, lang string) error 
 	} else if !open {
 		return errSignupClosed
 	}
+	if err := s.mailOff(); err != nil {
+		return err
+	}
 	if s.baseURL == "" {
 		return errs.FieldKeyed("email", "", "signup.nomail", "sign-up by e-mail is not set up here; ask an administrator for an account")
 	}

@@ -256,6 +256,7 @@ func (s *Server) table() []Route {
 		s.sourceRoutes(),
 		s.privacyRoutes(),
 		s.settingsRoutes(),
+		s.mailboxRoutes(),
 	} {
 		rs = append(rs, group...)
 	}

@@ -67,6 +67,12 @@ func TestEveryPage(t *testing.T) {
 			t.Fatal(err)
 		}
 		a := app.New(st, config.Defaults(), logger)
+		// The demo's mailbox, with a message: its page is in the table.
+		if _, err := a.OpenMailbox(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = a.Close() })
+		pageseed.Mail(t, a, base)
 		orgs := pageseed.Orgs(t, st, ratings)
 		pageseed.Leavers(st, orgs) // an open invitation per organisation
 		pageseed.Run(t, a)

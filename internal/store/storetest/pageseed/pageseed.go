@@ -21,6 +21,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/netip"
+	"net/smtp"
 	"strconv"
 	"strings"
 	"testing"
@@ -441,9 +442,30 @@ func (x IDs) Fill(path string) string {
 }
 
 // PageQueries are the queries a GET page needs to answer what it is for,
-// by route id (a download of one person's data names the person).
+// by route id (a download of one person's data names the person, the demo
+// mailbox opens the message Mail sent).
 func PageQueries() map[string]string {
 	return map[string]string{
 		"pagePrivacyExport": "?contact=memberA@portal.example",
+		"pageMailbox":       "?m=1",
+	}
+}
+
+// Mail sends, by SMTP to the mailbox at addr (app.Mailbox), the message
+// the demo mailbox's page shows: a sign-up confirmation with its link
+// below base.
+func Mail(t testing.TB, a *app.App, base string) {
+	t.Helper()
+	mb := a.Mailbox()
+	if mb == nil {
+		t.Fatal("pageseed: the application has no mailbox")
+	}
+	msg := "From: vigil CERT <cert@portal.example>\r\nTo: newcomer@portal.example\r\nSubject: Confirm your e-mail address\r\n" +
+		"Date: Mon, 23 Nov 2026 09:30:00 +0000\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" +
+		"Someone, probably you, signed up for an account with newcomer@portal.example.\r\n\r\n" +
+		"Confirm the address by opening this link within 24 hours:\r\n" + base + "/signup/confirm?token=pageseed-token\r\n\r\n" +
+		"If it was not you, ignore this message: the account stays unusable.\r\n"
+	if err := smtp.SendMail(mb.Addr(), nil, "cert@portal.example", []string{"newcomer@portal.example"}, []byte(msg)); err != nil {
+		t.Fatalf("pageseed: mail: %v", err)
 	}
 }
