@@ -241,7 +241,7 @@ func Settings() []Setting {
 			Doc:   "networks of the reverse proxies in front of `vigil serve`, comma-separated CIDRs or addresses (`10.0.0.0/8, 2001:db8::1`); only a request whose direct peer is in one of them has its client address (rate limits of sign-in, reset, sign-up and the public checks) taken from `X-Forwarded-For`: the rightmost address that is not itself a trusted proxy; empty (the default): the header is never trusted",
 			field: func(c *Config) any { return &c.TrustedProxies }},
 		{Key: "notify.smtp_url", Env: "VIGIL_SMTP_URL", Secret: true,
-			Doc:   "SMTP server: `smtp://user:pass@host:port?starttls=…` (required, opportunistic or none), `smtps://…`, or `sink:` (an in-process sink); empty: e-mail rows stay pending",
+			Doc:   "SMTP server: `smtp://user:pass@host:port?starttls=…` (required, opportunistic or none), `smtps://…`, or `sink:` (an in-process sink); empty: no e-mail (e-mail rows stay pending, and the portal's sign-up, password reset and invitation forms say so and refuse)",
 			field: func(c *Config) any { return &c.Notify.SMTPURL }},
 		{Key: "notify.from", Env: "VIGIL_SMTP_FROM", Doc: "sender address, unless the SMTP URL has `from=…` (default `vigil@localhost`)",
 			field: func(c *Config) any { return &c.Notify.From }},
