@@ -25,7 +25,8 @@ import (
 // free loopback port), reads what it prints until the logins, and signs in
 // to the portal it serves with each printed login: the administrator, the
 // analyst and the member of one demo organisation, staff with a code from
-// the printed TOTP key. Each reaches a page of its role. The demo is then
+// the printed TOTP key. Each reaches a page of its role; the administrator
+// finds the demo's warnings in its mailbox. The demo is then
 // stopped through its context, as Ctrl-C would.
 func TestCLIDemoLogins(t *testing.T) {
 	args := []string{"demo", "--dir", t.TempDir(), "--addr", "127.0.0.1:0"}
@@ -135,6 +136,13 @@ func TestCLIDemoLogins(t *testing.T) {
 			}
 			if code, body := get(landing[l.role]); code != http.StatusOK {
 				t.Errorf("%s after signing in: %s answers %d: %.300s", l.email, landing[l.role], code, body)
+			}
+			if l.role == "admin" {
+				// The demo's warnings went to its mailbox, which the
+				// administrator reads in the portal.
+				if code, body := get("/admin/mailbox"); code != http.StatusOK || !strings.Contains(body, `href="/admin/mailbox?m=1#message"`) {
+					t.Errorf("the demo mailbox: %d %.600s", code, body)
+				}
 			}
 			if l.role == "member" {
 				if _, body := get("/"); !strings.Contains(body, `href="/orgs/`) {
