@@ -114,11 +114,13 @@ type token struct {
 	s     string
 	num   bool
 	glued bool // directly follows the previous token without a separator
+	sep   byte // the separator before the token (0 at the start or when glued)
 }
 
 func tokenize(s string) []token {
 	var toks []token
 	glued := false
+	var sep byte
 	for i := 0; i < len(s); {
 		c := s[i]
 		switch {
@@ -127,7 +129,8 @@ func tokenize(s string) []token {
 			for j < len(s) && isDigit(s[j]) {
 				j++
 			}
-			toks = append(toks, token{s: s[i:j], num: true, glued: glued})
+			toks = append(toks, token{s: s[i:j], num: true, glued: glued, sep: sep})
+			sep = 0
 			i = j
 			glued = true
 		case isLetter(c):
@@ -135,14 +138,19 @@ func tokenize(s string) []token {
 			for j < len(s) && isLetter(s[j]) {
 				j++
 			}
-			toks = append(toks, token{s: s[i:j], glued: glued})
+			toks = append(toks, token{s: s[i:j], glued: glued, sep: sep})
+			sep = 0
 			i = j
 			glued = true
 		case c == '+':
 			toks = append(toks, token{s: "+"})
+			sep = 0
 			i++
 			glued = false
 		default: // separators: . - _ ~ space ( ) / , : and any other byte
+			if sep == 0 || c != ' ' {
+				sep = c
+			}
 			i++
 			glued = false
 		}
@@ -191,6 +199,13 @@ func Parse(s string) Version {
 	}
 	i := 0
 	for i < len(toks) && toks[i].num {
+		if dateBuild(toks, i) {
+			// "1.3.5_20190129": the build the vendor writes after an
+			// underscore, as "1.3.5 Build 20190129" writes it after a word.
+			v.build = append(v.build, canonNum(toks[i].s))
+			i++
+			break
+		}
 		v.release = append(v.release, canonNum(toks[i].s))
 		i++
 	}
@@ -246,6 +261,13 @@ func Parse(s string) Version {
 		v.quals = append(v.quals, qual{rank: rank, word: word, nums: trimZeros(nums)})
 	}
 	return v
+}
+
+// dateBuild reports whether toks[i] is a build number written after an
+// underscore: the last token, of six digits or more, after a release of
+// two numbers or more.
+func dateBuild(toks []token, i int) bool {
+	return i >= 2 && i == len(toks)-1 && toks[i].sep == '_' && len(toks[i].s) >= 6
 }
 
 // String returns the string the version was parsed from.

@@ -24,6 +24,12 @@ func TestCanonical(t *testing.T) {
 		{"R7.2.1.5", "7.2.1.5"},
 		{"20230512", "20230512"},
 		{"1.0.0 (Build 12)", "1+12"},
+		// A date build after an underscore (WECON PLC Editor, icsa-19-353-03).
+		{"1.3.5_20190129", "1.3.5+20190129"},
+		{"1.3.5 Build 20190129", "1.3.5+20190129"},
+		{"1.3_2019", "1.3.2019"},                 // four digits: a number of the release
+		{"20190129_1", "20190129.1"},             // not after a release
+		{"1.3.5_20190129_1", "1.3.5.20190129.1"}, // not the last number
 		{"1.0.2k", "1.0.2k"},
 		{"1.00-06", "1.0.6"},
 		{"FW 2.4.49", "2.4.49"},
