@@ -239,6 +239,16 @@ func (t *Table) Group(name string) string {
 			}
 		}
 	}
+	// An unknown name whose last words are a known vendor's name of five
+	// letters or more ("Koninklijke Philips N.V."): that vendor, the words
+	// before it a title or a seat.
+	for k := 1; k < len(ts); k++ {
+		if p := strings.Join(ts[k:], ""); len(p) >= 5 {
+			if g, ok := t.group[p]; ok {
+				return g
+			}
+		}
+	}
 	// An acronym and the words of a business ("GE Grid Solutions"): the
 	// vendor the acronym is known as. An acronym alone ("OPW"): the one
 	// vendor of the data whose name it leads.

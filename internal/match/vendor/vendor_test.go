@@ -46,6 +46,7 @@ func TestSameVendor(t *testing.T) {
 		{"WAGO", "WAGO Kontakttechnik GmbH & Co. KG"},
 		{"Moxa", "Moxa Inc.", "MOXA"},
 		{"B. Braun", "B. Braun Melsungen AG"}, // with the seat the data never writes
+		{"Philips", "Koninklijke Philips N.V.", "Royal Philips"}, // a title before the name
 	}
 	for _, g := range groups {
 		want := tbl.Group(g[0])
