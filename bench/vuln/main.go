@@ -30,6 +30,7 @@ import (
 	"runtime/metrics"
 	"runtime/pprof"
 	"strings"
+	"syscall"
 	"time"
 
 	"vigil/internal/advisory"
@@ -52,6 +53,7 @@ func main() {
 		cpuprofile = flag.String("cpuprofile", "", "write a CPU profile of the full match to this file")
 		reuse      = flag.Bool("reuse", false, "reuse a loaded SQLite database from an earlier run (skips loading and indexing)")
 		memprofile = flag.String("memprofile", "", "write a heap profile of the full match, taken when its heap in use was highest, to this file")
+		allocs     = flag.String("allocprofile", "", "write heap profiles to FILE.before and FILE.after the full match (go tool pprof -sample_index=alloc_space -base FILE.before BIN FILE.after)")
 	)
 	flag.Parse()
 	ctx := context.Background()
@@ -183,11 +185,15 @@ func main() {
 
 	// 5. Baseline: read everything the full match reads.
 	runtime.GC()
+	cpu0, ms0 := cpuSeconds(), memStats()
 	t0 := time.Now()
 	nRead := readAll(ctx, s)
 	read := time.Since(t0).Seconds()
-	fig["read_s"], fig["read_records"] = read, nRead
-	log.Printf("read baseline: %d records in %.2fs", nRead, read)
+	readCPU, readMS := cpuSeconds()-cpu0, memStats()
+	fig["read_s"], fig["read_records"], fig["read_cpu_s"] = read, nRead, readCPU
+	fig["read_alloc_mib"], fig["read_gcs"] = (readMS.TotalAlloc-ms0.TotalAlloc)>>20, readMS.NumGC-ms0.NumGC
+	log.Printf("read baseline: %d records in %.2fs (CPU %.2fs, %d MiB allocated, %d GCs)", nRead, read, readCPU,
+		(readMS.TotalAlloc-ms0.TotalAlloc)>>20, readMS.NumGC-ms0.NumGC)
 
 	// 6. Full match (inventory already indexed; findings exist, so this
 	// is the steady-state re-match).
@@ -201,21 +207,28 @@ func main() {
 			log.Fatal(err)
 		}
 	}
+	writeHeap(*allocs, ".before")
 	stopPeak := peakHeap(*memprofile)
+	cpu0, ms0 = cpuSeconds(), memStats()
 	t0 = time.Now()
 	res, err := e.MatchAll(ctx, false)
 	pprof.StopCPUProfile()
+	full := time.Since(t0).Seconds()
+	fullCPU, fullMS := cpuSeconds()-cpu0, memStats()
 	peak := stopPeak()
+	writeHeap(*allocs, ".after")
 	fig["full_match_peak_heap_mib"] = peak >> 20
 	if err != nil {
 		log.Fatal(err)
 	}
-	full := time.Since(t0).Seconds()
 	fig["full_match_s"], fig["full_match_ratio"] = full, full/read
+	fig["full_match_cpu_s"], fig["full_match_cpu_ratio"] = fullCPU, fullCPU/readCPU
+	fig["full_match_alloc_mib"], fig["full_match_gcs"] = (fullMS.TotalAlloc-ms0.TotalAlloc)>>20, fullMS.NumGC-ms0.NumGC
 	if loaded {
 		fig["matches"] = res.Matches
 	}
-	log.Printf("full match: %.2fs (%.2fx read), %d targets, %d matches; peak heap in use %d MiB; peak RSS so far %d MiB", full, full/read, res.Targets, res.Matches, peak>>20, hwmMiB())
+	log.Printf("full match: %.2fs (%.2fx read), CPU %.2fs (%.2fx read's), %d MiB allocated, %d GCs, %d targets, %d matches; peak heap in use %d MiB; peak RSS so far %d MiB",
+		full, full/read, fullCPU, fullCPU/readCPU, (fullMS.TotalAlloc-ms0.TotalAlloc)>>20, fullMS.NumGC-ms0.NumGC, res.Targets, res.Matches, peak>>20, hwmMiB())
 
 	// 7. Incremental: a new advisory for the most installed library.
 	popular := fmt.Sprintf("cpe:2.3:a:vendor%04d:lib-%05d", 7, 7*perVendor+3)
@@ -251,6 +264,39 @@ func main() {
 			log.Fatal(err)
 		}
 	}
+}
+
+// writeHeap writes a heap profile to file+suffix, nothing without a file.
+func writeHeap(file, suffix string) {
+	if file == "" {
+		return
+	}
+	f, err := os.Create(file + suffix)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		log.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// cpuSeconds returns the CPU time (user and system) the process has used.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
+}
+
+// memStats returns the runtime's memory statistics (total allocated, collections).
+func memStats() runtime.MemStats {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return ms
 }
 
 // hwmMiB returns the process's peak RSS so far (VmHWM), 0 when unknown.

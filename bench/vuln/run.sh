@@ -13,6 +13,8 @@
 #   COMPONENTS=100000 CONFIGS=30000 DEVICES=2000 bench/vuln/run.sh     # smaller
 #   DB=postgres://… bench/vuln/run.sh                                   # PostgreSQL (schema must be empty)
 #   REUSE=1 bench/vuln/run.sh     # the SQLite database of an earlier run: read, re-match and new advisory only
+# Each step's CPU seconds (user + system) are printed beside its wall time: on a shared machine the wall-time
+# ratio follows the share of the cores the process got, the CPU ratio much less.
 # The heap profile at the re-match's peak goes to bench/out/vuln/heap.pprof
 # (go tool pprof -sample_index=inuse_space bench/out/vuln/bench bench/out/vuln/heap.pprof).
 set -euo pipefail
@@ -28,9 +30,10 @@ import json, sys
 f = json.load(open(sys.argv[1]))
 print(f"inventory: {f['components']:,} components on {f['devices']:,} devices; {f['configs']:,} CVE configurations "
       f"+ {f['corpus_advisories']} corpus advisories; GOMAXPROCS={f['gomaxprocs']}; peak RSS {int(sys.argv[2])//1024} MiB")
-print(f"read baseline      {f['read_s']:8.2f} s  ({f['read_records']:,} records)")
+print(f"read baseline      {f['read_s']:8.2f} s  ({f['read_records']:,} records); CPU {f['read_cpu_s']:.2f} s, {f['read_alloc_mib']:,} MiB allocated")
 print(f"full match         {f['full_match_s']:8.2f} s  = {f['full_match_ratio']:.2f} x read   ({f['matches']:,} matches, {f['findings']:,} findings); "
       f"peak heap {f['full_match_peak_heap_mib']:,} MiB")
+print(f"                   CPU {f['full_match_cpu_s']:.2f} s = {f['full_match_cpu_ratio']:.2f} x read's; {f['full_match_alloc_mib']:,} MiB allocated, {f['full_match_gcs']} collections")
 print(f"new advisory       {f['incremental_s']*1000:8.1f} ms = {f['incremental_ratio']:.1f} x reading its {f['incremental_targets']} candidates "
       f"({f['incremental_read_s']*1000:.1f} ms); {f['incremental_findings']} findings")
 print(f"(loading: corpus {f['corpus_load_s']:.1f} s, synthetic advisories {f['synthetic_load_s']:.1f} s, inventory {f['inventory_load_s']:.1f} s, "
