@@ -971,9 +971,10 @@ func (e *Engine) matchParallel(index compiledIndex, ts []Target, keys bool, cach
 			var seen []*Compiled // the advisories a target met, reused
 			for _, t := range part {
 				p := prepareCached(t, cache, vt)
-				ks := p.keys()
+				cache.keys = p.appendKeys(cache.keys)
+				ks := cache.keys
 				if keys {
-					tk := IndexKeys{Target: t.Ref(), DeviceID: t.Device.ID, Keys: ks}
+					tk := IndexKeys{Target: t.Ref(), DeviceID: t.Device.ID, Keys: slices.Clone(ks)}
 					if t.Component != nil {
 						tk.ComponentID = t.Component.ID
 					}

@@ -76,8 +76,12 @@ func TargetKeys(t Target) []string {
 	return p.keys()
 }
 
-func (p *prepared) keys() []string {
-	var keys []string
+func (p *prepared) keys() []string { return p.appendKeys(nil) }
+
+// appendKeys appends the target's sorted, unique index keys to keys[:0]
+// and returns them.
+func (p *prepared) appendKeys(keys []string) []string {
+	keys = keys[:0]
 	if p.vendorKey != "" && p.comp == nil {
 		keys = append(keys, keyVendor+p.vendorKey)
 		// Its short forms (rule short-form) and the known vendor its first
@@ -95,14 +99,10 @@ func (p *prepared) keys() []string {
 			}
 		}
 	}
-	if p.comp != nil && p.nameKey != "" {
-		keys = append(keys, keyName+p.nameKey)
+	if p.comp != nil && p.nameIndex != "" {
+		keys = append(keys, p.nameIndex)
 	}
-	for _, w := range p.own {
-		if k, ok := cpeKey(w.wfn); ok {
-			keys = append(keys, k)
-		}
-	}
+	keys = append(keys, p.ownKeys...) // cpeKey of each of p.own
 	if p.purlOK {
 		keys = append(keys, keyPURL+purl.IdentityKey(p.purl))
 	}

@@ -219,3 +219,51 @@ func TestMatchAllStreamed(t *testing.T) {
 		}
 	})
 }
+
+// TestMatchAllAgreesWithMatchDevices checks the full re-match, which
+// prepares each target in a buffer its worker reuses and caches name and
+// CPE keys across targets, against matching every device and its
+// components on their own (MatchDevices: each target prepared afresh, its
+// candidates found through the stored index keys): the matches are the
+// same, evidence included, and no finding changes.
+func TestMatchAllAgreesWithMatchDevices(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		loadGenerated(t, s, 400, 120, 4000)
+		now := func() time.Time { return time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC) }
+		e, err := vuln.New(vuln.Options{Store: s, Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		all, err := e.MatchAll(ctx, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if all.Matches < 500 {
+			t.Fatalf("full re-match: %+v; want at least 500 matches", all)
+		}
+		wantM, wantF := allMatches(t, s), allFindings(t, s)
+		devs, err := s.VulnDeviceScan(ctx, tenant.Operator(), 0, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := make([]int64, len(devs))
+		for i, d := range devs {
+			ids[i] = d.ID
+		}
+		res, err := e.MatchDevices(ctx, tenant.Operator(), ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Matches != all.Matches || res.Targets != all.Targets || res.FindingsNew+res.FindingsUpdated+res.FindingsResolved != 0 {
+			t.Errorf("per device: %+v; want %d matches on %d targets and no finding changed", res, all.Matches, all.Targets)
+		}
+		if diff := cmp.Diff(wantM, allMatches(t, s)); diff != "" {
+			t.Errorf("matches (-full re-match +per device):\n%s", diff)
+		}
+		if diff := cmp.Diff(wantF, allFindings(t, s)); diff != "" {
+			t.Errorf("findings (-full re-match +per device):\n%s", diff)
+		}
+	})
+}

@@ -64,8 +64,10 @@ type prepared struct {
 	model     string // device model or component name
 	version   string // firmware or component version
 	nameKey   string // compact component name
+	nameIndex string // its index key (keyName+nameKey), when not empty
 	own       []platformCPE
 	platform  []platformCPE // own plus, for a component, the device's CPEs
+	buf       []platformCPE // a component's own and platform CPEs (reused)
 	wfns      []cpe.WFN     // platform WFNs, for cpe.Configuration.Eval
 	ownKeys   []string      // "cpe:vendor:product" keys of own
 	platKeys  []string      // … of platform
@@ -138,34 +140,113 @@ func (p *prepared) matchModel(name string) (bool, float64, string) {
 func prepare(t Target, vt *vendor.Table) *prepared { return prepareCached(t, nil, vt) }
 
 // prepCache keeps, while many targets are prepared by one goroutine, the
-// parsed platform CPEs of devices (shared by their components) and the
-// vendor groups of supplier names (few distinct ones, costly to normalise).
+// parsed platform CPEs of devices (shared by their components), the
+// vendor keys of supplier names (few distinct ones, costly to normalise),
+// the index keys of component names and CPE products, and the prepared
+// target itself, whose buffers the next target reuses: a full re-match
+// prepares every component once, and what it allocates for each is
+// garbage the collector must chase while every advisory is held compiled.
 type prepCache struct {
 	devices map[int64][]platformCPE
-	vendors map[string]string
+	vendors map[string]vendorKeys
+	names   map[string][2]string // component name → nameKeyIndex
+	cpeKeys map[[2]string]string // WFN vendor and product → cpeKey
+	p       prepared
+	keys    []string // the last target's index keys (appendKeys)
 }
+
+// vendorKeys are a vendor name's group (vendor.Table.Group) and own key
+// (vendor.Key).
+type vendorKeys struct{ group, raw string }
+
+// maxCached bounds each of a prepCache's name maps: an inventory of many
+// more distinct names empties the map and starts again.
+const maxCached = 1 << 16
 
 func newPrepCache() *prepCache {
-	return &prepCache{devices: map[int64][]platformCPE{}, vendors: map[string]string{}}
+	return &prepCache{devices: map[int64][]platformCPE{}, vendors: map[string]vendorKeys{},
+		names: map[string][2]string{}, cpeKeys: map[[2]string]string{}}
 }
 
-func (c *prepCache) vendorKey(vt *vendor.Table, v string) string {
+func (c *prepCache) vendorKeys(vt *vendor.Table, v string) vendorKeys {
 	if c == nil {
-		return vt.Group(v)
+		return vendorKeys{vt.Group(v), vendor.Key(v)}
 	}
 	k, ok := c.vendors[v]
 	if !ok {
-		k = vt.Group(v)
+		k = vendorKeys{vt.Group(v), vendor.Key(v)}
+		if len(c.vendors) >= maxCached {
+			clear(c.vendors)
+		}
 		c.vendors[v] = k
 	}
 	return k
+}
+
+// nameKeys returns nameKey(name) and, when that is not empty, the index
+// key keyName+nameKey(name).
+func (c *prepCache) nameKeys(name string) (key, index string) {
+	if c == nil {
+		return nameKeyIndex(name)
+	}
+	k, ok := c.names[name]
+	if !ok {
+		k[0], k[1] = nameKeyIndex(name)
+		if len(c.names) >= maxCached {
+			clear(c.names)
+		}
+		c.names[name] = k
+	}
+	return k[0], k[1]
+}
+
+func nameKeyIndex(name string) (key, index string) {
+	if key = nameKey(name); key != "" {
+		index = keyName + key
+	}
+	return key, index
+}
+
+func (c *prepCache) cpeKey(w *cpe.WFN) (string, bool) {
+	if c == nil {
+		return cpeKey(*w)
+	}
+	vp := [2]string{w.Attrs[cpe.AttrVendor].S, w.Attrs[cpe.AttrProduct].S}
+	if k, ok := c.cpeKeys[vp]; ok && w.Vendor().Kind == cpe.Str && w.Product().Kind == cpe.Str {
+		return k, k != ""
+	}
+	k, ok := cpeKey(*w)
+	if w.Vendor().Kind == cpe.Str && w.Product().Kind == cpe.Str {
+		if len(c.cpeKeys) >= maxCached {
+			clear(c.cpeKeys)
+		}
+		c.cpeKeys[vp] = k
+	}
+	return k, ok
+}
+
+// reuse returns the cache's prepared target, emptied for t and keeping
+// its buffers and maps. The target prepared before is gone: callers
+// prepare the next target only when done with the last.
+func (c *prepCache) reuse(t Target, vt *vendor.Table) *prepared {
+	p := &c.p
+	clear(p.models)
+	clear(p.names)
+	*p = prepared{t: t, comp: t.Component, vendors: vt, buf: p.buf[:0], wfns: p.wfns[:0], ownKeys: p.ownKeys[:0],
+		platKeys: p.platKeys[:0], models: p.models, names: p.names}
+	return p
 }
 
 func prepareCached(t Target, cache *prepCache, vt *vendor.Table) *prepared {
 	if vt == nil {
 		vt = vendor.Embedded()
 	}
-	p := &prepared{t: t, comp: t.Component, vendors: vt}
+	var p *prepared
+	if cache != nil {
+		p = cache.reuse(t, vt)
+	} else {
+		p = &prepared{t: t, comp: t.Component, vendors: vt}
+	}
 	d := t.Device
 	devCPEs := func() []platformCPE {
 		if cache == nil {
@@ -180,8 +261,13 @@ func prepareCached(t Target, cache *prepCache, vt *vendor.Table) *prepared {
 	}
 	if c := t.Component; c != nil {
 		p.vendor, p.model, p.version = c.Supplier, c.Name, c.Version
-		p.nameKey = nameKey(c.Name)
-		p.own = platformCPEs(c.CPE, c.Version, false)
+		p.nameKey, p.nameIndex = cache.nameKeys(c.Name)
+		// The component's own CPEs, then its device's, in p's own buffer
+		// (the device's slice belongs to the cache).
+		p.buf = appendPlatformCPEs(p.buf, c.CPE, c.Version, false)
+		own := len(p.buf)
+		p.buf = append(p.buf, devCPEs()...)
+		p.own, p.platform = p.buf[:own:own], p.buf
 		if c.PURL != "" {
 			if u, err := purl.Parse(c.PURL); err == nil {
 				p.purl, p.purlOK, p.purlVer = u, true, u.Version
@@ -193,9 +279,6 @@ func prepareCached(t Target, cache *prepCache, vt *vendor.Table) *prepared {
 		if p.vendor == "" && p.purlOK && p.purl.Namespace != "" {
 			p.vendor = p.purl.Namespace
 		}
-		dc := devCPEs()
-		p.platform = make([]platformCPE, 0, len(p.own)+len(dc))
-		p.platform = append(append(p.platform, p.own...), dc...)
 	} else {
 		p.vendor, p.model, p.version = d.Vendor, d.Model, d.Firmware
 		p.own = devCPEs()
@@ -210,16 +293,16 @@ func prepareCached(t Target, cache *prepCache, vt *vendor.Table) *prepared {
 		p.platform = p.own
 	}
 	if p.vendor != "" {
-		p.vendorKey = cache.vendorKey(vt, p.vendor)
-		p.vendorRaw = vendor.Key(p.vendor)
+		vk := cache.vendorKeys(vt, p.vendor)
+		p.vendorKey, p.vendorRaw = vk.group, vk.raw
 	}
 	if p.comp == nil {
 		p.software = softwareOf(p.version)
 	}
-	p.wfns = make([]cpe.WFN, len(p.platform))
-	for i, pc := range p.platform {
-		p.wfns[i] = pc.wfn
-		if k, ok := cpeKey(pc.wfn); ok {
+	for i := range p.platform {
+		w := &p.platform[i].wfn
+		p.wfns = append(p.wfns, *w)
+		if k, ok := cache.cpeKey(w); ok {
 			p.platKeys = append(p.platKeys, k)
 			if i < len(p.own) {
 				p.ownKeys = append(p.ownKeys, k)
@@ -251,18 +334,23 @@ func (p *prepared) describe() (label, component string) {
 // "<model>_firmware" and vice versa, since NVD states most IoT
 // vulnerabilities as "firmware running on hardware".
 func platformCPEs(s, ver string, infer bool) []platformCPE {
+	return appendPlatformCPEs(nil, s, ver, infer)
+}
+
+// appendPlatformCPEs appends platformCPEs(s, ver, infer) to out.
+func appendPlatformCPEs(out []platformCPE, s, ver string, infer bool) []platformCPE {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return nil
+		return out
 	}
 	w, err := cpe.Parse(s)
 	if err != nil {
-		return nil
+		return out
 	}
 	if v := w.Attrs[cpe.AttrVersion]; v.Kind == cpe.Any && strings.TrimSpace(ver) != "" && w.Part().Unquoted() != "h" {
 		w.Attrs[cpe.AttrVersion] = cpe.StrValue(AlignVersion(ver))
 	}
-	out := []platformCPE{{wfn: w}}
+	out = append(out, platformCPE{wfn: w})
 	if !infer || w.Product().Kind != cpe.Str {
 		return out
 	}

@@ -182,27 +182,32 @@ func isAlnum(c byte) bool {
 // parseFS unbinds a formatted string (NISTIR 7695 §6.2.3).
 func parseFS(s string) (WFN, error) {
 	var w WFN
-	// Split on unescaped colons.
-	var fields []string
-	start := 8
+	// Split on unescaped colons (into an array: no allocation; n counts
+	// past NumAttrs to report the number found).
+	var fields [NumAttrs]string
+	n, start := 0, 8
 	for i := 8; i < len(s); i++ {
 		switch s[i] {
 		case '\\':
 			i++
 		case ':':
-			fields = append(fields, s[start:i])
+			if n < NumAttrs {
+				fields[n] = s[start:i]
+			}
+			n++
 			start = i + 1
 		}
 	}
-	fields = append(fields, s[start:])
-	if len(fields) != NumAttrs {
-		return WFN{}, fmt.Errorf("%w: %q: %d components after cpe:2.3, want 11", ErrSyntax, text.Truncate(s, maxQuoted), len(fields))
+	if n < NumAttrs {
+		fields[n] = s[start:]
 	}
-	names := AttrNames()
+	if n++; n != NumAttrs {
+		return WFN{}, fmt.Errorf("%w: %q: %d components after cpe:2.3, want 11", ErrSyntax, text.Truncate(s, maxQuoted), n)
+	}
 	for i, f := range fields {
 		v, err := unbindFSValue(f)
 		if err != nil {
-			return WFN{}, fmt.Errorf("%w: %q: %s: %v", ErrAttribute, text.Truncate(s, maxQuoted), names[i], err)
+			return WFN{}, fmt.Errorf("%w: %q: %s: %v", ErrAttribute, text.Truncate(s, maxQuoted), AttrNames()[i], err)
 		}
 		w.Attrs[i] = v
 	}
@@ -221,7 +226,18 @@ func unbindFSValue(f string) (Value, error) {
 	case "":
 		return Value{}, errors.New("empty component")
 	}
+	// Most values are letters, digits, underscores and wildcards, which
+	// unbind to themselves: the value is then the substring itself.
+	plain := true
+	for i := 0; i < len(f) && plain; i++ {
+		c := f[i]
+		plain = isAlnum(c) || c == '_' || c == '*' || c == '?'
+	}
+	if plain {
+		return Value{Kind: Str, S: f}, nil
+	}
 	var b strings.Builder
+	b.Grow(len(f) + 4)
 	for i := 0; i < len(f); i++ {
 		c := f[i]
 		switch {
