@@ -71,6 +71,7 @@ func errorMessages() map[string][2]string {
 		"err.review.decision": {"must be accept or return", "moet accept (aanvaarden) of return (terugsturen) zijn"},
 		"err.revoke.confirm":  {"confirm that the label is to be revoked; this cannot be undone", "bevestig dat het label ingetrokken moet worden; dit kan niet ongedaan worden"},
 		"err.file.none":       {"choose a file", "kies een bestand"},
+		"err.file.large":      {"the file is larger than %d MiB", "het bestand is groter dan %d MiB"},
 		"err.label.unknown":   {"no label with this id in the registry", "het register heeft geen label met dit id"},
 		"err.grade.invalid":   {"must be one of A to G", "moet een van A tot en met G zijn"},
 		"err.sectxt.target":   {"give a domain or an https URL", "geef een domein of een https-URL"},

@@ -49,7 +49,6 @@ var unkeyedErrors = map[string]bool{
 	"evidence file %d of assessment %d not found": true,
 	"evidence: %v":                                true,
 	"fmt.Sprintf(\"%d answers were not stored: %s\", len(bad), bad[0].Reason)":                                                              true,
-	"fmt.Sprintf(\"an evidence file is at most %d MiB\", assess.MaxEvidenceBytes>>20)":                                                      true,
 	"fmt.Sprintf(\"larger than %d MiB\", assess.MaxEvidenceBytes>>20)":                                                                      true,
 	"fmt.Sprintf(\"one of %v\", portalKinds)":                                                                                               true,
 	"fmt.Sprintf(\"shorter than the timeout of job %s (%s, %s): a job still running would be taken for stuck\", t.kind, t.timeout, t.from)": true,

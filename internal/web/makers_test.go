@@ -4,6 +4,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -64,6 +65,10 @@ func TestEvidenceUpload(t *testing.T) {
 			{"photo.png", "image/png", []byte("%PDF-1.7\n"), http.StatusUnprocessableEntity, "not the declared image/png"},
 			{"empty.txt", "text/plain", nil, http.StatusUnprocessableEntity, "empty"},
 			{"../evil.txt", "text/plain", []byte("hello"), http.StatusSeeOther, ""}, // the browser's file name is cut to its base
+			// Above the server's request limit (1 MiB) and within the
+			// route's (20 MiB, as the API's), then above the route's.
+			{"scan-report.pdf", "application/pdf", append([]byte("%PDF-1.7\n"), bytes.Repeat([]byte("%"), 2<<20)...), http.StatusSeeOther, ""},
+			{"capture.pdf", "application/pdf", append([]byte("%PDF-1.7\n"), bytes.Repeat([]byte("%"), assess.MaxEvidenceBytes)...), http.StatusUnprocessableEntity, "larger than 20 MiB"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				before := count()

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"path"
@@ -431,7 +432,10 @@ func (s *Server) preparePage(pc *pageCall) error {
 		if err := s.cop.Check(r); err != nil {
 			return errs.Keyed(errs.Forbidden, "", "request.crossorigin", "cross-origin request refused")
 		}
-		r.Body = http.MaxBytesReader(pc.w, r.Body, s.maxBody)
+		// An upload form may carry its route's file and the server's
+		// limit of other fields; files beyond that limit wait in
+		// temporary files, not in memory.
+		r.Body = http.MaxBytesReader(pc.w, r.Body, rt.MaxBody+s.maxBody)
 		var perr error
 		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 			perr = r.ParseMultipartForm(s.maxBody)
@@ -577,4 +581,13 @@ func (s *Server) fileRoutes() []Route {
 			}})
 	}
 	return rs
+}
+
+// fileTooLarge refuses an upload form's file above its route's MaxBody,
+// naming the form's field.
+func (pc *pageCall) fileTooLarge(field string, hdr *multipart.FileHeader) error {
+	if hdr.Size <= pc.route.MaxBody {
+		return nil
+	}
+	return errs.FieldKeyed(field, hdr.Filename, "file.large", "the file is larger than %d MiB", pc.route.MaxBody>>20)
 }

@@ -6,7 +6,6 @@ package web
 import (
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 
@@ -29,9 +28,9 @@ func (s *Server) devicePageRoutes() []Route {
 			Summary: "Add a device", page: s.pageDeviceAdd},
 		{ID: "pageDevice", Makers: true, Method: http.MethodGet, Path: PagePath + "/devices/{did}", Tag: tag, API: "deviceGet",
 			Summary: "A device with its vulnerabilities and SBOM upload", page: s.pageDevice},
-		{ID: "pageDeviceSBOM", Makers: true, Method: http.MethodPost, Path: PagePath + "/devices/{did}/sbom", Tag: tag, API: "deviceSBOM",
+		{ID: "pageDeviceSBOM", Makers: true, Method: http.MethodPost, Path: PagePath + "/devices/{did}/sbom", Tag: tag, API: "deviceSBOM", MaxBody: maxSBOM,
 			Summary: "Upload a device's SBOM (CycloneDX or SPDX)", page: s.pageDeviceSBOM},
-		{ID: "deviceSBOM", Makers: true, Method: http.MethodPost, Path: OrgPath + "/devices/{did}/sbom", Tag: "devices", Scope: auth.ScopeWrite,
+		{ID: "deviceSBOM", Makers: true, Method: http.MethodPost, Path: OrgPath + "/devices/{did}/sbom", Tag: "devices", Scope: auth.ScopeWrite, MaxBody: maxSBOM,
 			Response: "SBOMResult", Summary: "Replace a device's components with those of an SBOM (the request body: CycloneDX JSON/XML or SPDX 2.3 JSON/tag-value) and match them against the advisories",
 			api: s.deviceSBOM},
 	}
@@ -42,7 +41,7 @@ func deviceSchemas(add func(name string, v, example any)) {
 	add("SBOMResult", app.SBOMResult{}, nil)
 }
 
-// maxSBOM bounds an uploaded SBOM.
+// maxSBOM bounds an uploaded SBOM (the API body or the page's form).
 const maxSBOM = 8 << 20
 
 func (s *Server) deviceSBOM(c *call) (any, error) {
@@ -50,7 +49,7 @@ func (s *Server) deviceSBOM(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.app.ImportSBOM(c.ctx(), c.scope(), id, http.MaxBytesReader(c.w, c.r.Body, maxSBOM), "request body")
+	return s.app.ImportSBOM(c.ctx(), c.scope(), id, http.MaxBytesReader(c.w, c.r.Body, c.s.bodyLimit(c.route)), "request body")
 }
 
 // devicesView is the device inventory page.
@@ -136,7 +135,10 @@ func (s *Server) pageDeviceSBOM(pc *pageCall) error {
 		return err
 	}
 	defer f.Close()
-	res, err := s.app.ImportSBOM(pc.ctx(), pc.scope(), v.Device.ID, io.LimitReader(f, maxSBOM), hdr.Filename)
+	if err := pc.fileTooLarge("sbom", hdr); err != nil {
+		return pc.formError(err, "device", "device.title", v)
+	}
+	res, err := s.app.ImportSBOM(pc.ctx(), pc.scope(), v.Device.ID, f, hdr.Filename)
 	if err != nil {
 		var e *errs.Error
 		if errors.As(err, &e) && e.Field == "" {

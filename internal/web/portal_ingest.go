@@ -34,7 +34,7 @@ func (s *Server) ingestRoutes() []Route {
 	return []Route{
 		{ID: "pageRuns", Method: http.MethodGet, Path: "/analyst/runs", Tag: tag, Role: account.RoleAnalyst, API: "ingestRunList",
 			Query: pageParams(), Summary: "Ingest runs with their counts, and the feed upload", page: s.pageRuns},
-		{ID: "pageIngest", Method: http.MethodPost, Path: "/analyst/runs", Tag: tag, Role: account.RoleAnalyst, API: "ingestUpload",
+		{ID: "pageIngest", Method: http.MethodPost, Path: "/analyst/runs", Tag: tag, Role: account.RoleAnalyst, API: "ingestUpload", MaxBody: maxFeedUpload,
 			Summary: "Ingest an uploaded feed file", page: s.pageIngest},
 		{ID: "pageRun", Method: http.MethodGet, Path: "/analyst/runs/{rid}", Tag: tag, Role: account.RoleAnalyst, API: "ingestRunGet",
 			Summary: "An ingest run: progress, counts and quarantined rows", page: s.pageRun},
@@ -45,7 +45,7 @@ func (s *Server) ingestRoutes() []Route {
 		{ID: "pageNotifySend", Method: http.MethodPost, Path: "/analyst/notify", Tag: tag, Role: account.RoleAnalyst, API: "notifyRun",
 			Summary: "Compose and send the notices (a notify run)", page: s.pageNotifySend},
 
-		{ID: "ingestUpload", Method: http.MethodPost, Path: "/api/v1/ingest/runs", Tag: "ingest", Scope: auth.ScopeAdmin,
+		{ID: "ingestUpload", Method: http.MethodPost, Path: "/api/v1/ingest/runs", Tag: "ingest", Scope: auth.ScopeAdmin, MaxBody: maxFeedUpload,
 			Query: []Param{
 				{Name: "name", Type: "string", Description: "the file's name, which names the report type as Shadowserver's do (required)"},
 				{Name: "type", Type: "string", Enum: feedTypes, Description: "the feed format (default auto)"},
@@ -102,7 +102,7 @@ func (s *Server) ingestUpload(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	sum, err := s.app.IngestUpload(c.ctx(), name, http.MaxBytesReader(c.w, c.r.Body, maxFeedUpload), opt)
+	sum, err := s.app.IngestUpload(c.ctx(), name, http.MaxBytesReader(c.w, c.r.Body, c.s.bodyLimit(c.route)), opt)
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
@@ -214,6 +214,9 @@ func (s *Server) pageIngest(pc *pageCall) error {
 		return err
 	}
 	defer f.Close()
+	if err := pc.fileTooLarge("file", hdr); err != nil {
+		return pc.formError(err, "runs", "runs.title", v)
+	}
 	sum, err := s.app.IngestUpload(pc.ctx(), hdr.Filename, io.Reader(f), opt)
 	if err != nil {
 		return pc.formError(err, "runs", "runs.title", v)

@@ -29,13 +29,13 @@ import (
 func (s *Server) makerRoutes() []Route {
 	const tag = "portal"
 	return []Route{
-		{ID: "pageEvidenceAdd", Makers: true, Method: http.MethodPost, Path: PagePath + "/assessments/{sid}/evidence", Tag: tag, API: "assessmentEvidenceAdd",
+		{ID: "pageEvidenceAdd", Makers: true, Method: http.MethodPost, Path: PagePath + "/assessments/{sid}/evidence", Tag: tag, API: "assessmentEvidenceAdd", MaxBody: assess.MaxEvidenceBytes,
 			Summary: "Upload an evidence file of an assessment", page: s.pageEvidenceAdd},
 		{ID: "pageEvidenceGet", Makers: true, Method: http.MethodGet, Path: PagePath + "/assessments/{sid}/evidence/{eid}", Tag: tag, API: "assessmentEvidenceGet",
 			ContentType: "application/octet-stream", Summary: "Download an evidence file of an assessment (always as an attachment)", page: s.pageEvidenceGet},
 		{ID: "pageOrgLabels", Makers: true, Method: http.MethodGet, Path: PagePath + "/labels", Tag: tag, API: "orgLabels",
 			Summary: "An organisation's labels: downloads and the snippet that embeds each", page: s.pageOrgLabels},
-		{ID: "assessmentEvidenceAdd", Makers: true, Method: http.MethodPost, Path: OrgPath + "/assessments/{sid}/evidence", Tag: "assessments", Scope: auth.ScopeWrite,
+		{ID: "assessmentEvidenceAdd", Makers: true, Method: http.MethodPost, Path: OrgPath + "/assessments/{sid}/evidence", Tag: "assessments", Scope: auth.ScopeWrite, MaxBody: assess.MaxEvidenceBytes,
 			Query:    []Param{{Name: "name", Type: "string", Description: "the file's name (a base name, at most 255 characters)"}},
 			Response: "Attachment", Status: http.StatusCreated,
 			Summary: "Add an evidence file (the request body; PDF, PNG, JPEG, GIF, WebP, plain text, CSV, JSON, Markdown or ZIP, at most 20 MiB) to a draft or submitted assessment",
@@ -125,7 +125,7 @@ func (s *Server) assessmentEvidenceAdd(c *call) (any, error) {
 	if name == "" {
 		return nil, errs.Field("name", "", "give the file's name in ?name=")
 	}
-	content, err := io.ReadAll(http.MaxBytesReader(c.w, c.r.Body, assess.MaxEvidenceBytes))
+	content, err := io.ReadAll(http.MaxBytesReader(c.w, c.r.Body, c.s.bodyLimit(c.route)))
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
@@ -221,12 +221,12 @@ func (s *Server) pageEvidenceAdd(pc *pageCall) error {
 		return err
 	}
 	defer f.Close()
-	content, err := io.ReadAll(io.LimitReader(f, assess.MaxEvidenceBytes+1))
+	if err := pc.fileTooLarge("file", hdr); err != nil {
+		return fail(err)
+	}
+	content, err := io.ReadAll(f)
 	if err != nil {
 		return fmt.Errorf("read evidence: %w", err)
-	}
-	if len(content) > assess.MaxEvidenceBytes {
-		return fail(errs.Field("file", hdr.Filename, fmt.Sprintf("an evidence file is at most %d MiB", assess.MaxEvidenceBytes>>20)))
 	}
 	if _, err := s.addEvidence(pc.ctx(), pc.scope(), id, hdr.Filename, hdr.Header.Get("Content-Type"), content, pc.user.Email); err != nil {
 		var e *errs.Error

@@ -110,6 +110,10 @@ type Route struct {
 	// no audit entry. TestStatelessRoutesLeaveNoEntry checks it; a route
 	// that changes anything must not be marked.
 	Stateless bool
+	// MaxBody is the request body limit of an upload route (a file sent in
+	// the body or in a form) when it is above the server's
+	// (Config.MaxBodyBytes); a page and its API twin have the same.
+	MaxBody int64
 
 	api  func(c *call) (any, error) // JSON handler
 	raw  http.HandlerFunc           // handler writing its own response (public routes only)
@@ -222,6 +226,11 @@ func (rt Route) successStatus() int {
 	return http.StatusOK
 }
 
+// bodyLimit is the request body limit of API route rt.
+func (s *Server) bodyLimit(rt *Route) int64 {
+	return max(rt.MaxBody, s.maxBody)
+}
+
 var wildcardRE = regexp.MustCompile(`\{([a-z_]+)\}`)
 
 // checkRoutes refuses a route table that would misbehave: duplicate ids or
@@ -250,6 +259,8 @@ func (s *Server) checkRoutes() error {
 			return fmt.Errorf("web: route %s: Makers is for organisation routes that are not operator-only", rt.Pattern())
 		case rt.API != "" && rt.Makers != s.routeByID(rt.API).Makers:
 			return fmt.Errorf("web: page %s and its API route %s differ in Makers", rt.Pattern(), rt.API)
+		case rt.API != "" && rt.MaxBody != s.routeByID(rt.API).MaxBody:
+			return fmt.Errorf("web: page %s and its API route %s differ in MaxBody", rt.Pattern(), rt.API)
 		case !rt.IsPage() && (rt.Role != "" || rt.API != "" || rt.Self):
 			return fmt.Errorf("web: route %s: Role, API and Self are for pages", rt.Pattern())
 		case rt.IsPage() && rt.Role != "" && rt.Role != account.RoleAnalyst && rt.Role != account.RoleAdmin:
