@@ -48,24 +48,25 @@ var readWords = words("Get List Count Exists Name Names Find Scan Status Days St
 // methodKinds overrides the words for the store methods they get wrong or
 // do not cover: true is a write, false is not, each with why.
 var methodKinds = map[string]bool{
-	"NoticeAckDays":   false, // counts the times to acknowledge ("Ack" is the noun here)
-	"AuditQuery":      false, // reads the audit log ("Query" is the filter here, not SQL)
-	"SessionGet":      false, // reads a session (noting its seen time at most once a minute: bookkeeping)
-	"UserLockedUntil": false, // when a client's lock on an account ends
-	"RunDone":         false, // returns the latest finished run of a source
-	"OrgMembers":      false, // lists an organisation's memberships
-	"OrgInvitations":  false, // lists an organisation's open invitations
-	"RunPartDone":     true,  // marks a part of a split run done
-	"OutboxDue":       false, // lists the deliveries due
-	"SourceDue":       true,  // moves the due sources' next run one interval on
-	"SettingSecret":   false, // the installation's secret, made once on first use: plumbing, nobody's data
-	"RDAPCache":       false, // the look-up cache a lookup fills: plumbing
-	"Backup":          false, // copies the database to a file
-	"Close":           false, // closes the pool
-	"Dialect":         false,
-	"Now":             false,
-	"Ping":            false,
-	"Rebind":          false,
+	"NoticeAckDays":     false, // counts the times to acknowledge ("Ack" is the noun here)
+	"AuditQuery":        false, // reads the audit log ("Query" is the filter here, not SQL)
+	"SessionGet":        false, // reads a session (noting its seen time at most once a minute: bookkeeping)
+	"TokenAuthenticate": false, // checks a secret (noting the token's last use at most once a minute: bookkeeping)
+	"UserLockedUntil":   false, // when a client's lock on an account ends
+	"RunDone":           false, // returns the latest finished run of a source
+	"OrgMembers":        false, // lists an organisation's memberships
+	"OrgInvitations":    false, // lists an organisation's open invitations
+	"RunPartDone":       true,  // marks a part of a split run done
+	"OutboxDue":         false, // lists the deliveries due
+	"SourceDue":         true,  // moves the due sources' next run one interval on
+	"SettingSecret":     false, // the installation's secret, made once on first use: plumbing, nobody's data
+	"RDAPCache":         false, // the look-up cache a lookup fills: plumbing
+	"Backup":            false, // copies the database to a file
+	"Close":             false, // closes the pool
+	"Dialect":           false,
+	"Now":               false,
+	"Ping":              false,
+	"Rebind":            false,
 }
 
 // adapterWrites are the store writes the adapters may call, each with

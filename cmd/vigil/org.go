@@ -7,9 +7,7 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -163,22 +161,13 @@ func (a *cmdline) tokenCmd() *cobra.Command {
 func (a *cmdline) tokenListCmd() *cobra.Command {
 	var p keyset.Page
 	var org string
-	cmd := a.command("list", "List API tokens: id, organisation, name, scopes, created, revoked (never a secret)", 0, func(ctx context.Context, x *app.App, _ []string) error {
+	cmd := a.command("list", "List API tokens: id, organisation, name, scopes, created, expires, last used, revoked (never a secret)", 0, func(ctx context.Context, x *app.App, _ []string) error {
 		sc, err := x.OrgScope(ctx, org)
 		if err != nil {
 			return err
 		}
 		return pages(a, &p, func() ([]auth.Token, error) { return x.Store().TokenList(ctx, sc, p) }, func(t auth.Token) int64 { return t.ID },
-			"ID\tORG\tNAME\tSCOPES\tCREATED\tREVOKED", "%d\t%s\t%s\t%s\t%s\t%s\n", func(t auth.Token) []any {
-				revoked, owner := "no", "operator"
-				if t.RevokedAt != nil {
-					revoked = t.RevokedAt.Format(time.DateTime)
-				}
-				if t.OrgID != 0 {
-					owner = strconv.FormatInt(t.OrgID, 10)
-				}
-				return []any{t.ID, owner, t.Name, fmt.Sprint(t.Scopes), t.CreatedAt.Format(time.DateTime), revoked}
-			})
+			auth.TokenColumns, auth.TokenRowFormat, auth.Token.Row)
 	})
 	cmd.Flags().StringVar(&org, "org", "", "only this organisation's tokens (id or name)")
 	a.pageFlags(cmd, &p)
@@ -186,7 +175,7 @@ func (a *cmdline) tokenListCmd() *cobra.Command {
 }
 
 func (a *cmdline) tokenCreateCmd() *cobra.Command {
-	var org, name, scopes, by string
+	var org, name, scopes, by, expires string
 	cmd := a.command("create", "Create an API token (prints the secret once)", 0, func(ctx context.Context, x *app.App, _ []string) error {
 		var id int64
 		if org != "" {
@@ -195,20 +184,22 @@ func (a *cmdline) tokenCreateCmd() *cobra.Command {
 				return err
 			}
 		}
-		t, secret, err := x.CreateToken(ctx, id, name, scopes, by)
+		t, secret, err := x.CreateToken(ctx, id, name, scopes, by, expires)
 		if err != nil {
 			return err
 		}
 		return a.print(map[string]any{"token": t, "secret": secret}, func() error {
-			fmt.Fprintf(a.stderr, "token %d: the secret below is shown only now (revoke with vigil token revoke %d)\n", t.ID, t.ID)
+			fmt.Fprintf(a.stderr, "token %d: the secret below is shown only now (scopes %s, expires %s; revoke with vigil token revoke %d)\n", t.ID, auth.FormatScopes(t.Scopes), t.Expires(), t.ID)
 			return a.line(secret)
 		})
 	})
 	cmd.Long = `Create an API token. With --org the token belongs to that organisation and sees only
-its data (scopes read, write). Without --org it is an operator token (scope admin) that sees all.`
+its data (scopes read, write). Without --org it is an operator token that sees all, with one scope:
+read (GET routes only), operate (also the analyst's actions) or admin (also accounts, tokens, settings).`
 	cmd.Flags().StringVar(&org, "org", "", "the organisation (id or name); omit for an operator token")
 	cmd.Flags().StringVar(&name, "name", "", "a label for the token")
-	cmd.Flags().StringVar(&scopes, "scopes", "", "comma-separated: read, write, admin (default read; admin without --org)")
+	cmd.Flags().StringVar(&scopes, "scopes", "", "comma-separated: read, write (with --org); read, operate or admin (default read; admin without --org)")
+	cmd.Flags().StringVar(&expires, "expires", "90d", "days until the token expires (30d, 365d…) or never")
 	cmd.Flags().StringVar(&by, "by", "", "e-mail address of the account the token belongs to (shown on the tokens page)")
 	return cmd
 }

@@ -5,6 +5,7 @@ package main
 
 import (
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -22,13 +23,16 @@ func TestTokenList(t *testing.T) {
 			secret := strings.TrimSpace(run(0, "", "token", "create", "--org", "Energie Noord", "--scopes", "read,write", "--name", "ci"))
 			run(0, "", "token", "create", "--name", "ops")
 			run(0, "revoked token 2", "token", "revoke", "2")
+			run(0, "", "token", "create", "--name", "dashboard", "--scopes", "read", "--expires", "never")
 			out := run(0, "", "token", "list")
-			if !strings.Contains(out, "ci") || !strings.Contains(out, "operator") || !strings.Contains(out, "[read write]") || strings.Contains(out, secret) {
+			if !strings.Contains(out, "ci") || !strings.Contains(out, "operator") || !strings.Contains(out, "read,write") || strings.Contains(out, secret) ||
+				!strings.Contains(out, "EXPIRES") || !strings.Contains(out, "LAST USED") || !regexp.MustCompile(`dashboard\s+read\s+\S+ \S+\s+never\s+-\s+no`).MatchString(out) {
 				t.Errorf("token list:\n%s", out)
 			}
 			var page struct{ Items []auth.Token }
-			if err := json.Unmarshal([]byte(run(0, "", "--json", "token", "list")), &page); err != nil || len(page.Items) != 2 ||
-				page.Items[0].OrgID != 1 || page.Items[0].RevokedAt != nil || page.Items[1].OrgID != 0 || page.Items[1].RevokedAt == nil {
+			if err := json.Unmarshal([]byte(run(0, "", "--json", "token", "list")), &page); err != nil || len(page.Items) != 3 ||
+				page.Items[0].OrgID != 1 || page.Items[0].RevokedAt != nil || page.Items[1].OrgID != 0 || page.Items[1].RevokedAt == nil ||
+				page.Items[0].ExpiresAt == nil || page.Items[2].ExpiresAt != nil || page.Items[2].Scopes[0] != auth.ScopeRead {
 				t.Errorf("--json token list = %+v, %v", page.Items, err)
 			}
 			if err := json.Unmarshal([]byte(run(0, "", "--json", "token", "list", "--org", "Energie Noord")), &page); err != nil || len(page.Items) != 1 || page.Items[0].Name != "ci" {

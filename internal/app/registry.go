@@ -292,11 +292,24 @@ func (a *App) OwnershipToken(ctx context.Context, org int64) (OwnershipToken, er
 }
 
 // CreateToken creates an API token: of organisation org (scopes read by
-// default), or with org 0 an operator token (scope admin by default), made
-// by the account with e-mail address by (empty: none recorded). It audits
-// the token and returns its secret, which is shown once.
-func (a *App) CreateToken(ctx context.Context, org int64, name, scopes, by string) (auth.Token, string, error) {
+// default), or with org 0 an operator token (scope admin by default; read
+// or operate when asked), made by the account with e-mail address by
+// (empty: none recorded), expiring after lifetime (auth.ParseLifetime:
+// "90d", "never"; empty: auth.DefaultTokenDays). It audits the token and
+// returns its secret, which is shown once.
+func (a *App) CreateToken(ctx context.Context, org int64, name, scopes, by, lifetime string) (auth.Token, string, error) {
 	t := auth.Token{Name: name, OrgID: org}
+	days := auth.DefaultTokenDays
+	if lifetime != "" {
+		var err error
+		if days, err = auth.ParseLifetime(lifetime, "expires"); err != nil {
+			return t, "", err
+		}
+	}
+	var err error
+	if t.ExpiresAt, err = auth.Expiry(a.now(), days, "expires"); err != nil {
+		return t, "", err
+	}
 	if org != 0 {
 		if err := a.st.OrgExists(ctx, tenant.Operator(), org); err != nil {
 			return t, "", err
@@ -321,7 +334,6 @@ func (a *App) CreateToken(ctx context.Context, org int64, name, scopes, by strin
 			scopes = "admin"
 		}
 	}
-	var err error
 	if t.Scopes, err = auth.ParseScopes(scopes); err != nil {
 		return t, "", err
 	}

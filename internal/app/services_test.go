@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"vigil/internal/advisory"
 	"vigil/internal/app"
@@ -87,7 +88,7 @@ func TestRegistry(t *testing.T) {
 			{o.ID, "admin", nil, errs.Invalid},
 			{o.ID + 100, "", nil, errs.NotFound},
 		} {
-			tk, secret, err := x.CreateToken(ctx, tc.org, "t", tc.scopes, "")
+			tk, secret, err := x.CreateToken(ctx, tc.org, "t", tc.scopes, "", "")
 			if errs.CodeOf(err) != tc.code || (err == nil && (secret == "" || len(tk.Scopes) != len(tc.want) || tk.Scopes[0] != tc.want[0])) {
 				t.Errorf("CreateToken(%d, %q) = %+v, %v; want %v / %s", tc.org, tc.scopes, tk, err, tc.want, tc.code)
 			}
@@ -249,6 +250,51 @@ func TestServer(t *testing.T) {
 		}
 		if _, err := http.Get("http://" + ln.Addr().String() + "/"); err == nil {
 			t.Error("still serving after Close")
+		}
+	})
+}
+
+// TestCreateToken checks the command line's token creation: default
+// scopes, operator scopes reduced to the widest, refused scopes, and the
+// lifetime (default, days, never, refused spellings).
+func TestCreateToken(t *testing.T) {
+	at := time.Date(2026, 11, 23, 9, 30, 0, 0, time.UTC)
+	storetest.EachOpts(t, storetest.Options{Now: func() time.Time { return at }}, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		x := newApp(t, s, nil)
+		o, err := x.CreateOrg(ctx, app.NewOrg{Org: registry.Org{Name: "Token Org", Languages: []string{"nl"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			org      int64
+			scopes   string
+			lifetime string
+			want     []auth.Scope
+			days     int // the expiry from now; 0: none
+			code     errs.Code
+		}{
+			{o.ID, "", "", []auth.Scope{auth.ScopeRead}, auth.DefaultTokenDays, ""},
+			{0, "", "30d", []auth.Scope{auth.ScopeAdmin}, 30, ""},
+			{0, "read", "never", []auth.Scope{auth.ScopeRead}, 0, ""},
+			{0, "read,operate", "365d", []auth.Scope{auth.ScopeOperate}, 365, ""},
+			{0, "write", "", nil, 0, errs.Invalid},
+			{0, "read", "90", nil, 0, errs.Invalid},
+			{0, "read", "0d", nil, 0, errs.Invalid},
+			{o.ID, "admin", "", nil, 0, errs.Invalid},
+			{o.ID, "operate", "", nil, 0, errs.Invalid},
+			{o.ID + 100, "", "", nil, 0, errs.NotFound},
+		} {
+			tk, secret, err := x.CreateToken(ctx, tc.org, "t", tc.scopes, "", tc.lifetime)
+			if errs.CodeOf(err) != tc.code || (err == nil && (secret == "" || len(tk.Scopes) != len(tc.want) || tk.Scopes[0] != tc.want[0])) {
+				t.Errorf("CreateToken(%d, %q, %q) = %+v, %v; want %v / %s", tc.org, tc.scopes, tc.lifetime, tk, err, tc.want, tc.code)
+			}
+			if err != nil {
+				continue
+			}
+			if want := at.Add(time.Duration(tc.days) * 24 * time.Hour); (tc.days == 0) != (tk.ExpiresAt == nil) || tc.days != 0 && !tk.ExpiresAt.Equal(want.UTC()) {
+				t.Errorf("CreateToken(%q) expires %v; want in %d days", tc.lifetime, tk.ExpiresAt, tc.days)
+			}
 		}
 	})
 }

@@ -4,8 +4,10 @@
 // Package auth defines API tokens and the principal a request acts as.
 //
 // A token belongs either to one organisation (a tenant: it sees only that
-// organisation's data) or to the operator (org id 0: analysts of the trust
-// center, who see everything). Only a SHA-256 hash of the secret is stored.
+// organisation's data; scopes read and write) or to the operator (org id 0:
+// analysts of the trust center, who see everything) with one of the
+// operator scopes read, operate and admin, each including the one before.
+// A token may expire. Only a SHA-256 hash of the secret is stored.
 package auth
 
 import (
@@ -14,6 +16,7 @@ import (
 	"encoding/base32"
 	"encoding/hex"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,10 +29,59 @@ type Scope string
 
 // The scopes.
 const (
-	ScopeRead  Scope = "read"  // read the organisation's data
-	ScopeWrite Scope = "write" // change the organisation's registry
-	ScopeAdmin Scope = "admin" // operator: all organisations, tokens, imports
+	// ScopeRead reads: an organisation's token its organisation's data,
+	// an operator token every organisation's (GET routes only).
+	ScopeRead Scope = "read"
+	// ScopeWrite changes an organisation's data (organisation tokens).
+	ScopeWrite Scope = "write"
+	// ScopeOperate is the operator's analyst: read, and the analyst's
+	// actions (ingest, notify, approvals, reviews, labels, the registry
+	// of every organisation). Operator tokens only.
+	ScopeOperate Scope = "operate"
+	// ScopeAdmin is the operator's administrator: operate, and accounts,
+	// tokens, settings and personal data. Operator tokens only.
+	ScopeAdmin Scope = "admin"
 )
+
+// Scopes lists every scope, in the order forms and documents show them.
+func Scopes() []Scope { return []Scope{ScopeRead, ScopeWrite, ScopeOperate, ScopeAdmin} }
+
+// OperatorScopes lists an operator token's scopes from least to most.
+func OperatorScopes() []Scope { return []Scope{ScopeRead, ScopeOperate, ScopeAdmin} }
+
+// Covers reports whether a token with scope s may do what scope t
+// allows: admin covers every scope, operate covers read and write (an
+// operator's analyst changes organisations' data), any scope itself.
+func (s Scope) Covers(t Scope) bool {
+	switch s {
+	case t, ScopeAdmin:
+		return true
+	case ScopeOperate:
+		return t == ScopeRead || t == ScopeWrite
+	}
+	return false
+}
+
+// OperatorScope reduces the scopes of an operator token to the one it
+// keeps, the widest of them (read, operate or admin). Write is an
+// organisation's token's scope and is refused, as is an empty list.
+func OperatorScope(sc []Scope) (Scope, error) {
+	var top Scope
+	for _, s := range sc {
+		switch s {
+		case ScopeRead, ScopeOperate, ScopeAdmin:
+			if s.Covers(top) || top == "" {
+				top = s
+			}
+		default:
+			return "", errs.FieldKeyed("scopes", string(s), "token.operatorscope", "an operator token (no organisation) takes read, operate or admin")
+		}
+	}
+	if top == "" {
+		return "", errs.Field("scopes", "", "at least one scope is needed")
+	}
+	return top, nil
+}
 
 // ParseScopes parses a comma-separated scope list.
 func ParseScopes(s string) ([]Scope, error) {
@@ -40,12 +92,12 @@ func ParseScopes(s string) ([]Scope, error) {
 			continue
 		}
 		switch Scope(p) {
-		case ScopeRead, ScopeWrite, ScopeAdmin:
+		case ScopeRead, ScopeWrite, ScopeOperate, ScopeAdmin:
 			if !slices.Contains(out, Scope(p)) {
 				out = append(out, Scope(p))
 			}
 		default:
-			return nil, errs.Field("scopes", p, "must be read, write or admin")
+			return nil, errs.FieldKeyed("scopes", p, "token.scope", "must be read, write, operate or admin")
 		}
 	}
 	if len(out) == 0 {
@@ -81,6 +133,77 @@ type Token struct {
 	// devices, assessments, labels), not its findings, warnings,
 	// registry or policy. An operator token cannot be one.
 	Maker bool `json:"maker,omitempty"`
+	// ExpiresAt is when the token stops working (nil: never); an expired
+	// token is refused as an unknown one.
+	ExpiresAt *time.Time `json:"expires_at"`
+	// LastUsedAt is when the token last authenticated a request (nil:
+	// never), noted at most once a minute.
+	LastUsedAt *time.Time `json:"last_used_at"`
+}
+
+// TokenColumns is the header of a token list's text form, TokenRowFormat
+// the format of each token's line (its Row), tab-separated.
+const (
+	TokenColumns   = "ID\tORG\tNAME\tSCOPES\tCREATED\tEXPIRES\tLAST USED\tREVOKED"
+	TokenRowFormat = "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n"
+)
+
+// Row is t's line of a token list's text form (TokenColumns): the
+// organisation's id or "operator", times as UTC date and time, "never"
+// for no expiry, "-" for no use, "no" when not revoked.
+func (t Token) Row() []any {
+	owner := "operator"
+	if t.OrgID != 0 {
+		owner = strconv.FormatInt(t.OrgID, 10)
+	}
+	return []any{t.ID, owner, t.Name, FormatScopes(t.Scopes), t.CreatedAt.UTC().Format(time.DateTime),
+		t.Expires(), timeText(t.LastUsedAt, "-"), timeText(t.RevokedAt, "no")}
+}
+
+// Expires is when t expires as UTC date and time, or "never".
+func (t Token) Expires() string { return timeText(t.ExpiresAt, "never") }
+
+// timeText is at as UTC date and time, or none when nil.
+func timeText(at *time.Time, none string) string {
+	if at == nil {
+		return none
+	}
+	return at.UTC().Format(time.DateTime)
+}
+
+// ParseLifetime reads a token lifetime as the command line gives it:
+// "never", or a number of days with a "d" ("90d"), 1 to MaxTokenDays. It
+// returns the days (0: never); a bad one is invalid on field.
+func ParseLifetime(s, field string) (int, error) {
+	if s == "never" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(strings.TrimSuffix(s, "d"))
+	if err != nil || !strings.HasSuffix(s, "d") || n < 1 || n > MaxTokenDays {
+		return 0, errs.FieldKeyed(field, s, "token.lifetime", "a number of days such as 90d (1d to 3650d), or never")
+	}
+	return n, nil
+}
+
+// Token lifetimes in days: the default of a new token, and the longest
+// one may ask for. Zero days asks for a token that never expires.
+const (
+	DefaultTokenDays = 90
+	MaxTokenDays     = 3650
+)
+
+// Expiry returns when a token made at now for days days expires: nil for
+// zero days (never), else now plus days. Days outside 0–MaxTokenDays are
+// invalid on field.
+func Expiry(now time.Time, days int, field string) (*time.Time, error) {
+	switch {
+	case days < 0 || days > MaxTokenDays:
+		return nil, errs.FieldKeyed(field, days, "token.expires", "a number of days from 1 to 3650, or 0 for a token that never expires")
+	case days == 0:
+		return nil, nil
+	}
+	t := now.Add(time.Duration(days) * 24 * time.Hour).UTC()
+	return &t, nil
 }
 
 // Principal is who a request acts as.
@@ -97,12 +220,14 @@ type Principal struct {
 	Maker bool
 }
 
-// Operator reports whether p may see every organisation.
-func (p Principal) Operator() bool { return p.OrgID == 0 && p.Has(ScopeAdmin) }
+// Operator reports whether p may see every organisation: no organisation
+// and an operator scope (read at least).
+func (p Principal) Operator() bool { return p.OrgID == 0 && p.Has(ScopeRead) }
 
-// Has reports whether p carries scope s. Admin implies read and write.
+// Has reports whether p carries a scope that covers s (Scope.Covers:
+// admin covers every scope, operate read and write).
 func (p Principal) Has(s Scope) bool {
-	return slices.Contains(p.Scopes, s) || slices.Contains(p.Scopes, ScopeAdmin)
+	return slices.ContainsFunc(p.Scopes, func(x Scope) bool { return x.Covers(s) })
 }
 
 // Tenant returns the scope p acts in: the operator's, its organisation's,

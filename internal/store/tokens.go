@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"vigil/internal/auth"
 	"vigil/internal/errs"
@@ -15,23 +16,29 @@ import (
 )
 
 // TokenCreate stores a new token for t.OrgID (0: operator), made by
-// account t.CreatedBy (0: none), and returns its secret, which is shown
-// once and never stored. sc must allow t.OrgID: only
-// the operator makes operator tokens.
+// account t.CreatedBy (0: none), expiring at t.ExpiresAt (nil: never),
+// and returns its secret, which is shown once and never stored. sc must
+// allow t.OrgID: only the operator makes operator tokens. An operator
+// token keeps one scope, the widest it was given (auth.OperatorScope); an
+// organisation's token takes read and write.
 func (s *Store) TokenCreate(ctx context.Context, sc tenant.Scope, t *auth.Token) (string, error) {
 	if err := allows(sc, t.OrgID); err != nil {
 		return "", err
 	}
-	if t.OrgID == 0 && !(auth.Principal{Scopes: t.Scopes}).Has(auth.ScopeAdmin) {
-		return "", errs.Field("scopes", auth.FormatScopes(t.Scopes), "an operator token (no organisation) needs the admin scope")
+	if t.OrgID == 0 {
+		top, err := auth.OperatorScope(t.Scopes)
+		if err != nil {
+			return "", err
+		}
+		t.Scopes = []auth.Scope{top}
 	}
 	if t.OrgID == 0 && t.Maker {
 		return "", errs.FieldKeyed("maker", true, "token.maker.org", "a maker's token belongs to an organisation: give its org_id")
 	}
 	if t.OrgID != 0 {
 		for _, sc := range t.Scopes {
-			if sc == auth.ScopeAdmin {
-				return "", errs.Field("scopes", "admin", "an organisation's token cannot have the admin scope")
+			if sc == auth.ScopeAdmin || sc == auth.ScopeOperate {
+				return "", errs.FieldKeyed("scopes", string(sc), "token.orgscope", "an organisation's token cannot have the %s scope (read and write only)", sc)
 			}
 		}
 	}
@@ -48,9 +55,14 @@ func (s *Store) TokenCreate(ctx context.Context, sc tenant.Scope, t *auth.Token)
 	if t.Maker {
 		role = "maker"
 	}
+	var expires any
+	if t.ExpiresAt != nil {
+		e := t.ExpiresAt.UTC()
+		t.ExpiresAt, expires = &e, e
+	}
 	t.CreatedAt = s.Now()
-	id, err := s.InsertID(ctx, `INSERT INTO api_tokens (org_id, name, hash, scopes, created_at, created_by, role) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		org, t.Name, auth.HashSecret(secret), auth.FormatScopes(t.Scopes), t.CreatedAt, by, role)
+	id, err := s.InsertID(ctx, `INSERT INTO api_tokens (org_id, name, hash, scopes, created_at, created_by, role, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		org, t.Name, auth.HashSecret(secret), auth.FormatScopes(t.Scopes), t.CreatedAt, by, role, expires)
 	if err != nil {
 		return "", fmt.Errorf("token: %w", err)
 	}
@@ -58,16 +70,25 @@ func (s *Store) TokenCreate(ctx context.Context, sc tenant.Scope, t *auth.Token)
 	return secret, nil
 }
 
+// tokenUseEvery is how seldom a token's last use is written: a token
+// that calls many times a minute costs one write a minute.
+const tokenUseEvery = time.Minute
+
 // TokenAuthenticate returns the principal for a secret, or errs.Unauthorized
-// for an unknown or revoked one.
+// for an unknown, revoked or expired one (alike, so the answer tells
+// nothing about a secret that once worked). It notes the token's use
+// (last_used_at) when the last one noted is a minute old or more.
 func (s *Store) TokenAuthenticate(ctx context.Context, secret string) (auth.Principal, error) {
 	var p auth.Principal
 	var org, owner sql.NullInt64
 	var scopes, role string
+	var used sql.NullTime
+	now := s.Now()
 	// A token made by an account that is disabled now stops with it: a
 	// person who left cannot go on through the tokens they made.
-	err := s.QueryRow(ctx, `SELECT t.id, t.name, t.org_id, t.scopes, t.created_by, t.role FROM api_tokens t LEFT JOIN users u ON u.id = t.created_by
-WHERE t.hash = ? AND t.revoked_at IS NULL AND (u.id IS NULL OR NOT u.disabled)`, auth.HashSecret(secret)).Scan(&p.TokenID, &p.Name, &org, &scopes, &owner, &role)
+	err := s.QueryRow(ctx, `SELECT t.id, t.name, t.org_id, t.scopes, t.created_by, t.role, t.last_used_at FROM api_tokens t LEFT JOIN users u ON u.id = t.created_by
+WHERE t.hash = ? AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > ?) AND (u.id IS NULL OR NOT u.disabled)`,
+		auth.HashSecret(secret), now).Scan(&p.TokenID, &p.Name, &org, &scopes, &owner, &role, &used)
 	if err == sql.ErrNoRows {
 		return p, errs.Errorf(errs.Unauthorized, "unknown or revoked token")
 	}
@@ -77,6 +98,14 @@ WHERE t.hash = ? AND t.revoked_at IS NULL AND (u.id IS NULL OR NOT u.disabled)`,
 	p.OrgID, p.Owner, p.Maker = org.Int64, owner.Int64, role == "maker"
 	if p.Scopes, err = auth.ParseScopes(scopes); err != nil {
 		return p, fmt.Errorf("token %d: %w", p.TokenID, err)
+	}
+	if !used.Valid || now.Sub(used.Time) >= tokenUseEvery {
+		// The condition again in the statement: of several nodes or
+		// requests noting the same minute, one writes.
+		if _, err := s.Exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at <= ?)`,
+			now, p.TokenID, now.Add(-tokenUseEvery)); err != nil {
+			return p, fmt.Errorf("token %d: note its use: %w", p.TokenID, err)
+		}
 	}
 	return p, nil
 }
@@ -89,13 +118,15 @@ func (s *Store) TokenRevoke(ctx context.Context, sc tenant.Scope, id int64) erro
 		append([]any{s.Now(), id}, args...)...)
 }
 
-// TokenList lists the tokens of sc in order of creation, revoked ones with
+// TokenList lists the tokens of sc in order of creation, each with its
+// expiry and last use, revoked and expired ones too, revoked ones with
 // their revocation time (the operator's scope: every token, operator
 // tokens too), each with the e-mail address of the account that made it.
 // Secrets are never stored, so none is returned.
 func (s *Store) TokenList(ctx context.Context, sc tenant.Scope, p keyset.Page) ([]auth.Token, error) {
 	cond, args := orgCond(sc, "t.org_id")
-	rows, err := s.Query(ctx, `SELECT t.id, t.org_id, t.name, t.scopes, t.created_at, t.revoked_at, t.created_by, COALESCE(u.email, ''), t.role
+	rows, err := s.Query(ctx, `SELECT t.id, t.org_id, t.name, t.scopes, t.created_at, t.revoked_at, t.created_by, COALESCE(u.email, ''), t.role,
+  t.expires_at, t.last_used_at
 FROM api_tokens t LEFT JOIN users u ON u.id = t.created_by WHERE t.id > ? AND `+cond+
 		fmt.Sprintf(` ORDER BY t.id LIMIT %d`, p.Size()), append([]any{p.After}, args...)...)
 	if err != nil {
@@ -107,18 +138,15 @@ FROM api_tokens t LEFT JOIN users u ON u.id = t.created_by WHERE t.id > ? AND `+
 		var t auth.Token
 		var org, by sql.NullInt64
 		var scopes, role string
-		var revoked sql.NullTime
-		if err := rows.Scan(&t.ID, &org, &t.Name, &scopes, &t.CreatedAt, &revoked, &by, &t.CreatedByEmail, &role); err != nil {
+		var revoked, expires, used sql.NullTime
+		if err := rows.Scan(&t.ID, &org, &t.Name, &scopes, &t.CreatedAt, &revoked, &by, &t.CreatedByEmail, &role, &expires, &used); err != nil {
 			return nil, err
 		}
 		t.OrgID, t.CreatedAt, t.CreatedBy, t.Maker = org.Int64, t.CreatedAt.UTC(), by.Int64, role == "maker"
 		if t.Scopes, err = auth.ParseScopes(scopes); err != nil {
 			return nil, fmt.Errorf("token %d: %w", t.ID, err)
 		}
-		if revoked.Valid {
-			r := revoked.Time.UTC()
-			t.RevokedAt = &r
-		}
+		t.RevokedAt, t.ExpiresAt, t.LastUsedAt = nullTimePtr(revoked), nullTimePtr(expires), nullTimePtr(used)
 		out = append(out, t)
 	}
 	return out, rows.Err()

@@ -77,7 +77,6 @@ var unkeyedErrors = map[string]bool{
 	"must be day, week or month": true,
 	"must be nl or en":           true,
 	"must be pending, sending, sent, failed, dead or unknown": true,
-	"must be read, write or admin":                            true,
 	"no account has this e-mail address":                      true,
 	"no ingest path":                                          true,
 	"no label %s":                                             true,

@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -274,7 +275,10 @@ func TestTokenPages(t *testing.T) {
 			{"no name", url.Values{"scopes": {"read"}, "org_id": {fmt.Sprint(A.ID)}}, "name"},
 			{"no scope", url.Values{"name": {"ci"}, "org_id": {fmt.Sprint(A.ID)}}, "scopes"},
 			{"organisation token with admin", url.Values{"name": {"ci"}, "org_id": {fmt.Sprint(A.ID)}, "scopes": {"read", "admin"}}, "scopes"},
-			{"operator token without admin", url.Values{"name": {"ci"}, "scopes": {"read"}}, "scopes"},
+			{"operator token with write", url.Values{"name": {"ci"}, "scopes": {"read", "write"}}, "scopes"},
+			{"organisation token with operate", url.Values{"name": {"ci"}, "org_id": {fmt.Sprint(A.ID)}, "scopes": {"operate"}}, "scopes"},
+			{"expiry not a number", url.Values{"name": {"ci"}, "scopes": {"read"}, "expires_days": {"a month"}}, "expires_days"},
+			{"expiry too far", url.Values{"name": {"ci"}, "scopes": {"read"}, "expires_days": {"3651"}}, "expires_days"},
 			{"unknown scope", url.Values{"name": {"ci"}, "scopes": {"root"}}, "scopes"},
 			{"organisation not a number", url.Values{"name": {"ci"}, "org_id": {"A"}, "scopes": {"read"}}, "org_id"},
 			{"unknown organisation", url.Values{"name": {"ci"}, "org_id": {"987654"}, "scopes": {"read"}}, "org_id"},
@@ -309,6 +313,35 @@ func TestTokenPages(t *testing.T) {
 		}
 		if _, row, _ := strings.Cut(list, "ticketing</th>"); !strings.Contains(strings.SplitN(row, "</tr>", 2)[0], "<td>"+admin.Email+"</td>") {
 			t.Errorf("the token list does not name %s as the token's maker: %s", admin.Email, list)
+		}
+		// An operator read token made for 30 days: the list shows its
+		// scope and expiry, "not yet" used until a call, then the call's
+		// time; the default expiry is 90 days, and "never" is offered.
+		ro := wantPage(t, e.page(preq{method: http.MethodPost, path: "/admin/tokens", as: asAdmin,
+			form: url.Values{"name": {"dashboard"}, "scopes": {"read"}, "expires_days": {"30"}}}), http.StatusCreated)
+		roSecret := regexp.MustCompile(`id="secret" readonly value="([^"]+)"`).FindStringSubmatch(ro)
+		if len(roSecret) != 2 {
+			t.Fatalf("the read token's secret is not shown: %s", ro)
+		}
+		if !strings.Contains(ro, `<option value="90" selected>`) || !strings.Contains(ro, `<option value="0">never</option>`) {
+			t.Errorf("the form does not offer 90 days by default and never: %s", ro)
+		}
+		rowOf := func(page, name string) string {
+			_, row, _ := strings.Cut(page, name+"</th>")
+			return strings.SplitN(row, "</tr>", 2)[0]
+		}
+		expiry := fmt.Sprintf(`<time datetime="%s">`, fixedNow().Add(30*24*time.Hour).Format(time.RFC3339))
+		used := fmt.Sprintf(`<time datetime="%s">`, fixedNow().Format(time.RFC3339))
+		nl := map[string]string{"Accept-Language": "nl"}
+		row := rowOf(wantPage(t, e.page(preq{method: http.MethodGet, path: "/admin/tokens", as: asAdmin, header: nl}), http.StatusOK), "dashboard")
+		if !strings.Contains(row, "<code>read</code>") || !strings.Contains(row, expiry) || !strings.Contains(row, "nog niet") {
+			t.Errorf("the new read token's row lacks its scope, expiry or \"nog niet\" used: %s", row)
+		}
+		wantStatus(t, e.send(req{method: http.MethodGet, path: "/api/v1/orgs", token: roSecret[1]}), http.StatusOK)
+		wantProblem(t, e.send(req{method: http.MethodPost, path: "/api/v1/notify/run", token: roSecret[1], body: `{}`}), http.StatusForbidden, "")
+		row = rowOf(wantPage(t, e.page(preq{method: http.MethodGet, path: "/admin/tokens", as: asAdmin}), http.StatusOK), "dashboard")
+		if !strings.Contains(row, used) || strings.Contains(row, "not yet") {
+			t.Errorf("the used token's row does not show its last use %s: %s", used, row)
 		}
 		// A token made through the API with an operator token belongs to
 		// the account that made the operator token.

@@ -184,12 +184,14 @@ func (s *Server) operation(rt Route) map[string]any {
 		scope := string(rt.Scope)
 		switch {
 		case rt.OperatorOnly():
-			scope = "admin (operator tokens only)"
+			scope = "operator tokens only"
 		case scope == "":
 			scope = "any"
 		}
 		op["x-vigil-scope"] = scope
-		op["description"] = "Scope: " + scope + "."
+		op["x-vigil-operator-scope"] = string(rt.OperatorScope())
+		opScope := "Operator tokens need the " + string(rt.OperatorScope()) + " scope."
+		op["description"] = "Scope: " + scope + ". " + opScope
 		if rt.OrgScoped() {
 			roles := make([]string, 0, 2)
 			for _, r := range rt.OrgRoles() {
@@ -200,7 +202,7 @@ func (s *Server) operation(rt Route) map[string]any {
 			if rt.Makers {
 				who = "Members and makers (a maker's token may use it)."
 			}
-			op["description"] = "Scope: " + scope + ". An organisation's token may use only its own organisation id; others answer 404. " + who
+			op["description"] = "Scope: " + scope + ". " + opScope + " An organisation's token may use only its own organisation id; others answer 404. " + who
 		}
 	}
 	if rt.Path == "/readyz" {

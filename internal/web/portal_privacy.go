@@ -31,9 +31,9 @@ func (s *Server) privacyRoutes() []Route {
 		{ID: "pagePrivacyErase", Method: http.MethodPost, Path: "/admin/privacy/erase", Tag: tag, Role: account.RoleAdmin, API: "privacyErase",
 			Summary: "Erase a person's data after the address is typed again (logged)", page: s.pagePrivacyErase},
 
-		{ID: "privacyExport", Method: http.MethodGet, Path: "/api/v1/privacy/export", Tag: "privacy", Scope: auth.ScopeAdmin, Query: []Param{contact},
+		{ID: "privacyExport", Method: http.MethodGet, Path: "/api/v1/privacy/export", Tag: "privacy", Scope: auth.ScopeAdmin, Admin: true, Query: []Param{contact},
 			Response: "PrivacyExport", Summary: "Everything held about the person with an e-mail address (vigil privacy export), recorded in the audit log", api: s.privacyExport},
-		{ID: "privacyErase", Method: http.MethodPost, Path: "/api/v1/privacy/erase", Tag: "privacy", Scope: auth.ScopeAdmin,
+		{ID: "privacyErase", Method: http.MethodPost, Path: "/api/v1/privacy/erase", Tag: "privacy", Scope: auth.ScopeAdmin, Admin: true,
 			Request: "PrivacyEraseInput", Response: "PrivacyErased",
 			Summary: "Erase a person (vigil privacy erase): contact rows deleted, the address elsewhere pseudonymised, counts kept; recorded in the audit log", api: s.privacyErase},
 	}

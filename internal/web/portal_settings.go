@@ -17,9 +17,9 @@ import (
 func (s *Server) settingsRoutes() []Route {
 	const tag = "settings"
 	return []Route{
-		{ID: "settingsGet", Method: http.MethodGet, Path: "/api/v1/settings", Tag: tag, Scope: auth.ScopeAdmin,
+		{ID: "settingsGet", Method: http.MethodGet, Path: "/api/v1/settings", Tag: tag, Scope: auth.ScopeAdmin, Admin: true,
 			Response: "Settings", Summary: "The settings administrators change while the service runs", api: s.settingsGet},
-		{ID: "settingsSet", Method: http.MethodPut, Path: "/api/v1/settings", Tag: tag, Scope: auth.ScopeAdmin,
+		{ID: "settingsSet", Method: http.MethodPut, Path: "/api/v1/settings", Tag: tag, Scope: auth.ScopeAdmin, Admin: true,
 			Request: "Settings", Response: "Settings", Summary: "Change the settings (recorded in the audit log with before and after)", api: s.settingsSet},
 		{ID: "pageSettings", Method: http.MethodGet, Path: "/admin/settings", Tag: "portal", Role: account.RoleAdmin, API: "settingsGet",
 			Summary: "The settings administrators change while the service runs", page: s.pageSettings},

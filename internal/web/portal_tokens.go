@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"vigil/internal/account"
 	"vigil/internal/auth"
@@ -21,7 +22,7 @@ import (
 func (s *Server) tokenPageRoutes() []Route {
 	const tag = "portal"
 	return []Route{
-		{ID: "tokenList", Method: http.MethodGet, Path: "/api/v1/tokens", Tag: "tokens", Scope: auth.ScopeAdmin, Query: pageParams(),
+		{ID: "tokenList", Method: http.MethodGet, Path: "/api/v1/tokens", Tag: "tokens", Scope: auth.ScopeAdmin, Admin: true, Query: pageParams(),
 			Response: "TokenPage", Summary: "API tokens, revoked ones included (never their secrets)", api: s.tokenList},
 		{ID: "pageTokens", Method: http.MethodGet, Path: "/admin/tokens", Tag: tag, Role: account.RoleAdmin, API: "tokenList",
 			Summary: "API tokens with their scopes", page: s.pageTokens},
@@ -56,6 +57,30 @@ type tokensView struct {
 	Scopes  []auth.Scope
 	Form    url.Values
 	Created *TokenCreated
+	// Lifetimes are the expiries the form offers, in days (0: never).
+	Lifetimes []int
+	// Now is when the page was made: a token whose expiry is before it
+	// shows as expired.
+	Now time.Time
+}
+
+// tokenLifetimes are the lifetimes the tokens page offers, in days; 0 is
+// a token that never expires. The API takes any from 0 to
+// auth.MaxTokenDays.
+func tokenLifetimes() []int { return []int{30, auth.DefaultTokenDays, 365, 0} }
+
+// Lifetime is the lifetime the form shows chosen: the one sent, else the
+// default.
+func (v tokensView) Lifetime() string {
+	if d := v.Form.Get("expires_days"); d != "" {
+		return d
+	}
+	return strconv.Itoa(auth.DefaultTokenDays)
+}
+
+// Expired reports whether t's expiry has passed.
+func (v tokensView) Expired(t auth.Token) bool {
+	return t.ExpiresAt != nil && !t.ExpiresAt.After(v.Now)
 }
 
 // Has reports whether the form asked for scope sc.
@@ -70,7 +95,7 @@ func (v tokensView) Has(sc auth.Scope) bool {
 
 func (s *Server) tokensView(pc *pageCall) (tokensView, error) {
 	ts, err := s.store.TokenList(pc.ctx(), pc.scope(), keyset.Page{Limit: 500})
-	return tokensView{Tokens: ts, Scopes: []auth.Scope{auth.ScopeRead, auth.ScopeWrite, auth.ScopeAdmin}, Form: pc.r.PostForm}, err
+	return tokensView{Tokens: ts, Scopes: auth.Scopes(), Form: pc.r.PostForm, Lifetimes: tokenLifetimes(), Now: s.store.Now()}, err
 }
 
 func (s *Server) pageTokens(pc *pageCall) error {
@@ -99,6 +124,13 @@ func (s *Server) pageTokenCreate(pc *pageCall) error {
 		}
 		if len(in.Scopes) == 0 {
 			return errs.Field("scopes", "", "choose at least one scope")
+		}
+		if v := pc.form("expires_days"); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return errs.FieldKeyed("expires_days", v, "token.expires", "a number of days from 1 to 3650, or 0 for a token that never expires")
+			}
+			in.ExpiresDays = &n
 		}
 		// A checkbox sends "on" when ticked and nothing when not.
 		switch v := pc.form("maker"); v {

@@ -56,9 +56,17 @@ type Route struct {
 	Tag string
 	// Public routes need no token.
 	Public bool
-	// Scope is the scope a token needs; empty means any valid token.
-	// auth.ScopeAdmin means operator only: an organisation's token gets 403.
+	// Scope is the scope an organisation's token needs; empty means any
+	// valid token. auth.ScopeAdmin means operator only: an organisation's
+	// token gets 403. Which scope an operator token needs is
+	// OperatorScope's: read for GET, operate for other methods, admin for
+	// Admin routes.
 	Scope auth.Scope
+	// Admin marks an API route of administration (accounts, tokens,
+	// settings, personal data: the API twins of the administrators'
+	// pages): an operator token needs the admin scope for it, whatever
+	// its method. Pages say it with Role account.RoleAdmin instead.
+	Admin bool
 	// Query lists the accepted query parameters; others get 400.
 	Query []Param
 	// Request names the schema of the JSON request body; empty: no body.
@@ -171,6 +179,22 @@ func (rt Route) OperatorOnly() bool {
 	return !rt.Public && (rt.Scope == auth.ScopeAdmin || rt.Role != "")
 }
 
+// OperatorScope returns the scope an operator token needs to call the
+// route: auth.ScopeAdmin on an Admin route, auth.ScopeRead on any other
+// GET (reading), auth.ScopeOperate on any other method (the analyst's
+// actions on every organisation). Public routes need none ("").
+func (rt Route) OperatorScope() auth.Scope {
+	switch {
+	case rt.Public:
+		return ""
+	case rt.Admin || rt.Role == account.RoleAdmin:
+		return auth.ScopeAdmin
+	case rt.Method == http.MethodGet || rt.Method == http.MethodHead:
+		return auth.ScopeRead
+	}
+	return auth.ScopeOperate
+}
+
 // OrgScoped reports whether the route acts on one organisation named by
 // the {id} path parameter.
 func (rt Route) OrgScoped() bool {
@@ -263,6 +287,10 @@ func (s *Server) checkRoutes() error {
 			return fmt.Errorf("web: page %s and its API route %s differ in MaxBody", rt.Pattern(), rt.API)
 		case !rt.IsPage() && (rt.Role != "" || rt.API != "" || rt.Self):
 			return fmt.Errorf("web: route %s: Role, API and Self are for pages", rt.Pattern())
+		case rt.Admin && (rt.IsPage() || rt.Scope != auth.ScopeAdmin):
+			return fmt.Errorf("web: route %s: Admin is for operator-only API routes (pages say Role admin)", rt.Pattern())
+		case rt.API != "" && (rt.Role == account.RoleAdmin) != s.routeByID(rt.API).Admin:
+			return fmt.Errorf("web: page %s and its API route %s differ in being for administrators (Role admin, Admin)", rt.Pattern(), rt.API)
 		case rt.IsPage() && rt.Role != "" && rt.Role != account.RoleAnalyst && rt.Role != account.RoleAdmin:
 			return fmt.Errorf("web: page %s: role %q is not a staff role", rt.Pattern(), rt.Role)
 		case rt.PageAction() && (rt.API == "") == (rt.NoAPI == ""):
@@ -535,7 +563,9 @@ func (s *Server) prepare(c *call) error {
 		switch {
 		case rt.OperatorOnly() && !p.Operator():
 			return errs.Errorf(errs.Forbidden, "only operator tokens may %s %s", rt.Method, rt.Path)
-		case rt.Scope != "" && !p.Has(rt.Scope):
+		case p.Operator() && !p.Has(rt.OperatorScope()):
+			return errs.Errorf(errs.Forbidden, "the token lacks the %s scope", rt.OperatorScope())
+		case !p.Operator() && rt.Scope != "" && !p.Has(rt.Scope):
 			return errs.Errorf(errs.Forbidden, "the token lacks the %s scope", rt.Scope)
 		}
 	}

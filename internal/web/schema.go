@@ -39,7 +39,7 @@ func newSchemas() (*schemaSet, error) {
 		names:    map[reflect.Type]string{},
 		examples: map[string]any{},
 		enums: map[reflect.Type][]string{
-			reflect.TypeFor[auth.Scope]():         {string(auth.ScopeRead), string(auth.ScopeWrite), string(auth.ScopeAdmin)},
+			reflect.TypeFor[auth.Scope]():         scopeNames(),
 			reflect.TypeFor[registry.AssetKind](): {string(registry.KindCIDR), string(registry.KindASN), string(registry.KindDomain)},
 			reflect.TypeFor[finding.Severity]():   severityNames(),
 			reflect.TypeFor[account.Role]():       {"", string(account.RoleAdmin), string(account.RoleAnalyst), string(account.RoleMember), string(account.RoleMaker)},
@@ -56,6 +56,8 @@ func newSchemas() (*schemaSet, error) {
 			"DeviceCreate.purl":     {"description": "package URL"},
 			"AssetCreate.value":     {"description": "an IP address or CIDR range, an AS number (64500 or AS64500) or a domain"},
 			"Problem.type":          {"format": "uri"},
+			"TokenCreate.expires_days": {"minimum": 0, "maximum": auth.MaxTokenDays, "default": auth.DefaultTokenDays,
+				"description": "days until the token expires; 0: never"},
 		},
 	}
 	var err error
@@ -295,6 +297,15 @@ func gradeNames() []string {
 	var out []string
 	for _, g := range assess.Grades() {
 		out = append(out, g.String())
+	}
+	return out
+}
+
+// scopeNames are the token scopes' names for the schemas' enum.
+func scopeNames() []string {
+	var out []string
+	for _, sc := range auth.Scopes() {
+		out = append(out, string(sc))
 	}
 	return out
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 
 	"vigil/internal/auth"
 	"vigil/internal/errs"
@@ -16,10 +17,10 @@ import (
 func (s *Server) tokenRoutes() []Route {
 	const tag = "tokens"
 	return []Route{
-		{ID: "tokenCreate", Method: http.MethodPost, Path: "/api/v1/tokens", Tag: tag, Scope: auth.ScopeAdmin,
+		{ID: "tokenCreate", Method: http.MethodPost, Path: "/api/v1/tokens", Tag: tag, Scope: auth.ScopeAdmin, Admin: true,
 			Request: "TokenCreate", Response: "TokenCreated", Status: http.StatusCreated,
 			Summary: "Create an API token; the secret is returned once", api: s.tokenCreate},
-		{ID: "tokenRevoke", Method: http.MethodDelete, Path: "/api/v1/tokens/{tid}", Tag: tag, Scope: auth.ScopeAdmin,
+		{ID: "tokenRevoke", Method: http.MethodDelete, Path: "/api/v1/tokens/{tid}", Tag: tag, Scope: auth.ScopeAdmin, Admin: true,
 			Summary: "Revoke an API token", api: s.tokenRevoke},
 		{ID: "me", Method: http.MethodGet, Path: "/api/v1/me", Tag: tag,
 			Response: "Me", Summary: "Who the token acts as", api: s.me},
@@ -40,17 +41,23 @@ func (s *Server) tokenCreate(c *call) (any, error) {
 // and audits it; the secret is in the result only.
 func (s *Server) createToken(ctx context.Context, sc tenant.Scope, in TokenInput, by int64) (TokenCreated, error) {
 	for i, scope := range in.Scopes {
-		switch scope {
-		case auth.ScopeRead, auth.ScopeWrite, auth.ScopeAdmin:
-		default:
-			return TokenCreated{}, errs.Field(fmt.Sprintf("scopes[%d]", i), scope, "must be read, write or admin")
+		if !slices.Contains(auth.Scopes(), scope) {
+			return TokenCreated{}, errs.FieldKeyed(fmt.Sprintf("scopes[%d]", i), scope, "token.scope", "must be read, write, operate or admin")
 		}
 	}
 	scopes, err := auth.ParseScopes(auth.FormatScopes(in.Scopes))
 	if err != nil {
 		return TokenCreated{}, err
 	}
-	t, secret, err := s.app.IssueToken(ctx, sc, auth.Token{OrgID: in.OrgID, Name: in.Name, Scopes: scopes, CreatedBy: by, Maker: in.Maker})
+	days := auth.DefaultTokenDays
+	if in.ExpiresDays != nil {
+		days = *in.ExpiresDays
+	}
+	expires, err := auth.Expiry(s.store.Now(), days, "expires_days")
+	if err != nil {
+		return TokenCreated{}, err
+	}
+	t, secret, err := s.app.IssueToken(ctx, sc, auth.Token{OrgID: in.OrgID, Name: in.Name, Scopes: scopes, CreatedBy: by, Maker: in.Maker, ExpiresAt: expires})
 	if err != nil {
 		return TokenCreated{}, err
 	}

@@ -62,7 +62,8 @@ type DeviceInput struct {
 }
 
 // TokenInput is the body of POST /api/v1/tokens. Without OrgID the token is
-// an operator token and needs the admin scope.
+// an operator token with one of the operator scopes read, operate and
+// admin (the widest given); an organisation's token takes read and write.
 type TokenInput struct {
 	OrgID  int64        `json:"org_id,omitempty"`
 	Name   string       `json:"name,omitempty"`
@@ -70,6 +71,9 @@ type TokenInput struct {
 	// Maker makes an organisation's token for a maker or test lab: it
 	// may use only the organisation routes open to makers.
 	Maker bool `json:"maker,omitempty"`
+	// ExpiresDays is the token's lifetime in days (1–3650; 0: it never
+	// expires; absent: auth.DefaultTokenDays).
+	ExpiresDays *int `json:"expires_days,omitempty"`
 }
 
 // TokenCreated answers POST /api/v1/tokens. The secret is shown only here.

@@ -33,20 +33,20 @@ type MembershipInput struct {
 func (s *Server) userRoutes() []Route {
 	const tag = "accounts"
 	return []Route{
-		{ID: "userList", Method: http.MethodGet, Path: "/api/v1/users", Tag: tag, Scope: auth.ScopeAdmin,
+		{ID: "userList", Method: http.MethodGet, Path: "/api/v1/users", Tag: tag, Scope: auth.ScopeAdmin, Admin: true,
 			Response: "UserList", Summary: "Portal accounts with their roles and organisations", api: s.userList},
-		{ID: "userCreate", Method: http.MethodPost, Path: "/api/v1/users", Tag: tag, Scope: auth.ScopeAdmin,
+		{ID: "userCreate", Method: http.MethodPost, Path: "/api/v1/users", Tag: tag, Scope: auth.ScopeAdmin, Admin: true,
 			Request: "UserCreate", Response: "User", Status: http.StatusCreated,
 			Summary: "Create a portal account (staff accounts enrol a second factor at their first sign-in)", api: s.userCreate},
-		{ID: "userRole", Method: http.MethodPost, Path: "/api/v1/users/{uid}/role", Tag: tag, Scope: auth.ScopeAdmin,
+		{ID: "userRole", Method: http.MethodPost, Path: "/api/v1/users/{uid}/role", Tag: tag, Scope: auth.ScopeAdmin, Admin: true,
 			Request: "UserRole", Response: "User",
 			Summary: "Change an account's role (admin, analyst, or member for none; memberships stay; the last active administrator cannot be demoted)", api: s.userRole},
-		{ID: "userDisable", Method: http.MethodPost, Path: "/api/v1/users/{uid}/disable", Tag: tag, Scope: auth.ScopeAdmin,
+		{ID: "userDisable", Method: http.MethodPost, Path: "/api/v1/users/{uid}/disable", Tag: tag, Scope: auth.ScopeAdmin, Admin: true,
 			Response: "User",
 			Summary:  "Disable an account: it cannot sign in, its sessions and reset links end (not the last active administrator)", api: s.userDisable},
-		{ID: "userEnable", Method: http.MethodPost, Path: "/api/v1/users/{uid}/enable", Tag: tag, Scope: auth.ScopeAdmin,
+		{ID: "userEnable", Method: http.MethodPost, Path: "/api/v1/users/{uid}/enable", Tag: tag, Scope: auth.ScopeAdmin, Admin: true,
 			Response: "User", Summary: "Enable a disabled account", api: s.userEnable},
-		{ID: "userTOTPReset", Method: http.MethodPost, Path: "/api/v1/users/{uid}/totp/reset", Tag: tag, Scope: auth.ScopeAdmin,
+		{ID: "userTOTPReset", Method: http.MethodPost, Path: "/api/v1/users/{uid}/totp/reset", Tag: tag, Scope: auth.ScopeAdmin, Admin: true,
 			Response: "User",
 			Summary:  "Reset a lost second factor: the account's sessions end and it enrols a new one at its next sign-in (not an administrator's own)", api: s.userTOTPReset},
 	}

@@ -210,7 +210,8 @@ func labJourney(t *testing.T, p *portal, shot func(string) string) {
 
 // tokenJourney: an administrator makes an API token for the demo member's
 // organisation (first without a scope: refused on the field), sees its
-// secret once, and revokes it; in English and Dutch.
+// secret once, finds its expiry and "not yet" used in the list, and
+// revokes it; in English and Dutch.
 func tokenJourney(t *testing.T, p *portal, shot func(string) string) {
 	b := newBrowser(t, p.base)
 	p.signIn(b, "admin", "")
@@ -238,6 +239,10 @@ func tokenJourney(t *testing.T, p *portal, shot func(string) string) {
 		`([...document.querySelectorAll("#token-list tbody tr")].find(r => r.querySelector("th").textContent.trim() === "ticketing system") || {id: ""}).id`))
 	if row == "" {
 		t.Fatalf("the new token is not in the list: %q", b.text("#token-list"))
+	}
+	// Made with the default lifetime (90 days) and not used yet.
+	if !b.has("#"+row+" td:nth-of-type(6) time") || b.text("#"+row+" td:nth-of-type(7)") != "nog niet" {
+		t.Errorf("the new token's row does not show its expiry and no use: %q", b.text("#"+row))
 	}
 	active := func() int {
 		return get(b, "active tokens", chromedp.Evaluate[int](`document.querySelectorAll("#token-list tbody tr button").length`))
