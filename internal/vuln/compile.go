@@ -81,11 +81,14 @@ type cproduct struct {
 	// drop from the head of a model: the vendor's words and initials, and
 	// the advisory's title.
 	tokenOpts product.TokenOptions
-	cpes      []cpe.WFN
-	purls     []packageurl.PackageURL
-	platform  *cproduct
-	scheme    string // versioning scheme of ranges (purl type / OSV ecosystem), "" = vendor-tolerant
-	ranges    []crange
+	// soleName: every product of the advisory has this product's name, so
+	// the title names it (rule title-name).
+	soleName bool
+	cpes     []cpe.WFN
+	purls    []packageurl.PackageURL
+	platform *cproduct
+	scheme   string // versioning scheme of ranges (purl type / OSV ecosystem), "" = vendor-tolerant
+	ranges   []crange
 	// version is the product's one exact version (p.Version) when it is
 	// one: CISA also writes ranges ("vers:all/*", "6.8 | 6.9") and models
 	// ("1783-SAD4T0SBK9") as product_version; those become ranges and
@@ -218,6 +221,9 @@ func compile(ref int64, a *advisory.Advisory, vt *vendor.Table, in *interner) *C
 		cp := compileProduct(&a.Products[i], vt, codes, a.Title, suite)
 		c.products = append(c.products, cp)
 		keys = append(keys, cp.keys(vt)...)
+	}
+	for i := range c.products {
+		c.products[i].soleName = !slices.ContainsFunc(c.products, func(o cproduct) bool { return o.p.Name != c.products[i].p.Name })
 	}
 	keys = append(keys, titleVendorKeys(vt, a.Title)...)
 	keys = append(keys, titleBrandKeys(vt, a.Title, c.products)...)

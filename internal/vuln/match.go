@@ -5,6 +5,7 @@ package vuln
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -545,6 +546,13 @@ func identify(cp *cproduct, t *prepared) identity {
 			if r := product.MatchTokens(n, t.model, cp.tokenOpts); r.OK {
 				offer(r.Conf, r.Rule, r.Why, nil)
 			}
+		}
+	}
+	// Still none: the title's name of the advisory's one product ("Emerson
+	// DeltaV" for "DeltaV DCS").
+	if best.product == 0 && cp.soleName {
+		if ok, why := titleName(cp, t.model); ok {
+			offer(confTitleName, "title-name", why, nil)
 		}
 	}
 	// Still none: words weighted by how rare they are among product names
@@ -1263,4 +1271,48 @@ func digitRuns(s string, out *[8]string) int {
 		i = j
 	}
 	return n
+}
+
+// confTitleName is the product confidence of rule title-name.
+const confTitleName = 0.6
+
+// titlePrefixRE matches the advisory id CISA writes before some titles
+// ("ICSA-20-070-01_").
+var titlePrefixRE = regexp.MustCompile(`(?i)^icsm?a-\d\d-\d{3}-\d\d[a-z]?_`)
+
+// titleName reports whether the model is the advisory title's name of its
+// one product: the title's words after the product vendor's words (the
+// advisory id and "(Update X)" aside), plurals folded, are the model's
+// words ("Emerson DeltaV" / "DeltaV DCS": model "DeltaV"; "Emerson DeltaV
+// DCS Workstations" / "DeltaV": model "DeltaV DCS Workstation"), or the
+// model begins those words and holds every word of the product's name
+// ("LCDS LAquis SCADA LQS File Parsing" / "SCADA": model "LAquis SCADA").
+func titleName(cp *cproduct, model string) (bool, string) {
+	title := titleUpdateRE.ReplaceAllString(titlePrefixRE.ReplaceAllString(cp.tokenOpts.Title, ""), "")
+	fold := func(ts []string) []string {
+		out := make([]string, len(ts))
+		for i, t := range ts {
+			if len(t) > 3 && strings.HasSuffix(t, "s") && !strings.HasSuffix(t, "ss") {
+				t = t[:len(t)-1]
+			}
+			out[i] = t
+		}
+		return out
+	}
+	tw, vw := fold(product.Tokens(title)), fold(product.Tokens(cp.p.Vendor))
+	n := 0
+	for n < len(tw) && n < len(vw) && tw[n] == vw[n] {
+		n++
+	}
+	if n == 0 {
+		return false, ""
+	}
+	phrase, mw, nw := tw[n:], fold(product.Tokens(model)), fold(product.Tokens(cp.p.Name))
+	if len(mw) == 0 || len(phrase) < len(mw) || !slices.Equal(phrase[:len(mw)], mw) || !slices.ContainsFunc(mw, func(w string) bool { return slices.Contains(nw, w) }) {
+		return false, ""
+	}
+	if len(mw) < len(phrase) && slices.ContainsFunc(nw, func(w string) bool { return !slices.Contains(mw, w) }) {
+		return false, ""
+	}
+	return true, fmt.Sprintf("model %q is how the advisory's title %q names its one product %q", model, cp.tokenOpts.Title, cp.p.Name)
 }

@@ -30,6 +30,15 @@ func TestGeneralRules(t *testing.T) {
 		{"icsa-22-333-04", "CVE-2023-1257", "Moxa", "UC-8112-LX", "1.2", "series-digits"},
 		{"icsa-22-333-04", "CVE-2023-1257", "Moxa", "UC-8112-LX", "1.4", ""},
 		{"icsa-22-333-04", "CVE-2023-1257", "Moxa", "UC-8612-LX", "1.2", ""},
+		// The title's name of the advisory's one product (set 11).
+		{"icsa-19-010-01", "CVE-2018-19021", "Emerson", "DeltaV", "14.3", "title-name"},
+		{"icsa-18-228-01", "CVE-2018-14797", "Emerson", "DeltaV DCS Workstation", "13.3.0", "title-name"},
+		{"icsa-18-228-01", "CVE-2018-14797", "Emerson", "DeltaV DCS", "13.3.0", ""},       // neither the title's nor the product's name
+		{"icsa-20-329-02", "CVE-2020-25171", "Fuji Electric", "V-Server", "3.3.22.0", ""}, // a shorter name of another product
+		// Words weighted by how rare they are (set 11).
+		{"icsa-20-100-01", "CVE-2020-10642", "Rockwell Automation", "RSLinx Classic", "4.10.00", "title-name"},
+		{"icsa-20-100-01", "CVE-2020-10642", "Rockwell Automation", "RSLinx Enterprise", "4.10.00", ""},
+		{"icsma-18-347-01", "CVE-2018-18984", "Medtronic", "CareLink 2090", "", "weighted-tokens"},
 		// The title names the former owner with the new one.
 		{"icsa-21-077-02", "CVE-2021-26845", "ABB", "eSOMS", "6.2", "title-vendor"},
 		{"icsa-21-077-02", "CVE-2021-26845", "Siemens", "eSOMS", "6.2", ""},

@@ -85,9 +85,9 @@ func weight(t string) float64 {
 //     codes of one shape stands for the list ("PageWriter TC50" /
 //     "PageWriter TC10 TC20 TC30 TC50 TC70 Cardiographs");
 //   - differ only in common words (class words, or words of eight product
-//     names or more: "SIMATIC WinCC", "Classic"; never a designation of one
-//     or two letters or a role word such as "client"), at most one of them added
-//     by the model, or in words of letters after the name's last code
+//     names or more: "SIMATIC WinCC"; never a designation of one or two
+//     letters or a role word such as "client") the model leaves out, at most
+//     one class word the model adds, or words of letters after the name's last code
 //     where the model ends with that code ("CareLink 2090" / "CareLink 2090
 //     Programmer");
 //   - share a rare word, and the shared words weigh at least half of all.
@@ -141,8 +141,10 @@ func MatchWeighted(name, model string, o TokenOptions) Result {
 		return Result{Why: fmt.Sprintf("the model adds %q", strings.Join(extra, " "))}
 	}
 	for _, t := range extra {
-		if !commonWord(t) {
-			return Result{Why: fmt.Sprintf("the model adds the rare word %q", t)}
+		if !genericWord(t) || !commonWord(t) {
+			// An added word that is no class word names an edition or
+			// another product ("RSLinx Enterprise" of "RSLinx").
+			return Result{Why: fmt.Sprintf("the model adds the word %q", t)}
 		}
 	}
 	for _, t := range missing {

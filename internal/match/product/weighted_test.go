@@ -18,7 +18,9 @@ func TestMatchWeighted(t *testing.T) {
 		match       bool
 	}{
 		// Common words the model leaves out or adds.
-		{"RSLinx", "RSLinx Classic", true},
+		{"RSLinx", "RSLinx Classic", false},                                           // an edition word added: the title-name rule's case
+		{"RSLinx", "RSLinx Enterprise", false},                                        // another product
+		{"IntelliSpace Cardiovascular", "IntelliSpace Cardiovascular Software", true}, // a class word added
 		{"SIMATIC WinCC Sm@rtClient Lite for Android", "Sm@rtClient Lite for Android", true},
 		{"DeltaV", "DeltaV DCS Workstation", false}, // two words added
 		// Words of letters after the name's last code.
