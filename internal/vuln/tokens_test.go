@@ -33,8 +33,9 @@ func TestGeneralRules(t *testing.T) {
 		// The title's name of the advisory's one product (set 11).
 		{"icsa-19-010-01", "CVE-2018-19021", "Emerson", "DeltaV", "14.3", "title-name"},
 		{"icsa-18-228-01", "CVE-2018-14797", "Emerson", "DeltaV DCS Workstation", "13.3.0", "title-name"},
-		{"icsa-18-228-01", "CVE-2018-14797", "Emerson", "DeltaV DCS", "13.3.0", ""},       // neither the title's nor the product's name
-		{"icsa-20-329-02", "CVE-2020-25171", "Fuji Electric", "V-Server", "3.3.22.0", ""}, // a shorter name of another product
+		{"icsa-18-228-01", "CVE-2018-14797", "Emerson", "DeltaV DCS", "13.3.0", "title-name"}, // the title's first words, the product's name in them
+		{"icsa-18-228-01", "CVE-2018-14797", "Emerson", "DeltaV Workstation", "13.3.0", ""},   // not the title's words in order
+		{"icsa-18-228-01", "CVE-2018-14797", "Emerson", "DeltaV DCS Workstation", "14.3", ""}, // a release not named
 		// Words weighted by how rare they are (set 11).
 		{"icsa-20-100-01", "CVE-2020-10642", "Rockwell Automation", "RSLinx Classic", "4.10.00", "title-name"},
 		{"icsa-20-100-01", "CVE-2020-10642", "Rockwell Automation", "RSLinx Enterprise", "4.10.00", ""},
