@@ -183,14 +183,15 @@ func matchConfigs(c *Compiled, v *cvuln, t *prepared) (candidate, bool) {
 		// vulnerable criterion hitting the component's own CPE is its
 		// vulnerability: configurations none of whose vulnerable criteria
 		// name one of the target's own CPEs cannot give it a hit.
-		var cfgs []cpe.Configuration
+		cfgs := t.cfgs[:0]
 		for i := range v.configs {
 			if v.cfgWild[i] || anyIn(v.cfgKeys[i], t.ownKeys) {
 				cfgs = append(cfgs, v.configs[i])
 			}
 		}
+		t.cfgs = cfgs
 		if len(cfgs) > 0 {
-			hits := ownHits(cpe.EvalAll(cfgs, t.wfns), t)
+			hits := ownHits(cpe.EvalAllCached(cfgs, t.wfns, t.vers), t)
 			if len(hits) > 0 {
 				return configCandidate(c, v, t, hits, RuleCPE, nil), true
 			}
@@ -204,7 +205,7 @@ func matchConfigs(c *Compiled, v *cvuln, t *prepared) (candidate, bool) {
 	if len(synth) == 0 {
 		return candidate{}, false
 	}
-	hits := cpe.EvalAll(v.configs, synth)
+	hits := cpe.EvalAllCached(v.configs, synth, t.vers)
 	if len(hits) == 0 {
 		return candidate{}, false
 	}
@@ -248,7 +249,7 @@ func synthesise(v *cvuln, t *prepared) ([]cpe.WFN, map[string]nameConf) {
 		return nil, nil
 	}
 	var out []cpe.WFN
-	confs := map[string]nameConf{}
+	var confs map[string]nameConf // made for the first CPE synthesised: most criteria name other products
 	for i, cr := range v.crits {
 		w := cr.CPE
 		vk, nk := v.critVendor[i], v.critName[i]
@@ -295,6 +296,9 @@ func synthesise(v *cvuln, t *prepared) ([]cpe.WFN, map[string]nameConf) {
 		} else if !ok {
 			out = append(out, s)
 		}
+		if confs == nil {
+			confs = map[string]nameConf{}
+		}
 		confs[key] = nc
 	}
 	return out, confs
@@ -325,7 +329,7 @@ func configCandidate(c *Compiled, v *cvuln, t *prepared, hits []cpe.Hit, rule st
 				inferred = append(inferred, p.inferred)
 			}
 		}
-		if len(inferred) > 0 && len(ownHits(cpe.EvalAll(v.configs, registered), t)) == 0 {
+		if len(inferred) > 0 && len(ownHits(cpe.EvalAllCached(v.configs, registered, t.vers), t)) == 0 {
 			conf *= factorInferred
 			ev.Notes = append(ev.Notes, "CPE inferred: "+strings.Join(inferred, "; "))
 		}

@@ -13,6 +13,7 @@ import (
 	"vigil/internal/match/product"
 	"vigil/internal/match/purl"
 	"vigil/internal/match/vendor"
+	"vigil/internal/match/version"
 	"vigil/internal/registry"
 )
 
@@ -68,12 +69,16 @@ type prepared struct {
 	own       []platformCPE
 	platform  []platformCPE // own plus, for a component, the device's CPEs
 	buf       []platformCPE // a component's own and platform CPEs (reused)
-	wfns      []cpe.WFN     // platform WFNs, for cpe.Configuration.Eval
-	ownKeys   []string      // "cpe:vendor:product" keys of own
-	platKeys  []string      // … of platform
-	purl      packageurl.PackageURL
-	purlOK    bool
-	purlVer   string
+	// vers parses versions for the goroutine matching the target (nil:
+	// each time); cfgs is matchConfigs' buffer.
+	vers     *version.Cache
+	cfgs     []cpe.Configuration
+	wfns     []cpe.WFN // platform WFNs, for cpe.Configuration.Eval
+	ownKeys  []string  // "cpe:vendor:product" keys of own
+	platKeys []string  // … of platform
+	purl     packageurl.PackageURL
+	purlOK   bool
+	purlVer  string
 	// models caches MatchModel(name, model) per advisory product name: a
 	// device meets the same product in many advisories.
 	models map[string]modelResult
@@ -152,7 +157,8 @@ type prepCache struct {
 	names   map[string][2]string // component name → nameKeyIndex
 	cpeKeys map[[2]string]string // WFN vendor and product → cpeKey
 	p       prepared
-	keys    []string // the last target's index keys (appendKeys)
+	keys    []string      // the last target's index keys (appendKeys)
+	vers    version.Cache // versions of targets and advisory bounds
 }
 
 // vendorKeys are a vendor name's group (vendor.Table.Group) and own key
@@ -233,7 +239,7 @@ func (c *prepCache) reuse(t Target, vt *vendor.Table) *prepared {
 	clear(p.models)
 	clear(p.names)
 	*p = prepared{t: t, comp: t.Component, vendors: vt, buf: p.buf[:0], wfns: p.wfns[:0], ownKeys: p.ownKeys[:0],
-		platKeys: p.platKeys[:0], models: p.models, names: p.names}
+		platKeys: p.platKeys[:0], models: p.models, names: p.names, vers: &c.vers, cfgs: p.cfgs[:0]}
 	return p
 }
 

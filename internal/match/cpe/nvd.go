@@ -41,7 +41,11 @@ func (c Criterion) HasRange() bool {
 // bounds are set, target's version lies within them, compared with the
 // vendor-tolerant scheme of package version. A target whose version is ANY
 // or NA never satisfies a version range: an unknown version is not a match.
-func (c Criterion) Matches(target WFN) bool {
+func (c Criterion) Matches(target WFN) bool { return c.matches(target, nil) }
+
+// matches is Matches with versions parsed through vc (nil: parsed each
+// time).
+func (c *Criterion) matches(target WFN, vc *version.Cache) bool {
 	if !Match(c.CPE, target) {
 		return false
 	}
@@ -52,7 +56,7 @@ func (c Criterion) Matches(target WFN) bool {
 	if v.Kind != Str || v.HasWildcards() {
 		return false
 	}
-	return version.InRange(v.Unquoted(), c.VersionStartIncluding, c.VersionStartExcluding,
+	return vc.InRange(v.Unquoted(), c.VersionStartIncluding, c.VersionStartExcluding,
 		c.VersionEndIncluding, c.VersionEndExcluding)
 }
 
@@ -72,17 +76,18 @@ type Hit struct {
 // eval evaluates the node against the platforms and appends the hits of
 // vulnerable criteria (only when the node, after negation, holds and is not
 // negated).
-func (n Node) eval(platforms []WFN, hits []Hit) (bool, []Hit) {
+func (n Node) eval(platforms []WFN, hits []Hit, vc *version.Cache) (bool, []Hit) {
 	and := n.Operator == AND
 	result := and
 	var own []Hit
-	for _, c := range n.Match {
+	for i := range n.Match {
+		c := &n.Match[i]
 		matched := false
 		for _, p := range platforms {
-			if c.Matches(p) {
+			if c.matches(p, vc) {
 				matched = true
 				if c.Vulnerable {
-					own = append(own, Hit{Criterion: c, Platform: p})
+					own = append(own, Hit{Criterion: *c, Platform: p})
 				}
 			}
 		}
@@ -108,7 +113,7 @@ func (n Node) eval(platforms []WFN, hits []Hit) (bool, []Hit) {
 
 // Eval reports whether the node holds for a platform made of the given CPEs.
 func (n Node) Eval(platforms []WFN) bool {
-	ok, _ := n.eval(platforms, nil)
+	ok, _ := n.eval(platforms, nil, nil)
 	return ok
 }
 
@@ -127,10 +132,14 @@ type Configuration struct {
 // which of the platform's CPEs (the evidence of a finding). A configuration
 // can apply with no hits when only non-vulnerable criteria matched.
 func (c Configuration) Eval(platforms []WFN) (applies bool, hits []Hit) {
+	return c.eval(platforms, nil)
+}
+
+func (c *Configuration) eval(platforms []WFN, vc *version.Cache) (applies bool, hits []Hit) {
 	and := c.Operator == AND
 	applies = and && len(c.Nodes) > 0
 	for _, n := range c.Nodes {
-		ok, h := n.eval(platforms, hits)
+		ok, h := n.eval(platforms, hits, vc)
 		hits = h
 		if and && !ok {
 			applies = false
@@ -154,9 +163,15 @@ func (c Configuration) Eval(platforms []WFN) (applies bool, hits []Hit) {
 // returns the hits of those that apply; a CVE affects the platform when
 // the result is non-empty.
 func EvalAll(configs []Configuration, platforms []WFN) []Hit {
+	return EvalAllCached(configs, platforms, nil)
+}
+
+// EvalAllCached is EvalAll with the versions of targets and bounds parsed
+// through vc (nil: parsed each time), for one goroutine evaluating many.
+func EvalAllCached(configs []Configuration, platforms []WFN, vc *version.Cache) []Hit {
 	var all []Hit
-	for _, c := range configs {
-		if ok, hits := c.Eval(platforms); ok {
+	for i := range configs {
+		if ok, hits := configs[i].eval(platforms, vc); ok {
 			all = append(all, hits...)
 		}
 	}

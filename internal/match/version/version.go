@@ -443,17 +443,52 @@ func compareBound(v, bound Version) int {
 // highExcl (<) — the four NVD versionStart/End fields. A bound that names no
 // build ignores v's build (see the package comment).
 func InRange(v, lowIncl, lowExcl, highIncl, highExcl string) bool {
-	pv := Parse(v)
-	if lowIncl != "" && compareBound(pv, Parse(lowIncl)) < 0 {
+	return (*Cache)(nil).InRange(v, lowIncl, lowExcl, highIncl, highExcl)
+}
+
+// Cache keeps the versions one goroutine parsed, for a matcher that
+// compares many targets with the same bounds (a full re-match parses the
+// same few hundred bounds millions of times otherwise). It holds at most
+// maxCached versions, starting again when full. A nil *Cache parses every
+// time. Not safe for concurrent use.
+type Cache struct{ m map[string]Version }
+
+// maxCached bounds a Cache.
+const maxCached = 1 << 14
+
+// Parse is Parse(s), parsed once while it stays in the cache. The
+// version returned shares its parts with the cached one: they are never
+// modified.
+func (c *Cache) Parse(s string) Version {
+	if c == nil {
+		return Parse(s)
+	}
+	if v, ok := c.m[s]; ok {
+		return v
+	}
+	v := Parse(s)
+	if c.m == nil {
+		c.m = map[string]Version{}
+	} else if len(c.m) >= maxCached {
+		clear(c.m)
+	}
+	c.m[s] = v
+	return v
+}
+
+// InRange is InRange with the versions parsed through c.
+func (c *Cache) InRange(v, lowIncl, lowExcl, highIncl, highExcl string) bool {
+	pv := c.Parse(v)
+	if lowIncl != "" && compareBound(pv, c.Parse(lowIncl)) < 0 {
 		return false
 	}
-	if lowExcl != "" && compareBound(pv, Parse(lowExcl)) <= 0 {
+	if lowExcl != "" && compareBound(pv, c.Parse(lowExcl)) <= 0 {
 		return false
 	}
-	if highIncl != "" && compareBound(pv, Parse(highIncl)) > 0 {
+	if highIncl != "" && compareBound(pv, c.Parse(highIncl)) > 0 {
 		return false
 	}
-	if highExcl != "" && compareBound(pv, Parse(highExcl)) >= 0 {
+	if highExcl != "" && compareBound(pv, c.Parse(highExcl)) >= 0 {
 		return false
 	}
 	return true
