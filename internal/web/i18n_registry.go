@@ -49,7 +49,7 @@ func registryMessages() map[string][2]string {
 		"invitations.expires":   {"Expires", "Verloopt"},
 		"invitations.gone":      {"an account that no longer exists", "een account dat niet meer bestaat"},
 		"invitations.revoke":    {"Revoke", "Intrekken"},
-		"invitations.revokefor": {"Revoke the invitation of %s", "Trek de uitnodiging van %s in"},
+		"invitations.revokefor": {"Revoke the invitation of %s", "Intrekken: de uitnodiging van %s"},
 		"invitations.revoked":   {"The invitation was revoked: its link no longer works.", "De uitnodiging is ingetrokken: de link werkt niet meer."},
 		"invitations.none":      {"There are no open invitations.", "Er zijn geen openstaande uitnodigingen."},
 		"invitations.link":      {"Open invitations", "Openstaande uitnodigingen"},
