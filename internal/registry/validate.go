@@ -122,6 +122,14 @@ func NormalizeEmail(s string) (string, error) {
 	return t[:at+1] + dom, nil
 }
 
+// SameEmail reports whether two e-mail addresses as NormalizeEmail
+// leaves them name the same mailbox for the registry: equal but for
+// letter case. The domain part is case-insensitive by DNS; the local
+// part is, in theory, the receiving server's to interpret, but no one
+// keeps two contacts of one organisation apart by the case of its
+// letters (and mail servers fold it).
+func SameEmail(a, b string) bool { return strings.EqualFold(a, b) }
+
 var phoneRE = regexp.MustCompile(`^\+[1-9][0-9 ()-]{6,20}$`)
 
 // NormalizePhone accepts international numbers ("+31 70 123 4567") and returns

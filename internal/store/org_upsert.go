@@ -157,7 +157,14 @@ func (s *Store) orgMerge(ctx context.Context, id int64, o *registry.Org, n *Upse
 		}
 	}
 	for i, c := range o.Contacts {
+		// A contact whose address differs only in case from one the
+		// organisation has is that one (contactTwin).
 		ok, err := missing(`SELECT 1 FROM contacts WHERE org_id = ? AND email = ? AND phone = ?`, id, c.Email, c.Phone)
+		if err == nil && ok {
+			var twin int64
+			twin, err = s.contactTwin(ctx, id, c.Email, c.Phone, 0)
+			ok = twin == 0
+		}
 		if err == nil && ok {
 			err = add(&n.Contacts, `INSERT INTO contacts (org_id, name, email, phone, role, lang, verified, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 				id, c.Name, c.Email, c.Phone, c.Role, c.Lang, c.Verified, now)

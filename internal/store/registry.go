@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -386,13 +387,70 @@ func (s *Store) ContactCreate(ctx context.Context, sc tenant.Scope, c *registry.
 	if err := c.Normalize(); err != nil {
 		return err
 	}
-	id, err := s.InsertID(ctx, `INSERT INTO contacts (org_id, name, email, phone, role, lang, verified, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		c.OrgID, c.Name, c.Email, c.Phone, c.Role, c.Lang, c.Verified, s.Now())
-	if err != nil {
-		return fmt.Errorf("contact %s: %w", c.Email+c.Phone, err)
+	return s.Tx(ctx, func(tx *Store) error {
+		twin, err := tx.contactTwin(ctx, c.OrgID, c.Email, c.Phone, 0)
+		if err != nil {
+			return err
+		}
+		if twin != 0 {
+			return errContactTaken(twin)
+		}
+		id, err := tx.InsertID(ctx, `INSERT INTO contacts (org_id, name, email, phone, role, lang, verified, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			c.OrgID, c.Name, c.Email, c.Phone, c.Role, c.Lang, c.Verified, tx.Now())
+		if err != nil {
+			return fmt.Errorf("contact %s: %w", c.Email+c.Phone, err)
+		}
+		c.ID = id
+		return nil
+	})
+}
+
+// errContactTaken refuses a contact that organisation's contact twin
+// already is (contactTwin).
+func errContactTaken(twin int64) error {
+	return &errs.Error{Code: errs.Conflict, Field: "email", Key: "contact.taken",
+		Message: "a contact with this email and phone already exists", Err: fmt.Errorf("contact %d", twin)}
+}
+
+// contactTwin returns the id of a contact of organisation org other than
+// except with telephone number phone and an e-mail address that differs
+// from email at most in letter case (registry.SameEmail), 0 if there is
+// none. The database's unique key (org_id, email, phone) compares
+// addresses exactly, and installations may hold contacts that differ only
+// in case from before this check, so it is made here, in the writer's
+// transaction: on PostgreSQL the organisation's row is locked against
+// other contact writes (FOR NO KEY UPDATE, which the foreign-key checks of
+// other tables' inserts do not wait for) until the transaction ends; an
+// SQLite transaction takes the write lock at BEGIN.
+func (s *Store) contactTwin(ctx context.Context, org int64, email, phone string, except int64) (int64, error) {
+	if s.dialect == Postgres {
+		var id int64
+		switch err := s.QueryRow(ctx, `SELECT id FROM orgs WHERE id = ? FOR NO KEY UPDATE`, org).Scan(&id); {
+		case errors.Is(err, sql.ErrNoRows):
+			return 0, errs.Errorf(errs.NotFound, "organisation %d not found", org)
+		case err != nil:
+			return 0, fmt.Errorf("lock organisation %d: %w", org, interpret(err))
+		}
 	}
-	c.ID = id
-	return nil
+	if email == "" {
+		return 0, nil // the unique key compares the rest exactly
+	}
+	rows, err := s.Query(ctx, `SELECT id, email FROM contacts WHERE org_id = ? AND phone = ? AND id <> ? AND email <> ''`, org, phone, except)
+	if err != nil {
+		return 0, fmt.Errorf("contacts of organisation %d: %w", org, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var other string
+		if err := rows.Scan(&id, &other); err != nil {
+			return 0, err
+		}
+		if registry.SameEmail(email, other) {
+			return id, nil
+		}
+	}
+	return 0, rows.Err()
 }
 
 // ContactList lists the contacts of sc ordered by id: one organisation's,
@@ -423,6 +481,31 @@ func (s *Store) ContactUpdate(ctx context.Context, sc tenant.Scope, c *registry.
 		return err
 	}
 	cond, args := orgCond(sc, "org_id")
+	return s.Tx(ctx, func(tx *Store) error { return tx.contactUpdate(ctx, c, cond, args) })
+}
+
+// contactUpdate is ContactUpdate in its transaction. A contact whose
+// address or number changes must not become another contact's twin
+// (contactTwin); one that keeps them is saved even if an older twin
+// exists, so such contacts stay editable.
+func (s *Store) contactUpdate(ctx context.Context, c *registry.Contact, cond string, args []any) error {
+	var email, phone string
+	err := s.QueryRow(ctx, `SELECT email, phone FROM contacts WHERE id = ? AND org_id = ? AND `+cond, append([]any{c.ID, c.OrgID}, args...)...).Scan(&email, &phone)
+	if err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return errs.Errorf(errs.NotFound, "contact %d not found", c.ID)
+		}
+		return fmt.Errorf("contact %d: %w", c.ID, err)
+	}
+	if !registry.SameEmail(email, c.Email) || phone != c.Phone {
+		twin, err := s.contactTwin(ctx, c.OrgID, c.Email, c.Phone, c.ID)
+		if err != nil {
+			return err
+		}
+		if twin != 0 {
+			return errContactTaken(twin)
+		}
+	}
 	q := `UPDATE contacts SET name = ?, email = ?, phone = ?, role = ?, lang = ?,
 		verified = CASE WHEN email = ? AND phone = ? THEN verified ELSE FALSE END,
 		bounced_at = CASE WHEN email = ? THEN bounced_at ELSE NULL END
