@@ -53,8 +53,8 @@ func (a *App) PrivacyErase(ctx context.Context, actor, email string) (privacy.Er
 	if err != nil {
 		return out, err
 	}
-	detail := fmt.Sprintf("contacts=%d notices=%d replies=%d bounces=%d accounts=%d audit=%d",
-		out.Contacts, out.Notices, out.Replies, out.Bounces, out.Accounts, out.Audit)
+	detail := fmt.Sprintf("contacts=%d notices=%d replies=%d bounces=%d accounts=%d calls=%d audit=%d",
+		out.Contacts, out.Notices, out.Replies, out.Bounces, out.Accounts, out.Calls, out.Audit)
 	if err := a.Audit(ctx, account.AuditEntry{Actor: actor, Action: "privacy.erase", Object: privacy.Ref(addr), Detail: detail}); err != nil {
 		return out, fmt.Errorf("privacy erase: audit: %w", err)
 	}
@@ -66,18 +66,20 @@ func (a *App) PrivacyErase(ctx context.Context, actor, email string) (privacy.Er
 func PrivacyCommands() []Command {
 	contact := Flag{Name: "contact", Usage: "the person's e-mail address"}
 	return []Command{
-		{Use: "export", Short: "Print everything held about a person as JSON (contacts, notices, replies, bounces, accounts, audit)", Flags: []Flag{contact},
+		{Use: "export", Short: "Print everything held about a person as JSON (contacts, notices, replies, bounces, accounts, calls, audit)", Flags: []Flag{contact},
 			Long: "Print as JSON everything held about the person with the address --contact, across every organisation: contact rows,\n" +
-				"notices sent to the address, replies from it, bounce records (the suppression list), portal accounts and audit\n" +
-				"entries naming it. The export is recorded in the audit log by a digest of the address.",
+				"notices sent to the address, replies from it, bounce records (the suppression list), portal accounts, the call\n" +
+				"list's notes of calls about its warnings (or made by it) and audit entries naming it. The export is recorded in\n" +
+				"the audit log by a digest of the address.",
 			Run: func(ctx context.Context, x *App, in Input) (Output, error) {
 				e, err := x.PrivacyExport(ctx, x.cfg.Actor, in.Flags["contact"])
 				return exportText(e), err
 			}},
 		{Use: "erase", Short: "Erase a person's data: contact rows deleted, the address elsewhere pseudonymised (counts kept)", Flags: []Flag{contact},
 			Long: "Erase the person with the address --contact: their contact rows are deleted; deliveries, replies (subject and body\n" +
-				"emptied), bounce records, portal accounts (disabled, secrets cleared) and audit entries get a random pseudonym\n" +
-				"instead of the address, so every count stays. The erasure is recorded in the audit log.",
+				"emptied), bounce records, portal accounts (disabled, secrets cleared), calls it made and audit entries get a\n" +
+				"random pseudonym instead of the address, so every count stays; the notes of calls about its warnings are\n" +
+				"emptied (their outcomes stay). The erasure is recorded in the audit log.",
 			Run: func(ctx context.Context, x *App, in Input) (Output, error) {
 				out, err := x.PrivacyErase(ctx, x.cfg.Actor, in.Flags["contact"])
 				return erasedText(out), err
@@ -99,10 +101,10 @@ type erasedText privacy.Erased
 
 // Text implements Output.
 func (e erasedText) Text() string {
-	return fmt.Sprintf("erased: %s deleted; pseudonymised as %s: %s, %s, %s, %s, %s\n",
+	return fmt.Sprintf("erased: %s deleted; pseudonymised as %s: %s, %s, %s, %s, %s, %s\n",
 		text.Plural(e.Contacts, "contact", "contacts"), e.Pseudonym, text.Plural(e.Notices, "delivery", "deliveries"),
 		text.Plural(e.Replies, "reply", "replies"), text.Plural(e.Bounces, "bounce", "bounces"),
-		text.Plural(e.Accounts, "account", "accounts"), text.Plural(e.Audit, "audit entry", "audit entries"))
+		text.Plural(e.Accounts, "account", "accounts"), text.Plural(e.Calls, "call", "calls"), text.Plural(e.Audit, "audit entry", "audit entries"))
 }
 
 // PurgeRetention deletes the personal data past its retention period

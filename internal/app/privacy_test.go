@@ -22,8 +22,9 @@ import (
 
 // seedPerson puts the address of Anna (and, for contrast, of her colleague
 // Bram) in every table that can hold it: contacts of two organisations,
-// deliveries of notices, a reply, a bounce record, a portal account and
-// audit entries.
+// deliveries of notices, a reply, a bounce record, a portal account,
+// calls of the call list (about a warning she was sent, naming her in the
+// note, made by her, and one about neither) and audit entries.
 func seedPerson(t *testing.T, s *store.Store) {
 	t.Helper()
 	ctx := context.Background()
@@ -60,6 +61,24 @@ VALUES (?, 'email', ?, ?, 'sent', ?, ?, ?, ?)`, id, to, "k"+to+string(rune('a'+i
 	for _, u := range []string{"anna@ziekenhuis.example", "bram@ziekenhuis.example"} {
 		exec(`INSERT INTO users (email, name, password_hash, created_at) VALUES (?, 'someone', 'argon2id$x', ?)`, u, at)
 	}
+	var other int64
+	if err := s.QueryRow(ctx, `SELECT id FROM orgs WHERE name = 'Gemeente Voorbeeld'`).Scan(&other); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []int64{9101, 9102, 9103} {
+		exec(`INSERT INTO notices (id, org_id, kind, payload, created_at, state) VALUES (?, ?, 'immediate', '{}', ?, 'escalated')`, id, other, at)
+	}
+	for _, c := range []struct {
+		notice               int64
+		outcome, note, actor string
+	}{
+		{9001, "reached", "Spoke to Anna: patching tonight", "analyst@cert.example"},             // sent to her, her organisation's number
+		{9101, "no_answer", "ask for anna@ziekenhuis.example next time", "analyst@cert.example"}, // her address in the note
+		{9102, "wrong_number", "number is a fax", "anna@ziekenhuis.example"},                     // she called
+		{9103, "left_message", "left a message with the desk", "analyst@cert.example"},           // about neither
+	} {
+		exec(`INSERT INTO call_outcomes (notice_id, outcome, note, actor, created_at) VALUES (?, ?, ?, ?, ?)`, c.notice, c.outcome, c.note, c.actor, at)
+	}
 	for _, e := range []account.AuditEntry{
 		{Actor: "anna@ziekenhuis.example", Action: "login", At: at},
 		{Actor: "admin@cert.example", Action: "contact.add", OrgID: org, Object: "contact anna@ziekenhuis.example", Detail: "added anna@ziekenhuis.example as security", At: at},
@@ -75,7 +94,7 @@ VALUES (?, 'email', ?, ?, 'sent', ?, ?, ?, ?)`, id, to, "k"+to+string(rune('a'+i
 func tableCounts(t *testing.T, s *store.Store) map[string]int {
 	t.Helper()
 	out := map[string]int{}
-	for _, q := range []string{"notices", "outbox", "notice_replies", "bounces", "users", "audit_log WHERE action NOT LIKE 'privacy.%'"} {
+	for _, q := range []string{"notices", "outbox", "notice_replies", "bounces", "users", "call_outcomes", "audit_log WHERE action NOT LIKE 'privacy.%'"} {
 		var n int
 		if err := s.QueryRow(context.Background(), `SELECT COUNT(*) FROM `+q).Scan(&n); err != nil {
 			t.Fatal(err)
@@ -102,8 +121,8 @@ func TestPrivacyExportErase(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := map[string]int{"contacts": len(e.Contacts), "notices": len(e.Notices), "replies": len(e.Replies), "bounces": len(e.Bounces), "accounts": len(e.Accounts), "audit": len(e.Audit)}
-		want := map[string]int{"contacts": 2, "notices": 2, "replies": 1, "bounces": 1, "accounts": 1, "audit": 2}
+		got := map[string]int{"contacts": len(e.Contacts), "notices": len(e.Notices), "replies": len(e.Replies), "bounces": len(e.Bounces), "accounts": len(e.Accounts), "calls": len(e.Calls), "audit": len(e.Audit)}
+		want := map[string]int{"contacts": 2, "notices": 2, "replies": 1, "bounces": 1, "accounts": 1, "calls": 3, "audit": 2}
 		for k, n := range want {
 			if got[k] != n {
 				t.Errorf("export: %d %s, want %d (%+v)", got[k], k, n, e)
@@ -112,12 +131,28 @@ func TestPrivacyExportErase(t *testing.T) {
 		if !e.Suppressed || e.Contacts[0].Phone != "+31201234567" || e.Replies[0].Body != "Patched, Anna" || e.Contacts[1].OrgName != "Gemeente Voorbeeld" {
 			t.Errorf("export misses details: %+v", e)
 		}
+		if len(e.Calls) == 3 && (e.Calls[0].Note != "Spoke to Anna: patching tonight" || e.Calls[0].Outcome != "reached" || e.Calls[0].NoticeID != 9001 ||
+			e.Calls[1].NoticeID != 9101 || e.Calls[2].Actor != "anna@ziekenhuis.example" || e.Calls[2].Note != "number is a fax") {
+			t.Errorf("export's calls: %+v", e.Calls)
+		}
+		if len(bram.Calls) != 0 {
+			t.Errorf("the colleague (no telephone number, sent none of the warnings called about) has calls: %+v", bram.Calls)
+		}
+		unrelated := func() string {
+			t.Helper()
+			var note, actor string
+			if err := s.QueryRow(ctx, `SELECT note, actor FROM call_outcomes WHERE notice_id = 9103`).Scan(&note, &actor); err != nil {
+				t.Fatal(err)
+			}
+			return note + " / " + actor
+		}
+		control := unrelated()
 		before := tableCounts(t, s)
 		out, err := x.PrivacyErase(ctx, "dpo", "anna@ziekenhuis.example")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if out.Contacts != 2 || out.Notices != 2 || out.Replies != 1 || out.Bounces != 1 || out.Accounts != 1 || out.Audit != 2 {
+		if out.Contacts != 2 || out.Notices != 2 || out.Replies != 1 || out.Bounces != 1 || out.Accounts != 1 || out.Calls != 3 || out.Audit != 2 {
 			t.Errorf("erase counted %+v", out)
 		}
 		if after := tableCounts(t, s); !equalCounts(before, after) {
@@ -136,6 +171,21 @@ func TestPrivacyExportErase(t *testing.T) {
 		}
 		if len(pseudo.Contacts) != 0 || len(pseudo.Notices) != 2 || pseudo.Replies[0].Body != "" || pseudo.Accounts[0].Name != "" {
 			t.Errorf("pseudonymised rows: %+v", pseudo)
+		}
+		// The call about a warning sent to her keeps its outcome with the
+		// note emptied (found again through the pseudonymised delivery);
+		// the one she made keeps its note under the pseudonym; the one
+		// naming her is emptied; the unrelated one is as it was.
+		if len(pseudo.Calls) != 2 || pseudo.Calls[0].NoticeID != 9001 || pseudo.Calls[0].Note != "" || pseudo.Calls[0].Outcome != "reached" ||
+			pseudo.Calls[1].NoticeID != 9102 || pseudo.Calls[1].Actor != out.Pseudonym || pseudo.Calls[1].Note != "number is a fax" {
+			t.Errorf("pseudonymised calls: %+v", pseudo.Calls)
+		}
+		var named string
+		if err := s.QueryRow(ctx, `SELECT note FROM call_outcomes WHERE notice_id = 9101`).Scan(&named); err != nil || named != "" {
+			t.Errorf("the note naming her is %q (%v); want it emptied", named, err)
+		}
+		if got := unrelated(); got != control {
+			t.Errorf("the unrelated call changed: %q, was %q", got, control)
 		}
 		bram2, err := x.PrivacyExport(ctx, "dpo", "bram@ziekenhuis.example")
 		if err != nil {

@@ -75,6 +75,20 @@ type Account struct {
 	LastLogin *time.Time `json:"last_login,omitempty"`
 }
 
+// CallNote is the outcome of a telephone call an analyst recorded on the call
+// list about a warning that concerns the person: one delivered to their
+// address, one of an organisation whose contact they are, or one whose
+// note names their address; or a call the person made (Actor).
+type CallNote struct {
+	ID       int64     `json:"id"`
+	NoticeID int64     `json:"notice_id"`
+	OrgID    int64     `json:"org_id,omitempty"`
+	Outcome  string    `json:"outcome"`
+	Note     string    `json:"note"`
+	Actor    string    `json:"actor"`
+	At       time.Time `json:"at"`
+}
+
 // AuditEntry is an audit log entry naming the person (as actor, object or
 // in its detail).
 type AuditEntry struct {
@@ -89,19 +103,22 @@ type AuditEntry struct {
 
 // Export is everything held about one person, found by e-mail address.
 type Export struct {
-	Email      string       `json:"email"`
-	Contacts   []Contact    `json:"contacts"`
-	Notices    []Delivery   `json:"notices"`
-	Replies    []Reply      `json:"replies"`
-	Bounces    []Bounce     `json:"bounces"`
-	Suppressed bool         `json:"suppressed"`
-	Accounts   []Account    `json:"accounts"`
-	Audit      []AuditEntry `json:"audit"`
+	Email      string     `json:"email"`
+	Contacts   []Contact  `json:"contacts"`
+	Notices    []Delivery `json:"notices"`
+	Replies    []Reply    `json:"replies"`
+	Bounces    []Bounce   `json:"bounces"`
+	Suppressed bool       `json:"suppressed"`
+	Accounts   []Account  `json:"accounts"`
+	// Calls are the call list's outcomes and notes about the person's
+	// warnings (CallNote).
+	Calls []CallNote   `json:"calls"`
+	Audit []AuditEntry `json:"audit"`
 }
 
 // Empty reports whether the export holds nothing about the person.
 func (e Export) Empty() bool {
-	return len(e.Contacts)+len(e.Notices)+len(e.Replies)+len(e.Bounces)+len(e.Accounts)+len(e.Audit) == 0 && !e.Suppressed
+	return len(e.Contacts)+len(e.Notices)+len(e.Replies)+len(e.Bounces)+len(e.Accounts)+len(e.Calls)+len(e.Audit) == 0 && !e.Suppressed
 }
 
 // Erased counts the rows an erasure removed or pseudonymised, per kind.
@@ -112,7 +129,10 @@ type Erased struct {
 	Replies   int64  `json:"replies_pseudonymised"`
 	Bounces   int64  `json:"bounces_pseudonymised"`
 	Accounts  int64  `json:"accounts_pseudonymised"`
-	Audit     int64  `json:"audit_pseudonymised"`
+	// Calls are call outcomes whose note was emptied (a call about the
+	// person) or whose caller was pseudonymised (a call they made).
+	Calls int64 `json:"calls_anonymised"`
+	Audit int64 `json:"audit_pseudonymised"`
 }
 
 // Normalize returns the form addresses are compared in (trimmed, lower

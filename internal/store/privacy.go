@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,14 +26,30 @@ func timePtr(t sql.NullTime) *time.Time {
 // auditNames is the condition of the audit entries naming an address.
 const auditNames = `(lower(actor) = ? OR lower(object) LIKE ? ESCAPE '\' OR lower(detail) LIKE ? ESCAPE '\')`
 
+// callAbout is the condition of the call outcomes (call_outcomes, table
+// name in full) about a person's warnings: the warning was delivered to
+// the address, its organisation has the address as a contact with a
+// telephone number (the call list offers every such number of the
+// organisation, so the call may have reached the person), or the call's
+// note names the address. Its arguments are callAboutArgs'.
+const callAbout = `(lower(call_outcomes.note) LIKE ? ESCAPE '\' OR EXISTS (SELECT 1 FROM outbox x WHERE x.notice_id = call_outcomes.notice_id AND lower(x.recipient) = ?)
+ OR EXISTS (SELECT 1 FROM notices n JOIN contacts k ON k.org_id = n.org_id WHERE n.id = call_outcomes.notice_id AND lower(k.email) = ? AND k.phone <> ''))`
+
+// callAboutArgs are the arguments of callAbout for the address.
+func callAboutArgs(email string) []any {
+	return []any{"%" + likeEscape(email) + "%", email, email}
+}
+
 // PrivacyExport returns everything held about the person with the e-mail
 // address email (normalised, see privacy.Normalize) across every
 // organisation: contact rows, notices sent to the address, replies from
-// it, bounce records (the suppression list), portal accounts and audit
-// entries naming it. Operator only.
+// it, bounce records (the suppression list), portal accounts, the call
+// list's outcomes and notes of calls about warnings to the address or
+// its organisations (callAbout) or made by it, and audit entries naming
+// it. Operator only.
 func (s *Store) PrivacyExport(ctx context.Context, email string) (privacy.Export, error) {
 	e := privacy.Export{Email: email, Contacts: []privacy.Contact{}, Notices: []privacy.Delivery{}, Replies: []privacy.Reply{},
-		Bounces: []privacy.Bounce{}, Accounts: []privacy.Account{}, Audit: []privacy.AuditEntry{}}
+		Bounces: []privacy.Bounce{}, Accounts: []privacy.Account{}, Calls: []privacy.CallNote{}, Audit: []privacy.AuditEntry{}}
 	like := "%" + likeEscape(email) + "%"
 	steps := []struct {
 		what string
@@ -96,6 +113,17 @@ FROM outbox x JOIN notices n ON n.id = x.notice_id WHERE lower(x.recipient) = ? 
 			e.Accounts = append(e.Accounts, a)
 			return nil
 		}},
+		{"call notes", `SELECT call_outcomes.id, call_outcomes.notice_id, COALESCE(n.org_id, 0), call_outcomes.outcome, call_outcomes.note, call_outcomes.actor, call_outcomes.created_at
+FROM call_outcomes JOIN notices n ON n.id = call_outcomes.notice_id WHERE lower(call_outcomes.actor) = ? OR ` + callAbout + ` ORDER BY call_outcomes.id`,
+			append([]any{email}, callAboutArgs(email)...), func(r *sql.Rows) error {
+				var c privacy.CallNote
+				if err := r.Scan(&c.ID, &c.NoticeID, &c.OrgID, &c.Outcome, &c.Note, &c.Actor, &c.At); err != nil {
+					return err
+				}
+				c.At = c.At.UTC()
+				e.Calls = append(e.Calls, c)
+				return nil
+			}},
 		{"audit entries", `SELECT id, at, actor, action, COALESCE(org_id, 0), object, detail FROM audit_log WHERE ` + auditNames + ` ORDER BY id`, []any{email, like, like}, func(r *sql.Rows) error {
 			var a privacy.AuditEntry
 			if err := r.Scan(&a.ID, &a.At, &a.Actor, &a.Action, &a.OrgID, &a.Object, &a.Detail); err != nil {
@@ -128,10 +156,13 @@ FROM outbox x JOIN notices n ON n.id = x.notice_id WHERE lower(x.recipient) = ? 
 
 // PrivacyErase erases the person with the e-mail address email in one
 // transaction: their contact rows are deleted (the deliveries that named
-// them keep their counts), and every other row that names the address —
-// deliveries, replies (subject and body emptied), bounce records, portal
-// accounts (disabled, secrets cleared), audit entries — gets pseudonym
-// instead, so counts and statistics stay as they were. Operator only.
+// them keep their counts), the notes of the call list's calls about their
+// warnings (callAbout, found before the contacts and deliveries change)
+// are emptied, and every other row that names the address — deliveries,
+// replies (subject and body emptied), bounce records, portal accounts
+// (disabled, secrets cleared), the caller of a call they made, audit
+// entries — gets pseudonym instead, so counts and statistics stay as they
+// were (a call keeps its outcome and time). Operator only.
 func (s *Store) PrivacyErase(ctx context.Context, email, pseudonym string) (privacy.Erased, error) {
 	out := privacy.Erased{Pseudonym: pseudonym}
 	like := "%" + likeEscape(email) + "%"
@@ -146,6 +177,9 @@ func (s *Store) PrivacyErase(ctx context.Context, email, pseudonym string) (priv
 			q    string
 			args []any
 		}{
+			{"call notes", &out.Calls, `UPDATE call_outcomes SET note = CASE WHEN ` + callAbout + ` THEN '' ELSE note END,
+actor = CASE WHEN lower(actor) = ? THEN ? ELSE actor END WHERE lower(actor) = ? OR ` + callAbout,
+				slices.Concat(callAboutArgs(email), []any{email, pseudonym, email}, callAboutArgs(email))},
 			{"contacts", &out.Contacts, `DELETE FROM contacts WHERE lower(email) = ?`, []any{email}},
 			{"notices", &out.Notices, `UPDATE outbox SET recipient = ?, last_error = '' WHERE lower(recipient) = ?`, []any{pseudonym, email}},
 			{"notice acknowledgements", nil, `UPDATE notices SET acked_by = ? WHERE lower(acked_by) = ?`, []any{pseudonym, email}},

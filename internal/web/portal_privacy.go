@@ -93,6 +93,9 @@ func (s *Server) privacyExportOf(ctx context.Context, actor, v string) (privacy.
 	if e.Accounts == nil {
 		e.Accounts = []privacy.Account{}
 	}
+	if e.Calls == nil {
+		e.Calls = []privacy.CallNote{}
+	}
 	if e.Audit == nil {
 		e.Audit = []privacy.AuditEntry{}
 	}
