@@ -107,7 +107,7 @@ var unkeyedErrors = map[string]bool{
 	"organisation %d not found":                     true,
 	"query parameter %q given %d times":             true,
 	"registry status %s: %v":                        true,
-	"saved.Rejected[0].Reason":                      true,
+	"r.Reason":                                      true,
 	"signatures are checked against a provider's keys: give the provider-metadata.json URL": true,
 	"source %s is paused: resume it to run it":                                              true,
 	"sum.Skipped":  true,

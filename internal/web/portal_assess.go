@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -412,29 +413,56 @@ func (s *Server) pageAssessmentAnswers(pc *pageCall) error {
 	if err != nil {
 		return err
 	}
-	ans := assess.Answers{Format: assess.AnswersFormat, Edition: v.A.Edition, Items: map[string]assess.Answer{}}
-	if end := pc.form("support_end"); end != "" {
-		ans.Support.End = end
+	// The form changes what it shows (each provision's status and
+	// justification, the support end) in the stored answers; the rest
+	// (conditions, the support URL, each answer's evidence, given through
+	// the API or a file) stays.
+	ans := v.A.Answers
+	ans.Items = maps.Clone(ans.Items)
+	if ans.Items == nil {
+		ans.Items = map[string]assess.Answer{}
 	}
+	if ans.Format == "" {
+		ans.Format, ans.Edition = assess.AnswersFormat, v.A.Edition
+	}
+	if ans.Device.Vendor == "" {
+		ans.Device = v.A.Device
+	}
+	ans.Support.End = pc.form("support_end")
 	var bad error
 	for i, q := range v.Questions {
 		st := assess.Status(pc.form("s-" + q.ID))
 		if st == "" {
+			delete(ans.Items, q.ID)
+			v.Questions[i].Answer = assess.Answer{}
 			continue
 		}
 		if st != assess.Met && st != assess.NotMet && st != assess.NotApplicable && bad == nil {
 			bad = errs.FieldKeyed("s-"+q.ID, st, "assess.status", "must be met, not met or not applicable")
 		}
-		a := assess.Answer{Status: st, Justification: pc.form("j-" + q.ID)}
+		a := ans.Items[q.ID]
+		a.Status, a.Justification = st, pc.form("j-"+q.ID)
 		ans.Items[q.ID] = a
 		v.Questions[i].Answer = a
 	}
-	if bad != nil { // refused before anything is stored
+	v.A.Answers.Support.End = ans.Support.End
+	if bad == nil {
+		// Every answer is checked before any is stored: a form with one
+		// bad answer changes nothing.
+		doc, err := json.Marshal(ans)
+		if err != nil {
+			return err
+		}
+		if _, rejected := assess.LoadAnswers(bytes.NewReader(doc), "answers"); len(rejected) > 0 {
+			bad = answerRefused(rejected[0])
+		}
+	}
+	if bad != nil {
 		return pc.formError(bad, "assessment", "assessment.title", v)
 	}
 	saved, err := s.saveAnswers(pc.ctx(), pc.scope(), id, ans, pc.form("submit") != "", pc.user.Email)
 	if err == nil && len(saved.Rejected) > 0 {
-		err = &errs.Error{Code: errs.Invalid, Field: answerField(saved.Rejected[0].Field), Message: saved.Rejected[0].Reason}
+		err = answerRefused(saved.Rejected[0])
 	}
 	if err != nil {
 		return pc.formError(err, "assessment", "assessment.title", v)
@@ -446,9 +474,18 @@ func (s *Server) pageAssessmentAnswers(pc *pageCall) error {
 	return pc.redirect(fmt.Sprintf("/orgs/%d/assessments/%d?msg=%s", pc.org, id, msg))
 }
 
+// answerRefused is the refusal of an answer, on its form control.
+func answerRefused(r errs.RowError) error {
+	return &errs.Error{Code: errs.Invalid, Field: answerField(r.Field), Message: r.Reason}
+}
+
 // answerField names the form control of an answers document's field
-// ("answers.5.1-1.status" is s-5.1-1, its justification j-5.1-1).
+// ("answers.5.1-1.status" is s-5.1-1, its justification j-5.1-1, the
+// support end support_end).
 func answerField(f string) string {
+	if f == "support.end" {
+		return "support_end"
+	}
 	rest, ok := strings.CutPrefix(f, "answers.")
 	if !ok {
 		return f
