@@ -67,6 +67,8 @@ var methodKinds = map[string]bool{
 	"Now":               false,
 	"Ping":              false,
 	"Rebind":            false,
+
+	"UserTOTPLockedUntil": false, // when the lock on an account's second factor ends
 }
 
 // adapterWrites are the store writes the adapters may call, each with
@@ -75,6 +77,7 @@ var adapterWrites = map[string]string{
 	"vigil/internal/web.Server.requestReset: AccountMail": "queues the password-reset e-mail in the page's language (the messages are the portal's); the account service made and audited the reset",
 	"vigil/internal/web.Server.invite: AccountMail":       "queues the invitation e-mail in the page's language; the account service made and audited the invitation",
 	"vigil/internal/web.Server.mailLocked: AccountMail":   "queues the notice of a lock-out to the account's owner in their language (account.Service.OnLock: the account service made the lock)",
+	"vigil/internal/web.Server.totpLocked: AccountMail":   "queues the notice of a locked second factor to the account's owner in their language (account.Service.OnTOTPLock: the account service made the lock; the adapter audits it)",
 	"vigil/internal/web.Server.mailChanged: AccountMail":  "queues the notice of a changed password or second factor to the account's owner in their language, after the account service made the change",
 	"vigil/internal/web.Server.signUp: AccountMail":       "queues the sign-up e-mail (confirmation link, or word that the address has an account) in the page's language; audited as account.signup beside it",
 }

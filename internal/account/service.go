@@ -127,6 +127,14 @@ type Store interface {
 	// UserLockedUntil returns when client's lock on the account ends
 	// (zero: none).
 	UserLockedUntil(ctx context.Context, id int64, client string) (time.Time, error)
+	// UserTOTPFailed records a wrong code of the account's second factor
+	// from client and, when the account's wrong codes from every client
+	// within window reach max, locks its second factor until now+lockFor,
+	// which it returns (zero: this failure did not lock).
+	UserTOTPFailed(ctx context.Context, id int64, client string, now time.Time, max int, window, lockFor time.Duration) (time.Time, error)
+	// UserTOTPLockedUntil returns when the lock on the account's second
+	// factor ends (zero: none).
+	UserTOTPLockedUntil(ctx context.Context, id int64) (time.Time, error)
 	// UserLoginOK records a sign-in from client: its failures are
 	// forgiven.
 	UserLoginOK(ctx context.Context, id int64, client string, at time.Time) error
@@ -141,7 +149,13 @@ type Store interface {
 	SessionCreate(ctx context.Context, s *Session, hash string) error
 	// SessionGet returns the live session of hash and marks it seen at now.
 	SessionGet(ctx context.Context, hash string, now time.Time) (Session, error)
-	SessionVerify(ctx context.Context, id int64) error
+	// SessionReplace ends session old and stores ses under hash in one
+	// transaction (a half session becomes a new verified one); an old
+	// session that has ended is errs.NotFound.
+	SessionReplace(ctx context.Context, old int64, ses *Session, hash string) error
+	// SessionTOTPFailed counts a wrong code given in session id and, at
+	// max, ends the session (ended; also when it had ended already).
+	SessionTOTPFailed(ctx context.Context, id int64, max int) (ended bool, err error)
 	SessionDelete(ctx context.Context, hash string) error
 	// SessionDeleteUser ends every session of a user but keep (0: all).
 	SessionDeleteUser(ctx context.Context, userID, keep int64) error
@@ -179,18 +193,24 @@ type Service struct {
 	// OnLock, if set, is told once per lock that client was locked out
 	// of u's account until until (the portal mails the owner).
 	OnLock func(ctx context.Context, u User, client string, until time.Time) error
+	// OnTOTPLock, if set, is told once per lock that the second factor of
+	// u's account was locked until until after MaxTOTPFailures wrong
+	// codes within TOTPWindow from any client (the portal mails the owner
+	// and audits it).
+	OnTOTPLock func(ctx context.Context, u User, until time.Time) error
 }
 
 type clientKey struct{}
 
-// WithClient returns ctx naming the client address a request came from:
-// failed sign-ins count, and lock, per account and client address
+// WithClient returns ctx naming the client a request came from (the
+// portal names it as its rate limits group addresses: an IPv4 address or
+// an IPv6 /64): failed sign-ins count, and lock, per account and client
 // (ClientOf).
 func WithClient(ctx context.Context, client string) context.Context {
 	return context.WithValue(ctx, clientKey{}, client)
 }
 
-// ClientOf returns the client address of ctx ("" when none was named: a
+// ClientOf returns the client of ctx ("" when none was named: a
 // command, a test).
 func ClientOf(ctx context.Context) string {
 	c, _ := ctx.Value(clientKey{}).(string)
@@ -626,25 +646,31 @@ func (s *Service) open(ctx context.Context, userID int64, verified bool) (Sessio
 	return ses, secret, nil
 }
 
-// SecondFactor checks the TOTP code of a session's user and marks the
-// session verified. A wrong code counts as a failed login.
-func (s *Service) SecondFactor(ctx context.Context, ses Session, code string) error {
+// SecondFactor checks the TOTP code of a session waiting for its second
+// factor and, when it is right, replaces the session by a verified one
+// with a new secret and CSRF token (the half session's cookie, which
+// passed the sign-in page, stops working), which it returns with the user.
+// A wrong code counts as a failed login of the client (see Login) and
+// towards the account's ceiling: MaxTOTPFailures wrong codes within
+// TOTPWindow, from any client, lock the second factor for TOTPLockFor
+// (ErrTOTPLocked; OnTOTPLock is told). The session ends at its
+// MaxSessionTOTP-th wrong code (ErrTOTPAgain): the person gives the
+// password again, which its own limits guard.
+func (s *Service) SecondFactor(ctx context.Context, ses Session, code string) (Login, error) {
 	u, err := s.Store.UserGet(ctx, ses.UserID)
 	if err != nil {
-		return err
+		return Login{}, err
 	}
 	c, err := s.Store.UserCredentials(ctx, u.Email)
 	if err != nil {
-		return err
+		return Login{}, err
 	}
 	now := s.now()
-	if locked, err := s.lockedOut(ctx, u.ID); err != nil {
-		return err
-	} else if locked {
-		return errs.Keyed(errs.Forbidden, "", "attempts.later", "too many failed attempts from your address; try again later")
+	if err := s.totpAllowed(ctx, u); err != nil {
+		return Login{}, err
 	}
 	if c.TOTPSecret == "" {
-		return errs.FieldKeyed("code", "", "totp.none", "no second factor is enrolled")
+		return Login{}, errs.FieldKeyed("code", "", "totp.none", "no second factor is enrolled")
 	}
 	step, err := TOTPStep(c.TOTPSecret, code, now)
 	if err == nil {
@@ -653,15 +679,110 @@ func (s *Service) SecondFactor(ctx context.Context, ses Session, code string) er
 		}
 	}
 	if err != nil {
-		if ferr := s.failed(ctx, u); ferr != nil {
-			return ferr
+		if ferr := s.totpFailed(ctx, u); ferr != nil {
+			return Login{}, ferr
 		}
-		return err
+		ended, ferr := s.Store.SessionTOTPFailed(ctx, ses.ID, MaxSessionTOTP)
+		if ferr != nil {
+			return Login{}, ferr
+		}
+		if ended {
+			return Login{}, ErrTOTPAgain
+		}
+		return Login{}, err
 	}
 	if err := s.loginOK(ctx, u.ID); err != nil {
+		return Login{}, err
+	}
+	return s.verified(ctx, u, ses)
+}
+
+// Limits on guessing a second factor: a session waiting for it ends at
+// the MaxSessionTOTP-th wrong code; MaxTOTPFailures wrong codes of one
+// account within TOTPWindow, from whatever clients, lock its second
+// factor for TOTPLockFor (a new password lifts the lock).
+const (
+	MaxSessionTOTP  = 3
+	MaxTOTPFailures = 20
+	TOTPWindow      = time.Hour
+	TOTPLockFor     = time.Hour
+)
+
+// ErrTOTPAgain is the answer to the last wrong code a session waiting
+// for its second factor may take: the session has ended.
+var ErrTOTPAgain error = &errs.Error{Code: errs.Unauthorized, Key: "totp.again",
+	Message: "three wrong codes: sign in again with your password"}
+
+// errTOTPLocked is the answer to a code given while the account's second
+// factor is locked until until.
+func errTOTPLocked(until time.Time) error {
+	return errs.Keyed(errs.Forbidden, "", "totp.locked",
+		"too many wrong codes were given for this account; its second factor is locked until %s UTC", until.UTC().Format("2006-01-02 15:04"))
+}
+
+// IsTOTPLocked reports whether err is the refusal of a locked second
+// factor.
+func IsTOTPLocked(err error) bool {
+	var e *errs.Error
+	return errors.As(err, &e) && e.Key == "totp.locked"
+}
+
+// totpAllowed refuses a code from a client locked out of u's account
+// (failed sign-ins) or while u's second factor is locked.
+func (s *Service) totpAllowed(ctx context.Context, u User) error {
+	if locked, err := s.lockedOut(ctx, u.ID); err != nil {
+		return err
+	} else if locked {
+		return errs.Keyed(errs.Forbidden, "", "attempts.later", "too many failed attempts from your address; try again later")
+	}
+	until, err := s.Store.UserTOTPLockedUntil(ctx, u.ID)
+	if err != nil {
 		return err
 	}
-	return s.Store.SessionVerify(ctx, ses.ID)
+	if !until.IsZero() && s.now().Before(until) {
+		return errTOTPLocked(until)
+	}
+	return nil
+}
+
+// totpFailed counts a wrong code of u's second factor from the client of
+// ctx, as a failed login of the client and towards the account's ceiling;
+// the failure that reaches the ceiling locks the second factor, tells
+// OnTOTPLock and is errTOTPLocked.
+func (s *Service) totpFailed(ctx context.Context, u User) error {
+	if err := s.failed(ctx, u); err != nil {
+		return err
+	}
+	until, err := s.Store.UserTOTPFailed(ctx, u.ID, ClientOf(ctx), s.now(), MaxTOTPFailures, TOTPWindow, TOTPLockFor)
+	if err != nil || until.IsZero() {
+		return err
+	}
+	if s.OnTOTPLock != nil {
+		if err := s.OnTOTPLock(ctx, u, until); err != nil {
+			return err
+		}
+	}
+	return errTOTPLocked(until)
+}
+
+// verified returns ses, once its second factor is given, as a verified
+// session: a session waiting for it is replaced by a new verified one
+// (new secret, new CSRF token), so that the cookie that passed only the
+// password no longer works; a verified one is kept (Secret empty).
+func (s *Service) verified(ctx context.Context, u User, ses Session) (Login, error) {
+	if ses.Verified {
+		return Login{User: u, Session: ses}, nil
+	}
+	now := s.now()
+	secret := NewToken(32)
+	n := Session{UserID: ses.UserID, CSRF: NewToken(24), Verified: true, CreatedAt: now, SeenAt: now, ExpiresAt: now.Add(MaxAge)}
+	if err := s.Store.SessionReplace(ctx, ses.ID, &n, HashToken(secret)); err != nil {
+		if errs.CodeOf(err) == errs.NotFound {
+			return Login{}, errs.Errorf(errs.Unauthorized, "not signed in")
+		}
+		return Login{}, err
+	}
+	return Login{User: u, Session: n, Secret: secret}, nil
 }
 
 // ErrEnrolled is the answer to enrolling a second factor for an account
@@ -674,15 +795,16 @@ var ErrEnrolled = errs.FieldKeyed("current", "", "totp.enrolled", "a second fact
 var ErrCurrentPassword = errs.FieldKeyed("password", "", "account.current", "the current password is wrong")
 
 // Enrol stores secret as the second factor of an account that has none if
-// code is valid for it, and marks the session verified. An account that
-// has one replaces it only with ChangeSecondFactor.
-func (s *Service) Enrol(ctx context.Context, ses Session, secret, code string) error {
+// code is valid for it, and returns the session verified (a new one when
+// it was waiting: see SecondFactor). An account that has one replaces it
+// only with ChangeSecondFactor.
+func (s *Service) Enrol(ctx context.Context, ses Session, secret, code string) (Login, error) {
 	u, err := s.Store.UserGet(ctx, ses.UserID)
 	if err != nil {
-		return err
+		return Login{}, err
 	}
 	if u.TOTP {
-		return ErrEnrolled
+		return Login{}, ErrEnrolled
 	}
 	return s.enrol(ctx, ses, secret, code)
 }
@@ -693,21 +815,27 @@ func (s *Service) Enrol(ctx context.Context, ses Session, secret, code string) e
 // sign-in is (a client locked out of the account is refused, a wrong one
 // counts towards the lockout, a used code is refused), so that a session
 // alone (a browser left open, a stolen cookie) cannot take the account's
-// second factor over. An account without one enrols as Enrol does.
-func (s *Service) ChangeSecondFactor(ctx context.Context, ses Session, password, current, secret, code string) error {
+// second factor over; a wrong code also counts towards the account's
+// ceiling (see SecondFactor), and a locked second factor is refused. An
+// account without one enrols as Enrol does. It returns the session as
+// Enrol does.
+func (s *Service) ChangeSecondFactor(ctx context.Context, ses Session, password, current, secret, code string) (Login, error) {
 	u, err := s.Store.UserGet(ctx, ses.UserID)
 	if err != nil {
-		return err
+		return Login{}, err
 	}
 	if !u.TOTP {
 		return s.enrol(ctx, ses, secret, code)
 	}
 	c, err := s.Store.UserCredentials(ctx, u.Email)
 	if err != nil {
-		return err
+		return Login{}, err
 	}
 	if err := s.checkPassword(ctx, c, password, ErrCurrentPassword); err != nil {
-		return err
+		return Login{}, err
+	}
+	if err := s.totpAllowed(ctx, u); err != nil {
+		return Login{}, err
 	}
 	step, err := TOTPStep(c.TOTPSecret, current, s.now())
 	if err == nil {
@@ -716,8 +844,8 @@ func (s *Service) ChangeSecondFactor(ctx context.Context, ses Session, password,
 		}
 	}
 	if err != nil {
-		if ferr := s.failed(ctx, c.User); ferr != nil {
-			return ferr
+		if ferr := s.totpFailed(ctx, c.User); ferr != nil {
+			return Login{}, ferr
 		}
 		var e *errs.Error
 		if errors.As(err, &e) && e.Field == "code" {
@@ -725,7 +853,7 @@ func (s *Service) ChangeSecondFactor(ctx context.Context, ses Session, password,
 			moved.Field = "current"
 			err = &moved
 		}
-		return err
+		return Login{}, err
 	}
 	return s.enrol(ctx, ses, secret, code)
 }
@@ -781,22 +909,26 @@ func (s *Service) ChangePassword(ctx context.Context, id int64, old, pw string, 
 }
 
 // enrol stores secret as the user's second factor if code is valid for
-// it, and marks the session verified.
-func (s *Service) enrol(ctx context.Context, ses Session, secret, code string) error {
+// it, and returns the session verified (see verified).
+func (s *Service) enrol(ctx context.Context, ses Session, secret, code string) (Login, error) {
 	step, err := TOTPStep(secret, code, s.now())
 	if err != nil {
-		return err
+		return Login{}, err
 	}
 	if err := s.Store.UserSetTOTP(ctx, ses.UserID, secret); err != nil {
-		return err
+		return Login{}, err
 	}
 	if err := s.Store.UserTOTPUse(ctx, ses.UserID, step); err != nil {
-		return err
+		return Login{}, err
 	}
 	if err := s.loginOK(ctx, ses.UserID); err != nil {
-		return err
+		return Login{}, err
 	}
-	return s.Store.SessionVerify(ctx, ses.ID)
+	u, err := s.Store.UserGet(ctx, ses.UserID)
+	if err != nil {
+		return Login{}, err
+	}
+	return s.verified(ctx, u, ses)
 }
 
 // Session returns the live session of a cookie secret and its user, or

@@ -6,6 +6,7 @@ package account_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -185,32 +186,166 @@ func TestStaffSecondFactor(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := svc.Enrol(ctx, l.Session, key.Secret, "000000"); errs.CodeOf(err) != errs.Invalid {
+		if _, err := svc.Enrol(ctx, l.Session, key.Secret, "000000"); errs.CodeOf(err) != errs.Invalid {
 			t.Errorf("enrol with a wrong code: %v", err)
 		}
 		code, _ := account.TOTPCode(key.Secret, c.t)
-		if err := svc.Enrol(ctx, l.Session, key.Secret, code); err != nil {
+		v, err := svc.Enrol(ctx, l.Session, key.Secret, code)
+		if err != nil {
 			t.Fatalf("enrol: %v", err)
 		}
-		ses, u, err := svc.Session(ctx, l.Secret)
-		if err != nil || !ses.Verified || !u.TOTP {
-			t.Fatalf("after enrolment: %+v %+v %v", ses, u, err)
+		// Enrolling replaces the half session by a new verified one; the
+		// half session's cookie no longer works.
+		ses, u, err := svc.Session(ctx, v.Secret)
+		if err != nil || !ses.Verified || !u.TOTP || ses.ID == l.Session.ID || ses.CSRF == l.Session.CSRF {
+			t.Fatalf("after enrolment: %+v %+v %v (half session %+v)", ses, u, err, l.Session)
+		}
+		if _, _, err := svc.Session(ctx, l.Secret); errs.CodeOf(err) != errs.Unauthorized {
+			t.Errorf("the half session's cookie after enrolment: %v; want not signed in", err)
 		}
 		// Next login asks for the code; the same code is not accepted twice.
 		l, err = svc.Login(ctx, "analyst@example.org", "analyst password")
 		if err != nil || !l.NeedTOTP {
 			t.Fatalf("second login: %+v %v", l, err)
 		}
-		if err := svc.SecondFactor(ctx, l.Session, code); errs.CodeOf(err) != errs.Invalid {
+		if _, err := svc.SecondFactor(ctx, l.Session, code); errs.CodeOf(err) != errs.Invalid {
 			t.Errorf("replayed code: %v", err)
 		}
 		c.t = c.t.Add(30 * time.Second)
 		code, _ = account.TOTPCode(key.Secret, c.t)
-		if err := svc.SecondFactor(ctx, l.Session, code); err != nil {
+		v, err = svc.SecondFactor(ctx, l.Session, code)
+		if err != nil {
 			t.Fatalf("fresh code: %v", err)
 		}
-		if ses, _, _ := svc.Session(ctx, l.Secret); !ses.Verified {
-			t.Error("session not verified after the second factor")
+		if ses, _, err := svc.Session(ctx, v.Secret); err != nil || !ses.Verified || ses.CSRF == l.Session.CSRF || v.Secret == l.Secret {
+			t.Errorf("the session after the second factor: %+v, %v; want a new verified one", ses, err)
+		}
+		if _, _, err := svc.Session(ctx, l.Secret); errs.CodeOf(err) != errs.Unauthorized {
+			t.Errorf("the half session's cookie after the second factor: %v; want not signed in", err)
+		}
+	})
+}
+
+// TestSecondFactorGuessing: a half session ends at its third wrong code;
+// wrong codes from one client lock that client out as failed sign-ins do;
+// the account's wrong codes from every client reach a ceiling that locks
+// its second factor (the owner is told once), refuses even the right
+// code, ends by itself and is lifted by a new password.
+func TestSecondFactorGuessing(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		svc, clk, _ := newService(t, st)
+		var told []time.Time
+		svc.OnTOTPLock = func(_ context.Context, u account.User, until time.Time) error {
+			told = append(told, until)
+			return nil
+		}
+		u, err := svc.Create(context.Background(), account.NewUser{Email: "admin@example.org", Password: "the admin password", Role: account.RoleAdmin})
+		if err != nil {
+			t.Fatal(err)
+		}
+		key, err := account.NewTOTP("vigil test", u.Email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.UserSetTOTP(context.Background(), u.ID, key.Secret); err != nil {
+			t.Fatal(err)
+		}
+		right := func() string {
+			c, err := account.TOTPCode(key.Secret, clk.t)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c
+		}
+		wrong := func() string { // a well-formed code that is not the right one
+			c := []byte(right())
+			c[0] = '0' + (c[0]-'0'+1)%10
+			return string(c)
+		}
+		login := func(ctx context.Context) account.Login {
+			t.Helper()
+			l, err := svc.Login(ctx, u.Email, "the admin password")
+			if err != nil || !l.NeedTOTP {
+				t.Fatalf("login: %+v, %v", l, err)
+			}
+			return l
+		}
+
+		// The half session ends at the third wrong code.
+		ctx := account.WithClient(context.Background(), "192.0.2.1")
+		l := login(ctx)
+		for i := 1; i <= account.MaxSessionTOTP; i++ {
+			_, err := svc.SecondFactor(ctx, l.Session, wrong())
+			if i < account.MaxSessionTOTP && errs.CodeOf(err) != errs.Invalid {
+				t.Fatalf("wrong code %d: %v; want invalid", i, err)
+			}
+			if i == account.MaxSessionTOTP && !errors.Is(err, account.ErrTOTPAgain) {
+				t.Fatalf("wrong code %d: %v; want ErrTOTPAgain", i, err)
+			}
+		}
+		if _, _, err := svc.Session(ctx, l.Secret); errs.CodeOf(err) != errs.Unauthorized {
+			t.Errorf("the half session after %d wrong codes: %v; want ended", account.MaxSessionTOTP, err)
+		}
+		if _, err := svc.SecondFactor(ctx, l.Session, right()); err == nil {
+			t.Error("the ended half session took the right code")
+		}
+
+		// The account's ceiling holds across clients: each client stays
+		// under its own lockout, the account's wrong codes add up.
+		n := account.MaxSessionTOTP // counted so far
+		for client := 2; n < account.MaxTOTPFailures; client++ {
+			ctx := account.WithClient(context.Background(), fmt.Sprintf("2001:db8:%x::/64", client))
+			l := login(ctx)
+			for range account.MaxSessionTOTP - 1 {
+				_, err := svc.SecondFactor(ctx, l.Session, wrong())
+				n++
+				switch {
+				case n < account.MaxTOTPFailures && errs.CodeOf(err) != errs.Invalid:
+					t.Fatalf("wrong code %d of the account: %v; want invalid", n, err)
+				case n == account.MaxTOTPFailures && !account.IsTOTPLocked(err):
+					t.Fatalf("wrong code %d of the account: %v; want the second factor locked", n, err)
+				}
+				if n == account.MaxTOTPFailures {
+					break
+				}
+			}
+		}
+		if want := clk.t.Add(account.TOTPLockFor); len(told) != 1 || !told[0].Equal(want) {
+			t.Errorf("the owner is told %v; want once, until %v", told, want)
+		}
+		// Locked: the right code from a fresh client is refused and does
+		// not count.
+		fresh := account.WithClient(context.Background(), "203.0.113.9")
+		l = login(fresh)
+		clk.t = clk.t.Add(30 * time.Second)
+		if _, err := svc.SecondFactor(fresh, l.Session, right()); !account.IsTOTPLocked(err) {
+			t.Errorf("the right code while locked: %v; want the lock", err)
+		}
+		// The lock ends by itself.
+		clk.t = clk.t.Add(account.TOTPLockFor)
+		if _, err := svc.SecondFactor(fresh, l.Session, right()); err != nil {
+			t.Errorf("the right code after the lock: %v", err)
+		}
+
+		// Locked again, a new password lifts the lock.
+		for i := 0; len(told) < 2; i++ {
+			if i > account.MaxTOTPFailures {
+				t.Fatal("no second lock")
+			}
+			ctx := account.WithClient(context.Background(), fmt.Sprintf("198.51.100.%d", i+1))
+			_, _ = svc.SecondFactor(ctx, login(ctx).Session, wrong())
+		}
+		if err := svc.SetPassword(context.Background(), u.ID, "a new admin password", 0); err != nil {
+			t.Fatal(err)
+		}
+		clk.t = clk.t.Add(30 * time.Second)
+		l, err = svc.Login(fresh, u.Email, "a new admin password")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.SecondFactor(fresh, l.Session, right()); err != nil {
+			t.Errorf("the right code after a new password: %v", err)
 		}
 	})
 }
@@ -724,7 +859,7 @@ func TestChangeNeedsProof(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := svc.Enrol(ctx, l.Session, old.Secret, code(old.Secret, 0)); err != nil {
+		if _, err := svc.Enrol(ctx, l.Session, old.Secret, code(old.Secret, 0)); err != nil {
 			t.Fatal(err)
 		}
 		clk.t = clk.t.Add(time.Minute)
@@ -739,7 +874,7 @@ func TestChangeNeedsProof(t *testing.T) {
 			}
 			return ""
 		}
-		if err := svc.Enrol(ctx, l.Session, stolen.Secret, code(stolen.Secret, 0)); field(err) != "current" {
+		if _, err := svc.Enrol(ctx, l.Session, stolen.Secret, code(stolen.Secret, 0)); field(err) != "current" {
 			t.Errorf("enrol over a second factor without proof: %v; want refused", err)
 		}
 		for _, tt := range []struct {
@@ -750,7 +885,7 @@ func TestChangeNeedsProof(t *testing.T) {
 			{"no_code", "the owner password", "", "current"},
 			{"wrong_code", "the owner password", code(stolen.Secret, 0), "current"},
 		} {
-			err := svc.ChangeSecondFactor(ctx, l.Session, tt.pw, tt.current, stolen.Secret, code(stolen.Secret, 0))
+			_, err := svc.ChangeSecondFactor(ctx, l.Session, tt.pw, tt.current, stolen.Secret, code(stolen.Secret, 0))
 			if field(err) != tt.field {
 				t.Errorf("%s: %v; want refused on %s", tt.name, err, tt.field)
 			}
@@ -764,7 +899,7 @@ func TestChangeNeedsProof(t *testing.T) {
 		}
 		// The owner, with both, replaces it; the old factor no longer
 		// signs in.
-		if err := svc.ChangeSecondFactor(ctx, l.Session, "the owner password", code(old.Secret, 0), stolen.Secret, code(stolen.Secret, 1)); err != nil {
+		if _, err := svc.ChangeSecondFactor(ctx, l.Session, "the owner password", code(old.Secret, 0), stolen.Secret, code(stolen.Secret, 1)); err != nil {
 			t.Fatalf("the owner's change: %v", err)
 		}
 		if c, _ := st.UserCredentials(ctx, u.Email); c.TOTPSecret != stolen.Secret {

@@ -337,10 +337,17 @@ func (s *Store) UserLoginOK(ctx context.Context, id int64, client string, at tim
 	})
 }
 
-// unlock lifts every lock and failure count of user id (its password
-// changed).
+// unlock lifts every lock and failure count of user id, the second
+// factor's included (its password changed: whoever was guessing codes
+// with the old one no longer has it).
 func (s *Store) unlock(ctx context.Context, id int64) error {
 	if _, err := s.Exec(ctx, `DELETE FROM login_locks WHERE user_id = ?`, id); err != nil {
+		return fmt.Errorf("unlock user %d: %w", id, err)
+	}
+	if _, err := s.Exec(ctx, `DELETE FROM totp_failures WHERE user_id = ?`, id); err != nil {
+		return fmt.Errorf("unlock user %d: %w", id, err)
+	}
+	if _, err := s.Exec(ctx, `UPDATE users SET totp_locked_until = NULL WHERE id = ?`, id); err != nil {
 		return fmt.Errorf("unlock user %d: %w", id, err)
 	}
 	return nil
@@ -393,9 +400,92 @@ func (s *Store) SessionGet(ctx context.Context, hash string, now time.Time) (acc
 	return ses, nil
 }
 
-// SessionVerify implements account.Store.
-func (s *Store) SessionVerify(ctx context.Context, id int64) error {
-	return s.updateOne(ctx, fmt.Sprintf("session %d", id), `UPDATE sessions SET verified = ? WHERE id = ?`, true, id)
+// SessionReplace implements account.Store: in one transaction session old
+// ends and ses is stored under hash; a session old that has ended already
+// is errs.NotFound and nothing is stored.
+func (s *Store) SessionReplace(ctx context.Context, old int64, ses *account.Session, hash string) error {
+	return s.Tx(ctx, func(tx *Store) error {
+		if err := tx.deleteOne(ctx, `DELETE FROM sessions WHERE id = ?`, fmt.Sprintf("session %d", old), old); err != nil {
+			return err
+		}
+		return tx.SessionCreate(ctx, ses, hash)
+	})
+}
+
+// SessionTOTPFailed implements account.Store: it counts a wrong code given
+// in session id and, at max, ends the session (ended is true). A session
+// that has ended already is ended too.
+func (s *Store) SessionTOTPFailed(ctx context.Context, id int64, max int) (ended bool, err error) {
+	err = s.Tx(ctx, func(tx *Store) error {
+		var n int
+		err := tx.QueryRow(ctx, `UPDATE sessions SET totp_failures = totp_failures + 1 WHERE id = ? RETURNING totp_failures`, id).Scan(&n)
+		if errors.Is(err, sql.ErrNoRows) {
+			ended = true
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("wrong code in session %d: %w", id, err)
+		}
+		if n < max {
+			return nil
+		}
+		ended = true
+		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE id = ?`, id); err != nil {
+			return fmt.Errorf("end session %d: %w", id, err)
+		}
+		return nil
+	})
+	return ended, err
+}
+
+// UserTOTPFailed implements account.Store: it keeps the wrong code of
+// client and, when the account's wrong codes of the last window reach max,
+// locks the account's second factor until now+lockFor, which it returns
+// (zero when this failure did not lock), and starts the count afresh.
+// Codes older than the window are forgotten.
+func (s *Store) UserTOTPFailed(ctx context.Context, id int64, client string, now time.Time, max int, window, lockFor time.Duration) (time.Time, error) {
+	var until time.Time
+	err := s.Tx(ctx, func(tx *Store) error {
+		// The user's row first: concurrent failures of one account take
+		// their turns, so that exactly one of them locks.
+		if err := tx.updateOne(ctx, fmt.Sprintf("user %d", id), `UPDATE users SET failed_logins = failed_logins WHERE id = ?`, id); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM totp_failures WHERE user_id = ? AND at <= ?`, id, now.Add(-window)); err != nil {
+			return fmt.Errorf("forget old wrong codes of user %d: %w", id, err)
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO totp_failures (user_id, client, at) VALUES (?, ?, ?)`, id, client, now); err != nil {
+			return fmt.Errorf("wrong code of user %d: %w", id, err)
+		}
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM totp_failures WHERE user_id = ?`, id).Scan(&n); err != nil {
+			return fmt.Errorf("wrong codes of user %d: %w", id, err)
+		}
+		if n < max {
+			return nil
+		}
+		until = now.Add(lockFor)
+		if _, err := tx.Exec(ctx, `DELETE FROM totp_failures WHERE user_id = ?`, id); err != nil {
+			return fmt.Errorf("wrong codes of user %d: %w", id, err)
+		}
+		_, err := tx.Exec(ctx, `UPDATE users SET totp_locked_until = ? WHERE id = ?`, until, id)
+		return err
+	})
+	return until, err
+}
+
+// UserTOTPLockedUntil implements account.Store: when the lock on the
+// account's second factor ends (zero: none).
+func (s *Store) UserTOTPLockedUntil(ctx context.Context, id int64) (time.Time, error) {
+	var until sql.NullTime
+	err := s.QueryRow(ctx, `SELECT totp_locked_until FROM users WHERE id = ?`, id).Scan(&until)
+	if err != nil {
+		return time.Time{}, Scan(err, fmt.Sprintf("user %d", id))
+	}
+	if !until.Valid {
+		return time.Time{}, nil
+	}
+	return until.Time.UTC(), nil
 }
 
 // SessionDelete implements account.Store.
@@ -418,6 +508,9 @@ func (s *Store) SessionPurge(ctx context.Context, now time.Time) (int64, error) 
 	// Failure counts a day old are forgotten, with ended locks.
 	if _, err := s.Exec(ctx, `DELETE FROM login_locks WHERE updated_at < ? AND (locked_until IS NULL OR locked_until < ?)`, now.Add(-24*time.Hour), now); err != nil {
 		return 0, fmt.Errorf("purge sign-in failures: %w", err)
+	}
+	if _, err := s.Exec(ctx, `DELETE FROM totp_failures WHERE at < ?`, now.Add(-24*time.Hour)); err != nil {
+		return 0, fmt.Errorf("purge wrong codes: %w", err)
 	}
 	return r.RowsAffected()
 }

@@ -62,11 +62,11 @@ func unscoped() map[string]string {
 		"OutboxResolve": operator, "ContactMarkBounced": operator, "NoticeEscalateBounce": operator, "PrivacyExport": operator, "PrivacyErase": operator,
 		"SuppressionAdd": operator, "SuppressionList": operator, "SuppressionRemove": operator, "RetentionPurge": operator,
 
-		"TokenAuthenticate": authn, "UserCredentials": authn, "UserLockedUntil": authn, "SessionGet": authn, "AccountTokenGet": authn, "AccountTokenUse": authn,
+		"TokenAuthenticate": authn, "UserCredentials": authn, "UserLockedUntil": authn, "UserTOTPLockedUntil": authn, "SessionGet": authn, "AccountTokenGet": authn, "AccountTokenUse": authn,
 
 		"UserCreate": accounts, "UserGet": accounts, "UserList": accounts, "UserUpdate": accounts, "UserChange": accounts, "UserSetPassword": accounts,
-		"UserSetTOTP": accounts, "UserResetTOTP": accounts, "UserTOTPUse": accounts, "UserLoginFailed": accounts, "UserLoginOK": accounts, "UserConfirm": accounts,
-		"MembershipSet": accounts, "MembershipDelete": accounts, "SessionCreate": accounts, "SessionVerify": accounts,
+		"UserSetTOTP": accounts, "UserResetTOTP": accounts, "UserTOTPUse": accounts, "UserLoginFailed": accounts, "UserTOTPFailed": accounts, "UserLoginOK": accounts, "UserConfirm": accounts,
+		"MembershipSet": accounts, "MembershipDelete": accounts, "SessionCreate": accounts, "SessionReplace": accounts, "SessionTOTPFailed": accounts,
 		"SessionDelete": accounts, "SessionDeleteUser": accounts, "SessionPurge": accounts, "AccountTokenCreate": accounts, "AccountTokenDrop": accounts,
 		"AuditAdd": accounts, "AuditList": accounts, "AuditQuery": accounts, "OrgRegister": register,
 

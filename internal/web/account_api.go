@@ -122,18 +122,24 @@ func (s *Server) signIn(r *http.Request, c Credentials) (u account.User, session
 		}
 		return u, 0, nil, err
 	}
+	// end reads l when it runs: after a second factor, the secret of the
+	// verified session that replaced the half one.
 	end = func() { _ = s.accounts.Logout(context.WithoutCancel(ctx), l.Secret) }
 	switch {
 	case l.NeedEnrol:
 		end()
 		return u, 0, nil, errs.Errorf(errs.Forbidden, "this account must enrol a second factor in the portal first")
 	case l.NeedTOTP:
-		err := s.accounts.SecondFactor(ctx, l.Session, c.Code)
+		// The code is given in the call the per-client limit above
+		// admitted, and counts towards the account's ceiling as the
+		// page's does; the verified session replaces the half one.
+		v, err := s.accounts.SecondFactor(ctx, l.Session, c.Code)
 		s.auditSecondFactor(r, l.User, err)
 		if err != nil {
 			end()
 			return u, 0, nil, inField(err, "account.", nil)
 		}
+		l.Session, l.Secret = v.Session, v.Secret
 	}
 	if t := app.AuditTrailOf(ctx); t != nil { // the call's audit entry names the account
 		t.Actor, t.UserID = l.User.Email, l.User.ID
@@ -177,6 +183,12 @@ func (s *Server) auditSignIn(r *http.Request, email string, l account.Login, err
 func (s *Server) auditSecondFactor(r *http.Request, u account.User, err error) {
 	outcome := "second factor accepted; signed in"
 	switch {
+	case err == tooMany:
+		outcome = "refused: too many attempts from the client"
+	case errors.Is(err, account.ErrTOTPAgain):
+		outcome = "refused: wrong second factor; the session ended after " + strconv.Itoa(account.MaxSessionTOTP) + " wrong codes"
+	case account.IsTOTPLocked(err):
+		outcome = "refused: the account's second factor is locked"
 	case account.IsLocked(err):
 		outcome = "refused: the account is locked"
 	case errs.CodeOf(err) == errs.Invalid || errs.CodeOf(err) == errs.Unauthorized:
@@ -332,6 +344,29 @@ func (s *Server) mailLocked(ctx context.Context, u account.User, client string, 
 	if _, err := s.store.AccountMail(ctx, u.Email, lang, msg); err != nil {
 		return fmt.Errorf("lock notice to %s: %w", u.Email, err)
 	}
+	return nil
+}
+
+// totpLocked tells the owner of u, through the outbox and once per
+// lock, that the account's second factor was locked until until after
+// too many wrong codes from any address (account.Service.OnTOTPLock), and
+// writes the lock to the audit log: someone who knows the password may be
+// guessing codes.
+func (s *Server) totpLocked(ctx context.Context, u account.User, until time.Time) error {
+	lang := u.Lang
+	if lang != "nl" {
+		lang = "en"
+	}
+	m := s.messages(lang)
+	msg := notify.Message{Subject: m["mail.totp.subject"],
+		Text: fmt.Sprintf(m["mail.totp.text"], account.MaxTOTPFailures, int(account.TOTPWindow.Minutes()), u.Email,
+			until.UTC().Format("2006-01-02 15:04"), s.baseURL+"/password/forgot")}
+	if _, err := s.store.AccountMail(ctx, u.Email, lang, msg); err != nil {
+		return fmt.Errorf("second factor lock notice to %s: %w", u.Email, err)
+	}
+	s.auditAttempt(ctx, account.AuditEntry{Actor: u.Email, UserID: u.ID, Action: "account.totp.lock", Object: "user " + strconv.FormatInt(u.ID, 10),
+		Detail: fmt.Sprintf("%d wrong codes within %s; second factor locked until %s UTC; last client %s", account.MaxTOTPFailures,
+			account.TOTPWindow, until.UTC().Format("2006-01-02 15:04"), account.ClientOf(ctx))})
 	return nil
 }
 

@@ -11,6 +11,7 @@ func accountMessages() map[string][2]string {
 		"login.password":      {"Password", "Wachtwoord"},
 		"login.submit":        {"Sign in", "Inloggen"},
 		"login.forgot":        {"Forgot your password?", "Wachtwoord vergeten?"},
+		"login.again":         {"The second factor was wrong three times, so that sign-in has ended. Sign in again with your password.", "De tweede factor was drie keer fout, dus die aanmelding is beëindigd. Meld u opnieuw aan met uw wachtwoord."},
 		"totp.title":          {"Second factor", "Tweede factor"},
 		"totp.code":           {"Code from your authenticator app", "Code uit uw authenticator-app"},
 		"totp.hint":           {"Six digits; a new code appears every 30 seconds.", "Zes cijfers; elke 30 seconden verschijnt een nieuwe code."},

@@ -27,6 +27,8 @@ func errorMessages() map[string][2]string {
 		"err.signup.link":          {"the confirmation link is unknown, used or expired; sign up again for a new one", "de bevestigingslink is onbekend, gebruikt of verlopen; meld u opnieuw aan voor een nieuwe"},
 		"err.reset.link":           {"the reset link is unknown, used or expired; ask for a new one", "de herstellink is onbekend, gebruikt of verlopen; vraag een nieuwe aan"},
 		"err.invite.link":          {"the invitation is unknown, used or expired; ask for a new one", "de uitnodiging is onbekend, gebruikt of verlopen; vraag een nieuwe aan"},
+		"err.totp.again":           {"three wrong codes: sign in again with your password", "drie foute codes: meld u opnieuw aan met uw wachtwoord"},
+		"err.totp.locked":          {"too many wrong codes were given for this account; its second factor is locked until %s UTC", "voor dit account zijn te veel foute codes gegeven; de tweede factor is geblokkeerd tot %s UTC"},
 		"err.totp.enrolled":        {"a second factor is enrolled already: give your current password and code to replace it", "er is al een tweede factor ingesteld: geef uw huidige wachtwoord en code om die te vervangen"},
 		"err.account.current":      {"the current password is wrong", "het huidige wachtwoord klopt niet"},
 		"err.invite.password":      {"this address has an account: give the password of that account", "dit adres heeft een account: geef het wachtwoord van dat account"},

@@ -190,13 +190,36 @@ func (s *Server) pageTOTP(pc *pageCall) error {
 	return pc.page("totp", "totp.title", nil)
 }
 
+// pageTOTPPost checks the second factor of a half session, under the
+// per-client limit of the password step. A right code replaces the
+// session by a new verified one (a new cookie); the wrong code that ends
+// the half session (account.ErrTOTPAgain) leads back to the sign-in page,
+// which says why.
 func (s *Server) pageTOTPPost(pc *pageCall) error {
-	err := s.accounts.SecondFactor(pc.ctx(), pc.ses, pc.form("code"))
+	if !s.loginLimit.Allow(s.clientIP(pc.r)) {
+		s.auditSecondFactor(pc.r, *pc.user, tooMany)
+		return pc.formError(tooMany, "totp", "totp.title", nil)
+	}
+	l, err := s.accounts.SecondFactor(pc.ctx(), pc.ses, pc.form("code"))
 	s.auditSecondFactor(pc.r, *pc.user, err)
+	if errors.Is(err, account.ErrTOTPAgain) {
+		s.clearCookie(pc.w, pc.r, sessionCookie)
+		return pc.redirect("/login?msg=login.again")
+	}
 	if err != nil {
 		return pc.formError(err, "totp", "totp.title", nil)
 	}
+	s.setVerified(pc, l)
 	return pc.redirect("/")
+}
+
+// setVerified sets the cookie of the session that replaced a half one
+// once its second factor was given or enrolled (none when the session was
+// verified already and kept).
+func (s *Server) setVerified(pc *pageCall, l account.Login) {
+	if l.Secret != "" {
+		s.setCookie(pc.w, sessionCookie, l.Secret, account.MaxAge)
+	}
 }
 
 // enrolView is the enrolment form: the new key travels in a hidden field
@@ -238,10 +261,11 @@ func (s *Server) pageEnrolPost(pc *pageCall) error {
 	if pc.user.TOTP && !s.loginLimit.Allow(s.clientIP(pc.r)) {
 		return refuse(tooMany)
 	}
-	err := s.accounts.ChangeSecondFactor(pc.ctx(), pc.ses, pc.r.PostFormValue("password"), pc.form("current"), pc.form("secret"), pc.form("code"))
+	l, err := s.accounts.ChangeSecondFactor(pc.ctx(), pc.ses, pc.r.PostFormValue("password"), pc.form("current"), pc.form("secret"), pc.form("code"))
 	if err != nil {
 		return refuse(err)
 	}
+	s.setVerified(pc, l)
 	if err := s.mailChanged(pc.ctx(), *pc.user, "mail.changed.totp"); err != nil {
 		return err
 	}

@@ -168,6 +168,7 @@ func New(cfg Config) (*Server, error) {
 		trustedProxies: cfg.TrustedProxies,
 	}
 	s.accounts.OnLock = s.mailLocked
+	s.accounts.OnTOTPLock = s.totpLocked
 	s.loginLimit = s.newLimiter(6*time.Second, 10)
 	s.checkLimit = s.newLimiter(3*time.Second, 20)
 	s.fetch = cfg.Fetch
@@ -288,8 +289,11 @@ func (s *Server) OpenAPI() []byte { return s.openapi }
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	r = withRequestID(w, r)
-	// Failed sign-ins count, and lock, per account and client address.
-	r = r.WithContext(account.WithClient(r.Context(), s.clientIP(r)))
+	// Failed sign-ins count, and lock, per account and client, grouped
+	// as the per-client limits group addresses (an IPv6 /64 is one
+	// client), so that rotating addresses within a /64 does not escape
+	// the lock.
+	r = r.WithContext(account.WithClient(r.Context(), clientKey(s.clientIP(r))))
 	sw := &statusWriter{ResponseWriter: w}
 	s.route(sw, r)
 	if sw.status == 0 {

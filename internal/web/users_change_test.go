@@ -199,7 +199,7 @@ func TestUserTOTPReset(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if err := e.srv.accounts.Enrol(ctx, l.Session, secret, code); err != nil {
+				if _, err := e.srv.accounts.Enrol(ctx, l.Session, secret, code); err != nil {
 					t.Fatalf("enrolling again: %v", err)
 				}
 				if u, err := st.UserGet(ctx, c.user.ID); err != nil || !u.TOTP || u.TOTPEnrol {
