@@ -45,7 +45,7 @@ func TestSameVendor(t *testing.T) {
 		{"General Electric (GE)", "GE", "General Electric"},
 		{"WAGO", "WAGO Kontakttechnik GmbH & Co. KG"},
 		{"Moxa", "Moxa Inc.", "MOXA"},
-		{"B. Braun", "B. Braun Melsungen AG"}, // with the seat the data never writes
+		{"B. Braun", "B. Braun Melsungen AG"},                    // with the seat the data never writes
 		{"Philips", "Koninklijke Philips N.V.", "Royal Philips"}, // a title before the name
 	}
 	for _, g := range groups {
