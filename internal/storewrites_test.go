@@ -69,6 +69,7 @@ var methodKinds = map[string]bool{
 	"Rebind":            false,
 
 	"UserTOTPLockedUntil": false, // when the lock on an account's second factor ends
+	"OrgInvitationsSince": false, // counts the invitations of an organisation and an account (daily limits)
 }
 
 // adapterWrites are the store writes the adapters may call, each with

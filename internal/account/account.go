@@ -327,6 +327,13 @@ type Member struct {
 	Role   Role   `json:"role"`
 }
 
+// InviteCounts are the invitations made in a period: by one
+// organisation's members together and by one account for all its
+// organisations (the daily invitation limits).
+type InviteCounts struct {
+	Org, Account int
+}
+
 // OpenInvitation is an invitation to an organisation that is neither
 // used nor expired, as the organisation's members page lists it (its
 // secret is never stored, so never shown).

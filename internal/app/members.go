@@ -6,6 +6,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"vigil/internal/account"
 	"vigil/internal/errs"
@@ -67,4 +68,47 @@ func (a *App) RevokeInvitation(ctx context.Context, sc tenant.Scope, org, id int
 		return a.auditIn(ctx, tx, account.AuditEntry{Action: "invitation.revoke", OrgID: org,
 			Object: fmt.Sprintf("invitation %d", id), Before: auditJSON(before)})
 	})
+}
+
+// InviteWindow is the period the daily invitation limits count over.
+const InviteWindow = 24 * time.Hour
+
+// Invite makes an invitation of email to organisation org of sc with
+// role, from account by, and returns its secret (the caller mails the
+// link). An organisation that is pending or rejected invites no one
+// (anyone may register one, and its name would go out in a message from
+// the CERT), and the daily limits of the configuration (portal.
+// invites_per_org_day, portal.invites_per_account_day; 0: none) hold for
+// the organisation's members together and for the account across its
+// organisations: over one, errs.TooMany on field email naming the limit,
+// and nothing is written. The check and the invitation are one
+// transaction, the organisation's row locked on PostgreSQL, so parallel
+// invitations cannot pass the same count. The invitation's audit entry is
+// the caller's (the page's or the API's record of the request).
+func (a *App) Invite(ctx context.Context, sc tenant.Scope, by, org int64, email string, role account.Role) (string, error) {
+	switch _, err := a.st.OrgApprovalGet(ctx, sc, org); {
+	case err == nil:
+		return "", errs.FieldKeyed("email", "", "invite.unapproved", "an organisation can invite colleagues once an analyst has approved it or it has proven a domain or range")
+	case errs.CodeOf(err) != errs.NotFound:
+		return "", err
+	}
+	var secret string
+	err := a.st.Tx(ctx, func(tx *store.Store) error {
+		n, err := tx.OrgInvitationsSince(ctx, sc, org, by, tx.Now().Add(-InviteWindow))
+		if err != nil {
+			return err
+		}
+		if l := a.cfg.Portal.InvitesPerOrgDay; l > 0 && n.Org >= l {
+			return errs.Keyed(errs.TooMany, "email", "invite.limit.org",
+				"this organisation has sent %d invitations in the last 24 hours, its daily limit; try again tomorrow", l)
+		}
+		if l := a.cfg.Portal.InvitesPerAccountDay; l > 0 && n.Account >= l {
+			return errs.Keyed(errs.TooMany, "email", "invite.limit.account",
+				"you have sent %d invitations in the last 24 hours, the daily limit of an account; try again tomorrow", l)
+		}
+		s := &account.Service{Store: tx, Now: tx.Now, Issuer: "vigil"}
+		secret, err = s.Invite(ctx, by, org, email, role)
+		return err
+	})
+	return secret, err
 }

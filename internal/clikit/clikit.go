@@ -273,6 +273,8 @@ func problemKind(code errs.Code) (int, string, bool) {
 		return 404, "Not found", true
 	case errs.Conflict:
 		return 409, "Conflict", true
+	case errs.TooMany:
+		return 429, "Too many requests", true
 	}
 	return 500, "Internal server error", code == errs.Internal
 }

@@ -67,7 +67,9 @@ type Config struct {
 	// Ingest is how `vigil serve` nodes share large feed files.
 	Ingest Ingest `yaml:"ingest"`
 	// Jobs tunes the job queue that `vigil serve` nodes share.
-	Jobs    Jobs    `yaml:"jobs"`
+	Jobs Jobs `yaml:"jobs"`
+	// Portal are the limits of what portal accounts may do.
+	Portal  Portal  `yaml:"portal"`
 	Profile Profile `yaml:"profile"`
 }
 
@@ -103,6 +105,18 @@ type Ingest struct {
 	// BatchRows is the number of feed rows committed per transaction
 	// (each batch is also a resume point).
 	BatchRows int `yaml:"batch_rows"`
+}
+
+// Portal are the limits of the portal's self-service: invitations go out
+// by e-mail from the CERT's address and quote the organisation's name, so
+// a member's account must not become a mailer.
+type Portal struct {
+	// InvitesPerOrgDay is how many invitations an organisation may send
+	// in 24 hours, by all its members together (0: no limit).
+	InvitesPerOrgDay int `yaml:"invites_per_org_day"`
+	// InvitesPerAccountDay is how many invitations one account may send
+	// in 24 hours, for all the organisations it acts for (0: no limit).
+	InvitesPerAccountDay int `yaml:"invites_per_account_day"`
 }
 
 // Jobs are the settings of the job queue.
@@ -306,6 +320,10 @@ func Settings() []Setting {
 			field: func(c *Config) any { return &c.Ingest.BatchRows }},
 		{Key: "jobs.rescue_after", Env: "VIGIL_JOBS_RESCUE_AFTER", Default: "1h", Doc: "how long a job may stay running before the leading node takes it for stuck (its node died) and retries it; it must not be shorter than any job's timeout (a part: `ingest.part_timeout`; a source run: its 30-minute lease; the notify sweep and the retention purge: 30m), or `vigil serve` refuses to start. Below 1m (crash tests, labs) it caps those fixed timeouts instead",
 			field: func(c *Config) any { return &c.Jobs.RescueAfter }},
+		{Key: "portal.invites_per_org_day", Env: "VIGIL_PORTAL_INVITES_PER_ORG_DAY", Default: "50", Doc: "invitations an organisation may send in 24 hours, by all its members together; over it the page and the API (429) refuse the invitation and nothing is sent (0: no limit)",
+			field: func(c *Config) any { return &c.Portal.InvitesPerOrgDay }},
+		{Key: "portal.invites_per_account_day", Env: "VIGIL_PORTAL_INVITES_PER_ACCOUNT_DAY", Default: "20", Doc: "invitations one account may send in 24 hours, for all the organisations it acts for (0: no limit)",
+			field: func(c *Config) any { return &c.Portal.InvitesPerAccountDay }},
 		{Key: "sources.alert_to", Env: "VIGIL_SOURCES_ALERT_TO", Doc: "operator address that missing-feed alerts are e-mailed to (empty: the call list only)",
 			field: func(c *Config) any { return &c.Sources.AlertTo }},
 		{Key: "sources.max_failures", Env: "VIGIL_SOURCES_MAX_FAILURES", Default: "3", Doc: "failed runs of a source in a row that raise an alert",

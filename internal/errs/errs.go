@@ -22,12 +22,13 @@ type Code string
 
 // The codes an *Error may carry.
 const (
-	Invalid      Code = "invalid"      // bad input: a field failed validation
-	NotFound     Code = "not_found"    // the object does not exist or is not visible to the caller
-	Conflict     Code = "conflict"     // the object exists already or the state forbids the change
-	Forbidden    Code = "forbidden"    // the caller may not do this
-	Unauthorized Code = "unauthorized" // no or bad credentials
-	Internal     Code = "internal"     // anything else; details are logged, not shown
+	Invalid      Code = "invalid"           // bad input: a field failed validation
+	NotFound     Code = "not_found"         // the object does not exist or is not visible to the caller
+	Conflict     Code = "conflict"          // the object exists already or the state forbids the change
+	Forbidden    Code = "forbidden"         // the caller may not do this
+	Unauthorized Code = "unauthorized"      // no or bad credentials
+	TooMany      Code = "too_many_requests" // a limit of how often the caller may do this is reached; later it may again
+	Internal     Code = "internal"          // anything else; details are logged, not shown
 )
 
 // Error is an error with a code, a user-facing message and an optional field

@@ -134,3 +134,29 @@ func (s *Store) OrgInvitationRevoke(ctx context.Context, sc tenant.Scope, org, i
 	})
 	return before, err
 }
+
+// OrgInvitationsSince counts the invitations made since since: those of
+// organisation org of sc (by any member) and those made by account by (for
+// any organisation). Used, revoked and expired invitations count: their
+// e-mail went out. Inside a transaction on PostgreSQL the organisation's
+// row stays locked until its end, so two invitations of one organisation
+// cannot both pass a check of the same counts (SQLite has one writer). An
+// organisation outside sc is errs.NotFound.
+func (s *Store) OrgInvitationsSince(ctx context.Context, sc tenant.Scope, org, by int64, since time.Time) (account.InviteCounts, error) {
+	var n account.InviteCounts
+	lock := ""
+	if s.dialect == Postgres {
+		lock = " FOR UPDATE"
+	}
+	if _, err := s.orgRow(ctx, sc, org, lock); err != nil {
+		return n, err
+	}
+	err := s.QueryRow(ctx, `SELECT
+(SELECT COUNT(*) FROM account_tokens WHERE purpose = 'invite' AND org_id = ? AND created_at >= ?),
+(SELECT COUNT(*) FROM account_tokens WHERE purpose = 'invite' AND created_by = ? AND created_at >= ?)`,
+		org, since, by, since).Scan(&n.Org, &n.Account)
+	if err != nil {
+		return n, fmt.Errorf("invitations of organisation %d since %s: %w", org, since.Format(time.RFC3339), err)
+	}
+	return n, nil
+}

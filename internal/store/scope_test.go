@@ -406,6 +406,12 @@ func scopeCases() []scopeCase {
 			is, err := s.OrgInvitations(ctx, as(p.ID), p.ID, f.now)
 			return len(is), err
 		}},
+		{method: "OrgInvitationsSince", single: true, run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
+			p := f.pending(t, s)
+			f.invite(t, s, p.ID)
+			n, err := s.OrgInvitationsSince(ctx, as(p.ID), p.ID, 0, s.Now().Add(-time.Hour))
+			return n.Org, err
+		}},
 		{method: "OrgInvitationRevoke", single: true, run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
 			p := f.pending(t, s)
 			_, err := s.OrgInvitationRevoke(ctx, as(p.ID), p.ID, f.invite(t, s, p.ID), f.now)

@@ -345,7 +345,7 @@ func (pc *pageCall) page(name, title string, data any) error {
 // other errors go to the error page.
 func (pc *pageCall) formError(err error, name, title string, data any) error {
 	var e *errs.Error
-	if !errors.As(err, &e) || (e.Code != errs.Invalid && e.Code != codeBadRequest && e.Code != errs.Conflict && e.Code != errs.Unauthorized && e.Code != errs.Forbidden && e.Code != codeUnavailable) {
+	if !errors.As(err, &e) || (e.Code != errs.Invalid && e.Code != codeBadRequest && e.Code != errs.Conflict && e.Code != errs.Unauthorized && e.Code != errs.Forbidden && e.Code != codeUnavailable && (e.Code != errs.TooMany || e.Field == "")) {
 		return err
 	}
 	field := e.Field
@@ -362,6 +362,8 @@ func (pc *pageCall) formError(err error, name, title string, data any) error {
 		status = http.StatusUnauthorized
 	case errs.Forbidden:
 		status = http.StatusForbidden
+	case errs.TooMany:
+		status = http.StatusTooManyRequests
 	}
 	// The field is named beside the message (and by its label in the
 	// summary).

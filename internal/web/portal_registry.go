@@ -165,21 +165,15 @@ func (s *Server) assetConfirmAPI(c *call) (any, error) {
 	return s.app.ConfirmAsset(c.ctx(), c.org, aid, in.How)
 }
 
-// invite makes an invitation and queues its e-mail. An organisation
-// that is pending or rejected invites no one: anyone may register one, and
-// its name goes out in a message from the CERT.
+// invite makes an invitation through the application service (which
+// refuses it for an organisation that is not approved and over the daily
+// limits) and queues its e-mail.
 func (s *Server) invite(ctx context.Context, sc tenant.Scope, by, org int64, orgName string, in InvitationInput) error {
 	if err := s.mailOff(); err != nil {
 		return err
 	}
 	if s.baseURL == "" {
 		return errs.FieldKeyed("email", "", "invite.nomail", "invitations by e-mail are not set up here; ask an administrator")
-	}
-	switch _, err := s.app.Approval(ctx, sc, org); {
-	case err == nil:
-		return errs.FieldKeyed("email", "", "invite.unapproved", "an organisation can invite colleagues once an analyst has approved it or it has proven a domain or range")
-	case errs.CodeOf(err) != errs.NotFound:
-		return err
 	}
 	lang := in.Lang
 	if lang == "" {
@@ -188,7 +182,7 @@ func (s *Server) invite(ctx context.Context, sc tenant.Scope, by, org int64, org
 	if lang != "en" && lang != "nl" {
 		return errs.FieldKeyed("lang", in.Lang, "lang.nlen", "must be nl or en")
 	}
-	secret, err := s.accounts.Invite(ctx, by, org, in.Email, in.Role)
+	secret, err := s.app.Invite(ctx, sc, by, org, in.Email, in.Role)
 	if err != nil {
 		return err
 	}

@@ -16,7 +16,7 @@ import (
 )
 
 // codeTooMany is a client over its request rate.
-const codeTooMany errs.Code = "too_many_requests"
+const codeTooMany = errs.TooMany
 
 // Verification rate: a burst of verifyBurst lookups per client address,
 // then one every verifyEvery. A person checking a warning needs a few; a
