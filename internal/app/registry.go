@@ -73,10 +73,17 @@ func (a *App) AddOrg(ctx context.Context, sc tenant.Scope, o registry.Org) (regi
 // with account user as its member and asset (a domain, IP range or AS
 // number) as its first asset to prove: the registration page and
 // POST /api/v1/register. It waits for that proof or an analyst's approval.
-// A missing or malformed asset is invalid on field asset, a name taken a
-// conflict on field name; the registration is audited as org.register.
+// The name must be plain text without a domain name
+// (registry.CleanOrgName); a missing or malformed asset is invalid on
+// field asset, a name taken a conflict on field name; the registration is
+// audited as org.register.
 func (a *App) RegisterOrg(ctx context.Context, user int64, name, country, asset string) (registry.Org, error) {
 	o := registry.Org{Name: name, Country: country}
+	name, err := registry.CleanOrgName("name", name, false)
+	if err != nil {
+		return o, err
+	}
+	o.Name = name
 	if asset == "" {
 		return o, errs.FieldKeyed("asset", "", "register.asset", "give a domain or IP range that you can prove you hold")
 	}
@@ -510,6 +517,15 @@ func (a *App) UpdateOrg(ctx context.Context, ref string, set map[string]string) 
 func (a *App) PatchOrg(ctx context.Context, sc tenant.Scope, id int64, u registry.OrgUpdate) (registry.Org, error) {
 	if err := tenantAllows(sc, id); err != nil {
 		return registry.Org{}, err
+	}
+	if u.Name != nil {
+		// A member renames the organisation under the registration's
+		// rule (no domain names); the operator may give one.
+		name, err := registry.CleanOrgName("name", *u.Name, sc.IsOperator())
+		if err != nil {
+			return registry.Org{}, err
+		}
+		u.Name = &name
 	}
 	if u.Languages != nil {
 		for i, l := range *u.Languages {

@@ -225,13 +225,11 @@ func (o *Org) Normalize() error {
 	if err := checkText(o); err != nil {
 		return err
 	}
-	o.Name = strings.TrimSpace(o.Name)
-	if o.Name == "" {
-		return errs.FieldKeyed("name", o.Name, "org.name", "an organisation needs a name")
+	name, err := CleanOrgName("name", o.Name, true)
+	if err != nil {
+		return err
 	}
-	if len(o.Name) > 200 {
-		return errs.FieldKeyed("name", o.Name[:40]+"…", "text.toolong", "longer than %d characters", 200)
-	}
+	o.Name = name
 	o.Country = strings.ToUpper(strings.TrimSpace(o.Country))
 	if err := CheckCountry(o.Country); err != nil {
 		return err

@@ -341,8 +341,10 @@ func (pc *pageCall) page(name, title string, data any) error {
 
 // formError re-renders a form after err: invalid input gets 422 and the
 // message beside its field (and at the top), a refusal its status (403,
-// 409, 401, or 503 when the service lacks what the form needs: e-mail);
-// other errors go to the error page.
+// 409, 401, 429 for a limit on a field such as an invitation over the
+// daily limit, or 503 when the service lacks what the form needs:
+// e-mail); other errors (a client's request rate, which names no field)
+// go to the error page.
 func (pc *pageCall) formError(err error, name, title string, data any) error {
 	var e *errs.Error
 	if !errors.As(err, &e) || (e.Code != errs.Invalid && e.Code != codeBadRequest && e.Code != errs.Conflict && e.Code != errs.Unauthorized && e.Code != errs.Forbidden && e.Code != codeUnavailable && (e.Code != errs.TooMany || e.Field == "")) {
