@@ -48,7 +48,12 @@ func TestInviteLimits(t *testing.T) {
 		accBase := count(`SELECT count(*) FROM account_tokens WHERE purpose = 'invite' AND created_by = ?`, member)
 		cfg := config.Defaults()
 		cfg.Portal.InvitesPerOrgDay, cfg.Portal.InvitesPerAccountDay = orgBase+3, accBase+2
-		e.srv.app = app.New(st, cfg, nil)
+		x := app.New(st, cfg, nil)
+		if _, err := x.OpenMailbox(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = x.Close() })
+		e.srv.app = x
 
 		invite := func(addr, lang string) *http.Response {
 			t.Helper()
