@@ -35,7 +35,7 @@ func ParseCursor(s string) (Cursor, error) {
 	tx, err1 := strconv.ParseUint(a, 10, 64)
 	ev, err2 := strconv.ParseInt(b, 10, 64)
 	if !ok || err1 != nil || err2 != nil || ev < 0 {
-		return Cursor{}, errs.Errorf(errs.Invalid, "cursor %q: want the next value of a previous answer (digits.digits)", s)
+		return Cursor{}, errs.Keyed(errs.Invalid, "", "cursor.invalid", "cursor %q: want the next value of a previous answer (digits.digits)", s)
 	}
 	return Cursor{Tx: tx, Event: ev}, nil
 }

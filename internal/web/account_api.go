@@ -128,7 +128,7 @@ func (s *Server) signIn(r *http.Request, c Credentials) (u account.User, session
 	switch {
 	case l.NeedEnrol:
 		end()
-		return u, 0, nil, errs.Errorf(errs.Forbidden, "this account must enrol a second factor in the portal first")
+		return u, 0, nil, errs.Keyed(errs.Forbidden, "", "totp.enrol", "this account must enrol a second factor in the portal first")
 	case l.NeedTOTP:
 		// The code is given in the call the per-client limit above
 		// admitted, and counts towards the account's ceiling as the

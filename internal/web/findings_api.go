@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"vigil/internal/auth"
+	"vigil/internal/errs"
 	"vigil/internal/finding"
 	"vigil/internal/keyset"
 )
@@ -87,13 +88,13 @@ const maxChanges = maxLimit
 func (s *Server) findingChanges(c *call) (any, error) {
 	since, err := finding.ParseCursor(c.query("since"))
 	if err != nil {
-		return nil, badRequest("since", "%s", err.Error())
+		return nil, keepKey(&errs.Error{Code: codeBadRequest, Field: "since", Message: err.Error()}, err)
 	}
 	limit := defaultLimit
 	if v := c.query("limit"); v != "" {
 		limit, _ = strconv.Atoi(v)
 		if limit < 1 || limit > maxChanges {
-			return nil, badRequest("limit", "%s: must be 1–%d", v, maxChanges)
+			return nil, errs.Keyed(codeBadRequest, "limit", "changes.limit", "%s: must be 1–%d", v, maxChanges)
 		}
 	}
 	p, err := s.store.FindingChanges(c.ctx(), c.scope(), since, limit)

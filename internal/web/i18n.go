@@ -83,6 +83,7 @@ func catalogue() map[string][2]string {
 		mailboxMessages(),
 		errorMessages(),
 		inputErrorMessages(),
+		requestErrorMessages(),
 		approvalMessages(),
 		linkMessages(),
 		codeMessages(),

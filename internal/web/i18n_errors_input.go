@@ -73,5 +73,38 @@ func inputErrorMessages() map[string][2]string {
 		// Settings read from the configuration.
 		"err.duration.go":    {"must be a Go duration such as 2h", "moet een Go-tijdsduur zijn, zoals 2h"},
 		"err.duration.lease": {"must be a Go duration of at least 1m, such as 5m", "moet een Go-tijdsduur van minstens 1m zijn, zoals 5m"},
+
+		// Evidence files, assessments, labels.
+		"err.evidence.type":      {"an evidence file must be a PDF, PNG, JPEG, GIF, WebP, plain text (CSV, JSON, Markdown) or ZIP file", "een bewijsbestand moet een PDF-, PNG-, JPEG-, GIF-, WebP-, tekst- (CSV, JSON, Markdown) of ZIP-bestand zijn"},
+		"err.mediatype.invalid":  {"not a media type", "geen mediatype"},
+		"err.evidence.mismatch":  {"the content is %s, not the declared %s", "de inhoud is %s, niet het opgegeven %s"},
+		"err.evidence.name":      {"give the file's name in ?name=", "geef de naam van het bestand in ?name="},
+		"err.evidence.large":     {"an evidence file is at most %d MiB", "een bewijsbestand is hoogstens %d MiB"},
+		"err.evidence.notfound":  {"evidence file %d of assessment %d not found", "bewijsbestand %d van beoordeling %d niet gevonden"},
+		"err.labels.off":         {"assessments and labels are not set up on this server", "beoordelingen en labels zijn op deze server niet ingesteld"},
+		"err.assess.answers.bad": {"%d answers were not stored: %s", "%d antwoorden zijn niet bewaard: %s"},
+		"err.label.missing":      {"no label %s", "geen label %s"},
+		"err.verify.off":         {"label verification is not set up on this server", "het controleren van labels is op deze server niet ingesteld"},
+		"err.revoke.none":        {"assessment %s has no valid label to revoke", "beoordeling %s heeft geen geldig label om in te trekken"},
+
+		// Feeds, plots, sources, tokens, organisations.
+		"err.feed.large":        {"the feed file exceeds %d bytes", "het feedbestand is groter dan %d bytes"},
+		"err.bytes.max":         {"at most %d bytes", "hoogstens %d bytes"},
+		"err.ingest.name":       {"the query parameter name (the file's name) is required", "de queryparameter name (de naam van het bestand) is verplicht"},
+		"err.trend.many":        {"%d triggers chosen: the plot shows at most %d", "%d triggers gekozen: de grafiek toont er hoogstens %d"},
+		"err.trigger.unknown":   {"%q: no such trigger", "%q: deze trigger bestaat niet"},
+		"err.source.kinds":      {"one of %v", "een van %v"},
+		"err.token.scopes":      {"choose at least one scope", "kies minstens één scope"},
+		"err.token.org":         {"an organisation number, or empty for an operator token", "een organisatienummer, of leeg voor een operatortoken"},
+		"err.device.assetlater": {"link devices to assets after the organisation exists", "koppel apparaten pas aan domeinen en reeksen als de organisatie bestaat"},
+		"err.contact.verified":  {"only the operator may mark a contact verified", "alleen de operator mag een contactpersoon als geverifieerd markeren"},
+		"err.org.none":          {"no such organisation", "deze organisatie bestaat niet"},
+		"err.org.id":            {"%q: not an organisation id", "%q: geen organisatienummer"},
+		"err.totp.enrol":        {"this account must enrol a second factor in the portal first", "dit account moet eerst in het portaal een tweede factor instellen"},
+
+		// Limits on how often.
+		"err.attempts.wait": {"too many attempts from your address; try again in %d seconds", "te veel pogingen vanaf uw adres; probeer het over %d seconden opnieuw"},
+		"err.checks.wait":   {"too many checks from your address; try again in %d seconds", "te veel controles vanaf uw adres; probeer het over %d seconden opnieuw"},
+		"err.lookups.wait":  {"too many lookups from your address; try again in a minute", "te veel opzoekingen vanaf uw adres; probeer het over een minuut opnieuw"},
 	}
 }

@@ -217,7 +217,7 @@ func (s *Server) notifyStats(c *call) (any, error) {
 		var err error
 		if since, err = time.Parse(time.DateOnly, v); err != nil {
 			if since, err = time.Parse(time.RFC3339, v); err != nil {
-				return nil, badRequest("since", "%q: must be a date (2025-06-01) or an RFC 3339 time", v)
+				return nil, errs.Keyed(codeBadRequest, "since", "time.date", "%q: must be a date (2025-06-01) or an RFC 3339 time", v)
 			}
 		}
 	}

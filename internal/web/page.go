@@ -94,7 +94,7 @@ func (pc *pageCall) pathID(name string) (int64, error) {
 	v := pc.r.PathValue(name)
 	id, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || id <= 0 {
-		return 0, badRequest(name, "%q: not an id (a positive integer)", v)
+		return 0, errs.Keyed(codeBadRequest, name, "id.invalid", "%q: not an id (a positive integer)", v)
 	}
 	return id, nil
 }
@@ -451,7 +451,7 @@ func (s *Server) preparePage(pc *pageCall) error {
 			if errors.As(perr, &mbe) {
 				return errs.Keyed(codeTooLarge, "", "form.large", "the form exceeds %d bytes", mbe.Limit)
 			}
-			return badRequest("", "malformed form")
+			return errs.Keyed(codeBadRequest, "", "form.malformed", "malformed form")
 		}
 		// Forms of a session carry its token (defence in depth beside
 		// the Fetch-metadata check above).

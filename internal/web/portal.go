@@ -353,7 +353,7 @@ func (s *Server) pageFindings(pc *pageCall) error {
 	if v := pc.query("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > maxLimit {
-			return badRequest("limit", "%q: must be an integer from 1 to %d", v, maxLimit)
+			return errs.Keyed(codeBadRequest, "limit", "int.range", "%q: must be an integer from 1 to %d", v, maxLimit)
 		}
 		p.Limit = n + 1
 	}
@@ -452,7 +452,7 @@ func (s *Server) pageUserCreate(pc *pageCall) error {
 	if v := pc.form("org"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil {
-			return badRequest("org", "%q: not an organisation id", v)
+			return errs.Keyed(codeBadRequest, "org", "org.id", "%q: not an organisation id", v)
 		}
 		in.Orgs = []MembershipInput{{OrgID: id, Role: account.Role(pc.form("org_role"))}}
 	}

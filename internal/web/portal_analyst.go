@@ -11,6 +11,7 @@ import (
 
 	"vigil/internal/account"
 	"vigil/internal/auth"
+	"vigil/internal/errs"
 	"vigil/internal/finding"
 	"vigil/internal/keyset"
 	"vigil/internal/tenant"
@@ -65,7 +66,7 @@ func (s *Server) findingsBySeen(r *http.Request, q url.Values) (FindingSeenPage,
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > maxLimit {
-			return FindingSeenPage{}, badRequest("limit", "%q: must be an integer from 1 to %d", v, maxLimit)
+			return FindingSeenPage{}, errs.Keyed(codeBadRequest, "limit", "int.range", "%q: must be an integer from 1 to %d", v, maxLimit)
 		}
 		limit = n
 	}
@@ -76,16 +77,16 @@ func (s *Server) findingsBySeen(r *http.Request, q url.Values) (FindingSeenPage,
 			continue
 		}
 		if from.ID != 0 {
-			return FindingSeenPage{}, badRequest("after_seen", "give before_seen or after_seen, not both")
+			return FindingSeenPage{}, errs.Keyed(codeBadRequest, "after_seen", "seen.both", "give before_seen or after_seen, not both")
 		}
 		t, err := time.Parse(time.RFC3339Nano, v)
 		if err != nil {
-			return FindingSeenPage{}, badRequest(dir+"_seen", "%q: must be an RFC 3339 time", v)
+			return FindingSeenPage{}, errs.Keyed(codeBadRequest, dir+"_seen", "time.rfc3339", "%q: must be an RFC 3339 time", v)
 		}
 		from.At, from.Back = t, dir == "after"
 		from.ID, _ = strconv.ParseInt(q.Get(dir+"_id"), 10, 64) // checked by the route
 		if from.ID <= 0 {
-			return FindingSeenPage{}, badRequest(dir+"_id", "give %s_id with %s_seen", dir, dir)
+			return FindingSeenPage{}, errs.Keyed(codeBadRequest, dir+"_id", "seen.id", "give %s_id with %s_seen", dir, dir)
 		}
 	}
 	f := findingFilter(q.Get, keyset.Page{Limit: limit + 1})

@@ -147,7 +147,7 @@ func assessSchemas(add func(name string, v, example any)) {
 // without one.
 func (s *Server) ratings() (Ratings, error) {
 	if s.labels == nil {
-		return nil, errs.Errorf(errs.NotFound, "assessments and labels are not set up on this server")
+		return nil, errs.Keyed(errs.NotFound, "", "labels.off", "assessments and labels are not set up on this server")
 	}
 	return s.labels, nil
 }
@@ -197,7 +197,7 @@ func (s *Server) saveAnswers(ctx context.Context, sc tenant.Scope, id int64, ans
 	out := AnswersSaved{Assessment: assessmentOut(a), Rejected: bad}
 	if submit {
 		if len(bad) > 0 {
-			return out, &errs.Error{Code: errs.Invalid, Field: bad[0].Field, Message: fmt.Sprintf("%d answers were not stored: %s", len(bad), bad[0].Reason)}
+			return out, errs.Keyed(errs.Invalid, bad[0].Field, "assess.answers.bad", "%d answers were not stored: %s", len(bad), bad[0].Reason)
 		}
 		sub, err := r.Submit(ctx, sc, id, actor)
 		if err != nil {

@@ -84,7 +84,7 @@ func feedOptions(get func(string) string) (app.FeedOptions, error) {
 	}
 	trig := get("trigger")
 	if len(trig) > 100 {
-		return app.FeedOptions{}, errs.Field("trigger", "", "at most 100 bytes")
+		return app.FeedOptions{}, errs.FieldKeyed("trigger", "", "bytes.max", "at most %d bytes", 100)
 	}
 	mark, err := tlp.Parse(get("tlp"))
 	if err != nil {
@@ -96,7 +96,7 @@ func feedOptions(get func(string) string) (app.FeedOptions, error) {
 func (s *Server) ingestUpload(c *call) (any, error) {
 	name := c.query("name")
 	if name == "" {
-		return nil, badRequest("name", "the query parameter name (the file's name) is required")
+		return nil, errs.Keyed(codeBadRequest, "name", "ingest.name", "the query parameter name (the file's name) is required")
 	}
 	opt, err := feedOptions(c.query)
 	if err != nil {
@@ -106,7 +106,7 @@ func (s *Server) ingestUpload(c *call) (any, error) {
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return nil, errs.Errorf(codeTooLarge, "the feed file exceeds %d bytes", mbe.Limit)
+			return nil, errs.Keyed(codeTooLarge, "", "feed.large", "the feed file exceeds %d bytes", mbe.Limit)
 		}
 		return nil, err
 	}

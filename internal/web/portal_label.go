@@ -59,7 +59,7 @@ func (s *Server) pageLabel(pc *pageCall) error {
 	if i := strings.LastIndexByte(file, '.'); i > 0 {
 		id, ext = file[:i], file[i+1:]
 	}
-	notFound := errs.Errorf(errs.NotFound, "no label %s", text.Truncate(file, 40))
+	notFound := errs.Keyed(errs.NotFound, "", "label.missing", "no label %s", text.Truncate(file, 40))
 	if !labelIDRE.MatchString(id) {
 		return notFound
 	}

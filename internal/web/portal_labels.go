@@ -61,7 +61,7 @@ type labelVerifyView struct {
 // per-client limit, then app.VerifyLabelWith on this registry.
 func (s *Server) verifyLabel(w http.ResponseWriter, r *http.Request, id string, doc []byte) (rating.Verification, error) {
 	if s.labels == nil {
-		return rating.Verification{}, errs.Errorf(errs.NotFound, "label verification is not set up on this server")
+		return rating.Verification{}, errs.Keyed(errs.NotFound, "", "verify.off", "label verification is not set up on this server")
 	}
 	if err := s.allowCheck(w, r); err != nil {
 		return rating.Verification{}, err

@@ -78,18 +78,18 @@ func evidenceType(declared string, content []byte) (string, error) {
 	sniffed, _, _ := mime.ParseMediaType(http.DetectContentType(content))
 	also, ok := evidenceTypes[sniffed]
 	if !ok {
-		return "", errs.Field("file", sniffed, "an evidence file must be a PDF, PNG, JPEG, GIF, WebP, plain text (CSV, JSON, Markdown) or ZIP file")
+		return "", errs.FieldKeyed("file", sniffed, "evidence.type", "an evidence file must be a PDF, PNG, JPEG, GIF, WebP, plain text (CSV, JSON, Markdown) or ZIP file")
 	}
 	d, _, err := mime.ParseMediaType(declared)
 	switch {
 	case declared == "" || d == "application/octet-stream":
 		return sniffed, nil
 	case err != nil:
-		return "", errs.Field("file", declared, "not a media type")
+		return "", errs.FieldKeyed("file", declared, "mediatype.invalid", "not a media type")
 	case d == sniffed || slices.Contains(also, d):
 		return d, nil
 	}
-	return "", errs.Field("file", declared, fmt.Sprintf("the content is %s, not the declared %s", sniffed, d))
+	return "", errs.FieldKeyed("file", declared, "evidence.mismatch", "the content is %s, not the declared %s", sniffed, d)
 }
 
 // addEvidence checks and stores an evidence file of assessment id.
@@ -123,13 +123,13 @@ func (s *Server) assessmentEvidenceAdd(c *call) (any, error) {
 	}
 	name := strings.TrimSpace(c.query("name"))
 	if name == "" {
-		return nil, errs.Field("name", "", "give the file's name in ?name=")
+		return nil, errs.FieldKeyed("name", "", "evidence.name", "give the file's name in ?name=")
 	}
 	content, err := io.ReadAll(http.MaxBytesReader(c.w, c.r.Body, c.s.bodyLimit(c.route)))
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return nil, errs.Errorf(codeTooLarge, "an evidence file is at most %d MiB", assess.MaxEvidenceBytes>>20)
+			return nil, errs.Keyed(codeTooLarge, "", "evidence.large", "an evidence file is at most %d MiB", assess.MaxEvidenceBytes>>20)
 		}
 		return nil, fmt.Errorf("read evidence: %w", err)
 	}
@@ -171,7 +171,7 @@ func (s *Server) evidenceFile(ctx context.Context, sc tenant.Scope, sid, eid int
 	if _, err := s.store.AssessmentGet(ctx, sc, sid); err != nil {
 		return fileBody{}, err
 	}
-	return fileBody{}, errs.Errorf(errs.NotFound, "evidence file %d of assessment %d not found", eid, sid)
+	return fileBody{}, errs.Keyed(errs.NotFound, "", "evidence.notfound", "evidence file %d of assessment %d not found", eid, sid)
 }
 
 func (s *Server) assessmentEvidenceGet(c *call) (any, error) {

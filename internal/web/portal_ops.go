@@ -159,7 +159,7 @@ func (pc *pageCall) pageParamsOf(def int) (keyset.Page, error) {
 	if v := pc.query("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > maxLimit {
-			return p, badRequest("limit", "%q: must be an integer from 1 to %d", v, maxLimit)
+			return p, errs.Keyed(codeBadRequest, "limit", "int.range", "%q: must be an integer from 1 to %d", v, maxLimit)
 		}
 		p.Limit = n + 1
 	}
@@ -902,7 +902,7 @@ func (s *Server) trendChoice(pc *pageCall) ([]string, error) {
 		return nil, nil
 	}
 	if len(chosen) > trendMax {
-		return nil, badRequest("trend", "%d triggers chosen: the plot shows at most %d", len(chosen), trendMax)
+		return nil, errs.Keyed(codeBadRequest, "trend", "trend.many", "%d triggers chosen: the plot shows at most %d", len(chosen), trendMax)
 	}
 	known, err := s.store.TriggerNames(pc.ctx(), pc.scope())
 	if err != nil {
@@ -910,7 +910,7 @@ func (s *Server) trendChoice(pc *pageCall) ([]string, error) {
 	}
 	for _, n := range chosen {
 		if !slices.Contains(known, n) {
-			return nil, badRequest("trend", "%q: no such trigger", n)
+			return nil, errs.Keyed(codeBadRequest, "trend", "trigger.unknown", "%q: no such trigger", n)
 		}
 	}
 	return chosen, nil

@@ -92,7 +92,7 @@ func (s *Server) revokeLabel(ctx context.Context, sc tenant.Scope, id int64, rea
 		return label.Record{}, err
 	}
 	if h.Valid == "" {
-		return label.Record{}, errs.Errorf(errs.Conflict, "assessment %s has no valid label to revoke", h.AssessmentID)
+		return label.Record{}, errs.Keyed(errs.Conflict, "", "revoke.none", "assessment %s has no valid label to revoke", h.AssessmentID)
 	}
 	return r.Revoke(ctx, sc, h.Valid, reason, actor)
 }

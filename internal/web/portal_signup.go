@@ -178,7 +178,7 @@ func (s *Server) allowAccountForm(w http.ResponseWriter, r *http.Request) error 
 		return nil
 	}
 	w.Header().Set("Retry-After", strconv.Itoa(s.loginLimit.RetryAfter()))
-	return errs.Errorf(codeTooMany, "too many attempts from your address; try again in %d seconds", s.loginLimit.RetryAfter())
+	return errs.Keyed(codeTooMany, "", "attempts.wait", "too many attempts from your address; try again in %d seconds", s.loginLimit.RetryAfter())
 }
 
 func (s *Server) signupAPI(c *call) (any, error) {

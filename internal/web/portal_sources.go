@@ -130,7 +130,7 @@ func (in SourceInput) source() (source.Source, error) {
 		if src.Kind == source.KindDir || src.Kind == source.KindMaildir {
 			return src, errs.FieldKeyed("kind", string(src.Kind), "source.kind", "a watched directory or maildir is registered on the server with `vigil source add`")
 		}
-		return src, errs.Field("kind", string(src.Kind), fmt.Sprintf("one of %v", portalKinds))
+		return src, errs.FieldKeyed("kind", string(src.Kind), "source.kinds", "one of %v", portalKinds)
 	}
 	for _, d := range []struct {
 		field, v string

@@ -115,7 +115,7 @@ func (s *Server) pageTokenCreate(pc *pageCall) error {
 		if v := pc.form("org_id"); v != "" {
 			n, err := strconv.ParseInt(v, 10, 64)
 			if err != nil || n <= 0 {
-				return errs.Field("org_id", v, "an organisation number, or empty for an operator token")
+				return errs.FieldKeyed("org_id", v, "token.org", "an organisation number, or empty for an operator token")
 			}
 			in.OrgID = n
 		}
@@ -123,7 +123,7 @@ func (s *Server) pageTokenCreate(pc *pageCall) error {
 			in.Scopes = append(in.Scopes, auth.Scope(sc))
 		}
 		if len(in.Scopes) == 0 {
-			return errs.Field("scopes", "", "choose at least one scope")
+			return errs.FieldKeyed("scopes", "", "token.scopes", "choose at least one scope")
 		}
 		if v := pc.form("expires_days"); v != "" {
 			n, err := strconv.Atoi(v)

@@ -74,13 +74,6 @@ func problemTable() map[errs.Code]problemKind {
 	}
 }
 
-// badRequest returns a bad_request error about a request member.
-func badRequest(field, format string, args ...any) error {
-	e := errs.Errorf(codeBadRequest, format, args...).(*errs.Error)
-	e.Field = field
-	return e
-}
-
 // problemFor builds the problem details for err. Internal errors (and
 // unknown codes) get a generic detail; the caller logs the cause.
 func (s *Server) problemFor(err error, instance string) Problem {

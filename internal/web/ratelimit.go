@@ -118,7 +118,7 @@ func (s *Server) allowCheck(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	w.Header().Set("Retry-After", strconv.Itoa(s.checkLimit.RetryAfter()))
-	return errs.Errorf(codeTooMany, "too many checks from your address; try again in %d seconds", s.checkLimit.RetryAfter())
+	return errs.Keyed(codeTooMany, "", "checks.wait", "too many checks from your address; try again in %d seconds", s.checkLimit.RetryAfter())
 }
 
 // clientIP is the address of the request's client, the key of the

@@ -155,7 +155,7 @@ func (s *Server) orgCreate(c *call) (any, error) {
 	for i, di := range in.Devices {
 		d := di.device(0)
 		if d.AssetID != nil {
-			return nil, errs.Field(fmt.Sprintf("devices[%d].asset_id", i), *d.AssetID, "link devices to assets after the organisation exists")
+			return nil, errs.FieldKeyed(fmt.Sprintf("devices[%d].asset_id", i), *d.AssetID, "device.assetlater", "link devices to assets after the organisation exists")
 		}
 		if err := d.Normalize(); err != nil {
 			return nil, inField(err, fmt.Sprintf("devices[%d].", i), nil)
@@ -211,7 +211,7 @@ func (s *Server) contactCreate(c *call) (any, error) {
 		return nil, err
 	}
 	if in.Verified && !c.p.Operator() {
-		return nil, &errs.Error{Code: errs.Forbidden, Field: "verified", Message: "only the operator may mark a contact verified"}
+		return nil, errs.Keyed(errs.Forbidden, "verified", "contact.verified", "only the operator may mark a contact verified")
 	}
 	ct, err := s.app.AddContact(c.ctx(), c.scope(), in.contact(c.org))
 	if err != nil {

@@ -562,11 +562,11 @@ func (s *Server) prepare(c *call) error {
 		c.p = p
 		switch {
 		case rt.OperatorOnly() && !p.Operator():
-			return errs.Errorf(errs.Forbidden, "only operator tokens may %s %s", rt.Method, rt.Path)
+			return errs.Keyed(errs.Forbidden, "", "token.operator", "only operator tokens may %s %s", rt.Method, rt.Path)
 		case p.Operator() && !p.Has(rt.OperatorScope()):
-			return errs.Errorf(errs.Forbidden, "the token lacks the %s scope", rt.OperatorScope())
+			return errs.Keyed(errs.Forbidden, "", "token.lacks", "the token lacks the %s scope", rt.OperatorScope())
 		case !p.Operator() && rt.Scope != "" && !p.Has(rt.Scope):
-			return errs.Errorf(errs.Forbidden, "the token lacks the %s scope", rt.Scope)
+			return errs.Keyed(errs.Forbidden, "", "token.lacks", "the token lacks the %s scope", rt.Scope)
 		}
 	}
 	if err := checkQuery(c.r, rt.Query); err != nil {
@@ -578,7 +578,7 @@ func (s *Server) prepare(c *call) error {
 			return err
 		}
 		if !c.p.Tenant().Allows(id) {
-			return errs.Errorf(errs.NotFound, "organisation %d not found", id)
+			return errs.Keyed(errs.NotFound, "", "org.notfound", "organisation %d not found", id)
 		}
 		if c.p.OrgID != id { // the operator: the organisation may not exist
 			if err := s.store.OrgExists(c.ctx(), c.p.Tenant(), id); err != nil {
@@ -602,15 +602,15 @@ func (s *Server) prepare(c *call) error {
 func (s *Server) authenticate(r *http.Request) (auth.Principal, error) {
 	h := r.Header.Get("Authorization")
 	if h == "" {
-		return auth.Principal{}, errs.Errorf(errs.Unauthorized, "missing token: send Authorization: Bearer %s…", auth.SecretPrefix)
+		return auth.Principal{}, errs.Keyed(errs.Unauthorized, "", "token.missing", "missing token: send Authorization: Bearer %s…", auth.SecretPrefix)
 	}
 	scheme, secret, _ := strings.Cut(h, " ")
 	if !strings.EqualFold(scheme, "Bearer") {
-		return auth.Principal{}, errs.Errorf(errs.Unauthorized, "the Authorization scheme must be Bearer")
+		return auth.Principal{}, errs.Keyed(errs.Unauthorized, "", "token.scheme", "the Authorization scheme must be Bearer")
 	}
 	secret = strings.TrimSpace(secret)
 	if !strings.HasPrefix(secret, auth.SecretPrefix) || len(secret) > 256 {
-		return auth.Principal{}, errs.Errorf(errs.Unauthorized, "unknown or revoked token")
+		return auth.Principal{}, errs.Keyed(errs.Unauthorized, "", "token.unknown", "unknown or revoked token")
 	}
 	p, err := s.store.TokenAuthenticate(r.Context(), secret)
 	if err != nil {
@@ -622,16 +622,16 @@ func (s *Server) authenticate(r *http.Request) (auth.Principal, error) {
 func checkQuery(r *http.Request, allowed []Param) error {
 	q, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
-		return badRequest("", "malformed query string")
+		return errs.Keyed(codeBadRequest, "", "query.malformed", "malformed query string")
 	}
 	for name, vs := range q {
 		i := paramIndex(allowed, name)
 		if i < 0 {
-			return badRequest(name, "unknown query parameter %q", name)
+			return errs.Keyed(codeBadRequest, name, "query.unknown", "unknown query parameter %q", name)
 		}
 		p := allowed[i]
 		if len(vs) > 1 && !p.Multi {
-			return badRequest(name, "query parameter %q given %d times", name, len(vs))
+			return errs.Keyed(codeBadRequest, name, "query.repeated", "query parameter %q given %d times", name, len(vs))
 		}
 		for _, v := range vs {
 			if reason := text.Problem(v); reason != "" {
@@ -639,11 +639,11 @@ func checkQuery(r *http.Request, allowed []Param) error {
 			}
 			if p.Type == "integer" {
 				if _, err := strconv.ParseInt(v, 10, 64); err != nil {
-					return badRequest(name, "%q: must be an integer", v)
+					return errs.Keyed(codeBadRequest, name, "int.invalid", "%q: must be an integer", v)
 				}
 			}
 			if len(p.Enum) > 0 && !contains(p.Enum, v) {
-				return badRequest(name, "%q: must be one of %s", v, strings.Join(p.Enum, ", "))
+				return errs.Keyed(codeBadRequest, name, "enum.invalid", "%q: must be one of %s", v, strings.Join(p.Enum, ", "))
 			}
 		}
 	}
@@ -675,7 +675,7 @@ func checkContentType(r *http.Request) error {
 		if ct == "" {
 			ct = "none"
 		}
-		return errs.Errorf(codeMediaType, "the request body must be application/json (Content-Type: %s)", ct)
+		return errs.Keyed(codeMediaType, "", "body.type", "the request body must be application/json (Content-Type: %s)", ct)
 	}
 	return nil
 }
@@ -685,7 +685,7 @@ func (c *call) pathID(name string) (int64, error) {
 	v := c.r.PathValue(name)
 	id, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || id <= 0 {
-		return 0, badRequest(name, "%q: not an id (a positive integer)", v)
+		return 0, errs.Keyed(codeBadRequest, name, "id.invalid", "%q: not an id (a positive integer)", v)
 	}
 	return id, nil
 }
@@ -715,7 +715,7 @@ func (c *call) page() (keyset.Page, int, error) {
 	if v := c.query("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > maxLimit {
-			return keyset.Page{}, 0, badRequest("limit", "%q: must be an integer from 1 to %d", v, maxLimit)
+			return keyset.Page{}, 0, errs.Keyed(codeBadRequest, "limit", "int.range", "%q: must be an integer from 1 to %d", v, maxLimit)
 		}
 		limit = n
 	}
@@ -723,7 +723,7 @@ func (c *call) page() (keyset.Page, int, error) {
 	if v := c.query("after"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 0 {
-			return keyset.Page{}, 0, badRequest("after", "%q: must be an id (a non-negative integer)", v)
+			return keyset.Page{}, 0, errs.Keyed(codeBadRequest, "after", "id.nonneg", "%q: must be an id (a non-negative integer)", v)
 		}
 		after = n
 	}
@@ -776,7 +776,7 @@ func (c *call) decode(v any) error {
 	}
 	var extra json.RawMessage
 	if err := dec.Decode(&extra); err != io.EOF {
-		return badRequest("", "unexpected data after the JSON value")
+		return errs.Keyed(codeBadRequest, "", "json.trailing", "unexpected data after the JSON value")
 	}
 	return badText(v, notUTF8)
 }
@@ -789,27 +789,27 @@ func (c *call) decodeError(err error) error {
 	)
 	switch {
 	case errors.As(err, &mbe):
-		return errs.Errorf(codeTooLarge, "the request body exceeds %d bytes", mbe.Limit)
+		return errs.Keyed(codeTooLarge, "", "body.large", "the request body exceeds %d bytes", mbe.Limit)
 	case errors.Is(err, io.EOF):
-		return badRequest("", "the request body is empty; send a JSON object")
+		return errs.Keyed(codeBadRequest, "", "body.empty", "the request body is empty; send a JSON object")
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return badRequest("", "the JSON request body ends early")
+		return errs.Keyed(codeBadRequest, "", "json.short", "the JSON request body ends early")
 	case errors.As(err, &se):
-		return badRequest("", "malformed JSON at byte %d: %s", se.Offset, strings.TrimPrefix(se.Error(), "json: "))
+		return errs.Keyed(codeBadRequest, "", "json.malformed", "malformed JSON at byte %d: %s", se.Offset, strings.TrimPrefix(se.Error(), "json: "))
 	case errors.As(err, &te):
 		field := te.Field
 		if field == "" {
-			return badRequest("", "the request body must be a JSON %s, not %s", jsonKind(te.Type), te.Value)
+			return errs.Keyed(codeBadRequest, "", "json.bodytype", "the request body must be a JSON %s, not %s", jsonKind(te.Type), te.Value)
 		}
-		return badRequest(field, "must be a JSON %s, not %s", jsonKind(te.Type), te.Value)
+		return errs.Keyed(codeBadRequest, field, "json.fieldtype", "must be a JSON %s, not %s", jsonKind(te.Type), te.Value)
 	}
 	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
 		if n, uerr := strconv.Unquote(name); uerr == nil {
 			name = n
 		}
-		return badRequest(name, "unknown field %q", name)
+		return errs.Keyed(codeBadRequest, name, "json.unknown", "unknown field %q", name)
 	}
-	return badRequest("", "bad request body: %s", strings.TrimPrefix(err.Error(), "json: "))
+	return errs.Keyed(codeBadRequest, "", "body.bad", "bad request body: %s", strings.TrimPrefix(err.Error(), "json: "))
 }
 
 // jsonKind names the JSON type a Go type decodes from.

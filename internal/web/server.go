@@ -337,14 +337,14 @@ func (u *unmatchedWriter) WriteHeader(code int) {
 	var err error
 	switch code {
 	case http.StatusNotFound:
-		err = errs.Errorf(errs.NotFound, "no route for %s %s", u.r.Method, u.r.URL.Path)
+		err = errs.Keyed(errs.NotFound, "", "route.none", "no route for %s %s", u.r.Method, u.r.URL.Path)
 		if wantsPage(u.r) {
 			u.replaced = true
 			u.s.notFoundPage(u.w, u.r, err)
 			return
 		}
 	case http.StatusMethodNotAllowed:
-		err = errs.Errorf(codeMethodNotAllowed, "%s is not allowed on %s (allowed: %s)", u.r.Method, u.r.URL.Path, u.w.Header().Get("Allow"))
+		err = errs.Keyed(codeMethodNotAllowed, "", "route.method", "%s is not allowed on %s (allowed: %s)", u.r.Method, u.r.URL.Path, u.w.Header().Get("Allow"))
 	default:
 		u.w.WriteHeader(code)
 		return

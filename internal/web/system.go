@@ -40,7 +40,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 			// A state, not a failure: answered without an error log line
 			// (a load balancer polls it).
 			w.Header().Set("Retry-After", "5")
-			writeProblem(w, s.problemFor(errs.Errorf(codeUnavailable, "not ready: %s", why), r.URL.Path))
+			writeProblem(w, s.problemFor(errs.Keyed(codeUnavailable, "", "ready.not", "not ready: %s", why), r.URL.Path))
 			return
 		}
 	}
@@ -48,7 +48,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	if err := s.store.Ping(ctx); err != nil {
 		s.log.Warn("readiness check failed", "err", err)
-		s.writeError(w, r, errs.Errorf(codeUnavailable, "the database does not answer"))
+		s.writeError(w, r, errs.Keyed(codeUnavailable, "", "db.down", "the database does not answer"))
 		return
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")

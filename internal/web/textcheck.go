@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"unicode/utf8"
 
+	"vigil/internal/errs"
 	"vigil/internal/text"
 )
 
@@ -29,7 +30,7 @@ func badText(v any, notUTF8 bool) error {
 	path, reason := text.Find(v)
 	if reason == "" {
 		if notUTF8 {
-			return badRequest("", "the request body is not valid UTF-8")
+			return errs.Keyed(codeBadRequest, "", "body.utf8", "the request body is not valid UTF-8")
 		}
 		return nil
 	}

@@ -137,7 +137,7 @@ func (s *Server) createUser(ctx context.Context, sc tenant.Scope, in UserInput) 
 		}
 		if err := s.store.OrgExists(ctx, sc, m.OrgID); err != nil {
 			if errs.CodeOf(err) == errs.NotFound {
-				return account.User{}, errs.Field(fmt.Sprintf("orgs[%d].org_id", i), m.OrgID, "no such organisation")
+				return account.User{}, errs.FieldKeyed(fmt.Sprintf("orgs[%d].org_id", i), m.OrgID, "org.none", "no such organisation")
 			}
 			return account.User{}, err
 		}

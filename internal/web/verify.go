@@ -116,7 +116,7 @@ type verifier struct {
 func (v *verifier) api(c *call) (any, error) {
 	if !v.limit.Allow(v.s.clientIP(c.r)) {
 		c.w.Header().Set("Retry-After", "6")
-		return nil, errs.Errorf(codeTooMany, "too many lookups from your address; try again in a minute")
+		return nil, errs.Keyed(codeTooMany, "", "lookups.wait", "too many lookups from your address; try again in a minute")
 	}
 	var in VerifyInput
 	if err := c.decode(&in); err != nil {
