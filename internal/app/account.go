@@ -115,7 +115,7 @@ func ReadPassword(r io.Reader, fromStdin bool) (string, bool, error) {
 	}
 	line, err := bufio.NewReader(r).ReadString('\n')
 	if err != nil && line == "" {
-		return "", false, errs.Field("password", "", "--password-stdin: standard input is empty")
+		return "", false, errs.FieldKeyed("password", "", "password.stdin", "--password-stdin: standard input is empty")
 	}
 	return strings.TrimRight(line, "\r\n"), false, nil
 }
@@ -144,7 +144,7 @@ func UserRow(u account.User) []any {
 // cookie) and audits it as user.lang.
 func (a *App) SetUserLang(ctx context.Context, id int64, lang string) (account.User, error) {
 	if lang != "nl" && lang != "en" {
-		return account.User{}, errs.Field("lang", lang, "must be nl or en")
+		return account.User{}, errs.FieldKeyed("lang", lang, "lang.nlen", "must be nl or en")
 	}
 	var out account.User
 	err := a.st.Tx(ctx, func(tx *store.Store) error {

@@ -544,7 +544,7 @@ func (a *App) LoadCSAFProvider(ctx context.Context, url string, opt ProviderOpti
 func (a *App) LoadCSAF(ctx context.Context, arg string, stdin io.Reader, opt ProviderOptions) ([]AdvisorySummary, error) {
 	if !IsURL(arg) {
 		if opt.RequireSignature {
-			return nil, errs.Field("require-signature", arg, "signatures are checked against a provider's keys: give the provider-metadata.json URL")
+			return nil, errs.FieldKeyed("require-signature", arg, "advisory.signature", "signatures are checked against a provider's keys: give the provider-metadata.json URL")
 		}
 		return a.LoadAdvisories(ctx, AdvisoryLoad{Source: advisory.SourceCSAF, Arg: arg, Stdin: stdin})
 	}

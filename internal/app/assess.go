@@ -31,7 +31,7 @@ func (a *App) AddEvidenceFiles(ctx context.Context, sc tenant.Scope, id int64, p
 			return nil, errs.Errorf(errs.Invalid, "evidence: %v", err)
 		}
 		if st.Size() > assess.MaxEvidenceBytes {
-			return nil, errs.Field("file", path, fmt.Sprintf("larger than %d MiB", assess.MaxEvidenceBytes>>20))
+			return nil, errs.FieldKeyed("file", path, "file.mib", "larger than %d MiB", assess.MaxEvidenceBytes>>20)
 		}
 	}
 	svc, err := a.Rating()
@@ -159,7 +159,7 @@ func (r TemplateResult) Text() string {
 // written to the new file out (empty: returned in the result).
 func AnswersTemplate(e assess.Edition, d assess.Device, out string) (TemplateResult, error) {
 	if !e.Valid() {
-		return TemplateResult{}, errs.Field("edition", string(e), "want v2 or v3")
+		return TemplateResult{}, errs.FieldKeyed("edition", string(e), "assess.edition", "want v2 or v3")
 	}
 	c, err := assess.Load()
 	if err != nil {
@@ -175,7 +175,7 @@ func AnswersTemplate(e assess.Edition, d assess.Device, out string) (TemplateRes
 	}
 	f, err := os.OpenFile(out, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
 	if errors.Is(err, fs.ErrExist) {
-		return TemplateResult{}, errs.Errorf(errs.Conflict, "%s exists (answers filled in?): not overwritten; name another file", out)
+		return TemplateResult{}, errs.Keyed(errs.Conflict, "", "file.exists.answers", "%s exists (answers filled in?): not overwritten; name another file", out)
 	}
 	if err != nil {
 		return TemplateResult{}, errs.Field("output", out, err.Error())

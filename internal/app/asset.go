@@ -134,7 +134,7 @@ func tenantAllows(sc tenant.Scope, org int64) error {
 	if sc.Allows(org) {
 		return nil
 	}
-	return errs.Errorf(errs.NotFound, "organisation %d not found", org)
+	return errs.Keyed(errs.NotFound, "", "org.notfound", "organisation %d not found", org)
 }
 
 // AddAsset registers asset as (its kind told from the value when empty)
@@ -200,7 +200,7 @@ func (a *App) DeleteContact(ctx context.Context, sc tenant.Scope, id int64) erro
 			}
 		}
 		if before == nil {
-			return errs.Errorf(errs.NotFound, "contact %d not found", id)
+			return errs.Keyed(errs.NotFound, "", "contact.notfound", "contact %d not found", id)
 		}
 		if err := tx.ContactDelete(ctx, sc, id); err != nil {
 			return err

@@ -142,7 +142,7 @@ func (a *App) AuditExport(ctx context.Context, f account.AuditFilter, format str
 			return 0, err
 		}
 	default:
-		return 0, errs.Field("format", format, "not csv or json")
+		return 0, errs.FieldKeyed("format", format, "format.csvjson", "not csv or json")
 	}
 	return len(all), nil
 }
@@ -192,7 +192,7 @@ func ParseAuditFilter(actor, kind, since, until string) (account.AuditFilter, er
 		}
 		t, err := time.Parse(time.DateOnly, v)
 		if err != nil {
-			return f, errs.Field(d.name, v, "not a date (2026-01-31) or RFC 3339 time")
+			return f, errs.FieldKeyed(d.name, v, "time.dateortime", "not a date (2026-01-31) or RFC 3339 time")
 		}
 		if d.endOf {
 			t = t.AddDate(0, 0, 1)

@@ -53,7 +53,7 @@ func (in Input) Int(name string) (int, error) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil {
-		return 0, errs.Field(name, v, "not a number")
+		return 0, errs.FieldKeyed(name, v, "number.invalid", "not a number")
 	}
 	return n, nil
 }

@@ -68,7 +68,7 @@ func (a *App) EditContact(ctx context.Context, sc tenant.Scope, org, id int64, p
 			}
 		}
 		if before == nil {
-			return errs.Errorf(errs.NotFound, "contact %d not found", id)
+			return errs.Keyed(errs.NotFound, "", "contact.notfound", "contact %d not found", id)
 		}
 		after = p.apply(*before)
 		if err := tx.ContactUpdate(ctx, sc, &after); err != nil {

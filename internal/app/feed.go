@@ -179,7 +179,7 @@ func failedUnits(what string, failed []string, total int) error {
 	if len(failed) == 0 {
 		return nil
 	}
-	return errs.Errorf(errs.Invalid, "%d of %s failed: %s", len(failed), text.Plural(total, what, what+"s"), strings.Join(failed, ", "))
+	return errs.Keyed(errs.Invalid, "", "feed.failed", "%d of %s failed: %s", len(failed), text.Plural(total, what, what+"s"), strings.Join(failed, ", "))
 }
 
 // ingestOne ingests one file (or standard input).
@@ -262,7 +262,7 @@ func (a *App) IngestASN(ctx context.Context, path string) (ASNSummary, error) {
 	}
 	st := t.Stats()
 	if st.Prefixes == 0 {
-		return ASNSummary{}, errs.Field("file", path, "no prefixes in it")
+		return ASNSummary{}, errs.FieldKeyed("file", path, "asn.noprefixes", "no prefixes in it")
 	}
 	sha, _ := ingest.HashFile(bytes.NewReader(raw))
 	gz := raw

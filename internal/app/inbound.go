@@ -132,7 +132,7 @@ type ReceiveOptions struct {
 // ends.
 func (a *App) ReceiveServe(ctx context.Context, opt ReceiveOptions) error {
 	if opt.Addr == "" && opt.Maildir == "" {
-		return errs.Field("addr", "", "give --addr for an SMTP listener, --maildir for a maildir, or both")
+		return errs.FieldKeyed("addr", "", "inbound.where", "give --addr for an SMTP listener, --maildir for a maildir, or both")
 	}
 	if opt.Interval <= 0 {
 		opt.Interval = 10 * time.Second

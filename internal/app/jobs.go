@@ -5,7 +5,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"time"
 
@@ -98,7 +97,7 @@ func (a *App) jobTimes() (jobLimits, error) {
 	var err error
 	if v := a.cfg.Ingest.PartTimeout; v != "" {
 		if l.part, err = time.ParseDuration(v); err != nil || l.part <= 0 {
-			return jobLimits{}, errs.Field("ingest.part_timeout", v, "not a positive duration (e.g. 45m)")
+			return jobLimits{}, errs.FieldKeyed("ingest.part_timeout", v, "duration.positive45", "not a positive duration (e.g. 45m)")
 		}
 	}
 	v := a.cfg.Jobs.RescueAfter
@@ -106,11 +105,11 @@ func (a *App) jobTimes() (jobLimits, error) {
 		return l, nil
 	}
 	if l.rescue, err = time.ParseDuration(v); err != nil || l.rescue <= 0 {
-		return jobLimits{}, errs.Field("jobs.rescue_after", v, "not a positive duration (e.g. 1h)")
+		return jobLimits{}, errs.FieldKeyed("jobs.rescue_after", v, "duration.positive1h", "not a positive duration (e.g. 1h)")
 	}
 	for _, t := range l.timeouts() {
 		if l.rescue < t.timeout {
-			return jobLimits{}, errs.Field("jobs.rescue_after", v, fmt.Sprintf("shorter than the timeout of job %s (%s, %s): a job still running would be taken for stuck", t.kind, t.timeout, t.from))
+			return jobLimits{}, errs.FieldKeyed("jobs.rescue_after", v, "jobs.rescue", "shorter than the timeout of job %s (%s, %s): a job still running would be taken for stuck", t.kind, t.timeout, t.from)
 		}
 	}
 	return l, nil

@@ -66,7 +66,7 @@ func keysSecret(cfg config.Config) ([]byte, string, error) {
 	}
 	b, err := hex.DecodeString(strings.TrimSpace(v))
 	if err != nil || len(b) != label.SecretSize {
-		return nil, "", errs.Errorf(errs.Invalid, "label keys secret from %s: want %d hex digits (openssl rand -hex 32)", from, 2*label.SecretSize)
+		return nil, "", errs.Keyed(errs.Invalid, "", "keys.secret.hex", "label keys secret from %s: want %d hex digits (openssl rand -hex 32)", from, 2*label.SecretSize)
 	}
 	return b, from, nil
 }
@@ -299,7 +299,7 @@ func (l appLabels) Keyring() (*label.Keyring, error) {
 
 func (l appLabels) Registry(ctx context.Context, id string) (rating.RegistryStatus, error) {
 	if l.a.st == nil {
-		return rating.RegistryStatus{}, errs.Errorf(errs.NotFound, "no local registry")
+		return rating.RegistryStatus{}, errs.Keyed(errs.NotFound, "", "registry.local", "no local registry")
 	}
 	svc, err := l.a.Rating()
 	if err != nil {
@@ -310,7 +310,7 @@ func (l appLabels) Registry(ctx context.Context, id string) (rating.RegistryStat
 
 func (l appLabels) Signed(ctx context.Context, id string) ([]byte, label.Label, error) {
 	if l.a.st == nil {
-		return nil, label.Label{}, errs.Errorf(errs.NotFound, "no local registry")
+		return nil, label.Label{}, errs.Keyed(errs.NotFound, "", "registry.local", "no local registry")
 	}
 	svc, err := l.a.Rating()
 	if err != nil {
@@ -329,7 +329,7 @@ func NewWithoutStore(cfg config.Config, logger *slog.Logger) *App { return New(n
 func verifyURL(ctx context.Context, r VerifyRequest, local LabelRegistry) (rating.Verification, error) {
 	u, err := url.Parse(r.URL)
 	if err != nil {
-		return rating.Verification{}, errs.Field("url", r.URL, "not a URL")
+		return rating.Verification{}, errs.FieldKeyed("url", r.URL, "url.invalid", "not a URL")
 	}
 	nc := netguard.New(netguard.Options{AllowPrivate: r.AllowPrivate, MaxBytes: 1 << 20})
 	docURL, statusURL := *u, ""
@@ -439,7 +439,7 @@ func LabelFile(path string) (l label.Label, ok bool, err error) {
 		return l, true, err
 	}
 	if err := json.Unmarshal(raw, &l); err != nil || l.Format != label.Format {
-		return l, true, errs.Field("label", path, "not a label document")
+		return l, true, errs.FieldKeyed("label", path, "label.document", "not a label document")
 	}
 	return l, true, nil
 }
@@ -447,7 +447,7 @@ func LabelFile(path string) (l label.Label, ok bool, err error) {
 // CheckRenderFormat checks a rendering format: svg, png or pdf.
 func CheckRenderFormat(format string) error {
 	if format != rating.FormatSVG && format != rating.FormatPNG && format != rating.FormatPDF {
-		return errs.Field("format", format, "want svg, png or pdf")
+		return errs.FieldKeyed("format", format, "format.render", "want svg, png or pdf")
 	}
 	return nil
 }
@@ -479,7 +479,7 @@ type Rendered struct {
 // format is svg, png or pdf; empty means out's extension.
 func RenderLabelFile(ctx context.Context, ref, format, out string, registry func(context.Context) (*App, error)) (Rendered, error) {
 	if out == "" {
-		return Rendered{}, errs.Field("output", out, "-o FILE is required")
+		return Rendered{}, errs.FieldKeyed("output", out, "output.required", "-o FILE is required")
 	}
 	if format == "" {
 		format = strings.TrimPrefix(filepath.Ext(out), ".")

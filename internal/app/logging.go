@@ -29,5 +29,5 @@ func NewLogger(w io.Writer, format string, level slog.Level) (*slog.Logger, erro
 	case LogJSON:
 		return slog.New(slog.NewJSONHandler(w, opts)), nil
 	}
-	return nil, errs.Field("log-format", format, "text or json")
+	return nil, errs.FieldKeyed("log-format", format, "format.log", "text or json")
 }

@@ -119,7 +119,7 @@ func setupFor(cfg config.Config, path string, key crypto.Signer) (DKIMSetup, err
 	f := cfg.Notify
 	domain := dkimDomain(f)
 	if domain == "" || domain == "localhost" {
-		return DKIMSetup{}, errs.Field("dkim-domain", domain, "a DKIM key needs a real signing domain: set notify.dkim_domain or the sender address (notify.from)")
+		return DKIMSetup{}, errs.FieldKeyed("dkim-domain", domain, "dkim.domain", "a DKIM key needs a real signing domain: set notify.dkim_domain or the sender address (notify.from)")
 	}
 	rec, err := dkimkey.RecordFor(key, dkimSelector(f), domain)
 	if err != nil {
@@ -133,7 +133,7 @@ func setupFor(cfg config.Config, path string, key crypto.Signer) (DKIMSetup, err
 func DKIMInit(cfg config.Config, alg dkimkey.Algorithm) (DKIMSetup, error) {
 	path := DKIMKeyPath(cfg)
 	if _, err := os.Stat(path); err == nil {
-		return DKIMSetup{}, errs.Errorf(errs.Conflict, "%s exists: a DKIM key is already set up (vigil mail dkim record prints its record)", path)
+		return DKIMSetup{}, errs.Keyed(errs.Conflict, "", "dkim.exists", "%s exists: a DKIM key is already set up (vigil mail dkim record prints its record)", path)
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return DKIMSetup{}, err
 	}
@@ -209,11 +209,11 @@ func openPGPSetup(path string, k *pgpkey.Key) (OpenPGPSetup, error) {
 func OpenPGPInit(cfg config.Config, now time.Time) (OpenPGPSetup, error) {
 	path := OpenPGPKeyPath(cfg)
 	if _, err := os.Stat(path); err == nil {
-		return OpenPGPSetup{}, errs.Errorf(errs.Conflict, "%s exists: an OpenPGP key is already set up (vigil mail openpgp key prints it)", path)
+		return OpenPGPSetup{}, errs.Keyed(errs.Conflict, "", "openpgp.exists", "%s exists: an OpenPGP key is already set up (vigil mail openpgp key prints it)", path)
 	}
 	from := senderAddress(cfg.Notify)
 	if strings.HasSuffix(from, "@localhost") {
-		return OpenPGPSetup{}, errs.Field("from", from, "an OpenPGP key needs the service's real address: set notify.from or the SMTP URL's from=")
+		return OpenPGPSetup{}, errs.FieldKeyed("from", from, "openpgp.from", "an OpenPGP key needs the service's real address: set notify.from or the SMTP URL's from=")
 	}
 	name := cfg.Notify.Sender
 	if name == "" {

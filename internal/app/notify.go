@@ -356,18 +356,18 @@ func (a *App) Bounce(ctx context.Context, r BounceReport) ([]BounceResult, error
 	addrs, source, msgID := []string{r.Address}, "api", ""
 	switch {
 	case r.Address != "" && r.DSN != nil:
-		return nil, errs.Field("dsn", r.Name, "give either address or dsn, not both")
+		return nil, errs.FieldKeyed("dsn", r.Name, "dsn.both", "give either address or dsn, not both")
 	case r.DSN != nil:
 		d, err := notify.ParseDSN(r.DSN)
 		if errors.Is(err, notify.ErrNotDSN) {
-			return nil, errs.Field("dsn", r.Name, "not a bounce message (no delivery-status part, no X-Failed-Recipients)")
+			return nil, errs.FieldKeyed("dsn", r.Name, "dsn.notbounce", "not a bounce message (no delivery-status part, no X-Failed-Recipients)")
 		}
 		if err != nil {
 			return nil, errs.Field("dsn", r.Name, err.Error())
 		}
 		msgID = d.OriginalMessageID
 		if addrs, source = d.FailedAddresses(), "dsn"; len(addrs) == 0 {
-			return nil, errs.Field("dsn", r.Name, "the report lists no failed recipient (delayed or delivered only)")
+			return nil, errs.FieldKeyed("dsn", r.Name, "dsn.nofailed", "the report lists no failed recipient (delayed or delivered only)")
 		}
 	case r.Address == "":
 		return nil, errs.Field("address", "", "give the bounced address or the bounce message (dsn)")

@@ -34,11 +34,11 @@ func (a *App) IngestUpload(ctx context.Context, name string, r io.Reader, opt Fe
 	base := strings.TrimSpace(name)
 	switch {
 	case base == "":
-		return ingest.Summary{}, &errs.Error{Code: errs.Invalid, Field: "file", Message: "choose a feed file"}
+		return ingest.Summary{}, &errs.Error{Code: errs.Invalid, Field: "file", Message: "choose a feed file", Key: "feed.choose"}
 	case len(base) > maxUploadName:
-		return ingest.Summary{}, errs.Field("file", text.Truncate(base, 40), fmt.Sprintf("the file name is longer than %d bytes", maxUploadName))
+		return ingest.Summary{}, errs.FieldKeyed("file", text.Truncate(base, 40), "file.namelong", "the file name is longer than %d bytes", maxUploadName)
 	case strings.ContainsAny(base, `/\`) || strings.HasPrefix(base, ".") || text.Problem(base) != "":
-		return ingest.Summary{}, errs.Field("file", name, "not a plain file name")
+		return ingest.Summary{}, errs.FieldKeyed("file", name, "file.plain", "not a plain file name")
 	}
 	dir, err := os.MkdirTemp("", "vigil-upload-")
 	if err != nil {
@@ -58,7 +58,7 @@ func (a *App) IngestUpload(ctx context.Context, name string, r io.Reader, opt Fe
 		return ingest.Summary{}, fmt.Errorf("upload %s: %w", base, err)
 	}
 	if n == 0 {
-		return ingest.Summary{}, errs.Field("file", base, "the file is empty")
+		return ingest.Summary{}, errs.FieldKeyed("file", base, "evidence.empty", "the file is empty")
 	}
 	if sp, why := a.splitPlan(path, n, opt); len(sp.Parts) > 1 {
 		return a.ingestSplit(ctx, path, base, sp, opt)

@@ -110,7 +110,7 @@ func (a *App) Probe(ctx context.Context, r ProbeRequest) (ProbeResult, error) {
 func ParsePortSpec(s string) (probe.Port, error) {
 	parts := strings.Split(s, "/")
 	bad := func() (probe.Port, error) {
-		return probe.Port{}, errs.Field("port", s, "want N/service or N/proto/service, e.g. 2323/telnet or 1900/udp/ssdp")
+		return probe.Port{}, errs.FieldKeyed("port", s, "probe.port", "want N/service or N/proto/service, e.g. 2323/telnet or 1900/udp/ssdp")
 	}
 	if len(parts) < 2 || len(parts) > 3 {
 		return bad()

@@ -173,7 +173,7 @@ func (a *App) ImportOrgs(ctx context.Context, r io.Reader, name string, opt Impo
 	case "json":
 		orgs, bad, err = registry.ParseJSON(br, file)
 	default:
-		return res, errs.Field("format", format, "must be csv or json")
+		return res, errs.FieldKeyed("format", format, "format.export", "must be csv or json")
 	}
 	if err != nil {
 		return res, &errs.Error{Code: errs.Invalid, Message: err.Error()}
@@ -325,11 +325,11 @@ func (a *App) CreateToken(ctx context.Context, org int64, name, scopes, by, life
 	if by != "" {
 		email, err := account.NormalizeEmail(by)
 		if err != nil {
-			return t, "", errs.Field("by", by, "not an e-mail address")
+			return t, "", errs.FieldKeyed("by", by, "email.invalid", "not an e-mail address")
 		}
 		c, err := a.st.UserCredentials(ctx, email)
 		if errs.CodeOf(err) == errs.NotFound {
-			return t, "", errs.Field("by", by, "no account has this e-mail address")
+			return t, "", errs.FieldKeyed("by", by, "account.noemail", "no account has this e-mail address")
 		} else if err != nil {
 			return t, "", err
 		}
@@ -358,15 +358,15 @@ const maxTokenName = 200
 // name longer than 200 characters on field name.
 func (a *App) IssueToken(ctx context.Context, sc tenant.Scope, t auth.Token) (auth.Token, string, error) {
 	if t.OrgID < 0 {
-		return t, "", errs.Field("org_id", t.OrgID, "not an organisation id")
+		return t, "", errs.FieldKeyed("org_id", t.OrgID, "org.idneg", "not an organisation id")
 	}
 	if utf8.RuneCountInString(t.Name) > maxTokenName {
-		return t, "", errs.Field("name", string([]rune(t.Name)[:40])+"…", "longer than 200 characters")
+		return t, "", errs.FieldKeyed("name", string([]rune(t.Name)[:40])+"…", "text.toolong", "longer than %d characters", 200)
 	}
 	if t.OrgID != 0 {
 		if err := a.st.OrgExists(ctx, sc, t.OrgID); err != nil {
 			if errs.CodeOf(err) == errs.NotFound {
-				return t, "", errs.Field("org_id", t.OrgID, "no such organisation")
+				return t, "", errs.FieldKeyed("org_id", t.OrgID, "org.none", "no such organisation")
 			}
 			return t, "", err
 		}
@@ -407,7 +407,7 @@ type OrgExport struct {
 // ImportOrgs reads back).
 func (a *App) ExportOrgs(ctx context.Context, sc tenant.Scope, format string) (OrgExport, error) {
 	if format != "csv" && format != "json" {
-		return OrgExport{}, errs.Field("format", format, "must be csv or json")
+		return OrgExport{}, errs.FieldKeyed("format", format, "format.export", "must be csv or json")
 	}
 	orgs, err := a.st.OrgListAll(ctx, sc)
 	if orgs == nil {
@@ -502,7 +502,7 @@ func (a *App) UpdateOrg(ctx context.Context, ref string, set map[string]string) 
 		u.Policy = &p
 	}
 	if u == (registry.OrgUpdate{}) {
-		return registry.Org{}, errs.Errorf(errs.Invalid, "nothing to change: give --name, --sector, --country, --lang, --notify or --min-severity")
+		return registry.Org{}, errs.Keyed(errs.Invalid, "", "org.nochange", "nothing to change: give --name, --sector, --country, --lang, --notify or --min-severity")
 	}
 	return a.PatchOrg(ctx, tenant.Operator(), id, u)
 }

@@ -72,7 +72,7 @@ func (a *App) RiskAssess(ctx context.Context, r io.Reader, name string) (RiskVie
 	}
 	prod := system.ProductOf(data)
 	if prod.Vendor == "" || prod.Model == "" {
-		return RiskView{}, errs.Field("product", name, "the risk assessment names no product (product: {vendor, model})")
+		return RiskView{}, errs.FieldKeyed("product", name, "risk.product", "the risk assessment names no product (product: {vendor, model})")
 	}
 	m, md, err := system.Load[system.Model](ctx, a.st, system.DocModel, prod, 0)
 	if err != nil {
@@ -119,7 +119,7 @@ func (a *App) RiskRegister(ctx context.Context, p system.Product, version int, f
 		}
 		err = system.RenderPDF(&buf, g, system.ReportInfo{Version: d.Version, Created: d.Created, Lines: ReportLines(f)})
 	default:
-		return v, errs.Field("format", format, "want text, csv or pdf")
+		return v, errs.FieldKeyed("format", format, "format.risk", "want text, csv or pdf")
 	}
 	if err != nil {
 		return v, err

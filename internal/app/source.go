@@ -200,7 +200,7 @@ func (a *App) nvdPace() (time.Duration, error) {
 	}
 	d, err := time.ParseDuration(a.cfg.Sources.NVDPace)
 	if err != nil || d < 0 {
-		return 0, errs.Field("sources.nvd_pace", a.cfg.Sources.NVDPace, "not a duration")
+		return 0, errs.FieldKeyed("sources.nvd_pace", a.cfg.Sources.NVDPace, "duration.bare", "not a duration")
 	}
 	return d, nil
 }
@@ -337,7 +337,7 @@ func (a *App) sourceIngest(ctx context.Context, kind source.Kind, mark tlp.Marki
 		}
 		return err
 	}
-	return errs.Field("kind", string(kind), "no ingest path")
+	return errs.FieldKeyed("kind", string(kind), "source.nopath", "no ingest path")
 }
 
 // SourceAlert is one missing-feed alert raised.
@@ -427,7 +427,7 @@ func (a *App) SourceAges(ctx context.Context) ([]SourceAge, error) {
 func unzipJSON(path string) (string, error) {
 	zr, err := zip.OpenReader(path)
 	if err != nil {
-		return "", errs.Field("file", filepath.Base(path), "not a zip archive: "+err.Error())
+		return "", errs.FieldKeyed("file", filepath.Base(path), "zip.invalid", "not a zip archive: %s", err.Error())
 	}
 	defer zr.Close()
 	dir := strings.TrimSuffix(path, filepath.Ext(path)) + ".d"
@@ -441,7 +441,7 @@ func unzipJSON(path string) (string, error) {
 		}
 		if f.UncompressedSize64 > 16<<20 || total > 1<<30 {
 			os.RemoveAll(dir)
-			return "", errs.Field("file", f.Name, "too large")
+			return "", errs.FieldKeyed("file", f.Name, "file.toolarge", "too large")
 		}
 		rc, err := f.Open()
 		if err != nil {

@@ -60,7 +60,7 @@ data (every finding made from it carries the marking; a CSAF document's own mark
 					if v := in.Flags[d.flag]; v != "" {
 						p, err := time.ParseDuration(v)
 						if err != nil {
-							return nil, errs.Field(d.flag, v, "not a duration (e.g. 1h, 24h)")
+							return nil, errs.FieldKeyed(d.flag, v, "duration.example", "not a duration (e.g. 1h, 24h)")
 						}
 						*d.to = source.Duration(p)
 					}
@@ -110,7 +110,7 @@ func readCredentials(r io.Reader) (source.Credentials, error) {
 	case 2:
 		return source.Credentials{Key: lines[0], Secret: lines[1]}, nil
 	}
-	return source.Credentials{}, errs.Field("credentials", "", "give the key and the secret, one a line")
+	return source.Credentials{}, errs.FieldKeyed("credentials", "", "source.credentials", "give the key and the secret, one a line")
 }
 
 // sourceDone is what add, pause and resume did.

@@ -20,7 +20,7 @@ func (a *App) SourceRunSoon(ctx context.Context, name string) (source.Source, er
 		return src, err
 	}
 	if src.Paused {
-		return src, errs.Errorf(errs.Conflict, "source %s is paused: resume it to run it", name)
+		return src, errs.Keyed(errs.Conflict, "", "source.paused", "source %s is paused: resume it to run it", name)
 	}
 	if err := a.st.SourceRunSoon(ctx, name); err != nil {
 		return src, err

@@ -20,7 +20,7 @@ func (a *App) VendorAliasAdd(ctx context.Context, al vendor.Alias) (vuln.Result,
 	al.Alias, al.Vendor, al.Note = strings.TrimSpace(al.Alias), strings.TrimSpace(al.Vendor), strings.TrimSpace(al.Note)
 	al.Source = vendor.SourceOperator
 	if vendor.Key(al.Alias) == vendor.Key(al.Vendor) {
-		return vuln.Result{}, errs.Errorf(errs.Invalid, "vendor alias %q: it is already the same name as %q", al.Alias, al.Vendor)
+		return vuln.Result{}, errs.Keyed(errs.Invalid, "", "vendor.same", "vendor alias %q: it is already the same name as %q", al.Alias, al.Vendor)
 	}
 	if err := a.st.VendorAliasAdd(ctx, al); err != nil {
 		return vuln.Result{}, err
@@ -58,7 +58,7 @@ func (a *App) VendorAliases(ctx context.Context, name string) ([]vendor.Alias, e
 		}
 	}
 	if len(out) == 0 {
-		return nil, errs.Errorf(errs.NotFound, "no vendor alias for %q", name)
+		return nil, errs.Keyed(errs.NotFound, "", "vendor.noalias", "no vendor alias for %q", name)
 	}
 	return out, nil
 }
