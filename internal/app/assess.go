@@ -28,7 +28,7 @@ func (a *App) AddEvidenceFiles(ctx context.Context, sc tenant.Scope, id int64, p
 	for _, path := range paths {
 		st, err := os.Stat(path)
 		if err != nil {
-			return nil, errs.Errorf(errs.Invalid, "evidence: %v", err)
+			return nil, errs.Keyed(errs.Invalid, "", "evidence.bad", "evidence: %v", err)
 		}
 		if st.Size() > assess.MaxEvidenceBytes {
 			return nil, errs.FieldKeyed("file", path, "file.mib", "larger than %d MiB", assess.MaxEvidenceBytes>>20)
@@ -42,7 +42,7 @@ func (a *App) AddEvidenceFiles(ctx context.Context, sc tenant.Scope, id int64, p
 	for _, path := range paths {
 		b, err := os.ReadFile(path)
 		if err != nil {
-			return added, errs.Errorf(errs.Invalid, "evidence: %v", err)
+			return added, errs.Keyed(errs.Invalid, "", "evidence.bad", "evidence: %v", err)
 		}
 		e, err := svc.AddEvidence(ctx, sc, id, filepath.Base(path), mime.TypeByExtension(filepath.Ext(path)), b, actor)
 		if err != nil {

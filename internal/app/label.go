@@ -367,7 +367,7 @@ func verifyURL(ctx context.Context, r VerifyRequest, local LabelRegistry) (ratin
 		case err == nil:
 			var rs rating.RegistryStatus
 			if err := json.Unmarshal(body, &rs); err != nil {
-				return rating.Verification{}, errs.Errorf(errs.Invalid, "registry status %s: %v", statusURL, err)
+				return rating.Verification{}, errs.Keyed(errs.Invalid, "", "registry.status", "registry status %s: %v", statusURL, err)
 			}
 			reg = &rs
 		case resp != nil && resp.StatusCode == 404:

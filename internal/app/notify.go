@@ -132,7 +132,7 @@ func renderer(dir string) (*notify.Renderer, error) {
 		return notify.NewRenderer(nil)
 	}
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return nil, errs.Field("templates", dir, "not a directory")
+		return nil, errs.FieldKeyed("templates", dir, "dir.not", "not a directory")
 	}
 	return notify.NewRenderer(os.DirFS(dir))
 }
@@ -270,7 +270,7 @@ func ParseOutboxState(s string) (notify.OutboxState, error) {
 	case "", notify.OutboxPending, notify.OutboxSending, notify.OutboxSent, notify.OutboxFailed, notify.OutboxDead, notify.OutboxUnknown:
 		return st, nil
 	}
-	return "", errs.Field("state", s, "must be pending, sending, sent, failed, dead or unknown")
+	return "", errs.FieldKeyed("state", s, "outbox.state", "must be pending, sending, sent, failed, dead or unknown")
 }
 
 // OutboxStatus counts the outbox rows sc sees and lists those in state
@@ -370,7 +370,7 @@ func (a *App) Bounce(ctx context.Context, r BounceReport) ([]BounceResult, error
 			return nil, errs.FieldKeyed("dsn", r.Name, "dsn.nofailed", "the report lists no failed recipient (delayed or delivered only)")
 		}
 	case r.Address == "":
-		return nil, errs.Field("address", "", "give the bounced address or the bounce message (dsn)")
+		return nil, errs.FieldKeyed("address", "", "dsn.none", "give the bounced address or the bounce message (dsn)")
 	}
 	out := []BounceResult{}
 	for _, addr := range addrs {
@@ -447,7 +447,7 @@ func (a *App) Stats(ctx context.Context, sc tenant.Scope, since time.Time, perio
 	switch p {
 	case notify.PeriodNone, notify.PeriodDay, notify.PeriodWeek, notify.PeriodMonth:
 	default:
-		return notify.Stats{}, errs.Field("period", period, "must be day, week or month")
+		return notify.Stats{}, errs.FieldKeyed("period", period, "stats.period", "must be day, week or month")
 	}
 	return notify.LoadStats(ctx, a.st, sc, since, p)
 }
@@ -473,5 +473,5 @@ func ParseSince(s string, now time.Time) (time.Time, error) {
 	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
 		return now.Add(-d), nil
 	}
-	return time.Time{}, errs.Field("since", s, "must be a date (2025-06-01), an RFC 3339 time or a duration (30d, 12h)")
+	return time.Time{}, errs.FieldKeyed("since", s, "time.since", "must be a date (2025-06-01), an RFC 3339 time or a duration (30d, 12h)")
 }

@@ -164,5 +164,5 @@ func rowsInvalid(rows []errs.RowError) error {
 	for i, r := range rows {
 		lines[i] = r.Error()
 	}
-	return errs.Errorf(errs.Invalid, "%d problem(s):\n%s", len(rows), strings.Join(lines, "\n"))
+	return errs.Keyed(errs.Invalid, "", "check.problems", "%d problem(s):\n%s", len(rows), strings.Join(lines, "\n"))
 }

@@ -155,5 +155,13 @@ func inputErrorMessages() map[string][2]string {
 		"err.file.toolarge":       {"too large", "te groot"},
 		"err.source.credentials":  {"give the key and the secret, one a line", "geef de sleutel en het geheim, elk op een eigen regel"},
 		"err.duration.example":    {"not a duration (e.g. 1h, 24h)", "geen tijdsduur (bijv. 1h, 24h)"},
+		"err.dir.not":             {"not a directory", "geen map"},
+		"err.outbox.state":        {"must be pending, sending, sent, failed, dead or unknown", "moet pending (wachtend), sending (bezig), sent (verzonden), failed (mislukt), dead (opgegeven) of unknown (onbekend) zijn"},
+		"err.dsn.none":            {"give the bounced address or the bounce message (dsn)", "geef het teruggekaatste adres of het bouncebericht (dsn)"},
+		"err.stats.period":        {"must be day, week or month", "moet day (dag), week of month (maand) zijn"},
+		"err.time.since":          {"must be a date (2025-06-01), an RFC 3339 time or a duration (30d, 12h)", "moet een datum (2025-06-01), een RFC 3339-tijd of een duur (30d, 12h) zijn"},
+		"err.evidence.bad":        {"evidence: %v", "bewijsstuk: %v"},
+		"err.registry.status":     {"registry status %s: %v", "status van het register %s: %v"},
+		"err.check.problems":      {"%d problem(s):\n%s", "problemen (%d):\n%s"},
 	}
 }
