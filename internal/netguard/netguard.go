@@ -151,7 +151,7 @@ func (c *Client) Do(req *http.Request) (*http.Response, error) {
 func (c *Client) Get(ctx context.Context, rawURL string) (*http.Response, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
-		return nil, errs.Field("url", rawURL, "not a valid URL")
+		return nil, errs.FieldKeyed("url", rawURL, "url.notvalid", "not a valid URL")
 	}
 	return c.Do(req)
 }
@@ -179,10 +179,10 @@ func (c *Client) Fetch(ctx context.Context, rawURL string) ([]byte, *http.Respon
 // checks happen at dial time.
 func checkURL(u *url.URL) error {
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return errs.Field("url", redact(u), "only http and https URLs may be fetched")
+		return errs.FieldKeyed("url", redact(u), "url.scheme", "only http and https URLs may be fetched")
 	}
 	if u.Host == "" {
-		return errs.Field("url", redact(u), "URL has no host")
+		return errs.FieldKeyed("url", redact(u), "url.nohost", "URL has no host")
 	}
 	return nil
 }
@@ -199,18 +199,18 @@ func checkURL(u *url.URL) error {
 func CheckTarget(field, rawURL string) error {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return errs.Field(field, rawURL, "not a valid URL")
+		return errs.FieldKeyed(field, rawURL, "url.notvalid", "not a valid URL")
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return errs.Field(field, redact(u), "only http and https URLs may be fetched")
+		return errs.FieldKeyed(field, redact(u), "url.scheme", "only http and https URLs may be fetched")
 	}
 	host := u.Hostname()
 	if host == "" {
-		return errs.Field(field, redact(u), "URL has no host")
+		return errs.FieldKeyed(field, redact(u), "url.nohost", "URL has no host")
 	}
 	if a, err := netip.ParseAddr(host); err == nil {
 		if !IsPublic(a) {
-			return errs.Field(field, redact(u), "the address is not public ("+lookupSpecial(a.WithZone("")).name+")")
+			return errs.FieldKeyed(field, redact(u), "url.private", "the address is not public (%s)", lookupSpecial(a.WithZone("")).name)
 		}
 		return nil
 	}
@@ -219,11 +219,11 @@ func CheckTarget(field, rawURL string) error {
 	last := labels[len(labels)-1]
 	switch {
 	case len(labels) < 2:
-		return errs.Field(field, redact(u), "a single-label host name resolves only locally")
+		return errs.FieldKeyed(field, redact(u), "url.singlelabel", "a single-label host name resolves only locally")
 	case last == "localhost" || last == "local" || last == "internal" || strings.HasSuffix(name, ".home.arpa"):
-		return errs.Field(field, redact(u), "the host name resolves only locally")
+		return errs.FieldKeyed(field, redact(u), "url.local", "the host name resolves only locally")
 	case numericLabel(last):
-		return errs.Field(field, redact(u), "a numeric host name may be read as an IPv4 address")
+		return errs.FieldKeyed(field, redact(u), "url.numeric", "a numeric host name may be read as an IPv4 address")
 	}
 	return nil
 }

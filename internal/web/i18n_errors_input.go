@@ -163,5 +163,17 @@ func inputErrorMessages() map[string][2]string {
 		"err.evidence.bad":        {"evidence: %v", "bewijsstuk: %v"},
 		"err.registry.status":     {"registry status %s: %v", "status van het register %s: %v"},
 		"err.check.problems":      {"%d problem(s):\n%s", "problemen (%d):\n%s"},
+
+		// Addresses fetched on a visitor's or an organisation's behalf.
+		"err.url.notvalid":    {"not a valid URL", "geen geldige URL"},
+		"err.url.scheme":      {"only http and https URLs may be fetched", "alleen http- en https-URL's mogen worden opgehaald"},
+		"err.url.nohost":      {"URL has no host", "de URL heeft geen host"},
+		"err.url.private":     {"the address is not public (%s)", "het adres is niet openbaar (%s)"},
+		"err.url.singlelabel": {"a single-label host name resolves only locally", "een hostnaam uit één deel is alleen lokaal op te zoeken"},
+		"err.url.local":       {"the host name resolves only locally", "de hostnaam is alleen lokaal op te zoeken"},
+		"err.url.numeric":     {"a numeric host name may be read as an IPv4 address", "een numerieke hostnaam kan als IPv4-adres worden gelezen"},
+		"err.sectxt.required": {"a domain or URL is required", "een domein of URL is verplicht"},
+		"err.sectxt.url":      {"not an http(s) URL with a host", "geen http(s)-URL met een host"},
+		"err.sectxt.what":     {"not a domain name, address or URL", "geen domeinnaam, adres of URL"},
 	}
 }

@@ -5,6 +5,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -259,7 +260,7 @@ func (s *Server) checkSecurityTxt(w http.ResponseWriter, r *http.Request, target
 	case errors.Is(err, netguard.ErrBlockedAddress):
 		return SecurityTxtResult{}, errs.FieldKeyed("target", target, "sectxt.private", "this address is not on the public internet")
 	case errs.CodeOf(err) == errs.Invalid:
-		return SecurityTxtResult{}, errs.Field("target", target, errs.Message(err))
+		return SecurityTxtResult{}, keepKey(&errs.Error{Code: errs.Invalid, Field: "target", Message: fmt.Sprintf("%q: %s", target, errs.Message(err))}, err)
 	case err != nil:
 		return SecurityTxtResult{}, err
 	}

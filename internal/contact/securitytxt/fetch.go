@@ -57,13 +57,13 @@ func Candidates(target string) ([]string, error) {
 func candidates(target string) ([]candidate, error) {
 	target = strings.TrimSpace(target)
 	if target == "" {
-		return nil, errs.Field("target", target, "a domain or URL is required")
+		return nil, errs.FieldKeyed("target", target, "sectxt.required", "a domain or URL is required")
 	}
 	host := target
 	if strings.Contains(target, "://") {
 		u, err := url.Parse(target)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
-			return nil, errs.Field("target", target, "not an http(s) URL with a host")
+			return nil, errs.FieldKeyed("target", target, "sectxt.url", "not an http(s) URL with a host")
 		}
 		if u.Path != "" && u.Path != "/" {
 			u.Fragment = ""
@@ -73,7 +73,7 @@ func candidates(target string) ([]candidate, error) {
 	}
 	u, err := url.Parse("https://" + host)
 	if err != nil || u.Host != host || u.Path != "" || u.RawQuery != "" || u.User != nil || strings.ContainsAny(host, " \t/\\") {
-		return nil, errs.Field("target", target, "not a domain name, address or URL")
+		return nil, errs.FieldKeyed("target", target, "sectxt.what", "not a domain name, address or URL")
 	}
 	host = strings.ToLower(host)
 	return []candidate{
@@ -150,7 +150,7 @@ func Check(ctx context.Context, client *netguard.Client, target string, opts Opt
 func fetchOne(ctx context.Context, client *netguard.Client, c candidate, maxSize int) (*fetched, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.url, nil)
 	if err != nil {
-		return nil, errs.Field("url", c.url, "not a valid URL")
+		return nil, errs.FieldKeyed("url", c.url, "url.notvalid", "not a valid URL")
 	}
 	req.Header.Set("Accept", "text/plain")
 	resp, err := client.Do(req)
