@@ -41,6 +41,7 @@ func errorMessages() map[string][2]string {
 		"err.token.orgscope":       {"an organisation's token cannot have the %s scope (read and write only)", "een token van een organisatie kan de scope %s niet krijgen (alleen read en write)"},
 		"err.token.lifetime":       {"a number of days such as 90d (1d to 3650d), or never", "een aantal dagen zoals 90d (1d tot 3650d), of never"},
 		"err.token.expires":        {"a number of days from 1 to 3650, or 0 for a token that never expires", "een aantal dagen van 1 tot 3650, of 0 voor een token dat nooit verloopt"},
+		"err.org.ownact":           {"only the organisation's own members may acknowledge its warnings and dispute its findings", "alleen de eigen leden van de organisatie mogen haar waarschuwingen bevestigen en haar bevindingen betwisten"},
 		"err.org.membersonly":      {"only the organisation's members may do this; a maker or test lab may use its products, devices, assessments and labels", "alleen leden van de organisatie mogen dit; een maker of testlab kan haar producten, apparaten, beoordelingen en labels gebruiken"},
 		"err.privacy.confirm":      {"type %s again to confirm the erasure", "typ %s nogmaals om het wissen te bevestigen"},
 

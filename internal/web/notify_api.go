@@ -28,7 +28,7 @@ func (s *Server) notifyRoutes() []Route {
 	return []Route{
 		{ID: "noticeList", Method: http.MethodGet, Path: OrgPath + "/notices", Tag: tag, Scope: auth.ScopeRead,
 			Query: pageParams(), Response: "NoticePage", Summary: "The organisation's notices (warnings sent to it)", api: s.noticeList},
-		{ID: "noticeAck", Method: http.MethodPost, Path: OrgPath + "/notices/{nid}/ack", Tag: tag, Scope: auth.ScopeWrite,
+		{ID: "noticeAck", Method: http.MethodPost, Path: OrgPath + "/notices/{nid}/ack", Tag: tag, Scope: auth.ScopeWrite, OwnAct: true,
 			Response: "Notice", Summary: "Acknowledge a notice (the first acknowledgement is kept)", api: s.noticeAck},
 		{ID: "noticeReplies", Method: http.MethodGet, Path: OrgPath + "/notices/{nid}/replies", Tag: tag, Scope: auth.ScopeRead,
 			Response: "ReplyList", Summary: "The answers to a notice that came back by e-mail naming its ticket (automatic replies and bounces are not answers)", api: s.noticeReplies},

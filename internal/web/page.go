@@ -148,6 +148,11 @@ type view struct {
 // of pages a maker also sees offer only what the viewer may use.
 func (v *view) Can(sub string) bool { return v.open != nil && v.open(sub, v.maker) }
 
+// OwnActs reports whether the viewer may answer the organisation's
+// warnings itself (the routes marked Route.OwnAct: acknowledge, dispute):
+// its members may, staff may not.
+func (v *view) OwnActs() bool { return v.User != nil && !v.User.Staff() }
+
 // Landing returns the page the organisation chooser links a membership
 // to: the organisation's overview, or for a role that may not see it (a
 // maker) its products.

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"html/template"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
@@ -332,6 +333,24 @@ func TestPageAuthorisation(t *testing.T) {
 							t.Errorf("a maker's refused %s changed organisation A (-before +after):\n%s", rt.ID, diff)
 						}
 					})
+				}
+				// Staff get what the route table's OwnAct says: the
+				// organisation's own answers (acknowledging, disputing)
+				// are refused them with 403, in both languages, and
+				// change nothing.
+				if rt.OwnAct {
+					for _, as := range []string{asAnalyst, asAdmin} {
+						t.Run(rt.ID+"/"+as+"/own_act", func(t *testing.T) {
+							was := state(t, A.ID)
+							body := wantPage(t, e.page(preq{method: rt.Method, path: path, as: as, form: form}), http.StatusForbidden)
+							if want := template.HTMLEscapeString(e.srv.messages("en")["err.org.ownact"]); !strings.Contains(body, want) {
+								t.Errorf("the refusal does not say why (%q): %.300s", want, body)
+							}
+							if diff := cmp.Diff(was, state(t, A.ID)); diff != "" {
+								t.Errorf("staff's refused %s changed organisation A (-before +after):\n%s", rt.ID, diff)
+							}
+						})
+					}
 				}
 				if rt.Method == http.MethodGet {
 					for _, as := range []string{asMemberA, asMakerA, asAnalyst, asAdmin} {

@@ -25,7 +25,7 @@ func (s *Server) disputeRoutes() []Route {
 	return []Route{
 		{ID: "pageFinding", Method: http.MethodGet, Path: PagePath + "/findings/{fid}", Tag: tag, API: "findingGet",
 			Summary: "One finding with its evidence and disputes", page: s.pageFinding},
-		{ID: "pageFindingDispute", Method: http.MethodPost, Path: PagePath + "/findings/{fid}/dispute", Tag: tag, API: "findingDispute",
+		{ID: "pageFindingDispute", Method: http.MethodPost, Path: PagePath + "/findings/{fid}/dispute", Tag: tag, API: "findingDispute", OwnAct: true,
 			Summary: "Dispute a finding (false positive, already fixed, not ours)", page: s.pageFindingDispute},
 		{ID: "pageDisputes", Method: http.MethodGet, Path: "/analyst/disputes", Tag: tag, Role: account.RoleAnalyst, API: "disputeList",
 			Query: dq, Summary: "Disputed findings to accept or reject", page: s.pageDisputes},
@@ -34,7 +34,7 @@ func (s *Server) disputeRoutes() []Route {
 
 		{ID: "findingGet", Method: http.MethodGet, Path: OrgPath + "/findings/{fid}", Tag: "findings", Scope: auth.ScopeRead,
 			Response: "Finding", Summary: "One finding of the organisation with its evidence", api: s.findingGet},
-		{ID: "findingDispute", Method: http.MethodPost, Path: OrgPath + "/findings/{fid}/disputes", Tag: "findings", Scope: auth.ScopeWrite,
+		{ID: "findingDispute", Method: http.MethodPost, Path: OrgPath + "/findings/{fid}/disputes", Tag: "findings", Scope: auth.ScopeWrite, OwnAct: true,
 			Request: "DisputeCreate", Response: "Dispute", Status: http.StatusCreated,
 			Summary: "Dispute a finding: an analyst accepts (the finding is resolved) or rejects it with a reason", api: s.findingDispute},
 		{ID: "disputeList", Method: http.MethodGet, Path: "/api/v1/disputes", Tag: "findings", Scope: auth.ScopeAdmin, Query: dq,

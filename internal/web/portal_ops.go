@@ -42,7 +42,7 @@ func (s *Server) opsRoutes() []Route {
 	return []Route{
 		{ID: "pageNotices", Method: http.MethodGet, Path: PagePath + "/notices", Tag: tag, Query: pageParams(), API: "noticeList",
 			Summary: "The warnings sent to an organisation, to acknowledge", page: s.pageNotices},
-		{ID: "pageNoticeAck", Method: http.MethodPost, Path: PagePath + "/notices/{nid}/ack", Tag: tag, API: "noticeAck",
+		{ID: "pageNoticeAck", Method: http.MethodPost, Path: PagePath + "/notices/{nid}/ack", Tag: tag, API: "noticeAck", OwnAct: true,
 			Summary: "Acknowledge a warning (as its signed link does)", page: s.pageNoticeAck},
 		{ID: "pageFindingsCSV", Method: http.MethodGet, Path: PagePath + "/findings.csv", Tag: tag, Query: findingQuery(), API: "findingList",
 			ContentType: "text/csv", Summary: "An organisation's findings as CSV", page: s.pageFindingsCSV},

@@ -71,6 +71,18 @@ func TestOrgRolesAPI(t *testing.T) {
 					continue
 				}
 				body := e.bodyFor(rt, "roles-"+rt.ID)
+				if rt.OwnAct {
+					// The organisation's own answer: an operator token
+					// is refused as staff are on the page.
+					counts["own_act"]++
+					t.Run(rt.ID+"/operator_own_act", func(t *testing.T) {
+						was := state(t, A.ID)
+						wantProblem(t, e.send(req{method: rt.Method, path: fill(rt.Path, own), token: tokOp, body: body}), http.StatusForbidden, "")
+						if diff := cmp.Diff(was, state(t, A.ID)); diff != "" {
+							t.Errorf("an operator's refused %s changed organisation A (-before +after):\n%s", rt.ID, diff)
+						}
+					})
+				}
 				switch {
 				case rt.OperatorOnly():
 					counts["operator"]++
@@ -113,6 +125,9 @@ func TestOrgRolesAPI(t *testing.T) {
 					})
 				}
 			}
+		}
+		if counts["own_act"] != 2 {
+			t.Errorf("%d routes are the organisation's own answer; want 2 (acknowledge, dispute)", counts["own_act"])
 		}
 		for _, k := range []string{"operator", "members", "makers"} {
 			if counts[k] < 5 {

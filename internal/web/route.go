@@ -96,6 +96,15 @@ type Route struct {
 	// registry, contacts, policy and members are not. Staff and operator
 	// tokens are not limited by it. See OrgRoles.
 	Makers bool
+	// OwnAct marks an organisation route (page or API) that is the
+	// organisation's own answer to a warning: acknowledging one of its
+	// notices, disputing one of its findings. Only the organisation's
+	// members (and its own tokens) may do it; staff and operator tokens
+	// get 403 (err.org.ownact), because an acknowledgement by someone
+	// else would stop the warning's escalation and count in the time to
+	// acknowledge as the firm's. The signed link of a warning is not an
+	// organisation route and keeps working.
+	OwnAct bool
 	// API names the JSON route that does what this page action does; every
 	// page that changes organisation data has one, so the REST API covers
 	// the portal. Self pages (the signed-in account's own settings) need
@@ -224,7 +233,13 @@ func (rt Route) OrgRoles() []account.Role {
 // reach (operator-only routes, a token without the scope): the caller
 // may see the organisation, so there is nothing to hide by a 404.
 func checkOrgRole(rt *Route, p auth.Principal) error {
-	if !rt.OrgScoped() || !p.Maker || rt.Makers {
+	if !rt.OrgScoped() {
+		return nil
+	}
+	if rt.OwnAct && p.OrgID == 0 {
+		return errs.Keyed(errs.Forbidden, "", "org.ownact", "only the organisation's own members may acknowledge its warnings and dispute its findings")
+	}
+	if !p.Maker || rt.Makers {
 		return nil
 	}
 	return errs.Keyed(errs.Forbidden, "", "org.membersonly", "only the organisation's members may do this; a maker or test lab may use its products, devices, assessments and labels")
@@ -281,6 +296,10 @@ func (s *Server) checkRoutes() error {
 			return fmt.Errorf("web: page %s takes forms and answers HTML: no JSON schemas or token scope", rt.Pattern())
 		case rt.Makers && (!rt.OrgScoped() || rt.OperatorOnly()):
 			return fmt.Errorf("web: route %s: Makers is for organisation routes that are not operator-only", rt.Pattern())
+		case rt.OwnAct && (!rt.OrgScoped() || rt.OperatorOnly() || rt.Makers):
+			return fmt.Errorf("web: route %s: OwnAct is for members' organisation routes", rt.Pattern())
+		case rt.API != "" && rt.OwnAct != s.routeByID(rt.API).OwnAct:
+			return fmt.Errorf("web: page %s and its API route %s differ in OwnAct", rt.Pattern(), rt.API)
 		case rt.API != "" && rt.Makers != s.routeByID(rt.API).Makers:
 			return fmt.Errorf("web: page %s and its API route %s differ in Makers", rt.Pattern(), rt.API)
 		case rt.API != "" && rt.MaxBody != s.routeByID(rt.API).MaxBody:
