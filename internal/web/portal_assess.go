@@ -12,6 +12,7 @@ import (
 	"io"
 	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -503,10 +504,13 @@ type reviewsView struct {
 	Orgs  map[int64]string
 }
 
-func (s *Server) reviewsView(pc *pageCall) (reviewsView, error) {
+// reviewsView lists the assessments in the state the query asks for, or
+// in state def when it asks for none or when a refused form re-renders
+// the list it came from.
+func (s *Server) reviewsView(pc *pageCall, def assess.State) (reviewsView, error) {
 	st := assess.State(pc.query("state"))
 	if pc.r.Method != http.MethodGet || st == "" {
-		st = assess.Submitted
+		st = def
 	}
 	as, err := s.store.AssessmentList(pc.ctx(), pc.scope(), assess.Filter{State: st, Page: keyset.Page{Limit: 200}})
 	if err != nil {
@@ -521,7 +525,7 @@ func (s *Server) reviewsView(pc *pageCall) (reviewsView, error) {
 }
 
 func (s *Server) pageReviews(pc *pageCall) error {
-	v, err := s.reviewsView(pc)
+	v, err := s.reviewsView(pc, assess.Submitted)
 	if err != nil {
 		return err
 	}
@@ -539,7 +543,7 @@ func (s *Server) pageReview(pc *pageCall) error {
 	}
 	a, err := s.review(pc.ctx(), pc.scope(), id, in, pc.user.Email)
 	if err != nil {
-		v, verr := s.reviewsView(pc)
+		v, verr := s.reviewsView(pc, assess.Submitted)
 		if verr != nil {
 			return verr
 		}
@@ -562,7 +566,17 @@ func (s *Server) pageIssue(pc *pageCall) error {
 	}
 	out, err := s.issue(pc.ctx(), pc.scope(), id, pc.user.Email)
 	if err != nil {
-		return err
+		// A refusal shows on the list of reviewed assessments, beside the
+		// button of the row it refused when that row is still there.
+		v, verr := s.reviewsView(pc, assess.Reviewed)
+		if verr != nil {
+			return verr
+		}
+		var e *errs.Error
+		if errors.As(err, &e) && e.Code != errs.Internal && slices.ContainsFunc(v.Items, func(a assess.Assessment) bool { return a.ID == strconv.FormatInt(id, 10) }) {
+			err = keepKey(&errs.Error{Code: e.Code, Field: fmt.Sprintf("issue-%d", id), Message: e.Message, Err: err}, err)
+		}
+		return pc.formError(err, "reviews", "reviews.title", v)
 	}
 	if err := s.audit(pc, "label.issue", out.Record.OrgID, "label "+out.Record.ID, "grade "+out.Score.Grade.String()); err != nil {
 		return err
