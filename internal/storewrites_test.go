@@ -69,6 +69,7 @@ var methodKinds = map[string]bool{
 	"Rebind":            false,
 
 	"UserTOTPLockedUntil": false, // when the lock on an account's second factor ends
+	"OrgNameIndex":        false, // every organisation's name, for the analysts' look for names alike
 	"OrgInvitationsSince": false, // counts the invitations of an organisation and an account (daily limits)
 }
 

@@ -4,8 +4,10 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -34,7 +36,35 @@ type Approvals struct {
 type OrgApproval struct {
 	Org      registry.Org      `json:"org"`
 	Approval registry.Approval `json:"approval"`
+	// Lookalikes are the other organisations whose names read as this
+	// one's (registry.Lookalike), by id: a registration that impersonates
+	// a registered firm stands out to the analyst.
+	Lookalikes []OrgRef `json:"lookalikes"`
 }
+
+// OrgRef names an organisation.
+type OrgRef struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+}
+
+// lookalikes returns the organisations of names, other than id, whose
+// names read as name's, by id.
+func lookalikes(names map[int64]string, id int64, name string) []OrgRef {
+	out := []OrgRef{}
+	for oid, n := range names {
+		if oid != id && registry.Lookalike(name, n) {
+			out = append(out, OrgRef{ID: oid, Name: n})
+		}
+	}
+	slices.SortFunc(out, func(a, b OrgRef) int { return cmp.Compare(a.ID, b.ID) })
+	return out
+}
+
+// ErrNameTaken refuses to approve an organisation under the name of
+// another: the analyst renames it (PATCH /api/v1/orgs/{id}) or rejects it.
+var ErrNameTaken error = &errs.Error{Code: errs.Conflict, Field: "name", Key: "approve.name",
+	Message: "another organisation has this name; rename this one or reject it"}
 
 // Approvals reads the waits in state (registry.Pending or
 // registry.Rejected), or every wait when state is empty.
@@ -47,6 +77,12 @@ func (a *App) Approvals(ctx context.Context, state registry.ApprovalState) (Appr
 	if err != nil {
 		return out, err
 	}
+	var names map[int64]string
+	if len(as) > 0 {
+		if names, err = a.st.OrgNameIndex(ctx, tenant.Operator()); err != nil {
+			return out, err
+		}
+	}
 	for _, ap := range as {
 		if state != "" && ap.State != state {
 			continue
@@ -55,10 +91,11 @@ func (a *App) Approvals(ctx context.Context, state registry.ApprovalState) (Appr
 		if err != nil {
 			return out, err
 		}
+		oa := OrgApproval{o, ap, lookalikes(names, o.ID, o.Name)}
 		if ap.State == registry.Rejected {
-			out.Rejected = append(out.Rejected, OrgApproval{o, ap})
+			out.Rejected = append(out.Rejected, oa)
 		} else {
-			out.Pending = append(out.Pending, OrgApproval{o, ap})
+			out.Pending = append(out.Pending, oa)
 		}
 	}
 	return out, nil
@@ -71,10 +108,18 @@ func (a *App) Approval(ctx context.Context, sc tenant.Scope, id int64) (registry
 }
 
 // ApproveOrg ends the wait of organisation id, pending or rejected (one
-// that does not wait is errs.NotFound), and audits it.
+// that does not wait is errs.NotFound), and audits it. One that has the
+// name of another organisation is not approved (ErrNameTaken): two would
+// then show the same name.
 func (a *App) ApproveOrg(ctx context.Context, id int64) error {
 	ap, err := a.st.OrgApprovalGet(ctx, tenant.Operator(), id)
 	if err != nil {
+		return err
+	}
+	if taken, err := a.nameTaken(ctx, id); err != nil || taken {
+		if err == nil {
+			err = ErrNameTaken
+		}
 		return err
 	}
 	if err := a.st.OrgApprove(ctx, tenant.Operator(), id); err != nil {
@@ -182,4 +227,29 @@ func longText(field, s string) error {
 		return errs.FieldKeyed(field, "", "text.invalid", "not text that can be stored (a NUL byte or invalid UTF-8)")
 	}
 	return nil
+}
+
+// nameTaken reports whether another organisation has the name of
+// organisation id (a registration under a name taken, store.OrgRegister).
+func (a *App) nameTaken(ctx context.Context, id int64) (bool, error) {
+	names, err := a.st.OrgNameIndex(ctx, tenant.Operator())
+	if err != nil {
+		return false, err
+	}
+	for oid, n := range names {
+		if oid != id && n == names[id] {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// nameAlike reports whether another organisation's name reads as the
+// name of organisation id (registry.Lookalike).
+func (a *App) nameAlike(ctx context.Context, id int64) (bool, error) {
+	names, err := a.st.OrgNameIndex(ctx, tenant.Operator())
+	if err != nil {
+		return false, err
+	}
+	return len(lookalikes(names, id, names[id])) > 0, nil
 }

@@ -112,12 +112,17 @@ func (a *App) markProven(ctx context.Context, org int64, as registry.Asset, meth
 		return out, err
 	}
 	// Proof of a domain, range or AS number approves an organisation
-	// that waits, not one an analyst rejected.
+	// that waits, not one an analyst rejected, nor one whose name reads
+	// as another organisation's: proving a domain of one's own does not
+	// make one that firm (an analyst decides, seeing the two).
 	ap, err := a.st.OrgApprovalGet(ctx, tenant.Org(org), org)
 	switch {
 	case errs.CodeOf(err) == errs.NotFound || (err == nil && ap.State != registry.Pending):
 		return out, nil
 	case err != nil:
+		return out, err
+	}
+	if alike, err := a.nameAlike(ctx, org); err != nil || alike {
 		return out, err
 	}
 	if err := a.st.OrgApprove(ctx, tenant.Org(org), org); err != nil {

@@ -75,7 +75,10 @@ func (a *App) AddOrg(ctx context.Context, sc tenant.Scope, o registry.Org) (regi
 // POST /api/v1/register. It waits for that proof or an analyst's approval.
 // The name must be plain text without a domain name
 // (registry.CleanOrgName); a missing or malformed asset is invalid on
-// field asset, a name taken a conflict on field name; the registration is
+// field asset. A name another organisation has is registered alike
+// (store.OrgRegister), so the answer tells no one which organisations are
+// registered; the analyst sees it with its lookalikes (Approvals), and
+// neither proof nor approval lets it keep that name. The registration is
 // audited as org.register.
 func (a *App) RegisterOrg(ctx context.Context, user int64, name, country, asset string) (registry.Org, error) {
 	o := registry.Org{Name: name, Country: country}
@@ -95,7 +98,9 @@ func (a *App) RegisterOrg(ctx context.Context, user int64, name, country, asset 
 	err = a.st.Tx(ctx, func(tx *store.Store) error {
 		if err := tx.OrgRegister(ctx, &o, user); err != nil {
 			if errs.CodeOf(err) == errs.Conflict {
-				err = errs.FieldKeyed("name", o.Name, "register.name", "an organisation with this name is registered already")
+				// Two registrations of one new name at once; the
+				// answer does not tell that the name is taken.
+				err = errs.FieldKeyed("name", "", "register.retry", "the registration did not go through; send it again")
 			}
 			return err
 		}

@@ -241,8 +241,8 @@ func TestAccountWrites(t *testing.T) {
 		wantField("registration without an asset", err, "asset")
 		_, err = x.RegisterOrg(ctx, u.ID, "Nieuw", "NL", "10.0.0.1/8")
 		wantField("registration with host bits set", err, "asset")
-		_, err = x.RegisterOrg(ctx, u.ID, "Drinkwater Zuid", "NL", "nieuw.example")
-		wantField("registration under a name taken", err, "name")
+		_, err = x.RegisterOrg(ctx, u.ID, "Drinkwater Zuid (www.drinkwater-zuid.example)", "NL", "nieuw.example")
+		wantField("registration under a name with a link", err, "name")
 		if got := len(actions()); got != n {
 			t.Errorf("refused registrations wrote %d audit entries", got-n)
 		}
@@ -252,6 +252,10 @@ func TestAccountWrites(t *testing.T) {
 		}
 		if ap, err := x.Approval(ctx, tenant.Operator(), r.ID); err != nil || ap.State != registry.Pending {
 			t.Errorf("the registered organisation's wait = %+v, %v; want pending", ap, err)
+		}
+		// A name taken registers as a new one does, shown as given.
+		if d, err := x.RegisterOrg(ctx, u.ID, "Drinkwater Zuid", "NL", "zuid-nieuw.example"); err != nil || d.Name != "Drinkwater Zuid" || d.ID == o.ID {
+			t.Errorf("registration under a name taken = %+v, %v", d, err)
 		}
 
 		_, _, err = x.IssueToken(ctx, tenant.Operator(), auth.Token{Name: strings.Repeat("x", 201), Scopes: []auth.Scope{auth.ScopeAdmin}})
@@ -276,7 +280,7 @@ func TestAccountWrites(t *testing.T) {
 		if got, err := x.SetUserLang(ctx, u.ID, "nl"); err != nil || got.Lang != "nl" {
 			t.Errorf("SetUserLang = %+v, %v", got, err)
 		}
-		want := []string{"user.lang", "token.revoke", "token.create", "org.register"}
+		want := []string{"user.lang", "token.revoke", "token.create", "org.register", "org.register"}
 		if got := actions(); len(got) != n+len(want) || strings.Join(got[:len(want)], " ") != strings.Join(want, " ") {
 			t.Errorf("audit entries %v; want %v on top of %d", got, want, n)
 		}

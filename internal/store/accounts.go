@@ -95,7 +95,7 @@ func (s *Store) memberships(ctx context.Context, us []*account.User) error {
 		if err := rows.Scan(&uid, &m.OrgID, &m.OrgName, &role); err != nil {
 			return err
 		}
-		m.Role = account.Role(role)
+		m.Role, m.OrgName = account.Role(role), shownName(m.OrgName)
 		if u := byID[uid]; u != nil {
 			u.Memberships = append(u.Memberships, m)
 		}
@@ -709,14 +709,35 @@ func (s *Store) redactSent(ctx context.Context, id int64) error {
 // OrgRegister creates an organisation registered through the portal by
 // user: the organisation (with its first assets, registered as the
 // member's: registry.AddedByMember), the user's membership and its pending
-// mark, in one transaction.
+// mark, in one transaction. A name another organisation has is
+// registered as a new one is, the stored name marked (nameMark) and shown
+// as given: the registration answers alike whether the name was taken or
+// not, so it cannot tell anyone which organisations are registered. The
+// analyst sees the two side by side (app.Approvals' lookalikes) and
+// approves the newcomer only under another name.
 func (s *Store) OrgRegister(ctx context.Context, o *registry.Org, user int64) error {
 	for k := range o.Assets {
 		o.Assets[k].AddedBy = registry.AddedByMember
 	}
 	return s.Tx(ctx, func(tx *Store) error {
+		var taken int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM orgs WHERE name = ?`, strings.TrimSpace(o.Name)).Scan(&taken); err != nil {
+			return fmt.Errorf("organisation name %q: %w", o.Name, err)
+		}
+		asked := o.Name
+		if taken > 0 {
+			// A stand-in that passes the name's checks and is replaced
+			// in this transaction.
+			o.Name = "Registration " + account.NewToken(12)
+		}
 		if err := tx.OrgCreate(ctx, tenant.Operator(), o); err != nil {
 			return err
+		}
+		if taken > 0 {
+			o.Name = strings.TrimSpace(asked)
+			if _, err := tx.Exec(ctx, `UPDATE orgs SET name = ? WHERE id = ?`, fmt.Sprintf("%s%s%d", o.Name, nameMark, o.ID), o.ID); err != nil {
+				return fmt.Errorf("organisation %d: name: %w", o.ID, err)
+			}
 		}
 		if err := tx.MembershipSet(ctx, user, o.ID, account.RoleMember); err != nil {
 			return err

@@ -196,5 +196,5 @@ func (s *Store) OrgName(ctx context.Context, sc tenant.Scope, id int64) (string,
 	var name string
 	cond, args := orgCond(sc, "id")
 	err := s.QueryRow(ctx, `SELECT name FROM orgs WHERE id = ? AND `+cond, append([]any{id}, args...)...).Scan(&name)
-	return name, Scan(err, fmt.Sprintf("organisation %d", id))
+	return shownName(name), Scan(err, fmt.Sprintf("organisation %d", id))
 }

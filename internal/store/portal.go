@@ -87,7 +87,7 @@ func (s *Store) OrgNames(ctx context.Context, sc tenant.Scope, ids []int64) (map
 			if err := rows.Scan(&id, &name); err != nil {
 				return err
 			}
-			out[id] = name
+			out[id] = shownName(name)
 		}
 		return rows.Err()
 	})
@@ -118,6 +118,28 @@ func (s *Store) TriggerNames(ctx context.Context, sc tenant.Scope) ([]string, er
 			return nil, err
 		}
 		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// OrgNameIndex returns the name of every organisation of sc, by id (as
+// shown: without a taken name's mark); an analyst's look for names alike
+// reads them all (app.Approvals).
+func (s *Store) OrgNameIndex(ctx context.Context, sc tenant.Scope) (map[int64]string, error) {
+	cond, args := orgCond(sc, "id")
+	rows, err := s.Query(ctx, `SELECT id, name FROM orgs WHERE `+cond, args...)
+	if err != nil {
+		return nil, fmt.Errorf("organisation names: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, err
+		}
+		out[id] = shownName(name)
 	}
 	return out, rows.Err()
 }

@@ -64,7 +64,7 @@ FROM contacts c JOIN orgs o ON o.id = c.org_id WHERE lower(c.email) = ? ORDER BY
 			if err := r.Scan(&c.ID, &c.OrgID, &c.OrgName, &c.Name, &c.Email, &c.Phone, &c.Role, &c.Lang, &c.Verified, &b, &c.CreatedAt); err != nil {
 				return err
 			}
-			c.BouncedAt, c.CreatedAt = timePtr(b), c.CreatedAt.UTC()
+			c.BouncedAt, c.CreatedAt, c.OrgName = timePtr(b), c.CreatedAt.UTC(), shownName(c.OrgName)
 			e.Contacts = append(e.Contacts, c)
 			return nil
 		}},

@@ -22,6 +22,22 @@ import (
 
 const orgCols = `id, name, sector, country, languages, policy, created_at, updated_at`
 
+// nameMark ends the name an organisation registered through the portal
+// asked for when another organisation has that name already (names are
+// unique in the table): the stored name is the name, nameMark and the
+// organisation's id. Readers show the name before the mark (shownName),
+// so the registrant reads the name it gave and no one learns from the
+// registration that the name was taken (OrgRegister). An input name
+// never holds the mark: it is a control character, which
+// registry.CleanOrgName refuses.
+const nameMark = "\x1f"
+
+// shownName is the name of an organisation as stored, without its mark.
+func shownName(stored string) string {
+	name, _, _ := strings.Cut(stored, nameMark)
+	return name
+}
+
 func scanOrg(sc interface{ Scan(...any) error }) (registry.Org, error) {
 	var o registry.Org
 	var langs, policy string
@@ -36,6 +52,7 @@ func scanOrg(sc interface{ Scan(...any) error }) (registry.Org, error) {
 		return o, fmt.Errorf("org %d: bad stored policy: %w", o.ID, err)
 	}
 	o.CreatedAt, o.UpdatedAt = o.CreatedAt.UTC(), o.UpdatedAt.UTC()
+	o.Name = shownName(o.Name)
 	return o, nil
 }
 
@@ -301,8 +318,9 @@ func (s *Store) OrgPatch(ctx context.Context, sc tenant.Scope, id int64, u regis
 		}
 		o.UpdatedAt = tx.Now()
 		policy, _ := json.Marshal(o.Policy)
-		_, err = tx.Exec(ctx, `UPDATE orgs SET name = ?, sector = ?, country = ?, languages = ?, policy = ?, updated_at = ? WHERE id = ?`,
-			o.Name, o.Sector, o.Country, strings.Join(o.Languages, ","), string(policy), o.UpdatedAt, id)
+		// A name left as it was keeps its stored form (with a mark).
+		_, err = tx.Exec(ctx, `UPDATE orgs SET name = CASE WHEN ? THEN ? ELSE name END, sector = ?, country = ?, languages = ?, policy = ?, updated_at = ? WHERE id = ?`,
+			u.Name != nil, o.Name, o.Sector, o.Country, strings.Join(o.Languages, ","), string(policy), o.UpdatedAt, id)
 		out = o
 		return err
 	})

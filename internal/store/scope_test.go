@@ -406,6 +406,13 @@ func scopeCases() []scopeCase {
 			is, err := s.OrgInvitations(ctx, as(p.ID), p.ID, f.now)
 			return len(is), err
 		}},
+		{method: "OrgNameIndex", run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
+			names, err := s.OrgNameIndex(ctx, as(f.a.ID))
+			if _, ok := names[f.a.ID]; ok {
+				return 1, err
+			}
+			return 0, err
+		}},
 		{method: "OrgInvitationsSince", single: true, run: func(ctx C, t *T, s *S, f *fx, as As) (int, error) {
 			p := f.pending(t, s)
 			f.invite(t, s, p.ID)

@@ -14,6 +14,7 @@ func approvalMessages() map[string][2]string {
 			"Organisaties die zich via het portaal aanmeldden wachten hier tot ze een domein of reeks bewijzen of een analist ze goedkeurt; tot dan krijgen ze alleen bevindingen over wat ze bewezen. Een afgewezen organisatie krijgt er geen; haar leden lezen de reden en mogen het opnieuw vragen."},
 		"pending.registered":   {"Registered", "Aangemeld"},
 		"pending.note":         {"Asked again:", "Opnieuw gevraagd:"},
+		"pending.alike":        {"Name reads as:", "Naam lijkt op:"},
 		"pending.reason":       {"Reason for the members", "Reden voor de leden"},
 		"pending.reject":       {"Reject", "Afwijzen"},
 		"pending.rejected":     {"The organisation is rejected; its members are told by e-mail.", "De organisatie is afgewezen; haar leden krijgen bericht per e-mail."},

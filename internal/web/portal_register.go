@@ -166,6 +166,9 @@ func (s *Server) pageApprove(pc *pageCall) error {
 		return err
 	}
 	if err := s.app.ApproveOrg(pc.ctx(), id); err != nil {
+		if errs.CodeOf(err) == errs.Conflict { // its name is another's: beside its button
+			return s.pendingPage(pc, pendingView{}, keepKey(&errs.Error{Code: errs.Conflict, Field: fmt.Sprintf("approve-%d", id), Message: errs.Message(err)}, err))
+		}
 		return err
 	}
 	return pc.redirect("/analyst/pending?msg=pending.approved")
