@@ -403,10 +403,13 @@ type CallInput struct {
 // notice id of sc (one not on the call list is errs.NotFound), with the
 // caller (the context's audit actor) and the time, and audits it. The
 // outcome must be one of notify.CallOutcomes; the note is optional and at
-// most maxReason characters.
+// most maxReason characters. An acknowledgement given on the telephone
+// (notify.CallAcknowledged) acknowledges the notice as "telephone,
+// recorded by" the caller: staff cannot acknowledge a firm's warning
+// otherwise.
 func (a *App) RecordCall(ctx context.Context, sc tenant.Scope, id int64, in CallInput) (notify.CallRecord, error) {
 	if !slices.Contains(notify.CallOutcomes, in.Outcome) {
-		return notify.CallRecord{}, errs.FieldKeyed("outcome", in.Outcome, "call.outcome", "must be reached, no_answer, wrong_number or left_message")
+		return notify.CallRecord{}, errs.FieldKeyed("outcome", in.Outcome, "call.outcome", "must be reached, acknowledged, no_answer, wrong_number or left_message")
 	}
 	note := strings.TrimSpace(in.Note)
 	if err := longText("note", note); err != nil {
@@ -423,8 +426,18 @@ func (a *App) RecordCall(ctx context.Context, sc tenant.Scope, id int64, in Call
 	if err != nil {
 		return c, err
 	}
-	return c, a.Audit(ctx, account.AuditEntry{Action: "call.record", OrgID: n.OrgID, Object: fmt.Sprintf("notice %d", id),
-		Detail: strings.TrimSpace(string(c.Outcome) + " " + note), After: auditJSON(c)})
+	if err := a.Audit(ctx, account.AuditEntry{Action: "call.record", OrgID: n.OrgID, Object: fmt.Sprintf("notice %d", id),
+		Detail: strings.TrimSpace(string(c.Outcome) + " " + note), After: auditJSON(c)}); err != nil {
+		return c, err
+	}
+	if c.Outcome != notify.CallAcknowledged || n.State == notify.StateAcknowledged {
+		return c, nil
+	}
+	by := "telephone, recorded by " + c.Actor
+	if _, err := a.st.NoticeAck(ctx, sc, id, by, a.now()); err != nil {
+		return c, err
+	}
+	return c, a.Audit(ctx, account.AuditEntry{Action: "notice.ack", OrgID: n.OrgID, Object: fmt.Sprintf("notice %d", id), Detail: by})
 }
 
 // WebhookSecret returns the secret organisation org verifies vigil's

@@ -61,6 +61,24 @@ func TestCallOutcomeRecorded(t *testing.T) {
 			e.users[asAnalyst].Email, fmt.Sprintf("notice %d", own.Call)).Scan(&n); err != nil || n != 1 {
 			t.Errorf("audit entries of the call: %d (%v); want 1", n, err)
 		}
+		// The firm acknowledges on the telephone: the outcome acknowledges
+		// the warning as given by telephone, recorded by the analyst, and
+		// it leaves the call list.
+		wantPage(t, e.page(preq{method: http.MethodPost, path: path, as: asAnalyst, form: url.Values{"outcome": {"acknowledged"}, "note": {"the IT manager patches tonight"}}}), http.StatusSeeOther)
+		var state, by string
+		if err := st.QueryRow(ctx, `SELECT state, COALESCE(acked_by, '') FROM notices WHERE id = ?`, own.Call).Scan(&state, &by); err != nil {
+			t.Fatal(err)
+		}
+		if want := "telephone, recorded by " + e.users[asAnalyst].Email; state != "acknowledged" || by != want {
+			t.Errorf("after the acknowledging call: %s by %q; want acknowledged by %q", state, by, want)
+		}
+		if err := st.QueryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'notice.ack' AND object = ?`, fmt.Sprintf("notice %d", own.Call)).Scan(&n); err != nil || n != 1 {
+			t.Errorf("audit entries of the acknowledgement: %d (%v); want 1", n, err)
+		}
+		body = wantPage(t, e.page(preq{method: http.MethodGet, path: "/analyst/calls", as: asAnalyst}), http.StatusOK)
+		if strings.Contains(body, fmt.Sprintf(`id="call-%d"`, own.Call)) {
+			t.Errorf("the acknowledged warning %d is still on the call list", own.Call)
+		}
 		// A member may not record calls; a warning not on the list is not found.
 		wantPage(t, e.page(preq{method: http.MethodPost, path: path, as: asMemberA, form: url.Values{"outcome": {"reached"}}}), http.StatusForbidden)
 		wantPage(t, e.page(preq{method: http.MethodPost, path: fmt.Sprintf("/analyst/calls/%d/outcome", own.Notice), as: asAnalyst, form: url.Values{"outcome": {"reached"}}}), http.StatusNotFound)

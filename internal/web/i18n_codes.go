@@ -64,6 +64,7 @@ func codeMessages() map[string][2]string {
 		"code.provision.recommended": {"recommended", "aanbevolen"},
 
 		"code.call.reached":      {"reached", "bereikt"},
+		"code.call.acknowledged": {"acknowledged on the telephone", "telefonisch bevestigd"},
 		"code.call.no_answer":    {"no answer", "geen gehoor"},
 		"code.call.wrong_number": {"wrong number", "verkeerd nummer"},
 		"code.call.left_message": {"left a message", "bericht achtergelaten"},

@@ -61,7 +61,7 @@ func errorMessages() map[string][2]string {
 		"err.dispute.reason":   {"must be false_positive, fixed or not_ours", "moet false_positive (vals alarm), fixed (opgelost) of not_ours (niet van ons) zijn"},
 		"err.outbox.outcome":   {"must be sent or resend", "moet sent (verzonden) of resend (opnieuw versturen) zijn"},
 		"err.approval.state":   {"must be pending or rejected", "moet pending (wachtend) of rejected (afgewezen) zijn"},
-		"err.call.outcome":     {"must be reached, no_answer, wrong_number or left_message", "moet reached (bereikt), no_answer (geen gehoor), wrong_number (verkeerd nummer) of left_message (bericht achtergelaten) zijn"},
+		"err.call.outcome":     {"must be reached, acknowledged, no_answer, wrong_number or left_message", "moet reached (bereikt), acknowledged (telefonisch bevestigd), no_answer (geen gehoor), wrong_number (verkeerd nummer) of left_message (bericht achtergelaten) zijn"},
 		"err.dispute.decision": {"must be accept or reject", "moet accept (aanvaarden) of reject (afwijzen) zijn"},
 		"err.reject.reason":    {"say why the organisation is rejected: its members read it", "zeg waarom de organisatie wordt afgewezen: haar leden lezen het"},
 		"err.reapply.note":     {"say what changed since the rejection: an analyst reads it", "zeg wat er sinds de afwijzing veranderde: een analist leest het"},

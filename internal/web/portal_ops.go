@@ -76,7 +76,7 @@ func (s *Server) opsRoutes() []Route {
 			Response: "CallList", Summary: "Escalated notices to follow up by telephone, with the numbers to call and the latest call's outcome", api: s.callList},
 		{ID: "callRecord", Method: http.MethodPost, Path: "/api/v1/calls/{cnid}/outcome", Tag: "notices", Scope: auth.ScopeAdmin,
 			Request: "CallInput", Response: "CallRecord", Status: http.StatusCreated,
-			Summary: "Record the outcome of a telephone call about an escalated notice (reached, no_answer, wrong_number, left_message) with a note", api: s.callRecord},
+			Summary: "Record the outcome of a telephone call about an escalated notice (reached, acknowledged — which acknowledges the notice as given on the telephone —, no_answer, wrong_number, left_message) with a note", api: s.callRecord},
 		{ID: "auditList", Method: http.MethodGet, Path: "/api/v1/audit", Tag: "accounts", Scope: auth.ScopeAdmin,
 			Query: append(append(pageParams(), auditParams()...), formatParam()), CSV: true, Response: "AuditPage",
 			Summary: "Audit log of every change made through the CLI, the API or the portal, newest first (after: entries older than this id); format=csv for CSV", api: s.auditList},

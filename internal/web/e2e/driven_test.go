@@ -280,17 +280,22 @@ Diagnostic-Code: smtp; 550 5.1.1 <`+addr+`>: mailbox unavailable
 		}
 	}
 	// The call: the organisation acknowledges on the telephone, and the
-	// analyst records it on its warnings page.
+	// analyst records that outcome on the call list; the warnings page
+	// offers staff no acknowledgement of its own.
 	b.follow("the organisation's warnings", link)
 	b.wantPath(fmt.Sprintf(`/orgs/%d/notices`, org))
 	b.check("")
 	for _, n := range escalated {
-		ack := fmt.Sprintf(`form[action="/orgs/%d/notices/%d/ack"] button`, org, n)
-		if !b.has(ack) {
-			t.Fatalf("warning %d has no acknowledgement on the warnings page", n)
+		if ack := fmt.Sprintf(`form[action="/orgs/%d/notices/%d/ack"] button`, org, n); b.has(ack) {
+			t.Errorf("the warnings page offers the analyst to acknowledge warning %d for the organisation", n)
 		}
-		b.follow("acknowledge", ack)
-		b.wantPath(fmt.Sprintf(`/orgs/%d/notices\?msg=notices.acked`, org))
+	}
+	for _, n := range escalated {
+		b.open("/analyst/calls", "")
+		form := fmt.Sprintf(`form[action="/analyst/calls/%d/outcome"]`, n)
+		b.run("choose the outcome", b.setValue(fmt.Sprintf("#outcome-%d", n), "acknowledged"), b.setValue(fmt.Sprintf("#note-%d", n), "the IT manager will patch tonight"))
+		b.follow("record the call", form+" button")
+		b.check("")
 	}
 	analyst := p.logins["analyst"].Email
 	for _, n := range escalated {
