@@ -160,14 +160,14 @@ type CallOutcome string
 
 // The outcomes of a call.
 const (
-	CallReached     CallOutcome = "reached"      // someone responsible heard the warning
+	CallReached CallOutcome = "reached" // someone responsible heard the warning
 	// CallAcknowledged: someone responsible acknowledged the warning on
 	// the telephone; the notice is acknowledged for them, recorded as
 	// "telephone, recorded by" the caller.
 	CallAcknowledged CallOutcome = "acknowledged"
-	CallNoAnswer    CallOutcome = "no_answer"    // nobody answered
-	CallWrongNumber CallOutcome = "wrong_number" // the number is not the organisation's
-	CallLeftMessage CallOutcome = "left_message" // a message was left (voicemail, a colleague)
+	CallNoAnswer     CallOutcome = "no_answer"    // nobody answered
+	CallWrongNumber  CallOutcome = "wrong_number" // the number is not the organisation's
+	CallLeftMessage  CallOutcome = "left_message" // a message was left (voicemail, a colleague)
 )
 
 // CallOutcomes are the outcomes a call may have, in the order a form
