@@ -69,6 +69,12 @@ func (a *App) AddOrg(ctx context.Context, sc tenant.Scope, o registry.Org) (regi
 	return o, err
 }
 
+// MaxOpenRegistrations is how many registered organisations one account
+// may have waiting for approval at once: more is refused (a conflict) until
+// an analyst approves or rejects one, so one account cannot flood the
+// analysts' queue.
+const MaxOpenRegistrations = 3
+
 // RegisterOrg registers organisation name (in country) through the portal
 // with account user as its member and asset (a domain, IP range or AS
 // number) as its first asset to prove: the registration page and
@@ -78,8 +84,9 @@ func (a *App) AddOrg(ctx context.Context, sc tenant.Scope, o registry.Org) (regi
 // field asset. A name another organisation has is registered alike
 // (store.OrgRegister), so the answer tells no one which organisations are
 // registered; the analyst sees it with its lookalikes (Approvals), and
-// neither proof nor approval lets it keep that name. The registration is
-// audited as org.register.
+// neither proof nor approval lets it keep that name. A registration beyond
+// MaxOpenRegistrations waiting is a conflict (register.open). The
+// registration is audited as org.register.
 func (a *App) RegisterOrg(ctx context.Context, user int64, name, country, asset string) (registry.Org, error) {
 	o := registry.Org{Name: name, Country: country}
 	name, err := registry.CleanOrgName("name", name, false)
@@ -96,6 +103,14 @@ func (a *App) RegisterOrg(ctx context.Context, user int64, name, country, asset 
 	}
 	o.Assets = []registry.Asset{as}
 	err = a.st.Tx(ctx, func(tx *store.Store) error {
+		open, err := tx.OrgOpenRegistrations(ctx, user)
+		if err != nil {
+			return err
+		}
+		if open >= MaxOpenRegistrations {
+			return errs.Keyed(errs.Conflict, "", "register.open",
+				"you have %d organisations waiting for approval, the most one account may have; wait until an analyst decides on one", MaxOpenRegistrations)
+		}
 		if err := tx.OrgRegister(ctx, &o, user); err != nil {
 			if errs.CodeOf(err) == errs.Conflict {
 				// Two registrations of one new name at once; the

@@ -747,6 +747,21 @@ func (s *Store) OrgRegister(ctx context.Context, o *registry.Org, user int64) er
 	})
 }
 
+// OrgOpenRegistrations counts the organisations that account user
+// registered and that still wait for approval (neither approved nor
+// rejected). In a transaction it first locks the account's row
+// (PostgreSQL), so two registrations of one account are counted one after
+// the other and a cap on the count holds.
+func (s *Store) OrgOpenRegistrations(ctx context.Context, user int64) (int, error) {
+	var id int64
+	if err := s.QueryRow(ctx, `SELECT id FROM users WHERE id = ?`+s.forUpdate(), user).Scan(&id); err != nil {
+		return 0, fmt.Errorf("lock account %d: %w", user, err)
+	}
+	var n int
+	err := s.QueryRow(ctx, `SELECT COUNT(*) FROM org_pending WHERE registered_by = ? AND rejected_at IS NULL`, user).Scan(&n)
+	return n, err
+}
+
 // OrgPending lists the organisations of sc that wait for approval (not
 // the rejected ones), oldest first.
 func (s *Store) OrgPending(ctx context.Context, sc tenant.Scope) ([]registry.Org, error) {

@@ -52,6 +52,7 @@ func errorMessages() map[string][2]string {
 		"err.register.asset":   {"give a domain or IP range that you can prove you hold", "geef een domein of IP-bereik waarvan u kunt bewijzen dat het van u is"},
 		"err.register.retry":   {"the registration did not go through; send it again", "de registratie is niet gelukt; verstuur haar opnieuw"},
 		"err.approve.name":     {"another organisation has this name; rename this one or reject it", "een andere organisatie heeft deze naam; geef deze een andere naam of wijs haar af"},
+		"err.register.open":    {"you have %d organisations waiting for approval, the most one account may have; wait until an analyst decides on one", "u hebt %d organisaties die op goedkeuring wachten, het maximum voor één account; wacht tot een analist over een ervan beslist"},
 		"err.device.vendor":    {"a device needs a vendor", "een apparaat heeft een fabrikant nodig"},
 		"err.device.model":     {"a device needs a model", "een apparaat heeft een model nodig"},
 		"err.cpe.invalid":      {"not a CPE 2.3 formatted string (cpe:2.3:part:vendor:product:version:…, 13 components)", "geen CPE 2.3-tekenreeks (cpe:2.3:part:vendor:product:version:…, 13 delen)"},
