@@ -103,7 +103,7 @@ func (a *App) RegisterOrg(ctx context.Context, user int64, name, country, asset 
 	}
 	o.Assets = []registry.Asset{as}
 	err = a.st.Tx(ctx, func(tx *store.Store) error {
-		open, err := tx.OrgOpenRegistrations(ctx, user)
+		open, err := tx.OrgPendingCount(ctx, user)
 		if err != nil {
 			return err
 		}

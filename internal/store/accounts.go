@@ -747,12 +747,12 @@ func (s *Store) OrgRegister(ctx context.Context, o *registry.Org, user int64) er
 	})
 }
 
-// OrgOpenRegistrations counts the organisations that account user
+// OrgPendingCount counts the organisations that account user
 // registered and that still wait for approval (neither approved nor
 // rejected). In a transaction it first locks the account's row
 // (PostgreSQL), so two registrations of one account are counted one after
 // the other and a cap on the count holds.
-func (s *Store) OrgOpenRegistrations(ctx context.Context, user int64) (int, error) {
+func (s *Store) OrgPendingCount(ctx context.Context, user int64) (int, error) {
 	var id int64
 	if err := s.QueryRow(ctx, `SELECT id FROM users WHERE id = ?`+s.forUpdate(), user).Scan(&id); err != nil {
 		return 0, fmt.Errorf("lock account %d: %w", user, err)

@@ -68,7 +68,7 @@ func unscoped() map[string]string {
 		"UserSetTOTP": accounts, "UserResetTOTP": accounts, "UserTOTPUse": accounts, "UserLoginFailed": accounts, "UserTOTPFailed": accounts, "UserLoginOK": accounts, "UserConfirm": accounts,
 		"MembershipSet": accounts, "MembershipDelete": accounts, "SessionCreate": accounts, "SessionReplace": accounts, "SessionTOTPFailed": accounts,
 		"SessionDelete": accounts, "SessionDeleteUser": accounts, "SessionPurge": accounts, "AccountTokenCreate": accounts, "AccountTokenDrop": accounts,
-		"AuditAdd": accounts, "AuditList": accounts, "AuditQuery": accounts, "OrgRegister": register, "OrgOpenRegistrations": register,
+		"AuditAdd": accounts, "AuditList": accounts, "AuditQuery": accounts, "OrgRegister": register, "OrgPendingCount": register,
 
 		"SystemDocPut": product, "SystemDocGet": product, "SystemDocVersions": product, "SystemProducts": product,
 		"FleetAdd": product, "FleetGet": product,
