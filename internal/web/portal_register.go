@@ -126,11 +126,11 @@ func (s *Server) pageRegister(pc *pageCall) error {
 	return pc.page("register", "register.title", registerForm{})
 }
 
-// pageRegisterPost registers an organisation under the sign-in's
-// per-client rate limit (the API's registration is under it already: it
+// pageRegisterPost registers an organisation under a per-client rate
+// limit of its own (the API's registration is under the sign-in's: it
 // signs in with every call).
 func (s *Server) pageRegisterPost(pc *pageCall) error {
-	if !s.loginLimit.Allow(s.clientIP(pc.r)) {
+	if !s.registerLimit.Allow(s.clientIP(pc.r)) {
 		return pc.formError(tooMany, "register", "register.title", registerForm{Form: pc.r.PostForm})
 	}
 	o, err := s.registerOrg(pc.ctx(), pc.user.ID, RegisterInput{Name: pc.form("name"), Country: pc.form("country"), Asset: pc.form("asset")})

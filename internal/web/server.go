@@ -132,6 +132,7 @@ type Server struct {
 	matcher        language.Matcher
 	cop            *http.CrossOriginProtection
 	loginLimit     *limiter
+	registerLimit  *limiter // the registration page's, apart from the sign-in's
 	baseURL        string
 	verifier       *registry.Verifier
 	labels         Ratings
@@ -170,6 +171,7 @@ func New(cfg Config) (*Server, error) {
 	s.accounts.OnLock = s.mailLocked
 	s.accounts.OnTOTPLock = s.totpLocked
 	s.loginLimit = s.newLimiter(6*time.Second, 10)
+	s.registerLimit = s.newLimiter(time.Minute, 5)
 	s.checkLimit = s.newLimiter(3*time.Second, 20)
 	s.fetch = cfg.Fetch
 	if s.fetch == nil {
