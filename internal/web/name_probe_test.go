@@ -54,8 +54,10 @@ func TestRegisterNameTaken(t *testing.T) {
 			t.Errorf("the registrant does not read the name it gave, %q: %.1500s", A.Name, body)
 		}
 
-		// The API: the same status and the name as given, taken or not.
-		creds := fmt.Sprintf(`"account":{"email":%q,"password":%q}`, e.users[asMemberA].Email, testPassword)
+		// The API: the same status and the name as given, taken or not
+		// (from another account: one may have MaxOpenRegistrations
+		// waiting).
+		creds := fmt.Sprintf(`"account":{"email":%q,"password":%q}`, e.users[asMemberB].Email, testPassword)
 		for _, c := range []struct{ name, asset string }{{B.Name, "impostor-three.example"}, {"Hanzehaven Stevedoring", "hanzehaven.example"}} {
 			rec := e.send(req{method: http.MethodPost, path: "/api/v1/register", body: fmt.Sprintf(`{%s,"name":%q,"country":"NL","asset":%q}`, creds, c.name, c.asset)})
 			var o struct {

@@ -171,7 +171,7 @@ func New(cfg Config) (*Server, error) {
 	s.accounts.OnLock = s.mailLocked
 	s.accounts.OnTOTPLock = s.totpLocked
 	s.loginLimit = s.newLimiter(6*time.Second, 10)
-	s.registerLimit = s.newLimiter(time.Minute, 5)
+	s.registerLimit = s.newLimiter(30*time.Second, 10)
 	s.checkLimit = s.newLimiter(3*time.Second, 20)
 	s.fetch = cfg.Fetch
 	if s.fetch == nil {
