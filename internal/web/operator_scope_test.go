@@ -101,6 +101,14 @@ func TestOperatorTokenScopes(t *testing.T) {
 					})
 					continue
 				}
+				if rt.OwnAct {
+					// Only the organisation's own members answer its
+					// warnings: every operator token is refused.
+					t.Run(name, func(t *testing.T) {
+						wantProblem(t, e.send(req{method: rt.Method, path: path, token: secrets[sc], body: body}), http.StatusForbidden, "")
+					})
+					continue
+				}
 				// A token with the scope passes authorisation (what the
 				// handler then does is the other tests' business).
 				t.Run(name, func(t *testing.T) {
