@@ -57,9 +57,40 @@ func TestEvidenceDownload(t *testing.T) {
 			{"missing_file", page(md + 1000), asMemberA, "", 404, "", "", ""},
 			{"api_reader", api(md), "", tokAR, 200, "text/markdown; charset=utf-8", "", "# pen test\n"},
 			{"api_other_org", api(md), "", tokBRW, 404, "", "", ""},
+			{"api_operator", api(md), "", tokOp, 200, "text/markdown; charset=utf-8", "", "# pen test\n"},
+		}
+		// Staff's and operator tokens' downloads are audited (the file is
+		// the maker's), the organisation's own are not.
+		audited := map[string]string{"analyst": e.users[asAnalyst].Email, "api_operator": "token "}
+		downloads := func() []string {
+			var out []string
+			rows, err := st.Query(ctx, `SELECT actor FROM audit_log WHERE action = 'evidence.download' AND org_id = ? AND object = ? ORDER BY id`,
+				A.ID, fmt.Sprintf("assessment %d evidence %d", own.Assessment, md))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var a string
+				if err := rows.Scan(&a); err != nil {
+					t.Fatal(err)
+				}
+				out = append(out, a)
+			}
+			return out
 		}
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {
+				before := len(downloads())
+				defer func() {
+					got := downloads()
+					switch actor, want := audited[tc.name]; {
+					case !want && len(got) != before:
+						t.Errorf("the download left an audit entry: %v", got[before:])
+					case want && (len(got) != before+1 || !strings.HasPrefix(got[len(got)-1], actor)):
+						t.Errorf("audit entries of the download: %v (before %d); want one by %s", got, before, actor)
+					}
+				}()
 				var code int
 				var h http.Header
 				var body string

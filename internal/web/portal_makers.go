@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"vigil/internal/account"
 	"vigil/internal/assess"
 	"vigil/internal/auth"
 	"vigil/internal/errs"
@@ -183,7 +184,19 @@ func (s *Server) assessmentEvidenceGet(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.evidenceFile(c.ctx(), c.scope(), sid, eid)
+	f, err := s.evidenceFile(c.ctx(), c.scope(), sid, eid)
+	if err != nil || !c.p.Operator() {
+		return f, err
+	}
+	return f, s.app.Audit(c.ctx(), account.AuditEntry{Actor: tokenActor(c.p), Via: account.AuditAPI, Action: "evidence.download", OrgID: c.org,
+		Object: evidenceObject(sid, eid), Detail: f.name})
+}
+
+// evidenceObject names evidence file eid of assessment sid in the audit
+// log. A file is confidential to its maker: staff and operator tokens'
+// downloads are audited; the organisation's own are not.
+func evidenceObject(sid, eid int64) string {
+	return fmt.Sprintf("assessment %d evidence %d", sid, eid)
 }
 
 func (s *Server) pageEvidenceGet(pc *pageCall) error {
@@ -198,6 +211,11 @@ func (s *Server) pageEvidenceGet(pc *pageCall) error {
 	f, err := s.evidenceFile(pc.ctx(), pc.scope(), sid, eid)
 	if err != nil {
 		return err
+	}
+	if pc.user.Staff() {
+		if err := s.audit(pc, "evidence.download", pc.org, evidenceObject(sid, eid), f.name); err != nil {
+			return err
+		}
 	}
 	f.write(pc.w, http.StatusOK)
 	return nil
