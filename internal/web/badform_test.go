@@ -30,6 +30,8 @@ var formsWithoutFields = map[string]string{
 	"pageLogout":           "a button",
 	"pageNoticeAck":        "a button on a warning",
 	"pageContactDelete":    "a button on a contact",
+	"pageAssetDelete":      "a button on an asset",
+	"pageDeviceDelete":     "a button on a device",
 	"pageMemberRemove":     "a button on a member (its refusal, the organisation's last member: TestRemoveMember)",
 	"pageInvitationRevoke": "a button on an open invitation (one that is not open: TestInvitationsPage)",
 	"pageApprove":          "a button on a pending organisation (its refusal, a name another organisation has: TestRegisterNameTaken)",

@@ -18,6 +18,8 @@ func devicesMessages() map[string][2]string {
 		"devices.none":           {"No devices registered yet.", "Nog geen apparaten geregistreerd."},
 		"devices.add":            {"Add a device", "Apparaat toevoegen"},
 		"devices.added":          {"The device was added. Upload its SBOM to see its vulnerabilities.", "Het apparaat is toegevoegd. Upload de SBOM om de kwetsbaarheden te zien."},
+		"devices.deleted":        {"The device was deleted, with its components.", "Het apparaat is verwijderd, met zijn onderdelen."},
+		"device.delete":          {"Delete", "Verwijderen"},
 		"device.title":           {"Device", "Apparaat"},
 		"device.vulns":           {"Known vulnerabilities", "Bekende kwetsbaarheden"},
 		"device.novulns":         {"No known vulnerability matches this device or its components.", "Geen bekende kwetsbaarheid past bij dit apparaat of zijn onderdelen."},

@@ -28,6 +28,7 @@ func registryMessages() map[string][2]string {
 		"registry.contact":      {"The contact was added.", "De contactpersoon is toegevoegd."},
 		"registry.deleted":      {"The contact was deleted.", "De contactpersoon is verwijderd."},
 		"registry.delete":       {"Delete", "Verwijderen"},
+		"registry.assetgone":    {"The domain, range or AS number was deleted.", "Het domein, de range of het AS-nummer is verwijderd."},
 		"registry.edit":         {"Edit", "Wijzigen"},
 		"registry.save":         {"Save", "Opslaan"},
 		"registry.contactsaved": {"The contact was saved.", "De contactpersoon is opgeslagen."},

@@ -116,7 +116,16 @@ func (e *pageEnv) auditedCalls(t *testing.T, own ids) map[string]func(path, as s
 	form := func(path, as string, f url.Values) *httptest.ResponseRecorder {
 		return e.page(preq{method: http.MethodPost, path: path, as: as, form: f})
 	}
+	// The deletes take a spare asset and device, not the seed's, which
+	// the routes after them use; apiTwinCalls adds the same.
+	spareAsset, spareDevice := spareObjects(t, e.st, A.ID)
 	return map[string]func(path, as string) *httptest.ResponseRecorder{
+		"pageAssetDelete": func(_, as string) *httptest.ResponseRecorder {
+			return form(fmt.Sprintf("/orgs/%d/assets/%d/delete", A.ID, spareAsset), as, url.Values{})
+		},
+		"pageDeviceDelete": func(_, as string) *httptest.ResponseRecorder {
+			return form(fmt.Sprintf("/orgs/%d/devices/%d/delete", A.ID, spareDevice), as, url.Values{})
+		},
 		"pageResetPost": func(path, as string) *httptest.ResponseRecorder {
 			form("/password/forgot", asAnon, url.Values{"email": {"makerA@portal.example"}})
 			return form(path, as, url.Values{"token": {mailedToken("/password/reset")}, "password": {"the new password"}})

@@ -57,7 +57,15 @@ func (e *pageEnv) apiTwinCalls(t *testing.T, own ids) map[string]func(path, toke
 			return e.send(req{method: http.MethodGet, path: path + query, token: token})
 		}
 	}
+	// The deletes take a spare asset and device, as auditedCalls'.
+	spareAsset, spareDevice := spareObjects(t, e.st, A.ID)
 	return map[string]func(path, token string) *httptest.ResponseRecorder{
+		"pageAssetDelete": func(_, token string) *httptest.ResponseRecorder {
+			return e.send(req{method: http.MethodDelete, path: fmt.Sprintf("/api/v1/orgs/%d/assets/%d", A.ID, spareAsset), token: token})
+		},
+		"pageDeviceDelete": func(_, token string) *httptest.ResponseRecorder {
+			return e.send(req{method: http.MethodDelete, path: fmt.Sprintf("/api/v1/orgs/%d/devices/%d", A.ID, spareDevice), token: token})
+		},
 		"pageForgotPost": send("POST", `{"email":"memberA@portal.example"}`),
 		"pageSignupPost": send("POST", `{"email":"signed-up@portal.example","name":"Signed Up","password":"a brand new password","lang":"nl"}`),
 		"pageSignupConfirmPost": func(path, token string) *httptest.ResponseRecorder {

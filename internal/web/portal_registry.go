@@ -32,6 +32,8 @@ func (s *Server) registryRoutes() []Route {
 			Summary: "Register a domain, IP range or AS number", page: s.pageAssetAdd},
 		{ID: "pageAssetVerify", Method: http.MethodPost, Path: PagePath + "/assets/{aid}/verify", Tag: tag, API: "assetVerify",
 			Summary: "Check the ownership token of an asset again", page: s.pageAssetVerify},
+		{ID: "pageAssetDelete", Method: http.MethodPost, Path: PagePath + "/assets/{aid}/delete", Tag: tag, API: "assetDelete",
+			Summary: "Delete a domain, IP range or AS number", page: s.pageAssetDelete},
 		{ID: "pageContactAdd", Method: http.MethodPost, Path: PagePath + "/contacts", Tag: tag, API: "contactCreate",
 			Summary: "Add a contact", page: s.pageContactAdd},
 		{ID: "pageContactEdit", Method: http.MethodPost, Path: PagePath + "/contacts/{cid}/edit", Tag: tag, API: "contactUpdate",
@@ -385,6 +387,19 @@ func (s *Server) pageContactDelete(pc *pageCall) error {
 		return err
 	}
 	return pc.redirect(fmt.Sprintf("/orgs/%d/registry?msg=registry.deleted", pc.org))
+}
+
+// pageAssetDelete deletes an asset (the Delete button of its row on the
+// registry page), as DELETE /api/v1/orgs/{id}/assets/{aid} does.
+func (s *Server) pageAssetDelete(pc *pageCall) error {
+	aid, err := pc.pathID("aid")
+	if err != nil {
+		return err
+	}
+	if err := s.app.DeleteAsset(pc.ctx(), pc.scope(), aid); err != nil {
+		return err
+	}
+	return pc.redirect(fmt.Sprintf("/orgs/%d/registry?msg=registry.assetgone", pc.org))
 }
 
 // pageMemberRemove removes a colleague's membership (the Remove button of
