@@ -122,11 +122,13 @@ func (a *App) ApproveOrg(ctx context.Context, id int64) error {
 		}
 		return err
 	}
-	if err := a.st.OrgApprove(ctx, tenant.Operator(), id); err != nil {
-		return err
-	}
-	return a.Audit(ctx, account.AuditEntry{Action: "org.approve", OrgID: id, Object: fmt.Sprintf("organisation %d", id),
-		Detail: "was " + string(ap.State), Before: auditJSON(ap)})
+	return a.st.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.OrgApprove(ctx, tenant.Operator(), id); err != nil {
+			return err
+		}
+		return a.auditIn(ctx, tx, account.AuditEntry{Action: "org.approve", OrgID: id, Object: fmt.Sprintf("organisation %d", id),
+			Detail: "was " + string(ap.State), Before: auditJSON(ap)})
+	})
 }
 
 // MemberMail composes an e-mail to the members of an organisation in a
@@ -161,13 +163,13 @@ func (a *App) RejectOrg(ctx context.Context, id int64, reason string, mail Membe
 		if ap, err = tx.OrgApprovalGet(ctx, tenant.Operator(), id); err != nil {
 			return err
 		}
-		return mailMembers(ctx, tx, id, mail)
+		if err := mailMembers(ctx, tx, id, mail); err != nil {
+			return err
+		}
+		return a.auditIn(ctx, tx, account.AuditEntry{Action: "org.reject", OrgID: id, Object: fmt.Sprintf("organisation %d", id),
+			Detail: reason, After: auditJSON(ap)})
 	})
-	if err != nil {
-		return ap, err
-	}
-	return ap, a.Audit(ctx, account.AuditEntry{Action: "org.reject", OrgID: id, Object: fmt.Sprintf("organisation %d", id),
-		Detail: reason, After: auditJSON(ap)})
+	return ap, err
 }
 
 // ReapplyOrg puts rejected organisation id of sc back in the wait, with
@@ -185,15 +187,19 @@ func (a *App) ReapplyOrg(ctx context.Context, sc tenant.Scope, id int64, note st
 	if err != nil {
 		return before, err
 	}
-	if err := a.st.OrgReapply(ctx, sc, id, note); err != nil {
-		return before, err
-	}
-	after, err := a.st.OrgApprovalGet(ctx, sc, id)
-	if err != nil {
-		return after, err
-	}
-	return after, a.Audit(ctx, account.AuditEntry{Action: "org.reapply", OrgID: id, Object: fmt.Sprintf("organisation %d", id),
-		Detail: note, Before: auditJSON(before), After: auditJSON(after)})
+	var after registry.Approval
+	err = a.st.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.OrgReapply(ctx, sc, id, note); err != nil {
+			return err
+		}
+		var err error
+		if after, err = tx.OrgApprovalGet(ctx, sc, id); err != nil {
+			return err
+		}
+		return a.auditIn(ctx, tx, account.AuditEntry{Action: "org.reapply", OrgID: id, Object: fmt.Sprintf("organisation %d", id),
+			Detail: note, Before: auditJSON(before), After: auditJSON(after)})
+	})
+	return after, err
 }
 
 // mailMembers queues mail to every member of organisation id on tx.

@@ -10,6 +10,7 @@ import (
 	"vigil/internal/account"
 	"vigil/internal/finding"
 	"vigil/internal/notify"
+	"vigil/internal/store"
 	"vigil/internal/tenant"
 )
 
@@ -39,11 +40,15 @@ func (a *App) AckNotice(ctx context.Context, sc tenant.Scope, nid int64) (notify
 			by = t.Via + " " + by
 		}
 	}
-	n, err := a.st.NoticeAck(ctx, sc, nid, by, a.now())
-	if err != nil {
-		return n, err
-	}
-	return n, a.Audit(ctx, account.AuditEntry{Action: "notice.ack", OrgID: n.OrgID, Object: fmt.Sprintf("notice %d", nid), Detail: by})
+	var n notify.Notice
+	err := a.st.Tx(ctx, func(tx *store.Store) error {
+		var err error
+		if n, err = tx.NoticeAck(ctx, sc, nid, by, a.now()); err != nil {
+			return err
+		}
+		return a.auditIn(ctx, tx, account.AuditEntry{Action: "notice.ack", OrgID: n.OrgID, Object: fmt.Sprintf("notice %d", nid), Detail: by})
+	})
+	return n, err
 }
 
 // CreateDispute records the dispute d of a finding of sc by the actor of
@@ -52,11 +57,14 @@ func (a *App) AckNotice(ctx context.Context, sc tenant.Scope, nid int64) (notify
 // store.DisputeCreate for what is refused.
 func (a *App) CreateDispute(ctx context.Context, sc tenant.Scope, d finding.Dispute) (finding.Dispute, error) {
 	d.By = actor(ctx)
-	if err := a.st.DisputeCreate(ctx, sc, &d); err != nil {
-		return d, err
-	}
-	return d, a.Audit(ctx, account.AuditEntry{Action: "dispute.create", OrgID: d.OrgID, Object: fmt.Sprintf("dispute %d", d.ID),
-		Detail: fmt.Sprintf("finding %d: %s", d.FindingID, d.Reason)})
+	err := a.st.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.DisputeCreate(ctx, sc, &d); err != nil {
+			return err
+		}
+		return a.auditIn(ctx, tx, account.AuditEntry{Action: "dispute.create", OrgID: d.OrgID, Object: fmt.Sprintf("dispute %d", d.ID),
+			Detail: fmt.Sprintf("finding %d: %s", d.FindingID, d.Reason)})
+	})
+	return d, err
 }
 
 // DecideDispute accepts (resolving the finding) or rejects pending dispute
@@ -64,10 +72,14 @@ func (a *App) CreateDispute(ctx context.Context, sc tenant.Scope, d finding.Disp
 // (the analysts' dispute queue and POST /api/v1/disputes/{xid}/decision),
 // and audits it as dispute.accepted or dispute.rejected.
 func (a *App) DecideDispute(ctx context.Context, sc tenant.Scope, id int64, accept bool, reason string) (finding.Dispute, error) {
-	d, err := a.st.DisputeDecide(ctx, sc, id, finding.Decision{Accept: accept, Reason: reason, By: actor(ctx), At: a.now()})
-	if err != nil {
-		return d, err
-	}
-	return d, a.Audit(ctx, account.AuditEntry{Action: "dispute." + string(d.State), OrgID: d.OrgID,
-		Object: fmt.Sprintf("dispute %d", d.ID), Detail: d.Decision})
+	var d finding.Dispute
+	err := a.st.Tx(ctx, func(tx *store.Store) error {
+		var err error
+		if d, err = tx.DisputeDecide(ctx, sc, id, finding.Decision{Accept: accept, Reason: reason, By: actor(ctx), At: a.now()}); err != nil {
+			return err
+		}
+		return a.auditIn(ctx, tx, account.AuditEntry{Action: "dispute." + string(d.State), OrgID: d.OrgID,
+			Object: fmt.Sprintf("dispute %d", d.ID), Detail: d.Decision})
+	})
+	return d, err
 }

@@ -419,25 +419,31 @@ func (a *App) RecordCall(ctx context.Context, sc tenant.Scope, id int64, in Call
 	if t := AuditTrailOf(ctx); t != nil && t.Actor != "" {
 		c.Actor = t.Actor
 	}
-	if err := a.st.CallRecordAdd(ctx, sc, &c); err != nil {
+	err := a.st.Tx(ctx, func(tx *store.Store) error {
+		if err := tx.CallRecordAdd(ctx, sc, &c); err != nil {
+			return err
+		}
+		n, err := tx.NoticeGet(ctx, sc, id)
+		if err != nil {
+			return err
+		}
+		if err := a.auditIn(ctx, tx, account.AuditEntry{Action: "call.record", OrgID: n.OrgID, Object: fmt.Sprintf("notice %d", id),
+			Detail: strings.TrimSpace(string(c.Outcome) + " " + note), After: auditJSON(c)}); err != nil {
+			return err
+		}
+		if c.Outcome != notify.CallAcknowledged || n.State == notify.StateAcknowledged {
+			return nil
+		}
+		by := "telephone, recorded by " + c.Actor
+		if _, err := tx.NoticeAck(ctx, sc, id, by, a.now()); err != nil {
+			return err
+		}
+		return a.auditIn(ctx, tx, account.AuditEntry{Action: "notice.ack", OrgID: n.OrgID, Object: fmt.Sprintf("notice %d", id), Detail: by})
+	})
+	if err != nil {
 		return notify.CallRecord{}, err
 	}
-	n, err := a.st.NoticeGet(ctx, sc, id)
-	if err != nil {
-		return c, err
-	}
-	if err := a.Audit(ctx, account.AuditEntry{Action: "call.record", OrgID: n.OrgID, Object: fmt.Sprintf("notice %d", id),
-		Detail: strings.TrimSpace(string(c.Outcome) + " " + note), After: auditJSON(c)}); err != nil {
-		return c, err
-	}
-	if c.Outcome != notify.CallAcknowledged || n.State == notify.StateAcknowledged {
-		return c, nil
-	}
-	by := "telephone, recorded by " + c.Actor
-	if _, err := a.st.NoticeAck(ctx, sc, id, by, a.now()); err != nil {
-		return c, err
-	}
-	return c, a.Audit(ctx, account.AuditEntry{Action: "notice.ack", OrgID: n.OrgID, Object: fmt.Sprintf("notice %d", id), Detail: by})
+	return c, nil
 }
 
 // WebhookSecret returns the secret organisation org verifies vigil's
