@@ -158,6 +158,18 @@ const (
 
 var subsidiaryRE = regexp.MustCompile(`(?i),?\s*a subsidiary of\s+`)
 
+// indexASCIIFold is strings.Index ignoring ASCII case. Unlike searching
+// strings.ToLower(s), the index it returns is an index into s itself: lower
+// casing may change a string's length (invalid UTF-8, "İ").
+func indexASCIIFold(s, sub string) int {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return i
+		}
+	}
+	return -1
+}
+
 // Parts splits a compound vendor name into vendor names: "Sensormatic
 // Electronics, LLC, Johnson Controls Inc." → [Sensormatic Electronics,
 // Johnson Controls Inc.] (Owned), "General Electric (GE) and Emerson" →
@@ -168,7 +180,7 @@ func Parts(name string) ([]string, Relation) {
 	if name == "" {
 		return nil, Single
 	}
-	if loc := subsidiaryRE.FindStringIndex(name); loc != nil {
+	if loc := subsidiaryRE.FindStringIndex(name); loc != nil && loc[0] > 0 && loc[1] < len(name) {
 		return []string{strings.TrimSpace(name[:loc[0]]), strings.TrimSpace(name[loc[1]:])}, Owned
 	}
 	lower := strings.ToLower(name)
@@ -183,7 +195,7 @@ func Parts(name string) ([]string, Relation) {
 		}
 		// "LLC and Schneider Electric Software": a legal form ending the
 		// previous name, then the next one.
-		if i := strings.Index(strings.ToLower(p), " and "); i > 0 && onlyLegal(p[:i]) && len(parts) > 0 {
+		if i := indexASCIIFold(p, " and "); i > 0 && onlyLegal(p[:i]) && len(parts) > 0 {
 			parts[len(parts)-1] += ", " + p[:i]
 			p = strings.TrimSpace(p[i:])
 		}
@@ -198,7 +210,7 @@ func Parts(name string) ([]string, Relation) {
 	var out []string
 	for i, p := range parts {
 		if i == len(parts)-1 || len(parts) == 1 {
-			if strings.HasPrefix(strings.ToLower(p), "and ") {
+			if len(p) > 4 && strings.EqualFold(p[:4], "and ") {
 				p = strings.TrimSpace(p[4:])
 				hasAnd = true
 			}

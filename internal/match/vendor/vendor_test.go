@@ -227,7 +227,8 @@ func TestWithOperatorAlias(t *testing.T) {
 }
 
 func FuzzKey(f *testing.F) {
-	for _, s := range []string{"Siemens AG", "GeutebrÃ¼ck", "Sensormatic Electronics, LLC, Johnson Controls Inc.", "(", "a, and b"} {
+	for _, s := range []string{"Siemens AG", "GeutebrÃ¼ck", "Sensormatic Electronics, LLC, Johnson Controls Inc.", "(", "a, and b",
+		"x, \xff\xff\xff\xff and b", "İİ, LLC and B", "a subsidiary of X", "X, a subsidiary of ", "AND b, c"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
