@@ -10,6 +10,7 @@ package text
 
 import (
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -54,4 +55,17 @@ func Plural[N ~int | ~int32 | ~int64](n N, one, many string) string {
 		return "1 " + one
 	}
 	return strconv.FormatInt(int64(n), 10) + " " + many
+}
+
+// IndexFold is strings.Index ignoring case, for an ASCII sub: the index of
+// the first instance of sub in s, or -1. Unlike an index found in
+// strings.ToLower(s), it is an index into s itself: lower casing may change
+// a string's length (invalid UTF-8 becomes U+FFFD, "İ" becomes two runes).
+func IndexFold(s, sub string) int {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return i
+		}
+	}
+	return -1
 }

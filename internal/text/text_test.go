@@ -101,3 +101,21 @@ func TestPlural(t *testing.T) {
 		t.Errorf("Plural(int64 1) = %q", got)
 	}
 }
+
+func TestIndexFold(t *testing.T) {
+	for _, c := range []struct {
+		s, sub string
+		want   int
+	}{
+		{"Router running ALEOS", " running ", 6},
+		{"Router RUNNING ALEOS", " running ", 6},
+		{"\xff\xff\xff\xff and b", " and ", 4},
+		{"İİ LLC and B", " and ", 8},
+		{"no match", " and ", -1},
+		{"", " and ", -1},
+	} {
+		if got := IndexFold(c.s, c.sub); got != c.want {
+			t.Errorf("IndexFold(%q, %q) = %d, want %d", c.s, c.sub, got, c.want)
+		}
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"vigil/internal/text"
 )
 
 // Confidence levels of MatchModel, highest first.
@@ -148,7 +150,7 @@ func alternatives(name string) []string {
 		}
 	}
 	main := outside.String()
-	if i := strings.Index(strings.ToLower(main), " running "); i >= 0 {
+	if i := text.IndexFold(main, " running "); i >= 0 {
 		main = main[:i]
 	}
 	return append([]string{main}, items...)

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"vigil/internal/text"
 )
 
 // More confidence levels of Name.Match (see model.go for the others).
@@ -172,9 +174,9 @@ func cutClause(s string) (head, base, clause string) {
 }
 
 // CompileName prepares an advisory product name.
-func CompileName(text string, o NameOptions) *Name {
-	n := &Name{Text: text, brands: o.Brands}
-	s := text
+func CompileName(name string, o NameOptions) *Name {
+	n := &Name{Text: name, brands: o.Brands}
+	s := name
 	if m := serialPhraseRE.FindStringIndex(s); m != nil {
 		n.Conditions = append(n.Conditions, strings.TrimSpace(s[m[0]:]))
 		s = s[:m[0]]
@@ -196,7 +198,7 @@ func CompileName(text string, o NameOptions) *Name {
 	if platform != "" && clause == "" {
 		clause = platform
 	}
-	if s != text && strings.Join(strings.Fields(s), " ") != strings.Join(strings.Fields(sizeRE.ReplaceAllString(text, " ")), " ") {
+	if s != name && strings.Join(strings.Fields(s), " ") != strings.Join(strings.Fields(sizeRE.ReplaceAllString(name, " ")), " ") {
 		n.cut = strings.TrimSpace(clause)
 		if n.cut == "" {
 			n.cut = "words of quantity or word size"
@@ -232,7 +234,7 @@ func CompileName(text string, o NameOptions) *Name {
 		n.alts = slices.DeleteFunc(n.alts, func(a []string) bool { return slices.Equal(a, main) })
 		n.alts = append([][]string{main}, n.alts...)
 	}
-	if strings.Contains(s, "(") || unwrapped != text {
+	if strings.Contains(s, "(") || unwrapped != name {
 		// Parenthesised parts read as part of the name: "R08 (EN) CPU" is
 		// also "R08 EN CPU", "L26 CPU - (P) BT" also "L26 CPU-PBT",
 		// "STEP 7 (TIA Portal) V14" also "STEP 7 TIA Portal".
@@ -301,7 +303,7 @@ func CompileName(text string, o NameOptions) *Name {
 	}
 	// "Applications using PI Software Development Kit", "Mendix
 	// Applications using Mendix 9": the product used is named too.
-	if i := strings.Index(strings.ToLower(s), " using "); i > 0 {
+	if i := text.IndexFold(s, " using "); i > 0 {
 		if ts := nameTokens(s[i+len(" using "):], o.Vendor); len(ts) > 0 {
 			n.addAlt(ts)
 			n.uses = append(n.uses, ts)
@@ -464,7 +466,7 @@ func cutBareLine(s string) (string, *Line) {
 
 // cutRunning drops a "running …" tail ("Airlink Router running ALEOS").
 func cutRunning(s string) string {
-	if i := strings.Index(strings.ToLower(s), " running "); i > 0 {
+	if i := text.IndexFold(s, " running "); i > 0 {
 		return s[:i]
 	}
 	return s

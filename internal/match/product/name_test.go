@@ -216,6 +216,8 @@ func FuzzNameMatch(f *testing.F) {
 	f.Add("R04/08/16/32/120(EN)CPU", "R08ENCPU")
 	f.Add("SIMATIC CP 44x-1 RNA", "CP 443-1")
 	f.Add("MELSEC L L26 CPU - (P) BT", "L26CPU-PBT")
+	f.Add("\xff\xff\xff\xff\xff\xff\xff\xff running x", "x")
+	f.Add("\xff\xff\xff\xff\xff\xff\xff\xff using x", "x")
 	f.Fuzz(func(t *testing.T, name, model string) {
 		r := CompileName(name, NameOptions{}).Match(CompileModel(model, nil))
 		if r.OK != (r.Conf > 0) || r.Conf > 1 {

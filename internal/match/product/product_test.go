@@ -127,6 +127,7 @@ func BenchmarkMatchModel(b *testing.B) {
 func FuzzMatchModel(f *testing.F) {
 	f.Add("Airlink Router (MP70, RV50, RV50x, RV55, LX 40, LX60) running ALEOS software", "LX60")
 	f.Add("InRouter 6XX", "IR615")
+	f.Add("\xff\xff\xff\xff\xff\xff\xff\xff (a) running x", "a")
 	f.Add("Hangzhou Hikvision Digital Technology Co., Ltd.", "Console Server (DSM Series)")
 	f.Fuzz(func(t *testing.T, a, b string) {
 		ok, conf, why := MatchModel(a, b)

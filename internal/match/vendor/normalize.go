@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"vigil/internal/match/product"
+	"vigil/internal/text"
 )
 
 // legalForm reports whether a normalised token is a legal form.
@@ -158,18 +159,6 @@ const (
 
 var subsidiaryRE = regexp.MustCompile(`(?i),?\s*a subsidiary of\s+`)
 
-// indexASCIIFold is strings.Index ignoring ASCII case. Unlike searching
-// strings.ToLower(s), the index it returns is an index into s itself: lower
-// casing may change a string's length (invalid UTF-8, "İ").
-func indexASCIIFold(s, sub string) int {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if strings.EqualFold(s[i:i+len(sub)], sub) {
-			return i
-		}
-	}
-	return -1
-}
-
 // Parts splits a compound vendor name into vendor names: "Sensormatic
 // Electronics, LLC, Johnson Controls Inc." → [Sensormatic Electronics,
 // Johnson Controls Inc.] (Owned), "General Electric (GE) and Emerson" →
@@ -195,7 +184,7 @@ func Parts(name string) ([]string, Relation) {
 		}
 		// "LLC and Schneider Electric Software": a legal form ending the
 		// previous name, then the next one.
-		if i := indexASCIIFold(p, " and "); i > 0 && onlyLegal(p[:i]) && len(parts) > 0 {
+		if i := text.IndexFold(p, " and "); i > 0 && onlyLegal(p[:i]) && len(parts) > 0 {
 			parts[len(parts)-1] += ", " + p[:i]
 			p = strings.TrimSpace(p[i:])
 		}
