@@ -76,34 +76,39 @@ func (c accuracyCase) split() string {
 // 2017–2020 advisories written as a tuning set for general rules (word
 // weights, vendor names derived from the data); it is printed apart,
 // outside the floors, so that its first figures show what the rules do on
-// advisories drawn at random.
+// advisories drawn at random. Set 10d still counts against the 2017–2020
+// floor, but from the round after set 11 on its rows are treated as held
+// out: counted, never shown (quiet).
 var accuracyFiles = []struct {
 	path, set string
 	heldOut   string // "" when the set counts in its period's figures
+	// quiet: the set's cases are counted, never shown (a held-out draw
+	// that still counts against the floors).
+	quiet bool
 }{
-	{"testdata/accuracy/cases.csv", "set 1", ""},
-	{"testdata/accuracy/cases2.csv", "set 2", ""},
-	{"testdata/accuracy/cases3.csv", "set 3", ""},
-	{"testdata/accuracy/cases4.csv", "set 4", ""},
-	{"testdata/accuracy/cases4c.csv", "set 4c", ""},
-	{"testdata/accuracy/cases5.csv", "set 5", "outside the floors"},
-	{"testdata/accuracy/cases5c.csv", "set 5c", ""},
-	{"testdata/accuracy/cases5d.csv", "set 5d", ""},
-	{"testdata/accuracy/cases6.csv", "set 6", "outside the floors"},
-	{"testdata/accuracy/cases6c.csv", "set 6c", ""},
-	{"testdata/accuracy/cases6d.csv", "set 6d", ""},
-	{"testdata/accuracy/cases6e.csv", "set 6e", ""},
-	{"testdata/accuracy/cases7.csv", "set 7", "outside the floors"},
-	{"testdata/accuracy/cases7c.csv", "set 7c", "outside the floors"},
-	{"testdata/accuracy/cases7d.csv", "set 7d", ""},
-	{"testdata/accuracy/cases8.csv", "set 8", "outside the floors"},
-	{"testdata/accuracy/cases8c.csv", "set 8c", ""},
-	{"testdata/accuracy/cases8d.csv", "set 8d", ""},
-	{"testdata/accuracy/cases9.csv", "set 9", "read, outside the floors"},
-	{"testdata/accuracy/cases10.csv", "set 10", "held out"},
-	{"testdata/accuracy/cases10d.csv", "set 10d", ""},
-	{"testdata/accuracy/cases10e.csv", "set 10e", "held out"},
-	{"testdata/accuracy/cases11.csv", "set 11", "tuning, outside the floors"},
+	{"testdata/accuracy/cases.csv", "set 1", "", false},
+	{"testdata/accuracy/cases2.csv", "set 2", "", false},
+	{"testdata/accuracy/cases3.csv", "set 3", "", false},
+	{"testdata/accuracy/cases4.csv", "set 4", "", false},
+	{"testdata/accuracy/cases4c.csv", "set 4c", "", false},
+	{"testdata/accuracy/cases5.csv", "set 5", "outside the floors", false},
+	{"testdata/accuracy/cases5c.csv", "set 5c", "", false},
+	{"testdata/accuracy/cases5d.csv", "set 5d", "", false},
+	{"testdata/accuracy/cases6.csv", "set 6", "outside the floors", false},
+	{"testdata/accuracy/cases6c.csv", "set 6c", "", false},
+	{"testdata/accuracy/cases6d.csv", "set 6d", "", false},
+	{"testdata/accuracy/cases6e.csv", "set 6e", "", false},
+	{"testdata/accuracy/cases7.csv", "set 7", "outside the floors", false},
+	{"testdata/accuracy/cases7c.csv", "set 7c", "outside the floors", false},
+	{"testdata/accuracy/cases7d.csv", "set 7d", "", false},
+	{"testdata/accuracy/cases8.csv", "set 8", "outside the floors", false},
+	{"testdata/accuracy/cases8c.csv", "set 8c", "", false},
+	{"testdata/accuracy/cases8d.csv", "set 8d", "", false},
+	{"testdata/accuracy/cases9.csv", "set 9", "read, outside the floors", false},
+	{"testdata/accuracy/cases10.csv", "set 10", "held out", false},
+	{"testdata/accuracy/cases10d.csv", "set 10d", "", true},
+	{"testdata/accuracy/cases10e.csv", "set 10e", "held out", false},
+	{"testdata/accuracy/cases11.csv", "set 11", "tuning, outside the floors", false},
 }
 
 func readAccuracyCases(t *testing.T, path string) []accuracyCase {
@@ -223,7 +228,7 @@ func TestMatchAccuracy(t *testing.T) {
 				count(scores, key, got != nil, c.expect)
 			}
 			switch {
-			case file.heldOut == "held out":
+			case file.heldOut == "held out" || file.quiet:
 				// A held-out set's cases are counted, never shown: reading
 				// its misses would tune the matcher on it.
 			case got != nil && !c.expect:
