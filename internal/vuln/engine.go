@@ -1032,6 +1032,13 @@ func expandKeys(vt *vendor.Table, keys []string) []string {
 					out = append(out, keyVendor+m)
 				}
 			}
+			// Vendors related by ownership (rule related: "ABB" meets
+			// B&R's advisories, B&R ABB's).
+			for _, o := range vt.Related(g) {
+				for _, m := range vt.Members(o) {
+					out = append(out, keyVendor+m)
+				}
+			}
 			for _, b := range vt.SharedBrands(g) {
 				out = append(out, keyVendor+b)
 				for _, o := range vt.SharedOwners(b) {

@@ -501,6 +501,10 @@ func identify(cp *cproduct, t *prepared) identity {
 		vendorExact = false
 		vcheck = Check{Part: "vendor", Rule: "shared-brand", Factor: factorVendorShort,
 			Why: fmt.Sprintf("vendor %q and %q both sell under the brand %s (a product line that changed hands); the product decides", t.vendor, cp.p.Vendor, sharedBrand(cp, t))}
+	case !slices.Contains(cp.vendorKeys, t.vendorKey) && related(cp, t) != "":
+		vendorExact = false
+		vcheck = Check{Part: "vendor", Rule: "related", Factor: factorVendorRelated,
+			Why: fmt.Sprintf("vendor %q and %q are related by ownership: %s; the product decides", t.vendor, cp.p.Vendor, related(cp, t))}
 	case !slices.Contains(cp.vendorKeys, t.vendorKey) && division(cp, t) != "":
 		vendorExact = false
 		vcheck = Check{Part: "vendor", Rule: "division", Factor: factorTitleVendor,
@@ -617,6 +621,28 @@ func titleVendor(cp *cproduct, t *prepared) bool {
 	return len(pv) > 0 && at(pv[:1], 0) >= 0 && at(pv[:1], 0) < at(nw, v+len(vw))
 }
 
+// factorVendorRelated is the vendor factor of a device whose vendor owns,
+// owned or belongs to the advisory product's vendor, or took over its
+// product lines (vendor.SourceKnownOwner: "ABB" for B&R, "AVEVA" for
+// Schneider Electric's CitectSCADA). Below the word rules' product
+// confidence's reach (0.6 × 0.8 < DefaultMinConfidence): a related vendor
+// needs a product a named rule matches.
+const factorVendorRelated = 0.8
+
+// related returns how the target's vendor and a vendor of cp are related
+// by ownership (vendor.Table.Relation), "" when they are not.
+func related(cp *cproduct, t *prepared) string {
+	if t.vendors == nil {
+		return ""
+	}
+	for _, g := range t.vendors.Related(t.vendorKey) {
+		if slices.Contains(cp.vendorKeys, g) {
+			return t.vendors.Relation(t.vendorKey, g)
+		}
+	}
+	return ""
+}
+
 // division returns the leading words of the target's vendor when they
 // are by themselves a name of the product's vendor and words follow them
 // ("GE Healthcare" / "General Electric (GE)"): a business of that vendor
@@ -703,8 +729,10 @@ func sharedBrand(cp *cproduct, t *prepared) string {
 		return ""
 	}
 	for _, s := range []string{cp.p.Name, t.model} {
+		// The brand may be the whole name ("CitectSCADA"): the product
+		// rules still compare it with the model.
 		f := strings.Fields(s)
-		if len(f) < 2 {
+		if len(f) == 0 {
 			continue
 		}
 		if owners := t.vendors.SharedOwners(f[0]); owners != nil && owns(owners, t.vendorKey) && productOwned(owners) {

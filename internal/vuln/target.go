@@ -109,7 +109,17 @@ func (p *prepared) matchName(n *product.Name) product.Result {
 		return r
 	}
 	if p.compiled == nil {
-		p.compiled = product.CompileModel(p.model, vendorWords(p.vendors, p.vendor, []string{p.vendorKey}))
+		words := vendorWords(p.vendors, p.vendor, []string{p.vendorKey})
+		// A model led by the name of a company the vendor owns or belongs
+		// to ("B&R Automation Studio" of an ABB device, rule related).
+		for _, g := range p.vendors.Related(p.vendorKey) {
+			for _, n := range p.vendors.Names(g) {
+				if ts := product.Tokens(n); len(ts) > 0 {
+					words = append(words, ts)
+				}
+			}
+		}
+		p.compiled = product.CompileModel(p.model, words)
 	}
 	r := n.Match(p.compiled)
 	if p.names == nil {

@@ -32,9 +32,23 @@ const (
 	// SourceProductLine is a word the vendor's product names start with
 	// that is no vendor alias ("Quantum", "Solid"): product names are
 	// compared with and without it.
-	SourceProductLine  = "product-line"
-	SourceOperator     = "operator" // added by an operator
-	sourceDisplayFirst = SourceName
+	SourceProductLine = "product-line"
+	SourceOperator    = "operator" // added by an operator
+	// SourceKnown is a name of the vendor from the curated table of
+	// well-documented relations (known.tsv): a former, legal or trading
+	// name, an abbreviation, a spelling the data uses, or a brand with no
+	// company of its own. It joins the vendor's group.
+	SourceKnown = "known"
+	// SourceKnownOwner is a company the vendor owns or owned that sells
+	// under its own name (known.tsv: ABB and B&R, AVEVA and OSIsoft). The groups stay apart; each is a
+	// related vendor of the other (Table.Related): the product decides.
+	SourceKnownOwner = "known-owner"
+	// SourceKnownDistinct is a company whose name starts like the vendor's
+	// but that is not related to it (known.tsv: Rockwell Collins is not
+	// Rockwell Automation): a group of its own, never shortened to the
+	// vendor.
+	SourceKnownDistinct = "known-distinct"
+	sourceDisplayFirst  = SourceName
 )
 
 // Alias is one name of a vendor and where it was learnt.
@@ -59,12 +73,20 @@ type Table struct {
 	lead map[string][]string
 	// shared maps a brand key several vendors sell under to their groups.
 	shared map[string][]string
+	// owns holds the SourceKnownOwner aliases as key pairs (owner, owned);
+	// related is derived from it once the groups are final.
+	owns    []Alias
+	related map[string][]Alias // group → the relations that name it
 }
 
 //go:embed aliases.tsv
 var aliasesTSV string
 
-// Embedded returns the table generated from advisory data (aliases.tsv).
+//go:embed known.tsv
+var knownTSV string
+
+// Embedded returns the table generated from advisory data (aliases.tsv)
+// with the curated relations of known.tsv on top.
 func Embedded() *Table { return embedded() }
 
 var embedded = sync.OnceValue(func() *Table {
@@ -72,8 +94,59 @@ var embedded = sync.OnceValue(func() *Table {
 	if err != nil {
 		panic(fmt.Sprintf("vendor: embedded aliases.tsv: %v", err)) // a build defect, caught by tests
 	}
-	return New(as)
+	known, err := ParseKnown(knownTSV)
+	if err != nil {
+		panic(fmt.Sprintf("vendor: embedded known.tsv: %v", err)) // a build defect, caught by tests
+	}
+	return New(append(as, known...))
 })
+
+// Relations of known.tsv: the names that join the vendor's group and the
+// one that relates two groups.
+var knownRelations = map[string]string{
+	"former-name":  SourceKnown,
+	"legal-name":   SourceKnown,
+	"trading-name": SourceKnown,
+	"abbreviation": SourceKnown,
+	"spelling":     SourceKnown,
+	"brand":        SourceKnown,
+	"owner":        SourceKnownOwner,
+	"shared-brand": SourceSharedBrand,
+	"distinct":     SourceKnownDistinct,
+}
+
+// ParseKnown reads the curated relations table, lines
+// "vendor<TAB>name<TAB>relation<TAB>source" ("#" lines are comments):
+// relation is former-name, legal-name, trading-name, abbreviation,
+// spelling or brand (the name is the vendor: SourceKnown), owner (the
+// vendor owns or owned the named company: SourceKnownOwner) or
+// shared-brand (a product line that changed hands, one line per vendor
+// that sold it: SourceSharedBrand) or distinct (a company named like the
+// vendor that is not related to it: SourceKnownDistinct); source is the public record of the relation, which
+// the alias's note keeps after the relation.
+func ParseKnown(s string) ([]Alias, error) {
+	var out []Alias
+	sc := bufio.NewScanner(strings.NewReader(s))
+	for n := 1; sc.Scan(); n++ {
+		l := sc.Text()
+		if strings.TrimSpace(l) == "" || strings.HasPrefix(l, "#") {
+			continue
+		}
+		f := strings.Split(l, "\t")
+		if len(f) != 4 || f[0] == "" || f[1] == "" || strings.TrimSpace(f[3]) == "" {
+			return nil, fmt.Errorf("line %d: want vendor, name, relation, source", n)
+		}
+		src, ok := knownRelations[f[2]]
+		if !ok {
+			return nil, fmt.Errorf("line %d: unknown relation %q", n, f[2])
+		}
+		if Key(f[0]) == "" || Key(f[1]) == "" || Key(f[0]) == Key(f[1]) {
+			return nil, fmt.Errorf("line %d: %q and %q are no two names", n, f[0], f[1])
+		}
+		out = append(out, Alias{Vendor: f[0], Alias: f[1], Source: src, Note: strings.ReplaceAll(f[2], "-", " ") + ": " + f[3]})
+	}
+	return out, sc.Err()
+}
 
 // ParseTSV reads alias lines "vendor<TAB>alias<TAB>source<TAB>note"; "#"
 // lines are comments.
@@ -115,6 +188,15 @@ func New(as []Alias) *Table {
 		byKey: map[string]Alias{}, shared: map[string][]string{}}
 	for _, a := range as {
 		t.add(a)
+	}
+	t.related = map[string][]Alias{}
+	for _, a := range t.owns {
+		og, ng := t.group[Key(a.Vendor)], t.group[Key(a.Alias)]
+		if og == "" || ng == "" || og == ng {
+			continue
+		}
+		t.related[og] = append(t.related[og], a)
+		t.related[ng] = append(t.related[ng], a)
 	}
 	t.lead = map[string][]string{}
 	for _, a := range t.aliases {
@@ -160,6 +242,27 @@ func (t *Table) add(a Alias) {
 		if !slices.Contains(t.shared[ak], g) {
 			t.shared[ak] = append(t.shared[ak], g)
 		}
+		t.aliases = append(t.aliases, a)
+		return
+	}
+	if a.Source == SourceKnownDistinct {
+		if _, ok := t.group[ak]; !ok {
+			t.group[ak] = ak
+			t.members[ak] = append(t.members[ak], ak)
+			t.display[ak] = a.Alias
+		}
+		t.aliases = append(t.aliases, a)
+		return
+	}
+	if a.Source == SourceKnownOwner {
+		// The owned company is a vendor of its own: a group of its own
+		// unless a name of the table already is.
+		if _, ok := t.group[ak]; !ok {
+			t.group[ak] = ak
+			t.members[ak] = append(t.members[ak], ak)
+			t.display[ak] = a.Alias
+		}
+		t.owns = append(t.owns, a)
 		t.aliases = append(t.aliases, a)
 		return
 	}
@@ -310,6 +413,54 @@ func (t *Table) SharedOwners(name string) []string {
 		return nil
 	}
 	return out
+}
+
+// Related returns the groups related to group by ownership
+// (SourceKnownOwner: an owner, a company it owns, a company whose product
+// lines it took over), sorted, unique; nil when there are none.
+func (t *Table) Related(group string) []string {
+	var out []string
+	for _, a := range t.related[group] {
+		for _, k := range []string{Key(a.Vendor), Key(a.Alias)} {
+			if g := t.group[k]; g != group && g != "" && !slices.Contains(out, g) {
+				out = append(out, g)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Names returns the spellings of a group's names and aliases as the
+// tables write them (brands that are no vendor, shared brands and product
+// lines aside).
+func (t *Table) Names(group string) []string {
+	var out []string
+	for _, a := range t.aliases {
+		switch a.Source {
+		case SourceSharedBrand, SourceProductLine, SourceKnownOwner, SourceKnownDistinct:
+			continue
+		}
+		for _, n := range []string{a.Vendor, a.Alias} {
+			if t.group[Key(n)] == group && !slices.Contains(out, n) {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
+
+// Relation says how two groups are related by ownership ("ABB owns or
+// owned B&R Industrial Automation or its product lines (…)"); "" when
+// they are not.
+func (t *Table) Relation(a, b string) string {
+	for _, r := range t.related[a] {
+		ga, gb := t.group[Key(r.Vendor)], t.group[Key(r.Alias)]
+		if ga == a && gb == b || ga == b && gb == a {
+			return fmt.Sprintf("%s owns or owned %s or its product lines (%s)", r.Vendor, r.Alias, strings.TrimPrefix(r.Note, "owner: "))
+		}
+	}
+	return ""
 }
 
 // SharedBrands returns the brand keys group sells under with other groups

@@ -242,3 +242,70 @@ func FuzzKey(f *testing.F) {
 		_ = Embedded().Groups(s)
 	})
 }
+
+// TestKnownRelations: the curated relations of known.tsv — former, legal
+// and trading names join the vendor's group; a company the vendor owns
+// stays a vendor of its own, related to it; a product line that changed
+// hands is a brand of both owners and joins neither; companies of like
+// names that are not related stay apart.
+func TestKnownRelations(t *testing.T) {
+	t.Parallel()
+	known, err := ParseKnown(knownTSV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range known {
+		if !strings.Contains(a.Note, ": ") || len(a.Note) < 20 {
+			t.Errorf("%s / %s: note %q names no public source", a.Vendor, a.Alias, a.Note)
+		}
+	}
+	tbl := Embedded()
+	same := [][]string{
+		{"B&R Industrial Automation", "Bernecker + Rainer", "Bernecker + Rainer Industrie-Elektronik Ges.m.b.H.", "B&R"},
+		{"CODESYS GmbH", "3S-Smart Software Solutions GmbH", "3S", "CODESYS, GmbH"},
+		{"ARC Informatique", "PcVue Solutions"},
+		{"SpiderControl", "iniNet Solutions GmbH"},
+		{"Hitachi Energy", "Hitachi ABB Power Grids"},
+		{"Johnson Controls", "Software House", "Tyco"},
+		{"Abbott Laboratories", "St. Jude Medical"},
+		{"Hanwha Techwin", "Samsung Techwin"},
+	}
+	for _, g := range same {
+		want := tbl.Group(g[0])
+		for _, v := range g[1:] {
+			if got := tbl.Group(v); got != want {
+				t.Errorf("Group(%q) = %q; want %q (as %q)", v, got, want, g[0])
+			}
+		}
+	}
+	related := [][2]string{{"ABB", "B&R"}, {"AVEVA", "OSIsoft"}, {"Honeywell", "Tridium"}, {"Carrier", "Automated Logic Corporation (ALC)"}}
+	for _, r := range related {
+		a, b := tbl.Group(r[0]), tbl.Group(r[1])
+		if a == b {
+			t.Errorf("%q and %q joined; want two related groups", r[0], r[1])
+		}
+		if !slices.Contains(tbl.Related(a), b) || !slices.Contains(tbl.Related(b), a) || tbl.Relation(a, b) == "" {
+			t.Errorf("%q and %q: related %v, %v; want each other", r[0], r[1], tbl.Related(a), tbl.Related(b))
+		}
+	}
+	// A product line that changed hands relates no other products.
+	if aveva, se := tbl.Group("AVEVA"), tbl.Group("Schneider Electric"); aveva == se || slices.Contains(tbl.Related(aveva), se) {
+		t.Errorf("AVEVA and Schneider Electric related as vendors; want only their shared lines")
+	}
+	for _, b := range []string{"CitectSCADA", "Wonderware"} {
+		if o := tbl.SharedOwners(b); !slices.Contains(o, tbl.Group("AVEVA")) || !slices.Contains(o, tbl.Group("Schneider Electric")) {
+			t.Errorf("SharedOwners(%q) = %v; want AVEVA and Schneider Electric", b, o)
+		}
+	}
+	for _, p := range [][2]string{{"Rockwell Collins", "Rockwell Automation"}, {"Emerson Network Power", "Emerson"}, {"Schneider Kreuznach", "Schneider Electric"}, {"ADT", "Johnson Controls"}} {
+		if tbl.Group(p[0]) == tbl.Group(p[1]) || slices.Contains(tbl.Related(tbl.Group(p[0])), tbl.Group(p[1])) {
+			t.Errorf("%q and %q are not related", p[0], p[1])
+		}
+	}
+	if _, err := ParseKnown("A\tB\tcousin\tsomewhere\n"); err == nil {
+		t.Error("unknown relation accepted")
+	}
+	if _, err := ParseKnown("A\tB\tbrand\t\n"); err == nil {
+		t.Error("relation without a source accepted")
+	}
+}
