@@ -16,8 +16,12 @@ import (
 )
 
 // Accounts returns the portal account service on the store.
-func (a *App) Accounts() *account.Service {
-	return &account.Service{Store: a.st, Now: a.st.Now, Issuer: "vigil"}
+func (a *App) Accounts() *account.Service { return a.accountsOn(a.st) }
+
+// accountsOn is the account service on st: a transaction's store, so that
+// an account's change and its audit entry are kept or lost together.
+func (a *App) accountsOn(st *store.Store) *account.Service {
+	return &account.Service{Store: st, Now: a.st.Now, Issuer: "vigil"}
 }
 
 // CreateUser creates a portal account, acting for n.Orgs and for orgs:
@@ -37,11 +41,15 @@ func (a *App) CreateUser(ctx context.Context, n account.NewUser, orgs []string) 
 		}
 		n.Orgs = append(n.Orgs, m)
 	}
-	u, err := a.Accounts().Create(ctx, n)
-	if err != nil {
-		return u, err
-	}
-	return u, a.Audit(ctx, account.AuditEntry{Action: "user.create", Object: "user " + strconv.FormatInt(u.ID, 10), Detail: u.Email, After: auditJSON(u)})
+	var u account.User
+	err := a.st.Tx(ctx, func(tx *store.Store) error {
+		var err error
+		if u, err = a.accountsOn(tx).Create(ctx, n); err != nil {
+			return err
+		}
+		return a.auditIn(ctx, tx, account.AuditEntry{Action: "user.create", Object: "user " + strconv.FormatInt(u.ID, 10), Detail: u.Email, After: auditJSON(u)})
+	})
+	return u, err
 }
 
 // SetPassword sets the password of the account with e-mail address email
@@ -71,8 +79,9 @@ func (a *App) UserID(ctx context.Context, email string) (int64, error) {
 // staff role (account.ParseAccountRole), done by account by (0: an
 // operator), and audits the change with the account before and after.
 func (a *App) SetUserRole(ctx context.Context, by, id int64, role string) (account.User, error) {
-	before, after, err := a.Accounts().SetRole(ctx, by, id, role)
-	return after, a.auditUser(ctx, err, "user.role", before, after)
+	return a.changeUser(ctx, "user.role", func(svc *account.Service) (account.User, account.User, error) {
+		return svc.SetRole(ctx, by, id, role)
+	})
 }
 
 // SetUserDisabled disables or enables account id, done by account by (0:
@@ -83,8 +92,9 @@ func (a *App) SetUserDisabled(ctx context.Context, by, id int64, disabled bool) 
 	if disabled {
 		action = "user.disable"
 	}
-	before, after, err := a.Accounts().SetDisabled(ctx, by, id, disabled)
-	return after, a.auditUser(ctx, err, action, before, after)
+	return a.changeUser(ctx, action, func(svc *account.Service) (account.User, account.User, error) {
+		return svc.SetDisabled(ctx, by, id, disabled)
+	})
 }
 
 // ResetUserTOTP removes the second factor of account id for a person who
@@ -93,18 +103,27 @@ func (a *App) SetUserDisabled(ctx context.Context, by, id int64, disabled bool) 
 // they enrol a new one at their next sign-in. The change is audited with
 // the account before and after (never the secret).
 func (a *App) ResetUserTOTP(ctx context.Context, by, id int64) (account.User, error) {
-	before, after, err := a.Accounts().ResetTOTP(ctx, by, id)
-	return after, a.auditUser(ctx, err, "user.totp_reset", before, after)
+	return a.changeUser(ctx, "user.totp_reset", func(svc *account.Service) (account.User, account.User, error) {
+		return svc.ResetTOTP(ctx, by, id)
+	})
 }
 
-// auditUser writes the audit entry of a change of an account unless the
-// change failed (err, returned as it is).
-func (a *App) auditUser(ctx context.Context, err error, action string, before, after account.User) error {
-	if err != nil {
-		return err
-	}
-	return a.Audit(ctx, account.AuditEntry{Action: action, Object: "user " + strconv.FormatInt(after.ID, 10), Detail: after.Email,
-		Before: auditJSON(before), After: auditJSON(after)})
+// changeUser runs change, a change of an account through the account
+// service, and writes its audit entry (action, with the account before and
+// after) in the change's transaction, so that neither stays without the
+// other; it returns the account after.
+func (a *App) changeUser(ctx context.Context, action string, change func(svc *account.Service) (before, after account.User, err error)) (account.User, error) {
+	var after account.User
+	err := a.st.Tx(ctx, func(tx *store.Store) error {
+		before, out, err := change(a.accountsOn(tx))
+		if err != nil {
+			return err
+		}
+		after = out
+		return a.auditIn(ctx, tx, account.AuditEntry{Action: action, Object: "user " + strconv.FormatInt(after.ID, 10), Detail: after.Email,
+			Before: auditJSON(before), After: auditJSON(after)})
+	})
+	return after, err
 }
 
 // ReadPassword reads a password from the first line of r when fromStdin is

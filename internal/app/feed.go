@@ -57,6 +57,9 @@ type FeedOptions struct {
 	Progress Progress
 	// Done, when set, receives each file's summary as soon as it is done.
 	Done func(ingest.Summary)
+	// auditAs, when set, is the action of the audit entry each run writes
+	// in the transaction that ends it (IngestUpload: the portal's upload).
+	auditAs string
 }
 
 // IngestFeeds streams a feed (a file, "-", or every file of a directory in
@@ -116,6 +119,9 @@ func (a *App) IngestFeeds(ctx context.Context, arg string, opt FeedOptions) ([]i
 			opts.ASN = asnTable
 		}
 		opts.Observe = agg.Observe
+		if opt.auditAs != "" {
+			opts.Ended = a.auditRunEnd(opt.auditAs)
+		}
 		sum, err := a.ingestOne(ctx, ix, name, opts, opt)
 		if err != nil {
 			// A file that cannot be read to its end (bad input) is

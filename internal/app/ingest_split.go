@@ -15,10 +15,12 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
+	"vigil/internal/account"
 	"vigil/internal/errs"
 	"vigil/internal/feed"
 	"vigil/internal/ingest"
 	"vigil/internal/notify"
+	"vigil/internal/store"
 	"vigil/internal/system"
 	"vigil/internal/text"
 	"vigil/internal/tlp"
@@ -195,8 +197,17 @@ func (a *App) ingestSplit(ctx context.Context, path, name string, sp ingest.Spli
 		os.RemoveAll(dir)
 		return sum, err
 	}
-	run, err := ingest.StartSplit(ctx, a.st, header, sp, ingest.Options{Name: name, Format: format, Trigger: opt.Trigger,
-		ReportType: opt.ReportType, FullReport: !opt.Partial, SHA256: sha, TLP: opt.TLP})
+	var run ingest.Run
+	err = a.st.Tx(ctx, func(tx *store.Store) error {
+		var err error
+		if run, err = ingest.StartSplit(ctx, tx, header, sp, ingest.Options{Name: name, Format: format, Trigger: opt.Trigger,
+			ReportType: opt.ReportType, FullReport: !opt.Partial, SHA256: sha, TLP: opt.TLP}); err != nil || opt.auditAs == "" {
+			return err
+		}
+		// The run is audited as it starts: its parts end on any node.
+		return a.auditIn(ctx, tx, account.AuditEntry{Action: opt.auditAs, Object: fmt.Sprintf("run %d", run.ID),
+			Detail: fmt.Sprintf("%s: split into %d parts", name, len(sp.Parts))})
+	})
 	if err != nil {
 		os.RemoveAll(dir)
 		return sum, err

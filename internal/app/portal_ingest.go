@@ -11,10 +11,12 @@ import (
 	"path/filepath"
 	"strings"
 
+	"vigil/internal/account"
 	"vigil/internal/errs"
 	"vigil/internal/ingest"
 	"vigil/internal/keyset"
 	"vigil/internal/notify"
+	"vigil/internal/store"
 	"vigil/internal/text"
 )
 
@@ -29,7 +31,9 @@ const maxUploadName = 200
 // is ingested in parts by the nodes' job queue instead (ingestSplit): the
 // summary then names the run and its parts, and the run's counters come
 // when it ends. An unusable name or an empty file is refused
-// (field "file") before anything is written.
+// (field "file") before anything is written. The run is audited as
+// ingest.upload in the transaction that ends it (a split run: that
+// starts it), so that neither stays without the other.
 func (a *App) IngestUpload(ctx context.Context, name string, r io.Reader, opt FeedOptions) (ingest.Summary, error) {
 	base := strings.TrimSpace(name)
 	switch {
@@ -60,6 +64,7 @@ func (a *App) IngestUpload(ctx context.Context, name string, r io.Reader, opt Fe
 	if n == 0 {
 		return ingest.Summary{}, errs.FieldKeyed("file", base, "evidence.empty", "the file is empty")
 	}
+	opt.auditAs = "ingest.upload"
 	if sp, why := a.splitPlan(path, n, opt); len(sp.Parts) > 1 {
 		return a.ingestSplit(ctx, path, base, sp, opt)
 	} else if why != "" {
@@ -78,6 +83,19 @@ func (a *App) IngestUpload(ctx context.Context, name string, r io.Reader, opt Fe
 		return sum, &errs.Error{Code: errs.Invalid, Field: "file", Message: msg, Err: err}
 	}
 	return sum, err
+}
+
+// auditRunEnd is an ingest.Options.Ended that writes the audit entry
+// action of the run in the transaction that ends it.
+func (a *App) auditRunEnd(action string) func(ctx context.Context, tx ingest.Store, r ingest.Run) error {
+	return func(ctx context.Context, tx ingest.Store, r ingest.Run) error {
+		st, ok := tx.(*store.Store)
+		if !ok {
+			return fmt.Errorf("audit run %d: the ingest transaction is not the store's", r.ID)
+		}
+		return a.auditIn(ctx, st, account.AuditEntry{Action: action, Object: fmt.Sprintf("run %d", r.ID),
+			Detail: fmt.Sprintf("%s: %d rows, %d matched, %d quarantined, %d new findings", r.Source, r.Rows, r.Matched, r.Quarantined, r.FindingsNew)})
+	}
 }
 
 // IngestRuns lists the ingest runs, newest first (see store.RunList).

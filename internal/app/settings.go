@@ -10,6 +10,7 @@ import (
 
 	"vigil/internal/account"
 	"vigil/internal/errs"
+	"vigil/internal/store"
 )
 
 // SignupSetting is the key of Settings.SignupOpen in the settings table:
@@ -28,8 +29,11 @@ type Settings struct {
 }
 
 // Settings reads the installation's settings.
-func (a *App) Settings(ctx context.Context) (Settings, error) {
-	v, err := a.st.SettingGet(ctx, SignupSetting)
+func (a *App) Settings(ctx context.Context) (Settings, error) { return settingsOn(ctx, a.st) }
+
+// settingsOn reads the installation's settings through st.
+func settingsOn(ctx context.Context, st *store.Store) (Settings, error) {
+	v, err := st.SettingGet(ctx, SignupSetting)
 	switch {
 	case errs.CodeOf(err) == errs.NotFound:
 		return Settings{SignupOpen: true}, nil
@@ -42,15 +46,24 @@ func (a *App) Settings(ctx context.Context) (Settings, error) {
 
 // SetSettings stores the installation's settings and audits the change
 // with the settings before and after (nothing is written or audited when
-// nothing changes).
+// nothing changes). The audit entry is written in the change's
+// transaction, so that neither stays without the other.
 func (a *App) SetSettings(ctx context.Context, s Settings) (Settings, error) {
-	before, err := a.Settings(ctx)
-	if err != nil || before == s {
-		return before, err
-	}
-	if err := a.st.SettingSet(ctx, SignupSetting, strconv.FormatBool(s.SignupOpen)); err != nil {
+	out := s
+	err := a.st.Tx(ctx, func(tx *store.Store) error {
+		before, err := settingsOn(ctx, tx)
+		if err != nil || before == s {
+			out = before
+			return err
+		}
+		if err := tx.SettingSet(ctx, SignupSetting, strconv.FormatBool(s.SignupOpen)); err != nil {
+			return err
+		}
+		return a.auditIn(ctx, tx, account.AuditEntry{Action: "settings.change", Object: "settings",
+			Before: auditJSON(before), After: auditJSON(s)})
+	})
+	if err != nil {
 		return Settings{}, err
 	}
-	return s, a.Audit(ctx, account.AuditEntry{Action: "settings.change", Object: "settings",
-		Before: auditJSON(before), After: auditJSON(s)})
+	return out, nil
 }

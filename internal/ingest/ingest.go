@@ -219,6 +219,11 @@ type Options struct {
 	// organisation registered the address. A resumed ingest does not show
 	// it the rows an earlier attempt committed.
 	Observe func(o *feed.Observation, header []string)
+	// Ended, when set, runs in the transaction that ends the run (its last
+	// batch, after the end is recorded) with the run as it ends, so that
+	// what the caller records of the run (its audit entry) is kept or lost
+	// with the end. A run that fails is not ended and not shown to it.
+	Ended func(ctx context.Context, tx Store, r Run) error
 }
 
 // Summary reports an ingest, in the shape of `vigil ingest feed --json`.
@@ -316,7 +321,13 @@ func Feed(ctx context.Context, s Store, ix *Index, r io.Reader, opts Options) (S
 			}
 			r.FindingsResolved = n
 		}
-		return tx.RunFinish(ctx, r)
+		if err := tx.RunFinish(ctx, r); err != nil {
+			return err
+		}
+		if opts.Ended != nil {
+			return opts.Ended(ctx, tx, *r)
+		}
+		return nil
 	}
 	checkpoint := func(tx Store, r *Run) error { return tx.RunCheckpoint(ctx, r) }
 	pctx, stop := context.WithCancel(ctx)

@@ -165,6 +165,24 @@ func New(cfg Config) (*Service, error) {
 	return s, nil
 }
 
+// On returns a copy of s whose reads and writes go through st, a
+// transaction's store, so that the caller can write what goes with a
+// change (its audit entry) in the change's transaction: the service's
+// own transactions (Store.RatingTx) then join st's. The default
+// vulnerability source and a System store follow st when st also serves
+// them; a VulnSource given in Config stays as it is.
+func (s *Service) On(st Store) *Service {
+	c := *s
+	c.st = st
+	if _, ok := s.vulns.(FindingVulns); ok {
+		c.vulns = FindingVulns{Store: st}
+	}
+	if sys, ok := st.(system.Store); ok && s.system != nil {
+		c.system = sys
+	}
+	return &c
+}
+
 // Catalogue returns the service's catalogue.
 func (s *Service) Catalogue() *assess.Catalogue { return s.cat }
 

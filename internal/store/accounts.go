@@ -865,8 +865,21 @@ func (s *Store) OrgReapply(ctx context.Context, sc tenant.Scope, id int64, note 
 // organisation id of sc, by e-mail address, disabled and unconfirmed ones left out.
 func (s *Store) OrgMemberList(ctx context.Context, sc tenant.Scope, id int64) ([]account.User, error) {
 	cond, args := orgCond(sc, "m.org_id")
-	return queryAll(ctx, s, func(r interface{ Scan(...any) error }) (account.User, error) { return scanUser(r) }, `SELECT `+userCols+` FROM users u JOIN memberships m ON m.user_id = u.id
+	rows, err := s.Query(ctx, `SELECT `+userCols+` FROM users u JOIN memberships m ON m.user_id = u.id
 WHERE m.org_id = ? AND NOT u.disabled AND NOT u.unconfirmed AND `+cond+` ORDER BY u.email`, append([]any{id}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []account.User{}
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
 }
 
 // OrgApprove ends the wait of organisation id of sc; approving one that

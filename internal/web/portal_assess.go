@@ -41,6 +41,11 @@ type Ratings interface {
 	// Revoke withdraws a label and its assessment (as `vigil label revoke`).
 	Revoke(ctx context.Context, sc tenant.Scope, labelID, reason, actor string) (label.Record, error)
 	AddEvidence(ctx context.Context, sc tenant.Scope, id int64, name, mediaType string, content []byte, actor string) (assess.Attachment, error)
+	// On is the service on a transaction's store: reviews, label issues
+	// and revocations run through the application (app.ReviewAssessment,
+	// app.IssueLabel, app.RevokeLabel), which audits each in its
+	// transaction.
+	On(st rating.Store) *rating.Service
 }
 
 // assessRoutes are the assessment pages of members and analysts and their
@@ -215,12 +220,12 @@ func (s *Server) review(ctx context.Context, sc tenant.Scope, id int64, in Revie
 		return assess.Assessment{}, err
 	}
 	if in.Accept {
-		return r.Review(ctx, sc, id, reviewer, in.Comments, "")
+		return s.app.ReviewAssessment(ctx, r, sc, id, reviewer, in.Comments, "")
 	}
 	if len(bytes.TrimSpace([]byte(in.Comments))) == 0 {
 		return assess.Assessment{}, errs.FieldKeyed("comments", "", "review.comments", "say what the maker must change")
 	}
-	return r.Review(ctx, sc, id, reviewer, "", in.Comments)
+	return s.app.ReviewAssessment(ctx, r, sc, id, reviewer, "", in.Comments)
 }
 
 func (s *Server) issue(ctx context.Context, sc tenant.Scope, id int64, actor string) (rating.Issued, error) {
@@ -228,7 +233,7 @@ func (s *Server) issue(ctx context.Context, sc tenant.Scope, id int64, actor str
 	if err != nil {
 		return rating.Issued{}, err
 	}
-	return r.Issue(ctx, sc, id, actor)
+	return s.app.IssueLabel(ctx, r, sc, id, actor)
 }
 
 // assessmentsOut normalises assessments for JSON: empty lists, not null.
@@ -306,8 +311,7 @@ func (s *Server) assessmentReview(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return assessmentOut(a), s.app.Audit(c.ctx(), account.AuditEntry{Actor: tokenActor(c.p), Action: "assessment.review", OrgID: a.OrgID,
-		Object: "assessment " + a.ID, Detail: string(a.State) + ": " + in.Comments})
+	return assessmentOut(a), nil
 }
 
 func (s *Server) assessmentIssue(c *call) (any, error) {
@@ -319,9 +323,7 @@ func (s *Server) assessmentIssue(c *call) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := LabelIssued{ID: out.Record.ID, Grade: out.Score.Grade.String(), URL: "/labels/" + out.Record.ID}
-	return res, s.app.Audit(c.ctx(), account.AuditEntry{Actor: tokenActor(c.p), Action: "label.issue", OrgID: out.Record.OrgID,
-		Object: "label " + out.Record.ID, Detail: "grade " + res.Grade})
+	return LabelIssued{ID: out.Record.ID, Grade: out.Score.Grade.String(), URL: "/labels/" + out.Record.ID}, nil
 }
 
 // assessmentsView is a member's assessments page.
@@ -541,8 +543,7 @@ func (s *Server) pageReview(pc *pageCall) error {
 	if d := pc.form("decision"); d != "accept" && d != "return" {
 		return errs.FieldKeyed("decision", d, "review.decision", "must be accept or return")
 	}
-	a, err := s.review(pc.ctx(), pc.scope(), id, in, pc.user.Email)
-	if err != nil {
+	if _, err := s.review(pc.ctx(), pc.scope(), id, in, pc.user.Email); err != nil {
 		v, verr := s.reviewsView(pc, assess.Submitted)
 		if verr != nil {
 			return verr
@@ -553,9 +554,6 @@ func (s *Server) pageReview(pc *pageCall) error {
 		}
 		return pc.formError(err, "reviews", "reviews.title", v)
 	}
-	if err := s.audit(pc, "assessment.review", a.OrgID, "assessment "+a.ID, string(a.State)+": "+in.Comments); err != nil {
-		return err
-	}
 	return pc.redirect("/analyst/assessments?msg=reviews.done")
 }
 
@@ -564,8 +562,7 @@ func (s *Server) pageIssue(pc *pageCall) error {
 	if err != nil {
 		return err
 	}
-	out, err := s.issue(pc.ctx(), pc.scope(), id, pc.user.Email)
-	if err != nil {
+	if _, err := s.issue(pc.ctx(), pc.scope(), id, pc.user.Email); err != nil {
 		// A refusal shows on the list of reviewed assessments, beside the
 		// button of the row it refused when that row is still there.
 		v, verr := s.reviewsView(pc, assess.Reviewed)
@@ -577,9 +574,6 @@ func (s *Server) pageIssue(pc *pageCall) error {
 			err = keepKey(&errs.Error{Code: e.Code, Field: fmt.Sprintf("issue-%d", id), Message: e.Message, Err: err}, err)
 		}
 		return pc.formError(err, "reviews", "reviews.title", v)
-	}
-	if err := s.audit(pc, "label.issue", out.Record.OrgID, "label "+out.Record.ID, "grade "+out.Score.Grade.String()); err != nil {
-		return err
 	}
 	return pc.redirect("/analyst/assessments?state=labelled&msg=reviews.issued")
 }

@@ -110,13 +110,8 @@ func (s *Server) ingestUpload(c *call) (any, error) {
 		}
 		return nil, err
 	}
-	return sum, s.app.Audit(c.ctx(), account.AuditEntry{Actor: tokenActor(c.p), Action: "ingest.upload",
-		Object: fmt.Sprintf("run %d", sum.RunID), Detail: ingestDetail(sum)})
-}
-
-// ingestDetail is the audit log's line about an ingested file.
-func ingestDetail(sum ingest.Summary) string {
-	return fmt.Sprintf("%s: %d rows, %d matched, %d quarantined, %d new findings", sum.Source, sum.Rows, sum.Matched, sum.Quarantined, sum.FindingsNew)
+	// app.IngestUpload audited the run in its transaction.
+	return sum, nil
 }
 
 func (s *Server) ingestRunList(c *call) (any, error) {
@@ -225,9 +220,6 @@ func (s *Server) pageIngest(pc *pageCall) error {
 		// The same content was ingested completely before: nothing was
 		// read; the form says so on the box that reads it again.
 		return pc.formError(&errs.Error{Code: errs.Conflict, Field: "again", Message: sum.Skipped}, "runs", "runs.title", v)
-	}
-	if err := s.audit(pc, "ingest.upload", 0, fmt.Sprintf("run %d", sum.RunID), ingestDetail(sum)); err != nil {
-		return err
 	}
 	return pc.redirect("/analyst/runs/" + strconv.FormatInt(sum.RunID, 10) + "?msg=runs.ingested")
 }

@@ -9,23 +9,43 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"vigil/internal/assess"
 	"vigil/internal/errs"
+	"vigil/internal/label"
 	"vigil/internal/rating"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
 	"vigil/internal/tenant"
 )
 
-// refusingIssuer is the ratings service with an Issue that refuses.
+// refusingIssuer is the ratings service whose label issues are refused
+// with err: on a transaction's store (where the application issues), its
+// device vulnerabilities cannot be read.
 type refusingIssuer struct {
 	Ratings
+	t   *testing.T
 	err error
 }
 
-func (r refusingIssuer) Issue(context.Context, tenant.Scope, int64, string) (rating.Issued, error) {
-	return rating.Issued{}, r.err
+func (r refusingIssuer) On(st rating.Store) *rating.Service {
+	ks, err := label.OpenKeyStore(r.t.TempDir(), time.Now, nil)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	svc, err := rating.New(rating.Config{Store: st, Keys: ks, Vulns: refusingVulns{r.err}})
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return svc
+}
+
+// refusingVulns is a rating.VulnSource that fails with its error.
+type refusingVulns struct{ err error }
+
+func (v refusingVulns) DeviceVulns(context.Context, tenant.Scope, int64) ([]assess.Vuln, error) {
+	return nil, v.err
 }
 
 // TestIssueRefusedForm shows a refused label issue on the reviewed
@@ -37,7 +57,7 @@ func TestIssueRefusedForm(t *testing.T) {
 		e := newPageEnv(t, st)
 		ctx := context.Background()
 		id := e.submitted(t, true)
-		e.srv.labels = refusingIssuer{Ratings: e.srv.labels, err: errs.Errorf(errs.Conflict, "the signing key is being rotated")}
+		e.srv.labels = refusingIssuer{Ratings: e.srv.labels, t: t, err: errs.Errorf(errs.Conflict, "the signing key is being rotated")}
 		count := func(q string) int {
 			var n int
 			if err := st.QueryRow(ctx, q).Scan(&n); err != nil {

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"vigil/internal/account"
 	"vigil/internal/errs"
 	"vigil/internal/label"
 	"vigil/internal/tenant"
@@ -94,7 +93,7 @@ func (s *Server) revokeLabel(ctx context.Context, sc tenant.Scope, id int64, rea
 	if h.Valid == "" {
 		return label.Record{}, errs.Keyed(errs.Conflict, "", "revoke.none", "assessment %s has no valid label to revoke", h.AssessmentID)
 	}
-	return r.Revoke(ctx, sc, h.Valid, reason, actor)
+	return s.app.RevokeLabel(ctx, r, sc, h.Valid, reason, actor)
 }
 
 func (s *Server) labelHistory(c *call) (any, error) {
@@ -114,12 +113,7 @@ func (s *Server) labelRevoke(c *call) (any, error) {
 	if err := c.decode(&in); err != nil {
 		return nil, err
 	}
-	rec, err := s.revokeLabel(c.ctx(), c.scope(), id, in.Reason, tokenActor(c.p))
-	if err != nil {
-		return nil, err
-	}
-	if err := s.app.Audit(c.ctx(), account.AuditEntry{Actor: tokenActor(c.p), Action: "label.revoke", OrgID: rec.OrgID,
-		Object: "label " + rec.ID, Detail: strings.TrimSpace(in.Reason)}); err != nil {
+	if _, err := s.revokeLabel(c.ctx(), c.scope(), id, in.Reason, tokenActor(c.p)); err != nil {
 		return nil, err
 	}
 	return s.labelHistoryOf(c.ctx(), c.scope(), id)
@@ -161,12 +155,8 @@ func (s *Server) pageLabelRevoke(pc *pageCall) error {
 	if pc.form("confirm") != "yes" {
 		return fail(errs.FieldKeyed("confirm", "", "revoke.confirm", "confirm that the label is to be revoked; this cannot be undone"))
 	}
-	rec, err := s.revokeLabel(pc.ctx(), pc.scope(), id, v.Reason, pc.user.Email)
-	if err != nil {
+	if _, err := s.revokeLabel(pc.ctx(), pc.scope(), id, v.Reason, pc.user.Email); err != nil {
 		return fail(err)
-	}
-	if err := s.audit(pc, "label.revoke", rec.OrgID, "label "+rec.ID, strings.TrimSpace(v.Reason)); err != nil {
-		return err
 	}
 	return pc.redirect(fmt.Sprintf("/analyst/assessments/%s/labels?msg=lhist.revoked", h.AssessmentID))
 }
