@@ -853,6 +853,8 @@ func versionStatement(cp *cproduct, cve string, status advisory.Status, ver, sch
 		if eq(ver, cp.version, sch) {
 			st.applies, st.spec, st.rng, st.exact = true, 3, "= "+cp.version, true
 			st.check = Check{Part: "version", Rule: "exact", Factor: 1, Why: fmt.Sprintf("version %q is %q", ver, cp.version)}
+		} else if sch == "" {
+			nearVersion(&st, ver, []string{cp.version})
 		}
 		return st
 	}
@@ -862,6 +864,9 @@ func versionStatement(cp *cproduct, cve string, status advisory.Status, ver, sch
 			st.check = Check{Part: "version", Rule: "exact", Factor: 1, Why: fmt.Sprintf("version %q is %q", ver, x)}
 			return st
 		}
+	}
+	if sch == "" && len(p.Versions) > 0 && nearVersion(&st, ver, p.Versions) {
+		return st
 	}
 	found := false
 	prose := -1
@@ -897,6 +902,28 @@ func versionStatement(cp *cproduct, cve string, status advisory.Status, ver, sch
 	if found {
 		return st
 	}
+	// A range that lists versions ("5.1 | 6.0 | 6.1", "= 2.2"): ver may be
+	// one of them written otherwise (nearVersion).
+	for i := range ranges {
+		r := ranges[i].r
+		if !r.Understood() || r.All || r.Scheme != vrange.SchemeVendor || len(r.Constraints) == 0 || len(r.Unchecked()) > 0 {
+			continue
+		}
+		var xs []string
+		for _, c := range r.Constraints {
+			if c.Op != vrange.Eq {
+				xs = nil
+				break
+			}
+			xs = append(xs, c.Version)
+		}
+		if len(xs) > 0 && ver != "" {
+			near := statement{status: rangeStatus(ranges[i].src, ver, status), factor: 1}
+			if nearVersion(&near, ver, xs) {
+				return near
+			}
+		}
+	}
 	if prose >= 0 && status.Affected() {
 		r := &ranges[prose]
 		if in, ok, why := prefixCompare(r.r.Text, ver); ok {
@@ -920,6 +947,60 @@ func versionStatement(cp *cproduct, cve string, status advisory.Status, ver, sch
 			check: Check{Part: "version", Rule: "default-status", Factor: 1, Why: "the advisory's default status"}}
 	}
 	return st
+}
+
+// Version factors of the readings nearVersion makes.
+const (
+	// factorDecimal: a two-part version whose minor is written with a
+	// trailing zero on one side ("2.20" / "2.2").
+	factorDecimal = 0.9
+	// factorListLine: a named version of two parts read as its release
+	// line ("6.1" for 6.1.1).
+	factorListLine = 0.8
+)
+
+var (
+	twoPartRE   = regexp.MustCompile(`^(\d+)\.(\d+)$`)
+	linePatchRE = regexp.MustCompile(`^(\d+\.\d+)(\.\d+)+$`)
+)
+
+// nearVersion applies the statement of a product's named versions (xs) to
+// ver when ver is one of them written otherwise, below exact confidence:
+// the same two-part version with a trailing zero on one side ("2.20" of
+// "2.2": vendors write minors as decimals, and CSAF conversions drop the
+// zero), or a patch of a named two-part release ("6.1.1" of "5.1, 6.0,
+// 6.1": a list of releases names their lines). It reports whether it did.
+func nearVersion(st *statement, ver string, xs []string) bool {
+	v := strings.TrimSpace(AlignVersion(ver))
+	for _, x := range xs {
+		x = strings.TrimSpace(AlignVersion(x))
+		if decimalSame(v, x) {
+			why := fmt.Sprintf("version %q is %q written with a trailing zero (the minor as a decimal)", ver, x)
+			*st = statement{applies: true, status: st.status, spec: 2, factor: factorDecimal, rng: "= " + x, notes: []string{why},
+				check: Check{Part: "version", Rule: "decimal", Factor: factorDecimal, Why: why}}
+			return true
+		}
+	}
+	for _, x := range xs {
+		x = strings.TrimSpace(AlignVersion(x))
+		if m := linePatchRE.FindStringSubmatch(v); m != nil && twoPartRE.MatchString(x) && m[1] == x {
+			why := fmt.Sprintf("version %q is of the release %q the advisory names (a patch of that line)", ver, x)
+			*st = statement{applies: true, status: st.status, spec: 2, factor: factorListLine, rng: x + ".x", notes: []string{why},
+				check: Check{Part: "version", Rule: "release-line", Factor: factorListLine, Why: why}}
+			return true
+		}
+	}
+	return false
+}
+
+// decimalSame reports whether two two-part versions differ only by a
+// trailing zero of the minor ("2.2" and "2.20", "2.7" and "2.70").
+func decimalSame(a, b string) bool {
+	ma, mb := twoPartRE.FindStringSubmatch(a), twoPartRE.FindStringSubmatch(b)
+	if ma == nil || mb == nil || ma[1] != mb[1] || ma[2] == mb[2] {
+		return false
+	}
+	return len(ma[2]) == 1 && mb[2] == ma[2]+"0" || len(mb[2]) == 1 && ma[2] == mb[2]+"0"
 }
 
 // conditionsOf lowers a statement's confidence to factorCondition for the

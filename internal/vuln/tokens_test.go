@@ -62,6 +62,16 @@ func TestGeneralRules(t *testing.T) {
 		{"icsa-21-021-01", "CVE-2020-27280", "Delta Electronics", "WPLSoft", "3.10", ""},
 		{"icsa-21-229-01", "CVE-2021-28372", "ThroughTek", "Kalay SDK", "3.1.4", "token-omitted"},
 		{"icsa-21-229-01", "CVE-2021-28372", "ThroughTek", "Kalay SDK", "3.1.6", ""},
+		// A named version written with a trailing zero ("2.20" of the CSAF's
+		// "2.2"), and a patch of a listed two-part release ("6.1.1" of
+		// "5.1 | 6.0 | 6.1"); other versions stay out.
+		{"icsma-20-170-05", "CVE-2019-18246", "BIOTRONIK", "CardioMessenger II-S T-Line T4APP", "2.20", "decimal"},
+		{"icsma-20-170-05", "CVE-2019-18246", "BIOTRONIK", "CardioMessenger II-S T-Line T4APP", "2.30", ""},
+		{"icsma-20-170-05", "CVE-2019-18246", "BIOTRONIK", "CardioMessenger II-S T-Line T4APP", "2.21", ""},
+		{"icsa-20-154-04", "CVE-2020-8481", "ABB", "800xA", "6.1.1", "release-line"},
+		{"icsa-20-154-04", "CVE-2020-8481", "ABB", "800xA", "6.0.2", "release-line"},
+		{"icsa-20-154-04", "CVE-2020-8481", "ABB", "800xA", "6.2.1", ""},
+		{"icsa-20-154-04", "CVE-2020-8481", "ABB", "800xA", "5.11", ""},
 		// A bound that is a version once the shared prefix is dropped.
 		{"icsa-22-167-11", "CVE-2022-31465", "Siemens", "Xpedition Designer", "VX.2.11", ""},
 		{"icsa-22-167-11", "CVE-2022-31465", "Siemens", "Xpedition Designer", "VX.2.12", ""},
