@@ -329,9 +329,11 @@ type Member struct {
 
 // InviteCounts are the invitations made in a period: by one
 // organisation's members together and by one account for all its
-// organisations (the daily invitation limits).
+// organisations (the daily invitation limits), with the oldest of each
+// (zero: none), when the count drops first.
 type InviteCounts struct {
-	Org, Account int
+	Org, Account             int
+	OrgOldest, AccountOldest time.Time
 }
 
 // OpenInvitation is an invitation to an organisation that is neither

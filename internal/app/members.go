@@ -81,7 +81,8 @@ const InviteWindow = 24 * time.Hour
 // invites_per_org_day, portal.invites_per_account_day; 0: none) hold for
 // the organisation's members together and for the account across its
 // organisations: over one, errs.TooMany on field email naming the limit,
-// and nothing is written. The check and the invitation are one
+// with the wait until the oldest invitation counted leaves the window
+// (errs.WaitOf), and nothing is written. The check and the invitation are one
 // transaction, the organisation's row locked on PostgreSQL, so parallel
 // invitations cannot pass the same count. The invitation's audit entry is
 // the caller's (the page's or the API's record of the request).
@@ -98,13 +99,16 @@ func (a *App) Invite(ctx context.Context, sc tenant.Scope, by, org int64, email 
 		if err != nil {
 			return err
 		}
+		// The wait of a refusal: until the oldest invitation counted leaves
+		// the window (at the earliest: a limit lowered since may ask more).
+		wait := func(oldest time.Time) time.Duration { return max(time.Second, oldest.Add(InviteWindow).Sub(tx.Now())) }
 		if l := a.cfg.Portal.InvitesPerOrgDay; l > 0 && n.Org >= l {
-			return errs.Keyed(errs.TooMany, "email", "invite.limit.org",
-				"this organisation has sent %d invitations in the last 24 hours, its daily limit; try again tomorrow", l)
+			return errs.Later(errs.Keyed(errs.TooMany, "email", "invite.limit.org",
+				"this organisation has sent %d invitations in the last 24 hours, its daily limit; try again tomorrow", l), wait(n.OrgOldest))
 		}
 		if l := a.cfg.Portal.InvitesPerAccountDay; l > 0 && n.Account >= l {
-			return errs.Keyed(errs.TooMany, "email", "invite.limit.account",
-				"you have sent %d invitations in the last 24 hours, the daily limit of an account; try again tomorrow", l)
+			return errs.Later(errs.Keyed(errs.TooMany, "email", "invite.limit.account",
+				"you have sent %d invitations in the last 24 hours, the daily limit of an account; try again tomorrow", l), wait(n.AccountOldest))
 		}
 		s := &account.Service{Store: tx, Now: tx.Now, Issuer: "vigil"}
 		secret, err = s.Invite(ctx, by, org, email, role)

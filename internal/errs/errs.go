@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Code classifies an error for callers: HTTP maps it to a status, the CLI to an
@@ -120,6 +121,28 @@ func BadInput(err error) error {
 		return err
 	}
 	return &Error{Code: Invalid, Message: err.Error()}
+}
+
+// Later returns err, a refusal of code TooMany, with how long the caller
+// waits before another try may pass: HTTP's Retry-After. Code, message and
+// key stay err's.
+func Later(err error, wait time.Duration) error { return &later{err: err, wait: wait} }
+
+type later struct {
+	err  error
+	wait time.Duration
+}
+
+func (l *later) Error() string { return l.err.Error() }
+func (l *later) Unwrap() error { return l.err }
+
+// WaitOf returns the wait Later put on err (0: none was said).
+func WaitOf(err error) time.Duration {
+	var l *later
+	if errors.As(err, &l) {
+		return l.wait
+	}
+	return 0
 }
 
 // CodeOf returns the code of the first *Error in err's chain, or Internal.

@@ -141,7 +141,8 @@ func (s *Store) OrgInvitationRevoke(ctx context.Context, sc tenant.Scope, org, i
 // e-mail went out. Inside a transaction on PostgreSQL the organisation's
 // row stays locked until its end, so two invitations of one organisation
 // cannot both pass a check of the same counts (SQLite has one writer). An
-// organisation outside sc is errs.NotFound.
+// organisation outside sc is errs.NotFound. The oldest invitation counted
+// of each says when its count drops (the wait of a refusal).
 func (s *Store) OrgInvitationsSince(ctx context.Context, sc tenant.Scope, org, by int64, since time.Time) (account.InviteCounts, error) {
 	var n account.InviteCounts
 	lock := ""
@@ -157,6 +158,21 @@ func (s *Store) OrgInvitationsSince(ctx context.Context, sc tenant.Scope, org, b
 		org, since, by, since).Scan(&n.Org, &n.Account)
 	if err != nil {
 		return n, fmt.Errorf("invitations of organisation %d since %s: %w", org, since.Format(time.RFC3339), err)
+	}
+	for _, c := range []struct {
+		col   string
+		id    int64
+		count int
+		to    *time.Time
+	}{{"org_id", org, n.Org, &n.OrgOldest}, {"created_by", by, n.Account, &n.AccountOldest}} {
+		if c.count == 0 {
+			continue
+		}
+		err := s.QueryRow(ctx, `SELECT created_at FROM account_tokens WHERE purpose = 'invite' AND `+c.col+` = ? AND created_at >= ?
+ORDER BY created_at LIMIT 1`, c.id, since).Scan(c.to)
+		if err != nil {
+			return n, fmt.Errorf("oldest invitation of organisation %d since %s: %w", org, since.Format(time.RFC3339), err)
+		}
 	}
 	return n, nil
 }

@@ -6,8 +6,10 @@ package web
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -21,7 +23,9 @@ import (
 // TestInviteLimits: an organisation's members together and one account
 // across its organisations send at most the configured invitations in 24
 // hours. Over a limit the page says which limit in the reader's language
-// on the address field (429) and the API answers 429 on field email;
+// on the address field (429) and the API answers 429 on field email, both
+// with Retry-After: the seconds until the oldest invitation counted is a
+// day old;
 // nothing is written (no invitation, no e-mail, no audit entry). Older
 // invitations stop counting after 24 hours.
 func TestInviteLimits(t *testing.T) {
@@ -66,6 +70,21 @@ func TestInviteLimits(t *testing.T) {
 				t.Fatalf("invitation %d within the limits: %d", i, res.StatusCode)
 			}
 		}
+		// retryAfter checks that a refusal says to wait until the oldest
+		// invitation counted (of the account: col created_by; of the
+		// organisation: org_id) leaves the 24 hours.
+		retryAfter := func(what string, h http.Header, col string, id int64) {
+			t.Helper()
+			var oldest time.Time
+			if err := st.QueryRow(ctx, st.Rebind(`SELECT created_at FROM account_tokens WHERE purpose = 'invite' AND `+col+` = ? AND created_at >= ?
+ORDER BY created_at LIMIT 1`), id, fixedNow().Add(-app.InviteWindow)).Scan(&oldest); err != nil {
+				t.Fatal(err)
+			}
+			want := strconv.Itoa(int(math.Ceil(oldest.Add(app.InviteWindow).Sub(fixedNow()).Seconds())))
+			if got := h.Get("Retry-After"); got != want || want == "0" {
+				t.Errorf("%s: Retry-After = %q; want %s (seconds until the oldest invitation counted is a day old)", what, got, want)
+			}
+		}
 		before := state()
 		for _, c := range []struct{ lang, want string }{
 			{"en", fmt.Sprintf("you have sent %d invitations in the last 24 hours, the daily limit of an account", accBase+2)},
@@ -77,6 +96,7 @@ func TestInviteLimits(t *testing.T) {
 			if !strings.Contains(body, c.want) || !strings.Contains(body, `id="invite_email"`) {
 				t.Errorf("%s: the refusal does not name the account's limit on the field: %.2000s", c.lang, body)
 			}
+			retryAfter("page, the account's limit", rec.Header(), "created_by", member)
 		}
 		if got := state(); got != before {
 			t.Errorf("refused invitations wrote something: (invitations, outbox, audit) %v, then %v", before, got)
@@ -89,7 +109,9 @@ func TestInviteLimits(t *testing.T) {
 			t.Fatalf("API invitation within the organisation's limit: %d %s", rec.Code, rec.Body)
 		}
 		before = state()
-		p := wantProblem(t, e.send(req{method: http.MethodPost, path: path, token: tokARW, body: `{"email":"api2@example.org"}`}), http.StatusTooManyRequests, "email")
+		refused := e.send(req{method: http.MethodPost, path: path, token: tokARW, body: `{"email":"api2@example.org"}`})
+		retryAfter("API, the organisation's limit", refused.Header(), "org_id", orgA)
+		p := wantProblem(t, refused, http.StatusTooManyRequests, "email")
 		if want := fmt.Sprintf("this organisation has sent %d invitations in the last 24 hours", orgBase+3); !strings.Contains(p.Detail, want) || p.Type != ProblemType+"too_many_requests" {
 			t.Errorf("API refusal: %+v, want %q", p, want)
 		}
@@ -98,6 +120,7 @@ func TestInviteLimits(t *testing.T) {
 		if body := wantPage(t, rec, http.StatusTooManyRequests); !strings.Contains(body, "haar daglimiet") {
 			t.Errorf("the organisation's limit is not named on the page: %.2000s", body)
 		}
+		retryAfter("page, the organisation's limit", rec.Header(), "org_id", orgA)
 		if got := state(); got != before {
 			t.Errorf("refused invitations wrote something: (invitations, outbox, audit) %v, then %v", before, got)
 		}

@@ -371,6 +371,7 @@ func (pc *pageCall) formError(err error, name, title string, data any) error {
 		status = http.StatusForbidden
 	case errs.TooMany:
 		status = http.StatusTooManyRequests
+		setRetryAfter(pc.w.Header(), err)
 	}
 	// The field is named beside the message (and by its label in the
 	// summary).
@@ -537,6 +538,9 @@ func (s *Server) pageError(pc *pageCall, err error) {
 	var e *errs.Error
 	if errors.As(err, &e) && e.Key != "" && p.Status < 500 {
 		p.Detail = s.errorText(err, pc.lang, true)
+	}
+	if p.Status == http.StatusTooManyRequests {
+		setRetryAfter(pc.w.Header(), err)
 	}
 	if rerr := pc.render(p.Status, "error", "error.title", p, nil); rerr != nil {
 		s.log.Error("error page failed", "err", rerr)

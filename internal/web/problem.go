@@ -104,8 +104,11 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 			slog.String("method", r.Method), slog.String("path", r.URL.Path),
 			slog.Int("status", p.Status), slog.String("err", err.Error()))
 	}
-	if p.Status == http.StatusUnauthorized {
+	switch p.Status {
+	case http.StatusUnauthorized:
 		w.Header().Set("WWW-Authenticate", `Bearer realm="vigil"`)
+	case http.StatusTooManyRequests:
+		setRetryAfter(w.Header(), err)
 	}
 	writeProblem(w, p)
 }

@@ -109,6 +109,26 @@ func (l *limiter) RetryAfter() int {
 	return max(1, int(math.Ceil(1/float64(l.every))))
 }
 
+// defaultRetryAfter is the Retry-After of a 429 whose refusal names no
+// wait.
+const defaultRetryAfter = time.Minute
+
+// setRetryAfter gives the 429 answer to err a Retry-After header unless
+// the limiter that refused set one: the wait err carries (errs.Later, such
+// as the daily invitation limits' until the oldest invitation counted
+// leaves the window) in whole seconds rounded up, else a minute. Every
+// 429 of the API and the pages goes through it.
+func setRetryAfter(h http.Header, err error) {
+	if h.Get("Retry-After") != "" {
+		return
+	}
+	wait := errs.WaitOf(err)
+	if wait <= 0 {
+		wait = defaultRetryAfter
+	}
+	h.Set("Retry-After", strconv.FormatInt(int64(math.Ceil(wait.Seconds())), 10))
+}
+
 // allowCheck admits a public check (a label verification, a security.txt
 // fetch) of the request's client, or answers 429 Too Many Requests with
 // Retry-After: a problem on the API, a page in the visitor's language on

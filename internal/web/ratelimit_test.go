@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"vigil/internal/config"
+	"vigil/internal/errs"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
 )
@@ -309,5 +310,36 @@ func TestLimiterClients(t *testing.T) {
 	}
 	if n := len(l.clients); n > maxClients {
 		t.Errorf("%d buckets kept; at most %d", n, maxClients)
+	}
+}
+
+// TestSetRetryAfter: a 429 keeps the Retry-After its limiter set, else
+// takes the wait its refusal carries in whole seconds rounded up, else a
+// minute.
+func TestSetRetryAfter(t *testing.T) {
+	limit := errs.Keyed(errs.TooMany, "email", "invite.limit.org", "over the daily limit")
+	for _, c := range []struct {
+		name, set string
+		err       error
+		want      string
+	}{
+		{"limiter_set", "6", errs.Later(limit, time.Hour), "6"},
+		{"wait_of_refusal", "", errs.Later(limit, 90*time.Minute), "5400"},
+		{"wait_rounded_up", "", fmt.Errorf("invite: %w", errs.Later(limit, 1200*time.Millisecond)), "2"},
+		{"no_wait_said", "", limit, "60"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := http.Header{}
+			if c.set != "" {
+				h.Set("Retry-After", c.set)
+			}
+			setRetryAfter(h, c.err)
+			if got := h.Get("Retry-After"); got != c.want {
+				t.Errorf("Retry-After = %q; want %q", got, c.want)
+			}
+			if errs.CodeOf(c.err) != errs.TooMany || errs.Message(c.err) != errs.Message(limit) {
+				t.Errorf("the wait changed the refusal: %s %q", errs.CodeOf(c.err), errs.Message(c.err))
+			}
+		})
 	}
 }
