@@ -583,7 +583,34 @@ func identify(cp *cproduct, t *prepared) identity {
 			best.versionIsModel = true
 		}
 	}
+	// A model on one major line ("CODESYS Control V2") matched by a name
+	// that carries none, in an advisory whose title names only other
+	// major lines ("… CODESYS Control V3 …"): another generation.
+	if best.ok && best.line == nil && !best.versionIsModel && otherTitleLine(cp.tokenOpts.Title, t.modelLine()) {
+		return identity{}
+	}
 	return best
+}
+
+var titleLineRE = regexp.MustCompile(`(?i)(?:^|[\s(])V(\d+)(?:\.\d+)*(?:$|[\s),:;])`)
+
+// otherTitleLine reports whether the advisory's title names major lines
+// ("V3") and none of them is the major of line ("2.3" → 2).
+func otherTitleLine(title, line string) bool {
+	if line == "" || title == "" {
+		return false
+	}
+	major, _, _ := strings.Cut(line, ".")
+	ms := titleLineRE.FindAllStringSubmatch(title, -1)
+	if len(ms) == 0 {
+		return false
+	}
+	for _, m := range ms {
+		if m[1] == major {
+			return false
+		}
+	}
+	return true
 }
 
 // factorTitleVendor is the vendor factor of a device whose vendor the

@@ -102,12 +102,34 @@ func (p *prepared) how() string {
 	return p.vendorHow
 }
 
+// modelLine returns the version line the model carries ("V2" of
+// "CODESYS Control V2" → "2"), "" when none.
+func (p *prepared) modelLine() string {
+	p.ensureCompiled()
+	if p.compiled == nil {
+		return ""
+	}
+	return p.compiled.Line
+}
+
 // matchName compares an advisory product name with the device model,
 // cached per name.
 func (p *prepared) matchName(n *product.Name) product.Result {
 	if r, ok := p.names[n]; ok {
 		return r
 	}
+	p.ensureCompiled()
+	r := n.Match(p.compiled)
+	if p.names == nil {
+		p.names = map[*product.Name]product.Result{}
+	}
+	p.names[n] = r
+	return r
+}
+
+// ensureCompiled compiles the model once, with the vendor's words and
+// those of the companies it is related to.
+func (p *prepared) ensureCompiled() {
 	if p.compiled == nil {
 		words := vendorWords(p.vendors, p.vendor, []string{p.vendorKey})
 		// A model led by the name of a company the vendor owns or belongs
@@ -121,12 +143,6 @@ func (p *prepared) matchName(n *product.Name) product.Result {
 		}
 		p.compiled = product.CompileModel(p.model, words)
 	}
-	r := n.Match(p.compiled)
-	if p.names == nil {
-		p.names = map[*product.Name]product.Result{}
-	}
-	p.names[n] = r
-	return r
 }
 
 type modelResult struct {

@@ -72,6 +72,10 @@ func TestGeneralRules(t *testing.T) {
 		{"icsa-20-154-04", "CVE-2020-8481", "ABB", "800xA", "6.0.2", "release-line"},
 		{"icsa-20-154-04", "CVE-2020-8481", "ABB", "800xA", "6.2.1", ""},
 		{"icsa-20-154-04", "CVE-2020-8481", "ABB", "800xA", "5.11", ""},
+		// A model on another major line than the title names ("CODESYS
+		// Control V2" in an advisory about "CODESYS Control V3").
+		{"icsa-19-255-03", "CVE-2019-9008", "3S-Smart Software Solutions", "CODESYS Control V2", "2.3.9", ""},
+		{"icsa-19-255-03", "CVE-2019-9008", "3S-Smart Software Solutions", "CODESYS Control for BeagleBone", "3.5.12.0", "clause"},
 		// A bound that is a version once the shared prefix is dropped.
 		{"icsa-22-167-11", "CVE-2022-31465", "Siemens", "Xpedition Designer", "VX.2.11", ""},
 		{"icsa-22-167-11", "CVE-2022-31465", "Siemens", "Xpedition Designer", "VX.2.12", ""},
