@@ -226,6 +226,11 @@ func compile(ref int64, a *advisory.Advisory, vt *vendor.Table, in *interner) *C
 		c.products[i].soleName = !slices.ContainsFunc(c.products, func(o cproduct) bool { return o.p.Name != c.products[i].p.Name })
 	}
 	keys = append(keys, titleVendorKeys(vt, a.Title)...)
+	for i := range c.products {
+		for _, run := range coVendorRuns(a.Title, c.products[i].p.Vendor) {
+			keys = append(keys, keyVendor+vt.Group(run))
+		}
+	}
 	keys = append(keys, titleBrandKeys(vt, a.Title, c.products)...)
 	releaseLines(c.products)
 	c.software = advisorySoftware(a, c.products)
@@ -700,6 +705,29 @@ func titleBrandKeys(vt *vendor.Table, title string, products []cproduct) []strin
 		}
 	}
 	return keys
+}
+
+// coVendorRuns returns the runs of one to three words a joint advisory's
+// title gives after "<vendor> and" ("Siemens and PKE Control Center
+// Server": "PKE", "PKE Control", "PKE Control Center"), where <vendor> is
+// the first word of the product's vendor: the title names a second vendor
+// of the products (rule co-vendor).
+func coVendorRuns(title, productVendor string) []string {
+	pv := product.Tokens(productVendor)
+	ws := product.Tokens(title)
+	if len(pv) == 0 {
+		return nil
+	}
+	var out []string
+	for i := 0; i+2 < len(ws); i++ {
+		if ws[i] != pv[0] || ws[i+1] != "and" {
+			continue
+		}
+		for n := 1; n <= 3 && i+2+n <= len(ws); n++ {
+			out = append(out, strings.Join(ws[i+2:i+2+n], " "))
+		}
+	}
+	return out
 }
 
 // titleVendorKeys returns the vendor keys of the known vendor names among

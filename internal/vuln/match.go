@@ -513,6 +513,10 @@ func identify(cp *cproduct, t *prepared) identity {
 		vendorExact = false
 		vcheck = Check{Part: "vendor", Rule: "title-vendor", Factor: factorTitleVendor,
 			Why: fmt.Sprintf("vendor %q is named in the advisory's title %q before the product %q (under %q): a former owner or a partner in the name", t.vendor, cp.tokenOpts.Title, cp.p.Name, cp.p.Vendor)}
+	case !slices.Contains(cp.vendorKeys, t.vendorKey) && coVendor(cp, t) != "":
+		vendorExact = false
+		vcheck = Check{Part: "vendor", Rule: "co-vendor", Factor: factorTitleVendor,
+			Why: fmt.Sprintf("the advisory's title %q names vendor %q with %q (%q): a joint advisory of both; the product decides", cp.tokenOpts.Title, t.vendor, cp.p.Vendor, coVendor(cp, t))}
 	case !slices.Contains(cp.vendorKeys, t.vendorKey):
 		lead, ok := leadingWords(t, cp.p.Vendor)
 		if !ok {
@@ -646,6 +650,21 @@ func titleVendor(cp *cproduct, t *prepared) bool {
 	// The product's own vendor must be named there too, by its first word.
 	pv := product.Tokens(cp.p.Vendor)
 	return len(pv) > 0 && at(pv[:1], 0) >= 0 && at(pv[:1], 0) < at(nw, v+len(vw))
+}
+
+// coVendor returns the run of the title, after "<product vendor> and",
+// that names the target's vendor ("Siemens and PKE …" for a PKE device),
+// "" when there is none.
+func coVendor(cp *cproduct, t *prepared) string {
+	if t.vendors == nil {
+		return ""
+	}
+	for _, run := range coVendorRuns(cp.tokenOpts.Title, cp.p.Vendor) {
+		if t.vendors.Group(run) == t.vendorKey {
+			return run
+		}
+	}
+	return ""
 }
 
 // factorVendorRelated is the vendor factor of a device whose vendor owns,

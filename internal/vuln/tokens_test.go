@@ -72,6 +72,10 @@ func TestGeneralRules(t *testing.T) {
 		{"icsa-20-154-04", "CVE-2020-8481", "ABB", "800xA", "6.0.2", "release-line"},
 		{"icsa-20-154-04", "CVE-2020-8481", "ABB", "800xA", "6.2.1", ""},
 		{"icsa-20-154-04", "CVE-2020-8481", "ABB", "800xA", "5.11", ""},
+		// A joint advisory's second vendor ("Siemens and PKE …").
+		{"icsa-20-070-01", "CVE-2019-13947", "PKE", "Control Center Server", "1.4", "co-vendor"},
+		{"icsa-20-070-01", "CVE-2019-13947", "PKE", "Control Center Server", "1.5.1", ""},
+		{"icsa-20-070-01", "CVE-2019-13947", "Milestone Systems", "Control Center Server", "1.4", ""},
 		// A model on another major line than the title names ("CODESYS
 		// Control V2" in an advisory about "CODESYS Control V3").
 		{"icsa-19-255-03", "CVE-2019-9008", "3S-Smart Software Solutions", "CODESYS Control V2", "2.3.9", ""},
