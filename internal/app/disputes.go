@@ -43,12 +43,21 @@ func (a *App) AckNotice(ctx context.Context, sc tenant.Scope, nid int64) (notify
 	var n notify.Notice
 	err := a.st.Tx(ctx, func(tx *store.Store) error {
 		var err error
-		if n, err = tx.NoticeAck(ctx, sc, nid, by, a.now()); err != nil {
-			return err
-		}
-		return a.auditIn(ctx, tx, account.AuditEntry{Action: "notice.ack", OrgID: n.OrgID, Object: fmt.Sprintf("notice %d", nid), Detail: by})
+		n, err = a.ackIn(ctx, tx, sc, nid, by)
+		return err
 	})
 	return n, err
+}
+
+// ackIn acknowledges notice nid of sc as by on tx, a transaction's store,
+// and audits it as notice.ack in the same transaction: the one
+// acknowledgement of AckNotice and of a call's outcome (RecordCall).
+func (a *App) ackIn(ctx context.Context, tx *store.Store, sc tenant.Scope, nid int64, by string) (notify.Notice, error) {
+	n, err := tx.NoticeAck(ctx, sc, nid, by, a.now())
+	if err != nil {
+		return n, err
+	}
+	return n, a.auditIn(ctx, tx, account.AuditEntry{Action: "notice.ack", OrgID: n.OrgID, Object: fmt.Sprintf("notice %d", nid), Detail: by})
 }
 
 // CreateDispute records the dispute d of a finding of sc by the actor of

@@ -434,11 +434,8 @@ func (a *App) RecordCall(ctx context.Context, sc tenant.Scope, id int64, in Call
 		if c.Outcome != notify.CallAcknowledged || n.State == notify.StateAcknowledged {
 			return nil
 		}
-		by := "telephone, recorded by " + c.Actor
-		if _, err := tx.NoticeAck(ctx, sc, id, by, a.now()); err != nil {
-			return err
-		}
-		return a.auditIn(ctx, tx, account.AuditEntry{Action: "notice.ack", OrgID: n.OrgID, Object: fmt.Sprintf("notice %d", id), Detail: by})
+		_, err = a.ackIn(ctx, tx, sc, id, "telephone, recorded by "+c.Actor)
+		return err
 	})
 	if err != nil {
 		return notify.CallRecord{}, err
