@@ -7,6 +7,7 @@ package web
 func settingsMessages() map[string][2]string {
 	return map[string][2]string{
 		"nav.settings":           {"Settings", "Instellingen"},
+		"nav.admin":              {"Administration", "Beheer"},
 		"settings.title":         {"Settings", "Instellingen"},
 		"settings.intro":         {"What administrators change while the service runs. Every node reads these from the database, so a change holds everywhere at once, and each change is written to the audit log with the value before and after.", "Wat beheerders wijzigen terwijl de dienst draait. Elke node leest dit uit de database, dus een wijziging geldt meteen overal, en elke wijziging komt in het auditlog met de waarde ervoor en erna."},
 		"settings.signup":        {"Self-service sign-up", "Zelf aanmelden"},

@@ -208,6 +208,7 @@ func privacyJourney(t *testing.T, p *portal, shot func(string) string) {
 	}
 	b := newBrowser(t, p.base)
 	p.signIn(b, "admin", "")
+	b.run("open the administration menu", chromedp.Click(chromedp.CSS(`header details.dropdown summary`)))
 	b.clickAndLoad("privacy link", `nav a[href="/admin/privacy"]`)
 	b.check("")
 	b.submit(map[string]string{"#contact": addr}, `#lookup-form button[type="submit"]`, shot("privacy"))

@@ -193,8 +193,28 @@ func openPage(b *browser, base, path, persona, lang, ctype string, as func(perso
 	} else if h := b.text("main h1"); h == errorTitle[lang] {
 		t.Errorf("%s as %q is the error page", path, persona)
 	}
-	b.check("")
+	// The main navigation is one line at the window's 1280 px, however
+	// many links the persona has (an administrator's are the most).
+	if rows := get(b, "navigation rows on "+path, chromedp.Evaluate[int](navRowsJS)); rows != 1 {
+		t.Errorf("%s as %q (%s): the main navigation takes %d lines at 1280 px; want 1", path, persona, lang, rows)
+	}
+	shot := ""
+	if *screenshots != "" && persona == pageseed.Admin {
+		shot = "every-" + strings.NewReplacer("/", "-", "?", "-", "=", "-", "&", "-").Replace(strings.Trim(path, "/")) + "-" + lang
+	}
+	b.check(shot)
 }
+
+// navRowsJS counts the lines the main navigation's items take (a closed
+// menu's items aside): items whose vertical middles lie within 8 px of
+// each other share a line.
+const navRowsJS = `(() => {
+  const mids = [...document.querySelectorAll('body > header nav:first-of-type > ul > li')]
+    .map(li => li.getBoundingClientRect()).filter(r => r.height > 0).map(r => r.top + r.height / 2).sort((a, b) => a - b);
+  let rows = 0, last = -1e9;
+  for (const m of mids) { if (m - last > 8) { rows++; last = m; } }
+  return rows;
+})()`
 
 // fetchDownload fetches a download or an image with the browser's session
 // and checks that it answers 200 with a body of the route's type.

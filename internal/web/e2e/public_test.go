@@ -216,6 +216,7 @@ func tokenJourney(t *testing.T, p *portal, shot func(string) string) {
 	b := newBrowser(t, p.base)
 	p.signIn(b, "admin", "")
 	b.open("/", "")
+	b.run("open the administration menu", chromedp.Click(chromedp.CSS(`header details.dropdown summary`)))
 	b.clickAndLoad("tokens link", `a[href="/admin/tokens"]`)
 	b.check(shot("admin-tokens"))
 	b.submit(map[string]string{"#name": "ticketing system", "#org_id": fmt.Sprint(p.orgID)}, `#token-form button[type="submit"]`, shot("admin-tokens-error"))
