@@ -9,6 +9,7 @@ import (
 
 	"vigil/internal/assess"
 	"vigil/internal/system"
+	"vigil/internal/text"
 )
 
 // RuleVersion names the grading rule labels are issued under:
@@ -58,7 +59,8 @@ func RateSystem(s assess.Score, f system.Facts) assess.Score {
 		if len(fl.SharedKeys) > 0 {
 			keys := make([]string, len(fl.SharedKeys))
 			for i, k := range fl.SharedKeys {
-				keys[i] = fmt.Sprintf("%s %s… in %d networks", k.Kind, k.Fingerprint[:min(12, len(k.Fingerprint))], k.Networks)
+				// The fingerprint is a feed's text: cut on a rune boundary.
+				keys[i] = fmt.Sprintf("%s %s in %d networks", k.Kind, text.Truncate(k.Fingerprint, 12), k.Networks)
 			}
 			capAt("fleet-keys", fleetKeysCap, "fleet evidence: the same key on units in different networks, so keys are shared across units, not unique per device (EN 303 645 5.4-3, 5.4-4): "+strings.Join(keys, "; "))
 		}

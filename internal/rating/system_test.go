@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"vigil/internal/assess"
 	"vigil/internal/label"
@@ -59,6 +60,28 @@ func TestRateSystem(t *testing.T) {
 	}
 	if !strings.HasPrefix(rating.Rules(), "# Grading rule vigil-grade/2") || !strings.Contains(rating.Rules(), "| risk | ≥ 3 unmitigated high residual risks | E |") {
 		t.Errorf("rules text:\n%s", rating.Rules())
+	}
+}
+
+// TestRateSystemFleetKeys: a shared key is named by the start of its
+// fingerprint, cut on a rune boundary (a feed's fingerprint is any text:
+// a cut inside a UTF-8 sequence made the reason text no database takes).
+func TestRateSystemFleetKeys(t *testing.T) {
+	for _, tc := range []struct {
+		name, fingerprint, want string
+	}{
+		{"sha256", "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1", "certificate a1a1a1a1a1a1… in 3 networks"},
+		{"short", "ab12", "certificate ab12 in 3 networks"},
+		{"twelve", "0123456789ab", "certificate 0123456789ab in 3 networks"},
+		{"multibyte_at_cut", "aaaaaaaaaaa€€€", "certificate aaaaaaaaaaa… in 3 networks"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			facts := system.Facts{Fleet: &system.FleetEvidence{SharedKeys: []system.KeySummary{{Fingerprint: tc.fingerprint, Kind: "certificate", Networks: 3}}}}
+			got := rating.RateSystem(assess.Score{Rule: assess.RuleVersion, Grade: assess.GradeA, Base: assess.GradeA}, facts)
+			if len(got.Reasons) != 1 || !strings.HasSuffix(got.Reasons[0].Detail, ": "+tc.want) || !utf8.ValidString(got.Reasons[0].Detail) {
+				t.Fatalf("reasons %+v; want one ending in %q", got.Reasons, tc.want)
+			}
+		})
 	}
 }
 
