@@ -173,6 +173,18 @@ func cutClause(s string) (head, base, clause string) {
 	return head, strings.TrimSpace(base), clause
 }
 
+// spacedCodeRE matches a model code of a family: one to four letters and
+// two to five digits, a letter after them ("tc50", "gt27", "mp70e").
+var spacedCodeRE = regexp.MustCompile(`^[a-z]{1,4}\d{2,5}[a-z]?$`)
+
+// codeLetters returns the letters a code starts with ("tc" of "tc50").
+func codeLetters(t string) string {
+	if i := strings.IndexFunc(t, func(r rune) bool { return r >= '0' && r <= '9' }); i >= 0 {
+		return t[:i]
+	}
+	return t
+}
+
 // CompileName prepares an advisory product name.
 func CompileName(name string, o NameOptions) *Name {
 	n := &Name{Text: name, brands: o.Brands}
@@ -276,6 +288,24 @@ func CompileName(name string, o NameOptions) *Name {
 				}
 			}
 		}
+	}
+	// Codes of one family listed with spaces only ("PageWriter TC10 TC20
+	// TC30 TC50 TC70 Cardiographs", "GOT2000 models GT27 GT25 GT23"): each
+	// code in the run's place is a name.
+	for i := 0; i < len(main); {
+		j := i
+		for j < len(main) && spacedCodeRE.MatchString(main[j]) && codeLetters(main[j]) == codeLetters(main[i]) {
+			j++
+		}
+		if j-i >= 3 {
+			for k := i; k < j; k++ {
+				alt := append(append(slices.Clone(main[:i]), main[k]), main[j:]...)
+				n.addAlt(alt)
+			}
+			i = j
+			continue
+		}
+		i++
 	}
 	// Letter designations of three or more distinct parts are a list of
 	// models ("APOGEE MEC/MBC/PXC", "Metasys ADS/ADX/OAS"); two parts

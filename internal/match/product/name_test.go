@@ -101,6 +101,10 @@ func TestNameMatch(t *testing.T) {
 		{"Mendix Applications using Mendix 9", "Mendix", "major", NameOptions{}}, // the product used
 		// Letter designations of three or more parts list models; two
 		// parts are one designation.
+		// Codes of one family listed with spaces only.
+		{"PageWriter TC10 TC20 TC30 TC50 TC70 Cardiographs", "PageWriter TC20 Cardiograph", "plural", NameOptions{}},
+		{"PageWriter TC10 TC20 TC30 TC50 TC70 Cardiographs", "PageWriter TC40 Cardiograph", "", NameOptions{}},
+		{"GOT2000 models GT27 GT25 GT23", "GOT2000 GT25", "generic", NameOptions{}},
 		{"APOGEE MEC/MBC/PXC (P2)", "APOGEE MBC", "listed", NameOptions{}},
 		{"APOGEE MEC/MBC/PXC (P2)", "APOGEE MEC Controller", "generic", NameOptions{}},
 		{"APOGEE MEC/MBC/PXC (P2)", "APOGEE MXC", "", NameOptions{}},
