@@ -13,6 +13,7 @@
 #   COMPONENTS=100000 CONFIGS=30000 DEVICES=2000 bench/vuln/run.sh     # smaller
 #   DB=postgres://… bench/vuln/run.sh                                   # PostgreSQL (schema must be empty)
 #   REUSE=1 bench/vuln/run.sh     # the SQLite database of an earlier run: read, re-match and new advisory only
+#   MATCH_MEMORY=-1 bench/vuln/run.sh   # the re-match's memory budget in MiB (default 850; -1: none, GOGC 25 instead)
 # Each step's CPU seconds (user + system) are printed beside its wall time: on a shared machine the wall-time
 # ratio follows the share of the cores the process got, the CPU ratio much less.
 # The heap profile at the re-match's peak goes to bench/out/vuln/heap.pprof
@@ -24,7 +25,8 @@ mkdir -p "$out"
 go build -o "$out/bench" ./bench/vuln
 GOMAXPROCS=${GOMAXPROCS:-2} /usr/bin/time -f '%M' -o "$out/rss" "$out/bench" \
 	-db "${DB:-sqlite:$out/bench.db}" -components "${COMPONENTS:-1000000}" -devices "${DEVICES:-20000}" \
-	-configs "${CONFIGS:-300000}" -json "$out/figures.json" -memprofile "$out/heap.pprof" ${REUSE:+-reuse} 2>&1 | tee "$out/run.log" | grep -v '^time=' || true
+	-configs "${CONFIGS:-300000}" -json "$out/figures.json" -memprofile "$out/heap.pprof" ${REUSE:+-reuse} \
+	${MATCH_MEMORY:+-match-memory "$MATCH_MEMORY"} 2>&1 | tee "$out/run.log" | grep -v '^time=' || true
 python3 - "$out/figures.json" "$(tail -n1 "$out/rss")" <<'PY' | tee "$out/summary.txt"
 import json, sys
 f = json.load(open(sys.argv[1]))

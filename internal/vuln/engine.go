@@ -97,8 +97,16 @@ type Options struct {
 	MinConfidence float64
 	// Workers bound MatchAll's parallelism (default GOMAXPROCS).
 	Workers int
-	Logger  *slog.Logger     // default: discard
-	Now     func() time.Time // default time.Now
+	// MatchMemory is the memory budget in bytes of a full re-match
+	// (MatchAll), which holds every advisory compiled: the process's
+	// memory limit is lowered to it meanwhile, so that the garbage
+	// collector runs only when the heap nears it. When what stays live
+	// takes more than four fifths of it, MatchAll falls back to collecting
+	// each time the heap has grown by a quarter. 0: DefaultMatchMemory;
+	// negative: no budget, always the quarter.
+	MatchMemory int64
+	Logger      *slog.Logger     // default: discard
+	Now         func() time.Time // default time.Now
 	// Progress, when set, is told that MatchAll starts matching total
 	// targets (devices and components) and returns step, told how many
 	// are matched, and finish.
@@ -113,6 +121,7 @@ type Engine struct {
 	regrade Regrader
 	minConf float64
 	workers int
+	budget  int64 // MatchAll's memory budget (bytes; 0: none)
 	log     *slog.Logger
 	now     func() time.Time
 	prog    func(what string, total int64) (step func(done int64), finish func())
@@ -138,6 +147,12 @@ func New(o Options) (*Engine, error) {
 	}
 	if e.workers <= 0 {
 		e.workers = runtime.GOMAXPROCS(0)
+	}
+	switch e.budget = o.MatchMemory; {
+	case e.budget == 0:
+		e.budget = DefaultMatchMemory
+	case e.budget < 0:
+		e.budget = 0
 	}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
@@ -729,9 +744,9 @@ func (e *Engine) MatchAll(ctx context.Context, reindex bool) (Result, error) {
 		return res, err
 	}
 	// 1. Compile every advisory.
-	restoreGC := lowerGC()
-	defer restoreGC()
-	all, err := e.compileAll(ctx, vt)
+	gc := paceGC(e.budget)
+	defer gc.restore()
+	all, err := e.compileAll(ctx, vt, gc)
 	if err != nil {
 		return res, err
 	}
@@ -794,6 +809,7 @@ func (e *Engine) MatchAll(ctx context.Context, reindex bool) (Result, error) {
 		found, keys = append(found, ms...), append(keys, ks...)
 		res.Targets += len(ts)
 		step(int64(res.Targets))
+		e.checkGC(gc)
 		if reindex && len(keys) >= 50000 {
 			if err := e.st.VulnTargetKeysAdd(ctx, keys); err != nil {
 				return res, err
@@ -812,7 +828,7 @@ func (e *Engine) MatchAll(ctx context.Context, reindex bool) (Result, error) {
 	// target (its next goal is then twice what is live now, not twice the
 	// compiled advisories).
 	runtime.GC()
-	restoreGC()
+	gc.restore()
 	e.log.Debug("match all: targets matched", "targets", res.Targets, "matches", len(found), "seconds", time.Since(start).Seconds())
 	// 3. Replace matches and reconcile findings.
 	err = e.st.VulnTx(ctx, func(tx Store) error {
@@ -842,7 +858,7 @@ func (e *Engine) MatchAll(ctx context.Context, reindex bool) (Result, error) {
 // compileAll decodes and compiles every stored advisory, slimmed, in the
 // order of their row ids: one goroutine reads the next page from the store
 // while e.workers goroutines decode and compile the page before it.
-func (e *Engine) compileAll(ctx context.Context, vt *vendor.Table) ([]*Compiled, error) {
+func (e *Engine) compileAll(ctx context.Context, vt *vendor.Table, gc *gcPacing) ([]*Compiled, error) {
 	in := newInterner()
 	var all []*Compiled
 	for p := range pagesOf(ctx, true, e.pages.advisories, func(after int64) ([]StoredAdvisory, error) {
@@ -875,8 +891,19 @@ func (e *Engine) compileAll(ctx context.Context, vt *vendor.Table) ([]*Compiled,
 			return nil, err
 		}
 		all = append(all, out...)
+		e.checkGC(gc)
 	}
 	return all, nil
+}
+
+// checkGC falls back from pacing the collector by the memory budget to the
+// low target when the live heap nears the budget (gcPacing.check), and
+// says so in the log.
+func (e *Engine) checkGC(gc *gcPacing) {
+	if fell, live := gc.check(); fell {
+		e.log.Info("match all: the compiled advisories take most of the memory budget; collecting more often",
+			"live_mib", live>>20, "budget_mib", e.budget>>20)
+	}
 }
 
 // fetched is one page that pagesOf read, or the error that ended
