@@ -53,7 +53,7 @@ func main() {
 		cpuprofile = flag.String("cpuprofile", "", "write a CPU profile of the full match to this file")
 		reuse      = flag.Bool("reuse", false, "reuse a loaded SQLite database from an earlier run (skips loading and indexing)")
 		memprofile = flag.String("memprofile", "", "write a heap profile of the full match, taken when its heap in use was highest, to this file")
-		matchMem   = flag.Int64("match-memory", 0, "the full re-match's memory budget in MiB (0: vuln.DefaultMatchMemory; -1: none, the collector's target lowered to 25 % instead)")
+		matchMem   = flag.Int64("match-memory", 0, "the full re-match's memory budget in MiB (0: vuln.DefaultMatchMemory, 900; -1: none, the collector's target lowered to 25 % instead)")
 		allocs     = flag.String("allocprofile", "", "write heap profiles to FILE.before and FILE.after the full match (go tool pprof -sample_index=alloc_space -base FILE.before BIN FILE.after)")
 	)
 	flag.Parse()

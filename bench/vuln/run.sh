@@ -13,7 +13,7 @@
 #   COMPONENTS=100000 CONFIGS=30000 DEVICES=2000 bench/vuln/run.sh     # smaller
 #   DB=postgres://… bench/vuln/run.sh                                   # PostgreSQL (schema must be empty)
 #   REUSE=1 bench/vuln/run.sh     # the SQLite database of an earlier run: read, re-match and new advisory only
-#   MATCH_MEMORY=-1 bench/vuln/run.sh   # the re-match's memory budget in MiB (default 850; -1: none, GOGC 25 instead)
+#   MATCH_MEMORY=-1 bench/vuln/run.sh   # the re-match's memory budget in MiB (default 900; -1: none, GOGC 25 instead)
 # Each step's CPU seconds (user + system) are printed beside its wall time: on a shared machine the wall-time
 # ratio follows the share of the cores the process got, the CPU ratio much less.
 # The heap profile at the re-match's peak goes to bench/out/vuln/heap.pprof

@@ -42,7 +42,16 @@ const (
 // vulnEngine returns the matching engine on the store. Labels are
 // re-graded after changes when the label key directory exists.
 func (a *App) vulnEngine() (*vuln.Engine, error) {
-	return vuln.New(vuln.Options{Store: a.st, Regrader: a.regrader(), Logger: a.log})
+	return vuln.New(vuln.Options{Store: a.st, Regrader: a.regrader(), Logger: a.log, MatchMemory: a.matchMemory()})
+}
+
+// matchMemory is the full re-match's memory budget in bytes
+// (vuln.Options.MatchMemory) from the setting in MiB; -1 (none) for 0.
+func (a *App) matchMemory() int64 {
+	if a.cfg.Vuln.MatchMemory <= 0 {
+		return -1
+	}
+	return int64(a.cfg.Vuln.MatchMemory) << 20
 }
 
 // regrader re-grades labels through the rating service, or is nil when the
@@ -693,7 +702,7 @@ type VulnRow struct {
 // evidence: CVE, severity, KEV due date, EPSS, fixed version, the best
 // match's confidence and the advisories.
 func (a *App) Vulns(ctx context.Context, q VulnQuery) ([]VulnRow, error) {
-	e, err := vuln.New(vuln.Options{Store: a.st, Regrader: a.regrader(), Logger: a.log, Progress: q.Progress})
+	e, err := vuln.New(vuln.Options{Store: a.st, Regrader: a.regrader(), Logger: a.log, Progress: q.Progress, MatchMemory: a.matchMemory()})
 	if err != nil {
 		return nil, err
 	}

@@ -68,6 +68,8 @@ type Config struct {
 	Ingest Ingest `yaml:"ingest"`
 	// Jobs tunes the job queue that `vigil serve` nodes share.
 	Jobs Jobs `yaml:"jobs"`
+	// Vuln tunes vulnerability matching.
+	Vuln Vuln `yaml:"vuln"`
 	// Portal are the limits of what portal accounts may do.
 	Portal  Portal  `yaml:"portal"`
 	Profile Profile `yaml:"profile"`
@@ -105,6 +107,16 @@ type Ingest struct {
 	// BatchRows is the number of feed rows committed per transaction
 	// (each batch is also a resume point).
 	BatchRows int `yaml:"batch_rows"`
+}
+
+// Vuln are the settings of vulnerability matching.
+type Vuln struct {
+	// MatchMemory is the memory budget of a full re-match in MiB: the
+	// process's memory limit while it holds every advisory compiled, so
+	// that the garbage collector runs only when the heap nears it (0: no
+	// budget; the collector runs each time the heap has grown by a
+	// quarter).
+	MatchMemory int `yaml:"match_memory"`
 }
 
 // Portal are the limits of the portal's self-service: invitations go out
@@ -332,6 +344,8 @@ func Settings() []Setting {
 			field: func(c *Config) any { return &c.Sources.AllowPrivate }},
 		{Key: "sources.nvd_pace", Env: "VIGIL_SOURCES_NVD_PACE", Doc: "least time between two NVD API requests (empty: NVD's published limit, 6s without an API key, 0.6s with one)",
 			field: func(c *Config) any { return &c.Sources.NVDPace }},
+		{Key: "vuln.match_memory", Env: "VIGIL_VULN_MATCH_MEMORY", Default: "900", Doc: "memory budget in MiB of a full vulnerability re-match (a vendor alias, `--rematch`): while every advisory is held compiled the process's memory limit is lowered to it, so the garbage collector runs only when the heap nears it; when the compiled advisories alone take over four fifths of it, or with 0, the collector runs each time the heap has grown by a quarter instead. About 6 KB per stored advisory; a lower `GOMEMLIMIT` is kept",
+			field: func(c *Config) any { return &c.Vuln.MatchMemory }},
 		{Key: "profile.cpu", Env: "VIGIL_CPUPROFILE", Doc: "write a CPU profile of the command to this file (benchmarks)",
 			field: func(c *Config) any { return &c.Profile.CPU }},
 		{Key: "profile.memory", Env: "VIGIL_MEMPROFILE", Doc: "write a heap profile at the end of the command to this file (benchmarks)",

@@ -10,10 +10,10 @@ import (
 )
 
 // DefaultMatchMemory is the memory budget of a full re-match (see
-// Options.MatchMemory): 850 MiB, which keeps the whole process of the
+// Options.MatchMemory): 900 MiB, which keeps the whole process of the
 // vulnerability benchmark (150,000 advisories, 1,000,000 components) under
 // 1 GiB of resident memory.
-const DefaultMatchMemory int64 = 850 << 20
+const DefaultMatchMemory int64 = 900 << 20
 
 // MatchAll holds every advisory compiled while it matches: those stay live
 // to the end and are most of the heap, and every collection marks them
