@@ -12,7 +12,7 @@ import (
 
 // TestPaceGC checks the collector's settings while MatchAll paces it and
 // that they are restored after: by the budget (a memory limit, GOGC at least
-// 100), by the low target (no budget), an operator's lower limit and a
+// 400), by the low target (no budget), an operator's lower limit and a
 // collector that is off kept, and the fallback when the live heap is
 // over four fifths of the budget.
 func TestPaceGC(t *testing.T) {
@@ -29,19 +29,19 @@ func TestPaceGC(t *testing.T) {
 		fallLimit    int64
 		wantFellBack bool
 	}{
-		{name: "budget", percent: 100, limit: math.MaxInt64, budget: 850 * mib, wantPercent: 100, wantLimit: 850 * mib},
-		{name: "budget raises a low target", percent: 50, limit: math.MaxInt64, budget: 850 * mib, wantPercent: 100, wantLimit: 850 * mib},
-		{name: "budget keeps a high target", percent: 400, limit: math.MaxInt64, budget: 850 * mib, wantPercent: 400, wantLimit: 850 * mib},
-		{name: "operator's lower limit kept", percent: 100, limit: 500 * mib, budget: 850 * mib, wantPercent: 100, wantLimit: 500 * mib},
+		{name: "budget", percent: 100, limit: math.MaxInt64, budget: 850 * mib, wantPercent: 400, wantLimit: 850 * mib},
+		{name: "budget raises a low target", percent: 50, limit: math.MaxInt64, budget: 850 * mib, wantPercent: 400, wantLimit: 850 * mib},
+		{name: "budget keeps a higher target", percent: 800, limit: math.MaxInt64, budget: 850 * mib, wantPercent: 800, wantLimit: 850 * mib},
+		{name: "operator's lower limit kept", percent: 100, limit: 500 * mib, budget: 850 * mib, wantPercent: 400, wantLimit: 500 * mib},
 		{name: "collector off stays off", percent: -1, limit: math.MaxInt64, budget: 850 * mib, wantPercent: -1, wantLimit: 850 * mib},
 		{name: "no budget: low target", percent: 100, limit: math.MaxInt64, budget: 0, wantPercent: 25, wantLimit: math.MaxInt64},
 		{name: "no budget: a lower target kept", percent: 10, limit: math.MaxInt64, budget: 0, wantPercent: 10, wantLimit: math.MaxInt64},
-		{name: "budget under the live heap: fallback", percent: 100, limit: math.MaxInt64, budget: 1, wantPercent: 100, wantLimit: 1,
+		{name: "budget under the live heap: fallback", percent: 100, limit: math.MaxInt64, budget: 1, wantPercent: 400, wantLimit: 1,
 			fallback: true, wantFellBack: true, fallPercent: 25, fallLimit: math.MaxInt64},
 		{name: "fallback keeps the collector off", percent: -1, limit: math.MaxInt64, budget: 1, wantPercent: -1, wantLimit: 1,
 			fallback: true, wantFellBack: true, fallPercent: -1, fallLimit: math.MaxInt64},
-		{name: "no fallback within the budget", percent: 100, limit: math.MaxInt64, budget: 1 << 40, wantPercent: 100, wantLimit: 1 << 40,
-			fallback: true, fallPercent: 100, fallLimit: 1 << 40},
+		{name: "no fallback within the budget", percent: 100, limit: math.MaxInt64, budget: 1 << 40, wantPercent: 400, wantLimit: 1 << 40,
+			fallback: true, fallPercent: 400, fallLimit: 1 << 40},
 	}
 	percent0, limit0 := debug.SetGCPercent(100), debug.SetMemoryLimit(-1)
 	t.Cleanup(func() { debug.SetGCPercent(percent0); debug.SetMemoryLimit(limit0) })
