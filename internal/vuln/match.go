@@ -900,7 +900,7 @@ func versionStatement(cp *cproduct, cve string, status advisory.Status, ver, sch
 			st.applies, st.spec, st.rng, st.exact = true, 3, "= "+cp.version, true
 			st.check = Check{Part: "version", Rule: "exact", Factor: 1, Why: fmt.Sprintf("version %q is %q", ver, cp.version)}
 		} else if sch == "" {
-			nearVersion(&st, ver, []string{cp.version})
+			nearVersion(&st, ver, []string{cp.version}, p.FullName)
 		}
 		return st
 	}
@@ -911,7 +911,7 @@ func versionStatement(cp *cproduct, cve string, status advisory.Status, ver, sch
 			return st
 		}
 	}
-	if sch == "" && len(p.Versions) > 0 && nearVersion(&st, ver, p.Versions) {
+	if sch == "" && len(p.Versions) > 0 && nearVersion(&st, ver, p.Versions, p.FullName) {
 		return st
 	}
 	found := false
@@ -965,7 +965,7 @@ func versionStatement(cp *cproduct, cve string, status advisory.Status, ver, sch
 		}
 		if len(xs) > 0 && ver != "" {
 			near := statement{status: rangeStatus(ranges[i].src, ver, status), factor: 1}
-			if nearVersion(&near, ver, xs) {
+			if nearVersion(&near, ver, xs, p.FullName) {
 				return near
 			}
 		}
@@ -1014,13 +1014,16 @@ var (
 // ver when ver is one of them written otherwise, below exact confidence:
 // the same two-part version with a trailing zero on one side ("2.20" of
 // "2.2": vendors write minors as decimals, and CSAF conversions drop the
-// zero), or a patch of a named two-part release ("6.1.1" of "5.1, 6.0,
-// 6.1": a list of releases names their lines). It reports whether it did.
-func nearVersion(st *statement, ver string, xs []string) bool {
+// zero) when the product's full name (fullName) writes ver as the device
+// does ("T4APP: 2.20"), for "1.10" is another version than "1.1" in most
+// numberings; or a patch of a named two-part release ("6.1.1" of "5.1,
+// 6.0, 6.1": a list of releases names their lines). It reports whether it
+// did.
+func nearVersion(st *statement, ver string, xs []string, fullName string) bool {
 	v := strings.TrimSpace(AlignVersion(ver))
 	for _, x := range xs {
 		x = strings.TrimSpace(AlignVersion(x))
-		if decimalSame(v, x) {
+		if decimalSame(v, x) && namesVersion(fullName, v) {
 			why := fmt.Sprintf("version %q is %q written with a trailing zero (the minor as a decimal)", ver, x)
 			*st = statement{applies: true, status: st.status, spec: 2, factor: factorDecimal, rng: "= " + x, notes: []string{why},
 				check: Check{Part: "version", Rule: "decimal", Factor: factorDecimal, Why: why}}
@@ -1038,6 +1041,26 @@ func nearVersion(st *statement, ver string, xs []string) bool {
 	}
 	return false
 }
+
+// namesVersion reports whether name holds version v as a word of its own:
+// not inside a longer number ("2.20" is not named by "12.20" or "2.201").
+func namesVersion(name, v string) bool {
+	for i := 0; ; {
+		j := strings.Index(name[i:], v)
+		if j < 0 {
+			return false
+		}
+		j += i
+		end := j + len(v)
+		if (j == 0 || !versionByte(name[j-1])) && (end == len(name) || !versionByte(name[end])) {
+			return true
+		}
+		i = j + 1
+	}
+}
+
+// versionByte reports whether c may be part of a version number.
+func versionByte(c byte) bool { return c >= '0' && c <= '9' || c == '.' }
 
 // decimalSame reports whether two two-part versions differ only by a
 // trailing zero of the minor ("2.2" and "2.20", "2.7" and "2.70").

@@ -72,6 +72,9 @@ func TestGeneralRules(t *testing.T) {
 		{"icsa-20-154-04", "CVE-2020-8481", "ABB", "800xA", "6.0.2", "release-line"},
 		{"icsa-20-154-04", "CVE-2020-8481", "ABB", "800xA", "6.2.1", ""},
 		{"icsa-20-154-04", "CVE-2020-8481", "ABB", "800xA", "5.11", ""},
+		// "6.10" is not "6.1" written otherwise: the product's name does
+		// not write it so.
+		{"icsa-20-154-04", "CVE-2020-8481", "ABB", "800xA", "6.10", ""},
 		// A joint advisory's second vendor ("Siemens and PKE …").
 		{"icsa-20-070-01", "CVE-2019-13947", "PKE", "Control Center Server", "1.4", "co-vendor"},
 		{"icsa-20-070-01", "CVE-2019-13947", "PKE", "Control Center Server", "1.5.1", ""},
