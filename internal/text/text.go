@@ -60,7 +60,8 @@ func Plural[N ~int | ~int32 | ~int64](n N, one, many string) string {
 // IndexFold is strings.Index ignoring case, for an ASCII sub: the index of
 // the first instance of sub in s, or -1. Unlike an index found in
 // strings.ToLower(s), it is an index into s itself: lower casing may change
-// a string's length (invalid UTF-8 becomes U+FFFD, "İ" becomes two runes).
+// a string's length (invalid UTF-8 becomes U+FFFD, "İ" of two bytes "i" of
+// one).
 func IndexFold(s, sub string) int {
 	for i := 0; i+len(sub) <= len(s); i++ {
 		if strings.EqualFold(s[i:i+len(sub)], sub) {
