@@ -29,7 +29,7 @@ func (s *Server) devicePageRoutes() []Route {
 		{ID: "pageDevice", Makers: true, Method: http.MethodGet, Path: PagePath + "/devices/{did}", Tag: tag, API: "deviceGet",
 			Summary: "A device with its vulnerabilities and SBOM upload", page: s.pageDevice},
 		{ID: "pageDeviceDelete", Makers: true, Method: http.MethodPost, Path: PagePath + "/devices/{did}/delete", Tag: tag, API: "deviceDelete",
-			Summary: "Delete a device", page: s.pageDeviceDelete},
+			Summary: "Delete a device", page: s.deletePage("did", (*app.App).DeleteDevice, "/orgs/%d/devices?msg=devices.deleted")},
 		{ID: "pageDeviceSBOM", Makers: true, Method: http.MethodPost, Path: PagePath + "/devices/{did}/sbom", Tag: tag, API: "deviceSBOM", MaxBody: maxSBOM,
 			Summary: "Upload a device's SBOM (CycloneDX or SPDX)", page: s.pageDeviceSBOM},
 		{ID: "deviceSBOM", Makers: true, Method: http.MethodPost, Path: OrgPath + "/devices/{did}/sbom", Tag: "devices", Scope: auth.ScopeWrite, MaxBody: maxSBOM,
@@ -153,18 +153,4 @@ func (s *Server) pageDeviceSBOM(pc *pageCall) error {
 	}
 	v.SBOM = &res
 	return pc.render(http.StatusOK, "device", "device.title", v, nil)
-}
-
-// pageDeviceDelete deletes a device (the Delete button of the device
-// page), as DELETE /api/v1/orgs/{id}/devices/{did} does, and returns to the
-// inventory.
-func (s *Server) pageDeviceDelete(pc *pageCall) error {
-	did, err := pc.pathID("did")
-	if err != nil {
-		return err
-	}
-	if err := s.app.DeleteDevice(pc.ctx(), pc.scope(), did); err != nil {
-		return err
-	}
-	return pc.redirect(fmt.Sprintf("/orgs/%d/devices?msg=devices.deleted", pc.org))
 }

@@ -33,13 +33,13 @@ func (s *Server) registryRoutes() []Route {
 		{ID: "pageAssetVerify", Method: http.MethodPost, Path: PagePath + "/assets/{aid}/verify", Tag: tag, API: "assetVerify",
 			Summary: "Check the ownership token of an asset again", page: s.pageAssetVerify},
 		{ID: "pageAssetDelete", Method: http.MethodPost, Path: PagePath + "/assets/{aid}/delete", Tag: tag, API: "assetDelete",
-			Summary: "Delete a domain, IP range or AS number", page: s.pageAssetDelete},
+			Summary: "Delete a domain, IP range or AS number", page: s.deletePage("aid", (*app.App).DeleteAsset, "/orgs/%d/registry?msg=registry.assetgone")},
 		{ID: "pageContactAdd", Method: http.MethodPost, Path: PagePath + "/contacts", Tag: tag, API: "contactCreate",
 			Summary: "Add a contact", page: s.pageContactAdd},
 		{ID: "pageContactEdit", Method: http.MethodPost, Path: PagePath + "/contacts/{cid}/edit", Tag: tag, API: "contactUpdate",
 			Summary: "Edit a contact", page: s.pageContactEdit},
 		{ID: "pageContactDelete", Method: http.MethodPost, Path: PagePath + "/contacts/{cid}/delete", Tag: tag, API: "contactDelete",
-			Summary: "Delete a contact", page: s.pageContactDelete},
+			Summary: "Delete a contact", page: s.deletePage("cid", (*app.App).DeleteContact, "/orgs/%d/registry?msg=registry.deleted")},
 		{ID: "pageInvite", Method: http.MethodPost, Path: PagePath + "/invitations", Tag: tag, API: "invitationCreate",
 			Summary: "Invite a colleague by e-mail", page: s.pageInvite},
 		{ID: "pageInvitations", Method: http.MethodGet, Path: PagePath + "/invitations", Tag: tag, API: "invitationList",
@@ -376,30 +376,6 @@ func (s *Server) pageContactEdit(pc *pageCall) error {
 		return pc.formError(keepKey(&errs.Error{Code: e.Code, Field: contactEditID(cid, field), Message: e.Message, Err: err}, err), "registry", "registry.title", v)
 	}
 	return pc.redirect(fmt.Sprintf("/orgs/%d/registry?msg=registry.contactsaved", pc.org))
-}
-
-func (s *Server) pageContactDelete(pc *pageCall) error {
-	cid, err := pc.pathID("cid")
-	if err != nil {
-		return err
-	}
-	if err := s.app.DeleteContact(pc.ctx(), pc.scope(), cid); err != nil {
-		return err
-	}
-	return pc.redirect(fmt.Sprintf("/orgs/%d/registry?msg=registry.deleted", pc.org))
-}
-
-// pageAssetDelete deletes an asset (the Delete button of its row on the
-// registry page), as DELETE /api/v1/orgs/{id}/assets/{aid} does.
-func (s *Server) pageAssetDelete(pc *pageCall) error {
-	aid, err := pc.pathID("aid")
-	if err != nil {
-		return err
-	}
-	if err := s.app.DeleteAsset(pc.ctx(), pc.scope(), aid); err != nil {
-		return err
-	}
-	return pc.redirect(fmt.Sprintf("/orgs/%d/registry?msg=registry.assetgone", pc.org))
 }
 
 // pageMemberRemove removes a colleague's membership (the Remove button of

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"vigil/internal/account"
+	"vigil/internal/app"
 	"vigil/internal/auth"
 	"vigil/internal/errs"
 	"vigil/internal/keyset"
@@ -29,7 +30,7 @@ func (s *Server) tokenPageRoutes() []Route {
 		{ID: "pageTokenCreate", Method: http.MethodPost, Path: "/admin/tokens", Tag: tag, Role: account.RoleAdmin, API: "tokenCreate",
 			Summary: "Create an API token; its secret is shown once", page: s.pageTokenCreate},
 		{ID: "pageTokenRevoke", Method: http.MethodPost, Path: "/admin/tokens/{tid}/revoke", Tag: tag, Role: account.RoleAdmin, API: "tokenRevoke",
-			Summary: "Revoke an API token", page: s.pageTokenRevoke},
+			Summary: "Revoke an API token", page: s.deletePage("tid", (*app.App).RevokeToken, "/admin/tokens?msg=tokens.revoked")},
 	}
 }
 
@@ -163,15 +164,4 @@ func (s *Server) pageTokenCreate(pc *pageCall) error {
 	}
 	v.Created, v.Form = &created, nil
 	return pc.render(http.StatusCreated, "tokens", "tokens.title", v, nil)
-}
-
-func (s *Server) pageTokenRevoke(pc *pageCall) error {
-	id, err := pc.pathID("tid")
-	if err != nil {
-		return err
-	}
-	if err := s.app.RevokeToken(pc.ctx(), pc.scope(), id); err != nil {
-		return err
-	}
-	return pc.redirect("/admin/tokens?msg=tokens.revoked")
 }

@@ -4,14 +4,17 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"vigil/internal/app"
 	"vigil/internal/auth"
 	"vigil/internal/errs"
 	"vigil/internal/registry"
+	"vigil/internal/tenant"
 )
 
 func (s *Server) orgRoutes() []Route {
@@ -42,7 +45,7 @@ func (s *Server) contactRoutes() []Route {
 			Request: "ContactUpdate", Response: "Contact",
 			Summary: "Edit a contact: the members given replace its name, e-mail address, telephone number, role or language (checked as a new contact's); a changed address or number is no longer verified", api: s.contactUpdate},
 		{ID: "contactDelete", Method: http.MethodDelete, Path: OrgPath + "/contacts/{cid}", Tag: tag, Scope: auth.ScopeWrite,
-			Summary: "Delete a contact", api: s.contactDelete},
+			Summary: "Delete a contact", api: s.deleteAPI("cid", (*app.App).DeleteContact)},
 	}
 }
 
@@ -58,7 +61,7 @@ func (s *Server) assetRoutes() []Route {
 		{ID: "assetGet", Method: http.MethodGet, Path: OrgPath + "/assets/{aid}", Tag: tag, Scope: auth.ScopeRead,
 			Response: "Asset", Summary: "Get an asset", api: s.assetGet},
 		{ID: "assetDelete", Method: http.MethodDelete, Path: OrgPath + "/assets/{aid}", Tag: tag, Scope: auth.ScopeWrite,
-			Summary: "Delete an asset", api: s.assetDelete},
+			Summary: "Delete an asset", api: s.deleteAPI("aid", (*app.App).DeleteAsset)},
 		{ID: "assetOverlaps", Method: http.MethodGet, Path: "/api/v1/assets/overlaps", Tag: tag, Scope: auth.ScopeAdmin,
 			Response: "OverlapList", Summary: "IP ranges registered by more than one organisation", api: s.assetOverlaps},
 	}
@@ -74,7 +77,7 @@ func (s *Server) deviceRoutes() []Route {
 		{ID: "deviceGet", Makers: true, Method: http.MethodGet, Path: OrgPath + "/devices/{did}", Tag: tag, Scope: auth.ScopeRead,
 			Response: "Device", Summary: "Get a device", api: s.deviceGet},
 		{ID: "deviceDelete", Makers: true, Method: http.MethodDelete, Path: OrgPath + "/devices/{did}", Tag: tag, Scope: auth.ScopeWrite,
-			Summary: "Delete a device", api: s.deviceDelete},
+			Summary: "Delete a device", api: s.deleteAPI("did", (*app.App).DeleteDevice)},
 	}
 }
 
@@ -183,6 +186,38 @@ func (s *Server) orgUpdate(c *call) (any, error) {
 	return s.app.PatchOrg(c.ctx(), c.scope(), c.org, u)
 }
 
+// deleteAPI is the API handler of a deletion (or revocation) of the
+// object whose id is path parameter param, through del, a method of the
+// application (the server's at the call), which audits it: contacts,
+// assets, devices, tokens.
+func (s *Server) deleteAPI(param string, del func(*app.App, context.Context, tenant.Scope, int64) error) func(*call) (any, error) {
+	return func(c *call) (any, error) {
+		id, err := c.pathID(param)
+		if err != nil {
+			return nil, err
+		}
+		return nil, del(s.app, c.ctx(), c.scope(), id)
+	}
+}
+
+// deletePage is deleteAPI's page twin (the Delete or Revoke button of the
+// object's row or page): then to, with the organisation's id for a %d.
+func (s *Server) deletePage(param string, del func(*app.App, context.Context, tenant.Scope, int64) error, to string) func(*pageCall) error {
+	return func(pc *pageCall) error {
+		id, err := pc.pathID(param)
+		if err != nil {
+			return err
+		}
+		if err := del(s.app, pc.ctx(), pc.scope(), id); err != nil {
+			return err
+		}
+		if strings.Contains(to, "%d") {
+			return pc.redirect(fmt.Sprintf(to, pc.org))
+		}
+		return pc.redirect(to)
+	}
+}
+
 func (s *Server) orgDelete(c *call) (any, error) {
 	return nil, s.app.DeleteOrg(c.ctx(), c.scope(), c.org)
 }
@@ -233,14 +268,6 @@ func (s *Server) contactUpdate(c *call) (any, error) {
 	return s.app.EditContact(c.ctx(), c.scope(), c.org, id, in)
 }
 
-func (s *Server) contactDelete(c *call) (any, error) {
-	id, err := c.pathID("cid")
-	if err != nil {
-		return nil, err
-	}
-	return nil, s.app.DeleteContact(c.ctx(), c.scope(), id)
-}
-
 func (s *Server) assetList(c *call) (any, error) {
 	pg, limit, err := c.page()
 	if err != nil {
@@ -287,14 +314,6 @@ func (s *Server) assetGet(c *call) (any, error) {
 	return s.store.AssetGet(c.ctx(), c.scope(), id)
 }
 
-func (s *Server) assetDelete(c *call) (any, error) {
-	id, err := c.pathID("aid")
-	if err != nil {
-		return nil, err
-	}
-	return nil, s.app.DeleteAsset(c.ctx(), c.scope(), id)
-}
-
 func (s *Server) assetOverlaps(c *call) (any, error) {
 	as, err := s.store.AssetAll(c.ctx(), c.scope(), registry.KindCIDR)
 	if err != nil {
@@ -338,12 +357,4 @@ func (s *Server) deviceGet(c *call) (any, error) {
 		return nil, err
 	}
 	return s.store.DeviceGet(c.ctx(), c.scope(), id)
-}
-
-func (s *Server) deviceDelete(c *call) (any, error) {
-	id, err := c.pathID("did")
-	if err != nil {
-		return nil, err
-	}
-	return nil, s.app.DeleteDevice(c.ctx(), c.scope(), id)
 }

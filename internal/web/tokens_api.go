@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"slices"
 
+	"vigil/internal/app"
 	"vigil/internal/auth"
 	"vigil/internal/errs"
 	"vigil/internal/tenant"
@@ -21,7 +22,7 @@ func (s *Server) tokenRoutes() []Route {
 			Request: "TokenCreate", Response: "TokenCreated", Status: http.StatusCreated,
 			Summary: "Create an API token; the secret is returned once", api: s.tokenCreate},
 		{ID: "tokenRevoke", Method: http.MethodDelete, Path: "/api/v1/tokens/{tid}", Tag: tag, Scope: auth.ScopeAdmin, Admin: true,
-			Summary: "Revoke an API token", api: s.tokenRevoke},
+			Summary: "Revoke an API token", api: s.deleteAPI("tid", (*app.App).RevokeToken)},
 		{ID: "me", Method: http.MethodGet, Path: "/api/v1/me", Tag: tag,
 			Response: "Me", Summary: "Who the token acts as", api: s.me},
 	}
@@ -62,14 +63,6 @@ func (s *Server) createToken(ctx context.Context, sc tenant.Scope, in TokenInput
 		return TokenCreated{}, err
 	}
 	return TokenCreated{Token: t, Secret: secret}, nil
-}
-
-func (s *Server) tokenRevoke(c *call) (any, error) {
-	id, err := c.pathID("tid")
-	if err != nil {
-		return nil, err
-	}
-	return nil, s.app.RevokeToken(c.ctx(), c.scope(), id)
 }
 
 func (s *Server) me(c *call) (any, error) {
