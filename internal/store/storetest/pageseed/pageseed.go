@@ -158,11 +158,13 @@ func labelOf(t testing.TB, ratings *rating.Service, o registry.Org) {
 	}
 }
 
-// Run ingests the sample report through a, so that the run pages have a
-// run, and returns the run's id.
+// Run ingests the sample report through a as the analyst's upload on the
+// portal (audited as theirs), so that the run pages have a run, and
+// returns the run's id.
 func Run(t testing.TB, a *app.App) int64 {
 	t.Helper()
-	sum, err := a.IngestUpload(context.Background(), SampleFeed, bytes.NewReader(sampleFeed), app.FeedOptions{})
+	ctx := app.WithAuditTrail(context.Background(), &app.AuditTrail{Via: account.AuditPortal, Actor: "analyst@portal.example"})
+	sum, err := a.IngestUpload(ctx, SampleFeed, bytes.NewReader(sampleFeed), app.FeedOptions{})
 	if err != nil || sum.RunID == 0 {
 		t.Fatalf("seed run: %+v, %v", sum, err)
 	}
