@@ -18,7 +18,7 @@ func legalForm(t string) bool {
 	case "inc", "incorporated", "ltd", "limited", "llc", "llp", "lp", "gmbh", "mbh", "co", "company", "corp",
 		"corporation", "ag", "se", "sa", "sas", "sarl", "srl", "spa", "bv", "nv", "oy", "oyj", "ab", "as", "asa",
 		"aps", "kg", "kgaa", "kk", "plc", "pty", "pte", "pvt", "private", "public", "ohg", "ug", "sro", "zoo", "sp",
-		"cokg", "coltd", "me", "ltda":
+		"cokg", "coltd", "me", "ltda", "gesmbh":
 		return true
 	}
 	return false
@@ -50,6 +50,33 @@ func descriptor(t string) bool {
 		"sistemi", "sistemas", "tecnologia", "elettronica", "electronica", "automazione", "automacao", "automatizacion",
 		"systemes", "electronique", "technik", "elektronik", "automatisierung", "gruppe", "groupe", "grupo",
 		"techniek", "systemen", "teknik", "yhtymae", "yhtyma":
+		return true
+	}
+	return false
+}
+
+// businessWord reports whether a token names a part of a company's
+// business rather than a company ("Electric Works", "Innovation",
+// "Components", "Consultants"); descriptor words aside.
+func businessWord(t string) bool {
+	switch t {
+	case "works", "innovation", "innovations", "components", "consultants", "consulting", "division", "business",
+		"unit", "services", "service", "products", "manufacturing", "enterprise", "enterprises", "operations",
+		"research", "development", "sales", "subsidiary", "branch", "office", "global", "worldwide", "usa", "us",
+		"north", "south", "east", "west", "americas", "america", "europe", "asia", "pacific", "middle":
+		return true
+	}
+	return false
+}
+
+// country reports whether a token is a country that subsidiaries add to
+// their parent's name ("KUKA Deutschland GmbH", "Uffizio India …").
+func country(t string) bool {
+	switch t {
+	case "deutschland", "germany", "india", "japan", "china", "uk", "france", "italia", "italy", "espana", "spain",
+		"nederland", "netherlands", "schweiz", "suisse", "switzerland", "austria", "oesterreich", "korea", "taiwan",
+		"canada", "australia", "brasil", "brazil", "mexico", "singapore", "sverige", "sweden", "danmark", "denmark",
+		"norge", "norway", "suomi", "finland", "polska", "poland", "belgium", "israel", "hongkong":
 		return true
 	}
 	return false

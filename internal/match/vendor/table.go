@@ -77,6 +77,9 @@ type Table struct {
 	// related is derived from it once the groups are final.
 	owns    []Alias
 	related map[string][]Alias // group → the relations that name it
+	// words holds the tokens of each group's names and aliases: words an
+	// unknown name may add to the group's name and stay the group's.
+	words map[string]map[string]bool
 }
 
 //go:embed aliases.tsv
@@ -197,6 +200,25 @@ func New(as []Alias) *Table {
 		}
 		t.related[og] = append(t.related[og], a)
 		t.related[ng] = append(t.related[ng], a)
+	}
+	t.words = map[string]map[string]bool{}
+	for _, a := range t.aliases {
+		switch a.Source {
+		case SourceSharedBrand, SourceKnownOwner, SourceKnownDistinct:
+			continue
+		}
+		for _, n := range []string{a.Vendor, a.Alias} {
+			g := t.group[Key(n)]
+			if g == "" {
+				continue
+			}
+			if t.words[g] == nil {
+				t.words[g] = map[string]bool{}
+			}
+			for _, w := range nameTokens(n) {
+				t.words[g][w] = true
+			}
+		}
 	}
 	t.lead = map[string][]string{}
 	for _, a := range t.aliases {
@@ -333,11 +355,14 @@ func (t *Table) Group(name string) string {
 			return g
 		}
 	}
-	// An unknown name that starts with a known vendor's name: "B. Braun
-	// Melsungen AG" (with its seat) is B. Braun's.
+	// An unknown name that starts with a known vendor's name and goes on
+	// with words that name no other company ("Panasonic Electric Works",
+	// "KUKA Deutschland GmbH", "Horner APG"): that vendor's business. A
+	// distinctive word after it makes another company ("Rockwell
+	// Collins" is not Rockwell Automation's).
 	for k := len(ts) - 1; k >= 1; k-- {
 		if p := strings.Join(ts[:k], ""); len(p) >= 4 {
-			if g, ok := t.group[p]; ok {
+			if g, ok := t.group[p]; ok && t.businessOf(g, name, ts[k:]) {
 				return g
 			}
 		}
@@ -371,6 +396,42 @@ func (t *Table) Group(name string) string {
 		return forms[len(forms)-1]
 	}
 	return k
+}
+
+// businessOf reports whether the words that follow a known vendor's name
+// in an unknown name (rest, normalised tokens of name) name a business of
+// that vendor rather than another company: each is a legal form, a word
+// of what a company does (descriptor, businessWord), a country, a word of
+// the group's own names ("Rockwell Software" of Rockwell Automation) or a
+// business unit's code written in two to four capitals ("Smiths Medical
+// ASD", "Fuji Electric FA …"); all of them together may be a legal form
+// split by punctuation ("A/S").
+func (t *Table) businessOf(group, name string, rest []string) bool {
+	if legalForm(strings.Join(rest, "")) {
+		return true
+	}
+	for _, w := range rest {
+		if legalForm(w) || descriptor(w) || businessWord(w) || country(w) || w == "and" || w == "of" ||
+			t.words[group][w] || unitCode(name, w) {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+// unitCode reports whether w is written in name as a code of two to four
+// capital letters ("APG" of "Horner APG").
+func unitCode(name, w string) bool {
+	if len(w) < 2 || len(w) > 4 {
+		return false
+	}
+	for _, f := range strings.FieldsFunc(name, func(r rune) bool { return r == ' ' || r == ',' || r == '-' }) {
+		if strings.ToLower(f) == w && strings.ToUpper(f) == f {
+			return true
+		}
+	}
+	return false
 }
 
 // Known reports whether name is a vendor name, alias or short form of the

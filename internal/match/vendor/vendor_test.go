@@ -309,3 +309,53 @@ func TestKnownRelations(t *testing.T) {
 		t.Error("relation without a source accepted")
 	}
 }
+
+// TestLeadingVendorName: an unknown name that starts with a known vendor's
+// name is that vendor's only when the words after it name no other
+// company: legal forms, words of a business, a country, a unit's code, the
+// vendor's own other words. Names of the advisory data and of owners; the
+// table is the embedded one without its "distinct" lines, so the rule
+// alone keeps like-named companies apart.
+func TestLeadingVendorName(t *testing.T) {
+	t.Parallel()
+	as, err := ParseTSV(aliasesTSV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	known, err := ParseKnown(knownTSV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	known = slices.DeleteFunc(known, func(a Alias) bool { return a.Source == SourceKnownDistinct })
+	tbl := New(append(as, known...))
+	for _, c := range []struct {
+		name, vendor string
+		joins        bool
+	}{
+		{"Rockwell Automation Inc.", "Rockwell Automation", true},
+		{"Rockwell Automation, Inc.", "Rockwell", true},
+		{"Panasonic Electric Works", "Panasonic", true},      // a business: descriptor and "Works"
+		{"KUKA Deutschland GmbH", "KUKA", true},              // a country
+		{"Horner APG, LLC", "Horner Automation", true},       // a unit's code (Automation Products Group)
+		{"Smiths Medical ASD, Inc.", "Smiths Medical", true}, // a unit's code
+		{"Fuji Electric FA Components & Systems", "Fuji Electric", true},
+		{"Secomea A/S", "Secomea", true}, // a legal form split by punctuation
+		{"Reolink Innovation Limited", "Reolink", true},
+		{"Uffizio India Software Consultants", "Uffizio", true},
+		{"Mitsubishi Electric Iconics", "Mitsubishi Electric", true}, // the vendor's own brand
+		// Siemens Healthineers AG is majority-owned by Siemens AG, which
+		// publishes its advisories; the data names it "Siemens
+		// Healthineers, Siemens" (icsa-21-350-16), so it joins Siemens by
+		// that alias, not by this rule.
+		{"Siemens Healthineers", "Siemens", true},
+		{"Rockwell Collins", "Rockwell Automation", false},   // avionics, spun off in 2001
+		{"Emerson Network Power", "Emerson", false},          // now Vertiv
+		{"Schneider Kreuznach", "Schneider Electric", false}, // optics, unrelated
+		{"Johnson & Johnson", "Johnson Controls", false},
+		{"General Motors", "General Electric", false},
+	} {
+		if got, want := tbl.Group(c.name), tbl.Group(c.vendor); (got == want) != c.joins {
+			t.Errorf("Group(%q) = %q, Group(%q) = %q; joins = %v, want %v", c.name, got, c.vendor, want, got == want, c.joins)
+		}
+	}
+}
