@@ -64,6 +64,10 @@ type Name struct {
 	ranges   []modelRange
 	families []pattern
 	series   []string // stems of "… series" / "… family" names (compact)
+	// seriesMembers holds, for each stem of series, the member codes the
+	// name lists after its keyword ("GOT2000 models GT27 GT25 GT23" →
+	// gt27, gt25, gt23); nil when it lists none.
+	seriesMembers [][]string
 	// seriesAbbr are the first letters and the number of "<Word> <number>
 	// series" names ("Relion 670 series": re, 670).
 	seriesAbbr [][2]string
@@ -437,10 +441,20 @@ func CompileName(name string, o NameOptions) *Name {
 				// "Relion 670 series": its devices are "RE" + letters + 670.
 				n.seriesAbbr = append(n.seriesAbbr, [2]string{g[0][:2], g[1]})
 			}
+			// The codes the keyword is followed by are the series' members
+			// the name is about: "GT27 GT25 GT23" of "GOT2000 models".
+			var listed []string
+			for _, t := range main[k+1:] {
+				if !hasDigit(t) || !hasLetter(t) {
+					break
+				}
+				listed = append(listed, t)
+			}
 			for j := range g {
 				stem := compact(g[j:])
 				if len(stem) >= 3 && hasLetter(g[j]) && (j == 0 || len(g[j]) >= 3) {
 					n.series = append(n.series, stem)
+					n.seriesMembers = append(n.seriesMembers, listed)
 				}
 			}
 		}
@@ -936,10 +950,10 @@ func (n *Name) Match(m *Model) Result {
 			r.offer(ConfFamily, "family", fmt.Sprintf("model %q belongs to the family %q of %q", m.Text, f.text, n.Text))
 		}
 	}
-	for _, st := range n.series {
+	for si, st := range n.series {
 		for i := 0; i < len(m.toks) && i < 3; i++ {
 			rest := compact(withoutGeneric(m.toks[i:]))
-			if strings.HasPrefix(rest, st) && (len(rest) > len(st) || i > 0) {
+			if strings.HasPrefix(rest, st) && (len(rest) > len(st) || i > 0) && !otherMember(rest[len(st):], n.seriesMembers[si]) {
 				r.offer(ConfFamily, "series", fmt.Sprintf("model %q belongs to the series %q", m.Text, n.Text))
 			}
 		}
@@ -1328,6 +1342,26 @@ func member(name, model []string) bool {
 		return false // a numbered variant ("D2-250-1" of "D2-250"), not a member
 	}
 	return i == len(name) && extra > 0
+}
+
+// otherMember reports whether what a model writes after a series' stem
+// names a member the name's list leaves out: a code of the listed codes'
+// letters ("gt21…" of "GOT2000 models GT27 GT25 GT23") that starts with
+// none of them. A model that names no such code ("GOT2000 HMI") or a
+// listed one ("GT2510-VTBA" of GT25) is no other member.
+func otherMember(after string, listed []string) bool {
+	for _, l := range listed {
+		if strings.HasPrefix(after, l) {
+			return false
+		}
+	}
+	for _, l := range listed {
+		head, _ := splitHead(l, 'a')
+		if rest, ok := strings.CutPrefix(after, head); ok && head != "" && rest != "" && rest[0] >= '0' && rest[0] <= '9' {
+			return true
+		}
+	}
+	return false
 }
 
 // variantOf reports whether the model names a family whose variant the

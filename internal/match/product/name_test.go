@@ -105,6 +105,14 @@ func TestNameMatch(t *testing.T) {
 		{"PageWriter TC10 TC20 TC30 TC50 TC70 Cardiographs", "PageWriter TC20 Cardiograph", "plural", NameOptions{}},
 		{"PageWriter TC10 TC20 TC30 TC50 TC70 Cardiographs", "PageWriter TC40 Cardiograph", "", NameOptions{}},
 		{"GOT2000 models GT27 GT25 GT23", "GOT2000 GT25", "generic", NameOptions{}},
+		// A series whose members the name lists (icsa-21-208-02): a listed
+		// member's model is the series', another member is not.
+		{"GOT2000 models GT27 GT25 GT23", "GOT2000 GT2510-VTBA", "series", NameOptions{}},
+		{"GOT2000 models GT27 GT25 GT23", "GOT2000 GT21", "", NameOptions{}},
+		{"GOT2000 models GT27 GT25 GT23", "GOT2000 GT2107-WTBD", "", NameOptions{}},
+		{"GOT2000 models GT27 GT25 GT23", "GOT2000 HMI", "code", NameOptions{}}, // no member named
+		{"GOT2000 Series GT21 Model", "GOT2000 GT2107-WTBD", "series", NameOptions{}},
+		{"GOT2000 Series GT21 Model", "GOT2000 GT2710-STBA", "", NameOptions{}},
 		{"APOGEE MEC/MBC/PXC (P2)", "APOGEE MBC", "listed", NameOptions{}},
 		{"APOGEE MEC/MBC/PXC (P2)", "APOGEE MEC Controller", "generic", NameOptions{}},
 		{"APOGEE MEC/MBC/PXC (P2)", "APOGEE MXC", "", NameOptions{}},
