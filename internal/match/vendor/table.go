@@ -369,10 +369,16 @@ func (t *Table) Group(name string) string {
 	}
 	// An unknown name whose last words are a known vendor's name of five
 	// letters or more ("Koninklijke Philips N.V."): that vendor, the words
-	// before it a title or a seat.
+	// before it a title or a seat. Words before it that start with another
+	// known vendor's name make a company of its own ("Schneider National"
+	// is neither Schneider Electric nor National Instruments) unless that
+	// vendor owns or owned it ("Carrier LenelS2").
 	for k := 1; k < len(ts); k++ {
 		if p := strings.Join(ts[k:], ""); len(p) >= 5 {
 			if g, ok := t.group[p]; ok {
+				if lg := t.leadGroup(ts[:k]); lg != "" && lg != g && !slices.Contains(t.Related(lg), g) {
+					break
+				}
 				return g
 			}
 		}
@@ -418,6 +424,20 @@ func (t *Table) businessOf(group, name string, rest []string) bool {
 		return false
 	}
 	return true
+}
+
+// leadGroup returns the group of the known vendor name of four
+// characters or more the words ts start with, "" when they start with
+// none.
+func (t *Table) leadGroup(ts []string) string {
+	for j := 1; j <= len(ts); j++ {
+		if p := strings.Join(ts[:j], ""); len(p) >= 4 {
+			if g, ok := t.group[p]; ok {
+				return g
+			}
+		}
+	}
+	return ""
 }
 
 // unitCode reports whether w is written in name as a code of two to four

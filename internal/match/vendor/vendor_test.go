@@ -353,6 +353,12 @@ func TestLeadingVendorName(t *testing.T) {
 		{"Schneider Kreuznach", "Schneider Electric", false}, // optics, unrelated
 		{"Johnson & Johnson", "Johnson Controls", false},
 		{"General Motors", "General Electric", false},
+		{"Mitsubishi Heavy Industries", "Mitsubishi Electric", false},
+		// A known name at either end: neither vendor's.
+		{"Schneider National", "Schneider Electric", false},
+		{"Schneider National", "National Instruments", false},
+		{"Koninklijke Philips N.V.", "Philips", true}, // a title before the name
+		{"Honeywell Tridium", "Tridium", true},        // the owner's name before the company's
 	} {
 		if got, want := tbl.Group(c.name), tbl.Group(c.vendor); (got == want) != c.joins {
 			t.Errorf("Group(%q) = %q, Group(%q) = %q; joins = %v, want %v", c.name, got, c.vendor, want, got == want, c.joins)
