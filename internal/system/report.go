@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/go-pdf/fpdf"
+
+	"vigil/internal/text"
 )
 
 // WriteCSV writes the register as CSV, one risk a row, with a header.
@@ -147,7 +149,7 @@ func RenderPDF(w io.Writer, g Register, info ReportInfo) error {
 		cells := []string{r.ID, string(r.Category), fmt.Sprintf("%d×%d=%d", r.Inherent.Likelihood, r.Inherent.Impact, r.Inherent.Value()),
 			mits, layered, fmt.Sprintf("%d %s", r.Residual.Value(), r.Residual.Level())}
 		for i, c := range cols {
-			pdf.CellFormat(c.w, 12, tr(fit(cells[i], int(c.w/4.2))), "", 0, "L", false, 0, "")
+			pdf.CellFormat(c.w, 12, tr(text.Fit(cells[i], int(c.w/4.2))), "", 0, "L", false, 0, "")
 		}
 		pdf.Ln(-1)
 	}
@@ -165,12 +167,4 @@ func heatColour(l Level) (r, g, b int) {
 		return 0xff, 0xd5, 0x4f
 	}
 	return 0xa5, 0xd6, 0xa7
-}
-
-func fit(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }

@@ -101,7 +101,6 @@ type Model struct {
 	Line      string   // a version in the model ("SIMATIC WinCC V7.4" → "7.4")
 	Revisions []string // "1756-EN2T Series D" → d
 	toks      []string // tokens without revision and line
-	raw       string   // folded text with separators, for placeholder patterns
 	sub       bool     // the model without family words the title gives
 }
 
@@ -764,7 +763,6 @@ func CompileModel(text string, vendor [][]string) *Model {
 		}
 	}
 	m.toks = nameTokens(s, vendor)
-	m.raw = fold(s)
 	return m
 }
 
@@ -975,7 +973,7 @@ func (n *Name) Match(m *Model) Result {
 			if !hasDigitToken(rest) || slices.ContainsFunc(head, func(t string) bool { return !slices.Contains(n.title, t) || slices.Contains(n.main, t) }) {
 				break
 			}
-			sub := &Model{Text: strings.Join(rest, " "), toks: rest, raw: fold(strings.Join(rest, " ")), Revisions: m.Revisions, Line: m.Line, sub: true}
+			sub := &Model{Text: strings.Join(rest, " "), toks: rest, Revisions: m.Revisions, Line: m.Line, sub: true}
 			if sr := n.Match(sub); sr.OK && sr.Conf >= ConfFamily {
 				r.offer(ConfFamily, "title-family", fmt.Sprintf("model %q is %q after the family %q the advisory's title names (%s)", m.Text, n.Text, strings.Join(head, " "), sr.Why))
 				r.Line = sr.Line
