@@ -117,20 +117,8 @@ func (s *Store) UserCredentials(ctx context.Context, email string) (account.Cred
 
 // UserList implements account.Store: every user, by e-mail address.
 func (s *Store) UserList(ctx context.Context) ([]account.User, error) {
-	rows, err := s.Query(ctx, `SELECT `+userCols+` FROM users u ORDER BY u.email`)
+	out, err := queryAll(ctx, s, func(r interface{ Scan(...any) error }) (account.User, error) { return scanUser(r) }, `SELECT `+userCols+` FROM users u ORDER BY u.email`)
 	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []account.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	ptrs := make([]*account.User, len(out))
@@ -865,21 +853,8 @@ func (s *Store) OrgReapply(ctx context.Context, sc tenant.Scope, id int64, note 
 // organisation id of sc, by e-mail address, disabled and unconfirmed ones left out.
 func (s *Store) OrgMemberList(ctx context.Context, sc tenant.Scope, id int64) ([]account.User, error) {
 	cond, args := orgCond(sc, "m.org_id")
-	rows, err := s.Query(ctx, `SELECT `+userCols+` FROM users u JOIN memberships m ON m.user_id = u.id
+	return queryAll(ctx, s, func(r interface{ Scan(...any) error }) (account.User, error) { return scanUser(r) }, `SELECT `+userCols+` FROM users u JOIN memberships m ON m.user_id = u.id
 WHERE m.org_id = ? AND NOT u.disabled AND NOT u.unconfirmed AND `+cond+` ORDER BY u.email`, append([]any{id}, args...)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []account.User{}
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
 }
 
 // OrgApprove ends the wait of organisation id of sc; approving one that

@@ -191,20 +191,7 @@ func (s *Store) AssessmentList(ctx context.Context, sc tenant.Scope, f assess.Fi
 		q += ` AND state = ?`
 		args = append(args, string(f.State))
 	}
-	rows, err := s.Query(ctx, q+fmt.Sprintf(` ORDER BY id LIMIT %d`, f.Size()), args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []assess.Assessment{}
-	for rows.Next() {
-		a, err := scanAssessment(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s, scanAssessment, q+fmt.Sprintf(` ORDER BY id LIMIT %d`, f.Size()), args...)
 }
 
 // forUpdate locks the selected row until the transaction ends (PostgreSQL;

@@ -96,20 +96,7 @@ func (s *Store) DisputeList(ctx context.Context, sc tenant.Scope, f finding.Disp
 	for _, w := range where {
 		q += " AND " + w
 	}
-	rows, err := s.Query(ctx, q+fmt.Sprintf(" ORDER BY d.id DESC LIMIT %d", f.Size()), args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []finding.Dispute{}
-	for rows.Next() {
-		d, err := scanDispute(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s, scanDispute, q+fmt.Sprintf(" ORDER BY d.id DESC LIMIT %d", f.Size()), args...)
 }
 
 // DisputeGet returns dispute id of sc.

@@ -1036,20 +1036,7 @@ func (s *Store) NoticeList(ctx context.Context, sc tenant.Scope, f notify.Notice
 		q += ` AND n.state = ?`
 		args = append(args, string(f.State))
 	}
-	rows, err := s.Query(ctx, q+fmt.Sprintf(` ORDER BY n.id LIMIT %d`, f.Size()), args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []notify.Notice{}
-	for rows.Next() {
-		n, err := scanNotice(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s, scanNotice, q+fmt.Sprintf(` ORDER BY n.id LIMIT %d`, f.Size()), args...)
 }
 
 // NoticeEscalate implements notify.EscalationStore. A notice that was

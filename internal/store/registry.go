@@ -231,20 +231,7 @@ func (s *Store) OrgGetByName(ctx context.Context, sc tenant.Scope, name string) 
 func (s *Store) OrgList(ctx context.Context, sc tenant.Scope, p keyset.Page) ([]registry.Org, error) {
 	cond, args := orgCond(sc, "id")
 	q := `SELECT ` + orgCols + ` FROM orgs WHERE id > ? AND ` + cond + fmt.Sprintf(` ORDER BY id LIMIT %d`, p.Size())
-	rows, err := s.Query(ctx, q, append([]any{p.After}, args...)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []registry.Org{}
-	for rows.Next() {
-		o, err := scanOrg(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s, scanOrg, q, append([]any{p.After}, args...)...)
 }
 
 // OrgListAll lists every organisation of sc with its children, for export.

@@ -46,20 +46,11 @@ func (s *Store) RunList(ctx context.Context, p keyset.Page) ([]ingest.RunStatus,
 		args = append(args, p.After)
 	}
 	q += fmt.Sprintf(` ORDER BY r.id DESC LIMIT %d`, p.Size())
-	rows, err := s.Query(ctx, q, args...)
+	out, err := queryAll(ctx, s, scanRun, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("runs: %w", err)
 	}
-	defer rows.Close()
-	out := []ingest.RunStatus{}
-	for rows.Next() {
-		r, err := scanRun(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // RunGet returns run id, or errs.ErrNotFound.

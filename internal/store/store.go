@@ -654,3 +654,22 @@ func redactDSN(dsn string) string {
 	u.User = url.User(u.User.Username())
 	return u.String()
 }
+
+// queryAll runs a query with "?" placeholders and returns every row, each
+// read by scan; no rows is an empty, non-nil slice.
+func queryAll[T any](ctx context.Context, s *Store, scan func(interface{ Scan(...any) error }) (T, error), q string, args ...any) ([]T, error) {
+	rows, err := s.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
