@@ -31,7 +31,10 @@ func genericWord(t string) bool {
 		"running", "on", "of", "unit", "units", "camera", "cameras", "controller", "controllers", "module",
 		"modules", "switch", "switches", "gateway", "gateways", "server", "servers", "thermostat", "charger", "cpu", "cpus",
 		"family", "families", "products", "product", "variants", "incl", "panel", "operating", "hub", "hubs", "rtu", "rtus", "interface",
-		"nvr", "nvrs", "dvr", "dvrs", "plc", "plcs":
+		"nvr", "nvrs", "dvr", "dvrs", "plc", "plcs",
+		// classes of medical devices named after the model ("PageWriter
+		// TC10 … Cardiographs", "MiniMed 508 pump").
+		"cardiograph", "cardiographs", "electrocardiograph", "electrocardiographs", "pump", "pumps":
 		return true
 	}
 	return false

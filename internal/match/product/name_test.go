@@ -102,8 +102,13 @@ func TestNameMatch(t *testing.T) {
 		// Letter designations of three or more parts list models; two
 		// parts are one designation.
 		// Codes of one family listed with spaces only.
-		{"PageWriter TC10 TC20 TC30 TC50 TC70 Cardiographs", "PageWriter TC20 Cardiograph", "plural", NameOptions{}},
+		{"PageWriter TC10 TC20 TC30 TC50 TC70 Cardiographs", "PageWriter TC20 Cardiograph", "generic", NameOptions{}},
 		{"PageWriter TC10 TC20 TC30 TC50 TC70 Cardiographs", "PageWriter TC40 Cardiograph", "", NameOptions{}},
+		// A medical device's class word the model leaves out or adds.
+		{"PageWriter TC10 TC20 TC30 TC50 TC70 Cardiographs", "PageWriter TC50", "generic", NameOptions{}},
+		{"PageWriter TC10 TC20 TC30 TC50 TC70 Cardiographs", "PageWriter TC40", "", NameOptions{}},
+		{"MiniMed 508 pump", "MiniMed 508", "generic", NameOptions{}},
+		{"MiniMed 508 pump", "MiniMed 512", "", NameOptions{}},
 		{"GOT2000 models GT27 GT25 GT23", "GOT2000 GT25", "generic", NameOptions{}},
 		// A series whose members the name lists (icsa-21-208-02): a listed
 		// member's model is the series', another member is not.
