@@ -222,16 +222,21 @@ func abbreviates(short, long string) bool {
 // fitsWildcard reports whether code fits a pattern whose "x" stand for
 // digits ("6xx" fits "615", "m87x" fits "m874"). A word that is only x
 // is a letter, not a placeholder: the X of "SCALANCE X-200" is the
-// family's name, and a switch's "-2" does not fit it.
+// family's name, and a switch's "-2" does not fit it. So is an x that
+// starts a word before a digit: placeholders stand for the digits after a
+// stem, while "SCALANCE X200", "Modicon X80" and "IntelliVue X2" write a
+// series letter before the number (every such word of the 2017–2020
+// product names), so "x200" is not "1200" of an S7-1200.
 func fitsWildcard(pattern, code string) bool {
 	if strings.Trim(pattern, "x") == "" || !strings.Contains(pattern, "x") || len(pattern) != len(code) || !hasDigit(pattern) && !strings.HasSuffix(pattern, "x") {
 		return false
 	}
+	letter := len(pattern) > 1 && pattern[0] == 'x' && isDigit(pattern[1])
 	wild := false
 	for i := 0; i < len(pattern); i++ {
 		p, c := pattern[i], code[i]
 		switch {
-		case p == 'x' && isDigit(c):
+		case p == 'x' && isDigit(c) && !(i == 0 && letter):
 			wild = true
 		case p != c:
 			return false

@@ -28,6 +28,11 @@ func TestMatchModel(t *testing.T) {
 		// (icsa-19-283-01, icsa-21-012-05).
 		{"SCALANCE X-200IRT switch family (incl. SIPLUS NET variants)", "SCALANCE X204-2", false, 0},
 		{"SCALANCE X-200 switch family (incl. SIPLUS NET variants)", "SCALANCE X307-3", false, 0},
+		// An x before the number is the series letter too (icsa-20-042-04,
+		// icsa-22-167-14): "X200" is no pattern an S7-1200 fits.
+		{"SCALANCE X200-4P IRT (6GK5200-4AH00-2BA3)", "SIMATIC S7-1200 CPU 1214C", false, 0},
+		{"SCALANCE X200-4P IRT (6GK5200-4AH00-2BA3)", "S7-1200", false, 0},
+		{"SCALANCE X200-4P IRT (6GK5200-4AH00-2BA3)", "SCALANCE X200-4P IRT", true, ConfListed},
 		// A variant designation after the model the device lacks
 		// (icsa-19-099-06, icsa-22-104-05).
 		{"SIMATIC CP 343-1 Advanced (6GK7343-1GX31-0XE0)", "SIMATIC CP 343-1", false, 0},
