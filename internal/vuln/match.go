@@ -577,6 +577,16 @@ func identify(cp *cproduct, t *prepared) identity {
 			}
 		}
 	}
+	// Still none: the model is the name and a model code after it, a
+	// member of the family the name is ("GateManager 8250" of
+	// "GateManager").
+	if best.product == 0 {
+		for _, n := range cp.names {
+			if r := product.MatchModelCode(n, t.model); r.OK {
+				offer(r.Conf, r.Rule, r.Why, nil)
+			}
+		}
+	}
 	// A model code written as the product's version ("Performance Series
 	// NVRs" at product_version "HEN08104"): a device whose model is that
 	// code is the product, every version of it (the advisory gives none),

@@ -49,6 +49,14 @@ func TestGeneralRules(t *testing.T) {
 		{"icsa-21-077-02", "CVE-2021-26845", "Hitachi Energy", "eSOMS", "6.1.4", ""},
 		{"icsa-21-077-02", "CVE-2021-26845", "Hitachi Energy", "eSOMS", "6.1.3", "range"},
 		{"icsa-21-077-02", "CVE-2021-26845", "Hitachi Energy", "eSOMS", "6.2.1", "range"},
+		// A family's name and a member's model code after it.
+		{"icsa-20-210-01", "CVE-2020-14500", "Secomea", "GateManager 8250", "9.1", "model-code"},
+		{"icsa-20-210-01", "CVE-2020-14500", "Secomea", "GateManager 8250", "9.2c", ""}, // the fix
+		{"icsa-20-210-01", "CVE-2020-14500", "Secomea", "SiteManager 1149", "9.1", ""},
+		{"icsa-19-136-01", "CVE-2019-6821", "Schneider Electric", "Modicon M340 BMX P34 2020", "2.9", "model-code"},
+		{"icsa-19-136-01", "CVE-2019-6821", "Schneider Electric", "Modicon M580 BME P58 2040", "2.20", "model-code"},
+		{"icsa-19-136-01", "CVE-2019-6821", "Schneider Electric", "Modicon M580 BME P58 2040", "2.30", ""}, // M580's fix
+		{"icsa-19-136-01", "CVE-2019-6821", "Schneider Electric", "Modicon M221 TM221CE16R", "1.6", ""},    // not named
 		// A business of the vendor the vendor table keeps apart.
 		{"icsma-20-023-01", "CVE-2020-6962", "GE Healthcare", "B450", "2.1", "division"},
 		{"icsma-20-023-01", "CVE-2020-6962", "GE Healthcare", "B450", "3.1", ""},

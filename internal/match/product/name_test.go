@@ -235,10 +235,14 @@ func FuzzNameMatch(f *testing.F) {
 	f.Add("MELSEC L L26 CPU - (P) BT", "L26CPU-PBT")
 	f.Add("\xff\xff\xff\xff\xff\xff\xff\xff running x", "x")
 	f.Add("\xff\xff\xff\xff\xff\xff\xff\xff using x", "x")
+	f.Add("Modicon M340", "Modicon M340 BMX P34 2020")
 	f.Fuzz(func(t *testing.T, name, model string) {
 		r := CompileName(name, NameOptions{}).Match(CompileModel(model, nil))
 		if r.OK != (r.Conf > 0) || r.Conf > 1 {
 			t.Fatalf("%q / %q = %+v", name, model, r)
+		}
+		if r := MatchModelCode(name, model); r.OK != (r.Conf > 0) || r.Conf >= 1 {
+			t.Fatalf("MatchModelCode(%q, %q) = %+v", name, model, r)
 		}
 	})
 }
