@@ -1170,6 +1170,13 @@ func (n *Name) conflict(m *Model) (string, string) {
 			}
 		}
 	}
+	// A family prefix before the same code: "H2-ECOM100" is no
+	// "H0-ECOM100" (the prefix names the module's platform), unless the
+	// advisory's title writes the model's own ("Host Engineering
+	// H2-ECOM100 Module" over a product "H4-ECOM100 Module").
+	if w, u, c := headConflict(m.toks, n.main); w != "" && !adjacent(n.title, w, c) {
+		return w + " " + c, u + " " + c
+	}
 	// Designations after the model code: "IM155-6 PN ST" is no "IM155-6
 	// PN HF", "EN100 … IEC 61850 variant" no "EN100 … DNP3 IP variant".
 	if w, u := tailWord(m.toks, n.main), tailWord(n.main, m.toks); w != "" && u != "" {
@@ -1192,6 +1199,36 @@ func (n *Name) conflict(m *Model) (string, string) {
 		return "", ""
 	}
 	return w, u
+}
+
+// headConflict finds a code (four characters or more, with a digit) that
+// both token lists write after a short head of the same length with a
+// digit, the heads differing ("h2 ecom100" / "h0 ecom100"): it returns the
+// heads of ts and other and the code, or "" when none.
+func headConflict(ts, other []string) (string, string, string) {
+	head := func(t string) bool { return len(t) >= 2 && len(t) <= 4 && hasDigit(t) }
+	for i := 1; i < len(ts); i++ {
+		c := ts[i]
+		if len(c) < 4 || !hasDigit(c) || !head(ts[i-1]) {
+			continue
+		}
+		for j := 1; j < len(other); j++ {
+			if other[j] == c && head(other[j-1]) && other[j-1] != ts[i-1] && len(other[j-1]) == len(ts[i-1]) {
+				return ts[i-1], other[j-1], c
+			}
+		}
+	}
+	return "", "", ""
+}
+
+// adjacent reports whether ts holds a right before b.
+func adjacent(ts []string, a, b string) bool {
+	for i := 1; i < len(ts); i++ {
+		if ts[i-1] == a && ts[i] == b {
+			return true
+		}
+	}
+	return false
 }
 
 // tailWord returns a designation of ts that other lacks: a word of two or

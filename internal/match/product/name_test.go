@@ -26,6 +26,13 @@ func TestNameMatch(t *testing.T) {
 		// with a suffix after its port count.
 		{"SIMATIC CP 343-1 Advanced (6GK7343-1GX31-0XE0)", "SIMATIC CP 343-1", "", siemens},
 		{"SIMATIC S7-1500 CPU 1518-4 PN/DP MFP (6ES7518-4AX00-1AC0)", "SIMATIC S7-1500 CPU 1518-4 PN/DP", "", siemens},
+		// A family prefix before the same code names another module,
+		// unless the title writes the model's own (icsa-20-345-02,
+		// icsa-22-263-04).
+		{"H4-ECOM100 Module", "H0-ECOM100", "", NameOptions{Title: "Host Engineering H2-ECOM100 Module"}},
+		{"H4-ECOM100 Module", "H2-ECOM100", "code", NameOptions{Title: "Host Engineering H2-ECOM100 Module"}},
+		{"H4-ECOM100 Module", "H4-ECOM100", "generic", NameOptions{Title: "Host Engineering H2-ECOM100 Module"}},
+		{"H0-ECOM100 Communications Module", "H2-ECOM100", "", NameOptions{Title: "Host Engineering Communications Module"}},
 		{"SCALANCE X-200IRT switch family (incl. SIPLUS NET variants)", "SCALANCE X202-2IRT", "family", siemens},
 		{"Airlink Router (ES450, GX450) running ALEOS software", "GX450", "listed", NameOptions{}},
 		{"SIMATIC HMI KTP Mobile Panels KTP400F, KTP700, KTP700F, KTP900 and KTP900F", "KTP700F", "listed", siemens},
