@@ -259,6 +259,12 @@ func CompileName(name string, o NameOptions) *Name {
 			n.addAlt(ts)
 		}
 	}
+	// An order number written before the name instead of after it, in
+	// parentheses ("2700974 ILC 151 ETH" like "SCALANCE X308-2
+	// (6GK5308-2FL10-2AA3)"): the name without it names the product too.
+	if m := leadOrderRE.FindStringSubmatch(s); m != nil && hasLetter(strings.ToLower(m[1])) {
+		n.addAlt(nameTokens(m[1], o.Vendor))
+	}
 	// Lists outside parentheses: "KTP400F, KTP700 and KTP900F", "C300 and
 	// ACE controllers", "RT430 RT431 and RT434".
 	pieces := listSplitRE.Split(s, -1)
@@ -517,6 +523,11 @@ func cutRunning(s string) string {
 
 var (
 	listSplitRE = regexp.MustCompile(`\s*,\s*|\s+and\s+`)
+	// leadOrderRE matches an order number leading a name, as vendors
+	// write them: a seven-digit article number (Phoenix Contact), an
+	// MLFB ("6ED1052-1CC01-0BA8", Siemens), an ABB order code
+	// ("1SAP120600R0071"); the name after it is the submatch.
+	leadOrderRE = regexp.MustCompile(`^\s*(?:\d{7}|\d[A-Z]{2}\d{4}-\d[A-Z0-9]{4}-[A-Z0-9]{4}|1[A-Z]{3}\d{6}R\d{4})\s+(\S.*)$`)
 	// sizeRE matches display sizes ("7\" & 15\"", "4\" - 22\""): they say
 	// which panels, not which model.
 	sizeRE = regexp.MustCompile(`\b\d+(?:[.,]\d+)?\s*(?:"|''|”|″|-?inch(?:es)?\b)(?:\s*(?:-|&|and|to)\s*\d+(?:[.,]\d+)?\s*(?:"|''|”|″|-?inch(?:es)?\b))?`)

@@ -111,6 +111,13 @@ func TestNameMatch(t *testing.T) {
 		// Codes of one family listed with spaces only.
 		{"PageWriter TC10 TC20 TC30 TC50 TC70 Cardiographs", "PageWriter TC20 Cardiograph", "generic", NameOptions{}},
 		{"PageWriter TC10 TC20 TC30 TC50 TC70 Cardiographs", "PageWriter TC40 Cardiograph", "", NameOptions{}},
+		// An order number written before the name.
+		{"2700974 ILC 151 ETH", "ILC 151 ETH", "listed", NameOptions{}},
+		{"2700974 ILC 151 ETH", "ILC 191 ETH", "", NameOptions{}},
+		{"1SAP120600R0071 PM554-TP-ETH", "PM554-TP-ETH", "listed", NameOptions{}},
+		{"1SAP120600R0071 PM554-TP-ETH", "PM564-TP-ETH", "", NameOptions{}},
+		{"6ES7211-1AE40-0XB0 Simatic S7-1211", "SIMATIC S7-1211", "listed", NameOptions{}},
+		{"6ES7211-1AE40-0XB0 Simatic S7-1211", "SIMATIC S7-1214", "", NameOptions{}},
 		// A medical device's class word the model leaves out or adds.
 		{"PageWriter TC10 TC20 TC30 TC50 TC70 Cardiographs", "PageWriter TC50", "generic", NameOptions{}},
 		{"PageWriter TC10 TC20 TC30 TC50 TC70 Cardiographs", "PageWriter TC40", "", NameOptions{}},
