@@ -70,6 +70,9 @@ type cproduct struct {
 	vendorRaw  []string // vendor.Key of each part, for exact comparison
 	names      []string // names to compare a device model with
 	compiled   []*product.Name
+	// slashNames are the items of a name joined by " / " (also in
+	// names): a match with one of them is rule slash-name, never exact.
+	slashNames []string
 	// owner is the vendor group a product name starts with when it is
 	// not the branch's vendor ("Siemens SICAM 230" under WIBU-SYSTEMS AG,
 	// "PEPPERL+FUCHS PACTware" under M&M Software); ownerNames are the
@@ -444,6 +447,11 @@ func (cp *cproduct) keys(vt *vendor.Table) []string {
 // two to five capitals.
 var abbrevRE = regexp.MustCompile(`^[A-Z]{2,5}$`)
 
+// slashItemRE matches an item of a name joined by " / " that can name a
+// product: a word of three letters or more in it ("CitectSCADA", "S615"
+// has "S" and digits: a code, also taken; "1" of "Hawkeye 4 / 1" is not).
+var slashItemRE = regexp.MustCompile(`[A-Za-z]{3}|[A-Za-z]+\d{2}`)
+
 // vendorWords returns the token sequences of the names of a vendor group
 // that product names may start with ("Mitsubishi Electric MELSEC …").
 func vendorWords(vt *vendor.Table, raw string, groups []string) [][]string {
@@ -569,6 +577,18 @@ func compileProduct(p *advisory.Product, vt *vendor.Table, codes map[string]bool
 			}
 			if rest = strings.TrimSpace(rest); rest != "" && !strings.EqualFold(rest, p.Name) {
 				cp.names = append(cp.names, rest)
+			}
+		}
+		// Names joined by a slash between spaces are each a name of the
+		// product ("SCADA Expert Vijeo Citect / CitectSCADA", "SCALANCE
+		// M-800 / S615"): a renamed product under both names, or two
+		// products under one entry.
+		if parts := strings.Split(p.Name, " / "); len(parts) > 1 {
+			for _, part := range parts {
+				if part = strings.TrimSpace(part); slashItemRE.MatchString(part) {
+					cp.names = append(cp.names, part)
+					cp.slashNames = append(cp.slashNames, part)
+				}
 			}
 		}
 		if p.Family != "" && !strings.Contains(strings.ToLower(p.Name), strings.ToLower(p.Family)) {

@@ -547,6 +547,11 @@ func identify(cp *cproduct, t *prepared) identity {
 			if r.Line != nil {
 				line = r.Line
 			}
+			if slices.Contains(cp.slashNames, n.Text) && r.Conf > product.ConfListed {
+				// One of the names an entry joins by " / ": as sure as a
+				// name the advisory lists, not as an exact name.
+				r.Conf, r.Rule, r.Why = product.ConfListed, "slash-name", fmt.Sprintf("%s; %q is one of the names %q joins by a slash", r.Why, n.Text, cp.p.Name)
+			}
 			offer(r.Conf, r.Rule, r.Why, line)
 		}
 	}

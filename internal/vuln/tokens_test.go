@@ -57,6 +57,14 @@ func TestGeneralRules(t *testing.T) {
 		{"icsa-19-136-01", "CVE-2019-6821", "Schneider Electric", "Modicon M580 BME P58 2040", "2.20", "model-code"},
 		{"icsa-19-136-01", "CVE-2019-6821", "Schneider Electric", "Modicon M580 BME P58 2040", "2.30", ""}, // M580's fix
 		{"icsa-19-136-01", "CVE-2019-6821", "Schneider Electric", "Modicon M221 TM221CE16R", "1.6", ""},    // not named
+		// Names joined by a slash between spaces, each a name.
+		{"icsa-18-144-01", "CVE-2016-2177", "Schneider Electric SE", "Vijeo Citect", "7.40", "contained"},
+		{"icsa-18-144-01", "CVE-2016-2177", "Schneider Electric SE", "Vijeo Citect", "7.50", ""}, // not listed
+		{"icsa-18-144-01", "CVE-2016-2177", "Schneider Electric Software, LLC", "CitectSCADA", "7.30", "slash-name"},
+		{"icsa-20-105-05", "CVE-2018-5390", "Siemens", "SCALANCE S615", "V6.0", "brand"},
+		{"icsa-20-105-05", "CVE-2018-5390", "Siemens", "S615", "V6.0", "slash-name"},
+		{"icsa-20-105-05", "CVE-2018-5390", "Siemens", "SCALANCE S615", "V6.1", ""},
+		{"icsa-20-105-05", "CVE-2018-5390", "Siemens", "SCALANCE S627-2M", "V6.0", ""},
 		// A business of the vendor the vendor table keeps apart.
 		{"icsma-20-023-01", "CVE-2020-6962", "GE Healthcare", "B450", "2.1", "division"},
 		{"icsma-20-023-01", "CVE-2020-6962", "GE Healthcare", "B450", "3.1", ""},
