@@ -599,7 +599,15 @@ func compileProduct(p *advisory.Product, vt *vendor.Table, codes map[string]bool
 		cp.compiled = append(cp.compiled, product.CompileName(n, opts))
 	}
 	cp.owners = ownerLeads(vt, p.Name, cp.vendorKeys, opts)
-	cp.tokenOpts = product.TokenOptions{Lead: append(slices.Clone(opts.Vendor), vendorInitials(p.Vendor)...), Title: title}
+	lead := append(slices.Clone(opts.Vendor), vendorInitials(p.Vendor)...)
+	// The vendor's brands lead models as its names do ("Allen-Bradley
+	// Micro870" of a Rockwell Automation device, "Micro800 family").
+	for _, b := range brands {
+		if t := product.Tokens(b); len(t) > 0 {
+			lead = append(lead, t)
+		}
+	}
+	cp.tokenOpts = product.TokenOptions{Lead: lead, Title: title}
 	for _, m := range append(append([]string(nil), p.ModelNumbers...), p.SKUs...) {
 		if k := nameKey(m); k != "" {
 			cp.models = append(cp.models, k)

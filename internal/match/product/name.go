@@ -962,7 +962,11 @@ func (n *Name) Match(m *Model) Result {
 	for si, st := range n.series {
 		for i := 0; i < len(m.toks) && i < 3; i++ {
 			rest := compact(withoutGeneric(m.toks[i:]))
-			if strings.HasPrefix(rest, st) && (len(rest) > len(st) || i > 0) && !otherMember(rest[len(st):], n.seriesMembers[si]) {
+			// A round number of the series ends where the model's does:
+			// "Micro8000" is no member of "Micro800 family" ("GT2710" still
+			// is one of "GT27").
+			if strings.HasPrefix(rest, st) && (len(rest) > len(st) || i > 0) && !otherMember(rest[len(st):], n.seriesMembers[si]) &&
+				!(strings.HasSuffix(st, "00") && numberGoesOn(withoutGeneric(m.toks[i:]), len(st))) {
 				r.offer(ConfFamily, "series", fmt.Sprintf("model %q belongs to the series %q", m.Text, n.Text))
 			}
 		}
@@ -1210,6 +1214,20 @@ func (n *Name) conflict(m *Model) (string, string) {
 		return "", ""
 	}
 	return w, u
+}
+
+// numberGoesOn reports whether the words ts, written together, go on with
+// a digit at byte n inside the word that holds it ("micro8000" at 8: a
+// longer number, not the series' "micro800"; "s7 1500 | 1516" ends a word
+// there).
+func numberGoesOn(ts []string, n int) bool {
+	for _, t := range ts {
+		if n < len(t) {
+			return n > 0 && isDigit(t[n]) && isDigit(t[n-1])
+		}
+		n -= len(t)
+	}
+	return false
 }
 
 // headConflict finds a code (four characters or more, with a digit) that

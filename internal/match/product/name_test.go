@@ -33,6 +33,9 @@ func TestNameMatch(t *testing.T) {
 		{"H4-ECOM100 Module", "H2-ECOM100", "code", NameOptions{Title: "Host Engineering H2-ECOM100 Module"}},
 		{"H4-ECOM100 Module", "H4-ECOM100", "generic", NameOptions{Title: "Host Engineering H2-ECOM100 Module"}},
 		{"H0-ECOM100 Communications Module", "H2-ECOM100", "", NameOptions{Title: "Host Engineering Communications Module"}},
+		// A round series number ends where the model's does
+		// (icsa-20-280-01); "GT27" still takes "GT2710".
+		{"Micro800 family", "Micro8000", "", NameOptions{}},
 		{"SCALANCE X-200IRT switch family (incl. SIPLUS NET variants)", "SCALANCE X202-2IRT", "family", siemens},
 		{"Airlink Router (ES450, GX450) running ALEOS software", "GX450", "listed", NameOptions{}},
 		{"SIMATIC HMI KTP Mobile Panels KTP400F, KTP700, KTP700F, KTP900 and KTP900F", "KTP700F", "listed", siemens},

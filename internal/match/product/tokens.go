@@ -146,11 +146,14 @@ func dropLead(model, name []string, o TokenOptions) ([]string, []string) {
 	for changed := true; changed && len(model) > 1; {
 		changed = false
 		for _, run := range o.Lead {
-			if len(run) == 0 || len(run) >= len(model) || !slices.Equal(model[:len(run)], run) || hasPrefix(name, run) {
+			// A run may be written together ("allenbradley", a brand
+			// key) where the model writes it apart ("Allen-Bradley").
+			k := joinedPrefix(model, strings.Join(run, ""))
+			if len(run) == 0 || k == 0 || k >= len(model) || joinedPrefix(name, strings.Join(run, "")) > 0 {
 				continue
 			}
-			dropped = append(dropped, model[:len(run)]...)
-			model, changed = model[len(run):], true
+			dropped = append(dropped, model[:k]...)
+			model, changed = model[k:], true
 			break
 		}
 		if changed || len(name) == 0 || hasDigit(model[0]) || model[0] == name[0] {
@@ -169,6 +172,19 @@ func dropLead(model, name []string, o TokenOptions) ([]string, []string) {
 	return model, dropped
 }
 
+// joinedPrefix returns how many leading words of ts, written together,
+// are s (up to three; 0 when none).
+func joinedPrefix(ts []string, s string) int {
+	j := ""
+	for i := 0; i < len(ts) && i < 3 && len(j) < len(s); i++ {
+		j += ts[i]
+		if j == s {
+			return i + 1
+		}
+	}
+	return 0
+}
+
 func hasPrefix(ts, run []string) bool {
 	return len(ts) >= len(run) && slices.Equal(ts[:len(run)], run)
 }
@@ -176,7 +192,9 @@ func hasPrefix(ts, run []string) bool {
 // seriesDigits aligns a series name's words with a model's: the same words
 // in order, the series' number ("8100", two or more trailing zeros)
 // standing for any number of its length with its leading digits ("8112"),
-// and variant words ("lx", "t") after the number allowed.
+// and variant words ("lx", "t") after the number allowed. The number may
+// follow the series' letters in one word ("Micro800 family" / "Micro850"),
+// the model writing the same letters.
 func seriesDigits(name, model []string) (bool, string) {
 	if len(model) < len(name) {
 		return false, ""
@@ -187,6 +205,11 @@ func seriesDigits(name, model []string) (bool, string) {
 		if t == m {
 			continue
 		}
+		head := strings.TrimRightFunc(t, func(r rune) bool { return r >= '0' && r <= '9' })
+		if !strings.HasPrefix(m, head) {
+			return false, ""
+		}
+		t, m = t[len(head):], m[len(head):]
 		lead := strings.TrimRight(t, "0")
 		if !allDigits(t) || !allDigits(m) || len(t) != len(m) || len(t)-len(lead) < 2 || lead == "" || !strings.HasPrefix(m, lead) {
 			return false, ""

@@ -34,6 +34,13 @@ func TestMatchTokens(t *testing.T) {
 		{"UC-3100 Series", "UC-3111-T-US-LX", moxa, "series-digits"},
 		{"UC-8100A-ME-T Series", "UC-8112-LX", moxa, ""},
 		{"UC-2100-W Series", "UC-2111-LX", moxa, ""},
+		// The series' letters and number in one word, a brand key
+		// ("allenbradley") leading the model apart (icsa-20-280-01).
+		{"Micro800 family", "Micro850", TokenOptions{}, "series-digits"},
+		{"Micro800 family", "Allen-Bradley Micro870", TokenOptions{Lead: [][]string{{"allenbradley"}}}, "series-digits"},
+		{"Micro800 family", "Micro8000", TokenOptions{}, ""},
+		{"Micro800 family", "MicroLogix 1400", TokenOptions{}, ""},
+		{"Micro800 family", "Macro850", TokenOptions{}, ""},
 		{"UC-8580 Series", "UC-8581-LX", moxa, ""}, // no zeros: no placeholder
 		{"UC-8100 Series", "UC-8212-LX", moxa, ""},
 		{"UC-8100", "UC-8112-LX", moxa, ""}, // no series word
