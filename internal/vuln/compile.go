@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/package-url/packageurl-go"
 
@@ -35,32 +34,28 @@ type Compiled struct {
 	vulns    []cvuln
 	products []cproduct
 	vendors  *vendor.Table
+	// tab holds the strings of the NVD configurations (shared by the
+	// advisories of one full re-match).
+	tab *strTable
 	// software names the software the advisory is about (title, product
 	// names, range conditions: "Fortinet NGFW" → FortiOS).
 	software []string
 }
 
 type cvuln struct {
-	v       *advisory.Vuln
-	key     string
-	configs []cpe.Configuration
-	// crits are all criteria of the configurations, for synthesising a
-	// platform from vendor/model strings, with the vendor group of
-	// their vendor and the name key of their product (without
-	// "_firmware").
-	crits      []*cpe.Criterion // point into configs' nodes
-	critVendor []string
-	critName   []string
-	critCV     []string // unquoted CPE vendor
-	critCP     []string // unquoted CPE product
-	critModel  []string // the product as a model name: "_firmware" dropped, "_" as space
-	// cpeKeys are the "cpe:vendor:product" keys of the criteria.
-	cpeKeys []string
-	// cfgKeys are, per configuration, the keys of its vulnerable
-	// criteria; cfgWild marks configurations with a vulnerable criterion
-	// whose vendor or product is not a plain string (never skipped).
-	cfgKeys [][]string
-	cfgWild []bool
+	v   *advisory.Vuln
+	key string
+	// confs, nodes and crits are the NVD configurations (nvdconf.go),
+	// their strings in the advisory's string table.
+	confs []cconf
+	nodes []cnode
+	crits []ccrit
+	// keys are the keys of the configurations' vulnerable criteria
+	// (cconf.kfirst), cpeKeys the "cpe:vendor:product" keys of all
+	// criteria, as indexes into the string table.
+	keys, cpeKeys []uint32
+	// and: a configuration requires a platform (AND of nodes).
+	and bool
 }
 
 type cproduct struct {
@@ -119,18 +114,24 @@ type crange struct {
 //
 // Vendor names are compared through vt (nil: the embedded table).
 func Compile(ref int64, a *advisory.Advisory, vt *vendor.Table) *Compiled {
-	return compile(ref, a, vt, nil)
+	c := compile(ref, a, vt, nil)
+	c.tab.done()
+	return c
 }
 
 // compile is Compile with the strings of the criteria (CPE attributes,
-// version bounds, vendor and product names, index keys) shared through in
-// (nil: none): a full re-match holds every advisory compiled at once, and
-// their CPEs repeat the same vendors, products and bounds.
-func compile(ref int64, a *advisory.Advisory, vt *vendor.Table, in *interner) *Compiled {
+// version bounds, vendor and product names, index keys) in string table in
+// (nil: a table of the advisory's own, which the caller ends with done): a
+// full re-match holds every advisory compiled at once, and their CPEs
+// repeat the same vendors, products and bounds.
+func compile(ref int64, a *advisory.Advisory, vt *vendor.Table, in *strTable) *Compiled {
 	if vt == nil {
 		vt = vendor.Embedded()
 	}
-	c := &Compiled{Ref: ref, Advisory: a, Name: string(a.Source) + ":" + a.ID, URL: advisoryURL(a), vendors: vt}
+	if in == nil {
+		in = newStrTable()
+	}
+	c := &Compiled{Ref: ref, Advisory: a, Name: string(a.Source) + ":" + a.ID, URL: advisoryURL(a), vendors: vt, tab: in}
 	if a.Source == advisory.SourceKEV || a.Withdrawn {
 		return c
 	}
@@ -151,68 +152,7 @@ func compile(ref int64, a *advisory.Advisory, vt *vendor.Table, in *interner) *C
 	for i := range a.Vulns {
 		v := &a.Vulns[i]
 		cv := cvuln{v: v, key: v.Key()}
-		if n := countCriteria(v.Configurations); n > 0 {
-			cv.crits = make([]*cpe.Criterion, 0, n)
-			cv.critVendor, cv.critName = make([]string, 0, n), make([]string, 0, n)
-			cv.critCV, cv.critCP, cv.critModel = make([]string, 0, n), make([]string, 0, n), make([]string, 0, n)
-			cv.configs, cv.cfgKeys, cv.cfgWild = make([]cpe.Configuration, 0, len(v.Configurations)),
-				make([][]string, 0, len(v.Configurations)), make([]bool, 0, len(v.Configurations))
-		}
-		for _, conf := range v.Configurations {
-			cc := cpe.Configuration{Operator: cpe.Operator(strings.ToUpper(conf.Operator)), Negate: conf.Negate}
-			var ck []string
-			wild := false
-			cc.Nodes = make([]cpe.Node, 0, len(conf.Nodes))
-			for _, n := range conf.Nodes {
-				// Exact capacity: crits point into cn.Match.
-				cn := cpe.Node{Operator: cpe.Operator(strings.ToUpper(n.Operator)), Negate: n.Negate, Match: make([]cpe.Criterion, 0, len(n.Matches))}
-				for _, m := range n.Matches {
-					w, err := cpe.Parse(m.Criteria)
-					if err != nil {
-						continue
-					}
-					in.wfn(&w)
-					cr := cpe.Criterion{CPE: w, Vulnerable: m.Vulnerable, MatchCriteriaID: in.str(m.MatchCriteriaID),
-						VersionStartIncluding: in.str(m.VersionStartIncluding), VersionStartExcluding: in.str(m.VersionStartExcluding),
-						VersionEndIncluding: in.str(m.VersionEndIncluding), VersionEndExcluding: in.str(m.VersionEndExcluding)}
-					// NVD writes "-" (NA) as the version of a criterion that
-					// names no version ("vision1210_firmware:-"): read it as
-					// every version.
-					if cr.CPE.Attrs[cpe.AttrVersion].Kind == cpe.NA && !cr.HasRange() {
-						cr.CPE.Attrs[cpe.AttrVersion] = cpe.Value{Kind: cpe.Any}
-					}
-					cn.Match = append(cn.Match, cr)
-					cv.crits = append(cv.crits, &cn.Match[len(cn.Match)-1])
-					vk, nk, rv, rp := "", "", "", ""
-					if k, ok := cpeKey(w); ok {
-						k = in.str(k)
-						if !slices.Contains(cv.cpeKeys, k) {
-							cv.cpeKeys = append(cv.cpeKeys, k)
-						}
-						if m.Vulnerable && !slices.Contains(ck, k) {
-							ck = append(ck, k)
-						}
-						rv, rp = in.str(w.Vendor().Unquoted()), in.str(w.Product().Unquoted())
-						vk, nk = in.str(vkey(rv)), in.str(nameKey(trimFirmware(rp)))
-						keys = append(keys, k, in.str(keyVendor+vk))
-						if nk != "" {
-							keys = append(keys, in.str(keyName+nk))
-						}
-					} else if m.Vulnerable {
-						wild = true
-					}
-					cv.critVendor = append(cv.critVendor, vk)
-					cv.critName = append(cv.critName, nk)
-					cv.critCV = append(cv.critCV, rv)
-					cv.critCP = append(cv.critCP, rp)
-					cv.critModel = append(cv.critModel, in.str(strings.ReplaceAll(trimFirmware(rp), "_", " ")))
-				}
-				cc.Nodes = append(cc.Nodes, cn)
-			}
-			cv.configs = append(cv.configs, cc)
-			cv.cfgKeys = append(cv.cfgKeys, ck)
-			cv.cfgWild = append(cv.cfgWild, wild)
-		}
+		keys = compileConfigs(&cv, v.Configurations, vkey, in, keys)
 		c.vulns = append(c.vulns, cv)
 	}
 	if a.Source == advisory.SourceNVD { // NVD products only restate the configurations
@@ -337,50 +277,6 @@ func releaseLines(cps []cproduct) {
 func statusKeys(p *advisory.Product) string {
 	ks := slices.Sorted(maps.Keys(p.Status))
 	return strings.Join(ks, ",")
-}
-
-// countCriteria counts the criteria of configurations.
-func countCriteria(cs []advisory.Config) int {
-	n := 0
-	for _, c := range cs {
-		for _, nd := range c.Nodes {
-			n += len(nd.Matches)
-		}
-	}
-	return n
-}
-
-// interner shares equal strings. A nil *interner returns its input. It
-// is safe for concurrent use (MatchAll compiles on several goroutines).
-type interner struct {
-	mu sync.Mutex
-	m  map[string]string
-}
-
-func newInterner() *interner { return &interner{m: map[string]string{}} }
-
-func (in *interner) str(s string) string {
-	if in == nil || s == "" {
-		return s
-	}
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	if v, ok := in.m[s]; ok {
-		return v
-	}
-	s = strings.Clone(s)
-	in.m[s] = s
-	return s
-}
-
-// wfn interns the attribute strings of w.
-func (in *interner) wfn(w *cpe.WFN) {
-	if in == nil {
-		return
-	}
-	for i := range w.Attrs {
-		w.Attrs[i].S = in.str(w.Attrs[i].S)
-	}
 }
 
 // slim drops from the compiled advisory what matching and evidence never

@@ -859,7 +859,8 @@ func (e *Engine) MatchAll(ctx context.Context, reindex bool) (Result, error) {
 // order of their row ids: one goroutine reads the next page from the store
 // while e.workers goroutines decode and compile the page before it.
 func (e *Engine) compileAll(ctx context.Context, vt *vendor.Table, gc *gcPacing) ([]*Compiled, error) {
-	in := newInterner()
+	in := newStrTable()
+	defer in.done()
 	var all []*Compiled
 	for p := range pagesOf(ctx, true, e.pages.advisories, func(after int64) ([]StoredAdvisory, error) {
 		return e.st.VulnAdvisoryScan(ctx, after, e.pages.advisories)

@@ -141,7 +141,7 @@ func matchPrepared(c *Compiled, t *prepared, minConf float64) []Match {
 				best = &x
 			}
 		}
-		if len(v.configs) > 0 {
+		if len(v.confs) > 0 {
 			if cd, ok := matchConfigs(c, v, t); ok {
 				consider(cd)
 			}
@@ -178,38 +178,30 @@ func round2(f float64) float64 { return float64(int(f*100+0.5)) / 100 }
 // strings (rule cpe-name).
 func matchConfigs(c *Compiled, v *cvuln, t *prepared) (candidate, bool) {
 	shared := false
+	tab := c.tab
 	if len(t.wfns) > 0 {
 		// A component is evaluated on its device's platform, but only a
 		// vulnerable criterion hitting the component's own CPE is its
 		// vulnerability: configurations none of whose vulnerable criteria
 		// name one of the target's own CPEs cannot give it a hit.
-		cfgs := t.cfgs[:0]
-		for i := range v.configs {
-			if v.cfgWild[i] || anyIn(v.cfgKeys[i], t.ownKeys) {
-				cfgs = append(cfgs, v.configs[i])
-			}
+		t.hits = tab.evalAll(v, t.wfns, t.hits[:0], t.vers, true, t.ownKeys)
+		if hits := ownHits(t.hits, t.wfns, t); len(hits) > 0 {
+			return configCandidate(c, v, t, hits, t.wfns, RuleCPE, nil), true
 		}
-		t.cfgs = cfgs
-		if len(cfgs) > 0 {
-			hits := ownHits(cpe.EvalAllCached(cfgs, t.wfns, t.vers), t)
-			if len(hits) > 0 {
-				return configCandidate(c, v, t, hits, RuleCPE, nil), true
-			}
-		}
-		shared = anyIn(v.cpeKeys, t.platKeys)
+		shared = tab.anyKey(v.cpeKeys, t.platKeys)
 	}
 	if shared {
 		return candidate{}, false // the registered CPE was compared and did not match
 	}
-	synth, confs := synthesise(v, t)
+	synth, confs := synthesise(tab, v, t)
 	if len(synth) == 0 {
 		return candidate{}, false
 	}
-	hits := cpe.EvalAllCached(v.configs, synth, t.vers)
+	hits := tab.evalAll(v, synth, nil, t.vers, false, nil)
 	if len(hits) == 0 {
 		return candidate{}, false
 	}
-	return configCandidate(c, v, t, hits, RuleCPEName, confs), true
+	return configCandidate(c, v, t, hits, synth, RuleCPEName, confs), true
 }
 
 // anyIn reports whether any of a is in b (both short).
@@ -222,14 +214,16 @@ func anyIn(a, b []string) bool {
 	return false
 }
 
-func ownHits(hits []cpe.Hit, t *prepared) []cpe.Hit {
+// ownHits returns the hits (on platforms) of a component's own CPEs, in
+// place; a device's hits are all its own.
+func ownHits(hits []chit, platforms []cpe.WFN, t *prepared) []chit {
 	if t.comp == nil {
 		return hits
 	}
-	var out []cpe.Hit
+	out := hits[:0]
 	for _, h := range hits {
-		for _, o := range t.own {
-			if o.wfn == h.Platform {
+		for i := range t.own {
+			if t.own[i].wfn == platforms[h.plat] {
 				out = append(out, h)
 				break
 			}
@@ -244,19 +238,18 @@ func ownHits(hits []cpe.Hit, t *prepared) []cpe.Hit {
 // component, its name), the criterion's part, vendor and product with the
 // target's version (hardware: NA). confs maps each synthesised CPE string
 // to the confidence and reason of the name comparison.
-func synthesise(v *cvuln, t *prepared) ([]cpe.WFN, map[string]nameConf) {
+func synthesise(tab *strTable, v *cvuln, t *prepared) ([]cpe.WFN, map[string]nameConf) {
 	if t.vendorKey == "" && t.comp == nil {
 		return nil, nil
 	}
 	var out []cpe.WFN
 	var confs map[string]nameConf // made for the first CPE synthesised: most criteria name other products
-	for i, cr := range v.crits {
-		w := cr.CPE
-		vk, nk := v.critVendor[i], v.critName[i]
-		if vk == "" { // vendor or product not a plain string
+	for i := range v.crits {
+		cr := &v.crits[i]
+		if cr.vendor == 0 { // vendor or product not a plain string
 			continue
 		}
-		cv, cp := v.critCV[i], v.critCP[i]
+		vk, nk := tab.s[cr.vendor], tab.s[cr.name]
 		var nc nameConf
 		if t.comp != nil {
 			if nk != t.nameKey || t.nameKey == "" {
@@ -264,9 +257,9 @@ func synthesise(v *cvuln, t *prepared) ([]cpe.WFN, map[string]nameConf) {
 			}
 			switch {
 			case t.vendorKey == "":
-				nc = nameConf{confComponentName, fmt.Sprintf("component name %q equals CPE product %q (no vendor to compare)", t.model, cp)}
+				nc = nameConf{confComponentName, fmt.Sprintf("component name %q equals CPE product %q (no vendor to compare)", t.model, tab.s[cr.cp])}
 			case t.vendorKey == vk:
-				nc = nameConf{confComponentVendor, fmt.Sprintf("component %q of %q equals CPE %s:%s", t.model, t.vendor, cv, cp)}
+				nc = nameConf{confComponentVendor, fmt.Sprintf("component %q of %q equals CPE %s:%s", t.model, t.vendor, tab.s[cr.cv], tab.s[cr.cp])}
 			default:
 				continue
 			}
@@ -274,14 +267,14 @@ func synthesise(v *cvuln, t *prepared) ([]cpe.WFN, map[string]nameConf) {
 			if vk != t.vendorKey {
 				continue
 			}
-			ok, conf, reason := t.matchModel(v.critModel[i])
+			ok, conf, reason := t.matchModel(tab.s[cr.model])
 			if !ok {
 				continue
 			}
-			nc = nameConf{conf, fmt.Sprintf("vendor %q is CPE vendor %q; %s", t.vendor, cv, reason)}
+			nc = nameConf{conf, fmt.Sprintf("vendor %q is CPE vendor %q; %s", t.vendor, tab.s[cr.cv], reason)}
 		}
-		s := w
-		switch w.Part().Unquoted() {
+		s := tab.wfn(cr)
+		switch s.Part().Unquoted() {
 		case "h":
 			s.Attrs[cpe.AttrVersion] = cpe.Value{Kind: cpe.NA}
 		default:
@@ -309,9 +302,13 @@ type nameConf struct {
 	reason string
 }
 
-func configCandidate(c *Compiled, v *cvuln, t *prepared, hits []cpe.Hit, rule string, confs map[string]nameConf) candidate {
+// configCandidate is the candidate of configurations that hold with hits
+// on platforms.
+func configCandidate(c *Compiled, v *cvuln, t *prepared, hits []chit, platforms []cpe.WFN, rule string, confs map[string]nameConf) candidate {
+	tab := c.tab
 	h := hits[0]
-	ev := Evidence{Rule: rule, Advisory: c.Name, Criteria: h.Criterion.CPE.String(), MatchedCPE: h.Platform.String(),
+	cr := &v.crits[h.crit]
+	ev := Evidence{Rule: rule, Advisory: c.Name, Criteria: tab.wfn(cr).String(), MatchedCPE: platforms[h.plat].String(),
 		Status: string(advisory.StatusKnownAffected), Version: t.version, TLP: c.Advisory.TLP}
 	conf := 1.0
 	var reasons []string
@@ -329,7 +326,7 @@ func configCandidate(c *Compiled, v *cvuln, t *prepared, hits []cpe.Hit, rule st
 				inferred = append(inferred, p.inferred)
 			}
 		}
-		if len(inferred) > 0 && len(ownHits(cpe.EvalAllCached(v.configs, registered, t.vers), t)) == 0 {
+		if len(inferred) > 0 && len(ownHits(tab.evalAll(v, registered, nil, t.vers, false, nil), registered, t)) == 0 {
 			conf *= factorInferred
 			ev.Notes = append(ev.Notes, "CPE inferred: "+strings.Join(inferred, "; "))
 		}
@@ -339,25 +336,25 @@ func configCandidate(c *Compiled, v *cvuln, t *prepared, hits []cpe.Hit, rule st
 		minc := 1.0
 		seen := map[string]bool{}
 		for _, x := range hits {
-			if nc, ok := confs[x.Platform.String()]; ok && !seen[x.Platform.String()] {
-				seen[x.Platform.String()] = true
+			p := platforms[x.plat].String()
+			if nc, ok := confs[p]; ok && !seen[p] {
+				seen[p] = true
 				minc = min(minc, nc.conf)
 				reasons = append(reasons, nc.reason)
 			}
 		}
-		for _, w := range allPlatforms(v, confs) {
+		for _, w := range allPlatforms(tab, v, confs) {
 			minc = min(minc, w.conf)
 		}
 		conf = minc * factorCPEName
 		reasons = append([]string{"NVD configuration holds for CPEs synthesised from the registered names"}, reasons...)
 	}
-	cr := h.Criterion
-	if cr.HasRange() {
-		ev.Range = rangeText(&advisory.VersionRange{StartIncluding: cr.VersionStartIncluding, StartExcluding: cr.VersionStartExcluding,
-			EndIncluding: cr.VersionEndIncluding, EndExcluding: cr.VersionEndExcluding})
-		ev.Fixed = cr.VersionEndExcluding
+	if cr.hasRange() {
+		ev.Range = rangeText(&advisory.VersionRange{StartIncluding: tab.s[cr.si], StartExcluding: tab.s[cr.se],
+			EndIncluding: tab.s[cr.ei], EndExcluding: tab.s[cr.ee]})
+		ev.Fixed = tab.s[cr.ee]
 	}
-	if len(v.configs) > 0 && hasAND(v.configs) {
+	if v.and {
 		ev.Notes = append(ev.Notes, "configuration requires a platform (running on / with)")
 	}
 	ev.Reason = strings.Join(reasons, "; ")
@@ -369,28 +366,20 @@ func configCandidate(c *Compiled, v *cvuln, t *prepared, hits []cpe.Hit, rule st
 // allPlatforms returns the name confidences of synthesised platform CPEs
 // that only non-vulnerable criteria matched (hardware of a running-on
 // configuration): they are part of why the configuration holds.
-func allPlatforms(v *cvuln, confs map[string]nameConf) []nameConf {
+func allPlatforms(tab *strTable, v *cvuln, confs map[string]nameConf) []nameConf {
 	var out []nameConf
-	for _, cr := range v.crits {
-		if cr.Vulnerable {
+	for i := range v.crits {
+		cr := &v.crits[i]
+		if cr.vulnerable {
 			continue
 		}
 		for k, nc := range confs {
-			if w, err := cpe.Parse(k); err == nil && cr.Matches(w) {
+			if w, err := cpe.Parse(k); err == nil && tab.matches(cr, &w, nil) {
 				out = append(out, nc)
 			}
 		}
 	}
 	return out
-}
-
-func hasAND(cs []cpe.Configuration) bool {
-	for _, c := range cs {
-		if c.Operator == cpe.AND && len(c.Nodes) > 1 {
-			return true
-		}
-	}
-	return false
 }
 
 // identity says how a product names the target.

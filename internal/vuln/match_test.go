@@ -142,7 +142,7 @@ func TestMayMatchModel(t *testing.T) {
 				}
 				for _, v := range c.vulns {
 					for _, cr := range v.crits {
-						names = append(names, strings.ReplaceAll(trimFirmware(cr.CPE.Product().Unquoted()), "_", " "))
+						names = append(names, strings.ReplaceAll(trimFirmware(c.tab.value(cr.attrs[cpe.AttrProduct]).Unquoted()), "_", " "))
 					}
 				}
 			}

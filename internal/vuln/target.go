@@ -70,10 +70,10 @@ type prepared struct {
 	platform  []platformCPE // own plus, for a component, the device's CPEs
 	buf       []platformCPE // a component's own and platform CPEs (reused)
 	// vers parses versions for the goroutine matching the target (nil:
-	// each time); cfgs is matchConfigs' buffer.
+	// each time); hits is matchConfigs' buffer.
 	vers     *version.Cache
-	cfgs     []cpe.Configuration
-	wfns     []cpe.WFN // platform WFNs, for cpe.Configuration.Eval
+	hits     []chit
+	wfns     []cpe.WFN // platform WFNs, for evaluating configurations
 	ownKeys  []string  // "cpe:vendor:product" keys of own
 	platKeys []string  // … of platform
 	purl     packageurl.PackageURL
@@ -265,7 +265,7 @@ func (c *prepCache) reuse(t Target, vt *vendor.Table) *prepared {
 	clear(p.models)
 	clear(p.names)
 	*p = prepared{t: t, comp: t.Component, vendors: vt, buf: p.buf[:0], wfns: p.wfns[:0], ownKeys: p.ownKeys[:0],
-		platKeys: p.platKeys[:0], models: p.models, names: p.names, vers: &c.vers, cfgs: p.cfgs[:0]}
+		platKeys: p.platKeys[:0], models: p.models, names: p.names, vers: &c.vers, hits: p.hits[:0]}
 	return p
 }
 
