@@ -115,7 +115,7 @@ type crange struct {
 // Vendor names are compared through vt (nil: the embedded table).
 func Compile(ref int64, a *advisory.Advisory, vt *vendor.Table) *Compiled {
 	c := compile(ref, a, vt, nil)
-	c.tab.done()
+	c.tab.finish()
 	return c
 }
 

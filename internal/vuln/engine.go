@@ -746,12 +746,15 @@ func (e *Engine) MatchAll(ctx context.Context, reindex bool) (Result, error) {
 	// 1. Compile every advisory.
 	gc := paceGC(e.budget)
 	defer gc.restore()
-	all, err := e.compileAll(ctx, vt, gc)
+	all, tab, err := e.compileAll(ctx, vt, gc)
 	if err != nil {
 		return res, err
 	}
 	res.Advisories = len(all)
 	index := indexCompiled(all)
+	for _, c := range all {
+		c.Keys = nil // the index has them; nothing else reads them here
+	}
 	if reindex {
 		if err := e.st.VulnTargetKeysReset(ctx); err != nil {
 			return res, err
@@ -767,6 +770,7 @@ func (e *Engine) MatchAll(ctx context.Context, reindex bool) (Result, error) {
 	caches := make([]*prepCache, e.workers)
 	for i := range caches {
 		caches[i] = newPrepCache()
+		caches[i].tab = tab
 	}
 	var devList []registry.Device
 	var found []Match
@@ -857,16 +861,17 @@ func (e *Engine) MatchAll(ctx context.Context, reindex bool) (Result, error) {
 
 // compileAll decodes and compiles every stored advisory, slimmed, in the
 // order of their row ids: one goroutine reads the next page from the store
-// while e.workers goroutines decode and compile the page before it.
-func (e *Engine) compileAll(ctx context.Context, vt *vendor.Table, gc *gcPacing) ([]*Compiled, error) {
+// while e.workers goroutines decode and compile the page before it. The
+// advisories share the string table it returns.
+func (e *Engine) compileAll(ctx context.Context, vt *vendor.Table, gc *gcPacing) ([]*Compiled, *strTable, error) {
 	in := newStrTable()
-	defer in.done()
+	defer in.finish()
 	var all []*Compiled
 	for p := range pagesOf(ctx, true, e.pages.advisories, func(after int64) ([]StoredAdvisory, error) {
 		return e.st.VulnAdvisoryScan(ctx, after, e.pages.advisories)
 	}, func(a StoredAdvisory) int64 { return a.Ref }) {
 		if p.err != nil {
-			return nil, p.err
+			return nil, nil, p.err
 		}
 		out := make([]*Compiled, len(p.rows))
 		errs := make([]error, e.workers)
@@ -889,12 +894,12 @@ func (e *Engine) compileAll(ctx context.Context, vt *vendor.Table, gc *gcPacing)
 		}
 		wg.Wait()
 		if err := errors.Join(errs...); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		all = append(all, out...)
 		e.checkGC(gc)
 	}
-	return all, nil
+	return all, in, nil
 }
 
 // checkGC falls back from pacing the collector by the memory budget to the

@@ -184,11 +184,11 @@ func matchConfigs(c *Compiled, v *cvuln, t *prepared) (candidate, bool) {
 		// vulnerable criterion hitting the component's own CPE is its
 		// vulnerability: configurations none of whose vulnerable criteria
 		// name one of the target's own CPEs cannot give it a hit.
-		t.hits = tab.evalAll(v, t.wfns, t.hits[:0], t.vers, true, t.ownKeys)
+		t.hits = tab.evalAll(v, t.wfns, t.hits[:0], t.vers, &keySet{t.ownKeys, t.ownIDs, t.ids})
 		if hits := ownHits(t.hits, t.wfns, t); len(hits) > 0 {
 			return configCandidate(c, v, t, hits, t.wfns, RuleCPE, nil), true
 		}
-		shared = tab.anyKey(v.cpeKeys, t.platKeys)
+		shared = tab.anyKey(v.cpeKeys, &keySet{t.platKeys, t.platIDs, t.ids})
 	}
 	if shared {
 		return candidate{}, false // the registered CPE was compared and did not match
@@ -197,7 +197,7 @@ func matchConfigs(c *Compiled, v *cvuln, t *prepared) (candidate, bool) {
 	if len(synth) == 0 {
 		return candidate{}, false
 	}
-	hits := tab.evalAll(v, synth, nil, t.vers, false, nil)
+	hits := tab.evalAll(v, synth, nil, t.vers, nil)
 	if len(hits) == 0 {
 		return candidate{}, false
 	}
@@ -326,7 +326,7 @@ func configCandidate(c *Compiled, v *cvuln, t *prepared, hits []chit, platforms 
 				inferred = append(inferred, p.inferred)
 			}
 		}
-		if len(inferred) > 0 && len(ownHits(tab.evalAll(v, registered, nil, t.vers, false, nil), registered, t)) == 0 {
+		if len(inferred) > 0 && len(ownHits(tab.evalAll(v, registered, nil, t.vers, nil), registered, t)) == 0 {
 			conf *= factorInferred
 			ev.Notes = append(ev.Notes, "CPE inferred: "+strings.Join(inferred, "; "))
 		}

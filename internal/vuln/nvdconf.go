@@ -30,11 +30,28 @@ import (
 // goroutines); afterwards it is read only.
 type strTable struct {
 	mu sync.Mutex
-	m  map[string]uint32 // nil once compiling is done
+	m  map[string]uint32
 	s  []string
+	// vp caches what a criterion derives from its CPE's vendor and
+	// product (attr forms, vendor above product): advisories repeat them.
+	vp   map[uint64]vpKeys
+	done bool // compiling is over: read only
 }
 
-func newStrTable() *strTable { return &strTable{m: map[string]uint32{"": 0}, s: []string{""}} }
+// vpKeys is what a criterion derives from its vendor and product: the
+// cpeKey (kid; ok false when there is none), the unquoted vendor and
+// product, the vendor's group, the product's name key, the product as a
+// model name, and the index keys of the group and name (strings: the
+// advisory's keys).
+type vpKeys struct {
+	ok                          bool
+	kid, cv, cp, vk, nk, model  uint32
+	key, vendorIndex, nameIndex string
+}
+
+func newStrTable() *strTable {
+	return &strTable{m: map[string]uint32{"": 0}, s: []string{""}, vp: map[uint64]vpKeys{}}
+}
 
 // id returns the index of s, adding a copy of s when new.
 func (t *strTable) id(s string) uint32 {
@@ -69,12 +86,44 @@ func (t *strTable) str(s string) string {
 	return s
 }
 
-// done drops the lookup map: the table is read only from now on.
-func (t *strTable) done() {
+// vendorProduct returns what a criterion derives from its CPE w's vendor
+// and product (their attr forms), the vendor's group from vkey.
+func (t *strTable) vendorProduct(w *cpe.WFN, vendorAttr, productAttr uint32, vkey func(string) string) vpKeys {
+	pair := uint64(vendorAttr)<<32 | uint64(productAttr)
 	t.mu.Lock()
-	t.m = nil
+	d, ok := t.vp[pair]
+	t.mu.Unlock()
+	if ok {
+		return d
+	}
+	rp := ""
+	if k, ok := cpeKey(*w); ok {
+		rv := w.Vendor().Unquoted()
+		rp = w.Product().Unquoted()
+		vk, nk := vkey(rv), nameKey(trimFirmware(rp))
+		d = vpKeys{ok: true, kid: t.id(k), cv: t.id(rv), cp: t.id(rp), vk: t.id(vk), nk: t.id(nk)}
+		d.key, d.vendorIndex = t.str(k), t.str(keyVendor+vk)
+		if nk != "" {
+			d.nameIndex = t.str(keyName + nk)
+		}
+	}
+	d.model = t.id(strings.ReplaceAll(trimFirmware(rp), "_", " "))
+	t.mu.Lock()
+	t.vp[pair] = d
+	t.mu.Unlock()
+	return d
+}
+
+// finish ends compiling: the table is read only from now on (lookup).
+func (t *strTable) finish() {
+	t.mu.Lock()
+	t.vp, t.done = nil, true
 	t.mu.Unlock()
 }
+
+// lookup returns the index of s, 0 when the table does not hold it. Only
+// after finish: it reads without the lock.
+func (t *strTable) lookup(s string) uint32 { return t.m[s] }
 
 // attr returns the index form of a CPE attribute value: its kind in the
 // low two bits, its string's index above them.
@@ -115,7 +164,18 @@ type cnode struct {
 // product is not a plain string (never skipped).
 type cconf struct {
 	first, n, kfirst, kn uint32
-	and, negate, wild    bool
+	// key holds the first two keys too: most configurations have no more,
+	// and the keys are read for every configuration of every candidate.
+	key               [2]uint32
+	and, negate, wild bool
+}
+
+// keysOf returns the keys of configuration cf of v.
+func (v *cvuln) keysOf(cf *cconf) []uint32 {
+	if cf.kn <= uint32(len(cf.key)) {
+		return cf.key[:cf.kn]
+	}
+	return v.keys[cf.kfirst : cf.kfirst+cf.kn]
 }
 
 // chit is a hit of cpe.Configuration.Eval by indexes: which vulnerable
@@ -215,13 +275,21 @@ func (t *strTable) evalConf(v *cvuln, cf *cconf, platforms []cpe.WFN, hits []chi
 	return hits
 }
 
+// keySet is the index keys of a target's CPEs: as strings, and as indexes
+// into the string table ids (nil: not known).
+type keySet struct {
+	strs []string
+	ids  []uint32
+	tab  *strTable
+}
+
 // evalAll is cpe.EvalAllCached over the vulnerability's configurations,
 // appending to hits; with own, only over those a vulnerable criterion of
-// which has one of the keys own (or is wild).
-func (t *strTable) evalAll(v *cvuln, platforms []cpe.WFN, hits []chit, vc *version.Cache, filter bool, own []string) []chit {
+// which has one of the keys of own (or is wild).
+func (t *strTable) evalAll(v *cvuln, platforms []cpe.WFN, hits []chit, vc *version.Cache, own *keySet) []chit {
 	for i := range v.confs {
 		cf := &v.confs[i]
-		if filter && !cf.wild && !t.anyKey(v.keys[cf.kfirst:cf.kfirst+cf.kn], own) {
+		if own != nil && !cf.wild && !t.anyKey(v.keysOf(cf), own) {
 			continue
 		}
 		hits = t.evalConf(v, cf, platforms, hits, vc)
@@ -229,11 +297,19 @@ func (t *strTable) evalAll(v *cvuln, platforms []cpe.WFN, hits []chit, vc *versi
 	return hits
 }
 
-// anyKey reports whether any of the keys ids is in keys (both short).
-func (t *strTable) anyKey(ids []uint32, keys []string) bool {
+// anyKey reports whether any of the keys ids is in ks (both short).
+func (t *strTable) anyKey(ids []uint32, ks *keySet) bool {
+	if ks.tab == t {
+		for _, id := range ids {
+			if containsID(ks.ids, id) {
+				return true
+			}
+		}
+		return false
+	}
 	for _, id := range ids {
 		s := t.s[id]
-		for _, k := range keys {
+		for _, k := range ks.strs {
 			if k == s {
 				return true
 			}
@@ -280,33 +356,30 @@ func compileConfigs(cv *cvuln, confs []advisory.Config, vkey func(string) string
 				for i := range w.Attrs {
 					cr.attrs[i] = in.attr(w.Attrs[i])
 				}
-				rp := ""
-				if k, ok := cpeKey(w); ok {
-					kid := in.id(k)
-					if !containsID(cpeKeys, kid) {
-						cpeKeys = append(cpeKeys, kid)
+				d := in.vendorProduct(&w, cr.attrs[cpe.AttrVendor], cr.attrs[cpe.AttrProduct], vkey)
+				if d.ok {
+					if !containsID(cpeKeys, d.kid) {
+						cpeKeys = append(cpeKeys, d.kid)
 					}
-					if m.Vulnerable && !containsID(ck[cf.kfirst:], kid) {
-						ck = append(ck, kid)
+					if m.Vulnerable && !containsID(ck[cf.kfirst:], d.kid) {
+						ck = append(ck, d.kid)
 					}
-					rv := w.Vendor().Unquoted()
-					rp = w.Product().Unquoted()
-					vk, nk := vkey(rv), nameKey(trimFirmware(rp))
-					cr.cv, cr.cp, cr.vendor, cr.name = in.id(rv), in.id(rp), in.id(vk), in.id(nk)
-					keys = append(keys, in.str(k), in.str(keyVendor+vk))
-					if nk != "" {
-						keys = append(keys, in.str(keyName+nk))
+					cr.cv, cr.cp, cr.vendor, cr.name = d.cv, d.cp, d.vk, d.nk
+					keys = append(keys, d.key, d.vendorIndex)
+					if d.nameIndex != "" {
+						keys = append(keys, d.nameIndex)
 					}
 				} else if m.Vulnerable {
 					cf.wild = true
 				}
-				cr.model = in.id(strings.ReplaceAll(trimFirmware(rp), "_", " "))
+				cr.model = d.model
 				cv.crits = append(cv.crits, cr)
 			}
 			cn.n = uint32(len(cv.crits)) - cn.first
 			cv.nodes = append(cv.nodes, cn)
 		}
 		cf.kn = uint32(len(ck)) - cf.kfirst
+		copy(cf.key[:], ck[cf.kfirst:])
 		cv.confs = append(cv.confs, cf)
 		if cf.and && cf.n > 1 {
 			cv.and = true

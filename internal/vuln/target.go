@@ -76,6 +76,10 @@ type prepared struct {
 	wfns     []cpe.WFN // platform WFNs, for evaluating configurations
 	ownKeys  []string  // "cpe:vendor:product" keys of own
 	platKeys []string  // … of platform
+	// ownIDs and platIDs are those keys as indexes into the string table
+	// ids (nil: not known) of the advisories being matched.
+	ownIDs, platIDs []uint32
+	ids             *strTable
 	purl     packageurl.PackageURL
 	purlOK   bool
 	purlVer  string
@@ -181,10 +185,21 @@ type prepCache struct {
 	devices map[int64][]platformCPE
 	vendors map[string]vendorKeys
 	names   map[string][2]string // component name → nameKeyIndex
-	cpeKeys map[[2]string]string // WFN vendor and product → cpeKey
+	cpeKeys map[[2]string]cpeKeyID // WFN vendor and product → cpeKey
+	// tab is the string table of the advisories matched (nil: not
+	// shared), in which the CPE keys' indexes are looked up.
+	tab     *strTable
 	p       prepared
 	keys    []string      // the last target's index keys (appendKeys)
 	vers    version.Cache // versions of targets and advisory bounds
+}
+
+// cpeKeyID is a CPE's cpeKey, its index in the string table of prepCache
+// (0: not there) and whether it has one.
+type cpeKeyID struct {
+	key string
+	id  uint32
+	ok  bool
 }
 
 // vendorKeys are a vendor name's group (vendor.Table.Group) and own key
@@ -197,7 +212,7 @@ const maxCached = 1 << 16
 
 func newPrepCache() *prepCache {
 	return &prepCache{devices: map[int64][]platformCPE{}, vendors: map[string]vendorKeys{},
-		names: map[string][2]string{}, cpeKeys: map[[2]string]string{}}
+		names: map[string][2]string{}, cpeKeys: map[[2]string]cpeKeyID{}}
 }
 
 func (c *prepCache) vendorKeys(vt *vendor.Table, v string) vendorKeys {
@@ -239,22 +254,29 @@ func nameKeyIndex(name string) (key, index string) {
 	return key, index
 }
 
-func (c *prepCache) cpeKey(w *cpe.WFN) (string, bool) {
+// cpeKey returns cpeKey(*w) with its index in the cache's string table.
+func (c *prepCache) cpeKey(w *cpe.WFN) cpeKeyID {
 	if c == nil {
-		return cpeKey(*w)
+		k, ok := cpeKey(*w)
+		return cpeKeyID{key: k, ok: ok}
 	}
+	plain := w.Vendor().Kind == cpe.Str && w.Product().Kind == cpe.Str
 	vp := [2]string{w.Attrs[cpe.AttrVendor].S, w.Attrs[cpe.AttrProduct].S}
-	if k, ok := c.cpeKeys[vp]; ok && w.Vendor().Kind == cpe.Str && w.Product().Kind == cpe.Str {
-		return k, k != ""
+	if k, ok := c.cpeKeys[vp]; ok && plain {
+		return k
 	}
 	k, ok := cpeKey(*w)
-	if w.Vendor().Kind == cpe.Str && w.Product().Kind == cpe.Str {
+	kid := cpeKeyID{key: k, ok: ok}
+	if ok && c.tab != nil {
+		kid.id = c.tab.lookup(k)
+	}
+	if plain {
 		if len(c.cpeKeys) >= maxCached {
 			clear(c.cpeKeys)
 		}
-		c.cpeKeys[vp] = k
+		c.cpeKeys[vp] = kid
 	}
-	return k, ok
+	return kid
 }
 
 // reuse returns the cache's prepared target, emptied for t and keeping
@@ -265,7 +287,8 @@ func (c *prepCache) reuse(t Target, vt *vendor.Table) *prepared {
 	clear(p.models)
 	clear(p.names)
 	*p = prepared{t: t, comp: t.Component, vendors: vt, buf: p.buf[:0], wfns: p.wfns[:0], ownKeys: p.ownKeys[:0],
-		platKeys: p.platKeys[:0], models: p.models, names: p.names, vers: &c.vers, hits: p.hits[:0]}
+		platKeys: p.platKeys[:0], models: p.models, names: p.names, vers: &c.vers, hits: p.hits[:0],
+		ownIDs: p.ownIDs[:0], platIDs: p.platIDs[:0], ids: c.tab}
 	return p
 }
 
@@ -334,10 +357,10 @@ func prepareCached(t Target, cache *prepCache, vt *vendor.Table) *prepared {
 	for i := range p.platform {
 		w := &p.platform[i].wfn
 		p.wfns = append(p.wfns, *w)
-		if k, ok := cache.cpeKey(w); ok {
-			p.platKeys = append(p.platKeys, k)
+		if k := cache.cpeKey(w); k.ok {
+			p.platKeys, p.platIDs = append(p.platKeys, k.key), append(p.platIDs, k.id)
 			if i < len(p.own) {
-				p.ownKeys = append(p.ownKeys, k)
+				p.ownKeys, p.ownIDs = append(p.ownKeys, k.key), append(p.ownIDs, k.id)
 			}
 		}
 	}
