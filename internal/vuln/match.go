@@ -204,16 +204,6 @@ func matchConfigs(c *Compiled, v *cvuln, t *prepared) (candidate, bool) {
 	return configCandidate(c, v, t, hits, synth, RuleCPEName, confs), true
 }
 
-// anyIn reports whether any of a is in b (both short).
-func anyIn(a, b []string) bool {
-	for _, x := range a {
-		if slices.Contains(b, x) {
-			return true
-		}
-	}
-	return false
-}
-
 // ownHits returns the hits (on platforms) of a component's own CPEs, in
 // place; a device's hits are all its own.
 func ownHits(hits []chit, platforms []cpe.WFN, t *prepared) []chit {

@@ -80,9 +80,9 @@ type prepared struct {
 	// ids (nil: not known) of the advisories being matched.
 	ownIDs, platIDs []uint32
 	ids             *strTable
-	purl     packageurl.PackageURL
-	purlOK   bool
-	purlVer  string
+	purl            packageurl.PackageURL
+	purlOK          bool
+	purlVer         string
 	// models caches MatchModel(name, model) per advisory product name: a
 	// device meets the same product in many advisories.
 	models map[string]modelResult
@@ -184,14 +184,14 @@ func prepare(t Target, vt *vendor.Table) *prepared { return prepareCached(t, nil
 type prepCache struct {
 	devices map[int64][]platformCPE
 	vendors map[string]vendorKeys
-	names   map[string][2]string // component name → nameKeyIndex
+	names   map[string][2]string   // component name → nameKeyIndex
 	cpeKeys map[[2]string]cpeKeyID // WFN vendor and product → cpeKey
 	// tab is the string table of the advisories matched (nil: not
 	// shared), in which the CPE keys' indexes are looked up.
-	tab     *strTable
-	p       prepared
-	keys    []string      // the last target's index keys (appendKeys)
-	vers    version.Cache // versions of targets and advisory bounds
+	tab  *strTable
+	p    prepared
+	keys []string      // the last target's index keys (appendKeys)
+	vers version.Cache // versions of targets and advisory bounds
 }
 
 // cpeKeyID is a CPE's cpeKey, its index in the string table of prepCache
