@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/package-url/packageurl-go"
 
@@ -51,11 +52,37 @@ type cvuln struct {
 	nodes []cnode
 	crits []ccrit
 	// keys are the keys of the configurations' vulnerable criteria
-	// (cconf.kfirst), cpeKeys the "cpe:vendor:product" keys of all
-	// criteria, as indexes into the string table.
+	// (cconf.kfirst; nil when each configuration holds its own in
+	// cconf.key), cpeKeys the "cpe:vendor:product" keys of all criteria,
+	// as indexes into the string table.
 	keys, cpeKeys []uint32
 	// and: a configuration requires a platform (AND of nodes).
 	and bool
+	// confArr and cpeArr hold confs and cpeKeys when they are that short
+	// (settle): matching reads them for every candidate advisory, and
+	// inside the vulnerability they cost no pointer to follow.
+	confArr [2]cconf
+	cpeArr  [3]uint32
+}
+
+// settle moves short confs and cpeKeys into v itself; v must be where it
+// stays (a copy of v would point into v).
+func (v *cvuln) settle() {
+	if n := len(v.confs); n > 0 && n <= len(v.confArr) {
+		copy(v.confArr[:], v.confs)
+		v.confs = v.confArr[:n:n]
+	}
+	if n := len(v.cpeKeys); n > 0 && n <= len(v.cpeArr) {
+		copy(v.cpeArr[:], v.cpeKeys)
+		v.cpeKeys = v.cpeArr[:n:n]
+	}
+}
+
+// compiledOne is a compiled advisory of one vulnerability in one
+// allocation with it.
+type compiledOne struct {
+	c Compiled
+	v [1]cvuln
 }
 
 type cproduct struct {
@@ -131,7 +158,15 @@ func compile(ref int64, a *advisory.Advisory, vt *vendor.Table, in *strTable) *C
 	if in == nil {
 		in = newStrTable()
 	}
-	c := &Compiled{Ref: ref, Advisory: a, Name: string(a.Source) + ":" + a.ID, URL: advisoryURL(a), vendors: vt, tab: in}
+	var c *Compiled
+	if len(a.Vulns) == 1 {
+		one := &compiledOne{}
+		c = &one.c
+		c.vulns = one.v[:0:1]
+	} else {
+		c = &Compiled{vulns: make([]cvuln, 0, len(a.Vulns))}
+	}
+	c.Ref, c.Advisory, c.Name, c.URL, c.vendors, c.tab = ref, a, string(a.Source)+":"+a.ID, advisoryURL(a), vt, in
 	if a.Source == advisory.SourceKEV || a.Withdrawn {
 		return c
 	}
@@ -154,6 +189,7 @@ func compile(ref int64, a *advisory.Advisory, vt *vendor.Table, in *strTable) *C
 		cv := cvuln{v: v, key: v.Key()}
 		keys = compileConfigs(&cv, v.Configurations, vkey, in, keys)
 		c.vulns = append(c.vulns, cv)
+		c.vulns[len(c.vulns)-1].settle()
 	}
 	if a.Source == advisory.SourceNVD { // NVD products only restate the configurations
 		return c
@@ -281,15 +317,17 @@ func statusKeys(p *advisory.Product) string {
 
 // slim drops from the compiled advisory what matching and evidence never
 // read again (the configurations' source strings, descriptions, CWEs,
-// references, scores: findings take those from the per-CVE enrichment),
-// to keep a full in-memory index small. Only for advisories the engine
-// decoded itself.
+// references, scores: findings take those from the per-CVE enrichment;
+// the publisher, record state, dates and vulnerabilities' titles), to keep
+// a full in-memory index small. Only for advisories the engine decoded
+// itself.
 func (c *Compiled) slim() {
 	a := c.Advisory
 	a.URLs, a.Aliases, a.CVEs = nil, nil, nil
+	a.Publisher, a.Version, a.Status, a.Published, a.Modified = "", "", "", time.Time{}, time.Time{}
 	for i := range a.Vulns {
 		v := &a.Vulns[i]
-		v.Configurations, v.Description, v.CWEs, v.URLs = nil, "", nil, nil
+		v.Configurations, v.Description, v.CWEs, v.URLs, v.Title = nil, "", nil, nil, ""
 		v.CVSS, v.KEV, v.EPSS, v.SSVC = nil, nil, nil, nil
 	}
 }

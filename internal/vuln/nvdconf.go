@@ -4,6 +4,7 @@
 package vuln
 
 import (
+	"slices"
 	"strings"
 	"sync"
 
@@ -385,10 +386,12 @@ func compileConfigs(cv *cvuln, confs []advisory.Config, vkey func(string) string
 			cv.and = true
 		}
 	}
-	// One allocation for both key lists, exactly sized.
-	all := make([]uint32, 0, len(ck)+len(cpeKeys))
-	all = append(append(all, ck...), cpeKeys...)
-	cv.keys, cv.cpeKeys = all[:len(ck):len(ck)], all[len(ck):]
+	// The keys of configurations with more than cconf.key holds; short
+	// cpeKeys move into cv (cvuln.settle).
+	if slices.ContainsFunc(cv.confs, func(cf cconf) bool { return cf.kn > uint32(len(cf.key)) }) {
+		cv.keys = slices.Clip(ck)
+	}
+	cv.cpeKeys = cpeKeys
 	return keys
 }
 

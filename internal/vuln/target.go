@@ -54,6 +54,10 @@ func (t Target) Label() string {
 type platformCPE struct {
 	wfn      cpe.WFN
 	inferred string // why it was inferred; empty for a registered CPE
+	// key is the CPE's cpeKey when keyed (a device's CPEs in a
+	// prepCache: every component of the device has them).
+	key   cpeKeyID
+	keyed bool
 }
 
 // prepared is a target with everything parsed once per matching run.
@@ -310,6 +314,9 @@ func prepareCached(t Target, cache *prepCache, vt *vendor.Table) *prepared {
 		pc, ok := cache.devices[d.ID]
 		if !ok {
 			pc = platformCPEs(d.CPE, d.Firmware, true)
+			for i := range pc {
+				pc[i].key, pc[i].keyed = cache.cpeKey(&pc[i].wfn), true
+			}
 			cache.devices[d.ID] = pc
 		}
 		return pc
@@ -355,9 +362,13 @@ func prepareCached(t Target, cache *prepCache, vt *vendor.Table) *prepared {
 		p.software = softwareOf(p.version)
 	}
 	for i := range p.platform {
-		w := &p.platform[i].wfn
-		p.wfns = append(p.wfns, *w)
-		if k := cache.cpeKey(w); k.ok {
+		pc := &p.platform[i]
+		p.wfns = append(p.wfns, pc.wfn)
+		k := pc.key
+		if !pc.keyed {
+			k = cache.cpeKey(&pc.wfn)
+		}
+		if k.ok {
 			p.platKeys, p.platIDs = append(p.platKeys, k.key), append(p.platIDs, k.id)
 			if i < len(p.own) {
 				p.ownKeys, p.ownIDs = append(p.ownKeys, k.key), append(p.ownIDs, k.id)
