@@ -95,6 +95,9 @@ type cproduct struct {
 	// slashNames are the items of a name joined by " / " (also in
 	// names): a match with one of them is rule slash-name, never exact.
 	slashNames []string
+	// included are the products the full name's parentheses include (also
+	// in names): a match with one is rule included, never exact.
+	included []string
 	// owner is the vendor group a product name starts with when it is
 	// not the branch's vendor ("Siemens SICAM 230" under WIBU-SYSTEMS AG,
 	// "PEPPERL+FUCHS PACTware" under M&M Software); ownerNames are the
@@ -525,6 +528,16 @@ func compileProduct(p *advisory.Product, vt *vendor.Table, codes map[string]bool
 				}
 			}
 		}
+		// A product the full name's parenthesis includes is a name of it
+		// too ("CompactLogix 5370 L3 controllers: (includes CompactLogix
+		// GuardLogix controllers) …", "CENTUM CS 3000 (Including CENTUM CS
+		// 3000 Entry Class)").
+		for _, inc := range includedNames(p.FullName) {
+			if !strings.EqualFold(inc, p.Name) && !slices.Contains(cp.names, inc) {
+				cp.names = append(cp.names, inc)
+				cp.included = append(cp.included, inc)
+			}
+		}
 		if p.Family != "" && !strings.Contains(strings.ToLower(p.Name), strings.ToLower(p.Family)) {
 			cp.names = append(cp.names, p.Family+" "+p.Name)
 		}
@@ -706,4 +719,40 @@ func titleVendorKeys(vt *vendor.Table, title string) []string {
 		}
 	}
 	return keys
+}
+
+// includedRe finds "(includes X)" and "(including X)" in a full product
+// name (not Siemens' "(incl. SIPLUS variants)").
+var includedRe = regexp.MustCompile(`(?i)\((?:includes|including)\s+([^()]+)\)`)
+
+// includedNames returns the products a full name's parentheses include,
+// each with a word of three letters or more ("(including)" after a bound
+// names none).
+func includedNames(full string) []string {
+	var out []string
+	for _, m := range includedRe.FindAllStringSubmatch(full, -1) {
+		x := strings.TrimSpace(m[1])
+		if strings.HasSuffix(strings.ToLower(x), "variants") || !hasWordOfLetters(x) {
+			continue
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+// hasWordOfLetters reports whether s holds a word of three letters or more.
+func hasWordOfLetters(s string) bool {
+	n := 0
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z':
+			n++
+			if n >= 3 {
+				return true
+			}
+		default:
+			n = 0
+		}
+	}
+	return false
 }

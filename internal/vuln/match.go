@@ -531,6 +531,11 @@ func identify(cp *cproduct, t *prepared) identity {
 				// name the advisory lists, not as an exact name.
 				r.Conf, r.Rule, r.Why = product.ConfListed, "slash-name", fmt.Sprintf("%s; %q is one of the names %q joins by a slash", r.Why, n.Text, cp.p.Name)
 			}
+			if slices.Contains(cp.included, n.Text) {
+				// A product the full name's parenthesis includes: as sure
+				// as a name the advisory lists at most, and named so.
+				r.Conf, r.Rule, r.Why = min(r.Conf, product.ConfListed), "included", fmt.Sprintf("%s (by %s); the full name %q includes %q", r.Why, r.Rule, cp.p.FullName, n.Text)
+			}
 			offer(r.Conf, r.Rule, r.Why, line)
 		}
 	}

@@ -157,3 +157,23 @@ func TestIndexFindsMatches(t *testing.T) {
 		t.Errorf("only %d matched cases", n)
 	}
 }
+
+// TestIncludedNames: the products a full name's parentheses include
+// (icsa-19-113-01, icsa-22-083-01), not Siemens' variants or a bound's
+// "(including)".
+func TestIncludedNames(t *testing.T) {
+	t.Parallel()
+	for full, want := range map[string][]string{
+		"CompactLogix 5370 L3 controllers: (includes CompactLogix GuardLogix controllers) v30.014 and earlier":    {"CompactLogix GuardLogix controllers"},
+		"CENTUM and Exaopc - CENTUM CS 3000 (Including CENTUM CS 3000 Entry Class): R3.08.10 - R3.09.00":          {"CENTUM CS 3000 Entry Class"},
+		"SIMATIC S7-1200 CPU family (incl. SIPLUS variants)":                                                      nil,
+		"SINUMERIK Integrate Operate Client: All versions between 2.0.3.00.016 (including) and 2.0.6 (excluding)": nil,
+		"SIMATIC ET200SP (incl. SIPLUS variants, except IM155-6 PN ST and IM155-6 PN HF)":                         nil,
+		"1756-EWEB (includes 1756-EWEBK): Version 5.001 and earlier":                                              {"1756-EWEBK"},
+		"SCALANCE X-200 switch family (including SIPLUS NET variants)":                                            nil,
+	} {
+		if got := includedNames(full); !slices.Equal(got, want) {
+			t.Errorf("includedNames(%q) = %q; want %q", full, got, want)
+		}
+	}
+}
