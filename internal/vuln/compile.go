@@ -112,11 +112,15 @@ type cproduct struct {
 	// soleName: every product of the advisory has this product's name, so
 	// the title names it (rule title-name).
 	soleName bool
-	cpes     []cpe.WFN
-	purls    []packageurl.PackageURL
-	platform *cproduct
-	scheme   string // versioning scheme of ranges (purl type / OSV ecosystem), "" = vendor-tolerant
-	ranges   []crange
+	// soleEntry: no other product of the advisory has this product's
+	// name, so its one version is the only one the advisory names for it
+	// (earlierVersion).
+	soleEntry bool
+	cpes      []cpe.WFN
+	purls     []packageurl.PackageURL
+	platform  *cproduct
+	scheme    string // versioning scheme of ranges (purl type / OSV ecosystem), "" = vendor-tolerant
+	ranges    []crange
 	// version is the product's one exact version (p.Version) when it is
 	// one: CISA also writes ranges ("vers:all/*", "6.8 | 6.9") and models
 	// ("1783-SAD4T0SBK9") as product_version; those become ranges and
@@ -206,6 +210,7 @@ func compile(ref int64, a *advisory.Advisory, vt *vendor.Table, in *strTable) *C
 	}
 	for i := range c.products {
 		c.products[i].soleName = !slices.ContainsFunc(c.products, func(o cproduct) bool { return o.p.Name != c.products[i].p.Name })
+		c.products[i].soleEntry = !slices.ContainsFunc(c.products, func(o cproduct) bool { return o.p != c.products[i].p && o.p.Name == c.products[i].p.Name })
 	}
 	keys = append(keys, titleVendorKeys(vt, a.Title)...)
 	for i := range c.products {

@@ -16,6 +16,7 @@ import (
 	"vigil/internal/match/product"
 	"vigil/internal/match/purl"
 	"vigil/internal/match/vendor"
+	"vigil/internal/match/version"
 	"vigil/internal/match/vrange"
 	"vigil/internal/text"
 	"vigil/internal/tlp"
@@ -898,8 +899,8 @@ func versionStatement(cp *cproduct, cve string, status advisory.Status, ver, sch
 		if eq(ver, cp.version, sch) {
 			st.applies, st.spec, st.rng, st.exact = true, 3, "= "+cp.version, true
 			st.check = Check{Part: "version", Rule: "exact", Factor: 1, Why: fmt.Sprintf("version %q is %q", ver, cp.version)}
-		} else if sch == "" {
-			nearVersion(&st, ver, []string{cp.version}, p.FullName)
+		} else if sch == "" && !nearVersion(&st, ver, []string{cp.version}, p.FullName) && status.Affected() && cp.soleEntry {
+			earlierVersion(&st, ver, cp.version)
 		}
 		return st
 	}
@@ -1002,7 +1003,34 @@ const (
 	// factorListLine: a named version of two parts read as its release
 	// line ("6.1" for 6.1.1).
 	factorListLine = 0.8
+	// factorEarlier: a build earlier than the one version the advisory
+	// names, on its major line (earlierVersion).
+	factorEarlier = 0.7
 )
+
+// buildRE matches a version of three numbers or more ("4.3.1.71").
+var buildRE = regexp.MustCompile(`^\d+(?:\.\d+){2,}$`)
+
+// earlierVersion applies an affected statement to ver when the product
+// (the advisory's one entry of its name) names one version only, a build of three numbers or more ("SCADA:
+// 4.3.1.71", the version the finder tested), and ver is an earlier build
+// of the same major: the advisory gives no bound below it, so it cannot
+// rule the earlier build out. Below exact confidence (factorEarlier); a
+// later build, or another major, is not read so.
+func earlierVersion(st *statement, ver, x string) bool {
+	v, x := strings.TrimSpace(AlignVersion(ver)), strings.TrimSpace(AlignVersion(x))
+	if !buildRE.MatchString(v) || !buildRE.MatchString(x) {
+		return false
+	}
+	vs, xs := strings.Split(v, "."), strings.Split(x, ".")
+	if vs[0] != xs[0] || version.CompareNumbers(vs, xs) >= 0 {
+		return false
+	}
+	why := fmt.Sprintf("version %q is an earlier build of the major %s than %q, the one version the advisory names (no lower bound given)", ver, xs[0], x)
+	*st = statement{applies: true, status: st.status, spec: 2, factor: factorEarlier, rng: "<= " + x, notes: []string{why},
+		check: Check{Part: "version", Rule: "earlier-build", Factor: factorEarlier, Why: why}}
+	return true
+}
 
 var (
 	twoPartRE   = regexp.MustCompile(`^(\d+)\.(\d+)$`)

@@ -65,6 +65,16 @@ func TestGeneralRules(t *testing.T) {
 		{"icsa-20-105-05", "CVE-2018-5390", "Siemens", "S615", "V6.0", "slash-name"},
 		{"icsa-20-105-05", "CVE-2018-5390", "Siemens", "SCALANCE S615", "V6.1", ""},
 		{"icsa-20-105-05", "CVE-2018-5390", "Siemens", "SCALANCE S627-2M", "V6.0", ""},
+		// An earlier build than the one version the advisory names.
+		{"icsa-19-213-06", "CVE-2019-10994", "LCDS", "LAquis SCADA", "4.1.0.3870", "earlier-build"},
+		{"icsa-19-213-06", "CVE-2019-10994", "LCDS", "LAquis SCADA", "4.3.1.71", "exact"},
+		{"icsa-19-213-06", "CVE-2019-10994", "LCDS", "LAquis SCADA", "4.3.1.323", ""}, // the fix
+		{"icsa-19-213-06", "CVE-2019-10994", "LCDS", "LAquis SCADA", "4.3.1.80", ""},  // later: not read
+		{"icsa-19-213-06", "CVE-2019-10994", "LCDS", "LAquis SCADA", "3.9.0.12", ""},  // another major
+		{"icsa-19-213-06", "CVE-2019-10994", "LCDS", "LAquis SCADA", "4.1", ""},       // not a build
+		// Several entries of one name list their versions: none is read
+		// as the one version named (GMS600 1.2.0, 1.3.0, 1.3.1.0).
+		{"icsa-21-343-01", "CVE-2021-35534", "Hitachi Energy", "GMS600", "1.3.0.5", ""},
 		// A business of the vendor the vendor table keeps apart.
 		{"icsma-20-023-01", "CVE-2020-6962", "GE Healthcare", "B450", "2.1", "division"},
 		{"icsma-20-023-01", "CVE-2020-6962", "GE Healthcare", "B450", "3.1", ""},
