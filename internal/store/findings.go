@@ -451,23 +451,29 @@ func (s *Store) FindingUpsert(ctx context.Context, runID int64, batch []finding.
 	return s.findingUpsertRows(ctx, runID, fs)
 }
 
-// findingUpsertRows upserts fs (distinct identities) with multi-row
-// statements, then records their events and, on SQLite, adds what they
-// changed to the running totals (kept here, set-based, see migration 00802;
-// PostgreSQL's triggers keep its totals).
+// findingUpsertRows upserts fs (distinct identities), then records their
+// events and, on SQLite, adds what they changed to the running totals (kept
+// here, set-based, see migration 00802; PostgreSQL's triggers keep its
+// totals). On PostgreSQL (the identities its set upsert left over) it uses
+// multi-row statements; on SQLite single-row statements that need no
+// statement journal (findingUpsertEach).
 func (s *Store) findingUpsertRows(ctx context.Context, runID int64, fs []folded) (created, updated int, err error) {
-	// 22 parameters a row; 100-row statements measured fastest (larger ones
-	// spend more in SQLite's statement journal).
 	var events []finding.Event
 	tot := &totalsDelta{pairs: map[[2]int64]*[3]int64{}, days: map[totalsDay]int64{}}
 	st := stmtCache{s: s}
 	defer st.close()
-	if err := chunked(fs, 100, func(c []folded) error {
-		cr, u, err := s.findingUpsertChunk(ctx, &st, runID, c, &events, tot)
-		created += cr
-		updated += u
-		return err
-	}); err != nil {
+	if s.dialect == Postgres {
+		// 22 parameters a row, 100 rows a statement.
+		err = chunked(fs, 100, func(c []folded) error {
+			cr, u, err := s.findingUpsertChunk(ctx, &st, runID, c, &events, tot)
+			created += cr
+			updated += u
+			return err
+		})
+	} else {
+		created, updated, err = s.findingUpsertEach(ctx, &st, runID, fs, &events, tot)
+	}
+	if err != nil {
 		return created, updated, err
 	}
 	if err := s.eventInsert(ctx, &st, runID, events); err != nil {
@@ -732,10 +738,188 @@ func (s *Store) findingUpsertChunk(ctx context.Context, st *stmtCache, runID int
 	return created, updated, nil
 }
 
-// eventInsert records the events of the batch of run runID (0: none).
+// findingInsertSQL inserts a new finding (last_change 1, as
+// findingUpsertSQL does) and does nothing when its identity hash is taken.
+const findingInsertSQL = `INSERT INTO findings (` + findingUpsertCols + `, last_change)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (ident) DO NOTHING`
+
+// findingResightSQL is findingConflictSQL's update of a finding of this
+// identity restricted to a sighting that changes neither its status, nor
+// its severity, nor its first sighting: an open finding (resolved_at null)
+// whose severity is at least the sighting's and whose first_seen is not
+// after it. For such a finding both statements write the same values
+// (last_change 0, first_seen, severity, status and resolved_at as they
+// were), and no trigger would act on it (their WHEN clauses compare status,
+// trigger, organisation and the day of first sighting), so leaving those
+// columns out of the SET list leaves out the UPDATE OF triggers too.
+// Parameters: ?1 last_seen, ?2 seen count, ?3 tlp, ?4 evidence, ?5 its run,
+// ?6 asn, ?7 run, ?8 ident, ?9 org, ?10 trigger, ?11 type, ?12 key,
+// ?13 severity, ?14 first_seen.
+const findingResightSQL = `UPDATE findings SET last_change = 0, last_seen = MAX(last_seen, ?1), seen_count = seen_count + ?2,
+  tlp = MAX(tlp, ?3),
+  evidence = CASE WHEN ?4 = '' OR ?1 < last_seen THEN evidence ELSE ?4 END,
+  evidence_run_id = CASE WHEN ?4 = '' OR ?1 < last_seen THEN evidence_run_id ELSE ?5 END,
+  asn = CASE WHEN ?6 = 0 THEN asn ELSE ?6 END, last_run_id = ?7
+WHERE ident = ?8 AND org_id = ?9 AND trigger_id = ?10 AND type = ?11 AND key = ?12
+  AND status = 'open' AND resolved_at IS NULL AND severity >= ?13 AND first_seen <= ?14`
+
+// findingUpsertEach upserts fs (distinct identities) on SQLite with
+// single-row statements and appends the events of what changed, as
+// findingUpsertChunk does with multi-row ones.
+//
+// SQLite gives a statement a statement journal — a copy of every page it
+// changes that existed before it, so that an error half-way can undo it —
+// when it may write several rows (multi-row VALUES, a RETURNING clause or a
+// trigger that exists for it, as an UPDATE OF trigger does when its column
+// is in the SET list) and may abort (a NOT NULL column, an immediate
+// foreign key, the DO UPDATE of an upsert). With random identities over
+// five indexes that copy was most of the pages a multi-row upsert touched.
+// Each finding here is written by one of three statements, tried in turn
+// until one takes it:
+//
+//   - findingInsertSQL: a new identity (the row the upsert inserts);
+//   - findingResightSQL: a re-sighting that changes no status, severity or
+//     first sighting (the same values the upsert writes);
+//   - the single-row upsert of findingUpsertSQL, RETURNING what it did:
+//     reopenings, severity rises, earlier first sightings; no row back
+//     means another identity holds the hash, and the next probe is tried.
+//
+// The first two need no statement journal (neither may write two rows);
+// the third does, as before, for the findings that take it. The statement
+// tried first is the one that took the previous finding: a first ingest
+// inserts, a re-ingest re-sights.
+func (s *Store) findingUpsertEach(ctx context.Context, st *stmtCache, runID int64, fs []folded, events *[]finding.Event, tot *totalsDelta) (created, updated int, err error) {
+	now := s.Now()
+	// Each statement takes microseconds: the driver's watch of a context
+	// that can end (a goroutine per statement) would cost more than the
+	// statement, so the loop checks ctx itself.
+	outer := ctx
+	ctx = context.WithoutCancel(ctx)
+	ins, err := st.get(ctx, findingInsertSQL)
+	if err != nil {
+		return 0, 0, fmt.Errorf("findings insert: %w", err)
+	}
+	resight, err := st.get(ctx, findingResightSQL)
+	if err != nil {
+		return 0, 0, fmt.Errorf("findings update: %w", err)
+	}
+	upsert, err := st.get(ctx, s.findingUpsertSQL().sql(1))
+	if err != nil {
+		return 0, 0, fmt.Errorf("findings upsert: %w", err)
+	}
+	insertFirst := true
+	for i := range fs {
+		if i%256 == 0 {
+			if err := outer.Err(); err != nil {
+				return created, updated, err
+			}
+		}
+		f := &fs[i]
+		base := finding.Ident(f.s.OrgID, f.s.TriggerID, f.s.Type, f.s.Key)
+		var (
+			ev     finding.Event
+			change int64 = -1
+		)
+		for probe := 0; change < 0; probe++ {
+			if probe == identProbes {
+				return created, updated, fmt.Errorf("finding %d/%d/%s/%s: %d identity hash probes taken", f.s.OrgID, f.s.TriggerID, f.s.Type, f.s.Key, identProbes)
+			}
+			id := identProbe(base, probe)
+			vals := findingUpsertValues(id, f, runID)
+			for step := range 2 {
+				if (step == 0) == insertFirst {
+					r, err := ins.ExecContext(ctx, vals...)
+					if err != nil {
+						return created, updated, fmt.Errorf("findings insert: %w", err)
+					}
+					if n, _ := r.RowsAffected(); n == 1 {
+						change, ev.Severity = 1, f.s.Severity
+						ev.FindingID, err = r.LastInsertId()
+						if err != nil {
+							return created, updated, fmt.Errorf("findings insert: %w", err)
+						}
+						break
+					}
+				} else {
+					r, err := resight.ExecContext(ctx, vals[15], vals[16], vals[21], vals[19], vals[20], vals[8], vals[17],
+						id, f.s.OrgID, f.s.TriggerID, f.s.Type, f.s.Key, vals[12], vals[14])
+					if err != nil {
+						return created, updated, fmt.Errorf("findings update: %w", err)
+					}
+					if n, _ := r.RowsAffected(); n == 1 {
+						change = 0
+						break
+					}
+				}
+			}
+			if change < 0 {
+				// Another identity holds this hash (then no row comes
+				// back), or the sighting changes more than a re-sighting.
+				rows, err := upsert.QueryContext(ctx, vals...)
+				if err != nil {
+					return created, updated, fmt.Errorf("findings upsert: %w", err)
+				}
+				for rows.Next() {
+					var ident int64
+					if err := rows.Scan(&ident, &ev.FindingID, &change, &ev.Severity); err != nil {
+						rows.Close()
+						return created, updated, err
+					}
+				}
+				rows.Close()
+				if err := rows.Err(); err != nil {
+					return created, updated, fmt.Errorf("findings upsert: %w", err)
+				}
+			}
+		}
+		insertFirst = change == 1
+		tot.add(f, change)
+		ev.OrgID, ev.At = f.s.OrgID, now
+		switch change {
+		case 1:
+			created++
+			ev.Kind = finding.EventNew
+		case 2:
+			updated++
+			ev.Kind = finding.EventReopened
+		case 3:
+			updated++
+			ev.Kind = finding.EventSeverityUp
+		default:
+			updated++
+			continue
+		}
+		*events = append(*events, ev)
+	}
+	return created, updated, nil
+}
+
+// eventInsert records the events of the batch of run runID (0: none): on
+// SQLite one single-row statement per event (a multi-row insert would need
+// a statement journal for its immediate foreign key, see
+// findingUpsertEach), on PostgreSQL 1,000 rows a statement.
 func (s *Store) eventInsert(ctx context.Context, st *stmtCache, runID int64, events []finding.Event) error {
 	m := multiRow{head: `INSERT INTO finding_events (finding_id, org_id, kind, severity, at, run_id) VALUES `, tuple: "(?, ?, ?, ?, ?, ?)"}
 	run := nullID(runID)
+	if s.dialect != Postgres && len(events) > 0 {
+		stmt, err := st.get(ctx, m.sql(1))
+		if err != nil {
+			return fmt.Errorf("finding events: %w", err)
+		}
+		outer := ctx
+		ctx := context.WithoutCancel(ctx) // as in findingUpsertEach
+		for i, e := range events {
+			if i%256 == 0 {
+				if err := outer.Err(); err != nil {
+					return err
+				}
+			}
+			if _, err := stmt.ExecContext(ctx, e.FindingID, e.OrgID, string(e.Kind), int64(e.Severity), e.At, run); err != nil {
+				return fmt.Errorf("finding events: %w", err)
+			}
+		}
+		return nil
+	}
 	return chunked(events, 1000, func(c []finding.Event) error {
 		args := make([]any, 0, len(c)*m.width())
 		for _, e := range c {
