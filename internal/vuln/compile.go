@@ -116,11 +116,14 @@ type cproduct struct {
 	// name, so its one version is the only one the advisory names for it
 	// (earlierVersion).
 	soleEntry bool
-	cpes      []cpe.WFN
-	purls     []packageurl.PackageURL
-	platform  *cproduct
-	scheme    string // versioning scheme of ranges (purl type / OSV ecosystem), "" = vendor-tolerant
-	ranges    []crange
+	// initials are the abbreviations of the product's name the
+	// advisory's text uses ("ISCV 3.1" of IntelliSpace Cardiovascular).
+	initials []string
+	cpes     []cpe.WFN
+	purls    []packageurl.PackageURL
+	platform *cproduct
+	scheme   string // versioning scheme of ranges (purl type / OSV ecosystem), "" = vendor-tolerant
+	ranges   []crange
 	// version is the product's one exact version (p.Version) when it is
 	// one: CISA also writes ranges ("vers:all/*", "6.8 | 6.9") and models
 	// ("1783-SAD4T0SBK9") as product_version; those become ranges and
@@ -211,6 +214,15 @@ func compile(ref int64, a *advisory.Advisory, vt *vendor.Table, in *strTable) *C
 	for i := range c.products {
 		c.products[i].soleName = !slices.ContainsFunc(c.products, func(o cproduct) bool { return o.p.Name != c.products[i].p.Name })
 		c.products[i].soleEntry = !slices.ContainsFunc(c.products, func(o cproduct) bool { return o.p != c.products[i].p && o.p.Name == c.products[i].p.Name })
+	}
+	if abbrs := textInitials(a); len(abbrs) > 0 {
+		for i := range c.products {
+			for _, ab := range abbrs {
+				if product.SpellsInitials(ab, c.products[i].p.Name) {
+					c.products[i].initials = append(c.products[i].initials, ab)
+				}
+			}
+		}
 	}
 	keys = append(keys, titleVendorKeys(vt, a.Title)...)
 	for i := range c.products {
@@ -388,6 +400,33 @@ func (cp *cproduct) keys(vt *vendor.Table) []string {
 // abbrevRE matches an abbreviation a vendor's name gives in parentheses:
 // two to five capitals.
 var abbrevRE = regexp.MustCompile(`^[A-Z]{2,5}$`)
+
+// standaloneCapsRE matches a word of three to six capitals standing alone
+// (not joined by a hyphen: "MELFA-Works" is a name, not initials).
+var standaloneCapsRE = regexp.MustCompile(`(?:^|[^A-Za-z0-9-])([A-Z]{3,6})(?:$|[^A-Za-z0-9-])`)
+
+// textInitials returns the words of three to six capitals the advisory's
+// title, vulnerability descriptions and remediations write alone
+// ("Philips is adding … to ISCV 3.1"): abbreviations a product name may
+// go by (product.SpellsInitials decides which).
+func textInitials(a *advisory.Advisory) []string {
+	var out []string
+	add := func(s string) {
+		for _, m := range standaloneCapsRE.FindAllStringSubmatch(strings.ReplaceAll(s, " ", "  "), -1) {
+			if !slices.Contains(out, m[1]) {
+				out = append(out, m[1])
+			}
+		}
+	}
+	add(a.Title)
+	for i := range a.Vulns {
+		add(a.Vulns[i].Description)
+		for _, r := range a.Vulns[i].Remedies {
+			add(r.Details)
+		}
+	}
+	return out
+}
 
 // slashItemRE matches an item of a name joined by " / " that can name a
 // product: a word of three letters or more in it ("CitectSCADA", "S615"

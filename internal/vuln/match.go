@@ -577,6 +577,15 @@ func identify(cp *cproduct, t *prepared) identity {
 			}
 		}
 	}
+	// Still none: the model is the initials the advisory's text uses for
+	// the product's name ("ISCV 3.1" of IntelliSpace Cardiovascular).
+	if best.product == 0 {
+		for _, ab := range cp.initials {
+			if strings.TrimSpace(t.model) == ab {
+				offer(product.ConfInitials, "initials", fmt.Sprintf("model %q is the initials the advisory writes for %q", t.model, cp.p.Name), nil)
+			}
+		}
+	}
 	// A model code written as the product's version ("Performance Series
 	// NVRs" at product_version "HEN08104"): a device whose model is that
 	// code is the product, every version of it (the advisory gives none),

@@ -65,6 +65,11 @@ func TestGeneralRules(t *testing.T) {
 		{"icsa-20-105-05", "CVE-2018-5390", "Siemens", "S615", "V6.0", "slash-name"},
 		{"icsa-20-105-05", "CVE-2018-5390", "Siemens", "SCALANCE S615", "V6.1", ""},
 		{"icsa-20-105-05", "CVE-2018-5390", "Siemens", "SCALANCE S627-2M", "V6.0", ""},
+		// The initials the advisory's text writes for the product.
+		{"icsma-18-025-01", "CVE-2018-5438", "Philips", "ISCV", "2.2.1", "initials"},
+		{"icsma-18-025-01", "CVE-2018-5438", "Philips", "ISCV", "3.1", ""}, // after the bound
+		{"icsma-18-025-01", "CVE-2018-5438", "Philips", "ISC", "2.2.1", ""},
+		{"icsma-18-025-01", "CVE-2018-5438", "Philips", "ISPACS", "2.2.1", ""},
 		// An earlier build than the one version the advisory names.
 		{"icsa-19-213-06", "CVE-2019-10994", "LCDS", "LAquis SCADA", "4.1.0.3870", "earlier-build"},
 		{"icsa-19-213-06", "CVE-2019-10994", "LCDS", "LAquis SCADA", "4.3.1.71", "exact"},

@@ -261,5 +261,8 @@ func FuzzNameMatch(f *testing.F) {
 		if r := MatchModelCode(name, model); r.OK != (r.Conf > 0) || r.Conf >= 1 {
 			t.Fatalf("MatchModelCode(%q, %q) = %+v", name, model, r)
 		}
+		if SpellsInitials(model, name) && (len(model) < 3 || len(model) > 6) {
+			t.Fatalf("SpellsInitials(%q, %q): not three to six letters", model, name)
+		}
 	})
 }
