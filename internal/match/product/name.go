@@ -571,7 +571,7 @@ func replaceToken(ts, old, repl []string) []string {
 }
 
 var (
-	inclRE      = regexp.MustCompile(`(?i)^incl(?:uding|\.)?\s*`)
+	inclRE      = regexp.MustCompile(`(?i)^incl(?:uding|udes|uded|\.|\b)\s*`)
 	parenLineRE = regexp.MustCompile(`^[vV](\d+(?:\.\d+)+)$`)
 )
 

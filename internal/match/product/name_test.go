@@ -36,6 +36,9 @@ func TestNameMatch(t *testing.T) {
 		// A round series number ends where the model's does
 		// (icsa-20-280-01); "GT27" still takes "GT2710".
 		{"Micro800 family", "Micro8000", "", NameOptions{}},
+		// "(includes X)" lists X as a name of the entry (icsa-19-036-02),
+		// not "udes X" after the product line.
+		{"1756-EWEB (includes 1756-EWEBK)", "1756-EWEBK", "listed", NameOptions{}},
 		{"SCALANCE X-200IRT switch family (incl. SIPLUS NET variants)", "SCALANCE X202-2IRT", "family", siemens},
 		{"Airlink Router (ES450, GX450) running ALEOS software", "GX450", "listed", NameOptions{}},
 		{"SIMATIC HMI KTP Mobile Panels KTP400F, KTP700, KTP700F, KTP900 and KTP900F", "KTP700F", "listed", siemens},
