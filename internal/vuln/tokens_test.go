@@ -65,6 +65,10 @@ func TestGeneralRules(t *testing.T) {
 		{"icsa-20-105-05", "CVE-2018-5390", "Siemens", "S615", "V6.0", "slash-name"},
 		{"icsa-20-105-05", "CVE-2018-5390", "Siemens", "SCALANCE S615", "V6.1", ""},
 		{"icsa-20-105-05", "CVE-2018-5390", "Siemens", "SCALANCE S627-2M", "V6.0", ""},
+		// The product a name says it is part of.
+		{"icsa-19-255-03", "CVE-2019-9008", "3S-Smart Software Solutions", "CODESYS Development System", "3.5.12.0", "container"},
+		{"icsa-19-255-03", "CVE-2019-9008", "3S-Smart Software Solutions", "CODESYS Development System", "3.5.13.0", ""},
+		{"icsa-19-255-03", "CVE-2019-9008", "3S-Smart Software Solutions", "CODESYS Control for Linux", "3.5.12.0", ""},
 		// The initials the advisory's text writes for the product.
 		{"icsma-18-025-01", "CVE-2018-5438", "Philips", "ISCV", "2.2.1", "initials"},
 		{"icsma-18-025-01", "CVE-2018-5438", "Philips", "ISCV", "3.1", ""}, // after the bound

@@ -21,6 +21,7 @@ const (
 	ConfFamily       = 0.75 // the model belongs to a series or family code ("HMIGTO series", "X-300 family")
 	ConfVariant      = 0.6  // the model names a family; the advisory names a variant of it
 	ConfAcronym      = 0.7  // equal once a run of words is read as its initials ("PI SDK" / "PI Software Development Kit")
+	ConfContainer    = 0.7  // the model is the product the name says it is part of ("CODESYS Development System")
 )
 
 // Line is a version line a product name carries ("SIMATIC WinCC V7.4",
@@ -85,6 +86,9 @@ type Name struct {
 	// bases are the names before an edition ("Connected Components
 	// Workbench - Developer Edition …" → connected components workbench).
 	bases [][]string
+	// containers are the products the name says it is part of or
+	// included in ("(part of the CODESYS Development System)").
+	containers [][]string
 	// title are the tokens of the advisory's title: a model may name the
 	// family the title gives before the code the name gives ("Multilin
 	// MX350" / "MX350 Relay firmware" in "GE Multilin … Protective Relays").
@@ -143,6 +147,9 @@ var (
 	// product is named before it; after "based on" / "built upon" the
 	// product it is built on is named too.
 	clauseRE = regexp.MustCompile(`(?i)\s+(?:(containing|redistributed\s+with|(?:as\s+|also\s+)?part\s+of)|((?:as\s+)?(?:based|built)\s+(?:on|upon)))\s+(?:an?\s+|the\s+)?`)
+	// containerRE matches the product a name says it is part of or
+	// included in, up to a parenthesis, "setup", a condition or a clause.
+	containerRE = regexp.MustCompile(`(?i)\b(?:part\s+of|included\s+in)\s+(?:the\s+|an?\s+)?([^()]+?)(?:\s+setup\b|\s+if\s|\s+containing\s|\s*\)|\s*$)`)
 	// quantifierRE matches a leading "All" or "All other" ("All 32 and 64
 	// bit CODESYS Development System V3").
 	quantifierRE = regexp.MustCompile(`(?i)^\s*all\s+(?:other\s+)?`)
@@ -346,6 +353,16 @@ func CompileName(name string, o NameOptions) *Name {
 		if ts := nameTokens(s[i+len(" using "):], o.Vendor); len(ts) > 0 {
 			n.addAlt(ts)
 			n.uses = append(n.uses, ts)
+		}
+	}
+	// "(also part of the CODESYS Development System setup)", "included in
+	// SIPROTEC Merging Unit 6MU80": the product that ships it.
+	for _, m := range containerRE.FindAllStringSubmatch(name, -1) {
+		// Two distinctive words at least: "the CODESYS setup" names a
+		// brand, not a product.
+		ts := nameTokens(m[1], o.Vendor)
+		if d := slices.DeleteFunc(slices.Clone(ts), func(t string) bool { return !distinctiveToken(t) }); len(d) >= 2 {
+			n.containers = append(n.containers, ts)
 		}
 	}
 	// "… based on a CODESYS V2 Runtime Toolkit": the product it is built on.
@@ -998,8 +1015,20 @@ func (n *Name) Match(m *Model) Result {
 	if n.suite != "" && len(n.suite) >= 5 && compact(suiteCore(m.toks)) == n.suite && r.Conf < ConfAcronym {
 		r.offer(ConfAcronym, "suite", fmt.Sprintf("model %q is the suite the advisory's title names; %q is a part of it", m.Text, n.Text))
 	}
+	// The model is a product the name says it is part of ("CODESYS
+	// Control Win V3 (also part of the CODESYS Development System setup)",
+	// "EN100 Ethernet module included in SIPROTEC Merging Unit 6MU80"):
+	// it ships the named product.
+	if r.Conf < ConfContainer {
+		gm := compact(withoutGeneric(m.toks))
+		for _, c := range n.containers {
+			if g := compact(withoutGeneric(c)); g != "" && g == gm {
+				r.offer(ConfContainer, "container", fmt.Sprintf("model %q is the product %q says it is part of", m.Text, n.Text))
+			}
+		}
+	}
 	if r.Conf < ConfCode {
-		if w, u := n.conflict(m); w != "" && r.Rule != "abbreviation" && r.Rule != "title-family" && r.Rule != "suite" {
+		if w, u := n.conflict(m); w != "" && r.Rule != "abbreviation" && r.Rule != "title-family" && r.Rule != "suite" && r.Rule != "container" {
 			return Result{Why: fmt.Sprintf("model %q says %q where the advisory says %q", m.Text, w, u)}
 		}
 		// The name's own placeholder patterns, with the words after them,

@@ -117,6 +117,14 @@ func TestNameMatch(t *testing.T) {
 		// Codes of one family listed with spaces only.
 		{"PageWriter TC10 TC20 TC30 TC50 TC70 Cardiographs", "PageWriter TC20 Cardiograph", "generic", NameOptions{}},
 		{"PageWriter TC10 TC20 TC30 TC50 TC70 Cardiographs", "PageWriter TC40 Cardiograph", "", NameOptions{}},
+		// The product a name says it is part of, or included in.
+		{"CODESYS Control Win V3 (also part of the CODESYS Development System setup) containing the CmpUserMgr", "CODESYS Development System", "container", NameOptions{}},
+		{"CODESYS V3 Simulation Runtime (part of the CODESYS Development System)", "CODESYS Development System", "container", NameOptions{}},
+		{"CODESYS Control Win V3 (also part of the CODESYS Development System setup) containing the CmpUserMgr", "CODESYS Control for Linux", "", NameOptions{}},
+		{"CODESYS Control Win V3 (also part of the CODESYS setup)", "CODESYS", "", NameOptions{}},                               // a brand alone
+		{"EN100 Ethernet module included in SIPROTEC Merging Unit 6MU80", "SIPROTEC Merging Unit 6MU80", "code", NameOptions{}}, // its code, before this rule
+		{"EN100 Ethernet module included in SIPROTEC Merging Unit 6MU80", "SIPROTEC Merging Unit 6MU85", "", NameOptions{}},
+		{"FactoryTalk Security part of the FactoryTalk Services Platform if configured and deployed", "FactoryTalk Services Platform", "container", NameOptions{}},
 		// An order number written before the name.
 		{"2700974 ILC 151 ETH", "ILC 151 ETH", "listed", NameOptions{}},
 		{"2700974 ILC 151 ETH", "ILC 191 ETH", "", NameOptions{}},
