@@ -708,21 +708,9 @@ func (s *Store) findingUpsertChunk(ctx context.Context, st *stmtCache, runID int
 			delete(byIdent, ident)
 			tot.add(&fs[i], change)
 			ev.OrgID, ev.At = fs[i].s.OrgID, now
-			switch change {
-			case 1:
-				created++
-				ev.Kind = finding.EventNew
-			case 2:
-				updated++
-				ev.Kind = finding.EventReopened
-			case 3:
-				updated++
-				ev.Kind = finding.EventSeverityUp
-			default:
-				updated++
-				continue
+			if ev.Kind, ok = changeEvent(change, &created, &updated); ok {
+				*events = append(*events, ev)
 			}
-			*events = append(*events, ev)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -875,23 +863,30 @@ func (s *Store) findingUpsertEach(ctx context.Context, st *stmtCache, runID int6
 		insertFirst = change == 1
 		tot.add(f, change)
 		ev.OrgID, ev.At = f.s.OrgID, now
-		switch change {
-		case 1:
-			created++
-			ev.Kind = finding.EventNew
-		case 2:
-			updated++
-			ev.Kind = finding.EventReopened
-		case 3:
-			updated++
-			ev.Kind = finding.EventSeverityUp
-		default:
-			updated++
-			continue
+		var ok bool
+		if ev.Kind, ok = changeEvent(change, &created, &updated); ok {
+			*events = append(*events, ev)
 		}
-		*events = append(*events, ev)
 	}
 	return created, updated, nil
+}
+
+// changeEvent counts an upserted finding's change (1 new, 2 reopened, 3
+// severity risen, anything else a re-sighting) as created or updated and
+// returns the event it makes; a re-sighting makes none.
+func changeEvent(change int64, created, updated *int) (finding.EventKind, bool) {
+	if change == 1 {
+		*created++
+		return finding.EventNew, true
+	}
+	*updated++
+	switch change {
+	case 2:
+		return finding.EventReopened, true
+	case 3:
+		return finding.EventSeverityUp, true
+	}
+	return "", false
 }
 
 // eventInsert records the events of the batch of run runID (0: none): on
