@@ -46,10 +46,23 @@ var errDryRun = errors.New("dry run")
 // and writes the plan (items, notices, outbox rows, resolved notices,
 // cursor) in the same transaction. On PostgreSQL the cursor row is locked,
 // so concurrent composers run one after the other.
+//
+// The cursor is an event id, so it must never pass an event that commits
+// later with a smaller id. SQLite commits one writer at a time. On
+// PostgreSQL ids come from a sequence and writers (the parts of a split
+// run on several nodes, a re-match) commit in any order: the transaction
+// first takes finding_events in SHARE mode, which waits for every
+// transaction that inserted events to end and holds new inserts back until
+// it commits, so the events it reads after the cursor are all there are.
 func (s *Store) NotifyCompose(ctx context.Context, req notify.ComposeRequest, plan func(*notify.Batch) *notify.Plan) (notify.ComposeResult, error) {
 	res := notify.ComposeResult{Outbox: map[notify.Channel]int{}, Skipped: map[notify.Reason]int{}}
 	now := req.Now
 	err := s.Tx(ctx, func(tx *Store) error {
+		if tx.dialect == Postgres {
+			if _, err := tx.Exec(ctx, `LOCK TABLE finding_events IN SHARE MODE`); err != nil {
+				return fmt.Errorf("notify: wait for event writers: %w", err)
+			}
+		}
 		cursor, err := tx.cursorLock(ctx, now)
 		if err != nil {
 			return err

@@ -535,3 +535,59 @@ func TestOutboxBounceLinksDelivery(t *testing.T) {
 		}
 	})
 }
+
+// TestNotifyComposeCommitOrder: an event written by a transaction that
+// commits after a later one is composed, not stepped over by the cursor
+// of a composition that ran in between (PostgreSQL, where writers on
+// several nodes commit in any order; SQLite commits one writer at a time).
+// Composition waits for the writer instead.
+func TestNotifyComposeCommitOrder(t *testing.T) {
+	t0 := time.Date(2025, 6, 2, 10, 0, 0, 0, time.UTC)
+	clk := &notifyClock{t: t0}
+	storetest.EachOpts(t, storetest.Options{Now: clk.Now}, func(t *testing.T, s *store.Store) {
+		if s.Dialect() != store.Postgres {
+			t.Skip("SQLite serialises writers: event ids are in commit order")
+		}
+		clk.Set(t0)
+		ctx := context.Background()
+		e := newNotifyEnv(t, s, clk)
+		ho := e.orgs["Hosting"].ID
+		written, commit, done := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+		go func() {
+			done <- s.Tx(ctx, func(tx *store.Store) error {
+				_, _, err := tx.FindingUpsert(ctx, 0, []finding.Sighting{notifySighting(ho, e.trig, "198.51.100.1", 443, finding.High, t0)})
+				close(written)
+				<-commit
+				return err
+			})
+		}()
+		<-written
+		// A later event, committed first: its id is above the one the
+		// transaction above holds.
+		if _, _, err := s.FindingUpsert(ctx, 0, []finding.Sighting{notifySighting(ho, e.trig, "198.51.100.2", 443, finding.High, t0)}); err != nil {
+			t.Fatal(err)
+		}
+		composed := make(chan notify.ComposeResult, 1)
+		go func() {
+			res, err := e.n.Compose(ctx, false)
+			if err != nil {
+				t.Error(err)
+			}
+			composed <- res
+		}()
+		// The composition waits for the writer; let it end.
+		time.Sleep(200 * time.Millisecond)
+		close(commit)
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		events := (<-composed).Events
+		res, err := e.n.Compose(ctx, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if events += res.Events; events != 2 {
+			t.Errorf("events composed = %d; want both findings' events, each once", events)
+		}
+	})
+}
