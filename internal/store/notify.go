@@ -54,6 +54,10 @@ var errDryRun = errors.New("dry run")
 // first takes finding_events in SHARE mode, which waits for every
 // transaction that inserted events to end and holds new inserts back until
 // it commits, so the events it reads after the cursor are all there are.
+// It takes no lock before that one and writes no events; a transaction
+// that writes events takes finding_events' lock before any row this one
+// writes or whose key its inserts check (see OrgDelete), else the two can
+// deadlock (docs/ARCHITECTURE.md, the change feed).
 func (s *Store) NotifyCompose(ctx context.Context, req notify.ComposeRequest, plan func(*notify.Batch) *notify.Plan) (notify.ComposeResult, error) {
 	res := notify.ComposeResult{Outbox: map[notify.Channel]int{}, Skipped: map[notify.Reason]int{}}
 	now := req.Now

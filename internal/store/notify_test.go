@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/netip"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -588,6 +589,163 @@ func TestNotifyComposeCommitOrder(t *testing.T) {
 		}
 		if events += res.Events; events != 2 {
 			t.Errorf("events composed = %d; want both findings' events, each once", events)
+		}
+	})
+}
+
+// pgWaitFor polls the count query q on s (up to 10 s) until it is above
+// zero, and reports whether it came to be.
+func pgWaitFor(t *testing.T, s *store.Store, q string) bool {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		var n int
+		if err := s.QueryRow(context.Background(), q).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// eventLocks counts the table locks on finding_events of the test's
+// schema that are granted (or not) in the given mode (” any).
+func eventLocks(granted bool, mode string) string {
+	return fmt.Sprintf(`SELECT COUNT(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+WHERE l.granted = %t AND l.locktype = 'relation' AND ('%s' = '' OR l.mode = '%s')
+  AND c.relname = 'finding_events' AND c.relnamespace = current_schema()::regnamespace`, granted, mode, mode)
+}
+
+// TestNotifyComposeOrgDelete: an organisation deleted while a composition
+// holds finding_events in SHARE mode and is about to write the
+// organisation's notice. The delete removes the organisation's events (its
+// findings' cascade), so it needs finding_events' ROW EXCLUSIVE lock; had
+// it first locked the organisation's row, the composition would wait for
+// that row and the delete for the table: a deadlock, one of them aborted
+// (PostgreSQL; SQLite commits one writer at a time). The delete takes the
+// table lock first and waits for the composition instead.
+func TestNotifyComposeOrgDelete(t *testing.T) {
+	t0 := time.Date(2025, 6, 2, 10, 0, 0, 0, time.UTC)
+	clk := &notifyClock{t: t0}
+	storetest.EachOpts(t, storetest.Options{Now: clk.Now}, func(t *testing.T, s *store.Store) {
+		if s.Dialect() != store.Postgres {
+			t.Skip("SQLite commits one writer at a time")
+		}
+		clk.Set(t0)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		e := newNotifyEnv(t, s, clk)
+		ho := e.orgs["Hosting"].ID
+		if _, _, err := s.FindingUpsert(ctx, 0, []finding.Sighting{notifySighting(ho, e.trig, "198.51.100.1", 443, finding.High, t0)}); err != nil {
+			t.Fatal(err)
+		}
+		planned, release := make(chan struct{}), make(chan struct{})
+		composed, deleted := make(chan error, 1), make(chan error, 1)
+		var res notify.ComposeResult
+		go func() {
+			var err error
+			res, err = s.NotifyCompose(ctx, notify.ComposeRequest{Now: t0, Limit: 100, CapSince: t0.Add(-time.Hour)}, func(b *notify.Batch) *notify.Plan {
+				close(planned)
+				<-release
+				return notify.PlanBatch(b, notify.PlanConfig{Default: notify.DefaultPolicy(), Languages: []string{"en"}})
+			})
+			composed <- err
+		}()
+		<-planned // the composition holds finding_events in SHARE mode
+		go func() { deleted <- s.OrgDelete(ctx, tenant.Operator(), ho) }()
+		waiting := pgWaitFor(t, s, eventLocks(false, ""))
+		close(release) // the composition writes the organisation's notice
+		if !waiting {
+			t.Fatal("the delete did not wait for finding_events")
+		}
+		if err := <-composed; err != nil {
+			t.Errorf("compose: %v", err)
+		}
+		if err := <-deleted; err != nil {
+			t.Errorf("delete: %v", err)
+		}
+		if res.Events != 1 || res.Notices != 1 {
+			t.Errorf("composed %d events into %d notices; want 1 and 1", res.Events, res.Notices)
+		}
+		for _, table := range []string{"findings", "finding_events", "notices", "notice_items"} {
+			var n int
+			if err := s.QueryRow(ctx, `SELECT COUNT(*) FROM `+table+` WHERE org_id = ?`, ho).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			if n != 0 {
+				t.Errorf("%d rows of %s of the deleted organisation left", n, table)
+			}
+		}
+	})
+}
+
+// TestNotifyComposeConcurrent: two compositions (two nodes) and an ingest
+// batch at once on PostgreSQL. Both compositions hold finding_events in
+// SHARE mode, the second waits for the first's cursor row and the batch
+// waits for both; the first then writes its plan, which must take no lock
+// that the second's SHARE lock blocks (a write of finding_events would
+// deadlock them), and all three end. Every event is composed once.
+func TestNotifyComposeConcurrent(t *testing.T) {
+	t0 := time.Date(2025, 6, 2, 10, 0, 0, 0, time.UTC)
+	clk := &notifyClock{t: t0}
+	storetest.EachOpts(t, storetest.Options{Now: clk.Now}, func(t *testing.T, s *store.Store) {
+		if s.Dialect() != store.Postgres {
+			t.Skip("SQLite commits one writer at a time")
+		}
+		clk.Set(t0)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		e := newNotifyEnv(t, s, clk)
+		ho, ws := e.orgs["Hosting"].ID, e.orgs["Waterschap"].ID
+		if _, _, err := s.FindingUpsert(ctx, 0, []finding.Sighting{notifySighting(ho, e.trig, "198.51.100.1", 443, finding.High, t0),
+			notifySighting(ws, e.trig, "198.51.100.2", 443, finding.High, t0)}); err != nil {
+			t.Fatal(err)
+		}
+		req := notify.ComposeRequest{Now: t0, Limit: 100, CapSince: t0.Add(-time.Hour)}
+		cfg := notify.PlanConfig{Default: notify.DefaultPolicy(), DigestHour: 6, Languages: []string{"en", "nl"}}
+		planned, release := make(chan struct{}), make(chan struct{})
+		type result struct {
+			res notify.ComposeResult
+			err error
+		}
+		first, second, ingested := make(chan result, 1), make(chan result, 1), make(chan error, 1)
+		go func() {
+			res, err := s.NotifyCompose(ctx, req, func(b *notify.Batch) *notify.Plan {
+				close(planned)
+				<-release
+				return notify.PlanBatch(b, cfg)
+			})
+			first <- result{res, err}
+		}()
+		<-planned
+		go func() {
+			res, err := s.NotifyCompose(ctx, req, func(b *notify.Batch) *notify.Plan { return notify.PlanBatch(b, cfg) })
+			second <- result{res, err}
+		}()
+		both := pgWaitFor(t, s, `SELECT CASE WHEN (`+eventLocks(true, "ShareLock")+`) = 2 THEN 1 ELSE 0 END`)
+		go func() {
+			_, _, err := s.FindingUpsert(ctx, 0, []finding.Sighting{notifySighting(ho, e.trig, "198.51.100.3", 443, finding.High, t0)})
+			ingested <- err
+		}()
+		blocked := pgWaitFor(t, s, eventLocks(false, "RowExclusiveLock"))
+		close(release)
+		if !both || !blocked {
+			t.Fatalf("both compositions held SHARE: %t; the batch waited for them: %t", both, blocked)
+		}
+		r1, r2 := <-first, <-second
+		if r1.err != nil || r2.err != nil {
+			t.Fatalf("compositions: %v; %v", r1.err, r2.err)
+		}
+		if err := <-ingested; err != nil {
+			t.Fatalf("ingest: %v", err)
+		}
+		r3, err := s.NotifyCompose(ctx, req, func(b *notify.Batch) *notify.Plan { return notify.PlanBatch(b, cfg) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := []int{r1.res.Events, r2.res.Events, r3.Events}; !slices.Equal(got, []int{2, 0, 1}) {
+			t.Errorf("events composed by the first, the second and a later composition: %v; want [2 0 1]", got)
 		}
 	})
 }

@@ -315,9 +315,25 @@ func (s *Store) OrgPatch(ctx context.Context, sc tenant.Scope, id int64, u regis
 }
 
 // OrgDelete deletes organisation id of sc and everything it registered.
+//
+// The delete removes the events of the organisation's findings (the
+// cascade of migration 00801) after it has locked the organisation's row
+// and the rows that go with it (notices, items, contacts). Notice
+// composition holds finding_events in SHARE mode and then writes those
+// rows (NotifyCompose), so on PostgreSQL the delete first takes
+// finding_events' ROW EXCLUSIVE lock, as every event writer does before
+// any row composition needs: it waits for a composition going on instead
+// of deadlocking with it.
 func (s *Store) OrgDelete(ctx context.Context, sc tenant.Scope, id int64) error {
 	cond, args := orgCond(sc, "id")
-	return s.deleteOne(ctx, `DELETE FROM orgs WHERE id = ? AND `+cond, fmt.Sprintf("organisation %d", id), append([]any{id}, args...)...)
+	return s.Tx(ctx, func(tx *Store) error {
+		if tx.dialect == Postgres {
+			if _, err := tx.Exec(ctx, `LOCK TABLE finding_events IN ROW EXCLUSIVE MODE`); err != nil {
+				return fmt.Errorf("organisation %d: wait for notice composition: %w", id, err)
+			}
+		}
+		return tx.deleteOne(ctx, `DELETE FROM orgs WHERE id = ? AND `+cond, fmt.Sprintf("organisation %d", id), append([]any{id}, args...)...)
+	})
 }
 
 // OrgVerifyToken returns the ownership-verification token of organisation
