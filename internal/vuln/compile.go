@@ -143,6 +143,9 @@ type cproduct struct {
 type crange struct {
 	src *advisory.VersionRange
 	r   vrange.Range
+	// line is the release line releaseLines read the bound in from the
+	// product's other entries ("V2" of < V2.3.0), "" when none.
+	line string
 }
 
 // Compile prepares advisory a (stored under row id ref) for matching.
@@ -288,7 +291,14 @@ func productCodes(a *advisory.Advisory) map[string]bool {
 // releaseLines reads products that repeat one name with one upper bound
 // each ("Relion 670 series: <= 1.2.3.18", "<= 2.0.0.11", "<= 2.1.0.1") as
 // one bound per release line, as vrange does inside one range: the lowest
-// covers everything below it, each other one starts at its line.
+// covers everything below it, each other one starts at its line. The name
+// is compared without its parenthesised qualifiers, which tell tracks or
+// editions of one product apart ("Mendix SAML (Mendix 7 compatible)" < V1.17.0,
+// "(Mendix 8 compatible)" < V2.3.0; "… (SW3PVC-CCPU)" <= 3.13P, "…
+// (SW4PVC-CCPU)" <= 4.12N), and a bound's line is its shortest prefix that
+// no lower bound shares ("V2" of V2.3.0 above V1.17.0, "V5.10" of
+// V5.10.069 above V5.00.171), so a fixed version of one line never lies in
+// another line's bound (rule release-lines, named in the range check).
 func releaseLines(cps []cproduct) {
 	groups := map[string][]int{}
 	for i := range cps {
@@ -301,30 +311,119 @@ func releaseLines(cps []cproduct) {
 			r.Constraints[0].Op != vrange.Lt && r.Constraints[0].Op != vrange.Le {
 			continue
 		}
-		k := cp.vendorKey + "\x00" + strings.ToLower(cp.p.Family+" "+cp.p.Name) + "\x00" + statusKeys(cp.p)
+		name := nameQualifierRE.ReplaceAllStringFunc(cp.p.Family+" "+cp.p.Name, func(q string) string {
+			if lineQualifierRE.MatchString(q) {
+				return q // a version line ("(V8.6)"): another line of the product
+			}
+			return " "
+		})
+		name = strings.Join(strings.Fields(name), " ")
+		k := cp.vendorKey + "\x00" + strings.ToLower(name) + "\x00" + statusKeys(cp.p)
 		groups[k] = append(groups[k], i)
 	}
 	for _, idx := range groups {
 		if len(idx) < 2 {
 			continue
 		}
-		slices.SortFunc(idx, func(a, b int) int {
-			return version.CompareStrings(cps[a].ranges[0].r.Constraints[0].Version, cps[b].ranges[0].r.Constraints[0].Version)
-		})
+		bound := func(i int) string { return cps[i].ranges[0].r.Constraints[0].Version }
+		slices.SortStableFunc(idx, func(a, b int) int { return version.CompareStrings(bound(a), bound(b)) })
+		if !slices.ContainsFunc(idx, func(i int) bool { return !plainBoundRE.MatchString(bound(i)) }) {
+			// Bounds written as plain versions: each in its own line.
+			if lines, ok := boundLines(cps, idx, bound); ok {
+				for k, i := range idx {
+					if k == 0 || lines[k] == "" {
+						continue
+					}
+					cr := &cps[i].ranges[0]
+					cr.r.Constraints = append([]vrange.Constraint{{Op: vrange.Ge, Version: lines[k]}}, cr.r.Constraints...)
+					cr.line = lines[k]
+				}
+			}
+			continue
+		}
 		lines := map[string]bool{}
 		for _, i := range idx {
-			lines[vrange.Line(cps[i].ranges[0].r.Constraints[0].Version)] = true
+			lines[vrange.Line(bound(i))] = true
 		}
 		if len(lines) < len(idx) {
 			continue // two bounds in one line: their union
 		}
 		for _, i := range idx[1:] {
 			r := &cps[i].ranges[0].r
-			if l := vrange.Line(r.Constraints[0].Version); l != "" {
+			if l := vrange.Line(bound(i)); l != "" {
 				r.Constraints = append([]vrange.Constraint{{Op: vrange.Ge, Version: l}}, r.Constraints...)
 			}
 		}
 	}
+}
+
+// boundLines returns the release line of each bound of a group of
+// entries sorted by bound (bound(idx[k])): the lowest none, each other its
+// shortest prefix no lower bound shares; false when two entries of one
+// name bound one line (their union, not lines) or a bound opens its line.
+func boundLines(cps []cproduct, idx []int, bound func(int) string) ([]string, bool) {
+	lines := make([]string, len(idx))
+	ok := true
+	for k := 1; k < len(idx) && ok; k++ {
+		comps := boundComponents(bound(idx[k]))
+		shared, with := 0, -1
+		for j := 0; j < k; j++ {
+			if n := commonComponents(comps, boundComponents(bound(idx[j]))); n >= shared {
+				shared, with = n, j
+			}
+		}
+		switch {
+		case shared+1 < len(comps):
+			lines[k] = strings.Join(strings.Split(bound(idx[k]), ".")[:shared+1], ".")
+		case cps[idx[with]].p.Name != cps[idx[k]].p.Name && lines[with] != "":
+			// Two tracks' bounds in one line ("… New Track)" < V3.3.1,
+			// "… Upgrade Track)" < V3.3.0): each covers that line.
+			lines[k] = lines[with]
+		default:
+			ok = false // two bounds of one name in one line: their union
+		}
+		if ok && version.CompareStrings(lines[k], bound(idx[k])) >= 0 {
+			// A bound that opens its line ("< 4.16.0" above "<= 4.9.7")
+			// would cover nothing in it: no release lines.
+			ok = false
+		}
+	}
+	return lines, ok
+}
+
+// plainBoundRE matches a bound written as a plain version: numbers and
+// letters joined by dots, "V" first or not ("V5.10.069", "4.12N").
+var plainBoundRE = regexp.MustCompile(`^[vV]?\d+(?:\.[0-9A-Za-z]+)*$`)
+
+// lineQualifierRE matches a parenthesised version line ("(V8.6)").
+var lineQualifierRE = regexp.MustCompile(`^\(\s*[vV]?\d+(?:\.\d+)*\s*\)$`)
+
+// nameQualifierRE matches a parenthesised qualifier of a product name.
+var nameQualifierRE = regexp.MustCompile(`\([^()]*\)`)
+
+// boundComponents splits a bound into its dot-separated parts, lower case,
+// a leading "v" and leading zeros of numbers dropped ("V5.00.171" → 5 0
+// 171).
+func boundComponents(v string) []string {
+	f := strings.Split(strings.TrimPrefix(strings.ToLower(strings.TrimSpace(v)), "v"), ".")
+	for i, c := range f {
+		if t := strings.TrimLeft(c, "0"); c != "" && strings.Trim(c, "0123456789") == "" {
+			if t == "" {
+				t = "0"
+			}
+			f[i] = t
+		}
+	}
+	return f
+}
+
+// commonComponents is the number of leading parts a and b share.
+func commonComponents(a, b []string) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return n
 }
 
 // statusKeys lists the vulnerabilities a product's statuses name: bounds

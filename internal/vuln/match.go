@@ -950,6 +950,9 @@ func versionStatement(cp *cproduct, cve string, status advisory.Status, ver, sch
 		if !found || spec > st.spec || spec == st.spec && rs.NotAffected() && !st.status.NotAffected() {
 			st = statement{applies: true, status: rs, spec: spec, factor: 1, rng: r.r.Text, fixed: fixedVersion(r, ver), exact: true,
 				check: Check{Part: "version", Rule: "range", Factor: 1, Why: fmt.Sprintf("version %q lies in %s", ver, r.r.Bounds())}}
+			if r.line != "" {
+				st.check.Why += fmt.Sprintf(" (rule release-lines: the bound read in its release line %s, the product's other entries bounding other lines)", r.line)
+			}
 			conditionsOf(&st, r.r)
 			found = true
 		}
