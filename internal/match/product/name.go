@@ -822,6 +822,18 @@ func (n *Name) Match(m *Model) Result {
 	if len(n.Revisions) > 0 && len(m.Revisions) > 0 && !intersects(n.Revisions, m.Revisions) {
 		return Result{Why: fmt.Sprintf("hardware revision %s is not %s", strings.ToUpper(strings.Join(m.Revisions, "/")), strings.ToUpper(strings.Join(n.Revisions, "/")))}
 	}
+	if k, d := n.romanConflict(m); k != "" {
+		return Result{Why: fmt.Sprintf("model %q says %s where the advisory's %q says %s: another generation", m.Text, d, n.Text, strings.ToUpper(k))}
+	}
+	if rm, from, to := n.romanModel(m); rm != nil {
+		// The model writes a roman numeral of the name as a digit
+		// ("SICAM TOOLBOX 2" / "SICAM TOOLBOX II") or the other way round:
+		// the name's own rules decide, below exact confidence.
+		if rr := n.Match(rm); rr.OK {
+			return Result{OK: true, Conf: min(rr.Conf, ConfRoman), Rule: "roman", Line: rr.Line,
+				Why: fmt.Sprintf("model %q writes %s where the advisory's %q writes %s (rule %s: %s)", m.Text, from, n.Text, to, rr.Rule, rr.Why)}
+		}
+	}
 	mvars := n.variants(m.toks)
 	cm := compact(m.toks)
 	for ai, alt := range n.alts {
@@ -1918,4 +1930,55 @@ func spellsOut(a string, ph []string) (string, bool) {
 		return "", false
 	}
 	return long, true
+}
+
+// ConfRoman is the highest confidence of rule "roman": a model that writes
+// a roman numeral of the name as a digit, or a digit as a roman numeral
+// ("SICAM TOOLBOX 2" / "SICAM TOOLBOX II", "ROX 2" / "ROX II").
+const ConfRoman = 0.9
+
+// romanNumerals are the roman numerals read as numbers in names: II to IX
+// but V, whose single letters ("I", "V", "X") are as often a letter of a
+// designation ("Series V", "X-300").
+var romanNumerals = map[string]string{"ii": "2", "iii": "3", "iv": "4", "vi": "6", "vii": "7", "viii": "8", "ix": "9"}
+
+// romanModel returns the model with a number written the name's way: a
+// digit the name writes as a roman numeral ("2" for "ii"), or a roman
+// numeral the name writes as a digit; nil when there is none.
+func (n *Name) romanModel(m *Model) (rm *Model, from, to string) {
+	for i, t := range m.toks {
+		for r, d := range romanNumerals {
+			switch {
+			case t == d && slices.Contains(n.main, r) && !slices.Contains(n.main, d):
+				from, to = d, strings.ToUpper(r)
+			case t == r && slices.Contains(n.main, d) && !slices.Contains(n.main, r):
+				from, to = strings.ToUpper(r), d
+			default:
+				continue
+			}
+			x := *m
+			x.toks = slices.Clone(m.toks)
+			x.toks[i] = map[bool]string{true: r, false: d}[t == d]
+			return &x, from, to
+		}
+	}
+	return nil, "", ""
+}
+
+// romanConflict returns a roman numeral of the name and a digit the model
+// writes for another number in the same place ("Maximo 3 ICD" for
+// "Maximo II CRT-D and ICD"): the words before both agree.
+func (n *Name) romanConflict(m *Model) (string, string) {
+	for i, t := range n.main {
+		d, ok := romanNumerals[t]
+		if !ok || i == 0 || slices.Contains(m.toks, t) || slices.Contains(m.toks, d) {
+			continue
+		}
+		for j, u := range m.toks {
+			if j > 0 && len(u) == 1 && isDigit(u[0]) && u != d && m.toks[j-1] == n.main[i-1] {
+				return t, u
+			}
+		}
+	}
+	return "", ""
 }

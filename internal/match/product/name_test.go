@@ -21,6 +21,14 @@ func TestNameMatch(t *testing.T) {
 	}{
 		// Exact, brand words, lists.
 		{"SCALANCE X208", "Scalance x-208", "exact", siemens},
+		// A roman numeral written as a digit (icsa-22-223-06,
+		// icsa-18-282-03, icsma-19-080-01), and a digit for another
+		// generation.
+		{"SICAM TOOLBOX II", "SICAM TOOLBOX 2", "roman", siemens},
+		{"RUGGEDCOM ROX II", "ROX 2", "roman", siemens},
+		{"Virtuoso II ICD", "Virtuoso 2 ICD", "roman", NameOptions{}},
+		{"Maximo II CRT-D and ICD", "Maximo 3 ICD", "", NameOptions{}},
+		{"SICAM TOOLBOX II", "SICAM TOOLBOX 3", "", siemens},
 		{"SIMATIC CP 443-1 RNA", "CP 443-1 RNA", "brand", siemens},
 		// A variant designation the device lacks; a member of a family
 		// with a suffix after its port count.
