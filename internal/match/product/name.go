@@ -945,6 +945,25 @@ func (n *Name) Match(m *Model) Result {
 			}
 		}
 	}
+	// The model is the name's first words, written together or apart
+	// ("MXview", "MX view"), and the rest of the name says what the product
+	// is: two words or more, each a class word or a word many product
+	// names hold, the last a class word ("MXview Network Management
+	// Software", "netCADOPS Web Application") — not a role ("Data
+	// Server", "Viewer") nor a brand alone ("SCALANCE Industrial Ethernet
+	// switches"): rule "descriptor".
+	if r.Conf < ConfFamily && !hasDigitToken(m.toks) && len(cm) >= 4 {
+		for _, av := range n.variants(n.main) {
+			for k := 1; k+2 <= len(av.toks); k++ {
+				head, tail := av.toks[:k], av.toks[k:]
+				if compact(head) != cm || hasDigitToken(head) || k == 1 && slices.Contains(n.brands, head[0]) || !descriptive(tail) ||
+					!slices.ContainsFunc(head, func(t string) bool { return len(t) >= 3 && !commonWord(t) }) {
+					continue
+				}
+				r.offer(ConfFamily, "descriptor", fmt.Sprintf("model %q is %q without the words %q, which say what the product is", m.Text, n.Text, strings.Join(tail, " ")))
+			}
+		}
+	}
 	// A model the name holds at its end, after words of the product line
 	// ("852-303" of "Industrial Managed Switch 852-303", "R08ENCPU" of
 	// "MELSEC iQ-R R08 (EN) CPU firmware").
@@ -1040,7 +1059,7 @@ func (n *Name) Match(m *Model) Result {
 		}
 	}
 	if r.Conf < ConfCode {
-		if w, u := n.conflict(m); w != "" && r.Rule != "abbreviation" && r.Rule != "title-family" && r.Rule != "suite" && r.Rule != "container" {
+		if w, u := n.conflict(m); w != "" && r.Rule != "abbreviation" && r.Rule != "title-family" && r.Rule != "suite" && r.Rule != "container" && r.Rule != "descriptor" {
 			return Result{Why: fmt.Sprintf("model %q says %q where the advisory says %q", m.Text, w, u)}
 		}
 		// The name's own placeholder patterns, with the words after them,
@@ -1981,4 +2000,35 @@ func (n *Name) romanConflict(m *Model) (string, string) {
 		}
 	}
 	return "", ""
+}
+
+// editionWord reports words that name an edition of a product ("Winlog
+// Pro", "FactoryTalk Linx Enterprise"): another product, not a
+// description.
+func editionWord(t string) bool {
+	switch t {
+	case "pro", "professional", "lite", "light", "basic", "standard", "advanced", "enterprise", "express", "premium", "plus",
+		"classic", "edition", "developer", "runtime", "mobile":
+		return true
+	}
+	return false
+}
+
+// descriptive reports whether words only say what a product is: two or
+// more, none with a digit, each a class word or a common word of product
+// names (not a role such as "server" or "viewer", not an edition such as
+// "Pro", not "and" or a slash),
+// the last a class word ("network management software", "scada
+// software").
+func descriptive(ts []string) bool {
+	if len(ts) < 2 || !genericWord(ts[len(ts)-1]) || fillerWord(ts[len(ts)-1]) && ts[len(ts)-1] != "software" && ts[len(ts)-1] != "system" && ts[len(ts)-1] != "systems" {
+		return false
+	}
+	for _, t := range ts {
+		if hasDigit(t) || t == "and" || strings.Contains(t, "/") || companionWord(t) || editionWord(t) || t == "server" || t == "servers" ||
+			!genericWord(t) && !commonWord(t) {
+			return false
+		}
+	}
+	return true
 }

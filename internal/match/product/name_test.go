@@ -29,6 +29,12 @@ func TestNameMatch(t *testing.T) {
 		{"Virtuoso II ICD", "Virtuoso 2 ICD", "roman", NameOptions{}},
 		{"Maximo II CRT-D and ICD", "Maximo 3 ICD", "", NameOptions{}},
 		{"SICAM TOOLBOX II", "SICAM TOOLBOX 3", "", siemens},
+		// Descriptive words after the name the model leaves out
+		// (icsa-21-278-03), but not a brand alone.
+		{"MXview Network Management Software", "MXview", "descriptor", NameOptions{}},
+		{"MXview Network Management Software", "MX view", "descriptor", NameOptions{}},
+		{"IGSS SCADA Software", "IGSS", "", NameOptions{Brands: []string{"igss"}}},
+		{"SCALANCE Industrial Ethernet switches", "SCALANCE", "", siemens},
 		{"SIMATIC CP 443-1 RNA", "CP 443-1 RNA", "brand", siemens},
 		// A variant designation the device lacks; a member of a family
 		// with a suffix after its port count.
