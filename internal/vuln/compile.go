@@ -98,6 +98,11 @@ type cproduct struct {
 	// included are the products the full name's parentheses include (also
 	// in names): a match with one is rule included, never exact.
 	included []string
+	// components are the product's name with a component a range's
+	// condition names ("CNCSoft ScreenEditor" of "<= 1.01.28 (with
+	// ScreenEditor Version 1.01.2)"; also in names), each with the
+	// component's versions: a match with one is rule component.
+	components map[string]crange
 	// owner is the vendor group a product name starts with when it is
 	// not the branch's vendor ("Siemens SICAM 230" under WIBU-SYSTEMS AG,
 	// "PEPPERL+FUCHS PACTware" under M&M Software); ownerNames are the
@@ -681,6 +686,23 @@ func compileProduct(p *advisory.Product, vt *vendor.Table, codes map[string]bool
 				cp.included = append(cp.included, inc)
 			}
 		}
+		// A component a range's condition names with its versions ("with
+		// ScreenEditor Version 1.01.2", "with Wireless Battery Modules v9
+		// | v11 …"): the product's name with the component's is a name of
+		// it, compared with the component's versions.
+		for _, cr := range cp.ranges {
+			for _, cond := range cr.r.Conditions {
+				name, r, ok := componentRange(p.Name, cond.Text, cr.r)
+				if !ok || slices.Contains(cp.names, name) {
+					continue
+				}
+				if cp.components == nil {
+					cp.components = map[string]crange{}
+				}
+				cp.names = append(cp.names, name)
+				cp.components[name] = crange{src: cr.src, r: r}
+			}
+		}
 		if p.Family != "" && !strings.Contains(strings.ToLower(p.Name), strings.ToLower(p.Family)) {
 			cp.names = append(cp.names, p.Family+" "+p.Name)
 		}
@@ -898,4 +920,30 @@ func hasWordOfLetters(s string) bool {
 		}
 	}
 	return false
+}
+
+// componentRE reads a range's condition that names a component and its
+// versions: "with", one to four words of the component, "Version(s)" or
+// not, then versions ("with ScreenEditor Version 1.01.2", "with Wireless
+// Battery Module >= v22D19 | <= v22D28").
+var componentRE = regexp.MustCompile(`(?i)^with\s+([A-Za-z][\w+-]*(?:\s+[A-Za-z][\w+-]*){0,3}?)\s+(?:versions?\s+)?((?:[<>]=?\s*)?v?\d[\w.]*(?:\s*\|\s*(?:[<>]=?\s*)?v?\d[\w.]*)*)$`)
+
+// componentRange returns the name of the product with the component a
+// condition of range r names, and the component's versions: as written,
+// or, for one version under a product's one upper bound ("<= 1.01.28 (with
+// ScreenEditor Version 1.01.2)"), that version as the component's bound.
+func componentRange(product, cond string, r vrange.Range) (string, vrange.Range, bool) {
+	m := componentRE.FindStringSubmatch(strings.TrimSpace(cond))
+	if m == nil || strings.EqualFold(m[1], "version") || strings.EqualFold(m[1], "versions") {
+		return "", vrange.Range{}, false
+	}
+	cr := vrange.Parse(m[2])
+	if !cr.Understood() || cr.All || len(cr.Conditions) > 0 {
+		return "", vrange.Range{}, false
+	}
+	if cs := r.Constraints; len(cr.Constraints) == 1 && cr.Constraints[0].Op == vrange.Eq && len(cs) == 1 && (cs[0].Op == vrange.Lt || cs[0].Op == vrange.Le) {
+		cr.Constraints = []vrange.Constraint{{Op: cs[0].Op, Version: cr.Constraints[0].Version}}
+	}
+	cr.Text = m[2]
+	return product + " " + m[1], cr, true
 }

@@ -389,6 +389,9 @@ type identity struct {
 	// versionIsModel: the product's version is the model code the
 	// target's model names (rule model-in-version), not a version.
 	versionIsModel bool
+	// component is the versions of the component a range's condition
+	// names, when the model names the product with it (rule component).
+	component *crange
 }
 
 // Version check rules that did not compare a version (see versionCheck).
@@ -531,6 +534,16 @@ func identify(cp *cproduct, t *prepared) identity {
 				// One of the names an entry joins by " / ": as sure as a
 				// name the advisory lists, not as an exact name.
 				r.Conf, r.Rule, r.Why = product.ConfListed, "slash-name", fmt.Sprintf("%s; %q is one of the names %q joins by a slash", r.Why, n.Text, cp.p.Name)
+			}
+			if comp, ok := cp.components[n.Text]; ok {
+				// The product with the component a range's condition
+				// names: its version is the component's.
+				conf := min(r.Conf, product.ConfListed)
+				if conf > best.product {
+					offer(conf, "component", fmt.Sprintf("%s (by %s); the range %q of %q names the component with its versions %s", r.Why, r.Rule, comp.src.Text, cp.p.Name, comp.r.Bounds()), line)
+					best.component = &comp
+				}
+				continue
 			}
 			if slices.Contains(cp.included, n.Text) {
 				// A product the full name's parenthesis includes: as sure
@@ -1323,6 +1336,11 @@ func matchProducts(c *Compiled, v *cvuln, t *prepared, ids []identity) (candidat
 		if id.versionIsModel {
 			c := *cp
 			c.version = ""
+			scp = &c
+		}
+		if id.component != nil {
+			c := *cp
+			c.version, c.ranges = "", []crange{*id.component}
 			scp = &c
 		}
 		st := versionStatement(scp, v.key, status, ver, sch)
