@@ -570,6 +570,15 @@ func identify(cp *cproduct, t *prepared) identity {
 			offer(confTitleName, "title-name", why, nil)
 		}
 	}
+	// Still none: a brand of the vendor alone for the one product line it
+	// leads ("SiPass" of "SiPass integrated V2.85").
+	if best.product == 0 {
+		for _, n := range names {
+			if r := t.brandLine(n); r.OK {
+				offer(r.Conf, r.Rule, r.Why, n.Line)
+			}
+		}
+	}
 	// Still none: words weighted by how rare they are among product names
 	// ("RSLinx Classic" / "RSLinx", "CareLink 2090" / "CareLink 2090
 	// Programmer").

@@ -120,6 +120,12 @@ func (p *prepared) modelLine() string {
 	return p.compiled.Line
 }
 
+// brandLine is n.BrandLine for the target's compiled model.
+func (p *prepared) brandLine(n *product.Name) product.Result {
+	p.ensureCompiled()
+	return n.BrandLine(p.compiled)
+}
+
 // matchName compares an advisory product name with the device model,
 // cached per name.
 func (p *prepared) matchName(n *product.Name) product.Result {

@@ -945,6 +945,7 @@ func (n *Name) Match(m *Model) Result {
 			}
 		}
 	}
+
 	// The model is the name's first words, written together or apart
 	// ("MXview", "MX view"), and the rest of the name says what the product
 	// is: two words or more, each a class word or a word many product
@@ -2031,4 +2032,18 @@ func descriptive(ts []string) bool {
 		}
 	}
 	return true
+}
+
+// BrandLine compares a model that is a brand of the vendor alone with a
+// name that is the one product line the brand leads in every product name
+// of 2017–2020 ("SiPass" of "SiPass integrated V2.85": no other SiPass
+// product is named): the brand and that word, no more (rule "brand-line",
+// ConfBrandLine). Name.Match refuses a brand alone ("FactoryTalk" leads
+// many products); the caller asks this only where no other rule matched.
+func (n *Name) BrandLine(m *Model) Result {
+	if len(m.toks) != 1 || !slices.Contains(n.brands, m.toks[0]) || len(n.main) != 2 || n.main[0] != m.toks[0] || LeadLine(m.toks[0]) != n.main[1] {
+		return Result{Why: "not a brand of one product line"}
+	}
+	return Result{OK: true, Conf: ConfBrandLine, Rule: "brand-line",
+		Why: fmt.Sprintf("model %q is the brand that leads only %q in the product names of 2017–2020 advisories", m.Text, strings.Join(n.main, " "))}
 }

@@ -291,3 +291,26 @@ func FuzzNameMatch(f *testing.F) {
 		}
 	})
 }
+
+// TestBrandLine: a brand alone names the one product line it leads in
+// every 2017–2020 product name (icsa-17-194-01, icsa-21-350-19), not a
+// product of a brand that leads many (icsa-18-158-01).
+func TestBrandLine(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, model, brand string
+		ok                 bool
+	}{
+		{"SiPass integrated V2.85", "SiPass", "sipass", true},
+		{"SiPass integrated", "Sipass", "sipass", true},
+		{"SiPass integrated", "SiPass", "", false},
+		{"FactoryTalk Linx Gateway", "FactoryTalk", "factorytalk", false},
+		{"SiPass integrated", "SiPass integrated", "sipass", false},
+	}
+	for _, tc := range tests {
+		n := CompileName(tc.name, NameOptions{Brands: []string{tc.brand}})
+		if r := n.BrandLine(CompileModel(tc.model, nil)); r.OK != tc.ok {
+			t.Errorf("%q / %q: %+v; want ok %v", tc.name, tc.model, r, tc.ok)
+		}
+	}
+}

@@ -13,7 +13,7 @@ import (
 	"sync"
 )
 
-//go:generate sh -c "go run ./gen -o words.tsv -csaf ${VIGIL_CORPUS}/csaf-cisa/train -years 17-20"
+//go:generate sh -c "go run ./gen -o words.tsv -leads leads.tsv -csaf ${VIGIL_CORPUS}/csaf-cisa/train -years 17-20"
 
 // wordsTSV holds, for each word of the product names of the CISA
 // advisories of 2017–2020, the number of distinct product names that hold
