@@ -15,7 +15,8 @@
 #                                    # identity index; then the ratios PG/floor and PG/SQLite of the same run,
 #                                    # and (server on this host) the server's CPU seconds for ingest and floor;
 #                                    # then the floor variants: COPY into vigil's own findings table (all its
-#                                    # indexes and triggers), and with one event row per finding
+#                                    # indexes and triggers), and with one event row per finding (SQLite gets
+#                                    # the same two variants, written with single-row inserts)
 #   FLOOR_RUNS=1 bench/feed/run.sh   # each floor once instead of best of 3
 # Besides (a) and (b) it times bench/feed/parse: vigil's feed.Reader plus an ipindex lookup per row, no storage,
 # and bench/feed/floor: the bare SQLite inserts of as many finding rows as (b) created, with only the unique
@@ -140,17 +141,17 @@ ingest_engine() {
 		printf '%-9s %-24s %9.1f%%  (server CPU: ingest %.2fs, floor %.2fs)\n' "$rows" "server CPU floor/ingest" \
 			"$(echo "100 * $fcpu / $vcpu" | bc -l)" "$vcpu" "$fcpu" >>"$out/summary.txt"
 	fi
-	if [ "$engine" = sqlite ]; then
-		rm -f "$floordb" "$floordb-wal" "$floordb-shm"
-		return
+	# What lies between that floor and the ingest: the same rows written into vigil's own findings table (all its
+	# indexes and triggers; COPY on PostgreSQL, single-row inserts on SQLite), then with one event row per finding as
+	# a new finding gets, each best of 3.
+	local variant vbest vdb=$floordb
+	if [ "$engine" = postgres ]; then
+		vdb=$DB
 	fi
-	# What lies between that floor and the ingest: COPY of the same rows into vigil's own findings table (all its
-	# indexes and statement triggers), then with one event row per finding as a new finding gets, each best of 3.
-	local variant vbest
 	for variant in findings findings+events; do
 		vbest=0
 		for _ in $(seq "$floor_runs"); do
-			peak_rss_kib "$out/floor" -findings "$nf" -variant "$variant" -db "$DB" >/dev/null
+			peak_rss_kib "$out/floor" -findings "$nf" -variant "$variant" -db "$vdb" >/dev/null
 			fps=$(json_field "$out/last.out" findings_per_second)
 			if [ "$(echo "$fps > $vbest" | bc -l)" = 1 ]; then
 				vbest=$fps
@@ -160,6 +161,9 @@ ingest_engine() {
 			"$(echo "$vbest * $vrows / $nf" | bc -l)" - - "$(echo "100 * $vbest / $best" | bc -l)" \
 			"$(echo "100 * $vrps / ($vbest * $vrows / $nf)" | bc -l)" >>"$out/summary.txt"
 	done
+	if [ "$engine" = sqlite ]; then
+		rm -f "$floordb" "$floordb-wal" "$floordb-shm"
+	fi
 }
 
 printf '%-9s %-24s %10s %10s %9s\n' rows program rows/s seconds peak_MiB >"$out/summary.txt"

@@ -22,6 +22,11 @@
 //	-variant findings+events  and one finding_events row per finding, as a
 //	                          new finding gets (COPY too, same transaction)
 //
+// With a SQLite -db the two variants insert the same rows into vigil's own
+// tables of a new SQLite database (vigil's migrations applied: every index,
+// trigger and foreign key), with one prepared single-row INSERT each, as
+// the identity floor does, 20,000 findings a transaction.
+//
 //	floor -findings 600000 -evidence 400 -db /tmp/floor.db
 //	floor -findings 600000 -db 'postgres://postgres@127.0.0.1/vigil_bench?search_path=bench'
 //	floor -findings 600000 -variant findings+events -db 'postgres://postgres@127.0.0.1/vigil_bench'
@@ -49,7 +54,7 @@ func main() {
 	n := flag.Int("findings", 600000, "rows to insert")
 	evidence := flag.Int("evidence", 400, "bytes of evidence text per row")
 	db := flag.String("db", "bench/out/feed/floor.db", "SQLite file (replaced)")
-	variant := flag.String("variant", "ident", "PostgreSQL only: ident, findings or findings+events (see the package comment)")
+	variant := flag.String("variant", "ident", "ident, findings or findings+events (see the package comment)")
 	flag.Parse()
 	if err := run(*db, *n, *evidence, *variant); err != nil {
 		fmt.Fprintln(os.Stderr, "floor:", err)
@@ -68,15 +73,12 @@ func run(path string, n, evidence int, variant string) error {
 		return runPostgres(ctx, path, n, evidence)
 	case (variant == "findings" || variant == "findings+events") && pg:
 		return runVigilTable(ctx, path, n, evidence, variant == "findings+events")
+	case variant == "findings" || variant == "findings+events":
+		return runVigilSQLite(ctx, path, n, evidence, variant == "findings+events")
 	case variant != "ident":
-		return fmt.Errorf("-variant %q: must be ident, or findings or findings+events with a postgres:// -db", variant)
+		return fmt.Errorf("-variant %q: must be ident, findings or findings+events", variant)
 	}
-	for _, suffix := range []string{"", "-wal", "-shm"} {
-		if err := os.Remove(path + suffix); err != nil && !os.IsNotExist(err) {
-			return err
-		}
-	}
-	s, err := store.Open(ctx, "sqlite:"+path, store.Options{})
+	s, err := openFreshSQLite(ctx, path)
 	if err != nil {
 		return err
 	}
@@ -104,6 +106,74 @@ CREATE UNIQUE INDEX floor_ident ON floor(ident);`); err != nil {
 			for i := done; i < done+min(per, n-done); i++ {
 				if _, err := st.ExecContext(ctx, floorRow(r, i, now, ev)...); err != nil {
 					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return report(n, start)
+}
+
+// openFreshSQLite opens a new SQLite database at path (any old one
+// removed) with vigil's settings and migrations.
+func openFreshSQLite(ctx context.Context, path string) (*store.Store, error) {
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if err := os.Remove(path + suffix); err != nil && !os.IsNotExist(err) {
+			return nil, err
+		}
+	}
+	return store.Open(ctx, "sqlite:"+path, store.Options{})
+}
+
+// runVigilSQLite is the floor of vigil's own findings table on SQLite: the
+// rows of floorRow, with explicit ids, inserted into findings of a new
+// database with vigil's migrations applied, and with events, one
+// finding_events row "new" per finding, each a prepared single-row INSERT,
+// 20,000 findings a transaction.
+func runVigilSQLite(ctx context.Context, path string, n, evidence int, events bool) error {
+	s, err := openFreshSQLite(ctx, path)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	now := s.Now()
+	if _, err := s.Exec(ctx, `WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < 20000)
+INSERT INTO orgs (id, name, verify_token, created_at, updated_at) SELECT i, 'org ' || i, 'token ' || i, ?, ? FROM g`, now, now); err != nil {
+		return fmt.Errorf("organisations: %w", err)
+	}
+	if _, err := s.Exec(ctx, `INSERT INTO triggers (id, name, created_at) VALUES (1, 'vulnerable-system', ?)`, now); err != nil {
+		return fmt.Errorf("trigger: %w", err)
+	}
+	r := rand.New(rand.NewPCG(7, 7))
+	ev := strings.Repeat("x", evidence)
+	start := time.Now()
+	const per = 20000
+	for done := 0; done < n; done += per {
+		err := s.Tx(ctx, func(tx *store.Store) error {
+			st, err := tx.Prepare(ctx, `INSERT INTO findings (id, `+strings.Join(floorCols, ", ")+`)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			evst, err := tx.Prepare(ctx, `INSERT INTO finding_events (finding_id, org_id, kind, severity, at, run_id) VALUES (?, ?, 'new', 3, ?, 1)`)
+			if err != nil {
+				return err
+			}
+			defer evst.Close()
+			for i := done; i < done+min(per, n-done); i++ {
+				row := append([]any{int64(i + 1)}, floorRow(r, i, now, ev)...)
+				if _, err := st.ExecContext(ctx, row...); err != nil {
+					return fmt.Errorf("finding %d: %w", i+1, err)
+				}
+				if !events {
+					continue
+				}
+				if _, err := evst.ExecContext(ctx, int64(i+1), row[2], now); err != nil {
+					return fmt.Errorf("event of finding %d: %w", i+1, err)
 				}
 			}
 			return nil
