@@ -188,6 +188,31 @@ func failedUnits(what string, failed []string, total int) error {
 	return errs.Keyed(errs.Invalid, "", "feed.failed", "%d of %s failed: %s", len(failed), text.Plural(total, what, what+"s"), strings.Join(failed, ", "))
 }
 
+// skipSameContent returns why a file whose content has this SHA-256 is not
+// ingested, and the run that is the reason, or "" to go on: the same
+// content was ingested completely before, or a split run of it is still
+// under way (its parts are jobs the nodes work), whose sightings an ingest
+// beside it would count a second time. again is how the caller asks to
+// ingest it anyway.
+func (a *App) skipSameContent(ctx context.Context, sha, again string) (int64, string, error) {
+	prev, err := a.st.RunDone(ctx, sha)
+	if err == nil {
+		return prev.ID, fmt.Sprintf("the same content was ingested completely on %s as %s (run %d, %s): skipped; %s to ingest it again",
+			prev.StartedAt.UTC().Format(time.DateTime), prev.Source, prev.ID, text.Plural(prev.Rows, "row", "rows"), again), nil
+	} else if !errors.Is(err, errs.ErrNotFound) {
+		return 0, "", err
+	}
+	open, err := a.st.RunSplitOpen(ctx, sha)
+	switch {
+	case errors.Is(err, errs.ErrNotFound):
+		return 0, "", nil
+	case err != nil:
+		return 0, "", err
+	}
+	return open.ID, fmt.Sprintf("the same content is being ingested as %s (run %d, started %s, in parts the nodes work): skipped; %s to ingest it beside that run, which counts its sightings twice",
+		open.Source, open.ID, open.StartedAt.UTC().Format(time.DateTime), again), nil
+}
+
 // ingestOne ingests one file (or standard input).
 func (a *App) ingestOne(ctx context.Context, ix *ingest.Index, name string, opts ingest.Options, opt FeedOptions) (ingest.Summary, error) {
 	var r io.Reader = opt.Stdin
@@ -203,12 +228,9 @@ func (a *App) ingestOne(ctx context.Context, ix *ingest.Index, name string, opts
 			return ingest.Summary{}, fmt.Errorf("%s: %w", name, err)
 		}
 		if !opt.Again {
-			prev, err := a.st.RunDone(ctx, opts.SHA256)
-			if err == nil {
-				return ingest.Summary{Source: filepath.Base(name), RunID: prev.ID, Skipped: fmt.Sprintf("the same content was ingested completely on %s as %s (run %d, %s): skipped; --again to ingest it again",
-					prev.StartedAt.UTC().Format(time.DateTime), prev.Source, prev.ID, text.Plural(prev.Rows, "row", "rows"))}, nil
-			} else if !errors.Is(err, errs.ErrNotFound) {
-				return ingest.Summary{}, err
+			id, skip, err := a.skipSameContent(ctx, opts.SHA256, "--again")
+			if err != nil || skip != "" {
+				return ingest.Summary{Source: filepath.Base(name), RunID: id, Skipped: skip}, err
 			}
 		}
 		if _, err := f.Seek(0, io.SeekStart); err != nil {

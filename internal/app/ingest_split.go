@@ -5,7 +5,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -22,7 +21,6 @@ import (
 	"vigil/internal/notify"
 	"vigil/internal/store"
 	"vigil/internal/system"
-	"vigil/internal/text"
 	"vigil/internal/tlp"
 )
 
@@ -169,12 +167,7 @@ func (a *App) ingestSplit(ctx context.Context, path, name string, sp ingest.Spli
 		return sum, fmt.Errorf("split %s: %w", name, err)
 	}
 	if !opt.Again {
-		if prev, err := a.st.RunDone(ctx, sha); err == nil {
-			sum.RunID = prev.ID
-			sum.Skipped = fmt.Sprintf("the same content was ingested completely on %s as %s (run %d, %s): skipped; again=true to ingest it again",
-				prev.StartedAt.UTC().Format(time.DateTime), prev.Source, prev.ID, text.Plural(prev.Rows, "row", "rows"))
-			return sum, nil
-		} else if !errors.Is(err, errs.ErrNotFound) {
+		if sum.RunID, sum.Skipped, err = a.skipSameContent(ctx, sha, "again=true"); err != nil || sum.Skipped != "" {
 			return sum, err
 		}
 	}
