@@ -609,6 +609,20 @@ func pgWaitFor(t *testing.T, s *store.Store, q string) bool {
 	return false
 }
 
+// pgNotifyEnv is the environment of a test of writers at once on
+// PostgreSQL (skipped on SQLite, which commits one writer at a time): the
+// notify environment at t0 and a context that ends after a minute.
+func pgNotifyEnv(t *testing.T, s *store.Store, clk *notifyClock, t0 time.Time) (context.Context, *notifyEnv) {
+	t.Helper()
+	if s.Dialect() != store.Postgres {
+		t.Skip("SQLite commits one writer at a time")
+	}
+	clk.Set(t0)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	t.Cleanup(cancel)
+	return ctx, newNotifyEnv(t, s, clk)
+}
+
 // eventLocks counts the table locks on finding_events of the test's
 // schema that are granted (or not) in the given mode (” any).
 func eventLocks(granted bool, mode string) string {
@@ -629,13 +643,7 @@ func TestNotifyComposeOrgDelete(t *testing.T) {
 	t0 := time.Date(2025, 6, 2, 10, 0, 0, 0, time.UTC)
 	clk := &notifyClock{t: t0}
 	storetest.EachOpts(t, storetest.Options{Now: clk.Now}, func(t *testing.T, s *store.Store) {
-		if s.Dialect() != store.Postgres {
-			t.Skip("SQLite commits one writer at a time")
-		}
-		clk.Set(t0)
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		e := newNotifyEnv(t, s, clk)
+		ctx, e := pgNotifyEnv(t, s, clk, t0)
 		ho := e.orgs["Hosting"].ID
 		if _, _, err := s.FindingUpsert(ctx, 0, []finding.Sighting{notifySighting(ho, e.trig, "198.51.100.1", 443, finding.High, t0)}); err != nil {
 			t.Fatal(err)
@@ -690,13 +698,7 @@ func TestNotifyComposeConcurrent(t *testing.T) {
 	t0 := time.Date(2025, 6, 2, 10, 0, 0, 0, time.UTC)
 	clk := &notifyClock{t: t0}
 	storetest.EachOpts(t, storetest.Options{Now: clk.Now}, func(t *testing.T, s *store.Store) {
-		if s.Dialect() != store.Postgres {
-			t.Skip("SQLite commits one writer at a time")
-		}
-		clk.Set(t0)
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		e := newNotifyEnv(t, s, clk)
+		ctx, e := pgNotifyEnv(t, s, clk, t0)
 		ho, ws := e.orgs["Hosting"].ID, e.orgs["Waterschap"].ID
 		if _, _, err := s.FindingUpsert(ctx, 0, []finding.Sighting{notifySighting(ho, e.trig, "198.51.100.1", 443, finding.High, t0),
 			notifySighting(ws, e.trig, "198.51.100.2", 443, finding.High, t0)}); err != nil {
