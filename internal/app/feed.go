@@ -202,7 +202,7 @@ func (a *App) skipSameContent(ctx context.Context, sha, again string) (int64, st
 	} else if !errors.Is(err, errs.ErrNotFound) {
 		return 0, "", err
 	}
-	open, err := a.st.RunSplitOpen(ctx, sha)
+	open, err := a.st.RunSplitUnfinished(ctx, sha)
 	switch {
 	case errors.Is(err, errs.ErrNotFound):
 		return 0, "", nil

@@ -153,11 +153,11 @@ func (s *Store) RunSplitClaimFinish(ctx context.Context, runID int64) (ingest.Ru
 	return r, claimed, nil
 }
 
-// RunSplitOpen returns the latest split run of the content with this
+// RunSplitUnfinished returns the latest split run of the content with this
 // SHA-256 that has not ended (errs.NotFound when none): its parts are jobs
 // the nodes still work, and the same content ingested beside it would
 // count each of its sightings twice.
-func (s *Store) RunSplitOpen(ctx context.Context, sha256 string) (ingest.Run, error) {
+func (s *Store) RunSplitUnfinished(ctx context.Context, sha256 string) (ingest.Run, error) {
 	var id int64
 	err := s.QueryRow(ctx, `SELECT id FROM ingest_runs WHERE source_sha256 = ? AND finished_at IS NULL AND parts > 0 ORDER BY id DESC LIMIT 1`, sha256).Scan(&id)
 	if err := Scan(err, "unfinished split run"); err != nil {
