@@ -219,6 +219,43 @@ func abbreviates(short, long string) bool {
 	return j == len(short)
 }
 
+// otherSeriesLetters reports whether two names that differ only in letters
+// write a series designation of letters and the model number in one word
+// each, one's letters extending the other's ("xc208" of "SCALANCE XC208",
+// "x208" of "SCALANCE X208"; "gh150" and "g150"; "rsl910" and "rs910"):
+// the corpus writes such pairs for distinct products of one vendor
+// (SCALANCE X, XB, XC, XF and XP switches; SINAMICS G150 and GH150,
+// S150 and SH150, SL150 and SM150; RUGGEDCOM RS910 and RSL910; GE D60 and
+// DR60), never for one product. A number word without letters ("Optima
+// 320", "VxWorks 7") or extra letters in a word of their own
+// ("WirelessHART 1410", "Modicon M340") is left to the abbreviation rule.
+func otherSeriesLetters(a, d []string) bool {
+	wa, wd := numberWord(a), numberWord(d)
+	if wa == "" || wd == "" || isDigit(wa[0]) || isDigit(wd[0]) {
+		return false
+	}
+	la, da := lettersDigits(wa)
+	ld, dd := lettersDigits(wd)
+	if len(da) == 0 || len(dd) == 0 || da[0] != dd[0] {
+		return false
+	}
+	short, long := la[0], ld[0]
+	if len(short) > len(long) {
+		short, long = long, short
+	}
+	return short != long && strings.HasPrefix(long, short)
+}
+
+// numberWord is the first word of ts holding a digit.
+func numberWord(ts []string) string {
+	for _, t := range ts {
+		if hasDigit(t) {
+			return t
+		}
+	}
+	return ""
+}
+
 // fitsWildcard reports whether code fits a pattern whose "x" stand for
 // digits ("6xx" fits "615", "m87x" fits "m874"). A word that is only x
 // is a letter, not a placeholder: the X of "SCALANCE X-200" is the
@@ -312,9 +349,13 @@ func MatchModel(advisoryProductName, deviceModel string) (ok bool, confidence fl
 		}
 	}
 	// Abbreviated series name with the same model number: "InRouter 302" / "IR302".
+	// Not when both names write series letters in the number's word and
+	// one extends the other's ("SCALANCE XC208" / "SCALANCE X208"): those
+	// are two series.
 	if la, da := lettersDigits(ga); len(da) > 0 {
 		if ld, dd := lettersDigits(gd); len(dd) > 0 && strings.Join(da, ".") == strings.Join(dd, ".") &&
-			len(la) == 1 && len(ld) == 1 && (abbreviates(ld[0], la[0]) || abbreviates(la[0], ld[0])) {
+			len(la) == 1 && len(ld) == 1 && (abbreviates(ld[0], la[0]) || abbreviates(la[0], ld[0])) &&
+			!otherSeriesLetters(withoutGeneric(tokens(alts[0])), withoutGeneric(d)) {
 			return true, ConfAbbreviated, fmt.Sprintf("abbreviated: %q and %q share model number %s", ga, gd, strings.Join(da, "."))
 		}
 	}

@@ -21,6 +21,16 @@ func TestMatchModel(t *testing.T) {
 		{"InRouter 302", "inrouter-302", true, ConfExact},
 		{"InRouter 302", "IR302", true, ConfAbbreviated},
 		{"InRouter 302", "IR305", false, 0},
+		// Series letters in the number's word, one extending the other's,
+		// are two series, no abbreviation (icsa-20-105-07, icsa-21-194-12;
+		// "SINAMICS GH150" of icsa-18-128-01, "G150" of icsa-17-129-02).
+		{"SCALANCE X208 (6GK5208-0BA10-2AA3)", "SCALANCE XC208", false, 0},
+		{"SCALANCE X208 (6GK5208-0BA10-2AA3)", "SCALANCE XB208", false, 0},
+		{"SCALANCE XC208", "SCALANCE X208", false, 0},
+		{"SINAMICS G150", "SINAMICS GH150", false, 0},
+		// Letters in a word of their own still abbreviate (icsa-20-135-02,
+		// icsa-21-278-02).
+		{"WirelessHART 1410 Gateway", "Wireless 1410 Gateway", true, ConfAbbreviated},
 		{"InRouter 302", "InRouter 615", false, 0},
 		{"InRouter 6XX", "InRouter 615", true, ConfWildcard},
 		{"InRouter 6XX", "InRouter 302", false, 0},
