@@ -142,6 +142,12 @@ type cproduct struct {
 	// affects, as the full product name says ("(CVE-2020-5806 only
 	// affects Versions 6.10 6.11 and 6.20)").
 	cveVersions map[string][]string
+	// fixedPatches are the patches of a release the product lists that a
+	// vendor fix of a vulnerability names ("C.03.06" of the listed
+	// "C.03": "Philips released a remediation for CVE-2021-43548 … in PIC
+	// iX C.03.06"), by the CVE the fix's sentence names ("" when it names
+	// none): the release-line reading does not take them (nearVersion).
+	fixedPatches map[string][]string
 }
 
 // crange is one version range of a product with its interpretation.
@@ -222,6 +228,9 @@ func compile(ref int64, a *advisory.Advisory, vt *vendor.Table, in *strTable) *C
 	for i := range c.products {
 		c.products[i].soleName = !slices.ContainsFunc(c.products, func(o cproduct) bool { return o.p.Name != c.products[i].p.Name })
 		c.products[i].soleEntry = !slices.ContainsFunc(c.products, func(o cproduct) bool { return o.p != c.products[i].p && o.p.Name == c.products[i].p.Name })
+	}
+	for i := range c.products {
+		c.products[i].fixedPatches = fixedPatches(a, &c.products[i])
 	}
 	if abbrs := textInitials(a); len(abbrs) > 0 {
 		for i := range c.products {
@@ -946,4 +955,94 @@ func componentRange(product, cond string, r vrange.Range) (string, vrange.Range,
 	}
 	cr.Text = m[2]
 	return product + " " + m[1], cr, true
+}
+
+// fixedPatches returns, by CVE, the patches of the releases cp lists
+// ("C.03.06" of "C.03", "6.1.2" of "6.1") that the sentences of a's vendor
+// fixes for cp name; a sentence that names CVEs counts for those only
+// ("… a remediation for CVE-2021-43548 … in PIC iX C.03.06. Philips plans
+// to remediate CVE-2021-43552 … by end of Q2 of 2023"), one that names
+// none for every vulnerability (key ""). Nil when cp lists no release.
+func fixedPatches(a *advisory.Advisory, cp *cproduct) map[string][]string {
+	listed := listedReleases(cp)
+	if len(listed) == 0 {
+		return nil
+	}
+	var out map[string][]string
+	for _, v := range a.Vulns {
+		for _, r := range v.Remedies {
+			if r.Category != "vendor_fix" || len(r.ProductIDs) > 0 && !slices.Contains(r.ProductIDs, cp.p.ID) {
+				continue
+			}
+			for _, sentence := range strings.Split(strings.ReplaceAll(r.Details, "\n", ". "), ". ") {
+				var patches []string
+				for _, w := range strings.Fields(sentence) {
+					w = strings.Trim(w, ".,;:()")
+					if line := patchLine(w); line != "" && slices.ContainsFunc(listed, func(x string) bool { return strings.EqualFold(x, line) }) {
+						patches = append(patches, w)
+					}
+				}
+				if len(patches) == 0 {
+					continue
+				}
+				keys := []string{""}
+				if ids := cveIDRE.FindAllStringSubmatch(sentence, -1); len(ids) > 0 {
+					keys = keys[:0]
+					for _, m := range ids {
+						keys = append(keys, "CVE-"+m[1]+"-"+m[2])
+					}
+				}
+				if out == nil {
+					out = map[string][]string{}
+				}
+				for _, k := range keys {
+					for _, p := range patches {
+						if !slices.Contains(out[k], p) {
+							out[k] = append(out[k], p)
+						}
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// listedReleases returns the releases cp names as exact versions that
+// the release-line reading reads as lines: two-part ("6.1") or led by a
+// letter ("C.03").
+func listedReleases(cp *cproduct) []string {
+	var out []string
+	add := func(x string) {
+		x = strings.TrimSpace(AlignVersion(x))
+		if twoPartRE.MatchString(x) || letterReleaseRE.MatchString(x) {
+			out = append(out, x)
+		}
+	}
+	if cp.version != "" {
+		add(cp.version)
+	}
+	for _, x := range cp.p.Versions {
+		add(x)
+	}
+	for _, r := range cp.ranges {
+		for _, c := range r.r.Constraints {
+			if c.Op == vrange.Eq {
+				add(c.Version)
+			}
+		}
+	}
+	return out
+}
+
+// patchLine returns the release a patch version is of ("6.1" of "6.1.2",
+// "C.03" of "C.03.06"), "" when v is no patch.
+func patchLine(v string) string {
+	if m := linePatchRE.FindStringSubmatch(v); m != nil {
+		return m[1]
+	}
+	if m := letterPatchRE.FindStringSubmatch(v); m != nil {
+		return m[1]
+	}
+	return ""
 }

@@ -930,7 +930,7 @@ func versionStatement(cp *cproduct, cve string, status advisory.Status, ver, sch
 		if eq(ver, cp.version, sch) {
 			st.applies, st.spec, st.rng, st.exact = true, 3, "= "+cp.version, true
 			st.check = Check{Part: "version", Rule: "exact", Factor: 1, Why: fmt.Sprintf("version %q is %q", ver, cp.version)}
-		} else if sch == "" && !nearVersion(&st, ver, []string{cp.version}, p.FullName) && status.Affected() && cp.soleEntry {
+		} else if sch == "" && !nearVersion(&st, ver, []string{cp.version}, p.FullName, cp.fixedFor(cve)) && status.Affected() && cp.soleEntry {
 			earlierVersion(&st, ver, cp.version)
 		}
 		return st
@@ -942,7 +942,7 @@ func versionStatement(cp *cproduct, cve string, status advisory.Status, ver, sch
 			return st
 		}
 	}
-	if sch == "" && len(p.Versions) > 0 && nearVersion(&st, ver, p.Versions, p.FullName) {
+	if sch == "" && len(p.Versions) > 0 && nearVersion(&st, ver, p.Versions, p.FullName, cp.fixedFor(cve)) {
 		return st
 	}
 	found := false
@@ -999,7 +999,7 @@ func versionStatement(cp *cproduct, cve string, status advisory.Status, ver, sch
 		}
 		if len(xs) > 0 && ver != "" {
 			near := statement{status: rangeStatus(ranges[i].src, ver, status), factor: 1}
-			if nearVersion(&near, ver, xs, p.FullName) {
+			if nearVersion(&near, ver, xs, p.FullName, cp.fixedFor(cve)) {
 				return near
 			}
 		}
@@ -1069,6 +1069,11 @@ func earlierVersion(st *statement, ver, x string) bool {
 var (
 	twoPartRE   = regexp.MustCompile(`^(\d+)\.(\d+)$`)
 	linePatchRE = regexp.MustCompile(`^(\d+\.\d+)(\.\d+)+$`)
+	// letterReleaseRE and letterPatchRE: a release named by a letter and
+	// a number ("B.02", "C.03": Philips' PIC iX and Information Center
+	// iX) and a patch of it ("C.03.06").
+	letterReleaseRE = regexp.MustCompile(`^[A-Za-z]\.\d+$`)
+	letterPatchRE   = regexp.MustCompile(`^([A-Za-z]\.\d+)(\.\d+)+$`)
 )
 
 // nearVersion applies the statement of a product's named versions (xs) to
@@ -1078,9 +1083,11 @@ var (
 // zero) when the product's full name (fullName) writes ver as the device
 // does ("T4APP: 2.20"), for "1.10" is another version than "1.1" in most
 // numberings; or a patch of a named two-part release ("6.1.1" of "5.1,
-// 6.0, 6.1": a list of releases names their lines). It reports whether it
-// did.
-func nearVersion(st *statement, ver string, xs []string, fullName string) bool {
+// 6.0, 6.1": a list of releases names their lines), also of a letter-led
+// release ("C.03.06" of "B.02, C.02, C.03"), unless a vendor fix of the
+// vulnerability names that patch (fixed: "… in PIC iX C.03.06"). It
+// reports whether it did.
+func nearVersion(st *statement, ver string, xs []string, fullName string, fixed []string) bool {
 	v := strings.TrimSpace(AlignVersion(ver))
 	for _, x := range xs {
 		x = strings.TrimSpace(AlignVersion(x))
@@ -1093,7 +1100,8 @@ func nearVersion(st *statement, ver string, xs []string, fullName string) bool {
 	}
 	for _, x := range xs {
 		x = strings.TrimSpace(AlignVersion(x))
-		if m := linePatchRE.FindStringSubmatch(v); m != nil && twoPartRE.MatchString(x) && m[1] == x {
+		if line := patchLine(v); line != "" && strings.EqualFold(line, x) && (twoPartRE.MatchString(x) || letterReleaseRE.MatchString(x)) &&
+			!slices.ContainsFunc(fixed, func(f string) bool { return strings.EqualFold(f, v) }) {
 			why := fmt.Sprintf("version %q is of the release %q the advisory names (a patch of that line)", ver, x)
 			*st = statement{applies: true, status: st.status, spec: 2, factor: factorListLine, rng: x + ".x", notes: []string{why},
 				check: Check{Part: "version", Rule: "release-line", Factor: factorListLine, Why: why}}
@@ -1101,6 +1109,15 @@ func nearVersion(st *statement, ver string, xs []string, fullName string) bool {
 		}
 	}
 	return false
+}
+
+// fixedFor returns the patches a vendor fix names for vulnerability cve
+// (fixedPatches).
+func (cp *cproduct) fixedFor(cve string) []string {
+	if cp.fixedPatches == nil {
+		return nil
+	}
+	return append(slices.Clip(cp.fixedPatches[""]), cp.fixedPatches[cve]...)
 }
 
 // namesVersion reports whether name holds version v as a word of its own:

@@ -107,6 +107,16 @@ func TestGeneralRules(t *testing.T) {
 		{"icsa-20-154-04", "CVE-2020-8481", "ABB", "800xA", "6.0.2", "release-line"},
 		{"icsa-20-154-04", "CVE-2020-8481", "ABB", "800xA", "6.2.1", ""},
 		{"icsa-20-154-04", "CVE-2020-8481", "ABB", "800xA", "5.11", ""},
+		// A patch of a listed release led by a letter ("C.02.05" of "B.02
+		// | C.02 | C.03"), but not one a vendor fix of the CVE names
+		// (icsma-21-322-02: "… a remediation for CVE-2021-43548 … in PIC
+		// iX C.03.06", while CVE-2021-43552 is still to be fixed).
+		{"icsma-20-254-01", "CVE-2020-16214", "Philips", "Patient Information Center iX", "C.02.05", "release-line"},
+		{"icsma-20-254-01", "CVE-2020-16214", "Philips", "Patient Information Center iX", "D.02.05", ""},
+		{"icsma-18-233-01", "CVE-1999-0103", "Philips", "IntelliVue Information Center iX", "B.02.01", "release-line"},
+		{"icsma-18-233-01", "CVE-1999-0103", "Philips", "IntelliVue Information Center iX", "B.03.01", ""},
+		{"icsma-21-322-02", "CVE-2021-43548", "Philips", "Patient Information Center iX", "C.03.06", ""},
+		{"icsma-21-322-02", "CVE-2021-43552", "Philips", "Patient Information Center iX", "C.03.06", "release-line"},
 		// "6.10" is not "6.1" written otherwise: the product's name does
 		// not write it so.
 		{"icsa-20-154-04", "CVE-2020-8481", "ABB", "800xA", "6.10", ""},
