@@ -1416,6 +1416,12 @@ func (n *Name) otherBrand(av, mv variant) bool {
 		return false
 	}
 	if av.dropped != "" && mv.dropped != "" {
+		// A name that includes SIPLUS variants ("SIMATIC HMI Comfort
+		// Panels (incl. SIPLUS variants)") names them under SIPLUS in its
+		// brand's place ("SIPLUS HMI TP700 Comfort").
+		if n.siplus && (av.dropped == "siplus") != (mv.dropped == "siplus") {
+			return false
+		}
 		return av.dropped != mv.dropped
 	}
 	dropped, own, other := av.dropped, av.toks, mv.toks

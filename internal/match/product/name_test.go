@@ -92,6 +92,12 @@ func TestNameMatch(t *testing.T) {
 		{"eWON Flexy", "eWON Flexy 205", "member", NameOptions{}},
 		{"Modicon Quantum", "Modicon Quantum 140CPU65150", "member", NameOptions{}},
 		{"SIMATIC HMI Comfort Panels 4\" - 22\" (incl. SIPLUS variants)", "SIMATIC HMI TP700 Comfort", "member", siemens},
+		// A SIPLUS variant the name includes, under SIPLUS in SIMATIC's
+		// place (icsa-19-283-02, icsa-21-033-02); not where the name
+		// includes none.
+		{"SIMATIC HMI Comfort Panels 4\" - 22\" (incl. SIPLUS variants)", "SIPLUS HMI TP700 Comfort", "member", siemens},
+		{"SIMATIC HMI Comfort Panels", "SIPLUS HMI TP700 Comfort", "", siemens},
+		{"SIMATIC HMI Comfort Panels 4\" - 22\" (incl. SIPLUS variants)", "SINAMICS HMI TP700 Comfort", "", siemens},
 		{"Industrial Managed Switch 852-303", "852-303", "contained", NameOptions{}},
 		{"MELSEC iQ-R R08 (EN) CPU firmware", "R08ENCPU", "contained", NameOptions{}},
 		{"MELSEC L L26 CPU - (P) BT", "L26CPU-PBT", "contained", NameOptions{}},
