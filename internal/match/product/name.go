@@ -1356,9 +1356,11 @@ func softwareOnly(name, model []string) bool {
 // name gives without a number: the name's words, in order, then only words
 // with digits ("eWON Flexy 205" of "eWON Flexy", "Modicon Quantum
 // 140CPU65150" of "Modicon Quantum", "SIMATIC HMI TP700 Comfort" of
-// "SIMATIC HMI Comfort Panels").
+// "SIMATIC HMI Comfort Panels"); a short word of the name may carry the
+// model number ("SIMATIC HMI KTP900F Mobile" of "SIMATIC HMI KTP Mobile
+// Panels", codeAfter).
 func lineMember(name, model []string) bool {
-	if len(name) < 2 || len(model) <= len(name) || hasDigitToken(name) {
+	if len(name) < 2 || len(model) < len(name) || hasDigitToken(name) {
 		return false
 	}
 	i, extra := 0, 0
@@ -1367,12 +1369,34 @@ func lineMember(name, model []string) bool {
 			i++
 			continue
 		}
+		if i < len(name) && codeAfter(name[i], t) {
+			i++
+			extra++
+			continue
+		}
 		if !hasDigit(t) {
 			return false
 		}
 		extra++
 	}
 	return i == len(name) && extra > 0
+}
+
+// codeAfter reports whether t is the short word w of a line name with a
+// model number written after it ("ktp900f" of "ktp" in "SIMATIC HMI KTP
+// Mobile Panels", "rmc8388" of "RUGGEDCOM ROS RMC"): w is two to four
+// letters, the rest starts with two digits or more (a single digit is a
+// generation: "Plus EFR2" is no model of "Plus EFR").
+func codeAfter(w, t string) bool {
+	if len(w) < 2 || len(w) > 4 || len(t) < len(w)+2 || !strings.HasPrefix(t, w) || !isDigit(t[len(w)]) || !isDigit(t[len(w)+1]) {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		if w[i] < 'a' || w[i] > 'z' {
+			return false
+		}
+	}
+	return true
 }
 func intersects(a, b []string) bool {
 	for _, x := range a {

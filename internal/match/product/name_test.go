@@ -97,6 +97,12 @@ func TestNameMatch(t *testing.T) {
 		// includes none.
 		{"SIMATIC HMI Comfort Panels 4\" - 22\" (incl. SIPLUS variants)", "SIPLUS HMI TP700 Comfort", "member", siemens},
 		{"SIMATIC HMI Comfort Panels", "SIPLUS HMI TP700 Comfort", "", siemens},
+		// A short word of a line's name carrying the model number
+		// (icsa-19-283-02, icsa-21-033-02); a single digit is a generation
+		// (icsa-21-180-04 lists "Plus EFR" and "Plus EFR2").
+		{"SIMATIC HMI KTP Mobile Panels", "SIMATIC HMI KTP900F Mobile", "member", siemens},
+		{"SIMATIC HMI KTP Mobile Panels", "SIMATIC HMI KTP700 Basic", "", siemens},
+		{"Plus EFR", "Plus EFR2", "", NameOptions{}},
 		{"SIMATIC HMI Comfort Panels 4\" - 22\" (incl. SIPLUS variants)", "SINAMICS HMI TP700 Comfort", "", siemens},
 		{"Industrial Managed Switch 852-303", "852-303", "contained", NameOptions{}},
 		{"MELSEC iQ-R R08 (EN) CPU firmware", "R08ENCPU", "contained", NameOptions{}},
