@@ -176,12 +176,21 @@ func addsDesignation(adv, dev []string) bool {
 
 func withoutGeneric(ts []string) []string {
 	var out []string
-	for _, t := range ts {
-		if !genericWord(t) {
+	for i, t := range ts {
+		if !genericWord(t) && !trailingClass(ts, i) {
 			out = append(out, t)
 		}
 	}
 	return out
+}
+
+// trailingClass reports whether ts[i] is a class word written after the
+// model that is no class word elsewhere: "drive" (or "drives") ending a
+// name after a word with a digit ("SINAMICS PERFECT HARMONY GH180 Drives",
+// "9000X Drive"), where "SIMATIC Drive Controller" and "ABB Drive
+// Composer" use the word to name the product.
+func trailingClass(ts []string, i int) bool {
+	return i == len(ts)-1 && i > 0 && (ts[i] == "drive" || ts[i] == "drives") && hasDigit(ts[i-1])
 }
 
 // lettersDigits splits a compact code into its letter and digit runs.

@@ -21,6 +21,10 @@ func TestMatchModel(t *testing.T) {
 		{"InRouter 302", "inrouter-302", true, ConfExact},
 		{"InRouter 302", "IR302", true, ConfAbbreviated},
 		{"InRouter 302", "IR305", false, 0},
+		// "Drives" after the model is a class word (icsa-20-014-04); inside
+		// a name it names the product (icsa-21-152-01).
+		{"SINAMICS PERFECT HARMONY GH180 Drives", "SINAMICS PERFECT HARMONY GH180", true, ConfGeneric},
+		{"SIMATIC Drive Controller family", "SIMATIC Controller", false, 0},
 		// Series letters in the number's word, one extending the other's,
 		// are two series, no abbreviation (icsa-20-105-07, icsa-21-194-12;
 		// "SINAMICS GH150" of icsa-18-128-01, "G150" of icsa-17-129-02).
