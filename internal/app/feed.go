@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"vigil/internal/asn"
@@ -246,20 +247,23 @@ func (a *App) ingestOne(ctx context.Context, ix *ingest.Index, name string, opts
 		cr := &countingReader{r: r}
 		r = cr
 		update, done := opt.Progress(opts.Name, size)
-		opts.Progress = func(int64) { update(cr.n) }
+		opts.Progress = func(int64) { update(cr.n.Load()) }
 		defer done()
 	}
 	return ingest.Feed(ctx, a.st, ix, r, opts)
 }
 
+// countingReader counts the bytes read from r. The ingest's producer reads
+// while its writer reports progress after each committed batch, so the
+// count is atomic.
 type countingReader struct {
 	r io.Reader
-	n int64
+	n atomic.Int64
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
-	c.n += int64(n)
+	c.n.Add(int64(n))
 	return n, err
 }
 

@@ -5,6 +5,8 @@ package app_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -48,6 +50,22 @@ func TestProgress(t *testing.T) {
 		}
 		if len(r.total) != 1 || r.total[0] != 3 || r.finished != 1 {
 			t.Errorf("upsert told %+v", r)
+		}
+
+		// A feed tells the bytes read after each committed batch; the
+		// batches are committed while the next rows are read.
+		const feedFile = "testdata/2025-06-01-scan_exchange-vigil_test-asn.csv"
+		st, err := os.Stat(feedFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		small := newApp(t, s, func(c *config.Config) { c.Ingest.BatchRows = 2 })
+		r = recorder{}
+		if _, err := small.IngestFeeds(ctx, feedFile, app.FeedOptions{Progress: r.progress}); err != nil {
+			t.Fatal(err)
+		}
+		if len(r.total) != 1 || r.what[0] != filepath.Base(feedFile) || r.total[0] != st.Size() || r.last != st.Size() || r.finished != 1 {
+			t.Errorf("feed ingest told %+v; want the file's %d bytes, all read", r, st.Size())
 		}
 
 		s2 := storetest.OpenSQLite(t, storetest.Options{})
