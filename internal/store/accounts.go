@@ -29,7 +29,7 @@ func (s *Store) AccountTx(ctx context.Context, fn func(tx account.Store) error) 
 
 const userCols = `u.id, u.email, u.name, u.lang, u.role, u.totp_secret <> '', u.disabled, u.unconfirmed, u.created_at, u.last_login, u.locked_until, u.totp_enrol`
 
-func scanUser(sc interface{ Scan(...any) error }, extra ...any) (account.User, error) {
+func scanUser(sc scanner, extra ...any) (account.User, error) {
 	var u account.User
 	var role string
 	var last, locked sql.NullTime
@@ -117,7 +117,7 @@ func (s *Store) UserCredentials(ctx context.Context, email string) (account.Cred
 
 // UserList implements account.Store: every user, by e-mail address.
 func (s *Store) UserList(ctx context.Context) ([]account.User, error) {
-	out, err := queryAll(ctx, s, func(r interface{ Scan(...any) error }) (account.User, error) { return scanUser(r) }, `SELECT `+userCols+` FROM users u ORDER BY u.email`)
+	out, err := queryAll(ctx, s, func(r scanner) (account.User, error) { return scanUser(r) }, `SELECT `+userCols+` FROM users u ORDER BY u.email`)
 	if err != nil {
 		return nil, err
 	}
@@ -514,7 +514,7 @@ func (s *Store) AccountTokenCreate(ctx context.Context, t *account.Token, hash s
 
 const accountTokenCols = `id, purpose, COALESCE(user_id, 0), COALESCE(org_id, 0), email, role, COALESCE(created_by, 0), expires_at, password_hash`
 
-func scanAccountToken(sc interface{ Scan(...any) error }) (account.Token, error) {
+func scanAccountToken(sc scanner) (account.Token, error) {
 	var t account.Token
 	var purpose, role string
 	err := sc.Scan(&t.ID, &purpose, &t.UserID, &t.OrgID, &t.Email, &role, &t.By, &t.Expires, &t.PasswordHash)
@@ -784,27 +784,19 @@ func (s *Store) OrgPending(ctx context.Context, sc tenant.Scope) ([]registry.Org
 
 const approvalCols = `org_id, created_at, rejected_at, rejected_by, reason, note`
 
-func (s *Store) approvalQuery(ctx context.Context, q string, args ...any) ([]registry.Approval, error) {
-	rows, err := s.Query(ctx, q, args...)
-	if err != nil {
-		return nil, err
+// scanApproval reads one row of approvalCols.
+func scanApproval(r scanner) (registry.Approval, error) {
+	var a registry.Approval
+	var rej sql.NullTime
+	if err := r.Scan(&a.OrgID, &a.RegisteredAt, &rej, &a.RejectedBy, &a.Reason, &a.Note); err != nil {
+		return a, err
 	}
-	defer rows.Close()
-	out := []registry.Approval{}
-	for rows.Next() {
-		var a registry.Approval
-		var rej sql.NullTime
-		if err := rows.Scan(&a.OrgID, &a.RegisteredAt, &rej, &a.RejectedBy, &a.Reason, &a.Note); err != nil {
-			return nil, err
-		}
-		a.RegisteredAt, a.State = a.RegisteredAt.UTC(), registry.Pending
-		if rej.Valid {
-			t := rej.Time.UTC()
-			a.RejectedAt, a.State = &t, registry.Rejected
-		}
-		out = append(out, a)
+	a.RegisteredAt, a.State = a.RegisteredAt.UTC(), registry.Pending
+	if rej.Valid {
+		t := rej.Time.UTC()
+		a.RejectedAt, a.State = &t, registry.Rejected
 	}
-	return out, rows.Err()
+	return a, nil
 }
 
 // OrgApprovals lists the waits of every organisation of sc that is not
@@ -812,14 +804,14 @@ func (s *Store) approvalQuery(ctx context.Context, q string, args ...any) ([]reg
 // what they claim).
 func (s *Store) OrgApprovals(ctx context.Context, sc tenant.Scope) ([]registry.Approval, error) {
 	cond, args := orgCond(sc, "org_id")
-	return s.approvalQuery(ctx, `SELECT `+approvalCols+` FROM org_pending WHERE `+cond+` ORDER BY created_at, org_id`, args...)
+	return queryAll(ctx, s, scanApproval, `SELECT `+approvalCols+` FROM org_pending WHERE `+cond+` ORDER BY created_at, org_id`, args...)
 }
 
 // OrgApprovalGet returns the wait of organisation id of sc; an approved
 // organisation (or one an operator made) has none: errs.NotFound.
 func (s *Store) OrgApprovalGet(ctx context.Context, sc tenant.Scope, id int64) (registry.Approval, error) {
 	cond, args := orgCond(sc, "org_id")
-	as, err := s.approvalQuery(ctx, `SELECT `+approvalCols+` FROM org_pending WHERE org_id = ? AND `+cond, append([]any{id}, args...)...)
+	as, err := queryAll(ctx, s, scanApproval, `SELECT `+approvalCols+` FROM org_pending WHERE org_id = ? AND `+cond, append([]any{id}, args...)...)
 	if err != nil {
 		return registry.Approval{}, err
 	}
@@ -853,7 +845,7 @@ func (s *Store) OrgReapply(ctx context.Context, sc tenant.Scope, id int64, note 
 // organisation id of sc, by e-mail address, disabled and unconfirmed ones left out.
 func (s *Store) OrgMemberList(ctx context.Context, sc tenant.Scope, id int64) ([]account.User, error) {
 	cond, args := orgCond(sc, "m.org_id")
-	return queryAll(ctx, s, func(r interface{ Scan(...any) error }) (account.User, error) { return scanUser(r) }, `SELECT `+userCols+` FROM users u JOIN memberships m ON m.user_id = u.id
+	return queryAll(ctx, s, func(r scanner) (account.User, error) { return scanUser(r) }, `SELECT `+userCols+` FROM users u JOIN memberships m ON m.user_id = u.id
 WHERE m.org_id = ? AND NOT u.disabled AND NOT u.unconfirmed AND `+cond+` ORDER BY u.email`, append([]any{id}, args...)...)
 }
 

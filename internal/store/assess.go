@@ -47,7 +47,7 @@ func (s *Store) RatingTx(ctx context.Context, fn func(tx rating.Store) error) er
 
 const assessmentCols = `id, device_id, org_id, vendor, model, firmware, edition, state, answers, findings, label_id, created_by, created_at, updated_at`
 
-func scanAssessment(sc interface{ Scan(...any) error }) (assess.Assessment, error) {
+func scanAssessment(sc scanner) (assess.Assessment, error) {
 	var a assess.Assessment
 	var id int64
 	var dev, org sql.NullInt64

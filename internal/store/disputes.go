@@ -61,7 +61,7 @@ const disputeCols = `d.id, d.finding_id, d.org_id, d.reason, d.comment, d.state,
 
 const disputeFrom = ` FROM finding_disputes d JOIN findings f ON f.id = d.finding_id JOIN triggers t ON t.id = f.trigger_id`
 
-func scanDispute(sc interface{ Scan(...any) error }) (finding.Dispute, error) {
+func scanDispute(sc scanner) (finding.Dispute, error) {
 	var d finding.Dispute
 	var reason, state string
 	var decided sql.NullTime

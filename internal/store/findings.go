@@ -967,7 +967,7 @@ const findingCols = `f.id, f.org_id, t.name, f.trigger_id, f.type, f.report_type
  COALESCE((SELECT r.header FROM ingest_runs r WHERE r.id = f.evidence_run_id), '')`
 
 // scanFinding scans before, findingCols and after.
-func scanFinding(sc interface{ Scan(...any) error }, before []any, after ...any) (finding.Finding, error) {
+func scanFinding(sc scanner, before []any, after ...any) (finding.Finding, error) {
 	var x finding.Finding
 	var dev sql.NullInt64
 	var resolved sql.NullTime

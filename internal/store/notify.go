@@ -299,7 +299,7 @@ func (s *Store) NotifyCursor(ctx context.Context) (int64, error) {
 const triggerCols = `t.kind, t.title, t.description, t.notify_unregistered`
 
 // scanFindingTrigger scans dest, findingCols and triggerCols.
-func scanFindingTrigger(dest []any, sc interface{ Scan(...any) error }) (finding.Finding, finding.Trigger, error) {
+func scanFindingTrigger(dest []any, sc scanner) (finding.Finding, finding.Trigger, error) {
 	var t finding.Trigger
 	x, err := scanFinding(sc, dest, &t.Kind, &t.Title, &t.Description, &t.NotifyUnregistered)
 	t.ID, t.Name = x.TriggerID, x.Trigger
@@ -398,7 +398,7 @@ func (s *Store) composeOrgs(ctx context.Context, set map[int64]bool, into map[in
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		contacts, err := s.contactQuery(ctx, `SELECT `+contactCols+` FROM contacts WHERE org_id IN (`+inList(len(ids))+`) ORDER BY id`, anys(ids)...)
+		contacts, err := queryAll(ctx, s, scanContact, `SELECT `+contactCols+` FROM contacts WHERE org_id IN (`+inList(len(ids))+`) ORDER BY id`, anys(ids)...)
 		if err != nil {
 			return err
 		}
@@ -987,7 +987,7 @@ FROM outbox o JOIN notices n ON n.id = o.notice_id WHERE o.id > ? AND ` + cond
 
 const noticeCols = `n.id, COALESCE(n.ticket, ''), COALESCE(n.org_id, 0), n.kind, n.severity, n.state, n.payload, n.created_at, n.first_sent_at, n.acked_at, n.acked_by, n.resolved_at, n.escalated_at, n.escalation_reason`
 
-func scanNotice(sc interface{ Scan(...any) error }) (notify.Notice, error) {
+func scanNotice(sc scanner) (notify.Notice, error) {
 	var n notify.Notice
 	var kind, state, payload string
 	var first, acked, resolved, escalated sql.NullTime

@@ -38,7 +38,7 @@ func shownName(stored string) string {
 	return name
 }
 
-func scanOrg(sc interface{ Scan(...any) error }) (registry.Org, error) {
+func scanOrg(sc scanner) (registry.Org, error) {
 	var o registry.Org
 	var langs, policy string
 	err := sc.Scan(&o.ID, &o.Name, &o.Sector, &o.Country, &langs, &policy, &o.CreatedAt, &o.UpdatedAt)
@@ -253,21 +253,21 @@ func (s *Store) OrgListAll(ctx context.Context, sc tenant.Scope) ([]registry.Org
 		idx[o.ID] = i
 	}
 	cond, args := orgCond(sc, "org_id")
-	cs, err := s.contactQuery(ctx, `SELECT `+contactCols+` FROM contacts WHERE `+cond+` ORDER BY id`, args...)
+	cs, err := queryAll(ctx, s, scanContact, `SELECT `+contactCols+` FROM contacts WHERE `+cond+` ORDER BY id`, args...)
 	if err != nil {
 		return nil, err
 	}
 	for _, c := range cs {
 		all[idx[c.OrgID]].Contacts = append(all[idx[c.OrgID]].Contacts, c)
 	}
-	as, err := s.assetQuery(ctx, `SELECT `+assetCols+` FROM assets WHERE `+cond+` ORDER BY id`, args...)
+	as, err := queryAll(ctx, s, scanAsset, `SELECT `+assetCols+` FROM assets WHERE `+cond+` ORDER BY id`, args...)
 	if err != nil {
 		return nil, err
 	}
 	for _, a := range as {
 		all[idx[a.OrgID]].Assets = append(all[idx[a.OrgID]].Assets, a)
 	}
-	ds, err := s.deviceQuery(ctx, `SELECT `+deviceCols+` FROM devices WHERE `+cond+` ORDER BY id`, args...)
+	ds, err := queryAll(ctx, s, scanDevice, `SELECT `+deviceCols+` FROM devices WHERE `+cond+` ORDER BY id`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -377,26 +377,18 @@ func (s *Store) deleteOne(ctx context.Context, q, what string, args ...any) erro
 
 const contactCols = `id, org_id, name, email, phone, role, lang, verified, bounced_at`
 
-func (s *Store) contactQuery(ctx context.Context, q string, args ...any) ([]registry.Contact, error) {
-	rows, err := s.Query(ctx, q, args...)
-	if err != nil {
-		return nil, err
+// scanContact reads one row of contactCols.
+func scanContact(r scanner) (registry.Contact, error) {
+	var c registry.Contact
+	var bounced sql.NullTime
+	if err := r.Scan(&c.ID, &c.OrgID, &c.Name, &c.Email, &c.Phone, &c.Role, &c.Lang, &c.Verified, &bounced); err != nil {
+		return c, err
 	}
-	defer rows.Close()
-	out := []registry.Contact{}
-	for rows.Next() {
-		var c registry.Contact
-		var bounced sql.NullTime
-		if err := rows.Scan(&c.ID, &c.OrgID, &c.Name, &c.Email, &c.Phone, &c.Role, &c.Lang, &c.Verified, &bounced); err != nil {
-			return nil, err
-		}
-		if bounced.Valid {
-			t := bounced.Time.UTC()
-			c.Bounced = &t
-		}
-		out = append(out, c)
+	if bounced.Valid {
+		t := bounced.Time.UTC()
+		c.Bounced = &t
 	}
-	return out, rows.Err()
+	return c, nil
 }
 
 // ContactCreate validates and adds a contact to organisation c.OrgID,
@@ -478,7 +470,7 @@ func (s *Store) contactTwin(ctx context.Context, org int64, email, phone string,
 // or every organisation's for the operator.
 func (s *Store) ContactList(ctx context.Context, sc tenant.Scope) ([]registry.Contact, error) {
 	cond, args := orgCond(sc, "org_id")
-	return s.contactQuery(ctx, `SELECT `+contactCols+` FROM contacts WHERE `+cond+` ORDER BY id`, args...)
+	return queryAll(ctx, s, scanContact, `SELECT `+contactCols+` FROM contacts WHERE `+cond+` ORDER BY id`, args...)
 }
 
 // ContactDelete deletes contact id of sc.
@@ -538,7 +530,7 @@ func (s *Store) contactUpdate(ctx context.Context, c *registry.Contact, cond str
 	if n, _ := r.RowsAffected(); n == 0 {
 		return errs.Errorf(errs.NotFound, "contact %d not found", c.ID)
 	}
-	cs, err := s.contactQuery(ctx, `SELECT `+contactCols+` FROM contacts WHERE id = ?`, c.ID)
+	cs, err := queryAll(ctx, s, scanContact, `SELECT `+contactCols+` FROM contacts WHERE id = ?`, c.ID)
 	if err != nil {
 		return err
 	}
@@ -560,28 +552,20 @@ func (s *Store) ContactMarkBounced(ctx context.Context, email string) (int64, er
 
 const assetCols = `id, org_id, kind, value, verified_at, verify_method, verify_note, added_by`
 
-func (s *Store) assetQuery(ctx context.Context, q string, args ...any) ([]registry.Asset, error) {
-	rows, err := s.Query(ctx, q, args...)
-	if err != nil {
-		return nil, err
+// scanAsset reads one row of assetCols.
+func scanAsset(r scanner) (registry.Asset, error) {
+	var a registry.Asset
+	var kind, by string
+	var ver sql.NullTime
+	if err := r.Scan(&a.ID, &a.OrgID, &kind, &a.Value, &ver, &a.VerifyMethod, &a.VerifyNote, &by); err != nil {
+		return a, err
 	}
-	defer rows.Close()
-	out := []registry.Asset{}
-	for rows.Next() {
-		var a registry.Asset
-		var kind, by string
-		var ver sql.NullTime
-		if err := rows.Scan(&a.ID, &a.OrgID, &kind, &a.Value, &ver, &a.VerifyMethod, &a.VerifyNote, &by); err != nil {
-			return nil, err
-		}
-		a.Kind, a.AddedBy = registry.AssetKind(kind), registry.AddedBy(by)
-		if ver.Valid {
-			t := ver.Time.UTC()
-			a.VerifiedAt = &t
-		}
-		out = append(out, a)
+	a.Kind, a.AddedBy = registry.AssetKind(kind), registry.AddedBy(by)
+	if ver.Valid {
+		t := ver.Time.UTC()
+		a.VerifiedAt = &t
 	}
-	return out, rows.Err()
+	return a, nil
 }
 
 // AssetCreate validates and adds an asset to organisation a.OrgID, which sc
@@ -614,7 +598,7 @@ func (s *Store) AssetList(ctx context.Context, sc tenant.Scope, f registry.Asset
 		args = append(args, string(f.Kind))
 	}
 	q += fmt.Sprintf(` ORDER BY id LIMIT %d`, f.Size())
-	return s.assetQuery(ctx, q, args...)
+	return queryAll(ctx, s, scanAsset, q, args...)
 }
 
 // AssetAll lists every asset of sc of a kind (all kinds when empty), for
@@ -622,15 +606,15 @@ func (s *Store) AssetList(ctx context.Context, sc tenant.Scope, f registry.Asset
 func (s *Store) AssetAll(ctx context.Context, sc tenant.Scope, kind registry.AssetKind) ([]registry.Asset, error) {
 	cond, args := orgCond(sc, "org_id")
 	if kind == "" {
-		return s.assetQuery(ctx, `SELECT `+assetCols+` FROM assets WHERE `+cond+` ORDER BY id`, args...)
+		return queryAll(ctx, s, scanAsset, `SELECT `+assetCols+` FROM assets WHERE `+cond+` ORDER BY id`, args...)
 	}
-	return s.assetQuery(ctx, `SELECT `+assetCols+` FROM assets WHERE kind = ? AND `+cond+` ORDER BY id`, append([]any{string(kind)}, args...)...)
+	return queryAll(ctx, s, scanAsset, `SELECT `+assetCols+` FROM assets WHERE kind = ? AND `+cond+` ORDER BY id`, append([]any{string(kind)}, args...)...)
 }
 
 // AssetGet returns asset id of sc.
 func (s *Store) AssetGet(ctx context.Context, sc tenant.Scope, id int64) (registry.Asset, error) {
 	cond, args := orgCond(sc, "org_id")
-	as, err := s.assetQuery(ctx, `SELECT `+assetCols+` FROM assets WHERE id = ? AND `+cond, append([]any{id}, args...)...)
+	as, err := queryAll(ctx, s, scanAsset, `SELECT `+assetCols+` FROM assets WHERE id = ? AND `+cond, append([]any{id}, args...)...)
 	if err != nil {
 		return registry.Asset{}, err
 	}
@@ -656,25 +640,17 @@ func (s *Store) AssetMarkVerified(ctx context.Context, sc tenant.Scope, id int64
 
 const deviceCols = `id, org_id, vendor, model, firmware, cpe, purl, serial, location, asset_id`
 
-func (s *Store) deviceQuery(ctx context.Context, q string, args ...any) ([]registry.Device, error) {
-	rows, err := s.Query(ctx, q, args...)
-	if err != nil {
-		return nil, err
+// scanDevice reads one row of deviceCols.
+func scanDevice(r scanner) (registry.Device, error) {
+	var d registry.Device
+	var asset sql.NullInt64
+	if err := r.Scan(&d.ID, &d.OrgID, &d.Vendor, &d.Model, &d.Firmware, &d.CPE, &d.PURL, &d.Serial, &d.Location, &asset); err != nil {
+		return d, err
 	}
-	defer rows.Close()
-	out := []registry.Device{}
-	for rows.Next() {
-		var d registry.Device
-		var asset sql.NullInt64
-		if err := rows.Scan(&d.ID, &d.OrgID, &d.Vendor, &d.Model, &d.Firmware, &d.CPE, &d.PURL, &d.Serial, &d.Location, &asset); err != nil {
-			return nil, err
-		}
-		if asset.Valid {
-			d.AssetID = &asset.Int64
-		}
-		out = append(out, d)
+	if asset.Valid {
+		d.AssetID = &asset.Int64
 	}
-	return out, rows.Err()
+	return d, nil
 }
 
 // DeviceCreate validates and adds a device to organisation d.OrgID, which
@@ -706,13 +682,13 @@ func (s *Store) DeviceCreate(ctx context.Context, sc tenant.Scope, d *registry.D
 func (s *Store) DeviceList(ctx context.Context, sc tenant.Scope, p keyset.Page) ([]registry.Device, error) {
 	cond, args := orgCond(sc, "org_id")
 	q := `SELECT ` + deviceCols + ` FROM devices WHERE id > ? AND ` + cond + fmt.Sprintf(` ORDER BY id LIMIT %d`, p.Size())
-	return s.deviceQuery(ctx, q, append([]any{p.After}, args...)...)
+	return queryAll(ctx, s, scanDevice, q, append([]any{p.After}, args...)...)
 }
 
 // DeviceGet returns device id of sc.
 func (s *Store) DeviceGet(ctx context.Context, sc tenant.Scope, id int64) (registry.Device, error) {
 	cond, args := orgCond(sc, "org_id")
-	ds, err := s.deviceQuery(ctx, `SELECT `+deviceCols+` FROM devices WHERE id = ? AND `+cond, append([]any{id}, args...)...)
+	ds, err := queryAll(ctx, s, scanDevice, `SELECT `+deviceCols+` FROM devices WHERE id = ? AND `+cond, append([]any{id}, args...)...)
 	if err != nil {
 		return registry.Device{}, err
 	}

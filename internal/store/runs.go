@@ -17,7 +17,7 @@ const runColumns = `r.id, r.kind, r.source, r.feed_type, r.report_type, COALESCE
   r.quarantined, r.findings_new, r.findings_updated, r.findings_resolved
 FROM ingest_runs r LEFT JOIN triggers t ON t.id = r.trigger_id`
 
-func scanRun(sc interface{ Scan(...any) error }) (ingest.RunStatus, error) {
+func scanRun(sc scanner) (ingest.RunStatus, error) {
 	var r ingest.RunStatus
 	var checkpoint, finished sql.NullTime
 	err := sc.Scan(&r.ID, &r.Kind, &r.Source, &r.FeedType, &r.ReportType, &r.TriggerID, &r.Trigger, &r.FullReport,

@@ -26,7 +26,7 @@ const sourceCols = `id, name, kind, url, every_s, expect_s, alert_after_s, crede
 last_run_at, last_success_at, last_data_at, last_error, failures, alerted_at, created_at, resume,
 COALESCE((SELECT m.tlp FROM source_tlp m WHERE m.source_id = sources.id), 0)`
 
-func scanSource(r interface{ Scan(...any) error }) (source.Source, string, error) {
+func scanSource(r scanner) (source.Source, string, error) {
 	var (
 		s                                  source.Source
 		every, expect, after               int64

@@ -655,9 +655,12 @@ func redactDSN(dsn string) string {
 	return u.String()
 }
 
+// scanner is one row of a query: *sql.Row or *sql.Rows.
+type scanner interface{ Scan(...any) error }
+
 // queryAll runs a query with "?" placeholders and returns every row, each
 // read by scan; no rows is an empty, non-nil slice.
-func queryAll[T any](ctx context.Context, s *Store, scan func(interface{ Scan(...any) error }) (T, error), q string, args ...any) ([]T, error) {
+func queryAll[T any](ctx context.Context, s *Store, scan func(scanner) (T, error), q string, args ...any) ([]T, error) {
 	rows, err := s.Query(ctx, q, args...)
 	if err != nil {
 		return nil, err

@@ -622,7 +622,7 @@ func (s *Store) VulnDeviceGet(ctx context.Context, sc tenant.Scope, ids []int64)
 	var out []registry.Device
 	cond, cargs := orgCond(sc, "org_id")
 	err := chunked(ids, chunkRows, func(c []int64) error {
-		ds, err := s.deviceQuery(ctx, `SELECT `+deviceCols+` FROM devices WHERE id IN (`+inList(len(c))+`) AND `+cond+` ORDER BY id`, append(anys(c), cargs...)...)
+		ds, err := queryAll(ctx, s, scanDevice, `SELECT `+deviceCols+` FROM devices WHERE id IN (`+inList(len(c))+`) AND `+cond+` ORDER BY id`, append(anys(c), cargs...)...)
 		out = append(out, ds...)
 		return err
 	})
@@ -633,7 +633,7 @@ func (s *Store) VulnDeviceGet(ctx context.Context, sc tenant.Scope, ids []int64)
 // after.
 func (s *Store) VulnDeviceScan(ctx context.Context, sc tenant.Scope, after int64, limit int) ([]registry.Device, error) {
 	cond, args := orgCond(sc, "org_id")
-	return s.deviceQuery(ctx, fmt.Sprintf(`SELECT `+deviceCols+` FROM devices WHERE id > ? AND `+cond+` ORDER BY id LIMIT %d`, max(limit, 1)), append([]any{after}, args...)...)
+	return queryAll(ctx, s, scanDevice, fmt.Sprintf(`SELECT `+deviceCols+` FROM devices WHERE id > ? AND `+cond+` ORDER BY id LIMIT %d`, max(limit, 1)), append([]any{after}, args...)...)
 }
 
 // VulnTargetCount counts the devices and components of every
@@ -649,7 +649,7 @@ func (s *Store) VulnTargetCount(ctx context.Context) (int64, error) {
 // VulnDeviceSynced), by id.
 func (s *Store) VulnDeviceStale(ctx context.Context, sc tenant.Scope, limit int) ([]registry.Device, error) {
 	cond, args := orgCond(sc, "d.org_id")
-	return s.deviceQuery(ctx, fmt.Sprintf(`SELECT d.id, d.org_id, d.vendor, d.model, d.firmware, d.cpe, d.purl, d.serial, d.location, d.asset_id
+	return queryAll(ctx, s, scanDevice, fmt.Sprintf(`SELECT d.id, d.org_id, d.vendor, d.model, d.firmware, d.cpe, d.purl, d.serial, d.location, d.asset_id
 FROM devices d LEFT JOIN vuln_device_state v ON v.device_id = d.id
 WHERE (v.device_id IS NULL OR v.vendor <> d.vendor OR v.model <> d.model OR v.firmware <> d.firmware OR v.cpe <> d.cpe OR v.purl <> d.purl) AND `+cond+`
 ORDER BY d.id LIMIT %d`, max(limit, 1)), args...)
