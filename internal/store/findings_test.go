@@ -31,14 +31,7 @@ func sighting(org, trig int64, ip string, port uint16, sev finding.Severity, at 
 func TestFindingLifecycle(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		o := &registry.Org{Name: "F"}
-		if err := s.OrgCreate(ctx, tenant.Operator(), o); err != nil {
-			t.Fatal(err)
-		}
-		trig, err := s.TriggerEnsure(ctx, finding.Trigger{Name: "scan_exchange"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		o, trig := orgTrigger(t, s, "F", "scan_exchange")
 		if again, _ := s.TriggerEnsure(ctx, finding.Trigger{Name: "scan_exchange"}); again != trig {
 			t.Fatalf("TriggerEnsure not idempotent: %d vs %d", again, trig)
 		}
@@ -158,14 +151,7 @@ func TestQuarantine(t *testing.T) {
 func TestFindingIdentCollision(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		o := &registry.Org{Name: "C"}
-		if err := s.OrgCreate(ctx, tenant.Operator(), o); err != nil {
-			t.Fatal(err)
-		}
-		trig, err := s.TriggerEnsure(ctx, finding.Trigger{Name: "scan_collide"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		o, trig := orgTrigger(t, s, "C", "scan_collide")
 		t0 := time.Date(2025, 6, 1, 10, 0, 0, 0, time.UTC)
 		sg := sighting(o.ID, trig, "192.0.2.7", 443, finding.High, t0)
 		// The squatter: key 198.51.100.1:80 stored under sg's hash.
@@ -219,14 +205,7 @@ func TestFindingChangesCommitOrder(t *testing.T) {
 			t.Skip("SQLite serialises writers: ids are in commit order")
 		}
 		ctx := context.Background()
-		o := &registry.Org{Name: "F"}
-		if err := s.OrgCreate(ctx, tenant.Operator(), o); err != nil {
-			t.Fatal(err)
-		}
-		trig, err := s.TriggerEnsure(ctx, finding.Trigger{Name: "scan_exchange"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		o, trig := orgTrigger(t, s, "F", "scan_exchange")
 		sc := tenant.Org(o.ID)
 		at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 		written, commit, done := make(chan struct{}), make(chan struct{}), make(chan error, 1)
@@ -278,19 +257,12 @@ func TestFindingChangesCommitOrder(t *testing.T) {
 func TestFindingUpsertTwiceInOneTx(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		o := &registry.Org{Name: "Twice"}
-		if err := s.OrgCreate(ctx, tenant.Operator(), o); err != nil {
-			t.Fatal(err)
-		}
-		trig, err := s.TriggerEnsure(ctx, finding.Trigger{Name: "twice"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		o, trig := orgTrigger(t, s, "Twice", "twice")
 		at := time.Date(2025, 6, 1, 10, 0, 0, 0, time.UTC)
 		a := []finding.Sighting{sighting(o.ID, trig, "192.0.2.1", 443, finding.Low, at), sighting(o.ID, trig, "192.0.2.2", 443, finding.Low, at)}
 		b := []finding.Sighting{sighting(o.ID, trig, "192.0.2.2", 443, finding.High, at.Add(time.Hour)), sighting(o.ID, trig, "192.0.2.3", 443, finding.Low, at)}
 		var got [2][2]int
-		err = s.Tx(ctx, func(tx *store.Store) error {
+		err := s.Tx(ctx, func(tx *store.Store) error {
 			for i, batch := range [][]finding.Sighting{a, b} {
 				c, u, err := tx.FindingUpsert(ctx, 0, batch)
 				if err != nil {
@@ -328,14 +300,7 @@ func TestFindingUpsertTwiceInOneTx(t *testing.T) {
 func TestTriggerDaysResighting(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
-		o := &registry.Org{Name: "D"}
-		if err := s.OrgCreate(ctx, tenant.Operator(), o); err != nil {
-			t.Fatal(err)
-		}
-		trig, err := s.TriggerEnsure(ctx, finding.Trigger{Name: "scan_days"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		o, trig := orgTrigger(t, s, "D", "scan_days")
 		day := func(d int) time.Time { return time.Date(2025, 6, d, 23, 30, 0, 0, time.UTC) }
 		upsert := func(at time.Time) {
 			t.Helper()
@@ -371,4 +336,20 @@ func TestTriggerDaysResighting(t *testing.T) {
 		upsert(day(2))
 		want("an older sighting arrives late", "2025-06-02 scan_days 1", "2025-06-03 scan_days 1")
 	})
+}
+
+// orgTrigger makes an organisation named org and ensures a trigger named
+// trig, failing t on an error.
+func orgTrigger(t *testing.T, s *store.Store, org, trig string) (*registry.Org, int64) {
+	t.Helper()
+	ctx := context.Background()
+	o := &registry.Org{Name: org}
+	if err := s.OrgCreate(ctx, tenant.Operator(), o); err != nil {
+		t.Fatal(err)
+	}
+	id, err := s.TriggerEnsure(ctx, finding.Trigger{Name: trig})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o, id
 }
