@@ -597,28 +597,28 @@ func (s *Store) AuditQuery(ctx context.Context, f account.AuditFilter, p keyset.
 	}
 	q += ` ORDER BY id DESC LIMIT ?`
 	args = append(args, p.Size())
-	rows, err := s.Query(ctx, q, args...)
+	out, err := queryAll(ctx, s, scanAudit, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("audit list: %w", err)
 	}
-	defer rows.Close()
-	out := []account.AuditEntry{}
-	for rows.Next() {
-		var e account.AuditEntry
-		var before, after string
-		if err := rows.Scan(&e.ID, &e.At, &e.UserID, &e.Actor, &e.Action, &e.OrgID, &e.Object, &e.Detail, &e.Via, &before, &after); err != nil {
-			return nil, err
-		}
-		e.At = e.At.UTC()
-		if before != "" {
-			e.Before = json.RawMessage(before)
-		}
-		if after != "" {
-			e.After = json.RawMessage(after)
-		}
-		out = append(out, e)
+	return out, nil
+}
+
+// scanAudit reads one entry of the audit trail.
+func scanAudit(r scanner) (account.AuditEntry, error) {
+	var e account.AuditEntry
+	var before, after string
+	if err := r.Scan(&e.ID, &e.At, &e.UserID, &e.Actor, &e.Action, &e.OrgID, &e.Object, &e.Detail, &e.Via, &before, &after); err != nil {
+		return e, err
 	}
-	return out, rows.Err()
+	e.At = e.At.UTC()
+	if before != "" {
+		e.Before = json.RawMessage(before)
+	}
+	if after != "" {
+		e.After = json.RawMessage(after)
+	}
+	return e, nil
 }
 
 func (s *Store) updateOne(ctx context.Context, what, q string, args ...any) error {

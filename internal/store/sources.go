@@ -94,20 +94,14 @@ func (s *Store) SourceGetByID(ctx context.Context, id int64) (source.Source, str
 
 // SourceList lists every source by name.
 func (s *Store) SourceList(ctx context.Context) ([]source.Source, error) {
-	rows, err := s.Query(ctx, `SELECT `+sourceCols+` FROM sources ORDER BY name`)
+	out, err := queryAll(ctx, s, func(r scanner) (source.Source, error) {
+		src, _, err := scanSource(r)
+		return src, err
+	}, `SELECT `+sourceCols+` FROM sources ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("sources: %w", err)
 	}
-	defer rows.Close()
-	out := []source.Source{}
-	for rows.Next() {
-		src, _, err := scanSource(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, src)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // SourcePause pauses (or resumes) the source named name; a resumed source

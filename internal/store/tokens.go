@@ -125,29 +125,26 @@ func (s *Store) TokenRevoke(ctx context.Context, sc tenant.Scope, id int64) erro
 // Secrets are never stored, so none is returned.
 func (s *Store) TokenList(ctx context.Context, sc tenant.Scope, p keyset.Page) ([]auth.Token, error) {
 	cond, args := orgCond(sc, "t.org_id")
-	rows, err := s.Query(ctx, `SELECT t.id, t.org_id, t.name, t.scopes, t.created_at, t.revoked_at, t.created_by, COALESCE(u.email, ''), t.role,
+	return queryAll(ctx, s, scanToken, `SELECT t.id, t.org_id, t.name, t.scopes, t.created_at, t.revoked_at, t.created_by, COALESCE(u.email, ''), t.role,
   t.expires_at, t.last_used_at
 FROM api_tokens t LEFT JOIN users u ON u.id = t.created_by WHERE t.id > ? AND `+cond+
 		fmt.Sprintf(` ORDER BY t.id LIMIT %d`, p.Size()), append([]any{p.After}, args...)...)
-	if err != nil {
-		return nil, err
+}
+
+// scanToken reads one API token of TokenList's query.
+func scanToken(r scanner) (auth.Token, error) {
+	var t auth.Token
+	var org, by sql.NullInt64
+	var scopes, role string
+	var revoked, expires, used sql.NullTime
+	if err := r.Scan(&t.ID, &org, &t.Name, &scopes, &t.CreatedAt, &revoked, &by, &t.CreatedByEmail, &role, &expires, &used); err != nil {
+		return t, err
 	}
-	defer rows.Close()
-	out := []auth.Token{}
-	for rows.Next() {
-		var t auth.Token
-		var org, by sql.NullInt64
-		var scopes, role string
-		var revoked, expires, used sql.NullTime
-		if err := rows.Scan(&t.ID, &org, &t.Name, &scopes, &t.CreatedAt, &revoked, &by, &t.CreatedByEmail, &role, &expires, &used); err != nil {
-			return nil, err
-		}
-		t.OrgID, t.CreatedAt, t.CreatedBy, t.Maker = org.Int64, t.CreatedAt.UTC(), by.Int64, role == "maker"
-		if t.Scopes, err = auth.ParseScopes(scopes); err != nil {
-			return nil, fmt.Errorf("token %d: %w", t.ID, err)
-		}
-		t.RevokedAt, t.ExpiresAt, t.LastUsedAt = nullTimePtr(revoked), nullTimePtr(expires), nullTimePtr(used)
-		out = append(out, t)
+	t.OrgID, t.CreatedAt, t.CreatedBy, t.Maker = org.Int64, t.CreatedAt.UTC(), by.Int64, role == "maker"
+	var err error
+	if t.Scopes, err = auth.ParseScopes(scopes); err != nil {
+		return t, fmt.Errorf("token %d: %w", t.ID, err)
 	}
-	return out, rows.Err()
+	t.RevokedAt, t.ExpiresAt, t.LastUsedAt = nullTimePtr(revoked), nullTimePtr(expires), nullTimePtr(used)
+	return t, nil
 }
