@@ -945,12 +945,18 @@ func (s *Store) FindingResolveUnseen(ctx context.Context, triggerID int64, repor
 	now := s.Now()
 	var n int64
 	err := s.Tx(ctx, func(tx *Store) error {
-		where := `trigger_id = ? AND report_type = ? AND status = 'open' AND (last_run_id IS NULL OR last_run_id <> ?)`
+		if tx.dialect != Postgres {
+			var few bool
+			var err error
+			if n, few, err = tx.findingResolveFew(ctx, triggerID, reportType, runID, now); err != nil || few {
+				return err
+			}
+		}
 		if _, err := tx.Exec(ctx, `INSERT INTO finding_events (finding_id, org_id, kind, severity, at)
-SELECT id, org_id, 'resolved', severity, ? FROM findings WHERE `+where, now, triggerID, reportType, runID); err != nil {
+SELECT id, org_id, 'resolved', severity, ? FROM findings WHERE `+resolveWhere, now, triggerID, reportType, runID); err != nil {
 			return err
 		}
-		r, err := tx.Exec(ctx, `UPDATE findings SET status = 'resolved', resolved_at = ? WHERE `+where, now, triggerID, reportType, runID)
+		r, err := tx.Exec(ctx, `UPDATE findings SET status = 'resolved', resolved_at = ? WHERE `+resolveWhere, now, triggerID, reportType, runID)
 		if err != nil {
 			return err
 		}
@@ -958,6 +964,86 @@ SELECT id, org_id, 'resolved', severity, ? FROM findings WHERE `+where, now, tri
 		return err
 	})
 	return n, err
+}
+
+// resolveWhere selects the findings FindingResolveUnseen resolves; its
+// parameters are the trigger, the report type and the run.
+const resolveWhere = `trigger_id = ? AND report_type = ? AND status = 'open' AND (last_run_id IS NULL OR last_run_id <> ?)`
+
+// resolveFew is the most findings findingResolveFew resolves by id; a
+// variable so that tests can take the other way with a few findings.
+var resolveFew = 20000
+
+// findingResolveFew is FindingResolveUnseen on SQLite in one pass over the
+// trigger's open findings instead of two: the set-based statements each
+// walk the trigger's open findings in the index findings_trigger_seen and
+// read every row from the table for its report type and last run (most of
+// an ingest's resolution, which on a first or complete report resolves
+// nothing). It reads the ids of at most resolveFew findings to resolve, in
+// the order the set-based insert of their events takes them (that index's
+// order, so the events get the same ids), then writes their events and
+// marks them resolved by id. With more than resolveFew it writes nothing
+// and reports few false: the set-based statements do it.
+func (s *Store) findingResolveFew(ctx context.Context, triggerID int64, reportType string, runID int64, now time.Time) (n int64, few bool, err error) {
+	type gone struct{ id, org, severity int64 }
+	var ids []gone
+	rows, err := s.Query(ctx, `SELECT id, org_id, severity FROM findings WHERE `+resolveWhere+`
+ORDER BY last_seen DESC, id DESC LIMIT ?`, triggerID, reportType, runID, resolveFew+1)
+	if err != nil {
+		return 0, false, fmt.Errorf("findings to resolve: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var g gone
+		if err := rows.Scan(&g.id, &g.org, &g.severity); err != nil {
+			return 0, false, fmt.Errorf("findings to resolve: %w", err)
+		}
+		ids = append(ids, g)
+	}
+	if err := rows.Err(); err != nil {
+		return 0, false, fmt.Errorf("findings to resolve: %w", err)
+	}
+	rows.Close()
+	if len(ids) > resolveFew {
+		return 0, false, nil
+	}
+	if len(ids) == 0 {
+		return 0, true, nil
+	}
+	st := stmtCache{s: s}
+	defer st.close()
+	// Single-row event inserts need no statement journal (see eventInsert).
+	ev, err := st.get(ctx, `INSERT INTO finding_events (finding_id, org_id, kind, severity, at) VALUES (?, ?, 'resolved', ?, ?)`)
+	if err != nil {
+		return 0, false, fmt.Errorf("resolved events: %w", err)
+	}
+	for _, g := range ids {
+		if _, err := ev.ExecContext(ctx, g.id, g.org, g.severity, now); err != nil {
+			return 0, false, fmt.Errorf("resolved events: %w", err)
+		}
+	}
+	err = chunked(ids, chunkRows, func(c []gone) error {
+		args := make([]any, 0, len(c)+1)
+		args = append(args, now)
+		for _, g := range c {
+			args = append(args, g.id)
+		}
+		up, err := st.get(ctx, `UPDATE findings SET status = 'resolved', resolved_at = ? WHERE id IN (`+inList(len(c))+`)`)
+		if err != nil {
+			return err
+		}
+		r, err := up.ExecContext(ctx, args...)
+		if err != nil {
+			return err
+		}
+		k, err := r.RowsAffected()
+		n += k
+		return err
+	})
+	if err != nil {
+		return 0, false, fmt.Errorf("resolve findings: %w", err)
+	}
+	return n, true, nil
 }
 
 // findingCols are the columns scanFinding reads, from findings f and
