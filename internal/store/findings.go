@@ -482,7 +482,7 @@ func (s *Store) findingUpsertRows(ctx context.Context, runID int64, fs []folded)
 	if s.dialect == Postgres {
 		return created, updated, nil // its triggers keep the totals
 	}
-	return created, updated, tot.write(ctx, s)
+	return created, updated, tot.write(ctx, &st)
 }
 
 // totalsDelta is what one batch of upserts adds to finding_totals (per
@@ -526,8 +526,10 @@ func (d *totalsDelta) add(f *folded, change int64) {
 }
 
 // write adds the batch's differences to the totals, in the caller's
-// transaction.
-func (d *totalsDelta) write(ctx context.Context, s *Store) error {
+// transaction, with st's statements: a batch has thousands of pairs
+// (organisations) in chunks of chunkRows, and the statement of a full
+// chunk is prepared once, not once a chunk.
+func (d *totalsDelta) write(ctx context.Context, st *stmtCache) error {
 	type pair struct {
 		k [2]int64
 		v *[3]int64
@@ -543,7 +545,7 @@ func (d *totalsDelta) write(ctx context.Context, s *Store) error {
 	m := multiRow{head: `INSERT INTO finding_totals (trigger_id, org_id, findings, open, observations) VALUES `, tuple: "(?, ?, ?, ?, ?)",
 		tail: ` ON CONFLICT (trigger_id, org_id) DO UPDATE SET findings = findings + excluded.findings,
   open = open + excluded.open, observations = observations + excluded.observations`}
-	if err := insertRows(ctx, s, m, chunkRows, pairs, func(a []any, p pair) []any {
+	if err := insertRowsCached(ctx, st, m, pairs, func(a []any, p pair) []any {
 		return append(a, p.k[0], p.k[1], p.v[0], p.v[1], p.v[2])
 	}); err != nil {
 		return fmt.Errorf("finding totals: %w", err)
@@ -561,7 +563,7 @@ func (d *totalsDelta) write(ctx context.Context, s *Store) error {
 	})
 	m = multiRow{head: `INSERT INTO trigger_days (day, trigger_id, slot, findings) VALUES `, tuple: "(?, ?, 0, ?)",
 		tail: ` ON CONFLICT (day, trigger_id, slot) DO UPDATE SET findings = findings + excluded.findings`}
-	if err := insertRows(ctx, s, m, chunkRows, days, func(a []any, d day) []any {
+	if err := insertRowsCached(ctx, st, m, days, func(a []any, d day) []any {
 		return append(a, d.k.day, d.k.trigger, d.n)
 	}); err != nil {
 		return fmt.Errorf("trigger days: %w", err)
@@ -589,6 +591,23 @@ func (c *stmtCache) get(ctx context.Context, q string) (*Stmt, error) {
 	}
 	c.m[q] = st
 	return st, nil
+}
+
+// insertRowsCached is insertRows with c's statements: one statement of m
+// per chunk of at most chunkRows rows, each size prepared once.
+func insertRowsCached[T any](ctx context.Context, c *stmtCache, m multiRow, rows []T, args func(a []any, row T) []any) error {
+	a := make([]any, 0, min(len(rows), chunkRows)*m.width())
+	return chunked(rows, chunkRows, func(rs []T) error {
+		a = a[:0]
+		for _, r := range rs {
+			a = args(a, r)
+		}
+		st, err := c.get(ctx, m.sql(len(rs)))
+		if err == nil {
+			_, err = st.ExecContext(ctx, a...)
+		}
+		return err
+	})
 }
 
 func (c *stmtCache) close() {
