@@ -193,8 +193,10 @@ func failedUnits(what string, failed []string, total int) error {
 // ingested, and the run that is the reason, or "" to go on: the same
 // content was ingested completely before, or a split run of it is still
 // under way (its parts are jobs the nodes work), whose sightings an ingest
-// beside it would count a second time. again is how the caller asks to
-// ingest it anyway.
+// beside it would count a second time. A split run that went without
+// progress for notify.run_grace has stopped (a part cancelled or given up,
+// its nodes gone): its content is ingested again. again is how the caller
+// asks to ingest it anyway.
 func (a *App) skipSameContent(ctx context.Context, sha, again string) (int64, string, error) {
 	prev, err := a.st.RunDone(ctx, sha)
 	if err == nil {
@@ -203,7 +205,11 @@ func (a *App) skipSameContent(ctx context.Context, sha, again string) (int64, st
 	} else if !errors.Is(err, errs.ErrNotFound) {
 		return 0, "", err
 	}
-	open, err := a.st.RunSplitUnfinished(ctx, sha)
+	grace, err := a.runGrace()
+	if err != nil {
+		return 0, "", err
+	}
+	open, err := a.st.RunSplitUnfinished(ctx, sha, a.st.Now().Add(-grace))
 	switch {
 	case errors.Is(err, errs.ErrNotFound):
 		return 0, "", nil

@@ -8,9 +8,12 @@ import (
 	"context"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"vigil/internal/app"
+	"vigil/internal/config"
 	"vigil/internal/ingest"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
@@ -55,6 +58,70 @@ func TestFeedSkipsContentUnderWay(t *testing.T) {
 		sums, err = a.IngestFeeds(ctx, path, app.FeedOptions{Again: true})
 		if err != nil || len(sums) != 1 || sums[0].Skipped != "" || sums[0].Rows == 0 || sums[0].RunID == run.ID {
 			t.Errorf("ingest with --again: %v %+v, want a run of its own", err, sums)
+		}
+	})
+}
+
+// TestFeedStoppedSplitRunIngestible hands in again the content of a split
+// run that stopped: a part cancelled or given up by the job queue, a part
+// never enqueued, every node gone. A run that has not ended is under way
+// only while it makes progress (a batch of one of its parts, a part done)
+// within notify.run_grace, the time composition waits for it too; after
+// that its content is ingested as a run of its own, not skipped forever.
+func TestFeedStoppedSplitRunIngestible(t *testing.T) {
+	t0 := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+	var clock atomic.Int64
+	clock.Store(t0.UnixNano())
+	now := func() time.Time { return time.Unix(0, clock.Load()) }
+	storetest.EachOpts(t, storetest.Options{Now: now}, func(t *testing.T, s *store.Store) {
+		clock.Store(t0.UnixNano())
+		ctx := context.Background()
+		const path = "testdata/2025-06-01-scan_exchange-vigil_test-asn.csv"
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sha, err := ingest.HashFile(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sp, err := ingest.PlanSplit(bytes.NewReader(data), ingest.EvenCuts(int64(len(data)), 2))
+		if err != nil || len(sp.Parts) != 2 {
+			t.Fatalf("split: %v (%+v)", err, sp)
+		}
+		run, err := ingest.StartSplit(ctx, s, data[:sp.HeaderEnd], sp, ingest.Options{Name: "upload.csv", FullReport: true, SHA256: sha})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := newApp(t, s, func(c *config.Config) { c.Notify.RunGrace = "2h" })
+		// The first part commits a batch at 10:30 and then stops.
+		clock.Store(t0.Add(90 * time.Minute).UnixNano())
+		if err := s.Tx(ctx, func(tx *store.Store) error {
+			p := sp.Parts[0]
+			p.RunID, p.CommittedLine, p.Rows = run.ID, p.FirstLine, 1
+			return tx.RunPartCheckpoint(ctx, &p, 0)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			at      time.Duration // after t0
+			skipped bool
+		}{
+			{at: time.Hour, skipped: true},                    // no batch yet, started an hour ago
+			{at: 3*time.Hour + 29*time.Minute, skipped: true}, // the part's batch 1h59m ago
+			{at: 3*time.Hour + 31*time.Minute, skipped: false},
+		} {
+			clock.Store(t0.Add(tc.at).UnixNano())
+			sums, err := a.IngestFeeds(ctx, path, app.FeedOptions{})
+			if err != nil || len(sums) != 1 {
+				t.Fatalf("at t0+%s: %v %+v", tc.at, err, sums)
+			}
+			if got := sums[0].Skipped != ""; got != tc.skipped {
+				t.Errorf("at t0+%s: skipped %v (%+v); want %v", tc.at, got, sums[0], tc.skipped)
+			}
+			if !tc.skipped && (sums[0].RunID == run.ID || sums[0].Rows == 0) {
+				t.Errorf("at t0+%s: %+v, want a run of its own", tc.at, sums[0])
+			}
 		}
 	})
 }

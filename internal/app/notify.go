@@ -57,6 +57,20 @@ func (d *Delivery) Close() {
 	d.closes = nil
 }
 
+// runGrace is notify.run_grace: how long a run that has not ended may go
+// without progress before composition takes it as stopped (0: the default).
+func (a *App) runGrace() (time.Duration, error) {
+	v := a.cfg.Notify.RunGrace
+	grace, err := time.ParseDuration(v)
+	if err != nil || grace < 0 {
+		return 0, errs.FieldKeyed("notify.run_grace", v, "duration.go", "must be a Go duration such as 2h")
+	}
+	if grace == 0 {
+		grace = notify.DefaultRunGrace
+	}
+	return grace, nil
+}
+
 // Delivery builds composition and delivery from the configuration's notify
 // settings and BaseURL (acknowledgement links). The caller closes it.
 func (a *App) Delivery(ctx context.Context) (*Delivery, error) {
@@ -70,9 +84,9 @@ func (a *App) Delivery(ctx context.Context) (*Delivery, error) {
 	if err != nil {
 		return nil, err
 	}
-	grace, err := time.ParseDuration(f.RunGrace)
-	if err != nil || grace < 0 {
-		return nil, errs.FieldKeyed("notify.run_grace", f.RunGrace, "duration.go", "must be a Go duration such as 2h")
+	grace, err := a.runGrace()
+	if err != nil {
+		return nil, err
 	}
 	lease, err := time.ParseDuration(f.Lease)
 	if err != nil || lease < time.Minute {

@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"vigil/internal/errs"
 	"vigil/internal/ingest"
@@ -154,12 +155,17 @@ func (s *Store) RunSplitClaimFinish(ctx context.Context, runID int64) (ingest.Ru
 }
 
 // RunSplitUnfinished returns the latest split run of the content with this
-// SHA-256 that has not ended (errs.NotFound when none): its parts are jobs
-// the nodes still work, and the same content ingested beside it would
-// count each of its sightings twice.
-func (s *Store) RunSplitUnfinished(ctx context.Context, sha256 string) (ingest.Run, error) {
+// SHA-256 that has not ended and made progress since since (it started, a
+// part committed a batch or was done): its parts are jobs the nodes still
+// work, and the same content ingested beside it would count each of its
+// sightings twice (errs.NotFound when none). A run that made none since has
+// stopped (a part cancelled, given up or never enqueued, its nodes gone):
+// composition no longer waits for it either (notify.run_grace).
+func (s *Store) RunSplitUnfinished(ctx context.Context, sha256 string, since time.Time) (ingest.Run, error) {
 	var id int64
-	err := s.QueryRow(ctx, `SELECT id FROM ingest_runs WHERE source_sha256 = ? AND finished_at IS NULL AND parts > 0 ORDER BY id DESC LIMIT 1`, sha256).Scan(&id)
+	err := s.QueryRow(ctx, `SELECT id FROM ingest_runs r WHERE source_sha256 = ? AND finished_at IS NULL AND parts > 0
+  AND (started_at >= ? OR checkpoint_at >= ? OR EXISTS (SELECT 1 FROM ingest_run_parts p WHERE p.run_id = r.id AND p.checkpoint_at >= ?))
+ORDER BY id DESC LIMIT 1`, sha256, since.UTC(), since.UTC(), since.UTC()).Scan(&id)
 	if err := Scan(err, "unfinished split run"); err != nil {
 		return ingest.Run{}, err
 	}
