@@ -15,6 +15,7 @@ import (
 	"vigil/internal/account"
 	"vigil/internal/errs"
 	"vigil/internal/privacy"
+	"vigil/internal/store"
 	"vigil/internal/text"
 )
 
@@ -110,20 +111,30 @@ func (e erasedText) Text() string {
 // PurgeRetention deletes the personal data past its retention period
 // (config retention.*), unconfirmed sign-ups among it (retention.signups_days
 // after their confirmation link expired), and records the counts in the
-// audit log.
+// audit log in the purge's transaction, so a purge is kept only with its
+// entry. Notices composition or delivery is not done with stay (counted
+// as kept).
 func (a *App) PurgeRetention(ctx context.Context) (privacy.Purged, error) {
 	r := a.cfg.Retention
 	c := privacy.CutoffsAt(a.now(), r.NoticesDays, r.RepliesDays, r.BouncesDays, r.AuditDays)
 	if r.SignupsDays > 0 {
 		c.Signups = a.now().AddDate(0, 0, -r.SignupsDays)
 	}
-	out, err := a.st.RetentionPurge(ctx, c)
+	var out privacy.Purged
+	err := a.st.Tx(ctx, func(tx *store.Store) error {
+		var err error
+		if out, err = tx.RetentionPurge(ctx, c); err != nil {
+			return err
+		}
+		detail := fmt.Sprintf("notices=%d notices_kept=%d replies=%d bounces=%d suppressions=%d audit=%d signups=%d",
+			out.Notices, out.NoticesKept, out.Replies, out.Bounces, out.Suppressions, out.Audit, out.Signups)
+		if err := a.auditIn(ctx, tx, account.AuditEntry{Actor: "retention", Action: "retention.purge", Detail: detail}); err != nil {
+			return fmt.Errorf("retention purge: audit: %w", err)
+		}
+		return nil
+	})
 	if err != nil {
-		return out, err
-	}
-	detail := fmt.Sprintf("notices=%d replies=%d bounces=%d audit=%d signups=%d", out.Notices, out.Replies, out.Bounces, out.Audit, out.Signups)
-	if err := a.Audit(ctx, account.AuditEntry{Actor: "retention", Action: "retention.purge", Detail: detail}); err != nil {
-		return out, fmt.Errorf("retention purge: audit: %w", err)
+		return privacy.Purged{}, err
 	}
 	return out, nil
 }
@@ -154,7 +165,8 @@ func (w *retentionPurgeWorker) Work(ctx context.Context, _ *river.Job[retentionP
 	if err != nil {
 		return err
 	}
-	w.a.log.Info("retention purge", "notices", out.Notices, "replies", out.Replies, "bounces", out.Bounces, "audit", out.Audit, "signups", out.Signups)
+	w.a.log.Info("retention purge", "notices", out.Notices, "notices_kept", out.NoticesKept, "replies", out.Replies, "bounces", out.Bounces,
+		"suppressions", out.Suppressions, "audit", out.Audit, "signups", out.Signups)
 	return nil
 }
 

@@ -6,13 +6,16 @@ package app_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"vigil/internal/account"
+	"vigil/internal/app"
 	"vigil/internal/config"
 	"vigil/internal/keyset"
+	"vigil/internal/notify"
 	"vigil/internal/privacy"
 	"vigil/internal/registry"
 	"vigil/internal/store"
@@ -392,6 +395,144 @@ func TestPurgeUnconfirmedSignups(t *testing.T) {
 		off := newApp(t, s, func(c *config.Config) { c.Retention = config.Retention{} })
 		if got, err := off.PurgeRetention(ctx); err != nil || got != (privacy.Purged{}) {
 			t.Errorf("purge with signups_days 0: %+v, %v", got, err)
+		}
+	})
+}
+
+// TestPurgeKeepsUnfinished seeds notices past their retention period in
+// every state of their deliveries, beside a report's events not composed
+// yet and an item held for a digest, and checks that the purge deletes
+// only the notices composition and delivery are done with: a notice with a
+// delivery pending, being sent, failed and to be retried or of unknown
+// outcome, or on the call list, is kept (counted as kept), and so are the
+// events, the findings and the held item; a composition afterwards still
+// composes every event.
+func TestPurgeKeepsUnfinished(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		registerHospital(t, s)
+		var org, fid int64
+		if err := s.QueryRow(ctx, `SELECT org_id, id FROM findings ORDER BY id LIMIT 1`).Scan(&org, &fid); err != nil {
+			t.Fatal(err)
+		}
+		count := func(q string) int {
+			t.Helper()
+			var n int
+			if err := s.QueryRow(ctx, q).Scan(&n); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+			return n
+		}
+		events, findings := count(`SELECT COUNT(*) FROM finding_events`), count(`SELECT COUNT(*) FROM findings`)
+		now := s.Now()
+		old, young := now.AddDate(0, 0, -40), now.AddDate(0, 0, -10)
+		exec := func(q string, args ...any) {
+			t.Helper()
+			if _, err := s.Exec(ctx, q, args...); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+		for _, n := range []struct {
+			id       int64
+			state    string
+			created  time.Time
+			delivery []string // its outbox rows' states
+			kept     bool
+		}{
+			{9001, "open", old, []string{"sent"}, false},
+			{9002, "open", old, []string{"dead"}, false},
+			{9003, "acknowledged", old, []string{"suppressed"}, false},
+			{9004, "resolved", old, []string{"sent", "dead"}, false},
+			{9005, "open", old, []string{"pending"}, true},
+			{9006, "open", old, []string{"sending"}, true},
+			{9007, "open", old, []string{"failed"}, true},
+			{9008, "open", old, []string{"unknown"}, true},
+			{9009, "acknowledged", old, []string{"sent", "unknown"}, true},
+			{9010, "escalated", old, nil, true}, // could be sent to nobody: on the call list
+			{9011, "open", young, []string{"pending"}, true},
+		} {
+			exec(`INSERT INTO notices (id, org_id, kind, state, payload, created_at) VALUES (?, ?, 'immediate', ?, '{}', ?)`, n.id, org, n.state, n.created)
+			exec(`INSERT INTO notice_items (org_id, finding_id, trigger_id, kind, severity, created_at, notice_id)
+SELECT org_id, id, trigger_id, 'new', severity, ?, ? FROM findings WHERE id = ?`, n.created, n.id, fid)
+			for i, st := range n.delivery {
+				exec(`INSERT INTO outbox (notice_id, channel, recipient, idem_key, state, next_attempt_at, created_at, updated_at)
+VALUES (?, 'email', 'soc@ziekenhuis.example', ?, ?, ?, ?, ?)`, n.id, fmt.Sprintf("k%d-%d", n.id, i), st, n.created, n.created, n.created)
+			}
+			defer func() {
+				got := count(fmt.Sprintf(`SELECT COUNT(*) FROM notices WHERE id = %d`, n.id)) == 1
+				if got != n.kept {
+					t.Errorf("notice %d (%s, deliveries %v): kept %t, want %t", n.id, n.state, n.delivery, got, n.kept)
+				}
+				if got && count(fmt.Sprintf(`SELECT COUNT(*) FROM outbox WHERE notice_id = %d`, n.id)) != len(n.delivery) {
+					t.Errorf("notice %d kept without its deliveries", n.id)
+				}
+			}()
+		}
+		// An item held for the organisation's next digest.
+		exec(`INSERT INTO notice_items (org_id, finding_id, trigger_id, kind, severity, created_at)
+SELECT org_id, id, trigger_id, 'new', severity, ? FROM findings WHERE id = ?`, old, fid)
+
+		x := newApp(t, s, func(c *config.Config) { c.Retention = config.Retention{NoticesDays: 30} })
+		got, err := x.PurgeRetention(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := (privacy.Purged{Notices: 4, NoticesKept: 6}); got != want {
+			t.Errorf("purged %+v, want %+v", got, want)
+		}
+		if n := count(`SELECT COUNT(*) FROM notice_items WHERE notice_id IS NULL`); n != 1 {
+			t.Errorf("%d held items after the purge, want 1", n)
+		}
+		if e, f := count(`SELECT COUNT(*) FROM finding_events`), count(`SELECT COUNT(*) FROM findings`); e != events || f != findings {
+			t.Errorf("events %d, findings %d after the purge; want %d, %d", e, f, events, findings)
+		}
+		res, err := x.NotifyRun(ctx, app.NotifyRunOptions{EscalateAfter: notify.DefaultEscalateAfter})
+		if err != nil || res.Composed.Events != events {
+			t.Errorf("composition after the purge: %d events, %v; want %d", res.Composed.Events, err, events)
+		}
+	})
+}
+
+// TestPurgeRetentionAuditInTx purges while the database refuses audit
+// entries and then while it takes them, on both engines: refused, nothing
+// is purged (the entry is written in the purge's transaction, so a crash
+// between them cannot leave a purge without its line); taken, the old
+// notice is gone and one retention.purge entry gives the counts.
+func TestPurgeRetentionAuditInTx(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		o := registry.Org{Name: "Ziekenhuis Midden"}
+		if err := s.OrgCreate(ctx, tenant.Operator(), &o); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Exec(ctx, `INSERT INTO notices (id, org_id, kind, payload, created_at) VALUES (9001, ?, 'immediate', '{}', ?)`, o.ID, s.Now().AddDate(0, 0, -31)); err != nil {
+			t.Fatal(err)
+		}
+		count := func(q string) int {
+			t.Helper()
+			var n int
+			if err := s.QueryRow(ctx, q).Scan(&n); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+			return n
+		}
+		x := newApp(t, s, func(c *config.Config) { c.Retention = config.Retention{NoticesDays: 30} })
+		allow := refuseAudit(t, s)
+		if _, err := x.PurgeRetention(ctx); err == nil {
+			t.Error("purge with the audit entry refused: no error")
+		}
+		allow()
+		if n := count(`SELECT COUNT(*) FROM notices`); n != 1 {
+			t.Errorf("%d notices after a purge whose audit entry was refused, want 1", n)
+		}
+		if _, err := x.PurgeRetention(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n := count(`SELECT COUNT(*) FROM notices`); n != 0 {
+			t.Errorf("%d notices after the purge, want 0", n)
+		}
+		if n := count(`SELECT COUNT(*) FROM audit_log WHERE action = 'retention.purge' AND detail LIKE 'notices=1 notices_kept=0 %'`); n != 1 {
+			t.Errorf("%d retention.purge entries counting the notice, want 1", n)
 		}
 	})
 }

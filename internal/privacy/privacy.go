@@ -189,9 +189,18 @@ func CutoffsAt(now time.Time, noticesDays, repliesDays, bouncesDays, auditDays i
 // Purged counts the rows a purge deleted, per kind.
 type Purged struct {
 	Notices int64 `json:"notices"`
-	Replies int64 `json:"replies"`
-	Bounces int64 `json:"bounces"`
-	Audit   int64 `json:"audit"`
+	// NoticesKept are notices past their period that were kept because
+	// composition or delivery is not done with them: a delivery pending,
+	// being sent, failed and to be retried or of unknown outcome, a
+	// notice on the call list, or (PostgreSQL) one another transaction
+	// holds at the time; the next purge takes them once they are done.
+	NoticesKept int64 `json:"notices_kept"`
+	Replies     int64 `json:"replies"`
+	Bounces     int64 `json:"bounces"`
+	// Suppressions are the hard bounces taken off the suppression list
+	// with their bounce records.
+	Suppressions int64 `json:"suppressions"`
+	Audit        int64 `json:"audit"`
 	// Signups are accounts made by signing up and never confirmed.
 	Signups int64 `json:"signups"`
 }

@@ -212,14 +212,17 @@ object = REPLACE(lower(object), ?, ?), detail = REPLACE(lower(detail), ?, ?) WHE
 }
 
 // RetentionPurge deletes, per kind, the rows older than its cutoff:
-// notices created before c.Notices (their deliveries, items and replies
-// with them), replies received before c.Replies, bounce records before
-// c.Bounces, audit entries before c.Audit, and accounts made by signing up
-// that were never confirmed, made before c.Signups and whose every
-// confirmation link expired before it (an account with a staff role or a
-// membership is kept: it did not come from a bare sign-up; its audit
-// entries stay, without the account). A zero cutoff keeps the kind.
-// Operator only (the daily purge job).
+// notices created before c.Notices that composition and delivery are done
+// with (purgeNotices; their deliveries, items, replies and calls with
+// them), replies received before c.Replies, bounce records and the hard
+// bounces of the suppression list before c.Bounces, audit entries before
+// c.Audit, and accounts made by signing up that were never confirmed, made
+// before c.Signups and whose every confirmation link expired before it (an
+// account with a staff role or a membership is kept: it did not come from
+// a bare sign-up; its audit entries stay, without the account). A zero
+// cutoff keeps the kind. It runs in one transaction, the caller's when it
+// has one (the audit entry of the purge goes in it). Operator only (the
+// daily purge job).
 func (s *Store) RetentionPurge(ctx context.Context, c privacy.Cutoffs) (privacy.Purged, error) {
 	var out privacy.Purged
 	err := s.Tx(ctx, func(tx *Store) error {
@@ -227,16 +230,21 @@ func (s *Store) RetentionPurge(ctx context.Context, c privacy.Cutoffs) (privacy.
 			return err
 		}
 		defer tx.auditLock(ctx)
+		if !c.Notices.IsZero() {
+			var err error
+			if out.Notices, out.NoticesKept, err = tx.purgeNotices(ctx, c.Notices.UTC()); err != nil {
+				return fmt.Errorf("retention purge: notices: %w", err)
+			}
+		}
 		for _, st := range []struct {
 			what string
 			n    *int64
 			at   time.Time
 			q    string
 		}{
-			{"notices", &out.Notices, c.Notices, `DELETE FROM notices WHERE created_at < ?`},
 			{"replies", &out.Replies, c.Replies, `DELETE FROM notice_replies WHERE received_at < ?`},
 			{"bounces", &out.Bounces, c.Bounces, `DELETE FROM bounces WHERE created_at < ?`},
-			{"suppression list", nil, c.Bounces, `DELETE FROM suppressions WHERE how = 'bounce' AND created_at < ?`},
+			{"suppression list", &out.Suppressions, c.Bounces, `DELETE FROM suppressions WHERE how = 'bounce' AND created_at < ?`},
 			{"audit entries", &out.Audit, c.Audit, `DELETE FROM audit_log WHERE at < ?`},
 			{"unconfirmed sign-ups", &out.Signups, c.Signups, `DELETE FROM users WHERE unconfirmed AND role = '' AND created_at < ?
 				AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = users.id)
@@ -253,9 +261,6 @@ func (s *Store) RetentionPurge(ctx context.Context, c privacy.Cutoffs) (privacy.
 			if err != nil {
 				return fmt.Errorf("retention purge: %s: %w", st.what, err)
 			}
-			if st.n == nil {
-				continue
-			}
 			if *st.n, err = r.RowsAffected(); err != nil {
 				return fmt.Errorf("retention purge: %s: %w", st.what, err)
 			}
@@ -263,6 +268,76 @@ func (s *Store) RetentionPurge(ctx context.Context, c privacy.Cutoffs) (privacy.
 		return nil
 	})
 	return out, err
+}
+
+// noticeDone is the condition (on notices, table name in full) of a notice
+// composition and delivery are done with: none of its deliveries is
+// pending, being sent, failed and to be retried or of unknown outcome (an
+// operator decides those), and it is not on the call list. Composition
+// only ever resolves an old notice (a no-op once it is gone) and reads its
+// items for the quiet interval (which retention must outlast); events,
+// findings and items held for a digest are no notice's and stay.
+const noticeDone = `notices.state <> 'escalated' AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.notice_id = notices.id
+  AND o.state IN ('pending', 'sending', 'failed', 'unknown'))`
+
+// noticePurgeLockPG selects, on PostgreSQL, the notices created before ?
+// that are done with and locks them, skipping whatever another
+// transaction holds, so that the purge never waits for a row lock of
+// another writer of notices and cannot close a cycle with one: it locks,
+// without waiting, the organisations of the candidates (KEY SHARE: an
+// organisation's deletion, which deletes its findings' items before its
+// notices, holds its row first and its notices are skipped, else it waits
+// for the purge), their days' counters (notice_days, which the deletion
+// of a notice changes and another deletion of notices may hold), and the
+// notices themselves (a composition resolving one, an acknowledgement, a
+// delivery marking one); a notice whose organisation or counter was
+// skipped is left for the next purge, as are the ones skipped.
+const noticePurgeLockPG = `WITH cand AS MATERIALIZED (
+  SELECT id, org_id, has_items, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, id % 16 AS slot
+  FROM notices WHERE created_at < ? AND ` + noticeDone + `),
+g AS MATERIALIZED (SELECT id FROM orgs WHERE id IN (SELECT org_id FROM cand) ORDER BY id FOR KEY SHARE SKIP LOCKED),
+d AS MATERIALIZED (SELECT day, slot FROM notice_days WHERE (day, slot) IN (SELECT day, slot FROM cand WHERE has_items)
+  ORDER BY day, slot FOR UPDATE SKIP LOCKED)
+SELECT n.id FROM notices n JOIN cand c ON c.id = n.id
+WHERE (c.org_id IS NULL OR c.org_id IN (SELECT id FROM g))
+  AND (NOT c.has_items OR (c.day, c.slot) IN (SELECT day, slot FROM d) OR NOT EXISTS (SELECT 1 FROM notice_days x WHERE x.day = c.day AND x.slot = c.slot))
+ORDER BY n.id FOR UPDATE OF n SKIP LOCKED`
+
+// purgeNotices deletes the notices created before cutoff that composition
+// and delivery are done with (noticeDone) and returns how many it deleted
+// and how many it kept. On PostgreSQL it first locks those it can without
+// waiting (noticePurgeLockPG) and deletes among them the ones still done
+// with at the delete: no delivery can be added to a locked notice, nor
+// one of its deliveries go back from done (sent, dead, suppressed).
+func (s *Store) purgeNotices(ctx context.Context, cutoff time.Time) (deleted, kept int64, err error) {
+	del := func(q string, args ...any) error {
+		r, err := s.Exec(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		n, err := r.RowsAffected()
+		deleted += n
+		return err
+	}
+	if s.dialect != Postgres {
+		err = del(`DELETE FROM notices WHERE created_at < ? AND `+noticeDone, cutoff)
+	} else {
+		var ids []int64
+		if ids, err = queryAll(ctx, s, func(sc scanner) (int64, error) {
+			var id int64
+			return id, sc.Scan(&id)
+		}, noticePurgeLockPG, cutoff); err != nil {
+			return 0, 0, fmt.Errorf("lock: %w", err)
+		}
+		err = chunked(ids, chunkRows, func(c []int64) error {
+			return del(`DELETE FROM notices WHERE id IN (`+inList(len(c))+`) AND `+noticeDone, anys(c)...)
+		})
+	}
+	if err != nil {
+		return deleted, 0, err
+	}
+	err = s.QueryRow(ctx, `SELECT COUNT(*) FROM notices WHERE created_at < ?`, cutoff).Scan(&kept)
+	return deleted, kept, err
 }
 
 // auditUnlock lets the transaction tx change the append-only audit log:
