@@ -148,6 +148,9 @@ type cproduct struct {
 	// iX C.03.06"), by the CVE the fix's sentence names ("" when it names
 	// none): the release-line reading does not take them (nearVersion).
 	fixedPatches map[string][]string
+	// cveBounds are the ranges a vulnerability's own text bounds the
+	// product to, by CVE (rule cve-text, cveTextBounds).
+	cveBounds map[string][]vrange.Range
 }
 
 // crange is one version range of a product with its interpretation.
@@ -231,6 +234,7 @@ func compile(ref int64, a *advisory.Advisory, vt *vendor.Table, in *strTable) *C
 	}
 	for i := range c.products {
 		c.products[i].fixedPatches = fixedPatches(a, &c.products[i])
+		c.products[i].cveBounds = cveTextBounds(a, &c.products[i])
 	}
 	if abbrs := textInitials(a); len(abbrs) > 0 {
 		for i := range c.products {

@@ -884,6 +884,9 @@ func versionStatement(cp *cproduct, cve string, status advisory.Status, ver, sch
 	if vs, ok := cp.cveVersions[cve]; ok && ver != "" && !slices.ContainsFunc(vs, func(x string) bool { return eq(ver, x, sch) }) {
 		return st // the product's name says the CVE affects other versions only
 	}
+	if outsideCVEText(cp, cve, ver) {
+		return st // rule cve-text: the vulnerability's own text bounds the product below ver
+	}
 	var ranges []crange
 	for _, r := range cp.ranges {
 		if r.r.AppliesTo(cve) {

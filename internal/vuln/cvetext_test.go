@@ -1,0 +1,43 @@
+// Copyright (c) 2026 The vigil authors.
+// SPDX-License-Identifier: Apache-2.0
+
+package vuln
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestTextBounds reads the bounds of vulnerability summaries of the
+// corpus (rule cve-text).
+func TestTextBounds(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		text, name string
+		others     []string
+		want       string // bounds joined by " ", "" for none
+	}{
+		{"MiR software versions prior to v2.8.3 contain system configurations with insecure defaults", "MiR100 MiR200 MiR250 MiR500 MiR1000 in MiR Robot Software",
+			[]string{"MiR Fleet in MiR Fleet Software"}, "<2.8.3"},
+		{"Smart Security Manager Versions 1.4 and prior to 1.31 are affected by these vulnerabilities.", "Smart Security Manager", nil, "<=1.4"},
+		{"A vulnerability related to a legacy support account in TriStation 1131 versions 1.0 through 4.9.0 and 4.10.0 could allow inappropriate access", "TriStation 1131",
+			[]string{"Tricon Communications Module (TCM) Models 4351 4352 4351A/B and 4352A/B installed in Tricon"}, ">=1.0|<=4.9.0 =4.10.0"},
+		{"A vulnerability could cause TCMs installed in Tricon system Versions 10.0.0 through 10.4.x to reset", "Tricon Communications Module (TCM) Models 4351 4352 4351A/B and 4352A/B installed in Tricon",
+			[]string{"TriStation 1131"}, ">=10.0.0|<10.5"},
+		{"Proficy Machine Edition Version 9.00 and prior stores project data in a directory with improper access", "Proficy Machine Edition", nil, "<=9.00"},
+		// A bound of a component, not of the product.
+		{"ToolBoxST uses a vulnerable version of the Ionic .NET Zip library prior to 1.9.1.8", "ToolBoxST OS", nil, ""},
+		// A word other products of the advisory share names none of them.
+		{"eProsima Fast DDS versions prior to 2.4.0 are affected", "TwinOaks Computing CoreDX DDS", []string{"eProsima Fast DDS", "Eclipse CycloneDDS"}, ""},
+		// A class word is no name ("Apache HTTP Server 2.4.48 and earlier").
+		{"Apache HTTP Server 2.4.48 and earlier may crash", "SINEMA Remote Connect Server", nil, ""},
+	} {
+		var got []string
+		for _, r := range textBounds(tc.text, cveTextWords(tc.name, append([]string{tc.name}, tc.others...))) {
+			got = append(got, r.Bounds())
+		}
+		if g := strings.Join(got, " "); g != tc.want {
+			t.Errorf("%q / %q: bounds %q, want %q", tc.text, tc.name, g, tc.want)
+		}
+	}
+}
