@@ -196,7 +196,12 @@ func (s *Store) endedRuns(ctx context.Context, events []notify.EventInput, curso
 	}
 	stale := req.Now.Add(-req.Grace)
 	err = chunked(ids, chunkRows, func(c []int64) error {
-		rows, err := s.Query(ctx, `SELECT id, finished_at, checkpoint_at, started_at FROM ingest_runs WHERE id IN (`+inList(len(c))+`)`, anys(c)...)
+		// The parts of a split run commit their batches on their own rows
+		// and write the run's only when one is done: a batch of a part
+		// within the grace is the run's progress too.
+		rows, err := s.Query(ctx, `SELECT id, finished_at, checkpoint_at, started_at,
+  EXISTS (SELECT 1 FROM ingest_run_parts p WHERE p.run_id = r.id AND p.checkpoint_at >= ?) FROM ingest_runs r WHERE id IN (`+inList(len(c))+`)`,
+			append([]any{stale.UTC()}, anys(c)...)...)
 		if err != nil {
 			return fmt.Errorf("runs: %w", err)
 		}
@@ -204,7 +209,8 @@ func (s *Store) endedRuns(ctx context.Context, events []notify.EventInput, curso
 			var id int64
 			var done, checkpoint sql.NullTime
 			var started time.Time
-			if err := rows.Scan(&id, &done, &checkpoint, &started); err != nil {
+			var partRecent bool
+			if err := rows.Scan(&id, &done, &checkpoint, &started, &partRecent); err != nil {
 				rows.Close()
 				return err
 			}
@@ -212,7 +218,7 @@ func (s *Store) endedRuns(ctx context.Context, events []notify.EventInput, curso
 			if checkpoint.Valid {
 				last = checkpoint.Time
 			}
-			ended[id] = done.Valid || last.Before(stale)
+			ended[id] = done.Valid || (last.Before(stale) && !partRecent)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
