@@ -4,6 +4,7 @@
 package vuln
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
@@ -262,3 +263,49 @@ func outsideCVEText(cp *cproduct, cve, ver string) bool {
 	}
 	return true
 }
+
+// factorUpTo: a version equal to a range's exclusive bound that the
+// product's name writes as "up to" it (rule up-to).
+const factorUpTo = 0.8
+
+// upTo applies an affected statement to ver when a range of the product
+// ends before ver exactly ("< 7.0") and the product's full name writes
+// the bound "up to" it ("WebCtrl Server: All versions up to 7.0",
+// "PeerVue Web Server: all versions up to 7.6.2"): the advisory's text
+// does not rule the bound out, the conversion made it exclusive. Below
+// exact confidence; it reports whether it did.
+func upTo(st *statement, ver string, ranges []crange, fullName string, status advisory.Status) bool {
+	if ver == "" || !status.Affected() || !strings.Contains(strings.ToLower(fullName), "up to") {
+		return false
+	}
+	for _, r := range ranges {
+		cs := r.r.Constraints
+		if !r.r.Understood() || len(r.r.Conditions) > 0 || len(cs) == 0 || cs[len(cs)-1].Op != vrange.Lt {
+			continue
+		}
+		x := cs[len(cs)-1].Version
+		if !eq(ver, x, "") || !upToRE.MatchString(fullName) {
+			continue
+		}
+		m := upToRE.FindStringSubmatch(fullName)
+		if !eq(strings.TrimRight(m[1], ".,;:"), x, "") {
+			continue
+		}
+		if len(cs) > 1 {
+			lower := r.r
+			lower.Constraints = cs[:len(cs)-1]
+			if in, ok := contains(lower, ver); !ok || !in {
+				continue
+			}
+		}
+		why := fmt.Sprintf("version %q is the bound of %s that the product's name writes %q (the bound included)", ver, r.r.Bounds(), m[0])
+		*st = statement{applies: true, status: rangeStatus(r.src, ver, status), spec: 2, factor: factorUpTo, rng: "<= " + x, notes: []string{why},
+			check: Check{Part: "version", Rule: "up-to", Factor: factorUpTo, Why: why}}
+		return true
+	}
+	return false
+}
+
+// upToRE: "up to" a version in a product's full name, not "up to but not
+// including" it.
+var upToRE = regexp.MustCompile(`(?i)\bup to (?:and including )?(?:versions?\s+|v\.?\s*)?(\d[\w.]*)`)

@@ -6,6 +6,9 @@ package vuln
 import (
 	"strings"
 	"testing"
+
+	"vigil/internal/advisory"
+	"vigil/internal/match/vrange"
 )
 
 // TestTextBounds reads the bounds of vulnerability summaries of the
@@ -38,6 +41,31 @@ func TestTextBounds(t *testing.T) {
 		}
 		if g := strings.Join(got, " "); g != tc.want {
 			t.Errorf("%q / %q: bounds %q, want %q", tc.text, tc.name, g, tc.want)
+		}
+	}
+}
+
+// TestUpTo: a version at the exclusive bound of a range the product's
+// name writes "up to" (rule up-to), of the corpus's three such names.
+func TestUpTo(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		full, rng, ver string
+		want           bool
+	}{
+		{"WebCtrl Server: All versions up to 7.0", "<7.0", "7.0", true},
+		{"PeerVue Web Server: all versions up to 7.6.2", "<7.6.2", "7.6.2", true},
+		{"PeerVue Web Server: all versions up to 7.6.2", "<7.6.2", "7.6.3", false},
+		// The name's bound differs from the range's (a typo of the conversion).
+		{"SREA-01 revisions A B C: application versions up to 3.31.5", "<3.31.15", "3.31.15", false},
+		// No "up to" in the name.
+		{"WebCtrl Server", "<7.0", "7.0", false},
+	} {
+		r := vrange.Parse(tc.rng)
+		var st statement
+		got := upTo(&st, tc.ver, []crange{{src: &advisory.VersionRange{Text: tc.rng}, r: r}}, tc.full, advisory.StatusKnownAffected)
+		if got != tc.want || got && (st.check.Rule != "up-to" || st.factor >= 1) {
+			t.Errorf("%q %s %s: %v %+v, want %v", tc.full, tc.rng, tc.ver, got, st.check, tc.want)
 		}
 	}
 }

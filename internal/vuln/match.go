@@ -985,6 +985,9 @@ func versionStatement(cp *cproduct, cve string, status advisory.Status, ver, sch
 	if found {
 		return st
 	}
+	if upTo(&st, ver, ranges, p.FullName, status) {
+		return st
+	}
 	// A range that lists versions ("5.1 | 6.0 | 6.1", "= 2.2"): ver may be
 	// one of them written otherwise (nearVersion).
 	for i := range ranges {
