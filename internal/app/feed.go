@@ -20,6 +20,7 @@ import (
 	"vigil/internal/errs"
 	"vigil/internal/feed"
 	"vigil/internal/ingest"
+	"vigil/internal/store"
 	"vigil/internal/system"
 	"vigil/internal/text"
 	"vigil/internal/tlp"
@@ -197,8 +198,8 @@ func failedUnits(what string, failed []string, total int) error {
 // progress for notify.run_grace has stopped (a part cancelled or given up,
 // its nodes gone): its content is ingested again. again is how the caller
 // asks to ingest it anyway.
-func (a *App) skipSameContent(ctx context.Context, sha, again string) (int64, string, error) {
-	prev, err := a.st.RunDone(ctx, sha)
+func (a *App) skipSameContent(ctx context.Context, st *store.Store, sha, again string) (int64, string, error) {
+	prev, err := st.RunDone(ctx, sha)
 	if err == nil {
 		return prev.ID, fmt.Sprintf("the same content was ingested completely on %s as %s (run %d, %s): skipped; %s to ingest it again",
 			prev.StartedAt.UTC().Format(time.DateTime), prev.Source, prev.ID, text.Plural(prev.Rows, "row", "rows"), again), nil
@@ -209,7 +210,7 @@ func (a *App) skipSameContent(ctx context.Context, sha, again string) (int64, st
 	if err != nil {
 		return 0, "", err
 	}
-	open, err := a.st.RunSplitUnfinished(ctx, sha, a.st.Now().Add(-grace))
+	open, err := st.RunSplitUnfinished(ctx, sha, st.Now().Add(-grace))
 	switch {
 	case errors.Is(err, errs.ErrNotFound):
 		return 0, "", nil
@@ -235,7 +236,7 @@ func (a *App) ingestOne(ctx context.Context, ix *ingest.Index, name string, opts
 			return ingest.Summary{}, fmt.Errorf("%s: %w", name, err)
 		}
 		if !opt.Again {
-			id, skip, err := a.skipSameContent(ctx, opts.SHA256, "--again")
+			id, skip, err := a.skipSameContent(ctx, a.st, opts.SHA256, "--again")
 			if err != nil || skip != "" {
 				return ingest.Summary{Source: filepath.Base(name), RunID: id, Skipped: skip}, err
 			}

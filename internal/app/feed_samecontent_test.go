@@ -6,8 +6,10 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -121,6 +123,71 @@ func TestFeedStoppedSplitRunIngestible(t *testing.T) {
 			}
 			if !tc.skipped && (sums[0].RunID == run.ID || sums[0].Rows == 0) {
 				t.Errorf("at t0+%s: %+v, want a run of its own", tc.at, sums[0])
+			}
+		}
+	})
+}
+
+// TestUploadSameContentAtOnce hands the same large report to two uploads
+// at the same moment (two nodes on PostgreSQL, or two requests to one):
+// one starts the split run, the other is skipped naming it, never two runs
+// of one content side by side counting every sighting twice. Five reports,
+// each its own content, each uploaded twice at once.
+func TestUploadSameContentAtOnce(t *testing.T) {
+	const path = "testdata/2025-06-01-scan_exchange-vigil_test-asn.csv"
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		x := newApp(t, s, func(c *config.Config) {
+			c.Ingest.SharedDir, c.Ingest.PartBytes = t.TempDir(), len(data)/2+1
+			if s.Dialect() == store.Postgres {
+				c.DB = storetest.DSN(t, s)
+			}
+		})
+		j, err := x.OpenJobs(ctx) // the parts are enqueued, not worked
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer j.Stop(ctx)
+		for round := range 5 {
+			report := bytes.Replace(data, []byte(`"2025-06-01 00:00:00"`), fmt.Appendf(nil, `"2025-06-01 00:00:0%d"`, round), 1)
+			sha, err := ingest.HashFile(bytes.NewReader(report))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var (
+				wg   sync.WaitGroup
+				sums [2]ingest.Summary
+				errs [2]error
+			)
+			start := make(chan struct{})
+			for i := range sums {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					<-start
+					sums[i], errs[i] = x.IngestUpload(ctx, "2025-06-01-scan_exchange-vigil_test-asn.csv", bytes.NewReader(report), app.FeedOptions{})
+				}()
+			}
+			close(start)
+			wg.Wait()
+			var runs int
+			if err := s.QueryRow(ctx, `SELECT COUNT(*) FROM ingest_runs WHERE source_sha256 = ?`, sha).Scan(&runs); err != nil {
+				t.Fatal(err)
+			}
+			parts := 0
+			for i := range sums {
+				if errs[i] != nil {
+					t.Fatalf("round %d: upload %d: %v", round, i, errs[i])
+				}
+				parts += sums[i].Parts
+			}
+			if runs != 1 || parts != 2 || sums[0].RunID != sums[1].RunID || (sums[0].Skipped == "") == (sums[1].Skipped == "") {
+				t.Fatalf("round %d: %d runs of the content, uploads %+v and %+v; want one split run in 2 parts and one upload skipped naming it",
+					round, runs, sums[0], sums[1])
 			}
 		}
 	})

@@ -167,7 +167,7 @@ func (a *App) ingestSplit(ctx context.Context, path, name string, sp ingest.Spli
 		return sum, fmt.Errorf("split %s: %w", name, err)
 	}
 	if !opt.Again {
-		if sum.RunID, sum.Skipped, err = a.skipSameContent(ctx, sha, "again=true"); err != nil || sum.Skipped != "" {
+		if sum.RunID, sum.Skipped, err = a.skipSameContent(ctx, a.st, sha, "again=true"); err != nil || sum.Skipped != "" {
 			return sum, err
 		}
 	}
@@ -191,8 +191,20 @@ func (a *App) ingestSplit(ctx context.Context, path, name string, sp ingest.Spli
 		return sum, err
 	}
 	var run ingest.Run
+	var skipID int64
+	var skip string
 	err = a.st.Tx(ctx, func(tx *store.Store) error {
+		// Another node may have started a run of the same content since
+		// the look above: the claim makes the look and the start one step.
+		if err := tx.RunContentClaim(ctx, sha); err != nil {
+			return err
+		}
 		var err error
+		if !opt.Again {
+			if skipID, skip, err = a.skipSameContent(ctx, tx, sha, "again=true"); err != nil || skip != "" {
+				return err
+			}
+		}
 		if run, err = ingest.StartSplit(ctx, tx, header, sp, ingest.Options{Name: name, Format: format, Trigger: opt.Trigger,
 			ReportType: opt.ReportType, FullReport: !opt.Partial, SHA256: sha, TLP: opt.TLP}); err != nil || opt.auditAs == "" {
 			return err
@@ -201,8 +213,9 @@ func (a *App) ingestSplit(ctx context.Context, path, name string, sp ingest.Spli
 		return a.auditIn(ctx, tx, account.AuditEntry{Action: opt.auditAs, Object: fmt.Sprintf("run %d", run.ID),
 			Detail: fmt.Sprintf("%s: split into %d parts", name, len(sp.Parts))})
 	})
-	if err != nil {
+	if err != nil || skip != "" {
 		os.RemoveAll(dir)
+		sum.RunID, sum.Skipped = skipID, skip
 		return sum, err
 	}
 	for _, p := range sp.Parts {

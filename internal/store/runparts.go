@@ -6,6 +6,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -152,6 +153,28 @@ func (s *Store) RunSplitClaimFinish(ctx context.Context, runID int64) (ingest.Ru
 		return ingest.Run{}, false, fmt.Errorf("run %d end: %w", runID, err)
 	}
 	return r, claimed, nil
+}
+
+// contentLockKey is the first key of the advisory lock RunContentClaim
+// takes on PostgreSQL (the second is the content's hash in the schema).
+const contentLockKey = 762762
+
+// RunContentClaim holds the content with this SHA-256 until the end of the
+// transaction s is in: on PostgreSQL it takes an advisory transaction lock,
+// so that two nodes handing in the same content at once look for a run of
+// it and start one in turn, not both beside each other; on SQLite the
+// writer's lock, taken as the transaction begins, does so already.
+func (s *Store) RunContentClaim(ctx context.Context, sha256 string) error {
+	if !s.inTx {
+		return errors.New("content claimed outside a transaction")
+	}
+	if s.dialect != Postgres {
+		return nil
+	}
+	if _, err := s.Exec(ctx, `SELECT pg_advisory_xact_lock(?, hashtext(current_schema() || ?))`, contentLockKey, sha256); err != nil {
+		return fmt.Errorf("claim content %s: %w", sha256, err)
+	}
+	return nil
 }
 
 // RunSplitUnfinished returns the latest split run of the content with this
