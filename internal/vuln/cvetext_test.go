@@ -69,3 +69,28 @@ func TestUpTo(t *testing.T) {
 		}
 	}
 }
+
+// TestReleaseBuild: a device version that is a build of a release the
+// model leaves out (rule release-build), on the corpus's names.
+func TestReleaseBuild(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		version, rng, release, ver string
+		want                       bool
+	}{
+		{"5.21.17", "", "2021 r2", "5.21.17", true},        // WIN-911 2021 R2
+		{"", "< V11.2a", "2017 r2", "V11.1", true},         // Siveillance VMS 2017 R2
+		{"", "<= 76.5648", "2015 r1", "76.5648", true},     // ClearSCADA 2015 R1
+		{"", "<= 76.5648", "2015 r1", "2015 R2", false},    // another release
+		{"", ">= 10.1 | <= 10.5", "ac2000", "10.4", false}, // CEM Systems AC2000: a model
+		{"", "vers:all/*", "2020", "1.2", false},           // every version of the release
+	} {
+		cp := &cproduct{p: &advisory.Product{}, version: tc.version}
+		if tc.rng != "" {
+			cp.ranges = []crange{{src: &advisory.VersionRange{Text: tc.rng}, r: vrange.Parse(tc.rng)}}
+		}
+		if got := releaseBuild(cp, tc.ver, tc.release); got != tc.want {
+			t.Errorf("%s %q release %s: %v, want %v", tc.version, tc.rng, tc.release, got, tc.want)
+		}
+	}
+}

@@ -1228,6 +1228,38 @@ func inRelease(v, release string) (rest string, in, ok bool) {
 	return strings.TrimLeft(rest, " -_,:"), true, true
 }
 
+// factorReleaseBuild: a device version that is a build number compared
+// with the versions of a release the model leaves out (releaseBuild).
+const factorReleaseBuild = 0.8
+
+// releaseYearRE matches a version written as a release ("2017 R1",
+// "SE2021 MP1"), not as a build.
+var releaseYearRE = regexp.MustCompile(`(?i)^[a-z]{0,2}(?:199\d|20[0-3]\d)\b`)
+
+// releaseBuild reports whether ver, which does not start with release,
+// is a build number to compare with the versions the product's entry of
+// that release gives (rule release-build): "5.21.17" of "WIN-911 2021 R2"
+// = 5.21.17, "V11.1" of "Siveillance VMS 2017 R1" < V11.1a, "76.5648"
+// of "ClearSCADA 2015 R1" <= 76.5648. Not when ver names a release
+// itself ("2017 R2"), when the release is written with letters (a model:
+// "CEM Systems AC2000"), when the entry gives no bounded version (all
+// versions of the release), or when its ranges name the release.
+func releaseBuild(cp *cproduct, ver, release string) bool {
+	ver = strings.TrimSpace(ver)
+	if ver == "" || release == "" || !isDigit(release[0]) || releaseYearRE.MatchString(ver) || !strings.ContainsAny(ver, "0123456789") || rangesName(cp, release) {
+		return false
+	}
+	if cp.version != "" {
+		return true
+	}
+	for _, r := range cp.ranges {
+		if r.r.Understood() && !r.r.All && len(r.r.Constraints) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // rangesName reports whether a version range of the product names the
 // release ("< SE2022MP1"): then the version is compared whole.
 func rangesName(cp *cproduct, release string) bool {
@@ -1328,7 +1360,7 @@ func matchProducts(c *Compiled, v *cvuln, t *prepared, ids []identity) (candidat
 		}
 		// A version line in the product name ("WinCC V7.4") must hold for
 		// the device: its model's version, else its firmware.
-		lineFactor, lineNote := 1.0, ""
+		lineFactor, lineNote, lineRule := 1.0, "", "line-unknown"
 		var spanCheck *Check
 		ver := id.version
 		if id.line != nil && id.line.Op == product.OpRelease {
@@ -1336,6 +1368,11 @@ func matchProducts(c *Compiled, v *cvuln, t *prepared, ids []identity) (candidat
 			// MP1", "SIMATIC WinAC RTX (F) 2010" at "2010 SP2".
 			rest, in, ok := inRelease(ver, id.line.Version)
 			switch {
+			case ok && !in && releaseBuild(cp, ver, id.line.Version):
+				// "WIN-911" at 5.21.17 for "WIN-911 2021 R2" = 5.21.17:
+				// the version is compared with the release's own.
+				lineFactor, lineRule = factorReleaseBuild, "release-build"
+				lineNote = fmt.Sprintf("version %q is a build, not a release; compared with the versions the advisory gives release %s", ver, strings.ToUpper(id.line.Version))
 			case ok && !in:
 				continue
 			case !ok:
@@ -1376,6 +1413,12 @@ func matchProducts(c *Compiled, v *cvuln, t *prepared, ids []identity) (candidat
 			scp = &c
 		}
 		st := versionStatement(scp, v.key, status, ver, sch)
+		if lineRule == "release-build" && st.check.Rule != "exact" && st.check.Rule != "range" {
+			// A build is read against the release's versions as
+			// written only: 5.20.16 is no earlier build of 2021 R1's
+			// 5.21.10, for the release names the line.
+			continue
+		}
 		if !st.applies {
 			// "Version 6.1 prior to 6.1.4" (> 6.1 | < 6.1.4) at 6.1.4:
 			// the device's line is fixed, whatever a coarser range of
@@ -1406,7 +1449,7 @@ func matchProducts(c *Compiled, v *cvuln, t *prepared, ids []identity) (candidat
 			ev.Checks = append(ev.Checks, st.check)
 		}
 		if lineNote != "" {
-			ev.Checks = append(ev.Checks, Check{Part: "version", Rule: "line-unknown", Factor: lineFactor, Why: lineNote})
+			ev.Checks = append(ev.Checks, Check{Part: "version", Rule: lineRule, Factor: lineFactor, Why: lineNote})
 		}
 		// The version part counts once, at its weakest check: an unknown
 		// version, an unchecked condition and an unknown line all say
