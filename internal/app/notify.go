@@ -71,6 +71,14 @@ func (a *App) runGrace() (time.Duration, error) {
 	return grace, nil
 }
 
+// defaultPolicy is the operator default policy of composition, the notify
+// settings over notify.DefaultPolicy.
+func (a *App) defaultPolicy() (notify.Policy, error) {
+	f := a.cfg.Notify
+	return notify.Resolve(registry.Policy{Mode: f.DefaultMode, MinSeverity: f.DefaultMinSeverity, RenotifyAfter: f.DefaultRenotify,
+		ImmediateCap: &f.ImmediateCap}, notify.DefaultPolicy())
+}
+
 // Delivery builds composition and delivery from the configuration's notify
 // settings and BaseURL (acknowledgement links). The caller closes it.
 func (a *App) Delivery(ctx context.Context) (*Delivery, error) {
@@ -79,8 +87,7 @@ func (a *App) Delivery(ctx context.Context) (*Delivery, error) {
 	if err != nil {
 		return nil, err
 	}
-	def, err := notify.Resolve(registry.Policy{Mode: f.DefaultMode, MinSeverity: f.DefaultMinSeverity, RenotifyAfter: f.DefaultRenotify,
-		ImmediateCap: &f.ImmediateCap}, notify.DefaultPolicy())
+	def, err := a.defaultPolicy()
 	if err != nil {
 		return nil, err
 	}

@@ -14,8 +14,11 @@ import (
 
 	"vigil/internal/account"
 	"vigil/internal/errs"
+	"vigil/internal/keyset"
+	"vigil/internal/notify"
 	"vigil/internal/privacy"
 	"vigil/internal/store"
+	"vigil/internal/tenant"
 	"vigil/internal/text"
 )
 
@@ -113,7 +116,8 @@ func (e erasedText) Text() string {
 // after their confirmation link expired), and records the counts in the
 // audit log in the purge's transaction, so a purge is kept only with its
 // entry. Notices composition or delivery is not done with stay (counted
-// as kept).
+// as kept), and so do those within their organisation's quiet interval
+// (quietSince).
 func (a *App) PurgeRetention(ctx context.Context) (privacy.Purged, error) {
 	r := a.cfg.Retention
 	c := privacy.CutoffsAt(a.now(), r.NoticesDays, r.RepliesDays, r.BouncesDays, r.AuditDays)
@@ -123,6 +127,9 @@ func (a *App) PurgeRetention(ctx context.Context) (privacy.Purged, error) {
 	var out privacy.Purged
 	err := a.st.Tx(ctx, func(tx *store.Store) error {
 		var err error
+		if c.NoticesOrg, err = a.quietSince(ctx, tx, c.Notices); err != nil {
+			return fmt.Errorf("retention purge: %w", err)
+		}
 		if out, err = tx.RetentionPurge(ctx, c); err != nil {
 			return err
 		}
@@ -137,6 +144,50 @@ func (a *App) PurgeRetention(ctx context.Context) (privacy.Purged, error) {
 		return privacy.Purged{}, err
 	}
 	return out, nil
+}
+
+// quietSince returns, for the purge of the notices created before cutoff,
+// the start of each organisation's quiet interval that reaches further
+// back (privacy.Cutoffs.NoticesOrg): composition does not warn an
+// organisation again about a finding it was warned about within its
+// renotify_after (its policy over notify.default_renotify, as composition
+// resolves it), and reads that from the items of its notices, so a notice
+// must outlast it. Key privacy.Unregistered is the quiet interval of the
+// warnings to unregistered owners (warnUnregistered's default policy). A
+// zero cutoff keeps every notice and needs none.
+func (a *App) quietSince(ctx context.Context, st *store.Store, cutoff time.Time) (map[int64]time.Time, error) {
+	if cutoff.IsZero() {
+		return nil, nil
+	}
+	def, err := a.defaultPolicy()
+	if err != nil {
+		return nil, err
+	}
+	now := a.now()
+	out := map[int64]time.Time{}
+	keep := func(org int64, quiet time.Duration) {
+		if since := now.Add(-quiet); since.Before(cutoff) {
+			out[org] = since
+		}
+	}
+	keep(privacy.Unregistered, notify.DefaultPolicy().RenotifyAfter)
+	for after := int64(0); ; {
+		orgs, err := st.OrgList(ctx, tenant.Operator(), keyset.Page{After: after, Limit: 1000})
+		if err != nil {
+			return nil, fmt.Errorf("quiet intervals: %w", err)
+		}
+		if len(orgs) == 0 {
+			return out, nil
+		}
+		for _, o := range orgs {
+			pol, err := notify.Resolve(o.Policy, def)
+			if err != nil {
+				pol = def // as composition does
+			}
+			keep(o.ID, pol.RenotifyAfter)
+		}
+		after = orgs[len(orgs)-1].ID
+	}
 }
 
 // retentionPurgeArgs is the daily job that purges personal data past its

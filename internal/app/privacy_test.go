@@ -14,6 +14,7 @@ import (
 	"vigil/internal/account"
 	"vigil/internal/app"
 	"vigil/internal/config"
+	"vigil/internal/ingest"
 	"vigil/internal/keyset"
 	"vigil/internal/notify"
 	"vigil/internal/privacy"
@@ -533,6 +534,96 @@ func TestPurgeRetentionAuditInTx(t *testing.T) {
 		}
 		if n := count(`SELECT COUNT(*) FROM audit_log WHERE action = 'retention.purge' AND detail LIKE 'notices=1 notices_kept=0 %'`); n != 1 {
 			t.Errorf("%d retention.purge entries counting the notice, want 1", n)
+		}
+	})
+}
+
+// TestPurgeKeepsQuietInterval warns an organisation whose quiet interval
+// (renotify_after 60 days) outlasts the notices' retention (30 days) about
+// a finding, purges 40 days later, and then sees the finding again
+// (resolved by a full report without it, reopened by the next): the purge
+// keeps the notice (counted as kept), so the organisation is not warned
+// again within the interval; a purge after the interval deletes it, and
+// the finding seen again then warns once more.
+func TestPurgeKeepsQuietInterval(t *testing.T) {
+	clk := newClock(time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC))
+	storetest.EachOpts(t, storetest.Options{Now: clk.now}, func(t *testing.T, s *store.Store) {
+		clk.set(time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC))
+		ctx := context.Background()
+		o := registry.Org{Name: "Ziekenhuis Midden", Policy: registry.Policy{Mode: "immediate", RenotifyAfter: "1440h"},
+			Assets:   []registry.Asset{{Kind: registry.KindCIDR, Value: "198.51.100.0/25"}},
+			Contacts: []registry.Contact{{Email: "soc@ziekenhuis.example", Role: "security"}}}
+		if err := s.OrgCreate(ctx, tenant.Operator(), &o); err != nil {
+			t.Fatal(err)
+		}
+		x := newApp(t, s, func(c *config.Config) {
+			c.Notify.SMTPURL = "sink:"
+			c.Retention = config.Retention{NoticesDays: 30}
+		})
+		report := func(seen bool) {
+			t.Helper()
+			csv := `"timestamp","severity","ip","protocol","port","hostname","tag","asn","geo","region","city","naics","hostname_source","sector","version","servername","url"` + "\n"
+			// High, not critical: a critical warning unacknowledged goes on
+			// the call list, which the purge keeps for its own reason. An
+			// address no organisation registered keeps the report readable
+			// (an empty one resolves nothing).
+			ips := []string{"203.0.113.9"}
+			if seen {
+				ips = append(ips, "198.51.100.37")
+			}
+			for _, ip := range ips {
+				csv += fmt.Sprintf(`"%s","high","%s","tcp",443,,"exchange;cve-2021-26855",64498,"NL","UTRECHT","UTRECHT",622110,,"Healthcare","15.1.2507.6","EXCH00",`+"\n",
+					clk.now().Format("2006-01-02 15:04:05"), ip)
+			}
+			ix, err := ingest.BuildIndex(ctx, s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := ingest.Feed(ctx, s, ix, strings.NewReader(csv), ingest.Options{Name: clk.now().Format("2006-01-02") + "-scan_exchange-vigil_test-asn.csv", FullReport: true}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		warn := func() int {
+			t.Helper()
+			res, err := x.NotifyRun(ctx, app.NotifyRunOptions{EscalateAfter: notify.DefaultEscalateAfter})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Delivery == nil || res.Delivery.Sent != res.Composed.Notices {
+				t.Fatalf("run %+v: every notice is sent at once", res)
+			}
+			return res.Composed.Notices
+		}
+		report(true)
+		if n := warn(); n != 1 {
+			t.Fatalf("%d notices of the first report, want 1", n)
+		}
+		for _, step := range []struct {
+			days   int
+			purged privacy.Purged
+			warned int // notices when the finding is seen again
+		}{
+			{40, privacy.Purged{NoticesKept: 1}, 0}, // within the quiet interval: no second warning
+			{21, privacy.Purged{Notices: 1}, 1},     // 61 days on: the notice goes, the finding warns again
+		} {
+			clk.add(time.Duration(step.days) * 24 * time.Hour)
+			day := clk.now().Format(time.DateOnly)
+			got, err := x.PurgeRetention(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != step.purged {
+				t.Errorf("%s: purged %+v, want %+v", day, got, step.purged)
+			}
+			report(false)
+			report(true)
+			if n := warn(); n != step.warned {
+				t.Errorf("%s: %d notices when the finding is seen again, want %d", day, n, step.warned)
+			}
+		}
+		var n int
+		if err := s.QueryRow(ctx, `SELECT COUNT(*) FROM notices WHERE org_id = ?`, o.ID).Scan(&n); err != nil || n != 1 {
+			t.Errorf("%d notices at the end (%v), want the last one", n, err)
 		}
 	})
 }

@@ -144,7 +144,8 @@ type Jobs struct {
 // Retention is how many days each kind of personal data is kept before
 // the daily purge removes it (0: kept until erased by hand).
 type Retention struct {
-	// NoticesDays keeps notices (with their deliveries and replies).
+	// NoticesDays keeps notices (with their deliveries and replies); an
+	// organisation's stay at least its quiet interval (renotify_after).
 	NoticesDays int `yaml:"notices_days"`
 	// RepliesDays keeps replies and other inbound mail to notices.
 	RepliesDays int `yaml:"replies_days"`
@@ -312,7 +313,7 @@ func Settings() []Setting {
 		{Key: "labels.public_fleet_sources", Env: "VIGIL_PUBLIC_FLEET_SOURCES",
 			Doc:   "feed sources, comma-separated (e.g. `shadowserver`), whose fleet counts of a product the public label registry page shows; empty (the default): none, as a source's terms may not allow publishing them",
 			field: func(c *Config) any { return &c.Labels.PublicFleetSources }},
-		{Key: "retention.notices_days", Env: "VIGIL_RETENTION_NOTICES_DAYS", Default: "730", Doc: "days notices are kept, with their deliveries and replies, before the daily purge deletes them (0: kept)",
+		{Key: "retention.notices_days", Env: "VIGIL_RETENTION_NOTICES_DAYS", Default: "730", Doc: "days notices are kept, with their deliveries and replies, before the daily purge deletes them (0: kept); an organisation's notices stay at least its quiet interval (renotify_after, default notify.default_renotify) when that is longer, so it is not warned twice about a finding within it",
 			field: func(c *Config) any { return &c.Retention.NoticesDays }},
 		{Key: "retention.replies_days", Env: "VIGIL_RETENTION_REPLIES_DAYS", Default: "365", Doc: "days replies to notices (inbound mail) are kept (0: kept as long as their notice)",
 			field: func(c *Config) any { return &c.Retention.RepliesDays }},

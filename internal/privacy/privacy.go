@@ -168,10 +168,32 @@ func Ref(email string) string {
 // purged; a zero time keeps that kind.
 type Cutoffs struct {
 	Notices, Replies, Bounces, Audit time.Time
+	// NoticesOrg holds, per organisation, the start of its quiet interval
+	// (renotify_after) when that is earlier than Notices: composition
+	// reads the items of an organisation's notices within the interval so
+	// as not to warn it twice about a finding, so its notices stay until
+	// they are older than both (NoticesBefore). Key Unregistered is the
+	// notices without an organisation (warnings to unregistered owners,
+	// which are not repeated within theirs).
+	NoticesOrg map[int64]time.Time
 	// Signups removes the accounts made by signing up and never confirmed
 	// whose last confirmation link expired before it (none with a role or
 	// a membership).
 	Signups time.Time
+}
+
+// Unregistered is the key of NoticesOrg for the notices without an
+// organisation.
+const Unregistered int64 = 0
+
+// NoticesBefore is the time before which the notices of organisation org
+// (Unregistered: of none) are purged: the earlier of Notices and the start
+// of the organisation's quiet interval. It is zero when Notices is.
+func (c Cutoffs) NoticesBefore(org int64) time.Time {
+	if q, ok := c.NoticesOrg[org]; ok && !c.Notices.IsZero() && q.Before(c.Notices) {
+		return q
+	}
+	return c.Notices
 }
 
 // CutoffsAt returns the cutoffs at now for retention periods in days (0:
@@ -192,8 +214,10 @@ type Purged struct {
 	// NoticesKept are notices past their period that were kept because
 	// composition or delivery is not done with them: a delivery pending,
 	// being sent, failed and to be retried or of unknown outcome, a
-	// notice on the call list, or (PostgreSQL) one another transaction
-	// holds at the time; the next purge takes them once they are done.
+	// notice on the call list, one within its organisation's quiet
+	// interval (Cutoffs.NoticesOrg), or (PostgreSQL) one another
+	// transaction holds at the time; a later purge takes them once they
+	// are done.
 	NoticesKept int64 `json:"notices_kept"`
 	Replies     int64 `json:"replies"`
 	Bounces     int64 `json:"bounces"`

@@ -212,9 +212,10 @@ object = REPLACE(lower(object), ?, ?), detail = REPLACE(lower(detail), ?, ?) WHE
 }
 
 // RetentionPurge deletes, per kind, the rows older than its cutoff:
-// notices created before c.Notices that composition and delivery are done
-// with (purgeNotices; their deliveries, items, replies and calls with
-// them), replies received before c.Replies, bounce records and the hard
+// notices created before c.Notices, and before the start of their
+// organisation's quiet interval (c.NoticesBefore), that composition and
+// delivery are done with (purgeNotices; their deliveries, items, replies
+// and calls with them), replies received before c.Replies, bounce records and the hard
 // bounces of the suppression list before c.Bounces, audit entries before
 // c.Audit, and accounts made by signing up that were never confirmed, made
 // before c.Signups and whose every confirmation link expired before it (an
@@ -232,7 +233,7 @@ func (s *Store) RetentionPurge(ctx context.Context, c privacy.Cutoffs) (privacy.
 		defer tx.auditLock(ctx)
 		if !c.Notices.IsZero() {
 			var err error
-			if out.Notices, out.NoticesKept, err = tx.purgeNotices(ctx, c.Notices.UTC()); err != nil {
+			if out.Notices, out.NoticesKept, err = tx.purgeNotices(ctx, c); err != nil {
 				return fmt.Errorf("retention purge: notices: %w", err)
 			}
 		}
@@ -281,20 +282,23 @@ const noticeDone = `notices.state <> 'escalated' AND NOT EXISTS (SELECT 1 FROM o
   AND o.state IN ('pending', 'sending', 'failed', 'unknown'))`
 
 // noticePurgeLockPG selects, on PostgreSQL, the notices created before ?
-// that are done with and locks them, skipping whatever another
-// transaction holds, so that the purge never waits for a row lock of
-// another writer of notices and cannot close a cycle with one: it locks,
-// without waiting, the organisations of the candidates (KEY SHARE: an
-// organisation's deletion, which deletes its findings' items before its
-// notices, holds its row first and its notices are skipped, else it waits
-// for the purge), their days' counters (notice_days, which the deletion
-// of a notice changes and another deletion of notices may hold), and the
-// notices themselves (a composition resolving one, an acknowledgement, a
-// delivery marking one); a notice whose organisation or counter was
-// skipped is left for the next purge, as are the ones skipped.
-const noticePurgeLockPG = `WITH cand AS MATERIALIZED (
+// that are done with, of the organisations of scope (a condition on
+// notices, with its arguments after the time), and locks them, skipping
+// whatever another transaction holds, so that the purge never waits for a
+// row lock of another writer of notices and cannot close a cycle with
+// one: it locks, without waiting, the organisations of the candidates
+// (KEY SHARE: an organisation's deletion, which deletes its findings'
+// items before its notices, holds its row first and its notices are
+// skipped, else it waits for the purge), their days' counters
+// (notice_days, which the deletion of a notice changes and another
+// deletion of notices may hold), and the notices themselves (a composition
+// resolving one, an acknowledgement, a delivery marking one); a notice
+// whose organisation or counter was skipped is left for the next purge, as
+// are the ones skipped.
+func noticePurgeLockPG(scope string) string {
+	return `WITH cand AS MATERIALIZED (
   SELECT id, org_id, has_items, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, id % 16 AS slot
-  FROM notices WHERE created_at < ? AND ` + noticeDone + `),
+  FROM notices WHERE created_at < ? AND (` + scope + `) AND ` + noticeDone + `),
 g AS MATERIALIZED (SELECT id FROM orgs WHERE id IN (SELECT org_id FROM cand) ORDER BY id FOR KEY SHARE SKIP LOCKED),
 d AS MATERIALIZED (SELECT day, slot FROM notice_days WHERE (day, slot) IN (SELECT day, slot FROM cand WHERE has_items)
   ORDER BY day, slot FOR UPDATE SKIP LOCKED)
@@ -302,14 +306,68 @@ SELECT n.id FROM notices n JOIN cand c ON c.id = n.id
 WHERE (c.org_id IS NULL OR c.org_id IN (SELECT id FROM g))
   AND (NOT c.has_items OR (c.day, c.slot) IN (SELECT day, slot FROM d) OR NOT EXISTS (SELECT 1 FROM notice_days x WHERE x.day = c.day AND x.slot = c.slot))
 ORDER BY n.id FOR UPDATE OF n SKIP LOCKED`
+}
 
-// purgeNotices deletes the notices created before cutoff that composition
-// and delivery are done with (noticeDone) and returns how many it deleted
-// and how many it kept. On PostgreSQL it first locks those it can without
-// waiting (noticePurgeLockPG) and deletes among them the ones still done
-// with at the delete: no delivery can be added to a locked notice, nor
-// one of its deliveries go back from done (sent, dead, suppressed).
-func (s *Store) purgeNotices(ctx context.Context, cutoff time.Time) (deleted, kept int64, err error) {
+// purgeScope is the notices of some organisations created before a time:
+// the condition on notices and its arguments.
+type purgeScope struct {
+	before time.Time
+	cond   string
+	args   []any
+}
+
+// purgeScopes divides the notices created before c.Notices by the time
+// before which their organisation's are purged (c.NoticesBefore): one
+// scope for all when no organisation's quiet interval reaches further
+// back, else one per time and chunk of organisations.
+func (s *Store) purgeScopes(ctx context.Context, c privacy.Cutoffs) ([]purgeScope, error) {
+	if len(c.NoticesOrg) == 0 {
+		return []purgeScope{{before: c.Notices.UTC(), cond: `1 = 1`}}, nil
+	}
+	orgs, err := queryAll(ctx, s, func(sc scanner) (int64, error) {
+		var id int64
+		return id, sc.Scan(&id)
+	}, `SELECT DISTINCT COALESCE(org_id, 0) FROM notices WHERE created_at < ?`, c.Notices.UTC())
+	if err != nil {
+		return nil, fmt.Errorf("organisations: %w", err)
+	}
+	byTime := map[time.Time][]int64{}
+	for _, org := range orgs {
+		t := c.NoticesBefore(org).UTC()
+		byTime[t] = append(byTime[t], org)
+	}
+	times := make([]time.Time, 0, len(byTime))
+	for t := range byTime {
+		times = append(times, t)
+	}
+	slices.SortFunc(times, time.Time.Compare)
+	var out []purgeScope
+	for _, t := range times {
+		ids := byTime[t]
+		slices.Sort(ids)
+		if err := chunked(ids, chunkRows, func(ids []int64) error {
+			sc := purgeScope{before: t, cond: `org_id IN (` + inList(len(ids)) + `)`, args: anys(ids)}
+			if ids[0] == privacy.Unregistered {
+				sc.cond += ` OR org_id IS NULL`
+			}
+			out = append(out, sc)
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// purgeNotices deletes the notices created before c.NoticesBefore their
+// organisation that composition and delivery are done with (noticeDone)
+// and returns how many it deleted and how many created before c.Notices it
+// kept (within their organisation's quiet interval, or not done with). On
+// PostgreSQL it first locks those it can without waiting
+// (noticePurgeLockPG) and deletes among them the ones still done with at
+// the delete: no delivery can be added to a locked notice, nor one of its
+// deliveries go back from done (sent, dead, suppressed).
+func (s *Store) purgeNotices(ctx context.Context, c privacy.Cutoffs) (deleted, kept int64, err error) {
 	del := func(q string, args ...any) error {
 		r, err := s.Exec(ctx, q, args...)
 		if err != nil {
@@ -319,24 +377,32 @@ func (s *Store) purgeNotices(ctx context.Context, cutoff time.Time) (deleted, ke
 		deleted += n
 		return err
 	}
-	if s.dialect != Postgres {
-		err = del(`DELETE FROM notices WHERE created_at < ? AND `+noticeDone, cutoff)
-	} else {
-		var ids []int64
-		if ids, err = queryAll(ctx, s, func(sc scanner) (int64, error) {
+	scopes, err := s.purgeScopes(ctx, c)
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, sc := range scopes {
+		args := append([]any{sc.before}, sc.args...)
+		if s.dialect != Postgres {
+			if err := del(`DELETE FROM notices WHERE created_at < ? AND (`+sc.cond+`) AND `+noticeDone, args...); err != nil {
+				return deleted, 0, err
+			}
+			continue
+		}
+		ids, err := queryAll(ctx, s, func(sc scanner) (int64, error) {
 			var id int64
 			return id, sc.Scan(&id)
-		}, noticePurgeLockPG, cutoff); err != nil {
-			return 0, 0, fmt.Errorf("lock: %w", err)
+		}, noticePurgeLockPG(sc.cond), args...)
+		if err != nil {
+			return deleted, 0, fmt.Errorf("lock: %w", err)
 		}
-		err = chunked(ids, chunkRows, func(c []int64) error {
+		if err := chunked(ids, chunkRows, func(c []int64) error {
 			return del(`DELETE FROM notices WHERE id IN (`+inList(len(c))+`) AND `+noticeDone, anys(c)...)
-		})
+		}); err != nil {
+			return deleted, 0, err
+		}
 	}
-	if err != nil {
-		return deleted, 0, err
-	}
-	err = s.QueryRow(ctx, `SELECT COUNT(*) FROM notices WHERE created_at < ?`, cutoff).Scan(&kept)
+	err = s.QueryRow(ctx, `SELECT COUNT(*) FROM notices WHERE created_at < ?`, c.Notices.UTC()).Scan(&kept)
 	return deleted, kept, err
 }
 

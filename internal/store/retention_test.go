@@ -13,6 +13,7 @@ import (
 	"vigil/internal/finding"
 	"vigil/internal/notify"
 	"vigil/internal/privacy"
+	"vigil/internal/registry"
 	"vigil/internal/store"
 	"vigil/internal/store/storetest"
 	"vigil/internal/tenant"
@@ -348,6 +349,72 @@ func TestNotifyComposePurgeOrgDelete(t *testing.T) {
 		var left int
 		if err := s.QueryRow(ctx, `SELECT COUNT(*) FROM notices WHERE org_id = ? OR id = ?`, ho, other).Scan(&left); err != nil || left != 0 {
 			t.Errorf("%d of the old notices left, %v; want none (the deleted organisation's with it)", left, err)
+		}
+	})
+}
+
+// TestPurgeQuietInterval: the purge keeps an organisation's notices within
+// its quiet interval when that reaches further back than the retention
+// (privacy.Cutoffs.NoticesOrg), and the notices without an organisation
+// within theirs; the others go at the retention's cutoff. The notices of
+// 620 organisations with a long interval take two chunks of the purge's
+// statements.
+func TestPurgeQuietInterval(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		now := s.Now()
+		day := func(d int) time.Time { return now.AddDate(0, 0, -d) }
+		var long []int64
+		for i := range 621 {
+			o := &registry.Org{Name: fmt.Sprintf("Gemeente %03d", i)}
+			if err := s.OrgCreate(ctx, tenant.Operator(), o); err != nil {
+				t.Fatal(err)
+			}
+			long = append(long, o.ID)
+		}
+		short := long[620] // the retention's cutoff applies
+		long = long[:620]
+		c := privacy.Cutoffs{Notices: day(30), NoticesOrg: map[int64]time.Time{privacy.Unregistered: day(45)}}
+		for _, id := range long {
+			c.NoticesOrg[id] = day(60)
+		}
+		// Each organisation with a long interval has a notice within it.
+		if _, err := s.Exec(ctx, `INSERT INTO notices (org_id, kind, payload, created_at) SELECT id, 'immediate', '{}', ? FROM orgs WHERE id <> ?`, day(58), short); err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range []struct {
+			org  int64 // 0: none
+			age  int
+			kept bool
+		}{
+			{long[0], 59, true}, {long[0], 61, false}, {long[619], 59, true}, {long[619], 61, false},
+			{short, 29, true}, {short, 31, false},
+			{0, 44, true}, {0, 46, false},
+		} {
+			var org any
+			if n.org != 0 {
+				org = n.org
+			}
+			id, err := s.InsertID(ctx, `INSERT INTO notices (org_id, kind, payload, created_at) VALUES (?, 'immediate', '{}', ?)`, org, day(n.age))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer func() {
+				var left int
+				if err := s.QueryRow(ctx, `SELECT COUNT(*) FROM notices WHERE id = ?`, id).Scan(&left); err != nil {
+					t.Fatal(err)
+				}
+				if got := left == 1; got != n.kept {
+					t.Errorf("notice of organisation %d, %d days old: kept %t, want %t", n.org, n.age, got, n.kept)
+				}
+			}()
+		}
+		got, err := s.RetentionPurge(ctx, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := (privacy.Purged{Notices: 4, NoticesKept: 620 + 3}); got != want {
+			t.Errorf("purged %+v, want %+v", got, want)
 		}
 	})
 }
