@@ -148,6 +148,9 @@ type cproduct struct {
 	// iX C.03.06"), by the CVE the fix's sentence names ("" when it names
 	// none): the release-line reading does not take them (nearVersion).
 	fixedPatches map[string][]string
+	// formerNames are the product's former names its ranges' conditions
+	// give ("formerly known as InduSoft Web Studio"), names of it too.
+	formerNames []string
 	// cveBounds are the ranges a vulnerability's own text bounds the
 	// product to, by CVE (rule cve-text, cveTextBounds).
 	cveBounds map[string][]vrange.Range
@@ -719,6 +722,19 @@ func compileProduct(p *advisory.Product, vt *vendor.Table, codes map[string]bool
 		if p.Family != "" && !strings.Contains(strings.ToLower(p.Name), strings.ToLower(p.Family)) {
 			cp.names = append(cp.names, p.Family+" "+p.Name)
 		}
+		// A former name a range's condition gives (rule former-name:
+		// "<= R2 (formerly known as InduSoft Web Studio)", "1.x (formerly
+		// Power Manager)") is a name of the product.
+		for _, cr := range cp.ranges {
+			for _, cond := range cr.r.Conditions {
+				if m := formerlyRE.FindStringSubmatch(cond.Text); m != nil {
+					if name := strings.TrimSpace(m[1]); name != "" && !slices.Contains(cp.names, name) {
+						cp.names = append(cp.names, name)
+						cp.formerNames = append(cp.formerNames, name)
+					}
+				}
+			}
+		}
 	}
 	for _, n := range cp.names {
 		cp.compiled = append(cp.compiled, product.CompileName(n, opts))
@@ -940,6 +956,10 @@ func hasWordOfLetters(s string) bool {
 // not, then versions ("with ScreenEditor Version 1.01.2", "with Wireless
 // Battery Module >= v22D19 | <= v22D28").
 var componentRE = regexp.MustCompile(`(?i)^with\s+([A-Za-z][\w+-]*(?:\s+[A-Za-z][\w+-]*){0,3}?)\s+(?:versions?\s+)?((?:[<>]=?\s*)?v?\d[\w.]*(?:\s*\|\s*(?:[<>]=?\s*)?v?\d[\w.]*)*)$`)
+
+// formerlyRE matches a former name in a range's condition ("formerly
+// known as InduSoft Web Studio", "formerly Power Manager").
+var formerlyRE = regexp.MustCompile(`(?i)^\(?\s*formerly\s+(?:known\s+as\s+|named\s+|called\s+)?([^()]+?)\s*\)?$`)
 
 // componentRange returns the name of the product with the component a
 // condition of range r names, and the component's versions: as written,

@@ -94,3 +94,23 @@ func TestReleaseBuild(t *testing.T) {
 		}
 	}
 }
+
+// TestFormerName: the former names the corpus's range conditions give
+// (rule former-name), and conditions that are none.
+func TestFormerName(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ cond, want string }{
+		{"(formerly known as InduSoft Web Studio)", "InduSoft Web Studio"},
+		{"formerly Power Manager", "Power Manager"},
+		{"(formerly PowerSCADA Expert)", "PowerSCADA Expert"},
+		{"Only with Advanced Reports and Dashboards Module", ""},
+	} {
+		got := ""
+		if m := formerlyRE.FindStringSubmatch(tc.cond); m != nil {
+			got = m[1]
+		}
+		if got != tc.want {
+			t.Errorf("%q: %q, want %q", tc.cond, got, tc.want)
+		}
+	}
+}

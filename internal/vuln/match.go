@@ -545,6 +545,11 @@ func identify(cp *cproduct, t *prepared) identity {
 				}
 				continue
 			}
+			if slices.Contains(cp.formerNames, n.Text) {
+				// The former name a range's condition gives: below an
+				// exact name, and named so.
+				r.Conf, r.Rule, r.Why = min(r.Conf, product.ConfGeneric), "former-name", fmt.Sprintf("%s (by %s); %q is the former name the advisory gives for %q", r.Why, r.Rule, n.Text, cp.p.Name)
+			}
 			if slices.Contains(cp.included, n.Text) {
 				// A product the full name's parenthesis includes: as sure
 				// as a name the advisory lists at most, and named so.
@@ -1159,13 +1164,14 @@ func decimalSame(a, b string) bool {
 // conditionsOf lowers a statement's confidence to factorCondition for the
 // conditions of a range that cannot be checked and names them.
 func conditionsOf(st *statement, r vrange.Range) {
-	un := r.Unchecked()
-	if len(un) == 0 {
-		return
-	}
 	var texts []string
-	for _, c := range un {
-		texts = append(texts, c.Text)
+	for _, c := range r.Unchecked() {
+		if !formerlyRE.MatchString(c.Text) { // a former name, no condition (rule former-name)
+			texts = append(texts, c.Text)
+		}
+	}
+	if len(texts) == 0 {
+		return
 	}
 	st.factor = min(st.factor, factorCondition)
 	st.exact = false
