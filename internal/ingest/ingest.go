@@ -46,6 +46,11 @@ type Store interface {
 	// RunCheckpoint records progress inside the transaction that
 	// committed the rows up to r.CommittedLine.
 	RunCheckpoint(ctx context.Context, r *Run) error
+	// RunCheckpointFrom is RunCheckpoint for a run whose resume point is
+	// still from and that has not ended; else it fails with errs.Conflict
+	// (another ingest of the same file resumed the run and got further)
+	// and the transaction must not commit.
+	RunCheckpointFrom(ctx context.Context, r *Run, from int64) error
 	RunFinish(ctx context.Context, r *Run) error
 	FindingUpsert(ctx context.Context, runID int64, batch []finding.Sighting) (created, updated int, err error)
 	FindingResolveUnseen(ctx context.Context, triggerID int64, reportType string, runID int64) (int64, error)
@@ -329,7 +334,11 @@ func Feed(ctx context.Context, s Store, ix *Index, r io.Reader, opts Options) (S
 		}
 		return nil
 	}
-	checkpoint := func(tx Store, r *Run) error { return tx.RunCheckpoint(ctx, r) }
+	// run keeps the last committed state until a batch commits: the same
+	// file handed in while this ingest goes resumes the run too, and of
+	// two ingests of the run only the first to commit a batch from a
+	// resume point counts it.
+	checkpoint := func(tx Store, r *Run) error { return tx.RunCheckpointFrom(ctx, r, run.CommittedLine) }
 	pctx, stop := context.WithCancel(ctx)
 	err = write(ctx, s, &run, &sum, produce(pctx, rd, ix, trigID, run.CommittedLine, 0, opts), stop, checkpoint, finish, opts)
 	stop()

@@ -326,6 +326,23 @@ func (s *Store) RunCheckpoint(ctx context.Context, r *ingest.Run) error {
 	return err
 }
 
+// RunCheckpointFrom is RunCheckpoint moving run r's resume point from line
+// from only, while the run has not ended: when another ingest of the same
+// file resumed the run and moved it first, it fails with errs.Conflict and
+// the batch is rolled back, so no row is counted twice.
+func (s *Store) RunCheckpointFrom(ctx context.Context, r *ingest.Run, from int64) error {
+	res, err := s.Exec(ctx, `UPDATE ingest_runs SET committed_line = ?, rows_total = ?, matched = ?, unmatched = ?, quarantined = ?,
+  findings_new = ?, findings_updated = ?, checkpoint_at = ? WHERE id = ? AND committed_line = ? AND finished_at IS NULL`,
+		r.CommittedLine, r.Rows, r.Matched, r.Unmatched, r.Quarantined, r.FindingsNew, r.FindingsUpdated, s.Now(), r.ID, from)
+	if err != nil {
+		return fmt.Errorf("run %d checkpoint: %w", r.ID, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return errs.Errorf(errs.Conflict, "run %d: another ingest of the same file moved its resume point from line %d or ended it (%v)", r.ID, from, err)
+	}
+	return nil
+}
+
 // RunFinish stores r's counters and its end time.
 func (s *Store) RunFinish(ctx context.Context, r *ingest.Run) error {
 	if s.batch != nil {
