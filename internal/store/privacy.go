@@ -162,7 +162,9 @@ FROM call_outcomes JOIN notices n ON n.id = call_outcomes.notice_id WHERE lower(
 // replies (subject and body emptied), bounce records, portal accounts
 // (disabled, secrets cleared), the caller of a call they made, audit
 // entries — gets pseudonym instead, so counts and statistics stay as they
-// were (a call keeps its outcome and time). Operator only.
+// were (a call keeps its outcome and time). It changes nothing before
+// auditUnlock, which the retention purge also takes first, so the two run
+// one after the other. Operator only.
 func (s *Store) PrivacyErase(ctx context.Context, email, pseudonym string) (privacy.Erased, error) {
 	out := privacy.Erased{Pseudonym: pseudonym}
 	like := "%" + likeEscape(email) + "%"
@@ -215,15 +217,16 @@ object = REPLACE(lower(object), ?, ?), detail = REPLACE(lower(detail), ?, ?) WHE
 // notices created before c.Notices, and before the start of their
 // organisation's quiet interval (c.NoticesBefore), that composition and
 // delivery are done with (purgeNotices; their deliveries, items, replies
-// and calls with them), replies received before c.Replies, bounce records and the hard
-// bounces of the suppression list before c.Bounces, audit entries before
-// c.Audit, and accounts made by signing up that were never confirmed, made
-// before c.Signups and whose every confirmation link expired before it (an
-// account with a staff role or a membership is kept: it did not come from
-// a bare sign-up; its audit entries stay, without the account). A zero
-// cutoff keeps the kind. It runs in one transaction, the caller's when it
-// has one (the audit entry of the purge goes in it). Operator only (the
-// daily purge job).
+// and calls with them), replies received before c.Replies, bounce records
+// and the hard bounces of the suppression list before c.Bounces, audit
+// entries before c.Audit, and accounts made by signing up that were never
+// confirmed, made before c.Signups and whose every confirmation link
+// expired before it (an account with a staff role or a membership is kept:
+// it did not come from a bare sign-up; its audit entries stay, without the
+// account). A zero cutoff keeps the kind. It runs in one transaction, the
+// caller's when it has one (the audit entry of the purge goes in it), and
+// changes nothing before auditUnlock, which an erasure also takes first.
+// Operator only (the daily purge job).
 func (s *Store) RetentionPurge(ctx context.Context, c privacy.Cutoffs) (privacy.Purged, error) {
 	var out privacy.Purged
 	err := s.Tx(ctx, func(tx *Store) error {
@@ -411,9 +414,22 @@ func (s *Store) purgeNotices(ctx context.Context, c privacy.Cutoffs) (deleted, k
 // person, call it inside their own transaction, and auditLock removes the
 // row again before the commit (on an error the rollback removes it), so no
 // other writer ever sees the log unlocked.
+//
+// On PostgreSQL it first takes audit_unlock in EXCLUSIVE mode, which
+// conflicts with itself (and with the row's insert) but not with the
+// audit log trigger's reads of the table: the two exceptions change the
+// same tables (accounts, the audit log, deliveries, notices, replies,
+// bounces) in different orders and would deadlock side by side, so they
+// call it before any other change and run one after the other
+// (TestPrivacyErasePurge; docs/ARCHITECTURE.md, the change feed).
 func (s *Store) auditUnlock(ctx context.Context, reason string) error {
 	if !s.inTx {
 		return errors.New("audit log unlocked outside a transaction")
+	}
+	if s.dialect == Postgres {
+		if _, err := s.Exec(ctx, `LOCK TABLE audit_unlock IN EXCLUSIVE MODE`); err != nil {
+			return fmt.Errorf("unlock the audit log for %s: wait for the other exception: %w", reason, err)
+		}
 	}
 	if _, err := s.Exec(ctx, `INSERT INTO audit_unlock (reason) VALUES (?)`, reason); err != nil {
 		return fmt.Errorf("unlock the audit log for %s: %w", reason, err)

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"vigil/internal/account"
 	"vigil/internal/finding"
 	"vigil/internal/notify"
 	"vigil/internal/privacy"
@@ -415,6 +416,73 @@ func TestPurgeQuietInterval(t *testing.T) {
 		}
 		if want := (privacy.Purged{Notices: 4, NoticesKept: 620 + 3}); got != want {
 			t.Errorf("purged %+v, want %+v", got, want)
+		}
+	})
+}
+
+// lockWaiting counts the transactions waiting for another's row or table
+// lock (not for the test's gate).
+const lockWaiting = `SELECT COUNT(*) FROM pg_locks WHERE NOT granted AND locktype IN ('transactionid', 'tuple', 'relation')`
+
+// TestPrivacyErasePurge: the erasure of a person and the retention purge
+// at once, on PostgreSQL. Both change the audit log and accounts, in
+// opposite orders: the erasure pseudonymises the account and then the
+// audit entries naming it, the purge deletes old audit entries and then
+// unconfirmed sign-ups. The erasure is held (a trigger) after it locked
+// the account of Anna, an unconfirmed sign-up; the purge then runs; the
+// erasure goes on to the old audit entry naming her. Had the purge
+// deleted that entry and waited for her account, the two would deadlock
+// and one be aborted (40P01); both take audit_unlock first, so the purge
+// waits for the erasure before it changes anything, and both end. Nothing
+// names Anna afterwards.
+func TestPrivacyErasePurge(t *testing.T) {
+	t0 := time.Date(2025, 6, 2, 10, 0, 0, 0, time.UTC)
+	storetest.EachOpts(t, storetest.Options{Now: func() time.Time { return t0 }}, func(t *testing.T, s *store.Store) {
+		if s.Dialect() != store.Postgres {
+			t.Skip("SQLite commits one writer at a time")
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		const anna = "anna@ziekenhuis.example"
+		if _, err := s.Exec(ctx, `INSERT INTO users (email, unconfirmed, created_at) VALUES (?, TRUE, ?)`, anna, t0.AddDate(0, 0, -30)); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.AuditAdd(ctx, account.AuditEntry{Actor: anna, Action: "signup", At: t0.AddDate(-4, 0, 0)}); err != nil {
+			t.Fatal(err)
+		}
+		open := gate(t, s, "hold_erase", "UPDATE", "users", fmt.Sprintf("OLD.email = '%s'", anna))
+		erased, purged := make(chan error, 1), make(chan error, 1)
+		go func() {
+			_, err := s.PrivacyErase(ctx, anna, "erased-1@erased.invalid")
+			erased <- err
+		}()
+		if !pgWaitFor(t, s, gateWaiting) {
+			t.Fatal("the erasure did not reach the account")
+		}
+		go func() {
+			_, err := s.RetentionPurge(ctx, privacy.Cutoffs{Audit: t0.AddDate(-3, 0, 0), Signups: t0.AddDate(0, 0, -7)})
+			purged <- err
+		}()
+		waited := pgWaitFor(t, s, lockWaiting)
+		open()
+		if !waited {
+			t.Error("the purge did not wait for the erasure")
+		}
+		for what, done := range map[string]chan error{"erase": erased, "purge": purged} {
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Errorf("%s: %v", what, err)
+				}
+			case <-time.After(20 * time.Second):
+				t.Fatalf("%s did not end", what)
+			}
+		}
+		for _, q := range []string{`SELECT COUNT(*) FROM users`, `SELECT COUNT(*) FROM audit_log WHERE actor = '` + anna + `'`} {
+			var n int
+			if err := s.QueryRow(ctx, q).Scan(&n); err != nil || n != 0 {
+				t.Errorf("%s: %d, %v; want 0", q, n, err)
+			}
 		}
 	})
 }
