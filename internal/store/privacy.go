@@ -294,20 +294,24 @@ const noticeDone = `notices.state <> 'escalated' AND NOT EXISTS (SELECT 1 FROM o
 // items before its notices, holds its row first and its notices are
 // skipped, else it waits for the purge), their days' counters
 // (notice_days, which the deletion of a notice changes and another
-// deletion of notices may hold), and the notices themselves (a composition
-// resolving one, an acknowledgement, a delivery marking one); a notice
-// whose organisation or counter was skipped is left for the next purge, as
-// are the ones skipped.
+// deletion of notices may hold), their deliveries (which the notice's
+// deletion deletes: a late bounce marking one, which then changes its
+// notice and the notice's day, or an erasure), and the notices themselves
+// (a composition resolving one, an acknowledgement, a delivery marking
+// one); a notice whose organisation, counter or one of whose deliveries
+// was skipped is left for the next purge, as are the ones skipped.
 func noticePurgeLockPG(scope string) string {
 	return `WITH cand AS MATERIALIZED (
   SELECT id, org_id, has_items, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, id % 16 AS slot
   FROM notices WHERE created_at < ? AND (` + scope + `) AND ` + noticeDone + `),
 g AS MATERIALIZED (SELECT id FROM orgs WHERE id IN (SELECT org_id FROM cand) ORDER BY id FOR KEY SHARE SKIP LOCKED),
 d AS MATERIALIZED (SELECT day, slot FROM notice_days WHERE (day, slot) IN (SELECT day, slot FROM cand WHERE has_items)
-  ORDER BY day, slot FOR UPDATE SKIP LOCKED)
+  ORDER BY day, slot FOR UPDATE SKIP LOCKED),
+o AS MATERIALIZED (SELECT id FROM outbox WHERE notice_id IN (SELECT id FROM cand) ORDER BY id FOR UPDATE SKIP LOCKED)
 SELECT n.id FROM notices n JOIN cand c ON c.id = n.id
 WHERE (c.org_id IS NULL OR c.org_id IN (SELECT id FROM g))
   AND (NOT c.has_items OR (c.day, c.slot) IN (SELECT day, slot FROM d) OR NOT EXISTS (SELECT 1 FROM notice_days x WHERE x.day = c.day AND x.slot = c.slot))
+  AND NOT EXISTS (SELECT 1 FROM outbox x WHERE x.notice_id = c.id AND x.id NOT IN (SELECT id FROM o))
 ORDER BY n.id FOR UPDATE OF n SKIP LOCKED`
 }
 

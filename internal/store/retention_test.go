@@ -486,3 +486,63 @@ func TestPrivacyErasePurge(t *testing.T) {
 		}
 	})
 }
+
+// TestBouncePurge: a bounce that comes back late for an old delivery while
+// the purge deletes its notice, on PostgreSQL. Marking the delivery
+// bounced locks its outbox row and then (the dashboard's triggers) its
+// notice and the notice's day, the opposite order to the purge's. The
+// bounce is held (a trigger) after it locked the delivery: had the purge
+// locked the notice and deleted it, its cascade would wait for the
+// delivery while the bounce waits for the notice, a deadlock. The purge
+// skips the notices of deliveries another transaction holds instead: it
+// ends without waiting, the bounce marks the delivery and the next purge
+// deletes the notice.
+func TestBouncePurge(t *testing.T) {
+	t0 := time.Date(2025, 6, 2, 10, 0, 0, 0, time.UTC)
+	clk := &notifyClock{t: t0}
+	storetest.EachOpts(t, storetest.Options{Now: clk.Now}, func(t *testing.T, s *store.Store) {
+		ctx, e := pgNotifyEnv(t, s, clk, t0)
+		ho := e.orgs["Hosting"].ID
+		e.ingest(t, false, notifySighting(ho, e.trig, "198.51.100.1", 443, finding.High, t0.AddDate(-3, 0, 0)))
+		var fid int64
+		if err := s.QueryRow(ctx, `SELECT id FROM findings`).Scan(&fid); err != nil {
+			t.Fatal(err)
+		}
+		old := oldNotice(t, s, ho, fid, t0.AddDate(-3, 0, 0))
+		var delivery int64
+		if err := s.QueryRow(ctx, `SELECT id FROM outbox WHERE notice_id = ?`, old).Scan(&delivery); err != nil {
+			t.Fatal(err)
+		}
+		open := gate(t, s, "hold_bounce", "UPDATE", "outbox", fmt.Sprintf("OLD.id = %d", delivery))
+		bounced := make(chan error, 1)
+		go func() {
+			_, _, err := s.OutboxBounce(ctx, notify.BounceEvent{Address: "cert@hosting.example", Returned: true, Source: "dsn", At: t0})
+			bounced <- err
+		}()
+		if !pgWaitFor(t, s, gateWaiting) {
+			t.Fatal("the bounce did not reach the delivery")
+		}
+		purged := purgeAt(ctx, s, t0.AddDate(-2, 0, 0))
+		done := waitPurge(t, s, purged)
+		open()
+		if !done {
+			t.Error("the purge waited for the bounce")
+		}
+		if err := <-bounced; err != nil {
+			t.Errorf("bounce: %v", err)
+		}
+		if err := <-purged; err != nil {
+			t.Errorf("purge: %v", err)
+		}
+		var n int
+		if err := s.QueryRow(ctx, `SELECT deliveries_bounced FROM notices WHERE id = ?`, old).Scan(&n); err != nil || n != 1 {
+			t.Errorf("the old notice: %d deliveries bounced, %v; want it kept with 1", n, err)
+		}
+		if _, err := s.RetentionPurge(ctx, privacy.Cutoffs{Notices: t0.AddDate(-2, 0, 0)}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.QueryRow(ctx, `SELECT COUNT(*) FROM notices WHERE id = ?`, old).Scan(&n); err != nil || n != 0 {
+			t.Errorf("the old notice after the next purge: %d left, %v", n, err)
+		}
+	})
+}
