@@ -189,8 +189,22 @@ func withoutGeneric(ts []string) []string {
 // name after a word with a digit ("SINAMICS PERFECT HARMONY GH180 Drives",
 // "9000X Drive"), where "SIMATIC Drive Controller" and "ABB Drive
 // Composer" use the word to name the product.
+//
+// "HMI" ending a name, and "relay" after a word with a digit, are class
+// words an owner adds after the product ("myPRO HMI", "Easergy P5
+// relay", "D60 relay"); elsewhere they name a line ("SIMATIC HMI KTP
+// Mobile Panels", "Universal Relay", "469 Motor Protection Relay").
 func trailingClass(ts []string, i int) bool {
-	return i == len(ts)-1 && i > 0 && (ts[i] == "drive" || ts[i] == "drives") && hasDigit(ts[i-1])
+	if i != len(ts)-1 || i == 0 {
+		return false
+	}
+	switch ts[i] {
+	case "drive", "drives", "relay":
+		return hasDigit(ts[i-1])
+	case "hmi":
+		return true
+	}
+	return false
 }
 
 // lettersDigits splits a compact code into its letter and digit runs.

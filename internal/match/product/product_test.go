@@ -25,6 +25,8 @@ func TestMatchModel(t *testing.T) {
 		// a name it names the product (icsa-21-152-01).
 		{"SINAMICS PERFECT HARMONY GH180 Drives", "SINAMICS PERFECT HARMONY GH180", true, ConfGeneric},
 		{"SIMATIC Drive Controller family", "SIMATIC Controller", false, 0},
+		{"myPRO", "myPRO HMI", true, ConfGeneric},
+		{"D60 devices running firmware", "D60 relay", true, ConfGeneric},
 		// Series letters in the number's word, one extending the other's,
 		// are two series, no abbreviation (icsa-20-105-07, icsa-21-194-12;
 		// "SINAMICS GH150" of icsa-18-128-01, "G150" of icsa-17-129-02).
