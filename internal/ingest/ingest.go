@@ -43,6 +43,10 @@ type Store interface {
 	// content hash that never finished, or errs.NotFound.
 	RunUnfinished(ctx context.Context, sha256 string) (Run, error)
 	RunStart(ctx context.Context, r *Run) error
+	// RunResumeOrStart sets r to the latest unfinished run of the content
+	// r.SourceSHA256 and reports true, or starts r, in one step: two
+	// ingests of one file at once start one run.
+	RunResumeOrStart(ctx context.Context, r *Run) (resumed bool, err error)
 	// RunCheckpoint records progress inside the transaction that
 	// committed the rows up to r.CommittedLine.
 	RunCheckpoint(ctx context.Context, r *Run) error
@@ -297,19 +301,15 @@ func Feed(ctx context.Context, s Store, ix *Index, r io.Reader, opts Options) (S
 	run := Run{Source: opts.Name, FeedType: sum.Format, ReportType: sum.ReportType, TriggerID: trigID,
 		FullReport: opts.FullReport, SourceSHA256: opts.SHA256, Header: headerJSON(rd.Header()), TLP: opts.TLP}
 	if opts.SHA256 != "" {
-		prev, err := s.RunUnfinished(ctx, opts.SHA256)
-		switch {
-		case err == nil:
-			run = prev
-			sum.Resumed, sum.ResumedAt = true, prev.CommittedLine+1
-		case !errors.Is(err, errs.ErrNotFound):
+		resumed, err := s.RunResumeOrStart(ctx, &run)
+		if err != nil {
 			return sum, err
 		}
-	}
-	if run.ID == 0 {
-		if err := s.RunStart(ctx, &run); err != nil {
-			return sum, err
+		if resumed {
+			sum.Resumed, sum.ResumedAt = true, run.CommittedLine+1
 		}
+	} else if err := s.RunStart(ctx, &run); err != nil {
+		return sum, err
 	}
 	sum.RunID = run.ID
 

@@ -7,6 +7,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -306,6 +307,33 @@ FROM ingest_runs WHERE source_sha256 = ? AND finished_at IS NULL AND parts = 0 O
 		&r.Rows, &r.Matched, &r.Unmatched, &r.Quarantined, &r.FindingsNew, &r.FindingsUpdated)
 	r.TriggerID = trig.Int64
 	return r, Scan(err, "unfinished run")
+}
+
+// RunResumeOrStart sets r to the latest unfinished unsplit run of the
+// content r.SourceSHA256 and reports true (RunUnfinished), or starts r
+// (RunStart), in one transaction holding the content (RunContentClaim): two
+// ingests of the same file at the same moment start one run, and the later
+// resumes it, instead of two runs that both count every sighting.
+func (s *Store) RunResumeOrStart(ctx context.Context, r *ingest.Run) (bool, error) {
+	resumed := false
+	err := s.Tx(ctx, func(tx *Store) error {
+		if err := tx.RunContentClaim(ctx, r.SourceSHA256); err != nil {
+			return err
+		}
+		prev, err := tx.RunUnfinished(ctx, r.SourceSHA256)
+		switch {
+		case err == nil:
+			*r, resumed = prev, true
+			return nil
+		case !errors.Is(err, errs.ErrNotFound):
+			return err
+		}
+		return tx.RunStart(ctx, r)
+	})
+	if err != nil {
+		return false, fmt.Errorf("run of %s: %w", r.Source, err)
+	}
+	return resumed, nil
 }
 
 // RunDone returns the latest finished run of the source with this SHA-256
