@@ -43,7 +43,8 @@ func (a *App) PrivacyExport(ctx context.Context, actor, email string) (privacy.E
 // PrivacyErase erases the person with the e-mail address email (see
 // store.PrivacyErase: contact rows deleted, the address elsewhere replaced
 // by a fresh pseudonym, counts kept) and records the erasure in the audit
-// log with the number of rows of each kind.
+// log with the number of rows of each kind, in the erasure's transaction:
+// an erasure is kept only with its entry.
 func (a *App) PrivacyErase(ctx context.Context, actor, email string) (privacy.Erased, error) {
 	addr, err := privacy.Normalize(email)
 	if err != nil {
@@ -53,14 +54,21 @@ func (a *App) PrivacyErase(ctx context.Context, actor, email string) (privacy.Er
 	if err != nil {
 		return privacy.Erased{}, err
 	}
-	out, err := a.st.PrivacyErase(ctx, addr, pseudo)
+	var out privacy.Erased
+	err = a.st.Tx(ctx, func(tx *store.Store) error {
+		var err error
+		if out, err = tx.PrivacyErase(ctx, addr, pseudo); err != nil {
+			return err
+		}
+		detail := fmt.Sprintf("contacts=%d notices=%d replies=%d bounces=%d accounts=%d calls=%d audit=%d",
+			out.Contacts, out.Notices, out.Replies, out.Bounces, out.Accounts, out.Calls, out.Audit)
+		if err := a.auditIn(ctx, tx, account.AuditEntry{Actor: actor, Action: "privacy.erase", Object: privacy.Ref(addr), Detail: detail}); err != nil {
+			return fmt.Errorf("privacy erase: audit: %w", err)
+		}
+		return nil
+	})
 	if err != nil {
-		return out, err
-	}
-	detail := fmt.Sprintf("contacts=%d notices=%d replies=%d bounces=%d accounts=%d calls=%d audit=%d",
-		out.Contacts, out.Notices, out.Replies, out.Bounces, out.Accounts, out.Calls, out.Audit)
-	if err := a.Audit(ctx, account.AuditEntry{Actor: actor, Action: "privacy.erase", Object: privacy.Ref(addr), Detail: detail}); err != nil {
-		return out, fmt.Errorf("privacy erase: audit: %w", err)
+		return privacy.Erased{}, err
 	}
 	return out, nil
 }

@@ -538,6 +538,45 @@ func TestPurgeRetentionAuditInTx(t *testing.T) {
 	})
 }
 
+// TestPrivacyEraseAuditInTx: an erasure whose audit entry is refused
+// erases nothing; allowed, it erases the contact and leaves one entry.
+func TestPrivacyEraseAuditInTx(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		o := registry.Org{Name: "Ziekenhuis Midden", Contacts: []registry.Contact{{Email: "soc@ziekenhuis.example", Role: "security"}}}
+		if err := s.OrgCreate(ctx, tenant.Operator(), &o); err != nil {
+			t.Fatal(err)
+		}
+		count := func(q string) int {
+			t.Helper()
+			var n int
+			if err := s.QueryRow(ctx, q).Scan(&n); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+			return n
+		}
+		x := newApp(t, s, nil)
+		allow := refuseAudit(t, s)
+		if _, err := x.PrivacyErase(ctx, "dpo", "soc@ziekenhuis.example"); err == nil {
+			t.Error("erasure with the audit entry refused: no error")
+		}
+		allow()
+		if n := count(`SELECT COUNT(*) FROM contacts`); n != 1 {
+			t.Errorf("%d contacts after an erasure whose audit entry was refused, want 1", n)
+		}
+		out, err := x.PrivacyErase(ctx, "dpo", "soc@ziekenhuis.example")
+		if err != nil || out.Contacts != 1 {
+			t.Fatalf("erase = %+v, %v; want 1 contact", out, err)
+		}
+		if n := count(`SELECT COUNT(*) FROM contacts`); n != 0 {
+			t.Errorf("%d contacts after the erasure, want 0", n)
+		}
+		if n := count(`SELECT COUNT(*) FROM audit_log WHERE action = 'privacy.erase' AND detail LIKE 'contacts=1 %'`); n != 1 {
+			t.Errorf("%d privacy.erase entries counting the contact, want 1", n)
+		}
+	})
+}
+
 // TestPurgeKeepsQuietInterval warns an organisation whose quiet interval
 // (renotify_after 60 days) outlasts the notices' retention (30 days) about
 // a finding, purges 40 days later, and then sees the finding again
