@@ -161,8 +161,8 @@ func (a *App) PurgeRetention(ctx context.Context) (privacy.Purged, error) {
 // renotify_after (its policy over notify.default_renotify, as composition
 // resolves it), and reads that from the items of its notices, so a notice
 // must outlast it. Key privacy.Unregistered is the quiet interval of the
-// warnings to unregistered owners (warnUnregistered's default policy). A
-// zero cutoff keeps every notice and needs none.
+// warnings to unregistered owners (the operator default, as
+// warnUnregistered uses). A zero cutoff keeps every notice and needs none.
 func (a *App) quietSince(ctx context.Context, st *store.Store, cutoff time.Time) (map[int64]time.Time, error) {
 	if cutoff.IsZero() {
 		return nil, nil
@@ -178,7 +178,7 @@ func (a *App) quietSince(ctx context.Context, st *store.Store, cutoff time.Time)
 			out[org] = since
 		}
 	}
-	keep(privacy.Unregistered, notify.DefaultPolicy().RenotifyAfter)
+	keep(privacy.Unregistered, def.RenotifyAfter)
 	for after := int64(0); ; {
 		orgs, err := st.OrgList(ctx, tenant.Operator(), keyset.Page{After: after, Limit: 1000})
 		if err != nil {

@@ -66,7 +66,13 @@ func (a *App) warnUnregistered(ctx context.Context, trigger string, u *unregiste
 	if err != nil {
 		return nil, err
 	}
-	cfg := notify.UnregisteredConfig{Store: s, Discoverer: disc, Now: s.Now}
+	// The operator's default policy (minimum severity, quiet interval):
+	// an owner that never registered has no policy of its own.
+	pol, err := a.defaultPolicy()
+	if err != nil {
+		return nil, err
+	}
+	cfg := notify.UnregisteredConfig{Store: s, Discoverer: disc, Now: s.Now, Policy: pol}
 	trigID, err := s.TriggerEnsure(ctx, finding.Trigger{Name: trigger})
 	if err != nil {
 		return nil, err
