@@ -1386,6 +1386,10 @@ func matchProducts(c *Compiled, v *cvuln, t *prepared, ids []identity) (candidat
 				lineNote = fmt.Sprintf("the advisory is about release %s; the device's version is unknown", strings.ToUpper(id.line.Version))
 			case rest != "" && !rangesName(cp, id.line.Version):
 				ver = rest
+			case rest == "" && !rangesName(cp, id.line.Version):
+				// The version is the release itself ("Siveillance VMS"
+				// at "2017 R2"): the build in it is unknown.
+				ver = ""
 			}
 		} else if id.line != nil {
 			lv := id.version

@@ -902,6 +902,17 @@ func (n *Name) Match(m *Model) Result {
 		}
 		base := alt[:k-len(strings.Fields(rel))]
 		conf, brand := ConfGeneric, ""
+		if strings.Contains(rel, " ") && compact(alt[:k-1]) == cm {
+			// The model writes the release's year, the owner its
+			// revision as the version ("Siveillance VMS 2017" at "R2" of
+			// "Siveillance VMS 2017 R2"): the device's version must be
+			// the revision.
+			if r.Conf < conf {
+				r.offer(conf, "release", fmt.Sprintf("model %q is %q without its release's revision %s", m.Text, n.Text, strings.ToUpper(alt[k-1])))
+				r.Line = &Line{Version: alt[k-1], Op: OpRelease}
+			}
+			continue
+		}
 		if compact(base) != cm {
 			if len(base) < 2 || !slices.Contains(n.brands, base[0]) || compact(base[1:]) != cm {
 				continue

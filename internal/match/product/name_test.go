@@ -190,6 +190,9 @@ func TestNameMatch(t *testing.T) {
 		// A release the model omits.
 		{"SIMATIC WinAC RTX (F) 2010", "SIMATIC WinAC RTX", "release", siemens},
 		{"Solid Edge SE2022", "Solid Edge", "release", NameOptions{}},
+		// The model writes the release's year, the version its revision.
+		{"Siveillance VMS 2017 R2", "Siveillance VMS 2017", "release", siemens},
+		{"Siveillance VMS 2017 R2", "Siveillance VMS", "release", siemens},
 		{"MELSEC GOT2000", "MELSEC", "", NameOptions{}},
 		{"MELSEC L L26 CPU - (P) BT", "L26CPU", "", NameOptions{}}, // a model's suffix, not an edition
 		// Names that are sentences: the product before the clause, the
