@@ -91,7 +91,9 @@ func (l jobLimits) timeout(kind string) time.Duration {
 
 // jobTimes returns the job limits the configuration sets, checked against
 // each other: the rescue window must not be shorter than any job kind's
-// timeout, or a job still running would be taken for stuck and run twice.
+// timeout, or a job still running would be taken for stuck and run twice,
+// and notify.run_grace must be longer than the rescue window
+// (checkRunGrace).
 func (a *App) jobTimes() (jobLimits, error) {
 	l := jobLimits{part: PartTimeout}
 	var err error
@@ -100,19 +102,45 @@ func (a *App) jobTimes() (jobLimits, error) {
 			return jobLimits{}, errs.FieldKeyed("ingest.part_timeout", v, "duration.positive45", "not a positive duration (e.g. 45m)")
 		}
 	}
-	v := a.cfg.Jobs.RescueAfter
-	if v == "" {
-		return l, nil
-	}
-	if l.rescue, err = time.ParseDuration(v); err != nil || l.rescue <= 0 {
-		return jobLimits{}, errs.FieldKeyed("jobs.rescue_after", v, "duration.positive1h", "not a positive duration (e.g. 1h)")
-	}
-	for _, t := range l.timeouts() {
-		if l.rescue < t.timeout {
-			return jobLimits{}, errs.FieldKeyed("jobs.rescue_after", v, "jobs.rescue", "shorter than the timeout of job %s (%s, %s): a job still running would be taken for stuck", t.kind, t.timeout, t.from)
+	if v := a.cfg.Jobs.RescueAfter; v != "" {
+		if l.rescue, err = time.ParseDuration(v); err != nil || l.rescue <= 0 {
+			return jobLimits{}, errs.FieldKeyed("jobs.rescue_after", v, "duration.positive1h", "not a positive duration (e.g. 1h)")
+		}
+		for _, t := range l.timeouts() {
+			if l.rescue < t.timeout {
+				return jobLimits{}, errs.FieldKeyed("jobs.rescue_after", v, "jobs.rescue", "shorter than the timeout of job %s (%s, %s): a job still running would be taken for stuck", t.kind, t.timeout, t.from)
+			}
 		}
 	}
+	if err := a.checkRunGrace(l.rescue); err != nil {
+		return jobLimits{}, err
+	}
 	return l, nil
+}
+
+// riverRescueAfter is River's rescue window, the one a node has when
+// jobs.rescue_after is unset.
+const riverRescueAfter = time.Hour
+
+// checkRunGrace refuses a notify.run_grace not longer than the rescue
+// window (rescue; 0: River's). A run without progress for the grace is
+// taken as stopped, and the same content handed in again is ingested anew
+// beside it (RunContentClaim); a part of the stopped run that the rescuer
+// retries after that would resume it, and both would count the part's
+// rows. A grace longer than the window leaves the rescue inside it.
+func (a *App) checkRunGrace(rescue time.Duration) error {
+	grace, err := a.runGrace()
+	if err != nil {
+		return err
+	}
+	if rescue <= 0 {
+		rescue = riverRescueAfter
+	}
+	if grace <= rescue {
+		return errs.FieldKeyed("notify.run_grace", a.cfg.Notify.RunGrace, "notify.grace.rescue",
+			"not longer than jobs.rescue_after (%s): a part rescued after the grace could resume after its content was ingested again", rescue)
+	}
+	return nil
 }
 
 // Jobs is this node's background work on the job queue (River on the

@@ -6,6 +6,7 @@ package app_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -20,26 +21,37 @@ import (
 // than the part timeout or than any other job kind's timeout (a source
 // run's 30 minutes), or a value that is no positive duration, is refused
 // naming its setting, and short windows (the crash tests', below a minute,
-// which cap the fixed timeouts) are accepted.
+// which cap the fixed timeouts) are accepted. notify.run_grace must be
+// longer than the rescue window (River's hour when it is unset), or a part
+// rescued after the grace could resume a run whose content was ingested
+// again meanwhile.
 func TestJobTimesChecked(t *testing.T) {
 	tests := []struct {
-		name, part, rescue string
-		field              string // "" when accepted
+		name, part, rescue, grace string
+		field                     string // "" when accepted
 	}{
-		{"defaults", "45m", "1h", ""},
-		{"seconds_for_tests", "10s", "10s", ""},
-		{"rescue_unset_is_rivers", "45m", "", ""},
-		{"rescue_shorter_than_part", "45m", "30m", "jobs.rescue_after"},
-		{"rescue_shorter_than_source_run", "10m", "20m", "jobs.rescue_after"},
-		{"rescue_below_a_minute_caps_fixed_timeouts", "5s", "30s", ""},
-		{"part_not_a_duration", "soon", "1h", "ingest.part_timeout"},
-		{"part_zero", "0s", "1h", "ingest.part_timeout"},
-		{"rescue_negative", "10s", "-1h", "jobs.rescue_after"},
+		{"defaults", "45m", "1h", "2h", ""},
+		{"seconds_for_tests", "10s", "10s", "2h", ""},
+		{"rescue_unset_is_rivers", "45m", "", "2h", ""},
+		{"rescue_shorter_than_part", "45m", "30m", "2h", "jobs.rescue_after"},
+		{"rescue_shorter_than_source_run", "10m", "20m", "2h", "jobs.rescue_after"},
+		{"rescue_below_a_minute_caps_fixed_timeouts", "5s", "30s", "2h", ""},
+		{"part_not_a_duration", "soon", "1h", "2h", "ingest.part_timeout"},
+		{"part_zero", "0s", "1h", "2h", "ingest.part_timeout"},
+		{"rescue_negative", "10s", "-1h", "2h", "jobs.rescue_after"},
+		{"grace_just_over_rescue", "45m", "1h", "61m", ""},
+		{"grace_equal_to_rescue", "45m", "1h", "1h", "notify.run_grace"},
+		{"grace_shorter_than_rescue", "2h", "3h", "2h", "notify.run_grace"},
+		{"grace_not_over_rivers_rescue", "45m", "", "30m", "notify.run_grace"},
+		{"grace_over_short_rescue", "10s", "10s", "11s", ""},
+		{"grace_not_a_duration", "45m", "1h", "later", "notify.run_grace"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := storetest.OpenSQLite(t, storetest.Options{})
-			x := newApp(t, s, func(c *config.Config) { c.Ingest.PartTimeout, c.Jobs.RescueAfter = tc.part, tc.rescue })
+			x := newApp(t, s, func(c *config.Config) {
+				c.Ingest.PartTimeout, c.Jobs.RescueAfter, c.Notify.RunGrace = tc.part, tc.rescue, tc.grace
+			})
 			j, err := x.OpenJobs(context.Background())
 			if err == nil {
 				if err := j.Stop(context.Background()); err != nil {
@@ -52,6 +64,8 @@ func TestJobTimesChecked(t *testing.T) {
 				t.Fatalf("OpenJobs = %v; want it accepted", err)
 			case tc.field != "" && (!errors.As(err, &e) || e.Field != tc.field || e.Code != errs.Invalid):
 				t.Fatalf("OpenJobs = %v; want invalid %s", err, tc.field)
+			case tc.field == "notify.run_grace" && tc.grace != "later" && (e.Key != "notify.grace.rescue" || !strings.Contains(e.Message, "jobs.rescue_after")):
+				t.Fatalf("OpenJobs = %v (key %q); want the grace refused naming jobs.rescue_after", err, e.Key)
 			}
 		})
 	}
@@ -63,16 +77,16 @@ func TestJobTimesChecked(t *testing.T) {
 // its default minute) or with a timeout longer than the rescue window,
 // under the default settings and the crash tests' short ones.
 func TestEveryJobKindHasTimeout(t *testing.T) {
-	for _, tc := range []struct{ name, part, rescue string }{
-		{"defaults", "", ""},
-		{"crash_tests", "10s", "10s"},
-		{"long_part", "2h", "3h"},
+	for _, tc := range []struct{ name, part, rescue, grace string }{
+		{"defaults", "", "", ""},
+		{"crash_tests", "10s", "10s", "2h"},
+		{"long_part", "2h", "3h", "4h"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := storetest.OpenSQLite(t, storetest.Options{})
 			x := newApp(t, s, func(c *config.Config) {
 				if tc.part != "" {
-					c.Ingest.PartTimeout, c.Jobs.RescueAfter = tc.part, tc.rescue
+					c.Ingest.PartTimeout, c.Jobs.RescueAfter, c.Notify.RunGrace = tc.part, tc.rescue, tc.grace
 				}
 			})
 			kinds, rescue, err := x.RegisteredJobTimeouts()

@@ -136,8 +136,8 @@ type Jobs struct {
 	// RescueAfter is how long a job may stay running before the leader
 	// takes it for stuck (its node died) and retries it, as a Go duration.
 	// It must not be shorter than any job kind's timeout
-	// (ingest.part_timeout, a source run's lease); below a minute it caps
-	// the fixed ones.
+	// (ingest.part_timeout, a source run's lease), nor as long as
+	// notify.run_grace; below a minute it caps the fixed ones.
 	RescueAfter string `yaml:"rescue_after"`
 }
 
@@ -192,7 +192,9 @@ type Notify struct {
 	ImmediateCap int `yaml:"immediate_cap"`
 	// RunGrace is how long composition waits for a source run that stopped
 	// without ending (an interrupted ingest never resumed) before it
-	// composes what the run found, as a Go duration.
+	// composes what the run found, as a Go duration. It must be longer
+	// than Jobs.RescueAfter (a part retried after the grace could resume a
+	// run whose content was ingested anew).
 	RunGrace string `yaml:"run_grace"`
 	// MaxAttempts is how often a delivery is tried before it is dead.
 	MaxAttempts int `yaml:"max_attempts"`
@@ -294,7 +296,7 @@ func Settings() []Setting {
 			field: func(c *Config) any { return &c.Notify.DigestHour }},
 		{Key: "notify.immediate_cap", Env: "VIGIL_NOTIFY_IMMEDIATE_CAP", Default: "10", Doc: "operator default of immediate notices per organisation a day; beyond it non-critical ones fold into the next digest (0: no cap; a policy's `immediate_cap` overrides)",
 			field: func(c *Config) any { return &c.Notify.ImmediateCap }},
-		{Key: "notify.run_grace", Env: "VIGIL_NOTIFY_RUN_GRACE", Default: "2h", Doc: "how long warnings of a source run that stopped without ending wait for it to be resumed before they are composed",
+		{Key: "notify.run_grace", Env: "VIGIL_NOTIFY_RUN_GRACE", Default: "2h", Doc: "how long warnings of a source run that stopped without ending wait for it to be resumed before they are composed; a run without progress for this long is taken as stopped, and its content handed in again is ingested anew. It must be longer than `jobs.rescue_after` (unset: 1h), or `vigil serve` refuses to start (a part of a split run retried after the grace could resume beside the new ingest)",
 			field: func(c *Config) any { return &c.Notify.RunGrace }},
 		{Key: "notify.max_attempts", Env: "VIGIL_NOTIFY_MAX_ATTEMPTS", Default: "8", Doc: "attempts before a delivery is given up (dead)",
 			field: func(c *Config) any { return &c.Notify.MaxAttempts }},
@@ -331,7 +333,7 @@ func Settings() []Setting {
 			field: func(c *Config) any { return &c.Ingest.PartTimeout }},
 		{Key: "ingest.batch_rows", Env: "VIGIL_INGEST_BATCH_ROWS", Default: "10000", Doc: "feed rows an ingest commits per transaction (each batch is a resume point; larger batches cost memory)",
 			field: func(c *Config) any { return &c.Ingest.BatchRows }},
-		{Key: "jobs.rescue_after", Env: "VIGIL_JOBS_RESCUE_AFTER", Default: "1h", Doc: "how long a job may stay running before the leading node takes it for stuck (its node died) and retries it; it must not be shorter than any job's timeout (a part: `ingest.part_timeout`; a source run: its 30-minute lease; the notify sweep and the retention purge: 30m), or `vigil serve` refuses to start. Below 1m (crash tests, labs) it caps those fixed timeouts instead",
+		{Key: "jobs.rescue_after", Env: "VIGIL_JOBS_RESCUE_AFTER", Default: "1h", Doc: "how long a job may stay running before the leading node takes it for stuck (its node died) and retries it; it must not be shorter than any job's timeout (a part: `ingest.part_timeout`; a source run: its 30-minute lease; the notify sweep and the retention purge: 30m), or `vigil serve` refuses to start; `notify.run_grace` must be longer than it. Below 1m (crash tests, labs) it caps those fixed timeouts instead",
 			field: func(c *Config) any { return &c.Jobs.RescueAfter }},
 		{Key: "portal.invites_per_org_day", Env: "VIGIL_PORTAL_INVITES_PER_ORG_DAY", Default: "50", Doc: "invitations an organisation may send in 24 hours, by all its members together; over it the page and the API (429) refuse the invitation and nothing is sent (0: no limit)",
 			field: func(c *Config) any { return &c.Portal.InvitesPerOrgDay }},

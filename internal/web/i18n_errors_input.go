@@ -113,6 +113,7 @@ func inputErrorMessages() map[string][2]string {
 		"err.contact.notfound":    {"contact %d not found", "contactpersoon %d niet gevonden"},
 		"err.feed.failed":         {"%d of %s failed: %s", "%d van %s mislukt: %s"},
 		"err.jobs.rescue":         {"shorter than the timeout of job %s (%s, %s): a job still running would be taken for stuck", "korter dan de time-out van taak %s (%s, %s): een taak die nog loopt, zou voor vastgelopen worden gehouden"},
+		"err.notify.grace.rescue": {"not longer than jobs.rescue_after (%s): a part rescued after the grace could resume after its content was ingested again", "niet langer dan jobs.rescue_after (%s): een deel dat na de wachttijd opnieuw wordt opgepakt, zou kunnen hervatten nadat de inhoud opnieuw is ingelezen"},
 		"err.registry.local":      {"no local registry", "geen lokaal register"},
 		"err.keys.secret.hex":     {"label keys secret from %s: want %d hex digits (openssl rand -hex 32)", "geheim voor de labelsleutels uit %s: verwacht %d hexadecimale cijfers (openssl rand -hex 32)"},
 		"err.dkim.exists":         {"%s exists: a DKIM key is already set up (vigil mail dkim record prints its record)", "%s bestaat al: er is al een DKIM-sleutel ingesteld (vigil mail dkim record toont het record)"},
