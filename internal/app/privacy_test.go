@@ -416,15 +416,7 @@ func TestPurgeKeepsUnfinished(t *testing.T) {
 		if err := s.QueryRow(ctx, `SELECT org_id, id FROM findings ORDER BY id LIMIT 1`).Scan(&org, &fid); err != nil {
 			t.Fatal(err)
 		}
-		count := func(q string) int {
-			t.Helper()
-			var n int
-			if err := s.QueryRow(ctx, q).Scan(&n); err != nil {
-				t.Fatalf("%s: %v", q, err)
-			}
-			return n
-		}
-		events, findings := count(`SELECT COUNT(*) FROM finding_events`), count(`SELECT COUNT(*) FROM findings`)
+		events, findings := countRows(t, s, `SELECT COUNT(*) FROM finding_events`), countRows(t, s, `SELECT COUNT(*) FROM findings`)
 		now := s.Now()
 		old, young := now.AddDate(0, 0, -40), now.AddDate(0, 0, -10)
 		exec := func(q string, args ...any) {
@@ -460,11 +452,11 @@ SELECT org_id, id, trigger_id, 'new', severity, ?, ? FROM findings WHERE id = ?`
 VALUES (?, 'email', 'soc@ziekenhuis.example', ?, ?, ?, ?, ?)`, n.id, fmt.Sprintf("k%d-%d", n.id, i), st, n.created, n.created, n.created)
 			}
 			defer func() {
-				got := count(fmt.Sprintf(`SELECT COUNT(*) FROM notices WHERE id = %d`, n.id)) == 1
+				got := countRows(t, s, fmt.Sprintf(`SELECT COUNT(*) FROM notices WHERE id = %d`, n.id)) == 1
 				if got != n.kept {
 					t.Errorf("notice %d (%s, deliveries %v): kept %t, want %t", n.id, n.state, n.delivery, got, n.kept)
 				}
-				if got && count(fmt.Sprintf(`SELECT COUNT(*) FROM outbox WHERE notice_id = %d`, n.id)) != len(n.delivery) {
+				if got && countRows(t, s, fmt.Sprintf(`SELECT COUNT(*) FROM outbox WHERE notice_id = %d`, n.id)) != len(n.delivery) {
 					t.Errorf("notice %d kept without its deliveries", n.id)
 				}
 			}()
@@ -481,10 +473,10 @@ SELECT org_id, id, trigger_id, 'new', severity, ? FROM findings WHERE id = ?`, o
 		if want := (privacy.Purged{Notices: 4, NoticesKept: 6}); got != want {
 			t.Errorf("purged %+v, want %+v", got, want)
 		}
-		if n := count(`SELECT COUNT(*) FROM notice_items WHERE notice_id IS NULL`); n != 1 {
+		if n := countRows(t, s, `SELECT COUNT(*) FROM notice_items WHERE notice_id IS NULL`); n != 1 {
 			t.Errorf("%d held items after the purge, want 1", n)
 		}
-		if e, f := count(`SELECT COUNT(*) FROM finding_events`), count(`SELECT COUNT(*) FROM findings`); e != events || f != findings {
+		if e, f := countRows(t, s, `SELECT COUNT(*) FROM finding_events`), countRows(t, s, `SELECT COUNT(*) FROM findings`); e != events || f != findings {
 			t.Errorf("events %d, findings %d after the purge; want %d, %d", e, f, events, findings)
 		}
 		res, err := x.NotifyRun(ctx, app.NotifyRunOptions{EscalateAfter: notify.DefaultEscalateAfter})
@@ -509,30 +501,22 @@ func TestPurgeRetentionAuditInTx(t *testing.T) {
 		if _, err := s.Exec(ctx, `INSERT INTO notices (id, org_id, kind, payload, created_at) VALUES (9001, ?, 'immediate', '{}', ?)`, o.ID, s.Now().AddDate(0, 0, -31)); err != nil {
 			t.Fatal(err)
 		}
-		count := func(q string) int {
-			t.Helper()
-			var n int
-			if err := s.QueryRow(ctx, q).Scan(&n); err != nil {
-				t.Fatalf("%s: %v", q, err)
-			}
-			return n
-		}
 		x := newApp(t, s, func(c *config.Config) { c.Retention = config.Retention{NoticesDays: 30} })
 		allow := refuseAudit(t, s)
 		if _, err := x.PurgeRetention(ctx); err == nil {
 			t.Error("purge with the audit entry refused: no error")
 		}
 		allow()
-		if n := count(`SELECT COUNT(*) FROM notices`); n != 1 {
+		if n := countRows(t, s, `SELECT COUNT(*) FROM notices`); n != 1 {
 			t.Errorf("%d notices after a purge whose audit entry was refused, want 1", n)
 		}
 		if _, err := x.PurgeRetention(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if n := count(`SELECT COUNT(*) FROM notices`); n != 0 {
+		if n := countRows(t, s, `SELECT COUNT(*) FROM notices`); n != 0 {
 			t.Errorf("%d notices after the purge, want 0", n)
 		}
-		if n := count(`SELECT COUNT(*) FROM audit_log WHERE action = 'retention.purge' AND detail LIKE 'notices=1 notices_kept=0 %'`); n != 1 {
+		if n := countRows(t, s, `SELECT COUNT(*) FROM audit_log WHERE action = 'retention.purge' AND detail LIKE 'notices=1 notices_kept=0 %'`); n != 1 {
 			t.Errorf("%d retention.purge entries counting the notice, want 1", n)
 		}
 	})
@@ -547,31 +531,23 @@ func TestPrivacyEraseAuditInTx(t *testing.T) {
 		if err := s.OrgCreate(ctx, tenant.Operator(), &o); err != nil {
 			t.Fatal(err)
 		}
-		count := func(q string) int {
-			t.Helper()
-			var n int
-			if err := s.QueryRow(ctx, q).Scan(&n); err != nil {
-				t.Fatalf("%s: %v", q, err)
-			}
-			return n
-		}
 		x := newApp(t, s, nil)
 		allow := refuseAudit(t, s)
 		if _, err := x.PrivacyErase(ctx, "dpo", "soc@ziekenhuis.example"); err == nil {
 			t.Error("erasure with the audit entry refused: no error")
 		}
 		allow()
-		if n := count(`SELECT COUNT(*) FROM contacts`); n != 1 {
+		if n := countRows(t, s, `SELECT COUNT(*) FROM contacts`); n != 1 {
 			t.Errorf("%d contacts after an erasure whose audit entry was refused, want 1", n)
 		}
 		out, err := x.PrivacyErase(ctx, "dpo", "soc@ziekenhuis.example")
 		if err != nil || out.Contacts != 1 {
 			t.Fatalf("erase = %+v, %v; want 1 contact", out, err)
 		}
-		if n := count(`SELECT COUNT(*) FROM contacts`); n != 0 {
+		if n := countRows(t, s, `SELECT COUNT(*) FROM contacts`); n != 0 {
 			t.Errorf("%d contacts after the erasure, want 0", n)
 		}
-		if n := count(`SELECT COUNT(*) FROM audit_log WHERE action = 'privacy.erase' AND detail LIKE 'contacts=1 %'`); n != 1 {
+		if n := countRows(t, s, `SELECT COUNT(*) FROM audit_log WHERE action = 'privacy.erase' AND detail LIKE 'contacts=1 %'`); n != 1 {
 			t.Errorf("%d privacy.erase entries counting the contact, want 1", n)
 		}
 	})
@@ -665,4 +641,14 @@ func TestPurgeKeepsQuietInterval(t *testing.T) {
 			t.Errorf("%d notices at the end (%v), want the last one", n, err)
 		}
 	})
+}
+
+// countRows runs a COUNT query q on s, failing t on an error.
+func countRows(t *testing.T, s *store.Store, q string) int {
+	t.Helper()
+	var n int
+	if err := s.QueryRow(context.Background(), q).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	return n
 }
