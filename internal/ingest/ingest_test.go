@@ -468,3 +468,28 @@ func feedPendingClaim(t *testing.T, rejected bool) {
 		}
 	})
 }
+
+// exchangeTimes is the exchange sample with its rows n times over, one
+// header.
+func exchangeTimes(t *testing.T, n int) []byte {
+	t.Helper()
+	one, err := os.ReadFile(exchange)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nl := bytes.IndexByte(one, '\n') + 1
+	out := append([]byte{}, one[:nl]...)
+	for range n {
+		out = append(out, one[nl:]...)
+	}
+	return out
+}
+
+// sightingsOf is the number of sightings the findings of s count.
+func sightingsOf(t *testing.T, s *store.Store) (n int64) {
+	t.Helper()
+	if err := s.QueryRow(context.Background(), `SELECT COALESCE(SUM(seen_count), 0) FROM findings`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}

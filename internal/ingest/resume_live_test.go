@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"os"
 	"testing"
 	"time"
 
@@ -26,32 +25,17 @@ import (
 // conflict and its transaction rolls back, so no sighting is counted twice
 // and the run ends once.
 func TestResumeLiveRunRefused(t *testing.T) {
-	raw, err := os.ReadFile(exchange)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The report's rows forty times (about 230 KiB): the reader looks at
-	// the first 64 KiB before the run starts.
-	nl := bytes.IndexByte(raw, '\n') + 1
-	data := append([]byte{}, raw[:nl]...)
-	for range 40 {
-		data = append(data, raw[nl:]...)
-	}
+	// About 230 KiB: the reader looks at the first 64 KiB before the run
+	// starts.
+	data := exchangeTimes(t, 40)
 	sha, err := ingest.HashFile(bytes.NewReader(data))
 	if err != nil {
 		t.Fatal(err)
 	}
-	seen := func(t *testing.T, s *store.Store) (n int64) {
-		t.Helper()
-		if err := s.QueryRow(context.Background(), `SELECT COALESCE(SUM(seen_count), 0) FROM findings`).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		return n
-	}
 	ref := storetest.OpenSQLite(t, storetest.Options{})
 	registryFixture(t, ref)
 	feedBytes(t, ref, data, ingest.Options{Name: splitName, FullReport: true, BatchSize: 50})
-	want := seen(t, ref)
+	want := sightingsOf(t, ref)
 	head := 100 << 10 // what the first ingest reads before it waits: whole lines, past 64 KiB
 	head += 1 + bytes.IndexByte(data[head:], '\n')
 	headLines := int64(bytes.Count(data[:head], []byte("\n")))
@@ -96,7 +80,7 @@ func TestResumeLiveRunRefused(t *testing.T) {
 		if err := <-first; !errors.Is(err, errs.ErrConflict) {
 			t.Errorf("first ingest after the second ended its run: %v; want a conflict", err)
 		}
-		if got := seen(t, s); got != want {
+		if got := sightingsOf(t, s); got != want {
 			t.Errorf("sightings counted %d; want %d, as one ingest of the file", got, want)
 		}
 	})

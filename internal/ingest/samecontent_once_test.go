@@ -7,7 +7,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"sync"
 	"testing"
 
@@ -23,29 +22,14 @@ import (
 // later one resumes the first's run and stops at a conflict. Ten reports,
 // each its own content.
 func TestSameContentAtOnce(t *testing.T) {
-	one, err := os.ReadFile(exchange)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The report's rows forty times, in batches of 50 rows: neither ingest
-	// ends before the other has begun.
-	nl := bytes.IndexByte(one, '\n') + 1
-	raw := append([]byte{}, one[:nl]...)
-	for range 40 {
-		raw = append(raw, one[nl:]...)
-	}
+	// In batches of 50 rows: neither ingest ends before the other has
+	// begun.
+	raw := exchangeTimes(t, 40)
 	const batch = 50
-	sightings := func(t *testing.T, s *store.Store) (n int64) {
-		t.Helper()
-		if err := s.QueryRow(context.Background(), `SELECT COALESCE(SUM(seen_count), 0) FROM findings`).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		return n
-	}
 	ref := storetest.OpenSQLite(t, storetest.Options{})
 	registryFixture(t, ref)
 	feedBytes(t, ref, raw, ingest.Options{Name: splitName, BatchSize: batch})
-	perFile := sightings(t, ref)
+	perFile := sightingsOf(t, ref)
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
 		registryFixture(t, s)
@@ -59,7 +43,7 @@ func TestSameContentAtOnce(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			before := sightings(t, s)
+			before := sightingsOf(t, s)
 			var wg sync.WaitGroup
 			start := make(chan struct{})
 			for range 2 {
@@ -78,7 +62,7 @@ func TestSameContentAtOnce(t *testing.T) {
 			if err := s.QueryRow(ctx, `SELECT COUNT(*) FROM ingest_runs WHERE source_sha256 = ?`, sha).Scan(&runs); err != nil {
 				t.Fatal(err)
 			}
-			if got := sightings(t, s) - before; runs != 1 || got != perFile {
+			if got := sightingsOf(t, s) - before; runs != 1 || got != perFile {
 				t.Fatalf("round %d: %d runs of the content, %d sightings counted; want one run and %d, as one ingest of the file", round, runs, got, perFile)
 			}
 		}
