@@ -106,6 +106,30 @@ func purgeAt(ctx context.Context, s *store.Store, cutoff time.Time) chan error {
 	return done
 }
 
+// purgeBeside runs op (what names it) in a goroutine until it waits at the
+// gate that open lifts, then purges the notices created before cutoff
+// beside it: the purge must end without waiting for op, and both succeed.
+func purgeBeside(ctx context.Context, t *testing.T, s *store.Store, open func(), cutoff time.Time, what string, op func() error) {
+	t.Helper()
+	held := make(chan error, 1)
+	go func() { held <- op() }()
+	if !pgWaitFor(t, s, gateWaiting) {
+		t.Fatalf("the %s did not reach its gate", what)
+	}
+	purged := purgeAt(ctx, s, cutoff)
+	done := waitPurge(t, s, purged)
+	open()
+	if !done {
+		t.Errorf("the purge waited for the %s", what)
+	}
+	if err := <-held; err != nil {
+		t.Errorf("%s: %v", what, err)
+	}
+	if err := <-purged; err != nil {
+		t.Errorf("purge: %v", err)
+	}
+}
+
 // waitPurge waits (up to 10 s) until the purge is done or waits for a row
 // another transaction holds, and reports which; the purge's error, when it
 // is done, is put back for the caller.
@@ -244,26 +268,10 @@ func TestNotifyComposePurgeResolve(t *testing.T) {
 		b := oldNotice(t, s, ho, last, t0.AddDate(-3, 0, 0))
 		a := oldNotice(t, s, ho, first, t0.AddDate(-3, 0, 0))
 		open := gate(t, s, "hold_resolve", "UPDATE", "notices", fmt.Sprintf("OLD.id = %d", a))
-		composed := make(chan error, 1)
-		go func() {
+		purgeBeside(ctx, t, s, open, t0.AddDate(-2, 0, 0), "composition", func() error {
 			_, err := s.NotifyCompose(ctx, req, plan)
-			composed <- err
-		}()
-		if !pgWaitFor(t, s, gateWaiting) {
-			t.Fatal("the composition did not reach notice A")
-		}
-		purged := purgeAt(ctx, s, t0.AddDate(-2, 0, 0))
-		done := waitPurge(t, s, purged)
-		open()
-		if !done {
-			t.Error("the purge waited for the composition")
-		}
-		if err := <-composed; err != nil {
-			t.Errorf("compose: %v", err)
-		}
-		if err := <-purged; err != nil {
-			t.Errorf("purge: %v", err)
-		}
+			return err
+		})
 		left := func() []int64 {
 			var ids []int64
 			rows, err := s.Query(ctx, `SELECT id FROM notices WHERE id IN (?, ?) ORDER BY id`, b, a)
@@ -330,23 +338,9 @@ func TestNotifyComposePurgeOrgDelete(t *testing.T) {
 		oldNotice(t, s, ho, fids[ho], t0.AddDate(-3, 0, 0))
 		other := oldNotice(t, s, ws, fids[ws], t0.AddDate(-3, 0, 0))
 		open := gate(t, s, "hold_org_delete", "DELETE", "notices", fmt.Sprintf("OLD.id = %d", first))
-		deleted := make(chan error, 1)
-		go func() { deleted <- s.OrgDelete(ctx, tenant.Operator(), ho) }()
-		if !pgWaitFor(t, s, gateWaiting) {
-			t.Fatal("the deletion did not reach the organisation's notice")
-		}
-		purged := purgeAt(ctx, s, t0.AddDate(-2, 0, 0))
-		done := waitPurge(t, s, purged)
-		open()
-		if !done {
-			t.Error("the purge waited for the organisation's deletion")
-		}
-		if err := <-deleted; err != nil {
-			t.Errorf("delete: %v", err)
-		}
-		if err := <-purged; err != nil {
-			t.Errorf("purge: %v", err)
-		}
+		purgeBeside(ctx, t, s, open, t0.AddDate(-2, 0, 0), "organisation's deletion", func() error {
+			return s.OrgDelete(ctx, tenant.Operator(), ho)
+		})
 		var left int
 		if err := s.QueryRow(ctx, `SELECT COUNT(*) FROM notices WHERE org_id = ? OR id = ?`, ho, other).Scan(&left); err != nil || left != 0 {
 			t.Errorf("%d of the old notices left, %v; want none (the deleted organisation's with it)", left, err)
@@ -514,26 +508,10 @@ func TestBouncePurge(t *testing.T) {
 			t.Fatal(err)
 		}
 		open := gate(t, s, "hold_bounce", "UPDATE", "outbox", fmt.Sprintf("OLD.id = %d", delivery))
-		bounced := make(chan error, 1)
-		go func() {
+		purgeBeside(ctx, t, s, open, t0.AddDate(-2, 0, 0), "bounce", func() error {
 			_, _, err := s.OutboxBounce(ctx, notify.BounceEvent{Address: "cert@hosting.example", Returned: true, Source: "dsn", At: t0})
-			bounced <- err
-		}()
-		if !pgWaitFor(t, s, gateWaiting) {
-			t.Fatal("the bounce did not reach the delivery")
-		}
-		purged := purgeAt(ctx, s, t0.AddDate(-2, 0, 0))
-		done := waitPurge(t, s, purged)
-		open()
-		if !done {
-			t.Error("the purge waited for the bounce")
-		}
-		if err := <-bounced; err != nil {
-			t.Errorf("bounce: %v", err)
-		}
-		if err := <-purged; err != nil {
-			t.Errorf("purge: %v", err)
-		}
+			return err
+		})
 		var n int
 		if err := s.QueryRow(ctx, `SELECT deliveries_bounced FROM notices WHERE id = ?`, old).Scan(&n); err != nil || n != 1 {
 			t.Errorf("the old notice: %d deliveries bounced, %v; want it kept with 1", n, err)
