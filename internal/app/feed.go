@@ -257,7 +257,19 @@ func (a *App) ingestOne(ctx context.Context, ix *ingest.Index, name string, opts
 		opts.Progress = func(int64) { update(cr.n.Load()) }
 		defer done()
 	}
-	return ingest.Feed(ctx, a.st, ix, r, opts)
+	// An unsplit run of the same content still being ingested (another
+	// node, a second command) is named, not resumed beside it: one of the
+	// two would stop at a conflict at its first batch.
+	grace, err := a.runGrace()
+	if err != nil {
+		return ingest.Summary{}, err
+	}
+	opts.RunGrace, opts.Again = grace, opt.Again
+	sum, err := ingest.Feed(ctx, a.st, ix, r, opts)
+	if err == nil && sum.Skipped != "" {
+		sum.Skipped += "; --again to ingest it beside that run, which counts its sightings twice"
+	}
+	return sum, err
 }
 
 // countingReader counts the bytes read from r. The ingest's producer reads

@@ -192,3 +192,86 @@ func TestUploadSameContentAtOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestFeedLiveRunSkipped hands `vigil ingest feed` a file whose content an
+// unsplit run (another node, a second command) is still ingesting: it is
+// skipped naming that run, as beside a split run, instead of resuming it
+// and stopping at a conflict at its first batch. A run is still being
+// ingested while it made progress (its start, a committed batch) within
+// notify.run_grace; one without progress for longer has stopped and is
+// resumed as before, --again or not. --again ingests the content beside a
+// live run in a run of its own.
+func TestFeedLiveRunSkipped(t *testing.T) {
+	t0 := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+	var clock atomic.Int64
+	now := func() time.Time { return time.Unix(0, clock.Load()) }
+	storetest.EachOpts(t, storetest.Options{Now: now}, func(t *testing.T, s *store.Store) {
+		clock.Store(t0.UnixNano())
+		ctx := context.Background()
+		const path = "testdata/2025-06-01-scan_exchange-vigil_test-asn.csv"
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sha, err := ingest.HashFile(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The run another ingest of the file started at t0 and goes on
+		// with; its first batch commits at 10:30.
+		run := ingest.Run{Source: "upload.csv", FeedType: "shadowserver", FullReport: true, SourceSHA256: sha}
+		if err := s.RunStart(ctx, &run); err != nil {
+			t.Fatal(err)
+		}
+		a := newApp(t, s, func(c *config.Config) { c.Notify.RunGrace = "2h" })
+		for _, tc := range []struct {
+			name  string
+			at    time.Duration // after t0
+			again bool
+			want  string // skipped, beside (a run of its own), resumed
+		}{
+			{"started_an_hour_ago", time.Hour, false, "skipped"},
+			{"batch_1h59m_ago", 3*time.Hour + 29*time.Minute, false, "skipped"},
+			{"again_beside_live_run", 3*time.Hour + 29*time.Minute, true, "beside"},
+			{"stopped_2h01m_ago", 3*time.Hour + 31*time.Minute, true, "resumed"},
+		} {
+			clock.Store(t0.Add(tc.at).UnixNano())
+			if tc.name == "batch_1h59m_ago" {
+				clock.Store(t0.Add(90 * time.Minute).UnixNano())
+				r := run
+				r.CommittedLine = 1
+				if err := s.RunCheckpoint(ctx, &r); err != nil {
+					t.Fatal(err)
+				}
+				clock.Store(t0.Add(tc.at).UnixNano())
+			}
+			sums, err := a.IngestFeeds(ctx, path, app.FeedOptions{Again: tc.again})
+			if err != nil || len(sums) != 1 {
+				t.Fatalf("%s: %v %+v", tc.name, err, sums)
+			}
+			sum := sums[0]
+			switch tc.want {
+			case "skipped":
+				if sum.RunID != run.ID || !strings.Contains(sum.Skipped, fmt.Sprintf("is being ingested as upload.csv (run %d, started 2026-12-07 09:00:00)", run.ID)) ||
+					!strings.Contains(sum.Skipped, "--again") || sum.Rows != 0 || sum.Failed != "" {
+					t.Errorf("%s: %+v; want it skipped naming run %d", tc.name, sum, run.ID)
+				}
+			case "beside":
+				if sum.Skipped != "" || sum.Resumed || sum.RunID == run.ID || sum.Rows == 0 {
+					t.Errorf("%s: %+v; want a run of its own beside run %d", tc.name, sum, run.ID)
+				}
+			case "resumed":
+				if sum.Skipped != "" || !sum.Resumed || sum.RunID != run.ID || sum.Rows == 0 {
+					t.Errorf("%s: %+v; want run %d resumed", tc.name, sum, run.ID)
+				}
+			}
+		}
+		var runs, open int
+		if err := s.QueryRow(ctx, `SELECT COUNT(*), COUNT(*) - COUNT(finished_at) FROM ingest_runs WHERE source_sha256 = ?`, sha).Scan(&runs, &open); err != nil {
+			t.Fatal(err)
+		}
+		if runs != 2 || open != 0 {
+			t.Errorf("%d runs of the content, %d unfinished; want the resumed run and the one beside it, both ended", runs, open)
+		}
+	})
+}

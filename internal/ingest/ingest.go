@@ -44,9 +44,10 @@ type Store interface {
 	RunUnfinished(ctx context.Context, sha256 string) (Run, error)
 	RunStart(ctx context.Context, r *Run) error
 	// RunResumeOrStart sets r to the latest unfinished run of the content
-	// r.SourceSHA256 and reports true, or starts r, in one step: two
-	// ingests of one file at once start one run.
-	RunResumeOrStart(ctx context.Context, r *Run) (resumed bool, err error)
+	// r.SourceSHA256 and reports how it found it (RunResumed, or RunLive
+	// when that run is still being ingested), or starts r (RunStarted), in
+	// one step: two ingests of one file at once start one run.
+	RunResumeOrStart(ctx context.Context, r *Run, c RunClaim) (RunFound, error)
 	// RunCheckpoint records progress inside the transaction that
 	// committed the rows up to r.CommittedLine.
 	RunCheckpoint(ctx context.Context, r *Run) error
@@ -207,6 +208,17 @@ type Options struct {
 	// SHA256 is the hex SHA-256 of the whole source, for resuming after a
 	// crash; empty disables resuming (standard input).
 	SHA256 string
+	// RunGrace is how long an unfinished run of the content may go without
+	// progress (its start, a committed batch) and still be taken as being
+	// ingested (notify.run_grace): the same content handed in meanwhile is
+	// skipped naming that run (Summary.Skipped), not resumed beside it.
+	// After it the run has stopped and is resumed. 0: every unfinished run
+	// is resumed.
+	RunGrace time.Duration
+	// Again ingests content that is being ingested in a run of its own
+	// beside that run (which counts its sightings twice); a stopped run is
+	// still resumed.
+	Again bool
 	// BatchSize is the number of rows per transaction (default 10,000).
 	BatchSize int
 	// Progress is called after each committed batch with the rows read.
@@ -234,6 +246,31 @@ type Options struct {
 	// with the end. A run that fails is not ended and not shown to it.
 	Ended func(ctx context.Context, tx Store, r Run) error
 }
+
+// RunClaim is what RunResumeOrStart decides by besides the content.
+type RunClaim struct {
+	// Grace: an unfinished run that made progress (its start, a committed
+	// batch) within it is still being ingested, and is not resumed
+	// (Options.RunGrace; 0: every unfinished run is resumed).
+	Grace time.Duration
+	// Again starts a run beside one still being ingested (Options.Again).
+	Again bool
+}
+
+// RunFound is how RunResumeOrStart found the content.
+type RunFound int
+
+const (
+	// RunStarted: no unfinished run of the content to resume; a run was
+	// started.
+	RunStarted RunFound = iota
+	// RunResumed: an unfinished run of the content that stopped is
+	// resumed after its last committed batch.
+	RunResumed
+	// RunLive: an unfinished run of the content is still being ingested
+	// (progress within RunClaim.Grace): nothing was started or resumed.
+	RunLive
+)
 
 // Summary reports an ingest, in the shape of `vigil ingest feed --json`.
 type Summary struct {
@@ -301,11 +338,17 @@ func Feed(ctx context.Context, s Store, ix *Index, r io.Reader, opts Options) (S
 	run := Run{Source: opts.Name, FeedType: sum.Format, ReportType: sum.ReportType, TriggerID: trigID,
 		FullReport: opts.FullReport, SourceSHA256: opts.SHA256, Header: headerJSON(rd.Header()), TLP: opts.TLP}
 	if opts.SHA256 != "" {
-		resumed, err := s.RunResumeOrStart(ctx, &run)
+		found, err := s.RunResumeOrStart(ctx, &run, RunClaim{Grace: opts.RunGrace, Again: opts.Again})
 		if err != nil {
 			return sum, err
 		}
-		if resumed {
+		switch found {
+		case RunLive:
+			sum.RunID = run.ID
+			sum.Skipped = fmt.Sprintf("the same content is being ingested as %s (run %d, started %s): skipped",
+				run.Source, run.ID, run.StartedAt.UTC().Format(time.DateTime))
+			return sum, nil
+		case RunResumed:
 			sum.Resumed, sum.ResumedAt = true, run.CommittedLine+1
 		}
 	} else if err := s.RunStart(ctx, &run); err != nil {

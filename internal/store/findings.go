@@ -310,30 +310,52 @@ FROM ingest_runs WHERE source_sha256 = ? AND finished_at IS NULL AND parts = 0 O
 }
 
 // RunResumeOrStart sets r to the latest unfinished unsplit run of the
-// content r.SourceSHA256 and reports true (RunUnfinished), or starts r
-// (RunStart), in one transaction holding the content (RunContentClaim): two
-// ingests of the same file at the same moment start one run, and the later
-// resumes it, instead of two runs that both count every sighting.
-func (s *Store) RunResumeOrStart(ctx context.Context, r *ingest.Run) (bool, error) {
-	resumed := false
+// content r.SourceSHA256 (RunUnfinished), or starts r (RunStart), in one
+// transaction holding the content (RunContentClaim): two ingests of the
+// same file at the same moment start one run, instead of two runs that
+// both count every sighting. A run found that made progress (its start, a
+// checkpoint) within c.Grace is still being ingested: it is reported
+// (RunLive) and neither resumed nor started beside, unless c.Again, which
+// starts a run beside it; a run found without progress for the grace has
+// stopped and is resumed (RunResumed).
+func (s *Store) RunResumeOrStart(ctx context.Context, r *ingest.Run, c ingest.RunClaim) (ingest.RunFound, error) {
+	found := ingest.RunStarted
 	err := s.Tx(ctx, func(tx *Store) error {
+		found = ingest.RunStarted
 		if err := tx.RunContentClaim(ctx, r.SourceSHA256); err != nil {
 			return err
 		}
 		prev, err := tx.RunUnfinished(ctx, r.SourceSHA256)
 		switch {
-		case err == nil:
-			*r, resumed = prev, true
-			return nil
-		case !errors.Is(err, errs.ErrNotFound):
+		case errors.Is(err, errs.ErrNotFound):
+			return tx.RunStart(ctx, r)
+		case err != nil:
 			return err
+		}
+		live := false
+		if c.Grace > 0 {
+			since := tx.Now().Add(-c.Grace).UTC()
+			var n int
+			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM ingest_runs WHERE id = ? AND (started_at >= ? OR checkpoint_at >= ?)`,
+				prev.ID, since, since).Scan(&n); err != nil {
+				return fmt.Errorf("progress of run %d: %w", prev.ID, err)
+			}
+			live = n > 0
+		}
+		switch {
+		case !live:
+			*r, found = prev, ingest.RunResumed
+			return nil
+		case !c.Again:
+			*r, found = prev, ingest.RunLive
+			return nil
 		}
 		return tx.RunStart(ctx, r)
 	})
 	if err != nil {
-		return false, fmt.Errorf("run of %s: %w", r.Source, err)
+		return ingest.RunStarted, fmt.Errorf("run of %s: %w", r.Source, err)
 	}
-	return resumed, nil
+	return found, nil
 }
 
 // RunDone returns the latest finished run of the source with this SHA-256
