@@ -259,17 +259,15 @@ func (a *App) ingestOne(ctx context.Context, ix *ingest.Index, name string, opts
 	}
 	// An unsplit run of the same content still being ingested (another
 	// node, a second command) is named, not resumed beside it: one of the
-	// two would stop at a conflict at its first batch.
+	// two would stop at a conflict at its first batch. Whether the content
+	// was ingested completely is decided again in the same step: an
+	// ingest of it may have ended since skipSameContent looked.
 	grace, err := a.runGrace()
 	if err != nil {
 		return ingest.Summary{}, err
 	}
 	opts.RunGrace, opts.Again = grace, opt.Again
-	sum, err := ingest.Feed(ctx, a.st, ix, r, opts)
-	if err == nil && sum.Skipped != "" {
-		sum.Skipped += "; --again to ingest it beside that run, which counts its sightings twice"
-	}
-	return sum, err
+	return ingest.Feed(ctx, a.st, ix, r, opts)
 }
 
 // countingReader counts the bytes read from r. The ingest's producer reads

@@ -275,3 +275,38 @@ func TestFeedLiveRunSkipped(t *testing.T) {
 		}
 	})
 }
+
+// TestFeedDoneMeanwhileSkipped: a whole ingest of the same file that ends
+// after `vigil ingest feed` looked whether the content was ingested
+// completely, and before it started its run, is seen in the step that
+// starts the run: the file is skipped naming that run, not ingested a
+// second time counting every sighting again. The other ingest runs from
+// the progress hook, which is called between the look and the start.
+func TestFeedDoneMeanwhileSkipped(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		const path = "testdata/2025-06-01-scan_exchange-vigil_test-asn.csv"
+		a := newApp(t, s, nil)
+		var other []ingest.Summary
+		hook := func(string, int64) (func(int64), func()) {
+			if other == nil {
+				var err error
+				if other, err = a.IngestFeeds(ctx, path, app.FeedOptions{}); err != nil || len(other) != 1 || other[0].Skipped != "" {
+					t.Fatalf("the other ingest: %v %+v", err, other)
+				}
+			}
+			return func(int64) {}, func() {}
+		}
+		sums, err := a.IngestFeeds(ctx, path, app.FeedOptions{Progress: hook})
+		if err != nil || len(sums) != 1 || other == nil {
+			t.Fatalf("ingest: %v %+v (the other: %+v)", err, sums, other)
+		}
+		if sums[0].RunID != other[0].RunID || !strings.Contains(sums[0].Skipped, "was ingested completely") || sums[0].Rows != 0 {
+			t.Errorf("ingest after the other ended: %+v; want it skipped naming run %d", sums[0], other[0].RunID)
+		}
+		var runs int
+		if err := s.QueryRow(ctx, `SELECT COUNT(*) FROM ingest_runs`).Scan(&runs); err != nil || runs != 1 {
+			t.Errorf("runs: %d (%v); want the other ingest's alone", runs, err)
+		}
+	})
+}

@@ -45,8 +45,10 @@ type Store interface {
 	RunStart(ctx context.Context, r *Run) error
 	// RunResumeOrStart sets r to the latest unfinished run of the content
 	// r.SourceSHA256 and reports how it found it (RunResumed, or RunLive
-	// when that run is still being ingested), or starts r (RunStarted), in
-	// one step: two ingests of one file at once start one run.
+	// when that run is still being ingested; RunComplete, set to the run
+	// that ingested the content completely), or starts r (RunStarted), in
+	// one step: two ingests of one file at once start one run, and one
+	// that ends just before the other starts is not ingested again.
 	RunResumeOrStart(ctx context.Context, r *Run, c RunClaim) (RunFound, error)
 	// RunCheckpoint records progress inside the transaction that
 	// committed the rows up to r.CommittedLine.
@@ -215,9 +217,11 @@ type Options struct {
 	// After it the run has stopped and is resumed. 0: every unfinished run
 	// is resumed.
 	RunGrace time.Duration
-	// Again ingests content that is being ingested in a run of its own
-	// beside that run (which counts its sightings twice); a stopped run is
-	// still resumed.
+	// Again ingests content that was ingested completely before, or that
+	// is being ingested in a run of its own beside that run (which counts
+	// its sightings twice); a stopped run is still resumed. Without it
+	// content ingested completely is skipped naming the run that did
+	// (decided with the look for a run to resume, in one step).
 	Again bool
 	// BatchSize is the number of rows per transaction (default 10,000).
 	BatchSize int
@@ -253,7 +257,8 @@ type RunClaim struct {
 	// batch) within it is still being ingested, and is not resumed
 	// (Options.RunGrace; 0: every unfinished run is resumed).
 	Grace time.Duration
-	// Again starts a run beside one still being ingested (Options.Again).
+	// Again starts a run of content ingested completely, or beside a run
+	// still being ingested (Options.Again).
 	Again bool
 }
 
@@ -270,6 +275,10 @@ const (
 	// RunLive: an unfinished run of the content is still being ingested
 	// (progress within RunClaim.Grace): nothing was started or resumed.
 	RunLive
+	// RunComplete: the content was ingested completely before (and not
+	// RunClaim.Again); the run set is the latest that did. Nothing was
+	// started.
+	RunComplete
 )
 
 // Summary reports an ingest, in the shape of `vigil ingest feed --json`.
@@ -345,8 +354,17 @@ func Feed(ctx context.Context, s Store, ix *Index, r io.Reader, opts Options) (S
 		switch found {
 		case RunLive:
 			sum.RunID = run.ID
-			sum.Skipped = fmt.Sprintf("the same content is being ingested as %s (run %d, started %s): skipped",
+			sum.Skipped = fmt.Sprintf("the same content is being ingested as %s (run %d, started %s): skipped; --again to ingest it beside that run, which counts its sightings twice",
 				run.Source, run.ID, run.StartedAt.UTC().Format(time.DateTime))
+			return sum, nil
+		case RunComplete:
+			rows := "rows"
+			if run.Rows == 1 {
+				rows = "row"
+			}
+			sum.RunID = run.ID
+			sum.Skipped = fmt.Sprintf("the same content was ingested completely on %s as %s (run %d, %d %s): skipped; --again to ingest it again",
+				run.StartedAt.UTC().Format(time.DateTime), run.Source, run.ID, run.Rows, rows)
 			return sum, nil
 		case RunResumed:
 			sum.Resumed, sum.ResumedAt = true, run.CommittedLine+1

@@ -317,7 +317,10 @@ FROM ingest_runs WHERE source_sha256 = ? AND finished_at IS NULL AND parts = 0 O
 // checkpoint) within c.Grace is still being ingested: it is reported
 // (RunLive) and neither resumed nor started beside, unless c.Again, which
 // starts a run beside it; a run found without progress for the grace has
-// stopped and is resumed (RunResumed).
+// stopped and is resumed (RunResumed). Without an unfinished run, content
+// ingested completely before (RunDone) is reported (RunComplete) and not
+// ingested again, unless c.Again: an ingest of it that ended between the
+// caller's own look and this step is seen.
 func (s *Store) RunResumeOrStart(ctx context.Context, r *ingest.Run, c ingest.RunClaim) (ingest.RunFound, error) {
 	found := ingest.RunStarted
 	err := s.Tx(ctx, func(tx *Store) error {
@@ -328,6 +331,20 @@ func (s *Store) RunResumeOrStart(ctx context.Context, r *ingest.Run, c ingest.Ru
 		prev, err := tx.RunUnfinished(ctx, r.SourceSHA256)
 		switch {
 		case errors.Is(err, errs.ErrNotFound):
+			if c.Again {
+				return tx.RunStart(ctx, r)
+			}
+			// Looked for after the unfinished run: a run that ended
+			// since that look is seen here (on PostgreSQL each
+			// statement sees what committed before it).
+			done, err := tx.RunDone(ctx, r.SourceSHA256)
+			switch {
+			case err == nil:
+				*r, found = done, ingest.RunComplete
+				return nil
+			case !errors.Is(err, errs.ErrNotFound):
+				return err
+			}
 			return tx.RunStart(ctx, r)
 		case err != nil:
 			return err
