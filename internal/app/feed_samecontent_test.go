@@ -310,3 +310,52 @@ func TestFeedDoneMeanwhileSkipped(t *testing.T) {
 		}
 	})
 }
+
+// TestFeedSplitRunMeanwhileSkipped: a split run of the same content that
+// starts after `vigil ingest feed` looked for one (an upload of the same
+// report to a node) and before it started its own run is seen in the step
+// that starts the run: the file is skipped naming the split run, not
+// ingested beside it counting every sighting twice. The split run starts
+// from the progress hook, which is called between the look and the start.
+func TestFeedSplitRunMeanwhileSkipped(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		const path = "testdata/2025-06-01-scan_exchange-vigil_test-asn.csv"
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sha, err := ingest.HashFile(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sp, err := ingest.PlanSplit(bytes.NewReader(data), ingest.EvenCuts(int64(len(data)), 2))
+		if err != nil || len(sp.Parts) != 2 {
+			t.Fatalf("split: %v (%+v)", err, sp)
+		}
+		a := newApp(t, s, nil)
+		var split ingest.Run
+		hook := func(string, int64) (func(int64), func()) {
+			if split.ID == 0 {
+				if split, err = ingest.StartSplit(ctx, s, data[:sp.HeaderEnd], sp, ingest.Options{Name: "upload.csv", FullReport: true, SHA256: sha}); err != nil {
+					t.Fatalf("the split run: %v", err)
+				}
+			}
+			return func(int64) {}, func() {}
+		}
+		sums, err := a.IngestFeeds(ctx, path, app.FeedOptions{Progress: hook})
+		if err != nil || len(sums) != 1 || split.ID == 0 {
+			t.Fatalf("ingest: %v %+v (the split run: %+v)", err, sums, split)
+		}
+		if sums[0].RunID != split.ID || !strings.Contains(sums[0].Skipped, "is being ingested as upload.csv") || sums[0].Rows != 0 {
+			t.Errorf("ingest after split run %d started: %+v; want it skipped naming that run", split.ID, sums[0])
+		}
+		var runs, sightings int
+		if err := s.QueryRow(ctx, `SELECT COUNT(*) FROM ingest_runs`).Scan(&runs); err != nil || runs != 1 {
+			t.Errorf("runs: %d (%v); want the split run alone", runs, err)
+		}
+		if err := s.QueryRow(ctx, `SELECT COALESCE(SUM(seen_count), 0) FROM findings`).Scan(&sightings); err != nil || sightings != 0 {
+			t.Errorf("sightings: %d (%v); want none beside the split run, whose parts have not run", sightings, err)
+		}
+	})
+}

@@ -45,8 +45,9 @@ type Store interface {
 	RunStart(ctx context.Context, r *Run) error
 	// RunResumeOrStart sets r to the latest unfinished run of the content
 	// r.SourceSHA256 and reports how it found it (RunResumed, or RunLive
-	// when that run is still being ingested; RunComplete, set to the run
-	// that ingested the content completely), or starts r (RunStarted), in
+	// when that run is still being ingested; RunLiveSplit, set to a split
+	// run of the content under way; RunComplete, set to the run that
+	// ingested the content completely), or starts r (RunStarted), in
 	// one step: two ingests of one file at once start one run, and one
 	// that ends just before the other starts is not ingested again.
 	RunResumeOrStart(ctx context.Context, r *Run, c RunClaim) (RunFound, error)
@@ -275,6 +276,10 @@ const (
 	// RunLive: an unfinished run of the content is still being ingested
 	// (progress within RunClaim.Grace): nothing was started or resumed.
 	RunLive
+	// RunLiveSplit: a split run of the content is under way (progress
+	// within RunClaim.Grace; not RunClaim.Again): the run set is that
+	// one, and nothing was started or resumed.
+	RunLiveSplit
 	// RunComplete: the content was ingested completely before (and not
 	// RunClaim.Again); the run set is the latest that did. Nothing was
 	// started.
@@ -355,6 +360,11 @@ func Feed(ctx context.Context, s Store, ix *Index, r io.Reader, opts Options) (S
 		case RunLive:
 			sum.RunID = run.ID
 			sum.Skipped = fmt.Sprintf("the same content is being ingested as %s (run %d, started %s): skipped; --again to ingest it beside that run, which counts its sightings twice",
+				run.Source, run.ID, run.StartedAt.UTC().Format(time.DateTime))
+			return sum, nil
+		case RunLiveSplit:
+			sum.RunID = run.ID
+			sum.Skipped = fmt.Sprintf("the same content is being ingested as %s (run %d, started %s, in parts the nodes work): skipped; --again to ingest it beside that run, which counts its sightings twice",
 				run.Source, run.ID, run.StartedAt.UTC().Format(time.DateTime))
 			return sum, nil
 		case RunComplete:

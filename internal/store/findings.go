@@ -320,13 +320,30 @@ FROM ingest_runs WHERE source_sha256 = ? AND finished_at IS NULL AND parts = 0 O
 // stopped and is resumed (RunResumed). Without an unfinished run, content
 // ingested completely before (RunDone) is reported (RunComplete) and not
 // ingested again, unless c.Again: an ingest of it that ended between the
-// caller's own look and this step is seen.
+// caller's own look and this step is seen. Before all that, a split run of
+// the content still under way (RunSplitUnfinished within c.Grace) is
+// reported (RunLiveSplit) unless c.Again, and nothing is started: a split
+// run started after the caller's own look is seen too.
 func (s *Store) RunResumeOrStart(ctx context.Context, r *ingest.Run, c ingest.RunClaim) (ingest.RunFound, error) {
 	found := ingest.RunStarted
 	err := s.Tx(ctx, func(tx *Store) error {
 		found = ingest.RunStarted
 		if err := tx.RunContentClaim(ctx, r.SourceSHA256); err != nil {
 			return err
+		}
+		// A split run of the content started since the caller's own look
+		// (skipSameContent) and still under way is seen here, as that
+		// look sees one: an ingest beside it would count its sightings
+		// twice.
+		if c.Grace > 0 && !c.Again {
+			open, err := tx.RunSplitUnfinished(ctx, r.SourceSHA256, tx.Now().Add(-c.Grace))
+			switch {
+			case err == nil:
+				*r, found = open, ingest.RunLiveSplit
+				return nil
+			case !errors.Is(err, errs.ErrNotFound):
+				return err
+			}
 		}
 		prev, err := tx.RunUnfinished(ctx, r.SourceSHA256)
 		switch {
@@ -351,13 +368,10 @@ func (s *Store) RunResumeOrStart(ctx context.Context, r *ingest.Run, c ingest.Ru
 		}
 		live := false
 		if c.Grace > 0 {
-			since := tx.Now().Add(-c.Grace).UTC()
-			var n int
-			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM ingest_runs WHERE id = ? AND (started_at >= ? OR checkpoint_at >= ?)`,
-				prev.ID, since, since).Scan(&n); err != nil {
+			if err := tx.QueryRow(ctx, `SELECT `+runProgressSince+` FROM ingest_runs r WHERE r.id = ?`,
+				append(runProgressArgs(tx.Now().Add(-c.Grace)), prev.ID)...).Scan(&live); err != nil {
 				return fmt.Errorf("progress of run %d: %w", prev.ID, err)
 			}
-			live = n > 0
 		}
 		switch {
 		case !live:

@@ -199,26 +199,19 @@ func (s *Store) endedRuns(ctx context.Context, events []notify.EventInput, curso
 		// The parts of a split run commit their batches on their own rows
 		// and write the run's only when one is done: a batch of a part
 		// within the grace is the run's progress too.
-		rows, err := s.Query(ctx, `SELECT id, finished_at, checkpoint_at, started_at,
-  EXISTS (SELECT 1 FROM ingest_run_parts p WHERE p.run_id = r.id AND p.checkpoint_at >= ?) FROM ingest_runs r WHERE id IN (`+inList(len(c))+`)`,
-			append([]any{stale.UTC()}, anys(c)...)...)
+		rows, err := s.Query(ctx, `SELECT id, finished_at IS NOT NULL, `+runProgressSince+` FROM ingest_runs r WHERE id IN (`+inList(len(c))+`)`,
+			append(runProgressArgs(stale), anys(c)...)...)
 		if err != nil {
 			return fmt.Errorf("runs: %w", err)
 		}
 		for rows.Next() {
 			var id int64
-			var done, checkpoint sql.NullTime
-			var started time.Time
-			var partRecent bool
-			if err := rows.Scan(&id, &done, &checkpoint, &started, &partRecent); err != nil {
+			var done, progressed bool
+			if err := rows.Scan(&id, &done, &progressed); err != nil {
 				rows.Close()
 				return err
 			}
-			last := started
-			if checkpoint.Valid {
-				last = checkpoint.Time
-			}
-			ended[id] = done.Valid || (last.Before(stale) && !partRecent)
+			ended[id] = done || !progressed
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {

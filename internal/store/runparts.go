@@ -186,11 +186,28 @@ func (s *Store) RunContentClaim(ctx context.Context, sha256 string) error {
 // composition no longer waits for it either (notify.run_grace).
 func (s *Store) RunSplitUnfinished(ctx context.Context, sha256 string, since time.Time) (ingest.Run, error) {
 	var id int64
-	err := s.QueryRow(ctx, `SELECT id FROM ingest_runs r WHERE source_sha256 = ? AND finished_at IS NULL AND parts > 0
-  AND (started_at >= ? OR checkpoint_at >= ? OR EXISTS (SELECT 1 FROM ingest_run_parts p WHERE p.run_id = r.id AND p.checkpoint_at >= ?))
-ORDER BY id DESC LIMIT 1`, sha256, since.UTC(), since.UTC(), since.UTC()).Scan(&id)
+	err := s.QueryRow(ctx, `SELECT id FROM ingest_runs r WHERE source_sha256 = ? AND finished_at IS NULL AND parts > 0 AND `+runProgressSince+`
+ORDER BY id DESC LIMIT 1`, append([]any{sha256}, runProgressArgs(since)...)...).Scan(&id)
 	if err := Scan(err, "unfinished split run"); err != nil {
 		return ingest.Run{}, err
 	}
 	return s.runByID(ctx, id)
+}
+
+// runProgressSince is the one notion of a run's progress, as SQL on
+// ingest_runs aliased r: the run started, committed a batch or had a part
+// done (its checkpoint_at), or one of its parts committed a batch, at or
+// after the time its three placeholders bind (runProgressArgs). A run that
+// has not ended and made none within notify.run_grace has stopped (its
+// process killed, a part given up by the queue or never enqueued):
+// composition no longer waits for it (endedRuns), an unsplit one is
+// resumed and a split one no longer holds its content back
+// (RunResumeOrStart, RunSplitUnfinished), and the runs lists show it
+// stopped (RunList, RunGet). It is never NULL, so it reads as a column.
+const runProgressSince = `(r.started_at >= ? OR (r.checkpoint_at IS NOT NULL AND r.checkpoint_at >= ?) OR EXISTS (SELECT 1 FROM ingest_run_parts p WHERE p.run_id = r.id AND p.checkpoint_at >= ?))`
+
+// runProgressArgs binds runProgressSince's placeholders to since.
+func runProgressArgs(since time.Time) []any {
+	t := since.UTC()
+	return []any{t, t, t}
 }
