@@ -946,12 +946,17 @@ func (n *Name) Match(m *Model) Result {
 	// words of letters ("ThinManager" of "ThinManager ThinServer", "Armor
 	// GuardLogix" of "Armor GuardLogix Safety Controllers") — but not a
 	// program of its own ("Simcenter STAR-CCM+" is no "Simcenter
-	// STAR-CCM+ Viewer").
+	// STAR-CCM+ Viewer"), nor an edition of its own (rule "edition", a
+	// refusal: "V-Server" is no "V-Server Lite", "FactoryTalk Linx" no
+	// "FactoryTalk Linx Enterprise software", "Lumada APM" no "Lumada
+	// APM Edge").
 	for _, av := range n.variants(n.main) {
 		for _, mv := range mvars {
 			if k := len(mv.toks); k < len(av.toks) && slices.Equal(av.toks[:k], mv.toks) && !hasDigitToken(av.toks[k:]) && !addsDesignation(av.toks, mv.toks) &&
 				(k >= 2 || len(mv.toks[0]) >= 5 && !slices.Contains(n.brands, mv.toks[0])) && n.brandAt(mv.toks) < k && len(withoutGeneric(av.toks[k:])) <= 1 &&
-				!slices.ContainsFunc(av.toks[k:], func(t string) bool { return t == "and" || strings.Contains(t, "/") || companionWord(t) }) {
+				!slices.ContainsFunc(av.toks[k:], func(t string) bool {
+					return t == "and" || strings.Contains(t, "/") || companionWord(t) || otherEdition(t)
+				}) {
 				r.offer(ConfFamily, "prefix", fmt.Sprintf("model %q is %q without the words %q", m.Text, n.Text, strings.Join(av.toks[k:], " ")))
 			}
 		}
@@ -2045,15 +2050,26 @@ func (n *Name) romanConflict(m *Model) (string, string) {
 }
 
 // editionWord reports words that name an edition of a product ("Winlog
-// Pro", "FactoryTalk Linx Enterprise"): another product, not a
-// description.
+// Pro", "FactoryTalk Linx Enterprise", "Lumada APM Edge"): another
+// product, not a description.
 func editionWord(t string) bool {
 	switch t {
 	case "pro", "professional", "lite", "light", "basic", "standard", "advanced", "enterprise", "express", "premium", "plus",
-		"classic", "edition", "developer", "runtime", "mobile":
+		"classic", "edition", "developer", "runtime", "mobile", "edge":
 		return true
 	}
 	return false
+}
+
+// otherEdition reports an edition word that a model without it does not
+// name (rule "edition", a refusal of the prefix and weighted-tokens
+// readings): "V-Server" is no "V-Server Lite", "FactoryTalk Linx" no
+// "FactoryTalk Linx Enterprise software", "Lumada APM" no "Lumada APM
+// Edge". Not "Classic", the name a first edition takes when a newer one
+// comes ("RSLinx" is "RSLinx Classic"), nor "Runtime", the part of a
+// product its owners run ("CodeMeter" of "CodeMeter Runtime").
+func otherEdition(t string) bool {
+	return editionWord(t) && t != "classic" && t != "runtime"
 }
 
 // descriptive reports whether words only say what a product is: two or

@@ -120,6 +120,9 @@ func TestNameMatch(t *testing.T) {
 		{"Connected Components Workbench", "Connected Components Workbench Developer Edition", "edition", NameOptions{}},
 		{"EntraPass Corporate Edition", "EntraPass Special Edition", "", NameOptions{}},
 		{"Simcenter STAR-CCM+ Viewer", "Simcenter STAR-CCM+", "", NameOptions{}}, // a program of its own
+		{"V-Server Lite", "V-Server", "", NameOptions{}},                         // rule edition (icsa-18-254-02)
+		{"Lumada APM Edge", "Lumada APM", "", NameOptions{}},                     // rule edition (icsa-22-270-02)
+		{"CodeMeter Runtime", "CodeMeter", "prefix", NameOptions{}},              // the part owners run
 		{"Siveillance Video Client", "Siveillance Video", "", NameOptions{}},
 		{"Armor GuardLogix Safety Controllers", "Armor GuardLogix", "prefix", NameOptions{}},
 		{"Siveillance Video Open Network Bridge", "Siveillance Video", "", NameOptions{}},

@@ -148,6 +148,12 @@ func MatchWeighted(name, model string, o TokenOptions) Result {
 		}
 	}
 	for _, t := range missing {
+		if otherEdition(t) && !tail[t] {
+			// The name's edition word the model leaves out names another
+			// edition ("FactoryTalk Linx" of "FactoryTalk Linx Enterprise
+			// software"): rule "edition", a refusal.
+			return Result{Why: fmt.Sprintf("the model lacks the edition word %q (rule edition)", t)}
+		}
 		if !commonWord(t) && !tail[t] {
 			return Result{Why: fmt.Sprintf("the model lacks the rare word %q", t)}
 		}

@@ -20,6 +20,8 @@ func TestMatchWeighted(t *testing.T) {
 		// Common words the model leaves out or adds.
 		{"RSLinx", "RSLinx Classic", false},                                           // an edition word added: the title-name rule's case
 		{"RSLinx", "RSLinx Enterprise", false},                                        // another product
+		{"FactoryTalk Linx Enterprise software", "FactoryTalk Linx", false},           // rule edition (icsa-22-209-01)
+		{"RSLinx Classic", "RSLinx", true},                                            // the first edition's name
 		{"IntelliSpace Cardiovascular", "IntelliSpace Cardiovascular Software", true}, // a class word added
 		{"SIMATIC WinCC Sm@rtClient Lite for Android", "Sm@rtClient Lite for Android", true},
 		{"DeltaV", "DeltaV DCS Workstation", false}, // two words added
