@@ -287,7 +287,7 @@ func (a *App) IngestPart(ctx context.Context, args ingestPartArgs) (ingest.Summa
 	} else if _, err := ingest.FinishSplit(ctx, a.st, args.RunID); err != nil {
 		return sum, err
 	}
-	r, err := a.st.RunGet(ctx, args.RunID)
+	r, err := a.st.RunGet(ctx, args.RunID, time.Time{})
 	if err != nil || r.FinishedAt == nil {
 		return sum, err
 	}

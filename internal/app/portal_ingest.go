@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"vigil/internal/account"
 	"vigil/internal/errs"
@@ -98,9 +99,25 @@ func (a *App) auditRunEnd(action string) func(ctx context.Context, tx ingest.Sto
 	}
 }
 
-// IngestRuns lists the ingest runs, newest first (see store.RunList).
+// IngestRuns lists the ingest runs, newest first (see store.RunList): a
+// run not ended without progress for notify.run_grace is stopped.
 func (a *App) IngestRuns(ctx context.Context, p keyset.Page) ([]ingest.RunStatus, error) {
-	return a.st.RunList(ctx, p)
+	since, err := a.runProgressSince()
+	if err != nil {
+		return nil, err
+	}
+	return a.st.RunList(ctx, p, since)
+}
+
+// runProgressSince is how recent a run's progress must be for a run that
+// has not ended to be running (notify.run_grace ago), as composition and
+// the look for a run of the same content take it.
+func (a *App) runProgressSince() (time.Time, error) {
+	grace, err := a.runGrace()
+	if err != nil {
+		return time.Time{}, err
+	}
+	return a.st.Now().Add(-grace), nil
 }
 
 // RunDetail is an ingest run with the rows it quarantined.
@@ -116,7 +133,11 @@ const MaxRunQuarantine = 500
 
 // IngestRun returns run id with its quarantined rows, or errs.NotFound.
 func (a *App) IngestRun(ctx context.Context, id int64) (RunDetail, error) {
-	r, err := a.st.RunGet(ctx, id)
+	since, err := a.runProgressSince()
+	if err != nil {
+		return RunDetail{}, err
+	}
+	r, err := a.st.RunGet(ctx, id, since)
 	if err != nil {
 		return RunDetail{}, err
 	}

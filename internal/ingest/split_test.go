@@ -263,7 +263,7 @@ func stateOf(t *testing.T, s *store.Store, runID int64) splitState {
 	ctx := context.Background()
 	var st splitState
 	st.findings, st.events = readState(t, s)
-	r, err := s.RunGet(ctx, runID)
+	r, err := s.RunGet(ctx, runID, time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,23 +7,35 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"vigil/internal/ingest"
 	"vigil/internal/keyset"
 )
 
+// runColumns are a run's columns as RunStatus holds them; the last is
+// whether it made progress since the time runProgressArgs binds first.
 const runColumns = `r.id, r.kind, r.source, r.feed_type, r.report_type, COALESCE(r.trigger_id, 0), COALESCE(t.name, ''), r.full_report,
   r.source_sha256, r.committed_line, r.started_at, r.checkpoint_at, r.finished_at, r.rows_total, r.matched, r.unmatched,
-  r.quarantined, r.findings_new, r.findings_updated, r.findings_resolved
+  r.quarantined, r.findings_new, r.findings_updated, r.findings_resolved, r.parts, ` + runProgressSince + `
 FROM ingest_runs r LEFT JOIN triggers t ON t.id = r.trigger_id`
 
 func scanRun(sc scanner) (ingest.RunStatus, error) {
 	var r ingest.RunStatus
 	var checkpoint, finished sql.NullTime
+	var progressed bool
 	err := sc.Scan(&r.ID, &r.Kind, &r.Source, &r.FeedType, &r.ReportType, &r.TriggerID, &r.Trigger, &r.FullReport,
 		&r.SourceSHA256, &r.CommittedLine, &r.StartedAt, &checkpoint, &finished, &r.Rows, &r.Matched, &r.Unmatched,
-		&r.Quarantined, &r.FindingsNew, &r.FindingsUpdated, &r.FindingsResolved)
+		&r.Quarantined, &r.FindingsNew, &r.FindingsUpdated, &r.FindingsResolved, &r.Parts, &progressed)
 	r.StartedAt = r.StartedAt.UTC()
+	switch {
+	case finished.Valid:
+		r.State = ingest.StateFinished
+	case progressed:
+		r.State = ingest.StateRunning
+	default:
+		r.State = ingest.StateStopped
+	}
 	if checkpoint.Valid {
 		t := checkpoint.Time.UTC()
 		r.CheckpointAt = &t
@@ -37,10 +49,12 @@ func scanRun(sc scanner) (ingest.RunStatus, error) {
 
 // RunList returns the ingest runs (feed files, advisory loads, re-matches),
 // newest first, older than id p.After (0: the newest). Runs are the
-// operator's: they belong to no organisation.
-func (s *Store) RunList(ctx context.Context, p keyset.Page) ([]ingest.RunStatus, error) {
+// operator's: they belong to no organisation. A run not ended that made no
+// progress since since (runProgressSince; notify.run_grace ago) is
+// ingest.StateStopped; the zero time takes every such run as running.
+func (s *Store) RunList(ctx context.Context, p keyset.Page, since time.Time) ([]ingest.RunStatus, error) {
 	q := `SELECT ` + runColumns
-	var args []any
+	args := runProgressArgs(since)
 	if p.After > 0 {
 		q += ` WHERE r.id < ?`
 		args = append(args, p.After)
@@ -53,9 +67,9 @@ func (s *Store) RunList(ctx context.Context, p keyset.Page) ([]ingest.RunStatus,
 	return out, nil
 }
 
-// RunGet returns run id, or errs.ErrNotFound.
-func (s *Store) RunGet(ctx context.Context, id int64) (ingest.RunStatus, error) {
-	r, err := scanRun(s.QueryRow(ctx, `SELECT `+runColumns+` WHERE r.id = ?`, id))
+// RunGet returns run id, or errs.ErrNotFound; since as RunList's.
+func (s *Store) RunGet(ctx context.Context, id int64, since time.Time) (ingest.RunStatus, error) {
+	r, err := scanRun(s.QueryRow(ctx, `SELECT `+runColumns+` WHERE r.id = ?`, append(runProgressArgs(since), id)...))
 	return r, Scan(err, "run")
 }
 

@@ -162,6 +162,8 @@ type runsView struct {
 	Form  map[string]string
 	// Markings are the TLP labels the form offers ("" first: unmarked).
 	Markings []string
+	// Stopped: a run listed has stopped (the page says what that means).
+	Stopped bool
 }
 
 func (s *Server) runsView(pc *pageCall) (runsView, error) {
@@ -176,6 +178,9 @@ func (s *Server) runsView(pc *pageCall) (runsView, error) {
 	v := runsView{listView: listView[ingest.RunStatus]{Items: rs}, Types: feedTypes, Form: map[string]string{},
 		Markings: []string{"", "TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED"}}
 	v.Next = nextURL(pc, &v.Items, p, func(r ingest.RunStatus) int64 { return r.ID })
+	for _, r := range v.Items {
+		v.Stopped = v.Stopped || r.State == ingest.StateStopped
+	}
 	return v, nil
 }
 

@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"vigil/internal/app"
 	"vigil/internal/config"
@@ -43,7 +44,7 @@ func seedRun(t testing.TB, e *env) int64 {
 // runCount counts the stored ingest runs.
 func runCount(t *testing.T, st *store.Store) int {
 	t.Helper()
-	rs, err := st.RunList(context.Background(), keyset.Page{Limit: 1000})
+	rs, err := st.RunList(context.Background(), keyset.Page{Limit: 1000}, time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +72,7 @@ func ingestAPIHappyPath(t *testing.T, e *env, ok func(t *testing.T, r req, statu
 
 	page := decodeAs[Page[ingest.RunStatus]](t, e.send(req{method: "GET", path: "/api/v1/ingest/runs", token: tokOp}))
 	ok(t, req{method: "GET", path: "/api/v1/ingest/runs?limit=1", token: tokOp}, 200, "RunPage")
-	if len(page.Items) == 0 || page.Items[0].ID != sum.RunID || page.Items[0].State() != "finished" || page.Items[0].Trigger != sum.Trigger {
+	if len(page.Items) == 0 || page.Items[0].ID != sum.RunID || page.Items[0].State != ingest.StateFinished || page.Items[0].Trigger != sum.Trigger {
 		t.Errorf("runs = %+v; want run %d first", page.Items, sum.RunID)
 	}
 	ok(t, req{method: "GET", path: fmt.Sprintf("/api/v1/ingest/runs/%d", sum.RunID), token: tokOp}, 200, "RunDetail")
@@ -292,7 +293,7 @@ func TestRunProgressFragment(t *testing.T) {
 			poll   bool
 		}{
 			{"started", func() error { return nil },
-				map[string][]string{"en": {"running or stopped", "0 lines committed"}, "nl": {"bezig of gestopt", "0 regels vastgelegd"}}, true},
+				map[string][]string{"en": {">running <", "0 lines committed"}, "nl": {">bezig <", "0 regels vastgelegd"}}, true},
 			{"checkpoint", func() error {
 				run.CommittedLine, run.Rows, run.Matched, run.FindingsNew, run.Quarantined = 1200, 1199, 900, 850, 1
 				return st.RunCheckpoint(ctx, &run)
@@ -344,6 +345,45 @@ func TestRunProgressFragment(t *testing.T) {
 		rec := e.page(preq{method: "GET", path: fragPath})
 		if rec.Code != http.StatusSeeOther || !strings.HasPrefix(rec.Header().Get("Location"), "/login") {
 			t.Errorf("anonymous: %d %q; want the login page", rec.Code, rec.Header().Get("Location"))
+		}
+	})
+}
+
+// TestRunStoppedPages: a run that stopped without ending (no progress for
+// longer than notify.run_grace, 2h by default) is shown stopped, with what
+// that means, on its page and in the runs list, in every language, and its
+// page no longer polls.
+func TestRunStoppedPages(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newPageEnv(t, st)
+		ctx := context.Background()
+		run := ingest.Run{Source: "killed.csv", FeedType: "csv", ReportType: "scan_rdp", SourceSHA256: strings.Repeat("c", 64)}
+		if err := st.RunStart(ctx, &run); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Exec(ctx, `UPDATE ingest_runs SET started_at = ? WHERE id = ?`, st.Now().Add(-3*time.Hour).UTC(), run.ID); err != nil {
+			t.Fatal(err)
+		}
+		want := map[string][]string{
+			"en": {">stopped<", "Ingesting the same file again resumes it"},
+			"nl": {">gestopt<", "Hetzelfde bestand opnieuw inlezen hervat haar"},
+		}
+		for _, lang := range Languages() {
+			h := map[string]string{"Accept-Language": lang}
+			body := wantPage(t, e.page(preq{method: "GET", path: fmt.Sprintf("/analyst/runs/%d/progress", run.ID), as: asAnalyst, header: h}), http.StatusOK)
+			for _, w := range want[lang] {
+				if !strings.Contains(body, w) {
+					t.Errorf("%s: the stopped run's page lacks %q:\n%s", lang, w, body)
+				}
+			}
+			if strings.Contains(body, "hx-trigger") {
+				t.Errorf("%s: the stopped run's page polls", lang)
+			}
+			list := wantPage(t, e.page(preq{method: "GET", path: "/analyst/runs", as: asAnalyst, header: h}), http.StatusOK)
+			if !strings.Contains(list, want[lang][0][:len(want[lang][0])-1]+"</td>") || !strings.Contains(list, `id="runs-stopped"`) {
+				t.Errorf("%s: the runs list lacks the stopped run and its note:\n%s", lang, list)
+			}
 		}
 	})
 }

@@ -395,7 +395,7 @@ func IDsOf(st *store.Store, o registry.Org, notice, outbox int64) IDs {
 	if cs, err := st.NoticeCallList(ctx, tenant.Org(o.ID)); err == nil && len(cs) > 0 {
 		x.Call = cs[0].ID
 	}
-	if rs, err := st.RunList(ctx, keyset.Page{Limit: 1}); err == nil && len(rs) > 0 {
+	if rs, err := st.RunList(ctx, keyset.Page{Limit: 1}, time.Time{}); err == nil && len(rs) > 0 {
 		x.Run = rs[0].ID
 	}
 	if src, _, err := st.SourceGet(ctx, SourceName); err == nil {
