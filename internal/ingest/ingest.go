@@ -59,6 +59,9 @@ type Store interface {
 	// (another ingest of the same file resumed the run and got further)
 	// and the transaction must not commit.
 	RunCheckpointFrom(ctx context.Context, r *Run, from int64) error
+	// RunMarkStopped marks an unfinished run whose ingest ended with an
+	// error: the same content handed in again resumes it at once.
+	RunMarkStopped(ctx context.Context, id int64) error
 	RunFinish(ctx context.Context, r *Run) error
 	FindingUpsert(ctx context.Context, runID int64, batch []finding.Sighting) (created, updated int, err error)
 	FindingResolveUnseen(ctx context.Context, triggerID int64, reportType string, runID int64) (int64, error)
@@ -420,6 +423,17 @@ func Feed(ctx context.Context, s Store, ix *Index, r io.Reader, opts Options) (S
 		sum.Rows, sum.Matched, sum.Unmatched, sum.Quarantined = run.Rows, run.Matched, run.Unmatched, run.Quarantined
 		sum.FindingsNew, sum.FindingsUpdated = run.FindingsNew, run.FindingsUpdated
 		sum.Failed = errs.Message(err)
+		// This ingest no longer goes on: the same content handed in again
+		// resumes the run at once rather than being skipped as still being
+		// ingested. Not when another ingest resumed the run and committed
+		// first (the conflict): that one goes on. Should the mark fail, the
+		// run counts as stopped once notify.run_grace has passed, as
+		// after a crash.
+		if opts.SHA256 != "" && errs.CodeOf(err) != errs.Conflict {
+			mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+			_ = s.RunMarkStopped(mctx, run.ID)
+			cancel()
+		}
 		return sum, err
 	}
 	sum.Rows, sum.Matched, sum.Unmatched, sum.Quarantined = run.Rows, run.Matched, run.Unmatched, run.Quarantined

@@ -366,9 +366,11 @@ func (s *Store) RunResumeOrStart(ctx context.Context, r *ingest.Run, c ingest.Ru
 		case err != nil:
 			return err
 		}
+		// A run its ingest marked stopped (RunMarkStopped) is not live,
+		// whatever its progress.
 		live := false
 		if c.Grace > 0 {
-			if err := tx.QueryRow(ctx, `SELECT `+runProgressSince+` FROM ingest_runs r WHERE r.id = ?`,
+			if err := tx.QueryRow(ctx, `SELECT (r.stopped_at IS NULL AND `+runProgressSince+`) FROM ingest_runs r WHERE r.id = ?`,
 				append(runProgressArgs(tx.Now().Add(-c.Grace)), prev.ID)...).Scan(&live); err != nil {
 				return fmt.Errorf("progress of run %d: %w", prev.ID, err)
 			}
@@ -376,6 +378,9 @@ func (s *Store) RunResumeOrStart(ctx context.Context, r *ingest.Run, c ingest.Ru
 		switch {
 		case !live:
 			*r, found = prev, ingest.RunResumed
+			if _, err := tx.Exec(ctx, `UPDATE ingest_runs SET stopped_at = NULL WHERE id = ?`, prev.ID); err != nil {
+				return fmt.Errorf("resume run %d: %w", prev.ID, err)
+			}
 			return nil
 		case !c.Again:
 			*r, found = prev, ingest.RunLive
@@ -387,6 +392,18 @@ func (s *Store) RunResumeOrStart(ctx context.Context, r *ingest.Run, c ingest.Ru
 		return ingest.RunStarted, fmt.Errorf("run of %s: %w", r.Source, err)
 	}
 	return found, nil
+}
+
+// RunMarkStopped marks run id, unfinished, as stopped by its ingest (it
+// ended with an error): the same content handed in again resumes it at
+// once (RunResumeOrStart) instead of waiting out notify.run_grace.
+// Composition still waits for the run as before, so that a resumed run is
+// composed once, whole.
+func (s *Store) RunMarkStopped(ctx context.Context, id int64) error {
+	if _, err := s.Exec(ctx, `UPDATE ingest_runs SET stopped_at = ? WHERE id = ? AND finished_at IS NULL`, s.Now(), id); err != nil {
+		return fmt.Errorf("mark run %d stopped: %w", id, err)
+	}
+	return nil
 }
 
 // RunDone returns the latest finished run of the source with this SHA-256

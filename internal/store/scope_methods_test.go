@@ -49,7 +49,7 @@ func unscoped() map[string]string {
 		"VulnCVEGet": global, "VulnCVEPut": global, "VulnEPSSPut": global,
 		"AddressBounced": global, "AddressSuppressed": global,
 
-		"RunStart": feed, "RunResumeOrStart": feed, "RunUnfinished": feed, "RunSplitStart": feed, "RunSplitGet": feed, "RunSplitUnfinished": feed, "RunContentClaim": feed, "RunPartCheckpoint": feed, "RunPartDone": feed, "RunSplitClaimFinish": feed, "RunDone": feed, "RunCheckpoint": feed, "RunCheckpointFrom": feed, "RunFinish": feed,
+		"RunStart": feed, "RunResumeOrStart": feed, "RunUnfinished": feed, "RunSplitStart": feed, "RunSplitGet": feed, "RunSplitUnfinished": feed, "RunContentClaim": feed, "RunPartCheckpoint": feed, "RunPartDone": feed, "RunSplitClaimFinish": feed, "RunDone": feed, "RunCheckpoint": feed, "RunCheckpointFrom": feed, "RunMarkStopped": feed, "RunFinish": feed,
 		"QuarantineAdd": feed, "QuarantineList": feed, "QuarantineByRun": feed, "RunList": feed, "RunGet": feed, "FindingUpsert": feed, "FindingResolveUnseen": feed,
 
 		"FindingResolveKeys": engine, "VulnFindingResolveOrphans": engine, "VulnMatchReplace": engine,
