@@ -17,9 +17,9 @@ import (
 
 // TestFeedFailedRunResumedAtOnce: an ingest that ends with an error (here
 // its run's end refused, as a refused audit entry refuses it) marks its
-// run stopped, so the same content handed in again at once resumes and
-// ends that run instead of being skipped as still being ingested until
-// notify.run_grace has passed.
+// run stopped (and the runs lists show it so), so the same content handed
+// in again at once resumes and ends that run instead of being skipped as
+// still being ingested until notify.run_grace has passed.
 func TestFeedFailedRunResumedAtOnce(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
@@ -39,6 +39,9 @@ func TestFeedFailedRunResumedAtOnce(t *testing.T) {
 		first, err := ingest.Feed(ctx, s, ix, bytes.NewReader(data), opts)
 		if !errors.Is(err, refused) {
 			t.Fatalf("first ingest: %+v, %v; want the refusal", first, err)
+		}
+		if st, err := s.RunGet(ctx, first.RunID, time.Time{}); err != nil || st.State != ingest.StateStopped {
+			t.Errorf("run %d after the failed ingest: %q, %v; want it shown stopped", first.RunID, st.State, err)
 		}
 		opts.Ended = nil
 		again := feedBytes(t, s, data, opts)

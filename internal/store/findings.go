@@ -370,7 +370,7 @@ func (s *Store) RunResumeOrStart(ctx context.Context, r *ingest.Run, c ingest.Ru
 		// whatever its progress.
 		live := false
 		if c.Grace > 0 {
-			if err := tx.QueryRow(ctx, `SELECT (r.stopped_at IS NULL AND `+runProgressSince+`) FROM ingest_runs r WHERE r.id = ?`,
+			if err := tx.QueryRow(ctx, `SELECT `+runLive+` FROM ingest_runs r WHERE r.id = ?`,
 				append(runProgressArgs(tx.Now().Add(-c.Grace)), prev.ID)...).Scan(&live); err != nil {
 				return fmt.Errorf("progress of run %d: %w", prev.ID, err)
 			}

@@ -14,10 +14,10 @@ import (
 )
 
 // runColumns are a run's columns as RunStatus holds them; the last is
-// whether it made progress since the time runProgressArgs binds first.
+// whether it is live (runLive) at the time runProgressArgs binds first.
 const runColumns = `r.id, r.kind, r.source, r.feed_type, r.report_type, COALESCE(r.trigger_id, 0), COALESCE(t.name, ''), r.full_report,
   r.source_sha256, r.committed_line, r.started_at, r.checkpoint_at, r.finished_at, r.rows_total, r.matched, r.unmatched,
-  r.quarantined, r.findings_new, r.findings_updated, r.findings_resolved, r.parts, ` + runProgressSince + `
+  r.quarantined, r.findings_new, r.findings_updated, r.findings_resolved, r.parts, ` + runLive + `
 FROM ingest_runs r LEFT JOIN triggers t ON t.id = r.trigger_id`
 
 func scanRun(sc scanner) (ingest.RunStatus, error) {
@@ -51,7 +51,8 @@ func scanRun(sc scanner) (ingest.RunStatus, error) {
 // newest first, older than id p.After (0: the newest). Runs are the
 // operator's: they belong to no organisation. A run not ended that made no
 // progress since since (runProgressSince; notify.run_grace ago) is
-// ingest.StateStopped; the zero time takes every such run as running.
+// ingest.StateStopped; the zero time takes every such run as running but
+// one its ingest marked stopped (RunMarkStopped), which is stopped.
 func (s *Store) RunList(ctx context.Context, p keyset.Page, since time.Time) ([]ingest.RunStatus, error) {
 	q := `SELECT ` + runColumns
 	args := runProgressArgs(since)
