@@ -296,7 +296,7 @@ func Settings() []Setting {
 			field: func(c *Config) any { return &c.Notify.DigestHour }},
 		{Key: "notify.immediate_cap", Env: "VIGIL_NOTIFY_IMMEDIATE_CAP", Default: "10", Doc: "operator default of immediate notices per organisation a day; beyond it non-critical ones fold into the next digest (0: no cap; a policy's `immediate_cap` overrides)",
 			field: func(c *Config) any { return &c.Notify.ImmediateCap }},
-		{Key: "notify.run_grace", Env: "VIGIL_NOTIFY_RUN_GRACE", Default: "2h", Doc: "how long warnings of a source run that stopped without ending wait for it to be resumed before they are composed; a run without progress for this long is taken as stopped, and its content handed in again is ingested anew. It must be longer than `jobs.rescue_after` (unset: 1h), or `vigil serve` refuses to start (a part of a split run retried after the grace could resume beside the new ingest)",
+		{Key: "notify.run_grace", Env: "VIGIL_NOTIFY_RUN_GRACE", Default: "2h", Doc: "how long warnings of a source run that stopped without ending wait for it to be resumed before they are composed; a run without progress for this long is taken as stopped (and shown `stopped` in the runs list), and its content handed in again is ingested anew. It must be longer than `jobs.rescue_after` (unset: 1h), or `vigil serve` refuses to start (a part of a split run retried after the grace could resume beside the new ingest)",
 			field: func(c *Config) any { return &c.Notify.RunGrace }},
 		{Key: "notify.max_attempts", Env: "VIGIL_NOTIFY_MAX_ATTEMPTS", Default: "8", Doc: "attempts before a delivery is given up (dead)",
 			field: func(c *Config) any { return &c.Notify.MaxAttempts }},
