@@ -44,8 +44,7 @@ type Store interface {
 	RunUnfinished(ctx context.Context, sha256 string) (Run, error)
 	RunStart(ctx context.Context, r *Run) error
 	// RunResumeOrStart sets r to the latest unfinished run of the content
-	// r.SourceSHA256 and reports how it found it (RunResumed, or RunLive
-	// when that run is still being ingested; RunLiveSplit, set to a split
+	// r.SourceSHA256 and reports how it found it (RunResumed; RunLiveSplit, set to a split
 	// run of the content under way; RunComplete, set to the run that
 	// ingested the content completely), or starts r (RunStarted), in
 	// one step: two ingests of one file at once start one run, and one
@@ -214,16 +213,16 @@ type Options struct {
 	// SHA256 is the hex SHA-256 of the whole source, for resuming after a
 	// crash; empty disables resuming (standard input).
 	SHA256 string
-	// RunGrace is how long an unfinished run of the content may go without
-	// progress (its start, a committed batch) and still be taken as being
-	// ingested (notify.run_grace): the same content handed in meanwhile is
-	// skipped naming that run (Summary.Skipped), not resumed beside it.
-	// After it the run has stopped and is resumed. 0: every unfinished run
-	// is resumed.
+	// RunGrace is how long an unfinished split run of the content may go
+	// without progress (its start, a part's batch) and still be taken as
+	// being ingested (notify.run_grace): the same content handed in
+	// meanwhile is skipped naming that run (Summary.Skipped). An
+	// unfinished unsplit run is always resumed. 0: no split run is looked
+	// for.
 	RunGrace time.Duration
 	// Again ingests content that was ingested completely before, or that
-	// is being ingested in a run of its own beside that run (which counts
-	// its sightings twice); a stopped run is still resumed. Without it
+	// a split run is ingesting, in a run of its own beside that run (which
+	// counts its sightings twice); an unfinished run is still resumed. Without it
 	// content ingested completely is skipped naming the run that did
 	// (decided with the look for a run to resume, in one step).
 	Again bool
@@ -257,12 +256,12 @@ type Options struct {
 
 // RunClaim is what RunResumeOrStart decides by besides the content.
 type RunClaim struct {
-	// Grace: an unfinished run that made progress (its start, a committed
-	// batch) within it is still being ingested, and is not resumed
-	// (Options.RunGrace; 0: every unfinished run is resumed).
+	// Grace: an unfinished split run that made progress (its start, a
+	// part's batch) within it is still being ingested (Options.RunGrace;
+	// 0: no split run is looked for).
 	Grace time.Duration
-	// Again starts a run of content ingested completely, or beside a run
-	// still being ingested (Options.Again).
+	// Again starts a run of content ingested completely, or beside a split
+	// run still being ingested (Options.Again).
 	Again bool
 }
 
@@ -273,12 +272,9 @@ const (
 	// RunStarted: no unfinished run of the content to resume; a run was
 	// started.
 	RunStarted RunFound = iota
-	// RunResumed: an unfinished run of the content that stopped is
-	// resumed after its last committed batch.
+	// RunResumed: an unfinished run of the content is resumed after its
+	// last committed batch.
 	RunResumed
-	// RunLive: an unfinished run of the content is still being ingested
-	// (progress within RunClaim.Grace): nothing was started or resumed.
-	RunLive
 	// RunLiveSplit: a split run of the content is under way (progress
 	// within RunClaim.Grace; not RunClaim.Again): the run set is that
 	// one, and nothing was started or resumed.
@@ -360,11 +356,6 @@ func Feed(ctx context.Context, s Store, ix *Index, r io.Reader, opts Options) (S
 			return sum, err
 		}
 		switch found {
-		case RunLive:
-			sum.RunID = run.ID
-			sum.Skipped = fmt.Sprintf("the same content is being ingested as %s (run %d, started %s): skipped; --again to ingest it beside that run, which counts its sightings twice",
-				run.Source, run.ID, run.StartedAt.UTC().Format(time.DateTime))
-			return sum, nil
 		case RunLiveSplit:
 			sum.RunID = run.ID
 			sum.Skipped = fmt.Sprintf("the same content is being ingested as %s (run %d, started %s, in parts the nodes work): skipped; --again to ingest it beside that run, which counts its sightings twice",

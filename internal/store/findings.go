@@ -313,11 +313,11 @@ FROM ingest_runs WHERE source_sha256 = ? AND finished_at IS NULL AND parts = 0 O
 // content r.SourceSHA256 (RunUnfinished), or starts r (RunStart), in one
 // transaction holding the content (RunContentClaim): two ingests of the
 // same file at the same moment start one run, instead of two runs that
-// both count every sighting. A run found that made progress (its start, a
-// checkpoint) within c.Grace is still being ingested: it is reported
-// (RunLive) and neither resumed nor started beside, unless c.Again, which
-// starts a run beside it; a run found without progress for the grace has
-// stopped and is resumed (RunResumed). Without an unfinished run, content
+// both count every sighting. A run found is resumed (RunResumed), with or
+// without c.Again, whatever its progress: a node killed a moment ago
+// leaves it with recent progress, and its restart must resume it; of two
+// ingests that go on with one run only the first to commit a batch from
+// its resume point counts it (RunCheckpointFrom). Without an unfinished run, content
 // ingested completely before (RunDone) is reported (RunComplete) and not
 // ingested again, unless c.Again: an ingest of it that ended between the
 // caller's own look and this step is seen. Before all that, a split run of
@@ -366,27 +366,15 @@ func (s *Store) RunResumeOrStart(ctx context.Context, r *ingest.Run, c ingest.Ru
 		case err != nil:
 			return err
 		}
-		// A run its ingest marked stopped (RunMarkStopped) is not live,
-		// whatever its progress.
-		live := false
-		if c.Grace > 0 {
-			if err := tx.QueryRow(ctx, `SELECT `+runLive+` FROM ingest_runs r WHERE r.id = ?`,
-				append(runProgressArgs(tx.Now().Add(-c.Grace)), prev.ID)...).Scan(&live); err != nil {
-				return fmt.Errorf("progress of run %d: %w", prev.ID, err)
-			}
+		// An unfinished unsplit run is resumed whatever its progress: its
+		// node may have died a moment ago (a restart resumes at once), and
+		// should its ingest still go on, of the two only the first to
+		// commit a batch from the resume point counts it (RunCheckpointFrom).
+		*r, found = prev, ingest.RunResumed
+		if _, err := tx.Exec(ctx, `UPDATE ingest_runs SET stopped_at = NULL WHERE id = ?`, prev.ID); err != nil {
+			return fmt.Errorf("resume run %d: %w", prev.ID, err)
 		}
-		switch {
-		case !live:
-			*r, found = prev, ingest.RunResumed
-			if _, err := tx.Exec(ctx, `UPDATE ingest_runs SET stopped_at = NULL WHERE id = ?`, prev.ID); err != nil {
-				return fmt.Errorf("resume run %d: %w", prev.ID, err)
-			}
-			return nil
-		case !c.Again:
-			*r, found = prev, ingest.RunLive
-			return nil
-		}
-		return tx.RunStart(ctx, r)
+		return nil
 	})
 	if err != nil {
 		return ingest.RunStarted, fmt.Errorf("run of %s: %w", r.Source, err)
@@ -396,8 +384,8 @@ func (s *Store) RunResumeOrStart(ctx context.Context, r *ingest.Run, c ingest.Ru
 
 // RunMarkStopped marks run id, unfinished, as stopped by its ingest (it
 // ended with an error): the same content handed in again resumes it at
-// once (RunResumeOrStart) instead of waiting out notify.run_grace.
-// Composition still waits for the run as before, so that a resumed run is
+// once and the runs lists show it stopped at once instead of after
+// notify.run_grace. Composition still waits for the run as before, so that a resumed run is
 // composed once, whole.
 func (s *Store) RunMarkStopped(ctx context.Context, id int64) error {
 	if _, err := s.Exec(ctx, `UPDATE ingest_runs SET stopped_at = ? WHERE id = ? AND finished_at IS NULL`, s.Now(), id); err != nil {

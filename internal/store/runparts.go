@@ -207,10 +207,9 @@ ORDER BY id DESC LIMIT 1`, append([]any{sha256}, runProgressArgs(since)...)...).
 const runProgressSince = `(r.started_at >= ? OR (r.checkpoint_at IS NOT NULL AND r.checkpoint_at >= ?) OR EXISTS (SELECT 1 FROM ingest_run_parts p WHERE p.run_id = r.id AND p.checkpoint_at >= ?))`
 
 // runLive is runProgressSince for a run its ingest did not mark stopped
-// (RunMarkStopped: it ended with an error): whether the same content
-// handed in again is skipped as still being ingested, and how the runs
-// lists show it. Composition goes by runProgressSince alone, so that it
-// waits the grace for a run that may be resumed and composes it once.
+// (RunMarkStopped: it ended with an error): how the runs lists show it.
+// Composition goes by runProgressSince alone, so that it waits the grace
+// for a run that may be resumed and composes it once.
 const runLive = `(r.stopped_at IS NULL AND ` + runProgressSince + `)`
 
 // runProgressArgs binds runProgressSince's placeholders to since.
