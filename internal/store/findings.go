@@ -313,8 +313,9 @@ FROM ingest_runs WHERE source_sha256 = ? AND finished_at IS NULL AND parts = 0 O
 // content r.SourceSHA256 (RunUnfinished), or starts r (RunStart), in one
 // transaction holding the content (RunContentClaim): two ingests of the
 // same file at the same moment start one run, instead of two runs that
-// both count every sighting. A run found is resumed (RunResumed), with or
-// without c.Again, whatever its progress: a node killed a moment ago
+// both count every sighting. A run found is resumed (RunResumed) whatever
+// its progress, unless c.Again and it is still being ingested (then a run
+// starts beside it): a node killed a moment ago
 // leaves it with recent progress, and its restart must resume it; of two
 // ingests that go on with one run only the first to commit a batch from
 // its resume point counts it (RunCheckpointFrom). Without an unfinished run, content
@@ -370,6 +371,18 @@ func (s *Store) RunResumeOrStart(ctx context.Context, r *ingest.Run, c ingest.Ru
 		// node may have died a moment ago (a restart resumes at once), and
 		// should its ingest still go on, of the two only the first to
 		// commit a batch from the resume point counts it (RunCheckpointFrom).
+		// With c.Again a run still being ingested (runLive within c.Grace)
+		// gets a run of its own beside it instead, as asked.
+		if c.Again && c.Grace > 0 {
+			var live bool
+			if err := tx.QueryRow(ctx, `SELECT `+runLive+` FROM ingest_runs r WHERE r.id = ?`,
+				append(runProgressArgs(tx.Now().Add(-c.Grace)), prev.ID)...).Scan(&live); err != nil {
+				return fmt.Errorf("progress of run %d: %w", prev.ID, err)
+			}
+			if live {
+				return tx.RunStart(ctx, r)
+			}
+		}
 		*r, found = prev, ingest.RunResumed
 		if _, err := tx.Exec(ctx, `UPDATE ingest_runs SET stopped_at = NULL WHERE id = ?`, prev.ID); err != nil {
 			return fmt.Errorf("resume run %d: %w", prev.ID, err)
